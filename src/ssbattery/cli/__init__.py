@@ -1,0 +1,48 @@
+"""The ``ssbattery`` command line: a thin layer over the public API.
+
+Each command group lives in its own module with a ``register(app)`` function; this module
+only assembles them. Errors of the package's own types become one line on stderr and exit
+code 2 (see :func:`ssbattery.cli._common.handle_errors`).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ssbattery.cli import cell, electrolytes, quantum, report, thermal
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="ssbattery",
+    help="The building blocks of a solid-state battery, computable.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from ssbattery import __version__
+
+        typer.echo(f"ssbattery {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """The building blocks of a solid-state battery, computable."""
+
+
+for _module in (report, quantum, electrolytes, cell, thermal):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``ssbattery`` console script."""
+    app()

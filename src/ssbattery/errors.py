@@ -1,0 +1,41 @@
+"""The package's exception types.
+
+Every public function validates its arguments at the boundary and raises one of these,
+with the argument's name, what was wrong and how to fix it. The CLI turns them into one
+line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConvergenceWarning",
+    "DataFormatError",
+    "InvalidParameterError",
+    "ResourceLimitError",
+    "SsbatteryError",
+    "ValidityWarning",
+]
+
+
+class SsbatteryError(ValueError):
+    """Base class of every error ssbattery raises on bad input."""
+
+
+class InvalidParameterError(SsbatteryError):
+    """An argument has the wrong value, shape, type or physical meaning."""
+
+
+class ResourceLimitError(SsbatteryError):
+    """A requested computation would not fit in memory (refused before allocating)."""
+
+
+class DataFormatError(SsbatteryError):
+    """A file or table could not be read: wrong format, missing columns, bad values."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A numerical parameter (cutoff, step, tolerance) changes a reported number."""
+
+
+class ValidityWarning(UserWarning):
+    """A model is used outside the regime where its approximations hold."""

@@ -1,0 +1,1 @@
+"""Report sections: one module per part of the package, each exposing ``FIGURES``."""

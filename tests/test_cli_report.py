@@ -1,0 +1,71 @@
+"""The CLI's shared behaviour and the report runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ssbattery import InvalidParameterError
+from ssbattery.cli import app
+from ssbattery.cli._common import to_jsonable
+from ssbattery.report import Artifact, FigureSpec, reproduce
+from ssbattery.report.catalog import all_figures
+
+runner = CliRunner()
+
+
+def test_version_option_prints_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("ssbattery ")
+
+
+def test_unknown_option_exits_2() -> None:
+    result = runner.invoke(app, ["reproduce", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+def test_unknown_figure_key_is_one_clear_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["reproduce", "--out", str(tmp_path), "--only", "nope"])
+    assert result.exit_code == 2
+    assert "unknown figures" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_report_keys_are_unique_and_listed() -> None:
+    keys = [f.key for f in all_figures()]
+    assert len(keys) == len(set(keys))
+    result = runner.invoke(app, ["reproduce", "--list"])
+    assert result.exit_code == 0
+    for key in keys:
+        assert key in result.output
+
+
+def test_failing_figure_is_reported_and_others_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def good(out: Path) -> Artifact:
+        path = out / "good.csv"
+        path.write_text("x,y\n1,2\n")
+        return Artifact(tables=(path,), parameters={"a": 1}, summary="fine")
+
+    def bad(out: Path) -> Artifact:
+        raise RuntimeError("boom")
+
+    specs = [FigureSpec("good", "Good", "test", good), FigureSpec("bad", "Bad", "test", bad)]
+    monkeypatch.setattr("ssbattery.report.runner.all_figures", lambda: specs)
+    result = reproduce(tmp_path, show_progress=False)
+    assert [r.spec.key for r in result.failed] == ["bad"]
+    page = result.index.read_text()
+    assert "boom" in page and "good.csv" in page and "ssbattery" in page
+    with pytest.raises(InvalidParameterError, match="unknown figures"):
+        reproduce(tmp_path, only=["missing"], show_progress=False)
+
+
+def test_to_jsonable_converts_numpy_and_nan() -> None:
+    import numpy as np
+
+    out = to_jsonable({"a": np.arange(3), "b": np.float64("nan"), "c": 1 + 2j})
+    assert out == {"a": [0, 1, 2], "b": None, "c": {"re": 1.0, "im": 2.0}}
