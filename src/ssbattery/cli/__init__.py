@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import typer
 
-from ssbattery.cli import cell, electrolytes, quantum, report, thermal
+from ssbattery.cli import (
+    cell,
+    dicke,
+    eis,
+    electrolytes,
+    feedback,
+    report,
+    spin_chain,
+    thermal,
+)
 
 __all__ = ["app", "main"]
 
@@ -39,7 +48,7 @@ def _root(
     """The building blocks of a solid-state battery, computable."""
 
 
-for _module in (report, quantum, electrolytes, cell, thermal):
+for _module in (report, electrolytes, eis, cell, dicke, spin_chain, thermal, feedback):
     _module.register(app)
 
 

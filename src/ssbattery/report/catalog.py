@@ -9,10 +9,18 @@ __all__ = ["all_figures"]
 
 def all_figures() -> list[FigureSpec]:
     """Every registered :class:`FigureSpec` (sections are imported lazily)."""
-    from ssbattery.report.sections import cell, electrolytes, quantum, thermal
+    from ssbattery.report.sections import (
+        cell,
+        dicke,
+        electrolytes,
+        feedback,
+        impedance,
+        spin_chain,
+        thermal,
+    )
 
     figures: list[FigureSpec] = []
-    for section in (electrolytes, cell, quantum, thermal):
+    for section in (electrolytes, impedance, cell, dicke, spin_chain, thermal, feedback):
         figures.extend(section.FIGURES)
     keys = [f.key for f in figures]
     duplicated = {k for k in keys if keys.count(k) > 1}

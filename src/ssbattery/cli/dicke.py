@@ -1,4 +1,4 @@
-"""CLI commands for the quantum part of ssbattery (filled in by its issue)."""
+"""CLI commands for the dicke part of ssbattery (filled in by its issue)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""ssbattery.cell (see the package README for the layout)."""

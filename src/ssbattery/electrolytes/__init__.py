@@ -1,0 +1,1 @@
+"""ssbattery.electrolytes (see the package README for the layout)."""

@@ -1,0 +1,1 @@
+"""ssbattery.quantum (see the package README for the layout)."""

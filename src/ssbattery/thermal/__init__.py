@@ -1,0 +1,1 @@
+"""ssbattery.thermal (see the package README for the layout)."""
