@@ -16,6 +16,7 @@ from ssbattery.cli import (
     electrolytes,
     feedback,
     report,
+    screening,
     spin_chain,
     thermal,
 )
@@ -48,7 +49,7 @@ def _root(
     """The building blocks of a solid-state battery, computable."""
 
 
-for _module in (report, electrolytes, eis, cell, dicke, spin_chain, thermal, feedback):
+for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
     _module.register(app)
 
 

@@ -13,6 +13,7 @@ def all_figures() -> list[FigureSpec]:
         cell,
         dicke,
         electrolytes,
+        electrolytes_data,
         feedback,
         impedance,
         spin_chain,
@@ -20,7 +21,16 @@ def all_figures() -> list[FigureSpec]:
     )
 
     figures: list[FigureSpec] = []
-    for section in (electrolytes, impedance, cell, dicke, spin_chain, thermal, feedback):
+    for section in (
+        electrolytes_data,
+        electrolytes,
+        impedance,
+        cell,
+        dicke,
+        spin_chain,
+        thermal,
+        feedback,
+    ):
         figures.extend(section.FIGURES)
     keys = [f.key for f in figures]
     duplicated = {k for k in keys if keys.count(k) > 1}

@@ -1,0 +1,1 @@
+"""Plotting: one function per figure, `ax=None` in, the axes out; matplotlib imported inside."""
