@@ -1,0 +1,381 @@
+"""Raw-material cost of an electrolyte film per m² (review §1.7).
+
+cost [$ m⁻²] = ρ [g cm⁻³] · t [cm] · 10⁴ cm² m⁻² · 10⁻³ kg g⁻¹ · Σᵢ wᵢ pᵢ [$ kg⁻¹],
+
+where wᵢ is the mass fraction of precursor i in the balanced decomposition of the formula
+into priced precursors (e.g. Li2ZrCl6 = 2 LiCl + ZrCl4), found by non-negative least
+squares on the element amounts (scipy.optimize.nnls). The precursors' masses add up to
+the film's mass, so Σ wᵢ = 1 for an exact decomposition.
+
+The review quotes, from its ref. 110 (Wang et al., Nat. Commun. 12, 4410 (2021)), LiCl at
+$5.88 kg⁻¹, Li2ZrCl6 at ≈ $1.38 m⁻² and Li3YCl6 at $23.05 m⁻² for 50 µm films, and a
+$10 m⁻² threshold for cost-competitive all-solid-state batteries. It gives no price for
+ZrCl4 or YCl3 and no film density; the shipped table (``data/precursor_prices.csv``) marks
+every value with its basis (review, literature, implied, review lower bound, unpriced) and
+source, and every input used is returned with the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.validation import require_positive
+
+__all__ = [
+    "COST_THRESHOLD_USD_M2",
+    "REVIEW_FILM_COSTS_USD_M2",
+    "FilmCost",
+    "FilmDensity",
+    "PrecursorPrice",
+    "PrecursorShare",
+    "crystallographic_density",
+    "decompose_into_precursors",
+    "film_cost",
+    "film_densities",
+    "implied_precursor_price",
+    "precursor_prices",
+]
+
+#: Cost threshold for cost-competitive all-solid-state batteries, $ m⁻² (review §1.7).
+COST_THRESHOLD_USD_M2 = 10.0
+
+#: The review's raw-material costs at 50 µm, $ m⁻² (§1.7, from ref. 110).
+REVIEW_FILM_COSTS_USD_M2: dict[str, float] = {"Li2ZrCl6": 1.38, "Li3YCl6": 23.05}
+
+_AVOGADRO = 6.02214076e23
+
+
+@dataclass(frozen=True)
+class PrecursorPrice:
+    """One row of the precursor table: price in $ kg⁻¹ (None if unpriced) and its source."""
+
+    name: str
+    formula: str
+    price_usd_per_kg: float | None
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FilmDensity:
+    """A film density (g cm⁻³) with its basis and source."""
+
+    formula: str
+    density_g_cm3: float
+    basis: str
+    source: str
+
+
+def _read_rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("ssbattery.electrolytes").joinpath("data", name).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def precursor_prices() -> dict[str, PrecursorPrice]:
+    """The shipped precursor table (``data/precursor_prices.csv``), keyed by name."""
+    out: dict[str, PrecursorPrice] = {}
+    for i, row in enumerate(_read_rows("precursor_prices.csv"), start=2):
+        raw = (row.get("price_usd_per_kg") or "").strip()
+        try:
+            price = float(raw) if raw else None
+        except ValueError:
+            raise DataFormatError(
+                f"precursor_prices.csv line {i}: price {raw!r} is not a number."
+            ) from None
+        out[row["precursor"]] = PrecursorPrice(
+            row["precursor"], row["formula"], price, row["basis"], row["source"]
+        )
+    return out
+
+
+@cache
+def film_densities() -> dict[str, FilmDensity]:
+    """Shipped film densities (``data/film_densities.csv``), keyed by reduced formula."""
+    from pymatgen.core import Composition
+
+    out: dict[str, FilmDensity] = {}
+    for row in _read_rows("film_densities.csv"):
+        key = Composition(row["formula"]).reduced_formula
+        out[key] = FilmDensity(
+            row["formula"], float(row["density_g_cm3"]), row["basis"], row["source"]
+        )
+    return out
+
+
+def crystallographic_density(
+    formula: str,
+    *,
+    formula_units_per_cell: float,
+    a: float,
+    b: float,
+    c: float,
+    alpha: float = 90.0,
+    beta: float = 90.0,
+    gamma: float = 90.0,
+) -> float:
+    """ρ = Z M / (N_A V), g cm⁻³, from a unit cell (lengths Å, angles degrees).
+
+    >>> round(crystallographic_density("Li3YCl6", formula_units_per_cell=3, a=11.2217,
+    ...     b=11.2217, c=6.05517, gamma=120.0), 4)
+    2.4325
+    """
+    from pymatgen.core import Lattice
+
+    from ssbattery.electrolytes.screening import parse_composition
+
+    z = require_positive("formula_units_per_cell", formula_units_per_cell)
+    for name, v in (("a", a), ("b", b), ("c", c)):
+        require_positive(name, v)
+    volume_A3 = Lattice.from_parameters(a, b, c, alpha, beta, gamma).volume
+    if not volume_A3 > 0:
+        raise InvalidParameterError("the cell angles give no volume; check alpha, beta, gamma.")
+    mass_g = z * float(parse_composition(formula).weight) / _AVOGADRO
+    return mass_g / (volume_A3 * 1e-24)
+
+
+def decompose_into_precursors(
+    formula: str, precursors: Sequence[str] | None = None, *, tolerance: float = 1e-6
+) -> dict[str, float]:
+    """Moles of each precursor per formula unit, by non-negative least squares.
+
+    Solves min ‖A n − b‖ with n ≥ 0, where A[e, i] is the amount of element e in
+    precursor i and b[e] that in ``formula``. Candidates are ``precursors`` (names from
+    :func:`precursor_prices`) or, by default, every table precursor made only of elements
+    of ``formula``. Raises if the residual exceeds ``tolerance`` (relative), naming the
+    elements no candidate supplies.
+
+    >>> {k: round(v, 6) for k, v in decompose_into_precursors("Li2ZrCl6").items()}
+    {'LiCl': 2.0, 'ZrCl4': 1.0}
+    """
+    import numpy as np
+    from scipy.optimize import nnls
+
+    from ssbattery.electrolytes.screening import parse_composition
+
+    table = precursor_prices()
+    target = parse_composition(formula).get_el_amt_dict()
+    if precursors is None:
+        names = [
+            n
+            for n, p in table.items()
+            if set(parse_composition(p.formula).get_el_amt_dict()) <= set(target)
+        ]
+    else:
+        unknown = [n for n in precursors if n not in table]
+        if unknown:
+            raise InvalidParameterError(
+                f"unknown precursor(s) {', '.join(unknown)}; known: {', '.join(table)}."
+            )
+        names = list(precursors)
+    comps = {n: parse_composition(table[n].formula).get_el_amt_dict() for n in names}
+    supplied = set().union(*comps.values()) if comps else set()
+    missing = sorted(set(target) - supplied)
+    if missing:
+        raise InvalidParameterError(
+            f"no precursor in the table supplies {', '.join(missing)} for {formula!r}; "
+            "the cost needs a decomposition into known precursors (add one to "
+            "precursor_prices.csv or choose another formula)."
+        )
+    elements = sorted(target)
+    A = np.array([[comps[n].get(e, 0.0) for n in names] for e in elements], dtype=float)
+    b = np.array([target[e] for e in elements], dtype=float)
+    moles, residual = nnls(A, b)
+    if residual > tolerance * float(np.linalg.norm(b)):
+        raise InvalidParameterError(
+            f"{formula!r} cannot be balanced from the precursors {', '.join(names)} "
+            f"(element residual {residual:.3g}); give precursors whose elements add up to it."
+        )
+    return {n: float(m) for n, m in zip(names, moles, strict=True) if m > tolerance}
+
+
+@dataclass(frozen=True)
+class PrecursorShare:
+    """One precursor's part of a film: moles per formula unit, mass fraction, price, cost."""
+
+    precursor: str
+    formula: str
+    moles_per_formula_unit: float
+    mass_fraction: float
+    price_usd_per_kg: float
+    price_basis: str
+    price_source: str
+    cost_usd_per_m2: float
+
+
+@dataclass(frozen=True)
+class FilmCost:
+    """Raw-material cost of a film, with every input used."""
+
+    formula: str
+    thickness_um: float
+    density_g_cm3: float
+    density_basis: str
+    density_source: str
+    mass_per_m2_g: float
+    precursors: tuple[PrecursorShare, ...]
+    cost_usd_per_kg: float
+    cost_usd_per_m2: float
+    threshold_usd_per_m2: float
+    below_threshold: bool
+    review_cost_usd_per_m2: float | None
+
+
+def _density_for(formula: str, density_g_cm3: float | None) -> tuple[float, str, str]:
+    from ssbattery.electrolytes.screening import parse_composition
+
+    if density_g_cm3 is not None:
+        return require_positive("density_g_cm3", density_g_cm3), "given", "user input"
+    key = parse_composition(formula).reduced_formula
+    known = film_densities()
+    if key in known:
+        d = known[key]
+        return d.density_g_cm3, d.basis, d.source
+    raw = _dataset_density(formula)
+    if raw is not None:
+        return raw, "dataset", "ssbattery.electrolytes.dataset"
+    raise InvalidParameterError(
+        f"no density known for {formula!r}; give it with density_g_cm3 (CLI: --density)."
+    )
+
+
+def _dataset_density(formula: str) -> float | None:
+    try:
+        from ssbattery.electrolytes.dataset import find_electrolyte
+    except ImportError:
+        return None
+    try:
+        row = find_electrolyte(formula)
+    except (KeyError, LookupError, ValueError):
+        return None
+    value = getattr(row, "density_g_cm3", None)
+    if value is None:
+        return None
+    x = float(value)
+    return x if math.isfinite(x) and x > 0 else None
+
+
+def film_cost(
+    formula: str,
+    *,
+    thickness_um: float = 50.0,
+    density_g_cm3: float | None = None,
+    prices: Mapping[str, float] | None = None,
+    precursors: Sequence[str] | None = None,
+    threshold_usd_per_m2: float = COST_THRESHOLD_USD_M2,
+) -> FilmCost:
+    """Raw-material cost of a ``thickness_um`` film of ``formula``, $ m⁻² (review §1.7).
+
+    ``prices`` ($ kg⁻¹ by precursor name) override the table; ``density_g_cm3`` overrides
+    the shipped density (``data/film_densities.csv``, then the dataset). The review's
+    value for the same formula, if any, is returned beside the computed one.
+
+    >>> c = film_cost("Li2ZrCl6")
+    >>> round(c.cost_usd_per_m2, 2), c.below_threshold
+    (1.38, True)
+    """
+    t = require_positive("thickness_um", thickness_um)
+    thr = require_positive("threshold_usd_per_m2", threshold_usd_per_m2)
+    table = precursor_prices()
+    overrides = dict(prices or {})
+    unknown = [n for n in overrides if n not in table]
+    if unknown:
+        raise InvalidParameterError(
+            f"unknown precursor(s) in prices: {', '.join(unknown)}; known: {', '.join(table)}."
+        )
+    for n, p in overrides.items():
+        require_positive(f"prices[{n!r}]", p)
+    rho, rho_basis, rho_source = _density_for(formula, density_g_cm3)
+    moles = decompose_into_precursors(formula, precursors)
+    from ssbattery.electrolytes.screening import parse_composition
+
+    masses = {n: m * float(parse_composition(table[n].formula).weight) for n, m in moles.items()}
+    total_mass = sum(masses.values())
+    mass_per_m2_g = rho * (t * 1e-4) * 1e4  # g cm⁻³ × cm × cm² m⁻²
+    unpriced = [n for n in moles if n not in overrides and table[n].price_usd_per_kg is None]
+    if unpriced:
+        raise InvalidParameterError(
+            f"no price for precursor(s) {', '.join(unpriced)} of {formula!r}; give them, "
+            f"e.g. prices={{'{unpriced[0]}': 10.0}} (CLI: --price {unpriced[0]}=10)."
+        )
+    shares = []
+    for n, m in moles.items():
+        row = table[n]
+        if n in overrides:
+            price, basis, source = float(overrides[n]), "given", "user input"
+        else:
+            price, basis, source = float(row.price_usd_per_kg or 0.0), row.basis, row.source
+        w = masses[n] / total_mass
+        shares.append(
+            PrecursorShare(
+                precursor=n,
+                formula=row.formula,
+                moles_per_formula_unit=m,
+                mass_fraction=w,
+                price_usd_per_kg=price,
+                price_basis=basis,
+                price_source=source,
+                cost_usd_per_m2=w * price * mass_per_m2_g * 1e-3,
+            )
+        )
+    per_kg = sum(s.mass_fraction * s.price_usd_per_kg for s in shares)
+    per_m2 = per_kg * mass_per_m2_g * 1e-3
+    reduced = parse_composition(formula).reduced_formula
+    review = REVIEW_FILM_COSTS_USD_M2.get(reduced) if math.isclose(t, 50.0) else None
+    return FilmCost(
+        formula=formula,
+        thickness_um=t,
+        density_g_cm3=rho,
+        density_basis=rho_basis,
+        density_source=rho_source,
+        mass_per_m2_g=mass_per_m2_g,
+        precursors=tuple(shares),
+        cost_usd_per_kg=per_kg,
+        cost_usd_per_m2=per_m2,
+        threshold_usd_per_m2=thr,
+        below_threshold=per_m2 <= thr,
+        review_cost_usd_per_m2=review,
+    )
+
+
+def implied_precursor_price(
+    formula: str,
+    precursor: str,
+    *,
+    target_usd_per_m2: float,
+    thickness_um: float = 50.0,
+    density_g_cm3: float | None = None,
+) -> float:
+    """Price of ``precursor`` ($ kg⁻¹) that makes the film cost ``target_usd_per_m2``.
+
+    The other precursors keep their table prices. This is how the table's "implied"
+    ZrCl4 and YCl3 prices were obtained from the review's $1.38 and $23.05 m⁻²; with a
+    different density the implied price changes in inverse proportion.
+    """
+    target = require_positive("target_usd_per_m2", target_usd_per_m2)
+    base = film_cost(
+        formula,
+        thickness_um=thickness_um,
+        density_g_cm3=density_g_cm3,
+        prices={precursor: 1.0},
+    )
+    share = next((s for s in base.precursors if s.precursor == precursor), None)
+    if share is None:
+        raise InvalidParameterError(
+            f"precursor {precursor!r} is not part of the decomposition of {formula!r}."
+        )
+    rest = base.cost_usd_per_m2 - share.cost_usd_per_m2
+    per_unit_price = share.cost_usd_per_m2  # cost per m² of this precursor at $1/kg
+    price = (target - rest) / per_unit_price
+    if price <= 0:
+        raise InvalidParameterError(
+            f"no positive price of {precursor!r} reaches ${target}/m² (the other precursors "
+            f"already cost ${rest:.2f}/m²)."
+        )
+    return price

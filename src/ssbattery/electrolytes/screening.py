@@ -1,0 +1,532 @@
+"""Screening of solid electrolytes by band gap, band alignment and chemical class (review §1.3).
+
+Three questions the review asks of every electrolyte (Braga et al., J. Mater. Chem. A 2024,
+12, 690, §1.3 and Figs. 3–4):
+
+* **Electronic character** from the band gap: metal (Eg = 0), semiconductor (0 < Eg ≤ 3 eV),
+  insulator (Eg > 3 eV) (§1.3, the red 3 eV line of Fig. 3b).
+* **Band alignment** of the conduction-band minimum (CBM, eV vs the vacuum level, E0 = 0 for
+  electrons at rest in vacuum) against the chemical potential μ of the alkali (or Cu) metal.
+  A CBM below μ(metal) lets electrons drift from the metal into the conduction band (the
+  review's reading of Li6PS5Cl vs Li⁰); a CBM above it blocks that drift, but a CBM close to
+  the vacuum level (near-null electron affinity) with a high conduction-band density of
+  states from Y³⁺/Er³⁺ d states still lets the surface be reduced (Li3YCl6, Na3YCl6,
+  Li3ErCl6, §1.3 and §1.7). The electrolyte's own chemical potential is mid-gap,
+  μ_E = E_c − Eg/2 (Fig. 1 and Fig. 3 notes); anode/electrolyte/cathode form a quantum
+  *well* when μ_C ≤ μ_E ≤ μ_A and a *barrier* when μ_E lies above μ_A (§1.1).
+* **Chemical class** from the composition: which of S, O and the halogens (and cluster
+  anions BH4⁻, NH2⁻) are present and dominant by anion fraction; the review argues that
+  classes with several dominant elements (argyrodites S+Cl, oxyhalides O+Cl) beat
+  single-element ones (sulfides, oxides, halides) (abstract, §1.7).
+
+The metals' chemical potentials and the reference for each are in
+:data:`METAL_CHEMICAL_POTENTIALS`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.validation import require_finite, require_in_range
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
+
+__all__ = [
+    "ANION_GROUPS",
+    "METAL_CHEMICAL_POTENTIALS",
+    "NEAR_NULL_ELECTRON_AFFINITY_EV",
+    "SEMICONDUCTOR_MAX_GAP_EV",
+    "BandAlignment",
+    "ChemicalClass",
+    "Classification",
+    "MetalPotential",
+    "band_alignment",
+    "chemical_class",
+    "classify",
+    "electrolyte_chemical_potential",
+    "electronic_character",
+    "parse_composition",
+]
+
+#: Upper edge of the semiconductor class, eV (review §1.3: "semiconductors, Eg ≤ 3 eV").
+SEMICONDUCTOR_MAX_GAP_EV = 3.0
+
+#: Electron affinity (−CBM, eV) below which we flag "near-null electron affinity".
+#: Our threshold, not the review's: the review calls Na3YCl6's CBM of −0.11 eV "such a
+#: reduced electron affinity that it may decompose by being reduced from the surface"
+#: (§1.7) and Li3YCl6's "almost null" (§1.3), without a number. Override per call.
+NEAR_NULL_ELECTRON_AFFINITY_EV = 0.5
+
+#: Elements with d (Y, Sc) or f (Er, and the other lanthanides) states that the review
+#: places at the conduction-band minimum with a high density of states (Fig. 4, §1.3).
+_HIGH_CB_DOS_ELEMENTS = frozenset({"Y", "Er", "Sc", "Yb", "La"})
+
+ElectronicCharacter = Literal["metal", "semiconductor", "insulator"]
+MetalSymbol = Literal["Li", "Na", "K", "Cu"]
+
+
+@dataclass(frozen=True)
+class MetalPotential:
+    """Chemical potential of a metal on the review's vacuum scale (eV, E0 = 0 in vacuum)."""
+
+    symbol: str
+    mu_eV: float
+    from_review: bool
+    reference: str
+
+
+#: μ(metal) vs vacuum, eV, with where each number comes from.
+METAL_CHEMICAL_POTENTIALS: dict[str, MetalPotential] = {
+    "Li": MetalPotential(
+        "Li",
+        -1.39,
+        True,
+        "Review §1.2 (LLTO paragraph: '−1.7 V vs. Li0 (−1.39 eV per e for E = 0 eV)', "
+        "ref. 26) and §1.3 ('μ(Li0) = −1.39 eV').",
+    ),
+    "Na": MetalPotential(
+        "Na",
+        -1.73,
+        True,
+        "Derived from review §1.7: Na3YCl6 has EC = −0.11 eV, '1.62 eV higher than Na0', "
+        "so μ(Na0) = −0.11 − 1.62 = −1.73 eV (also the upper CBM bound −1.73 eV quoted "
+        "for Na argyrodites in §1.5, ref. 86). Cross-check: μ(Li0) − [E°(Na+/Na) − "
+        "E°(Li+/Li)] = −1.39 − (−2.71 + 3.04) = −1.72 eV (standard potentials, CRC "
+        "Handbook).",
+    ),
+    "K": MetalPotential(
+        "K",
+        -1.50,
+        False,
+        "Not given in the review. Our value: μ(Li0) shifted by the standard-potential "
+        "difference, −1.39 − [E°(K+/K) − E°(Li+/Li)] = −1.39 − (−2.931 + 3.040) = −1.50 eV "
+        "(E° from the CRC Handbook of Chemistry and Physics, 'Electrochemical series'); "
+        "the same construction gives −1.72 eV for Na, 0.01 eV from the review's −1.73 eV.",
+    ),
+    "Cu": MetalPotential(
+        "Cu",
+        -4.6,
+        True,
+        "Review §1.3 (Li6PS5Cl paragraph: 'μ(Cu0) ≈ −4.6 eV').",
+    ),
+}
+
+#: Anion groups used for the chemical class; cluster anions counted as one unit each.
+ANION_GROUPS: dict[str, tuple[str, ...]] = {
+    "S": ("S",),
+    "O": ("O",),
+    "Se": ("Se",),
+    "halogen": ("F", "Cl", "Br", "I"),
+    "N": ("N",),
+    "cluster": ("BH4", "NH2"),
+}
+
+_HALOGENS = ("F", "Cl", "Br", "I")
+
+
+def electronic_character(band_gap_eV: float) -> ElectronicCharacter:
+    """Metal (Eg = 0), semiconductor (0 < Eg ≤ 3 eV) or insulator (Eg > 3 eV) (review §1.3).
+
+    >>> electronic_character(3.0), electronic_character(3.01), electronic_character(0.0)
+    ('semiconductor', 'insulator', 'metal')
+    """
+    eg = require_finite("band_gap_eV", band_gap_eV)
+    if eg < 0:
+        raise InvalidParameterError(
+            f"`band_gap_eV` must be ≥ 0 eV (a band gap cannot be negative), got {band_gap_eV!r}."
+        )
+    if eg == 0.0:
+        return "metal"
+    if eg <= SEMICONDUCTOR_MAX_GAP_EV:
+        return "semiconductor"
+    return "insulator"
+
+
+def electrolyte_chemical_potential(cbm_eV: float, band_gap_eV: float) -> float:
+    """Mid-gap chemical potential μ_E = E_c − Eg/2 of an insulated electrolyte, eV.
+
+    The review's convention (Fig. 1 note μ_E = −(E_c + E_v)/2 in magnitude; Fig. 3 note
+    Eg = 2 (E_c − μ_E)).
+    """
+    ec = require_finite("cbm_eV", cbm_eV)
+    eg = require_finite("band_gap_eV", band_gap_eV)
+    if eg < 0:
+        raise InvalidParameterError(f"`band_gap_eV` must be ≥ 0 eV, got {band_gap_eV!r}.")
+    return ec - eg / 2.0
+
+
+def _metal(metal: str) -> MetalPotential:
+    if metal not in METAL_CHEMICAL_POTENTIALS:
+        known = ", ".join(METAL_CHEMICAL_POTENTIALS)
+        raise InvalidParameterError(f"`metal` must be one of {known}, got {metal!r}.")
+    return METAL_CHEMICAL_POTENTIALS[metal]
+
+
+@dataclass(frozen=True)
+class BandAlignment:
+    """CBM of an electrolyte against μ of a metal (all eV vs vacuum).
+
+    ``offset_eV`` = CBM − μ(metal): positive means the conduction band lies above the
+    metal's chemical potential (no electron drift from the metal into it).
+    """
+
+    metal: str
+    mu_metal_eV: float
+    mu_metal_reference: str
+    cbm_eV: float
+    offset_eV: float
+    electron_drift_from_metal: bool
+    stable_against_reduction: bool
+    electrolyte_mu_eV: float | None
+    junction: Literal["quantum well", "quantum barrier", "unknown"]
+    flags: tuple[str, ...]
+
+
+def band_alignment(
+    cbm_eV: float,
+    *,
+    metal: str = "Li",
+    band_gap_eV: float | None = None,
+    elements: tuple[str, ...] = (),
+    near_null_electron_affinity_eV: float = NEAR_NULL_ELECTRON_AFFINITY_EV,
+) -> BandAlignment:
+    """Place a conduction-band minimum against μ(metal) (review §1.3, Figs. 1, 3a and 4).
+
+    Parameters
+    ----------
+    cbm_eV
+        Conduction-band minimum vs vacuum, eV (negative for a bound state).
+    metal
+        ``"Li"``, ``"Na"``, ``"K"`` or ``"Cu"`` (see :data:`METAL_CHEMICAL_POTENTIALS`).
+    band_gap_eV
+        If given, the electrolyte's mid-gap μ_E = E_c − Eg/2 decides well vs barrier:
+        a *quantum barrier* when μ_E lies above μ(metal) (the anode), a *quantum well*
+        otherwise (§1.1, μ_C ≤ μ_E ≤ μ_A is a well; μ_C ≤ μ_A ≤ μ_E a barrier).
+    elements
+        Element symbols of the electrolyte, used only for the high-CB-DOS caveat.
+    near_null_electron_affinity_eV
+        Electron affinity (−CBM) under which the "near-null electron affinity" caveat is
+        raised (our threshold, see :data:`NEAR_NULL_ELECTRON_AFFINITY_EV`).
+
+    Stability against reduction is judged as the review does: electrons drift from the
+    metal into the conduction band when CBM < μ(metal) (not stable, e.g. Li6PS5Cl vs Li⁰);
+    when CBM > μ(metal) the alignment alone protects the electrolyte, *unless* the
+    electron affinity is near null, where the review expects reduction from the surface
+    (Li3YCl6, Na3YCl6), so that case is reported as not stable with the flag.
+
+    >>> a = band_alignment(-0.11, metal="Na", band_gap_eV=5.2)  # Na3YCl6, review §1.7
+    >>> round(a.offset_eV, 2), a.stable_against_reduction
+    (1.62, False)
+    """
+    ec = require_finite("cbm_eV", cbm_eV)
+    if ec > 5.0 or ec < -12.0:
+        raise InvalidParameterError(
+            f"`cbm_eV` must be an energy vs vacuum in [−12, 5] eV, got {cbm_eV!r}; "
+            "give the conduction-band minimum with E0 = 0 for electrons at rest in vacuum."
+        )
+    threshold = require_in_range(
+        "near_null_electron_affinity_eV", near_null_electron_affinity_eV, 0.0, 5.0
+    )
+    ref = _metal(metal)
+    offset = ec - ref.mu_eV
+    drift = offset < 0
+    flags: list[str] = []
+    near_null = -ec < threshold
+    if near_null:
+        flags.append(
+            f"near-null electron affinity (EA = {-ec:.2f} eV < {threshold:g} eV): the review "
+            "expects reduction from the surface in contact with a reductant (§1.3 Li3YCl6, "
+            "§1.7 Na3YCl6)"
+        )
+    dos_elements = sorted(set(elements) & _HIGH_CB_DOS_ELEMENTS)
+    if dos_elements and not drift:
+        flags.append(
+            "high conduction-band density of states expected from "
+            f"{', '.join(dos_elements)} d/f states at E_c (review Fig. 4: Li3YCl6, Li3ErCl6): "
+            "reduction of the cation possible despite CBM above μ(metal)"
+        )
+    if drift:
+        flags.append(
+            f"CBM {-offset:.2f} eV below μ({metal}0): electrons can drift from the metal into "
+            "the conduction band (review §1.3, Li6PS5Cl vs Li0)"
+        )
+    stable = (not drift) and (not near_null)
+    mu_e: float | None = None
+    junction: Literal["quantum well", "quantum barrier", "unknown"] = "unknown"
+    if band_gap_eV is not None:
+        mu_e = electrolyte_chemical_potential(ec, band_gap_eV)
+        junction = "quantum barrier" if mu_e > ref.mu_eV else "quantum well"
+    return BandAlignment(
+        metal=ref.symbol,
+        mu_metal_eV=ref.mu_eV,
+        mu_metal_reference=ref.reference,
+        cbm_eV=ec,
+        offset_eV=offset,
+        electron_drift_from_metal=drift,
+        stable_against_reduction=stable,
+        electrolyte_mu_eV=mu_e,
+        junction=junction,
+        flags=tuple(flags),
+    )
+
+
+def _package_parser() -> Callable[[str], Composition] | None:
+    """The package's own formula parser when it is installed, else None."""
+    try:
+        from ssbattery.electrolytes.formula import parse_formula
+    except ImportError:
+        return None
+    return parse_formula
+
+
+def parse_composition(formula: str) -> Composition:
+    """Parse a formula into a pymatgen ``Composition`` with a clear error on bad input.
+
+    Uses the package's formula parser (``ssbattery.electrolytes.formula``) when present,
+    pymatgen's ``Composition`` otherwise.
+    """
+    if not isinstance(formula, str) or not formula.strip():
+        raise InvalidParameterError(f"`formula` must be a non-empty string, got {formula!r}.")
+    from pymatgen.core import Composition, Element
+
+    parse_formula = _package_parser()
+
+    if parse_formula is not None:
+        comp = parse_formula(formula)
+    else:
+        try:
+            comp = Composition(formula)
+        except (ValueError, KeyError) as exc:
+            raise InvalidParameterError(
+                f"`formula` {formula!r} could not be parsed ({exc}); use element symbols "
+                "with numeric amounts, e.g. Li6PS5Cl or Li5.4PS4.4Cl1.6."
+            ) from None
+    unknown = [str(sp) for sp in comp.elements if not isinstance(sp, Element)]
+    if unknown:
+        raise InvalidParameterError(
+            f"`formula` {formula!r} contains unknown element(s) {', '.join(unknown)}; "
+            "use element symbols such as Li, Zr, Cl."
+        )
+    if comp.num_atoms <= 0:
+        raise InvalidParameterError(f"`formula` {formula!r} contains no atoms.")
+    return comp
+
+
+@dataclass(frozen=True)
+class ChemicalClass:
+    """The anion make-up of a composition (review abstract and §1.7).
+
+    ``anion_fractions`` maps each anion group (S, O, Se, halogen, N, cluster) to its share
+    of the anion units; ``dominant`` lists the groups at or above the threshold;
+    ``review_elements_dominant`` counts how many of the review's three (S, O, halogen) are
+    dominant, and ``multi_element`` is True when that count is ≥ 2.
+    """
+
+    formula: str
+    anion_amounts: dict[str, float]
+    anion_fractions: dict[str, float]
+    dominant: tuple[str, ...]
+    review_elements_dominant: int
+    multi_element: bool
+    label: str
+    halogens: tuple[str, ...]
+    cluster_anions: tuple[str, ...]
+
+
+def chemical_class(
+    composition: Composition | str, *, dominance_threshold: float = 0.1
+) -> ChemicalClass:
+    """Classify a composition by its dominant anions (review abstract, §1.5–1.7).
+
+    Anion units: S, O, Se, N atoms, halogen atoms (F, Cl, Br, I), and cluster anions
+    counted once each: BH4⁻ (one per B when H ≥ 4 B) and NH2⁻ (one per N when the
+    remaining H ≥ 2 N). A group is *dominant* when its share of the anion units is at
+    least ``dominance_threshold`` (default 0.1, our choice: it keeps the 0.1 O of
+    Li5.5P0.96Sb0.04S4.40O0.10Cl1.5, 1.7 % of the anions, a dopant).
+
+    Labels: sulfide, oxide, selenide, halide, nitride, cluster-anion (hydride),
+    oxyhalide (O + halogen), thiohalide/argyrodite-like (S + halogen), oxysulfide,
+    oxythiohalide, and "mixed cluster-anion" for cluster anions with O or halogens.
+
+    >>> chemical_class("Li6PS5Cl").label, chemical_class("Li3OCl").multi_element
+    ('thiohalide', True)
+    """
+    thr = require_in_range("dominance_threshold", dominance_threshold, 0.0, 1.0)
+    comp = parse_composition(composition) if isinstance(composition, str) else composition
+    amounts = {str(el): float(n) for el, n in comp.get_el_amt_dict().items()}
+    h_left = amounts.get("H", 0.0)
+    clusters: dict[str, float] = {}
+    b = amounts.get("B", 0.0)
+    if b > 0 and h_left >= 4 * b - 1e-9:
+        clusters["BH4"] = b
+        h_left -= 4 * b
+    n_total = amounts.get("N", 0.0)
+    n_in_nh2 = 0.0
+    if n_total > 0 and h_left >= 2 * n_total - 1e-9:
+        clusters["NH2"] = n_total
+        n_in_nh2 = n_total
+        h_left -= 2 * n_total
+    groups: dict[str, float] = {
+        "S": amounts.get("S", 0.0),
+        "O": amounts.get("O", 0.0),
+        "Se": amounts.get("Se", 0.0),
+        "halogen": sum(amounts.get(h, 0.0) for h in _HALOGENS),
+        "N": n_total - n_in_nh2,
+        "cluster": sum(clusters.values()),
+    }
+    groups = {k: v for k, v in groups.items() if v > 1e-12}
+    total = sum(groups.values())
+    label_formula = comp.formula if not isinstance(composition, str) else composition
+    if total <= 0:
+        return ChemicalClass(
+            formula=label_formula,
+            anion_amounts={},
+            anion_fractions={},
+            dominant=(),
+            review_elements_dominant=0,
+            multi_element=False,
+            label="no anion (metal or intermetallic)",
+            halogens=(),
+            cluster_anions=(),
+        )
+    fractions = {k: v / total for k, v in groups.items()}
+    dominant = tuple(k for k, f in sorted(fractions.items(), key=lambda kv: -kv[1]) if f >= thr)
+    dom = set(dominant)
+    review_count = len(dom & {"S", "O", "halogen"})
+    label = _label(dom)
+    return ChemicalClass(
+        formula=label_formula,
+        anion_amounts=groups,
+        anion_fractions=fractions,
+        dominant=dominant,
+        review_elements_dominant=review_count,
+        multi_element=review_count >= 2 or ("cluster" in dom and len(dom) >= 2),
+        label=label,
+        halogens=tuple(h for h in _HALOGENS if amounts.get(h, 0.0) > 0),
+        cluster_anions=tuple(clusters),
+    )
+
+
+def _label(dom: set[str]) -> str:
+    if "cluster" in dom:
+        return "cluster-anion (hydride)" if dom == {"cluster"} else "mixed cluster-anion"
+    names = {
+        frozenset({"S"}): "sulfide",
+        frozenset({"O"}): "oxide",
+        frozenset({"Se"}): "selenide",
+        frozenset({"halogen"}): "halide",
+        frozenset({"N"}): "nitride",
+        frozenset({"O", "halogen"}): "oxyhalide",
+        frozenset({"S", "halogen"}): "thiohalide",
+        frozenset({"Se", "halogen"}): "selenohalide",
+        frozenset({"O", "S"}): "oxysulfide",
+        frozenset({"O", "S", "halogen"}): "oxythiohalide",
+    }
+    return names.get(frozenset(dom), "mixed-anion (" + "+".join(sorted(dom)) + ")")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Everything :func:`classify` found for one formula, with where each input came from."""
+
+    formula: str
+    in_dataset: bool
+    dataset_name: str | None
+    mobile_ion: str | None
+    band_gap_eV: float | None
+    band_gap_source: str
+    cbm_eV: float | None
+    cbm_source: str
+    electronic_character: str
+    chemical: ChemicalClass
+    alignment: BandAlignment | None
+    alignments_all_metals: tuple[BandAlignment, ...]
+
+
+def _lookup(formula: str) -> Any | None:
+    """Find a dataset row for ``formula`` (None if absent or the dataset is unavailable)."""
+    try:
+        from ssbattery.electrolytes.dataset import find_electrolyte
+    except ImportError:
+        return None
+    try:
+        return find_electrolyte(formula)
+    except (KeyError, LookupError, ValueError):
+        return None
+
+
+def _optional_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def classify(
+    formula: str,
+    *,
+    band_gap_eV: float | None = None,
+    cbm_eV: float | None = None,
+    metal: str | None = None,
+    dominance_threshold: float = 0.1,
+) -> Classification:
+    """Run the review's §1.3 screening on any formula, in the dataset or not.
+
+    Dataset values (band gap, CBM, mobile ion) are used when the formula is in the review's
+    dataset; ``band_gap_eV`` / ``cbm_eV`` given here override them. ``metal`` defaults to
+    the mobile ion (the first of Li, Na, K in the formula), else Li. Alignment against
+    every metal of :data:`METAL_CHEMICAL_POTENTIALS` is also returned when a CBM is known.
+    """
+    row = _lookup(formula)
+    comp = parse_composition(formula)
+    elements = tuple(str(e) for e in comp.elements)
+    gap_src = cbm_src = "not known"
+    gap: float | None = None
+    cbm: float | None = None
+    ion: str | None = None
+    if row is not None:
+        gap = _optional_float(getattr(row, "band_gap_eV", None))
+        cbm = _optional_float(getattr(row, "cbm_vs_vacuum_eV", None))
+        gap_src = "dataset" if gap is not None else gap_src
+        cbm_src = "dataset" if cbm is not None else cbm_src
+        ion_val = getattr(row, "mobile_ion", None)
+        ion = str(ion_val).rstrip("+") if ion_val else None
+    if band_gap_eV is not None:
+        gap, gap_src = require_finite("band_gap_eV", band_gap_eV), "given"
+    if cbm_eV is not None:
+        cbm, cbm_src = require_finite("cbm_eV", cbm_eV), "given"
+    if ion is None:
+        ion = next((m for m in ("Li", "Na", "K") if m in elements), None)
+    chosen = metal if metal is not None else (ion if ion in METAL_CHEMICAL_POTENTIALS else "Li")
+    _metal(chosen)
+    character = electronic_character(gap) if gap is not None else "unknown"
+    alignment = None
+    all_alignments: tuple[BandAlignment, ...] = ()
+    if cbm is not None:
+        alignment = band_alignment(cbm, metal=chosen, band_gap_eV=gap, elements=elements)
+        all_alignments = tuple(
+            band_alignment(cbm, metal=m, band_gap_eV=gap, elements=elements)
+            for m in METAL_CHEMICAL_POTENTIALS
+        )
+    return Classification(
+        formula=formula,
+        in_dataset=row is not None,
+        dataset_name=getattr(row, "name", None) if row is not None else None,
+        mobile_ion=ion,
+        band_gap_eV=gap,
+        band_gap_source=gap_src,
+        cbm_eV=cbm,
+        cbm_source=cbm_src,
+        electronic_character=character,
+        chemical=chemical_class(formula, dominance_threshold=dominance_threshold),
+        alignment=alignment,
+        alignments_all_metals=all_alignments,
+    )
