@@ -1,0 +1,405 @@
+"""A small Lindblad master-equation engine (dense/sparse superoperators, exact propagators).
+
+The master equation, with ħ = 1 and energies in units of a reference frequency stated by
+each model,
+
+    dρ/dt = L ρ = −i[H, ρ] + Σ_k ( C_k ρ C_k† − ½{C_k† C_k, ρ} ),
+
+is written as a matrix acting on the **column-stacked** vector vec(ρ) (Fortran order,
+``rho.reshape(-1, order="F")``), for which vec(A ρ B) = (Bᵀ ⊗ A) vec(ρ). Hence
+
+    L = −i (1 ⊗ H − Hᵀ ⊗ 1) + Σ_k [ C̄_k ⊗ C_k − ½ 1 ⊗ C_k†C_k − ½ (C_k†C_k)ᵀ ⊗ 1 ].
+
+Why our own engine rather than QuTiP's ``mesolve``/``steadystate`` (QuTiP is used as the
+cross-check in the tests and as the peer in ``benchmarks/bench_lindblad.py``): the thermal
+machines of the review are small (Hilbert dimension d ≲ 60) and *time independent within
+each stroke*, so
+
+* the steady state is one sparse LU solve of L with one equation replaced by Tr ρ = 1;
+* the state on a uniform output grid is exactly ρ(t + Δt) = exp(L Δt) ρ(t): one dense
+  ``expm`` per step size, then matrix–vector products, far faster and more accurate
+  (machine precision, no ODE tolerance) than an adaptive ODE integration for d² ≲ 2000;
+* the map of a whole stroke, exp(L τ), and its time integral ∫₀^τ exp(L s) ds (for heat
+  exchanged during a stroke, without quadrature) come from one augmented ``expm``;
+* the periodic steady state (limit cycle) of a machine is the fixed point of the one-cycle
+  map M = M_n ⋯ M_1, found by a linear solve instead of simulating many cycles.
+
+Bigger problems (d² above ``dense_limit``) are propagated with
+:func:`scipy.sparse.linalg.expm_multiply` on the sparse Liouvillian.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from ssbattery.errors import ConvergenceWarning, InvalidParameterError
+from ssbattery.validation import check_memory, require_positive
+
+__all__ = [
+    "DensityTrajectory",
+    "as_operator",
+    "check_density_matrix",
+    "check_hermitian",
+    "cycle_map",
+    "dense_operator",
+    "dissipator",
+    "evolve_density",
+    "expm_and_integral",
+    "fixed_point",
+    "liouvillian",
+    "propagator",
+    "steady_state",
+    "unitary_superoperator",
+    "unvec",
+    "vec",
+]
+
+#: Liouville-space dimension (d²) up to which dense exact propagators are used.
+DENSE_LIMIT = 2500
+
+
+def vec(rho: np.ndarray) -> np.ndarray:
+    """Column-stack a d×d matrix into a vector of length d² (the engine's convention)."""
+    return np.asarray(rho).reshape(-1, order="F")
+
+
+def unvec(v: np.ndarray, dim: int | None = None) -> np.ndarray:
+    """Inverse of :func:`vec`: a length-d² vector back to a d×d matrix."""
+    v = np.asarray(v)
+    d = round(float(np.sqrt(v.size))) if dim is None else dim
+    return v.reshape((d, d), order="F")
+
+
+def as_operator(name: str, op: Any, dim: int | None = None) -> np.ndarray | sp.csr_array:
+    """Convert ``op`` (ndarray, scipy sparse or QuTiP ``Qobj``) to a square complex matrix.
+
+    Raises :class:`InvalidParameterError` naming ``name`` if it is not square, not finite,
+    or not of dimension ``dim``.
+    """
+    if hasattr(op, "full") and hasattr(op, "dims"):  # a QuTiP Qobj
+        op = op.full()
+    if sp.issparse(op):
+        mat: np.ndarray | sp.csr_array = sp.csr_array(op, dtype=complex)
+        data = mat.data
+    else:
+        try:
+            mat = np.asarray(op, dtype=complex)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"`{name}` must be a square matrix (ndarray, scipy sparse or Qobj), "
+                f"got {type(op).__name__}."
+            ) from exc
+        data = mat
+    if mat.ndim != 2 or mat.shape[0] != mat.shape[1]:
+        raise InvalidParameterError(
+            f"`{name}` must be a square matrix, but has shape {tuple(mat.shape)}."
+        )
+    if not np.all(np.isfinite(data)):
+        raise InvalidParameterError(f"`{name}` contains NaN or infinite entries.")
+    if dim is not None and mat.shape[0] != dim:
+        raise InvalidParameterError(
+            f"`{name}` must have shape ({dim}, {dim}) to match the Hamiltonian, "
+            f"but has shape {tuple(mat.shape)}; build it on the same Hilbert space."
+        )
+    return mat
+
+
+def dense_operator(name: str, op: Any, dim: int | None = None) -> np.ndarray:
+    """Like :func:`as_operator` but always a dense complex ndarray."""
+    m = as_operator(name, op, dim)
+    return m.toarray() if isinstance(m, sp.sparray) else np.asarray(m)
+
+
+def check_hermitian(name: str, op: np.ndarray | sp.csr_array, *, rtol: float = 1e-10) -> None:
+    """Raise :class:`InvalidParameterError` naming ``name`` if ``op`` is not Hermitian."""
+    diff = op - op.conj().T
+    size = abs(diff).max() if sp.issparse(diff) else np.max(np.abs(diff), initial=0.0)
+    scale = abs(op).max() if sp.issparse(op) else np.max(np.abs(op), initial=0.0)
+    if size > rtol * max(1.0, float(scale)):
+        raise InvalidParameterError(
+            f"`{name}` must be Hermitian, but max|{name} − {name}†| = {float(size):.3g}; "
+            "pass a Hermitian Hamiltonian (e.g. (H + H†)/2)."
+        )
+
+
+def _prepare(H: Any, c_ops: Sequence[Any]) -> tuple[sp.csr_array, list[sp.csr_array], int]:
+    Hm = as_operator("H", H)
+    check_hermitian("H", Hm)
+    d = Hm.shape[0]
+    if isinstance(c_ops, np.ndarray) and c_ops.ndim == 2:
+        raise InvalidParameterError(
+            "`c_ops` must be a sequence of jump operators, got a single matrix; wrap it: [C]."
+        )
+    cs = [sp.csr_array(as_operator(f"c_ops[{k}]", c, d)) for k, c in enumerate(c_ops)]
+    return sp.csr_array(Hm), cs, d
+
+
+def dissipator(c_op: Any) -> sp.csr_array:
+    """The superoperator of D[C]ρ = CρC† − ½{C†C, ρ} (column stacking)."""
+    C = sp.csr_array(as_operator("c_op", c_op))
+    d = C.shape[0]
+    eye = sp.identity(d, dtype=complex, format="csr")
+    CdC = (C.conj().T @ C).tocsr()
+    out = sp.kron(C.conj(), C) - 0.5 * sp.kron(eye, CdC) - 0.5 * sp.kron(CdC.T, eye)
+    return sp.csr_array(out)
+
+
+def liouvillian(H: Any, c_ops: Sequence[Any] = ()) -> sp.csr_array:
+    """The Lindblad generator L as a sparse d²×d² matrix acting on column-stacked vec(ρ).
+
+    ``H`` must be Hermitian and every jump operator ``c_ops[k]`` of H's shape; otherwise
+    :class:`InvalidParameterError` names the argument. Rates are inside the operators
+    (C_k = √γ_k A_k).
+    """
+    Hs, cs, d = _prepare(H, c_ops)
+    eye = sp.identity(d, dtype=complex, format="csr")
+    L = -1j * (sp.kron(eye, Hs) - sp.kron(Hs.T, eye))
+    for C in cs:
+        CdC = (C.conj().T @ C).tocsr()
+        L = L + sp.kron(C.conj(), C) - 0.5 * sp.kron(eye, CdC) - 0.5 * sp.kron(CdC.T, eye)
+    return sp.csr_array(L)
+
+
+def unitary_superoperator(U: Any) -> np.ndarray:
+    """Superoperator of ρ ↦ U ρ U† (column stacking): Ū ⊗ U. ``U`` must be unitary."""
+    Um = np.asarray(as_operator("U", U.toarray() if sp.issparse(U) else U))
+    err = np.max(np.abs(Um.conj().T @ Um - np.eye(Um.shape[0])))
+    if err > 1e-9:
+        raise InvalidParameterError(f"`U` must be unitary, but max|U†U − 1| = {err:.3g}.")
+    return np.kron(Um.conj(), Um)
+
+
+def _trace_row(d: int) -> np.ndarray:
+    row = np.zeros(d * d, dtype=complex)
+    row[:: d + 1] = 1.0
+    return row
+
+
+def _solve_with_trace(A: sp.csr_array, d: int, replace: int) -> np.ndarray:
+    """Solve A v = 0 with row ``replace`` of A replaced by the trace condition Σ v_ii = 1."""
+    n = d * d
+    keep = np.ones(n)
+    keep[replace] = 0.0
+    B = sp.diags_array(keep) @ A + sp.csr_array(
+        (_trace_row(d), (np.full(d * d, replace), np.arange(n))), shape=(n, n)
+    )
+    B = sp.csc_array(B)
+    b = np.zeros(n, dtype=complex)
+    b[replace] = 1.0
+    try:
+        lu = spla.splu(B)
+    except RuntimeError as exc:  # SuperLU: "Factor is exactly singular"
+        raise InvalidParameterError(
+            "The steady state is not unique (the generator has more than one zero "
+            "eigenvalue); add dissipators that connect every level or break the symmetry."
+        ) from exc
+    return np.asarray(lu.solve(b))
+
+
+def _finish_state(v: np.ndarray, d: int) -> np.ndarray:
+    rho = unvec(v, d)
+    rho = 0.5 * (rho + rho.conj().T)
+    return rho / np.trace(rho).real
+
+
+def _steady_from_generator(A: sp.csr_array, d: int, *, check_unique: bool, what: str) -> np.ndarray:
+    v0 = _solve_with_trace(A, d, 0)
+    if not np.all(np.isfinite(v0)):
+        raise InvalidParameterError(
+            f"The {what} is not unique (singular system); add dissipation that connects "
+            "every level."
+        )
+    if check_unique and d > 1:
+        v1 = _solve_with_trace(A, d, d * d - 1)
+        if not np.all(np.isfinite(v1)) or np.max(np.abs(v1 - v0)) > 1e-6 * max(
+            1.0, float(np.max(np.abs(v0)))
+        ):
+            raise InvalidParameterError(
+                f"The {what} is not unique: two normalisations give different states; add "
+                "dissipation that connects every level (or pass check_unique=False)."
+            )
+    rho = _finish_state(v0, d)
+    residual = float(np.max(np.abs(A @ vec(rho)), initial=0.0))
+    scale = float(abs(A).max()) if A.nnz else 1.0
+    if residual > 1e-8 * max(1.0, scale):
+        import warnings
+
+        warnings.warn(
+            f"The {what} residual max|A vec ρ| = {residual:.2e} is large; the system may "
+            "be ill-conditioned.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return rho
+
+
+def steady_state(H: Any, c_ops: Sequence[Any], *, check_unique: bool = True) -> np.ndarray:
+    """The steady state ρ_ss with L ρ_ss = 0, Tr ρ_ss = 1, by one sparse LU solve.
+
+    One row of L (that of ρ_00, redundant because L preserves the trace) is replaced by
+    the trace condition. With ``check_unique`` a second solve replacing another row must
+    agree (to 1e-6), else :class:`InvalidParameterError` says the steady state is not
+    unique. The result is Hermitised and normalised; a large residual raises a
+    :class:`~ssbattery.errors.ConvergenceWarning`.
+    """
+    L = liouvillian(H, c_ops)
+    d = round(float(np.sqrt(L.shape[0])))
+    return _steady_from_generator(L, d, check_unique=check_unique, what="steady state")
+
+
+def propagator(H: Any, c_ops: Sequence[Any], t: float) -> np.ndarray:
+    """The dense superoperator exp(L t) of a stroke of duration ``t`` ≥ 0 (column stacking)."""
+    t = require_positive("t", t, allow_zero=True)
+    L = liouvillian(H, c_ops)
+    check_memory("The propagator", L.shape)
+    return np.asarray(sla.expm(L.toarray() * t))
+
+
+def expm_and_integral(L: Any, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """exp(L t) and ∫₀ᵗ exp(L s) ds from one augmented matrix exponential.
+
+    expm([[L, 1], [0, 0]] t) = [[exp(Lt), ∫₀ᵗ exp(Ls) ds], [0, 1]] (Van Loan). The integral
+    applied to vec(ρ(0)) gives ∫ρ dt over a stroke, hence heat Q_k = Tr[H D_k(∫ρ dt)]
+    exactly, without quadrature.
+    """
+    t = require_positive("t", t, allow_zero=True)
+    A = L.toarray() if sp.issparse(L) else np.asarray(L, dtype=complex)
+    n = A.shape[0]
+    check_memory("The augmented propagator", (2 * n, 2 * n))
+    big = np.zeros((2 * n, 2 * n), dtype=complex)
+    big[:n, :n] = A * t
+    big[:n, n:] = np.eye(n) * t
+    E = sla.expm(big)
+    return E[:n, :n], E[:n, n:]
+
+
+def cycle_map(*maps: np.ndarray) -> np.ndarray:
+    """The one-cycle superoperator of strokes applied in the given order: M_n ⋯ M_2 M_1."""
+    if not maps:
+        raise InvalidParameterError("`maps` is empty; give the stroke maps of one cycle.")
+    out = np.asarray(maps[0])
+    for m in maps[1:]:
+        out = np.asarray(m) @ out
+    return out
+
+
+def fixed_point(channel: np.ndarray, *, check_unique: bool = True) -> np.ndarray:
+    """The density matrix ρ* with M vec(ρ*) = vec(ρ*): the periodic steady state of a cycle.
+
+    Solved as the null vector of M − 1 with one equation replaced by Tr ρ = 1 (a linear
+    solve, not the iteration of many cycles). ``channel`` is a d²×d² superoperator, e.g.
+    from :func:`cycle_map`.
+    """
+    M = np.asarray(channel, dtype=complex)
+    if M.ndim != 2 or M.shape[0] != M.shape[1]:
+        raise InvalidParameterError(f"`channel` must be square, got shape {M.shape}.")
+    d = round(float(np.sqrt(M.shape[0])))
+    if d * d != M.shape[0]:
+        raise InvalidParameterError(
+            f"`channel` must act on d²-dimensional vec(ρ), but has size {M.shape[0]}."
+        )
+    A = sp.csr_array(M - np.eye(d * d))
+    return _steady_from_generator(A, d, check_unique=check_unique, what="periodic steady state")
+
+
+def check_density_matrix(name: str, rho: Any, dim: int, *, atol: float = 1e-8) -> np.ndarray:
+    """Return ``rho`` as a d×d array, or raise if it is not a Hermitian, unit-trace, PSD matrix."""
+    R = dense_operator(name, rho, dim)
+    if np.max(np.abs(R - R.conj().T)) > atol:
+        raise InvalidParameterError(f"`{name}` must be Hermitian.")
+    if abs(np.trace(R) - 1.0) > atol:
+        raise InvalidParameterError(
+            f"`{name}` must have unit trace, got {np.trace(R).real:.6g}; divide by its trace."
+        )
+    if np.min(np.linalg.eigvalsh(R)) < -atol:
+        raise InvalidParameterError(f"`{name}` must be positive semidefinite.")
+    return R
+
+
+@dataclass(frozen=True)
+class DensityTrajectory:
+    """ρ(t) on an output grid: ``times`` (n_t,), ``states`` (n_t, d, d) or None, and
+    ``expect`` (n_e, n_t) with Tr[E_k ρ(t)] (real when every E_k is Hermitian)."""
+
+    times: np.ndarray
+    states: np.ndarray | None
+    expect: np.ndarray
+
+
+def evolve_density(
+    H: Any,
+    c_ops: Sequence[Any],
+    rho0: Any,
+    times: Sequence[float] | np.ndarray,
+    *,
+    e_ops: Sequence[Any] = (),
+    store_states: bool | None = None,
+    dense_limit: int = DENSE_LIMIT,
+) -> DensityTrajectory:
+    """Solve dρ/dt = Lρ from ρ(times[0]) = ``rho0`` and return ρ on the grid ``times``.
+
+    For d² ≤ ``dense_limit`` each step uses the exact propagator exp(L Δt), computed once
+    per distinct step size (one ``expm`` for a uniform grid): machine-precision results,
+    typically much faster than ODE integration for d ≲ 50. Larger systems use
+    ``scipy.sparse.linalg.expm_multiply`` on the sparse L. ``rho0`` may be a density
+    matrix or a state vector. States are stored when ``store_states`` is True (default:
+    only when no ``e_ops`` are given).
+    """
+    L = liouvillian(H, c_ops)
+    d = round(float(np.sqrt(L.shape[0])))
+    r0 = np.asarray(rho0.full() if hasattr(rho0, "full") else rho0, dtype=complex)
+    if r0.ndim == 1 or (r0.ndim == 2 and 1 in r0.shape and r0.size == d):
+        psi = r0.reshape(-1)
+        if psi.size != d:
+            raise InvalidParameterError(f"`rho0` must have length {d}, got {psi.size}.")
+        psi = psi / np.linalg.norm(psi)
+        r0 = np.outer(psi, psi.conj())
+    r0 = check_density_matrix("rho0", r0, d)
+    t = np.asarray(times, dtype=float)
+    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)):
+        raise InvalidParameterError("`times` must be a non-empty 1-D array of finite times.")
+    steps = np.diff(t)
+    if np.any(steps < 0):
+        raise InvalidParameterError("`times` must be non-decreasing.")
+    es = [dense_operator(f"e_ops[{k}]", e, d) for k, e in enumerate(e_ops)]
+    keep = (not es) if store_states is None else store_states
+
+    vs = np.empty((t.size, d * d), dtype=complex)
+    vs[0] = vec(r0)
+    if d * d <= dense_limit:
+        Ld = L.toarray()
+        cache: dict[float, np.ndarray] = {}
+        for k, dt in enumerate(steps):
+            key = float(np.round(dt, 14))
+            if key not in cache:
+                cache[key] = sla.expm(Ld * dt)
+            vs[k + 1] = cache[key] @ vs[k]
+    else:
+        uniform = t.size > 2 and np.allclose(steps, steps[0], rtol=1e-12, atol=0)
+        if uniform:
+            vs[:] = (
+                spla.expm_multiply(
+                    sp.csc_array(L), vs[0], start=t[0], stop=t[-1], num=t.size, endpoint=True
+                )
+                if t[-1] > t[0]
+                else vs[0]
+            )
+        else:
+            Lc = sp.csc_array(L)
+            for k, dt in enumerate(steps):
+                vs[k + 1] = spla.expm_multiply(Lc * dt, vs[k]) if dt > 0 else vs[k]
+    states = np.stack([unvec(v, d) for v in vs]) if (keep or es) else None
+    if es and states is not None:
+        ex = np.array([np.einsum("ij,tji->t", e, states) for e in es])
+        herm = all(np.allclose(e, e.conj().T) for e in es)
+        expect: np.ndarray = ex.real if herm else ex
+    else:
+        expect = np.empty((0, t.size))
+    return DensityTrajectory(times=t, states=states if keep else None, expect=expect)
