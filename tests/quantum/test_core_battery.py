@@ -1,0 +1,72 @@
+"""Charging a general battery (review §2.3.1–2.3.2): a single spin in closed form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.battery import ChargingResult, charge, default_times
+
+SZ = np.diag([1.0, -1.0])
+SX = np.array([[0.0, 1.0], [1.0, 0.0]])
+
+
+def _spin_peak(B: float, omega: float) -> tuple[float, float]:
+    """One spin, H0 = Bσz, charger ωσx, from |↓⟩: W(t) = 2B sin²(ωt) (rotation about x).
+
+    P = W/t is largest where d/dt[sin²(ωt)/t] = 0, i.e. tan(y) = 2y with y = ωt
+    (y* ≈ 1.16556): P_max = 2Bω sin²(y*)/y*.
+    """
+    y = brentq(lambda y: np.tan(y) - 2 * y, 1.0, 1.5)
+    return 2 * B * omega * np.sin(y) ** 2 / y, y / omega
+
+
+def test_default_grid_is_400_points_in_open_interval() -> None:
+    t = default_times(2.0)
+    assert t.size == 400 and t[0] == pytest.approx(2.0 / 400) and t[-1] == 2.0
+    with pytest.raises(InvalidParameterError, match="`t_max`"):
+        default_times(0.0)
+
+
+@pytest.mark.parametrize("B, omega", [(1.0, 1.0), (3.0, 12.0)])
+def test_single_spin_charging_is_analytic(B: float, omega: float) -> None:
+    t = default_times(np.pi / omega, 400)
+    res = charge(B * SZ, omega * SX, [0.0, 1.0], t, refine=True)
+    np.testing.assert_allclose(res.energy, 2 * B * np.sin(omega * t) ** 2, rtol=1e-10, atol=1e-12)
+    # A pure state charged from the ground state: ergotropy = W (eq. 7).
+    np.testing.assert_allclose(res.ergotropy, res.energy, atol=1e-12)
+    p_max, t_star = _spin_peak(B, omega)
+    assert res.power_max == pytest.approx(p_max, rel=1e-10)
+    assert res.t_power_max == pytest.approx(t_star, rel=1e-6)
+    assert res.energy_max == pytest.approx(2 * B, rel=1e-9)
+    assert res.t_energy_max == pytest.approx(np.pi / (2 * omega), abs=np.pi / omega / 400)
+
+
+def test_mixed_initial_state_ergotropy_below_energy() -> None:
+    # A thermal start at β = 1 (populations e^{∓B}): ergotropy of ρ(t) ≤ Tr[ρ(t)H0] − E_ground.
+    B, omega = 1.0, 1.0
+    p = np.exp([-B, B])
+    rho0 = np.diag(p / p.sum())
+    t = default_times(np.pi / omega, 50)
+    res = charge(B * SZ, omega * SX, rho0, t)
+    dp = (p[1] - p[0]) / p.sum()
+    # W(t) = 2B sin²(ωt)·(p↓ − p↑) for a diagonal start.
+    np.testing.assert_allclose(res.energy, 2 * B * dp * np.sin(omega * t) ** 2, atol=1e-12)
+    e_rho = res.energy + B * (p[0] - p[1]) / p.sum()
+    assert np.all(res.ergotropy <= e_rho + B + 1e-12)
+    # At t = π/(2ω) the populations are swapped: the ergotropy is 2B(p↓ − p↑).
+    k = int(np.argmin(np.abs(t - np.pi / 2)))
+    assert res.ergotropy[k] == pytest.approx(2 * B * dp * np.sin(omega * t[k]) ** 2, rel=1e-9)
+
+
+def test_to_dict_has_the_issue_json_keys() -> None:
+    res = charge(SZ, SX, [0.0, 1.0], default_times(1.0, 10), parameters={"B": 1.0})
+    d = res.to_dict()
+    for key in ("times", "energy", "power", "ergotropy", "power_max", "t_power_max"):
+        assert key in d
+    assert d["parameters"] == {"B": 1.0} and len(d["times"]) == 10
+    assert isinstance(res, ChargingResult)
+    with pytest.raises(InvalidParameterError, match="`H_charge` must have the shape"):
+        charge(SZ, np.eye(3), [0.0, 1.0], [1.0])

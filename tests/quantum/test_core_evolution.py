@@ -1,0 +1,166 @@
+"""Unitary evolution (review eqs. 3–5): against dense expm, norm/trace kept, piecewise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.linalg import expm
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.evolution import (
+    Chebyshev,
+    Eigh,
+    ExpmMultiply,
+    chebyshev_terms,
+    evolve,
+    evolve_piecewise,
+    spectral_bounds,
+)
+
+
+def _random_sparse_hermitian(n: int, seed: int, *, real: bool) -> sp.csr_array:
+    rng = np.random.default_rng(seed)
+    A = sp.random_array((n, n), density=8.0 / n, rng=rng, format="csr")
+    if not real:
+        B = sp.random_array((n, n), density=4.0 / n, rng=rng, format="csr")
+        A = A + 1j * B
+    H = (A + A.conj().T) * 2.0
+    return sp.csr_array(H + sp.diags_array(rng.standard_normal(n)))
+
+
+def _ket(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    psi = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    return psi / np.linalg.norm(psi)
+
+
+@pytest.mark.parametrize("method", [Eigh(), Chebyshev(tol=1e-13), ExpmMultiply()])
+@pytest.mark.parametrize("real", [True, False])
+def test_evolve_matches_dense_expm(method, real: bool) -> None:
+    n = 60
+    H = _random_sparse_hermitian(n, 1, real=real)
+    psi0 = _ket(n, 2)
+    times = np.array([0.0, 0.05, 0.3, 0.31, 1.7])
+    A = sp.diags_array(np.linspace(-1.0, 1.0, n))
+    tr = evolve(H, psi0, times, e_ops=[A, H], method=method, store_states=True)
+    Hd = H.toarray()
+    for k, t in enumerate(times):
+        ref = expm(-1j * Hd * t) @ psi0
+        np.testing.assert_allclose(tr.states[k], ref, atol=1e-10)
+        assert tr.expect[0, k] == pytest.approx(np.vdot(ref, A @ ref).real, rel=1e-10)
+    # The energy is conserved under its own Hamiltonian.
+    np.testing.assert_allclose(tr.expect[1], tr.expect[1, 0], rtol=1e-10)
+    assert tr.expect.dtype == float
+
+
+def test_chebyshev_keeps_norm_and_matches_expm_on_a_larger_sparse_h() -> None:
+    n = 1500
+    H = _random_sparse_hermitian(n, 5, real=True)
+    psi0 = _ket(n, 6)
+    times = np.linspace(0.02, 3.0, 150)
+    norms: list[float] = []
+    tr = evolve(
+        H,
+        psi0,
+        times,
+        e_ops=[H],
+        observer=lambda s, k: norms.append(float(np.linalg.norm(s))),
+        method=Chebyshev(tol=1e-13),
+    )
+    np.testing.assert_allclose(norms, 1.0, atol=1e-11)
+    ref = ExpmMultiply()
+    tr_ref = evolve(H, psi0, times[-1:], method=ref)
+    np.testing.assert_allclose(tr.final_state, tr_ref.final_state, atol=1e-10)
+
+
+def test_chebyshev_with_little_memory_takes_internal_steps() -> None:
+    n = 600
+    H = _random_sparse_hermitian(n, 7, real=False)
+    psi0 = _ket(n, 8)
+    tight = Chebyshev(tol=1e-13, memory_mb=16 * n * 10 / 1024**2)  # 10 vectors only
+    tr = evolve(H, psi0, [2.0], method=tight)
+    ref = evolve(H, psi0, [2.0], method=ExpmMultiply())
+    np.testing.assert_allclose(tr.final_state, ref.final_state, atol=1e-10)
+
+
+def test_spectral_bounds_contain_the_spectrum() -> None:
+    H = _random_sparse_hermitian(2000, 9, real=True)
+    lo, hi = spectral_bounds(H)
+    from scipy.sparse.linalg import eigsh
+
+    top = eigsh(H, k=1, which="LA", return_eigenvectors=False)[0]
+    bottom = eigsh(H, k=1, which="SA", return_eigenvectors=False)[0]
+    assert lo <= bottom and top <= hi
+    assert hi - lo < 1.1 * (top - bottom)
+
+
+def test_chebyshev_terms_follow_the_bessel_tail() -> None:
+    # Σ_{k≥K} 2|J_k(x)| falls super-exponentially once K > x.
+    assert chebyshev_terms(0.0, 1e-12) == 1
+    assert 10.0 < chebyshev_terms(10.0, 1e-12) < 40.0
+    assert chebyshev_terms(100.0, 1e-12) < 150
+
+
+def test_density_matrix_evolution_keeps_trace_and_matches_u_rho_u() -> None:
+    n = 8
+    H = _random_sparse_hermitian(n, 11, real=False).toarray()
+    rng = np.random.default_rng(12)
+    G = rng.standard_normal((n, 3)) + 1j * rng.standard_normal((n, 3))
+    rho0 = G @ G.conj().T
+    rho0 /= np.trace(rho0).real
+    times = np.array([0.1, 0.9])
+    traces: list[complex] = []
+    tr = evolve(H, rho0, times, e_ops=[H], observer=lambda r, k: traces.append(np.trace(r)))
+    np.testing.assert_allclose(np.real(traces), 1.0, atol=1e-12)
+    U = expm(-1j * H * times[-1])
+    np.testing.assert_allclose(tr.final_state, U @ rho0 @ U.conj().T, atol=1e-12)
+    assert tr.expect[0, 1] == pytest.approx(np.trace(rho0 @ H).real, rel=1e-12)
+
+
+def test_piecewise_product_equals_sequential_exponentials() -> None:
+    # Eq. 3 for a piecewise-constant field: U = e^{−iH_3τ_3} e^{−iH_2τ_2} e^{−iH_1τ_1}.
+    n = 10
+    Hs = [_random_sparse_hermitian(n, s, real=s % 2 == 0).toarray() for s in (21, 22, 23)]
+    taus = [0.3, 0.7, 0.2]
+    psi0 = _ket(n, 24)
+    tr = evolve_piecewise(list(zip(Hs, taus, strict=True)), psi0)
+    ref = psi0
+    expected_states = []
+    for H, tau in zip(Hs, taus, strict=True):
+        ref = expm(-1j * H * tau) @ ref
+        expected_states.append(ref)
+    np.testing.assert_allclose(tr.final_state, ref, atol=1e-12)
+    np.testing.assert_allclose(tr.times, np.cumsum(taus))
+    # Output times inside and on the boundaries of the segments.
+    seen: dict[int, np.ndarray] = {}
+    times = [0.0, 0.3, 0.5, 1.0, 1.2]
+    tr2 = evolve_piecewise(
+        list(zip(Hs, taus, strict=True)),
+        psi0,
+        times,
+        observer=lambda s, k: seen.setdefault(k, s.copy()),
+        e_ops=[np.eye(n)],
+    )
+    assert sorted(seen) == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(seen[0], psi0, atol=1e-12)
+    np.testing.assert_allclose(seen[1], expected_states[0], atol=1e-12)
+    np.testing.assert_allclose(seen[3], expected_states[1], atol=1e-12)
+    np.testing.assert_allclose(seen[2], expm(-1j * Hs[1] * 0.2) @ expected_states[0], atol=1e-12)
+    np.testing.assert_allclose(tr2.expect[0], 1.0, atol=1e-12)
+
+
+def test_bad_inputs_raise_named_errors() -> None:
+    H = np.array([[0.0, 1.0], [0.5, 0.0]])
+    with pytest.raises(InvalidParameterError, match="`H` is not Hermitian"):
+        evolve(H, [1.0, 0.0], [1.0])
+    with pytest.raises(InvalidParameterError, match="`times` must be strictly increasing"):
+        evolve(np.eye(2), [1.0, 0.0], [1.0, 0.5])
+    with pytest.raises(InvalidParameterError, match="`times` must be ≥ 0"):
+        evolve(np.eye(2), [1.0, 0.0], [-1.0])
+    with pytest.raises(InvalidParameterError, match="`psi0` must be a ket of length 2"):
+        evolve(np.eye(2), [1.0, 0.0, 0.0], [1.0])
+    with pytest.raises(InvalidParameterError, match="`H` has NaN"):
+        evolve(np.array([[np.nan, 0.0], [0.0, 1.0]]), [1.0, 0.0], [1.0])
+    with pytest.raises(InvalidParameterError, match="segments"):
+        evolve_piecewise([(np.eye(2), -1.0)], [1.0, 0.0])
