@@ -1,1 +1,33 @@
-"""ssbattery.electrolytes (see the package README for the layout)."""
+"""Solid electrolytes: the review's cited dataset, formula parsing and external tables.
+
+The main entry points (see :mod:`ssbattery.electrolytes.dataset`):
+
+* :func:`load_review_dataset`, :func:`find_electrolyte`, :func:`query` — the review's
+  electrolytes (Braga et al., J. Mater. Chem. A 2024, 12, 690, §1–§2) with references;
+* :func:`parse_formula` — formulas as the review writes them → pymatgen ``Composition``;
+* :func:`ssbattery.electrolytes.obelix.load_obelix` — the OBELiX table through the same API.
+
+Other parts (transport laws, impedance, screening) live in their own submodules.
+"""
+
+from __future__ import annotations
+
+from ssbattery.electrolytes.dataset import (
+    Electrolyte,
+    chemical_class_of,
+    find_electrolyte,
+    find_electrolytes,
+    load_review_dataset,
+    query,
+)
+from ssbattery.electrolytes.formula import parse_formula
+
+__all__ = [
+    "Electrolyte",
+    "chemical_class_of",
+    "find_electrolyte",
+    "find_electrolytes",
+    "load_review_dataset",
+    "parse_formula",
+    "query",
+]

@@ -1,0 +1,294 @@
+"""Chemical formulas as the review writes them → pymatgen :class:`Composition`.
+
+The review (Braga et al., J. Mater. Chem. A 2024, 12, 690) writes formulas that
+pymatgen-core's own parser does not read as they stand:
+
+* fractional stoichiometry, ``Na2Y2/3Cl4``, ``Li4Al1/3Si1/6Ge1/6P1/3O4``;
+* symbolic stoichiometry in ``x``, ``Li3xLa(2/3)−xTiO3`` (LLTO), ``Na3−xO1−x(NH2)x(BH4)``,
+  often with a Unicode minus sign;
+* placeholder symbols for a whole family, ``A2.99Ba0.005OCl`` with A = Li, Na, K.
+
+pymatgen also silently accepts unknown symbols (``Composition("Qz2")`` gives a dummy
+species). :func:`normalise_formula` therefore scans the string itself — element symbols
+checked against the periodic table, amounts evaluated as small arithmetic expressions in
+``x`` — and writes a plain decimal formula that :class:`pymatgen.core.Composition` then
+parses (it keeps the cluster-anion groups such as ``(BH4)``, ``(NH2)`` and ``(PO4)3``).
+Only that scan is ours; the chemistry (groups, amounts, reduced formulas) is pymatgen's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from ssbattery.errors import DataFormatError, InvalidParameterError
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
+
+__all__ = ["is_symbolic", "normalise_formula", "parse_formula"]
+
+#: Characters the review uses for minus and for spaces; mapped to ASCII before scanning.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2212": "-",  # minus sign
+        "\u2013": "-",  # en dash
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u00a0": "",
+        " ": "",
+        "\t": "",
+        "\u2080": "0",
+        "\u2081": "1",
+        "\u2082": "2",
+        "\u2083": "3",
+        "\u2084": "4",
+        "\u2085": "5",
+        "\u2086": "6",
+        "\u2087": "7",
+        "\u2088": "8",
+        "\u2089": "9",
+    }
+)
+
+_ELEMENTS: frozenset[str] | None = None
+
+
+def _elements() -> frozenset[str]:
+    """The element symbols pymatgen knows (real elements only, no dummy species)."""
+    global _ELEMENTS
+    if _ELEMENTS is None:
+        from pymatgen.core.periodic_table import Element
+
+        # hydrogen isotopes D and T are pymatgen "elements" but never used in formulas here
+        _ELEMENTS = frozenset(e.symbol for e in Element if e.symbol not in ("D", "T"))
+    return _ELEMENTS
+
+
+def is_symbolic(formula: str) -> bool:
+    """Whether ``formula`` has stoichiometry in ``x`` (e.g. ``Li3xLa(2/3)−xTiO3``)."""
+    text = str(formula).translate(_TRANSLATE)
+    # an 'x' that is not the second letter of an element symbol (none is: no "Xx" element)
+    return "x" in text
+
+
+class _Scanner:
+    """Recursive-descent scan of one formula string (see the module docstring)."""
+
+    def __init__(self, text: str, original: str, x: float | None, symbols: Mapping[str, str]):
+        self.text = text
+        self.original = original
+        self.x = x
+        self.symbols = symbols
+        self.pos = 0
+        self.out: list[str] = []
+
+    # -- errors -----------------------------------------------------------------------
+    def error(self, what: str, hint: str = "") -> DataFormatError:
+        return DataFormatError(
+            f"cannot parse formula {self.original!r}: {what} at character {self.pos + 1} "
+            f"({self.text[: self.pos]}⟨here⟩{self.text[self.pos :]})"
+            + (hint or "; write it like 'Li6PS5Cl', 'Na2Y2/3Cl4' or 'Na3O(BH4)'.")
+        )
+
+    def peek(self, offset: int = 0) -> str:
+        i = self.pos + offset
+        return self.text[i] if i < len(self.text) else ""
+
+    # -- amounts: expr := term (('+'|'-') term)* ; term := factor (['*'|'/'] factor)* --
+    def starts_amount(self, offset: int = 0) -> bool:
+        c = self.peek(offset)
+        if c.isdigit() or c in (".", "x"):
+            return True
+        if c == "(":  # a parenthesised amount, e.g. La(2/3)-x, never a group like (BH4)
+            return self.starts_amount(offset + 1)
+        return False
+
+    def amount(self) -> float | None:
+        if not self.starts_amount():
+            return None
+        value = self.term()
+        while self.peek() in ("+", "-"):
+            sign = self.peek()
+            self.pos += 1
+            if not self.starts_amount():
+                raise self.error(f"'{sign}' is not followed by a number or x")
+            rhs = self.term()
+            value = value + rhs if sign == "+" else value - rhs
+        return value
+
+    def term(self) -> float:
+        value = self.factor()
+        while True:
+            c = self.peek()
+            if c in ("/", "*"):
+                self.pos += 1
+                if not self.starts_amount():
+                    raise self.error(f"'{c}' is not followed by a number or x")
+                rhs = self.factor()
+                if c == "/":
+                    if rhs == 0:
+                        raise self.error("division by zero in a stoichiometry")
+                    value /= rhs
+                else:
+                    value *= rhs
+            elif c == "x" or (c == "(" and self.starts_amount()):
+                value *= self.factor()  # implicit product, e.g. 3x
+            else:
+                return value
+
+    def factor(self) -> float:
+        c = self.peek()
+        if c == "x":
+            self.pos += 1
+            if self.x is None:
+                raise InvalidParameterError(
+                    f"formula {self.original!r} has stoichiometry in x; pass `x` "
+                    "(e.g. x=0.1) to substitute a value."
+                )
+            return self.x
+        if c == "(":
+            self.pos += 1
+            value = self.amount()
+            if value is None or self.peek() != ")":
+                raise self.error("unbalanced parenthesis in a stoichiometry")
+            self.pos += 1
+            return value
+        match = re.match(r"\d+\.?\d*|\.\d+", self.text[self.pos :])
+        if match is None:
+            raise self.error("expected a number")
+        self.pos += match.end()
+        return float(match.group())
+
+    # -- the formula itself ----------------------------------------------------------
+    def element(self) -> str:
+        for name in sorted(self.symbols, key=len, reverse=True):
+            end = self.pos + len(name)
+            if self.text.startswith(name, self.pos) and not (
+                end < len(self.text) and self.text[end].islower() and self.text[end] != "x"
+            ):
+                self.pos = end
+                return self.symbols[name]
+        two = self.text[self.pos : self.pos + 2]
+        if len(two) == 2 and two[1].islower() and two in _elements():
+            self.pos += 2
+            return two
+        one = self.text[self.pos]
+        if one in _elements() and not (len(two) == 2 and two[1].islower() and two[1] != "x"):
+            self.pos += 1
+            return one
+        bad = two if len(two) == 2 and two[1].islower() and two[1] != "x" else one
+        hint = f"; if '{bad}' stands for a family of elements, pass symbols={{'{bad}': 'Li'}}."
+        raise self.error(f"unknown element symbol '{bad}'", hint)
+
+    def emit_amount(self, start_index: int) -> None:
+        value = self.amount()
+        if value is None:
+            return
+        if not math.isfinite(value) or value < -1e-12:
+            raise InvalidParameterError(
+                f"formula {self.original!r} with x={self.x} gives a negative amount "
+                f"({value:.6g}) for '{''.join(self.out[start_index:])}'; choose x in the "
+                "range where every amount is ≥ 0."
+            )
+        if abs(value) <= 1e-12:
+            del self.out[start_index:]  # a zero amount removes the element or group
+            return
+        self.out.append(f"{value:.12g}")
+
+    def sequence(self, closing: str | None) -> None:
+        while self.pos < len(self.text):
+            c = self.peek()
+            if c.isupper():
+                start = len(self.out)
+                self.out.append(self.element())
+                self.emit_amount(start)
+            elif c in "([":
+                if self.starts_amount(1):
+                    raise self.error("a stoichiometry must follow an element or a group")
+                start = len(self.out)
+                self.pos += 1
+                self.out.append("(")
+                self.sequence(")" if c == "(" else "]")
+                self.out.append(")")
+                if len(self.out) == start + 2:
+                    raise self.error("empty group '()'")
+                self.emit_amount(start)
+            elif c in ")]":
+                if closing != c:
+                    raise self.error(f"unexpected '{c}'")
+                self.pos += 1
+                return
+            else:
+                raise self.error(f"unexpected character '{c}'")
+        if closing is not None:
+            raise self.error(f"missing '{closing}'")
+
+
+def normalise_formula(
+    formula: str, *, x: float | None = None, symbols: Mapping[str, str] | None = None
+) -> str:
+    """Rewrite ``formula`` as a plain decimal formula that pymatgen parses.
+
+    ``x`` is substituted into symbolic amounts; ``symbols`` maps placeholder symbols to
+    elements (``{"A": "Na"}`` for ``A2.99Ba0.005OCl``). Groups in parentheses are kept.
+
+    >>> normalise_formula("Li3xLa(2/3)−xTiO3", x=0.11)
+    'Li0.33La0.556666666667TiO3'
+    """
+    if not isinstance(formula, str):
+        raise InvalidParameterError(f"`formula` must be a string, got {formula!r}.")
+    text = formula.translate(_TRANSLATE)
+    if not text:
+        raise DataFormatError("cannot parse an empty formula; give e.g. 'Li6PS5Cl'.")
+    if x is not None:
+        try:
+            x = float(x)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"`x` must be a number, got {x!r}.") from None
+        if not math.isfinite(x):
+            raise InvalidParameterError(f"`x` must be finite, got {x!r}.")
+    table = dict(symbols or {})
+    for name, element in table.items():
+        if not re.fullmatch(r"[A-Z][a-z]*", name) or name in _elements():
+            raise InvalidParameterError(
+                f"`symbols` key {name!r} must be a placeholder such as 'A' or 'Hal' "
+                "that is not itself an element symbol."
+            )
+        if element not in _elements():
+            raise InvalidParameterError(
+                f"`symbols[{name!r}]` must be an element symbol, got {element!r}."
+            )
+    scanner = _Scanner(text, formula, x, table)
+    scanner.sequence(None)
+    result = "".join(scanner.out)
+    if not result:
+        raise DataFormatError(f"formula {formula!r} has no element with a non-zero amount.")
+    return result
+
+
+def parse_formula(
+    formula: str, *, x: float | None = None, symbols: Mapping[str, str] | None = None
+) -> Composition:
+    """Parse a formula as the review writes it into a pymatgen ``Composition``.
+
+    Handles fractional (``Na2Y2/3Cl4``) and symbolic stoichiometry (``x`` substituted),
+    Unicode minus signs, cluster anions in parentheses (``Na3O(BH4)``) and placeholder
+    symbols (``A2.99Ba0.005OCl`` with ``symbols={"A": "K"}``).
+
+    Raises :class:`DataFormatError` for what cannot be parsed (unknown element, unbalanced
+    parentheses, stray characters) and :class:`InvalidParameterError` when ``x`` is
+    missing or makes an amount negative.
+
+    >>> parse_formula("Na2Y2/3Cl4")["Y"]
+    0.666666666667
+    """
+    from pymatgen.core import Composition
+
+    text = normalise_formula(formula, x=x, symbols=symbols)
+    try:
+        return Composition(text)
+    except (ValueError, KeyError) as exc:  # pragma: no cover - the scan catches these first
+        raise DataFormatError(f"cannot parse formula {formula!r}: {exc}") from None
