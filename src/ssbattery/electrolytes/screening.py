@@ -443,6 +443,8 @@ class Classification:
     cbm_eV: float | None
     cbm_source: str
     electronic_character: str
+    electronic_character_source: str
+    stable_vs_alkali_metal_stated: bool | None
     chemical: ChemicalClass
     alignment: BandAlignment | None
     alignments_all_metals: tuple[BandAlignment, ...]
@@ -507,7 +509,12 @@ def classify(
         ion = next((m for m in ("Li", "Na", "K") if m in elements), None)
     chosen = metal if metal is not None else (ion if ion in METAL_CHEMICAL_POTENTIALS else "Li")
     _metal(chosen)
-    character = electronic_character(gap) if gap is not None else "unknown"
+    character: str = electronic_character(gap) if gap is not None else "unknown"
+    character_src = gap_src
+    stated = str(getattr(row, "electronic_character", "") or "") if row is not None else ""
+    if gap is None and stated:
+        ref = getattr(row, "electronic_character_ref", "") or ""
+        character, character_src = stated, f"dataset statement {ref}".strip()
     alignment = None
     all_alignments: tuple[BandAlignment, ...] = ()
     if cbm is not None:
@@ -526,6 +533,10 @@ def classify(
         cbm_eV=cbm,
         cbm_source=cbm_src,
         electronic_character=character,
+        electronic_character_source=character_src,
+        stable_vs_alkali_metal_stated=(
+            getattr(row, "stable_vs_alkali_metal", None) if row is not None else None
+        ),
         chemical=chemical_class(formula, dominance_threshold=dominance_threshold),
         alignment=alignment,
         alignments_all_metals=all_alignments,
