@@ -1,0 +1,576 @@
+"""Learned control of a two-level quantum heat engine (review §2.4, Erdman et al., ref. 147).
+
+The working medium is a qubit with the controlled Hamiltonian (ħ = k_B = 1, energies in
+units of E0)
+
+    H(u) = E0 · u/2 · σz,        u ∈ [u_min, u_max] ⊂ (0, 1]  (default [0.3, 1]),
+
+coupled at each moment to the hot bath, the cold bath or neither (the choice d(t)), as in
+Erdman & Noé, npj Quantum Inf. 8, 1 (2022), "Identifying optimal cycles in quantum thermal
+machines with reinforcement-learning", first case study. H(u) commutes with itself at all
+times and the dissipators below do not create coherence, so the qubit stays diagonal and the
+Lindblad equation reduces exactly to a master equation for the excited population p:
+
+    dp/dt = γ_d(E) n_d(E) (1 − p) − γ_d(E) (n_d(E) + 1) p,     E = E0 u,
+
+with the Bose factor n_d(E) = 1/(e^{E/T_d} − 1) and an Ohmic bath spectral density
+γ_d(E) = Γ_d · E/E0 (Γ_d: the rate at E = E0). For a piecewise-constant (u, d) the solution
+is exact: p(t + Δt) = p_eq + (p − p_eq) e^{−Γ_tot Δt}, Γ_tot = γ_d(E) coth(E/2T_d),
+p_eq = 1/(1 + e^{E/T_d}). (Tested against the Lindblad engine in
+tests/thermal/test_learning_cycle.py.)
+
+Bookkeeping: a sudden change u → u' at population p costs work E0 (u' − u)(p − ½); during a
+step the bath d supplies heat E0 u Δp. The average power of a cycle is the work extracted per
+cycle divided by its period, in the periodic state, which is the fixed point of the one-cycle
+affine map p ↦ A p + B (solved, not iterated).
+
+The optimiser is a cross-entropy method (a gradient-free policy search, implemented with
+numpy) over piecewise-constant schedules of N steps: a Gaussian for each u_k and a
+categorical distribution for each d_k. It starts from random schedules (the agent's random
+actions) and its learning curve is recorded. The benchmark is the Otto cycle (hot stroke at
+u_h, sudden quench, cold stroke at u_c, sudden quench) with u_h, u_c and the stroke split
+optimised for the same period and the same u range. Why a learned cycle can beat it at a
+fixed period: it may switch baths several times per period; Erdman et al. (NJP 21, 103049,
+2019) showed that for a qubit the overall maximum power is reached by Otto cycles in the
+fast-driving limit, which `otto_power_scan` exposes (the Otto power grows as the period
+shrinks).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.validation import require_int_at_least, require_positive
+
+__all__ = [
+    "BATH_COLD",
+    "BATH_HOT",
+    "BATH_NONE",
+    "CycleMetrics",
+    "EngineParameters",
+    "LearningResult",
+    "OttoResult",
+    "evaluate_schedules",
+    "learn_cycle",
+    "optimal_otto",
+    "otto_power_scan",
+    "schedule_metrics",
+]
+
+#: Bath choices of one time step.
+BATH_NONE, BATH_HOT, BATH_COLD = 0, 1, 2
+_BATH_NAMES = ("none", "hot", "cold")
+
+
+@dataclass(frozen=True)
+class EngineParameters:
+    """The two-level heat engine: energies in units of E0, times in units of 1/Γ.
+
+    Attributes:
+        E0: energy scale of H(u) = E0·u/2·σz.
+        u_min, u_max: control range, 0 < u_min < u_max ≤ 1 (Erdman et al.: [0.3, 1]).
+        T_hot, T_cold: bath temperatures (k_B = 1), T_hot > T_cold > 0.
+        rate_hot, rate_cold: Ohmic coupling Γ_d (rate at E = E0), > 0.
+    """
+
+    E0: float = 1.0
+    u_min: float = 0.3
+    u_max: float = 1.0
+    T_hot: float = 1.0
+    T_cold: float = 0.2
+    rate_hot: float = 1.0
+    rate_cold: float = 1.0
+
+    def __post_init__(self) -> None:
+        require_positive("E0", self.E0)
+        require_positive("T_hot", self.T_hot)
+        require_positive("T_cold", self.T_cold)
+        require_positive("rate_hot", self.rate_hot)
+        require_positive("rate_cold", self.rate_cold)
+        for name in ("u_min", "u_max"):
+            value = require_positive(name, getattr(self, name))
+            if value > 1.0:
+                raise InvalidParameterError(
+                    f"`{name}` must lie in (0, 1] (the control u scales E0), got {value!r}."
+                )
+        if not self.u_min < self.u_max:
+            raise InvalidParameterError(
+                f"`u_min` must be < `u_max`, got u_min={self.u_min!r}, u_max={self.u_max!r}."
+            )
+        if not self.T_cold < self.T_hot:
+            raise InvalidParameterError(
+                f"`T_cold` must be < `T_hot` for a heat engine, got T_cold={self.T_cold!r}, "
+                f"T_hot={self.T_hot!r}."
+            )
+
+
+@dataclass(frozen=True)
+class CycleMetrics:
+    """One cycle in its periodic state (energies per cycle, power per unit time).
+
+    ``p`` holds the excited population at the start of each step and at the end (N + 1).
+    """
+
+    u: NDArray[np.float64]
+    bath: NDArray[np.int64]
+    durations: NDArray[np.float64]
+    p: NDArray[np.float64]
+    power: float
+    work_extracted: float
+    heat_hot: float
+    heat_cold: float
+    efficiency: float
+
+    @property
+    def period(self) -> float:
+        """Cycle period (sum of the step durations)."""
+        return float(np.sum(self.durations))
+
+    @property
+    def bath_names(self) -> list[str]:
+        """Bath of each step as 'none' / 'hot' / 'cold'."""
+        return [_BATH_NAMES[int(b)] for b in self.bath]
+
+
+@dataclass(frozen=True)
+class OttoResult:
+    """The best Otto cycle of a given period: strokes, parameters and metrics."""
+
+    u_hot: float
+    u_cold: float
+    time_hot: float
+    time_cold: float
+    metrics: CycleMetrics
+
+
+@dataclass(frozen=True)
+class LearningResult:
+    """Outcome of :func:`learn_cycle`.
+
+    ``best_power[i]`` is the best power found up to iteration i, ``mean_power[i]`` the mean
+    over that iteration's sampled schedules (the learning curve).
+    """
+
+    learned: CycleMetrics
+    otto: OttoResult
+    best_power: NDArray[np.float64]
+    mean_power: NDArray[np.float64]
+    elite_power: NDArray[np.float64]
+    iterations: int
+    seed: int
+    parameters: EngineParameters
+
+    @property
+    def advantage(self) -> float:
+        """Learned power divided by the best Otto power of the same period."""
+        return self.learned.power / self.otto.metrics.power
+
+
+def _bath_arrays(
+    params: EngineParameters, E: NDArray[np.float64], bath: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Relaxation rate Γ_tot and equilibrium population for each (E, bath) entry."""
+    T = np.where(bath == BATH_HOT, params.T_hot, params.T_cold)
+    rate = np.where(bath == BATH_HOT, params.rate_hot, params.rate_cold)
+    x = E / T
+    gamma = rate * E / params.E0  # Ohmic spectral density γ(E) = Γ E/E0
+    total = np.where(bath == BATH_NONE, 0.0, gamma / np.tanh(x / 2.0))
+    p_eq = 1.0 / (1.0 + np.exp(x))
+    return total, p_eq
+
+
+def evaluate_schedules(
+    params: EngineParameters,
+    u: NDArray[np.float64],
+    bath: NDArray[np.int64],
+    durations: NDArray[np.float64],
+) -> dict[str, NDArray[np.float64]]:
+    """Periodic-state metrics of many piecewise-constant cycles at once (vectorised).
+
+    Args:
+        params: the engine.
+        u: controls, shape (P, N) for P schedules of N steps (each in [u_min, u_max]).
+        bath: bath of each step, shape (P, N): 0 none, 1 hot, 2 cold.
+        durations: step durations, shape (N,) or (P, N), each ≥ 0, period > 0.
+
+    Returns:
+        dict of arrays of shape (P,) ("power", "work", "heat_hot", "heat_cold") and "p"
+        of shape (P, N + 1): the excited population at the start of each step.
+    """
+    u = np.atleast_2d(np.asarray(u, dtype=float))
+    bath = np.atleast_2d(np.asarray(bath, dtype=np.int64))
+    dt = np.broadcast_to(np.asarray(durations, dtype=float), u.shape)
+    E = params.E0 * u
+    total, p_eq = _bath_arrays(params, E, bath)
+    decay = np.exp(-total * dt)
+    # Compose the affine step maps p -> a p + b into the one-cycle map p -> A p + B.
+    A = np.ones(u.shape[0])
+    B = np.zeros(u.shape[0])
+    for k in range(u.shape[1]):
+        A, B = decay[:, k] * A, decay[:, k] * B + p_eq[:, k] * (1.0 - decay[:, k])
+    closed = 1.0 - A
+    safe = closed > 1e-14
+    p0 = np.where(safe, B / np.where(safe, closed, 1.0), 0.5)
+    p = np.empty((u.shape[0], u.shape[1] + 1))
+    p[:, 0] = p0
+    for k in range(u.shape[1]):
+        p[:, k + 1] = p_eq[:, k] + (p[:, k] - p_eq[:, k]) * decay[:, k]
+    heat = E * (p[:, 1:] - p[:, :-1])  # heat into the qubit during each step
+    heat_hot = np.sum(np.where(bath == BATH_HOT, heat, 0.0), axis=1)
+    heat_cold = np.sum(np.where(bath == BATH_COLD, heat, 0.0), axis=1)
+    # Work extracted by the quenches u_{k-1} -> u_k (cyclic), at population p_k.
+    u_prev = np.roll(u, 1, axis=1)
+    work = np.sum(params.E0 * (u_prev - u) * (p[:, :-1] - 0.5), axis=1)
+    period = np.sum(dt, axis=1)
+    return {
+        "power": work / period,
+        "work": work,
+        "heat_hot": heat_hot,
+        "heat_cold": heat_cold,
+        "p": p,
+    }
+
+
+def _check_schedule(
+    params: EngineParameters,
+    u: NDArray[np.float64],
+    bath: NDArray[np.int64],
+    durations: NDArray[np.float64],
+) -> None:
+    if u.ndim != 1 or u.shape != bath.shape or u.shape != durations.shape or u.size == 0:
+        raise InvalidParameterError(
+            "`u`, `bath` and `durations` must be 1-D arrays of the same non-zero length, got "
+            f"shapes {u.shape}, {bath.shape}, {durations.shape}."
+        )
+    if (
+        not np.all(np.isfinite(u))
+        or np.any(u < params.u_min - 1e-12)
+        or np.any(u > params.u_max + 1e-12)
+    ):
+        raise InvalidParameterError(
+            f"`u` must lie in [u_min, u_max] = [{params.u_min}, {params.u_max}], got "
+            f"values from {np.min(u)!r} to {np.max(u)!r}."
+        )
+    if not np.all(np.isin(bath, (BATH_NONE, BATH_HOT, BATH_COLD))):
+        raise InvalidParameterError("`bath` entries must be 0 (none), 1 (hot) or 2 (cold).")
+    if not np.all(np.isfinite(durations)) or np.any(durations < 0):
+        raise InvalidParameterError("`durations` must be finite and ≥ 0.")
+    if float(np.sum(durations)) <= 0:
+        raise InvalidParameterError(
+            "the cycle has zero duration; give step `durations` whose sum is > 0."
+        )
+
+
+def schedule_metrics(
+    params: EngineParameters,
+    u: NDArray[np.float64],
+    bath: NDArray[np.int64],
+    durations: NDArray[np.float64],
+) -> CycleMetrics:
+    """Metrics of one piecewise-constant cycle (u_k, d_k, Δt_k), k = 1..N, in its periodic state.
+
+    Efficiency η = W/Q_hot (NaN unless the cycle works as an engine, W > 0 and Q_hot > 0).
+
+    Raises:
+        InvalidParameterError: u outside [u_min, u_max], unknown bath, negative durations or a
+            cycle of zero duration.
+    """
+    u = np.asarray(u, dtype=float)
+    bath = np.asarray(bath, dtype=np.int64)
+    durations = np.asarray(durations, dtype=float)
+    _check_schedule(params, u, bath, durations)
+    out = evaluate_schedules(params, u[None, :], bath[None, :], durations)
+    work = float(out["work"][0])
+    q_hot = float(out["heat_hot"][0])
+    eta = work / q_hot if work > 0 and q_hot > 0 else float("nan")
+    return CycleMetrics(
+        u=u.copy(),
+        bath=bath.copy(),
+        durations=durations.copy(),
+        p=out["p"][0].copy(),
+        power=float(out["power"][0]),
+        work_extracted=work,
+        heat_hot=q_hot,
+        heat_cold=float(out["heat_cold"][0]),
+        efficiency=eta,
+    )
+
+
+def _otto_batch(
+    params: EngineParameters,
+    u_hot: NDArray[np.float64],
+    u_cold: NDArray[np.float64],
+    frac_hot: NDArray[np.float64],
+    period: float,
+) -> NDArray[np.float64]:
+    u = np.stack([u_hot, u_cold], axis=1)
+    bath = np.tile(np.array([BATH_HOT, BATH_COLD]), (u.shape[0], 1))
+    dt = np.stack([frac_hot * period, (1.0 - frac_hot) * period], axis=1)
+    return evaluate_schedules(params, u, bath, dt)["power"]
+
+
+def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> OttoResult:
+    """The Otto cycle of maximum power at a given ``period``.
+
+    Optimised over u_h, u_c ∈ [u_min, u_max] and the hot-stroke fraction f ∈ (0, 1) (a
+    ``grid``³ scan followed by a bounded Nelder–Mead polish). The quench strokes are sudden.
+    """
+    from scipy.optimize import minimize
+
+    period = require_positive("period", period)
+    grid = require_int_at_least("grid", grid, 5)
+    us = np.linspace(params.u_min, params.u_max, grid)
+    fs = np.linspace(0.02, 0.98, grid)
+    UH, UC, F = np.meshgrid(us, us, fs, indexing="ij")
+    power = _otto_batch(params, UH.ravel(), UC.ravel(), F.ravel(), period)
+    i = int(np.argmax(power))
+    x0 = np.array([UH.ravel()[i], UC.ravel()[i], F.ravel()[i]])
+    bounds = [(params.u_min, params.u_max), (params.u_min, params.u_max), (1e-3, 1 - 1e-3)]
+
+    def negative_power(x: NDArray[np.float64]) -> float:
+        x = np.clip(x, [b[0] for b in bounds], [b[1] for b in bounds])
+        value = _otto_batch(params, x[:1], x[1:2], x[2:3], period)[0]
+        return -float(value)
+
+    res = minimize(
+        negative_power,
+        x0,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"xatol": 1e-7, "fatol": 1e-12},
+    )
+    x = np.clip(res.x, [b[0] for b in bounds], [b[1] for b in bounds])
+    if -negative_power(x) < power[i]:
+        x = x0
+    u_h, u_c, f = (float(v) for v in x)
+    metrics = schedule_metrics(
+        params,
+        np.array([u_h, u_c]),
+        np.array([BATH_HOT, BATH_COLD]),
+        np.array([f * period, (1.0 - f) * period]),
+    )
+    return OttoResult(u_h, u_c, f * period, (1.0 - f) * period, metrics)
+
+
+def otto_power_scan(
+    params: EngineParameters, periods: NDArray[np.float64], *, grid: int = 25
+) -> NDArray[np.float64]:
+    """Best Otto power for each period of ``periods`` (the 'total cycle time scan')."""
+    return np.array([optimal_otto(params, float(t), grid=grid).metrics.power for t in periods])
+
+
+# ---------------------------------------------------------------- cross-entropy policy search
+
+
+@dataclass
+class _SearchState:
+    """Mutable optimiser state (saved to / restored from a checkpoint file)."""
+
+    iteration: int
+    mean: NDArray[np.float64]
+    std: NDArray[np.float64]
+    probs: NDArray[np.float64]
+    rng_state: dict[str, Any]
+    best_power: list[float]
+    mean_power: list[float]
+    elite_power: list[float]
+    best_u: NDArray[np.float64]
+    best_bath: NDArray[np.int64]
+    best_value: float
+
+
+def _state_to_json(state: _SearchState, config: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "format": "ssbattery.learn_cycle.v1",
+            "config": config,
+            "iteration": state.iteration,
+            "mean": state.mean.tolist(),
+            "std": state.std.tolist(),
+            "probs": state.probs.tolist(),
+            "rng_state": state.rng_state,
+            "best_power": state.best_power,
+            "mean_power": state.mean_power,
+            "elite_power": state.elite_power,
+            "best_u": state.best_u.tolist(),
+            "best_bath": state.best_bath.tolist(),
+            "best_value": state.best_value,
+        }
+    )
+
+
+def _state_from_json(text: str, config: dict[str, Any], path: Path) -> _SearchState:
+    try:
+        data = json.loads(text)
+        if data.get("format") != "ssbattery.learn_cycle.v1":
+            raise KeyError("format")
+        if data["config"] != config:
+            raise DataFormatError(
+                f"checkpoint {path} was written with other settings ({data['config']}); "
+                "use the same parameters, steps, population and seed, or a new file."
+            )
+        return _SearchState(
+            iteration=int(data["iteration"]),
+            mean=np.array(data["mean"], dtype=float),
+            std=np.array(data["std"], dtype=float),
+            probs=np.array(data["probs"], dtype=float),
+            rng_state=data["rng_state"],
+            best_power=[float(v) for v in data["best_power"]],
+            mean_power=[float(v) for v in data["mean_power"]],
+            elite_power=[float(v) for v in data["elite_power"]],
+            best_u=np.array(data["best_u"], dtype=float),
+            best_bath=np.array(data["best_bath"], dtype=np.int64),
+            best_value=float(data["best_value"]),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFormatError(
+            f"checkpoint {path} is not a learn-cycle checkpoint ({exc}); delete it or give "
+            "another --checkpoint file."
+        ) from exc
+
+
+def learn_cycle(
+    params: EngineParameters | None = None,
+    *,
+    n_steps: int = 16,
+    period: float = 4.0,
+    iterations: int = 200,
+    population: int = 256,
+    elite_fraction: float = 0.1,
+    smoothing: float = 0.7,
+    seed: int = 0,
+    checkpoint: Path | None = None,
+    checkpoint_every: int = 10,
+    progress: Any = None,
+) -> LearningResult:
+    """Search a piecewise-constant cycle of maximum average power (cross-entropy method).
+
+    Each iteration samples ``population`` schedules of ``n_steps`` steps of length
+    period/n_steps (u_k from a clipped Gaussian, d_k from a categorical law), keeps the best
+    ``elite_fraction`` and moves the sampling laws toward them with weight ``smoothing``.
+    The first iteration samples uniformly (random actions). With ``checkpoint`` the state is
+    saved every ``checkpoint_every`` iterations and at the end; an existing file is resumed
+    and gives the same result as an uninterrupted run with the same settings.
+
+    Args:
+        params: the engine (default :class:`EngineParameters`).
+        n_steps: number of time steps per cycle (≥ 2).
+        period: cycle period in units of 1/Γ (> 0).
+        iterations: total number of iterations (≥ 1).
+        population: schedules sampled per iteration (≥ 10).
+        elite_fraction: fraction kept as elites, in (0, 1).
+        smoothing: update weight in (0, 1].
+        seed: seed of numpy's default generator (reproducible runs).
+        checkpoint: file for the optimiser state (JSON), or None.
+        checkpoint_every: iterations between checkpoint writes (≥ 1).
+        progress: optional callable ``progress(iteration, total)``.
+
+    Returns:
+        The learned cycle, the best Otto cycle of the same period and the learning curve.
+    """
+    params = EngineParameters() if params is None else params
+    n_steps = require_int_at_least("n_steps", n_steps, 2)
+    period = require_positive("period", period)
+    iterations = require_int_at_least("iterations", iterations, 1)
+    population = require_int_at_least("population", population, 10)
+    checkpoint_every = require_int_at_least("checkpoint_every", checkpoint_every, 1)
+    seed = require_int_at_least("seed", seed, 0)
+    if not 0.0 < float(elite_fraction) < 1.0:
+        raise InvalidParameterError(f"`elite_fraction` must lie in (0, 1), got {elite_fraction!r}.")
+    if not 0.0 < float(smoothing) <= 1.0:
+        raise InvalidParameterError(f"`smoothing` must lie in (0, 1], got {smoothing!r}.")
+    n_elite = max(2, round(elite_fraction * population))
+    dt = np.full(n_steps, period / n_steps)
+    config = {
+        "params": [
+            params.E0,
+            params.u_min,
+            params.u_max,
+            params.T_hot,
+            params.T_cold,
+            params.rate_hot,
+            params.rate_cold,
+        ],
+        "n_steps": n_steps,
+        "period": period,
+        "population": population,
+        "elite": n_elite,
+        "smoothing": float(smoothing),
+        "seed": seed,
+    }
+
+    state: _SearchState | None = None
+    if checkpoint is not None and Path(checkpoint).exists():
+        state = _state_from_json(Path(checkpoint).read_text(), config, Path(checkpoint))
+    if state is None:
+        rng0 = np.random.default_rng(seed)
+        state = _SearchState(
+            iteration=0,
+            mean=np.full(n_steps, 0.5 * (params.u_min + params.u_max)),
+            std=np.full(n_steps, params.u_max - params.u_min),  # ~ uniform at start
+            probs=np.full((n_steps, 3), 1.0 / 3.0),
+            rng_state=dict(rng0.bit_generator.state),
+            best_power=[],
+            mean_power=[],
+            elite_power=[],
+            best_u=np.full(n_steps, params.u_min),
+            best_bath=np.zeros(n_steps, np.int64),
+            best_value=-np.inf,
+        )
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state.rng_state
+    span = params.u_max - params.u_min
+    alpha = float(smoothing)
+
+    while state.iteration < iterations:
+        if state.iteration == 0:
+            u = rng.uniform(params.u_min, params.u_max, size=(population, n_steps))
+        else:
+            u = state.mean + state.std * rng.standard_normal((population, n_steps))
+            u = np.clip(u, params.u_min, params.u_max)
+        cum = np.cumsum(state.probs, axis=1)
+        draws = rng.random((population, n_steps, 1))
+        bath = np.minimum(np.sum(draws > cum[None, :, :], axis=2), 2).astype(np.int64)
+        power = evaluate_schedules(params, u, bath, dt)["power"]
+        order = np.argsort(-power, kind="stable")
+        elite = order[:n_elite]
+        if power[order[0]] > state.best_value:
+            state.best_value = float(power[order[0]])
+            state.best_u = u[order[0]].copy()
+            state.best_bath = bath[order[0]].copy()
+        state.mean = (1 - alpha) * state.mean + alpha * u[elite].mean(axis=0)
+        state.std = (1 - alpha) * state.std + alpha * u[elite].std(axis=0) + 1e-3 * span
+        freq = np.stack([(bath[elite] == d).mean(axis=0) for d in range(3)], axis=1)
+        state.probs = (1 - alpha) * state.probs + alpha * freq
+        state.probs = (state.probs + 1e-3) / (state.probs + 1e-3).sum(axis=1, keepdims=True)
+        state.best_power.append(state.best_value)
+        state.mean_power.append(float(np.mean(power)))
+        state.elite_power.append(float(np.mean(power[elite])))
+        state.iteration += 1
+        state.rng_state = dict(rng.bit_generator.state)
+        if checkpoint is not None and (
+            state.iteration % checkpoint_every == 0 or state.iteration == iterations
+        ):
+            Path(checkpoint).write_text(_state_to_json(state, config))
+        if progress is not None:
+            progress(state.iteration, iterations)
+
+    learned = schedule_metrics(params, state.best_u, state.best_bath, dt)
+    otto = optimal_otto(params, period)
+    return LearningResult(
+        learned=learned,
+        otto=otto,
+        best_power=np.array(state.best_power[:iterations]),
+        mean_power=np.array(state.mean_power[:iterations]),
+        elite_power=np.array(state.elite_power[:iterations]),
+        iterations=iterations,
+        seed=seed,
+        parameters=params,
+    )
