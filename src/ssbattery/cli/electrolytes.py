@@ -1,11 +1,205 @@
-"""CLI commands for the electrolytes part of ssbattery (filled in by its issue)."""
+"""``ssbattery electrolytes``: the review's electrolytes (and OBELiX) from the command line.
+
+Commands: ``list`` (filters, rich table or ``--json``), ``show FORMULA`` (every field),
+``families`` (the OBELiX → ssbattery family-mapping report) and ``classify`` (added by
+:func:`ssbattery.cli.screening.add_classify_command`).
+"""
 
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
-__all__ = ["register"]
+from ssbattery.cli._common import console, err_console, handle_errors, print_json
+
+__all__ = ["electrolytes_app", "register"]
+
+electrolytes_app = typer.Typer(
+    help="The review's solid electrolytes with references (and the OBELiX table).",
+    no_args_is_help=True,
+)
+
+
+def _fmt(value: float | None, qualifier: str = "", low: float | None = None) -> str:
+    if value is None:
+        return ""
+    if qualifier == "range" and low is not None:
+        return f"{low:.3g}–{value:.3g}"
+    return f"{'' if qualifier == 'range' else qualifier}{value:.3g}"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add the ``electrolytes`` sub-app (``list``, ``show``, ``families``, ``classify``)."""
+    from ssbattery.cli.screening import add_classify_command
+
+    @electrolytes_app.command("list")
+    @handle_errors
+    def list_command(
+        ion: str | None = typer.Option(None, "--ion", help="Mobile ion: Li, Na or K."),
+        chemical_class: str | None = typer.Option(
+            None, "--class", help="Chemical class, e.g. sulfide, oxyhalide, halide."
+        ),
+        family: str | None = typer.Option(
+            None, "--family", help="Structure family, e.g. argyrodite, garnet, NASICON."
+        ),
+        min_conductivity: float | None = typer.Option(
+            None, "--min-conductivity", help="Keep rows with σ ≥ this value in mS/cm."
+        ),
+        source: str = typer.Option("review", "--source", help="review (default), obelix or all."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """List electrolytes with their conductivity (mS/cm), class, family and references."""
+        from ssbattery.electrolytes.dataset import query
+        from ssbattery.errors import InvalidParameterError
+
+        if source.lower() not in ("review", "obelix", "all"):
+            raise InvalidParameterError(
+                f"`--source` must be one of review, obelix, all; got {source!r}."
+            )
+        rows = query(
+            ion=ion,
+            chemical_class=chemical_class,
+            family=family,
+            min_conductivity_mS_cm=min_conductivity,
+            dataset=source.lower(),
+        )
+        if as_json:
+            print_json(
+                {
+                    "source": source.lower(),
+                    "count": len(rows),
+                    "filters": {
+                        "ion": ion,
+                        "class": chemical_class,
+                        "family": family,
+                        "min_conductivity_mS_cm": min_conductivity,
+                    },
+                    "electrolytes": [r.to_dict() for r in rows],
+                }
+            )
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} electrolytes ({source.lower()})")
+        table.add_column("key", overflow="fold", min_width=16)
+        table.add_column("ion")
+        table.add_column("class", overflow="fold")
+        table.add_column("family", overflow="fold")
+        table.add_column("σ [mS/cm]", justify="right", no_wrap=True)
+        table.add_column("T [°C]", justify="right")
+        table.add_column("σ ref", overflow="fold")
+        for r in rows:
+            table.add_row(
+                escape(r.key + (f" ({r.name})" if r.name else "")),
+                r.mobile_ion,
+                r.chemical_class,
+                escape(r.family or r.source_family),
+                _fmt(r.conductivity_mS_cm, r.conductivity_qualifier, r.conductivity_low_mS_cm),
+                _fmt(r.temperature_C),
+                escape(r.conductivity_ref),
+            )
+        console.print(table)
+
+    @electrolytes_app.command("show")
+    @handle_errors
+    def show_command(
+        formula: str = typer.Argument(
+            ..., help="Formula, key or name, e.g. Li6PS5Cl, 'Li3InCl6 [solid-state]', LLZO."
+        ),
+        show_all: bool = typer.Option(
+            False, "--all", help="Show every row of that formula (e.g. each synthesis)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """Every field of one electrolyte of the review (σ in mS/cm at temperature_C)."""
+        from ssbattery.electrolytes.dataset import find_electrolyte, find_electrolytes
+
+        first = find_electrolyte(formula)  # raises with close matches when absent
+        rows = find_electrolytes(formula) if show_all else (first,)
+        if as_json:
+            payload = first.to_dict()
+            if show_all:
+                payload = {"count": len(rows), "electrolytes": [r.to_dict() for r in rows]}
+            print_json(payload)
+            return
+        from rich.table import Table
+
+        for row in rows:
+            table = Table(title=escape(row.key), show_header=False)
+            table.add_column("field")
+            table.add_column("value", overflow="fold")
+            for key, value in row.to_dict().items():
+                if value is None or value == "":
+                    continue
+                table.add_row(key, escape(str(value)))
+            console.print(table)
+        others = find_electrolytes(formula)
+        if not show_all and len(others) > 1:
+            err_console.print(
+                escape(
+                    f"{len(others) - 1} more row(s) for {formula!r}: "
+                    + ", ".join(r.key for r in others[1:])
+                    + " (use --all)"
+                )
+            )
+
+    @electrolytes_app.command("families")
+    @handle_errors
+    def families_command(
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """How OBELiX's family labels map onto ours, and where they disagree."""
+        from ssbattery.electrolytes.obelix import family_mapping_report
+
+        report = family_mapping_report()
+        if as_json:
+            print_json(report.to_dict())
+            return
+        from rich.table import Table
+
+        table = Table(title=f"OBELiX family labels ({report.n_rows} rows) → ssbattery")
+        for header in ("OBELiX label", "rows", "family", "class", "status", "classes found"):
+            table.add_column(header)
+        for lc in report.labels:
+            found = ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items()))
+            table.add_row(
+                escape(lc.label or "(none)"),
+                str(lc.count),
+                lc.family,
+                lc.chemical_class,
+                lc.status,
+                found,
+            )
+        console.print(table)
+        if report.class_disagreements:
+            dis = Table(title="Rows whose composition disagrees with the label")
+            for header in ("key", "label", "expected", "from composition"):
+                dis.add_column(header)
+            for d in report.class_disagreements:
+                dis.add_row(
+                    escape(d.key), escape(d.label), ", ".join(d.expected_classes), d.computed_class
+                )
+            console.print(dis)
+        same = Table(title="OBELiX rows with a review composition")
+        for header in (
+            "OBELiX",
+            "review",
+            "family OBELiX→ours",
+            "review family",
+            "σ OBELiX",
+            "σ review",
+        ):
+            same.add_column(header)
+        for m in report.review_matches:
+            same.add_row(
+                escape(m.obelix_key),
+                escape(m.review_key),
+                escape(f"{m.obelix_label or '(none)'} → {m.obelix_family}"),
+                m.review_family,
+                _fmt(m.obelix_conductivity_mS_cm),
+                _fmt(m.review_conductivity_mS_cm),
+            )
+        console.print(same)
+
+    add_classify_command(electrolytes_app)
+    app.add_typer(electrolytes_app, name="electrolytes")

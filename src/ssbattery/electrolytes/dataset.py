@@ -445,14 +445,23 @@ def chemical_class_of(composition: Composition) -> str:
     Anions counted: O; S, Se, Te (as "sulf-"); F, Cl, Br, I (as "halide"); N. An anion
     group dominates when it holds ≥ 10 % of the anion atoms, so a dopant-level O
     (Li5.5P0.96Sb0.04S4.40O0.10Cl1.5) does not change the class. Any H (cluster anions
-    BH4⁻, NH2⁻) makes a "hydride". Classes: see :data:`CHEMICAL_CLASSES`.
+    BH4⁻, NH2⁻) makes a "hydride". S, Se and Te are taken as oxo-anion centres (sulfate,
+    tellurate: cations), not anions, when there are at least 4 O per S + Se + Te
+    (Li3Nd3Te2O12 is an oxide). Classes: see :data:`CHEMICAL_CLASSES`.
+
+    >>> from ssbattery.electrolytes.formula import parse_formula
+    >>> chemical_class_of(parse_formula("Li6PS5Cl"))
+    'sulfohalide'
     """
     amounts = composition.get_el_amt_dict()
     if amounts.get("H", 0) > 0:
         return "hydride"
+    chalcogens = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
+    if amounts.get("O", 0.0) >= 4 * chalcogens:
+        chalcogens = 0.0  # SO4, SeO4, TeO6 oxo-anions: S/Se/Te are cations there
     groups = {
         "O": amounts.get("O", 0.0),
-        "S": sum(amounts.get(e, 0.0) for e in _CHALCOGENS),
+        "S": chalcogens,
         "Hal": sum(amounts.get(e, 0.0) for e in _HALOGENS),
         "N": amounts.get("N", 0.0),
     }

@@ -53,6 +53,9 @@ _TRANSLATE = str.maketrans(
     }
 )
 
+#: Separators of adduct/hydrate formulas (``X*(H2O)18``, ``X·5H2O``).
+_ADDUCT = ("*", "\u00b7")
+
 _ELEMENTS: frozenset[str] | None = None
 
 
@@ -199,6 +202,8 @@ class _Scanner:
         self.out.append(f"{value:.12g}")
 
     def sequence(self, closing: str | None) -> None:
+        """Scan items until ``closing`` (")", "]"), the end (None) or, for an adduct part
+        ("*"), the next adduct separator."""
         while self.pos < len(self.text):
             c = self.peek()
             if c.isupper():
@@ -221,9 +226,24 @@ class _Scanner:
                     raise self.error(f"unexpected '{c}'")
                 self.pos += 1
                 return
+            elif c in _ADDUCT and closing in (None, "*"):
+                if closing == "*":
+                    return
+                # adduct/hydrate notation, e.g. X*(H2O)18 or X·5H2O: the part after the
+                # separator (times a leading multiplier) is added to the formula
+                self.pos += 1
+                multiplier = self.amount()
+                start = len(self.out)
+                self.out.append("(")
+                self.sequence("*")
+                self.out.append(")")
+                if len(self.out) == start + 2:
+                    raise self.error(f"nothing after the adduct separator '{c}'")
+                if multiplier is not None:
+                    self.out.append(f"{multiplier:.12g}")
             else:
                 raise self.error(f"unexpected character '{c}'")
-        if closing is not None:
+        if closing not in (None, "*"):
             raise self.error(f"missing '{closing}'")
 
 
