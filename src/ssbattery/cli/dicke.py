@@ -1,11 +1,187 @@
-"""CLI commands for the dicke part of ssbattery (filled in by its issue)."""
+"""CLI commands of the Dicke battery: ``ssbattery dicke`` and ``ssbattery dicke-scaling``."""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import typer
+
+from ssbattery.cli._common import console, err_console, handle_errors, parse_int_list, print_json
 
 __all__ = ["register"]
 
 
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr; yields ``update(done, total)``."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(f"[bold]{description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _warn_one_line(
+    message: Warning | str, category: type[Warning], *_: object, **__: object
+) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``dicke`` and ``dicke-scaling`` to ``app``."""
+
+    @app.command("dicke")
+    @handle_errors
+    def dicke_command(
+        atoms: int = typer.Option(..., "--atoms", help="Number of two-level atoms N ≥ 1."),
+        coupling: float = typer.Option(..., "--coupling", help="Atom–cavity coupling g (eq. 9)."),
+        omega_a: float = typer.Option(1.0, "--omega-a", help="Atomic splitting ωa (units of ωc)."),
+        omega_c: float = typer.Option(1.0, "--omega-c", help="Cavity frequency ωc."),
+        eta: float = typer.Option(0.0, "--eta", help="Atom–atom interaction η (eq. 9)."),
+        drive: float = typer.Option(0.0, "--drive", help="Driving field Ω (eq. 9)."),
+        photon_cutoff: int | None = typer.Option(
+            None, "--photon-cutoff", help="Highest photon number kept (default 4N, ≥ N)."
+        ),
+        t_max: float | None = typer.Option(
+            None, "--t-max", help="End of the time grid in 1/ωc (default π/(g√N))."
+        ),
+        steps: int = typer.Option(400, "--steps", help="Points of the grid in (0, t_max]."),
+        check_cutoff: bool = typer.Option(
+            True,
+            "--check-cutoff/--no-check-cutoff",
+            help="Repeat with a 1.5× larger cutoff; warn if Pmax or Emax move.",
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save E(t), P(t) to this file."),
+    ) -> None:
+        """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9)."""
+        from ssbattery.quantum.dicke import DickeParameters, charge_dicke
+
+        params = DickeParameters(
+            atoms,
+            coupling,
+            omega_a=omega_a,
+            omega_c=omega_c,
+            eta=eta,
+            drive=drive,
+            photon_cutoff=photon_cutoff,
+            t_max=t_max,
+            steps=steps,
+        )
+        with warnings.catch_warnings():
+            warnings.showwarning = _warn_one_line
+            warnings.simplefilter("always")
+            with _progress(f"Dicke N={params.n_atoms}, dim {params.dimension}") as update:
+                result = charge_dicke(params, check_cutoff=check_cutoff, progress=update)
+        if plot is not None:
+            _save_curves(result, plot)
+        if as_json:
+            print_json(result.to_dict())
+            return
+        from rich.table import Table
+
+        table = Table(title=f"Dicke battery, N = {params.n_atoms}, g = {params.coupling}")
+        table.add_column("quantity")
+        table.add_column("value", justify="right")
+        rows = [
+            ("photon cutoff", f"{params.cutoff}"),
+            ("Hilbert-space dimension", f"{result.parameters['dimension']}"),
+            ("t_max [1/ωc]", f"{params.charging_time:.6g}"),
+            ("P_max [ωc²]", f"{result.power_max:.8g}"),
+            ("t(P_max) [1/ωc]", f"{result.t_power_max:.6g}"),
+            ("E_max [ωc]", f"{result.energy_max:.8g}"),
+            ("t(E_max) [1/ωc]", f"{result.t_energy_max:.6g}"),
+            ("max ergotropy [ωc]", f"{float(result.ergotropy.max()):.8g}"),
+        ]
+        for name, value in rows:
+            table.add_row(name, value)
+        console.print(table)
+
+    @app.command("dicke-scaling")
+    @handle_errors
+    def dicke_scaling_command(
+        atoms: str = typer.Option(..., "--atoms", help="Comma-separated N, e.g. 1,2,4,8,16."),
+        coupling: float = typer.Option(..., "--coupling", help="Atom–cavity coupling g."),
+        omega_a: float = typer.Option(1.0, "--omega-a", help="Atomic splitting ωa (units of ωc)."),
+        omega_c: float = typer.Option(1.0, "--omega-c", help="Cavity frequency ωc."),
+        eta: float = typer.Option(0.0, "--eta", help="Atom–atom interaction η."),
+        drive: float = typer.Option(0.0, "--drive", help="Driving field Ω."),
+        cutoff_factor: int = typer.Option(
+            4, "--cutoff-factor", help="Photon cutoff = factor × N (≥ 1)."
+        ),
+        t_max: float | None = typer.Option(
+            None, "--t-max", help="Same grid end for every N (default π/(g√N) per N)."
+        ),
+        steps: int = typer.Option(400, "--steps", help="Points of each grid."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save the log–log plot here."),
+    ) -> None:
+        """Fit Pmax ∝ N^α over several N (review §2.3.5, Fig. 12)."""
+        from ssbattery.quantum.dicke_scaling import dicke_scaling
+
+        ns = parse_int_list(atoms, "--atoms")
+        with warnings.catch_warnings():
+            warnings.showwarning = _warn_one_line
+            with _progress("Dicke scaling") as update:
+                result = dicke_scaling(
+                    ns,
+                    coupling,
+                    omega_a=omega_a,
+                    omega_c=omega_c,
+                    eta=eta,
+                    drive=drive,
+                    cutoff_factor=cutoff_factor,
+                    t_max=t_max,
+                    steps=steps,
+                    progress=update,
+                )
+        if plot is not None:
+            from ssbattery.plotting.dicke import plot_dicke_scaling
+
+            ax = plot_dicke_scaling(result)
+            ax.get_figure(root=True).savefig(plot, dpi=150, bbox_inches="tight")  # type: ignore[union-attr]
+        if as_json:
+            print_json(result.to_dict())
+            return
+        from rich.table import Table
+
+        fit = result.fit
+        table = Table(
+            title=(
+                f"Pmax ∝ N^α: α = {fit.exponent:.4f} ± {fit.stderr:.4f}, R² = {fit.r2:.5f} "
+                f"(g = {coupling})"
+            )
+        )
+        for col in ("N", "P_max [ωc²]", "t(P_max) [1/ωc]", "E_max [ωc]", "t_max [1/ωc]"):
+            table.add_column(col, justify="right")
+        for n, p, tp, e, tm in zip(
+            result.atoms,
+            result.power_max,
+            result.t_power_max,
+            result.energy_max,
+            result.t_max,
+            strict=True,
+        ):
+            table.add_row(str(n), f"{p:.8g}", f"{tp:.5g}", f"{e:.8g}", f"{tm:.5g}")
+        console.print(table)
+
+
+def _save_curves(result: object, path: Path) -> None:
+    from ssbattery.plotting.dicke import plot_dicke_charging
+
+    ax = plot_dicke_charging(result)  # type: ignore[arg-type]
+    ax.get_figure(root=True).savefig(path, dpi=150, bbox_inches="tight")  # type: ignore[union-attr]
