@@ -246,14 +246,9 @@ def _density_for(formula: str, density_g_cm3: float | None) -> tuple[float, str,
 
 
 def _dataset_density(formula: str) -> float | None:
-    try:
-        from ssbattery.electrolytes.dataset import find_electrolyte
-    except ImportError:
-        return None
-    try:
-        row = find_electrolyte(formula)
-    except (KeyError, LookupError, ValueError):
-        return None
+    from ssbattery.electrolytes.screening import _lookup
+
+    row = _lookup(formula)
     value = getattr(row, "density_g_cm3", None)
     if value is None:
         return None

@@ -25,6 +25,7 @@ The metals' chemical potentials and the reference for each are in
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -450,6 +451,7 @@ class Classification:
     alignments_all_metals: tuple[BandAlignment, ...]
 
 
+@functools.lru_cache(maxsize=512)
 def _lookup(formula: str) -> Any | None:
     """Find a dataset row for ``formula`` (None if absent or the dataset is unavailable)."""
     try:
