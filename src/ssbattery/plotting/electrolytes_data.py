@@ -1,0 +1,139 @@
+"""Plots of the electrolyte dataset: Table 1 as a figure, and the review beside OBELiX."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ssbattery.electrolytes.dataset import Electrolyte
+
+__all__ = ["TABLE1_COLUMNS", "plot_family_strip", "plot_table1", "table1_cells"]
+
+#: Column headers of :func:`plot_table1`.
+TABLE1_COLUMNS = (
+    "Solid electrolyte",
+    "Crystal structure",
+    "Space group",
+    "Ferroelectric",
+    "Eg character (§1.3)",
+    "Stable vs alkali metal (text)",
+    "σ [mS/cm]",
+)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def table1_cells(rows: Sequence[Electrolyte]) -> list[list[str]]:
+    """The cell texts of :func:`plot_table1` (one list per row, :data:`TABLE1_COLUMNS`)."""
+    cells = []
+    for r in rows:
+        if r.conductivity_mS_cm is None:
+            sigma = ""
+        elif r.conductivity_qualifier == "range" and r.conductivity_low_mS_cm is not None:
+            sigma = f"{r.conductivity_low_mS_cm:g}–{r.conductivity_mS_cm:g}"
+        else:
+            qualifier = r.conductivity_qualifier if r.conductivity_qualifier != "range" else ""
+            sigma = f"{qualifier}{r.conductivity_mS_cm:g}"
+        label = r.formula + (f" {r.name}" if r.name else "")
+        cells.append(
+            [
+                label,
+                r.crystal_system,
+                r.space_group,
+                _yes_no(r.ferroelectric),
+                r.electronic_character,
+                _yes_no(r.stable_vs_alkali_metal),
+                sigma,
+            ]
+        )
+    return cells
+
+
+def plot_table1(rows: Sequence[Electrolyte], *, ax: Axes | None = None) -> Axes:
+    """Draw the review's Table 1 electrolytes as a table (structure, judgements, σ).
+
+    The axis is switched off; the table is ``ax.tables[0]`` (cell text readable back
+    with ``ax.tables[0][row + 1, column].get_text().get_text()``).
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(13, 0.42 * (len(rows) + 2)))
+    ax.axis("off")
+    cells = table1_cells(rows)
+    table = ax.table(
+        cellText=cells or [[""] * len(TABLE1_COLUMNS)],
+        colLabels=list(TABLE1_COLUMNS),
+        loc="center",
+        cellLoc="left",
+        colLoc="left",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.auto_set_column_width(list(range(len(TABLE1_COLUMNS))))
+    table.scale(1.0, 1.35)
+    for column in range(len(TABLE1_COLUMNS)):
+        table[0, column].set_text_props(weight="bold")
+    return ax
+
+
+def plot_family_strip(
+    review: Sequence[Electrolyte],
+    others: Sequence[Electrolyte] = (),
+    *,
+    ax: Axes | None = None,
+    other_label: str = "OBELiX",
+) -> Axes:
+    """log10 σ (mS/cm) by family: the review's values (dots) beside another table (grey).
+
+    Rows without a conductivity or a family are skipped; upper bounds ("<") are drawn
+    as open triangles, stated ranges as a vertical bar from the low to the high value
+    (the dot at the high one). Families are ordered by the review's median σ.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5))
+    with_sigma = [r for r in review if r.conductivity_mS_cm is not None and r.family]
+    families = sorted(
+        {r.family for r in with_sigma},
+        key=lambda f: float(np.median([r.conductivity_mS_cm for r in with_sigma if r.family == f])),
+    )
+    index = {f: i for i, f in enumerate(families)}
+    rng = np.random.default_rng(0)  # fixed jitter so the figure is reproducible
+    other_rows = [r for r in others if r.conductivity_mS_cm is not None and r.family in index]
+    if other_rows:
+        xs = np.array([index[r.family] for r in other_rows], dtype=float)
+        xs += rng.uniform(-0.25, 0.25, xs.size)
+        ys = np.array([r.conductivity_mS_cm for r in other_rows], dtype=float)
+        ax.scatter(xs, ys, s=10, color="0.65", alpha=0.6, label=f"{other_label} (RT)")
+    colours = {"Li": "tab:blue", "Na": "tab:orange", "K": "tab:green"}
+    for ion, colour in colours.items():
+        mine = [r for r in with_sigma if r.mobile_ion == ion]
+        if not mine:
+            continue
+        xs = np.array([index[r.family] for r in mine], dtype=float)
+        ys = np.array([r.conductivity_mS_cm for r in mine], dtype=float)
+        bound = np.array([r.conductivity_qualifier == "<" for r in mine])
+        for r, x in zip(mine, xs, strict=True):
+            if r.conductivity_qualifier == "range" and r.conductivity_low_mS_cm is not None:
+                ax.vlines(x, r.conductivity_low_mS_cm, r.conductivity_mS_cm, color=colour, lw=2)
+        ax.scatter(
+            xs[~bound], ys[~bound], s=40, color=colour, edgecolor="k", label=f"review, {ion}⁺"
+        )
+        if bound.any():
+            ax.scatter(xs[bound], ys[bound], s=40, facecolor="none", edgecolor=colour, marker="v")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(families)))
+    ax.set_xticklabels(families, rotation=30, ha="right")
+    ax.set_xlabel("structure family")
+    ax.set_ylabel("ionic conductivity σ [mS cm⁻¹]")
+    ax.axhline(1.0, color="0.3", lw=0.8, ls=":")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
