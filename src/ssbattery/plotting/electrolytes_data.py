@@ -122,8 +122,9 @@ def plot_family_strip(
         ys = np.array([r.conductivity_mS_cm for r in mine], dtype=float)
         bound = np.array([r.conductivity_qualifier == "<" for r in mine])
         for r, x in zip(mine, xs, strict=True):
-            if r.conductivity_qualifier == "range" and r.conductivity_low_mS_cm is not None:
-                ax.vlines(x, r.conductivity_low_mS_cm, r.conductivity_mS_cm, color=colour, lw=2)
+            low, high = r.conductivity_low_mS_cm, r.conductivity_mS_cm
+            if r.conductivity_qualifier == "range" and low is not None and high is not None:
+                ax.vlines(x, low, high, color=colour, lw=2)
         ax.scatter(
             xs[~bound], ys[~bound], s=40, color=colour, edgecolor="k", label=f"review, {ion}⁺"
         )
