@@ -231,7 +231,7 @@ def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) 
             if params.drive == 0.0:
                 continue
             amp = np.full(basis.size, 0.5 * params.drive)
-        for dk in (1, -1):
+        for dk in (1, -1) if dn else (1,):  # drive: J+ here, J− is the transpose
             k2 = basis.k + dk
             n2 = basis.photons + dn
             ok = (k2 >= 0) & (k2 <= N) & (n2 <= cut)
@@ -333,6 +333,7 @@ def charge_dicke(
     params: DickeParameters,
     *,
     ergotropy: bool = True,
+    parity: bool | None = None,
     check_cutoff: bool = False,
     larger_cutoff: int | None = None,
     rtol: float = CUTOFF_RTOL,
@@ -345,12 +346,13 @@ def charge_dicke(
     the ergotropy (eq. 7) is that of the atoms' reduced state (cavity traced out).
     ``check_cutoff`` repeats the run with ``larger_cutoff`` (default max(1.5 Nph, Nph + 8))
     and emits :class:`ConvergenceWarning` when Pmax or Emax change by more than ``rtol``
-    (relative). ``tol`` bounds the propagation error of the state's norm-2.
+    (relative). ``tol`` bounds the propagation error of the state's norm-2. ``parity``
+    None evolves the parity sector when Ω = 0 (False: the full space, for checks).
     """
     from ssbattery.quantum.battery import ChargingResult
     from ssbattery.quantum.dicke_lanczos import lanczos_propagate
 
-    basis = dicke_basis(params)
+    basis = dicke_basis(params, parity=parity)
     H = dicke_hamiltonian(params, basis)
     psi0 = dicke_initial_state(basis)
     times = params.times()
@@ -376,7 +378,7 @@ def charge_dicke(
     info = params.to_dict()
     info.update(
         dimension=basis.size,
-        parity_sector=params.uses_parity,
+        parity_sector=basis.size < (params.cutoff + 1) * (params.n_atoms + 1),
         max_top_photon_population=float(rec.tail.max()),
         max_norm_error=float(np.max(np.abs(rec.norm - 1.0))),
     )

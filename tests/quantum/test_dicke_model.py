@@ -1,0 +1,252 @@
+"""The Dicke battery (review §2.3.3–2.3.6, eqs. 8–9) against independent computations.
+
+References built here from scratch (np.kron + scipy.linalg.expm, no package code):
+N atoms as N explicit qubits (J = ½ Σ σ) ⊗ a truncated Fock space.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.linalg as sl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssbattery.errors import (
+    ConvergenceWarning,
+    InvalidParameterError,
+    ResourceLimitError,
+    ValidityWarning,
+)
+from ssbattery.quantum.dicke import (
+    DickeParameters,
+    charge_dicke,
+    check_cutoff_convergence,
+    default_charging_time,
+    dicke_basis,
+    dicke_hamiltonian,
+    eta_critical,
+    g_critical,
+)
+from ssbattery.quantum.metrics import ergotropy as general_ergotropy
+
+SX = np.array([[0.0, 1.0], [1.0, 0.0]])
+SZ = np.array([[1.0, 0.0], [0.0, -1.0]])  # basis (|e⟩, |g⟩)
+
+
+def _qubits_times_fock(n_atoms: int, cutoff: int, g: float, wa: float, wc: float, eta, omega):
+    """H of eq. 9 on (qubit)^⊗N ⊗ Fock(cutoff), J = ½Σσ; also Jz and |N⟩⊗|g…g⟩."""
+    dim_s = 2**n_atoms
+
+    def site(op, i):
+        mats = [np.eye(2)] * n_atoms
+        mats[i] = op
+        out = np.array([[1.0]])
+        for m in mats:
+            out = np.kron(out, m)
+        return out
+
+    Jx = sum(site(SX, i) for i in range(n_atoms)) / 2
+    Jz = sum(site(SZ, i) for i in range(n_atoms)) / 2
+    a = np.diag(np.sqrt(np.arange(1, cutoff + 1)), 1)
+    n_op = a.T @ a
+    If, Is = np.eye(cutoff + 1), np.eye(dim_s)
+    H = (
+        wc * np.kron(Is, n_op)
+        + wa * np.kron(Jz, If)
+        + 2 * wc * g * np.kron(Jx, a + a.T)
+        + (eta / n_atoms) * np.kron(Jz @ Jz, If)
+        + omega * np.kron(Jx, If)
+    )
+    ground = np.zeros(dim_s)
+    ground[-1] = 1.0  # |g g … g⟩ is the last basis state with |e⟩ = index 0
+    fock = np.zeros(cutoff + 1)
+    fock[n_atoms] = 1.0
+    return H, np.kron(Jz, If), np.kron(ground, fock), Jz
+
+
+@pytest.mark.parametrize(("g", "eta", "omega"), [(0.2, 0.0, 0.0), (0.5, 0.3, 0.0), (0.3, 0.0, 0.4)])
+def test_single_atom_matches_direct_two_level_fock_computation(g, eta, omega) -> None:
+    # N = 1: a qubit ⊗ Fock space, eq. 9 written out by hand; the qubit's ergotropy in
+    # closed form (H0 = ωa σz/2): ωa (⟨σz⟩ + |r|)/2 with r the Bloch vector (eq. 7).
+    wa, wc, cutoff = 1.3, 1.0, 6
+    params = DickeParameters(
+        1, g, omega_a=wa, omega_c=wc, eta=eta, drive=omega, photon_cutoff=cutoff, steps=40
+    )
+    res = charge_dicke(params)
+    H, _, psi0, _ = _qubits_times_fock(1, cutoff, g, wa, wc, eta, omega)
+    for t, E, erg in zip(res.times, res.energy, res.ergotropy, strict=True):
+        psi = sl.expm(-1j * H * t) @ psi0
+        M = psi.reshape(2, cutoff + 1)
+        rho = M @ M.conj().T  # qubit reduced state
+        z = float((rho[0, 0] - rho[1, 1]).real)
+        r = np.sqrt(z**2 + 4 * abs(rho[0, 1]) ** 2)
+        assert E == pytest.approx(wa * (z + 1) / 2, abs=1e-9)
+        assert erg == pytest.approx(wa * (z + r) / 2, abs=1e-9)
+
+
+@pytest.mark.parametrize(("n_atoms", "omega"), [(2, 0.0), (3, 0.0), (3, 0.25)])
+def test_few_atoms_match_explicit_qubits(n_atoms: int, omega: float) -> None:
+    # N explicit qubits: the symmetric (j = N/2) subspace is exact for |g…g⟩ because
+    # eq. 9 only contains collective operators.
+    g, wa, eta, cutoff = 0.4, 0.8, -0.5, 3 * n_atoms
+    params = DickeParameters(
+        n_atoms, g, omega_a=wa, eta=eta, drive=omega, photon_cutoff=cutoff, steps=25
+    )
+    res = charge_dicke(params)
+    H, _, psi0, Jz = _qubits_times_fock(n_atoms, cutoff, g, wa, 1.0, eta, omega)
+    H0 = wa * Jz
+    # the symmetric subspace j = N/2: eigenvectors of J² with eigenvalue j(j + 1)
+    J2 = _collective_j2(n_atoms)
+    vals, vecs = np.linalg.eigh(J2)
+    j = n_atoms / 2
+    P = vecs[:, np.isclose(vals, j * (j + 1))].T  # (N+1) × 2^N
+    assert P.shape[0] == n_atoms + 1
+    levels_sym = np.sort(np.linalg.eigvalsh(P @ H0 @ P.T))
+    levels_all = np.sort(np.linalg.eigvalsh(H0))
+    w, V = np.linalg.eigh(H)  # exact propagator e^{-iHt} = V e^{-iwt} V†
+    c0 = V.T @ psi0
+    for t, E, erg in zip(res.times, res.energy, res.ergotropy, strict=True):
+        psi = V @ (np.exp(-1j * w * t) * c0)
+        M = psi.reshape(2**n_atoms, cutoff + 1)
+        rho = M @ M.conj().T  # the atoms' reduced state, cavity traced out
+        e_rho = float(np.trace(rho @ H0).real)
+        assert E == pytest.approx(e_rho + wa * n_atoms / 2, abs=1e-9)
+        # ergotropy within the symmetric subspace (collective unitaries keep j), eq. 7
+        r = np.sort(np.linalg.eigvalsh(P @ rho @ P.T))[::-1]
+        assert erg == pytest.approx(e_rho - float(r @ levels_sym), abs=1e-9)
+        # unitaries on all 2^N states may extract more (non-symmetric levels too)
+        r_all = np.sort(np.linalg.eigvalsh(rho))[::-1]
+        assert erg <= e_rho - float(r_all @ levels_all) + 1e-9
+
+
+def _collective_j2(n_atoms: int) -> np.ndarray:
+    """J² = Jx² + Jy² + Jz² of N explicit spins ½ (for the symmetric subspace)."""
+    sy = np.array([[0.0, -1j], [1j, 0.0]])
+    total = np.zeros((2**n_atoms, 2**n_atoms), dtype=complex)
+    for s in (SX, sy, SZ):
+        J = np.zeros_like(total)
+        for i in range(n_atoms):
+            mats = [np.eye(2)] * n_atoms
+            mats[i] = s
+            op = np.array([[1.0 + 0j]])
+            for m in mats:
+                op = np.kron(op, m)
+            J += op / 2
+        total += J @ J
+    return total.real
+
+
+def test_parity_sector_equals_full_space() -> None:
+    # Π = exp[iπ(a†a + Jz + j)] commutes with H for Ω = 0 (review §2.3.3 structure)
+    params = DickeParameters(6, 0.3, eta=0.4, steps=60)
+    sector = charge_dicke(params)
+    full = charge_dicke(params, parity=False)
+    assert sector.parameters["dimension"] * 2 == full.parameters["dimension"] + 1
+    np.testing.assert_allclose(sector.energy, full.energy, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(sector.ergotropy, full.ergotropy, rtol=0, atol=1e-9)
+    assert sector.power_max == pytest.approx(full.power_max, rel=1e-10)
+
+
+def test_ergotropy_fast_path_equals_general_ergotropy_of_reduced_state() -> None:
+    # the block-diagonal spectrum of the reduced atoms' state vs the package's general
+    # closed-form ergotropy (eq. 7) on the full (N+1)×(N+1) reduced density matrix
+    params = DickeParameters(4, 0.35, photon_cutoff=12, steps=8)
+    res = charge_dicke(params)
+    basis = dicke_basis(params, parity=False)
+    H = dicke_hamiltonian(params, basis).toarray()
+    psi0 = np.zeros(basis.size, dtype=complex)
+    psi0[params.n_atoms * (params.n_atoms + 1)] = 1.0  # |N⟩ ⊗ |j, −j⟩, photon-major
+    H0 = np.diag(np.arange(5) - 2.0)
+    for t, erg in zip(res.times, res.ergotropy, strict=True):
+        M = (sl.expm(-1j * H * t) @ psi0).reshape(params.cutoff + 1, params.n_atoms + 1)
+        rho = M.T @ M.conj()
+        assert erg == pytest.approx(general_ergotropy(rho, H0), abs=1e-9)
+
+
+def test_short_time_energy_is_quadratic_with_analytic_rate() -> None:
+    # E(0) = 0 and, to second order, E(t) = ωa t² Σ_f |H_fi|² with the two transitions
+    # |N, −j⟩ → |N ± 1, −j + 1⟩ of 2ωc g Jx(a + a†):  E(t)/t² → ωa ωc² g² N (2N + 1)
+    n, g, wa = 5, 0.3, 1.1
+    params = DickeParameters(n, g, omega_a=wa, t_max=1e-4, steps=4)
+    with pytest.warns(ValidityWarning, match="end of the grid"):
+        res = charge_dicke(params, ergotropy=False)
+    rate = wa * g**2 * n * (2 * n + 1)
+    np.testing.assert_allclose(res.energy / res.times**2, rate, rtol=1e-3)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    n_atoms=st.integers(1, 6),
+    g=st.floats(0.05, 1.0),
+    eta=st.floats(-1.0, 1.0),
+    omega=st.sampled_from([0.0, 0.3]),
+)
+def test_ergotropy_between_zero_and_energy_and_norm_kept(n_atoms, g, eta, omega) -> None:
+    # 0 ≤ ergotropy ≤ energy above the ground state = E(t) (the atoms start in it), eq. 7
+    params = DickeParameters(n_atoms, g, eta=eta, drive=omega, steps=30)
+    res = charge_dicke(params)
+    assert np.all(res.ergotropy >= -1e-12)
+    assert np.all(res.ergotropy <= res.energy + 1e-9)
+    assert np.all(res.energy <= n_atoms * params.omega_a + 1e-9)
+    assert res.parameters["max_norm_error"] < 1e-9
+    np.testing.assert_allclose(res.power, res.energy / res.times)
+
+
+def test_cutoff_4n_converged_for_small_n_and_warning_when_too_small() -> None:
+    # Nph = 4N (refs. 134, 136 via §2.3.3) vs 6N: measured relative changes for N = 3,
+    # g = 0.1: Pmax ≈ 1e-13, Emax ≈ 1e-9 (we assert 1e-7)
+    params = DickeParameters(3, 0.1)
+    res = charge_dicke(params, ergotropy=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        changes = check_cutoff_convergence(params, res, larger_cutoff=18, rtol=1e-7)
+    assert changes["power_max"] < 1e-7 and changes["energy_max"] < 1e-7
+    # at the bare minimum Nph = N, g = 0.5 the cutoff visibly changes Pmax
+    small = DickeParameters(3, 0.5, photon_cutoff=3)
+    with pytest.warns(ConvergenceWarning, match=r"photon cutoff 3 is not converged.*Pmax by"):
+        charge_dicke(small, ergotropy=False, check_cutoff=True)
+
+
+def test_critical_interaction_formula() -> None:
+    # η_crit = ωa − 4g²N/ωc (§2.3.4, ref. 135); vanishes at g = √(ωaωc)/2 for N = 1
+    assert eta_critical(4, 0.25) == pytest.approx(0.0)
+    assert eta_critical(10, 0.1, omega_a=2.0, omega_c=0.5) == pytest.approx(2.0 - 0.8)
+    g_c = g_critical(omega_a=1.5, omega_c=0.6)
+    assert g_c == pytest.approx(np.sqrt(0.9) / 2)
+    assert eta_critical(1, g_c, omega_a=1.5, omega_c=0.6) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_default_time_grid() -> None:
+    params = DickeParameters(4, 0.2)
+    assert params.charging_time == pytest.approx(default_charging_time(4, 0.2))
+    assert params.charging_time == pytest.approx(np.pi / 0.4)
+    t = params.times()
+    assert t.size == 400 and t[0] > 0 and t[-1] == pytest.approx(params.charging_time)
+    assert params.cutoff == 16
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_atoms": 0, "coupling": 0.2}, "n_atoms"),
+        ({"n_atoms": -3, "coupling": 0.2}, "n_atoms"),
+        ({"n_atoms": 4, "coupling": 0.2, "photon_cutoff": 3}, "photon_cutoff"),
+        ({"n_atoms": 4, "coupling": 0.2, "t_max": 0.0}, "t_max"),
+        ({"n_atoms": 4, "coupling": 0.2, "t_max": -1.0}, "t_max"),
+        ({"n_atoms": 4, "coupling": 0.0}, "t_max"),
+        ({"n_atoms": 4, "coupling": float("nan")}, "coupling"),
+        ({"n_atoms": 4, "coupling": 0.2, "steps": 1}, "steps"),
+    ],
+)
+def test_bad_parameters_raise_package_errors(kwargs, match) -> None:
+    with pytest.raises(InvalidParameterError, match=match):
+        DickeParameters(**kwargs)
+
+
+def test_huge_system_refused_before_allocating() -> None:
+    params = DickeParameters(200_000, 0.2)
+    with pytest.raises(ResourceLimitError, match="GiB"):
+        charge_dicke(params)
