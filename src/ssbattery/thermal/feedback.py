@@ -221,7 +221,7 @@ def shannon_entropy(p: NDArray[np.float64]) -> float:
     """H(p) = −Σ p_k ln p_k in nats (terms with p_k = 0 dropped)."""
     p = np.asarray(p, dtype=float)
     p = p[p > 1e-300]
-    return float(-np.sum(p * np.log(p)))
+    return max(0.0, float(-np.sum(p * np.log(p))))
 
 
 def _von_neumann(rho: NDArray[np.complex128]) -> float:
