@@ -92,11 +92,21 @@ ELECTRODES: MappingProxyType[str, Electrode] = MappingProxyType(
     }
 )
 
-#: Electrolyte band positions stated in the review's text (used when the dataset lacks them).
+#: Electrolyte band positions from the review's text (used when the dataset lacks them).
+#: The Li6PS5Cl entry is marked illustrative: the review gives its levels only in Fig. 3.
 ELECTROLYTE_LEVELS: MappingProxyType[str, ElectrolyteLevels] = MappingProxyType(
     {
         "Na3YCl6": ElectrolyteLevels(
             "Na3YCl6", 5.2, -0.11, f"{_REVIEW}: E_g = 5.2 eV, E_C = −0.11 eV (lines 1624-1628)"
+        ),
+        "Li6PS5Cl": ElectrolyteLevels(
+            "Li6PS5Cl",
+            3.0,
+            -2.23,
+            "illustrative, not a computed value: E_C = midpoint of the −2.73…−1.73 eV range the "
+            "review says agrees with LPSCl (seed lines 1081-1086); E_g = 3.0 eV, the upper "
+            "bound of the review's semiconductor class that includes LPSCl "
+            "(lines 638-639, 2664-2668)",
         ),
         "Na2Y2/3Cl4": ElectrolyteLevels(
             "Na2Y2/3Cl4",

@@ -135,7 +135,7 @@ def discharge_curve(
     mu_anode_eV: float = -1.39,
     mu_electrolyte_eV: float | None = None,
     x_start: float = 0.005,
-    x_end: float = 0.995,
+    x_end: float = 0.9995,
     n_points: int = 400,
 ) -> DischargeCurve:
     """Equilibrium discharge curve ΔV(x) = (μ_A − μ_C(x))/e with the two-phase plateau.
