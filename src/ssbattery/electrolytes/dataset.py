@@ -381,9 +381,10 @@ def query(
 def find_electrolytes(formula_or_name: str) -> tuple[Electrolyte, ...]:
     """Every review row whose key, formula, name or composition matches (file order).
 
-    Matching tries, in order: the key (``"Li3InCl6 [solid-state]"``), the formula as
-    written (Unicode minus and spaces ignored), the short name case-insensitively
-    (``"llzo"``), then the composition (``"Na3Zr2PSi2O12"`` finds ``Na3Zr2Si2PO12``).
+    Matching tries, in order: the formula as written (Unicode minus and spaces ignored;
+    every row of that formula), the key (``"Li3InCl6 [solid-state]"``), the short name
+    case-insensitively (``"llzo"``), then the composition (``"Na3Zr2PSi2O12"`` finds
+    ``Na3Zr2Si2PO12``).
     """
     if not isinstance(formula_or_name, str) or not formula_or_name.strip():
         raise InvalidParameterError(
@@ -392,8 +393,8 @@ def find_electrolytes(formula_or_name: str) -> tuple[Electrolyte, ...]:
     rows = load_review_dataset()
     text = _canonical(formula_or_name)
     for test in (
-        lambda r: _canonical(r.key) == text,
         lambda r: _canonical(r.formula) == text,
+        lambda r: _canonical(r.key) == text,
         lambda r: bool(r.name) and r.name.lower() == text.lower(),
     ):
         found = tuple(r for r in rows if test(r))
