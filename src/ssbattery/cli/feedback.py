@@ -1,11 +1,188 @@
-"""CLI commands for the feedback part of ssbattery (filled in by its issue)."""
+"""CLI: ``ssbattery demon`` (measurement + feedback, Bhandari et al.) and ``ssbattery
+learn-cycle`` (learned control of a two-level heat engine, Erdman et al.); review §2.4."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from ssbattery.cli._common import console, err_console, handle_errors, parse_float_list, print_json
 
 __all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``demon`` and ``learn-cycle`` to ``app``."""
+
+    @app.command("demon")
+    @handle_errors
+    def demon_command(
+        coupling: str = typer.Option(
+            "-0.4,-0.2,0,0.2,0.4", "--coupling", help="σz–σz couplings g [ω1], comma-separated."
+        ),
+        temperature: float = typer.Option(1.0, "--temperature", help="Bath temperature [ω1]."),
+        omega2: float = typer.Option(1.0, "--omega2", help="Splitting of qubit 2 [ω1]."),
+        rate: float = typer.Option(1.0, "--rate", help="Bath coupling rate γ [ω1]."),
+        tau: float = typer.Option(1.0, "--tau", help="Thermalisation time per cycle [1/γ]."),
+        joint: bool = typer.Option(
+            True,
+            "--joint/--parallel",
+            help="Joint measurement of both coupled qubits, or two parallel single-qubit demons.",
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save the heat-vs-g figure."),
+    ) -> None:
+        """Maxwell's demon of two coupled qubits: heat extracted per cycle vs the coupling."""
+        from ssbattery.thermal.feedback import demon_scan
+
+        gs = parse_float_list(coupling, "--coupling")
+        scan = demon_scan(gs, omega2=omega2, temperature=temperature, rate=rate, tau=tau)
+        n = len(gs)
+        if joint:
+            mean, std = list(scan.joint_mean), list(scan.joint_std)
+        else:
+            mean, std = [scan.parallel_mean] * n, [scan.parallel_std] * n
+        if plot is not None:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            from ssbattery.plotting.feedback import plot_demon_heat_vs_coupling
+
+            fig, ax = plt.subplots(figsize=(6, 4))
+            plot_demon_heat_vs_coupling(scan, ax=ax)
+            fig.savefig(plot, dpi=150, bbox_inches="tight")
+            plt.close(fig)
+        if as_json:
+            print_json(
+                {
+                    "setup": "joint" if joint else "parallel",
+                    "temperature": temperature,
+                    "omega1": 1.0,
+                    "omega2": omega2,
+                    "rate": rate,
+                    "tau": tau,
+                    "couplings": gs,
+                    "heat_per_cycle_mean": mean,
+                    "heat_per_cycle_std": std,
+                    "single_qubit_measured_mean": scan.single_mean,
+                    "joint_information_nats": scan.joint_information,
+                    "sagawa_ueda_bound": scan.temperature * scan.joint_information,
+                    "plot": plot,
+                }
+            )
+            return
+        from rich.table import Table
+
+        table = Table(
+            title=f"Maxwell's demon ({'joint measurement' if joint else 'two parallel qubits'}),"
+            f" T = {temperature:g}, τ = {tau:g}"
+        )
+        for col in ("g [ω1]", "heat/cycle", "std", "Q1 only", "T·I (joint)"):
+            table.add_column(col, justify="right")
+        for i, g in enumerate(gs):
+            table.add_row(
+                f"{g:g}",
+                f"{mean[i]:.5f}",
+                f"{std[i]:.5f}",
+                f"{scan.single_mean[i]:.5f}",
+                f"{scan.temperature * scan.joint_information[i]:.5f}",
+            )
+        console.print(table)
+        if plot is not None:
+            console.print(f"figure: {plot}")
+
+    @app.command("learn-cycle")
+    @handle_errors
+    def learn_cycle_command(
+        iterations: int = typer.Option(200, "--iterations", help="Optimiser iterations."),
+        seed: int = typer.Option(0, "--seed", help="Random seed (reproducible runs)."),
+        population: int = typer.Option(256, "--population", help="Schedules per iteration."),
+        steps: int = typer.Option(16, "--steps", help="Piecewise-constant steps per cycle."),
+        period: float = typer.Option(4.0, "--period", help="Cycle period [1/Γ]."),
+        u_min: float = typer.Option(0.3, "--u-min", help="Smallest control u (0 < u ≤ 1)."),
+        u_max: float = typer.Option(1.0, "--u-max", help="Largest control u (0 < u ≤ 1)."),
+        t_hot: float = typer.Option(1.0, "--t-hot", help="Hot bath temperature [E0]."),
+        t_cold: float = typer.Option(0.2, "--t-cold", help="Cold bath temperature [E0]."),
+        checkpoint: Path | None = typer.Option(
+            None, "--checkpoint", help="Save/resume the optimiser state in this JSON file."
+        ),
+        checkpoint_every: int = typer.Option(
+            10, "--checkpoint-every", help="Iterations between checkpoint writes."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save the learning figure."),
+    ) -> None:
+        """Learn a two-level engine cycle that beats the best Otto cycle of the same period."""
+        from rich.progress import Progress
+
+        from ssbattery.thermal.learning import EngineParameters, learn_cycle
+
+        params = EngineParameters(u_min=u_min, u_max=u_max, T_hot=t_hot, T_cold=t_cold)
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("learning", total=iterations)
+            result = learn_cycle(
+                params,
+                n_steps=steps,
+                period=period,
+                iterations=iterations,
+                population=population,
+                seed=seed,
+                checkpoint=checkpoint,
+                checkpoint_every=checkpoint_every,
+                progress=lambda i, n: bar.update(task, completed=i),
+            )
+        if plot is not None:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            from ssbattery.plotting.feedback import plot_learned_vs_otto, plot_learning_curve
+
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+            plot_learning_curve(result, ax=a1)
+            plot_learned_vs_otto(result, ax=a2)
+            fig.savefig(plot, dpi=150, bbox_inches="tight")
+            plt.close(fig)
+        learned, otto = result.learned, result.otto
+        if as_json:
+            print_json(
+                {
+                    "seed": seed,
+                    "iterations": iterations,
+                    "period": period,
+                    "learned_power": learned.power,
+                    "learned_efficiency": learned.efficiency,
+                    "learned_u": learned.u,
+                    "learned_bath": learned.bath_names,
+                    "otto_power": otto.metrics.power,
+                    "otto_efficiency": otto.metrics.efficiency,
+                    "otto_u_hot": otto.u_hot,
+                    "otto_u_cold": otto.u_cold,
+                    "otto_time_hot": otto.time_hot,
+                    "advantage": result.advantage,
+                    "learning_curve_best": result.best_power,
+                    "learning_curve_mean": result.mean_power,
+                    "checkpoint": checkpoint,
+                    "plot": plot,
+                }
+            )
+            return
+        from rich.table import Table
+
+        table = Table(title=f"Learned cycle vs best Otto cycle (period {period:g}/Γ, seed {seed})")
+        for col in ("cycle", "power [E0 Γ]", "efficiency"):
+            table.add_column(col, justify="right")
+        table.add_row("learned", f"{learned.power:.6f}", f"{learned.efficiency:.4f}")
+        table.add_row(
+            f"Otto (u_h={otto.u_hot:.3f}, u_c={otto.u_cold:.3f})",
+            f"{otto.metrics.power:.6f}",
+            f"{otto.metrics.efficiency:.4f}",
+        )
+        console.print(table)
+        console.print(f"learned / Otto power: {result.advantage:.3f}")
+        if plot is not None:
+            console.print(f"figure: {plot}")

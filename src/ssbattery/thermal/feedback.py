@@ -91,6 +91,7 @@ __all__ = [
     "local_projectors",
     "qc_mutual_information",
     "refrigerator_cycle",
+    "refrigerator_scan",
     "run_cycle",
     "shannon_entropy",
     "single_qubit_demon_heat",
@@ -596,3 +597,34 @@ def refrigerator_cycle(
         carnot_cop=Tc / (Th - Tc),
         entropy_production=-qc / Tc - qh / Th,
     )
+
+
+def refrigerator_scan(
+    taus: Sequence[float] | NDArray[np.float64],
+    system: CoupledQubits,
+    *,
+    modes: Sequence[FridgeMode] = ("measurement", "swap", "both"),
+    T_cold: float = 1.0,
+    T_hot: float = 2.0,
+    rate_cold: float = 1.0,
+    rate_hot: float = 1.0,
+) -> dict[str, list[RefrigeratorResult]]:
+    """:func:`refrigerator_cycle` for every thermalisation time in ``taus`` and every mode."""
+    ts = np.asarray(taus, dtype=float)
+    if ts.ndim != 1 or ts.size == 0:
+        raise InvalidParameterError("`taus` must be a non-empty 1-D list of times.")
+    return {
+        mode: [
+            refrigerator_cycle(
+                system,
+                mode=mode,
+                T_cold=T_cold,
+                T_hot=T_hot,
+                rate_cold=rate_cold,
+                rate_hot=rate_hot,
+                tau=float(t),
+            )
+            for t in ts
+        ]
+        for mode in modes
+    }
