@@ -1,0 +1,73 @@
+"""The review's scorecard: four patterns (§1.3) and nine ideal properties (§1.2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssbattery.electrolytes.scorecard import IDEAL_PROPERTIES, PATTERNS, scorecard
+
+
+def test_criteria_are_quoted_from_the_review() -> None:
+    assert [c.key for c in PATTERNS] == ["P1", "P2", "P3", "P4"]
+    assert [c.key for c in IDEAL_PROPERTIES] == [f"I{i}" for i in range(1, 10)]
+    review = open_review_text()
+    for c in PATTERNS + IDEAL_PROPERTIES:
+        assert _normalise(c.text) in review, c.text
+
+
+def _normalise(text: str) -> str:
+    import unicodedata
+
+    # NFKC turns the extracted "ﬂ" ligature into "fl"; line-break hyphens are dropped and
+    # whitespace ignored (the extraction lost some spaces, e.g. "functionW").
+    # The extraction wrote the "fl" of "flexibility" as the private-use glyph U+E104.
+    text = text.replace("\ue104", "fl")
+    flat = " ".join(unicodedata.normalize("NFKC", text).split()).replace("- ", "")
+    return flat.replace(" ", "")
+
+
+def open_review_text() -> str:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_f9bcc637c161c06d.txt"
+    if not path.exists():
+        pytest.skip("review text not available")
+    return _normalise(path.read_text(encoding="utf-8"))
+
+
+def test_barium_doped_oxyhalide_glass_meets_the_patterns() -> None:
+    # Na2.99Ba0.005OCl: semiconductor (§1.3), ferroelectric (§2), FETI family (§1.3),
+    # 133 mS/cm at RT (§1.6).
+    card = scorecard("Na2.99Ba0.005OCl")
+    status = {r.criterion.key: r.status for r in card.results}
+    assert status["P1"] == "met" and status["P3"] == "met" and status["P4"] == "met"
+    assert status["I1"] == "met"
+    assert status["P2"] == "unknown"  # no CBM stated in the text
+    assert card.counts() == {"met": 4, "not met": 0, "unknown": 9}
+
+
+def test_li3ycl6_is_an_expensive_insulator() -> None:
+    card = scorecard("Li3YCl6")
+    status = {r.criterion.key: r for r in card.results}
+    assert status["P1"].status == "not met"  # insulator (§1.3)
+    assert status["I1"].status == "not met" and "0.51" in status["I1"].reason  # 0.51 mS/cm
+    assert status["I9"].status == "not met" and "$23.05" in status["I9"].reason
+    # the review's LYC electronic conductivity 2.8e-6 mS/cm is below our 1e-5 threshold
+    assert status["I2"].status == "met"
+
+
+def test_overrides_and_near_null_electron_affinity() -> None:
+    card = scorecard("Li3YCl6", cbm_eV=-0.2, band_gap_eV=2.0)
+    status = {r.criterion.key: r for r in card.results}
+    assert status["P1"].status == "met" and status["P1"].field == "band_gap_eV"
+    assert status["P2"].status == "not met" and "near-null" in status["P2"].reason
+    anode_like = scorecard("Li4Ti5O12", cbm_eV=-2.5, band_gap_eV=2.0)
+    p2 = anode_like.results[1]
+    assert p2.status == "met" and "below μ(Li0)" in p2.reason
+
+
+def test_unknown_is_not_not_met() -> None:
+    card = scorecard("Li4Ti5O12")
+    assert not card.in_dataset
+    assert card.counts()["met"] == 0 and card.counts()["not met"] == 0
+    assert all(r.reason for r in card.results)

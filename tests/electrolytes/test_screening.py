@@ -1,0 +1,154 @@
+"""Screening of the review's §1.3: band-gap classes, band alignment, chemical class."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ssbattery.electrolytes.screening import (
+    METAL_CHEMICAL_POTENTIALS,
+    band_alignment,
+    chemical_class,
+    classify,
+    electrolyte_chemical_potential,
+    electronic_character,
+    parse_composition,
+)
+from ssbattery.errors import InvalidParameterError, SsbatteryError
+
+
+def test_band_gap_class_edges_are_the_reviews() -> None:
+    # §1.3: "(1) conductors or metals, Eg = 0 eV; (2) semiconductors, Eg ≤ 3 eV, and
+    # (3) insulators, Eg > 3 eV".
+    assert electronic_character(0.0) == "metal"
+    assert electronic_character(1e-12) == "semiconductor"
+    assert electronic_character(3.0) == "semiconductor"
+    assert electronic_character(3.0 + 1e-12) == "insulator"
+    assert electronic_character(5.2) == "insulator"  # Na3YCl6, §1.7
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf")])
+def test_band_gap_must_be_finite_and_non_negative(bad: float) -> None:
+    with pytest.raises(InvalidParameterError, match="band_gap_eV"):
+        electronic_character(bad)
+
+
+@given(st.floats(min_value=0.0, max_value=20.0))
+def test_every_non_negative_gap_has_exactly_one_class(eg: float) -> None:
+    cls = electronic_character(eg)
+    assert cls == ("metal" if eg == 0 else "semiconductor" if eg <= 3 else "insulator")
+
+
+def test_metal_potentials_and_their_sources() -> None:
+    li, na, k, cu = (METAL_CHEMICAL_POTENTIALS[m] for m in ("Li", "Na", "K", "Cu"))
+    assert li.mu_eV == -1.39 and li.from_review  # §1.2/§1.3 "μ(Li0) = −1.39 eV"
+    assert cu.mu_eV == -4.6 and cu.from_review  # §1.3 "μ(Cu0) ≈ −4.6 eV"
+    # §1.7: Na3YCl6 EC = −0.11 eV "is 1.62 eV higher than Na0".
+    assert na.mu_eV == pytest.approx(-0.11 - 1.62)
+    assert not k.from_review and "Not given in the review" in k.reference
+    # K from standard potentials E°(K+/K) = −2.931 V, E°(Li+/Li) = −3.040 V.
+    assert k.mu_eV == pytest.approx(-1.39 - (-2.931 + 3.040), abs=0.005)
+    # The same construction for Na (E° = −2.71 V) lands within 0.02 eV of the review's.
+    assert -1.39 - (-2.71 + 3.040) == pytest.approx(na.mu_eV, abs=0.02)
+
+
+def test_na3ycl6_alignment_reproduces_the_reviews_1_62_eV() -> None:
+    # §1.7: Eg = 5.2 eV, EC = −0.11 eV, 1.62 eV above Na0, "supposedly very stable ...
+    # although with such a reduced electron affinity that it may decompose".
+    a = band_alignment(-0.11, metal="Na", band_gap_eV=5.2, elements=("Na", "Y", "Cl"))
+    assert a.offset_eV == pytest.approx(1.62)
+    assert not a.electron_drift_from_metal
+    assert not a.stable_against_reduction
+    assert any("near-null electron affinity" in f for f in a.flags)
+    assert any("Y d/f states" in f for f in a.flags)
+    assert a.electrolyte_mu_eV == pytest.approx(-0.11 - 2.6)
+    assert a.junction == "quantum well"  # μ_E = −2.71 eV below μ(Na0) = −1.73 eV
+
+
+def test_lltO_cbm_lies_below_lithium() -> None:
+    # §1.2: LLTO is reduced below −1.7 V vs Li0; its CBM ≈ −3.1 eV (exp.), −3.6 eV (DFT),
+    # i.e. below μ(Li0) = −1.39 eV: electrons of Li drift into it.
+    for ec in (-3.1, -3.6):
+        a = band_alignment(ec, metal="Li")
+        assert a.electron_drift_from_metal and not a.stable_against_reduction
+        assert a.offset_eV == pytest.approx(ec + 1.39)
+        assert a.junction == "unknown"  # no band gap given
+
+
+def test_barrier_when_electrolyte_mu_above_the_metal() -> None:
+    # μ_E = E_c − Eg/2 = −0.5 − 0.5 = −1.0 eV lies above μ(Li0) = −1.39 eV: a barrier (§1.1).
+    assert electrolyte_chemical_potential(-0.5, 1.0) == pytest.approx(-1.0)
+    assert band_alignment(-0.5, band_gap_eV=1.0, near_null_electron_affinity_eV=0.1).junction == (
+        "quantum barrier"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"metal": "Au"}, "metal"),
+        ({"cbm_eV": 40.0}, "cbm_eV"),
+        ({"cbm_eV": float("nan")}, "cbm_eV"),
+    ],
+)
+def test_band_alignment_rejects_bad_input(kwargs: dict[str, object], match: str) -> None:
+    args: dict[str, object] = {"cbm_eV": -2.0, **kwargs}
+    with pytest.raises(InvalidParameterError, match=match):
+        band_alignment(**args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("formula", "label", "multi", "dominant"),
+    [
+        ("Li6PS5Cl", "thiohalide", True, {"S", "halogen"}),
+        ("Li3OCl", "oxyhalide", True, {"O", "halogen"}),
+        ("LiNbOCl4", "oxyhalide", True, {"O", "halogen"}),
+        ("Li7La3Zr2O12", "oxide", False, {"O"}),
+        ("Li10GeP2S12", "sulfide", False, {"S"}),
+        ("Li3YCl6", "halide", False, {"halogen"}),
+        # 0.1 O of 6.0 anions (1.7 %) is a dopant, not a dominant element.
+        ("Li5.5P0.96Sb0.04S4.40O0.10Cl1.5", "thiohalide", True, {"S", "halogen"}),
+        ("Na3O(BH4)", "mixed cluster-anion", True, {"O", "cluster"}),
+    ],
+)
+def test_chemical_class(formula: str, label: str, multi: bool, dominant: set[str]) -> None:
+    c = chemical_class(formula)
+    assert c.label == label
+    assert c.multi_element is multi
+    assert set(c.dominant) == dominant
+    assert sum(c.anion_fractions.values()) == pytest.approx(1.0)
+
+
+def test_cluster_anions_count_once() -> None:
+    # Na2.5O0.5(NH2)0.5(BH4): anion units O 0.5, NH2 0.5, BH4 1 → cluster share 0.75.
+    c = chemical_class("Na2.5O0.5(NH2)0.5(BH4)")
+    assert c.cluster_anions == ("BH4", "NH2")
+    assert c.anion_fractions["cluster"] == pytest.approx(0.75)
+    assert c.anion_fractions["O"] == pytest.approx(0.25)
+
+
+def test_unknown_element_and_garbage_are_rejected() -> None:
+    for bad in ("Xx2Cl", "Li3YCl6)", ""):
+        with pytest.raises(SsbatteryError):
+            parse_composition(bad)
+
+
+def test_classify_uses_dataset_values_and_overrides() -> None:
+    # Na3YCl6 is in the review dataset with Eg = 5.2 eV and EC = −0.11 eV (§1.7).
+    c = classify("Na3YCl6")
+    assert c.in_dataset and c.mobile_ion == "Na"
+    assert (c.band_gap_eV, c.cbm_eV) == (5.2, -0.11)
+    assert c.band_gap_source == "dataset" and c.electronic_character == "insulator"
+    assert c.alignment is not None and c.alignment.metal == "Na"
+    assert len(c.alignments_all_metals) == 4
+    over = classify("Na3YCl6", band_gap_eV=2.0, metal="Li")
+    assert over.band_gap_source == "given" and over.electronic_character == "semiconductor"
+    assert over.alignment is not None and over.alignment.offset_eV == pytest.approx(-0.11 + 1.39)
+
+
+def test_classify_formula_outside_the_dataset() -> None:
+    c = classify("Li4Ti5O12", band_gap_eV=3.8)
+    assert not c.in_dataset and c.mobile_ion == "Li"
+    assert c.electronic_character == "insulator" and c.alignment is None
+    assert c.chemical.label == "oxide"
