@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ssbattery.quantum.evolution import Eigh, ExpmMultiply, Method, evolve
+from ssbattery.quantum.evolution import Method, evolve
 from ssbattery.quantum.metrics import average_power, ground_energy, passive_energy
 from ssbattery.quantum.operators import Operator, as_hermitian, expectation
 from ssbattery.validation import require_int_at_least, require_positive
@@ -155,7 +155,7 @@ def charge(
     E0 = float(expectation(H0c, np.asarray(arr, dtype=complex)).real)
     result = summarise_charging(tr.times, E - E0, ergo, parameters)
     if refine:
-        result = _refine_power(result, H0c, Hc, arr, E0, tol)
+        result = _refine_power(result, H0c, Hc, arr, E0, tol, method)
     return result
 
 
@@ -166,32 +166,44 @@ def _refine_power(
     state0: NDArray,
     E0: float,
     tol: float,
+    method: Method | None,
 ) -> ChargingResult:
-    """Maximise P(t) = W(t)/t between the grid neighbours of the grid maximum (Brent)."""
-    from dataclasses import replace
+    """Maximise P(t) = W(t)/t between the grid neighbours of the grid maximum.
 
-    from scipy.optimize import minimize_scalar
+    Two zoom levels of 65 evenly spaced times each (one evolution per level, started from
+    the state at the left end), then a parabola through the best three points: the error
+    of P_max falls as h³ with the final spacing h (h/t* ≈ 1e-5 for a 400-point grid).
+    """
+    from dataclasses import replace
 
     t = res.times
     k = int(np.argmin(np.abs(t - res.t_power_max)))
-    lo = t[k - 1] if k > 0 else 0.5 * t[0]
-    hi = t[k + 1] if k + 1 < t.size else t[k]
+    lo = float(t[k - 1]) if k > 0 else 0.0
+    hi = float(t[k + 1]) if k + 1 < t.size else float(t[k])
     if hi <= lo:
         return res
-    meth: Method = Eigh() if H0.shape[0] <= 512 else ExpmMultiply()
-    start = evolve(Hc, state0, [lo], tol=tol, method=meth).final_state
-
-    def minus_power(tau: float) -> float:
-        if tau <= lo:
-            s = start
-        else:
-            s = evolve(Hc, start, [tau - lo], tol=tol, method=meth).final_state
-        return -(float(expectation(H0, s).real) - E0) / tau
-
-    opt = minimize_scalar(
-        minus_power, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12 * hi}
-    )
-    p_best = -float(opt.fun)
-    if p_best > res.power_max:
-        return replace(res, power_max=p_best, t_power_max=float(opt.x))
-    return res
+    start = state0 if lo == 0.0 else evolve(Hc, state0, [lo], tol=tol, method=method).final_state
+    t_best, p_best = res.t_power_max, res.power_max
+    for _ in range(2):
+        grid = np.linspace(lo, hi, 65)
+        grid = grid[grid > 0]
+        tr = evolve(Hc, start, grid - lo, e_ops=[H0], tol=tol, method=method)
+        P = (tr.expect[0] - E0) / grid
+        j = int(np.argmax(P))
+        if P[j] > p_best:
+            t_best, p_best = float(grid[j]), float(P[j])
+        if 0 < j < grid.size - 1:
+            # Vertex of the parabola through (t_{j−1}, t_j, t_{j+1}) on a uniform grid.
+            h = grid[1] - grid[0]
+            d2 = P[j + 1] - 2 * P[j] + P[j - 1]
+            if d2 < 0:
+                shift = 0.5 * h * (P[j - 1] - P[j + 1]) / d2
+                vertex = P[j] - 0.125 * (P[j + 1] - P[j - 1]) ** 2 / d2
+                if vertex > p_best:
+                    t_best, p_best = float(grid[j] + shift), float(vertex)
+        new_lo = float(grid[max(j - 1, 0)])
+        hi = float(grid[min(j + 1, grid.size - 1)])
+        if new_lo > lo:
+            start = evolve(Hc, start, [new_lo - lo], tol=tol, method=method).final_state
+            lo = new_lo
+    return replace(res, power_max=p_best, t_power_max=t_best)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -186,12 +187,18 @@ def spectral_bounds(
 
 def chebyshev_terms(x: float, tol: float) -> int:
     """Smallest K with Σ_{k≥K} 2|J_k(x)| ≤ tol: the terms needed for e^{−ix H̃} (‖H̃‖ ≤ 1)."""
-    x = abs(float(x))
-    kmax = int(x + 12.0 * x ** (1.0 / 3.0) + 60)
-    J = np.abs(jv(np.arange(kmax), x))
-    tail = 2.0 * np.cumsum(J[::-1])[::-1]
-    ok = np.nonzero(tail <= tol)[0]
-    return int(ok[0]) if ok.size else kmax
+    return int(_terms_for(np.array([x]), tol)[0])
+
+
+def _terms_for(xs: NDArray[np.float64], tol: float) -> NDArray[np.int64]:
+    """:func:`chebyshev_terms` for every x in ``xs`` at once (one Bessel table)."""
+    x = np.abs(np.asarray(xs, dtype=float))
+    xm = float(x.max()) if x.size else 0.0
+    kmax = int(xm + 12.0 * xm ** (1.0 / 3.0) + 60)
+    J = np.abs(jv(np.arange(kmax)[None, :], x[:, None]))
+    tail = 2.0 * np.cumsum(J[:, ::-1], axis=1)[:, ::-1]
+    ok = tail <= tol
+    return np.where(ok.any(axis=1), np.argmax(ok, axis=1), kmax).astype(np.int64)
 
 
 @functools.lru_cache(maxsize=64)
@@ -211,18 +218,41 @@ def _max_argument(K: int, tol: float) -> float:
 # integrators on a block of kets Psi (n, m)
 # --------------------------------------------------------------------------------------
 
+#: ``emit(k0, block)``: the states at output times k0 … k0 + M − 1, shape (M, n, m).
 Emit = Callable[[int, NDArray[np.complex128]], None]
+
+_BOUNDS_CACHE: dict[int, tuple[weakref.ref[Any], tuple[float, float]]] = {}
+
+
+def _cached_bounds(H: Operator) -> tuple[float, float]:
+    """:func:`spectral_bounds`, remembered per operator object (repeated evolutions)."""
+    key = id(H)
+    hit = _BOUNDS_CACHE.get(key)
+    if hit is not None and hit[0]() is H:
+        return hit[1]
+    bounds = spectral_bounds(H)
+    try:
+        ref = weakref.ref(H)
+    except TypeError:  # pragma: no cover - objects without weak references
+        return bounds
+    for k in [k for k, (r, _) in _BOUNDS_CACHE.items() if r() is None]:
+        del _BOUNDS_CACHE[k]
+    _BOUNDS_CACHE[key] = (ref, bounds)
+    return bounds
 
 
 def _propagate_eigh(H: Operator, Psi: NDArray, times: NDArray, emit: Emit) -> NDArray:
     dense = H.toarray() if is_sparse(H) else np.asarray(H)
     E, V = np.linalg.eigh(dense)
     c = V.conj().T @ Psi
-    out = Psi.astype(complex)
-    for k, t in enumerate(times):
-        out = V @ (np.exp(-1j * E * t)[:, None] * c)
-        emit(k, out)
-    return out
+    out = Psi.astype(complex)[None]
+    chunk = 64
+    for k0 in range(0, len(times), chunk):
+        ts = times[k0 : k0 + chunk]
+        phases = np.exp(-1j * np.outer(ts, E))  # (M, n)
+        out = np.einsum("ij,mj,jk->mik", V, phases, c, optimize=True)
+        emit(k0, out)
+    return np.asarray(out[-1])
 
 
 def _propagate_expm(H: Operator, Psi: NDArray, times: NDArray, emit: Emit) -> NDArray:
@@ -235,49 +265,33 @@ def _propagate_expm(H: Operator, Psi: NDArray, times: NDArray, emit: Emit) -> ND
         dt = float(t - t_prev)
         if dt > 0:
             state = np.asarray(expm_multiply(-1j * dt * A, state))
-        emit(k, state)
+        emit(k, state[None])
         t_prev = float(t)
     return state
-
-
-def _propagate_chebyshev(
-    H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Chebyshev
-) -> NDArray:
-    lo, hi = spectral_bounds(H)
-    for attempt in range(2):
-        try:
-            return _chebyshev_run(H, Psi, times, emit, method, lo, hi)
-        except _Diverged:
-            if attempt == 1:
-                raise
-            lo, hi = _gershgorin(H)  # the Lanczos estimate was too tight: use the safe bound
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _Diverged(RuntimeError):
     pass
 
 
-def _chebyshev_run(
-    H: Operator,
-    Psi: NDArray,
-    times: NDArray,
-    emit: Emit,
-    method: Chebyshev,
-    lo: float,
-    hi: float,
+def _propagate_chebyshev(
+    H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Chebyshev
 ) -> NDArray:
     n, m = Psi.shape
+    lo, hi = _cached_bounds(H)
     a = 0.5 * (hi + lo)
     r = max(0.5 * (hi - lo), 1e-300)
+    safe = False
     tol = method.tol
-    nnz_row = (H.nnz / n) if is_sparse(H) else float(n)
+    nnz = float(H.nnz) if is_sparse(H) else float(n) * n
     # Memory: (K vectors + M outputs) × n × m complex numbers.
     slots = int(method.memory_mb * 1024**2 // (16 * n * m))
     if slots < 8:
         check_memory("the Chebyshev vectors", (8, n, m))
         slots = 8
-    state = np.ascontiguousarray(Psi, dtype=complex)
+    state = np.ascontiguousarray(Psi)
+    if not _is_real(H) or np.iscomplexobj(state):
+        state = state.astype(complex)
     norm0 = float(np.linalg.norm(state))
     t_cur = 0.0
     k_out = 0
@@ -286,41 +300,52 @@ def _chebyshev_run(
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
         taus = times[k_out : k_out + m_max] - t_cur
+        Ks = np.maximum(_terms_for(r * taus, tol), 2)
         best_M, best_cost, best_K = 0, math.inf, 0
         for M in range(1, m_max + 1):
-            K = max(chebyshev_terms(r * float(taus[M - 1]), tol), 2)
+            K = int(Ks[M - 1])
             if K + M > slots:
                 break
-            cost = (K * nnz_row + method.gemm_weight * M * K * n) / M
+            # Work per output time: K sparse products shared by M outputs + one dense
+            # combination of K vectors per output.
+            cost = (K * nnz + method.gemm_weight * M * K * n) / M
             if cost < best_cost:
                 best_M, best_cost, best_K = M, cost, K
-        if best_M == 0:
-            # The next output is too far for the memory: an internal step without output.
-            K = max(slots - 1, 2)
-            x = _max_argument(K, tol)
-            tau = np.array([x / r])
-            state = _chebyshev_block(H, state, tau, a, r, K)[0]
-            t_cur += float(tau[0])
+        try:
+            if best_M == 0:
+                # The next output is too far for the memory: a step without output.
+                K = max(slots - 1, 2)
+                tau = np.array([_max_argument(K, tol) / r])
+                block = _chebyshev_block(H, state, tau, a, r, K, norm0)
+                state = np.ascontiguousarray(block[0])
+                t_cur += float(tau[0])
+                continue
+            M, K = best_M, best_K
+            block = _chebyshev_block(H, state, taus[:M], a, r, K, norm0)
+        except _Diverged:
+            if safe:
+                raise
+            # The Lanczos estimate of the spectrum was too tight: use Gershgorin's bound.
+            lo, hi = _gershgorin(H)
+            a, r, safe = 0.5 * (hi + lo), max(0.5 * (hi - lo), 1e-300), True
             continue
-        M, K = best_M, best_K
-        block = _chebyshev_block(H, state, taus[:M], a, r, K)
-        for j in range(M):
-            emit(k_out + j, block[j])
+        emit(k_out, block)
         state = np.ascontiguousarray(block[M - 1])
-        nrm = float(np.linalg.norm(state))
-        if not math.isfinite(nrm) or abs(nrm - norm0) > 1e-6 * max(norm0, 1.0):
-            raise _Diverged(f"Chebyshev propagation lost the norm ({nrm} vs {norm0})")
         t_cur = float(times[k_out + M - 1])
         k_out += M
-    return state
+    return state.astype(complex, copy=False)
 
 
 def _chebyshev_block(
-    H: Operator, state: NDArray, taus: NDArray, a: float, r: float, K: int
+    H: Operator, state: NDArray, taus: NDArray, a: float, r: float, K: int, norm0: float
 ) -> NDArray[np.complex128]:
-    """States e^{−iHτ}ψ for every τ in ``taus`` from K Chebyshev vectors; shape (M, n, m)."""
+    """States e^{−iHτ}ψ for every τ in ``taus`` from K Chebyshev vectors; shape (M, n, m).
+
+    A real H and a real ψ give real Chebyshev vectors (half the work); the complex
+    coefficients are then applied as two real matrix products.
+    """
     n, m = state.shape
-    V = np.empty((K, n, m), dtype=complex)
+    V = np.empty((K, n, m), dtype=state.dtype)
     V[0] = state
     s = 1.0 / r
     V[1] = _matmul(H, V[0])
@@ -332,14 +357,24 @@ def _chebyshev_block(
         nxt -= a * V[k]
         nxt *= 2.0 * s
         nxt -= V[k - 1]
-    if K > 2 and float(np.linalg.norm(V[K - 1])) > 1.5 * float(np.linalg.norm(V[0])) + 1e-300:
+    if K > 2 and float(np.linalg.norm(V[K - 1])) > 1.5 * norm0 + 1e-300:
         raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
     orders = np.arange(K)
     x = r * np.asarray(taus, dtype=float)
     C = jv(orders[None, :], x[:, None]) * ((-1j) ** orders)[None, :]
     C[:, 1:] *= 2.0
     C *= np.exp(-1j * a * np.asarray(taus))[:, None]
-    out = (C @ V.reshape(K, n * m)).reshape(len(taus), n, m)
+    Vf = V.reshape(K, n * m)
+    if np.iscomplexobj(V):
+        out = C @ Vf
+    else:
+        out = np.empty((len(taus), n * m), dtype=complex)
+        out.real = C.real @ Vf
+        out.imag = C.imag @ Vf
+    out = out.reshape(len(taus), n, m)
+    nrm = float(np.linalg.norm(out[-1]))
+    if not math.isfinite(nrm) or abs(nrm - norm0) > 1e-6 * max(norm0, 1.0):
+        raise _Diverged(f"Chebyshev propagation lost the norm ({nrm} vs {norm0})")
     return out
 
 
@@ -447,15 +482,22 @@ def evolve(
         check_memory("the stored states", (t.size, n))
         states = np.empty((t.size, n), dtype=complex)
 
-    def emit(k: int, block: NDArray[np.complex128]) -> None:
-        v = block[:, 0]
+    def emit(k0: int, block: NDArray[np.complex128]) -> None:
+        M = block.shape[0]
+        X = np.ascontiguousarray(block[:, :, 0].T)  # (n, M)
         for i, A in enumerate(ops):
-            val = np.vdot(v, _matmul(A, v))
-            expect[i, k] = val.real if hermitian else val
-        if observer is not None:
-            observed.append(observer(v, k))
-        if states is not None:
-            states[k] = v
+            AX = _matmul(A, X)
+            if hermitian:
+                # Re⟨x|Ax⟩ = Σ (Re x·Re Ax + Im x·Im Ax), on the real views (no conj copy).
+                prod = np.einsum("ij,ij->j", X.view(np.float64), AX.view(np.float64))
+                expect[i, k0 : k0 + M] = prod.reshape(M, 2).sum(axis=1)
+            else:
+                expect[i, k0 : k0 + M] = np.sum(X.conj() * AX, axis=0)
+        for j in range(M):
+            if observer is not None:
+                observed.append(observer(block[j, :, 0], k0 + j))
+            if states is not None:
+                states[k0 + j] = block[j, :, 0]
 
     final = _propagate(Hc, psi.reshape(n, 1), t, emit, meth)
     return Trajectory(t, expect, observed, np.array(final[:, 0]), states)
@@ -489,16 +531,18 @@ def _evolve_density(
     def to_rho(block: NDArray[np.complex128]) -> NDArray[np.complex128]:
         return (block * p[None, :]) @ block.conj().T
 
-    def emit(k: int, block: NDArray[np.complex128]) -> None:
-        for i, A in enumerate(ops):
-            val = np.sum(p * np.sum(block.conj() * _matmul(A, block), axis=0))
-            expect[i, k] = val.real if hermitian else val
-        if observer is not None or states is not None:
-            r_t = to_rho(block)
-            if observer is not None:
-                observed.append(observer(r_t, k))
-            if states is not None:
-                states[k] = r_t
+    def emit(k0: int, blocks: NDArray[np.complex128]) -> None:
+        for j, block in enumerate(blocks):
+            k = k0 + j
+            for i, A in enumerate(ops):
+                val = np.sum(p * np.sum(block.conj() * _matmul(A, block), axis=0))
+                expect[i, k] = val.real if hermitian else val
+            if observer is not None or states is not None:
+                r_t = to_rho(block)
+                if observer is not None:
+                    observed.append(observer(r_t, k))
+                if states is not None:
+                    states[k] = r_t
 
     final = _propagate(H, Phi, t, emit, meth)
     return Trajectory(t, expect, observed, to_rho(final), states)

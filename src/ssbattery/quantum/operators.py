@@ -55,7 +55,8 @@ def as_hermitian(H: Operator, *, name: str = "H", atol: float = 1e-10) -> Operat
         InvalidParameterError: naming ``name`` when any check fails.
     """
     if is_sparse(H):
-        A = sp.csr_array(H)
+        # A CSR array is used as is (no copy), so that evolutions can recognise it again.
+        A = H if isinstance(H, sp.csr_array) else sp.csr_array(H)
         if A.ndim != 2 or A.shape[0] != A.shape[1]:
             raise InvalidParameterError(f"`{name}` must be a square matrix, got shape {A.shape}.")
         if not np.all(np.isfinite(A.data)):

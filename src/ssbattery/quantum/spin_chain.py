@@ -1,0 +1,380 @@
+"""The XXZ spin-chain quantum battery of Le et al. (review §2.3.8–2.3.9, eqs. 10–14).
+
+Battery (ħ = μB = 1, energies in the units of B, times in 1/B):
+
+    H0 = B Σ_i σz_i + Hg,                                             (eq. 10)
+    Hg = −¼ Σ_{i<j} g_ij [σz_i σz_j + α (σx_i σx_j + σy_i σy_j)],     (eq. 11)
+
+with g_ij = g δ_{d,1} (nearest neighbours, "nn") or g/d^p (long range, "lr"), d = |i − j|
+(open chain) or min(|i − j|, N − |i − j|) (periodic chain).
+
+Initial state (eq. 12): the ferromagnetic state with every spin along the field. With the
+sign convention of eq. 10 (H_B = +B Σσz, field along −z) and B > 0 this is |↓↓…↓⟩
+(σz = −1 on every site): it minimises the Zeeman term, and for g_ij ≥ 0, |α| ≤ 1 it also
+minimises every bond (the bond operator σzσz + α(σxσx + σyσy) has eigenvalues 1 on
+|↑↑⟩, |↓↓⟩ and −1 ± 2α on the singlet/triplet-0 pair, all ≤ 1), so it is the ground state
+of H0 with energy E_GS = −NB − ¼ Σ_{i<j} g_ij.
+
+Charging (eqs. 13–14): the Zeeman term is replaced by ω Σσx_i, U(t) = e^{−i(Hg + ωΣσx)t};
+W(t) = Tr[H0ρ(t)] − E_GS and P(t) = W(t)/t.
+
+Symmetry used: H0 and the charging Hamiltonian are real and commute with the reflection
+R: i → N − 1 − i (for open and periodic chains, since g_ij depends on the distance only),
+and the initial state is R-even; so the evolution stays in the R-even sector, about half
+of the 2^N states. (The spin flip Πσx also commutes with Hg + ωΣσx, but the initial state
+is an equal mixture of both of its sectors and H0 couples them, so it is not used.)
+
+Independent spins (α = 1): Hg is then SU(2)-invariant and commutes with Σσx; the state stays
+in the fully symmetric multiplet, where Hg is the constant −¼Σg_ij, so every spin precesses
+freely: W(t) = 2NB sin²(ωt), and P_max = 2NBω sin²(y*)/y* at t* = y*/ω, tan y* = 2y*
+(y* ≈ 1.16556), see :func:`independent_spins_power_max`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.battery import ChargingResult, charge, default_times
+from ssbattery.quantum.evolution import Method
+from ssbattery.validation import (
+    check_memory,
+    require_finite,
+    require_in_range,
+    require_int_at_least,
+    require_positive,
+)
+
+__all__ = [
+    "ChainBasis",
+    "SpinChainOperators",
+    "SpinChainParameters",
+    "anisotropy_sweep",
+    "build_operators",
+    "chain_basis",
+    "charge_spin_chain",
+    "couplings",
+    "ground_state_energy",
+    "independent_spins_energy",
+    "independent_spins_power_max",
+]
+
+Interaction = Literal["nn", "lr"]
+
+#: The largest chain we build (2^N states before the reflection sector).
+MAX_SITES = 30
+
+
+@dataclass(frozen=True)
+class SpinChainParameters:
+    """Parameters of eqs. 10–14 (ħ = μB = 1; defaults: Fig. 14 with α = 1).
+
+    Attributes:
+        n_sites: N ≥ 1.
+        field: B > 0 (the initial state is the ground state only for B > 0).
+        charging: ω, the transverse charging field of eq. 13.
+        coupling: g ≥ 0 (ferromagnetic).
+        anisotropy: α ∈ [−1, 1].
+        interaction: "nn" (g δ_{d,1}) or "lr" (g/d^p).
+        decay: p > 0, the power of the long-range decay.
+        periodic: periodic boundary conditions (distance min(|i−j|, N−|i−j|)).
+    """
+
+    n_sites: int = 4
+    field: float = 3.0
+    charging: float = 12.0
+    coupling: float = 3.0
+    anisotropy: float = 1.0
+    interaction: Interaction = "nn"
+    decay: float = 1.0
+    periodic: bool = False
+
+    def __post_init__(self) -> None:
+        n = require_int_at_least("n_sites", self.n_sites, 1)
+        if n > MAX_SITES:
+            raise InvalidParameterError(
+                f"`n_sites` = {n} means 2^{n} states; at most {MAX_SITES} sites are supported."
+            )
+        object.__setattr__(self, "n_sites", n)
+        object.__setattr__(self, "field", require_positive("field", self.field))
+        object.__setattr__(self, "charging", require_finite("charging", self.charging))
+        object.__setattr__(
+            self, "coupling", require_positive("coupling", self.coupling, allow_zero=True)
+        )
+        object.__setattr__(
+            self, "anisotropy", require_in_range("anisotropy", self.anisotropy, -1.0, 1.0)
+        )
+        if self.interaction not in ("nn", "lr"):
+            raise InvalidParameterError(
+                f"`interaction` (range) must be 'nn' or 'lr', got {self.interaction!r}."
+            )
+        object.__setattr__(self, "decay", require_positive("decay", self.decay))
+        object.__setattr__(self, "periodic", bool(self.periodic))
+
+
+def couplings(params: SpinChainParameters) -> NDArray[np.float64]:
+    """The N × N matrix g_ij of eq. 11 (upper triangle i < j used; zero diagonal)."""
+    n = params.n_sites
+    i, j = np.triu_indices(n, k=1)
+    d = (j - i).astype(float)
+    if params.periodic:
+        d = np.minimum(d, n - d)
+    if params.interaction == "nn":
+        vals = np.where(d == 1, params.coupling, 0.0)
+    else:
+        vals = params.coupling / d**params.decay
+    G = np.zeros((n, n))
+    G[i, j] = vals
+    return G
+
+
+def ground_state_energy(params: SpinChainParameters) -> float:
+    """E_GS = Tr[H0 ρ_GS] = −NB − ¼ Σ_{i<j} g_ij (eq. 12)."""
+    return -params.n_sites * params.field - 0.25 * float(couplings(params).sum())
+
+
+@dataclass(frozen=True)
+class ChainBasis:
+    """Basis states of the chain: all 2^N, or the reflection-even sector.
+
+    Attributes:
+        n_sites: N.
+        states: one representative bit string per basis state (bit i set = spin i up).
+        norm: ‖P_R|s⟩‖ for each representative (1 for palindromes, 1/√2 otherwise);
+            1 everywhere for the full basis.
+        index: for every one of the 2^N bit strings, the basis index of its orbit.
+        reflection: whether this is the reflection-even sector.
+    """
+
+    n_sites: int
+    states: NDArray[np.int64]
+    norm: NDArray[np.float64]
+    index: NDArray[np.int64]
+    reflection: bool
+
+    @property
+    def dim(self) -> int:
+        """Number of basis states."""
+        return int(self.states.size)
+
+
+def _reverse_bits(s: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    out = np.zeros_like(s)
+    for i in range(n):
+        out |= ((s >> i) & 1) << (n - 1 - i)
+    return out
+
+
+def chain_basis(n_sites: int, *, reflection: bool = True) -> ChainBasis:
+    """The basis of N spins, restricted to the reflection-even sector when ``reflection``."""
+    n = require_int_at_least("n_sites", n_sites, 1)
+    check_memory("the spin-chain basis tables", (2**n, 3), bytes_per_element=8)
+    s = np.arange(2**n, dtype=np.int64)
+    if not reflection:
+        return ChainBasis(n, s, np.ones(s.size), s.copy(), False)
+    r = _reverse_bits(s, n)
+    rep = np.minimum(s, r)
+    is_rep = s == rep
+    states = s[is_rep]
+    index = np.full(2**n, -1, dtype=np.int64)
+    index[states] = np.arange(states.size)
+    index = index[rep]
+    norm = np.where(states == r[states], 1.0, 1.0 / math.sqrt(2.0))
+    return ChainBasis(n, states, norm, index, True)
+
+
+@dataclass(frozen=True)
+class SpinChainOperators:
+    """The operators of one chain in a :class:`ChainBasis` (real CSR arrays)."""
+
+    H0: sp.csr_array
+    H_charge: sp.csr_array
+    psi0: NDArray[np.float64]
+    basis: ChainBasis
+    ground_energy: float
+
+
+def _estimate_nnz(params: SpinChainParameters, dim: int) -> int:
+    n_pairs = int(np.count_nonzero(couplings(params)))
+    return dim * (params.n_sites + n_pairs + 1)
+
+
+def build_operators(params: SpinChainParameters, *, reflection: bool = True) -> SpinChainOperators:
+    """H0 (eqs. 10–11), the charging Hamiltonian Hg + ωΣσx (eq. 14) and |GS⟩ (eq. 12).
+
+    Built directly on bit strings in the reflection-even sector (``reflection=True``) or in
+    the full 2^N space. Refuses, before allocating, a chain whose Hamiltonian would not fit
+    in memory.
+    """
+    n = params.n_sites
+    full_dim = 2**n
+    sector_dim = full_dim // 2 + 2 ** ((n + 1) // 2) // 2 if reflection else full_dim
+    # Two sparse matrices: (8-byte value + 4–8-byte index) per stored element.
+    check_memory(
+        f"the {n}-site spin-chain Hamiltonian ({sector_dim} states)",
+        (2, _estimate_nnz(params, sector_dim)),
+        bytes_per_element=16,
+    )
+    basis = chain_basis(n, reflection=reflection)
+    s = basis.states
+    dim = basis.dim
+    G = couplings(params)
+    bits = ((s[:, None] >> np.arange(n)[None, :]) & 1).astype(np.int8)
+    z = 2.0 * bits - 1.0  # σz eigenvalue of every site, shape (dim, n)
+    zz = np.zeros(dim)
+    alpha = params.anisotropy
+    flip_flop: list[sp.csr_array] = []
+    for i, j in zip(*np.nonzero(G), strict=True):
+        gij = float(G[i, j])
+        zz += -0.25 * gij * z[:, i] * z[:, j]
+        if alpha != 0.0:
+            # σxσx + σyσy = 2(σ+σ− + σ−σ+): flips an anti-aligned pair with amplitude 2.
+            differ = bits[:, i] != bits[:, j]
+            flipped = s ^ ((1 << int(i)) | (1 << int(j)))
+            flip_flop.append(_flip_term(basis, flipped, -0.5 * alpha * gij, differ))
+    transverse = [_flip_term(basis, s ^ (1 << i), params.charging, None) for i in range(n)]
+    Hg_off = _sum(flip_flop, dim)
+    H0 = sp.csr_array(Hg_off + sp.diags_array(params.field * z.sum(axis=1) + zz, format="csr"))
+    Hc = sp.csr_array(Hg_off + _sum(transverse, dim) + sp.diags_array(zz, format="csr"))
+    H0.sort_indices()
+    Hc.sort_indices()
+    psi0 = np.zeros(dim)
+    psi0[basis.index[0]] = 1.0  # |↓↓…↓⟩: every bit 0 (eq. 12)
+    return SpinChainOperators(H0, Hc, psi0, basis, ground_state_energy(params))
+
+
+def _flip_term(
+    basis: ChainBasis,
+    flipped: NDArray[np.int64],
+    amplitude: float,
+    mask: NDArray[np.bool_] | None,
+) -> sp.csr_array:
+    """Σ_s amplitude |s'(s)⟩⟨s| in the basis: O|b⟩ = Σ_{s'} o_{s's} (ν_{s'}/ν_s) |b(s')⟩.
+
+    Valid for operators O that commute with the reflection (the sector stays closed).
+    """
+    dim = basis.dim
+    target = basis.index[flipped]
+    amp = amplitude * basis.norm[target] / basis.norm
+    col = np.arange(dim)
+    if mask is not None:
+        target, col, amp = target[mask], col[mask], amp[mask]
+    idx = np.int32 if dim < 2**31 else np.int64
+    A = sp.coo_array((amp, (target.astype(idx), col.astype(idx))), shape=(dim, dim))
+    return sp.csr_array(A)
+
+
+def _sum(terms: list[sp.csr_array], dim: int) -> sp.csr_array:
+    out = sp.csr_array((dim, dim))
+    for T in terms:
+        out = out + T
+    return sp.csr_array(out)
+
+
+def charge_spin_chain(
+    params: SpinChainParameters,
+    times: ArrayLike | None = None,
+    *,
+    t_max: float = 2.0,
+    steps: int = 400,
+    tol: float = 1e-10,
+    reflection: bool = True,
+    refine: bool = True,
+    method: Method | None = None,
+) -> ChargingResult:
+    """Charge the chain (eqs. 12–14): W(t), P(t), ergotropy and P_max on a time grid.
+
+    Args:
+        params: the chain.
+        times: output times; default ``steps`` points uniformly in (0, ``t_max``].
+        tol: relative accuracy of the energies.
+        reflection: work in the reflection-even sector (same numbers, half the states).
+        refine: polish P_max between grid points.
+        method: evolution method (default: exact for small chains, Chebyshev above).
+
+    The state stays pure and starts in the ground state, so its ergotropy equals W(t).
+    """
+    t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
+    ops = build_operators(params, reflection=reflection)
+    return charge(
+        ops.H0,
+        ops.H_charge,
+        ops.psi0,
+        t,
+        tol=tol,
+        method=method,
+        ground=ops.ground_energy,
+        refine=refine,
+        parameters=asdict(params),
+    )
+
+
+def _peak_y() -> float:
+    # Stationary point of sin²(y)/y: 2 sin y cos y · y = sin² y  ⇔  tan y = 2y.
+    return float(brentq(lambda y: math.tan(y) - 2.0 * y, 1.0, 1.5))
+
+
+def independent_spins_energy(params: SpinChainParameters, times: ArrayLike) -> NDArray:
+    """W(t) = 2NB sin²(ωt): N free spins, H0 = BΣσz, charger ωΣσx, from |↓…↓⟩ (α = 1)."""
+    t = np.asarray(times, dtype=float)
+    return 2.0 * params.n_sites * params.field * np.sin(params.charging * t) ** 2
+
+
+def independent_spins_power_max(params: SpinChainParameters) -> tuple[float, float]:
+    """(P_max, t*) of N independent spins: 2NBω sin²(y*)/y* at t* = y*/ω, tan y* = 2y*."""
+    y = _peak_y()
+    w = abs(params.charging)
+    if w == 0.0:
+        return 0.0, math.inf
+    return 2.0 * params.n_sites * params.field * w * math.sin(y) ** 2 / y, y / w
+
+
+@dataclass(frozen=True)
+class AnisotropySweep:
+    """Fig. 14: P_max(α)/P_max(α = 1) for each interaction range."""
+
+    alphas: NDArray[np.float64]
+    power_max: dict[str, NDArray[np.float64]]
+    ratio: dict[str, NDArray[np.float64]]
+    independent_power_max: float
+    parameters: dict[str, object]
+
+
+def anisotropy_sweep(
+    params: SpinChainParameters,
+    alphas: Sequence[float] | NDArray[np.float64],
+    *,
+    interactions: Sequence[Interaction] = ("nn", "lr"),
+    t_max: float = 2.0,
+    steps: int = 400,
+) -> AnisotropySweep:
+    """P_max(α) and P_max(α)/P_max(α = 1) over ``alphas`` for each interaction (Fig. 14)."""
+    a = np.asarray(alphas, dtype=float)
+    if a.ndim != 1 or a.size == 0:
+        raise InvalidParameterError("`alphas` must be a non-empty list of anisotropies.")
+    pm: dict[str, NDArray[np.float64]] = {}
+    ratio: dict[str, NDArray[np.float64]] = {}
+    times = default_times(t_max, steps)
+    for kind in interactions:
+        base = replace(params, interaction=kind, anisotropy=1.0)
+        ref = charge_spin_chain(base, times).power_max
+        vals = np.array(
+            [charge_spin_chain(replace(base, anisotropy=float(x)), times).power_max for x in a]
+        )
+        pm[kind] = vals
+        ratio[kind] = vals / ref
+    return AnisotropySweep(
+        alphas=a,
+        power_max=pm,
+        ratio=ratio,
+        independent_power_max=independent_spins_power_max(params)[0],
+        parameters={**asdict(params), "t_max": t_max, "steps": steps},
+    )
