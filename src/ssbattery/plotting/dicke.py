@@ -24,16 +24,19 @@ def _axes(ax: Axes | None) -> Axes:
     return new
 
 
-def plot_dicke_scaling(result: ScalingResult, *, ax: Axes | None = None) -> Axes:
+def plot_dicke_scaling(
+    result: ScalingResult, *, ax: Axes | None = None, label: str = "simulation"
+) -> Axes:
     """Pmax vs N on log–log axes with the fit β N^α (α in the legend), as in Fig. 12."""
     ax = _axes(ax)
     fit = result.fit
-    ax.loglog(result.atoms, result.power_max, "o", label="simulation")
+    (points,) = ax.loglog(result.atoms, result.power_max, "o", label=label)
     n_line = np.geomspace(result.atoms.min(), result.atoms.max(), 100)
     ax.loglog(
         n_line,
         fit.prefactor * n_line**fit.exponent,
         "-",
+        color=points.get_color(),
         label=f"fit: α = {fit.exponent:.3f} ± {fit.stderr:.3f}, R² = {fit.r2:.4f}",
     )
     ax.set_xlabel("number of two-level systems N")

@@ -1,9 +1,142 @@
-"""Report figures of the quantum part (filled in by its issue)."""
+"""Report figures of the Dicke battery: Fig. 12 (Pmax ∝ N^α) and the η sweep of §2.3.4."""
 
 from __future__ import annotations
 
-from ssbattery.report.registry import FigureSpec
+from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["FIGURES"]
+import numpy as np
 
-FIGURES: list[FigureSpec] = []
+from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
+
+__all__ = ["FIGURES", "build_eta_sweep", "build_scaling"]
+
+#: Fig. 12, both series: ωa = ωc = 1, η = Ω = 0, Nph = 4N, t_max = π/(g√N), 400 points.
+#: The review states neither its N nor its g; N = 1 … 10 at g = 0.1 is the set we found
+#: closest to its α = 1.4, R² = 0.9987 (we measure α = 1.418, R² = 0.9991). The second
+#: series (g = 0.2, N up to 64) shows the approach to Ferraro et al.'s N^{3/2}.
+SCALING_ATOMS: tuple[int, ...] = tuple(range(1, 11))
+SCALING_COUPLING = 0.1
+LARGE_ATOMS: tuple[int, ...] = (8, 16, 32, 64)
+LARGE_COUPLING = 0.2
+#: η sweep: N atoms, coupling g, η values around η_crit = ωa − 4g²N/ωc.
+SWEEP_ATOMS = 16
+SWEEP_COUPLING = 0.1
+SWEEP_ETAS: tuple[float, ...] = tuple(np.round(np.linspace(-3.0, 3.0, 31), 6))
+
+
+def build_scaling(
+    out_dir: Path,
+    *,
+    atoms: Sequence[int] = SCALING_ATOMS,
+    coupling: float = SCALING_COUPLING,
+    large_atoms: Sequence[int] = LARGE_ATOMS,
+    large_coupling: float = LARGE_COUPLING,
+) -> Artifact:
+    """Fig. 12: Pmax vs N (log–log) with the least-squares exponent α and R²."""
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.dicke import plot_dicke_scaling
+    from ssbattery.quantum.dicke_scaling import dicke_scaling
+
+    series = [(coupling, dicke_scaling(atoms, coupling))]
+    if large_atoms:
+        series.append((large_coupling, dicke_scaling(large_atoms, large_coupling)))
+    fig, ax = plt.subplots(figsize=(5.4, 3.8))
+    for g, res in series:
+        plot_dicke_scaling(res, ax=ax, label=f"g = {g}")
+    ax.set_title("Dicke battery, ωa = ωc, Nph = 4N, t_max = π/(g√N)")
+    ax.legend(frameon=False, fontsize=8)
+    images = save_figure(fig, out_dir, "fig12_dicke_scaling")
+    rows = []
+    for g, res in series:
+        for n, p, tp, e, tm in zip(
+            res.atoms, res.power_max, res.t_power_max, res.energy_max, res.t_max, strict=True
+        ):
+            rows.append([g, int(n), f"{p:.10g}", f"{tp:.6g}", f"{e:.10g}", f"{tm:.6g}"])
+    table = write_csv(
+        out_dir / "fig12_dicke_scaling.csv",
+        ["g", "N", "P_max [hbar wc^2]", "t(P_max) [1/wc]", "E_max [hbar wc]", "t_max [1/wc]"],
+        rows,
+    )
+    parts = [
+        f"g = {g}, N = {res.atoms.min()}–{res.atoms.max()}: α = {res.fit.exponent:.3f} ± "
+        f"{res.fit.stderr:.3f} (R² = {res.fit.r2:.4f})"
+        for g, res in series
+    ]
+    return Artifact(
+        images=images,
+        tables=(table,),
+        parameters={
+            **series[0][1].parameters,
+            "coupling": [g for g, _ in series],
+            "atoms": [list(map(int, res.atoms)) for _, res in series],
+        },
+        summary=(
+            "Pmax ∝ N^α fitted in log–log: "
+            + "; ".join(parts)
+            + ". Photon cutoff 4N, t_max = π/(g√N), 400 points, ωa = ωc, η = Ω = 0. The review "
+            "reports α = 1.4 with R² = 0.9987 (its N and g are not stated); Ferraro et al. "
+            "(PRL 120, 117702, 2018) predict N^{3/2} at large N."
+        ),
+    )
+
+
+def build_eta_sweep(
+    out_dir: Path,
+    *,
+    n_atoms: int = SWEEP_ATOMS,
+    coupling: float = SWEEP_COUPLING,
+    etas: Sequence[float] = SWEEP_ETAS,
+) -> Artifact:
+    """§2.3.4: maximum stored energy vs η with η_crit = ωa − 4g²N/ωc marked."""
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.dicke import plot_eta_sweep
+    from ssbattery.quantum.dicke_scaling import eta_sweep
+
+    sweep = eta_sweep(n_atoms, coupling, etas)
+    fig, ax = plt.subplots(figsize=(5.0, 3.6))
+    plot_eta_sweep(sweep, ax=ax)
+    ax.set_title(f"Dicke battery, N = {n_atoms}, g = {coupling}")
+    images = save_figure(fig, out_dir, "fig_dicke_eta_sweep")
+    table = write_csv(
+        out_dir / "fig_dicke_eta_sweep.csv",
+        ["eta [hbar wc]", "E_max [hbar wc]", "P_max [hbar wc^2]"],
+        [
+            [f"{e:.6g}", f"{E:.10g}", f"{P:.10g}"]
+            for e, E, P in zip(sweep.eta, sweep.energy_max, sweep.power_max, strict=True)
+        ],
+    )
+    k = int(np.argmin(np.abs(sweep.eta - sweep.eta_critical)))
+    return Artifact(
+        images=images,
+        tables=(table,),
+        parameters={**sweep.parameters, "eta_critical": sweep.eta_critical},
+        summary=(
+            f"η_crit = ωa − 4g²N/ωc = {sweep.eta_critical:.3f} for N = {n_atoms}, "
+            f"g = {coupling}. Emax ranges {sweep.energy_max.min():.3f}–"
+            f"{sweep.energy_max.max():.3f} ωc over η ∈ [{sweep.eta.min():g}, "
+            f"{sweep.eta.max():g}]; at the η closest to η_crit ({sweep.eta[k]:.2f}) "
+            f"Emax = {sweep.energy_max[k]:.3f} ωc. At this finite N the curve is smooth: Emax "
+            f"peaks at η = {sweep.eta[int(np.argmax(sweep.energy_max))]:.2f} and collapses for "
+            "strongly attractive η; no sharp feature marks η_crit itself (ref. 135's critical "
+            "behaviour is a large-N statement). Grid (0, π/(g√N)], cutoff 4N."
+        ),
+    )
+
+
+FIGURES: list[FigureSpec] = [
+    FigureSpec(
+        "fig12_dicke_scaling",
+        "Dicke battery: maximum power vs number of atoms",
+        "Fig. 12, §2.3.5–2.3.6",
+        build_scaling,
+    ),
+    FigureSpec(
+        "fig_dicke_eta_sweep",
+        "Dicke battery: maximum stored energy vs atom–atom interaction η",
+        "§2.3.4",
+        build_eta_sweep,
+    ),
+]
