@@ -152,3 +152,13 @@ def test_classify_formula_outside_the_dataset() -> None:
     assert not c.in_dataset and c.mobile_ion == "Li"
     assert c.electronic_character == "insulator" and c.alignment is None
     assert c.chemical.label == "oxide"
+
+
+def test_symbolic_stoichiometry_needs_x() -> None:
+    # LLTO, Li3xLa(2/3)−xTiO3 (§1.2): x must be given to classify it.
+    with pytest.raises(SsbatteryError, match="x"):
+        classify("Li3xLa(2/3)-xTiO3")
+    c = classify("Li3xLa(2/3)-xTiO3", x=0.1)
+    assert c.chemical.label == "oxide" and c.mobile_ion == "Li"
+    assert c.electronic_character == "semiconductor"  # the review's statement (§1.3)
+    assert c.electronic_character_source.startswith("dataset statement")

@@ -114,3 +114,11 @@ def test_classify_bad_input_exits_2(args: list[str]) -> None:
     result = runner.invoke(_classify_app(), args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_classify_symbolic_formula_with_x() -> None:
+    target = _classify_app()
+    out = _json(["electrolytes", "classify", "Li3xLa(2/3)-xTiO3", "--x", "0.1", "--json"], target)
+    assert out["chemical_class"]["label"] == "oxide"  # type: ignore[index]
+    missing = runner.invoke(target, ["electrolytes", "classify", "Li3xLa(2/3)-xTiO3"])
+    assert missing.exit_code == 2 and "x" in missing.output

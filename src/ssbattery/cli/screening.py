@@ -163,14 +163,17 @@ def add_classify_command(electrolytes_app: typer.Typer) -> None:
         metal: str | None = typer.Option(
             None, "--metal", help="Li, Na, K or Cu (default: the mobile ion)."
         ),
+        x: float | None = typer.Option(
+            None, "--x", help="Value of a symbolic x in the formula, e.g. Li3xLa(2/3)-xTiO3."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Electronic character, band alignment, chemical class and the review's scorecard."""
         from ssbattery.electrolytes.scorecard import scorecard
         from ssbattery.electrolytes.screening import classify
 
-        res = classify(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal)
-        card = scorecard(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal)
+        res = classify(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
+        card = scorecard(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
         if as_json:
             payload = {
                 "formula": res.formula,

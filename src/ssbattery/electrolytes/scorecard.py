@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ssbattery.errors import SsbatteryError
+from ssbattery.errors import InvalidParameterError, SsbatteryError
 from ssbattery.validation import require_positive
 
 __all__ = [
@@ -142,13 +142,13 @@ class Scorecard:
         return out
 
 
-def _feti_family(formula: str) -> bool:
+def _feti_family(formula: str, x: float | None = None) -> bool:
     """True for the review's A3−2xMxOHal FETI family (A = Li, Na, K; M = Mg, Ca, Sr, Ba;
     Hal = Cl, Br, I; x ≤ 0.5), judged from the composition (charge balance A + 2M = 3 per O,
     one O and one halogen)."""
     from ssbattery.electrolytes.screening import parse_composition
 
-    amt = parse_composition(formula).get_el_amt_dict()
+    amt = parse_composition(formula, x=x).get_el_amt_dict()
     allowed = {"Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "O", "Cl", "Br", "I"}
     if not set(amt) <= allowed or "O" not in amt:
         return False
@@ -158,8 +158,7 @@ def _feti_family(formula: str) -> bool:
     m = sum(amt.get(e, 0.0) for e in ("Mg", "Ca", "Sr", "Ba"))
     if a <= 0 or abs(hal - o) > 1e-6 * o:
         return False
-    x = m / o
-    return abs((a + 2 * m) / o - 3.0) < 1e-3 and x <= 0.5 + 1e-9
+    return abs((a + 2 * m) / o - 3.0) < 1e-3 and m / o <= 0.5 + 1e-9
 
 
 def _get(row: Any, name: str) -> Any:
@@ -174,6 +173,7 @@ def scorecard(
     conductivity_mS_cm: float | None = None,
     ferroelectric: bool | None = None,
     metal: str | None = None,
+    x: float | None = None,
     thickness_um: float = 50.0,
     high_conductivity_mS_cm: float = HIGH_CONDUCTIVITY_MS_CM,
 ) -> Scorecard:
@@ -183,18 +183,19 @@ def scorecard(
     override them. Evidence used: band gap (P1, I2), CBM vs μ(metal) and the near-null
     electron-affinity caveat (P2), the ferroelectric flag (P3), membership of the review's
     A3−2xMxOHal ferroelectric-topological-insulator family (P3, P4), the room-temperature
-    conductivity (I1), the film cost vs $10 m⁻² (I9). I3–I8 need measurements the dataset
+    conductivity (I1), the film cost vs $10 m⁻² (I9); ``x`` substitutes a symbolic
+    stoichiometry. I3–I8 need measurements the dataset
     does not hold and are "unknown" unless the review states them.
     """
     from ssbattery.electrolytes.cost import film_cost
     from ssbattery.electrolytes.screening import classify
 
     thr = require_positive("high_conductivity_mS_cm", high_conductivity_mS_cm)
-    cls = classify(formula, band_gap_eV=band_gap_eV, cbm_eV=cbm_eV, metal=metal)
+    cls = classify(formula, band_gap_eV=band_gap_eV, cbm_eV=cbm_eV, metal=metal, x=x)
     from ssbattery.electrolytes.screening import _lookup
 
     row = _lookup(formula) if cls.in_dataset else None
-    feti = _feti_family(formula)
+    feti = _feti_family(formula, x)
 
     # P1: semiconductor rather than insulator.
     if cls.band_gap_eV is None and cls.electronic_character in ("semiconductor", "insulator"):
@@ -320,6 +321,8 @@ def scorecard(
 
     # I9: low cost (film raw-material cost vs $10/m²).
     try:
+        if x is not None:
+            raise InvalidParameterError("the cost of a symbolic-x formula is not computed")
         cost = film_cost(formula, thickness_um=thickness_um)
     except SsbatteryError as exc:
         i9 = ("unknown", f"cost not computable: {exc}", "precursor prices, density")

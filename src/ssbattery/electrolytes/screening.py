@@ -25,6 +25,7 @@ The metals' chemical potentials and the reference for each are in
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
@@ -95,10 +96,11 @@ METAL_CHEMICAL_POTENTIALS: dict[str, MetalPotential] = {
         -1.73,
         True,
         "Derived from review §1.7: Na3YCl6 has EC = −0.11 eV, '1.62 eV higher than Na0', "
-        "so μ(Na0) = −0.11 − 1.62 = −1.73 eV (also the upper CBM bound −1.73 eV quoted "
-        "for Na argyrodites in §1.5, ref. 86). Cross-check: μ(Li0) − [E°(Na+/Na) − "
+        "so μ(Na0) = −0.11 − 1.62 = −1.73 eV. Cross-check: μ(Li0) − [E°(Na+/Na) − "
         "E°(Li+/Li)] = −1.39 − (−2.71 + 3.04) = −1.72 eV (standard potentials, CRC "
-        "Handbook).",
+        "Handbook). Caveat: §1.5 maps the Na argyrodites' 1–2 V vs Na/Na+ window onto "
+        "−1.73 ≥ E_c ≥ −2.73 eV, which taken literally would put μ(Na0) at −0.73 eV; the "
+        "review is not self-consistent there and we use the §1.7 value.",
     ),
     "K": MetalPotential(
         "K",
@@ -276,7 +278,7 @@ def band_alignment(
     )
 
 
-def _package_parser() -> Callable[[str], Composition] | None:
+def _package_parser() -> Callable[..., Composition] | None:
     """The package's own formula parser when it is installed, else None."""
     try:
         from ssbattery.electrolytes.formula import parse_formula
@@ -285,11 +287,12 @@ def _package_parser() -> Callable[[str], Composition] | None:
     return parse_formula
 
 
-def parse_composition(formula: str) -> Composition:
+def parse_composition(formula: str, *, x: float | None = None) -> Composition:
     """Parse a formula into a pymatgen ``Composition`` with a clear error on bad input.
 
-    Uses the package's formula parser (``ssbattery.electrolytes.formula``) when present,
-    pymatgen's ``Composition`` otherwise.
+    Uses the package's formula parser (``ssbattery.electrolytes.formula``, which also
+    substitutes a symbolic ``x`` such as in Li3xLa(2/3)−xTiO3) when present, pymatgen's
+    ``Composition`` otherwise.
     """
     if not isinstance(formula, str) or not formula.strip():
         raise InvalidParameterError(f"`formula` must be a non-empty string, got {formula!r}.")
@@ -298,7 +301,7 @@ def parse_composition(formula: str) -> Composition:
     parse_formula = _package_parser()
 
     if parse_formula is not None:
-        comp = parse_formula(formula)
+        comp = parse_formula(formula, x=x)
     else:
         try:
             comp = Composition(formula)
@@ -480,17 +483,19 @@ def classify(
     band_gap_eV: float | None = None,
     cbm_eV: float | None = None,
     metal: str | None = None,
+    x: float | None = None,
     dominance_threshold: float = 0.1,
 ) -> Classification:
     """Run the review's §1.3 screening on any formula, in the dataset or not.
 
     Dataset values (band gap, CBM, mobile ion) are used when the formula is in the review's
     dataset; ``band_gap_eV`` / ``cbm_eV`` given here override them. ``metal`` defaults to
-    the mobile ion (the first of Li, Na, K in the formula), else Li. Alignment against
+    the mobile ion (the first of Li, Na, K in the formula), else Li; ``x`` substitutes a
+    symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3). Alignment against
     every metal of :data:`METAL_CHEMICAL_POTENTIALS` is also returned when a CBM is known.
     """
     row = _lookup(formula)
-    comp = parse_composition(formula)
+    comp = parse_composition(formula, x=x)
     elements = tuple(str(e) for e in comp.elements)
     gap_src = cbm_src = "not known"
     gap: float | None = None
@@ -539,7 +544,9 @@ def classify(
         stable_vs_alkali_metal_stated=(
             getattr(row, "stable_vs_alkali_metal", None) if row is not None else None
         ),
-        chemical=chemical_class(formula, dominance_threshold=dominance_threshold),
+        chemical=dataclasses.replace(
+            chemical_class(comp, dominance_threshold=dominance_threshold), formula=formula
+        ),
         alignment=alignment,
         alignments_all_metals=all_alignments,
     )
