@@ -163,3 +163,22 @@ def test_bad_schedules_and_settings() -> None:
         learn_cycle(period=0.0)
     with pytest.raises(InvalidParameterError, match="iterations"):
         learn_cycle(iterations=0)
+
+
+def test_interrupted_run_resumes_from_its_last_checkpoint(tmp_path: Path) -> None:
+    # Kill the run at iteration 6 (checkpoints every 4): the resumed run redoes 5–6 from the
+    # saved random state and ends exactly where the uninterrupted run ends.
+    kw = {"population": 30, "seed": 11, "checkpoint_every": 4}
+    full = learn_cycle(iterations=12, **kw)  # type: ignore[arg-type]
+    ckpt = tmp_path / "state.json"
+
+    def stop_at_6(i: int, n: int) -> None:
+        if i == 6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        learn_cycle(iterations=12, checkpoint=ckpt, progress=stop_at_6, **kw)  # type: ignore[arg-type]
+    assert '"iteration": 4' in ckpt.read_text()
+    resumed = learn_cycle(iterations=12, checkpoint=ckpt, **kw)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(resumed.best_power, full.best_power)
+    np.testing.assert_array_equal(resumed.learned.u, full.learned.u)
