@@ -105,7 +105,7 @@ class SSHResult:
     edge_weight: float
     edge_ipr: float
     bulk_gap: float
-    winding_number: int
+    winding_number: int | None  # None where the gap closes (|v| = |w|)
 
 
 def ssh_chain(
@@ -131,7 +131,7 @@ def ssh_chain(
     try:
         wind = ssh_winding_number(vv, ww)
     except InvalidParameterError:
-        wind = -1
+        wind = None
     return SSHResult(
         n_cells=int(n_cells),
         v=vv,
@@ -290,7 +290,7 @@ class QWZRibbon:
     edge_weight: NDArray[np.float64]  # weight of each state on the outer edge_rows rows
     bulk_gap: float
     in_gap_edge_states: int
-    chern_number: int
+    chern_number: int | None  # None where the bulk gap closes (u ∈ {−2, 0, 2})
 
 
 def qwz_ribbon(u: float = -1.0, ny: int = 20, *, n_kx: int = 101, edge_rows: int = 2) -> QWZRibbon:
@@ -333,7 +333,7 @@ def qwz_ribbon(u: float = -1.0, ny: int = 20, *, n_kx: int = 101, edge_rows: int
     try:
         chern = qwz_chern_number(uu)
     except InvalidParameterError:
-        chern = 0
+        chern = None
     return QWZRibbon(
         u=uu,
         ny=m,
