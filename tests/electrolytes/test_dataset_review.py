@@ -7,11 +7,15 @@ line in comments; the numbers are the review's, so a failing check means the CSV
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ssbattery.electrolytes.dataset import (
     CHEMICAL_CLASSES,
@@ -25,6 +29,7 @@ from ssbattery.electrolytes.dataset import (
     query,
     read_dataset_csv,
     review_dataset_path,
+    write_dataset_csv,
 )
 from ssbattery.electrolytes.formula import is_symbolic, parse_formula
 from ssbattery.errors import DataFormatError, InvalidParameterError
@@ -363,3 +368,30 @@ def test_duplicated_csv_rows_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="duplicated rows"):
         read_dataset_csv(_write(tmp_path, {}, extra_row=True))
     assert len(read_dataset_csv(_write(tmp_path, {}))) == 1
+
+
+def test_csv_round_trip_is_exact(tmp_path: Path) -> None:
+    path = write_dataset_csv(ROWS, tmp_path / "copy.csv")
+    assert read_dataset_csv(path) == ROWS
+    # a filtered selection round-trips too (what a user exports)
+    subset = query(ion="Na", min_conductivity_mS_cm=0.1)
+    assert read_dataset_csv(write_dataset_csv(subset, tmp_path / "na.csv")) == subset
+
+
+@given(st.sampled_from(ROWS), st.floats(1e-8, 1e2), st.booleans())
+@settings(max_examples=30, deadline=None)
+def test_edited_row_round_trips(row: Electrolyte, sigma: float, fe: bool) -> None:
+    edited = dataclasses.replace(
+        row,
+        conductivity_mS_cm=sigma,
+        conductivity_ref=row.conductivity_ref or "[1]",
+        conductivity_qualifier=""
+        if row.conductivity_qualifier == "range"
+        else row.conductivity_qualifier,
+        conductivity_low_mS_cm=None,
+        ferroelectric=fe,
+        ferroelectric_ref=row.ferroelectric_ref or "[1]",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        back = read_dataset_csv(write_dataset_csv([edited], Path(tmp) / "one.csv"))
+    assert back == (edited,)

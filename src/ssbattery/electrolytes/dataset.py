@@ -42,6 +42,7 @@ __all__ = [
     "query",
     "read_dataset_csv",
     "review_dataset_path",
+    "write_dataset_csv",
 ]
 
 #: Mobile ions the package covers.
@@ -298,6 +299,32 @@ def read_dataset_csv(path: str | Path) -> tuple[Electrolyte, ...]:
     if duplicated:
         raise DataFormatError(f"{path}: duplicated rows {duplicated}; give each a variant.")
     return rows
+
+
+def write_dataset_csv(rows: Iterable[Electrolyte], path: str | Path) -> Path:
+    """Write rows in the review dataset's CSV format (read back by :func:`read_dataset_csv`).
+
+    Booleans are written yes/no, ``None`` as an empty cell, floats with ``repr`` so that
+    the round trip is exact. Columns: every :class:`Electrolyte` field.
+    """
+    path = Path(path)
+    names = [f.name for f in dataclasses.fields(Electrolyte)]
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return repr(value)
+        return str(value)
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([cell(getattr(row, name)) for name in names])
+    return path
 
 
 @functools.cache
