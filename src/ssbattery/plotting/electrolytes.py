@@ -75,7 +75,7 @@ def plot_conductivity_chart(
     ax.set_xlabel("Ionic conductivity σ [mS cm⁻¹]")
     ax.set_title("Ionic conductivities (review Fig. 2 list and text)")
     ax.axvline(1.0, color="k", lw=0.8, ls=":", label="1 mS cm⁻¹")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
 
@@ -137,7 +137,7 @@ def plot_band_alignment(
     ax.set_xticks(x, list(labels), rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("Energy vs vacuum [eV] (E₀ = 0)")
     ax.set_title("Conduction-band minima vs the metals' chemical potentials (Fig. 3a)")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
