@@ -21,6 +21,7 @@ from ssbattery.thermal.feedback import (
     _evaluate,
     _flip,
     _Relaxation,
+    _reset_to_ground,
     apply_protocol,
     demon_cycle,
     demon_scan,
@@ -225,3 +226,19 @@ def test_periodic_state_cross_checked_with_qutip() -> None:
         options={"atol": 1e-12, "rtol": 1e-10},
     )
     np.testing.assert_allclose(out.states[-1].full(), r.rho_start, atol=1e-8)
+
+
+def test_fixed_point_equals_the_limit_of_many_cycles() -> None:
+    # The periodic state solved as a fixed point equals 300 iterated cycles from |gg⟩.
+    system = CoupledQubits(1.0, 0.8, -0.1)
+    T, tau = 1.1, 0.3
+    r = demon_cycle(system, temperature=T, tau=tau, scheme="joint")
+    bath = Bath(T, 1.0)
+    relax = _Relaxation(system, (bath, bath), tau)
+    protocol = _reset_to_ground(system)
+    M = relax.expL @ protocol.superoperator()
+    v = np.zeros(16, dtype=complex)
+    v[15] = 1.0  # |gg⟩⟨gg| (column stacking: last diagonal entry)
+    for _ in range(300):
+        v = M @ v
+    np.testing.assert_allclose(v.reshape(4, 4, order="F"), r.rho_start, atol=1e-12)
