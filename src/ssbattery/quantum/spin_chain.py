@@ -114,7 +114,7 @@ class SpinChainParameters:
         )
         if self.interaction not in ("nn", "lr"):
             raise InvalidParameterError(
-                f"`interaction` (range) must be 'nn' or 'lr', got {self.interaction!r}."
+                f"`interaction` (CLI `--range`) must be 'nn' or 'lr', got {self.interaction!r}."
             )
         object.__setattr__(self, "decay", require_positive("decay", self.decay))
         object.__setattr__(self, "periodic", bool(self.periodic))

@@ -1,9 +1,70 @@
-"""Report figures of the quantum part (filled in by its issue)."""
+"""Report figure of the spin-chain battery: Fig. 14 (review §2.3.9)."""
 
 from __future__ import annotations
 
-from ssbattery.report.registry import FigureSpec
+from pathlib import Path
 
-__all__ = ["FIGURES"]
+import numpy as np
 
-FIGURES: list[FigureSpec] = []
+from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
+
+__all__ = ["FIGURES", "build_fig14"]
+
+
+def build_fig14(out_dir: Path) -> Artifact:
+    """P_max(α)/P_max(α = 1) for N = 4, B = 3, ω = 4B, g = B, p = 1 (NN and LR, open chain)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.spin_chain import plot_anisotropy_sweep
+    from ssbattery.quantum.spin_chain import SpinChainParameters, anisotropy_sweep
+
+    B = 3.0
+    params = SpinChainParameters(n_sites=4, field=B, charging=4 * B, coupling=B, decay=1.0)
+    alphas = np.linspace(-1.0, 1.0, 41)
+    sweep = anisotropy_sweep(params, alphas, t_max=2.0, steps=400)
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    plot_anisotropy_sweep(sweep, ax=ax)
+    png, svg = save_figure(fig, out_dir, "fig14_spin_chain_anisotropy")
+    csv = write_csv(
+        out_dir / "fig14_spin_chain_anisotropy.csv",
+        ["alpha", "ratio_nn", "ratio_lr", "power_max_nn", "power_max_lr"],
+        (
+            (
+                f"{a:.4f}",
+                f"{sweep.ratio['nn'][i]:.10f}",
+                f"{sweep.ratio['lr'][i]:.10f}",
+                f"{sweep.power_max['nn'][i]:.10g}",
+                f"{sweep.power_max['lr'][i]:.10g}",
+            )
+            for i, a in enumerate(alphas)
+        ),
+    )
+    p_one = sweep.power_max["nn"][-1]
+    summary = (
+        f"P_max(α)/P_max(α=1) at α = −1: {sweep.ratio['nn'][0]:.6f} (nearest neighbour), "
+        f"{sweep.ratio['lr'][0]:.6f} (long range); at α = 0: {sweep.ratio['nn'][20]:.6f} "
+        f"(NN), {sweep.ratio['lr'][20]:.6f} (LR). The ratio falls monotonically to 1 at "
+        f"α = 1, where P_max = {p_one:.6f} equals the analytic power of N independent "
+        f"spins 2NBω sin²y*/y* (tan y* = 2y*) = {sweep.independent_power_max:.6f}: "
+        "the isotropic chain charges slowest, as the review's Fig. 14 shows, and the "
+        "long-range chain gains more from anisotropy."
+    )
+    return Artifact(
+        images=(png, svg),
+        tables=(csv,),
+        parameters={**sweep.parameters, "alphas": "41 values in [−1, 1]", "refined": True},
+        summary=summary,
+    )
+
+
+FIGURES: list[FigureSpec] = [
+    FigureSpec(
+        key="fig14_spin_chain_anisotropy",
+        title="Spin-chain battery: charging power against anisotropy",
+        review_ref="§2.3.9, Fig. 14 (eqs. 10–14)",
+        build=build_fig14,
+    )
+]
