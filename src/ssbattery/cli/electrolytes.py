@@ -20,6 +20,14 @@ electrolytes_app = typer.Typer(
 )
 
 
+_OPTION_NAMES = {
+    "ion": "--ion",
+    "chemical_class": "--class",
+    "family": "--family",
+    "min_conductivity_mS_cm": "--min-conductivity",
+}
+
+
 def _fmt(value: float | None, qualifier: str = "", low: float | None = None) -> str:
     if value is None:
         return ""
@@ -56,13 +64,19 @@ def register(app: typer.Typer) -> None:
             raise InvalidParameterError(
                 f"`--source` must be one of review, obelix, all; got {source!r}."
             )
-        rows = query(
-            ion=ion,
-            chemical_class=chemical_class,
-            family=family,
-            min_conductivity_mS_cm=min_conductivity,
-            dataset=source.lower(),
-        )
+        try:
+            rows = query(
+                ion=ion,
+                chemical_class=chemical_class,
+                family=family,
+                min_conductivity_mS_cm=min_conductivity,
+                dataset=source.lower(),
+            )
+        except InvalidParameterError as exc:  # name the CLI options, not the API arguments
+            message = str(exc)
+            for api, option in _OPTION_NAMES.items():
+                message = message.replace(f"`{api}`", f"`{option}`")
+            raise InvalidParameterError(message) from None
         if as_json:
             print_json(
                 {
