@@ -5,7 +5,8 @@ The main entry points (see :mod:`ssbattery.electrolytes.dataset`):
 * :func:`load_review_dataset`, :func:`find_electrolyte`, :func:`query` — the review's
   electrolytes (Braga et al., J. Mater. Chem. A 2024, 12, 690, §1–§2) with references;
 * :func:`parse_formula` — formulas as the review writes them → pymatgen ``Composition``;
-* :func:`ssbattery.electrolytes.obelix.load_obelix` — the OBELiX table through the same API.
+* :func:`load_obelix`, :func:`family_mapping_report` — the OBELiX table through the same
+  API, with its family labels mapped onto ours.
 
 Other parts (transport laws, impedance, screening) live in their own submodules.
 """
@@ -21,12 +22,15 @@ from ssbattery.electrolytes.dataset import (
     query,
 )
 from ssbattery.electrolytes.formula import parse_formula
+from ssbattery.electrolytes.obelix import family_mapping_report, load_obelix
 
 __all__ = [
     "Electrolyte",
     "chemical_class_of",
+    "family_mapping_report",
     "find_electrolyte",
     "find_electrolytes",
+    "load_obelix",
     "load_review_dataset",
     "parse_formula",
     "query",
