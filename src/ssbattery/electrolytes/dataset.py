@@ -100,6 +100,13 @@ class Electrolyte:
     ("[46]") or where in the review it comes from ("Table 1", "review DFT, Fig. 3").
     ``conductivity_qualifier`` is "" (as stated), "~" (approximately), "<" (an upper bound)
     or "range" (then ``conductivity_low_mS_cm`` … ``conductivity_mS_cm``).
+
+    ``stable_vs_alkali_metal`` records only what the review's text states (Table 1's own
+    column did not survive in the text); ``source`` says where the row comes from
+    ("text", "table1", "fig2"; "obelix" for imported rows); ``dataset`` is "review" or
+    "obelix", and imported rows keep their original family label in ``source_family``
+    and the measurement's ``doi``. Columns, vocabularies and reading decisions:
+    ``electrolytes/data/README.md``.
     """
 
     formula: str
