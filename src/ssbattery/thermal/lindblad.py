@@ -30,6 +30,7 @@ Bigger problems (d² above ``dense_limit``) are propagated with
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -156,14 +157,37 @@ def liouvillian(H: Any, c_ops: Sequence[Any] = ()) -> sp.csr_array:
 
     ``H`` must be Hermitian and every jump operator ``c_ops[k]`` of H's shape; otherwise
     :class:`InvalidParameterError` names the argument. Rates are inside the operators
-    (C_k = √γ_k A_k).
+    (C_k = √γ_k A_k). The anticommutator terms are summed once (K = Σ C_k†C_k); many dense
+    jump operators (e.g. Davies operators of a truncated oscillator) are contracted with
+    one matrix product, Σ_k C̄_k ⊗ C_k = reshape(C̄ᵀ C), instead of one Kronecker product
+    each.
     """
     Hs, cs, d = _prepare(H, c_ops)
     eye = sp.identity(d, dtype=complex, format="csr")
-    L = -1j * (sp.kron(eye, Hs) - sp.kron(Hs.T, eye))
+    K = sp.csr_array((d, d), dtype=complex)
     for C in cs:
-        CdC = (C.conj().T @ C).tocsr()
-        L = L + sp.kron(C.conj(), C) - 0.5 * sp.kron(eye, CdC) - 0.5 * sp.kron(CdC.T, eye)
+        K = K + (C.conj().T @ C)
+    G = -1j * Hs - 0.5 * K  # L = 1 ⊗ G + Ḡ ⊗ 1 + Σ C̄ ⊗ C
+    L = sp.kron(eye, G) + sp.kron(G.conj(), eye)
+    if cs:
+        nnz = sum(C.nnz for C in cs)
+        if len(cs) > 8 and nnz > 0.25 * len(cs) * d * d and d * d <= 4 * DENSE_LIMIT:
+            stack = np.stack([C.toarray() for C in cs]).reshape(len(cs), d * d)
+            T = (stack.conj().T @ stack).reshape(d, d, d, d)  # [i, j, k, l] = Σ C̄_ij C_kl
+            jump = sp.csr_array(T.transpose(0, 2, 1, 3).reshape(d * d, d * d))
+        else:
+            pieces = [sp.coo_array(sp.kron(C.conj(), C)) for C in cs]
+            jump = sp.csr_array(
+                (
+                    np.concatenate([p.data for p in pieces]),
+                    (
+                        np.concatenate([p.row for p in pieces]),
+                        np.concatenate([p.col for p in pieces]),
+                    ),
+                ),
+                shape=(d * d, d * d),
+            )
+        L = L + jump
     return sp.csr_array(L)
 
 
@@ -182,19 +206,33 @@ def _trace_row(d: int) -> np.ndarray:
     return row
 
 
-def _solve_with_trace(A: sp.csr_array, d: int, replace: int) -> np.ndarray:
-    """Solve A v = 0 with row ``replace`` of A replaced by the trace condition Σ v_ii = 1."""
+def _solve_with_trace(A: sp.csr_array | np.ndarray, d: int, replace: int) -> np.ndarray:
+    """Solve A v = 0 with row ``replace`` of A replaced by the trace condition Σ v_ii = 1.
+
+    A dense ``A`` (e.g. a one-cycle map) is solved by dense LU, a sparse one by SuperLU.
+    """
     n = d * d
-    keep = np.ones(n)
-    keep[replace] = 0.0
-    B = sp.diags_array(keep) @ A + sp.csr_array(
-        (_trace_row(d), (np.full(d * d, replace), np.arange(n))), shape=(n, n)
-    )
-    B = sp.csc_array(B)
     b = np.zeros(n, dtype=complex)
     b[replace] = 1.0
+    if isinstance(A, np.ndarray):
+        B = A.astype(complex, copy=True)
+        B[replace, :] = _trace_row(d)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            try:
+                return np.asarray(sla.solve(B, b))
+            except np.linalg.LinAlgError as exc:
+                raise InvalidParameterError(
+                    "The fixed point is not unique (singular system); add dissipation that "
+                    "connects every level."
+                ) from exc
+    keep = np.ones(n)
+    keep[replace] = 0.0
+    Bs = sp.diags_array(keep) @ A + sp.csr_array(
+        (_trace_row(d), (np.full(d * d, replace), np.arange(n))), shape=(n, n)
+    )
     try:
-        lu = spla.splu(B)
+        lu = spla.splu(sp.csc_array(Bs))
     except RuntimeError as exc:  # SuperLU: "Factor is exactly singular"
         raise InvalidParameterError(
             "The steady state is not unique (the generator has more than one zero "
@@ -209,7 +247,9 @@ def _finish_state(v: np.ndarray, d: int) -> np.ndarray:
     return rho / np.trace(rho).real
 
 
-def _steady_from_generator(A: sp.csr_array, d: int, *, check_unique: bool, what: str) -> np.ndarray:
+def _steady_from_generator(
+    A: sp.csr_array | np.ndarray, d: int, *, check_unique: bool, what: str
+) -> np.ndarray:
     v0 = _solve_with_trace(A, d, 0)
     if not np.all(np.isfinite(v0)):
         raise InvalidParameterError(
@@ -227,10 +267,12 @@ def _steady_from_generator(A: sp.csr_array, d: int, *, check_unique: bool, what:
             )
     rho = _finish_state(v0, d)
     residual = float(np.max(np.abs(A @ vec(rho)), initial=0.0))
-    scale = float(abs(A).max()) if A.nnz else 1.0
+    scale = (
+        float(np.max(np.abs(A), initial=0.0))
+        if isinstance(A, np.ndarray)
+        else (float(abs(A).max()) if A.nnz else 1.0)
+    )
     if residual > 1e-8 * max(1.0, scale):
-        import warnings
-
         warnings.warn(
             f"The {what} residual max|A vec ρ| = {residual:.2e} is large; the system may "
             "be ill-conditioned.",
@@ -305,7 +347,7 @@ def fixed_point(channel: np.ndarray, *, check_unique: bool = True) -> np.ndarray
         raise InvalidParameterError(
             f"`channel` must act on d²-dimensional vec(ρ), but has size {M.shape[0]}."
         )
-    A = sp.csr_array(M - np.eye(d * d))
+    A = M - np.eye(d * d)
     return _steady_from_generator(A, d, check_unique=check_unique, what="periodic steady state")
 
 

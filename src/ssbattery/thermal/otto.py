@@ -1,0 +1,484 @@
+"""The quantum Otto cycle (review Fig. 16) for a two-level or a harmonic-oscillator medium.
+
+Four strokes, A → B → C → D → A (ħ = k_B = 1, energies in units of a reference frequency):
+
+1. A → B, compression: the frequency goes ω_c → ω_h with the medium isolated (unitary);
+   work W₁ = E_B − E_A done on the medium.
+2. B → C, hot isochore: H(ω_h) fixed, the medium is in contact with the hot bath for τ_h,
+   dρ/dt = −i[H_h, ρ] + D_h ρ with secular (Davies) dissipators of H_h (global form;
+   for one qubit or one oscillator local = global); heat Q_h = E_C − E_B.
+3. C → D, expansion ω_h → ω_c (unitary); W₂ = E_D − E_C.
+4. D → A, cold isochore at ω_c for τ_c with the cold bath; Q_c = E_A − E_D.
+
+Unitary strokes: ``"adiabatic"`` (quasi-static: the populations of the instantaneous
+eigenstates are kept, U = Σ_n |n(ω_f)⟩⟨n(ω_i)|), ``"sudden"`` (the state is frozen while H
+jumps) or ``"driven"`` (a linear frequency ramp of duration τ_u, integrated exactly as a
+product of short-time propagators). For the qubit, H(ω) = (ω/2)σ_z for every ω commute, so
+sudden and adiabatic strokes coincide; for the oscillator, H(ω) = p²/2 + ω²x²/2 written in
+the number basis of ω_r = √(ω_h ω_c) does not commute with H(ω') and a sudden or fast
+stroke costs extra work (quantum friction).
+
+The limit cycle is the fixed point of the one-cycle map M = P_c U_hc P_h U_ch (one linear
+solve; see :func:`ssbattery.thermal.lindblad.fixed_point`), the same from any start.
+All energies are flows *into* the medium, so W + Q_h + Q_c = 0 over the limit cycle
+(first law, closed to machine precision). Modes: engine (W < 0, Q_h > 0, Q_c < 0),
+refrigerator (W > 0, Q_c > 0, Q_h < 0), heater (W > 0, Q_h < 0, Q_c < 0), accelerator
+(W > 0, Q_h > 0, Q_c < 0). Efficiency η = −W/Q_h (engine) and COP = Q_c/W (refrigerator);
+quasi-static values 1 − ω_c/ω_h and ω_c/(ω_h − ω_c), never above Carnot.
+
+Truncation of the oscillator: ``levels`` number states of ω_r (matrix elements of x², p²
+taken exactly before truncation); a :class:`~ssbattery.errors.ConvergenceWarning` is raised
+when the limit cycle puts more than 1e-6 of population in the top tenth of the levels.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ssbattery.errors import ConvergenceWarning, InvalidParameterError
+from ssbattery.thermal.baths import Bath, global_dissipators
+from ssbattery.thermal.lindblad import (
+    cycle_map,
+    fixed_point,
+    propagator,
+    unitary_superoperator,
+    unvec,
+    vec,
+)
+from ssbattery.thermal.passive import von_neumann_entropy
+from ssbattery.validation import require_int_at_least, require_positive
+
+__all__ = [
+    "OttoCycle",
+    "OttoResult",
+    "OttoTrajectory",
+    "WorkingMedium",
+    "carnot_cop",
+    "carnot_efficiency",
+    "operating_mode",
+    "oscillator_otto",
+    "otto_cop",
+    "otto_cycle",
+    "otto_efficiency",
+    "otto_trajectory",
+    "qubit_otto",
+]
+
+Mode = Literal["engine", "refrigerator", "heater", "accelerator", "idle"]
+
+
+def otto_efficiency(omega_h: float, omega_c: float) -> float:
+    """Quasi-static Otto efficiency 1 − ω_c/ω_h."""
+    return 1.0 - require_positive("omega_c", omega_c) / require_positive("omega_h", omega_h)
+
+
+def otto_cop(omega_h: float, omega_c: float) -> float:
+    """Quasi-static Otto refrigerator COP ω_c/(ω_h − ω_c) (ω_h > ω_c)."""
+    wh, wc = require_positive("omega_h", omega_h), require_positive("omega_c", omega_c)
+    if wh <= wc:
+        raise InvalidParameterError("`omega_h` must exceed `omega_c` for a refrigerator COP.")
+    return wc / (wh - wc)
+
+
+def carnot_efficiency(T_h: float, T_c: float) -> float:
+    """Carnot efficiency 1 − T_c/T_h."""
+    return 1.0 - require_positive("T_c", T_c, allow_zero=True) / require_positive("T_h", T_h)
+
+
+def carnot_cop(T_h: float, T_c: float) -> float:
+    """Carnot refrigerator COP T_c/(T_h − T_c) (T_h > T_c)."""
+    th, tc = require_positive("T_h", T_h), require_positive("T_c", T_c, allow_zero=True)
+    if th <= tc:
+        raise InvalidParameterError("`T_h` must exceed `T_c` for a Carnot COP.")
+    return tc / (th - tc)
+
+
+@dataclass(frozen=True)
+class WorkingMedium:
+    """The working medium: ``"qubit"`` with H(ω) = (ω/2)σ_z and bath coupling σ_x, or
+    ``"oscillator"`` with H(ω) = p²/2 + ω²x²/2 on ``levels`` number states of the reference
+    frequency ``reference_frequency`` and bath coupling x."""
+
+    kind: Literal["qubit", "oscillator"] = "qubit"
+    levels: int = 30
+    reference_frequency: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("qubit", "oscillator"):
+            raise InvalidParameterError(
+                f"`kind` must be 'qubit' or 'oscillator', got {self.kind!r}."
+            )
+        require_int_at_least("levels", self.levels, 2)
+        require_positive("reference_frequency", self.reference_frequency)
+
+    @property
+    def dim(self) -> int:
+        """Hilbert-space dimension."""
+        return 2 if self.kind == "qubit" else self.levels
+
+    def _xp(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = self.levels + 2  # build two levels more so x², p² are exact after truncation
+        a = np.diag(np.sqrt(np.arange(1, n)), 1).astype(complex)
+        wr = self.reference_frequency
+        x = (a + a.conj().T) / math.sqrt(2 * wr)
+        p = 1j * math.sqrt(wr / 2) * (a.conj().T - a)
+        k = self.levels
+        return (x @ x)[:k, :k], (p @ p)[:k, :k], x[:k, :k]
+
+    def hamiltonian(self, omega: float) -> np.ndarray:
+        """H(ω) of the medium."""
+        w = require_positive("omega", omega)
+        if self.kind == "qubit":
+            return np.diag([w / 2, -w / 2]).astype(complex)
+        x2, p2, _ = self._xp()
+        H = 0.5 * p2 + 0.5 * w**2 * x2
+        return 0.5 * (H + H.conj().T)
+
+    def coupling_operator(self) -> np.ndarray:
+        """The system operator S through which both baths act (σ_x or x)."""
+        if self.kind == "qubit":
+            return np.array([[0, 1], [1, 0]], dtype=complex)
+        return self._xp()[2]
+
+
+@dataclass(frozen=True)
+class OttoCycle:
+    """Parameters of an Otto cycle (see the module docstring)."""
+
+    medium: WorkingMedium
+    omega_h: float
+    omega_c: float
+    hot: Bath
+    cold: Bath
+    tau_h: float
+    tau_c: float
+    stroke: Literal["adiabatic", "sudden", "driven"] = "adiabatic"
+    tau_u: float = 0.0
+    driven_steps: int = 200
+
+    def __post_init__(self) -> None:
+        require_positive("omega_h", self.omega_h)
+        require_positive("omega_c", self.omega_c)
+        for name in ("tau_h", "tau_c"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise InvalidParameterError(
+                    f"`{name}` must be > 0 (a thermalisation stroke of zero duration leaves "
+                    f"no limit cycle), got {value!r}."
+                )
+        require_positive("tau_u", self.tau_u, allow_zero=True)
+        if self.stroke not in ("adiabatic", "sudden", "driven"):
+            raise InvalidParameterError(
+                f"`stroke` must be 'adiabatic', 'sudden' or 'driven', got {self.stroke!r}."
+            )
+        if self.stroke == "driven" and self.tau_u <= 0:
+            raise InvalidParameterError("`tau_u` must be > 0 for a driven stroke.")
+        require_int_at_least("driven_steps", self.driven_steps, 1)
+        if not isinstance(self.hot, Bath) or not isinstance(self.cold, Bath):
+            raise InvalidParameterError("`hot` and `cold` must be Bath instances.")
+        for name in ("hot", "cold"):
+            if getattr(self, name).rate <= 0:
+                raise InvalidParameterError(
+                    f"`{name}.rate` must be > 0: without it the limit cycle is not unique."
+                )
+
+    @property
+    def cycle_time(self) -> float:
+        """τ_h + τ_c + 2τ_u."""
+        return self.tau_h + self.tau_c + 2 * self.tau_u
+
+
+@dataclass(frozen=True)
+class OttoResult:
+    """The limit cycle of an :class:`OttoCycle`: work W and heats Q_h, Q_c per cycle (into
+    the medium), efficiency (engine; NaN otherwise), COP (refrigerator; NaN otherwise),
+    power −W/τ_cycle, mode, first-law residual |W + Q_h + Q_c|, and the corner states
+    A, B, C, D with their energies, entropies and frequencies."""
+
+    cycle: OttoCycle
+    work: float
+    heat_hot: float
+    heat_cold: float
+    efficiency: float
+    cop: float
+    power: float
+    mode: Mode
+    first_law_residual: float
+    corner_states: tuple[np.ndarray, ...] = field(repr=False)
+    corner_energies: tuple[float, ...]
+    corner_entropies: tuple[float, ...]
+    corner_frequencies: tuple[float, ...]
+
+    def metrics(self) -> dict[str, float | str]:
+        """Scalar metrics as a dict (for tables and JSON)."""
+        return {
+            "work": self.work,
+            "heat_hot": self.heat_hot,
+            "heat_cold": self.heat_cold,
+            "efficiency": self.efficiency,
+            "cop": self.cop,
+            "power": self.power,
+            "cycle_time": self.cycle.cycle_time,
+            "mode": self.mode,
+            "otto_efficiency": otto_efficiency(self.cycle.omega_h, self.cycle.omega_c),
+            "carnot_efficiency": carnot_efficiency(
+                self.cycle.hot.temperature, self.cycle.cold.temperature
+            )
+            if self.cycle.hot.temperature > 0
+            else math.nan,
+            "first_law_residual": self.first_law_residual,
+        }
+
+
+def operating_mode(work: float, heat_hot: float, heat_cold: float, *, tol: float = 1e-12) -> Mode:
+    """Engine, refrigerator, heater or accelerator from the signs of W, Q_h, Q_c (into the
+    medium); ``"idle"`` when |W| and both heats are below ``tol``."""
+    scale = max(abs(work), abs(heat_hot), abs(heat_cold))
+    if scale <= tol:
+        return "idle"
+    eps = tol * max(1.0, scale)
+    if work < -eps and heat_hot > eps:
+        return "engine"
+    if work > eps and heat_cold > eps and heat_hot < -eps:
+        return "refrigerator"
+    if work > eps and heat_hot > eps and heat_cold < -eps:
+        return "accelerator"
+    if work > eps and heat_hot <= eps and heat_cold <= eps:
+        return "heater"
+    return "idle"
+
+
+def _expm_hermitian(H: np.ndarray, t: float) -> np.ndarray:
+    e, V = np.linalg.eigh(H)
+    return (V * np.exp(-1j * e * t)) @ V.conj().T
+
+
+def _stroke_unitary(cycle: OttoCycle, w_i: float, w_f: float) -> np.ndarray:
+    med = cycle.medium
+    if cycle.stroke == "sudden":
+        return np.eye(med.dim, dtype=complex)
+    if cycle.stroke == "adiabatic":
+        _, Vi = np.linalg.eigh(med.hamiltonian(w_i))
+        _, Vf = np.linalg.eigh(med.hamiltonian(w_f))
+        return Vf @ Vi.conj().T
+    n = cycle.driven_steps
+    dt = cycle.tau_u / n
+    U = np.eye(med.dim, dtype=complex)
+    for k in range(n):  # midpoint rule on a linear ramp; error O(dt²)
+        w = w_i + (w_f - w_i) * (k + 0.5) / n
+        U = _expm_hermitian(med.hamiltonian(w), dt) @ U
+    return U
+
+
+def _energy(H: np.ndarray, rho: np.ndarray) -> float:
+    return float(np.real(np.trace(H @ rho)))
+
+
+def _build(cycle: OttoCycle) -> dict[str, np.ndarray]:
+    med = cycle.medium
+    Hh, Hc = med.hamiltonian(cycle.omega_h), med.hamiltonian(cycle.omega_c)
+    S = med.coupling_operator()
+    return {
+        "Hh": Hh,
+        "Hc": Hc,
+        "Uch": _stroke_unitary(cycle, cycle.omega_c, cycle.omega_h),
+        "Uhc": _stroke_unitary(cycle, cycle.omega_h, cycle.omega_c),
+        "ch": np.array(global_dissipators(Hh, S, cycle.hot)),
+        "cc": np.array(global_dissipators(Hc, S, cycle.cold)),
+    }
+
+
+def otto_cycle(cycle: OttoCycle) -> OttoResult:
+    """Solve the limit cycle of ``cycle`` and return work, heats, efficiency, power, mode."""
+    if not isinstance(cycle, OttoCycle):
+        raise InvalidParameterError(f"`cycle` must be an OttoCycle, got {type(cycle).__name__}.")
+    ops = _build(cycle)
+    Ph = propagator(ops["Hh"], list(ops["ch"]), cycle.tau_h)
+    Pc = propagator(ops["Hc"], list(ops["cc"]), cycle.tau_c)
+    Sch, Shc = unitary_superoperator(ops["Uch"]), unitary_superoperator(ops["Uhc"])
+    M = cycle_map(Sch, Ph, Shc, Pc)
+    d = cycle.medium.dim
+    rA = fixed_point(M)
+    rB = unvec(Sch @ vec(rA), d)
+    rC = unvec(Ph @ vec(rB), d)
+    rD = unvec(Shc @ vec(rC), d)
+    rA2 = unvec(Pc @ vec(rD), d)
+    eA, eB = _energy(ops["Hc"], rA), _energy(ops["Hh"], rB)
+    eC, eD = _energy(ops["Hh"], rC), _energy(ops["Hc"], rD)
+    eA2 = _energy(ops["Hc"], rA2)
+    W = (eB - eA) + (eD - eC)
+    Qh = eC - eB
+    Qc = eA2 - eD
+    residual = abs(W + Qh + Qc)
+    if cycle.medium.kind == "oscillator":
+        top = max(1, d // 10)
+        weight = max(float(np.real(np.trace(r[-top:, -top:]))) for r in (rA, rB, rC, rD))
+        if weight > 1e-6:
+            warnings.warn(
+                f"The oscillator's top {top} of {d} levels hold {weight:.1e} of the "
+                "population: the truncation changes the result; increase `levels`.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+    mode = operating_mode(W, Qh, Qc)
+    eff = -W / Qh if mode == "engine" else math.nan
+    cop = Qc / W if mode == "refrigerator" else math.nan
+    return OttoResult(
+        cycle=cycle,
+        work=W,
+        heat_hot=Qh,
+        heat_cold=Qc,
+        efficiency=eff,
+        cop=cop,
+        power=-W / cycle.cycle_time if cycle.cycle_time > 0 else math.nan,
+        mode=mode,
+        first_law_residual=residual,
+        corner_states=(rA, rB, rC, rD),
+        corner_energies=(eA, eB, eC, eD),
+        corner_entropies=tuple(von_neumann_entropy(r) for r in (rA, rB, rC, rD)),
+        corner_frequencies=(cycle.omega_c, cycle.omega_h, cycle.omega_h, cycle.omega_c),
+    )
+
+
+@dataclass(frozen=True)
+class OttoTrajectory:
+    """The limit cycle sampled in time: frequency ω, energy ⟨H⟩, entropy S and the
+    excited-state population (qubit) or mean number (oscillator, in the ω_r basis), with the
+    stroke index (0–3) of each sample."""
+
+    omega: np.ndarray
+    energy: np.ndarray
+    entropy: np.ndarray
+    excitation: np.ndarray
+    stroke: np.ndarray
+
+
+def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoTrajectory:
+    """Sample the limit cycle of ``result`` along its four strokes (for Fig. 16).
+
+    Unitary strokes are drawn as straight segments between their end points in ω (their
+    populations are kept by an adiabatic stroke); isochores are propagated exactly.
+    """
+    n = require_int_at_least("points_per_stroke", points_per_stroke, 2)
+    cyc = result.cycle
+    ops = _build(cyc)
+    med = cyc.medium
+    d = med.dim
+    if med.kind == "qubit":
+        exc_op = np.diag([1.0, 0.0]).astype(complex)
+    else:
+        exc_op = np.diag(np.arange(d)).astype(complex)
+    om, en, ent, ex, st = [], [], [], [], []
+
+    def add(w: float, H: np.ndarray, r: np.ndarray, k: int) -> None:
+        om.append(w)
+        en.append(_energy(H, r))
+        ent.append(von_neumann_entropy(r))
+        ex.append(_energy(exc_op, r))
+        st.append(k)
+
+    rA, rB, rC, rD = result.corner_states
+    strokes = (
+        (rA, cyc.omega_c, cyc.omega_h, None, None, 0),
+        (rB, cyc.omega_h, cyc.omega_h, ops["ch"], cyc.tau_h, 1),
+        (rC, cyc.omega_h, cyc.omega_c, None, None, 2),
+        (rD, cyc.omega_c, cyc.omega_c, ops["cc"], cyc.tau_c, 3),
+    )
+    for r0, w0, w1, cops, tau, k in strokes:
+        if cops is None:
+            rend = (rB, rC, rD, rA)[k]
+            for s in np.linspace(0.0, 1.0, n):
+                w = w0 + (w1 - w0) * s
+                r = r0 if s < 1 else rend
+                if cyc.stroke == "adiabatic" and 0 < s < 1:
+                    _, Vi = np.linalg.eigh(med.hamiltonian(w0))
+                    _, Vw = np.linalg.eigh(med.hamiltonian(w))
+                    U = Vw @ Vi.conj().T
+                    r = U @ r0 @ U.conj().T
+                add(w, med.hamiltonian(w), r, k)
+        else:
+            H = med.hamiltonian(w0)
+            step = propagator(H, list(cops), float(tau or 0.0) / (n - 1))
+            v = vec(r0)
+            for _ in range(n):
+                add(w0, H, unvec(v, d), k)
+                v = step @ v
+    return OttoTrajectory(
+        omega=np.array(om),
+        energy=np.array(en),
+        entropy=np.array(ent),
+        excitation=np.array(ex),
+        stroke=np.array(st),
+    )
+
+
+def qubit_otto(
+    *,
+    omega_h: float = 2.0,
+    omega_c: float = 1.0,
+    T_h: float = 4.0,
+    T_c: float = 0.5,
+    rate_h: float = 0.5,
+    rate_c: float = 0.5,
+    tau_h: float = 5.0,
+    tau_c: float = 5.0,
+    stroke: Literal["adiabatic", "sudden", "driven"] = "adiabatic",
+    tau_u: float = 0.0,
+) -> OttoResult:
+    """The Otto cycle of a qubit H(ω) = (ω/2)σ_z between flat-spectrum Bose baths."""
+    return otto_cycle(
+        OttoCycle(
+            medium=WorkingMedium("qubit"),
+            omega_h=omega_h,
+            omega_c=omega_c,
+            hot=Bath(T_h, rate_h),
+            cold=Bath(T_c, rate_c),
+            tau_h=tau_h,
+            tau_c=tau_c,
+            stroke=stroke,
+            tau_u=tau_u,
+        )
+    )
+
+
+def oscillator_otto(
+    *,
+    levels: int = 30,
+    omega_h: float = 2.0,
+    omega_c: float = 1.0,
+    T_h: float = 4.0,
+    T_c: float = 0.5,
+    rate_h: float = 0.5,
+    rate_c: float = 0.5,
+    tau_h: float = 5.0,
+    tau_c: float = 5.0,
+    stroke: Literal["adiabatic", "sudden", "driven"] = "adiabatic",
+    tau_u: float = 0.0,
+) -> OttoResult:
+    """The Otto cycle of a harmonic oscillator truncated to ``levels`` number states of
+    ω_r = √(ω_h ω_c), coupled through x to flat-spectrum Bose baths."""
+    medium = WorkingMedium(
+        "oscillator",
+        levels=levels,
+        reference_frequency=math.sqrt(
+            require_positive("omega_h", omega_h) * require_positive("omega_c", omega_c)
+        ),
+    )
+    return otto_cycle(
+        OttoCycle(
+            medium=medium,
+            omega_h=omega_h,
+            omega_c=omega_c,
+            hot=Bath(T_h, rate_h),
+            cold=Bath(T_c, rate_c),
+            tau_h=tau_h,
+            tau_c=tau_c,
+            stroke=stroke,
+            tau_u=tau_u,
+        )
+    )
