@@ -85,3 +85,14 @@ def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
 def test_usage_errors_exit_2() -> None:
     assert runner.invoke(app, ["electrolytes", "list", "--min-conductivity", "x"]).exit_code == 2
     assert runner.invoke(app, ["electrolytes", "show"]).exit_code == 2
+
+
+def test_show_review_beside_obelix() -> None:
+    rows = run_json("show", "Li7La3Zr2O12", "--source", "all", "--all")["electrolytes"]
+    assert rows[0]["dataset"] == "review" and rows[0]["conductivity_mS_cm"] == 0.5
+    obelix = [e for e in rows if e["dataset"] == "obelix"]
+    assert len(obelix) >= 4 and all(e["temperature_C"] == 25.0 for e in obelix)
+    # OBELiX writes Li3ClO; the composition matches Li3OCl
+    assert run_json("show", "Li3OCl", "--source", "obelix")["formula"] == "Li3ClO"
+    result = runner.invoke(app, ["electrolytes", "show", "LGPS", "--source", "icsd"])
+    assert result.exit_code == 2 and "--source" in result.output

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ssbattery.electrolytes.dataset import FAMILIES, find_electrolyte, query
+from ssbattery.electrolytes.dataset import FAMILIES, find_electrolyte, find_electrolytes, query
 from ssbattery.electrolytes.obelix import (
     OBELIX_FAMILY_MAP,
     family_mapping_report,
@@ -118,3 +118,17 @@ def test_other_path_and_bad_files(tmp_path: Path) -> None:
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match="unknown element symbol 'Qz'"):
         load_obelix(bad)
+
+
+def test_find_across_datasets() -> None:
+    rows = find_electrolytes("Li10GeP2S12", dataset="all")
+    assert rows[0].dataset == "review"
+    # OBELiX's Li10GeP2S12 measurements (mS/cm at RT) sit beside the review's 12
+    assert sorted(round(r.conductivity_mS_cm or 0, 2) for r in rows[1:]) == [
+        1.43,
+        7.6,
+        12.0,
+        12.1,
+        24.6,
+    ]
+    assert find_electrolyte("Li3OCl", dataset="obelix").formula == "Li3ClO"

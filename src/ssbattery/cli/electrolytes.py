@@ -123,13 +123,23 @@ def register(app: typer.Typer) -> None:
         show_all: bool = typer.Option(
             False, "--all", help="Show every row of that formula (e.g. each synthesis)."
         ),
+        source: str = typer.Option(
+            "review", "--source", help="review (default), obelix or all (review rows first)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Every field of one electrolyte of the review (σ in mS/cm at temperature_C)."""
         from ssbattery.electrolytes.dataset import find_electrolyte, find_electrolytes
+        from ssbattery.errors import InvalidParameterError
 
-        first = find_electrolyte(formula)  # raises with close matches when absent
-        rows = find_electrolytes(formula) if show_all else (first,)
+        source = source.lower()
+        if source not in ("review", "obelix", "all"):
+            raise InvalidParameterError(
+                f"`--source` must be one of review, obelix, all; got {source!r}."
+            )
+        # raises with close matches when absent
+        first = find_electrolyte(formula, dataset=source)
+        rows = find_electrolytes(formula, dataset=source) if show_all else (first,)
         if as_json:
             payload = first.to_dict()
             if show_all:
@@ -147,7 +157,7 @@ def register(app: typer.Typer) -> None:
                     continue
                 table.add_row(key, escape(str(value)))
             console.print(table)
-        others = find_electrolytes(formula)
+        others = find_electrolytes(formula, dataset=source)
         if not show_all and len(others) > 1:
             err_console.print(
                 escape(

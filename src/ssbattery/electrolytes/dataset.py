@@ -412,19 +412,9 @@ def query(
     return tuple(out)
 
 
-def find_electrolytes(formula_or_name: str) -> tuple[Electrolyte, ...]:
-    """Every review row whose key, formula, name or composition matches (file order).
-
-    Matching tries, in order: the formula as written (Unicode minus and spaces ignored;
-    every row of that formula), the key (``"Li3InCl6 [solid-state]"``), the short name
-    case-insensitively (``"llzo"``), then the composition (``"Na3Zr2PSi2O12"`` finds
-    ``Na3Zr2Si2PO12``).
-    """
-    if not isinstance(formula_or_name, str) or not formula_or_name.strip():
-        raise InvalidParameterError(
-            f"`formula_or_name` must be a non-empty string, got {formula_or_name!r}."
-        )
-    rows = load_review_dataset()
+def _match(
+    rows: tuple[Electrolyte, ...], formula_or_name: str, *, fractional: bool
+) -> tuple[Electrolyte, ...]:
     text = _canonical(formula_or_name)
     for test in (
         lambda r: _canonical(r.formula) == text,
@@ -438,6 +428,8 @@ def find_electrolytes(formula_or_name: str) -> tuple[Electrolyte, ...]:
         target = parse_formula(formula_or_name)
     except SsbatteryError:
         return ()
+    if fractional:
+        target = target.fractional_composition
     found_list = []
     for row in rows:
         if is_symbolic(row.formula) and row.x is None:
@@ -446,30 +438,59 @@ def find_electrolytes(formula_or_name: str) -> tuple[Electrolyte, ...]:
             comp = row.composition()
         except SsbatteryError:
             continue
+        if fractional:
+            comp = comp.fractional_composition
         if comp.almost_equals(target, rtol=1e-4, atol=1e-6):
             found_list.append(row)
     return tuple(found_list)
 
 
-def find_electrolyte(formula_or_name: str) -> Electrolyte:
+def find_electrolytes(formula_or_name: str, *, dataset: str = "review") -> tuple[Electrolyte, ...]:
+    """Every row whose formula, key, name or composition matches (file order).
+
+    Matching tries, in order: the formula as written (Unicode minus and spaces ignored;
+    every row of that formula), the key (``"Li3InCl6 [solid-state]"``), the short name
+    case-insensitively (``"llzo"``), then the composition (``"Na3Zr2PSi2O12"`` finds
+    ``Na3Zr2Si2PO12``). ``dataset`` is "review" (default), "obelix" or "all" (the review's
+    rows first); OBELiX rows match on the reduced composition (``Li3ClO`` = ``Li3OCl``).
+    """
+    if not isinstance(formula_or_name, str) or not formula_or_name.strip():
+        raise InvalidParameterError(
+            f"`formula_or_name` must be a non-empty string, got {formula_or_name!r}."
+        )
+    found: tuple[Electrolyte, ...] = ()
+    if dataset in ("review", "all"):
+        found += _match(load_review_dataset(), formula_or_name, fractional=False)
+    if dataset in ("obelix", "all"):
+        found += _match(_rows_for("obelix"), formula_or_name, fractional=True)
+    if dataset not in ("review", "obelix", "all"):
+        raise InvalidParameterError(
+            f"`dataset` must be one of review, obelix, all; got {dataset!r}."
+        )
+    return found
+
+
+def find_electrolyte(formula_or_name: str, *, dataset: str = "review") -> Electrolyte:
     """The review's row for a formula, key or short name (the first, headline row).
 
     Where the review gives one formula several values (e.g. Li3InCl6 by solid-state and
     by water-mediated synthesis), the first row in the file is returned — the value
-    plotted in Fig. 2; :func:`find_electrolytes` returns them all. Raises
-    :class:`InvalidParameterError` listing close matches when nothing matches.
+    plotted in Fig. 2; :func:`find_electrolytes` returns them all. ``dataset`` as in
+    :func:`find_electrolytes`. Raises :class:`InvalidParameterError` listing close matches
+    when nothing matches.
     """
-    found = find_electrolytes(formula_or_name)
+    found = find_electrolytes(formula_or_name, dataset=dataset)
     if found:
         return found[0]
-    rows = load_review_dataset()
+    rows = _rows_for(dataset)
     labels = sorted(
         {r.key for r in rows} | {r.formula for r in rows} | {r.name for r in rows if r.name}
     )
     close = difflib.get_close_matches(_canonical(formula_or_name), labels, n=5, cutoff=0.5)
     hint = f" Close matches: {', '.join(close)}." if close else ""
+    where = "review dataset" if dataset == "review" else f"{dataset} dataset"
     raise InvalidParameterError(
-        f"`{formula_or_name}` is not in the review dataset ({len(rows)} rows).{hint} "
+        f"`{formula_or_name}` is not in the {where} ({len(rows)} rows).{hint} "
         "`ssbattery electrolytes list` shows them all."
     )
 
