@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ssbattery.cell.topology import (
     bbh_corner_states,
@@ -98,3 +100,14 @@ def test_bad_topology_input() -> None:
         ssh_hamiltonian(0, 0.5, 1.0)
     with pytest.raises(InvalidParameterError, match="gap closes"):
         qwz_chern_number(2.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(v=st.floats(0.05, 2.0), w=st.floats(0.05, 2.0), n=st.integers(2, 12))
+def test_ssh_properties(v: float, w: float, n: int) -> None:
+    # chiral symmetry: the spectrum is symmetric about zero; bulk band edges bounded by v + w
+    e = np.linalg.eigvalsh(ssh_hamiltonian(n, v, w))
+    assert np.allclose(np.sort(e), np.sort(-e), atol=1e-10)
+    assert np.max(np.abs(e)) <= v + w + 1e-12
+    if not math.isclose(v, w, rel_tol=1e-6):
+        assert ssh_winding_number(v, w) == (1 if v < w else 0)

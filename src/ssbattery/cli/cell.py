@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
 
             from ssbattery.plotting.cell import plot_band_diagram
 
-            fig, ax = plt.subplots(figsize=(5, 4.5))
+            fig, ax = plt.subplots(figsize=(5, 4.5), layout="constrained")
             plot_band_diagram(result, ax, labels=(anode, electrolyte, cathode))
             _save(fig, plot)
         if as_json:
@@ -195,7 +195,7 @@ def register(app: typer.Typer) -> None:
                 plot_landau_energy,
             )
 
-            fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+            fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")
             ec = out["coercive_field"]
             plot_landau_energy(coeffs, axes[0], fields=(0.0, ec) if ec else (0.0,))
             plot_landau_capacitance(coeffs, axes[1])
@@ -277,7 +277,7 @@ def register(app: typer.Typer) -> None:
             )
 
             n = 3 if diag is not None else 2
-            fig, axes = plt.subplots(1, n, figsize=(5 * n, 4))
+            fig, axes = plt.subplots(1, n, figsize=(5 * n, 4), layout="constrained")
             plot_self_charging_voltage(run, axes[0])
             plot_phase_portrait(cell, run, axes[1])
             if diag is not None:
@@ -329,7 +329,7 @@ def register(app: typer.Typer) -> None:
             _agg()
             import matplotlib.pyplot as plt
 
-            fig, ax = plt.subplots(figsize=(6, 4.5))
+            fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
         if name == "ssh":
             res = ssh_chain(n_cells, v, w)
             out = {

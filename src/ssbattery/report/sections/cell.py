@@ -32,7 +32,7 @@ def _band_alignment(out: Path) -> Artifact:
         ("b: two-phase plateau, μ_C1 = μ_C2", cath.mu0_eV),
         ("c: μ_C passed μ_E", mu_e + 0.35),
     ]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained", sharey=True)
     rows = []
     for ax, (label, mu_c) in zip(axes, states, strict=True):
         a = align(li.mu_eV, mu_c, band_gap_eV=lpscl.band_gap_eV, cbm_eV=lpscl.cbm_eV)
@@ -58,7 +58,7 @@ def _band_alignment(out: Path) -> Artifact:
                 a.electron_drift_from_anode,
             ]
         )
-    fig.suptitle("Eq. 1 alignment: Li / Li6PS5Cl / cathode (energies vs vacuum)", y=1.04)
+    fig.suptitle("Eq. 1 alignment: Li / Li6PS5Cl / cathode (energies vs vacuum)")
     images = save_figure(fig, out, "fig1_band_alignment")
     table = write_csv(
         out / "fig1_band_alignment.csv",
@@ -109,7 +109,7 @@ def _discharge(out: Path) -> Artifact:
     cath = RegularSolutionCathode(mu0_eV=-4.2, omega_eV=0.12, temperature_K=298.15)
     mu_e = -4.15
     curve = discharge_curve(cath, mu_anode_eV=-1.39, mu_electrolyte_eV=mu_e)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     plot_discharge_curve(curve, ax)
     ax.set_title("Two-phase cathode vs Li (regular solution, Ω = 0.12 eV, 298 K)", fontsize=9)
     images = save_figure(fig, out, "fig1_discharge_curve")
@@ -157,6 +157,7 @@ def _landau(out: Path) -> Artifact:
         hysteresis_loop,
         landau_from_temperature,
         nc_width_vs_temperature,
+        series_with_dielectric,
         spontaneous_polarisation,
     )
     from ssbattery.plotting.cell import (
@@ -171,7 +172,7 @@ def _landau(out: Path) -> Artifact:
     loop = hysteresis_loop(c, n_points=2001)
     temps = np.linspace(250.0, 450.0, 201)
     _, width, ecs = nc_width_vs_temperature(_ALPHA0, _TC, _BETA, temps)
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout="constrained")
     plot_landau_energy(c, axes[0, 0], fields=(0.0, 0.5 * ec, ec))
     plot_landau_capacitance(c, axes[0, 1])
     plot_hysteresis(loop, axes[1, 0])
@@ -189,6 +190,7 @@ def _landau(out: Path) -> Artifact:
         zip(temps, width, ecs, strict=True),
     )
     ec_exact = 2 * abs(c.alpha) ** 1.5 / (3 * math.sqrt(3) * math.sqrt(c.beta))
+    series = series_with_dielectric(c, 0.5 / abs(c.alpha))
     return Artifact(
         images=images,
         tables=(table, t_table),
@@ -199,7 +201,10 @@ def _landau(out: Path) -> Artifact:
             f"(closed form {ec_exact:.6f}); swept loop gives E_c ≈ {loop.coercive_field:.4f}, "
             f"P_r = {loop.remanent_polarisation:.6f}. The NC region |Q| < √(−α/3β) = "
             f"{width[np.searchsorted(temps, _T)]:.4f} at {_T:g} K shrinks to 0 at T_c = "
-            f"{_TC:g} K (Salvatore et al. 2014)."
+            f"{_TC:g} K (Salvatore et al. 2014). In series with C_D = |C_F(0)|/2 = "
+            f"{series.C_D:g} the NC is stabilised ({series.stable}): total capacitance "
+            f"{series.total_capacitance:g} > C_D and voltage amplification dV_D/dV = "
+            f"{series.amplification:g}."
         ),
     )
 
@@ -217,7 +222,7 @@ def _self_charging(out: Path) -> Artifact:
     cell = SelfChargingCell(load_ohm=1800.0)
     run = simulate(cell, t_end_s=60.0, n_points=3000, transient_fraction=0.4)
     diag = bifurcation_diagram(cell, np.geomspace(300.0, 1.5e4, 18), t_end_s=120.0)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
     plot_self_charging_voltage(run, axes[0])
     axes[0].set_title("Discharge through 1.8 kΩ: the voltage rises and oscillates", fontsize=9)
     plot_phase_portrait(cell, run, axes[1])
@@ -281,7 +286,7 @@ def _topology(out: Path) -> Artifact:
     ssh = ssh_chain(n_cells, 0.5, 1.0)
     bbh = bbh_corner_states(10, 10, gamma=0.3, lam=1.0)
     qwz = qwz_ribbon(-1.0, 20, n_kx=81)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
     plot_ssh_spectrum(ratios, spectra, axes[0])
     axes[0].set_title(f"SSH chain, {n_cells} cells (winding 1 for v < w)", fontsize=9)
     plot_bbh_corner_density(bbh, axes[1])
