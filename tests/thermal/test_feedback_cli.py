@@ -122,8 +122,11 @@ def test_plots_carry_the_computed_data() -> None:
     plt.close("all")
 
 
-def test_report_entries(tmp_path: Path) -> None:
+def test_report_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssbattery.report.sections import feedback as section
     from ssbattery.report.sections.feedback import FIGURES, build_learned_cycle
+
+    monkeypatch.setattr(section, "OTTO_PERIODS", (4.0,))  # the default period only (speed)
 
     assert [f.key for f in FIGURES] == [
         "fig_demon_heat_vs_coupling",
@@ -133,3 +136,18 @@ def test_report_entries(tmp_path: Path) -> None:
     art = build_learned_cycle(tmp_path)
     assert all(p.exists() for p in (*art.images, *art.tables))
     assert "learned power 0.02379" in art.summary
+
+
+def test_period_scan_plot_reads_back() -> None:
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.feedback import plot_power_vs_period
+
+    periods = np.array([1.0, 4.0])
+    runs = [learn_cycle(iterations=3, population=20, period=t) for t in periods]
+    ax = plot_power_vs_period(
+        periods, [r.learned.power for r in runs], [r.otto.metrics.power for r in runs]
+    )
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [r.otto.metrics.power for r in runs])
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), periods)
+    plt.close("all")

@@ -20,6 +20,7 @@ FRIDGE = {"omega_c": 1.0, "omega_h": 4.0, "coupling": 0.1, "T_cold": 1.0, "T_hot
 FRIDGE_TAUS = tuple(np.round(np.logspace(-1.5, 1.0, 12), 6))
 #: Learned cycle: the defaults of ssbattery.thermal.learning.learn_cycle.
 LEARN = {"n_steps": 16, "period": 4.0, "iterations": 200, "population": 256, "seed": 0}
+#: Period scan of the learned and the Otto cycles (same u range, baths and 16 steps).
 OTTO_PERIODS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
@@ -149,17 +150,29 @@ def build_refrigerator(out_dir: Path) -> Artifact:
 
 
 def build_learned_cycle(out_dir: Path) -> Artifact:
-    """Learning curve and learned vs best Otto cycle of the two-level engine."""
+    """Learning curve, learned vs best Otto cycle, and both powers over a period scan."""
     import matplotlib.pyplot as plt
 
-    from ssbattery.plotting.feedback import plot_learned_vs_otto, plot_learning_curve
-    from ssbattery.thermal.learning import EngineParameters, learn_cycle, otto_power_scan
+    from ssbattery.plotting.feedback import (
+        plot_learned_vs_otto,
+        plot_learning_curve,
+        plot_power_vs_period,
+    )
+    from ssbattery.thermal.learning import EngineParameters, learn_cycle
 
     params = EngineParameters()
     result = learn_cycle(params, **LEARN)  # type: ignore[arg-type]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+    scan_kw = {k: v for k, v in LEARN.items() if k != "period"}
+    scans = [
+        result if t == LEARN["period"] else learn_cycle(params, period=t, **scan_kw)  # type: ignore[arg-type]
+        for t in OTTO_PERIODS
+    ]
+    learned_scan = [r.learned.power for r in scans]
+    otto_scan = [r.otto.metrics.power for r in scans]
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(16, 4))
     plot_learning_curve(result, ax=a1)
     plot_learned_vs_otto(result, ax=a2)
+    plot_power_vs_period(np.array(OTTO_PERIODS), learned_scan, otto_scan, ax=a3)
     images = save_figure(fig, out_dir, "fig_learned_cycle")
     curve = write_csv(
         out_dir / "fig_learned_cycle_curve.csv",
@@ -180,17 +193,24 @@ def build_learned_cycle(out_dir: Path) -> Artifact:
             for t, u, b in zip(t0, result.learned.u, result.learned.bath_names, strict=True)
         ],
     )
-    scan = otto_power_scan(params, np.array(OTTO_PERIODS), grid=21)
-    otto = write_csv(
-        out_dir / "fig_learned_cycle_otto_scan.csv",
-        ["period [1/Gamma]", "best Otto power [E0 Gamma]"],
-        [[t, f"{p:.10g}"] for t, p in zip(OTTO_PERIODS, scan, strict=True)],
+    scan_table = write_csv(
+        out_dir / "fig_learned_cycle_period_scan.csv",
+        ["period [1/Gamma]", "learned power [E0 Gamma]", "best Otto power [E0 Gamma]"],
+        [
+            [t, f"{lp:.10g}", f"{op:.10g}"]
+            for t, lp, op in zip(OTTO_PERIODS, learned_scan, otto_scan, strict=True)
+        ],
+    )
+    ratios = ", ".join(
+        f"{lp / op:.2f} at {t:g}"
+        for t, lp, op in zip(OTTO_PERIODS, learned_scan, otto_scan, strict=True)
     )
     return Artifact(
         images=images,
-        tables=(curve, cycle, otto),
+        tables=(curve, cycle, scan_table),
         parameters={
             **LEARN,
+            "periods": list(OTTO_PERIODS),
             "E0": params.E0,
             "u_range": [params.u_min, params.u_max],
             "T_hot": params.T_hot,
@@ -203,12 +223,12 @@ def build_learned_cycle(out_dir: Path) -> Artifact:
             f"for the best Otto cycle of the same period {LEARN['period']}/Γ "
             f"(×{result.advantage:.2f}); the first iteration's random schedules average "
             f"{result.mean_power[0]:.5f} (work dissipated). The learned cycle switches baths "
-            "several times per period and ramps u during the cold contact. The best Otto power "
-            "rises as the period shrinks ("
-            + ", ".join(f"{p:.4f} at {t:g}" for t, p in zip(OTTO_PERIODS, scan, strict=True))
-            + "): the fast-driving limit that Erdman et al. (NJP 21, 103049 (2019)) identify "
-            "as the maximum-power protocol of a qubit engine, so the advantage holds at equal "
-            "period, not against arbitrarily fast Otto cycles."
+            "several times per period and ramps u during the cold contact. Learned/Otto power "
+            f"over the period scan: {ratios}. The best Otto power rises as the period shrinks "
+            f"(max {max(otto_scan):.4f} at {OTTO_PERIODS[int(np.argmax(otto_scan))]:g}/Γ): the "
+            "fast-driving limit that Erdman et al. (NJP 21, 103049 (2019)) identify as the "
+            "maximum-power protocol of a qubit engine, so the learned cycle wins at long "
+            "periods and only matches (within a few %) at short ones."
         ),
     )
 
