@@ -122,6 +122,8 @@ def test_checkpoint_resume_equals_uninterrupted(tmp_path: Path) -> None:
     np.testing.assert_array_equal(resumed.mean_power, full.mean_power)
     np.testing.assert_array_equal(resumed.learned.u, full.learned.u)
     np.testing.assert_array_equal(resumed.learned.bath, full.learned.bath)
+    with pytest.raises(InvalidParameterError, match="beyond"):
+        learn_cycle(iterations=10, checkpoint=ckpt, **kw)  # type: ignore[arg-type]
     # A checkpoint written with other settings is refused, as is garbage.
     with pytest.raises(DataFormatError, match="other settings"):
         learn_cycle(iterations=16, checkpoint=ckpt, population=40, seed=6)

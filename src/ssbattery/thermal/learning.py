@@ -509,6 +509,11 @@ def learn_cycle(
     state: _SearchState | None = None
     if checkpoint is not None and Path(checkpoint).exists():
         state = _state_from_json(Path(checkpoint).read_text(), config, Path(checkpoint))
+        if state.iteration > iterations:
+            raise InvalidParameterError(
+                f"checkpoint {checkpoint} is already at iteration {state.iteration}, beyond "
+                f"`iterations` = {iterations}; ask for at least {state.iteration} iterations."
+            )
     if state is None:
         rng0 = np.random.default_rng(seed)
         state = _SearchState(
@@ -567,9 +572,9 @@ def learn_cycle(
     return LearningResult(
         learned=learned,
         otto=otto,
-        best_power=np.array(state.best_power[:iterations]),
-        mean_power=np.array(state.mean_power[:iterations]),
-        elite_power=np.array(state.elite_power[:iterations]),
+        best_power=np.array(state.best_power),
+        mean_power=np.array(state.mean_power),
+        elite_power=np.array(state.elite_power),
         iterations=iterations,
         seed=seed,
         parameters=params,
