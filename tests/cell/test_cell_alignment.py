@@ -161,3 +161,26 @@ def test_no_plateau_above_critical_temperature() -> None:
 def test_discharge_refuses_cathode_above_anode() -> None:
     with pytest.raises(InvalidParameterError, match="μ_C ≤ μ_A"):
         discharge_curve(RegularSolutionCathode(mu0_eV=-1.0), mu_anode_eV=-1.39)
+
+
+def test_dataset_levels_take_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    import ssbattery.electrolytes.dataset as dataset
+
+    def fake(name: str) -> types.SimpleNamespace:
+        return types.SimpleNamespace(formula="Li6PS5Cl", band_gap_eV=2.5, cbm_vs_vacuum_eV=-2.0)
+
+    monkeypatch.setattr(dataset, "find_electrolyte", fake)
+    levels = find_electrolyte_levels("Li6PS5Cl")
+    assert (levels.band_gap_eV, levels.cbm_eV) == (2.5, -2.0)
+    assert levels.source == "ssbattery.electrolytes.dataset"
+    assert math.isclose(align_materials("Li", "Li6PS5Cl", "Cu").mu_electrolyte_eV, -3.25)
+
+
+def test_dataset_without_levels_falls_back_to_review_text() -> None:
+    # the dataset has no band gap for Li6PS5Cl today: the illustrative review-based entry is used
+    levels = find_electrolyte_levels("Li6PS5Cl")
+    assert levels.band_gap_eV >= 0 and levels.cbm_eV < 0
+    if levels.source != "ssbattery.electrolytes.dataset":
+        assert "illustrative" in levels.source and levels.cbm_eV == -2.23

@@ -60,6 +60,9 @@ def test_bbh_has_four_corner_modes_at_zero_energy() -> None:
     assert np.all(np.abs(res.corner_energies) < 1e-3)
     assert res.bulk_gap > 0.3  # next states are far from zero
     assert res.corner_weight > 0.95  # on the 2×2 corner blocks
+    # the four zero modes can mix among corners: each occupies at most ~4 corner cells,
+    # far fewer than the 64 cells of the flake (a bulk state has IPR ~ 1/64)
+    assert res.corner_ipr > 0.1
     # each corner block holds one quarter of the four states' density
     d = res.corner_density
     for block in (d[:2, :2], d[:2, -2:], d[-2:, :2], d[-2:, -2:]):

@@ -205,6 +205,7 @@ class BBHResult:
     corner_weight: float
     corner_density: NDArray[np.float64]
     bulk_gap: float
+    corner_ipr: float
 
 
 def bbh_corner_states(
@@ -214,7 +215,8 @@ def bbh_corner_states(
 
     Reports the four energies closest to zero, the fraction of their summed density on the
     ``corner_cells`` × ``corner_cells`` corner blocks, the density map (nx × ny, summed over
-    the four states and orbitals) and the gap to the next state. For |γ| < |λ| the four
+    the four states and orbitals), the gap to the next state and the states' mean IPR over
+    cells (≈ 1/(number of cells a state occupies)). For |γ| < |λ| the four
     energies → 0 (exponentially in the size) and the density sits on the corners.
     """
     h = bbh_hamiltonian(nx, ny, gamma_x=gamma, gamma_y=gamma, lam_x=lam, lam_y=lam)
@@ -235,6 +237,7 @@ def bbh_corner_states(
         corner_weight=float(dens[mask].sum()),
         corner_density=dens,
         bulk_gap=float(np.abs(e[order[4]])),
+        corner_ipr=float(np.mean([inverse_participation_ratio(vec[:, j], 4) for j in mid])),
     )
 
 
