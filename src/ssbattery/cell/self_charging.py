@@ -268,12 +268,13 @@ def simulate(
     late = t >= frac * t_end
     vl = v[late]
     amp = float(vl.max() - vl.min())
-    tol = 1e-6 * max(1.0, abs(fp.voltage_V))
-    # oscillating when the late swing does not shrink: compare the two halves of the tail
+    tol = 1e-4 * max(1.0, abs(fp.voltage_V))
+    # oscillating when the late swing is visible and does not shrink (a limit cycle keeps its
+    # amplitude; a slowly decaying spiral near the Hopf point loses > 20 % per half-tail)
     half = vl.size // 2
     amp1 = float(vl[:half].max() - vl[:half].min())
     amp2 = float(vl[half:].max() - vl[half:].min())
-    oscillating = bool(amp2 > tol and amp2 > 0.5 * amp1)
+    oscillating = bool(amp2 > tol and amp2 >= 0.8 * amp1)
     period = None
     if oscillating:
         centred = vl - vl.mean()
