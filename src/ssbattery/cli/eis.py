@@ -1,11 +1,314 @@
-"""CLI commands for the eis part of ssbattery (filled in by its issue)."""
+"""``ssbattery eis``: impedance spectra → circuit fit → conductivity → activation energy.
+
+Commands: ``fit FILE`` (one spectrum: fitted circuit with errors, arcs labelled by C_eff,
+Lin-KK verdict, σ per arc and total) and ``arrhenius FILES_OR_FOLDER…`` (spectra at several
+temperatures: bulk, grain-boundary and total Ea ± error and σ at 25 °C). Lengths are in mm.
+"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
 
-__all__ = ["register"]
+from ssbattery.cli._common import console, err_console, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import ArrheniusAnalysis
+    from ssbattery.electrolytes.impedance.circuits import CircuitFit
+    from ssbattery.electrolytes.impedance.conductivity import Pellet
+
+__all__ = ["parse_temperatures", "register"]
+
+_PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+_THICKNESS_HELP = "Pellet thickness in mm (alias --thickness)."
+_AREA_HELP = "Electrode area in mm² (alias --area); or give --diameter-mm."
+_DIAMETER_HELP = "Pellet diameter in mm (alias --diameter); or give --area-mm2."
+_CIRCUIT_HELP = (
+    "impedance.py circuit string; default p(R1,CPE1)-p(R2,CPE2)-CPE3 = bulk, grain boundary, "
+    "blocking electrode."
+)
+
+
+def _pellet(thickness_mm: float, area_mm2: float | None, diameter_mm: float | None) -> Pellet:
+    from ssbattery.electrolytes.impedance.conductivity import Pellet
+    from ssbattery.errors import InvalidParameterError
+
+    if area_mm2 is None and diameter_mm is None:
+        raise InvalidParameterError("give the electrode area (--area-mm2) or --diameter-mm.")
+    if area_mm2 is not None and diameter_mm is not None:
+        raise InvalidParameterError("give only one of --area-mm2 and --diameter-mm.")
+    return Pellet.from_mm(thickness_mm, area_mm2=area_mm2, diameter_mm=diameter_mm)
+
+
+def _check_plot_path(plot: Path | None) -> None:
+    from ssbattery.errors import InvalidParameterError
+
+    if plot is not None and plot.suffix.lower() not in _PLOT_SUFFIXES:
+        raise InvalidParameterError(
+            f"`--plot` must end in {', '.join(_PLOT_SUFFIXES)}, got {plot.name!r}."
+        )
+
+
+def parse_temperatures(text: str) -> list[float]:
+    """``"25,40,60"`` (°C) or ``"298.15K,313K"`` or ``"25C,40C"`` → temperatures in K."""
+    from ssbattery.errors import InvalidParameterError
+
+    out = []
+    for raw in text.replace(" ", "").split(","):
+        if not raw:
+            continue
+        m = re.fullmatch(r"([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(K|C|°C)?", raw)
+        if not m:
+            raise InvalidParameterError(
+                f"`--temperatures` entry {raw!r} is not a temperature; give e.g. 25,40 (°C) or "
+                "298.15K,313.15K."
+            )
+        value = float(m.group(1))
+        kelvin = value if m.group(2) == "K" else value + 273.15
+        if kelvin <= 0:
+            raise InvalidParameterError(f"`--temperatures` entry {raw!r} is ≤ 0 K.")
+        out.append(kelvin)
+    if not out:
+        raise InvalidParameterError("`--temperatures` is empty; give e.g. 25,40,60 (°C).")
+    return out
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add the ``eis`` sub-app (``fit``, ``arrhenius``) to ``app``."""
+    eis_app = typer.Typer(
+        help="Impedance spectra → equivalent-circuit fit → conductivity → activation energy.",
+        no_args_is_help=True,
+    )
+
+    @eis_app.command("fit")
+    @handle_errors
+    def fit_command(
+        file: Path = typer.Argument(
+            ..., help="Spectrum: CSV/TXT (f, Z′, Z″), Gamry .DTA, BioLogic .mpt or ZPlot .z."
+        ),
+        thickness_mm: float = typer.Option(
+            ..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP
+        ),
+        area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
+        diameter_mm: float | None = typer.Option(
+            None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
+        ),
+        circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
+        kk_threshold: float = typer.Option(
+            0.02, "--kk-threshold", help="Lin-KK pass threshold on the rms residual (fraction)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        plot: Path | None = typer.Option(
+            None, "--plot", help="Save Nyquist + Bode with the fit (.png/.svg/.pdf)."
+        ),
+    ) -> None:
+        """Fit one spectrum: parameters ± errors, arcs by C_eff, Lin-KK, σ = L/(R·A)."""
+        import warnings
+
+        from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
+
+        _check_plot_path(plot)
+        pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            result = analyse_spectrum(file, pellet, circuit=circuit, kk_threshold=kk_threshold)
+        if plot is not None:
+            _save_fit_plot(result.fit, plot)
+        summary = result.summary()
+        if as_json:
+            print_json(summary)
+            return
+        _print_fit(summary)
+        if plot is not None:
+            console.print(f"plot: {plot}")
+
+    @eis_app.command("arrhenius")
+    @handle_errors
+    def arrhenius_command(
+        inputs: list[Path] = typer.Argument(
+            ..., help="Spectrum files and/or folders of spectra (temperatures in the names)."
+        ),
+        thickness_mm: float = typer.Option(
+            ..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP
+        ),
+        area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
+        diameter_mm: float | None = typer.Option(
+            None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
+        ),
+        temperatures: str | None = typer.Option(
+            None,
+            "--temperatures",
+            help="One per spectrum in file order, °C by default (25,40) or K (298.15K,313K); "
+            "default: read from file names like LLZO_25C.csv or spectrum_298K.txt.",
+        ),
+        form: str = typer.Option(
+            "A/T",
+            "--form",
+            help="Arrhenius form: 'A/T' for σ=(A/T)exp(−Ea/kT) (review §1.1) or 'plain' for "
+            "σ=σ0 exp(−Ea/kT).",
+        ),
+        circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        plot: Path | None = typer.Option(
+            None, "--plot", help="Save the Arrhenius plot (.png/.svg/.pdf)."
+        ),
+    ) -> None:
+        """Spectra at several temperatures → bulk, grain-boundary, total Ea ± error, σ(25 °C)."""
+        import warnings
+
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        from ssbattery.electrolytes.impedance.arrhenius_pipeline import (
+            analyse_temperature_series,
+        )
+        from ssbattery.errors import InvalidParameterError
+
+        _check_plot_path(plot)
+        if form not in ("A/T", "plain"):
+            raise InvalidParameterError(f"`--form` must be 'A/T' or 'plain', got {form!r}.")
+        pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
+        temps = parse_temperatures(temperatures) if temperatures is not None else None
+        with (
+            Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                console=err_console,
+                transient=True,
+            ) as progress,
+            warnings.catch_warnings(record=True),
+        ):
+            warnings.simplefilter("always")
+            task = progress.add_task("fitting spectra", total=None)
+
+            def tick(i: int, n: int, name: str) -> None:
+                progress.update(task, completed=i, total=n, description=f"fitted {name}")
+
+            analysis = analyse_temperature_series(
+                inputs,
+                pellet,
+                temperatures_k=temps,
+                circuit=circuit,
+                form="plain" if form == "plain" else "A/T",
+                progress=tick,
+            )
+        if plot is not None:
+            _save_arrhenius_plot(analysis, plot)
+        summary = analysis.summary()
+        if as_json:
+            print_json(summary)
+            return
+        _print_arrhenius(summary)
+        if plot is not None:
+            console.print(f"plot: {plot}")
+
+    app.add_typer(eis_app, name="eis")
+
+
+def _save_fit_plot(fit: CircuitFit, plot: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.impedance import plot_fit_figure
+
+    fig = plot_fit_figure(fit)
+    fig.savefig(plot, dpi=150)
+    plt.close(fig)
+
+
+def _save_arrhenius_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.impedance import plot_arrhenius
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    plot_arrhenius(analysis, ax=ax)
+    fig.tight_layout()
+    fig.savefig(plot, dpi=150)
+    plt.close(fig)
+
+
+def _print_fit(s: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(
+        f"[bold]{s['file']}[/] ({s['file_format']}, imaginary column in file: "
+        f"{s['imag_column_in_file']}, {s['n_points']} points"
+        + (f", T = {s['temperature_K']:.2f} K" if s["temperature_K"] else "")
+        + ")",
+        highlight=False,
+    )
+    t = Table(title=f"fit of {s['circuit']} (rms residual {s['rms_relative_residual']:.2%})")
+    for col in ("parameter", "value", "std. error", "unit"):
+        t.add_column(escape(col))
+    for p in s["parameters"]:
+        t.add_row(p["name"], f"{p['value']:.5g}", f"{p['stderr']:.2g}", p["unit"])
+    console.print(t)
+    a = Table(title="arcs (labelled by effective capacitance C_eff = (R^(1−n) Q)^(1/n))")
+    for col in ("arc", "R [Ω]", "C_eff [F]", "n", "apex f [Hz]", "σ [mS/cm]"):
+        a.add_column(escape(col))
+    sig = s["conductivity_mS_cm"]
+    dsig = s["conductivity_err_mS_cm"]
+    for arc in s["arcs"]:
+        lab = arc["label"]
+        a.add_row(
+            lab,
+            f"{arc['R_ohm']:.5g} ± {arc['R_err_ohm']:.2g}",
+            f"{arc['C_eff_F']:.3g} ± {arc['C_eff_err_F']:.2g}",
+            f"{arc['n']:.3f}",
+            f"{arc['apex_frequency_Hz']:.3g}",
+            f"{sig[lab]:.4g} ± {dsig[lab]:.2g}" if lab in sig else "",
+        )
+    a.add_row("total", f"{s['total_resistance_ohm']:.5g}", "", "", "", f"{sig['total']:.4g}")
+    console.print(a)
+    kk = s["lin_kk"]
+    if kk:
+        verdict = "[green]passed[/]" if kk["passed"] else "[red]failed[/]"
+        console.print(
+            f"Lin-KK: {verdict} (rms residual {kk['rms_residual']:.2%} vs threshold "
+            f"{kk['threshold_rms']:.2%}, M = {kk['M']} RC elements)"
+        )
+    for note in s["notes"]:
+        console.print(f"note: {note}", highlight=False)
+
+
+def _print_arrhenius(s: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=f"Arrhenius fits, {s['arrhenius_law']} (form {s['arrhenius_form']!r})")
+    for col in ("contribution", "Ea [eV]", "Ea [kJ/mol]", "σ(25 °C) [mS/cm]"):
+        t.add_column(escape(col))
+    for key, ea in s["activation_energy_eV"].items():
+        t.add_row(
+            key,
+            f"{ea:.4f} ± {s['activation_energy_err_eV'][key]:.4f}",
+            f"{s['activation_energy_kJ_mol'][key]:.2f}",
+            f"{s['conductivity_25C_mS_cm'][key]:.4g} ± {s['conductivity_25C_err_mS_cm'][key]:.2g}",
+        )
+    console.print(t)
+    sp = Table(title="spectra")
+    for col in ("file", "T [K]", "σ_bulk [mS/cm]", "σ_gb [mS/cm]", "σ_total [mS/cm]", "Lin-KK"):
+        sp.add_column(escape(col))
+    for r in s["spectra"]:
+        c = r["conductivity_mS_cm"]
+        kk = r["lin_kk"]
+        sp.add_row(
+            Path(r["file"]).name,
+            f"{r['temperature_K']:.2f}",
+            f"{c.get('bulk', float('nan')):.4g}",
+            f"{c.get('grain boundary', float('nan')):.4g}",
+            f"{c['total']:.4g}",
+            ("pass" if kk["passed"] else "FAIL") if kk else "",
+        )
+    console.print(sp)

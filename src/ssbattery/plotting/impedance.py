@@ -1,0 +1,144 @@
+"""Impedance figures: Nyquist and Bode plots with the fit, and the Arrhenius plot of σ(T)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import ArrheniusAnalysis
+    from ssbattery.electrolytes.impedance.circuits import CircuitFit
+
+__all__ = ["plot_arrhenius", "plot_bode", "plot_fit_figure", "plot_nyquist"]
+
+_COLORS = {"bulk": "tab:blue", "grain boundary": "tab:orange", "total": "tab:green"}
+
+
+def _dense(fit: CircuitFit) -> tuple[np.ndarray, np.ndarray]:
+    f = fit.spectrum.frequency_hz
+    fd = np.logspace(np.log10(f.min()), np.log10(f.max()), 400)[::-1]
+    return fd, fit.predict(fd)
+
+
+def plot_nyquist(fit: CircuitFit, ax: Axes | None = None) -> Axes:
+    """Nyquist plot (−Z″ vs Z′, equal axes): data as points, the fitted circuit as a line.
+
+    ``ax.lines[0]`` is the data, ``ax.lines[1]`` the fit on a dense frequency grid.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    s = fit.spectrum
+    ax.plot(s.z_real, s.minus_z_imag, "o", ms=3, mfc="none", label="data")
+    _, zd = _dense(fit)
+    ax.plot(zd.real, -zd.imag, "-", lw=1.5, label=f"fit {fit.circuit}")
+    for a in fit.arcs:
+        za = fit.predict(np.array([a.apex_frequency_hz]))[0]
+        ax.annotate(
+            f"{a.label}\nC_eff={a.C_eff_F:.2g} F",
+            (za.real, -za.imag),
+            textcoords="offset points",
+            xytext=(0, 10),
+            ha="center",
+            fontsize=7,
+        )
+    ax.set_xlabel("Z′ [Ω]")
+    ax.set_ylabel("−Z″ [Ω]")
+    # Zoom on the arcs: the blocking-electrode tail would otherwise squash them to a dot.
+    r_tot = fit.total_resistance_ohm
+    if fit.electrode is not None and np.isfinite(r_tot) and r_tot > 0:
+        ax.set_xlim(min(0.0, float(np.min(s.z_real))), 1.25 * r_tot)
+        ax.set_ylim(-0.05 * r_tot, 0.75 * r_tot)
+    ax.set_aspect("equal", adjustable="box")
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+def plot_bode(fit: CircuitFit, ax: Axes | None = None) -> Axes:
+    """Bode plot: |Z| (left axis, log) and −phase (right axis) vs frequency, data and fit.
+
+    ``ax.lines[0]``/``[1]`` are |Z| data/fit; the phase lines are on the twin axis.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    s = fit.spectrum
+    fd, zd = _dense(fit)
+    ax.loglog(s.frequency_hz, np.abs(s.z_ohm), "o", ms=3, mfc="none", color="tab:blue")
+    ax.loglog(fd, np.abs(zd), "-", color="tab:blue", label="|Z|")
+    ax.set_xlabel("frequency [Hz]")
+    ax.set_ylabel("|Z| [Ω]", color="tab:blue")
+    tw = ax.twinx()
+    tw.semilogx(s.frequency_hz, -np.degrees(np.angle(s.z_ohm)), "s", ms=3, mfc="none", color="k")
+    tw.semilogx(fd, -np.degrees(np.angle(zd)), "-", color="k", label="−phase")
+    tw.set_ylabel("−phase [°]")
+    ax.set_title("Bode (points: data, lines: fit)", fontsize=9)
+    return ax
+
+
+def plot_fit_figure(fit: CircuitFit) -> Figure:
+    """Nyquist + Bode side by side for one fitted spectrum."""
+    import matplotlib.pyplot as plt
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2))
+    plot_nyquist(fit, ax=a1)
+    plot_bode(fit, ax=a2)
+    t = fit.spectrum.temperature_k
+    title = f"{fit.spectrum.source.split('/')[-1]}" + (f" at {t - 273.15:.1f} °C" if t else "")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_arrhenius(analysis: ArrheniusAnalysis, ax: Axes | None = None) -> Axes:
+    """Arrhenius plot: log10(σT) (form "A/T") or log10 σ ("plain") vs 1000/T, with fits.
+
+    For each contribution (bulk, grain boundary, total) the data points carry error bars and
+    the fitted line is labelled with Ea ± error and the form used. Lines come in pairs per
+    contribution: ``ax.lines[2k]`` data, ``ax.lines[2k+1]`` fit (errorbar adds no extra lines
+    when there are no caps).
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4.2))
+    form = analysis.form
+    for key, fit in analysis.fits.items():
+        t = fit.temperatures_k
+        s_cm = fit.sigma_s_per_m / 100.0
+        rows = [r for r in analysis.spectra if key in r.sigma_s_cm]
+        ds_cm = np.array([r.sigma_s_cm[key][1] for r in rows])
+        y = np.log10(s_cm * t) if form == "A/T" else np.log10(s_cm)
+        dy = ds_cm / s_cm / np.log(10)
+        color = _COLORS.get(key, None)
+        ax.errorbar(1000 / t, y, yerr=dy, fmt="o", color=color, capsize=0, ms=4)
+        td = np.linspace(t.min() * 0.97, t.max() * 1.03, 100)
+        sd, _ = fit.predict(td)
+        yd = np.log10(sd / 100.0 * td) if form == "A/T" else np.log10(sd / 100.0)
+        law = (
+            r"$\sigma=(A/T)e^{-E_a/k_BT}$" if form == "A/T" else r"$\sigma=\sigma_0 e^{-E_a/k_BT}$"
+        )
+        ax.plot(
+            1000 / td,
+            yd,
+            "-",
+            color=color,
+            label=f"{key}: Ea = {fit.Ea_eV:.4f} ± {fit.Ea_err_eV:.2g} eV, {law}",
+        )
+    ax.set_xlabel("1000/T [1/K]")
+    ax.set_ylabel("log10(σT / [S K cm⁻¹])" if form == "A/T" else "log10(σ / [S cm⁻¹])")
+    ax.legend(fontsize=7)
+    sec: Any = ax.secondary_xaxis("top", functions=(_inv, _inv))
+    sec.set_xlabel("T [K]")
+    return ax
+
+
+def _inv(x: Any) -> Any:
+    with np.errstate(divide="ignore"):
+        return 1000.0 / np.asarray(x, dtype=float)
