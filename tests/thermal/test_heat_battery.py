@@ -1,0 +1,97 @@
+"""The heat-charged two-qubit battery (review eq. 15; Tacchino et al., PRA 102, 062415)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import qutip as qt
+
+from ssbattery.errors import InvalidParameterError, ValidityWarning
+from ssbattery.thermal import steady_state
+from ssbattery.thermal.heat_battery import (
+    HeatBattery,
+    coupled_qubits_hamiltonian,
+    heat_battery,
+    heat_battery_sweep,
+)
+
+
+def test_hamiltonian_spectrum_eq15() -> None:
+    # Eigenvalues 0, ω0 − λ, ω0 + λ, 2ω0 (symmetric/antisymmetric one-excitation states).
+    H = coupled_qubits_hamiltonian(1.0, 0.2)
+    assert np.allclose(np.linalg.eigvalsh(H), [0.0, 0.8, 1.2, 2.0], atol=1e-14)
+
+
+def test_ness_matches_qutip_and_carries_coherence() -> None:
+    bat = HeatBattery(coupling=0.05)
+    H = bat.hamiltonian()
+    ch, cc = bat.dissipators()
+    ours = steady_state(H, ch + cc)
+    ref = qt.steadystate(qt.Qobj(H), [qt.Qobj(c) for c in ch + cc]).full()
+    assert np.max(np.abs(ours - ref)) < 1e-8
+    # local NESS: purely imaginary ⟨σ⁺₁σ⁻₂⟩ (the heat current) — |01⟩,|10⟩ indices 1, 2
+    assert abs(ours[2, 1].real) < 1e-12 and abs(ours[2, 1].imag) > 1e-4
+
+
+def test_limit_cycle_first_law_and_long_cycle_limit() -> None:
+    bat = HeatBattery(coupling=0.05)
+    short = heat_battery(bat, 2.0)
+    # work out per cycle = energy taken from the baths during charging (ΔE = Q_h + Q_c)
+    assert short.work == pytest.approx(short.heat_hot + short.heat_cold, abs=1e-13)
+    assert short.stored_energy == pytest.approx(short.work, abs=1e-13)
+    assert 0 < short.work <= short.ergotropy + 1e-14
+    assert short.efficiency < short.carnot_efficiency
+    # τ ≫ 1/γ: the battery reaches the NESS, W → its ergotropy, η and P → 0
+    long = heat_battery(bat, 400.0)
+    assert long.work == pytest.approx(long.ness_ergotropy, rel=1e-9)
+    longer = heat_battery(bat, 800.0)
+    slope = (longer.heat_hot - long.heat_hot) / 400.0  # Q_h grows as J_h τ + transient
+    assert slope == pytest.approx(long.ness_heat_current, rel=1e-9)
+    assert long.efficiency < short.efficiency and long.power < short.power
+
+
+def test_short_cycle_statement_with_numbers() -> None:
+    # Review §2.4: "efficiency and output power are maximised in the short-cycle limit".
+    # For our NESS gate both peak at a short but finite charging time (γτ ≈ 0.1-0.6, well
+    # inside the relaxation time 1/γ = 10) and fall monotonically for longer cycles.
+    taus = np.geomspace(0.05, 200, 18)
+    sw = heat_battery_sweep(taus, [0.02, 0.05])
+    best = sw.best()
+    assert np.all(best["tau_max_power"] < 1 / 0.1)
+    assert np.all(best["tau_max_efficiency"] < 1 / 0.1)
+    assert np.all(sw.power[:, -1] < 0.1 * best["max_power"])
+    for row in (*sw.efficiency, *sw.power):  # both fall monotonically beyond their peak
+        assert np.all(np.diff(row[np.argmax(row) :]) < 0)
+    # the τ → 0 limit is finite and below the maximum (where the statement fails)
+    assert np.all(sw.efficiency[:, 0] > 0) and np.all(sw.efficiency[:, 0] < best["max_efficiency"])
+    # a stronger coupling charges more: NESS ergotropy grows with λ (local, λ < γ)
+    assert sw.ness_ergotropy[1] > sw.ness_ergotropy[0] > 0
+
+
+def test_global_form_has_passive_ness() -> None:
+    # Davies dissipators with flat spectra: NESS diagonal in the eigenbasis and passive.
+    r = heat_battery(HeatBattery(coupling=0.2, form="global"), 5.0)
+    assert r.ness_ergotropy < 1e-12
+    assert abs(r.work) < 1e-12
+    assert r.ness_heat_current > 0
+
+
+def test_local_form_outside_validity_warns() -> None:
+    with pytest.warns(ValidityWarning, match="inter-site coupling"):
+        heat_battery(HeatBattery(coupling=0.3, rate_h=0.05, rate_c=0.05), 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        heat_battery(HeatBattery(coupling=0.02), 1.0)
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InvalidParameterError, match="tau"):
+        heat_battery(HeatBattery(), 0.0)
+    with pytest.raises(InvalidParameterError, match="temperature"):
+        HeatBattery(T_c=-0.1)
+    with pytest.raises(InvalidParameterError, match="rate"):
+        HeatBattery(rate_h=0.0)
+    with pytest.raises(InvalidParameterError, match="form"):
+        HeatBattery(form="other")  # type: ignore[arg-type]
