@@ -160,6 +160,10 @@ def mobile_ions_per_formula_unit(formula: str, ion: str) -> float:
         raise InvalidParameterError(
             f"`formula` {formula!r} could not be parsed ({exc}); give e.g. 'Li7La3Zr2O12'."
         ) from None
+    if not comp.valid or len(comp) == 0:
+        raise InvalidParameterError(
+            f"`formula` {formula!r} contains unknown elements; give e.g. 'Li7La3Zr2O12'."
+        )
     try:
         count = float(comp[ion])
     except Exception as exc:
