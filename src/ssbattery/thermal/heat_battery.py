@@ -51,6 +51,7 @@ from ssbattery.thermal.lindblad import (
     expm_and_integral,
     fixed_point,
     liouvillian,
+    single_threaded,
     steady_state,
     unitary_superoperator,
     unvec,
@@ -177,6 +178,7 @@ def _energy(H: np.ndarray, rho: np.ndarray) -> float:
     return float(np.real(np.trace(H @ rho)))
 
 
+@single_threaded
 def heat_battery(battery: HeatBattery, tau: float, *, warn: bool = True) -> HeatBatteryResult:
     """Solve the limit cycle of ``battery`` for a charging stroke of duration ``tau`` > 0."""
     if not isinstance(battery, HeatBattery):
@@ -252,6 +254,7 @@ class HeatBatterySweep:
         }
 
 
+@single_threaded
 def heat_battery_sweep(
     taus: Sequence[float] | np.ndarray,
     couplings: Sequence[float] | np.ndarray,

@@ -46,6 +46,7 @@ from ssbattery.thermal.lindblad import (
     cycle_map,
     fixed_point,
     propagator,
+    single_threaded,
     unitary_superoperator,
     unvec,
     vec,
@@ -293,6 +294,7 @@ def _build(cycle: OttoCycle) -> dict[str, np.ndarray]:
     }
 
 
+@single_threaded
 def otto_cycle(cycle: OttoCycle) -> OttoResult:
     """Solve the limit cycle of ``cycle`` and return work, heats, efficiency, power, mode."""
     if not isinstance(cycle, OttoCycle):
@@ -358,6 +360,7 @@ class OttoTrajectory:
     stroke: np.ndarray
 
 
+@single_threaded
 def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoTrajectory:
     """Sample the limit cycle of ``result`` along its four strokes (for Fig. 16).
 
