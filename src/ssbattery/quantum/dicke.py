@@ -313,20 +313,23 @@ class _Recorder:
                 shape = (int(rows.max()) + 1, int(cols.max()) + 1)
                 self.grids.append((shape, rows, cols, sel))
 
-    def __call__(self, psi: NDArray[np.complex128], i: int) -> None:
-        prob = psi.real**2 + psi.imag**2
-        self.norm[i] = prob.sum()
-        self.jz_mean[i] = prob @ self.jz
-        self.tail[i] = prob[self.top].sum()
+    def __call__(self, states: NDArray[np.complex128], first: int) -> None:
+        prob = states.real**2 + states.imag**2  # n × b
+        block = slice(first, first + states.shape[1])
+        self.norm[block] = prob.sum(axis=0)
+        self.jz_mean[block] = self.jz @ prob
+        self.tail[block] = prob[self.top].sum(axis=0)
         if not self.ergo:
             return
-        pops = np.bincount(self.k, weights=prob, minlength=self.n_atoms + 1).astype(np.float64)
-        blocks = []
-        for shape, rows, cols, sel in self.grids:
-            grid = np.zeros(shape, dtype=np.complex128)
-            grid[rows, cols] = psi[sel]
-            blocks.append(grid.T @ grid.conj())
-        self.ergotropy[i] = spin_ergotropy(pops, blocks, self.levels)
+        for i in range(states.shape[1]):
+            psi = states[:, i]
+            pops = np.bincount(self.k, weights=prob[:, i], minlength=self.n_atoms + 1)
+            blocks = []
+            for shape, rows, cols, sel in self.grids:
+                grid = np.zeros(shape, dtype=np.complex128)
+                grid[rows, cols] = psi[sel]
+                blocks.append(grid.T @ grid.conj())
+            self.ergotropy[first + i] = spin_ergotropy(pops.astype(np.float64), blocks, self.levels)
 
 
 def charge_dicke(
@@ -358,10 +361,10 @@ def charge_dicke(
     times = params.times()
     rec = _Recorder(params, basis, len(times), ergotropy)
 
-    def observer(psi: NDArray[np.complex128], i: int) -> None:
-        rec(psi, i)
+    def observer(states: NDArray[np.complex128], first: int) -> None:
+        rec(states, first)
         if progress is not None:
-            progress(i + 1, len(times))
+            progress(first + states.shape[1], len(times))
 
     lanczos_propagate(H, psi0, times, observer, tol=tol)
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
