@@ -164,3 +164,30 @@ def test_bad_inputs_raise_named_errors() -> None:
         evolve(np.array([[np.nan, 0.0], [0.0, 1.0]]), [1.0, 0.0], [1.0])
     with pytest.raises(InvalidParameterError, match="segments"):
         evolve_piecewise([(np.eye(2), -1.0)], [1.0, 0.0])
+
+
+@pytest.mark.parametrize("memory_mb", [512.0, 0.5])
+def test_real_state_and_real_h_use_one_expansion_or_blocks(memory_mb: float) -> None:
+    # A real H and a real ψ(0) take the single-expansion path when it fits in memory
+    # (512 MB) and the block path otherwise (0.5 MB): both must match expm to 1e-10.
+    n = 800
+    H = _random_sparse_hermitian(n, 31, real=True)
+    psi0 = np.random.default_rng(32).standard_normal(n)
+    psi0 /= np.linalg.norm(psi0)
+    times = np.linspace(0.05, 2.0, 40)
+    tr = evolve(H, psi0, times, method=Chebyshev(tol=1e-13, memory_mb=memory_mb), e_ops=[H])
+    ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
+    np.testing.assert_allclose(tr.final_state, ref.final_state, atol=1e-10)
+    np.testing.assert_allclose(tr.expect[0], tr.expect[0, 0], rtol=1e-11)
+
+
+def test_bessel_table_matches_scipy() -> None:
+    from scipy.special import jv
+
+    from ssbattery.quantum.evolution import _bessel_table
+
+    x = np.array([0.0, 1e-9, 0.3, 1.0, 5.0, 50.0, 200.5])
+    K = 260
+    np.testing.assert_allclose(
+        _bessel_table(x, K), jv(np.arange(K)[None, :], x[:, None]), atol=1e-14
+    )

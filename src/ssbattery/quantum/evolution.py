@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
+from scipy.sparse import _sparsetools
 from scipy.special import jv
 
 from ssbattery.errors import InvalidParameterError
@@ -274,25 +275,166 @@ class _Diverged(RuntimeError):
     pass
 
 
+def _bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
+    """J_k(x) for k = 0 … K − 1 and every x ≥ 0, shape (len(x), K).
+
+    Miller's backward recurrence J_{k−1} = (2k/x) J_k − J_{k+1}, normalised by
+    J_0 + 2 Σ J_{2k} = 1, for all x at once (scipy's ``jv`` evaluates every (k, x) pair
+    separately, ~100× slower for the tables needed here).
+    """
+    x = np.asarray(x, dtype=float)
+    out = np.zeros((x.size, K))
+    pos = x > 0
+    out[~pos, 0] = 1.0
+    xp = x[pos]
+    if xp.size == 0:
+        return out
+    top = max(K, int(np.max(xp)))
+    start = top + 20 + int(math.sqrt(40.0 * top))
+    start += start % 2
+    tab = np.zeros((xp.size, K))
+    j_next = np.zeros(xp.size)
+    j_cur = np.full(xp.size, 1e-300)
+    norm = np.zeros(xp.size)
+    big = 1e250
+    for k in range(start, 0, -1):
+        j_prev = (2.0 * k / xp) * j_cur - j_next  # J_{k−1}
+        if k < K:
+            tab[:, k] = j_cur
+        if k % 2 == 0:
+            norm += 2.0 * j_cur
+        j_next, j_cur = j_cur, j_prev
+        over = np.abs(j_cur) > big
+        if np.any(over):
+            j_cur[over] /= big
+            j_next[over] /= big
+            norm[over] /= big
+            tab[over] /= big
+    tab[:, 0] = j_cur
+    norm += j_cur
+    out[pos] = tab / norm[:, None]
+    return out
+
+
+class _Expansion:
+    """The Chebyshev expansion of e^{−iHτ} for one H: scaled operator, recurrence, sums."""
+
+    def __init__(self, H: Operator, lo: float, hi: float) -> None:
+        self.H = H
+        self.set_bounds(lo, hi)
+
+    def set_bounds(self, lo: float, hi: float) -> None:
+        self.a = 0.5 * (hi + lo)
+        self.r = max(0.5 * (hi - lo), 1e-300)
+        # H2 = 2(H − a)/r, so that T_{k+1} = H2 T_k − T_{k−1} costs one fused product.
+        n = self.H.shape[0]
+        if is_sparse(self.H):
+            H2 = sp.csr_array(self.H - self.a * sp.eye_array(n, format="csr")) * (2.0 / self.r)
+            H2 = sp.csr_array(H2)
+            H2.sum_duplicates()
+            H2.sort_indices()
+        else:
+            H2 = (np.asarray(self.H) - self.a * np.eye(n)) * (2.0 / self.r)
+        self.H2 = H2
+
+    def _accumulate(self, x: NDArray, y: NDArray) -> None:
+        """y += H2 @ x in place (x, y contiguous, same shape)."""
+        H2 = self.H2
+        if is_sparse(H2):
+            real_h = not np.iscomplexobj(H2.data)
+            if real_h and np.iscomplexobj(x):
+                xv, yv = x.view(np.float64), y.view(np.float64)
+            elif not real_h and not np.iscomplexobj(x):  # pragma: no cover - not used
+                y += H2 @ x
+                return
+            else:
+                xv, yv = x, y
+            n = H2.shape[0]
+            n_vecs = xv.size // n
+            if n_vecs == 1:
+                _sparsetools.csr_matvec(
+                    n, n, H2.indptr, H2.indices, H2.data, xv.reshape(-1), yv.reshape(-1)
+                )
+            else:
+                _sparsetools.csr_matvecs(
+                    n, n, n_vecs, H2.indptr, H2.indices, H2.data, xv.reshape(-1), yv.reshape(-1)
+                )
+        else:
+            y += H2 @ x
+
+    def vectors(self, state: NDArray, K: int, norm0: float) -> tuple[NDArray, NDArray]:
+        """T_k((H − a)/r)ψ for k < K, split into even and odd k: (V_even, V_odd)."""
+        n, m = state.shape
+        K = max(K, 2)
+        Ve = np.empty(((K + 1) // 2, n, m), dtype=state.dtype)
+        Vo = np.empty((K // 2, n, m), dtype=state.dtype)
+        Ve[0] = state
+        # T_1 = H̃ψ = ½ H2 ψ.
+        Vo[0] = 0.0
+        self._accumulate(Ve[0], Vo[0])
+        Vo[0] *= 0.5
+        for k in range(1, K - 1):
+            cur = Vo[k // 2] if k % 2 else Ve[k // 2]
+            prev = Ve[(k - 1) // 2] if k % 2 else Vo[(k - 1) // 2]
+            nxt = Ve[(k + 1) // 2] if k % 2 else Vo[(k + 1) // 2]
+            np.negative(prev, out=nxt)
+            self._accumulate(cur, nxt)
+        last = Vo[(K - 1) // 2] if (K - 1) % 2 else Ve[(K - 1) // 2]
+        if K > 2 and float(np.linalg.norm(last)) > 1.5 * norm0 + 1e-300:
+            raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
+        return Ve, Vo
+
+    def combine(self, taus: NDArray, Ve: NDArray, Vo: NDArray, K: int) -> NDArray[np.complex128]:
+        """ψ(τ) = e^{−iaτ}[Σ_even (2−δ_k0)(−1)^{k/2} J_k T_kψ − i Σ_odd 2(−1)^{(k−1)/2} J_k T_kψ].
+
+        Splitting even and odd orders makes both sums real-coefficient matrix products.
+        """
+        taus = np.asarray(taus, dtype=float)
+        J = _bessel_table(self.r * taus, K)
+        ke = np.arange(0, K, 2)
+        ko = np.arange(1, K, 2)
+        Ce = J[:, ke] * np.where(ke == 0, 1.0, 2.0) * (-1.0) ** (ke // 2)
+        Co = J[:, ko] * 2.0 * (-1.0) ** ((ko - 1) // 2)
+        _, n, m = Ve.shape
+        Re = Ce @ Ve[: ke.size].reshape(ke.size, n * m)
+        So = Co @ Vo[: ko.size].reshape(ko.size, n * m)
+        phase = np.exp(-1j * self.a * taus)[:, None]
+        out = phase * (Re - 1j * So)
+        return out.reshape(taus.size, n, m)
+
+
 def _propagate_chebyshev(
     H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Chebyshev
 ) -> NDArray:
     n, m = Psi.shape
-    lo, hi = _cached_bounds(H)
-    a = 0.5 * (hi + lo)
-    r = max(0.5 * (hi - lo), 1e-300)
+    exp = _Expansion(H, *_cached_bounds(H))
     safe = False
     tol = method.tol
     nnz = float(H.nnz) if is_sparse(H) else float(n) * n
-    # Memory: (K vectors + M outputs) × n × m complex numbers.
-    slots = int(method.memory_mb * 1024**2 // (16 * n * m))
-    if slots < 8:
-        check_memory("the Chebyshev vectors", (8, n, m))
-        slots = 8
+    budget = method.memory_mb * 1024**2
     state = np.ascontiguousarray(Psi)
     if not _is_real(H) or np.iscomplexobj(state):
         state = state.astype(complex)
     norm0 = float(np.linalg.norm(state))
+    # Real H and real ψ(0): one real expansion from t = 0 serves every output time if its
+    # vectors fit in memory (half the sparse work of a complex state).
+    while np.isrealobj(state):
+        K_all = int(_terms_for(np.array([exp.r * float(times[-1])]), tol)[0]) + 1
+        if (K_all + 64) * n * m * 8 > budget:
+            break
+        try:
+            return _chebyshev_global(exp, state, times, emit, K_all, tol, norm0)
+        except _Diverged:
+            if safe:
+                raise
+            exp.set_bounds(*_gershgorin(H))  # the Lanczos estimate was too tight
+            safe = True
+    # Blocks of consecutive output times from the state at the start of each block.
+    # Memory: (K vectors + M outputs) × n × m complex numbers.
+    slots = int(budget // (16 * n * m))
+    if slots < 8:
+        check_memory("the Chebyshev vectors", (8, n, m))
+        slots = 8
     t_cur = 0.0
     k_out = 0
     n_times = len(times)
@@ -300,7 +442,7 @@ def _propagate_chebyshev(
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
         taus = times[k_out : k_out + m_max] - t_cur
-        Ks = np.maximum(_terms_for(r * taus, tol), 2)
+        Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
         best_M, best_cost, best_K = 0, math.inf, 0
         for M in range(1, m_max + 1):
             K = int(Ks[M - 1])
@@ -315,19 +457,18 @@ def _propagate_chebyshev(
             if best_M == 0:
                 # The next output is too far for the memory: a step without output.
                 K = max(slots - 1, 2)
-                tau = np.array([_max_argument(K, tol) / r])
-                block = _chebyshev_block(H, state, tau, a, r, K, norm0)
+                tau = np.array([_max_argument(K, tol) / exp.r])
+                block = _chebyshev_block(exp, state, tau, K, norm0)
                 state = np.ascontiguousarray(block[0])
                 t_cur += float(tau[0])
                 continue
             M, K = best_M, best_K
-            block = _chebyshev_block(H, state, taus[:M], a, r, K, norm0)
+            block = _chebyshev_block(exp, state, taus[:M], K, norm0)
         except _Diverged:
             if safe:
                 raise
-            # The Lanczos estimate of the spectrum was too tight: use Gershgorin's bound.
-            lo, hi = _gershgorin(H)
-            a, r, safe = 0.5 * (hi + lo), max(0.5 * (hi - lo), 1e-300), True
+            exp.set_bounds(*_gershgorin(H))  # the Lanczos estimate was too tight
+            safe = True
             continue
         emit(k_out, block)
         state = np.ascontiguousarray(block[M - 1])
@@ -336,45 +477,42 @@ def _propagate_chebyshev(
     return state.astype(complex, copy=False)
 
 
-def _chebyshev_block(
-    H: Operator, state: NDArray, taus: NDArray, a: float, r: float, K: int, norm0: float
-) -> NDArray[np.complex128]:
-    """States e^{−iHτ}ψ for every τ in ``taus`` from K Chebyshev vectors; shape (M, n, m).
-
-    A real H and a real ψ give real Chebyshev vectors (half the work); the complex
-    coefficients are then applied as two real matrix products.
-    """
-    n, m = state.shape
-    V = np.empty((K, n, m), dtype=state.dtype)
-    V[0] = state
-    s = 1.0 / r
-    V[1] = _matmul(H, V[0])
-    V[1] -= a * V[0]
-    V[1] *= s
-    for k in range(1, K - 1):
-        nxt = V[k + 1]
-        nxt[...] = _matmul(H, V[k])
-        nxt -= a * V[k]
-        nxt *= 2.0 * s
-        nxt -= V[k - 1]
-    if K > 2 and float(np.linalg.norm(V[K - 1])) > 1.5 * norm0 + 1e-300:
-        raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
-    orders = np.arange(K)
-    x = r * np.asarray(taus, dtype=float)
-    C = jv(orders[None, :], x[:, None]) * ((-1j) ** orders)[None, :]
-    C[:, 1:] *= 2.0
-    C *= np.exp(-1j * a * np.asarray(taus))[:, None]
-    Vf = V.reshape(K, n * m)
-    if np.iscomplexobj(V):
-        out = C @ Vf
-    else:
-        out = np.empty((len(taus), n * m), dtype=complex)
-        out.real = C.real @ Vf
-        out.imag = C.imag @ Vf
-    out = out.reshape(len(taus), n, m)
-    nrm = float(np.linalg.norm(out[-1]))
+def _check_norm(block: NDArray, norm0: float) -> None:
+    nrm = float(np.linalg.norm(block[-1]))
     if not math.isfinite(nrm) or abs(nrm - norm0) > 1e-6 * max(norm0, 1.0):
         raise _Diverged(f"Chebyshev propagation lost the norm ({nrm} vs {norm0})")
+
+
+def _chebyshev_global(
+    exp: _Expansion,
+    state: NDArray,
+    times: NDArray,
+    emit: Emit,
+    K_all: int,
+    tol: float,
+    norm0: float,
+) -> NDArray[np.complex128]:
+    """Every output from one real expansion at t = 0, in chunks of 32 output times."""
+    Ve, Vo = exp.vectors(state, K_all, norm0)
+    out = state.astype(complex)
+    chunk = 32
+    for k0 in range(0, len(times), chunk):
+        taus = times[k0 : k0 + chunk]
+        K = min(int(_terms_for(np.array([exp.r * float(taus[-1])]), tol)[0]) + 1, K_all)
+        block = exp.combine(taus, Ve, Vo, max(K, 2))
+        _check_norm(block, norm0)
+        emit(k0, block)
+        out = block[-1]
+    return np.ascontiguousarray(out)
+
+
+def _chebyshev_block(
+    exp: _Expansion, state: NDArray, taus: NDArray, K: int, norm0: float
+) -> NDArray[np.complex128]:
+    """States e^{−iHτ}ψ for every τ in ``taus`` from K Chebyshev vectors; shape (M, n, m)."""
+    Ve, Vo = exp.vectors(state, K, norm0)
+    out = exp.combine(taus, Ve, Vo, K)
+    _check_norm(out, norm0)
     return out
 
 
