@@ -169,7 +169,7 @@ class _Term:
     names: tuple[str, ...]  # (R,) | (R, C/CPE) | (C/CPE,)
 
 
-def _parse(circuit: str) -> list[_Term]:
+def _parse(circuit: str, *, strict: bool = True) -> list[_Term]:
     out = []
     for t in _split_series(circuit):
         if _SERIES_R_RE.match(t):
@@ -182,6 +182,9 @@ def _parse(circuit: str) -> list[_Term]:
             continue
         if _ELECTRODE_RE.match(t):
             out.append(_Term("electrode", (t,)))
+            continue
+        if not strict:  # user-supplied starting values: keep the term, don't interpret it
+            out.append(_Term("other", (t,)))
             continue
         raise InvalidParameterError(
             f"cannot estimate starting values for the term {t!r} of `circuit` {circuit!r}: "
@@ -200,6 +203,11 @@ def _param_names(circuit: str) -> list[tuple[str, str]]:
     from impedance.models.circuits import CustomCircuit
     from impedance.models.circuits.fitting import calculateCircuitLength
 
+    if circuit.count("(") != circuit.count(")") or not circuit.strip():
+        raise InvalidParameterError(
+            f"`circuit` {circuit!r} is not a valid impedance.py circuit string (unbalanced "
+            "parentheses or empty); e.g. 'p(R1,CPE1)-p(R2,CPE2)-CPE3'."
+        )
     try:
         with _quiet():
             length = calculateCircuitLength(circuit)
@@ -350,8 +358,8 @@ def fit_spectrum(
     Residuals are weighted by 1/|Z| (every decade of |Z| counts). Standard errors are the
     square roots of the covariance s²(JᵀJ)⁻¹ with s² the weighted residual variance.
     """
-    terms = _parse(circuit)
     names_units = _param_names(circuit)
+    terms = _parse(circuit, strict=initial_guess is None)
     guess = list(initial_guess) if initial_guess is not None else None
     if guess is None:
         guess = estimate_initial_guess(spectrum, circuit)
@@ -458,6 +466,15 @@ def _least_squares(
             stacklevel=3,
         )
     p = to_p(res.x)
+    degenerate = [n for n, v in zip(names, p, strict=True) if not np.isfinite(v) or v <= 1e-300]
+    degenerate += [n for n, v, e in zip(names, p, is_n, strict=True) if e and v < 1e-3]
+    if degenerate:
+        which = ", ".join(degenerate)
+        raise InvalidParameterError(
+            f"{source}: the fit of {circuit!r} ran to a degenerate solution ({which} → 0); "
+            "the spectrum may not show the arcs of this circuit: try a simpler circuit, more "
+            "frequencies, or pass `initial_guess`."
+        )
     dof = max(res.fun.size - p.size, 1)
     s2 = float(res.fun @ res.fun) / dof
     J = np.asarray(res.jac, dtype=float)
@@ -482,6 +499,8 @@ def _interpret(
     for t in terms:
         if t.kind == "R":
             r_series += val[t.names[0]]
+        elif t.kind == "other":
+            continue
         elif t.kind == "electrode":
             name = t.names[0]
             electrode = (
@@ -504,7 +523,10 @@ def _interpret(
             sub = cov[np.ix_(ij, ij)]
             ga = np.array(g)
             ceff_err = ceff * math.sqrt(max(float(ga @ sub @ ga), 0.0))
-            apex = 1.0 / (2 * math.pi * (R * Q) ** (1.0 / n)) if R > 0 and Q > 0 else math.nan
+            try:
+                apex = math.exp(-(math.log(R) + math.log(Q)) / n) / (2 * math.pi)
+            except (ValueError, OverflowError):
+                apex = math.nan
             raw.append(
                 {
                     "resistor": r,

@@ -1,0 +1,261 @@
+"""End to end: shipped synthetic spectra → fits → σ → Arrhenius; CLI; plots; report figures."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import warnings
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from ssbattery.cli import app
+from ssbattery.electrolytes.impedance.arrhenius_pipeline import (
+    ArrheniusAnalysis,
+    analyse_temperature_series,
+)
+from ssbattery.electrolytes.impedance.conductivity import Pellet
+from ssbattery.electrolytes.impedance.examples import (
+    EXAMPLE_TRUTH,
+    example_spectra_dir,
+    example_spectrum,
+    write_example_spectra,
+)
+from ssbattery.electrolytes.transport import K_B_EV_PER_K
+from ssbattery.errors import DataFormatError, InvalidParameterError
+
+matplotlib.use("Agg")
+
+runner = CliRunner()
+EXAMPLES = example_spectra_dir()
+DATA = Path(__file__).parent / "data"
+PELLET = Pellet.from_mm(EXAMPLE_TRUTH.thickness_mm, diameter_mm=EXAMPLE_TRUTH.diameter_mm)
+
+
+@pytest.fixture(scope="module")
+def analysis() -> ArrheniusAnalysis:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return analyse_temperature_series([EXAMPLES], PELLET)
+
+
+def test_shipped_examples_are_the_generator_output(tmp_path: Path) -> None:
+    written = write_example_spectra(tmp_path)
+    assert len(written) == 9
+    for p in written:
+        shipped = EXAMPLES / p.relative_to(tmp_path)
+        assert shipped.read_bytes() == p.read_bytes(), p.name
+
+
+def test_pipeline_recovers_true_activation_energies(analysis: ArrheniusAnalysis) -> None:
+    assert analysis.form == "A/T"
+    assert len(analysis.spectra) == 6
+    np.testing.assert_allclose(
+        analysis.temperatures_k, np.array(EXAMPLE_TRUTH.temperatures_c) + 273.15
+    )
+    fb, fg = analysis.fits["bulk"], analysis.fits["grain boundary"]
+    # true values 0.30 and 0.45 eV (examples.py); within 3 stated standard errors
+    assert abs(fb.Ea_eV - EXAMPLE_TRUTH.Ea_bulk_eV) < 3 * fb.Ea_err_eV
+    assert abs(fg.Ea_eV - EXAMPLE_TRUTH.Ea_gb_eV) < 3 * fg.Ea_err_eV
+    assert fb.Ea_err_eV < 0.002 and fg.Ea_err_eV < 0.002
+    # σ(25 °C) = L/(R A) with the true R: 0.1 cm / (6000 Ω · 0.785398 cm²) = 2.12207e-5 S/cm
+    s25, e25 = analysis.sigma_25C_s_cm["bulk"]
+    assert abs(s25 - 2.12207e-5) < 3 * e25
+    # the total is a sum of two Arrhenius resistances, so its straight-line fit is poor
+    assert analysis.fits["total"].reduced_chi2 > 10 * fb.reduced_chi2
+    assert all(s.kk is not None and s.kk.passed for s in analysis.spectra)
+
+
+def test_plain_form_is_lower_by_about_kT() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = analyse_temperature_series([EXAMPLES], PELLET, form="plain", run_kk=False)
+    t = plain.temperatures_k
+    shift = K_B_EV_PER_K / np.mean(1 / t)  # see test_transport_laws.test_two_forms_differ_by_kT
+    assert plain.fits["bulk"].Ea_eV == pytest.approx(EXAMPLE_TRUTH.Ea_bulk_eV - shift, abs=0.003)
+    assert plain.summary()["arrhenius_law"] == "sigma = sigma0 exp(-Ea/kT)"
+
+
+def test_temperatures_given_override_names(tmp_path: Path) -> None:
+    for tc, name in ((-10.0, "a.csv"), (25.0, "b.csv")):
+        f, z = example_spectrum(tc)
+        (tmp_path / name).write_text(
+            "\n".join(f"{x},{y.real},{y.imag}" for x, y in zip(f, z, strict=True))
+        )
+    with pytest.raises(DataFormatError, match=r"a\.csv: no temperature in the file name"):
+        analyse_temperature_series([tmp_path], PELLET, run_kk=False)
+    with pytest.raises(InvalidParameterError, match="one temperature per spectrum"):
+        analyse_temperature_series([tmp_path], PELLET, temperatures_k=[300.0], run_kk=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = analyse_temperature_series(
+            [tmp_path], PELLET, temperatures_k=[263.15, 298.15], run_kk=False
+        )
+    # two points, no degrees of freedom: NaN errors but the exact slope through them
+    assert res.fits["bulk"].Ea_eV == pytest.approx(0.30, abs=0.01)
+    assert math.isnan(res.fits["bulk"].Ea_err_eV)
+
+
+# ----------------------------------------------------------------- plots (data read back)
+def test_plots_carry_the_data(analysis: ArrheniusAnalysis) -> None:
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.impedance import plot_arrhenius, plot_bode, plot_nyquist
+
+    fit = analysis.spectra[0].fit
+    ax = plot_nyquist(fit)
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), fit.spectrum.z_real)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), fit.spectrum.minus_z_imag)
+    assert ax.get_xlabel() == "Z′ [Ω]"
+    ax2 = plot_bode(fit)
+    np.testing.assert_allclose(ax2.lines[0].get_ydata(), np.abs(fit.spectrum.z_ohm))
+    ax3 = plot_arrhenius(analysis)
+    t = analysis.fits["bulk"].temperatures_k
+    s = analysis.fits["bulk"].sigma_s_per_m / 100
+    np.testing.assert_allclose(ax3.lines[0].get_xdata(), 1000 / t)
+    np.testing.assert_allclose(ax3.lines[0].get_ydata(), np.log10(s * t))
+    labels = ax3.get_legend_handles_labels()[1]
+    assert any("bulk: Ea = 0.300" in lab and "A/T" in lab for lab in labels)
+    plt.close("all")
+
+
+# ----------------------------------------------------------------- CLI
+def test_cli_fit_json(tmp_path: Path) -> None:
+    plot = tmp_path / "fit.png"
+    result = runner.invoke(
+        app,
+        [
+            "eis",
+            "fit",
+            str(EXAMPLES / "other_formats" / "example_25C.mpt"),
+            "--thickness-mm",
+            "1",
+            "--diameter-mm",
+            "10",
+            "--json",
+            "--plot",
+            str(plot),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["file_format"] == "biologic" and d["imag_column_in_file"] == "-Z''"
+    assert d["temperature_K"] == pytest.approx(298.15)
+    labels = {a["label"]: a for a in d["arcs"]}
+    assert labels["bulk"]["C_eff_F"] == pytest.approx(20e-12, rel=0.03)
+    assert labels["grain boundary"]["C_eff_F"] == pytest.approx(2e-9, rel=0.05)
+    assert d["conductivity_mS_cm"]["bulk"] == pytest.approx(0.0212207, rel=0.02)
+    assert d["lin_kk"]["passed"] is True
+    assert plot.stat().st_size > 10_000
+
+
+def test_cli_arrhenius_json_and_aliases(tmp_path: Path) -> None:
+    plot = tmp_path / "arr.svg"
+    result = runner.invoke(
+        app,
+        [
+            *("eis", "arrhenius", str(EXAMPLES), "--thickness", "1", "--diameter", "10"),
+            *("--json", "--plot", str(plot), "--form", "A/T"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["arrhenius_form"] == "A/T"
+    assert d["activation_energy_eV"]["bulk"] == pytest.approx(0.30, abs=0.002)
+    assert d["activation_energy_eV"]["grain boundary"] == pytest.approx(0.45, abs=0.002)
+    assert set(d["conductivity_25C_mS_cm"]) == {"bulk", "grain boundary", "total"}
+    assert "A/T" in plot.read_text()  # the form is named in the figure's legend
+
+
+def test_cli_table_output() -> None:
+    result = runner.invoke(
+        app,
+        [
+            *("eis", "fit", str(DATA / "rc_zplot.z"), "--thickness-mm", "2", "--area-mm2", "50"),
+            *("--circuit", "R0-p(R1,C1)"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "C_eff [F]" in result.stdout and "total" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fit", "missing.csv", "--thickness-mm", "1", "--diameter-mm", "10"], "file not found"),
+        (
+            ["fit", str(DATA / "bad_not_a_spectrum.csv"), "--thickness-mm", "1", "--area", "5"],
+            "no data rows",
+        ),
+        (
+            ["fit", str(DATA / "bad_nan.csv"), "--thickness-mm", "1", "--area", "5"],
+            "line 6",
+        ),
+        (
+            ["fit", str(EXAMPLES / "example_25C.csv"), "--thickness-mm", "-1", "--area", "5"],
+            "thickness",
+        ),
+        (
+            ["fit", str(EXAMPLES / "example_25C.csv"), "--thickness-mm", "0", "--area", "5"],
+            "thickness",
+        ),
+        (["fit", str(EXAMPLES / "example_25C.csv"), "--thickness-mm", "1"], "area"),
+        (
+            ["arrhenius", str(EXAMPLES / "example_25C.csv"), "--thickness", "1", "--area", "5"],
+            "≥ 2 different temperatures",
+        ),
+        (
+            ["arrhenius", str(EXAMPLES), "--thickness", "1", "--area", "5", "--temperatures", "x"],
+            "--temperatures",
+        ),
+        (
+            ["arrhenius", str(EXAMPLES), "--thickness", "1", "--area", "5", "--form", "exp"],
+            "--form",
+        ),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["eis", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_cli_no_half_written_plot(tmp_path: Path) -> None:
+    d = tmp_path / "spectra"
+    d.mkdir()
+    shutil.copy(EXAMPLES / "example_25C.csv", d / "only_25C.csv")
+    plot = tmp_path / "arr.png"
+    result = runner.invoke(
+        app, ["eis", "arrhenius", str(d), "--thickness", "1", "--area", "5", "--plot", str(plot)]
+    )
+    assert result.exit_code == 2
+    assert not plot.exists()
+    bad_suffix = runner.invoke(
+        app,
+        [
+            *("eis", "fit", str(EXAMPLES / "example_25C.csv"), "--thickness", "1", "--area", "5"),
+            *("--plot", str(tmp_path / "x.bmpx")),
+        ],
+    )
+    assert bad_suffix.exit_code == 2 and "--plot" in bad_suffix.output
+
+
+# ----------------------------------------------------------------- report figures
+def test_report_figures(tmp_path: Path) -> None:
+    import csv
+
+    from ssbattery.report.sections.impedance import FIGURES
+
+    keys = [f.key for f in FIGURES]
+    assert keys == ["fig_eis_nyquist_fit", "fig_eis_arrhenius"]
+    art = FIGURES[0].build(tmp_path)
+    assert all(p.exists() for p in art.images)
+    rows = {r["arc"]: r for r in csv.DictReader(art.tables[0].open())}
+    assert float(rows["bulk"]["C_eff_F"]) == pytest.approx(20e-12, rel=0.03)
+    assert "Lin-KK" in art.summary
