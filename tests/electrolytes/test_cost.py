@@ -13,6 +13,7 @@ from ssbattery.electrolytes.cost import (
     decompose_into_precursors,
     film_cost,
     film_densities,
+    film_density,
     implied_precursor_price,
     precursor_prices,
 )
@@ -121,3 +122,30 @@ def test_bad_cost_inputs() -> None:
         film_cost("Li3InCl6")
     with pytest.raises(SsbatteryError):
         film_cost("Li2ZrXx6", density_g_cm3=2.0)
+
+
+def test_density_used_is_always_stated() -> None:
+    # Shipped table: Li3YCl6 from its cell (crystallographic), Li2ZrCl6 an assumption.
+    y = film_cost("Li3YCl6")
+    assert (y.density_g_cm3, y.density_basis) == (2.4325, "crystallographic")
+    assert "Asano" in y.density_source
+    zr = film_cost("Li2ZrCl6")
+    assert zr.density_basis == "assumption" and zr.density_source.startswith("Assumption")
+    # the Li2ZrCl6 assumption is Li3YCl6's volume per formula unit scaled by mass
+    ratio = Composition("Li2ZrCl6").weight / Composition("Li3YCl6").weight
+    assert zr.density_g_cm3 == pytest.approx(2.4325 * ratio, abs=1e-4)
+    given = film_density("Li3InCl6", 2.59)
+    assert (given.density_g_cm3, given.basis, given.source) == (2.59, "given", "user input")
+    # a formula outside the table has no fallback: the error lists the shipped ones
+    with pytest.raises(InvalidParameterError, match=r"shipped densities: .*Li3YCl6"):
+        film_density("Li3InCl6")
+    for rho in film_densities().values():
+        assert rho.density_g_cm3 > 0 and rho.basis and rho.source
+
+
+def test_price_for_a_precursor_outside_the_formula_is_refused() -> None:
+    # YCl3 is in the price table but Li2ZrCl6 = 2 LiCl + ZrCl4 does not use it.
+    with pytest.raises(InvalidParameterError, match=r"YCl3.*its precursors: LiCl, ZrCl4"):
+        film_cost("Li2ZrCl6", prices={"YCl3": 5.0})
+    with pytest.raises(InvalidParameterError, match="InCl3"):
+        implied_precursor_price("Li2ZrCl6", "InCl3", target_usd_per_m2=2.0)

@@ -1,4 +1,7 @@
-"""Screening of the review's §1.3: band-gap classes, band alignment, chemical class."""
+"""Screening of the review's §1.3: band-gap classes, band alignment, classify().
+
+The chemical-class rules themselves are tested in test_anion_class.py.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ssbattery.electrolytes.dataset import find_electrolyte
 from ssbattery.electrolytes.screening import (
     METAL_CHEMICAL_POTENTIALS,
     band_alignment,
-    chemical_class,
     classify,
     electrolyte_chemical_potential,
     electronic_character,
-    parse_composition,
 )
 from ssbattery.errors import InvalidParameterError, SsbatteryError
 
@@ -98,42 +100,6 @@ def test_band_alignment_rejects_bad_input(kwargs: dict[str, object], match: str)
         band_alignment(**args)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("formula", "label", "multi", "dominant"),
-    [
-        ("Li6PS5Cl", "thiohalide", True, {"S", "halogen"}),
-        ("Li3OCl", "oxyhalide", True, {"O", "halogen"}),
-        ("LiNbOCl4", "oxyhalide", True, {"O", "halogen"}),
-        ("Li7La3Zr2O12", "oxide", False, {"O"}),
-        ("Li10GeP2S12", "sulfide", False, {"S"}),
-        ("Li3YCl6", "halide", False, {"halogen"}),
-        # 0.1 O of 6.0 anions (1.7 %) is a dopant, not a dominant element.
-        ("Li5.5P0.96Sb0.04S4.40O0.10Cl1.5", "thiohalide", True, {"S", "halogen"}),
-        ("Na3O(BH4)", "mixed cluster-anion", True, {"O", "cluster"}),
-    ],
-)
-def test_chemical_class(formula: str, label: str, multi: bool, dominant: set[str]) -> None:
-    c = chemical_class(formula)
-    assert c.label == label
-    assert c.multi_element is multi
-    assert set(c.dominant) == dominant
-    assert sum(c.anion_fractions.values()) == pytest.approx(1.0)
-
-
-def test_cluster_anions_count_once() -> None:
-    # Na2.5O0.5(NH2)0.5(BH4): anion units O 0.5, NH2 0.5, BH4 1 → cluster share 0.75.
-    c = chemical_class("Na2.5O0.5(NH2)0.5(BH4)")
-    assert c.cluster_anions == ("BH4", "NH2")
-    assert c.anion_fractions["cluster"] == pytest.approx(0.75)
-    assert c.anion_fractions["O"] == pytest.approx(0.25)
-
-
-def test_unknown_element_and_garbage_are_rejected() -> None:
-    for bad in ("Xx2Cl", "Li3YCl6)", ""):
-        with pytest.raises(SsbatteryError):
-            parse_composition(bad)
-
-
 def test_classify_uses_dataset_values_and_overrides() -> None:
     # Na3YCl6 is in the review dataset with Eg = 5.2 eV and EC = −0.11 eV (§1.7).
     c = classify("Na3YCl6")
@@ -152,6 +118,20 @@ def test_classify_formula_outside_the_dataset() -> None:
     assert not c.in_dataset and c.mobile_ion == "Li"
     assert c.electronic_character == "insulator" and c.alignment is None
     assert c.chemical.label == "oxide"
+
+
+def test_classify_chemical_class_is_the_datasets_column() -> None:
+    # one classifier: classify() reports what the dataset's chemical_class column holds
+    for name in ("Li6PS5Cl", "Na3O(BH4)", "Li3YCl6", "LiNbOCl4", "Na25S5O4I7"):
+        c = classify(name)
+        assert c.in_dataset
+        assert c.chemical.label == find_electrolyte(name).chemical_class
+
+
+def test_classify_rejects_bad_formulas() -> None:
+    for bad in ("Xx2Cl", "Li3YCl6)", ""):
+        with pytest.raises(SsbatteryError):
+            classify(bad)
 
 
 def test_symbolic_stoichiometry_needs_x() -> None:

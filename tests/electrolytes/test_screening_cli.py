@@ -5,31 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from ssbattery.cli import app
-from ssbattery.cli.screening import add_classify_command
 
 runner = CliRunner()
 
 
-def _classify_app() -> typer.Typer:
-    # the classify command as C1's `electrolytes` sub-app mounts it
-    sub = typer.Typer()
-
-    @sub.callback()
-    def _group() -> None:
-        """electrolytes"""
-
-    add_classify_command(sub)
-    root = typer.Typer()
-    root.add_typer(sub, name="electrolytes")
-    return root
-
-
-def _json(args: list[str], target: typer.Typer = app) -> dict[str, object]:
-    result = runner.invoke(target, args)
+def _json(args: list[str]) -> dict[str, object]:
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
     assert len(lines) == 1  # exactly one JSON object on stdout
@@ -69,6 +53,8 @@ def test_cost_json_states_every_input() -> None:
         ["cost", "Li2ZrCl6", "--thickness-um", "-50"],
         ["cost", "Li2ZrCl6", "--price", "Unobtainium=3"],
         ["cost", "Li2ZrCl6", "--price", "ZrCl4"],
+        ["cost", "Li2ZrCl6", "--price", "YCl3=5"],  # not a precursor of Li2ZrCl6
+        ["cost", "Li3InCl6"],  # no shipped density: --density needed
         ["capacity", "Qq", "--electrons", "1"],
         ["capacity", "Li", "--electrons", "0"],
         ["capacity", "--reaction", "lic6", "--x", "0.7"],
@@ -76,29 +62,48 @@ def test_cost_json_states_every_input() -> None:
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str]) -> None:
+    _one_line_error(args)
+
+
+def _one_line_error(args: list[str]) -> str:
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert "error" in result.output.lower()
+    assert result.stdout == ""
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    return lines[0]
+
+
+def test_errors_name_the_cli_options() -> None:
+    assert "`--thickness-um`" in _one_line_error(["cost", "Li2ZrCl6", "--thickness-um", "0"])
+    assert "--density" in _one_line_error(["cost", "Li3InCl6"])
+    assert "`--electrons`" in _one_line_error(["capacity", "Li", "--electrons", "0"])
+    assert "`--band-gap`" in _one_line_error(
+        ["electrolytes", "classify", "Li3YCl6", "--band-gap", "-1"]
+    )
+    assert "YCl3" in _one_line_error(["cost", "Li2ZrCl6", "--price", "YCl3=5"])
+
+
+def test_cost_table_states_the_density_source() -> None:
+    result = runner.invoke(app, ["cost", "Li3YCl6"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "basis crystallographic" in result.stdout and "Asano" in result.stdout
+    assert "$23.05/m²" in result.stdout
 
 
 def test_classify_json_and_options() -> None:
-    target = _classify_app()
-    out = _json(["electrolytes", "classify", "Na3YCl6", "--json"], target)
+    out = _json(["electrolytes", "classify", "Na3YCl6", "--json"])
     assert out["in_dataset"] is True and out["electronic_character"] == "insulator"
     assert out["alignment"]["offset_eV"] == pytest.approx(1.62)  # type: ignore[index]
     assert len(out["scorecard"]) == 13  # type: ignore[arg-type]
     given = _json(
-        ["electrolytes", "classify", "Li4Ti5O12", "--band-gap", "3", "--cbm", "-2.5", "--json"],
-        target,
+        ["electrolytes", "classify", "Li4Ti5O12", "--band-gap", "3", "--cbm", "-2.5", "--json"]
     )
     assert given["electronic_character"] == "semiconductor" and given["in_dataset"] is False
     assert given["chemical_class"]["label"] == "oxide"  # type: ignore[index]
-    cu = _json(
-        ["electrolytes", "classify", "Li6PS5Cl", "--cbm", "-2", "--metal", "Cu", "--json"], target
-    )
+    cu = _json(["electrolytes", "classify", "Li6PS5Cl", "--cbm", "-2", "--metal", "Cu", "--json"])
     assert cu["alignment"]["mu_metal_eV"] == -4.6  # type: ignore[index]
-    table = runner.invoke(target, ["electrolytes", "classify", "Li3OCl"])
+    table = runner.invoke(app, ["electrolytes", "classify", "Li3OCl"])
     assert table.exit_code == 0 and "oxyhalide" in table.output
 
 
@@ -111,14 +116,10 @@ def test_classify_json_and_options() -> None:
     ],
 )
 def test_classify_bad_input_exits_2(args: list[str]) -> None:
-    result = runner.invoke(_classify_app(), args)
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
+    _one_line_error(args)
 
 
 def test_classify_symbolic_formula_with_x() -> None:
-    target = _classify_app()
-    out = _json(["electrolytes", "classify", "Li3xLa(2/3)-xTiO3", "--x", "0.1", "--json"], target)
+    out = _json(["electrolytes", "classify", "Li3xLa(2/3)-xTiO3", "--x", "0.1", "--json"])
     assert out["chemical_class"]["label"] == "oxide"  # type: ignore[index]
-    missing = runner.invoke(target, ["electrolytes", "classify", "Li3xLa(2/3)-xTiO3"])
-    assert missing.exit_code == 2 and "x" in missing.output
+    assert "x" in _one_line_error(["electrolytes", "classify", "Li3xLa(2/3)-xTiO3"])

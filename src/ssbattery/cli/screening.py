@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+import contextlib
+import textwrap
+from collections.abc import Iterator, Mapping
+
 import typer
+from rich.markup import escape
 
 from ssbattery.cli._common import console, handle_errors, print_json
 from ssbattery.errors import InvalidParameterError
 
-__all__ = ["add_classify_command", "parse_price_options", "register"]
+__all__ = ["add_classify_command", "cli_option_names", "parse_price_options", "register"]
+
+
+@contextlib.contextmanager
+def cli_option_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Re-raise :class:`InvalidParameterError` naming the CLI options, not the API arguments.
+
+    ``names`` maps an API argument to its option (``{"thickness_um": "--thickness-um"}``);
+    every `` `argument` `` in the message becomes `` `--option` ``.
+    """
+    try:
+        yield
+    except InvalidParameterError as exc:
+        message = str(exc)
+        for api, option in names.items():
+            message = message.replace(f"`{api}`", f"`{option}`")
+        if message == str(exc):
+            raise
+        raise InvalidParameterError(message) from None
+
+
+_CAPACITY_OPTIONS = {"electrons": "--electrons", "x": "--x"}
+_COST_OPTIONS = {
+    "thickness_um": "--thickness-um",
+    "density_g_cm3": "--density",
+}
+_CLASSIFY_OPTIONS = {
+    "band_gap_eV": "--band-gap",
+    "cbm_eV": "--cbm",
+    "metal": "--metal",
+    "x": "--x",
+}
 
 
 def parse_price_options(values: list[str] | None) -> dict[str, float]:
@@ -53,7 +89,8 @@ def register(app: typer.Typer) -> None:
                 raise InvalidParameterError(
                     f"`--reaction` must be 'lic6' (the only reaction built in), got {reaction!r}."
                 )
-            r = lic6_capacity(x)
+            with cli_option_names(_CAPACITY_OPTIONS):
+                r = lic6_capacity(x)
             payload = {
                 "reaction": "LiC6 -> (1-2x) LiC6 + x LiC12 + x (Li+ + e-)",
                 "x": r.x,
@@ -81,7 +118,8 @@ def register(app: typer.Typer) -> None:
             console.print(table)
             console.print(f"closest to the review's 177 mAh/g: {r.closest_basis}")
             return
-        res = specific_capacity(formula, electrons=electrons)
+        with cli_option_names(_CAPACITY_OPTIONS):
+            res = specific_capacity(formula, electrons=electrons)
         if as_json:
             print_json(
                 {
@@ -104,7 +142,9 @@ def register(app: typer.Typer) -> None:
         formula: str = typer.Argument(..., help="Electrolyte formula, e.g. Li2ZrCl6."),
         thickness_um: float = typer.Option(50.0, "--thickness-um", help="Film thickness, µm."),
         density: float | None = typer.Option(
-            None, "--density", help="Density, g/cm³ (default: shipped table or dataset)."
+            None,
+            "--density",
+            help="Film density, g/cm³ (default: the shipped table, Li3YCl6 and Li2ZrCl6 only).",
         ),
         price: list[str] | None = typer.Option(
             None, "--price", help="Override a precursor price: PRECURSOR=USD_PER_KG (repeat)."
@@ -114,12 +154,13 @@ def register(app: typer.Typer) -> None:
         """Raw-material cost of an electrolyte film per m² (review §1.7, $10/m² threshold)."""
         from ssbattery.electrolytes.cost import film_cost
 
-        res = film_cost(
-            formula,
-            thickness_um=thickness_um,
-            density_g_cm3=density,
-            prices=parse_price_options(price),
-        )
+        with cli_option_names(_COST_OPTIONS):
+            res = film_cost(
+                formula,
+                thickness_um=thickness_um,
+                density_g_cm3=density,
+                prices=parse_price_options(price),
+            )
         if as_json:
             print_json(res)
             return
@@ -139,7 +180,13 @@ def register(app: typer.Typer) -> None:
             )
         console.print(table)
         console.print(
-            f"density {res.density_g_cm3:.4g} g/cm³ ({res.density_basis}); "
+            escape(
+                f"density {res.density_g_cm3:.4g} g/cm³, basis {res.density_basis}; "
+                f"source: {res.density_source}"
+            ),
+            highlight=False,
+        )
+        console.print(
             f"{res.mass_per_m2_g:.1f} g/m²; ${res.cost_usd_per_kg:.2f}/kg; "
             f"[bold]${res.cost_usd_per_m2:.2f}/m²[/] "
             f"({'below' if res.below_threshold else 'above'} the "
@@ -172,8 +219,9 @@ def add_classify_command(electrolytes_app: typer.Typer) -> None:
         from ssbattery.electrolytes.scorecard import scorecard
         from ssbattery.electrolytes.screening import classify
 
-        res = classify(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
-        card = scorecard(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
+        with cli_option_names(_CLASSIFY_OPTIONS):
+            res = classify(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
+            card = scorecard(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
         if as_json:
             payload = {
                 "formula": res.formula,
@@ -207,12 +255,14 @@ def add_classify_command(electrolytes_app: typer.Typer) -> None:
         ch = res.chemical
         where = "in the dataset" if res.in_dataset else "not in the dataset"
         console.print(f"[bold]{res.formula}[/] ({where}); mobile ion: {res.mobile_ion or 'none'}")
-        gap = (
-            f"{res.band_gap_eV:g} eV ({res.band_gap_source})"
-            if res.band_gap_eV is not None
-            else "?"
+        if res.band_gap_eV is not None:
+            gap = f"band gap {res.band_gap_eV:g} eV ({res.band_gap_source})"
+        else:
+            gap = "band gap not known"
+        console.print(
+            f"{gap}: {res.electronic_character} ({res.electronic_character_source})",
+            highlight=False,
         )
-        console.print(f"band gap {gap}: {res.electronic_character}")
         fr = ", ".join(f"{k} {v:.2f}" for k, v in ch.anion_fractions.items())
         console.print(
             f"chemical class: {ch.label} (anion fractions {fr or '—'}; "
@@ -231,5 +281,6 @@ def add_classify_command(electrolytes_app: typer.Typer) -> None:
         for col in ("key", "criterion", "status", "reason"):
             table.add_column(col)
         for r in card.results:
-            table.add_row(r.criterion.key, r.criterion.text[:60], r.status, r.reason)
+            text = textwrap.shorten(r.criterion.text, 70, placeholder=" …")
+            table.add_row(r.criterion.key, text, r.status, r.reason)
         console.print(table)

@@ -14,8 +14,12 @@ LiC6 case on every mass basis so the reader can see which one gives 177.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ssbattery.validation import require_in_range, require_positive
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
 
 __all__ = [
     "FARADAY_C_PER_MOL",
@@ -64,12 +68,10 @@ class CapacityResult:
     faraday_C_mol: float = FARADAY_C_PER_MOL
 
 
-def _default_electrons(formula: str) -> float:
+def _default_electrons(formula: str, comp: Composition) -> float:
     """Electrons per formula unit for a pure alkali metal (1 per atom); else ask the user."""
-    from ssbattery.electrolytes.screening import parse_composition
     from ssbattery.errors import InvalidParameterError
 
-    comp = parse_composition(formula)
     elements = [str(e) for e in comp.elements]
     if len(elements) == 1 and elements[0] in {"Li", "Na", "K"}:
         return float(comp.num_atoms)
@@ -89,10 +91,10 @@ def specific_capacity(formula: str, *, electrons: float | None = None) -> Capaci
     >>> round(specific_capacity("Li").capacity_mAh_g)
     3861
     """
-    from ssbattery.electrolytes.screening import parse_composition
+    from ssbattery.electrolytes.formula import parse_formula
 
-    comp = parse_composition(formula)
-    n = _default_electrons(formula) if electrons is None else electrons
+    comp = parse_formula(formula)
+    n = _default_electrons(formula, comp) if electrons is None else electrons
     m = float(comp.weight)
     return CapacityResult(
         formula=formula,

@@ -13,6 +13,10 @@ $10 m⁻² threshold for cost-competitive all-solid-state batteries. It gives no
 ZrCl4 or YCl3 and no film density; the shipped table (``data/precursor_prices.csv``) marks
 every value with its basis (review, literature, implied, review lower bound, unpriced) and
 source, and every input used is returned with the result.
+
+The density comes from the caller (``density_g_cm3``, basis "given") or from the shipped
+``data/film_densities.csv`` (basis "crystallographic" or "assumption", with its source);
+there is no silent fallback: any other formula needs a density from the caller.
 """
 
 from __future__ import annotations
@@ -23,9 +27,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from ssbattery.errors import DataFormatError, InvalidParameterError
 from ssbattery.validation import require_positive
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
 
 __all__ = [
     "COST_THRESHOLD_USD_M2",
@@ -38,6 +46,7 @@ __all__ = [
     "decompose_into_precursors",
     "film_cost",
     "film_densities",
+    "film_density",
     "implied_precursor_price",
     "precursor_prices",
 ]
@@ -72,23 +81,44 @@ class FilmDensity:
     source: str
 
 
-def _read_rows(name: str) -> list[dict[str, str]]:
+def _read_rows(name: str, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
+    """Rows of a shipped CSV as ``(where, row)``, ``where`` = "file line n" for messages."""
     text = resources.files("ssbattery.electrolytes").joinpath("data", name).read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in columns if c not in (reader.fieldnames or ())]
+    if missing:
+        raise DataFormatError(f"{name}: missing column(s) {', '.join(missing)}.")
+    return [(f"{name} line {i}", row) for i, row in enumerate(reader, start=2)]
+
+
+def _price_cell(raw: str, where: str, *, required: bool) -> float | None:
+    """A positive finite number from a CSV cell (None for an empty, optional cell)."""
+    raw = raw.strip()
+    if not raw and not required:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise DataFormatError(f"{where}: {raw!r} is not a positive number.")
+    return value
+
+
+@cache
+def _composition(formula: str) -> Composition:
+    from ssbattery.electrolytes.formula import parse_formula
+
+    return parse_formula(formula)
 
 
 @cache
 def precursor_prices() -> dict[str, PrecursorPrice]:
     """The shipped precursor table (``data/precursor_prices.csv``), keyed by name."""
     out: dict[str, PrecursorPrice] = {}
-    for i, row in enumerate(_read_rows("precursor_prices.csv"), start=2):
-        raw = (row.get("price_usd_per_kg") or "").strip()
-        try:
-            price = float(raw) if raw else None
-        except ValueError:
-            raise DataFormatError(
-                f"precursor_prices.csv line {i}: price {raw!r} is not a number."
-            ) from None
+    columns = ("precursor", "formula", "price_usd_per_kg", "basis", "source")
+    for where, row in _read_rows("precursor_prices.csv", columns):
+        price = _price_cell(row["price_usd_per_kg"], where, required=False)
         out[row["precursor"]] = PrecursorPrice(
             row["precursor"], row["formula"], price, row["basis"], row["source"]
         )
@@ -98,14 +128,13 @@ def precursor_prices() -> dict[str, PrecursorPrice]:
 @cache
 def film_densities() -> dict[str, FilmDensity]:
     """Shipped film densities (``data/film_densities.csv``), keyed by reduced formula."""
-    from pymatgen.core import Composition
-
     out: dict[str, FilmDensity] = {}
-    for row in _read_rows("film_densities.csv"):
-        key = Composition(row["formula"]).reduced_formula
-        out[key] = FilmDensity(
-            row["formula"], float(row["density_g_cm3"]), row["basis"], row["source"]
-        )
+    for where, row in _read_rows("film_densities.csv", ("formula", "density_g_cm3", "basis")):
+        density = _price_cell(row["density_g_cm3"], where, required=True)
+        if not row["source"].strip():
+            raise DataFormatError(f"{where}: the density of {row['formula']} has no source.")
+        key = _composition(row["formula"]).reduced_formula
+        out[key] = FilmDensity(row["formula"], float(density or 0.0), row["basis"], row["source"])
     return out
 
 
@@ -128,15 +157,13 @@ def crystallographic_density(
     """
     from pymatgen.core import Lattice
 
-    from ssbattery.electrolytes.screening import parse_composition
-
     z = require_positive("formula_units_per_cell", formula_units_per_cell)
     for name, v in (("a", a), ("b", b), ("c", c)):
         require_positive(name, v)
     volume_A3 = Lattice.from_parameters(a, b, c, alpha, beta, gamma).volume
     if not volume_A3 > 0:
         raise InvalidParameterError("the cell angles give no volume; check alpha, beta, gamma.")
-    mass_g = z * float(parse_composition(formula).weight) / _AVOGADRO
+    mass_g = z * float(_composition(formula).weight) / _AVOGADRO
     return mass_g / (volume_A3 * 1e-24)
 
 
@@ -157,15 +184,13 @@ def decompose_into_precursors(
     import numpy as np
     from scipy.optimize import nnls
 
-    from ssbattery.electrolytes.screening import parse_composition
-
     table = precursor_prices()
-    target = parse_composition(formula).get_el_amt_dict()
+    target = _composition(formula).get_el_amt_dict()
     if precursors is None:
         names = [
             n
             for n, p in table.items()
-            if set(parse_composition(p.formula).get_el_amt_dict()) <= set(target)
+            if set(_composition(p.formula).get_el_amt_dict()) <= set(target)
         ]
     else:
         unknown = [n for n in precursors if n not in table]
@@ -174,7 +199,7 @@ def decompose_into_precursors(
                 f"unknown precursor(s) {', '.join(unknown)}; known: {', '.join(table)}."
             )
         names = list(precursors)
-    comps = {n: parse_composition(table[n].formula).get_el_amt_dict() for n in names}
+    comps = {n: _composition(table[n].formula).get_el_amt_dict() for n in names}
     supplied = set().union(*comps.values()) if comps else set()
     missing = sorted(set(target) - supplied)
     if missing:
@@ -227,33 +252,25 @@ class FilmCost:
     review_cost_usd_per_m2: float | None
 
 
-def _density_for(formula: str, density_g_cm3: float | None) -> tuple[float, str, str]:
-    from ssbattery.electrolytes.screening import parse_composition
+def film_density(formula: str, density_g_cm3: float | None = None) -> FilmDensity:
+    """The density a film cost uses, with its basis and source.
 
+    ``density_g_cm3`` given → basis "given"; else the shipped ``data/film_densities.csv``
+    row of the same reduced formula. Nothing else: the review dataset holds no densities,
+    so any other formula raises and asks for one (a density is never guessed).
+    """
     if density_g_cm3 is not None:
-        return require_positive("density_g_cm3", density_g_cm3), "given", "user input"
-    key = parse_composition(formula).reduced_formula
+        rho = require_positive("density_g_cm3", density_g_cm3)
+        return FilmDensity(formula, rho, "given", "user input")
     known = film_densities()
-    if key in known:
-        d = known[key]
-        return d.density_g_cm3, d.basis, d.source
-    raw = _dataset_density(formula)
-    if raw is not None:
-        return raw, "dataset", "ssbattery.electrolytes.dataset"
-    raise InvalidParameterError(
-        f"no density known for {formula!r}; give it with density_g_cm3 (CLI: --density)."
-    )
-
-
-def _dataset_density(formula: str) -> float | None:
-    from ssbattery.electrolytes.screening import _lookup
-
-    row = _lookup(formula)
-    value = getattr(row, "density_g_cm3", None)
-    if value is None:
-        return None
-    x = float(value)
-    return x if math.isfinite(x) and x > 0 else None
+    found = known.get(_composition(formula).reduced_formula)
+    if found is None:
+        raise InvalidParameterError(
+            f"no density known for {formula!r} (shipped densities: {', '.join(known)}); "
+            "give it with density_g_cm3 (CLI: --density), e.g. from "
+            "crystallographic_density()."
+        )
+    return found
 
 
 def film_cost(
@@ -267,9 +284,10 @@ def film_cost(
 ) -> FilmCost:
     """Raw-material cost of a ``thickness_um`` film of ``formula``, $ m⁻² (review §1.7).
 
-    ``prices`` ($ kg⁻¹ by precursor name) override the table; ``density_g_cm3`` overrides
-    the shipped density (``data/film_densities.csv``, then the dataset). The review's
-    value for the same formula, if any, is returned beside the computed one.
+    ``prices`` ($ kg⁻¹ by precursor name) override the table and must name precursors of
+    this formula's decomposition (others raise, rather than being ignored);
+    ``density_g_cm3`` overrides the shipped density (see :func:`film_density`). The
+    review's value for the same formula, if any, is returned beside the computed one.
 
     >>> c = film_cost("Li2ZrCl6")
     >>> round(c.cost_usd_per_m2, 2), c.below_threshold
@@ -286,11 +304,16 @@ def film_cost(
         )
     for n, p in overrides.items():
         require_positive(f"prices[{n!r}]", p)
-    rho, rho_basis, rho_source = _density_for(formula, density_g_cm3)
+    density = film_density(formula, density_g_cm3)
+    rho = density.density_g_cm3
     moles = decompose_into_precursors(formula, precursors)
-    from ssbattery.electrolytes.screening import parse_composition
-
-    masses = {n: m * float(parse_composition(table[n].formula).weight) for n, m in moles.items()}
+    unused = [n for n in overrides if n not in moles]
+    if unused:
+        raise InvalidParameterError(
+            f"prices given for {', '.join(unused)}, which {formula!r} is not made of "
+            f"(its precursors: {', '.join(moles)}); drop them or price those instead."
+        )
+    masses = {n: m * float(_composition(table[n].formula).weight) for n, m in moles.items()}
     total_mass = sum(masses.values())
     mass_per_m2_g = rho * (t * 1e-4) * 1e4  # g cm⁻³ × cm × cm² m⁻²
     unpriced = [n for n in moles if n not in overrides and table[n].price_usd_per_kg is None]
@@ -321,14 +344,14 @@ def film_cost(
         )
     per_kg = sum(s.mass_fraction * s.price_usd_per_kg for s in shares)
     per_m2 = per_kg * mass_per_m2_g * 1e-3
-    reduced = parse_composition(formula).reduced_formula
+    reduced = _composition(formula).reduced_formula
     review = REVIEW_FILM_COSTS_USD_M2.get(reduced) if math.isclose(t, 50.0) else None
     return FilmCost(
         formula=formula,
         thickness_um=t,
         density_g_cm3=rho,
-        density_basis=rho_basis,
-        density_source=rho_source,
+        density_basis=density.basis,
+        density_source=density.source,
         mass_per_m2_g=mass_per_m2_g,
         precursors=tuple(shares),
         cost_usd_per_kg=per_kg,
@@ -360,11 +383,8 @@ def implied_precursor_price(
         density_g_cm3=density_g_cm3,
         prices={precursor: 1.0},
     )
-    share = next((s for s in base.precursors if s.precursor == precursor), None)
-    if share is None:
-        raise InvalidParameterError(
-            f"precursor {precursor!r} is not part of the decomposition of {formula!r}."
-        )
+    # film_cost has refused a precursor that is not in the decomposition
+    share = next(s for s in base.precursors if s.precursor == precursor)
     rest = base.cost_usd_per_m2 - share.cost_usd_per_m2
     per_unit_price = share.cost_usd_per_m2  # cost per m² of this precursor at $1/kg
     price = (target - rest) / per_unit_price

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ssbattery.electrolytes.anions import CHEMICAL_CLASSES, chemical_class
 from ssbattery.electrolytes.formula import is_symbolic, parse_formula
 from ssbattery.errors import DataFormatError, InvalidParameterError, SsbatteryError
 
@@ -30,12 +31,10 @@ if TYPE_CHECKING:
     from pymatgen.core import Composition
 
 __all__ = [
-    "CHEMICAL_CLASSES",
     "ELECTRONIC_CHARACTERS",
     "FAMILIES",
     "MOBILE_IONS",
     "Electrolyte",
-    "chemical_class_of",
     "find_electrolyte",
     "find_electrolytes",
     "load_review_dataset",
@@ -47,20 +46,6 @@ __all__ = [
 
 #: Mobile ions the package covers.
 MOBILE_IONS: tuple[str, ...] = ("Li", "Na", "K")
-
-#: Chemical classes by the dominant anions (see :func:`chemical_class_of`).
-CHEMICAL_CLASSES: tuple[str, ...] = (
-    "oxide",
-    "sulfide",
-    "halide",
-    "oxyhalide",
-    "sulfohalide",
-    "oxysulfide",
-    "oxysulfohalide",
-    "hydride",
-    "nitride",
-    "other",
-)
 
 #: Structure families (the review's names, §1.2–§1.7; "" where the review gives none).
 FAMILIES: tuple[str, ...] = (
@@ -85,8 +70,6 @@ FAMILIES: tuple[str, ...] = (
 ELECTRONIC_CHARACTERS: tuple[str, ...] = ("metal", "semiconductor", "insulator")
 
 _QUALIFIERS = ("", "~", "<", "range")
-_CHALCOGENS = frozenset({"S", "Se", "Te"})
-_HALOGENS = frozenset({"F", "Cl", "Br", "I"})
 
 
 @dataclass(frozen=True)
@@ -259,6 +242,7 @@ def _check_row(e: Electrolyte, where: str) -> None:
             raise DataFormatError(
                 f"{where}: chemical_class {e.chemical_class!r} not in {CHEMICAL_CLASSES}."
             )
+        _check_class(e, where)
         if e.family and e.family not in FAMILIES:
             raise DataFormatError(f"{where}: family {e.family!r} not in {FAMILIES}.")
     if e.electronic_character and e.electronic_character not in ELECTRONIC_CHARACTERS:
@@ -285,6 +269,26 @@ def _check_row(e: Electrolyte, where: str) -> None:
             value = getattr(e, value_name)
             if value not in (None, "") and not getattr(e, ref_name):
                 raise DataFormatError(f"{where}: {value_name} has no {ref_name}.")
+
+
+def _check_class(e: Electrolyte, where: str) -> None:
+    """The ``chemical_class`` column must be what :func:`chemical_class` says of the formula.
+
+    Rows whose formula is symbolic in x without a value of x are not checked here (the
+    class cannot depend on x for the review's rows; the tests check them at a sample x).
+    """
+    if is_symbolic(e.formula) and e.x is None:
+        return
+    try:
+        computed = chemical_class(e.composition()).label
+    except SsbatteryError as exc:
+        raise DataFormatError(f"{where}: {exc}") from None
+    if computed != e.chemical_class:
+        raise DataFormatError(
+            f"{where}: chemical_class {e.chemical_class!r} but the composition of "
+            f"{e.formula} gives {computed!r} (ssbattery.electrolytes.anions.chemical_class); "
+            "write the computed class."
+        )
 
 
 def read_dataset_csv(path: str | Path) -> tuple[Electrolyte, ...]:
@@ -493,46 +497,3 @@ def find_electrolyte(formula_or_name: str, *, dataset: str = "review") -> Electr
         f"`{formula_or_name}` is not in the {where} ({len(rows)} rows).{hint} "
         "`ssbattery electrolytes list` shows them all."
     )
-
-
-def chemical_class_of(composition: Composition) -> str:
-    """Chemical class from the dominant anions of a composition.
-
-    Anions counted: O; S, Se, Te (as "sulf-"); F, Cl, Br, I (as "halide"); N. An anion
-    group dominates when it holds ≥ 10 % of the anion atoms, so a dopant-level O
-    (Li5.5P0.96Sb0.04S4.40O0.10Cl1.5) does not change the class. Any H (cluster anions
-    BH4⁻, NH2⁻) makes a "hydride". S, Se and Te are taken as oxo-anion centres (sulfate,
-    tellurate: cations), not anions, when there are at least 4 O per S + Se + Te
-    (Li3Nd3Te2O12 is an oxide). Classes: see :data:`CHEMICAL_CLASSES`.
-
-    >>> from ssbattery.electrolytes.formula import parse_formula
-    >>> chemical_class_of(parse_formula("Li6PS5Cl"))
-    'sulfohalide'
-    """
-    amounts = composition.get_el_amt_dict()
-    if amounts.get("H", 0) > 0:
-        return "hydride"
-    chalcogens = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
-    if amounts.get("O", 0.0) >= 4 * chalcogens:
-        chalcogens = 0.0  # SO4, SeO4, TeO6 oxo-anions: S/Se/Te are cations there
-    groups = {
-        "O": amounts.get("O", 0.0),
-        "S": chalcogens,
-        "Hal": sum(amounts.get(e, 0.0) for e in _HALOGENS),
-        "N": amounts.get("N", 0.0),
-    }
-    total = sum(groups.values())
-    if total <= 0:
-        return "other"
-    dominant = frozenset(g for g, v in groups.items() if v / total >= 0.10)
-    names = {
-        frozenset({"O"}): "oxide",
-        frozenset({"S"}): "sulfide",
-        frozenset({"Hal"}): "halide",
-        frozenset({"O", "Hal"}): "oxyhalide",
-        frozenset({"S", "Hal"}): "sulfohalide",
-        frozenset({"O", "S"}): "oxysulfide",
-        frozenset({"O", "S", "Hal"}): "oxysulfohalide",
-        frozenset({"N"}): "nitride",
-    }
-    return names.get(dominant, "other")

@@ -183,7 +183,10 @@ class _Scanner:
             self.pos += 1
             return one
         bad = two if len(two) == 2 and two[1].islower() and two[1] != "x" else one
-        hint = f"; if '{bad}' stands for a family of elements, pass symbols={{'{bad}': 'Li'}}."
+        hint = (
+            f"; if '{bad}' stands for a family of elements (as A in A2.99Ba0.005OCl), write "
+            f"one element in its place (Python: symbols={{'{bad}': 'Li'}})."
+        )
         raise self.error(f"unknown element symbol '{bad}'", hint)
 
     def emit_amount(self, start_index: int) -> None:

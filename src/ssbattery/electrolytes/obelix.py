@@ -8,7 +8,8 @@ beside the review's values:
 
 * conductivity converted S cm⁻¹ → mS cm⁻¹ (× 1000) at 25 °C ("RT" in OBELiX); values
   written ``<1E-10`` become upper bounds (``conductivity_qualifier = "<"``);
-* the chemical class is computed from the composition (:func:`chemical_class_of`);
+* the chemical class is computed from the composition
+  (:func:`ssbattery.electrolytes.anions.chemical_class`, as for the review's rows);
 * the crystal system is derived from the space-group number;
 * the family label is mapped onto ours with :data:`OBELIX_FAMILY_MAP` (the original
   label stays in ``source_family``). :func:`family_mapping_report` lists what maps
@@ -27,11 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ssbattery.electrolytes.dataset import (
-    Electrolyte,
-    chemical_class_of,
-    load_review_dataset,
-)
+from ssbattery.electrolytes.anions import chemical_class
+from ssbattery.electrolytes.dataset import Electrolyte, load_review_dataset
 from ssbattery.electrolytes.formula import is_symbolic, parse_formula
 from ssbattery.errors import DataFormatError, SsbatteryError
 
@@ -187,7 +185,7 @@ def _row(row: Mapping[str, str], where: str) -> Electrolyte:
         formula=formula,
         variant=f"OBELiX {row['ID'].strip()}",
         mobile_ion=ion,
-        chemical_class=chemical_class_of(composition),
+        chemical_class=chemical_class(composition).label,
         family=mapping.family if mapping else "",
         crystal_system=_crystal_system(row["Space group #"], where),
         space_group=row["Space group"].strip(),

@@ -11,7 +11,7 @@ affinity "almost null"), the threshold is ours, named, and can be changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from ssbattery.errors import InvalidParameterError, SsbatteryError
 from ssbattery.validation import require_positive
@@ -146,9 +146,9 @@ def _feti_family(formula: str, x: float | None = None) -> bool:
     """True for the review's A3−2xMxOHal FETI family (A = Li, Na, K; M = Mg, Ca, Sr, Ba;
     Hal = Cl, Br, I; x ≤ 0.5), judged from the composition (charge balance A + 2M = 3 per O,
     one O and one halogen)."""
-    from ssbattery.electrolytes.screening import parse_composition
+    from ssbattery.electrolytes.formula import parse_formula
 
-    amt = parse_composition(formula, x=x).get_el_amt_dict()
+    amt = parse_formula(formula, x=x).get_el_amt_dict()
     allowed = {"Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "O", "Cl", "Br", "I"}
     if not set(amt) <= allowed or "O" not in amt:
         return False
@@ -159,10 +159,6 @@ def _feti_family(formula: str, x: float | None = None) -> bool:
     if a <= 0 or abs(hal - o) > 1e-6 * o:
         return False
     return abs((a + 2 * m) / o - 3.0) < 1e-3 and m / o <= 0.5 + 1e-9
-
-
-def _get(row: Any, name: str) -> Any:
-    return getattr(row, name, None) if row is not None else None
 
 
 def scorecard(
@@ -188,13 +184,12 @@ def scorecard(
     does not hold and are "unknown" unless the review states them.
     """
     from ssbattery.electrolytes.cost import film_cost
+    from ssbattery.electrolytes.dataset import find_electrolytes
     from ssbattery.electrolytes.screening import classify
 
     thr = require_positive("high_conductivity_mS_cm", high_conductivity_mS_cm)
     cls = classify(formula, band_gap_eV=band_gap_eV, cbm_eV=cbm_eV, metal=metal, x=x)
-    from ssbattery.electrolytes.screening import _lookup
-
-    row = _lookup(formula) if cls.in_dataset else None
+    row = find_electrolytes(formula)[0] if cls.in_dataset else None
     feti = _feti_family(formula, x)
 
     # P1: semiconductor rather than insulator.
@@ -245,7 +240,8 @@ def scorecard(
             )
 
     # P3: ferroelectric.
-    fe_value = ferroelectric if ferroelectric is not None else _get(row, "ferroelectric")
+    stated_fe = row.ferroelectric if row is not None else None
+    fe_value = ferroelectric if ferroelectric is not None else stated_fe
     if fe_value is True:
         p3 = ("met", "reported ferroelectric", "ferroelectric")
     elif feti:
@@ -276,11 +272,11 @@ def scorecard(
         p4 = ("unknown", "no report of topological phenomena in the data", "formula")
 
     # I1: high ionic conductivity.
-    sigma = (
-        conductivity_mS_cm if conductivity_mS_cm is not None else _get(row, "conductivity_mS_cm")
-    )
-    temp = _get(row, "temperature_C") if conductivity_mS_cm is None else None
-    at = f" at {temp:g} °C" if isinstance(temp, int | float) else ""
+    sigma = conductivity_mS_cm
+    temp = None
+    if sigma is None and row is not None:
+        sigma, temp = row.conductivity_mS_cm, row.temperature_C
+    at = f" at {temp:g} °C" if temp is not None else ""
     if sigma is None:
         i1 = ("unknown", "no ionic conductivity in the data", "conductivity_mS_cm")
     elif float(sigma) >= thr:
@@ -289,7 +285,7 @@ def scorecard(
         i1 = ("not met", f"σ = {float(sigma):g} mS/cm{at} < {thr:g} mS/cm", "conductivity_mS_cm")
 
     # I2: low electrical conductivity (measured value, else band-gap proxy).
-    sigma_e = _get(row, "electronic_conductivity_mS_cm")
+    sigma_e = row.electronic_conductivity_mS_cm if row is not None else None
     if sigma_e is not None:
         low = float(sigma_e) <= LOW_ELECTRONIC_CONDUCTIVITY_MS_CM
         i2 = (

@@ -15,9 +15,9 @@ Three questions the review asks of every electrolyte (Braga et al., J. Mater. Ch
   μ_E = E_c − Eg/2 (Fig. 1 and Fig. 3 notes); anode/electrolyte/cathode form a quantum
   *well* when μ_C ≤ μ_E ≤ μ_A and a *barrier* when μ_E lies above μ_A (§1.1).
 * **Chemical class** from the composition: which of S, O and the halogens (and cluster
-  anions BH4⁻, NH2⁻) are present and dominant by anion fraction; the review argues that
-  classes with several dominant elements (argyrodites S+Cl, oxyhalides O+Cl) beat
-  single-element ones (sulfides, oxides, halides) (abstract, §1.7).
+  anions BH4⁻, NH2⁻) dominate the anions (abstract, §1.7); the classifier is
+  :func:`ssbattery.electrolytes.anions.chemical_class`, the same that fills the review
+  dataset's ``chemical_class`` column.
 
 The metals' chemical potentials and the reference for each are in
 :data:`METAL_CHEMICAL_POTENTIALS`.
@@ -26,33 +26,27 @@ The metals' chemical potentials and the reference for each are in
 from __future__ import annotations
 
 import dataclasses
-import functools
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
+from ssbattery.electrolytes.anions import ChemicalClass, chemical_class
 from ssbattery.errors import InvalidParameterError
 from ssbattery.validation import require_finite, require_in_range
 
 if TYPE_CHECKING:
-    from pymatgen.core import Composition
+    from ssbattery.electrolytes.dataset import Electrolyte
 
 __all__ = [
-    "ANION_GROUPS",
     "METAL_CHEMICAL_POTENTIALS",
     "NEAR_NULL_ELECTRON_AFFINITY_EV",
     "SEMICONDUCTOR_MAX_GAP_EV",
     "BandAlignment",
-    "ChemicalClass",
     "Classification",
     "MetalPotential",
     "band_alignment",
-    "chemical_class",
     "classify",
     "electrolyte_chemical_potential",
     "electronic_character",
-    "parse_composition",
 ]
 
 #: Upper edge of the semiconductor class, eV (review §1.3: "semiconductors, Eg ≤ 3 eV").
@@ -118,18 +112,6 @@ METAL_CHEMICAL_POTENTIALS: dict[str, MetalPotential] = {
         "Review §1.3 (Li6PS5Cl paragraph: 'μ(Cu0) ≈ −4.6 eV').",
     ),
 }
-
-#: Anion groups used for the chemical class; cluster anions counted as one unit each.
-ANION_GROUPS: dict[str, tuple[str, ...]] = {
-    "S": ("S",),
-    "O": ("O",),
-    "Se": ("Se",),
-    "halogen": ("F", "Cl", "Br", "I"),
-    "N": ("N",),
-    "cluster": ("BH4", "NH2"),
-}
-
-_HALOGENS = ("F", "Cl", "Br", "I")
 
 
 def electronic_character(band_gap_eV: float) -> ElectronicCharacter:
@@ -278,162 +260,6 @@ def band_alignment(
     )
 
 
-def _package_parser() -> Callable[..., Composition] | None:
-    """The package's own formula parser when it is installed, else None."""
-    try:
-        from ssbattery.electrolytes.formula import parse_formula
-    except ImportError:
-        return None
-    return parse_formula
-
-
-def parse_composition(formula: str, *, x: float | None = None) -> Composition:
-    """Parse a formula into a pymatgen ``Composition`` with a clear error on bad input.
-
-    Uses the package's formula parser (``ssbattery.electrolytes.formula``, which also
-    substitutes a symbolic ``x`` such as in Li3xLa(2/3)−xTiO3) when present, pymatgen's
-    ``Composition`` otherwise.
-    """
-    if not isinstance(formula, str) or not formula.strip():
-        raise InvalidParameterError(f"`formula` must be a non-empty string, got {formula!r}.")
-    from pymatgen.core import Composition, Element
-
-    parse_formula = _package_parser()
-
-    if parse_formula is not None:
-        comp = parse_formula(formula, x=x)
-    else:
-        try:
-            comp = Composition(formula)
-        except (ValueError, KeyError) as exc:
-            raise InvalidParameterError(
-                f"`formula` {formula!r} could not be parsed ({exc}); use element symbols "
-                "with numeric amounts, e.g. Li6PS5Cl or Li5.4PS4.4Cl1.6."
-            ) from None
-    unknown = [str(sp) for sp in comp.elements if not isinstance(sp, Element)]
-    if unknown:
-        raise InvalidParameterError(
-            f"`formula` {formula!r} contains unknown element(s) {', '.join(unknown)}; "
-            "use element symbols such as Li, Zr, Cl."
-        )
-    if comp.num_atoms <= 0:
-        raise InvalidParameterError(f"`formula` {formula!r} contains no atoms.")
-    return comp
-
-
-@dataclass(frozen=True)
-class ChemicalClass:
-    """The anion make-up of a composition (review abstract and §1.7).
-
-    ``anion_fractions`` maps each anion group (S, O, Se, halogen, N, cluster) to its share
-    of the anion units; ``dominant`` lists the groups at or above the threshold;
-    ``review_elements_dominant`` counts how many of the review's three (S, O, halogen) are
-    dominant, and ``multi_element`` is True when that count is ≥ 2.
-    """
-
-    formula: str
-    anion_amounts: dict[str, float]
-    anion_fractions: dict[str, float]
-    dominant: tuple[str, ...]
-    review_elements_dominant: int
-    multi_element: bool
-    label: str
-    halogens: tuple[str, ...]
-    cluster_anions: tuple[str, ...]
-
-
-def chemical_class(
-    composition: Composition | str, *, dominance_threshold: float = 0.1
-) -> ChemicalClass:
-    """Classify a composition by its dominant anions (review abstract, §1.5–1.7).
-
-    Anion units: S, O, Se, N atoms, halogen atoms (F, Cl, Br, I), and cluster anions
-    counted once each: BH4⁻ (one per B when H ≥ 4 B) and NH2⁻ (one per N when the
-    remaining H ≥ 2 N). A group is *dominant* when its share of the anion units is at
-    least ``dominance_threshold`` (default 0.1, our choice: it keeps the 0.1 O of
-    Li5.5P0.96Sb0.04S4.40O0.10Cl1.5, 1.7 % of the anions, a dopant).
-
-    Labels: sulfide, oxide, selenide, halide, nitride, cluster-anion (hydride),
-    oxyhalide (O + halogen), thiohalide/argyrodite-like (S + halogen), oxysulfide,
-    oxythiohalide, and "mixed cluster-anion" for cluster anions with O or halogens.
-
-    >>> chemical_class("Li6PS5Cl").label, chemical_class("Li3OCl").multi_element
-    ('thiohalide', True)
-    """
-    thr = require_in_range("dominance_threshold", dominance_threshold, 0.0, 1.0)
-    comp = parse_composition(composition) if isinstance(composition, str) else composition
-    amounts = {str(el): float(n) for el, n in comp.get_el_amt_dict().items()}
-    h_left = amounts.get("H", 0.0)
-    clusters: dict[str, float] = {}
-    b = amounts.get("B", 0.0)
-    if b > 0 and h_left >= 4 * b - 1e-9:
-        clusters["BH4"] = b
-        h_left -= 4 * b
-    n_total = amounts.get("N", 0.0)
-    n_in_nh2 = 0.0
-    if n_total > 0 and h_left >= 2 * n_total - 1e-9:
-        clusters["NH2"] = n_total
-        n_in_nh2 = n_total
-        h_left -= 2 * n_total
-    groups: dict[str, float] = {
-        "S": amounts.get("S", 0.0),
-        "O": amounts.get("O", 0.0),
-        "Se": amounts.get("Se", 0.0),
-        "halogen": sum(amounts.get(h, 0.0) for h in _HALOGENS),
-        "N": n_total - n_in_nh2,
-        "cluster": sum(clusters.values()),
-    }
-    groups = {k: v for k, v in groups.items() if v > 1e-12}
-    total = sum(groups.values())
-    label_formula = comp.formula if not isinstance(composition, str) else composition
-    if total <= 0:
-        return ChemicalClass(
-            formula=label_formula,
-            anion_amounts={},
-            anion_fractions={},
-            dominant=(),
-            review_elements_dominant=0,
-            multi_element=False,
-            label="no anion (metal or intermetallic)",
-            halogens=(),
-            cluster_anions=(),
-        )
-    fractions = {k: v / total for k, v in groups.items()}
-    dominant = tuple(k for k, f in sorted(fractions.items(), key=lambda kv: -kv[1]) if f >= thr)
-    dom = set(dominant)
-    review_count = len(dom & {"S", "O", "halogen"})
-    label = _label(dom)
-    return ChemicalClass(
-        formula=label_formula,
-        anion_amounts=groups,
-        anion_fractions=fractions,
-        dominant=dominant,
-        review_elements_dominant=review_count,
-        multi_element=review_count >= 2 or ("cluster" in dom and len(dom) >= 2),
-        label=label,
-        halogens=tuple(h for h in _HALOGENS if amounts.get(h, 0.0) > 0),
-        cluster_anions=tuple(clusters),
-    )
-
-
-def _label(dom: set[str]) -> str:
-    if "cluster" in dom:
-        return "cluster-anion (hydride)" if dom == {"cluster"} else "mixed cluster-anion"
-    names = {
-        frozenset({"S"}): "sulfide",
-        frozenset({"O"}): "oxide",
-        frozenset({"Se"}): "selenide",
-        frozenset({"halogen"}): "halide",
-        frozenset({"N"}): "nitride",
-        frozenset({"O", "halogen"}): "oxyhalide",
-        frozenset({"S", "halogen"}): "thiohalide",
-        frozenset({"Se", "halogen"}): "selenohalide",
-        frozenset({"O", "S"}): "oxysulfide",
-        frozenset({"O", "S", "halogen"}): "oxythiohalide",
-    }
-    return names.get(frozenset(dom), "mixed-anion (" + "+".join(sorted(dom)) + ")")
-
-
 @dataclass(frozen=True)
 class Classification:
     """Everything :func:`classify` found for one formula, with where each input came from."""
@@ -454,27 +280,12 @@ class Classification:
     alignments_all_metals: tuple[BandAlignment, ...]
 
 
-@functools.lru_cache(maxsize=512)
-def _lookup(formula: str) -> Any | None:
-    """Find a dataset row for ``formula`` (None if absent or the dataset is unavailable)."""
-    try:
-        from ssbattery.electrolytes.dataset import find_electrolyte
-    except ImportError:
-        return None
-    try:
-        return find_electrolyte(formula)
-    except (KeyError, LookupError, ValueError):
-        return None
+def _lookup(formula: str) -> Electrolyte | None:
+    """The review dataset's headline row for ``formula`` (None if it is not there)."""
+    from ssbattery.electrolytes.dataset import find_electrolytes
 
-
-def _optional_float(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
+    found = find_electrolytes(formula)
+    return found[0] if found else None
 
 
 def classify(
@@ -493,21 +304,21 @@ def classify(
     the mobile ion (the first of Li, Na, K in the formula), else Li; ``x`` substitutes a
     symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3). Alignment against
     every metal of :data:`METAL_CHEMICAL_POTENTIALS` is also returned when a CBM is known.
+    The chemical class is :func:`ssbattery.electrolytes.anions.chemical_class`.
     """
+    from ssbattery.electrolytes.formula import parse_formula
+
+    comp = parse_formula(formula, x=x)
     row = _lookup(formula)
-    comp = parse_composition(formula, x=x)
     elements = tuple(str(e) for e in comp.elements)
     gap_src = cbm_src = "not known"
     gap: float | None = None
     cbm: float | None = None
     ion: str | None = None
     if row is not None:
-        gap = _optional_float(getattr(row, "band_gap_eV", None))
-        cbm = _optional_float(getattr(row, "cbm_vs_vacuum_eV", None))
+        gap, cbm, ion = row.band_gap_eV, row.cbm_vs_vacuum_eV, row.mobile_ion or None
         gap_src = "dataset" if gap is not None else gap_src
         cbm_src = "dataset" if cbm is not None else cbm_src
-        ion_val = getattr(row, "mobile_ion", None)
-        ion = str(ion_val).rstrip("+") if ion_val else None
     if band_gap_eV is not None:
         gap, gap_src = require_finite("band_gap_eV", band_gap_eV), "given"
     if cbm_eV is not None:
@@ -518,10 +329,9 @@ def classify(
     _metal(chosen)
     character: str = electronic_character(gap) if gap is not None else "unknown"
     character_src = gap_src
-    stated = str(getattr(row, "electronic_character", "") or "") if row is not None else ""
-    if gap is None and stated:
-        ref = getattr(row, "electronic_character_ref", "") or ""
-        character, character_src = stated, f"dataset statement {ref}".strip()
+    if gap is None and row is not None and row.electronic_character:
+        character = row.electronic_character
+        character_src = f"dataset statement {row.electronic_character_ref}".strip()
     alignment = None
     all_alignments: tuple[BandAlignment, ...] = ()
     if cbm is not None:
@@ -533,7 +343,7 @@ def classify(
     return Classification(
         formula=formula,
         in_dataset=row is not None,
-        dataset_name=getattr(row, "name", None) if row is not None else None,
+        dataset_name=(row.name or None) if row is not None else None,
         mobile_ion=ion,
         band_gap_eV=gap,
         band_gap_source=gap_src,
@@ -541,9 +351,7 @@ def classify(
         cbm_source=cbm_src,
         electronic_character=character,
         electronic_character_source=character_src,
-        stable_vs_alkali_metal_stated=(
-            getattr(row, "stable_vs_alkali_metal", None) if row is not None else None
-        ),
+        stable_vs_alkali_metal_stated=row.stable_vs_alkali_metal if row is not None else None,
         chemical=dataclasses.replace(
             chemical_class(comp, dominance_threshold=dominance_threshold), formula=formula
         ),

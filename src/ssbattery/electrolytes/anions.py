@@ -1,0 +1,203 @@
+"""Chemical class of an electrolyte from its dominant anions (review abstract, §1.5–1.7).
+
+The review sorts solid electrolytes by which of S, O and the halogens dominate their
+anion sublattice and argues that classes with several dominant elements (argyrodites,
+S + Cl; oxyhalides, O + Cl) beat single-element ones (sulfides, oxides, halides)
+(Braga et al., J. Mater. Chem. A 2024, 12, 690, abstract and §1.7). :func:`chemical_class`
+is the package's one classifier: the review dataset's ``chemical_class`` column, the
+OBELiX import and ``ssbattery electrolytes classify`` all use it, so the column always
+says what the classifier says for the row's formula (a test checks every row).
+
+Anion units (cluster anions counted once each):
+
+* ``O``: oxygen, including the O of OH⁻ and H2O (H bound to O is not a hydride);
+* ``S``: the chalcogens S, Se, Te — except in oxo-anions: S/Se/Te with at least 4 O each
+  are the cations of SO4²⁻, SeO4²⁻, TeO6⁶⁻ (Li3Nd3Te2O12 is an oxide);
+* ``halogen``: F, Cl, Br, I;
+* ``N``: nitride N³⁻ (N that is not in an NH2⁻);
+* ``hydride``: BH4⁻ (one per B when H ≥ 4 B), NH2⁻ (one per N when the H left ≥ 2 N) and
+  H⁻ (H left after the clusters and the hydroxides, e.g. LiAlH4).
+
+A group is *dominant* when it holds at least ``dominance_threshold`` (default 0.1, our
+choice) of the anion units, so the 0.1 O of Li5.5P0.96Sb0.04S4.40O0.10Cl1.5 (1.7 % of the
+anions) is a dopant.
+
+The vocabulary, :data:`CHEMICAL_CLASSES`, names the set of dominant groups:
+
+=================  ======================================================
+oxide              O
+sulfide            S (``selenide`` when Se outweighs S and Te)
+halide             halogen
+nitride            N
+oxyhalide          O + halogen (Li3OCl, LiNbOCl4)
+sulfohalide        S + halogen (argyrodites Li6PS5Cl; also called thiohalide)
+oxysulfide         O + S
+oxysulfohalide     O + S + halogen (Na25S5O4I7)
+hydride            any set with the hydride group (Na3O(BH4), LiBH4)
+other              anything else, or no anion at all
+=================  ======================================================
+
+In the mixed names "sulfo"/"sulf" stands for the chalcogen group (S, Se, Te) as a whole.
+The finer detail — which groups dominate, their fractions, the halogens and cluster
+anions present — is in the :class:`ChemicalClass` result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ssbattery.validation import require_in_range
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
+
+__all__ = ["ANION_GROUPS", "CHEMICAL_CLASSES", "ChemicalClass", "chemical_class"]
+
+#: The classes :func:`chemical_class` returns (the dataset's ``chemical_class`` vocabulary).
+CHEMICAL_CLASSES: tuple[str, ...] = (
+    "oxide",
+    "sulfide",
+    "selenide",
+    "halide",
+    "oxyhalide",
+    "sulfohalide",
+    "oxysulfide",
+    "oxysulfohalide",
+    "hydride",
+    "nitride",
+    "other",
+)
+
+#: Anion groups and what each counts (see the module docstring for the rules).
+ANION_GROUPS: dict[str, str] = {
+    "O": "O (oxide, hydroxide, water)",
+    "S": "S, Se, Te (not in oxo-anions with ≥ 4 O each)",
+    "halogen": "F, Cl, Br, I",
+    "N": "N not in NH2⁻ (nitride)",
+    "hydride": "BH4⁻, NH2⁻ and H⁻, one unit per cluster",
+}
+
+_HALOGENS = ("F", "Cl", "Br", "I")
+_CHALCOGENS = ("S", "Se", "Te")
+_REVIEW_GROUPS = frozenset({"S", "O", "halogen"})
+_NAMES: dict[frozenset[str], str] = {
+    frozenset({"O"}): "oxide",
+    frozenset({"S"}): "sulfide",
+    frozenset({"halogen"}): "halide",
+    frozenset({"N"}): "nitride",
+    frozenset({"O", "halogen"}): "oxyhalide",
+    frozenset({"S", "halogen"}): "sulfohalide",
+    frozenset({"O", "S"}): "oxysulfide",
+    frozenset({"O", "S", "halogen"}): "oxysulfohalide",
+}
+_TINY = 1e-9
+
+
+@dataclass(frozen=True)
+class ChemicalClass:
+    """The anion make-up of a composition and its class.
+
+    ``anion_amounts`` / ``anion_fractions`` map each present group of :data:`ANION_GROUPS`
+    to its anion units per formula unit / its share of them; ``dominant`` lists the groups
+    at or above the threshold, largest first; ``review_elements_dominant`` counts how many
+    of the review's three (S, O, halogen) dominate; ``multi_element`` is True when that
+    count is ≥ 2 or the hydride group dominates beside another group (Na3O(BH4)).
+    """
+
+    formula: str
+    label: str
+    anion_amounts: dict[str, float]
+    anion_fractions: dict[str, float]
+    dominant: tuple[str, ...]
+    review_elements_dominant: int
+    multi_element: bool
+    halogens: tuple[str, ...]
+    chalcogens: tuple[str, ...]
+    cluster_anions: tuple[str, ...]
+
+
+def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str, ...]]:
+    """Anion units per group and the cluster anions found (rules in the module docstring)."""
+    h_left = amounts.get("H", 0.0)
+    clusters: list[str] = []
+    hydride = 0.0
+    boron = amounts.get("B", 0.0)
+    if boron > 0 and h_left >= 4 * boron - _TINY:
+        clusters.append("BH4")
+        hydride += boron
+        h_left -= 4 * boron
+    nitrogen = amounts.get("N", 0.0)
+    if nitrogen > 0 and h_left >= 2 * nitrogen - _TINY:
+        clusters.append("NH2")
+        hydride += nitrogen
+        h_left -= 2 * nitrogen
+        nitrogen = 0.0
+    oxygen = amounts.get("O", 0.0)
+    h_left = max(h_left - 2 * oxygen, 0.0)  # OH⁻ and H2O: the H is bound to O
+    if h_left > _TINY:
+        clusters.append("H")
+        hydride += h_left
+    chalcogen = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
+    if chalcogen > 0 and oxygen >= 4 * chalcogen - _TINY:
+        chalcogen = 0.0  # SO4²⁻, SeO4²⁻, TeO6⁶⁻: S/Se/Te are cations there
+    groups = {
+        "O": oxygen,
+        "S": chalcogen,
+        "halogen": sum(amounts.get(e, 0.0) for e in _HALOGENS),
+        "N": nitrogen,
+        "hydride": hydride,
+    }
+    return {k: v for k, v in groups.items() if v > _TINY}, tuple(clusters)
+
+
+def chemical_class(
+    composition: Composition | str, *, dominance_threshold: float = 0.1
+) -> ChemicalClass:
+    """Classify a composition (or formula) by its dominant anions (review abstract, §1.7).
+
+    ``composition`` is a pymatgen ``Composition`` or a formula as the review writes it
+    (parsed with :func:`ssbattery.electrolytes.formula.parse_formula`). Groups, rules and
+    labels: see the module docstring and :data:`CHEMICAL_CLASSES`.
+
+    >>> chemical_class("Li6PS5Cl").label, chemical_class("Li3OCl").multi_element
+    ('sulfohalide', True)
+    >>> chemical_class("Na3O(BH4)").dominant
+    ('O', 'hydride')
+    """
+    threshold = require_in_range("dominance_threshold", dominance_threshold, 0.0, 1.0)
+    if isinstance(composition, str):
+        from ssbattery.electrolytes.formula import parse_formula
+
+        formula, comp = composition, parse_formula(composition)
+    else:
+        formula, comp = composition.formula, composition
+    amounts = {str(el): float(n) for el, n in comp.get_el_amt_dict().items()}
+    groups, clusters = _anion_units(amounts)
+    total = sum(groups.values())
+    fractions = {k: v / total for k, v in groups.items()} if total > 0 else {}
+    dominant = tuple(
+        k for k, f in sorted(fractions.items(), key=lambda kv: -kv[1]) if f >= threshold
+    )
+    dom = frozenset(dominant)
+    if "hydride" in dom:
+        label = "hydride"
+    else:
+        label = _NAMES.get(dom, "other")
+    if label == "sulfide" and amounts.get("Se", 0.0) > amounts.get("S", 0.0) + amounts.get(
+        "Te", 0.0
+    ):
+        label = "selenide"
+    review_count = len(dom & _REVIEW_GROUPS)
+    return ChemicalClass(
+        formula=formula,
+        label=label,
+        anion_amounts=groups,
+        anion_fractions=fractions,
+        dominant=dominant,
+        review_elements_dominant=review_count,
+        multi_element=review_count >= 2 or ("hydride" in dom and len(dom) >= 2),
+        halogens=tuple(h for h in _HALOGENS if amounts.get(h, 0.0) > 0),
+        chalcogens=tuple(c for c in _CHALCOGENS if amounts.get(c, 0.0) > 0),
+        cluster_anions=clusters,
+    )

@@ -1,0 +1,123 @@
+"""The one chemical-class classifier (ssbattery.electrolytes.anions.chemical_class).
+
+Classes follow the review's reading (Braga et al., J. Mater. Chem. A 2024, 12, 690,
+abstract and §1.7): argyrodites (S + Cl) and oxyhalides (O + Cl) are multi-element
+classes, sulfides, oxides and halides single-element ones.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssbattery.electrolytes.anions import CHEMICAL_CLASSES, chemical_class
+from ssbattery.electrolytes.formula import parse_formula
+from ssbattery.errors import InvalidParameterError, SsbatteryError
+
+
+@pytest.mark.parametrize(
+    ("formula", "label", "multi", "dominant"),
+    [
+        ("Li6PS5Cl", "sulfohalide", True, {"S", "halogen"}),  # argyrodite, §1.5
+        ("Li3OCl", "oxyhalide", True, {"O", "halogen"}),  # antiperovskite, §1.6
+        ("LiNbOCl4", "oxyhalide", True, {"O", "halogen"}),  # §1.7
+        ("Li7La3Zr2O12", "oxide", False, {"O"}),
+        ("Li10GeP2S12", "sulfide", False, {"S"}),
+        ("Li3YCl6", "halide", False, {"halogen"}),
+        # 0.1 O of 6.0 anions (1.7 %) is a dopant, not a dominant element.
+        ("Li5.5P0.96Sb0.04S4.40O0.10Cl1.5", "sulfohalide", True, {"S", "halogen"}),
+        # O 1 and BH4 1 anion units: the cluster anion with a co-anion (§1.6)
+        ("Na3O(BH4)", "hydride", True, {"O", "hydride"}),
+        ("Na25S5O4I7", "oxysulfohalide", True, {"O", "S", "halogen"}),
+        ("Li3N", "nitride", False, {"N"}),
+    ],
+)
+def test_review_electrolytes(formula: str, label: str, multi: bool, dominant: set[str]) -> None:
+    c = chemical_class(formula)
+    assert c.label == label
+    assert c.multi_element is multi
+    assert set(c.dominant) == dominant
+    assert sum(c.anion_fractions.values()) == pytest.approx(1.0)
+
+
+def test_cluster_anions_count_once() -> None:
+    # Na2.5O0.5(NH2)0.5(BH4): anion units O 0.5, NH2 0.5, BH4 1 → hydride share 0.75.
+    c = chemical_class("Na2.5O0.5(NH2)0.5(BH4)")
+    assert c.cluster_anions == ("BH4", "NH2")
+    assert c.anion_amounts == pytest.approx({"O": 0.5, "hydride": 1.5})
+    assert c.anion_fractions["hydride"] == pytest.approx(0.75)
+    assert c.anion_fractions["O"] == pytest.approx(0.25)
+    assert c.label == "hydride"
+
+
+def test_hydrogen_bound_to_oxygen_is_not_a_hydride() -> None:
+    # Li2(OH)Br is a hydroxyhalide: O + Br, the H sits on the O.
+    assert chemical_class("Li2(OH)Br").label == "oxyhalide"
+    # LiAlH4: H⁻ in AlH4⁻ with no O to bind it is the anion.
+    h = chemical_class("LiAlH4")
+    assert h.label == "hydride" and h.cluster_anions == ("H",)
+    assert h.anion_amounts == pytest.approx({"hydride": 4.0})
+
+
+def test_oxo_anion_chalcogens_are_cations() -> None:
+    # Te in TeO6⁶⁻ (Li3Nd3Te2O12: 12 O ≥ 4 × 2 Te) and S in SO4²⁻ are not anions.
+    assert chemical_class("Li3Nd3Te2O12").anion_amounts == pytest.approx({"O": 12.0})
+    assert chemical_class("Li2SO4").label == "oxide"
+    # Na25S5O4I7: 4 O < 4 × 5 S, so S is the sulfide anion (oxysulfohalide above).
+    assert chemical_class("Na25S5O4I7").anion_amounts["S"] == pytest.approx(5.0)
+
+
+def test_selenides_and_mixed_chalcogens() -> None:
+    assert chemical_class("Li4SnSe4").label == "selenide"
+    assert chemical_class("Li4SnS2Se2").label == "sulfide"  # tie: S named
+    c = chemical_class("Li6P(S4.5Se0.5)Br")  # Se-doped argyrodite stays an argyrodite
+    assert c.label == "sulfohalide" and c.chalcogens == ("S", "Se")
+
+
+def test_threshold_decides_dopants() -> None:
+    # O is 0.10 of 6.0 anion units (1.67 %): dominant only below that share
+    doped = "Li5.5P0.96Sb0.04S4.40O0.10Cl1.5"
+    assert chemical_class(doped, dominance_threshold=0.0166).label == "oxysulfohalide"
+    assert chemical_class(doped, dominance_threshold=0.0167).label == "sulfohalide"
+    with pytest.raises(InvalidParameterError, match="dominance_threshold"):
+        chemical_class(doped, dominance_threshold=1.5)
+
+
+def test_no_anion_is_other() -> None:
+    c = chemical_class("Li")
+    assert c.label == "other" and c.dominant == () and c.anion_fractions == {}
+
+
+def test_string_and_composition_agree() -> None:
+    comp = parse_formula("Li3InCl6")
+    assert chemical_class(comp).label == chemical_class("Li3InCl6").label == "halide"
+    assert chemical_class("Li3InCl6").formula == "Li3InCl6"
+
+
+def test_bad_formulas_are_rejected() -> None:
+    for bad in ("Xx2Cl", "Li3YCl6)", ""):
+        with pytest.raises(SsbatteryError):
+            chemical_class(bad)
+
+
+_ELEMENTS = ("Li", "Na", "Zr", "Y", "P", "B", "H", "N", "O", "S", "Se", "Cl", "Br", "I")
+
+
+@given(
+    st.dictionaries(st.sampled_from(_ELEMENTS), st.integers(1, 12), min_size=1, max_size=5),
+    st.floats(0.0, 1.0),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_composition_gets_one_class_of_the_vocabulary(
+    amounts: dict[str, int], threshold: float
+) -> None:
+    formula = "".join(f"{el}{n}" for el, n in amounts.items())
+    c = chemical_class(formula, dominance_threshold=threshold)
+    assert c.label in CHEMICAL_CLASSES
+    if c.anion_fractions:
+        assert sum(c.anion_fractions.values()) == pytest.approx(1.0)
+        assert all(c.anion_fractions[g] >= threshold for g in c.dominant)
+    assert c.multi_element == (
+        c.review_elements_dominant >= 2 or ("hydride" in c.dominant and len(c.dominant) >= 2)
+    )
