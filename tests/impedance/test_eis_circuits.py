@@ -212,3 +212,18 @@ def test_unsupported_terms_fit_with_user_starting_values() -> None:
     )
     assert fit.arc("total").R_ohm == pytest.approx(500.0, rel=1e-4)
     assert [p.value for p in fit.parameters][3:] == pytest.approx([200.0, 2.0], rel=1e-4)
+
+
+def test_arc_outside_the_window_is_flagged() -> None:
+    # At 80 °C with a 1 MHz analyser the bulk apex (≈6 MHz) is off the top of the sweep.
+    from dataclasses import replace
+
+    from ssbattery.errors import ValidityWarning
+
+    truth = replace(EXAMPLE_TRUTH, f_max_hz=1e6)
+    f, z = example_spectrum(80.0, truth=truth)
+    with pytest.warns(ValidityWarning, match="apex"):
+        fit = fit_spectrum(spectrum_from_arrays(f, z))
+    assert any("extrapolated" in n for n in fit.notes)
+    # the resistance is still found to within a few per cent of the truth
+    assert fit.arc("bulk").R_ohm == pytest.approx(truth.parameters(353.15)[0], rel=0.05)

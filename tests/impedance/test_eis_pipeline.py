@@ -259,3 +259,13 @@ def test_report_figures(tmp_path: Path) -> None:
     rows = {r["arc"]: r for r in csv.DictReader(art.tables[0].open())}
     assert float(rows["bulk"]["C_eff_F"]) == pytest.approx(20e-12, rel=0.03)
     assert "Lin-KK" in art.summary
+
+
+def test_parse_temperatures() -> None:
+    from ssbattery.cli.eis import parse_temperatures
+
+    assert parse_temperatures("25, 40") == pytest.approx([298.15, 313.15])
+    assert parse_temperatures("298.15K,-20C") == pytest.approx([298.15, 253.15])
+    for bad in ("", "abc", "-300"):
+        with pytest.raises(InvalidParameterError, match="--temperatures"):
+            parse_temperatures(bad)

@@ -385,7 +385,8 @@ def fit_spectrum(
     z_fit = _evaluate(circuit, f, params)
     rel = np.abs(z_fit - z) / np.abs(z)
     rms = float(np.sqrt(np.mean(rel**2)))
-    arcs, electrode, r_series, notes = _interpret(terms, parameters, cov)
+    f_range = (float(np.min(f)), float(np.max(f)))
+    arcs, electrode, r_series, notes = _interpret(terms, parameters, cov, f_range)
     if rms > 0.05:
         msg = (
             f"{spectrum.source}: rms relative residual {rms:.1%} of the {circuit!r} fit is large;"
@@ -489,7 +490,10 @@ def _is_exponent(name: str) -> bool:
 
 
 def _interpret(
-    terms: list[_Term], parameters: tuple[FitParameter, ...], cov: NDArray[np.float64]
+    terms: list[_Term],
+    parameters: tuple[FitParameter, ...],
+    cov: NDArray[np.float64],
+    f_range: tuple[float, float],
 ) -> tuple[tuple[Arc, ...], tuple[float, float] | None, float, tuple[str, ...]]:
     idx = {p.name: i for i, p in enumerate(parameters)}
     val = {p.name: p.value for p in parameters}
@@ -574,6 +578,16 @@ def _interpret(
         if a.label == "grain boundary" and not 1e-12 <= a.C_eff_F <= 1e-6:
             notes.append(
                 f"the 'grain boundary' arc has C_eff = {a.C_eff_F:.2e} F, outside 1e-12–1e-6 F."
+            )
+        if not f_range[0] <= a.apex_frequency_hz <= f_range[1]:
+            notes.append(
+                f"the {a.label} arc's apex ({a.apex_frequency_hz:.3g} Hz) lies outside the "
+                f"measured {f_range[0]:.3g}–{f_range[1]:.3g} Hz: its R and C_eff are extrapolated."
+            )
+        if a.capacitor.startswith("CPE") and a.n > 0.999:
+            notes.append(
+                f"the {a.label} arc's CPE exponent reached its bound n = 1: its standard errors "
+                "are underestimated; try p(R,C) for this arc."
             )
     for msg in notes[1 if len(raw) == 1 else 0 :]:
         warnings.warn(msg, ValidityWarning, stacklevel=3)
