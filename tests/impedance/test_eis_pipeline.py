@@ -160,6 +160,7 @@ def test_cli_arrhenius_json_and_aliases(tmp_path: Path) -> None:
         [
             *("eis", "arrhenius", str(EXAMPLES), "--thickness", "1", "--diameter", "10"),
             *("--json", "--plot", str(plot), "--form", "A/T"),
+            *("--fits-plot", str(tmp_path / "fits.png")),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -169,6 +170,7 @@ def test_cli_arrhenius_json_and_aliases(tmp_path: Path) -> None:
     assert d["activation_energy_eV"]["grain boundary"] == pytest.approx(0.45, abs=0.002)
     assert set(d["conductivity_25C_mS_cm"]) == {"bulk", "grain boundary", "total"}
     assert "A/T" in plot.read_text()  # the form is named in the figure's legend
+    assert (tmp_path / "fits.png").stat().st_size > 10_000
 
 
 def test_cli_table_output() -> None:

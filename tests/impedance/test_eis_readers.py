@@ -169,3 +169,22 @@ def test_spectrum_from_arrays_checks() -> None:
     s = spectrum_from_arrays([3.0, 2.0, 1.0], [1 - 1j, 2 - 1j, 3 - 1j], temperature_k=300.0)
     assert s.sorted_descending().frequency_hz[0] == 3.0
     assert s.temperature_k == 300.0
+
+
+@pytest.mark.parametrize(
+    ("name", "instrument"),
+    [
+        ("rc_gamry.DTA", "gamry"),
+        ("rc_biologic.mpt", "biologic"),
+        ("rc_zplot.z", "zplot"),
+        ("rc_zplot_nocomments.z", "zplot"),
+    ],
+)
+def test_readers_agree_with_impedance_py(name: str, instrument: str) -> None:
+    # an independent implementation of the same formats (impedance.preprocessing)
+    from impedance.preprocessing import readFile
+
+    f, z = readFile(str(DATA / name), instrument=instrument)
+    spec = read_spectrum(DATA / name)
+    np.testing.assert_allclose(spec.frequency_hz, f)
+    np.testing.assert_allclose(spec.z_ohm, z)

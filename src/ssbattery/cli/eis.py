@@ -156,6 +156,11 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = typer.Option(
             None, "--plot", help="Save the Arrhenius plot (.png/.svg/.pdf)."
         ),
+        fits_plot: Path | None = typer.Option(
+            None,
+            "--fits-plot",
+            help="Save the Nyquist plot with its fit of every spectrum (.png/.svg/.pdf).",
+        ),
     ) -> None:
         """Spectra at several temperatures → bulk, grain-boundary, total Ea ± error, σ(25 °C)."""
         import warnings
@@ -168,6 +173,7 @@ def register(app: typer.Typer) -> None:
         from ssbattery.errors import InvalidParameterError
 
         _check_plot_path(plot)
+        _check_plot_path(fits_plot)
         if form not in ("A/T", "plain"):
             raise InvalidParameterError(f"`--form` must be 'A/T' or 'plain', got {form!r}.")
         pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
@@ -198,13 +204,16 @@ def register(app: typer.Typer) -> None:
             )
         if plot is not None:
             _save_arrhenius_plot(analysis, plot)
+        if fits_plot is not None:
+            _save_series_plot(analysis, fits_plot)
         summary = analysis.summary()
         if as_json:
             print_json(summary)
             return
         _print_arrhenius(summary)
-        if plot is not None:
-            console.print(f"plot: {plot}")
+        for path in (plot, fits_plot):
+            if path is not None:
+                console.print(f"plot: {path}")
 
     app.add_typer(eis_app, name="eis")
 
@@ -234,6 +243,19 @@ def _save_arrhenius_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:
     plot_arrhenius(analysis, ax=ax)
     fig.tight_layout()
     fig.savefig(plot, dpi=150)
+    plt.close(fig)
+
+
+def _save_series_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.impedance import plot_nyquist_series
+
+    fig = plot_nyquist_series(analysis)
+    fig.savefig(plot, dpi=120)
     plt.close(fig)
 
 

@@ -13,7 +13,13 @@ if TYPE_CHECKING:
     from ssbattery.electrolytes.impedance.arrhenius_pipeline import ArrheniusAnalysis
     from ssbattery.electrolytes.impedance.circuits import CircuitFit
 
-__all__ = ["plot_arrhenius", "plot_bode", "plot_fit_figure", "plot_nyquist"]
+__all__ = [
+    "plot_arrhenius",
+    "plot_bode",
+    "plot_fit_figure",
+    "plot_nyquist",
+    "plot_nyquist_series",
+]
 
 _COLORS = {"bulk": "tab:blue", "grain boundary": "tab:orange", "total": "tab:green"}
 
@@ -92,6 +98,24 @@ def plot_fit_figure(fit: CircuitFit) -> Figure:
     t = fit.spectrum.temperature_k
     title = f"{fit.spectrum.source.split('/')[-1]}" + (f" at {t - 273.15:.1f} °C" if t else "")
     fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_nyquist_series(analysis: ArrheniusAnalysis) -> Figure:
+    """One Nyquist panel (data + fit) per temperature of an Arrhenius analysis."""
+    import matplotlib.pyplot as plt
+
+    n = len(analysis.spectra)
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.8 * rows), squeeze=False)
+    for ax, res in zip(axes.flat, analysis.spectra, strict=False):
+        plot_nyquist(res.fit, ax=ax)
+        t = res.spectrum.temperature_k
+        ax.set_title(f"{t - 273.15:.1f} °C" if t else res.spectrum.source, fontsize=9)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
     fig.tight_layout()
     return fig
 
