@@ -396,3 +396,12 @@ def test_edited_row_round_trips(row: Electrolyte, sigma: float, fe: bool) -> Non
     with tempfile.TemporaryDirectory() as tmp:
         back = read_dataset_csv(write_dataset_csv([edited], Path(tmp) / "one.csv"))
     assert back == (edited,)
+
+
+def test_conductivity_text_keeps_the_reviews_qualifier() -> None:
+    # §1.2: LLZO 0.3–0.5 mS/cm (a range), NASICON ~1.13, LLTO < 0.01 (an upper bound)
+    assert find_electrolyte("LLZO").conductivity_text() == "0.3–0.5"
+    assert find_electrolyte("Na3Zr2Si2PO12").conductivity_text() == "~1.13"
+    assert find_electrolyte("LLTO").conductivity_text() == "<0.01"
+    assert find_electrolyte("LGPS").conductivity_text(".1f") == "12.0"
+    assert all((r.conductivity_text() == "") == (r.conductivity_mS_cm is None) for r in ROWS)

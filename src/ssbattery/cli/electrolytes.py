@@ -28,12 +28,8 @@ _OPTION_NAMES = {
 }
 
 
-def _fmt(value: float | None, qualifier: str = "", low: float | None = None) -> str:
-    if value is None:
-        return ""
-    if qualifier == "range" and low is not None:
-        return f"{low:.3g}–{value:.3g}"
-    return f"{'' if qualifier == 'range' else qualifier}{value:.3g}"
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.3g}"
 
 
 def register(app: typer.Typer) -> None:
@@ -108,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 r.mobile_ion,
                 r.chemical_class,
                 escape(r.family or r.source_family),
-                _fmt(r.conductivity_mS_cm, r.conductivity_qualifier, r.conductivity_low_mS_cm),
+                r.conductivity_text(),
                 _fmt(r.temperature_C),
                 escape(r.conductivity_ref),
             )

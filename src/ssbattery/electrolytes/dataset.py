@@ -150,6 +150,22 @@ class Electrolyte:
                     seen.append(part)
         return "; ".join(seen)
 
+    def conductivity_text(self, spec: str = ".3g") -> str:
+        """The ionic conductivity as the review states it, mS cm⁻¹, without units.
+
+        ``"~1.13"``, ``"<0.001"``, ``"0.3–0.5"`` (a range) or ``""`` when none is given;
+        ``spec`` formats each number.
+
+        >>> find_electrolyte("LLZO").conductivity_text()
+        '0.3–0.5'
+        """
+        high, low = self.conductivity_mS_cm, self.conductivity_low_mS_cm
+        if high is None:
+            return ""
+        if self.conductivity_qualifier == "range" and low is not None:
+            return f"{low:{spec}}–{high:{spec}}"
+        return f"{self.conductivity_qualifier}{high:{spec}}"
+
     def composition(self, *, x: float | None = None) -> Composition:
         """The formula as a pymatgen ``Composition`` (``x`` overrides the row's ``x``)."""
         return parse_formula(self.formula, x=self.x if x is None else x)

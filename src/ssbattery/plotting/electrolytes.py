@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ssbattery.errors import InvalidParameterError
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
     "ION_COLOURS",
+    "METAL_COLOURS",
     "STATUS_CODES",
+    "new_axes",
     "plot_band_alignment",
     "plot_band_gap_classes",
     "plot_conductivity_chart",
@@ -24,14 +28,18 @@ __all__ = [
     "plot_scorecard_matrix",
 ]
 
-#: Colour per mobile ion.
+#: Colour per mobile ion (every electrolytes chart uses these).
 ION_COLOURS: dict[str, str] = {"Li": "tab:blue", "Na": "tab:orange", "K": "tab:purple"}
+
+#: Colour per metal of the band-alignment chart: the ions' colours and Cu.
+METAL_COLOURS: dict[str, str] = {**ION_COLOURS, "Cu": "tab:brown"}
 
 #: Numeric code of each scorecard status in :func:`plot_scorecard_matrix`.
 STATUS_CODES: dict[str, int] = {"not met": 0, "unknown": 1, "met": 2}
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """``ax`` itself, or the axes of a new ``size`` (inches) figure when it is None."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -57,8 +65,11 @@ def plot_conductivity_chart(
 
     n = len(labels)
     if not (len(conductivity_mS_cm) == len(ions) == n):
-        raise ValueError("labels, conductivity_mS_cm and ions must have the same length")
-    ax = _axes(ax, (7.5, max(3.0, 0.28 * n + 1.0)))
+        raise InvalidParameterError(
+            f"`labels`, `conductivity_mS_cm` and `ions` must have the same length, got "
+            f"{n}, {len(conductivity_mS_cm)} and {len(ions)}."
+        )
+    ax = new_axes(ax, (7.5, max(3.0, 0.28 * n + 1.0)))
     y = np.arange(n)[::-1]
     values = np.asarray(conductivity_mS_cm, dtype=float)
     for ion in dict.fromkeys(ions):
@@ -94,7 +105,7 @@ def plot_band_gap_classes(
     import numpy as np
 
     gaps = np.asarray(band_gaps_eV, dtype=float)
-    ax = _axes(ax, (max(4.0, 0.55 * len(labels) + 1.5), 4.0))
+    ax = new_axes(ax, (max(4.0, 0.55 * len(labels) + 1.5), 4.0))
     colours = [
         "k" if g == 0 else ("tab:green" if g <= semiconductor_max_eV else "tab:gray") for g in gaps
     ]
@@ -125,10 +136,11 @@ def plot_band_alignment(
     import numpy as np
 
     n = len(labels)
-    ax = _axes(ax, (max(4.5, 0.6 * n + 2.0), 4.5))
-    styles = {"Li": "tab:blue", "Na": "tab:orange", "K": "tab:purple", "Cu": "tab:brown"}
+    ax = new_axes(ax, (max(4.5, 0.6 * n + 2.0), 4.5))
     for metal, mu in metal_potentials_eV.items():
-        ax.axhline(mu, color=styles.get(metal, "k"), lw=1.2, ls="--", label=f"μ({metal}⁰) {mu:g}")
+        ax.axhline(
+            mu, color=METAL_COLOURS.get(metal, "k"), lw=1.2, ls="--", label=f"μ({metal}⁰) {mu:g}"
+        )
     x = np.arange(n)
     ax.scatter(x, cbm_eV, marker="_", s=400, linewidths=3, color="k", label="CBM E_c", zorder=3)
     mu_x = [i for i in range(n) if band_gaps_eV[i] is not None]
@@ -153,7 +165,7 @@ def plot_lic6_capacity(
     One line per basis (``ax.lines`` in the mapping's order), then one dotted line per
     review value.
     """
-    ax = _axes(ax, (6.0, 4.0))
+    ax = new_axes(ax, (6.0, 4.0))
     for basis, q in capacities_mAh_g.items():
         ax.plot(x, q, label=basis)
     for text, value in (review_values_mAh_g or {}).items():
@@ -180,7 +192,7 @@ def plot_film_cost(
     ``ax.lines`` are: one line per formula (mapping order), then the threshold line.
     The review's values at 50 µm are the scatter collection.
     """
-    ax = _axes(ax, (6.0, 4.0))
+    ax = new_axes(ax, (6.0, 4.0))
     for label, cost in costs_usd_m2.items():
         ax.plot(thickness_um, cost, label=label)
     ax.axhline(threshold_usd_m2, color="red", lw=1.2, label=f"${threshold_usd_m2:g}/m² threshold")
@@ -216,7 +228,7 @@ def plot_scorecard_matrix(
     from matplotlib.colors import ListedColormap
 
     grid = np.array([[STATUS_CODES[s] for s in row] for row in statuses], dtype=float)
-    ax = _axes(ax, (0.45 * len(criteria) + 3.0, 0.25 * len(formulas) + 1.5))
+    ax = new_axes(ax, (0.45 * len(criteria) + 3.0, 0.25 * len(formulas) + 1.5))
     cmap = ListedColormap(["tab:red", "lightgray", "tab:green"])
     ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="auto", interpolation="nearest")
     ax.set_xticks(range(len(criteria)), list(criteria), fontsize=8)

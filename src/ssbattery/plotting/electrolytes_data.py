@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ssbattery.plotting.electrolytes import ION_COLOURS, new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -32,13 +34,6 @@ def table1_cells(rows: Sequence[Electrolyte]) -> list[list[str]]:
     """The cell texts of :func:`plot_table1` (one list per row, :data:`TABLE1_COLUMNS`)."""
     cells = []
     for r in rows:
-        if r.conductivity_mS_cm is None:
-            sigma = ""
-        elif r.conductivity_qualifier == "range" and r.conductivity_low_mS_cm is not None:
-            sigma = f"{r.conductivity_low_mS_cm:g}–{r.conductivity_mS_cm:g}"
-        else:
-            qualifier = r.conductivity_qualifier if r.conductivity_qualifier != "range" else ""
-            sigma = f"{qualifier}{r.conductivity_mS_cm:g}"
         label = r.formula + (f" {r.name}" if r.name else "")
         cells.append(
             [
@@ -48,7 +43,7 @@ def table1_cells(rows: Sequence[Electrolyte]) -> list[list[str]]:
                 _yes_no(r.ferroelectric),
                 r.electronic_character,
                 _yes_no(r.stable_vs_alkali_metal),
-                sigma,
+                r.conductivity_text("g"),
             ]
         )
     return cells
@@ -60,10 +55,7 @@ def plot_table1(rows: Sequence[Electrolyte], *, ax: Axes | None = None) -> Axes:
     The axis is switched off; the table is ``ax.tables[0]`` (cell text readable back
     with ``ax.tables[0][row + 1, column].get_text().get_text()``).
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(13, 0.42 * (len(rows) + 2)))
+    ax = new_axes(ax, (13.0, 0.42 * (len(rows) + 2)))
     ax.axis("off")
     cells = table1_cells(rows)
     table = ax.table(
@@ -95,11 +87,9 @@ def plot_family_strip(
     as open triangles, stated ranges as a vertical bar from the low to the high value
     (the dot at the high one). Families are ordered by the review's median σ.
     """
-    import matplotlib.pyplot as plt
     import numpy as np
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 5))
+    ax = new_axes(ax, (10.0, 5.0))
     with_sigma = [r for r in review if r.conductivity_mS_cm is not None and r.family]
     families = sorted(
         {r.family for r in with_sigma},
@@ -113,8 +103,7 @@ def plot_family_strip(
         xs += rng.uniform(-0.25, 0.25, xs.size)
         ys = np.array([r.conductivity_mS_cm for r in other_rows], dtype=float)
         ax.scatter(xs, ys, s=10, color="0.65", alpha=0.6, label=f"{other_label} (RT)")
-    colours = {"Li": "tab:blue", "Na": "tab:orange", "K": "tab:green"}
-    for ion, colour in colours.items():
+    for ion, colour in ION_COLOURS.items():
         mine = [r for r in with_sigma if r.mobile_ion == ion]
         if not mine:
             continue

@@ -11,43 +11,44 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
+from ssbattery.report.registry import Artifact, FigureSpec
+from ssbattery.report.sections._electrolyte_figures import use_agg, write_artifact
+
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.dataset import Electrolyte
 
 __all__ = ["FIGURES"]
 
 _ION_ORDER = {"Li": 0, "Na": 1, "K": 2}
 
 
-def _rows() -> tuple[Any, ...]:
+def _rows() -> tuple[Electrolyte, ...]:
     from ssbattery.electrolytes.dataset import load_review_dataset
 
     return load_review_dataset()
 
 
 def _conductivity_figure(
-    out: Path, stem: str, title: str, keep: Callable[[Any], bool], not_plotted_note: str
+    out: Path, stem: str, title: str, keep: Callable[[Electrolyte], bool], not_plotted_note: str
 ) -> Artifact:
-    import matplotlib
-
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.plotting.electrolytes import plot_conductivity_chart
 
-    rows = [r for r in _rows() if r.conductivity_mS_cm is not None and keep(r)]
-    rows.sort(
-        key=lambda r: (_ION_ORDER.get(r.mobile_ion, 9), r.chemical_class, -r.conductivity_mS_cm)
-    )
-    missing = [r.key for r in _rows() if r.conductivity_mS_cm is None and keep(r)]
+    chosen = [r for r in _rows() if keep(r)]
+    rows = [r for r in chosen if r.conductivity_mS_cm is not None]
+    sigma_of = {r.key: float(r.conductivity_mS_cm or 0.0) for r in rows}
+    rows.sort(key=lambda r: (_ION_ORDER.get(r.mobile_ion, 9), r.chemical_class, -sigma_of[r.key]))
+    missing = [r.key for r in chosen if r.conductivity_mS_cm is None]
     labels = [r.key for r in rows]
-    sigma = [float(r.conductivity_mS_cm) for r in rows]
+    sigma = [sigma_of[r.key] for r in rows]
     ions = [r.mobile_ion for r in rows]
     groups = [r.chemical_class for r in rows]
     ax = plot_conductivity_chart(labels, sigma, ions, groups=groups)
     ax.set_title(title)
-    png, svg = save_figure(ax.figure, out, stem)  # type: ignore[arg-type]
-    csv_path = write_csv(
-        out / f"{stem}.csv",
+    table = (
+        stem,
         [
             "key",
             "mobile_ion",
@@ -74,12 +75,12 @@ def _conductivity_figure(
             for r in rows
         ],
     )
-    best = max(rows, key=lambda r: r.conductivity_mS_cm) if rows else None
+    best = max(rows, key=lambda r: sigma_of[r.key]) if rows else None
     above = sum(1 for s in sigma if s >= 1.0)
     summary = (
         f"{len(rows)} conductivities from the review's text ({above} at or above 1 mS/cm); "
         + (
-            f"highest {best.key} {best.conductivity_mS_cm:g} mS/cm ({best.mobile_ion}⁺, "
+            f"highest {best.key} {sigma_of[best.key]:g} mS/cm ({best.mobile_ion}⁺, "
             f"{best.chemical_class}). "
             if best
             else ""
@@ -88,9 +89,11 @@ def _conductivity_figure(
         + (f", e.g. {', '.join(missing[:6])}" if missing else "")
         + f". {not_plotted_note}"
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(csv_path,),
+    return write_artifact(
+        ax,
+        out,
+        stem,
+        [table],
         parameters={"rows": len(rows), "scale": "log10", "units": "mS/cm"},
         summary=summary,
     )
@@ -128,9 +131,7 @@ def _fig8(out: Path) -> Artifact:
 
 
 def _fig3b(out: Path) -> Artifact:
-    import matplotlib
-
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.electrolytes.screening import SEMICONDUCTOR_MAX_GAP_EV, electronic_character
     from ssbattery.plotting.electrolytes import plot_band_gap_classes
 
@@ -138,28 +139,16 @@ def _fig3b(out: Path) -> Artifact:
     numeric = [r for r in rows if r.band_gap_eV is not None]
     stated = [r for r in rows if r.band_gap_eV is None and r.electronic_character]
     labels = [r.key for r in numeric]
-    gaps = [float(r.band_gap_eV) for r in numeric]
+    gaps = [float(r.band_gap_eV or 0.0) for r in numeric]
+    classes = [electronic_character(g) for g in gaps]
     ax = plot_band_gap_classes(labels, gaps, semiconductor_max_eV=SEMICONDUCTOR_MAX_GAP_EV)
-    png, svg = save_figure(ax.figure, out, "fig3b_band_gap_classes")  # type: ignore[arg-type]
     table = [
-        [
-            r.key,
-            r.band_gap_eV,
-            electronic_character(float(r.band_gap_eV)),
-            "band gap",
-            r.band_gap_ref,
-        ]
-        for r in numeric
+        [r.key, g, c, "band gap", r.band_gap_ref]
+        for r, g, c in zip(numeric, gaps, classes, strict=True)
     ] + [
         [r.key, "", r.electronic_character, "review statement", r.electronic_character_ref]
         for r in stated
     ]
-    csv_path = write_csv(
-        out / "fig3b_band_gap_classes.csv",
-        ["key", "band_gap_eV", "class", "basis", "review_ref"],
-        table,
-    )
-    classes = [electronic_character(g) for g in gaps]
     disagree = [
         f"{r.key} ({r.band_gap_eV:g} eV: review says {r.electronic_character}, edges give {c})"
         for r, c in zip(numeric, classes, strict=True)
@@ -181,30 +170,27 @@ def _fig3b(out: Path) -> Artifact:
             else ""
         )
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(csv_path,),
+    return write_artifact(
+        ax,
+        out,
+        "fig3b_band_gap_classes",
+        [("fig3b_band_gap_classes", ["key", "band_gap_eV", "class", "basis", "review_ref"], table)],
         parameters={"semiconductor_max_eV": SEMICONDUCTOR_MAX_GAP_EV},
         summary=summary,
     )
 
 
 def _fig3a(out: Path) -> Artifact:
-    import matplotlib
-
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.electrolytes.screening import METAL_CHEMICAL_POTENTIALS, band_alignment
     from ssbattery.plotting.electrolytes import plot_band_alignment
 
     rows = [r for r in _rows() if r.cbm_vs_vacuum_eV is not None]
     labels = [r.key for r in rows]
-    cbm = [float(r.cbm_vs_vacuum_eV) for r in rows]
-    gaps: list[float | None] = [
-        None if r.band_gap_eV is None else float(r.band_gap_eV) for r in rows
-    ]
+    cbm = [float(r.cbm_vs_vacuum_eV or 0.0) for r in rows]
+    gaps = [r.band_gap_eV for r in rows]
     mus = {m: p.mu_eV for m, p in METAL_CHEMICAL_POTENTIALS.items()}
     ax = plot_band_alignment(labels, cbm, gaps, mus)
-    png, svg = save_figure(ax.figure, out, "fig3a_band_alignment")  # type: ignore[arg-type]
     table: list[Sequence[Any]] = []
     lines = []
     for r, ec, eg in zip(rows, cbm, gaps, strict=True):
@@ -225,12 +211,10 @@ def _fig3a(out: Path) -> Artifact:
             f"{r.key} CBM {ec:g} eV is {own.offset_eV:+.2f} eV from μ({ion}⁰)"
             + (" (near-null electron affinity)" if any("near-null" in f for f in own.flags) else "")
         )
-    csv_path = write_csv(
-        out / "fig3a_band_alignment.csv",
+    header = (
         ["key", "cbm_eV", "band_gap_eV", "mu_E_eV"]
         + [f"offset_vs_{m}_eV" for m in mus]
-        + ["own_metal", "stable_against_reduction", "junction", "flags", "review_ref"],
-        table,
+        + ["own_metal", "stable_against_reduction", "junction", "flags", "review_ref"]
     )
     refs = "; ".join(f"μ({m}⁰) = {p.mu_eV:g} eV" for m, p in METAL_CHEMICAL_POTENTIALS.items())
     summary = (
@@ -241,19 +225,20 @@ def _fig3a(out: Path) -> Artifact:
         "(the authors' DFT chemical potentials) is shown only graphically and cannot be "
         "reproduced; Fig. 4 (DFT densities of states) neither."
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(csv_path,),
+    return write_artifact(
+        ax,
+        out,
+        "fig3a_band_alignment",
+        [("fig3a_band_alignment", header, table)],
         parameters={"metal_potentials_eV": mus},
         summary=summary,
     )
 
 
 def _lic6(out: Path) -> Artifact:
-    import matplotlib
     import numpy as np
 
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.electrolytes.capacity import (
         REVIEW_CATHODE_CAPACITY_MAH_G,
         REVIEW_LIC6_CAPACITY_MAH_G,
@@ -276,9 +261,8 @@ def _lic6(out: Path) -> Artifact:
             "review cathode < 170 mAh/g": REVIEW_CATHODE_CAPACITY_MAH_G,
         },
     )
-    png, svg = save_figure(ax.figure, out, "sec1_1_lic6_capacity")  # type: ignore[arg-type]
-    csv_path = write_csv(
-        out / "sec1_1_lic6_capacity.csv",
+    table = (
+        "sec1_1_lic6_capacity",
         ["x", "per_g_LiC6_mAh_g", "per_g_carbon_mAh_g", "per_g_discharged_mAh_g"],
         [[float(x), *vals] for x, vals in zip(xs, zip(*series.values(), strict=True), strict=True)],
     )
@@ -291,19 +275,20 @@ def _lic6(out: Path) -> Artifact:
         f"the review quotes for cathodes. Full LiC6 → C6 would give "
         f"{end.full_delithiation_per_gram_carbon:.1f} mAh/g C. F = 96485.33212 C/mol."
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(csv_path,),
+    return write_artifact(
+        ax,
+        out,
+        "sec1_1_lic6_capacity",
+        [table],
         parameters={"x_range": [0.0, 0.5], "points": len(xs)},
         summary=summary,
     )
 
 
 def _cost(out: Path) -> Artifact:
-    import matplotlib
     import numpy as np
 
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.electrolytes.cost import (
         COST_THRESHOLD_USD_M2,
         REVIEW_FILM_COSTS_USD_M2,
@@ -321,7 +306,6 @@ def _cost(out: Path) -> Artifact:
         threshold_usd_m2=COST_THRESHOLD_USD_M2,
         review_points=REVIEW_FILM_COSTS_USD_M2,
     )
-    png, svg = save_figure(ax.figure, out, "sec1_7_film_cost")  # type: ignore[arg-type]
     rows: list[Sequence[Any]] = []
     for f, c in at50.items():
         for s in c.precursors:
@@ -331,6 +315,7 @@ def _cost(out: Path) -> Artifact:
                     c.thickness_um,
                     c.density_g_cm3,
                     c.density_basis,
+                    c.density_source,
                     s.precursor,
                     s.moles_per_formula_unit,
                     s.mass_fraction,
@@ -341,13 +326,14 @@ def _cost(out: Path) -> Artifact:
                     c.review_cost_usd_per_m2,
                 ]
             )
-    csv_path = write_csv(
-        out / "sec1_7_film_cost.csv",
+    table = (
+        "sec1_7_film_cost",
         [
             "formula",
             "thickness_um",
             "density_g_cm3",
             "density_basis",
+            "density_source",
             "precursor",
             "mol_per_fu",
             "mass_fraction",
@@ -369,26 +355,30 @@ def _cost(out: Path) -> Artifact:
         )
         + ". LiCl $5.88/kg is the review's; ZrCl4 and YCl3 prices are not in the review and "
         "are the values implied by its $/m² with our densities (so the agreement is by "
-        "construction); the Li2ZrCl6 density is an assumption (CSV, precursor_prices.csv)."
+        "construction). Densities: "
+        + "; ".join(
+            f"{f} {at50[f].density_g_cm3:.4g} g/cm³ ({at50[f].density_basis})" for f in formulas
+        )
+        + " (sources in the CSV and film_densities.csv)."
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(csv_path,),
+    return write_artifact(
+        ax,
+        out,
+        "sec1_7_film_cost",
+        [table],
         parameters={"thickness_um": [5.0, 200.0], "threshold_usd_m2": COST_THRESHOLD_USD_M2},
         summary=summary,
     )
 
 
 def _scorecard(out: Path) -> Artifact:
-    import matplotlib
-
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.electrolytes.formula import is_symbolic
     from ssbattery.electrolytes.scorecard import IDEAL_PROPERTIES, PATTERNS, scorecard
     from ssbattery.errors import SsbatteryError
     from ssbattery.plotting.electrolytes import plot_scorecard_matrix
 
-    seen: dict[str, Any] = {}
+    seen: dict[str, Electrolyte] = {}
     skipped: list[str] = []
     for r in _rows():
         if is_symbolic(r.formula) and r.x is None:
@@ -405,17 +395,17 @@ def _scorecard(out: Path) -> Artifact:
     keys = [c.key for c in PATTERNS + IDEAL_PROPERTIES]
     statuses = [[res.status for res in card.results] for card in cards]
     ax = plot_scorecard_matrix([c.formula for c in cards], keys, statuses)
-    png, svg = save_figure(ax.figure, out, "sec1_3_scorecard")  # type: ignore[arg-type]
-    table = [
-        [card.formula, res.criterion.key, res.status, res.reason, res.field]
-        for card in cards
-        for res in card.results
-    ]
-    csv_path = write_csv(
-        out / "sec1_3_scorecard.csv", ["formula", "criterion", "status", "reason", "field"], table
+    verdicts = (
+        "sec1_3_scorecard",
+        ["formula", "criterion", "status", "reason", "field"],
+        [
+            [card.formula, res.criterion.key, res.status, res.reason, res.field]
+            for card in cards
+            for res in card.results
+        ],
     )
-    crit_csv = write_csv(
-        out / "sec1_3_scorecard_criteria.csv",
+    criteria = (
+        "sec1_3_scorecard_criteria",
         ["key", "criterion", "review_ref"],
         [[c.key, c.text, c.review_ref] for c in PATTERNS + IDEAL_PROPERTIES],
     )
@@ -434,9 +424,11 @@ def _scorecard(out: Path) -> Artifact:
             else ""
         )
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(csv_path, crit_csv),
+    return write_artifact(
+        ax,
+        out,
+        "sec1_3_scorecard",
+        [verdicts, criteria],
         parameters={"high_conductivity_mS_cm": 1.0, "cost_threshold_usd_m2": 10.0},
         summary=summary,
     )

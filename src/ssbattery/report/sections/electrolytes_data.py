@@ -9,10 +9,15 @@ the 599 of OBELiX (CC BY 4.0), family by family.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
+from ssbattery.report.registry import Artifact, FigureSpec
+from ssbattery.report.sections._electrolyte_figures import use_agg, write_artifact
+
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.dataset import Electrolyte
 
 __all__ = ["FIGURES", "TABLE1_KEYS"]
 
@@ -34,21 +39,19 @@ TABLE1_KEYS = (
 )
 
 
-def _dataset_rows(rows: Any) -> tuple[list[str], list[list[Any]]]:
+def _dataset_rows(rows: Sequence[Electrolyte]) -> tuple[list[str], list[list[Any]]]:
     header = list(rows[0].to_dict()) if rows else []
     body = [["" if v is None else v for v in r.to_dict().values()] for r in rows]
     return header, body
 
 
-def _counts(rows: Any, attribute: str) -> str:
+def _counts(rows: Sequence[Electrolyte], attribute: str) -> str:
     counts = Counter(getattr(r, attribute) or "(none)" for r in rows)
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def _build_table1(out: Path) -> Artifact:
-    import matplotlib
-
-    matplotlib.use("Agg")
+    use_agg()
     from ssbattery.electrolytes.dataset import load_review_dataset
     from ssbattery.plotting.electrolytes_data import TABLE1_COLUMNS, plot_table1, table1_cells
 
@@ -57,9 +60,8 @@ def _build_table1(out: Path) -> Artifact:
     table1 = [by_key[k] for k in TABLE1_KEYS]
     ax = plot_table1(table1)
     ax.set_title("Review Table 1: structures (Table 1) with the text's judgements and σ")
-    png, svg = save_figure(ax.figure, out, "table1_electrolytes")  # type: ignore[arg-type]
-    t1_csv = write_csv(
-        out / "table1_electrolytes.csv",
+    t1_table = (
+        "table1_electrolytes",
         [*TABLE1_COLUMNS, "structure_ref", "stability_ref", "conductivity_ref"],
         [
             [*cells, r.structure_ref, r.stability_ref, r.conductivity_ref]
@@ -67,7 +69,6 @@ def _build_table1(out: Path) -> Artifact:
         ],
     )
     header, body = _dataset_rows(rows)
-    all_csv = write_csv(out / "table1_electrolytes_dataset.csv", header, body)
     with_sigma = [r for r in rows if r.conductivity_mS_cm is not None]
     best = max(with_sigma, key=lambda r: r.conductivity_mS_cm or 0.0)
     summary = (
@@ -83,19 +84,20 @@ def _build_table1(out: Path) -> Artifact:
         "(stable against the alkali metal?) did not survive in the text we have, so the "
         "figure shows what §1.2–§1.7 and Fig. 4 state instead (empty where they say nothing)."
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(t1_csv, all_csv),
+    return write_artifact(
+        ax,
+        out,
+        "table1_electrolytes",
+        [t1_table, ("table1_electrolytes_dataset", header, body)],
         parameters={"rows": len(rows), "table1_rows": len(table1)},
         summary=summary,
     )
 
 
 def _build_obelix(out: Path) -> Artifact:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import numpy as np
+
+    use_agg()
 
     from ssbattery.electrolytes.dataset import load_review_dataset
     from ssbattery.electrolytes.obelix import family_mapping_report, load_obelix
@@ -105,7 +107,6 @@ def _build_obelix(out: Path) -> Artifact:
     obelix = load_obelix()
     ax = plot_family_strip(review, obelix)
     ax.set_title("Review conductivities beside OBELiX (599 Li electrolytes, RT)")
-    png, svg = save_figure(ax.figure, out, "fig2_review_vs_obelix")  # type: ignore[arg-type]
     report = family_mapping_report(obelix)
     families = sorted({r.family for r in review if r.family and r.conductivity_mS_cm})
     lines = []
@@ -130,13 +131,13 @@ def _build_obelix(out: Path) -> Artifact:
                 f"{family}: review median {np.median(mine):.3g} vs OBELiX "
                 f"{med_theirs:.3g} mS/cm (n={len(theirs)})"
             )
-    fam_csv = write_csv(
-        out / "fig2_review_vs_obelix.csv",
+    families_table = (
+        "fig2_review_vs_obelix",
         ["family", "review_n", "review_median_mS_cm", "obelix_n", "obelix_median_mS_cm"],
         rows_csv,
     )
-    map_csv = write_csv(
-        out / "fig2_review_vs_obelix_mapping.csv",
+    mapping_table = (
+        "fig2_review_vs_obelix_mapping",
         ["obelix_label", "rows", "family", "chemical_class", "status", "note"],
         [
             [lc.label, lc.count, lc.family, lc.chemical_class, lc.status, lc.note]
@@ -152,9 +153,11 @@ def _build_obelix(out: Path) -> Artifact:
         f"{len(report.class_disagreements)} rows whose composition contradicts the label; "
         f"{len(report.review_matches)} OBELiX rows share a composition with a review row."
     )
-    return Artifact(
-        images=(png, svg),
-        tables=(fam_csv, map_csv),
+    return write_artifact(
+        ax,
+        out,
+        "fig2_review_vs_obelix",
+        [families_table, mapping_table],
         parameters={"obelix_rows": len(obelix), "review_rows": len(review)},
         summary=summary,
     )
