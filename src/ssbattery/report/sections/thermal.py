@@ -1,9 +1,332 @@
-"""Report figures of the thermal part (filled in by its issue)."""
+"""Report figures of the thermal machines: Fig. 16 (Otto cycle), Fig. 15/eq. 15 (battery
+charged by a heat current) and the optically pumped battery of §2.4."""
 
 from __future__ import annotations
 
-from ssbattery.report.registry import FigureSpec
+import math
+import warnings
+from pathlib import Path
+from typing import Literal
 
-__all__ = ["FIGURES"]
+import numpy as np
 
-FIGURES: list[FigureSpec] = []
+from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
+
+__all__ = ["FIGURES", "build_heat_battery", "build_otto", "build_pumped_battery"]
+
+#: Fig. 16: ω_h = 2, ω_c = 1 (reference units), T_h = 4, T_c = 0.5, flat Bose baths of
+#: rate 0.5, thermalisation strokes of τ = 5 each; oscillator truncated to 16 levels.
+OTTO = {"omega_h": 2.0, "omega_c": 1.0, "T_h": 4.0, "T_c": 0.5, "rate": 0.5, "tau": 5.0}
+OTTO_LEVELS = 16
+OTTO_RATIOS: tuple[float, ...] = tuple(np.round(np.linspace(0.15, 0.95, 9), 6))
+#: eq. 15 battery: ω0 = 1, T_h = 10, T_c = 0.1, γ_h = γ_c = 0.1, local baths.
+HEAT = {"T_h": 10.0, "T_c": 0.1, "rate": 0.1}
+HEAT_COUPLINGS: tuple[float, ...] = (0.01, 0.03, 0.05)
+HEAT_TAUS = np.geomspace(0.05, 300.0, 28)
+#: pumped battery: PumpedBattery() defaults; scan at t = 50, engine τ = 20, ω_c = 0.5.
+PUMP_TIME = 50.0
+PUMP_OMEGAS = np.linspace(1.0, 2.0, 41)
+ENGINE_OMEGAS = np.linspace(1.0, 2.0, 21)
+ENGINE_TCS = np.linspace(0.05, 1.5, 12)
+
+
+def build_otto(out_dir: Path) -> Artifact:
+    """Fig. 16: the qubit Otto cycle in the (ω, S) plane and η vs ω_c/ω_h."""
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.thermal import plot_otto_cycle, plot_otto_efficiency
+    from ssbattery.thermal.otto import (
+        OttoResult,
+        carnot_efficiency,
+        oscillator_otto,
+        otto_trajectory,
+        qubit_otto,
+    )
+
+    p = OTTO
+
+    def qubit(wc: float) -> OttoResult:
+        return qubit_otto(
+            omega_h=p["omega_h"],
+            omega_c=wc,
+            T_h=p["T_h"],
+            T_c=p["T_c"],
+            rate_h=p["rate"],
+            rate_c=p["rate"],
+            tau_h=p["tau"],
+            tau_c=p["tau"],
+        )
+
+    def oscillator(
+        wc: float, stroke: Literal["adiabatic", "sudden", "driven"], tau_u: float = 0.0
+    ) -> OttoResult:
+        return oscillator_otto(
+            levels=OTTO_LEVELS,
+            omega_h=p["omega_h"],
+            omega_c=wc,
+            T_h=p["T_h"],
+            T_c=p["T_c"],
+            rate_h=p["rate"],
+            rate_c=p["rate"],
+            tau_h=p["tau"],
+            tau_c=p["tau"],
+            stroke=stroke,
+            tau_u=tau_u,
+        )
+
+    res = qubit(p["omega_c"])
+    traj = otto_trajectory(res, points_per_stroke=30)
+    curves: dict[str, list[float]] = {
+        "qubit, adiabatic": [],
+        "oscillator, adiabatic": [],
+        "oscillator, driven τ_u = 2": [],
+        "oscillator, sudden": [],
+    }
+    rows: list[list[object]] = []
+    residuals: list[float] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # truncation is checked separately in the tests
+        for r in OTTO_RATIOS:
+            wc = r * p["omega_h"]
+            runs = {
+                "qubit, adiabatic": qubit(wc),
+                "oscillator, adiabatic": oscillator(wc, "adiabatic"),
+                "oscillator, driven τ_u = 2": oscillator(wc, "driven", 2.0),
+                "oscillator, sudden": oscillator(wc, "sudden"),
+            }
+            for label, run in runs.items():
+                curves[label].append(run.efficiency)
+                residuals.append(run.first_law_residual)
+                rows.append(
+                    [
+                        label,
+                        r,
+                        run.mode,
+                        run.work,
+                        run.heat_hot,
+                        run.heat_cold,
+                        run.efficiency,
+                        run.power,
+                        run.first_law_residual,
+                    ]
+                )
+    carnot = carnot_efficiency(p["T_h"], p["T_c"])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.0), layout="constrained")
+    plot_otto_cycle(traj, ax=ax1)
+    ax1.set_title(f"qubit Otto limit cycle, ω_h = {p['omega_h']:g}, ω_c = {p['omega_c']:g}")
+    plot_otto_efficiency(OTTO_RATIOS, curves, carnot=carnot, ax=ax2)
+    ax2.set_title(f"efficiency, T_h = {p['T_h']:g}, T_c = {p['T_c']:g}, τ = {p['tau']:g}")
+    images = save_figure(fig, out_dir, "fig16_otto_cycle")
+    t1 = write_csv(
+        out_dir / "fig16_otto_cycle.csv",
+        ["omega", "entropy [nats]", "energy", "excited population", "stroke"],
+        zip(traj.omega, traj.entropy, traj.energy, traj.excitation, traj.stroke, strict=True),
+    )
+    t2 = write_csv(
+        out_dir / "fig16_otto_efficiency.csv",
+        [
+            "medium/stroke",
+            "omega_c/omega_h",
+            "mode",
+            "W",
+            "Q_h",
+            "Q_c",
+            "efficiency",
+            "power",
+            "|W+Q_h+Q_c|",
+        ],
+        rows,
+    )
+    sudden = np.array(curves["oscillator, sudden"], dtype=float)
+    worst_law = max(residuals)
+    return Artifact(
+        images=images,
+        tables=(t1, t2),
+        parameters={**OTTO, "oscillator_levels": OTTO_LEVELS, "ratios": list(OTTO_RATIOS)},
+        summary=(
+            f"Qubit limit cycle: W = {res.work:.4f}, Q_h = {res.heat_hot:.4f}, "
+            f"Q_c = {res.heat_cold:.4f}, η = {res.efficiency:.4f} (Otto 1 − ω_c/ω_h = 0.5, "
+            f"Carnot {carnot:.3f}), power {res.power:.4f} per unit time. Adiabatic strokes give "
+            "η = 1 − ω_c/ω_h for both media wherever the cycle is an engine (it stops at "
+            f"ω_c/ω_h = T_c/T_h = {p['T_c'] / p['T_h']:.3f}); sudden quenches of the oscillator "
+            f"lose work to friction (best η {np.nanmax(sudden):.3f}). Largest first-law "
+            f"residual |W + Q_h + Q_c| = {worst_law:.1e}."
+        ),
+    )
+
+
+def build_heat_battery(out_dir: Path) -> Artifact:
+    """Fig. 15 / eq. 15: efficiency and power of the heat-charged battery vs τ and λ."""
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.thermal import plot_heat_battery
+    from ssbattery.thermal.heat_battery import heat_battery_sweep
+
+    sw = heat_battery_sweep(
+        HEAT_TAUS,
+        HEAT_COUPLINGS,
+        T_h=HEAT["T_h"],
+        T_c=HEAT["T_c"],
+        rate_h=HEAT["rate"],
+        rate_c=HEAT["rate"],
+    )
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.0), layout="constrained")
+    plot_heat_battery(sw, ax=ax1, quantity="efficiency")
+    ax1.axhline(1 - HEAT["T_c"] / HEAT["T_h"], color="r", ls="--", lw=0.8, label="Carnot")
+    ax1.legend(fontsize="small")
+    ax1.set_yscale("log")
+    ax1.set_title("two-qubit battery (eq. 15): efficiency")
+    plot_heat_battery(sw, ax=ax2, quantity="power")
+    ax2.set_title("output power per cycle")
+    images = save_figure(fig, out_dir, "fig15_heat_charged_battery")
+    rows = [
+        [
+            lam,
+            tau,
+            sw.work[i, j],
+            sw.heat_hot[i, j],
+            sw.efficiency[i, j],
+            sw.power[i, j],
+            sw.ergotropy[i, j],
+            sw.ness_ergotropy[i],
+        ]
+        for i, lam in enumerate(sw.couplings)
+        for j, tau in enumerate(sw.taus)
+    ]
+    table = write_csv(
+        out_dir / "fig15_heat_charged_battery.csv",
+        [
+            "coupling",
+            "tau",
+            "W",
+            "Q_h",
+            "efficiency",
+            "power",
+            "ergotropy(rho_tau)",
+            "ergotropy(NESS)",
+        ],
+        rows,
+    )
+    best = sw.best()
+    parts = [
+        f"λ = {lam:g}: η_max = {best['max_efficiency'][i]:.3f} at τ = "
+        f"{best['tau_max_efficiency'][i]:.2g}, P_max = {best['max_power'][i]:.2e} at τ = "
+        f"{best['tau_max_power'][i]:.2g}, η(τ→0) = {sw.efficiency[i, 0]:.3f}, "
+        f"η(τ = {sw.taus[-1]:g}) = {sw.efficiency[i, -1]:.3f}"
+        for i, lam in enumerate(sw.couplings)
+    ]
+    return Artifact(
+        images=images,
+        tables=(table,),
+        parameters={
+            **HEAT,
+            "couplings": list(HEAT_COUPLINGS),
+            "form": "local",
+            "gate": "NESS ergotropy unitary",
+        },
+        summary=(
+            "Both efficiency and output power peak at short charging times, well inside the "
+            f"relaxation time 1/γ = {1 / HEAT['rate']:g}, and fall monotonically for longer "
+            "cycles, as the review states; but with the fixed NESS gate they peak at a finite "
+            "τ, not in the τ → 0 limit. " + "; ".join(parts) + "."
+        ),
+    )
+
+
+def build_pumped_battery(out_dir: Path) -> Artifact:
+    """§2.4 (Santos et al.): charging efficiency/power vs pump frequency, engine region."""
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.thermal import plot_engine_region, plot_pumped_charging
+    from ssbattery.thermal.pumped_battery import PumpedBattery, charging_scan, engine_region
+
+    bat = PumpedBattery()
+    scan = charging_scan(bat, PUMP_OMEGAS, PUMP_TIME)
+    emap = engine_region(bat, ENGINE_OMEGAS, ENGINE_TCS, omega_c=0.5, tau=20.0)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.5, 4.2), layout="constrained")
+    plot_pumped_charging(scan, ax=ax1, omega_a=bat.omega_a)
+    ax1.set_title(f"charging from |g⟩ for t = {PUMP_TIME:g}")
+    plot_engine_region(emap, ax=ax2)
+    ax2.set_title("two-stroke engine: where W > 0")
+    images = save_figure(fig, out_dir, "fig_pumped_battery")
+    t1 = write_csv(
+        out_dir / "fig_pumped_battery_charging.csv",
+        ["omega_L", "efficiency", "stored_energy", "power", "pump_work"],
+        zip(
+            scan["omega_L"],
+            scan["efficiency"],
+            scan["stored_energy"],
+            scan["power"],
+            scan["pump_work"],
+            strict=True,
+        ),
+    )
+    t2 = write_csv(
+        out_dir / "fig_pumped_battery_engine.csv",
+        ["T_c", "omega_L", "W", "efficiency"],
+        [
+            [tc, w, emap.work[i, j], emap.efficiency[i, j]]
+            for i, tc in enumerate(emap.T_cs)
+            for j, w in enumerate(emap.omega_Ls)
+        ],
+    )
+    works = emap.work > 0
+    widths = [
+        (float(emap.omega_Ls[row].min()), float(emap.omega_Ls[row].max()))
+        if row.any()
+        else (math.nan, math.nan)
+        for row in works
+    ]
+    j_res = int(np.argmin(np.abs(emap.omega_Ls - bat.omega_a)))
+    return Artifact(
+        images=images,
+        tables=(t1, t2),
+        parameters={
+            "omega_e": bat.omega_e,
+            "omega_a": bat.omega_a,
+            "rabi": bat.rabi,
+            "decay": bat.decay,
+            "battery_rate": bat.battery_rate,
+            "T_r": bat.T_r,
+            "T_c": bat.T_c,
+            "time": PUMP_TIME,
+            "engine_tau": 20.0,
+            "omega_c": 0.5,
+        },
+        summary=(
+            f"Stored power at t = {PUMP_TIME:g} peaks at resonance ω_L = "
+            f"{scan['omega_L'][np.argmax(scan['power'])]:.3f} (ω_a = {bat.omega_a:g}), "
+            f"P = {np.max(scan['power']):.2e}; the charging efficiency there is "
+            f"{scan['efficiency'][np.argmax(scan['power'])]:.3f} (bound ω_e/ω_a = "
+            f"{bat.omega_e / bat.omega_a:.3f}); it rises towards red detuning as ω_e/ω_L, so "
+            "in this model the resonance optimum holds for power, not for efficiency per "
+            "photon. Engine: works for ω_L in "
+            f"[{widths[0][0]:.2f}, {widths[0][1]:.2f}] at T_c = {emap.T_cs[0]:.2f}, narrowing "
+            f"to [{widths[-1][0]:.2f}, {widths[-1][1]:.2f}] at T_c = {emap.T_cs[-1]:.2f}; at "
+            f"resonance η falls from {emap.efficiency[0, j_res]:.3f} to "
+            f"{emap.efficiency[-1, j_res]:.3f} (Otto × pumping bound "
+            f"{(1 - 0.5) / bat.omega_a:.3f})."
+        ),
+    )
+
+
+FIGURES: list[FigureSpec] = [
+    FigureSpec(
+        "fig16_otto_cycle",
+        "Quantum Otto cycle: limit cycle and efficiency",
+        "Fig. 16, §2.4",
+        build_otto,
+    ),
+    FigureSpec(
+        "fig15_heat_charged_battery",
+        "Battery charged by a heat current (eq. 15)",
+        "Fig. 15, eq. 15, §2.4",
+        build_heat_battery,
+    ),
+    FigureSpec(
+        "fig_pumped_battery",
+        "Optically pumped battery and two-stroke engine",
+        "§2.4 (Santos et al.)",
+        build_pumped_battery,
+    ),
+]
