@@ -181,7 +181,7 @@ def _worker_main(tool: str, n: int, tol: float) -> None:
 
 
 def run(tool: str, n: int, tol: float = 0.0) -> dict:
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     out = subprocess.run(
         [sys.executable, __file__, "--worker", tool, str(n), repr(tol)],
         capture_output=True,
