@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -12,7 +13,7 @@ from ssbattery.cli import app
 runner = CliRunner()
 
 
-def run_json(*args: str) -> dict:  # type: ignore[type-arg]
+def run_json(*args: str) -> dict[str, Any]:
     result = runner.invoke(app, ["electrolytes", *args, "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # exactly one JSON object on stdout

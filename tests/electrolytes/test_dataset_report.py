@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from ssbattery.electrolytes.dataset import find_electrolyte, load_review_dataset
@@ -29,16 +30,16 @@ def test_table1_plot_cells_read_back() -> None:
     assert table[1, 2].get_text().get_text() == "R-3c"  # Table 1: LAGP "R-3c"
     assert table[2, 6].get_text().get_text() == "0.3–0.5"  # §1.2: LLZO 0.3–0.5 mS/cm
     assert table[3, 4].get_text().get_text() == "insulator"
-    plt.close(ax.figure)
+    plt.close("all")
 
 
 def test_family_strip_plots_review_values() -> None:
     review = load_review_dataset()
     ax = plot_family_strip(review, ())
-    from matplotlib.collections import PathCollection
+    from matplotlib.collections import LineCollection, PathCollection
 
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
-    plotted = sorted(float(y) for c in points for y in c.get_offsets()[:, 1])  # type: ignore[index]
+    plotted = sorted(float(y) for c in points for y in np.asarray(c.get_offsets())[:, 1])
     expected = sorted(
         r.conductivity_mS_cm for r in review if r.conductivity_mS_cm is not None and r.family
     )
@@ -48,11 +49,12 @@ def test_family_strip_plots_review_values() -> None:
         tuple(seg[:, 1])
         for c in ax.collections
         if not isinstance(c, PathCollection)
-        for seg in c.get_segments()  # type: ignore[attr-defined]
+        if isinstance(c, LineCollection)
+        for seg in c.get_segments()
     )
     assert bars == [(0.3, 0.5), (1.0, 10.0), (1.0, 10.0)]
     assert ax.get_yscale() == "log"
-    plt.close(ax.figure)
+    plt.close("all")
 
 
 def test_report_builders(tmp_path: Path) -> None:

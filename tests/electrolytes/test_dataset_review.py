@@ -12,6 +12,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
@@ -33,6 +34,9 @@ from ssbattery.electrolytes.dataset import (
 from ssbattery.electrolytes.formula import is_symbolic, parse_formula
 from ssbattery.errors import DataFormatError, InvalidParameterError
 
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
+
 ROWS = load_review_dataset()
 
 #: Refs are the review's numbers "[n]" or a place in the review ("§1.3", "Table 1", ...).
@@ -42,7 +46,7 @@ REF_PATTERN = re.compile(r"^(\[\d{1,3}\]|§|Table 1|Fig\. \d|review DFT|uncited)
 OPEN_X = {"Li3xLa(2/3)−xTiO3": 0.1, "Li6POxS5−xBr0.5Cl0.5": 0.5}
 
 
-def composition_of(row: Electrolyte):  # type: ignore[no-untyped-def]
+def composition_of(row: Electrolyte) -> Composition:
     if is_symbolic(row.formula) and row.x is None:
         return row.composition(x=OPEN_X[row.formula])
     return row.composition()
@@ -286,9 +290,9 @@ def test_query_filters() -> None:
         ({"dataset": "icsd"}, "review, obelix, all"),
     ],
 )
-def test_query_rejects_unknown_values(kwargs: dict[str, object], message: str) -> None:
+def test_query_rejects_unknown_values(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
-        query(**kwargs)  # type: ignore[arg-type]
+        query(**kwargs)
 
 
 def test_find_by_key_name_formula_and_composition() -> None:

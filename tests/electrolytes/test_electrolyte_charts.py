@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.patches import Rectangle
 
 from ssbattery.electrolytes.capacity import lic6_capacity
 from ssbattery.electrolytes.screening import METAL_CHEMICAL_POTENTIALS
@@ -45,14 +46,14 @@ def test_conductivity_chart_bars_and_log_scale() -> None:
 
 def test_band_gap_chart_has_the_3_eV_line() -> None:
     ax = plot_band_gap_classes(["Na3YCl6", "Na2Y2/3Cl4"], [5.2, 3.17])
-    assert list(ax.lines[0].get_ydata()) == [3.0, 3.0]
-    assert [p.get_height() for p in ax.patches] == [5.2, 3.17]
+    assert np.asarray(ax.lines[0].get_ydata()).tolist() == [3.0, 3.0]
+    assert [p.get_height() for p in ax.patches if isinstance(p, Rectangle)] == [5.2, 3.17]
 
 
 def test_band_alignment_lines_and_points() -> None:
     mus = {m: p.mu_eV for m, p in METAL_CHEMICAL_POTENTIALS.items()}
     ax = plot_band_alignment(["Na3YCl6", "LLTO"], [-0.11, -3.6], [5.2, None], mus)
-    assert [ln.get_ydata()[0] for ln in ax.lines[:4]] == [-1.39, -1.73, -1.5, -4.6]
+    assert [np.asarray(ln.get_ydata())[0] for ln in ax.lines[:4]] == [-1.39, -1.73, -1.5, -4.6]
     cbm = ax.collections[0].get_offsets()
     mu_e = ax.collections[1].get_offsets()
     np.testing.assert_allclose(np.asarray(cbm)[:, 1], [-0.11, -3.6])
@@ -63,14 +64,14 @@ def test_lic6_chart_reads_back_177() -> None:
     xs = np.linspace(0, 0.5, 11)
     series = {"after": [lic6_capacity(float(x)).per_gram_discharged_electrode for x in xs]}
     ax = plot_lic6_capacity(xs.tolist(), series, review_values_mAh_g={"review": 177.0})
-    assert ax.lines[0].get_ydata()[-1] == pytest.approx(177.41, abs=0.01)
-    assert ax.lines[1].get_ydata()[0] == 177.0
+    assert np.asarray(ax.lines[0].get_ydata())[-1] == pytest.approx(177.41, abs=0.01)
+    assert np.asarray(ax.lines[1].get_ydata())[0] == 177.0
 
 
 def test_film_cost_chart_threshold_and_review_points() -> None:
     ax = plot_film_cost([10.0, 50.0], {"Li3YCl6": [4.61, 23.05]}, review_points={"Li3YCl6": 23.05})
-    assert list(ax.lines[0].get_ydata()) == [4.61, 23.05]
-    assert ax.lines[1].get_ydata()[0] == 10.0
+    assert np.asarray(ax.lines[0].get_ydata()).tolist() == [4.61, 23.05]
+    assert np.asarray(ax.lines[1].get_ydata())[0] == 10.0
     np.testing.assert_allclose(np.asarray(ax.collections[0].get_offsets()), [[50.0, 23.05]])
 
 

@@ -5,6 +5,8 @@ The chemical-class rules themselves are tested in test_anion_class.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,10 +96,10 @@ def test_barrier_when_electrolyte_mu_above_the_metal() -> None:
         ({"cbm_eV": float("nan")}, "cbm_eV"),
     ],
 )
-def test_band_alignment_rejects_bad_input(kwargs: dict[str, object], match: str) -> None:
-    args: dict[str, object] = {"cbm_eV": -2.0, **kwargs}
+def test_band_alignment_rejects_bad_input(kwargs: dict[str, Any], match: str) -> None:
+    args: dict[str, Any] = {"cbm_eV": -2.0, **kwargs}
     with pytest.raises(InvalidParameterError, match=match):
-        band_alignment(**args)  # type: ignore[arg-type]
+        band_alignment(**args)
 
 
 def test_classify_uses_dataset_values_and_overrides() -> None:

@@ -40,7 +40,9 @@ def test_cost_json_states_every_input() -> None:
     out = _json(["cost", "Li2ZrCl6", "--json"])
     assert out["cost_usd_per_m2"] == pytest.approx(1.38, abs=0.005)
     assert out["thickness_um"] == 50.0 and out["density_basis"] == "assumption"
-    names = {p["precursor"]: p for p in out["precursors"]}  # type: ignore[union-attr]
+    precursors = out["precursors"]
+    assert isinstance(precursors, list)
+    names = {p["precursor"]: p for p in precursors}
     assert names["LiCl"]["price_usd_per_kg"] == 5.88 and names["LiCl"]["price_basis"] == "review"
     over = _json(["cost", "Li2ZrCl6", "--price", "ZrCl4=27.12", "--density", "2.5", "--json"])
     assert over["cost_usd_per_m2"] > out["cost_usd_per_m2"]  # type: ignore[operator]
