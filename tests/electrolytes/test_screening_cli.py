@@ -55,6 +55,7 @@ def test_cost_json_states_every_input() -> None:
         ["cost", "Li2ZrCl6", "--thickness-um", "-50"],
         ["cost", "Li2ZrCl6", "--price", "Unobtainium=3"],
         ["cost", "Li2ZrCl6", "--price", "ZrCl4"],
+        ["cost", "Li2ZrCl6", "--price", "ZrCl4=-3"],
         ["cost", "Li2ZrCl6", "--price", "YCl3=5"],  # not a precursor of Li2ZrCl6
         ["cost", "Li3InCl6"],  # no shipped density: --density needed
         ["capacity", "Qq", "--electrons", "1"],

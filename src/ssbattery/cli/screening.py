@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import textwrap
 from collections.abc import Iterator, Mapping
 
@@ -55,9 +56,10 @@ def parse_price_options(values: list[str] | None) -> dict[str, float]:
             value = float(price)
         except ValueError:
             value = float("nan")
-        if not sep or not name.strip() or value != value:
+        if not sep or not name.strip() or not (math.isfinite(value) and value > 0):
             raise InvalidParameterError(
-                f"`--price` must look like PRECURSOR=USD_PER_KG (e.g. ZrCl4=12.5), got {item!r}."
+                "`--price` must look like PRECURSOR=USD_PER_KG with a price > 0 "
+                f"(e.g. ZrCl4=12.5), got {item!r}."
             )
         out[name.strip()] = value
     return out

@@ -91,17 +91,14 @@ def _read_rows(name: str, columns: tuple[str, ...]) -> list[tuple[str, dict[str,
     return [(f"{name} line {i}", row) for i, row in enumerate(reader, start=2)]
 
 
-def _price_cell(raw: str, where: str, *, required: bool) -> float | None:
-    """A positive finite number from a CSV cell (None for an empty, optional cell)."""
-    raw = raw.strip()
-    if not raw and not required:
-        return None
+def _positive_cell(raw: str, where: str) -> float:
+    """A positive finite number from a CSV cell, else DataFormatError naming the line."""
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value > 0):
-        raise DataFormatError(f"{where}: {raw!r} is not a positive number.")
+        raise DataFormatError(f"{where}: {raw.strip()!r} is not a positive number.")
     return value
 
 
@@ -118,7 +115,8 @@ def precursor_prices() -> dict[str, PrecursorPrice]:
     out: dict[str, PrecursorPrice] = {}
     columns = ("precursor", "formula", "price_usd_per_kg", "basis", "source")
     for where, row in _read_rows("precursor_prices.csv", columns):
-        price = _price_cell(row["price_usd_per_kg"], where, required=False)
+        raw = row["price_usd_per_kg"].strip()
+        price = _positive_cell(raw, where) if raw else None
         out[row["precursor"]] = PrecursorPrice(
             row["precursor"], row["formula"], price, row["basis"], row["source"]
         )
@@ -130,11 +128,11 @@ def film_densities() -> dict[str, FilmDensity]:
     """Shipped film densities (``data/film_densities.csv``), keyed by reduced formula."""
     out: dict[str, FilmDensity] = {}
     for where, row in _read_rows("film_densities.csv", ("formula", "density_g_cm3", "basis")):
-        density = _price_cell(row["density_g_cm3"], where, required=True)
+        density = _positive_cell(row["density_g_cm3"], where)
         if not row["source"].strip():
             raise DataFormatError(f"{where}: the density of {row['formula']} has no source.")
         key = _composition(row["formula"]).reduced_formula
-        out[key] = FilmDensity(row["formula"], float(density or 0.0), row["basis"], row["source"])
+        out[key] = FilmDensity(row["formula"], density, row["basis"], row["source"])
     return out
 
 
