@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ssbattery.electrolytes.scorecard import IDEAL_PROPERTIES, PATTERNS, scorecard
+from ssbattery.errors import InvalidParameterError
 
 
 def test_criteria_are_quoted_from_the_review() -> None:
@@ -71,3 +72,15 @@ def test_unknown_is_not_not_met() -> None:
     assert not card.in_dataset
     assert card.counts()["met"] == 0 and card.counts()["not met"] == 0
     assert all(r.reason for r in card.results)
+
+
+def test_bad_overrides_are_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="conductivity_mS_cm"):
+        scorecard("Li3YCl6", conductivity_mS_cm=-1.0)
+    with pytest.raises(InvalidParameterError, match="high_conductivity_mS_cm"):
+        scorecard("Li3YCl6", high_conductivity_mS_cm=0.0)
+    # a given σ replaces the dataset's 0.51 mS/cm (§1.7): 2 ≥ 1 mS/cm meets I1
+    i1 = next(
+        r for r in scorecard("Li3YCl6", conductivity_mS_cm=2.0).results if r.criterion.key == "I1"
+    )
+    assert i1.status == "met" and "σ = 2 mS/cm" in i1.reason

@@ -188,6 +188,8 @@ def scorecard(
     from ssbattery.electrolytes.screening import classify
 
     thr = require_positive("high_conductivity_mS_cm", high_conductivity_mS_cm)
+    if conductivity_mS_cm is not None:
+        require_positive("conductivity_mS_cm", conductivity_mS_cm)
     cls = classify(formula, band_gap_eV=band_gap_eV, cbm_eV=cbm_eV, metal=metal, x=x)
     row = find_electrolytes(formula)[0] if cls.in_dataset else None
     feti = _feti_family(formula, x)
