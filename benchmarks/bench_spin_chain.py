@@ -81,7 +81,7 @@ def work_reference(n: int, tol: float) -> list[float]:
         )[1:]
         E = np.einsum("ki,ik->k", states.conj(), ops.H0 @ states.T).real
         return list(E - ground_state_energy(p))
-    ops = build_operators(p, reflection=False)
+    ops = build_operators(p, symmetric=False)
     tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=Chebyshev(tol=1e-15))
     return list(tr.expect[0] - ground_state_energy(p))
 
@@ -180,18 +180,28 @@ def _worker_main(tool: str, n: int, tol: float) -> None:
 # ----------------------------------------------------------------------------- driver
 
 
-def run(tool: str, n: int, tol: float = 0.0) -> dict:
+REPEAT = 1
+
+
+def run(tool: str, n: int, tol: float = 0.0, repeat: int | None = None) -> dict:
+    """Run one tool in fresh subprocesses; keep the fastest of ``repeat`` runs."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", tool, str(n), repr(tol)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"{tool} N={n} failed:\n{out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    best: dict | None = None
+    for _ in range(REPEAT if repeat is None else repeat):
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", tool, str(n), repr(tol)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"{tool} N={n} failed:\n{out.stderr[-2000:]}")
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        if best is None or res["seconds"] < best["seconds"]:
+            best = res
+    assert best is not None
+    return best
 
 
 def errors(E: list[float], E_ref: list[float]) -> tuple[float, float]:
@@ -209,18 +219,21 @@ def main() -> None:
     ap.add_argument("--sizes", default="4,6,8,10,12,14,16")
     ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS_spin_chain.md")))
     ap.add_argument("--tools", default="ssbattery,quspin,qutip")
+    ap.add_argument("--repeat", type=int, default=2, help="keep the fastest of this many runs")
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         _worker_main(args.worker[0], int(args.worker[1]), float(args.worker[2]))
         return
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     sizes = [int(s) for s in args.sizes.split(",")]
     tools = args.tools.split(",")
     ladders = {"qutip": [1e-8, 1e-10, 1e-12, 1e-14], "quspin": [1e-10, 1e-12, 1e-14]}
     start_tol = {k: 0 for k in ladders}
     rows = []
     for n in sizes:
-        ref = run("reference", n)
+        ref = run("reference", n, repeat=1)
         row = {"N": n}
         for tool in tools:
             if tool == "ssbattery":
@@ -229,15 +242,18 @@ def main() -> None:
                 res["err"] = errors(res["E"], ref["E"])
             else:
                 if tool == "qutip":
-                    dflt = run(tool, n, 0.0)
+                    dflt = run(tool, n, 0.0, repeat=1)
                     row["qutip_default_err"] = errors(dflt["E"], ref["E"])[0]
                 ladder = ladders[tool]
                 for i in range(start_tol[tool], len(ladder)):
-                    res = run(tool, n, ladder[i])
+                    res = run(tool, n, ladder[i], repeat=1)
                     res["err"] = errors(res["E"], ref["E"])
                     res["tol"] = f"{ladder[i]:.0e}"
                     if max(res["err"]) <= TARGET:
                         start_tol[tool] = i
+                        if REPEAT > 1:
+                            again = run(tool, n, ladder[i], repeat=REPEAT - 1)
+                            res["seconds"] = min(res["seconds"], again["seconds"])
                         break
                 else:
                     res["tol"] += " (target not reached)"
@@ -259,7 +275,8 @@ def write_table(rows: list[dict], tools: list[str], path: Path) -> None:
         "",
         "`python benchmarks/bench_spin_chain.py` — 400 times in (0, 2], NN, open chain, "
         "α = 0.5, B = 3, ω = 12, g = 3; E(t) and grid P_max within 1e-8 (relative) of the "
-        "reference. Seconds exclude imports; peak = max resident set of the run's process. "
+        "reference. Seconds exclude imports (fastest of `--repeat` fresh runs, the machine is "
+        "shared); peak = max resident set of the run's process. "
         "`ratio` = seconds / fastest peer (QuTiP, QuSpin) at the same N.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "

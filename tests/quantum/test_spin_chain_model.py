@@ -62,7 +62,7 @@ def test_eq12_state_is_the_ground_state(
     p = SpinChainParameters(
         n_sites=n, anisotropy=alpha, interaction=kind, periodic=periodic, decay=decay
     )
-    ops = build_operators(p, reflection=False)
+    ops = build_operators(p, symmetric=False)
     e0 = np.linalg.eigvalsh(ops.H0.toarray())[0]
     assert ground_state_energy(p) == pytest.approx(e0, abs=1e-10)
     assert float(ops.psi0 @ ops.H0 @ ops.psi0) == pytest.approx(e0, abs=1e-10)
@@ -73,15 +73,29 @@ def test_operators_match_the_literal_kronecker_construction() -> None:
     H0k, Hck, psik = _kron_operators(p)
     t = default_times(0.5, 40)
     ref = charge(H0k, Hck, psik, t)
-    for reflection in (False, True):
-        ops = build_operators(p, reflection=reflection)
-        np.testing.assert_allclose(
-            np.linalg.eigvalsh(ops.H0.toarray())[:3], np.linalg.eigvalsh(H0k)[:3], atol=1e-10
-        )
-        res = charge_spin_chain(p, t, reflection=reflection, refine=False)
+    for symmetric in (False, True):
+        ops = build_operators(p, symmetric=symmetric)
+        # The sector's spectrum is part of the full one.
+        full = np.linalg.eigvalsh(H0k)
+        sector = np.linalg.eigvalsh(ops.H0.toarray())
+        assert np.max(np.min(np.abs(sector[:, None] - full[None, :]), axis=1)) < 1e-10
+        assert sector[0] == pytest.approx(full[0], abs=1e-10)
+        res = charge_spin_chain(p, t, symmetric=symmetric, refine=False)
         np.testing.assert_allclose(res.energy, ref.energy, rtol=1e-10, atol=1e-10)
-    # The reflection-even sector of 5 spins: (2^5 + 2^3)/2 = 20 states.
-    assert build_operators(p).basis.dim == 20
+    # Sector sizes: periodic, R-even with k = 0: the 8 two-colour bracelets of 5 beads
+    # (OEIS A000029); open, R-even: (2^5 + 2^3)/2 = 20 states.
+    assert build_operators(p).basis.dim == 8
+    assert build_operators(replace(p, periodic=False)).basis.dim == 20
+
+
+def test_periodic_sector_matches_full_space_for_a_longer_chain() -> None:
+    p = replace(FIG14, n_sites=8, anisotropy=-0.4, interaction="lr", decay=1.5, periodic=True)
+    t = default_times(0.4, 60)
+    full = charge_spin_chain(p, t, symmetric=False, refine=False)
+    small = charge_spin_chain(p, t, refine=False)
+    np.testing.assert_allclose(small.energy, full.energy, rtol=1e-10, atol=1e-10)
+    # 8-bead two-colour bracelets: 30 (OEIS A000029).
+    assert build_operators(p).basis.dim == 30
 
 
 @pytest.mark.parametrize("kind, periodic", [("nn", False), ("lr", False), ("nn", True)])

@@ -18,11 +18,12 @@ of H0 with energy E_GS = −NB − ¼ Σ_{i<j} g_ij.
 Charging (eqs. 13–14): the Zeeman term is replaced by ω Σσx_i, U(t) = e^{−i(Hg + ωΣσx)t};
 W(t) = Tr[H0ρ(t)] − E_GS and P(t) = W(t)/t.
 
-Symmetry used: H0 and the charging Hamiltonian are real and commute with the reflection
-R: i → N − 1 − i (for open and periodic chains, since g_ij depends on the distance only),
-and the initial state is R-even; so the evolution stays in the R-even sector, about half
-of the 2^N states. (The spin flip Πσx also commutes with Hg + ωΣσx, but the initial state
-is an equal mixture of both of its sectors and H0 couples them, so it is not used.)
+Symmetries used: H0 and the charging Hamiltonian are real and commute with the reflection
+R: i → N − 1 − i (open and periodic chains, since g_ij depends on the distance only) and,
+for a periodic chain, with the translation T: i → i + 1; the initial state is R-even with
+momentum 0, so the evolution stays in that sector: about 2^N/2 states (open) or 2^N/(2N)
+(periodic). (The spin flip Πσx also commutes with Hg + ωΣσx, but the initial state is an
+equal mixture of both of its sectors and H0 couples them, so it is not used.)
 
 Independent spins (α = 1): Hg is then SU(2)-invariant and commutes with Σσx; the state stays
 in the fully symmetric multiplet, where Hg is the constant −¼Σg_ij, so every spin precesses
@@ -69,7 +70,7 @@ __all__ = [
 
 Interaction = Literal["nn", "lr"]
 
-#: The largest chain we build (2^N states before the reflection sector).
+#: The largest chain we build (2^N states before the symmetry reduction).
 MAX_SITES = 30
 
 
@@ -143,22 +144,26 @@ def ground_state_energy(params: SpinChainParameters) -> float:
 
 @dataclass(frozen=True)
 class ChainBasis:
-    """Basis states of the chain: all 2^N, or the reflection-even sector.
+    """Basis states of the chain: all 2^N, or the symmetric sector of a symmetry group.
+
+    The sector is the one of the initial state |↓…↓⟩: even under the reflection R and, with
+    translations T, of momentum k = 0. Its basis states are |b⟩ = P|s⟩/‖P|s⟩‖ with P the
+    projector (1/|G|) Σ_g g, one per orbit; ‖P|s⟩‖ = 1/√(orbit size).
 
     Attributes:
         n_sites: N.
         states: one representative bit string per basis state (bit i set = spin i up).
-        norm: ‖P_R|s⟩‖ for each representative (1 for palindromes, 1/√2 otherwise);
-            1 everywhere for the full basis.
+        norm: ‖P|s⟩‖ for each representative (1 everywhere for the full basis).
         index: for every one of the 2^N bit strings, the basis index of its orbit.
-        reflection: whether this is the reflection-even sector.
+        symmetries: the group used: () (none), ("reflection",) or
+            ("reflection", "translation").
     """
 
     n_sites: int
     states: NDArray[np.int64]
     norm: NDArray[np.float64]
     index: NDArray[np.int64]
-    reflection: bool
+    symmetries: tuple[str, ...]
 
     @property
     def dim(self) -> int:
@@ -173,22 +178,42 @@ def _reverse_bits(s: NDArray[np.int64], n: int) -> NDArray[np.int64]:
     return out
 
 
-def chain_basis(n_sites: int, *, reflection: bool = True) -> ChainBasis:
-    """The basis of N spins, restricted to the reflection-even sector when ``reflection``."""
+def _rotate_bits(s: NDArray[np.int64], n: int, j: int) -> NDArray[np.int64]:
+    mask = (1 << n) - 1
+    return ((s << j) | (s >> (n - j))) & mask if j % n else s.copy()
+
+
+def chain_basis(n_sites: int, *, reflection: bool = True, translation: bool = False) -> ChainBasis:
+    """The basis of N spins, or its sector even under reflection (and translation, k = 0).
+
+    Translations are symmetries of periodic chains only; the caller decides.
+    """
     n = require_int_at_least("n_sites", n_sites, 1)
-    check_memory("the spin-chain basis tables", (2**n, 3), bytes_per_element=8)
+    check_memory("the spin-chain basis tables", (2**n, 4), bytes_per_element=8)
     s = np.arange(2**n, dtype=np.int64)
-    if not reflection:
-        return ChainBasis(n, s, np.ones(s.size), s.copy(), False)
-    r = _reverse_bits(s, n)
-    rep = np.minimum(s, r)
+    if not reflection and not translation:
+        return ChainBasis(n, s, np.ones(s.size), s.copy(), ())
+    shifts = range(n) if translation else range(1)
+    rep = s.copy()
+    fixed = np.zeros(s.size, dtype=np.int64)  # |stabiliser| of every state
+    group = 0
+    for j in shifts:
+        t = _rotate_bits(s, n, j)
+        images = [t, _reverse_bits(t, n)] if reflection else [t]
+        for img in images:
+            np.minimum(rep, img, out=rep)
+            fixed += img == s
+            group += 1
     is_rep = s == rep
     states = s[is_rep]
-    index = np.full(2**n, -1, dtype=np.int64)
-    index[states] = np.arange(states.size)
-    index = index[rep]
-    norm = np.where(states == r[states], 1.0, 1.0 / math.sqrt(2.0))
-    return ChainBasis(n, states, norm, index, True)
+    lookup = np.full(2**n, -1, dtype=np.int64)
+    lookup[states] = np.arange(states.size)
+    orbit = group // fixed[is_rep]
+    norm = 1.0 / np.sqrt(orbit.astype(float))
+    names = tuple(
+        name for name, on in (("reflection", reflection), ("translation", translation)) if on
+    )
+    return ChainBasis(n, states, norm, lookup[rep], names)
 
 
 @dataclass(frozen=True)
@@ -207,23 +232,24 @@ def _estimate_nnz(params: SpinChainParameters, dim: int) -> int:
     return dim * (params.n_sites + n_pairs + 1)
 
 
-def build_operators(params: SpinChainParameters, *, reflection: bool = True) -> SpinChainOperators:
+def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> SpinChainOperators:
     """H0 (eqs. 10–11), the charging Hamiltonian Hg + ωΣσx (eq. 14) and |GS⟩ (eq. 12).
 
-    Built directly on bit strings in the reflection-even sector (``reflection=True``) or in
+    Built directly on bit strings in the symmetric sector of |GS⟩ (``symmetric=True``:
+    reflection-even, and momentum 0 for a periodic chain) or in
     the full 2^N space. Refuses, before allocating, a chain whose Hamiltonian would not fit
     in memory.
     """
     n = params.n_sites
     full_dim = 2**n
-    sector_dim = full_dim // 2 + 2 ** ((n + 1) // 2) // 2 if reflection else full_dim
+    sector_dim = full_dim // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else full_dim
     # Two sparse matrices: (8-byte value + 4–8-byte index) per stored element.
     check_memory(
         f"the {n}-site spin-chain Hamiltonian ({sector_dim} states)",
         (2, _estimate_nnz(params, sector_dim)),
         bytes_per_element=16,
     )
-    basis = chain_basis(n, reflection=reflection)
+    basis = chain_basis(n, reflection=symmetric, translation=symmetric and params.periodic)
     s = basis.states
     dim = basis.dim
     G = couplings(params)
@@ -259,7 +285,7 @@ def _flip_term(
 ) -> sp.csr_array:
     """Σ_s amplitude |s'(s)⟩⟨s| in the basis: O|b⟩ = Σ_{s'} o_{s's} (ν_{s'}/ν_s) |b(s')⟩.
 
-    Valid for operators O that commute with the reflection (the sector stays closed).
+    Valid for operators O that commute with the symmetry group (the sector stays closed).
     """
     dim = basis.dim
     target = basis.index[flipped]
@@ -286,7 +312,7 @@ def charge_spin_chain(
     t_max: float = 2.0,
     steps: int = 400,
     tol: float = 1e-10,
-    reflection: bool = True,
+    symmetric: bool = True,
     refine: bool = True,
     method: Method | None = None,
 ) -> ChargingResult:
@@ -296,14 +322,15 @@ def charge_spin_chain(
         params: the chain.
         times: output times; default ``steps`` points uniformly in (0, ``t_max``].
         tol: relative accuracy of the energies.
-        reflection: work in the reflection-even sector (same numbers, half the states).
+        symmetric: work in the symmetric sector of the initial state (same numbers; half the
+            states for an open chain, about 1/(2N) of them for a periodic one).
         refine: polish P_max between grid points.
         method: evolution method (default: exact for small chains, Chebyshev above).
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
-    ops = build_operators(params, reflection=reflection)
+    ops = build_operators(params, symmetric=symmetric)
     return charge(
         ops.H0,
         ops.H_charge,
