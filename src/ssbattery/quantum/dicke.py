@@ -199,7 +199,7 @@ def dicke_basis(params: DickeParameters, *, parity: bool | None = None) -> Dicke
     n_at, cut = params.n_atoms, params.cutoff
     check_memory(
         f"the Dicke state space (N = {n_at}, photon cutoff {cut})",
-        ((cut + 1) * (n_at + 1), 40),  # ~40 Lanczos vectors of complex128
+        ((cut + 1) * (n_at + 1), 64),  # the Lanczos basis: 64 vectors of complex128
     )
     photons, k = np.divmod(np.arange((cut + 1) * (n_at + 1), dtype=np.int64), n_at + 1)
     if use_parity:
