@@ -48,6 +48,9 @@ _ARC_RE = re.compile(r"^p\((R\d+),(CPE\d+|C\d+)\)$|^p\((CPE\d+|C\d+),(R\d+)\)$")
 _SERIES_R_RE = re.compile(r"^R\d+$")
 _ELECTRODE_RE = re.compile(r"^(CPE\d+|C\d+)$")
 _N_START = 0.9
+#: Restart from other starting values when the first fit's rms relative residual exceeds this
+#: (3 × the 1 % noise of a good impedance analyser).
+_RESTART_RMS = 0.03
 
 
 def effective_capacitance(R_ohm: float, Q: float, n: float) -> float:
@@ -237,27 +240,42 @@ def _evaluate(
 
 
 # --------------------------------------------------------------------------- starting values
-def _smooth(y: NDArray[np.float64]) -> NDArray[np.float64]:
-    if y.size < 5:
-        return y
-    k = np.array([1.0, 2.0, 1.0]) / 4.0
-    ys = np.convolve(y, k, mode="same")
-    ys[0], ys[-1] = y[0], y[-1]
-    return ys
+def _smooth(y: NDArray[np.float64], f: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Savitzky–Golay smoothing over about half a decade (noise makes spurious −Z″ peaks)."""
+    from scipy.signal import savgol_filter
+
+    decades = max(math.log10(float(f.max()) / float(f.min())), 1e-9)
+    per_decade = (f.size - 1) / decades
+    window = max(5, int(0.5 * per_decade) | 1)
+    if y.size < window + 2:
+        if y.size < 5:
+            return y
+        ys = np.convolve(y, np.array([1.0, 2.0, 1.0]) / 4.0, mode="same")
+        ys[0], ys[-1] = y[0], y[-1]
+        return ys
+    return np.asarray(savgol_filter(y, window, 2), dtype=float)
 
 
-def estimate_initial_guess(spectrum: Spectrum, circuit: str = DEFAULT_CIRCUIT) -> list[float]:
+def estimate_initial_guess(
+    spectrum: Spectrum, circuit: str = DEFAULT_CIRCUIT, *, unresolved: str = "above"
+) -> list[float]:
     """Starting values for ``circuit`` read off the spectrum (see the module docstring).
 
-    Returns the values in impedance.py's parameter order (``R1, CPE1_0, CPE1_1, …``).
+    Arcs that do not show as separate −Z″ peaks are placed ``"above"`` the highest-frequency
+    peak (a bulk arc at the top of the window) or ``"below"`` the lowest one (an arc merged
+    with the electrode tail). Returns the values in impedance.py's parameter order
+    (``R1, CPE1_0, CPE1_1, …``).
     """
     from scipy.signal import find_peaks
+
+    if unresolved not in ("above", "below"):
+        raise InvalidParameterError(f"`unresolved` must be 'above' or 'below', got {unresolved!r}.")
 
     terms = _parse(circuit)
     spec = spectrum.sorted_descending()
     f = spec.frequency_hz
     x = spec.z_real
-    y = _smooth(spec.minus_z_imag)
+    y = _smooth(spec.minus_z_imag, f)
     n_arcs = sum(t.kind == "arc" for t in terms)
     has_electrode = any(t.kind == "electrode" for t in terms)
     ymax = float(np.max(np.abs(y))) or 1.0
@@ -269,7 +287,9 @@ def estimate_initial_guess(spectrum: Spectrum, circuit: str = DEFAULT_CIRCUIT) -
         while i > 0 and y[i - 1] < y[i]:
             i -= 1
         tail_start = i  # first point of the monotonic rise toward low f
-    peaks, props = find_peaks(y[:tail_start], prominence=0.02 * ymax)
+    # prominence relative to the arcs, not to the (much taller) electrode tail
+    y_arcs = float(np.max(np.abs(y[: max(tail_start, 3)])))
+    peaks, props = find_peaks(y[:tail_start], prominence=0.05 * (y_arcs or ymax))
     if peaks.size > n_arcs:
         keep = np.argsort(props["prominences"])[::-1][:n_arcs]
         peaks = np.sort(peaks[keep])
@@ -277,10 +297,13 @@ def estimate_initial_guess(spectrum: Spectrum, circuit: str = DEFAULT_CIRCUIT) -
     # Arcs not resolved as peaks: put the missing ones above the highest peak (a bulk arc at
     # the top of the window) or, with no peak at all, spread them across the window.
     while len(peak_list) < n_arcs:
-        if peak_list:
+        if not peak_list:
+            peak_list.append(int(tail_start // 2))
+        elif unresolved == "above":
             peak_list.insert(0, max(0, peak_list[0] // 3))
         else:
-            peak_list.append(int(tail_start // 2))
+            last_peak = peak_list[-1]
+            peak_list.append(min(y.size - 1, max(last_peak + 1, (last_peak + tail_start) // 2)))
     # Boundaries: valleys of −Z″ between consecutive peaks.
     bounds = [0]
     for a, b in itertools.pairwise(peak_list):
@@ -376,7 +399,35 @@ def fit_spectrum(
         )
     f = spectrum.frequency_hz
     z = spectrum.z_ohm
-    params, cov = _least_squares(circuit, f, z, guess, [n for n, _ in names_units], spectrum.source)
+    names = [n for n, _ in names_units]
+
+    def rms_of(q: NDArray[np.float64]) -> float:
+        return float(np.sqrt(np.mean(np.abs((_evaluate(circuit, f, q) - z) / z) ** 2)))
+
+    first_error: InvalidParameterError | None = None
+    best: tuple[float, NDArray[np.float64], NDArray[np.float64], list[float]] | None = None
+    starts = [guess]
+    k = 0
+    while k < len(starts):
+        try:
+            p_k, c_k = _least_squares(circuit, f, z, starts[k], names, spectrum.source)
+        except InvalidParameterError as exc:
+            first_error = first_error or exc
+        else:
+            r_k = rms_of(p_k)
+            if best is None or r_k < best[0]:
+                best = (r_k, p_k, c_k, list(starts[k]))
+        # Automatic starts only: if the fit is poor, try other readings of the spectrum.
+        if k == 0 and initial_guess is None and (best is None or best[0] > _RESTART_RMS):
+            starts.extend(_alternative_starts(spectrum, circuit, terms, names, guess))
+        if best is not None and best[0] <= _RESTART_RMS:
+            break
+        k += 1
+    if best is None:
+        raise first_error or InvalidParameterError(
+            f"{spectrum.source}: the fit of {circuit!r} failed from every starting point."
+        )
+    _, params, cov, guess = best
     errs = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     parameters = tuple(
         FitParameter(name, float(v), float(e), unit)
@@ -407,6 +458,24 @@ def fit_spectrum(
         rms_relative_residual=rms,
         notes=notes,
     )
+
+
+def _alternative_starts(
+    spectrum: Spectrum, circuit: str, terms: list[_Term], names: list[str], guess: list[float]
+) -> list[list[float]]:
+    """Other starting points: unresolved arcs placed below, arc capacitances ×/÷ 100."""
+    out = [estimate_initial_guess(spectrum, circuit, unresolved="below")]
+    caps = []
+    for t in terms:
+        if t.kind == "arc":
+            c = t.names[1]
+            caps.append(names.index(f"{c}_0") if c.startswith("CPE") else names.index(c))
+    for i in caps:
+        for factor in (1e-2, 1e2):
+            g = list(guess)
+            g[i] *= factor
+            out.append(g)
+    return out
 
 
 def _least_squares(
