@@ -227,3 +227,30 @@ def test_arc_outside_the_window_is_flagged() -> None:
     assert any("extrapolated" in n for n in fit.notes)
     # the resistance is still found to within a few per cent of the truth
     assert fit.arc("bulk").R_ohm == pytest.approx(truth.parameters(353.15)[0], rel=0.05)
+
+
+def test_automatic_starting_values_on_random_two_arc_spectra() -> None:
+    # Random bulk/gb/electrode parameters (seeded) with both arc apexes inside the window and
+    # 1 % noise: the automatic fit finds both resistances to 10 % without any user guess.
+    rng = np.random.default_rng(11)
+    f = np.logspace(7, -1, 81)
+    done = 0
+    while done < 4:
+        rb = 10 ** rng.uniform(2.5, 6)
+        rg = rb * 10 ** rng.uniform(-1, 1.5)
+        cb, cg = 10 ** rng.uniform(-11.7, -10.3), 10 ** rng.uniform(-9.5, -8)
+        nb, ng = rng.uniform(0.85, 1.0), rng.uniform(0.7, 0.95)
+        apex_b, apex_g = 1 / (2 * np.pi * rb * cb), 1 / (2 * np.pi * rg * cg)
+        if not (1e1 < apex_g < apex_b / 10 and apex_b < 1e6):
+            continue
+        p = [rb, cb**nb / rb ** (1 - nb), nb, rg, cg**ng / rg ** (1 - ng), ng]
+        p += [10 ** rng.uniform(-7, -5), rng.uniform(0.7, 0.95)]
+        z = model_impedance(f, p)
+        sd = 0.01 * np.abs(z)
+        z = z + sd * rng.standard_normal(f.size) + 1j * sd * rng.standard_normal(f.size)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = fit_spectrum(spectrum_from_arrays(f, z))
+        assert fit.arc("bulk").R_ohm == pytest.approx(rb, rel=0.1), p
+        assert fit.arc("grain boundary").R_ohm == pytest.approx(rg, rel=0.1), p
+        done += 1
