@@ -174,8 +174,16 @@ def test_real_state_and_real_h_use_one_expansion_or_blocks(memory_mb: float) -> 
     H = _random_sparse_hermitian(n, 31, real=True)
     psi0 = np.random.default_rng(32).standard_normal(n)
     psi0 /= np.linalg.norm(psi0)
-    times = np.linspace(0.05, 2.0, 40)
-    tr = evolve(H, psi0, times, method=Chebyshev(tol=1e-13, memory_mb=memory_mb), e_ops=[H])
+    times = np.concatenate([[0.0], np.linspace(0.05, 2.0, 40)])
+    tr = evolve(
+        H,
+        psi0,
+        times,
+        method=Chebyshev(tol=1e-13, memory_mb=memory_mb),
+        e_ops=[H],
+        store_states=True,
+    )
+    np.testing.assert_allclose(tr.states[0], psi0, atol=1e-13)
     ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
     np.testing.assert_allclose(tr.final_state, ref.final_state, atol=1e-10)
     np.testing.assert_allclose(tr.expect[0], tr.expect[0, 0], rtol=1e-11)
@@ -191,3 +199,16 @@ def test_bessel_table_matches_scipy() -> None:
     np.testing.assert_allclose(
         _bessel_table(x, K), jv(np.arange(K)[None, :], x[:, None]), atol=1e-14
     )
+
+
+def test_piecewise_density_matrix_matches_sequential_conjugation() -> None:
+    n = 10
+    Hs = [_random_sparse_hermitian(n, s, real=False).toarray() for s in (41, 42)]
+    taus = [0.4, 0.9]
+    rng = np.random.default_rng(43)
+    G = rng.standard_normal((n, 2)) + 1j * rng.standard_normal((n, 2))
+    rho0 = G @ G.conj().T
+    rho0 /= np.trace(rho0).real
+    tr = evolve_piecewise(list(zip(Hs, taus, strict=True)), rho0)
+    U = expm(-1j * Hs[1] * taus[1]) @ expm(-1j * Hs[0] * taus[0])
+    np.testing.assert_allclose(tr.final_state, U @ rho0 @ U.conj().T, atol=1e-12)
