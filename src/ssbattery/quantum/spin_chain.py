@@ -197,9 +197,12 @@ def chain_basis(n_sites: int, *, reflection: bool = True, translation: bool = Fa
     rep = s.copy()
     fixed = np.zeros(s.size, dtype=np.int64)  # |stabiliser| of every state
     group = 0
+    mirrored = _reverse_bits(s, n) if reflection else None
     for j in shifts:
-        t = _rotate_bits(s, n, j)
-        images = [t, _reverse_bits(t, n)] if reflection else [t]
+        # The dihedral group: T^j s and T^j R s (R T^j = T^{−j} R covers the rest).
+        images = [_rotate_bits(s, n, j)]
+        if mirrored is not None:
+            images.append(_rotate_bits(mirrored, n, j))
         for img in images:
             np.minimum(rep, img, out=rep)
             fixed += img == s
