@@ -537,6 +537,8 @@ def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
 def _propagate(
     H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Method
 ) -> NDArray[np.complex128]:
+    if H.shape[0] <= DENSE_LIMIT:  # small: not worth threadpoolctl's library scan
+        return _propagate_any(H, Psi, times, emit, method)
     with _single_threaded_blas():
         return _propagate_any(H, Psi, times, emit, method)
 

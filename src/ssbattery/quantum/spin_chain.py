@@ -260,7 +260,7 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     z = 2.0 * bits - 1.0  # σz eigenvalue of every site, shape (dim, n)
     zz = np.zeros(dim)
     alpha = params.anisotropy
-    flip_flop: list[sp.csr_array] = []
+    flip_flop: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = []
     for i, j in zip(*np.nonzero(G), strict=True):
         gij = float(G[i, j])
         zz += -0.25 * gij * z[:, i] * z[:, j]
@@ -270,9 +270,9 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
             flipped = s ^ ((1 << int(i)) | (1 << int(j)))
             flip_flop.append(_flip_term(basis, flipped, -0.5 * alpha * gij, differ))
     transverse = [_flip_term(basis, s ^ (1 << i), params.charging, None) for i in range(n)]
-    Hg_off = _sum(flip_flop, dim)
-    H0 = sp.csr_array(Hg_off + sp.diags_array(params.field * z.sum(axis=1) + zz, format="csr"))
-    Hc = sp.csr_array(Hg_off + _sum(transverse, dim) + sp.diags_array(zz, format="csr"))
+    diag = np.arange(dim)
+    H0 = _sum([*flip_flop, (diag, diag, params.field * z.sum(axis=1) + zz)], dim)
+    Hc = _sum([*flip_flop, *transverse, (diag, diag, zz)], dim)
     H0.sort_indices()
     Hc.sort_indices()
     psi0 = np.zeros(dim)
@@ -285,27 +285,33 @@ def _flip_term(
     flipped: NDArray[np.int64],
     amplitude: float,
     mask: NDArray[np.bool_] | None,
-) -> sp.csr_array:
-    """Σ_s amplitude |s'(s)⟩⟨s| in the basis: O|b⟩ = Σ_{s'} o_{s's} (ν_{s'}/ν_s) |b(s')⟩.
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Σ_s amplitude |s'(s)⟩⟨s| in the basis as (rows, cols, values).
 
-    Valid for operators O that commute with the symmetry group (the sector stays closed).
+    O|b⟩ = Σ_{s'} o_{s's} (ν_{s'}/ν_s) |b(s')⟩, valid for operators O that commute with the
+    symmetry group (the sector stays closed).
     """
-    dim = basis.dim
     target = basis.index[flipped]
     amp = amplitude * basis.norm[target] / basis.norm
-    col = np.arange(dim)
+    col = np.arange(basis.dim)
     if mask is not None:
-        target, col, amp = target[mask], col[mask], amp[mask]
+        return target[mask], col[mask], amp[mask]
+    return target, col, amp
+
+
+def _sum(
+    terms: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]], dim: int
+) -> sp.csr_array:
+    """One CSR array from many (rows, cols, values) terms; duplicates are summed."""
+    if not terms:
+        return sp.csr_array((dim, dim))
     idx = np.int32 if dim < 2**31 else np.int64
-    A = sp.coo_array((amp, (target.astype(idx), col.astype(idx))), shape=(dim, dim))
-    return sp.csr_array(A)
-
-
-def _sum(terms: list[sp.csr_array], dim: int) -> sp.csr_array:
-    out = sp.csr_array((dim, dim))
-    for T in terms:
-        out = out + T
-    return sp.csr_array(out)
+    rows = np.concatenate([t[0] for t in terms]).astype(idx)
+    cols = np.concatenate([t[1] for t in terms]).astype(idx)
+    vals = np.concatenate([t[2] for t in terms])
+    A = sp.csr_array(sp.coo_array((vals, (rows, cols)), shape=(dim, dim)))
+    A.sum_duplicates()
+    return A
 
 
 def charge_spin_chain(
