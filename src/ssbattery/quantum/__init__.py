@@ -26,17 +26,25 @@ from ssbattery.quantum.metrics import (
     stored_energy,
 )
 from ssbattery.quantum.operators import as_density_matrix, as_hermitian, pauli, site_operator
+from ssbattery.quantum.spin_chain import (
+    SpinChainParameters,
+    anisotropy_sweep,
+    charge_spin_chain,
+)
 
 __all__ = [
     "ChargingResult",
     "Chebyshev",
     "Eigh",
     "ExpmMultiply",
+    "SpinChainParameters",
     "Trajectory",
+    "anisotropy_sweep",
     "as_density_matrix",
     "as_hermitian",
     "average_power",
     "charge",
+    "charge_spin_chain",
     "default_times",
     "ergotropy",
     "evolve",
