@@ -17,9 +17,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.quantum.evolution import Method, evolve
-from ssbattery.quantum.metrics import average_power, ground_energy, passive_energy
-from ssbattery.quantum.operators import Operator, as_hermitian, expectation
-from ssbattery.validation import require_int_at_least, require_positive
+from ssbattery.quantum.metrics import average_power, ground_energy
+from ssbattery.quantum.operators import Operator, as_hermitian, expectation, is_sparse
+from ssbattery.validation import check_memory, require_int_at_least, require_positive
 
 __all__ = ["ChargingResult", "charge", "default_times", "summarise_charging"]
 
@@ -145,9 +145,13 @@ def charge(
         E = tr.expect[0]
         ergo = np.maximum(E - e_ground, 0.0)
     else:
+        # Eq. 7 in closed form; the spectrum of H0 is computed once for all times.
+        check_memory("H0 as a dense matrix (its full spectrum)", H0c.shape)
+        levels = np.linalg.eigvalsh(H0c.toarray() if is_sparse(H0c) else H0c)
 
         def obs(rho: NDArray[np.complex128], k: int) -> float:
-            return float(expectation(H0c, rho).real) - passive_energy(rho, H0c)
+            r = np.sort(np.linalg.eigvalsh(rho))[::-1]
+            return float(expectation(H0c, rho).real) - float(np.dot(r, levels))
 
         tr = evolve(Hc, arr, times, e_ops=[H0c], tol=tol, method=method, observer=obs)
         E = tr.expect[0]
