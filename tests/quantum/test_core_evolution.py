@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.linalg import expm
 
 from ssbattery.errors import InvalidParameterError
@@ -212,3 +214,24 @@ def test_piecewise_density_matrix_matches_sequential_conjugation() -> None:
     tr = evolve_piecewise(list(zip(Hs, taus, strict=True)), rho0)
     U = expm(-1j * Hs[1] * taus[1]) @ expm(-1j * Hs[0] * taus[0])
     np.testing.assert_allclose(tr.final_state, U @ rho0 @ U.conj().T, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(min_value=2, max_value=8),
+    seed=st.integers(min_value=0, max_value=2**31 - 1),
+    t_end=st.floats(min_value=0.01, max_value=20.0),
+)
+def test_norm_and_energy_are_kept_for_random_hamiltonians(n: int, seed: int, t_end: float) -> None:
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
+    H = (A + A.conj().T) / 2
+    psi0 = _ket(n, seed + 1)
+    times = np.linspace(t_end / 5, t_end, 5)
+    norms: list[float] = []
+    tr = evolve(
+        H, psi0, times, e_ops=[H], observer=lambda s, k: norms.append(float(np.linalg.norm(s)))
+    )
+    np.testing.assert_allclose(norms, 1.0, atol=1e-12)
+    e0 = float(np.vdot(psi0, H @ psi0).real)
+    np.testing.assert_allclose(tr.expect[0], e0, atol=1e-10 * max(1.0, abs(e0)))
