@@ -156,7 +156,9 @@ class DickeParameters:
         return asdict(self)
 
 
-def eta_critical(n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_c: float = 1.0):
+def eta_critical(
+    n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_c: float = 1.0
+) -> float:
     """Critical atom–atom interaction η_crit = ωa − 4 g² N / ωc (review §2.3.4, ref. 135)."""
     n = require_int_at_least("n_atoms", n_atoms, 1)
     g = require_finite("coupling", coupling)
@@ -225,13 +227,14 @@ def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) 
     vals = [diag]
     # J+ |j,m⟩ = √(j(j+1) − m(m+1)) |j,m+1⟩; Jx = (J+ + J−)/2; a†|n⟩ = √(n+1)|n+1⟩
     jplus = np.sqrt(np.maximum(j * (j + 1) - m * (m + 1), 0.0))
-    for dn in (1, 0):  # dn = 1: coupling a† term, dn = 0: the drive Ω Jx
-        amp = 2.0 * params.omega_c * params.coupling * 0.5 * np.sqrt(n + 1) if dn else None
-        if not dn:
-            if params.drive == 0.0:
-                continue
-            amp = np.full(basis.size, 0.5 * params.drive)
-        for dk in (1, -1) if dn else (1,):  # drive: J+ here, J− is the transpose
+    jminus = np.sqrt(np.maximum(j * (j + 1) - m * (m - 1), 0.0))
+    # (photon step, [(spin step, spin element)], amplitude): each entry ⟨n+dn, k+dk|H|n, k⟩
+    # is stored with its transpose, so a†J± gives the a J∓ terms and J+ gives J−.
+    terms = [(1, [(1, jplus), (-1, jminus)], params.omega_c * params.coupling * np.sqrt(n + 1))]
+    if params.drive != 0.0:
+        terms.append((0, [(1, jplus)], np.full(basis.size, 0.5 * params.drive)))
+    for dn, spin_steps, amp in terms:
+        for dk, spin in spin_steps:
             k2 = basis.k + dk
             n2 = basis.photons + dn
             ok = (k2 >= 0) & (k2 <= N) & (n2 <= cut)
@@ -239,8 +242,7 @@ def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) 
                 ok, where[np.clip(n2, 0, cut + 1) * (N + 2) + np.clip(k2, 0, N + 1)], -1
             )
             ok &= target >= 0
-            spin = jplus if dk == 1 else np.sqrt(np.maximum(j * (j + 1) - m * (m - 1), 0.0))
-            v = (amp * spin)[ok]
+            v = (amp * spin)[ok]  # 2ωc g · ½ (Jx = (J+ + J−)/2) = ωc g for the coupling
             src, dst = np.arange(basis.size)[ok], target[ok]
             rows += [dst, src]  # ⟨dst|H|src⟩ and its transpose (H is real symmetric)
             cols += [src, dst]
