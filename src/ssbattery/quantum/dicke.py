@@ -54,6 +54,7 @@ __all__ = [
     "DickeBasis",
     "DickeParameters",
     "charge_dicke",
+    "check_cutoff_convergence",
     "default_charging_time",
     "dicke_basis",
     "dicke_hamiltonian",
