@@ -91,3 +91,16 @@ def test_bad_input() -> None:
         charging(PumpedBattery(), -1.0, [1.0])
     with pytest.raises(InvalidParameterError, match="times"):
         charging(PumpedBattery(), 1.5, [-1.0])
+
+
+def test_reservoir_temperature_matters_only_near_the_eliminated_gap() -> None:
+    # Review: charging is unaffected by temperature while adiabatic elimination holds; a
+    # reservoir with T_r comparable to ω_a − ω_e = 0.5 re-excites e → a and charges less.
+    import dataclasses
+
+    b = PumpedBattery()
+    cold = charging(dataclasses.replace(b, T_r=0.0), 1.5, [50.0, 500.0]).stored_energy
+    mild = charging(dataclasses.replace(b, T_r=0.05), 1.5, [50.0, 500.0]).stored_energy
+    hot = charging(dataclasses.replace(b, T_r=0.5), 1.5, [50.0, 500.0]).stored_energy
+    assert np.allclose(mild, cold, rtol=1e-3)  # e^{−0.5/0.05} ≈ 5e-5
+    assert np.all(hot < 0.7 * cold)

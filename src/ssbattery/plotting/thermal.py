@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ssbattery.thermal.heat_battery import HeatBatterySweep
     from ssbattery.thermal.otto import OttoTrajectory
-    from ssbattery.thermal.pumped_battery import EngineMap
+    from ssbattery.thermal.pumped_battery import ChargingResult, EngineMap
 
 __all__ = [
     "plot_engine_region",
@@ -24,6 +24,7 @@ __all__ = [
     "plot_otto_cycle",
     "plot_otto_efficiency",
     "plot_pumped_charging",
+    "plot_pumped_charging_time",
 ]
 
 _STROKES = ("A→B compression", "B→C hot isochore", "C→D expansion", "D→A cold isochore")
@@ -139,6 +140,25 @@ def plot_pumped_charging(
         ax.axvline(omega_a, color="gray", ls=":", label="resonance ω_a")
     lines = ax.get_lines() + twin.get_lines()
     ax.legend(lines, [str(li.get_label()) for li in lines], fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_pumped_charging_time(
+    runs: Sequence[ChargingResult], ax: Axes | None = None, *, quantity: str = "efficiency"
+) -> Axes:
+    """Charging efficiency (or stored power) against time, one line per pump frequency."""
+    ax = _axes(ax)
+    for run in runs:
+        y = run.efficiency if quantity == "efficiency" else run.power
+        ax.plot(run.times, y, label=f"ω_L = {run.omega_L:g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("charging time t (1/ω_e)")
+    ax.set_ylabel(
+        "charging efficiency E_B/W_pump"
+        if quantity == "efficiency"
+        else "stored power E_B/t (ω_e²)"
+    )
+    ax.legend(fontsize="small")
     return ax
 
 
