@@ -40,7 +40,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import _sparsetools
-from scipy.special import jv
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import Operator, as_density_matrix, as_hermitian, as_ket, is_sparse
@@ -201,7 +200,7 @@ def _terms_for(xs: NDArray[np.float64], tol: float) -> NDArray[np.int64]:
     x = np.abs(np.asarray(xs, dtype=float))
     xm = float(x.max()) if x.size else 0.0
     kmax = int(xm + 12.0 * xm ** (1.0 / 3.0) + 60)
-    J = np.abs(jv(np.arange(kmax)[None, :], x[:, None]))
+    J = np.abs(_bessel_table(x, kmax))
     tail = 2.0 * np.cumsum(J[:, ::-1], axis=1)[:, ::-1]
     ok = tail <= tol
     return np.where(ok.any(axis=1), np.argmax(ok, axis=1), kmax).astype(np.int64)
@@ -423,26 +422,35 @@ def _propagate_chebyshev(
     norm0 = float(np.linalg.norm(state))
     # Real H and real ψ(0): one real expansion from t = 0 serves every output time if its
     # vectors fit in memory (half the sparse work of a complex state).
-    while np.isrealobj(state):
-        K_all = int(_terms_for(np.array([exp.r * float(times[-1])]), tol)[0]) + 1
-        if (K_all + 64) * n * m * 8 > budget:
+    t_cur = 0.0
+    k_out = 0
+    n_times = len(times)
+    cap = int(budget // (n * m * 8)) - 64  # real vectors that fit beside the outputs
+    while np.isrealobj(state) and cap >= 16:
+        # The longest prefix of output times one real expansion of ≤ cap terms reaches.
+        Ks = _terms_for(exp.r * np.asarray(times, dtype=float), tol) + 1
+        n_pre = int(np.searchsorted(Ks, cap, side="right"))
+        if n_pre == 0:
             break
         try:
-            return _chebyshev_global(exp, state, times, emit, K_all, tol, norm0)
+            state = _chebyshev_global(
+                exp, state, times[:n_pre], emit, int(Ks[n_pre - 1]), tol, norm0
+            )
         except _Diverged:
             if safe:
                 raise
             exp.set_bounds(*_gershgorin(H))  # the Lanczos estimate was too tight
             safe = True
+            continue
+        k_out, t_cur = n_pre, float(times[n_pre - 1])
+        break
     # Blocks of consecutive output times from the state at the start of each block.
     # Memory: (K vectors + M outputs) × n × m complex numbers.
     slots = int(budget // (16 * n * m))
     if slots < 8:
         check_memory("the Chebyshev vectors", (8, n, m))
         slots = 8
-    t_cur = 0.0
-    k_out = 0
-    n_times = len(times)
+    state = state.astype(complex, copy=False)
     while k_out < n_times:
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
