@@ -57,6 +57,9 @@ __all__ = [
     "spectral_bounds",
 ]
 
+#: Output times evaluated together from the single real Chebyshev expansion.
+_GLOBAL_CHUNK = 16
+
 #: Below this dimension the default method is exact diagonalisation.
 DENSE_LIMIT = 512
 
@@ -411,10 +414,17 @@ class _Expansion:
         Ce = J[:, ke] * np.where(ke == 0, 1.0, 2.0) * (-1.0) ** (ke // 2)
         Co = J[:, ko] * 2.0 * (-1.0) ** ((ko - 1) // 2)
         _, n, m = Ve.shape
-        Re = Ce @ Ve[: ke.size].reshape(ke.size, n * m)
-        So = Co @ Vo[: ko.size].reshape(ko.size, n * m)
         phase = np.exp(-1j * self.a * taus)[:, None]
-        out = phase * (Re - 1j * So)
+        out = np.empty((taus.size, n * m), dtype=complex)
+        if np.iscomplexobj(Ve):
+            np.matmul(Ce, Ve[: ke.size].reshape(ke.size, n * m), out=out)
+            out -= 1j * (Co @ Vo[: ko.size].reshape(ko.size, n * m))
+        else:
+            # Real vectors: the even sum is the real part, minus the odd sum the imaginary.
+            out.real = Ce @ Ve[: ke.size].reshape(ke.size, n * m)
+            out.imag = Co @ Vo[: ko.size].reshape(ko.size, n * m)
+            np.negative(out.imag, out=out.imag)
+        out *= phase
         return out.reshape(taus.size, n, m)
 
 
@@ -436,7 +446,9 @@ def _propagate_chebyshev(
     t_cur = 0.0
     k_out = 0
     n_times = len(times)
-    cap = int(budget // (n * m * 8)) - 64  # real vectors that fit beside the outputs
+    # Real vectors that fit beside one chunk of outputs and its temporaries (≈ 8 real
+    # vectors per output time: the state, its transpose, A·state, the partial sums).
+    cap = int(budget // (n * m * 8)) - 8 * _GLOBAL_CHUNK
     while np.isrealobj(state) and cap >= 16:
         # The longest prefix of output times one real expansion of ≤ cap terms reaches.
         Ks = _terms_for(exp.r * np.asarray(times, dtype=float), tol) + 1
@@ -516,10 +528,10 @@ def _chebyshev_global(
     tol: float,
     norm0: float,
 ) -> NDArray[np.complex128]:
-    """Every output from one real expansion at t = 0, in chunks of 32 output times."""
+    """Every output from one real expansion at t = 0, in chunks of output times."""
     Ve, Vo = exp.vectors(state, K_all, norm0)
     out = state.astype(complex)
-    chunk = 32
+    chunk = _GLOBAL_CHUNK
     for k0 in range(0, len(times), chunk):
         taus = times[k0 : k0 + chunk]
         K = min(int(_terms_for(np.array([exp.r * float(taus[-1])]), tol)[0]) + 1, K_all)
