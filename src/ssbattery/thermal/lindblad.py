@@ -10,22 +10,23 @@ is written as a matrix acting on the **column-stacked** vector vec(ρ) (Fortran 
 
     L = −i (1 ⊗ H − Hᵀ ⊗ 1) + Σ_k [ C̄_k ⊗ C_k − ½ 1 ⊗ C_k†C_k − ½ (C_k†C_k)ᵀ ⊗ 1 ].
 
-Why our own engine rather than QuTiP's ``mesolve``/``steadystate`` (QuTiP is used as the
-cross-check in the tests and as the peer in ``benchmarks/bench_lindblad.py``): the thermal
-machines of the review are small (Hilbert dimension d ≲ 60) and *time independent within
-each stroke*, so
+Why our own engine rather than QuTiP's ``mesolve``/``steadystate`` (QuTiP is the cross-check
+in the tests and the peer in ``benchmarks/bench_lindblad.py``, see RESULTS_lindblad.md):
+the thermal machines of the review are small (Hilbert dimension d ≲ 60) and *time
+independent within each stroke*, so
 
-* the steady state is one sparse LU solve of L with one equation replaced by Tr ρ = 1;
-* the state on a uniform output grid is exactly ρ(t + Δt) = exp(L Δt) ρ(t): one dense
-  ``expm`` per step size, then matrix–vector products, far faster and more accurate
-  (machine precision, no ODE tolerance) than an adaptive ODE integration for d² ≲ 2000;
+* the steady state is one sparse LU solve of L with one equation replaced by Tr ρ = 1
+  (as fast as QuTiP's direct ``steadystate`` on CSR data, to machine precision);
+* the state on an output grid is exactly ρ(t + Δt) = exp(L Δt) ρ(t): for d² ≤
+  ``DENSE_LIMIT`` one dense ``expm`` per step size, then matrix–vector products (machine
+  precision; as fast as or faster than ``mesolve`` at atol = rtol = 1e-10 up to d ≈ 15);
+  above it ``scipy.sparse.linalg.expm_multiply`` on the sparse L (faster than ``mesolve``
+  at that tolerance for d = 30–60 in our benchmark);
 * the map of a whole stroke, exp(L τ), and its time integral ∫₀^τ exp(L s) ds (for heat
-  exchanged during a stroke, without quadrature) come from one augmented ``expm``;
+  exchanged during a stroke, without quadrature) come from one augmented ``expm``; Davies
+  generators are exponentiated block by block in the eigenbasis of H;
 * the periodic steady state (limit cycle) of a machine is the fixed point of the one-cycle
   map M = M_n ⋯ M_1, found by a linear solve instead of simulating many cycles.
-
-Bigger problems (d² above ``dense_limit``) are propagated with
-:func:`scipy.sparse.linalg.expm_multiply` on the sparse Liouvillian.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ __all__ = [
     "vec",
 ]
 
-#: Liouville-space dimension (d²) up to which dense exact propagators are used.
-DENSE_LIMIT = 2500
+#: Liouville-space dimension (d²) up to which :func:`evolve_density` uses dense exact
+#: propagators (measured crossover with ``expm_multiply``: d ≈ 15–20).
+DENSE_LIMIT = 256
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -222,7 +224,7 @@ def liouvillian(H: Any, c_ops: Sequence[Any] = ()) -> sp.csr_array:
     if cs:
         entries = [_coo(C) for C in cs]
         nnz = sum(e[2].size for e in entries)
-        if len(cs) > 8 and nnz > 0.25 * len(cs) * d * d and d * d <= 4 * DENSE_LIMIT:
+        if len(cs) > 8 and nnz > 0.25 * len(cs) * d * d and d <= 40:  # d⁴ ≤ 2.6e6 entries
             stack = np.stack(
                 [C.toarray() if sp.issparse(C) else np.asarray(C) for C in cs]
             ).reshape(len(cs), d * d)
@@ -494,9 +496,9 @@ def evolve_density(
     """Solve dρ/dt = Lρ from ρ(times[0]) = ``rho0`` and return ρ on the grid ``times``.
 
     For d² ≤ ``dense_limit`` each step uses the exact propagator exp(L Δt), computed once
-    per distinct step size (one ``expm`` for a uniform grid): machine-precision results,
-    typically much faster than ODE integration for d ≲ 50. Larger systems use
-    ``scipy.sparse.linalg.expm_multiply`` on the sparse L. ``rho0`` may be a density
+    per distinct step size (one ``expm`` for a uniform grid); larger systems use
+    ``scipy.sparse.linalg.expm_multiply`` on the sparse L. Both are exact up to round-off
+    (no ODE tolerance). ``rho0`` may be a density
     matrix or a state vector. States are stored when ``store_states`` is True (default:
     only when no ``e_ops`` are given).
     """
