@@ -103,6 +103,13 @@ def test_plots_carry_the_data() -> None:
     sw = heat_battery_sweep([1.0, 10.0], [0.02, 0.05])
     ax = plot_heat_battery(sw, quantity="power")
     assert np.allclose(ax.lines[1].get_ydata(), sw.power[1])
+    from ssbattery.plotting.thermal import plot_heat_battery_coupling
+    from ssbattery.thermal.heat_battery import coupling_scan
+
+    cs = coupling_scan([0.02, 0.12], 2.0)
+    ax = plot_heat_battery_coupling(cs)
+    assert np.allclose(ax.lines[0].get_ydata(), cs["ness_ergotropy"])
+    assert len(ax.patches) == 1  # the invalid-λ band
     scan = charging_scan(PumpedBattery(), [1.4, 1.5], 10.0)
     ax = plot_pumped_charging(scan, omega_a=1.5)
     assert np.allclose(ax.lines[0].get_ydata(), scan["efficiency"])

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "plot_engine_region",
     "plot_heat_battery",
+    "plot_heat_battery_coupling",
     "plot_otto_cycle",
     "plot_otto_efficiency",
     "plot_pumped_charging",
@@ -120,6 +121,27 @@ def plot_heat_battery(
         "work": "work per cycle W (ω0)",
     }
     ax.set_ylabel(labels[quantity])
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_heat_battery_coupling(scan: Mapping[str, np.ndarray], ax: Axes | None = None) -> Axes:
+    """NESS ergotropy and work per cycle against the coupling λ; the range where the local
+    master equation is outside its validity is shaded."""
+    ax = _axes(ax)
+    lam = np.asarray(scan["coupling"])
+    ax.plot(lam, scan["ness_ergotropy"], "C0-o", ms=3, label="NESS ergotropy")
+    ax.plot(lam, scan["work"], "C1-s", ms=3, label="work per cycle W")
+    bad = ~np.asarray(scan["local_valid"], dtype=bool)
+    if bad.any():
+        ax.axvspan(
+            float(lam[bad].min()),
+            float(lam.max()),
+            color="0.85",
+            label="local form invalid (λ ≥ γ)",
+        )
+    ax.set_xlabel("coupling λ (ω0)")
+    ax.set_ylabel("energy (ω0)")
     ax.legend(fontsize="small")
     return ax
 

@@ -65,6 +65,7 @@ __all__ = [
     "HeatBatteryResult",
     "HeatBatterySweep",
     "coupled_qubits_hamiltonian",
+    "coupling_scan",
     "heat_battery",
     "heat_battery_sweep",
 ]
@@ -290,3 +291,35 @@ def heat_battery_sweep(
         ergotropy=out["E"],
         ness_ergotropy=out["En"][:, 0],
     )
+
+
+@single_threaded
+def coupling_scan(
+    couplings: Sequence[float] | np.ndarray,
+    tau: float,
+    *,
+    T_h: float = 10.0,
+    T_c: float = 0.1,
+    rate_h: float = 0.1,
+    rate_c: float = 0.1,
+    omega0: float = 1.0,
+    form: Literal["local", "global"] = "local",
+) -> dict[str, np.ndarray]:
+    """Against the coupling λ at one charging time τ: NESS ergotropy and heat current, work,
+    efficiency and power per cycle, and whether the local form is valid (λ < min γ)."""
+    lams = np.asarray(couplings, dtype=float)
+    if lams.ndim != 1 or lams.size == 0:
+        raise InvalidParameterError("`couplings` must be a non-empty 1-D sequence.")
+    rows = [
+        heat_battery(HeatBattery(lam, T_h, T_c, rate_h, rate_c, omega0, form), tau, warn=False)
+        for lam in lams
+    ]
+    return {
+        "coupling": lams,
+        "ness_ergotropy": np.array([r.ness_ergotropy for r in rows]),
+        "ness_heat_current": np.array([r.ness_heat_current for r in rows]),
+        "work": np.array([r.work for r in rows]),
+        "efficiency": np.array([r.efficiency for r in rows]),
+        "power": np.array([r.power for r in rows]),
+        "local_valid": np.array([not r.validity_issues for r in rows]),
+    }
