@@ -171,3 +171,31 @@ def test_bad_cycles_raise() -> None:
         qubit_otto(stroke="driven", tau_u=0.0)
     with pytest.raises(InvalidParameterError, match="omega_c"):
         qubit_otto(omega_c=-1.0)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    Th=st.floats(0.5, 3.0),
+    Tc=st.floats(0.1, 0.5),
+    ratio=st.floats(0.2, 0.9),
+    stroke=st.sampled_from(["adiabatic", "sudden"]),
+)
+def test_oscillator_never_beats_carnot(Th: float, Tc: float, ratio: float, stroke: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        r = oscillator_otto(
+            levels=10,
+            omega_h=1.0,
+            omega_c=ratio,
+            T_h=Th,
+            T_c=Tc,
+            tau_h=6,
+            tau_c=6,
+            stroke=stroke,  # type: ignore[arg-type]
+        )
+    assert r.first_law_residual < 1e-13
+    if r.mode == "engine":
+        assert r.efficiency <= carnot_efficiency(Th, Tc) + 1e-12
+        assert r.efficiency <= otto_efficiency(1.0, ratio) + 1e-9
+    if r.mode == "refrigerator" and Th > Tc:
+        assert r.cop <= carnot_cop(Th, Tc) + 1e-12

@@ -111,7 +111,7 @@ class WorkingMedium:
     def __post_init__(self) -> None:
         if self.kind not in ("qubit", "oscillator"):
             raise InvalidParameterError(
-                f"`kind` must be 'qubit' or 'oscillator', got {self.kind!r}."
+                f"`kind` (the working medium) must be 'qubit' or 'oscillator', got {self.kind!r}."
             )
         require_int_at_least("levels", self.levels, 2)
         require_positive("reference_frequency", self.reference_frequency)
