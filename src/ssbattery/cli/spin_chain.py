@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         ),
         decay: float = typer.Option(1.0, "--decay", help="Long-range decay power p > 0."),
         periodic: bool = typer.Option(False, "--periodic", help="Periodic boundary conditions."),
-        t_max: float = typer.Option(2.0, "--t-max", help="Last time [ħ/B units] (> 0)."),
+        t_max: float = typer.Option(2.0, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."),
         steps: int = typer.Option(400, "--steps", help="Number of times in (0, t_max]."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         plot: Path | None = typer.Option(None, "--plot", help="Save W(t) and P(t) here."),
@@ -77,10 +77,10 @@ def register(app: typer.Typer) -> None:
         )
         table.add_column("quantity")
         table.add_column("value", justify="right")
-        table.add_row("P_max [B²/ħ]", f"{result.power_max:.8g}")
-        table.add_row("t(P_max) [ħ/B]", f"{result.t_power_max:.6g}")
-        table.add_row("E_max [B]", f"{result.energy_max:.8g}")
-        table.add_row("t(E_max) [ħ/B]", f"{result.t_energy_max:.6g}")
+        table.add_row("P_max [a.u.²/ħ]", f"{result.power_max:.8g}")
+        table.add_row("t(P_max) [ħ/a.u.]", f"{result.t_power_max:.6g}")
+        table.add_row("E_max [a.u.]", f"{result.energy_max:.8g}")
+        table.add_row("t(E_max) [ħ/a.u.]", f"{result.t_energy_max:.6g}")
         table.add_row("P_max / N independent spins", f"{result.power_max / p_ind:.6f}")
         console.print(table)
         if plot is not None:

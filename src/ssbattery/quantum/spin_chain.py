@@ -1,6 +1,7 @@
 """The XXZ spin-chain quantum battery of Le et al. (review §2.3.8–2.3.9, eqs. 10–14).
 
-Battery (ħ = μB = 1, energies in the units of B, times in 1/B):
+Battery (ħ = μB = 1; energies in arbitrary units "a.u." as in the review's Fig. 14, where
+B = 3 a.u.; times in ħ/a.u.):
 
     H0 = B Σ_i σz_i + Hg,                                             (eq. 10)
     Hg = −¼ Σ_{i<j} g_ij [σz_i σz_j + α (σx_i σx_j + σy_i σy_j)],     (eq. 11)
