@@ -46,6 +46,7 @@ def test_otto_table_and_plot(tmp_path: Path) -> None:
         ["thermal-battery", "--tau", "0"],
         ["thermal-battery", "--t-hot", "-2"],
         ["thermal-battery", "--coupling", "a,b"],
+        ["thermal-battery", "--gate", "magic"],
         ["pumped-battery", "--tau", "0"],
         ["pumped-battery", "--omega-a", "0.5"],
         ["pumped-battery", "--rabi", "-1"],
@@ -70,6 +71,13 @@ def test_thermal_battery_json_and_plot(tmp_path: Path) -> None:
     assert short["efficiency"] > long["efficiency"]
     assert long["work"] == pytest.approx(long["ness_ergotropy"], rel=1e-8)
     assert png.exists()
+
+
+def test_thermal_battery_optimal_gate_beats_ness_gate() -> None:
+    base = ["thermal-battery", "--json", "--tau", "0.1", "--coupling", "0.05"]
+    ness = json.loads(runner.invoke(app, base).stdout)["cycles"][0]
+    opt = json.loads(runner.invoke(app, [*base, "--gate", "optimal"]).stdout)["cycles"][0]
+    assert opt["power"] > 2 * ness["power"]
 
 
 def test_pumped_battery_json() -> None:

@@ -115,6 +115,9 @@ def register(app: typer.Typer) -> None:
         t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c (ω0)."),
         rate: float = typer.Option(0.1, "--rate", help="Bath rate γ (both baths)."),
         form: str = typer.Option("local", "--form", help="local or global dissipators."),
+        gate: str = typer.Option(
+            "ness", "--gate", help="Discharge gate: ness (fixed) or optimal (best per τ)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = typer.Option(None, "--plot", help="Save η and P vs τ."),
     ) -> None:
@@ -130,7 +133,7 @@ def register(app: typer.Typer) -> None:
             for lam in lams:
                 bat = HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form)  # type: ignore[arg-type]
                 for t in taus:
-                    rows.append(heat_battery(bat, t).metrics())
+                    rows.append(heat_battery(bat, t, gate=gate).metrics())  # type: ignore[arg-type]
         if plot is not None:
             import matplotlib.pyplot as plt
 
@@ -145,13 +148,23 @@ def register(app: typer.Typer) -> None:
                 rate_h=rate,
                 rate_c=rate,
                 form=form,  # type: ignore[arg-type]
+                gate=gate,  # type: ignore[arg-type]
             )
             fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
             plot_heat_battery(sw, ax=a1, quantity="efficiency")
             plot_heat_battery(sw, ax=a2, quantity="power")
             _save(fig, plot)
         if as_json:
-            print_json({"form": form, "T_h": t_hot, "T_c": t_cold, "rate": rate, "cycles": rows})
+            print_json(
+                {
+                    "form": form,
+                    "gate": gate,
+                    "T_h": t_hot,
+                    "T_c": t_cold,
+                    "rate": rate,
+                    "cycles": rows,
+                }
+            )
             return
         from rich.table import Table
 

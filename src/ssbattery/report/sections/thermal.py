@@ -23,6 +23,7 @@ OTTO_RATIOS: tuple[float, ...] = tuple(np.round(np.linspace(0.15, 0.95, 9), 6))
 HEAT = {"T_h": 10.0, "T_c": 0.1, "rate": 0.1}
 HEAT_COUPLINGS: tuple[float, ...] = (0.01, 0.03, 0.05)
 HEAT_TAUS = np.geomspace(0.05, 300.0, 28)
+HEAT_TAUS_OPT = np.geomspace(0.05, 300.0, 12)
 HEAT_SCAN_COUPLINGS = np.linspace(0.005, 0.2, 21)
 HEAT_SCAN_TAU = 2.0
 #: pumped battery: PumpedBattery() defaults; scan at t = 50, engine τ = 20, ω_c = 0.5.
@@ -172,6 +173,15 @@ def build_heat_battery(out_dir: Path) -> Artifact:
         rate_h=HEAT["rate"],
         rate_c=HEAT["rate"],
     )
+    opt = heat_battery_sweep(
+        HEAT_TAUS_OPT,
+        HEAT_COUPLINGS,
+        T_h=HEAT["T_h"],
+        T_c=HEAT["T_c"],
+        rate_h=HEAT["rate"],
+        rate_c=HEAT["rate"],
+        gate="optimal",
+    )
     cscan = coupling_scan(
         HEAT_SCAN_COUPLINGS,
         HEAT_SCAN_TAU,
@@ -184,10 +194,16 @@ def build_heat_battery(out_dir: Path) -> Artifact:
     plot_heat_battery(sw, ax=ax1, quantity="efficiency")
     ax1.axhline(1 - HEAT["T_c"] / HEAT["T_h"], color="r", ls="--", lw=0.8, label="Carnot")
     ax1.legend(fontsize="small")
+    for k, row in enumerate(opt.efficiency):
+        ax1.plot(opt.taus, row, f"C{k}--", marker=".", label="optimal gate" if k == 0 else None)
+    ax1.legend(fontsize="small")
     ax1.set_yscale("log")
-    ax1.set_title("two-qubit battery (eq. 15): efficiency")
+    ax1.set_title("two-qubit battery (eq. 15): efficiency (solid: NESS gate)")
     plot_heat_battery(sw, ax=ax2, quantity="power")
-    ax2.set_title("output power per cycle")
+    for k, row in enumerate(opt.power):
+        ax2.plot(opt.taus, row, f"C{k}--", marker=".", label="optimal gate" if k == 0 else None)
+    ax2.legend(fontsize="small")
+    ax2.set_title("output power per cycle (dashed: gate optimised per τ)")
     plot_heat_battery_coupling(cscan, ax=ax3)
     ax3.set_title(f"against coupling, τ = {HEAT_SCAN_TAU:g}")
     images = save_figure(fig, out_dir, "fig15_heat_charged_battery")
@@ -233,6 +249,16 @@ def build_heat_battery(out_dir: Path) -> Artifact:
         ],
         rows,
     )
+    t3 = write_csv(
+        out_dir / "fig15_heat_charged_battery_optimal_gate.csv",
+        ["coupling", "tau", "W", "Q_h", "efficiency", "power"],
+        [
+            [lam, tau, opt.work[i, j], opt.heat_hot[i, j], opt.efficiency[i, j], opt.power[i, j]]
+            for i, lam in enumerate(opt.couplings)
+            for j, tau in enumerate(opt.taus)
+        ],
+    )
+    mono = all(bool(np.all(np.diff(row) < 0)) for row in (*opt.efficiency, *opt.power))
     bad = ~cscan["local_valid"]
     invalid_from = f"{cscan['coupling'][bad].min():.3g}" if bad.any() else "nowhere"
     best = sw.best()
@@ -245,20 +271,26 @@ def build_heat_battery(out_dir: Path) -> Artifact:
     ]
     return Artifact(
         images=images,
-        tables=(table, t2),
+        tables=(table, t3, t2),
         parameters={
             **HEAT,
             "couplings": list(HEAT_COUPLINGS),
             "scan_couplings": [float(x) for x in HEAT_SCAN_COUPLINGS],
             "scan_tau": HEAT_SCAN_TAU,
             "form": "local",
-            "gate": "NESS ergotropy unitary",
+            "gate": "NESS ergotropy unitary (solid); optimised per τ (dashed)",
         },
         summary=(
-            "Both efficiency and output power peak at short charging times, well inside the "
-            f"relaxation time 1/γ = {1 / HEAT['rate']:g}, and fall monotonically for longer "
-            "cycles, as the review states; but with the fixed NESS gate they peak at a finite "
-            "τ, not in the τ → 0 limit. " + "; ".join(parts) + ". Against λ (τ = "
+            "With the discharge gate optimised for each charging time, efficiency and output "
+            "power are largest in the short-cycle limit, as the review states ("
+            + ("both fall monotonically with τ" if mono else "NOT monotonic in τ")
+            + f"; at τ = {opt.taus[0]:g}: η = "
+            + ", ".join(f"{x:.3f}" for x in opt.efficiency[:, 0])
+            + ", P = "
+            + ", ".join(f"{x:.2e}" for x in opt.power[:, 0])
+            + f" for λ = {', '.join(f'{x:g}' for x in opt.couplings)}). With the fixed NESS "
+            "gate they instead peak at a short but finite τ, well inside the relaxation time "
+            f"1/γ = {1 / HEAT['rate']:g}: " + "; ".join(parts) + ". Against λ (τ = "
             f"{HEAT_SCAN_TAU:g}): the NESS ergotropy grows from "
             f"{cscan['ness_ergotropy'][0]:.2e} (λ = {cscan['coupling'][0]:g}) to "
             f"{cscan['ness_ergotropy'][-1]:.2e} (λ = {cscan['coupling'][-1]:g}); the local "
