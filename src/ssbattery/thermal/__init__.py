@@ -23,8 +23,10 @@ from ssbattery.thermal.heat_battery import (
     HeatBatteryResult,
     HeatBatterySweep,
     coupled_qubits_hamiltonian,
+    coupling_scan,
     heat_battery,
     heat_battery_sweep,
+    optimal_gate,
 )
 from ssbattery.thermal.lindblad import (
     DensityTrajectory,
@@ -73,6 +75,7 @@ __all__ = [
     "charging_scan",
     "check_local_validity",
     "coupled_qubits_hamiltonian",
+    "coupling_scan",
     "cycle_map",
     "effective_pump_rate",
     "engine_region",
@@ -88,6 +91,7 @@ __all__ = [
     "local_dissipators",
     "occupation",
     "operating_mode",
+    "optimal_gate",
     "oscillator_otto",
     "otto_cycle",
     "otto_trajectory",
