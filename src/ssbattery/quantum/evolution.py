@@ -649,9 +649,10 @@ def evolve(
         e_ops: observables A; ``expect[i, k]`` = ⟨ψ(t_k)|A_i|ψ(t_k)⟩ (Tr[ρA_i]).
         observer: called as ``observer(state, k)`` at each output time; its returns are
             collected in ``Trajectory.observed``. Do not keep ``state`` (it is reused).
-        tol: target relative accuracy of energies (default 1e-10).
-        method: :class:`Eigh`, :class:`Chebyshev` or :class:`ExpmMultiply`; default Eigh
-            for n ≤ 512, Chebyshev above.
+        tol: target relative accuracy of energies (default 1e-10); sets the default
+            method's truncation (Chebyshev(tol=min(tol/100, 1e-12))).
+        method: :class:`Eigh`, :class:`Chebyshev` or :class:`ExpmMultiply` (its own
+            options then apply); default Eigh for n ≤ 512, Chebyshev above.
         store_states: also return every output state (memory n × n_times).
 
     Example:
