@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssbattery.errors import InvalidParameterError
+from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.thermal.pumped_battery import (
     PumpedBattery,
     charging,
@@ -41,7 +41,7 @@ def test_adiabatic_elimination_gives_the_lorentzian_pump_rate(detuning: float) -
 def test_efficiency_bounded_by_photon_energy_ratio(w: float, t: float) -> None:
     # At T_r = 0 each absorbed photon (ω_L) stores at most ω_e: η ≤ ω_e/ω_L.
     b = PumpedBattery(T_r=0.0)
-    res = charging(b, w, [t])
+    res = charging(b, w, [t], warn=False)
     assert res.pump_work[0] > 0
     assert res.efficiency[0] <= b.omega_e / w + 1e-9
 
@@ -104,3 +104,31 @@ def test_reservoir_temperature_matters_only_near_the_eliminated_gap() -> None:
     hot = charging(dataclasses.replace(b, T_r=0.5), 1.5, [50.0, 500.0]).stored_energy
     assert np.allclose(mild, cold, rtol=1e-3)  # e^{−0.5/0.05} ≈ 5e-5
     assert np.all(hot < 0.7 * cold)
+
+
+def test_energy_ledger_and_detuning_warning() -> None:
+    # Exact bookkeeping: ΔE₀ = W_pump + Q_ae + Q_eg + (ω_a − ω_L)·N_abs, with the heats
+    # Q_k = Tr[H₀ D_k(∫ρ dt)] from the augmented propagator and H₀ = diag(0, ω_e, ω_a).
+    import warnings as _w
+
+    from ssbattery.thermal import expm_and_integral, heat_currents, liouvillian, unvec, vec
+
+    b = PumpedBattery()
+    wl, t = 1.4, 80.0
+    res = charging(b, wl, [t], warn=False)
+    cops = b.c_ops()
+    _, integral = expm_and_integral(liouvillian(b.hamiltonian(wl), cops), t)
+    rho0 = np.diag([1.0, 0.0, 0.0]).astype(complex)
+    H0 = np.diag([0.0, b.omega_e, b.omega_a]).astype(complex)
+    Q = heat_currents(H0, [cops[:2], cops[2:]], unvec(integral @ vec(rho0), 3))
+    from ssbattery.thermal import evolve_density
+
+    rho_t = evolve_density(b.hamiltonian(wl), cops, rho0, [0.0, t]).states[-1]  # type: ignore[index]
+    dE0 = float(np.trace(H0 @ rho_t).real)
+    assert dE0 == pytest.approx(res.pump_work[0] + Q.sum() + res.first_law_defect[0], abs=1e-10)
+    with pytest.warns(ValidityWarning, match="first law"):
+        charging(b, 1.3, [50.0])
+    with _w.catch_warnings():
+        _w.simplefilter("error")
+        r = charging(b, b.omega_a, [50.0])
+    assert r.first_law_defect[0] == 0.0

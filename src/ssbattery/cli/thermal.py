@@ -234,6 +234,7 @@ def register(app: typer.Typer) -> None:
                 "stored_energy": float(scan["stored_energy"][k]),
                 "power": float(scan["power"][k]),
                 "pump_work": float(scan["pump_work"][k]),
+                "first_law_defect": float(scan["first_law_defect"][k]),
             }
             if engine:
                 e = two_stroke_engine(bat, w, omega_c=omega_c, tau=tau)
