@@ -240,9 +240,8 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     """H0 (eqs. 10–11), the charging Hamiltonian Hg + ωΣσx (eq. 14) and |GS⟩ (eq. 12).
 
     Built directly on bit strings in the symmetric sector of |GS⟩ (``symmetric=True``:
-    reflection-even, and momentum 0 for a periodic chain) or in
-    the full 2^N space. Refuses, before allocating, a chain whose Hamiltonian would not fit
-    in memory.
+    reflection-even, and momentum 0 for a periodic chain) or in the full 2^N space.
+    Refuses, before allocating, a chain whose Hamiltonian would not fit in memory.
     """
     n = params.n_sites
     full_dim = 2**n
