@@ -148,7 +148,13 @@ class WorkingMedium:
 
 @dataclass(frozen=True)
 class OttoCycle:
-    """Parameters of an Otto cycle (see the module docstring)."""
+    """Parameters of an Otto cycle (see the module docstring).
+
+    ``tau_u`` is the duration of each unitary stroke: it sets the ramp of a ``"driven"``
+    stroke and enters the cycle time (power = −W/(τ_h + τ_c + 2τ_u)). For ``"adiabatic"``
+    strokes with ``tau_u = 0`` the populations are kept as if by a perfect shortcut to
+    adiabaticity, an idealisation that gives the Otto efficiency at finite power.
+    """
 
     medium: WorkingMedium
     omega_h: float
