@@ -235,3 +235,27 @@ def test_norm_and_energy_are_kept_for_random_hamiltonians(n: int, seed: int, t_e
     np.testing.assert_allclose(norms, 1.0, atol=1e-12)
     e0 = float(np.vdot(psi0, H @ psi0).real)
     np.testing.assert_allclose(tr.expect[0], e0, atol=1e-10 * max(1.0, abs(e0)))
+
+
+@pytest.mark.parametrize("real_state", [True, False])
+def test_too_tight_spectral_bounds_fall_back_to_gershgorin(
+    real_state: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # If the Lanczos estimate missed part of the spectrum, the Chebyshev vectors grow;
+    # the engine must notice and redo the work with the (always valid) Gershgorin bounds.
+    import ssbattery.quantum.evolution as ev
+
+    n = 700
+    H = _random_sparse_hermitian(n, 51, real=True)
+    lo, hi = spectral_bounds(H)
+    monkeypatch.setattr(ev, "_cached_bounds", lambda A: (0.5 * lo, 0.5 * hi))
+    calls: list[int] = []
+    gershgorin = ev._gershgorin
+    monkeypatch.setattr(ev, "_gershgorin", lambda A: calls.append(1) or gershgorin(A))
+    psi0 = np.random.default_rng(52).standard_normal(n) if real_state else _ket(n, 52)
+    psi0 = psi0 / np.linalg.norm(psi0)
+    times = np.linspace(0.1, 1.0, 10)
+    tr = evolve(H, psi0, times, method=Chebyshev(tol=1e-13))
+    ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
+    np.testing.assert_allclose(tr.final_state, ref.final_state, atol=1e-10)
+    assert calls, "the fallback was not used"
