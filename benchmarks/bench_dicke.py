@@ -229,7 +229,7 @@ def table(rows: list[dict], tools: list[str]) -> str:
         "| N | dim (ours / peers) | "
         + " | ".join(f"{t} s (peak MiB)" for t in tools)
         + " | ours with ergotropy s | ours ÷ fastest peer | QuTiP ÷ ours"
-        + " | QuTiP tol | QuSpin-ODE tol |"
+        + " | ours tol | QuTiP tol | QuSpin-ODE tol |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
@@ -246,6 +246,7 @@ def table(rows: list[dict], tools: list[str]) -> str:
         cells.append(f"{ours / min(peers):.2f}" if peers else "–")
         qt = r.get("qutip")
         cells.append(f"{qt['seconds'] / ours:.1f}" if qt else "–")
+        cells.append(f"{r['ours']['tol']:g}" if "ours" in r else "–")
         cells.append(f"{qt['tol']:g}" if qt else "–")
         qo = r.get("quspin_ode")
         cells.append(f"{qo['tol']:g}" if qo else "–")
@@ -263,6 +264,7 @@ def main() -> None:
     parser.add_argument(
         "--convergence", action="store_true", help="Print the photon-cutoff convergence table."
     )
+    parser.add_argument("--table-only", action="store_true", help="Print the JSON's table.")
     parser.add_argument("--quspin-tol", type=float, default=1e-8, help="Same for quspin_ode.")
     parser.add_argument("--json", type=Path, default=HERE / "RESULTS_dicke.json")
     parser.add_argument("--append", action="store_true", help="Add rows to the JSON file.")
@@ -270,6 +272,10 @@ def main() -> None:
     args = parser.parse_args()
     atoms = [int(x) for x in args.atoms.split(",")]
     tools = args.tools.split(",")
+    if args.table_only:  # reprint the table of the JSON file
+        rows = json.loads(args.json.read_text())
+        print(table(rows, [t for t in WORKERS if all(t in r for r in rows)]))
+        return
     if args.convergence:
         print(convergence(atoms, args.coupling))
         return
