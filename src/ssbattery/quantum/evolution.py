@@ -298,11 +298,12 @@ def _bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
 
     Miller's backward recurrence J_{k−1} = (2k/x) J_k − J_{k+1}, normalised by
     J_0 + 2 Σ J_{2k} = 1, for all x at once (scipy's ``jv`` evaluates every (k, x) pair
-    separately, ~100× slower for the tables needed here).
+    separately, ~100× slower for the tables needed here). x ≤ 1e-14 gives J_0 = 1 and
+    J_k = 0 otherwise (error below 1e-14).
     """
     x = np.asarray(x, dtype=float)
     out = np.zeros((x.size, K))
-    pos = x > 0
+    pos = x > 1e-14
     out[~pos, 0] = 1.0
     xp = x[pos]
     if xp.size == 0:
@@ -310,27 +311,31 @@ def _bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
     top = max(K, int(np.max(xp)))
     start = top + 20 + int(math.sqrt(40.0 * top))
     start += start % 2
-    tab = np.zeros((xp.size, K))
+    tab = np.zeros((K, xp.size))  # one row per order: contiguous writes
     j_next = np.zeros(xp.size)
     j_cur = np.full(xp.size, 1e-300)
     norm = np.zeros(xp.size)
-    big = 1e250
+    two_over_x = 2.0 / xp
+    # Rescale above 1e150: 4 more steps grow by at most (2k/x)⁴ < 1e68 for x > 1e-14.
+    big = 1e150
     for k in range(start, 0, -1):
-        j_prev = (2.0 * k / xp) * j_cur - j_next  # J_{k−1}
+        j_prev = (k * two_over_x) * j_cur
+        j_prev -= j_next  # J_{k−1}
         if k < K:
-            tab[:, k] = j_cur
+            tab[k] = j_cur
         if k % 2 == 0:
             norm += 2.0 * j_cur
         j_next, j_cur = j_cur, j_prev
-        over = np.abs(j_cur) > big
-        if np.any(over):
-            j_cur[over] /= big
-            j_next[over] /= big
-            norm[over] /= big
-            tab[over] /= big
-    tab[:, 0] = j_cur
+        if k % 4 == 0:
+            over = np.abs(j_cur) > big
+            if over.any():
+                j_cur[over] /= big
+                j_next[over] /= big
+                norm[over] /= big
+                tab[:, over] /= big
+    tab[0] = j_cur
     norm += j_cur
-    out[pos] = tab / norm[:, None]
+    out[pos] = (tab / norm[None, :]).T
     return out
 
 
@@ -402,13 +407,21 @@ class _Expansion:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
         return Ve, Vo
 
-    def combine(self, taus: NDArray, Ve: NDArray, Vo: NDArray, K: int) -> NDArray[np.complex128]:
+    def combine(
+        self,
+        taus: NDArray,
+        Ve: NDArray,
+        Vo: NDArray,
+        K: int,
+        J: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.complex128]:
         """ψ(τ) = e^{−iaτ}[Σ_even (2−δ_k0)(−1)^{k/2} J_k T_kψ − i Σ_odd 2(−1)^{(k−1)/2} J_k T_kψ].
 
         Splitting even and odd orders makes both sums real-coefficient matrix products.
         """
         taus = np.asarray(taus, dtype=float)
-        J = _bessel_table(self.r * taus, K)
+        if J is None:
+            J = _bessel_table(self.r * taus, K)
         ke = np.arange(0, K, 2)
         ko = np.arange(1, K, 2)
         Ce = J[:, ke] * np.where(ke == 0, 1.0, 2.0) * (-1.0) ** (ke // 2)
@@ -456,9 +469,7 @@ def _propagate_chebyshev(
         if n_pre == 0:
             break
         try:
-            state = _chebyshev_global(
-                exp, state, times[:n_pre], emit, int(Ks[n_pre - 1]), tol, norm0
-            )
+            state = _chebyshev_global(exp, state, times[:n_pre], emit, Ks[:n_pre], norm0)
         except _Diverged:
             if safe:
                 raise
@@ -524,18 +535,22 @@ def _chebyshev_global(
     state: NDArray,
     times: NDArray,
     emit: Emit,
-    K_all: int,
-    tol: float,
+    Ks: NDArray[np.int64],
     norm0: float,
 ) -> NDArray[np.complex128]:
-    """Every output from one real expansion at t = 0, in chunks of output times."""
+    """Every output from one real expansion at t = 0, in chunks of output times.
+
+    ``Ks[j]`` is the number of terms output time j needs (non-decreasing).
+    """
+    K_all = max(int(Ks[-1]), 2)
     Ve, Vo = exp.vectors(state, K_all, norm0)
+    J_all = _bessel_table(exp.r * np.asarray(times, dtype=float), K_all)  # one table
     out = state.astype(complex)
     chunk = _GLOBAL_CHUNK
     for k0 in range(0, len(times), chunk):
         taus = times[k0 : k0 + chunk]
-        K = min(int(_terms_for(np.array([exp.r * float(taus[-1])]), tol)[0]) + 1, K_all)
-        block = exp.combine(taus, Ve, Vo, max(K, 2))
+        K = max(int(Ks[k0 + taus.size - 1]), 2)
+        block = exp.combine(taus, Ve, Vo, K, J_all[k0 : k0 + taus.size, :K])
         _check_norm(block, norm0)
         emit(k0, block)
         out = block[-1]
