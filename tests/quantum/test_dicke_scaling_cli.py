@@ -136,9 +136,15 @@ def test_cli_bad_input_exits_2_with_one_line(args: list[str], needle: str) -> No
 
 
 def test_report_figures_write_images_and_csv(tmp_path: Path) -> None:
-    from ssbattery.report.sections.dicke import FIGURES, build_eta_sweep, build_scaling
+    from ssbattery.report.sections.dicke import (
+        FIGURES,
+        build_charging,
+        build_eta_sweep,
+        build_scaling,
+    )
 
-    assert [f.key for f in FIGURES] == ["fig12_dicke_scaling", "fig_dicke_eta_sweep"]
+    keys = ["fig12_dicke_scaling", "fig_dicke_eta_sweep", "fig_dicke_charging"]
+    assert [f.key for f in FIGURES] == keys
     art = build_scaling(tmp_path, atoms=(1, 2, 3), coupling=0.5, large_atoms=())
     assert all(p.exists() for p in art.images)
     rows = art.tables[0].read_text().splitlines()
@@ -147,6 +153,9 @@ def test_report_figures_write_images_and_csv(tmp_path: Path) -> None:
     art2 = build_eta_sweep(tmp_path, n_atoms=2, coupling=0.3, etas=(-1.0, 0.0, 1.0))
     assert len(art2.tables[0].read_text().splitlines()) == 4
     assert art2.parameters["eta_critical"] == pytest.approx(1.0 - 4 * 0.09 * 2)
+    art3 = build_charging(tmp_path, n_atoms=2, coupling=0.3)
+    rows3 = art3.tables[0].read_text().splitlines()
+    assert len(rows3) == 401 and "ergotropy" in art3.summary
 
 
 def test_scaling_plot_data_reads_back() -> None:
