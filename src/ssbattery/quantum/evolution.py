@@ -28,7 +28,6 @@ returns. Three integrators, picked by the *type* of the ``method`` object:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import weakref
@@ -41,6 +40,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import _sparsetools
 
+from ssbattery._blas import one_blas_thread
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import Operator, as_density_matrix, as_hermitian, as_ket, is_sparse
 from ssbattery.validation import check_memory, require_positive
@@ -567,25 +567,12 @@ def _chebyshev_block(
     return out
 
 
-def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
-    """BLAS on one thread while propagating (if ``threadpoolctl`` is installed).
-
-    The propagation's vector operations are small and many; on a shared 2-core machine a
-    multi-threaded OpenBLAS spins against other processes and runs them many times slower.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def _propagate(
     H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Method
 ) -> NDArray[np.complex128]:
     if H.shape[0] <= DENSE_LIMIT:  # small: not worth threadpoolctl's library scan
         return _propagate_any(H, Psi, times, emit, method)
-    with _single_threaded_blas():
+    with one_blas_thread():
         return _propagate_any(H, Psi, times, emit, method)
 
 

@@ -31,18 +31,17 @@ independent within each stroke*, so
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ssbattery._blas import one_blas_thread, single_threaded
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.validation import check_memory, require_positive
 
@@ -71,43 +70,6 @@ __all__ = [
 #: Liouville-space dimension (d²) up to which :func:`evolve_density` uses dense exact
 #: propagators (measured crossover with ``expm_multiply``: d ≈ 15–20).
 DENSE_LIMIT = 256
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-_CONTROLLER: list[Any] = []
-
-
-@contextlib.contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Run BLAS on one thread inside the block (if ``threadpoolctl`` is installed).
-
-    The matrices here are small (d² ≲ 2500): threaded BLAS gains nothing on them and, on a
-    busy machine, spinning threads made a 72×72 ``expm`` 75× slower (0.22 s vs 3 ms).
-    """
-    if not _CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # optional dependency: then nothing is limited
-            _CONTROLLER.append(None)
-        else:
-            _CONTROLLER.append(ThreadpoolController())
-    ctl = _CONTROLLER[0]
-    if ctl is None:
-        yield
-        return
-    with ctl.limit(limits=1, user_api="blas"):
-        yield
-
-
-def single_threaded(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Decorator: run ``func`` inside :func:`one_blas_thread`."""
-
-    @functools.wraps(func)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with one_blas_thread():
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 def vec(rho: np.ndarray) -> np.ndarray:
