@@ -11,11 +11,13 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import (
     average_power,
     ergotropy,
+    ergotropy_extraction,
     figure_of_merit,
     optimal_figure_of_merit,
     passive_energy,
     passive_state,
     stored_energy,
+    von_neumann_entropy,
 )
 
 
@@ -96,6 +98,61 @@ def test_ergotropy_invariant_under_relabelling_of_basis(n: int, seed: int, data)
     P = np.eye(n)[list(perm)]
     W = ergotropy(rho, H0)
     assert ergotropy(P @ rho @ P.T, P @ H0 @ P.T) == pytest.approx(W, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), d=st.integers(2, 6), sparse=st.booleans())
+def test_extracting_unitary_maps_the_state_to_its_passive_state(
+    seed: int, d: int, sparse: bool
+) -> None:
+    # eq. 7 (Allahverdyan et al. 2004): U = Σ_k |e_k⟩⟨r_k| is unitary, U ρ U† = σ, and the
+    # energy it removes, Tr[ρH0] − Tr[σH0], is the closed-form ergotropy, 0 ≤ ℰ ≤ Tr[ρH0] − E_0.
+    import scipy.sparse as spm
+
+    rng = np.random.default_rng(seed)
+    H0 = _random_hermitian(rng, d)
+    rho = _random_density(rng, d, d)
+    ex = ergotropy_extraction(rho, spm.csr_array(H0) if sparse else H0)
+    U = ex.unitary
+    np.testing.assert_allclose(U.conj().T @ U, np.eye(d), atol=1e-10)
+    np.testing.assert_allclose(U @ rho @ U.conj().T, ex.passive_state, atol=1e-10)
+    np.testing.assert_allclose(ex.passive_state, passive_state(rho, H0), atol=1e-10)
+    assert ex.energy == pytest.approx(float(np.trace(rho @ H0).real), rel=1e-12, abs=1e-12)
+    extracted = ex.energy - float(np.trace(U @ rho @ U.conj().T @ H0).real)
+    assert ex.value == pytest.approx(extracted, abs=1e-10)
+    assert ex.value == pytest.approx(ergotropy(rho, H0), abs=1e-10)
+    assert -1e-12 <= ex.value <= ex.energy - np.linalg.eigvalsh(H0)[0] + 1e-12
+
+
+def test_extracting_unitary_of_an_inverted_qubit_is_a_flip() -> None:
+    # H0 = (ω/2)σz with |↑⟩ first: ρ = |↑⟩⟨↑| has ℰ = ω and U swaps |↑⟩ and |↓⟩ (up to phases).
+    ex = ergotropy_extraction([1.0, 0.0], np.diag([1.0, -1.0]))
+    assert ex.value == pytest.approx(2.0, rel=1e-12)
+    np.testing.assert_allclose(np.abs(ex.unitary), [[0.0, 1.0], [1.0, 0.0]], atol=1e-12)
+    np.testing.assert_allclose(ex.passive_state, np.diag([0.0, 1.0]), atol=1e-12)
+
+
+def test_von_neumann_entropy_limits() -> None:
+    # S = 0 for pure states, ln d for the maximally mixed state, and the binary entropy
+    # −p ln p − (1−p) ln(1−p) for diag(p, 1 − p); unitarily invariant.
+    rng = np.random.default_rng(7)
+    psi = rng.standard_normal(4) + 1j * rng.standard_normal(4)
+    psi /= np.linalg.norm(psi)
+    assert von_neumann_entropy(psi) == 0.0
+    assert von_neumann_entropy(np.outer(psi, psi.conj())) == pytest.approx(0.0, abs=1e-12)
+    assert von_neumann_entropy(np.eye(5) / 5) == pytest.approx(np.log(5), rel=1e-12)
+    p = 0.2
+    binary = -p * np.log(p) - (1 - p) * np.log(1 - p)
+    assert von_neumann_entropy(np.diag([p, 1 - p])) == pytest.approx(binary, rel=1e-12)
+    rho = _random_density(rng, 4, 2)
+    _, V = np.linalg.eigh(_random_hermitian(rng, 4))
+    assert von_neumann_entropy(V @ rho @ V.conj().T) == pytest.approx(
+        von_neumann_entropy(rho), rel=1e-10
+    )
+    with pytest.raises(InvalidParameterError, match="unit trace"):
+        von_neumann_entropy(np.diag([0.5, 0.4]))
+    with pytest.raises(InvalidParameterError, match="must be normalised"):
+        von_neumann_entropy([1.0, 1.0])
 
 
 def test_stored_energy_sign_follows_the_review() -> None:

@@ -7,8 +7,6 @@ import warnings
 import numpy as np
 import pytest
 import qutip as qt
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.thermal import steady_state
@@ -107,28 +105,6 @@ def test_coupling_scan_and_validity_boundary() -> None:
     assert np.all(np.diff(scan["ness_ergotropy"]) > 0)
     assert np.all(scan["ness_heat_current"] > 0)
     assert np.array_equal(scan["local_valid"], lams < 0.1)  # γ = 0.1
-
-
-@settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10_000), d=st.integers(2, 6))
-def test_ergotropy_bounds_and_agreement_with_quantum_metrics(seed: int, d: int) -> None:
-    # 0 ≤ ℰ ≤ Tr[ρH] − E_0, U ρ U† is the passive state, and the value equals the quantum
-    # core's ergotropy (eq. 7).
-    from ssbattery.quantum.metrics import ergotropy as core_ergotropy
-    from ssbattery.thermal.passive import ergotropy
-
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
-    H = X + X.conj().T
-    Y = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
-    rho = Y @ Y.conj().T
-    rho /= np.trace(rho).real
-    e = ergotropy(rho, H)
-    e0 = np.linalg.eigvalsh(H)[0]
-    assert -1e-12 <= e.value <= e.energy - e0 + 1e-12
-    U = e.unitary
-    assert np.allclose(U @ rho @ U.conj().T, e.passive_state, atol=1e-10)
-    assert e.value == pytest.approx(core_ergotropy(rho, H), abs=1e-10)
 
 
 def test_optimal_gate_maximises_efficiency_and_power_at_short_cycles() -> None:

@@ -6,12 +6,17 @@
   (r_1 ≥ r_2 ≥ …) placed on the eigenvectors of H0 sorted by increasing energy
   (e_1 ≤ e_2 ≤ …) (Pusz & Woronowicz 1978; Allahverdyan, Balian & Nieuwenhuizen 2004), so
   W_max = Tr[ρH0] − Σ_k r_k e_k in closed form: no optimisation over unitaries.
+* The unitary that reaches it, U = Σ_k |e_k⟩⟨r_k| with U ρ U† = σ (|r_k⟩ the eigenvectors of
+  ρ): :func:`ergotropy_extraction`, used as a discharge gate by the thermal machines.
+* Von Neumann entropy S(ρ) = −Tr ρ ln ρ (nats).
 * Average power P(t) = W(t)/t and the figure of merit F = P^a W^(1−a), 0 ≤ a ≤ 1 (§2.3.2).
 
 Energies in the units of H0 (ħ = 1), times in the inverse units.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -21,20 +26,24 @@ from ssbattery.quantum.operators import (
     Operator,
     as_density_matrix,
     as_hermitian,
+    as_ket,
     expectation,
     is_sparse,
 )
 from ssbattery.validation import check_memory, require_in_range
 
 __all__ = [
+    "ErgotropyExtraction",
     "average_power",
     "ergotropy",
+    "ergotropy_extraction",
     "figure_of_merit",
     "ground_energy",
     "optimal_figure_of_merit",
     "passive_energy",
     "passive_state",
     "stored_energy",
+    "von_neumann_entropy",
 ]
 
 
@@ -103,8 +112,6 @@ def ergotropy(state: ArrayLike, H0: Operator, *, ground: float | None = None) ->
     H = as_hermitian(H0, name="H0")
     n = H.shape[0]
     if arr.ndim == 1:
-        from ssbattery.quantum.operators import as_ket
-
         psi = as_ket(arr, n, name="state")
         e0 = ground_energy(H) if ground is None else float(ground)
         return max(float(expectation(H, psi).real) - e0, 0.0)
@@ -113,6 +120,51 @@ def ergotropy(state: ArrayLike, H0: Operator, *, ground: float | None = None) ->
     value = energy - passive_energy(rho, H)
     # Round-off can leave −1e-16; the ergotropy is ≥ 0 by construction.
     return max(value, 0.0)
+
+
+@dataclass(frozen=True)
+class ErgotropyExtraction:
+    """The ergotropy ``value`` (eq. 7), the energy Tr[ρH0] (``energy``), the passive state σ
+    and the unitary U with U ρ U† = σ (all in the basis of ``H0``)."""
+
+    value: float
+    energy: float
+    passive_state: NDArray[np.complex128]
+    unitary: NDArray[np.complex128]
+
+
+def ergotropy_extraction(state: ArrayLike, H0: Operator) -> ErgotropyExtraction:
+    """Ergotropy (eq. 7) together with the passive state σ and the unitary that reaches it.
+
+    With ρ = Σ_k r_k |r_k⟩⟨r_k| (r_k decreasing) and H0 = Σ_k e_k |e_k⟩⟨e_k| (e_k
+    increasing), U = Σ_k |e_k⟩⟨r_k| maps ρ to σ = Σ_k r_k |e_k⟩⟨e_k| (Allahverdyan, Balian &
+    Nieuwenhuizen, EPL 67, 565 (2004)). ``state`` is a ket or a density matrix; H0 is dense
+    or sparse (made dense: this needs the full spectrum).
+    """
+    rho, H = _state_and_h(state, H0)
+    Hd = _dense(H)
+    r, Vr = np.linalg.eigh(rho)
+    r, Vr = r[::-1], Vr[:, ::-1]
+    e, Ve = np.linalg.eigh(Hd)
+    U = np.asarray(Ve @ Vr.conj().T, dtype=complex)
+    sigma = np.asarray((Ve * r[None, :]) @ Ve.conj().T, dtype=complex)
+    energy = float(expectation(H, rho).real)
+    # Round-off can leave −1e-16; the ergotropy is ≥ 0 by construction.
+    value = max(energy - float(np.dot(r, e)), 0.0)
+    return ErgotropyExtraction(value=value, energy=energy, passive_state=sigma, unitary=U)
+
+
+def von_neumann_entropy(state: ArrayLike) -> float:
+    """S(ρ) = −Tr ρ ln ρ in nats (0 for a pure state); ``state`` a ket or density matrix."""
+    arr = np.asarray(state)
+    if arr.ndim == 1 or (arr.ndim == 2 and 1 in arr.shape and arr.shape != (1, 1)):
+        as_ket(arr, arr.size, name="state")
+        return 0.0
+    dim = arr.shape[0] if arr.ndim else 1
+    rho = as_density_matrix(arr, dim, name="state")
+    p = np.linalg.eigvalsh(rho)
+    p = p[p > 1e-15]  # 0 ln 0 = 0; round-off eigenvalues dropped
+    return max(float(-np.sum(p * np.log(p))), 0.0)
 
 
 def stored_energy(state: ArrayLike, state0: ArrayLike, H0: Operator) -> float:

@@ -68,6 +68,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.lindblad import (
     expm_and_integral,
@@ -225,21 +226,16 @@ def shannon_entropy(p: NDArray[np.float64]) -> float:
     return max(0.0, float(-np.sum(p * np.log(p))))
 
 
-def _von_neumann(rho: NDArray[np.complex128]) -> float:
-    w = np.linalg.eigvalsh(0.5 * (rho + rho.conj().T))
-    return shannon_entropy(np.clip(w, 0.0, None))
-
-
 def qc_mutual_information(
     rho: NDArray[np.complex128], projectors: Sequence[NDArray[np.complex128]]
 ) -> float:
     """Groenewold–Ozawa (QC-mutual) information I = S(ρ) − Σ_k p_k S(P_kρP_k/p_k), nats."""
-    total = _von_neumann(rho)
+    total = von_neumann_entropy(rho)
     for P in projectors:
         sub = P @ rho @ P
         pk = float(np.real(np.trace(sub)))
         if pk > 1e-15:
-            total -= pk * _von_neumann(sub / pk)
+            total -= pk * von_neumann_entropy(sub / pk)
     return total
 
 

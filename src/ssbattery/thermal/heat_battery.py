@@ -42,6 +42,7 @@ from typing import Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.metrics import ergotropy, ergotropy_extraction
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
@@ -60,7 +61,6 @@ from ssbattery.thermal.lindblad import (
     unvec,
     vec,
 )
-from ssbattery.thermal.passive import ergotropy
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
@@ -225,7 +225,7 @@ def heat_battery(
             warn=warn,
         )
         issues = rep.issues
-    erg_ness = ergotropy(ness, H)
+    erg_ness = ergotropy_extraction(ness, H)
     U = erg_ness.unitary
     P, integral = expm_and_integral(liouvillian(H, ch + cc), tau_f)
     if gate == "optimal":
@@ -244,7 +244,7 @@ def heat_battery(
         efficiency=W / Q[0] if Q[0] > 0 else math.nan,
         power=W / tau_f,
         stored_energy=_energy(H, rho_t) - _energy(H, rho0),
-        ergotropy=ergotropy(rho_t, H).value,
+        ergotropy=ergotropy(rho_t, H),
         ness_ergotropy=erg_ness.value,
         ness_heat_current=float(J[0]),
         carnot_efficiency=carnot,

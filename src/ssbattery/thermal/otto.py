@@ -41,6 +41,7 @@ from typing import Literal
 import numpy as np
 
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
+from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.lindblad import (
     fixed_point,
@@ -50,7 +51,6 @@ from ssbattery.thermal.lindblad import (
     unvec,
     vec,
 )
-from ssbattery.thermal.passive import von_neumann_entropy
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
