@@ -69,3 +69,27 @@ def test_to_jsonable_converts_numpy_and_nan() -> None:
 
     out = to_jsonable({"a": np.arange(3), "b": np.float64("nan"), "c": 1 + 2j})
     assert out == {"a": [0, 1, 2], "b": None, "c": {"re": 1.0, "im": 2.0}}
+
+
+def test_console_script_prints_usage_errors_on_one_line() -> None:
+    """`ssbattery` itself (not the test runner) turns click's usage box into one line."""
+    import subprocess
+    import sys
+
+    cases = {
+        ("dicke", "--atoms", "4"): "Missing option '--coupling'",
+        ("dicke", "--atoms", "x", "--coupling", "1"): "Invalid value for '--atoms'",
+        ("reproduce", "--bogus"): "No such option: --bogus",
+        ("nosuchcommand",): "No such command",
+    }
+    for args, expected in cases.items():
+        result = subprocess.run(
+            [sys.executable, "-c", "from ssbattery.cli import main; main()", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 2, (args, result.stderr)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and expected in lines[0], (args, result.stderr)
+        assert "Traceback" not in result.stderr

@@ -20,6 +20,7 @@ from ssbattery.cli import (
     spin_chain,
     thermal,
 )
+from ssbattery.cli._common import fail
 
 __all__ = ["app", "main"]
 
@@ -54,5 +55,31 @@ for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, t
 
 
 def main() -> None:
-    """Entry point of the ``ssbattery`` console script."""
-    app()
+    """Entry point of the ``ssbattery`` console script.
+
+    Usage errors (unknown option, missing or malformed value) are printed as one line naming
+    the option and where to look, with exit code 2, instead of click's multi-line box.
+    """
+    import sys
+
+    # typer may vendor click: find its UsageError through a public class.
+    usage_error: type[Exception] = next(
+        c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+    )
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as exc:
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        raise SystemExit(_one_line_error(f"{message}{where}")) from None
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line_error(message: str) -> int:
+    fail(" ".join(message.split()))
+    return 2
