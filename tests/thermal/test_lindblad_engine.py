@@ -254,7 +254,7 @@ def test_bad_input_raises_our_errors() -> None:
         Bath(-1.0, 0.1)
     with pytest.raises(InvalidParameterError, match="rate"):
         Bath(1.0, -0.1)
-    with pytest.raises(InvalidParameterError, match="`H` must be Hermitian"):
+    with pytest.raises(InvalidParameterError, match="`H` is not Hermitian"):
         liouvillian(H + 0.1j * np.triu(np.ones((4, 4)), 1), [])
     with pytest.raises(InvalidParameterError, match=r"c_ops\[0\]"):
         liouvillian(H, [np.eye(3)])

@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
+from ssbattery.quantum.operators import expectation
 from ssbattery.thermal.lindblad import check_hermitian, dense_operator
 from ssbattery.validation import require_finite, require_positive
 
@@ -207,7 +208,7 @@ def heat_currents(H: Any, dissipators: Sequence[Sequence[Any]], rho: Any) -> np.
     out = []
     for k, group in enumerate(dissipators):
         cs = [_dense(f"dissipators[{k}][{j}]", c, d) for j, c in enumerate(group)]
-        out.append(float(np.real(np.trace(Hm @ _apply_dissipator(cs, R)))))
+        out.append(expectation(Hm, _apply_dissipator(cs, R)).real)
     return np.array(out)
 
 

@@ -69,7 +69,8 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
-from ssbattery.thermal.baths import Bath, global_dissipators
+from ssbattery.quantum.operators import expectation
+from ssbattery.thermal.baths import Bath, global_dissipators, occupation
 from ssbattery.thermal.lindblad import (
     expm_and_integral,
     fixed_point,
@@ -317,9 +318,7 @@ class _Relaxation:
 
     def heats(self, rho_feedback: NDArray[np.complex128]) -> NDArray[np.float64]:
         integrated = self.integral @ vec(rho_feedback)
-        return np.array(
-            [float(np.real(np.trace(self.H @ unvec(D @ integrated, 4)))) for D in self.D]
-        )
+        return np.array([expectation(self.H, unvec(D @ integrated, 4)).real for D in self.D])
 
 
 def _hermitise(rho: NDArray[np.complex128]) -> NDArray[np.complex128]:
@@ -333,8 +332,7 @@ def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxat
     H = relax.H
     rho_M = _hermitise(sum(P @ rho @ P for P in protocol.projectors))
     rho_F = _hermitise(unvec(F @ vec(rho), 4))
-    energy = lambda r: float(np.real(np.trace(H @ r)))  # noqa: E731
-    p = np.array([float(np.real(np.trace(P @ rho))) for P in protocol.projectors])
+    p = np.array([expectation(P, rho).real for P in protocol.projectors])
     # Two-point energy measurement around the feedback: W = E_s − E_s'.
     E = system.energies
     probs = np.zeros((4, 4))
@@ -350,8 +348,8 @@ def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxat
         rho_feedback=rho_F,
         outcome_probabilities=p,
         labels=protocol.labels,
-        measurement_energy=energy(rho_M) - energy(rho),
-        work_extracted=energy(rho_M) - energy(rho_F),
+        measurement_energy=expectation(H, rho_M).real - expectation(H, rho).real,
+        work_extracted=expectation(H, rho_M).real - expectation(H, rho_F).real,
         work_variance=max(var, 0.0),
         heat=relax.heats(rho_F),
         shannon_information=shannon_entropy(p),
@@ -459,7 +457,7 @@ def single_qubit_demon_heat(omega: float, temperature: float) -> float:
     """Analytic heat per cycle of one qubit with full thermalisation: ω p_e, p_e = 1/(1+e^{ω/T})."""
     w = require_positive("omega", omega)
     T = require_positive("temperature", temperature)
-    return float(w / (1.0 + np.exp(w / T)))
+    return float(w * occupation(w, T, "fermi"))
 
 
 @dataclass(frozen=True)

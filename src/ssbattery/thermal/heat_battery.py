@@ -43,6 +43,7 @@ import numpy as np
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import ergotropy, ergotropy_extraction
+from ssbattery.quantum.operators import expectation
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
@@ -180,10 +181,6 @@ class HeatBatteryResult:
         }
 
 
-def _energy(H: np.ndarray, rho: np.ndarray) -> float:
-    return float(np.real(np.trace(H @ rho)))
-
-
 @single_threaded
 def heat_battery(
     battery: HeatBattery,
@@ -233,7 +230,7 @@ def heat_battery(
     rho0 = fixed_point(cycle_map(P, unitary_superoperator(U)))
     rho_t = unvec(P @ vec(rho0), 4)
     Q = heat_currents(H, [ch, cc], unvec(integral @ vec(rho0), 4))
-    W = _energy(H, rho_t) - _energy(H, U @ rho_t @ U.conj().T)
+    W = expectation(H, rho_t).real - expectation(H, U @ rho_t @ U.conj().T).real
     carnot = 1.0 - battery.T_c / battery.T_h if battery.T_h > 0 else math.nan
     return HeatBatteryResult(
         battery=battery,
@@ -243,7 +240,7 @@ def heat_battery(
         heat_cold=float(Q[1]),
         efficiency=W / Q[0] if Q[0] > 0 else math.nan,
         power=W / tau_f,
-        stored_energy=_energy(H, rho_t) - _energy(H, rho0),
+        stored_energy=expectation(H, rho_t).real - expectation(H, rho0).real,
         ergotropy=ergotropy(rho_t, H),
         ness_ergotropy=erg_ness.value,
         ness_heat_current=float(J[0]),
@@ -265,7 +262,7 @@ def _cycle_work(H: np.ndarray, P: np.ndarray, U: np.ndarray) -> float:
     b[0] = 1.0
     rho0 = unvec(np.linalg.solve(M, b), d)
     rho_t = unvec(P @ vec(rho0), d)
-    return _energy(H, rho_t) - _energy(H, rho0)
+    return expectation(H, rho_t).real - expectation(H, rho0).real
 
 
 def optimal_gate(H: np.ndarray, P: np.ndarray, *, initial: np.ndarray) -> np.ndarray:

@@ -43,6 +43,7 @@ import scipy.sparse.linalg as spla
 
 from ssbattery._blas import one_blas_thread, single_threaded
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
+from ssbattery.quantum.operators import as_density_matrix, as_hermitian
 from ssbattery.validation import check_memory, require_positive
 
 __all__ = [
@@ -125,15 +126,12 @@ def dense_operator(name: str, op: Any, dim: int | None = None) -> np.ndarray:
 
 
 def check_hermitian(name: str, op: np.ndarray | sp.csr_array, *, rtol: float = 1e-10) -> None:
-    """Raise :class:`InvalidParameterError` naming ``name`` if ``op`` is not Hermitian."""
-    diff = op - op.conj().T
-    size = abs(diff).max() if sp.issparse(diff) else np.max(np.abs(diff), initial=0.0)
-    scale = abs(op).max() if sp.issparse(op) else np.max(np.abs(op), initial=0.0)
-    if size > rtol * max(1.0, float(scale)):
-        raise InvalidParameterError(
-            f"`{name}` must be Hermitian, but max|{name} − {name}†| = {float(size):.3g}; "
-            "pass a Hermitian Hamiltonian (e.g. (H + H†)/2)."
-        )
+    """Raise :class:`InvalidParameterError` naming ``name`` if ``op`` is not Hermitian.
+
+    The check is :func:`ssbattery.quantum.operators.as_hermitian`'s:
+    max|op − op†| ≤ rtol·max(1, max|op|).
+    """
+    as_hermitian(op, name=name, atol=rtol)
 
 
 def _prepare(H: Any, c_ops: Sequence[Any]) -> tuple[Any, list[Any], int]:
@@ -421,17 +419,11 @@ def fixed_point(channel: np.ndarray, *, check_unique: bool = True) -> np.ndarray
 
 
 def check_density_matrix(name: str, rho: Any, dim: int, *, atol: float = 1e-8) -> np.ndarray:
-    """Return ``rho`` as a d×d array, or raise if it is not a Hermitian, unit-trace, PSD matrix."""
-    R = dense_operator(name, rho, dim)
-    if np.max(np.abs(R - R.conj().T)) > atol:
-        raise InvalidParameterError(f"`{name}` must be Hermitian.")
-    if abs(np.trace(R) - 1.0) > atol:
-        raise InvalidParameterError(
-            f"`{name}` must have unit trace, got {np.trace(R).real:.6g}; divide by its trace."
-        )
-    if np.min(np.linalg.eigvalsh(R)) < -atol:
-        raise InvalidParameterError(f"`{name}` must be positive semidefinite.")
-    return R
+    """Return ``rho`` as a dense d×d complex array, or raise if it is not a Hermitian,
+    unit-trace, positive semidefinite matrix (the checks of
+    :func:`ssbattery.quantum.operators.as_density_matrix`, here also for sparse or Qobj input).
+    """
+    return as_density_matrix(dense_operator(name, rho, dim), dim, name=name, atol=atol)
 
 
 @dataclass(frozen=True)

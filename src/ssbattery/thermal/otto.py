@@ -42,6 +42,7 @@ import numpy as np
 
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
+from ssbattery.quantum.operators import expectation
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.lindblad import (
     fixed_point,
@@ -264,14 +265,19 @@ def _expm_hermitian(H: np.ndarray, t: float) -> np.ndarray:
     return (V * np.exp(-1j * e * t)) @ V.conj().T
 
 
+def _adiabatic_unitary(med: WorkingMedium, w_i: float, w_f: float) -> np.ndarray:
+    """U = Σ_k |k(ω_f)⟩⟨k(ω_i)|: each eigenstate of H(ω_i) to the same one of H(ω_f)."""
+    _, Vi = np.linalg.eigh(med.hamiltonian(w_i))
+    _, Vf = np.linalg.eigh(med.hamiltonian(w_f))
+    return Vf @ Vi.conj().T
+
+
 def _stroke_unitary(cycle: OttoCycle, w_i: float, w_f: float) -> np.ndarray:
     med = cycle.medium
     if cycle.stroke == "sudden":
         return np.eye(med.dim, dtype=complex)
     if cycle.stroke == "adiabatic":
-        _, Vi = np.linalg.eigh(med.hamiltonian(w_i))
-        _, Vf = np.linalg.eigh(med.hamiltonian(w_f))
-        return Vf @ Vi.conj().T
+        return _adiabatic_unitary(med, w_i, w_f)
     n = cycle.driven_steps
     dt = cycle.tau_u / n
     U = np.eye(med.dim, dtype=complex)
@@ -295,10 +301,6 @@ def _conjugate_right(X: np.ndarray, U: np.ndarray, d: int) -> np.ndarray:
     X4 = np.einsum("crs,rR->cRs", X4, U.conj(), optimize=True)
     X4 = np.einsum("cRs,sS->cRS", X4, U, optimize=True)
     return X4.reshape(d * d, d * d)
-
-
-def _energy(H: np.ndarray, rho: np.ndarray) -> float:
-    return float(np.real(np.trace(H @ rho)))
 
 
 def _build(cycle: OttoCycle) -> dict[str, np.ndarray]:
@@ -332,9 +334,9 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
     rC = unvec(Ph @ vec(rB), d)
     rD = unvec(Shc @ vec(rC), d)
     rA2 = unvec(Pc @ vec(rD), d)
-    eA, eB = _energy(ops["Hc"], rA), _energy(ops["Hh"], rB)
-    eC, eD = _energy(ops["Hh"], rC), _energy(ops["Hc"], rD)
-    eA2 = _energy(ops["Hc"], rA2)
+    eA, eB = expectation(ops["Hc"], rA).real, expectation(ops["Hh"], rB).real
+    eC, eD = expectation(ops["Hh"], rC).real, expectation(ops["Hc"], rD).real
+    eA2 = expectation(ops["Hc"], rA2).real
     W = (eB - eA) + (eD - eC)
     Qh = eC - eB
     Qc = eA2 - eD
@@ -402,9 +404,9 @@ def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoT
 
     def add(w: float, H: np.ndarray, r: np.ndarray, k: int) -> None:
         om.append(w)
-        en.append(_energy(H, r))
+        en.append(expectation(H, r).real)
         ent.append(von_neumann_entropy(r))
-        ex.append(_energy(exc_op, r))
+        ex.append(expectation(exc_op, r).real)
         st.append(k)
 
     rA, rB, rC, rD = result.corner_states
@@ -421,9 +423,7 @@ def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoT
                 w = w0 + (w1 - w0) * s
                 r = r0 if s < 1 else rend
                 if cyc.stroke == "adiabatic" and 0 < s < 1:
-                    _, Vi = np.linalg.eigh(med.hamiltonian(w0))
-                    _, Vw = np.linalg.eigh(med.hamiltonian(w))
-                    U = Vw @ Vi.conj().T
+                    U = _adiabatic_unitary(med, w0, w)
                     r = U @ r0 @ U.conj().T
                 add(w, med.hamiltonian(w), r, k)
         else:
@@ -456,18 +456,9 @@ def qubit_otto(
     tau_u: float = 0.0,
 ) -> OttoResult:
     """The Otto cycle of a qubit H(ω) = (ω/2)σ_z between flat-spectrum Bose baths."""
-    return otto_cycle(
-        OttoCycle(
-            medium=WorkingMedium("qubit"),
-            omega_h=omega_h,
-            omega_c=omega_c,
-            hot=Bath(T_h, rate_h),
-            cold=Bath(T_c, rate_c),
-            tau_h=tau_h,
-            tau_c=tau_c,
-            stroke=stroke,
-            tau_u=tau_u,
-        )
+    medium = WorkingMedium("qubit")
+    return _flat_bath_otto(
+        medium, omega_h, omega_c, T_h, T_c, rate_h, rate_c, tau_h, tau_c, stroke, tau_u
     )
 
 
@@ -494,6 +485,25 @@ def oscillator_otto(
             require_positive("omega_h", omega_h) * require_positive("omega_c", omega_c)
         ),
     )
+    return _flat_bath_otto(
+        medium, omega_h, omega_c, T_h, T_c, rate_h, rate_c, tau_h, tau_c, stroke, tau_u
+    )
+
+
+def _flat_bath_otto(
+    medium: WorkingMedium,
+    omega_h: float,
+    omega_c: float,
+    T_h: float,
+    T_c: float,
+    rate_h: float,
+    rate_c: float,
+    tau_h: float,
+    tau_c: float,
+    stroke: Literal["adiabatic", "sudden", "driven"],
+    tau_u: float,
+) -> OttoResult:
+    """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
     return otto_cycle(
         OttoCycle(
             medium=medium,

@@ -47,6 +47,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
+from ssbattery.quantum.operators import expectation
 from ssbattery.thermal.baths import Bath, local_dissipators
 from ssbattery.thermal.lindblad import (
     cycle_map,
@@ -322,7 +323,7 @@ def two_stroke_engine(
     rho0 = fixed_point(cycle_map(P, unitary_superoperator(U)))
     rho_t = unvec(P @ vec(rho0), 6)
     H0 = np.kron(np.diag([0.0, battery.omega_e, battery.omega_a]), eye2) + np.kron(eye3, Hq)
-    W = float(np.real(np.trace(H0 @ rho_t) - np.trace(H0 @ U @ rho_t @ U.conj().T)))
+    W = expectation(H0, rho_t).real - expectation(H0, U @ rho_t @ U.conj().T).real
     X = np.kron(battery.photon_rate_operator(), eye2)
     photons = float(np.real(_row(X) @ (integral @ vec(rho0))))
     pump = wl * photons

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 import numpy as np
 
@@ -33,6 +33,32 @@ ENGINE_OMEGAS = np.linspace(1.0, 2.0, 21)
 ENGINE_TCS = np.linspace(0.05, 1.5, 12)
 
 
+class _OttoBaths(TypedDict):
+    omega_h: float
+    omega_c: float
+    T_h: float
+    T_c: float
+    rate_h: float
+    rate_c: float
+    tau_h: float
+    tau_c: float
+
+
+def _baths(omega_c: float) -> _OttoBaths:
+    """The Fig. 16 frequencies, baths and stroke times (:data:`OTTO`) at cold frequency ω_c."""
+    p = OTTO
+    return _OttoBaths(
+        omega_h=p["omega_h"],
+        omega_c=omega_c,
+        T_h=p["T_h"],
+        T_c=p["T_c"],
+        rate_h=p["rate"],
+        rate_c=p["rate"],
+        tau_h=p["tau"],
+        tau_c=p["tau"],
+    )
+
+
 def build_otto(out_dir: Path) -> Artifact:
     """Fig. 16: the qubit Otto cycle in the (ω, S) plane and η vs ω_c/ω_h."""
     import matplotlib.pyplot as plt
@@ -48,34 +74,13 @@ def build_otto(out_dir: Path) -> Artifact:
 
     p = OTTO
 
-    def qubit(wc: float) -> OttoResult:
-        return qubit_otto(
-            omega_h=p["omega_h"],
-            omega_c=wc,
-            T_h=p["T_h"],
-            T_c=p["T_c"],
-            rate_h=p["rate"],
-            rate_c=p["rate"],
-            tau_h=p["tau"],
-            tau_c=p["tau"],
-        )
-
     def oscillator(
         wc: float, stroke: Literal["adiabatic", "sudden", "driven"], tau_u: float = 0.0
     ) -> OttoResult:
-        return oscillator_otto(
-            levels=OTTO_LEVELS,
-            omega_h=p["omega_h"],
-            omega_c=wc,
-            T_h=p["T_h"],
-            T_c=p["T_c"],
-            rate_h=p["rate"],
-            rate_c=p["rate"],
-            tau_h=p["tau"],
-            tau_c=p["tau"],
-            stroke=stroke,
-            tau_u=tau_u,
-        )
+        return oscillator_otto(levels=OTTO_LEVELS, stroke=stroke, tau_u=tau_u, **_baths(wc))
+
+    def qubit(wc: float) -> OttoResult:
+        return qubit_otto(**_baths(wc))
 
     res = qubit(p["omega_c"])
     traj = otto_trajectory(res, points_per_stroke=30)
