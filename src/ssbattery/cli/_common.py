@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import math
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 import numpy as np
 import typer
@@ -18,6 +20,7 @@ from rich.console import Console
 from ssbattery.errors import SsbatteryError
 
 __all__ = [
+    "agg_pyplot",
     "console",
     "err_console",
     "fail",
@@ -25,7 +28,11 @@ __all__ = [
     "parse_float_list",
     "parse_int_list",
     "print_json",
+    "quantity_table",
+    "record_table",
+    "save_plot",
     "to_jsonable",
+    "warnings_to_stderr",
 ]
 
 console = Console()
@@ -102,3 +109,78 @@ def parse_int_list(text: str, name: str) -> list[int]:
 def parse_float_list(text: str, name: str) -> list[float]:
     """Parse ``"0.1,0.2"`` into floats (exit 2 with a clear message otherwise)."""
     return _parse_list(text, float, name)
+
+
+def agg_pyplot() -> Any:
+    """``matplotlib.pyplot`` on the non-interactive Agg backend (imported only when plotting)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_plot(fig: Any, path: Path) -> None:
+    """Save ``fig`` to ``path`` (150 dpi, tight box), close it and say so on stderr."""
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    err_console.print(f"figure written to {path}", highlight=False)
+
+
+def _cell(value: object, float_format: str) -> str:
+    if isinstance(value, float | np.floating):
+        return format(float(value), float_format)
+    return str(value)
+
+
+def quantity_table(
+    title: str, rows: Iterable[tuple[str, object]], *, float_format: str = ".6g"
+) -> Any:
+    """A two-column rich table (quantity, value); floats formatted with ``float_format``."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    for name, value in rows:
+        table.add_row(name, _cell(value, float_format))
+    return table
+
+
+def record_table(
+    title: str,
+    records: Sequence[Mapping[str, object]],
+    columns: Mapping[str, str] | None = None,
+    *,
+    float_format: str = ".5g",
+) -> Any:
+    """A rich table with one row per record; ``columns`` maps record keys to headers
+    (default: every key of the first record, as its own header)."""
+    from rich.table import Table
+
+    cols = dict(columns) if columns is not None else {k: k for k in (records[0] if records else {})}
+    table = Table(title=title)
+    for header in cols.values():
+        table.add_column(header, justify="right")
+    for record in records:
+        table.add_row(*(_cell(record[key], float_format) for key in cols))
+    return table
+
+
+def _warning_line(
+    message: Warning | str, category: type[Warning], *_: object, **__: object
+) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def warnings_to_stderr(action: Literal["always", "once", "default"] = "always") -> Iterator[None]:
+    """Show each warning raised inside as one ``warning: …`` line on stderr (stdout stays
+    clean for ``--json``); ``action`` is the :mod:`warnings` filter ("once": no repeats)."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _warning_line
+        warnings.simplefilter(action)
+        yield

@@ -10,38 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from ssbattery.cli._common import console, err_console, handle_errors, print_json
+from ssbattery.cli._common import (
+    agg_pyplot,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    quantity_table,
+    save_plot,
+)
 
 __all__ = ["register"]
-
-
-def _table(title: str, rows: list[tuple[str, Any]]) -> Table:
-    table = Table(title=title)
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
-    for name, value in rows:
-        if isinstance(value, float):
-            text = f"{value:.6g}"
-        else:
-            text = str(value)
-        table.add_row(name, text)
-    return table
-
-
-def _save(fig: Any, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    err_console.print(f"figure written to {path}")
-
-
-def _agg() -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
 
 
 def register(app: typer.Typer) -> None:
@@ -101,19 +81,18 @@ def register(app: typer.Typer) -> None:
             sources["electrolyte"] = "command line"
         result = align(mu_a, mu_c, mu_electrolyte_eV=mu_electrolyte, band_gap_eV=gap, cbm_eV=cb)
         if plot is not None:
-            _agg()
-            import matplotlib.pyplot as plt
+            plt = agg_pyplot()
 
             from ssbattery.plotting.cell import plot_band_diagram
 
             fig, ax = plt.subplots(figsize=(5, 4.5), layout="constrained")
             plot_band_diagram(result, ax, labels=(anode, electrolyte, cathode))
-            _save(fig, plot)
+            save_plot(fig, plot)
         if as_json:
             print_json({"alignment": result, "vbm_eV": result.vbm_eV, "sources": sources})
             return
         console.print(
-            _table(
+            quantity_table(
                 "Electrochemical-potential alignment (eq. 1)",
                 [
                     ("μ_A (eV)", result.mu_anode_eV),
@@ -186,8 +165,7 @@ def register(app: typer.Typer) -> None:
         if c_d is not None:
             out["series_with_dielectric"] = series_with_dielectric(coeffs, c_d)
         if plot is not None:
-            _agg()
-            import matplotlib.pyplot as plt
+            plt = agg_pyplot()
 
             from ssbattery.plotting.cell import (
                 plot_hysteresis,
@@ -200,7 +178,7 @@ def register(app: typer.Typer) -> None:
             plot_landau_energy(coeffs, axes[0], fields=(0.0, ec) if ec else (0.0,))
             plot_landau_capacitance(coeffs, axes[1])
             plot_hysteresis(loop, axes[2])
-            _save(fig, plot)
+            save_plot(fig, plot)
         if as_json:
             print_json(out)
             return
@@ -215,7 +193,7 @@ def register(app: typer.Typer) -> None:
                 ("series: amplification dV_D/dV", s.amplification),
             ]
         rows = [("α, β, γ", f"{coeffs.alpha:g}, {coeffs.beta:g}, {coeffs.gamma:g}"), *rows]
-        console.print(_table("Landau ferroelectric (§2.1)", rows))
+        console.print(quantity_table("Landau ferroelectric (§2.1)", rows))
 
     @app.command("self-charge")
     @handle_errors
@@ -267,8 +245,7 @@ def register(app: typer.Typer) -> None:
                 "oscillating": diag.oscillating,
             }
         if plot is not None:
-            _agg()
-            import matplotlib.pyplot as plt
+            plt = agg_pyplot()
 
             from ssbattery.plotting.cell import (
                 plot_bifurcation,
@@ -282,7 +259,7 @@ def register(app: typer.Typer) -> None:
             plot_phase_portrait(cell, run, axes[1])
             if diag is not None:
                 plot_bifurcation(diag, axes[2])
-            _save(fig, plot)
+            save_plot(fig, plot)
         if as_json:
             print_json(out)
             return
@@ -301,7 +278,7 @@ def register(app: typer.Typer) -> None:
         ]
         if diag is not None:
             rows.append(("simulated onset (Ω)", diag.simulated_onset_ohm))
-        console.print(_table("Self-charging cell (§2.1, Fig. 16c)", rows))
+        console.print(quantity_table("Self-charging cell (§2.1, Fig. 16c)", rows))
 
     @app.command("topology")
     @handle_errors
@@ -326,8 +303,7 @@ def register(app: typer.Typer) -> None:
         out: dict[str, Any]
         fig = None
         if plot is not None:
-            _agg()
-            import matplotlib.pyplot as plt
+            plt = agg_pyplot()
 
             fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
         if name == "ssh":
@@ -384,9 +360,9 @@ def register(app: typer.Typer) -> None:
         else:
             raise InvalidParameterError(f"`model` must be ssh, bbh or qwz; got {model!r}.")
         if fig is not None and plot is not None:
-            _save(fig, plot)
+            save_plot(fig, plot)
         if as_json:
             print_json(out)
             return
         shown = [(k, val) for k, val in out.items() if k != "energies"]
-        console.print(_table(f"{name.upper()} model (§2.2, Fig. 10)", shown))
+        console.print(quantity_table(f"{name.upper()} model (§2.2, Fig. 10)", shown))

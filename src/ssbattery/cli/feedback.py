@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from ssbattery.cli._common import console, err_console, handle_errors, parse_float_list, print_json
+from ssbattery.cli._common import (
+    agg_pyplot,
+    console,
+    err_console,
+    handle_errors,
+    parse_float_list,
+    print_json,
+    record_table,
+    save_plot,
+)
 
 __all__ = ["register"]
 
@@ -44,17 +53,11 @@ def register(app: typer.Typer) -> None:
         else:
             mean, std = [scan.parallel_mean] * n, [scan.parallel_std] * n
         if plot is not None:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-
             from ssbattery.plotting.feedback import plot_demon_heat_vs_coupling
 
-            fig, ax = plt.subplots(figsize=(6, 4))
+            fig, ax = agg_pyplot().subplots(figsize=(6, 4))
             plot_demon_heat_vs_coupling(scan, ax=ax)
-            fig.savefig(plot, dpi=150, bbox_inches="tight")
-            plt.close(fig)
+            save_plot(fig, plot)
         if as_json:
             print_json(
                 {
@@ -74,25 +77,26 @@ def register(app: typer.Typer) -> None:
                 }
             )
             return
-        from rich.table import Table
-
-        table = Table(
-            title=f"Maxwell's demon ({'joint measurement' if joint else 'two parallel qubits'}),"
-            f" T = {temperature:g}, τ = {tau:g}"
-        )
-        for col in ("g [ω1]", "heat/cycle", "std", "Q1 only", "T·I (joint)"):
-            table.add_column(col, justify="right")
-        for i, g in enumerate(gs):
-            table.add_row(
-                f"{g:g}",
-                f"{mean[i]:.5f}",
-                f"{std[i]:.5f}",
-                f"{scan.single_mean[i]:.5f}",
-                f"{scan.temperature * scan.joint_information[i]:.5f}",
-            )
-        console.print(table)
-        if plot is not None:
-            console.print(f"figure: {plot}")
+        records = [
+            {
+                "g": f"{g:g}",
+                "mean": mean[i],
+                "std": std[i],
+                "single": float(scan.single_mean[i]),
+                "bound": float(scan.temperature * scan.joint_information[i]),
+            }
+            for i, g in enumerate(gs)
+        ]
+        columns = {
+            "g": "g [ω1]",
+            "mean": "heat/cycle",
+            "std": "std",
+            "single": "Q1 only",
+            "bound": "T·I (joint)",
+        }
+        setup = "joint measurement" if joint else "two parallel qubits"
+        title = f"Maxwell's demon ({setup}), T = {temperature:g}, τ = {tau:g}"
+        console.print(record_table(title, records, columns, float_format=".5f"))
 
     @app.command("learn-cycle")
     @handle_errors
@@ -135,18 +139,12 @@ def register(app: typer.Typer) -> None:
                 progress=lambda i, n: bar.update(task, completed=i),
             )
         if plot is not None:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-
             from ssbattery.plotting.feedback import plot_learned_vs_otto, plot_learning_curve
 
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+            fig, (a1, a2) = agg_pyplot().subplots(1, 2, figsize=(11, 4))
             plot_learning_curve(result, ax=a1)
             plot_learned_vs_otto(result, ax=a2)
-            fig.savefig(plot, dpi=150, bbox_inches="tight")
-            plt.close(fig)
+            save_plot(fig, plot)
         learned, otto = result.learned, result.otto
         if as_json:
             print_json(
@@ -184,5 +182,3 @@ def register(app: typer.Typer) -> None:
         )
         console.print(table)
         console.print(f"learned / Otto power: {result.advantage:.3f}")
-        if plot is not None:
-            console.print(f"figure: {plot}")

@@ -3,34 +3,25 @@
 
 from __future__ import annotations
 
-import warnings
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from ssbattery.cli._common import (
+    agg_pyplot,
     console,
-    err_console,
     handle_errors,
     parse_float_list,
     print_json,
+    quantity_table,
+    record_table,
+    save_plot,
+    warnings_to_stderr,
 )
 
 __all__ = ["register"]
-
-
-def _warn_one_line(
-    message: Warning | str, category: type[Warning], *_: object, **__: object
-) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
-
-
-def _save(fig: object, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fig.savefig(path, dpi=150, bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
-    err_console.print(f"figure saved to {path}")
 
 
 def register(app: typer.Typer) -> None:
@@ -57,33 +48,42 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = typer.Option(None, "--plot", help="Save the cycle (ω, S) plot."),
     ) -> None:
         """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
-        import math
-
-        from ssbattery.thermal.baths import Bath
-        from ssbattery.thermal.otto import OttoCycle, WorkingMedium, otto_cycle, otto_trajectory
-
-        wr = math.sqrt(abs(omega_h * omega_c)) or 1.0
-        med = WorkingMedium(medium, levels=levels, reference_frequency=wr)  # type: ignore[arg-type]
-        cycle = OttoCycle(
-            medium=med,
-            omega_h=omega_h,
-            omega_c=omega_c,
-            hot=Bath(t_hot, rate_hot),
-            cold=Bath(t_cold, rate_cold),
-            tau_h=tau_hot,
-            tau_c=tau_cold,
-            stroke=stroke,  # type: ignore[arg-type]
-            tau_u=tau_u,
+        from ssbattery.errors import InvalidParameterError
+        from ssbattery.thermal.otto import (
+            OttoResult,
+            oscillator_otto,
+            otto_trajectory,
+            qubit_otto,
         )
-        with warnings.catch_warnings():
-            warnings.showwarning = _warn_one_line
-            warnings.simplefilter("always")
-            result = otto_cycle(cycle)
+
+        if medium not in ("qubit", "oscillator"):
+            raise InvalidParameterError(
+                f"`--medium` must be 'qubit' or 'oscillator', got {medium!r}."
+            )
+        run: Callable[..., OttoResult] = (
+            functools.partial(oscillator_otto, levels=levels)
+            if medium == "oscillator"
+            else qubit_otto
+        )
+        with warnings_to_stderr():
+            result = run(
+                omega_h=omega_h,
+                omega_c=omega_c,
+                T_h=t_hot,
+                T_c=t_cold,
+                rate_h=rate_hot,
+                rate_c=rate_cold,
+                tau_h=tau_hot,
+                tau_c=tau_cold,
+                stroke=stroke,
+                tau_u=tau_u,
+            )
         if plot is not None:
             from ssbattery.plotting.thermal import plot_otto_cycle
 
+            agg_pyplot()
             ax = plot_otto_cycle(otto_trajectory(result))
-            _save(ax.figure, plot)
+            save_plot(ax.figure, plot)
         out = {
             **result.metrics(),
             "medium": medium,
@@ -94,17 +94,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(out)
             return
-        from rich.table import Table
-
-        table = Table(title=f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)")
-        table.add_column("quantity")
-        table.add_column("value", justify="right")
-        for key, value in out.items():
-            if isinstance(value, float):
-                table.add_row(key, f"{value:.8g}")
-            elif isinstance(value, str):
-                table.add_row(key, value)
-        console.print(table)
+        rows = [(k, v) for k, v in out.items() if isinstance(v, float | str)]
+        title = f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)"
+        console.print(quantity_table(title, rows, float_format=".8g"))
 
     @app.command("thermal-battery")
     @handle_errors
@@ -127,16 +119,12 @@ def register(app: typer.Typer) -> None:
         lams = parse_float_list(coupling, "--coupling")
         taus = parse_float_list(tau, "--tau")
         rows = []
-        with warnings.catch_warnings():
-            warnings.showwarning = _warn_one_line
-            warnings.simplefilter("once")
+        with warnings_to_stderr("once"):
             for lam in lams:
                 bat = HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form)  # type: ignore[arg-type]
                 for t in taus:
                     rows.append(heat_battery(bat, t, gate=gate).metrics())  # type: ignore[arg-type]
         if plot is not None:
-            import matplotlib.pyplot as plt
-
             from ssbattery.plotting.thermal import plot_heat_battery
             from ssbattery.thermal.heat_battery import heat_battery_sweep
 
@@ -150,10 +138,10 @@ def register(app: typer.Typer) -> None:
                 form=form,  # type: ignore[arg-type]
                 gate=gate,  # type: ignore[arg-type]
             )
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+            fig, (a1, a2) = agg_pyplot().subplots(1, 2, figsize=(10, 4), layout="constrained")
             plot_heat_battery(sw, ax=a1, quantity="efficiency")
             plot_heat_battery(sw, ax=a2, quantity="power")
-            _save(fig, plot)
+            save_plot(fig, plot)
         if as_json:
             print_json(
                 {
@@ -166,30 +154,18 @@ def register(app: typer.Typer) -> None:
                 }
             )
             return
-        from rich.table import Table
-
-        table = Table(
-            title=f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
-        )
-        for col in ("λ", "τ", "W", "Q_h", "η", "P = W/τ", "ergotropy ρ_τ", "NESS ergotropy"):
-            table.add_column(col, justify="right")
-        for r in rows:
-            table.add_row(
-                *(
-                    f"{r[k]:.5g}"
-                    for k in (
-                        "coupling",
-                        "tau",
-                        "work",
-                        "heat_hot",
-                        "efficiency",
-                        "power",
-                        "ergotropy",
-                        "ness_ergotropy",
-                    )
-                )
-            )
-        console.print(table)
+        columns = {
+            "coupling": "λ",
+            "tau": "τ",
+            "work": "W",
+            "heat_hot": "Q_h",
+            "efficiency": "η",
+            "power": "P = W/τ",
+            "ergotropy": "ergotropy ρ_τ",
+            "ness_ergotropy": "NESS ergotropy",
+        }
+        title = f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
+        console.print(record_table(title, rows, columns))
 
     @app.command("pumped-battery")
     @handle_errors
@@ -247,17 +223,11 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             from ssbattery.plotting.thermal import plot_pumped_charging
 
+            agg_pyplot()
             ax = plot_pumped_charging(scan, omega_a=omega_a)
-            _save(ax.figure, plot)
+            save_plot(ax.figure, plot)
         if as_json:
             print_json({"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows})
             return
-        from rich.table import Table
-
-        table = Table(title=f"optically pumped battery, t = {time}, ω_a = {omega_a}")
-        cols = list(rows[0])
-        for col in cols:
-            table.add_column(col, justify="right")
-        for r in rows:
-            table.add_row(*(f"{r[c]:.5g}" for c in cols))
-        console.print(table)
+        title = f"optically pumped battery, t = {time}, ω_a = {omega_a}"
+        console.print(record_table(title, rows))
