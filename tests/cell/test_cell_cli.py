@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,7 +15,7 @@ from ssbattery.cli import app
 runner = CliRunner()
 
 
-def _json(args: list[str]) -> dict:  # type: ignore[type-arg]
+def _json(args: list[str]) -> dict[str, Any]:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -63,6 +64,10 @@ def test_align_explicit_potentials_and_band_edges(tmp_path: Path) -> None:
         ["landau", "--alpha", "-1", "--alpha0", "1"],
         ["landau"],
         ["self-charge", "--load-ohm", "-5"],
+        ["self-charge", "--tau", "0"],
+        ["self-charge", "--feedback", "-1"],
+        ["align", "--mu-anode", "nan"],
+        ["topology", "qwz", "--rows", "0"],
         ["topology", "graphene"],
         ["topology", "ssh", "--n-cells", "0"],
     ],

@@ -51,25 +51,33 @@ def test_demon_table_and_plot(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "names"),
     [
-        ["demon", "--temperature", "-1"],
-        ["demon", "--rate", "-2"],
-        ["demon", "--tau", "0"],
-        ["demon", "--coupling", "0.7"],
-        ["demon", "--coupling", "a,b"],
-        ["learn-cycle", "--u-min", "0"],
-        ["learn-cycle", "--u-max", "1.5"],
-        ["learn-cycle", "--period", "0"],
-        ["learn-cycle", "--t-cold", "-0.1"],
-        ["learn-cycle", "--iterations", "0"],
+        (["demon", "--temperature", "-1"], "`temperature`"),
+        (["demon", "--rate", "-1"], "`rate`"),
+        (["demon", "--rate", "-2"], "`rate`"),
+        (["demon", "--tau", "0"], "`tau`"),
+        (["demon", "--omega2", "0"], "`omega2`"),
+        (["demon", "--coupling", "0.7"], "`coupling`"),
+        (["demon", "--coupling", "a,b"], "`--coupling`"),
+        (["learn-cycle", "--u-min", "0"], "`u_min`"),
+        (["learn-cycle", "--u-max", "1.5"], "`u_max`"),
+        (["learn-cycle", "--period", "0"], "`period`"),
+        (["learn-cycle", "--t-cold", "-0.1"], "`T_cold`"),
+        (["learn-cycle", "--iterations", "0"], "`iterations`"),
+        (["learn-cycle", "--steps", "1"], "`n_steps`"),
+        (["learn-cycle", "--population", "0"], "`population`"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(args: list[str]) -> None:
+def test_bad_input_exits_2_with_one_line(args: list[str], names: str) -> None:
+    # Issue 5 §9: exit code 2, nothing on stdout, exactly one `error:` line on stderr
+    # (learn-cycle's progress bar starts only after its input is accepted).
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    assert "error" in result.output.lower()
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert names in lines[0]
 
 
 def test_learn_cycle_json_checkpoint_and_plot(tmp_path: Path) -> None:
@@ -105,20 +113,22 @@ def test_plots_carry_the_computed_data() -> None:
 
     scan = demon_scan([-0.2, 0.0, 0.2], tau=2.0)
     ax = plot_demon_heat_vs_coupling(scan)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), scan.joint_mean)
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), scan.single_mean)
-    np.testing.assert_allclose(ax.lines[2].get_ydata(), scan.parallel_mean)
+    np.testing.assert_allclose(np.asarray(ax.lines[0].get_ydata(), float), scan.joint_mean)
+    np.testing.assert_allclose(np.asarray(ax.lines[1].get_ydata(), float), scan.single_mean)
+    np.testing.assert_allclose(np.asarray(ax.lines[2].get_ydata(), float), scan.parallel_mean)
     taus = np.array([0.5, 2.0])
     fr = refrigerator_scan(taus, CoupledQubits(1.0, 4.0, 0.0), T_cold=1.0, T_hot=2.0)
     power = {m: [r.cooling_power for r in rs] for m, rs in fr.items()}
     ax = plot_refrigerator_modes(taus, power)
-    np.testing.assert_allclose(ax.lines[2].get_ydata(), power["both"])
+    np.testing.assert_allclose(np.asarray(ax.lines[2].get_ydata(), float), power["both"])
     res = learn_cycle(iterations=4, population=20, seed=1)
     ax = plot_learning_curve(res)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), res.best_power)
+    np.testing.assert_allclose(np.asarray(ax.lines[0].get_ydata(), float), res.best_power)
     ax = plot_learned_vs_otto(res)
-    np.testing.assert_allclose(ax.lines[0].get_ydata()[:-1], res.learned.u)
-    np.testing.assert_allclose(ax.lines[1].get_ydata()[:2], [res.otto.u_hot, res.otto.u_cold])
+    np.testing.assert_allclose(np.asarray(ax.lines[0].get_ydata(), float)[:-1], res.learned.u)
+    np.testing.assert_allclose(
+        np.asarray(ax.lines[1].get_ydata(), float)[:2], [res.otto.u_hot, res.otto.u_cold]
+    )
     plt.close("all")
 
 
@@ -148,6 +158,8 @@ def test_period_scan_plot_reads_back() -> None:
     ax = plot_power_vs_period(
         periods, [r.learned.power for r in runs], [r.otto.metrics.power for r in runs]
     )
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), [r.otto.metrics.power for r in runs])
-    np.testing.assert_allclose(ax.lines[0].get_xdata(), periods)
+    np.testing.assert_allclose(
+        np.asarray(ax.lines[1].get_ydata(), float), [r.otto.metrics.power for r in runs]
+    )
+    np.testing.assert_allclose(np.asarray(ax.lines[0].get_xdata(), float), periods)
     plt.close("all")

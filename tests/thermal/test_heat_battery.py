@@ -89,8 +89,10 @@ def test_local_form_outside_validity_warns() -> None:
 def test_bad_input() -> None:
     with pytest.raises(InvalidParameterError, match="tau"):
         heat_battery(HeatBattery(), 0.0)
-    with pytest.raises(InvalidParameterError, match="temperature"):
+    with pytest.raises(InvalidParameterError, match="`T_c` must be ≥ 0"):
         HeatBattery(T_c=-0.1)
+    with pytest.raises(InvalidParameterError, match="`rate_h` must be ≥ 0"):
+        HeatBattery(rate_h=-1.0)
     with pytest.raises(InvalidParameterError, match="rate"):
         HeatBattery(rate_h=0.0)
     with pytest.raises(InvalidParameterError, match="form"):

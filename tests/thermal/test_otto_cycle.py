@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -119,7 +120,7 @@ def test_oscillator_quasi_static_efficiency_and_friction() -> None:
     # Adiabatic strokes: η = 1 − ω_c/ω_h (the truncated spectra at ω_h and ω_c are exact
     # rescalings of each other for ω_r = √(ω_h ω_c)). A sudden quench squeezes the state:
     # extra work (quantum friction) lowers the efficiency; a slow driven ramp recovers η.
-    kw = {"levels": 12, "omega_h": 2.0, "omega_c": 1.0, "T_h": 1.0, "T_c": 0.2}
+    kw: dict[str, Any] = {"levels": 12, "omega_h": 2.0, "omega_c": 1.0, "T_h": 1.0, "T_c": 0.2}
     ad = oscillator_otto(**kw, tau_h=8, tau_c=8)
     assert ad.mode == "engine"
     assert ad.efficiency == pytest.approx(0.5, abs=1e-10)
@@ -163,8 +164,10 @@ def test_trajectory_keeps_entropy_on_adiabats() -> None:
 def test_bad_cycles_raise() -> None:
     with pytest.raises(InvalidParameterError, match="tau_h"):
         qubit_otto(tau_h=0.0)
-    with pytest.raises(InvalidParameterError, match="temperature"):
+    with pytest.raises(InvalidParameterError, match="`T_c` must be ≥ 0"):
         qubit_otto(T_c=-1.0)
+    with pytest.raises(InvalidParameterError, match="`T_h` must be ≥ 0"):
+        oscillator_otto(T_h=-1.0, levels=4)
     with pytest.raises(InvalidParameterError, match="rate"):
         qubit_otto(rate_h=0.0)
     with pytest.raises(InvalidParameterError, match="tau_u"):

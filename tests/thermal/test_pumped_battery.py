@@ -83,8 +83,10 @@ def test_engine_limit_cycle_numbers() -> None:
 def test_bad_input() -> None:
     with pytest.raises(InvalidParameterError, match="omega_a"):
         PumpedBattery(omega_a=0.5)
-    with pytest.raises(InvalidParameterError, match="temperature"):
+    with pytest.raises(InvalidParameterError, match="`T_c` must be ≥ 0"):
         PumpedBattery(T_c=-1.0)
+    with pytest.raises(InvalidParameterError, match="`T_r` must be ≥ 0"):
+        PumpedBattery(T_r=-1.0)
     with pytest.raises(InvalidParameterError, match="tau"):
         two_stroke_engine(PumpedBattery(), 1.5, tau=0.0)
     with pytest.raises(InvalidParameterError, match="omega_L"):

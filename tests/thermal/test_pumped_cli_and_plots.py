@@ -36,27 +36,42 @@ def test_otto_table_and_plot(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "names"),
     [
-        ["otto", "--tau-hot", "0"],
-        ["otto", "--t-cold", "-1"],
-        ["otto", "--rate-hot", "-0.5"],
-        ["otto", "--medium", "spin"],
-        ["otto", "--stroke", "driven"],
-        ["thermal-battery", "--tau", "0"],
-        ["thermal-battery", "--t-hot", "-2"],
-        ["thermal-battery", "--coupling", "a,b"],
-        ["thermal-battery", "--gate", "magic"],
-        ["pumped-battery", "--tau", "0"],
-        ["pumped-battery", "--omega-a", "0.5"],
-        ["pumped-battery", "--rabi", "-1"],
+        (["otto", "--t-hot", "-1"], "`T_h`"),
+        (["otto", "--tau-hot", "0"], "`tau_h`"),
+        (["otto", "--t-cold", "-1"], "`T_c`"),
+        (["otto", "--rate-hot", "-0.5"], "`rate_h`"),
+        (["otto", "--omega-c", "0"], "`omega_c`"),
+        (["otto", "--medium", "spin"], "`--medium`"),
+        (["otto", "--stroke", "driven"], "`tau_u`"),
+        (["otto", "--stroke", "slow"], "`stroke`"),
+        (["otto", "--medium", "oscillator", "--levels", "1"], "`levels`"),
+        (["thermal-battery", "--tau", "0"], "`tau`"),
+        (["thermal-battery", "--tau", "1,0"], "`tau`"),
+        (["thermal-battery", "--t-hot", "-2"], "`T_h`"),
+        (["thermal-battery", "--rate", "-1"], "`rate_h`"),
+        (["thermal-battery", "--coupling", "a,b"], "`--coupling`"),
+        (["thermal-battery", "--gate", "magic"], "`gate`"),
+        (["thermal-battery", "--form", "semi"], "`form`"),
+        (["pumped-battery", "--tau", "0"], "`tau`"),
+        (["pumped-battery", "--time", "0"], "`time`"),
+        (["pumped-battery", "--omega-a", "0.5"], "`omega_a`"),
+        (["pumped-battery", "--rabi", "-1"], "`rabi`"),
+        (["pumped-battery", "--decay", "-1"], "`decay`"),
+        (["pumped-battery", "--t-cold", "-1"], "`T_c`"),
+        (["pumped-battery", "--omega-l", "-1"], "`omega_L`"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(args: list[str]) -> None:
+def test_bad_input_exits_2_with_one_line(args: list[str], names: str) -> None:
+    # Issue 5 §9: negative temperatures or rates, a zero-duration cycle, unknown options:
+    # exit code 2, nothing on stdout, exactly one `error:` line on stderr naming the input.
     res = runner.invoke(app, args)
     assert res.exit_code == 2
-    assert "Traceback" not in res.output
-    assert "error" in res.output
+    assert res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+    assert names in lines[0]
 
 
 def test_thermal_battery_json_and_plot(tmp_path: Path) -> None:

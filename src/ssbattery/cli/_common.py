@@ -28,6 +28,7 @@ __all__ = [
     "parse_float_list",
     "parse_int_list",
     "print_json",
+    "progress_on_stderr",
     "quantity_table",
     "record_table",
     "save_plot",
@@ -184,3 +185,29 @@ def warnings_to_stderr(action: Literal["always", "once", "default"] = "always") 
         warnings.showwarning = _warning_line
         warnings.simplefilter(action)
         yield
+
+
+@contextlib.contextmanager
+def progress_on_stderr(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient rich progress bar on stderr; yields ``update(done, total)``.
+
+    The bar starts at the first ``update``, so bad input rejected before any progress leaves
+    stderr with nothing but its one ``error:`` line.
+    """
+    from rich.progress import Progress, TaskID
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            bar = Progress(console=err_console, transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(description, total=total)
+        task: TaskID = state["task"]
+        state["bar"].update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()

@@ -10,10 +10,10 @@ import typer
 from ssbattery.cli._common import (
     agg_pyplot,
     console,
-    err_console,
     handle_errors,
     parse_float_list,
     print_json,
+    progress_on_stderr,
     record_table,
     save_plot,
 )
@@ -120,13 +120,10 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = typer.Option(None, "--plot", help="Save the learning figure."),
     ) -> None:
         """Learn a two-level engine cycle that beats the best Otto cycle of the same period."""
-        from rich.progress import Progress
-
         from ssbattery.thermal.learning import EngineParameters, learn_cycle
 
         params = EngineParameters(u_min=u_min, u_max=u_max, T_hot=t_hot, T_cold=t_cold)
-        with Progress(console=err_console, transient=True) as bar:
-            task = bar.add_task("learning", total=iterations)
+        with progress_on_stderr("learning") as update:
             result = learn_cycle(
                 params,
                 n_steps=steps,
@@ -136,7 +133,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 checkpoint=checkpoint,
                 checkpoint_every=checkpoint_every,
-                progress=lambda i, n: bar.update(task, completed=i),
+                progress=update,
             )
         if plot is not None:
             from ssbattery.plotting.feedback import plot_learned_vs_otto, plot_learning_curve

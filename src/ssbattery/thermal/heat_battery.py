@@ -108,8 +108,8 @@ class HeatBattery:
     def __post_init__(self) -> None:
         require_positive("omega0", self.omega0)
         require_finite("coupling", self.coupling)
-        Bath(self.T_h, self.rate_h)
-        Bath(self.T_c, self.rate_c)
+        for name in ("T_h", "T_c", "rate_h", "rate_c"):  # named here, not as a Bath's
+            require_positive(name, getattr(self, name), allow_zero=True)
         if self.rate_h <= 0 or self.rate_c <= 0:
             raise InvalidParameterError(
                 "`rate_h` and `rate_c` must be > 0: without both baths there is no heat current."

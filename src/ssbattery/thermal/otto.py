@@ -504,6 +504,8 @@ def _flat_bath_otto(
     tau_u: float,
 ) -> OttoResult:
     """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
+    for name, value in (("T_h", T_h), ("T_c", T_c), ("rate_h", rate_h), ("rate_c", rate_c)):
+        require_positive(name, value, allow_zero=True)  # named here, not as a Bath's
     return otto_cycle(
         OttoCycle(
             medium=medium,

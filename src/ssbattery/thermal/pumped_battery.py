@@ -113,8 +113,8 @@ class PumpedBattery:
         require_positive("rabi", self.rabi, allow_zero=True)
         require_positive("decay", self.decay)
         require_positive("battery_rate", self.battery_rate, allow_zero=True)
-        Bath(self.T_r, self.decay)
-        Bath(self.T_c, self.battery_rate)
+        require_positive("T_r", self.T_r, allow_zero=True)
+        require_positive("T_c", self.T_c, allow_zero=True)
 
     def hamiltonian(self, omega_L: float) -> np.ndarray:
         """The rotating-frame H for pump frequency ``omega_L``."""
