@@ -48,7 +48,7 @@ def _grid(n: int, g: float) -> list[float]:
 
 def _work_ours(n: int, g: float, tol: float, ergotropy: bool) -> dict:
     import ssbattery.quantum.battery
-    import ssbattery.quantum.dicke_lanczos  # noqa: F401  (imports outside the timing)
+    import ssbattery.quantum.evolution  # noqa: F401  (imports outside the timing)
     from ssbattery.quantum.dicke import DickeParameters, charge_dicke
 
     t0 = time.perf_counter()

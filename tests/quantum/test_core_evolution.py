@@ -14,6 +14,7 @@ from ssbattery.quantum.evolution import (
     Chebyshev,
     Eigh,
     ExpmMultiply,
+    Lanczos,
     chebyshev_terms,
     evolve,
     evolve_piecewise,
@@ -37,7 +38,16 @@ def _ket(n: int, seed: int) -> np.ndarray:
     return psi / np.linalg.norm(psi)
 
 
-@pytest.mark.parametrize("method", [Eigh(), Chebyshev(tol=1e-13), ExpmMultiply()])
+@pytest.mark.parametrize(
+    "method",
+    [
+        Eigh(),
+        Chebyshev(tol=1e-13),
+        ExpmMultiply(),
+        Lanczos(tol=1e-12),
+        Lanczos(tol=1e-12, krylov_dim=12, batch=2),  # many short steps, intermediate ones
+    ],
+)
 @pytest.mark.parametrize("real", [True, False])
 def test_evolve_matches_dense_expm(method, real: bool) -> None:
     n = 60
@@ -259,3 +269,75 @@ def test_too_tight_spectral_bounds_fall_back_to_gershgorin(
     ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
     np.testing.assert_allclose(tr.final_state, ref.final_state, atol=1e-10)
     assert calls, "the fallback was not used"
+
+
+@pytest.mark.parametrize("real", [True, False])
+def test_lanczos_long_steps_match_expm_on_a_larger_sparse_h(real: bool) -> None:
+    # n = 900 > krylov_dim: several Krylov steps, each serving many of the 120 outputs.
+    n = 900
+    H = _random_sparse_hermitian(n, 61, real=real)
+    psi0 = _ket(n, 62)
+    times = np.linspace(0.01, 2.0, 120)
+    norms: list[float] = []
+    tr = evolve(
+        H,
+        psi0,
+        times,
+        e_ops=[H],
+        observer=lambda s, k: norms.append(float(np.linalg.norm(s))),
+        method=Lanczos(tol=1e-12, krylov_dim=40),
+        store_states=True,
+    )
+    E, V = np.linalg.eigh(H.toarray())  # exact e^{−iHt} = V e^{−iEt} V† (one diagonalisation)
+    for k in (0, 57, 119):
+        ref = V @ (np.exp(-1j * E * times[k]) * (V.conj().T @ psi0))
+        np.testing.assert_allclose(tr.states[k], ref, atol=1e-10)
+    np.testing.assert_allclose(tr.final_state, tr.states[-1], atol=0)
+    np.testing.assert_allclose(norms, 1.0, atol=1e-10)
+    np.testing.assert_allclose(tr.expect[0], tr.expect[0, 0], rtol=1e-10)
+
+
+def test_lanczos_evolves_a_density_matrix_like_u_rho_u() -> None:
+    # Several kets (eigenvectors of ρ0) take their own steps; ρ(t) = U ρ0 U† (eq. 5).
+    n = 200
+    H = _random_sparse_hermitian(n, 71, real=True)
+    rng = np.random.default_rng(72)
+    G = rng.standard_normal((n, 3)) + 1j * rng.standard_normal((n, 3))
+    rho0 = G @ G.conj().T
+    rho0 /= np.trace(rho0).real
+    times = np.array([0.3, 1.1])
+    tr = evolve(H, rho0, times, e_ops=[H], method=Lanczos(tol=1e-12, krylov_dim=30))
+    E, V = np.linalg.eigh(H.toarray())
+    U = (V * np.exp(-1j * E * times[-1])) @ V.conj().T
+    np.testing.assert_allclose(tr.final_state, U @ rho0 @ U.conj().T, atol=1e-10)
+    e0 = float(np.trace(rho0 @ H.toarray()).real)
+    np.testing.assert_allclose(tr.expect[0], e0, rtol=1e-10)
+
+
+def test_default_method_follows_the_spread_to_width_ratio() -> None:
+    # Above n = 512: Lanczos when H's half-width r exceeds 8 ΔH of ψ(0), else Chebyshev.
+    from ssbattery.quantum.evolution import _default_method
+
+    n = 600
+    H = _random_sparse_hermitian(n, 81, real=True)
+    broad = _ket(n, 82)  # a random ket spreads over the whole spectrum: r/ΔH ≈ 2–3
+    assert isinstance(_default_method(n, H, 1e-10, broad), Chebyshev)
+    # A state concentrated near one eigenvector has a tiny spread.
+    E, V = np.linalg.eigh(H.toarray())
+    narrow = V[:, -1] + 1e-3 * broad
+    assert isinstance(_default_method(n, H, 1e-10, narrow), Lanczos)
+    assert isinstance(_default_method(n, H, 1e-10), Chebyshev)  # density matrices
+    assert isinstance(_default_method(100, H[:100, :100], 1e-10, broad[:100]), Eigh)
+    psi0 = narrow / np.linalg.norm(narrow)
+    tr = evolve(H, psi0, [0.5, 1.0])  # the default (Lanczos) to evolve's tol 1e-10
+    exact = V @ (np.exp(-1j * E) * (V.conj().T @ psi0))
+    np.testing.assert_allclose(tr.final_state, exact, atol=1e-9)
+
+
+def test_lanczos_options_are_validated() -> None:
+    with pytest.raises(InvalidParameterError, match="krylov_dim"):
+        Lanczos(krylov_dim=1)
+    with pytest.raises(InvalidParameterError, match="batch"):
+        Lanczos(batch=0)
+    with pytest.raises(InvalidParameterError, match="tol"):
+        Lanczos(tol=0.0)

@@ -6,10 +6,12 @@ evolve as ρ(t) = U ρ(0) U† (eq. 5).
 
 The state is propagated from one output time to the next (never restarted from t = 0) and
 only what is asked for is kept: expectation values of ``e_ops`` and whatever ``observer``
-returns. Three integrators, picked by the *type* of the ``method`` object:
+returns. Four integrators, picked by the *type* of the ``method`` object (the default is
+chosen by :func:`evolve`, see ``_default_method``):
 
 * :class:`Eigh` — exact diagonalisation, for small (dense) problems.
-* :class:`Chebyshev` — the default for large sparse H. The Chebyshev expansion
+* :class:`Chebyshev` — large sparse H whose state spreads over much of its spectrum (the
+  spin chain). The Chebyshev expansion
   e^{−iHτ} = e^{−iaτ} Σ_k (2 − δ_k0)(−i)^k J_k(rτ) T_k((H − a)/r), with the spectrum in
   [a − r, a + r] (Lanczos estimate, Gershgorin fallback), is evaluated for *many output
   times at once*: the vectors T_k ψ are built once by the three-term recurrence and every
@@ -23,6 +25,13 @@ returns. Three integrators, picked by the *type* of the ``method`` object:
   H). Written here because no library offers this multi-time evaluation: scipy's
   ``expm_multiply`` restarts its Taylor series for every step, QuTiP and QuSpin integrate
   the ODE with adaptive Runge–Kutta steps.
+* :class:`Lanczos` — large sparse H whose state samples a narrow band of a wide spectrum
+  (the Dicke battery: a photon cutoff × coupling of thousands of ωc against the state's
+  conserved energy spread ΔH). A Krylov space adapts to the state's spectral measure, so
+  its products scale with ΔH·t rather than with the spectral width; each long step (a
+  basis of ``krylov_dim`` vectors, a-posteriori error estimate) serves every output time
+  it reaches. Vectors are complex stored as real pairs, a real H acts on their (n, 2)
+  view. scipy's ``expm_multiply`` and QuSpin's Taylor steps restart per output time.
 * :class:`ExpmMultiply` — scipy's ``expm_multiply`` step by step (a reference).
 """
 
@@ -49,6 +58,7 @@ __all__ = [
     "Chebyshev",
     "Eigh",
     "ExpmMultiply",
+    "Lanczos",
     "Method",
     "Trajectory",
     "chebyshev_terms",
@@ -99,11 +109,40 @@ class Chebyshev:
 
 
 @dataclass(frozen=True)
+class Lanczos:
+    """Lanczos (Krylov) propagation with long steps, each serving several output times.
+
+    Each step builds ``krylov_dim`` Lanczos vectors from the current state and serves every
+    following output time for which the a-posteriori estimate β₀ β_m |e_mᵀ e^{−iT_mτ} e₁|
+    stays within an error budget proportional to τ (so the global state error stays
+    ≈ ``tol``·‖ψ₀‖ up to t_max). A Krylov space adapts to the state's own spectral measure,
+    so its products per output time scale with the state's energy spread, not with the
+    spectral width of H as a Chebyshev or Taylor series does.
+
+    Args:
+        tol: global bound on the state error (norm-2, relative to ‖ψ₀‖) at t_max.
+        krylov_dim: Lanczos vectors per step (memory 2·krylov_dim·n reals per column).
+        batch: output states formed together from one basis (one matrix product).
+    """
+
+    tol: float = 1e-10
+    krylov_dim: int = 64
+    batch: int = 32
+
+    def __post_init__(self) -> None:
+        require_positive("tol", self.tol)
+        if int(self.krylov_dim) < 2:
+            raise InvalidParameterError(f"`krylov_dim` must be ≥ 2, got {self.krylov_dim!r}.")
+        if int(self.batch) < 1:
+            raise InvalidParameterError(f"`batch` must be ≥ 1, got {self.batch!r}.")
+
+
+@dataclass(frozen=True)
 class ExpmMultiply:
     """scipy.sparse.linalg.expm_multiply from one output time to the next (a reference)."""
 
 
-Method = Eigh | Chebyshev | ExpmMultiply
+Method = Eigh | Chebyshev | Lanczos | ExpmMultiply
 
 
 @dataclass(frozen=True)
@@ -342,8 +381,10 @@ def _bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
 class _Expansion:
     """The Chebyshev expansion of e^{−iHτ} for one H: scaled operator, recurrence, sums."""
 
-    def __init__(self, H: Operator, lo: float, hi: float) -> None:
+    def __init__(self, H: Operator, lo: float, hi: float, tol: float = 1e-12) -> None:
         self.H = H
+        # The truncation errors of many blocks add up (≤ tol each); see _check_norm.
+        self.norm_slack = min(max(1e-6, 1e3 * tol), 0.1)
         self.set_bounds(lo, hi)
 
     def set_bounds(self, lo: float, hi: float) -> None:
@@ -445,7 +486,7 @@ def _propagate_chebyshev(
     H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Chebyshev
 ) -> NDArray:
     n, m = Psi.shape
-    exp = _Expansion(H, *_cached_bounds(H))
+    exp = _Expansion(H, *_cached_bounds(H), tol=method.tol)
     safe = False
     tol = method.tol
     nnz = float(H.nnz) if is_sparse(H) else float(n) * n
@@ -524,9 +565,14 @@ def _propagate_chebyshev(
     return state.astype(complex, copy=False)
 
 
-def _check_norm(block: NDArray, norm0: float) -> None:
+def _check_norm(block: NDArray, norm0: float, slack: float = 1e-6) -> None:
+    """Raise :class:`_Diverged` when the norm moved by more than ``slack`` (relative).
+
+    A diverging expansion (spectral bounds too tight) grows exponentially, far beyond any
+    slack; the slack only has to exceed the truncation errors that ``tol`` allows.
+    """
     nrm = float(np.linalg.norm(block[-1]))
-    if not math.isfinite(nrm) or abs(nrm - norm0) > 1e-6 * max(norm0, 1.0):
+    if not math.isfinite(nrm) or abs(nrm - norm0) > slack * max(norm0, 1.0):
         raise _Diverged(f"Chebyshev propagation lost the norm ({nrm} vs {norm0})")
 
 
@@ -551,7 +597,7 @@ def _chebyshev_global(
         taus = times[k0 : k0 + chunk]
         K = max(int(Ks[k0 + taus.size - 1]), 2)
         block = exp.combine(taus, Ve, Vo, K, J_all[k0 : k0 + taus.size, :K])
-        _check_norm(block, norm0)
+        _check_norm(block, norm0, exp.norm_slack)
         emit(k0, block)
         out = block[-1]
     return np.ascontiguousarray(out)
@@ -563,8 +609,168 @@ def _chebyshev_block(
     """States e^{−iHτ}ψ for every τ in ``taus`` from K Chebyshev vectors; shape (M, n, m)."""
     Ve, Vo = exp.vectors(state, K, norm0)
     out = exp.combine(taus, Ve, Vo, K)
-    _check_norm(out, norm0)
+    _check_norm(out, norm0, exp.norm_slack)
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Lanczos
+# --------------------------------------------------------------------------------------
+
+
+def _lanczos_basis(
+    H: Operator, v: NDArray[np.float64], m: int, V: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
+    """``m``-step Lanczos from the unit vector ``v`` (complex, as 2n reals) into ``V``.
+
+    Real arithmetic throughout: a complex vector of length n is stored as 2n reals
+    (re, im interleaved); a real H acts on its (n, 2) view (no complex copy of H), a
+    complex H on its complex view. For Hermitian H every Lanczos coefficient is real and
+    ⟨u|w⟩ = Re⟨u|w⟩ = the real dot product of the views (BLAS ddot). Plain three-term
+    recurrence without re-orthogonalisation: for the exponential, lost orthogonality only
+    produces spurious copies of converged Ritz values, which do not spoil the result.
+    Returns V[:k], α (k), β (k − 1) and β_k (0 on an invariant subspace).
+    """
+    from scipy.linalg.blas import daxpy
+
+    real_h = _is_real(H)
+    alpha = np.empty(m)
+    beta = np.empty(m)
+    V[0] = v
+    k = m
+    for j in range(m):
+        if real_h:
+            w = np.ascontiguousarray(H @ V[j].reshape(-1, 2)).reshape(-1)
+        else:
+            w = np.asarray(H @ V[j].view(np.complex128)).view(np.float64)
+        a = float(V[j] @ w)
+        alpha[j] = a
+        w = daxpy(V[j], w, a=-a)
+        if j > 0:
+            w = daxpy(V[j - 1], w, a=-beta[j - 1])
+        b = float(np.sqrt(w @ w))
+        beta[j] = b
+        if j + 1 == m:
+            break
+        if b < 1e-13 * (abs(a) + 1.0):  # invariant subspace: exact for every time
+            k = j + 1
+            break
+        np.multiply(w, 1.0 / b, out=V[j + 1])
+    return V[:k], alpha[:k], beta[: k - 1], float(beta[k - 1]) if k == m else 0.0
+
+
+class _KrylovStep:
+    """One Lanczos basis: states β₀ V e^{−iTτ} e₁ and their error estimate at times τ."""
+
+    def __init__(self, V: NDArray, alpha: NDArray, beta: NDArray, beta0: float, beta_m: float):
+        from scipy.linalg import eigh_tridiagonal
+
+        if len(alpha) > 1:
+            theta, S = eigh_tridiagonal(alpha, beta)
+        else:
+            theta, S = alpha.copy(), np.ones((1, 1))
+        self.V, self.theta, self.S = V, theta, S
+        self.beta0, self.beta_m = beta0, beta_m
+
+    def _phases(self, tau: NDArray[np.float64]) -> NDArray[np.complex128]:
+        return np.exp(-1j * np.outer(self.theta, tau)) * self.S[0, :, None]
+
+    def error(self, tau: NDArray[np.float64]) -> NDArray[np.float64]:
+        """A-posteriori estimate β₀ β_m |e_mᵀ e^{−iTτ} e₁| of the error of ψ(τ)."""
+        return self.beta0 * self.beta_m * np.abs(self.S[-1, :] @ self._phases(tau))
+
+    def states(self, tau: NDArray[np.float64], drop: float) -> NDArray[np.complex128]:
+        """ψ(τ) for each τ as the columns of an (n × len(τ)) array.
+
+        Trailing Krylov coefficients whose joint norm is below ``drop`` for every τ are
+        left out: early in a step they are negligible, and the combination V_kᵀ c is the
+        dominant dense cost of the propagation.
+        """
+        coeffs = self.S @ self._phases(tau) * self.beta0
+        tail = np.sqrt(np.cumsum((np.abs(coeffs[::-1]) ** 2).max(axis=1)))[::-1]
+        k = max(int(np.count_nonzero(tail > drop)), 1)
+        return np.asarray(self.V[:k].view(np.complex128).T @ coeffs[:k])
+
+
+def _lanczos_column(
+    H: Operator,
+    psi0: NDArray[np.complex128],
+    times: NDArray,
+    out: Callable[[int, NDArray[np.complex128]], None],
+    method: Lanczos,
+) -> NDArray[np.complex128]:
+    """Propagate one ket; ``out(k0, states)`` gets (n × b) blocks of consecutive outputs."""
+    psi = np.array(psi0, dtype=np.complex128)
+    norm0 = float(np.linalg.norm(psi))
+    n_times = len(times)
+    if norm0 == 0.0:
+        for k0 in range(0, n_times, method.batch):
+            out(k0, np.zeros((psi.size, min(method.batch, n_times - k0)), dtype=complex))
+        return psi
+    V_buffer = np.empty((int(method.krylov_dim), 2 * psi.size))
+    tol = method.tol
+    budget_per_time = tol * norm0 / max(float(times[-1]), 1e-300)
+    t_now = 0.0
+    k_out = 0
+    while k_out < n_times:
+        pair = psi.view(np.float64)
+        beta0 = float(np.sqrt(pair @ pair))
+        V, alpha, beta, beta_m = _lanczos_basis(H, pair / beta0, int(method.krylov_dim), V_buffer)
+        step = _KrylovStep(V, alpha, beta, beta0, beta_m)
+        # The estimate cannot resolve less than rounding (its small-τ cancellation; it is
+        # exactly 0 at τ = 0, so its value there measures that rounding level).
+        floor = max(1e-15 * beta0, 4.0 * float(step.error(np.zeros(1))[0]))
+        remaining = times[k_out:] - t_now
+        ok = step.error(remaining) <= np.maximum(budget_per_time * remaining, floor)
+        n_ok = int(np.argmin(ok)) if not ok.all() else len(ok)
+        if n_ok == 0:
+            # Not even the next output time: an intermediate step, by bisection.
+            lo, hi = 0.0, float(remaining[0])
+            for _ in range(50):
+                mid = 0.5 * (lo + hi)
+                if step.error(np.array([mid]))[0] <= max(budget_per_time * mid, floor):
+                    lo = mid
+                else:
+                    hi = mid
+            if lo <= 0.0:
+                raise _Diverged("Lanczos step collapsed; increase `krylov_dim` or `tol`.")
+            psi = step.states(np.array([lo]), 0.0)[:, 0]
+            t_now += lo
+            continue
+        for start in range(0, n_ok, int(method.batch)):
+            taus = remaining[start : min(n_ok, start + int(method.batch))]
+            states = step.states(taus, 1e-3 * tol * norm0)  # n × b
+            out(k_out + start, states)
+            psi = states[:, -1].copy()
+        t_now = float(times[k_out + n_ok - 1])
+        k_out += n_ok
+    return psi
+
+
+def _propagate_lanczos(
+    H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Lanczos
+) -> NDArray[np.complex128]:
+    n, m = Psi.shape
+    if m == 1:
+
+        def out(k0: int, states: NDArray[np.complex128]) -> None:
+            emit(k0, states.T[:, :, None])
+
+        final = _lanczos_column(H, Psi[:, 0], times, out, method)
+        return final.reshape(n, 1)
+    # Several kets (a mixed state): each column takes its own steps, so the outputs are
+    # gathered before they are emitted together.
+    check_memory("the Lanczos output states", (len(times), n, m))
+    allst = np.empty((len(times), n, m), dtype=np.complex128)
+    finals = np.empty((n, m), dtype=np.complex128)
+    for c in range(m):
+
+        def put(k0: int, states: NDArray[np.complex128], c: int = c) -> None:
+            allst[k0 : k0 + states.shape[1], :, c] = states.T
+
+        finals[:, c] = _lanczos_column(H, Psi[:, c], times, put, method)
+    emit(0, allst)
+    return finals
 
 
 def _propagate(
@@ -585,8 +791,10 @@ def _propagate_any(
         return _propagate_expm(H, Psi, times, emit)
     if isinstance(method, Chebyshev):
         return _propagate_chebyshev(H, Psi, times, emit, method)
+    if isinstance(method, Lanczos):
+        return _propagate_lanczos(H, Psi, times, emit, method)
     raise InvalidParameterError(
-        f"`method` must be Eigh(), Chebyshev(...) or ExpmMultiply(), got {method!r}."
+        f"`method` must be Eigh(), Chebyshev(...), Lanczos(...) or ExpmMultiply(), got {method!r}."
     )
 
 
@@ -608,10 +816,37 @@ def _check_times(times: ArrayLike, *, name: str = "times") -> NDArray[np.float64
     return t
 
 
-def _default_method(n: int, H: Operator, tol: float) -> Method:
+#: Default method for a ket above :data:`DENSE_LIMIT`: Lanczos when the spectral half-width
+#: r of H exceeds this many times the energy spread ΔH of ψ(0), Chebyshev otherwise.
+LANCZOS_SPREAD_RATIO = 8.0
+
+
+def _default_method(n: int, H: Operator, tol: float, psi: NDArray | None = None) -> Method:
+    """Eigh for n ≤ 512; above it, by the ratio r/ΔH of H's spectral half-width to ψ(0)'s
+    energy spread (one product with H; r is cached and Chebyshev needs it anyway).
+
+    Chebyshev needs ≈ r·t products (real ones for real H and ψ(0)), Lanczos ≈ ΔH·t plus a
+    margin, on complex vectors. Measured at equal 1e-8 accuracy (benchmarks/
+    RESULTS_dicke.md, RESULTS_spin_chain.md): the Dicke curve, r/ΔH = 13–45 for
+    N = 16–256, Lanczos 1.2–2× faster; the spin chain, r/ΔH ≈ 4, Chebyshev 2–2.5× faster.
+    The threshold 8 lies between the two. Density matrices (several kets) use Chebyshev.
+    """
     if n <= DENSE_LIMIT:
         return Eigh()
-    return Chebyshev(tol=min(tol * 1e-2, 1e-12))
+    cheb = Chebyshev(tol=min(tol * 1e-2, 1e-12))
+    if psi is None:
+        return cheb
+    v = np.asarray(psi).reshape(-1)
+    nrm2 = float(np.vdot(v, v).real)
+    if nrm2 == 0.0:
+        return cheb
+    Hv = _matmul(H, v.astype(complex))
+    mean = float(np.vdot(v, Hv).real) / nrm2
+    spread = math.sqrt(max(float(np.vdot(Hv, Hv).real) / nrm2 - mean * mean, 0.0))
+    lo, hi = _cached_bounds(H)
+    if 0.5 * (hi - lo) > LANCZOS_SPREAD_RATIO * spread:
+        return Lanczos(tol=tol)
+    return cheb
 
 
 def _prepare_e_ops(e_ops: Sequence[Operator], n: int) -> tuple[list[Operator], bool]:
@@ -652,9 +887,11 @@ def evolve(
         observer: called as ``observer(state, k)`` at each output time; its returns are
             collected in ``Trajectory.observed``. Do not keep ``state`` (it is reused).
         tol: target relative accuracy of energies (default 1e-10); sets the default
-            method's truncation (Chebyshev(tol=min(tol/100, 1e-12))).
-        method: :class:`Eigh`, :class:`Chebyshev` or :class:`ExpmMultiply` (its own
-            options then apply); default Eigh for n ≤ 512, Chebyshev above.
+            method's accuracy (Chebyshev(tol=min(tol/100, 1e-12)) or Lanczos(tol=tol)).
+        method: :class:`Eigh`, :class:`Chebyshev`, :class:`Lanczos` or
+            :class:`ExpmMultiply` (its own options then apply); default Eigh for
+            n ≤ 512; above, Lanczos for a ket whose energy spread is narrow against H's
+            spectral width (r > 8 ΔH, e.g. the Dicke battery), Chebyshev otherwise.
         store_states: also return every output state (memory n × n_times).
 
     Example:
@@ -673,7 +910,7 @@ def evolve(
         return _evolve_density(Hc, arr, t, e_ops, observer, tol, method, store_states)
     psi = as_ket(arr, n, name="psi0")
     ops, hermitian = _prepare_e_ops(e_ops, n)
-    meth = method if method is not None else _default_method(n, Hc, tol)
+    meth = method if method is not None else _default_method(n, Hc, tol, psi)
     expect = np.zeros((len(ops), t.size), dtype=float if hermitian else complex)
     observed: list[Any] = []
     states = None
