@@ -488,12 +488,13 @@ def _least_squares(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Minimise Σ |Z_model − Z|²/|Z|² over impedance.py's model in log / logit coordinates.
 
-    Why not impedance.py's own ``CustomCircuit.fit``: its ``curve_fit`` works in the raw
-    parameters, which here span 1e-11 (Q) to 1e6 (R); measured on the shipped example spectra
-    it stops at the starting values (rms residual 12 % against 1.3 % noise), and with
-    ``x_scale`` it converges but takes 13–57 s per spectrum. In u = ln p (R, Q, C) and
-    u = logit n (CPE exponents, kept in (0, 1)) Levenberg–Marquardt converges in ~12 steps
-    (≈0.5 s) to the same optimum. The model itself is impedance.py's (``wrapCircuit``).
+    Why not impedance.py's own ``CustomCircuit.fit`` (measured in benchmarks/RESULTS_eis.md,
+    26 spectra, same starting values): at its defaults it fails all 26 (median rms 13 % vs
+    1.4 % noise; raw parameters span 1e-11 to 1e6); with ``x_scale`` it reaches our optimum
+    but ~36× slower; unbounded MINPACK LM matches our speed but returned negative resistances
+    on 7 of 66 spectra. Here u = ln p (R, Q, C) and u = logit n (CPE exponents) keep
+    every parameter physical, and :func:`fit_spectrum` retries other starts when a fit is
+    poor. The model itself is impedance.py's (``wrapCircuit``).
     Returns the parameters and their covariance s² (JᵀJ)⁻¹ mapped back from u to p.
     """
     from impedance.models.circuits.fitting import wrapCircuit
