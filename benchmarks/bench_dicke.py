@@ -46,13 +46,14 @@ def _grid(n: int, g: float) -> list[float]:
 # ---------------------------------------------------------------- workers (in children)
 
 
-def _work_ours(n: int, g: float, tol: float, ergotropy: bool) -> dict:
-    import ssbattery.quantum.battery
-    import ssbattery.quantum.evolution  # noqa: F401  (imports outside the timing)
+def _work_ours(n: int, g: float, tol: float, ergotropy: bool, engine: str = "lanczos") -> dict:
+    import ssbattery.quantum.battery  # noqa: F401  (imports outside the timing)
     from ssbattery.quantum.dicke import DickeParameters, charge_dicke
+    from ssbattery.quantum.evolution import Chebyshev, Lanczos
 
+    method = Lanczos(tol=tol) if engine == "lanczos" else Chebyshev(tol=tol)
     t0 = time.perf_counter()
-    res = charge_dicke(DickeParameters(n, g), ergotropy=ergotropy, tol=tol)
+    res = charge_dicke(DickeParameters(n, g), ergotropy=ergotropy, method=method)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "energy": res.energy.tolist(), "dim": res.parameters["dimension"]}
 
@@ -113,8 +114,14 @@ def _work_quspin(n: int, g: float, tol: float, ergotropy: bool) -> dict:
     return {"seconds": seconds, "energy": energy, "dim": int(basis.Ns)}
 
 
+def _work_ours_chebyshev(n: int, g: float, tol: float, ergotropy: bool) -> dict:
+    """The same engine with the Chebyshev method instead of the default Lanczos."""
+    return _work_ours(n, g, tol, ergotropy, engine="chebyshev")
+
+
 WORKERS = {
-    "ours": _work_ours,
+    "ours": _work_ours,  # evolve(..., method=Lanczos(tol)), charge_dicke's default
+    "ours_chebyshev": _work_ours_chebyshev,  # evolve(..., method=Chebyshev(tol))
     "qutip": _work_qutip,
     "quspin": _work_quspin,  # tol 0 → ExpmMultiplyParallel
     "quspin_ode": _work_quspin,  # tol > 0 → hamiltonian.evolve (dop853)
@@ -160,7 +167,9 @@ def bench(
     rows = []
     for n in atoms:
         print(f"N = {n}: reference (ssbattery, tol 1e-13) …", file=sys.stderr, flush=True)
-        ref = run_child("ours", n, g, 1e-13)["energy"]
+        ref = run_child("ours", n, g, 1e-13)["energy"]  # Lanczos at 1e-13
+        check = run_child("ours_chebyshev", n, g, 1e-15)["energy"]
+        print(f"  Chebyshev 1e-15 vs reference: {max(accuracy(check, ref)):.1e}", file=sys.stderr)
         row: dict = {"N": n}
         for tool in tools:
             tol = tols[tool]
@@ -229,7 +238,7 @@ def table(rows: list[dict], tools: list[str]) -> str:
         "| N | dim (ours / peers) | "
         + " | ".join(f"{t} s (peak MiB)" for t in tools)
         + " | ours with ergotropy s | ours ÷ fastest peer | QuTiP ÷ ours"
-        + " | ours tol | QuTiP tol | QuSpin-ODE tol |"
+        + " | ours tol | ours Chebyshev tol | QuTiP tol | QuSpin-ODE tol |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
@@ -241,12 +250,14 @@ def table(rows: list[dict], tools: list[str]) -> str:
             mark = "" if x["ok"] else " ✗"
             cells.append(f"{x['seconds']:.2f} ({x['peak_mib']:.0f}){mark}")
         cells.append(f"{r.get('ours_with_ergotropy_s', float('nan')):.2f}")
-        peers = [r[t]["seconds"] for t in tools if t != "ours" and r[t]["ok"]]
+        peers = [r[t]["seconds"] for t in tools if not t.startswith("ours") and r[t]["ok"]]
         ours = r["ours"]["seconds"] if "ours" in r else float("nan")
         cells.append(f"{ours / min(peers):.2f}" if peers else "–")
         qt = r.get("qutip")
         cells.append(f"{qt['seconds'] / ours:.1f}" if qt else "–")
         cells.append(f"{r['ours']['tol']:g}" if "ours" in r else "–")
+        oc = r.get("ours_chebyshev")
+        cells.append(f"{oc['tol']:g}" if oc else "–")
         cells.append(f"{qt['tol']:g}" if qt else "–")
         qo = r.get("quspin_ode")
         cells.append(f"{qo['tol']:g}" if qo else "–")
@@ -258,8 +269,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--atoms", default="8,16,32,64,128")
     parser.add_argument("--coupling", type=float, default=0.2)
-    parser.add_argument("--tools", default="ours,qutip,quspin,quspin_ode")
-    parser.add_argument("--ours-tol", type=float, default=1e-8, help="First ssbattery tol.")
+    parser.add_argument("--tools", default="ours,ours_chebyshev,qutip,quspin,quspin_ode")
+    parser.add_argument("--ours-tol", type=float, default=1e-5, help="First ssbattery tol.")
+    parser.add_argument("--chebyshev-tol", type=float, default=1e-8, help="Same, Chebyshev.")
     parser.add_argument("--qutip-tol", type=float, default=1e-8, help="First atol = rtol.")
     parser.add_argument(
         "--convergence", action="store_true", help="Print the photon-cutoff convergence table."
@@ -279,7 +291,12 @@ def main() -> None:
     if args.convergence:
         print(convergence(atoms, args.coupling))
         return
-    starts = {"ours": args.ours_tol, "qutip": args.qutip_tol, "quspin_ode": args.quspin_tol}
+    starts = {
+        "ours": args.ours_tol,
+        "ours_chebyshev": args.chebyshev_tol,
+        "qutip": args.qutip_tol,
+        "quspin_ode": args.quspin_tol,
+    }
     rows = bench(atoms, args.coupling, tools, starts, args.repeat)
     if args.append and args.json.exists():  # merge: new tool entries replace old ones
         merged = {r["N"]: r for r in json.loads(args.json.read_text())}
