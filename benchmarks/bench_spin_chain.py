@@ -36,19 +36,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ssbattery.quantum.evolution import Method
 
 T_MAX, STEPS = 2.0, 400
 ALPHA, B, OMEGA, G = 0.5, 3.0, 12.0, 3.0
 TARGET = 1e-8
 
 
-def _times():  # type: ignore[no-untyped-def]
+def _times():
     import numpy as np
 
     return T_MAX * np.arange(1, STEPS + 1) / STEPS
 
 
-def _params(n: int):  # type: ignore[no-untyped-def]
+def _params(n: int):
     from ssbattery.quantum.spin_chain import SpinChainParameters
 
     return SpinChainParameters(
@@ -69,13 +73,13 @@ def work_ssbattery(n: int, tol: float) -> list[float]:
     return list(tr.expect[0] - ground_state_energy(p))
 
 
-def _work_engine(n: int, method: object) -> list[float]:
+def _work_engine(n: int, method: Method) -> list[float]:
     from ssbattery.quantum.evolution import evolve
     from ssbattery.quantum.spin_chain import build_operators, ground_state_energy
 
     p = _params(n)
     ops = build_operators(p)
-    tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=method)  # type: ignore[arg-type]
+    tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=method)
     return list(tr.expect[0] - ground_state_energy(p))
 
 
@@ -125,7 +129,7 @@ def work_qutip(n: int, tol: float) -> list[float]:
     sx, sy, sz = qt.sigmax(), qt.sigmay(), qt.sigmaz()
     eye = qt.qeye(2)
 
-    def site(op, i):  # type: ignore[no-untyped-def]
+    def site(op, i):
         return qt.tensor([op if k == i else eye for k in range(n)])
 
     X = [site(sx, i) for i in range(n)]
@@ -310,7 +314,7 @@ def main() -> None:
     rows = []
     for n in sizes:
         ref = run("reference", n, repeat=1)
-        row = {"N": n}
+        row: dict[str, Any] = {"N": n}
         for tool in tools:
             if tool in ("ssbattery", "quspin_expm"):
                 res = run(tool, n)
