@@ -733,7 +733,10 @@ def _lanczos_column(
                 else:
                     hi = mid
             if lo <= 0.0:
-                raise _Diverged("Lanczos step collapsed; increase `krylov_dim` or `tol`.")
+                raise InvalidParameterError(
+                    f"`method` Lanczos(krylov_dim={method.krylov_dim}, tol={tol:g}) cannot "
+                    "take a step at the requested accuracy; increase `krylov_dim` or `tol`."
+                )
             psi = step.states(np.array([lo]), 0.0)[:, 0]
             t_now += lo
             continue
