@@ -12,8 +12,9 @@ and are tightened (×0.1 each retry, carried over to the next N) until E(t) and 
 reach 1e-8: every tool runs at the loosest setting that meets the accuracy.
 
 Each tool runs in its own subprocess (peak memory = that child's max RSS, via wait4) with
-OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = 1 set before numpy is imported (on 2 cores
-QuSpin's OpenMP threads otherwise fight OpenBLAS). Seconds include building the
+OPENBLAS_NUM_THREADS = 1 set before numpy is imported (on 2 cores QuSpin's OpenMP threads
+otherwise fight OpenBLAS) and OMP_NUM_THREADS = the number of cores, so QuSpin keeps its
+OpenMP parallelism (ssbattery runs on one thread). Seconds include building the
 Hamiltonian and the evolution, not the Python imports.
 
     python benchmarks/bench_dicke.py --atoms 8,16,32,64,128 [--tools ours,qutip,quspin]
@@ -32,7 +33,11 @@ import sys
 import time
 from pathlib import Path
 
-THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+THREAD_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": str(os.cpu_count() or 1),  # QuSpin's own parallelism
+}
 HERE = Path(__file__).resolve().parent
 STEPS = 400
 ACCURACY = 1e-8
