@@ -129,6 +129,11 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(400, "--steps", help="Points of each grid."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = typer.Option(None, "--plot", help="Save the log–log plot here."),
+        checkpoint: Path | None = typer.Option(
+            None,
+            "--checkpoint",
+            help="JSON file: save each N's result as it is done; rerun to resume.",
+        ),
     ) -> None:
         """Fit Pmax ∝ N^α over several N (review §2.3.5, Fig. 12)."""
         from ssbattery.quantum.dicke_scaling import dicke_scaling
@@ -148,6 +153,7 @@ def register(app: typer.Typer) -> None:
                     t_max=t_max,
                     steps=steps,
                     progress=update,
+                    checkpoint=checkpoint,
                 )
         if plot is not None:
             from ssbattery.plotting.dicke import plot_dicke_scaling

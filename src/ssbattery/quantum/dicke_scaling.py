@@ -11,14 +11,17 @@ maximum stored energy changes behaviour; :func:`eta_sweep` scans Emax across η.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ssbattery.errors import InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters, charge_dicke, eta_critical
 from ssbattery.validation import require_finite, require_int_at_least
 
@@ -132,11 +135,16 @@ def dicke_scaling(
     t_max: float | None = None,
     steps: int = 400,
     progress: Progress | None = None,
+    checkpoint: Path | str | None = None,
 ) -> ScalingResult:
     """Pmax(N) for each N in ``atoms`` and its fit Pmax = β N^α (§2.3.5, Fig. 12).
 
     Each N uses the photon cutoff ``cutoff_factor`` × N and the grid (0, t_max] with
     t_max = π/(g√N) unless ``t_max`` is given (then the same for every N).
+
+    With ``checkpoint`` (a JSON file), each N's result is saved as soon as it is computed
+    and a rerun with the same parameters resumes from it, so an interrupted scan over large
+    N loses at most the N in progress. A checkpoint written for other parameters is refused.
     """
     ns = _check_atoms(atoms)
     factor = require_int_at_least("cutoff_factor", cutoff_factor, 1)
@@ -154,30 +162,67 @@ def dicke_scaling(
         )
         for n in ns
     ]  # validate every N before the first (long) run
-    out = []
+    parameters: dict[str, Any] = {
+        "coupling": float(coupling),
+        "omega_a": float(omega_a),
+        "omega_c": float(omega_c),
+        "eta": float(eta),
+        "drive": float(drive),
+        "cutoff_factor": factor,
+        "t_max": "pi/(g*sqrt(N))" if t_max is None else float(t_max),
+        "steps": int(steps),
+    }
+    path = None if checkpoint is None else Path(checkpoint)
+    done = _load_checkpoint(path, parameters)
     for i, p in enumerate(params):
-        out.append(charge_dicke(p, ergotropy=False))
+        if str(p.n_atoms) not in done:
+            r = charge_dicke(p, ergotropy=False)
+            done[str(p.n_atoms)] = [r.power_max, r.t_power_max, r.energy_max]
+            _save_checkpoint(path, parameters, done)
         if progress is not None:
             progress(i + 1, len(params))
-    pmax = np.array([r.power_max for r in out])
+    rows = np.array([done[str(n)] for n in ns], dtype=float)
     return ScalingResult(
         atoms=np.array(ns, dtype=np.int64),
-        power_max=pmax,
-        t_power_max=np.array([r.t_power_max for r in out]),
-        energy_max=np.array([r.energy_max for r in out]),
+        power_max=rows[:, 0],
+        t_power_max=rows[:, 1],
+        energy_max=rows[:, 2],
         t_max=np.array([p.charging_time for p in params]),
-        fit=fit_power_law(ns, pmax),
-        parameters={
-            "coupling": float(coupling),
-            "omega_a": float(omega_a),
-            "omega_c": float(omega_c),
-            "eta": float(eta),
-            "drive": float(drive),
-            "cutoff_factor": factor,
-            "t_max": "pi/(g*sqrt(N))" if t_max is None else float(t_max),
-            "steps": int(steps),
-        },
+        fit=fit_power_law(ns, rows[:, 0]),
+        parameters=parameters,
     )
+
+
+def _load_checkpoint(path: Path | None, parameters: dict[str, Any]) -> dict[str, list[float]]:
+    """Per-N results [Pmax, t(Pmax), Emax] saved by an earlier run with ``parameters``."""
+    if path is None or not path.exists():
+        return {}
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        results = {str(k): [float(x) for x in v] for k, v in saved["results"].items()}
+        saved_parameters = saved["parameters"]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFormatError(
+            f"checkpoint {path} is not a Dicke-scaling checkpoint ({exc}); "
+            "remove it or give another file."
+        ) from None
+    if saved_parameters != parameters:
+        raise InvalidParameterError(
+            f"checkpoint {path} was written for other parameters ({saved_parameters}); "
+            "remove it or give another file to start a new scan."
+        )
+    return results
+
+
+def _save_checkpoint(
+    path: Path | None, parameters: dict[str, Any], results: dict[str, list[float]]
+) -> None:
+    """Write the checkpoint atomically (a crash mid-write keeps the previous one)."""
+    if path is None:
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"parameters": parameters, "results": results}), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
