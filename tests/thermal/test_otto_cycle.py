@@ -125,11 +125,14 @@ def test_oscillator_quasi_static_efficiency_and_friction() -> None:
     assert ad.mode == "engine"
     assert ad.efficiency == pytest.approx(0.5, abs=1e-10)
     assert ad.first_law_residual < 1e-13
-    sudden = oscillator_otto(**kw, tau_h=8, tau_c=8, stroke="sudden")
+    with pytest.warns(ConvergenceWarning, match="top 1 of 12 levels"):
+        # the quench squeezes the state up to the truncation edge (~1e-6 there): flagged
+        sudden = oscillator_otto(**kw, tau_h=8, tau_c=8, stroke="sudden")
     assert sudden.work > ad.work  # less work extracted (W is work done on the medium)
     assert not sudden.efficiency > 0.45
     slow = oscillator_otto(**kw, tau_h=8, tau_c=8, stroke="driven", tau_u=30.0)
-    fast = oscillator_otto(**kw, tau_h=8, tau_c=8, stroke="driven", tau_u=1.0)
+    with pytest.warns(ConvergenceWarning, match="top 1 of 12 levels"):  # fast ramp: same
+        fast = oscillator_otto(**kw, tau_h=8, tau_c=8, stroke="driven", tau_u=1.0)
     assert fast.work > slow.work > ad.work  # friction falls as the ramp slows down
     assert slow.efficiency < 0.5
     assert slow.efficiency == pytest.approx(0.5, abs=5e-3)
