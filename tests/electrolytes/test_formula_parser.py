@@ -45,13 +45,20 @@ def test_llto_with_x_and_unicode_minus() -> None:
     assert not is_symbolic("Li6PS5Cl")
 
 
-@given(st.floats(min_value=0.0, max_value=2 / 3))
+@given(st.just(0.0) | st.floats(min_value=1e-8, max_value=2 / 3))
 @settings(max_examples=40, deadline=None)
 def test_llto_is_charge_neutral_for_every_x(x: float) -> None:
     # Li⁺ 3x + La³⁺ (2/3 − x) + Ti⁴⁺ = 2·3 (O²⁻) for every x: the formula's design.
     a = amounts("Li3xLa(2/3)−xTiO3", x=x)
     charge = a.get("Li", 0) + 3 * a.get("La", 0) + 4 * a["Ti"] - 2 * a["O"]
     assert charge == pytest.approx(0.0, abs=1e-9)
+
+
+def test_x_below_the_composition_resolution_is_refused() -> None:
+    # pymatgen drops amounts below 1e-8: x = 1e-9 would silently lose Li from LLTO
+    with pytest.raises(InvalidParameterError, match="below the 1e-08 resolution"):
+        amounts("Li3xLa(2/3)−xTiO3", x=1e-9)
+    assert "Li" not in amounts("Li3xLa(2/3)−xTiO3", x=0.0)  # x = 0: no Li, by design
 
 
 def test_cluster_anions_and_symbolic_x() -> None:

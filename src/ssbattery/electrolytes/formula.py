@@ -303,7 +303,8 @@ def parse_formula(
 
     Raises :class:`DataFormatError` for what cannot be parsed (unknown element, unbalanced
     parentheses, stray characters) and :class:`InvalidParameterError` when ``x`` is
-    missing or makes an amount negative.
+    missing, makes an amount negative, or makes one positive but below pymatgen's amount
+    tolerance (1e-8), which would silently drop that element.
 
     >>> parse_formula("Na2Y2/3Cl4")["Y"]
     0.666666666667
@@ -311,6 +312,14 @@ def parse_formula(
     from pymatgen.core import Composition
 
     text = normalise_formula(formula, x=x, symbols=symbols)
+    tiny = [float(m) for m in re.findall(r"(?<=[A-Za-z)])(\d*\.?\d+(?:[eE][-+]?\d+)?)", text)]
+    tiny = [v for v in tiny if 0 < v < Composition.amount_tolerance]
+    if tiny:
+        raise InvalidParameterError(
+            f"`x` = {x} gives {formula!r} an amount of {min(tiny):g}, below the "
+            f"{Composition.amount_tolerance:g} resolution of a composition (the element would "
+            "be dropped); use x = 0 or a value that keeps every amount ≥ 1e-8."
+        )
     try:
         return Composition(text)
     except (ValueError, KeyError) as exc:  # pragma: no cover - the scan catches these first
