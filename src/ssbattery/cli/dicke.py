@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from ssbattery.cli._common import console, err_console, handle_errors, parse_int_list, print_json
+from ssbattery.cli._common import (
+    console,
+    handle_errors,
+    parse_int_list,
+    print_json,
+    progress_on_stderr,
+    warnings_to_stderr,
+)
 
 __all__ = ["register"]
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr; yields ``update(done, total)``."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn(f"[bold]{description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-def _warn_one_line(
-    message: Warning | str, category: type[Warning], *_: object, **__: object
-) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -82,10 +59,8 @@ def register(app: typer.Typer) -> None:
             t_max=t_max,
             steps=steps,
         )
-        with warnings.catch_warnings():
-            warnings.showwarning = _warn_one_line
-            warnings.simplefilter("always")
-            with _progress(f"Dicke N={params.n_atoms}, dim {params.dimension}") as update:
+        with warnings_to_stderr():
+            with progress_on_stderr(f"Dicke N={params.n_atoms}, dim {params.dimension}") as update:
                 result = charge_dicke(params, check_cutoff=check_cutoff, progress=update)
         if plot is not None:
             _save_curves(result, plot)
@@ -139,9 +114,8 @@ def register(app: typer.Typer) -> None:
         from ssbattery.quantum.dicke_scaling import dicke_scaling
 
         ns = parse_int_list(atoms, "--atoms")
-        with warnings.catch_warnings():
-            warnings.showwarning = _warn_one_line
-            with _progress("Dicke scaling") as update:
+        with warnings_to_stderr("default"):
+            with progress_on_stderr("Dicke scaling") as update:
                 result = dicke_scaling(
                     ns,
                     coupling,
