@@ -97,7 +97,6 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(tmp_path: Path) -> None:
     """Build sdist, then the wheel from the sdist (``python -m build``), install the wheel
     (not editable) into a new venv that sees the dependencies but not ``src/``, and run the
     CLI and a few report figures from it: a data file missing from the package fails here."""
-    pytest.importorskip("build")
     tree = tmp_path / "tree"
     tree.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "CITATION.cff"):
