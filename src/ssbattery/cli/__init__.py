@@ -24,6 +24,7 @@ from ssbattery.cli._common import fail
 
 __all__ = ["app", "main"]
 
+#: The ``ssbattery`` command (a typer app; run by :func:`main`).
 app = typer.Typer(
     name="ssbattery",
     help="The building blocks of a solid-state battery, computable.",

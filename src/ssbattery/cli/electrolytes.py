@@ -14,6 +14,7 @@ from ssbattery.cli._common import console, err_console, handle_errors, print_jso
 
 __all__ = ["electrolytes_app", "register"]
 
+#: The ``ssbattery electrolytes`` command group.
 electrolytes_app = typer.Typer(
     help="The review's solid electrolytes with references (and the OBELiX table).",
     no_args_is_help=True,

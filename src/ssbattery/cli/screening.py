@@ -21,7 +21,7 @@ def cli_option_names(names: Mapping[str, str]) -> Iterator[None]:
     """Re-raise :class:`InvalidParameterError` naming the CLI options, not the API arguments.
 
     ``names`` maps an API argument to its option (``{"thickness_um": "--thickness-um"}``);
-    every `` `argument` `` in the message becomes `` `--option` ``.
+    every backquoted argument in the message becomes its backquoted option.
     """
     try:
         yield

@@ -319,8 +319,9 @@ def _otto_batch(
 def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> OttoResult:
     """The Otto cycle of maximum power at a given ``period``.
 
-    Optimised over u_h, u_c ∈ [u_min, u_max] and the hot-stroke fraction f ∈ (0, 1) (a
-    ``grid``³ scan followed by a bounded Nelder–Mead polish). The quench strokes are sudden.
+    Optimised over u_h, u_c ∈ [u_min, u_max] and the hot-stroke fraction f ∈ (0, 1) (a scan
+    of ``grid`` points per parameter, then a bounded Nelder–Mead polish). The quench strokes
+    are sudden.
     """
     from scipy.optimize import minimize
 
