@@ -24,14 +24,18 @@ def public_modules(package: str = "ssbattery") -> list[str]:
     root = importlib.import_module(package)
     names = [package]
     for info in pkgutil.walk_packages(root.__path__, f"{package}."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
+        if not _is_private(info.name):
             names.append(info.name)
     return sorted(names)
 
 
+def _is_private(modname: str) -> bool:
+    return any(part.startswith("_") for part in modname.split(".")[1:])
+
+
 def _is_documented_object(obj: Any) -> bool:
     """Functions and classes defined in the package (not aliases such as ``Literal[...]``)."""
-    return (inspect.isfunction(obj) or inspect.isclass(obj)) and str(
+    return (inspect.isfunction(inspect.unwrap(obj)) or inspect.isclass(obj)) and str(
         getattr(obj, "__module__", "")
     ).startswith("ssbattery")
 
@@ -62,7 +66,7 @@ def _module_page(modname: str, modules: list[str]) -> str:
             submodules.append(obj.__name__)
         elif _is_documented_object(obj):
             home = obj.__module__
-            if home == modname:
+            if home == modname or _is_private(home):
                 kind = "autoclass" if inspect.isclass(obj) else "autofunction"
                 defined.append(f".. {kind}:: {modname}.{name}")
                 if inspect.isclass(obj):

@@ -18,6 +18,8 @@ from ssbattery.errors import (
     SsbatteryError,
 )
 
+#: The installed version (read from the package metadata; set in pyproject.toml).
+__version__: str
 try:
     __version__ = version("ssbattery")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree

@@ -48,6 +48,7 @@ class Criterion:
     review_ref: str
 
 
+#: The review's four patterns of a promising electrolyte (§1.2–1.3), scored in order.
 PATTERNS: tuple[Criterion, ...] = (
     Criterion(
         "P1",
@@ -74,6 +75,7 @@ PATTERNS: tuple[Criterion, ...] = (
     ),
 )
 
+#: The review's nine properties of an ideal electrolyte (§1.2–1.3), scored in order.
 IDEAL_PROPERTIES: tuple[Criterion, ...] = (
     Criterion("I1", "high ionic conductivity (Fig. 2)", "§1.2, property (1)"),
     Criterion("I2", "low electrical conductivity", "§1.2, property (2)"),

@@ -56,6 +56,7 @@ ELEMENTARY_CHARGE_C: float = sc.e
 K_B_EV_PER_K: float = sc.physical_constants["Boltzmann constant in eV/K"][0]
 _ZERO_CELSIUS_K = 273.15
 
+#: The two Arrhenius forms: ``"A/T"`` σ = (A/T) e^(−Ea/k_BT) (the review's) or ``"plain"``.
 ArrheniusForm = Literal["A/T", "plain"]
 
 
@@ -228,10 +229,12 @@ class ArrheniusFit:
 
     @property
     def prefactor_units(self) -> str:
+        """Units of the fitted prefactor: S K/m (A/T form) or S/m (plain form)."""
         return "S K/m" if self.form == "A/T" else "S/m"
 
     @property
     def Ea_kJ_mol(self) -> float:
+        """Activation energy in kJ/mol."""
         return float(ev_to_kj_per_mol(self.Ea_eV))
 
     def ln_sigma(self, temperature_k: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -207,6 +207,7 @@ class DickeBasis:
 
     @property
     def size(self) -> int:
+        """Dimension of the basis."""
         return int(self.photons.shape[0])
 
 

@@ -142,6 +142,7 @@ class ExpmMultiply:
     """scipy.sparse.linalg.expm_multiply from one output time to the next (a reference)."""
 
 
+#: Any propagator method object accepted by :func:`evolve` (picked by type).
 Method = Eigh | Chebyshev | Lanczos | ExpmMultiply
 
 

@@ -39,6 +39,7 @@ class ReportResult:
 
     @property
     def failed(self) -> tuple[FigureRun, ...]:
+        """The runs that raised."""
         return tuple(r for r in self.runs if r.error is not None)
 
 

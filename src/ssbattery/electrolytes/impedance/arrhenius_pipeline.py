@@ -115,6 +115,7 @@ class ArrheniusAnalysis:
 
     @property
     def temperatures_k(self) -> np.ndarray:
+        """Temperature of each analysed spectrum, K."""
         return np.array([s.spectrum.temperature_k for s in self.spectra], dtype=float)
 
     def summary(self) -> dict[str, Any]:

@@ -57,6 +57,7 @@ class ExampleTruth:
     noise_relative: float = 0.01
 
     def frequencies(self) -> NDArray[np.float64]:
+        """Log-spaced frequencies from f_max down to f_min, Hz."""
         decades = math.log10(self.f_max_hz / self.f_min_hz)
         n = round(decades * self.points_per_decade) + 1
         return np.logspace(math.log10(self.f_max_hz), math.log10(self.f_min_hz), n)
@@ -85,9 +86,11 @@ class ExampleTruth:
 
     @property
     def area_cm2(self) -> float:
+        """Electrode area π (d/2)², cm²."""
         return math.pi * (self.diameter_mm / 20.0) ** 2
 
 
+#: The parameters the shipped example spectra were generated from (the known answer).
 EXAMPLE_TRUTH = ExampleTruth()
 
 

@@ -56,6 +56,7 @@ class Spectrum:
 
     @property
     def z_real(self) -> NDArray[np.float64]:
+        """Z′, Ω."""
         return np.asarray(self.z_ohm.real, dtype=np.float64)
 
     @property
@@ -65,6 +66,7 @@ class Spectrum:
 
     @property
     def n_points(self) -> int:
+        """Number of frequencies."""
         return int(self.frequency_hz.size)
 
     def sorted_descending(self) -> Spectrum:
@@ -80,6 +82,7 @@ class Spectrum:
         )
 
     def with_temperature(self, temperature_k: float | None) -> Spectrum:
+        """The same spectrum with ``temperature_k`` set (K; ``None`` for unknown)."""
         return Spectrum(
             self.frequency_hz,
             self.z_ohm,

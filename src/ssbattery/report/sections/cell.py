@@ -319,6 +319,7 @@ def _topology(out: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig1_band_alignment",

@@ -166,6 +166,7 @@ def build_charging(
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig12_dicke_scaling",

@@ -434,6 +434,7 @@ def _scorecard(out: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec("fig2_conductivity_chart", "Ionic conductivities (log scale)", "Fig. 2", _fig2),
     FigureSpec("fig3a_band_alignment", "CBM vs μ(Li, Na, K, Cu)", "Fig. 3a, §1.3", _fig3a),

@@ -163,6 +163,7 @@ def _build_obelix(out: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "table1_electrolytes",

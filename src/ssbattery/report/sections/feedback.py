@@ -233,6 +233,7 @@ def build_learned_cycle(out_dir: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig_demon_heat_vs_coupling",

@@ -190,6 +190,7 @@ def build_arrhenius(out_dir: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig_eis_nyquist_fit",

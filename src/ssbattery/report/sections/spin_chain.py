@@ -62,6 +62,7 @@ def build_fig14(out_dir: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         key="fig14_spin_chain_anisotropy",

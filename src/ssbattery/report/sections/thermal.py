@@ -413,6 +413,7 @@ def build_pumped_battery(out_dir: Path) -> Artifact:
     )
 
 
+#: This section's report figures, in the review's order (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig16_otto_cycle",
