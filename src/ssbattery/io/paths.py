@@ -18,7 +18,9 @@ __all__ = [
 
 #: Image formats every matplotlib backend writes without extra software.
 PLOT_SUFFIXES: tuple[str, ...] = (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".eps", ".ps")
+#: Suffixes accepted for a JSON output file.
 JSON_SUFFIXES: tuple[str, ...] = (".json",)
+#: Suffixes accepted for a CSV output file.
 CSV_SUFFIXES: tuple[str, ...] = (".csv",)
 
 
