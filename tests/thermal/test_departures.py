@@ -53,3 +53,14 @@ def test_cli_single_reservoir_flag() -> None:
 
     row = json.loads(res.stdout)["rows"][0]
     assert row["engine_work"] < 0  # at T_c = 1.45 the single-reservoir engine does not work
+
+
+def test_demon_gain_from_coupling_is_one_sided() -> None:
+    # H = ω1/2 σz1 + ω2/2 σz2 + g σz1σz2 (our sign): the joint-over-parallel advantage
+    # appears only for g < 0; at g = +0.45 joint (0.735) < parallel (1.131).
+    from ssbattery.thermal.feedback import demon_scan
+
+    scan = demon_scan([-0.45, 0.45], omega2=3.0, temperature=3.0, rate=1.0, tau=1.0)
+    assert scan.parallel_mean == pytest.approx(1.1306, abs=1e-4)
+    assert scan.joint_mean[0] == pytest.approx(1.3497, abs=1e-4) > scan.parallel_mean
+    assert scan.joint_mean[1] == pytest.approx(0.735, abs=1e-3) < scan.parallel_mean
