@@ -65,3 +65,50 @@ def test_demon_gain_from_coupling_is_one_sided() -> None:
     assert scan.joint_mean[0] == pytest.approx(1.3497, abs=1e-4)
     assert scan.joint_mean[1] == pytest.approx(0.735, abs=1e-3)
     assert scan.joint_mean[1] < scan.parallel_mean < scan.joint_mean[0]
+
+
+def test_flat_fermi_bath_matches_the_lindblad_engine() -> None:
+    # Flat Fermi rates Γ f(E) (up), Γ(1 − f(E)) (down): relaxation rate Γ for every u.
+    from ssbattery.thermal.baths import Bath, local_dissipators
+    from ssbattery.thermal.learning import BATH_HOT, _bath_arrays, erdman_noe_parameters
+    from ssbattery.thermal.lindblad import evolve_density
+
+    p = erdman_noe_parameters()
+    for u in (0.3, 0.7, 1.0):
+        E = p.E0 * u
+        H = np.diag([E / 2, -E / 2]).astype(complex)
+        sm = np.array([[0, 0], [1, 0]], dtype=complex)  # |e⟩ = index 0 → |g⟩ = index 1
+        c = local_dissipators(sm, E, Bath(p.T_hot, p.rate_hot, statistics="fermi"))
+        traj = evolve_density(H, c, np.diag([0.0, 1.0]).astype(complex), [0.0, 0.5])
+        pe_lindblad = traj.states[-1][0, 0].real
+        total, p_eq = _bath_arrays(p, np.array([E]), np.array([BATH_HOT]))
+        # the model's exact step p(Δt) = p_eq (1 − e^{−Γ_tot Δt}) from the ground state
+        assert pe_lindblad == pytest.approx(p_eq[0] * (1 - np.exp(-total[0] * 0.5)), abs=1e-10)
+        assert p_eq[0] == pytest.approx(1 / (1 + np.exp(E / p.T_hot)), rel=1e-14)
+    total, _ = _bath_arrays(p, p.E0 * np.array([0.3, 0.6, 1.0]), np.array([BATH_HOT] * 3))
+    assert np.allclose(total, 1.0)
+
+
+def test_erdman_noe_setup_against_the_fast_otto_bound() -> None:
+    # Erdman & Noé, npj Quantum Inf. 8, 1 (2022), first case study: E0 = 2.5,
+    # T_c/T_h = 0.5, Δt = 0.5, flat Fermi rates. Fast-Otto bound 0.003715 E0Γ.
+    from ssbattery.thermal.learning import (
+        ERDMAN_NOE_STEP,
+        erdman_noe_parameters,
+        fast_otto_bound,
+        learn_cycle,
+        optimal_otto,
+    )
+
+    p = erdman_noe_parameters()
+    bound, uh, uc = fast_otto_bound(p)
+    assert bound / p.E0 == pytest.approx(0.003715, abs=5e-7)
+    assert (uh, uc) == pytest.approx((0.8131, 0.5722), abs=2e-4)
+    # the finite-period Otto cycle approaches it from below as the period → 0
+    powers = [optimal_otto(p, t).metrics.power / p.E0 for t in (1.0, 0.1, 0.01)]
+    assert powers[0] < powers[1] < powers[2] < bound / p.E0 + 1e-12
+    assert powers[2] == pytest.approx(bound / p.E0, rel=1e-4)
+    # at Δt = 0.5 the fastest allowed cycle alternates hot/cold each step: 98.0 % of it
+    r = learn_cycle(p, n_steps=2, period=2 * ERDMAN_NOE_STEP, iterations=60, population=128)
+    assert r.learned.power == pytest.approx(powers[0] * p.E0, rel=1e-6)
+    assert r.learned.power / bound == pytest.approx(0.980, abs=1e-3)

@@ -26,6 +26,8 @@ here (ħ = k_B = 1, energies in units of ω0):
   rotations of the one-excitation eigenstates |s⟩, |a⟩, that maximises W in the limit
   cycle (the paper's "properly chosen unitary gate" is of this kind).
 * Limit cycle: the fixed point of the one-cycle map U∘exp(Lτ) (a linear solve).
+* Departure from the paper: its discharge gate is not specified, so we offer the per-τ
+  optimum and the NESS gate with its phase convention and phase range.
 
 Per cycle: W (output work), Q_h and Q_c (heats from the baths during charging, exact from
 ∫ρ dt), efficiency η = W/Q_h, power P = W/τ, the ergotropy of the charged state ρ_τ and the
@@ -73,9 +75,9 @@ from ssbattery.thermal.lindblad import (
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
+    "GatePhaseRange",
     "HeatBattery",
     "HeatBatteryResult",
-    "GatePhaseRange",
     "HeatBatterySweep",
     "coupled_qubits_hamiltonian",
     "coupling_scan",
@@ -119,7 +121,7 @@ def ness_gate(
     (default all 0) select another member of the family; every member extracts the same
     NESS ergotropy (Allahverdyan et al., EPL 67, 565 (2004)).
     """
-    r, Vr = np.linalg.eigh(0.5 * (ness + ness.conj().T))
+    _, Vr = np.linalg.eigh(0.5 * (ness + ness.conj().T))
     Vr = _canonical_phases(Vr[:, ::-1])
     _, Ve = np.linalg.eigh(H)
     Ve = _canonical_phases(Ve)

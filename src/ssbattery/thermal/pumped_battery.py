@@ -13,7 +13,10 @@ unless given):
   H = ω_e|e⟩⟨e| + Δ|a⟩⟨a| + (Ω/2)(|a⟩⟨g| + |g⟩⟨a|),  Δ = ω_a − ω_L.
 * Dissipation (local form, bare transition frequencies):
   a → e through a reservoir at T_r with rate Γ (thermal factors at ω_a − ω_e), and the
-  battery's own relaxation e ↔ g through the cold bath at T_c with rate γ_B.
+  battery's own relaxation e ↔ g through the cold bath at T_c with rate γ_B. Departure
+  from the paper, whose abstract speaks of one natural thermal reservoir: by default the
+  a → e decay goes into a separate reservoir at T_r; ``single_reservoir=True`` ties it to
+  the cold bath (T_r = T_c).
   For Ω ≪ Γ the auxiliary level is eliminated: the battery is pumped incoherently at
   r(Δ) = Γ Ω²/(Γ² + 4Δ²) (:func:`effective_pump_rate`), a Lorentzian peaked at resonance.
 * Bookkeeping (local master equation in the rotating frame): the laser delivers
