@@ -286,7 +286,7 @@ def _global_currents(H: np.ndarray, baths: Sequence[tuple[Bath, Sequence[Any]]])
     from ssbattery.thermal.lindblad import steady_state
 
     d = H.shape[0]
-    groups = []
+    groups: list[list[np.ndarray]] = []
     for k, (bath, ops) in enumerate(baths):
         if not ops:
             groups.append([])

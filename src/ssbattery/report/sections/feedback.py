@@ -187,7 +187,12 @@ def build_learned_cycle(out_dir: Path) -> Artifact:
     en_params = erdman_noe_parameters()
     en_runs = [
         learn_cycle(
-            en_params, period=ERDMAN_NOE_STEP * ERDMAN_NOE["n_steps"], seed=seed, **ERDMAN_NOE
+            en_params,
+            n_steps=ERDMAN_NOE["n_steps"],
+            period=ERDMAN_NOE_STEP * ERDMAN_NOE["n_steps"],
+            iterations=ERDMAN_NOE["iterations"],
+            population=ERDMAN_NOE["population"],
+            seed=seed,
         )
         for seed in ERDMAN_NOE_SEEDS
     ]
