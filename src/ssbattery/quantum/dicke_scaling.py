@@ -5,7 +5,8 @@ with R² = 0.9987 (Fig. 12); Ferraro et al., PRL 120, 117702 (2018) find Pmax �
 at large N. The exponent depends on the coupling g, on the time grid (t_max) and on the
 photon cutoff, so every result carries them.
 
-The critical atom–atom interaction η_crit = ωa − 4g²N/ωc (§2.3.4, ref. 135) is where the
+The critical atom–atom interaction η_crit = ωa − 4ωc g²N (§2.3.4, ref. 135, written for this
+package's coupling, see :func:`~ssbattery.quantum.dicke.eta_critical`) is where the
 maximum stored energy changes behaviour; :func:`eta_sweep` scans Emax across η.
 """
 
@@ -248,7 +249,7 @@ def eta_sweep(
     photon_cutoff: int | None = None,
     progress: Progress | None = None,
 ) -> EtaSweep:
-    """Emax(η) and Pmax(η) over ``etas`` with η_crit = ωa − 4g²N/ωc marked (§2.3.4)."""
+    """Emax(η) and Pmax(η) over ``etas`` with η_crit = ωa − 4ωc g²N marked (§2.3.4)."""
     values = np.asarray(etas, dtype=float)
     if values.ndim != 1 or values.size < 2:
         raise InvalidParameterError("`etas` must be a 1-D list of at least two values.")
