@@ -95,6 +95,9 @@ def write_api_pages(out_dir: Path, package: str = "ssbattery") -> list[str]:
     """Write one ``.rst`` per public module and an index with a toctree; return the names."""
     out_dir.mkdir(parents=True, exist_ok=True)
     modules = public_modules(package)
+    for stale in out_dir.glob("*.rst"):  # pages of modules that no longer exist
+        if stale.stem not in modules and stale.name != "index.rst":
+            stale.unlink()
     for modname in modules:
         text = _module_page(modname, modules)
         path = out_dir / f"{modname}.rst"

@@ -3,7 +3,8 @@
 The package's docstrings use bra-kets (|n⟩⟨m|) and absolute values (|α| ≤ 1) as plain text;
 reStructuredText reads ``|...|`` as a substitution. Before autodoc parses a docstring, this
 hook escapes every bar outside inline literals, roles and literal blocks, and leaves
-tables and line blocks (lines that start with ``+-``, ``+=`` or ``| ``) alone.
+tables and line blocks (lines that start with ``+-``, ``+=`` or ``| ``) alone. An inline
+literal glued to a letter (````grid````³) gets the escaped space docutils needs.
 """
 
 from __future__ import annotations
@@ -13,12 +14,26 @@ from typing import Any
 
 __all__ = ["escape_bars", "setup"]
 
-_LITERAL = re.compile(r"(``.+?``|:[a-z:]+:`[^`]*`|`[^`]*`_?)")
+_LITERAL = re.compile(r"(``[^`].*?``|:[a-z:]+:`[^`]+`|(?<!`)`[^`]+`(?!`)_?)")
+
+
+_BOUNDARY = set(" \t-.,:;!?/'\")]}>")  # what may follow an inline literal (docutils)
 
 
 def _escape_line(line: str) -> str:
     parts = _LITERAL.split(line)
-    return "".join(p if i % 2 else p.replace("|", r"\|") for i, p in enumerate(parts))
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:  # a literal or role: kept, but a letter glued to it (``grid``³) is split
+            if out and out[-1] and out[-1][-1] not in _BOUNDARY | set("([{<"):
+                out.append("\\ ")
+            out.append(part)
+            nxt = parts[i + 1] if i + 1 < len(parts) else ""
+            if nxt and nxt[0] not in _BOUNDARY:
+                out.append("\\ ")
+        else:
+            out.append(part.replace("|", r"\|"))
+    return "".join(out)
 
 
 def escape_bars(lines: list[str]) -> None:
