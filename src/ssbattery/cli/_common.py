@@ -50,6 +50,7 @@ __all__ = [
     "output_option",
     "parse_float_list",
     "parse_int_list",
+    "parse_str_list",
     "print_json",
     "progress_on_stderr",
     "quantity_table",
@@ -385,7 +386,8 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj)) + "\n")
 
 
-_LIST_EXAMPLE = {int: "1,2,4", float: "0.1,0.2,0.5"}
+_KIND_NAME = {int: "an integer", float: "a number", str: "a single name"}
+_LIST_EXAMPLE = {int: "1,2,4", float: "0.1,0.2,0.5", str: "a,b"}
 
 
 def _parse_list(text: str, kind: type, name: str) -> list[Any]:
@@ -408,12 +410,11 @@ def _parse_list(text: str, kind: type, name: str) -> list[Any]:
             )
         try:
             value = kind(item)
+            if kind is str and (" " in item or "\t" in item):
+                raise ValueError(item)
         except ValueError:
             hint = " (separate values with commas, not spaces)" if " " in item else ""
-            raise fail(
-                f"{what} is not {'an integer' if kind is int else 'a number'}{hint}; "
-                f"give e.g. {example}."
-            ) from None
+            raise fail(f"{what} is not {_KIND_NAME[kind]}{hint}; give e.g. {example}.") from None
         if kind is float and not math.isfinite(value):
             raise fail(f"{what} is not a finite number; give e.g. {example}.")
         values.append(value)
@@ -423,6 +424,11 @@ def _parse_list(text: str, kind: type, name: str) -> list[Any]:
 def parse_int_list(text: str, name: str) -> list[int]:
     """Parse ``"1,2,4"`` (or ``"1, 2, 4"``) into ``[1, 2, 4]``; exit 2 naming the bad item."""
     return _parse_list(text, int, name)
+
+
+def parse_str_list(text: str, name: str) -> list[str]:
+    """Parse ``"a,b"`` (or ``"a, b"``) into names; exit 2 naming an empty item."""
+    return _parse_list(text, str, name)
 
 
 def parse_float_list(text: str, name: str) -> list[float]:
