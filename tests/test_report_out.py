@@ -26,7 +26,7 @@ runner = CliRunner()
 FAKE = textwrap.dedent("""
     import os, time
     from pathlib import Path
-    from ssbattery.report.registry import FigureSpec, write_csv
+    from ssbattery.report.registry import Artifact, FigureSpec, write_csv
 
     def _build(key, delay):
         def build(out: Path) -> Artifact:
@@ -61,6 +61,7 @@ def test_report_is_swapped_in_whole_and_only_updates_it(
     out = tmp_path / "report"
     result = reproduce(out, show_progress=False)
     assert result.index == out / "index.html" and result.index.is_file()
+    assert not result.failed, result.failed[0].error
     assert [r.spec.key for r in result.runs] == ["fast", "slow"]
     assert all(p.parent == out for r in result.runs for p in r.artifact.tables)  # type: ignore[union-attr]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging/lock left
