@@ -69,6 +69,7 @@ __all__ = [
     "charging",
     "charging_scan",
     "effective_pump_rate",
+    "engine_efficiency_bound",
     "engine_region",
     "two_stroke_engine",
 ]
@@ -284,6 +285,13 @@ class EngineMap:
     efficiency: np.ndarray
 
 
+def engine_efficiency_bound(battery: PumpedBattery, omega_L: float, *, omega_c: float) -> float:
+    """The two-stroke engine's efficiency bound (1 − ω_c/ω_e)·ω_e/ω_L: the Otto efficiency
+    of the gap ω_e against the cold qubit ω_c, times the pumping efficiency ω_e/ω_L."""
+    wc = require_positive("omega_c", omega_c)
+    return (1.0 - wc / battery.omega_e) * battery.omega_e / require_positive("omega_L", omega_L)
+
+
 @single_threaded
 def two_stroke_engine(
     battery: PumpedBattery,
@@ -327,7 +335,7 @@ def two_stroke_engine(
     X = np.kron(battery.photon_rate_operator(), eye2)
     photons = float(np.real(_row(X) @ (integral @ vec(rho0))))
     pump = wl * photons
-    bound = (1.0 - wc / battery.omega_e) * battery.omega_e / wl
+    bound = engine_efficiency_bound(battery, wl, omega_c=wc)
     return EngineResult(
         omega_L=wl,
         T_c=tc,
