@@ -113,6 +113,7 @@ class WindowRun:
     rejected: int
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         return {
             "cutoff": self.cutoff,
             "lowest": self.lowest,

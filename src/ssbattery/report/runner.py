@@ -72,6 +72,7 @@ class ReportResult:
 
     @property
     def reused(self) -> tuple[FigureRun, ...]:
+        """The runs whose outputs were reused from an earlier report."""
         return tuple(r for r in self.runs if r.reused)
 
 

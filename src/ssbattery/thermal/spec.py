@@ -42,6 +42,7 @@ from ssbattery.thermal.baths import Bath
 
 __all__ = ["KINDS", "load_spec", "model_from_spec"]
 
+#: The system kinds a spec file may name (``kind = "otto"`` …).
 KINDS = ("otto", "heat-battery", "qubits", "oscillator")
 
 _OTTO_KEYS = {

@@ -83,6 +83,7 @@ class DrivenBattery:
         return float(self.t_max) * np.arange(1, self.steps + 1) / self.steps  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         return asdict(self)
 
 
@@ -103,6 +104,7 @@ class StorageResult:
     half_life: float
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         return {
             "tau_c": self.tau_c,
             "times": self.times.tolist(),
@@ -131,14 +133,17 @@ class OpenChargingResult:
 
     @property
     def times(self) -> NDArray[np.float64]:
+        """Output times, 1/ω (of the charging run)."""
         return self.charging.times
 
     @property
     def energy(self) -> NDArray[np.float64]:
+        """Stored energy E(t), ω."""
         return self.charging.energy
 
     @property
     def ergotropy(self) -> NDArray[np.float64]:
+        """Ergotropy (eq. 7) at each time, ω."""
         return self.charging.ergotropy
 
     @property
@@ -148,13 +153,16 @@ class OpenChargingResult:
 
     @property
     def power_max(self) -> float:
+        """Maximum average power, ω²."""
         return self.charging.power_max
 
     @property
     def t_power_max(self) -> float:
+        """Time of the maximum power, 1/ω."""
         return self.charging.t_power_max
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         out = self.charging.to_dict()
         out.update(
             ergotropy_incoherent=self.ergotropy_incoherent.tolist(),

@@ -56,6 +56,7 @@ class JumpRates:
         return self.local or self.collective_down > 0 or self.collective_up > 0
 
     def to_dict(self) -> dict[str, float]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         return asdict(self)
 
 
@@ -112,4 +113,5 @@ class Dissipation:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         return asdict(self)
