@@ -18,6 +18,7 @@ from ssbattery.cli import (
     report,
     screening,
     spin_chain,
+    sweep,
     thermal,
 )
 from ssbattery.cli._common import fail
@@ -50,7 +51,18 @@ def _root(
     """The building blocks of a solid-state battery, computable."""
 
 
-for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
+for _module in (
+    report,
+    electrolytes,
+    screening,
+    eis,
+    cell,
+    dicke,
+    spin_chain,
+    thermal,
+    feedback,
+    sweep,
+):
     _module.register(app)
 
 

@@ -46,7 +46,8 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = typer.Option(None, "--plot", help="Save E(t), P(t) to this file."),
     ) -> None:
         """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9)."""
-        from ssbattery.quantum.dicke import DickeParameters, charge_dicke
+        from ssbattery.quantum.dicke import DickeParameters, check_cutoff_convergence
+        from ssbattery.sweep.models.quantum import DICKE
 
         params = DickeParameters(
             atoms,
@@ -61,7 +62,9 @@ def register(app: typer.Typer) -> None:
         )
         with warnings_to_stderr():
             with progress_on_stderr(f"Dicke N={params.n_atoms}, dim {params.dimension}") as update:
-                result = charge_dicke(params, check_cutoff=check_cutoff, progress=update)
+                result = DICKE.solve(params, progress=update)  # the sweep's entry
+                if check_cutoff:
+                    check_cutoff_convergence(params, result)
         if plot is not None:
             _save_curves(result, plot)
         if as_json:
