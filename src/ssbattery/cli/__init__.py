@@ -29,7 +29,7 @@ app = typer.Typer(
     name="ssbattery",
     help="The building blocks of a solid-state battery, computable.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -66,8 +66,11 @@ for _module in (
     _module.register(app)
 
 
-def main() -> None:
-    """Entry point of the ``ssbattery`` console script.
+def main(prog_name: str | None = None) -> None:
+    """Entry point of the ``ssbattery`` console script (and of ``python -m ssbattery``).
+
+    ``prog_name`` names the program in help and in the shell-completion script; ``None``
+    takes it from ``sys.argv[0]``.
 
     Usage errors (unknown option, missing or malformed value) are printed as one line naming
     the option and where to look, with exit code 2, instead of click's multi-line box.
@@ -79,7 +82,7 @@ def main() -> None:
         c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
     )
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name=prog_name)
     except usage_error as exc:
         ctx = getattr(exc, "ctx", None)
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""

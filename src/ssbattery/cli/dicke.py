@@ -7,11 +7,14 @@ from pathlib import Path
 import typer
 
 from ssbattery.cli._common import (
+    JSON_SUFFIXES,
     console,
     handle_errors,
+    output_option,
     parse_int_list,
     print_json,
     progress_on_stderr,
+    save_plot,
     warnings_to_stderr,
 )
 
@@ -43,7 +46,7 @@ def register(app: typer.Typer) -> None:
             help="Repeat with a 1.5× larger cutoff; warn if Pmax or Emax move.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save E(t), P(t) to this file."),
+        plot: Path | None = output_option("--plot", help="Save E(t), P(t) to this file."),
     ) -> None:
         """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9)."""
         from ssbattery.quantum.dicke import DickeParameters, check_cutoff_convergence
@@ -106,11 +109,11 @@ def register(app: typer.Typer) -> None:
         ),
         steps: int = typer.Option(400, "--steps", help="Points of each grid."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save the log–log plot here."),
-        checkpoint: Path | None = typer.Option(
-            None,
+        plot: Path | None = output_option("--plot", help="Save the log–log plot here."),
+        checkpoint: Path | None = output_option(
             "--checkpoint",
             help="JSON file: save each N's result as it is done; rerun to resume.",
+            suffixes=JSON_SUFFIXES,
         ),
     ) -> None:
         """Fit Pmax ∝ N^α over several N (review §2.3.5, Fig. 12)."""
@@ -136,7 +139,7 @@ def register(app: typer.Typer) -> None:
             from ssbattery.plotting.dicke import plot_dicke_scaling
 
             ax = plot_dicke_scaling(result)
-            ax.get_figure(root=True).savefig(plot, dpi=150, bbox_inches="tight")  # type: ignore[union-attr]
+            save_plot(ax.get_figure(root=True), plot)
         if as_json:
             print_json(result.to_dict())
             return
@@ -167,4 +170,4 @@ def _save_curves(result: object, path: Path) -> None:
     from ssbattery.plotting.dicke import plot_dicke_charging
 
     ax = plot_dicke_charging(result)  # type: ignore[arg-type]
-    ax.get_figure(root=True).savefig(path, dpi=150, bbox_inches="tight")  # type: ignore[union-attr]
+    save_plot(ax.get_figure(root=True), path)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ssbattery.cli._common import console, handle_errors
+from ssbattery.cli._common import console, handle_errors, styled
 
 __all__ = ["register"]
 
@@ -38,6 +38,6 @@ def register(app: typer.Typer) -> None:
             f"{len(result.failed)} failed)"
         )
         for run in result.failed:
-            console.print(f"[red]failed:[/] {run.spec.key}")
+            console.print(styled("failed:", "red"), run.spec.key)
         if result.failed:
             raise typer.Exit(code=1)

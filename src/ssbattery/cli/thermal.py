@@ -13,6 +13,7 @@ from ssbattery.cli._common import (
     agg_pyplot,
     console,
     handle_errors,
+    output_option,
     parse_float_list,
     print_json,
     quantity_table,
@@ -45,7 +46,7 @@ def register(app: typer.Typer) -> None:
         tau_u: float = typer.Option(0.0, "--tau-u", help="Duration of each unitary stroke."),
         levels: int = typer.Option(20, "--levels", help="Oscillator truncation (levels)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save the cycle (ω, S) plot."),
+        plot: Path | None = output_option("--plot", help="Save the cycle (ω, S) plot."),
     ) -> None:
         """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
         from ssbattery.errors import InvalidParameterError
@@ -111,7 +112,7 @@ def register(app: typer.Typer) -> None:
             "ness", "--gate", help="Discharge gate: ness (fixed) or optimal (best per τ)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save η and P vs τ."),
+        plot: Path | None = output_option("--plot", help="Save η and P vs τ."),
     ) -> None:
         """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
         from ssbattery.thermal.heat_battery import HeatBattery, heat_battery
@@ -182,7 +183,7 @@ def register(app: typer.Typer) -> None:
         omega_c: float = typer.Option(0.5, "--omega-c", help="Engine cold-qubit gap ω_c."),
         tau: float = typer.Option(20.0, "--tau", help="Engine pumping stroke duration τ > 0."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save efficiency/power vs ω_L."),
+        plot: Path | None = output_option("--plot", help="Save efficiency/power vs ω_L."),
     ) -> None:
         """Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)."""
         from ssbattery.thermal.pumped_battery import (

@@ -161,19 +161,39 @@ class DickeParameters:
 def eta_critical(
     n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_c: float = 1.0
 ) -> float:
-    """Critical atom–atom interaction η_crit = ωa − 4 g² N / ωc (review §2.3.4, ref. 135)."""
+    """Critical atom–atom interaction η_crit = ωa − 4 ωc g² N of *this* Hamiltonian.
+
+    Derivation (mean field, N → ∞): with the spin at polar angle θ from −z and a coherent
+    field α, the energy of eq. 9 (Ω = 0) is ωc α² − ωa j cos θ + 4 ωc g j α sin θ
+    + (η/N) j² cos² θ; minimising over α (α = −2 g j sin θ) and expanding around θ = 0
+    gives a θ² coefficient N[(ωa − η)/4 − ωc g² N], which changes sign at
+    η = ωa − 4 ωc g² N. For η above it the state with all atoms down is unstable
+    (superradiant); ``tests/quantum/test_dicke_model.py`` checks the onset in the exact
+    ground state at N = 32 for ωc = 0.5, 1, 2.
+
+    Review's convention (§2.3.4, ref. 135): it writes η_crit = ωa − 4g²N/ωc, which is the
+    same point for a coupling written 2 g' Jx (a + a†) with g' in absolute units
+    (g' = ωc g here); the two agree when ωc = 1.
+    """
     n = require_int_at_least("n_atoms", n_atoms, 1)
     g = require_finite("coupling", coupling)
     wa = require_positive("omega_a", omega_a)
     wc = require_positive("omega_c", omega_c)
-    return wa - 4.0 * g * g * n / wc
+    return wa - 4.0 * wc * g * g * n
 
 
-def g_critical(*, omega_a: float = 1.0, omega_c: float = 1.0) -> float:
-    """Critical coupling g = √(ωa ωc)/2 of the normal–superradiant transition (§2.3.4)."""
-    return 0.5 * math.sqrt(
-        require_positive("omega_a", omega_a) * require_positive("omega_c", omega_c)
-    )
+def g_critical(n_atoms: int, *, omega_a: float = 1.0, omega_c: float = 1.0) -> float:
+    """Critical coupling g_c = ½ √(ωa / (ωc N)) of the normal–superradiant transition (η = 0).
+
+    The zero of :func:`eta_critical` at η = 0 (so the two functions agree by
+    construction). Review's convention (§2.3.4): g_c = √(ωa ωc)/2 is the critical point of
+    the normalised Dicke coupling (2λ/√N) Jx (a + a†), λ_c = √(ωa ωc)/2; for the coupling
+    2 ωc g Jx (a + a†) of this package λ = ωc g √N, hence g_c = λ_c / (ωc √N).
+    """
+    n = require_int_at_least("n_atoms", n_atoms, 1)
+    wa = require_positive("omega_a", omega_a)
+    wc = require_positive("omega_c", omega_c)
+    return 0.5 * math.sqrt(wa / (wc * n))
 
 
 @dataclass(frozen=True)

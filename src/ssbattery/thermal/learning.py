@@ -38,6 +38,7 @@ shrinks).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.io import check_output_path, file_lock, write_text
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
@@ -446,7 +448,7 @@ def learn_cycle(
     elite_fraction: float = 0.1,
     smoothing: float = 0.7,
     seed: int = 0,
-    checkpoint: Path | None = None,
+    checkpoint: Path | str | None = None,
     checkpoint_every: int = 10,
     progress: Any = None,
 ) -> LearningResult:
@@ -457,7 +459,10 @@ def learn_cycle(
     ``elite_fraction`` and moves the sampling laws toward them with weight ``smoothing``.
     The first iteration samples uniformly (random actions). With ``checkpoint`` the state is
     saved every ``checkpoint_every`` iterations and at the end; an existing file is resumed
-    and gives the same result as an uninterrupted run with the same settings.
+    and gives the same result as an uninterrupted run with the same settings. The file is
+    replaced atomically (:func:`ssbattery.io.write_text`: a kill or a full disk mid-write
+    keeps the previous checkpoint) and locked for the run (a second run on it is refused
+    with :class:`~ssbattery.errors.FileBusyError`).
 
     Args:
         params: the engine (default :class:`EngineParameters`).
@@ -487,7 +492,6 @@ def learn_cycle(
     if not 0.0 < float(smoothing) <= 1.0:
         raise InvalidParameterError(f"`smoothing` must lie in (0, 1], got {smoothing!r}.")
     n_elite = max(2, round(elite_fraction * population))
-    dt = np.full(n_steps, period / n_steps)
     config = {
         "params": [
             params.E0,
@@ -506,9 +510,48 @@ def learn_cycle(
         "seed": seed,
     }
 
+    with contextlib.ExitStack() as stack:
+        if checkpoint is not None:
+            checkpoint = check_output_path(checkpoint, option="checkpoint", suffixes=None)
+            stack.enter_context(file_lock(checkpoint, option="checkpoint"))
+        return _learn(
+            params,
+            n_steps,
+            period,
+            iterations,
+            population,
+            n_elite,
+            smoothing,
+            seed,
+            config,
+            checkpoint,
+            checkpoint_every,
+            progress,
+        )
+
+
+def _learn(
+    params: EngineParameters,
+    n_steps: int,
+    period: float,
+    iterations: int,
+    population: int,
+    n_elite: int,
+    smoothing: float,
+    seed: int,
+    config: dict[str, Any],
+    checkpoint: Path | None,
+    checkpoint_every: int,
+    progress: Any,
+) -> LearningResult:
+    """The cross-entropy loop of :func:`learn_cycle` (arguments already checked, the
+    checkpoint locked)."""
+    dt = np.full(n_steps, period / n_steps)
     state: _SearchState | None = None
     if checkpoint is not None and Path(checkpoint).exists():
-        state = _state_from_json(Path(checkpoint).read_text(), config, Path(checkpoint))
+        state = _state_from_json(
+            Path(checkpoint).read_text(encoding="utf-8"), config, Path(checkpoint)
+        )
         if state.iteration > iterations:
             raise InvalidParameterError(
                 f"checkpoint {checkpoint} is already at iteration {state.iteration}, beyond "
@@ -563,7 +606,7 @@ def learn_cycle(
         if checkpoint is not None and (
             state.iteration % checkpoint_every == 0 or state.iteration == iterations
         ):
-            Path(checkpoint).write_text(_state_to_json(state, config))
+            write_text(checkpoint, _state_to_json(state, config))
         if progress is not None:
             progress(state.iteration, iterations)
 
