@@ -82,8 +82,8 @@ def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     csv = tmp_path / "t.csv"
     assert runner.invoke(app, ["sweep", "export", str(store), "--csv", str(csv)]).exit_code == 0
     assert csv.read_text().splitlines()[0].startswith("n_atoms,drive,status,power_max")
-    refused = runner.invoke(app, ["sweep", "export", str(store), "--csv", str(csv)])
-    assert refused.exit_code == 2 and "exists" in refused.output
+    refused = runner.invoke(app, ["sweep", "export", str(store), "--csv", str(tmp_path / "t.txt")])
+    assert refused.exit_code == 2 and "`--csv`" in refused.output
 
 
 def test_check_and_models(spec: Path) -> None:

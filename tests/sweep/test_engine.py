@@ -232,8 +232,8 @@ def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
     text = path.read_text().splitlines()
     assert text[0].split(",")[:3] == ["x", "status", "square"]
     assert text[3].split(",")[:3] == ["4", "done", "16.0"]
-    with pytest.raises(InvalidParameterError, match="exists"):
-        to_csv(ds, path)
+    with pytest.raises(InvalidParameterError, match="must end in"):
+        to_csv(ds, tmp_path / "t.json")
 
 
 def test_progress_reports_done_failed_remaining() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.text import Text
 from typer.core import TyperGroup
 
 from ssbattery.cli._common import console, err_console, handle_errors, print_json
@@ -125,7 +126,9 @@ def run_command(
     else:
         console.print(result.summary(), highlight=False)
         for where, msg in result.warnings:
-            err_console.print(f"[yellow]warning:[/] {where}: {msg}", highlight=False)
+            err_console.print(
+                Text.assemble(("warning:", "yellow"), f" {where}: {msg}"), highlight=False
+            )
     if result.failures:
         raise typer.Exit(code=1)
 
@@ -229,20 +232,17 @@ def plot_command(
     loglog: bool = typer.Option(False, "--loglog", help="Logarithmic x and y axes."),
     fit: str | None = typer.Option(None, "--fit", help="power-law: fit y = βx^α per group."),
     out: Path = typer.Option(Path("sweep.png"), "--out", help="Figure file (.png/.svg/.pdf)."),
-    force: bool = typer.Option(False, "--force", help="Replace --out if it exists."),
 ) -> None:
     """Plot an output against a swept parameter; --fit power-law prints α ± SE and R²."""
     from ssbattery.cli._common import agg_pyplot, save_plot
     from ssbattery.errors import InvalidParameterError
+    from ssbattery.io import PLOT_SUFFIXES, check_output_path
     from ssbattery.plotting.sweep import plot_sweep
     from ssbattery.sweep import open_dataset
 
     if fit not in (None, "power-law"):
         raise InvalidParameterError(f"`--fit` must be 'power-law', got {fit!r}.")
-    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise InvalidParameterError(f"`--out` must end in .png, .svg or .pdf, got {out.name!r}.")
-    if out.exists() and not force:
-        raise InvalidParameterError(f"`--out` {out} exists; give another path or --force.")
+    check_output_path(out, option="--out", suffixes=PLOT_SUFFIXES)
     ds = open_dataset(store)
     fig, ax = agg_pyplot().subplots(figsize=(6, 4.2), layout="constrained")
     fits = plot_sweep(
@@ -263,10 +263,9 @@ def plot_command(
 def export_command(
     store: Path = typer.Argument(..., help="Sweep store (.zarr)."),
     csv: Path = typer.Option(..., "--csv", help="CSV file: one row per point."),
-    force: bool = typer.Option(False, "--force", help="Replace the CSV if it exists."),
 ) -> None:
     """Export the per-point table (status, error, scalar outputs) to CSV."""
     from ssbattery.sweep import open_dataset, to_csv
 
-    path = to_csv(open_dataset(store), csv, overwrite=force)
+    path = to_csv(open_dataset(store), csv, option="--csv")
     err_console.print(f"wrote {path}")

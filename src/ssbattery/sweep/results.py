@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,22 +51,15 @@ def to_dataframe(ds: Any, *, outputs: Sequence[str] | None = None) -> Any:
     return df[[*first, *(c for c in df.columns if c not in first)]]
 
 
-def to_csv(ds: Any, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write :func:`to_dataframe` to ``path`` atomically; an existing file is kept unless
-    ``overwrite``."""
-    target = Path(path)
-    if target.exists() and not overwrite:
-        raise InvalidParameterError(
-            f"{target} exists; give another path or pass overwrite (--force) to replace it."
-        )
-    if not target.parent.is_dir():
-        raise InvalidParameterError(f"folder {target.parent} does not exist; create it first.")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        to_dataframe(ds).to_csv(tmp, index=False)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+def to_csv(ds: Any, path: str | Path, *, option: str | None = None) -> Path:
+    """Write :func:`to_dataframe` to ``path`` (``.csv``) atomically: a crash leaves the
+    previous file, if any, untouched. ``option`` names the path in errors (CLI)."""
+    from ssbattery.io import CSV_SUFFIXES, atomic_path, check_output_path
+
+    target = check_output_path(path, option=option, suffixes=CSV_SUFFIXES)
+    frame = to_dataframe(ds)
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=False)
     return target
 
 
