@@ -246,3 +246,15 @@ def test_progress_reports_done_failed_remaining() -> None:
     assert (last.total, last.done, last.failed, last.remaining) == (3, 2, 1, 0)
     assert seen[0].remaining == 3 and seen[0].eta_s is None
     assert [p.remaining for p in seen[1:]] == [2, 1, 0]
+
+
+def test_a_second_driver_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    from ssbattery.errors import FileBusyError
+    from ssbattery.io import file_lock
+
+    store = tmp_path / "busy.zarr"
+    with file_lock(store), pytest.raises(FileBusyError, match=r"busy\.zarr"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=store)
+    assert not store.exists()
+    with pytest.raises(InvalidParameterError, match="does not exist"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=tmp_path / "no" / "s.zarr")

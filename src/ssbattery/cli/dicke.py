@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from ssbattery.cli._common import (
-    JSON_SUFFIXES,
     console,
     handle_errors,
     output_option,
@@ -50,7 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9)."""
         from ssbattery.quantum.dicke import DickeParameters, check_cutoff_convergence
-        from ssbattery.sweep.models.quantum import DICKE
+        from ssbattery.sweep.models.quantum import DICKE, DickeRun
 
         params = DickeParameters(
             atoms,
@@ -65,7 +64,7 @@ def register(app: typer.Typer) -> None:
         )
         with warnings_to_stderr():
             with progress_on_stderr(f"Dicke N={params.n_atoms}, dim {params.dimension}") as update:
-                result = DICKE.solve(params, progress=update)  # the sweep's entry
+                result = DICKE.solve(DickeRun(params), progress=update)  # the sweep's entry
                 if check_cutoff:
                     check_cutoff_convergence(params, result)
         if plot is not None:
@@ -110,10 +109,10 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(400, "--steps", help="Points of each grid."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = output_option("--plot", help="Save the log–log plot here."),
-        checkpoint: Path | None = output_option(
+        checkpoint: Path | None = typer.Option(
+            None,
             "--checkpoint",
-            help="JSON file: save each N's result as it is done; rerun to resume.",
-            suffixes=JSON_SUFFIXES,
+            help="Sweep store (.zarr): each N is stored as it is done; rerun to resume.",
         ),
     ) -> None:
         """Fit Pmax ∝ N^α over several N (review §2.3.5, Fig. 12)."""

@@ -91,13 +91,17 @@ class SweepResult:
 
 
 def compute_points(
-    model: str, points: Sequence[tuple[tuple[int, ...], Mapping[str, Any]]]
+    model: str,
+    points: Sequence[tuple[tuple[int, ...], Mapping[str, Any]]],
+    *,
+    reraise: bool = False,
 ) -> list[PointOutcome]:
     """Run ``points`` (index, full parameter set) of ``model`` one after another.
 
     This is the task a Dask worker runs (a module-level function so that it pickles). BLAS
     is limited to one thread; each point's warnings are recorded, and an exception becomes a
-    failed outcome with ``"Type: message"``.
+    failed outcome with ``"Type: message"``. With ``reraise`` (in-process library use) the
+    exception propagates and the warnings are re-emitted with their own category.
     """
     from ssbattery._blas import one_blas_thread
     from ssbattery.sweep.registry import get_entry
@@ -113,8 +117,13 @@ def compute_points(
                 warnings.simplefilter("always")
                 try:
                     outputs = entry.compute(values)
-                except Exception as exc:
+                except Exception as exc:  # a failed point is data, not a crash
+                    if reraise:
+                        raise
                     error = f"{type(exc).__name__}: {exc}"
+            if reraise:
+                for w in caught:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             msgs = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
             out.append(PointOutcome(index, outputs, error, msgs, start, time.time(), host))
     return out
@@ -130,6 +139,7 @@ def run(
     progress: Callable[[SweepProgress], None] | None = None,
     task_seconds: float = 0.5,
     flush_seconds: float = 1.0,
+    on_error: str = "record",
 ) -> SweepResult:
     """Run ``spec`` and return the results; with ``store`` (a ``.zarr`` path) they persist.
 
@@ -145,6 +155,9 @@ def run(
         progress: called with a :class:`SweepProgress` after each finished point.
         task_seconds: target duration of one task (points are batched up to it).
         flush_seconds: the store is written at most this often (and at the end).
+        on_error: "record" (a failed point is stored as failed and the sweep goes on) or
+            "raise" (for library functions built on the engine: the first failure raises,
+            in-process with its own exception, and each point's warnings are re-emitted).
 
     Returns:
         A :class:`SweepResult`; ``result.dataset`` is the :class:`xarray.Dataset`.
@@ -161,6 +174,35 @@ def run(
     for name, value in (("task_seconds", task_seconds), ("flush_seconds", flush_seconds)):
         if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
             raise InvalidParameterError(f"`{name}` must be a number ≥ 0, got {value!r}.")
+    if on_error not in ("record", "raise"):
+        raise InvalidParameterError(f"`on_error` must be 'record' or 'raise', got {on_error!r}.")
+    args = (spec, store, client, workers, scheduler, progress, task_seconds, flush_seconds)
+    if isinstance(store, str | Path):
+        from ssbattery.io import file_lock
+
+        if not Path(store).parent.is_dir():
+            raise InvalidParameterError(
+                f"`store` {store}: folder {Path(store).parent} does not exist; create it first."
+            )
+
+        # a second driver on the same store is refused (FileBusyError) instead of colliding
+        with file_lock(Path(store), option="store"):
+            return _execute(*args, on_error)
+    return _execute(*args, on_error)
+
+
+def _execute(
+    spec: SweepSpec,
+    store: str | Path | Any | None,
+    client: Any | None,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[SweepProgress], None] | None,
+    task_seconds: float,
+    flush_seconds: float,
+    on_error: str,
+) -> SweepResult:
+    """The body of :func:`run` (arguments checked, the store locked)."""
     entry = spec.entry
     indices = list(spec.indices())
     values = {ix: spec.point(ix) for ix in indices}
@@ -188,6 +230,8 @@ def run(
 
     def take(outcomes: list[PointOutcome]) -> None:
         for o in outcomes:
+            if o.error is not None and on_error == "raise":
+                raise InvalidParameterError(f"point {spec.describe(o.index)}: {o.error}")
             results.record(
                 o.index,
                 outputs=o.outputs,
@@ -205,7 +249,7 @@ def run(
     try:
         if client is None:
             for ix in todo:
-                take(compute_points(spec.model, [(ix, values[ix])]))
+                take(compute_points(spec.model, [(ix, values[ix])], reraise=on_error == "raise"))
         else:
             _run_distributed(client, spec.model, todo, values, cost, task_seconds, take)
     finally:
@@ -324,7 +368,7 @@ def _local_client(n: int) -> Any:
         n_workers=n,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     )
     return Client(cluster)

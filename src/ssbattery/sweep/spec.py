@@ -256,6 +256,11 @@ def _parse(data: Mapping[str, Any], base: Path, origin: str) -> SweepSpec:
             raise InvalidParameterError(
                 f"`zip.{group}` zips lists of different lengths ({sizes}); make them equal."
             )
+        combos = list(zip(*lists, strict=True))
+        if len(set(map(repr, combos))) != len(combos):
+            raise InvalidParameterError(
+                f"`zip.{group}` repeats a combination of values; list each one once."
+            )
         axes.append(Axis(group, tuple(params), tuple(lists)))
     for axis in axes:
         if axis.name in entry.dims():
@@ -318,7 +323,7 @@ def _values(entry: ModelEntry[Any, Any], name: str, value: Any, key: str, base: 
     out = [param.coerce(v, f"{key}[{i}]") for i, v in enumerate(raw)]
     if param.kind == "path":
         out = [str((base / v) if not Path(v).is_absolute() else Path(v)) for v in out]
-    if len(set(map(repr, out))) != len(out):
+    if not key.startswith("zip.") and len(set(map(repr, out))) != len(out):
         raise InvalidParameterError(f"`{key}` repeats a value; list each value once.")
     return out
 

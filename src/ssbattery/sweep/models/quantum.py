@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ssbattery.quantum.dicke import DickeParameters
     from ssbattery.quantum.spin_chain import SpinChainParameters
 
-__all__ = ["DICKE", "SPIN_CHAIN", "SpinChainRun"]
+__all__ = ["DICKE", "SPIN_CHAIN", "DickeRun", "SpinChainRun"]
 
 _CHARGING_OUTPUTS = (
     "power_max",
@@ -47,19 +47,36 @@ def _charging_outputs(energy: str, time: str) -> tuple[Output, ...]:
     )
 
 
-def _build_dicke(values: Mapping[str, Any]) -> DickeParameters:
+@dataclass(frozen=True)
+class DickeRun:
+    """A Dicke charging run: the battery's parameters and whether to compute the ergotropy
+    (off: the ``ergotropy`` output is NaN and the run is faster)."""
+
+    params: DickeParameters
+    ergotropy: bool = True
+
+
+def _build_dicke(values: Mapping[str, Any]) -> DickeRun:
     from ssbattery.quantum.dicke import DickeParameters
 
-    return DickeParameters(**values)
+    v = dict(values)
+    ergotropy = bool(v.pop("ergotropy"))
+    return DickeRun(DickeParameters(**v), ergotropy)
 
 
 def solve_dicke(
-    params: DickeParameters, *, progress: Callable[[int, int], None] | None = None
+    run: DickeRun, *, progress: Callable[[int, int], None] | None = None
 ) -> ChargingResult:
     """One Dicke charging run (E, P, ergotropy on the grid), as ``ssbattery dicke`` runs it."""
     from ssbattery.quantum.dicke import charge_dicke
 
-    return charge_dicke(params, progress=progress)
+    return charge_dicke(run.params, ergotropy=run.ergotropy, progress=progress)
+
+
+def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
+    out = _charging_arrays(result)
+    out["top_photon_population"] = result.parameters["max_top_photon_population"]
+    return out
 
 
 def _dicke_memory(p: DickeParameters) -> float:
@@ -67,7 +84,7 @@ def _dicke_memory(p: DickeParameters) -> float:
     return (p.cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
 
 
-DICKE: ModelEntry[DickeParameters, ChargingResult] = register(
+DICKE: ModelEntry[DickeRun, ChargingResult] = register(
     ModelEntry(
         name="dicke",
         summary="Dicke battery: N atoms charged by a cavity (review §2.3.3–2.3.6, eqs. 8–9)",
@@ -81,14 +98,22 @@ DICKE: ModelEntry[DickeParameters, ChargingResult] = register(
             Param("photon_cutoff", "int", None, "", "highest photon number kept (default 4N)"),
             Param("t_max", "float", None, "1/ωc", "end of the time grid (default π/(g√N))"),
             Param("steps", "int", 400, "", "points of the grid in (0, t_max]"),
+            Param("ergotropy", "bool", True, "", "compute the atoms' ergotropy (eq. 7)"),
         ),
-        outputs=_charging_outputs("ωc", "1/ωc"),
+        outputs=(
+            *_charging_outputs("ωc", "1/ωc"),
+            Output(
+                "top_photon_population",
+                "",
+                "largest population of the highest Fock state kept (cutoff check)",
+            ),
+        ),
         build=_build_dicke,
         solve=solve_dicke,
-        extract=_charging_arrays,
-        sizes=lambda p: {"time": p.steps},
-        memory_bytes=_dicke_memory,
-        cost=lambda p: float(p.dimension) * p.steps,
+        extract=_dicke_arrays,
+        sizes=lambda r: {"time": r.params.steps},
+        memory_bytes=lambda r: _dicke_memory(r.params),
+        cost=lambda r: float(r.params.dimension) * r.params.steps,
         progress=True,
     )
 )
