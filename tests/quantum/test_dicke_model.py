@@ -30,6 +30,7 @@ from ssbattery.quantum.dicke import (
     eta_critical,
     g_critical,
 )
+from ssbattery.quantum.evolution import Chebyshev, Lanczos
 from ssbattery.quantum.metrics import ergotropy as general_ergotropy
 
 SX = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -202,8 +203,9 @@ def test_cutoff_4n_converged_for_small_n_and_warning_when_too_small() -> None:
     res = charge_dicke(params, ergotropy=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        changes = check_cutoff_convergence(params, res, larger_cutoff=18, rtol=1e-7)
-    assert changes["power_max"] < 1e-7 and changes["energy_max"] < 1e-7
+        check = check_cutoff_convergence(params, res, larger_cutoff=18, rtol=1e-7)
+    assert check.power_max_change < 1e-7 and check.energy_max_change < 1e-7
+    assert check.converged and check.larger_cutoff == 18
     # at the bare minimum Nph = N = 3, g = 0.5 the cutoff changes Pmax by 33 % (measured)
     small = DickeParameters(3, 0.5, photon_cutoff=3)
     with pytest.warns(ConvergenceWarning, match=r"photon cutoff 3 is not converged.*Pmax by"):
@@ -297,3 +299,28 @@ def test_huge_system_refused_before_allocating() -> None:
     params = DickeParameters(200_000, 0.2)
     with pytest.raises(ResourceLimitError, match="GiB"):
         charge_dicke(params)
+
+
+def test_cutoff_check_keeps_the_callers_method_and_parity() -> None:
+    # Issue 15 §1: the rerun with a larger cutoff used the default propagator and sector,
+    # so the check could compare two different propagators. It now uses the caller's.
+    params = DickeParameters(2, 0.2)
+    method = Chebyshev(tol=1e-12)
+    res = charge_dicke(params, ergotropy=False, method=method, parity=False)
+    assert res.parameters["parity_sector"] is False
+    check = check_cutoff_convergence(params, res, method=method, rtol=1e-3)
+    assert check.method == method
+    assert check.parity_sector is False  # taken from the result checked
+    assert check_cutoff_convergence(
+        params, res, method=method, parity=True, rtol=1e-3
+    ).parity_sector
+    # Cutoff 4N = 8 → 16 moves Pmax by 1.5e-5 here (measured), within rtol = 1e-3.
+    # The default is Lanczos(tol=1e-10) in the sector of the result.
+    sector = charge_dicke(params, ergotropy=False)
+    default = check_cutoff_convergence(params, sector, rtol=1e-3)
+    assert default.method == Lanczos(tol=1e-10) and default.parity_sector is True
+
+
+def test_dicke_tol_and_method_together_are_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="both given"):
+        charge_dicke(DickeParameters(2, 0.2), tol=1e-6, method=Lanczos())

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ssbattery.quantum.evolution import Method
 
 __all__ = [
+    "CutoffCheck",
     "DickeBasis",
     "DickeParameters",
     "charge_dicke",
@@ -366,7 +367,7 @@ def charge_dicke(
     check_cutoff: bool = False,
     larger_cutoff: int | None = None,
     rtol: float = CUTOFF_RTOL,
-    tol: float = 1e-10,
+    tol: float | None = None,
     method: Method | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ChargingResult:
@@ -376,13 +377,17 @@ def charge_dicke(
     the ergotropy (eq. 7) is that of the atoms' reduced state (cavity traced out).
     ``check_cutoff`` repeats the run with ``larger_cutoff`` (default max(1.5 Nph, Nph + 8))
     and emits :class:`ConvergenceWarning` when Pmax or Emax change by more than ``rtol``
-    (relative). ``tol`` bounds the propagation error of the state's norm-2. ``parity``
-    None evolves the parity sector when Ω = 0 (False: the full space, for checks).
-    ``method`` is the propagator of :func:`~ssbattery.quantum.evolution.evolve` (default
-    ``Lanczos(tol=tol)``; pass e.g. ``Chebyshev(...)`` to compare).
+    (relative), with the same ``method`` and ``parity`` as this run. ``tol`` bounds the
+    propagation error of the state's norm-2 (default 1e-10). ``parity`` None evolves the
+    parity sector when Ω = 0 (False: the full space, for checks). ``method`` is the
+    propagator of :func:`~ssbattery.quantum.evolution.evolve` with its own tolerance
+    (default ``Lanczos(tol=tol)``; pass e.g. ``Chebyshev(...)`` to compare); not together
+    with ``tol``.
     """
     from ssbattery.quantum.battery import ChargingResult
-    from ssbattery.quantum.evolution import Lanczos, evolve
+    from ssbattery.quantum.evolution import evolve
+
+    method = _dicke_method(method, tol)
 
     basis = dicke_basis(params, parity=parity)
     H = dicke_hamiltonian(params, basis)
@@ -397,10 +402,7 @@ def charge_dicke(
         if progress is not None and (k % 16 == 15 or k == n_times - 1):
             progress(k + 1, n_times)
 
-    # Lanczos: the truncated Dicke H has a spectral width of thousands of ωc (cutoff ×
-    # coupling) but the charging state samples a narrow band of it, which a Krylov space
-    # adapts to (see the measurements in benchmarks/RESULTS_dicke.md).
-    evolve(H, psi0, times, observer=observer, method=method or Lanczos(tol=tol))
+    evolve(H, psi0, times, observer=observer, method=method)
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
     power = energy / times
     ip = int(np.argmax(power))
@@ -431,8 +433,48 @@ def charge_dicke(
         parameters=info,
     )
     if check_cutoff:
-        check_cutoff_convergence(params, result, larger_cutoff=larger_cutoff, rtol=rtol, tol=tol)
+        check_cutoff_convergence(
+            params, result, larger_cutoff=larger_cutoff, rtol=rtol, method=method, parity=parity
+        )
     return result
+
+
+def _dicke_method(method: Method | None, tol: float | None) -> Method:
+    """The propagator of a Dicke run: ``method`` as given, else Lanczos(tol) (not both)."""
+    from ssbattery.quantum.evolution import Lanczos
+    from ssbattery.quantum.evolution.validation import check_method_and_tol
+
+    checked = check_method_and_tol(method, tol)
+    # Lanczos: the truncated Dicke H has a spectral width of thousands of ωc (cutoff ×
+    # coupling) but the charging state samples a narrow band of it, which a Krylov space
+    # adapts to (see the measurements in benchmarks/RESULTS_dicke.md).
+    return checked if checked is not None else Lanczos(tol=1e-10 if tol is None else tol)
+
+
+@dataclass(frozen=True)
+class CutoffCheck:
+    """The outcome of :func:`check_cutoff_convergence`.
+
+    Attributes:
+        cutoff, larger_cutoff: the photon cutoff of the run checked and of the rerun.
+        power_max_change, energy_max_change: |X' − X|/|X'| for Pmax and Emax (relative).
+        rtol: the tolerance the changes were held to.
+        method: the propagator both runs used.
+        parity_sector: whether both runs evolved the parity sector.
+    """
+
+    cutoff: int
+    larger_cutoff: int
+    power_max_change: float
+    energy_max_change: float
+    rtol: float
+    method: Method
+    parity_sector: bool
+
+    @property
+    def converged(self) -> bool:
+        """True when neither Pmax nor Emax moved by more than ``rtol``."""
+        return max(self.power_max_change, self.energy_max_change) <= self.rtol
 
 
 def check_cutoff_convergence(
@@ -441,32 +483,46 @@ def check_cutoff_convergence(
     *,
     larger_cutoff: int | None = None,
     rtol: float = CUTOFF_RTOL,
-    tol: float = 1e-10,
-) -> dict[str, float]:
+    tol: float | None = None,
+    method: Method | None = None,
+    parity: bool | None = None,
+) -> CutoffCheck:
     """Repeat with a larger photon cutoff; warn when Pmax or Emax move by more than ``rtol``.
 
-    Returns the relative changes ``{"power_max": …, "energy_max": …, "cutoff": …}``.
+    The rerun uses the propagator and the sector of the run checked, so that only the
+    cutoff differs: ``method``/``tol`` as given to :func:`charge_dicke` (default
+    Lanczos(tol=1e-10)), and ``parity`` None → the sector recorded in
+    ``result.parameters["parity_sector"]`` (else :func:`dicke_basis`'s default).
     """
+    method = _dicke_method(method, tol)
+    if parity is None and "parity_sector" in result.parameters:
+        parity = bool(result.parameters["parity_sector"])
     cut = params.cutoff
     bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
     if bigger <= cut:
         raise InvalidParameterError(
             f"`larger_cutoff` must exceed the photon cutoff {cut}, got {larger_cutoff!r}."
         )
-    other = charge_dicke(replace(params, photon_cutoff=bigger), ergotropy=False, tol=tol)
-    changes = {
-        "power_max": abs(other.power_max - result.power_max) / max(abs(other.power_max), 1e-300),
-        "energy_max": abs(other.energy_max - result.energy_max)
+    other = charge_dicke(
+        replace(params, photon_cutoff=bigger), ergotropy=False, method=method, parity=parity
+    )
+    check = CutoffCheck(
+        cutoff=cut,
+        larger_cutoff=bigger,
+        power_max_change=abs(other.power_max - result.power_max)
+        / max(abs(other.power_max), 1e-300),
+        energy_max_change=abs(other.energy_max - result.energy_max)
         / max(abs(other.energy_max), 1e-300),
-        "cutoff": float(bigger),
-    }
-    worst = max(changes["power_max"], changes["energy_max"])
-    if worst > rtol:
+        rtol=float(rtol),
+        method=method,
+        parity_sector=bool(other.parameters["parity_sector"]),
+    )
+    if not check.converged:
         warnings.warn(
             f"photon cutoff {cut} is not converged: raising it to {bigger} changes Pmax by "
-            f"{changes['power_max']:.2e} and Emax by {changes['energy_max']:.2e} (relative, "
-            f"tolerance {rtol:.0e}); increase `photon_cutoff`.",
+            f"{check.power_max_change:.2e} and Emax by {check.energy_max_change:.2e} "
+            f"(relative, tolerance {rtol:.0e}); increase `photon_cutoff`.",
             ConvergenceWarning,
             stacklevel=2,
         )
-    return changes
+    return check
