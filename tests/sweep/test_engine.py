@@ -154,7 +154,9 @@ def test_dicke_point_equals_the_single_run_command_bit_for_bit(tmp_path: Path) -
 def test_model_point_equals_its_command(
     model: str, fixed: dict[str, Any], argv: list[str], pick: Any
 ) -> None:
-    ds = run({"model": model, "fixed": fixed}).dataset
+    result = run({"model": model, "fixed": fixed})
+    assert result.complete, result.summary()
+    ds = result.dataset
     out = runner.invoke(app, [*argv, "--json"])
     assert out.exit_code == 0, out.output
     single = pick(json.loads(out.stdout))

@@ -128,8 +128,9 @@ def build_regime(out_dir: Path, *, data: Path | None = None) -> Artifact:
             "PRECOMPUTED from the named sweeps of ssbattery.sweep.regime (regenerate: "
             f"`{REGENERATE}`). Verdicts from the data: "
             + regime.summary_text(claims)
-            + f" Photon cutoff 4N throughout (largest top-Fock population {worst:.1e}); "
-            f"{regime.STEPS} time points per run."
+            + f" Photon cutoff 4N (largest top-Fock population {worst:.1e}). "
+            + regime.cutoff_check(table)
+            + f" {regime.STEPS} time points per run; the fixed-τ convention covers N = 8–64."
         ),
     )
 

@@ -61,8 +61,10 @@ def solve_otto(run: OttoRun) -> OttoResult:
 
 
 def _otto_outputs(result: OttoResult) -> dict[str, Any]:
+    # metrics() reports the efficiencies of an engine and the COPs of a refrigerator only;
+    # the other mode's entries are NaN here
     m = result.metrics()
-    return {k: m[k] for k in _OTTO_SCALARS}
+    return {k: m.get(k, math.nan) for k in _OTTO_SCALARS}
 
 
 _OTTO_SCALARS = (
@@ -75,6 +77,9 @@ _OTTO_SCALARS = (
     "cycle_time",
     "otto_efficiency",
     "carnot_efficiency",
+    "cooling_power",
+    "otto_cop",
+    "carnot_cop",
     "first_law_residual",
 )
 
@@ -109,10 +114,13 @@ OTTO: ModelEntry[OttoRun, OttoResult] = register(
             Output("heat_cold", "ω", "heat from the cold bath per cycle"),
             Output("efficiency", "", "−W/Q_h (engine; NaN otherwise)"),
             Output("cop", "", "Q_c/W (refrigerator; NaN otherwise)"),
-            Output("power", "ω²", "−W / cycle time"),
+            Output("power", "ω²", "−W / cycle time (engine; NaN otherwise)"),
             Output("cycle_time", "1/ω", "duration of one cycle"),
-            Output("otto_efficiency", "", "1 − ω_c/ω_h"),
-            Output("carnot_efficiency", "", "1 − T_c/T_h"),
+            Output("otto_efficiency", "", "1 − ω_c/ω_h (engine; NaN otherwise)"),
+            Output("carnot_efficiency", "", "1 − T_c/T_h (engine; NaN otherwise)"),
+            Output("cooling_power", "ω²", "Q_c / cycle time (refrigerator; NaN otherwise)"),
+            Output("otto_cop", "", "ideal Otto COP (refrigerator; NaN otherwise)"),
+            Output("carnot_cop", "", "Carnot COP (refrigerator; NaN otherwise)"),
             Output("first_law_residual", "ω", "|W + Q_h + Q_c|"),
         ),
         build=_build_otto,
