@@ -234,9 +234,10 @@ def eta_sweep(
         "steps": steps,
         "ergotropy": False,
     }
-    for key, value in (("t_max", t_max), ("photon_cutoff", photon_cutoff)):
-        if value is not None:
-            fixed[key] = value
+    # the fixed cutoff (default 4N), not the moving photon window
+    fixed["photon_cutoff"] = 4 * n if photon_cutoff is None else photon_cutoff
+    if t_max is not None:
+        fixed["t_max"] = t_max
     spec = {"model": "dicke", "name": "eta-sweep", "fixed": fixed, "sweep": {"eta": list(values)}}
     ds = _run_sweep(spec, None, progress)
     first = DickeParameters(n, coupling, t_max=t_max, steps=steps, photon_cutoff=photon_cutoff)

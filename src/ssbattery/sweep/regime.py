@@ -68,21 +68,27 @@ WINDOWS: tuple[tuple[int, int], ...] = ((8, 32), (16, 64), (32, 128), (8, 64), (
 #: the power maximum of every larger N (it moves to earlier times as 1/√N).
 FIXED_TAU = {g: math.pi / (g * math.sqrt(ATOMS[0])) for g in COUPLINGS}
 
+
+def _size(atoms: Sequence[int]) -> dict[str, list[int]]:
+    """N with the review's photon cutoff 4N (fixed, as in ref. 134)."""
+    return {"n_atoms": list(atoms), "photon_cutoff": [4 * n for n in atoms]}
+
+
 _VARIANT_ZIP = {"drive": [v[0] for v in VARIANTS], "eta": [v[1] for v in VARIANTS]}
 SCALING_SPECS: dict[str, dict[str, Any]] = {
     "pi/(g*sqrt(N))": {
         "model": "dicke",
         "name": "regime-default-window",
         "fixed": {"steps": STEPS, "ergotropy": False},
-        "sweep": {"n_atoms": list(ATOMS), "coupling": list(COUPLINGS)},
-        "zip": {"variant": _VARIANT_ZIP},
+        "sweep": {"coupling": list(COUPLINGS)},
+        "zip": {"size": _size(ATOMS), "variant": _VARIANT_ZIP},
     },
     "fixed tau": {
         "model": "dicke",
         "name": "regime-fixed-tau",
         "fixed": {"steps": STEPS, "ergotropy": False},
-        "sweep": {"n_atoms": list(ATOMS_FIXED_TAU)},
         "zip": {
+            "size": _size(ATOMS_FIXED_TAU),
             "regime": {"coupling": list(COUPLINGS), "t_max": [FIXED_TAU[g] for g in COUPLINGS]},
             "variant": _VARIANT_ZIP,
         },
@@ -91,7 +97,13 @@ SCALING_SPECS: dict[str, dict[str, Any]] = {
 ETA_SPEC: dict[str, Any] = {
     "model": "dicke",
     "name": "regime-eta-critical",
-    "fixed": {"n_atoms": 16, "coupling": 0.1, "steps": STEPS, "ergotropy": False},
+    "fixed": {
+        "n_atoms": 16,
+        "photon_cutoff": 64,
+        "coupling": 0.1,
+        "steps": STEPS,
+        "ergotropy": False,
+    },
     "sweep": {"eta": {"start": -3.0, "stop": 3.0, "num": 61}},
 }
 #: Cutoff check: the default window again with the photon cutoff 8N instead of 4N.

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ssbattery.quantum.battery import ChargingResult
     from ssbattery.quantum.dicke import DickeParameters
+    from ssbattery.quantum.dicke_window import PhotonWindow
     from ssbattery.quantum.spin_chain import SpinChainParameters
 
 __all__ = ["DICKE", "SPIN_CHAIN", "DickeRun", "SpinChainRun"]
@@ -49,19 +50,26 @@ def _charging_outputs(energy: str, time: str) -> tuple[Output, ...]:
 
 @dataclass(frozen=True)
 class DickeRun:
-    """A Dicke charging run: the battery's parameters and whether to compute the ergotropy
-    (off: the ``ergotropy`` output is NaN and the run is faster)."""
+    """A Dicke charging run: the battery's parameters, whether to compute the ergotropy
+    (off: the ``ergotropy`` output is NaN and the run is faster) and the moving photon
+    window that chooses the cutoff (None: the fixed ``params.photon_cutoff``)."""
 
     params: DickeParameters
     ergotropy: bool = True
+    window: PhotonWindow | None = None
 
 
 def _build_dicke(values: Mapping[str, Any]) -> DickeRun:
+    """As ``ssbattery dicke``: without ``photon_cutoff`` the cutoff is chosen by the moving
+    photon window with edge population ≤ ``cutoff_tol``."""
     from ssbattery.quantum.dicke import DickeParameters
+    from ssbattery.quantum.dicke_window import PhotonWindow
 
     v = dict(values)
     ergotropy = bool(v.pop("ergotropy"))
-    return DickeRun(DickeParameters(**v), ergotropy)
+    tol = v.pop("cutoff_tol")
+    window = PhotonWindow(tol=tol) if v["photon_cutoff"] is None else None
+    return DickeRun(DickeParameters(**v), ergotropy, window)
 
 
 def solve_dicke(
@@ -70,17 +78,23 @@ def solve_dicke(
     """One Dicke charging run (E, P, ergotropy on the grid), as ``ssbattery dicke`` runs it."""
     from ssbattery.quantum.dicke import charge_dicke
 
-    return charge_dicke(run.params, ergotropy=run.ergotropy, progress=progress)
+    return charge_dicke(run.params, ergotropy=run.ergotropy, window=run.window, progress=progress)
 
 
 def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
     out = _charging_arrays(result)
-    out["top_photon_population"] = result.parameters["max_top_photon_population"]
+    info = result.parameters
+    out["top_photon_population"] = info.get(
+        "max_top_photon_population", info.get("max_edge_population", float("nan"))
+    )
     return out
 
 
-def _dicke_memory(p: DickeParameters) -> float:
-    # what dicke_basis checks before allocating: 64 complex vectors of the full space
+def _dicke_memory(run: DickeRun) -> float:
+    # what dicke_basis / check_window_memory check before allocating: 64 complex vectors
+    p = run.params
+    if run.window is not None:
+        return (p.n_atoms + 1) ** 2 // 2 * 64 * 16.0
     return (p.cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
 
 
@@ -95,7 +109,14 @@ DICKE: ModelEntry[DickeRun, ChargingResult] = register(
             Param("omega_c", "float", 1.0, "ωc", "cavity frequency ωc"),
             Param("eta", "float", 0.0, "ωc", "atom–atom interaction η"),
             Param("drive", "float", 0.0, "ωc", "driving field Ω"),
-            Param("photon_cutoff", "int", None, "", "highest photon number kept (default 4N)"),
+            Param(
+                "photon_cutoff",
+                "int",
+                None,
+                "",
+                "highest photon number kept (unset: chosen by the moving photon window)",
+            ),
+            Param("cutoff_tol", "float", 1e-10, "", "window's edge-population bound"),
             Param("t_max", "float", None, "1/ωc", "end of the time grid (default π/(g√N))"),
             Param("steps", "int", 400, "", "points of the grid in (0, t_max]"),
             Param("ergotropy", "bool", True, "", "compute the atoms' ergotropy (eq. 7)"),
@@ -112,7 +133,7 @@ DICKE: ModelEntry[DickeRun, ChargingResult] = register(
         solve=solve_dicke,
         extract=_dicke_arrays,
         sizes=lambda r: {"time": r.params.steps},
-        memory_bytes=lambda r: _dicke_memory(r.params),
+        memory_bytes=_dicke_memory,
         cost=lambda r: float(r.params.dimension) * r.params.steps,
         progress=True,
     )
