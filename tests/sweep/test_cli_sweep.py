@@ -107,7 +107,7 @@ def test_check_and_models(spec: Path) -> None:
         (["sweep", "plot", "{store}", "--x", "coupling", "--y", "power_max"], "not swept"),
         (["sweep", "plot", "{store}", "--x", "n_atoms", "--y", "power_max"], "--where drive"),
         (["sweep", "plot", "{store}", "--x", "n_atoms", "--y", "energy"], "not a scalar"),
-        (["sweep", "{spec}", "--workers", "0"], "`workers` must be an integer ≥ 1"),
+        (["sweep", "{spec}", "--workers", "0"], "`--workers` must be an integer ≥ 1"),
     ],
 )
 def test_bad_input_is_one_error_line(

@@ -104,9 +104,9 @@ def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
             "point n_atoms=0 is refused by model 'dicke'.*n_atoms",
         ),
         (
-            {**DICKE, "sweep": {"n_atoms": [4, 3000]}},
+            {**DICKE, "sweep": {"n_atoms": [4, 5000]}},
             ResourceLimitError,
-            r"point n_atoms=3000 would need about .* GiB.*shrink that range",
+            r"point n_atoms=5000 would need about .* GiB.*shrink that range",
         ),
         (
             {**DICKE, "sweep": {"n_atoms": 4}},
