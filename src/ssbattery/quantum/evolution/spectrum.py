@@ -30,9 +30,9 @@ def spectral_bounds(
     """An interval [E_lo, E_hi] that contains the spectrum of Hermitian ``H``.
 
     Exact (``eigvalsh``) where the dense rule holds
-    (:func:`~ssbattery.quantum.evolution.kernels.prefers_dense`); otherwise the extreme Ritz values of ``steps`` Lanczos iterations widened by their
-    residual and by ``margin`` of the width, clipped to the Gershgorin interval (which
-    always holds).
+    (:func:`~ssbattery.quantum.evolution.kernels.prefers_dense`); otherwise the extreme
+    Ritz values of ``steps`` Lanczos iterations widened by their residual and by
+    ``margin`` of the width, clipped to the Gershgorin interval (which always holds).
 
     Example:
         >>> import numpy as np
