@@ -179,6 +179,9 @@ def register(app: typer.Typer) -> None:
         battery_rate: float = typer.Option(0.005, "--battery-rate", help="Battery γ_B (e → g)."),
         t_reservoir: float = typer.Option(0.05, "--t-reservoir", help="Reservoir T_r of a → e."),
         t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c."),
+        single_reservoir: bool = typer.Option(
+            False, "--single-reservoir", help="a → e decays into the cold bath (T_r = T_c)."
+        ),
         engine: bool = typer.Option(True, "--engine/--no-engine", help="Also the 2-stroke engine."),
         omega_c: float = typer.Option(0.5, "--omega-c", help="Engine cold-qubit gap ω_c."),
         tau: float = typer.Option(20.0, "--tau", help="Engine pumping stroke duration τ > 0."),
@@ -201,6 +204,7 @@ def register(app: typer.Typer) -> None:
             battery_rate=battery_rate,
             T_r=t_reservoir,
             T_c=t_cold,
+            single_reservoir=single_reservoir,
         )
         scan = charging_scan(bat, ws, time)
         rows = []

@@ -13,7 +13,10 @@ unless given):
   H = ω_e|e⟩⟨e| + Δ|a⟩⟨a| + (Ω/2)(|a⟩⟨g| + |g⟩⟨a|),  Δ = ω_a − ω_L.
 * Dissipation (local form, bare transition frequencies):
   a → e through a reservoir at T_r with rate Γ (thermal factors at ω_a − ω_e), and the
-  battery's own relaxation e ↔ g through the cold bath at T_c with rate γ_B.
+  battery's own relaxation e ↔ g through the cold bath at T_c with rate γ_B. Departure
+  from the paper, whose abstract speaks of one natural thermal reservoir: by default the
+  a → e decay goes into a separate reservoir at T_r; ``single_reservoir=True`` ties it to
+  the cold bath (T_r = T_c).
   For Ω ≪ Γ the auxiliary level is eliminated: the battery is pumped incoherently at
   r(Δ) = Γ Ω²/(Γ² + 4Δ²) (:func:`effective_pump_rate`), a Lorentzian peaked at resonance.
 * Bookkeeping (local master equation in the rotating frame): the laser delivers
@@ -93,7 +96,12 @@ def effective_pump_rate(rabi: float, decay: float, detuning: float) -> float:
 
 @dataclass(frozen=True)
 class PumpedBattery:
-    """Parameters of the optically pumped battery (see the module docstring)."""
+    """Parameters of the optically pumped battery (see the module docstring).
+
+    ``single_reservoir``: the a → e decay goes into the cold bath itself (T_r is ignored and
+    follows T_c, also in a T_c scan), the one natural thermal reservoir of the paper's
+    abstract; by default it goes into a separate reservoir at ``T_r``.
+    """
 
     omega_e: float = 1.0
     omega_a: float = 1.5
@@ -102,6 +110,7 @@ class PumpedBattery:
     battery_rate: float = 0.005
     T_r: float = 0.05
     T_c: float = 0.1
+    single_reservoir: bool = False
 
     def __post_init__(self) -> None:
         require_positive("omega_e", self.omega_e)
@@ -130,11 +139,11 @@ class PumpedBattery:
         return -1j * (Pa @ Hd - Hd @ Pa)
 
     def c_ops(self, T_c: float | None = None) -> list[np.ndarray]:
-        """Jump operators: a → e (reservoir T_r, rate Γ) and e → g (cold bath, rate γ_B)."""
+        """Jump operators: a → e (reservoir T_r, or T_c with ``single_reservoir``; rate Γ) and
+        e → g (cold bath, rate γ_B)."""
         tc = self.T_c if T_c is None else T_c
-        ops = local_dissipators(
-            _ket_bra(E, A), self.omega_a - self.omega_e, Bath(self.T_r, self.decay)
-        )
+        tr = tc if self.single_reservoir else self.T_r
+        ops = local_dissipators(_ket_bra(E, A), self.omega_a - self.omega_e, Bath(tr, self.decay))
         if self.battery_rate > 0:
             ops += local_dissipators(_ket_bra(G, E), self.omega_e, Bath(tc, self.battery_rate))
         return ops
