@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from ssbattery.cli import (
+    audit,
     cell,
     dicke,
     eis,
@@ -51,6 +52,8 @@ def _root(
 
 
 for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
+    _module.register(app)
+for _module in (audit,):
     _module.register(app)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -21,6 +22,7 @@ from ssbattery.cli._common import (
     save_plot,
     warnings_to_stderr,
 )
+from ssbattery.cli.audit import print_audit
 
 __all__ = ["register"]
 
@@ -46,6 +48,9 @@ def register(app: typer.Typer) -> None:
         tau_u: float = typer.Option(0.0, "--tau-u", help="Duration of each unitary stroke."),
         levels: int = typer.Option(20, "--levels", help="Oscillator truncation (levels)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
         plot: Path | None = output_option("--plot", help="Save the cycle (ω, S) plot."),
     ) -> None:
         """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
@@ -85,19 +90,27 @@ def register(app: typer.Typer) -> None:
             agg_pyplot()
             ax = plot_otto_cycle(otto_trajectory(result))
             save_plot(ax.figure, plot)
-        out = {
+        out: dict[str, Any] = {
             **result.metrics(),
             "medium": medium,
             "stroke": stroke,
             "corner_energies": list(result.corner_energies),
             "corner_entropies": list(result.corner_entropies),
         }
+        report = None
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            report = audit(result)
+            out["audit"] = report.to_dict()
         if as_json:
             print_json(out)
             return
         rows = [(k, v) for k, v in out.items() if isinstance(v, float | str)]
         title = f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)"
         console.print(quantity_table(title, rows, float_format=".8g"))
+        if report is not None:
+            print_audit(report)
 
     @app.command("thermal-battery")
     @handle_errors
@@ -112,6 +125,9 @@ def register(app: typer.Typer) -> None:
             "ness", "--gate", help="Discharge gate: ness (fixed) or optimal (best per τ)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
         plot: Path | None = output_option("--plot", help="Save η and P vs τ."),
     ) -> None:
         """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
@@ -143,17 +159,26 @@ def register(app: typer.Typer) -> None:
             plot_heat_battery(sw, ax=a1, quantity="efficiency")
             plot_heat_battery(sw, ax=a2, quantity="power")
             save_plot(fig, plot)
+        reports = []
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            reports = [
+                audit(HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form))  # type: ignore[arg-type]
+                for lam in lams
+            ]
         if as_json:
-            print_json(
-                {
-                    "form": form,
-                    "gate": gate,
-                    "T_h": t_hot,
-                    "T_c": t_cold,
-                    "rate": rate,
-                    "cycles": rows,
-                }
-            )
+            payload = {
+                "form": form,
+                "gate": gate,
+                "T_h": t_hot,
+                "T_c": t_cold,
+                "rate": rate,
+                "cycles": rows,
+            }
+            if audit_flag:
+                payload["audit"] = [r.to_dict() for r in reports]
+            print_json(payload)
             return
         columns = {
             "coupling": "λ",
@@ -167,6 +192,8 @@ def register(app: typer.Typer) -> None:
         }
         title = f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
         console.print(record_table(title, rows, columns))
+        for r in reports:
+            print_audit(r)
 
     @app.command("pumped-battery")
     @handle_errors
