@@ -87,7 +87,10 @@ def test_every_public_name_has_a_docstring() -> None:
             if not _own_docstring(obj):
                 missing.append(where)
             if inspect.isclass(obj) and obj.__module__ == modname:
+                fields = getattr(obj, "__dataclass_fields__", {})
                 for attr, value in vars(obj).items():
+                    if attr in fields:  # a dataclass field's default, not a method
+                        continue
                     func = value.fget if isinstance(value, property) else value
                     func = getattr(func, "__func__", func)
                     if not attr.startswith("_") and inspect.isfunction(func):

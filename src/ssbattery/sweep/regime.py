@@ -75,6 +75,7 @@ def _size(atoms: Sequence[int]) -> dict[str, list[int]]:
 
 
 _VARIANT_ZIP = {"drive": [v[0] for v in VARIANTS], "eta": [v[1] for v in VARIANTS]}
+#: The Dicke scaling sweeps of the §4 regime figure, by charging-time convention.
 SCALING_SPECS: dict[str, dict[str, Any]] = {
     "pi/(g*sqrt(N))": {
         "model": "dicke",
@@ -94,6 +95,7 @@ SCALING_SPECS: dict[str, dict[str, Any]] = {
         },
     },
 }
+#: The η sweep of the regime figure (around η_crit).
 ETA_SPEC: dict[str, Any] = {
     "model": "dicke",
     "name": "regime-eta-critical",
@@ -115,6 +117,7 @@ CUTOFF_SPEC: dict[str, Any] = {
     "sweep": {"coupling": [g for g in COUPLINGS if g >= 0.2]},
     "zip": {"size": {"n_atoms": list(CHECK_ATOMS), "photon_cutoff": [8 * n for n in CHECK_ATOMS]}},
 }
+#: The shipped, precomputed regime sweep (regenerate with ``python -m ssbattery.sweep.regime``).
 DATA_FILE = Path(__file__).with_name("regime_sweep.csv")
 _COLUMNS = (
     "convention",

@@ -38,6 +38,7 @@ from ssbattery.sweep.spec import SweepSpec
 
 __all__ = ["DONE", "FAILED", "PENDING", "ResultStore", "open_dataset"]
 
+#: Status codes of a point in the store: not yet run, finished, failed.
 PENDING, DONE, FAILED = 0, 1, 2
 
 #: Largest chunk of an output variable (bytes); chunks span trailing swept dimensions.

@@ -135,6 +135,7 @@ def build_regime(out_dir: Path, *, data: Path | None = None) -> Artifact:
     )
 
 
+#: This section's report figures (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig_dicke_regimes",

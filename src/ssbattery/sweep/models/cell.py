@@ -80,6 +80,7 @@ def solve_self_charge(run: SelfChargeRun) -> SelfChargeResult:
     )
 
 
+#: The registered sweep entry ``self-charge`` (see ``ssbattery sweep models``).
 SELF_CHARGE: ModelEntry[SelfChargeRun, SelfChargeResult] = register(
     ModelEntry(
         name="self-charge",
@@ -149,6 +150,7 @@ def solve_landau(coeffs: LandauCoefficients) -> LandauResult:
     )
 
 
+#: The registered sweep entry ``landau`` (see ``ssbattery sweep models``).
 LANDAU: ModelEntry[LandauCoefficients, LandauResult] = register(
     ModelEntry(
         name="landau",
@@ -215,6 +217,7 @@ def solve_align(inputs: AlignInputs) -> Alignment:
     )
 
 
+#: The registered sweep entry ``align`` (see ``ssbattery sweep models``).
 ALIGN: ModelEntry[AlignInputs, Alignment] = register(
     ModelEntry(
         name="align",
@@ -304,6 +307,7 @@ def _eis_outputs(a: SpectrumAnalysis) -> dict[str, float]:
     }
 
 
+#: The registered sweep entry ``eis-fit`` (see ``ssbattery sweep models``).
 EIS_FIT: ModelEntry[SpectrumFit, SpectrumAnalysis] = register(
     ModelEntry(
         name="eis-fit",

@@ -98,6 +98,7 @@ def _dicke_memory(run: DickeRun) -> float:
     return (p.cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
 
 
+#: The registered sweep entry ``dicke`` (see ``ssbattery sweep models``).
 DICKE: ModelEntry[DickeRun, ChargingResult] = register(
     ModelEntry(
         name="dicke",
@@ -166,6 +167,7 @@ def solve_spin_chain(run: SpinChainRun) -> ChargingResult:
     return charge_spin_chain(run.chain, t_max=run.t_max, steps=run.steps)
 
 
+#: The registered sweep entry ``spin-chain`` (see ``ssbattery sweep models``).
 SPIN_CHAIN: ModelEntry[SpinChainRun, ChargingResult] = register(
     ModelEntry(
         name="spin-chain",

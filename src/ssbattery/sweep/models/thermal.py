@@ -83,6 +83,7 @@ _OTTO_SCALARS = (
     "first_law_residual",
 )
 
+#: The registered sweep entry ``otto`` (see ``ssbattery sweep models``).
 OTTO: ModelEntry[OttoRun, OttoResult] = register(
     ModelEntry(
         name="otto",
@@ -172,6 +173,7 @@ _HEAT_OUTPUTS = (
     Output("carnot_efficiency", "", "1 − T_c/T_h"),
 )
 
+#: The registered sweep entry ``heat-battery`` (see ``ssbattery sweep models``).
 HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
     ModelEntry(
         name="thermal-battery",
@@ -250,6 +252,7 @@ def solve_pumped(run: PumpedRun) -> PumpedRunResult:
 
 _PUMPED_CHARGING = ("efficiency", "stored_energy", "power", "pump_work", "first_law_defect")
 
+#: The registered sweep entry ``pumped-battery`` (see ``ssbattery sweep models``).
 PUMPED_BATTERY: ModelEntry[PumpedRun, PumpedRunResult] = register(
     ModelEntry(
         name="pumped-battery",
@@ -322,6 +325,7 @@ def solve_demon(run: DemonRun) -> CycleResult:
     )
 
 
+#: The registered sweep entry ``demon`` (see ``ssbattery sweep models``).
 DEMON: ModelEntry[DemonRun, CycleResult] = register(
     ModelEntry(
         name="demon",
