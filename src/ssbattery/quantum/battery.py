@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.quantum.evolution import Evolver, Method
 from ssbattery.quantum.metrics import average_power, ground_energy
-from ssbattery.quantum.operators import Operator, as_hermitian, expectation, is_sparse
+from ssbattery.quantum.operators import Operator, as_hermitian, expectation, is_sparse, state_array
 from ssbattery.validation import check_memory, require_int_at_least, require_positive
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["ChargingResult", "charge", "default_times", "summarise_charging"]
 
@@ -62,6 +65,13 @@ class ChargingResult:
             "energy_max": float(self.energy_max),
             "t_energy_max": float(self.t_energy_max),
         }
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 def default_times(t_max: float, steps: int = 400) -> NDArray[np.float64]:
@@ -139,7 +149,7 @@ def charge(
             f"`H_charge` must have the shape of `H0` {H0c.shape}, got {Hc.shape}."
         )
     solver = Evolver(Hc, method, tol=tol, name="H_charge")
-    arr = np.asarray(state0)
+    arr = state_array(state0)
     is_ket = arr.ndim == 1
     if is_ket:
         e_ground = ground_energy(H0c) if ground is None else float(ground)

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
-from ssbattery.quantum.operators import as_density_matrix
+from ssbattery.quantum.operators import as_density_matrix, state_array
 
 __all__ = [
     "concurrence",
@@ -52,7 +52,7 @@ def _dims(dims: Sequence[int], total: int) -> tuple[int, ...]:
 
 
 def _state(state: ArrayLike, dims: Sequence[int]) -> tuple[NDArray[np.complex128], tuple[int, ...]]:
-    arr = np.asarray(state)
+    arr = state_array(state)
     n = arr.shape[0]
     d = _dims(dims, n)
     return as_density_matrix(arr, n, name="state"), d

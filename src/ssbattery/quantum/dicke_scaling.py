@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,6 +23,9 @@ from numpy.typing import ArrayLike, NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters, eta_critical
 from ssbattery.validation import require_finite, require_int_at_least
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = [
     "EtaSweep",
@@ -111,6 +114,13 @@ class ScalingResult:
                 )
             ],
         }
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 def _check_atoms(atoms: Sequence[int]) -> list[int]:
@@ -205,6 +215,13 @@ class EtaSweep:
     power_max: NDArray[np.float64]
     eta_critical: float
     parameters: dict[str, Any]
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 def eta_sweep(

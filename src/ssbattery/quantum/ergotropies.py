@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.correlations import partial_trace
 from ssbattery.quantum.metrics import ergotropy, von_neumann_entropy
-from ssbattery.quantum.operators import as_density_matrix, as_hermitian, expectation
+from ssbattery.quantum.operators import as_density_matrix, as_hermitian, expectation, state_array
 
 __all__ = [
     "asymptotic_ergotropy",
@@ -47,7 +47,7 @@ def _dense_h(H: ArrayLike, name: str = "H") -> NDArray[np.complex128]:
 
 
 def _rho(state: ArrayLike, d: int) -> NDArray[np.complex128]:
-    return as_density_matrix(np.asarray(state), d, name="state")
+    return as_density_matrix(state_array(state), d, name="state")
 
 
 def local_ergotropies(
@@ -91,7 +91,7 @@ def locked_ergotropy(
     1.0
     """
     H = _embed(local_hamiltonians, dims)
-    glob = ergotropy(np.asarray(state), H)
+    glob = ergotropy(state_array(state), H)
     return max(glob - sum(local_ergotropies(state, dims, local_hamiltonians)), 0.0)
 
 

@@ -29,6 +29,7 @@ from ssbattery.quantum.operators import (
     as_ket,
     expectation,
     is_sparse,
+    state_array,
 )
 from ssbattery.validation import check_memory, require_in_range
 
@@ -84,7 +85,7 @@ def passive_state(state: ArrayLike, H0: Operator) -> NDArray[np.complex128]:
 
 def passive_energy(state: ArrayLike, H0: Operator) -> float:
     """Tr[σH0] = Σ_k r_k↓ e_k↑, the lowest energy reachable from ``state`` by unitaries."""
-    arr = np.asarray(state)
+    arr = state_array(state)
     H = as_hermitian(H0, name="H0")
     if arr.ndim == 1:
         # A pure state's passive state is the ground state.
@@ -108,7 +109,7 @@ def ergotropy(state: ArrayLike, H0: Operator, *, ground: float | None = None) ->
         >>> round(ergotropy([1.0, 0.0], np.diag([0.5, -0.5])), 12)  # inverted qubit, ω = 1
         1.0
     """
-    arr = np.asarray(state)
+    arr = state_array(state)
     H = as_hermitian(H0, name="H0")
     n = H.shape[0]
     if arr.ndim == 1:
@@ -156,7 +157,7 @@ def ergotropy_extraction(state: ArrayLike, H0: Operator) -> ErgotropyExtraction:
 
 def von_neumann_entropy(state: ArrayLike) -> float:
     """S(ρ) = −Tr ρ ln ρ in nats (0 for a pure state); ``state`` a ket or density matrix."""
-    arr = np.asarray(state)
+    arr = state_array(state)
     if arr.ndim == 1 or (arr.ndim == 2 and 1 in arr.shape and arr.shape != (1, 1)):
         as_ket(arr, arr.size, name="state")
         return 0.0

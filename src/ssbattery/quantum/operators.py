@@ -28,6 +28,7 @@ __all__ = [
     "is_sparse",
     "pauli",
     "site_operator",
+    "state_array",
     "to_dense",
 ]
 
@@ -193,9 +194,20 @@ def as_hermitian(
     return out
 
 
+def state_array(state: Any) -> NDArray[Any]:
+    """``state`` (a ket or density matrix: array-like or QuTiP ``Qobj``) as an ndarray.
+
+    The one place a state's QuTiP form is read; its dims are not kept (use
+    :func:`ssbattery.interop.qutip.to_qobj` with ``like=`` to get them back).
+    """
+    if isinstance(state, QobjLike) and not is_sparse(state):
+        return np.asarray(state.full())
+    return np.asarray(state)
+
+
 def as_ket(state: ArrayLike, dim: int, *, name: str = "psi0", atol: float = 1e-8) -> NDArray:
     """Return ``state`` as a normalised 1-D ket of length ``dim`` (raises if not)."""
-    psi = np.asarray(state)
+    psi = state_array(state)
     if psi.ndim == 2 and 1 in psi.shape:
         psi = psi.reshape(-1)
     if psi.ndim != 1 or psi.shape[0] != dim:
@@ -222,9 +234,7 @@ def as_density_matrix(
     column/row) becomes |ψ⟩⟨ψ|. A matrix is checked square of size ``dim``, Hermitian, of
     unit trace and positive semidefinite (eigenvalues ≥ −atol).
     """
-    if isinstance(state, QobjLike) and not is_sparse(state):
-        state = np.asarray(state.full())  # a ket or an operator
-    arr = to_dense(state) if is_sparse(state) else np.asarray(state)
+    arr = to_dense(state) if is_sparse(state) else state_array(state)
     if arr.ndim == 1 or (arr.ndim == 2 and 1 in arr.shape and arr.shape != (1, 1)):
         psi = as_ket(arr, dim, name=name, atol=atol)
         return np.outer(psi, psi.conj()).astype(complex)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -54,6 +54,9 @@ from ssbattery.validation import (
     require_int_at_least,
     require_positive,
 )
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = [
     "ChainBasis",
@@ -383,6 +386,13 @@ class AnisotropySweep:
     ratio: dict[str, NDArray[np.float64]]
     independent_power_max: float
     parameters: dict[str, object]
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 def anisotropy_sweep(

@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -73,6 +73,9 @@ from ssbattery.thermal.lindblad import (
     vec,
 )
 from ssbattery.validation import require_finite, require_positive
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = [
     "GatePhaseRange",
@@ -224,6 +227,13 @@ class HeatBatteryResult:
             "ness_heat_current": self.ness_heat_current,
             "carnot_efficiency": self.carnot_efficiency,
         }
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 @single_threaded
@@ -431,6 +441,13 @@ class HeatBatterySweep:
             "tau_max_power": self.taus[np.nanargmax(self.power, axis=1)],
             "max_power": np.nanmax(self.power, axis=1),
         }
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 @single_threaded

@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -60,6 +60,9 @@ from ssbattery.thermal.lindblad import (
     vec,
 )
 from ssbattery.validation import require_int_at_least, require_positive
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = [
     "OttoCycle",
@@ -272,6 +275,13 @@ class OttoResult:
             return math.nan
         return self.heat_cold / self.cycle.cycle_time
 
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
+
 
 def operating_mode(
     work: float,
@@ -448,6 +458,13 @@ class OttoTrajectory:
     entropy: np.ndarray
     excitation: np.ndarray
     stroke: np.ndarray
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 @single_threaded

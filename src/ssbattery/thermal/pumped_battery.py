@@ -45,6 +45,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.linalg as sla
@@ -63,6 +64,9 @@ from ssbattery.thermal.lindblad import (
     vec,
 )
 from ssbattery.validation import require_finite, require_positive
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = [
     "ChargingResult",
@@ -164,6 +168,13 @@ class ChargingResult:
     efficiency: np.ndarray
     power: np.ndarray
     first_law_defect: np.ndarray
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
 
 
 def _row(X: np.ndarray) -> np.ndarray:

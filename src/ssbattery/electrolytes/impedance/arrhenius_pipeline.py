@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from ssbattery.electrolytes.transport import (
     s_per_cm_to_s_per_m,
 )
 from ssbattery.errors import DataFormatError, InvalidParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CONTRIBUTIONS",
@@ -137,6 +140,12 @@ class ArrheniusAnalysis:
             "conductivity_25C_err_mS_cm": {k: 1e3 * v[1] for k, v in self.sigma_25C_s_cm.items()},
             "spectra": [s.summary() for s in self.spectra],
         }
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Ea ± error, prefactor and σ(25 °C) per contribution as a pandas DataFrame."""
+        from ssbattery.interop.pandas import arrhenius_to_dataframe
+
+        return arrhenius_to_dataframe(self)
 
 
 def analyse_spectrum(

@@ -23,13 +23,16 @@ import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError, ValidityWarning
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_CIRCUIT",
@@ -146,6 +149,19 @@ class CircuitFit:
         """The fitted model's Z [Ω] at any frequencies [Hz]."""
         f = np.asarray(frequency_hz, dtype=float)
         return _evaluate(self.circuit, f, [p.value for p in self.parameters])
+
+    def to_custom_circuit(self) -> Any:
+        """This fit as a fitted impedance.py ``CustomCircuit`` (see
+        :mod:`ssbattery.interop.impedance`)."""
+        from ssbattery.interop.impedance import to_custom_circuit
+
+        return to_custom_circuit(self)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The fitted parameters as a pandas DataFrame: value, stderr, unit."""
+        from ssbattery.interop.pandas import fit_to_dataframe
+
+        return fit_to_dataframe(self)
 
 
 # --------------------------------------------------------------------------- circuit structure

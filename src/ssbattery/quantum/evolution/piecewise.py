@@ -13,7 +13,7 @@ from ssbattery.quantum.evolution.base import Method, StatsRecorder
 from ssbattery.quantum.evolution.solver import Evolver, Observer
 from ssbattery.quantum.evolution.trajectory import Trajectory
 from ssbattery.quantum.evolution.validation import check_method_and_tol, check_times
-from ssbattery.quantum.operators import Operator
+from ssbattery.quantum.operators import Operator, state_array
 from ssbattery.validation import require_positive
 
 __all__ = ["evolve_piecewise"]
@@ -50,7 +50,7 @@ def evolve_piecewise(
         raise InvalidParameterError(
             f"`times` must lie within the total duration {ends[-1]:g}, got up to {t[-1]:g}."
         )
-    state: NDArray[Any] = np.asarray(psi0)
+    state: NDArray[Any] = state_array(psi0)
     expect_rows: list[NDArray[Any]] = []
     observed: list[Any] = []
     start = 0.0

@@ -29,7 +29,7 @@ from ssbattery.quantum.evolution.validation import (
     check_times,
     prepare_e_ops,
 )
-from ssbattery.quantum.operators import Operator, as_density_matrix, as_ket
+from ssbattery.quantum.operators import Operator, as_density_matrix, as_ket, state_array
 from ssbattery.validation import check_memory, require_positive
 
 __all__ = ["DEFAULT_TOL", "LANCZOS_SPREAD_RATIO", "Evolver", "Observer", "evolve"]
@@ -123,7 +123,7 @@ class Evolver:
         cheb = Chebyshev(tol=min(tol * 1e-2, 1e-12))
         if state is None or np.ndim(state) != 1:
             return cheb
-        v = np.asarray(state).reshape(-1)
+        v = state_array(state).reshape(-1)
         nrm2 = float(np.vdot(v, v).real)
         if nrm2 == 0.0:
             return cheb
@@ -149,7 +149,7 @@ class Evolver:
         t = check_times(times)
         if store_states is None:
             store_states = not e_ops and observer is None
-        arr = np.asarray(state0)
+        arr = state_array(state0)
         if arr.ndim == 2 and arr.shape == (n, n) and n > 1:
             return self._run_density(arr, t, e_ops, observer, store_states)
         return self._run_ket(as_ket(arr, n, name="psi0"), t, e_ops, observer, store_states)

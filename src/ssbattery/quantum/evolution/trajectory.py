@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.quantum.evolution.base import EvolutionStats
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["Trajectory"]
 
@@ -50,3 +53,10 @@ class Trajectory:
             f"{self.times[-1]:.4g}] (1/energy units), {self.expect.shape[0]} expectation "
             f"values; {method}; {self.stats}"
         )
+
+    def to_xarray(self) -> xr.Dataset:
+        """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
+        parameters (see :mod:`ssbattery.interop.xarray`)."""
+        from ssbattery.interop.xarray import to_xarray
+
+        return to_xarray(self)
