@@ -51,7 +51,7 @@ def test_circuit_fit_saves_loads_and_reports_itself(tmp_path: Path) -> None:
     assert "R1 = " in text and " ± " in text and "Ohm" in text
     bad = tmp_path / "other.json"
     bad.write_text(json.dumps({"format": "something else"}))
-    with pytest.raises(DataFormatError, match="not a circuit fit saved by CircuitFit.save"):
+    with pytest.raises(DataFormatError, match=r"not a circuit fit saved by CircuitFit\.save"):
         CircuitFit.load(bad)
     with pytest.raises(DataFormatError, match="no such file"):
         CircuitFit.load(tmp_path / "missing.json")
