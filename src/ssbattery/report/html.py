@@ -55,7 +55,7 @@ img{max-width:100%;height:auto;display:block;margin:.5em 0}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
-.err{color:#a00;white-space:pre-wrap;overflow-x:auto}
+.err{color:#a00;white-space:pre-wrap;overflow-x:auto} .warn{color:#8a5a00}
 details{margin:.4em 0} .ref{color:#666;font-weight:normal} .hidden{display:none}
 code{overflow-wrap:anywhere}
 """
@@ -164,8 +164,9 @@ def _figure(run: FigureRun) -> str:
     art = run.artifact
     images = "".join(_embed_image(p, spec.title) for p in art.images if p.suffix == ".png")
     files = ", ".join(html.escape(p.name) for p in (*art.images, *art.tables))
+    notes = "".join(f'<p class="warn">warning: {html.escape(w)}</p>' for w in art.warnings)
     return (
-        f"{opening}<p>{html.escape(art.summary)}</p>{images}"
+        f"{opening}<p>{html.escape(art.summary)}</p>{notes}{images}"
         f"{_parameters(dict(art.parameters))}"
         f"{''.join(_table(p) for p in art.tables)}<p class=meta>Files: {files}</p></article>"
     )
