@@ -79,7 +79,12 @@ def _duration(seconds: float) -> str:
 
 
 def require_finite(name: str, value: float) -> float:
-    """Return ``value`` as float, or raise if it is NaN or infinite."""
+    """Return ``value`` as float, or raise if it is not a real number, NaN or infinite.
+
+    Text is refused too (``"1"`` is a string, not a number: no silent conversion).
+    """
+    if isinstance(value, str | bytes) or value is None:
+        raise InvalidParameterError(f"`{name}` must be a number, got {value!r}.")
     try:
         x = float(value)
     except (TypeError, ValueError) as exc:
@@ -108,7 +113,11 @@ def require_in_range(name: str, value: float, low: float, high: float) -> float:
 
 def require_int_at_least(name: str, value: int, minimum: int) -> int:
     """Return ``value`` as int, or raise if it is not an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or int(value) != value:
+    try:
+        integral = not isinstance(value, bool | str | bytes) and int(value) == value
+    except (TypeError, ValueError, OverflowError):
+        integral = False
+    if not integral:
         raise InvalidParameterError(f"`{name}` must be an integer, got {value!r}.")
     n = int(value)
     if n < minimum:
