@@ -58,6 +58,12 @@ BASE: dict[str, list[str]] = {
     "electrolytes classify": ["Li3PS4"],
     "eis fit": [str(SPECTRA / "example_25C.csv"), "--thickness", "1", "--area", "5"],
     "eis arrhenius": [str(SPECTRA), "--thickness", "1", "--area", "5"],
+    "sweep run": ["{missing}"],
+    "sweep check": ["{missing}"],
+    "sweep models": [],
+    "sweep show": ["{missing}"],
+    "sweep plot": ["{missing}", "--x", "a", "--y", "b"],
+    "sweep export": ["{missing}", "--csv", "{tmp}/out.csv"],
 }
 # Options whose accepted values legitimately take long (the size of the job itself).
 SLOW_OK = {"--iterations", "--population", "--atoms", "--sites", "--steps", "--n-cells"}
@@ -148,14 +154,20 @@ def _time_limit(seconds: int) -> Iterator[None]:
 @st.composite
 def _argv(draw: st.DrawFn, name: str, tmp: str) -> list[str]:
     command = COMMANDS[name]
-    base = [a.replace("{missing}", f"{tmp}/missing.toml") for a in BASE[name]]
+    base = [a.replace("{missing}", f"{tmp}/missing.toml").replace("{tmp}", tmp) for a in BASE[name]]
     params = [p for p in command.params if p.name != "help"]
     options = [p for p in params if getattr(p, "opts", None) and p.opts[0].startswith("-")]
     positionals = [p for p in params if p not in options]
     argv = name.split()
-    chosen = draw(st.lists(st.sampled_from(options), max_size=3, unique_by=lambda p: p.name))
-    if positionals and base and not base[0].startswith("-") and draw(st.booleans()):
-        base = [draw(_values(_kind(positionals[0]), tmp)), *base[1:]]
+    chosen = (
+        draw(st.lists(st.sampled_from(options), max_size=3, unique_by=lambda p: p.name))
+        if options
+        else []
+    )
+    if positionals and draw(st.booleans()):
+        drawn = draw(_values(_kind(positionals[0]), tmp))
+        has_positional = bool(base) and not base[0].startswith("-")
+        base = [drawn, *(base[1:] if has_positional else base)]
     argv += base
     for param in chosen:
         if _kind(param) == "flag":
@@ -187,7 +199,9 @@ def _check(argv: list[str], tmp: Path) -> None:
         assert leftovers == [], (argv, leftovers)
     else:
         # reproduce and audit exit 1 when a figure / the audit itself fails: a result.
-        ok = {0} | ({1} if argv[0] in ("reproduce", "audit") else set())
+        ok = {0} | (
+            {1} if argv[0] in ("reproduce", "audit") or argv[:2] == ["sweep", "run"] else set()
+        )
         assert result.exit_code in ok, (argv, result.exit_code, out[-500:])
 
 
