@@ -27,6 +27,7 @@ SECTION_LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "impedance": ("tutorials/impedance", ("ssbattery.electrolytes.impedance",)),
     "cell": ("tutorials/cell", ("ssbattery.cell",)),
     "dicke": ("tutorials/dicke", ("ssbattery.quantum.dicke",)),
+    "regime": ("tutorials/sweeps", ("ssbattery.sweep.regime", "ssbattery.quantum.dicke")),
     "spin_chain": ("tutorials/spin_chain", ("ssbattery.quantum.spin_chain",)),
     "thermal": ("tutorials/thermal", ("ssbattery.thermal",)),
     "feedback": ("tutorials/thermal", ("ssbattery.thermal.feedback",)),
