@@ -20,6 +20,7 @@ from ssbattery.cli import (
     screening,
     spin_chain,
     thermal,
+    validate,
 )
 from ssbattery.cli._common import fail
 
@@ -53,7 +54,7 @@ def _root(
 
 for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
     _module.register(app)
-for _module in (audit,):
+for _module in (audit, validate):
     _module.register(app)
 
 

@@ -10,8 +10,9 @@ level ``"error"``, ``"warning"`` or ``"info"``:
 2. the **second law**: the entropy production of every bath by Spohn's formula
    σ_k = −Tr[D_k(ρ)(ln ρ − ln γ_k)] ≥ 0 (γ_k the Gibbs state of H at T_k; Spohn, J. Math.
    Phys. 19, 1227 (1978)) and in total −Σ_k J_k/T_k ≥ 0 (per cycle for a cycle);
-3. the **direction of each heat current**: without work, the hottest bath gives heat and
-   the coldest takes it;
+3. the **direction of each heat current**: between two baths without work, the hot bath
+   gives heat and the cold one takes it (with three or more baths, as in an absorption
+   refrigerator, the cold bath may give heat: only the second law binds);
 4. **detailed balance**: the temperature implied by the up/down rates of every transition,
    T = ω / ln(γ↓/γ↑), against the bath's stated temperature;
 5. **local against global**: a local model is rebuilt in the global form (S = a + a†) and
@@ -30,8 +31,8 @@ level ``"error"``, ``"warning"`` or ``"info"``:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -42,74 +43,15 @@ from ssbattery.thermal.baths import (
     check_local_validity,
     global_dissipators,
     heat_currents,
-    local_dissipators,
     thermal_state,
 )
 from ssbattery.thermal.fcs import heat_statistics, jump_energy
-from ssbattery.thermal.lindblad import dense_operator, liouvillian, steady_state
+from ssbattery.thermal.lindblad import liouvillian, steady_state
+from ssbattery.thermal.model import BathCoupling, ThermalModel
 
 __all__ = ["AuditReport", "BathCoupling", "Finding", "ThermalModel", "audit"]
 
 Level = Literal["error", "warning", "info"]
-
-
-@dataclass(frozen=True)
-class BathCoupling:
-    """One bath and how it couples: ``form="global"`` with the system operator ``operator``
-    (Davies dissipators of the full H), or ``form="local"`` with the lowering operator
-    ``operator`` of a subsystem of bare frequency ``frequency``."""
-
-    bath: Bath
-    operator: Any
-    form: Literal["global", "local"] = "global"
-    frequency: float | None = None
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.bath, Bath):
-            raise InvalidParameterError(f"`bath` must be a Bath, got {type(self.bath).__name__}.")
-        if self.form not in ("global", "local"):
-            raise InvalidParameterError(f"`form` must be 'global' or 'local', got {self.form!r}.")
-        if self.form == "local" and (self.frequency is None or self.frequency <= 0):
-            raise InvalidParameterError("a local coupling needs its bare `frequency` > 0.")
-
-    def jump_operators(self, H: np.ndarray) -> list[np.ndarray]:
-        """The jump operators of this bath for the Hamiltonian ``H``."""
-        if self.form == "local":
-            return local_dissipators(self.operator, float(self.frequency or 0.0), self.bath)
-        return global_dissipators(H, self.operator, self.bath)
-
-    def global_twin(self) -> BathCoupling:
-        """The same bath coupled globally through S = a + a† (for the local/global check)."""
-        a = np.asarray(dense_operator("operator", self.operator))
-        return BathCoupling(self.bath, a + a.conj().T, "global", label=self.label)
-
-
-@dataclass(frozen=True)
-class ThermalModel:
-    """An undriven open system: Hamiltonian ``H`` and its ``baths``.
-
-    ``truncated``: for oscillators, (subsystem dims, index of each truncated mode) so that
-    the top-level population can be checked; ``rebuild(levels)`` returns the same model
-    at another cutoff and ``levels`` is the present one (for the convergence check).
-    """
-
-    H: Any
-    baths: tuple[BathCoupling, ...]
-    name: str = "model"
-    dims: tuple[int, ...] | None = None
-    truncated: tuple[int, ...] = ()
-    levels: int | None = None
-    rebuild: Callable[[int], ThermalModel] | None = field(default=None, compare=False)
-
-    def hamiltonian(self) -> np.ndarray:
-        """H as a dense matrix."""
-        return np.asarray(dense_operator("H", self.H), dtype=complex)
-
-    def dissipators(self) -> list[list[np.ndarray]]:
-        """The jump operators of every bath."""
-        H = self.hamiltonian()
-        return [b.jump_operators(H) for b in self.baths]
 
 
 @dataclass(frozen=True)
@@ -285,7 +227,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
             Finding("info", "second law", f"entropy production {total:.4g} ≥ 0, per bath ≥ 0.")
         )
     # 3. direction of the heat currents
-    if len(temps) > 1 and max(temps) > min(temps):
+    if len(temps) == 2 and max(temps) > min(temps):  # with 3+ baths only σ ≥ 0 binds
         hot, cold = int(np.argmax(temps)), int(np.argmin(temps))
         if J[hot] < -1e-9 * jscale or J[cold] > 1e-9 * jscale:
             findings.append(
