@@ -12,6 +12,7 @@ import typer
 from ssbattery.cli import (
     audit,
     cell,
+    cycle,
     dicke,
     eis,
     electrolytes,
@@ -54,7 +55,7 @@ def _root(
 
 for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
     _module.register(app)
-for _module in (audit, validate):
+for _module in (audit, cycle, validate):
     _module.register(app)
 
 
