@@ -20,6 +20,7 @@ from ssbattery.cli import (
     report,
     screening,
     spin_chain,
+    sweep,
     thermal,
     validate,
 )
@@ -54,7 +55,18 @@ def _root(
     """The building blocks of a solid-state battery, computable."""
 
 
-for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
+for _module in (
+    report,
+    electrolytes,
+    screening,
+    eis,
+    cell,
+    dicke,
+    spin_chain,
+    thermal,
+    feedback,
+    sweep,
+):
     _module.register(app)
 for _module in (audit, cycle, validate):
     _module.register(app)
