@@ -16,6 +16,7 @@ from ssbattery.cli._common import (
     record_table,
     save_plot,
 )
+from ssbattery.cli.audit import print_audit
 
 __all__ = ["register"]
 
@@ -31,6 +32,9 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = output_option("--plot", help="Save the per-stroke work/heat bars."),
         quasi_static: bool = typer.Option(
             False, "--quasi-static", help="Also report the quasi-static reference cycle."
+        ),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
         ),
     ) -> None:
         """Limit cycle of any medium and strokes: work and heat per stroke, first law."""
@@ -49,6 +53,12 @@ def register(app: typer.Typer) -> None:
         out = result.to_dict()
         if ref is not None:
             out["quasi_static"] = ref.to_dict()
+        report = None
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            report = audit(result)
+            out["audit"] = report.to_dict()
         if as_json:
             print_json(out)
             return
@@ -74,3 +84,5 @@ def register(app: typer.Typer) -> None:
                 f"quasi-static reference: W = {ref.work:.8g}, efficiency {ref.efficiency:.6g}",
                 highlight=False,
             )
+        if report is not None:
+            print_audit(report)

@@ -340,22 +340,27 @@ def run_cycle(cycle: Cycle) -> CycleResult:
         states.append(rho)
         rec, rho = p.record(rho, d)
         records.append(rec)
+    tau = cycle.duration
+    return _result(cycle, records, states, timed=tau > 0)
+
+
+def _result(
+    cycle: Cycle, records: list[StrokeRecord], states: list[NDArray], *, timed: bool
+) -> CycleResult:
+    """Totals of the stroke records: W, heats, E_meas, first law, efficiency, power."""
     work = sum(r.work for r in records)
     heats = tuple(q for r in records for q in r.heat)
     e_meas = sum(r.measurement_energy for r in records)
-    residual = abs(work + sum(heats) + e_meas)
     q_in = sum(q for q in heats if q > 0)
-    eff = -work / q_in if work < 0 and q_in > 0 else math.nan
-    tau = cycle.duration
     return CycleResult(
         cycle=cycle,
         strokes=tuple(records),
         work=work,
         heats=heats,
         measurement_energy=e_meas,
-        first_law_residual=residual,
-        efficiency=eff,
-        power=-work / tau if tau > 0 else math.nan,
+        first_law_residual=abs(work + sum(heats) + e_meas),
+        efficiency=-work / q_in if work < 0 and q_in > 0 else math.nan,
+        power=-work / cycle.duration if timed else math.nan,
         states=tuple(states),
     )
 
@@ -408,20 +413,7 @@ def _run_with_gibbs(cycle: Cycle) -> CycleResult:
             rec, after = p.record(rho, d)
         records.append(rec)
         rho = after
-    work = sum(r.work for r in records)
-    heats = tuple(q for r in records for q in r.heat)
-    q_in = sum(q for q in heats if q > 0)
-    return CycleResult(
-        cycle=cycle,
-        strokes=tuple(records),
-        work=work,
-        heats=heats,
-        measurement_energy=sum(r.measurement_energy for r in records),
-        first_law_residual=abs(work + sum(heats) + sum(r.measurement_energy for r in records)),
-        efficiency=-work / q_in if work < 0 and q_in > 0 else math.nan,
-        power=math.nan,
-        states=tuple(states),
-    )
+    return _result(cycle, records, states, timed=False)
 
 
 # ---------------------------------------------------------------- prebuilt instances

@@ -58,6 +58,8 @@ class ThermalModel:
     ``truncated``: for oscillators, (subsystem dims, index of each truncated mode) so that
     the top-level population can be checked; ``rebuild(levels)`` returns the same model
     at another cutoff and ``levels`` is the present one (for the convergence check).
+    ``driven``: H contains a drive (e.g. a laser in its rotating frame), so work enters and
+    the checks that assume an undriven machine are skipped by the audit.
     """
 
     H: Any
@@ -66,6 +68,7 @@ class ThermalModel:
     dims: tuple[int, ...] | None = None
     truncated: tuple[int, ...] = ()
     levels: int | None = None
+    driven: bool = False
     rebuild: Callable[[int], ThermalModel] | None = field(default=None, compare=False)
 
     def hamiltonian(self) -> np.ndarray:
