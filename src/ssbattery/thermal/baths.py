@@ -65,7 +65,7 @@ def occupation(
         return np.zeros_like(w)
     x = w / T
     if statistics == "bose":
-        return 1.0 / np.expm1(x)
+        return 1.0 / np.expm1(np.minimum(x, 700.0))  # e^{700}: n̄ underflows to 0
     if statistics == "fermi":
         return 1.0 / (np.exp(np.minimum(x, 700.0)) + 1.0)
     raise InvalidParameterError(f"`statistics` must be 'bose' or 'fermi', got {statistics!r}.")
