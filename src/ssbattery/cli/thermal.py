@@ -26,12 +26,22 @@ from ssbattery.cli.audit import print_audit
 
 __all__ = ["register"]
 
+# The thermal API's argument names → the options that set them (for error messages).
+_BATH_OPTIONS = {
+    "T_h": "--t-hot",
+    "T_c": "--t-cold",
+    "tau_h": "--tau-hot",
+    "tau_c": "--tau-cold",
+    "rate_h": "--rate-hot",
+    "rate_c": "--rate-cold",
+}
+
 
 def register(app: typer.Typer) -> None:
     """Add ``otto``, ``thermal-battery`` and ``pumped-battery`` to ``app``."""
 
     @app.command("otto")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"})
     def otto_command(
         medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
         omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
@@ -113,7 +123,7 @@ def register(app: typer.Typer) -> None:
             print_audit(report)
 
     @app.command("thermal-battery")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"})
     def thermal_battery_command(
         coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
         tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
@@ -196,7 +206,7 @@ def register(app: typer.Typer) -> None:
             print_audit(r)
 
     @app.command("pumped-battery")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS)
     def pumped_battery_command(
         omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
         time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),
