@@ -25,10 +25,11 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _child import run_json_child
 
 HERE = Path(__file__).resolve().parent
 ACCURACY = 1e-8
@@ -88,17 +89,11 @@ def _work(spec: dict) -> dict:
 
 
 def run_child(spec: dict, threads: int = 1) -> dict:
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    env["OMP_NUM_THREADS"] = str(threads)
-    cmd = [sys.executable, __file__, "--worker", json.dumps(spec)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    text = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{spec} failed")
-    res = json.loads(text.strip().splitlines()[-1])
-    res["peak_mib"] = usage.ru_maxrss / 1024
-    return res
+    return run_json_child(
+        __file__,
+        spec,
+        {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": str(threads)},
+    )
 
 
 def accuracy(energy: list[float], ref: list[float]) -> tuple[float, float]:
@@ -127,13 +122,18 @@ def main() -> None:
     parser.add_argument("--atoms", default="64,128,256")
     parser.add_argument("--coupling", type=float, default=0.2)
     parser.add_argument("--worker", default=None)
+    parser.add_argument("--append", action="store_true", help="Add rows to the JSON file.")
+    parser.add_argument("--table-only", action="store_true", help="Print the JSON's table.")
     parser.add_argument("--json", type=Path, default=HERE / "RESULTS_dicke_window.json")
     args = parser.parse_args()
     if args.worker is not None:
         print(json.dumps(_work(json.loads(args.worker))))
         return
+    if args.table_only:
+        print(table(json.loads(args.json.read_text())))
+        return
     g = args.coupling
-    rows = []
+    rows: list[dict] = []
     for n in [int(x) for x in args.atoms.split(",")]:
         base = {"n": n, "g": g}
         win = run_child({**base, "tool": "window", "tol": 1e-9})
@@ -152,7 +152,10 @@ def main() -> None:
         for label, c in (("quspin@4N", 4 * n), ("quspin@C", cut)):
             best = None
             for threads in (1, 2):
-                r = tuned({**base, "tool": "quspin", "cutoff": c}, ref, 1e-8, threads, tries=3)
+                # at 4N the *model* misses 1e-8 late in the grid (no tolerance can fix
+                # that): one run at the loosest tolerance, its error reported
+                tries = 1 if c == 4 * n else 3
+                r = tuned({**base, "tool": "quspin", "cutoff": c}, ref, 1e-8, threads, tries)
                 r["threads"] = threads
                 if best is None or (r["ok"], -r["seconds"]) > (best["ok"], -best["seconds"]):
                     best = r
@@ -160,7 +163,8 @@ def main() -> None:
         row["load"] = os.getloadavg()
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
-        args.json.write_text(json.dumps(rows, indent=1))
+        done = json.loads(args.json.read_text()) if args.append and args.json.exists() else []
+        args.json.write_text(json.dumps([*done, *rows], indent=1))
     print(table(rows))
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _child import run_json_child
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,16 +58,7 @@ def _work(spec: dict) -> dict:
 
 
 def run_child(spec: dict) -> dict:
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, __file__, "--worker", json.dumps(spec)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    text = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{spec} failed")
-    res = json.loads(text.strip().splitlines()[-1])
-    res["peak_mib"] = usage.ru_maxrss / 1024
-    return res
+    return run_json_child(__file__, spec, {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
 
 
 def main() -> None:
