@@ -103,14 +103,13 @@ def semiclassical_charge(
     z = sol.y[4 * S :]
     energy = wa * (z.mean(axis=0) + j)
     stderr = wa * z.std(axis=0, ddof=1) / math.sqrt(S)
-    info: dict[str, Any] = params.to_dict()
-    info.update(
+    info: dict[str, Any] = dict(
         method="mean field" if mean_field else "truncated Wigner",
         samples=S,
         seed=seed,
         energy_standard_error=float(stderr.max()),
     )
-    return summarise_charging(times, energy, np.full(times.size, np.nan), info)
+    return summarise_charging(times, energy, np.full(times.size, np.nan), params, diagnostics=info)
 
 
 @dataclass(frozen=True)

@@ -273,8 +273,7 @@ def charge_spin_chain_mps(
         energy[k] = params.field * (z + N) + hg - hg0
         max_bond[k] = max(psi.chi)
         trunc_err[k] = float(engine.trunc_err.eps)
-    info: dict[str, Any] = asdict(params)
-    info.update(
+    info: dict[str, Any] = dict(
         method=type(method).__name__,
         method_options=asdict(method),
         dt=dt,
@@ -284,4 +283,4 @@ def charge_spin_chain_mps(
         ground_energy=ground_state_energy(params),
         wall_time_s=time.perf_counter() - start,
     )
-    return summarise_charging(t, energy, energy, info)
+    return summarise_charging(t, energy, energy, params, diagnostics=info)
