@@ -91,3 +91,19 @@ def test_cli_spin_chain_mps_reports_bond_dimension_and_truncation() -> None:
     assert diff / max(exact[key]) < 1e-8
     bad = runner.invoke(app, [*args, "--method", "dmrg"])
     assert bad.exit_code == 2 and "--method" in bad.output
+
+
+def test_long_chain_beyond_the_exact_limit_matches_independent_spins() -> None:
+    # α = 1: Hg is SU(2) invariant, the state stays a product (spin-coherent) state and
+    # W(t) = 2NB sin²(ωt) exactly (module docstring of spin_chain); N = 64 > the exact
+    # method's 30 sites
+    from ssbattery.quantum.spin_chain import independent_spins_energy
+
+    p = SpinChainParameters(n_sites=64, anisotropy=1.0, interaction="nn")
+    with pytest.raises(InvalidParameterError, match="MPS method"):
+        charge_spin_chain(p, t_max=0.05, steps=5)
+    res = charge_spin_chain_mps(p, t_max=0.05, steps=5, method=TEBD(bond_dim=4))
+    closed = independent_spins_energy(p, res.times)
+    assert np.max(np.abs(res.energy - closed)) < 1e-9 * closed.max()
+    # a product state up to the Trotter error (a second, tiny Schmidt value)
+    assert max(res.parameters["max_bond"]) <= 2
