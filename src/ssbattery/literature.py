@@ -417,6 +417,7 @@ _PLUS = np.array([1, 1]) / math.sqrt(2)
 _GHZ = np.eye(8)[0] / math.sqrt(2) + np.eye(8)[7] / math.sqrt(2)
 _LN2 = math.log(2)
 
+#: Every literature and analytic check that ``ssbattery validate`` runs, in order.
 CHECKS: tuple[Check, ...] = (
     # Otto cycle
     Check(

@@ -109,6 +109,7 @@ class TDVP:
             )
 
 
+#: Either MPS time-evolution method object (picked by type).
 MPSMethod = TEBD | TDVP
 
 
