@@ -10,7 +10,9 @@ from __future__ import annotations
 __all__ = [
     "ConvergenceWarning",
     "DataFormatError",
+    "FileBusyError",
     "InvalidParameterError",
+    "OutputPathError",
     "ResourceLimitError",
     "SsbatteryError",
     "ValidityWarning",
@@ -23,6 +25,14 @@ class SsbatteryError(ValueError):
 
 class InvalidParameterError(SsbatteryError):
     """An argument has the wrong value, shape, type or physical meaning."""
+
+
+class OutputPathError(InvalidParameterError):
+    """An output path cannot be written: wrong extension, missing folder, a folder itself."""
+
+
+class FileBusyError(SsbatteryError):
+    """A file is locked by another run (e.g. two runs resuming one checkpoint)."""
 
 
 class ResourceLimitError(SsbatteryError):

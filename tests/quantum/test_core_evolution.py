@@ -13,6 +13,8 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.evolution import (
     Chebyshev,
     Eigh,
+    Evolver,
+    Expm,
     ExpmMultiply,
     Lanczos,
     chebyshev_terms,
@@ -204,12 +206,12 @@ def test_real_state_and_real_h_use_one_expansion_or_blocks(memory_mb: float) -> 
 def test_bessel_table_matches_scipy() -> None:
     from scipy.special import jv
 
-    from ssbattery.quantum.evolution import _bessel_table
+    from ssbattery.quantum.evolution.chebyshev import bessel_table
 
     x = np.array([0.0, 1e-9, 0.3, 1.0, 5.0, 50.0, 200.5])
     K = 260
     np.testing.assert_allclose(
-        _bessel_table(x, K), jv(np.arange(K)[None, :], x[:, None]), atol=1e-14
+        bessel_table(x, K), jv(np.arange(K)[None, :], x[:, None]), atol=1e-14
     )
 
 
@@ -248,27 +250,21 @@ def test_norm_and_energy_are_kept_for_random_hamiltonians(n: int, seed: int, t_e
 
 
 @pytest.mark.parametrize("real_state", [True, False])
-def test_too_tight_spectral_bounds_fall_back_to_gershgorin(
-    real_state: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_too_tight_spectral_bounds_fall_back_to_gershgorin(real_state: bool) -> None:
     # If the Lanczos estimate missed part of the spectrum, the Chebyshev vectors grow;
     # the engine must notice and redo the work with the (always valid) Gershgorin bounds.
-    import ssbattery.quantum.evolution as ev
-
     n = 700
     H = _random_sparse_hermitian(n, 51, real=True)
     lo, hi = spectral_bounds(H)
-    monkeypatch.setattr(ev, "_cached_bounds", lambda A: (0.5 * lo, 0.5 * hi))
-    calls: list[int] = []
-    gershgorin = ev._gershgorin
-    monkeypatch.setattr(ev, "_gershgorin", lambda A: calls.append(1) or gershgorin(A))
+    solver = Evolver(H, Chebyshev(tol=1e-13), bounds=(0.5 * lo, 0.5 * hi))
     psi0 = np.random.default_rng(52).standard_normal(n) if real_state else _ket(n, 52)
     psi0 = psi0 / np.linalg.norm(psi0)
     times = np.linspace(0.1, 1.0, 10)
-    tr = evolve(H, psi0, times, method=Chebyshev(tol=1e-13))
+    tr = solver.run(psi0, times)
     ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
     np.testing.assert_allclose(tr.final_state, ref.final_state, atol=1e-10)
-    assert calls, "the fallback was not used"
+    # The fallback widened the solver's bounds past the true spectrum (Gershgorin).
+    assert solver.bounds[0] <= lo and solver.bounds[1] >= hi, "the fallback was not used"
 
 
 @pytest.mark.parametrize("real", [True, False])
@@ -316,20 +312,20 @@ def test_lanczos_evolves_a_density_matrix_like_u_rho_u() -> None:
 
 def test_default_method_follows_the_spread_to_width_ratio() -> None:
     # Above n = 512: Lanczos when H's half-width r exceeds 8 ΔH of ψ(0), else Chebyshev.
-    from ssbattery.quantum.evolution import _default_method
-
     n = 600
     H = _random_sparse_hermitian(n, 81, real=True)
+    solver = Evolver(H)
     broad = _ket(n, 82)  # a random ket spreads over the whole spectrum: r/ΔH ≈ 2–3
-    assert isinstance(_default_method(n, H, 1e-10, broad), Chebyshev)
+    assert isinstance(solver.method_for(broad), Chebyshev)
     # A state concentrated near one eigenvector has a tiny spread.
     E, V = np.linalg.eigh(H.toarray())
     narrow = V[:, -1] + 1e-3 * broad
-    assert isinstance(_default_method(n, H, 1e-10, narrow), Lanczos)
-    assert isinstance(_default_method(n, H, 1e-10), Chebyshev)  # density matrices
-    assert isinstance(_default_method(100, H[:100, :100], 1e-10, broad[:100]), Eigh)
+    assert isinstance(solver.method_for(narrow), Lanczos)
+    assert isinstance(solver.method_for(None), Chebyshev)  # density matrices
+    assert isinstance(Evolver(H[:100, :100]).method_for(broad[:100]), Eigh)
     psi0 = narrow / np.linalg.norm(narrow)
     tr = evolve(H, psi0, [0.5, 1.0])  # the default (Lanczos) to evolve's tol 1e-10
+    assert tr.method == Lanczos(tol=1e-10)
     exact = V @ (np.exp(-1j * E) * (V.conj().T @ psi0))
     np.testing.assert_allclose(tr.final_state, exact, atol=1e-9)
 
@@ -353,3 +349,117 @@ def test_loose_chebyshev_tolerance_does_not_trip_the_divergence_check() -> None:
     tr = evolve(H, psi0, times, method=Chebyshev(tol=1e-4))
     ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
     assert np.linalg.norm(tr.final_state - ref.final_state) < 1e-3  # measured 6.7e-5
+
+
+@pytest.mark.parametrize("method", [Eigh(), ExpmMultiply(), Chebyshev(), Lanczos()])
+def test_tol_together_with_a_method_is_refused(method: object) -> None:
+    # Issue 15 §1: evolve(tol=1e-2, method=Eigh()) used to ignore tol silently (the state
+    # was bit-identical to tol=1e-12); the tolerance is a setting of the method object.
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(InvalidParameterError, match="`tol` and `method` were both given"):
+        evolve(sx, [1.0, 0.0], [1.0], tol=1e-2, method=method)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="both given"):
+        evolve_piecewise([(sx, 1.0)], [1.0, 0.0], tol=1e-2, method=method)  # type: ignore[arg-type]
+
+
+def test_a_method_that_is_not_a_method_object_is_refused() -> None:
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(InvalidParameterError, match=r"write Eigh\(\)"):
+        evolve(sx, [1.0, 0.0], [1.0], method=Eigh)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="must be one of"):
+        evolve(sx, [1.0, 0.0], [1.0], method="eigh")  # type: ignore[arg-type]
+
+
+def test_the_tolerance_of_a_method_object_is_used() -> None:
+    # A loose Lanczos tolerance gives a larger error than a tight one (it used to be the
+    # method's own tol either way; now there is no other place to give it).
+    n = 700
+    H = _random_sparse_hermitian(n, 101, real=True)
+    psi0 = _ket(n, 102)
+    ref = evolve(H, psi0, [1.5], method=ExpmMultiply()).final_state
+    loose = evolve(H, psi0, [1.5], method=Chebyshev(tol=1e-3)).final_state
+    tight = evolve(H, psi0, [1.5], method=Chebyshev(tol=1e-13)).final_state
+    assert np.linalg.norm(tight - ref) < 1e-10 < np.linalg.norm(loose - ref) < 1e-2
+
+
+def test_evolver_runs_and_steps_like_evolve_and_keeps_its_spectral_data() -> None:
+    n = 700
+    H = _random_sparse_hermitian(n, 111, real=True)
+    psi0 = _ket(n, 112)
+    times = np.linspace(0.2, 1.0, 5)
+    solver = Evolver(H, Chebyshev(tol=1e-13))
+    tr = solver.run(psi0, times, e_ops=[H])
+    once = evolve(H, psi0, times, e_ops=[H], method=Chebyshev(tol=1e-13))
+    np.testing.assert_array_equal(tr.final_state, once.final_state)
+    bounds = solver.bounds
+    # Two steps of 0.5 reach the same state as one run to 1.0 (to the tolerance).
+    half = solver.step(solver.step(psi0, 0.5), 0.5)
+    np.testing.assert_allclose(half, tr.final_state, atol=1e-10)
+    assert solver.bounds is bounds  # computed once, reused by every run and step
+    lo, hi = bounds
+    E = np.linalg.eigvalsh(H.toarray())
+    assert lo <= E[0] and E[-1] <= hi
+    # A density matrix steps like U ρ U†.
+    rho = np.outer(psi0, psi0.conj())
+    np.testing.assert_allclose(
+        solver.step(rho, 1.0), np.outer(tr.final_state, tr.final_state.conj()), atol=1e-10
+    )
+
+
+def test_trajectory_records_the_method_its_tolerance_and_stats() -> None:
+    n = 700
+    H = _random_sparse_hermitian(n, 121, real=True)
+    psi0 = _ket(n, 122)
+    times = np.linspace(0.1, 1.0, 10)
+    ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
+    assert ref.stats.products is None and ref.stats.error_estimate is None
+    assert ref.stats.steps == 1 and ref.tol is None
+    for method in (Chebyshev(tol=1e-12), Lanczos(tol=1e-10, krylov_dim=40)):
+        tr = evolve(H, psi0, times, method=method)
+        assert tr.method == method and tr.tol == method.tol
+        assert tr.stats.steps >= 1 and tr.stats.products is not None
+        assert tr.stats.products >= tr.stats.steps
+        err = float(np.linalg.norm(tr.final_state - ref.final_state))
+        # The estimate is a bound of the right size: above the true error's noise floor,
+        # within a few tolerances (Chebyshev: one tail bound per expansion).
+        assert tr.stats.error_estimate is not None
+        assert err <= max(10 * tr.stats.error_estimate, 1e-12)
+        assert tr.stats.error_estimate <= 100 * method.tol
+        assert f"{tr.stats.steps} steps" in str(tr)
+    small = evolve(np.diag([0.0, 1.0]), [1.0, 0.0], [0.5, 1.0])
+    assert small.method == Eigh() and small.stats.steps == 1 and small.stats.products == 0
+
+
+def test_store_states_default_is_the_same_rule_for_kets_and_density_matrices() -> None:
+    # One rule for both solvers: states are kept when nothing else is asked for.
+    from ssbattery.quantum.evolution import evolve_density
+
+    H = np.diag([0.0, 1.0])
+    lower = np.array([[0.0, 1.0], [0.0, 0.0]])
+    times = [0.5, 1.0]
+    assert evolve(H, [1.0, 0.0], times).states is not None
+    assert evolve(H, [1.0, 0.0], times, e_ops=[H]).states is None
+    assert evolve_density(H, [lower], np.diag([0.0, 1.0]), times).states is not None
+    assert evolve_density(H, [lower], np.diag([0.0, 1.0]), times, e_ops=[H]).states is None
+    both = evolve_density(H, [lower], np.diag([0.0, 1.0]), times, e_ops=[H], store_states=True)
+    assert both.states is not None and both.method == Expm()
+    # p_1(t) = e^{−t} for decay at rate 1 (the same number from both fields).
+    np.testing.assert_allclose(both.expect[0], np.exp(-np.asarray(times)), atol=1e-13)
+    np.testing.assert_allclose(both.states[:, 1, 1].real, np.exp(-np.asarray(times)), atol=1e-13)
+
+
+def test_lindblad_solver_picks_methods_by_type_and_refuses_ket_only_ones() -> None:
+    from ssbattery.quantum.evolution import LindbladEvolver, open_methods
+
+    H = np.diag([0.0, 1.0])
+    lower = np.array([[0.0, 1.0], [0.0, 0.0]])
+    assert set(open_methods().values()) == {Expm, ExpmMultiply}
+    rho0 = np.diag([0.0, 1.0])
+    for method in (Expm(), ExpmMultiply()):
+        tr = LindbladEvolver(H, [lower], method).run(rho0, np.linspace(0.1, 1.0, 4))
+        assert tr.method == method
+        np.testing.assert_allclose(
+            tr.states[:, 1, 1].real, np.exp(-np.linspace(0.1, 1.0, 4)), atol=1e-12
+        )
+    with pytest.raises(InvalidParameterError, match="propagates kets"):
+        LindbladEvolver(H, [lower], Lanczos())  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ from ssbattery.quantum.dicke import (
     eta_critical,
     g_critical,
 )
+from ssbattery.quantum.evolution import Chebyshev, Lanczos
 from ssbattery.quantum.metrics import ergotropy as general_ergotropy
 
 SX = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -202,8 +203,9 @@ def test_cutoff_4n_converged_for_small_n_and_warning_when_too_small() -> None:
     res = charge_dicke(params, ergotropy=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        changes = check_cutoff_convergence(params, res, larger_cutoff=18, rtol=1e-7)
-    assert changes["power_max"] < 1e-7 and changes["energy_max"] < 1e-7
+        check = check_cutoff_convergence(params, res, larger_cutoff=18, rtol=1e-7)
+    assert check.power_max_change < 1e-7 and check.energy_max_change < 1e-7
+    assert check.converged and check.larger_cutoff == 18
     # at the bare minimum Nph = N = 3, g = 0.5 the cutoff changes Pmax by 33 % (measured)
     small = DickeParameters(3, 0.5, photon_cutoff=3)
     with pytest.warns(ConvergenceWarning, match=r"photon cutoff 3 is not converged.*Pmax by"):
@@ -211,12 +213,59 @@ def test_cutoff_4n_converged_for_small_n_and_warning_when_too_small() -> None:
 
 
 def test_critical_interaction_formula() -> None:
-    # η_crit = ωa − 4g²N/ωc (§2.3.4, ref. 135); vanishes at g = √(ωaωc)/2 for N = 1
+    # η_crit = ωa − 4 ωc g² N for the coupling 2 ωc g Jx (a + a†) (mean field, see the
+    # docstring); the review's ωa − 4g²N/ωc is the same point for ωc = 1
     assert eta_critical(4, 0.25) == pytest.approx(0.0)
-    assert eta_critical(10, 0.1, omega_a=2.0, omega_c=0.5) == pytest.approx(2.0 - 0.8)
-    g_c = g_critical(omega_a=1.5, omega_c=0.6)
-    assert g_c == pytest.approx(np.sqrt(0.9) / 2)
-    assert eta_critical(1, g_c, omega_a=1.5, omega_c=0.6) == pytest.approx(0.0, abs=1e-12)
+    assert eta_critical(10, 0.1, omega_a=2.0, omega_c=0.5) == pytest.approx(2.0 - 0.2)
+    g_c = g_critical(8, omega_a=1.5, omega_c=0.6)
+    assert g_c == pytest.approx(0.5 * np.sqrt(1.5 / (0.6 * 8)))
+    # the two functions agree: η_crit vanishes at g_c for every N
+    for n in (1, 8, 100):
+        g = g_critical(n, omega_a=1.5, omega_c=0.6)
+        assert eta_critical(n, g, omega_a=1.5, omega_c=0.6) == pytest.approx(0.0, abs=1e-12)
+
+
+def _ground_state_onset(n: int, param: str, grid: np.ndarray, **fixed: float) -> float:
+    """Where −d²E₀/dx² of the exact ground state (parity sector) peaks along ``param``."""
+    import scipy.sparse.linalg as sla
+
+    energies = []
+    for x in grid:
+        p = DickeParameters(n, **{**fixed, param: float(x)}, photon_cutoff=6 * n)  # type: ignore[arg-type]
+        basis = dicke_basis(p, parity=True)
+        H = dicke_hamiltonian(p, basis)
+        energies.append(sla.eigsh(H, k=1, which="SA", v0=np.ones(basis.size))[0][0])
+    curvature = np.gradient(np.gradient(np.array(energies), grid), grid)
+    return float(grid[int(np.argmin(curvature))])
+
+
+@pytest.mark.parametrize("omega_c", [0.5, 1.0, 2.0])
+def test_critical_coupling_matches_exact_ground_state(omega_c: float) -> None:
+    # The finite-N precursor of the Dicke transition (peak of −∂²E₀/∂g², N = 32) sits
+    # slightly above the N → ∞ point, by the N^(−2/3) finite-size shift (measured
+    # g*/g_c = 1.10, 1.125, 1.125 for ωc = 0.5, 1, 2); the review's √(ωaωc)/2 (0.35–0.71)
+    # lies 2.6–8× above it because it belongs to the 1/√N-normalised coupling.
+    n = 32
+    g_c = g_critical(n, omega_c=omega_c)
+    onset = _ground_state_onset(n, "coupling", g_c * np.linspace(0.6, 1.4, 33), omega_c=omega_c)
+    assert 1.0 <= onset / g_c <= 1.2
+    assert 0.5 * np.sqrt(omega_c) / onset > 2.5
+
+
+def test_critical_interaction_matches_exact_ground_state() -> None:
+    # g chosen per ωc so that η_crit = ωa − 4 ωc g² N = 0.5 for all three; the review's
+    # formula would put the onsets at −1, 0.5 and 0.875. Exact ground state at N = 32
+    # (peak of −∂²E₀/∂η²): η* = 0.68, 0.70, 0.70 (the same finite-size shift for all).
+    n = 32
+    onsets = []
+    for omega_c in (0.5, 1.0, 2.0):
+        g = float(np.sqrt(0.5 / (4 * omega_c * n)))
+        assert eta_critical(n, g, omega_c=omega_c) == pytest.approx(0.5)
+        onsets.append(
+            _ground_state_onset(n, "eta", np.linspace(0.2, 1.0, 41), coupling=g, omega_c=omega_c)
+        )
+    assert max(onsets) - min(onsets) <= 0.05
+    assert all(0.5 <= x <= 0.75 for x in onsets)
 
 
 def test_default_time_grid() -> None:
@@ -250,3 +299,28 @@ def test_huge_system_refused_before_allocating() -> None:
     params = DickeParameters(200_000, 0.2)
     with pytest.raises(ResourceLimitError, match="GiB"):
         charge_dicke(params)
+
+
+def test_cutoff_check_keeps_the_callers_method_and_parity() -> None:
+    # Issue 15 §1: the rerun with a larger cutoff used the default propagator and sector,
+    # so the check could compare two different propagators. It now uses the caller's.
+    params = DickeParameters(2, 0.2)
+    method = Chebyshev(tol=1e-12)
+    res = charge_dicke(params, ergotropy=False, method=method, parity=False)
+    assert res.parameters["parity_sector"] is False
+    check = check_cutoff_convergence(params, res, method=method, rtol=1e-3)
+    assert check.method == method
+    assert check.parity_sector is False  # taken from the result checked
+    assert check_cutoff_convergence(
+        params, res, method=method, parity=True, rtol=1e-3
+    ).parity_sector
+    # Cutoff 4N = 8 → 16 moves Pmax by 1.5e-5 here (measured), within rtol = 1e-3.
+    # The default is Lanczos(tol=1e-10) in the sector of the result.
+    sector = charge_dicke(params, ergotropy=False)
+    default = check_cutoff_convergence(params, sector, rtol=1e-3)
+    assert default.method == Lanczos(tol=1e-10) and default.parity_sector is True
+
+
+def test_dicke_tol_and_method_together_are_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="both given"):
+        charge_dicke(DickeParameters(2, 0.2), tol=1e-6, method=Lanczos())

@@ -61,6 +61,7 @@ def test_qubit_full_thermalisation_matches_closed_form() -> None:
 def test_qubit_otto_bounds_and_first_law(
     Th: float, Tc: float, wh: float, ratio: float, tau: float
 ) -> None:
+    assume(Th > Tc)  # swapped temperatures are refused (test_modes_and_outputs)
     wc = ratio * wh
     r = qubit_otto(omega_h=wh, omega_c=wc, T_h=Th, T_c=Tc, tau_h=tau, tau_c=tau)
     scale = max(abs(r.heat_hot), abs(r.heat_cold), 1e-300)

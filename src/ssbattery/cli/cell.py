@@ -16,6 +16,7 @@ from ssbattery.cli._common import (
     console,
     err_console,
     handle_errors,
+    output_option,
     print_json,
     quantity_table,
     save_plot,
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
             None, "--cbm", help="Conduction-band minimum E_C vs vacuum (eV)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save a band diagram (PNG/SVG)."),
+        plot: Path | None = output_option("--plot", help="Save a band diagram (PNG/SVG)."),
     ) -> None:
         """Interface double layers and cell voltage from eq. 1 (energies vs vacuum, eV)."""
         from ssbattery.cell.alignment import align, find_electrode, find_electrolyte_levels
@@ -123,7 +124,7 @@ def register(app: typer.Typer) -> None:
             None, "--c-d", help="Dielectric capacitance in series (same units as C_F)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save U(Q), C_F, loop (PNG/SVG)."),
+        plot: Path | None = output_option("--plot", help="Save U(Q), C_F, loop (PNG/SVG)."),
     ) -> None:
         """Landau ferroelectric: P_s, E_c, negative-capacitance region, hysteresis loop."""
         from ssbattery.cell.landau import (
@@ -208,7 +209,7 @@ def register(app: typer.Typer) -> None:
             False, "--bifurcation", help="Also sweep the load (simulations, a few seconds)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save V(t) and phase portrait."),
+        plot: Path | None = output_option("--plot", help="Save V(t) and phase portrait."),
     ) -> None:
         """Self-charging cell with a negative-capacitance double layer discharging into R_L."""
         from ssbattery.cell.self_charging import (
@@ -281,7 +282,7 @@ def register(app: typer.Typer) -> None:
         console.print(quantity_table("Self-charging cell (§2.1, Fig. 16c)", rows))
 
     @app.command("topology")
-    @handle_errors
+    @handle_errors(api_names={"nx": "--size", "ny": "--rows"})  # bbh: nx = ny = size
     def topology_command(
         model: str = typer.Argument(..., help="ssh, bbh or qwz."),
         v: float = typer.Option(0.5, "--v", help="SSH intra-cell hopping."),
@@ -293,7 +294,7 @@ def register(app: typer.Typer) -> None:
         u: float = typer.Option(-1.0, "--u", help="QWZ mass parameter u."),
         rows_: int = typer.Option(20, "--rows", help="QWZ ribbon width (rows)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save the spectrum/state figure."),
+        plot: Path | None = output_option("--plot", help="Save the spectrum/state figure."),
     ) -> None:
         """Topological boundary states: SSH edge modes, BBH corner states, QWZ edge states."""
         from ssbattery.cell.topology import bbh_corner_states, qwz_ribbon, ssh_chain

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ssbattery.cli._common import console, err_console, handle_errors, print_json
+from ssbattery.cli._common import (
+    agg_pyplot,
+    console,
+    err_console,
+    handle_errors,
+    output_option,
+    print_json,
+    save_plot,
+    styled,
+)
 
 if TYPE_CHECKING:
     from ssbattery.electrolytes.impedance.arrhenius_pipeline import ArrheniusAnalysis
@@ -21,8 +30,6 @@ if TYPE_CHECKING:
     from ssbattery.electrolytes.impedance.conductivity import Pellet
 
 __all__ = ["parse_temperatures", "register"]
-
-_PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 _THICKNESS_HELP = "Pellet thickness in mm (alias --thickness)."
 _AREA_HELP = "Electrode area in mm² (alias --area); or give --diameter-mm."
@@ -42,15 +49,6 @@ def _pellet(thickness_mm: float, area_mm2: float | None, diameter_mm: float | No
     if area_mm2 is not None and diameter_mm is not None:
         raise InvalidParameterError("give only one of --area-mm2 and --diameter-mm.")
     return Pellet.from_mm(thickness_mm, area_mm2=area_mm2, diameter_mm=diameter_mm)
-
-
-def _check_plot_path(plot: Path | None) -> None:
-    from ssbattery.errors import InvalidParameterError
-
-    if plot is not None and plot.suffix.lower() not in _PLOT_SUFFIXES:
-        raise InvalidParameterError(
-            f"`--plot` must end in {', '.join(_PLOT_SUFFIXES)}, got {plot.name!r}."
-        )
 
 
 def parse_temperatures(text: str) -> list[float]:
@@ -102,8 +100,8 @@ def register(app: typer.Typer) -> None:
             0.02, "--kk-threshold", help="Lin-KK pass threshold on the rms residual (fraction)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(
-            None, "--plot", help="Save Nyquist + Bode with the fit (.png/.svg/.pdf)."
+        plot: Path | None = output_option(
+            "--plot", help="Save Nyquist + Bode with the fit (.png/.svg/.pdf)."
         ),
     ) -> None:
         """Fit one spectrum: parameters ± errors, arcs by C_eff, Lin-KK, σ = L/(R·A)."""
@@ -111,7 +109,6 @@ def register(app: typer.Typer) -> None:
 
         from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
 
-        _check_plot_path(plot)
         pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
@@ -123,8 +120,6 @@ def register(app: typer.Typer) -> None:
             print_json(summary)
             return
         _print_fit(summary)
-        if plot is not None:
-            console.print(f"plot: {plot}")
 
     @eis_app.command("arrhenius")
     @handle_errors
@@ -153,11 +148,10 @@ def register(app: typer.Typer) -> None:
         ),
         circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(
-            None, "--plot", help="Save the Arrhenius plot (.png/.svg/.pdf)."
+        plot: Path | None = output_option(
+            "--plot", help="Save the Arrhenius plot (.png/.svg/.pdf)."
         ),
-        fits_plot: Path | None = typer.Option(
-            None,
+        fits_plot: Path | None = output_option(
             "--fits-plot",
             help="Save the Nyquist plot with its fit of every spectrum (.png/.svg/.pdf).",
         ),
@@ -172,15 +166,13 @@ def register(app: typer.Typer) -> None:
         )
         from ssbattery.errors import InvalidParameterError
 
-        _check_plot_path(plot)
-        _check_plot_path(fits_plot)
         if form not in ("A/T", "plain"):
             raise InvalidParameterError(f"`--form` must be 'A/T' or 'plain', got {form!r}.")
         pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
         temps = parse_temperatures(temperatures) if temperatures is not None else None
         with (
             Progress(
-                TextColumn("[bold]{task.description}"),
+                TextColumn("{task.description}", style="bold", markup=False),
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total}"),
                 console=err_console,
@@ -211,60 +203,39 @@ def register(app: typer.Typer) -> None:
             print_json(summary)
             return
         _print_arrhenius(summary)
-        for path in (plot, fits_plot):
-            if path is not None:
-                console.print(f"plot: {path}")
 
     app.add_typer(eis_app, name="eis")
 
 
 def _save_fit_plot(fit: CircuitFit, plot: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    agg_pyplot()
     from ssbattery.plotting.impedance import plot_fit_figure
 
-    fig = plot_fit_figure(fit)
-    fig.savefig(plot, dpi=150)
-    plt.close(fig)
+    save_plot(plot_fit_figure(fit), plot, bbox_inches=None)
 
 
 def _save_arrhenius_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from ssbattery.plotting.impedance import plot_arrhenius
 
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig, ax = agg_pyplot().subplots(figsize=(6, 4.5))
     plot_arrhenius(analysis, ax=ax)
     fig.tight_layout()
-    fig.savefig(plot, dpi=150)
-    plt.close(fig)
+    save_plot(fig, plot, bbox_inches=None)
 
 
 def _save_series_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    agg_pyplot()
     from ssbattery.plotting.impedance import plot_nyquist_series
 
-    fig = plot_nyquist_series(analysis)
-    fig.savefig(plot, dpi=120)
-    plt.close(fig)
+    save_plot(plot_nyquist_series(analysis), plot, dpi=120, bbox_inches=None)
 
 
 def _print_fit(s: dict[str, Any]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     console.print(
-        f"[bold]{s['file']}[/] ({s['file_format']}, imaginary column in file: "
+        styled(str(s["file"]), "bold"),
+        f"({s['file_format']}, imaginary column in file: "
         f"{s['imag_column_in_file']}, {s['n_points']} points"
         + (f", T = {s['temperature_K']:.2f} K" if s["temperature_K"] else "")
         + ")",
@@ -272,13 +243,13 @@ def _print_fit(s: dict[str, Any]) -> None:
     )
     t = Table(title=f"fit of {s['circuit']} (rms residual {s['rms_relative_residual']:.2%})")
     for col in ("parameter", "value", "std. error", "unit"):
-        t.add_column(escape(col))
+        t.add_column(col)
     for p in s["parameters"]:
         t.add_row(p["name"], f"{p['value']:.5g}", f"{p['stderr']:.2g}", p["unit"])
     console.print(t)
     a = Table(title="arcs (labelled by effective capacitance C_eff = (R^(1−n) Q)^(1/n))")
     for col in ("arc", "R [Ω]", "C_eff [F]", "n", "apex f [Hz]", "σ [mS/cm]"):
-        a.add_column(escape(col))
+        a.add_column(col)
     sig = s["conductivity_mS_cm"]
     dsig = s["conductivity_err_mS_cm"]
     for arc in s["arcs"]:
@@ -295,22 +266,23 @@ def _print_fit(s: dict[str, Any]) -> None:
     console.print(a)
     kk = s["lin_kk"]
     if kk:
-        verdict = "[green]passed[/]" if kk["passed"] else "[red]failed[/]"
+        verdict = styled("passed", "green") if kk["passed"] else styled("failed", "red")
         console.print(
-            f"Lin-KK: {verdict} (rms residual {kk['rms_residual']:.2%} vs threshold "
-            f"{kk['threshold_rms']:.2%}, M = {kk['M']} RC elements)"
+            "Lin-KK:",
+            verdict,
+            f"(rms residual {kk['rms_residual']:.2%} vs threshold "
+            f"{kk['threshold_rms']:.2%}, M = {kk['M']} RC elements)",
         )
     for note in s["notes"]:
         console.print(f"note: {note}", highlight=False)
 
 
 def _print_arrhenius(s: dict[str, Any]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"Arrhenius fits, {s['arrhenius_law']} (form {s['arrhenius_form']!r})")
     for col in ("contribution", "Ea [eV]", "Ea [kJ/mol]", "σ(25 °C) [mS/cm]"):
-        t.add_column(escape(col))
+        t.add_column(col)
     for key, ea in s["activation_energy_eV"].items():
         t.add_row(
             key,
@@ -321,7 +293,7 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
     console.print(t)
     sp = Table(title="spectra")
     for col in ("file", "T [K]", "σ_bulk [mS/cm]", "σ_gb [mS/cm]", "σ_total [mS/cm]", "Lin-KK"):
-        sp.add_column(escape(col))
+        sp.add_column(col)
     for r in s["spectra"]:
         c = r["conductivity_mS_cm"]
         kk = r["lin_kk"]

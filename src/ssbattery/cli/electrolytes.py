@@ -8,7 +8,6 @@ Commands: ``list`` (filters, rich table or ``--json``), ``show FORMULA`` (every 
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 
 from ssbattery.cli._common import console, err_console, handle_errors, print_json
 
@@ -100,13 +99,13 @@ def register(app: typer.Typer) -> None:
         table.add_column("σ ref", overflow="fold")
         for r in rows:
             table.add_row(
-                escape(r.key + (f" ({r.name})" if r.name else "")),
+                r.key + (f" ({r.name})" if r.name else ""),
                 r.mobile_ion,
                 r.chemical_class,
-                escape(r.family or r.source_family),
+                r.family or r.source_family,
                 r.conductivity_text(),
                 _fmt(r.temperature_C),
-                escape(r.conductivity_ref),
+                r.conductivity_ref,
             )
         console.print(table)
 
@@ -145,22 +144,20 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         for row in rows:
-            table = Table(title=escape(row.key), show_header=False)
+            table = Table(title=row.key, show_header=False)
             table.add_column("field")
             table.add_column("value", overflow="fold")
             for key, value in row.to_dict().items():
                 if value is None or value == "":
                     continue
-                table.add_row(key, escape(str(value)))
+                table.add_row(key, str(value))
             console.print(table)
         others = find_electrolytes(formula, dataset=source)
         if not show_all and len(others) > 1:
             err_console.print(
-                escape(
-                    f"{len(others) - 1} more row(s) for {formula!r}: "
-                    + ", ".join(r.key for r in others[1:])
-                    + " (use --all)"
-                )
+                f"{len(others) - 1} more row(s) for {formula!r}: "
+                + ", ".join(r.key for r in others[1:])
+                + " (use --all)"
             )
 
     @electrolytes_app.command("families")
@@ -183,7 +180,7 @@ def register(app: typer.Typer) -> None:
         for lc in report.labels:
             found = ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items()))
             table.add_row(
-                escape(lc.label or "(none)"),
+                lc.label or "(none)",
                 str(lc.count),
                 lc.family,
                 lc.chemical_class,
@@ -196,9 +193,7 @@ def register(app: typer.Typer) -> None:
             for header in ("key", "label", "expected", "from composition"):
                 dis.add_column(header)
             for d in report.class_disagreements:
-                dis.add_row(
-                    escape(d.key), escape(d.label), ", ".join(d.expected_classes), d.computed_class
-                )
+                dis.add_row(d.key, d.label, ", ".join(d.expected_classes), d.computed_class)
             console.print(dis)
         same = Table(title="OBELiX rows with a review composition")
         for header in (
@@ -212,9 +207,9 @@ def register(app: typer.Typer) -> None:
             same.add_column(header)
         for m in report.review_matches:
             same.add_row(
-                escape(m.obelix_key),
-                escape(m.review_key),
-                escape(f"{m.obelix_label or '(none)'} → {m.obelix_family}"),
+                m.obelix_key,
+                m.review_key,
+                f"{m.obelix_label or '(none)'} → {m.obelix_family}",
                 m.review_family,
                 _fmt(m.obelix_conductivity_mS_cm),
                 _fmt(m.review_conductivity_mS_cm),

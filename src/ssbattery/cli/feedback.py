@@ -8,9 +8,11 @@ from pathlib import Path
 import typer
 
 from ssbattery.cli._common import (
+    JSON_SUFFIXES,
     agg_pyplot,
     console,
     handle_errors,
+    output_option,
     parse_float_list,
     print_json,
     progress_on_stderr,
@@ -40,7 +42,7 @@ def register(app: typer.Typer) -> None:
             help="Joint measurement of both coupled qubits, or two parallel single-qubit demons.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save the heat-vs-g figure."),
+        plot: Path | None = output_option("--plot", help="Save the heat-vs-g figure."),
     ) -> None:
         """Maxwell's demon of two coupled qubits: heat extracted per cycle vs the coupling."""
         from ssbattery.thermal.feedback import demon_scan
@@ -110,14 +112,16 @@ def register(app: typer.Typer) -> None:
         u_max: float = typer.Option(1.0, "--u-max", help="Largest control u (0 < u ≤ 1)."),
         t_hot: float = typer.Option(1.0, "--t-hot", help="Hot bath temperature [E0]."),
         t_cold: float = typer.Option(0.2, "--t-cold", help="Cold bath temperature [E0]."),
-        checkpoint: Path | None = typer.Option(
-            None, "--checkpoint", help="Save/resume the optimiser state in this JSON file."
+        checkpoint: Path | None = output_option(
+            "--checkpoint",
+            help="Save/resume the optimiser state in this JSON file.",
+            suffixes=JSON_SUFFIXES,
         ),
         checkpoint_every: int = typer.Option(
             10, "--checkpoint-every", help="Iterations between checkpoint writes."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save the learning figure."),
+        plot: Path | None = output_option("--plot", help="Save the learning figure."),
     ) -> None:
         """Learn a two-level engine cycle that beats the best Otto cycle of the same period."""
         from ssbattery.thermal.learning import EngineParameters, learn_cycle

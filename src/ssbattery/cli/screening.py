@@ -8,9 +8,8 @@ import textwrap
 from collections.abc import Iterator, Mapping
 
 import typer
-from rich.markup import escape
 
-from ssbattery.cli._common import console, handle_errors, print_json
+from ssbattery.cli._common import console, handle_errors, print_json, styled
 from ssbattery.errors import InvalidParameterError
 
 __all__ = ["add_classify_command", "cli_option_names", "parse_price_options", "register"]
@@ -182,17 +181,17 @@ def register(app: typer.Typer) -> None:
             )
         console.print(table)
         console.print(
-            escape(
+            (
                 f"density {res.density_g_cm3:.4g} g/cm³, basis {res.density_basis}; "
                 f"source: {res.density_source}"
             ),
             highlight=False,
         )
         console.print(
-            f"{res.mass_per_m2_g:.1f} g/m²; ${res.cost_usd_per_kg:.2f}/kg; "
-            f"[bold]${res.cost_usd_per_m2:.2f}/m²[/] "
+            f"{res.mass_per_m2_g:.1f} g/m²; ${res.cost_usd_per_kg:.2f}/kg;",
+            styled(f"${res.cost_usd_per_m2:.2f}/m²", "bold"),
             f"({'below' if res.below_threshold else 'above'} the "
-            f"${res.threshold_usd_per_m2:g}/m² threshold)"
+            f"${res.threshold_usd_per_m2:g}/m² threshold)",
         )
         if res.review_cost_usd_per_m2 is not None:
             console.print(f"review (§1.7, ref. 110): ${res.review_cost_usd_per_m2:.2f}/m²")
@@ -256,7 +255,9 @@ def add_classify_command(electrolytes_app: typer.Typer) -> None:
 
         ch = res.chemical
         where = "in the dataset" if res.in_dataset else "not in the dataset"
-        console.print(f"[bold]{res.formula}[/] ({where}); mobile ion: {res.mobile_ion or 'none'}")
+        console.print(
+            styled(res.formula, "bold"), f"({where}); mobile ion: {res.mobile_ion or 'none'}"
+        )
         if res.band_gap_eV is not None:
             gap = f"band gap {res.band_gap_eV:g} eV ({res.band_gap_source})"
         else:

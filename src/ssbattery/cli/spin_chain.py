@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from ssbattery.cli._common import console, err_console, handle_errors, print_json
+from ssbattery.cli._common import (
+    agg_pyplot,
+    console,
+    err_console,
+    handle_errors,
+    output_option,
+    print_json,
+    save_plot,
+)
 
 __all__ = ["register"]
 
@@ -30,7 +38,7 @@ def register(app: typer.Typer) -> None:
         t_max: float = typer.Option(2.0, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."),
         steps: int = typer.Option(400, "--steps", help="Number of times in (0, t_max]."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save W(t) and P(t) here."),
+        plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
     ) -> None:
         """Charge the chain from its ferromagnetic ground state: W(t), P(t), P_max, E_max."""
         from ssbattery.quantum.spin_chain import (
@@ -53,17 +61,11 @@ def register(app: typer.Typer) -> None:
             result = charge_spin_chain(params, t_max=t_max, steps=steps)
         p_ind, _ = independent_spins_power_max(params)
         if plot is not None:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-
             from ssbattery.plotting.spin_chain import plot_chain_charging
 
-            fig, ax = plt.subplots(figsize=(5.5, 3.8))
+            fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
             plot_chain_charging(result, ax=ax)
-            fig.savefig(plot, bbox_inches="tight", dpi=150)
-            plt.close(fig)
+            save_plot(fig, plot)
         if as_json:
             out = result.to_dict()
             out["independent_spins_power_max"] = p_ind
@@ -83,5 +85,3 @@ def register(app: typer.Typer) -> None:
         table.add_row("t(E_max) [ħ/a.u.]", f"{result.t_energy_max:.6g}")
         table.add_row("P_max / N independent spins", f"{result.power_max / p_ind:.6f}")
         console.print(table)
-        if plot is not None:
-            console.print(f"plot saved to {plot}")

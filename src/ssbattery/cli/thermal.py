@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -13,6 +14,7 @@ from ssbattery.cli._common import (
     agg_pyplot,
     console,
     handle_errors,
+    output_option,
     parse_float_list,
     print_json,
     quantity_table,
@@ -20,15 +22,26 @@ from ssbattery.cli._common import (
     save_plot,
     warnings_to_stderr,
 )
+from ssbattery.cli.audit import print_audit
 
 __all__ = ["register"]
+
+# The thermal API's argument names → the options that set them (for error messages).
+_BATH_OPTIONS = {
+    "T_h": "--t-hot",
+    "T_c": "--t-cold",
+    "tau_h": "--tau-hot",
+    "tau_c": "--tau-cold",
+    "rate_h": "--rate-hot",
+    "rate_c": "--rate-cold",
+}
 
 
 def register(app: typer.Typer) -> None:
     """Add ``otto``, ``thermal-battery`` and ``pumped-battery`` to ``app``."""
 
     @app.command("otto")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"})
     def otto_command(
         medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
         omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
@@ -45,7 +58,10 @@ def register(app: typer.Typer) -> None:
         tau_u: float = typer.Option(0.0, "--tau-u", help="Duration of each unitary stroke."),
         levels: int = typer.Option(20, "--levels", help="Oscillator truncation (levels)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save the cycle (ω, S) plot."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
+        plot: Path | None = output_option("--plot", help="Save the cycle (ω, S) plot."),
     ) -> None:
         """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
         from ssbattery.errors import InvalidParameterError
@@ -84,22 +100,30 @@ def register(app: typer.Typer) -> None:
             agg_pyplot()
             ax = plot_otto_cycle(otto_trajectory(result))
             save_plot(ax.figure, plot)
-        out = {
+        out: dict[str, Any] = {
             **result.metrics(),
             "medium": medium,
             "stroke": stroke,
             "corner_energies": list(result.corner_energies),
             "corner_entropies": list(result.corner_entropies),
         }
+        report = None
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            report = audit(result)
+            out["audit"] = report.to_dict()
         if as_json:
             print_json(out)
             return
         rows = [(k, v) for k, v in out.items() if isinstance(v, float | str)]
         title = f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)"
         console.print(quantity_table(title, rows, float_format=".8g"))
+        if report is not None:
+            print_audit(report)
 
     @app.command("thermal-battery")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"})
     def thermal_battery_command(
         coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
         tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
@@ -111,7 +135,10 @@ def register(app: typer.Typer) -> None:
             "ness", "--gate", help="Discharge gate: ness (fixed) or optimal (best per τ)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save η and P vs τ."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
+        plot: Path | None = output_option("--plot", help="Save η and P vs τ."),
     ) -> None:
         """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
         from ssbattery.thermal.heat_battery import HeatBattery, heat_battery
@@ -142,17 +169,26 @@ def register(app: typer.Typer) -> None:
             plot_heat_battery(sw, ax=a1, quantity="efficiency")
             plot_heat_battery(sw, ax=a2, quantity="power")
             save_plot(fig, plot)
+        reports = []
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            reports = [
+                audit(HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form))  # type: ignore[arg-type]
+                for lam in lams
+            ]
         if as_json:
-            print_json(
-                {
-                    "form": form,
-                    "gate": gate,
-                    "T_h": t_hot,
-                    "T_c": t_cold,
-                    "rate": rate,
-                    "cycles": rows,
-                }
-            )
+            payload = {
+                "form": form,
+                "gate": gate,
+                "T_h": t_hot,
+                "T_c": t_cold,
+                "rate": rate,
+                "cycles": rows,
+            }
+            if audit_flag:
+                payload["audit"] = [r.to_dict() for r in reports]
+            print_json(payload)
             return
         columns = {
             "coupling": "λ",
@@ -166,9 +202,11 @@ def register(app: typer.Typer) -> None:
         }
         title = f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
         console.print(record_table(title, rows, columns))
+        for r in reports:
+            print_audit(r)
 
     @app.command("pumped-battery")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS)
     def pumped_battery_command(
         omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
         time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),
@@ -178,11 +216,14 @@ def register(app: typer.Typer) -> None:
         battery_rate: float = typer.Option(0.005, "--battery-rate", help="Battery γ_B (e → g)."),
         t_reservoir: float = typer.Option(0.05, "--t-reservoir", help="Reservoir T_r of a → e."),
         t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c."),
+        single_reservoir: bool = typer.Option(
+            False, "--single-reservoir", help="a → e decays into the cold bath (T_r = T_c)."
+        ),
         engine: bool = typer.Option(True, "--engine/--no-engine", help="Also the 2-stroke engine."),
         omega_c: float = typer.Option(0.5, "--omega-c", help="Engine cold-qubit gap ω_c."),
         tau: float = typer.Option(20.0, "--tau", help="Engine pumping stroke duration τ > 0."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        plot: Path | None = typer.Option(None, "--plot", help="Save efficiency/power vs ω_L."),
+        plot: Path | None = output_option("--plot", help="Save efficiency/power vs ω_L."),
     ) -> None:
         """Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)."""
         from ssbattery.thermal.pumped_battery import (
@@ -200,6 +241,7 @@ def register(app: typer.Typer) -> None:
             battery_rate=battery_rate,
             T_r=t_reservoir,
             T_c=t_cold,
+            single_reservoir=single_reservoir,
         )
         scan = charging_scan(bat, ws, time)
         rows = []

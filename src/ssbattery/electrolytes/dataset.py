@@ -346,7 +346,9 @@ def write_dataset_csv(rows: Iterable[Electrolyte], path: str | Path) -> Path:
             return repr(value)
         return str(value)
 
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    from ssbattery.io import atomic_write
+
+    with atomic_write(path) as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(names)
         for row in rows:

@@ -55,7 +55,7 @@ def plot_eta_sweep(sweep: EtaSweep, *, ax: Axes | None = None) -> Axes:
         color="k",
         ls="--",
         lw=1,
-        label=rf"$\eta_{{crit}} = \omega_a - 4g^2N/\omega_c$ = {sweep.eta_critical:.3g}",
+        label=rf"$\eta_{{crit}} = \omega_a - 4\omega_c g^2N$ = {sweep.eta_critical:.3g}",
     )
     ax.set_xlabel(r"atom–atom interaction $\eta$ [$\hbar\omega_c$]")
     ax.set_ylabel(r"maximum stored energy $E_{max}$ [$\hbar\omega_c$]")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ssbattery.quantum.evolution import Method, evolve
+from ssbattery.quantum.evolution import Evolver, Method
 from ssbattery.quantum.metrics import average_power, ground_energy
 from ssbattery.quantum.operators import Operator, as_hermitian, expectation, is_sparse
 from ssbattery.validation import check_memory, require_int_at_least, require_positive
@@ -102,7 +102,7 @@ def charge(
     state0: ArrayLike,
     times: ArrayLike,
     *,
-    tol: float = 1e-10,
+    tol: float | None = None,
     method: Method | None = None,
     ground: float | None = None,
     refine: bool = False,
@@ -115,8 +115,9 @@ def charge(
         H_charge: Hamiltonian during charging (H0 + V(t) of §2.3.1 with V constant).
         state0: initial ket or density matrix.
         times: increasing output times > 0 (see :func:`default_times`).
-        tol: relative accuracy of the energies.
-        method: evolution method (see :func:`ssbattery.quantum.evolution.evolve`).
+        tol: relative accuracy of the energies for the default method (default 1e-10).
+        method: evolution method with its own tolerance (see
+            :func:`ssbattery.quantum.evolution.evolve`); not together with ``tol``.
         ground: ground energy of H0 if known (for kets the ergotropy is ⟨H0⟩ − ground).
         refine: polish P_max and its time between grid points (Brent's method on
             P(t) = W(t)/t around the grid maximum), for published ratios.
@@ -137,11 +138,12 @@ def charge(
         raise InvalidParameterError(
             f"`H_charge` must have the shape of `H0` {H0c.shape}, got {Hc.shape}."
         )
+    solver = Evolver(Hc, method, tol=tol, name="H_charge")
     arr = np.asarray(state0)
     is_ket = arr.ndim == 1
     if is_ket:
         e_ground = ground_energy(H0c) if ground is None else float(ground)
-        tr = evolve(Hc, arr, times, e_ops=[H0c], tol=tol, method=method)
+        tr = solver.run(arr, times, e_ops=[H0c])
         E = tr.expect[0]
         ergo = np.maximum(E - e_ground, 0.0)
     else:
@@ -153,24 +155,22 @@ def charge(
             r = np.sort(np.linalg.eigvalsh(rho))[::-1]
             return float(expectation(H0c, rho).real) - float(np.dot(r, levels))
 
-        tr = evolve(Hc, arr, times, e_ops=[H0c], tol=tol, method=method, observer=obs)
+        tr = solver.run(arr, times, e_ops=[H0c], observer=obs)
         E = tr.expect[0]
         ergo = np.maximum(np.asarray(tr.observed, dtype=float), 0.0)
     E0 = float(expectation(H0c, np.asarray(arr, dtype=complex)).real)
     result = summarise_charging(tr.times, E - E0, ergo, parameters)
     if refine:
-        result = _refine_power(result, H0c, Hc, arr, E0, tol, method)
+        result = _refine_power(result, H0c, solver, arr, E0)
     return result
 
 
 def _refine_power(
     res: ChargingResult,
     H0: Operator,
-    Hc: Operator,
+    solver: Evolver,
     state0: NDArray,
     E0: float,
-    tol: float,
-    method: Method | None,
 ) -> ChargingResult:
     """Maximise P(t) = W(t)/t between the grid neighbours of the grid maximum.
 
@@ -186,12 +186,12 @@ def _refine_power(
     hi = float(t[k + 1]) if k + 1 < t.size else float(t[k])
     if hi <= lo:
         return res
-    start = state0 if lo == 0.0 else evolve(Hc, state0, [lo], tol=tol, method=method).final_state
+    start = state0 if lo == 0.0 else solver.step(state0, lo)
     t_best, p_best = res.t_power_max, res.power_max
     for _ in range(2):
         grid = np.linspace(lo, hi, 65)
         grid = grid[grid > 0]
-        tr = evolve(Hc, start, grid - lo, e_ops=[H0], tol=tol, method=method)
+        tr = solver.run(start, grid - lo, e_ops=[H0])
         P = (tr.expect[0] - E0) / grid
         j = int(np.argmax(P))
         if P[j] > p_best:
@@ -208,6 +208,6 @@ def _refine_power(
         new_lo = float(grid[max(j - 1, 0)])
         hi = float(grid[min(j + 1, grid.size - 1)])
         if new_lo > lo:
-            start = evolve(Hc, start, [new_lo - lo], tol=tol, method=method).final_state
+            start = solver.step(start, new_lo - lo)
             lo = new_lo
     return replace(res, power_max=p_best, t_power_max=t_best)

@@ -49,9 +49,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ssbattery.quantum.battery import ChargingResult
+    from ssbattery.quantum.dicke_window import PhotonWindow
     from ssbattery.quantum.evolution import Method
 
 __all__ = [
+    "CutoffCheck",
     "DickeBasis",
     "DickeParameters",
     "charge_dicke",
@@ -161,29 +163,56 @@ class DickeParameters:
 def eta_critical(
     n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_c: float = 1.0
 ) -> float:
-    """Critical atom–atom interaction η_crit = ωa − 4 g² N / ωc (review §2.3.4, ref. 135)."""
+    """Critical atom–atom interaction η_crit = ωa − 4 ωc g² N of *this* Hamiltonian.
+
+    Derivation (mean field, N → ∞): with the spin at polar angle θ from −z and a coherent
+    field α, the energy of eq. 9 (Ω = 0) is ωc α² − ωa j cos θ + 4 ωc g j α sin θ
+    + (η/N) j² cos² θ; minimising over α (α = −2 g j sin θ) and expanding around θ = 0
+    gives a θ² coefficient N[(ωa − η)/4 − ωc g² N], which changes sign at
+    η = ωa − 4 ωc g² N. For η above it the state with all atoms down is unstable
+    (superradiant); ``tests/quantum/test_dicke_model.py`` checks the onset in the exact
+    ground state at N = 32 for ωc = 0.5, 1, 2.
+
+    Review's convention (§2.3.4, ref. 135): it writes η_crit = ωa − 4g²N/ωc, which is the
+    same point for a coupling written 2 g' Jx (a + a†) with g' in absolute units
+    (g' = ωc g here); the two agree when ωc = 1.
+    """
     n = require_int_at_least("n_atoms", n_atoms, 1)
     g = require_finite("coupling", coupling)
     wa = require_positive("omega_a", omega_a)
     wc = require_positive("omega_c", omega_c)
-    return wa - 4.0 * g * g * n / wc
+    return wa - 4.0 * wc * g * g * n
 
 
-def g_critical(*, omega_a: float = 1.0, omega_c: float = 1.0) -> float:
-    """Critical coupling g = √(ωa ωc)/2 of the normal–superradiant transition (§2.3.4)."""
-    return 0.5 * math.sqrt(
-        require_positive("omega_a", omega_a) * require_positive("omega_c", omega_c)
-    )
+def g_critical(n_atoms: int, *, omega_a: float = 1.0, omega_c: float = 1.0) -> float:
+    """Critical coupling g_c = ½ √(ωa / (ωc N)) of the normal–superradiant transition (η = 0).
+
+    The zero of :func:`eta_critical` at η = 0 (so the two functions agree by
+    construction). Review's convention (§2.3.4): g_c = √(ωa ωc)/2 is the critical point of
+    the normalised Dicke coupling (2λ/√N) Jx (a + a†), λ_c = √(ωa ωc)/2; for the coupling
+    2 ωc g Jx (a + a†) of this package λ = ωc g √N, hence g_c = λ_c / (ωc √N).
+    """
+    n = require_int_at_least("n_atoms", n_atoms, 1)
+    wa = require_positive("omega_a", omega_a)
+    wc = require_positive("omega_c", omega_c)
+    return 0.5 * math.sqrt(wa / (wc * n))
 
 
 @dataclass(frozen=True)
 class DickeBasis:
-    """Fock ⊗ Dicke product states kept: photon number ``n`` and k = m + j ∈ {0 … N}."""
+    """Fock ⊗ Dicke product states kept: photon number ``n`` and k = m + j ∈ {0 … N}.
+
+    ``cutoff`` is the highest photon number kept, ``lowest`` the lowest (0 except for the
+    moving photon window of :mod:`ssbattery.quantum.dicke_window`), ``parity`` whether
+    only the sector n + k ≡ N (mod 2) is kept.
+    """
 
     n_atoms: int
     cutoff: int
     photons: NDArray[np.int64]
     k: NDArray[np.int64]
+    parity: bool = False
+    lowest: int = 0
 
     @property
     def size(self) -> int:
@@ -209,13 +238,13 @@ def dicke_basis(params: DickeParameters, *, parity: bool | None = None) -> Dicke
     if use_parity:
         keep = (photons + k) % 2 == n_at % 2
         photons, k = photons[keep], k[keep]
-    return DickeBasis(n_at, cut, photons, k)
+    return DickeBasis(n_at, cut, photons, k, parity=use_parity)
 
 
 def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) -> sp.csr_matrix:
     """The charging Hamiltonian H = H0 + H1 (eqs. 8–9) as a real CSR matrix on ``basis``."""
     basis = dicke_basis(params) if basis is None else basis
-    N, cut = params.n_atoms, params.cutoff
+    N, cut = params.n_atoms, basis.cutoff
     j = N / 2.0
     check_memory("the Dicke Hamiltonian", (basis.size, 6), bytes_per_element=12)
     n = basis.photons.astype(np.float64)
@@ -289,30 +318,34 @@ class _Recorder:
     """Observer that records ⟨Jz⟩, the reduced battery spectrum and the photon tail."""
 
     def __init__(self, params: DickeParameters, basis: DickeBasis, n_times: int, ergo: bool):
-        N = params.n_atoms
-        self.n_atoms = N
+        self.n_atoms = params.n_atoms
         self.levels = _energy_levels(params)
-        self.k = basis.k
-        self.jz = basis.k - N / 2.0
         self.ergo = ergo
         self.jz_mean = np.empty(n_times)
         self.ergotropy = np.full(n_times, np.nan)
         self.tail = np.empty(n_times)
         self.norm = np.empty(n_times)
-        self.top = basis.photons >= params.cutoff - 1
+        self.bind(basis)
+
+    def bind(self, basis: DickeBasis) -> None:
+        """Use ``basis`` for the states that follow (the moving window changes it)."""
+        N = self.n_atoms
+        self.k = basis.k
+        self.jz = basis.k - N / 2.0
+        self.top = basis.photons >= basis.cutoff - 1
         # Scatter maps of ψ into dense (photon × k) grids, ρ_battery = Gᵀ G*. In the parity
         # sector the photon parity is fixed by k's parity, so ρ splits into a k-even and a
         # k-odd block, each from a dense grid with half the photon rows.
         self.grids: list[tuple[tuple[int, int], NDArray[np.int64], NDArray[np.int64], Any]] = []
-        if basis.size == (params.cutoff + 1) * (N + 1):  # full space: one block
-            shape = (params.cutoff + 1, N + 1)
-            self.grids.append((shape, basis.photons, basis.k, slice(None)))
+        if not basis.parity:  # full space: one block
+            shape = (basis.cutoff - basis.lowest + 1, N + 1)
+            self.grids.append((shape, basis.photons - basis.lowest, basis.k, slice(None)))
         else:
             for kp in (0, 1):
                 sel = np.flatnonzero(basis.k % 2 == kp)
                 if sel.size == 0:
                     continue
-                rows = basis.photons[sel] // 2
+                rows = basis.photons[sel] // 2 - basis.lowest // 2
                 cols = basis.k[sel] // 2
                 shape = (int(rows.max()) + 1, int(cols.max()) + 1)
                 self.grids.append((shape, rows, cols, sel))
@@ -346,8 +379,9 @@ def charge_dicke(
     check_cutoff: bool = False,
     larger_cutoff: int | None = None,
     rtol: float = CUTOFF_RTOL,
-    tol: float = 1e-10,
+    tol: float | None = None,
     method: Method | None = None,
+    window: PhotonWindow | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ChargingResult:
     """Charge the Dicke battery and return E(t), P(t) = E/t, ergotropy and the maxima.
@@ -356,31 +390,76 @@ def charge_dicke(
     the ergotropy (eq. 7) is that of the atoms' reduced state (cavity traced out).
     ``check_cutoff`` repeats the run with ``larger_cutoff`` (default max(1.5 Nph, Nph + 8))
     and emits :class:`ConvergenceWarning` when Pmax or Emax change by more than ``rtol``
-    (relative). ``tol`` bounds the propagation error of the state's norm-2. ``parity``
-    None evolves the parity sector when Ω = 0 (False: the full space, for checks).
-    ``method`` is the propagator of :func:`~ssbattery.quantum.evolution.evolve` (default
-    ``Lanczos(tol=tol)``; pass e.g. ``Chebyshev(...)`` to compare).
+    (relative), with the same ``method`` and ``parity`` as this run. ``tol`` bounds the
+    propagation error of the state's norm-2 (default 1e-10). ``parity`` None evolves the
+    parity sector when Ω = 0 (False: the full space, for checks). ``method`` is the
+    propagator of :func:`~ssbattery.quantum.evolution.evolve` with its own tolerance
+    (default ``Lanczos(tol=tol)``; pass e.g. ``Chebyshev(...)`` to compare); not together
+    with ``tol``.
+
+    ``window`` (a :class:`~ssbattery.quantum.dicke_window.PhotonWindow`) replaces the fixed
+    cutoff ``params.photon_cutoff`` by the moving photon window whose edge population stays
+    ≤ ``window.tol`` (the cutoff chosen by error control); the result's parameters then
+    report the cutoff it needed (``photon_cutoff``), ``max_edge_population`` and the
+    Duhamel bounds ``truncation_norm_bound`` (state) and ``energy_error_bound``
+    (2 ωa j × it). ``parity``, ``method`` and ``check_cutoff`` apply to fixed cutoffs only.
     """
     from ssbattery.quantum.battery import ChargingResult
-    from ssbattery.quantum.evolution import Lanczos, evolve
+    from ssbattery.quantum.evolution import evolve
 
-    basis = dicke_basis(params, parity=parity)
-    H = dicke_hamiltonian(params, basis)
-    psi0 = dicke_initial_state(basis)
+    if window is not None and (check_cutoff or method is not None or parity is False):
+        raise InvalidParameterError(
+            "`window` chooses the photon cutoff itself: it cannot be combined with "
+            "`check_cutoff`, `method` or `parity=False`."
+        )
+    method = _dicke_method(method, tol)
+
     times = params.times()
-    rec = _Recorder(params, basis, len(times), ergotropy)
-
     n_times = len(times)
+    extra: dict[str, Any] = {}
+    if window is not None:
+        from ssbattery.quantum.dicke_window import propagate_in_window, window_basis
 
-    def observer(psi: NDArray[np.complex128], k: int) -> None:
-        rec(psi, k)
-        if progress is not None and (k % 16 == 15 or k == n_times - 1):
-            progress(k + 1, n_times)
+        N0 = params.n_atoms
+        rec = _Recorder(params, window_basis(params, N0, N0), n_times, ergotropy)
+        bound_basis: list[DickeBasis] = []
 
-    # Lanczos: the truncated Dicke H has a spectral width of thousands of ωc (cutoff ×
-    # coupling) but the charging state samples a narrow band of it, which a Krylov space
-    # adapts to (see the measurements in benchmarks/RESULTS_dicke.md).
-    evolve(H, psi0, times, observer=observer, method=method or Lanczos(tol=tol))
+        def observe(psi: NDArray[np.complex128], basis: DickeBasis, k: int) -> None:
+            if not bound_basis or bound_basis[0] is not basis:
+                rec.bind(basis)
+                bound_basis[:] = [basis]
+            rec(psi, k)
+            if progress is not None and (k % 16 == 15 or k == n_times - 1):
+                progress(k + 1, n_times)
+
+        run = propagate_in_window(params, observe, method=window)
+        j = params.n_atoms / 2.0
+        extra = {key: v for key, v in run.to_dict().items() if key != "cutoff"}
+        extra.update(
+            photon_cutoff=run.cutoff,
+            cutoff_rule=f"moving photon window, edge population ≤ {window.tol:.0e}",
+            dimension=run.max_dimension,
+            parity_sector=params.uses_parity,
+            max_top_photon_population=run.max_edge_population,
+            energy_error_bound=2.0 * params.omega_a * j * run.truncation_norm_bound,
+        )
+    else:
+        basis = dicke_basis(params, parity=parity)
+        H = dicke_hamiltonian(params, basis)
+        psi0 = dicke_initial_state(basis)
+        rec = _Recorder(params, basis, n_times, ergotropy)
+
+        def observer(psi: NDArray[np.complex128], k: int) -> None:
+            rec(psi, k)
+            if progress is not None and (k % 16 == 15 or k == n_times - 1):
+                progress(k + 1, n_times)
+
+        evolve(H, psi0, times, observer=observer, method=method)
+        extra = dict(
+            dimension=basis.size,
+            parity_sector=basis.size < (params.cutoff + 1) * (params.n_atoms + 1),
+            max_top_photon_population=float(rec.tail.max()),
+        )
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
     power = energy / times
     ip = int(np.argmax(power))
@@ -393,12 +472,7 @@ def charge_dicke(
             stacklevel=2,
         )
     info = params.to_dict()
-    info.update(
-        dimension=basis.size,
-        parity_sector=basis.size < (params.cutoff + 1) * (params.n_atoms + 1),
-        max_top_photon_population=float(rec.tail.max()),
-        max_norm_error=float(np.max(np.abs(rec.norm - 1.0))),
-    )
+    info.update(extra, max_norm_error=float(np.max(np.abs(rec.norm - 1.0))))
     result = ChargingResult(
         times=times,
         energy=energy,
@@ -411,8 +485,48 @@ def charge_dicke(
         parameters=info,
     )
     if check_cutoff:
-        check_cutoff_convergence(params, result, larger_cutoff=larger_cutoff, rtol=rtol, tol=tol)
+        check_cutoff_convergence(
+            params, result, larger_cutoff=larger_cutoff, rtol=rtol, method=method, parity=parity
+        )
     return result
+
+
+def _dicke_method(method: Method | None, tol: float | None) -> Method:
+    """The propagator of a Dicke run: ``method`` as given, else Lanczos(tol) (not both)."""
+    from ssbattery.quantum.evolution import Lanczos
+    from ssbattery.quantum.evolution.validation import check_method_and_tol
+
+    checked = check_method_and_tol(method, tol)
+    # Lanczos: the truncated Dicke H has a spectral width of thousands of ωc (cutoff ×
+    # coupling) but the charging state samples a narrow band of it, which a Krylov space
+    # adapts to (see the measurements in benchmarks/RESULTS_dicke.md).
+    return checked if checked is not None else Lanczos(tol=1e-10 if tol is None else tol)
+
+
+@dataclass(frozen=True)
+class CutoffCheck:
+    """The outcome of :func:`check_cutoff_convergence`.
+
+    Attributes:
+        cutoff, larger_cutoff: the photon cutoff of the run checked and of the rerun.
+        power_max_change, energy_max_change: |X' − X|/|X'| for Pmax and Emax (relative).
+        rtol: the tolerance the changes were held to.
+        method: the propagator both runs used.
+        parity_sector: whether both runs evolved the parity sector.
+    """
+
+    cutoff: int
+    larger_cutoff: int
+    power_max_change: float
+    energy_max_change: float
+    rtol: float
+    method: Method
+    parity_sector: bool
+
+    @property
+    def converged(self) -> bool:
+        """True when neither Pmax nor Emax moved by more than ``rtol``."""
+        return max(self.power_max_change, self.energy_max_change) <= self.rtol
 
 
 def check_cutoff_convergence(
@@ -421,32 +535,46 @@ def check_cutoff_convergence(
     *,
     larger_cutoff: int | None = None,
     rtol: float = CUTOFF_RTOL,
-    tol: float = 1e-10,
-) -> dict[str, float]:
+    tol: float | None = None,
+    method: Method | None = None,
+    parity: bool | None = None,
+) -> CutoffCheck:
     """Repeat with a larger photon cutoff; warn when Pmax or Emax move by more than ``rtol``.
 
-    Returns the relative changes ``{"power_max": …, "energy_max": …, "cutoff": …}``.
+    The rerun uses the propagator and the sector of the run checked, so that only the
+    cutoff differs: ``method``/``tol`` as given to :func:`charge_dicke` (default
+    Lanczos(tol=1e-10)), and ``parity`` None → the sector recorded in
+    ``result.parameters["parity_sector"]`` (else :func:`dicke_basis`'s default).
     """
+    method = _dicke_method(method, tol)
+    if parity is None and "parity_sector" in result.parameters:
+        parity = bool(result.parameters["parity_sector"])
     cut = params.cutoff
     bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
     if bigger <= cut:
         raise InvalidParameterError(
             f"`larger_cutoff` must exceed the photon cutoff {cut}, got {larger_cutoff!r}."
         )
-    other = charge_dicke(replace(params, photon_cutoff=bigger), ergotropy=False, tol=tol)
-    changes = {
-        "power_max": abs(other.power_max - result.power_max) / max(abs(other.power_max), 1e-300),
-        "energy_max": abs(other.energy_max - result.energy_max)
+    other = charge_dicke(
+        replace(params, photon_cutoff=bigger), ergotropy=False, method=method, parity=parity
+    )
+    check = CutoffCheck(
+        cutoff=cut,
+        larger_cutoff=bigger,
+        power_max_change=abs(other.power_max - result.power_max)
+        / max(abs(other.power_max), 1e-300),
+        energy_max_change=abs(other.energy_max - result.energy_max)
         / max(abs(other.energy_max), 1e-300),
-        "cutoff": float(bigger),
-    }
-    worst = max(changes["power_max"], changes["energy_max"])
-    if worst > rtol:
+        rtol=float(rtol),
+        method=method,
+        parity_sector=bool(other.parameters["parity_sector"]),
+    )
+    if not check.converged:
         warnings.warn(
             f"photon cutoff {cut} is not converged: raising it to {bigger} changes Pmax by "
-            f"{changes['power_max']:.2e} and Emax by {changes['energy_max']:.2e} (relative, "
-            f"tolerance {rtol:.0e}); increase `photon_cutoff`.",
+            f"{check.power_max_change:.2e} and Emax by {check.energy_max_change:.2e} "
+            f"(relative, tolerance {rtol:.0e}); increase `photon_cutoff`.",
             ConvergenceWarning,
             stacklevel=2,
         )
-    return changes
+    return check

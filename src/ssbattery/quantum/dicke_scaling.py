@@ -5,14 +5,14 @@ with R² = 0.9987 (Fig. 12); Ferraro et al., PRL 120, 117702 (2018) find Pmax �
 at large N. The exponent depends on the coupling g, on the time grid (t_max) and on the
 photon cutoff, so every result carries them.
 
-The critical atom–atom interaction η_crit = ωa − 4g²N/ωc (§2.3.4, ref. 135) is where the
+The critical atom–atom interaction η_crit = ωa − 4ωc g²N (§2.3.4, ref. 135, written for this
+package's coupling, see :func:`~ssbattery.quantum.dicke.eta_critical`) is where the
 maximum stored energy changes behaviour; :func:`eta_sweep` scans Emax across η.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.io import check_output_path, file_lock, write_json
 from ssbattery.quantum.dicke import DickeParameters, charge_dicke, eta_critical
 from ssbattery.validation import require_finite, require_int_at_least
 
@@ -144,7 +145,9 @@ def dicke_scaling(
 
     With ``checkpoint`` (a JSON file), each N's result is saved as soon as it is computed
     and a rerun with the same parameters resumes from it, so an interrupted scan over large
-    N loses at most the N in progress. A checkpoint written for other parameters is refused.
+    N loses at most the N in progress. A checkpoint written for other parameters is refused;
+    the file is replaced atomically after each N and locked for the run (a second run on it
+    is refused with :class:`~ssbattery.errors.FileBusyError`).
     """
     ns = _check_atoms(atoms)
     factor = require_int_at_least("cutoff_factor", cutoff_factor, 1)
@@ -172,7 +175,21 @@ def dicke_scaling(
         "t_max": "pi/(g*sqrt(N))" if t_max is None else float(t_max),
         "steps": int(steps),
     }
-    path = None if checkpoint is None else Path(checkpoint)
+    if checkpoint is None:
+        return _scan(ns, params, parameters, None, progress)
+    path = check_output_path(checkpoint, option="checkpoint", suffixes=None)
+    with file_lock(path, option="checkpoint"):
+        return _scan(ns, params, parameters, path, progress)
+
+
+def _scan(
+    ns: list[int],
+    params: list[DickeParameters],
+    parameters: dict[str, Any],
+    path: Path | None,
+    progress: Progress | None,
+) -> ScalingResult:
+    """Run (or resume from ``path``) every N of :func:`dicke_scaling`."""
     done = _load_checkpoint(path, parameters)
     for i, p in enumerate(params):
         if str(p.n_atoms) not in done:
@@ -218,11 +235,8 @@ def _save_checkpoint(
     path: Path | None, parameters: dict[str, Any], results: dict[str, list[float]]
 ) -> None:
     """Write the checkpoint atomically (a crash mid-write keeps the previous one)."""
-    if path is None:
-        return
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"parameters": parameters, "results": results}), encoding="utf-8")
-    os.replace(tmp, path)
+    if path is not None:
+        write_json(path, {"parameters": parameters, "results": results}, allow_nan=True)
 
 
 @dataclass(frozen=True)
@@ -248,7 +262,7 @@ def eta_sweep(
     photon_cutoff: int | None = None,
     progress: Progress | None = None,
 ) -> EtaSweep:
-    """Emax(η) and Pmax(η) over ``etas`` with η_crit = ωa − 4g²N/ωc marked (§2.3.4)."""
+    """Emax(η) and Pmax(η) over ``etas`` with η_crit = ωa − 4ωc g²N marked (§2.3.4)."""
     values = np.asarray(etas, dtype=float)
     if values.ndim != 1 or values.size < 2:
         raise InvalidParameterError("`etas` must be a 1-D list of at least two values.")

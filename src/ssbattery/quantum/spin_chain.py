@@ -320,7 +320,7 @@ def charge_spin_chain(
     *,
     t_max: float = 2.0,
     steps: int = 400,
-    tol: float = 1e-10,
+    tol: float | None = None,
     symmetric: bool = True,
     refine: bool = True,
     method: Method | None = None,
@@ -330,11 +330,12 @@ def charge_spin_chain(
     Args:
         params: the chain.
         times: output times; default ``steps`` points uniformly in (0, ``t_max``].
-        tol: relative accuracy of the energies.
+        tol: relative accuracy of the energies for the default method (default 1e-10).
         symmetric: work in the symmetric sector of the initial state (same numbers; half the
             states for an open chain, about 1/(2N) of them for a periodic one).
         refine: polish P_max between grid points.
-        method: evolution method (default: exact for small chains, Chebyshev above).
+        method: evolution method with its own tolerance (default: exact for small chains,
+            Chebyshev above); not together with ``tol``.
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """

@@ -8,6 +8,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from ssbattery import __version__
+from ssbattery.io import write_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -101,5 +102,5 @@ def write_index(result: ReportResult) -> Path:
         + "".join(_section(r) for r in result.runs)
         + "</body></html>"
     )
-    result.index.write_text(page, encoding="utf-8")
+    write_text(result.index, page)
     return result.index

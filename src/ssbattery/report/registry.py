@@ -41,20 +41,30 @@ class FigureSpec:
 
 
 def save_figure(fig: Figure, out_dir: Path, stem: str) -> tuple[Path, Path]:
-    """Save ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg`` in ``out_dir``; close it."""
+    """Save ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg`` in ``out_dir``; close it.
+
+    Both files appear together or not at all (:class:`ssbattery.io.OutputBatch`).
+    """
     import matplotlib.pyplot as plt
+
+    from ssbattery.io import OutputBatch
 
     png = out_dir / f"{stem}.png"
     svg = out_dir / f"{stem}.svg"
-    fig.savefig(png, dpi=150, bbox_inches="tight")
-    fig.savefig(svg, bbox_inches="tight")
-    plt.close(fig)
+    try:
+        with OutputBatch() as batch:
+            fig.savefig(batch.path(png), format="png", dpi=150, bbox_inches="tight")
+            fig.savefig(batch.path(svg), format="svg", bbox_inches="tight")
+    finally:
+        plt.close(fig)
     return png, svg
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
-    """Write a CSV file with a header row; return its path."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    """Write a CSV file with a header row atomically; return its path."""
+    from ssbattery.io import atomic_write
+
+    with atomic_write(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in rows:

@@ -31,8 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
-from ssbattery.quantum.operators import expectation
-from ssbattery.thermal.lindblad import check_hermitian, dense_operator
+from ssbattery.quantum.operators import as_hermitian, as_operator, expectation
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
@@ -42,6 +41,7 @@ __all__ = [
     "entropy_production",
     "global_dissipators",
     "heat_currents",
+    "local_coupling_strength",
     "local_dissipators",
     "occupation",
     "thermal_state",
@@ -106,14 +106,18 @@ class Bath:
         return g * (1.0 - n), g * n
 
 
-_dense = dense_operator
+def _dense(name: str, op: Any, dim: int | None = None) -> np.ndarray:
+    return np.asarray(as_operator(op, name=name, dim=dim, dense=True, dtype=complex))
+
+
+def _dense_hermitian(name: str, op: Any) -> np.ndarray:
+    return np.asarray(as_hermitian(op, name=name, dense=True, dtype=complex))
 
 
 def thermal_state(H: Any, temperature: float) -> np.ndarray:
     """The Gibbs state e^{−H/T}/Z (T > 0) or the uniform mixture of ground states (T = 0)."""
     T = require_positive("temperature", temperature, allow_zero=True)
-    Hm = _dense("H", H)
-    check_hermitian("H", Hm)
+    Hm = _dense_hermitian("H", H)
     E, V = np.linalg.eigh(Hm)
     if T == 0:
         p = (E - E[0] <= 1e-12 * max(1.0, abs(E[0]))).astype(float)
@@ -136,8 +140,7 @@ def global_dissipators(
     """
     if not isinstance(bath, Bath):
         raise InvalidParameterError(f"`bath` must be a Bath, got {type(bath).__name__}.")
-    Hm = _dense("H", H)
-    check_hermitian("H", Hm)
+    Hm = _dense_hermitian("H", H)
     d = Hm.shape[0]
     S = _dense("system_op", system_op, d)
     E, V = np.linalg.eigh(Hm)
@@ -240,11 +243,15 @@ def entropy_production(
 @dataclass(frozen=True)
 class ValidityReport:
     """Outcome of :func:`check_local_validity`: heat currents J_k into the system, the
-    entropy production σ, and the list of problems found (empty when none)."""
+    entropy production σ, the inter-site coupling read from H, the heat currents of the
+    global (secular) master equation with the same baths (NaN when not compared) and the
+    list of problems found (empty when none)."""
 
     currents: np.ndarray
     entropy_production: float
     issues: tuple[str, ...]
+    coupling: float = 0.0
+    global_currents: np.ndarray | None = None
 
     @property
     def valid(self) -> bool:
@@ -252,42 +259,94 @@ class ValidityReport:
         return not self.issues
 
 
+def local_coupling_strength(H: Any, jump_ops: Sequence[Any]) -> float:
+    """The part of ``H`` that local jump operators ignore, as an energy.
+
+    A jump operator C of a bare subsystem transition of frequency ω satisfies
+    [H_loc, C] = −ω C. For each C, with ω_C = −Tr(C†[H, C])/Tr(C†C) the best-fitting
+    frequency, the residual ‖[H, C] + ω_C C‖_F / ‖C‖_F vanishes when C is an eigenoperator
+    of H and equals λ for two resonant qubits coupled by −λ(σ⁺₁σ⁻₂ + h.c.). Returns the
+    largest residual over ``jump_ops`` (0 for none).
+    """
+    Hm = _dense("H", H)
+    d = Hm.shape[0]
+    worst = 0.0
+    for j, op in enumerate(jump_ops):
+        C = _dense(f"jump_ops[{j}]", op, d)
+        norm2 = float(np.vdot(C, C).real)
+        if norm2 <= 0:
+            continue
+        K = Hm @ C - C @ Hm
+        omega = -float(np.vdot(C, K).real) / norm2
+        worst = max(worst, float(np.linalg.norm(K + omega * C)) / math.sqrt(norm2))
+    return worst
+
+
+def _global_currents(H: np.ndarray, baths: Sequence[tuple[Bath, Sequence[Any]]]) -> np.ndarray:
+    """Steady heat currents of the global master equation whose bath k couples through
+    S_k = C_k + C_k† (C_k the first local jump operator of bath k, normalised)."""
+    from ssbattery.thermal.lindblad import steady_state
+
+    d = H.shape[0]
+    groups: list[list[np.ndarray]] = []
+    for k, (bath, ops) in enumerate(baths):
+        if not ops:
+            groups.append([])
+            continue
+        C = _dense(f"baths[{k}] jump operator", ops[0], d)
+        C = C / max(float(np.linalg.norm(C, 2)), 1e-300)
+        groups.append(global_dissipators(H, C + C.conj().T, bath))
+    try:
+        rho = steady_state(H, [c for g in groups for c in g])
+    except InvalidParameterError:  # the global steady state is not unique: no verdict
+        return np.full(len(groups), np.nan)
+    return heat_currents(H, groups, rho)
+
+
 def check_local_validity(
     H: Any,
     baths: Sequence[tuple[Bath, Sequence[Any]]],
     rho: Any,
     *,
-    inter_site_coupling: float = 0.0,
+    inter_site_coupling: float | None = None,
     max_coupling_ratio: float = 1.0,
     driven: bool = False,
+    compare_global: bool = True,
     tol: float = 1e-10,
     warn: bool = True,
 ) -> ValidityReport:
     """Check a local master equation's thermodynamics at the state ``rho``.
 
-    ``baths`` pairs each :class:`Bath` with its (local) jump operators. Problems reported
-    (and, with ``warn``, emitted as :class:`~ssbattery.errors.ValidityWarning`):
+    ``baths`` pairs each :class:`Bath` with its (local) jump operators. The inter-site
+    coupling λ is read from ``H`` itself (:func:`local_coupling_strength` of all jump
+    operators); an explicit ``inter_site_coupling`` can only raise it (the larger of the
+    two is used), so a forgotten argument no longer hides a strong coupling. Problems
+    reported (and, with ``warn``, emitted as :class:`~ssbattery.errors.ValidityWarning`):
 
-    1. ``inter_site_coupling`` λ ≥ ``max_coupling_ratio`` × the smallest bath rate: the
-       local form needs λ ≲ γ (Hofer et al. 2017); use :func:`global_dissipators`.
+    1. λ ≥ ``max_coupling_ratio`` × the smallest bath rate: the local form needs λ ≲ γ
+       (Hofer et al., New J. Phys. 19, 123037 (2017)); use :func:`global_dissipators`.
     2. heat flowing from a colder to a hotter bath in an undriven machine (``driven`` False);
-    3. negative entropy production σ = −Σ J_k/T_k < −tol.
+    3. negative entropy production σ = −Σ J_k/T_k < −tol;
+    4. (``compare_global``, undriven) a heat current whose direction differs from that of
+       the global (secular) master equation built with the same baths.
     """
-    lam = require_finite("inter_site_coupling", inter_site_coupling)
+    lam = local_coupling_strength(H, [c for _, ops in baths for c in ops])
+    if inter_site_coupling is not None:
+        lam = max(lam, abs(require_finite("inter_site_coupling", inter_site_coupling)))
     ratio = require_positive("max_coupling_ratio", max_coupling_ratio)
     issues: list[str] = []
     rates = [b.rate for b, _ in baths if b.rate > 0]
-    if rates and abs(lam) >= ratio * min(rates):
+    if rates and lam >= ratio * min(rates):
         issues.append(
-            f"inter-site coupling |λ| = {abs(lam):.3g} is comparable to or above the bath "
-            f"rate {min(rates):.3g}: the local master equation is outside its validity; "
+            f"inter-site coupling |λ| = {lam:.3g} (read from H) is comparable to or above the "
+            f"bath rate {min(rates):.3g}: the local master equation is outside its validity; "
             "use global (secular) dissipators."
         )
     J = heat_currents(H, [ops for _, ops in baths], rho)
     temps = [b.temperature for b, _ in baths]
     sigma = entropy_production(J, temps)
+    scale = max(1.0, float(np.max(np.abs(J), initial=0.0)))
     if not driven:
-        scale = max(1.0, float(np.max(np.abs(J), initial=0.0)))
         for i, (ti, ji) in enumerate(zip(temps, J, strict=True)):
             for j, (tj, jj) in enumerate(zip(temps, J, strict=True)):
                 if ti < tj and ji > tol * scale and jj < -tol * scale:
@@ -300,7 +359,26 @@ def check_local_validity(
             f"negative entropy production σ = {sigma:.3g}: the local master equation "
             "violates the second law here."
         )
+    Jg: np.ndarray | None = None
+    if compare_global and not driven and len(baths) > 1:
+        Jg = _global_currents(_dense("H", H), baths)
+        gscale = float(np.nanmax(np.abs(Jg), initial=0.0))
+        for k, (jl, jg) in enumerate(zip(J, Jg, strict=True)):
+            if not math.isfinite(jg):
+                continue
+            big = max(abs(jl), abs(jg)) > 1e-6 * max(gscale, float(np.max(np.abs(J))))
+            if big and jl * jg < 0:
+                issues.append(
+                    f"the local and global master equations disagree on the direction of "
+                    f"the heat current of bath {k} (local J = {jl:.3g}, global J = {jg:.3g})."
+                )
     if warn:
         for msg in issues:
             warnings.warn(msg, ValidityWarning, stacklevel=2)
-    return ValidityReport(currents=J, entropy_production=sigma, issues=tuple(issues))
+    return ValidityReport(
+        currents=J,
+        entropy_production=sigma,
+        issues=tuple(issues),
+        coupling=lam,
+        global_currents=Jg,
+    )

@@ -16,10 +16,18 @@ here (ħ = k_B = 1, energies in units of ω0):
   of H and passive for flat bath spectra (zero ergotropy: no charging).
 * Discharge stroke (instantaneous), a unitary gate U; W = Tr[Hρ_τ] − Tr[H Uρ_τU†].
   ``gate="ness"``: the fixed gate that extracts the NESS ergotropy, U ρ_NESS U† = passive
-  state of ρ_NESS. ``gate="optimal"``: for each τ the gate, among the NESS gate and the
+  state of ρ_NESS. Such a gate U = Σ_k e^{iφ_k}|e_k⟩⟨r_k| (|e_k⟩ eigenvectors of H, |r_k⟩
+  of ρ_NESS) is defined only up to one phase φ_k per eigenvector: the phases leave the
+  NESS ergotropy unchanged but change the limit cycle, since the local charging map does
+  not commute with them. We fix them by a stated convention (every eigenvector's
+  largest-modulus component real and positive, :func:`ness_gate`), so results no longer
+  depend on the eigensolver, and :func:`ness_gate_phase_range` reports the spread of η
+  and P over all phases. ``gate="optimal"``: for each τ the gate, among the NESS gate and the
   rotations of the one-excitation eigenstates |s⟩, |a⟩, that maximises W in the limit
   cycle (the paper's "properly chosen unitary gate" is of this kind).
 * Limit cycle: the fixed point of the one-cycle map U∘exp(Lτ) (a linear solve).
+* Departure from the paper: its discharge gate is not specified, so we offer the per-τ
+  optimum and the NESS gate with its phase convention and phase range.
 
 Per cycle: W (output work), Q_h and Q_c (heats from the baths during charging, exact from
 ∫ρ dt), efficiency η = W/Q_h, power P = W/τ, the ergotropy of the charged state ρ_τ and the
@@ -27,7 +35,9 @@ energy stored during charging ΔE = Q_h + Q_c (first law; equals W in the limit 
 Long cycles: W → ergotropy of the NESS while Q_h grows as J_h τ, so η and P → 0. The review
 states that efficiency and power are maximised in the short-cycle limit. Measured
 (:func:`heat_battery_sweep`): with the fixed NESS gate both peak at a short but finite τ;
-with the per-τ optimal gate (a rotation by θ ∝ τ) both grow monotonically as τ → 0.
+with the per-τ optimal gate (a rotation by θ ∝ τ) both grow monotonically as τ → 0; the
+fixed-gate curves depend on the phase convention (see :func:`ness_gate_phase_range`), so
+only the optimal-gate statement is a property of the model.
 The local form needs λ ≲ γ; :func:`heat_battery` runs
 :func:`~ssbattery.thermal.baths.check_local_validity` on the NESS and warns outside it.
 """
@@ -42,7 +52,7 @@ from typing import Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError
-from ssbattery.quantum.metrics import ergotropy, ergotropy_extraction
+from ssbattery.quantum.metrics import ergotropy
 from ssbattery.quantum.operators import expectation
 from ssbattery.thermal.baths import (
     Bath,
@@ -65,6 +75,7 @@ from ssbattery.thermal.lindblad import (
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
+    "GatePhaseRange",
     "HeatBattery",
     "HeatBatteryResult",
     "HeatBatterySweep",
@@ -72,6 +83,8 @@ __all__ = [
     "coupling_scan",
     "heat_battery",
     "heat_battery_sweep",
+    "ness_gate",
+    "ness_gate_phase_range",
     "optimal_gate",
 ]
 
@@ -82,6 +95,38 @@ _SM = np.array([[0, 1], [0, 0]], dtype=complex)
 def _ops() -> tuple[np.ndarray, np.ndarray]:
     eye = np.eye(2)
     return np.kron(_SM, eye), np.kron(eye, _SM)
+
+
+def _canonical_phases(V: np.ndarray) -> np.ndarray:
+    """Columns of ``V`` re-phased so that each one's largest-modulus component (the first
+    within 1e-8 of the largest) is real and positive: a convention independent of the
+    eigensolver."""
+    out = np.array(V, dtype=complex)
+    for k in range(out.shape[1]):
+        col = out[:, k]
+        mags = np.abs(col)
+        j = int(np.flatnonzero(mags >= mags.max() - 1e-8)[0])
+        out[:, k] = col * (abs(col[j]) / col[j])
+    return out
+
+
+def ness_gate(
+    ness: np.ndarray, H: np.ndarray, phases: Sequence[float] | np.ndarray | None = None
+) -> np.ndarray:
+    """The unitary U = Σ_k e^{iφ_k}|e_k⟩⟨r_k| that takes ``ness`` to its passive state.
+
+    |r_k⟩: eigenvectors of ``ness`` by decreasing eigenvalue; |e_k⟩: eigenvectors of ``H``
+    by increasing energy; both re-phased by :func:`_canonical_phases` (largest component
+    real positive), which makes U unique for non-degenerate spectra. ``phases`` φ_k
+    (default all 0) select another member of the family; every member extracts the same
+    NESS ergotropy (Allahverdyan et al., EPL 67, 565 (2004)).
+    """
+    _, Vr = np.linalg.eigh(0.5 * (ness + ness.conj().T))
+    Vr = _canonical_phases(Vr[:, ::-1])
+    _, Ve = np.linalg.eigh(H)
+    Ve = _canonical_phases(Ve)
+    phi = np.zeros(H.shape[0]) if phases is None else np.asarray(phases, dtype=float)
+    return (Ve * np.exp(1j * phi)[None, :]) @ Vr.conj().T
 
 
 def coupled_qubits_hamiltonian(omega0: float, coupling: float) -> np.ndarray:
@@ -222,8 +267,8 @@ def heat_battery(
             warn=warn,
         )
         issues = rep.issues
-    erg_ness = ergotropy_extraction(ness, H)
-    U = erg_ness.unitary
+    erg_ness = ergotropy(ness, H)
+    U = ness_gate(ness, H)
     P, integral = expm_and_integral(liouvillian(H, ch + cc), tau_f)
     if gate == "optimal":
         U = optimal_gate(H, P, initial=U)
@@ -242,7 +287,7 @@ def heat_battery(
         power=W / tau_f,
         stored_energy=expectation(H, rho_t).real - expectation(H, rho0).real,
         ergotropy=ergotropy(rho_t, H),
-        ness_ergotropy=erg_ness.value,
+        ness_ergotropy=erg_ness,
         ness_heat_current=float(J[0]),
         carnot_efficiency=carnot,
         validity_issues=issues,
@@ -302,6 +347,67 @@ def optimal_gate(H: np.ndarray, P: np.ndarray, *, initial: np.ndarray) -> np.nda
     if _cycle_work(H, P, initial) >= -float(res.fun):
         return initial
     return best
+
+
+@dataclass(frozen=True)
+class GatePhaseRange:
+    """Spread of the limit-cycle work, efficiency and power over the phases of the NESS
+    gate at one charging time: the convention's value and the min and max over phases."""
+
+    tau: float
+    work: tuple[float, float, float]
+    efficiency: tuple[float, float, float]
+    power: tuple[float, float, float]
+
+
+@single_threaded
+def ness_gate_phase_range(battery: HeatBattery, tau: float, *, grid: int = 8) -> GatePhaseRange:
+    """η and P of the limit cycle for every NESS gate U(φ) = D(φ) U₀ (:func:`ness_gate`),
+    φ on a ``grid``³ lattice of the three relative phases (the global phase is void), each
+    extreme polished by Nelder–Mead. Returns (convention, min, max) for W, η and P."""
+    from scipy.optimize import minimize
+
+    tau_f = require_finite("tau", tau)
+    if tau_f <= 0:
+        raise InvalidParameterError(f"`tau` must be > 0, got {tau!r}.")
+    H = battery.hamiltonian()
+    ch, cc = battery.dissipators()
+    ness = steady_state(H, ch + cc)
+    P, integral = expm_and_integral(liouvillian(H, ch + cc), tau_f)
+
+    def run(phi: np.ndarray) -> tuple[float, float]:
+        U = ness_gate(ness, H, np.concatenate(([0.0], phi)))
+        rho0 = fixed_point(cycle_map(P, unitary_superoperator(U)), check_unique=False)
+        rho_t = unvec(P @ vec(rho0), 4)
+        W = expectation(H, rho_t).real - expectation(H, U @ rho_t @ U.conj().T).real
+        Qh = float(heat_currents(H, [ch, cc], unvec(integral @ vec(rho0), 4))[0])
+        return W, Qh
+
+    axis = np.linspace(0.0, 2 * math.pi, grid, endpoint=False)
+    pts = np.array(np.meshgrid(axis, axis, axis, indexing="ij")).reshape(3, -1).T
+    vals = np.array([run(p) for p in pts])
+    extremes = []
+    for sign in (1.0, -1.0):
+        k = int(np.argmin(sign * vals[:, 0]))
+        res = minimize(
+            lambda p, s=sign: s * run(p)[0],
+            pts[k],
+            method="Nelder-Mead",
+            options={"xatol": 1e-6, "fatol": 1e-14},
+        )
+        extremes.append(run(res.x) if sign * run(res.x)[0] <= sign * vals[k, 0] else tuple(vals[k]))
+    W0, Q0 = run(np.zeros(3))
+    (Wmin, Qmin), (Wmax, Qmax) = extremes
+
+    def eta(w: float, q: float) -> float:
+        return w / q if q > 0 else math.nan
+
+    return GatePhaseRange(
+        tau=tau_f,
+        work=(W0, Wmin, Wmax),
+        efficiency=(eta(W0, Q0), eta(Wmin, Qmin), eta(Wmax, Qmax)),
+        power=(W0 / tau_f, Wmin / tau_f, Wmax / tau_f),
+    )
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,24 @@ units of E0)
 
     H(u) = E0 · u/2 · σz,        u ∈ [u_min, u_max] ⊂ (0, 1]  (default [0.3, 1]),
 
-coupled at each moment to the hot bath, the cold bath or neither (the choice d(t)), as in
+coupled at each moment to the hot bath, the cold bath or neither (the choice d(t)), after
 Erdman & Noé, npj Quantum Inf. 8, 1 (2022), "Identifying optimal cycles in quantum thermal
-machines with reinforcement-learning", first case study. H(u) commutes with itself at all
+machines with reinforcement-learning", first case study. Departure from the paper: our
+default bath is Ohmic and bosonic, theirs has flat Fermi rates with a u-independent
+relaxation rate; ``EngineParameters(bath="flat_fermi")`` is theirs, and
+:func:`erdman_noe_parameters` with step ``ERDMAN_NOE_STEP`` = 0.5 their set-up (E0 = 2.5,
+T_c/T_h = 0.5), where the fast-driving Otto bound (:func:`fast_otto_bound`) is
+0.003715 E0Γ. H(u) commutes with itself at all
 times and the dissipators below do not create coherence, so the qubit stays diagonal and the
 Lindblad equation reduces exactly to a master equation for the excited population p:
 
     dp/dt = γ_d(E) n_d(E) (1 − p) − γ_d(E) (n_d(E) + 1) p,     E = E0 u,
 
 with the Bose factor n_d(E) = 1/(e^{E/T_d} − 1) and an Ohmic bath spectral density
-γ_d(E) = Γ_d · E/E0 (Γ_d: the rate at E = E0). For a piecewise-constant (u, d) the solution
-is exact: p(t + Δt) = p_eq + (p − p_eq) e^{−Γ_tot Δt}, Γ_tot = γ_d(E) coth(E/2T_d),
+γ_d(E) = Γ_d · E/E0 (Γ_d: the rate at E = E0); for the flat Fermi bath the up and down
+rates are Γ_d f_d(E) and Γ_d (1 − f_d(E)), f_d the Fermi function, so Γ_tot = Γ_d.
+For a piecewise-constant (u, d) the solution is exact:
+p(t + Δt) = p_eq + (p − p_eq) e^{−Γ_tot Δt}, Γ_tot = γ_d(E) coth(E/2T_d) (Ohmic),
 p_eq = 1/(1 + e^{E/T_d}). (Tested against the Lindblad engine in
 tests/thermal/test_learning_cycle.py.)
 
@@ -38,26 +45,31 @@ shrinks).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.io import check_output_path, file_lock, write_text
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
     "BATH_COLD",
     "BATH_HOT",
     "BATH_NONE",
+    "ERDMAN_NOE_STEP",
     "CycleMetrics",
     "EngineParameters",
     "LearningResult",
     "OttoResult",
+    "erdman_noe_parameters",
     "evaluate_schedules",
+    "fast_otto_bound",
     "learn_cycle",
     "optimal_otto",
     "otto_power_scan",
@@ -77,7 +89,10 @@ class EngineParameters:
         E0: energy scale of H(u) = E0·u/2·σz.
         u_min, u_max: control range, 0 < u_min < u_max ≤ 1 (Erdman et al.: [0.3, 1]).
         T_hot, T_cold: bath temperatures (k_B = 1), T_hot > T_cold > 0.
-        rate_hot, rate_cold: Ohmic coupling Γ_d (rate at E = E0), > 0.
+        rate_hot, rate_cold: coupling Γ_d (Ohmic: the rate at E = E0; flat: the rate), > 0.
+        bath: ``"ohmic_bose"`` (γ_d(E) = Γ_d E/E0, Bose factors: our default, a departure
+            from Erdman & Noé) or ``"flat_fermi"`` (Fermi factors with a relaxation rate
+            Γ_d independent of u, the model of Erdman & Noé's first case study).
     """
 
     E0: float = 1.0
@@ -87,8 +102,13 @@ class EngineParameters:
     T_cold: float = 0.2
     rate_hot: float = 1.0
     rate_cold: float = 1.0
+    bath: Literal["ohmic_bose", "flat_fermi"] = "ohmic_bose"
 
     def __post_init__(self) -> None:
+        if self.bath not in ("ohmic_bose", "flat_fermi"):
+            raise InvalidParameterError(
+                f"`bath` must be 'ohmic_bose' or 'flat_fermi', got {self.bath!r}."
+            )
         require_positive("E0", self.E0)
         require_positive("T_hot", self.T_hot)
         require_positive("T_cold", self.T_cold)
@@ -109,6 +129,55 @@ class EngineParameters:
                 f"`T_cold` must be < `T_hot` for a heat engine, got T_cold={self.T_cold!r}, "
                 f"T_hot={self.T_hot!r}."
             )
+
+
+#: Time step of Erdman & Noé's two-level case study (units of 1/Γ).
+ERDMAN_NOE_STEP = 0.5
+
+
+def erdman_noe_parameters() -> EngineParameters:
+    """The two-level engine of Erdman & Noé (npj Quantum Inf. 8, 1 (2022)), first case
+    study: flat Fermi rates Γ_h = Γ_c = Γ = 1, E0 = 2.5, T_h = 1, T_c = 0.5 (T_c/T_h = 0.5);
+    the control range is our default [0.3, 1], which contains the fast-Otto optimum
+    (u_c ≈ 0.572, u_h ≈ 0.813), so :func:`fast_otto_bound` does not depend on it."""
+    return EngineParameters(E0=2.5, T_hot=1.0, T_cold=0.5, bath="flat_fermi")
+
+
+def fast_otto_bound(params: EngineParameters) -> tuple[float, float, float]:
+    """Power of the Otto cycle in the fast-driving limit, maximised over u_h, u_c and the
+    hot fraction x, for flat (u-independent) rates; returns (P, u_h, u_c).
+
+    With period → 0 the population freezes and the qubit carries the flux
+    (f_h − f_c)·Γ_hΓ_c x(1 − x)/(Γ_h x + Γ_c(1 − x)), largest at
+    x = √Γ_c/(√Γ_h + √Γ_c), where it is (f_h − f_c) Γ_hΓ_c/(√Γ_h + √Γ_c)²; the power is
+    E0 (u_h − u_c) times it (Erdman et al., NJP 21, 103049 (2019): the maximum power of a
+    qubit engine). Independent of the cycle code; Γ_h = Γ_c = Γ gives Γ/4.
+    """
+    from scipy.optimize import minimize
+
+    if params.bath != "flat_fermi":
+        raise InvalidParameterError(
+            "`fast_otto_bound` needs u-independent rates: use EngineParameters(bath='flat_fermi')."
+        )
+    gh, gc = params.rate_hot, params.rate_cold
+    flux = gh * gc / (np.sqrt(gh) + np.sqrt(gc)) ** 2
+
+    def power(x: NDArray[np.float64]) -> float:
+        uh, uc = np.clip(x, params.u_min, params.u_max)
+        fh = 1.0 / (1.0 + np.exp(params.E0 * uh / params.T_hot))
+        fc = 1.0 / (1.0 + np.exp(params.E0 * uc / params.T_cold))
+        return float(params.E0 * (uh - uc) * (fh - fc) * flux)
+
+    us = np.linspace(params.u_min, params.u_max, 61)
+    start = max(((a, b) for a in us for b in us), key=lambda ab: power(np.array(ab)))
+    res = minimize(
+        lambda x: -power(x),
+        np.array(start),
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-16},
+    )
+    uh, uc = (float(v) for v in np.clip(res.x, params.u_min, params.u_max))
+    return power(np.array([uh, uc])), uh, uc
 
 
 @dataclass(frozen=True)
@@ -180,8 +249,13 @@ def _bath_arrays(
     T = np.where(bath == BATH_HOT, params.T_hot, params.T_cold)
     rate = np.where(bath == BATH_HOT, params.rate_hot, params.rate_cold)
     x = E / T
-    gamma = rate * E / params.E0  # Ohmic spectral density γ(E) = Γ E/E0
-    total = np.where(bath == BATH_NONE, 0.0, gamma / np.tanh(x / 2.0))
+    if params.bath == "flat_fermi":
+        # rates Γ f(E) up and Γ (1 − f(E)) down: their sum Γ does not depend on u
+        relax = np.asarray(rate, dtype=float) * np.ones_like(x)
+    else:
+        gamma = rate * E / params.E0  # Ohmic spectral density γ(E) = Γ E/E0
+        relax = gamma / np.tanh(x / 2.0)  # γ(n + 1) + γ n = γ coth(E/2T)
+    total = np.where(bath == BATH_NONE, 0.0, relax)
     p_eq = 1.0 / (1.0 + np.exp(x))
     return total, p_eq
 
@@ -446,7 +520,7 @@ def learn_cycle(
     elite_fraction: float = 0.1,
     smoothing: float = 0.7,
     seed: int = 0,
-    checkpoint: Path | None = None,
+    checkpoint: Path | str | None = None,
     checkpoint_every: int = 10,
     progress: Any = None,
 ) -> LearningResult:
@@ -457,7 +531,10 @@ def learn_cycle(
     ``elite_fraction`` and moves the sampling laws toward them with weight ``smoothing``.
     The first iteration samples uniformly (random actions). With ``checkpoint`` the state is
     saved every ``checkpoint_every`` iterations and at the end; an existing file is resumed
-    and gives the same result as an uninterrupted run with the same settings.
+    and gives the same result as an uninterrupted run with the same settings. The file is
+    replaced atomically (:func:`ssbattery.io.write_text`: a kill or a full disk mid-write
+    keeps the previous checkpoint) and locked for the run (a second run on it is refused
+    with :class:`~ssbattery.errors.FileBusyError`).
 
     Args:
         params: the engine (default :class:`EngineParameters`).
@@ -487,7 +564,6 @@ def learn_cycle(
     if not 0.0 < float(smoothing) <= 1.0:
         raise InvalidParameterError(f"`smoothing` must lie in (0, 1], got {smoothing!r}.")
     n_elite = max(2, round(elite_fraction * population))
-    dt = np.full(n_steps, period / n_steps)
     config = {
         "params": [
             params.E0,
@@ -497,7 +573,8 @@ def learn_cycle(
             params.T_cold,
             params.rate_hot,
             params.rate_cold,
-        ],
+        ]
+        + ([params.bath] if params.bath != "ohmic_bose" else []),
         "n_steps": n_steps,
         "period": period,
         "population": population,
@@ -506,9 +583,48 @@ def learn_cycle(
         "seed": seed,
     }
 
+    with contextlib.ExitStack() as stack:
+        if checkpoint is not None:
+            checkpoint = check_output_path(checkpoint, option="checkpoint", suffixes=None)
+            stack.enter_context(file_lock(checkpoint, option="checkpoint"))
+        return _learn(
+            params,
+            n_steps,
+            period,
+            iterations,
+            population,
+            n_elite,
+            smoothing,
+            seed,
+            config,
+            checkpoint,
+            checkpoint_every,
+            progress,
+        )
+
+
+def _learn(
+    params: EngineParameters,
+    n_steps: int,
+    period: float,
+    iterations: int,
+    population: int,
+    n_elite: int,
+    smoothing: float,
+    seed: int,
+    config: dict[str, Any],
+    checkpoint: Path | None,
+    checkpoint_every: int,
+    progress: Any,
+) -> LearningResult:
+    """The cross-entropy loop of :func:`learn_cycle` (arguments already checked, the
+    checkpoint locked)."""
+    dt = np.full(n_steps, period / n_steps)
     state: _SearchState | None = None
     if checkpoint is not None and Path(checkpoint).exists():
-        state = _state_from_json(Path(checkpoint).read_text(), config, Path(checkpoint))
+        state = _state_from_json(
+            Path(checkpoint).read_text(encoding="utf-8"), config, Path(checkpoint)
+        )
         if state.iteration > iterations:
             raise InvalidParameterError(
                 f"checkpoint {checkpoint} is already at iteration {state.iteration}, beyond "
@@ -563,7 +679,7 @@ def learn_cycle(
         if checkpoint is not None and (
             state.iteration % checkpoint_every == 0 or state.iteration == iterations
         ):
-            Path(checkpoint).write_text(_state_to_json(state, config))
+            write_text(checkpoint, _state_to_json(state, config))
         if progress is not None:
             progress(state.iteration, iterations)
 

@@ -21,10 +21,17 @@ stroke costs extra work (quantum friction).
 The limit cycle is the fixed point of the one-cycle map M = P_c U_hc P_h U_ch (one linear
 solve; see :func:`ssbattery.thermal.lindblad.fixed_point`), the same from any start.
 All energies are flows *into* the medium, so W + Q_h + Q_c = 0 over the limit cycle
-(first law, closed to machine precision). Modes: engine (W < 0, Q_h > 0, Q_c < 0),
-refrigerator (W > 0, Q_c > 0, Q_h < 0), heater (W > 0, Q_h < 0, Q_c < 0), accelerator
-(W > 0, Q_h > 0, Q_c < 0). Efficiency η = −W/Q_h (engine) and COP = Q_c/W (refrigerator);
-quasi-static values 1 − ω_c/ω_h and ω_c/(ω_h − ω_c), never above Carnot.
+(first law, closed to machine precision). The four modes a two-bath machine may run in
+(Solfanelli, Falsetti, Campisi & Gherardini, Phys. Rev. B 101, 054513 (2020);
+Buffoni et al., Phys. Rev. Lett. 122, 070603 (2019)): engine (W < 0, Q_h > 0, Q_c < 0),
+refrigerator (W > 0, Q_c > 0, Q_h < 0), heater (W > 0, Q_h ≤ 0, Q_c ≤ 0) and accelerator
+(W ≥ 0, Q_h > 0, Q_c < 0; at W = 0, e.g. ω_h = ω_c, it is plain conduction from hot to
+cold). Every other sign pattern, and any pattern with negative entropy production
+−Q_h/T_h − Q_c/T_c, is ``"forbidden"`` by the second law. Engine output: efficiency
+η = −W/Q_h and power −W/τ_cycle (quasi-static 1 − ω_c/ω_h, Carnot 1 − T_c/T_h);
+refrigerator output: cooling power Q_c/τ_cycle and COP = Q_c/W (ideal Otto ω_c/(ω_h − ω_c),
+Carnot T_c/(T_h − T_c)). The hot bath must be the hotter one (T_h > T_c); swapped
+temperatures are refused rather than reported with a meaningless negative Carnot bound.
 
 Truncation of the oscillator: ``levels`` number states of ω_r (matrix elements of x², p²
 taken exactly before truncation); a :class:`~ssbattery.errors.ConvergenceWarning` is raised
@@ -70,7 +77,7 @@ __all__ = [
     "qubit_otto",
 ]
 
-Mode = Literal["engine", "refrigerator", "heater", "accelerator", "idle"]
+Mode = Literal["engine", "refrigerator", "heater", "accelerator", "forbidden", "idle"]
 
 
 def otto_efficiency(omega_h: float, omega_c: float) -> float:
@@ -193,6 +200,12 @@ class OttoCycle:
                 raise InvalidParameterError(
                     f"`{name}.rate` must be > 0: without it the limit cycle is not unique."
                 )
+        if self.hot.temperature <= self.cold.temperature:
+            raise InvalidParameterError(
+                f"the hot bath's temperature T_h = {self.hot.temperature:g} must exceed the "
+                f"cold bath's T_c = {self.cold.temperature:g}; swap the two temperatures "
+                "(the machine's modes, efficiency and COP are defined for T_h > T_c)."
+            )
 
     @property
     def cycle_time(self) -> float:
@@ -222,42 +235,95 @@ class OttoResult:
     corner_frequencies: tuple[float, ...]
 
     def metrics(self) -> dict[str, float | str]:
-        """Scalar metrics as a dict (for tables and JSON)."""
-        return {
+        """Scalar metrics as a dict (for tables and JSON), by mode: an engine reports its
+        efficiency, power, and the Otto and Carnot efficiencies; a refrigerator its cooling
+        power Q_c/τ_cycle, COP, and the ideal Otto and Carnot COPs; other modes only the
+        energies. Always: W, Q_h, Q_c, τ_cycle, the mode and the first-law residual."""
+        cyc = self.cycle
+        out: dict[str, float | str] = {
             "work": self.work,
             "heat_hot": self.heat_hot,
             "heat_cold": self.heat_cold,
-            "efficiency": self.efficiency,
-            "cop": self.cop,
-            "power": self.power,
-            "cycle_time": self.cycle.cycle_time,
+            "cycle_time": cyc.cycle_time,
             "mode": self.mode,
-            "otto_efficiency": otto_efficiency(self.cycle.omega_h, self.cycle.omega_c),
-            "carnot_efficiency": carnot_efficiency(
-                self.cycle.hot.temperature, self.cycle.cold.temperature
-            )
-            if self.cycle.hot.temperature > 0
-            else math.nan,
-            "first_law_residual": self.first_law_residual,
         }
+        if self.mode == "engine":
+            out |= {
+                "efficiency": self.efficiency,
+                "power": self.power,
+                "otto_efficiency": otto_efficiency(cyc.omega_h, cyc.omega_c),
+                "carnot_efficiency": carnot_efficiency(cyc.hot.temperature, cyc.cold.temperature),
+            }
+        elif self.mode == "refrigerator":
+            out |= {
+                "cooling_power": self.cooling_power,
+                "cop": self.cop,
+                "otto_cop": otto_cop(cyc.omega_h, cyc.omega_c),
+                "carnot_cop": carnot_cop(cyc.hot.temperature, cyc.cold.temperature),
+            }
+        out["first_law_residual"] = self.first_law_residual
+        return out
+
+    @property
+    def cooling_power(self) -> float:
+        """Heat drawn from the cold bath per unit time, Q_c/τ_cycle (refrigerator; NaN in
+        other modes)."""
+        if self.mode != "refrigerator":
+            return math.nan
+        return self.heat_cold / self.cycle.cycle_time
 
 
-def operating_mode(work: float, heat_hot: float, heat_cold: float, *, tol: float = 1e-12) -> Mode:
-    """Engine, refrigerator, heater or accelerator from the signs of W, Q_h, Q_c (into the
-    medium); ``"idle"`` when |W| and both heats are below ``tol``."""
+def operating_mode(
+    work: float,
+    heat_hot: float,
+    heat_cold: float,
+    *,
+    T_h: float | None = None,
+    T_c: float | None = None,
+    tol: float = 1e-12,
+) -> Mode:
+    """The mode of a two-bath machine from W, Q_h, Q_c per cycle (all flows into the medium).
+
+    Engine (W < 0, Q_h > 0, Q_c < 0), refrigerator (W > 0, Q_c > 0, Q_h < 0), heater
+    (W > 0, Q_h ≤ 0, Q_c ≤ 0), accelerator (W ≥ 0, Q_h > 0, Q_c < 0; conduction from hot
+    to cold at W = 0). Any other sign pattern is ``"forbidden"`` (it violates the second law
+    for T_h > T_c, or the first law), and so is any pattern whose entropy production
+    −Q_h/T_h − Q_c/T_c is below −``tol`` when both temperatures are given (e.g. an
+    "engine" above Carnot). ``"idle"`` only when W and both heats vanish (|·| ≤ ``tol``).
+    Signs are read with a tolerance ``tol`` × max(1, largest magnitude).
+
+    >>> operating_mode(-1.0, 3.0, -2.0), operating_mode(0.0, 1.0, -1.0)
+    ('engine', 'accelerator')
+    >>> operating_mode(-1.0, -1.0, 2.0)
+    'forbidden'
+    """
     scale = max(abs(work), abs(heat_hot), abs(heat_cold))
     if scale <= tol:
         return "idle"
     eps = tol * max(1.0, scale)
-    if work < -eps and heat_hot > eps:
+    if abs(work + heat_hot + heat_cold) > 1e-8 * max(1.0, scale):
+        return "forbidden"  # not even the first law holds
+    if T_h is not None and T_c is not None:
+        sigma = 0.0
+        for q, t in ((heat_hot, T_h), (heat_cold, T_c)):
+            if t > 0:
+                sigma -= q / t
+            elif q > eps:
+                return "forbidden"  # heat drawn from a bath at T = 0
+        if sigma < -eps:
+            return "forbidden"
+    w_pos, w_neg = work > eps, work < -eps
+    h_pos, h_neg = heat_hot > eps, heat_hot < -eps
+    c_pos, c_neg = heat_cold > eps, heat_cold < -eps
+    if w_neg and h_pos and c_neg:
         return "engine"
-    if work > eps and heat_cold > eps and heat_hot < -eps:
+    if w_pos and c_pos and h_neg:
         return "refrigerator"
-    if work > eps and heat_hot > eps and heat_cold < -eps:
+    if not w_neg and h_pos and c_neg:
         return "accelerator"
-    if work > eps and heat_hot <= eps and heat_cold <= eps:
+    if w_pos and not h_pos and not c_pos:
         return "heater"
-    return "idle"
+    return "forbidden"
 
 
 def _expm_hermitian(H: np.ndarray, t: float) -> np.ndarray:
@@ -351,7 +417,7 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
                 ConvergenceWarning,
                 stacklevel=2,
             )
-    mode = operating_mode(W, Qh, Qc)
+    mode = operating_mode(W, Qh, Qc, T_h=cycle.hot.temperature, T_c=cycle.cold.temperature)
     eff = -W / Qh if mode == "engine" else math.nan
     cop = Qc / W if mode == "refrigerator" else math.nan
     return OttoResult(
@@ -506,6 +572,11 @@ def _flat_bath_otto(
     """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
     for name, value in (("T_h", T_h), ("T_c", T_c), ("rate_h", rate_h), ("rate_c", rate_c)):
         require_positive(name, value, allow_zero=True)  # named here, not as a Bath's
+    if T_h <= T_c:
+        raise InvalidParameterError(
+            f"`T_h` = {T_h:g} (the hot bath) must exceed `T_c` = {T_c:g} (the cold bath); "
+            "swap the two temperatures: modes, efficiency and COP assume T_h > T_c."
+        )
     return otto_cycle(
         OttoCycle(
             medium=medium,

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.electrolytes.transport import K_B_EV_PER_K
+from ssbattery.io import write_text
 
 __all__ = [
     "EXAMPLE_TRUTH",
@@ -131,7 +132,7 @@ def _write_csv(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128]) ->
         "freq_Hz,Zre_Ohm,Zim_Ohm",
     ]
     lines += [f"{a:.6e},{b.real:.6e},{b.imag:.6e}" for a, b in zip(f, z, strict=True)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_gamry(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128]) -> None:
@@ -155,7 +156,7 @@ def _write_gamry(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128]) 
         f"{math.degrees(math.atan2(b.imag, b.real)):.7g}\t0\t0\t7"
         for i, (a, b) in enumerate(zip(f, z, strict=True))
     ]
-    path.write_text("\n".join(head + rows) + "\n", encoding="latin-1")
+    write_text(path, "\n".join(head + rows) + "\n", encoding="latin-1")
 
 
 def _write_biologic(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128]) -> None:
@@ -179,7 +180,7 @@ def _write_biologic(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128
         f"{math.degrees(math.atan2(b.imag, b.real)):.7E}\t{0.5 * i:.3f}\t1.000000E+000\t"
         for i, (a, b) in enumerate(zip(f, z, strict=True))
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    write_text(path, "\n".join(lines) + "\n", encoding="latin-1")
 
 
 def _write_zplot(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128]) -> None:
@@ -198,7 +199,7 @@ def _write_zplot(path: Path, f: NDArray[np.float64], z: NDArray[np.complex128]) 
         "0.0000E+00\t0\t3"
         for i, (a, b) in enumerate(zip(f, z, strict=True))
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def write_example_spectra(

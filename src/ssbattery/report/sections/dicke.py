@@ -19,7 +19,7 @@ SCALING_ATOMS: tuple[int, ...] = tuple(range(1, 11))
 SCALING_COUPLING = 0.1
 LARGE_ATOMS: tuple[int, ...] = (8, 16, 32, 64)
 LARGE_COUPLING = 0.2
-#: η sweep: N atoms, coupling g, η values around η_crit = ωa − 4g²N/ωc.
+#: η sweep: N atoms, coupling g, η values around η_crit = ωa − 4ωc g²N.
 SWEEP_ATOMS = 16
 SWEEP_COUPLING = 0.1
 SWEEP_ETAS: tuple[float, ...] = tuple(np.round(np.linspace(-3.0, 3.0, 31), 6))
@@ -92,7 +92,7 @@ def build_eta_sweep(
     coupling: float = SWEEP_COUPLING,
     etas: Sequence[float] = SWEEP_ETAS,
 ) -> Artifact:
-    """§2.3.4: maximum stored energy vs η with η_crit = ωa − 4g²N/ωc marked."""
+    """§2.3.4: maximum stored energy vs η with η_crit = ωa − 4ωc g²N marked."""
     import matplotlib.pyplot as plt
 
     from ssbattery.plotting.dicke import plot_eta_sweep
@@ -117,7 +117,7 @@ def build_eta_sweep(
         tables=(table,),
         parameters={**sweep.parameters, "eta_critical": sweep.eta_critical},
         summary=(
-            f"η_crit = ωa − 4g²N/ωc = {sweep.eta_critical:.3f} for N = {n_atoms}, "
+            f"η_crit = ωa − 4ωc g²N = {sweep.eta_critical:.3f} for N = {n_atoms}, "
             f"g = {coupling}. Emax ranges {sweep.energy_max.min():.3f}–"
             f"{sweep.energy_max.max():.3f} ωc over η ∈ [{sweep.eta.min():g}, "
             f"{sweep.eta.max():g}]; at the η closest to η_crit ({sweep.eta[k]:.2f}) "

@@ -1,0 +1,387 @@
+"""Charging and storage of open quantum batteries (review §2.3.3–2.3.6 with noise).
+
+Two batteries of N two-level atoms, H0 = ωa Jz (eq. 8), start with every atom in |g⟩:
+
+* the **Dicke battery** (:class:`~ssbattery.quantum.dicke.DickeParameters`): the cavity
+  holds N photons and the charger is eq. 9, H = ωc a†a + ωa Jz + 2ωc g Jx(a + a†) +
+  (η/N) Jz² + Ω Jx, in a Fock space truncated at ``photon_cutoff``;
+* the **classically driven battery** (:class:`DrivenBattery`): no cavity, H = ωa Jz +
+  (η/N) Jz² + Ω Jx, so that N reaches hundreds.
+
+Both evolve under the master equation with the noise of :class:`Dissipation` (cavity
+loss, collective decay, local decay/pumping/dephasing, optionally thermal) on the
+permutation-invariant space of :mod:`.space`. At τc the charger is switched off
+(storage phase): the atoms, decoupled from the cavity, keep H0 = ωa Jz and the same
+atomic noise; the cavity is traced out (exact, the two no longer interact). Reported on
+the grids: E(t) = ωa(⟨Jz⟩ + N/2), the ergotropy of the atoms' reduced state (eq. 7) and
+its incoherent/coherent parts, the purity Tr ρ_A², P(t) = E/t and its maximum; in the
+storage phase E and the ergotropy against t − τc and the half-life of the ergotropy.
+Energies in units of ωc, times in 1/ωc (ħ = k_B = 1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ssbattery._blas import single_threaded
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.battery import ChargingResult, summarise_charging
+from ssbattery.quantum.dicke import DickeParameters
+from ssbattery.quantum.open.liouvillian import CollectiveHamiltonian, PILiouvillian
+from ssbattery.quantum.open.observables import BatteryState, battery_state
+from ssbattery.quantum.open.propagate import RungeKutta, propagate
+from ssbattery.quantum.open.rates import Dissipation, JumpRates
+from ssbattery.quantum.open.space import PISpace, pi_space
+from ssbattery.validation import require_finite, require_int_at_least, require_positive
+
+__all__ = [
+    "DrivenBattery",
+    "OpenChargingResult",
+    "StorageResult",
+    "charge_open",
+    "half_life",
+    "initial_state",
+]
+
+
+@dataclass(frozen=True)
+class DrivenBattery:
+    """N atoms charged by a classical field: H = ωa Jz + (η/N) Jz² + Ω Jx (units of ωa's
+    frequency unit, ħ = 1). ``t_max`` None → π/√(ωa² + Ω²), the half period of the
+    precession (the largest inversion of the resonance-free drive); ``steps`` points in
+    (0, t_max]."""
+
+    n_atoms: int
+    drive: float
+    omega_a: float = 1.0
+    eta: float = 0.0
+    t_max: float | None = None
+    steps: int = 400
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n_atoms", require_int_at_least("n_atoms", self.n_atoms, 1))
+        require_finite("drive", self.drive)
+        require_positive("omega_a", self.omega_a)
+        require_finite("eta", self.eta)
+        require_int_at_least("steps", self.steps, 2)
+        if self.t_max is None:
+            if self.drive == 0.0:
+                raise InvalidParameterError("`drive` must be ≠ 0: the field Ω Jx is the charger.")
+            t = math.pi / math.hypot(self.omega_a, self.drive)
+        else:
+            t = require_positive("t_max", self.t_max)
+        object.__setattr__(self, "t_max", float(t))
+
+    def times(self) -> NDArray[np.float64]:
+        """``steps`` points uniform in (0, t_max]."""
+        return float(self.t_max) * np.arange(1, self.steps + 1) / self.steps  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StorageResult:
+    """Self-discharge after the charger is switched off at ``tau_c``.
+
+    ``times`` are t − τc (first entry 0); ``energy`` and ``ergotropy`` as in the charging
+    phase. ``half_life`` is the first time at which the ergotropy falls to half its value
+    at τc (linear interpolation between grid points); ``inf`` when nothing acts on the
+    atoms, NaN when it is not reached within the grid (then it exceeds ``times[-1]``).
+    """
+
+    tau_c: float
+    times: NDArray[np.float64]
+    energy: NDArray[np.float64]
+    ergotropy: NDArray[np.float64]
+    half_life: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tau_c": self.tau_c,
+            "times": self.times.tolist(),
+            "energy": self.energy.tolist(),
+            "ergotropy": self.ergotropy.tolist(),
+            "half_life": None if math.isnan(self.half_life) else self.half_life,
+        }
+
+
+@dataclass(frozen=True)
+class OpenChargingResult:
+    """Charging (``charging``: E, P, ergotropy, maxima) plus the open-system diagnostics.
+
+    ``ergotropy_incoherent`` and ``ergotropy_coherent`` split the ergotropy (Francica et
+    al., PRL 125, 180603 (2020)); ``purity`` is Tr ρ_A² of the atoms; ``photons`` ⟨a†a⟩.
+    ``checks`` holds max|Tr ρ − 1|, max|ρ − ρ†| and the smallest eigenvalue of the atoms'
+    state along the run. ``storage`` is the self-discharge phase (None if not asked).
+    """
+
+    charging: ChargingResult
+    ergotropy_incoherent: NDArray[np.float64]
+    purity: NDArray[np.float64]
+    photons: NDArray[np.float64]
+    checks: dict[str, float]
+    storage: StorageResult | None
+
+    @property
+    def times(self) -> NDArray[np.float64]:
+        return self.charging.times
+
+    @property
+    def energy(self) -> NDArray[np.float64]:
+        return self.charging.energy
+
+    @property
+    def ergotropy(self) -> NDArray[np.float64]:
+        return self.charging.ergotropy
+
+    @property
+    def ergotropy_coherent(self) -> NDArray[np.float64]:
+        """The coherent part: ergotropy − incoherent ergotropy (≥ 0)."""
+        return np.maximum(self.charging.ergotropy - self.ergotropy_incoherent, 0.0)
+
+    @property
+    def power_max(self) -> float:
+        return self.charging.power_max
+
+    @property
+    def t_power_max(self) -> float:
+        return self.charging.t_power_max
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.charging.to_dict()
+        out.update(
+            ergotropy_incoherent=self.ergotropy_incoherent.tolist(),
+            ergotropy_coherent=self.ergotropy_coherent.tolist(),
+            purity=self.purity.tolist(),
+            photons=self.photons.tolist(),
+            checks=dict(self.checks),
+            storage=None if self.storage is None else self.storage.to_dict(),
+        )
+        return out
+
+
+def half_life(times: NDArray[np.float64], values: NDArray[np.float64]) -> float:
+    """First t with values(t) ≤ values[0]/2, linearly interpolated; NaN if never reached."""
+    target = 0.5 * values[0]
+    below = np.flatnonzero(values <= target)
+    if values[0] <= 0 or below.size == 0:
+        return float("nan")
+    k = int(below[0])
+    if k == 0:
+        return float(times[0])
+    t0, t1, v0, v1 = times[k - 1], times[k], values[k - 1], values[k]
+    return float(t0 + (t1 - t0) * (v0 - target) / (v0 - v1))
+
+
+def _setup(
+    model: Any, dissipation: Dissipation
+) -> tuple[PISpace, CollectiveHamiltonian, JumpRates, int, NDArray]:
+    if isinstance(model, DickeParameters):
+        rates = dissipation.jump_rates(omega_a=model.omega_a, omega_c=model.omega_c)
+        space = pi_space(
+            model.n_atoms,
+            model.cutoff + 1,
+            local=rates.local,
+            fix="lower `n_atoms` or `photon_cutoff` (--atoms / --photon-cutoff)",
+        )
+        ham = CollectiveHamiltonian(
+            model.n_atoms,
+            omega_a=model.omega_a,
+            omega_c=model.omega_c,
+            coupling=model.coupling,
+            eta=model.eta,
+            drive=model.drive,
+        )
+        return space, ham, rates, model.n_atoms, model.times()
+    if isinstance(model, DrivenBattery):
+        if dissipation.cavity_loss > 0:
+            raise InvalidParameterError(
+                "`cavity_loss` must be 0 for the classically driven battery (it has no cavity)."
+            )
+        rates = dissipation.jump_rates(omega_a=model.omega_a)
+        space = pi_space(model.n_atoms, 1, local=rates.local, fix="lower `n_atoms` (--atoms)")
+        ham = CollectiveHamiltonian(
+            model.n_atoms, omega_a=model.omega_a, eta=model.eta, drive=model.drive
+        )
+        return space, ham, rates, 0, model.times()
+    raise InvalidParameterError(
+        f"`model` must be DickeParameters or DrivenBattery, got {type(model).__name__}."
+    )
+
+
+def initial_state(space: PISpace, photons: int) -> NDArray[np.complex128]:
+    """|photons⟩ ⊗ |j = N/2, m = −N/2⟩ as the flat state on ``space``."""
+    y = np.zeros(space.size, dtype=np.complex128)
+    space.blocks(y)[0][photons, 0, photons, 0] = 1.0
+    return y
+
+
+def _atoms_only(space: PISpace, y: NDArray) -> tuple[PISpace, NDArray]:
+    """Trace the cavity out of the flat state ``y``: the atoms' blocks on a one-level space."""
+    atoms = PISpace(space.n_atoms, 1, space.j_values)
+    out = np.zeros(atoms.size, dtype=np.complex128)
+    for src, dst in zip(space.blocks(y), atoms.blocks(out), strict=True):
+        dst[0, :, 0, :] = np.einsum("nanb->ab", src)
+    return atoms, out
+
+
+def _storage(
+    space: PISpace,
+    y: NDArray,
+    tau_c: float,
+    omega_a: float,
+    rates: JumpRates,
+    storage_time: float | None,
+    steps: int,
+    method: RungeKutta,
+    symmetric: bool,
+) -> StorageResult:
+    atoms, ya = _atoms_only(space, y)
+    first = battery_state(atoms, ya, omega_a, symmetric=symmetric)
+    if not rates.atomic:
+        t = np.array([0.0])
+        return StorageResult(
+            tau_c, t, np.array([first.energy]), np.array([first.ergotropy]), math.inf
+        )
+    total = (
+        rates.local_down
+        + rates.local_up
+        + rates.local_dephasing
+        + rates.collective_down
+        + rates.collective_up
+    )
+    t_end = 5.0 / total if storage_time is None else require_positive("storage_time", storage_time)
+    times = t_end * np.arange(0, steps + 1) / steps
+    L = PILiouvillian(atoms, CollectiveHamiltonian(space.n_atoms, omega_a=omega_a), rates)
+    E = np.empty(times.size)
+    W = np.empty(times.size)
+
+    def observe(v: NDArray, k: int) -> None:
+        s = battery_state(atoms, v, omega_a, symmetric=symmetric)
+        E[k], W[k] = s.energy, s.ergotropy
+
+    propagate(L, ya, 0.0, times, observe, method=method)
+    return StorageResult(tau_c, times, E, W, half_life(times, W))
+
+
+@single_threaded
+def charge_open(
+    model: DickeParameters | DrivenBattery,
+    dissipation: Dissipation | None = None,
+    *,
+    storage: bool = True,
+    tau_c: float | None = None,
+    storage_time: float | None = None,
+    storage_steps: int = 200,
+    symmetric_ergotropy: bool = False,
+    method: RungeKutta | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> OpenChargingResult:
+    """Charge an open battery, then (``storage``) let it self-discharge from τc.
+
+    Args:
+        model: :class:`~ssbattery.quantum.dicke.DickeParameters` (cavity charger, eq. 9)
+            or :class:`DrivenBattery` (classical field); its grid is the charging grid.
+        dissipation: the noise (:class:`Dissipation`; default none: the closed battery).
+        storage: run the storage phase.
+        tau_c: switch-off time of the charger, in (0, t_max]; None → the grid time of the
+            largest ergotropy.
+        storage_time: length of the storage grid (default 5/Γ, Γ the sum of the atomic
+            rates); ``storage_steps`` intervals.
+        symmetric_ergotropy: measure the ergotropy with unitaries of the symmetric
+            subspace j = N/2 only (levels ωa m once each), the convention of the closed
+            :func:`~ssbattery.quantum.dicke.charge_dicke`; only for collective-only noise.
+            Default: unitaries of the whole 2^N space of the atoms (levels with their
+            multiplicities C(N, N/2 + m)), which is never smaller.
+        method: the integrator (:class:`RungeKutta`, default rtol 1e-10, atol 1e-12).
+        progress: called as progress(done, total) along the charging grid.
+
+    Example:
+        >>> from ssbattery.quantum.open import DrivenBattery, Dissipation, charge_open
+        >>> r = charge_open(DrivenBattery(4, drive=2.0, steps=20), Dissipation(dephasing=0.1))
+        >>> bool(r.ergotropy.max() < r.energy.max())
+        True
+    """
+    dissipation = Dissipation() if dissipation is None else dissipation
+    method = method or RungeKutta()
+    storage_steps = require_int_at_least("storage_steps", storage_steps, 2)
+    space, ham, rates, photons, grid = _setup(model, dissipation)
+    if symmetric_ergotropy and rates.local:
+        raise InvalidParameterError(
+            "`symmetric_ergotropy` needs collective-only noise: local decay, pumping or "
+            "dephasing take the atoms out of the symmetric subspace."
+        )
+    t_max = float(grid[-1])
+    if tau_c is not None:
+        tau_c = require_positive("tau_c", tau_c)
+        if tau_c > t_max:
+            raise InvalidParameterError(
+                f"`tau_c` must lie in (0, t_max = {t_max:.6g}]; raise `t_max` or lower `tau_c`."
+            )
+    times = grid if tau_c is None else np.union1d(grid, [tau_c])
+    L = PILiouvillian(space, ham, rates)
+    y0 = initial_state(space, photons)
+    states: list[BatteryState] = [None] * times.size  # type: ignore[list-item]
+    kept: dict[str, Any] = {"W": -1.0, "y": None, "t": None}
+
+    def observe(y: NDArray, k: int) -> None:
+        s = battery_state(space, y, ham.omega_a, symmetric=symmetric_ergotropy)
+        states[k] = s
+        if storage:
+            if tau_c is None and s.ergotropy > kept["W"]:
+                kept.update(W=s.ergotropy, y=np.array(y), t=float(times[k]))
+            elif tau_c is not None and times[k] == tau_c:
+                kept.update(W=s.ergotropy, y=np.array(y), t=float(tau_c))
+        if progress is not None and (k % 16 == 15 or k == times.size - 1):
+            progress(k + 1, times.size)
+
+    propagate(L, y0, 0.0, times, observe, method=method)
+    on_grid = np.isin(times, grid)
+    st = [s for s, keep in zip(states, on_grid, strict=True) if keep]
+    info: dict[str, Any] = dict(model.to_dict())
+    info.update(
+        model=type(model).__name__,
+        dissipation=dissipation.to_dict(),
+        jump_rates=rates.to_dict(),
+        spin_blocks=len(space.j_values),
+        state_entries=space.size,
+    )
+    charging = summarise_charging(
+        grid,
+        np.array([s.energy for s in st]),
+        np.array([s.ergotropy for s in st]),
+        parameters=info,
+    )
+    checks = {
+        "max_trace_error": float(max(abs(s.trace - 1.0) for s in st)),
+        "max_hermiticity_error": float(max(s.hermiticity_error for s in st)),
+        "min_eigenvalue": float(min(s.min_eigenvalue for s in st)),
+    }
+    stored = None
+    if storage:
+        stored = _storage(
+            space,
+            kept["y"],
+            kept["t"],
+            ham.omega_a,
+            rates,
+            storage_time,
+            storage_steps,
+            method,
+            symmetric_ergotropy,
+        )
+    return OpenChargingResult(
+        charging=charging,
+        ergotropy_incoherent=np.array([s.incoherent for s in st]),
+        purity=np.array([s.purity for s in st]),
+        photons=np.array([s.photons for s in st]),
+        checks=checks,
+        storage=stored,
+    )

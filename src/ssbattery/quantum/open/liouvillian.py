@@ -1,0 +1,232 @@
+"""The Lindblad generator on the permutation-invariant space, applied matrix-free.
+
+For every spin block j (see :mod:`.space`) the state ρ_j lives on Fock ⊗ spin-j. The
+Hamiltonian and the collective dissipators act inside each block; local processes, summed
+over the N atoms, move weight between blocks j and j ± 1. Writing K = Σ_k C_k†C_k (which
+is collective for identical local processes: Σ_i σ+_iσ−_i = Jz + N/2, Σ_i σ−_iσ+_i =
+N/2 − Jz, Σ_i σz_i² = N), the generator reads
+
+    L ρ_j = G_j ρ_j + ρ_j G_j† + Σ_c A_c ρ_{j_c} A_c†,   G_j = −i H_j − ½ K_j,
+
+where each jump channel c maps block j_c to block j with a matrix A_c that shifts m by
+δm = −1 (σ−), +1 (σ+) or 0 (σz) and has one entry per column. For local processes these are
+the coefficients of Chase & Geremia, PRA 78, 052101 (2008), in the form tabulated by Shammah
+et al., PRA 98, 063815 (2018), App. A (the rates there: γ_E = γ↓, γ_P = γ↑, γ_D = 2γ_φ).
+With J, M the source block's spin and Jz value and n̄_2 = N/2:
+
+====================  ==============================  ===================================
+process, source       weight s                         amplitude v(M)
+====================  ==============================  ===================================
+σ−, J = j             γ↓ (n̄_2 + 1) / (2 j (j+1))       √((J + M)(J − M + 1))
+σ−, J = j + 1         γ↓ (n̄_2 + J + 1) / (2 J (2J+1))  √((J + M)(J + M − 1))
+σ−, J = j − 1         γ↓ (n̄_2 − J) / (2 (J+1)(2J+1))   √((J − M + 1)(J − M + 2))
+σ+, J = j             γ↑ (n̄_2 + 1) / (2 j (j+1))       √((J − M)(J + M + 1))
+σ+, J = j + 1         γ↑ (n̄_2 + J + 1) / (2 J (2J+1))  √((J − M)(J − M − 1))
+σ+, J = j − 1         γ↑ (n̄_2 − J) / (2 (J+1)(2J+1))   √((J + M + 1)(J + M + 2))
+σz, J = j             γ_φ (n̄_2 + 1) / (j (j+1))        M
+σz, J = j + 1         γ_φ (n̄_2 + J + 1) / (J (2J+1))   √(J² − M²)
+σz, J = j − 1         γ_φ (n̄_2 − J) / ((J+1)(2J+1))    √((J + 1)² − M²)
+====================  ==============================  ===================================
+
+so that A_c[m + δm, M] = √s v(M). The Hamiltonian and G are sparse; the state blocks are
+dense, so one application costs a few sparse–dense products per block, O(n_levels³ N³)
+at most, never the (n_levels² N³)² superoperator.
+
+Why our own generator rather than QuTiP's piqs (the cross-check in the tests and the peer
+in ``benchmarks/bench_open_dicke.py``): piqs builds the atoms' Liouvillian on the padded
+(Σ_j (2j+1))² space, in single precision (its rates are C ``float``), and a cavity has to
+be tensored onto it as a full superoperator whose memory grows as n_levels⁴ N⁴; here the
+cavity is carried inside each block and nothing of size (state)² is ever built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ssbattery.quantum.open.rates import JumpRates
+from ssbattery.quantum.open.space import PISpace
+from ssbattery.validation import require_finite, require_positive
+
+__all__ = ["CollectiveHamiltonian", "PILiouvillian", "spin_operators"]
+
+
+def spin_operators(j: float) -> tuple[sp.csr_array, sp.csr_array, np.ndarray]:
+    """(J+, J−, m) of spin ``j`` in the basis k = m + j = 0 … 2j (J+|j,m⟩ = √(j(j+1) −
+    m(m+1)) |j,m+1⟩)."""
+    d = round(2 * j) + 1
+    m = np.arange(d) - j
+    up = np.sqrt(np.maximum(j * (j + 1) - m[:-1] * (m[:-1] + 1), 0.0))
+    jp = sp.csr_array(sp.diags_array(up, offsets=-1, shape=(d, d)))
+    return jp, sp.csr_array(jp.T), m
+
+
+@dataclass(frozen=True)
+class CollectiveHamiltonian:
+    """H = ωc a†a + ωa Jz + 2 ωc g Jx (a + a†) + (η/N) Jz² + Ω Jx (eqs. 8–9, ħ = 1).
+
+    The conventions of :mod:`ssbattery.quantum.dicke`: J = ½ Σ σ, energies in units of ωc.
+    Without a cavity (one Fock level) the first and third terms vanish: the classical-drive
+    battery ωa Jz + (η/N) Jz² + Ω Jx.
+    """
+
+    n_atoms: int
+    omega_a: float = 1.0
+    omega_c: float = 1.0
+    coupling: float = 0.0
+    eta: float = 0.0
+    drive: float = 0.0
+
+    def __post_init__(self) -> None:
+        require_positive("omega_a", self.omega_a)
+        require_positive("omega_c", self.omega_c)
+        for name in ("coupling", "eta", "drive"):
+            require_finite(name, getattr(self, name))
+
+    def block(self, j: float, n_levels: int) -> sp.csr_array:
+        """H on Fock (``n_levels`` states) ⊗ spin j, index n (2j+1) + k, as real CSR."""
+        jp, jm, m = spin_operators(j)
+        d = m.size
+        jx = 0.5 * (jp + jm)
+        spin = sp.diags_array(self.omega_a * m + (self.eta / self.n_atoms) * m * m)
+        if self.drive != 0.0:
+            spin = spin + self.drive * jx
+        n = np.arange(n_levels, dtype=float)
+        H = sp.kron(sp.identity(n_levels), spin)
+        if n_levels > 1:
+            a = sp.diags_array(np.sqrt(n[1:]), offsets=1, shape=(n_levels, n_levels))
+            H = H + sp.kron(sp.diags_array(self.omega_c * n), sp.identity(d))
+            if self.coupling != 0.0:
+                H = H + (2.0 * self.omega_c * self.coupling) * sp.kron(a + a.T, jx)
+        out = sp.csr_array(H)
+        out.sum_duplicates()
+        return out
+
+
+def _local_channels(
+    n_atoms: int, j_t: float, j_s: float, rates: JumpRates
+) -> list[tuple[float, int, np.ndarray]]:
+    """(weight s, δm, v over the source's k) of the local jumps from block j_s to j_t."""
+    half = n_atoms / 2.0
+    J = j_s
+    M = np.arange(round(2 * J) + 1) - J
+    out: list[tuple[float, int, np.ndarray]] = []
+    dj = round(j_t - j_s)
+    if dj == 0:
+        if J > 0:
+            base = (half + 1) / (J * (J + 1))
+            out.append((rates.local_down * base / 2, -1, np.sqrt((J + M) * (J - M + 1))))
+            out.append((rates.local_up * base / 2, +1, np.sqrt((J - M) * (J + M + 1))))
+            out.append((rates.local_dephasing * base, 0, M.copy()))
+    elif dj == -1:  # source J = j + 1
+        base = (half + J + 1) / (J * (2 * J + 1))
+        out.append((rates.local_down * base / 2, -1, np.sqrt((J + M) * (J + M - 1))))
+        out.append((rates.local_up * base / 2, +1, np.sqrt((J - M) * (J - M - 1))))
+        out.append((rates.local_dephasing * base, 0, np.sqrt(J * J - M * M)))
+    elif dj == 1:  # source J = j − 1
+        base = (half - J) / ((J + 1) * (2 * J + 1))
+        out.append((rates.local_down * base / 2, -1, np.sqrt((J - M + 1) * (J - M + 2))))
+        out.append((rates.local_up * base / 2, +1, np.sqrt((J + M + 1) * (J + M + 2))))
+        out.append((rates.local_dephasing * base, 0, np.sqrt((J + 1) ** 2 - M * M)))
+    return [c for c in out if c[0] > 0]
+
+
+def _shift_matrix(d_t: int, d_s: int, shift: int, amp: np.ndarray) -> sp.csr_array:
+    """A[k_s + shift, k_s] = amp[k_s] where the target index lies in 0 … d_t − 1."""
+    ks = np.arange(d_s)
+    kt = ks + shift
+    ok = (kt >= 0) & (kt < d_t) & (amp != 0)
+    return sp.csr_array((amp[ok].astype(complex), (kt[ok], ks[ok])), shape=(d_t, d_s))
+
+
+class PILiouvillian:
+    """The Lindblad generator L on a :class:`PISpace`, applied to the flat state vector.
+
+    ``apply(y)`` returns L y (``y`` a Hermitian state, as every ρ and every linear
+    combination the integrator forms with real coefficients is). Built once per
+    (space, Hamiltonian, rates); rebuilding with another Hamiltonian is cheap.
+    """
+
+    def __init__(self, space: PISpace, hamiltonian: CollectiveHamiltonian, rates: JumpRates):
+        self.space = space
+        self.hamiltonian = hamiltonian
+        self.rates = rates
+        nc = space.n_levels
+        N = space.n_atoms
+        n = np.arange(nc, dtype=float)
+        self._G: list[sp.csr_array] = []
+        # jump channels: (target block, source block, A)
+        self._jumps: list[tuple[int, int, sp.csr_array]] = []
+        eye_c = sp.identity(nc, format="csr")
+        a = sp.csr_array(sp.diags_array(np.sqrt(n[1:]), offsets=1, shape=(nc, nc)))
+        for b, j in enumerate(space.j_values):
+            jp, jm, m = spin_operators(j)
+            d = m.size
+            eye_s = sp.identity(d, format="csr")
+            # a a† of the truncated Fock space: n + 1 below the cutoff, 0 on the top level
+            # (so that Σ C†C matches the jumps and the trace is kept)
+            k_cav = rates.cavity_down * n + rates.cavity_up * np.append(n[1:], 0.0)
+            k_spin = (
+                rates.collective_down * (j * (j + 1) - m * (m - 1))
+                + rates.collective_up * (j * (j + 1) - m * (m + 1))
+                + rates.local_down * (N / 2 + m)
+                + rates.local_up * (N / 2 - m)
+                + rates.local_dephasing * N / 2
+            )
+            K = (k_cav[:, None] + k_spin[None, :]).ravel()
+            G = -1j * hamiltonian.block(j, nc) - 0.5 * sp.diags_array(K.astype(complex))
+            self._G.append(sp.csr_array(G))
+            if rates.cavity_down > 0:
+                self._jumps.append(
+                    (b, b, sp.csr_array(np.sqrt(rates.cavity_down) * sp.kron(a, eye_s)))
+                )
+            if rates.cavity_up > 0:
+                self._jumps.append(
+                    (b, b, sp.csr_array(np.sqrt(rates.cavity_up) * sp.kron(a.T, eye_s)))
+                )
+            if rates.collective_down > 0:
+                self._jumps.append(
+                    (b, b, sp.csr_array(np.sqrt(rates.collective_down) * sp.kron(eye_c, jm)))
+                )
+            if rates.collective_up > 0:
+                self._jumps.append(
+                    (b, b, sp.csr_array(np.sqrt(rates.collective_up) * sp.kron(eye_c, jp)))
+                )
+            for bs in (b - 1, b, b + 1):
+                if not 0 <= bs < len(space.j_values):
+                    continue
+                j_s = space.j_values[bs]
+                d_s = round(2 * j_s) + 1
+                for s, dm, v in _local_channels(N, j, j_s, rates):
+                    # k_t = m + dm + j, k_s = m + j_s  →  shift = dm + (j − j_s)
+                    shift = dm + round(j - j_s)
+                    A = _shift_matrix(d, d_s, shift, np.sqrt(s) * v)
+                    if A.nnz:
+                        self._jumps.append((b, bs, sp.csr_array(sp.kron(eye_c, A))))
+
+    def apply(self, y: np.ndarray) -> np.ndarray:
+        """L y for the flat state ``y`` (its Hermitian part; a new array)."""
+        sp_ = self.space
+        out = np.empty_like(y)
+        mats = []
+        for b, D in enumerate(sp_.block_dims):
+            raw = y[sp_.offsets[b] : sp_.offsets[b + 1]].reshape(D, D)
+            # The products below use ρ = ρ† (G ρ + ρ G† = X + X† with X = G ρ); acting on
+            # the Hermitian part alone keeps round-off's anti-Hermitian part from being
+            # fed by the jumps (it would grow: K does not drain it), at one elementwise pass.
+            rho = 0.5 * (raw + raw.conj().T)
+            X = self._G[b] @ rho
+            o = out[sp_.offsets[b] : sp_.offsets[b + 1]].reshape(D, D)
+            np.add(X, X.conj().T, out=o)
+            mats.append((rho, o))
+        for bt, bs, A in self._jumps:
+            X = A @ mats[bs][0]
+            o = mats[bt][1]
+            o += A @ X.conj().T
+        return out
+
+    def __call__(self, t: float, y: np.ndarray) -> np.ndarray:
+        """The ODE right-hand side f(t, y) = L y (time-independent)."""
+        return self.apply(y)

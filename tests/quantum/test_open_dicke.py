@@ -1,0 +1,286 @@
+"""Open Dicke battery on the permutation-invariant space (issue 12).
+
+References: brute-force Lindblad evolution on the full 2^N ⊗ cavity space (QuTiP
+``mesolve``), the closed battery (:func:`charge_dicke`), independent atoms (optical Bloch
+equations: η = 0 makes ωa Jz + Ω Jx a sum of one-atom terms, and local noise keeps a
+product state a product), detailed balance (local decay at T relaxes to the Gibbs state)
+and the analytic decay of one qubit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import qutip as qt
+import scipy.linalg as sla
+
+from ssbattery.errors import InvalidParameterError, ResourceLimitError
+from ssbattery.quantum.dicke import DickeParameters, charge_dicke, dicke_basis, dicke_hamiltonian
+from ssbattery.quantum.metrics import ergotropy
+from ssbattery.quantum.open import (
+    CollectiveHamiltonian,
+    Dissipation,
+    DrivenBattery,
+    charge_open,
+    half_life,
+    irrep_degeneracy,
+    pi_space,
+)
+
+TOL = 1e-8
+
+
+def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
+    """E, ergotropy, incoherent ergotropy, purity, ⟨n⟩ on the full 2^N ⊗ Fock space."""
+    rates = diss.jump_rates(omega_a=ham.omega_a, omega_c=ham.omega_c)
+    cav = [qt.qeye(n_levels)] if n_levels > 1 else []
+
+    def site(op, i):
+        ops = [qt.qeye(2)] * n_atoms
+        ops[i] = op
+        return qt.tensor([*cav, *ops])
+
+    Jz = sum(site(qt.sigmaz(), i) for i in range(n_atoms)) / 2
+    Jx = sum(site(qt.sigmax(), i) for i in range(n_atoms)) / 2
+    Jm = sum(site(qt.sigmam(), i) for i in range(n_atoms))
+    H = ham.omega_a * Jz + (ham.eta / n_atoms) * Jz * Jz + ham.drive * Jx
+    c_ops = [math.sqrt(rates.collective_down) * Jm, math.sqrt(rates.collective_up) * Jm.dag()]
+    if n_levels > 1:
+        a = qt.tensor([qt.destroy(n_levels)] + [qt.qeye(2)] * n_atoms)
+        H += ham.omega_c * a.dag() * a + 2 * ham.omega_c * ham.coupling * Jx * (a + a.dag())
+        c_ops += [math.sqrt(rates.cavity_down) * a, math.sqrt(rates.cavity_up) * a.dag()]
+    for i in range(n_atoms):
+        c_ops += [
+            math.sqrt(rates.local_down) * site(qt.sigmam(), i),
+            math.sqrt(rates.local_up) * site(qt.sigmap(), i),
+            math.sqrt(rates.local_dephasing / 2) * site(qt.sigmaz(), i),
+        ]
+    ground = [qt.basis(2, 1)] * n_atoms  # σz = −1
+    psi0 = qt.tensor([qt.basis(n_levels, photons)] * (n_levels > 1) + ground)
+    opts = {"atol": 1e-13, "rtol": 1e-12, "nsteps": 100000}
+    res = qt.mesolve(H, psi0, np.concatenate([[0.0], times]), c_ops, options=opts)
+    atoms = list(range(1 if n_levels > 1 else 0, n_atoms + (1 if n_levels > 1 else 0)))
+    H0 = ham.omega_a * qt.tensor([qt.qeye(2)] * n_atoms).full() * 0
+    for i in range(n_atoms):
+        ops = [qt.qeye(2)] * n_atoms
+        ops[i] = qt.sigmaz() / 2
+        H0 = H0 + ham.omega_a * qt.tensor(ops).full()
+    h = np.real(np.diag(H0))
+    out = []
+    for rho in res.states[1:]:
+        R = rho.ptrace(atoms).full() if n_levels > 1 else rho.full()
+        E = float(np.real(np.trace(R @ H0))) + ham.omega_a * n_atoms / 2
+        dephased = np.where(np.abs(h[:, None] - h[None, :]) < 1e-9, R, 0.0)  # Σ_E P_E ρ P_E
+        nph = qt.expect(a.dag() * a, rho) if n_levels > 1 else 0.0
+        out.append((E, ergotropy(R, H0), ergotropy(dephased, H0), np.real(np.trace(R @ R)), nph))
+    return np.array(out)
+
+
+NOISE = Dissipation(cavity_loss=0.3, decay=0.2, pumping=0.05, dephasing=0.15, collective_decay=0.1)
+
+
+@pytest.mark.parametrize(
+    ("n_atoms", "diss"),
+    [
+        (1, NOISE),
+        (2, NOISE),
+        (3, NOISE),
+        (
+            2,
+            Dissipation(
+                cavity_loss=0.2,
+                decay=0.1,
+                dephasing=0.1,
+                collective_decay=0.05,
+                bath_temperature=0.7,
+            ),
+        ),
+    ],
+    ids=["N1", "N2", "N3", "N2-thermal"],
+)
+def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
+    """PI blocks ⊗ cavity = mesolve on 2^N ⊗ Fock, every channel on (issue 12 §4), to 1e-8."""
+    params = DickeParameters(
+        n_atoms, 0.4, eta=0.3, drive=0.2, photon_cutoff=n_atoms + 1, t_max=1.5, steps=6
+    )
+    r = charge_open(params, diss, storage=False)
+    ham = CollectiveHamiltonian(n_atoms, coupling=0.4, eta=0.3, drive=0.2)
+    ref = _brute_force(n_atoms, n_atoms + 2, ham, diss, r.times, n_atoms)
+    assert ref[:, 0].max() > 0.3 * n_atoms  # the battery charges
+    np.testing.assert_allclose(r.energy, ref[:, 0], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.ergotropy, ref[:, 1], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.ergotropy_incoherent, ref[:, 2], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.purity, ref[:, 3], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.photons, ref[:, 4], atol=TOL, rtol=0)
+    assert np.all(r.ergotropy < r.energy)  # mixed: ergotropy < energy
+
+
+def test_driven_battery_matches_brute_force():
+    """The classical-drive battery (Ω Jx, no cavity) with every atomic channel, N = 3."""
+    diss = Dissipation(decay=0.2, pumping=0.05, dephasing=0.3, collective_decay=0.1)
+    model = DrivenBattery(3, drive=1.5, eta=0.4, steps=5)
+    r = charge_open(model, diss, storage=False)
+    ref = _brute_force(3, 1, CollectiveHamiltonian(3, eta=0.4, drive=1.5), diss, r.times, 0)
+    np.testing.assert_allclose(r.energy, ref[:, 0], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.ergotropy, ref[:, 1], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.ergotropy_incoherent, ref[:, 2], atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.purity, ref[:, 3], atol=TOL, rtol=0)
+
+
+def test_closed_limit_reproduces_charge_dicke():
+    """κ = γ = 0 reproduces the closed Dicke battery (E and ergotropy) to 1e-8."""
+    params = DickeParameters(5, 0.3, photon_cutoff=12, steps=60)
+    closed = charge_dicke(params)
+    r = charge_open(params, Dissipation(), storage=False, symmetric_ergotropy=True)
+    np.testing.assert_allclose(r.energy, closed.energy, atol=TOL, rtol=0)
+    np.testing.assert_allclose(r.ergotropy, closed.ergotropy, atol=TOL, rtol=0)
+    assert r.power_max == pytest.approx(closed.power_max, abs=TOL)
+    np.testing.assert_allclose(r.purity, r.purity, atol=0)
+    # the reduced state of a closed run is mixed (entangled with the cavity)
+    assert r.purity.min() < 0.99
+    # the 2^N ergotropy is never below the symmetric-subspace one
+    full = charge_open(params, Dissipation(), storage=False)
+    assert np.all(full.ergotropy >= r.ergotropy - 1e-12)
+
+
+def _bloch_population(t, omega, drive, down, up, dephasing):
+    """Excited population of one atom: dρ/dt for H = ω σz/2 + Ω σx/2 and the local jumps,
+    as a 4×4 generator on vec ρ (row stacking) exponentiated exactly."""
+    sz = np.diag([1.0, -1.0])
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+    sm = np.array([[0.0, 0.0], [1.0, 0.0]])  # |e⟩ = (1, 0) → |g⟩
+    H = 0.5 * omega * sz + 0.5 * drive * sx
+    eye = np.eye(2)
+    L = -1j * (np.kron(H, eye) - np.kron(eye, H.T))
+    for rate, C in ((down, sm), (up, sm.T), (dephasing / 2, sz)):
+        CdC = C.T @ C
+        L += rate * (np.kron(C, C) - 0.5 * np.kron(CdC, eye) - 0.5 * np.kron(eye, CdC.T))
+    rho0 = np.diag([0.0, 1.0]).ravel()
+    return np.array([np.real((sla.expm(L * s) @ rho0)[0]) for s in t])
+
+
+def test_large_n_independent_atoms_match_bloch_equations():
+    """η = 0 and local noise only: N = 60 atoms are independent, E = N ωa p_e(t) to 1e-8.
+
+    This checks every local (j → j ± 1) coefficient at large N, where d_j reaches 10¹⁶.
+    """
+    N = 60
+    diss = Dissipation(decay=0.2, pumping=0.07, dephasing=0.4)
+    r = charge_open(DrivenBattery(N, drive=2.0, steps=8), diss, storage=False)
+    p = _bloch_population(r.times, 1.0, 2.0, 0.2, 0.07, 0.4)
+    np.testing.assert_allclose(r.energy, N * p, atol=TOL * N, rtol=0)
+    assert r.checks["max_trace_error"] < 1e-10
+    assert r.checks["min_eigenvalue"] > -1e-12
+
+
+def test_local_decay_at_temperature_relaxes_to_gibbs_state():
+    """Storage under local decay at T: E → N ωa / (e^{ωa/T} + 1), ergotropy → 0, purity of
+    the product Gibbs state (p² + (1 − p)²)^N (detailed balance)."""
+    N, T, gamma = 6, 0.8, 0.5
+    diss = Dissipation(decay=gamma, bath_temperature=T)
+    n_bar = 1.0 / math.expm1(1.0 / T)
+    relax = 1.0 / (gamma * (2 * n_bar + 1))
+    r = charge_open(
+        DrivenBattery(N, drive=2.0, steps=10), diss, storage_time=45 * relax, storage_steps=20
+    )
+    p = 1.0 / (math.exp(1.0 / T) + 1.0)
+    assert r.storage is not None
+    assert r.storage.energy[0] > N * p + 0.5  # charged above the thermal energy
+    assert r.storage.energy[-1] == pytest.approx(N * p, abs=TOL)
+    assert r.storage.ergotropy[-1] < TOL
+
+
+def test_qubit_storage_half_life_is_analytic():
+    """N = 1, pure decay γ after τc: z(t) = −1 + (z0 + 1)e^{−γt}, coherence c e^{−γt/2};
+    ergotropy ω(z + |r|)/2, so the half-life solves one equation (found by bisection)."""
+    gamma = 0.3
+    model = DrivenBattery(1, drive=3.0, t_max=0.5, steps=10)
+    r = charge_open(
+        model, Dissipation(decay=gamma), tau_c=0.5, storage_time=6.0, storage_steps=3000
+    )
+    assert r.storage is not None
+    # the state at τc from the Bloch equations (charging with decay on)
+    sz = np.diag([1.0, -1.0])
+    H = 0.5 * sz + 1.5 * np.array([[0, 1], [1, 0]])
+    sm = np.array([[0.0, 0.0], [1.0, 0.0]])
+    eye = np.eye(2)
+    L = -1j * (np.kron(H, eye) - np.kron(eye, H.T))
+    L += gamma * (
+        np.kron(sm, sm) - 0.5 * np.kron(sm.T @ sm, eye) - 0.5 * np.kron(eye, (sm.T @ sm).T)
+    )
+    rho = (sla.expm(L * 0.5) @ np.diag([0.0, 1.0]).ravel()).reshape(2, 2)
+    z0 = float(np.real(rho[0, 0] - rho[1, 1]))
+    c0 = abs(rho[0, 1])
+
+    def W(t):
+        z = -1 + (z0 + 1) * math.exp(-gamma * t)
+        c = c0 * math.exp(-gamma * t / 2)
+        return 0.5 * (z + math.hypot(z, 2 * c))
+
+    lo, hi = 0.0, 6.0
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if W(mid) > 0.5 * W(0) else (lo, mid)
+    assert r.storage.ergotropy[0] == pytest.approx(W(0.0), abs=TOL)
+    assert r.storage.half_life == pytest.approx(lo, rel=1e-5)
+
+
+def test_checks_along_the_run_and_ergotropy_bounds():
+    """Trace 1, Hermiticity and positivity kept; 0 ≤ incoherent ≤ ergotropy ≤ energy."""
+    params = DickeParameters(4, 0.5, photon_cutoff=8, t_max=2.0, steps=20)
+    r = charge_open(params, NOISE)
+    assert r.checks["max_trace_error"] < 1e-10
+    assert r.checks["max_hermiticity_error"] < 1e-12
+    assert r.checks["min_eigenvalue"] > -1e-10
+    assert np.all(r.ergotropy_incoherent >= 0)
+    assert np.all(r.ergotropy_incoherent <= r.ergotropy + 1e-15)
+    assert np.all(r.ergotropy <= r.energy + 1e-12)
+    assert np.all((r.purity > 0) & (r.purity <= 1 + 1e-12))
+    assert r.storage is not None and r.storage.half_life > 0
+
+
+def test_degeneracies_fill_the_hilbert_space():
+    """Σ_j d_j (2j + 1) = 2^N exactly, up to N = 101; d_j = C(N, N/2−j) − C(N, N/2−j−1)."""
+    for N in (1, 2, 7, 40, 101):
+        space = pi_space(N, 1, local=True, fix="-")
+        total = sum(
+            d * (round(2 * j) + 1) for j, d in zip(space.j_values, space.degeneracies, strict=True)
+        )
+        assert total == 2**N
+    assert irrep_degeneracy(4, 1) == 3
+
+
+def test_top_block_hamiltonian_is_the_dicke_hamiltonian():
+    """The j = N/2 block equals quantum.dicke's Hamiltonian (eqs. 8–9) on the full space."""
+    params = DickeParameters(4, 0.37, eta=0.8, drive=0.25, photon_cutoff=7)
+    ref = dicke_hamiltonian(params, dicke_basis(params, parity=False)).toarray()
+    ham = CollectiveHamiltonian(4, coupling=0.37, eta=0.8, drive=0.25)
+    np.testing.assert_allclose(ham.block(2.0, 8).toarray(), ref, atol=1e-14)
+
+
+def test_space_that_would_not_fit_is_refused_naming_the_parameter():
+    with pytest.raises(ResourceLimitError, match="photon_cutoff"):
+        charge_open(DickeParameters(200, 0.1, photon_cutoff=400), Dissipation(dephasing=0.1))
+    with pytest.raises(ResourceLimitError, match="n_atoms"):
+        charge_open(DrivenBattery(3000, drive=1.0), Dissipation(dephasing=0.1))
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(InvalidParameterError, match="pumping"):
+        Dissipation(pumping=0.1, bath_temperature=1.0)
+    with pytest.raises(InvalidParameterError, match="dephasing"):
+        Dissipation(dephasing=-1.0)
+    with pytest.raises(InvalidParameterError, match="cavity_loss"):
+        charge_open(DrivenBattery(2, drive=1.0), Dissipation(cavity_loss=0.1))
+    with pytest.raises(InvalidParameterError, match="tau_c"):
+        charge_open(DrivenBattery(2, drive=1.0), tau_c=100.0)
+    with pytest.raises(InvalidParameterError, match="symmetric_ergotropy"):
+        charge_open(DrivenBattery(2, drive=1.0), Dissipation(decay=0.1), symmetric_ergotropy=True)
+
+
+def test_half_life_interpolates_and_flags_never():
+    t = np.linspace(0, 1, 11)
+    assert half_life(t, 1 - t) == pytest.approx(0.5)
+    assert math.isnan(half_life(t, np.ones_like(t)))

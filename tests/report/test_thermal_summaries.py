@@ -1,0 +1,48 @@
+"""The thermal report summaries quote numbers computed from the API, not typed constants.
+
+Issue 15 §1: the Otto summary said "1 − ω_c/ω_h = 0.5" and the pumped-battery summary
+"(1 − 0.5)/ω_a" whatever the parameters were. Changing the parameters must change them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ssbattery.report.sections.thermal as thermal
+from ssbattery.thermal.otto import otto_efficiency
+from ssbattery.thermal.pumped_battery import PumpedBattery, engine_efficiency_bound
+
+
+def test_otto_summary_quotes_the_otto_efficiency_of_its_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(thermal, "OTTO", {**thermal.OTTO, "omega_h": 4.0})
+    monkeypatch.setattr(thermal, "OTTO_RATIOS", (0.5,))
+    monkeypatch.setattr(thermal, "OTTO_LEVELS", 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # nanmax of a one-point curve
+        art = thermal.build_otto(tmp_path)
+    assert otto_efficiency(4.0, 1.0) == 0.75
+    assert "Otto 1 − ω_c/ω_h = 0.75," in art.summary
+
+
+def test_pumped_summary_quotes_the_engine_bound_of_its_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(thermal, "ENGINE_OMEGA_C", 0.3)
+    monkeypatch.setattr(thermal, "ENGINE_OMEGAS", np.linspace(1.4, 1.6, 3))
+    monkeypatch.setattr(thermal, "ENGINE_TCS", np.array([0.05, 0.5]))
+    monkeypatch.setattr(thermal, "PUMP_OMEGAS", np.linspace(1.4, 1.6, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # off-resonant pumping warns by design
+        art = thermal.build_pumped_battery(tmp_path)
+    bat = PumpedBattery()
+    bound = engine_efficiency_bound(bat, bat.omega_a, omega_c=0.3)
+    # (1 − ω_c/ω_e)·ω_e/ω_L at resonance, with the default ω_e = 1, ω_a = 1.5.
+    assert bound == pytest.approx((1 - 0.3 / bat.omega_e) * bat.omega_e / bat.omega_a)
+    assert f"pumping bound {bound:.3f})" in art.summary
+    assert art.parameters["omega_c"] == 0.3
