@@ -25,13 +25,13 @@ is a truncated multivariate normal; it is approximated by the Gaussian of precis
 (AᵀA + λDᵀD)/σ² centred on the non-negative MAP (Laplace), σ² = ‖r‖²/(n − tr H) from the MAP
 residual, and draws are clipped at γ = 0. The band is the pointwise central quantile of γ over
 the draws. Its coverage of the truth on synthetic spectra is *measured*, not assumed
-(benchmarks/RESULTS_eis.md): where the smoothness prior flattens a sharp peak, or clips a
+(benchmarks/RESULTS_drt.md): where the smoothness prior flattens a sharp peak, or clips a
 long weak tail to zero, the truth can lie outside it.
 
-Peaks: local maxima of γ (prominence ≥ 5 % of the largest, area ≥ 5 % of ∫γ), each with τ (parabolic refinement
-in ln τ), R = area of γ between the neighbouring minima, C_eff = τ/R, and a label from
-:func:`.arc_labels.label_by_capacitance`. :func:`circuit_from_drt` turns them into the
-equivalent circuit and its starting values.
+Peaks: local maxima of γ (prominence ≥ 5 % of the largest, area ≥ 5 % of ∫γ), each with τ
+(parabolic refinement in ln τ), R = area of γ between the neighbouring minima, C_eff = τ/R,
+and a label from :func:`.arc_labels.label_by_capacitance`. :func:`circuit_from_drt` turns them
+into the equivalent circuit and its starting values.
 
 Why our own: impedance.py has no DRT, and pyDRTtools (the Ciucci group's reference code) is
 a GUI application not packaged for import; this module is written from the method papers.
@@ -334,7 +334,11 @@ def _lambda_scores(pb: _Problem, method: str) -> NDArray[np.float64]:
             tr = float(np.trace(np.linalg.solve(H, AtA)))
             out.append(math.log(n * r2 / max(n - tr, 1e-9) ** 2))
         elif method == "evidence":
-            J = r2 + float(lam) * p2 + float(lam) * _PRIOR_RIDGE * float(x[pb.n_extra :] @ x[pb.n_extra :])
+            J = (
+                r2
+                + float(lam) * p2
+                + float(lam) * _PRIOR_RIDGE * float(x[pb.n_extra :] @ x[pb.n_extra :])
+            )
             logdet_h = 2.0 * float(np.sum(np.log(np.diag(c))))
             out.append(0.5 * n * math.log(J / n) + 0.5 * logdet_h - 0.5 * m_g * math.log(lam))
     if method == "lcurve":
@@ -475,8 +479,8 @@ def compute_drt(
     lo = math.log(1 / (2 * math.pi * float(f.max()))) - math.log(10)
     hi = math.log(1 / (2 * math.pi * float(f.min()))) + (0.0 if use_el else math.log(10))
     dy = math.log(10) / nodes_per_decade
-    n_nodes = int(math.ceil((hi - lo) / dy)) + 1
-    nodes = lo + dy * np.arange(n_nodes)
+    n_nodes = math.ceil((hi - lo) / dy) + 1
+    nodes = np.asarray(lo + dy * np.arange(n_nodes), dtype=np.float64)
     A_c = _design(basis, nodes, f)
     n_el = (
         _electrode_exponent(spectrum, A_c, derivative_order, inductance, lam_method)
@@ -592,7 +596,7 @@ def _find_peaks(
         if idx.size == 0:
             return ()
         bounds = [0]
-        for a, b in zip(idx[:-1], idx[1:], strict=True):
+        for a, b in itertools.pairwise(idx):
             bounds.append(int(a + np.argmin(g[a : b + 1])))
         bounds.append(y.size - 1)
         areas = np.array(
