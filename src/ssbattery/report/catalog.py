@@ -16,6 +16,7 @@ def all_figures() -> list[FigureSpec]:
         electrolytes_data,
         feedback,
         impedance,
+        regime,
         spin_chain,
         thermal,
     )
@@ -27,6 +28,7 @@ def all_figures() -> list[FigureSpec]:
         impedance,
         cell,
         dicke,
+        regime,
         spin_chain,
         thermal,
         feedback,
