@@ -281,8 +281,12 @@ def train_conductivity_model(
     seed: int = _SEED,
     levels: Sequence[float] = (0.9,),
     n_trees: int = _N_TREES,
+    oof_abs_errors: NDArray[np.float64] | None = None,
 ) -> ConductivityModel:
-    """Train on OBELiX's train split (or ``rows``) and calibrate the intervals (5 group folds)."""
+    """Train on OBELiX's train split (or ``rows``) and calibrate the intervals (5 group folds).
+
+    ``oof_abs_errors`` (one per training row) skips the calibration folds and uses these.
+    """
     from sklearn.model_selection import GroupKFold
 
     if n_trees < 1:
@@ -294,11 +298,18 @@ def train_conductivity_model(
     y = np.array([r.log10_sigma for r in train])
     c = np.array([r.censored for r in train])
     groups = [r.chemical_system for r in train]
-    oof = np.zeros(y.size)
-    for tr, te in GroupKFold(5).split(X, groups=groups):
-        ms = _fit_censored(X[tr], y[tr], c[tr], seed, n_trees)
-        oof[te] = np.mean([m.predict(X[te]) for m in ms], axis=0)
-    abs_err = _errors(oof, y, c)
+    if oof_abs_errors is not None:
+        abs_err = np.asarray(oof_abs_errors, dtype=float)
+        if abs_err.shape != y.shape:
+            raise InvalidParameterError(
+                f"`oof_abs_errors` has {abs_err.size} values for {y.size} training rows."
+            )
+    else:
+        oof = np.zeros(y.size)
+        for tr, te in GroupKFold(5).split(X, groups=groups):
+            ms = _fit_censored(X[tr], y[tr], c[tr], seed, n_trees)
+            oof[te] = np.mean([m.predict(X[te]) for m in ms], axis=0)
+        abs_err = _errors(oof, y, c)
     models = _fit_censored(X, y, c, seed, n_trees)
     widths = {float(lv): _conformal_quantile(abs_err, float(lv)) for lv in levels}
     return ConductivityModel(
@@ -306,10 +317,22 @@ def train_conductivity_model(
     )
 
 
+def _calibration_path() -> Path:
+    return Path(str(resources.files("ssbattery.electrolytes") / "data/obelix/calibration.json"))
+
+
 @functools.cache
 def default_model() -> ConductivityModel:
-    """The model trained (deterministically, in-process, once) on OBELiX's train split."""
-    return train_conductivity_model()
+    """The model trained (deterministically, in-process, once) on OBELiX's train split.
+
+    The grouped out-of-fold errors that calibrate its interval ship in
+    ``data/obelix/calibration.json`` (written by ``benchmarks/bench_predict.py --calibration``
+    with the same seed and trees), so first use trains only the final forests (~10 s).
+    """
+    import json
+
+    data = json.loads(_calibration_path().read_text(encoding="utf-8"))
+    return train_conductivity_model(oof_abs_errors=np.array(data["oof_abs_errors"], dtype=float))
 
 
 def benchmark_conductivity_model(
