@@ -20,9 +20,11 @@ from ssbattery.errors import InvalidParameterError, ResourceLimitError
 from ssbattery.quantum.dicke import DickeParameters, charge_dicke, dicke_basis, dicke_hamiltonian
 from ssbattery.quantum.metrics import ergotropy
 from ssbattery.quantum.open import (
+    ChebyshevLindblad,
     CollectiveHamiltonian,
     Dissipation,
     DrivenBattery,
+    RungeKutta,
     charge_open,
     half_life,
     irrep_degeneracy,
@@ -106,6 +108,8 @@ def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
         n_atoms, 0.4, eta=0.3, drive=0.2, photon_cutoff=n_atoms + 1, t_max=1.5, steps=6
     )
     r = charge_open(params, diss, storage=False)
+    rk = charge_open(params, diss, storage=False, method=RungeKutta(rtol=1e-11, atol=1e-13))
+    np.testing.assert_allclose(rk.energy, r.energy, atol=TOL, rtol=0)
     ham = CollectiveHamiltonian(n_atoms, coupling=0.4, eta=0.3, drive=0.2)
     ref = _brute_force(n_atoms, n_atoms + 2, ham, diss, r.times, n_atoms)
     assert ref[:, 0].max() > 0.3 * n_atoms  # the battery charges
@@ -117,11 +121,15 @@ def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
     assert np.all(r.ergotropy < r.energy)  # mixed: ergotropy < energy
 
 
-def test_driven_battery_matches_brute_force():
-    """The classical-drive battery (Ω Jx, no cavity) with every atomic channel, N = 3."""
+@pytest.mark.parametrize(
+    "method", [ChebyshevLindblad(), RungeKutta(rtol=1e-11, atol=1e-13)], ids=["chebyshev", "dop853"]
+)
+def test_driven_battery_matches_brute_force(method):
+    """The classical-drive battery (Ω Jx, no cavity) with every atomic channel, N = 3, by
+    both propagators."""
     diss = Dissipation(decay=0.2, pumping=0.05, dephasing=0.3, collective_decay=0.1)
     model = DrivenBattery(3, drive=1.5, eta=0.4, steps=5)
-    r = charge_open(model, diss, storage=False)
+    r = charge_open(model, diss, storage=False, method=method)
     ref = _brute_force(3, 1, CollectiveHamiltonian(3, eta=0.4, drive=1.5), diss, r.times, 0)
     np.testing.assert_allclose(r.energy, ref[:, 0], atol=TOL, rtol=0)
     np.testing.assert_allclose(r.ergotropy, ref[:, 1], atol=TOL, rtol=0)

@@ -21,12 +21,18 @@ from ssbattery.quantum.open.charging import (
 )
 from ssbattery.quantum.open.liouvillian import CollectiveHamiltonian, PILiouvillian
 from ssbattery.quantum.open.observables import BatteryState, battery_state
-from ssbattery.quantum.open.propagate import RungeKutta, propagate
+from ssbattery.quantum.open.propagate import (
+    ChebyshevLindblad,
+    RungeKutta,
+    propagate,
+    propagate_chebyshev,
+)
 from ssbattery.quantum.open.rates import Dissipation, JumpRates, bose_occupation
 from ssbattery.quantum.open.space import PISpace, irrep_degeneracy, pi_space
 
 __all__ = [
     "BatteryState",
+    "ChebyshevLindblad",
     "CollectiveHamiltonian",
     "Dissipation",
     "DrivenBattery",
@@ -44,4 +50,5 @@ __all__ = [
     "irrep_degeneracy",
     "pi_space",
     "propagate",
+    "propagate_chebyshev",
 ]
