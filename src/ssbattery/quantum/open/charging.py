@@ -286,6 +286,7 @@ def charge_open(
     storage_time: float | None = None,
     storage_steps: int = 200,
     symmetric_ergotropy: bool = False,
+    ergotropy: bool = True,
     method: ChebyshevLindblad | RungeKutta | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> OpenChargingResult:
@@ -305,6 +306,8 @@ def charge_open(
             :func:`~ssbattery.quantum.dicke.charge_dicke`; only for collective-only noise.
             Default: unitaries of the whole 2^N space of the atoms (levels with their
             multiplicities C(N, N/2 + m)), which is never smaller.
+        ergotropy: compute the ergotropy (and purity's eigen-decompositions) at every
+            output time; False leaves NaN there (needs ``storage`` False).
         method: the propagator of the charging phase, picked by type:
             :class:`ChebyshevLindblad` (default; one Chebyshev expansion serves every
             output time) or :class:`RungeKutta` (adaptive DOP853). The storage phase
@@ -322,6 +325,11 @@ def charge_open(
     method = method or ChebyshevLindblad()
     storage_steps = require_int_at_least("storage_steps", storage_steps, 2)
     space, ham, rates, photons, grid = _setup(model, dissipation)
+    if storage and not ergotropy:
+        raise InvalidParameterError(
+            "`ergotropy` must be True for the storage phase (its half-life is that of the "
+            "ergotropy); pass storage=False."
+        )
     if symmetric_ergotropy and rates.local:
         raise InvalidParameterError(
             "`symmetric_ergotropy` needs collective-only noise: local decay, pumping or "
@@ -357,7 +365,8 @@ def charge_open(
         keep_at = None if tau_c is None else int(np.flatnonzero(times == tau_c)[0])
         reduced, kept_y = cheb(times, keep_at if storage else None)
         states = [
-            battery_state(space, r, ham.omega_a, symmetric=sym, reduced=True) for r in reduced
+            battery_state(space, r, ham.omega_a, symmetric=sym, reduced=True, ergotropy=ergotropy)
+            for r in reduced
         ]
         if progress is not None:
             progress(times.size, times.size)
@@ -371,7 +380,7 @@ def charge_open(
         kept = {"W": -1.0, "y": None, "t": None}
 
         def observe(y: NDArray, k: int) -> None:
-            st = battery_state(space, y, ham.omega_a, symmetric=sym)
+            st = battery_state(space, y, ham.omega_a, symmetric=sym, ergotropy=ergotropy)
             states[k] = st
             if storage:
                 if tau_c is None and st.ergotropy > kept["W"]:

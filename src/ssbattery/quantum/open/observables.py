@@ -176,5 +176,5 @@ def battery_state(
         W = max(E - omega_a * (pas - base * trace), 0.0)
         Wi = min(max(E - omega_a * (pas_d - base * trace), 0.0), W)
     else:
-        W = Wi = float("nan")
+        W = Wi = min_eig = float("nan")
     return BatteryState(E, W, Wi, purity, photons, trace, herm, float(min_eig))
