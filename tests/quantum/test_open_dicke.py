@@ -292,3 +292,28 @@ def test_half_life_interpolates_and_flags_never():
     t = np.linspace(0, 1, 11)
     assert half_life(t, 1 - t) == pytest.approx(0.5)
     assert math.isnan(half_life(t, np.ones_like(t)))
+
+
+def test_cli_dicke_with_noise_runs_the_open_battery():
+    """``ssbattery dicke --dephasing … --json`` reports the open run (same numbers as the API)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--atoms", "3", "--coupling", "0.4", "--photon-cutoff", "5"]
+    args += ["--steps", "10", "--dephasing", "0.1", "--decay", "0.1", "--cavity-loss", "0.2"]
+    args += ["--json"]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    api = charge_open(
+        DickeParameters(3, 0.4, photon_cutoff=5, steps=10),
+        Dissipation(dephasing=0.1, decay=0.1, cavity_loss=0.2),
+    )
+    assert data["power_max"] == pytest.approx(api.power_max, rel=1e-12)
+    assert data["storage"]["half_life"] == pytest.approx(api.storage.half_life, rel=1e-12)
+    bad = CliRunner().invoke(app, [*args[:-1], "--pumping", "0.1", "--bath-temperature", "1"])
+    assert bad.exit_code == 2
+    assert "--pumping" in bad.output
