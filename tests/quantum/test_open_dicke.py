@@ -317,3 +317,37 @@ def test_cli_dicke_with_noise_runs_the_open_battery():
     bad = CliRunner().invoke(app, [*args[:-1], "--pumping", "0.1", "--bath-temperature", "1"])
     assert bad.exit_code == 2
     assert "--pumping" in bad.output
+
+
+def test_noise_scan_closed_limit_matches_dicke_scaling_and_plots(tmp_path, monkeypatch):
+    """γ_φ = 0 and no other noise: α is the closed battery's (dicke_scaling, same cutoff and
+    grid); the N = 1 ratio is 1; dephasing lowers every P_max; the figure reads back."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ssbattery.plotting.open_dicke import plot_noise_scan
+    from ssbattery.quantum.dicke_scaling import dicke_scaling
+    from ssbattery.quantum.open.scan import noise_scan
+    from ssbattery.report.sections import open_dicke as section
+
+    ns = (1, 2, 3)
+    scan = noise_scan(ns, 0.3, "dephasing", (0.0, 0.2), steps=60, base=Dissipation(decay=0.05))
+    closed = dicke_scaling(ns, 0.3, cutoff_factor=2, steps=60)
+    no_noise = noise_scan(ns, 0.3, "dephasing", (0.0,), steps=60)
+    assert no_noise.alpha[0] == pytest.approx(closed.fit.exponent, abs=1e-8)
+    np.testing.assert_allclose(no_noise.power_max[0], closed.power_max, rtol=1e-8)
+    np.testing.assert_allclose(scan.ratio[:, 0], 1.0)
+    assert np.all(scan.power_max[1] < scan.power_max[0])
+    assert np.all(np.isfinite(scan.half_life))
+    left, right = plot_noise_scan(scan)
+    np.testing.assert_allclose(left.lines[0].get_ydata(), scan.alpha)
+    np.testing.assert_allclose(right.lines[0].get_ydata(), scan.half_life[:, 0])
+    monkeypatch.setattr(section, "SCAN_ATOMS", ns)
+    monkeypatch.setattr(section, "SCAN_DEPHASING", (0.0, 0.1))
+    monkeypatch.setattr(section, "SCAN_STEPS", 40)
+    art = section.build_noise_scan(tmp_path)
+    assert all(p.exists() for p in art.images)
+    assert len(art.tables[0].read_text().splitlines()) == 1 + 2 * 3
+    assert "α =" in art.summary
+    with pytest.raises(InvalidParameterError, match="parameter"):
+        noise_scan(ns, 0.3, "temperature", (0.1,))

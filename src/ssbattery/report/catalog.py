@@ -16,6 +16,7 @@ def all_figures() -> list[FigureSpec]:
         electrolytes_data,
         feedback,
         impedance,
+        open_dicke,
         spin_chain,
         thermal,
     )
@@ -27,6 +28,7 @@ def all_figures() -> list[FigureSpec]:
         impedance,
         cell,
         dicke,
+        open_dicke,
         spin_chain,
         thermal,
         feedback,

@@ -151,13 +151,13 @@ class PILiouvillian:
     ``apply(y)`` returns L y (``y`` a Hermitian state, as every ρ and every linear
     combination the integrator forms with real coefficients is). ``assemble`` None builds
     the sparse superoperator when it has at most ``ASSEMBLE_LIMIT`` entries (True/False
-    force it); otherwise L is applied block by block.
+    force it); otherwise L is applied block by block. ``hamiltonian`` None means H = 0.
     """
 
     def __init__(
         self,
         space: PISpace,
-        hamiltonian: CollectiveHamiltonian,
+        hamiltonian: CollectiveHamiltonian | None,
         rates: JumpRates,
         *,
         assemble: bool | None = None,
@@ -188,7 +188,8 @@ class PILiouvillian:
                 + rates.local_dephasing * N / 2
             )
             K = (k_cav[:, None] + k_spin[None, :]).ravel()
-            G = -1j * hamiltonian.block(j, nc) - 0.5 * sp.diags_array(K.astype(complex))
+            H = sp.csr_array((nc * d, nc * d)) if hamiltonian is None else hamiltonian.block(j, nc)
+            G = -1j * H - 0.5 * sp.diags_array(K.astype(complex))
             self._G.append(sp.csr_array(G))
             if rates.cavity_down > 0:
                 self._jumps.append(
@@ -232,8 +233,8 @@ class PILiouvillian:
         from ssbattery.quantum.evolution import spectral_bounds
 
         R = 0.0
-        for j in self.space.j_values:
-            lo, hi = spectral_bounds(self.hamiltonian.block(j, self.space.n_levels))
+        for j in self.space.j_values if self.hamiltonian is not None else ():
+            lo, hi = spectral_bounds(self.hamiltonian.block(j, self.space.n_levels))  # type: ignore[union-attr]
             R = max(R, hi - lo)
         d = max(float(np.max(-2.0 * G.diagonal().real, initial=0.0)) for G in self._G)
         return 1.02 * R + 1e-12, d
