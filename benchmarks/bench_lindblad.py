@@ -12,7 +12,7 @@ Problems (ħ = k_B = 1):
    (timed over a few cycles and scaled to the cycles needed).
 
 Steady states: ours (sparse LU with a trace row) vs ``qutip.steadystate`` (direct). Time
-evolution on 101 output times: ours (exact exp(LΔt), or ``expm_multiply`` above d² = 2500)
+evolution on 101 output times: ours (exact exp(LΔt), or ``expm_multiply`` above d² = 256)
 vs ``qutip.mesolve`` at atol = rtol = 1e-10; the accuracy column is the largest entry-wise
 difference between the two. QuTiP gets its operators as CSR data. Every timing is the
 best of ``REPEAT`` runs with BLAS limited to one thread for both. Writes

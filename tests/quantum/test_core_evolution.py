@@ -14,6 +14,7 @@ from ssbattery.quantum.evolution import (
     Chebyshev,
     Eigh,
     Evolver,
+    Expm,
     ExpmMultiply,
     Lanczos,
     chebyshev_terms,
@@ -403,3 +404,62 @@ def test_evolver_runs_and_steps_like_evolve_and_keeps_its_spectral_data() -> Non
     np.testing.assert_allclose(
         solver.step(rho, 1.0), np.outer(tr.final_state, tr.final_state.conj()), atol=1e-10
     )
+
+
+def test_trajectory_records_the_method_its_tolerance_and_stats() -> None:
+    n = 700
+    H = _random_sparse_hermitian(n, 121, real=True)
+    psi0 = _ket(n, 122)
+    times = np.linspace(0.1, 1.0, 10)
+    ref = evolve(H, psi0, times[-1:], method=ExpmMultiply())
+    assert ref.stats.products is None and ref.stats.error_estimate is None
+    assert ref.stats.steps == 1 and ref.tol is None
+    for method in (Chebyshev(tol=1e-12), Lanczos(tol=1e-10, krylov_dim=40)):
+        tr = evolve(H, psi0, times, method=method)
+        assert tr.method == method and tr.tol == method.tol
+        assert tr.stats.steps >= 1 and tr.stats.products is not None
+        assert tr.stats.products >= tr.stats.steps
+        err = float(np.linalg.norm(tr.final_state - ref.final_state))
+        # The estimate is a bound of the right size: above the true error's noise floor,
+        # within a few tolerances (Chebyshev: one tail bound per expansion).
+        assert tr.stats.error_estimate is not None
+        assert err <= max(10 * tr.stats.error_estimate, 1e-12)
+        assert tr.stats.error_estimate <= 100 * method.tol
+        assert f"{tr.stats.steps} steps" in str(tr)
+    small = evolve(np.diag([0.0, 1.0]), [1.0, 0.0], [0.5, 1.0])
+    assert small.method == Eigh() and small.stats.steps == 1 and small.stats.products == 0
+
+
+def test_store_states_default_is_the_same_rule_for_kets_and_density_matrices() -> None:
+    # One rule for both solvers: states are kept when nothing else is asked for.
+    from ssbattery.quantum.evolution import evolve_density
+
+    H = np.diag([0.0, 1.0])
+    lower = np.array([[0.0, 1.0], [0.0, 0.0]])
+    times = [0.5, 1.0]
+    assert evolve(H, [1.0, 0.0], times).states is not None
+    assert evolve(H, [1.0, 0.0], times, e_ops=[H]).states is None
+    assert evolve_density(H, [lower], np.diag([0.0, 1.0]), times).states is not None
+    assert evolve_density(H, [lower], np.diag([0.0, 1.0]), times, e_ops=[H]).states is None
+    both = evolve_density(H, [lower], np.diag([0.0, 1.0]), times, e_ops=[H], store_states=True)
+    assert both.states is not None and both.method == Expm()
+    # p_1(t) = e^{−t} for decay at rate 1 (the same number from both fields).
+    np.testing.assert_allclose(both.expect[0], np.exp(-np.asarray(times)), atol=1e-13)
+    np.testing.assert_allclose(both.states[:, 1, 1].real, np.exp(-np.asarray(times)), atol=1e-13)
+
+
+def test_lindblad_solver_picks_methods_by_type_and_refuses_ket_only_ones() -> None:
+    from ssbattery.quantum.evolution import LindbladEvolver, open_methods
+
+    H = np.diag([0.0, 1.0])
+    lower = np.array([[0.0, 1.0], [0.0, 0.0]])
+    assert set(open_methods().values()) == {Expm, ExpmMultiply}
+    rho0 = np.diag([0.0, 1.0])
+    for method in (Expm(), ExpmMultiply()):
+        tr = LindbladEvolver(H, [lower], method).run(rho0, np.linspace(0.1, 1.0, 4))
+        assert tr.method == method
+        np.testing.assert_allclose(
+            tr.states[:, 1, 1].real, np.exp(-np.linspace(0.1, 1.0, 4)), atol=1e-12
+        )
+    with pytest.raises(InvalidParameterError, match="propagates kets"):
+        LindbladEvolver(H, [lower], Lanczos())  # type: ignore[arg-type]

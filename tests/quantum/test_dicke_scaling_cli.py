@@ -85,7 +85,9 @@ def test_cli_dicke_json_has_the_shared_keys() -> None:
         assert len(data[key]) == 50
     for key in ("power_max", "t_power_max", "energy_max"):
         assert isinstance(data[key], float)
-    assert data["parameters"]["photon_cutoff"] == 12
+    # the cutoff chosen by error control (edge population ≤ 1e-10)
+    assert data["parameters"]["photon_cutoff"] > 3
+    assert data["parameters"]["max_edge_population"] <= 1e-10
     assert data["parameters"]["t_max"] == pytest.approx(np.pi / (0.3 * np.sqrt(3)))
     assert data["power_max"] == pytest.approx(max(data["power"]))
 
@@ -115,11 +117,11 @@ def test_cli_scaling_json_and_plot(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["dicke", "--atoms", "0", "--coupling", "0.2"], "n_atoms"),
-        (["dicke", "--atoms", "-2", "--coupling", "0.2"], "n_atoms"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--photon-cutoff", "3"], "photon_cutoff"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--t-max", "0"], "t_max"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--t-max", "-1"], "t_max"),
+        (["dicke", "--atoms", "0", "--coupling", "0.2"], "`--atoms`"),
+        (["dicke", "--atoms", "-2", "--coupling", "0.2"], "`--atoms`"),
+        (["dicke", "--atoms", "4", "--coupling", "0.2", "--photon-cutoff", "3"], "--photon-cutoff"),
+        (["dicke", "--atoms", "4", "--coupling", "0.2", "--t-max", "0"], "`--t-max`"),
+        (["dicke", "--atoms", "4", "--coupling", "0.2", "--t-max", "-1"], "`--t-max`"),
         (["dicke", "--atoms", "300000", "--coupling", "0.2"], "GiB"),
         (["dicke-scaling", "--atoms", "1,x,4", "--coupling", "0.2"], "--atoms"),
         (["dicke-scaling", "--atoms", "1,0,4", "--coupling", "0.2"], "atoms"),

@@ -42,8 +42,8 @@ def test_table_output() -> None:
     "args, fragment",
     [
         (["--range", "far"], "--range"),
-        (["--sites", "0"], "n_sites"),
-        (["--t-max", "0"], "t_max"),
+        (["--sites", "0"], "`--sites`"),
+        (["--t-max", "0"], "`--t-max`"),
         (["--anisotropy", "2"], "anisotropy"),
         (["--sites", "30"], "GiB"),
         (["--steps", "0"], "steps"),

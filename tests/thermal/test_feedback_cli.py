@@ -53,24 +53,25 @@ def test_demon_table_and_plot(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "names"),
     [
-        (["demon", "--temperature", "-1"], "`temperature`"),
-        (["demon", "--rate", "-1"], "`rate`"),
-        (["demon", "--rate", "-2"], "`rate`"),
-        (["demon", "--tau", "0"], "`tau`"),
-        (["demon", "--omega2", "0"], "`omega2`"),
-        (["demon", "--coupling", "0.7"], "`coupling`"),
+        (["demon", "--temperature", "-1"], "`--temperature`"),
+        (["demon", "--rate", "-1"], "`--rate`"),
+        (["demon", "--rate", "-2"], "`--rate`"),
+        (["demon", "--tau", "0"], "`--tau`"),
+        (["demon", "--omega2", "0"], "`--omega2`"),
+        (["demon", "--coupling", "0.7"], "`--coupling`"),
         (["demon", "--coupling", "a,b"], "`--coupling`"),
-        (["learn-cycle", "--u-min", "0"], "`u_min`"),
-        (["learn-cycle", "--u-max", "1.5"], "`u_max`"),
-        (["learn-cycle", "--period", "0"], "`period`"),
-        (["learn-cycle", "--t-cold", "-0.1"], "`T_cold`"),
-        (["learn-cycle", "--iterations", "0"], "`iterations`"),
-        (["learn-cycle", "--steps", "1"], "`n_steps`"),
-        (["learn-cycle", "--population", "0"], "`population`"),
+        (["learn-cycle", "--u-min", "0"], "`--u-min`"),
+        (["learn-cycle", "--u-max", "1.5"], "`--u-max`"),
+        (["learn-cycle", "--period", "0"], "`--period`"),
+        (["learn-cycle", "--t-cold", "-0.1"], "`--t-cold`"),
+        (["learn-cycle", "--iterations", "0"], "`--iterations`"),
+        (["learn-cycle", "--steps", "1"], "`--steps`"),
+        (["learn-cycle", "--population", "0"], "`--population`"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], names: str) -> None:
-    # Issue 5 §9: exit code 2, nothing on stdout, exactly one `error:` line on stderr
+    # Issue 5 §9: exit code 2, nothing on stdout, exactly one `error:` line on stderr,
+    # naming the option typed (issue 9 §3), not the Python argument behind it
     # (learn-cycle's progress bar starts only after its input is accepted).
     result = runner.invoke(app, args)
     assert result.exit_code == 2

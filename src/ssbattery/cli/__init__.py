@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from ssbattery.cli import (
+    audit,
     cell,
     dicke,
     eis,
@@ -20,12 +21,13 @@ from ssbattery.cli import (
     spin_chain,
     thermal,
 )
-from ssbattery.cli._common import fail
+from ssbattery.cli._common import CommandGroup
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="ssbattery",
+    cls=CommandGroup,
     help="The building blocks of a solid-state battery, computable.",
     no_args_is_help=True,
     add_completion=True,
@@ -52,6 +54,8 @@ def _root(
 
 for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
     _module.register(app)
+for _module in (audit,):
+    _module.register(app)
 
 
 def main(prog_name: str | None = None) -> None:
@@ -61,28 +65,7 @@ def main(prog_name: str | None = None) -> None:
     takes it from ``sys.argv[0]``.
 
     Usage errors (unknown option, missing or malformed value) are printed as one line naming
-    the option and where to look, with exit code 2, instead of click's multi-line box.
+    the option and where to look, with exit code 2, by :class:`CommandGroup`, the root
+    group, so the console script and ``CliRunner().invoke(app, ...)`` behave the same.
     """
-    import sys
-
-    # typer may vendor click: find its UsageError through a public class.
-    usage_error: type[Exception] = next(
-        c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
-    )
-    try:
-        code = app(standalone_mode=False, prog_name=prog_name)
-    except usage_error as exc:
-        ctx = getattr(exc, "ctx", None)
-        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        raise SystemExit(_one_line_error(f"{message}{where}")) from None
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
-
-
-def _one_line_error(message: str) -> int:
-    fail(" ".join(message.split()))
-    return 2
+    app(prog_name=prog_name)

@@ -21,13 +21,14 @@ import contextvars
 import dataclasses
 import errno
 import functools
+import importlib
 import json
 import math
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar, overload
 
 import numpy as np
 import typer
@@ -40,6 +41,7 @@ from ssbattery.io import JSON_SUFFIXES, PLOT_SUFFIXES, OutputBatch, check_output
 __all__ = [
     "JSON_SUFFIXES",
     "PLOT_SUFFIXES",
+    "CommandGroup",
     "agg_pyplot",
     "console",
     "err_console",
@@ -48,6 +50,7 @@ __all__ = [
     "output_option",
     "parse_float_list",
     "parse_int_list",
+    "parse_str_list",
     "print_json",
     "progress_on_stderr",
     "quantity_table",
@@ -76,6 +79,78 @@ def fail(message: str) -> typer.Exit:
     line = Text.assemble(("error:", "bold red"), " ", " ".join(str(message).split()))
     err_console.print(line, highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
+
+
+# typer vendors click: reach its exception classes through public typer names.
+_click_exceptions = sys.modules[typer.BadParameter.__module__]
+# ...and its context stack (click.globals, or typer._click.globals where typer vendors it).
+_click_globals = importlib.import_module(
+    typer.Context.__mro__[1].__module__.rsplit(".", 1)[0] + ".globals"
+)
+_UsageError: type[Exception] = _click_exceptions.UsageError
+_NoArgsIsHelp: type[Exception] | None = getattr(_click_exceptions, "NoArgsIsHelpError", None)
+
+
+class CommandGroup(typer.core.TyperGroup):
+    """The root command group: the one place where a run ends.
+
+    Usage errors (unknown option, malformed or missing value) become one ``error:`` line
+    naming the option, with exit code 2, instead of click's multi-line box; a group called
+    without a subcommand (``ssbattery eis``) prints its help and exits 0. The same holds for
+    ``ssbattery`` on the command line and for ``CliRunner().invoke(app, ...)`` in tests.
+    An unexpected exception (a bug) is one ``internal error:`` line and exit code 1, with
+    the traceback shown only when ``SSBATTERY_TRACEBACK=1``.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except typer.Abort:
+            code = 130
+        except Exception as exc:  # the last line of defence: no traceback for users
+            code = _report_exception(exc)
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _report_exception(exc: Exception) -> int:
+    if _NoArgsIsHelp is not None and isinstance(exc, _NoArgsIsHelp):
+        ctx = getattr(exc, "ctx", None)
+        text = ctx.get_help() if ctx is not None else ""
+        if text:
+            typer.echo(text)
+        return 0
+    if isinstance(exc, _UsageError):
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        fail(f"{message}{where}")
+        return 2
+    if isinstance(exc, SsbatteryError):  # raised outside a command body (e.g. a callback)
+        fail(str(exc))
+        return 2
+    import os
+
+    if os.environ.get("SSBATTERY_TRACEBACK") == "1":
+        raise exc
+    line = Text.assemble(
+        ("internal error:", "bold red"),
+        f" {type(exc).__name__}: {' '.join(str(exc).split())[:300]} — this is a bug in "
+        "ssbattery; rerun with SSBATTERY_TRACEBACK=1 and report the traceback.",
+    )
+    err_console.print(line, highlight=False, soft_wrap=True)
+    return 1
 
 
 def _os_error_message(exc: OSError) -> str:
@@ -116,17 +191,91 @@ def _write_pending_plots(pending: list[tuple[Any, Path, dict[str, Any]]]) -> Non
         err_console.print(f"figure written to {path}", highlight=False, soft_wrap=True)
 
 
-def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+#: Largest magnitude (and smallest non-zero one) accepted for a number on the command line.
+#: No input of any model here comes near it in the units the options use (the largest
+#: default is the Landau β = 1e10 V/C³); beyond it products and exponentials overflow
+#: double precision (≈ 1.8e308) and the results are meaningless.
+NUMBER_LIMIT = 1e30
+
+
+def _option_names() -> dict[str, str]:
+    """Python parameter name → the option the user types, for the running command."""
+    ctx = _click_globals.get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    names = {}
+    for param in ctx.command.params:
+        opts = [o for o in (getattr(param, "opts", None) or []) if o.startswith("--")]
+        names[param.name] = max(opts, key=len) if opts else str(param.name).upper()
+    return names
+
+
+def check_numbers(values: Mapping[str, object], names: Mapping[str, str]) -> None:
+    """Refuse a non-finite or absurdly large/small number given for any float option.
+
+    NaN and ±inf are never a physical input; a magnitude beyond :data:`NUMBER_LIMIT` (or a
+    non-zero one below its inverse) overflows double precision in the models' products and
+    exponentials. Raised as :class:`~ssbattery.errors.InvalidParameterError` naming the
+    option; specific physical bounds live in the models' own validation.
+    """
+    from ssbattery.errors import InvalidParameterError
+
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, float):
+            continue
+        option = names.get(key, f"--{key.replace('_', '-')}")
+        if not math.isfinite(value):
+            raise InvalidParameterError(f"`{option}` must be a finite number, got {value!r}.")
+        if value != 0.0 and not 1.0 / NUMBER_LIMIT <= abs(value) <= NUMBER_LIMIT:
+            raise InvalidParameterError(
+                f"`{option}` = {value:g} is outside the range of any physical input here "
+                f"(|x| between {1 / NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}, or 0): the model's "
+                "arithmetic would overflow double precision; give a value in the option's units."
+            )
+
+
+def _numerical_failure(exc: Exception) -> bool:
+    """An exception that signals overflow / non-finite arithmetic, not a bug in our logic."""
+    if isinstance(exc, OverflowError | FloatingPointError | ZeroDivisionError):
+        return True
+    text = str(exc).lower()
+    return type(exc).__name__ == "LinAlgError" or any(
+        k in text for k in ("infs or nans", "must be finite", "not finite", "overflow")
+    )
+
+
+@overload
+def handle_errors(func: Callable[P, R], /) -> Callable[P, R]: ...
+@overload
+def handle_errors(
+    *, api_names: Mapping[str, str]
+) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+def handle_errors(
+    func: Callable[P, R] | None = None, /, *, api_names: Mapping[str, str] | None = None
+) -> Any:
     """Run a command: the package's errors and OS errors become one ``error:`` line and
     exit code 2, and the figures it queued with :func:`save_plot` are written (together,
-    atomically) once it has finished."""
+    atomically) once it has finished.
 
+    Before the body runs, every float option is checked by :func:`check_numbers`. Messages
+    from the API name Python arguments in backticks (`` `n_steps` ``); where a name is one of
+    the command's own parameters it is replaced by the option the user typed. Where the API
+    argument has another name, say so: ``@handle_errors(api_names={"nx": "--size"})``.
+    """
+    if func is None:
+        return functools.partial(_wrap_command, api_names=dict(api_names or {}))
+    return _wrap_command(func, api_names={})
+
+
+def _wrap_command(func: Callable[P, R], api_names: dict[str, str]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         pending: list[tuple[Any, Path, dict[str, Any]]] = []
+        names = {**_option_names(), **api_names}
         token = _pending_plots.set(pending)
         try:
             try:
+                check_numbers(kwargs, names)
                 result = func(*args, **kwargs)
             finally:
                 _pending_plots.reset(token)
@@ -134,7 +283,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
                 _write_pending_plots(pending)
             return result
         except SsbatteryError as exc:
-            raise fail(str(exc)) from None
+            raise fail(_with_option_names(str(exc), names)) from None
         except OSError as exc:
             raise fail(_os_error_message(exc)) from None
         except MemoryError:
@@ -143,6 +292,14 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             ) from None
         except RecursionError:
             raise fail("input too deeply nested; simplify it.") from None
+        except (ArithmeticError, ValueError) as exc:
+            if not _numerical_failure(exc):
+                raise
+            raise fail(
+                "the computation overflowed (non-finite numbers) for these inputs: they are "
+                "far outside the model's range; bring the large or tiny values closer to the "
+                f"options' natural units ({type(exc).__name__}: {exc})."
+            ) from None
         finally:
             if pending:
                 import matplotlib.pyplot as plt
@@ -151,6 +308,25 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
                     plt.close(fig)
 
     return wrapper
+
+
+def _with_option_names(message: str, names: Mapping[str, str]) -> str:
+    """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters.
+
+    A name matches a parameter exactly, in lower case (``T_cold`` → ``--t-cold``) or
+    without an ``n_`` prefix (``n_steps`` → ``--steps``); ``names`` may also carry explicit
+    API-argument → option entries (see :func:`handle_errors`' ``api_names``).
+    """
+    import re
+
+    def swap(match: re.Match[str]) -> str:
+        name = match.group(1)
+        for candidate in (name, name.lower(), name.removeprefix("n_")):
+            if candidate in names:
+                return f"`{names[candidate]}`"
+        return match.group(0)
+
+    return re.sub(r"`([A-Za-z_][A-Za-z0-9_]*)`", swap, message)
 
 
 def _output_callback(
@@ -210,7 +386,8 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj)) + "\n")
 
 
-_LIST_EXAMPLE = {int: "1,2,4", float: "0.1,0.2,0.5"}
+_KIND_NAME = {int: "an integer", float: "a number", str: "a single name"}
+_LIST_EXAMPLE = {int: "1,2,4", float: "0.1,0.2,0.5", str: "a,b"}
 
 
 def _parse_list(text: str, kind: type, name: str) -> list[Any]:
@@ -233,12 +410,11 @@ def _parse_list(text: str, kind: type, name: str) -> list[Any]:
             )
         try:
             value = kind(item)
+            if kind is str and (" " in item or "\t" in item):
+                raise ValueError(item)
         except ValueError:
             hint = " (separate values with commas, not spaces)" if " " in item else ""
-            raise fail(
-                f"{what} is not {'an integer' if kind is int else 'a number'}{hint}; "
-                f"give e.g. {example}."
-            ) from None
+            raise fail(f"{what} is not {_KIND_NAME[kind]}{hint}; give e.g. {example}.") from None
         if kind is float and not math.isfinite(value):
             raise fail(f"{what} is not a finite number; give e.g. {example}.")
         values.append(value)
@@ -248,6 +424,11 @@ def _parse_list(text: str, kind: type, name: str) -> list[Any]:
 def parse_int_list(text: str, name: str) -> list[int]:
     """Parse ``"1,2,4"`` (or ``"1, 2, 4"``) into ``[1, 2, 4]``; exit 2 naming the bad item."""
     return _parse_list(text, int, name)
+
+
+def parse_str_list(text: str, name: str) -> list[str]:
+    """Parse ``"a,b"`` (or ``"a, b"``) into names; exit 2 naming an empty item."""
+    return _parse_list(text, str, name)
 
 
 def parse_float_list(text: str, name: str) -> list[float]:

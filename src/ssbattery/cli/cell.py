@@ -282,7 +282,7 @@ def register(app: typer.Typer) -> None:
         console.print(quantity_table("Self-charging cell (§2.1, Fig. 16c)", rows))
 
     @app.command("topology")
-    @handle_errors
+    @handle_errors(api_names={"nx": "--size", "ny": "--rows"})  # bbh: nx = ny = size
     def topology_command(
         model: str = typer.Argument(..., help="ssh, bbh or qwz."),
         v: float = typer.Option(0.5, "--v", help="SSH intra-cell hopping."),

@@ -34,7 +34,16 @@ def register(app: typer.Typer) -> None:
         eta: float = typer.Option(0.0, "--eta", help="Atom–atom interaction η (eq. 9)."),
         drive: float = typer.Option(0.0, "--drive", help="Driving field Ω (eq. 9)."),
         photon_cutoff: int | None = typer.Option(
-            None, "--photon-cutoff", help="Highest photon number kept (default 4N, ≥ N)."
+            None,
+            "--photon-cutoff",
+            help="Fixed highest photon number kept (≥ N; the review's rule is 4N). "
+            "Default: chosen by error control, see --cutoff-tol.",
+        ),
+        cutoff_tol: float = typer.Option(
+            1e-10,
+            "--cutoff-tol",
+            help="Without --photon-cutoff: bound on the population of the edge photon "
+            "layers of the moving window (≈ relative error of E(t)).",
         ),
         t_max: float | None = typer.Option(
             None, "--t-max", help="End of the time grid in 1/ωc (default π/(g√N))."
@@ -43,7 +52,8 @@ def register(app: typer.Typer) -> None:
         check_cutoff: bool = typer.Option(
             True,
             "--check-cutoff/--no-check-cutoff",
-            help="Repeat with a 1.5× larger cutoff; warn if Pmax or Emax move.",
+            help="With --photon-cutoff: repeat with a 1.5× larger cutoff; warn if Pmax or "
+            "Emax move.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = output_option("--plot", help="Save E(t), P(t) to this file."),
@@ -62,6 +72,7 @@ def register(app: typer.Typer) -> None:
         option, the open battery and its storage phase (permutation-invariant blocks)."""
         from ssbattery.cli.open_dicke import dissipation_from_options, run_open_dicke
         from ssbattery.quantum.dicke import DickeParameters, charge_dicke
+        from ssbattery.quantum.dicke_window import PhotonWindow, check_window_memory
 
         params = DickeParameters(
             atoms,
@@ -86,9 +97,19 @@ def register(app: typer.Typer) -> None:
             with warnings_to_stderr():
                 run_open_dicke(params, noise, as_json=as_json, plot=plot)
             return
+        window = None
+        if photon_cutoff is None:
+            window = PhotonWindow(tol=cutoff_tol)  # checks --cutoff-tol (as `tol`)
+            check_window_memory(params)
+        label = "moving photon window" if window else f"dim {params.dimension}"
         with warnings_to_stderr():
-            with progress_on_stderr(f"Dicke N={params.n_atoms}, dim {params.dimension}") as update:
-                result = charge_dicke(params, check_cutoff=check_cutoff, progress=update)
+            with progress_on_stderr(f"Dicke N={params.n_atoms}, {label}") as update:
+                result = charge_dicke(
+                    params,
+                    check_cutoff=check_cutoff and window is None,
+                    window=window,
+                    progress=update,
+                )
         if plot is not None:
             _save_curves(result, plot)
         if as_json:
@@ -99,9 +120,16 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"Dicke battery, N = {params.n_atoms}, g = {params.coupling}")
         table.add_column("quantity")
         table.add_column("value", justify="right")
+        info = result.parameters
+        cutoff_row = f"{info['photon_cutoff']}"
+        if window is not None:
+            cutoff_row += (
+                f" (window, edge population {info['max_edge_population']:.1e} ≤ "
+                f"{cutoff_tol:.0e}; |δE| ≤ {info['energy_error_bound']:.1e} rigorous)"
+            )
         rows = [
-            ("photon cutoff", f"{params.cutoff}"),
-            ("Hilbert-space dimension", f"{result.parameters['dimension']}"),
+            ("photon cutoff", cutoff_row),
+            ("Hilbert-space dimension", f"{info['dimension']}"),
             ("t_max [1/ωc]", f"{params.charging_time:.6g}"),
             ("P_max [ωc²]", f"{result.power_max:.8g}"),
             ("t(P_max) [1/ωc]", f"{result.t_power_max:.6g}"),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from ssbattery.cli._common import console, handle_errors, styled
+from ssbattery.cli._common import console, handle_errors, parse_str_list, styled
 
 __all__ = ["register"]
 
@@ -17,11 +15,21 @@ def register(app: typer.Typer) -> None:
     @app.command("reproduce")
     @handle_errors
     def reproduce_command(
-        out: Path = typer.Option(Path("ssbattery-report"), "--out", help="Output folder."),
+        out: str = typer.Option(
+            "ssbattery-report",
+            "--out",
+            help="Output folder (built beside it and swapped in when complete; a rerun "
+            "after an interruption resumes).",
+        ),
         only: str = typer.Option(
             "", "--only", help="Comma-separated figure keys to build (default: all)."
         ),
         list_figures: bool = typer.Option(False, "--list", help="List the figure keys and exit."),
+        force: bool = typer.Option(
+            False,
+            "--force",
+            help="Write into a non-empty folder that is not a report (its files are kept).",
+        ),
     ) -> None:
         """Regenerate the review's figures and tables as PNG/SVG + CSV and index.html."""
         from ssbattery.report import reproduce
@@ -31,11 +39,12 @@ def register(app: typer.Typer) -> None:
             for spec in all_figures():
                 console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}")
             return
-        keys = [k.strip() for k in only.split(",") if k.strip()]
-        result = reproduce(out, only=keys or None)
+        keys = parse_str_list(only, "--only") if only.strip() else []
+        result = reproduce(out, only=keys or None, force=force)
+        reused = f", {len(result.reused)} reused" if result.reused else ""
         console.print(
-            f"Report: {result.index} ({len(result.runs)} figures, {result.seconds:.1f} s, "
-            f"{len(result.failed)} failed)"
+            f"Report: {result.index} ({len(result.runs)} figures{reused}, "
+            f"{result.seconds:.1f} s, {len(result.failed)} failed)"
         )
         for run in result.failed:
             console.print(styled("failed:", "red"), run.spec.key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -21,15 +22,26 @@ from ssbattery.cli._common import (
     save_plot,
     warnings_to_stderr,
 )
+from ssbattery.cli.audit import print_audit
 
 __all__ = ["register"]
+
+# The thermal API's argument names → the options that set them (for error messages).
+_BATH_OPTIONS = {
+    "T_h": "--t-hot",
+    "T_c": "--t-cold",
+    "tau_h": "--tau-hot",
+    "tau_c": "--tau-cold",
+    "rate_h": "--rate-hot",
+    "rate_c": "--rate-cold",
+}
 
 
 def register(app: typer.Typer) -> None:
     """Add ``otto``, ``thermal-battery`` and ``pumped-battery`` to ``app``."""
 
     @app.command("otto")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"})
     def otto_command(
         medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
         omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
@@ -46,6 +58,9 @@ def register(app: typer.Typer) -> None:
         tau_u: float = typer.Option(0.0, "--tau-u", help="Duration of each unitary stroke."),
         levels: int = typer.Option(20, "--levels", help="Oscillator truncation (levels)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
         plot: Path | None = output_option("--plot", help="Save the cycle (ω, S) plot."),
     ) -> None:
         """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
@@ -85,22 +100,30 @@ def register(app: typer.Typer) -> None:
             agg_pyplot()
             ax = plot_otto_cycle(otto_trajectory(result))
             save_plot(ax.figure, plot)
-        out = {
+        out: dict[str, Any] = {
             **result.metrics(),
             "medium": medium,
             "stroke": stroke,
             "corner_energies": list(result.corner_energies),
             "corner_entropies": list(result.corner_entropies),
         }
+        report = None
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            report = audit(result)
+            out["audit"] = report.to_dict()
         if as_json:
             print_json(out)
             return
         rows = [(k, v) for k, v in out.items() if isinstance(v, float | str)]
         title = f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)"
         console.print(quantity_table(title, rows, float_format=".8g"))
+        if report is not None:
+            print_audit(report)
 
     @app.command("thermal-battery")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"})
     def thermal_battery_command(
         coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
         tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
@@ -112,6 +135,9 @@ def register(app: typer.Typer) -> None:
             "ness", "--gate", help="Discharge gate: ness (fixed) or optimal (best per τ)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
         plot: Path | None = output_option("--plot", help="Save η and P vs τ."),
     ) -> None:
         """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
@@ -143,17 +169,26 @@ def register(app: typer.Typer) -> None:
             plot_heat_battery(sw, ax=a1, quantity="efficiency")
             plot_heat_battery(sw, ax=a2, quantity="power")
             save_plot(fig, plot)
+        reports = []
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            reports = [
+                audit(HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form))  # type: ignore[arg-type]
+                for lam in lams
+            ]
         if as_json:
-            print_json(
-                {
-                    "form": form,
-                    "gate": gate,
-                    "T_h": t_hot,
-                    "T_c": t_cold,
-                    "rate": rate,
-                    "cycles": rows,
-                }
-            )
+            payload = {
+                "form": form,
+                "gate": gate,
+                "T_h": t_hot,
+                "T_c": t_cold,
+                "rate": rate,
+                "cycles": rows,
+            }
+            if audit_flag:
+                payload["audit"] = [r.to_dict() for r in reports]
+            print_json(payload)
             return
         columns = {
             "coupling": "λ",
@@ -167,9 +202,11 @@ def register(app: typer.Typer) -> None:
         }
         title = f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
         console.print(record_table(title, rows, columns))
+        for r in reports:
+            print_audit(r)
 
     @app.command("pumped-battery")
-    @handle_errors
+    @handle_errors(api_names=_BATH_OPTIONS)
     def pumped_battery_command(
         omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
         time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),

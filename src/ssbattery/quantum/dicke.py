@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ssbattery.quantum.battery import ChargingResult
+    from ssbattery.quantum.dicke_window import PhotonWindow
     from ssbattery.quantum.evolution import Method
 
 __all__ = [
@@ -199,12 +200,19 @@ def g_critical(n_atoms: int, *, omega_a: float = 1.0, omega_c: float = 1.0) -> f
 
 @dataclass(frozen=True)
 class DickeBasis:
-    """Fock ⊗ Dicke product states kept: photon number ``n`` and k = m + j ∈ {0 … N}."""
+    """Fock ⊗ Dicke product states kept: photon number ``n`` and k = m + j ∈ {0 … N}.
+
+    ``cutoff`` is the highest photon number kept, ``lowest`` the lowest (0 except for the
+    moving photon window of :mod:`ssbattery.quantum.dicke_window`), ``parity`` whether
+    only the sector n + k ≡ N (mod 2) is kept.
+    """
 
     n_atoms: int
     cutoff: int
     photons: NDArray[np.int64]
     k: NDArray[np.int64]
+    parity: bool = False
+    lowest: int = 0
 
     @property
     def size(self) -> int:
@@ -230,13 +238,13 @@ def dicke_basis(params: DickeParameters, *, parity: bool | None = None) -> Dicke
     if use_parity:
         keep = (photons + k) % 2 == n_at % 2
         photons, k = photons[keep], k[keep]
-    return DickeBasis(n_at, cut, photons, k)
+    return DickeBasis(n_at, cut, photons, k, parity=use_parity)
 
 
 def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) -> sp.csr_matrix:
     """The charging Hamiltonian H = H0 + H1 (eqs. 8–9) as a real CSR matrix on ``basis``."""
     basis = dicke_basis(params) if basis is None else basis
-    N, cut = params.n_atoms, params.cutoff
+    N, cut = params.n_atoms, basis.cutoff
     j = N / 2.0
     check_memory("the Dicke Hamiltonian", (basis.size, 6), bytes_per_element=12)
     n = basis.photons.astype(np.float64)
@@ -310,30 +318,34 @@ class _Recorder:
     """Observer that records ⟨Jz⟩, the reduced battery spectrum and the photon tail."""
 
     def __init__(self, params: DickeParameters, basis: DickeBasis, n_times: int, ergo: bool):
-        N = params.n_atoms
-        self.n_atoms = N
+        self.n_atoms = params.n_atoms
         self.levels = _energy_levels(params)
-        self.k = basis.k
-        self.jz = basis.k - N / 2.0
         self.ergo = ergo
         self.jz_mean = np.empty(n_times)
         self.ergotropy = np.full(n_times, np.nan)
         self.tail = np.empty(n_times)
         self.norm = np.empty(n_times)
-        self.top = basis.photons >= params.cutoff - 1
+        self.bind(basis)
+
+    def bind(self, basis: DickeBasis) -> None:
+        """Use ``basis`` for the states that follow (the moving window changes it)."""
+        N = self.n_atoms
+        self.k = basis.k
+        self.jz = basis.k - N / 2.0
+        self.top = basis.photons >= basis.cutoff - 1
         # Scatter maps of ψ into dense (photon × k) grids, ρ_battery = Gᵀ G*. In the parity
         # sector the photon parity is fixed by k's parity, so ρ splits into a k-even and a
         # k-odd block, each from a dense grid with half the photon rows.
         self.grids: list[tuple[tuple[int, int], NDArray[np.int64], NDArray[np.int64], Any]] = []
-        if basis.size == (params.cutoff + 1) * (N + 1):  # full space: one block
-            shape = (params.cutoff + 1, N + 1)
-            self.grids.append((shape, basis.photons, basis.k, slice(None)))
+        if not basis.parity:  # full space: one block
+            shape = (basis.cutoff - basis.lowest + 1, N + 1)
+            self.grids.append((shape, basis.photons - basis.lowest, basis.k, slice(None)))
         else:
             for kp in (0, 1):
                 sel = np.flatnonzero(basis.k % 2 == kp)
                 if sel.size == 0:
                     continue
-                rows = basis.photons[sel] // 2
+                rows = basis.photons[sel] // 2 - basis.lowest // 2
                 cols = basis.k[sel] // 2
                 shape = (int(rows.max()) + 1, int(cols.max()) + 1)
                 self.grids.append((shape, rows, cols, sel))
@@ -369,6 +381,7 @@ def charge_dicke(
     rtol: float = CUTOFF_RTOL,
     tol: float | None = None,
     method: Method | None = None,
+    window: PhotonWindow | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ChargingResult:
     """Charge the Dicke battery and return E(t), P(t) = E/t, ergotropy and the maxima.
@@ -383,26 +396,70 @@ def charge_dicke(
     propagator of :func:`~ssbattery.quantum.evolution.evolve` with its own tolerance
     (default ``Lanczos(tol=tol)``; pass e.g. ``Chebyshev(...)`` to compare); not together
     with ``tol``.
+
+    ``window`` (a :class:`~ssbattery.quantum.dicke_window.PhotonWindow`) replaces the fixed
+    cutoff ``params.photon_cutoff`` by the moving photon window whose edge population stays
+    ≤ ``window.tol`` (the cutoff chosen by error control); the result's parameters then
+    report the cutoff it needed (``photon_cutoff``), ``max_edge_population`` and the
+    Duhamel bounds ``truncation_norm_bound`` (state) and ``energy_error_bound``
+    (2 ωa j × it). ``parity``, ``method`` and ``check_cutoff`` apply to fixed cutoffs only.
     """
     from ssbattery.quantum.battery import ChargingResult
     from ssbattery.quantum.evolution import evolve
 
+    if window is not None and (check_cutoff or method is not None or parity is False):
+        raise InvalidParameterError(
+            "`window` chooses the photon cutoff itself: it cannot be combined with "
+            "`check_cutoff`, `method` or `parity=False`."
+        )
     method = _dicke_method(method, tol)
 
-    basis = dicke_basis(params, parity=parity)
-    H = dicke_hamiltonian(params, basis)
-    psi0 = dicke_initial_state(basis)
     times = params.times()
-    rec = _Recorder(params, basis, len(times), ergotropy)
-
     n_times = len(times)
+    extra: dict[str, Any] = {}
+    if window is not None:
+        from ssbattery.quantum.dicke_window import propagate_in_window, window_basis
 
-    def observer(psi: NDArray[np.complex128], k: int) -> None:
-        rec(psi, k)
-        if progress is not None and (k % 16 == 15 or k == n_times - 1):
-            progress(k + 1, n_times)
+        N0 = params.n_atoms
+        rec = _Recorder(params, window_basis(params, N0, N0), n_times, ergotropy)
+        bound_basis: list[DickeBasis] = []
 
-    evolve(H, psi0, times, observer=observer, method=method)
+        def observe(psi: NDArray[np.complex128], basis: DickeBasis, k: int) -> None:
+            if not bound_basis or bound_basis[0] is not basis:
+                rec.bind(basis)
+                bound_basis[:] = [basis]
+            rec(psi, k)
+            if progress is not None and (k % 16 == 15 or k == n_times - 1):
+                progress(k + 1, n_times)
+
+        run = propagate_in_window(params, observe, method=window)
+        j = params.n_atoms / 2.0
+        extra = {key: v for key, v in run.to_dict().items() if key != "cutoff"}
+        extra.update(
+            photon_cutoff=run.cutoff,
+            cutoff_rule=f"moving photon window, edge population ≤ {window.tol:.0e}",
+            dimension=run.max_dimension,
+            parity_sector=params.uses_parity,
+            max_top_photon_population=run.max_edge_population,
+            energy_error_bound=2.0 * params.omega_a * j * run.truncation_norm_bound,
+        )
+    else:
+        basis = dicke_basis(params, parity=parity)
+        H = dicke_hamiltonian(params, basis)
+        psi0 = dicke_initial_state(basis)
+        rec = _Recorder(params, basis, n_times, ergotropy)
+
+        def observer(psi: NDArray[np.complex128], k: int) -> None:
+            rec(psi, k)
+            if progress is not None and (k % 16 == 15 or k == n_times - 1):
+                progress(k + 1, n_times)
+
+        evolve(H, psi0, times, observer=observer, method=method)
+        extra = dict(
+            dimension=basis.size,
+            parity_sector=basis.size < (params.cutoff + 1) * (params.n_atoms + 1),
+            max_top_photon_population=float(rec.tail.max()),
+        )
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
     power = energy / times
     ip = int(np.argmax(power))
@@ -415,12 +472,7 @@ def charge_dicke(
             stacklevel=2,
         )
     info = params.to_dict()
-    info.update(
-        dimension=basis.size,
-        parity_sector=basis.size < (params.cutoff + 1) * (params.n_atoms + 1),
-        max_top_photon_population=float(rec.tail.max()),
-        max_norm_error=float(np.max(np.abs(rec.norm - 1.0))),
-    )
+    info.update(extra, max_norm_error=float(np.max(np.abs(rec.norm - 1.0))))
     result = ChargingResult(
         times=times,
         energy=energy,

@@ -1,30 +1,58 @@
-"""Build every report figure with progress, then write ``index.html``."""
+"""Build every report figure with progress, then write ``index.html``.
+
+The report is built in a staging folder beside the output folder and swapped in at the end,
+so the previous report stays intact until the new one is complete:
+
+* ``DIR`` is the report; ``.DIR.ssbattery-partial`` (same parent) is the report being built
+  and ``.DIR.lock`` keeps a second ``reproduce`` off the same folder.
+* After each figure, the staging folder's manifest (``.ssbattery-report.json``) records
+  what was written; a run killed midway leaves ``DIR`` untouched, and the next run resumes
+  from the staging folder, rebuilding only the figures not yet done.
+* ``only=[...]`` on an existing report rebuilds those figures and keeps the others.
+* A non-empty folder that is not an ssbattery report is refused unless ``force=True``;
+  files in ``DIR`` that the report did not write are always carried over, never deleted.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import time
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from ssbattery.errors import InvalidParameterError
+from ssbattery import __version__
+from ssbattery.errors import InvalidParameterError, OutputPathError
+from ssbattery.io import check_output_dir, file_lock, write_json
 from ssbattery.report.catalog import all_figures
 from ssbattery.report.html import write_index
 from ssbattery.report.registry import Artifact, FigureSpec
 
-__all__ = ["FigureRun", "ReportResult", "reproduce"]
+__all__ = ["MANIFEST", "FigureRun", "ReportResult", "reproduce"]
+
+#: The file in a report folder that lists what the report wrote (figure by figure).
+MANIFEST = ".ssbattery-report.json"
+_FORMAT = "ssbattery.report.v1"
 
 
 @dataclass(frozen=True)
 class FigureRun:
-    """The outcome of one figure: its artifact or the error it raised, and seconds taken."""
+    """The outcome of one figure: its artifact or the error it raised, and seconds taken.
+
+    ``reused`` is true for a figure taken from an interrupted run or from the previous
+    report (``only=...``) instead of being rebuilt.
+    """
 
     spec: FigureSpec
     seconds: float
     artifact: Artifact | None = None
     error: str | None = None
+    reused: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +69,10 @@ class ReportResult:
     def failed(self) -> tuple[FigureRun, ...]:
         return tuple(r for r in self.runs if r.error is not None)
 
+    @property
+    def reused(self) -> tuple[FigureRun, ...]:
+        return tuple(r for r in self.runs if r.reused)
+
 
 def _select(figures: list[FigureSpec], only: Sequence[str] | None) -> list[FigureSpec]:
     if not only:
@@ -54,47 +86,246 @@ def _select(figures: list[FigureSpec], only: Sequence[str] | None) -> list[Figur
     return [f for f in figures if f.key in set(only)]
 
 
+def _jsonable(obj: Any) -> Any:
+    """Parameters as plain JSON values (numpy scalars/arrays, paths → numbers, lists, text)."""
+
+    def fallback(value: Any) -> Any:
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        if isinstance(value, complex):
+            return str(value)
+        return str(value)
+
+    return json.loads(json.dumps(obj, default=fallback, allow_nan=True))
+
+
+def _read_manifest(folder: Path) -> dict[str, dict[str, Any]] | None:
+    """The figures recorded in ``folder``'s manifest whose files are all there, or None
+    when ``folder`` has no manifest of this ssbattery version."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT or data.get("version") != __version__:
+            return None
+        figures = dict(data["figures"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return {
+        key: entry
+        for key, entry in figures.items()
+        if all((folder / name).is_file() for name in (*entry["images"], *entry["tables"]))
+    }
+
+
+def _is_report(folder: Path) -> bool:
+    """A folder written by ``reproduce``: a manifest, or (older reports) our index.html."""
+    if (folder / MANIFEST).is_file():
+        return True
+    index = folder / "index.html"
+    try:
+        return index.is_file() and "<title>ssbattery report</title>" in index.read_text(
+            encoding="utf-8", errors="replace"
+        )
+    except OSError:
+        return False
+
+
+def _write_manifest(folder: Path, figures: Mapping[str, dict[str, Any]]) -> None:
+    write_json(
+        folder / MANIFEST,
+        {"format": _FORMAT, "version": __version__, "figures": dict(figures)},
+        indent=1,
+        allow_nan=True,
+    )
+
+
+def _entry(run: FigureRun, folder: Path) -> dict[str, Any]:
+    art = run.artifact
+    assert art is not None  # only successful runs are recorded
+    return {
+        "images": [str(p.relative_to(folder)) for p in art.images],
+        "tables": [str(p.relative_to(folder)) for p in art.tables],
+        "parameters": _jsonable(dict(art.parameters)),
+        "summary": art.summary,
+        "seconds": run.seconds,
+    }
+
+
+def _run_from_entry(spec: FigureSpec, entry: Mapping[str, Any], folder: Path) -> FigureRun:
+    artifact = Artifact(
+        images=tuple(folder / n for n in entry["images"]),
+        tables=tuple(folder / n for n in entry["tables"]),
+        parameters=dict(entry["parameters"]),
+        summary=str(entry["summary"]),
+    )
+    return FigureRun(spec, float(entry["seconds"]), artifact=artifact, reused=True)
+
+
+def _check_target(out_dir: Path | str, *, force: bool) -> Path:
+    """Refuse what must not become a report (see :func:`reproduce`); return the folder."""
+    out = check_output_dir(out_dir, option="out")
+    resolved = out.resolve()
+    cwd = Path.cwd().resolve()
+    if resolved == cwd or resolved in cwd.parents:
+        raise OutputPathError(
+            f"`out` {str(out)!r} is the current folder or one above it; give a subfolder, "
+            "e.g. ssbattery-report."
+        )
+    if out.is_dir() and any(out.iterdir()) and not _is_report(out) and not force:
+        raise OutputPathError(
+            f"`out` {str(out)!r} is a non-empty folder that is not an ssbattery report; give "
+            "an empty or new folder, or `force` to write the report into it (its other files "
+            "are kept)."
+        )
+    return out
+
+
+def _siblings(out: Path) -> tuple[Path, Path]:
+    return (
+        out.with_name(f".{out.name}.ssbattery-partial"),
+        out.with_name(f".{out.name}.ssbattery-old"),
+    )
+
+
+def _recover(out: Path, old: Path) -> None:
+    """Finish or undo a swap that a kill interrupted."""
+    if old.exists():
+        if not out.exists():
+            os.replace(old, out)  # killed between the two renames: put the old report back
+        else:
+            shutil.rmtree(old, ignore_errors=True)  # killed after the swap: drop the old one
+
+
+def _prepare_staging(
+    staging: Path, out: Path, selected: list[FigureSpec]
+) -> dict[str, dict[str, Any]]:
+    """The staging folder and what it already holds (resumed figures and, for figures not
+    selected, the previous report's), as manifest entries."""
+    done = _read_manifest(staging) if staging.is_dir() else None
+    if done is None:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        done = {}
+    selected_keys = {s.key for s in selected}
+    previous = _read_manifest(out) if out.is_dir() else None
+    for key, entry in (previous or {}).items():
+        if key in selected_keys or key in done:
+            continue
+        for name in (*entry["images"], *entry["tables"]):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(out / name, staging / name)
+        done[key] = entry
+    _write_manifest(staging, done)
+    return done
+
+
+def _swap_in(staging: Path, out: Path, old: Path, previous: Mapping[str, Any] | None) -> None:
+    """Carry the user's own files over, then replace ``out`` by ``staging``."""
+    if out.is_dir():
+        ours = {MANIFEST, "index.html"}
+        for entry in (previous or {}).values():
+            ours.update(entry["images"], entry["tables"])
+        for item in out.iterdir():
+            if item.name not in ours and not (staging / item.name).exists():
+                os.replace(item, staging / item.name)  # the user's file: keep it
+        os.replace(out, old)
+        os.replace(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, out)
+
+
 def reproduce(
     out_dir: Path | str = "ssbattery-report",
     *,
     only: Sequence[str] | None = None,
     show_progress: bool = True,
+    force: bool = False,
 ) -> ReportResult:
     """Regenerate the review's computable figures and tables into ``out_dir``.
 
     A figure that fails is recorded (with its traceback in the page) and the others still
-    run, so nothing already computed is lost.
+    run, so nothing already computed is lost. The report is built beside ``out_dir`` and
+    swapped in when complete; a killed run leaves the previous report intact and the next
+    run resumes the figures it had finished. With ``only``, just those figures are rebuilt
+    and an existing report keeps the others.
+
+    Refused before anything is created (:class:`~ssbattery.errors.OutputPathError`): an
+    empty path, an existing file, a folder whose parent is missing or not writable, the
+    current folder, a non-empty folder that is not an ssbattery report (unless ``force``),
+    and unknown ``only`` keys (:class:`~ssbattery.errors.InvalidParameterError`).
     """
     import matplotlib
 
     matplotlib.use("Agg")
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    figures = _select(all_figures(), only)
+    figures = all_figures()
+    selected = _select(figures, only)
+    out = _check_target(out_dir, force=force).absolute()
+    staging, old = _siblings(out)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     t0 = time.perf_counter()
-    runs: list[FigureRun] = []
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        disable=not show_progress,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("reproduce", total=len(figures))
-        for spec in figures:
-            progress.update(task, description=f"{spec.review_ref}: {spec.title}")
-            t1 = time.perf_counter()
-            try:
-                artifact = spec.build(out)
-                runs.append(FigureRun(spec, time.perf_counter() - t1, artifact=artifact))
-            except Exception:  # keep the other figures: report this one's failure
-                runs.append(FigureRun(spec, time.perf_counter() - t1, error=traceback.format_exc()))
-            progress.advance(task)
-    seconds = time.perf_counter() - t0
-    result = ReportResult(out, out / "index.html", tuple(runs), seconds, started)
-    write_index(result)
-    return result
+    with file_lock(out, option="out"):
+        _recover(out, old)
+        previous = _read_manifest(out) if out.is_dir() else None
+        done = _prepare_staging(staging, out, selected)
+        new_runs: dict[str, FigureRun] = {}
+        todo = [s for s in selected if s.key not in done]
+        with Progress(
+            TextColumn("{task.description}", style="bold", markup=False),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            disable=not show_progress,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("reproduce", total=len(todo))
+            for spec in todo:
+                progress.update(task, description=f"{spec.review_ref}: {spec.title}")
+                t1 = time.perf_counter()
+                try:
+                    artifact = spec.build(staging)
+                    run = FigureRun(spec, time.perf_counter() - t1, artifact=artifact)
+                    done[spec.key] = _entry(run, staging)
+                    _write_manifest(staging, done)  # a kill after this keeps the figure
+                except Exception:  # keep the other figures: report this one's failure
+                    run = FigureRun(spec, time.perf_counter() - t1, error=traceback.format_exc())
+                new_runs[spec.key] = run
+                progress.advance(task)
+        runs = []
+        for spec in figures:  # catalog order; figures never built are left out
+            if spec.key in new_runs:
+                runs.append(new_runs[spec.key])
+            elif spec.key in done:
+                runs.append(_run_from_entry(spec, done[spec.key], staging))
+        result = ReportResult(
+            staging, staging / "index.html", tuple(runs), time.perf_counter() - t0, started
+        )
+        write_index(result)
+        _swap_in(staging, out, old, previous)
+    return _moved(result, staging, out)
+
+
+def _moved(result: ReportResult, staging: Path, out: Path) -> ReportResult:
+    """``result`` with its paths moved from the staging folder to the report folder."""
+
+    def move(p: Path) -> Path:
+        return out / p.relative_to(staging)
+
+    runs = tuple(
+        r
+        if r.artifact is None
+        else replace(
+            r,
+            artifact=replace(
+                r.artifact,
+                images=tuple(move(p) for p in r.artifact.images),
+                tables=tuple(move(p) for p in r.artifact.tables),
+            ),
+        )
+        for r in result.runs
+    )
+    return replace(result, out_dir=out, index=out / "index.html", runs=runs)

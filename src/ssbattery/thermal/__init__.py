@@ -7,6 +7,7 @@ The Lindblad engine (:mod:`ssbattery.thermal.lindblad`), thermal baths and dissi
 (:mod:`~ssbattery.thermal.pumped_battery`). ħ = k_B = 1 throughout.
 """
 
+from ssbattery.thermal.audit import AuditReport, BathCoupling, Finding, ThermalModel, audit
 from ssbattery.thermal.baths import (
     Bath,
     ValidityReport,
@@ -18,6 +19,8 @@ from ssbattery.thermal.baths import (
     occupation,
     thermal_state,
 )
+from ssbattery.thermal.currents import bond_currents, local_bath_currents
+from ssbattery.thermal.fcs import HeatStatistics, heat_statistics, jump_energy
 from ssbattery.thermal.heat_battery import (
     HeatBattery,
     HeatBatteryResult,
@@ -61,16 +64,23 @@ from ssbattery.thermal.pumped_battery import (
 )
 
 __all__ = [
+    "AuditReport",
     "Bath",
+    "BathCoupling",
     "DensityTrajectory",
+    "Finding",
     "HeatBattery",
     "HeatBatteryResult",
     "HeatBatterySweep",
+    "HeatStatistics",
     "OttoCycle",
     "OttoResult",
     "PumpedBattery",
+    "ThermalModel",
     "ValidityReport",
     "WorkingMedium",
+    "audit",
+    "bond_currents",
     "charging",
     "charging_scan",
     "check_local_validity",
@@ -87,7 +97,10 @@ __all__ = [
     "heat_battery",
     "heat_battery_sweep",
     "heat_currents",
+    "heat_statistics",
+    "jump_energy",
     "liouvillian",
+    "local_bath_currents",
     "local_dissipators",
     "occupation",
     "operating_mode",

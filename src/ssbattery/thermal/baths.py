@@ -31,8 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
-from ssbattery.quantum.operators import expectation
-from ssbattery.thermal.lindblad import check_hermitian, dense_operator
+from ssbattery.quantum.operators import as_hermitian, as_operator, expectation
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
@@ -107,14 +106,18 @@ class Bath:
         return g * (1.0 - n), g * n
 
 
-_dense = dense_operator
+def _dense(name: str, op: Any, dim: int | None = None) -> np.ndarray:
+    return np.asarray(as_operator(op, name=name, dim=dim, dense=True, dtype=complex))
+
+
+def _dense_hermitian(name: str, op: Any) -> np.ndarray:
+    return np.asarray(as_hermitian(op, name=name, dense=True, dtype=complex))
 
 
 def thermal_state(H: Any, temperature: float) -> np.ndarray:
     """The Gibbs state e^{−H/T}/Z (T > 0) or the uniform mixture of ground states (T = 0)."""
     T = require_positive("temperature", temperature, allow_zero=True)
-    Hm = _dense("H", H)
-    check_hermitian("H", Hm)
+    Hm = _dense_hermitian("H", H)
     E, V = np.linalg.eigh(Hm)
     if T == 0:
         p = (E - E[0] <= 1e-12 * max(1.0, abs(E[0]))).astype(float)
@@ -137,8 +140,7 @@ def global_dissipators(
     """
     if not isinstance(bath, Bath):
         raise InvalidParameterError(f"`bath` must be a Bath, got {type(bath).__name__}.")
-    Hm = _dense("H", H)
-    check_hermitian("H", Hm)
+    Hm = _dense_hermitian("H", H)
     d = Hm.shape[0]
     S = _dense("system_op", system_op, d)
     E, V = np.linalg.eigh(Hm)

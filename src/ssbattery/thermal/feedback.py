@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -153,13 +153,35 @@ class CoupledQubits:
 
 @dataclass(frozen=True)
 class FeedbackProtocol:
-    """Projective measurement {P_k} (Σ P_k = 1) and one feedback unitary U_k per outcome."""
+    """Projective measurement {P_k} (Σ P_k = 1) and one feedback unitary U_k per outcome.
+
+    ``readout_error`` ε: the record is wrong with probability ε, uniformly among the other
+    outcomes, p(k|j) = 1 − ε (k = j) or ε/(n − 1) (for one measured qubit: a bit flip of
+    probability ε). The projective back-action is kept: ρ → Σ_j P_jρP_j, then U_k for the
+    record k. ε = 0 is the ideal measurement.
+    """
 
     projectors: tuple[NDArray[np.complex128], ...]
     unitaries: tuple[NDArray[np.complex128], ...]
     labels: tuple[str, ...]
+    readout_error: float = 0.0
+
+    def confusion(self) -> NDArray[np.float64]:
+        """p(k|j): the probability of record k when the outcome is j (rows k, columns j)."""
+        n = len(self.projectors)
+        if n == 1:
+            return np.ones((1, 1))
+        eps = self.readout_error
+        C = np.full((n, n), eps / (n - 1))
+        np.fill_diagonal(C, 1.0 - eps)
+        return C
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.readout_error, int | float) and 0.0 <= self.readout_error <= 1.0):
+            raise InvalidParameterError(
+                f"`readout_error` (measurement error probability ε) must lie in [0, 1], got "
+                f"{self.readout_error!r}."
+            )
         if not self.projectors or len(self.projectors) != len(self.unitaries):
             raise InvalidParameterError(
                 "`projectors` and `unitaries` must be non-empty and of the same length "
@@ -177,11 +199,15 @@ class FeedbackProtocol:
                 raise InvalidParameterError(f"`unitaries[{k}]` is not unitary.")
 
     def superoperator(self) -> NDArray[np.complex128]:
-        """Σ_k conj(U_k P_k) ⊗ (U_k P_k): the measurement-plus-feedback channel on vec ρ."""
+        """Σ_kj p(k|j) conj(U_k P_j) ⊗ (U_k P_j): the measurement-plus-feedback channel on
+        vec ρ (Σ_k conj(U_k P_k) ⊗ (U_k P_k) for an ideal measurement)."""
         d = self.projectors[0].shape[0]
+        C = self.confusion()
         out = np.zeros((d * d, d * d), dtype=complex)
-        for P, U in zip(self.projectors, self.unitaries, strict=True):
-            out += np.kron((U @ P).conj(), U @ P)
+        for k, U in enumerate(self.unitaries):
+            for j, P in enumerate(self.projectors):
+                if C[k, j] > 0:
+                    out += C[k, j] * np.kron((U @ P).conj(), U @ P)
         return out
 
 
@@ -228,12 +254,19 @@ def shannon_entropy(p: NDArray[np.float64]) -> float:
 
 
 def qc_mutual_information(
-    rho: NDArray[np.complex128], projectors: Sequence[NDArray[np.complex128]]
+    rho: NDArray[np.complex128],
+    projectors: Sequence[NDArray[np.complex128]],
+    confusion: NDArray[np.float64] | None = None,
 ) -> float:
-    """Groenewold–Ozawa (QC-mutual) information I = S(ρ) − Σ_k p_k S(P_kρP_k/p_k), nats."""
+    """Groenewold–Ozawa (QC-mutual) information I = S(ρ) − Σ_k p_k S(ρ_k), nats, with
+    ρ_k = Σ_j p(k|j) P_jρP_j / p_k the state given record k (Sagawa & Ueda, PRL 100,
+    080403 (2008)); ``confusion`` p(k|j) defaults to the ideal measurement."""
+    n = len(projectors)
+    C = np.eye(n) if confusion is None else np.asarray(confusion, dtype=float)
+    parts = [P @ rho @ P for P in projectors]
     total = von_neumann_entropy(rho)
-    for P in projectors:
-        sub = P @ rho @ P
+    for k in range(C.shape[0]):
+        sub = sum((C[k, j] * parts[j] for j in range(n)), np.zeros_like(rho))
         pk = float(np.real(np.trace(sub)))
         if pk > 1e-15:
             total -= pk * von_neumann_entropy(sub / pk)
@@ -332,13 +365,16 @@ def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxat
     H = relax.H
     rho_M = _hermitise(sum(P @ rho @ P for P in protocol.projectors))
     rho_F = _hermitise(unvec(F @ vec(rho), 4))
-    p = np.array([expectation(P, rho).real for P in protocol.projectors])
+    C = protocol.confusion()
+    p = C @ np.array([expectation(P, rho).real for P in protocol.projectors])  # records
     # Two-point energy measurement around the feedback: W = E_s − E_s'.
     E = system.energies
     probs = np.zeros((4, 4))
-    for P, U in zip(protocol.projectors, protocol.unitaries, strict=True):
+    for j, P in enumerate(protocol.projectors):
         pre = np.clip(np.real(np.diag(P @ rho @ P)), 0.0, None)
-        probs += (np.abs(U) ** 2) * pre[None, :]  # probs[s', s]
+        for k, U in enumerate(protocol.unitaries):
+            if C[k, j] > 0:
+                probs += C[k, j] * (np.abs(U) ** 2) * pre[None, :]  # probs[s', s]
     dW = E[None, :] - E[:, None]
     mean_tpm = float(np.sum(probs * dW))
     var = float(np.sum(probs * dW**2)) - mean_tpm**2
@@ -353,7 +389,7 @@ def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxat
         work_variance=max(var, 0.0),
         heat=relax.heats(rho_F),
         shannon_information=shannon_entropy(p),
-        qc_information=qc_mutual_information(rho, protocol.projectors),
+        qc_information=qc_mutual_information(rho, protocol.projectors, C),
         cycle_time=relax.tau,
     )
 
@@ -423,8 +459,14 @@ def demon_cycle(
     rate: float = 1.0,
     tau: float = 1.0,
     scheme: DemonScheme = "joint",
+    measurement_error: float = 0.0,
 ) -> CycleResult:
     """Maxwell's demon at T1 = T2 = ``temperature``: the best feedback policy's cycle.
+
+    ``measurement_error`` ε: each record is wrong with probability ε
+    (:class:`FeedbackProtocol`); with ε > 0 the joint scheme too picks the best of all its
+    deterministic policies (a wrong record can make the reset policy costly). The bound
+    W ≤ T·I_QC holds with the noisy I_QC; ε = 0 gives the ideal demon unchanged.
 
     "joint": both qubits measured and every outcome flipped to the ground state of H_Q (the
     largest work in every realisation; the tests check that it is the best of all 256
@@ -441,11 +483,12 @@ def demon_cycle(
     r = require_positive("rate", rate)
     bath = Bath(T, r)
     relax = _Relaxation(system, (bath, bath), _check_tau(tau))
-    if scheme == "joint":
+    eps = float(measurement_error)
+    if scheme == "joint" and eps == 0.0:
         return _evaluate(system, _reset_to_ground(system), relax)
     best: CycleResult | None = None
     for protocol in _demon_policies(scheme):
-        result = _evaluate(system, protocol, relax)
+        result = _evaluate(system, replace(protocol, readout_error=eps), relax)
         if best is None or result.work_extracted > best.work_extracted + 1e-13:
             best = result
     if best is None:  # pragma: no cover - the policy list is never empty
@@ -560,8 +603,12 @@ def refrigerator_cycle(
     rate_cold: float = 1.0,
     rate_hot: float = 1.0,
     tau: float = 1.0,
+    measurement_error: float = 0.0,
 ) -> RefrigeratorResult:
     """The measurement-assisted refrigerator: Q1 (ω1) on the cold bath, Q2 (ω2) on the hot.
+
+    ``measurement_error`` ε: the record of the measurement is wrong with probability ε
+    (:class:`FeedbackProtocol`); ε = 0 is the ideal refrigerator.
 
     Entropy production per cycle (k_B = 1): Σ = −Q_c/T_c − Q_h/T_h (Q: heat into the
     qubits); ≥ 0 without feedback, ≥ −I_QC with it.
@@ -576,7 +623,8 @@ def refrigerator_cycle(
         Bath(Tc, require_positive("rate_cold", rate_cold)),
         Bath(Th, require_positive("rate_hot", rate_hot)),
     )
-    cycle = run_cycle(system, _fridge_protocol(mode), baths, tau)
+    protocol = replace(_fridge_protocol(mode), readout_error=float(measurement_error))
+    cycle = run_cycle(system, protocol, baths, tau)
     qc, qh = (float(q) for q in cycle.heat)
     w_in = -cycle.net_work
     cop = qc / w_in if qc > 0 and w_in > 0 else float("nan")

@@ -33,7 +33,7 @@ from ssbattery.quantum.operators import Operator, is_sparse
 from ssbattery.validation import check_memory, require_positive
 
 if TYPE_CHECKING:
-    from ssbattery.quantum.evolution.base import Emit
+    from ssbattery.quantum.evolution.base import Emit, StatsRecorder
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
 
 __all__ = ["Chebyshev", "bessel_table", "chebyshev_terms"]
@@ -71,18 +71,40 @@ class Chebyshev:
             raise InvalidParameterError(f"`max_block` must be ≥ 1, got {self.max_block!r}.")
 
     def propagate(
-        self, H: PreparedHamiltonian, Psi: NDArray, times: NDArray[np.float64], emit: Emit
+        self,
+        H: PreparedHamiltonian,
+        Psi: NDArray,
+        times: NDArray[np.float64],
+        emit: Emit,
+        stats: StatsRecorder,
     ) -> NDArray[np.complex128]:
-        """Evolve the kets ``Psi`` (n × m) to every time in ``times`` (see :class:`Method`)."""
-        return _propagate(H, Psi, times, emit, self)
+        """Evolve the kets ``Psi`` (n × m) to every time in ``times`` (see :class:`Method`).
+
+        Stats: every expansion built (a failed one too), its K − 1 products per ket, and
+        the truncation bound ``tol``·‖ψ‖ of each expansion the final state passed through.
+        """
+        exp = _Expansion(H.H, *H.bounds, tol=self.tol)
+        chain: list[int] = []  # one entry per successful expansion on the way to the end
+        try:
+            return _propagate(H, exp, Psi, times, emit, self, chain)
+        finally:
+            norm0 = float(np.linalg.norm(Psi))
+            stats.add(
+                products=exp.products, steps=exp.expansions, error=len(chain) * self.tol * norm0
+            )
 
 
 def _propagate(
-    prepared: PreparedHamiltonian, Psi: NDArray, times: NDArray, emit: Emit, method: Chebyshev
+    prepared: PreparedHamiltonian,
+    exp: _Expansion,
+    Psi: NDArray,
+    times: NDArray,
+    emit: Emit,
+    method: Chebyshev,
+    chain: list[int],
 ) -> NDArray[np.complex128]:
     H = prepared.H
     n, m = Psi.shape
-    exp = _Expansion(H, *prepared.bounds, tol=method.tol)
     safe = False
     tol = method.tol
     nnz = float(H.nnz) if is_sparse(H) else float(n) * n
@@ -113,6 +135,7 @@ def _propagate(
             exp.set_bounds(*prepared.widen_bounds())  # the Lanczos estimate was too tight
             safe = True
             continue
+        chain.append(1)
         k_out, t_cur = n_pre, float(times[n_pre - 1])
         break
     # Blocks of consecutive output times from the state at the start of each block.
@@ -143,11 +166,13 @@ def _propagate(
                 K = max(slots - 1, 2)
                 tau = np.array([_max_argument(K, tol) / exp.r])
                 block = _chebyshev_block(exp, state, tau, K, norm0)
+                chain.append(1)
                 state = np.ascontiguousarray(block[0])
                 t_cur += float(tau[0])
                 continue
             M, K = best_M, best_K
             block = _chebyshev_block(exp, state, taus[:M], K, norm0)
+            chain.append(1)
         except _Diverged:
             if safe:
                 raise
@@ -295,6 +320,8 @@ class _Expansion:
         self.H = H
         # The truncation errors of many blocks add up (≤ tol each); see _check_norm.
         self.norm_slack = min(max(1e-6, 1e3 * tol), 0.1)
+        self.products = 0  # products of H with one vector, for the statistics
+        self.expansions = 0
         self.set_bounds(lo, hi)
 
     def set_bounds(self, lo: float, hi: float) -> None:
@@ -340,6 +367,8 @@ class _Expansion:
         """T_k((H − a)/r)ψ for k < K, split into even and odd k: (V_even, V_odd)."""
         n, m = state.shape
         K = max(K, 2)
+        self.products += (K - 1) * m
+        self.expansions += 1
         Ve = np.empty(((K + 1) // 2, n, m), dtype=state.dtype)
         Vo = np.empty((K // 2, n, m), dtype=state.dtype)
         Ve[0] = state

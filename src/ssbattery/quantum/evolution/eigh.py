@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from ssbattery.quantum.evolution.base import Emit
+    from ssbattery.quantum.evolution.base import Emit, StatsRecorder
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
 
 __all__ = ["Eigh"]
@@ -27,10 +27,16 @@ class Eigh:
     """
 
     def propagate(
-        self, H: PreparedHamiltonian, Psi: NDArray, times: NDArray[np.float64], emit: Emit
+        self,
+        H: PreparedHamiltonian,
+        Psi: NDArray,
+        times: NDArray[np.float64],
+        emit: Emit,
+        stats: StatsRecorder,
     ) -> NDArray[np.complex128]:
         """Evolve the kets ``Psi`` (n × m) to every time in ``times`` (see :class:`Method`)."""
         E, V = H.eigh()
+        stats.add(steps=1)  # one diagonalisation (reused from H's cache when repeated)
         c = V.conj().T @ Psi
         out = Psi.astype(complex)[None]
         for k0 in range(0, len(times), _CHUNK):

@@ -24,7 +24,7 @@ from ssbattery.quantum.operators import Operator
 from ssbattery.validation import check_memory, require_positive
 
 if TYPE_CHECKING:
-    from ssbattery.quantum.evolution.base import Emit
+    from ssbattery.quantum.evolution.base import Emit, StatsRecorder
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
 
 __all__ = ["Lanczos"]
@@ -59,10 +59,19 @@ class Lanczos:
             raise InvalidParameterError(f"`batch` must be ≥ 1, got {self.batch!r}.")
 
     def propagate(
-        self, H: PreparedHamiltonian, Psi: NDArray, times: NDArray[np.float64], emit: Emit
+        self,
+        H: PreparedHamiltonian,
+        Psi: NDArray,
+        times: NDArray[np.float64],
+        emit: Emit,
+        stats: StatsRecorder,
     ) -> NDArray[np.complex128]:
-        """Evolve the kets ``Psi`` (n × m) to every time in ``times`` (see :class:`Method`)."""
-        return _propagate(H.H, Psi, times, emit, self)
+        """Evolve the kets ``Psi`` (n × m) to every time in ``times`` (see :class:`Method`).
+
+        Stats: one step per Krylov basis, one product per basis vector, and the sum of
+        the a-posteriori estimates at the end of each step (the largest over kets).
+        """
+        return _propagate(H.H, Psi, times, emit, self, stats)
 
 
 def _lanczos_basis(
@@ -145,15 +154,19 @@ def _lanczos_column(
     times: NDArray,
     out: Callable[[int, NDArray[np.complex128]], None],
     method: Lanczos,
-) -> NDArray[np.complex128]:
-    """Propagate one ket; ``out(k0, states)`` gets (n × b) blocks of consecutive outputs."""
+) -> tuple[NDArray[np.complex128], int, int, float]:
+    """Propagate one ket; ``out(k0, states)`` gets (n × b) blocks of consecutive outputs.
+
+    Returns the final ket, the products and steps taken, and the summed error estimate.
+    """
     psi = np.array(psi0, dtype=np.complex128)
     norm0 = float(np.linalg.norm(psi))
     n_times = len(times)
+    products, steps, error = 0, 0, 0.0
     if norm0 == 0.0:
         for k0 in range(0, n_times, method.batch):
             out(k0, np.zeros((psi.size, min(method.batch, n_times - k0)), dtype=complex))
-        return psi
+        return psi, products, steps, error
     V_buffer = np.empty((int(method.krylov_dim), 2 * psi.size))
     tol = method.tol
     budget_per_time = tol * norm0 / max(float(times[-1]), 1e-300)
@@ -164,6 +177,8 @@ def _lanczos_column(
         beta0 = float(np.sqrt(pair @ pair))
         V, alpha, beta, beta_m = _lanczos_basis(H, pair / beta0, int(method.krylov_dim), V_buffer)
         step = _KrylovStep(V, alpha, beta, beta0, beta_m)
+        products += len(alpha)
+        steps += 1
         # The estimate cannot resolve less than rounding (its small-τ cancellation; it is
         # exactly 0 at τ = 0, so its value there measures that rounding level).
         floor = max(1e-15 * beta0, 4.0 * float(step.error(np.zeros(1))[0]))
@@ -185,6 +200,7 @@ def _lanczos_column(
                     "take a step at the requested accuracy; increase `krylov_dim` or `tol`."
                 )
             psi = step.states(np.array([lo]), 0.0)[:, 0]
+            error += float(step.error(np.array([lo]))[0])
             t_now += lo
             continue
         for start in range(0, n_ok, int(method.batch)):
@@ -192,13 +208,19 @@ def _lanczos_column(
             states = step.states(taus, 1e-3 * tol * norm0)  # n × b
             out(k_out + start, states)
             psi = states[:, -1].copy()
+        error += float(step.error(remaining[n_ok - 1 : n_ok])[0])
         t_now = float(times[k_out + n_ok - 1])
         k_out += n_ok
-    return psi
+    return psi, products, steps, error
 
 
 def _propagate(
-    H: Operator, Psi: NDArray, times: NDArray, emit: Emit, method: Lanczos
+    H: Operator,
+    Psi: NDArray,
+    times: NDArray,
+    emit: Emit,
+    method: Lanczos,
+    stats: StatsRecorder,
 ) -> NDArray[np.complex128]:
     n, m = Psi.shape
     if m == 1:
@@ -206,18 +228,23 @@ def _propagate(
         def out(k0: int, states: NDArray[np.complex128]) -> None:
             emit(k0, states.T[:, :, None])
 
-        final = _lanczos_column(H, Psi[:, 0], times, out, method)
+        final, products, steps, error = _lanczos_column(H, Psi[:, 0], times, out, method)
+        stats.add(products=products, steps=steps, error=error)
         return final.reshape(n, 1)
     # Several kets (a mixed state): each column takes its own steps, so the outputs are
     # gathered before they are emitted together.
     check_memory("the Lanczos output states", (len(times), n, m))
     allst = np.empty((len(times), n, m), dtype=np.complex128)
     finals = np.empty((n, m), dtype=np.complex128)
+    worst = 0.0
     for c in range(m):
 
         def put(k0: int, states: NDArray[np.complex128], c: int = c) -> None:
             allst[k0 : k0 + states.shape[1], :, c] = states.T
 
-        finals[:, c] = _lanczos_column(H, Psi[:, c], times, put, method)
+        finals[:, c], products, steps, error = _lanczos_column(H, Psi[:, c], times, put, method)
+        stats.add(products=products, steps=steps)
+        worst = max(worst, error)
+    stats.add(error=worst)
     emit(0, allst)
     return finals

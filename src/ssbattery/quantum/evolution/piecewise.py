@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
-from ssbattery.quantum.evolution.base import Method
+from ssbattery.quantum.evolution.base import Method, StatsRecorder
 from ssbattery.quantum.evolution.solver import Evolver, Observer
 from ssbattery.quantum.evolution.trajectory import Trajectory
 from ssbattery.quantum.evolution.validation import check_method_and_tol, check_times
@@ -55,6 +55,7 @@ def evolve_piecewise(
     observed: list[Any] = []
     start = 0.0
     k_done = 0
+    stats = StatsRecorder()
     for j, (Hj, _) in enumerate(segments):
         end = float(ends[j])
         last = j == len(segments) - 1
@@ -75,9 +76,15 @@ def evolve_piecewise(
         solver = Evolver(Hj, method, tol=tol, name=f"segments[{j}] H")
         tr = solver.run(state, np.asarray(local), e_ops=e_ops, observer=obs)
         expect_rows.append(tr.expect[:, :n_req])
+        stats.add(products=tr.stats.products or 0, steps=tr.stats.steps)
+        stats.add(error=tr.stats.error_estimate or 0.0)
+        if tr.stats.products is None or tr.stats.error_estimate is None:
+            stats.not_reported(
+                products=tr.stats.products is None, error=tr.stats.error_estimate is None
+            )
         k_done += n_req
         state = tr.final_state
         start = end
     expect = np.concatenate(expect_rows, axis=1)
     # The method of the last segment (each segment picks its own when none was given).
-    return Trajectory(t, expect, observed, state, None, tr.method)
+    return Trajectory(t, expect, observed, state, None, tr.method, stats.freeze())

@@ -17,11 +17,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery._blas import one_blas_thread
-from ssbattery.quantum.evolution.base import Emit, Method
+from ssbattery.quantum.evolution.base import Emit, Method, StatsRecorder
 from ssbattery.quantum.evolution.chebyshev import Chebyshev
 from ssbattery.quantum.evolution.eigh import Eigh
 from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
-from ssbattery.quantum.evolution.kernels import DENSE_LIMIT, matmul
+from ssbattery.quantum.evolution.kernels import matmul, prefers_dense
 from ssbattery.quantum.evolution.lanczos import Lanczos
 from ssbattery.quantum.evolution.trajectory import Trajectory
 from ssbattery.quantum.evolution.validation import (
@@ -37,7 +37,7 @@ __all__ = ["DEFAULT_TOL", "LANCZOS_SPREAD_RATIO", "Evolver", "Observer", "evolve
 #: Target relative accuracy of energies when neither ``tol`` nor ``method`` is given.
 DEFAULT_TOL = 1e-10
 
-#: Default method for a ket above :data:`DENSE_LIMIT`: Lanczos when the spectral half-width
+#: Default method for a ket above the dense limit: Lanczos when the spectral half-width
 #: r of H exceeds this many times the energy spread ΔH of ψ(0), Chebyshev otherwise.
 LANCZOS_SPREAD_RATIO = 8.0
 
@@ -118,7 +118,7 @@ class Evolver:
         if self.method is not None:
             return self.method
         n, tol = self.dim, self.tol
-        if n <= DENSE_LIMIT:
+        if prefers_dense(n):
             return Eigh()
         cheb = Chebyshev(tol=min(tol * 1e-2, 1e-12))
         if state is None or np.ndim(state) != 1:
@@ -142,11 +142,13 @@ class Evolver:
         *,
         e_ops: Sequence[Operator] = (),
         observer: Observer | None = None,
-        store_states: bool = False,
+        store_states: bool | None = None,
     ) -> Trajectory:
         """Evolve ``state0`` from t = 0 to every output time (see :func:`evolve`)."""
         n = self.dim
         t = check_times(times)
+        if store_states is None:
+            store_states = not e_ops and observer is None
         arr = np.asarray(state0)
         if arr.ndim == 2 and arr.shape == (n, n) and n > 1:
             return self._run_density(arr, t, e_ops, observer, store_states)
@@ -155,15 +157,17 @@ class Evolver:
     def step(self, state: ArrayLike, dt: float) -> NDArray[np.complex128]:
         """The state (ket or density matrix) a time ``dt`` ≥ 0 after ``state``."""
         dt = require_positive("dt", dt, allow_zero=True)
-        return np.asarray(self.run(state, [dt]).final_state)
+        return np.asarray(self.run(state, [dt], store_states=False).final_state)
 
     # ----------------------------------------------------------------------------------
 
-    def _propagate(self, Psi: NDArray, t: NDArray, emit: Emit, method: Method) -> NDArray:
-        if self.dim <= DENSE_LIMIT:  # small: not worth threadpoolctl's library scan
-            return method.propagate(self.hamiltonian, Psi, t, emit)
+    def _propagate(
+        self, Psi: NDArray, t: NDArray, emit: Emit, method: Method, stats: StatsRecorder
+    ) -> NDArray:
+        if prefers_dense(self.dim):  # small: not worth threadpoolctl's library scan
+            return method.propagate(self.hamiltonian, Psi, t, emit, stats)
         with one_blas_thread():
-            return method.propagate(self.hamiltonian, Psi, t, emit)
+            return method.propagate(self.hamiltonian, Psi, t, emit, stats)
 
     def _run_ket(
         self,
@@ -200,8 +204,11 @@ class Evolver:
                 if states is not None:
                     states[k0 + j] = block[j, :, 0]
 
-        final = self._propagate(psi.reshape(n, 1), t, emit, method)
-        return Trajectory(t, expect, observed, np.array(final[:, 0]), states, method)
+        stats = StatsRecorder()
+        final = self._propagate(psi.reshape(n, 1), t, emit, method, stats)
+        return Trajectory(
+            t, expect, observed, np.array(final[:, 0]), states, method, stats.freeze()
+        )
 
     def _run_density(
         self,
@@ -242,8 +249,9 @@ class Evolver:
                     if states is not None:
                         states[k] = r_t
 
-        final = self._propagate(Phi, t, emit, method)
-        return Trajectory(t, expect, observed, to_rho(final), states, method)
+        stats = StatsRecorder()
+        final = self._propagate(Phi, t, emit, method, stats)
+        return Trajectory(t, expect, observed, to_rho(final), states, method, stats.freeze())
 
 
 def evolve(
@@ -255,7 +263,7 @@ def evolve(
     observer: Observer | None = None,
     tol: float | None = None,
     method: Method | None = None,
-    store_states: bool = False,
+    store_states: bool | None = None,
 ) -> Trajectory:
     """Evolve ``psi0`` under the constant Hamiltonian ``H`` (eqs. 4–5 with eq. 14's U).
 
@@ -276,7 +284,9 @@ def evolve(
             :class:`ExpmMultiply` (its own options then apply); default Eigh for
             n ≤ 512; above, Lanczos for a ket whose energy spread is narrow against H's
             spectral width (r > 8 ΔH, e.g. the Dicke battery), Chebyshev otherwise.
-        store_states: also return every output state (memory n × n_times).
+        store_states: also return every output state (memory n × n_times); default
+            (None): only when nothing else is asked for (no ``e_ops``, no ``observer``),
+            the rule of :func:`~ssbattery.quantum.evolution.evolve_density` too.
 
     Raises:
         InvalidParameterError: bad arguments, or both ``tol`` and ``method`` given.

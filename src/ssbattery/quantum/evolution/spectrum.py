@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ssbattery.quantum.evolution.kernels import DENSE_LIMIT, is_real
+from ssbattery.quantum.evolution.kernels import is_real, prefers_dense
 from ssbattery.quantum.operators import Operator, is_sparse
 
 __all__ = ["gershgorin_bounds", "spectral_bounds"]
@@ -29,10 +29,10 @@ def spectral_bounds(
 ) -> tuple[float, float]:
     """An interval [E_lo, E_hi] that contains the spectrum of Hermitian ``H``.
 
-    Exact (``eigvalsh``) below :data:`~ssbattery.quantum.evolution.kernels.DENSE_LIMIT`;
-    otherwise the extreme Ritz values of ``steps`` Lanczos iterations widened by their
-    residual and by ``margin`` of the width, clipped to the Gershgorin interval (which
-    always holds).
+    Exact (``eigvalsh``) where the dense rule holds
+    (:func:`~ssbattery.quantum.evolution.kernels.prefers_dense`); otherwise the extreme
+    Ritz values of ``steps`` Lanczos iterations widened by their residual and by
+    ``margin`` of the width, clipped to the Gershgorin interval (which always holds).
 
     Example:
         >>> import numpy as np
@@ -41,7 +41,7 @@ def spectral_bounds(
         (-1.0, 2.0)
     """
     n = H.shape[0]
-    if n <= DENSE_LIMIT:
+    if prefers_dense(n):
         dense = H.toarray() if is_sparse(H) else np.asarray(H)
         ev = np.linalg.eigvalsh(dense)
         pad = 1e-12 * max(1.0, float(np.max(np.abs(ev))))
@@ -49,7 +49,7 @@ def spectral_bounds(
     g_lo, g_hi = gershgorin_bounds(H)
     rng = np.random.default_rng(seed)
     dtype = float if is_real(H) else complex
-    v = rng.standard_normal(n).astype(dtype)
+    v = np.asarray(rng.standard_normal(n), dtype=dtype)
     v /= np.linalg.norm(v)
     v_old = np.zeros_like(v)
     alphas: list[float] = []

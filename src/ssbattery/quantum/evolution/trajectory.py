@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery.quantum.evolution.base import EvolutionStats
+
 __all__ = ["Trajectory"]
 
 
@@ -24,6 +26,7 @@ class Trajectory:
         states: every output state, shape (n_times, n) or (n_times, n, n), only if asked.
         method: the method object that propagated the state (the one picked by default
             when none was given), with its settings and tolerance.
+        stats: what the propagation cost (products, steps) and its error estimate.
     """
 
     times: NDArray[np.float64]
@@ -32,3 +35,18 @@ class Trajectory:
     final_state: NDArray[Any] = field(default_factory=lambda: np.zeros(0))
     states: NDArray[Any] | None = None
     method: Any = None
+    stats: EvolutionStats = field(default_factory=EvolutionStats)
+
+    @property
+    def tol(self) -> float | None:
+        """The tolerance of the method used (None for methods exact to round-off)."""
+        tol = getattr(self.method, "tol", None)
+        return None if tol is None else float(tol)
+
+    def __str__(self) -> str:
+        method = "no method recorded" if self.method is None else repr(self.method)
+        return (
+            f"Trajectory: {self.times.size} output times in [{self.times[0]:.4g}, "
+            f"{self.times[-1]:.4g}] (1/energy units), {self.expect.shape[0]} expectation "
+            f"values; {method}; {self.stats}"
+        )

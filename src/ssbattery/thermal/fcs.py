@@ -1,0 +1,138 @@
+"""Full counting statistics of heat in a steady state, and the thermodynamic uncertainty
+relation (TUR).
+
+Count the energy each quantum jump C_k of one bath puts into the system, ε_k (for a
+jump operator with [H, C_k] = ε_k C_k: ε_k = Tr(C_k†[H, C_k])/Tr(C_k†C_k), −ω for an
+emission of ω into the bath). The tilted generator
+L(χ)ρ = Lρ + Σ_k (e^{iχε_k} − 1) C_k ρ C_k† generates the heat's moment-generating
+function; its cumulant rates at χ = 0 follow from perturbation theory in χ (Flindt,
+Novotný & Jauho, Europhys. Lett. 69, 475 (2005); Landi, Kewming & Kamin, PRX Quantum 5,
+020201 (2024), review of current fluctuations):
+
+    J = Tr[𝒥₁ ρ],    S = Tr[𝒥₂ ρ] − 2 Tr[𝒥₁ L⁺ (𝒥₁ ρ − J ρ)],
+
+𝒥_n ρ = Σ_k ε_k^n C_k ρ C_k†, ρ the steady state and L⁺ the inverse of L on traceless
+operators (a Drazin inverse; one least-squares solve with Tr x = 0). J is the mean heat
+current into the system, S the zero-frequency noise (variance growth rate), F = S/|J| ·
+(1/ε₀) the Fano factor relative to a quantum ε₀ (default the mean |ε_k|), and the TUR
+ratio Q = S σ / J² ≥ 2 for classical (rate-equation) dynamics (Barato & Seifert, PRL 114,
+158101 (2015)), σ the entropy production rate; quantum coherent machines can go below 2.
+
+Why our own: QuTiP's ``countstat_current_noise`` counts jump numbers, not energies, and
+needs ``Qobj`` superoperators; here the weights are the heat quanta and the same small
+dense solve gives every cumulant. Cross-checked in the tests against a finite-difference
+derivative of the tilted generator's leading eigenvalue and a closed-form Fano factor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.thermal.lindblad import dense_operator, liouvillian, steady_state, vec
+
+__all__ = ["HeatStatistics", "heat_statistics", "jump_energy", "tilted_generator"]
+
+
+def jump_energy(H: Any, C: Any) -> float:
+    """ε = Tr(C†[H, C])/Tr(C†C): the energy a jump C puts into the system (−ω for a
+    lowering operator of frequency ω; exact when C is an eigenoperator of H)."""
+    Hm = dense_operator("H", H)
+    Cm = dense_operator("C", C, Hm.shape[0])
+    norm2 = float(np.vdot(Cm, Cm).real)
+    if norm2 <= 0:
+        return 0.0
+    return float(np.vdot(Cm, Hm @ Cm - Cm @ Hm).real) / norm2
+
+
+def _jump_super(C: NDArray, d: int) -> NDArray:
+    """vec(C ρ C†) = (C̄ ⊗ C) vec ρ (column stacking)."""
+    return np.kron(C.conj(), C)
+
+
+def tilted_generator(
+    H: Any, c_ops: Sequence[Any], counted: Sequence[Any], chi: float
+) -> NDArray[np.complex128]:
+    """L(χ) = L + Σ_k (e^{χ ε_k} − 1) 𝒞_k for the jumps ``counted`` (real χ: the moment
+    generating function's rate is its leading eigenvalue θ(χ))."""
+    L = liouvillian(H, c_ops).toarray()
+    d = round(math.sqrt(L.shape[0]))
+    for C in counted:
+        Cm = dense_operator("counted", C, d)
+        L = L + (math.exp(chi * jump_energy(H, Cm)) - 1.0) * _jump_super(Cm, d)
+    return np.asarray(L, dtype=complex)
+
+
+@dataclass(frozen=True)
+class HeatStatistics:
+    """Steady-state heat statistics of one bath: mean current J into the system, noise
+    S (variance per unit time), Fano factor S/(|J| ε₀), entropy production rate σ (if
+    temperatures were given) and the TUR ratio S σ / J² (NaN without σ or with J = 0)."""
+
+    current: float
+    noise: float
+    fano: float
+    quantum: float
+    entropy_production: float
+    tur_ratio: float
+
+
+def _drazin_apply(L: NDArray, y: NDArray, d: int) -> NDArray:
+    """x with L x = y, Tr x = 0 (y traceless): one least-squares solve."""
+    trace_row = np.zeros((1, d * d), dtype=complex)
+    trace_row[0, :: d + 1] = 1.0
+    A = np.vstack([L, trace_row])
+    b = np.concatenate([y, [0.0]])
+    x, *_ = np.linalg.lstsq(A, b, rcond=None)
+    return np.asarray(x)
+
+
+def heat_statistics(
+    H: Any,
+    c_ops: Sequence[Any],
+    counted: Sequence[Any],
+    *,
+    entropy_production: float | None = None,
+    quantum: float | None = None,
+) -> HeatStatistics:
+    """Mean, noise and Fano factor of the heat that the jumps ``counted`` (a subset of
+    ``c_ops``, typically one bath's) bring into the system, in the steady state of
+    L = −i[H, ·] + Σ D[c]. ``entropy_production`` σ (e.g. −Σ_k J_k/T_k) enables the TUR
+    ratio; ``quantum`` ε₀ sets the Fano factor's unit (default: the mean |ε_k|)."""
+    if not counted:
+        raise InvalidParameterError("`counted` must list at least one jump operator.")
+    Hm = dense_operator("H", H)
+    d = Hm.shape[0]
+    L = liouvillian(Hm, c_ops).toarray()
+    rho = vec(steady_state(Hm, c_ops))
+    eps = [jump_energy(Hm, C) for C in counted]
+    J1 = np.zeros_like(L)
+    J2 = np.zeros_like(L)
+    for e, C in zip(eps, counted, strict=True):
+        K = _jump_super(dense_operator("counted", C, d), d)
+        J1 = J1 + e * K
+        J2 = J2 + e * e * K
+    trace = np.zeros(d * d, dtype=complex)
+    trace[:: d + 1] = 1.0
+    mean = float((trace @ (J1 @ rho)).real)
+    y = J1 @ rho - mean * rho
+    x = _drazin_apply(L, -y, d)  # x = −L⁺ y
+    noise = float((trace @ (J2 @ rho)).real + 2.0 * (trace @ (J1 @ x)).real)
+    q = float(np.mean(np.abs(eps))) if quantum is None else float(quantum)
+    fano = noise / (abs(mean) * q) if mean != 0 and q > 0 else math.nan
+    sigma = math.nan if entropy_production is None else float(entropy_production)
+    tur = noise * sigma / mean**2 if (mean != 0 and math.isfinite(sigma)) else math.nan
+    return HeatStatistics(
+        current=mean,
+        noise=noise,
+        fano=fano,
+        quantum=q,
+        entropy_production=sigma,
+        tur_ratio=tur,
+    )

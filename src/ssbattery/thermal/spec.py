@@ -1,0 +1,214 @@
+"""Thermal models written as TOML specs (for ``ssbattery audit SPEC.toml``).
+
+A spec has one ``[model]`` table whose ``kind`` picks the model; the other keys are its
+parameters (ħ = k_B = 1, energies in units of the model's reference frequency):
+
+* ``kind = "otto"``: the Otto cycle; keys of :func:`~ssbattery.thermal.otto.qubit_otto`
+  (``omega_h``, ``omega_c``, ``T_h``, ``T_c``, ``rate_h``, ``rate_c``, ``tau_h``, ``tau_c``,
+  ``stroke``, ``tau_u``) plus ``medium`` ("qubit"/"oscillator") and ``levels``.
+* ``kind = "heat-battery"``: :class:`~ssbattery.thermal.heat_battery.HeatBattery` keys
+  (``coupling``, ``T_h``, ``T_c``, ``rate_h``, ``rate_c``, ``omega0``, ``form``).
+* ``kind = "qubits"``: two qubits H = ω1 σ⁺₁σ⁻₁ + ω2 σ⁺₂σ⁻₂ + λ(σ⁺₁σ⁻₂ + h.c.) (keys
+  ``omega1``, ``omega2``, ``coupling``, ``form`` = "local"/"global") and an array of
+  ``[[model.baths]]`` tables with ``site`` (1 or 2), ``T`` and ``rate``.
+* ``kind = "oscillator"``: a mode ω a†a truncated to ``levels``, one bath (``T``,
+  ``rate``) through x ∝ a + a†.
+
+Example::
+
+    [model]
+    kind = "qubits"
+    omega1 = 1.0
+    omega2 = 1.0
+    coupling = 0.5
+    form = "local"
+    [[model.baths]]
+    site = 1
+    T = 2.0
+    rate = 0.01
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.thermal.audit import BathCoupling, ThermalModel
+from ssbattery.thermal.baths import Bath
+
+__all__ = ["KINDS", "load_spec", "model_from_spec"]
+
+KINDS = ("otto", "heat-battery", "qubits", "oscillator")
+
+_OTTO_KEYS = {
+    "medium",
+    "levels",
+    "omega_h",
+    "omega_c",
+    "T_h",
+    "T_c",
+    "rate_h",
+    "rate_c",
+    "tau_h",
+    "tau_c",
+    "stroke",
+    "tau_u",
+}
+_HEAT_KEYS = {"coupling", "T_h", "T_c", "rate_h", "rate_c", "omega0", "form"}
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise InvalidParameterError(
+            f"unknown key(s) {', '.join(extra)} in {where}; allowed: {', '.join(sorted(allowed))}."
+        )
+
+
+def _number(table: dict[str, Any], key: str, default: float, where: str) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidParameterError(f"`{key}` in {where} must be a number, got {value!r}.")
+    return float(value)
+
+
+def _otto(table: dict[str, Any]) -> Any:
+    from ssbattery.thermal.otto import OttoCycle, WorkingMedium
+
+    _check_keys(table, _OTTO_KEYS, "[model] (kind = 'otto')")
+    w = "[model]"
+    wh, wc = _number(table, "omega_h", 2.0, w), _number(table, "omega_c", 1.0, w)
+    medium = table.get("medium", "qubit")
+    if medium == "oscillator":
+        levels = table.get("levels", 20)
+        if isinstance(levels, bool) or not isinstance(levels, int):
+            raise InvalidParameterError(f"`levels` in [model] must be an integer, got {levels!r}.")
+        med = WorkingMedium(
+            "oscillator", levels=levels, reference_frequency=float(np.sqrt(wh * wc))
+        )
+    else:
+        med = WorkingMedium(medium)
+    return OttoCycle(
+        med,
+        wh,
+        wc,
+        Bath(_number(table, "T_h", 4.0, w), _number(table, "rate_h", 0.5, w)),
+        Bath(_number(table, "T_c", 0.5, w), _number(table, "rate_c", 0.5, w)),
+        _number(table, "tau_h", 5.0, w),
+        _number(table, "tau_c", 5.0, w),
+        stroke=table.get("stroke", "adiabatic"),
+        tau_u=_number(table, "tau_u", 0.0, w),
+    )
+
+
+def _heat_battery(table: dict[str, Any]) -> Any:
+    from ssbattery.thermal.heat_battery import HeatBattery
+
+    _check_keys(table, _HEAT_KEYS, "[model] (kind = 'heat-battery')")
+    kw: dict[str, Any] = {k: _number(table, k, 0.0, "[model]") for k in table if k != "form"}
+    if "form" in table:
+        kw["form"] = table["form"]
+    return HeatBattery(**kw)
+
+
+def _qubits(table: dict[str, Any]) -> ThermalModel:
+    _check_keys(
+        table, {"omega1", "omega2", "coupling", "form", "baths"}, "[model] (kind = 'qubits')"
+    )
+    w = "[model]"
+    w1, w2 = _number(table, "omega1", 1.0, w), _number(table, "omega2", 1.0, w)
+    lam = _number(table, "coupling", 0.0, w)
+    form = table.get("form", "global")
+    sm = np.array([[0, 0], [1, 0]], dtype=complex)
+    s = [np.kron(sm, np.eye(2)), np.kron(np.eye(2), sm)]
+    H = w1 * s[0].conj().T @ s[0] + w2 * s[1].conj().T @ s[1]
+    H = H + lam * (s[0].conj().T @ s[1] + s[1].conj().T @ s[0])
+    baths_in = table.get("baths", [])
+    if not isinstance(baths_in, list) or not baths_in:
+        raise InvalidParameterError(
+            "give at least one [[model.baths]] table with `site`, `T` and `rate`."
+        )
+    couplings = []
+    for k, b in enumerate(baths_in):
+        where = f"[[model.baths]] #{k + 1}"
+        if not isinstance(b, dict):
+            raise InvalidParameterError(f"{where} must be a table.")
+        _check_keys(b, {"site", "T", "rate"}, where)
+        site = b.get("site")
+        if site not in (1, 2):
+            raise InvalidParameterError(f"`site` in {where} must be 1 or 2, got {site!r}.")
+        bath = Bath(_number(b, "T", 1.0, where), _number(b, "rate", 0.1, where))
+        a = s[site - 1]
+        if form == "local":
+            couplings.append(BathCoupling(bath, a, "local", (w1, w2)[site - 1], f"site {site}"))
+        elif form == "global":
+            couplings.append(BathCoupling(bath, a + a.conj().T, "global", label=f"site {site}"))
+        else:
+            raise InvalidParameterError(
+                f"`form` in [model] must be 'local' or 'global', got {form!r}."
+            )
+    return ThermalModel(H, tuple(couplings), name=f"two qubits (λ = {lam:g}, {form})")
+
+
+def _oscillator(table: dict[str, Any]) -> ThermalModel:
+    _check_keys(table, {"omega", "levels", "T", "rate"}, "[model] (kind = 'oscillator')")
+    w = "[model]"
+    omega = _number(table, "omega", 1.0, w)
+    levels = table.get("levels", 20)
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+        raise InvalidParameterError(f"`levels` in [model] must be an integer ≥ 2, got {levels!r}.")
+    T, rate = _number(table, "T", 1.0, w), _number(table, "rate", 0.1, w)
+
+    def build(n: int) -> ThermalModel:
+        a = np.diag(np.sqrt(np.arange(1, n)), 1).astype(complex)
+        return ThermalModel(
+            omega * a.conj().T @ a,
+            (BathCoupling(Bath(T, rate), a + a.conj().T, label="bath"),),
+            name=f"oscillator (ω = {omega:g}, {n} levels, T = {T:g})",
+            dims=(n,),
+            truncated=(0,),
+            levels=n,
+            rebuild=build,
+        )
+
+    return build(levels)
+
+
+def model_from_spec(spec: dict[str, Any]) -> Any:
+    """The model a parsed spec describes (see the module docstring)."""
+    table = spec.get("model")
+    if not isinstance(table, dict):
+        raise InvalidParameterError("the spec needs a [model] table with a `kind`.")
+    table = dict(table)
+    kind = table.pop("kind", None)
+    builders = {
+        "otto": _otto,
+        "heat-battery": _heat_battery,
+        "qubits": _qubits,
+        "oscillator": _oscillator,
+    }
+    if kind not in builders:
+        raise InvalidParameterError(
+            f"`kind` in [model] must be one of {', '.join(KINDS)}, got {kind!r}."
+        )
+    return builders[kind](table)
+
+
+def load_spec(path: str | Path) -> Any:
+    """Read a TOML spec file and build its model."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidParameterError(
+            f"spec file {p} does not exist; give the path of a .toml spec."
+        ) from None
+    try:
+        spec = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFormatError(f"spec file {p} is not valid TOML: {exc}.") from None
+    return model_from_spec(spec)

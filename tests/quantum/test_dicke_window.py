@@ -1,0 +1,102 @@
+"""The moving photon window (cutoff by error control) against fixed, much larger cutoffs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ssbattery.errors import InvalidParameterError, ResourceLimitError
+from ssbattery.quantum.dicke import DickeParameters, charge_dicke, dicke_basis
+from ssbattery.quantum.dicke_window import (
+    PhotonWindow,
+    check_window_memory,
+    propagate_in_window,
+    window_basis,
+)
+from ssbattery.quantum.evolution import Lanczos
+
+
+def _reference(n: int, g: float) -> object:
+    # 24N photons: the edge population of this run is < 1e-30 (the reference is exact
+    # to rounding on the default grid t ≤ π/(g√N))
+    return charge_dicke(
+        DickeParameters(n, g, photon_cutoff=24 * n), method=Lanczos(tol=1e-12), ergotropy=True
+    )
+
+
+@pytest.mark.parametrize(("n", "g"), [(8, 0.2), (16, 0.2), (12, 1.0)])
+def test_window_matches_a_much_larger_fixed_cutoff(n: int, g: float) -> None:
+    ref = _reference(n, g)
+    res = charge_dicke(
+        DickeParameters(n, g), window=PhotonWindow(tol=1e-10, krylov_tol=1e-11), ergotropy=True
+    )
+    scale = ref.energy_max  # type: ignore[attr-defined]
+    # measured ≤ 6e-15 relative (E) and ≤ 5e-13 (ergotropy) for these three
+    assert np.max(np.abs(res.energy - ref.energy)) / scale < 1e-10  # type: ignore[attr-defined]
+    assert np.max(np.abs(res.ergotropy - ref.ergotropy)) / scale < 1e-10  # type: ignore[attr-defined]
+    assert res.power_max == pytest.approx(ref.power_max, rel=1e-10)  # type: ignore[attr-defined]
+    info = res.parameters
+    assert info["max_edge_population"] <= 1e-10
+    # the window needed fewer photons than the reference and reports what it used
+    assert n < info["photon_cutoff"] < 24 * n
+    # the rigorous Duhamel bound holds (and is pessimistic)
+    assert np.max(np.abs(res.energy - ref.energy)) <= info["energy_error_bound"]  # type: ignore[attr-defined]
+
+
+def test_the_4n_rule_is_not_converged_late_in_the_grid() -> None:
+    # N = 16, g = 0.2: 4N misses E(t) near t_max by ≫ 1e-8 (Pmax, reached early, is exact);
+    # the window finds the cutoff that holds E(t) to 1e-8 by itself.
+    n, g = 16, 0.2
+    ref = _reference(n, g)
+    fixed = charge_dicke(DickeParameters(n, g), method=Lanczos(tol=1e-12), ergotropy=False)
+    err_fixed = np.max(np.abs(fixed.energy - ref.energy)) / ref.energy_max  # type: ignore[attr-defined]
+    assert err_fixed > 1e-6
+    assert fixed.parameters["max_top_photon_population"] > 1e-6
+    res = charge_dicke(DickeParameters(n, g), window=PhotonWindow(tol=1e-10), ergotropy=False)
+    err = np.max(np.abs(res.energy - ref.energy)) / ref.energy_max  # type: ignore[attr-defined]
+    assert err < 1e-8
+    assert res.parameters["photon_cutoff"] > 4 * n
+
+
+@pytest.mark.parametrize("tol", [1e-3, 1e-5, 1e-7])
+def test_duhamel_bound_holds_at_loose_tolerances(tol: float) -> None:
+    n, g = 16, 0.2
+    ref = _reference(n, g)
+    res = charge_dicke(DickeParameters(n, g), window=PhotonWindow(tol=tol, pad=2), ergotropy=False)
+    diff = np.abs(res.energy - ref.energy)  # type: ignore[attr-defined]
+    assert res.parameters["max_edge_population"] <= tol
+    assert diff.max() <= res.parameters["energy_error_bound"]
+    # measured: relative E error ≤ 40 × the edge population (see the module docstring)
+    assert diff.max() / ref.energy_max <= 40 * tol  # type: ignore[attr-defined]
+
+
+def test_window_basis_is_the_fixed_basis_when_it_starts_at_zero() -> None:
+    p = DickeParameters(5, 0.3, photon_cutoff=20)
+    a, b = window_basis(p, 0, 20), dicke_basis(p)
+    assert np.array_equal(a.photons, b.photons) and np.array_equal(a.k, b.k)
+    w = window_basis(p, 4, 9)
+    assert w.photons.min() == 4 and w.photons.max() == 9 and w.lowest == 4
+    assert np.all((w.photons + w.k) % 2 == 5 % 2)
+
+
+def test_window_records_every_time_and_counts_its_moves() -> None:
+    p = DickeParameters(6, 0.4, steps=60)
+    seen: set[int] = set()
+    run = propagate_in_window(p, lambda psi, basis, k: seen.add(k), method=PhotonWindow())
+    assert seen == set(range(60))
+    assert run.window_changes >= 1 and run.cutoff > 6
+    assert np.all(np.diff(run.norm_bound_at) >= 0)
+    assert run.to_dict()["max_dimension"] == run.max_dimension
+
+
+def test_window_options_are_checked() -> None:
+    with pytest.raises(InvalidParameterError, match="`segment`"):
+        PhotonWindow(segment=1)
+    with pytest.raises(InvalidParameterError, match="`tol`"):
+        PhotonWindow(tol=0.0)
+    with pytest.raises(InvalidParameterError, match="`window`"):
+        charge_dicke(DickeParameters(2, 0.2), window=PhotonWindow(), check_cutoff=True)
+    with pytest.raises(InvalidParameterError, match="lowest"):
+        window_basis(DickeParameters(2, 0.2), 3, 1)
+    with pytest.raises(ResourceLimitError, match="GiB"):
+        check_window_memory(DickeParameters(300_000, 0.2))
