@@ -177,38 +177,42 @@ def test_scaling_plot_data_reads_back() -> None:
 def test_scaling_checkpoint_resumes_without_recomputing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A scan interrupted after some N resumes from its checkpoint with the same numbers."""
-    import ssbattery.quantum.dicke_scaling as scaling
+    """A scan interrupted after some N resumes from its sweep store with the same numbers."""
+    import zarr
 
-    ckpt = tmp_path / "scan.json"
+    import ssbattery.quantum.dicke as dicke
+
+    ckpt = tmp_path / "scan.zarr"
     full = dicke_scaling([1, 2, 3], 0.2, steps=40)
     first = dicke_scaling([1, 2, 3], 0.2, steps=40, checkpoint=ckpt)
     np.testing.assert_array_equal(first.power_max, full.power_max)
-    assert sorted(json.loads(ckpt.read_text())["results"]) == ["1", "2", "3"]
+    status = zarr.open_group(str(ckpt), mode="r+")["status"]
+    assert status[...].tolist() == [1, 1, 1]
+    status[1] = 0  # as if the run had been killed while computing N = 2
 
     calls: list[int] = []
-    real = scaling.charge_dicke
+    real = dicke.charge_dicke
 
     def counting(p, **kw):  # type: ignore[no-untyped-def]
         calls.append(p.n_atoms)
         return real(p, **kw)
 
-    monkeypatch.setattr(scaling, "charge_dicke", counting)
-    resumed = dicke_scaling([1, 2, 3, 4], 0.2, steps=40, checkpoint=ckpt)
-    assert calls == [4]  # only the new N is computed
-    np.testing.assert_array_equal(resumed.power_max[:3], full.power_max)
-    assert resumed.fit.exponent == pytest.approx(
-        dicke_scaling([1, 2, 3, 4], 0.2, steps=40).fit.exponent, rel=1e-12
-    )
-    with pytest.raises(InvalidParameterError, match="other parameters"):
+    monkeypatch.setattr(dicke, "charge_dicke", counting)
+    resumed = dicke_scaling([1, 2, 3], 0.2, steps=40, checkpoint=ckpt)
+    assert calls == [2]  # only the unfinished N is computed
+    np.testing.assert_array_equal(resumed.power_max, full.power_max)
+    assert resumed.fit.exponent == full.fit.exponent
+    with pytest.raises(InvalidParameterError, match="different spec"):
         dicke_scaling([1, 2, 3], 0.3, steps=40, checkpoint=ckpt)
 
 
 def test_cli_scaling_refuses_a_foreign_checkpoint(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.json"
-    bad.write_text("{not json")
+    bad = tmp_path / "bad.zarr"
+    bad.mkdir()
+    (bad / "junk.txt").write_text("not a store")
     result = CliRunner().invoke(
         app, ["dicke-scaling", "--atoms", "1,2,3", "--coupling", "0.2", "--checkpoint", str(bad)]
     )
     assert result.exit_code == 2
-    assert "not a Dicke-scaling checkpoint" in result.output
+    assert "not an ssbattery sweep store" in result.output
+    assert (bad / "junk.txt").read_text() == "not a store"

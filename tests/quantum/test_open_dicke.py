@@ -351,3 +351,39 @@ def test_noise_scan_closed_limit_matches_dicke_scaling_and_plots(tmp_path, monke
     assert "α =" in art.summary
     with pytest.raises(InvalidParameterError, match="parameter"):
         noise_scan(ns, 0.3, "temperature", (0.1,))
+
+
+def test_trajectories_converge_to_the_master_equation_within_their_interval():
+    """Collective noise only: the trajectory mean of E(t) lies within 4 standard errors of
+    the Liouvillian result, and the standard error shrinks as 1/√n_traj (100 → 400: × ½)."""
+    from ssbattery.quantum.open import charge_trajectories
+
+    params = DickeParameters(2, 0.4, photon_cutoff=4, steps=10)
+    diss = Dissipation(cavity_loss=0.3, collective_decay=0.2)
+    exact = charge_open(params, diss, storage=False)
+    small = charge_trajectories(params, diss, n_traj=100, seed=3)
+    big = charge_trajectories(params, diss, n_traj=400, seed=3)
+    ratio = float(small.energy_stderr.mean() / big.energy_stderr.mean())
+    assert 1.7 < ratio < 2.3
+    lo, hi = big.interval(z=4.0)
+    assert np.all((exact.energy >= lo) & (exact.energy <= hi))
+    with pytest.raises(InvalidParameterError, match="collective-only"):
+        charge_trajectories(params, Dissipation(dephasing=0.1), n_traj=10)
+
+
+def test_sweep_entry_is_the_cli_run():
+    """The registered ``open-dicke`` entry builds, solves and extracts the API's numbers."""
+    from ssbattery.sweep.registry import get_entry
+
+    entry = get_entry("open-dicke")
+    values = {p.name: p.default for p in entry.params}
+    values.update(n_atoms=2, coupling=0.4, photon_cutoff=3, steps=8, dephasing=0.1, decay=0.1)
+    run = entry.build(values)
+    out = entry.extract(entry.solve(run))
+    api = charge_open(
+        DickeParameters(2, 0.4, photon_cutoff=3, steps=8), Dissipation(dephasing=0.1, decay=0.1)
+    )
+    assert out["power_max"] == api.power_max
+    assert out["half_life"] == api.storage.half_life
+    np.testing.assert_array_equal(out["purity"], api.purity)
+    assert entry.memory_bytes(run) > 0

@@ -19,6 +19,7 @@ from ssbattery.cli import (
     report,
     screening,
     spin_chain,
+    sweep,
     thermal,
 )
 from ssbattery.cli._common import CommandGroup
@@ -52,7 +53,18 @@ def _root(
     """The building blocks of a solid-state battery, computable."""
 
 
-for _module in (report, electrolytes, screening, eis, cell, dicke, spin_chain, thermal, feedback):
+for _module in (
+    report,
+    electrolytes,
+    screening,
+    eis,
+    cell,
+    dicke,
+    spin_chain,
+    thermal,
+    feedback,
+    sweep,
+):
     _module.register(app)
 for _module in (audit,):
     _module.register(app)

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from ssbattery.cli._common import (
-    JSON_SUFFIXES,
     console,
     handle_errors,
     output_option,
@@ -71,8 +70,9 @@ def register(app: typer.Typer) -> None:
         """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9); with any noise
         option, the open battery and its storage phase (permutation-invariant blocks)."""
         from ssbattery.cli.open_dicke import dissipation_from_options, run_open_dicke
-        from ssbattery.quantum.dicke import DickeParameters, charge_dicke
+        from ssbattery.quantum.dicke import DickeParameters, check_cutoff_convergence
         from ssbattery.quantum.dicke_window import PhotonWindow, check_window_memory
+        from ssbattery.sweep.models.quantum import DICKE, DickeRun
 
         params = DickeParameters(
             atoms,
@@ -104,12 +104,10 @@ def register(app: typer.Typer) -> None:
         label = "moving photon window" if window else f"dim {params.dimension}"
         with warnings_to_stderr():
             with progress_on_stderr(f"Dicke N={params.n_atoms}, {label}") as update:
-                result = charge_dicke(
-                    params,
-                    check_cutoff=check_cutoff and window is None,
-                    window=window,
-                    progress=update,
-                )
+                # the sweep's entry: a sweep point is this run bit for bit
+                result = DICKE.solve(DickeRun(params, window=window), progress=update)
+                if check_cutoff and window is None:
+                    check_cutoff_convergence(params, result)
         if plot is not None:
             _save_curves(result, plot)
         if as_json:
@@ -159,10 +157,10 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(400, "--steps", help="Points of each grid."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = output_option("--plot", help="Save the log–log plot here."),
-        checkpoint: Path | None = output_option(
+        checkpoint: Path | None = typer.Option(
+            None,
             "--checkpoint",
-            help="JSON file: save each N's result as it is done; rerun to resume.",
-            suffixes=JSON_SUFFIXES,
+            help="Sweep store (.zarr): each N is stored as it is done; rerun to resume.",
         ),
     ) -> None:
         """Fit Pmax ∝ N^α over several N (review §2.3.5, Fig. 12)."""

@@ -65,10 +65,11 @@ def run_open_dicke(
     params: DickeParameters, dissipation: Dissipation, *, as_json: bool, plot: Path | None
 ) -> None:
     """Charge the open Dicke battery, run the storage phase and print the summary."""
-    from ssbattery.quantum.open import charge_open
+    from ssbattery.sweep.models.open_dicke import OPEN_DICKE, OpenDickeRun
 
     with progress_on_stderr(f"open Dicke N={params.n_atoms}") as update:
-        result = charge_open(params, dissipation, progress=update)
+        # the sweep's entry: a sweep point is this run bit for bit
+        result = OPEN_DICKE.solve(OpenDickeRun(params, dissipation), progress=update)
     if plot is not None:
         from ssbattery.plotting.dicke import plot_dicke_charging
 

@@ -43,9 +43,9 @@ def register(app: typer.Typer) -> None:
         """Charge the chain from its ferromagnetic ground state: W(t), P(t), P_max, E_max."""
         from ssbattery.quantum.spin_chain import (
             SpinChainParameters,
-            charge_spin_chain,
             independent_spins_power_max,
         )
+        from ssbattery.sweep.models.quantum import SPIN_CHAIN, SpinChainRun
 
         params = SpinChainParameters(
             n_sites=sites,
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
             periodic=periodic,
         )
         with err_console.status(f"charging a {sites}-site chain…", spinner="dots"):
-            result = charge_spin_chain(params, t_max=t_max, steps=steps)
+            result = SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps))  # the sweep's entry
         p_ind, _ = independent_spins_power_max(params)
         if plot is not None:
             from ssbattery.plotting.spin_chain import plot_chain_charging

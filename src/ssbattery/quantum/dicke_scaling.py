@@ -12,7 +12,6 @@ maximum stored energy changes behaviour; :func:`eta_sweep` scans Emax across η.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ssbattery.errors import DataFormatError, InvalidParameterError
-from ssbattery.io import check_output_path, file_lock, write_json
-from ssbattery.quantum.dicke import DickeParameters, charge_dicke, eta_critical
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.dicke import DickeParameters, eta_critical
 from ssbattery.validation import require_finite, require_int_at_least
 
 __all__ = [
@@ -143,28 +141,32 @@ def dicke_scaling(
     Each N uses the photon cutoff ``cutoff_factor`` × N and the grid (0, t_max] with
     t_max = π/(g√N) unless ``t_max`` is given (then the same for every N).
 
-    With ``checkpoint`` (a JSON file), each N's result is saved as soon as it is computed
-    and a rerun with the same parameters resumes from it, so an interrupted scan over large
-    N loses at most the N in progress. A checkpoint written for other parameters is refused;
-    the file is replaced atomically after each N and locked for the run (a second run on it
-    is refused with :class:`~ssbattery.errors.FileBusyError`).
+    The N run as a sweep of the ``dicke`` entry (:func:`ssbattery.sweep.run`). With
+    ``checkpoint`` (a ``.zarr`` sweep store) each N is stored as soon as it is done and a
+    rerun with the same arguments computes only the N not done yet; a store written for
+    other arguments is refused and left untouched.
     """
     ns = _check_atoms(atoms)
     factor = require_int_at_least("cutoff_factor", cutoff_factor, 1)
-    params = [
-        DickeParameters(
-            n,
-            coupling,
-            omega_a=omega_a,
-            omega_c=omega_c,
-            eta=eta,
-            drive=drive,
-            photon_cutoff=factor * n,
-            t_max=t_max,
-            steps=steps,
-        )
-        for n in ns
-    ]  # validate every N before the first (long) run
+    fixed: dict[str, Any] = {
+        "coupling": coupling,
+        "omega_a": omega_a,
+        "omega_c": omega_c,
+        "eta": eta,
+        "drive": drive,
+        "steps": steps,
+        "ergotropy": False,
+    }
+    if t_max is not None:
+        fixed["t_max"] = t_max
+    spec = {
+        "model": "dicke",
+        "name": "dicke-scaling",
+        "fixed": fixed,
+        "zip": {"size": {"n_atoms": ns, "photon_cutoff": [factor * n for n in ns]}},
+    }
+    ds = _run_sweep(spec, checkpoint, progress)
+    power = ds["power_max"].values.astype(float)
     parameters: dict[str, Any] = {
         "coupling": float(coupling),
         "omega_a": float(omega_a),
@@ -175,68 +177,23 @@ def dicke_scaling(
         "t_max": "pi/(g*sqrt(N))" if t_max is None else float(t_max),
         "steps": int(steps),
     }
-    if checkpoint is None:
-        return _scan(ns, params, parameters, None, progress)
-    path = check_output_path(checkpoint, option="checkpoint", suffixes=None)
-    with file_lock(path, option="checkpoint"):
-        return _scan(ns, params, parameters, path, progress)
-
-
-def _scan(
-    ns: list[int],
-    params: list[DickeParameters],
-    parameters: dict[str, Any],
-    path: Path | None,
-    progress: Progress | None,
-) -> ScalingResult:
-    """Run (or resume from ``path``) every N of :func:`dicke_scaling`."""
-    done = _load_checkpoint(path, parameters)
-    for i, p in enumerate(params):
-        if str(p.n_atoms) not in done:
-            r = charge_dicke(p, ergotropy=False)
-            done[str(p.n_atoms)] = [r.power_max, r.t_power_max, r.energy_max]
-            _save_checkpoint(path, parameters, done)
-        if progress is not None:
-            progress(i + 1, len(params))
-    rows = np.array([done[str(n)] for n in ns], dtype=float)
     return ScalingResult(
         atoms=np.array(ns, dtype=np.int64),
-        power_max=rows[:, 0],
-        t_power_max=rows[:, 1],
-        energy_max=rows[:, 2],
-        t_max=np.array([p.charging_time for p in params]),
-        fit=fit_power_law(ns, rows[:, 0]),
+        power_max=power,
+        t_power_max=ds["t_power_max"].values.astype(float),
+        energy_max=ds["energy_max"].values.astype(float),
+        t_max=ds["times"].values[:, -1].astype(float),
+        fit=fit_power_law(ns, power),
         parameters=parameters,
     )
 
 
-def _load_checkpoint(path: Path | None, parameters: dict[str, Any]) -> dict[str, list[float]]:
-    """Per-N results [Pmax, t(Pmax), Emax] saved by an earlier run with ``parameters``."""
-    if path is None or not path.exists():
-        return {}
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        results = {str(k): [float(x) for x in v] for k, v in saved["results"].items()}
-        saved_parameters = saved["parameters"]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DataFormatError(
-            f"checkpoint {path} is not a Dicke-scaling checkpoint ({exc}); "
-            "remove it or give another file."
-        ) from None
-    if saved_parameters != parameters:
-        raise InvalidParameterError(
-            f"checkpoint {path} was written for other parameters ({saved_parameters}); "
-            "remove it or give another file to start a new scan."
-        )
-    return results
+def _run_sweep(spec: dict[str, Any], store: Path | str | None, progress: Progress | None) -> Any:
+    """Run ``spec`` on the sweep engine; a failed point raises, warnings are re-emitted."""
+    from ssbattery.sweep import run
 
-
-def _save_checkpoint(
-    path: Path | None, parameters: dict[str, Any], results: dict[str, list[float]]
-) -> None:
-    """Write the checkpoint atomically (a crash mid-write keeps the previous one)."""
-    if path is not None:
-        write_json(path, {"parameters": parameters, "results": results}, allow_nan=True)
+    report = None if progress is None else (lambda p: progress(p.done + p.failed, p.total))
+    return run(spec, store=store, progress=report, on_error="raise").dataset
 
 
 @dataclass(frozen=True)
@@ -269,38 +226,33 @@ def eta_sweep(
     for v in values:
         require_finite("etas", v)
     n = require_int_at_least("n_atoms", n_atoms, 1)
-    params = [
-        DickeParameters(
-            n,
-            coupling,
-            omega_a=omega_a,
-            omega_c=omega_c,
-            eta=float(e),
-            photon_cutoff=photon_cutoff,
-            t_max=t_max,
-            steps=steps,
-        )
-        for e in values
-    ]
-    emax, pmax = [], []
-    for i, p in enumerate(params):
-        r = charge_dicke(p, ergotropy=False)
-        emax.append(r.energy_max)
-        pmax.append(r.power_max)
-        if progress is not None:
-            progress(i + 1, len(params))
+    fixed: dict[str, Any] = {
+        "n_atoms": n,
+        "coupling": coupling,
+        "omega_a": omega_a,
+        "omega_c": omega_c,
+        "steps": steps,
+        "ergotropy": False,
+    }
+    # the fixed cutoff (default 4N), not the moving photon window
+    fixed["photon_cutoff"] = 4 * n if photon_cutoff is None else photon_cutoff
+    if t_max is not None:
+        fixed["t_max"] = t_max
+    spec = {"model": "dicke", "name": "eta-sweep", "fixed": fixed, "sweep": {"eta": list(values)}}
+    ds = _run_sweep(spec, None, progress)
+    first = DickeParameters(n, coupling, t_max=t_max, steps=steps, photon_cutoff=photon_cutoff)
     return EtaSweep(
         eta=values,
-        energy_max=np.array(emax),
-        power_max=np.array(pmax),
+        energy_max=ds["energy_max"].values.astype(float),
+        power_max=ds["power_max"].values.astype(float),
         eta_critical=eta_critical(n, coupling, omega_a=omega_a, omega_c=omega_c),
         parameters={
             "n_atoms": n,
             "coupling": float(coupling),
             "omega_a": float(omega_a),
             "omega_c": float(omega_c),
-            "t_max": params[0].charging_time,
-            "photon_cutoff": params[0].cutoff,
+            "t_max": first.charging_time,
+            "photon_cutoff": first.cutoff,
             "steps": int(steps),
         },
     )

@@ -17,6 +17,7 @@ def all_figures() -> list[FigureSpec]:
         feedback,
         impedance,
         open_dicke,
+        regime,
         spin_chain,
         thermal,
     )
@@ -29,6 +30,7 @@ def all_figures() -> list[FigureSpec]:
         cell,
         dicke,
         open_dicke,
+        regime,
         spin_chain,
         thermal,
         feedback,

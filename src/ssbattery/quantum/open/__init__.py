@@ -6,7 +6,8 @@ Dicke space of (j, m, m′) blocks (Shammah et al., PRA 98, 063815 (2018)), whos
 as N³ × n_photons² instead of 4^N. Layers: :mod:`.space` (blocks, degeneracies, memory
 refusal) → :mod:`.rates` (noise, thermal rates) → :mod:`.liouvillian` (matrix-free
 generator) → :mod:`.propagate` → :mod:`.observables` (ergotropy with degeneracies) →
-:mod:`.charging` (charging + storage runs).
+:mod:`.charging` (charging + storage runs); :mod:`.trajectories` (quantum trajectories for
+collective noise); :mod:`.scan` (α, power ratio and half-life against one noise rate).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ssbattery.quantum.open.propagate import (
 )
 from ssbattery.quantum.open.rates import Dissipation, JumpRates, bose_occupation
 from ssbattery.quantum.open.space import PISpace, irrep_degeneracy, pi_space
+from ssbattery.quantum.open.trajectories import TrajectoryResult, charge_trajectories
 
 __all__ = [
     "BatteryState",
@@ -42,9 +44,11 @@ __all__ = [
     "PISpace",
     "RungeKutta",
     "StorageResult",
+    "TrajectoryResult",
     "battery_state",
     "bose_occupation",
     "charge_open",
+    "charge_trajectories",
     "half_life",
     "initial_state",
     "irrep_degeneracy",

@@ -1,0 +1,224 @@
+"""Benchmark: the sweep engine's overhead, its scaling on workers, and QuTiP's parallel_map.
+
+1. Overhead (issue 10 §5): a sweep of ``--points`` small points (Dicke N = 4, the coupling
+   g swept over [0.2, 1.0], ``--steps`` times each) in-process with a Zarr store on disk,
+   against a bare Python loop over the same entry calls (build → solve → extract, one BLAS
+   thread, results kept in lists). Target: ≤ 10 % overhead.
+2. Scaling: ``--big-points`` points of 1–2 s each (Dicke N = ``--big-atoms``, g swept) on a
+   LocalCluster of 2 single-threaded worker processes against 1 worker. Target: ≥ 1.8×
+   on 2 cores (only reachable on an otherwise idle machine: the load is printed).
+3. QuTiP: ``qutip.parallel_map`` over the overhead's points with QuTiP's own solver
+   (``sesolve`` of the same truncated Dicke Hamiltonian in the full space, atol = rtol =
+   1e-10) on 2 processes, against our sweep on 2 workers; P_max must agree to 1e-6.
+
+Methods are interleaved and repeated (``--repeat``), the minimum is reported, with the
+1-minute load average before and after each measurement.
+
+    python benchmarks/bench_sweep.py [--part overhead,scaling,qutip] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+def _spec(n_atoms: int, couplings: np.ndarray, steps: int) -> dict[str, Any]:
+    return {
+        "model": "dicke",
+        "fixed": {"n_atoms": n_atoms, "steps": steps},
+        "sweep": {"coupling": [float(g) for g in couplings]},
+    }
+
+
+def bare_loop(n_atoms: int, couplings: np.ndarray, steps: int) -> list[dict[str, Any]]:
+    """The same entry calls as the sweep, in a plain loop (no store, no engine)."""
+    from ssbattery._blas import one_blas_thread
+    from ssbattery.sweep.models.quantum import DICKE
+
+    out = []
+    with one_blas_thread():
+        for g in couplings:
+            values = DICKE.complete({"n_atoms": n_atoms, "coupling": float(g), "steps": steps})
+            out.append(DICKE.arrays(DICKE.solve(DICKE.build(values))))
+    return out
+
+
+def engine(spec: dict[str, Any], **kwargs: Any) -> Any:
+    from ssbattery.sweep import run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return run(spec, store=Path(tmp) / "bench.zarr", **kwargs)
+
+
+def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, float, float, Any]:
+    before = _load()
+    t0 = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return time.perf_counter() - t0, before, _load(), value
+
+
+def part_overhead(points: int, steps: int, repeat: int) -> dict[str, Any]:
+    couplings = np.linspace(0.2, 1.0, points)
+    spec = _spec(4, couplings, steps)
+    bare_loop(4, couplings[:3], steps)  # imports and caches outside the timing
+    rows: dict[str, list[tuple[float, float, float]]] = {"bare loop": [], "sweep": []}
+    last = None
+    for _ in range(repeat):
+        t, l0, l1, ref = timed(bare_loop, 4, couplings, steps)
+        rows["bare loop"].append((t, l0, l1))
+        t, l0, l1, last = timed(engine, spec)
+        rows["sweep"].append((t, l0, l1))
+    pmax = np.array([r["power_max"] for r in ref])
+    assert np.array_equal(pmax, last.dataset["power_max"].values), "sweep ≠ bare loop"
+    best = {k: min(v) for k, v in rows.items()}
+    return {
+        "points": points,
+        "steps": steps,
+        "best": best,
+        "overhead": best["sweep"][0] / best["bare loop"][0] - 1.0,
+        "per_point_ms": 1e3 * best["bare loop"][0] / points,
+    }
+
+
+def part_scaling(points: int, atoms: int, steps: int) -> dict[str, Any]:
+    couplings = np.linspace(0.3, 0.6, points)
+    spec = _spec(atoms, couplings, steps)
+    out: dict[str, Any] = {"points": points, "atoms": atoms, "steps": steps}
+    for workers in (1, 2):
+        t, l0, l1, res = timed(engine, spec, workers=workers)
+        assert res.complete
+        wall = float(np.nansum(res.dataset["wall_time_s"].values))
+        out[workers] = (t, l0, l1, wall / points)
+    out["speed-up"] = out[1][0] / out[2][0]
+    return out
+
+
+def _qutip_point(g: float, n: int = 4, steps: int = 100) -> float:
+    import qutip as qt
+
+    cut, j = 4 * n, n / 2
+    a = qt.tensor(qt.destroy(cut + 1), qt.qeye(n + 1))
+    Jx = qt.tensor(qt.qeye(cut + 1), qt.jmat(j, "x"))
+    Jz = qt.tensor(qt.qeye(cut + 1), qt.jmat(j, "z"))
+    H = a.dag() * a + Jz + 2 * g * Jx * (a + a.dag())
+    psi0 = qt.tensor(qt.basis(cut + 1, n), qt.basis(n + 1, n))  # jmat: last state is m = −j
+    t_max = math.pi / (g * math.sqrt(n))
+    times = [0.0] + [t_max * k / steps for k in range(1, steps + 1)]
+    opts = {"atol": 1e-10, "rtol": 1e-10, "nsteps": 10**7, "progress_bar": ""}
+    jz = np.asarray(qt.sesolve(H, psi0, times, e_ops=[Jz], options=opts).expect[0])[1:]
+    energy = jz + n / 2
+    return float(np.max(energy / np.asarray(times[1:])))
+
+
+def part_qutip(points: int, steps: int, repeat: int) -> dict[str, Any]:
+    import functools
+
+    import qutip as qt
+
+    couplings = np.linspace(0.2, 1.0, points)
+    spec = _spec(4, couplings, steps)
+    fn = functools.partial(_qutip_point, steps=steps)
+    rows: dict[str, list[tuple[float, float, float]]] = {"qutip parallel_map": [], "sweep": []}
+    for _ in range(repeat):
+        t, l0, l1, theirs = timed(qt.parallel_map, fn, list(couplings), num_cpus=2, progress_bar="")
+        rows["qutip parallel_map"].append((t, l0, l1))
+        t, l0, l1, ours = timed(engine, spec, workers=2)
+        rows["sweep"].append((t, l0, l1))
+    err = np.max(np.abs(np.array(theirs) / ours.dataset["power_max"].values - 1.0))
+    assert err < 1e-6, f"QuTiP and ssbattery P_max differ by {err:.1e}"
+    best = {k: min(v) for k, v in rows.items()}
+    return {
+        "points": points,
+        "steps": steps,
+        "best": best,
+        "ratio": best["qutip parallel_map"][0] / best["sweep"][0],
+        "max_rel_diff": float(err),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", default="overhead,scaling,qutip")
+    ap.add_argument("--points", type=int, default=200)
+    ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--big-points", type=int, default=64)
+    ap.add_argument("--big-atoms", type=int, default=48)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--write", action="store_true", help="Write RESULTS_sweep.md.")
+    args = ap.parse_args()
+    parts = args.part.split(",")
+    lines = [
+        f"# Sweep engine benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{os.cpu_count()} cores, shared machine: load averages before/after each run)",
+        "",
+    ]
+    if "overhead" in parts:
+        r = part_overhead(args.points, args.steps, args.repeat)
+        lines += [
+            f"## Overhead: {r['points']} Dicke N = 4 points ({r['steps']} steps, "
+            f"{r['per_point_ms']:.1f} ms each), in-process with a Zarr store, min of "
+            f"{args.repeat}",
+            "",
+            "| method | seconds | load before → after |",
+            "|---|---:|---|",
+            *(f"| {k} | {t:.2f} | {a:.2f} → {b:.2f} |" for k, (t, a, b) in r["best"].items()),
+            "",
+            f"**overhead: {100 * r['overhead']:+.1f} %** (target ≤ 10 %)",
+            "",
+        ]
+    if "scaling" in parts:
+        r = part_scaling(args.big_points, args.big_atoms, 400)
+        lines += [
+            f"## Scaling: {r['points']} Dicke N = {r['atoms']} points (400 steps) on a "
+            "LocalCluster",
+            "",
+            "| workers | seconds | mean point [s] | load before → after |",
+            "|---:|---:|---:|---|",
+            *(
+                f"| {w} | {r[w][0]:.1f} | {r[w][3]:.2f} | {r[w][1]:.2f} → {r[w][2]:.2f} |"
+                for w in (1, 2)
+            ),
+            "",
+            f"**speed-up 2 vs 1 workers: {r['speed-up']:.2f}×** (target ≥ 1.8× on an idle "
+            "2-core machine)",
+            "",
+        ]
+    if "qutip" in parts:
+        r = part_qutip(min(args.points, 64), args.steps, max(1, args.repeat - 1))
+        lines += [
+            f"## QuTiP parallel_map: {r['points']} Dicke N = 4 points ({r['steps']} steps), "
+            "2 processes each",
+            "",
+            "| method | seconds | load before → after |",
+            "|---|---:|---|",
+            *(f"| {k} | {t:.2f} | {a:.2f} → {b:.2f} |" for k, (t, a, b) in r["best"].items()),
+            "",
+            f"**QuTiP / ssbattery: {r['ratio']:.2f}×**; P_max agree to "
+            f"{r['max_rel_diff']:.1e} (relative)",
+            "",
+        ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        (HERE / "RESULTS_sweep.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

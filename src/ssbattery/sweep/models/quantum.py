@@ -1,0 +1,193 @@
+"""Sweep entries of the closed quantum batteries: Dicke (§2.3.3–2.3.6) and the spin chain
+(§2.3.8). ``ssbattery dicke`` and ``ssbattery spin-chain`` run through these entries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ssbattery.sweep.registry import ModelEntry, Output, Param, register
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ssbattery.quantum.battery import ChargingResult
+    from ssbattery.quantum.dicke import DickeParameters
+    from ssbattery.quantum.dicke_window import PhotonWindow
+    from ssbattery.quantum.spin_chain import SpinChainParameters
+
+__all__ = ["DICKE", "SPIN_CHAIN", "DickeRun", "SpinChainRun"]
+
+_CHARGING_OUTPUTS = (
+    "power_max",
+    "t_power_max",
+    "energy_max",
+    "t_energy_max",
+)
+
+
+def _charging_arrays(result: ChargingResult) -> dict[str, Any]:
+    out: dict[str, Any] = {k: getattr(result, k) for k in _CHARGING_OUTPUTS}
+    out.update(
+        times=result.times, energy=result.energy, power=result.power, ergotropy=result.ergotropy
+    )
+    return out
+
+
+def _charging_outputs(energy: str, time: str) -> tuple[Output, ...]:
+    return (
+        Output("power_max", f"{energy}²/ħ", "largest average power P = E/t on the grid"),
+        Output("t_power_max", time, "time of P_max"),
+        Output("energy_max", energy, "largest stored energy on the grid"),
+        Output("t_energy_max", time, "time of E_max"),
+        Output("times", time, "the output time grid", ("time",)),
+        Output("energy", energy, "stored energy E(t)", ("time",)),
+        Output("power", f"{energy}²/ħ", "average power E(t)/t", ("time",)),
+        Output("ergotropy", energy, "ergotropy of the battery (eq. 7)", ("time",)),
+    )
+
+
+@dataclass(frozen=True)
+class DickeRun:
+    """A Dicke charging run: the battery's parameters, whether to compute the ergotropy
+    (off: the ``ergotropy`` output is NaN and the run is faster) and the moving photon
+    window that chooses the cutoff (None: the fixed ``params.photon_cutoff``)."""
+
+    params: DickeParameters
+    ergotropy: bool = True
+    window: PhotonWindow | None = None
+
+
+def _build_dicke(values: Mapping[str, Any]) -> DickeRun:
+    """As ``ssbattery dicke``: without ``photon_cutoff`` the cutoff is chosen by the moving
+    photon window with edge population ≤ ``cutoff_tol``."""
+    from ssbattery.quantum.dicke import DickeParameters
+    from ssbattery.quantum.dicke_window import PhotonWindow
+
+    v = dict(values)
+    ergotropy = bool(v.pop("ergotropy"))
+    tol = v.pop("cutoff_tol")
+    window = PhotonWindow(tol=tol) if v["photon_cutoff"] is None else None
+    return DickeRun(DickeParameters(**v), ergotropy, window)
+
+
+def solve_dicke(
+    run: DickeRun, *, progress: Callable[[int, int], None] | None = None
+) -> ChargingResult:
+    """One Dicke charging run (E, P, ergotropy on the grid), as ``ssbattery dicke`` runs it."""
+    from ssbattery.quantum.dicke import charge_dicke
+
+    return charge_dicke(run.params, ergotropy=run.ergotropy, window=run.window, progress=progress)
+
+
+def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
+    out = _charging_arrays(result)
+    info = result.parameters
+    out["top_photon_population"] = info.get(
+        "max_top_photon_population", info.get("max_edge_population", float("nan"))
+    )
+    return out
+
+
+def _dicke_memory(run: DickeRun) -> float:
+    # what dicke_basis / check_window_memory check before allocating: 64 complex vectors
+    p = run.params
+    if run.window is not None:
+        return (p.n_atoms + 1) ** 2 // 2 * 64 * 16.0
+    return (p.cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
+
+
+DICKE: ModelEntry[DickeRun, ChargingResult] = register(
+    ModelEntry(
+        name="dicke",
+        summary="Dicke battery: N atoms charged by a cavity (review §2.3.3–2.3.6, eqs. 8–9)",
+        params=(
+            Param("n_atoms", "int", None, "", "number of two-level atoms N ≥ 1", required=True),
+            Param("coupling", "float", None, "ωc", "atom–cavity coupling g", required=True),
+            Param("omega_a", "float", 1.0, "ωc", "atomic splitting ωa"),
+            Param("omega_c", "float", 1.0, "ωc", "cavity frequency ωc"),
+            Param("eta", "float", 0.0, "ωc", "atom–atom interaction η"),
+            Param("drive", "float", 0.0, "ωc", "driving field Ω"),
+            Param(
+                "photon_cutoff",
+                "int",
+                None,
+                "",
+                "highest photon number kept (unset: chosen by the moving photon window)",
+            ),
+            Param("cutoff_tol", "float", 1e-10, "", "window's edge-population bound"),
+            Param("t_max", "float", None, "1/ωc", "end of the time grid (default π/(g√N))"),
+            Param("steps", "int", 400, "", "points of the grid in (0, t_max]"),
+            Param("ergotropy", "bool", True, "", "compute the atoms' ergotropy (eq. 7)"),
+        ),
+        outputs=(
+            *_charging_outputs("ωc", "1/ωc"),
+            Output(
+                "top_photon_population",
+                "",
+                "largest population of the highest Fock state kept (cutoff check)",
+            ),
+        ),
+        build=_build_dicke,
+        solve=solve_dicke,
+        extract=_dicke_arrays,
+        sizes=lambda r: {"time": r.params.steps},
+        memory_bytes=_dicke_memory,
+        cost=lambda r: float(r.params.dimension) * r.params.steps,
+        progress=True,
+    )
+)
+
+
+@dataclass(frozen=True)
+class SpinChainRun:
+    """A spin-chain run: the chain's parameters and its time grid (0, t_max] of ``steps``."""
+
+    chain: SpinChainParameters
+    t_max: float = 2.0
+    steps: int = 400
+
+
+def _build_chain(values: Mapping[str, Any]) -> SpinChainRun:
+    from ssbattery.quantum.spin_chain import SpinChainParameters
+    from ssbattery.validation import require_int_at_least, require_positive
+
+    v = dict(values)
+    t_max = require_positive("t_max", v.pop("t_max"))
+    steps = require_int_at_least("steps", v.pop("steps"), 2)
+    return SpinChainRun(SpinChainParameters(**v), t_max, steps)
+
+
+def solve_spin_chain(run: SpinChainRun) -> ChargingResult:
+    """One spin-chain charging run, as ``ssbattery spin-chain`` runs it."""
+    from ssbattery.quantum.spin_chain import charge_spin_chain
+
+    return charge_spin_chain(run.chain, t_max=run.t_max, steps=run.steps)
+
+
+SPIN_CHAIN: ModelEntry[SpinChainRun, ChargingResult] = register(
+    ModelEntry(
+        name="spin-chain",
+        summary="XXZ spin-chain battery charged by a transverse field (review §2.3.8)",
+        params=(
+            Param("n_sites", "int", 4, "", "number of spins N ≥ 1"),
+            Param("field", "float", 3.0, "a.u.", "Zeeman field B > 0 (eq. 10)"),
+            Param("charging", "float", 12.0, "a.u.", "charging field ω (eq. 13)"),
+            Param("coupling", "float", 3.0, "a.u.", "coupling g ≥ 0 (eq. 11)"),
+            Param("anisotropy", "float", 1.0, "", "anisotropy α in [−1, 1]"),
+            Param("interaction", "str", "nn", "", "nn or lr (g/|i−j|^p)", choices=("nn", "lr")),
+            Param("decay", "float", 1.0, "", "long-range decay power p > 0"),
+            Param("periodic", "bool", False, "", "periodic boundary conditions"),
+            Param("t_max", "float", 2.0, "ħ/a.u.", "last time of the grid"),
+            Param("steps", "int", 400, "", "number of times in (0, t_max]"),
+        ),
+        outputs=_charging_outputs("a.u.", "ħ/a.u."),
+        build=_build_chain,
+        solve=solve_spin_chain,
+        extract=_charging_arrays,
+        sizes=lambda r: {"time": r.steps},
+        memory_bytes=lambda r: 2.0**r.chain.n_sites * 16 * 48,
+        cost=lambda r: 2.0**r.chain.n_sites * r.steps,
+    )
+)

@@ -1,0 +1,353 @@
+"""Sweep entries of the thermal machines and batteries (review §2.4): the quantum Otto
+cycle, the heat-charged two-qubit battery (eq. 15), the optically pumped battery and
+Maxwell's demon of two coupled qubits. Each entry calls the model's public function with
+the same arguments as its single-run command."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ssbattery.sweep.registry import ModelEntry, Output, Param, register
+
+if TYPE_CHECKING:
+    from ssbattery.thermal.feedback import CycleResult
+    from ssbattery.thermal.heat_battery import HeatBattery, HeatBatteryResult
+    from ssbattery.thermal.otto import OttoResult
+    from ssbattery.thermal.pumped_battery import PumpedBattery
+
+__all__ = [
+    "DEMON",
+    "HEAT_BATTERY",
+    "OTTO",
+    "PUMPED_BATTERY",
+    "DemonRun",
+    "HeatBatteryRun",
+    "OttoRun",
+    "PumpedRun",
+    "PumpedRunResult",
+]
+
+
+# ------------------------------------------------------------------------------ Otto
+
+
+@dataclass(frozen=True)
+class OttoRun:
+    """The keyword arguments of :func:`~ssbattery.thermal.otto.qubit_otto` (or of
+    :func:`~ssbattery.thermal.otto.oscillator_otto` with ``levels``) for one cycle."""
+
+    medium: str
+    levels: int
+    kwargs: tuple[tuple[str, Any], ...]
+
+
+def _build_otto(values: Mapping[str, Any]) -> OttoRun:
+    v = dict(values)
+    medium, levels = v.pop("medium"), v.pop("levels")
+    return OttoRun(medium, levels, tuple(sorted(v.items())))
+
+
+def solve_otto(run: OttoRun) -> OttoResult:
+    """The limit cycle of one Otto cycle (Fig. 16), as ``ssbattery otto`` runs it."""
+    from ssbattery.thermal.otto import oscillator_otto, qubit_otto
+
+    kwargs = dict(run.kwargs)
+    if run.medium == "oscillator":
+        return oscillator_otto(levels=run.levels, **kwargs)
+    return qubit_otto(**kwargs)
+
+
+def _otto_outputs(result: OttoResult) -> dict[str, Any]:
+    # metrics() reports the efficiencies of an engine and the COPs of a refrigerator only;
+    # the other mode's entries are NaN here
+    m = result.metrics()
+    return {k: m.get(k, math.nan) for k in _OTTO_SCALARS}
+
+
+_OTTO_SCALARS = (
+    "work",
+    "heat_hot",
+    "heat_cold",
+    "efficiency",
+    "cop",
+    "power",
+    "cycle_time",
+    "otto_efficiency",
+    "carnot_efficiency",
+    "cooling_power",
+    "otto_cop",
+    "carnot_cop",
+    "first_law_residual",
+)
+
+OTTO: ModelEntry[OttoRun, OttoResult] = register(
+    ModelEntry(
+        name="otto",
+        summary="Quantum Otto cycle of a qubit or an oscillator (review §2.4, Fig. 16)",
+        params=(
+            Param("medium", "str", "qubit", "", "working medium", choices=("qubit", "oscillator")),
+            Param("levels", "int", 20, "", "oscillator truncation (levels)"),
+            Param("omega_h", "float", 2.0, "", "frequency at the hot bath ω_h"),
+            Param("omega_c", "float", 1.0, "", "frequency at the cold bath ω_c"),
+            Param("T_h", "float", 4.0, "", "hot-bath temperature (k_B = 1)"),
+            Param("T_c", "float", 0.5, "", "cold-bath temperature"),
+            Param("rate_h", "float", 0.5, "", "hot-bath rate γ_h"),
+            Param("rate_c", "float", 0.5, "", "cold-bath rate γ_c"),
+            Param("tau_h", "float", 5.0, "", "hot isochore duration"),
+            Param("tau_c", "float", 5.0, "", "cold isochore duration"),
+            Param(
+                "stroke",
+                "str",
+                "adiabatic",
+                "",
+                "unitary strokes",
+                choices=("adiabatic", "sudden", "driven"),
+            ),
+            Param("tau_u", "float", 0.0, "", "duration of each unitary stroke"),
+        ),
+        outputs=(
+            Output("work", "ω", "work into the medium per cycle (< 0: engine)"),
+            Output("heat_hot", "ω", "heat from the hot bath per cycle"),
+            Output("heat_cold", "ω", "heat from the cold bath per cycle"),
+            Output("efficiency", "", "−W/Q_h (engine; NaN otherwise)"),
+            Output("cop", "", "Q_c/W (refrigerator; NaN otherwise)"),
+            Output("power", "ω²", "−W / cycle time (engine; NaN otherwise)"),
+            Output("cycle_time", "1/ω", "duration of one cycle"),
+            Output("otto_efficiency", "", "1 − ω_c/ω_h (engine; NaN otherwise)"),
+            Output("carnot_efficiency", "", "1 − T_c/T_h (engine; NaN otherwise)"),
+            Output("cooling_power", "ω²", "Q_c / cycle time (refrigerator; NaN otherwise)"),
+            Output("otto_cop", "", "ideal Otto COP (refrigerator; NaN otherwise)"),
+            Output("carnot_cop", "", "Carnot COP (refrigerator; NaN otherwise)"),
+            Output("first_law_residual", "ω", "|W + Q_h + Q_c|"),
+        ),
+        build=_build_otto,
+        solve=solve_otto,
+        extract=_otto_outputs,
+        memory_bytes=lambda r: (r.levels if r.medium == "oscillator" else 2) ** 4 * 16 * 8,
+        cost=lambda r: float(r.levels if r.medium == "oscillator" else 2) ** 3,
+    )
+)
+
+
+# --------------------------------------------------------------- heat-charged battery
+
+
+@dataclass(frozen=True)
+class HeatBatteryRun:
+    """One limit cycle of the heat-charged battery: the battery, τ and the gate."""
+
+    battery: HeatBattery
+    tau: float
+    gate: str
+
+
+def _build_heat(values: Mapping[str, Any]) -> HeatBatteryRun:
+    from ssbattery.thermal.heat_battery import HeatBattery
+
+    v = dict(values)
+    tau, gate = v.pop("tau"), v.pop("gate")
+    return HeatBatteryRun(HeatBattery(**v), tau, gate)
+
+
+def solve_heat_battery(run: HeatBatteryRun) -> HeatBatteryResult:
+    """The limit cycle at charging time τ, as ``ssbattery thermal-battery`` runs it."""
+    from ssbattery.thermal.heat_battery import heat_battery
+
+    return heat_battery(run.battery, run.tau, gate=run.gate)  # type: ignore[arg-type]
+
+
+_HEAT_OUTPUTS = (
+    Output("work", "ω0", "work output per cycle W"),
+    Output("heat_hot", "ω0", "heat from the hot bath during charging"),
+    Output("heat_cold", "ω0", "heat from the cold bath during charging"),
+    Output("efficiency", "", "W/Q_h"),
+    Output("power", "ω0²", "W/τ"),
+    Output("stored_energy", "ω0", "ΔE = Tr[H(ρ_τ − ρ0)]"),
+    Output("ergotropy", "ω0", "ergotropy of the charged state ρ_τ"),
+    Output("ness_ergotropy", "ω0", "ergotropy of the steady state"),
+    Output("ness_heat_current", "ω0²", "hot-bath heat current in the steady state"),
+    Output("carnot_efficiency", "", "1 − T_c/T_h"),
+)
+
+HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
+    ModelEntry(
+        name="thermal-battery",
+        summary="Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)",
+        params=(
+            Param("coupling", "float", 0.05, "ω0", "qubit–qubit coupling λ"),
+            Param("tau", "float", 10.0, "1/ω0", "charging time τ > 0"),
+            Param("T_h", "float", 10.0, "ω0", "hot-bath temperature"),
+            Param("T_c", "float", 0.1, "ω0", "cold-bath temperature"),
+            Param("rate_h", "float", 0.1, "ω0", "hot-bath rate γ_h"),
+            Param("rate_c", "float", 0.1, "ω0", "cold-bath rate γ_c"),
+            Param("omega0", "float", 1.0, "", "qubit splitting ω0"),
+            Param("form", "str", "local", "", "dissipators", choices=("local", "global")),
+            Param("gate", "str", "ness", "", "discharge gate", choices=("ness", "optimal")),
+        ),
+        outputs=_HEAT_OUTPUTS,
+        build=_build_heat,
+        solve=solve_heat_battery,
+        extract=lambda r: r.metrics(),
+        memory_bytes=lambda r: 16.0 * 256 * 64,
+    )
+)
+
+
+# --------------------------------------------------------------------- pumped battery
+
+
+@dataclass(frozen=True)
+class PumpedRun:
+    """The pumped battery charged at ``omega_L`` for ``time``; the engine when asked."""
+
+    battery: PumpedBattery
+    omega_L: float
+    time: float
+    engine: bool
+    omega_c: float
+    tau: float
+
+
+@dataclass(frozen=True)
+class PumpedRunResult:
+    """Charging metrics at ``time`` and, when run, the two-stroke engine's cycle."""
+
+    charging: dict[str, float]
+    engine: dict[str, float]
+
+
+def _build_pumped(values: Mapping[str, Any]) -> PumpedRun:
+    from ssbattery.thermal.pumped_battery import PumpedBattery
+    from ssbattery.validation import require_positive
+
+    v = dict(values)
+    run = {k: v.pop(k) for k in ("omega_L", "time", "engine", "omega_c", "tau")}
+    require_positive("time", run["time"])
+    require_positive("omega_L", run["omega_L"])
+    return PumpedRun(PumpedBattery(omega_e=1.0, **v), **run)
+
+
+def solve_pumped(run: PumpedRun) -> PumpedRunResult:
+    """One pump frequency: the scan's charging metrics (no per-frequency warning) and the
+    two-stroke engine, as ``ssbattery pumped-battery`` computes each row."""
+    from ssbattery.thermal.pumped_battery import charging_scan, two_stroke_engine
+
+    scan = charging_scan(run.battery, [run.omega_L], run.time)
+    charging = {k: float(scan[k][0]) for k in _PUMPED_CHARGING}
+    engine = {"engine_work": math.nan, "engine_efficiency": math.nan, "engine_bound": math.nan}
+    if run.engine:
+        e = two_stroke_engine(run.battery, run.omega_L, omega_c=run.omega_c, tau=run.tau)
+        engine = {
+            "engine_work": e.work,
+            "engine_efficiency": e.efficiency,
+            "engine_bound": e.bound,
+        }
+    return PumpedRunResult(charging, engine)
+
+
+_PUMPED_CHARGING = ("efficiency", "stored_energy", "power", "pump_work", "first_law_defect")
+
+PUMPED_BATTERY: ModelEntry[PumpedRun, PumpedRunResult] = register(
+    ModelEntry(
+        name="pumped-battery",
+        summary="Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)",
+        params=(
+            Param("omega_L", "float", 1.5, "ω_e", "pump frequency ω_L"),
+            Param("time", "float", 50.0, "1/ω_e", "charging time t"),
+            Param("omega_a", "float", 1.5, "ω_e", "pumped level ω_a"),
+            Param("rabi", "float", 0.05, "ω_e", "pump Rabi frequency Ω"),
+            Param("decay", "float", 0.2, "ω_e", "decay rate Γ of a → e"),
+            Param("battery_rate", "float", 0.005, "ω_e", "battery rate γ_B (e → g)"),
+            Param("T_r", "float", 0.05, "ω_e", "reservoir temperature of a → e"),
+            Param("T_c", "float", 0.1, "ω_e", "cold-bath temperature"),
+            Param("engine", "bool", True, "", "also the two-stroke engine"),
+            Param("omega_c", "float", 0.5, "ω_e", "engine cold-qubit gap"),
+            Param("tau", "float", 20.0, "1/ω_e", "engine pumping stroke duration"),
+        ),
+        outputs=(
+            Output("efficiency", "", "stored energy / pump work at t"),
+            Output("stored_energy", "ω_e", "ω_e p_e at t"),
+            Output("power", "ω_e²", "stored energy / t"),
+            Output("pump_work", "ω_e", "ω_L × absorbed photons"),
+            Output("first_law_defect", "ω_e", "(ω_a − ω_L) × absorbed photons"),
+            Output("engine_work", "ω_e", "two-stroke engine work per cycle (NaN: not run)"),
+            Output("engine_efficiency", "", "engine W / W_pump"),
+            Output("engine_bound", "", "Otto × pumping efficiency bound"),
+        ),
+        build=_build_pumped,
+        solve=solve_pumped,
+        extract=lambda r: {**r.charging, **r.engine},
+        memory_bytes=lambda r: 16.0 * 100 * 100,
+    )
+)
+
+
+# ------------------------------------------------------------------------------ demon
+
+
+@dataclass(frozen=True)
+class DemonRun:
+    """One periodic demon cycle: the coupled qubits and the bath/cycle settings."""
+
+    omega1: float
+    omega2: float
+    coupling: float
+    temperature: float
+    rate: float
+    tau: float
+    scheme: str
+
+
+def _build_demon(values: Mapping[str, Any]) -> DemonRun:
+    from ssbattery.thermal.feedback import CoupledQubits
+
+    run = DemonRun(**values)
+    CoupledQubits(run.omega1, run.omega2, run.coupling)  # validates |g| < min(ω)/2
+    return run
+
+
+def solve_demon(run: DemonRun) -> CycleResult:
+    """One demon cycle in its periodic state, as :func:`demon_scan` computes each g."""
+    from ssbattery.thermal.feedback import CoupledQubits, demon_cycle
+
+    return demon_cycle(
+        CoupledQubits(run.omega1, run.omega2, run.coupling),
+        scheme=run.scheme,  # type: ignore[arg-type]
+        temperature=run.temperature,
+        rate=run.rate,
+        tau=run.tau,
+    )
+
+
+DEMON: ModelEntry[DemonRun, CycleResult] = register(
+    ModelEntry(
+        name="demon",
+        summary="Maxwell's demon of two σz–σz coupled qubits (review §2.4)",
+        params=(
+            Param("coupling", "float", 0.0, "ω1", "σz–σz coupling g (|g| < min(ω)/2)"),
+            Param("omega1", "float", 1.0, "ω1", "splitting of qubit 1"),
+            Param("omega2", "float", 1.0, "ω1", "splitting of qubit 2"),
+            Param("temperature", "float", 1.0, "ω1", "bath temperature"),
+            Param("rate", "float", 1.0, "ω1", "bath coupling rate γ"),
+            Param("tau", "float", 1.0, "1/γ", "thermalisation time per cycle"),
+            Param("scheme", "str", "joint", "", "what is measured", choices=("joint", "single")),
+        ),
+        outputs=(
+            Output("heat_mean", "ω1", "heat extracted per cycle (mean over realisations)"),
+            Output("heat_std", "ω1", "its standard deviation"),
+            Output("information", "nats", "quantum–classical mutual information"),
+            Output("net_work", "ω1", "extracted work minus measurement energy"),
+        ),
+        build=_build_demon,
+        solve=solve_demon,
+        extract=lambda r: {
+            "heat_mean": r.work_extracted,
+            "heat_std": r.work_std,
+            "information": r.qc_information,
+            "net_work": r.net_work,
+        },
+    )
+)

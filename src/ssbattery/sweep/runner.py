@@ -1,0 +1,398 @@
+"""Run a sweep: in-process, on a local Dask cluster, or on an existing Dask scheduler.
+
+:func:`run` validates the spec, opens (or resumes) the store, and computes only the points
+not yet done. Points are grouped into tasks of about ``task_seconds`` each, calibrated on
+the first points' measured wall time against the model's cost estimate, so small points do
+not drown in scheduling overhead while a large point (Dicke at N = 512) is a task of its
+own. Each task runs with one BLAS thread. A point that raises is recorded as failed with its
+message; the sweep goes on and a rerun retries it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.sweep.spec import SweepSpec, load_spec
+from ssbattery.sweep.store import DONE, FAILED, ResultStore
+
+__all__ = ["PointOutcome", "SweepProgress", "SweepResult", "compute_points", "run"]
+
+
+@dataclass(frozen=True)
+class PointOutcome:
+    """What one point returns to the driver: outputs (None if it failed) and provenance."""
+
+    index: tuple[int, ...]
+    outputs: dict[str, Any] | None
+    error: str | None
+    warnings: tuple[str, ...]
+    start: float
+    finish: float
+    host: str
+
+
+@dataclass(frozen=True)
+class SweepProgress:
+    """Counts for the progress bar: points done, failed, remaining, and the ETA (s)."""
+
+    total: int
+    done: int
+    failed: int
+    remaining: int
+    elapsed_s: float
+    eta_s: float | None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A finished (or partly finished) sweep: the Dataset and what this run did.
+
+    ``failures`` lists ``(point, message)`` for every point that failed (this run or an
+    earlier one, not retried successfully); ``computed`` counts the points this run ran.
+    """
+
+    dataset: Any
+    store: str
+    total: int
+    done: int
+    failures: tuple[tuple[str, str], ...]
+    computed: int
+    skipped: int
+    wall_s: float
+    executor: str
+    warnings: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        """True when every point is done."""
+        return self.done == self.total
+
+    def summary(self) -> str:
+        """A few lines: counts, the store, and each failure with its message."""
+        lines = [
+            f"{self.done}/{self.total} points done, {len(self.failures)} failed; "
+            f"{self.computed} computed now, {self.skipped} already in {self.store} "
+            f"({self.wall_s:.1f} s, {self.executor})."
+        ]
+        lines += [f"  failed: {where}: {msg}" for where, msg in self.failures]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def compute_points(
+    model: str,
+    points: Sequence[tuple[tuple[int, ...], Mapping[str, Any]]],
+    *,
+    reraise: bool = False,
+) -> list[PointOutcome]:
+    """Run ``points`` (index, full parameter set) of ``model`` one after another.
+
+    This is the task a Dask worker runs (a module-level function so that it pickles). BLAS
+    is limited to one thread; each point's warnings are recorded, and an exception becomes a
+    failed outcome with ``"Type: message"``. With ``reraise`` (in-process library use) the
+    exception propagates and the warnings are re-emitted with their own category.
+    """
+    from ssbattery._blas import one_blas_thread
+    from ssbattery.sweep.registry import get_entry
+
+    entry = get_entry(model)
+    host = f"{socket.gethostname()}:{os.getpid()}"
+    out = []
+    with one_blas_thread():
+        for index, values in points:
+            start = time.time()
+            outputs, error = None, None
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    outputs = entry.compute(values)
+                except Exception as exc:  # a failed point is data, not a crash
+                    if reraise:
+                        raise
+                    error = f"{type(exc).__name__}: {exc}"
+            if reraise:
+                for w in caught:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            msgs = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
+            out.append(PointOutcome(index, outputs, error, msgs, start, time.time(), host))
+    return out
+
+
+def run(
+    spec: SweepSpec | str | Path | Mapping[str, Any],
+    *,
+    store: str | Path | Any | None = None,
+    client: Any | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[SweepProgress], None] | None = None,
+    task_seconds: float = 0.5,
+    flush_seconds: float = 1.0,
+    on_error: str = "record",
+) -> SweepResult:
+    """Run ``spec`` and return the results; with ``store`` (a ``.zarr`` path) they persist.
+
+    Args:
+        spec: a :class:`SweepSpec`, a TOML file or text, or a dict (see
+            :mod:`ssbattery.sweep.spec`); validated whole before anything runs.
+        store: a Zarr folder path (created, or resumed when it was written by the same spec;
+            refused when written by another), a Zarr store object, or None (in memory).
+        client: a ``distributed.Client`` to run on. Alternatively ``workers`` starts a
+            ``LocalCluster`` of that many single-threaded worker processes, and
+            ``scheduler`` connects to a running scheduler (``tcp://host:8786``). With none
+            of them the points run in this process.
+        progress: called with a :class:`SweepProgress` after each finished point.
+        task_seconds: target duration of one task (points are batched up to it).
+        flush_seconds: the store is written at most this often (and at the end).
+        on_error: "record" (a failed point is stored as failed and the sweep goes on) or
+            "raise" (for library functions built on the engine: the first failure raises,
+            in-process with its own exception, and each point's warnings are re-emitted).
+
+    Returns:
+        A :class:`SweepResult`; ``result.dataset`` is the :class:`xarray.Dataset`.
+    """
+    if not isinstance(spec, SweepSpec):
+        spec = load_spec(spec)
+    else:
+        spec.validate()
+    chosen = sum(x is not None for x in (client, workers, scheduler))
+    if chosen > 1:
+        raise InvalidParameterError("give only one of `client`, `workers` and `scheduler`.")
+    if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+        raise InvalidParameterError(f"`workers` must be an integer ≥ 1, got {workers!r}.")
+    for name, value in (("task_seconds", task_seconds), ("flush_seconds", flush_seconds)):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+            raise InvalidParameterError(f"`{name}` must be a number ≥ 0, got {value!r}.")
+    if on_error not in ("record", "raise"):
+        raise InvalidParameterError(f"`on_error` must be 'record' or 'raise', got {on_error!r}.")
+    args = (spec, store, client, workers, scheduler, progress, task_seconds, flush_seconds)
+    if isinstance(store, str | Path):
+        from ssbattery.io import file_lock
+
+        if not Path(store).parent.is_dir():
+            raise InvalidParameterError(
+                f"`store` {store}: folder {Path(store).parent} does not exist; create it first."
+            )
+
+        # a second driver on the same store is refused (FileBusyError) instead of colliding
+        with file_lock(Path(store), option="store"):
+            return _execute(*args, on_error)
+    return _execute(*args, on_error)
+
+
+def _execute(
+    spec: SweepSpec,
+    store: str | Path | Any | None,
+    client: Any | None,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[SweepProgress], None] | None,
+    task_seconds: float,
+    flush_seconds: float,
+    on_error: str,
+) -> SweepResult:
+    """The body of :func:`run` (arguments checked, the store locked)."""
+    entry = spec.entry
+    indices = list(spec.indices())
+    values = {ix: spec.point(ix) for ix in indices}
+    built = {ix: entry.build(values[ix]) for ix in indices}
+    sizes: dict[str, int] = {d: 0 for d in entry.dims()}
+    for p in built.values():
+        for d, n in entry.sizes(p).items():
+            sizes[d] = max(sizes[d], int(n))
+    results = ResultStore.open(spec, store, sizes)
+    todo = results.pending()
+    skipped = len(indices) - len(todo)
+    cost = {ix: max(float(entry.cost(built[ix])), 1e-12) for ix in todo}
+    own_client = None
+    if workers is not None:
+        own_client = _local_client(int(workers))
+        client = own_client
+    elif scheduler is not None:
+        own_client = _remote_client(scheduler)
+        client = own_client
+    executor = "in-process" if client is None else _describe(client)
+    results.begin_run(executor)
+    t0 = time.perf_counter()
+    tracker = _Tracker(len(indices), int((results.status == DONE).sum()), progress, t0)
+    last_flush = [time.perf_counter()]
+
+    def take(outcomes: list[PointOutcome]) -> None:
+        for o in outcomes:
+            if o.error is not None and on_error == "raise":
+                raise InvalidParameterError(f"point {spec.describe(o.index)}: {o.error}")
+            results.record(
+                o.index,
+                outputs=o.outputs,
+                error=o.error,
+                warnings=o.warnings,
+                start=o.start,
+                finish=o.finish,
+                host=o.host,
+            )
+            tracker.point(o.error is None, len(todo))
+        if time.perf_counter() - last_flush[0] >= flush_seconds:
+            results.flush()
+            last_flush[0] = time.perf_counter()
+
+    try:
+        if client is None:
+            for ix in todo:
+                take(compute_points(spec.model, [(ix, values[ix])], reraise=on_error == "raise"))
+        else:
+            _run_distributed(client, spec.model, todo, values, cost, task_seconds, take)
+    finally:
+        results.runs[-1]["finish"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        results.runs[-1]["computed"] = tracker.seen
+        results.flush()
+        if own_client is not None:
+            _close(own_client)
+    failures = tuple(
+        (spec.describe(_unravel(int(k), spec.shape)), msg)
+        for k, msg in sorted(results.failures.items(), key=lambda kv: int(kv[0]))
+        if results.status.reshape(-1)[int(k)] == FAILED
+    )
+    warned = tuple(
+        (spec.describe(_unravel(int(k), spec.shape)), "; ".join(msgs))
+        for k, msgs in sorted(results.warnings.items(), key=lambda kv: int(kv[0]))
+    )
+    return SweepResult(
+        dataset=results.dataset(),
+        store=results.location,
+        total=len(indices),
+        done=int((results.status == DONE).sum()),
+        failures=failures,
+        computed=tracker.seen,
+        skipped=skipped,
+        wall_s=time.perf_counter() - t0,
+        executor=executor,
+        warnings=warned,
+    )
+
+
+def _unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    import numpy as np
+
+    return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
+
+
+class _Tracker:
+    """Counts points and reports :class:`SweepProgress` (ETA from this run's rate)."""
+
+    def __init__(
+        self, total: int, done: int, callback: Callable[[SweepProgress], None] | None, t0: float
+    ) -> None:
+        self.total, self.done, self.failed, self.seen = total, done, 0, 0
+        self.callback, self.t0 = callback, t0
+        self.report(total - done)
+
+    def point(self, ok: bool, todo: int) -> None:
+        self.seen += 1
+        if ok:
+            self.done += 1
+        else:
+            self.failed += 1
+        self.report(todo - self.seen)
+
+    def report(self, remaining: int) -> None:
+        if self.callback is None:
+            return
+        elapsed = time.perf_counter() - self.t0
+        eta = elapsed / self.seen * remaining if self.seen else None
+        self.callback(SweepProgress(self.total, self.done, self.failed, remaining, elapsed, eta))
+
+
+def _run_distributed(
+    client: Any,
+    model: str,
+    todo: list[tuple[int, ...]],
+    values: Mapping[tuple[int, ...], Mapping[str, Any]],
+    cost: Mapping[tuple[int, ...], float],
+    task_seconds: float,
+    take: Callable[[list[PointOutcome]], None],
+) -> None:
+    """Submit batches of points, at most two tasks per worker in flight; batch sizes follow
+    the measured seconds per unit of cost (the first tasks hold one point each)."""
+    from distributed import as_completed
+
+    n_workers = max(1, len(client.nthreads()))  # every worker (scheduler_info truncates)
+    queue = sorted(todo, key=lambda ix: -cost[ix])  # largest first balances the tail
+    rates: list[float] = []
+
+    def next_batch() -> list[tuple[tuple[int, ...], Mapping[str, Any]]]:
+        batch: list[tuple[tuple[int, ...], Mapping[str, Any]]] = []
+        if not rates:
+            ix = queue.pop(0)
+            return [(ix, values[ix])]
+        rate = sorted(rates)[len(rates) // 2]
+        cap = max(1, math.ceil(len(queue) / (2 * n_workers)))
+        est = 0.0
+        while (
+            queue
+            and len(batch) < cap
+            and (not batch or est + rate * cost[queue[0]] <= task_seconds)
+        ):
+            ix = queue.pop(0)
+            est += rate * cost[ix]
+            batch.append((ix, values[ix]))
+        return batch
+
+    pool = as_completed()
+    for _ in range(min(len(queue), 2 * n_workers)):
+        pool.add(client.submit(compute_points, model, next_batch(), pure=False))
+    for future in pool:
+        outcomes = future.result()
+        for o in outcomes:
+            if o.error is None:
+                rates.append((o.finish - o.start) / cost[o.index])
+        take(outcomes)
+        if queue:
+            pool.add(client.submit(compute_points, model, next_batch(), pure=False))
+
+
+def _local_client(n: int) -> Any:
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+    )
+    return Client(cluster)
+
+
+def _remote_client(address: str) -> Any:
+    from distributed import Client
+
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InvalidParameterError(
+            f"`scheduler` {address!r}: no Dask scheduler answers there ({exc}); start one with "
+            "`dask scheduler` and give the address it prints (tcp://HOST:8786)."
+        ) from None
+
+
+def _describe(client: Any) -> str:
+    n = len(client.nthreads())
+    return f"dask {client.scheduler.address} ({n} workers)"
+
+
+def _close(client: Any) -> None:
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()

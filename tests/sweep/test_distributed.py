@@ -1,0 +1,186 @@
+"""The sweep engine on Dask and under faults (issue 10 §2–3): a LocalCluster of 2 worker
+processes gives the in-process results exactly; a scheduler started as a separate process
+is reached by its address; a Dask worker killed mid-way and a driver SIGKILLed mid-way
+both end, after resuming, in the store an uninterrupted run writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ssbattery.sweep import open_dataset, run
+
+SPEC: dict[str, Any] = {
+    "model": "dicke",
+    "fixed": {"coupling": 0.4, "steps": 40},
+    "sweep": {"n_atoms": [2, 3, 4, 5, 6, 8], "drive": [0.0, 0.2]},
+}
+OUTPUTS = ("power_max", "t_power_max", "energy_max", "energy", "power", "ergotropy", "times")
+
+
+@pytest.fixture(scope="module")
+def reference() -> Any:
+    return run(SPEC).dataset
+
+
+def _assert_same(ds: Any, ref: Any) -> None:
+    assert (ds["status"] == 1).all()
+    for name in OUTPUTS:
+        np.testing.assert_array_equal(ds[name].values, ref[name].values, err_msg=name)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+def test_local_cluster_of_two_processes_equals_in_process(client: Any, reference: Any) -> None:
+    result = run(SPEC, client=client)
+    assert result.executor.startswith("dask ") and "(2 workers)" in result.executor
+    _assert_same(result.dataset, reference)
+    hosts = result.dataset.attrs["hosts"]
+    assert len(hosts) == 2  # both worker processes computed points
+
+
+def test_a_worker_killed_mid_way_loses_nothing(client: Any, reference: Any, tmp_path: Path) -> None:
+    pids = list(client.run(os.getpid).values())
+    killed: list[int] = []
+
+    def kill_one(p: Any) -> None:
+        if p.done >= 2 and not killed:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(pids[0])
+
+    result = run(SPEC, client=client, store=tmp_path / "w.zarr", progress=kill_one)
+    assert killed
+    assert result.complete and result.computed == 12
+    _assert_same(open_dataset(tmp_path / "w.zarr"), reference)
+
+
+def _wait_for(path: Path, timeout: float = 60.0) -> None:
+    end = time.time() + timeout
+    while not path.exists():
+        if time.time() > end:
+            raise TimeoutError(f"{path} did not appear")
+        time.sleep(0.2)
+
+
+def test_a_scheduler_process_reached_by_address(reference: Any, tmp_path: Path) -> None:
+    info = tmp_path / "scheduler.json"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--dashboard-address",
+            ":0",
+            "--scheduler-file",
+            str(info),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    try:
+        _wait_for(info)
+        address = json.loads(info.read_text())["address"]
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        from distributed import Client
+
+        with Client(address, timeout="30s") as c:
+            c.wait_for_workers(1, timeout=60)
+        result = run(SPEC, scheduler=address)
+        assert address in result.executor
+        _assert_same(result.dataset, reference)
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+def test_driver_sigkilled_mid_way_resumes_to_the_same_store(tmp_path: Path) -> None:
+    import zarr
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        'model = "dicke"\n[fixed]\ncoupling = 0.4\nsteps = 200\n'
+        "[sweep]\nn_atoms = [4, 6, 8, 10, 12, 16]\ndrive = [0.0, 0.2]\n"
+    )
+    store = tmp_path / "s.zarr"
+    driver = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from ssbattery.cli import main; main()",
+            "sweep",
+            str(spec),
+            "--store",
+            str(store),
+            "--flush-seconds",
+            "0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    done = 0
+    end = time.time() + 120
+    try:
+        while time.time() < end and driver.poll() is None:
+            if (store / "status" / "zarr.json").exists():
+                done = int((zarr.open_group(str(store), mode="r")["status"][...] == 1).sum())
+                if done >= 2:
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the driver finished before it could be killed")
+        driver.send_signal(signal.SIGKILL)
+        driver.wait(timeout=30)
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+    status = zarr.open_group(str(store), mode="r")["status"][...]
+    before = int((status == 1).sum())
+    assert 2 <= before < 12  # killed mid-way, with points already stored
+    resumed = run(spec, store=store)
+    assert resumed.computed == 12 - before  # nothing recomputed, nothing lost
+    _assert_same(open_dataset(store), run(spec).dataset)

@@ -1,0 +1,262 @@
+"""The sweep engine in-process: results store, resume, refusal of a foreign store, failed
+points, exports, and the single-run commands equal to sweep points bit for bit (issue 10)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from ssbattery.cli import app
+from ssbattery.errors import InvalidParameterError
+from ssbattery.sweep import (
+    ModelEntry,
+    Output,
+    Param,
+    fit_power_laws,
+    open_dataset,
+    register,
+    run,
+    to_csv,
+    to_dataframe,
+)
+
+runner = CliRunner()
+
+DICKE_SPEC = {
+    "model": "dicke",
+    "fixed": {"coupling": 0.5, "steps": 30},
+    "sweep": {"n_atoms": [2, 4], "drive": [0.0, 0.3]},
+}
+
+
+def _flaky_build(values: Any) -> dict[str, Any]:
+    return dict(values)
+
+
+def _flaky_solve(p: dict[str, Any]) -> dict[str, Any]:
+    marker = Path(p["marker"])
+    if p["x"] == 3 and not marker.exists():
+        raise RuntimeError("x = 3 fails until the marker file exists")
+    return {"square": float(p["x"]) ** 2, "ramp": np.arange(4.0) * p["x"]}
+
+
+FLAKY: ModelEntry[dict[str, Any], dict[str, Any]] = register(
+    ModelEntry(
+        name="test-flaky",
+        summary="x² and a ramp; x = 3 raises until a marker file exists",
+        params=(Param("x", "int", None, required=True), Param("marker", "str", "")),
+        outputs=(Output("square", "", "x²"), Output("ramp", "", "x·k", ("k",))),
+        build=_flaky_build,
+        solve=_flaky_solve,
+        extract=lambda r: r,
+        sizes=lambda p: {"k": 4},
+    )
+)
+
+
+def test_store_holds_every_output_with_dims_units_and_provenance(tmp_path: Path) -> None:
+    result = run(DICKE_SPEC, store=tmp_path / "d.zarr")
+    assert result.complete and result.computed == 4 and not result.failures
+    ds = open_dataset(tmp_path / "d.zarr")
+    assert ds["energy"].dims == ("n_atoms", "drive", "time")
+    assert ds.sizes == {"n_atoms": 2, "drive": 2, "time": 30}
+    assert ds["power_max"].attrs["units"] == "ωc²/ħ"
+    assert list(ds["n_atoms"].values) == [2, 4]
+    assert (ds["status"] == 1).all()
+    assert (ds["wall_time_s"] > 0).all()
+    assert (ds["finish_time"] >= ds["start_time"]).all()
+    assert ds.attrs["ssbattery_version"]
+    assert json.loads(ds.attrs["spec"])["sweep"]["n_atoms"] == [2, 4]
+    assert ds.attrs["runs"][0]["executor"] == "in-process"
+    # P = E/t on the stored grid, and Pmax is the grid maximum
+    np.testing.assert_array_equal(ds["power"], ds["energy"] / ds["times"])
+    np.testing.assert_array_equal(ds["power_max"], ds["power"].max("time"))
+    # the same as xarray reads it from Zarr directly
+    raw = xr.open_zarr(tmp_path / "d.zarr", consolidated=False)
+    np.testing.assert_array_equal(raw["energy"].values, ds["energy"].values)
+
+
+def test_dicke_point_equals_the_single_run_command_bit_for_bit(tmp_path: Path) -> None:
+    ds = run(DICKE_SPEC, store=tmp_path / "d.zarr").dataset
+    out = runner.invoke(
+        app,
+        [
+            "dicke",
+            "--atoms",
+            "4",
+            "--coupling",
+            "0.5",
+            "--drive",
+            "0.3",
+            "--steps",
+            "30",
+            "--no-check-cutoff",
+            "--json",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    single = json.loads(out.stdout)
+    point = ds.sel(n_atoms=4, drive=0.3)
+    for key in ("power_max", "t_power_max", "energy_max", "t_energy_max"):
+        assert float(point[key]) == single[key]
+    for key in ("energy", "power", "ergotropy", "times"):
+        assert point[key].values.tolist() == single[key]
+
+
+@pytest.mark.parametrize(
+    ("model", "fixed", "argv", "pick"),
+    [
+        (
+            "spin-chain",
+            {"n_sites": 4, "anisotropy": 0.5, "steps": 40},
+            ["spin-chain", "--sites", "4", "--anisotropy", "0.5", "--steps", "40"],
+            lambda j: j,
+        ),
+        (
+            "otto",
+            {"T_h": 3.0, "tau_h": 2.0},
+            ["otto", "--t-hot", "3", "--tau-hot", "2"],
+            lambda j: j,
+        ),
+        (
+            "thermal-battery",
+            {"coupling": 0.05, "tau": 2.0},
+            ["thermal-battery", "--coupling", "0.05", "--tau", "2"],
+            lambda j: j["cycles"][0],
+        ),
+        (
+            "demon",
+            {"coupling": 0.2},
+            ["demon", "--coupling", "0.2"],
+            lambda j: {"heat_mean": j["heat_per_cycle_mean"][0]},
+        ),
+        (
+            "pumped-battery",
+            {"omega_L": 1.5},
+            ["pumped-battery", "--omega-l", "1.5"],
+            lambda j: j["rows"][0],
+        ),
+        (
+            "landau",
+            {"alpha": -2.0},
+            ["landau", "--alpha", "-2"],
+            lambda j: j,
+        ),
+    ],
+)
+def test_model_point_equals_its_command(
+    model: str, fixed: dict[str, Any], argv: list[str], pick: Any
+) -> None:
+    result = run({"model": model, "fixed": fixed})
+    assert result.complete, result.summary()
+    ds = result.dataset
+    out = runner.invoke(app, [*argv, "--json"])
+    assert out.exit_code == 0, out.output
+    single = pick(json.loads(out.stdout))
+    shared = [k for k in ds.data_vars if k in single and ds[k].ndim == 0]
+    assert len(shared) >= 1
+    for key in shared:
+        a, b = float(ds[key]), single[key]
+        assert (math.isnan(a) and b is None) or a == b, key
+
+
+def test_resume_computes_only_unfinished_points(tmp_path: Path) -> None:
+    spec = {
+        "model": "test-flaky",
+        "sweep": {"x": [1, 2, 3, 4]},
+        "fixed": {"marker": "/nonexistent"},
+    }
+    store = tmp_path / "f.zarr"
+    first = run(spec, store=store)
+    assert first.done == 3 and first.computed == 4
+    assert first.failures == (("x=3", "RuntimeError: x = 3 fails until the marker file exists"),)
+    assert "failed: x=3" in first.summary()
+    ds = first.dataset
+    assert ds["status"].values.tolist() == [1, 1, 2, 1]
+    assert math.isnan(float(ds["square"].sel(x=3)))
+    df = to_dataframe(ds)
+    assert df["status"].tolist() == ["done", "done", "failed", "done"]
+    assert df.loc[2, "error"].startswith("RuntimeError")
+    again = run(spec, store=store)
+    assert again.computed == 1 and again.skipped == 3  # only the failed point reruns
+    assert again.done == 3 and len(again.failures) == 1
+
+
+def test_rerun_retries_failed_points(tmp_path: Path) -> None:
+    marker = tmp_path / "ok"
+    spec = {"model": "test-flaky", "sweep": {"x": [1, 3]}, "fixed": {"marker": str(marker)}}
+    store = tmp_path / "f.zarr"
+    assert run(spec, store=store).failures
+    marker.write_text("")
+    second = run(spec, store=store)
+    assert second.complete and not second.failures and second.computed == 1
+    assert second.dataset["square"].values.tolist() == [1.0, 9.0]
+    assert second.dataset["ramp"].sel(x=3).values.tolist() == [0.0, 3.0, 6.0, 9.0]
+    assert second.dataset.attrs["failures"] == {}
+    assert len(second.dataset.attrs["runs"]) == 2
+
+
+def test_store_of_another_spec_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    store = tmp_path / "d.zarr"
+    run({"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}}, store=store)
+    before = sorted(p.name for p in store.rglob("*"))
+    with pytest.raises(InvalidParameterError, match="written by a different spec"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0, -3.0]}}, store=store)
+    assert sorted(p.name for p in store.rglob("*")) == before
+    foreign = tmp_path / "x.zarr"
+    foreign.mkdir()
+    with pytest.raises(Exception, match="not an ssbattery sweep store"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=foreign)
+
+
+def test_landau_sweep_matches_the_analytic_polarisation() -> None:
+    # U = αQ²/2 + βQ⁴/4: P_s = √(−α/β), E_c = (2/3√3)|α|^{3/2}/√β (review §2.1)
+    ds = run({"model": "landau", "sweep": {"alpha": [-4.0, -1.0], "beta": [1.0, 2.0]}}).dataset
+    a = ds["alpha"].values[:, None]
+    b = ds["beta"].values[None, :]
+    np.testing.assert_allclose(ds["spontaneous_polarisation"], np.sqrt(-a / b), rtol=1e-12)
+    ec = 2.0 / (3.0 * np.sqrt(3.0)) * np.abs(a) ** 1.5 / np.sqrt(b)
+    np.testing.assert_allclose(ds["coercive_field"], ec, rtol=1e-9)
+
+
+def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
+    ds = run({"model": "test-flaky", "sweep": {"x": [1, 2, 4, 8]}}).dataset
+    (f,) = fit_power_laws(ds, "x", "square")
+    assert f.fit.exponent == pytest.approx(2.0, abs=1e-12) and f.points == 4
+    path = to_csv(ds, tmp_path / "t.csv")
+    text = path.read_text().splitlines()
+    assert text[0].split(",")[:3] == ["x", "status", "square"]
+    assert text[3].split(",")[:3] == ["4", "done", "16.0"]
+    with pytest.raises(InvalidParameterError, match="must end in"):
+        to_csv(ds, tmp_path / "t.json")
+
+
+def test_progress_reports_done_failed_remaining() -> None:
+    seen = []
+    run(
+        {"model": "test-flaky", "sweep": {"x": [1, 3, 4]}, "fixed": {"marker": "/nonexistent"}},
+        progress=seen.append,
+    )
+    last = seen[-1]
+    assert (last.total, last.done, last.failed, last.remaining) == (3, 2, 1, 0)
+    assert seen[0].remaining == 3 and seen[0].eta_s is None
+    assert [p.remaining for p in seen[1:]] == [2, 1, 0]
+
+
+def test_a_second_driver_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    from ssbattery.errors import FileBusyError
+    from ssbattery.io import file_lock
+
+    store = tmp_path / "busy.zarr"
+    with file_lock(store), pytest.raises(FileBusyError, match=r"busy\.zarr"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=store)
+    assert not store.exists()
+    with pytest.raises(InvalidParameterError, match="does not exist"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=tmp_path / "no" / "s.zarr")

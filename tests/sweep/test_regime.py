@@ -1,0 +1,99 @@
+"""The regime study (issue 10 §4): fits per N window and the five verdicts are computed from
+the data (checked on synthetic tables with known answers), and the shipped table is what
+the sweep entries compute (spot checks of cheap points)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ssbattery.sweep import regime
+
+
+def _table(alpha: dict[float, float], drive_gain: float, eta_gain: float) -> pd.DataFrame:
+    """P = N^α(g) × (1 + drive_gain Ω) × (1 + eta_gain η), E_max = tanh(η − η_crit)."""
+    rows = []
+    for conv in regime.SCALING_SPECS:
+        atoms = regime.ATOMS if conv == "pi/(g*sqrt(N))" else regime.ATOMS_FIXED_TAU
+        for n in atoms:
+            for g in regime.COUPLINGS:
+                for om, eta in regime.VARIANTS:
+                    p = n ** (alpha[g] - 0.1 * om) * (1 + drive_gain * om) * (1 + eta_gain * eta)
+                    rows.append([conv, n, g, om, eta, p, 1.0, 0.0])
+    crit = 1.0 - 4 * 0.1**2 * 16
+    for eta in np.linspace(-3, 3, 61):
+        rows.append(["eta scan", 16, 0.1, 0.0, eta, 1.0, math.tanh(4 * (eta - crit)), 0.0])
+    return pd.DataFrame(rows, columns=list(regime._COLUMNS))
+
+
+def test_fits_recover_the_exponent_in_every_window() -> None:
+    alpha = {0.05: 1.3, 0.2: 1.8, 0.5: 1.8, 1.0: 1.5}
+    fits = regime.fit_windows(_table(alpha, 0.1, 0.1))
+    bare = [f for f in fits if f.drive == 0 and f.eta == 0]
+    assert {f.window for f in bare if f.convention == "fixed tau"} == {(8, 32), (16, 64), (8, 64)}
+    assert {f.window for f in bare if f.convention != "fixed tau"} == set(regime.WINDOWS)
+    for f in bare:
+        assert f.exponent == pytest.approx(alpha[f.coupling], abs=1e-12)
+        assert f.r2 == pytest.approx(1.0, abs=1e-12)
+
+
+def test_verdicts_follow_the_data() -> None:
+    holds = regime.judge_claims(_table({0.05: 1.3, 0.2: 1.8, 0.5: 1.8, 1.0: 1.5}, 2.0, 0.1))
+    assert [c.verdict for c in holds] == ["holds"] * 5
+    # α = 1.5 everywhere, the drive lowers P, η has the opposite effect
+    fails = regime.judge_claims(_table({0.05: 1.5, 0.2: 1.5, 0.5: 1.5, 1.0: 1.5}, -0.5, -0.1))
+    assert [c.verdict for c in fails[:4]] == ["partly", "does not hold", "holds", "does not hold"]
+    assert "0/" in fails[0].evidence  # no USC fit near 1.8
+
+
+def test_critical_point_is_located_from_the_scan() -> None:
+    table = _table({0.05: 1.3, 0.2: 1.8, 0.5: 1.8, 1.0: 1.5}, 0.1, 0.1)
+    claim = regime._eta_claim(table[table["convention"] == "eta scan"])
+    assert claim.verdict == "holds" and "η_crit = 0.360" in claim.evidence
+    shifted = table[table["convention"] == "eta scan"].copy()
+    shifted["energy_max"] = np.tanh(4 * (shifted["eta"] - 2.0))
+    assert regime._eta_claim(shifted).verdict == "does not hold"
+
+
+def test_shipped_table_equals_the_entry_on_cheap_points() -> None:
+    from ssbattery.sweep import run
+
+    table = regime.load_results()
+    assert set(table["convention"]) == {*regime.SCALING_SPECS, "eta scan", "cutoff 8N"}
+    rows = table[
+        (table["convention"] == "pi/(g*sqrt(N))")
+        & (table["n_atoms"] == 8)
+        & (table["coupling"] == 0.5)
+    ]
+    assert len(rows) == len(regime.VARIANTS)
+    spec = {
+        "model": "dicke",
+        "fixed": {"n_atoms": 8, "photon_cutoff": 32, "coupling": 0.5, "steps": regime.STEPS}
+        | {"ergotropy": False},
+        "zip": {"variant": regime._VARIANT_ZIP},
+    }
+    ds = run(spec).dataset
+    for k, (om, eta) in enumerate(regime.VARIANTS):
+        row = rows[(rows["drive"] == om) & (rows["eta"] == eta)]
+        assert float(row["power_max"].iloc[0]) == pytest.approx(float(ds["power_max"][k]), rel=1e-9)
+
+
+def test_report_figure_from_the_shipped_table(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ssbattery.report.sections.regime import build_regime
+
+    art = build_regime(tmp_path)
+    assert all(p.exists() for p in (*art.images, *art.tables))
+    assert art.summary.startswith("PRECOMPUTED") and regime.DATA_FILE.name in str(
+        art.parameters["precomputed"]
+    )
+    for k in range(1, 6):
+        assert f"({k})" in art.summary
+    claims = pd.read_csv(art.tables[1])
+    assert set(claims["verdict"]) <= {"holds", "partly", "does not hold"} and len(claims) == 5

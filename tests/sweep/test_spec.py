@@ -1,0 +1,136 @@
+"""The sweep spec: ranges, zipped groups, and whole-spec validation with errors that name
+the key and the fix (issue 10 §1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
+from ssbattery.sweep import load_spec
+
+DICKE = {"model": "dicke", "fixed": {"coupling": 0.5, "steps": 20}}
+
+
+def test_lists_linear_and_log_ranges_expand_in_order() -> None:
+    spec = load_spec(
+        {
+            **DICKE,
+            "sweep": {
+                "n_atoms": [2, 4],
+                "drive": {"start": 0.0, "stop": 1.0, "num": 3},
+                "eta": {"start": 0.01, "stop": 1.0, "num": 3, "scale": "log"},
+            },
+        }
+    )
+    assert spec.dims == ("n_atoms", "drive", "eta")
+    assert spec.shape == (2, 3, 3) and spec.size == 18
+    assert spec.axes[1].values[0] == (0.0, 0.5, 1.0)
+    np.testing.assert_allclose(spec.axes[2].values[0], [0.01, 0.1, 1.0], rtol=1e-12)
+    last = spec.point((1, 2, 2))
+    assert last["n_atoms"] == 4 and last["drive"] == 1.0 and last["coupling"] == 0.5
+    assert last["photon_cutoff"] is None  # the model's own default (4N)
+
+
+def test_integer_range_stays_integer_and_zip_groups_share_a_dimension() -> None:
+    spec = load_spec(
+        {
+            **DICKE,
+            "sweep": {"n_atoms": {"start": 2, "stop": 6, "num": 3}},
+            "zip": {"window": {"t_max": [1.0, 2.0], "photon_cutoff": [24, 30]}},
+        }
+    )
+    assert spec.axes[0].values[0] == (2, 4, 6)
+    assert spec.dims == ("n_atoms", "window") and spec.shape == (3, 2)
+    p = spec.point((0, 1))
+    assert (p["t_max"], p["photon_cutoff"]) == (2.0, 30)
+
+
+def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
+    (tmp_path / "spectra").mkdir()
+    for name in ("b.csv", "a.csv"):
+        (tmp_path / "spectra" / name).write_text("1,2,3\n")
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\ndiameter_mm = 10.0\n'
+        '[sweep]\nspectrum = {glob = "spectra/*.csv"}\n'
+    )
+    spec = load_spec(path)
+    assert [Path(p).name for p in spec.axes[0].values[0]] == ["a.csv", "b.csv"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "match"),
+    [
+        ({"model": "dickee"}, InvalidParameterError, "`model` = 'dickee'.*choose one of.*dicke"),
+        ({**DICKE, "colour": 1}, InvalidParameterError, "unknown key `colour`"),
+        ({**DICKE, "sweep": {"atoms": [1, 2]}}, InvalidParameterError, r"`sweep.atoms`.*n_atoms"),
+        ({**DICKE, "sweep": {"n_atoms": []}}, InvalidParameterError, "`sweep.n_atoms` is empty"),
+        (
+            {**DICKE, "sweep": {"n_atoms": {"start": 1, "stop": 4, "num": 0}}},
+            InvalidParameterError,
+            r"`sweep.n_atoms.num` = 0 gives an empty range",
+        ),
+        (
+            {**DICKE, "sweep": {"eta": {"start": 0, "stop": 1, "num": 3, "scale": "log"}}},
+            InvalidParameterError,
+            "log range needs start and stop > 0",
+        ),
+        (
+            {**DICKE, "sweep": {"n_atoms": {"start": 1, "stop": 4, "num": 3}}},
+            InvalidParameterError,
+            r"`sweep.n_atoms\[1\]` must be int",
+        ),
+        (
+            {**DICKE, "sweep": {"coupling": [0.1, 0.2]}},
+            InvalidParameterError,
+            "already set by `fixed.coupling`",
+        ),
+        (
+            {**DICKE, "fixed": {"n_atoms": 2}},
+            InvalidParameterError,
+            "needs coupling",
+        ),
+        (
+            {**DICKE, "zip": {"w": {"t_max": [1.0, 2.0], "drive": [0.1]}}},
+            InvalidParameterError,
+            "different lengths",
+        ),
+        (
+            {**DICKE, "sweep": {"n_atoms": [4, 0]}},
+            InvalidParameterError,
+            "point n_atoms=0 is refused by model 'dicke'.*n_atoms",
+        ),
+        (
+            {**DICKE, "sweep": {"n_atoms": [4, 5000]}},
+            ResourceLimitError,
+            r"point n_atoms=5000 would need about .* GiB.*shrink that range",
+        ),
+        (
+            {**DICKE, "sweep": {"n_atoms": 4}},
+            InvalidParameterError,
+            "a single value goes under \\[fixed\\]",
+        ),
+    ],
+)
+def test_bad_specs_are_refused_naming_the_key(spec: dict, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        load_spec(spec)
+
+
+def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
+    with pytest.raises(DataFormatError, match="does not exist"):
+        load_spec(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("model = \n")
+    with pytest.raises(DataFormatError, match="not valid TOML"):
+        load_spec(bad)
+
+
+def test_fingerprint_tracks_what_determines_results() -> None:
+    a = load_spec({**DICKE, "sweep": {"n_atoms": [2, 4]}})
+    b = load_spec({**DICKE, "sweep": {"n_atoms": [2, 4]}, "name": "other"})
+    c = load_spec({**DICKE, "sweep": {"n_atoms": [2, 5]}})
+    assert a.fingerprint() == b.fingerprint() != c.fingerprint()
