@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ssbattery.sweep.models.quantum import DICKE
 from ssbattery.sweep.registry import ModelEntry, Output, Param, register
 
 if TYPE_CHECKING:
@@ -85,15 +86,14 @@ OPEN_DICKE: ModelEntry[OpenDickeRun, OpenChargingResult] = register(
         name="open-dicke",
         summary="Dicke battery with cavity loss, collective and local noise (issue 12)",
         params=(
-            Param("n_atoms", "int", None, "", "number of two-level atoms N ≥ 1", required=True),
-            Param("coupling", "float", None, "ωc", "atom–cavity coupling g", required=True),
-            Param("omega_a", "float", 1.0, "ωc", "atomic splitting ωa"),
-            Param("omega_c", "float", 1.0, "ωc", "cavity frequency ωc"),
-            Param("eta", "float", 0.0, "ωc", "atom–atom interaction η"),
-            Param("drive", "float", 0.0, "ωc", "driving field Ω"),
+            # the closed battery's parameters, as the dicke entry declares them (its moving
+            # photon window and ergotropy switch do not apply here)
+            *(
+                p
+                for p in DICKE.params
+                if p.name not in ("photon_cutoff", "cutoff_tol", "ergotropy")
+            ),
             Param("photon_cutoff", "int", None, "", "highest photon number kept (default 4N)"),
-            Param("t_max", "float", None, "1/ωc", "end of the time grid (default π/(g√N))"),
-            Param("steps", "int", 400, "", "points of the grid in (0, t_max]"),
             Param("cavity_loss", "float", 0.0, "ωc", "cavity loss κ"),
             Param("decay", "float", 0.0, "ωc", "local decay γ↓ per atom"),
             Param("pumping", "float", 0.0, "ωc", "local pumping γ↑ per atom"),
