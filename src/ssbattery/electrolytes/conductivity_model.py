@@ -177,9 +177,11 @@ class ConductivityPrediction:
 
     @property
     def sigma_mS_cm(self) -> float:
+        """Predicted conductivity, mS/cm."""
         return 1e3 * 10**self.log10_sigma_S_cm
 
     def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary of the prediction."""
         return {
             "formula": self.formula,
             "log10_sigma_S_cm": self.log10_sigma_S_cm,
@@ -210,10 +212,12 @@ class ConductivityModel:
         return np.array([composition_features(f, self.elements) for f in formulas])
 
     def predict_log10(self, formulas: Sequence[str]) -> NDArray[np.float64]:
+        """Predicted log10(σ / mS cm⁻¹) for each input."""
         X = self._features(formulas)
         return np.asarray(np.mean([m.predict(X) for m in self.estimators], axis=0), dtype=float)
 
     def width(self, level: float) -> float:
+        """Width of the prediction interval, in decades of σ."""
         if not 0 < level < 1:
             raise InvalidParameterError(f"`level` must be in (0, 1), got {level}.")
         if level not in self.half_width:

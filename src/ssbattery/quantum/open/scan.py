@@ -108,6 +108,8 @@ class NoiseScan:
         return np.diff(np.log(self.power_max), axis=1) / np.diff(np.log(self.atoms))
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+
         def clean(a: NDArray) -> list:
             return [[None if not math.isfinite(x) else float(x) for x in row] for row in a]
 

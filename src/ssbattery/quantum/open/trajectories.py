@@ -53,6 +53,7 @@ class TrajectoryResult:
         return self.energy - z * self.energy_stderr, self.energy + z * self.energy_stderr
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
         return {
             "times": self.times.tolist(),
             "energy": self.energy.tolist(),

@@ -91,6 +91,7 @@ def build_noise_scan(out_dir: Path) -> Artifact:
     )
 
 
+#: This section's report figures (collected by ``report.catalog``).
 FIGURES: list[FigureSpec] = [
     FigureSpec(
         "fig_open_dicke_noise",

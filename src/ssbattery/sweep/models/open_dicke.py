@@ -81,6 +81,7 @@ def _memory(run: OpenDickeRun) -> float:
     return float(size) * 16.0 * WORK_VECTORS
 
 
+#: The registered sweep entry ``open-dicke`` (see ``ssbattery sweep models``).
 OPEN_DICKE: ModelEntry[OpenDickeRun, OpenChargingResult] = register(
     ModelEntry(
         name="open-dicke",
