@@ -87,7 +87,7 @@ def test_failed_save_keeps_the_json_and_leaves_no_file(
     result = runner.invoke(app, [*DICKE, "--json", "--plot", str(png)])
     line = _one_error_line(result)
     assert "free some space" in line
-    assert json.loads(result.stdout.splitlines()[0])["power_max"] > 0
+    assert json.loads(result.stdout.splitlines()[0])["power_max [ω_c²]"] > 0
     assert list(tmp_path.iterdir()) == []
 
 

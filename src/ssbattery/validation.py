@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from ssbattery.errors import InvalidParameterError, ResourceLimitError
 
 __all__ = [
+    "available_memory_bytes",
+    "check_cost",
     "check_memory",
     "require_finite",
     "require_in_range",
@@ -15,12 +17,74 @@ __all__ = [
     "require_positive",
 ]
 
-#: Refuse any single dense/sparse allocation above this many bytes (default 8 GiB).
+#: Refuse any single dense/sparse allocation above this many bytes (default 8 GiB), or
+#: above the memory actually available now, whichever is lower.
 MEMORY_LIMIT_BYTES = 8 * 1024**3
+
+#: Refuse a run predicted to take longer than this (seconds; ``SSBATTERY_COST_LIMIT_S``).
+COST_LIMIT_SECONDS = 6 * 3600.0
+
+
+def available_memory_bytes() -> int | None:
+    """Memory a new allocation can get now: MemAvailable, capped by a cgroup limit
+    (containers); None where neither can be read (then only the fixed limit applies)."""
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as fh:
+            limit = fh.read().strip()
+        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as fh:
+            current = int(fh.read().strip())
+        if limit != "max":
+            found.append(max(0, int(limit) - current))
+    except (OSError, ValueError):
+        pass
+    return min(found) if found else None
+
+
+def check_cost(what: str, seconds: float, *, hint: str) -> None:
+    """Refuse a run whose predicted duration ``seconds`` exceeds the cost limit.
+
+    ``what`` says what is counted (e.g. "2e14 schedule steps at ~1 µs each") and ``hint``
+    which option to lower. The limit is :data:`COST_LIMIT_SECONDS`, or the environment's
+    ``SSBATTERY_COST_LIMIT_S``.
+    """
+    import os
+
+    try:
+        limit = float(os.environ.get("SSBATTERY_COST_LIMIT_S", COST_LIMIT_SECONDS))
+    except ValueError:
+        limit = COST_LIMIT_SECONDS
+    if seconds > limit:
+        raise ResourceLimitError(
+            f"this run would take about {_duration(seconds)} ({what}), above the "
+            f"{_duration(limit)} limit; {hint}."
+        )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.3g} days"
 
 
 def require_finite(name: str, value: float) -> float:
-    """Return ``value`` as float, or raise if it is NaN or infinite."""
+    """Return ``value`` as float, or raise if it is not a real number, NaN or infinite.
+
+    Text is refused too (``"1"`` is a string, not a number: no silent conversion).
+    """
+    if isinstance(value, str | bytes) or value is None:
+        raise InvalidParameterError(f"`{name}` must be a number, got {value!r}.")
     try:
         x = float(value)
     except (TypeError, ValueError) as exc:
@@ -49,7 +113,11 @@ def require_in_range(name: str, value: float, low: float, high: float) -> float:
 
 def require_int_at_least(name: str, value: int, minimum: int) -> int:
     """Return ``value`` as int, or raise if it is not an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or int(value) != value:
+    try:
+        integral = not isinstance(value, bool | str | bytes) and int(value) == value
+    except (TypeError, ValueError, OverflowError):
+        integral = False
+    if not integral:
         raise InvalidParameterError(f"`{name}` must be an integer, got {value!r}.")
     n = int(value)
     if n < minimum:
@@ -57,7 +125,13 @@ def require_int_at_least(name: str, value: int, minimum: int) -> int:
     return n
 
 
-def check_memory(what: str, shape: Sequence[int], *, bytes_per_element: int = 16) -> None:
+def check_memory(
+    what: str,
+    shape: Sequence[int],
+    *,
+    bytes_per_element: int = 16,
+    hint: str = "reduce the system size or the cutoff",
+) -> None:
     """Refuse, before allocating, an array of ``shape`` larger than the memory limit.
 
     Raises :class:`ResourceLimitError` that states the size it would need.
@@ -70,5 +144,12 @@ def check_memory(what: str, shape: Sequence[int], *, bytes_per_element: int = 16
         raise ResourceLimitError(
             f"{what} would need {need / 1024**3:.1f} GiB ({' × '.join(map(str, shape))} "
             f"elements), above the {MEMORY_LIMIT_BYTES / 1024**3:.0f} GiB limit; "
-            "reduce the system size or the cutoff."
+            f"{hint}."
+        )
+    available = available_memory_bytes()
+    if available is not None and need > available:
+        raise ResourceLimitError(
+            f"{what} would need {need / 1024**3:.2f} GiB ({' × '.join(map(str, shape))} "
+            f"elements), more than the {available / 1024**3:.2f} GiB of memory available "
+            f"now; {hint}."
         )

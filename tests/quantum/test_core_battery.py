@@ -61,12 +61,20 @@ def test_mixed_initial_state_ergotropy_below_energy() -> None:
     assert res.ergotropy[k] == pytest.approx(2 * B * dp * np.sin(omega * t[k]) ** 2, rel=1e-9)
 
 
-def test_to_dict_has_the_issue_json_keys() -> None:
+def test_to_dict_has_the_issue_json_keys_with_units() -> None:
     res = charge(SZ, SX, [0.0, 1.0], default_times(1.0, 10), parameters={"B": 1.0})
     d = res.to_dict()
-    for key in ("times", "energy", "power", "ergotropy", "power_max", "t_power_max"):
-        assert key in d
-    assert d["parameters"] == {"B": 1.0} and len(d["times"]) == 10
+    for key in ("times [1/E₀]", "energy [E₀]", "power [E₀²]", "ergotropy [E₀]"):
+        assert len(d[key]) == 10
+    for key in ("power_max [E₀²]", "t_power_max [1/E₀]", "energy_max [E₀]"):
+        assert isinstance(d[key], float)
+    # A grid maximum's time is uncertain by half a grid step (here 0.1 / 2).
+    assert d["t_power_max error [1/E₀]"] == pytest.approx(0.05)
+    assert d["parameters"] == {"B": 1.0} and d["power_max_refined"] is False
+    assert "power_max = " in str(res) and "grid maximum" in str(res)
+    refined = charge(SZ, SX, [0.0, 1.0], default_times(1.0, 10), refine=True)
+    assert refined.power_max_refined and "refined between grid points" in str(refined)
+    assert "t_power_max error [1/E₀]" not in refined.to_dict()
     assert isinstance(res, ChargingResult)
     with pytest.raises(InvalidParameterError, match="`H_charge` must have the shape"):
         charge(SZ, np.eye(3), [0.0, 1.0], [1.0])

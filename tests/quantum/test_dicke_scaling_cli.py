@@ -81,15 +81,15 @@ def test_cli_dicke_json_has_the_shared_keys() -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    for key in ("times", "energy", "power", "ergotropy"):
+    for key in ("times [1/ω_c]", "energy [ω_c]", "power [ω_c²]", "ergotropy [ω_c]"):
         assert len(data[key]) == 50
-    for key in ("power_max", "t_power_max", "energy_max"):
+    for key in ("power_max [ω_c²]", "t_power_max [1/ω_c]", "energy_max [ω_c]"):
         assert isinstance(data[key], float)
     # the cutoff chosen by error control (edge population ≤ 1e-10)
     assert data["parameters"]["photon_cutoff"] > 3
     assert data["parameters"]["max_edge_population"] <= 1e-10
     assert data["parameters"]["t_max"] == pytest.approx(np.pi / (0.3 * np.sqrt(3)))
-    assert data["power_max"] == pytest.approx(max(data["power"]))
+    assert data["power_max [ω_c²]"] == pytest.approx(max(data["power [ω_c²]"]))
 
 
 def test_cli_dicke_table_and_plot(tmp_path: Path) -> None:

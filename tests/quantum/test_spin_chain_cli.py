@@ -23,10 +23,12 @@ def test_json_has_the_documented_keys(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    for key in ("times", "energy", "power", "ergotropy", "power_max", "t_power_max"):
+    for key in ("times [1/E₀]", "energy [E₀]", "power [E₀²]", "ergotropy [E₀]"):
         assert key in data
-    assert "energy_max" in data and data["parameters"]["anisotropy"] == -1.0
-    assert len(data["times"]) == 400 and data["times"][-1] == pytest.approx(2.0)
+    assert "power_max [E₀²]" in data and "t_power_max [1/E₀]" in data
+    assert "energy_max [E₀]" in data and data["parameters"]["anisotropy"] == -1.0
+    assert data["power_max_refined"] is True
+    assert len(data["times [1/E₀]"]) == 400 and data["times [1/E₀]"][-1] == pytest.approx(2.0)
     # Fig. 14, NN, α = −1: 1.206832 × the power of four independent spins.
     assert data["power_ratio_to_independent"] == pytest.approx(1.206832, abs=2e-6)
     assert plot.stat().st_size > 1000

@@ -195,7 +195,12 @@ def _local_minima(coeffs: LandauCoefficients, E: float) -> NDArray[np.float64]:
     roots = np.roots(poly)
     scale = max(1.0, float(np.max(np.abs(roots)))) if roots.size else 1.0
     real = roots[np.abs(roots.imag) <= 1e-7 * scale].real
-    return real[inverse_capacitance(coeffs, real) > 0]
+    curvature = inverse_capacitance(coeffs, real)
+    minima = real[curvature > 0]
+    if minima.size == 0:
+        # At the critical point (α = 0, E = 0) the minimum Q = 0 is quartic, curvature 0.
+        minima = real[curvature >= 0]
+    return minima if minima.size else real
 
 
 def hysteresis_loop(

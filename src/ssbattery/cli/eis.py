@@ -22,6 +22,7 @@ from ssbattery.cli._common import (
     print_json,
     save_plot,
     styled,
+    warnings_to_stderr,
 )
 
 if TYPE_CHECKING:
@@ -105,17 +106,15 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Fit one spectrum: parameters ± errors, arcs by C_eff, Lin-KK, σ = L/(R·A)."""
-        import warnings
 
         from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
 
         pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
-        with warnings.catch_warnings(record=True):
-            warnings.simplefilter("always")
+        with warnings_to_stderr("once"):  # truncation/validity warnings are shown, not lost
             result = analyse_spectrum(file, pellet, circuit=circuit, kk_threshold=kk_threshold)
         if plot is not None:
             _save_fit_plot(result.fit, plot)
-        summary = result.summary()
+        summary = result.to_dict()
         if as_json:
             print_json(summary)
             return
@@ -157,7 +156,6 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Spectra at several temperatures → bulk, grain-boundary, total Ea ± error, σ(25 °C)."""
-        import warnings
 
         from rich.progress import BarColumn, Progress, TextColumn
 
@@ -178,9 +176,8 @@ def register(app: typer.Typer) -> None:
                 console=err_console,
                 transient=True,
             ) as progress,
-            warnings.catch_warnings(record=True),
+            warnings_to_stderr("once"),
         ):
-            warnings.simplefilter("always")
             task = progress.add_task("fitting spectra", total=None)
 
             def tick(i: int, n: int, name: str) -> None:
@@ -198,7 +195,7 @@ def register(app: typer.Typer) -> None:
             _save_arrhenius_plot(analysis, plot)
         if fits_plot is not None:
             _save_series_plot(analysis, fits_plot)
-        summary = analysis.summary()
+        summary = analysis.to_dict()
         if as_json:
             print_json(summary)
             return

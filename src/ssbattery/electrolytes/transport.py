@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import constants as sc
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
+from ssbattery.results import Quantity, quantity_dict, quantity_text
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
@@ -256,12 +257,37 @@ class ArrheniusFit:
         return sigma, sigma * err
 
     def summary(self) -> str:
-        """One line: the form used, Ea ± error, prefactor."""
+        """One line: the form used, Ea ± error, prefactor (the first line of ``str``)."""
         law = "σ = (A/T)·exp(−Ea/k_BT)" if self.form == "A/T" else "σ = σ0·exp(−Ea/k_BT)"
         return (
             f"{law}: Ea = {self.Ea_eV:.4f} ± {self.Ea_err_eV:.4f} eV, "
             f"ln({'A' if self.form == 'A/T' else 'σ0'}/[{self.prefactor_units}]) = "
             f"{self.ln_prefactor:.3f} ± {self.ln_prefactor_err:.3f}"
+        )
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Ea (eV and kJ/mol) and the prefactor, each ± its standard error."""
+        kj_per_ev = self.Ea_kJ_mol / self.Ea_eV if self.Ea_eV else float(ev_to_kj_per_mol(1.0))
+        return (
+            Quantity("Ea", self.Ea_eV, "eV", self.Ea_err_eV),
+            Quantity("Ea", self.Ea_kJ_mol, "kJ/mol", self.Ea_err_eV * kj_per_ev),
+            Quantity("prefactor", self.prefactor, self.prefactor_units, self.prefactor_err),
+            Quantity("reduced_chi2", self.reduced_chi2),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: Ea and the prefactor ± errors with units in their keys, the form, the
+        data (T [K], σ [S/m])."""
+        return {
+            "form": self.form,
+            **quantity_dict(self.quantities()),
+            "temperature [K]": self.temperatures_k.tolist(),
+            "conductivity [S/m]": self.sigma_s_per_m.tolist(),
+        }
+
+    def __str__(self) -> str:
+        return quantity_text(
+            self.summary(), self.quantities(), (f"{self.temperatures_k.size} temperatures",)
         )
 
 

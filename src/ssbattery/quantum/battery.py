@@ -10,7 +10,7 @@ W(t) = Tr[ρ(t)H0] − Tr[ρ(0)H0], the average power P = W/t, the ergotropy of 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from ssbattery.quantum.evolution import Evolver, Method
 from ssbattery.quantum.metrics import average_power, ground_energy
 from ssbattery.quantum.operators import Operator, as_hermitian, expectation, is_sparse
+from ssbattery.results import Quantity, quantity_dict, quantity_text
 from ssbattery.validation import check_memory, require_int_at_least, require_positive
 
 __all__ = ["ChargingResult", "charge", "default_times", "summarise_charging"]
@@ -28,15 +29,23 @@ __all__ = ["ChargingResult", "charge", "default_times", "summarise_charging"]
 class ChargingResult:
     """Energy, power and ergotropy of a charging run on a time grid.
 
+    Energies are in the model's energy unit E₀ (``energy_unit``: ω_c for the Dicke
+    battery; the unit of B and g for the spin chain), times in 1/E₀ and powers in E₀²
+    (ħ = 1).
+
     Attributes:
-        times: output times (1/energy units, ħ = 1).
+        times: output times.
         energy: stored energy W(t) = Tr[ρ(t)H0] − Tr[ρ(0)H0].
         power: average power P(t) = W(t)/t.
         ergotropy: ergotropy of ρ(t) w.r.t. H0 (eq. 7).
         power_max, t_power_max: the largest P and its time (refined between grid points
-            when the run asked for it, else the grid maximum).
+            when ``power_max_refined``, else the grid maximum).
         energy_max, t_energy_max: the largest W on the grid and its time.
-        parameters: the model parameters that produced the run.
+        model: the model's frozen parameter dataclass (e.g.
+            :class:`~ssbattery.quantum.dicke.DickeParameters`), or None.
+        diagnostics: facts of the run beyond the model's parameters (dimension, sector,
+            error bounds).
+        power_max_refined: whether P_max and its time were polished between grid points.
     """
 
     times: NDArray[np.float64]
@@ -47,21 +56,67 @@ class ChargingResult:
     t_power_max: float
     energy_max: float
     t_energy_max: float
-    parameters: Mapping[str, Any] = field(default_factory=dict)
+    model: Any = None
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+    power_max_refined: bool = False
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The model's parameters (defaults resolved) and the run's diagnostics, by name."""
+        out: dict[str, Any] = {}
+        if self.model is not None and is_dataclass(self.model):
+            out.update(asdict(self.model))  # type: ignore[arg-type]
+        out.update(self.diagnostics)
+        return out
+
+    @property
+    def energy_unit(self) -> str:
+        """The model's energy unit E₀ (``ENERGY_UNIT`` of its parameter class)."""
+        return str(getattr(self.model, "ENERGY_UNIT", "E₀"))
+
+    def _grid_error(self, t: float) -> float | None:
+        """Half the grid spacing at ``t``: the uncertainty of a grid maximum's time."""
+        if self.times.size < 2:
+            return None
+        k = int(np.argmin(np.abs(self.times - t)))
+        k = min(max(k, 1), self.times.size - 1)
+        return 0.5 * float(self.times[k] - self.times[k - 1])
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """P_max, t*, E_max and its time, with units (grid times ± half a grid step)."""
+        u = self.energy_unit
+        t_err = None if self.power_max_refined else self._grid_error(self.t_power_max)
+        return (
+            Quantity("power_max", self.power_max, f"{u}²"),
+            Quantity("t_power_max", self.t_power_max, f"1/{u}", t_err),
+            Quantity("energy_max", self.energy_max, u),
+            Quantity(
+                "t_energy_max", self.t_energy_max, f"1/{u}", self._grid_error(self.t_energy_max)
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of the CLI's ``--json`` (issue 3 §5): arrays as lists."""
+        """JSON-ready: the maxima and the curves (lists) with units in their keys, the
+        parameters, and whether P_max was refined (the CLI's ``--json``)."""
+        u = self.energy_unit
         return {
-            "parameters": dict(self.parameters),
-            "times": self.times.tolist(),
-            "energy": self.energy.tolist(),
-            "power": self.power.tolist(),
-            "ergotropy": self.ergotropy.tolist(),
-            "power_max": float(self.power_max),
-            "t_power_max": float(self.t_power_max),
-            "energy_max": float(self.energy_max),
-            "t_energy_max": float(self.t_energy_max),
+            "parameters": self.parameters,
+            "power_max_refined": self.power_max_refined,
+            **quantity_dict(self.quantities()),
+            f"times [1/{u}]": self.times.tolist(),
+            f"energy [{u}]": self.energy.tolist(),
+            f"power [{u}²]": self.power.tolist(),
+            f"ergotropy [{u}]": self.ergotropy.tolist(),
         }
+
+    def __str__(self) -> str:
+        how = "refined between grid points" if self.power_max_refined else "grid maximum"
+        model = type(self.model).__name__ if self.model is not None else "charging run"
+        return quantity_text(
+            f"{model}: {self.times.size} times up to {self.times[-1]:.4g} 1/{self.energy_unit}",
+            self.quantities(),
+            (f"P_max is the {how}",),
+        )
 
 
 def default_times(t_max: float, steps: int = 400) -> NDArray[np.float64]:
@@ -75,14 +130,28 @@ def summarise_charging(
     times: ArrayLike,
     energy: ArrayLike,
     ergotropy: ArrayLike,
-    parameters: Mapping[str, Any] | None = None,
+    parameters: Any = None,
+    *,
+    diagnostics: Mapping[str, Any] | None = None,
 ) -> ChargingResult:
-    """Build a :class:`ChargingResult` from W(t) and the ergotropy on a grid (grid maxima)."""
+    """The one builder of a :class:`ChargingResult` from W(t) and the ergotropy on a grid.
+
+    P(t) = W(t)/t (:func:`~ssbattery.quantum.metrics.average_power`); the maxima are the
+    grid maxima (``power_max_refined`` False; :func:`charge` with ``refine`` polishes
+    them). ``parameters`` is the model's frozen parameter dataclass; a plain mapping is
+    also accepted (it is kept as diagnostics, for models without a parameter class).
+    """
     t = np.asarray(times, dtype=float)
     W = np.asarray(energy, dtype=float)
     P = average_power(t, W)
     kp = int(np.nanargmax(P)) if np.any(np.isfinite(P)) else 0
     kw = int(np.argmax(W))
+    extra: dict[str, Any] = {}
+    model = parameters
+    if parameters is not None and not is_dataclass(parameters):
+        extra.update(dict(parameters))
+        model = None
+    extra.update(diagnostics or {})
     return ChargingResult(
         times=t,
         energy=W,
@@ -92,7 +161,8 @@ def summarise_charging(
         t_power_max=float(t[kp]),
         energy_max=float(W[kw]),
         t_energy_max=float(t[kw]),
-        parameters=dict(parameters or {}),
+        model=model,
+        diagnostics=extra,
     )
 
 
@@ -106,7 +176,7 @@ def charge(
     method: Method | None = None,
     ground: float | None = None,
     refine: bool = False,
-    parameters: Mapping[str, Any] | None = None,
+    parameters: Any = None,
 ) -> ChargingResult:
     """Charge the battery H0 with the constant Hamiltonian ``H_charge`` from ``state0``.
 
@@ -121,7 +191,7 @@ def charge(
         ground: ground energy of H0 if known (for kets the ergotropy is ⟨H0⟩ − ground).
         refine: polish P_max and its time between grid points (Brent's method on
             P(t) = W(t)/t around the grid maximum), for published ratios.
-        parameters: recorded in the result.
+        parameters: the model's frozen parameter dataclass, recorded in the result.
 
     Example:
         >>> import numpy as np
@@ -210,4 +280,4 @@ def _refine_power(
         if new_lo > lo:
             start = solver.step(start, new_lo - lo)
             lo = new_lo
-    return replace(res, power_max=p_best, t_power_max=t_best)
+    return replace(res, power_max=p_best, t_power_max=t_best, power_max_refined=True)

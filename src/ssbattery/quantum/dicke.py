@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -90,6 +90,9 @@ class DickeParameters:
     ``photon_cutoff`` None → 4N (review §2.3.3, refs. 134 and 136); ``t_max`` None →
     :func:`default_charging_time`; the grid is ``steps`` points uniform in (0, t_max].
     """
+
+    #: Every frequency and energy is in units of the cavity frequency ω_c (ħ = 1).
+    ENERGY_UNIT: ClassVar[str] = "ω_c"
 
     n_atoms: int
     coupling: float
@@ -404,7 +407,7 @@ def charge_dicke(
     Duhamel bounds ``truncation_norm_bound`` (state) and ``energy_error_bound``
     (2 ωa j × it). ``parity``, ``method`` and ``check_cutoff`` apply to fixed cutoffs only.
     """
-    from ssbattery.quantum.battery import ChargingResult
+    from ssbattery.quantum.battery import summarise_charging
     from ssbattery.quantum.evolution import evolve
 
     if window is not None and (check_cutoff or method is not None or parity is False):
@@ -461,29 +464,15 @@ def charge_dicke(
             max_top_photon_population=float(rec.tail.max()),
         )
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
-    power = energy / times
-    ip = int(np.argmax(power))
-    ie = int(np.argmax(energy))
-    if ip == len(times) - 1:
+    extra.update(max_norm_error=float(np.max(np.abs(rec.norm - 1.0))))
+    result = summarise_charging(times, energy, rec.ergotropy, params, diagnostics=extra)
+    if int(np.argmax(result.power)) == len(times) - 1:
         warnings.warn(
             f"the maximum power lies at the end of the grid t_max = {params.charging_time:.4g}; "
             "increase `t_max` to find the true maximum.",
             ValidityWarning,
             stacklevel=2,
         )
-    info = params.to_dict()
-    info.update(extra, max_norm_error=float(np.max(np.abs(rec.norm - 1.0))))
-    result = ChargingResult(
-        times=times,
-        energy=energy,
-        power=power,
-        ergotropy=rec.ergotropy,
-        power_max=float(power[ip]),
-        t_power_max=float(times[ip]),
-        energy_max=float(energy[ie]),
-        t_energy_max=float(times[ie]),
-        parameters=info,
-    )
     if check_cutoff:
         check_cutoff_convergence(
             params, result, larger_cutoff=larger_cutoff, rtol=rtol, method=method, parity=parity

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -89,6 +89,9 @@ class SpinChainParameters:
         decay: p > 0, the power of the long-range decay.
         periodic: periodic boundary conditions (distance min(|i−j|, N−|i−j|)).
     """
+
+    #: The energy unit of B, ω and g (ħ = μB = 1), as result keys print it.
+    ENERGY_UNIT: ClassVar[str] = "E₀"
 
     n_sites: int = 4
     field: float = 3.0
@@ -350,7 +353,7 @@ def charge_spin_chain(
         method=method,
         ground=ops.ground_energy,
         refine=refine,
-        parameters=asdict(params),
+        parameters=params,
     )
 
 

@@ -77,8 +77,9 @@ def _section(run: FigureRun) -> str:
     art = run.artifact
     images = "".join(_embed_image(p) for p in art.images if p.suffix == ".png")
     files = ", ".join(html.escape(p.name) for p in (*art.images, *art.tables))
+    notes = "".join(f'<p class="warn">warning: {html.escape(w)}</p>' for w in art.warnings)
     return (
-        f"<section>{head}<p>{html.escape(art.summary)}</p>{images}"
+        f"<section>{head}<p>{html.escape(art.summary)}</p>{notes}{images}"
         f"{_parameters(dict(art.parameters))}"
         f"{''.join(_table(p) for p in art.tables)}<p class=meta>Files: {files}</p></section>"
     )

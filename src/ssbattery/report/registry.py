@@ -28,6 +28,9 @@ class Artifact:
     tables: tuple[Path, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
     summary: str = ""
+    #: The package's own warnings raised while building (truncation, validity), shown in
+    #: the figure's entry of the report (recorded by the runner, never swallowed).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

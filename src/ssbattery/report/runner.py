@@ -20,6 +20,7 @@ import os
 import shutil
 import time
 import traceback
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,7 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from ssbattery import __version__
-from ssbattery.errors import InvalidParameterError, OutputPathError
+from ssbattery.errors import (
+    ConvergenceWarning,
+    InvalidParameterError,
+    OutputPathError,
+    ValidityWarning,
+)
 from ssbattery.io import check_output_dir, file_lock, write_json
 from ssbattery.report.catalog import all_figures
 from ssbattery.report.html import write_index
@@ -141,6 +147,26 @@ def _write_manifest(folder: Path, figures: Mapping[str, dict[str, Any]]) -> None
     )
 
 
+def build_recording_warnings(spec: FigureSpec, folder: Path) -> Artifact:
+    """Build one figure; the package's own warnings it raises go into its artifact.
+
+    Each distinct message is kept once, in the order raised, as "Category: message".
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", ValidityWarning)
+        artifact = spec.build(folder)
+    seen: dict[str, None] = {}
+    for w in caught:
+        if issubclass(w.category, (ConvergenceWarning, ValidityWarning)):
+            seen.setdefault(f"{w.category.__name__}: {w.message}", None)
+        else:  # not ours: pass it on as it came
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not seen:
+        return artifact
+    return replace(artifact, warnings=(*artifact.warnings, *seen))
+
+
 def _entry(run: FigureRun, folder: Path) -> dict[str, Any]:
     art = run.artifact
     assert art is not None  # only successful runs are recorded
@@ -149,6 +175,7 @@ def _entry(run: FigureRun, folder: Path) -> dict[str, Any]:
         "tables": [str(p.relative_to(folder)) for p in art.tables],
         "parameters": _jsonable(dict(art.parameters)),
         "summary": art.summary,
+        "warnings": list(art.warnings),
         "seconds": run.seconds,
     }
 
@@ -159,6 +186,7 @@ def _run_from_entry(spec: FigureSpec, entry: Mapping[str, Any], folder: Path) ->
         tables=tuple(folder / n for n in entry["tables"]),
         parameters=dict(entry["parameters"]),
         summary=str(entry["summary"]),
+        warnings=tuple(str(w) for w in entry.get("warnings", ())),
     )
     return FigureRun(spec, float(entry["seconds"]), artifact=artifact, reused=True)
 
@@ -287,7 +315,7 @@ def reproduce(
                 progress.update(task, description=f"{spec.review_ref}: {spec.title}")
                 t1 = time.perf_counter()
                 try:
-                    artifact = spec.build(staging)
+                    artifact = build_recording_warnings(spec, staging)
                     run = FigureRun(spec, time.perf_counter() - t1, artifact=artifact)
                     done[spec.key] = _entry(run, staging)
                     _write_manifest(staging, done)  # a kill after this keeps the figure

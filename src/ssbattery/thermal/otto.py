@@ -43,13 +43,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
+from ssbattery.results import Quantity, quantity_dict, quantity_text
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.lindblad import (
     fixed_point,
@@ -263,6 +264,36 @@ class OttoResult:
             }
         out["first_law_residual"] = self.first_law_residual
         return out
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The scalars of :meth:`metrics` with units: energies in the reference frequency
+        ω₀ of the cycle's frequencies (ħ = 1), times in 1/ω₀, powers in ω₀²."""
+        units = {
+            "work": "ω₀",
+            "heat_hot": "ω₀",
+            "heat_cold": "ω₀",
+            "cycle_time": "1/ω₀",
+            "power": "ω₀²",
+            "cooling_power": "ω₀²",
+            "first_law_residual": "ω₀",
+        }
+        return tuple(
+            Quantity(k, float(v), units.get(k, "1"))
+            for k, v in self.metrics().items()
+            if not isinstance(v, str)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the operating mode and the scalars with units in their keys."""
+        return {"mode": self.mode, **quantity_dict(self.quantities())}
+
+    def __str__(self) -> str:
+        c = self.cycle
+        return quantity_text(
+            f"Otto {self.mode}: ω_h = {c.omega_h:g}, ω_c = {c.omega_c:g}, T_h = "
+            f"{c.hot.temperature:g}, T_c = {c.cold.temperature:g}, {c.stroke} strokes",
+            self.quantities(),
+        )
 
     @property
     def cooling_power(self) -> float:

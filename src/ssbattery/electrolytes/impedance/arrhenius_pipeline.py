@@ -53,6 +53,16 @@ class SpectrumAnalysis:
     sigma_s_cm: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
+        """Former name of :meth:`to_dict` (kept for compatibility)."""
+        return self.to_dict()
+
+    def __str__(self) -> str:
+        sig = "; ".join(
+            f"σ_{k} = {1e3 * v:.4g} ± {1e3 * e:.2g} mS/cm" for k, (v, e) in self.sigma_s_cm.items()
+        )
+        return f"{self.fit}\n  {sig}" if sig else str(self.fit)
+
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (units in the keys)."""
         return {
             "file": self.spectrum.source,
@@ -118,6 +128,18 @@ class ArrheniusAnalysis:
         return np.array([s.spectrum.temperature_k for s in self.spectra], dtype=float)
 
     def summary(self) -> dict[str, Any]:
+        """Former name of :meth:`to_dict` (kept for compatibility)."""
+        return self.to_dict()
+
+    def __str__(self) -> str:
+        lines = [f"Arrhenius analysis of {len(self.spectra)} spectra, {self.circuit}"]
+        for k, f in self.fits.items():
+            lines.append(f"  {k}: {f.summary()}")
+        for k, (v, e) in self.sigma_25C_s_cm.items():
+            lines.append(f"  σ_{k}(25 °C) = {1e3 * v:.4g} ± {1e3 * e:.2g} mS/cm")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: Ea ± error per contribution, σ(25 °C), the form used."""
         law = "sigma = (A/T) exp(-Ea/kT)" if self.form == "A/T" else "sigma = sigma0 exp(-Ea/kT)"
         return {
@@ -134,7 +156,7 @@ class ArrheniusAnalysis:
             "prefactor_units": "S K/m" if self.form == "A/T" else "S/m",
             "conductivity_25C_mS_cm": {k: 1e3 * v[0] for k, v in self.sigma_25C_s_cm.items()},
             "conductivity_25C_err_mS_cm": {k: 1e3 * v[1] for k, v in self.sigma_25C_s_cm.items()},
-            "spectra": [s.summary() for s in self.spectra],
+            "spectra": [s.to_dict() for s in self.spectra],
         }
 
 

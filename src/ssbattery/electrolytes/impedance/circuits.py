@@ -19,17 +19,25 @@ import contextlib
 import io
 import itertools
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.electrolytes.impedance.readers import Spectrum
-from ssbattery.errors import ConvergenceWarning, InvalidParameterError, ValidityWarning
+from ssbattery.errors import (
+    ConvergenceWarning,
+    DataFormatError,
+    InvalidParameterError,
+    ValidityWarning,
+)
+from ssbattery.results import Quantity, quantity_dict, quantity_text
 
 __all__ = [
     "DEFAULT_CIRCUIT",
@@ -51,6 +59,8 @@ _N_START = 0.9
 #: Restart from other starting values when the first fit's rms relative residual exceeds this
 #: (3 × the 1 % noise of a good impedance analyser).
 _RESTART_RMS = 0.03
+#: The ``format`` tag of a file written by :meth:`CircuitFit.save`.
+_FIT_FORMAT = "ssbattery.CircuitFit"
 
 
 def effective_capacitance(R_ohm: float, Q: float, n: float) -> float:
@@ -146,6 +156,121 @@ class CircuitFit:
         """The fitted model's Z [Ω] at any frequencies [Hz]."""
         f = np.asarray(frequency_hz, dtype=float)
         return _evaluate(self.circuit, f, [p.value for p in self.parameters])
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Every fitted parameter ± its standard error, then the totals, with units."""
+        qs = [Quantity(p.name, p.value, p.unit or "1", p.stderr) for p in self.parameters]
+        qs.append(
+            Quantity(
+                "total_resistance",
+                self.total_resistance_ohm,
+                "Ω",
+                self.total_resistance_err_ohm,
+            )
+        )
+        qs.append(Quantity("rms_relative_residual", self.rms_relative_residual))
+        return tuple(qs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: parameters ± errors and totals with units in their keys, the arcs
+        (values in their named units), the circuit, the source and the notes."""
+        return {
+            "circuit": self.circuit,
+            "source": self.spectrum.source,
+            **quantity_dict(self.quantities()),
+            "arcs": [asdict(a) for a in self.arcs],
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        return quantity_text(
+            f"{self.circuit} fitted to {self.spectrum.source} ({self.spectrum.n_points} "
+            "frequencies)",
+            self.quantities(),
+            self.notes,
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the whole fit (spectrum included) to a JSON file, atomically.
+
+        :meth:`load` reads it back to an equal fit. An existing writable file is replaced.
+        """
+        from ssbattery.io import check_output_path, write_json
+
+        target = check_output_path(path, suffixes=(".json",))
+        sp = self.spectrum
+        payload = {
+            "format": _FIT_FORMAT,
+            "version": 1,
+            "circuit": self.circuit,
+            "spectrum": {
+                "frequency_hz": sp.frequency_hz.tolist(),
+                "z_real_ohm": sp.z_ohm.real.tolist(),
+                "z_imag_ohm": sp.z_ohm.imag.tolist(),
+                "source": sp.source,
+                "file_format": sp.file_format,
+                "imag_column": sp.imag_column,
+                "temperature_k": sp.temperature_k,
+            },
+            "parameters": [asdict(p) for p in self.parameters],
+            "covariance": self.covariance.tolist(),
+            "initial_guess": list(self.initial_guess),
+            "arcs": [asdict(a) for a in self.arcs],
+            "electrode": None if self.electrode is None else list(self.electrode),
+            "series_resistance_ohm": self.series_resistance_ohm,
+            "z_fit_real_ohm": self.z_fit_ohm.real.tolist(),
+            "z_fit_imag_ohm": self.z_fit_ohm.imag.tolist(),
+            "rms_relative_residual": self.rms_relative_residual,
+            "notes": list(self.notes),
+        }
+        return write_json(target, payload, allow_nan=True)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> CircuitFit:
+        """Read a fit written by :meth:`save`.
+
+        Raises:
+            DataFormatError: the file is not a saved circuit fit (naming the file).
+        """
+        import json
+
+        p = Path(path)
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+            if data.get("format") != _FIT_FORMAT:
+                raise KeyError("format")
+            s = data["spectrum"]
+            spectrum = Spectrum(
+                frequency_hz=np.asarray(s["frequency_hz"], dtype=float),
+                z_ohm=np.asarray(s["z_real_ohm"], dtype=float)
+                + 1j * np.asarray(s["z_imag_ohm"], dtype=float),
+                source=str(s["source"]),
+                file_format=str(s["file_format"]),
+                imag_column=str(s["imag_column"]),
+                temperature_k=None if s["temperature_k"] is None else float(s["temperature_k"]),
+            )
+            electrode = data["electrode"]
+            return cls(
+                circuit=str(data["circuit"]),
+                spectrum=spectrum,
+                parameters=tuple(FitParameter(**q) for q in data["parameters"]),
+                covariance=np.asarray(data["covariance"], dtype=float),
+                initial_guess=tuple(float(g) for g in data["initial_guess"]),
+                arcs=tuple(Arc(**a) for a in data["arcs"]),
+                electrode=None if electrode is None else (float(electrode[0]), float(electrode[1])),
+                series_resistance_ohm=float(data["series_resistance_ohm"]),
+                z_fit_ohm=np.asarray(data["z_fit_real_ohm"], dtype=float)
+                + 1j * np.asarray(data["z_fit_imag_ohm"], dtype=float),
+                rms_relative_residual=float(data["rms_relative_residual"]),
+                notes=tuple(str(n) for n in data["notes"]),
+            )
+        except FileNotFoundError as exc:
+            raise DataFormatError(f"{p}: no such file; give the path of a saved fit.") from exc
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise DataFormatError(
+                f"{p}: not a circuit fit saved by CircuitFit.save ({exc!r}); save one with "
+                "`fit.save(path)`."
+            ) from exc
 
 
 # --------------------------------------------------------------------------- circuit structure
@@ -405,18 +530,20 @@ def fit_spectrum(
         return float(np.sqrt(np.mean(np.abs((_evaluate(circuit, f, q) - z) / z) ** 2)))
 
     first_error: InvalidParameterError | None = None
-    best: tuple[float, NDArray[np.float64], NDArray[np.float64], list[float]] | None = None
+    best: tuple[float, NDArray[np.float64], NDArray[np.float64], list[float], str | None] | None = (
+        None
+    )
     starts = [guess]
     k = 0
     while k < len(starts):
         try:
-            p_k, c_k = _least_squares(circuit, f, z, starts[k], names, spectrum.source)
+            p_k, c_k, note_k = _least_squares(circuit, f, z, starts[k], names, spectrum.source)
         except InvalidParameterError as exc:
             first_error = first_error or exc
         else:
             r_k = rms_of(p_k)
             if best is None or r_k < best[0]:
-                best = (r_k, p_k, c_k, list(starts[k]))
+                best = (r_k, p_k, c_k, list(starts[k]), note_k)
         # Automatic starts only: if the fit is poor, try other readings of the spectrum.
         if k == 0 and initial_guess is None and (best is None or best[0] > _RESTART_RMS):
             starts.extend(_alternative_starts(spectrum, circuit, terms, names, guess))
@@ -427,7 +554,7 @@ def fit_spectrum(
         raise first_error or InvalidParameterError(
             f"{spectrum.source}: the fit of {circuit!r} failed from every starting point."
         )
-    _, params, cov, guess = best
+    _, params, cov, guess, stop_note = best
     errs = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     parameters = tuple(
         FitParameter(name, float(v), float(e), unit)
@@ -438,6 +565,8 @@ def fit_spectrum(
     rms = float(np.sqrt(np.mean(rel**2)))
     f_range = (float(np.min(f)), float(np.max(f)))
     arcs, electrode, r_series, notes = _interpret(terms, parameters, cov, f_range)
+    if stop_note is not None:  # the optimiser's own verdict belongs to the fit it made
+        notes = (stop_note, *notes)
     if rms > 0.05:
         msg = (
             f"{spectrum.source}: rms relative residual {rms:.1%} of the {circuit!r} fit is large;"
@@ -485,7 +614,7 @@ def _least_squares(
     guess: Sequence[float],
     names: Sequence[str],
     source: str,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], str | None]:
     """Minimise Σ |Z_model − Z|²/|Z|² over impedance.py's model in log / logit coordinates.
 
     Why not impedance.py's own ``CustomCircuit.fit`` (measured in benchmarks/RESULTS_eis.md,
@@ -495,7 +624,8 @@ def _least_squares(
     on 7 of 66 spectra. Here u = ln p (R, Q, C) and u = logit n (CPE exponents) keep
     every parameter physical, and :func:`fit_spectrum` retries other starts when a fit is
     poor. The model itself is impedance.py's (``wrapCircuit``).
-    Returns the parameters and their covariance s² (JᵀJ)⁻¹ mapped back from u to p.
+    Returns the parameters, their covariance s² (JᵀJ)⁻¹ mapped back from u to p, and the
+    "stopped before converging" note (None when the optimiser converged).
     """
     from impedance.models.circuits.fitting import wrapCircuit
     from scipy.optimize import least_squares
@@ -530,12 +660,10 @@ def _least_squares(
             f"{source}: the fit of {circuit!r} did not converge; try another circuit or pass "
             "`initial_guess`."
         )
+    note = None
     if res.status <= 0:
-        warnings.warn(
-            f"{source}: the fit of {circuit!r} stopped before converging ({res.message}).",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        note = f"{source}: the fit of {circuit!r} stopped before converging ({res.message})."
+        warnings.warn(note, ConvergenceWarning, stacklevel=3)
     p = to_p(res.x)
     degenerate = [n for n, v in zip(names, p, strict=True) if not np.isfinite(v) or v <= 1e-300]
     degenerate += [n for n, v, e in zip(names, p, is_n, strict=True) if e and v < 1e-3]
@@ -552,7 +680,7 @@ def _least_squares(
     cov_u = s2 * np.linalg.pinv(J.T @ J)
     d = np.where(is_n, p * (1.0 - p), p)  # dp/du
     cov = cov_u * np.outer(d, d)
-    return p, np.asarray(cov, dtype=np.float64)
+    return p, np.asarray(cov, dtype=np.float64), note
 
 
 def _is_exponent(name: str) -> bool:

@@ -4,7 +4,6 @@ charged by a heat current) and the optically pumped battery of §2.4."""
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 from typing import Literal, TypedDict
 
@@ -98,32 +97,30 @@ def build_otto(out_dir: Path) -> Artifact:
     }
     rows: list[list[object]] = []
     residuals: list[float] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # truncation is checked separately in the tests
-        for r in OTTO_RATIOS:
-            wc = r * p["omega_h"]
-            runs = {
-                "qubit, adiabatic": qubit(wc),
-                "oscillator, adiabatic": oscillator(wc, "adiabatic"),
-                "oscillator, driven τ_u = 2": oscillator(wc, "driven", 2.0),
-                "oscillator, sudden": oscillator(wc, "sudden"),
-            }
-            for label, run in runs.items():
-                curves[label].append(run.efficiency)
-                residuals.append(run.first_law_residual)
-                rows.append(
-                    [
-                        label,
-                        r,
-                        run.mode,
-                        run.work,
-                        run.heat_hot,
-                        run.heat_cold,
-                        run.efficiency,
-                        run.power,
-                        run.first_law_residual,
-                    ]
-                )
+    for r in OTTO_RATIOS:
+        wc = r * p["omega_h"]
+        runs = {
+            "qubit, adiabatic": qubit(wc),
+            "oscillator, adiabatic": oscillator(wc, "adiabatic"),
+            "oscillator, driven τ_u = 2": oscillator(wc, "driven", 2.0),
+            "oscillator, sudden": oscillator(wc, "sudden"),
+        }
+        for label, run in runs.items():
+            curves[label].append(run.efficiency)
+            residuals.append(run.first_law_residual)
+            rows.append(
+                [
+                    label,
+                    r,
+                    run.mode,
+                    run.work,
+                    run.heat_hot,
+                    run.heat_cold,
+                    run.efficiency,
+                    run.power,
+                    run.first_law_residual,
+                ]
+            )
     carnot = carnot_efficiency(p["T_h"], p["T_c"])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.0), layout="constrained")
     plot_otto_cycle(traj, ax=ax1)
@@ -350,7 +347,7 @@ def build_pumped_battery(out_dir: Path) -> Artifact:
     bat = PumpedBattery()
     scan = charging_scan(bat, PUMP_OMEGAS, PUMP_TIME)
     times = np.geomspace(1.0, 1000.0, 40)
-    runs = [charging(bat, w, times, warn=False) for w in (1.4, bat.omega_a, 1.6)]
+    runs = [charging(bat, w, times) for w in (1.4, bat.omega_a, 1.6)]
     emap = engine_region(bat, ENGINE_OMEGAS, ENGINE_TCS, omega_c=ENGINE_OMEGA_C, tau=ENGINE_TAU)
     bound = engine_efficiency_bound(bat, bat.omega_a, omega_c=ENGINE_OMEGA_C)
     single = PumpedBattery(single_reservoir=True)
