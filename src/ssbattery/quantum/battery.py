@@ -200,38 +200,38 @@ def charge(
         >>> round(res.energy_max, 10)
         2.0
     """
-    H0c = as_hermitian(H0, name="H0")
-    Hc = as_hermitian(H_charge, name="H_charge")
-    if Hc.shape != H0c.shape:
+    H0_ch = as_hermitian(H0, name="H0")
+    H_ch = as_hermitian(H_charge, name="H_charge")
+    if H_ch.shape != H0_ch.shape:
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(
-            f"`H_charge` must have the shape of `H0` {H0c.shape}, got {Hc.shape}."
+            f"`H_charge` must have the shape of `H0` {H0_ch.shape}, got {H_ch.shape}."
         )
-    solver = Evolver(Hc, method, tol=tol, name="H_charge")
+    solver = Evolver(H_ch, method, tol=tol, name="H_charge")
     arr = np.asarray(state0)
     is_ket = arr.ndim == 1
     if is_ket:
-        e_ground = ground_energy(H0c) if ground is None else float(ground)
-        tr = solver.run(arr, times, e_ops=[H0c])
+        e_ground = ground_energy(H0_ch) if ground is None else float(ground)
+        tr = solver.run(arr, times, e_ops=[H0_ch])
         E = tr.expect[0]
         ergo = np.maximum(E - e_ground, 0.0)
     else:
         # Eq. 7 in closed form; the spectrum of H0 is computed once for all times.
-        check_memory("H0 as a dense matrix (its full spectrum)", H0c.shape)
-        levels = np.linalg.eigvalsh(H0c.toarray() if is_sparse(H0c) else H0c)
+        check_memory("H0 as a dense matrix (its full spectrum)", H0_ch.shape)
+        levels = np.linalg.eigvalsh(H0_ch.toarray() if is_sparse(H0_ch) else H0_ch)
 
         def obs(rho: NDArray[np.complex128], k: int) -> float:
             r = np.sort(np.linalg.eigvalsh(rho))[::-1]
-            return float(expectation(H0c, rho).real) - float(np.dot(r, levels))
+            return float(expectation(H0_ch, rho).real) - float(np.dot(r, levels))
 
-        tr = solver.run(arr, times, e_ops=[H0c], observer=obs)
+        tr = solver.run(arr, times, e_ops=[H0_ch], observer=obs)
         E = tr.expect[0]
         ergo = np.maximum(np.asarray(tr.observed, dtype=float), 0.0)
-    E0 = float(expectation(H0c, np.asarray(arr, dtype=complex)).real)
+    E0 = float(expectation(H0_ch, np.asarray(arr, dtype=complex)).real)
     result = summarise_charging(tr.times, E - E0, ergo, parameters)
     if refine:
-        result = _refine_power(result, H0c, solver, arr, E0)
+        result = _refine_power(result, H0_ch, solver, arr, E0)
     return result
 
 
