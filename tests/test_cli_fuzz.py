@@ -52,6 +52,8 @@ BASE: dict[str, list[str]] = {
     "demon": ["--coupling", "0.1"],
     "learn-cycle": ["--iterations", "2", "--population", "20", "--steps", "4"],
     "audit": ["{missing}"],
+    "cycle": ["{missing}"],
+    "validate": ["--only", "bell-concurrence"],
     "electrolytes list": [],
     "electrolytes show": ["LLZO"],
     "electrolytes families": [],

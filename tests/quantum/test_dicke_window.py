@@ -100,3 +100,14 @@ def test_window_options_are_checked() -> None:
         window_basis(DickeParameters(2, 0.2), 3, 1)
     with pytest.raises(ResourceLimitError, match="GiB"):
         check_window_memory(DickeParameters(300_000, 0.2))
+
+
+def test_cli_cutoff_tol_is_checked() -> None:
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    out = CliRunner().invoke(
+        app, ["dicke", "--atoms", "4", "--coupling", "0.2", "--cutoff-tol", "0"]
+    )
+    assert out.exit_code == 2 and "`--cutoff-tol` must be > 0" in out.output

@@ -12,6 +12,7 @@ import typer
 from ssbattery.cli import (
     audit,
     cell,
+    cycle,
     dicke,
     eis,
     electrolytes,
@@ -21,6 +22,7 @@ from ssbattery.cli import (
     spin_chain,
     sweep,
     thermal,
+    validate,
 )
 from ssbattery.cli._common import CommandGroup
 
@@ -66,7 +68,7 @@ for _module in (
     sweep,
 ):
     _module.register(app)
-for _module in (audit,):
+for _module in (audit, cycle, validate):
     _module.register(app)
 
 

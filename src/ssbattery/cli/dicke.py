@@ -75,7 +75,13 @@ def register(app: typer.Typer) -> None:
         )
         window = None
         if photon_cutoff is None:
-            window = PhotonWindow(tol=cutoff_tol)  # checks --cutoff-tol (as `tol`)
+            if not cutoff_tol > 0:  # NaN too
+                from ssbattery.errors import InvalidParameterError
+
+                raise InvalidParameterError(
+                    f"`--cutoff-tol` must be > 0 (e.g. 1e-10), got {cutoff_tol!r}."
+                )
+            window = PhotonWindow(tol=cutoff_tol)
             check_window_memory(params)
         label = "moving photon window" if window else f"dim {params.dimension}"
         with warnings_to_stderr():

@@ -19,6 +19,7 @@ from ssbattery.cli._common import (
     record_table,
     save_plot,
 )
+from ssbattery.cli.audit import print_audit
 
 __all__ = ["register"]
 
@@ -41,6 +42,9 @@ def register(app: typer.Typer) -> None:
             "--joint/--parallel",
             help="Joint measurement of both coupled qubits, or two parallel single-qubit demons.",
         ),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         plot: Path | None = output_option("--plot", help="Save the heat-vs-g figure."),
     ) -> None:
@@ -60,9 +64,15 @@ def register(app: typer.Typer) -> None:
             fig, ax = agg_pyplot().subplots(figsize=(6, 4))
             plot_demon_heat_vs_coupling(scan, ax=ax)
             save_plot(fig, plot)
+        report = None
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            report = audit(scan)
         if as_json:
             print_json(
                 {
+                    "audit": None if report is None else report.to_dict(),
                     "setup": "joint" if joint else "parallel",
                     "temperature": temperature,
                     "omega1": 1.0,
@@ -99,6 +109,8 @@ def register(app: typer.Typer) -> None:
         setup = "joint measurement" if joint else "two parallel qubits"
         title = f"Maxwell's demon ({setup}), T = {temperature:g}, τ = {tau:g}"
         console.print(record_table(title, records, columns, float_format=".5f"))
+        if report is not None:
+            print_audit(report)
 
     @app.command("learn-cycle")
     @handle_errors
@@ -119,6 +131,9 @@ def register(app: typer.Typer) -> None:
         ),
         checkpoint_every: int = typer.Option(
             10, "--checkpoint-every", help="Iterations between checkpoint writes."
+        ),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         plot: Path | None = output_option("--plot", help="Save the learning figure."),
@@ -147,9 +162,15 @@ def register(app: typer.Typer) -> None:
             plot_learned_vs_otto(result, ax=a2)
             save_plot(fig, plot)
         learned, otto = result.learned, result.otto
+        report = None
+        if audit_flag:
+            from ssbattery.thermal.audit import audit
+
+            report = audit(result)
         if as_json:
             print_json(
                 {
+                    "audit": None if report is None else report.to_dict(),
                     "seed": seed,
                     "iterations": iterations,
                     "period": period,
@@ -183,3 +204,5 @@ def register(app: typer.Typer) -> None:
         )
         console.print(table)
         console.print(f"learned / Otto power: {result.advantage:.3f}")
+        if report is not None:
+            print_audit(report)

@@ -37,6 +37,18 @@ def register(app: typer.Typer) -> None:
         periodic: bool = typer.Option(False, "--periodic", help="Periodic boundary conditions."),
         t_max: float = typer.Option(2.0, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."),
         steps: int = typer.Option(400, "--steps", help="Number of times in (0, t_max]."),
+        method: str = typer.Option(
+            "exact",
+            "--method",
+            help="exact (symmetry sector, N ≤ 30) or mps (TeNPy: TEBD for open nn, TDVP "
+            "with an MPO otherwise).",
+        ),
+        bond_dim: int = typer.Option(64, "--bond-dim", help="MPS bond dimension D (--method mps)."),
+        exponentials: int | None = typer.Option(
+            None,
+            "--exponentials",
+            help="--method mps, lr: fit 1/d^p by this many exponentials (default: exact MPO).",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
     ) -> None:
@@ -57,8 +69,24 @@ def register(app: typer.Typer) -> None:
             decay=decay,
             periodic=periodic,
         )
-        with err_console.status(f"charging a {sites}-site chain…", spinner="dots"):
-            result = SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps))  # the sweep's entry
+        kind = method.lower()
+        if kind not in ("exact", "mps"):
+            from ssbattery.errors import InvalidParameterError
+
+            raise InvalidParameterError(f"`--method` must be 'exact' or 'mps', got {method!r}.")
+        with err_console.status(f"charging a {sites}-site chain ({kind})…", spinner="dots"):
+            if kind == "mps":
+                from ssbattery.quantum.mps import TDVP, TEBD, MPSMethod, charge_spin_chain_mps
+
+                nearest = params.interaction == "nn" and not params.periodic
+                chosen: MPSMethod = (
+                    TEBD(bond_dim=bond_dim)
+                    if nearest and exponentials is None
+                    else TDVP(bond_dim=bond_dim, exponentials=exponentials)
+                )
+                result = charge_spin_chain_mps(params, t_max=t_max, steps=steps, method=chosen)
+            else:
+                result = SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps))  # the sweep's entry
         p_ind, _ = independent_spins_power_max(params)
         if plot is not None:
             from ssbattery.plotting.spin_chain import plot_chain_charging
@@ -84,4 +112,11 @@ def register(app: typer.Typer) -> None:
         table.add_row("E_max [a.u.]", f"{result.energy_max:.8g}")
         table.add_row("t(E_max) [ħ/a.u.]", f"{result.t_energy_max:.6g}")
         table.add_row("P_max / N independent spins", f"{result.power_max / p_ind:.6f}")
+        if kind == "mps":
+            info = result.parameters
+            table.add_row(
+                f"{info['method']} bond dimension (max / D)",
+                f"{max(info['max_bond'])} / {bond_dim}",
+            )
+            table.add_row("accumulated truncation error", f"{info['truncation_error'][-1]:.2e}")
         console.print(table)

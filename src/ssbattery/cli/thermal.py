@@ -222,6 +222,9 @@ def register(app: typer.Typer) -> None:
         engine: bool = typer.Option(True, "--engine/--no-engine", help="Also the 2-stroke engine."),
         omega_c: float = typer.Option(0.5, "--omega-c", help="Engine cold-qubit gap ω_c."),
         tau: float = typer.Option(20.0, "--tau", help="Engine pumping stroke duration τ > 0."),
+        audit_flag: bool = typer.Option(
+            False, "--audit", help="Also audit the model and print its errors and warnings."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = output_option("--plot", help="Save efficiency/power vs ω_L."),
     ) -> None:
@@ -268,8 +271,18 @@ def register(app: typer.Typer) -> None:
             agg_pyplot()
             ax = plot_pumped_charging(scan, omega_a=omega_a)
             save_plot(ax.figure, plot)
+        reports = []
+        if audit_flag:
+            from ssbattery.thermal.audit import audit, pumped_battery_model
+
+            reports = [audit(pumped_battery_model(bat, w)) for w in ws]
         if as_json:
-            print_json({"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows})
+            payload = {"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows}
+            if audit_flag:
+                payload["audit"] = [r.to_dict() for r in reports]
+            print_json(payload)
             return
         title = f"optically pumped battery, t = {time}, ω_a = {omega_a}"
         console.print(record_table(title, rows))
+        for r in reports:
+            print_audit(r)

@@ -71,8 +71,12 @@ __all__ = [
 
 Interaction = Literal["nn", "lr"]
 
-#: The largest chain we build (2^N states before the symmetry reduction).
+#: The largest chain the exact (state-vector) method builds: 2^N states before the
+#: symmetry reduction. Longer chains go through the MPS method (:mod:`ssbattery.quantum.mps`).
 MAX_SITES = 30
+
+#: The longest chain accepted at all (the MPS method's cost grows linearly in N).
+MAX_MPS_SITES = 4096
 
 
 @dataclass(frozen=True)
@@ -104,9 +108,9 @@ class SpinChainParameters:
 
     def __post_init__(self) -> None:
         n = require_int_at_least("n_sites", self.n_sites, 1)
-        if n > MAX_SITES:
+        if n > MAX_MPS_SITES:
             raise InvalidParameterError(
-                f"`n_sites` = {n} means 2^{n} states; at most {MAX_SITES} sites are supported."
+                f"`n_sites` must be ≤ {MAX_MPS_SITES} (the MPS method), got {n}."
             )
         object.__setattr__(self, "n_sites", n)
         object.__setattr__(self, "field", require_positive("field", self.field))
@@ -247,6 +251,11 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     Refuses, before allocating, a chain whose Hamiltonian would not fit in memory.
     """
     n = params.n_sites
+    if n > MAX_SITES:
+        raise InvalidParameterError(
+            f"`n_sites` = {n} means 2^{n} states; the exact method supports at most "
+            f"{MAX_SITES} sites: use the MPS method (CLI `--method mps --bond-dim D`)."
+        )
     full_dim = 2**n
     sector_dim = full_dim // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else full_dim
     # Two sparse matrices: (8-byte value + 4–8-byte index) per stored element.

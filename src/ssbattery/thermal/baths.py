@@ -65,7 +65,7 @@ def occupation(
         return np.zeros_like(w)
     x = w / T
     if statistics == "bose":
-        return 1.0 / np.expm1(x)
+        return 1.0 / np.expm1(np.minimum(x, 700.0))  # e^{700}: n̄ underflows to 0
     if statistics == "fermi":
         return 1.0 / (np.exp(np.minimum(x, 700.0)) + 1.0)
     raise InvalidParameterError(f"`statistics` must be 'bose' or 'fermi', got {statistics!r}.")
@@ -325,7 +325,9 @@ def check_local_validity(
 
     1. λ ≥ ``max_coupling_ratio`` × the smallest bath rate: the local form needs λ ≲ γ
        (Hofer et al., New J. Phys. 19, 123037 (2017)); use :func:`global_dissipators`.
-    2. heat flowing from a colder to a hotter bath in an undriven machine (``driven`` False);
+    2. heat flowing from the colder to the hotter of two baths in an undriven machine
+       (``driven`` False; with three or more baths, e.g. an absorption refrigerator, heat
+       may leave a cold bath and only the entropy production binds);
     3. negative entropy production σ = −Σ J_k/T_k < −tol;
     4. (``compare_global``, undriven) a heat current whose direction differs from that of
        the global (secular) master equation built with the same baths.
@@ -346,7 +348,7 @@ def check_local_validity(
     temps = [b.temperature for b, _ in baths]
     sigma = entropy_production(J, temps)
     scale = max(1.0, float(np.max(np.abs(J), initial=0.0)))
-    if not driven:
+    if not driven and len(baths) == 2:  # with 3+ baths heat may leave a cold one
         for i, (ti, ji) in enumerate(zip(temps, J, strict=True)):
             for j, (tj, jj) in enumerate(zip(temps, J, strict=True)):
                 if ti < tj and ji > tol * scale and jj < -tol * scale:

@@ -40,7 +40,7 @@ from ssbattery.errors import DataFormatError, InvalidParameterError
 from ssbattery.thermal.audit import BathCoupling, ThermalModel
 from ssbattery.thermal.baths import Bath
 
-__all__ = ["KINDS", "load_spec", "model_from_spec"]
+__all__ = ["KINDS", "cycle_from_spec", "load_cycle_spec", "load_spec", "model_from_spec"]
 
 KINDS = ("otto", "heat-battery", "qubits", "oscillator")
 
@@ -200,6 +200,10 @@ def model_from_spec(spec: dict[str, Any]) -> Any:
 
 def load_spec(path: str | Path) -> Any:
     """Read a TOML spec file and build its model."""
+    return model_from_spec(_read_toml(path))
+
+
+def _read_toml(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -211,4 +215,111 @@ def load_spec(path: str | Path) -> Any:
         spec = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFormatError(f"spec file {p} is not valid TOML: {exc}.") from None
-    return model_from_spec(spec)
+    return spec
+
+
+# ---------------------------------------------------------------------- cycle specs
+
+_SX = np.array([[0, 1], [1, 0]], dtype=complex)
+
+
+def _medium_from_spec(table: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """(Medium, named bath operators) from the ``[medium]`` table of a cycle spec."""
+    from ssbattery.thermal.cycle import Medium, heisenberg_medium
+    from ssbattery.thermal.otto import WorkingMedium
+
+    kind = table.get("kind")
+    if kind == "qubit":
+        _check_keys(table, {"kind"}, "[medium] (kind = 'qubit')")
+        med = Medium(lambda w: np.diag([w / 2, -w / 2]).astype(complex), (2,), name="qubit")
+        return med, {"x": _SX}
+    if kind == "oscillator":
+        _check_keys(table, {"kind", "levels", "reference_frequency"}, "[medium]")
+        levels = table.get("levels", 20)
+        if isinstance(levels, bool) or not isinstance(levels, int):
+            raise InvalidParameterError(f"`levels` in [medium] must be an integer, got {levels!r}.")
+        wm = WorkingMedium(
+            "oscillator",
+            levels=levels,
+            reference_frequency=_number(table, "reference_frequency", 1.0, "[medium]"),
+        )
+        return Medium(wm.hamiltonian, (levels,), name="oscillator"), {"x": wm.coupling_operator()}
+    if kind == "heisenberg":
+        _check_keys(table, {"kind", "J"}, "[medium] (kind = 'heisenberg')")
+        med = heisenberg_medium(_number(table, "J", 0.2, "[medium]"))
+        return med, {"x1": np.kron(_SX, np.eye(2)), "x2": np.kron(np.eye(2), _SX)}
+    raise InvalidParameterError(
+        f"`kind` in [medium] must be 'qubit', 'oscillator' or 'heisenberg', got {kind!r}."
+    )
+
+
+def cycle_from_spec(spec: dict[str, Any]) -> Any:
+    """A :class:`~ssbattery.thermal.cycle.Cycle` from a parsed cycle spec: a ``[medium]``
+    table (``kind`` = qubit, oscillator (``levels``, ``reference_frequency``) or heisenberg
+    (``J``)) and an array of ``[[strokes]]``, each ``type = "unitary"`` (``from``, ``to``,
+    ``protocol``, ``duration``) or ``type = "thermal"`` (``lambda``, ``duration`` and
+    ``[[strokes.baths]]`` with ``T``, ``rate``, ``operator`` — "x" for a qubit or an
+    oscillator, "x1"/"x2" for the Heisenberg pair)."""
+    from ssbattery.thermal.cycle import Cycle, ThermalStroke, UnitaryStroke
+
+    med_table = spec.get("medium")
+    if not isinstance(med_table, dict):
+        raise InvalidParameterError("a cycle spec needs a [medium] table with a `kind`.")
+    medium, operators = _medium_from_spec(med_table)
+    strokes_in = spec.get("strokes")
+    if not isinstance(strokes_in, list) or not strokes_in:
+        raise InvalidParameterError("a cycle spec needs at least one [[strokes]] table.")
+    strokes: list[Any] = []
+    for k, st in enumerate(strokes_in):
+        where = f"[[strokes]] #{k + 1}"
+        if not isinstance(st, dict):
+            raise InvalidParameterError(f"{where} must be a table.")
+        kind = st.get("type")
+        if kind == "unitary":
+            _check_keys(st, {"type", "from", "to", "protocol", "duration", "name"}, where)
+            strokes.append(
+                UnitaryStroke(
+                    _number(st, "from", 1.0, where),
+                    _number(st, "to", 1.0, where),
+                    st.get("protocol", "adiabatic"),
+                    _number(st, "duration", 0.0, where),
+                    name=str(st.get("name", f"unitary {k + 1}")),
+                )
+            )
+        elif kind == "thermal":
+            _check_keys(st, {"type", "lambda", "duration", "baths", "name"}, where)
+            baths = []
+            for j, b in enumerate(st.get("baths", [])):
+                bw = f"{where} bath #{j + 1}"
+                if not isinstance(b, dict):
+                    raise InvalidParameterError(f"{bw} must be a table.")
+                _check_keys(b, {"T", "rate", "operator"}, bw)
+                op = b.get("operator", next(iter(operators)))
+                if op not in operators:
+                    raise InvalidParameterError(
+                        f"`operator` in {bw} must be one of {', '.join(operators)}, got {op!r}."
+                    )
+                bath = Bath(_number(b, "T", 1.0, bw), _number(b, "rate", 0.5, bw))
+                baths.append(
+                    BathCoupling(bath, operators[op], label=f"{op}, T = {bath.temperature:g}")
+                )
+            if not baths:
+                raise InvalidParameterError(f"{where} needs at least one [[strokes.baths]] table.")
+            strokes.append(
+                ThermalStroke(
+                    _number(st, "lambda", 1.0, where),
+                    tuple(baths),
+                    _number(st, "duration", 0.0, where),
+                    name=str(st.get("name", f"thermal {k + 1}")),
+                )
+            )
+        else:
+            raise InvalidParameterError(
+                f"`type` in {where} must be 'unitary' or 'thermal', got {kind!r}."
+            )
+    return Cycle(medium, tuple(strokes))
+
+
+def load_cycle_spec(path: str | Path) -> Any:
+    """Read a TOML cycle spec and build its :class:`~ssbattery.thermal.cycle.Cycle`."""
+    return cycle_from_spec(_read_toml(path))

@@ -1,0 +1,196 @@
+"""Prebuilt thermal machines researchers reach for, each an undriven
+:class:`~ssbattery.thermal.model.ThermalModel` with its steady-state analysis.
+
+* :func:`absorption_refrigerator`: three qubits c, r, h (ω_r = ω_c + ω_h) with the
+  three-body exchange g(σ⁺_c σ⁻_r σ⁺_h + h.c.), each on its own bath (T_c < T_r < T_h), in
+  the local form (Linden, Popescu & Skrzypczyk, PRL 105, 130401 (2010)). In the local
+  regime every exchange moves ω_c out of the cold bath and ω_h out of the hot one into the
+  room, so COP = J_c/J_h = ω_c/ω_h (local currents Tr[h_k D_k ρ]).
+* :func:`heat_valve`: two qubits, exchange coupling g, the hot bath on qubit 1, the cold on
+  qubit 2 (global, Davies) — the heat current against the detuning δ = ω_2 − ω_1, which
+  opens (δ = 0) and closes (|δ| ≫ g) the valve (e.g. Ronzani et al., Nat. Phys. 14, 991
+  (2018) for a superconducting heat valve).
+* :func:`xxz_chain`: an N-site XXZ chain H = Σ_i J(σˣσˣ + σʸσʸ + Δσᶻσᶻ) + Σ_i (B/2)σᶻ_i
+  driven at its ends by local baths (left T_L, right T_R): the steady bond energy currents
+  (:func:`~ssbattery.thermal.currents.bond_currents`), equal on every bond.
+
+ħ = k_B = 1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.thermal.baths import Bath, heat_currents
+from ssbattery.thermal.currents import bond_currents, local_bath_currents
+from ssbattery.thermal.lindblad import steady_state
+from ssbattery.thermal.model import BathCoupling, ThermalModel
+from ssbattery.validation import require_int_at_least, require_positive
+
+__all__ = [
+    "AbsorptionFridge",
+    "ChainTransport",
+    "absorption_refrigerator",
+    "heat_valve",
+    "xxz_chain",
+]
+
+_SM = np.array([[0, 0], [1, 0]], dtype=complex)  # |e⟩ (index 0) → |g⟩
+_SX = np.array([[0, 1], [1, 0]], dtype=complex)
+_SY = np.array([[0, -1j], [1j, 0]], dtype=complex)
+_SZ = np.diag([1.0, -1.0]).astype(complex)
+
+
+def _site(op: NDArray, k: int, n: int) -> NDArray:
+    out = np.array([[1.0 + 0j]])
+    for j in range(n):
+        out = np.kron(out, op if j == k else np.eye(2))
+    return out
+
+
+@dataclass(frozen=True)
+class AbsorptionFridge:
+    """Steady state of the absorption refrigerator: local heat currents J_c, J_r, J_h into
+    the qubits (J_c > 0: cooling), the COP J_c/J_h, the currents with the full H (which
+    differ by O(g)), and the model (for :func:`~ssbattery.thermal.audit.audit`)."""
+
+    currents: tuple[float, float, float]
+    cop: float
+    full_h_currents: tuple[float, float, float]
+    model: ThermalModel
+
+    @property
+    def cooling(self) -> bool:
+        """True when heat is drawn from the cold bath."""
+        return self.currents[0] > 0
+
+
+def absorption_refrigerator(
+    *,
+    omega_c: float = 1.0,
+    omega_h: float = 2.0,
+    coupling: float = 0.001,
+    T_c: float = 0.5,
+    T_r: float = 0.6,
+    T_h: float = 3.0,
+    rate: float = 0.05,
+) -> AbsorptionFridge:
+    """The three-qubit absorption refrigerator (module docstring), local dissipators."""
+    wc, wh = require_positive("omega_c", omega_c), require_positive("omega_h", omega_h)
+    wr = wc + wh
+    g = float(coupling)
+    if not (T_c < T_r < T_h):
+        raise InvalidParameterError(
+            f"temperatures must satisfy T_c < T_r < T_h, got {T_c!r}, {T_r!r}, {T_h!r}."
+        )
+    sm = [_site(_SM, k, 3) for k in range(3)]  # c, r, h
+    h_loc = [w * s.conj().T @ s for w, s in zip((wc, wr, wh), sm, strict=True)]
+    V = g * (sm[0].conj().T @ sm[1] @ sm[2].conj().T)
+    H = sum(h_loc) + V + V.conj().T
+    baths = tuple(
+        BathCoupling(Bath(T, rate), s, "local", w, label)
+        for T, s, w, label in zip(
+            (T_c, T_r, T_h), sm, (wc, wr, wh), ("cold", "room", "hot"), strict=True
+        )
+    )
+    model = ThermalModel(H, baths, name="three-qubit absorption refrigerator", dims=(2, 2, 2))
+    groups = model.dissipators()
+    rho = steady_state(H, [c for g_ in groups for c in g_])
+    loc = tuple(local_bath_currents(rho, h, g_) for h, g_ in zip(h_loc, groups, strict=True))
+    full = tuple(float(j) for j in heat_currents(H, groups, rho))
+    cop = loc[0] / loc[2] if loc[0] > 0 and loc[2] > 0 else math.nan
+    return AbsorptionFridge(loc, cop, full, model)  # type: ignore[arg-type]
+
+
+def heat_valve(
+    detunings: Sequence[float] | NDArray[np.float64],
+    *,
+    omega: float = 1.0,
+    coupling: float = 0.05,
+    T_hot: float = 2.0,
+    T_cold: float = 0.5,
+    rate: float = 0.01,
+) -> NDArray[np.float64]:
+    """Steady heat current from the hot bath (qubit 1, gap ω) to the cold one (qubit 2,
+    gap ω + δ) through an exchange coupling g(σ⁺₁σ⁻₂ + h.c.), global Davies baths, for each
+    detuning δ of ``detunings``."""
+    out = []
+    s1, s2 = _site(_SM, 0, 2), _site(_SM, 1, 2)
+    for d in np.asarray(detunings, dtype=float):
+        w2 = omega + float(d)
+        if w2 <= 0:
+            raise InvalidParameterError(f"ω + δ must be > 0, got δ = {d!r}.")
+        H = omega * s1.conj().T @ s1 + w2 * s2.conj().T @ s2
+        H = H + coupling * (s1.conj().T @ s2 + s2.conj().T @ s1)
+        model = ThermalModel(
+            H,
+            (
+                BathCoupling(Bath(T_hot, rate), s1 + s1.conj().T, label="hot"),
+                BathCoupling(Bath(T_cold, rate), s2 + s2.conj().T, label="cold"),
+            ),
+        )
+        groups = model.dissipators()
+        rho = steady_state(H, [c for g in groups for c in g])
+        out.append(float(heat_currents(H, groups, rho)[0]))
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class ChainTransport:
+    """Steady state of a boundary-driven chain: bond energy currents J_{i→i+1}, the bath
+    currents into the two end sites (local energies), ⟨σᶻ_i⟩ profile and the model."""
+
+    bond_currents: NDArray[np.float64]
+    bath_currents: tuple[float, float]
+    magnetization: NDArray[np.float64]
+    model: ThermalModel
+
+
+def xxz_chain(
+    n_sites: int = 4,
+    *,
+    J: float = 0.1,
+    anisotropy: float = 0.5,
+    field: float = 1.0,
+    T_left: float = 2.0,
+    T_right: float = 0.5,
+    rate: float = 0.2,
+) -> ChainTransport:
+    """The boundary-driven XXZ chain (module docstring), local baths on sites 0 and N − 1
+    (each a qubit of gap B = ``field``)."""
+    n = require_int_at_least("n_sites", n_sites, 2)
+    if n > 8:
+        raise InvalidParameterError(f"`n_sites` = {n}: at most 8 sites (dense Liouvillian).")
+    sz = [_site(_SZ, k, n) for k in range(n)]
+    hs = [0.5 * field * z for z in sz]
+    bonds = {
+        (i, i + 1): J
+        * (
+            _site(_SX, i, n) @ _site(_SX, i + 1, n)
+            + _site(_SY, i, n) @ _site(_SY, i + 1, n)
+            + anisotropy * sz[i] @ sz[i + 1]
+        )
+        for i in range(n - 1)
+    }
+    H = sum(hs) + sum(bonds.values())
+    ends = (_site(_SM, 0, n), _site(_SM, n - 1, n))
+    baths = (
+        BathCoupling(Bath(T_left, rate), ends[0], "local", field, "left"),
+        BathCoupling(Bath(T_right, rate), ends[1], "local", field, "right"),
+    )
+    model = ThermalModel(H, baths, name=f"XXZ chain (N = {n}, Δ = {anisotropy:g})", dims=(2,) * n)
+    groups = model.dissipators()
+    rho = steady_state(H, [c for g in groups for c in g])
+    J_b = bond_currents(rho, hs, bonds)
+    left = local_bath_currents(rho, hs[0], groups[0])
+    right = local_bath_currents(rho, hs[-1], groups[1])
+    mag = np.array([float(np.real(np.trace(rho @ z))) for z in sz])
+    return ChainTransport(
+        np.array([J_b[(i, i + 1)] for i in range(n - 1)]), (left, right), mag, model
+    )

@@ -1,0 +1,47 @@
+"""Every published and analytic check of ``ssbattery validate`` runs in the test suite."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from ssbattery.cli import app
+from ssbattery.errors import InvalidParameterError
+from ssbattery.literature import CHECKS, run_checks
+
+
+def test_there_are_at_least_forty_checks_with_references() -> None:
+    assert len(CHECKS) >= 40
+    assert len({c.name for c in CHECKS}) == len(CHECKS)
+    assert all(c.reference and c.tolerance >= 0 for c in CHECKS)
+
+
+@pytest.mark.parametrize("name", [c.name for c in CHECKS])
+def test_check_passes(name: str) -> None:
+    (result,) = run_checks([name])
+    assert result.error == ""
+    assert result.passed, (result.expected, result.obtained, result.tolerance)
+
+
+def test_unknown_check_is_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="unknown check"):
+        run_checks(["no-such-check"])
+
+
+def test_validate_command_json_and_table() -> None:
+    runner = CliRunner()
+    names = ["bell-locked-ergotropy", "otto-qubit-efficiency"]
+    res = runner.invoke(app, ["validate", "--json", "--only", ",".join(names)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["passed"] == out["total"] == 2
+    assert {c["name"] for c in out["checks"]} == set(names)
+    assert all(c["expected"] in (0.5, 1.0) for c in out["checks"])
+    res = runner.invoke(app, ["validate", "--only", "bell-concurrence"])
+    assert res.exit_code == 0 and "1/1 passed" in res.stdout
+    res = runner.invoke(app, ["validate", "--list"])
+    assert res.exit_code == 0 and "dicke-exponent-review" in res.stdout
+    res = runner.invoke(app, ["validate", "--only", "nope"])
+    assert res.exit_code == 2 and "unknown check" in res.output
