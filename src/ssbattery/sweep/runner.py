@@ -159,7 +159,7 @@ def run(
         progress: called with a :class:`SweepProgress` after each finished point.
         task_seconds: target duration of one task (points are batched up to it).
         flush_seconds: the store is written at most this often (and at the end), and
-            never more than 5 % of the run's time.
+            never more than 5 % of the run's time; 0 writes after every point.
         on_error: "record" (a failed point is stored as failed and the sweep goes on) or
             "raise" (for library functions built on the engine: the first failure raises,
             in-process with its own exception, and each point's warnings are re-emitted).
@@ -251,7 +251,8 @@ def _execute(
             )
             tracker.point(o.error is None, len(todo))
         now = time.perf_counter()
-        if now - last_flush[0] >= max(flush_seconds, 20.0 * last_flush[1]):
+        gap = 0.0 if flush_seconds == 0 else max(flush_seconds, 20.0 * last_flush[1])
+        if now - last_flush[0] >= gap:
             results.flush()
             last_flush[:] = [time.perf_counter(), time.perf_counter() - now]
 
