@@ -20,9 +20,11 @@ from ssbattery.errors import InvalidParameterError, ResourceLimitError
 from ssbattery.quantum.dicke import DickeParameters, charge_dicke, dicke_basis, dicke_hamiltonian
 from ssbattery.quantum.metrics import ergotropy
 from ssbattery.quantum.open import (
+    ChebyshevLindblad,
     CollectiveHamiltonian,
     Dissipation,
     DrivenBattery,
+    RungeKutta,
     charge_open,
     half_life,
     irrep_degeneracy,
@@ -106,6 +108,8 @@ def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
         n_atoms, 0.4, eta=0.3, drive=0.2, photon_cutoff=n_atoms + 1, t_max=1.5, steps=6
     )
     r = charge_open(params, diss, storage=False)
+    rk = charge_open(params, diss, storage=False, method=RungeKutta(rtol=1e-11, atol=1e-13))
+    np.testing.assert_allclose(rk.energy, r.energy, atol=TOL, rtol=0)
     ham = CollectiveHamiltonian(n_atoms, coupling=0.4, eta=0.3, drive=0.2)
     ref = _brute_force(n_atoms, n_atoms + 2, ham, diss, r.times, n_atoms)
     assert ref[:, 0].max() > 0.3 * n_atoms  # the battery charges
@@ -117,11 +121,15 @@ def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
     assert np.all(r.ergotropy < r.energy)  # mixed: ergotropy < energy
 
 
-def test_driven_battery_matches_brute_force():
-    """The classical-drive battery (Ω Jx, no cavity) with every atomic channel, N = 3."""
+@pytest.mark.parametrize(
+    "method", [ChebyshevLindblad(), RungeKutta(rtol=1e-11, atol=1e-13)], ids=["chebyshev", "dop853"]
+)
+def test_driven_battery_matches_brute_force(method):
+    """The classical-drive battery (Ω Jx, no cavity) with every atomic channel, N = 3, by
+    both propagators."""
     diss = Dissipation(decay=0.2, pumping=0.05, dephasing=0.3, collective_decay=0.1)
     model = DrivenBattery(3, drive=1.5, eta=0.4, steps=5)
-    r = charge_open(model, diss, storage=False)
+    r = charge_open(model, diss, storage=False, method=method)
     ref = _brute_force(3, 1, CollectiveHamiltonian(3, eta=0.4, drive=1.5), diss, r.times, 0)
     np.testing.assert_allclose(r.energy, ref[:, 0], atol=TOL, rtol=0)
     np.testing.assert_allclose(r.ergotropy, ref[:, 1], atol=TOL, rtol=0)
@@ -284,3 +292,99 @@ def test_half_life_interpolates_and_flags_never():
     t = np.linspace(0, 1, 11)
     assert half_life(t, 1 - t) == pytest.approx(0.5)
     assert math.isnan(half_life(t, np.ones_like(t)))
+
+
+def test_cli_dicke_with_noise_runs_the_open_battery():
+    """``ssbattery dicke --dephasing … --json`` reports the open run (same numbers as the API)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--atoms", "3", "--coupling", "0.4", "--photon-cutoff", "5"]
+    args += ["--steps", "10", "--dephasing", "0.1", "--decay", "0.1", "--cavity-loss", "0.2"]
+    args += ["--json"]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    api = charge_open(
+        DickeParameters(3, 0.4, photon_cutoff=5, steps=10),
+        Dissipation(dephasing=0.1, decay=0.1, cavity_loss=0.2),
+    )
+    (key,) = [k for k in data if k.startswith("power_max") and "refined" not in k]
+    assert data[key] == pytest.approx(api.power_max, rel=1e-12)
+    assert data["storage"]["half_life"] == pytest.approx(api.storage.half_life, rel=1e-12)
+    bad = CliRunner().invoke(app, [*args[:-1], "--pumping", "0.1", "--bath-temperature", "1"])
+    assert bad.exit_code == 2
+    assert "--pumping" in bad.output
+
+
+def test_noise_scan_closed_limit_matches_dicke_scaling_and_plots(tmp_path, monkeypatch):
+    """γ_φ = 0 and no other noise: α is the closed battery's (dicke_scaling, same cutoff and
+    grid); the N = 1 ratio is 1; dephasing lowers every P_max; the figure reads back."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ssbattery.plotting.open_dicke import plot_noise_scan
+    from ssbattery.quantum.dicke_scaling import dicke_scaling
+    from ssbattery.quantum.open.scan import noise_scan
+    from ssbattery.report.sections import open_dicke as section
+
+    ns = (1, 2, 3)
+    scan = noise_scan(ns, 0.3, "dephasing", (0.0, 0.2), steps=60, base=Dissipation(decay=0.05))
+    closed = dicke_scaling(ns, 0.3, cutoff_factor=2, steps=60)
+    no_noise = noise_scan(ns, 0.3, "dephasing", (0.0,), steps=60)
+    assert no_noise.alpha[0] == pytest.approx(closed.fit.exponent, abs=1e-8)
+    np.testing.assert_allclose(no_noise.power_max[0], closed.power_max, rtol=1e-8)
+    np.testing.assert_allclose(scan.ratio[:, 0], 1.0)
+    assert np.all(scan.power_max[1] < scan.power_max[0])
+    assert np.all(np.isfinite(scan.half_life))
+    left, right = plot_noise_scan(scan)
+    np.testing.assert_allclose(left.lines[0].get_ydata(), scan.alpha)
+    np.testing.assert_allclose(right.lines[0].get_ydata(), scan.half_life[:, 0])
+    monkeypatch.setattr(section, "SCAN_ATOMS", ns)
+    monkeypatch.setattr(section, "SCAN_DEPHASING", (0.0, 0.1))
+    monkeypatch.setattr(section, "SCAN_STEPS", 40)
+    art = section.build_noise_scan(tmp_path)
+    assert all(p.exists() for p in art.images)
+    assert len(art.tables[0].read_text().splitlines()) == 1 + 2 * 3
+    assert "α =" in art.summary
+    with pytest.raises(InvalidParameterError, match="parameter"):
+        noise_scan(ns, 0.3, "temperature", (0.1,))
+
+
+def test_trajectories_converge_to_the_master_equation_within_their_interval():
+    """Collective noise only: the trajectory mean of E(t) lies within 4 standard errors of
+    the Liouvillian result, and the standard error shrinks as 1/√n_traj (100 → 400: × ½)."""
+    from ssbattery.quantum.open import charge_trajectories
+
+    params = DickeParameters(2, 0.4, photon_cutoff=4, steps=10)
+    diss = Dissipation(cavity_loss=0.3, collective_decay=0.2)
+    exact = charge_open(params, diss, storage=False)
+    small = charge_trajectories(params, diss, n_traj=100, seed=3)
+    big = charge_trajectories(params, diss, n_traj=400, seed=3)
+    ratio = float(small.energy_stderr.mean() / big.energy_stderr.mean())
+    assert 1.7 < ratio < 2.3
+    lo, hi = big.interval(z=4.0)
+    assert np.all((exact.energy >= lo) & (exact.energy <= hi))
+    with pytest.raises(InvalidParameterError, match="collective-only"):
+        charge_trajectories(params, Dissipation(dephasing=0.1), n_traj=10)
+
+
+def test_sweep_entry_is_the_cli_run():
+    """The registered ``open-dicke`` entry builds, solves and extracts the API's numbers."""
+    from ssbattery.sweep.registry import get_entry
+
+    entry = get_entry("open-dicke")
+    values = {p.name: p.default for p in entry.params}
+    values.update(n_atoms=2, coupling=0.4, photon_cutoff=3, steps=8, dephasing=0.1, decay=0.1)
+    run = entry.build(values)
+    out = entry.extract(entry.solve(run))
+    api = charge_open(
+        DickeParameters(2, 0.4, photon_cutoff=3, steps=8), Dissipation(dephasing=0.1, decay=0.1)
+    )
+    assert out["power_max"] == api.power_max
+    assert out["half_life"] == api.storage.half_life
+    np.testing.assert_array_equal(out["purity"], api.purity)
+    assert entry.memory_bytes(run) > 0

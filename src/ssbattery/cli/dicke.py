@@ -56,8 +56,20 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
         plot: Path | None = output_option("--plot", help="Save E(t), P(t) to this file."),
+        cavity_loss: float = typer.Option(0.0, "--cavity-loss", help="Cavity loss κ (open)."),
+        decay: float = typer.Option(0.0, "--decay", help="Local decay γ↓ per atom (open)."),
+        pumping: float = typer.Option(0.0, "--pumping", help="Local pumping γ↑ (open)."),
+        dephasing: float = typer.Option(0.0, "--dephasing", help="Local dephasing γ_φ (open)."),
+        collective_decay: float = typer.Option(
+            0.0, "--collective-decay", help="Collective decay γ_c on J− (open)."
+        ),
+        bath_temperature: float | None = typer.Option(
+            None, "--bath-temperature", help="Bath temperature T (units of ωc): thermal rates."
+        ),
     ) -> None:
-        """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9)."""
+        """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9); with any noise
+        option, the open battery and its storage phase (permutation-invariant blocks)."""
+        from ssbattery.cli.open_dicke import dissipation_from_options, run_open_dicke
         from ssbattery.quantum.dicke import DickeParameters, check_cutoff_convergence
         from ssbattery.quantum.dicke_window import PhotonWindow, check_window_memory
         from ssbattery.sweep.models.quantum import DICKE, DickeRun
@@ -73,6 +85,18 @@ def register(app: typer.Typer) -> None:
             t_max=t_max,
             steps=steps,
         )
+        noise = dissipation_from_options(
+            cavity_loss=cavity_loss,
+            decay=decay,
+            pumping=pumping,
+            dephasing=dephasing,
+            collective_decay=collective_decay,
+            bath_temperature=bath_temperature,
+        )
+        if noise is not None:
+            with warnings_to_stderr():
+                run_open_dicke(params, noise, as_json=as_json, plot=plot)
+            return
         window = None
         if photon_cutoff is None:
             if not cutoff_tol > 0:  # NaN too

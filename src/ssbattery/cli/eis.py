@@ -37,7 +37,7 @@ _AREA_HELP = "Electrode area in mm² (alias --area); or give --diameter-mm."
 _DIAMETER_HELP = "Pellet diameter in mm (alias --diameter); or give --area-mm2."
 _CIRCUIT_HELP = (
     "impedance.py circuit string; default p(R1,CPE1)-p(R2,CPE2)-CPE3 = bulk, grain boundary, "
-    "blocking electrode."
+    "blocking electrode; 'auto' = arcs and starting values from the DRT peaks."
 )
 
 
@@ -77,7 +77,7 @@ def parse_temperatures(text: str) -> list[float]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``eis`` sub-app (``fit``, ``arrhenius``) to ``app``."""
+    """Add the ``eis`` sub-app (``fit``, ``drt``, ``arrhenius``) to ``app``."""
     eis_app = typer.Typer(
         help="Impedance spectra → equivalent-circuit fit → conductivity → activation energy.",
         no_args_is_help=True,
@@ -119,6 +119,107 @@ def register(app: typer.Typer) -> None:
             print_json(summary)
             return
         _print_fit(summary)
+
+    @eis_app.command("drt")
+    @handle_errors
+    def drt_command(
+        file: Path = typer.Argument(
+            ..., help="Spectrum: CSV/TXT (f, Z′, Z″), Gamry .DTA, BioLogic .mpt or ZPlot .z."
+        ),
+        basis: str = typer.Option(
+            "gaussian", "--basis", help="'gaussian' (RBF) or 'piecewise-linear'."
+        ),
+        lam_method: str = typer.Option(
+            "evidence",
+            "--lambda-method",
+            help="How λ is chosen: 'evidence' (Bayesian marginal likelihood, default), 'gcv' "
+            "(generalised cross-validation) or 'lcurve' (L-curve corner).",
+        ),
+        lam: float | None = typer.Option(
+            None, "--lambda", help="Fix the regularisation parameter λ (overrides the method)."
+        ),
+        order: int = typer.Option(
+            2, "--derivative-order", help="Penalised derivative of γ: 1 or 2."
+        ),
+        band: float | None = typer.Option(
+            0.9, "--band", help="Credible-band level in (0, 1); 0 to skip the band."
+        ),
+        no_inductance: bool = typer.Option(
+            False, "--no-inductance", help="Drop the series inductance term."
+        ),
+        thickness_mm: float | None = typer.Option(
+            None,
+            "--thickness-mm",
+            "--thickness",
+            help="Pellet thickness in mm: peak labels then use specific capacitances C·L/A.",
+        ),
+        area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
+        diameter_mm: float | None = typer.Option(
+            None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
+        ),
+        fit: bool = typer.Option(
+            True, "--fit/--no-fit", help="Fit the circuit the DRT peaks suggest, seeded by them."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        plot: Path | None = output_option(
+            "--plot", help="Save Nyquist + Bode + γ(τ) with its band (.png/.svg/.pdf)."
+        ),
+    ) -> None:
+        """Distribution of relaxation times: γ(τ) with band, peaks (τ, R, C_eff, label)."""
+        import warnings
+
+        from ssbattery.electrolytes.impedance.drt import circuit_from_drt, compute_drt
+        from ssbattery.electrolytes.impedance.readers import read_spectrum
+        from ssbattery.errors import InvalidParameterError
+
+        if band is not None and band == 0:
+            band = None
+        cell = None
+        if thickness_mm is not None:
+            cell = _pellet(thickness_mm, area_mm2, diameter_mm).cell_constant_per_cm
+        elif area_mm2 is not None or diameter_mm is not None:
+            raise InvalidParameterError("`--area-mm2`/`--diameter-mm` need --thickness-mm too.")
+        spec = read_spectrum(file)
+        result = compute_drt(
+            spec,
+            basis=basis,  # type: ignore[arg-type]
+            lam=lam,
+            lam_method=lam_method,  # type: ignore[arg-type]
+            derivative_order=order,
+            inductance=not no_inductance,
+            band_level=band,
+            cell_constant_per_cm=cell,
+        )
+        summary = result.summary()
+        circuit_fit = None
+        if fit and result.peaks:
+            from ssbattery.electrolytes.impedance.circuits import fit_spectrum
+
+            circuit, guess = circuit_from_drt(result)
+            with warnings.catch_warnings(record=True):
+                warnings.simplefilter("always")
+                circuit_fit = fit_spectrum(spec, circuit, initial_guess=guess)
+            summary["circuit_fit"] = {
+                "circuit": circuit,
+                "initial_guess_from_drt": guess,
+                "rms_relative_residual": circuit_fit.rms_relative_residual,
+                "arcs": [
+                    {
+                        "label": a.label,
+                        "R_ohm": a.R_ohm,
+                        "R_err_ohm": a.R_err_ohm,
+                        "C_eff_F": a.C_eff_F,
+                        "tau_s": (a.R_ohm * a.Q) ** (1 / a.n),
+                    }
+                    for a in circuit_fit.arcs
+                ],
+            }
+        if plot is not None:
+            _save_drt_plot(result, circuit_fit, plot)
+        if as_json:
+            print_json(summary)
+            return
+        _print_drt(summary)
 
     @eis_app.command("arrhenius")
     @handle_errors
@@ -209,6 +310,63 @@ def _save_fit_plot(fit: CircuitFit, plot: Path) -> None:
     from ssbattery.plotting.impedance import plot_fit_figure
 
     save_plot(plot_fit_figure(fit), plot, bbox_inches=None)
+
+
+def _save_drt_plot(drt: Any, fit: CircuitFit | None, plot: Path) -> None:
+    agg_pyplot()
+    from ssbattery.plotting.impedance import plot_drt_figure
+
+    save_plot(plot_drt_figure(drt, fit), plot, bbox_inches=None)
+
+
+def _print_drt(s: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console.print(
+        styled(str(s["file"]), "bold"),
+        f"DRT ({s['basis']} basis, derivative order "
+        f"{s['derivative_order']}, λ = {s['lambda']:.3g} by {s['lambda_method']}), "
+        f"rms residual {s['rms_relative_residual']:.2%}",
+        highlight=False,
+    )
+    console.print(
+        f"R∞ = {s['R_inf_ohm']:.4g} Ω, L = {s['inductance_H']:.3g} H"
+        + (
+            f", electrode CPE Q = {s['electrode_cpe']['Q_F_s^(n-1)']:.3g}, "
+            f"n = {s['electrode_cpe']['n']:.3f}"
+            if s["electrode_cpe"]
+            else ""
+        ),
+        highlight=False,
+    )
+    t = Table(title="DRT peaks (R = area of γ, C_eff = τ/R)")
+    for col in ("peak", "τ [s]", "f [Hz]", "R [Ω]", "C_eff [F]"):
+        t.add_column(col)
+    for p in s["peaks"]:
+        t.add_row(
+            p["label"],
+            f"{p['tau_s']:.4g}",
+            f"{p['frequency_Hz']:.4g}",
+            f"{p['R_ohm']:.4g}",
+            f"{p['C_eff_F']:.3g}",
+        )
+    console.print(t)
+    if "band" in s:
+        console.print(
+            f"band: {s['band']['level']:.0%} credible band ({s['band']['n_samples']} draws, "
+            f"noise sd {s['band']['noise_sd_relative']:.2%} of |Z|) — in --json and --plot",
+            highlight=False,
+        )
+    cf = s.get("circuit_fit")
+    if cf:
+        console.print(
+            f"circuit from the DRT: {cf['circuit']} (rms residual "
+            f"{cf['rms_relative_residual']:.2%}); arcs: "
+            + ", ".join(f"{a['label']} R = {a['R_ohm']:.4g} Ω" for a in cf["arcs"]),
+            highlight=False,
+        )
+    for note in s["notes"]:
+        console.print(f"note: {note}", highlight=False)
 
 
 def _save_arrhenius_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:

@@ -1,7 +1,8 @@
 """``ssbattery electrolytes``: the review's electrolytes (and OBELiX) from the command line.
 
 Commands: ``list`` (filters, rich table or ``--json``), ``show FORMULA`` (every field),
-``families`` (the OBELiX → ssbattery family-mapping report) and ``classify`` (added by
+``families`` (the OBELiX → ssbattery family-mapping report), ``predict FORMULA`` and
+``benchmark`` (the OBELiX-trained conductivity model) and ``classify`` (added by
 :func:`ssbattery.cli.screening.add_classify_command`).
 """
 
@@ -215,6 +216,68 @@ def register(app: typer.Typer) -> None:
                 _fmt(m.review_conductivity_mS_cm),
             )
         console.print(same)
+
+    @electrolytes_app.command("predict")
+    @handle_errors
+    def predict_command(
+        formula: str = typer.Argument(..., help="Composition, e.g. Li6PS5Cl or Li7La3Zr2O12."),
+        level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval."""
+        from ssbattery.electrolytes.conductivity_model import default_model
+
+        with err_console.status("training the composition model on OBELiX (first use)…"):
+            model = default_model()
+        pred = model.predict(formula, level=level)
+        if as_json:
+            print_json(pred.summary())
+            return
+        console.print(
+            f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
+            f" {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)",
+            highlight=False,
+        )
+        console.print(
+            "interval: split-conformal, calibrated on training folds grouped by chemical "
+            "system (see `ssbattery electrolytes benchmark` for its test coverage)",
+            highlight=False,
+        )
+        if pred.unseen_elements:
+            console.print(
+                f"note: {', '.join(pred.unseen_elements)} never occur in the training set; "
+                "the prediction ignores their identity.",
+                highlight=False,
+            )
+
+    @electrolytes_app.command("benchmark")
+    @handle_errors
+    def benchmark_command(
+        level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """Test-split MAE (log10 σ) and interval coverage of the model vs baselines (OBELiX)."""
+        from rich.table import Table
+
+        from ssbattery.electrolytes.conductivity_model import benchmark_conductivity_model
+
+        with err_console.status("training and scoring on OBELiX's official split…"):
+            r = benchmark_conductivity_model(level=level)
+        if as_json:
+            print_json(r)
+            return
+        t = Table(title=f"OBELiX test split ({r['n_test']} rows, {r['n_test_censored']} censored)")
+        t.add_column("model")
+        t.add_column("MAE [dex]")
+        t.add_row("ssbattery composition model", f"{r['mae_log10_S_cm']:.3f}")
+        for name, mae in r["baselines_mae_log10_S_cm"].items():
+            t.add_row(name, f"{mae:.3f}")
+        console.print(t)
+        console.print(
+            f"{level:.0%} interval: ±{r['interval_half_width_dex']:.2f} dex, test coverage "
+            f"{r['interval_coverage']:.1%}; trained in {r['train_seconds']:.0f} s",
+            highlight=False,
+        )
 
     add_classify_command(electrolytes_app)
     app.add_typer(electrolytes_app, name="electrolytes")

@@ -1,4 +1,4 @@
-"""Impedance figures: Nyquist and Bode plots with the fit, and the Arrhenius plot of σ(T)."""
+"""Impedance figures: Nyquist and Bode plots with the fit, the DRT γ(τ) with its band, Arrhenius."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ if TYPE_CHECKING:
 
     from ssbattery.electrolytes.impedance.arrhenius_pipeline import ArrheniusAnalysis
     from ssbattery.electrolytes.impedance.circuits import CircuitFit
+    from ssbattery.electrolytes.impedance.drt import DRTResult
 
 __all__ = [
     "plot_arrhenius",
     "plot_bode",
+    "plot_drt",
+    "plot_drt_figure",
     "plot_fit_figure",
     "plot_nyquist",
     "plot_nyquist_series",
@@ -166,3 +169,88 @@ def plot_arrhenius(analysis: ArrheniusAnalysis, ax: Axes | None = None) -> Axes:
 def _inv(x: Any) -> Any:
     with np.errstate(divide="ignore"):
         return 1000.0 / np.asarray(x, dtype=float)
+
+
+def plot_drt(drt: DRTResult, ax: Axes | None = None) -> Axes:
+    """γ(τ) [Ω] vs τ (log axis) with its credible band and the labelled peaks.
+
+    ``ax.lines[0]`` is γ; the band (when computed) is ``ax.collections[0]``. The top axis is the
+    matching frequency f = 1/(2πτ).
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    ax.semilogx(drt.tau_s, drt.gamma_ohm, "-", color="k", lw=1.5, label=f"γ (λ={drt.lam:.2g})")
+    if drt.band is not None:
+        ax.fill_between(
+            drt.tau_s,
+            drt.band.lower_ohm,
+            drt.band.upper_ohm,
+            color="tab:gray",
+            alpha=0.35,
+            label=f"{drt.band.level:.0%} credible band",
+        )
+    for p in drt.peaks:
+        ax.annotate(
+            f"{p.label}\nR={p.R_ohm:.3g} Ω\nC={p.C_eff_F:.2g} F",
+            (p.tau_s, p.gamma_max_ohm),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=7,
+            color=_COLORS.get(p.label, "tab:red"),
+        )
+    f = drt.spectrum.frequency_hz
+    ax.axvspan(1 / (2 * np.pi * f.max()), 1 / (2 * np.pi * f.min()), color="tab:blue", alpha=0.05)
+    ax.set_xlabel("τ [s]")
+    ax.set_ylabel("γ [Ω]")
+    ax.set_title(f"DRT ({drt.basis}, λ by {drt.lam_method})", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+    sec: Any = ax.secondary_xaxis("top", functions=(_tau_to_f, _tau_to_f))
+    sec.set_xlabel("f = 1/(2πτ) [Hz]")
+    return ax
+
+
+def plot_drt_figure(drt: DRTResult, fit: CircuitFit | None = None) -> Figure:
+    """Nyquist, Bode and γ(τ) side by side: data, the DRT model (and the circuit fit if given)."""
+    import matplotlib.pyplot as plt
+
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(15, 4.4))
+    s = drt.spectrum
+    f = s.frequency_hz
+    fd = np.logspace(np.log10(f.min()), np.log10(f.max()), 400)[::-1]
+    zd = drt.predict(fd)
+    a1.plot(s.z_real, s.minus_z_imag, "o", ms=3, mfc="none", label="data")
+    a1.plot(zd.real, -zd.imag, "-", label="DRT model")
+    a2.loglog(f, np.abs(s.z_ohm), "o", ms=3, mfc="none", label="|Z| data")
+    a2.loglog(fd, np.abs(zd), "-", label="|Z| DRT model")
+    if fit is not None:
+        zf = fit.predict(fd)
+        a1.plot(zf.real, -zf.imag, "--", label=f"fit {fit.circuit}")
+        a2.loglog(fd, np.abs(zf), "--", label=f"|Z| fit {fit.circuit}")
+    a1.set_xlabel("Z′ [Ω]")
+    a1.set_ylabel("−Z″ [Ω]")
+    if drt.electrode_cpe is not None:  # zoom on the arcs, not the electrode tail
+        r_arcs = drt.R_inf_ohm + sum(p.R_ohm for p in drt.peaks if p.label != "electrode")
+        if r_arcs > 0:
+            a1.set_xlim(min(0.0, float(np.min(s.z_real))), 1.25 * r_arcs)
+            a1.set_ylim(-0.05 * r_arcs, 0.75 * r_arcs)
+    a1.set_aspect("equal", adjustable="box")
+    a1.legend(fontsize=7)
+    tw = a2.twinx()
+    tw.semilogx(f, -np.degrees(np.angle(s.z_ohm)), "s", ms=3, mfc="none", color="k")
+    tw.semilogx(fd, -np.degrees(np.angle(zd)), "-", color="k")
+    tw.set_ylabel("−phase [°]")
+    a2.set_xlabel("frequency [Hz]")
+    a2.set_ylabel("|Z| [Ω]")
+    a2.legend(fontsize=7, loc="lower left")
+    plot_drt(drt, ax=a3)
+    fig.suptitle(f"{s.source.split('/')[-1]}: Nyquist, Bode and DRT", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _tau_to_f(x: Any) -> Any:
+    with np.errstate(divide="ignore"):
+        return 1.0 / (2 * np.pi * np.asarray(x, dtype=float))

@@ -168,9 +168,20 @@ def analyse_spectrum(
     run_kk: bool = True,
     kk_threshold: float = 0.02,
 ) -> SpectrumAnalysis:
-    """Fit one spectrum (a :class:`Spectrum` or a file) and compute σ per arc and total."""
+    """Fit one spectrum (a :class:`Spectrum` or a file) and compute σ per arc and total.
+
+    ``circuit="auto"``: the DRT (:func:`.drt.compute_drt`) decides the number of arcs and the
+    starting values (:func:`.drt.circuit_from_drt`).
+    """
     spec = spectrum if isinstance(spectrum, Spectrum) else read_spectrum(spectrum)
-    fit = fit_spectrum(spec, circuit)
+    if circuit == "auto":
+        from ssbattery.electrolytes.impedance.drt import circuit_from_drt, compute_drt
+
+        drt = compute_drt(spec, cell_constant_per_cm=pellet.cell_constant_per_cm)
+        auto_circuit, guess = circuit_from_drt(drt)
+        fit = fit_spectrum(spec, auto_circuit, initial_guess=guess)
+    else:
+        fit = fit_spectrum(spec, circuit)
     kk = lin_kk(spec, threshold=kk_threshold) if run_kk else None
     sig: dict[str, tuple[float, float]] = {}
     for arc in fit.arcs:

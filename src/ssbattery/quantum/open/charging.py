@@ -34,8 +34,13 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.open.liouvillian import CollectiveHamiltonian, PILiouvillian
-from ssbattery.quantum.open.observables import BatteryState, battery_state
-from ssbattery.quantum.open.propagate import RungeKutta, propagate
+from ssbattery.quantum.open.observables import battery_state, reduce_state
+from ssbattery.quantum.open.propagate import (
+    ChebyshevLindblad,
+    RungeKutta,
+    propagate,
+    propagate_chebyshev,
+)
 from ssbattery.quantum.open.rates import Dissipation, JumpRates
 from ssbattery.quantum.open.space import PISpace, pi_space
 from ssbattery.validation import require_finite, require_int_at_least, require_positive
@@ -259,7 +264,11 @@ def _storage(
     )
     t_end = 5.0 / total if storage_time is None else require_positive("storage_time", storage_time)
     times = t_end * np.arange(0, steps + 1) / steps
-    L = PILiouvillian(atoms, CollectiveHamiltonian(space.n_atoms, omega_a=omega_a), rates)
+    # H0 = ωa Jz commutes with every dissipator's covariance (each jump changes m by a
+    # fixed amount), so in its interaction picture the storage dynamics is dissipation
+    # alone; E and the ergotropy (populations and spectrum in the H0 basis) are the same
+    # in both pictures. Dropping H0 frees the integrator from resolving e^{−iωa t}.
+    L = PILiouvillian(atoms, None, rates)
     E = np.empty(times.size)
     W = np.empty(times.size)
 
@@ -281,7 +290,8 @@ def charge_open(
     storage_time: float | None = None,
     storage_steps: int = 200,
     symmetric_ergotropy: bool = False,
-    method: RungeKutta | None = None,
+    ergotropy: bool = True,
+    method: ChebyshevLindblad | RungeKutta | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> OpenChargingResult:
     """Charge an open battery, then (``storage``) let it self-discharge from τc.
@@ -300,7 +310,13 @@ def charge_open(
             :func:`~ssbattery.quantum.dicke.charge_dicke`; only for collective-only noise.
             Default: unitaries of the whole 2^N space of the atoms (levels with their
             multiplicities C(N, N/2 + m)), which is never smaller.
-        method: the integrator (:class:`RungeKutta`, default rtol 1e-10, atol 1e-12).
+        ergotropy: compute the ergotropy (and purity's eigen-decompositions) at every
+            output time; False leaves NaN there (needs ``storage`` False).
+        method: the propagator of the charging phase, picked by type:
+            :class:`ChebyshevLindblad` (default; one Chebyshev expansion serves every
+            output time) or :class:`RungeKutta` (adaptive DOP853). The storage phase
+            (only the atoms, long times, dissipation alone) uses DOP853 (the given
+            :class:`RungeKutta`, else its defaults).
         progress: called as progress(done, total) along the charging grid.
 
     Example:
@@ -310,9 +326,14 @@ def charge_open(
         True
     """
     dissipation = Dissipation() if dissipation is None else dissipation
-    method = method or RungeKutta()
+    method = method or ChebyshevLindblad()
     storage_steps = require_int_at_least("storage_steps", storage_steps, 2)
     space, ham, rates, photons, grid = _setup(model, dissipation)
+    if storage and not ergotropy:
+        raise InvalidParameterError(
+            "`ergotropy` must be True for the storage phase (its half-life is that of the "
+            "ergotropy); pass storage=False."
+        )
     if symmetric_ergotropy and rates.local:
         raise InvalidParameterError(
             "`symmetric_ergotropy` needs collective-only noise: local decay, pumping or "
@@ -328,21 +349,52 @@ def charge_open(
     times = grid if tau_c is None else np.union1d(grid, [tau_c])
     L = PILiouvillian(space, ham, rates)
     y0 = initial_state(space, photons)
-    states: list[BatteryState] = [None] * times.size  # type: ignore[list-item]
-    kept: dict[str, Any] = {"W": -1.0, "y": None, "t": None}
+    sym = symmetric_ergotropy
+    if isinstance(method, ChebyshevLindblad):
+        R, d = L.spectral_extent()
+        step = L.chebyshev_step(R, d)
 
-    def observe(y: NDArray, k: int) -> None:
-        s = battery_state(space, y, ham.omega_a, symmetric=symmetric_ergotropy)
-        states[k] = s
-        if storage:
-            if tau_c is None and s.ergotropy > kept["W"]:
-                kept.update(W=s.ergotropy, y=np.array(y), t=float(times[k]))
-            elif tau_c is not None and times[k] == tau_c:
-                kept.update(W=s.ergotropy, y=np.array(y), t=float(tau_c))
-        if progress is not None and (k % 16 == 15 or k == times.size - 1):
-            progress(k + 1, times.size)
+        def cheb(ts: NDArray, keep: int | None) -> tuple[NDArray, NDArray | None]:
+            return propagate_chebyshev(
+                step,
+                y0,
+                ts,
+                lambda v: reduce_state(space, v),
+                half_width=R,
+                decay=d,
+                keep=keep,
+                method=method,
+            )
 
-    propagate(L, y0, 0.0, times, observe, method=method)
+        keep_at = None if tau_c is None else int(np.flatnonzero(times == tau_c)[0])
+        reduced, kept_y = cheb(times, keep_at if storage else None)
+        states = [
+            battery_state(space, r, ham.omega_a, symmetric=sym, reduced=True, ergotropy=ergotropy)
+            for r in reduced
+        ]
+        if progress is not None:
+            progress(times.size, times.size)
+        kept: dict[str, Any] = {"y": kept_y, "t": tau_c}
+        if storage and tau_c is None:  # the best ergotropy is known only now: go there again
+            k_best = int(np.argmax([s.ergotropy for s in states]))
+            kept["t"] = float(times[k_best])
+            kept["y"] = cheb(times[: k_best + 1], k_best)[1]
+    else:
+        states = [None] * times.size  # type: ignore[list-item]
+        kept = {"W": -1.0, "y": None, "t": None}
+
+        def observe(y: NDArray, k: int) -> None:
+            st = battery_state(space, y, ham.omega_a, symmetric=sym, ergotropy=ergotropy)
+            states[k] = st
+            if storage:
+                if tau_c is None and st.ergotropy > kept["W"]:
+                    kept.update(W=st.ergotropy, y=np.array(y), t=float(times[k]))
+                elif tau_c is not None and times[k] == tau_c:
+                    kept.update(W=st.ergotropy, y=np.array(y), t=float(tau_c))
+            if progress is not None and (k % 16 == 15 or k == times.size - 1):
+                progress(k + 1, times.size)
+
+        propagate(L, y0, 0.0, times, observe, method=method)
     on_grid = np.isin(times, grid)
     st = [s for s, keep in zip(states, on_grid, strict=True) if keep]
     info: dict[str, Any] = dict(model.to_dict())
@@ -374,7 +426,7 @@ def charge_open(
             rates,
             storage_time,
             storage_steps,
-            method,
+            method if isinstance(method, RungeKutta) else RungeKutta(),
             symmetric_ergotropy,
         )
     return OpenChargingResult(

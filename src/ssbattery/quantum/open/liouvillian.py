@@ -41,6 +41,7 @@ cavity is carried inside each block and nothing of size (state)² is ever built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,9 +49,12 @@ import scipy.sparse as sp
 
 from ssbattery.quantum.open.rates import JumpRates
 from ssbattery.quantum.open.space import PISpace
-from ssbattery.validation import require_finite, require_positive
+from ssbattery.validation import check_memory, require_finite, require_positive
 
-__all__ = ["CollectiveHamiltonian", "PILiouvillian", "spin_operators"]
+__all__ = ["ASSEMBLE_LIMIT", "CollectiveHamiltonian", "PILiouvillian", "spin_operators"]
+
+#: Largest number of superoperator entries assembled into one sparse matrix (≈ 0.5 GB).
+ASSEMBLE_LIMIT = 20_000_000
 
 
 def spin_operators(j: float) -> tuple[sp.csr_array, sp.csr_array, np.ndarray]:
@@ -145,11 +149,19 @@ class PILiouvillian:
     """The Lindblad generator L on a :class:`PISpace`, applied to the flat state vector.
 
     ``apply(y)`` returns L y (``y`` a Hermitian state, as every ρ and every linear
-    combination the integrator forms with real coefficients is). Built once per
-    (space, Hamiltonian, rates); rebuilding with another Hamiltonian is cheap.
+    combination the integrator forms with real coefficients is). ``assemble`` None builds
+    the sparse superoperator when it has at most ``ASSEMBLE_LIMIT`` entries (True/False
+    force it); otherwise L is applied block by block. ``hamiltonian`` None means H = 0.
     """
 
-    def __init__(self, space: PISpace, hamiltonian: CollectiveHamiltonian, rates: JumpRates):
+    def __init__(
+        self,
+        space: PISpace,
+        hamiltonian: CollectiveHamiltonian | None,
+        rates: JumpRates,
+        *,
+        assemble: bool | None = None,
+    ):
         self.space = space
         self.hamiltonian = hamiltonian
         self.rates = rates
@@ -176,7 +188,8 @@ class PILiouvillian:
                 + rates.local_dephasing * N / 2
             )
             K = (k_cav[:, None] + k_spin[None, :]).ravel()
-            G = -1j * hamiltonian.block(j, nc) - 0.5 * sp.diags_array(K.astype(complex))
+            H = sp.csr_array((nc * d, nc * d)) if hamiltonian is None else hamiltonian.block(j, nc)
+            G = -1j * H - 0.5 * sp.diags_array(K.astype(complex))
             self._G.append(sp.csr_array(G))
             if rates.cavity_down > 0:
                 self._jumps.append(
@@ -205,9 +218,92 @@ class PILiouvillian:
                     A = _shift_matrix(d, d_s, shift, np.sqrt(s) * v)
                     if A.nnz:
                         self._jumps.append((b, bs, sp.csr_array(sp.kron(eye_c, A))))
+        # Small spaces: one assembled sparse matrix (one C loop per product instead of a
+        # Python loop over blocks and channels; measured 5–20× faster below ~10⁷ entries).
+        self._assembled: sp.csr_array | None = None
+        if assemble is None:
+            assemble = self.nnz_estimate() <= ASSEMBLE_LIMIT
+        if assemble:
+            self._assembled = self.to_sparse()
+
+    def spectral_extent(self) -> tuple[float, float]:
+        """(R, d): the largest Bohr frequency max_j (E_max − E_min of H_j), widened by 2 %,
+        and the largest decay rate max K of the blocks; L's spectrum lies in about
+        −d ≤ Re λ ≤ 0, |Im λ| ≤ R (the propagator's expansion checks its own convergence)."""
+        from ssbattery.quantum.evolution import spectral_bounds
+
+        R = 0.0
+        for j in self.space.j_values if self.hamiltonian is not None else ():
+            lo, hi = spectral_bounds(self.hamiltonian.block(j, self.space.n_levels))  # type: ignore[union-attr]
+            R = max(R, hi - lo)
+        d = max(float(np.max(-2.0 * G.diagonal().real, initial=0.0)) for G in self._G)
+        return 1.02 * R + 1e-12, d
+
+    def nnz_estimate(self) -> int:
+        """Entries of the assembled superoperator (see :meth:`to_sparse`)."""
+        sp_ = self.space
+        total = 0
+        for b, D in enumerate(sp_.block_dims):
+            total += 2 * self._G[b].nnz * D
+        for _bt, _bs, A in self._jumps:
+            total += A.nnz * A.nnz
+        return total
+
+    def to_sparse(self) -> sp.csr_array:
+        """The generator as one sparse matrix on the flat (row-major) state vector.
+
+        vec(G ρ) = (G ⊗ 1) vec ρ, vec(ρ G†) = (1 ⊗ Ḡ) vec ρ and vec(A ρ A†) = (A ⊗ Ā) vec ρ
+        for row-major stacking. Exact for any ρ (no Hermitian assumption).
+        """
+        sp_ = self.space
+        check_memory("the assembled Liouvillian", (self.nnz_estimate(),), bytes_per_element=32)
+        rows, cols, vals = [], [], []
+        off = sp_.offsets
+
+        def add(M: sp.sparray, r0: int, c0: int) -> None:
+            coo = sp.coo_array(M)
+            rows.append(coo.row.astype(np.int64) + r0)
+            cols.append(coo.col.astype(np.int64) + c0)
+            vals.append(coo.data)
+
+        for b, D in enumerate(sp_.block_dims):
+            eye = sp.identity(D, format="csr")
+            add(sp.kron(self._G[b], eye) + sp.kron(eye, self._G[b].conj()), off[b], off[b])
+        for bt, bs, A in self._jumps:
+            add(sp.kron(A, A.conj()), off[bt], off[bs])
+        L = sp.csr_array(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(sp_.size, sp_.size),
+        )
+        L.sum_duplicates()
+        return L
+
+    def chebyshev_step(self, half_width: float, decay: float) -> Callable[[np.ndarray], np.ndarray]:
+        """y ↦ 2(L + d/2) y / R, the map of :func:`~.propagate.propagate_chebyshev`
+        (assembled once when L is)."""
+        scale, shift = 2.0 / half_width, 0.5 * decay
+        if self._assembled is not None:
+            S = sp.csr_array(
+                scale * (self._assembled + shift * sp.identity(self.space.size, format="csr"))
+            )
+            return lambda y: np.asarray(S @ y)
+
+        def step(y: np.ndarray) -> np.ndarray:
+            out = self.apply(y)
+            out += shift * y
+            out *= scale
+            return out
+
+        return step
 
     def apply(self, y: np.ndarray) -> np.ndarray:
-        """L y for the flat state ``y`` (its Hermitian part; a new array)."""
+        """L y for the flat state ``y`` (a new array).
+
+        With the assembled matrix (small spaces) this is one sparse product; otherwise
+        the blocks are processed one by one on the Hermitian part of ``y``.
+        """
+        if self._assembled is not None:
+            return np.asarray(self._assembled @ y)
         sp_ = self.space
         out = np.empty_like(y)
         mats = []

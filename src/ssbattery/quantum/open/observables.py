@@ -15,6 +15,8 @@ the d_j copies none between themselves); the coherent part is the rest, ≥ 0.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ __all__ = [
     "BatteryState",
     "battery_state",
     "degenerate_passive_energy",
+    "reduce_state",
 ]
 
 
@@ -49,35 +52,39 @@ def degenerate_passive_energy(
     """Σ_k r_k↓ m_k↑ in units of ωa, for the per-copy spectrum of a block state.
 
     ``values[b]`` are the eigenvalues (or diagonal entries) λ of weight block b; each
-    λ/d_b occurs d_b times. Zero eigenvalues fill the rest of the 2^N space. Exact integer
-    bookkeeping of the multiplicities; Σ_b Σ λ must be the trace (≈ 1). ``symmetric``
+    λ/d_b occurs d_b times. Zero eigenvalues fill the rest of the 2^N space. ``symmetric``
     restricts the unitaries to the symmetric subspace (one block j = N/2, levels once).
+
+    The sorted spectrum is a staircase r(x) on 0 ≤ x < 2^N whose step ends B_i are exact
+    integers; with F(x) = ∫₀ˣ r, level l (occupying [C_{l−1}, C_l)) receives the weight
+    F(C_l) − F(C_{l−1}), so the pairing costs one bisection per level.
     """
     levels, counts = _level_multiplicities(n_atoms, symmetric)
     r = np.concatenate(
         [np.asarray(v, dtype=float) / float(d) for v, d in zip(values, degeneracies, strict=True)]
     )
     mult = [d for v, d in zip(values, degeneracies, strict=True) for _ in range(len(v))]
-    order = np.argsort(-r, kind="stable")
-    total = 0.0
-    li = 0
-    left = counts[0]
-    for idx in order:
-        p = float(r[idx])
-        if p <= 0.0:
-            break
-        need = mult[idx]
-        while need > 0:
-            take = min(need, left)
-            total += float(take) * p * float(levels[li])
-            need -= take
-            left -= take
-            if left == 0:
-                li += 1
-                if li > n_atoms:
-                    break
-                left = counts[li]
-        if li > n_atoms:
+    order = [int(i) for i in np.argsort(-r, kind="stable") if r[i] > 0.0]
+    if not order:
+        return 0.0
+    steps = r[order]
+    ends = list(itertools.accumulate(mult[i] for i in order))  # exact step ends B_i
+    mass = np.cumsum(steps * np.array([float(mult[i]) for i in order]))  # F(B_i)
+
+    def F(x: int) -> float:
+        i = bisect.bisect_right(ends, x)
+        if i >= len(ends):
+            return float(mass[-1])
+        start = ends[i - 1] if i else 0
+        return (float(mass[i - 1]) if i else 0.0) + float(steps[i]) * float(x - start)
+
+    total, prev, edge = 0.0, 0.0, 0
+    for level, count in zip(levels, counts, strict=True):
+        edge += count
+        f = F(edge)
+        total += float(level) * (f - prev)
+        prev = f
+        if edge >= ends[-1]:
             break
     return total
 
@@ -88,7 +95,7 @@ class BatteryState:
 
     ``energy`` E = ωa(⟨Jz⟩ + N/2); ``ergotropy`` and its ``incoherent`` part (eq. 7 of the
     atoms' reduced state, cavity traced out); ``purity`` Tr ρ_A² of that reduced state;
-    ``photons`` ⟨a†a⟩; ``trace`` Tr ρ; ``hermiticity_error`` max|ρ − ρ†|;
+    ``photons`` ⟨a†a⟩; ``trace`` Tr ρ; ``hermiticity_error`` max|ρ_A − ρ_A†| of the atoms;
     ``min_eigenvalue`` the smallest eigenvalue of the atoms' reduced state (per copy).
     """
 
@@ -102,6 +109,22 @@ class BatteryState:
     min_eigenvalue: float
 
 
+def reduce_state(space: PISpace, y: np.ndarray) -> np.ndarray:
+    """The linear data the figures of merit need, as one flat vector.
+
+    The atoms' weight blocks R_j = Tr_cavity ρ_j ((2j+1)² entries each, row-major), then
+    (with a cavity) the photon populations Σ_k ρ_j[n, k, n, k] of every block (n_levels
+    entries each). Linear in ρ, so a propagator may accumulate it instead of whole
+    states. Without a cavity it is the state itself.
+    """
+    if space.n_levels == 1:
+        return y
+    blocks = space.blocks(y)
+    parts = [np.einsum("nanb->ab", rho).ravel() for rho in blocks]
+    parts += [np.einsum("nknk->n", rho) for rho in blocks]
+    return np.concatenate(parts)
+
+
 def battery_state(
     space: PISpace,
     y: np.ndarray,
@@ -109,46 +132,49 @@ def battery_state(
     *,
     ergotropy: bool = True,
     symmetric: bool = False,
+    reduced: bool = False,
 ) -> BatteryState:
-    """Evaluate the figures of merit of the flat state ``y`` on ``space`` (``symmetric``:
-    ergotropy with unitaries of the symmetric subspace, see :func:`degenerate_passive_energy`)."""
+    """The figures of merit of the flat state ``y`` on ``space`` (``reduced``: ``y`` is
+    already :func:`reduce_state`'s vector). ``symmetric``: ergotropy with unitaries of the
+    symmetric subspace only (see :func:`degenerate_passive_energy`)."""
     N = space.n_atoms
     nc = space.n_levels
+    r = y if reduced else reduce_state(space, y)
     n = np.arange(nc, dtype=float)
     energy = photons = trace = herm = 0.0
     eig_blocks: list[np.ndarray] = []
     diag_blocks: list[np.ndarray] = []
     purity = 0.0
     min_eig = np.inf
-    for j, d_j, rho in zip(space.j_values, space.degeneracies, space.blocks(y), strict=True):
-        red = np.einsum("nanb->ab", rho)  # Tr over the cavity
-        dia = np.einsum("nknk->nk", rho).real  # populations [n, k]
-        m = np.arange(red.shape[0]) - j
-        energy += float(dia.sum(axis=0) @ (m + N / 2.0))
-        photons += float(dia.sum(axis=1) @ n)
-        trace += float(dia.sum())
-        D = rho.shape[0] * rho.shape[1]
-        flat = rho.reshape(D, D)
-        herm = max(herm, float(np.max(np.abs(flat - flat.conj().T), initial=0.0)))
+    pos = 0
+    tail = sum(d * d for d in space.spin_dims)
+    for b, (j, d_j, d) in enumerate(
+        zip(space.j_values, space.degeneracies, space.spin_dims, strict=True)
+    ):
+        red = r[pos : pos + d * d].reshape(d, d)
+        pos += d * d
+        pops = r[tail + b * nc : tail + (b + 1) * nc].real if nc > 1 else np.zeros(1)
+        m = np.arange(d) - j
+        diag = np.real(np.diag(red))
+        energy += float(diag @ (m + N / 2.0))
+        photons += float(pops @ n)
+        trace += float(diag.sum())
+        herm = max(herm, float(np.max(np.abs(red - red.conj().T), initial=0.0)))
         red = 0.5 * (red + red.conj().T)
         purity += float(np.vdot(red, red).real) / float(d_j)
         if ergotropy:
             lam = np.linalg.eigvalsh(red)
             min_eig = min(min_eig, float(lam[0]) / float(d_j))
             eig_blocks.append(lam)
-            diag_blocks.append(np.real(np.diag(red)))
+            diag_blocks.append(diag)
     E = omega_a * energy
     if ergotropy:
         deg = space.degeneracies
         base = -N / 2.0  # passive energies are Σ r m; E counts from the ground level
-        passive = omega_a * (
-            degenerate_passive_energy(eig_blocks, deg, N, symmetric=symmetric) - base * trace
-        )
-        passive_d = omega_a * (
-            degenerate_passive_energy(diag_blocks, deg, N, symmetric=symmetric) - base * trace
-        )
-        W = max(E - passive, 0.0)
-        Wi = min(max(E - passive_d, 0.0), W)
+        pas = degenerate_passive_energy(eig_blocks, deg, N, symmetric=symmetric)
+        pas_d = degenerate_passive_energy(diag_blocks, deg, N, symmetric=symmetric)
+        W = max(E - omega_a * (pas - base * trace), 0.0)
+        Wi = min(max(E - omega_a * (pas_d - base * trace), 0.0), W)
     else:
-        W = Wi = float("nan")
+        W = Wi = min_eig = float("nan")
     return BatteryState(E, W, Wi, purity, photons, trace, herm, float(min_eig))

@@ -1,5 +1,5 @@
 """The built-in model entries (importing this package registers them)."""
 
-from ssbattery.sweep.models import cell, quantum, thermal
+from ssbattery.sweep.models import cell, open_dicke, quantum, thermal
 
-__all__ = ["cell", "quantum", "thermal"]
+__all__ = ["cell", "open_dicke", "quantum", "thermal"]

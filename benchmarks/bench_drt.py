@@ -1,0 +1,130 @@
+"""Benchmark: DRT speed (60-point spectrum, with and without the band), peak accuracy, coverage.
+
+Spectra: 60 frequencies, 1 MHz → 10 mHz (10 per decade), one ZARC, two ZARCs and one
+Havriliak–Negami element with known γ (``drt.gamma_zarc``/``gamma_havriliak_negami``), Gaussian
+noise of a stated fraction of |Z| on Z′ and Z″, seeds 0…N−1. Reported: the minimum of
+repetitions of ``compute_drt`` (warm, imports excluded) and with the 90 % band (2000 draws);
+peak τ and area errors; pointwise coverage of the true γ by the 90 % band inside the measured
+τ window. The load (os.getloadavg) is printed with every figure.
+
+pyDRTtools (the Ciucci group's reference code, PyPI ``pydrttools`` 0.2) was not compared: its
+package ``__init__`` imports its PyQt5 GUI, which is not installable on this machine.
+
+    python benchmarks/bench_drt.py                # 10 seeds, writes RESULTS_drt section
+    python benchmarks/bench_drt.py --seeds 3 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ssbattery.electrolytes.impedance.drt import (
+    compute_drt,
+    gamma_havriliak_negami,
+    gamma_zarc,
+)
+from ssbattery.electrolytes.impedance.readers import spectrum_from_arrays
+
+F = np.logspace(6, -2, 60)
+W = 2 * np.pi * F
+
+
+def _cases() -> dict[str, tuple[np.ndarray, object, list[tuple[float, float]]]]:
+    t = np.logspace(-5, -1, 200001)
+    hn_mode = float(t[np.argmax(gamma_havriliak_negami(t, 1.0, 1e-3, 0.85, 0.8))])
+    return {
+        "one ZARC": (
+            10 + 1000 / (1 + (1j * W * 1e-3) ** 0.85),
+            lambda tt: gamma_zarc(tt, 1000, 1e-3, 0.85),
+            [(1e-3, 1000.0)],
+        ),
+        "two ZARCs": (
+            10 + 1000 / (1 + (1j * W * 1e-5) ** 0.85) + 2000 / (1 + (1j * W * 1e-1) ** 0.8),
+            lambda tt: gamma_zarc(tt, 1000, 1e-5, 0.85) + gamma_zarc(tt, 2000, 1e-1, 0.8),
+            [(1e-5, 1000.0), (1e-1, 2000.0)],
+        ),
+        "Havriliak-Negami": (
+            10 + 1000 / (1 + (1j * W * 1e-3) ** 0.85) ** 0.8,
+            lambda tt: gamma_havriliak_negami(tt, 1000, 1e-3, 0.85, 0.8),
+            [(hn_mode, 1000.0)],
+        ),
+    }
+
+
+def _noisy(z: np.ndarray, rel: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return z + rel * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    lines = [f"load before: {os.getloadavg()}"]
+    cases = _cases()
+    with threadpool_limits(1):
+        # speed: two-ZARC spectrum, 1 % noise
+        spec = spectrum_from_arrays(F, _noisy(cases["two ZARCs"][0], 1e-2, 0))
+        compute_drt(spec)  # warm imports
+        t_plain = min(_timed(lambda: compute_drt(spec)) for _ in range(5))
+        t_band = min(_timed(lambda: compute_drt(spec, band_level=0.9)) for _ in range(3))
+        lines.append(
+            f"speed (1 thread, min of 5 / 3): DRT {t_plain:.3f} s, with 90 % band (2000 draws) "
+            f"{t_band:.3f} s; load {os.getloadavg()}"
+        )
+        lines.append("")
+        lines.append(
+            "| spectrum | noise | max abs(tau/tau0-1) | max abs(R/R0-1) | 90 % band coverage |"
+        )
+        lines.append("|---|---|---|---|---|")
+        for noise in (1e-4, 1e-3, 1e-2):
+            for name, (z, g_true, truth) in cases.items():
+                dtau, dr, cov = [], [], []
+                for seed in range(args.seeds):
+                    r = compute_drt(
+                        spectrum_from_arrays(F, _noisy(z, noise, seed)), band_level=0.9, seed=seed
+                    )
+                    peaks = sorted(r.peaks, key=lambda p: p.R_ohm, reverse=True)[: len(truth)]
+                    peaks.sort(key=lambda p: p.tau_s)
+                    for p, (t0, r0) in zip(peaks, truth, strict=False):
+                        dtau.append(abs(p.tau_s / t0 - 1))
+                        dr.append(abs(p.R_ohm / r0 - 1))
+                    assert r.band is not None
+                    gt = g_true(r.tau_s)  # type: ignore[operator]
+                    inside = (r.tau_s > 1 / W.max()) & (r.tau_s < 1 / W.min())
+                    ok = (gt >= r.band.lower_ohm) & (gt <= r.band.upper_ohm)
+                    cov.append(float(np.mean(ok[inside])))
+                lines.append(
+                    f"| {name} | {noise:.2%} | {max(dtau):.3f} | {max(dr):.3f} | "
+                    f"{np.mean(cov):.2f} (min {min(cov):.2f}) |"
+                )
+    lines.append("")
+    lines.append(f"load after: {os.getloadavg()}; seeds per row: {args.seeds}")
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        out = Path(__file__).with_name("RESULTS_drt.md")
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(
+            "# DRT: speed, peak recovery and band coverage\n\n"
+            "Written by `python benchmarks/bench_drt.py`"
+            f" --seeds {args.seeds}. 2-core machine shared with other helpers.\n\n" + text + "\n"
+        )
+        tmp.replace(out)
+
+
+def _timed(fn: object) -> float:
+    t0 = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - t0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Open Dicke battery: ``ssbattery.quantum.open`` against QuTiP's piqs + ``mesolve`` (issue 12 §5).
+
+Peers, same physics, same grid, interleaved in one run, one BLAS thread each:
+
+* **ours** — :func:`ssbattery.quantum.open.charge_open` (permutation-invariant blocks ⊗
+  cavity, matrix-free or assembled generator, Chebyshev expansion) with
+  ``ergotropy=False``, so that both peers compute E(t) only (the ergotropy costs one
+  small eigen-decomposition per block and output time on top);
+* **piqs** — ``qutip.piqs.Dicke(...).liouvillian()`` for the atoms (rates: emission = γ↓,
+  dephasing = 2γ_φ in its convention, collective_emission = γ_c), tensored with the
+  cavity's Liouvillian and the coupling's commutator (``super_tensor``), propagated by
+  ``qutip.mesolve`` (Adams, its default) with ⟨Jz⟩ as the only e_op.
+
+Accuracy: each peer runs at the loosest tolerance of a ladder whose E(t) stays within
+1e-6 × N (max over the grid) of a reference computed by our *other* propagator (DOP853 at
+rtol 1e-12; the timed one is the Chebyshev expansion); the peer's error against it is
+printed, so the agreement of the two codes is on record. Timings are the minimum of
+``--repeat`` runs. Cases: the Dicke battery with a cavity (cutoff 2N, g = 0.5/√N, 40
+output times over one collective Rabi half-period, κ = 0.1, γ↓ = 0.05, γ_φ = 0.05) and
+the classical-drive battery (Ω = 2, γ_φ = 0.1, no cavity). ``--largest`` searches the
+largest N done in 60 s (ours, tol 1e-8).
+
+Run: ``.venv/bin/python benchmarks/bench_open_dicke.py [--quick] [--largest]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from ssbattery.quantum.dicke import DickeParameters
+from ssbattery.quantum.open import (
+    ChebyshevLindblad,
+    Dissipation,
+    DrivenBattery,
+    RungeKutta,
+    charge_open,
+)
+
+LADDER = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
+ACCURACY = 1e-6
+
+
+def _cavity_model(n: int, steps: int = 40) -> tuple[DickeParameters, Dissipation]:
+    g = 0.5 / math.sqrt(n)
+    p = DickeParameters(n, g, photon_cutoff=2 * n, t_max=math.pi / (g * math.sqrt(n)), steps=steps)
+    return p, Dissipation(cavity_loss=0.1, decay=0.05, dephasing=0.05)
+
+
+def _driven_model(n: int, steps: int = 40) -> tuple[DrivenBattery, Dissipation]:
+    return DrivenBattery(n, drive=2.0, steps=steps), Dissipation(dephasing=0.1)
+
+
+def ours(model, diss, tol: float) -> np.ndarray:
+    r = charge_open(model, diss, storage=False, ergotropy=False, method=ChebyshevLindblad(tol=tol))
+    return np.asarray(r.energy)
+
+
+def reference(model, diss) -> np.ndarray:
+    """Our other propagator (DOP853, rtol 1e-11) up to 10⁶ state entries: independent of
+    the timed Chebyshev expansion; above (N ≥ 12 with a cavity, where DOP853 needs ~10³
+    products) the Chebyshev expansion at tol 1e-13, 10⁵ below the accuracy asked."""
+    method: ChebyshevLindblad | RungeKutta = RungeKutta(rtol=1e-11, atol=1e-13)
+    if isinstance(model, DickeParameters) and model.n_atoms > 8:
+        method = ChebyshevLindblad(tol=1e-13)
+    r = charge_open(model, diss, storage=False, ergotropy=False, method=method)
+    return np.asarray(r.energy)
+
+
+def piqs_run(model, diss, rtol: float) -> np.ndarray:
+    import qutip as qt
+    from qutip import piqs
+
+    N = model.n_atoms
+    jz, jx = piqs.jspin(N, "z"), piqs.jspin(N, "x")
+    rho_at = piqs.dicke(N, N / 2, -N / 2)
+    times = np.concatenate([[0.0], model.times()])
+    opts = {"atol": rtol * 1e-2, "rtol": rtol, "nsteps": 10**7, "store_states": False}
+    if isinstance(model, DrivenBattery):
+        H = model.omega_a * jz + model.drive * jx
+        system = piqs.Dicke(N, hamiltonian=H, dephasing=2 * diss.dephasing, emission=diss.decay)
+        L = system.liouvillian()
+        res = qt.mesolve(L, rho_at, times, e_ops=[jz], options=opts)
+    else:
+        nc = model.cutoff + 1
+        system = piqs.Dicke(
+            N, hamiltonian=model.omega_a * jz, dephasing=2 * diss.dephasing, emission=diss.decay
+        )
+        a = qt.destroy(nc)
+        L_cav = qt.liouvillian(model.omega_c * a.dag() * a, [math.sqrt(diss.cavity_loss) * a])
+        H_int = 2 * model.omega_c * model.coupling * qt.tensor(jx, a + a.dag())
+        L = (
+            qt.super_tensor(system.liouvillian(), qt.to_super(qt.qeye(nc)))
+            + qt.super_tensor(qt.to_super(qt.qeye(jz.shape[0])), L_cav)
+            + qt.liouvillian(H_int)
+        )
+        rho0 = qt.tensor(rho_at, qt.fock_dm(nc, N))
+        res = qt.mesolve(L, rho0, times, e_ops=[qt.tensor(jz, qt.qeye(nc))], options=opts)
+    return np.asarray(res.expect[0][1:]).real + N / 2.0
+
+
+def _timed(fn: Callable[[], np.ndarray], repeat: int) -> tuple[float, np.ndarray]:
+    best, out = math.inf, np.empty(0)
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def compare(kind: str, n: int, repeat: int, *, peer: bool = True) -> dict[str, float]:
+    model, diss = (_cavity_model if kind == "cavity" else _driven_model)(n)
+    ref = reference(model, diss)
+    row: dict[str, float] = {"N": n}
+    runners = [("ours", ours)] + ([("piqs", piqs_run)] if peer else [])
+    for name, fn in runners:
+        ladder = LADDER if peer else (1e-8,)
+        for tol in ladder:  # loosest tolerance that reaches the accuracy
+            t, e = _timed(lambda fn=fn, tol=tol: fn(model, diss, tol), 1)
+            err = float(np.max(np.abs(e - ref))) / n
+            if err <= ACCURACY:
+                if repeat > 1 and t < 20.0:  # long runs: one timing (noted in the table)
+                    t, e = _timed(lambda fn=fn, tol=tol: fn(model, diss, tol), repeat)
+                row[f"{name}_s"], row[f"{name}_tol"], row[f"{name}_err"] = t, tol, err
+                break
+    if "piqs_s" in row:
+        row["ratio"] = row["piqs_s"] / row["ours_s"]
+    return row
+
+
+def largest_in(kind: str, budget_s: float, start: int, step: int) -> tuple[int, float]:
+    """Largest N (in steps of ``step``) whose run (ours, tol 1e-8) finishes in ``budget_s``."""
+    n, best = start, (0, 0.0)
+    while True:
+        model, diss = (_cavity_model if kind == "cavity" else _driven_model)(n)
+        t0 = time.perf_counter()
+        ours(model, diss, 1e-8)
+        dt = time.perf_counter() - t0
+        print(f"  {kind} N = {n}: {dt:.1f} s", flush=True)
+        if dt > budget_s:
+            return best
+        best = (n, dt)
+        n += step
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--largest", action="store_true", help="largest N in 60 s per case")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--cavity", default="4,8,12,16,24", help="cavity sizes N")
+    ap.add_argument("--driven", default="10,20,40,60,100", help="driven sizes N")
+    ap.add_argument("--no-peer-above", type=int, default=8, help="skip piqs above this N (cavity)")
+    args = ap.parse_args()
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        print(f"load average at start: {os.getloadavg()}")
+        cavity = (4, 8) if args.quick else tuple(int(x) for x in args.cavity.split(",") if x)
+        driven = (10, 20) if args.quick else tuple(int(x) for x in args.driven.split(",") if x)
+        for kind, sizes in (("driven", driven), ("cavity", cavity)):
+            for n in sizes:
+                row = compare(
+                    kind, n, args.repeat, peer=kind == "driven" or n <= args.no_peer_above
+                )
+                cells = "  ".join(
+                    f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()
+                )
+                print(f"{kind}: {cells}  load={os.getloadavg()[0]:.1f}", flush=True)
+        if args.largest:
+            print("largest N in 60 s (ours, tol 1e-8):")
+            print("  cavity:", largest_in("cavity", 60.0, 8, 4))
+            print("  driven:", largest_in("driven", 60.0, 100, 50))
+        print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

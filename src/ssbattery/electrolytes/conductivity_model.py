@@ -1,0 +1,380 @@
+"""Room-temperature ionic conductivity from the composition alone, with a calibrated interval.
+
+Data: OBELiX (Therrien et al. 2025, CC BY 4.0), its official split (``data/obelix/split.csv``):
+the model learns on the 478 "train" rows and is judged on the 121 "test" rows only.
+
+Features (:func:`composition_features`): the atomic fraction of every element seen in training,
+and the fraction-weighted mean, mean absolute deviation, minimum and maximum of eight elemental
+properties from pymatgen (Z, Pauling electronegativity, atomic radius, mass, row, group,
+Mendeleev number, first ionisation energy), plus the Li fraction, the number of elements and
+the Li-to-anion ratio.
+
+Model: the mean of a random forest and an extra-trees regressor (scikit-learn, 100 trees each,
+``random_state`` fixed) on log10 σ [S/cm].
+
+Censoring: "<1E-10" values are upper bounds, not numbers. Training imputes them by an
+EM-like step: start at the bound, then replace each by min(prediction, bound) and refit
+(one round). Scoring: a censored row's error is max(0, prediction − bound) and its interval
+covers it when the lower end is ≤ the bound.
+
+Interval: split-conformal on out-of-fold residuals. The official test rows are mostly of
+chemical systems absent from training (85 of 121), so the folds are grouped by chemical
+system (the set of elements), the same kind of extrapolation; the half-width is the
+⌈(n+1)·level⌉-th smallest out-of-fold absolute error (Vovk, Gammerman & Shafer 2005; Lei et
+al., JASA 113, 1094 (2018)).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ssbattery.errors import DataFormatError, InvalidParameterError
+
+__all__ = [
+    "ConductivityModel",
+    "ConductivityPrediction",
+    "benchmark_conductivity_model",
+    "composition_features",
+    "default_model",
+    "load_obelix_split",
+    "train_conductivity_model",
+]
+
+_PROPS = (
+    "Z",
+    "X",
+    "atomic_radius",
+    "atomic_mass",
+    "row",
+    "group",
+    "mendeleev_no",
+    "ionization_energy",
+)
+_ANIONS = frozenset({"O", "S", "Se", "Te", "N", "P", "F", "Cl", "Br", "I", "H", "B"})
+_N_TREES = 100
+_SEED = 0
+
+
+@dataclass(frozen=True)
+class ObelixRow:
+    """One OBELiX row for learning: composition, log10 σ [S/cm] and whether it is censored."""
+
+    id: str
+    composition: str
+    log10_sigma: float
+    censored: bool
+    chemical_system: str
+
+
+def _split_path() -> Path:
+    return Path(str(resources.files("ssbattery.electrolytes") / "data/obelix/split.csv"))
+
+
+def load_obelix_split() -> tuple[tuple[ObelixRow, ...], tuple[ObelixRow, ...]]:
+    """(train, test) rows of OBELiX's official split from the shipped copy."""
+    from ssbattery.electrolytes.obelix import obelix_path
+
+    with open(_split_path(), newline="", encoding="utf-8") as fh:
+        split = {r["ID"]: r["split"] for r in csv.DictReader(fh)}
+    train: list[ObelixRow] = []
+    test: list[ObelixRow] = []
+    with open(obelix_path(), newline="", encoding="utf-8") as fh:
+        for k, r in enumerate(csv.DictReader(fh), start=2):
+            raw = r["Ionic conductivity (S cm-1)"].strip()
+            censored = raw.startswith("<")
+            try:
+                value = math.log10(float(raw.lstrip("<")))
+            except ValueError:
+                raise DataFormatError(f"OBELiX all.csv line {k}: conductivity {raw!r}.") from None
+            comp = r["True Composition"] or r["Reduced Composition"]
+            row = ObelixRow(r["ID"], comp, value, censored, _chemical_system(comp))
+            (train if split.get(r["ID"]) == "train" else test).append(row)
+    return tuple(train), tuple(test)
+
+
+@functools.cache
+def _element_properties(symbol: str) -> NDArray[np.float64]:
+    import warnings
+
+    from pymatgen.core import Element
+
+    e = Element(symbol)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pymatgen warns on missing data; NaN is handled below
+        for p in _PROPS:
+            try:
+                v = getattr(e, p)
+                out.append(float(v) if v is not None else math.nan)
+            except (AttributeError, TypeError, ValueError):
+                out.append(math.nan)
+    return np.array(out)
+
+
+def _fractions(formula: str) -> dict[str, float]:
+    from pymatgen.core import Composition, Element
+
+    try:
+        comp = Composition(formula).fractional_composition
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidParameterError(
+            f"`formula` {formula!r} is not a chemical formula ({exc}); e.g. Li6PS5Cl."
+        ) from None
+    fr = {str(k): float(v) for k, v in comp.items()}
+    bad = [k for k in fr if not Element.is_valid_symbol(k)]
+    if bad:
+        raise InvalidParameterError(
+            f"`formula` {formula!r} contains {', '.join(bad)}, not element symbols; e.g. Li6PS5Cl."
+        )
+    if not fr:
+        raise InvalidParameterError(f"`formula` {formula!r} has no elements.")
+    return fr
+
+
+def _chemical_system(formula: str) -> str:
+    return "-".join(sorted(_fractions(formula)))
+
+
+def composition_features(formula: str, elements: Sequence[str]) -> NDArray[np.float64]:
+    """Feature vector of ``formula`` (see the module docstring); ``elements`` fixes the columns."""
+    fr = _fractions(formula)
+    w = np.array(list(fr.values()))
+    P = np.array([_element_properties(e) for e in fr])
+    col_mean = np.nanmean(np.where(np.isnan(P), np.nan, P), axis=0) if P.size else P
+    P = np.where(np.isnan(P), np.nan_to_num(col_mean), P)
+    mean = w @ P
+    dev = w @ np.abs(P - mean)
+    anion = sum(v for k, v in fr.items() if k in _ANIONS)
+    li = fr.get("Li", 0.0)
+    extra = [li, float(len(fr)), li / max(anion, 1e-9), anion]
+    return np.concatenate(
+        [[fr.get(e, 0.0) for e in elements], mean, dev, P.min(0), P.max(0), extra]
+    )
+
+
+@dataclass(frozen=True)
+class ConductivityPrediction:
+    """log10 σ [S/cm] at room temperature with a central interval at ``level``."""
+
+    formula: str
+    log10_sigma_S_cm: float
+    lower: float
+    upper: float
+    level: float
+    unseen_elements: tuple[str, ...]
+    nearest_training: tuple[tuple[str, float], ...]
+
+    @property
+    def sigma_mS_cm(self) -> float:
+        return 1e3 * 10**self.log10_sigma_S_cm
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "formula": self.formula,
+            "log10_sigma_S_cm": self.log10_sigma_S_cm,
+            "sigma_mS_cm": self.sigma_mS_cm,
+            "interval_log10_S_cm": [self.lower, self.upper],
+            "interval_level": self.level,
+            "interval_method": "split-conformal, folds grouped by chemical system",
+            "unseen_elements": list(self.unseen_elements),
+            "nearest_training_rows": [
+                {"composition": c, "log10_sigma_S_cm": v} for c, v in self.nearest_training
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ConductivityModel:
+    """A trained composition model with its conformal half-widths per level."""
+
+    elements: tuple[str, ...]
+    estimators: tuple[Any, ...]
+    half_width: dict[float, float]
+    oof_abs_errors: NDArray[np.float64]
+    train_rows: tuple[ObelixRow, ...]
+    train_seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+    def _features(self, formulas: Sequence[str]) -> NDArray[np.float64]:
+        return np.array([composition_features(f, self.elements) for f in formulas])
+
+    def predict_log10(self, formulas: Sequence[str]) -> NDArray[np.float64]:
+        X = self._features(formulas)
+        return np.asarray(np.mean([m.predict(X) for m in self.estimators], axis=0), dtype=float)
+
+    def width(self, level: float) -> float:
+        if not 0 < level < 1:
+            raise InvalidParameterError(f"`level` must be in (0, 1), got {level}.")
+        if level not in self.half_width:
+            return _conformal_quantile(self.oof_abs_errors, level)
+        return self.half_width[level]
+
+    def predict(self, formula: str, *, level: float = 0.9) -> ConductivityPrediction:
+        """log10 σ_RT [S/cm] of ``formula`` with its ``level`` interval."""
+        y = float(self.predict_log10([formula])[0])
+        h = self.width(level)
+        fr = _fractions(formula)
+        unseen = tuple(sorted(e for e in fr if e not in self.elements))
+        x = self._features([formula])[0, : len(self.elements)]
+        X = self._features([r.composition for r in self.train_rows])[:, : len(self.elements)]
+        d = np.abs(X - x).sum(axis=1)
+        near = tuple(
+            (self.train_rows[i].composition, self.train_rows[i].log10_sigma)
+            for i in np.argsort(d)[:3]
+        )
+        return ConductivityPrediction(formula, y, y - h, y + h, level, unseen, near)
+
+
+def _conformal_quantile(abs_errors: NDArray[np.float64], level: float) -> float:
+    n = abs_errors.size
+    k = min(n, math.ceil((n + 1) * level))
+    return float(np.sort(abs_errors)[k - 1])
+
+
+def _forest_pair(seed: int, n_trees: int) -> list[Any]:
+    from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
+
+    return [
+        RandomForestRegressor(n_trees, random_state=seed, n_jobs=1),
+        ExtraTreesRegressor(n_trees, random_state=seed, n_jobs=1),
+    ]
+
+
+def _fit_censored(
+    X: NDArray[np.float64],
+    y: NDArray[np.float64],
+    censored: NDArray[np.bool_],
+    seed: int,
+    n_trees: int,
+) -> list[Any]:
+    """Fit the pair; censored targets are re-imputed once as min(prediction, bound)."""
+    target = y.copy()
+    models = _forest_pair(seed, n_trees)
+    for _round in range(2):
+        for m in models:
+            m.fit(X, target)
+        pred = np.mean([m.predict(X) for m in models], axis=0)
+        target = np.where(censored, np.minimum(pred, y), y)
+    return models
+
+
+def _errors(
+    pred: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.bool_]
+) -> NDArray[Any]:
+    return np.where(c, np.maximum(0.0, pred - y), np.abs(pred - y))
+
+
+def train_conductivity_model(
+    rows: Sequence[ObelixRow] | None = None,
+    *,
+    seed: int = _SEED,
+    levels: Sequence[float] = (0.9,),
+    n_trees: int = _N_TREES,
+    oof_abs_errors: NDArray[np.float64] | None = None,
+) -> ConductivityModel:
+    """Train on OBELiX's train split (or ``rows``) and calibrate the intervals (5 group folds).
+
+    ``oof_abs_errors`` (one per training row) skips the calibration folds and uses these.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    if n_trees < 1:
+        raise InvalidParameterError(f"`n_trees` must be ≥ 1, got {n_trees}.")
+    t0 = time.perf_counter()
+    train = tuple(rows) if rows is not None else load_obelix_split()[0]
+    elements = tuple(sorted({e for r in train for e in _fractions(r.composition)}))
+    X = np.array([composition_features(r.composition, elements) for r in train])
+    y = np.array([r.log10_sigma for r in train])
+    c = np.array([r.censored for r in train])
+    groups = [r.chemical_system for r in train]
+    if oof_abs_errors is not None:
+        abs_err = np.asarray(oof_abs_errors, dtype=float)
+        if abs_err.shape != y.shape:
+            raise InvalidParameterError(
+                f"`oof_abs_errors` has {abs_err.size} values for {y.size} training rows."
+            )
+    else:
+        oof = np.zeros(y.size)
+        for tr, te in GroupKFold(5).split(X, groups=groups):
+            ms = _fit_censored(X[tr], y[tr], c[tr], seed, n_trees)
+            oof[te] = np.mean([m.predict(X[te]) for m in ms], axis=0)
+        abs_err = _errors(oof, y, c)
+    models = _fit_censored(X, y, c, seed, n_trees)
+    widths = {float(lv): _conformal_quantile(abs_err, float(lv)) for lv in levels}
+    return ConductivityModel(
+        elements, tuple(models), widths, abs_err, train, time.perf_counter() - t0
+    )
+
+
+def _calibration_path() -> Path:
+    return Path(str(resources.files("ssbattery.electrolytes") / "data/obelix/calibration.json"))
+
+
+@functools.cache
+def default_model() -> ConductivityModel:
+    """The model trained (deterministically, in-process, once) on OBELiX's train split.
+
+    The grouped out-of-fold errors that calibrate its interval ship in
+    ``data/obelix/calibration.json`` (written by ``benchmarks/bench_predict.py --calibration``
+    with the same seed and trees), so first use trains only the final forests (~10 s).
+    """
+    import json
+
+    data = json.loads(_calibration_path().read_text(encoding="utf-8"))
+    return train_conductivity_model(oof_abs_errors=np.array(data["oof_abs_errors"], dtype=float))
+
+
+def benchmark_conductivity_model(
+    model: ConductivityModel | None = None, *, level: float = 0.9
+) -> dict[str, Any]:
+    """Test-split MAE in log10 σ and interval coverage, beside baselines on the same split.
+
+    Baselines: the training mean; a random forest and extra trees (100 trees, seed 0) on the
+    element fractions only (censored values taken at their bound, as numbers).
+    """
+    from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
+
+    m = model or default_model()
+    train, test = load_obelix_split()
+    yt = np.array([r.log10_sigma for r in test])
+    ct = np.array([r.censored for r in test])
+    pred = m.predict_log10([r.composition for r in test])
+    h = m.width(level)
+    lo, hi = pred - h, pred + h
+    covered = np.where(ct, lo <= yt, (lo <= yt) & (yt <= hi))
+    ytr = np.array([r.log10_sigma for r in train])
+    el = m.elements
+    Xf = np.array([composition_features(r.composition, el)[: len(el)] for r in train])
+    Xt = np.array([composition_features(r.composition, el)[: len(el)] for r in test])
+    baselines = {"training mean": float(np.mean(_errors(np.full(yt.size, ytr.mean()), yt, ct)))}
+    for name, est in (
+        ("random forest, element fractions", RandomForestRegressor(_N_TREES, random_state=0)),
+        ("extra trees, element fractions", ExtraTreesRegressor(_N_TREES, random_state=0)),
+    ):
+        est.fit(Xf, ytr)
+        baselines[name] = float(np.mean(_errors(est.predict(Xt), yt, ct)))
+    return {
+        "split": "OBELiX official (478 train / 121 test)",
+        "n_test": int(yt.size),
+        "n_test_censored": int(ct.sum()),
+        "mae_log10_S_cm": float(np.mean(_errors(pred, yt, ct))),
+        "mae_uncensored_log10_S_cm": float(np.mean(np.abs(pred - yt)[~ct])),
+        "interval_level": level,
+        "interval_half_width_dex": h,
+        "interval_coverage": float(np.mean(covered)),
+        "baselines_mae_log10_S_cm": baselines,
+        "train_seconds": m.train_seconds,
+        "model": "mean of RandomForest and ExtraTrees (100 trees each, seed 0) on composition "
+        "features; censored targets imputed by min(prediction, bound)",
+    }

@@ -1,0 +1,668 @@
+"""Distribution of relaxation times (DRT): Tikhonov with non-negativity, λ by GCV or L-curve.
+
+Model (γ in Ω per unit ln τ, Z with capacitive Z″ < 0)::
+
+    Z(f) = R∞ + i2πf L + 1/(Q_el (i2πf)^n_el) + ∫ γ(ln τ) / (1 + i2πfτ) d ln τ
+
+with γ = Σ_m g_m φ_m(ln τ) on a log-uniform grid of nodes τ_m reaching one decade beyond
+1/(2πf) at both ends; φ_m a Gaussian radial basis function (FWHM = 2 grid steps) or a
+piecewise-linear hat. The inductance L and the blocking-electrode CPE are explicit terms (the
+CPE's exponent n_el by a 1-D search, its 1/Q_el linear). All unknowns (R∞, L, 1/Q_el, g_m) are
+≥ 0, found by non-negative least
+squares of the relative residuals (weights 1/|Z|, so 1 % noise on every point is one noise
+level) plus λ‖D_k g‖², D_k the k-th difference of the coefficients (k = 1 or 2; for the
+Gaussian basis an approximation of ∫(dᵏγ/d ln τᵏ)² d ln τ).
+
+λ is chosen by generalised cross-validation (``"gcv"``, default; Golub, Heath & Wahba,
+Technometrics 21, 215 (1979)) with the effective degrees of freedom of the non-negative
+estimator taken on its free set, or at the corner of the L-curve (``"lcurve"``, maximum Menger
+curvature of (log‖residual‖, log‖D g‖); Hansen, SIAM Rev. 34, 561 (1992)); or given.
+
+Credible band: the same objective read as a Bayesian model (Ciucci & Chen, Electrochim. Acta
+167, 439 (2015); Effat & Ciucci, ibid. 247, 1117 (2017)): Gaussian noise of variance σ² on the
+weighted residuals, a Gaussian smoothness prior of precision λDᵀD/σ², and x ≥ 0. The posterior
+is a truncated multivariate normal; it is approximated by the Gaussian of precision
+(AᵀA + λDᵀD)/σ² centred on the non-negative MAP (Laplace), σ² = ‖r‖²/(n − tr H) from the MAP
+residual, and draws are clipped at γ = 0. The band is the pointwise central quantile of γ over
+the draws. Its coverage of the truth on synthetic spectra is *measured*, not assumed
+(benchmarks/RESULTS_drt.md): where the smoothness prior flattens a sharp peak, or clips a
+long weak tail to zero, the truth can lie outside it.
+
+Peaks: local maxima of γ (prominence ≥ 5 % of the largest, area ≥ 5 % of ∫γ), each with τ
+(parabolic refinement in ln τ), R = area of γ between the neighbouring minima, C_eff = τ/R,
+and a label from :func:`.arc_labels.label_by_capacitance`. :func:`circuit_from_drt` turns them
+into the equivalent circuit and its starting values.
+
+Why our own: impedance.py has no DRT, and pyDRTtools (the Ciucci group's reference code) is
+a GUI application not packaged for import; this module is written from the method papers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ssbattery.electrolytes.impedance.arc_labels import label_by_capacitance
+from ssbattery.electrolytes.impedance.readers import Spectrum
+from ssbattery.errors import InvalidParameterError
+
+__all__ = [
+    "DRTBand",
+    "DRTPeak",
+    "DRTResult",
+    "circuit_from_drt",
+    "compute_drt",
+    "gamma_havriliak_negami",
+    "gamma_zarc",
+]
+
+Basis = Literal["gaussian", "piecewise-linear"]
+LambdaMethod = Literal["gcv", "lcurve", "evidence"]
+_BASES = ("gaussian", "piecewise-linear")
+_METHODS = ("gcv", "lcurve", "evidence")
+_LAMBDA_GRID = np.logspace(-7, 5, 49)
+#: Prior ridge δ on the coefficients (relative to λ) and δ₀ on R∞, L, 1/Q_el (scaled units).
+_PRIOR_RIDGE = 1e-6
+_EXTRA_RIDGE = 1e-8
+_PROBE_LAMBDA = 1e-2
+_PEAK_PROMINENCE = 0.05
+_PEAK_MIN_AREA = 0.05
+_FINE_PER_NODE = 8
+
+
+# --------------------------------------------------------------------------- analytic γ
+def gamma_zarc(tau_s: ArrayLike, R_ohm: float, tau0_s: float, n: float) -> NDArray[np.float64]:
+    """γ(ln τ) [Ω] of a ZARC Z = R/(1 + (iωτ₀)ⁿ), 0 < n < 1 (Cole & Cole's distribution).
+
+    γ = (R/2π) sin((1−n)π) / (cosh(n ln(τ/τ₀)) − cos((1−n)π)); ∫γ d ln τ = R.
+    """
+    s = np.log(np.asarray(tau_s, dtype=float) / tau0_s)
+    return np.asarray(
+        R_ohm
+        / (2 * math.pi)
+        * math.sin((1 - n) * math.pi)
+        / (np.cosh(n * s) - math.cos((1 - n) * math.pi)),
+        dtype=float,
+    )
+
+
+def gamma_havriliak_negami(
+    tau_s: ArrayLike, R_ohm: float, tau0_s: float, alpha: float, beta: float
+) -> NDArray[np.float64]:
+    """γ(ln τ) [Ω] of Z = R/(1 + (iωτ₀)^α)^β (Havriliak & Negami, Polymer 8, 161 (1967)).
+
+    With y = τ/τ₀ and θ = arctan2(sin πα, y^α + cos πα)::
+
+        γ = (R/π) y^{αβ} sin(βθ) / (y^{2α} + 2 y^α cos πα + 1)^{β/2}
+    """
+    y = np.asarray(tau_s, dtype=float) / tau0_s
+    ya = y**alpha
+    theta = np.arctan2(math.sin(math.pi * alpha), ya + math.cos(math.pi * alpha))
+    den = (ya**2 + 2 * ya * math.cos(math.pi * alpha) + 1.0) ** (beta / 2)
+    return np.asarray(R_ohm / math.pi * ya**beta * np.sin(beta * theta) / den, dtype=float)
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class DRTPeak:
+    """One DRT peak: τ [s] of its maximum, f = 1/(2πτ), R = its area [Ω], C_eff = τ/R [F]."""
+
+    label: str
+    tau_s: float
+    frequency_hz: float
+    R_ohm: float
+    C_eff_F: float
+    gamma_max_ohm: float
+    tau_bounds_s: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class DRTBand:
+    """Pointwise central credible band of γ at ``level`` from ``n_samples`` posterior draws."""
+
+    level: float
+    lower_ohm: NDArray[np.float64]
+    upper_ohm: NDArray[np.float64]
+    n_samples: int
+    noise_sd_relative: float
+
+
+@dataclass(frozen=True)
+class DRTResult:
+    """A DRT: the solution on its nodes, γ on a fine grid, the explicit terms, peaks, band.
+
+    ``tau_s``/``gamma_ohm`` are the fine grid used for plots and peaks; ``lam`` the
+    regularisation parameter and ``lam_method`` how it was chosen (``"gcv"``, ``"lcurve"`` or
+    ``"given"``).
+    """
+
+    spectrum: Spectrum
+    basis: str
+    derivative_order: int
+    lam: float
+    lam_method: str
+    tau_nodes_s: NDArray[np.float64]
+    coefficients_ohm: NDArray[np.float64]
+    R_inf_ohm: float
+    inductance_H: float
+    electrode_cpe: tuple[float, float] | None
+    tau_s: NDArray[np.float64]
+    gamma_ohm: NDArray[np.float64]
+    peaks: tuple[DRTPeak, ...]
+    z_fit_ohm: NDArray[np.complex128]
+    rms_relative_residual: float
+    band: DRTBand | None
+    notes: tuple[str, ...]
+
+    def gamma(self, tau_s: ArrayLike) -> NDArray[np.float64]:
+        """γ [Ω] at any τ [s] from the basis expansion."""
+        y = np.log(np.asarray(tau_s, dtype=float))
+        phi = _basis_values(self.basis, np.log(self.tau_nodes_s), y)
+        return np.asarray(phi @ self.coefficients_ohm, dtype=float)
+
+    @property
+    def polarization_resistance_ohm(self) -> float:
+        """∫ γ d ln τ [Ω] (the sum of every relaxation's resistance)."""
+        y = np.log(self.tau_nodes_s)
+        return float(np.sum(self.coefficients_ohm) * _basis_area(self.basis, y[1] - y[0]))
+
+    def predict(self, frequency_hz: ArrayLike) -> NDArray[np.complex128]:
+        """The DRT model's Z [Ω] at any frequencies [Hz]."""
+        f = np.asarray(frequency_hz, dtype=float)
+        A = _design(self.basis, np.log(self.tau_nodes_s), f)
+        w = 2 * math.pi * f
+        z = self.R_inf_ohm + 1j * w * self.inductance_H + A @ self.coefficients_ohm
+        if self.electrode_cpe is not None:
+            q, n = self.electrode_cpe
+            z = z + 1.0 / (q * (1j * w) ** n)
+        return np.asarray(z, dtype=np.complex128)
+
+    def peak(self, label: str) -> DRTPeak:
+        """The peak with this label (``"bulk"``, ``"grain boundary"``, ``"electrode"``…)."""
+        for p in self.peaks:
+            if p.label == label:
+                return p
+        raise InvalidParameterError(
+            f"no DRT peak labelled {label!r}; peaks are {[p.label for p in self.peaks]}."
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary (units in the keys)."""
+        out: dict[str, Any] = {
+            "file": self.spectrum.source,
+            "n_points": self.spectrum.n_points,
+            "basis": self.basis,
+            "derivative_order": self.derivative_order,
+            "lambda": self.lam,
+            "lambda_method": self.lam_method,
+            "R_inf_ohm": self.R_inf_ohm,
+            "inductance_H": self.inductance_H,
+            "electrode_cpe": None
+            if self.electrode_cpe is None
+            else {"Q_F_s^(n-1)": self.electrode_cpe[0], "n": self.electrode_cpe[1]},
+            "polarization_resistance_ohm": self.polarization_resistance_ohm,
+            "rms_relative_residual": self.rms_relative_residual,
+            "peaks": [
+                {
+                    "label": p.label,
+                    "tau_s": p.tau_s,
+                    "frequency_Hz": p.frequency_hz,
+                    "R_ohm": p.R_ohm,
+                    "C_eff_F": p.C_eff_F,
+                    "gamma_max_ohm": p.gamma_max_ohm,
+                    "tau_bounds_s": list(p.tau_bounds_s),
+                }
+                for p in self.peaks
+            ],
+            "tau_s": self.tau_s.tolist(),
+            "gamma_ohm": self.gamma_ohm.tolist(),
+            "notes": list(self.notes),
+        }
+        if self.band is not None:
+            out["band"] = {
+                "level": self.band.level,
+                "method": "pointwise central quantile of Laplace-approximation draws at the "
+                "non-negative MAP, clipped at 0",
+                "n_samples": self.band.n_samples,
+                "noise_sd_relative": self.band.noise_sd_relative,
+                "lower_ohm": self.band.lower_ohm.tolist(),
+                "upper_ohm": self.band.upper_ohm.tolist(),
+            }
+        return out
+
+
+# --------------------------------------------------------------------------- basis and design
+def _epsilon(dy: float) -> float:
+    return math.sqrt(math.log(2.0)) / dy  # Gaussian exp(−(ε y)²) with FWHM = 2 dy
+
+
+def _basis_area(basis: str, dy: float) -> float:
+    return math.sqrt(math.pi) / _epsilon(dy) if basis == "gaussian" else dy
+
+
+def _basis_values(basis: str, nodes: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[Any]:
+    dy = float(nodes[1] - nodes[0])
+    d = y[:, None] - nodes[None, :]
+    if basis == "gaussian":
+        return np.exp(-((_epsilon(dy) * d) ** 2))
+    return np.clip(1.0 - np.abs(d) / dy, 0.0, None)
+
+
+def _design(basis: str, nodes: NDArray[np.float64], f: NDArray[np.float64]) -> NDArray[Any]:
+    """A[n, m] = ∫ φ_m(y) / (1 + iω_n e^y) dy by the trapezoidal rule on the basis' support."""
+    dy = float(nodes[1] - nodes[0])
+    half = 5.0 / _epsilon(dy) if basis == "gaussian" else dy
+    s = np.linspace(-half, half, 161)
+    if basis == "gaussian":
+        phi = np.exp(-((_epsilon(dy) * s) ** 2))
+    else:
+        phi = np.clip(1.0 - np.abs(s) / dy, 0.0, None)
+    wq = np.full(s.size, s[1] - s[0])
+    wq[0] = wq[-1] = 0.5 * (s[1] - s[0])
+    u = np.log(2 * math.pi * f)[:, None, None] + nodes[None, :, None] + s[None, None, :]
+    e = np.exp(u)
+    k = (1.0 - 1j * e) / (1.0 + e * e)
+    return np.asarray(k @ (phi * wq), dtype=np.complex128)
+
+
+def _difference(m: int, order: int) -> NDArray[np.float64]:
+    D = np.eye(m)
+    for _ in range(order):
+        D = np.diff(D, axis=0)
+    return D
+
+
+# --------------------------------------------------------------------------- solver
+@dataclass(frozen=True)
+class _Problem:
+    A: NDArray[np.float64]  # weighted, scaled real system (2N × P)
+    b: NDArray[np.float64]
+    Pen: NDArray[np.float64]  # penalty rows acting on the full unknown vector
+    scale: NDArray[np.float64]  # unknown = scale · ξ
+    n_extra: int
+
+
+def _nnls_at(pb: _Problem, lam: float) -> tuple[NDArray[np.float64], float]:
+    """ξ ≥ 0 minimising ‖Aξ − b‖² + λ‖Pen ξ‖² (Lawson–Hanson); returns ξ and ‖Aξ − b‖²."""
+    from scipy.optimize import nnls
+
+    M = np.vstack([pb.A, math.sqrt(lam) * pb.Pen])
+    rhs = np.concatenate([pb.b, np.zeros(pb.Pen.shape[0])])
+    xi, _ = nnls(M, rhs, maxiter=50 * M.shape[1])
+    r = pb.A @ xi - pb.b
+    return xi, float(r @ r)
+
+
+def _precision(pb: _Problem, lam: float) -> NDArray[np.float64]:
+    """AᵀA + λ(PenᵀPen + δI_g) + δ₀I_extra: the posterior precision × σ² (proper priors)."""
+    P = pb.A.shape[1]
+    ridge = np.full(P, _PRIOR_RIDGE * lam)
+    ridge[: pb.n_extra] = _EXTRA_RIDGE
+    return np.asarray(pb.A.T @ pb.A + lam * (pb.Pen.T @ pb.Pen) + np.diag(ridge), dtype=float)
+
+
+def _lambda_scores(pb: _Problem, method: str) -> NDArray[np.float64]:
+    """The criterion on :data:`_LAMBDA_GRID` (lower is better) for the unconstrained estimate.
+
+    GCV(λ) = n‖r‖²/(n − tr H)², H = A(AᵀA + λPᵀP)⁻¹Aᵀ. Evidence: −log p(b | λ) with the noise
+    variance profiled out, −log p = (n/2) log(J/n) + ½ log det(AᵀA + K) − ½ log det K, where
+    K = λ(PᵀP + δI) is the prior precision and J the minimum of the penalised objective
+    (MacKay, Neural Comput. 4, 415 (1992)). L-curve: minus the Menger curvature of
+    (log‖r‖, log‖Pen ξ‖).
+    """
+    n = pb.b.size
+    AtA = pb.A.T @ pb.A
+    Atb = pb.A.T @ pb.b
+    m_g = pb.A.shape[1] - pb.n_extra
+    out, rho, eta = [], [], []
+    for lam in _LAMBDA_GRID:
+        H = _precision(pb, float(lam))
+        c = np.linalg.cholesky(H)
+        x = np.linalg.solve(c.T, np.linalg.solve(c, Atb))
+        r = pb.A @ x - pb.b
+        r2 = float(r @ r)
+        pen = pb.Pen @ x
+        p2 = float(pen @ pen)
+        rho.append(0.5 * math.log(max(r2, 1e-300)))
+        eta.append(0.5 * math.log(max(p2, 1e-300)))
+        if method == "gcv":
+            tr = float(np.trace(np.linalg.solve(H, AtA)))
+            out.append(math.log(n * r2 / max(n - tr, 1e-9) ** 2))
+        elif method == "evidence":
+            J = (
+                r2
+                + float(lam) * p2
+                + float(lam) * _PRIOR_RIDGE * float(x[pb.n_extra :] @ x[pb.n_extra :])
+            )
+            logdet_h = 2.0 * float(np.sum(np.log(np.diag(c))))
+            out.append(0.5 * n * math.log(J / n) + 0.5 * logdet_h - 0.5 * m_g * math.log(lam))
+    if method == "lcurve":
+        score = np.zeros(len(rho))
+        for k in range(1, len(rho) - 1):
+            p0, p1, p2_ = (np.array([rho[i], eta[i]]) for i in (k - 1, k, k + 1))
+            a_, b_, c_ = np.linalg.norm(p1 - p0), np.linalg.norm(p2_ - p1), np.linalg.norm(p2_ - p0)
+            cross = (p1[0] - p0[0]) * (p2_[1] - p0[1]) - (p1[1] - p0[1]) * (p2_[0] - p0[0])
+            score[k] = 2 * cross / max(a_ * b_ * c_, 1e-300)  # corner: most negative turn
+        score[0] = score[-1] = np.inf
+        return score
+    return np.array(out)
+
+
+def _choose_lambda(pb: _Problem, method: str) -> float:
+    y = _lambda_scores(pb, method)
+    logl = np.log10(_LAMBDA_GRID)
+    k = int(np.argmin(y))
+    if method != "lcurve" and 0 < k < y.size - 1:  # parabolic refinement in log λ
+        y0, y1, y2 = y[k - 1], y[k], y[k + 1]
+        den = y0 - 2 * y1 + y2
+        shift = 0.5 * (y0 - y2) / den if den > 0 else 0.0
+        return float(10 ** (logl[k] + np.clip(shift, -0.5, 0.5) * (logl[1] - logl[0])))
+    return float(_LAMBDA_GRID[k])
+
+
+def _blocking_electrode(spec: Spectrum) -> bool:
+    """An electrode term is needed when −Z″ still rises at the lowest frequencies."""
+    s = spec.sorted_descending()
+    y = s.minus_z_imag[-3:]
+    phase = -math.degrees(math.atan2(float(s.z_ohm[-1].imag), float(s.z_ohm[-1].real)))
+    return bool(np.all(np.diff(y) > 0) and phase > 20.0)
+
+
+def _problem(
+    spectrum: Spectrum,
+    A_c: NDArray[np.complex128],
+    derivative_order: int,
+    inductance: bool,
+    n_electrode: float | None,
+) -> tuple[_Problem, NDArray[np.complex128]]:
+    """The scaled, weighted real system; columns R∞, iωL, (iω)^−n_el (as 1/Q_el), g_m."""
+    f = spectrum.frequency_hz
+    z = spectrum.z_ohm
+    w = 2 * math.pi * f
+    z_ref = float(np.max(np.abs(z)))
+    extra = [np.ones_like(w, dtype=complex)]
+    scale = [z_ref]
+    if inductance:
+        extra.append(1j * w)
+        scale.append(z_ref / float(w.max()))
+    if n_electrode is not None:
+        extra.append((1j * w) ** (-n_electrode))
+        scale.append(z_ref * float(w.min()) ** n_electrode)
+    n_extra = len(extra)
+    cols = np.column_stack([*extra, A_c])
+    sc = np.array(scale + [z_ref] * A_c.shape[1])
+    wt = 1.0 / np.abs(z)
+    Acx = cols * sc[None, :] * wt[:, None]
+    A = np.vstack([Acx.real, Acx.imag])
+    b = np.concatenate([z.real * wt, z.imag * wt])
+    D = _difference(A_c.shape[1], derivative_order)
+    Pen = np.hstack([np.zeros((D.shape[0], n_extra)), D])
+    return _Problem(A, b, Pen, sc, n_extra), cols
+
+
+def _electrode_exponent(
+    spectrum: Spectrum,
+    A_c: NDArray[np.complex128],
+    derivative_order: int,
+    inductance: bool,
+    lam_method: str,
+) -> float:
+    """The electrode CPE exponent n_el ∈ [0.5, 1].
+
+    With ``lam_method="evidence"`` n_el maximises the evidence (minimised over λ), i.e. it is a
+    second hyperparameter of the same type-II maximum likelihood; otherwise it minimises the
+    residual of the non-negative fit at a probe λ.
+    """
+    from scipy.optimize import minimize_scalar
+
+    def cost(n: float) -> float:
+        pb, _ = _problem(spectrum, A_c, derivative_order, inductance, n)
+        if lam_method == "evidence":
+            return float(np.min(_lambda_scores(pb, "evidence")))
+        return _nnls_at(pb, _PROBE_LAMBDA)[1]
+
+    res = minimize_scalar(cost, bounds=(0.5, 1.0), method="bounded", options={"xatol": 2e-3})
+    return float(res.x)
+
+
+def compute_drt(
+    spectrum: Spectrum,
+    *,
+    basis: Basis = "gaussian",
+    lam: float | None = None,
+    lam_method: LambdaMethod = "evidence",
+    derivative_order: int = 2,
+    inductance: bool = True,
+    electrode: bool | None = None,
+    nodes_per_decade: int = 10,
+    band_level: float | None = None,
+    n_samples: int = 2000,
+    seed: int = 0,
+    cell_constant_per_cm: float | None = None,
+) -> DRTResult:
+    """DRT of ``spectrum`` (see the module docstring for the model and methods).
+
+    ``lam`` fixes λ (else ``lam_method``: ``"evidence"``, ``"gcv"`` or ``"lcurve"``);
+    ``electrode=None`` adds the blocking-electrode CPE when −Z″ still rises at the lowest
+    frequencies; ``band_level`` (e.g. 0.9) adds the credible band from ``n_samples`` seeded
+    posterior draws; ``cell_constant_per_cm`` (L/A) makes the peak labels use specific
+    capacitances.
+    """
+    if basis not in _BASES:
+        raise InvalidParameterError(f"`basis` must be one of {_BASES}, got {basis!r}.")
+    if lam_method not in _METHODS:
+        raise InvalidParameterError(f"`lam_method` must be one of {_METHODS}, got {lam_method!r}.")
+    if lam is not None and not (math.isfinite(lam) and lam > 0):
+        raise InvalidParameterError(f"`lam` must be a finite number > 0, got {lam}.")
+    if derivative_order not in (1, 2):
+        raise InvalidParameterError(f"`derivative_order` must be 1 or 2, got {derivative_order}.")
+    if not 3 <= nodes_per_decade <= 40:
+        raise InvalidParameterError(
+            f"`nodes_per_decade` must be between 3 and 40, got {nodes_per_decade}."
+        )
+    if band_level is not None and not 0 < band_level < 1:
+        raise InvalidParameterError(f"`band_level` must be in (0, 1), e.g. 0.9, got {band_level}.")
+    if n_samples < 100:
+        raise InvalidParameterError(f"`n_samples` must be ≥ 100, got {n_samples}.")
+    if spectrum.n_points < 5:
+        raise InvalidParameterError(
+            f"{spectrum.source}: a DRT needs at least 5 frequencies, got {spectrum.n_points}."
+        )
+    f = spectrum.frequency_hz
+    z = spectrum.z_ohm
+    use_el = _blocking_electrode(spectrum) if electrode is None else electrode
+    lo = math.log(1 / (2 * math.pi * float(f.max()))) - math.log(10)
+    hi = math.log(1 / (2 * math.pi * float(f.min()))) + (0.0 if use_el else math.log(10))
+    dy = math.log(10) / nodes_per_decade
+    n_nodes = math.ceil((hi - lo) / dy) + 1
+    nodes = np.asarray(lo + dy * np.arange(n_nodes), dtype=np.float64)
+    A_c = _design(basis, nodes, f)
+    n_el = (
+        _electrode_exponent(spectrum, A_c, derivative_order, inductance, lam_method)
+        if use_el
+        else None
+    )
+    pb, cols = _problem(spectrum, A_c, derivative_order, inductance, n_el)
+    n_extra = pb.n_extra
+    lam_used = float(lam) if lam is not None else _choose_lambda(pb, lam_method)
+    xi, _ = _nnls_at(pb, lam_used)
+    x = xi * pb.scale
+    coeffs = x[n_extra:]
+    R_inf = float(x[0])
+    L_H = float(x[1]) if inductance else 0.0
+    cpe = None
+    if n_el is not None:
+        inv_q = float(x[n_extra - 1])
+        cpe = (1.0 / inv_q if inv_q > 0 else math.inf, n_el)
+    fine_n = (n_nodes - 1) * _FINE_PER_NODE + 1
+    y_fine = np.linspace(nodes[0], nodes[-1], fine_n)
+    phi_fine = _basis_values(basis, nodes, y_fine)
+    gamma_fine = phi_fine @ coeffs
+    z_fit = cols @ x
+    rms = float(np.sqrt(np.mean(np.abs((z_fit - z) / z) ** 2)))
+    notes: list[str] = []
+    if cpe is not None:
+        notes.append(
+            f"a blocking-electrode CPE (Q = {cpe[0]:.3g} F s^(n−1), n = {cpe[1]:.3f}) was fitted "
+            "in series: −Z″ still rises at the lowest frequencies."
+        )
+    if lam is None and lam_used in (_LAMBDA_GRID[0], _LAMBDA_GRID[-1]):
+        notes.append(f"λ = {lam_used:.2g} is at the edge of the searched range; pass `lam`.")
+    # A piecewise-linear γ peaks at a node: its peaks are read (and refined) on the nodes.
+    peaks = (
+        _find_peaks(y_fine, gamma_fine, cell_constant_per_cm)
+        if basis == "gaussian"
+        else _find_peaks(nodes, coeffs, cell_constant_per_cm)
+    )
+    band = None
+    if band_level is not None:
+        band = _band(pb, lam_used, xi, phi_fine, band_level, n_samples, seed)
+    return DRTResult(
+        spectrum=spectrum,
+        basis=basis,
+        derivative_order=derivative_order,
+        lam=lam_used,
+        lam_method="given" if lam is not None else lam_method,
+        tau_nodes_s=np.exp(nodes),
+        coefficients_ohm=coeffs,
+        R_inf_ohm=R_inf,
+        inductance_H=L_H,
+        electrode_cpe=cpe,
+        tau_s=np.exp(y_fine),
+        gamma_ohm=gamma_fine,
+        peaks=peaks,
+        z_fit_ohm=np.asarray(z_fit, dtype=np.complex128),
+        rms_relative_residual=rms,
+        band=band,
+        notes=tuple(notes),
+    )
+
+
+def _band(
+    pb: _Problem,
+    lam: float,
+    xi_map: NDArray[np.float64],
+    phi_fine: NDArray[np.float64],
+    level: float,
+    n_samples: int,
+    seed: int,
+) -> DRTBand:
+    """Credible band from the Laplace approximation at the non-negative MAP.
+
+    Posterior precision H/σ² (H = AᵀA + λPᵀP + priors), centred on the MAP, draws clipped
+    at γ ≥ 0; σ² = ‖r‖²/(n − tr(H⁻¹AᵀA)) from the MAP residual.
+    """
+    H = _precision(pb, lam)
+    r = pb.A @ xi_map - pb.b
+    dof = float(np.trace(np.linalg.solve(H, pb.A.T @ pb.A)))
+    sigma2 = float(r @ r) / max(pb.b.size - dof, 1.0)
+    c = np.linalg.cholesky(H / sigma2)
+    rng = np.random.default_rng(seed)
+    e = rng.standard_normal((pb.A.shape[1], n_samples))
+    draws = xi_map[:, None] + np.linalg.solve(c.T, e)  # covariance (H/σ²)⁻¹
+    g = np.maximum(draws[pb.n_extra :], 0.0) * pb.scale[pb.n_extra :, None]
+    curves = phi_fine @ g
+    q = (1 - level) / 2
+    lower, upper = np.quantile(curves, [q, 1 - q], axis=1)
+    return DRTBand(level, lower, upper, n_samples, math.sqrt(sigma2))
+
+
+def _find_peaks(
+    y: NDArray[np.float64], g: NDArray[np.float64], cell_constant_per_cm: float | None
+) -> tuple[DRTPeak, ...]:
+    from scipy.signal import find_peaks
+
+    if not float(np.max(g)) > 0:
+        return ()
+    # A blocking electrode makes γ rise to the long-τ edge and dwarf the arcs: thresholds are
+    # taken relative to γ before that final rise.
+    tail = g.size - 1
+    while tail > 0 and g[tail - 1] <= g[tail]:
+        tail -= 1
+    ref = g[: tail + 1] if tail > 0.2 * g.size else g
+    gmax = float(np.max(ref))
+    padded = np.concatenate([[0.0], g, [0.0]])  # a maximum at the grid edge still counts
+    idx, _ = find_peaks(padded, prominence=_PEAK_PROMINENCE * gmax)
+    idx = idx - 1
+    dy = float(y[1] - y[0])
+    total = float(np.sum(0.5 * (ref[1:] + ref[:-1])) * dy)
+    # Drop peaks holding < 5 % of ∫γ (noise ripples) and split the area again without them.
+    while True:
+        if idx.size == 0:
+            return ()
+        bounds = [0]
+        for a, b in itertools.pairwise(idx):
+            bounds.append(int(a + np.argmin(g[a : b + 1])))
+        bounds.append(y.size - 1)
+        areas = np.array(
+            [
+                float(np.sum(0.5 * (g[lo + 1 : hi + 1] + g[lo:hi])) * dy)
+                for lo, hi in itertools.pairwise(bounds)
+            ]
+        )
+        small = areas < _PEAK_MIN_AREA * total
+        if not np.any(small):
+            break
+        idx = np.delete(idx, int(np.argmin(np.where(small, areas, np.inf))))
+    raw = []
+    for k, i in enumerate(idx):
+        lo, hi = bounds[k], bounds[k + 1]
+        area = float(areas[k])
+        yi = float(y[i])
+        if 0 < i < y.size - 1:
+            g0, g1, g2 = g[i - 1], g[i], g[i + 1]
+            den = g0 - 2 * g1 + g2
+            if den < 0:
+                yi += float(np.clip(0.5 * (g0 - g2) / den, -0.5, 0.5)) * dy
+        raw.append((math.exp(yi), area, float(g[i]), (math.exp(y[lo]), math.exp(y[hi]))))
+    raw = [r for r in raw if r[1] > 0]
+    labels = label_by_capacitance(
+        [t / r for t, r, _, _ in raw], cell_constant_per_cm=cell_constant_per_cm
+    )
+    return tuple(
+        DRTPeak(lab, t, 1 / (2 * math.pi * t), r, t / r, gm, tb)
+        for lab, (t, r, gm, tb) in zip(labels, raw, strict=True)
+    )
+
+
+# --------------------------------------------------------------------------- → circuit fit
+def circuit_from_drt(result: DRTResult, *, n_start: float = 0.9) -> tuple[str, list[float]]:
+    """The equivalent circuit the DRT supports and its starting values.
+
+    One p(R,CPE) arc per non-electrode peak (in order of increasing τ), a series R0 when R∞ is
+    above 1 % of the arcs' resistance, and a CPE for the electrode when the DRT fitted one (or
+    found an electrode peak). Arc starting values: R = peak area, n = ``n_start``,
+    Q = τⁿ/R (so that (RQ)^{1/n} = τ); the electrode CPE's from the DRT's electrode term.
+    Returns (impedance.py circuit string, starting values in impedance.py's order).
+    """
+    arcs = sorted((p for p in result.peaks if p.label != "electrode"), key=lambda p: p.tau_s)
+    electrode = [p for p in result.peaks if p.label == "electrode"]
+    if not arcs:
+        raise InvalidParameterError(
+            f"{result.spectrum.source}: the DRT shows no bulk or grain-boundary peak; give "
+            "`--circuit` explicitly."
+        )
+    terms: list[str] = []
+    guess: list[float] = []
+    total = sum(p.R_ohm for p in arcs)
+    k = 0
+    if result.R_inf_ohm > 0.01 * total:
+        terms.append("R0")
+        guess.append(result.R_inf_ohm)
+    for p in arcs:
+        k += 1
+        terms.append(f"p(R{k},CPE{k})")
+        guess.extend([p.R_ohm, p.tau_s**n_start / p.R_ohm, n_start])
+    cpe = result.electrode_cpe
+    if cpe is not None and math.isfinite(cpe[0]):
+        terms.append(f"CPE{k + 1}")
+        guess.extend([cpe[0], min(cpe[1], 0.999)])
+    elif electrode:
+        terms.append(f"CPE{k + 1}")
+        guess.extend([max(p.C_eff_F for p in electrode), 0.9])
+    return "-".join(terms), guess

@@ -1,0 +1,97 @@
+"""Composition model of σ_RT on OBELiX: split, features, censoring, conformal interval, CLI.
+
+The headline test-split figures (MAE, coverage, baselines) are measured by
+benchmarks/bench_predict.py (recorded in benchmarks/RESULTS_predict.md), not here: training
+the full model takes about a minute on 2 cores.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from ssbattery.electrolytes.conductivity_model import (
+    _conformal_quantile,
+    _errors,
+    composition_features,
+    load_obelix_split,
+    train_conductivity_model,
+)
+from ssbattery.errors import InvalidParameterError
+
+
+def test_official_split_sizes_and_censored_rows() -> None:
+    train, test = load_obelix_split()
+    assert (len(train), len(test)) == (478, 121)  # OBELiX data/downloads/train.csv, test.csv
+    assert sum(r.censored for r in train) == 29
+    assert sum(r.censored for r in test) == 8
+    assert all(r.log10_sigma <= -8.0 for r in train if r.censored)  # '<1E-10' and the like
+    assert not {r.id for r in train} & {r.id for r in test}
+
+
+def test_features_are_fractions_then_weighted_statistics() -> None:
+    els = ("Cl", "Li", "P", "S")
+    x = composition_features("Li6PS5Cl", els)
+    np.testing.assert_allclose(x[:4], np.array([1, 6, 1, 5]) / 13)
+    # weighted mean Z = (3·6 + 15 + 16·5 + 17)/13
+    assert x[4] == pytest.approx((3 * 6 + 15 + 16 * 5 + 17) / 13)
+    assert x[-4] == pytest.approx(6 / 13)  # Li fraction
+    assert x[-3] == 4.0  # number of elements
+    with pytest.raises(InvalidParameterError, match="formula"):
+        composition_features("Lq7Xx", els)
+
+
+def test_censored_error_is_one_sided() -> None:
+    pred = np.array([-11.0, -9.0, -3.0])
+    y = np.array([-10.0, -10.0, -4.0])
+    c = np.array([True, True, False])
+    np.testing.assert_allclose(_errors(pred, y, c), [0.0, 1.0, 1.0])
+
+
+def test_conformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
+    e = np.arange(1.0, 20.0)  # n = 19: ⌈20 · 0.9⌉ = 18 → the 18th smallest
+    assert _conformal_quantile(e, 0.9) == 18.0
+    assert _conformal_quantile(e, 0.5) == 10.0
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    return train_conductivity_model(n_trees=10)
+
+
+def test_small_model_is_deterministic_and_predicts_sulfides_above_oxides(small_model) -> None:
+    again = train_conductivity_model(n_trees=10)
+    f = ["Li6PS5Cl", "Li10GeP2S12", "Li7La3Zr2O12", "Li3PO4"]
+    np.testing.assert_array_equal(small_model.predict_log10(f), again.predict_log10(f))
+    p = small_model.predict_log10(f)
+    # thio-LISICON/argyrodite vs garnet vs γ-Li3PO4: OBELiX's own ordering (10⁻³ … 10⁻⁸ S/cm)
+    assert min(p[0], p[1]) > p[3]
+    pred = small_model.predict("Li6PS5Cl", level=0.9)
+    assert pred.lower < pred.log10_sigma_S_cm < pred.upper
+    assert pred.upper - pred.lower == pytest.approx(2 * small_model.width(0.9))
+    assert math.isfinite(pred.sigma_mS_cm)
+    wider = small_model.predict("Li6PS5Cl", level=0.95)
+    assert wider.upper - wider.lower >= pred.upper - pred.lower
+    assert small_model.predict("Li2CsI3").unseen_elements == ("Cs",) or "Cs" in small_model.elements
+
+
+def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    import ssbattery.electrolytes.conductivity_model as cm
+    from ssbattery.cli import app
+
+    monkeypatch.setattr(cm, "default_model", lambda: small_model)
+    res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--json"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)
+    lo, hi = s["interval_log10_S_cm"]
+    assert lo < s["log10_sigma_S_cm"] < hi
+    assert s["interval_level"] == 0.9
+    bad = CliRunner().invoke(app, ["electrolytes", "predict", "Lq7Xx"])
+    assert bad.exit_code == 2
+    assert "FORMULA" in bad.output and "not element symbols" in bad.output

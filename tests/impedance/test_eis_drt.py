@@ -1,0 +1,242 @@
+"""DRT: analytic γ of ZARC and Havriliak–Negami elements, recovery of peaks, band, shipped spectra.
+
+References: the ZARC (Cole–Cole) distribution γ = (R/2π) sin((1−n)π)/(cosh(n s) − cos((1−n)π))
+(Fuoss & Kirkwood, JACS 63, 385 (1941)); the Havriliak–Negami distribution (Havriliak & Negami,
+Polymer 8, 161 (1967); Zorn, J. Polym. Sci. B 37, 1043 (1999)). Each is checked first by
+quadrature of Z = ∫ γ/(1 + iωτ) d ln τ against the closed-form impedance.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from ssbattery.electrolytes.impedance import Pellet, fit_spectrum, read_spectrum
+from ssbattery.electrolytes.impedance.drt import (
+    circuit_from_drt,
+    compute_drt,
+    gamma_havriliak_negami,
+    gamma_zarc,
+)
+from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+from ssbattery.electrolytes.impedance.readers import spectrum_from_arrays
+from ssbattery.errors import InvalidParameterError
+
+F = np.logspace(6, -2, 60)  # 60 points, 10 per decade
+W = 2 * np.pi * F
+
+
+def _zarc(R: float, tau: float, n: float) -> np.ndarray:
+    return R / (1 + (1j * W * tau) ** n)
+
+
+def _hn(R: float, tau: float, a: float, b: float) -> np.ndarray:
+    return R / (1 + (1j * W * tau) ** a) ** b
+
+
+def _noisy(z: np.ndarray, rel: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return z + rel * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+
+
+def _mode(g, *, lo: float, hi: float) -> float:
+    t = np.logspace(lo, hi, 200001)
+    return float(t[np.argmax(g(t))])
+
+
+@pytest.mark.parametrize(
+    ("gamma", "z"),
+    [
+        (lambda t: gamma_zarc(t, 1000.0, 1e-3, 0.8), lambda: _zarc(1000.0, 1e-3, 0.8)),
+        (
+            lambda t: gamma_havriliak_negami(t, 1000.0, 1e-3, 0.8, 0.6),
+            lambda: _hn(1000.0, 1e-3, 0.8, 0.6),
+        ),
+    ],
+)
+def test_analytic_gamma_reproduces_its_impedance(gamma, z) -> None:
+    s = np.linspace(math.log(1e-3) - 60, math.log(1e-3) + 60, 400001)
+    g = gamma(np.exp(s))
+    f = np.array([1e-1, 1e1, 1e2, 1e3, 1e5])
+    zq = np.array([np.trapezoid(g / (1 + 1j * 2 * np.pi * fk * np.exp(s)), s) for fk in f])
+    w = 2 * np.pi * f
+    z_ref = z().__class__  # keep the lambda's closure; recompute at these f
+    del z_ref
+    if gamma(np.array([1e-3]))[0] == gamma_zarc(np.array([1e-3]), 1000.0, 1e-3, 0.8)[0]:
+        zt = 1000.0 / (1 + (1j * w * 1e-3) ** 0.8)
+    else:
+        zt = 1000.0 / (1 + (1j * w * 1e-3) ** 0.8) ** 0.6
+    np.testing.assert_allclose(zq, zt, rtol=2e-4, atol=1e-3)
+
+
+CASES = {
+    # name: (Z, [(tau_mode, R, gamma)])
+    "one ZARC": (
+        10 + _zarc(1000.0, 1e-3, 0.85),
+        [(1e-3, 1000.0)],
+    ),
+    "two ZARCs": (
+        10 + _zarc(1000.0, 1e-5, 0.85) + _zarc(2000.0, 1e-1, 0.8),
+        [(1e-5, 1000.0), (1e-1, 2000.0)],
+    ),
+    "Havriliak-Negami": (
+        10 + _hn(1000.0, 1e-3, 0.85, 0.8),
+        [(_mode(lambda t: gamma_havriliak_negami(t, 1.0, 1e-3, 0.85, 0.8), lo=-5, hi=-1), 1000.0)],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("basis", ["gaussian", "piecewise-linear"])
+def test_peaks_recover_tau_and_area_within_5_percent(name: str, basis: str) -> None:
+    """Issue 13 §1: each peak's τ within 5 % and its area within 5 % (noise 0.01 % of |Z|).
+
+    At 0.05 % noise the smoothing prior shifts the asymmetric HN mode by 4–7 % (measured in
+    benchmarks/RESULTS_drt.md); the symmetric ZARC peaks stay within 3 % up to 0.1 %.
+    """
+    z, truth = CASES[name]
+    spec = spectrum_from_arrays(F, _noisy(z, 1e-4, seed=3))
+    r = compute_drt(spec, basis=basis)
+    assert len(r.peaks) == len(truth)
+    for peak, (tau, R) in zip(sorted(r.peaks, key=lambda p: p.tau_s), truth, strict=True):
+        assert peak.tau_s == pytest.approx(tau, rel=0.05)
+        assert peak.R_ohm == pytest.approx(R, rel=0.05)
+    assert r.rms_relative_residual < 2e-3
+
+
+def test_inductance_term_recovers_a_cable_inductance() -> None:
+    L = 2e-6  # H; iωL = 12.6 Ω at 1 MHz against R∞ = 10 Ω
+    z = 10 + 1j * W * L + _zarc(1000.0, 1e-4, 0.9)
+    r = compute_drt(spectrum_from_arrays(F, _noisy(z, 5e-4, seed=1)))
+    assert r.inductance_H == pytest.approx(L, rel=0.05)
+    assert r.peaks[0].tau_s == pytest.approx(1e-4, rel=0.05)
+    no_l = compute_drt(spectrum_from_arrays(F, _noisy(z, 5e-4, seed=1)), inductance=False)
+    assert no_l.rms_relative_residual > 5 * r.rms_relative_residual
+
+
+def test_band_coverage_on_two_zarcs_is_what_the_benchmark_records() -> None:
+    """90 % band, 1 % noise: pointwise coverage of the true γ in the measured τ window.
+
+    Known shortfall (benchmarks/RESULTS_drt.md): the Laplace band covers 75–82 % here, not 90 %,
+    because the smoothness prior flattens the peak tops and clips the weak tails. This test
+    guards that level; it does not claim the nominal one.
+    """
+    z = 10 + _zarc(1000.0, 1e-5, 0.85) + _zarc(2000.0, 1e-1, 0.8)
+    cover = []
+    for seed in range(3):
+        r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)), band_level=0.9, seed=seed)
+        assert r.band is not None
+        truth = gamma_zarc(r.tau_s, 1000.0, 1e-5, 0.85) + gamma_zarc(r.tau_s, 2000.0, 1e-1, 0.8)
+        inside = (r.tau_s > 1 / W.max()) & (r.tau_s < 1 / W.min())
+        ok = (truth >= r.band.lower_ohm) & (truth <= r.band.upper_ohm)
+        cover.append(float(np.mean(ok[inside])))
+        assert np.all(r.band.lower_ohm >= 0) and np.all(r.band.lower_ohm <= r.band.upper_ohm)
+        assert r.band.noise_sd_relative == pytest.approx(1e-2 * math.sqrt(1), rel=0.35)
+    assert 0.72 <= np.mean(cover) <= 0.97
+
+
+def test_lambda_methods_are_named_and_user_lambda_is_used() -> None:
+    spec = spectrum_from_arrays(F, _noisy(10 + _zarc(1000.0, 1e-3, 0.85), 5e-3, 0))
+    for method, tol in (("evidence", 0.1), ("gcv", 0.1), ("lcurve", 1.0)):
+        r = compute_drt(spec, lam_method=method)
+        assert r.lam_method == method
+        # the L-curve corner is the least reliable of the three on this spectrum (τ off 80 %)
+        assert max(r.peaks, key=lambda p: p.R_ohm).tau_s == pytest.approx(1e-3, rel=tol)
+    fixed = compute_drt(spec, lam=0.123)
+    assert (fixed.lam, fixed.lam_method) == (0.123, "given")
+    with pytest.raises(InvalidParameterError, match="lam_method"):
+        compute_drt(spec, lam_method="aic")  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="`lam`"):
+        compute_drt(spec, lam=-1.0)
+
+
+SHIPPED = sorted(example_spectra_dir().glob("*.csv"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_spectra_drt_peaks_agree_with_the_circuit_fit(path) -> None:
+    """Bulk and grain-boundary peaks: τ and R within 10 % of the fitted arcs' (RQ)^{1/n}, R."""
+    spec = read_spectrum(path)
+    pellet = Pellet.from_mm(1.0, diameter_mm=10.0)
+    r = compute_drt(spec, cell_constant_per_cm=pellet.cell_constant_per_cm)
+    fit = fit_spectrum(spec)
+    assert r.electrode_cpe is not None
+    for label in ("bulk", "grain boundary"):
+        arc = fit.arc(label)
+        peak = r.peak(label)
+        assert peak.tau_s == pytest.approx((arc.R_ohm * arc.Q) ** (1 / arc.n), rel=0.10)
+        assert peak.R_ohm == pytest.approx(arc.R_ohm, rel=0.10)
+    # the DRT decides the circuit and seeds the fit: same circuit, same optimum
+    circuit, guess = circuit_from_drt(r)
+    assert circuit == "p(R1,CPE1)-p(R2,CPE2)-CPE3"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        seeded = fit_spectrum(spec, circuit, initial_guess=guess)
+    assert seeded.arc("bulk").R_ohm == pytest.approx(fit.arc("bulk").R_ohm, rel=1e-3)
+    assert seeded.arc("grain boundary").R_ohm == pytest.approx(
+        fit.arc("grain boundary").R_ohm, rel=1e-3
+    )
+
+
+def test_drt_predict_and_summary_round_trip() -> None:
+    spec = spectrum_from_arrays(F, 10 + _zarc(1000.0, 1e-3, 0.85))
+    r = compute_drt(spec, band_level=0.8, n_samples=200)
+    np.testing.assert_allclose(r.predict(F), r.z_fit_ohm, rtol=1e-10)
+    assert r.polarization_resistance_ohm == pytest.approx(1000.0, rel=0.01)
+    np.testing.assert_allclose(r.gamma(r.tau_s), r.gamma_ohm, rtol=1e-10, atol=1e-12)
+    s = r.summary()
+    assert s["lambda_method"] == "evidence"
+    assert s["band"]["level"] == 0.8
+    assert len(s["band"]["lower_ohm"]) == len(s["tau_s"])
+    assert s["peaks"][0]["C_eff_F"] == pytest.approx(1e-3 / 1000.0, rel=0.05)
+
+
+def test_cli_drt_json_plot_and_bad_input(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    path = str(example_spectra_dir() / "example_m10C.csv")
+    out = tmp_path / "drt.png"
+    res = CliRunner().invoke(
+        app,
+        [
+            "eis",
+            "drt",
+            path,
+            "--thickness-mm",
+            "1",
+            "--diameter-mm",
+            "10",
+            "--json",
+            "--plot",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)
+    labels = {p["label"]: p for p in s["peaks"]}
+    assert labels["bulk"]["C_eff_F"] == pytest.approx(20e-12, rel=0.1)  # EXAMPLE_TRUTH C_bulk
+    assert labels["grain boundary"]["C_eff_F"] == pytest.approx(2e-9, rel=0.1)
+    assert s["circuit_fit"]["circuit"] == "p(R1,CPE1)-p(R2,CPE2)-CPE3"
+    assert s["band"]["level"] == 0.9
+    assert out.stat().st_size > 10_000
+    bad = CliRunner().invoke(app, ["eis", "drt", path, "--basis", "splines"])
+    assert bad.exit_code == 2
+    assert "basis" in bad.output
+
+
+def test_analyse_spectrum_auto_circuit_matches_default_on_shipped_spectrum() -> None:
+    from ssbattery.electrolytes.impedance import analyse_spectrum
+
+    pellet = Pellet.from_mm(1.0, diameter_mm=10.0)
+    path = example_spectra_dir() / "example_25C.csv"
+    auto = analyse_spectrum(path, pellet, circuit="auto", run_kk=False)
+    default = analyse_spectrum(path, pellet, run_kk=False)
+    assert auto.fit.circuit == default.fit.circuit
+    assert auto.sigma_s_cm["bulk"][0] == pytest.approx(default.sigma_s_cm["bulk"][0], rel=1e-3)
