@@ -60,6 +60,23 @@ def test_local_cluster_of_two_processes_equals_in_process(client: Any, reference
     assert len(hosts) == 2  # both worker processes computed points
 
 
+def test_small_points_are_batched_into_fewer_tasks(client: Any) -> None:
+    # alignment points take a fraction of a millisecond: after one calibrating point per
+    # task slot they travel in batches, so far fewer tasks than points reach the scheduler
+    spec = {
+        "model": "align",
+        "fixed": {"mu_cathode": -4.65},
+        "sweep": {"mu_anode": [-3.0 + 0.02 * k for k in range(60)]},
+    }
+    result = run(spec, client=client, task_seconds=0.5)
+    tasks = result.dataset.attrs["runs"][-1]["tasks"]
+    assert result.complete and tasks < 30
+    local = run(spec).dataset
+    assert local.attrs["runs"][-1]["tasks"] == 60  # in-process: one point at a time
+    np.testing.assert_array_equal(result.dataset["cell_voltage"], local["cell_voltage"])
+    np.testing.assert_allclose(local["cell_voltage"], local["mu_anode"] + 4.65, atol=1e-12)
+
+
 def test_a_worker_killed_mid_way_loses_nothing(client: Any, reference: Any, tmp_path: Path) -> None:
     pids = list(client.run(os.getpid).values())
     killed: list[int] = []

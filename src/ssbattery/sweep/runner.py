@@ -10,6 +10,7 @@ message; the sweep goes on and a rerun retries it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import socket
@@ -95,6 +96,7 @@ def compute_points(
     points: Sequence[tuple[tuple[int, ...], Mapping[str, Any]]],
     *,
     reraise: bool = False,
+    limit_blas: bool = True,
 ) -> list[PointOutcome]:
     """Run ``points`` (index, full parameter set) of ``model`` one after another.
 
@@ -102,6 +104,8 @@ def compute_points(
     is limited to one thread; each point's warnings are recorded, and an exception becomes a
     failed outcome with ``"Type: message"``. With ``reraise`` (in-process library use) the
     exception propagates and the warnings are re-emitted with their own category.
+    ``limit_blas`` False: the caller already holds the one-thread limit (setting it costs
+    milliseconds, as much as a small point).
     """
     from ssbattery._blas import one_blas_thread
     from ssbattery.sweep.registry import get_entry
@@ -109,7 +113,7 @@ def compute_points(
     entry = get_entry(model)
     host = f"{socket.gethostname()}:{os.getpid()}"
     out = []
-    with one_blas_thread():
+    with one_blas_thread() if limit_blas else contextlib.nullcontext():
         for index, values in points:
             start = time.time()
             outputs, error = None, None
@@ -154,7 +158,8 @@ def run(
             of them the points run in this process.
         progress: called with a :class:`SweepProgress` after each finished point.
         task_seconds: target duration of one task (points are batched up to it).
-        flush_seconds: the store is written at most this often (and at the end).
+        flush_seconds: the store is written at most this often (and at the end), and
+            never more than 5 % of the run's time; 0 writes after every point.
         on_error: "record" (a failed point is stored as failed and the sweep goes on) or
             "raise" (for library functions built on the engine: the first failure raises,
             in-process with its own exception, and each point's warnings are re-emitted).
@@ -223,10 +228,13 @@ def _execute(
         own_client = _remote_client(scheduler)
         client = own_client
     executor = "in-process" if client is None else _describe(client)
+    reraise = on_error == "raise"
     results.begin_run(executor)
     t0 = time.perf_counter()
     tracker = _Tracker(len(indices), int((results.status == DONE).sum()), progress, t0)
-    last_flush = [time.perf_counter()]
+    # [time of the last flush, its duration]: the store is written at most every
+    # flush_seconds and at most 5 % of the time (a flush costs tens of ms on a busy machine)
+    last_flush = [time.perf_counter(), 0.0]
 
     def take(outcomes: list[PointOutcome]) -> None:
         for o in outcomes:
@@ -242,16 +250,26 @@ def _execute(
                 host=o.host,
             )
             tracker.point(o.error is None, len(todo))
-        if time.perf_counter() - last_flush[0] >= flush_seconds:
+        now = time.perf_counter()
+        gap = 0.0 if flush_seconds == 0 else max(flush_seconds, 20.0 * last_flush[1])
+        if now - last_flush[0] >= gap:
             results.flush()
-            last_flush[0] = time.perf_counter()
+            last_flush[:] = [time.perf_counter(), time.perf_counter() - now]
 
     try:
         if client is None:
-            for ix in todo:
-                take(compute_points(spec.model, [(ix, values[ix])], reraise=on_error == "raise"))
+            from ssbattery._blas import one_blas_thread
+
+            results.runs[-1]["tasks"] = len(todo)
+            with one_blas_thread():  # once for the whole loop
+                for ix in todo:
+                    point = [(ix, values[ix])]
+                    take(compute_points(spec.model, point, reraise=reraise, limit_blas=False))
         else:
-            _run_distributed(client, spec.model, todo, values, cost, task_seconds, take)
+            results.runs[-1]["tasks"] = 0
+            _run_distributed(
+                client, spec.model, todo, values, cost, task_seconds, take, results.runs[-1]
+            )
     finally:
         results.runs[-1]["finish"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         results.runs[-1]["computed"] = tracker.seen
@@ -321,9 +339,11 @@ def _run_distributed(
     cost: Mapping[tuple[int, ...], float],
     task_seconds: float,
     take: Callable[[list[PointOutcome]], None],
+    log: dict[str, Any],
 ) -> None:
     """Submit batches of points, at most two tasks per worker in flight; batch sizes follow
-    the measured seconds per unit of cost (the first tasks hold one point each)."""
+    the measured seconds per unit of cost (the first tasks hold one point each). The number
+    of tasks goes to ``log["tasks"]``."""
     from distributed import as_completed
 
     n_workers = max(1, len(client.nthreads()))  # every worker (scheduler_info truncates)
@@ -349,8 +369,13 @@ def _run_distributed(
         return batch
 
     pool = as_completed()
-    for _ in range(min(len(queue), 2 * n_workers)):
+
+    def submit() -> None:
         pool.add(client.submit(compute_points, model, next_batch(), pure=False))
+        log["tasks"] += 1
+
+    for _ in range(min(len(queue), 2 * n_workers)):
+        submit()
     for future in pool:
         outcomes = future.result()
         for o in outcomes:
@@ -358,7 +383,7 @@ def _run_distributed(
                 rates.append((o.finish - o.start) / cost[o.index])
         take(outcomes)
         if queue:
-            pool.add(client.submit(compute_points, model, next_batch(), pure=False))
+            submit()
 
 
 def _local_client(n: int) -> Any:
