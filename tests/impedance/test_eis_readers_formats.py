@@ -110,7 +110,7 @@ def _cut_last_row(text: str) -> tuple[str, int]:
     row = lines[k].rstrip()
     delimiter = next(d for d in ("\t", ";", ",", " ") if d in row)
     cut = row[: row.rfind(delimiter)]
-    return "\n".join(lines[:k] + [cut]), k + 1
+    return "\n".join([*lines[:k], cut]), k + 1
 
 
 @pytest.mark.parametrize("name", ALL_TEXT_FIXTURES)

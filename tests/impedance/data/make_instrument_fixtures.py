@@ -76,18 +76,18 @@ def zview_rows() -> list[str]:
 
 def main() -> None:
     (HERE / "rc_nova_semicolon.txt").write_bytes(
-        b"\xef\xbb\xbf" + "\r\n".join(nova_rows(";", comma) + [""]).encode("utf-8")
+        b"\xef\xbb\xbf" + "\r\n".join([*nova_rows(";", comma), ""]).encode("utf-8")
     )
     (HERE / "rc_nova_tab_utf16.txt").write_bytes(
-        "\r\n".join(nova_rows("\t", lambda v: f"{v:.6g}") + [""]).encode("utf-16")
+        "\r\n".join([*nova_rows("\t", lambda v: f"{v:.6g}"), ""]).encode("utf-16")
     )
-    (HERE / "rc_zview.z").write_bytes("\r\n".join(zview_rows() + [""]).encode("ascii"))
+    (HERE / "rc_zview.z").write_bytes("\r\n".join([*zview_rows(), ""]).encode("ascii"))
     lines = ["f/Hz;Z'/Ohm;-Z''/Ohm"] + [
         f"{comma(f)};{comma(rc(f).real)};{comma(-rc(f).imag)}" for f in F
     ]
     (HERE / "rc_semicolon_decimal_comma.csv").write_text("\n".join(lines) + "\n")
     plain = ["freq,zreal,zimag"] + [f"{f:.8g},{rc(f).real:.8g},{rc(f).imag:.8g}" for f in F]
-    (HERE / "rc_utf16_nobom.csv").write_bytes("\n".join(plain + [""]).encode("utf-16-le"))
+    (HERE / "rc_utf16_nobom.csv").write_bytes("\n".join([*plain, ""]).encode("utf-16-le"))
 
 
 if __name__ == "__main__":
