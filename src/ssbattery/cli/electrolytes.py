@@ -8,11 +8,16 @@ Commands: ``list`` (filters, rich table or ``--json``), ``show FORMULA`` (every 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from ssbattery.cli._common import console, err_console, handle_errors, print_json
 
-__all__ = ["electrolytes_app", "register"]
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+
+__all__ = ["benchmark_command", "electrolytes_app", "predict_command", "register"]
 
 #: The ``ssbattery electrolytes`` command group.
 electrolytes_app = typer.Typer(
@@ -115,13 +120,16 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def show_command(
         formula: str = typer.Argument(
-            ..., help="Formula, key or name, e.g. Li6PS5Cl, 'Li3InCl6 [solid-state]', LLZO."
+            ...,
+            help="Formula, key or name, e.g. Li6PS5Cl, 'Li3InCl6 [solid-state]', LLZO.",
         ),
         show_all: bool = typer.Option(
             False, "--all", help="Show every row of that formula (e.g. each synthesis)."
         ),
         source: str = typer.Option(
-            "review", "--source", help="review (default), obelix or all (review rows first)."
+            "review",
+            "--source",
+            help="review (default), obelix or all (review rows first).",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
@@ -140,7 +148,10 @@ def register(app: typer.Typer) -> None:
         if as_json:
             payload = first.to_dict()
             if show_all:
-                payload = {"count": len(rows), "electrolytes": [r.to_dict() for r in rows]}
+                payload = {
+                    "count": len(rows),
+                    "electrolytes": [r.to_dict() for r in rows],
+                }
             print_json(payload)
             return
         from rich.table import Table
@@ -177,7 +188,14 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         table = Table(title=f"OBELiX family labels ({report.n_rows} rows) → ssbattery")
-        for header in ("OBELiX label", "rows", "family", "class", "status", "classes found"):
+        for header in (
+            "OBELiX label",
+            "rows",
+            "family",
+            "class",
+            "status",
+            "classes found",
+        ):
             table.add_column(header)
         for lc in report.labels:
             found = ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items()))
@@ -218,67 +236,128 @@ def register(app: typer.Typer) -> None:
             )
         console.print(same)
 
-    @electrolytes_app.command("predict")
-    @handle_errors
-    def predict_command(
-        formula: str = typer.Argument(..., help="Composition, e.g. Li6PS5Cl or Li7La3Zr2O12."),
-        level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval."""
-        from ssbattery.electrolytes.conductivity_model import default_model
-
-        with err_console.status("training the composition model on OBELiX (first use)…"):
-            model = default_model()
-        pred = model.predict(formula, level=level)
-        if as_json:
-            print_json(pred.summary())
-            return
-        console.print(
-            f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
-            f" {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)",
-            highlight=False,
-        )
-        console.print(
-            "interval: split-conformal, calibrated on training folds grouped by chemical "
-            "system (see `ssbattery electrolytes benchmark` for its test coverage)",
-            highlight=False,
-        )
-        if pred.unseen_elements:
-            console.print(
-                f"note: {', '.join(pred.unseen_elements)} never occur in the training set; "
-                "the prediction ignores their identity.",
-                highlight=False,
-            )
-
-    @electrolytes_app.command("benchmark")
-    @handle_errors
-    def benchmark_command(
-        level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """Test-split MAE (log10 σ) and interval coverage of the model vs baselines (OBELiX)."""
-        from rich.table import Table
-
-        from ssbattery.electrolytes.conductivity_model import benchmark_conductivity_model
-
-        with err_console.status("training and scoring on OBELiX's official split…"):
-            r = benchmark_conductivity_model(level=level)
-        if as_json:
-            print_json(r)
-            return
-        t = Table(title=f"OBELiX test split ({r['n_test']} rows, {r['n_test_censored']} censored)")
-        t.add_column("model")
-        t.add_column("MAE [dex]")
-        t.add_row("ssbattery composition model", f"{r['mae_log10_S_cm']:.3f}")
-        for name, mae in r["baselines_mae_log10_S_cm"].items():
-            t.add_row(name, f"{mae:.3f}")
-        console.print(t)
-        console.print(
-            f"{level:.0%} interval: ±{r['interval_half_width_dex']:.2f} dex, test coverage "
-            f"{r['interval_coverage']:.1%}; trained in {r['train_seconds']:.0f} s",
-            highlight=False,
-        )
-
+    electrolytes_app.command("predict")(handle_errors(predict_command))
+    electrolytes_app.command("benchmark")(handle_errors(benchmark_command))
     add_classify_command(electrolytes_app)
     app.add_typer(electrolytes_app, name="electrolytes")
+
+
+def _structure_option(
+    lattice: str | None, z: float | None, space_group: int | None, formula: str
+) -> StructureDescriptor | None:
+    """The ``--lattice/--z/--space-group`` options as a StructureDescriptor (or None)."""
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+    from ssbattery.errors import InvalidParameterError
+
+    given = [v is not None for v in (lattice, z, space_group)]
+    if not any(given):
+        return None
+    if not all(given):
+        raise InvalidParameterError(
+            "give all of `--lattice a,b,c,alpha,beta,gamma`, `--z` and `--space-group` for the "
+            "structure model, or none for the composition model."
+        )
+    try:
+        values = [float(v) for v in str(lattice).split(",")]
+    except ValueError:
+        values = []
+    if len(values) != 6:
+        raise InvalidParameterError(
+            f"`--lattice` must be six numbers a,b,c [Å],alpha,beta,gamma [°], got {lattice!r}."
+        )
+    return StructureDescriptor.from_lattice(
+        values[:3],
+        values[3:],
+        formula=formula,
+        z=float(z or 0),
+        space_group=int(space_group or 0),
+    )
+
+
+def predict_command(
+    formula: str = typer.Argument(..., help="Composition, e.g. Li6PS5Cl or Li7La3Zr2O12."),
+    level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
+    lattice: str | None = typer.Option(
+        None,
+        "--lattice",
+        help="a,b,c [Å],alpha,beta,gamma [°] of the cell: use the composition + structure model "
+        "(with --z and --space-group).",
+    ),
+    z: float | None = typer.Option(None, "--z", help="Formula units per cell (with --lattice)."),
+    space_group: int | None = typer.Option(
+        None, "--space-group", help="Space-group number 1–230 (with --lattice)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval."""
+    from ssbattery.electrolytes.conductivity_model import default_model
+
+    structure = _structure_option(lattice, z, space_group, formula)
+    with err_console.status("training the conductivity model on OBELiX (first use)…"):
+        model = default_model(use_structure=structure is not None)
+    pred = model.predict(formula, level=level, structure=structure)
+    if as_json:
+        print_json({**pred.summary(), "uses_structure": model.uses_structure})
+        return
+    console.print(
+        f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
+        f" {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)"
+        + (" (composition + structure model)" if model.uses_structure else ""),
+        highlight=False,
+    )
+    console.print(
+        "interval: split-conformal, calibrated on training folds grouped by chemical "
+        "system (see `ssbattery electrolytes benchmark` for its test coverage)",
+        highlight=False,
+    )
+    if pred.unseen_elements:
+        console.print(
+            f"note: {', '.join(pred.unseen_elements)} never occur in the training set; "
+            "the prediction ignores their identity.",
+            highlight=False,
+        )
+
+
+def benchmark_command(
+    level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Test-split MAE (log10 σ) and interval coverage of the models vs baselines (OBELiX)."""
+    from rich.table import Table
+
+    from ssbattery.electrolytes.conductivity_model import (
+        benchmark_conductivity_model,
+        default_model,
+    )
+
+    with err_console.status("training and scoring on OBELiX's official split…"):
+        r = benchmark_conductivity_model(
+            level=level, structure_model=default_model(use_structure=True)
+        )
+    if as_json:
+        print_json(r)
+        return
+    s = r["structure_model"]
+    t = Table(title=f"OBELiX test split ({r['n_test']} rows, {r['n_test_censored']} censored)")
+    for col in ("model", "MAE [dex]", f"{level:.0%} interval", "coverage"):
+        t.add_column(col)
+    t.add_row(
+        "ssbattery composition model",
+        f"{r['mae_log10_S_cm']:.3f}",
+        f"±{r['interval_half_width_dex']:.2f}",
+        f"{r['interval_coverage']:.1%}",
+    )
+    t.add_row(
+        "ssbattery composition + structure model",
+        f"{s['mae_log10_S_cm']:.3f}",
+        f"±{s['interval_half_width_dex']:.2f}",
+        f"{s['interval_coverage']:.1%}",
+    )
+    for name, mae in r["baselines_mae_log10_S_cm"].items():
+        t.add_row(name, f"{mae:.3f}", "", "")
+    console.print(t)
+    console.print(
+        f"trained in {r['train_seconds']:.0f} s (composition) and {s['train_seconds']:.0f} s "
+        "(structure), from the shipped calibration; `benchmarks/bench_predict.py` retrains all.",
+        highlight=False,
+    )
