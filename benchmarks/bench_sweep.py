@@ -142,6 +142,12 @@ def part_scaling(points: int, atoms: int, steps: int, repeat: int) -> dict[str, 
         mode: out["best"][(mode, 1)][0] / out["best"][(mode, 2)][0]
         for mode in ("end to end", "started cluster")
     }
+    # two points computed at once each take longer than one alone (shared caches and memory
+    # bandwidth): 2 × t_point(1) / t_point(2) is the most any scheduler could reach
+    out["ceiling"] = {
+        mode: 2 * out["best"][(mode, 1)][3] / out["best"][(mode, 2)][3]
+        for mode in ("end to end", "started cluster")
+    }
     return out
 
 
@@ -260,6 +266,13 @@ def main() -> None:
                 f"**speed-up 2 vs 1 workers ({m}): {x:.2f}×** (target ≥ 1.8× on an idle "
                 "2-core machine)"
                 for m, x in r["speed-up"].items()
+            ),
+            "",
+            *(
+                f"- {m}: the machine's ceiling for this workload is 2 × (mean point on 1 "
+                f"worker) / (mean point on 2) = {c:.2f}×; the engine reaches "
+                f"{100 * r['speed-up'][m] / c:.0f} % of it."
+                for m, c in r["ceiling"].items()
             ),
             "",
         ]
