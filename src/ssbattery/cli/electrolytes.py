@@ -297,7 +297,7 @@ def predict_command(
         model = default_model(use_structure=structure is not None)
     pred = model.predict(formula, level=level, structure=structure)
     if as_json:
-        print_json({**pred.summary(), "uses_structure": model.uses_structure})
+        print_json({**pred.to_dict(), "uses_structure": model.uses_structure})
         return
     console.print(
         f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
