@@ -134,3 +134,25 @@ def test_cli_predict_structure_options_all_or_none(small_model, monkeypatch) -> 
     res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--lattice", "9.8,9.8"])
     assert res.exit_code == 2
     assert "--z" in res.output and "--space-group" in res.output
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:spglib")
+def test_structure_descriptor_from_a_cif(tmp_path) -> None:
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.io.cif import CifWriter
+
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+
+    # antifluorite Li2O, Fm-3m (225), a = 4.61 Å: 4 O and 8 Li in the conventional cell
+    li2o = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.61), ["O", "Li"], [[0, 0, 0], [0.25, 0.25, 0.25]]
+    )
+    CifWriter(li2o, symprec=0.01).write_file(tmp_path / "Li2O.cif")  # states 225
+    s = StructureDescriptor.from_cif(tmp_path / "Li2O.cif")
+    assert s.volume_per_atom_A3 == pytest.approx(4.61**3 / 12)
+    assert s.li_per_nm3 == pytest.approx(8e3 / 4.61**3)
+    assert s.space_group == 225
+    from ssbattery.errors import DataFormatError
+
+    with pytest.raises(DataFormatError, match="CIF file not found"):
+        StructureDescriptor.from_cif(tmp_path / "none.cif")

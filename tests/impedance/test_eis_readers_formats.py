@@ -133,6 +133,16 @@ def test_zview_with_fewer_rows_than_declared(tmp_path: Path) -> None:
         read_spectrum(p)
 
 
+def test_zview_short_layout_without_point_count(tmp_path: Path) -> None:
+    # the older two-line header: magic line, then the column header, no point count
+    lines = (DATA / "rc_zview.z").read_text().splitlines()
+    p = tmp_path / "short_header.z"
+    p.write_text("\n".join([lines[0], lines[10], *lines[11:]]) + "\n")
+    spec = read_spectrum(p)
+    assert spec.file_format == "zview"
+    np.testing.assert_allclose(spec.z_ohm, _rc(F), rtol=1e-6)
+
+
 def test_utf16_cut_at_an_odd_byte(tmp_path: Path) -> None:
     raw = (DATA / "rc_nova_tab_utf16.txt").read_bytes()
     p = tmp_path / "odd.txt"

@@ -114,9 +114,55 @@ class StructureDescriptor:
         atoms = sum(fr.values()) * z
         return cls(volume / atoms, 1e3 * fr.get("Li", 0.0) * z / volume, int(space_group))
 
+    @classmethod
+    def from_cif(cls, path: str | Path) -> StructureDescriptor:
+        """From a CIF file (read by pymatgen): V per atom and Li density from the cell's
+        composition (site occupancies counted), the space group from the file's
+        ``_space_group_IT_number`` / ``_symmetry_Int_Tables_number`` or else spglib."""
+        import warnings
+
+        from pymatgen.io.cif import CifParser
+
+        p = Path(path)
+        if not p.is_file():
+            raise DataFormatError(f"{p}: CIF file not found; check the path.")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pymatgen warns on rounded occupancies
+                parser = CifParser(str(p))
+                structure = parser.parse_structures(primitive=False)[0]
+        except (ValueError, KeyError, IndexError) as exc:
+            raise DataFormatError(f"{p}: not a readable CIF ({exc}).") from None
+        block: dict[str, Any] = next(iter(parser.as_dict().values()), {})
+        number = next(
+            (
+                block[k]
+                for k in ("_space_group_IT_number", "_symmetry_Int_Tables_number")
+                if k in block
+            ),
+            None,
+        )
+        space_group = int(str(number)) if number is not None else _spglib_number(structure)
+        comp = structure.composition
+        volume = float(structure.volume)
+        return cls(
+            volume / float(comp.num_atoms),
+            1e3 * float(comp["Li"]) / volume,
+            space_group,
+        )
+
     def as_array(self) -> NDArray[np.float64]:
         """The three features in model order."""
         return np.array([self.volume_per_atom_A3, self.li_per_nm3, float(self.space_group)])
+
+
+def _spglib_number(structure: Any) -> int:
+    try:
+        return int(structure.get_space_group_info()[1])
+    except (ValueError, TypeError, ImportError) as exc:
+        raise DataFormatError(
+            f"the CIF states no space-group number and spglib could not find one ({exc})."
+        ) from None
 
 
 @dataclass(frozen=True)

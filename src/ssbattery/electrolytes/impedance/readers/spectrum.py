@@ -103,6 +103,11 @@ def check_values(
     name: str,
     lines: list[int] | None,
 ) -> None:
+    """Refuse a spectrum with < 3 (distinct) frequencies, a non-finite value or f ≤ 0 Hz.
+
+    ``lines`` (the file line of each point) makes the message name the line, else the point.
+    """
+
     def where(k: int) -> str:
         return f"{name}, line {lines[k]}" if lines else f"{name}, point {k + 1}"
 
