@@ -2,16 +2,16 @@
 
 Forms recognised in a file name (case-sensitive units, the file's suffix is ignored):
 
-==============================  ===========================================
-``25C``, ``25degC``, ``25deg``  25 °C (also ``25deg_C``, ``25 °C``, ``25ºC``)
-``25°C``                        25 °C
-``298K``, ``298.15K``           kelvin
-``T25``                         25 °C (a ``T`` that starts a word, then digits)
-``-20C``, ``m20C``, ``minus20C``  −20 °C
-``25p5C``                       25.5 °C (``p`` for the decimal point)
-``_25_``                        only with ``pattern=UNDERSCORE_PATTERN`` (CLI:
-                                ``--temperature-pattern underscore``), °C
-==============================  ===========================================
+====================================  ==================================================
+``25C``, ``25degC``, ``25deg``        25 °C (also ``25deg_C``, ``25 °C``, ``25ºC``)
+``25°C``                              25 °C
+``298K``, ``298.15K``                 kelvin
+``T25``                               25 °C (a ``T`` that starts a word, then digits)
+``-20C``, ``m20C``, ``minus20C``      −20 °C
+``25p5C``                             25.5 °C (``p`` for the decimal point)
+``_25_``                              only with ``pattern=UNDERSCORE_PATTERN`` (CLI
+                                      ``--temperature-pattern underscore``), °C
+====================================  ==================================================
 
 A name in which these forms give two *different* temperatures (``LLZO_25C_cooled_to_80C``) is
 ambiguous: :func:`temperature_from_name` raises a :class:`~ssbattery.errors.DataFormatError`
