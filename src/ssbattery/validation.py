@@ -1,13 +1,23 @@
-"""Small argument checks shared by the public API (raise the package's own errors)."""
+"""Small argument checks shared by the public API (raise the package's own errors).
+
+Physical bounds live in one table, :data:`QUANTITIES`: one entry per *kind* of quantity
+(a temperature in K, a film thickness in µm, an energy in the model's unit, …) with the
+range any physical input of that kind lies in and the physical reason. Validators take the
+kind (``require_positive("field", B, quantity="model_energy")``) and refuse a value outside
+its range with that reason, naming the argument (the CLI shows the option instead).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ssbattery.errors import InvalidParameterError, ResourceLimitError
 
 __all__ = [
+    "QUANTITIES",
+    "Quantity",
     "available_memory_bytes",
     "check_cost",
     "check_memory",
@@ -15,7 +25,115 @@ __all__ = [
     "require_in_range",
     "require_int_at_least",
     "require_positive",
+    "require_quantity",
 ]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """The physical range of one kind of input: ``low ≤ x ≤ high`` in ``unit``, and why."""
+
+    unit: str
+    low: float
+    high: float
+    reason: str
+
+
+#: The one table of physical bounds, by kind of quantity. Model units: the quantum and
+#: thermal models measure energies, rates and temperatures (k_B = 1) in units of their own
+#: reference frequency (ωc, ω0, the coupling unit); their physics lives within a few orders
+#: of magnitude of it.
+QUANTITIES: dict[str, Quantity] = {
+    "temperature_K": Quantity(
+        "K",
+        0.0,
+        1.0e4,
+        "every known solid has melted above ≈ 4300 K (the highest melting point, of the "
+        "hafnium–tantalum carbides), and these models describe solids",
+    ),
+    "film_thickness_um": Quantity(
+        "µm",
+        0.0,
+        1.0e4,
+        "solid-electrolyte films and separators are 1–1000 µm thick (review §1.7); beyond "
+        "1 cm the layer is a bulk block, not a film",
+    ),
+    "density_g_cm3": Quantity(
+        "g/cm³",
+        0.0,
+        30.0,
+        "no material is denser than osmium (22.6 g/cm³)",
+    ),
+    "landau_coefficient": Quantity(
+        "(in the option's units)",
+        -1.0e20,
+        1.0e20,
+        "measured ferroelectrics have |α|, β of order 1e6–1e12 in SI units (HfO₂/ZrO₂ films, "
+        "PZT); a value beyond 1e20, eight orders above any material, is a unit error",
+    ),
+    "electron_energy_eV": Quantity(
+        "eV",
+        -50.0,
+        50.0,
+        "electron energies of solids against vacuum and their band gaps lie within a few "
+        "tens of eV (the widest gap known, of LiF, is ≈ 14 eV)",
+    ),
+    "resistance_ohm": Quantity(
+        "Ω",
+        0.0,
+        1.0e15,
+        "1e15 Ω is already the leakage of the best insulators in a cell's geometry (an open "
+        "circuit)",
+    ),
+    "time_s": Quantity(
+        "s",
+        0.0,
+        3.2e9,
+        "3.2e9 s is a century, beyond the calendar life of any battery",
+    ),
+    "model_energy": Quantity(
+        "(in the model's energy unit)",
+        -1.0e6,
+        1.0e6,
+        "energies are in units of the model's reference frequency and its physics lives "
+        "within a few orders of magnitude of it; beyond 1e6 the evolution must resolve over "
+        "a million oscillations per unit time",
+    ),
+    "model_rate": Quantity(
+        "(in the model's frequency unit)",
+        0.0,
+        1.0e6,
+        "rates are in units of the model's reference frequency; beyond 1e6 × that unit the "
+        "system is fully overdamped and the Born–Markov master equation no longer holds",
+    ),
+    "model_temperature": Quantity(
+        "(in the model's energy unit, k_B = 1)",
+        0.0,
+        1.0e6,
+        "at k_B T above 1e6 × the level spacing every level is populated equally to one "
+        "part in a million: the infinite-temperature limit, where results no longer change",
+    ),
+}
+
+
+def require_quantity(name: str, value: float, quantity: str) -> float:
+    """Return ``value`` as float, or raise if it is not finite or lies outside the
+    physical range of its kind (an entry of :data:`QUANTITIES`), giving the reason."""
+    x = require_finite(name, value)
+    _check_quantity(name, x, quantity)
+    return x
+
+
+def _check_quantity(name: str, x: float, quantity: str | None) -> None:
+    if quantity is None:
+        return
+    q = QUANTITIES[quantity]
+    if not q.low <= x <= q.high:
+        raise InvalidParameterError(
+            f"`{name}` = {x:g} is outside the physical range [{q.low:g}, {q.high:g}] "
+            f"{q.unit}: {q.reason}."
+        )
+
 
 #: Refuse any single dense/sparse allocation above this many bytes (default 8 GiB), or
 #: above the memory actually available now, whichever is lower.
@@ -78,8 +196,9 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.3g} days"
 
 
-def require_finite(name: str, value: float) -> float:
-    """Return ``value`` as float, or raise if it is not a real number, NaN or infinite.
+def require_finite(name: str, value: float, *, quantity: str | None = None) -> float:
+    """Return ``value`` as float, or raise if it is not a real number, NaN or infinite
+    (or outside the range of ``quantity``, a kind in :data:`QUANTITIES`).
 
     Text is refused too (``"1"`` is a string, not a number: no silent conversion).
     """
@@ -91,15 +210,20 @@ def require_finite(name: str, value: float) -> float:
         raise InvalidParameterError(f"`{name}` must be a number, got {value!r}.") from exc
     if not math.isfinite(x):
         raise InvalidParameterError(f"`{name}` must be finite, got {value!r}.")
+    _check_quantity(name, x, quantity)
     return x
 
 
-def require_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as float, or raise if it is not > 0 (or ≥ 0 with ``allow_zero``)."""
+def require_positive(
+    name: str, value: float, *, allow_zero: bool = False, quantity: str | None = None
+) -> float:
+    """Return ``value`` as float, or raise if it is not > 0 (or ≥ 0 with ``allow_zero``),
+    or lies outside the physical range of ``quantity`` (a kind in :data:`QUANTITIES`)."""
     x = require_finite(name, value)
     if x < 0 or (x == 0 and not allow_zero):
         bound = "≥ 0" if allow_zero else "> 0"
         raise InvalidParameterError(f"`{name}` must be {bound}, got {value!r}.")
+    _check_quantity(name, x, quantity)
     return x
 
 

@@ -24,7 +24,15 @@ def register(app: typer.Typer) -> None:
     """Add ``dicke`` and ``dicke-scaling`` to ``app``."""
 
     @app.command("dicke")
-    @handle_errors
+    @handle_errors(
+        quantities={
+            **dict.fromkeys(("coupling", "omega_a", "omega_c", "eta", "drive"), "model_energy"),
+            **dict.fromkeys(
+                ("cavity_loss", "decay", "pumping", "dephasing", "collective_decay"), "model_rate"
+            ),
+            "bath_temperature": "model_temperature",
+        }
+    )
     def dicke_command(
         atoms: int = typer.Option(..., "--atoms", help="Number of two-level atoms N ≥ 1."),
         coupling: float = typer.Option(..., "--coupling", help="Atom–cavity coupling g (eq. 9)."),
@@ -146,7 +154,9 @@ def register(app: typer.Typer) -> None:
         console.print(table)
 
     @app.command("dicke-scaling")
-    @handle_errors
+    @handle_errors(
+        quantities=dict.fromkeys(("coupling", "omega_a", "omega_c", "eta", "drive"), "model_energy")
+    )
     def dicke_scaling_command(
         atoms: str = typer.Option(..., "--atoms", help="Comma-separated N, e.g. 1,2,4,8,16."),
         coupling: float = typer.Option(..., "--coupling", help="Atom–cavity coupling g."),

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``spin-chain`` command."""
 
     @app.command("spin-chain")
-    @handle_errors
+    @handle_errors(quantities=dict.fromkeys(("field", "charging", "coupling"), "model_energy"))
     def spin_chain_command(
         sites: int = typer.Option(4, "--sites", help="Number of spins N ≥ 1."),
         field: float = typer.Option(3.0, "--field", help="Zeeman field B > 0 (eq. 10)."),

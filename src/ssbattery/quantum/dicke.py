@@ -106,11 +106,11 @@ class DickeParameters:
 
     def __post_init__(self) -> None:
         n = require_int_at_least("n_atoms", self.n_atoms, 1)
-        g = require_positive("coupling", self.coupling, allow_zero=True)
-        require_positive("omega_a", self.omega_a)
-        require_positive("omega_c", self.omega_c)
-        require_finite("eta", self.eta)
-        require_finite("drive", self.drive)
+        g = require_positive("coupling", self.coupling, allow_zero=True, quantity="model_energy")
+        require_positive("omega_a", self.omega_a, quantity="model_energy")
+        require_positive("omega_c", self.omega_c, quantity="model_energy")
+        require_finite("eta", self.eta, quantity="model_energy")
+        require_finite("drive", self.drive, quantity="model_energy")
         require_int_at_least("steps", self.steps, 2)
         cutoff = 4 * n if self.photon_cutoff is None else self.photon_cutoff
         if isinstance(cutoff, bool) or int(cutoff) != cutoff:

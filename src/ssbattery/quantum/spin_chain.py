@@ -116,10 +116,16 @@ class SpinChainParameters:
                 f"`n_sites` must be ≤ {MAX_MPS_SITES} (the MPS method), got {n}."
             )
         object.__setattr__(self, "n_sites", n)
-        object.__setattr__(self, "field", require_positive("field", self.field))
-        object.__setattr__(self, "charging", require_finite("charging", self.charging))
         object.__setattr__(
-            self, "coupling", require_positive("coupling", self.coupling, allow_zero=True)
+            self, "field", require_positive("field", self.field, quantity="model_energy")
+        )
+        object.__setattr__(
+            self, "charging", require_finite("charging", self.charging, quantity="model_energy")
+        )
+        object.__setattr__(
+            self,
+            "coupling",
+            require_positive("coupling", self.coupling, allow_zero=True, quantity="model_energy"),
         )
         object.__setattr__(
             self, "anisotropy", require_in_range("anisotropy", self.anisotropy, -1.0, 1.0)

@@ -618,8 +618,13 @@ def _flat_bath_otto(
     tau_u: float,
 ) -> OttoResult:
     """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
-    for name, value in (("T_h", T_h), ("T_c", T_c), ("rate_h", rate_h), ("rate_c", rate_c)):
-        require_positive(name, value, allow_zero=True)  # named here, not as a Bath's
+    for name, value, kind in (
+        ("T_h", T_h, "model_temperature"),
+        ("T_c", T_c, "model_temperature"),
+        ("rate_h", rate_h, "model_rate"),
+        ("rate_c", rate_c, "model_rate"),
+    ):  # named here, not as a Bath's
+        require_positive(name, value, allow_zero=True, quantity=kind)
     if T_h <= T_c:
         raise InvalidParameterError(
             f"`T_h` = {T_h:g} (the hot bath) must exceed `T_c` = {T_c:g} (the cold bath); "
