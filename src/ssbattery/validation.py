@@ -17,6 +17,7 @@ from ssbattery.errors import InvalidParameterError, ResourceLimitError
 
 __all__ = [
     "QUANTITIES",
+    "MemoryEstimate",
     "Quantity",
     "available_memory_bytes",
     "check_cost",
@@ -249,6 +250,91 @@ def require_int_at_least(name: str, value: int, minimum: int) -> int:
     return n
 
 
+#: The resident memory a run adds exceeds the sum of its arrays by about this fraction
+#: (allocator pages, scratch buffers of BLAS and SciPy); measured in
+#: benchmarks/RESULTS_reliability.md.
+ALLOCATOR_MARGIN = 0.10
+
+
+class MemoryEstimate:
+    """The predicted peak memory of a whole run, checked before anything large is allocated.
+
+    A run goes through phases (building the operators, evolving, analysing); each phase
+    holds several arrays at once (operators, state and work vectors of the propagator,
+    outputs stored for every time, temporaries). :meth:`add` records one array (or group)
+    in a phase; the peak is the largest phase total, and :meth:`check` refuses the run
+    when it exceeds :data:`MEMORY_LIMIT_BYTES` or the memory available now, with the
+    breakdown of the largest phase and ``hint`` (the options to lower).
+
+    Example:
+        >>> est = MemoryEstimate("a 20-site chain", hint="lower `n_sites`")
+        >>> est.add("evolve", "state vectors", (2**20, 4), bytes_per_element=16).peak_bytes
+        73819750
+    """
+
+    def __init__(self, what: str, *, hint: str = "reduce the system size or the cutoff") -> None:
+        self.what = what
+        self.hint = hint
+        self.phases: dict[str, list[tuple[str, float]]] = {}
+
+    def add(
+        self,
+        phase: str,
+        label: str,
+        shape: Sequence[float] | float,
+        *,
+        bytes_per_element: float = 16,
+    ) -> MemoryEstimate:
+        """Count an array of ``shape`` (or a number of elements) alive in ``phase``."""
+        count = 1.0
+        for s in [shape] if isinstance(shape, int | float) else shape:
+            count *= float(s)
+        self.phases.setdefault(phase, []).append((label, count * float(bytes_per_element)))
+        return self
+
+    def phase_bytes(self, phase: str) -> float:
+        """Total bytes held together in ``phase``."""
+        return sum(b for _, b in self.phases.get(phase, []))
+
+    @property
+    def peak_phase(self) -> str:
+        """The phase with the largest total."""
+        return max(self.phases, key=self.phase_bytes) if self.phases else ""
+
+    @property
+    def peak_bytes(self) -> int:
+        """The predicted peak: the largest phase total plus :data:`ALLOCATOR_MARGIN`."""
+        if not self.phases:
+            return 0
+        return int((1.0 + ALLOCATOR_MARGIN) * self.phase_bytes(self.peak_phase))
+
+    def breakdown(self) -> str:
+        """The largest phase's parts, largest first (e.g. "1.2 GiB vectors + …")."""
+        parts = sorted(self.phases.get(self.peak_phase, []), key=lambda p: -p[1])
+        return " + ".join(f"{_size(b)} {label}" for label, b in parts[:4] if b > 0)
+
+    def check(self) -> None:
+        """Raise :class:`ResourceLimitError` if the peak does not fit (see the class)."""
+        need = self.peak_bytes
+        if need > MEMORY_LIMIT_BYTES:
+            limit = f"the {_size(MEMORY_LIMIT_BYTES)} limit"
+        else:
+            available = available_memory_bytes()
+            if available is None or need <= available:
+                return
+            limit = f"the {_size(available)} of memory available now"
+        raise ResourceLimitError(
+            f"{self.what} would need about {_size(need)} at its peak "
+            f"({self.peak_phase}: {self.breakdown()}), more than {limit}; {self.hint}."
+        )
+
+
+def _size(n_bytes: float) -> str:
+    if n_bytes >= 0.1 * 1024**3:
+        return f"{n_bytes / 1024**3:.3g} GiB"
+    return f"{n_bytes / 1024**2:.3g} MiB"
+
+
 def check_memory(
     what: str,
     shape: Sequence[int],
@@ -256,24 +342,12 @@ def check_memory(
     bytes_per_element: int = 16,
     hint: str = "reduce the system size or the cutoff",
 ) -> None:
-    """Refuse, before allocating, an array of ``shape`` larger than the memory limit.
+    """Refuse, before allocating, an array of ``shape`` that would not fit in memory (the
+    package's limit or the memory available now): a one-array :class:`MemoryEstimate`.
 
     Raises :class:`ResourceLimitError` that states the size it would need.
     """
-    n = 1
-    for s in shape:
-        n *= int(s)
-    need = n * bytes_per_element
-    if need > MEMORY_LIMIT_BYTES:
-        raise ResourceLimitError(
-            f"{what} would need {need / 1024**3:.1f} GiB ({' × '.join(map(str, shape))} "
-            f"elements), above the {MEMORY_LIMIT_BYTES / 1024**3:.0f} GiB limit; "
-            f"{hint}."
-        )
-    available = available_memory_bytes()
-    if available is not None and need > available:
-        raise ResourceLimitError(
-            f"{what} would need {need / 1024**3:.2f} GiB ({' × '.join(map(str, shape))} "
-            f"elements), more than the {available / 1024**3:.2f} GiB of memory available "
-            f"now; {hint}."
-        )
+    shown = " × ".join(map(str, shape))
+    MemoryEstimate(what, hint=hint).add(
+        "allocation", f"({shown} elements)", shape, bytes_per_element=bytes_per_element
+    ).check()

@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError, ValidityWarning
 from ssbattery.validation import (
+    MemoryEstimate,
     check_memory,
     require_finite,
     require_int_at_least,
@@ -416,6 +417,15 @@ def charge_dicke(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
         )
+    if window is None:
+        memory_estimate(params, parity=parity, method=method).check()
+    else:
+        check_memory(
+            "the results at every time",
+            (int(params.steps), 8),
+            bytes_per_element=8,
+            hint="lower `steps`",
+        )
     method = _dicke_method(method, tol)
 
     times = params.times()
@@ -479,6 +489,58 @@ def charge_dicke(
             params, result, larger_cutoff=larger_cutoff, rtol=rtol, method=method, parity=parity
         )
     return result
+
+
+def memory_estimate(
+    params: DickeParameters, *, parity: bool | None = None, method: Method | None = None
+) -> MemoryEstimate:
+    """The predicted peak memory of :func:`charge_dicke` with a fixed photon cutoff.
+
+    Building: the product-state tables, the per-term index arrays and the (row, column,
+    value) triplets of H (diagonal + a†J±, a J∓ and their transposes), concatenated and
+    converted to CSR. Evolving: H, the propagator's vectors (Lanczos by default, see
+    :func:`ssbattery.quantum.evolution.memory.add_evolution_memory`), the recorder's grids
+    and the results at every time.
+    """
+    from ssbattery.quantum.evolution.memory import add_evolution_memory
+
+    N, cut, steps = params.n_atoms, params.cutoff, int(params.steps)
+    full = (cut + 1) * (N + 1)
+    use_parity = params.uses_parity if parity is None else parity
+    dim = (full + 1) // 2 if use_parity else full
+    entries = 5 * dim + (2 * dim if params.drive else 0)
+    est = MemoryEstimate(
+        f"the Dicke battery (N = {N}, photon cutoff {cut}, {dim} states, {steps} times)",
+        hint="lower `n_atoms`, `photon_cutoff` or `steps`",
+    )
+    # ‖H‖ ≤ ωc Nph + ωa j + |η| j/2 + 2 ωc g √(Nph + 1)(j + 1) + |Ω|(j + 1), j = N/2
+    j = N / 2.0
+    radius = (
+        params.omega_c * cut
+        + params.omega_a * j
+        + abs(params.eta) * j / 2
+        + (2 * params.omega_c * params.coupling * math.sqrt(cut + 1) + abs(params.drive)) * (j + 1)
+    )
+    build = "building H"
+    est.add(build, "product-state tables", (full, 3), bytes_per_element=8)
+    est.add(build, "per-term index arrays", (dim, 8), bytes_per_element=8)
+    est.add(build, "triplets, their concatenation and CSR", entries, bytes_per_element=84)
+    outputs = "results at every time"
+    for phase in (build, "evolving"):
+        est.add(phase, outputs, (steps, 8), bytes_per_element=8)
+    add_evolution_memory(
+        est,
+        "evolving",
+        n=dim,
+        nnz=entries,
+        method=_dicke_method(method, None),
+        n_times=steps,
+        t_max=params.charging_time,
+        radius=radius,
+        real=True,
+    )
+    est.add("evolving", "recorder grids and battery blocks", (2 * dim + 4 * (N + 1) ** 2,))
+    return est
 
 
 def _dicke_method(method: Method | None, tol: float | None) -> Method:
