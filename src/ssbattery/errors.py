@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceWarning",
+    "CostWarning",
     "DataFormatError",
     "FileBusyError",
     "InvalidParameterError",
@@ -41,6 +42,10 @@ class ResourceLimitError(SsbatteryError):
 
 class DataFormatError(SsbatteryError):
     """A file or table could not be read: wrong format, missing columns, bad values."""
+
+
+class CostWarning(UserWarning):
+    """A run is predicted to take long (minutes or more): the estimate and how to shorten it."""
 
 
 class ConvergenceWarning(UserWarning):

@@ -143,6 +143,9 @@ MEMORY_LIMIT_BYTES = 8 * 1024**3
 #: Refuse a run predicted to take longer than this (seconds; ``SSBATTERY_COST_LIMIT_S``).
 COST_LIMIT_SECONDS = 6 * 3600.0
 
+#: Announce (:class:`~ssbattery.errors.CostWarning`) a run predicted to take longer.
+COST_NOTICE_SECONDS = 30.0
+
 
 def available_memory_bytes() -> int | None:
     """Memory a new allocation can get now: MemAvailable, capped by a cgroup limit
@@ -168,7 +171,8 @@ def available_memory_bytes() -> int | None:
 
 
 def check_cost(what: str, seconds: float, *, hint: str) -> None:
-    """Refuse a run whose predicted duration ``seconds`` exceeds the cost limit.
+    """Refuse a run whose predicted duration ``seconds`` exceeds the cost limit, and
+    announce one above :data:`COST_NOTICE_SECONDS` with a :class:`CostWarning`.
 
     ``what`` says what is counted (e.g. "2e14 schedule steps at ~1 µs each") and ``hint``
     which option to lower. The limit is :data:`COST_LIMIT_SECONDS`, or the environment's
@@ -184,6 +188,16 @@ def check_cost(what: str, seconds: float, *, hint: str) -> None:
         raise ResourceLimitError(
             f"this run would take about {_duration(seconds)} ({what}), above the "
             f"{_duration(limit)} limit; {hint}."
+        )
+    if seconds > COST_NOTICE_SECONDS:
+        import warnings
+
+        from ssbattery.errors import CostWarning
+
+        warnings.warn(
+            f"this run will take about {_duration(seconds)} ({what}); {hint} to shorten it.",
+            CostWarning,
+            stacklevel=2,
         )
 
 

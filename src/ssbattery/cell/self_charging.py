@@ -48,7 +48,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
-from ssbattery.validation import require_finite, require_int_at_least, require_positive
+from ssbattery.validation import (
+    check_cost,
+    require_finite,
+    require_int_at_least,
+    require_positive,
+)
 
 __all__ = [
     "BifurcationDiagram",
@@ -251,6 +256,15 @@ def simulate(
     if not 0.0 <= frac < 1.0:
         raise InvalidParameterError(f"`transient_fraction` must lie in [0, 1), got {frac}.")
     fp = fixed_point(c)
+    # RK45 takes ≳ 10 steps per e-folding or radian of the fastest linear mode (and at
+    # least the 200 that max_step imposes), each ≈ 6 evaluations of the right-hand side.
+    rate = float(np.max(np.abs(np.linalg.eigvals(c.jacobian(fp.Q)))))
+    steps = 200.0 + 10.0 * t_end * max(rate, 1.0 / c.tau_s)
+    check_cost(
+        f"≈ {steps:.2g} integrator steps at ~40 µs each",
+        steps * 4e-5,
+        hint="lower `t_end_s`",
+    )
     if initial is None:
         q_scale = math.sqrt(abs(c.alpha) / c.beta) if c.beta > 0 else 1e-3
         y0 = np.array([fp.Q + 0.01 * q_scale, fp.w])

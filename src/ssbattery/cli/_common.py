@@ -302,7 +302,8 @@ def _wrap_command(
         try:
             try:
                 check_numbers(kwargs, names, quantities)
-                result = func(*args, **kwargs)
+                with _cost_notes(names):
+                    result = func(*args, **kwargs)
             finally:
                 _pending_plots.reset(token)
             if pending:
@@ -334,6 +335,27 @@ def _wrap_command(
                     plt.close(fig)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _cost_notes(names: Mapping[str, str]) -> Iterator[None]:
+    """Show each :class:`~ssbattery.errors.CostWarning` (a long run ahead) at once as one
+    ``note:`` line on stderr, in the options' names; other warnings go their usual way."""
+    from ssbattery.errors import CostWarning
+
+    previous = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        if issubclass(category, CostWarning):
+            line = Text.assemble(("note:", "cyan"), " ", _with_option_names(str(message), names))
+            err_console.print(line, highlight=False, soft_wrap=True)
+        else:
+            previous(message, category, *args, **kw)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", CostWarning)
+        warnings.showwarning = show
+        yield
 
 
 def _with_option_names(message: str, names: Mapping[str, str]) -> str:

@@ -208,11 +208,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command("self-charge")
     @handle_errors(
+        api_names={"t_end_s": "--t-end"},
         quantities={
             "load_ohm": "resistance_ohm",
             **dict.fromkeys(("tau_s", "t_end"), "time_s"),
             **dict.fromkeys(("alpha", "beta"), "landau_coefficient"),
-        }
+        },
     )
     def self_charge_command(
         load_ohm: float = typer.Option(1800.0, "--load-ohm", help="Load resistance R_L (Ω)."),

@@ -417,6 +417,17 @@ def charge_dicke(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
         )
+    from ssbattery.quantum.evolution.memory import check_evolution_cost
+
+    dim = params.dimension
+    check_evolution_cost(
+        n=dim,
+        nnz=5 * dim,
+        radius=_norm_bound(params),
+        t_max=params.charging_time,
+        hint="lower `t_max` or `n_atoms`",
+        what="products (at most)",
+    )
     if window is None:
         memory_estimate(params, parity=parity, method=method).check()
     else:
@@ -491,6 +502,17 @@ def charge_dicke(
     return result
 
 
+def _norm_bound(params: DickeParameters) -> float:
+    """‖H‖ ≤ ωc Nph + ωa j + |η| j/2 + (2 ωc g √(Nph + 1) + |Ω|)(j + 1), j = N/2 (eq. 9)."""
+    j, cut = params.n_atoms / 2.0, params.cutoff
+    return (
+        params.omega_c * cut
+        + params.omega_a * j
+        + abs(params.eta) * j / 2
+        + (2 * params.omega_c * params.coupling * math.sqrt(cut + 1) + abs(params.drive)) * (j + 1)
+    )
+
+
 def memory_estimate(
     params: DickeParameters, *, parity: bool | None = None, method: Method | None = None
 ) -> MemoryEstimate:
@@ -513,14 +535,7 @@ def memory_estimate(
         f"the Dicke battery (N = {N}, photon cutoff {cut}, {dim} states, {steps} times)",
         hint="lower `n_atoms`, `photon_cutoff` or `steps`",
     )
-    # ‖H‖ ≤ ωc Nph + ωa j + |η| j/2 + 2 ωc g √(Nph + 1)(j + 1) + |Ω|(j + 1), j = N/2
-    j = N / 2.0
-    radius = (
-        params.omega_c * cut
-        + params.omega_a * j
-        + abs(params.eta) * j / 2
-        + (2 * params.omega_c * params.coupling * math.sqrt(cut + 1) + abs(params.drive)) * (j + 1)
-    )
+    radius = _norm_bound(params)
     build = "building H"
     est.add(build, "product-state tables", (full, 3), bytes_per_element=8)
     est.add(build, "per-term index arrays", (dim, 8), bytes_per_element=8)

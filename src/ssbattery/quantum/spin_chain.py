@@ -253,6 +253,27 @@ def _sector_dim(n: int, symmetric: bool) -> int:
     return 2**n // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else 2**n
 
 
+def _norm_bound(params: SpinChainParameters, G: NDArray[np.float64]) -> float:
+    """‖H_charge‖ ≤ N|ω| + Σ g_ij (1/4 + |α|/2) (eq. 14; bounds the spectral half-width)."""
+    return params.n_sites * abs(params.charging) + float(np.abs(G).sum()) * (
+        0.25 + 0.5 * abs(params.anisotropy)
+    )
+
+
+def _check_cost(params: SpinChainParameters, t: NDArray[np.float64], symmetric: bool) -> None:
+    from ssbattery.quantum.evolution.memory import check_evolution_cost
+
+    G = couplings(params)
+    dim = _sector_dim(params.n_sites, symmetric)
+    check_evolution_cost(
+        n=dim,
+        nnz=int(dim * (np.count_nonzero(G) / 2 + params.n_sites + 1)),
+        radius=_norm_bound(params, G),
+        t_max=float(t.max()) if t.size else 0.0,
+        hint="lower `t_max` or `n_sites`",
+    )
+
+
 def memory_estimate(
     params: SpinChainParameters,
     times: ArrayLike,
@@ -286,9 +307,7 @@ def memory_estimate(
     est.add(build, "site σz tables", (dim, n), bytes_per_element=9)
     est.add(build, "flip terms, their concatenation and CSR", entries_hc, bytes_per_element=80)
     est.add(build, "H0 (CSR)", entries_h0, bytes_per_element=12)
-    radius = n * abs(params.charging) + float(np.abs(G).sum()) * (
-        0.25 + 0.5 * abs(params.anisotropy)
-    )
+    radius = _norm_bound(params, G)
     add_evolution_memory(
         est,
         "evolving",
@@ -410,6 +429,7 @@ def charge_spin_chain(
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
     if params.n_sites <= MAX_SITES:
         memory_estimate(params, t, symmetric=symmetric, method=method).check()
+        _check_cost(params, t, symmetric)
     ops = build_operators(params, symmetric=symmetric)
     return charge(
         ops.H0,

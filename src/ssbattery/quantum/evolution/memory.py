@@ -1,4 +1,5 @@
-"""The memory a closed evolution holds at its peak, by method (for the whole-run guard).
+"""The memory a closed evolution holds at its peak, by method, and its predicted time
+(for the whole-run guards).
 
 :func:`add_evolution_memory` adds to a :class:`~ssbattery.validation.MemoryEstimate` what
 :meth:`~ssbattery.quantum.evolution.Evolver.run` holds together while it propagates: the
@@ -16,10 +17,15 @@ import numpy as np
 from ssbattery.quantum.evolution.base import Method
 from ssbattery.quantum.evolution.chebyshev import _GLOBAL_CHUNK, Chebyshev, _terms_for
 from ssbattery.quantum.evolution.eigh import Eigh
+from ssbattery.quantum.evolution.kernels import prefers_dense
 from ssbattery.quantum.evolution.lanczos import Lanczos
 from ssbattery.validation import MemoryEstimate
 
-__all__ = ["add_evolution_memory", "chebyshev_terms_estimate"]
+__all__ = ["add_evolution_memory", "chebyshev_terms_estimate", "check_evolution_cost"]
+
+#: Seconds per stored element of H in one sparse product, and per vector entry of the
+#: surrounding vector work (one core, measured on the spin chain and the Dicke model).
+_SECONDS_PER_NNZ, _SECONDS_PER_ENTRY = 5e-9, 2e-8
 
 #: Bytes per stored element of a CSR array: the value (8 real / 16 complex) + a 4-byte index.
 _CSR_REAL, _CSR_COMPLEX = 12, 20
@@ -71,6 +77,8 @@ def add_evolution_memory(
     est.add(phase, "state, final state and products", (4, n, m))
     if store_states:
         est.add(phase, "states stored for every time", (n_times, n, m))
+    if method is None and prefers_dense(n):
+        method = Eigh()  # the default for small spaces (Evolver.method_for)
     if method is None:
         work = max(
             _work_bytes(Chebyshev(tol=1e-12), n, m, n_times, radius * t_max, real, e_ops_nnz > 0),
@@ -108,3 +116,23 @@ def _work_bytes(
         return basis + batch * m + gathered
     # Taylor / dense exponential: a few dense or vector temporaries.
     return 6.0 * n * m * 16
+
+
+def check_evolution_cost(
+    *, n: int, nnz: int, radius: float, t_max: float, hint: str, what: str = "products"
+) -> None:
+    """Refuse (or announce) an evolution whose predicted time is far beyond the usual.
+
+    A Chebyshev expansion needs ≈ ``radius`` × ``t_max`` products with H (an upper bound for
+    Lanczos, whose count follows the state's narrower energy spread); each costs about
+    5 ns per stored element plus 20 ns per vector entry. Small spaces are diagonalised
+    once (Eigh), whatever ``t_max``: nothing to refuse. See
+    :func:`ssbattery.validation.check_cost` for the limit and the notice.
+    """
+    from ssbattery.validation import check_cost
+
+    if prefers_dense(n):  # Eigh: one diagonalisation serves every time, however late
+        return
+    products = float(radius) * float(t_max) + 60.0
+    seconds = products * (nnz * _SECONDS_PER_NNZ + n * _SECONDS_PER_ENTRY)
+    check_cost(f"≈ {products:.2g} {what} with a {n}-state H", seconds, hint=hint)
