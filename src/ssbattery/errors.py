@@ -8,16 +8,30 @@ line on stderr and exit code 2.
 from __future__ import annotations
 
 __all__ = [
+    "API_ONLY_PREFIX",
     "ConvergenceWarning",
     "CostWarning",
     "DataFormatError",
     "FileBusyError",
+    "FitFailedError",
     "InvalidParameterError",
     "OutputPathError",
     "ResourceLimitError",
     "SsbatteryError",
     "ValidityWarning",
+    "api_only",
 ]
+
+
+def api_only(advice: str) -> str:
+    """Mark ``advice`` that only a Python caller can follow (a keyword argument, e.g.
+    "pass `check_unique=False`"): the command line drops it from the message it prints,
+    which then names only what the user can type."""
+    return f" [Python API: {advice}]"
+
+
+#: The marker :func:`api_only` writes (the CLI removes ``[Python API: …]`` parts).
+API_ONLY_PREFIX = "[Python API: "
 
 
 class SsbatteryError(ValueError):
@@ -30,6 +44,10 @@ class InvalidParameterError(SsbatteryError):
 
 class OutputPathError(InvalidParameterError):
     """An output path cannot be written: wrong extension, missing folder, a folder itself."""
+
+
+class FitFailedError(SsbatteryError):
+    """A fit did not describe the data (residual far above the noise floor): no result."""
 
 
 class FileBusyError(SsbatteryError):

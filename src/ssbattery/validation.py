@@ -12,13 +12,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ssbattery.errors import InvalidParameterError, ResourceLimitError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "QUANTITIES",
     "MemoryEstimate",
     "Quantity",
+    "as_float_array",
     "available_memory_bytes",
     "check_cost",
     "check_memory",
@@ -79,6 +84,20 @@ QUANTITIES: dict[str, Quantity] = {
         "electron energies of solids against vacuum and their band gaps lie within a few "
         "tens of eV (the widest gap known, of LiF, is ≈ 14 eV)",
     ),
+    "electrons_per_formula_unit": Quantity(
+        "electrons",
+        0.0,
+        1.0e4,
+        "a formula unit cannot exchange more electrons than its atoms hold, and the "
+        "largest formula units of battery materials have well under 10⁴ atoms",
+    ),
+    "molar_mass_g_mol": Quantity(
+        "g/mol",
+        1.0,
+        1.0e7,
+        "nothing is lighter than a hydrogen atom (1.008 g/mol), and 1e7 g/mol is already "
+        "a large polymer chain, far beyond any formula unit of an electrode or electrolyte",
+    ),
     "resistance_ohm": Quantity(
         "Ω",
         0.0,
@@ -115,6 +134,20 @@ QUANTITIES: dict[str, Quantity] = {
         "part in a million: the infinite-temperature limit, where results no longer change",
     ),
 }
+
+
+def as_float_array(name: str, value: object) -> np.ndarray:
+    """``value`` as a float array, or :class:`InvalidParameterError` naming ``name`` when it
+    holds text, None or objects (no bare ValueError/TypeError from NumPy)."""
+    import numpy as np
+
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"`{name}` must be an array of numbers, got {value!r}."[:300]
+        ) from None
+    return arr
 
 
 def require_quantity(name: str, value: float, quantity: str) -> float:

@@ -359,13 +359,19 @@ def _cost_notes(names: Mapping[str, str]) -> Iterator[None]:
 
 
 def _with_option_names(message: str, names: Mapping[str, str]) -> str:
-    """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters.
+    """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters,
+    and drop advice marked :func:`ssbattery.errors.api_only` (Python keyword arguments).
 
     A name matches a parameter exactly, in lower case (``T_cold`` → ``--t-cold``) or
     without an ``n_`` prefix (``n_steps`` → ``--steps``); ``names`` may also carry explicit
     API-argument → option entries (see :func:`handle_errors`' ``api_names``).
     """
     import re
+
+    from ssbattery.errors import API_ONLY_PREFIX
+
+    # advice only a Python caller can follow is not shown on the command line
+    message = re.sub(rf"\s*{re.escape(API_ONLY_PREFIX)}[^\]]*\]", "", message)
 
     def swap(match: re.Match[str]) -> str:
         name = match.group(1)

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery._blas import single_threaded
-from ssbattery.errors import InvalidParameterError
+from ssbattery.errors import InvalidParameterError, api_only
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.open.liouvillian import ASSEMBLE_LIMIT, CollectiveHamiltonian, PILiouvillian
@@ -389,7 +389,7 @@ def charge_open(
     if storage and not ergotropy:
         raise InvalidParameterError(
             "`ergotropy` must be True for the storage phase (its half-life is that of the "
-            "ergotropy); pass storage=False."
+            "ergotropy)." + api_only("pass `storage=False`")
         )
     if symmetric_ergotropy and rates.local:
         raise InvalidParameterError(
