@@ -584,10 +584,6 @@ def fit_spectrum(
     z_fit = _evaluate(circuit, f, params)
     rel = np.abs(z_fit - z) / np.abs(z)
     rms = float(np.sqrt(np.mean(rel**2)))
-    f_range = (float(np.min(f)), float(np.max(f)))
-    arcs, electrode, r_series, notes = _interpret(terms, parameters, cov, f_range)
-    if stop_note is not None:  # the optimiser's own verdict belongs to the fit it made
-        notes = (stop_note, *notes)
     if rms > FAILED_RMS:
         raise FitFailedError(
             f"{spectrum.source}: the {circuit!r} fit failed: its rms relative residual "
@@ -596,6 +592,10 @@ def fit_spectrum(
             "Z′, then Z″, with Z″ < 0 on a capacitive arc: swapped or sign-flipped columns "
             "give this) and the units, or fit another circuit."
         )
+    f_range = (float(np.min(f)), float(np.max(f)))
+    arcs, electrode, r_series, notes = _interpret(terms, parameters, cov, f_range)
+    if stop_note is not None:  # the optimiser's own verdict belongs to the fit it made
+        notes = (stop_note, *notes)
     if rms > 0.05:
         msg = (
             f"{spectrum.source}: rms relative residual {rms:.1%} of the {circuit!r} fit is large;"
