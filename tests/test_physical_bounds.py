@@ -38,8 +38,8 @@ CLI_CASES = [
     (["self-charge", "--load-ohm", "1e20"], "--load-ohm", "insulators"),
     (["self-charge", "--t-end", "1e12"], "--t-end", "century"),
     (["align", "--cbm", "1000"], "--cbm", "band gaps"),
-    (["dicke", "--atoms", "2", "--coupling", "0.2", "--decay", "1e9"], "--decay", "Markov"),
-    (["dicke", "--atoms", "2", "--coupling", "1e7"], "--coupling", "reference frequency"),
+    (["dicke", "--n-atoms", "2", "--coupling", "0.2", "--decay", "1e9"], "--decay", "Markov"),
+    (["dicke", "--n-atoms", "2", "--coupling", "1e7"], "--coupling", "reference frequency"),
     (["otto", "--t-hot", "1e7"], "--t-hot", "infinite-temperature"),
     (["demon", "--temperature", "1e7"], "--temperature", "infinite-temperature"),
     (

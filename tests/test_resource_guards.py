@@ -35,18 +35,18 @@ from ssbattery.validation import MemoryEstimate, check_cost
 
 REFUSED = [
     (["spin-chain", "--steps", str(10**11)], "--steps"),
-    (["dicke", "--atoms", "4", "--coupling", "0.5", "--steps", str(10**11)], "--steps"),
+    (["dicke", "--n-atoms", "4", "--coupling", "0.5", "--steps", str(10**11)], "--steps"),
     (
-        ["dicke", "--atoms", "4", "--coupling", "0.5", "--photon-cutoff", "16", "--steps", "1e11"],
+        ["dicke", "--n-atoms", "4", "--coupling", "0.5", "--photon-cutoff", "16", "--steps", "1e11"],
         "--steps",
     ),
     (["learn-cycle", "--population", str(10**11)], "--population"),
     (["learn-cycle", "--steps", str(10**11)], "--steps"),
     (["otto", "--medium", "oscillator", "--levels", str(10**8)], "--levels"),
     (["otto", "--medium", "oscillator", "--levels", "5000"], "--levels"),
-    (["spin-chain", "--sites", "26"], "--sites"),
-    (["dicke", "--atoms", "16", "--coupling", "0.5", "--t-max", "1e12"], "--t-max"),
-    (["spin-chain", "--sites", "12", "--t-max", "1e12"], "--t-max"),
+    (["spin-chain", "--n-sites", "26"], "--n-sites"),
+    (["dicke", "--n-atoms", "16", "--coupling", "0.5", "--t-max", "1e12"], "--t-max"),
+    (["spin-chain", "--n-sites", "12", "--t-max", "1e12"], "--t-max"),
     (["self-charge", "--t-end", "1e9"], "--t-end"),
 ]
 

@@ -437,6 +437,15 @@ def charge_dicke(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
         )
+    if window is None:
+        memory_estimate(params, parity=parity, method=method).check()
+    else:
+        check_memory(
+            "the results at every time",
+            (int(params.steps), 8),
+            bytes_per_element=8,
+            hint="lower `steps`",
+        )
     from ssbattery.quantum.evolution.memory import check_evolution_cost
 
     dim = params.dimension
@@ -448,15 +457,6 @@ def charge_dicke(
         hint="lower `t_max` or `n_atoms`",
         what="products (at most)",
     )
-    if window is None:
-        memory_estimate(params, parity=parity, method=method).check()
-    else:
-        check_memory(
-            "the results at every time",
-            (int(params.steps), 8),
-            bytes_per_element=8,
-            hint="lower `steps`",
-        )
     method = _dicke_method(method, tol)
 
     times = params.times()
