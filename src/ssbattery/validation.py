@@ -315,8 +315,8 @@ class MemoryEstimate:
 
     Example:
         >>> est = MemoryEstimate("a 20-site chain", hint="lower `n_sites`")
-        >>> est.add("evolve", "state vectors", (2**20, 4), bytes_per_element=16).peak_bytes
-        73819750
+        >>> est.add("evolve", "state vectors", (2**20, 4), bytes_per_element=16).phase_bytes("evolve")
+        67108864.0
     """
 
     def __init__(self, what: str, *, hint: str = "reduce the system size or the cutoff") -> None:
@@ -349,11 +349,12 @@ class MemoryEstimate:
         return max(self.phases, key=self.phase_bytes) if self.phases else ""
 
     @property
-    def peak_bytes(self) -> int:
-        """The predicted peak: the largest phase total plus :data:`ALLOCATOR_MARGIN`."""
+    def peak_bytes(self) -> float:
+        """The predicted peak: the largest phase total plus :data:`ALLOCATOR_MARGIN` (a
+        float: an absurd request may exceed any integer a machine could hold)."""
         if not self.phases:
-            return 0
-        return int((1.0 + ALLOCATOR_MARGIN) * self.phase_bytes(self.peak_phase))
+            return 0.0
+        return (1.0 + ALLOCATOR_MARGIN) * self.phase_bytes(self.peak_phase)
 
     def breakdown(self) -> str:
         """The largest phase's parts, largest first (e.g. "1.2 GiB vectors + …")."""
@@ -377,6 +378,8 @@ class MemoryEstimate:
 
 
 def _size(n_bytes: float) -> str:
+    if not math.isfinite(n_bytes):
+        return "more than 1e308 bytes"
     if n_bytes >= 0.1 * 1024**3:
         return f"{n_bytes / 1024**3:.3g} GiB"
     return f"{n_bytes / 1024**2:.3g} MiB"
