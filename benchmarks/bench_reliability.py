@@ -156,8 +156,14 @@ def _refusal_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ),
         ("otto oscillator --levels 5000", ["otto", "--medium", "oscillator", "--levels", "5000"]),
         ("spin-chain --sites 26", ["spin-chain", "--n-sites", "26"]),
-        ("dicke --t-max 1e12", ["dicke", "--n-atoms", "16", "--coupling", "0.5", "--t-max", "1e12"]),
-        ("spin-chain --sites 12 --t-max 1e12", ["spin-chain", "--n-sites", "12", "--t-max", "1e12"]),
+        (
+            "dicke --t-max 1e12",
+            ["dicke", "--n-atoms", "16", "--coupling", "0.5", "--t-max", "1e12"],
+        ),
+        (
+            "spin-chain --sites 12 --t-max 1e12",
+            ["spin-chain", "--n-sites", "12", "--t-max", "1e12"],
+        ),
         ("self-charge --t-end 1e9", ["self-charge", "--t-end", "1e9"]),
         ("eis fit, 200k points", ["eis", "fit", str(big), "--thickness", "1", "--area", "5"]),
         ("capacity, 16k-char formula", ["capacity", "Li" * 8000]),

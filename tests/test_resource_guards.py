@@ -37,7 +37,17 @@ REFUSED = [
     (["spin-chain", "--steps", str(10**11)], "--steps"),
     (["dicke", "--n-atoms", "4", "--coupling", "0.5", "--steps", str(10**11)], "--steps"),
     (
-        ["dicke", "--n-atoms", "4", "--coupling", "0.5", "--photon-cutoff", "16", "--steps", "1e11"],
+        [
+            "dicke",
+            "--n-atoms",
+            "4",
+            "--coupling",
+            "0.5",
+            "--photon-cutoff",
+            "16",
+            "--steps",
+            "1e11",
+        ],
         "--steps",
     ),
     (["learn-cycle", "--population", str(10**11)], "--population"),

@@ -315,7 +315,8 @@ class MemoryEstimate:
 
     Example:
         >>> est = MemoryEstimate("a 20-site chain", hint="lower `n_sites`")
-        >>> est.add("evolve", "state vectors", (2**20, 4), bytes_per_element=16).phase_bytes("evolve")
+        >>> est = est.add("evolve", "state vectors", (2**20, 4), bytes_per_element=16)
+        >>> est.phase_bytes("evolve")
         67108864.0
     """
 
