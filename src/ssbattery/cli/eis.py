@@ -59,8 +59,18 @@ def parse_temperatures(text: str) -> list[float]:
     """
     from ssbattery.electrolytes.impedance.temperatures import parse_temperature
     from ssbattery.errors import InvalidParameterError
+    from ssbattery.validation import require_quantity
 
-    out = [parse_temperature(raw) for raw in text.replace(" ", "").split(",") if raw]
+    out = []
+    for raw in (item.strip() for item in text.split(",")):
+        if not raw and text.strip():
+            raise InvalidParameterError(
+                f"`--temperatures` has an empty item in {text!r}; separate values with single "
+                "commas, e.g. 25,40,60."
+            )
+        if raw:
+            kelvin = parse_temperature(raw)
+            out.append(require_quantity("--temperatures", kelvin, "temperature_K"))
     if not out:
         raise InvalidParameterError("`--temperatures` is empty; give e.g. 25,40,60 (°C).")
     return out

@@ -154,7 +154,7 @@ def parse_temperature(text: str, *, option: str = "--temperatures") -> float:
     try:
         kelvin = float(raw) + 273.15
     except ValueError:
-        m = re.fullmatch(DEFAULT_TEMPERATURE_PATTERN, raw.replace(" ", ""))
+        m = re.fullmatch(DEFAULT_TEMPERATURE_PATTERN, raw)
         if m is None or m.group("tnum") is not None:
             raise InvalidParameterError(
                 f"`{option}` entry {raw!r} is not a temperature; give e.g. 25,40 (°C), "

@@ -13,9 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
 
-__all__ = ["Spectrum", "check_values", "finish_spectrum", "spectrum_from_arrays"]
+#: Most frequencies accepted in one spectrum (a sweep has a few hundred; see check_values).
+MAX_POINTS = 20_000
+
+__all__ = [
+    "MAX_POINTS",
+    "Spectrum",
+    "check_values",
+    "finish_spectrum",
+    "spectrum_from_arrays",
+]
 
 _MIN_POINTS = 3
 
@@ -106,7 +115,15 @@ def check_values(
     """Refuse a spectrum with < 3 (distinct) frequencies, a non-finite value or f ≤ 0 Hz.
 
     ``lines`` (the file line of each point) makes the message name the line, else the point.
+    More than :data:`MAX_POINTS` frequencies is a :class:`~ssbattery.errors.ResourceLimitError`.
     """
+    if f.size > MAX_POINTS:
+        raise ResourceLimitError(
+            f"{name} has {f.size} frequencies, far beyond an impedance sweep (5–20 points per "
+            "decade over ≤ 12 decades: a few hundred); the fit's cost grows with the points "
+            f"(≈ {f.size / 80:.0f}× the example spectrum's), so it is refused; keep at most "
+            f"{MAX_POINTS} (e.g. every k-th row)."
+        )
 
     def where(k: int) -> str:
         return f"{name}, line {lines[k]}" if lines else f"{name}, point {k + 1}"
