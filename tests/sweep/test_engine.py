@@ -322,3 +322,29 @@ def test_a_second_driver_on_the_same_store_is_refused(tmp_path: Path) -> None:
     assert not store.exists()
     with pytest.raises(InvalidParameterError, match="does not exist"):
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=tmp_path / "no" / "s.zarr")
+
+
+def _blas_threads() -> float:
+    from threadpoolctl import threadpool_info
+
+    counts = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    return float(max(counts)) if counts else 1.0
+
+
+BLAS_PROBE: ModelEntry[dict[str, Any], dict[str, Any]] = register(
+    ModelEntry(
+        name="test-blas-threads",
+        summary="reports the BLAS thread count inside a point",
+        params=(Param("x", "int", 0),),
+        outputs=(Output("blas_threads", "", "BLAS threads seen by the point"),),
+        build=dict,
+        solve=lambda p: {"blas_threads": _blas_threads()},
+        extract=lambda r: r,
+    )
+)
+
+
+def test_each_point_runs_with_one_blas_thread() -> None:
+    """Issue 10 §3: each task uses one BLAS thread (checked inside the point)."""
+    ds = run({"model": "test-blas-threads", "sweep": {"x": [0, 1, 2]}}).dataset
+    assert ds["blas_threads"].values.tolist() == [1.0, 1.0, 1.0]

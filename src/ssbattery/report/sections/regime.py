@@ -130,7 +130,10 @@ def build_regime(out_dir: Path, *, data: Path | None = None) -> Artifact:
             + regime.summary_text(claims)
             + f" Photon cutoff 4N (largest top-Fock population {worst:.1e}). "
             + regime.cutoff_check(table)
-            + f" {regime.STEPS} time points per run; the fixed-τ convention covers N = 8–64."
+            + f" {regime.STEPS} time points per run; both conventions cover N = "
+            f"{min(regime.ATOMS)}–{max(regime.ATOMS)} in the windows "
+            + ", ".join(f"{lo}–{hi}" for lo, hi in regime.WINDOWS)
+            + "."
         ),
     )
 
