@@ -245,14 +245,16 @@ def _by_window(
     pointwise: Any, windows: Sequence[tuple[int, int]]
 ) -> dict[tuple[str, tuple[int, int]], bool]:
     """A per-point verdict (a boolean Series indexed by convention, n_atoms, …) as a verdict
-    per (convention, N window): True when it holds at every point of the window."""
+    per (convention, N window): True when it holds at every point of the window (a window
+    counts only where both its ends were run, as in :func:`fit_windows`)."""
     out = {}
     conv = pointwise.index.get_level_values("convention")
     n = pointwise.index.get_level_values("n_atoms")
     for c in sorted(set(conv)):
+        run_n = set(n[conv == c])
         for lo, hi in windows:
-            sel = pointwise[(conv == c) & (n >= lo) & (n <= hi)]
-            if len(sel):
+            if lo in run_n and hi in run_n:
+                sel = pointwise[(conv == c) & (n >= lo) & (n <= hi)]
                 out[(str(c), (lo, hi))] = bool(sel.all())
     return out
 
