@@ -348,3 +348,26 @@ def test_each_point_runs_with_one_blas_thread() -> None:
     """Issue 10 §3: each task uses one BLAS thread (checked inside the point)."""
     ds = run({"model": "test-blas-threads", "sweep": {"x": [0, 1, 2]}}).dataset
     assert ds["blas_threads"].values.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_entry_defaults_are_the_models_own() -> None:
+    """The parameter tables read kind and default from the model's frozen dataclass."""
+    import dataclasses
+
+    from ssbattery.quantum.spin_chain import SpinChainParameters
+    from ssbattery.sweep import get_entry
+    from ssbattery.thermal.heat_battery import HeatBattery
+    from ssbattery.thermal.learning import EngineParameters
+    from ssbattery.thermal.pumped_battery import PumpedBattery
+
+    for name, cls in (
+        ("spin-chain", SpinChainParameters),
+        ("thermal-battery", HeatBattery),
+        ("pumped-battery", PumpedBattery),
+        ("learned-cycle", EngineParameters),
+    ):
+        defaults = get_entry(name).defaults()
+        for f in dataclasses.fields(cls):
+            assert defaults[f.name] == f.default, (name, f.name)
+    assert get_entry("spin-chain").param("interaction").choices == ("nn", "lr")
+    assert get_entry("spin-chain").param("n_sites").kind == "int"

@@ -10,14 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ssbattery.sweep.registry import ModelEntry, Output, Param, register
+from ssbattery.sweep.registry import ModelEntry, Output, Param, fields_as_params, register
+from ssbattery.thermal.heat_battery import HeatBattery
+from ssbattery.thermal.learning import EngineParameters
+from ssbattery.thermal.pumped_battery import PumpedBattery
 
 if TYPE_CHECKING:
     from ssbattery.thermal.feedback import CycleResult
-    from ssbattery.thermal.heat_battery import HeatBattery, HeatBatteryResult
-    from ssbattery.thermal.learning import EngineParameters, LearningResult
+    from ssbattery.thermal.heat_battery import HeatBatteryResult
+    from ssbattery.thermal.learning import LearningResult
     from ssbattery.thermal.otto import OttoResult
-    from ssbattery.thermal.pumped_battery import PumpedBattery
 
 __all__ = [
     "DEMON",
@@ -183,14 +185,19 @@ HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
         name="thermal-battery",
         summary="Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)",
         params=(
-            Param("coupling", "float", 0.05, "ω0", "qubit–qubit coupling λ"),
+            *fields_as_params(
+                HeatBattery,
+                {
+                    "coupling": ("ω0", "qubit–qubit coupling λ"),
+                    "T_h": ("ω0", "hot-bath temperature"),
+                    "T_c": ("ω0", "cold-bath temperature"),
+                    "rate_h": ("ω0", "hot-bath rate γ_h"),
+                    "rate_c": ("ω0", "cold-bath rate γ_c"),
+                    "omega0": ("", "qubit splitting ω0"),
+                    "form": ("", "dissipators", ("local", "global")),
+                },
+            ),
             Param("tau", "float", 10.0, "1/ω0", "charging time τ > 0"),
-            Param("T_h", "float", 10.0, "ω0", "hot-bath temperature"),
-            Param("T_c", "float", 0.1, "ω0", "cold-bath temperature"),
-            Param("rate_h", "float", 0.1, "ω0", "hot-bath rate γ_h"),
-            Param("rate_c", "float", 0.1, "ω0", "cold-bath rate γ_c"),
-            Param("omega0", "float", 1.0, "", "qubit splitting ω0"),
-            Param("form", "str", "local", "", "dissipators", choices=("local", "global")),
             Param("gate", "str", "ness", "", "discharge gate", choices=("ness", "optimal")),
         ),
         outputs=_HEAT_OUTPUTS,
@@ -264,17 +271,20 @@ PUMPED_BATTERY: ModelEntry[PumpedRun, PumpedRunResult] = register(
         summary="Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)",
         params=(
             Param("omega_L", "float", 1.5, "ω_e", "pump frequency ω_L"),
-            Param("omega_e", "float", 1.0, "", "battery gap ω_e (the energy unit)"),
-            Param(
-                "single_reservoir", "bool", False, "", "a → e decay into the cold bath (T_r unused)"
+            *fields_as_params(
+                PumpedBattery,
+                {
+                    "omega_e": ("", "battery gap ω_e (the energy unit)"),
+                    "single_reservoir": ("", "a → e decays into the cold bath"),
+                    "omega_a": ("ω_e", "pumped level ω_a"),
+                    "rabi": ("ω_e", "pump Rabi frequency Ω"),
+                    "decay": ("ω_e", "decay rate Γ of a → e"),
+                    "battery_rate": ("ω_e", "battery rate γ_B (e → g)"),
+                    "T_r": ("ω_e", "reservoir temperature of a → e"),
+                    "T_c": ("ω_e", "cold-bath temperature"),
+                },
             ),
             Param("time", "float", 50.0, "1/ω_e", "charging time t"),
-            Param("omega_a", "float", 1.5, "ω_e", "pumped level ω_a"),
-            Param("rabi", "float", 0.05, "ω_e", "pump Rabi frequency Ω"),
-            Param("decay", "float", 0.2, "ω_e", "decay rate Γ of a → e"),
-            Param("battery_rate", "float", 0.005, "ω_e", "battery rate γ_B (e → g)"),
-            Param("T_r", "float", 0.05, "ω_e", "reservoir temperature of a → e"),
-            Param("T_c", "float", 0.1, "ω_e", "cold-bath temperature"),
             Param("engine", "bool", True, "", "also the two-stroke engine"),
             Param("omega_c", "float", 0.5, "ω_e", "engine cold-qubit gap"),
             Param("tau", "float", 20.0, "1/ω_e", "engine pumping stroke duration"),
@@ -419,20 +429,18 @@ LEARNED_CYCLE: ModelEntry[LearnedCycleRun, LearningResult] = register(
         summary="A two-level engine cycle learned by cross-entropy search vs the best Otto "
         "cycle (review §2.4, Erdman & Noé)",
         params=(
-            Param("E0", "float", 1.0, "", "energy scale of H(u) = E0·u/2·σz"),
-            Param("u_min", "float", 0.3, "", "smallest control u"),
-            Param("u_max", "float", 1.0, "", "largest control u"),
-            Param("T_hot", "float", 1.0, "E0", "hot-bath temperature"),
-            Param("T_cold", "float", 0.2, "E0", "cold-bath temperature"),
-            Param("rate_hot", "float", 1.0, "Γ", "hot-bath coupling Γ_h"),
-            Param("rate_cold", "float", 1.0, "Γ", "cold-bath coupling Γ_c"),
-            Param(
-                "bath",
-                "str",
-                "ohmic_bose",
-                "",
-                "spectral model",
-                choices=("ohmic_bose", "flat_fermi"),
+            *fields_as_params(
+                EngineParameters,
+                {
+                    "E0": ("", "energy scale of H(u) = E0·u/2·σz"),
+                    "u_min": ("", "smallest control u"),
+                    "u_max": ("", "largest control u"),
+                    "T_hot": ("E0", "hot-bath temperature"),
+                    "T_cold": ("E0", "cold-bath temperature"),
+                    "rate_hot": ("Γ", "hot-bath coupling Γ_h"),
+                    "rate_cold": ("Γ", "cold-bath coupling Γ_c"),
+                    "bath": ("", "spectra", ("ohmic_bose", "flat_fermi")),
+                },
             ),
             Param("n_steps", "int", 16, "", "piecewise-constant steps per cycle"),
             Param("period", "float", 4.0, "1/Γ", "cycle period"),
