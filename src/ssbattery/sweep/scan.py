@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["distinct", "scan"]
+__all__ = ["columns", "distinct", "scan"]
 
 
 def distinct(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
@@ -33,6 +33,16 @@ def distinct(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
     arr = np.asarray(list(values))
     unique, inverse = np.unique(arr, return_inverse=True)
     return unique.tolist(), np.asarray(inverse, dtype=np.intp).reshape(arr.shape)
+
+
+def columns(ds: Any, cls: type, index: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """``{field: ds[field].values[index]}`` (float arrays) for every field of the result
+    dataclass ``cls`` that is an output in ``ds`` (less ``skip``): the scans' results are
+    read from the sweep's Dataset by name."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(cls) if f.name in ds.data_vars]
+    return {n: np.asarray(ds[n].values, dtype=float)[index] for n in names if n not in skip}
 
 
 def scan(

@@ -489,6 +489,8 @@ def heat_battery_sweep(
     lams = np.asarray(couplings, dtype=float)
     if t.ndim != 1 or t.size == 0 or lams.ndim != 1 or lams.size == 0:
         raise InvalidParameterError("`taus` and `couplings` must be non-empty 1-D sequences.")
+    from ssbattery.sweep.scan import columns
+
     ds, (i, j) = _scan(
         lams,
         t,
@@ -497,19 +499,9 @@ def heat_battery_sweep(
         gate=gate,
     )
 
-    def grid(name: str) -> np.ndarray:
-        return np.asarray(ds[name].values, dtype=float)[np.ix_(i, j)]
-
-    return HeatBatterySweep(
-        couplings=lams,
-        taus=t,
-        work=grid("work"),
-        heat_hot=grid("heat_hot"),
-        efficiency=grid("efficiency"),
-        power=grid("power"),
-        ergotropy=grid("ergotropy"),
-        ness_ergotropy=grid("ness_ergotropy")[:, 0],
-    )
+    grid = columns(ds, HeatBatterySweep, np.ix_(i, j))
+    grid["ness_ergotropy"] = grid["ness_ergotropy"][:, 0]  # the NESS does not depend on τ
+    return HeatBatterySweep(couplings=lams, taus=t, **grid)
 
 
 def _scan(
@@ -557,6 +549,8 @@ def coupling_scan(
     if lams.ndim != 1 or lams.size == 0:
         raise InvalidParameterError("`couplings` must be a non-empty 1-D sequence.")
     tau_f = require_finite("tau", tau)
+    from ssbattery.sweep.scan import columns
+
     ds, (i, _) = _scan(
         lams,
         np.array([tau_f]),
@@ -565,16 +559,6 @@ def coupling_scan(
         gate="ness",
     )
 
-    def column(name: str) -> np.ndarray:
-        return np.asarray(ds[name].values, dtype=float)[i, 0]
-
-    return CouplingScan(
-        coupling=lams,
-        tau=tau_f,
-        ness_ergotropy=column("ness_ergotropy"),
-        ness_heat_current=column("ness_heat_current"),
-        work=column("work"),
-        efficiency=column("efficiency"),
-        power=column("power"),
-        local_valid=column("local_valid") == 1.0,
-    )
+    out = columns(ds, CouplingScan, (i, 0), skip=("coupling", "tau"))
+    out["local_valid"] = out["local_valid"] == 1.0
+    return CouplingScan(coupling=lams, tau=tau_f, **out)

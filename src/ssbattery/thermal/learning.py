@@ -771,7 +771,7 @@ def period_scan(
     Each point is the single run with that period, bit for bit."""
     from dataclasses import asdict
 
-    from ssbattery.sweep.scan import distinct, scan
+    from ssbattery.sweep.scan import columns, distinct, scan
 
     params = EngineParameters() if params is None else params
     ts = np.asarray(periods, dtype=float)
@@ -787,8 +787,4 @@ def period_scan(
         "seed": seed,
     }
     ds = scan("learned-cycle", fixed={**asdict(params), **settings}, sweep={"period": values})
-    return PeriodScan(
-        periods=ts,
-        learned_power=np.asarray(ds["learned_power"].values, dtype=float)[back],
-        otto_power=np.asarray(ds["otto_power"].values, dtype=float)[back],
-    )
+    return PeriodScan(periods=ts, **columns(ds, PeriodScan, back))

@@ -300,7 +300,7 @@ def pump_scan(
     ``engine``."""
     from dataclasses import asdict
 
-    from ssbattery.sweep.scan import distinct, scan
+    from ssbattery.sweep.scan import columns, distinct, scan
 
     if not isinstance(battery, PumpedBattery):
         raise InvalidParameterError(
@@ -314,21 +314,7 @@ def pump_scan(
     fixed = {**asdict(battery), "time": tt, "engine": engine, "omega_c": omega_c, "tau": tau}
     ds = scan("pumped-battery", fixed=fixed, sweep={"omega_L": values})
 
-    def column(name: str) -> np.ndarray:
-        return np.asarray(ds[name].values, dtype=float)[back]
-
-    return PumpScan(
-        omega_L=ws,
-        time=tt,
-        efficiency=column("efficiency"),
-        stored_energy=column("stored_energy"),
-        power=column("power"),
-        pump_work=column("pump_work"),
-        first_law_defect=column("first_law_defect"),
-        engine_work=column("engine_work"),
-        engine_efficiency=column("engine_efficiency"),
-        engine_bound=column("engine_bound"),
-    )
+    return PumpScan(omega_L=ws, time=tt, **columns(ds, PumpScan, back, skip=("omega_L",)))
 
 
 @dataclass(frozen=True)
