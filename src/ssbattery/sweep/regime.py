@@ -141,7 +141,7 @@ def run_regime(out_dir: Path, *, workers: int | None = None) -> Path:
     extra = [("eta scan", ETA_SPEC), ("cutoff 8N", CUTOFF_SPEC)]
     for convention, spec in [*SCALING_SPECS.items(), *extra]:
         store = out_dir / f"{spec['name']}.zarr"
-        result = run(spec, store=store, workers=workers)
+        result = run(spec, store=store, workers=workers, progress=_printer(spec["name"]))
         print(result.summary())
         df = to_dataframe(result.dataset)
         df["convention"] = convention
@@ -155,6 +155,22 @@ def run_regime(out_dir: Path, *, workers: int | None = None) -> Path:
     with atomic_path(target) as tmp:
         table.to_csv(tmp, index=False, float_format="%.10g")
     return target
+
+
+def _printer(name: str) -> Any:
+    """A progress callback that prints a line to stderr at every tenth of the points."""
+    import sys
+
+    last = [-1]
+
+    def show(p: Any) -> None:
+        tenth = 10 * (p.done + p.failed) // max(p.total, 1)
+        if tenth != last[0]:
+            last[0] = tenth
+            eta = "?" if p.eta_s is None else f"{p.eta_s / 60:.0f} min"
+            print(f"{name}: {p.done}/{p.total} done, {p.failed} failed, ETA {eta}", file=sys.stderr)
+
+    return show
 
 
 def load_results(path: Path = DATA_FILE) -> Any:
