@@ -69,6 +69,21 @@ def test_shipped_table_equals_the_entry_on_cheap_points() -> None:
 
     table = regime.load_results()
     assert set(table["convention"]) == {*regime.SCALING_SPECS, "eta scan", "cutoff 8N"}
+    for conv in regime.SCALING_SPECS:  # N = 8…128 in both conventions, every (g, Ω, η)
+        rows_c = table[table["convention"] == conv]
+        assert sorted(set(rows_c["n_atoms"])) == list(regime.ATOMS)
+        assert len(rows_c) == len(regime.ATOMS) * len(regime.COUPLINGS) * len(regime.VARIANTS)
+    # a fixed-τ point: N = 8, g = 1, τ = π/(g√8), the bare model
+    fixed = table[(table["convention"] == "fixed tau") & (table["n_atoms"] == 8)]
+    fixed = fixed[(fixed["coupling"] == 1.0) & (fixed["drive"] == 0) & (fixed["eta"] == 0)]
+    point = run(
+        {
+            "model": "dicke",
+            "fixed": {"n_atoms": 8, "photon_cutoff": 32, "coupling": 1.0, "steps": regime.STEPS}
+            | {"ergotropy": False, "t_max": regime.FIXED_TAU[1.0]},
+        }
+    ).dataset
+    assert float(fixed["power_max"].iloc[0]) == pytest.approx(float(point["power_max"]), rel=1e-9)
     rows = table[
         (table["convention"] == "pi/(g*sqrt(N))")
         & (table["n_atoms"] == 8)

@@ -15,7 +15,8 @@ several N windows; claim 5 from an η scan at fixed N and g (:data:`ETA_SPEC`), 
 where E_max(η) changes fastest with η_crit. Every verdict is computed from the data by
 :func:`judge_claims`; nothing is assumed.
 
-The sweeps take tens of minutes on two cores, so the report ships their results
+The sweeps take about half an hour on two cores (31 min with ``--workers 2`` on the shared
+2-core machine at load 8–14, 2026-12-01, 326 points), so the report ships their results
 (``regime_sweep.csv`` next to this module, written by :func:`main`) and says so. Regenerate
 them with::
 
