@@ -96,7 +96,7 @@ def test_dicke_point_equals_the_single_run_command_bit_for_bit(tmp_path: Path) -
         app,
         [
             "dicke",
-            "--atoms",
+            "--n-atoms",
             "4",
             "--coupling",
             "0.5",
@@ -121,7 +121,7 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
     (
         "spin-chain",
         {"n_sites": 4, "anisotropy": 0.5, "steps": 40},
-        ["spin-chain", "--sites", "4", "--anisotropy", "0.5", "--steps", "40"],
+        ["spin-chain", "--n-sites", "4", "--anisotropy", "0.5", "--steps", "40"],
         lambda j: {k.split(" [")[0]: v for k, v in j.items()},  # keys carry units
     ),
     (
@@ -187,7 +187,7 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
     (
         "open-dicke",
         {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20},
-        "dicke --atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20".split(),
+        "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20".split(),
         lambda j: {k.split(" [")[0]: v for k, v in j.items()},
     ),
     (

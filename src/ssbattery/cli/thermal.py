@@ -21,6 +21,7 @@ from ssbattery.cli._common import (
     warnings_to_stderr,
 )
 from ssbattery.cli.audit import print_audit
+from ssbattery.results import quantity_values
 
 __all__ = ["register"]
 
@@ -39,7 +40,14 @@ def register(app: typer.Typer) -> None:
     """Add ``otto``, ``thermal-battery`` and ``pumped-battery`` to ``app``."""
 
     @app.command("otto")
-    @handle_errors(api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"})
+    @handle_errors(
+        api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"},
+        quantities={
+            **dict.fromkeys(("omega_h", "omega_c"), "model_energy"),
+            **dict.fromkeys(("t_hot", "t_cold"), "model_temperature"),
+            **dict.fromkeys(("rate_hot", "rate_cold"), "model_rate"),
+        },
+    )
     def otto_command(
         medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
         omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
@@ -92,7 +100,8 @@ def register(app: typer.Typer) -> None:
             ax = plot_otto_cycle(otto_trajectory(result))
             save_plot(ax.figure, plot)
         out: dict[str, Any] = {
-            **result.metrics(),
+            "mode": result.mode,
+            **quantity_values(result.quantities()),
             "medium": medium,
             "stroke": stroke,
             "corner_energies": list(result.corner_energies),
@@ -114,7 +123,13 @@ def register(app: typer.Typer) -> None:
             print_audit(report)
 
     @app.command("thermal-battery")
-    @handle_errors(api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"})
+    @handle_errors(
+        api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"},
+        quantities={
+            **dict.fromkeys(("t_hot", "t_cold"), "model_temperature"),
+            "rate": "model_rate",
+        },
+    )
     def thermal_battery_command(
         coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
         tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
@@ -143,7 +158,8 @@ def register(app: typer.Typer) -> None:
                 bat = HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form)  # type: ignore[arg-type]
                 for t in taus:
                     # the `thermal-battery` sweep entry: a sweep point, bit for bit
-                    rows.append(solve_heat_battery(HeatBatteryRun(bat, t, gate)).metrics())
+                    result = solve_heat_battery(HeatBatteryRun(bat, t, gate))
+                    rows.append(quantity_values(result.quantities()))
         if plot is not None:
             from ssbattery.plotting.thermal import plot_heat_battery
             from ssbattery.thermal.heat_battery import heat_battery_sweep
@@ -199,7 +215,14 @@ def register(app: typer.Typer) -> None:
             print_audit(r)
 
     @app.command("pumped-battery")
-    @handle_errors(api_names=_BATH_OPTIONS)
+    @handle_errors(
+        api_names=_BATH_OPTIONS,
+        quantities={
+            **dict.fromkeys(("omega_a", "rabi", "omega_c"), "model_energy"),
+            **dict.fromkeys(("decay", "battery_rate"), "model_rate"),
+            **dict.fromkeys(("t_reservoir", "t_cold"), "model_temperature"),
+        },
+    )
     def pumped_battery_command(
         omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
         time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),

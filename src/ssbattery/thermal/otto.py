@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from ssbattery._deprecation import warn_renamed
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
@@ -60,7 +61,7 @@ from ssbattery.thermal.lindblad import (
     unvec,
     vec,
 )
-from ssbattery.validation import require_int_at_least, require_positive
+from ssbattery.validation import MemoryEstimate, require_int_at_least, require_positive
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -239,10 +240,16 @@ class OttoResult:
     corner_frequencies: tuple[float, ...]
 
     def metrics(self) -> dict[str, float | str]:
-        """Scalar metrics as a dict (for tables and JSON), by mode: an engine reports its
-        efficiency, power, and the Otto and Carnot efficiencies; a refrigerator its cooling
-        power Q_c/τ_cycle, COP, and the ideal Otto and Carnot COPs; other modes only the
-        energies. Always: W, Q_h, Q_c, τ_cycle, the mode and the first-law residual."""
+        """Deprecated: the scalars are :meth:`quantities` (plain keys:
+        :func:`ssbattery.results.quantity_values`), with units :meth:`to_dict`."""
+        warn_renamed("OttoResult.metrics()", "OttoResult.to_dict() or .quantities()")
+        return self._scalars()
+
+    def _scalars(self) -> dict[str, float | str]:
+        """The scalars by mode: an engine reports its efficiency, power, and the Otto and
+        Carnot efficiencies; a refrigerator its cooling power Q_c/τ_cycle, COP, and the
+        ideal Otto and Carnot COPs; other modes only the energies. Always: W, Q_h, Q_c,
+        τ_cycle, the mode and the first-law residual."""
         cyc = self.cycle
         out: dict[str, float | str] = {
             "work": self.work,
@@ -269,8 +276,9 @@ class OttoResult:
         return out
 
     def quantities(self) -> tuple[Quantity, ...]:
-        """The scalars of :meth:`metrics` with units: energies in the reference frequency
-        ω₀ of the cycle's frequencies (ħ = 1), times in 1/ω₀, powers in ω₀²."""
+        """The scalars of the cycle (by mode, see :meth:`_scalars`) with units: energies in
+        the reference frequency ω₀ of the cycle's frequencies (ħ = 1), times in 1/ω₀,
+        powers in ω₀²."""
         units = {
             "work": "ω₀",
             "heat_hot": "ω₀",
@@ -282,7 +290,7 @@ class OttoResult:
         }
         return tuple(
             Quantity(k, float(v), units.get(k, "1"))
-            for k, v in self.metrics().items()
+            for k, v in self._scalars().items()
             if not isinstance(v, str)
         )
 
@@ -429,11 +437,17 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
     """Solve the limit cycle of ``cycle`` and return work, heats, efficiency, power, mode."""
     if not isinstance(cycle, OttoCycle):
         raise InvalidParameterError(f"`cycle` must be an OttoCycle, got {type(cycle).__name__}.")
+    d = cycle.medium.dim
+    # Dense d² × d² superoperators: the two stroke propagators, their product M and the
+    # contraction temporaries, the two unitary superoperators (and the eigenbasis of each
+    # Liouvillian inside `propagator`).
+    MemoryEstimate(f"the Otto cycle of a {d}-level medium", hint="lower `levels`").add(
+        "limit cycle", "stroke superoperators", (8, d * d, d * d)
+    ).check()
     ops = _build(cycle)
     Ph = propagator(ops["Hh"], list(ops["ch"]), cycle.tau_h, eigenbasis=True)
     Pc = propagator(ops["Hc"], list(ops["cc"]), cycle.tau_c, eigenbasis=True)
     Sch, Shc = unitary_superoperator(ops["Uch"]), unitary_superoperator(ops["Uhc"])
-    d = cycle.medium.dim
     # M = Pc·Shc·Ph·Sch; the unitary factors are applied as d×d contractions (d⁵, not d⁶)
     M = Pc @ _conjugate_left(ops["Uhc"], _conjugate_right(Ph, ops["Uch"], d), d)
     rA = fixed_point(M)
@@ -618,8 +632,13 @@ def _flat_bath_otto(
     tau_u: float,
 ) -> OttoResult:
     """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
-    for name, value in (("T_h", T_h), ("T_c", T_c), ("rate_h", rate_h), ("rate_c", rate_c)):
-        require_positive(name, value, allow_zero=True)  # named here, not as a Bath's
+    for name, value, kind in (
+        ("T_h", T_h, "model_temperature"),
+        ("T_c", T_c, "model_temperature"),
+        ("rate_h", rate_h, "model_rate"),
+        ("rate_c", rate_c, "model_rate"),
+    ):  # named here, not as a Bath's
+        require_positive(name, value, allow_zero=True, quantity=kind)
     if T_h <= T_c:
         raise InvalidParameterError(
             f"`T_h` = {T_h:g} (the hot bath) must exceed `T_c` = {T_c:g} (the cold bath); "

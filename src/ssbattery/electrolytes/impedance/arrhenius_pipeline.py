@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.circuits import DEFAULT_CIRCUIT, CircuitFit, fit_spectrum
 from ssbattery.electrolytes.impedance.conductivity import Pellet, conductivity_s_per_cm
 from ssbattery.electrolytes.impedance.kk import LinKKResult, lin_kk
@@ -27,6 +28,7 @@ from ssbattery.electrolytes.transport import (
     s_per_cm_to_s_per_m,
 )
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.validation import require_quantity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,9 +57,7 @@ class SpectrumAnalysis:
     pellet: Pellet
     sigma_s_cm: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        """Former name of :meth:`to_dict` (kept for compatibility)."""
-        return self.to_dict()
+    summary = renamed_method("to_dict")
 
     def __str__(self) -> str:
         sig = "; ".join(
@@ -131,14 +131,12 @@ class ArrheniusAnalysis:
         """Temperature of each analysed spectrum, K."""
         return np.array([s.spectrum.temperature_k for s in self.spectra], dtype=float)
 
-    def summary(self) -> dict[str, Any]:
-        """Former name of :meth:`to_dict` (kept for compatibility)."""
-        return self.to_dict()
+    summary = renamed_method("to_dict")
 
     def __str__(self) -> str:
         lines = [f"Arrhenius analysis of {len(self.spectra)} spectra, {self.circuit}"]
         for k, f in self.fits.items():
-            lines.append(f"  {k}: {f.summary()}")
+            lines.append(f"  {k}: {str(f).splitlines()[0]}")
         for k, (v, e) in self.sigma_25C_s_cm.items():
             lines.append(f"  σ_{k}(25 °C) = {1e3 * v:.4g} ± {1e3 * e:.2g} mS/cm")
         return "\n".join(lines)
@@ -263,6 +261,7 @@ def analyse_temperature_series(
         for t in temps:
             if not math.isfinite(t) or t <= 0:
                 raise InvalidParameterError(f"`temperatures` must be > 0 K, got {t}.")
+            require_quantity("temperatures", t, "temperature_K")
     spectra: list[Spectrum] = []
     for k, item in enumerate(items):
         spec = item if isinstance(item, Spectrum) else read_spectrum(item)
@@ -273,6 +272,9 @@ def analyse_temperature_series(
                 f"{spec.source}: no temperature in the file name; name files like "
                 "'LLZO_25C.csv' or 'spectrum_298K.txt', or give the temperatures."
             )
+        require_quantity(
+            f"temperature of {Path(spec.source).name}", spec.temperature_k, "temperature_K"
+        )
         spectra.append(spec)
     distinct = {s.temperature_k for s in spectra}
     if len(distinct) < 2:

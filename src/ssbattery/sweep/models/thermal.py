@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ssbattery.results import quantity_values
 from ssbattery.sweep.registry import ModelEntry, Output, Param, fields_as_params, register
 from ssbattery.thermal.heat_battery import HeatBattery
 from ssbattery.thermal.learning import EngineParameters
@@ -66,9 +67,9 @@ def solve_otto(run: OttoRun) -> OttoResult:
 
 
 def _otto_outputs(result: OttoResult) -> dict[str, Any]:
-    # metrics() reports the efficiencies of an engine and the COPs of a refrigerator only;
+    # an engine reports its efficiencies and a refrigerator its COPs only;
     # the other mode's entries are NaN here
-    m = result.metrics()
+    m = quantity_values(result.quantities())
     return {k: m.get(k, math.nan) for k in _OTTO_SCALARS}
 
 
@@ -203,7 +204,10 @@ HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
         outputs=_HEAT_OUTPUTS,
         build=_build_heat,
         solve=solve_heat_battery,
-        extract=lambda r: {**r.metrics(), "local_valid": float(not r.validity_issues)},
+        extract=lambda r: {
+            **quantity_values(r.quantities()),
+            "local_valid": float(not r.validity_issues),
+        },
         memory_bytes=lambda r: 16.0 * 256 * 64,
     )
 )
