@@ -101,7 +101,9 @@ def test_multilevel_szilard_engine_extracts_the_energy_above_the_ground_state() 
         BathCoupling(Bath(T, 1.0), np.kron(SX, np.eye(2))),
         BathCoupling(Bath(T, 1.0), np.kron(np.eye(2), SX)),
     )
-    cyc = Cycle(med, (FeedbackStroke(2.0, energy_feedback(med.H(2.0))), ThermalStroke(2.0, baths, 80.0)))
+    cyc = Cycle(
+        med, (FeedbackStroke(2.0, energy_feedback(med.H(2.0))), ThermalStroke(2.0, baths, 80.0))
+    )
     res = run_cycle(cyc)
     e = np.linalg.eigvalsh(med.H(2.0))
     p = np.exp(-(e - e[0]) / T) / np.exp(-(e - e[0]) / T).sum()
@@ -174,8 +176,14 @@ def test_spin_chain_otto_against_the_closed_form_with_level_crossings() -> None:
     _, ops = spin_chain_medium(3, coupling=2.0, anisotropy=0.5)
     long = run_cycle(
         otto_cycle_of(
-            med, 2.0, 1.0, Bath(4.0, 0.5), Bath(0.5, 0.5), [ops["x1"], ops["x3"]],
-            tau_hot=400.0, tau_cold=400.0,
+            med,
+            2.0,
+            1.0,
+            Bath(4.0, 0.5),
+            Bath(0.5, 0.5),
+            [ops["x1"], ops["x3"]],
+            tau_hot=400.0,
+            tau_cold=400.0,
         )
     )
     assert long.work == pytest.approx(W, abs=1e-6)
