@@ -155,7 +155,7 @@ def test_spin_chain_otto_against_the_closed_form_with_level_crossings() -> None:
     med = cyc.medium
     Hg = med.H(1.0) - sum(med.locals(1.0))
     M = sum(med.locals(1.0))
-    e_g, V = np.linalg.eigh(Hg + 1e-3 * M)  # a small field splits the shared eigenbasis
+    _, V = np.linalg.eigh(Hg + 1e-3 * M)  # a small field splits the shared eigenbasis
     h = np.real(np.diag(V.conj().T @ Hg @ V))
     m = np.real(np.diag(V.conj().T @ M @ V))
     assert np.allclose(V.conj().T @ Hg @ V, np.diag(h), atol=1e-10)
