@@ -187,3 +187,23 @@ def test_spin_chain_otto_against_the_closed_form_with_level_crossings() -> None:
         )
     )
     assert long.work == pytest.approx(W, abs=1e-6)
+
+
+def test_cycle_audit_checks_every_thermal_stroke() -> None:
+    # Each thermal stroke is audited as a model at its λ: its length in relaxation times,
+    # the temperature its rates imply, and a local master equation on strongly coupled
+    # sites (J = 0.2 ≫ γ = 0.01) is flagged inside a cycle too.
+    med = heisenberg_medium(0.2)
+    sm = np.array([[0, 0], [1, 0]], dtype=complex)
+    local = tuple(
+        BathCoupling(Bath(T, 0.01), op, "local", 2.0, f"site {k}")
+        for k, (T, op) in enumerate(((2.0, np.kron(sm, np.eye(2))), (0.5, np.kron(np.eye(2), sm))))
+    )
+    glob = (BathCoupling(Bath(1.0, 1.0), np.kron(SX, np.eye(2))),)
+    cyc = Cycle(med, (ThermalStroke(2.0, local, 50.0, "local"), ThermalStroke(2.0, glob, 30.0)))
+    rep = audit(run_cycle(cyc))
+    assert rep.flagged("local vs global")
+    assert any("stroke 'local'" in f.message for f in rep.findings if f.check == "local vs global")
+    assert len(rep.values["stroke_durations_in_relaxation_times"]) == 2
+    temps = {round(T, 9) for _, _, T in rep.values["implied_temperatures"]}
+    assert temps == {2.0, 0.5, 1.0}

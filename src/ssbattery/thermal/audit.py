@@ -569,6 +569,58 @@ def _general_cycle_checks(result: Any, findings: list[Finding], values: dict[str
         scale=scale,
         information=result.information,
     )
+    _stroke_checks(result, findings, values)
+
+
+def _stroke_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
+    """Every thermal stroke of a cycle as an undriven model at its λ: how many relaxation
+    times 1/|Re λ₁| the stroke lasts (uniqueness of its own steady state), the temperature
+    its rates imply (detailed balance), and local against global for local baths."""
+    from ssbattery.thermal.cycle import ThermalStroke
+
+    medium = result.cycle.medium
+    durations, implied = [], []
+    for s in result.cycle.strokes:
+        if not isinstance(s, ThermalStroke):
+            continue
+        label = s.name or f"λ = {s.lam:g}"
+        model = ThermalModel(medium.H(s.lam), s.baths, name=label)
+        H, groups = model.hamiltonian(), model.dissipators()
+        ev = _spectrum(H, [c for g in groups for c in g])
+        zero = np.abs(ev) <= 1e-9 * max(1.0, float(np.max(np.abs(ev))))
+        if int(np.sum(zero)) != 1:
+            findings.append(
+                Finding(
+                    "warning",
+                    "uniqueness",
+                    f"thermal stroke '{label}': {int(np.sum(zero))} stationary states; it "
+                    "does not thermalise every level (the cycle's limit cycle may still be "
+                    "unique).",
+                )
+            )
+        else:
+            t_relax = 1.0 / float(np.min(np.abs(ev[~zero].real)))
+            durations.append(s.duration / t_relax)
+            findings.append(
+                Finding(
+                    "info",
+                    "uniqueness",
+                    f"thermal stroke '{label}' lasts {s.duration / t_relax:.3g} relaxation "
+                    f"times (1/|Re λ₁| = {t_relax:.4g}).",
+                )
+            )
+        sub: dict[str, Any] = {}
+        _detailed_balance(model, H, groups, findings, sub)
+        implied += sub.get("implied_temperatures", [])
+        if any(b.form == "local" for b in s.baths):
+            rho = steady_state(H, [c for g in groups for c in g], check_unique=False)
+            rep = check_local_validity(
+                H, [(b.bath, g) for b, g in zip(s.baths, groups, strict=True)], rho, warn=False
+            )
+            for msg in rep.issues:
+                findings.append(Finding("warning", "local vs global", f"stroke '{label}': {msg}"))
+    values["stroke_durations_in_relaxation_times"] = durations
+    values["implied_temperatures"] = implied
 
 
 def _learned_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
