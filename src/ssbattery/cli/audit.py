@@ -12,7 +12,15 @@ import typer
 
 from ssbattery.cli._common import console, handle_errors, print_json
 
-__all__ = ["AUDIT_HELP", "audit_command", "audits", "print_audit", "print_audits", "register"]
+__all__ = [
+    "AUDIT_HELP",
+    "attach_audits",
+    "audit_command",
+    "audits",
+    "print_audit",
+    "print_audits",
+    "register",
+]
 
 #: Help of every model command's ``--audit`` flag.
 AUDIT_HELP = "Also audit the model and print its errors and warnings after the result."
@@ -26,6 +34,17 @@ def audits(flag: bool, models: Iterable[Any]) -> list[Any]:
     from ssbattery.thermal.audit import audit
 
     return [audit(m) for m in models]
+
+
+def attach_audits(
+    out: dict[str, Any], flag: bool, models: Iterable[Any], *, many: bool
+) -> list[Any]:
+    """:func:`audits`, also stored in the JSON payload ``out`` under ``"audit"`` (one
+    report's dict, or a list of them with ``many=True``); returns the reports."""
+    reports = audits(flag, models)
+    if flag:
+        out["audit"] = [r.to_dict() for r in reports] if many else reports[0].to_dict()
+    return reports
 
 
 def print_audit(report: Any) -> None:

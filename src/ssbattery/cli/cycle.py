@@ -17,7 +17,7 @@ from ssbattery.cli._common import (
     record_table,
     save_plot,
 )
-from ssbattery.cli.audit import AUDIT_HELP, audits, print_audits
+from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 
 __all__ = ["cycle_command", "register"]
 
@@ -80,9 +80,7 @@ def cycle_command(
     out = result.to_dict()
     if ref is not None:
         out["quasi_static"] = ref.to_dict()
-    reports = audits(audit_flag, [result])
-    if reports:
-        out["audit"] = reports[0].to_dict()
+    reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
         print_json(out)
         return

@@ -21,7 +21,7 @@ from ssbattery.cli._common import (
     save_plot,
     warnings_to_stderr,
 )
-from ssbattery.cli.audit import AUDIT_HELP, audits, print_audits
+from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 
 __all__ = ["otto_command", "pumped_battery_command", "register", "thermal_battery_command"]
 
@@ -88,9 +88,7 @@ def otto_command(
         "corner_energies": list(result.corner_energies),
         "corner_entropies": list(result.corner_entropies),
     }
-    reports = audits(audit_flag, [result])
-    if reports:
-        out["audit"] = reports[0].to_dict()
+    reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
         print_json(out)
         return
@@ -150,13 +148,11 @@ def thermal_battery_command(
         _heat_battery_plot(
             taus, lams, plot, T_h=t_hot, T_c=t_cold, rate_h=rate, rate_c=rate, form=form, gate=gate
         )
-    reports = audits(audit_flag, batteries)
+    payload: dict[str, Any] = {
+        "form": form, "gate": gate, "T_h": t_hot, "T_c": t_cold, "rate": rate, "cycles": rows,
+    }  # fmt: skip
+    reports = attach_audits(payload, audit_flag, batteries, many=True)
     if as_json:
-        payload: dict[str, Any] = {
-            "form": form, "gate": gate, "T_h": t_hot, "T_c": t_cold, "rate": rate, "cycles": rows,
-        }  # fmt: skip
-        if audit_flag:
-            payload["audit"] = [r.to_dict() for r in reports]
         print_json(payload)
         return
     title = f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
@@ -225,11 +221,10 @@ def pumped_battery_command(
     rows = _pumped_rows(bat, scan, ws, engine=engine, omega_c=omega_c, tau=tau)
     if plot is not None:
         _pumped_plot(scan, omega_a, plot)
-    reports = audits(audit_flag, (pumped_battery_model(bat, w) for w in ws))
+    payload: dict[str, Any] = {"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows}
+    models = (pumped_battery_model(bat, w) for w in ws)
+    reports = attach_audits(payload, audit_flag, models, many=True)
     if as_json:
-        payload: dict[str, Any] = {"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows}
-        if audit_flag:
-            payload["audit"] = [r.to_dict() for r in reports]
         print_json(payload)
         return
     console.print(record_table(f"optically pumped battery, t = {time}, ω_a = {omega_a}", rows))
