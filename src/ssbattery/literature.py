@@ -418,7 +418,6 @@ _GHZ = np.eye(8)[0] / math.sqrt(2) + np.eye(8)[7] / math.sqrt(2)
 _LN2 = math.log(2)
 
 
-#: Every literature and analytic check that ``ssbattery validate`` runs, in order.
 def _szilard(eps: float) -> Any:
     """The qubit Szilard cycle (ω = 1, T = 0.7): energy record misread with probability
     ε, swap to the ground state, full re-thermalisation."""
@@ -476,6 +475,7 @@ def _spin_chain_otto_gap() -> float:
     return float(quasi_static(cyc).work - W)
 
 
+#: Every literature and analytic check that ``ssbattery validate`` runs, in order.
 CHECKS: tuple[Check, ...] = (
     # Otto cycle
     Check(

@@ -8,6 +8,7 @@ import typer
 
 from ssbattery.cli._common import (
     console,
+    err_console,
     handle_errors,
     output_option,
     parse_int_list,
@@ -16,6 +17,7 @@ from ssbattery.cli._common import (
     save_plot,
     warnings_to_stderr,
 )
+from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 
 __all__ = ["register"]
 
@@ -66,6 +68,7 @@ def register(app: typer.Typer) -> None:
         bath_temperature: float | None = typer.Option(
             None, "--bath-temperature", help="Bath temperature T (units of ωc): thermal rates."
         ),
+        audit_flag: bool = typer.Option(False, "--audit", help=AUDIT_HELP),
     ) -> None:
         """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9); with any noise
         option, the open battery and its storage phase (permutation-invariant blocks)."""
@@ -94,6 +97,8 @@ def register(app: typer.Typer) -> None:
             bath_temperature=bath_temperature,
         )
         if noise is not None:
+            if audit_flag:
+                err_console.print("audit: the open battery is not audited (closed runs only).")
             with warnings_to_stderr():
                 run_open_dicke(params, noise, as_json=as_json, plot=plot)
             return
@@ -116,8 +121,10 @@ def register(app: typer.Typer) -> None:
                     check_cutoff_convergence(params, result)
         if plot is not None:
             _save_curves(result, plot)
+        out = result.to_dict()
+        reports = attach_audits(out, audit_flag, [result], many=False)
         if as_json:
-            print_json(result.to_dict())
+            print_json(out)
             return
         from rich.table import Table
 
@@ -144,6 +151,7 @@ def register(app: typer.Typer) -> None:
         for name, value in rows:
             table.add_row(name, value)
         console.print(table)
+        print_audits(reports)
 
     @app.command("dicke-scaling")
     @handle_errors

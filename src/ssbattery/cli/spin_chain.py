@@ -15,6 +15,7 @@ from ssbattery.cli._common import (
     print_json,
     save_plot,
 )
+from ssbattery.cli.audit import AUDIT_HELP, audits, print_audits
 
 __all__ = ["register"]
 
@@ -51,6 +52,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
         plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
+        audit_flag: bool = typer.Option(False, "--audit", help=AUDIT_HELP),
     ) -> None:
         """Charge the chain from its ferromagnetic ground state: W(t), P(t), P_max, E_max."""
         from ssbattery.quantum.spin_chain import (
@@ -94,8 +96,11 @@ def register(app: typer.Typer) -> None:
             fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
             plot_chain_charging(result, ax=ax)
             save_plot(fig, plot)
+        reports = audits(audit_flag, [result])
         if as_json:
             out = result.to_dict()
+            if reports:
+                out["audit"] = reports[0].to_dict()
             out["independent_spins_power_max"] = p_ind
             out["power_ratio_to_independent"] = result.power_max / p_ind if p_ind else None
             print_json(out)
@@ -120,3 +125,4 @@ def register(app: typer.Typer) -> None:
             )
             table.add_row("accumulated truncation error", f"{info['truncation_error'][-1]:.2e}")
         console.print(table)
+        print_audits(reports)

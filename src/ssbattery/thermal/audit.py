@@ -719,6 +719,67 @@ def _heat_battery_model(bat: Any) -> ThermalModel:
     return ThermalModel(H, baths, name=f"heat-charged battery (λ = {bat.coupling:g}, {bat.form})")
 
 
+def _closed_battery_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
+    """A closed battery charged unitarily from a passive state (the Dicke and spin-chain
+    batteries start in the ground state of H0): Thomson's statement (no work can be
+    extracted from a passive state by a cyclic process) gives W(t) ≥ 0; ergotropy
+    0 ≤ E(t) ≤ W(t) (the ergotropy is the energy above the passive state, at least
+    E_ground); the norm stays 1; a truncated photon space keeps its edge empty."""
+    W = np.asarray(result.energy, dtype=float)
+    E = np.asarray(result.ergotropy, dtype=float)
+    scale = max(1.0, float(np.max(np.abs(W))))
+    tol = 1e-8 * scale
+    values |= {"min_energy": float(W.min()), "max_ergotropy_minus_energy": float(np.max(E - W))}
+    if W.min() < -tol:
+        findings.append(
+            Finding(
+                "error",
+                "second law",
+                f"W(t) = {W.min():.3g} < 0: work extracted from the passive initial state "
+                "(Thomson's statement forbids it): a numerical or model error.",
+            )
+        )
+    else:
+        findings.append(Finding("info", "second law", "W(t) ≥ 0 from the passive initial state."))
+    if np.any(np.isfinite(E)) and (np.nanmin(E) < -tol or np.nanmax(E - W) > tol):
+        findings.append(
+            Finding(
+                "error",
+                "ergotropy bound",
+                f"ergotropy outside 0 ≤ E ≤ W (min E = {np.nanmin(E):.3g}, "
+                f"max E − W = {np.nanmax(E - W):.3g}).",
+            )
+        )
+    elif np.any(np.isfinite(E)):
+        findings.append(Finding("info", "ergotropy bound", "0 ≤ ergotropy ≤ W(t) at every time."))
+    diag = dict(getattr(result, "diagnostics", {}) or {})
+    norm = diag.get("max_norm_error")
+    if norm is not None:
+        values["max_norm_error"] = float(norm)
+        level: Level = "warning" if norm > 1e-6 else "info"
+        findings.append(Finding(level, "unitarity", f"largest |‖ψ‖² − 1| = {norm:.1e}."))
+    edge = diag.get("max_top_photon_population")
+    if edge is not None:
+        values["max_top_photon_population"] = float(edge)
+        level = "warning" if edge > 1e-6 else "info"
+        findings.append(
+            Finding(
+                level,
+                "truncation",
+                f"largest population of the top photon level {edge:.1e}"
+                + (": raise the photon cutoff." if edge > 1e-6 else "."),
+            )
+        )
+    findings.append(
+        Finding(
+            "info",
+            "scope",
+            "closed battery without baths: the steady-state, detailed-balance, local/global "
+            "and TUR checks do not apply.",
+        )
+    )
+
+
 def audit(model: Any) -> AuditReport:
     """Run every applicable check on ``model`` (see the module docstring).
 
@@ -726,16 +787,24 @@ def audit(model: Any) -> AuditReport:
     skips the checks that assume no work), an :class:`~ssbattery.thermal.otto.OttoCycle` (or
     the :class:`~ssbattery.thermal.otto.OttoResult` of one), a
     :class:`~ssbattery.thermal.heat_battery.HeatBattery` (its charging stroke's NESS), a
-    general :class:`~ssbattery.thermal.cycle.Cycle` (or its result) or a learned cycle
-    (:class:`~ssbattery.thermal.learning.LearningResult`): first and second law per cycle.
+    general :class:`~ssbattery.thermal.cycle.Cycle` (or its result), a learned cycle
+    (:class:`~ssbattery.thermal.learning.LearningResult`): first and second law per cycle,
+    or a closed battery's :class:`~ssbattery.quantum.battery.ChargingResult` (Dicke, spin
+    chain): W ≥ 0 from the passive start, 0 ≤ ergotropy ≤ W, unitarity, photon truncation.
     """
     from ssbattery.thermal.cycle import Cycle, CycleResult, run_cycle
     from ssbattery.thermal.heat_battery import HeatBattery
     from ssbattery.thermal.learning import LearningResult
     from ssbattery.thermal.otto import OttoCycle, OttoResult
 
+    from ssbattery.quantum.battery import ChargingResult
+
     findings: list[Finding] = []
     values: dict[str, Any] = {}
+    if isinstance(model, ChargingResult):
+        _closed_battery_checks(model, findings, values)
+        name = type(model.model).__name__ if model.model is not None else "battery"
+        return AuditReport(f"closed battery ({name})", tuple(findings), values)
     if isinstance(model, Cycle):
         model = run_cycle(model)
     if isinstance(model, CycleResult):
