@@ -126,7 +126,7 @@ def test_incoherent_ergotropy_is_the_dephased_state_ergotropy() -> None:
         g = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
         H = g + g.conj().T
         rho = random_state(d, 20 + d)
-        e, V = np.linalg.eigh(H)
+        _, V = np.linalg.eigh(H)
         deph = V @ np.diag(np.diag(V.conj().T @ rho @ V)) @ V.conj().T
         assert incoherent_ergotropy(rho, H) == pytest.approx(ergotropy(deph, H), abs=1e-12)
         assert coherent_ergotropy(rho, H) + incoherent_ergotropy(rho, H) == pytest.approx(

@@ -42,10 +42,10 @@ def test_spin_chain_passes_and_a_broken_result_is_caught() -> None:
 
 
 def test_dicke_and_spin_chain_commands_audit() -> None:
-    res = runner.invoke(app, ["dicke", "--atoms", "3", "--coupling", "0.5", "--audit", "--json"])
+    res = runner.invoke(app, ["dicke", "--n-atoms", "3", "--coupling", "0.5", "--audit", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["audit"]["ok"] is True
-    res = runner.invoke(app, ["spin-chain", "--sites", "4", "--audit"])
+    res = runner.invoke(app, ["spin-chain", "--n-sites", "4", "--audit"])
     assert res.exit_code == 0, res.output
     assert "audit of closed battery" in res.stdout

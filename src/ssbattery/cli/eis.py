@@ -190,7 +190,7 @@ def register(app: typer.Typer) -> None:
             band_level=band,
             cell_constant_per_cm=cell,
         )
-        summary = result.summary()
+        summary = result.to_dict()
         circuit_fit = None
         if fit and result.peaks:
             from ssbattery.electrolytes.impedance.circuits import fit_spectrum

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ssbattery.cli._common import (
     warnings_to_stderr,
 )
 from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
+from ssbattery.results import quantity_values
 
 __all__ = ["otto_command", "pumped_battery_command", "register", "thermal_battery_command"]
 
@@ -68,12 +70,12 @@ def otto_command(
 ) -> None:
     """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
     from ssbattery.errors import InvalidParameterError
-    from ssbattery.thermal.otto import oscillator_otto, qubit_otto
+    from ssbattery.thermal.otto import OttoResult, oscillator_otto, qubit_otto
 
     if medium not in ("qubit", "oscillator"):
         raise InvalidParameterError(f"`--medium` must be 'qubit' or 'oscillator', got {medium!r}.")
     kw: dict[str, Any] = {"levels": levels} if medium == "oscillator" else {}
-    run = oscillator_otto if medium == "oscillator" else qubit_otto
+    run: Callable[..., OttoResult] = oscillator_otto if medium == "oscillator" else qubit_otto
     with warnings_to_stderr():
         result = run(
             omega_h=omega_h, omega_c=omega_c, T_h=t_hot, T_c=t_cold, rate_h=rate_hot,
@@ -82,7 +84,8 @@ def otto_command(
     if plot is not None:
         _otto_plot(result, plot)
     out: dict[str, Any] = {
-        **result.metrics(),
+        "mode": result.mode,
+        **quantity_values(result.quantities()),
         "medium": medium,
         "stroke": stroke,
         "corner_energies": list(result.corner_energies),
@@ -143,7 +146,11 @@ def thermal_battery_command(
     taus = parse_float_list(tau, "--tau")
     batteries = [HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form) for lam in lams]  # type: ignore[arg-type]
     with warnings_to_stderr("once"):
-        rows = [heat_battery(b, t, gate=gate).metrics() for b in batteries for t in taus]  # type: ignore[arg-type]
+        rows = [
+            quantity_values(heat_battery(b, t, gate=gate).quantities())  # type: ignore[arg-type]
+            for b in batteries
+            for t in taus
+        ]
     if plot is not None:
         _heat_battery_plot(
             taus, lams, plot, T_h=t_hot, T_c=t_cold, rate_h=rate, rate_c=rate, form=form, gate=gate

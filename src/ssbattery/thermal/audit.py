@@ -792,12 +792,11 @@ def audit(model: Any) -> AuditReport:
     or a closed battery's :class:`~ssbattery.quantum.battery.ChargingResult` (Dicke, spin
     chain): W ≥ 0 from the passive start, 0 ≤ ergotropy ≤ W, unitarity, photon truncation.
     """
+    from ssbattery.quantum.battery import ChargingResult
     from ssbattery.thermal.cycle import Cycle, CycleResult, run_cycle
     from ssbattery.thermal.heat_battery import HeatBattery
     from ssbattery.thermal.learning import LearningResult
     from ssbattery.thermal.otto import OttoCycle, OttoResult
-
-    from ssbattery.quantum.battery import ChargingResult
 
     findings: list[Finding] = []
     values: dict[str, Any] = {}

@@ -91,7 +91,7 @@ def spin_chain_medium(
 
 
 def energy_feedback(
-    H: NDArray[np.complex128],
+    H: NDArray[np.complex128] | sp.csr_array,
     *,
     feedback: Literal["ground", "none"] = "ground",
     readout_error: float = 0.0,
@@ -101,7 +101,7 @@ def energy_feedback(
     swap |n⟩ with the ground state |0⟩ (``feedback="ground"``) or do nothing ("none")."""
     if feedback not in ("ground", "none"):
         raise InvalidParameterError(f"`feedback` must be 'ground' or 'none', got {feedback!r}.")
-    Hd = np.asarray(H.toarray() if sp.issparse(H) else H, dtype=complex)
+    Hd = np.asarray(sp.csr_array(H).toarray() if sp.issparse(H) else H, dtype=complex)
     _, V = np.linalg.eigh(0.5 * (Hd + Hd.conj().T))
     d = Hd.shape[0]
     projectors = tuple(np.outer(V[:, n], V[:, n].conj()) for n in range(d))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.circuits import DEFAULT_CIRCUIT, CircuitFit, fit_spectrum
 from ssbattery.electrolytes.impedance.conductivity import Pellet, conductivity_s_per_cm
 from ssbattery.electrolytes.impedance.kk import LinKKResult, lin_kk
@@ -55,9 +56,7 @@ class SpectrumAnalysis:
     pellet: Pellet
     sigma_s_cm: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        """Former name of :meth:`to_dict` (kept for compatibility)."""
-        return self.to_dict()
+    summary = renamed_method("to_dict")
 
     def __str__(self) -> str:
         sig = "; ".join(
@@ -131,14 +130,12 @@ class ArrheniusAnalysis:
         """Temperature of each analysed spectrum, K."""
         return np.array([s.spectrum.temperature_k for s in self.spectra], dtype=float)
 
-    def summary(self) -> dict[str, Any]:
-        """Former name of :meth:`to_dict` (kept for compatibility)."""
-        return self.to_dict()
+    summary = renamed_method("to_dict")
 
     def __str__(self) -> str:
         lines = [f"Arrhenius analysis of {len(self.spectra)} spectra, {self.circuit}"]
         for k, f in self.fits.items():
-            lines.append(f"  {k}: {f.summary()}")
+            lines.append(f"  {k}: {str(f).splitlines()[0]}")
         for k, (v, e) in self.sigma_25C_s_cm.items():
             lines.append(f"  σ_{k}(25 °C) = {1e3 * v:.4g} ± {1e3 * e:.2g} mS/cm")
         return "\n".join(lines)
