@@ -939,7 +939,7 @@ CHECKS: tuple[Check, ...] = (
         lambda: float(_szilard(0.1).information),
     ),
     Check(
-        "szilard-bound",
+        "szilard-cycle-bound",
         "feedback",
         "Sagawa & Ueda, PRL 100, 080403 (2008): W ≤ k_B T · I (ratio ≤ 1)",
         1.0,
