@@ -29,7 +29,11 @@ def register(app: typer.Typer) -> None:
     """Add ``align``, ``landau``, ``self-charge`` and ``topology`` to ``app``."""
 
     @app.command("align")
-    @handle_errors
+    @handle_errors(
+        quantities=dict.fromkeys(
+            ("mu_anode", "mu_electrolyte", "mu_cathode", "band_gap", "cbm"), "electron_energy_eV"
+        )
+    )
     def align_command(
         anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na or Cu."),
         electrolyte: str = typer.Option(
@@ -112,7 +116,13 @@ def register(app: typer.Typer) -> None:
         )
 
     @app.command("landau")
-    @handle_errors
+    @handle_errors(
+        api_names={"temperature_K": "--temperature", "curie_K": "--tc"},
+        quantities={
+            **dict.fromkeys(("alpha", "beta", "gamma", "alpha0"), "landau_coefficient"),
+            **dict.fromkeys(("tc", "temperature"), "temperature_K"),
+        },
+    )
     def landau_command(
         alpha: float | None = typer.Option(None, "--alpha", help="α (negative: ferroelectric)."),
         beta: float = typer.Option(1.0, "--beta", help="β (> 0 unless γ > 0)."),
@@ -197,7 +207,14 @@ def register(app: typer.Typer) -> None:
         console.print(quantity_table("Landau ferroelectric (§2.1)", rows))
 
     @app.command("self-charge")
-    @handle_errors
+    @handle_errors(
+        api_names={"t_end_s": "--t-end"},
+        quantities={
+            "load_ohm": "resistance_ohm",
+            **dict.fromkeys(("tau_s", "t_end"), "time_s"),
+            **dict.fromkeys(("alpha", "beta"), "landau_coefficient"),
+        },
+    )
     def self_charge_command(
         load_ohm: float = typer.Option(1800.0, "--load-ohm", help="Load resistance R_L (Ω)."),
         tau_s: float = typer.Option(1.5, "--tau", help="Interface-phase relaxation time τ (s)."),

@@ -43,7 +43,13 @@ def _demon_plot(scan: Any, plot: Path) -> None:
     save_plot(fig, plot)
 
 
-@handle_errors
+@handle_errors(
+    quantities={
+        "temperature": "model_temperature",
+        "omega2": "model_energy",
+        "rate": "model_rate",
+    }
+)
 def demon_command(
     coupling: str = typer.Option(
         "-0.4,-0.2,0,0.2,0.4", "--coupling", help="σz–σz couplings g [ω1], comma-separated."
@@ -131,7 +137,7 @@ def _learning_table(result: Any, period: float, seed: int) -> None:
     console.print(f"learned / Otto power: {result.advantage:.3f}")
 
 
-@handle_errors
+@handle_errors(quantities=dict.fromkeys(("t_hot", "t_cold"), "model_temperature"))
 def learn_cycle_command(
     iterations: int = typer.Option(200, "--iterations", help="Optimiser iterations."),
     seed: int = typer.Option(0, "--seed", help="Random seed (reproducible runs)."),
