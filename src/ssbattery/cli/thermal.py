@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,17 +76,17 @@ def otto_command(
 ) -> None:
     """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
     from ssbattery.errors import InvalidParameterError
-    from ssbattery.thermal.otto import OttoResult, oscillator_otto, qubit_otto
+    from ssbattery.sweep.models.thermal import OttoRun, solve_otto
 
     if medium not in ("qubit", "oscillator"):
         raise InvalidParameterError(f"`--medium` must be 'qubit' or 'oscillator', got {medium!r}.")
-    kw: dict[str, Any] = {"levels": levels} if medium == "oscillator" else {}
-    run: Callable[..., OttoResult] = oscillator_otto if medium == "oscillator" else qubit_otto
+    kwargs = {
+        "omega_h": omega_h, "omega_c": omega_c, "T_h": t_hot, "T_c": t_cold, "rate_h": rate_hot,
+        "rate_c": rate_cold, "tau_h": tau_hot, "tau_c": tau_cold, "stroke": stroke, "tau_u": tau_u,
+    }  # fmt: skip
     with warnings_to_stderr():
-        result = run(
-            omega_h=omega_h, omega_c=omega_c, T_h=t_hot, T_c=t_cold, rate_h=rate_hot,
-            rate_c=rate_cold, tau_h=tau_hot, tau_c=tau_cold, stroke=stroke, tau_u=tau_u, **kw,
-        )  # fmt: skip
+        # the `otto` sweep entry: a sweep point, bit for bit
+        result = solve_otto(OttoRun(medium, levels, tuple(sorted(kwargs.items()))))
     if plot is not None:
         _otto_plot(result, plot)
     out: dict[str, Any] = {
@@ -153,14 +152,16 @@ def thermal_battery_command(
     plot: Path | None = output_option("--plot", help="Save η and P vs τ."),
 ) -> None:
     """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
-    from ssbattery.thermal.heat_battery import HeatBattery, heat_battery
+    from ssbattery.sweep.models.thermal import HeatBatteryRun, solve_heat_battery
+    from ssbattery.thermal.heat_battery import HeatBattery
 
     lams = parse_float_list(coupling, "--coupling")
     taus = parse_float_list(tau, "--tau")
     batteries = [HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form) for lam in lams]  # type: ignore[arg-type]
     with warnings_to_stderr("once"):
+        # the `thermal-battery` sweep entry: a sweep point, bit for bit
         rows = [
-            quantity_values(heat_battery(b, t, gate=gate).quantities())  # type: ignore[arg-type]
+            quantity_values(solve_heat_battery(HeatBatteryRun(b, t, gate)).quantities())
             for b in batteries
             for t in taus
         ]
@@ -187,25 +188,15 @@ def _pumped_plot(scan: Any, omega_a: float, plot: Path) -> None:
     save_plot(plot_pumped_charging(scan, omega_a=omega_a).figure, plot)
 
 
-def _pumped_rows(
-    bat: Any, scan: Any, ws: list[float], *, engine: bool, omega_c: float, tau: float
-) -> list[dict[str, float]]:
+def _pumped_rows(scan: Any, ws: list[float], *, engine: bool) -> list[dict[str, float]]:
     """One row per pump frequency: the charging scan and, optionally, the engine."""
-    from ssbattery.thermal.pumped_battery import two_stroke_engine
-
-    keys = ("efficiency", "stored_energy", "power", "pump_work", "first_law_defect")
-    rows = []
-    for k, w in enumerate(ws):
-        row = {"omega_L": w} | {key: float(scan[key][k]) for key in keys}
-        if engine:
-            e = two_stroke_engine(bat, w, omega_c=omega_c, tau=tau)
-            row |= {
-                "engine_work": e.work,
-                "engine_efficiency": e.efficiency,
-                "engine_bound": e.bound,
-            }
-        rows.append(row)
-    return rows
+    keys = ["efficiency", "stored_energy", "power", "pump_work", "first_law_defect"]
+    if engine:
+        keys += ["engine_work", "engine_efficiency", "engine_bound"]
+    return [
+        {"omega_L": w} | {key: float(getattr(scan, key)[k]) for key in keys}
+        for k, w in enumerate(ws)
+    ]
 
 
 @handle_errors(
@@ -237,15 +228,16 @@ def pumped_battery_command(
 ) -> None:
     """Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)."""
     from ssbattery.thermal.audit import pumped_battery_model
-    from ssbattery.thermal.pumped_battery import PumpedBattery, charging_scan
+    from ssbattery.thermal.pumped_battery import PumpedBattery, pump_scan
 
     ws = parse_float_list(omega_l, "--omega-l")
     bat = PumpedBattery(
         omega_e=1.0, omega_a=omega_a, rabi=rabi, decay=decay, battery_rate=battery_rate,
         T_r=t_reservoir, T_c=t_cold, single_reservoir=single_reservoir,
     )  # fmt: skip
-    scan = charging_scan(bat, ws, time)
-    rows = _pumped_rows(bat, scan, ws, engine=engine, omega_c=omega_c, tau=tau)
+    # each ω_L is a point of the `pumped-battery` sweep entry (same numbers as a sweep)
+    scan = pump_scan(bat, ws, time, engine=engine, omega_c=omega_c, tau=tau)
+    rows = _pumped_rows(scan, ws, engine=engine)
     if plot is not None:
         _pumped_plot(scan, omega_a, plot)
     payload: dict[str, Any] = {"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows}
