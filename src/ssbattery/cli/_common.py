@@ -61,9 +61,11 @@ __all__ = [
     "warnings_to_stderr",
 ]
 
-# markup=False: every string printed is shown verbatim (see the module docstring).
-console = Console(markup=False)
-err_console = Console(stderr=True, markup=False)
+# markup=False: every string printed is shown verbatim (see the module docstring);
+# highlight=False: no automatic colouring of numbers and paths inside user text either
+# (Rich's highlighter regexes took 7 s on a 16 000-character formula).
+console = Console(markup=False, highlight=False)
+err_console = Console(stderr=True, markup=False, highlight=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")

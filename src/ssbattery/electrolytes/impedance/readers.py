@@ -22,6 +22,8 @@ from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLim
 
 #: Most frequencies accepted in one spectrum (a sweep has a few hundred; see _check_values).
 MAX_POINTS = 20_000
+#: Lines of a file that may be header or comments rather than data (instrument exports).
+_HEADER_ALLOWANCE = 200
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -128,6 +130,7 @@ def read_spectrum(path: str | Path, *, file_format: str | None = None) -> Spectr
     if p.is_dir():
         raise DataFormatError(f"{p}: is a folder, expected a spectrum file.")
     text = _read_text(p)
+    _check_size(text.count("\n") - _HEADER_ALLOWANCE, str(p))  # before parsing any row
     fmt = file_format or _guess_format(p, text)
     readers = {
         "csv": _parse_plain,
@@ -439,6 +442,17 @@ def _parse_zplot(text: str, name: str) -> Spectrum:
     return _finish(np.array(f), np.array(zr), np.array(zi), name, "zplot", line_nos)
 
 
+def _check_size(points: int, name: str) -> None:
+    """Refuse a spectrum of more than :data:`MAX_POINTS` frequencies (see its comment)."""
+    if points > MAX_POINTS:
+        raise ResourceLimitError(
+            f"{name} has about {points} frequencies, far beyond an impedance sweep (5–20 points "
+            "per decade over ≤ 12 decades: a few hundred); the fit's cost grows with the "
+            f"points (≈ {points / 80:.0f}× the example spectrum's), so it is refused; keep at "
+            f"most {MAX_POINTS} (e.g. every k-th row)."
+        )
+
+
 def _check_values(
     f: NDArray[np.float64],
     zr: NDArray[np.float64],
@@ -446,13 +460,7 @@ def _check_values(
     name: str,
     lines: list[int] | None,
 ) -> None:
-    if f.size > MAX_POINTS:
-        raise ResourceLimitError(
-            f"{name} has {f.size} frequencies, far beyond an impedance sweep (5–20 points per "
-            "decade over ≤ 12 decades: a few hundred); the fit's cost grows with the points "
-            f"(≈ {f.size / 80:.0f}× the example spectrum's), so it is refused; keep at most "
-            f"{MAX_POINTS} (e.g. every k-th row)."
-        )
+    _check_size(f.size, name)
 
     def where(k: int) -> str:
         return f"{name}, line {lines[k]}" if lines else f"{name}, point {k + 1}"
