@@ -87,13 +87,13 @@ def piqs_run(model, diss, rtol: float) -> np.ndarray:
         L = system.liouvillian()
         res = qt.mesolve(L, rho_at, times, e_ops=[jz], options=opts)
     else:
-        nc = model.cutoff + 1
+        nc = model.photon_cutoff + 1
         system = piqs.Dicke(
             N, hamiltonian=model.omega_a * jz, dephasing=2 * diss.dephasing, emission=diss.decay
         )
         a = qt.destroy(nc)
-        L_cav = qt.liouvillian(model.omega_c * a.dag() * a, [math.sqrt(diss.cavity_loss) * a])
-        H_int = 2 * model.omega_c * model.coupling * qt.tensor(jx, a + a.dag())
+        L_cav = qt.liouvillian(model.omega_cav * a.dag() * a, [math.sqrt(diss.cavity_loss) * a])
+        H_int = 2 * model.omega_cav * model.coupling * qt.tensor(jx, a + a.dag())
         L = (
             qt.super_tensor(system.liouvillian(), qt.to_super(qt.qeye(nc)))
             + qt.super_tensor(qt.to_super(qt.qeye(jz.shape[0])), L_cav)

@@ -98,7 +98,7 @@ TARGETS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     ),
     "DickeParameters": (
         DickeParameters,
-        {"n_atoms": 2, "coupling": 0.2, "omega_a": 1.0, "omega_c": 1.0, "steps": 30},
+        {"n_atoms": 2, "coupling": 0.2, "omega_a": 1.0, "omega_cav": 1.0, "steps": 30},
     ),
     "SpinChainParameters": (
         SpinChainParameters,

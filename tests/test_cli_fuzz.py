@@ -40,9 +40,9 @@ BASE: dict[str, list[str]] = {
     "landau": [],
     "self-charge": ["--t-end", "5"],
     "topology": ["ssh", "--n-cells", "6"],
-    "dicke": ["--atoms", "2", "--coupling", "0.2", "--steps", "30"],
-    "dicke-scaling": ["--atoms", "1,2,3", "--coupling", "0.2", "--steps", "30"],
-    "spin-chain": ["--sites", "3", "--steps", "30"],
+    "dicke": ["--n-atoms", "2", "--coupling", "0.2", "--steps", "30"],
+    "dicke-scaling": ["--n-atoms", "1,2,3", "--coupling", "0.2", "--steps", "30"],
+    "spin-chain": ["--n-sites", "3", "--steps", "30"],
     "otto": [],
     "thermal-battery": ["--tau", "1"],
     "pumped-battery": ["--omega-l", "1.0"],
@@ -68,7 +68,7 @@ BASE: dict[str, list[str]] = {
     "sweep export": ["{missing}", "--csv", "{tmp}/out.csv"],
 }
 # Options whose accepted values legitimately take long (the size of the job itself).
-SLOW_OK = {"--iterations", "--population", "--atoms", "--sites", "--steps", "--n-cells"}
+SLOW_OK = {"--iterations", "--population", "--n-atoms", "--n-sites", "--steps", "--n-cells"}
 
 HOSTILE_FLOATS = ["nan", "inf", "-inf", "1e308", "-1e308", "1e-308", "5e-324", "1e300", "-0"]
 ORDINARY_FLOATS = ["0", "1", "-1", "0.5", "2.5", "1e-3", "1e3", "300"]

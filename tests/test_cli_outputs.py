@@ -20,7 +20,7 @@ from ssbattery.electrolytes.impedance.examples import example_spectra_dir
 from ssbattery.io import file_lock
 
 runner = CliRunner()
-DICKE = ["dicke", "--atoms", "2", "--coupling", "0.2", "--steps", "40"]
+DICKE = ["dicke", "--n-atoms", "2", "--coupling", "0.2", "--steps", "40"]
 LEARN = ["learn-cycle", "--iterations", "6", "--population", "30", "--seed", "2"]
 
 

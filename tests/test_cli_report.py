@@ -77,8 +77,8 @@ def test_console_script_prints_usage_errors_on_one_line() -> None:
     import sys
 
     cases = {
-        ("dicke", "--atoms", "4"): "Missing option '--coupling'",
-        ("dicke", "--atoms", "x", "--coupling", "1"): "Invalid value for '--atoms'",
+        ("dicke", "--n-atoms", "4"): "Missing option '--coupling'",
+        ("dicke", "--n-atoms", "x", "--coupling", "1"): "Invalid value for '--n-atoms'",
         ("reproduce", "--bogus"): "No such option: --bogus",
         ("nosuchcommand",): "No such command",
     }

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Quantity", "quantity_dict", "quantity_text"]
+__all__ = ["Quantity", "quantity_dict", "quantity_text", "quantity_values"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ def quantity_dict(quantities: Iterable[Quantity]) -> dict[str, Any]:
         if q.error is not None:
             out[f"{q.name} error [{q.unit}]"] = float(q.error)
     return out
+
+
+def quantity_values(quantities: Iterable[Quantity]) -> dict[str, float]:
+    """``{"name": value}`` for each quantity: plain keys for tables and sweep outputs."""
+    return {q.name: float(q.value) for q in quantities}
 
 
 def quantity_text(title: str, quantities: Iterable[Quantity], notes: Iterable[str] = ()) -> str:

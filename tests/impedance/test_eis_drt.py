@@ -211,7 +211,7 @@ def test_drt_predict_and_summary_round_trip() -> None:
     np.testing.assert_allclose(r.predict(F), r.z_fit_ohm, rtol=1e-10)
     assert r.polarization_resistance_ohm == pytest.approx(1000.0, rel=0.01)
     np.testing.assert_allclose(r.gamma(r.tau_s), r.gamma_ohm, rtol=1e-10, atol=1e-12)
-    s = r.summary()
+    s = r.to_dict()
     assert s["lambda_method"] == "evidence"
     assert s["band"]["level"] == 0.8
     assert len(s["band"]["lower_ohm"]) == len(s["tau_s"])

@@ -77,7 +77,7 @@ def test_plain_form_is_lower_by_about_kT() -> None:
     t = plain.temperatures_k
     shift = K_B_EV_PER_K / np.mean(1 / t)  # see test_transport_laws.test_two_forms_differ_by_kT
     assert plain.fits["bulk"].Ea_eV == pytest.approx(EXAMPLE_TRUTH.Ea_bulk_eV - shift, abs=0.003)
-    assert plain.summary()["arrhenius_law"] == "sigma = sigma0 exp(-Ea/kT)"
+    assert plain.to_dict()["arrhenius_law"] == "sigma = sigma0 exp(-Ea/kT)"
 
 
 def test_temperatures_given_override_names(tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def test_single_atom_matches_direct_two_level_fock_computation(g, eta, omega) ->
     # closed form (H0 = ωa σz/2): ωa (⟨σz⟩ + |r|)/2 with r the Bloch vector (eq. 7).
     wa, wc, cutoff = 1.3, 1.0, 6
     params = DickeParameters(
-        1, g, omega_a=wa, omega_c=wc, eta=eta, drive=omega, photon_cutoff=cutoff, steps=40
+        1, g, omega_a=wa, omega_cav=wc, eta=eta, drive=omega, photon_cutoff=cutoff, steps=40
     )
     res = charge_dicke(params)
     H, _, psi0, _ = _qubits_times_fock(1, cutoff, g, wa, wc, eta, omega)
@@ -162,7 +162,7 @@ def test_ergotropy_fast_path_equals_general_ergotropy_of_reduced_state() -> None
     psi0[params.n_atoms * (params.n_atoms + 1)] = 1.0  # |N⟩ ⊗ |j, −j⟩, photon-major
     H0 = np.diag(np.arange(5) - 2.0)
     for t, erg in zip(res.times, res.ergotropy, strict=True):
-        M = (sl.expm(-1j * H * t) @ psi0).reshape(params.cutoff + 1, params.n_atoms + 1)
+        M = (sl.expm(-1j * H * t) @ psi0).reshape(params.photon_cutoff + 1, params.n_atoms + 1)
         rho = M.T @ M.conj()
         assert erg == pytest.approx(general_ergotropy(rho, H0), abs=1e-9)
 
@@ -216,13 +216,13 @@ def test_critical_interaction_formula() -> None:
     # η_crit = ωa − 4 ωc g² N for the coupling 2 ωc g Jx (a + a†) (mean field, see the
     # docstring); the review's ωa − 4g²N/ωc is the same point for ωc = 1
     assert eta_critical(4, 0.25) == pytest.approx(0.0)
-    assert eta_critical(10, 0.1, omega_a=2.0, omega_c=0.5) == pytest.approx(2.0 - 0.2)
-    g_c = g_critical(8, omega_a=1.5, omega_c=0.6)
+    assert eta_critical(10, 0.1, omega_a=2.0, omega_cav=0.5) == pytest.approx(2.0 - 0.2)
+    g_c = g_critical(8, omega_a=1.5, omega_cav=0.6)
     assert g_c == pytest.approx(0.5 * np.sqrt(1.5 / (0.6 * 8)))
     # the two functions agree: η_crit vanishes at g_c for every N
     for n in (1, 8, 100):
-        g = g_critical(n, omega_a=1.5, omega_c=0.6)
-        assert eta_critical(n, g, omega_a=1.5, omega_c=0.6) == pytest.approx(0.0, abs=1e-12)
+        g = g_critical(n, omega_a=1.5, omega_cav=0.6)
+        assert eta_critical(n, g, omega_a=1.5, omega_cav=0.6) == pytest.approx(0.0, abs=1e-12)
 
 
 def _ground_state_onset(n: int, param: str, grid: np.ndarray, **fixed: float) -> float:
@@ -239,17 +239,17 @@ def _ground_state_onset(n: int, param: str, grid: np.ndarray, **fixed: float) ->
     return float(grid[int(np.argmin(curvature))])
 
 
-@pytest.mark.parametrize("omega_c", [0.5, 1.0, 2.0])
-def test_critical_coupling_matches_exact_ground_state(omega_c: float) -> None:
+@pytest.mark.parametrize("omega_cav", [0.5, 1.0, 2.0])
+def test_critical_coupling_matches_exact_ground_state(omega_cav: float) -> None:
     # The finite-N precursor of the Dicke transition (peak of −∂²E₀/∂g², N = 32) sits
     # slightly above the N → ∞ point, by the N^(−2/3) finite-size shift (measured
     # g*/g_c = 1.10, 1.125, 1.125 for ωc = 0.5, 1, 2); the review's √(ωaωc)/2 (0.35–0.71)
     # lies 2.6–8× above it because it belongs to the 1/√N-normalised coupling.
     n = 32
-    g_c = g_critical(n, omega_c=omega_c)
-    onset = _ground_state_onset(n, "coupling", g_c * np.linspace(0.6, 1.4, 33), omega_c=omega_c)
+    g_c = g_critical(n, omega_cav=omega_cav)
+    onset = _ground_state_onset(n, "coupling", g_c * np.linspace(0.6, 1.4, 33), omega_cav=omega_cav)
     assert 1.0 <= onset / g_c <= 1.2
-    assert 0.5 * np.sqrt(omega_c) / onset > 2.5
+    assert 0.5 * np.sqrt(omega_cav) / onset > 2.5
 
 
 def test_critical_interaction_matches_exact_ground_state() -> None:
@@ -258,11 +258,13 @@ def test_critical_interaction_matches_exact_ground_state() -> None:
     # (peak of −∂²E₀/∂η²): η* = 0.68, 0.70, 0.70 (the same finite-size shift for all).
     n = 32
     onsets = []
-    for omega_c in (0.5, 1.0, 2.0):
-        g = float(np.sqrt(0.5 / (4 * omega_c * n)))
-        assert eta_critical(n, g, omega_c=omega_c) == pytest.approx(0.5)
+    for omega_cav in (0.5, 1.0, 2.0):
+        g = float(np.sqrt(0.5 / (4 * omega_cav * n)))
+        assert eta_critical(n, g, omega_cav=omega_cav) == pytest.approx(0.5)
         onsets.append(
-            _ground_state_onset(n, "eta", np.linspace(0.2, 1.0, 41), coupling=g, omega_c=omega_c)
+            _ground_state_onset(
+                n, "eta", np.linspace(0.2, 1.0, 41), coupling=g, omega_cav=omega_cav
+            )
         )
     assert max(onsets) - min(onsets) <= 0.05
     assert all(0.5 <= x <= 0.75 for x in onsets)
@@ -270,11 +272,11 @@ def test_critical_interaction_matches_exact_ground_state() -> None:
 
 def test_default_time_grid() -> None:
     params = DickeParameters(4, 0.2)
-    assert params.charging_time == pytest.approx(default_charging_time(4, 0.2))
-    assert params.charging_time == pytest.approx(np.pi / 0.4)
+    assert params.t_max == pytest.approx(default_charging_time(4, 0.2))
+    assert params.t_max == pytest.approx(np.pi / 0.4)
     t = params.times()
-    assert t.size == 400 and t[0] > 0 and t[-1] == pytest.approx(params.charging_time)
-    assert params.cutoff == 16
+    assert t.size == 400 and t[0] > 0 and t[-1] == pytest.approx(params.t_max)
+    assert params.photon_cutoff == 16
 
 
 @pytest.mark.parametrize(

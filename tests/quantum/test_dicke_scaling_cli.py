@@ -77,7 +77,7 @@ def test_eta_sweep_marks_critical_interaction() -> None:
 
 def test_cli_dicke_json_has_the_shared_keys() -> None:
     result = runner.invoke(
-        app, ["dicke", "--atoms", "3", "--coupling", "0.3", "--steps", "50", "--json"]
+        app, ["dicke", "--n-atoms", "3", "--coupling", "0.3", "--steps", "50", "--json"]
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -95,7 +95,7 @@ def test_cli_dicke_json_has_the_shared_keys() -> None:
 def test_cli_dicke_table_and_plot(tmp_path: Path) -> None:
     plot = tmp_path / "curve.png"
     result = runner.invoke(
-        app, ["dicke", "--atoms", "2", "--coupling", "0.2", "--steps", "40", "--plot", str(plot)]
+        app, ["dicke", "--n-atoms", "2", "--coupling", "0.2", "--steps", "40", "--plot", str(plot)]
     )
     assert result.exit_code == 0, result.output
     assert "P_max" in result.stdout and plot.stat().st_size > 0
@@ -105,11 +105,11 @@ def test_cli_scaling_json_and_plot(tmp_path: Path) -> None:
     plot = tmp_path / "scaling.png"
     result = runner.invoke(
         app,
-        ["dicke-scaling", "--atoms", "1,2,4", "--coupling", "0.5", "--json", "--plot", str(plot)],
+        ["dicke-scaling", "--n-atoms", "1,2,4", "--coupling", "0.5", "--json", "--plot", str(plot)],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [r["atoms"] for r in data["results"]] == [1, 2, 4]
+    assert [r["n_atoms"] for r in data["results"]] == [1, 2, 4]
     assert {"exponent", "stderr", "r2"} <= set(data)
     assert plot.stat().st_size > 0
 
@@ -117,15 +117,18 @@ def test_cli_scaling_json_and_plot(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["dicke", "--atoms", "0", "--coupling", "0.2"], "`--atoms`"),
-        (["dicke", "--atoms", "-2", "--coupling", "0.2"], "`--atoms`"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--photon-cutoff", "3"], "--photon-cutoff"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--t-max", "0"], "`--t-max`"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--t-max", "-1"], "`--t-max`"),
-        (["dicke", "--atoms", "300000", "--coupling", "0.2"], "GiB"),
-        (["dicke-scaling", "--atoms", "1,x,4", "--coupling", "0.2"], "--atoms"),
-        (["dicke-scaling", "--atoms", "1,0,4", "--coupling", "0.2"], "atoms"),
-        (["dicke", "--atoms", "4", "--coupling", "0.2", "--no-such-option"], ""),
+        (["dicke", "--n-atoms", "0", "--coupling", "0.2"], "`--n-atoms`"),
+        (["dicke", "--n-atoms", "-2", "--coupling", "0.2"], "`--n-atoms`"),
+        (
+            ["dicke", "--n-atoms", "4", "--coupling", "0.2", "--photon-cutoff", "3"],
+            "--photon-cutoff",
+        ),
+        (["dicke", "--n-atoms", "4", "--coupling", "0.2", "--t-max", "0"], "`--t-max`"),
+        (["dicke", "--n-atoms", "4", "--coupling", "0.2", "--t-max", "-1"], "`--t-max`"),
+        (["dicke", "--n-atoms", "300000", "--coupling", "0.2"], "GiB"),
+        (["dicke-scaling", "--n-atoms", "1,x,4", "--coupling", "0.2"], "--n-atoms"),
+        (["dicke-scaling", "--n-atoms", "1,0,4", "--coupling", "0.2"], "atoms"),
+        (["dicke", "--n-atoms", "4", "--coupling", "0.2", "--no-such-option"], ""),
     ],
 )
 def test_cli_bad_input_exits_2_with_one_line(args: list[str], needle: str) -> None:
@@ -211,7 +214,7 @@ def test_cli_scaling_refuses_a_foreign_checkpoint(tmp_path: Path) -> None:
     bad.mkdir()
     (bad / "junk.txt").write_text("not a store")
     result = CliRunner().invoke(
-        app, ["dicke-scaling", "--atoms", "1,2,3", "--coupling", "0.2", "--checkpoint", str(bad)]
+        app, ["dicke-scaling", "--n-atoms", "1,2,3", "--coupling", "0.2", "--checkpoint", str(bad)]
     )
     assert result.exit_code == 2
     assert "not an ssbattery sweep store" in result.output

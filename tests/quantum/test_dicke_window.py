@@ -108,6 +108,6 @@ def test_cli_cutoff_tol_is_checked() -> None:
     from ssbattery.cli import app
 
     out = CliRunner().invoke(
-        app, ["dicke", "--atoms", "4", "--coupling", "0.2", "--cutoff-tol", "0"]
+        app, ["dicke", "--n-atoms", "4", "--coupling", "0.2", "--cutoff-tol", "0"]
     )
     assert out.exit_code == 2 and "`--cutoff-tol` must be > 0" in out.output

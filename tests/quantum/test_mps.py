@@ -76,7 +76,7 @@ def test_cli_spin_chain_mps_reports_bond_dimension_and_truncation() -> None:
     from ssbattery.cli import app
 
     runner = CliRunner()
-    args = ["spin-chain", "--sites", "4", "--anisotropy", "0.5", "--t-max", "0.1"]
+    args = ["spin-chain", "--n-sites", "4", "--anisotropy", "0.5", "--t-max", "0.1"]
     out = runner.invoke(
         app, [*args, "--steps", "10", "--method", "mps", "--bond-dim", "4", "--json"]
     )

@@ -36,7 +36,7 @@ TOL = 1e-8
 
 def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
     """E, ergotropy, incoherent ergotropy, purity, ⟨n⟩ on the full 2^N ⊗ Fock space."""
-    rates = diss.jump_rates(omega_a=ham.omega_a, omega_c=ham.omega_c)
+    rates = diss.jump_rates(omega_a=ham.omega_a, omega_cav=ham.omega_cav)
     cav = [qt.qeye(n_levels)] if n_levels > 1 else []
 
     def site(op, i):
@@ -51,7 +51,7 @@ def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
     c_ops = [math.sqrt(rates.collective_down) * Jm, math.sqrt(rates.collective_up) * Jm.dag()]
     if n_levels > 1:
         a = qt.tensor([qt.destroy(n_levels)] + [qt.qeye(2)] * n_atoms)
-        H += ham.omega_c * a.dag() * a + 2 * ham.omega_c * ham.coupling * Jx * (a + a.dag())
+        H += ham.omega_cav * a.dag() * a + 2 * ham.omega_cav * ham.coupling * Jx * (a + a.dag())
         c_ops += [math.sqrt(rates.cavity_down) * a, math.sqrt(rates.cavity_up) * a.dag()]
     for i in range(n_atoms):
         c_ops += [
@@ -302,7 +302,7 @@ def test_cli_dicke_with_noise_runs_the_open_battery():
 
     from ssbattery.cli import app
 
-    args = ["dicke", "--atoms", "3", "--coupling", "0.4", "--photon-cutoff", "5"]
+    args = ["dicke", "--n-atoms", "3", "--coupling", "0.4", "--photon-cutoff", "5"]
     args += ["--steps", "10", "--dephasing", "0.1", "--decay", "0.1", "--cavity-loss", "0.2"]
     args += ["--json"]
     out = CliRunner().invoke(app, args)

@@ -19,7 +19,7 @@ def test_json_has_the_documented_keys(tmp_path: Path) -> None:
     plot = tmp_path / "chain.png"
     result = runner.invoke(
         app,
-        ["spin-chain", "--sites", "4", "--anisotropy", "-1", "--json", "--plot", str(plot)],
+        ["spin-chain", "--n-sites", "4", "--anisotropy", "-1", "--json", "--plot", str(plot)],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -35,7 +35,7 @@ def test_json_has_the_documented_keys(tmp_path: Path) -> None:
 
 
 def test_table_output() -> None:
-    result = runner.invoke(app, ["spin-chain", "--sites", "3", "--range", "lr", "--periodic"])
+    result = runner.invoke(app, ["spin-chain", "--n-sites", "3", "--range", "lr", "--periodic"])
     assert result.exit_code == 0, result.output
     assert "P_max" in result.output
 
@@ -44,10 +44,10 @@ def test_table_output() -> None:
     "args, fragment",
     [
         (["--range", "far"], "--range"),
-        (["--sites", "0"], "`--sites`"),
+        (["--n-sites", "0"], "`--n-sites`"),
         (["--t-max", "0"], "`--t-max`"),
         (["--anisotropy", "2"], "anisotropy"),
-        (["--sites", "30"], "GiB"),
+        (["--n-sites", "30"], "GiB"),
         (["--steps", "0"], "steps"),
     ],
 )

@@ -94,7 +94,7 @@ def test_dicke_point_equals_the_single_run_command_bit_for_bit(tmp_path: Path) -
         app,
         [
             "dicke",
-            "--atoms",
+            "--n-atoms",
             "4",
             "--coupling",
             "0.5",
@@ -121,7 +121,7 @@ def test_dicke_point_equals_the_single_run_command_bit_for_bit(tmp_path: Path) -
         (
             "spin-chain",
             {"n_sites": 4, "anisotropy": 0.5, "steps": 40},
-            ["spin-chain", "--sites", "4", "--anisotropy", "0.5", "--steps", "40"],
+            ["spin-chain", "--n-sites", "4", "--anisotropy", "0.5", "--steps", "40"],
             lambda j: {k.split(" [")[0]: v for k, v in j.items()},  # keys carry units
         ),
         (

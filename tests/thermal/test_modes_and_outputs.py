@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from ssbattery.cli import app
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import quantity_values
 from ssbattery.thermal.baths import Bath
 from ssbattery.thermal.otto import (
     OttoCycle,
@@ -57,7 +58,7 @@ def test_equal_frequencies_conduct_heat_from_hot_to_cold() -> None:
 def test_refrigerator_reports_cooling_power_and_cops() -> None:
     # ω_c/ω_h = 0.25 < T_c/T_h = 0.9: fully thermalising strokes give the ideal Otto COP.
     r = qubit_otto(omega_h=4.0, omega_c=1.0, T_h=1.0, T_c=0.9, tau_h=60, tau_c=60)
-    m = r.metrics()
+    m = {"mode": r.mode, **quantity_values(r.quantities())}
     assert m["mode"] == "refrigerator"
     for key in ("efficiency", "power", "otto_efficiency", "carnot_efficiency"):
         assert key not in m
@@ -69,7 +70,8 @@ def test_refrigerator_reports_cooling_power_and_cops() -> None:
 
 
 def test_engine_reports_efficiency_and_power_only() -> None:
-    m = qubit_otto().metrics()
+    r = qubit_otto()
+    m = {"mode": r.mode, **quantity_values(r.quantities())}
     assert m["mode"] == "engine"
     assert m["carnot_efficiency"] == pytest.approx(1 - 0.5 / 4.0)
     assert m["power"] > 0

@@ -178,7 +178,7 @@ def drt_command(
         band_level=None if band == 0 else band,
         cell_constant_per_cm=cell,
     )
-    summary = result.summary()
+    summary = result.to_dict()
     circuit_fit = None
     if fit and result.peaks:
         circuit_fit, summary["circuit_fit"] = _drt_circuit_fit(result)

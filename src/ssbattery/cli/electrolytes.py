@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
             model = default_model()
         pred = model.predict(formula, level=level)
         if as_json:
-            print_json(pred.summary())
+            print_json(pred.to_dict())
             return
         console.print(
             f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"

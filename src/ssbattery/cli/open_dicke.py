@@ -90,7 +90,7 @@ def run_open_dicke(
     st = result.storage
     info = result.charging.parameters
     rows = [
-        ("photon cutoff", f"{params.cutoff}"),
+        ("photon cutoff", f"{params.photon_cutoff}"),
         (
             "spin blocks × entries",
             f"{info['spin_blocks']} × {info['state_entries']:,}",

@@ -21,8 +21,8 @@ def register(app: typer.Typer) -> None:
             help="Output folder (built beside it and swapped in when complete; a rerun "
             "after an interruption resumes).",
         ),
-        only: str = typer.Option(
-            "", "--only", help="Comma-separated figure keys to build (default: all)."
+        only: str | None = typer.Option(
+            None, "--only", help="Comma-separated figure keys to build (default: all)."
         ),
         list_figures: bool = typer.Option(False, "--list", help="List the figure keys and exit."),
         force: bool = typer.Option(
@@ -39,7 +39,15 @@ def register(app: typer.Typer) -> None:
             for spec in all_figures():
                 console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}")
             return
-        keys = parse_str_list(only, "--only") if only.strip() else []
+        if only is not None and not only.strip():
+            # an empty --only (e.g. a second, blank --only overriding the first) must not
+            # silently mean "every figure"
+            from ssbattery.errors import InvalidParameterError
+
+            raise InvalidParameterError(
+                "`--only` needs at least one figure key (see `ssbattery reproduce --list`)."
+            )
+        keys = parse_str_list(only, "--only") if only is not None else []
         result = reproduce(out, only=keys or None, force=force)
         reused = f", {len(result.reused)} reused" if result.reused else ""
         console.print(

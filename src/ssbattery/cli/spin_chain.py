@@ -1,8 +1,13 @@
-"""``ssbattery spin-chain``: charge the XXZ spin-chain battery (review §2.3.8, eqs. 10–14)."""
+"""``ssbattery spin-chain``: charge the XXZ spin-chain battery (review §2.3.8, eqs. 10–14).
+
+The command is a module-level function over :mod:`ssbattery.quantum.spin_chain` and
+:mod:`ssbattery.quantum.mps`; ``register`` only adds it to the app.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -13,110 +18,135 @@ from ssbattery.cli._common import (
     handle_errors,
     output_option,
     print_json,
+    quantity_table,
     save_plot,
 )
+from ssbattery.cli._deprecated import old_option, renamed_option
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from ssbattery.quantum.battery import ChargingResult
+    from ssbattery.quantum.spin_chain import SpinChainParameters
+
+__all__ = ["register", "spin_chain_command"]
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``spin-chain`` command."""
+    app.command("spin-chain")(spin_chain_command)
 
-    @app.command("spin-chain")
-    @handle_errors
-    def spin_chain_command(
-        sites: int = typer.Option(4, "--sites", help="Number of spins N ≥ 1."),
-        field: float = typer.Option(3.0, "--field", help="Zeeman field B > 0 (eq. 10)."),
-        charging: float = typer.Option(12.0, "--charging", help="Charging field ω (eq. 13)."),
-        coupling: float = typer.Option(3.0, "--coupling", help="Coupling g ≥ 0 (eq. 11)."),
-        anisotropy: float = typer.Option(1.0, "--anisotropy", help="Anisotropy α in [−1, 1]."),
-        interaction: str = typer.Option(
-            "nn", "--range", help="nn (nearest neighbour) or lr (long range g/|i−j|^p)."
-        ),
-        decay: float = typer.Option(1.0, "--decay", help="Long-range decay power p > 0."),
-        periodic: bool = typer.Option(False, "--periodic", help="Periodic boundary conditions."),
-        t_max: float = typer.Option(2.0, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."),
-        steps: int = typer.Option(400, "--steps", help="Number of times in (0, t_max]."),
-        method: str = typer.Option(
-            "exact",
-            "--method",
-            help="exact (symmetry sector, N ≤ 30) or mps (TeNPy: TEBD for open nn, TDVP "
-            "with an MPO otherwise).",
-        ),
-        bond_dim: int = typer.Option(64, "--bond-dim", help="MPS bond dimension D (--method mps)."),
-        exponentials: int | None = typer.Option(
-            None,
-            "--exponentials",
-            help="--method mps, lr: fit 1/d^p by this many exponentials (default: exact MPO).",
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
-    ) -> None:
-        """Charge the chain from its ferromagnetic ground state: W(t), P(t), P_max, E_max."""
-        from ssbattery.quantum.spin_chain import (
-            SpinChainParameters,
-            independent_spins_power_max,
-        )
+
+@handle_errors
+def spin_chain_command(
+    n_sites: int = typer.Option(4, "--n-sites", help="Number of spins N ≥ 1."),
+    field: float = typer.Option(3.0, "--field", help="Zeeman field B > 0 (eq. 10)."),
+    charging: float = typer.Option(12.0, "--charging", help="Charging field ω (eq. 13)."),
+    coupling: float = typer.Option(3.0, "--coupling", help="Coupling g ≥ 0 (eq. 11)."),
+    anisotropy: float = typer.Option(1.0, "--anisotropy", help="Anisotropy α in [−1, 1]."),
+    interaction: str = typer.Option(
+        "nn", "--range", help="nn (nearest neighbour) or lr (long range g/|i−j|^p)."
+    ),
+    decay: float = typer.Option(1.0, "--decay", help="Long-range decay power p > 0."),
+    periodic: bool = typer.Option(False, "--periodic", help="Periodic boundary conditions."),
+    t_max: float = typer.Option(2.0, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."),
+    steps: int = typer.Option(400, "--steps", help="Number of times in (0, t_max]."),
+    method: str = typer.Option(
+        "exact",
+        "--method",
+        help="exact (symmetry sector, N ≤ 30) or mps (TeNPy: TEBD for open nn, TDVP "
+        "with an MPO otherwise).",
+    ),
+    bond_dim: int = typer.Option(64, "--bond-dim", help="MPS bond dimension D (--method mps)."),
+    exponentials: int | None = typer.Option(
+        None,
+        "--exponentials",
+        help="--method mps, lr: fit 1/d^p by this many exponentials (default: exact MPO).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
+    sites: int | None = old_option("--sites"),
+) -> None:
+    """Charge the chain from its ferromagnetic ground state: W(t), P(t), P_max, E_max."""
+    from ssbattery.quantum.spin_chain import SpinChainParameters, independent_spins_power_max
+
+    params = SpinChainParameters(
+        n_sites=renamed_option(n_sites, sites, new="--n-sites", old="--sites"),
+        field=field,
+        charging=charging,
+        coupling=coupling,
+        anisotropy=anisotropy,
+        interaction=interaction.lower(),  # type: ignore[arg-type]
+        decay=decay,
+        periodic=periodic,
+    )
+    kind = method.lower()
+    if kind not in ("exact", "mps"):
+        from ssbattery.errors import InvalidParameterError
+
+        raise InvalidParameterError(f"`--method` must be 'exact' or 'mps', got {method!r}.")
+    with err_console.status(f"charging a {params.n_sites}-site chain ({kind})…", spinner="dots"):
+        result = _charge(params, kind, t_max, steps, bond_dim, exponentials)
+    p_ind, _ = independent_spins_power_max(params)
+    if plot is not None:
+        from ssbattery.plotting.spin_chain import plot_chain_charging
+
+        fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
+        plot_chain_charging(result, ax=ax)
+        save_plot(fig, plot)
+    if as_json:
+        out = result.to_dict()
+        out["independent_spins_power_max"] = p_ind
+        out["power_ratio_to_independent"] = result.power_max / p_ind if p_ind else None
+        print_json(out)
+        return
+    console.print(_table(params, result, p_ind, kind, bond_dim))
+
+
+def _charge(
+    params: SpinChainParameters,
+    kind: str,
+    t_max: float,
+    steps: int,
+    bond_dim: int,
+    exponentials: int | None,
+) -> ChargingResult:
+    """The exact run as the sweep entry solves it, or the MPS run (TEBD for an open
+    nearest-neighbour chain, TDVP otherwise)."""
+    if kind == "exact":
         from ssbattery.sweep.models.quantum import SPIN_CHAIN, SpinChainRun
 
-        params = SpinChainParameters(
-            n_sites=sites,
-            field=field,
-            charging=charging,
-            coupling=coupling,
-            anisotropy=anisotropy,
-            interaction=interaction.lower(),  # type: ignore[arg-type]
-            decay=decay,
-            periodic=periodic,
-        )
-        kind = method.lower()
-        if kind not in ("exact", "mps"):
-            from ssbattery.errors import InvalidParameterError
+        return SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps))
+    from ssbattery.quantum.mps import TDVP, TEBD, MPSMethod, charge_spin_chain_mps
 
-            raise InvalidParameterError(f"`--method` must be 'exact' or 'mps', got {method!r}.")
-        with err_console.status(f"charging a {sites}-site chain ({kind})…", spinner="dots"):
-            if kind == "mps":
-                from ssbattery.quantum.mps import TDVP, TEBD, MPSMethod, charge_spin_chain_mps
+    nearest = params.interaction == "nn" and not params.periodic
+    chosen: MPSMethod = (
+        TEBD(bond_dim=bond_dim)
+        if nearest and exponentials is None
+        else TDVP(bond_dim=bond_dim, exponentials=exponentials)
+    )
+    return charge_spin_chain_mps(params, t_max=t_max, steps=steps, method=chosen)
 
-                nearest = params.interaction == "nn" and not params.periodic
-                chosen: MPSMethod = (
-                    TEBD(bond_dim=bond_dim)
-                    if nearest and exponentials is None
-                    else TDVP(bond_dim=bond_dim, exponentials=exponentials)
-                )
-                result = charge_spin_chain_mps(params, t_max=t_max, steps=steps, method=chosen)
-            else:
-                result = SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps))  # the sweep's entry
-        p_ind, _ = independent_spins_power_max(params)
-        if plot is not None:
-            from ssbattery.plotting.spin_chain import plot_chain_charging
 
-            fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
-            plot_chain_charging(result, ax=ax)
-            save_plot(fig, plot)
-        if as_json:
-            out = result.to_dict()
-            out["independent_spins_power_max"] = p_ind
-            out["power_ratio_to_independent"] = result.power_max / p_ind if p_ind else None
-            print_json(out)
-            return
-        from rich.table import Table
-
-        table = Table(
-            title=f"Spin-chain battery, N = {sites}, {interaction} range, α = {anisotropy:g}"
-        )
-        table.add_column("quantity")
-        table.add_column("value", justify="right")
-        table.add_row("P_max [a.u.²/ħ]", f"{result.power_max:.8g}")
-        table.add_row("t(P_max) [ħ/a.u.]", f"{result.t_power_max:.6g}")
-        table.add_row("E_max [a.u.]", f"{result.energy_max:.8g}")
-        table.add_row("t(E_max) [ħ/a.u.]", f"{result.t_energy_max:.6g}")
-        table.add_row("P_max / N independent spins", f"{result.power_max / p_ind:.6f}")
-        if kind == "mps":
-            info = result.parameters
-            table.add_row(
+def _table(
+    params: SpinChainParameters, result: ChargingResult, p_ind: float, kind: str, bond_dim: int
+) -> Any:
+    rows: list[tuple[str, object]] = [
+        ("P_max [a.u.²/ħ]", f"{result.power_max:.8g}"),
+        ("t(P_max) [ħ/a.u.]", f"{result.t_power_max:.6g}"),
+        ("E_max [a.u.]", f"{result.energy_max:.8g}"),
+        ("t(E_max) [ħ/a.u.]", f"{result.t_energy_max:.6g}"),
+        ("P_max / N independent spins", f"{result.power_max / p_ind:.6f}"),
+    ]
+    if kind == "mps":
+        info = result.parameters
+        rows.append(
+            (
                 f"{info['method']} bond dimension (max / D)",
                 f"{max(info['max_bond'])} / {bond_dim}",
             )
-            table.add_row("accumulated truncation error", f"{info['truncation_error'][-1]:.2e}")
-        console.print(table)
+        )
+        rows.append(("accumulated truncation error", f"{info['truncation_error'][-1]:.2e}"))
+    title = (
+        f"Spin-chain battery, N = {params.n_sites}, {params.interaction} range, "
+        f"α = {params.anisotropy:g}"
+    )
+    return quantity_table(title, rows)

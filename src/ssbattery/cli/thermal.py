@@ -23,6 +23,7 @@ from ssbattery.cli._common import (
     warnings_to_stderr,
 )
 from ssbattery.cli.audit import print_audit
+from ssbattery.results import quantity_values
 
 __all__ = ["register"]
 
@@ -101,7 +102,8 @@ def register(app: typer.Typer) -> None:
             ax = plot_otto_cycle(otto_trajectory(result))
             save_plot(ax.figure, plot)
         out: dict[str, Any] = {
-            **result.metrics(),
+            "mode": result.mode,
+            **quantity_values(result.quantities()),
             "medium": medium,
             "stroke": stroke,
             "corner_energies": list(result.corner_energies),
@@ -150,7 +152,7 @@ def register(app: typer.Typer) -> None:
             for lam in lams:
                 bat = HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form)  # type: ignore[arg-type]
                 for t in taus:
-                    rows.append(heat_battery(bat, t, gate=gate).metrics())  # type: ignore[arg-type]
+                    rows.append(quantity_values(heat_battery(bat, t, gate=gate).quantities()))  # type: ignore[arg-type]
         if plot is not None:
             from ssbattery.plotting.thermal import plot_heat_battery
             from ssbattery.thermal.heat_battery import heat_battery_sweep

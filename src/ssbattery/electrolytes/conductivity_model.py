@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery._deprecation import renamed_method
 from ssbattery.errors import DataFormatError, InvalidParameterError
 
 __all__ = [
@@ -180,7 +181,9 @@ class ConductivityPrediction:
         """Predicted conductivity, mS/cm."""
         return 1e3 * 10**self.log10_sigma_S_cm
 
-    def summary(self) -> dict[str, Any]:
+    summary = renamed_method("to_dict")
+
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary of the prediction."""
         return {
             "formula": self.formula,

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import constants as sc
 
+from ssbattery._deprecation import warn_renamed
 from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.results import Quantity, quantity_dict, quantity_text
 from ssbattery.validation import require_finite, require_positive
@@ -260,6 +261,11 @@ class ArrheniusFit:
         return sigma, sigma * err
 
     def summary(self) -> str:
+        """Deprecated: the first line of ``str(fit)``."""
+        warn_renamed("ArrheniusFit.summary()", "str(ArrheniusFit).splitlines()[0]")
+        return self._headline()
+
+    def _headline(self) -> str:
         """One line: the form used, Ea ± error, prefactor (the first line of ``str``)."""
         law = "σ = (A/T)·exp(−Ea/k_BT)" if self.form == "A/T" else "σ = σ0·exp(−Ea/k_BT)"
         return (
@@ -290,7 +296,7 @@ class ArrheniusFit:
 
     def __str__(self) -> str:
         return quantity_text(
-            self.summary(), self.quantities(), (f"{self.temperatures_k.size} temperatures",)
+            self._headline(), self.quantities(), (f"{self.temperatures_k.size} temperatures",)
         )
 
 

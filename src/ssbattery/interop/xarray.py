@@ -103,7 +103,7 @@ def _scaling(r: Any) -> xr.Dataset:
             "energy_max": (n, r.energy_max, ENERGY, "maximum stored energy"),
             "t_max": (n, r.t_max, TIME, "charging window"),
         },
-        {"n_atoms": (r.atoms, "1", "number of atoms N")},
+        {"n_atoms": (r.n_atoms, "1", "number of atoms N")},
         model="Dicke battery power scaling",
         review="§2.3.5, Fig. 12",
         parameters=r.parameters,
@@ -305,7 +305,7 @@ def _converters() -> dict[type, Callable[[Any], xr.Dataset]]:
     from ssbattery.quantum.spin_chain import AnisotropySweep
     from ssbattery.thermal.heat_battery import HeatBatteryResult, HeatBatterySweep
     from ssbattery.thermal.otto import OttoResult, OttoTrajectory
-    from ssbattery.thermal.pumped_battery import ChargingResult as PumpedCharging
+    from ssbattery.thermal.pumped_battery import PumpedChargingResult
 
     return {
         ChargingResult: _charging,
@@ -317,7 +317,7 @@ def _converters() -> dict[type, Callable[[Any], xr.Dataset]]:
         OttoTrajectory: _otto_trajectory,
         HeatBatteryResult: _heat_battery,
         HeatBatterySweep: _heat_sweep,
-        PumpedCharging: _pumped,
+        PumpedChargingResult: _pumped,
     }
 
 

@@ -30,8 +30,8 @@ def plot_dicke_scaling(
     """Pmax vs N on log–log axes with the fit β N^α (α in the legend), as in Fig. 12."""
     ax = _axes(ax)
     fit = result.fit
-    (points,) = ax.loglog(result.atoms, result.power_max, "o", label=label)
-    n_line = np.geomspace(result.atoms.min(), result.atoms.max(), 100)
+    (points,) = ax.loglog(result.n_atoms, result.power_max, "o", label=label)
+    n_line = np.geomspace(result.n_atoms.min(), result.n_atoms.max(), 100)
     ax.loglog(
         n_line,
         fit.prefactor * n_line**fit.exponent,

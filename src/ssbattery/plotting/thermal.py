@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ssbattery.thermal.heat_battery import HeatBatterySweep
     from ssbattery.thermal.otto import OttoTrajectory
-    from ssbattery.thermal.pumped_battery import ChargingResult, EngineMap
+    from ssbattery.thermal.pumped_battery import EngineMap, PumpedChargingResult
 
 __all__ = [
     "plot_engine_region",
@@ -166,7 +166,7 @@ def plot_pumped_charging(
 
 
 def plot_pumped_charging_time(
-    runs: Sequence[ChargingResult], ax: Axes | None = None, *, quantity: str = "efficiency"
+    runs: Sequence[PumpedChargingResult], ax: Axes | None = None, *, quantity: str = "efficiency"
 ) -> Axes:
     """Charging efficiency (or stored power) against time, one line per pump frequency."""
     ax = _axes(ax)

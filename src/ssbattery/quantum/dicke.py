@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError, ValidityWarning
 from ssbattery.validation import (
     check_memory,
@@ -83,12 +84,16 @@ def default_charging_time(n_atoms: int, coupling: float) -> float:
     return math.pi / (coupling * math.sqrt(n_atoms))
 
 
-@dataclass(frozen=True)
+@renamed_kwargs(omega_c="omega_cav")
+@dataclass(frozen=True, init=False)
 class DickeParameters:
     """Parameters of the Dicke battery (eqs. 8–9), frequencies in units of ωc (ħ = 1).
 
     ``photon_cutoff`` None → 4N (review §2.3.3, refs. 134 and 136); ``t_max`` None →
     :func:`default_charging_time`; the grid is ``steps`` points uniform in (0, t_max].
+    Construction resolves both defaults: afterwards ``photon_cutoff`` holds the int and
+    ``t_max`` the float that every run uses (one name each; ``cutoff``,
+    ``charging_time`` and ``omega_c`` are their deprecated former names).
     """
 
     #: Every frequency and energy is in units of the cavity frequency ω_c (ħ = 1).
@@ -96,19 +101,42 @@ class DickeParameters:
 
     n_atoms: int
     coupling: float
-    omega_a: float = 1.0
-    omega_c: float = 1.0
-    eta: float = 0.0
-    drive: float = 0.0
-    photon_cutoff: int | None = None
-    t_max: float | None = None
-    steps: int = 400
+    omega_a: float
+    omega_cav: float
+    eta: float
+    drive: float
+    photon_cutoff: int
+    t_max: float
+    steps: int
+
+    omega_c = renamed_attribute("omega_cav")
+    cutoff = renamed_attribute("photon_cutoff")
+    charging_time = renamed_attribute("t_max")
+
+    def __init__(
+        self,
+        n_atoms: int,
+        coupling: float,
+        omega_a: float = 1.0,
+        omega_cav: float = 1.0,
+        eta: float = 0.0,
+        drive: float = 0.0,
+        photon_cutoff: int | None = None,
+        t_max: float | None = None,
+        steps: int = 400,
+    ) -> None:
+        # written out (not generated) so that the resolved fields are typed int and float
+        # while None still asks for the default
+        given = dict(locals())
+        for name in (f.name for f in fields(self)):
+            object.__setattr__(self, name, given[name])
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         n = require_int_at_least("n_atoms", self.n_atoms, 1)
         g = require_positive("coupling", self.coupling, allow_zero=True)
         require_positive("omega_a", self.omega_a)
-        require_positive("omega_c", self.omega_c)
+        require_positive("omega_cav", self.omega_cav)
         require_finite("eta", self.eta)
         require_finite("drive", self.drive)
         require_int_at_least("steps", self.steps, 2)
@@ -134,16 +162,6 @@ class DickeParameters:
         object.__setattr__(self, "t_max", float(t_max))
 
     @property
-    def cutoff(self) -> int:
-        """The photon cutoff Nph actually used (highest Fock state kept)."""
-        return int(self.photon_cutoff)  # type: ignore[arg-type]
-
-    @property
-    def charging_time(self) -> float:
-        """t_max actually used (1/ωc)."""
-        return float(self.t_max)  # type: ignore[arg-type]
-
-    @property
     def uses_parity(self) -> bool:
         """Whether the parity sector applies (Ω = 0)."""
         return self.drive == 0.0
@@ -151,20 +169,21 @@ class DickeParameters:
     @property
     def dimension(self) -> int:
         """Dimension of the evolved space (parity sector when Ω = 0)."""
-        full = (self.cutoff + 1) * (self.n_atoms + 1)
+        full = (self.photon_cutoff + 1) * (self.n_atoms + 1)
         return (full + 1) // 2 if self.uses_parity else full
 
     def times(self) -> NDArray[np.float64]:
         """The output grid: ``steps`` points uniform in (0, t_max]."""
-        return self.charging_time * np.arange(1, self.steps + 1) / self.steps
+        return self.t_max * np.arange(1, self.steps + 1) / self.steps
 
     def to_dict(self) -> dict[str, Any]:
         """Parameters with the defaults resolved (for JSON and report tables)."""
         return asdict(self)
 
 
+@renamed_kwargs(omega_c="omega_cav")
 def eta_critical(
-    n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_c: float = 1.0
+    n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_cav: float = 1.0
 ) -> float:
     """Critical atom–atom interaction η_crit = ωa − 4 ωc g² N of *this* Hamiltonian.
 
@@ -183,11 +202,12 @@ def eta_critical(
     n = require_int_at_least("n_atoms", n_atoms, 1)
     g = require_finite("coupling", coupling)
     wa = require_positive("omega_a", omega_a)
-    wc = require_positive("omega_c", omega_c)
+    wc = require_positive("omega_cav", omega_cav)
     return wa - 4.0 * wc * g * g * n
 
 
-def g_critical(n_atoms: int, *, omega_a: float = 1.0, omega_c: float = 1.0) -> float:
+@renamed_kwargs(omega_c="omega_cav")
+def g_critical(n_atoms: int, *, omega_a: float = 1.0, omega_cav: float = 1.0) -> float:
     """Critical coupling g_c = ½ √(ωa / (ωc N)) of the normal–superradiant transition (η = 0).
 
     The zero of :func:`eta_critical` at η = 0 (so the two functions agree by
@@ -197,7 +217,7 @@ def g_critical(n_atoms: int, *, omega_a: float = 1.0, omega_c: float = 1.0) -> f
     """
     n = require_int_at_least("n_atoms", n_atoms, 1)
     wa = require_positive("omega_a", omega_a)
-    wc = require_positive("omega_c", omega_c)
+    wc = require_positive("omega_cav", omega_cav)
     return 0.5 * math.sqrt(wa / (wc * n))
 
 
@@ -233,7 +253,7 @@ def dicke_basis(params: DickeParameters, *, parity: bool | None = None) -> Dicke
         raise InvalidParameterError(
             "`parity` cannot be used with a drive Ω ≠ 0 (Ω Jx breaks the parity symmetry)."
         )
-    n_at, cut = params.n_atoms, params.cutoff
+    n_at, cut = params.n_atoms, params.photon_cutoff
     check_memory(
         f"the Dicke state space (N = {n_at}, photon cutoff {cut})",
         ((cut + 1) * (n_at + 1), 64),  # the Lanczos basis: 64 vectors of complex128
@@ -253,7 +273,7 @@ def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) 
     check_memory("the Dicke Hamiltonian", (basis.size, 6), bytes_per_element=12)
     n = basis.photons.astype(np.float64)
     m = basis.k - j
-    diag = params.omega_c * n + params.omega_a * m + (params.eta / N) * m * m
+    diag = params.omega_cav * n + params.omega_a * m + (params.eta / N) * m * m
     # position of every product state (n, k) in the basis (−1 if not kept)
     where = np.full((cut + 2) * (N + 2), -1, dtype=np.int64)
     where[basis.photons * (N + 2) + basis.k] = np.arange(basis.size)
@@ -265,7 +285,7 @@ def dicke_hamiltonian(params: DickeParameters, basis: DickeBasis | None = None) 
     jminus = np.sqrt(np.maximum(j * (j + 1) - m * (m - 1), 0.0))
     # (photon step, [(spin step, spin element)], amplitude): each entry ⟨n+dn, k+dk|H|n, k⟩
     # is stored with its transpose, so a†J± gives the a J∓ terms and J+ gives J−.
-    terms = [(1, [(1, jplus), (-1, jminus)], params.omega_c * params.coupling * np.sqrt(n + 1))]
+    terms = [(1, [(1, jplus), (-1, jminus)], params.omega_cav * params.coupling * np.sqrt(n + 1))]
     if params.drive != 0.0:
         terms.append((0, [(1, jplus)], np.full(basis.size, 0.5 * params.drive)))
     for dn, spin_steps, amp in terms:
@@ -461,7 +481,7 @@ def charge_dicke(
         evolve(H, psi0, times, observer=observer, method=method)
         extra = dict(
             dimension=basis.size,
-            parity_sector=basis.size < (params.cutoff + 1) * (params.n_atoms + 1),
+            parity_sector=basis.size < (params.photon_cutoff + 1) * (params.n_atoms + 1),
             max_top_photon_population=float(rec.tail.max()),
         )
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
@@ -469,7 +489,7 @@ def charge_dicke(
     result = summarise_charging(times, energy, rec.ergotropy, params, diagnostics=extra)
     if int(np.argmax(result.power)) == len(times) - 1:
         warnings.warn(
-            f"the maximum power lies at the end of the grid t_max = {params.charging_time:.4g}; "
+            f"the maximum power lies at the end of the grid t_max = {params.t_max:.4g}; "
             "increase `t_max` to find the true maximum.",
             ValidityWarning,
             stacklevel=2,
@@ -539,7 +559,7 @@ def check_cutoff_convergence(
     method = _dicke_method(method, tol)
     if parity is None and "parity_sector" in result.parameters:
         parity = bool(result.parameters["parity_sector"])
-    cut = params.cutoff
+    cut = params.photon_cutoff
     bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
     if bigger <= cut:
         raise InvalidParameterError(

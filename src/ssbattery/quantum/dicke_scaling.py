@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters, eta_critical
 from ssbattery.validation import require_finite, require_int_at_least
@@ -78,15 +79,17 @@ def fit_power_law(x: ArrayLike, y: ArrayLike) -> PowerLawFit:
 
 @dataclass(frozen=True)
 class ScalingResult:
-    """Pmax, its time and Emax for each N, and the power-law fit of Pmax(N)."""
+    """Pmax, its time and Emax for each N (``n_atoms``), and the power-law fit of Pmax(N)."""
 
-    atoms: NDArray[np.int64]
+    n_atoms: NDArray[np.int64]
     power_max: NDArray[np.float64]
     t_power_max: NDArray[np.float64]
     energy_max: NDArray[np.float64]
     t_max: NDArray[np.float64]
     fit: PowerLawFit
     parameters: dict[str, Any]
+
+    atoms = renamed_attribute("n_atoms")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of ``ssbattery dicke-scaling --json``."""
@@ -98,14 +101,14 @@ class ScalingResult:
             "r2": self.fit.r2,
             "results": [
                 {
-                    "atoms": int(n),
+                    "n_atoms": int(n),
                     "power_max": float(p),
                     "t_power_max": float(tp),
                     "energy_max": float(e),
                     "t_max": float(tm),
                 }
                 for n, p, tp, e, tm in zip(
-                    self.atoms,
+                    self.n_atoms,
                     self.power_max,
                     self.t_power_max,
                     self.energy_max,
@@ -123,21 +126,22 @@ class ScalingResult:
         return to_xarray(self)
 
 
-def _check_atoms(atoms: Sequence[int]) -> list[int]:
-    values = [require_int_at_least("atoms", n, 1) for n in atoms]
+def _check_atoms(n_atoms: Sequence[int]) -> list[int]:
+    values = [require_int_at_least("n_atoms", n, 1) for n in n_atoms]
     if len(set(values)) < 3:
         raise InvalidParameterError(
-            f"`atoms` must hold at least 3 different N for a fit, got {list(atoms)}."
+            f"`n_atoms` must hold at least 3 different N for a fit, got {list(n_atoms)}."
         )
     return sorted(set(values))
 
 
+@renamed_kwargs(omega_c="omega_cav", atoms="n_atoms")
 def dicke_scaling(
-    atoms: Sequence[int],
+    n_atoms: Sequence[int],
     coupling: float,
     *,
     omega_a: float = 1.0,
-    omega_c: float = 1.0,
+    omega_cav: float = 1.0,
     eta: float = 0.0,
     drive: float = 0.0,
     cutoff_factor: int = 4,
@@ -146,7 +150,7 @@ def dicke_scaling(
     progress: Progress | None = None,
     checkpoint: Path | str | None = None,
 ) -> ScalingResult:
-    """Pmax(N) for each N in ``atoms`` and its fit Pmax = β N^α (§2.3.5, Fig. 12).
+    """Pmax(N) for each N in ``n_atoms`` and its fit Pmax = β N^α (§2.3.5, Fig. 12).
 
     Each N uses the photon cutoff ``cutoff_factor`` × N and the grid (0, t_max] with
     t_max = π/(g√N) unless ``t_max`` is given (then the same for every N).
@@ -156,12 +160,12 @@ def dicke_scaling(
     rerun with the same arguments computes only the N not done yet; a store written for
     other arguments is refused and left untouched.
     """
-    ns = _check_atoms(atoms)
+    ns = _check_atoms(n_atoms)
     factor = require_int_at_least("cutoff_factor", cutoff_factor, 1)
     fixed: dict[str, Any] = {
         "coupling": coupling,
         "omega_a": omega_a,
-        "omega_c": omega_c,
+        "omega_cav": omega_cav,
         "eta": eta,
         "drive": drive,
         "steps": steps,
@@ -180,7 +184,7 @@ def dicke_scaling(
     parameters: dict[str, Any] = {
         "coupling": float(coupling),
         "omega_a": float(omega_a),
-        "omega_c": float(omega_c),
+        "omega_cav": float(omega_cav),
         "eta": float(eta),
         "drive": float(drive),
         "cutoff_factor": factor,
@@ -188,7 +192,7 @@ def dicke_scaling(
         "steps": int(steps),
     }
     return ScalingResult(
-        atoms=np.array(ns, dtype=np.int64),
+        n_atoms=np.array(ns, dtype=np.int64),
         power_max=power,
         t_power_max=ds["t_power_max"].values.astype(float),
         energy_max=ds["energy_max"].values.astype(float),
@@ -224,13 +228,14 @@ class EtaSweep:
         return to_xarray(self)
 
 
+@renamed_kwargs(omega_c="omega_cav")
 def eta_sweep(
     n_atoms: int,
     coupling: float,
     etas: ArrayLike,
     *,
     omega_a: float = 1.0,
-    omega_c: float = 1.0,
+    omega_cav: float = 1.0,
     t_max: float | None = None,
     steps: int = 400,
     photon_cutoff: int | None = None,
@@ -247,7 +252,7 @@ def eta_sweep(
         "n_atoms": n,
         "coupling": coupling,
         "omega_a": omega_a,
-        "omega_c": omega_c,
+        "omega_cav": omega_cav,
         "steps": steps,
         "ergotropy": False,
     }
@@ -262,14 +267,14 @@ def eta_sweep(
         eta=values,
         energy_max=ds["energy_max"].values.astype(float),
         power_max=ds["power_max"].values.astype(float),
-        eta_critical=eta_critical(n, coupling, omega_a=omega_a, omega_c=omega_c),
+        eta_critical=eta_critical(n, coupling, omega_a=omega_a, omega_cav=omega_cav),
         parameters={
             "n_atoms": n,
             "coupling": float(coupling),
             "omega_a": float(omega_a),
-            "omega_c": float(omega_c),
-            "t_max": first.charging_time,
-            "photon_cutoff": first.cutoff,
+            "omega_cav": float(omega_cav),
+            "t_max": first.t_max,
+            "photon_cutoff": first.photon_cutoff,
             "steps": int(steps),
         },
     )

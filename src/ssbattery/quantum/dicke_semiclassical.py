@@ -67,7 +67,7 @@ def semiclassical_charge(
     from scipy.integrate import solve_ivp
 
     N, g = params.n_atoms, params.coupling
-    wa, wc, eta, drive = params.omega_a, params.omega_c, params.eta, params.drive
+    wa, wc, eta, drive = params.omega_a, params.omega_cav, params.eta, params.drive
     j = N / 2.0
     times = params.times()
     rng = np.random.default_rng(seed)

@@ -184,7 +184,7 @@ class _Edges:
         m = np.arange(N + 1) - j
         self.jplus = np.sqrt(np.maximum(j * (j + 1) - m * (m + 1), 0.0))
         self.jminus = np.sqrt(np.maximum(j * (j + 1) - m * (m - 1), 0.0))
-        self.scale = params.omega_c * params.coupling
+        self.scale = params.omega_cav * params.coupling
         starts = np.searchsorted(basis.photons, np.arange(self.lo, self.hi + 2))
         self.starts = starts
 

@@ -287,12 +287,12 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     transverse = [_flip_term(basis, s ^ (1 << i), params.charging, None) for i in range(n)]
     diag = np.arange(dim)
     H0 = _sum([*flip_flop, (diag, diag, params.field * z.sum(axis=1) + zz)], dim)
-    Hc = _sum([*flip_flop, *transverse, (diag, diag, zz)], dim)
+    H_charge = _sum([*flip_flop, *transverse, (diag, diag, zz)], dim)
     H0.sort_indices()
-    Hc.sort_indices()
+    H_charge.sort_indices()
     psi0 = np.zeros(dim)
     psi0[basis.index[0]] = 1.0  # |↓↓…↓⟩: every bit 0 (eq. 12)
-    return SpinChainOperators(H0, Hc, psi0, basis, ground_state_energy(params))
+    return SpinChainOperators(H0, H_charge, psi0, basis, ground_state_energy(params))
 
 
 def _flip_term(

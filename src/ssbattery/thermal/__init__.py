@@ -56,6 +56,7 @@ from ssbattery.thermal.otto import (
 )
 from ssbattery.thermal.pumped_battery import (
     PumpedBattery,
+    PumpedChargingResult,
     charging,
     charging_scan,
     effective_pump_rate,
@@ -76,6 +77,7 @@ __all__ = [
     "OttoCycle",
     "OttoResult",
     "PumpedBattery",
+    "PumpedChargingResult",
     "ThermalModel",
     "ValidityReport",
     "WorkingMedium",

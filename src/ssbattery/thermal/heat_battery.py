@@ -47,13 +47,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from ssbattery._deprecation import warn_renamed
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import ergotropy
 from ssbattery.quantum.operators import expectation
+from ssbattery.results import Quantity, quantity_dict, quantity_text, quantity_values
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
@@ -212,21 +214,40 @@ class HeatBatteryResult:
     gate: np.ndarray
 
     def metrics(self) -> dict[str, float]:
-        """Scalar metrics as a dict (for tables and JSON)."""
-        return {
-            "tau": self.tau,
-            "coupling": self.battery.coupling,
-            "work": self.work,
-            "heat_hot": self.heat_hot,
-            "heat_cold": self.heat_cold,
-            "efficiency": self.efficiency,
-            "power": self.power,
-            "stored_energy": self.stored_energy,
-            "ergotropy": self.ergotropy,
-            "ness_ergotropy": self.ness_ergotropy,
-            "ness_heat_current": self.ness_heat_current,
-            "carnot_efficiency": self.carnot_efficiency,
-        }
+        """Deprecated: the scalars are :meth:`quantities` (plain keys:
+        :func:`ssbattery.results.quantity_values`), with units :meth:`to_dict`."""
+        warn_renamed("HeatBatteryResult.metrics()", "HeatBatteryResult.to_dict() or .quantities()")
+        return quantity_values(self.quantities())
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """τ, λ and the per-cycle scalars with units (energies in ω0, ħ = k_B = 1)."""
+        units = (
+            ("tau", self.tau, "1/ω0"),
+            ("coupling", self.battery.coupling, "ω0"),
+            ("work", self.work, "ω0"),
+            ("heat_hot", self.heat_hot, "ω0"),
+            ("heat_cold", self.heat_cold, "ω0"),
+            ("efficiency", self.efficiency, "1"),
+            ("power", self.power, "ω0²"),
+            ("stored_energy", self.stored_energy, "ω0"),
+            ("ergotropy", self.ergotropy, "ω0"),
+            ("ness_ergotropy", self.ness_ergotropy, "ω0"),
+            ("ness_heat_current", self.ness_heat_current, "ω0²"),
+            ("carnot_efficiency", self.carnot_efficiency, "1"),
+        )
+        return tuple(Quantity(name, float(v), unit) for name, v, unit in units)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the scalars with units in their keys and the validity issues."""
+        return {**quantity_dict(self.quantities()), "validity_issues": list(self.validity_issues)}
+
+    def __str__(self) -> str:
+        return quantity_text(
+            f"heat-charged battery, λ = {self.battery.coupling:g}, τ = {self.tau:g} "
+            f"({self.battery.form} master equation)",
+            self.quantities(),
+            self.validity_issues,
+        )
 
     def to_xarray(self) -> xr.Dataset:
         """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the

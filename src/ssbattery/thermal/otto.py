@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from ssbattery._deprecation import warn_renamed
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
@@ -239,10 +240,16 @@ class OttoResult:
     corner_frequencies: tuple[float, ...]
 
     def metrics(self) -> dict[str, float | str]:
-        """Scalar metrics as a dict (for tables and JSON), by mode: an engine reports its
-        efficiency, power, and the Otto and Carnot efficiencies; a refrigerator its cooling
-        power Q_c/τ_cycle, COP, and the ideal Otto and Carnot COPs; other modes only the
-        energies. Always: W, Q_h, Q_c, τ_cycle, the mode and the first-law residual."""
+        """Deprecated: the scalars are :meth:`quantities` (plain keys:
+        :func:`ssbattery.results.quantity_values`), with units :meth:`to_dict`."""
+        warn_renamed("OttoResult.metrics()", "OttoResult.to_dict() or .quantities()")
+        return self._scalars()
+
+    def _scalars(self) -> dict[str, float | str]:
+        """The scalars by mode: an engine reports its efficiency, power, and the Otto and
+        Carnot efficiencies; a refrigerator its cooling power Q_c/τ_cycle, COP, and the
+        ideal Otto and Carnot COPs; other modes only the energies. Always: W, Q_h, Q_c,
+        τ_cycle, the mode and the first-law residual."""
         cyc = self.cycle
         out: dict[str, float | str] = {
             "work": self.work,
@@ -269,8 +276,9 @@ class OttoResult:
         return out
 
     def quantities(self) -> tuple[Quantity, ...]:
-        """The scalars of :meth:`metrics` with units: energies in the reference frequency
-        ω₀ of the cycle's frequencies (ħ = 1), times in 1/ω₀, powers in ω₀²."""
+        """The scalars of the cycle (by mode, see :meth:`_scalars`) with units: energies in
+        the reference frequency ω₀ of the cycle's frequencies (ħ = 1), times in 1/ω₀,
+        powers in ω₀²."""
         units = {
             "work": "ω₀",
             "heat_hot": "ω₀",
@@ -282,7 +290,7 @@ class OttoResult:
         }
         return tuple(
             Quantity(k, float(v), units.get(k, "1"))
-            for k, v in self.metrics().items()
+            for k, v in self._scalars().items()
             if not isinstance(v, str)
         )
 

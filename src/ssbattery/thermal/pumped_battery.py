@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.linalg as sla
 
+from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.quantum.operators import expectation
 from ssbattery.thermal.baths import Bath, local_dissipators
@@ -69,10 +70,10 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = [
-    "ChargingResult",
     "EngineMap",
     "EngineResult",
     "PumpedBattery",
+    "PumpedChargingResult",
     "charging",
     "charging_scan",
     "effective_pump_rate",
@@ -154,7 +155,7 @@ class PumpedBattery:
 
 
 @dataclass(frozen=True)
-class ChargingResult:
+class PumpedChargingResult:
     """Charging from the ground state: on ``times``, the stored energy E_B, the battery
     ergotropy ω_e max(p_e − p_g, 0), pump work, efficiency E_B/W_pump, power E_B/t, and the
     first-law defect (ω_a − ω_L)·N_abs of the local rotating-frame model (energy the model
@@ -189,7 +190,7 @@ def charging(
     times: Sequence[float] | np.ndarray,
     *,
     warn: bool = True,
-) -> ChargingResult:
+) -> PumpedChargingResult:
     """Charge ``battery`` from |g⟩ with the pump at ``omega_L``; metrics on ``times``.
 
     With the bare energy E₀ = Tr[H₀ρ], dE₀/dt = ω_a R + Σ_k J_k exactly in this model, while
@@ -244,7 +245,7 @@ def charging(
             ValidityWarning,
             stacklevel=2,
         )
-    return ChargingResult(
+    return PumpedChargingResult(
         omega_L=float(omega_L),
         times=t,
         stored_energy=stored,
@@ -392,3 +393,9 @@ def engine_region(
             )
             work[i, j], eff[i, j] = r.work, r.efficiency
     return EngineMap(omega_Ls=ws, T_cs=ts, work=work, efficiency=eff)
+
+
+#: ``ChargingResult`` is the former name of :class:`PumpedChargingResult` (one release).
+__getattr__ = module_getattr(
+    __name__, {"ChargingResult": ("PumpedChargingResult", PumpedChargingResult)}
+)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.circuits import DEFAULT_CIRCUIT, CircuitFit, fit_spectrum
 from ssbattery.electrolytes.impedance.conductivity import Pellet, conductivity_s_per_cm
 from ssbattery.electrolytes.impedance.kk import LinKKResult, lin_kk
@@ -78,9 +79,7 @@ class SpectrumAnalysis:
     #: Brick-layer specific grain-boundary σ = (L/(R_gb A))(C_bulk/C_gb) [S/cm] ± error.
     sigma_gb_specific_s_cm: tuple[float, float] | None = None
 
-    def summary(self) -> dict[str, Any]:
-        """Former name of :meth:`to_dict` (kept for compatibility)."""
-        return self.to_dict()
+    summary = renamed_method("to_dict")
 
     def __str__(self) -> str:
         sig = "; ".join(
@@ -180,14 +179,12 @@ class ArrheniusAnalysis:
         """Temperature of each analysed spectrum, K."""
         return np.array([s.spectrum.temperature_k for s in self.spectra], dtype=float)
 
-    def summary(self) -> dict[str, Any]:
-        """Former name of :meth:`to_dict` (kept for compatibility)."""
-        return self.to_dict()
+    summary = renamed_method("to_dict")
 
     def __str__(self) -> str:
         lines = [f"Arrhenius analysis of {len(self.spectra)} spectra, {self.circuit}"]
         for k, f in self.fits.items():
-            lines.append(f"  {k}: {f.summary()}")
+            lines.append(f"  {k}: {str(f).splitlines()[0]}")
         for k, (v, e) in self.sigma_25C_s_cm.items():
             lines.append(f"  σ_{k}(25 °C) = {1e3 * v:.4g} ± {1e3 * e:.2g} mS/cm")
         if self.extrapolation_k > 0:

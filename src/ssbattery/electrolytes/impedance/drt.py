@@ -54,6 +54,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery._blas import single_threaded
+from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.arc_labels import label_by_capacitance
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import InvalidParameterError
@@ -208,7 +209,9 @@ class DRTResult:
             f"no DRT peak labelled {label!r}; peaks are {[p.label for p in self.peaks]}."
         )
 
-    def summary(self) -> dict[str, Any]:
+    summary = renamed_method("to_dict")
+
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (units in the keys)."""
         out: dict[str, Any] = {
             "file": self.spectrum.source,

@@ -197,17 +197,17 @@ def _setup(
     model: Any, dissipation: Dissipation
 ) -> tuple[PISpace, CollectiveHamiltonian, JumpRates, int, NDArray]:
     if isinstance(model, DickeParameters):
-        rates = dissipation.jump_rates(omega_a=model.omega_a, omega_c=model.omega_c)
+        rates = dissipation.jump_rates(omega_a=model.omega_a, omega_cav=model.omega_cav)
         space = pi_space(
             model.n_atoms,
-            model.cutoff + 1,
+            model.photon_cutoff + 1,
             local=rates.local,
-            fix="lower `n_atoms` or `photon_cutoff` (--atoms / --photon-cutoff)",
+            fix="lower `n_atoms` or `photon_cutoff` (--n-atoms / --photon-cutoff)",
         )
         ham = CollectiveHamiltonian(
             model.n_atoms,
             omega_a=model.omega_a,
-            omega_c=model.omega_c,
+            omega_cav=model.omega_cav,
             coupling=model.coupling,
             eta=model.eta,
             drive=model.drive,
@@ -219,7 +219,7 @@ def _setup(
                 "`cavity_loss` must be 0 for the classically driven battery (it has no cavity)."
             )
         rates = dissipation.jump_rates(omega_a=model.omega_a)
-        space = pi_space(model.n_atoms, 1, local=rates.local, fix="lower `n_atoms` (--atoms)")
+        space = pi_space(model.n_atoms, 1, local=rates.local, fix="lower `n_atoms` (--n-atoms)")
         ham = CollectiveHamiltonian(
             model.n_atoms, omega_a=model.omega_a, eta=model.eta, drive=model.drive
         )

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.quantum.open.rates import JumpRates
 from ssbattery.quantum.open.space import PISpace
 from ssbattery.validation import check_memory, require_finite, require_positive
@@ -67,6 +68,7 @@ def spin_operators(j: float) -> tuple[sp.csr_array, sp.csr_array, np.ndarray]:
     return jp, sp.csr_array(jp.T), m
 
 
+@renamed_kwargs(omega_c="omega_cav")
 @dataclass(frozen=True)
 class CollectiveHamiltonian:
     """H = ωc a†a + ωa Jz + 2 ωc g Jx (a + a†) + (η/N) Jz² + Ω Jx (eqs. 8–9, ħ = 1).
@@ -78,14 +80,16 @@ class CollectiveHamiltonian:
 
     n_atoms: int
     omega_a: float = 1.0
-    omega_c: float = 1.0
+    omega_cav: float = 1.0
     coupling: float = 0.0
     eta: float = 0.0
     drive: float = 0.0
 
+    omega_c = renamed_attribute("omega_cav")
+
     def __post_init__(self) -> None:
         require_positive("omega_a", self.omega_a)
-        require_positive("omega_c", self.omega_c)
+        require_positive("omega_cav", self.omega_cav)
         for name in ("coupling", "eta", "drive"):
             require_finite(name, getattr(self, name))
 
@@ -101,9 +105,9 @@ class CollectiveHamiltonian:
         H = sp.kron(sp.identity(n_levels), spin)
         if n_levels > 1:
             a = sp.diags_array(np.sqrt(n[1:]), offsets=1, shape=(n_levels, n_levels))
-            H = H + sp.kron(sp.diags_array(self.omega_c * n), sp.identity(d))
+            H = H + sp.kron(sp.diags_array(self.omega_cav * n), sp.identity(d))
             if self.coupling != 0.0:
-                H = H + (2.0 * self.omega_c * self.coupling) * sp.kron(a + a.T, jx)
+                H = H + (2.0 * self.omega_cav * self.coupling) * sp.kron(a + a.T, jx)
         out = sp.csr_array(H)
         out.sum_duplicates()
         return out

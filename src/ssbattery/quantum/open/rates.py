@@ -20,6 +20,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ssbattery._deprecation import renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.validation import require_positive
 
@@ -97,11 +98,12 @@ class Dissipation:
             (self.cavity_loss, self.decay, self.pumping, self.dephasing, self.collective_decay)
         )
 
-    def jump_rates(self, *, omega_a: float = 1.0, omega_c: float = 1.0) -> JumpRates:
+    @renamed_kwargs(omega_c="omega_cav")
+    def jump_rates(self, *, omega_a: float = 1.0, omega_cav: float = 1.0) -> JumpRates:
         """The rates of every channel, with the thermal occupations at ``bath_temperature``."""
         T = self.bath_temperature
         na = 0.0 if T is None else bose_occupation(omega_a, T)
-        nc = 0.0 if T is None else bose_occupation(omega_c, T)
+        nc = 0.0 if T is None else bose_occupation(omega_cav, T)
         return JumpRates(
             cavity_down=self.cavity_loss * (nc + 1.0),
             cavity_up=self.cavity_loss * nc,

@@ -80,19 +80,19 @@ def charge_trajectories(
     import qutip as qt
 
     n_traj = require_int_at_least("n_traj", n_traj, 2)
-    rates = dissipation.jump_rates(omega_a=params.omega_a, omega_c=params.omega_c)
+    rates = dissipation.jump_rates(omega_a=params.omega_a, omega_cav=params.omega_cav)
     if rates.local:
         raise InvalidParameterError(
             "trajectories need collective-only noise (`cavity_loss`, `collective_decay`): "
             "local decay, pumping or dephasing leave the symmetric subspace; use "
             "charge_open for them."
         )
-    N, nc = params.n_atoms, params.cutoff + 1
+    N, nc = params.n_atoms, params.photon_cutoff + 1
     j = N / 2.0
     ham = CollectiveHamiltonian(
         N,
         omega_a=params.omega_a,
-        omega_c=params.omega_c,
+        omega_cav=params.omega_cav,
         coupling=params.coupling,
         eta=params.eta,
         drive=params.drive,

@@ -54,7 +54,7 @@ def build_scaling(
     rows = []
     for g, res in series:
         for n, p, tp, e, tm in zip(
-            res.atoms, res.power_max, res.t_power_max, res.energy_max, res.t_max, strict=True
+            res.n_atoms, res.power_max, res.t_power_max, res.energy_max, res.t_max, strict=True
         ):
             rows.append([g, int(n), f"{p:.10g}", f"{tp:.6g}", f"{e:.10g}", f"{tm:.6g}"])
     table = write_csv(
@@ -63,7 +63,7 @@ def build_scaling(
         rows,
     )
     parts = [
-        f"g = {g}, N = {res.atoms.min()}–{res.atoms.max()}: α = {res.fit.exponent:.3f} ± "
+        f"g = {g}, N = {res.n_atoms.min()}–{res.n_atoms.max()}: α = {res.fit.exponent:.3f} ± "
         f"{res.fit.stderr:.3f} (R² = {res.fit.r2:.4f})"
         for g, res in series
     ]
@@ -73,7 +73,7 @@ def build_scaling(
         parameters={
             **series[0][1].parameters,
             "coupling": [g for g, _ in series],
-            "atoms": [list(map(int, res.atoms)) for _, res in series],
+            "atoms": [list(map(int, res.n_atoms)) for _, res in series],
         },
         summary=(
             "Pmax ∝ N^α fitted in log–log: "

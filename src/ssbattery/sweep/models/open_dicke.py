@@ -74,8 +74,8 @@ def _arrays(r: OpenChargingResult) -> dict[str, Any]:
 def _memory(run: OpenDickeRun) -> float:
     from ssbattery.quantum.open.space import WORK_VECTORS
 
-    n, nc = run.params.n_atoms, run.params.cutoff + 1
-    rates = run.dissipation.jump_rates(omega_a=run.params.omega_a, omega_c=run.params.omega_c)
+    n, nc = run.params.n_atoms, run.params.photon_cutoff + 1
+    rates = run.dissipation.jump_rates(omega_a=run.params.omega_a, omega_cav=run.params.omega_cav)
     blocks = range(n // 2 + 1) if rates.local else (0,)
     size = nc * nc * sum((n - 2 * k + 1) ** 2 for k in blocks)
     return float(size) * 16.0 * WORK_VECTORS

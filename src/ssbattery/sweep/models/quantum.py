@@ -95,7 +95,7 @@ def _dicke_memory(run: DickeRun) -> float:
     p = run.params
     if run.window is not None:
         return (p.n_atoms + 1) ** 2 // 2 * 64 * 16.0
-    return (p.cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
+    return (p.photon_cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
 
 
 #: The registered sweep entry ``dicke`` (see ``ssbattery sweep models``).
@@ -107,7 +107,7 @@ DICKE: ModelEntry[DickeRun, ChargingResult] = register(
             Param("n_atoms", "int", None, "", "number of two-level atoms N ≥ 1", required=True),
             Param("coupling", "float", None, "ωc", "atom–cavity coupling g", required=True),
             Param("omega_a", "float", 1.0, "ωc", "atomic splitting ωa"),
-            Param("omega_c", "float", 1.0, "ωc", "cavity frequency ωc"),
+            Param("omega_cav", "float", 1.0, "ωc", "cavity frequency ωc"),
             Param("eta", "float", 0.0, "ωc", "atom–atom interaction η"),
             Param("drive", "float", 0.0, "ωc", "driving field Ω"),
             Param(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ssbattery.results import quantity_values
 from ssbattery.sweep.registry import ModelEntry, Output, Param, register
 
 if TYPE_CHECKING:
@@ -61,9 +62,9 @@ def solve_otto(run: OttoRun) -> OttoResult:
 
 
 def _otto_outputs(result: OttoResult) -> dict[str, Any]:
-    # metrics() reports the efficiencies of an engine and the COPs of a refrigerator only;
+    # an engine reports its efficiencies and a refrigerator its COPs only;
     # the other mode's entries are NaN here
-    m = result.metrics()
+    m = quantity_values(result.quantities())
     return {k: m.get(k, math.nan) for k in _OTTO_SCALARS}
 
 
@@ -192,7 +193,7 @@ HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
         outputs=_HEAT_OUTPUTS,
         build=_build_heat,
         solve=solve_heat_battery,
-        extract=lambda r: r.metrics(),
+        extract=lambda r: quantity_values(r.quantities()),
         memory_bytes=lambda r: 16.0 * 256 * 64,
     )
 )
