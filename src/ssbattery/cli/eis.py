@@ -513,8 +513,8 @@ def _print_joint(j: dict[str, Any]) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"joint fit of {len(j['temperatures_K'])} spectra (CPE exponents {j['cpe_exponents']}, "
-        f"rms residual {j['rms_relative_residual']:.2%}; ± = 1σ from s²(JᵀJ)⁻¹)"
+        title=f"joint fit of {len(j['temperatures_K'])} spectra (CPE exponents "
+        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual']:.2%}; ± = 1σ from s²(JᵀJ)⁻¹)"
     )
     for col in ("contribution", "Ea joint [eV]", "Ea two-step [eV]", "σ(25 °C) [mS/cm]"):
         t.add_column(col)
