@@ -514,7 +514,8 @@ def _print_joint(j: dict[str, Any]) -> None:
 
     t = Table(
         title=f"joint fit of {len(j['temperatures_K'])} spectra (CPE exponents "
-        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual']:.2%}; ± = 1σ from s²(JᵀJ)⁻¹)"
+        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual']:.2%}; "
+        "± = 1σ from s²(JᵀJ)⁻¹)"
     )
     for col in ("contribution", "Ea joint [eV]", "Ea two-step [eV]", "σ(25 °C) [mS/cm]"):
         t.add_column(col)
