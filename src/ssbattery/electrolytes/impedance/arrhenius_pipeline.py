@@ -58,6 +58,7 @@ FIT_ERRORS_DOC = (
     "the 1/|Z|-weighted residuals at the optimum (in ln p / logit n, mapped back), s^2 the "
     "residual variance |r|^2/(N - P); assumes the circuit is right and independent noise"
 )
+#: What the ± of each two-step Arrhenius weighting means, for the JSON output.
 ARRHENIUS_ERRORS_DOC = {
     "inverse-variance": "weighted least squares of ln(sigma T) (or ln sigma) on 1/T, weights "
     "1/(d sigma/sigma)^2 from each spectrum's fit; covariance (X^T W X)^-1 times "
