@@ -401,25 +401,7 @@ def analyse_temperature_series(
         results.append(analyse_spectrum(spec, pellet, circuit=circuit, run_kk=run_kk))
         if progress is not None:
             progress(k + 1, len(spectra), Path(spec.source).name)
-    fits: dict[str, ArrheniusFit] = {}
-    other: dict[str, ArrheniusFit] = {}
-    sigma25: dict[str, tuple[float, float]] = {}
-    pred25: dict[str, tuple[float, float]] = {}
-    for key in CONTRIBUTIONS:
-        rows = [r for r in results if key in r.sigma_s_cm]
-        if len({r.spectrum.temperature_k for r in rows}) < 2:
-            continue
-        t_k = np.array([r.spectrum.temperature_k for r in rows], dtype=float)
-        s = s_per_cm_to_s_per_m([r.sigma_s_cm[key][0] for r in rows])
-        ds = s_per_cm_to_s_per_m([r.sigma_s_cm[key][1] for r in rows])
-        errs = ds if np.all(ds > 0) else None
-        weighted = _inverse_variance_fit(t_k, s, errs, form)
-        plain = fit_arrhenius(t_k, s, form=form)
-        fit, fits_other = (
-            (weighted, plain) if weighting == "inverse-variance" else (plain, weighted)
-        )
-        fits[key], other[key] = fit, fits_other
-        sigma25[key], pred25[key] = _sigma_25c(fit, t_k, s)
+    fits, other, sigma25, pred25 = _two_step_fits(results, form, weighting)
     joint_fit = None
     if joint:
         from ssbattery.electrolytes.impedance.joint import fit_joint_arrhenius
@@ -452,6 +434,37 @@ def _inverse_variance_fit(
         Ea_err_eV=float(math.sqrt(cov[1, 1])),
         ln_prefactor_err=float(math.sqrt(cov[0, 0])),
     )
+
+
+def _two_step_fits(
+    results: list[SpectrumAnalysis], form: ArrheniusForm, weighting: str
+) -> tuple[
+    dict[str, ArrheniusFit],
+    dict[str, ArrheniusFit],
+    dict[str, tuple[float, float]],
+    dict[str, tuple[float, float]],
+]:
+    """Arrhenius line of each contribution with both weightings; σ(25 °C) ± fit/prediction."""
+    fits: dict[str, ArrheniusFit] = {}
+    other: dict[str, ArrheniusFit] = {}
+    sigma25: dict[str, tuple[float, float]] = {}
+    pred25: dict[str, tuple[float, float]] = {}
+    for key in CONTRIBUTIONS:
+        rows = [r for r in results if key in r.sigma_s_cm]
+        if len({r.spectrum.temperature_k for r in rows}) < 2:
+            continue
+        t_k = np.array([r.spectrum.temperature_k for r in rows], dtype=float)
+        s = s_per_cm_to_s_per_m([r.sigma_s_cm[key][0] for r in rows])
+        ds = s_per_cm_to_s_per_m([r.sigma_s_cm[key][1] for r in rows])
+        errs = ds if np.all(ds > 0) else None
+        weighted = _inverse_variance_fit(t_k, s, errs, form)
+        plain = fit_arrhenius(t_k, s, form=form)
+        fit, fits_other = (
+            (weighted, plain) if weighting == "inverse-variance" else (plain, weighted)
+        )
+        fits[key], other[key] = fit, fits_other
+        sigma25[key], pred25[key] = _sigma_25c(fit, t_k, s)
+    return fits, other, sigma25, pred25
 
 
 def _other(weighting: str) -> str:

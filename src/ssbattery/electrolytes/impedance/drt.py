@@ -478,26 +478,11 @@ def compute_drt(
     posterior draws; ``cell_constant_per_cm`` (L/A) makes the peak labels use specific
     capacitances.
     """
-    if basis not in _BASES:
-        raise InvalidParameterError(f"`basis` must be one of {_BASES}, got {basis!r}.")
-    if lam_method not in _METHODS:
-        raise InvalidParameterError(f"`lam_method` must be one of {_METHODS}, got {lam_method!r}.")
-    if lam is not None and not (math.isfinite(lam) and lam > 0):
-        raise InvalidParameterError(f"`lam` must be a finite number > 0, got {lam}.")
-    if derivative_order not in (1, 2):
-        raise InvalidParameterError(f"`derivative_order` must be 1 or 2, got {derivative_order}.")
-    if not 3 <= nodes_per_decade <= 40:
-        raise InvalidParameterError(
-            f"`nodes_per_decade` must be between 3 and 40, got {nodes_per_decade}."
-        )
+    _check_arguments(spectrum, basis, lam, lam_method, derivative_order, nodes_per_decade)
     if band_level is not None and not 0 < band_level < 1:
         raise InvalidParameterError(f"`band_level` must be in (0, 1), e.g. 0.9, got {band_level}.")
     if n_samples < 100:
         raise InvalidParameterError(f"`n_samples` must be ≥ 100, got {n_samples}.")
-    if spectrum.n_points < 5:
-        raise InvalidParameterError(
-            f"{spectrum.source}: a DRT needs at least 5 frequencies, got {spectrum.n_points}."
-        )
     f = spectrum.frequency_hz
     z = spectrum.z_ohm
     use_el = _blocking_electrode(spectrum) if electrode is None else electrode
@@ -566,6 +551,33 @@ def compute_drt(
         band=band,
         notes=tuple(notes),
     )
+
+
+def _check_arguments(
+    spectrum: Spectrum,
+    basis: str,
+    lam: float | None,
+    lam_method: str,
+    derivative_order: int,
+    nodes_per_decade: int,
+) -> None:
+    """Refuse bad :func:`compute_drt` arguments, naming the argument and the fix."""
+    if basis not in _BASES:
+        raise InvalidParameterError(f"`basis` must be one of {_BASES}, got {basis!r}.")
+    if lam_method not in _METHODS:
+        raise InvalidParameterError(f"`lam_method` must be one of {_METHODS}, got {lam_method!r}.")
+    if lam is not None and not (math.isfinite(lam) and lam > 0):
+        raise InvalidParameterError(f"`lam` must be a finite number > 0, got {lam}.")
+    if derivative_order not in (1, 2):
+        raise InvalidParameterError(f"`derivative_order` must be 1 or 2, got {derivative_order}.")
+    if not 3 <= nodes_per_decade <= 40:
+        raise InvalidParameterError(
+            f"`nodes_per_decade` must be between 3 and 40, got {nodes_per_decade}."
+        )
+    if spectrum.n_points < 5:
+        raise InvalidParameterError(
+            f"{spectrum.source}: a DRT needs at least 5 frequencies, got {spectrum.n_points}."
+        )
 
 
 def _band(

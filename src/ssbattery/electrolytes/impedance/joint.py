@@ -313,67 +313,62 @@ def fit_joint_arrhenius(
     s2 = float(res.fun @ res.fun) / max(n_data - res.x.size, 1)
     J = np.asarray(res.jac, dtype=float)
     cov = s2 * np.linalg.pinv(J.T @ J)
-    err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     rms = float(np.sqrt(np.mean(res.fun**2) * 2))  # rms of |ΔZ|/|Z| over the points
-    ea, ea_err, lnr, lnr_err, sig25 = {}, {}, {}, {}, {}
-    pel = analysis.pellet
-    partial = JointArrheniusFit(
-        analysis.form,
-        circuit,
-        shared_exponents,
-        temps,
-        t_ref,
-        {},
-        {},
-        {},
-        {},
-        {},
-        {},
-        tuple(lay.names),
-        res.x,
-        cov,
-        rms,
-        s2,
-        n_data,
-        {},
-        (),
-    )
+    return _assemble(analysis, circuit, shared_exponents, lay, labels, res, cov, (rms, s2), t_ref)
+
+
+def _assemble(
+    analysis: ArrheniusAnalysis,
+    circuit: str,
+    shared: bool,
+    lay: _Layout,
+    labels: dict[str, str],
+    res: Any,
+    cov: NDArray[np.float64],
+    rms_s2: tuple[float, float],
+    t_ref: float,
+) -> JointArrheniusFit:
+    """The result object from the optimum: Ea, ln R_ref, exponents, σ(25 °C), notes."""
+    err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    ea, ea_err, lnr, lnr_err = {}, {}, {}, {}
     for lab in labels.values():
         i = lay.names.index(f"lnR_ref[{lab}]")
         lnr[lab], lnr_err[lab] = float(res.x[i]), float(err[i])
         ea[lab], ea_err[lab] = float(res.x[i + 1]), float(err[i + 1])
-        sig25[lab] = partial.sigma_s_cm(lab, _T25_K, pel.thickness_cm, pel.area_cm2)
     exps = {}
-    for name in lay.names:
+    for i, name in enumerate(lay.names):
         if name.startswith("n["):
-            i = lay.names.index(name)
             n = 1.0 / (1.0 + math.exp(-res.x[i]))
-            exps[name[2:-1]] = (n, n * (1 - n) * float(err[i]))
+            exps[name[2:-1]] = (n, n * (1 - n) * float(err[i]))  # dn/du = n(1 − n)
     two_step = {k: (f.Ea_eV, f.Ea_err_eV) for k, f in analysis.fits.items() if k in ea}
-    notes = _difference_notes(ea, ea_err, two_step, shared_exponents)
+    notes = _difference_notes(ea, ea_err, two_step, shared)
     if not res.success:
         notes.append(f"the joint fit stopped before converging ({res.message}).")
-    return JointArrheniusFit(
-        analysis.form,
-        circuit,
-        shared_exponents,
-        temps,
-        t_ref,
-        ea,
-        ea_err,
-        lnr,
-        lnr_err,
-        sig25,
-        exps,
-        tuple(lay.names),
-        res.x,
-        cov,
-        rms,
-        s2,
-        n_data,
-        two_step,
-        tuple(notes),
+    fit = JointArrheniusFit(
+        form=analysis.form,
+        circuit=circuit,
+        shared_exponents=shared,
+        temperatures_k=analysis.temperatures_k,
+        reference_temperature_k=t_ref,
+        Ea_eV=ea,
+        Ea_err_eV=ea_err,
+        ln_R_ref=lnr,
+        ln_R_ref_err=lnr_err,
+        sigma_25C_s_cm={},
+        exponents=exps,
+        parameter_names=tuple(lay.names),
+        values=np.asarray(res.x, dtype=float),
+        covariance=cov,
+        rms_relative_residual=rms_s2[0],
+        residual_variance=rms_s2[1],
+        n_data=int(res.fun.size),
+        two_step_Ea_eV=two_step,
+        notes=tuple(notes),
     )
+    pel = analysis.pellet
+    for lab in labels.values():
+        fit.sigma_25C_s_cm[lab] = fit.sigma_s_cm(lab, _T25_K, pel.thickness_cm, pel.area_cm2)
+    return fit
 
 
 def _difference_notes(
