@@ -264,3 +264,26 @@ def test_analyse_spectrum_auto_circuit_matches_default_on_shipped_spectrum() -> 
     default = analyse_spectrum(path, pellet, run_kk=False)
     assert auto.fit.circuit == default.fit.circuit
     assert auto.sigma_s_cm["bulk"][0] == pytest.approx(default.sigma_s_cm["bulk"][0], rel=1e-3)
+
+
+def test_drt_figure_carries_gamma_band_and_the_spectrum() -> None:
+    """The figure's data read back: γ, the band's mode, Nyquist points of the spectrum."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.impedance import plot_drt, plot_drt_figure
+
+    spec = spectrum_from_arrays(F, _noisy(10 + _zarc(1000.0, 1e-3, 0.85), 1e-3, 0))
+    r = compute_drt(spec, band_level=0.9, n_samples=200)
+    ax = plot_drt(r)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), r.gamma_ohm)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), r.band.centre_ohm)
+    verts = ax.collections[0].get_paths()[0].vertices
+    assert verts[:, 1].max() == pytest.approx(r.band.upper_ohm.max())
+    fig = plot_drt_figure(r)
+    assert len(fig.axes) >= 3  # Nyquist, Bode, γ(τ)
+    xs = np.concatenate([ln.get_xdata() for a in fig.axes for ln in a.lines])
+    assert np.any(np.isclose(xs, spec.z_ohm.real[0]))
+    plt.close("all")
