@@ -78,8 +78,9 @@ class JointArrheniusFit:
     @property
     def correlation(self) -> NDArray[np.float64]:
         """Correlation matrix of the fitted coordinates (same order as ``parameter_names``)."""
-        sd = np.sqrt(np.clip(np.diag(self.covariance), 1e-300, None))
-        return np.asarray(self.covariance / np.outer(sd, sd), dtype=np.float64)
+        from ssbattery.electrolytes.impedance.arrhenius_pipeline import _correlation
+
+        return np.asarray(_correlation(self.covariance), dtype=np.float64)
 
     def _index(self, name: str) -> int:
         return self.parameter_names.index(name)
