@@ -29,7 +29,11 @@ def register(app: typer.Typer) -> None:
     """Add ``align``, ``landau``, ``self-charge`` and ``topology`` to ``app``."""
 
     @app.command("align")
-    @handle_errors
+    @handle_errors(
+        quantities=dict.fromkeys(
+            ("mu_anode", "mu_electrolyte", "mu_cathode", "band_gap", "cbm"), "electron_energy_eV"
+        )
+    )
     def align_command(
         anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na or Cu."),
         electrolyte: str = typer.Option(
@@ -53,8 +57,9 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = output_option("--plot", help="Save a band diagram (PNG/SVG)."),
     ) -> None:
         """Interface double layers and cell voltage from eq. 1 (energies vs vacuum, eV)."""
-        from ssbattery.cell.alignment import align, find_electrode, find_electrolyte_levels
+        from ssbattery.cell.alignment import find_electrode, find_electrolyte_levels
         from ssbattery.errors import InvalidParameterError
+        from ssbattery.sweep.models.cell import AlignInputs, solve_align
 
         sources: dict[str, str] = {}
         if mu_anode is None:
@@ -80,7 +85,8 @@ def register(app: typer.Typer) -> None:
             sources["electrolyte"] = levels.source
         else:
             sources["electrolyte"] = "command line"
-        result = align(mu_a, mu_c, mu_electrolyte_eV=mu_electrolyte, band_gap_eV=gap, cbm_eV=cb)
+        # the `align` sweep entry: a sweep point, bit for bit
+        result = solve_align(AlignInputs(mu_a, mu_c, mu_electrolyte, gap, cb))
         if plot is not None:
             plt = agg_pyplot()
 
@@ -112,7 +118,13 @@ def register(app: typer.Typer) -> None:
         )
 
     @app.command("landau")
-    @handle_errors
+    @handle_errors(
+        api_names={"temperature_K": "--temperature", "curie_K": "--tc"},
+        quantities={
+            **dict.fromkeys(("alpha", "beta", "gamma", "alpha0"), "landau_coefficient"),
+            **dict.fromkeys(("tc", "temperature"), "temperature_K"),
+        },
+    )
     def landau_command(
         alpha: float | None = typer.Option(None, "--alpha", help="α (negative: ferroelectric)."),
         beta: float = typer.Option(1.0, "--beta", help="β (> 0 unless γ > 0)."),
@@ -129,15 +141,11 @@ def register(app: typer.Typer) -> None:
         """Landau ferroelectric: P_s, E_c, negative-capacitance region, hysteresis loop."""
         from ssbattery.cell.landau import (
             LandauCoefficients,
-            capacitance,
-            coercive_field,
-            hysteresis_loop,
             landau_from_temperature,
-            negative_capacitance_bounds,
             series_with_dielectric,
-            spontaneous_polarisation,
         )
         from ssbattery.errors import InvalidParameterError
+        from ssbattery.sweep.models.cell import solve_landau
 
         by_temp = (alpha0, tc, temperature)
         if alpha is not None and any(v is not None for v in by_temp):
@@ -152,14 +160,14 @@ def register(app: typer.Typer) -> None:
             coeffs = landau_from_temperature(alpha0, temperature, tc, beta, gamma)
         else:
             coeffs = LandauCoefficients(alpha, beta, gamma)
-        loop = hysteresis_loop(coeffs, n_points=2001)
-        nc = negative_capacitance_bounds(coeffs)
+        result = solve_landau(coeffs)  # the `landau` sweep entry: a sweep point, bit for bit
+        loop, nc = result.loop, result.negative_capacitance_Q_range
         out: dict[str, Any] = {
             "coefficients": coeffs,
-            "spontaneous_polarisation": spontaneous_polarisation(coeffs),
-            "coercive_field": coercive_field(coeffs),
+            "spontaneous_polarisation": result.spontaneous_polarisation,
+            "coercive_field": result.coercive_field,
             "negative_capacitance_Q_range": list(nc) if nc else None,
-            "C_F_at_Q0": float(capacitance(coeffs, 0.0)),
+            "C_F_at_Q0": result.C_F_at_Q0,
             "loop_coercive_field": loop.coercive_field,
             "loop_remanent_polarisation": loop.remanent_polarisation,
         }
@@ -197,7 +205,14 @@ def register(app: typer.Typer) -> None:
         console.print(quantity_table("Landau ferroelectric (§2.1)", rows))
 
     @app.command("self-charge")
-    @handle_errors
+    @handle_errors(
+        api_names={"t_end_s": "--t-end"},
+        quantities={
+            "load_ohm": "resistance_ohm",
+            **dict.fromkeys(("tau_s", "t_end"), "time_s"),
+            **dict.fromkeys(("alpha", "beta"), "landau_coefficient"),
+        },
+    )
     def self_charge_command(
         load_ohm: float = typer.Option(1800.0, "--load-ohm", help="Load resistance R_L (Ω)."),
         tau_s: float = typer.Option(1.5, "--tau", help="Interface-phase relaxation time τ (s)."),
@@ -212,18 +227,15 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = output_option("--plot", help="Save V(t) and phase portrait."),
     ) -> None:
         """Self-charging cell with a negative-capacitance double layer discharging into R_L."""
-        from ssbattery.cell.self_charging import (
-            SelfChargingCell,
-            bifurcation_diagram,
-            find_hopf_load,
-            simulate,
-        )
+        from ssbattery.cell.self_charging import SelfChargingCell, bifurcation_diagram
+        from ssbattery.sweep.models.cell import SelfChargeRun, solve_self_charge
 
         cell = SelfChargingCell(
             load_ohm=load_ohm, tau_s=tau_s, feedback_V_per_C=feedback, alpha=alpha, beta=beta
         )
-        run = simulate(cell, t_end_s=t_end)
-        hopf = find_hopf_load(cell)
+        # the `self-charge` sweep entry: a sweep point, bit for bit
+        result = solve_self_charge(SelfChargeRun(cell, t_end))
+        run, hopf = result.simulation, result.hopf_load_ohm
         diag = None
         if bifurcation:
             with err_console.status("sweeping the load resistance"):

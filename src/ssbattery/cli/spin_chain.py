@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
     app.command("spin-chain")(spin_chain_command)
 
 
-@handle_errors
+@handle_errors(quantities=dict.fromkeys(("field", "charging", "coupling"), "model_energy"))
 def spin_chain_command(
     n_sites: int = typer.Option(4, "--n-sites", help="Number of spins N ≥ 1."),
     field: float = typer.Option(3.0, "--field", help="Zeeman field B > 0 (eq. 10)."),
