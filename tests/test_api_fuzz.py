@@ -29,7 +29,7 @@ from ssbattery.electrolytes.capacity import (
 from ssbattery.electrolytes.cost import film_cost
 from ssbattery.errors import SsbatteryError
 from ssbattery.quantum.dicke import DickeParameters
-from ssbattery.quantum.metrics import figure_of_merit
+from ssbattery.quantum.metrics import average_power, figure_of_merit
 from ssbattery.quantum.spin_chain import SpinChainParameters
 from ssbattery.thermal.learning import EngineParameters, evaluate_schedules, learn_cycle
 
@@ -37,6 +37,8 @@ EXAMPLES = int(os.environ.get("SSBATTERY_FUZZ_EXAMPLES", "4")) * 4
 SECONDS = 30
 
 HOSTILE: list[Any] = [
+    3,
+    -0.0,
     float("nan"),
     float("inf"),
     -float("inf"),
@@ -108,11 +110,48 @@ TARGETS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
         _schedules,
         {"E0": 1.0, "u_min": 0.3, "u_max": 1.0, "T_hot": 1.0, "T_cold": 0.2},
     ),
+    # the schedule arrays themselves: bath index out of range, negative or zero durations
+    "evaluate_schedules arrays": (
+        lambda bath, dt, u: _schedules(u=[[u, 0.9]], bath=[[1, bath]], durations=[1.0, dt]),
+        {"bath": 2, "dt": 1.0, "u": 0.5},
+    ),
+    "average_power": (
+        lambda t0, w0: average_power([t0, 1.0], [w0, 1.0]),
+        {"t0": 0.5, "w0": 0.2},
+    ),
     "learn_cycle": (
         lambda **kw: learn_cycle(**kw),
         {"n_steps": 4, "period": 4.0, "iterations": 2, "population": 20, "seed": 0},
     ),
 }
+
+
+#: Entry points whose every returned number must be finite (they raise instead of NaN).
+FINITE_RESULTS = {
+    "average_power",
+    "capacity_from_molar_mass",
+    "evaluate_schedules",
+    "evaluate_schedules arrays",
+    "film_cost",
+    "lic6_capacity",
+    "specific_capacity",
+}
+
+
+def _assert_finite(name: str, kwargs: dict[str, Any], result: Any) -> None:
+    values: list[float] = []
+    if isinstance(result, np.ndarray | float | int):
+        values = list(np.ravel(np.asarray(result, dtype=float)))
+    elif hasattr(result, "__dataclass_fields__"):
+        for field in result.__dataclass_fields__:
+            v = getattr(result, field)
+            if isinstance(v, float | np.ndarray) and np.asarray(v).dtype.kind == "f":
+                values += list(np.ravel(v))
+    elif isinstance(result, tuple):
+        for v in result:
+            _assert_finite(name, kwargs, v)
+    bad = [v for v in values if not np.isfinite(v)]
+    assert not bad, f"{name}({kwargs}) returned non-finite numbers {bad[:3]}"
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
@@ -132,7 +171,9 @@ def test_public_api_raises_only_its_own_errors(name: str, time_limit: Any) -> No
         kwargs = {**valid, **changes}
         try:
             with time_limit(SECONDS, f"{name}({kwargs})"), np.errstate(all="ignore"):
-                func(**kwargs)
+                result = func(**kwargs)
+            if name in FINITE_RESULTS:  # no silent NaN or inf comes back (issue 9 §5)
+                _assert_finite(name, kwargs, result)
         except SsbatteryError as exc:
             assert str(exc).strip(), f"{name}({kwargs}) raised an empty message"
         except Exception as exc:

@@ -8,15 +8,30 @@ line on stderr and exit code 2.
 from __future__ import annotations
 
 __all__ = [
+    "API_ONLY_PREFIX",
     "ConvergenceWarning",
+    "CostWarning",
     "DataFormatError",
     "FileBusyError",
+    "FitFailedError",
     "InvalidParameterError",
     "OutputPathError",
     "ResourceLimitError",
     "SsbatteryError",
     "ValidityWarning",
+    "api_only",
 ]
+
+
+def api_only(advice: str) -> str:
+    """Mark ``advice`` that only a Python caller can follow (a keyword argument, e.g.
+    "pass `check_unique=False`"): the command line drops it from the message it prints,
+    which then names only what the user can type."""
+    return f" [Python API: {advice}]"
+
+
+#: The marker :func:`api_only` writes (the CLI removes ``[Python API: …]`` parts).
+API_ONLY_PREFIX = "[Python API: "
 
 
 class SsbatteryError(ValueError):
@@ -31,6 +46,10 @@ class OutputPathError(InvalidParameterError):
     """An output path cannot be written: wrong extension, missing folder, a folder itself."""
 
 
+class FitFailedError(SsbatteryError):
+    """A fit did not describe the data (residual far above the noise floor): no result."""
+
+
 class FileBusyError(SsbatteryError):
     """A file is locked by another run (e.g. two runs resuming one checkpoint)."""
 
@@ -41,6 +60,10 @@ class ResourceLimitError(SsbatteryError):
 
 class DataFormatError(SsbatteryError):
     """A file or table could not be read: wrong format, missing columns, bad values."""
+
+
+class CostWarning(UserWarning):
+    """A run is predicted to take long (minutes or more): the estimate and how to shorten it."""
 
 
 class ConvergenceWarning(UserWarning):

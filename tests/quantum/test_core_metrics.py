@@ -165,14 +165,15 @@ def test_stored_energy_sign_follows_the_review() -> None:
 def test_power_and_figure_of_merit_limits() -> None:
     t = np.array([0.0, 0.5, 1.0, 2.0])
     W = np.array([0.0, 1.0, 3.0, 4.0])
-    P = average_power(t, W)
-    assert np.isnan(P[0])
+    with pytest.raises(InvalidParameterError, match="undefined at t = 0"):
+        average_power(t, W)  # issue 9 §5: no silent NaN
+    P = np.r_[np.nan, average_power(t[1:], W[1:])]
     np.testing.assert_allclose(P[1:], [2.0, 3.0, 2.0])
     # a = 0 → F = W and a = 1 → F = P (§2.3.2).
     np.testing.assert_allclose(figure_of_merit(P[1:], W[1:], 0.0), W[1:])
     np.testing.assert_allclose(figure_of_merit(P[1:], W[1:], 1.0), P[1:])
     # F = W / t^a: for a = 1/2 the values are 1/√0.5, 3, 4/√2 → max 3 at t = 1.
-    F, t_opt = optimal_figure_of_merit(t, W, 0.5)
+    F, t_opt = optimal_figure_of_merit(t[1:], W[1:], 0.5)
     assert F == pytest.approx(3.0) and t_opt == 1.0
     with pytest.raises(InvalidParameterError, match="`a`"):
         figure_of_merit(P, W, 1.5)

@@ -64,9 +64,9 @@ class LandauCoefficients:
     gamma: float = 0.0
 
     def __post_init__(self) -> None:
-        a = require_finite("alpha", self.alpha)
-        b = require_finite("beta", self.beta)
-        g = require_finite("gamma", self.gamma)
+        a = require_finite("alpha", self.alpha, quantity="landau_coefficient")
+        b = require_finite("beta", self.beta, quantity="landau_coefficient")
+        g = require_finite("gamma", self.gamma, quantity="landau_coefficient")
         if g < 0 or (g == 0 and b <= 0):
             raise InvalidParameterError(
                 f"Landau coefficients beta={b}, gamma={g} give an energy unbounded below "
@@ -251,9 +251,9 @@ def landau_from_temperature(
     alpha0: float, temperature_K: float, curie_K: float, beta: float, gamma: float = 0.0
 ) -> LandauCoefficients:
     """Coefficients with α = α₀ (T − T_c) (Landau; α₀ > 0)."""
-    a0 = require_positive("alpha0", alpha0)
-    t = require_positive("temperature_K", temperature_K)
-    tc = require_positive("curie_K", curie_K)
+    a0 = require_positive("alpha0", alpha0, quantity="landau_coefficient")
+    t = require_positive("temperature_K", temperature_K, quantity="temperature_K")
+    tc = require_positive("curie_K", curie_K, quantity="temperature_K")
     return LandauCoefficients(a0 * (t - tc), beta, gamma)
 
 

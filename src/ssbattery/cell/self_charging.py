@@ -48,7 +48,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
-from ssbattery.validation import require_finite, require_int_at_least, require_positive
+from ssbattery.validation import (
+    check_cost,
+    require_finite,
+    require_int_at_least,
+    require_positive,
+)
 
 __all__ = [
     "BifurcationDiagram",
@@ -83,20 +88,22 @@ class SelfChargingCell:
     feedback_V_per_C: float = 8.0e3
 
     def __post_init__(self) -> None:
-        for name in ("emf_V", "builtin_V", "alpha"):
+        for name in ("emf_V", "builtin_V"):
             require_finite(name, getattr(self, name))
-        require_finite("beta", self.beta)
-        g5 = require_finite("gamma", self.gamma)
+        require_finite("alpha", self.alpha, quantity="landau_coefficient")
+        require_finite("beta", self.beta, quantity="landau_coefficient")
+        g5 = require_finite("gamma", self.gamma, quantity="landau_coefficient")
         if g5 < 0 or (g5 == 0 and self.beta <= 0):
             raise InvalidParameterError(
                 f"Landau coefficients beta={self.beta}, gamma={self.gamma} give an energy "
                 "unbounded below; use gamma > 0, or gamma = 0 with beta > 0."
             )
-        require_positive("rho_ohm", self.rho_ohm, allow_zero=True)
-        require_positive("electrolyte_ohm", self.electrolyte_ohm, allow_zero=True)
-        require_positive("charge_transfer_ohm", self.charge_transfer_ohm)
-        require_positive("load_ohm", self.load_ohm)
-        require_positive("tau_s", self.tau_s)
+        ohm = "resistance_ohm"
+        require_positive("rho_ohm", self.rho_ohm, allow_zero=True, quantity=ohm)
+        require_positive("electrolyte_ohm", self.electrolyte_ohm, allow_zero=True, quantity=ohm)
+        require_positive("charge_transfer_ohm", self.charge_transfer_ohm, quantity=ohm)
+        require_positive("load_ohm", self.load_ohm, quantity=ohm)
+        require_positive("tau_s", self.tau_s, quantity="time_s")
         require_positive("feedback_V_per_C", self.feedback_V_per_C, allow_zero=True)
         if self.rho_ohm + self.electrolyte_ohm + self.load_ohm <= 0:
             raise InvalidParameterError("the loop needs a positive series resistance.")
@@ -243,12 +250,21 @@ def simulate(
     from scipy.integrate import solve_ivp
 
     c = SelfChargingCell() if cell is None else cell
-    t_end = require_positive("t_end_s", t_end_s)
+    t_end = require_positive("t_end_s", t_end_s, quantity="time_s")
     n = require_int_at_least("n_points", n_points, 10)
     frac = float(transient_fraction)
     if not 0.0 <= frac < 1.0:
         raise InvalidParameterError(f"`transient_fraction` must lie in [0, 1), got {frac}.")
     fp = fixed_point(c)
+    # RK45 takes ≳ 10 steps per e-folding or radian of the fastest linear mode (and at
+    # least the 200 that max_step imposes), each ≈ 6 evaluations of the right-hand side.
+    rate = float(np.max(np.abs(np.linalg.eigvals(c.jacobian(fp.Q)))))
+    steps = 200.0 + 10.0 * t_end * max(rate, 1.0 / c.tau_s)
+    check_cost(
+        f"≈ {steps:.2g} integrator steps at ~40 µs each",
+        steps * 4e-5,
+        hint="lower `t_end_s`",
+    )
     if initial is None:
         q_scale = math.sqrt(abs(c.alpha) / c.beta) if c.beta > 0 else 1e-3
         y0 = np.array([fp.Q + 0.01 * q_scale, fp.w])

@@ -187,7 +187,7 @@ def bbh_hamiltonian(
     gx, gy = require_finite("gamma_x", gamma_x), require_finite("gamma_y", gamma_y)
     lx, ly = require_finite("lam_x", lam_x), require_finite("lam_y", lam_y)
     dim = 4 * mx * my
-    check_memory("BBH Hamiltonian", (dim, dim))
+    check_memory("BBH Hamiltonian", (dim, dim), hint="lower `nx`")
     if dim > _MAX_DENSE:
         raise InvalidParameterError(
             f"the flake has {dim} orbitals; use nx·ny ≤ {_MAX_DENSE // 4} "

@@ -210,15 +210,22 @@ def _option_names() -> dict[str, str]:
     return names
 
 
-def check_numbers(values: Mapping[str, object], names: Mapping[str, str]) -> None:
+def check_numbers(
+    values: Mapping[str, object],
+    names: Mapping[str, str],
+    quantities: Mapping[str, str] | None = None,
+) -> None:
     """Refuse a non-finite or absurdly large/small number given for any float option.
 
-    NaN and ±inf are never a physical input; a magnitude beyond :data:`NUMBER_LIMIT` (or a
-    non-zero one below its inverse) overflows double precision in the models' products and
-    exponentials. Raised as :class:`~ssbattery.errors.InvalidParameterError` naming the
-    option; specific physical bounds live in the models' own validation.
+    NaN and ±inf are never a physical input. An option declared in ``quantities`` (its
+    kind of quantity, a key of :data:`ssbattery.validation.QUANTITIES`) must lie in that
+    kind's physical range, and the message gives the physical reason; any other float
+    option must stay within :data:`NUMBER_LIMIT` in magnitude (or 0), beyond which the
+    models' products and exponentials overflow double precision. Raised as
+    :class:`~ssbattery.errors.InvalidParameterError` naming the option.
     """
     from ssbattery.errors import InvalidParameterError
+    from ssbattery.validation import require_quantity
 
     for key, value in values.items():
         if isinstance(value, bool) or not isinstance(value, float):
@@ -226,6 +233,8 @@ def check_numbers(values: Mapping[str, object], names: Mapping[str, str]) -> Non
         option = names.get(key, f"--{key.replace('_', '-')}")
         if not math.isfinite(value):
             raise InvalidParameterError(f"`{option}` must be a finite number, got {value!r}.")
+        if quantities and key in quantities:
+            require_quantity(option, value, quantities[key])
         if value != 0.0 and not 1.0 / NUMBER_LIMIT <= abs(value) <= NUMBER_LIMIT:
             raise InvalidParameterError(
                 f"`{option}` = {value:g} is outside the range of any physical input here "
@@ -248,26 +257,43 @@ def _numerical_failure(exc: Exception) -> bool:
 def handle_errors(func: Callable[P, R], /) -> Callable[P, R]: ...
 @overload
 def handle_errors(
-    *, api_names: Mapping[str, str]
+    *, api_names: Mapping[str, str] | None = None, quantities: Mapping[str, str] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
 def handle_errors(
-    func: Callable[P, R] | None = None, /, *, api_names: Mapping[str, str] | None = None
+    func: Callable[P, R] | None = None,
+    /,
+    *,
+    api_names: Mapping[str, str] | None = None,
+    quantities: Mapping[str, str] | None = None,
 ) -> Any:
     """Run a command: the package's errors and OS errors become one ``error:`` line and
     exit code 2, and the figures it queued with :func:`save_plot` are written (together,
     atomically) once it has finished.
 
-    Before the body runs, every float option is checked by :func:`check_numbers`. Messages
+    Before the body runs, every float option is checked by :func:`check_numbers`; declare
+    the physical kind of an option with ``quantities={"t_hot": "model_temperature"}`` (the
+    kinds of :data:`ssbattery.validation.QUANTITIES`) to check it against that kind's
+    physical range, the same table the API's validators use. Messages
     from the API name Python arguments in backticks (`` `n_steps` ``); where a name is one of
     the command's own parameters it is replaced by the option the user typed. Where the API
     argument has another name, say so: ``@handle_errors(api_names={"nx": "--size"})``.
     """
     if func is None:
-        return functools.partial(_wrap_command, api_names=dict(api_names or {}))
-    return _wrap_command(func, api_names={})
+        return functools.partial(
+            _wrap_command, api_names=dict(api_names or {}), quantities=dict(quantities or {})
+        )
+    return _wrap_command(func, api_names={}, quantities={})
 
 
-def _wrap_command(func: Callable[P, R], api_names: dict[str, str]) -> Callable[P, R]:
+def _wrap_command(
+    func: Callable[P, R], api_names: dict[str, str], quantities: dict[str, str]
+) -> Callable[P, R]:
+    from ssbattery.validation import QUANTITIES
+
+    unknown = sorted(set(quantities.values()) - set(QUANTITIES))
+    if unknown:  # a typo in a declaration fails at import, not at the user's run
+        raise KeyError(f"unknown quantity kinds {unknown} for {func.__name__}")
+
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         pending: list[tuple[Any, Path, dict[str, Any]]] = []
@@ -275,8 +301,9 @@ def _wrap_command(func: Callable[P, R], api_names: dict[str, str]) -> Callable[P
         token = _pending_plots.set(pending)
         try:
             try:
-                check_numbers(kwargs, names)
-                result = func(*args, **kwargs)
+                check_numbers(kwargs, names, quantities)
+                with _cost_notes(names):
+                    result = func(*args, **kwargs)
             finally:
                 _pending_plots.reset(token)
             if pending:
@@ -310,14 +337,41 @@ def _wrap_command(func: Callable[P, R], api_names: dict[str, str]) -> Callable[P
     return wrapper
 
 
+@contextlib.contextmanager
+def _cost_notes(names: Mapping[str, str]) -> Iterator[None]:
+    """Show each :class:`~ssbattery.errors.CostWarning` (a long run ahead) at once as one
+    ``note:`` line on stderr, in the options' names; other warnings go their usual way."""
+    from ssbattery.errors import CostWarning
+
+    previous = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        if issubclass(category, CostWarning):
+            line = Text.assemble(("note:", "cyan"), " ", _with_option_names(str(message), names))
+            err_console.print(line, highlight=False, soft_wrap=True)
+        else:
+            previous(message, category, *args, **kw)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", CostWarning)
+        warnings.showwarning = show
+        yield
+
+
 def _with_option_names(message: str, names: Mapping[str, str]) -> str:
-    """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters.
+    """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters,
+    and drop advice marked :func:`ssbattery.errors.api_only` (Python keyword arguments).
 
     A name matches a parameter exactly, in lower case (``T_cold`` → ``--t-cold``) or
     without an ``n_`` prefix (``n_steps`` → ``--steps``); ``names`` may also carry explicit
     API-argument → option entries (see :func:`handle_errors`' ``api_names``).
     """
     import re
+
+    from ssbattery.errors import API_ONLY_PREFIX
+
+    # advice only a Python caller can follow is not shown on the command line
+    message = re.sub(rf"\s*{re.escape(API_ONLY_PREFIX)}[^\]]*\]", "", message)
 
     def swap(match: re.Match[str]) -> str:
         name = match.group(1)

@@ -33,7 +33,11 @@ def register(app: typer.Typer) -> None:
     app.command("topology")(topology_command)
 
 
-@handle_errors
+@handle_errors(
+    quantities=dict.fromkeys(
+        ("mu_anode", "mu_electrolyte", "mu_cathode", "band_gap", "cbm"), "electron_energy_eV"
+    )
+)
 def align_command(
     anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na or Cu."),
     electrolyte: str = typer.Option(
@@ -108,7 +112,13 @@ def align_command(
     )
 
 
-@handle_errors
+@handle_errors(
+    api_names={"temperature_K": "--temperature", "curie_K": "--tc"},
+    quantities={
+        **dict.fromkeys(("alpha", "beta", "gamma", "alpha0"), "landau_coefficient"),
+        **dict.fromkeys(("tc", "temperature"), "temperature_K"),
+    },
+)
 def landau_command(
     alpha: float | None = typer.Option(None, "--alpha", help="α (negative: ferroelectric)."),
     beta: float = typer.Option(1.0, "--beta", help="β (> 0 unless γ > 0)."),
@@ -158,20 +168,7 @@ def landau_command(
     if c_d is not None:
         out["series_with_dielectric"] = series_with_dielectric(coeffs, c_d)
     if plot is not None:
-        plt = agg_pyplot()
-
-        from ssbattery.plotting.cell import (
-            plot_hysteresis,
-            plot_landau_capacitance,
-            plot_landau_energy,
-        )
-
-        fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")
-        ec = out["coercive_field"]
-        plot_landau_energy(coeffs, axes[0], fields=(0.0, ec) if ec else (0.0,))
-        plot_landau_capacitance(coeffs, axes[1])
-        plot_hysteresis(loop, axes[2])
-        save_plot(fig, plot)
+        _plot_landau(coeffs, loop, out["coercive_field"], plot)
     if as_json:
         print_json(out)
         return
@@ -187,7 +184,14 @@ def landau_command(
     console.print(quantity_table("Landau ferroelectric (§2.1)", rows))
 
 
-@handle_errors
+@handle_errors(
+    api_names={"t_end_s": "--t-end"},
+    quantities={
+        "load_ohm": "resistance_ohm",
+        **dict.fromkeys(("tau_s", "t_end"), "time_s"),
+        **dict.fromkeys(("alpha", "beta"), "landau_coefficient"),
+    },
+)
 def self_charge_command(
     load_ohm: float = typer.Option(1800.0, "--load-ohm", help="Load resistance R_L (Ω)."),
     tau_s: float = typer.Option(1.5, "--tau", help="Interface-phase relaxation time τ (s)."),
@@ -384,4 +388,15 @@ def _plot_self_charge(cell: Any, run: Any, diag: Any, plot: Path) -> None:
     plot_phase_portrait(cell, run, axes[1])
     if diag is not None:
         plot_bifurcation(diag, axes[2])
+    save_plot(fig, plot)
+
+
+def _plot_landau(coeffs: Any, loop: Any, coercive: float | None, plot: Path) -> None:
+    """The Landau energy, the capacitance C_F(Q) and the hysteresis loop."""
+    from ssbattery.plotting.cell import plot_hysteresis, plot_landau_capacitance, plot_landau_energy
+
+    fig, axes = agg_pyplot().subplots(1, 3, figsize=(14, 4), layout="constrained")
+    plot_landau_energy(coeffs, axes[0], fields=(0.0, coercive) if coercive else (0.0,))
+    plot_landau_capacitance(coeffs, axes[1])
+    plot_hysteresis(loop, axes[2])
     save_plot(fig, plot)

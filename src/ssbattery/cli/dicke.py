@@ -62,7 +62,17 @@ _CHECK_CUTOFF = typer.Option(
 _JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 
 
-@handle_errors
+@handle_errors(
+    quantities={
+        **dict.fromkeys(
+            ("coupling", "omega_a", "omega_cav", "omega_c", "eta", "drive"), "model_energy"
+        ),
+        **dict.fromkeys(
+            ("cavity_loss", "decay", "pumping", "dephasing", "collective_decay"), "model_rate"
+        ),
+        "bath_temperature": "model_temperature",
+    }
+)
 def dicke_command(
     n_atoms: int | None = typer.Option(
         None, "--n-atoms", help="Number of two-level atoms N ≥ 1 (required)."
@@ -189,7 +199,11 @@ def _dicke_table(
     return quantity_table(f"Dicke battery, N = {params.n_atoms}, g = {params.coupling}", rows)
 
 
-@handle_errors
+@handle_errors(
+    quantities=dict.fromkeys(
+        ("coupling", "omega_a", "omega_cav", "omega_c", "eta", "drive"), "model_energy"
+    )
+)
 def dicke_scaling_command(
     n_atoms: str | None = typer.Option(
         None, "--n-atoms", help="Comma-separated N, e.g. 1,2,4,8,16 (required)."

@@ -55,11 +55,15 @@ def _pellet(thickness_mm: float, area_mm2: float | None, diameter_mm: float | No
 def parse_temperatures(text: str) -> list[float]:
     """``"25,40,60"`` (°C) or ``"298.15K,313K"`` or ``"25C,40C"`` → temperatures in K."""
     from ssbattery.errors import InvalidParameterError
+    from ssbattery.validation import require_quantity
 
     out = []
-    for raw in text.replace(" ", "").split(","):
-        if not raw:
-            continue
+    for raw in (item.strip() for item in text.split(",")):
+        if not raw and text.strip():
+            raise InvalidParameterError(
+                f"`--temperatures` has an empty item in {text!r}; separate values with single "
+                "commas, e.g. 25,40,60."
+            )
         m = re.fullmatch(r"([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(K|C|°C)?", raw)
         if not m:
             raise InvalidParameterError(
@@ -70,7 +74,7 @@ def parse_temperatures(text: str) -> list[float]:
         kelvin = value if m.group(2) == "K" else value + 273.15
         if kelvin <= 0:
             raise InvalidParameterError(f"`--temperatures` entry {raw!r} is ≤ 0 K.")
-        out.append(kelvin)
+        out.append(require_quantity("--temperatures", kelvin, "temperature_K"))
     if not out:
         raise InvalidParameterError("`--temperatures` is empty; give e.g. 25,40,60 (°C).")
     return out

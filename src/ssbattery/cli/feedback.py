@@ -28,7 +28,13 @@ def register(app: typer.Typer) -> None:
     """Add ``demon`` and ``learn-cycle`` to ``app``."""
 
     @app.command("demon")
-    @handle_errors
+    @handle_errors(
+        quantities={
+            "temperature": "model_temperature",
+            "omega2": "model_energy",
+            "rate": "model_rate",
+        }
+    )
     def demon_command(
         coupling: str = typer.Option(
             "-0.4,-0.2,0,0.2,0.4", "--coupling", help="σz–σz couplings g [ω1], comma-separated."
@@ -113,7 +119,7 @@ def register(app: typer.Typer) -> None:
             print_audit(report)
 
     @app.command("learn-cycle")
-    @handle_errors
+    @handle_errors(quantities=dict.fromkeys(("t_hot", "t_cold"), "model_temperature"))
     def learn_cycle_command(
         iterations: int = typer.Option(200, "--iterations", help="Optimiser iterations."),
         seed: int = typer.Option(0, "--seed", help="Random seed (reproducible runs)."),

@@ -148,7 +148,7 @@ def capacity_command(
     )
 
 
-@handle_errors
+@handle_errors(quantities={"thickness_um": "film_thickness_um", "density": "density_g_cm3"})
 def cost_command(
     formula: str = typer.Argument(..., help="Electrolyte formula, e.g. Li2ZrCl6."),
     thickness_um: float = typer.Option(50.0, "--thickness-um", help="Film thickness, µm."),

@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 _FIG14 = FIG14_SPIN_CHAIN.params
 
 
-@handle_errors
+@handle_errors(quantities=dict.fromkeys(("field", "charging", "coupling"), "model_energy"))
 def spin_chain_command(
     n_sites: int = typer.Option(_FIG14.n_sites, "--n-sites", help="Number of spins N ≥ 1."),
     field: float = typer.Option(_FIG14.field, "--field", help="Zeeman field B > 0 (eq. 10)."),

@@ -42,7 +42,14 @@ def register(app: typer.Typer) -> None:
     """Add ``otto``, ``thermal-battery`` and ``pumped-battery`` to ``app``."""
 
     @app.command("otto")
-    @handle_errors(api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"})
+    @handle_errors(
+        api_names=_BATH_OPTIONS | {"tau_u": "--tau-u"},
+        quantities={
+            **dict.fromkeys(("omega_h", "omega_c"), "model_energy"),
+            **dict.fromkeys(("t_hot", "t_cold"), "model_temperature"),
+            **dict.fromkeys(("rate_hot", "rate_cold"), "model_rate"),
+        },
+    )
     def otto_command(
         medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
         omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
@@ -125,7 +132,13 @@ def register(app: typer.Typer) -> None:
             print_audit(report)
 
     @app.command("thermal-battery")
-    @handle_errors(api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"})
+    @handle_errors(
+        api_names=_BATH_OPTIONS | {"rate_h": "--rate", "rate_c": "--rate"},
+        quantities={
+            **dict.fromkeys(("t_hot", "t_cold"), "model_temperature"),
+            "rate": "model_rate",
+        },
+    )
     def thermal_battery_command(
         coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
         tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
@@ -208,7 +221,14 @@ def register(app: typer.Typer) -> None:
             print_audit(r)
 
     @app.command("pumped-battery")
-    @handle_errors(api_names=_BATH_OPTIONS)
+    @handle_errors(
+        api_names=_BATH_OPTIONS,
+        quantities={
+            **dict.fromkeys(("omega_a", "rabi", "omega_c"), "model_energy"),
+            **dict.fromkeys(("decay", "battery_rate"), "model_rate"),
+            **dict.fromkeys(("t_reservoir", "t_cold"), "model_temperature"),
+        },
+    )
     def pumped_battery_command(
         omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
         time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),

@@ -53,8 +53,8 @@ def capacity_from_molar_mass(electrons: float, molar_mass_g_mol: float) -> float
     >>> round(capacity_from_molar_mass(1, 6.941), 1)
     3861.3
     """
-    n = require_positive("electrons", electrons)
-    m = require_positive("molar_mass_g_mol", molar_mass_g_mol)
+    n = require_positive("electrons", electrons, quantity="electrons_per_formula_unit")
+    m = require_positive("molar_mass_g_mol", molar_mass_g_mol, quantity="molar_mass_g_mol")
     return n * FARADAY_C_PER_MOL * _MAH_PER_C / m
 
 
@@ -111,7 +111,7 @@ def specific_capacity(formula: str, *, electrons: float | None = None) -> Capaci
     m = float(comp.weight)
     return CapacityResult(
         formula=formula,
-        electrons=float(require_positive("electrons", n)),
+        electrons=float(require_positive("electrons", n, quantity="electrons_per_formula_unit")),
         molar_mass_g_mol=m,
         capacity_mAh_g=capacity_from_molar_mass(n, m),
     )

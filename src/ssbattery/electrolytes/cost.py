@@ -258,7 +258,7 @@ def film_density(formula: str, density_g_cm3: float | None = None) -> FilmDensit
     so any other formula raises and asks for one (a density is never guessed).
     """
     if density_g_cm3 is not None:
-        rho = require_positive("density_g_cm3", density_g_cm3)
+        rho = require_positive("density_g_cm3", density_g_cm3, quantity="density_g_cm3")
         return FilmDensity(formula, rho, "given", "user input")
     known = film_densities()
     found = known.get(_composition(formula).reduced_formula)
@@ -291,7 +291,7 @@ def film_cost(
     >>> round(c.cost_usd_per_m2, 2), c.below_threshold
     (1.38, True)
     """
-    t = require_positive("thickness_um", thickness_um)
+    t = require_positive("thickness_um", thickness_um, quantity="film_thickness_um")
     thr = require_positive("threshold_usd_per_m2", threshold_usd_per_m2)
     table = precursor_prices()
     overrides = dict(prices or {})

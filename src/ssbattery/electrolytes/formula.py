@@ -53,6 +53,11 @@ _TRANSLATE = str.maketrans(
     }
 )
 
+_NUMBER = re.compile(r"\d+\.?\d*|\.\d+")
+
+#: Deepest nesting of parentheses accepted (the review's formulas nest at most 2 deep).
+MAX_DEPTH = 50
+
 #: Separators of adduct/hydrate formulas (``X*(H2O)18``, ``X·5H2O``).
 _ADDUCT = ("*", "\u00b7")
 
@@ -68,6 +73,13 @@ def _elements() -> frozenset[str]:
         # hydrogen isotopes D and T are pymatgen "elements" but never used in formulas here
         _ELEMENTS = frozenset(e.symbol for e in Element if e.symbol not in ("D", "T"))
     return _ELEMENTS
+
+
+def _shorten(text: str, keep: int = 60) -> str:
+    """``text`` itself, or its first and last ``keep``/2 characters around an ellipsis."""
+    if len(text) <= keep:
+        return text
+    return f"{text[: keep // 2]}…{text[-keep // 2 :]} ({len(text)} characters)"
 
 
 def is_symbolic(formula: str) -> bool:
@@ -86,15 +98,26 @@ class _Scanner:
         self.x = x
         self.symbols = symbols
         self.pos = 0
+        self.depth = 0
         self.out: list[str] = []
+        self.names = sorted(symbols, key=len, reverse=True)
 
     # -- errors -----------------------------------------------------------------------
     def error(self, what: str, hint: str = "") -> DataFormatError:
+        shown = _shorten(self.original)
+        before, after = self.text[: self.pos][-40:], self.text[self.pos :][:40]
         return DataFormatError(
-            f"cannot parse formula {self.original!r}: {what} at character {self.pos + 1} "
-            f"({self.text[: self.pos]}⟨here⟩{self.text[self.pos :]})"
+            f"cannot parse formula {shown!r}: {what} at character {self.pos + 1} "
+            f"({'…' if self.pos > 40 else ''}{before}⟨here⟩{after}"
+            f"{'…' if len(self.text) - self.pos > 40 else ''})"
             + (hint or "; write it like 'Li6PS5Cl', 'Na2Y2/3Cl4' or 'Na3O(BH4)'.")
         )
+
+    def enter(self) -> None:
+        """One level deeper into parentheses; refuse nesting beyond :data:`MAX_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"parentheses nested more than {MAX_DEPTH} deep")
 
     def peek(self, offset: int = 0) -> str:
         i = self.pos + offset
@@ -102,12 +125,12 @@ class _Scanner:
 
     # -- amounts: expr := term (('+'|'-') term)* ; term := factor (['*'|'/'] factor)* --
     def starts_amount(self, offset: int = 0) -> bool:
+        # skip opening parentheses: a parenthesised amount, e.g. La(2/3)-x, never a group
+        # like (BH4) (a loop, not recursion: a long run of "(" costs no stack)
+        while self.peek(offset) == "(":
+            offset += 1
         c = self.peek(offset)
-        if c.isdigit() or c in (".", "x"):
-            return True
-        if c == "(":  # a parenthesised amount, e.g. La(2/3)-x, never a group like (BH4)
-            return self.starts_amount(offset + 1)
-        return False
+        return c.isdigit() or c in (".", "x")
 
     def amount(self) -> float | None:
         if not self.starts_amount():
@@ -148,26 +171,28 @@ class _Scanner:
             self.pos += 1
             if self.x is None:
                 raise InvalidParameterError(
-                    f"formula {self.original!r} has stoichiometry in x; pass `x` "
+                    f"formula {_shorten(self.original)!r} has stoichiometry in x; pass `x` "
                     "(e.g. x=0.1) to substitute a value."
                 )
             return self.x
         if c == "(":
             self.pos += 1
+            self.enter()
             value = self.amount()
+            self.depth -= 1
             if value is None or self.peek() != ")":
                 raise self.error("unbalanced parenthesis in a stoichiometry")
             self.pos += 1
             return value
-        match = re.match(r"\d+\.?\d*|\.\d+", self.text[self.pos :])
+        match = _NUMBER.match(self.text, self.pos)  # at pos: no copy of the rest (linear)
         if match is None:
             raise self.error("expected a number")
-        self.pos += match.end()
+        self.pos = match.end()
         return float(match.group())
 
     # -- the formula itself ----------------------------------------------------------
     def element(self) -> str:
-        for name in sorted(self.symbols, key=len, reverse=True):
+        for name in self.names:
             end = self.pos + len(name)
             if self.text.startswith(name, self.pos) and not (
                 end < len(self.text) and self.text[end].islower() and self.text[end] != "x"
@@ -195,7 +220,7 @@ class _Scanner:
             return
         if not math.isfinite(value) or value < -1e-12:
             raise InvalidParameterError(
-                f"formula {self.original!r} with x={self.x} gives a negative amount "
+                f"formula {_shorten(self.original)!r} with x={self.x} gives a negative amount "
                 f"({value:.6g}) for '{''.join(self.out[start_index:])}'; choose x in the "
                 "range where every amount is ≥ 0."
             )
@@ -219,7 +244,9 @@ class _Scanner:
                 start = len(self.out)
                 self.pos += 1
                 self.out.append("(")
+                self.enter()
                 self.sequence(")" if c == "(" else "]")
+                self.depth -= 1
                 self.out.append(")")
                 if len(self.out) == start + 2:
                     raise self.error("empty group '()'")
@@ -288,7 +315,9 @@ def normalise_formula(
     scanner.sequence(None)
     result = "".join(scanner.out)
     if not result:
-        raise DataFormatError(f"formula {formula!r} has no element with a non-zero amount.")
+        raise DataFormatError(
+            f"formula {_shorten(formula)!r} has no element with a non-zero amount."
+        )
     return result
 
 
@@ -316,11 +345,37 @@ def parse_formula(
     tiny = [v for v in tiny if 0 < v < Composition.amount_tolerance]
     if tiny:
         raise InvalidParameterError(
-            f"`x` = {x} gives {formula!r} an amount of {min(tiny):g}, below the "
+            f"`x` = {x} gives {_shorten(formula)!r} an amount of {min(tiny):g}, below the "
             f"{Composition.amount_tolerance:g} resolution of a composition (the element would "
             "be dropped); use x = 0 or a value that keeps every amount ≥ 1e-8."
         )
     try:
-        return Composition(text)
+        return Composition(_element_amounts(text))
     except (ValueError, KeyError) as exc:  # pragma: no cover - the scan catches these first
-        raise DataFormatError(f"cannot parse formula {formula!r}: {exc}") from None
+        raise DataFormatError(f"cannot parse formula {_shorten(formula)!r}: {exc}") from None
+
+
+_AMOUNT = r"(\d*\.?\d+(?:[eE][-+]?\d+)?)?"
+_TOKEN = re.compile(rf"([A-Z][a-z]*){_AMOUNT}|(\()|\){_AMOUNT}")
+
+
+def _element_amounts(text: str) -> dict[str, float]:
+    """Element → amount of a normalised formula, groups multiplied out with a stack.
+
+    One pass over the text (pymatgen's own string parser rescans it once per group, which
+    is quadratic in the number of groups: 2.3 s for 10⁴ groups).
+    """
+    stack: list[dict[str, float]] = [{}]
+    for m in _TOKEN.finditer(text):
+        element, amount, opening, multiplier = m.groups()
+        if element:
+            top = stack[-1]
+            top[element] = top.get(element, 0.0) + (float(amount) if amount else 1.0)
+        elif opening:
+            stack.append({})
+        else:
+            group, factor = stack.pop(), float(multiplier) if multiplier else 1.0
+            top = stack[-1]
+            for name, value in group.items():
+                top[name] = top.get(name, 0.0) + value * factor
+    return stack[0]

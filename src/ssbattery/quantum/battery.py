@@ -133,6 +133,8 @@ def default_times(t_max: float, steps: int = 400) -> NDArray[np.float64]:
     """``steps`` points uniformly in (0, t_max]: t_k = k·t_max/steps, k = 1 … steps."""
     t_max = require_positive("t_max", t_max)
     steps = require_int_at_least("steps", steps, 1)
+    # the grid and the results a run keeps at every time (energy, power, ergotropy, …)
+    check_memory(f"{steps} output times", (steps, 8), bytes_per_element=8, hint="lower `steps`")
     return t_max * np.arange(1, steps + 1) / steps
 
 

@@ -41,6 +41,7 @@ from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError, ValidityWarning
 from ssbattery.results import Quantity, Reported
 from ssbattery.validation import (
+    MemoryEstimate,
     check_memory,
     require_finite,
     require_int_at_least,
@@ -135,11 +136,11 @@ class DickeParameters:
 
     def __post_init__(self) -> None:
         n = require_int_at_least("n_atoms", self.n_atoms, 1)
-        g = require_positive("coupling", self.coupling, allow_zero=True)
-        require_positive("omega_a", self.omega_a)
-        require_positive("omega_cav", self.omega_cav)
-        require_finite("eta", self.eta)
-        require_finite("drive", self.drive)
+        g = require_positive("coupling", self.coupling, allow_zero=True, quantity="model_energy")
+        require_positive("omega_a", self.omega_a, quantity="model_energy")
+        require_positive("omega_cav", self.omega_cav, quantity="model_energy")
+        require_finite("eta", self.eta, quantity="model_energy")
+        require_finite("drive", self.drive, quantity="model_energy")
         require_int_at_least("steps", self.steps, 2)
         cutoff = 4 * n if self.photon_cutoff is None else self.photon_cutoff
         if isinstance(cutoff, bool) or int(cutoff) != cutoff:
@@ -437,6 +438,26 @@ def charge_dicke(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
         )
+    if window is None:
+        memory_estimate(params, parity=parity, method=method).check()
+    else:
+        check_memory(
+            "the results at every time",
+            (int(params.steps), 8),
+            bytes_per_element=8,
+            hint="lower `steps`",
+        )
+    from ssbattery.quantum.evolution.memory import check_evolution_cost
+
+    dim = params.dimension
+    check_evolution_cost(
+        n=dim,
+        nnz=5 * dim,
+        radius=_norm_bound(params),
+        t_max=float(params.t_max),
+        hint="lower `t_max` or `n_atoms`",
+        what="products (at most)",
+    )
     method = _dicke_method(method, tol)
 
     times = params.times()
@@ -500,6 +521,63 @@ def charge_dicke(
             params, result, larger_cutoff=larger_cutoff, rtol=rtol, method=method, parity=parity
         )
     return result
+
+
+def _norm_bound(params: DickeParameters) -> float:
+    """‖H‖ ≤ ωc Nph + ωa j + |η| j/2 + (2 ωc g √(Nph + 1) + |Ω|)(j + 1), j = N/2 (eq. 9)."""
+    j, cut = params.n_atoms / 2.0, params.photon_cutoff
+    return (
+        params.omega_cav * cut
+        + params.omega_a * j
+        + abs(params.eta) * j / 2
+        + (2 * params.omega_cav * params.coupling * math.sqrt(cut + 1) + abs(params.drive))
+        * (j + 1)
+    )
+
+
+def memory_estimate(
+    params: DickeParameters, *, parity: bool | None = None, method: Method | None = None
+) -> MemoryEstimate:
+    """The predicted peak memory of :func:`charge_dicke` with a fixed photon cutoff.
+
+    Building: the product-state tables, the per-term index arrays and the (row, column,
+    value) triplets of H (diagonal + a†J±, a J∓ and their transposes), concatenated and
+    converted to CSR. Evolving: H, the propagator's vectors (Lanczos by default, see
+    :func:`ssbattery.quantum.evolution.memory.add_evolution_memory`), the recorder's grids
+    and the results at every time.
+    """
+    from ssbattery.quantum.evolution.memory import add_evolution_memory
+
+    N, cut, steps = params.n_atoms, params.photon_cutoff, int(params.steps)
+    full = (cut + 1) * (N + 1)
+    use_parity = params.uses_parity if parity is None else parity
+    dim = (full + 1) // 2 if use_parity else full
+    entries = 5 * dim + (2 * dim if params.drive else 0)
+    est = MemoryEstimate(
+        f"the Dicke battery (N = {N}, photon cutoff {cut}, {dim} states, {steps} times)",
+        hint="lower `n_atoms`, `photon_cutoff` or `steps`",
+    )
+    radius = _norm_bound(params)
+    build = "building H"
+    est.add(build, "product-state tables", (full, 3), bytes_per_element=8)
+    est.add(build, "per-term index arrays", (dim, 8), bytes_per_element=8)
+    est.add(build, "triplets, their concatenation and CSR", entries, bytes_per_element=84)
+    outputs = "results at every time"
+    for phase in (build, "evolving"):
+        est.add(phase, outputs, (steps, 8), bytes_per_element=8)
+    add_evolution_memory(
+        est,
+        "evolving",
+        n=dim,
+        nnz=entries,
+        method=_dicke_method(method, None),
+        n_times=steps,
+        t_max=float(params.t_max),
+        radius=radius,
+        real=True,
+    )
+    est.add("evolving", "recorder grids and battery blocks", (2 * dim + 4 * (N + 1) ** 2,))
+    return est
 
 
 def _dicke_method(method: Method | None, tol: float | None) -> Method:

@@ -31,7 +31,7 @@ from ssbattery.quantum.operators import (
     is_sparse,
     state_array,
 )
-from ssbattery.validation import check_memory, require_in_range
+from ssbattery.validation import as_float_array, check_memory, require_in_range
 
 __all__ = [
     "ErgotropyExtraction",
@@ -178,17 +178,32 @@ def stored_energy(state: ArrayLike, state0: ArrayLike, H0: Operator) -> float:
 
 
 def average_power(times: ArrayLike, W: ArrayLike) -> NDArray[np.float64]:
-    """P(t) = W(t)/t (§2.3.2); NaN where t = 0 (the ratio is undefined there)."""
-    t = np.asarray(times, dtype=float)
-    w = np.asarray(W, dtype=float)
+    """P(t) = W(t)/t (§2.3.2) at times t > 0.
+
+    t = 0 is refused (:class:`InvalidParameterError`), not answered with NaN: the ratio is
+    undefined there (its limit is dW/dt at 0, which samples of W do not give).
+    """
+    t = as_float_array("times", times)
+    w = as_float_array("W", W)
     if t.shape != w.shape:
         raise InvalidParameterError(
             f"`times` and `W` must have the same shape, got {t.shape} and {w.shape}."
         )
-    if np.any(t < 0):
-        raise InvalidParameterError("`times` must be ≥ 0.")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(t > 0, w / np.where(t > 0, t, 1.0), np.nan)
+    if not np.all(np.isfinite(t)) or not np.all(np.isfinite(w)):
+        raise InvalidParameterError("`times` and `W` must be finite.")
+    if np.any(t <= 0):
+        raise InvalidParameterError(
+            "`times` must be > 0: P(t) = W(t)/t is undefined at t = 0 (and negative times "
+            "precede the charging); drop those points."
+        )
+    with np.errstate(over="ignore"):
+        P = np.asarray(w / t, dtype=np.float64)
+    if not np.all(np.isfinite(P)):
+        raise InvalidParameterError(
+            "P(t) = W(t)/t overflows double precision: a time in `times` is too close to 0 "
+            f"(smallest {float(t.min()):g}) for the energies in `W`; drop those points."
+        )
+    return P
 
 
 def figure_of_merit(P: ArrayLike, W: ArrayLike, a: float) -> NDArray[np.float64]:
@@ -211,6 +226,6 @@ def optimal_figure_of_merit(times: ArrayLike, W: ArrayLike, a: float) -> tuple[f
     P = average_power(t, W)
     F = figure_of_merit(P, W, a)
     if not np.any(np.isfinite(F)):
-        raise InvalidParameterError("no time with W ≥ 0 and t > 0: F is undefined everywhere.")
+        raise InvalidParameterError("no time with W ≥ 0: F is undefined everywhere.")
     k = int(np.nanargmax(F))
     return float(F[k]), float(t[k])

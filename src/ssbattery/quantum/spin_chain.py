@@ -48,6 +48,7 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import ChargingResult, charge, default_times
 from ssbattery.quantum.evolution import Method
 from ssbattery.validation import (
+    MemoryEstimate,
     check_memory,
     require_finite,
     require_in_range,
@@ -116,10 +117,16 @@ class SpinChainParameters:
                 f"`n_sites` must be ≤ {MAX_MPS_SITES} (the MPS method), got {n}."
             )
         object.__setattr__(self, "n_sites", n)
-        object.__setattr__(self, "field", require_positive("field", self.field))
-        object.__setattr__(self, "charging", require_finite("charging", self.charging))
         object.__setattr__(
-            self, "coupling", require_positive("coupling", self.coupling, allow_zero=True)
+            self, "field", require_positive("field", self.field, quantity="model_energy")
+        )
+        object.__setattr__(
+            self, "charging", require_finite("charging", self.charging, quantity="model_energy")
+        )
+        object.__setattr__(
+            self,
+            "coupling",
+            require_positive("coupling", self.coupling, allow_zero=True, quantity="model_energy"),
         )
         object.__setattr__(
             self, "anisotropy", require_in_range("anisotropy", self.anisotropy, -1.0, 1.0)
@@ -241,9 +248,79 @@ class SpinChainOperators:
     ground_energy: float
 
 
-def _estimate_nnz(params: SpinChainParameters, dim: int) -> int:
-    n_pairs = int(np.count_nonzero(couplings(params)))
-    return dim * (params.n_sites + n_pairs + 1)
+def _sector_dim(n: int, symmetric: bool) -> int:
+    """Size of the reflection-even sector (an upper bound with translations too)."""
+    return 2**n // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else 2**n
+
+
+def _norm_bound(params: SpinChainParameters, G: NDArray[np.float64]) -> float:
+    """‖H_charge‖ ≤ N|ω| + Σ g_ij (1/4 + |α|/2) (eq. 14; bounds the spectral half-width)."""
+    return params.n_sites * abs(params.charging) + float(np.abs(G).sum()) * (
+        0.25 + 0.5 * abs(params.anisotropy)
+    )
+
+
+def _check_cost(params: SpinChainParameters, t: NDArray[np.float64], symmetric: bool) -> None:
+    from ssbattery.quantum.evolution.memory import check_evolution_cost
+
+    G = couplings(params)
+    dim = _sector_dim(params.n_sites, symmetric)
+    check_evolution_cost(
+        n=dim,
+        nnz=int(dim * (np.count_nonzero(G) / 2 + params.n_sites + 1)),
+        radius=_norm_bound(params, G),
+        t_max=float(t.max()) if t.size else 0.0,
+        hint="lower `t_max` or `n_sites`",
+    )
+
+
+def memory_estimate(
+    params: SpinChainParameters,
+    times: ArrayLike,
+    *,
+    symmetric: bool = True,
+    method: Method | None = None,
+) -> MemoryEstimate:
+    """The predicted peak memory of :func:`charge_spin_chain` (build and evolution phases).
+
+    Building: the basis tables of all 2^N bit strings, the σz table, the (row, column,
+    value) terms of every flip, their concatenation and the CSR arrays. Evolving: both
+    Hamiltonians and the propagator's vectors, whose number grows with ‖H‖·t_max (see
+    :func:`ssbattery.quantum.evolution.memory.add_evolution_memory`), with ‖H‖ bounded by
+    N|ω| + Σ g_ij (1/4 + |α|/2).
+    """
+    from ssbattery.quantum.evolution.memory import add_evolution_memory
+
+    n = params.n_sites
+    t = np.asarray(times, dtype=float)
+    dim = _sector_dim(n, symmetric)
+    G = couplings(params)
+    pairs = int(np.count_nonzero(G))
+    entries_h0 = dim * (pairs / 2 + 1)  # anti-aligned pairs flip-flop; the diagonal
+    entries_hc = dim * (pairs / 2 + n + 1)  # … + one transverse flip per site
+    est = MemoryEstimate(
+        f"the {n}-site spin chain ({dim} states, {t.size} times)",
+        hint="lower `n_sites`, `steps` or `t_max`, or use the MPS method",
+    )
+    build = "building the operators"
+    est.add(build, "basis tables of 2^N strings", (2**n, 6), bytes_per_element=8)
+    est.add(build, "site σz tables", (dim, n), bytes_per_element=9)
+    est.add(build, "flip terms, their concatenation and CSR", entries_hc, bytes_per_element=80)
+    est.add(build, "H0 (CSR)", entries_h0, bytes_per_element=12)
+    radius = _norm_bound(params, G)
+    add_evolution_memory(
+        est,
+        "evolving",
+        n=dim,
+        nnz=int(entries_hc),
+        method=method,
+        n_times=t.size,
+        t_max=float(t.max()) if t.size else 0.0,
+        radius=radius,
+        e_ops_nnz=int(entries_h0),
+    )
+    est.add("evolving", "energies and powers at every time", (t.size, 8), bytes_per_element=8)
+    return est
 
 
 def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> SpinChainOperators:
@@ -259,14 +336,9 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
             f"`n_sites` = {n} means 2^{n} states; the exact method supports at most "
             f"{MAX_SITES} sites: use the MPS method (CLI `--method mps --bond-dim D`)."
         )
-    full_dim = 2**n
-    sector_dim = full_dim // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else full_dim
-    # Two sparse matrices: (8-byte value + 4–8-byte index) per stored element.
-    check_memory(
-        f"the {n}-site spin-chain Hamiltonian ({sector_dim} states)",
-        (2, _estimate_nnz(params, sector_dim)),
-        bytes_per_element=16,
-    )
+    est = memory_estimate(params, [], symmetric=symmetric)
+    est.phases.pop("evolving")
+    est.check()  # the build phase alone (charge_spin_chain checks the whole run)
     basis = chain_basis(n, reflection=symmetric, translation=symmetric and params.periodic)
     s = basis.states
     dim = basis.dim
@@ -355,6 +427,9 @@ def charge_spin_chain(
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
+    if params.n_sites <= MAX_SITES:
+        memory_estimate(params, t, symmetric=symmetric, method=method).check()
+        _check_cost(params, t, symmetric)
     ops = build_operators(params, symmetric=symmetric)
     return charge(
         ops.H0,

@@ -84,8 +84,10 @@ class Bath:
     reference_frequency: float = 1.0
 
     def __post_init__(self) -> None:
-        require_positive("temperature", self.temperature, allow_zero=True)
-        require_positive("rate", self.rate, allow_zero=True)
+        require_positive(
+            "temperature", self.temperature, allow_zero=True, quantity="model_temperature"
+        )
+        require_positive("rate", self.rate, allow_zero=True, quantity="model_rate")
         require_positive("spectral_exponent", self.spectral_exponent, allow_zero=True)
         require_positive("reference_frequency", self.reference_frequency)
         if self.statistics not in ("bose", "fermi"):

@@ -57,6 +57,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import DataFormatError, InvalidParameterError
 from ssbattery.io import check_output_path, file_lock, write_text
 from ssbattery.validation import (
+    as_float_array,
     check_cost,
     check_memory,
     require_int_at_least,
@@ -283,8 +284,8 @@ def evaluate_schedules(
         dict of arrays of shape (P,) ("power", "work", "heat_hot", "heat_cold") and "p"
         of shape (P, N + 1): the excited population at the start of each step.
     """
-    u = np.atleast_2d(np.asarray(u, dtype=float))
-    bath_raw = np.atleast_2d(np.asarray(bath))
+    u = np.atleast_2d(as_float_array("u", u))
+    bath_raw = np.atleast_2d(as_float_array("bath", bath))
     if bath_raw.shape != u.shape:
         raise InvalidParameterError(
             f"`bath` must have the shape of `u` {u.shape}, got {bath_raw.shape}."
@@ -297,11 +298,12 @@ def evaluate_schedules(
     bath = bath_raw.astype(np.int64)
     if not np.all(np.isfinite(u)) or np.any(u <= 0):
         raise InvalidParameterError("`u` must be finite and > 0 (E = E0 u is a level gap).")
+    dt_raw = as_float_array("durations", durations)
     try:
-        dt = np.broadcast_to(np.asarray(durations, dtype=float), u.shape)
+        dt = np.broadcast_to(dt_raw, u.shape)
     except ValueError:
         raise InvalidParameterError(
-            f"`durations` must have shape (N,) or (P, N) = {u.shape}, got {np.shape(durations)}."
+            f"`durations` must have shape (N,) or (P, N) = {u.shape}, got {dt_raw.shape}."
         ) from None
     if not np.all(np.isfinite(dt)) or np.any(dt < 0):
         raise InvalidParameterError("`durations` must be finite and ≥ 0.")

@@ -72,7 +72,7 @@ from ssbattery.thermal.strokes import (
     Sudden,
     as_stroke,
 )
-from ssbattery.validation import require_int_at_least, require_positive
+from ssbattery.validation import MemoryEstimate, require_int_at_least, require_positive
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -470,11 +470,17 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
     """Solve the limit cycle of ``cycle`` and return work, heats, efficiency, power, mode."""
     if not isinstance(cycle, OttoCycle):
         raise InvalidParameterError(f"`cycle` must be an OttoCycle, got {type(cycle).__name__}.")
+    d = cycle.medium.dim
+    # Dense d² × d² superoperators: the two stroke propagators, their product M and the
+    # contraction temporaries, the two unitary superoperators (and the eigenbasis of each
+    # Liouvillian inside `propagator`).
+    MemoryEstimate(f"the Otto cycle of a {d}-level medium", hint="lower `levels`").add(
+        "limit cycle", "stroke superoperators", (8, d * d, d * d)
+    ).check()
     ops = _build(cycle)
     Ph = propagator(ops["Hh"], list(ops["ch"]), cycle.tau_h, eigenbasis=True)
     Pc = propagator(ops["Hc"], list(ops["cc"]), cycle.tau_c, eigenbasis=True)
     Sch, Shc = unitary_superoperator(ops["Uch"]), unitary_superoperator(ops["Uhc"])
-    d = cycle.medium.dim
     # M = Pc·Shc·Ph·Sch; the unitary factors are applied as d×d contractions (d⁵, not d⁶)
     M = Pc @ _conjugate_left(ops["Uhc"], _conjugate_right(Ph, ops["Uch"], d), d)
     rA = fixed_point(M)
@@ -659,8 +665,13 @@ def _flat_bath_otto(
     tau_u: float | None,
 ) -> OttoResult:
     """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
-    for name, value in (("T_h", T_h), ("T_c", T_c), ("rate_h", rate_h), ("rate_c", rate_c)):
-        require_positive(name, value, allow_zero=True)  # named here, not as a Bath's
+    for name, value, kind in (
+        ("T_h", T_h, "model_temperature"),
+        ("T_c", T_c, "model_temperature"),
+        ("rate_h", rate_h, "model_rate"),
+        ("rate_c", rate_c, "model_rate"),
+    ):  # named here, not as a Bath's
+        require_positive(name, value, allow_zero=True, quantity=kind)
     if T_h <= T_c:
         raise InvalidParameterError(
             f"`T_h` = {T_h:g} (the hot bath) must exceed `T_c` = {T_c:g} (the cold bath); "

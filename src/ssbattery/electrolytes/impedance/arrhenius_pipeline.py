@@ -28,6 +28,7 @@ from ssbattery.electrolytes.transport import (
     s_per_cm_to_s_per_m,
 )
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.validation import require_quantity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,6 +261,7 @@ def analyse_temperature_series(
         for t in temps:
             if not math.isfinite(t) or t <= 0:
                 raise InvalidParameterError(f"`temperatures` must be > 0 K, got {t}.")
+            require_quantity("temperatures", t, "temperature_K")
     spectra: list[Spectrum] = []
     for k, item in enumerate(items):
         spec = item if isinstance(item, Spectrum) else read_spectrum(item)
@@ -270,6 +272,9 @@ def analyse_temperature_series(
                 f"{spec.source}: no temperature in the file name; name files like "
                 "'LLZO_25C.csv' or 'spectrum_298K.txt', or give the temperatures."
             )
+        require_quantity(
+            f"temperature of {Path(spec.source).name}", spec.temperature_k, "temperature_K"
+        )
         spectra.append(spec)
     distinct = {s.temperature_k for s in spectra}
     if len(distinct) < 2:

@@ -34,8 +34,10 @@ from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import (
     ConvergenceWarning,
     DataFormatError,
+    FitFailedError,
     InvalidParameterError,
     ValidityWarning,
+    api_only,
 )
 from ssbattery.results import Quantity, quantity_dict, quantity_text
 
@@ -62,6 +64,9 @@ _N_START = 0.9
 #: Restart from other starting values when the first fit's rms relative residual exceeds this
 #: (3 × the 1 % noise of a good impedance analyser).
 _RESTART_RMS = 0.03
+#: A fit whose rms relative residual exceeds this (25 × that noise) has failed: it is
+#: refused (:class:`~ssbattery.errors.FitFailedError`), not reported as a result.
+FAILED_RMS = 0.25
 #: The ``format`` tag of a file written by :meth:`CircuitFit.save`.
 _FIT_FORMAT = "ssbattery.CircuitFit"
 
@@ -333,7 +338,7 @@ def _parse(circuit: str, *, strict: bool = True) -> list[_Term]:
         raise InvalidParameterError(
             f"cannot estimate starting values for the term {t!r} of `circuit` {circuit!r}: "
             "automatic starting values support series R, p(R,CPE)/p(R,C) arcs and a CPE/C "
-            "electrode; pass `initial_guess` for other circuits."
+            "electrode." + api_only("pass `initial_guess` for other circuits")
         )
     if not any(term.kind == "arc" for term in out):
         raise InvalidParameterError(
@@ -579,6 +584,14 @@ def fit_spectrum(
     z_fit = _evaluate(circuit, f, params)
     rel = np.abs(z_fit - z) / np.abs(z)
     rms = float(np.sqrt(np.mean(rel**2)))
+    if rms > FAILED_RMS:
+        raise FitFailedError(
+            f"{spectrum.source}: the {circuit!r} fit failed: its rms relative residual "
+            f"{rms:.0%} is far above the ≈ 1 % noise of an impedance analyser, so its "
+            "parameters and conductivity are not results. Check the columns (frequency, "
+            "Z′, then Z″, with Z″ < 0 on a capacitive arc: swapped or sign-flipped columns "
+            "give this) and the units, or fit another circuit."
+        )
     f_range = (float(np.min(f)), float(np.max(f)))
     arcs, electrode, r_series, notes = _interpret(terms, parameters, cov, f_range)
     if stop_note is not None:  # the optimiser's own verdict belongs to the fit it made
@@ -687,8 +700,8 @@ def _least_squares(
         which = ", ".join(degenerate)
         raise InvalidParameterError(
             f"{source}: the fit of {circuit!r} ran to a degenerate solution ({which} → 0); "
-            "the spectrum may not show the arcs of this circuit: try a simpler circuit, more "
-            "frequencies, or pass `initial_guess`."
+            "the spectrum may not show the arcs of this circuit: try a simpler circuit or more "
+            "frequencies." + api_only("or pass `initial_guess`")
         )
     dof = max(res.fun.size - p.size, 1)
     s2 = float(res.fun @ res.fun) / dof

@@ -18,7 +18,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
+
+#: Most frequencies accepted in one spectrum (a sweep has a few hundred; see _check_values).
+MAX_POINTS = 20_000
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -443,6 +446,14 @@ def _check_values(
     name: str,
     lines: list[int] | None,
 ) -> None:
+    if f.size > MAX_POINTS:
+        raise ResourceLimitError(
+            f"{name} has {f.size} frequencies, far beyond an impedance sweep (5–20 points per "
+            "decade over ≤ 12 decades: a few hundred); the fit's cost grows with the points "
+            f"(≈ {f.size / 80:.0f}× the example spectrum's), so it is refused; keep at most "
+            f"{MAX_POINTS} (e.g. every k-th row)."
+        )
+
     def where(k: int) -> str:
         return f"{name}, line {lines[k]}" if lines else f"{name}, point {k + 1}"
 

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ssbattery._blas import single_threaded
-from ssbattery.errors import ConvergenceWarning, InvalidParameterError
+from ssbattery.errors import ConvergenceWarning, InvalidParameterError, api_only
 from ssbattery.quantum.operators import OperatorLike
 from ssbattery.quantum.superoperators import liouvillian, unvec, vec
 
@@ -87,7 +87,9 @@ def _steady_from_generator(
         ):
             raise InvalidParameterError(
                 f"The {what} is not unique: two normalisations give different states; add "
-                "dissipation that connects every level (or pass check_unique=False)."
+                "dissipation that connects every level, or (a stroke far longer than the "
+                "relaxation time: the state is then thermal) shorten it."
+                + api_only("pass `check_unique=False` to take the first state")
             )
     rho = _finish_state(v0, d)
     residual = float(np.max(np.abs(A @ vec(rho)), initial=0.0))

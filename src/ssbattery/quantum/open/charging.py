@@ -30,10 +30,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery._blas import single_threaded
-from ssbattery.errors import InvalidParameterError
+from ssbattery.errors import InvalidParameterError, api_only
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
-from ssbattery.quantum.open.liouvillian import CollectiveHamiltonian, PILiouvillian
+from ssbattery.quantum.open.liouvillian import ASSEMBLE_LIMIT, CollectiveHamiltonian, PILiouvillian
 from ssbattery.quantum.open.observables import battery_state, reduce_state
 from ssbattery.quantum.open.propagate import (
     ChebyshevLindblad,
@@ -42,9 +42,14 @@ from ssbattery.quantum.open.propagate import (
     propagate_chebyshev,
 )
 from ssbattery.quantum.open.rates import Dissipation, JumpRates
-from ssbattery.quantum.open.space import PISpace, pi_space
+from ssbattery.quantum.open.space import WORK_VECTORS, PISpace, pi_space
 from ssbattery.results import Printed
-from ssbattery.validation import require_finite, require_int_at_least, require_positive
+from ssbattery.validation import (
+    MemoryEstimate,
+    require_finite,
+    require_int_at_least,
+    require_positive,
+)
 
 __all__ = [
     "DrivenBattery",
@@ -230,6 +235,50 @@ def _setup(
     )
 
 
+def _memory_estimate(
+    space: PISpace, L: PILiouvillian, times: NDArray, method: ChebyshevLindblad | RungeKutta
+) -> MemoryEstimate:
+    """The predicted peak memory of the charging phase of :func:`charge_open`.
+
+    Assembling L (small spaces): triplets, their concatenation and the CSR array (≈ 80 B
+    per entry). Evolving: L, the propagator's state-sized vectors (Chebyshev: three terms,
+    two accumulators, the step's temporaries; DOP853: its stages), the reductions kept per
+    term (capped by ``memory_mb``) and the Bessel table, the reduced states at every time.
+    """
+    from ssbattery.quantum.evolution import chebyshev_terms
+
+    size = space.size
+    m = sum(d * d for d in space.spin_dims) + space.n_levels * len(space.spin_dims)
+    est = MemoryEstimate(
+        f"the open battery (N = {space.n_atoms}, {space.n_levels} photon levels, "
+        f"{len(space.spin_dims)} spin block(s), {size:,} state entries, {times.size} times)",
+        hint="lower `n_atoms`, `photon_cutoff` or `steps`",
+    )
+    nnz = L.nnz_estimate()
+    assembled = nnz <= ASSEMBLE_LIMIT
+    if assembled:
+        est.add("assembling L", "triplets, concatenation and CSR", nnz, bytes_per_element=80)
+    phase = "evolving"
+    if assembled:
+        est.add(phase, "L (CSR)", nnz, bytes_per_element=20)
+    if isinstance(method, ChebyshevLindblad):
+        R, d = L.spectral_extent()
+        span = (
+            float(times[-1])
+            if d == 0
+            else min(float(times[-1]), 2 * math.log(method.max_growth) / d)
+        )
+        K = chebyshev_terms(R * span, method.tol * 1e-2) + 40
+        cap = max(96, int(method.memory_mb * 2**20 // (16 * m)))
+        est.add(phase, "Chebyshev terms, accumulators, step temporaries", (10, size))
+        est.add(phase, "reductions kept per term", (min(K, cap), m))
+        est.add(phase, "Bessel table", (times.size, K + 64), bytes_per_element=8)
+    else:
+        est.add(phase, "integrator stages", (WORK_VECTORS, size))
+    est.add(phase, "reduced states at every time", (times.size, m))
+    return est
+
+
 def initial_state(space: PISpace, photons: int) -> NDArray[np.complex128]:
     """|photons⟩ ⊗ |j = N/2, m = −N/2⟩ as the flat state on ``space``."""
     y = np.zeros(space.size, dtype=np.complex128)
@@ -341,7 +390,7 @@ def charge_open(
     if storage and not ergotropy:
         raise InvalidParameterError(
             "`ergotropy` must be True for the storage phase (its half-life is that of the "
-            "ergotropy); pass storage=False."
+            "ergotropy)." + api_only("pass `storage=False`")
         )
     if symmetric_ergotropy and rates.local:
         raise InvalidParameterError(
@@ -356,7 +405,11 @@ def charge_open(
                 f"`tau_c` must lie in (0, t_max = {t_max:.6g}]; raise `t_max` or lower `tau_c`."
             )
     times = grid if tau_c is None else np.union1d(grid, [tau_c])
-    L = PILiouvillian(space, ham, rates)
+    L = PILiouvillian(space, ham, rates, assemble=False)
+    est = _memory_estimate(space, L, times, method)
+    est.check()  # the whole run, before the superoperator is assembled
+    if L.nnz_estimate() <= ASSEMBLE_LIMIT:
+        L = PILiouvillian(space, ham, rates)
     y0 = initial_state(space, photons)
     sym = symmetric_ergotropy
     if isinstance(method, ChebyshevLindblad):
