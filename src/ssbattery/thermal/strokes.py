@@ -27,12 +27,11 @@ StrokeName: TypeAlias = Literal["adiabatic", "sudden", "driven"]
 
 
 @dataclass(frozen=True)
-class Adiabatic:
-    """Quasi-static: the populations of the instantaneous eigenstates are kept,
-    U = Σ_n |n(ω_f)⟩⟨n(ω_i)|. ``tau_u`` = 0 idealises a perfect shortcut to adiabaticity
-    (the Otto efficiency at finite power)."""
+class _Instantaneous:
+    """A stroke whose unitary does not depend on its duration ``tau_u`` ≥ 0 (which still
+    enters the cycle time)."""
 
-    kind: ClassVar[StrokeName] = "adiabatic"
+    kind: ClassVar[StrokeName]
     tau_u: float = 0.0
 
     def __post_init__(self) -> None:
@@ -43,17 +42,19 @@ class Adiabatic:
 
 
 @dataclass(frozen=True)
-class Sudden:
+class Adiabatic(_Instantaneous):
+    """Quasi-static: the populations of the instantaneous eigenstates are kept,
+    U = Σ_n |n(ω_f)⟩⟨n(ω_i)|. ``tau_u`` = 0 idealises a perfect shortcut to adiabaticity
+    (the Otto efficiency at finite power)."""
+
+    kind: ClassVar[StrokeName] = "adiabatic"
+
+
+@dataclass(frozen=True)
+class Sudden(_Instantaneous):
     """A quench: the state is frozen while H jumps from H(ω_i) to H(ω_f) (U = 1)."""
 
     kind: ClassVar[StrokeName] = "sudden"
-    tau_u: float = 0.0
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "tau_u", require_positive("tau_u", self.tau_u, allow_zero=True))
-
-    def __str__(self) -> str:
-        return self.kind
 
 
 @dataclass(frozen=True)
