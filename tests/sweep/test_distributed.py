@@ -60,6 +60,20 @@ def test_local_cluster_of_two_processes_equals_in_process(client: Any, reference
     assert len(hosts) == 2  # both worker processes computed points
 
 
+def test_workers_run_blas_on_one_thread(client: Any) -> None:
+    """Issue 10 §3: the LocalCluster's workers are single-threaded, BLAS included."""
+
+    def blas_threads() -> int:
+        from threadpoolctl import threadpool_info
+
+        return max(
+            (i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=1
+        )
+
+    assert set(client.run(blas_threads).values()) == {1}
+    assert set(client.nthreads().values()) == {1}
+
+
 def test_small_points_are_batched_into_fewer_tasks(client: Any) -> None:
     # alignment points take a fraction of a millisecond: after one calibrating point per
     # task slot they travel in batches, so far fewer tasks than points reach the scheduler

@@ -106,7 +106,7 @@ def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
         (
             {**DICKE, "sweep": {"n_atoms": [4, 5000]}},
             ResourceLimitError,
-            r"point n_atoms=5000 would need about .* GiB.*shrink that range",
+            r"point n_atoms=5000 of model 'dicke' would need .* GiB.*shrink that range",
         ),
         (
             {**DICKE, "sweep": {"n_atoms": 4}},

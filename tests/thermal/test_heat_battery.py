@@ -142,9 +142,9 @@ def test_coupling_scan_and_validity_boundary() -> None:
 
     lams = np.array([0.01, 0.03, 0.06, 0.09, 0.12, 0.15])
     scan = coupling_scan(lams, 2.0)
-    assert np.all(np.diff(scan["ness_ergotropy"]) > 0)
-    assert np.all(scan["ness_heat_current"] > 0)
-    assert np.array_equal(scan["local_valid"], lams < 0.1)  # γ = 0.1
+    assert np.all(np.diff(scan.ness_ergotropy) > 0)
+    assert np.all(scan.ness_heat_current > 0)
+    assert np.array_equal(scan.local_valid, lams < 0.1)  # γ = 0.1
 
 
 def test_optimal_gate_maximises_efficiency_and_power_at_short_cycles() -> None:

@@ -54,8 +54,8 @@ def test_stored_power_peaks_at_resonance() -> None:
     b = PumpedBattery()
     ws = np.linspace(1.2, 1.8, 25)
     scan = charging_scan(b, ws, 50.0)
-    assert ws[np.argmax(scan["power"])] == pytest.approx(b.omega_a)
-    assert np.allclose(scan["power"], scan["power"][::-1], rtol=1e-9)  # symmetric in Δ
+    assert ws[np.argmax(scan.power)] == pytest.approx(b.omega_a)
+    assert np.allclose(scan.power, scan.power[::-1], rtol=1e-9)  # symmetric in Δ
 
 
 def test_engine_working_region_narrows_with_cold_temperature() -> None:

@@ -131,11 +131,11 @@ def test_plots_carry_the_data() -> None:
 
     cs = coupling_scan([0.02, 0.12], 2.0)
     ax = plot_heat_battery_coupling(cs)
-    assert np.allclose(ax.lines[0].get_ydata(), cs["ness_ergotropy"])
+    assert np.allclose(ax.lines[0].get_ydata(), cs.ness_ergotropy)
     assert len(ax.patches) == 1  # the invalid-λ band
     scan = charging_scan(PumpedBattery(), [1.4, 1.5], 10.0)
     ax = plot_pumped_charging(scan, omega_a=1.5)
-    assert np.allclose(ax.lines[0].get_ydata(), scan["efficiency"])
+    assert np.allclose(ax.lines[0].get_ydata(), scan.efficiency)
     em = engine_region(PumpedBattery(), [1.4, 1.5, 1.6], [0.1, 0.5])
     ax = plot_engine_region(em)
     shown = np.asarray(ax.collections[0].get_array()).reshape(2, 3)

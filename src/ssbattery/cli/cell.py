@@ -61,8 +61,9 @@ def align_command(
     plot: Path | None = output_option("--plot", help="Save a band diagram (PNG/SVG)."),
 ) -> None:
     """Interface double layers and cell voltage from eq. 1 (energies vs vacuum, eV)."""
-    from ssbattery.cell.alignment import align, find_electrolyte_levels
+    from ssbattery.cell.alignment import find_electrolyte_levels
     from ssbattery.errors import InvalidParameterError
+    from ssbattery.sweep.models.cell import AlignInputs, solve_align
 
     sources: dict[str, str] = {}
     mu_a, sources["anode"] = _electrode(anode, mu_anode)
@@ -80,7 +81,8 @@ def align_command(
         sources["electrolyte"] = levels.source
     else:
         sources["electrolyte"] = "command line"
-    result = align(mu_a, mu_c, mu_electrolyte_eV=mu_electrolyte, band_gap_eV=gap, cbm_eV=cb)
+    # the `align` sweep entry: a sweep point, bit for bit
+    result = solve_align(AlignInputs(mu_a, mu_c, mu_electrolyte, gap, cb))
     if plot is not None:
         plt = agg_pyplot()
 
@@ -135,15 +137,11 @@ def landau_command(
     """Landau ferroelectric: P_s, E_c, negative-capacitance region, hysteresis loop."""
     from ssbattery.cell.landau import (
         LandauCoefficients,
-        capacitance,
-        coercive_field,
-        hysteresis_loop,
         landau_from_temperature,
-        negative_capacitance_bounds,
         series_with_dielectric,
-        spontaneous_polarisation,
     )
     from ssbattery.errors import InvalidParameterError
+    from ssbattery.sweep.models.cell import solve_landau
 
     by_temp = (alpha0, tc, temperature)
     if alpha is not None and any(v is not None for v in by_temp):
@@ -154,14 +152,14 @@ def landau_command(
         coeffs = landau_from_temperature(alpha0, temperature, tc, beta, gamma)
     else:
         coeffs = LandauCoefficients(alpha, beta, gamma)
-    loop = hysteresis_loop(coeffs, n_points=2001)
-    nc = negative_capacitance_bounds(coeffs)
+    result = solve_landau(coeffs)  # the `landau` sweep entry: a sweep point, bit for bit
+    loop, nc = result.loop, result.negative_capacitance_Q_range
     out: dict[str, Any] = {
         "coefficients": coeffs,
-        "spontaneous_polarisation": spontaneous_polarisation(coeffs),
-        "coercive_field": coercive_field(coeffs),
+        "spontaneous_polarisation": result.spontaneous_polarisation,
+        "coercive_field": result.coercive_field,
         "negative_capacitance_Q_range": list(nc) if nc else None,
-        "C_F_at_Q0": float(capacitance(coeffs, 0.0)),
+        "C_F_at_Q0": result.C_F_at_Q0,
         "loop_coercive_field": loop.coercive_field,
         "loop_remanent_polarisation": loop.remanent_polarisation,
     }
@@ -206,18 +204,15 @@ def self_charge_command(
     plot: Path | None = output_option("--plot", help="Save V(t) and phase portrait."),
 ) -> None:
     """Self-charging cell with a negative-capacitance double layer discharging into R_L."""
-    from ssbattery.cell.self_charging import (
-        SelfChargingCell,
-        bifurcation_diagram,
-        find_hopf_load,
-        simulate,
-    )
+    from ssbattery.cell.self_charging import SelfChargingCell, bifurcation_diagram
+    from ssbattery.sweep.models.cell import SelfChargeRun, solve_self_charge
 
     cell = SelfChargingCell(
         load_ohm=load_ohm, tau_s=tau_s, feedback_V_per_C=feedback, alpha=alpha, beta=beta
     )
-    run = simulate(cell, t_end_s=t_end)
-    hopf = find_hopf_load(cell)
+    # the `self-charge` sweep entry: a sweep point, bit for bit
+    result = solve_self_charge(SelfChargeRun(cell, t_end))
+    run, hopf = result.simulation, result.hopf_load_ohm
     diag = None
     if bifurcation:
         with err_console.status("sweeping the load resistance"):

@@ -111,11 +111,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fit one spectrum: parameters ± errors, arcs by C_eff, Lin-KK, σ = L/(R·A)."""
 
-        from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
+        from ssbattery.sweep.models.cell import SpectrumFit, solve_eis
 
         pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
         with warnings_to_stderr("once"):  # truncation/validity warnings are shown, not lost
-            result = analyse_spectrum(file, pellet, circuit=circuit, kk_threshold=kk_threshold)
+            # the `eis-fit` sweep entry (a folder of spectra is its sweep): bit for bit
+            result = solve_eis(SpectrumFit(str(file), pellet, circuit, kk_threshold))
         if plot is not None:
             _save_fit_plot(result.fit, plot)
         summary = result.to_dict()

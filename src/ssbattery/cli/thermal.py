@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,35 +71,28 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Limit cycle of the quantum Otto cycle (review Fig. 16): W, Q_h, Q_c, η, mode."""
         from ssbattery.errors import InvalidParameterError
-        from ssbattery.thermal.otto import (
-            OttoResult,
-            oscillator_otto,
-            otto_trajectory,
-            qubit_otto,
-        )
+        from ssbattery.sweep.models.thermal import OttoRun, solve_otto
+        from ssbattery.thermal.otto import otto_trajectory
 
         if medium not in ("qubit", "oscillator"):
             raise InvalidParameterError(
                 f"`--medium` must be 'qubit' or 'oscillator', got {medium!r}."
             )
-        run: Callable[..., OttoResult] = (
-            functools.partial(oscillator_otto, levels=levels)
-            if medium == "oscillator"
-            else qubit_otto
-        )
+        kwargs = {
+            "omega_h": omega_h,
+            "omega_c": omega_c,
+            "T_h": t_hot,
+            "T_c": t_cold,
+            "rate_h": rate_hot,
+            "rate_c": rate_cold,
+            "tau_h": tau_hot,
+            "tau_c": tau_cold,
+            "stroke": stroke,
+            "tau_u": tau_u,
+        }
         with warnings_to_stderr():
-            result = run(
-                omega_h=omega_h,
-                omega_c=omega_c,
-                T_h=t_hot,
-                T_c=t_cold,
-                rate_h=rate_hot,
-                rate_c=rate_cold,
-                tau_h=tau_hot,
-                tau_c=tau_cold,
-                stroke=stroke,
-                tau_u=tau_u,
-            )
+            # the `otto` sweep entry: a sweep point, bit for bit
+            result = solve_otto(OttoRun(medium, levels, tuple(sorted(kwargs.items()))))
         if plot is not None:
             from ssbattery.plotting.thermal import plot_otto_cycle
 
@@ -156,7 +147,8 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = output_option("--plot", help="Save η and P vs τ."),
     ) -> None:
         """Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)."""
-        from ssbattery.thermal.heat_battery import HeatBattery, heat_battery
+        from ssbattery.sweep.models.thermal import HeatBatteryRun, solve_heat_battery
+        from ssbattery.thermal.heat_battery import HeatBattery
 
         lams = parse_float_list(coupling, "--coupling")
         taus = parse_float_list(tau, "--tau")
@@ -165,7 +157,9 @@ def register(app: typer.Typer) -> None:
             for lam in lams:
                 bat = HeatBattery(lam, t_hot, t_cold, rate, rate, 1.0, form)  # type: ignore[arg-type]
                 for t in taus:
-                    rows.append(quantity_values(heat_battery(bat, t, gate=gate).quantities()))  # type: ignore[arg-type]
+                    # the `thermal-battery` sweep entry: a sweep point, bit for bit
+                    result = solve_heat_battery(HeatBatteryRun(bat, t, gate))
+                    rows.append(quantity_values(result.quantities()))
         if plot is not None:
             from ssbattery.plotting.thermal import plot_heat_battery
             from ssbattery.thermal.heat_battery import heat_battery_sweep
@@ -251,11 +245,7 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = output_option("--plot", help="Save efficiency/power vs ω_L."),
     ) -> None:
         """Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)."""
-        from ssbattery.thermal.pumped_battery import (
-            PumpedBattery,
-            charging_scan,
-            two_stroke_engine,
-        )
+        from ssbattery.thermal.pumped_battery import PumpedBattery, pump_scan
 
         ws = parse_float_list(omega_l, "--omega-l")
         bat = PumpedBattery(
@@ -268,24 +258,15 @@ def register(app: typer.Typer) -> None:
             T_c=t_cold,
             single_reservoir=single_reservoir,
         )
-        scan = charging_scan(bat, ws, time)
+        # each ω_L is a point of the `pumped-battery` sweep entry (same numbers as a sweep)
+        scan = pump_scan(bat, ws, time, engine=engine, omega_c=omega_c, tau=tau)
+        charging_keys = ("efficiency", "stored_energy", "power", "pump_work", "first_law_defect")
+        engine_keys = ("engine_work", "engine_efficiency", "engine_bound")
         rows = []
         for k, w in enumerate(ws):
-            row = {
-                "omega_L": w,
-                "efficiency": float(scan["efficiency"][k]),
-                "stored_energy": float(scan["stored_energy"][k]),
-                "power": float(scan["power"][k]),
-                "pump_work": float(scan["pump_work"][k]),
-                "first_law_defect": float(scan["first_law_defect"][k]),
-            }
+            row = {"omega_L": w} | {key: float(getattr(scan, key)[k]) for key in charging_keys}
             if engine:
-                e = two_stroke_engine(bat, w, omega_c=omega_c, tau=tau)
-                row |= {
-                    "engine_work": e.work,
-                    "engine_efficiency": e.efficiency,
-                    "engine_bound": e.bound,
-                }
+                row |= {key: float(getattr(scan, key)[k]) for key in engine_keys}
             rows.append(row)
         if plot is not None:
             from ssbattery.plotting.thermal import plot_pumped_charging

@@ -14,9 +14,9 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ssbattery.thermal.heat_battery import HeatBatterySweep
+    from ssbattery.thermal.heat_battery import CouplingScan, HeatBatterySweep
     from ssbattery.thermal.otto import OttoTrajectory
-    from ssbattery.thermal.pumped_battery import EngineMap, PumpedChargingResult
+    from ssbattery.thermal.pumped_battery import EngineMap, PumpedChargingResult, PumpScan
 
 __all__ = [
     "plot_engine_region",
@@ -125,14 +125,14 @@ def plot_heat_battery(
     return ax
 
 
-def plot_heat_battery_coupling(scan: Mapping[str, np.ndarray], ax: Axes | None = None) -> Axes:
+def plot_heat_battery_coupling(scan: CouplingScan, ax: Axes | None = None) -> Axes:
     """NESS ergotropy and work per cycle against the coupling λ; the range where the local
     master equation is outside its validity is shaded."""
     ax = _axes(ax)
-    lam = np.asarray(scan["coupling"])
-    ax.plot(lam, scan["ness_ergotropy"], "C0-o", ms=3, label="NESS ergotropy")
-    ax.plot(lam, scan["work"], "C1-s", ms=3, label="work per cycle W")
-    bad = ~np.asarray(scan["local_valid"], dtype=bool)
+    lam = np.asarray(scan.coupling)
+    ax.plot(lam, scan.ness_ergotropy, "C0-o", ms=3, label="NESS ergotropy")
+    ax.plot(lam, scan.work, "C1-s", ms=3, label="work per cycle W")
+    bad = ~np.asarray(scan.local_valid, dtype=bool)
     if bad.any():
         ax.axvspan(
             float(lam[bad].min()),
@@ -147,16 +147,16 @@ def plot_heat_battery_coupling(scan: Mapping[str, np.ndarray], ax: Axes | None =
 
 
 def plot_pumped_charging(
-    scan: dict[str, np.ndarray], ax: Axes | None = None, *, omega_a: float | None = None
+    scan: PumpScan, ax: Axes | None = None, *, omega_a: float | None = None
 ) -> Axes:
     """Charging efficiency (left axis) and stored power (right axis) against pump ω_L."""
     ax = _axes(ax)
-    w = scan["omega_L"]
-    ax.plot(w, scan["efficiency"], "C0-", label="efficiency E_B/W_pump")
+    w = scan.omega_L
+    ax.plot(w, scan.efficiency, "C0-", label="efficiency E_B/W_pump")
     ax.set_xlabel("pump frequency ω_L (units of ω_e)")
     ax.set_ylabel("charging efficiency", color="C0")
     twin: Any = ax.twinx()
-    twin.plot(w, scan["power"], "C1--", label="stored power E_B/t")
+    twin.plot(w, scan.power, "C1--", label="stored power E_B/t")
     twin.set_ylabel("stored power (ω_e²)", color="C1")
     if omega_a is not None:
         ax.axvline(omega_a, color="gray", ls=":", label="resonance ω_a")

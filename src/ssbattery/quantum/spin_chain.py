@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
@@ -490,21 +490,32 @@ def anisotropy_sweep(
     t_max: float = 2.0,
     steps: int = 400,
 ) -> AnisotropySweep:
-    """P_max(α) and P_max(α)/P_max(α = 1) over ``alphas`` for each interaction (Fig. 14)."""
+    """P_max(α) and P_max(α)/P_max(α = 1) over ``alphas`` for each interaction (Fig. 14).
+
+    A sweep of the ``spin-chain`` entry over interaction × α (:func:`ssbattery.sweep.scan.
+    scan`; each point :func:`charge_spin_chain` on the grid (0, ``t_max``] of ``steps``),
+    with α = 1 added as the reference when it is not among ``alphas``.
+    """
+    from ssbattery.sweep.scan import distinct, scan
+
     a = np.asarray(alphas, dtype=float)
     if a.ndim != 1 or a.size == 0:
         raise InvalidParameterError("`alphas` must be a non-empty list of anisotropies.")
+    kinds = list(dict.fromkeys(interactions))
+    values, back = distinct([*a.tolist(), 1.0])
+    fixed = {k: v for k, v in asdict(params).items() if k not in ("interaction", "anisotropy")}
+    ds = scan(
+        "spin-chain",
+        fixed={**fixed, "t_max": t_max, "steps": steps},
+        sweep={"interaction": kinds, "anisotropy": values},
+    )
+    table = np.asarray(ds["power_max"].values, dtype=float)
     pm: dict[str, NDArray[np.float64]] = {}
     ratio: dict[str, NDArray[np.float64]] = {}
-    times = default_times(t_max, steps)
     for kind in interactions:
-        base = replace(params, interaction=kind, anisotropy=1.0)
-        ref = charge_spin_chain(base, times).power_max
-        vals = np.array(
-            [charge_spin_chain(replace(base, anisotropy=float(x)), times).power_max for x in a]
-        )
-        pm[kind] = vals
-        ratio[kind] = vals / ref
+        row = table[kinds.index(kind)]
+        pm[kind] = row[back[:-1]]
+        ratio[kind] = pm[kind] / row[back[-1]]
     return AnisotropySweep(
         alphas=a,
         power_max=pm,

@@ -28,6 +28,7 @@ __all__ = [
     "Output",
     "Param",
     "entry_names",
+    "fields_as_params",
     "get_entry",
     "register",
 ]
@@ -86,6 +87,26 @@ class Param:
                 f"`{key}` must be one of {', '.join(self.choices)}, got {value!r}."
             )
         return value
+
+
+def fields_as_params(
+    cls: type, table: Mapping[str, tuple[str, str] | tuple[str, str, tuple[str, ...]]]
+) -> tuple[Param, ...]:
+    """Params for the fields of the frozen dataclass ``cls`` named in ``table`` (in its
+    order): ``{field: (unit, doc)}`` or ``(unit, doc, choices)``. The kind and the default
+    come from the dataclass itself, so an entry never retypes a model's defaults."""
+    import dataclasses
+
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    kinds = {bool: "bool", int: "int", float: "float", str: "str"}
+    out = []
+    for name, row in table.items():
+        default = defaults[name]
+        if type(default) not in kinds:
+            raise TypeError(f"{cls.__name__}.{name} has no plain default to sweep around.")
+        choices = row[2] if len(row) == 3 else ()
+        out.append(Param(name, kinds[type(default)], default, row[0], row[1], choices=choices))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

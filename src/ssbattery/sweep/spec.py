@@ -136,12 +136,12 @@ class SweepSpec:
 
     def validate(self, *, memory_limit_bytes: float | None = None) -> None:
         """Check every point before anything runs: the model builds each point's
-        parameters, and its memory estimate fits ``memory_limit_bytes`` (default the
-        package's limit). Raises InvalidParameterError or ResourceLimitError naming the
-        point and the fix."""
-        from ssbattery.validation import MEMORY_LIMIT_BYTES
+        parameters, and its memory estimate (the entry's ``memory_bytes``, the peak of one
+        run) passes the package's memory guard (:func:`ssbattery.validation.check_memory`:
+        the fixed limit and the memory available now), or ``memory_limit_bytes`` when given.
+        Raises InvalidParameterError or ResourceLimitError naming the point and the fix."""
+        from ssbattery.validation import check_memory
 
-        limit = MEMORY_LIMIT_BYTES if memory_limit_bytes is None else memory_limit_bytes
         entry = self.entry
         for index in self.indices():
             values = self.point(index)
@@ -154,11 +154,22 @@ class SweepSpec:
                     "under [fixed] or [sweep]."
                 ) from None
             need = float(entry.memory_bytes(params))
-            if need > limit:
-                raise ResourceLimitError(
-                    f"point {where} would need about {need / 1024**3:.1f} GiB, above the "
-                    f"{limit / 1024**3:.1f} GiB limit; shrink that range under [sweep]."
-                )
+            hint = "shrink that range under [sweep] (or the value under [fixed])"
+            if memory_limit_bytes is not None:
+                if need > memory_limit_bytes:
+                    raise ResourceLimitError(
+                        f"point {where} of model {self.model!r} would need about "
+                        f"{need / 1024**3:.1f} GiB, above the {memory_limit_bytes / 1024**3:.1f}"
+                        f" GiB limit; {hint}."
+                    )
+                continue
+            # complex128 numbers: the guard's unit
+            check_memory(
+                f"point {where} of model {self.model!r}",
+                (math.ceil(need / 16),),
+                bytes_per_element=16,
+                hint=hint,
+            )
 
     def describe(self, index: tuple[int, ...]) -> str:
         """``n_atoms=8, drive=0.5`` for the point at ``index`` (swept parameters only)."""

@@ -532,25 +532,48 @@ def demon_scan(
     rate: float = 1.0,
     tau: float = 1.0,
 ) -> DemonScan:
-    """Heat extracted per cycle vs g: joint measurement, single measurement, parallel set-ups."""
+    """Heat extracted per cycle vs g: joint measurement, single measurement, parallel set-ups.
+
+    A sweep of the ``demon`` entry over scheme × g (:func:`ssbattery.sweep.scan.scan`,
+    each point :func:`demon_cycle`), and the two uncoupled single-qubit devices as a zipped
+    sweep over (ω1, ω2) ↔ (ω2, ω1) at g = 0.
+    """
+    from ssbattery.sweep.scan import distinct, scan
+
     gs = np.asarray(couplings, dtype=float)
     if gs.ndim != 1 or gs.size == 0:
         raise InvalidParameterError("`couplings` must be a non-empty 1-D list of g values.")
+    values, back = distinct(gs)
     kw = {"temperature": temperature, "rate": rate, "tau": tau}
-    joint = [demon_cycle(CoupledQubits(omega1, omega2, g), scheme="joint", **kw) for g in gs]
-    single = [demon_cycle(CoupledQubits(omega1, omega2, g), scheme="single", **kw) for g in gs]
-    # Two independent single-qubit devices: the uncoupled pair with each qubit measured.
-    lone1 = demon_cycle(CoupledQubits(omega1, omega2, 0.0), scheme="single", **kw)
-    lone2 = demon_cycle(CoupledQubits(omega2, omega1, 0.0), scheme="single", **kw)
+    ds = scan(
+        "demon",
+        fixed={"omega1": omega1, "omega2": omega2, **kw},
+        sweep={"scheme": ["joint", "single"], "coupling": values},
+    )
+    # Two independent single-qubit devices: the uncoupled pair with each qubit measured
+    # (one device twice when the qubits are equal: a spec lists each combination once).
+    pairs = [(omega1, omega2)] if omega1 == omega2 else [(omega1, omega2), (omega2, omega1)]
+    lone = scan(
+        "demon",
+        fixed={"coupling": 0.0, "scheme": "single", **kw},
+        zipped={"device": {"omega1": [a for a, _ in pairs], "omega2": [b for _, b in pairs]}},
+    )
+
+    def column(name: str, scheme: int) -> NDArray[np.float64]:
+        return np.asarray(ds[name].values, dtype=float)[scheme, back]
+
+    second = [0, len(pairs) - 1]
+    heat = np.asarray(lone["heat_mean"].values, dtype=float)[second]
+    var = np.asarray(lone["heat_variance"].values, dtype=float)[second]
     return DemonScan(
         couplings=gs,
-        joint_mean=np.array([r.work_extracted for r in joint]),
-        joint_std=np.array([r.work_std for r in joint]),
-        single_mean=np.array([r.work_extracted for r in single]),
-        single_std=np.array([r.work_std for r in single]),
-        parallel_mean=lone1.work_extracted + lone2.work_extracted,
-        parallel_std=float(np.sqrt(lone1.work_variance + lone2.work_variance)),
-        joint_information=np.array([r.qc_information for r in joint]),
+        joint_mean=column("heat_mean", 0),
+        joint_std=column("heat_std", 0),
+        single_mean=column("heat_mean", 1),
+        single_std=column("heat_std", 1),
+        parallel_mean=float(heat[0] + heat[1]),
+        parallel_std=float(np.sqrt(var[0] + var[1])),
+        joint_information=column("information", 0),
         temperature=float(temperature),
         tau=float(tau),
     )

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = [
+    "CouplingScan",
     "GatePhaseRange",
     "HeatBattery",
     "HeatBatteryResult",
@@ -471,7 +472,22 @@ class HeatBatterySweep:
         return to_xarray(self)
 
 
-@single_threaded
+@dataclass(frozen=True)
+class CouplingScan:
+    """Metrics against the coupling λ at one charging time τ (NESS gate), arrays of n_λ:
+    NESS ergotropy and hot-bath heat current, work, efficiency and power per cycle, and
+    ``local_valid`` (the local master equation's validity check passes, λ ≲ min γ)."""
+
+    coupling: np.ndarray
+    tau: float
+    ness_ergotropy: np.ndarray
+    ness_heat_current: np.ndarray
+    work: np.ndarray
+    efficiency: np.ndarray
+    power: np.ndarray
+    local_valid: np.ndarray
+
+
 def heat_battery_sweep(
     taus: Sequence[float] | np.ndarray,
     couplings: Sequence[float] | np.ndarray,
@@ -484,33 +500,55 @@ def heat_battery_sweep(
     form: Literal["local", "global"] = "local",
     gate: Literal["ness", "optimal"] = "ness",
 ) -> HeatBatterySweep:
-    """Efficiency, power, work and ergotropy against charging time τ and coupling λ."""
+    """Efficiency, power, work and ergotropy against charging time τ and coupling λ.
+
+    A sweep of the ``thermal-battery`` entry over λ × τ (:func:`ssbattery.sweep.scan.scan`,
+    each point :func:`heat_battery` as ``ssbattery thermal-battery`` runs it); the
+    local-validity warnings of the single points are not repeated.
+    """
     t = np.asarray(taus, dtype=float)
     lams = np.asarray(couplings, dtype=float)
     if t.ndim != 1 or t.size == 0 or lams.ndim != 1 or lams.size == 0:
         raise InvalidParameterError("`taus` and `couplings` must be non-empty 1-D sequences.")
-    shape = (lams.size, t.size)
-    out = {k: np.empty(shape) for k in ("W", "Q", "eta", "P", "E", "En")}
-    for i, lam in enumerate(lams):
-        bat = HeatBattery(lam, T_h, T_c, rate_h, rate_c, omega0, form)
-        for j, tau in enumerate(t):
-            r = heat_battery(bat, float(tau), gate=gate, warn=False)
-            out["W"][i, j], out["Q"][i, j] = r.work, r.heat_hot
-            out["eta"][i, j], out["P"][i, j] = r.efficiency, r.power
-            out["E"][i, j], out["En"][i, j] = r.ergotropy, r.ness_ergotropy
-    return HeatBatterySweep(
-        couplings=lams,
-        taus=t,
-        work=out["W"],
-        heat_hot=out["Q"],
-        efficiency=out["eta"],
-        power=out["P"],
-        ergotropy=out["E"],
-        ness_ergotropy=out["En"][:, 0],
+    from ssbattery.sweep.scan import columns
+
+    ds, (i, j) = _scan(
+        lams,
+        t,
+        {"T_h": T_h, "T_c": T_c, "rate_h": rate_h, "rate_c": rate_c, "omega0": omega0},
+        form=form,
+        gate=gate,
     )
 
+    grid = columns(ds, HeatBatterySweep, np.ix_(i, j))
+    grid["ness_ergotropy"] = grid["ness_ergotropy"][:, 0]  # the NESS does not depend on τ
+    return HeatBatterySweep(couplings=lams, taus=t, **grid)
 
-@single_threaded
+
+def _scan(
+    couplings: np.ndarray,
+    taus: np.ndarray,
+    baths: dict[str, float],
+    *,
+    form: str,
+    gate: str,
+) -> tuple[xr.Dataset, tuple[np.ndarray, np.ndarray]]:
+    """The ``thermal-battery`` sweep over the distinct λ × τ and, for each given λ and τ,
+    its index into them (the spec refuses repeated values; the user's lists may repeat)."""
+    from ssbattery.errors import ValidityWarning
+    from ssbattery.sweep.scan import distinct, scan
+
+    lam_values, i = distinct(couplings)
+    tau_values, j = distinct(taus)
+    ds = scan(
+        "thermal-battery",
+        fixed={**baths, "form": form, "gate": gate},
+        sweep={"coupling": lam_values, "tau": tau_values},
+        ignore=(ValidityWarning,),
+    )
+    return ds, (i, j)
+
+
 def coupling_scan(
     couplings: Sequence[float] | np.ndarray,
     tau: float,
@@ -521,22 +559,27 @@ def coupling_scan(
     rate_c: float = 0.1,
     omega0: float = 1.0,
     form: Literal["local", "global"] = "local",
-) -> dict[str, np.ndarray]:
+) -> CouplingScan:
     """Against the coupling λ at one charging time τ: NESS ergotropy and heat current, work,
-    efficiency and power per cycle, and whether the local form is valid (λ < min γ)."""
+    efficiency and power per cycle, and whether the local form is valid (λ < min γ).
+
+    A sweep of the ``thermal-battery`` entry over λ with the NESS gate (see
+    :func:`heat_battery_sweep`).
+    """
     lams = np.asarray(couplings, dtype=float)
     if lams.ndim != 1 or lams.size == 0:
         raise InvalidParameterError("`couplings` must be a non-empty 1-D sequence.")
-    rows = [
-        heat_battery(HeatBattery(lam, T_h, T_c, rate_h, rate_c, omega0, form), tau, warn=False)
-        for lam in lams
-    ]
-    return {
-        "coupling": lams,
-        "ness_ergotropy": np.array([r.ness_ergotropy for r in rows]),
-        "ness_heat_current": np.array([r.ness_heat_current for r in rows]),
-        "work": np.array([r.work for r in rows]),
-        "efficiency": np.array([r.efficiency for r in rows]),
-        "power": np.array([r.power for r in rows]),
-        "local_valid": np.array([not r.validity_issues for r in rows]),
-    }
+    tau_f = require_finite("tau", tau)
+    from ssbattery.sweep.scan import columns
+
+    ds, (i, _) = _scan(
+        lams,
+        np.array([tau_f]),
+        {"T_h": T_h, "T_c": T_c, "rate_h": rate_h, "rate_c": rate_c, "omega0": omega0},
+        form=form,
+        gate="ness",
+    )
+
+    out = columns(ds, CouplingScan, (i, 0), skip=("coupling", "tau"))
+    out["local_valid"] = out["local_valid"] == 1.0
+    return CouplingScan(coupling=lams, tau=tau_f, **out)

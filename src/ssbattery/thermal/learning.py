@@ -73,12 +73,14 @@ __all__ = [
     "EngineParameters",
     "LearningResult",
     "OttoResult",
+    "PeriodScan",
     "erdman_noe_parameters",
     "evaluate_schedules",
     "fast_otto_bound",
     "learn_cycle",
     "optimal_otto",
     "otto_power_scan",
+    "period_scan",
     "schedule_metrics",
 ]
 
@@ -738,3 +740,53 @@ def _learn(
         seed=seed,
         parameters=params,
     )
+
+
+@dataclass(frozen=True)
+class PeriodScan:
+    """The learned cycle against its period: for each period (1/Γ) the learned power and
+    the best Otto power of the same period (E0·Γ), and their ratio."""
+
+    periods: NDArray[np.float64]
+    learned_power: NDArray[np.float64]
+    otto_power: NDArray[np.float64]
+
+    @property
+    def advantage(self) -> NDArray[np.float64]:
+        """Learned power / best Otto power, per period."""
+        return self.learned_power / self.otto_power
+
+
+def period_scan(
+    params: EngineParameters | None,
+    periods: Any,
+    *,
+    n_steps: int = 16,
+    iterations: int = 200,
+    population: int = 256,
+    elite_fraction: float = 0.1,
+    smoothing: float = 0.7,
+    seed: int = 0,
+) -> PeriodScan:
+    """:func:`learn_cycle` at each of ``periods`` (the same settings and seed), as a sweep
+    of the ``learned-cycle`` entry over the period (:func:`ssbattery.sweep.scan.scan`).
+    Each point is the single run with that period, bit for bit."""
+    from dataclasses import asdict
+
+    from ssbattery.sweep.scan import columns, distinct, scan
+
+    params = EngineParameters() if params is None else params
+    ts = np.asarray(periods, dtype=float)
+    if ts.ndim != 1 or ts.size == 0:
+        raise InvalidParameterError("`periods` must be a non-empty 1-D list of periods.")
+    values, back = distinct(ts)
+    settings = {
+        "n_steps": n_steps,
+        "iterations": iterations,
+        "population": population,
+        "elite_fraction": elite_fraction,
+        "smoothing": smoothing,
+        "seed": seed,
+    }
+    ds = scan("learned-cycle", fixed={**asdict(params), **settings}, sweep={"period": values})
+    return PeriodScan(periods=ts, **columns(ds, PeriodScan, back))

@@ -80,6 +80,7 @@ __all__ = [
     "effective_pump_rate",
     "engine_efficiency_bound",
     "engine_region",
+    "pump_scan",
     "two_stroke_engine",
 ]
 
@@ -288,23 +289,64 @@ def charging(
     )
 
 
-@single_threaded
+@dataclass(frozen=True)
+class PumpScan:
+    """Charging metrics at ``time`` against the pump frequency (arrays over ``omega_L``):
+    efficiency E_B/W_pump, stored energy ω_e p_e, stored power E_B/t, pump work ω_L N_abs and
+    the first-law defect (ω_a − ω_L) N_abs; and, when the two-stroke engine was run, its
+    work per cycle, efficiency and Otto × pumping bound (NaN otherwise)."""
+
+    omega_L: np.ndarray
+    time: float
+    efficiency: np.ndarray
+    stored_energy: np.ndarray
+    power: np.ndarray
+    pump_work: np.ndarray
+    first_law_defect: np.ndarray
+    engine_work: np.ndarray
+    engine_efficiency: np.ndarray
+    engine_bound: np.ndarray
+
+
 def charging_scan(
     battery: PumpedBattery, omega_Ls: Sequence[float] | np.ndarray, time: float
-) -> dict[str, np.ndarray]:
+) -> PumpScan:
     """Efficiency, stored energy, stored power and first-law defect at ``time`` against
-    pump frequency (no per-frequency warnings)."""
+    pump frequency (no per-frequency warnings); the engine fields are NaN (see
+    :func:`pump_scan`)."""
+    return pump_scan(battery, omega_Ls, time, engine=False)
+
+
+def pump_scan(
+    battery: PumpedBattery,
+    omega_Ls: Sequence[float] | np.ndarray,
+    time: float,
+    *,
+    engine: bool = True,
+    omega_c: float = 0.5,
+    tau: float = 20.0,
+) -> PumpScan:
+    """What ``ssbattery pumped-battery`` computes for each ω_L: a sweep of the
+    ``pumped-battery`` entry over ``omega_Ls`` (:func:`ssbattery.sweep.scan.scan`), with
+    the two-stroke engine (cold-qubit gap ``omega_c``, pumping stroke ``tau``) when
+    ``engine``."""
+    from dataclasses import asdict
+
+    from ssbattery.sweep.scan import columns, distinct, scan
+
+    if not isinstance(battery, PumpedBattery):
+        raise InvalidParameterError(
+            f"`battery` must be a PumpedBattery, got {type(battery).__name__}."
+        )
     tt = require_positive("time", time)
     ws = np.asarray(omega_Ls, dtype=float)
-    rows = [charging(battery, float(w), [tt], warn=False) for w in ws]
-    return {
-        "first_law_defect": np.array([r.first_law_defect[0] for r in rows]),
-        "omega_L": ws,
-        "efficiency": np.array([r.efficiency[0] for r in rows]),
-        "stored_energy": np.array([r.stored_energy[0] for r in rows]),
-        "power": np.array([r.power[0] for r in rows]),
-        "pump_work": np.array([r.pump_work[0] for r in rows]),
-    }
+    if ws.ndim != 1 or ws.size == 0:
+        raise InvalidParameterError("`omega_Ls` must be a non-empty 1-D list of frequencies.")
+    values, back = distinct(ws)
+    fixed = {**asdict(battery), "time": tt, "engine": engine, "omega_c": omega_c, "tau": tau}
+    ds = scan("pumped-battery", fixed=fixed, sweep={"omega_L": values})
+
+    return PumpScan(omega_L=ws, time=tt, **columns(ds, PumpScan, back, skip=("omega_L",)))
 
 
 @dataclass(frozen=True)

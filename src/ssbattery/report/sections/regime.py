@@ -130,7 +130,14 @@ def build_regime(out_dir: Path, *, data: Path | None = None) -> Artifact:
             + regime.summary_text(claims)
             + f" Photon cutoff 4N (largest top-Fock population {worst:.1e}). "
             + regime.cutoff_check(table)
-            + f" {regime.STEPS} time points per run; the fixed-τ convention covers N = 8–64."
+            + f" {regime.STEPS} time points per run; N covered (from the table): "
+            + ", ".join(
+                f"{_CONVENTION[c]} {int(g['n_atoms'].min())}–{int(g['n_atoms'].max())}"
+                for c, g in table[table["convention"].isin(list(_CONVENTION))].groupby("convention")
+            )
+            + "; α windows "
+            + ", ".join(f"N {lo}–{hi}" for lo, hi in regime.WINDOWS)
+            + "."
         ),
     )
 

@@ -214,13 +214,13 @@ def build_heat_battery(out_dir: Path) -> Artifact:
         out_dir / "fig15_heat_charged_battery_coupling.csv",
         ["coupling", "ergotropy(NESS)", "J_h(NESS)", "W", "efficiency", "power", "local valid"],
         zip(
-            cscan["coupling"],
-            cscan["ness_ergotropy"],
-            cscan["ness_heat_current"],
-            cscan["work"],
-            cscan["efficiency"],
-            cscan["power"],
-            cscan["local_valid"],
+            cscan.coupling,
+            cscan.ness_ergotropy,
+            cscan.ness_heat_current,
+            cscan.work,
+            cscan.efficiency,
+            cscan.power,
+            cscan.local_valid,
             strict=True,
         ),
     )
@@ -270,8 +270,8 @@ def build_heat_battery(out_dir: Path) -> Artifact:
     )
     best_short = ranges[0].efficiency[2] >= max(g.efficiency[2] for g in ranges)
     mono = all(bool(np.all(np.diff(row) < 0)) for row in (*opt.efficiency, *opt.power))
-    bad = ~cscan["local_valid"]
-    invalid_from = f"{cscan['coupling'][bad].min():.3g}" if bad.any() else "nowhere"
+    bad = ~cscan.local_valid
+    invalid_from = f"{cscan.coupling[bad].min():.3g}" if bad.any() else "nowhere"
     best = sw.best()
     parts = [
         f"λ = {lam:g}: η_max = {best['max_efficiency'][i]:.3f} at τ = "
@@ -309,8 +309,8 @@ def build_heat_battery(out_dir: Path) -> Artifact:
             + ". Departure from the paper: its gate is not stated, so we report both the "
             "per-τ optimum and the phase range of the NESS gate. Against λ (τ = "
             f"{HEAT_SCAN_TAU:g}): the NESS ergotropy grows from "
-            f"{cscan['ness_ergotropy'][0]:.2e} (λ = {cscan['coupling'][0]:g}) to "
-            f"{cscan['ness_ergotropy'][-1]:.2e} (λ = {cscan['coupling'][-1]:g}); the local "
+            f"{cscan.ness_ergotropy[0]:.2e} (λ = {cscan.coupling[0]:g}) to "
+            f"{cscan.ness_ergotropy[-1]:.2e} (λ = {cscan.coupling[-1]:g}); the local "
             f"master equation is flagged invalid from λ = {invalid_from} on (λ ≥ γ)."
         ),
     )
@@ -389,12 +389,12 @@ def build_pumped_battery(out_dir: Path) -> Artifact:
         out_dir / "fig_pumped_battery_charging.csv",
         ["omega_L", "efficiency", "stored_energy", "power", "pump_work", "first_law_defect"],
         zip(
-            scan["omega_L"],
-            scan["efficiency"],
-            scan["stored_energy"],
-            scan["power"],
-            scan["pump_work"],
-            scan["first_law_defect"],
+            scan.omega_L,
+            scan.efficiency,
+            scan.stored_energy,
+            scan.power,
+            scan.pump_work,
+            scan.first_law_defect,
             strict=True,
         ),
     )
@@ -443,15 +443,15 @@ def build_pumped_battery(out_dir: Path) -> Artifact:
         },
         summary=(
             f"Stored power at t = {PUMP_TIME:g} peaks at resonance ω_L = "
-            f"{scan['omega_L'][np.argmax(scan['power'])]:.3f} (ω_a = {bat.omega_a:g}), "
-            f"P = {np.max(scan['power']):.2e}; the charging efficiency there is "
-            f"{scan['efficiency'][np.argmax(scan['power'])]:.3f} (bound ω_e/ω_a = "
+            f"{scan.omega_L[np.argmax(scan.power)]:.3f} (ω_a = {bat.omega_a:g}), "
+            f"P = {np.max(scan.power):.2e}; the charging efficiency there is "
+            f"{scan.efficiency[np.argmax(scan.power)]:.3f} (bound ω_e/ω_a = "
             f"{bat.omega_e / bat.omega_a:.3f}); it rises towards red detuning as ω_e/ω_L, so "
             "in this model the resonance optimum holds for power, not for efficiency per "
             "photon; but off resonance the local rotating-frame model misses the first law by "
             "(ω_a − ω_L)·N_abs, "
-            f"{100 * abs(scan['first_law_defect'][0]) / scan['pump_work'][0]:.0f} % of the "
-            f"pump work at ω_L = {scan['omega_L'][0]:g}, so its red-side efficiencies are "
+            f"{100 * abs(scan.first_law_defect[0]) / scan.pump_work[0]:.0f} % of the "
+            f"pump work at ω_L = {scan.omega_L[0]:g}, so its red-side efficiencies are "
             "not trustworthy (the engine map shares this caveat away from resonance). At "
             f"resonance the efficiency peaks at t = {res_run.times[k_best]:.0f} "
             f"(η = {res_run.efficiency[k_best]:.3f}) and falls at longer times as the battery "

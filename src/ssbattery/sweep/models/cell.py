@@ -13,8 +13,8 @@ from ssbattery.sweep.registry import ModelEntry, Output, Param, register
 
 if TYPE_CHECKING:
     from ssbattery.cell.alignment import Alignment
-    from ssbattery.cell.landau import LandauCoefficients
-    from ssbattery.cell.self_charging import SelfChargingCell
+    from ssbattery.cell.landau import HysteresisLoop, LandauCoefficients
+    from ssbattery.cell.self_charging import SelfChargingCell, SelfChargingRun
     from ssbattery.electrolytes.impedance.arrhenius_pipeline import SpectrumAnalysis
     from ssbattery.electrolytes.impedance.conductivity import Pellet
 
@@ -48,9 +48,24 @@ class SelfChargeRun:
 
 @dataclass(frozen=True)
 class SelfChargeResult:
-    """What ``ssbattery self-charge`` reports: the run's measurements and the Hopf load."""
+    """What ``ssbattery self-charge`` reports: the simulated discharge and the Hopf load
+    (Ω; None where the fixed point is stable at every load)."""
 
-    metrics: dict[str, float]
+    simulation: SelfChargingRun
+    hopf_load_ohm: float | None
+
+    def metrics(self) -> dict[str, float]:
+        """The sweep outputs (NaN for a missing period or Hopf load)."""
+        sim = self.simulation
+        return {
+            "steady_current_A": sim.fixed.current_A,
+            "steady_voltage_V": sim.fixed.voltage_V,
+            "oscillating": float(sim.oscillating),
+            "period_s": _nan(sim.period_s),
+            "amplitude_V": sim.amplitude_V,
+            "self_charging_fraction": sim.self_charging_fraction,
+            "hopf_load_ohm": _nan(self.hopf_load_ohm),
+        }
 
 
 def _build_self_charge(values: Mapping[str, Any]) -> SelfChargeRun:
@@ -63,21 +78,11 @@ def _build_self_charge(values: Mapping[str, Any]) -> SelfChargeRun:
 
 
 def solve_self_charge(run: SelfChargeRun) -> SelfChargeResult:
-    """Simulate the discharge into R_L and locate the Hopf load (§2.1, Fig. 16c)."""
+    """Simulate the discharge into R_L and locate the Hopf load (§2.1, Fig. 16c); what
+    ``ssbattery self-charge`` runs."""
     from ssbattery.cell.self_charging import find_hopf_load, simulate
 
-    sim = simulate(run.cell, t_end_s=run.t_end_s)
-    return SelfChargeResult(
-        {
-            "steady_current_A": sim.fixed.current_A,
-            "steady_voltage_V": sim.fixed.voltage_V,
-            "oscillating": float(sim.oscillating),
-            "period_s": _nan(sim.period_s),
-            "amplitude_V": sim.amplitude_V,
-            "self_charging_fraction": sim.self_charging_fraction,
-            "hopf_load_ohm": _nan(find_hopf_load(run.cell)),
-        }
-    )
+    return SelfChargeResult(simulate(run.cell, t_end_s=run.t_end_s), find_hopf_load(run.cell))
 
 
 #: The registered sweep entry ``self-charge`` (see ``ssbattery sweep models``).
@@ -104,7 +109,7 @@ SELF_CHARGE: ModelEntry[SelfChargeRun, SelfChargeResult] = register(
         ),
         build=_build_self_charge,
         solve=solve_self_charge,
-        extract=lambda r: r.metrics,
+        extract=lambda r: r.metrics(),
     )
 )
 
@@ -114,9 +119,28 @@ SELF_CHARGE: ModelEntry[SelfChargeRun, SelfChargeResult] = register(
 
 @dataclass(frozen=True)
 class LandauResult:
-    """The ferroelectric's scalars, as ``ssbattery landau`` prints them."""
+    """The ferroelectric's P_s, E_c, negative-capacitance range (None: none), C_F at Q = 0
+    and the quasi-static hysteresis loop, as ``ssbattery landau`` reports them."""
 
-    metrics: dict[str, float]
+    coefficients: LandauCoefficients
+    spontaneous_polarisation: float
+    coercive_field: float
+    negative_capacitance_Q_range: tuple[float, float] | None
+    C_F_at_Q0: float
+    loop: HysteresisLoop
+
+    def metrics(self) -> dict[str, float]:
+        """The sweep outputs (NaN ends where there is no negative-capacitance range)."""
+        nc = self.negative_capacitance_Q_range
+        return {
+            "spontaneous_polarisation": self.spontaneous_polarisation,
+            "coercive_field": self.coercive_field,
+            "nc_Q_low": math.nan if nc is None else nc[0],
+            "nc_Q_high": math.nan if nc is None else nc[1],
+            "C_F_at_Q0": self.C_F_at_Q0,
+            "loop_coercive_field": self.loop.coercive_field,
+            "loop_remanent_polarisation": self.loop.remanent_polarisation,
+        }
 
 
 def _build_landau(values: Mapping[str, Any]) -> LandauCoefficients:
@@ -135,18 +159,13 @@ def solve_landau(coeffs: LandauCoefficients) -> LandauResult:
         spontaneous_polarisation,
     )
 
-    loop = hysteresis_loop(coeffs, n_points=2001)
-    nc = negative_capacitance_bounds(coeffs)
     return LandauResult(
-        {
-            "spontaneous_polarisation": spontaneous_polarisation(coeffs),
-            "coercive_field": coercive_field(coeffs),
-            "nc_Q_low": math.nan if nc is None else nc[0],
-            "nc_Q_high": math.nan if nc is None else nc[1],
-            "C_F_at_Q0": float(capacitance(coeffs, 0.0)),
-            "loop_coercive_field": loop.coercive_field,
-            "loop_remanent_polarisation": loop.remanent_polarisation,
-        }
+        coefficients=coeffs,
+        spontaneous_polarisation=spontaneous_polarisation(coeffs),
+        coercive_field=coercive_field(coeffs),
+        negative_capacitance_Q_range=negative_capacitance_bounds(coeffs),
+        C_F_at_Q0=float(capacitance(coeffs, 0.0)),
+        loop=hysteresis_loop(coeffs, n_points=2001),
     )
 
 
@@ -171,7 +190,7 @@ LANDAU: ModelEntry[LandauCoefficients, LandauResult] = register(
         ),
         build=_build_landau,
         solve=solve_landau,
-        extract=lambda r: r.metrics,
+        extract=lambda r: r.metrics(),
     )
 )
 
@@ -281,16 +300,13 @@ def _build_eis(values: Mapping[str, Any]) -> SpectrumFit:
 
 
 def solve_eis(fit: SpectrumFit) -> SpectrumAnalysis:
-    """Fit one spectrum, Lin-KK and σ per arc, as ``ssbattery eis fit`` does."""
-    import warnings
-
+    """Fit one spectrum, Lin-KK and σ per arc: what ``ssbattery eis fit`` runs (its
+    warnings are the point's: the CLI prints them, a sweep records them per point)."""
     from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
 
-    with warnings.catch_warnings(record=True):
-        warnings.simplefilter("always")
-        return analyse_spectrum(
-            fit.spectrum, fit.pellet, circuit=fit.circuit, kk_threshold=fit.kk_threshold
-        )
+    return analyse_spectrum(
+        fit.spectrum, fit.pellet, circuit=fit.circuit, kk_threshold=fit.kk_threshold
+    )
 
 
 def _eis_outputs(a: SpectrumAnalysis) -> dict[str, float]:

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ssbattery.sweep.registry import ModelEntry, Output, Param, register
+from ssbattery.quantum.spin_chain import SpinChainParameters
+from ssbattery.sweep.registry import ModelEntry, Output, Param, fields_as_params, register
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from ssbattery.quantum.battery import ChargingResult
     from ssbattery.quantum.dicke import DickeParameters
     from ssbattery.quantum.dicke_window import PhotonWindow
-    from ssbattery.quantum.spin_chain import SpinChainParameters
 
 __all__ = ["DICKE", "SPIN_CHAIN", "DickeRun", "SpinChainRun"]
 
@@ -173,14 +173,19 @@ SPIN_CHAIN: ModelEntry[SpinChainRun, ChargingResult] = register(
         name="spin-chain",
         summary="XXZ spin-chain battery charged by a transverse field (review §2.3.8)",
         params=(
-            Param("n_sites", "int", 4, "", "number of spins N ≥ 1"),
-            Param("field", "float", 3.0, "a.u.", "Zeeman field B > 0 (eq. 10)"),
-            Param("charging", "float", 12.0, "a.u.", "charging field ω (eq. 13)"),
-            Param("coupling", "float", 3.0, "a.u.", "coupling g ≥ 0 (eq. 11)"),
-            Param("anisotropy", "float", 1.0, "", "anisotropy α in [−1, 1]"),
-            Param("interaction", "str", "nn", "", "nn or lr (g/|i−j|^p)", choices=("nn", "lr")),
-            Param("decay", "float", 1.0, "", "long-range decay power p > 0"),
-            Param("periodic", "bool", False, "", "periodic boundary conditions"),
+            *fields_as_params(
+                SpinChainParameters,
+                {
+                    "n_sites": ("", "number of spins N ≥ 1"),
+                    "field": ("a.u.", "Zeeman field B > 0 (eq. 10)"),
+                    "charging": ("a.u.", "charging field ω (eq. 13)"),
+                    "coupling": ("a.u.", "coupling g ≥ 0 (eq. 11)"),
+                    "anisotropy": ("", "anisotropy α in [−1, 1]"),
+                    "interaction": ("", "nn or lr (g/|i−j|^p)", ("nn", "lr")),
+                    "decay": ("", "long-range decay power p > 0"),
+                    "periodic": ("", "periodic boundary conditions"),
+                },
+            ),
             Param("t_max", "float", 2.0, "ħ/a.u.", "last time of the grid"),
             Param("steps", "int", 400, "", "number of times in (0, t_max]"),
         ),

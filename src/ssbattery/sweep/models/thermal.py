@@ -1,7 +1,7 @@
 """Sweep entries of the thermal machines and batteries (review §2.4): the quantum Otto
-cycle, the heat-charged two-qubit battery (eq. 15), the optically pumped battery and
-Maxwell's demon of two coupled qubits. Each entry calls the model's public function with
-the same arguments as its single-run command."""
+cycle, the heat-charged two-qubit battery (eq. 15), the optically pumped battery,
+Maxwell's demon of two coupled qubits and the learned engine cycle. Each entry calls the
+model's public function with the same arguments as its single-run command."""
 
 from __future__ import annotations
 
@@ -11,21 +11,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ssbattery.results import quantity_values
-from ssbattery.sweep.registry import ModelEntry, Output, Param, register
+from ssbattery.sweep.registry import ModelEntry, Output, Param, fields_as_params, register
+from ssbattery.thermal.heat_battery import HeatBattery
+from ssbattery.thermal.learning import EngineParameters
+from ssbattery.thermal.pumped_battery import PumpedBattery
 
 if TYPE_CHECKING:
     from ssbattery.thermal.feedback import CycleResult
-    from ssbattery.thermal.heat_battery import HeatBattery, HeatBatteryResult
+    from ssbattery.thermal.heat_battery import HeatBatteryResult
+    from ssbattery.thermal.learning import LearningResult
     from ssbattery.thermal.otto import OttoResult
-    from ssbattery.thermal.pumped_battery import PumpedBattery
 
 __all__ = [
     "DEMON",
     "HEAT_BATTERY",
+    "LEARNED_CYCLE",
     "OTTO",
     "PUMPED_BATTERY",
     "DemonRun",
     "HeatBatteryRun",
+    "LearnedCycleRun",
     "OttoRun",
     "PumpedRun",
     "PumpedRunResult",
@@ -172,6 +177,7 @@ _HEAT_OUTPUTS = (
     Output("ness_ergotropy", "ω0", "ergotropy of the steady state"),
     Output("ness_heat_current", "ω0²", "hot-bath heat current in the steady state"),
     Output("carnot_efficiency", "", "1 − T_c/T_h"),
+    Output("local_valid", "", "1 when the local master equation's validity check passes"),
 )
 
 #: The registered sweep entry ``heat-battery`` (see ``ssbattery sweep models``).
@@ -180,20 +186,28 @@ HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
         name="thermal-battery",
         summary="Two-qubit battery charged by a heat current (review eq. 15, Tacchino et al.)",
         params=(
-            Param("coupling", "float", 0.05, "ω0", "qubit–qubit coupling λ"),
+            *fields_as_params(
+                HeatBattery,
+                {
+                    "coupling": ("ω0", "qubit–qubit coupling λ"),
+                    "T_h": ("ω0", "hot-bath temperature"),
+                    "T_c": ("ω0", "cold-bath temperature"),
+                    "rate_h": ("ω0", "hot-bath rate γ_h"),
+                    "rate_c": ("ω0", "cold-bath rate γ_c"),
+                    "omega0": ("", "qubit splitting ω0"),
+                    "form": ("", "dissipators", ("local", "global")),
+                },
+            ),
             Param("tau", "float", 10.0, "1/ω0", "charging time τ > 0"),
-            Param("T_h", "float", 10.0, "ω0", "hot-bath temperature"),
-            Param("T_c", "float", 0.1, "ω0", "cold-bath temperature"),
-            Param("rate_h", "float", 0.1, "ω0", "hot-bath rate γ_h"),
-            Param("rate_c", "float", 0.1, "ω0", "cold-bath rate γ_c"),
-            Param("omega0", "float", 1.0, "", "qubit splitting ω0"),
-            Param("form", "str", "local", "", "dissipators", choices=("local", "global")),
             Param("gate", "str", "ness", "", "discharge gate", choices=("ness", "optimal")),
         ),
         outputs=_HEAT_OUTPUTS,
         build=_build_heat,
         solve=solve_heat_battery,
-        extract=lambda r: quantity_values(r.quantities()),
+        extract=lambda r: {
+            **quantity_values(r.quantities()),
+            "local_valid": float(not r.validity_issues),
+        },
         memory_bytes=lambda r: 16.0 * 256 * 64,
     )
 )
@@ -230,16 +244,17 @@ def _build_pumped(values: Mapping[str, Any]) -> PumpedRun:
     run = {k: v.pop(k) for k in ("omega_L", "time", "engine", "omega_c", "tau")}
     require_positive("time", run["time"])
     require_positive("omega_L", run["omega_L"])
-    return PumpedRun(PumpedBattery(omega_e=1.0, **v), **run)
+    return PumpedRun(PumpedBattery(**v), **run)
 
 
 def solve_pumped(run: PumpedRun) -> PumpedRunResult:
-    """One pump frequency: the scan's charging metrics (no per-frequency warning) and the
-    two-stroke engine, as ``ssbattery pumped-battery`` computes each row."""
-    from ssbattery.thermal.pumped_battery import charging_scan, two_stroke_engine
+    """One pump frequency: the charging metrics at ``time`` (no detuning warning: the
+    ``first_law_defect`` output carries it) and the two-stroke engine, as ``ssbattery
+    pumped-battery`` computes each row."""
+    from ssbattery.thermal.pumped_battery import charging, two_stroke_engine
 
-    scan = charging_scan(run.battery, [run.omega_L], run.time)
-    charging = {k: float(scan[k][0]) for k in _PUMPED_CHARGING}
+    c = charging(run.battery, run.omega_L, [run.time], warn=False)
+    charging_metrics = {k: float(getattr(c, k)[0]) for k in _PUMPED_CHARGING}
     engine = {"engine_work": math.nan, "engine_efficiency": math.nan, "engine_bound": math.nan}
     if run.engine:
         e = two_stroke_engine(run.battery, run.omega_L, omega_c=run.omega_c, tau=run.tau)
@@ -248,7 +263,7 @@ def solve_pumped(run: PumpedRun) -> PumpedRunResult:
             "engine_efficiency": e.efficiency,
             "engine_bound": e.bound,
         }
-    return PumpedRunResult(charging, engine)
+    return PumpedRunResult(charging_metrics, engine)
 
 
 _PUMPED_CHARGING = ("efficiency", "stored_energy", "power", "pump_work", "first_law_defect")
@@ -260,13 +275,20 @@ PUMPED_BATTERY: ModelEntry[PumpedRun, PumpedRunResult] = register(
         summary="Optically pumped two-level battery and two-stroke engine (§2.4, Santos et al.)",
         params=(
             Param("omega_L", "float", 1.5, "ω_e", "pump frequency ω_L"),
+            *fields_as_params(
+                PumpedBattery,
+                {
+                    "omega_e": ("", "battery gap ω_e (the energy unit)"),
+                    "single_reservoir": ("", "a → e decays into the cold bath"),
+                    "omega_a": ("ω_e", "pumped level ω_a"),
+                    "rabi": ("ω_e", "pump Rabi frequency Ω"),
+                    "decay": ("ω_e", "decay rate Γ of a → e"),
+                    "battery_rate": ("ω_e", "battery rate γ_B (e → g)"),
+                    "T_r": ("ω_e", "reservoir temperature of a → e"),
+                    "T_c": ("ω_e", "cold-bath temperature"),
+                },
+            ),
             Param("time", "float", 50.0, "1/ω_e", "charging time t"),
-            Param("omega_a", "float", 1.5, "ω_e", "pumped level ω_a"),
-            Param("rabi", "float", 0.05, "ω_e", "pump Rabi frequency Ω"),
-            Param("decay", "float", 0.2, "ω_e", "decay rate Γ of a → e"),
-            Param("battery_rate", "float", 0.005, "ω_e", "battery rate γ_B (e → g)"),
-            Param("T_r", "float", 0.05, "ω_e", "reservoir temperature of a → e"),
-            Param("T_c", "float", 0.1, "ω_e", "cold-bath temperature"),
             Param("engine", "bool", True, "", "also the two-stroke engine"),
             Param("omega_c", "float", 0.5, "ω_e", "engine cold-qubit gap"),
             Param("tau", "float", 20.0, "1/ω_e", "engine pumping stroke duration"),
@@ -343,6 +365,7 @@ DEMON: ModelEntry[DemonRun, CycleResult] = register(
         outputs=(
             Output("heat_mean", "ω1", "heat extracted per cycle (mean over realisations)"),
             Output("heat_std", "ω1", "its standard deviation"),
+            Output("heat_variance", "ω1²", "its variance"),
             Output("information", "nats", "quantum–classical mutual information"),
             Output("net_work", "ω1", "extracted work minus measurement energy"),
         ),
@@ -351,8 +374,102 @@ DEMON: ModelEntry[DemonRun, CycleResult] = register(
         extract=lambda r: {
             "heat_mean": r.work_extracted,
             "heat_std": r.work_std,
+            "heat_variance": r.work_variance,
             "information": r.qc_information,
             "net_work": r.net_work,
         },
+    )
+)
+
+
+# ---------------------------------------------------------------------- learned cycle
+
+
+@dataclass(frozen=True)
+class LearnedCycleRun:
+    """The engine and the settings of :func:`~ssbattery.thermal.learning.learn_cycle`."""
+
+    params: EngineParameters
+    settings: tuple[tuple[str, Any], ...]
+
+
+_LEARN_SETTINGS = (
+    "n_steps",
+    "period",
+    "iterations",
+    "population",
+    "elite_fraction",
+    "smoothing",
+    "seed",
+)
+
+
+def _build_learned(values: Mapping[str, Any]) -> LearnedCycleRun:
+    from ssbattery.thermal.learning import EngineParameters
+
+    v = dict(values)
+    settings = tuple((k, v.pop(k)) for k in _LEARN_SETTINGS)
+    return LearnedCycleRun(EngineParameters(**v), settings)
+
+
+def _learned_cost(run: LearnedCycleRun) -> float:
+    # the search costs ~1 µs per schedule step (see learn_cycle)
+    s = dict(run.settings)
+    return float(s["n_steps"] * s["iterations"] * s["population"])
+
+
+def solve_learned(run: LearnedCycleRun) -> LearningResult:
+    """The cross-entropy search of one cycle period, as ``ssbattery learn-cycle`` runs it
+    (without its checkpoint file: a point is short and the store resumes the sweep)."""
+    from ssbattery.thermal.learning import learn_cycle
+
+    return learn_cycle(run.params, **dict(run.settings))
+
+
+#: The registered sweep entry ``learned-cycle`` (see ``ssbattery sweep models``).
+LEARNED_CYCLE: ModelEntry[LearnedCycleRun, LearningResult] = register(
+    ModelEntry(
+        name="learned-cycle",
+        summary="A two-level engine cycle learned by cross-entropy search vs the best Otto "
+        "cycle (review §2.4, Erdman & Noé)",
+        params=(
+            *fields_as_params(
+                EngineParameters,
+                {
+                    "E0": ("", "energy scale of H(u) = E0·u/2·σz"),
+                    "u_min": ("", "smallest control u"),
+                    "u_max": ("", "largest control u"),
+                    "T_hot": ("E0", "hot-bath temperature"),
+                    "T_cold": ("E0", "cold-bath temperature"),
+                    "rate_hot": ("Γ", "hot-bath coupling Γ_h"),
+                    "rate_cold": ("Γ", "cold-bath coupling Γ_c"),
+                    "bath": ("", "spectra", ("ohmic_bose", "flat_fermi")),
+                },
+            ),
+            Param("n_steps", "int", 16, "", "piecewise-constant steps per cycle"),
+            Param("period", "float", 4.0, "1/Γ", "cycle period"),
+            Param("iterations", "int", 200, "", "optimiser iterations"),
+            Param("population", "int", 256, "", "schedules sampled per iteration"),
+            Param("elite_fraction", "float", 0.1, "", "fraction kept as elites"),
+            Param("smoothing", "float", 0.7, "", "update weight of the sampling laws"),
+            Param("seed", "int", 0, "", "random seed"),
+        ),
+        outputs=(
+            Output("learned_power", "E0·Γ", "average power of the learned cycle"),
+            Output("learned_efficiency", "", "its efficiency W/Q_h"),
+            Output("otto_power", "E0·Γ", "power of the best Otto cycle of the same period"),
+            Output("otto_efficiency", "", "its efficiency"),
+            Output("advantage", "", "learned power / best Otto power"),
+        ),
+        build=_build_learned,
+        solve=solve_learned,
+        extract=lambda r: {
+            "learned_power": r.learned.power,
+            "learned_efficiency": r.learned.efficiency,
+            "otto_power": r.otto.metrics.power,
+            "otto_efficiency": r.otto.metrics.efficiency,
+            "advantage": r.advantage,
+        },
+        cost=_learned_cost,
     )
 )
