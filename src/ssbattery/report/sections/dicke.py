@@ -70,7 +70,7 @@ def build_scaling(
         parameters={
             **series[0][1].parameters,
             "coupling": [g for g, _ in series],
-            "atoms": [list(map(int, res.n_atoms)) for _, res in series],
+            "n_atoms": [list(map(int, res.n_atoms)) for _, res in series],
         },
         summary=(
             "Pmax ∝ N^α fitted in log–log: "
