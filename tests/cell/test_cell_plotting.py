@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 
 from ssbattery.cell.alignment import align
 from ssbattery.cell.discharge import discharge_curve
@@ -85,3 +86,23 @@ def test_report_keys_and_fast_figures(tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     # panel a: Li (−1.39 eV) against μ(Cu) = −4.6 eV → 3.21 V (eq. 1)
     assert math.isclose(float(rows[0]["cell_voltage_V"]), 3.21, abs_tol=1e-9)
+
+
+def test_fig1_panels_share_one_electrolyte_potential(tmp_path: Path) -> None:
+    """Issue 13 §4: both Fig. 1 panels use Li6PS5Cl's mid-gap μ_E = E_c − Eg/2 from the data,
+    and the band diagram's state (c) is the discharge curve's last point (same cell)."""
+    from ssbattery.cell.alignment import find_electrolyte_levels
+
+    lpscl = find_electrolyte_levels("Li6PS5Cl")
+    mu_e = lpscl.cbm_eV - lpscl.band_gap_eV / 2  # −2.23 − 1.5 = −3.73 eV
+    alignment, discharge = (spec.build(tmp_path) for spec in FIGURES[:2])
+    assert alignment.parameters["mu_electrolyte_eV"] == pytest.approx(mu_e)
+    assert discharge.parameters["mu_electrolyte_eV"] == pytest.approx(mu_e)
+    assert discharge.parameters["mu0_eV"] == alignment.parameters["cathode_mu0_eV"]
+    with (tmp_path / "fig1_discharge_curve.csv").open(encoding="utf-8") as fh:
+        last = list(csv.DictReader(fh))[-1]
+    assert alignment.parameters["mu_C_panels_eV"][2] == pytest.approx(float(last["mu_C_eV"]))
+    assert float(last["mu_C_eV"]) > mu_e  # the end of discharge has passed μ_E (Fig. 1c)
+    with (tmp_path / "fig1_band_alignment.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(float(r["mu_E_eV"]) == pytest.approx(mu_e) for r in rows)

@@ -31,6 +31,12 @@ from ssbattery.errors import InvalidParameterError, SsbatteryError
         ("Na3O(BH4)", "hydride", True, {"O", "hydride"}),
         ("Na25S5O4I7", "oxysulfohalide", True, {"O", "S", "halogen"}),
         ("Li3N", "nitride", False, {"N"}),
+        # issue 13 §4: these came out as "other" before the N classes existed
+        ("Li2.9PO3.3N0.46", "oxynitride", True, {"O", "N"}),  # LiPON (Bates et al. 1993)
+        ("Li3.09BO2.53N0.52", "oxynitride", True, {"O", "N"}),  # LiBON glass
+        ("Li5NI2", "nitride-halide", True, {"N", "halogen"}),  # anti-fluorite nitride iodide
+        ("Li6NBr3", "nitride-halide", True, {"N", "halogen"}),
+        ("Li7PN4", "nitride", False, {"N"}),
     ],
 )
 def test_review_electrolytes(formula: str, label: str, multi: bool, dominant: set[str]) -> None:
@@ -119,5 +125,21 @@ def test_any_composition_gets_one_class_of_the_vocabulary(
         assert sum(c.anion_fractions.values()) == pytest.approx(1.0)
         assert all(c.anion_fractions[g] >= threshold for g in c.dominant)
     assert c.multi_element == (
-        c.review_elements_dominant >= 2 or ("hydride" in c.dominant and len(c.dominant) >= 2)
+        c.review_elements_dominant >= 2
+        or (bool({"hydride", "N"} & set(c.dominant)) and len(c.dominant) >= 2)
     )
+    assert c.dominance_threshold == threshold
+    assert set(c.minor) | set(c.dominant) == set(c.anion_fractions)
+    assert all(c.anion_fractions[g] < threshold for g in c.minor)
+
+
+def test_minor_anion_threshold_is_stated_and_moves_the_class() -> None:
+    from ssbattery.electrolytes.anions import MINOR_ANION_THRESHOLD
+
+    # LiPON Li2.9PO3.3N0.46: N holds 0.46/3.76 = 12.2 % of the anion units
+    lipon = chemical_class("Li2.9PO3.3N0.46")
+    assert MINOR_ANION_THRESHOLD == lipon.dominance_threshold == 0.1
+    assert lipon.anion_fractions["N"] == pytest.approx(0.46 / 3.76)
+    low_n = chemical_class("Li2.9PO3.3N0.46", dominance_threshold=0.13)
+    assert low_n.label == "oxide" and low_n.minor == ("N",)
+    assert chemical_class("Li5.5P0.96Sb0.04S4.40O0.10Cl1.5").minor == ("O",)

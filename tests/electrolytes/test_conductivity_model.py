@@ -85,7 +85,7 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     import ssbattery.electrolytes.conductivity_model as cm
     from ssbattery.cli import app
 
-    monkeypatch.setattr(cm, "default_model", lambda: small_model)
+    monkeypatch.setattr(cm, "default_model", lambda **_: small_model)
     res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--json"])
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)
@@ -95,3 +95,64 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     bad = CliRunner().invoke(app, ["electrolytes", "predict", "Lq7Xx"])
     assert bad.exit_code == 2
     assert "FORMULA" in bad.output and "not element symbols" in bad.output
+
+
+def test_structure_descriptor_from_the_lattice() -> None:
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+
+    # cubic a = 10 Å, Z = 8 of Li7La3Zr2O12 (24 atoms): V = 1000 Å³, 192 atoms, 56 Li
+    s = StructureDescriptor.from_lattice(
+        [10.0, 10.0, 10.0], [90.0, 90.0, 90.0], formula="Li7La3Zr2O12", z=8, space_group=230
+    )
+    assert s.volume_per_atom_A3 == pytest.approx(1000.0 / 192)
+    assert s.li_per_nm3 == pytest.approx(56.0)  # 56 Li per 1 nm³
+    np.testing.assert_allclose(s.as_array(), [1000.0 / 192, 56.0, 230.0])
+    with pytest.raises(InvalidParameterError, match="space_group"):
+        StructureDescriptor.from_lattice(
+            [10.0] * 3, [90.0] * 3, formula="Li7La3Zr2O12", z=8, space_group=231
+        )
+    train, test = load_obelix_split()
+    assert all(r.structure is not None for r in (*train, *test))  # OBELiX gives every lattice
+
+
+def test_structure_model_needs_a_structure() -> None:
+    m = train_conductivity_model(n_trees=5, use_structure=True)
+    assert m.uses_structure
+    with pytest.raises(InvalidParameterError, match="StructureDescriptor"):
+        m.predict_log10(["Li6PS5Cl"])
+    row = next(r for r in m.train_rows if r.composition.startswith("Li6"))
+    assert math.isfinite(m.predict(row.composition, structure=row.structure).log10_sigma_S_cm)
+
+
+def test_cli_predict_structure_options_all_or_none(small_model, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import ssbattery.electrolytes.conductivity_model as cm
+    from ssbattery.cli import app
+
+    monkeypatch.setattr(cm, "default_model", lambda **_: small_model)
+    res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--lattice", "9.8,9.8"])
+    assert res.exit_code == 2
+    assert "--z" in res.output and "--space-group" in res.output
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:spglib")
+def test_structure_descriptor_from_a_cif(tmp_path) -> None:
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.io.cif import CifWriter
+
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+
+    # antifluorite Li2O, Fm-3m (225), a = 4.61 Å: 4 O and 8 Li in the conventional cell
+    li2o = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.61), ["O", "Li"], [[0, 0, 0], [0.25, 0.25, 0.25]]
+    )
+    CifWriter(li2o, symprec=0.01).write_file(tmp_path / "Li2O.cif")  # states 225
+    s = StructureDescriptor.from_cif(tmp_path / "Li2O.cif")
+    assert s.volume_per_atom_A3 == pytest.approx(4.61**3 / 12)
+    assert s.li_per_nm3 == pytest.approx(8e3 / 4.61**3)
+    assert s.space_group == 225
+    from ssbattery.errors import DataFormatError
+
+    with pytest.raises(DataFormatError, match="CIF file not found"):
+        StructureDescriptor.from_cif(tmp_path / "none.cif")

@@ -118,6 +118,38 @@ def test_plus_state_ergotropy_is_coherent() -> None:
     assert coherent_ergotropy(rho, H_QUBIT) == pytest.approx(0.0, abs=1e-12)
 
 
+def test_incoherent_ergotropy_is_the_dephased_state_ergotropy() -> None:
+    # Çakmak, PRE 102, 042111 (2020): E_i(ρ) = E(Δρ), E_c = E(ρ) − E(Δρ). Δρ built here
+    # independently (the diagonal in the eigenbasis of a random non-degenerate H).
+    rng = np.random.default_rng(7)
+    for d in (2, 3, 4):
+        g = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+        H = g + g.conj().T
+        rho = random_state(d, 20 + d)
+        _, V = np.linalg.eigh(H)
+        deph = V @ np.diag(np.diag(V.conj().T @ rho @ V)) @ V.conj().T
+        assert incoherent_ergotropy(rho, H) == pytest.approx(ergotropy(deph, H), abs=1e-12)
+        assert coherent_ergotropy(rho, H) + incoherent_ergotropy(rho, H) == pytest.approx(
+            ergotropy(rho, H), abs=1e-12
+        )
+
+
+def test_qubit_incoherent_ergotropy_equals_francica_definition() -> None:
+    # Francica et al., PRL 125, 180603 (2020): E_i = max over unitaries U that keep the
+    # coherence S(Δρ) − S(ρ), i.e. S(Δ(UρU†)) = S(Δρ), of Tr H(ρ − UρU†). Brute force over
+    # the Bloch sphere: a qubit unitary rotates the Bloch vector r to any r' with |r'| = |r|.
+    for seed in range(5):
+        rho = random_state(2, 40 + seed)
+        r = np.array([2 * rho[0, 1].real, -2 * rho[0, 1].imag, (rho[0, 0] - rho[1, 1]).real])
+        z0 = r[2]
+        best = 0.0
+        for theta in np.linspace(0, np.pi, 2001):
+            z = np.linalg.norm(r) * np.cos(theta)
+            if abs(abs(z) - abs(z0)) < 1e-3 * np.linalg.norm(r):  # same diagonal entropy
+                best = max(best, 0.5 * (z0 - z))  # H = diag(½, −½): E = z/2
+        assert incoherent_ergotropy(rho, H_QUBIT) == pytest.approx(best, abs=2e-3)
+
+
 def test_asymptotic_ergotropy_limits() -> None:
     # pure state: energy above the ground state; Gibbs state: 0; qubit: = ergotropy
     e = np.array([0.0, 1.0, 2.5])

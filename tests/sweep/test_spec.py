@@ -108,6 +108,18 @@ def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
             ResourceLimitError,
             r"point n_atoms=5000 of model 'dicke' would need .* GiB.*shrink that range",
         ),
+        (  # the model's own whole-run estimate (Lanczos vectors, H, outputs)
+            {**DICKE, "fixed": {**DICKE["fixed"], "photon_cutoff": 16000}}
+            | {"sweep": {"n_atoms": [4, 4000]}},
+            ResourceLimitError,
+            r"point n_atoms=4000 of model 'dicke': the Dicke battery .* at its peak "
+            r"\(evolving: .*propagator work vectors.*shrink that range under \[sweep\]",
+        ),
+        (
+            {"model": "spin-chain", "sweep": {"n_sites": [4, 34]}},
+            ResourceLimitError,
+            r"point n_sites=34 of model 'spin-chain': the 34-site spin chain .* at its peak",
+        ),
         (
             {**DICKE, "sweep": {"n_atoms": 4}},
             InvalidParameterError,

@@ -13,6 +13,7 @@ import typer
 
 from ssbattery.cli._common import (
     console,
+    err_console,
     handle_errors,
     output_option,
     parse_int_list,
@@ -24,6 +25,7 @@ from ssbattery.cli._common import (
     warnings_to_stderr,
 )
 from ssbattery.cli._deprecated import old_option, renamed_option
+from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 
 if TYPE_CHECKING:
     from ssbattery.quantum.battery import ChargingResult
@@ -103,6 +105,7 @@ def dicke_command(
     ),
     atoms: int | None = old_option("--atoms"),
     omega_c: float | None = old_option("--omega-c"),
+    audit_flag: bool = typer.Option(False, "--audit", help=AUDIT_HELP),
 ) -> None:
     """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9); with any noise
     option, the open battery and its storage phase (permutation-invariant blocks)."""
@@ -129,6 +132,8 @@ def dicke_command(
         bath_temperature=bath_temperature,
     )
     if noise is not None:
+        if audit_flag:
+            err_console.print("audit: the open battery is not audited (closed runs only).")
         with warnings_to_stderr():
             run_open_dicke(params, noise, as_json=as_json, plot=plot)
         return
@@ -138,10 +143,13 @@ def dicke_command(
         from ssbattery.plotting.dicke import plot_dicke_charging
 
         save_plot(plot_dicke_charging(result).get_figure(root=True), plot)
+    out = result.to_dict()
+    reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
-        print_json(result.to_dict())
+        print_json(out)
         return
     console.print(_dicke_table(params, result, window))
+    print_audits(reports)
 
 
 def _photon_window(

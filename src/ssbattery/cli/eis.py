@@ -7,7 +7,6 @@ temperatures: bulk, grain-boundary and total Ea ± error and σ at 25 °C). Leng
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +52,12 @@ def _pellet(thickness_mm: float, area_mm2: float | None, diameter_mm: float | No
 
 
 def parse_temperatures(text: str) -> list[float]:
-    """``"25,40,60"`` (°C) or ``"298.15K,313K"`` or ``"25C,40C"`` → temperatures in K."""
+    """``"25,40,60"`` (°C) or ``"298.15K,313K"`` or ``"25C,40degC"`` → temperatures in K.
+
+    Each entry goes through :func:`ssbattery.electrolytes.impedance.temperatures.parse_temperature`
+    (the same parser as file names).
+    """
+    from ssbattery.electrolytes.impedance.temperatures import parse_temperature
     from ssbattery.errors import InvalidParameterError
     from ssbattery.validation import require_quantity
 
@@ -64,17 +68,9 @@ def parse_temperatures(text: str) -> list[float]:
                 f"`--temperatures` has an empty item in {text!r}; separate values with single "
                 "commas, e.g. 25,40,60."
             )
-        m = re.fullmatch(r"([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(K|C|°C)?", raw)
-        if not m:
-            raise InvalidParameterError(
-                f"`--temperatures` entry {raw!r} is not a temperature; give e.g. 25,40 (°C) or "
-                "298.15K,313.15K."
-            )
-        value = float(m.group(1))
-        kelvin = value if m.group(2) == "K" else value + 273.15
-        if kelvin <= 0:
-            raise InvalidParameterError(f"`--temperatures` entry {raw!r} is ≤ 0 K.")
-        out.append(require_quantity("--temperatures", kelvin, "temperature_K"))
+        if raw:
+            kelvin = parse_temperature(raw)
+            out.append(require_quantity("--temperatures", kelvin, "temperature_K"))
     if not out:
         raise InvalidParameterError("`--temperatures` is empty; give e.g. 25,40,60 (°C).")
     return out
@@ -243,7 +239,13 @@ def register(app: typer.Typer) -> None:
             None,
             "--temperatures",
             help="One per spectrum in file order, °C by default (25,40) or K (298.15K,313K); "
-            "default: read from file names like LLZO_25C.csv or spectrum_298K.txt.",
+            "default: read from file names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
+        ),
+        temperature_pattern: str | None = typer.Option(
+            None,
+            "--temperature-pattern",
+            help="Regular expression with one group for the temperature in the file names "
+            "(group named K for kelvin, else °C), or 'underscore' for names like LLZO_25_a.csv.",
         ),
         form: str = typer.Option(
             "A/T",
@@ -293,6 +295,7 @@ def register(app: typer.Typer) -> None:
                 inputs,
                 pellet,
                 temperatures_k=temps,
+                temperature_pattern=temperature_pattern,
                 circuit=circuit,
                 form="plain" if form == "plain" else "A/T",
                 progress=tick,

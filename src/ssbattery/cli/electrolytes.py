@@ -8,11 +8,25 @@ Commands: ``list`` (filters, rich table or ``--json``), ``show FORMULA`` (every 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
 
 from ssbattery.cli._common import console, err_console, handle_errors, print_json
 
-__all__ = ["electrolytes_app", "register"]
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+
+__all__ = [
+    "benchmark_command",
+    "electrolytes_app",
+    "families_command",
+    "list_command",
+    "predict_command",
+    "register",
+    "show_command",
+]
 
 #: The ``ssbattery electrolytes`` command group.
 electrolytes_app = typer.Typer(
@@ -37,248 +51,335 @@ def register(app: typer.Typer) -> None:
     """Add the ``electrolytes`` sub-app (``list``, ``show``, ``families``, ``classify``)."""
     from ssbattery.cli.screening import add_classify_command
 
-    @electrolytes_app.command("list")
-    @handle_errors
-    def list_command(
-        ion: str | None = typer.Option(None, "--ion", help="Mobile ion: Li, Na or K."),
-        chemical_class: str | None = typer.Option(
-            None, "--class", help="Chemical class, e.g. sulfide, oxyhalide, halide."
-        ),
-        family: str | None = typer.Option(
-            None, "--family", help="Structure family, e.g. argyrodite, garnet, NASICON."
-        ),
-        min_conductivity: float | None = typer.Option(
-            None, "--min-conductivity", help="Keep rows with σ ≥ this value in mS/cm."
-        ),
-        source: str = typer.Option("review", "--source", help="review (default), obelix or all."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """List electrolytes with their conductivity (mS/cm), class, family and references."""
-        from ssbattery.electrolytes.dataset import query
-        from ssbattery.errors import InvalidParameterError
-
-        if source.lower() not in ("review", "obelix", "all"):
-            raise InvalidParameterError(
-                f"`--source` must be one of review, obelix, all; got {source!r}."
-            )
-        try:
-            rows = query(
-                ion=ion,
-                chemical_class=chemical_class,
-                family=family,
-                min_conductivity_mS_cm=min_conductivity,
-                dataset=source.lower(),
-            )
-        except InvalidParameterError as exc:  # name the CLI options, not the API arguments
-            message = str(exc)
-            for api, option in _OPTION_NAMES.items():
-                message = message.replace(f"`{api}`", f"`{option}`")
-            raise InvalidParameterError(message) from None
-        if as_json:
-            print_json(
-                {
-                    "source": source.lower(),
-                    "count": len(rows),
-                    "filters": {
-                        "ion": ion,
-                        "class": chemical_class,
-                        "family": family,
-                        "min_conductivity_mS_cm": min_conductivity,
-                    },
-                    "electrolytes": [r.to_dict() for r in rows],
-                }
-            )
-            return
-        from rich.table import Table
-
-        table = Table(title=f"{len(rows)} electrolytes ({source.lower()})")
-        table.add_column("key", overflow="fold", min_width=16)
-        table.add_column("ion")
-        table.add_column("class", overflow="fold")
-        table.add_column("family", overflow="fold")
-        table.add_column("σ [mS/cm]", justify="right", no_wrap=True)
-        table.add_column("T [°C]", justify="right")
-        table.add_column("σ ref", overflow="fold")
-        for r in rows:
-            table.add_row(
-                r.key + (f" ({r.name})" if r.name else ""),
-                r.mobile_ion,
-                r.chemical_class,
-                r.family or r.source_family,
-                r.conductivity_text(),
-                _fmt(r.temperature_C),
-                r.conductivity_ref,
-            )
-        console.print(table)
-
-    @electrolytes_app.command("show")
-    @handle_errors
-    def show_command(
-        formula: str = typer.Argument(
-            ..., help="Formula, key or name, e.g. Li6PS5Cl, 'Li3InCl6 [solid-state]', LLZO."
-        ),
-        show_all: bool = typer.Option(
-            False, "--all", help="Show every row of that formula (e.g. each synthesis)."
-        ),
-        source: str = typer.Option(
-            "review", "--source", help="review (default), obelix or all (review rows first)."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """Every field of one electrolyte of the review (σ in mS/cm at temperature_C)."""
-        from ssbattery.electrolytes.dataset import find_electrolyte, find_electrolytes
-        from ssbattery.errors import InvalidParameterError
-
-        source = source.lower()
-        if source not in ("review", "obelix", "all"):
-            raise InvalidParameterError(
-                f"`--source` must be one of review, obelix, all; got {source!r}."
-            )
-        # raises with close matches when absent
-        first = find_electrolyte(formula, dataset=source)
-        rows = find_electrolytes(formula, dataset=source) if show_all else (first,)
-        if as_json:
-            payload = first.to_dict()
-            if show_all:
-                payload = {"count": len(rows), "electrolytes": [r.to_dict() for r in rows]}
-            print_json(payload)
-            return
-        from rich.table import Table
-
-        for row in rows:
-            table = Table(title=row.key, show_header=False)
-            table.add_column("field")
-            table.add_column("value", overflow="fold")
-            for key, value in row.to_dict().items():
-                if value is None or value == "":
-                    continue
-                table.add_row(key, str(value))
-            console.print(table)
-        others = find_electrolytes(formula, dataset=source)
-        if not show_all and len(others) > 1:
-            err_console.print(
-                f"{len(others) - 1} more row(s) for {formula!r}: "
-                + ", ".join(r.key for r in others[1:])
-                + " (use --all)"
-            )
-
-    @electrolytes_app.command("families")
-    @handle_errors
-    def families_command(
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """How OBELiX's family labels map onto ours, and where they disagree."""
-        from ssbattery.electrolytes.obelix import family_mapping_report
-
-        report = family_mapping_report()
-        if as_json:
-            print_json(report.to_dict())
-            return
-        from rich.table import Table
-
-        table = Table(title=f"OBELiX family labels ({report.n_rows} rows) → ssbattery")
-        for header in ("OBELiX label", "rows", "family", "class", "status", "classes found"):
-            table.add_column(header)
-        for lc in report.labels:
-            found = ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items()))
-            table.add_row(
-                lc.label or "(none)",
-                str(lc.count),
-                lc.family,
-                lc.chemical_class,
-                lc.status,
-                found,
-            )
-        console.print(table)
-        if report.class_disagreements:
-            dis = Table(title="Rows whose composition disagrees with the label")
-            for header in ("key", "label", "expected", "from composition"):
-                dis.add_column(header)
-            for d in report.class_disagreements:
-                dis.add_row(d.key, d.label, ", ".join(d.expected_classes), d.computed_class)
-            console.print(dis)
-        same = Table(title="OBELiX rows with a review composition")
-        for header in (
-            "OBELiX",
-            "review",
-            "family OBELiX→ours",
-            "review family",
-            "σ OBELiX",
-            "σ review",
-        ):
-            same.add_column(header)
-        for m in report.review_matches:
-            same.add_row(
-                m.obelix_key,
-                m.review_key,
-                f"{m.obelix_label or '(none)'} → {m.obelix_family}",
-                m.review_family,
-                _fmt(m.obelix_conductivity_mS_cm),
-                _fmt(m.review_conductivity_mS_cm),
-            )
-        console.print(same)
-
-    @electrolytes_app.command("predict")
-    @handle_errors
-    def predict_command(
-        formula: str = typer.Argument(..., help="Composition, e.g. Li6PS5Cl or Li7La3Zr2O12."),
-        level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval."""
-        from ssbattery.electrolytes.conductivity_model import default_model
-
-        with err_console.status("training the composition model on OBELiX (first use)…"):
-            model = default_model()
-        pred = model.predict(formula, level=level)
-        if as_json:
-            print_json(pred.to_dict())
-            return
-        console.print(
-            f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
-            f" {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)",
-            highlight=False,
-        )
-        console.print(
-            "interval: split-conformal, calibrated on training folds grouped by chemical "
-            "system (see `ssbattery electrolytes benchmark` for its test coverage)",
-            highlight=False,
-        )
-        if pred.unseen_elements:
-            console.print(
-                f"note: {', '.join(pred.unseen_elements)} never occur in the training set; "
-                "the prediction ignores their identity.",
-                highlight=False,
-            )
-
-    @electrolytes_app.command("benchmark")
-    @handle_errors
-    def benchmark_command(
-        level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    ) -> None:
-        """Test-split MAE (log10 σ) and interval coverage of the model vs baselines (OBELiX)."""
-        from rich.table import Table
-
-        from ssbattery.electrolytes.conductivity_model import benchmark_conductivity_model
-
-        with err_console.status("training and scoring on OBELiX's official split…"):
-            r = benchmark_conductivity_model(level=level)
-        if as_json:
-            print_json(r)
-            return
-        t = Table(title=f"OBELiX test split ({r['n_test']} rows, {r['n_test_censored']} censored)")
-        t.add_column("model")
-        t.add_column("MAE [dex]")
-        t.add_row("ssbattery composition model", f"{r['mae_log10_S_cm']:.3f}")
-        for name, mae in r["baselines_mae_log10_S_cm"].items():
-            t.add_row(name, f"{mae:.3f}")
-        console.print(t)
-        console.print(
-            f"{level:.0%} interval: ±{r['interval_half_width_dex']:.2f} dex, test coverage "
-            f"{r['interval_coverage']:.1%}; trained in {r['train_seconds']:.0f} s",
-            highlight=False,
-        )
-
+    electrolytes_app.command("list")(handle_errors(list_command))
+    electrolytes_app.command("show")(handle_errors(show_command))
+    electrolytes_app.command("families")(handle_errors(families_command))
+    electrolytes_app.command("predict")(handle_errors(predict_command))
+    electrolytes_app.command("benchmark")(handle_errors(benchmark_command))
     add_classify_command(electrolytes_app)
     app.add_typer(electrolytes_app, name="electrolytes")
+
+
+def _structure_option(
+    lattice: str | None,
+    z: float | None,
+    space_group: int | None,
+    formula: str,
+    cif: Path | None = None,
+) -> StructureDescriptor | None:
+    """``--cif`` or ``--lattice/--z/--space-group`` as a StructureDescriptor (or None)."""
+    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+    from ssbattery.errors import InvalidParameterError
+
+    given = [v is not None for v in (lattice, z, space_group)]
+    if cif is not None:
+        if any(given):
+            raise InvalidParameterError(
+                "give either `--cif` or `--lattice/--z/--space-group`, not both."
+            )
+        return StructureDescriptor.from_cif(cif)
+    if not any(given):
+        return None
+    if not all(given):
+        raise InvalidParameterError(
+            "give all of `--lattice a,b,c,alpha,beta,gamma`, `--z` and `--space-group` for the "
+            "structure model, or none for the composition model."
+        )
+    try:
+        values = [float(v) for v in str(lattice).split(",")]
+    except ValueError:
+        values = []
+    if len(values) != 6:
+        raise InvalidParameterError(
+            f"`--lattice` must be six numbers a,b,c [Å],alpha,beta,gamma [°], got {lattice!r}."
+        )
+    return StructureDescriptor.from_lattice(
+        values[:3],
+        values[3:],
+        formula=formula,
+        z=float(z or 0),
+        space_group=int(space_group or 0),
+    )
+
+
+def predict_command(
+    formula: str = typer.Argument(..., help="Composition, e.g. Li6PS5Cl or Li7La3Zr2O12."),
+    level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
+    lattice: str | None = typer.Option(
+        None,
+        "--lattice",
+        help="a,b,c [Å],alpha,beta,gamma [°] of the cell: use the composition + structure model "
+        "(with --z and --space-group).",
+    ),
+    z: float | None = typer.Option(None, "--z", help="Formula units per cell (with --lattice)."),
+    space_group: int | None = typer.Option(
+        None, "--space-group", help="Space-group number 1–230 (with --lattice)."
+    ),
+    cif: Path | None = typer.Option(
+        None, "--cif", help="CIF of the crystal: use the composition + structure model."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval."""
+    from ssbattery.electrolytes.conductivity_model import default_model
+
+    structure = _structure_option(lattice, z, space_group, formula, cif)
+    with err_console.status("training the conductivity model on OBELiX (first use)…"):
+        model = default_model(use_structure=structure is not None)
+    pred = model.predict(formula, level=level, structure=structure)
+    if as_json:
+        print_json({**pred.to_dict(), "uses_structure": model.uses_structure})
+        return
+    console.print(
+        f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
+        f" {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)"
+        + (" (composition + structure model)" if model.uses_structure else ""),
+        highlight=False,
+    )
+    console.print(
+        "interval: split-conformal, calibrated on training folds grouped by chemical "
+        "system (see `ssbattery electrolytes benchmark` for its test coverage)",
+        highlight=False,
+    )
+    if pred.unseen_elements:
+        console.print(
+            f"note: {', '.join(pred.unseen_elements)} never occur in the training set; "
+            "the prediction ignores their identity.",
+            highlight=False,
+        )
+
+
+def benchmark_command(
+    level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Test-split MAE (log10 σ) and interval coverage of the models vs baselines (OBELiX)."""
+    from rich.table import Table
+
+    from ssbattery.electrolytes.conductivity_model import (
+        benchmark_conductivity_model,
+        default_model,
+    )
+
+    with err_console.status("training and scoring on OBELiX's official split…"):
+        r = benchmark_conductivity_model(
+            level=level, structure_model=default_model(use_structure=True)
+        )
+    if as_json:
+        print_json(r)
+        return
+    s = r["structure_model"]
+    t = Table(title=f"OBELiX test split ({r['n_test']} rows, {r['n_test_censored']} censored)")
+    for col in ("model", "MAE [dex]", f"{level:.0%} interval", "coverage"):
+        t.add_column(col)
+    t.add_row(
+        "ssbattery composition model",
+        f"{r['mae_log10_S_cm']:.3f}",
+        f"±{r['interval_half_width_dex']:.2f}",
+        f"{r['interval_coverage']:.1%}",
+    )
+    t.add_row(
+        "ssbattery composition + structure model",
+        f"{s['mae_log10_S_cm']:.3f}",
+        f"±{s['interval_half_width_dex']:.2f}",
+        f"{s['interval_coverage']:.1%}",
+    )
+    for name, mae in r["baselines_mae_log10_S_cm"].items():
+        t.add_row(name, f"{mae:.3f}", "", "")
+    console.print(t)
+    console.print(
+        f"trained in {r['train_seconds']:.0f} s (composition) and {s['train_seconds']:.0f} s "
+        "(structure), from the shipped calibration; `benchmarks/bench_predict.py` retrains all.",
+        highlight=False,
+    )
+
+
+def list_command(
+    ion: str | None = typer.Option(None, "--ion", help="Mobile ion: Li, Na or K."),
+    chemical_class: str | None = typer.Option(
+        None, "--class", help="Chemical class, e.g. sulfide, oxyhalide, halide."
+    ),
+    family: str | None = typer.Option(
+        None, "--family", help="Structure family, e.g. argyrodite, garnet, NASICON."
+    ),
+    min_conductivity: float | None = typer.Option(
+        None, "--min-conductivity", help="Keep rows with σ ≥ this value in mS/cm."
+    ),
+    source: str = typer.Option("review", "--source", help="review (default), obelix or all."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """List electrolytes with their conductivity (mS/cm), class, family and references."""
+    from ssbattery.electrolytes.dataset import query
+    from ssbattery.errors import InvalidParameterError
+
+    if source.lower() not in ("review", "obelix", "all"):
+        raise InvalidParameterError(
+            f"`--source` must be one of review, obelix, all; got {source!r}."
+        )
+    try:
+        rows = query(
+            ion=ion,
+            chemical_class=chemical_class,
+            family=family,
+            min_conductivity_mS_cm=min_conductivity,
+            dataset=source.lower(),
+        )
+    except InvalidParameterError as exc:  # name the CLI options, not the API arguments
+        message = str(exc)
+        for api, option in _OPTION_NAMES.items():
+            message = message.replace(f"`{api}`", f"`{option}`")
+        raise InvalidParameterError(message) from None
+    if as_json:
+        print_json(
+            {
+                "source": source.lower(),
+                "count": len(rows),
+                "filters": {
+                    "ion": ion,
+                    "class": chemical_class,
+                    "family": family,
+                    "min_conductivity_mS_cm": min_conductivity,
+                },
+                "electrolytes": [r.to_dict() for r in rows],
+            }
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} electrolytes ({source.lower()})")
+    table.add_column("key", overflow="fold", min_width=16)
+    table.add_column("ion")
+    table.add_column("class", overflow="fold")
+    table.add_column("family", overflow="fold")
+    table.add_column("σ [mS/cm]", justify="right", no_wrap=True)
+    table.add_column("T [°C]", justify="right")
+    table.add_column("σ ref", overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.key + (f" ({r.name})" if r.name else ""),
+            r.mobile_ion,
+            r.chemical_class,
+            r.family or r.source_family,
+            r.conductivity_text(),
+            _fmt(r.temperature_C),
+            r.conductivity_ref,
+        )
+    console.print(table)
+
+
+def show_command(
+    formula: str = typer.Argument(
+        ...,
+        help="Formula, key or name, e.g. Li6PS5Cl, 'Li3InCl6 [solid-state]', LLZO.",
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help="Show every row of that formula (e.g. each synthesis)."
+    ),
+    source: str = typer.Option(
+        "review",
+        "--source",
+        help="review (default), obelix or all (review rows first).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Every field of one electrolyte of the review (σ in mS/cm at temperature_C)."""
+    from ssbattery.electrolytes.dataset import find_electrolyte, find_electrolytes
+    from ssbattery.errors import InvalidParameterError
+
+    source = source.lower()
+    if source not in ("review", "obelix", "all"):
+        raise InvalidParameterError(
+            f"`--source` must be one of review, obelix, all; got {source!r}."
+        )
+    # raises with close matches when absent
+    first = find_electrolyte(formula, dataset=source)
+    rows = find_electrolytes(formula, dataset=source) if show_all else (first,)
+    if as_json:
+        payload = first.to_dict()
+        if show_all:
+            payload = {
+                "count": len(rows),
+                "electrolytes": [r.to_dict() for r in rows],
+            }
+        print_json(payload)
+        return
+    from rich.table import Table
+
+    for row in rows:
+        table = Table(title=row.key, show_header=False)
+        table.add_column("field")
+        table.add_column("value", overflow="fold")
+        for key, value in row.to_dict().items():
+            if value is None or value == "":
+                continue
+            table.add_row(key, str(value))
+        console.print(table)
+    others = find_electrolytes(formula, dataset=source)
+    if not show_all and len(others) > 1:
+        err_console.print(
+            f"{len(others) - 1} more row(s) for {formula!r}: "
+            + ", ".join(r.key for r in others[1:])
+            + " (use --all)"
+        )
+
+
+def families_command(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """How OBELiX's family labels map onto ours, and where they disagree."""
+    from ssbattery.electrolytes.obelix import family_mapping_report
+
+    report = family_mapping_report()
+    if as_json:
+        print_json(report.to_dict())
+        return
+    from rich.table import Table
+
+    table = Table(title=f"OBELiX family labels ({report.n_rows} rows) → ssbattery")
+    for header in (
+        "OBELiX label",
+        "rows",
+        "family",
+        "class",
+        "status",
+        "classes found",
+    ):
+        table.add_column(header)
+    for lc in report.labels:
+        found = ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items()))
+        table.add_row(
+            lc.label or "(none)",
+            str(lc.count),
+            lc.family,
+            lc.chemical_class,
+            lc.status,
+            found,
+        )
+    console.print(table)
+    if report.class_disagreements:
+        dis = Table(title="Rows whose composition disagrees with the label")
+        for header in ("key", "label", "expected", "from composition"):
+            dis.add_column(header)
+        for d in report.class_disagreements:
+            dis.add_row(d.key, d.label, ", ".join(d.expected_classes), d.computed_class)
+        console.print(dis)
+    same = Table(title="OBELiX rows with a review composition")
+    for header in (
+        "OBELiX",
+        "review",
+        "family OBELiX→ours",
+        "review family",
+        "σ OBELiX",
+        "σ review",
+    ):
+        same.add_column(header)
+    for m in report.review_matches:
+        same.add_row(
+            m.obelix_key,
+            m.review_key,
+            f"{m.obelix_label or '(none)'} → {m.obelix_family}",
+            m.review_family,
+            _fmt(m.obelix_conductivity_mS_cm),
+            _fmt(m.review_conductivity_mS_cm),
+        )
+    console.print(same)

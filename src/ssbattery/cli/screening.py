@@ -51,6 +51,7 @@ _CLASSIFY_OPTIONS = {
     "cbm_eV": "--cbm",
     "metal": "--metal",
     "x": "--x",
+    "dominance_threshold": "--minor-anion-threshold",
 }
 
 
@@ -223,14 +224,27 @@ def classify_command(
     x: float | None = typer.Option(
         None, "--x", help="Value of a symbolic x in the formula, e.g. Li3xLa(2/3)-xTiO3."
     ),
+    minor_anion_threshold: float = typer.Option(
+        0.1,
+        "--minor-anion-threshold",
+        help="Share of the anion units under which an anion group is a minor (dopant) "
+        "anion, in [0, 1].",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Electronic character, band alignment, chemical class and the review's scorecard."""
+    """Electronic character, band alignment, chemical class, structural family, scorecard."""
     from ssbattery.electrolytes.scorecard import scorecard
     from ssbattery.electrolytes.screening import classify
 
     with cli_option_names(_CLASSIFY_OPTIONS):
-        res = classify(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
+        res = classify(
+            formula,
+            band_gap_eV=band_gap,
+            cbm_eV=cbm,
+            metal=metal,
+            x=x,
+            dominance_threshold=minor_anion_threshold,
+        )
         card = scorecard(formula, band_gap_eV=band_gap, cbm_eV=cbm, metal=metal, x=x)
     if as_json:
         print_json(_classification_payload(res, card))
@@ -250,6 +264,7 @@ def _classification_payload(res: Any, card: Any) -> dict[str, Any]:
         "cbm_source": res.cbm_source,
         "electronic_character": res.electronic_character,
         "chemical_class": res.chemical,
+        "structural_family": res.structural_family,
         "alignment": res.alignment,
         "alignments_all_metals": res.alignments_all_metals,
         "scorecard": [
@@ -283,10 +298,21 @@ def _print_classification(res: Any, card: Any) -> None:
         highlight=False,
     )
     fr = ", ".join(f"{k} {v:.2f}" for k, v in ch.anion_fractions.items())
+    minor = f"; minor anions {', '.join(ch.minor)}" if ch.minor else ""
     console.print(
         f"chemical class: {ch.label} (anion fractions {fr or '—'}; "
-        f"{'multi' if ch.multi_element else 'single'}-element)"
+        f"{'multi' if ch.multi_element else 'single'}-element; groups under "
+        f"{ch.dominance_threshold:g} of the anions are minor{minor})",
+        highlight=False,
     )
+    fam = res.structural_family
+    if fam is not None:
+        console.print(
+            f"structural family: {fam.family} ({fam.template})"
+            if fam.family
+            else f"structural family: not determined by the composition ({fam.reason})",
+            highlight=False,
+        )
     if res.alignment is not None:
         a = res.alignment
         console.print(

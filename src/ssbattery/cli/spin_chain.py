@@ -22,6 +22,7 @@ from ssbattery.cli._common import (
     save_plot,
 )
 from ssbattery.cli._deprecated import old_option, renamed_option
+from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 from ssbattery.presets import FIG14_SPIN_CHAIN
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def spin_chain_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
     sites: int | None = old_option("--sites"),
+    audit_flag: bool = typer.Option(False, "--audit", help=AUDIT_HELP),
 ) -> None:
     """Charge the chain from its ferromagnetic ground state: W(t), P(t), P_max, E_max."""
     from ssbattery.quantum.spin_chain import SpinChainParameters, independent_spins_power_max
@@ -103,13 +105,15 @@ def spin_chain_command(
         fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
         plot_chain_charging(result, ax=ax)
         save_plot(fig, plot)
+    out = result.to_dict()
+    reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
-        out = result.to_dict()
         out["independent_spins_power_max"] = p_ind
         out["power_ratio_to_independent"] = result.power_max / p_ind if p_ind else None
         print_json(out)
         return
     console.print(_table(params, result, p_ind, kind, bond_dim))
+    print_audits(reports)
 
 
 def _charge(

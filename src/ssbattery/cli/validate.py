@@ -4,60 +4,63 @@ values and tolerance, plus the pass count. Exit code 1 when a check fails."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ssbattery.cli._common import console, handle_errors, print_json
 
-__all__ = ["register"]
+__all__ = ["register", "validate_command"]
+
+_OPS = {"abs": "±", "rel": "± rel", "le": "≤ +", "ge": "≥ −"}
+
+
+def _table(results: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="literature and analytic checks")
+    for col in ("", "check", "reference", "expected", "obtained", "tolerance"):
+        table.add_column(col)
+    for r in results:
+        table.add_row(
+            "PASS" if r.passed else "FAIL",
+            r.name,
+            r.reference,
+            f"{r.expected:.8g}",
+            f"{r.obtained:.8g}" if not r.error else r.error,
+            f"{_OPS[r.compare]} {r.tolerance:.1g}",
+        )
+    console.print(table)
+
+
+@handle_errors
+def validate_command(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    only: str | None = typer.Option(
+        None, "--only", help="Comma-separated check names (see --list)."
+    ),
+    list_checks: bool = typer.Option(False, "--list", help="List the checks and exit."),
+) -> None:
+    """Run every literature and analytic check the package knows (≥ 40)."""
+    from ssbattery.literature import CHECKS, run_checks
+
+    if list_checks:
+        for c in CHECKS:
+            console.print(f"{c.name}  [{c.topic}]  {c.reference}", highlight=False)
+        return
+    names = None if only is None else [n.strip() for n in only.split(",") if n.strip()]
+    results = run_checks(names)
+    passed = sum(r.passed for r in results)
+    if as_json:
+        checks = [r.to_dict() for r in results]
+        print_json({"passed": passed, "total": len(results), "checks": checks})
+    else:
+        _table(results)
+        console.print(f"{passed}/{len(results)} passed", highlight=False)
+    if passed < len(results):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
     """Add ``validate`` to ``app``."""
-
-    @app.command("validate")
-    @handle_errors
-    def validate_command(
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
-        only: str | None = typer.Option(
-            None, "--only", help="Comma-separated check names (see --list)."
-        ),
-        list_checks: bool = typer.Option(False, "--list", help="List the checks and exit."),
-    ) -> None:
-        """Run every literature and analytic check the package knows (≥ 40)."""
-        from rich.table import Table
-
-        from ssbattery.literature import CHECKS, run_checks
-
-        if list_checks:
-            for c in CHECKS:
-                console.print(f"{c.name}  [{c.topic}]  {c.reference}", highlight=False)
-            return
-        names = None if only is None else [n.strip() for n in only.split(",") if n.strip()]
-        results = run_checks(names)
-        passed = sum(r.passed for r in results)
-        if as_json:
-            print_json(
-                {
-                    "passed": passed,
-                    "total": len(results),
-                    "checks": [r.to_dict() for r in results],
-                }
-            )
-        else:
-            table = Table(title="literature and analytic checks")
-            for col in ("", "check", "reference", "expected", "obtained", "tolerance"):
-                table.add_column(col)
-            ops = {"abs": "±", "rel": "± rel", "le": "≤ +", "ge": "≥ −"}
-            for r in results:
-                table.add_row(
-                    "PASS" if r.passed else "FAIL",
-                    r.name,
-                    r.reference,
-                    f"{r.expected:.8g}",
-                    f"{r.obtained:.8g}" if not r.error else r.error,
-                    f"{ops[r.compare]} {r.tolerance:.1g}",
-                )
-            console.print(table)
-            console.print(f"{passed}/{len(results)} passed", highlight=False)
-        if passed < len(results):
-            raise typer.Exit(1)
+    app.command("validate")(validate_command)

@@ -14,10 +14,12 @@ Three questions the review asks of every electrolyte (Braga et al., J. Mater. Ch
   Li3ErCl6, §1.3 and §1.7). The electrolyte's own chemical potential is mid-gap,
   μ_E = E_c − Eg/2 (Fig. 1 and Fig. 3 notes); anode/electrolyte/cathode form a quantum
   *well* when μ_C ≤ μ_E ≤ μ_A and a *barrier* when μ_E lies above μ_A (§1.1).
-* **Chemical class** from the composition: which of S, O and the halogens (and cluster
+* **Chemical class** from the composition: which of S, O, N and the halogens (and cluster
   anions BH4⁻, NH2⁻) dominate the anions (abstract, §1.7); the classifier is
   :func:`ssbattery.electrolytes.anions.chemical_class`, the same that fills the review
   dataset's ``chemical_class`` column.
+* **Structural family** where the stoichiometry decides it (argyrodite, garnet, NASICON, …):
+  :func:`ssbattery.electrolytes.families.structural_family`.
 
 The metals' chemical potentials and the reference for each are in
 :data:`METAL_CHEMICAL_POTENTIALS`.
@@ -29,7 +31,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from ssbattery.electrolytes.anions import ChemicalClass, chemical_class
+from ssbattery.electrolytes.anions import MINOR_ANION_THRESHOLD, ChemicalClass, chemical_class
+from ssbattery.electrolytes.families import FamilyMatch, structural_family
 from ssbattery.errors import InvalidParameterError
 from ssbattery.validation import require_finite, require_in_range
 
@@ -278,6 +281,7 @@ class Classification:
     chemical: ChemicalClass
     alignment: BandAlignment | None
     alignments_all_metals: tuple[BandAlignment, ...]
+    structural_family: FamilyMatch | None = None
 
 
 def _lookup(formula: str) -> Electrolyte | None:
@@ -295,7 +299,7 @@ def classify(
     cbm_eV: float | None = None,
     metal: str | None = None,
     x: float | None = None,
-    dominance_threshold: float = 0.1,
+    dominance_threshold: float = MINOR_ANION_THRESHOLD,
 ) -> Classification:
     """Run the review's §1.3 screening on any formula, in the dataset or not.
 
@@ -304,7 +308,10 @@ def classify(
     the mobile ion (the first of Li, Na, K in the formula), else Li; ``x`` substitutes a
     symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3). Alignment against
     every metal of :data:`METAL_CHEMICAL_POTENTIALS` is also returned when a CBM is known.
-    The chemical class is :func:`ssbattery.electrolytes.anions.chemical_class`.
+    The chemical class is :func:`ssbattery.electrolytes.anions.chemical_class` (groups under
+    ``dominance_threshold`` of the anion units are minor anions); the structural family is
+    :func:`ssbattery.electrolytes.families.structural_family` (``None`` with its reason where
+    the composition does not determine it).
     """
     from ssbattery.electrolytes.formula import parse_formula
 
@@ -357,4 +364,5 @@ def classify(
         ),
         alignment=alignment,
         alignments_all_metals=all_alignments,
+        structural_family=dataclasses.replace(structural_family(comp), formula=formula),
     )

@@ -9,10 +9,15 @@ All build on the closed-form ergotropy of :func:`ssbattery.quantum.metrics.ergot
   operations reach. A Bell pair of two qubits of gap ω has global ergotropy ω and local
   ergotropies 0 (Alicki & Fannes, PRE 87, 042123 (2013); Perarnau-Llobet et al., PRX 5,
   041011 (2015)).
-* **Incoherent and coherent ergotropy** (Francica, Binder, Guarnieri, Mitchison, Goold &
-  Plastina, PRL 125, 180603 (2020)): here E_i(ρ) = E(Δρ), the ergotropy of the state
-  dephased in the eigenbasis of H, and E_c = E(ρ) − E_i. For a qubit H = (ω/2)σ_z,
-  |+⟩ has E = E_c = ω/2 and E_i = 0.
+* **Incoherent and coherent ergotropy**: here E_i(ρ) = E(Δρ), the ergotropy of the state
+  dephased in the eigenbasis of H, and E_c = E(ρ) − E_i — the definition of Çakmak,
+  PRE 102, 042111 (2020) (also Shi et al., PRL 129, 130602 (2022)). Francica, Binder,
+  Guarnieri, Mitchison, Goold & Plastina, PRL 125, 180603 (2020) define E_i instead as the
+  most work unitaries extract while keeping the relative-entropy coherence
+  S(Δρ) − S(ρ) unchanged. The two agree for a qubit (keeping S(Δρ) keeps or swaps its two
+  populations; tested by brute force over rotations); in higher dimension E(Δρ) is a lower
+  bound of theirs (the permutation of energy eigenstates that makes Δρ passive keeps S(Δρ)).
+  For a qubit H = (ω/2)σ_z, |+⟩ has E = E_c = ω/2 and E_i = 0 under both.
 * **Asymptotic ergotropy** (Alicki & Fannes 2013): lim_{N→∞} E(ρ^{⊗N}, H_N)/N =
   Tr[ρH] − Tr[γ_β H], γ_β the Gibbs state of H with the entropy of ρ, S(γ_β) = S(ρ); it lies
   between E(ρ) and Tr[ρH] − E_ground and is 0 only for Gibbs states. β is found by bisection

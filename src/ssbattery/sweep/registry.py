@@ -134,7 +134,9 @@ class ModelEntry(Generic[P, R]):
             accepts a keyword ``progress`` callback only if ``progress`` is True.
         extract: result → ``{output name: array}`` (arrays shaped by ``dims``).
         sizes: parameter object → lengths of the model's own dimensions (e.g. time).
-        memory_bytes: parameter object → an upper estimate of the point's peak memory.
+        memory_bytes: parameter object → the point's peak memory: the model's own
+            :class:`~ssbattery.validation.MemoryEstimate` of the whole run where it has one,
+            else an upper estimate in bytes.
         cost: parameter object → relative run time (to batch small points together).
     """
 
@@ -146,7 +148,7 @@ class ModelEntry(Generic[P, R]):
     solve: Callable[..., R]
     extract: Callable[[R], Mapping[str, Any]]
     sizes: Callable[[P], Mapping[str, int]] = field(default=lambda p: {})
-    memory_bytes: Callable[[P], float] = field(default=lambda p: 0.0)
+    memory_bytes: Callable[[P], Any] = field(default=lambda p: 0.0)
     cost: Callable[[P], float] = field(default=lambda p: 1.0)
     progress: bool = False
 

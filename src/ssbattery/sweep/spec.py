@@ -136,13 +136,17 @@ class SweepSpec:
 
     def validate(self, *, memory_limit_bytes: float | None = None) -> None:
         """Check every point before anything runs: the model builds each point's
-        parameters, and its memory estimate (the entry's ``memory_bytes``, the peak of one
-        run) passes the package's memory guard (:func:`ssbattery.validation.check_memory`:
-        the fixed limit and the memory available now), or ``memory_limit_bytes`` when given.
-        Raises InvalidParameterError or ResourceLimitError naming the point and the fix."""
-        from ssbattery.validation import check_memory
+        parameters, and its memory passes the package's guard: the entry's
+        ``memory_bytes`` gives the model's own whole-run estimate
+        (:class:`ssbattery.validation.MemoryEstimate`, checked against the fixed limit and
+        the memory available now) or a number of bytes
+        (:func:`ssbattery.validation.check_memory`); ``memory_limit_bytes`` replaces both
+        limits when given. Raises InvalidParameterError or ResourceLimitError naming the
+        point and the fix."""
+        from ssbattery.validation import MemoryEstimate, check_memory
 
         entry = self.entry
+        hint = "shrink that range under [sweep] (or the value under [fixed])"
         for index in self.indices():
             values = self.point(index)
             where = self.describe(index)
@@ -153,8 +157,8 @@ class SweepSpec:
                     f"point {where} is refused by model {self.model!r}: {exc} Fix the value "
                     "under [fixed] or [sweep]."
                 ) from None
-            need = float(entry.memory_bytes(params))
-            hint = "shrink that range under [sweep] (or the value under [fixed])"
+            estimate = entry.memory_bytes(params)
+            need = estimate.peak_bytes if isinstance(estimate, MemoryEstimate) else estimate
             if memory_limit_bytes is not None:
                 if need > memory_limit_bytes:
                     raise ResourceLimitError(
@@ -163,13 +167,14 @@ class SweepSpec:
                         f" GiB limit; {hint}."
                     )
                 continue
-            # complex128 numbers: the guard's unit
-            check_memory(
-                f"point {where} of model {self.model!r}",
-                (math.ceil(need / 16),),
-                bytes_per_element=16,
-                hint=hint,
-            )
+            what = f"point {where} of model {self.model!r}"
+            if not isinstance(estimate, MemoryEstimate):  # complex128 numbers: the guard's unit
+                check_memory(what, (math.ceil(float(need) / 16),), bytes_per_element=16, hint=hint)
+                continue
+            try:
+                estimate.check()
+            except ResourceLimitError as exc:
+                raise ResourceLimitError(f"{what}: {exc} In the spec: {hint}.") from None
 
     def describe(self, index: tuple[int, ...]) -> str:
         """``n_atoms=8, drive=0.5`` for the point at ``index`` (swept parameters only)."""

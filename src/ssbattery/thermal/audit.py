@@ -525,7 +525,7 @@ def _law_findings(
         findings.append(Finding("error", "first law", f"|W + ΣQ| = {residual:.2e} per cycle."))
     else:
         findings.append(Finding("info", "first law", f"|W + ΣQ| = {residual:.1e} per cycle."))
-    bound = -information
+    bound = -information if information else 0.0
     if sigma < bound - 1e-12 * max(1.0, scale):
         findings.append(
             Finding(
@@ -545,37 +545,82 @@ def _law_findings(
 
 
 def _general_cycle_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
-    from ssbattery.thermal.cycle import ThermalStroke
-
-    temps = [
-        b.bath.temperature
-        for s in result.cycle.strokes
-        if isinstance(s, ThermalStroke)
-        for b in s.baths
-    ]
+    """First law and the second law per cycle; with feedback strokes the Clausius bound
+    becomes Σ_k Q_k/T_k ≤ I (Sagawa & Ueda, PRL 100, 080403 (2008)), I the QC-mutual
+    information the records acquire per cycle."""
     scale = max([abs(result.work), *map(abs, result.heats)], default=1.0)
     values |= {"work": result.work, "heats": list(result.heats)}
-    feedback = any(r.kind == "feedback" for r in result.strokes)
-    if feedback:
+    if any(r.kind == "feedback" for r in result.strokes):
+        values["information"] = result.information
         findings.append(
             Finding(
                 "info",
                 "second law",
-                "the cycle has feedback strokes: the Clausius bound is replaced by the "
-                "Sagawa–Ueda one (audit the feedback protocol's information separately).",
+                f"feedback strokes acquire I = {result.information:.4g} nats per cycle: the "
+                "Clausius bound becomes the Sagawa–Ueda one, Σ Q/T ≤ I.",
             )
         )
-        sigma = -sum(q / t for q, t in zip(result.heats, temps, strict=True) if t > 0)
-        values["entropy_production_per_cycle"] = sigma
-    else:
-        _law_findings(
-            findings,
-            values,
-            heats=result.heats,
-            temperatures=temps,
-            residual=result.first_law_residual,
-            scale=scale,
-        )
+    _law_findings(
+        findings,
+        values,
+        heats=result.heats,
+        temperatures=result.temperatures,
+        residual=result.first_law_residual,
+        scale=scale,
+        information=result.information,
+    )
+    _stroke_checks(result, findings, values)
+
+
+def _stroke_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
+    """Every thermal stroke of a cycle as an undriven model at its λ: how many relaxation
+    times 1/|Re λ₁| the stroke lasts (uniqueness of its own steady state), the temperature
+    its rates imply (detailed balance), and local against global for local baths."""
+    from ssbattery.thermal.cycle import ThermalStroke
+
+    medium = result.cycle.medium
+    durations, implied = [], []
+    for s in result.cycle.strokes:
+        if not isinstance(s, ThermalStroke):
+            continue
+        label = s.name or f"λ = {s.lam:g}"
+        model = ThermalModel(medium.H(s.lam), s.baths, name=label)
+        H, groups = model.hamiltonian(), model.dissipators()
+        ev = _spectrum(H, [c for g in groups for c in g])
+        zero = np.abs(ev) <= 1e-9 * max(1.0, float(np.max(np.abs(ev))))
+        if int(np.sum(zero)) != 1:
+            findings.append(
+                Finding(
+                    "warning",
+                    "uniqueness",
+                    f"thermal stroke '{label}': {int(np.sum(zero))} stationary states; it "
+                    "does not thermalise every level (the cycle's limit cycle may still be "
+                    "unique).",
+                )
+            )
+        else:
+            t_relax = 1.0 / float(np.min(np.abs(ev[~zero].real)))
+            durations.append(s.duration / t_relax)
+            findings.append(
+                Finding(
+                    "info",
+                    "uniqueness",
+                    f"thermal stroke '{label}' lasts {s.duration / t_relax:.3g} relaxation "
+                    f"times (1/|Re λ₁| = {t_relax:.4g}).",
+                )
+            )
+        sub: dict[str, Any] = {}
+        _detailed_balance(model, H, groups, findings, sub)
+        implied += sub.get("implied_temperatures", [])
+        if any(b.form == "local" for b in s.baths):
+            rho = steady_state(H, [c for g in groups for c in g], check_unique=False)
+            rep = check_local_validity(
+                H, [(b.bath, g) for b, g in zip(s.baths, groups, strict=True)], rho, warn=False
+            )
+            for msg in rep.issues:
+                findings.append(Finding("warning", "local vs global", f"stroke '{label}': {msg}"))
+    values["stroke_durations_in_relaxation_times"] = durations
+    values["implied_temperatures"] = implied
 
 
 def _learned_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
@@ -674,6 +719,67 @@ def _heat_battery_model(bat: Any) -> ThermalModel:
     return ThermalModel(H, baths, name=f"heat-charged battery (λ = {bat.coupling:g}, {bat.form})")
 
 
+def _closed_battery_checks(result: Any, findings: list[Finding], values: dict[str, Any]) -> None:
+    """A closed battery charged unitarily from a passive state (the Dicke and spin-chain
+    batteries start in the ground state of H0): Thomson's statement (no work can be
+    extracted from a passive state by a cyclic process) gives W(t) ≥ 0; ergotropy
+    0 ≤ E(t) ≤ W(t) (the ergotropy is the energy above the passive state, at least
+    E_ground); the norm stays 1; a truncated photon space keeps its edge empty."""
+    W = np.asarray(result.energy, dtype=float)
+    E = np.asarray(result.ergotropy, dtype=float)
+    scale = max(1.0, float(np.max(np.abs(W))))
+    tol = 1e-8 * scale
+    values |= {"min_energy": float(W.min()), "max_ergotropy_minus_energy": float(np.max(E - W))}
+    if W.min() < -tol:
+        findings.append(
+            Finding(
+                "error",
+                "second law",
+                f"W(t) = {W.min():.3g} < 0: work extracted from the passive initial state "
+                "(Thomson's statement forbids it): a numerical or model error.",
+            )
+        )
+    else:
+        findings.append(Finding("info", "second law", "W(t) ≥ 0 from the passive initial state."))
+    if np.any(np.isfinite(E)) and (np.nanmin(E) < -tol or np.nanmax(E - W) > tol):
+        findings.append(
+            Finding(
+                "error",
+                "ergotropy bound",
+                f"ergotropy outside 0 ≤ E ≤ W (min E = {np.nanmin(E):.3g}, "
+                f"max E − W = {np.nanmax(E - W):.3g}).",
+            )
+        )
+    elif np.any(np.isfinite(E)):
+        findings.append(Finding("info", "ergotropy bound", "0 ≤ ergotropy ≤ W(t) at every time."))
+    diag = dict(getattr(result, "diagnostics", {}) or {})
+    norm = diag.get("max_norm_error")
+    if norm is not None:
+        values["max_norm_error"] = float(norm)
+        level: Level = "warning" if norm > 1e-6 else "info"
+        findings.append(Finding(level, "unitarity", f"largest |‖ψ‖² − 1| = {norm:.1e}."))
+    edge = diag.get("max_top_photon_population")
+    if edge is not None:
+        values["max_top_photon_population"] = float(edge)
+        level = "warning" if edge > 1e-6 else "info"
+        findings.append(
+            Finding(
+                level,
+                "truncation",
+                f"largest population of the top photon level {edge:.1e}"
+                + (": raise the photon cutoff." if edge > 1e-6 else "."),
+            )
+        )
+    findings.append(
+        Finding(
+            "info",
+            "scope",
+            "closed battery without baths: the steady-state, detailed-balance, local/global "
+            "and TUR checks do not apply.",
+        )
+    )
+
+
 def audit(model: Any) -> AuditReport:
     """Run every applicable check on ``model`` (see the module docstring).
 
@@ -681,9 +787,12 @@ def audit(model: Any) -> AuditReport:
     skips the checks that assume no work), an :class:`~ssbattery.thermal.otto.OttoCycle` (or
     the :class:`~ssbattery.thermal.otto.OttoResult` of one), a
     :class:`~ssbattery.thermal.heat_battery.HeatBattery` (its charging stroke's NESS), a
-    general :class:`~ssbattery.thermal.cycle.Cycle` (or its result) or a learned cycle
-    (:class:`~ssbattery.thermal.learning.LearningResult`): first and second law per cycle.
+    general :class:`~ssbattery.thermal.cycle.Cycle` (or its result), a learned cycle
+    (:class:`~ssbattery.thermal.learning.LearningResult`): first and second law per cycle,
+    or a closed battery's :class:`~ssbattery.quantum.battery.ChargingResult` (Dicke, spin
+    chain): W ≥ 0 from the passive start, 0 ≤ ergotropy ≤ W, unitarity, photon truncation.
     """
+    from ssbattery.quantum.battery import ChargingResult
     from ssbattery.thermal.cycle import Cycle, CycleResult, run_cycle
     from ssbattery.thermal.heat_battery import HeatBattery
     from ssbattery.thermal.learning import LearningResult
@@ -691,6 +800,10 @@ def audit(model: Any) -> AuditReport:
 
     findings: list[Finding] = []
     values: dict[str, Any] = {}
+    if isinstance(model, ChargingResult):
+        _closed_battery_checks(model, findings, values)
+        name = type(model.model).__name__ if model.model is not None else "battery"
+        return AuditReport(f"closed battery ({name})", tuple(findings), values)
     if isinstance(model, Cycle):
         model = run_cycle(model)
     if isinstance(model, CycleResult):

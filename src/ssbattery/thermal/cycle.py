@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.results import Printed
 from ssbattery.thermal.baths import Bath, thermal_state
-from ssbattery.thermal.feedback import FeedbackProtocol
+from ssbattery.thermal.feedback import FeedbackProtocol, qc_mutual_information
 from ssbattery.thermal.lindblad import (
     dense_operator,
     expm_and_integral,
@@ -207,8 +207,11 @@ def adiabatic_unitary(
 @dataclass(frozen=True)
 class StrokeRecord:
     """Bookkeeping of one stroke in the limit cycle: work (unitary strokes and feedback),
-    heat per bath (thermal strokes), measurement energy, per-subsystem energy changes and
-    the energies before and after (with H at the stroke's start and end)."""
+    heat per bath (thermal strokes), measurement energy, per-subsystem energy changes, the
+    energies before and after (with H at the stroke's start and end), and for a feedback
+    stroke the information its record carries about the state, the QC-mutual information
+    I = S(ρ) − Σ_k p_k S(ρ_k) in nats (Sagawa & Ueda, PRL 100, 080403 (2008)); 0 otherwise.
+    ``temperatures``: the temperature behind each entry of ``heat``."""
 
     kind: str
     name: str
@@ -218,6 +221,8 @@ class StrokeRecord:
     subsystem_energy_change: tuple[float, ...]
     energy_before: float
     energy_after: float
+    information: float = 0.0
+    temperatures: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,7 +230,13 @@ class CycleResult(Printed):
     """The limit cycle of a :class:`Cycle`: per-stroke records, totals (work W, heat per
     bath in the order the strokes list them, measurement energy), the first-law residual
     |W + ΣQ + E_meas|, efficiency −W/Q_in (engine: W < 0; Q_in the sum of positive heats)
-    and power −W/τ_cycle, and the state at the start of every stroke."""
+    and power −W/τ_cycle, the state at the start of every stroke, and the information
+    acquired per cycle by its feedback strokes (nats).
+
+    Second law with feedback (Sagawa & Ueda 2008): Σ_k Q_k/T_k ≤ I per cycle
+    (:attr:`clausius_sum` ≤ :attr:`information`); with one bath temperature T this is the
+    Szilard-type bound on the work extracted, −W − E_meas ≤ k_B T · I.
+    """
 
     cycle: Cycle
     strokes: tuple[StrokeRecord, ...]
@@ -236,6 +247,19 @@ class CycleResult(Printed):
     efficiency: float
     power: float
     states: tuple[NDArray[np.complex128], ...] = field(repr=False)
+    information: float = 0.0
+
+    @property
+    def temperatures(self) -> tuple[float, ...]:
+        """The bath temperature of every entry of :attr:`heats`, in the same order."""
+        return tuple(t for r in self.strokes for t in r.temperatures)
+
+    @property
+    def clausius_sum(self) -> float:
+        """Σ_k Q_k/T_k per cycle (≤ 0 without feedback, ≤ :attr:`information` with it);
+        baths at T = 0 are left out (their Q/T is not finite)."""
+        pairs = zip(self.heats, self.temperatures, strict=True)
+        return float(sum(q / t for q, t in pairs if t > 0))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -247,6 +271,8 @@ class CycleResult(Printed):
             "efficiency": self.efficiency if math.isfinite(self.efficiency) else None,
             "power": self.power if math.isfinite(self.power) else None,
             "cycle_time": self.cycle.duration,
+            "information": self.information,
+            "clausius_sum": self.clausius_sum,
             "strokes": [
                 {
                     "kind": s.kind,
@@ -255,6 +281,7 @@ class CycleResult(Printed):
                     "heat": list(s.heat),
                     "measurement_energy": s.measurement_energy,
                     "subsystem_energy_change": list(s.subsystem_energy_change),
+                    "information": s.information,
                 }
                 for s in self.strokes
             ],
@@ -318,11 +345,16 @@ class _Prepared:
         elif isinstance(s, ThermalStroke):
             integ = unvec(self.integral @ vec(rho), d)
             q = tuple(_energy(self.H_in, unvec(D @ vec(integ), d)) for D in self.D)
-            rec = StrokeRecord("thermal", s.name, 0.0, q, 0.0, sub, e0, e1)
+            temps = tuple(b.bath.temperature for b in s.baths)
+            rec = StrokeRecord("thermal", s.name, 0.0, q, 0.0, sub, e0, e1, temperatures=temps)
         else:
-            rho_m = sum((P @ rho @ P for P in s.protocol.projectors), np.zeros_like(rho))
+            proto = s.protocol
+            rho_m = sum((P @ rho @ P for P in proto.projectors), np.zeros_like(rho))
             e_meas = _energy(self.H_in, rho_m) - e0
-            rec = StrokeRecord("feedback", s.name, e1 - e0 - e_meas, (), e_meas, sub, e0, e1)
+            info = qc_mutual_information(rho, proto.projectors, proto.confusion())
+            rec = StrokeRecord(
+                "feedback", s.name, e1 - e0 - e_meas, (), e_meas, sub, e0, e1, max(info, 0.0)
+            )
         return rec, after
 
 
@@ -363,6 +395,7 @@ def _result(
         efficiency=-work / q_in if work < 0 and q_in > 0 else math.nan,
         power=-work / cycle.duration if timed else math.nan,
         states=tuple(states),
+        information=sum(r.information for r in records),
     )
 
 
@@ -409,7 +442,10 @@ def _run_with_gibbs(cycle: Cycle) -> CycleResult:
         if isinstance(p.stroke, ThermalStroke):
             e0, e1 = _energy(p.H_in, rho), _energy(p.H_in, after)
             sub = tuple(_energy(h, after) - _energy(h, rho) for h in p.loc_in)
-            rec = StrokeRecord("thermal", p.stroke.name, 0.0, (e1 - e0,), 0.0, sub, e0, e1)
+            T_s = p.stroke.baths[0].bath.temperature
+            rec = StrokeRecord(
+                "thermal", p.stroke.name, 0.0, (e1 - e0,), 0.0, sub, e0, e1, temperatures=(T_s,)
+            )
         else:
             rec, after = p.record(rho, d)
         records.append(rec)

@@ -55,6 +55,10 @@ Machines (the review's two configurations, Fig. 15):
   SWAP applied only when the outcome is |e_c g_h⟩ (measurement plus conditional swap). The
   precise protocols of Bhandari et al. were not accessible to us; these three are our
   statement of "measurement only, swap only, both".
+
+Departure from the paper: the refrigerator's three protocols and the demon's "parallel"
+reference are our statements of the paper's words, and the coupling is written +g σzσz
+(the heat gain from the coupling appears for g < 0; the paper's sign is not confirmed).
 """
 
 from __future__ import annotations

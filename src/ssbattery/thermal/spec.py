@@ -1,4 +1,5 @@
-"""Thermal models written as TOML specs (for ``ssbattery audit SPEC.toml``).
+"""Thermal models and cycles written as TOML specs (``ssbattery audit SPEC.toml``,
+``ssbattery cycle SPEC.toml``; cycle specs: :func:`cycle_from_spec`).
 
 A spec has one ``[model]`` table whose ``kind`` picks the model; the other keys are its
 parameters (ħ = k_B = 1, energies in units of the model's reference frequency):
@@ -200,8 +201,12 @@ def model_from_spec(spec: dict[str, Any]) -> Any:
 
 
 def load_spec(path: str | Path) -> Any:
-    """Read a TOML spec file and build its model."""
-    return model_from_spec(_read_toml(path))
+    """Read a TOML spec file and build its model: a ``[model]`` spec (this module's
+    docstring) or a cycle spec (``[medium]`` and ``[[strokes]]``, :func:`cycle_from_spec`)."""
+    spec = _read_toml(path)
+    if "model" not in spec and "medium" in spec:
+        return cycle_from_spec(spec)
+    return model_from_spec(spec)
 
 
 def _read_toml(path: str | Path) -> dict[str, Any]:
@@ -227,6 +232,7 @@ _SX = np.array([[0, 1], [1, 0]], dtype=complex)
 def _medium_from_spec(table: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """(Medium, named bath operators) from the ``[medium]`` table of a cycle spec."""
     from ssbattery.thermal.cycle import Medium, heisenberg_medium
+    from ssbattery.thermal.media import spin_chain_medium
     from ssbattery.thermal.otto import WorkingMedium
 
     kind = table.get("kind")
@@ -236,9 +242,7 @@ def _medium_from_spec(table: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         return med, {"x": _SX}
     if kind == "oscillator":
         _check_keys(table, {"kind", "levels", "reference_frequency"}, "[medium]")
-        levels = table.get("levels", 20)
-        if isinstance(levels, bool) or not isinstance(levels, int):
-            raise InvalidParameterError(f"`levels` in [medium] must be an integer, got {levels!r}.")
+        levels = _integer(table, "levels", 20, "[medium]")
         wm = WorkingMedium(
             "oscillator",
             levels=levels,
@@ -249,19 +253,113 @@ def _medium_from_spec(table: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         _check_keys(table, {"kind", "J"}, "[medium] (kind = 'heisenberg')")
         med = heisenberg_medium(_number(table, "J", 0.2, "[medium]"))
         return med, {"x1": np.kron(_SX, np.eye(2)), "x2": np.kron(np.eye(2), _SX)}
+    if kind == "spin-chain":
+        w = "[medium] (kind = 'spin-chain')"
+        _check_keys(
+            table,
+            {"kind", "sites", "coupling", "anisotropy", "range", "decay", "periodic"},
+            w,
+        )
+        periodic = table.get("periodic", False)
+        if not isinstance(periodic, bool):
+            raise InvalidParameterError(f"`periodic` in {w} must be true or false.")
+        return spin_chain_medium(
+            _integer(table, "sites", 3, w),
+            coupling=_number(table, "coupling", 1.0, w),
+            anisotropy=_number(table, "anisotropy", 1.0, w),
+            interaction=table.get("range", "nn"),
+            decay=_number(table, "decay", 1.0, w),
+            periodic=periodic,
+        )
     raise InvalidParameterError(
-        f"`kind` in [medium] must be 'qubit', 'oscillator' or 'heisenberg', got {kind!r}."
+        "`kind` in [medium] must be 'qubit', 'oscillator', 'heisenberg' or 'spin-chain', "
+        f"got {kind!r}."
     )
 
 
+def _integer(table: dict[str, Any], key: str, default: int, where: str) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidParameterError(f"`{key}` in {where} must be an integer, got {value!r}.")
+    return value
+
+
+def _unitary_stroke(st: dict[str, Any], k: int, where: str) -> Any:
+    from ssbattery.thermal.cycle import UnitaryStroke
+
+    _check_keys(st, {"type", "from", "to", "protocol", "duration", "steps", "name"}, where)
+    return UnitaryStroke(
+        _number(st, "from", 1.0, where),
+        _number(st, "to", 1.0, where),
+        st.get("protocol", "adiabatic"),
+        _number(st, "duration", 0.0, where),
+        steps=_integer(st, "steps", 200, where),
+        name=str(st.get("name", f"unitary {k + 1}")),
+    )
+
+
+def _thermal_stroke(st: dict[str, Any], k: int, where: str, operators: dict[str, Any]) -> Any:
+    from ssbattery.thermal.cycle import ThermalStroke
+
+    _check_keys(st, {"type", "lambda", "duration", "baths", "name"}, where)
+    baths = []
+    for j, b in enumerate(st.get("baths", [])):
+        bw = f"{where} bath #{j + 1}"
+        if not isinstance(b, dict):
+            raise InvalidParameterError(f"{bw} must be a table.")
+        _check_keys(b, {"T", "rate", "operator"}, bw)
+        op = b.get("operator", next(iter(operators)))
+        if op not in operators:
+            raise InvalidParameterError(
+                f"`operator` in {bw} must be one of {', '.join(operators)}, got {op!r}."
+            )
+        bath = Bath(_number(b, "T", 1.0, bw), _number(b, "rate", 0.5, bw))
+        baths.append(BathCoupling(bath, operators[op], label=f"{op}, T = {bath.temperature:g}"))
+    if not baths:
+        raise InvalidParameterError(f"{where} needs at least one [[strokes.baths]] table.")
+    return ThermalStroke(
+        _number(st, "lambda", 1.0, where),
+        tuple(baths),
+        _number(st, "duration", 0.0, where),
+        name=str(st.get("name", f"thermal {k + 1}")),
+    )
+
+
+def _feedback_stroke(st: dict[str, Any], k: int, where: str, medium: Any) -> Any:
+    from ssbattery.thermal.cycle import FeedbackStroke
+    from ssbattery.thermal.media import energy_feedback
+
+    _check_keys(st, {"type", "lambda", "measure", "feedback", "error", "name"}, where)
+    if st.get("measure", "energy") != "energy":
+        raise InvalidParameterError(
+            f"`measure` in {where} must be 'energy' (projective, in the eigenbasis of H(λ))."
+        )
+    lam = _number(st, "lambda", 1.0, where)
+    protocol = energy_feedback(
+        medium.H(lam),
+        feedback=st.get("feedback", "ground"),
+        readout_error=_number(st, "error", 0.0, where),
+    )
+    return FeedbackStroke(lam, protocol, name=str(st.get("name", f"feedback {k + 1}")))
+
+
 def cycle_from_spec(spec: dict[str, Any]) -> Any:
-    """A :class:`~ssbattery.thermal.cycle.Cycle` from a parsed cycle spec: a ``[medium]``
-    table (``kind`` = qubit, oscillator (``levels``, ``reference_frequency``) or heisenberg
-    (``J``)) and an array of ``[[strokes]]``, each ``type = "unitary"`` (``from``, ``to``,
-    ``protocol``, ``duration``) or ``type = "thermal"`` (``lambda``, ``duration`` and
-    ``[[strokes.baths]]`` with ``T``, ``rate``, ``operator`` — "x" for a qubit or an
-    oscillator, "x1"/"x2" for the Heisenberg pair)."""
-    from ssbattery.thermal.cycle import Cycle, ThermalStroke, UnitaryStroke
+    """A :class:`~ssbattery.thermal.cycle.Cycle` from a parsed cycle spec.
+
+    ``[medium]``: ``kind`` = qubit, oscillator (``levels``, ``reference_frequency``),
+    heisenberg (``J``) or spin-chain (``sites`` ≤ 5, ``coupling``, ``anisotropy``,
+    ``range`` = nn/lr, ``decay``, ``periodic``; λ is the field B). ``[[strokes]]``, each
+
+    * ``type = "unitary"``: ``from``, ``to``, ``protocol`` (adiabatic, sudden, driven),
+      ``duration``, ``steps``;
+    * ``type = "thermal"``: ``lambda``, ``duration`` and ``[[strokes.baths]]`` with ``T``,
+      ``rate``, ``operator`` ("x" for a qubit or an oscillator, "x1"/"x2" for the
+      Heisenberg pair, "x1" … "xN" for the chain);
+    * ``type = "feedback"``: ``lambda``, ``measure = "energy"``, ``feedback`` ("ground":
+      the measured eigenstate is swapped with the ground state; "none") and ``error`` ε,
+      the probability of a wrong record (:func:`~ssbattery.thermal.media.energy_feedback`).
+    """
+    from ssbattery.thermal.cycle import Cycle
 
     med_table = spec.get("medium")
     if not isinstance(med_table, dict):
@@ -277,46 +375,14 @@ def cycle_from_spec(spec: dict[str, Any]) -> Any:
             raise InvalidParameterError(f"{where} must be a table.")
         kind = st.get("type")
         if kind == "unitary":
-            _check_keys(st, {"type", "from", "to", "protocol", "duration", "name"}, where)
-            strokes.append(
-                UnitaryStroke(
-                    _number(st, "from", 1.0, where),
-                    _number(st, "to", 1.0, where),
-                    st.get("protocol", "adiabatic"),
-                    _number(st, "duration", 0.0, where),
-                    name=str(st.get("name", f"unitary {k + 1}")),
-                )
-            )
+            strokes.append(_unitary_stroke(st, k, where))
         elif kind == "thermal":
-            _check_keys(st, {"type", "lambda", "duration", "baths", "name"}, where)
-            baths = []
-            for j, b in enumerate(st.get("baths", [])):
-                bw = f"{where} bath #{j + 1}"
-                if not isinstance(b, dict):
-                    raise InvalidParameterError(f"{bw} must be a table.")
-                _check_keys(b, {"T", "rate", "operator"}, bw)
-                op = b.get("operator", next(iter(operators)))
-                if op not in operators:
-                    raise InvalidParameterError(
-                        f"`operator` in {bw} must be one of {', '.join(operators)}, got {op!r}."
-                    )
-                bath = Bath(_number(b, "T", 1.0, bw), _number(b, "rate", 0.5, bw))
-                baths.append(
-                    BathCoupling(bath, operators[op], label=f"{op}, T = {bath.temperature:g}")
-                )
-            if not baths:
-                raise InvalidParameterError(f"{where} needs at least one [[strokes.baths]] table.")
-            strokes.append(
-                ThermalStroke(
-                    _number(st, "lambda", 1.0, where),
-                    tuple(baths),
-                    _number(st, "duration", 0.0, where),
-                    name=str(st.get("name", f"thermal {k + 1}")),
-                )
-            )
+            strokes.append(_thermal_stroke(st, k, where, operators))
+        elif kind == "feedback":
+            strokes.append(_feedback_stroke(st, k, where, medium))
         else:
             raise InvalidParameterError(
-                f"`type` in {where} must be 'unitary' or 'thermal', got {kind!r}."
+                f"`type` in {where} must be 'unitary', 'thermal' or 'feedback', got {kind!r}."
             )
     return Cycle(medium, tuple(strokes))
 

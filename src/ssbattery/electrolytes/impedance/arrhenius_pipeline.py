@@ -21,6 +21,7 @@ from ssbattery.electrolytes.impedance.circuits import DEFAULT_CIRCUIT, CircuitFi
 from ssbattery.electrolytes.impedance.conductivity import Pellet, conductivity_s_per_cm
 from ssbattery.electrolytes.impedance.kk import LinKKResult, lin_kk
 from ssbattery.electrolytes.impedance.readers import SUPPORTED_SUFFIXES, Spectrum, read_spectrum
+from ssbattery.electrolytes.impedance.temperatures import temperature_pattern_text
 from ssbattery.electrolytes.transport import (
     ArrheniusFit,
     ArrheniusForm,
@@ -235,13 +236,14 @@ def analyse_temperature_series(
     form: ArrheniusForm = "A/T",
     run_kk: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    temperature_pattern: str | None = None,
 ) -> ArrheniusAnalysis:
     """Spectra at ≥ 2 temperatures → Arrhenius fits of bulk, grain-boundary and total σ.
 
     ``inputs`` are files, folders or :class:`Spectrum` objects; temperatures come from
     ``temperatures_k`` (one per spectrum, in the order of the expanded inputs) or else from each
-    file name (``LLZO_25C.csv``, ``spectrum_298K.txt``). ``progress(i, n, name)`` is called
-    after each spectrum.
+    file name (``LLZO_25C.csv``, ``spectrum_298K.txt``, ``T25``; forms and ``temperature_pattern``
+    in :mod:`.temperatures`). ``progress(i, n, name)`` is called after each spectrum.
     """
     if form not in ("A/T", "plain"):
         raise InvalidParameterError(f"`form` must be 'A/T' or 'plain', got {form!r}.")
@@ -264,13 +266,23 @@ def analyse_temperature_series(
             require_quantity("temperatures", t, "temperature_K")
     spectra: list[Spectrum] = []
     for k, item in enumerate(items):
-        spec = item if isinstance(item, Spectrum) else read_spectrum(item)
+        spec = (
+            item
+            if isinstance(item, Spectrum)
+            else read_spectrum(
+                item,
+                temperature_pattern=temperature_pattern,
+                temperature_from_file_name=temperatures_k is None,
+            )
+        )
         if temperatures_k is not None:
             spec = spec.with_temperature(temps[k])
         if spec.temperature_k is None:
+            tried = temperature_pattern_text(temperature_pattern)
             raise DataFormatError(
-                f"{spec.source}: no temperature in the file name; name files like "
-                "'LLZO_25C.csv' or 'spectrum_298K.txt', or give the temperatures."
+                f"{spec.source}: no temperature in the file name (tried the pattern {tried!r}); "
+                "name files like 'LLZO_25C.csv', 'spectrum_298K.txt' or 'run_T25.csv', pass "
+                "--temperature-pattern, or give the temperatures."
             )
         require_quantity(
             f"temperature of {Path(spec.source).name}", spec.temperature_k, "temperature_K"

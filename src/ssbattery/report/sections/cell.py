@@ -4,6 +4,7 @@ self-charging cell (Fig. 16c) and topological boundary states (Fig. 10)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -15,22 +16,43 @@ __all__ = ["FIGURES"]
 _ALPHA0, _TC, _T, _BETA = 0.01, 400.0, 300.0, 1.0
 
 
-def _band_alignment(out: Path) -> Artifact:
-    import matplotlib.pyplot as plt
+#: The Fig. 1 cathode's plateau lies this far below the electrolyte's mid-gap μ_E (eV), so that
+#: the end of discharge carries μ_C past μ_E as in the review's Fig. 1c; our choice of a
+#: schematic cathode, not a measured one.
+_PLATEAU_BELOW_MU_E_EV = 0.05
 
-    from ssbattery.cell.alignment import align, find_electrode, find_electrolyte_levels
-    from ssbattery.cell.discharge import RegularSolutionCathode
-    from ssbattery.plotting.cell import plot_band_diagram
+
+def _fig1_cell() -> tuple[Any, Any, Any, Any, Any]:
+    """The one cell both Fig. 1 panels show: Li | Li6PS5Cl | two-phase cathode.
+
+    μ(Li), μ(Cu) and Li6PS5Cl's band gap and CBM come from the package's data
+    (:func:`ssbattery.cell.alignment.find_electrode`, :func:`~ssbattery.cell.alignment.
+    find_electrolyte_levels`); μ_E = E_c − Eg/2 is the electrolyte's mid-gap potential, used
+    by both panels. Returns (Li, Cu, Li6PS5Cl levels, cathode, discharge curve).
+    """
+    from ssbattery.cell.alignment import find_electrode, find_electrolyte_levels
+    from ssbattery.cell.discharge import RegularSolutionCathode, discharge_curve
 
     li = find_electrode("Li")
     cu = find_electrode("Cu")
     lpscl = find_electrolyte_levels("Li6PS5Cl")
-    cath = RegularSolutionCathode()
+    cath = RegularSolutionCathode(mu0_eV=lpscl.mu_eV - _PLATEAU_BELOW_MU_E_EV)
+    curve = discharge_curve(cath, mu_anode_eV=li.mu_eV, mu_electrolyte_eV=lpscl.mu_eV)
+    return li, cu, lpscl, cath, curve
+
+
+def _band_alignment(out: Path) -> Artifact:
+    import matplotlib.pyplot as plt
+
+    from ssbattery.cell.alignment import align
+    from ssbattery.plotting.cell import plot_band_diagram
+
+    li, cu, lpscl, cath, curve = _fig1_cell()
     mu_e = lpscl.mu_eV
     states = [
         ("a: charged, μ_C = μ(Cu)", cu.mu_eV),
         ("b: two-phase plateau, μ_C1 = μ_C2", cath.mu0_eV),
-        ("c: μ_C passed μ_E", mu_e + 0.35),
+        ("c: end of discharge, μ_C passed μ_E", float(curve.mu_cathode_eV[-1])),
     ]
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained", sharey=True)
     rows = []
@@ -88,13 +110,16 @@ def _band_alignment(out: Path) -> Artifact:
             "Li6PS5Cl_cbm_eV": lpscl.cbm_eV,
             "Li6PS5Cl_source": lpscl.source,
             "mu_C_panels_eV": [s[1] for s in states],
+            "mu_electrolyte_eV": mu_e,
+            "cathode_mu0_eV": cath.mu0_eV,
         },
         summary=(
             f"Li (μ = {li.mu_eV} eV) / Li6PS5Cl (μ_E = {mu_e:.2f} eV mid-gap, E_C = "
             f"{lpscl.cbm_eV} eV) / cathode. (a) μ_C = {cu.mu_eV} eV: ΔV_AE = {rows[0][6]:.2f} V "
             f"+ ΔV_EC = {rows[0][7]:.2f} V = {rows[0][8]:.2f} V; (b) plateau μ_C = "
             f"{cath.mu0_eV} eV: {rows[1][8]:.2f} V; (c) μ_C above μ_E: ΔV = ΔV_AE − ΔV_EC = "
-            f"{rows[2][8]:.2f} V. μ(Li) lies above E_C, so electrons can drift into the "
+            f"{rows[2][8]:.2f} V (the last point of the fig1_discharge_curve discharge: same "
+            "cell, same μ_E). μ(Li) lies above E_C, so electrons can drift into the "
             "electrolyte's conduction band (review §1.3). LPSCl levels: " + lpscl.source + "."
         ),
     )
@@ -103,12 +128,10 @@ def _band_alignment(out: Path) -> Artifact:
 def _discharge(out: Path) -> Artifact:
     import matplotlib.pyplot as plt
 
-    from ssbattery.cell.discharge import RegularSolutionCathode, discharge_curve
     from ssbattery.plotting.cell import plot_discharge_curve
 
-    cath = RegularSolutionCathode(mu0_eV=-4.2, omega_eV=0.12, temperature_K=298.15)
-    mu_e = -4.15
-    curve = discharge_curve(cath, mu_anode_eV=-1.39, mu_electrolyte_eV=mu_e)
+    li, _, lpscl, cath, curve = _fig1_cell()
+    mu_e = lpscl.mu_eV
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     plot_discharge_curve(curve, ax)
     ax.set_title("Two-phase cathode vs Li (regular solution, Ω = 0.12 eV, 298 K)", fontsize=9)
@@ -134,15 +157,18 @@ def _discharge(out: Path) -> Artifact:
             "omega_eV": cath.omega_eV,
             "temperature_K": cath.temperature_K,
             "capacity_mAh_g": cath.capacity_mAh_g,
-            "mu_anode_eV": -1.39,
+            "mu_anode_eV": li.mu_eV,
             "mu_electrolyte_eV": mu_e,
+            "mu_electrolyte_source": f"Li6PS5Cl mid-gap E_c − Eg/2 ({lpscl.source})",
         },
         summary=(
             f"Plateau at ΔV = {curve.plateau_voltage_V:.3f} V while both phases coexist for "
             f"{x1:.4f} < x < {x2:.4f} (common tangent of the regular solution, Ω/k_BT = "
-            f"{cath.omega_eV / cath.kT_eV:.2f} > 2); then μ_C rises and passes μ_E = {mu_e} eV "
-            f"at x = {curve.x_crossing_electrolyte:.4f}, where ΔV switches from ΔV_AE + ΔV_EC "
-            "to ΔV_AE − ΔV_EC."
+            f"{cath.omega_eV / cath.kT_eV:.2f} > 2); then μ_C rises and passes μ_E = {mu_e:.2f} eV "
+            f"(Li6PS5Cl mid-gap, the same μ_E as fig1_band_alignment) at x = "
+            f"{curve.x_crossing_electrolyte:.4f}, where ΔV switches from ΔV_AE + ΔV_EC to "
+            f"ΔV_AE − ΔV_EC. The plateau μ0 = μ_E − {_PLATEAU_BELOW_MU_E_EV} eV is our "
+            "schematic cathode."
         ),
     )
 

@@ -90,12 +90,25 @@ def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
     return out
 
 
-def _dicke_memory(run: DickeRun) -> float:
-    # what dicke_basis / check_window_memory check before allocating: 64 complex vectors
+def _dicke_memory(run: DickeRun) -> Any:
+    """The whole-run estimate :func:`~ssbattery.quantum.dicke.memory_estimate` that
+    ``charge_dicke`` checks for a fixed cutoff; with the moving window, the bytes
+    :func:`~ssbattery.quantum.dicke_window.check_window_memory` checks (64 complex vectors
+    over at least the layers n = 0 … N)."""
+    from ssbattery.quantum.dicke import memory_estimate
+
     p = run.params
     if run.window is not None:
         return (p.n_atoms + 1) ** 2 // 2 * 64 * 16.0
-    return (p.photon_cutoff + 1) * (p.n_atoms + 1) * 64 * 16.0
+    return memory_estimate(p)
+
+
+def _chain_memory(run: SpinChainRun) -> Any:
+    """The whole-run estimate that ``charge_spin_chain`` checks before allocating."""
+    from ssbattery.quantum.battery import default_times
+    from ssbattery.quantum.spin_chain import memory_estimate
+
+    return memory_estimate(run.chain, default_times(run.t_max, run.steps))
 
 
 #: The registered sweep entry ``dicke`` (see ``ssbattery sweep models``).
@@ -194,7 +207,7 @@ SPIN_CHAIN: ModelEntry[SpinChainRun, ChargingResult] = register(
         solve=solve_spin_chain,
         extract=_charging_arrays,
         sizes=lambda r: {"time": r.steps},
-        memory_bytes=lambda r: 2.0**r.chain.n_sites * 16 * 48,
+        memory_bytes=_chain_memory,
         cost=lambda r: 2.0**r.chain.n_sites * r.steps,
     )
 )

@@ -1,0 +1,326 @@
+"""Parsers of the text exports: plain CSV/TXT, Autolab NOVA, Gamry .DTA, BioLogic .mpt, ZPlot .z,
+ZView.
+
+Each parser takes the decoded text and the file's name and returns a
+:class:`~.spectrum.Spectrum`, or raises :class:`~ssbattery.errors.DataFormatError` naming the
+file, the line and what was expected. Layouts (what each parser relies on):
+
+* **plain**: optional header lines, then rows of ≥ 3 numbers; the delimiter is a tab, ``;``,
+  ``,`` or white space; with a tab, ``;`` or space delimiter a decimal comma (``12,5``) is read
+  as a decimal point. Columns are found by header name (``freq``, ``Z'``/``Zreal``/``Re(Z)``,
+  ``Z''``/``Zimag``/``-Im(Z)`` …), else taken as f, Z′, Z″ in that order.
+* **autolab** (Metrohm Autolab NOVA "Export ASCII"): a header ``Index;Frequency (Hz);Z' (Ω);
+  -Z'' (Ω);Z (Ω);-Phase (°);Time (s)`` (NOVA 2.1; ``;`` or tab, decimal point or comma),
+  then one row per frequency.
+* **gamry** (Gamry Framework .DTA): the ``ZCURVE`` table, column names on the next line
+  (``Freq``, ``Zreal``, ``Zimag``), units on the line after, rows indented by a tab.
+* **biologic** (EC-Lab .mpt text export): ``EC-Lab ASCII FILE``, ``Nb header lines : N``,
+  the column names on line N (``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``), tab-separated rows.
+* **zplot** (Scribner ZPlot .z): comments ending with ``End Comments`` (or a ``Freq(Hz)``
+  header), then rows ``Freq(Hz) Ampl Bias Time(Sec) Z'(a) Z''(b) …``.
+* **zview** (Scribner ZView "Calculated Data File"): first line ``"ZView Calculated Data File:
+  Version 1.1"``; in the full layout line 10 holds the number of points and line 11 the column
+  header ``"  Freq (Hz)    Ampl     Bias   Time(Sec)   Z'(a)    Z''(b)    GD   Err   Range"``;
+  rows are comma-separated, f in column 1, Z′ in 5, Z″ in 6.
+
+Every row of a table must have as many fields as the table's first row: a shorter row (a file
+cut while it was written or copied) is refused with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ssbattery.electrolytes.impedance.readers.spectrum import Spectrum, finish_spectrum
+from ssbattery.errors import DataFormatError
+
+__all__ = [
+    "parse_autolab",
+    "parse_biologic_mpt",
+    "parse_gamry",
+    "parse_plain",
+    "parse_zplot",
+    "parse_zview",
+    "split_fields",
+]
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|inf)$", re.IGNORECASE)
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+
+
+def _decimal_point(field: str) -> str:
+    """``12,5`` → ``12.5`` (a field that is a number written with a decimal comma)."""
+    return field.replace(",", ".") if _DECIMAL_COMMA.match(field) else field
+
+
+def _cut(line: str, delimiter: str | None) -> list[str]:
+    parts = line.split(delimiter) if delimiter else line.split()
+    parts = [p.strip() for p in parts]
+    if delimiter != ",":
+        parts = [_decimal_point(p) for p in parts]
+    return parts
+
+
+def _numeric(parts: list[str], n: int = 3) -> bool:
+    return len(parts) >= n and all(_NUMBER.match(x) for x in parts[:n])
+
+
+def split_fields(line: str) -> list[str]:
+    """Fields of one line: tab, then ``;``, then ``,``, then white space as the delimiter.
+
+    With a tab, ``;`` or white-space delimiter, a decimal comma is read as a point; the first
+    delimiter that gives ≥ 3 numbers wins (so ``1000 12,5 -3,4`` is three numbers).
+    """
+    s = line.strip()
+    candidates = [d for d in ("\t", ";", ",") if d in s] + [None]
+    first: list[str] | None = None
+    for d in candidates:
+        parts = _cut(s, d)
+        if first is None:
+            first = parts
+        if _numeric(parts):
+            return parts
+    return first if first is not None else []
+
+
+def _row_width_error(name: str, line_no: int, got: int, want: int, text: str) -> DataFormatError:
+    return DataFormatError(
+        f"{name}, line {line_no}: {got} fields where the table has {want} "
+        f"(truncated or damaged row?): {text.strip()[:60]!r}."
+    )
+
+
+_FREQ_KEYS = ("freq", "f/hz", "frequency", "f(hz)", "hz")
+_RE_KEYS = ("z'", "zreal", "re(z)", "z_re", "zre", "real", "z′", "z1")
+_IM_KEYS = ("z''", "zimag", "im(z)", "z_im", "zim", "imag", "z″", "z2")
+
+
+def _find_columns(header: list[str]) -> tuple[int, int, int] | None:
+    low = [h.lower().replace(" ", "") for h in header]
+
+    def first(keys: tuple[str, ...], exclude: tuple[str, ...] = ()) -> int | None:
+        for i, h in enumerate(low):
+            if any(k in h for k in keys) and not any(e in h for e in exclude):
+                return i
+        return None
+
+    fi = first(_FREQ_KEYS)
+    ii = first(_IM_KEYS)
+    ri = first(_RE_KEYS, exclude=("z''", "im", "z″"))
+    if fi is None or ri is None or ii is None or len({fi, ri, ii}) < 3:
+        return None
+    return fi, ri, ii
+
+
+def _table(
+    rows: list[tuple[int, list[str], str]],
+    cols: tuple[int, int, int],
+    name: str,
+    fmt: str,
+    labels: str,
+    *,
+    negate_imag: bool = False,
+) -> Spectrum:
+    """Columns ``cols`` (f, Z′, Z″ or −Z″) of ``rows`` (line number, fields, raw line).
+
+    ``negate_imag``: the file's column is −Im(Z) by definition (BioLogic), so it is negated here.
+    """
+    width = len(rows[0][1])
+    f, zr, zi, line_nos = [], [], [], []
+    for line_no, parts, raw in rows:
+        if len(parts) != width:
+            raise _row_width_error(name, line_no, len(parts), width, raw)
+        try:
+            values = [float(parts[c]) for c in cols]
+        except (ValueError, IndexError):
+            raise DataFormatError(
+                f"{name}, line {line_no}: expected numbers under {labels}, got "
+                f"{raw.strip()[:60]!r}."
+            ) from None
+        f.append(values[0])
+        zr.append(values[1])
+        zi.append(-values[2] if negate_imag else values[2])
+        line_nos.append(line_no)
+    return finish_spectrum(np.array(f), np.array(zr), np.array(zi), name, fmt, line_nos)
+
+
+def _plain_rows(text: str, name: str) -> tuple[list[str] | None, list[tuple[int, list[str], str]]]:
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str], str]] = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        if not s or s.startswith(("#", "%", "//")):
+            continue
+        parts = split_fields(s)
+        if _numeric(parts):
+            rows.append((i, parts, s))
+        elif rows:
+            raise DataFormatError(
+                f"{name}, line {i}: expected at least 3 numbers (frequency [Hz], Z′ [Ω], Z″ [Ω])"
+                f", got {s[:60]!r} (truncated or damaged row?)."
+            )
+        else:
+            header = parts
+    return header, rows
+
+
+def parse_plain(text: str, name: str) -> Spectrum:
+    """Plain CSV/TXT (layout in the module docstring)."""
+    header, rows = _plain_rows(text, name)
+    if not rows:
+        raise DataFormatError(
+            f"{name}: no data rows found; expected lines of frequency [Hz], Z′ [Ω], Z″ [Ω] "
+            "separated by commas, semicolons, tabs or spaces."
+        )
+    cols = _find_columns(header) if header else None
+    return _table(rows, cols or (0, 1, 2), name, "csv", "frequency, Z′, Z″")
+
+
+_AUTOLAB_NEED = ("Frequency (Hz)", "Z' (Ω)", "-Z'' (Ω)")
+
+
+def parse_autolab(text: str, name: str) -> Spectrum:
+    """Autolab NOVA ASCII export (layout in the module docstring)."""
+    header, rows = _plain_rows(text, name)
+    if header is None or not all(h in header for h in _AUTOLAB_NEED):
+        raise DataFormatError(
+            f"{name}: no NOVA header with columns {', '.join(_AUTOLAB_NEED)} found; expected an "
+            "Autolab NOVA ASCII export."
+        )
+    if not rows:
+        raise DataFormatError(f"{name}: the NOVA export has a header but no data rows.")
+    cols = (header.index(_AUTOLAB_NEED[0]), header.index(_AUTOLAB_NEED[1]))
+    cols3 = (*cols, header.index(_AUTOLAB_NEED[2]))
+    return _table(rows, cols3, name, "autolab", ", ".join(_AUTOLAB_NEED))
+
+
+def parse_gamry(text: str, name: str) -> Spectrum:
+    """Gamry Framework .DTA (layout in the module docstring)."""
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.split("\t")[0].strip() == "ZCURVE"), None)
+    if start is None:
+        raise DataFormatError(
+            f"{name}: no 'ZCURVE' table found; expected a Gamry .DTA impedance file."
+        )
+    if start + 2 >= len(lines):
+        raise DataFormatError(
+            f"{name}, line {start + 1}: ZCURVE table has no column header and units lines "
+            "(truncated file?)."
+        )
+    header = [h.strip() for h in lines[start + 1].split("\t")]
+    try:
+        cols = (header.index("Freq"), header.index("Zreal"), header.index("Zimag"))
+    except ValueError:
+        raise DataFormatError(
+            f"{name}, line {start + 2}: expected columns 'Freq', 'Zreal', 'Zimag' in the ZCURVE "
+            f"header, got {header}."
+        ) from None
+    rows = []
+    for j in range(start + 3, len(lines)):
+        ln = lines[j]
+        if not ln.strip():
+            continue
+        if not ln.startswith(("\t", " ")):
+            break  # next block (e.g. EXPERIMENTABORTED)
+        rows.append((j + 1, [_decimal_point(x.strip()) for x in ln.split("\t")], ln))
+    if not rows:
+        raise DataFormatError(f"{name}, line {start + 3}: the ZCURVE table has no rows.")
+    return _table(rows, cols, name, "gamry", "Freq, Zreal, Zimag")
+
+
+_MPT_NEED = ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm")
+
+
+def parse_biologic_mpt(text: str, name: str) -> Spectrum:
+    """BioLogic EC-Lab .mpt text export (layout in the module docstring)."""
+    lines = text.splitlines()
+    n_header = None
+    for ln in lines[:5]:
+        m = re.match(r"\s*Nb header lines\s*:\s*(\d+)", ln)
+        if m:
+            n_header = int(m.group(1))
+            break
+    if n_header is None:
+        raise DataFormatError(
+            f"{name}, line 2: expected 'Nb header lines : N' (BioLogic EC-Lab .mpt text export)."
+        )
+    if n_header < 1 or n_header > len(lines):
+        raise DataFormatError(
+            f"{name}, line 2: 'Nb header lines' is {n_header} but the file has {len(lines)} lines "
+            "(truncated file?)."
+        )
+    header = [h.strip() for h in lines[n_header - 1].split("\t")]
+    for w in _MPT_NEED:
+        if w not in header:
+            raise DataFormatError(
+                f"{name}, line {n_header}: column {w!r} not found in the header; expected "
+                f"{', '.join(_MPT_NEED)}."
+            )
+    cols = (header.index(_MPT_NEED[0]), header.index(_MPT_NEED[1]), header.index(_MPT_NEED[2]))
+    rows = [
+        (j + 1, [_decimal_point(x.strip()) for x in lines[j].split("\t")], lines[j])
+        for j in range(n_header, len(lines))
+        if lines[j].strip()
+    ]
+    if not rows:
+        raise DataFormatError(f"{name}, line {n_header}: no data rows after the header.")
+    return _table(rows, cols, name, "biologic", ", ".join(_MPT_NEED), negate_imag=True)
+
+
+def _zplot_fields(line: str) -> list[str]:
+    return [_decimal_point(x.strip()) for x in re.split(r"\t|,\s*", line.strip())]
+
+
+def parse_zplot(text: str, name: str) -> Spectrum:
+    """Scribner ZPlot .z (layout in the module docstring)."""
+    lines = text.splitlines()
+    end = next((i for i, ln in enumerate(lines) if ln.strip().startswith("End Comments")), None)
+    head = next((i for i, ln in enumerate(lines) if "Freq(Hz)" in ln), None)
+    if end is None and head is None:
+        raise DataFormatError(
+            f"{name}: neither 'End Comments' nor a 'Freq(Hz)' header found; expected a ZPlot .z "
+            "file."
+        )
+    cols = (0, 4, 5)
+    if head is not None:
+        names = [c.strip() for c in re.split(r"\t|,\s*", lines[head].strip())]
+        if {"Z'(a)", "Z''(b)", "Freq(Hz)"} <= set(names):
+            cols = (names.index("Freq(Hz)"), names.index("Z'(a)"), names.index("Z''(b)"))
+    first = (end if end is not None else head) + 1  # type: ignore[operator]
+    rows = [(j + 1, _zplot_fields(lines[j]), lines[j]) for j in range(first, len(lines))]
+    rows = [r for r in rows if r[2].strip()]
+    if not rows:
+        raise DataFormatError(f"{name}, line {first}: no data rows after the header.")
+    return _table(rows, cols, name, "zplot", "Freq(Hz), Z'(a), Z''(b)")
+
+
+_ZVIEW_MAGIC = "ZView Calculated Data File"
+
+
+def parse_zview(text: str, name: str) -> Spectrum:
+    """Scribner ZView calculated-data text file (layout in the module docstring)."""
+    lines = text.splitlines()
+    if not lines or _ZVIEW_MAGIC not in lines[0]:
+        raise DataFormatError(f"{name}, line 1: expected {_ZVIEW_MAGIC!r} (a ZView data file).")
+    head = next((i for i, ln in enumerate(lines) if "Freq" in ln and "Z'(a)" in ln), None)
+    if head is None:
+        raise DataFormatError(
+            f"{name}: no column header with 'Freq (Hz)' and Z'(a) found; expected a ZView data "
+            "file (truncated file?)."
+        )
+    declared = None
+    if head >= 10 and lines[9].strip().isdigit():
+        declared = int(lines[9].strip())  # line 10 of the full layout: the number of points
+    rows = [(j + 1, _zplot_fields(lines[j]), lines[j]) for j in range(head + 1, len(lines))]
+    rows = [r for r in rows if r[2].strip()]
+    if not rows:
+        raise DataFormatError(f"{name}, line {head + 1}: no data rows after the header.")
+    spec = _table(rows, (0, 4, 5), name, "zview", "Freq (Hz), Z'(a), Z''(b)")
+    if declared is not None and declared != spec.n_points:
+        raise DataFormatError(
+            f"{name}, line {rows[-1][0]}: the file ends after {spec.n_points} of the {declared} "
+            "points that line 10 declares (truncated file?)."
+        )
+    return spec
