@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
     app.command("cost")(cost_command)
 
 
-@handle_errors
+@handle_errors(quantities={"electrons": "electrons_per_formula_unit"})
 def capacity_command(
     formula: str = typer.Argument(
         "Li", help="Formula whose mass carries the charge (ignored with --reaction lic6)."
