@@ -71,6 +71,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
@@ -86,7 +87,7 @@ from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
     "CoupledQubits",
-    "CycleResult",
+    "DemonCycle",
     "DemonScan",
     "FeedbackProtocol",
     "RefrigeratorResult",
@@ -278,7 +279,7 @@ def qc_mutual_information(
 
 
 @dataclass(frozen=True)
-class CycleResult:
+class DemonCycle:
     """One measurement–feedback–thermalisation cycle in its periodic state.
 
     Energies per cycle (units of ω1); ``heat[i]`` is the heat from bath i into the qubits;
@@ -363,7 +364,7 @@ def _hermitise(rho: NDArray[np.complex128]) -> NDArray[np.complex128]:
     return rho / float(np.real(np.trace(rho)))
 
 
-def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxation) -> CycleResult:
+def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxation) -> DemonCycle:
     F = protocol.superoperator()
     rho = fixed_point(relax.expL @ F)
     H = relax.H
@@ -382,7 +383,7 @@ def _evaluate(system: CoupledQubits, protocol: FeedbackProtocol, relax: _Relaxat
     dW = E[None, :] - E[:, None]
     mean_tpm = float(np.sum(probs * dW))
     var = float(np.sum(probs * dW**2)) - mean_tpm**2
-    return CycleResult(
+    return DemonCycle(
         rho_start=rho,
         rho_measured=rho_M,
         rho_feedback=rho_F,
@@ -403,7 +404,7 @@ def run_cycle(
     protocol: FeedbackProtocol,
     baths: tuple[Bath, Bath],
     tau: float,
-) -> CycleResult:
+) -> DemonCycle:
     """Periodic state and bookkeeping of a measurement–feedback–thermalisation cycle.
 
     ``baths[i]`` couples to qubit i + 1 through σx; ``tau`` > 0 is the thermalisation time.
@@ -464,7 +465,7 @@ def demon_cycle(
     tau: float = 1.0,
     scheme: DemonScheme = "joint",
     measurement_error: float = 0.0,
-) -> CycleResult:
+) -> DemonCycle:
     """Maxwell's demon at T1 = T2 = ``temperature``: the best feedback policy's cycle.
 
     ``measurement_error`` ε: each record is wrong with probability ε
@@ -490,7 +491,7 @@ def demon_cycle(
     eps = float(measurement_error)
     if scheme == "joint" and eps == 0.0:
         return _evaluate(system, _reset_to_ground(system), relax)
-    best: CycleResult | None = None
+    best: DemonCycle | None = None
     for protocol in _demon_policies(scheme):
         result = _evaluate(system, replace(protocol, readout_error=eps), relax)
         if best is None or result.work_extracted > best.work_extracted + 1e-13:
@@ -597,7 +598,7 @@ class RefrigeratorResult:
     """
 
     mode: str
-    cycle: CycleResult
+    cycle: DemonCycle
     cooling_heat: float
     hot_heat: float
     work_input: float
@@ -697,3 +698,8 @@ def refrigerator_scan(
         ]
         for mode in modes
     }
+
+
+#: ``CycleResult`` is the former name of :class:`DemonCycle` (one release); the general
+#: cycle's result is :class:`ssbattery.thermal.cycle.CycleResult`.
+__getattr__ = module_getattr(__name__, {"CycleResult": ("DemonCycle", DemonCycle)})

@@ -54,6 +54,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery._deprecation import module_getattr
 from ssbattery.errors import DataFormatError, InvalidParameterError
 from ssbattery.io import check_output_path, file_lock, write_text
 from ssbattery.validation import (
@@ -69,10 +70,10 @@ __all__ = [
     "BATH_HOT",
     "BATH_NONE",
     "ERDMAN_NOE_STEP",
+    "BestOttoCycle",
     "CycleMetrics",
     "EngineParameters",
     "LearningResult",
-    "OttoResult",
     "PeriodScan",
     "erdman_noe_parameters",
     "evaluate_schedules",
@@ -217,7 +218,7 @@ class CycleMetrics:
 
 
 @dataclass(frozen=True)
-class OttoResult:
+class BestOttoCycle:
     """The best Otto cycle of a given period: strokes, parameters and metrics."""
 
     u_hot: float
@@ -236,7 +237,7 @@ class LearningResult:
     """
 
     learned: CycleMetrics
-    otto: OttoResult
+    otto: BestOttoCycle
     best_power: NDArray[np.float64]
     mean_power: NDArray[np.float64]
     elite_power: NDArray[np.float64]
@@ -420,7 +421,7 @@ def _otto_batch(
     return evaluate_schedules(params, u, bath, dt)["power"]
 
 
-def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> OttoResult:
+def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> BestOttoCycle:
     """The Otto cycle of maximum power at a given ``period``.
 
     Optimised over u_h, u_c ∈ [u_min, u_max] and the hot-stroke fraction f ∈ (0, 1) (a scan
@@ -461,7 +462,7 @@ def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> 
         np.array([BATH_HOT, BATH_COLD]),
         np.array([f * period, (1.0 - f) * period]),
     )
-    return OttoResult(u_h, u_c, f * period, (1.0 - f) * period, metrics)
+    return BestOttoCycle(u_h, u_c, f * period, (1.0 - f) * period, metrics)
 
 
 def otto_power_scan(
@@ -790,3 +791,8 @@ def period_scan(
     }
     ds = scan("learned-cycle", fixed={**asdict(params), **settings}, sweep={"period": values})
     return PeriodScan(periods=ts, **columns(ds, PeriodScan, back))
+
+
+#: ``OttoResult`` is the former name of :class:`BestOttoCycle` (one release); the Otto
+#: limit cycle's result is :class:`ssbattery.thermal.otto.OttoResult`.
+__getattr__ = module_getattr(__name__, {"OttoResult": ("BestOttoCycle", BestOttoCycle)})

@@ -17,7 +17,7 @@ from ssbattery.thermal.learning import EngineParameters
 from ssbattery.thermal.pumped_battery import PumpedBattery
 
 if TYPE_CHECKING:
-    from ssbattery.thermal.feedback import CycleResult
+    from ssbattery.thermal.feedback import DemonCycle
     from ssbattery.thermal.heat_battery import HeatBatteryResult
     from ssbattery.thermal.learning import LearningResult
     from ssbattery.thermal.otto import OttoResult
@@ -335,7 +335,7 @@ def _build_demon(values: Mapping[str, Any]) -> DemonRun:
     return run
 
 
-def solve_demon(run: DemonRun) -> CycleResult:
+def solve_demon(run: DemonRun) -> DemonCycle:
     """One demon cycle in its periodic state, as :func:`demon_scan` computes each g."""
     from ssbattery.thermal.feedback import CoupledQubits, demon_cycle
 
@@ -349,7 +349,7 @@ def solve_demon(run: DemonRun) -> CycleResult:
 
 
 #: The registered sweep entry ``demon`` (see ``ssbattery sweep models``).
-DEMON: ModelEntry[DemonRun, CycleResult] = register(
+DEMON: ModelEntry[DemonRun, DemonCycle] = register(
     ModelEntry(
         name="demon",
         summary="Maxwell's demon of two σz–σz coupled qubits (review §2.4)",
