@@ -4,6 +4,7 @@ report's figures are built from them with the numbers the papers' parameters giv
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from pathlib import Path
 
@@ -109,3 +110,26 @@ def test_report_sections_take_their_settings_from_the_presets(tmp_path: Path) ->
     rows = (tmp_path / "fig14_spin_chain_anisotropy.csv").read_text().splitlines()
     assert len(rows) == 1 + len(FIG14_SPIN_CHAIN.alphas)
     assert rows[-1].split(",")[1] == "1.0000000000"  # P_max(α = 1)/P_max(α = 1)
+
+
+def test_otto_defaults_are_the_fig16_preset() -> None:
+    # the API's and the CLI's defaults read the preset, so `ssbattery otto` with no options
+    # is the Fig. 16 cycle (η = 1 − ω_c/ω_h = 0.5, adiabatic strokes)
+    import inspect
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+    from ssbattery.thermal.otto import oscillator_otto, qubit_otto
+
+    for fn in (qubit_otto, oscillator_otto):
+        sig = inspect.signature(fn)
+        assert {k: sig.parameters[k].default for k in FIG16_OTTO.baths()} == FIG16_OTTO.baths()
+    out = CliRunner().invoke(app, ["otto", "--json"])
+    assert out.exit_code == 0
+    cli = json.loads(out.stdout)
+    api = qubit_otto(**FIG16_OTTO.baths())
+    assert cli["work"] == api.work
+    assert cli["efficiency"] == pytest.approx(
+        1 - FIG16_OTTO.omega_c / FIG16_OTTO.omega_h, abs=1e-12
+    )

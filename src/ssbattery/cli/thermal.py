@@ -22,6 +22,7 @@ from ssbattery.cli._common import (
     warnings_to_stderr,
 )
 from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
+from ssbattery.presets import FIG16_OTTO
 from ssbattery.results import quantity_values
 
 __all__ = ["otto_command", "pumped_battery_command", "register", "thermal_battery_command"]
@@ -57,14 +58,24 @@ def _otto_plot(result: Any, plot: Path) -> None:
 )
 def otto_command(
     medium: str = typer.Option("qubit", "--medium", help="qubit or oscillator."),
-    omega_h: float = typer.Option(2.0, "--omega-h", help="Frequency at the hot bath ω_h."),
-    omega_c: float = typer.Option(1.0, "--omega-c", help="Frequency at the cold bath ω_c."),
-    t_hot: float = typer.Option(4.0, "--t-hot", help="Hot-bath temperature T_h (k_B = 1)."),
-    t_cold: float = typer.Option(0.5, "--t-cold", help="Cold-bath temperature T_c."),
-    rate_hot: float = typer.Option(0.5, "--rate-hot", help="Hot-bath rate γ_h."),
-    rate_cold: float = typer.Option(0.5, "--rate-cold", help="Cold-bath rate γ_c."),
-    tau_hot: float = typer.Option(5.0, "--tau-hot", help="Hot isochore duration τ_h > 0."),
-    tau_cold: float = typer.Option(5.0, "--tau-cold", help="Cold isochore duration τ_c > 0."),
+    omega_h: float = typer.Option(
+        FIG16_OTTO.omega_h, "--omega-h", help="Frequency at the hot bath ω_h."
+    ),
+    omega_c: float = typer.Option(
+        FIG16_OTTO.omega_c, "--omega-c", help="Frequency at the cold bath ω_c."
+    ),
+    t_hot: float = typer.Option(
+        FIG16_OTTO.T_h, "--t-hot", help="Hot-bath temperature T_h (k_B = 1)."
+    ),
+    t_cold: float = typer.Option(FIG16_OTTO.T_c, "--t-cold", help="Cold-bath temperature T_c."),
+    rate_hot: float = typer.Option(FIG16_OTTO.rate_h, "--rate-hot", help="Hot-bath rate γ_h."),
+    rate_cold: float = typer.Option(FIG16_OTTO.rate_c, "--rate-cold", help="Cold-bath rate γ_c."),
+    tau_hot: float = typer.Option(
+        FIG16_OTTO.tau_h, "--tau-hot", help="Hot isochore duration τ_h > 0."
+    ),
+    tau_cold: float = typer.Option(
+        FIG16_OTTO.tau_c, "--tau-cold", help="Cold isochore duration τ_c > 0."
+    ),
     stroke: str = typer.Option(
         "adiabatic", "--stroke", help="Unitary strokes: adiabatic, sudden or driven."
     ),

@@ -51,6 +51,7 @@ import numpy as np
 
 from ssbattery._deprecation import warn_renamed
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError
+from ssbattery.presets.thermal import FIG16_OTTO as _FIG16
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
 from ssbattery.results import Quantity, quantity_dict, quantity_text
@@ -605,14 +606,14 @@ def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoT
 
 def qubit_otto(
     *,
-    omega_h: float = 2.0,
-    omega_c: float = 1.0,
-    T_h: float = 4.0,
-    T_c: float = 0.5,
-    rate_h: float = 0.5,
-    rate_c: float = 0.5,
-    tau_h: float = 5.0,
-    tau_c: float = 5.0,
+    omega_h: float = _FIG16.omega_h,
+    omega_c: float = _FIG16.omega_c,
+    T_h: float = _FIG16.T_h,
+    T_c: float = _FIG16.T_c,
+    rate_h: float = _FIG16.rate_h,
+    rate_c: float = _FIG16.rate_c,
+    tau_h: float = _FIG16.tau_h,
+    tau_c: float = _FIG16.tau_c,
     stroke: Stroke | StrokeName = "adiabatic",
     tau_u: float | None = None,
 ) -> OttoResult:
@@ -626,14 +627,14 @@ def qubit_otto(
 def oscillator_otto(
     *,
     levels: int = 30,
-    omega_h: float = 2.0,
-    omega_c: float = 1.0,
-    T_h: float = 4.0,
-    T_c: float = 0.5,
-    rate_h: float = 0.5,
-    rate_c: float = 0.5,
-    tau_h: float = 5.0,
-    tau_c: float = 5.0,
+    omega_h: float = _FIG16.omega_h,
+    omega_c: float = _FIG16.omega_c,
+    T_h: float = _FIG16.T_h,
+    T_c: float = _FIG16.T_c,
+    rate_h: float = _FIG16.rate_h,
+    rate_c: float = _FIG16.rate_c,
+    tau_h: float = _FIG16.tau_h,
+    tau_c: float = _FIG16.tau_c,
     stroke: Stroke | StrokeName = "adiabatic",
     tau_u: float | None = None,
 ) -> OttoResult:
