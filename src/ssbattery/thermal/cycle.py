@@ -65,10 +65,10 @@ from ssbattery.thermal.model import BathCoupling
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
+    "SPARSE_ABOVE",
     "Cycle",
     "CycleResult",
     "FeedbackStroke",
-    "SPARSE_ABOVE",
     "Medium",
     "StrokeRecord",
     "ThermalStroke",
