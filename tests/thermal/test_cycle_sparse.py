@@ -139,6 +139,14 @@ def test_unknown_method_is_refused() -> None:
         site_lowering(3, 3)
 
 
+def test_global_baths_on_a_large_chain_are_refused_before_they_are_built() -> None:
+    # Davies operators are dense in the site basis, one per Bohr frequency: at N = 7 they
+    # would take gigabytes. A clear error naming the fix (local baths), not an OOM kill;
+    # the quasi-static reference needs no jump operators and still runs (test above).
+    with pytest.raises(InvalidParameterError, match="couple the baths locally"):
+        run_cycle(chain_otto(7, local=False, protocol="sudden"))
+
+
 def test_otto_cycle_helper_runs_sparse_on_a_six_site_chain() -> None:
     # otto_cycle_of on a 6-site chain (d = 64): long thermal strokes tend to the
     # quasi-static reference, computed by the same sparse engine.

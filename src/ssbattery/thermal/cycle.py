@@ -85,6 +85,17 @@ SPARSE_ABOVE = 32
 
 Method = Literal["auto", "dense", "sparse"]
 
+# The sparse Liouvillian of dense jump operators has Σ nnz(c)² entries; global (Davies)
+# operators are dense in the site basis, one per Bohr frequency, so above d = 64 they
+# are refused before they are built (at d = 128 they alone would take gigabytes).
+_MAX_LIOUVILLIAN_ENTRIES = 20_000_000
+_GLOBAL_TOO_LARGE = (
+    "a thermal stroke with global (Davies) baths on a medium of dimension {d} needs "
+    "{what}: couple the baths locally (BathCoupling(..., "
+    '"local", frequency), e.g. thermal.media.site_lowering for a spin chain), or use a '
+    "smaller medium."
+)
+
 
 @dataclass(frozen=True)
 class Medium:
@@ -370,9 +381,20 @@ class _Prepared:
             self.H_in = self.H_out = H
             self.loc_in = self.loc_out = medium.locals(stroke.lam)
             if thermal:
+                if sparse and d > 64 and any(b.form == "global" for b in stroke.baths):
+                    raise InvalidParameterError(
+                        _GLOBAL_TOO_LARGE.format(d=d, what="O(d²) dense jump operators")
+                    )
                 self.groups = [b.jump_operators(H) for b in stroke.baths]
                 c_all = [c for g in self.groups for c in g]
                 if sparse:
+                    entries = sum(np.count_nonzero(np.asarray(c)) ** 2 for c in c_all)
+                    if entries > _MAX_LIOUVILLIAN_ENTRIES:
+                        raise InvalidParameterError(
+                            _GLOBAL_TOO_LARGE.format(
+                                d=d, what=f"a Liouvillian of {entries:.1e} entries"
+                            )
+                        )
                     self.L = liouvillian(medium.H_sparse(stroke.lam), c_all)
                     self.Dadj = [_adjoint_dissipator(g, H) for g in self.groups]
                 else:
