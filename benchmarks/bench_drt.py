@@ -10,6 +10,11 @@ peak τ and area errors; pointwise coverage of the true γ by the 90 % band insi
 pyDRTtools (the Ciucci group's reference code, PyPI ``pydrttools`` 0.2) was not compared: its
 package ``__init__`` imports its PyQt5 GUI, which is not installable on this machine.
 
+Joint multi-temperature fit: on the six shipped example spectra (true Ea 0.30/0.45 eV) the
+two-step analysis (six circuit fits + Arrhenius lines) and the joint fit (started from it)
+are timed interleaved, minimum of repeats, one BLAS thread. impedance.py has no
+multi-spectrum fit, so there is no peer for it.
+
     python benchmarks/bench_drt.py                # 10 seeds, writes RESULTS_drt section
     python benchmarks/bench_drt.py --seeds 3 --no-write
 """
@@ -30,6 +35,8 @@ from ssbattery.electrolytes.impedance.drt import (
     gamma_zarc,
 )
 from ssbattery.electrolytes.impedance.readers import spectrum_from_arrays
+
+REPEATS = 3
 
 F = np.logspace(6, -2, 60)
 W = 2 * np.pi * F
@@ -81,16 +88,19 @@ def main() -> None:
         )
         lines.append("")
         lines.append(
-            "| spectrum | noise | max abs(tau/tau0-1) | max abs(R/R0-1) | 90 % band coverage |"
+            "| spectrum | noise | max abs(tau/tau0-1) | max abs(R/R0-1) | 90 % band coverage "
+            "(mean, min, max over seeds) | band time (median s) |"
         )
-        lines.append("|---|---|---|---|---|")
+        lines.append("|---|---|---|---|---|---|")
         for noise in (1e-4, 1e-3, 1e-2):
             for name, (z, g_true, truth) in cases.items():
-                dtau, dr, cov = [], [], []
+                dtau, dr, cov, secs = [], [], [], []
                 for seed in range(args.seeds):
+                    t0 = time.perf_counter()
                     r = compute_drt(
                         spectrum_from_arrays(F, _noisy(z, noise, seed)), band_level=0.9, seed=seed
                     )
+                    secs.append(time.perf_counter() - t0)
                     peaks = sorted(r.peaks, key=lambda p: p.R_ohm, reverse=True)[: len(truth)]
                     peaks.sort(key=lambda p: p.tau_s)
                     for p, (t0, r0) in zip(peaks, truth, strict=False):
@@ -103,8 +113,11 @@ def main() -> None:
                     cov.append(float(np.mean(ok[inside])))
                 lines.append(
                     f"| {name} | {noise:.2%} | {max(dtau):.3f} | {max(dr):.3f} | "
-                    f"{np.mean(cov):.2f} (min {min(cov):.2f}) |"
+                    f"{np.mean(cov):.3f} ({min(cov):.2f}, {max(cov):.2f}) | "
+                    f"{np.median(secs):.2f} |"
                 )
+        lines.append("")
+        lines.extend(_joint_timing())
     lines.append("")
     lines.append(f"load after: {os.getloadavg()}; seeds per row: {args.seeds}")
     text = "\n".join(lines)
@@ -118,6 +131,46 @@ def main() -> None:
             f" --seeds {args.seeds}. 2-core machine shared with other helpers.\n\n" + text + "\n"
         )
         tmp.replace(out)
+
+
+def _joint_timing() -> list[str]:
+    """Two-step vs joint fit of the shipped series: time (interleaved, min) and Ea."""
+    import warnings
+
+    from ssbattery.electrolytes.impedance import Pellet, analyse_temperature_series
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+    from ssbattery.electrolytes.impedance.joint import fit_joint_arrhenius
+
+    pellet = Pellet.from_mm(1.0, diameter_mm=10.0)
+    folder = [example_spectra_dir()]
+    t_two, t_joint = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            a = analyse_temperature_series(folder, pellet, run_kk=False)
+            t_two.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            j = fit_joint_arrhenius(a)
+            t_joint.append(time.perf_counter() - t0)
+    load = os.getloadavg()
+    out = [
+        f"joint fit, 6 shipped spectra (1 thread, min of {REPEATS}, interleaved): two-step "
+        f"{min(t_two):.2f} s, joint fit {min(t_joint):.2f} s (ratio {min(t_joint) / min(t_two):.1f}"
+        f"x; the joint fit starts from the two-step result); load {load}",
+        "",
+        "| contribution | true Ea [eV] | two-step Ea (inverse-variance) | two-step unweighted | "
+        "joint Ea (shared n) | corr(Ea_bulk, Ea_gb) joint |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, true in (("bulk", 0.30), ("grain boundary", 0.45)):
+        f, u = a.fits[key], a.alternative_fits[key]
+        out.append(
+            f"| {key} | {true:.2f} | {f.Ea_eV:.4f} ± {f.Ea_err_eV:.4f} | {u.Ea_eV:.4f} ± "
+            f"{u.Ea_err_eV:.4f} | {j.Ea_eV[key]:.4f} ± {j.Ea_err_eV[key]:.4f} | "
+            f"{j.ea_correlation('bulk', 'grain boundary'):+.2f} |"
+        )
+    return out
 
 
 def _timed(fn: object) -> float:

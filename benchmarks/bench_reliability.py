@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -222,38 +221,36 @@ def refusal_table() -> list[dict[str, object]]:
 
 
 def fuzz_counts(examples: int) -> dict[str, object]:
-    """Run both property tests with ``examples`` per target; count generated inputs."""
-    env = {**os.environ, "SSBATTERY_FUZZ_EXAMPLES": str(examples)}
+    """Run both property tests with ``examples`` per target; count the generated inputs
+    (one line each in a tally file) and their outcomes."""
+    from collections import Counter
+
     out: dict[str, object] = {"examples_per_target": examples}
     for test in ("tests/test_cli_fuzz.py", "tests/test_api_fuzz.py"):
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                test,
-                "--hypothesis-show-statistics",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        text = proc.stdout + proc.stderr
-        passing = sum(int(m) for m in re.findall(r"(\d+) passing examples", text))
-        failing = sum(int(m) for m in re.findall(r"(\d+) failing examples", text))
-        invalid = sum(int(m) for m in re.findall(r"(\d+) invalid examples", text))
-        summary = [ln for ln in text.splitlines() if "passed" in ln or "failed" in ln][-1:]
+        with tempfile.NamedTemporaryFile("r", suffix=".tsv") as tally:
+            env = {
+                **os.environ,
+                "SSBATTERY_FUZZ_EXAMPLES": str(examples),
+                "SSBATTERY_FUZZ_TALLY": tally.name,
+            }
+            start = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+            )
+            rows = [line.split("\t") for line in tally.read().splitlines() if line]
+        outcomes = Counter(r[2] for r in rows)
+        summary = [ln for ln in (proc.stdout + proc.stderr).splitlines() if " passed" in ln]
         out[test] = {
-            "passing": passing,
-            "failing": failing,
-            "invalid": invalid,
+            "inputs": len(rows),
+            "targets": len({r[1] for r in rows}),
+            "outcomes": dict(outcomes),
+            "pytest_rc": proc.returncode,
+            "pytest": summary[-1:],
             "seconds": time.perf_counter() - start,
-            "pytest": summary,
         }
         print(test, out[test], flush=True)
     return out
@@ -265,6 +262,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--fuzz-examples", type=int, default=0)
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-refusals", action="store_true")
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(_worker(args.worker[0], int(args.worker[1]))))
@@ -272,12 +270,15 @@ def main() -> None:
     record: dict[str, object] = {"load_before": os.getloadavg()}
     if not args.skip_memory:
         record["memory"] = memory_table(args.quick)
-    record["refusals"] = refusal_table()
+    if not args.skip_refusals:
+        record["refusals"] = refusal_table()
     if args.fuzz_examples:
         record["fuzz"] = fuzz_counts(args.fuzz_examples)
     record["load_after"] = os.getloadavg()
     print("load", record["load_before"], "→", record["load_after"])
-    (HERE / "RESULTS_reliability.json").write_text(json.dumps(record, indent=1) + "\n")
+    target = HERE / "RESULTS_reliability.json"
+    old = json.loads(target.read_text()) if target.exists() else {}
+    (HERE / "RESULTS_reliability.json").write_text(json.dumps({**old, **record}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -174,13 +174,23 @@ def test_public_api_raises_only_its_own_errors(name: str, time_limit: Any) -> No
                 result = func(**kwargs)
             if name in FINITE_RESULTS:  # no silent NaN or inf comes back (issue 9 §5)
                 _assert_finite(name, kwargs, result)
+            _tally(f"api\t{name}\treturned")
         except SsbatteryError as exc:
+            _tally(f"api\t{name}\trefused")
             assert str(exc).strip(), f"{name}({kwargs}) raised an empty message"
         except Exception as exc:
             raise AssertionError(f"{name}({kwargs}) raised {type(exc).__name__}: {exc}") from exc
 
     with func_valid_first(func, valid):
         run()
+
+
+def _tally(line: str) -> None:
+    """One line per generated input to $SSBATTERY_FUZZ_TALLY (counted by the benchmark)."""
+    path = os.environ.get("SSBATTERY_FUZZ_TALLY")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
 
 
 @contextmanager

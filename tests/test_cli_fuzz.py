@@ -161,10 +161,20 @@ def _argv(draw: st.DrawFn, name: str, tmp: str) -> list[str]:
     return argv
 
 
+def _tally(line: str) -> None:
+    """Append one line per generated input to $SSBATTERY_FUZZ_TALLY (the benchmark counts
+    them: Hypothesis's own statistics skip the nested property functions used here)."""
+    path = os.environ.get("SSBATTERY_FUZZ_TALLY")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+
 def _check(argv: list[str], tmp: Path, time_limit: Any) -> None:
     runner = CliRunner()
     with time_limit(SECONDS, str(argv)):
         result = runner.invoke(app, argv, catch_exceptions=True)
+    _tally(f"cli\t{argv[0]}\t{result.exit_code}")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"{argv} raised {result.exception!r}") from result.exception
     out = result.output

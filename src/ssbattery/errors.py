@@ -20,7 +20,16 @@ __all__ = [
     "SsbatteryError",
     "ValidityWarning",
     "api_only",
+    "shorten",
 ]
+
+
+def shorten(text: str, keep: int = 60) -> str:
+    """``text`` itself, or its first and last ``keep``/2 characters around an ellipsis and
+    its length: user text quoted in a message keeps the message one readable line."""
+    if len(text) <= keep:
+        return text
+    return f"{text[: keep // 2]}…{text[-keep // 2 :]} ({len(text)} characters)"
 
 
 def api_only(advice: str) -> str:

@@ -162,6 +162,8 @@ def _check_quantity(name: str, x: float, quantity: str | None) -> None:
     if quantity is None:
         return
     q = QUANTITIES[quantity]
+    if x < q.low and q.low == 0.0:  # a negative temperature, thickness, time, rate …
+        raise InvalidParameterError(f"`{name}` must be ≥ 0 {q.unit}, got {x:g}.")
     if not q.low <= x <= q.high:
         raise InvalidParameterError(
             f"`{name}` = {x:g} is outside the physical range [{q.low:g}, {q.high:g}] "

@@ -156,3 +156,7 @@ def test_structure_descriptor_from_a_cif(tmp_path) -> None:
 
     with pytest.raises(DataFormatError, match="CIF file not found"):
         StructureDescriptor.from_cif(tmp_path / "none.cif")
+    m = train_conductivity_model(n_trees=5, use_structure=True)
+    assert math.isfinite(m.predict("Li2O", structure=s).log10_sigma_S_cm)
+    with pytest.raises(InvalidParameterError, match="the CIF holds Li8 O4, not `formula`"):
+        m.predict("Li3N", structure=s)

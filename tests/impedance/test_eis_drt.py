@@ -117,25 +117,49 @@ def test_inductance_term_recovers_a_cable_inductance() -> None:
     assert no_l.rms_relative_residual > 5 * r.rms_relative_residual
 
 
-def test_band_coverage_on_two_zarcs_is_what_the_benchmark_records() -> None:
-    """90 % band, 1 % noise: pointwise coverage of the true γ in the measured τ window.
+TRUE_GAMMA = {
+    "one ZARC": lambda t: gamma_zarc(t, 1000.0, 1e-3, 0.85),
+    "two ZARCs": lambda t: gamma_zarc(t, 1000.0, 1e-5, 0.85) + gamma_zarc(t, 2000.0, 1e-1, 0.8),
+    "Havriliak-Negami": lambda t: gamma_havriliak_negami(t, 1000.0, 1e-3, 0.85, 0.8),
+}
 
-    Known shortfall (benchmarks/RESULTS_drt.md): the Laplace band covers 75–82 % here, not 90 %,
-    because the smoothness prior flattens the peak tops and clips the weak tails. This test
-    guards that level; it does not claim the nominal one.
-    """
-    z = 10 + _zarc(1000.0, 1e-5, 0.85) + _zarc(2000.0, 1e-1, 0.8)
+
+def _coverage(name: str, noise: float, seeds: range) -> list[float]:
+    """Pointwise coverage of the true γ by the 90 % band inside the measured τ window."""
+    z, _ = CASES[name]
     cover = []
-    for seed in range(3):
-        r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)), band_level=0.9, seed=seed)
+    for seed in seeds:
+        r = compute_drt(spectrum_from_arrays(F, _noisy(z, noise, seed)), band_level=0.9, seed=seed)
         assert r.band is not None
-        truth = gamma_zarc(r.tau_s, 1000.0, 1e-5, 0.85) + gamma_zarc(r.tau_s, 2000.0, 1e-1, 0.8)
+        truth = TRUE_GAMMA[name](r.tau_s)
         inside = (r.tau_s > 1 / W.max()) & (r.tau_s < 1 / W.min())
         ok = (truth >= r.band.lower_ohm) & (truth <= r.band.upper_ohm)
         cover.append(float(np.mean(ok[inside])))
         assert np.all(r.band.lower_ohm >= 0) and np.all(r.band.lower_ohm <= r.band.upper_ohm)
-        assert r.band.noise_sd_relative == pytest.approx(1e-2 * math.sqrt(1), rel=0.35)
-    assert 0.72 <= np.mean(cover) <= 0.97
+        assert r.band.noise_sd_relative == pytest.approx(noise, rel=0.35)
+    return cover
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_band_covers_the_truth_at_its_stated_level(name: str) -> None:
+    """Issue 13 §1: the 90 % band covers the true γ at 85–95 % (noise 0.1 % of |Z|, 3 seeds).
+
+    Measured (benchmarks/RESULTS_drt.md, 10 seeds): 0.92–0.94 at 0.1 % noise. The former
+    single-λ Gaussian-prior band with coefficients clipped covered 0.56–0.81 here.
+    """
+    cover = _coverage(name, 1e-3, range(3))
+    assert 0.85 <= float(np.mean(cover)) <= 0.96, cover
+
+
+def test_band_coverage_at_one_percent_noise() -> None:
+    """1 % noise: one ZARC and HN at the stated level; two ZARCs is the measured shortfall.
+
+    Two ZARCs at 1 % noise: 0.82 mean coverage (benchmarks/RESULTS_drt.md) — the prior still
+    flattens both peak tops where the noise hides their curvature. Guarded, not claimed.
+    """
+    assert 0.85 <= float(np.mean(_coverage("one ZARC", 1e-2, range(2)))) <= 0.95
+    assert 0.85 <= float(np.mean(_coverage("Havriliak-Negami", 1e-2, range(2)))) <= 0.95
+    assert 0.75 <= float(np.mean(_coverage("two ZARCs", 1e-2, range(2)))) <= 0.95
 
 
 def test_lambda_methods_are_named_and_user_lambda_is_used() -> None:
@@ -240,3 +264,26 @@ def test_analyse_spectrum_auto_circuit_matches_default_on_shipped_spectrum() -> 
     default = analyse_spectrum(path, pellet, run_kk=False)
     assert auto.fit.circuit == default.fit.circuit
     assert auto.sigma_s_cm["bulk"][0] == pytest.approx(default.sigma_s_cm["bulk"][0], rel=1e-3)
+
+
+def test_drt_figure_carries_gamma_band_and_the_spectrum() -> None:
+    """The figure's data read back: γ, the band's mode, Nyquist points of the spectrum."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.plotting.impedance import plot_drt, plot_drt_figure
+
+    spec = spectrum_from_arrays(F, _noisy(10 + _zarc(1000.0, 1e-3, 0.85), 1e-3, 0))
+    r = compute_drt(spec, band_level=0.9, n_samples=200)
+    ax = plot_drt(r)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), r.gamma_ohm)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), r.band.centre_ohm)
+    verts = ax.collections[0].get_paths()[0].vertices
+    assert verts[:, 1].max() == pytest.approx(r.band.upper_ohm.max())
+    fig = plot_drt_figure(r)
+    assert len(fig.axes) >= 3  # Nyquist, Bode, γ(τ)
+    xs = np.concatenate([ln.get_xdata() for a in fig.axes for ln in a.lines])
+    assert np.any(np.isclose(xs, spec.z_ohm.real[0]))
+    plt.close("all")

@@ -95,9 +95,15 @@ def test_temperatures_given_override_names(tmp_path: Path) -> None:
         res = analyse_temperature_series(
             [tmp_path], PELLET, temperatures_k=[263.15, 298.15], run_kk=False
         )
-    # two points, no degrees of freedom: NaN errors but the exact slope through them
-    assert res.fits["bulk"].Ea_eV == pytest.approx(0.30, abs=0.01)
-    assert math.isnan(res.fits["bulk"].Ea_err_eV)
+    # two points: the exact slope through them. Inverse-variance (default): the error is the
+    # two σ errors propagated, δEa = k_B √(δ₁² + δ₂²)/|1/T₁ − 1/T₂| (δ = δσ/σ), not scaled by a
+    # χ² that has no degrees of freedom; unweighted: no degrees of freedom, NaN.
+    fit = res.fits["bulk"]
+    assert fit.Ea_eV == pytest.approx(0.30, abs=0.01)
+    rel = [r.sigma_s_cm["bulk"][1] / r.sigma_s_cm["bulk"][0] for r in res.spectra]
+    expected = K_B_EV_PER_K * math.hypot(*rel) / abs(1 / 263.15 - 1 / 298.15)
+    assert fit.Ea_err_eV == pytest.approx(expected, rel=1e-9)
+    assert math.isnan(res.alternative_fits["bulk"].Ea_err_eV)
 
 
 # ----------------------------------------------------------------- plots (data read back)

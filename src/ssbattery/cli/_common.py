@@ -24,6 +24,7 @@ import functools
 import importlib
 import json
 import math
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -61,9 +62,11 @@ __all__ = [
     "warnings_to_stderr",
 ]
 
-# markup=False: every string printed is shown verbatim (see the module docstring).
-console = Console(markup=False)
-err_console = Console(stderr=True, markup=False)
+# markup=False: every string printed is shown verbatim (see the module docstring);
+# highlight=False: no automatic colouring of numbers and paths inside user text either
+# (Rich's highlighter regexes took 7 s on a 16 000-character formula).
+console = Console(markup=False, highlight=False)
+err_console = Console(stderr=True, markup=False, highlight=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -358,12 +361,17 @@ def _cost_notes(names: Mapping[str, str]) -> Iterator[None]:
         yield
 
 
+#: Unit suffixes of API argument names that the CLI's options leave out.
+_UNIT_SUFFIX = re.compile(r"_(eV|K|s|ohm|um|mm|mm2|Hz|V|V_per_C|g_mol|g_cm3)$")
+
+
 def _with_option_names(message: str, names: Mapping[str, str]) -> str:
     """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters,
     and drop advice marked :func:`ssbattery.errors.api_only` (Python keyword arguments).
 
-    A name matches a parameter exactly, in lower case (``T_cold`` → ``--t-cold``) or
-    without an ``n_`` prefix (``n_steps`` → ``--steps``); ``names`` may also carry explicit
+    A name matches a parameter exactly, in lower case (``T_cold`` → ``--t-cold``), without
+    an ``n_`` prefix (``n_steps`` → ``--steps``) or without a unit suffix (``band_gap_eV``
+    → ``--band-gap``); ``names`` may also carry explicit
     API-argument → option entries (see :func:`handle_errors`' ``api_names``).
     """
     import re
@@ -375,7 +383,8 @@ def _with_option_names(message: str, names: Mapping[str, str]) -> str:
 
     def swap(match: re.Match[str]) -> str:
         name = match.group(1)
-        for candidate in (name, name.lower(), name.removeprefix("n_")):
+        bare = _UNIT_SUFFIX.sub("", name)  # band_gap_eV → band_gap, t_end_s → t_end
+        for candidate in (name, name.lower(), name.removeprefix("n_"), bare):
             if candidate in names:
                 return f"`{names[candidate]}`"
         return match.group(0)

@@ -29,7 +29,13 @@ if TYPE_CHECKING:
     from ssbattery.electrolytes.impedance.circuits import CircuitFit
     from ssbattery.electrolytes.impedance.conductivity import Pellet
 
-__all__ = ["parse_temperatures", "register"]
+__all__ = [
+    "arrhenius_command",
+    "drt_command",
+    "fit_command",
+    "parse_temperatures",
+    "register",
+]
 
 _THICKNESS_HELP = "Pellet thickness in mm (alias --thickness)."
 _AREA_HELP = "Electrode area in mm² (alias --area); or give --diameter-mm."
@@ -76,240 +82,255 @@ def parse_temperatures(text: str) -> list[float]:
     return out
 
 
+_SPECTRUM_HELP = "Spectrum: CSV/TXT (f, Z′, Z″), Gamry .DTA, BioLogic .mpt or ZPlot .z."
+
+
+@handle_errors
+def fit_command(
+    file: Path = typer.Argument(..., help=_SPECTRUM_HELP),
+    thickness_mm: float = typer.Option(..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP),
+    area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
+    diameter_mm: float | None = typer.Option(
+        None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
+    ),
+    circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
+    kk_threshold: float = typer.Option(
+        0.02, "--kk-threshold", help="Lin-KK pass threshold on the rms residual (fraction)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    plot: Path | None = output_option(
+        "--plot", help="Save Nyquist + Bode with the fit (.png/.svg/.pdf)."
+    ),
+) -> None:
+    """Fit one spectrum: parameters ± errors, arcs by C_eff, Lin-KK, σ = L/(R·A)."""
+    from ssbattery.sweep.models.cell import SpectrumFit, solve_eis
+
+    pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
+    with warnings_to_stderr("once"):  # truncation/validity warnings are shown, not lost
+        # the `eis-fit` sweep entry (a folder of spectra is its sweep): bit for bit
+        result = solve_eis(SpectrumFit(str(file), pellet, circuit, kk_threshold))
+    if plot is not None:
+        _save_fit_plot(result.fit, plot)
+    summary = result.to_dict()
+    if as_json:
+        print_json(summary)
+        return
+    _print_fit(summary)
+
+
+@handle_errors
+def drt_command(
+    file: Path = typer.Argument(..., help=_SPECTRUM_HELP),
+    basis: str = typer.Option(
+        "gaussian", "--basis", help="'gaussian' (RBF) or 'piecewise-linear'."
+    ),
+    lam_method: str = typer.Option(
+        "evidence",
+        "--lambda-method",
+        help="How λ is chosen: 'evidence' (Bayesian marginal likelihood, default), 'gcv' "
+        "(generalised cross-validation) or 'lcurve' (L-curve corner).",
+    ),
+    lam: float | None = typer.Option(
+        None, "--lambda", help="Fix the regularisation parameter λ (overrides the method)."
+    ),
+    order: int = typer.Option(2, "--derivative-order", help="Penalised derivative of γ: 1 or 2."),
+    band: float | None = typer.Option(
+        0.9, "--band", help="Credible-band level in (0, 1); 0 to skip the band."
+    ),
+    no_inductance: bool = typer.Option(
+        False, "--no-inductance", help="Drop the series inductance term."
+    ),
+    thickness_mm: float | None = typer.Option(
+        None,
+        "--thickness-mm",
+        "--thickness",
+        help="Pellet thickness in mm: peak labels then use specific capacitances C·L/A.",
+    ),
+    area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
+    diameter_mm: float | None = typer.Option(
+        None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
+    ),
+    fit: bool = typer.Option(
+        True, "--fit/--no-fit", help="Fit the circuit the DRT peaks suggest, seeded by them."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    plot: Path | None = output_option(
+        "--plot", help="Save Nyquist + Bode + γ(τ) with its band (.png/.svg/.pdf)."
+    ),
+) -> None:
+    """Distribution of relaxation times: γ(τ) with band, peaks (τ, R, C_eff, label)."""
+    from ssbattery.electrolytes.impedance.drt import compute_drt
+    from ssbattery.electrolytes.impedance.readers import read_spectrum
+    from ssbattery.errors import InvalidParameterError
+
+    cell = None
+    if thickness_mm is not None:
+        cell = _pellet(thickness_mm, area_mm2, diameter_mm).cell_constant_per_cm
+    elif area_mm2 is not None or diameter_mm is not None:
+        raise InvalidParameterError("`--area-mm2`/`--diameter-mm` need --thickness-mm too.")
+    spec = read_spectrum(file)
+    result = compute_drt(
+        spec,
+        basis=basis,  # type: ignore[arg-type]
+        lam=lam,
+        lam_method=lam_method,  # type: ignore[arg-type]
+        derivative_order=order,
+        inductance=not no_inductance,
+        band_level=None if band == 0 else band,
+        cell_constant_per_cm=cell,
+    )
+    summary = result.to_dict()
+    circuit_fit = None
+    if fit and result.peaks:
+        circuit_fit, summary["circuit_fit"] = _drt_circuit_fit(result)
+    if plot is not None:
+        _save_drt_plot(result, circuit_fit, plot)
+    if as_json:
+        print_json(summary)
+        return
+    _print_drt(summary)
+
+
+def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
+    """The circuit the DRT peaks suggest, fitted from their starting values, and its summary."""
+    import warnings
+
+    from ssbattery.electrolytes.impedance.circuits import fit_spectrum
+    from ssbattery.electrolytes.impedance.drt import circuit_from_drt
+
+    circuit, guess = circuit_from_drt(result)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        circuit_fit = fit_spectrum(result.spectrum, circuit, initial_guess=guess)
+    return circuit_fit, {
+        "circuit": circuit,
+        "initial_guess_from_drt": guess,
+        "rms_relative_residual": circuit_fit.rms_relative_residual,
+        "arcs": [
+            {
+                "label": a.label,
+                "R_ohm": a.R_ohm,
+                "R_err_ohm": a.R_err_ohm,
+                "C_eff_F": a.C_eff_F,
+                "tau_s": (a.R_ohm * a.Q) ** (1 / a.n),
+            }
+            for a in circuit_fit.arcs
+        ],
+    }
+
+
+@handle_errors
+def arrhenius_command(
+    inputs: list[Path] = typer.Argument(
+        ..., help="Spectrum files and/or folders of spectra (temperatures in the names)."
+    ),
+    thickness_mm: float = typer.Option(..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP),
+    area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
+    diameter_mm: float | None = typer.Option(
+        None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
+    ),
+    temperatures: str | None = typer.Option(
+        None,
+        "--temperatures",
+        help="One per spectrum in file order, °C by default (25,40) or K (298.15K,313K); "
+        "default: read from file names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
+    ),
+    temperature_pattern: str | None = typer.Option(
+        None,
+        "--temperature-pattern",
+        help="Regular expression with one group for the temperature in the file names "
+        "(group named K for kelvin, else °C), or 'underscore' for names like LLZO_25_a.csv.",
+    ),
+    form: str = typer.Option(
+        "A/T",
+        "--form",
+        help="Arrhenius form: 'A/T' for σ=(A/T)exp(−Ea/kT) (review §1.1) or 'plain' for "
+        "σ=σ0 exp(−Ea/kT).",
+    ),
+    circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
+    weighting: str = typer.Option(
+        "inverse-variance",
+        "--weighting",
+        help="Two-step line: 'inverse-variance' (default; each σ by 1/(δσ/σ)² from its fit) "
+        "or 'unweighted'. Both are computed; this picks the headline one.",
+    ),
+    joint: bool = typer.Option(
+        False, "--joint", help="Also fit all spectra at once with R(T) Arrhenius in the model."
+    ),
+    free_exponents: bool = typer.Option(
+        False, "--free-exponents", help="Joint fit: CPE exponents free per T (default shared)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    plot: Path | None = output_option("--plot", help="Save the Arrhenius plot (.png/.svg/.pdf)."),
+    fits_plot: Path | None = output_option(
+        "--fits-plot", help="Save the Nyquist plot with its fit of every spectrum (.png/.svg/.pdf)."
+    ),
+) -> None:
+    """Spectra at several temperatures → bulk, grain-boundary, total Ea ± error, σ(25 °C)."""
+    from ssbattery.errors import InvalidParameterError
+
+    if form not in ("A/T", "plain"):
+        raise InvalidParameterError(f"`--form` must be 'A/T' or 'plain', got {form!r}.")
+    if weighting not in ("inverse-variance", "unweighted"):
+        raise InvalidParameterError(
+            f"`--weighting` must be 'inverse-variance' or 'unweighted', got {weighting!r}."
+        )
+    pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
+    temps = parse_temperatures(temperatures) if temperatures is not None else None
+    options = {
+        "temperatures_k": temps,
+        "temperature_pattern": temperature_pattern,
+        "circuit": circuit,
+        "form": "plain" if form == "plain" else "A/T",
+        "weighting": weighting,
+        "joint": joint,
+        "shared_exponents": not free_exponents,
+    }
+    analysis = _run_series(inputs, pellet, options)
+    if plot is not None:
+        _save_arrhenius_plot(analysis, plot)
+    if fits_plot is not None:
+        _save_series_plot(analysis, fits_plot)
+    summary = analysis.to_dict()
+    if as_json:
+        print_json(summary)
+        return
+    _print_arrhenius(summary)
+
+
+def _run_series(inputs: list[Path], pellet: Pellet, options: dict[str, Any]) -> ArrheniusAnalysis:
+    """analyse_temperature_series with a progress bar on stderr and warnings shown."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_temperature_series
+
+    with (
+        Progress(
+            TextColumn("{task.description}", style="bold", markup=False),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            console=err_console,
+            transient=True,
+        ) as progress,
+        warnings_to_stderr("once"),
+    ):
+        task = progress.add_task("fitting spectra", total=None)
+
+        def tick(i: int, n: int, name: str) -> None:
+            progress.update(task, completed=i, total=n, description=f"fitted {name}")
+
+        return analyse_temperature_series(inputs, pellet, progress=tick, **options)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``eis`` sub-app (``fit``, ``drt``, ``arrhenius``) to ``app``."""
     eis_app = typer.Typer(
         help="Impedance spectra → equivalent-circuit fit → conductivity → activation energy.",
         no_args_is_help=True,
     )
-
-    @eis_app.command("fit")
-    @handle_errors
-    def fit_command(
-        file: Path = typer.Argument(
-            ..., help="Spectrum: CSV/TXT (f, Z′, Z″), Gamry .DTA, BioLogic .mpt or ZPlot .z."
-        ),
-        thickness_mm: float = typer.Option(
-            ..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP
-        ),
-        area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
-        diameter_mm: float | None = typer.Option(
-            None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
-        ),
-        circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
-        kk_threshold: float = typer.Option(
-            0.02, "--kk-threshold", help="Lin-KK pass threshold on the rms residual (fraction)."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = output_option(
-            "--plot", help="Save Nyquist + Bode with the fit (.png/.svg/.pdf)."
-        ),
-    ) -> None:
-        """Fit one spectrum: parameters ± errors, arcs by C_eff, Lin-KK, σ = L/(R·A)."""
-
-        from ssbattery.sweep.models.cell import SpectrumFit, solve_eis
-
-        pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
-        with warnings_to_stderr("once"):  # truncation/validity warnings are shown, not lost
-            # the `eis-fit` sweep entry (a folder of spectra is its sweep): bit for bit
-            result = solve_eis(SpectrumFit(str(file), pellet, circuit, kk_threshold))
-        if plot is not None:
-            _save_fit_plot(result.fit, plot)
-        summary = result.to_dict()
-        if as_json:
-            print_json(summary)
-            return
-        _print_fit(summary)
-
-    @eis_app.command("drt")
-    @handle_errors
-    def drt_command(
-        file: Path = typer.Argument(
-            ..., help="Spectrum: CSV/TXT (f, Z′, Z″), Gamry .DTA, BioLogic .mpt or ZPlot .z."
-        ),
-        basis: str = typer.Option(
-            "gaussian", "--basis", help="'gaussian' (RBF) or 'piecewise-linear'."
-        ),
-        lam_method: str = typer.Option(
-            "evidence",
-            "--lambda-method",
-            help="How λ is chosen: 'evidence' (Bayesian marginal likelihood, default), 'gcv' "
-            "(generalised cross-validation) or 'lcurve' (L-curve corner).",
-        ),
-        lam: float | None = typer.Option(
-            None, "--lambda", help="Fix the regularisation parameter λ (overrides the method)."
-        ),
-        order: int = typer.Option(
-            2, "--derivative-order", help="Penalised derivative of γ: 1 or 2."
-        ),
-        band: float | None = typer.Option(
-            0.9, "--band", help="Credible-band level in (0, 1); 0 to skip the band."
-        ),
-        no_inductance: bool = typer.Option(
-            False, "--no-inductance", help="Drop the series inductance term."
-        ),
-        thickness_mm: float | None = typer.Option(
-            None,
-            "--thickness-mm",
-            "--thickness",
-            help="Pellet thickness in mm: peak labels then use specific capacitances C·L/A.",
-        ),
-        area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
-        diameter_mm: float | None = typer.Option(
-            None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
-        ),
-        fit: bool = typer.Option(
-            True, "--fit/--no-fit", help="Fit the circuit the DRT peaks suggest, seeded by them."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = output_option(
-            "--plot", help="Save Nyquist + Bode + γ(τ) with its band (.png/.svg/.pdf)."
-        ),
-    ) -> None:
-        """Distribution of relaxation times: γ(τ) with band, peaks (τ, R, C_eff, label)."""
-        import warnings
-
-        from ssbattery.electrolytes.impedance.drt import circuit_from_drt, compute_drt
-        from ssbattery.electrolytes.impedance.readers import read_spectrum
-        from ssbattery.errors import InvalidParameterError
-
-        if band is not None and band == 0:
-            band = None
-        cell = None
-        if thickness_mm is not None:
-            cell = _pellet(thickness_mm, area_mm2, diameter_mm).cell_constant_per_cm
-        elif area_mm2 is not None or diameter_mm is not None:
-            raise InvalidParameterError("`--area-mm2`/`--diameter-mm` need --thickness-mm too.")
-        spec = read_spectrum(file)
-        result = compute_drt(
-            spec,
-            basis=basis,  # type: ignore[arg-type]
-            lam=lam,
-            lam_method=lam_method,  # type: ignore[arg-type]
-            derivative_order=order,
-            inductance=not no_inductance,
-            band_level=band,
-            cell_constant_per_cm=cell,
-        )
-        summary = result.to_dict()
-        circuit_fit = None
-        if fit and result.peaks:
-            from ssbattery.electrolytes.impedance.circuits import fit_spectrum
-
-            circuit, guess = circuit_from_drt(result)
-            with warnings.catch_warnings(record=True):
-                warnings.simplefilter("always")
-                circuit_fit = fit_spectrum(spec, circuit, initial_guess=guess)
-            summary["circuit_fit"] = {
-                "circuit": circuit,
-                "initial_guess_from_drt": guess,
-                "rms_relative_residual": circuit_fit.rms_relative_residual,
-                "arcs": [
-                    {
-                        "label": a.label,
-                        "R_ohm": a.R_ohm,
-                        "R_err_ohm": a.R_err_ohm,
-                        "C_eff_F": a.C_eff_F,
-                        "tau_s": (a.R_ohm * a.Q) ** (1 / a.n),
-                    }
-                    for a in circuit_fit.arcs
-                ],
-            }
-        if plot is not None:
-            _save_drt_plot(result, circuit_fit, plot)
-        if as_json:
-            print_json(summary)
-            return
-        _print_drt(summary)
-
-    @eis_app.command("arrhenius")
-    @handle_errors
-    def arrhenius_command(
-        inputs: list[Path] = typer.Argument(
-            ..., help="Spectrum files and/or folders of spectra (temperatures in the names)."
-        ),
-        thickness_mm: float = typer.Option(
-            ..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP
-        ),
-        area_mm2: float | None = typer.Option(None, "--area-mm2", "--area", help=_AREA_HELP),
-        diameter_mm: float | None = typer.Option(
-            None, "--diameter-mm", "--diameter", help=_DIAMETER_HELP
-        ),
-        temperatures: str | None = typer.Option(
-            None,
-            "--temperatures",
-            help="One per spectrum in file order, °C by default (25,40) or K (298.15K,313K); "
-            "default: read from file names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
-        ),
-        temperature_pattern: str | None = typer.Option(
-            None,
-            "--temperature-pattern",
-            help="Regular expression with one group for the temperature in the file names "
-            "(group named K for kelvin, else °C), or 'underscore' for names like LLZO_25_a.csv.",
-        ),
-        form: str = typer.Option(
-            "A/T",
-            "--form",
-            help="Arrhenius form: 'A/T' for σ=(A/T)exp(−Ea/kT) (review §1.1) or 'plain' for "
-            "σ=σ0 exp(−Ea/kT).",
-        ),
-        circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help=_CIRCUIT_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-        plot: Path | None = output_option(
-            "--plot", help="Save the Arrhenius plot (.png/.svg/.pdf)."
-        ),
-        fits_plot: Path | None = output_option(
-            "--fits-plot",
-            help="Save the Nyquist plot with its fit of every spectrum (.png/.svg/.pdf).",
-        ),
-    ) -> None:
-        """Spectra at several temperatures → bulk, grain-boundary, total Ea ± error, σ(25 °C)."""
-
-        from rich.progress import BarColumn, Progress, TextColumn
-
-        from ssbattery.electrolytes.impedance.arrhenius_pipeline import (
-            analyse_temperature_series,
-        )
-        from ssbattery.errors import InvalidParameterError
-
-        if form not in ("A/T", "plain"):
-            raise InvalidParameterError(f"`--form` must be 'A/T' or 'plain', got {form!r}.")
-        pellet = _pellet(thickness_mm, area_mm2, diameter_mm)
-        temps = parse_temperatures(temperatures) if temperatures is not None else None
-        with (
-            Progress(
-                TextColumn("{task.description}", style="bold", markup=False),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
-                console=err_console,
-                transient=True,
-            ) as progress,
-            warnings_to_stderr("once"),
-        ):
-            task = progress.add_task("fitting spectra", total=None)
-
-            def tick(i: int, n: int, name: str) -> None:
-                progress.update(task, completed=i, total=n, description=f"fitted {name}")
-
-            analysis = analyse_temperature_series(
-                inputs,
-                pellet,
-                temperatures_k=temps,
-                temperature_pattern=temperature_pattern,
-                circuit=circuit,
-                form="plain" if form == "plain" else "A/T",
-                progress=tick,
-            )
-        if plot is not None:
-            _save_arrhenius_plot(analysis, plot)
-        if fits_plot is not None:
-            _save_series_plot(analysis, fits_plot)
-        summary = analysis.to_dict()
-        if as_json:
-            print_json(summary)
-            return
-        _print_arrhenius(summary)
-
+    eis_app.command("fit")(fit_command)
+    eis_app.command("drt")(drt_command)
+    eis_app.command("arrhenius")(arrhenius_command)
     app.add_typer(eis_app, name="eis")
 
 
@@ -427,6 +448,14 @@ def _print_fit(s: dict[str, Any]) -> None:
         )
     a.add_row("total", f"{s['total_resistance_ohm']:.5g}", "", "", "", f"{sig['total']:.4g}")
     console.print(a)
+    gsp = s["grain_boundary_specific_conductivity_mS_cm"]
+    if gsp is not None:
+        console.print(
+            f"grain boundary, specific (brick layer, σ_gb·C_bulk/C_gb): {gsp:.4g} ± "
+            f"{s['grain_boundary_specific_conductivity_err_mS_cm']:.2g} mS/cm "
+            f"(apparent {sig['grain boundary']:.4g} mS/cm)",
+            highlight=False,
+        )
     kk = s["lin_kk"]
     if kk:
         verdict = styled("passed", "green") if kk["passed"] else styled("failed", "red")
@@ -443,17 +472,34 @@ def _print_fit(s: dict[str, Any]) -> None:
 def _print_arrhenius(s: dict[str, Any]) -> None:
     from rich.table import Table
 
-    t = Table(title=f"Arrhenius fits, {s['arrhenius_law']} (form {s['arrhenius_form']!r})")
-    for col in ("contribution", "Ea [eV]", "Ea [kJ/mol]", "σ(25 °C) [mS/cm]"):
+    alt = s["alternative_weighting"]
+    t = Table(
+        title=f"Arrhenius fits, {s['arrhenius_law']} (form {s['arrhenius_form']!r}, "
+        f"{s['weighting']}; ± = 1σ standard error)"
+    )
+    for col in (
+        "contribution",
+        "Ea [eV]",
+        "Ea [kJ/mol]",
+        f"Ea {alt['weighting']} [eV]",
+        "σ(25 °C) [mS/cm]",
+        "prediction ±",
+    ):
         t.add_column(col)
     for key, ea in s["activation_energy_eV"].items():
         t.add_row(
             key,
             f"{ea:.4f} ± {s['activation_energy_err_eV'][key]:.4f}",
             f"{s['activation_energy_kJ_mol'][key]:.2f}",
+            f"{alt['activation_energy_eV'][key]:.4f} ± {alt['activation_energy_err_eV'][key]:.4f}",
             f"{s['conductivity_25C_mS_cm'][key]:.4g} ± {s['conductivity_25C_err_mS_cm'][key]:.2g}",
+            f"{s['conductivity_25C_prediction_err_mS_cm'][key]:.2g}",
         )
     console.print(t)
+    if s["joint"]:
+        _print_joint(s["joint"])
+    for note in s["notes"]:
+        console.print(f"note: {note}", highlight=False)
     sp = Table(title="spectra")
     for col in ("file", "T [K]", "σ_bulk [mS/cm]", "σ_gb [mS/cm]", "σ_total [mS/cm]", "Lin-KK"):
         sp.add_column(col)
@@ -469,3 +515,35 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
             ("pass" if kk["passed"] else "FAIL") if kk else "",
         )
     console.print(sp)
+
+
+def _print_joint(j: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    t = Table(
+        title=f"joint fit of {len(j['temperatures_K'])} spectra (CPE exponents "
+        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual']:.2%}; "
+        "± = 1σ from s²(JᵀJ)⁻¹)"
+    )
+    for col in ("contribution", "Ea joint [eV]", "Ea two-step [eV]", "σ(25 °C) [mS/cm]"):
+        t.add_column(col)
+    for key, ea in j["activation_energy_eV"].items():
+        two = j["two_step_activation_energy_eV"].get(key)
+        t.add_row(
+            key,
+            f"{ea:.4f} ± {j['activation_energy_err_eV'][key]:.4f}",
+            "" if two is None else f"{two:.4f} ± {j['two_step_activation_energy_err_eV'][key]:.4f}",
+            f"{j['conductivity_25C_mS_cm'][key]:.4g} ± {j['conductivity_25C_err_mS_cm'][key]:.2g}",
+        )
+    console.print(t)
+    names = j["parameter_names"]
+    eas = [i for i, n in enumerate(names) if n.startswith("Ea[")]
+    for a in range(len(eas)):
+        for b in range(a + 1, len(eas)):
+            console.print(
+                f"corr({names[eas[a]]}, {names[eas[b]]}) = "
+                f"{j['correlation'][eas[a]][eas[b]]:+.2f} (full matrix in --json)",
+                highlight=False,
+            )
+    for note in j["notes"]:
+        console.print(f"note: {note}", highlight=False)

@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
     """Add the top-level calculator commands (``capacity``, ``cost``) to ``app``."""
 
     @app.command("capacity")
-    @handle_errors
+    @handle_errors(quantities={"electrons": "electrons_per_formula_unit"})
     def capacity_command(
         formula: str = typer.Argument(
             "Li", help="Formula whose mass carries the charge (ignored with --reaction lic6)."

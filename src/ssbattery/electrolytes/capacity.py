@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ssbattery.errors import shorten
 from ssbattery.validation import require_in_range, require_positive
 
 if TYPE_CHECKING:
@@ -76,8 +77,8 @@ def _default_electrons(formula: str, comp: Composition) -> float:
     if len(elements) == 1 and elements[0] in {"Li", "Na", "K"}:
         return float(comp.num_atoms)
     raise InvalidParameterError(
-        f"`electrons` is needed for {formula!r}: only a pure alkali metal (Li, Na, K) has a "
-        "default (one electron per atom); give the electrons exchanged per formula unit, "
+        f"`electrons` is needed for {shorten(formula)!r}: only a pure alkali metal (Li, Na, K) "
+        "has a default (one electron per atom); give the electrons exchanged per formula unit, "
         "e.g. --electrons 1."
     )
 

@@ -85,6 +85,7 @@ class StructureDescriptor:
     volume_per_atom_A3: float
     li_per_nm3: float
     space_group: int
+    cif_formula: str | None = None  # the cell's composition when read from a CIF
 
     @classmethod
     def from_lattice(
@@ -149,6 +150,7 @@ class StructureDescriptor:
             volume / float(comp.num_atoms),
             1e3 * float(comp["Li"]) / volume,
             space_group,
+            cif_formula=comp.formula,
         )
 
     def as_array(self) -> NDArray[np.float64]:
@@ -369,7 +371,13 @@ class ConductivityModel:
         level: float = 0.9,
         structure: StructureDescriptor | None = None,
     ) -> ConductivityPrediction:
-        """log10 σ_RT [S/cm] of ``formula`` with its ``level`` interval."""
+        """log10 σ_RT [S/cm] of ``formula`` with its ``level`` interval.
+
+        A ``structure`` read from a CIF must hold the same composition (atomic fractions
+        within 1 %) as ``formula``.
+        """
+        if structure is not None and structure.cif_formula is not None:
+            _check_same_composition(formula, structure.cif_formula)
         y = float(self.predict_log10([formula], structures=[structure])[0])
         h = self.width(level)
         fr = _fractions(formula)
@@ -383,6 +391,15 @@ class ConductivityModel:
             for i in np.argsort(d)[:3]
         )
         return ConductivityPrediction(formula, y, y - h, y + h, level, unseen, near)
+
+
+def _check_same_composition(formula: str, cif_formula: str) -> None:
+    a, b = _fractions(formula), _fractions(cif_formula)
+    if set(a) != set(b) or any(abs(a[k] - b[k]) > 0.01 for k in a):
+        raise InvalidParameterError(
+            f"the CIF holds {cif_formula}, not `formula` {formula!r}; give the CIF's formula or "
+            "the CIF of this compound."
+        )
 
 
 def _feature_matrix(

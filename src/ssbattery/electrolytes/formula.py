@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError, shorten
 
 if TYPE_CHECKING:
     from pymatgen.core import Composition
@@ -75,13 +75,6 @@ def _elements() -> frozenset[str]:
     return _ELEMENTS
 
 
-def _shorten(text: str, keep: int = 60) -> str:
-    """``text`` itself, or its first and last ``keep``/2 characters around an ellipsis."""
-    if len(text) <= keep:
-        return text
-    return f"{text[: keep // 2]}…{text[-keep // 2 :]} ({len(text)} characters)"
-
-
 def is_symbolic(formula: str) -> bool:
     """Whether ``formula`` has stoichiometry in ``x`` (e.g. ``Li3xLa(2/3)−xTiO3``)."""
     text = str(formula).translate(_TRANSLATE)
@@ -104,7 +97,7 @@ class _Scanner:
 
     # -- errors -----------------------------------------------------------------------
     def error(self, what: str, hint: str = "") -> DataFormatError:
-        shown = _shorten(self.original)
+        shown = shorten(self.original)
         before, after = self.text[: self.pos][-40:], self.text[self.pos :][:40]
         return DataFormatError(
             f"cannot parse formula {shown!r}: {what} at character {self.pos + 1} "
@@ -171,7 +164,7 @@ class _Scanner:
             self.pos += 1
             if self.x is None:
                 raise InvalidParameterError(
-                    f"formula {_shorten(self.original)!r} has stoichiometry in x; pass `x` "
+                    f"formula {shorten(self.original)!r} has stoichiometry in x; pass `x` "
                     "(e.g. x=0.1) to substitute a value."
                 )
             return self.x
@@ -220,7 +213,7 @@ class _Scanner:
             return
         if not math.isfinite(value) or value < -1e-12:
             raise InvalidParameterError(
-                f"formula {_shorten(self.original)!r} with x={self.x} gives a negative amount "
+                f"formula {shorten(self.original)!r} with x={self.x} gives a negative amount "
                 f"({value:.6g}) for '{''.join(self.out[start_index:])}'; choose x in the "
                 "range where every amount is ≥ 0."
             )
@@ -316,7 +309,7 @@ def normalise_formula(
     result = "".join(scanner.out)
     if not result:
         raise DataFormatError(
-            f"formula {_shorten(formula)!r} has no element with a non-zero amount."
+            f"formula {shorten(formula)!r} has no element with a non-zero amount."
         )
     return result
 
@@ -345,14 +338,14 @@ def parse_formula(
     tiny = [v for v in tiny if 0 < v < Composition.amount_tolerance]
     if tiny:
         raise InvalidParameterError(
-            f"`x` = {x} gives {_shorten(formula)!r} an amount of {min(tiny):g}, below the "
+            f"`x` = {x} gives {shorten(formula)!r} an amount of {min(tiny):g}, below the "
             f"{Composition.amount_tolerance:g} resolution of a composition (the element would "
             "be dropped); use x = 0 or a value that keeps every amount ≥ 1e-8."
         )
     try:
         return Composition(_element_amounts(text))
     except (ValueError, KeyError) as exc:  # pragma: no cover - the scan catches these first
-        raise DataFormatError(f"cannot parse formula {_shorten(formula)!r}: {exc}") from None
+        raise DataFormatError(f"cannot parse formula {shorten(formula)!r}: {exc}") from None
 
 
 _AMOUNT = r"(\d*\.?\d+(?:[eE][-+]?\d+)?)?"

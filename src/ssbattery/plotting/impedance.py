@@ -174,8 +174,9 @@ def _inv(x: Any) -> Any:
 def plot_drt(drt: DRTResult, ax: Axes | None = None) -> Axes:
     """γ(τ) [Ω] vs τ (log axis) with its credible band and the labelled peaks.
 
-    ``ax.lines[0]`` is γ; the band (when computed) is ``ax.collections[0]``. The top axis is the
-    matching frequency f = 1/(2πτ).
+    ``ax.lines[0]`` is γ; the band (when computed) is ``ax.collections[0]`` and its
+    hierarchical model's mode ``ax.lines[1]``. The top axis is the matching frequency
+    f = 1/(2πτ).
     """
     import matplotlib.pyplot as plt
 
@@ -189,7 +190,10 @@ def plot_drt(drt: DRTResult, ax: Axes | None = None) -> Axes:
             drt.band.upper_ohm,
             color="tab:gray",
             alpha=0.35,
-            label=f"{drt.band.level:.0%} credible band",
+            label=f"{drt.band.level:.0%} credible band (hierarchical prior)",
+        )
+        ax.semilogx(
+            drt.tau_s, drt.band.centre_ohm, "--", color="tab:gray", lw=1, label="band's mode"
         )
     for p in drt.peaks:
         ax.annotate(

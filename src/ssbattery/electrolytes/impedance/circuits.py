@@ -10,7 +10,9 @@ After the fit (impedance.py ``CustomCircuit``, weights 1/|Z|), the full paramete
 recomputed from a finite-difference Jacobian at the optimum (impedance.py returns only the
 standard errors, and the effective capacitance needs the R–Q–n correlations). Arcs are labelled
 by their effective capacitance C_eff = (R^{1−n} Q)^{1/n} (Hsu & Mansfeld, Corrosion 57, 747
-(2001)): the smallest is the bulk (~pF), the next the grain boundary (~nF) — not by their order.
+(2001)): the smallest is the bulk (~pF), the next the grain boundary (~nF) only when its C_eff is
+at least :data:`.arc_labels.GB_RATIO_MIN` (10) times the bulk's, else ``"unassigned"`` — not by
+their order (:func:`.arc_labels.label_by_capacitance`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ssbattery.electrolytes.impedance.arc_labels import GB_RATIO_MIN, label_by_capacitance
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import (
     ConvergenceWarning,
@@ -774,11 +777,22 @@ def _interpret(
                 }
             )
     order = sorted(range(len(raw)), key=lambda k: float(raw[k]["C"]))
-    labels = ["bulk", "grain boundary"] + [f"interface {k}" for k in range(1, len(raw))]
     notes: list[str] = []
+    caps = [float(raw[k]["C"]) for k in order]
     if len(raw) == 1:
         labels = ["total"]
         notes.append("one arc: bulk and grain boundary are not resolved; it gives the total.")
+    elif all(math.isfinite(c) and c > 0 for c in caps):
+        # bulk = smallest C_eff; the next is "grain boundary" only if C_gb/C_bulk ≥ GB_RATIO_MIN
+        labels = label_by_capacitance(caps, electrode_min_F_cm=math.inf)
+        if labels[1] == "unassigned":
+            notes.append(
+                f"the second arc's C_eff is only {caps[1] / caps[0]:.3g}× the bulk's (< "
+                f"{GB_RATIO_MIN:g}, brick-layer C_gb/C_bulk = d_grain/δ_gb): it is not labelled "
+                "'grain boundary' (a second phase or an artefact?)."
+            )
+    else:
+        labels = ["bulk", "grain boundary"] + [f"interface {k}" for k in range(1, len(raw))]
     arcs_by_index: dict[int, Arc] = {}
     for rank, k in enumerate(order):
         d = raw[k]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssbattery.electrolytes.impedance.readers import biologic_mpr, text_formats
-from ssbattery.electrolytes.impedance.readers.spectrum import Spectrum
+from ssbattery.electrolytes.impedance.readers.spectrum import Spectrum, check_point_count
 from ssbattery.electrolytes.impedance.temperatures import temperature_from_name
 from ssbattery.errors import DataFormatError, InvalidParameterError
 
@@ -195,6 +195,8 @@ def read_spectrum(
     if reader is None:
         reader = _BY_NAME[sniff_format(p, raw)]
     content: str | bytes = raw if reader.binary else decode_text(raw, str(p))
+    if isinstance(content, str):  # before parsing any row (header lines allowed for)
+        check_point_count(content.count("\n") - 200, str(p))
     spec = reader.parse(content, str(p))
     if not temperature_from_file_name:
         return spec

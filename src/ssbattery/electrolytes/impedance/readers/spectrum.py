@@ -21,6 +21,7 @@ MAX_POINTS = 20_000
 __all__ = [
     "MAX_POINTS",
     "Spectrum",
+    "check_point_count",
     "check_values",
     "finish_spectrum",
     "spectrum_from_arrays",
@@ -105,6 +106,19 @@ def spectrum_from_arrays(
     return Spectrum(f, z, source, "array", "Z''", temperature_k)
 
 
+def check_point_count(points: int, name: str) -> None:
+    """Refuse a spectrum of more than :data:`MAX_POINTS` frequencies: an impedance sweep has
+    5–20 points per decade over ≤ 12 decades (a few hundred) and the fit's cost grows with
+    the points. Readers call it on the line count before parsing, then on the points."""
+    if points > MAX_POINTS:
+        raise ResourceLimitError(
+            f"{name} has about {points} frequencies, far beyond an impedance sweep (5–20 points "
+            "per decade over ≤ 12 decades: a few hundred); the fit's cost grows with the "
+            f"points (≈ {points / 80:.0f}× the example spectrum's), so it is refused; keep at "
+            f"most {MAX_POINTS} (e.g. every k-th row)."
+        )
+
+
 def check_values(
     f: NDArray[np.float64],
     zr: NDArray[np.float64],
@@ -117,13 +131,7 @@ def check_values(
     ``lines`` (the file line of each point) makes the message name the line, else the point.
     More than :data:`MAX_POINTS` frequencies is a :class:`~ssbattery.errors.ResourceLimitError`.
     """
-    if f.size > MAX_POINTS:
-        raise ResourceLimitError(
-            f"{name} has {f.size} frequencies, far beyond an impedance sweep (5–20 points per "
-            "decade over ≤ 12 decades: a few hundred); the fit's cost grows with the points "
-            f"(≈ {f.size / 80:.0f}× the example spectrum's), so it is refused; keep at most "
-            f"{MAX_POINTS} (e.g. every k-th row)."
-        )
+    check_point_count(f.size, name)
 
     def where(k: int) -> str:
         return f"{name}, line {lines[k]}" if lines else f"{name}, point {k + 1}"
