@@ -79,8 +79,10 @@ __all__ = [
 ]
 
 
-#: Media of a larger dimension run on sparse operators (no d² × d² map); 32 = five qubits,
-#: whose dense maps (1024 × 1024) still factorise in milliseconds.
+#: Media of a larger dimension run on sparse operators (no d² × d² map). Up to 32 (five
+#: qubits) the dense maps keep exact propagators, the uniqueness check of the fixed point
+#: and global baths with many Davies operators; with local baths the sparse engine is
+#: already faster at d = 32 (benchmarks/RESULTS_cycle.md).
 SPARSE_ABOVE = 32
 
 Method = Literal["auto", "dense", "sparse"]
