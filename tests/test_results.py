@@ -102,3 +102,33 @@ def test_report_entries_record_the_packages_warnings(tmp_path: Path) -> None:
     art = build_recording_warnings(FigureSpec("k", "t", "§0", build), tmp_path)
     assert art.summary == "done"
     assert art.warnings == ("ConvergenceWarning: photon cutoff 3 is not converged",)
+
+
+def test_more_results_print_with_units_and_errors() -> None:
+    import numpy as np
+
+    from ssbattery.electrolytes.capacity import specific_capacity
+    from ssbattery.quantum.dicke_scaling import fit_power_law
+    from ssbattery.results import dict_text
+    from ssbattery.thermal.pumped_battery import PumpedBattery, charging, two_stroke_engine
+
+    # y = 2 x^1.5 exactly: α = 1.5 with zero standard error, R² = 1
+    fit = fit_power_law([1, 2, 4, 8], 2.0 * np.array([1, 2, 4, 8]) ** 1.5)
+    assert fit.to_dict()["exponent [1]"] == pytest.approx(1.5, rel=1e-12)
+    assert fit.to_dict()["exponent error [1]"] == pytest.approx(0.0, abs=1e-12)
+    assert "exponent = 1.5 ±" in str(fit)
+    # Q = nF/(3.6 M): LiCoO2 with one electron, 273.8 mAh/g (review §1.1)
+    cap = specific_capacity("LiCoO2", electrons=1)
+    assert cap.to_dict()["capacity [mAh/g]"] == pytest.approx(273.8, abs=0.1)
+    assert "mAh/g" in str(cap)
+    bat = PumpedBattery()
+    run = charging(bat, bat.omega_a, [10.0, 50.0])
+    d = run.to_dict()
+    assert d["stored_energy [ω_e]"] == run.stored_energy[-1]
+    assert d["efficiency [1]"] == pytest.approx(run.stored_energy[-1] / run.pump_work[-1])
+    assert "ω_e²" in str(run)
+    eng = two_stroke_engine(bat, bat.omega_a, omega_c=0.5, tau=20.0)
+    assert eng.to_dict()["efficiency_bound [1]"] == pytest.approx((1 - 0.5) / 1.5)
+    assert "works" in str(eng)
+    text = dict_text("t", {"Ea [eV]": 0.35, "Ea error [eV]": 0.01, "rows": [1]})
+    assert text.splitlines() == ["t", "  Ea = 0.35 ± 0.01 eV"]

@@ -14,7 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Quantity", "quantity_dict", "quantity_text", "quantity_values"]
+__all__ = [
+    "Printed",
+    "Quantity",
+    "Reported",
+    "dict_text",
+    "quantity_dict",
+    "quantity_text",
+    "quantity_values",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,63 @@ class Quantity:
         if self.error is None or not math.isfinite(self.error):
             return f"{self.name} = {self.value:.6g}{unit}"
         return f"{self.name} = {self.value:.6g} ± {self.error:.2g}{unit}"
+
+
+class Reported:
+    """Mixin of a result object: :meth:`to_dict` (units in the keys) and ``__str__`` (units
+    and ± errors) from its :meth:`quantities`, one name for each job. A result defines
+    ``quantities``, and may override ``_title`` (the first line) and ``_notes``."""
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The scalar outcomes with units and, where known, errors."""
+        raise NotImplementedError
+
+    def _title(self) -> str:
+        return type(self).__name__
+
+    def _notes(self) -> tuple[str, ...]:
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the scalars with their units in the keys (``"name [unit]"``)."""
+        return quantity_dict(self.quantities())
+
+    def __str__(self) -> str:
+        return quantity_text(self._title(), self.quantities(), self._notes())
+
+
+class Printed:
+    """Mixin of a result object that has a ``to_dict``: ``__str__`` lists its scalar
+    entries (the keys carry their units where the result gives them), ``name error [u]``
+    folded in as ± (see :func:`dict_text`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form of the result."""
+        raise NotImplementedError
+
+    def _title(self) -> str:
+        return type(self).__name__
+
+    def __str__(self) -> str:
+        return dict_text(self._title(), self.to_dict())
+
+
+def dict_text(title: str, mapping: dict[str, Any]) -> str:
+    """A title line and one line per scalar entry of ``mapping`` (lists and tables are
+    left to ``to_dict``); ``"x error [u]"`` is shown as ``x = v ± e u``."""
+    lines = [title]
+    for key, value in mapping.items():
+        if " error [" in key or isinstance(value, list | dict | tuple):
+            continue
+        name, _, unit = key.partition(" [")
+        unit = unit.rstrip("]")
+        err = mapping.get(f"{name} error [{unit}]")
+        if isinstance(value, float):
+            text = f"{value:.6g}" + (f" ± {err:.2g}" if isinstance(err, float) else "")
+        else:
+            text = str(value)
+        lines.append(f"  {name} = {text}{'' if unit in ('', '1') else ' ' + unit}")
+    return "\n".join(lines)
 
 
 def quantity_dict(quantities: Iterable[Quantity]) -> dict[str, Any]:

@@ -59,5 +59,5 @@ def test_power_exponent_tends_to_three_halves() -> None:
 def test_bad_input() -> None:
     with pytest.raises(InvalidParameterError, match="`samples`"):
         semiclassical_charge(DickeParameters(4, 0.2), samples=1)
-    with pytest.raises(InvalidParameterError, match="`atoms`"):
+    with pytest.raises(InvalidParameterError, match="`n_atoms`"):
         large_n_exponent(0.2, [8, 8])

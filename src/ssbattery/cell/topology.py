@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.validation import check_memory, require_finite, require_int_at_least
@@ -40,6 +40,7 @@ __all__ = [
     "qwz_ribbon",
     "ssh_chain",
     "ssh_hamiltonian",
+    "ssh_spectrum_scan",
     "ssh_winding_number",
 ]
 
@@ -146,6 +147,17 @@ def ssh_chain(
 
 
 # --------------------------------------------------------------------------------------- BBH
+def ssh_spectrum_scan(
+    n_cells: int = 20, w: float = 1.0, ratios: ArrayLike | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The open chain's sorted spectrum against v/w (Fig. 10's SSH panel): ``ratios``
+    (default 61 values in [0, 2]) and one row of 2N energies per ratio."""
+    r = np.linspace(0.0, 2.0, 61) if ratios is None else np.asarray(ratios, dtype=float)
+    scale = abs(require_finite("w", w))
+    spectra = np.array([np.sort(ssh_chain(n_cells, x * scale, w).energies) for x in r])
+    return r, spectra
+
+
 def _bbh_gammas() -> tuple[NDArray[np.complex128], ...]:
     g4 = np.kron(_SX, _S0)
     g1 = -np.kron(_SY, _SX)

@@ -26,12 +26,14 @@ from ssbattery.cli._common import (
 )
 from ssbattery.cli._deprecated import old_option, renamed_option
 from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
+from ssbattery.cli.open_dicke import dissipation_from_options, run_open_dicke
+from ssbattery.quantum.dicke import DickeParameters
 
 if TYPE_CHECKING:
     from ssbattery.quantum.battery import ChargingResult
-    from ssbattery.quantum.dicke import DickeParameters
     from ssbattery.quantum.dicke_scaling import ScalingResult
     from ssbattery.quantum.dicke_window import PhotonWindow
+    from ssbattery.quantum.open import Dissipation
 
 __all__ = ["dicke_command", "dicke_scaling_command", "register"]
 
@@ -109,9 +111,6 @@ def dicke_command(
 ) -> None:
     """Charge the Dicke quantum battery (review §2.3.3–2.3.6, eqs. 8–9); with any noise
     option, the open battery and its storage phase (permutation-invariant blocks)."""
-    from ssbattery.cli.open_dicke import dissipation_from_options, run_open_dicke
-    from ssbattery.quantum.dicke import DickeParameters
-
     params = DickeParameters(
         renamed_option(n_atoms, atoms, new="--n-atoms", old="--atoms"),
         coupling,
@@ -132,17 +131,12 @@ def dicke_command(
         bath_temperature=bath_temperature,
     )
     if noise is not None:
-        if audit_flag:
-            err_console.print("audit: the open battery is not audited (closed runs only).")
-        with warnings_to_stderr():
-            run_open_dicke(params, noise, as_json=as_json, plot=plot)
+        _charge_open(params, noise, audit_flag=audit_flag, as_json=as_json, plot=plot)
         return
     window = _photon_window(params, photon_cutoff, cutoff_tol)
     result = _charge_closed(params, window, check_cutoff)
     if plot is not None:
-        from ssbattery.plotting.dicke import plot_dicke_charging
-
-        save_plot(plot_dicke_charging(result).get_figure(root=True), plot)
+        _save_curves(result, plot)
     out = result.to_dict()
     reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
@@ -150,6 +144,22 @@ def dicke_command(
         return
     console.print(_dicke_table(params, result, window))
     print_audits(reports)
+
+
+def _charge_open(
+    params: DickeParameters, noise: Dissipation, *, audit_flag: bool, as_json: bool, plot: Any
+) -> None:
+    """The open battery (noise options given): charging, storage phase, summary."""
+    if audit_flag:
+        err_console.print("audit: the open battery is not audited (closed runs only).")
+    with warnings_to_stderr():
+        run_open_dicke(params, noise, as_json=as_json, plot=plot)
+
+
+def _save_curves(result: ChargingResult, plot: Path) -> None:
+    from ssbattery.plotting.dicke import plot_dicke_charging
+
+    save_plot(plot_dicke_charging(result).get_figure(root=True), plot)
 
 
 def _photon_window(

@@ -6,55 +6,56 @@ import typer
 
 from ssbattery.cli._common import console, handle_errors, parse_str_list, styled
 
-__all__ = ["register"]
+__all__ = ["register", "reproduce_command"]
 
 
 def register(app: typer.Typer) -> None:
     """Add ``reproduce`` to ``app``."""
+    app.command("reproduce")(reproduce_command)
 
-    @app.command("reproduce")
-    @handle_errors
-    def reproduce_command(
-        out: str = typer.Option(
-            "ssbattery-report",
-            "--out",
-            help="Output folder (built beside it and swapped in when complete; a rerun "
-            "after an interruption resumes).",
-        ),
-        only: str | None = typer.Option(
-            None, "--only", help="Comma-separated figure keys to build (default: all)."
-        ),
-        list_figures: bool = typer.Option(False, "--list", help="List the figure keys and exit."),
-        force: bool = typer.Option(
-            False,
-            "--force",
-            help="Write into a non-empty folder that is not a report (its files are kept).",
-        ),
-    ) -> None:
-        """Regenerate the review's figures and tables as PNG/SVG + CSV and index.html."""
-        from ssbattery.report import reproduce
-        from ssbattery.report.catalog import all_figures
 
-        if list_figures:
-            for spec in all_figures():
-                console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}")
-            return
-        if only is not None and not only.strip():
-            # an empty --only (e.g. a second, blank --only overriding the first) must not
-            # silently mean "every figure"
-            from ssbattery.errors import InvalidParameterError
+@handle_errors
+def reproduce_command(
+    out: str = typer.Option(
+        "ssbattery-report",
+        "--out",
+        help="Output folder (built beside it and swapped in when complete; a rerun "
+        "after an interruption resumes).",
+    ),
+    only: str | None = typer.Option(
+        None, "--only", help="Comma-separated figure keys to build (default: all)."
+    ),
+    list_figures: bool = typer.Option(False, "--list", help="List the figure keys and exit."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Write into a non-empty folder that is not a report (its files are kept).",
+    ),
+) -> None:
+    """Regenerate the review's figures and tables as PNG/SVG + CSV and index.html."""
+    from ssbattery.report import reproduce
+    from ssbattery.report.catalog import all_figures
 
-            raise InvalidParameterError(
-                "`--only` needs at least one figure key (see `ssbattery reproduce --list`)."
-            )
-        keys = parse_str_list(only, "--only") if only is not None else []
-        result = reproduce(out, only=keys or None, force=force)
-        reused = f", {len(result.reused)} reused" if result.reused else ""
-        console.print(
-            f"Report: {result.index} ({len(result.runs)} figures{reused}, "
-            f"{result.seconds:.1f} s, {len(result.failed)} failed)"
+    if list_figures:
+        for spec in all_figures():
+            console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}")
+        return
+    if only is not None and not only.strip():
+        # an empty --only (e.g. a second, blank --only overriding the first) must not
+        # silently mean "every figure"
+        from ssbattery.errors import InvalidParameterError
+
+        raise InvalidParameterError(
+            "`--only` needs at least one figure key (see `ssbattery reproduce --list`)."
         )
-        for run in result.failed:
-            console.print(styled("failed:", "red"), run.spec.key)
-        if result.failed:
-            raise typer.Exit(code=1)
+    keys = parse_str_list(only, "--only") if only is not None else []
+    result = reproduce(out, only=keys or None, force=force)
+    reused = f", {len(result.reused)} reused" if result.reused else ""
+    console.print(
+        f"Report: {result.index} ({len(result.runs)} figures{reused}, "
+        f"{result.seconds:.1f} s, {len(result.failed)} failed)"
+    )
+    for run in result.failed:
+        console.print(styled("failed:", "red"), run.spec.key)
+    if result.failed:
+        raise typer.Exit(code=1)

@@ -23,6 +23,7 @@ from ssbattery.cli._common import (
 )
 from ssbattery.cli._deprecated import old_option, renamed_option
 from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
+from ssbattery.presets import FIG14_SPIN_CHAIN
 
 if TYPE_CHECKING:
     from ssbattery.quantum.battery import ChargingResult
@@ -36,20 +37,30 @@ def register(app: typer.Typer) -> None:
     app.command("spin-chain")(spin_chain_command)
 
 
+#: The defaults are the cited Fig. 14 preset (α = 1 unless --anisotropy is given).
+_FIG14 = FIG14_SPIN_CHAIN.params
+
+
 @handle_errors(quantities=dict.fromkeys(("field", "charging", "coupling"), "model_energy"))
 def spin_chain_command(
-    n_sites: int = typer.Option(4, "--n-sites", help="Number of spins N ≥ 1."),
-    field: float = typer.Option(3.0, "--field", help="Zeeman field B > 0 (eq. 10)."),
-    charging: float = typer.Option(12.0, "--charging", help="Charging field ω (eq. 13)."),
-    coupling: float = typer.Option(3.0, "--coupling", help="Coupling g ≥ 0 (eq. 11)."),
+    n_sites: int = typer.Option(_FIG14.n_sites, "--n-sites", help="Number of spins N ≥ 1."),
+    field: float = typer.Option(_FIG14.field, "--field", help="Zeeman field B > 0 (eq. 10)."),
+    charging: float = typer.Option(
+        _FIG14.charging, "--charging", help="Charging field ω (eq. 13)."
+    ),
+    coupling: float = typer.Option(_FIG14.coupling, "--coupling", help="Coupling g ≥ 0 (eq. 11)."),
     anisotropy: float = typer.Option(1.0, "--anisotropy", help="Anisotropy α in [−1, 1]."),
     interaction: str = typer.Option(
         "nn", "--range", help="nn (nearest neighbour) or lr (long range g/|i−j|^p)."
     ),
-    decay: float = typer.Option(1.0, "--decay", help="Long-range decay power p > 0."),
+    decay: float = typer.Option(_FIG14.decay, "--decay", help="Long-range decay power p > 0."),
     periodic: bool = typer.Option(False, "--periodic", help="Periodic boundary conditions."),
-    t_max: float = typer.Option(2.0, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."),
-    steps: int = typer.Option(400, "--steps", help="Number of times in (0, t_max]."),
+    t_max: float = typer.Option(
+        FIG14_SPIN_CHAIN.t_max, "--t-max", help="Last time t_max > 0 [ħ/a.u.]."
+    ),
+    steps: int = typer.Option(
+        FIG14_SPIN_CHAIN.steps, "--steps", help="Number of times in (0, t_max]."
+    ),
     method: str = typer.Option(
         "exact",
         "--method",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ssbattery.errors import shorten
+from ssbattery.results import Quantity, Reported
 from ssbattery.validation import require_in_range, require_positive
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def capacity_from_molar_mass(electrons: float, molar_mass_g_mol: float) -> float
 
 
 @dataclass(frozen=True)
-class CapacityResult:
+class CapacityResult(Reported):
     """A theoretical specific capacity and the inputs it came from."""
 
     formula: str
@@ -67,6 +68,18 @@ class CapacityResult:
     molar_mass_g_mol: float
     capacity_mAh_g: float
     faraday_C_mol: float = FARADAY_C_PER_MOL
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Q = nF/(3.6 M) with n, M and F."""
+        return (
+            Quantity("capacity", self.capacity_mAh_g, "mAh/g"),
+            Quantity("electrons", self.electrons),
+            Quantity("molar_mass", self.molar_mass_g_mol, "g/mol"),
+            Quantity("faraday", self.faraday_C_mol, "C/mol"),
+        )
+
+    def _title(self) -> str:
+        return f"theoretical capacity of {self.formula}"
 
 
 def _default_electrons(formula: str, comp: Composition) -> float:

@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 
 from ssbattery._deprecation import renamed_method
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.results import Printed
 
 __all__ = [
     "ConductivityModel",
@@ -288,7 +289,7 @@ def composition_features(formula: str, elements: Sequence[str]) -> NDArray[np.fl
 
 
 @dataclass(frozen=True)
-class ConductivityPrediction:
+class ConductivityPrediction(Printed):
     """log10 σ [S/cm] at room temperature with a central interval at ``level``."""
 
     formula: str

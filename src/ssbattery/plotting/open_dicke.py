@@ -38,8 +38,8 @@ def plot_noise_scan(scan: NoiseScan, *, axes: tuple[Axes, Axes] | None = None) -
     left.errorbar(x, scan.alpha, yerr=scan.alpha_stderr, fmt="o-", capsize=3)
     left.axhline(1.5, color="0.5", ls="--", lw=1, label="N^{3/2} (closed, large N)")
     left.axhline(1.0, color="0.7", ls=":", lw=1, label="parallel (α = 1)")
-    left.set_ylabel(f"α of P_max ∝ N^α, N = {scan.atoms.min()}–{scan.atoms.max()}")
-    for j, n in enumerate(scan.atoms):
+    left.set_ylabel(f"α of P_max ∝ N^α, N = {scan.n_atoms.min()}–{scan.n_atoms.max()}")
+    for j, n in enumerate(scan.n_atoms):
         hl = np.where(np.isfinite(scan.half_life[:, j]), scan.half_life[:, j], np.nan)
         right.plot(x, hl, "o-", label=f"N = {n}")
     right.set_ylabel("ergotropy half-life [1/ωc]")

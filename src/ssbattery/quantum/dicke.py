@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError, ValidityWarning
+from ssbattery.results import Quantity, Reported
 from ssbattery.validation import (
     MemoryEstimate,
     check_memory,
@@ -592,7 +593,7 @@ def _dicke_method(method: Method | None, tol: float | None) -> Method:
 
 
 @dataclass(frozen=True)
-class CutoffCheck:
+class CutoffCheck(Reported):
     """The outcome of :func:`check_cutoff_convergence`.
 
     Attributes:
@@ -615,6 +616,21 @@ class CutoffCheck:
     def converged(self) -> bool:
         """True when neither Pmax nor Emax moved by more than ``rtol``."""
         return max(self.power_max_change, self.energy_max_change) <= self.rtol
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The relative changes of Pmax and Emax and the tolerance (dimensionless)."""
+        return (
+            Quantity("power_max_change", self.power_max_change),
+            Quantity("energy_max_change", self.energy_max_change),
+            Quantity("rtol", self.rtol),
+        )
+
+    def _title(self) -> str:
+        verdict = "converged" if self.converged else "NOT converged"
+        return (
+            f"photon cutoff {self.cutoff} → {self.larger_cutoff}: {verdict} "
+            f"({type(self.method).__name__}, parity sector {self.parity_sector})"
+        )
 
 
 def check_cutoff_convergence(

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters, eta_critical
+from ssbattery.results import Quantity, Reported, quantity_text
 from ssbattery.validation import require_finite, require_int_at_least
 
 if TYPE_CHECKING:
@@ -41,13 +42,24 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class PowerLawFit:
+class PowerLawFit(Reported):
     """y = β x^α fitted as a straight line in log–log: α, its standard error, β and R²."""
 
     exponent: float
     stderr: float
     prefactor: float
     r2: float
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """α ± its standard error, β (in the unit of y) and R²."""
+        return (
+            Quantity("exponent", self.exponent, "1", self.stderr),
+            Quantity("prefactor", self.prefactor, "y"),
+            Quantity("r2", self.r2),
+        )
+
+    def _title(self) -> str:
+        return "power law y = β x^α (least squares in log–log)"
 
 
 def fit_power_law(x: ArrayLike, y: ArrayLike) -> PowerLawFit:
@@ -117,6 +129,20 @@ class ScalingResult:
                 )
             ],
         }
+
+    def __str__(self) -> str:
+        fit = self.fit
+        return quantity_text(
+            f"P_max ∝ N^α over N = {', '.join(str(int(n)) for n in self.n_atoms)}",
+            (
+                Quantity("alpha", fit.exponent, "1", fit.stderr),
+                Quantity("r2", fit.r2),
+                *(
+                    Quantity(f"power_max(N={int(n)})", float(p), "ω_c²")
+                    for n, p in zip(self.n_atoms, self.power_max, strict=True)
+                ),
+            ),
+        )
 
     def to_xarray(self) -> xr.Dataset:
         """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the

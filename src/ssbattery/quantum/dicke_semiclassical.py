@@ -39,9 +39,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
+from ssbattery.results import Quantity, Reported
 
 __all__ = ["ExponentFit", "large_n_exponent", "semiclassical_charge"]
 
@@ -113,25 +115,35 @@ def semiclassical_charge(
 
 
 @dataclass(frozen=True)
-class ExponentFit:
+class ExponentFit(Reported):
     """P_max(N) ∝ N^α from the semiclassical limit, with the local slopes.
 
     Attributes:
-        atoms: the N values; power_max: P_max at each.
+        n_atoms: the N values; power_max: P_max at each (ω_c²).
         exponent: α from a least-squares fit of log P_max on log N over the last
             ``tail`` points (the large-N end).
         local: d log P_max / d log N between neighbouring N.
     """
 
-    atoms: NDArray[np.int64]
+    n_atoms: NDArray[np.int64]
     power_max: NDArray[np.float64]
     exponent: float
     local: NDArray[np.float64]
 
+    atoms = renamed_attribute("n_atoms")
 
+    def quantities(self) -> tuple[Quantity, ...]:
+        """α of the large-N end and the last local slope (no error: a semiclassical fit)."""
+        return (Quantity("exponent", self.exponent), Quantity("local_slope", float(self.local[-1])))
+
+    def _title(self) -> str:
+        return f"semiclassical P_max ∝ N^α, N = {int(self.n_atoms[0])} … {int(self.n_atoms[-1])}"
+
+
+@renamed_kwargs(atoms="n_atoms")
 def large_n_exponent(
     coupling: float,
-    atoms: list[int] | NDArray[np.int64],
+    n_atoms: list[int] | NDArray[np.int64],
     *,
     tail: int = 3,
     samples: int = 64,
@@ -142,9 +154,9 @@ def large_n_exponent(
     Uses :func:`semiclassical_charge` on each N's default grid t ≤ π/(g√N); extra keyword
     arguments go to :class:`DickeParameters` (ωa, ωc, η, …).
     """
-    ns = np.asarray(sorted({int(n) for n in atoms}), dtype=np.int64)
+    ns = np.asarray(sorted({int(n) for n in n_atoms}), dtype=np.int64)
     if ns.size < 2:
-        raise InvalidParameterError("`atoms` needs at least 2 different N.")
+        raise InvalidParameterError("`n_atoms` needs at least 2 different N.")
     pm = np.array(
         [
             semiclassical_charge(

@@ -63,12 +63,15 @@ from ssbattery.thermal.pumped_battery import (
     engine_region,
     two_stroke_engine,
 )
+from ssbattery.thermal.strokes import Adiabatic, Driven, Stroke, Sudden
 
 __all__ = [
+    "Adiabatic",
     "AuditReport",
     "Bath",
     "BathCoupling",
     "DensityTrajectory",
+    "Driven",
     "Finding",
     "HeatBattery",
     "HeatBatteryResult",
@@ -78,6 +81,8 @@ __all__ = [
     "OttoResult",
     "PumpedBattery",
     "PumpedChargingResult",
+    "Stroke",
+    "Sudden",
     "ThermalModel",
     "ValidityReport",
     "WorkingMedium",

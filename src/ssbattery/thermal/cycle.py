@@ -50,6 +50,7 @@ import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Printed
 from ssbattery.thermal.baths import Bath, thermal_state
 from ssbattery.thermal.feedback import FeedbackProtocol, qc_mutual_information
 from ssbattery.thermal.lindblad import (
@@ -271,7 +272,7 @@ class StrokeRecord:
 
 
 @dataclass(frozen=True)
-class CycleResult:
+class CycleResult(Printed):
     """The limit cycle of a :class:`Cycle`: per-stroke records, totals (work W, heat per
     bath in the order the strokes list them, measurement energy), the first-law residual
     |W + ΣQ + E_meas|, efficiency −W/Q_in (engine: W < 0; Q_in the sum of positive heats)

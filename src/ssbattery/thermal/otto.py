@@ -10,10 +10,12 @@ Four strokes, A → B → C → D → A (ħ = k_B = 1, energies in units of a re
 3. C → D, expansion ω_h → ω_c (unitary); W₂ = E_D − E_C.
 4. D → A, cold isochore at ω_c for τ_c with the cold bath; Q_c = E_A − E_D.
 
-Unitary strokes: ``"adiabatic"`` (quasi-static: the populations of the instantaneous
-eigenstates are kept, U = Σ_n |n(ω_f)⟩⟨n(ω_i)|), ``"sudden"`` (the state is frozen while H
-jumps) or ``"driven"`` (a linear frequency ramp of duration τ_u, integrated exactly as a
-product of short-time propagators). For the qubit, H(ω) = (ω/2)σ_z for every ω commute, so
+Unitary strokes (typed, :mod:`ssbattery.thermal.strokes`): ``Adiabatic()`` (quasi-static:
+the populations of the instantaneous eigenstates are kept, U = Σ_n |n(ω_f)⟩⟨n(ω_i)|),
+``Sudden()`` (the state is frozen while H jumps) or ``Driven(tau_u, steps)`` (a linear
+frequency ramp of duration τ_u, a product of ``steps`` midpoint propagators, error O(dt²));
+the names ``"adiabatic"``, ``"sudden"``, ``"driven"`` with loose ``tau_u`` map onto them.
+For the qubit, H(ω) = (ω/2)σ_z for every ω commute, so
 sudden and adiabatic strokes coincide; for the oscillator, H(ω) = p²/2 + ω²x²/2 written in
 the number basis of ω_r = √(ω_h ω_c) does not commute with H(ω') and a sudden or fast
 stroke costs extra work (quantum friction).
@@ -42,7 +44,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -60,6 +62,15 @@ from ssbattery.thermal.lindblad import (
     unitary_superoperator,
     unvec,
     vec,
+)
+from ssbattery.thermal.strokes import (
+    DRIVEN_STEPS,
+    Adiabatic,
+    Driven,
+    Stroke,
+    StrokeName,
+    Sudden,
+    as_stroke,
 )
 from ssbattery.validation import MemoryEstimate, require_int_at_least, require_positive
 
@@ -159,14 +170,20 @@ class WorkingMedium:
         return self._xp()[2]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class OttoCycle:
     """Parameters of an Otto cycle (see the module docstring).
 
-    ``tau_u`` is the duration of each unitary stroke: it sets the ramp of a ``"driven"``
-    stroke and enters the cycle time (power = −W/(τ_h + τ_c + 2τ_u)). For ``"adiabatic"``
-    strokes with ``tau_u = 0`` the populations are kept as if by a perfect shortcut to
-    adiabaticity, an idealisation that gives the Otto efficiency at finite power.
+    ``stroke`` is a typed unitary stroke, :class:`~ssbattery.thermal.strokes.Adiabatic`,
+    :class:`~ssbattery.thermal.strokes.Sudden` or
+    :class:`~ssbattery.thermal.strokes.Driven`, which carries its settings: its duration
+    ``tau_u`` (the ramp of a driven stroke; it enters the cycle time, power =
+    −W/(τ_h + τ_c + 2τ_u)) and a driven stroke's ``steps``. For adiabatic strokes with
+    τ_u = 0 the populations are kept as if by a perfect shortcut to adiabaticity, an
+    idealisation that gives the Otto efficiency at finite power. The string form
+    (``stroke="driven", tau_u=1.0, driven_steps=200``) is mapped onto the typed one by
+    :func:`~ssbattery.thermal.strokes.as_stroke`, bit for bit; afterwards ``stroke`` is
+    always typed, and ``tau_u`` and ``driven_steps`` mirror it.
     """
 
     medium: WorkingMedium
@@ -176,9 +193,33 @@ class OttoCycle:
     cold: Bath
     tau_h: float
     tau_c: float
-    stroke: Literal["adiabatic", "sudden", "driven"] = "adiabatic"
-    tau_u: float = 0.0
-    driven_steps: int = 200
+    stroke: Stroke
+    tau_u: float
+    driven_steps: int
+
+    def __init__(
+        self,
+        medium: WorkingMedium,
+        omega_h: float,
+        omega_c: float,
+        hot: Bath,
+        cold: Bath,
+        tau_h: float,
+        tau_c: float,
+        stroke: Stroke | StrokeName = "adiabatic",
+        tau_u: float | None = None,
+        driven_steps: int | None = None,
+    ) -> None:
+        # written out so that ``stroke`` is typed after construction while the string
+        # form still works (see the class docstring)
+        if driven_steps is not None:
+            require_int_at_least("driven_steps", driven_steps, 1)
+        typed = as_stroke(stroke, tau_u, driven_steps)
+        steps = typed.steps if isinstance(typed, Driven) else driven_steps or DRIVEN_STEPS
+        given = dict(locals(), stroke=typed, tau_u=typed.tau_u, driven_steps=steps)
+        for name in (f.name for f in fields(self)):
+            object.__setattr__(self, name, given[name])
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         require_positive("omega_h", self.omega_h)
@@ -190,14 +231,6 @@ class OttoCycle:
                     f"`{name}` must be > 0 (a thermalisation stroke of zero duration leaves "
                     f"no limit cycle), got {value!r}."
                 )
-        require_positive("tau_u", self.tau_u, allow_zero=True)
-        if self.stroke not in ("adiabatic", "sudden", "driven"):
-            raise InvalidParameterError(
-                f"`stroke` must be 'adiabatic', 'sudden' or 'driven', got {self.stroke!r}."
-            )
-        if self.stroke == "driven" and self.tau_u <= 0:
-            raise InvalidParameterError("`tau_u` must be > 0 for a driven stroke.")
-        require_int_at_least("driven_steps", self.driven_steps, 1)
         if not isinstance(self.hot, Bath) or not isinstance(self.cold, Bath):
             raise InvalidParameterError("`hot` and `cold` must be Bath instances.")
         for name in ("hot", "cold"):
@@ -388,13 +421,13 @@ def _adiabatic_unitary(med: WorkingMedium, w_i: float, w_f: float) -> np.ndarray
 
 
 def _stroke_unitary(cycle: OttoCycle, w_i: float, w_f: float) -> np.ndarray:
-    med = cycle.medium
-    if cycle.stroke == "sudden":
+    med, stroke = cycle.medium, cycle.stroke
+    if isinstance(stroke, Sudden):
         return np.eye(med.dim, dtype=complex)
-    if cycle.stroke == "adiabatic":
+    if isinstance(stroke, Adiabatic):
         return _adiabatic_unitary(med, w_i, w_f)
-    n = cycle.driven_steps
-    dt = cycle.tau_u / n
+    n = stroke.steps
+    dt = stroke.tau_u / n
     U = np.eye(med.dim, dtype=complex)
     for k in range(n):  # midpoint rule on a linear ramp; error O(dt²)
         w = w_i + (w_f - w_i) * (k + 0.5) / n
@@ -550,7 +583,7 @@ def otto_trajectory(result: OttoResult, *, points_per_stroke: int = 25) -> OttoT
             for s in np.linspace(0.0, 1.0, n):
                 w = w0 + (w1 - w0) * s
                 r = r0 if s < 1 else rend
-                if cyc.stroke == "adiabatic" and 0 < s < 1:
+                if isinstance(cyc.stroke, Adiabatic) and 0 < s < 1:
                     U = _adiabatic_unitary(med, w0, w)
                     r = U @ r0 @ U.conj().T
                 add(w, med.hamiltonian(w), r, k)
@@ -580,8 +613,8 @@ def qubit_otto(
     rate_c: float = 0.5,
     tau_h: float = 5.0,
     tau_c: float = 5.0,
-    stroke: Literal["adiabatic", "sudden", "driven"] = "adiabatic",
-    tau_u: float = 0.0,
+    stroke: Stroke | StrokeName = "adiabatic",
+    tau_u: float | None = None,
 ) -> OttoResult:
     """The Otto cycle of a qubit H(ω) = (ω/2)σ_z between flat-spectrum Bose baths."""
     medium = WorkingMedium("qubit")
@@ -601,8 +634,8 @@ def oscillator_otto(
     rate_c: float = 0.5,
     tau_h: float = 5.0,
     tau_c: float = 5.0,
-    stroke: Literal["adiabatic", "sudden", "driven"] = "adiabatic",
-    tau_u: float = 0.0,
+    stroke: Stroke | StrokeName = "adiabatic",
+    tau_u: float | None = None,
 ) -> OttoResult:
     """The Otto cycle of a harmonic oscillator truncated to ``levels`` number states of
     ω_r = √(ω_h ω_c), coupled through x to flat-spectrum Bose baths."""
@@ -628,8 +661,8 @@ def _flat_bath_otto(
     rate_c: float,
     tau_h: float,
     tau_c: float,
-    stroke: Literal["adiabatic", "sudden", "driven"],
-    tau_u: float,
+    stroke: Stroke | StrokeName,
+    tau_u: float | None,
 ) -> OttoResult:
     """The limit cycle of ``medium`` between flat-spectrum Bose baths (T, rate)."""
     for name, value, kind in (

@@ -45,7 +45,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.linalg as sla
@@ -53,6 +53,7 @@ import scipy.linalg as sla
 from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.quantum.operators import expectation
+from ssbattery.results import Quantity, Reported, quantity_dict
 from ssbattery.thermal.baths import Bath, local_dissipators
 from ssbattery.thermal.lindblad import (
     cycle_map,
@@ -156,7 +157,7 @@ class PumpedBattery:
 
 
 @dataclass(frozen=True)
-class PumpedChargingResult:
+class PumpedChargingResult(Reported):
     """Charging from the ground state: on ``times``, the stored energy E_B, the battery
     ergotropy ω_e max(p_e − p_g, 0), pump work, efficiency E_B/W_pump, power E_B/t, and the
     first-law defect (ω_a − ω_L)·N_abs of the local rotating-frame model (energy the model
@@ -170,6 +171,36 @@ class PumpedChargingResult:
     efficiency: np.ndarray
     power: np.ndarray
     first_law_defect: np.ndarray
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """At the last time: E_B, ergotropy, pump work, efficiency and power, and the largest
+        stored power on the grid (energies in the battery gap ω_e, ħ = 1)."""
+        k = int(np.nanargmax(self.power)) if np.any(np.isfinite(self.power)) else -1
+        return (
+            Quantity("omega_L", self.omega_L, "ω_e"),
+            Quantity("t_final", float(self.times[-1]), "1/ω_e"),
+            Quantity("stored_energy", float(self.stored_energy[-1]), "ω_e"),
+            Quantity("ergotropy", float(self.ergotropy[-1]), "ω_e"),
+            Quantity("pump_work", float(self.pump_work[-1]), "ω_e"),
+            Quantity("efficiency", float(self.efficiency[-1])),
+            Quantity("power", float(self.power[-1]), "ω_e²"),
+            Quantity("power_max", float(self.power[k]), "ω_e²"),
+            Quantity("t_power_max", float(self.times[k]), "1/ω_e"),
+        )
+
+    def _title(self) -> str:
+        return f"pumped battery charged at ω_L = {self.omega_L:g} ({self.times.size} times)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the scalars (at the last time) with units in their keys and the
+        curves on the grid (lists, keys ``"x(t) [unit]"``)."""
+        return {
+            **quantity_dict(self.quantities()),
+            "times [1/ω_e]": self.times.tolist(),
+            "stored_energy(t) [ω_e]": self.stored_energy.tolist(),
+            "efficiency(t) [1]": self.efficiency.tolist(),
+            "power(t) [ω_e²]": self.power.tolist(),
+        }
 
     def to_xarray(self) -> xr.Dataset:
         """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the
@@ -319,7 +350,7 @@ def pump_scan(
 
 
 @dataclass(frozen=True)
-class EngineResult:
+class EngineResult(Reported):
     """Limit cycle of the two-stroke engine: work out per cycle W (> 0 when it works), pump
     work, efficiency W/W_pump (NaN unless W > 0), power W/τ and the Otto × pumping bound."""
 
@@ -336,6 +367,23 @@ class EngineResult:
     def works(self) -> bool:
         """True when the cycle outputs work."""
         return self.work > 0
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """W, pump work, efficiency, power and its bound (energies in ω_e, ħ = k_B = 1)."""
+        return (
+            Quantity("work", self.work, "ω_e"),
+            Quantity("pump_work", self.pump_work, "ω_e"),
+            Quantity("efficiency", self.efficiency),
+            Quantity("efficiency_bound", self.bound),
+            Quantity("power", self.power, "ω_e²"),
+        )
+
+    def _title(self) -> str:
+        state = "works" if self.works else "outputs no work"
+        return (
+            f"two-stroke engine at ω_L = {self.omega_L:g}, T_c = {self.T_c:g}, "
+            f"τ = {self.tau:g}: {state}"
+        )
 
 
 @dataclass(frozen=True)

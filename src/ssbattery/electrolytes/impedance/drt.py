@@ -58,6 +58,7 @@ from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.arc_labels import label_by_capacitance
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Printed
 
 __all__ = [
     "DRTBand",
@@ -151,7 +152,7 @@ class DRTBand:
 
 
 @dataclass(frozen=True)
-class DRTResult:
+class DRTResult(Printed):
     """A DRT: the solution on its nodes, γ on a fine grid, the explicit terms, peaks, band.
 
     ``tau_s``/``gamma_ohm`` are the fine grid used for plots and peaks; ``lam`` the

@@ -24,12 +24,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Quantity, Reported
 
 __all__ = ["LinKKResult", "kk_imag_from_real", "lin_kk"]
 
 
 @dataclass(frozen=True)
-class LinKKResult:
+class LinKKResult(Reported):
     """Outcome of the Lin-KK test: M RC elements, μ, residuals (relative to |Z|), verdict."""
 
     M: int
@@ -42,6 +43,20 @@ class LinKKResult:
     max_abs_residual: float
     threshold: float
     passed: bool
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """M, μ and the residuals relative to |Z| (dimensionless) with the threshold."""
+        return (
+            Quantity("M", float(self.M)),
+            Quantity("mu", self.mu),
+            Quantity("rms_residual", self.rms_residual),
+            Quantity("max_abs_residual", self.max_abs_residual),
+            Quantity("threshold", self.threshold),
+        )
+
+    def _title(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        return f"Lin-KK test: {verdict} ({self.frequency_hz.size} points)"
 
 
 def lin_kk(

@@ -43,6 +43,7 @@ from ssbattery.quantum.open.propagate import (
 )
 from ssbattery.quantum.open.rates import Dissipation, JumpRates
 from ssbattery.quantum.open.space import WORK_VECTORS, PISpace, pi_space
+from ssbattery.results import Printed
 from ssbattery.validation import (
     MemoryEstimate,
     require_finite,
@@ -98,7 +99,7 @@ class DrivenBattery:
 
 
 @dataclass(frozen=True)
-class StorageResult:
+class StorageResult(Printed):
     """Self-discharge after the charger is switched off at ``tau_c``.
 
     ``times`` are t − τc (first entry 0); ``energy`` and ``ergotropy`` as in the charging
@@ -125,7 +126,7 @@ class StorageResult:
 
 
 @dataclass(frozen=True)
-class OpenChargingResult:
+class OpenChargingResult(Printed):
     """Charging (``charging``: E, P, ergotropy, maxima) plus the open-system diagnostics.
 
     ``ergotropy_incoherent`` and ``ergotropy_coherent`` split the ergotropy (Francica et

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.open.charging import charge_open
@@ -83,11 +84,11 @@ def open_dicke_point(
 
 @dataclass(frozen=True)
 class NoiseScan:
-    """Results of :func:`noise_scan`; arrays are (len(values), len(atoms)) unless noted."""
+    """Results of :func:`noise_scan`; arrays are (len(values), len(n_atoms)) unless noted."""
 
     parameter: str
     values: NDArray[np.float64]
-    atoms: NDArray[np.int64]
+    n_atoms: NDArray[np.int64]
     coupling: float
     power_max: NDArray[np.float64]
     power_single: NDArray[np.float64]  # (len(values),): P_max of N = 1
@@ -97,15 +98,17 @@ class NoiseScan:
     alpha_stderr: NDArray[np.float64]  # (len(values),)
     parameters: dict[str, Any] = field(default_factory=dict)
 
+    atoms = renamed_attribute("n_atoms")
+
     @property
     def ratio(self) -> NDArray[np.float64]:
         """Collective-to-parallel power ratio P_max(N) / (N P_max(1))."""
-        return self.power_max / (self.atoms[None, :] * self.power_single[:, None])
+        return self.power_max / (self.n_atoms[None, :] * self.power_single[:, None])
 
     @property
     def alpha_local(self) -> NDArray[np.float64]:
-        """α(N) = Δ ln P_max / Δ ln N between consecutive N, (len(values), len(atoms) − 1)."""
-        return np.diff(np.log(self.power_max), axis=1) / np.diff(np.log(self.atoms))
+        """α(N) = Δ ln P_max / Δ ln N between consecutive N, (len(values), len(n_atoms) − 1)."""
+        return np.diff(np.log(self.power_max), axis=1) / np.diff(np.log(self.n_atoms))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of this object (plain numbers, lists and strings)."""
@@ -116,7 +119,7 @@ class NoiseScan:
         return {
             "parameter": self.parameter,
             "values": self.values.tolist(),
-            "atoms": self.atoms.tolist(),
+            "n_atoms": self.n_atoms.tolist(),
             "coupling": self.coupling,
             "power_max": self.power_max.tolist(),
             "power_single": self.power_single.tolist(),
@@ -130,8 +133,9 @@ class NoiseScan:
         }
 
 
+@renamed_kwargs(atoms="n_atoms")
 def noise_scan(
-    atoms: Sequence[int],
+    n_atoms: Sequence[int],
     coupling: float,
     parameter: str,
     values: Sequence[float],
@@ -145,7 +149,7 @@ def noise_scan(
 ) -> NoiseScan:
     """Scan ``parameter`` (a rate of :class:`Dissipation`) over ``values`` for every N.
 
-    ``base`` holds the other rates (default: none). ``atoms`` needs ≥ 3 distinct N for the
+    ``base`` holds the other rates (default: none). ``n_atoms`` needs ≥ 3 distinct N for the
     fit of α; N = 1 is run as well (for the parallel reference) if absent.
     """
     from ssbattery.quantum.dicke_scaling import fit_power_law
@@ -154,9 +158,9 @@ def noise_scan(
         raise InvalidParameterError(
             f"`parameter` must be one of {', '.join(RATE_FIELDS)}, got {parameter!r}."
         )
-    ns = sorted({require_int_at_least("atoms", n, 1) for n in atoms})
+    ns = sorted({require_int_at_least("n_atoms", n, 1) for n in n_atoms})
     if len(ns) < 3:
-        raise InvalidParameterError(f"`atoms` needs at least 3 distinct N to fit α, got {ns}.")
+        raise InvalidParameterError(f"`n_atoms` needs at least 3 distinct N to fit α, got {ns}.")
     vals = [require_positive(parameter, v, allow_zero=True) for v in values]
     if not vals:
         raise InvalidParameterError("`values` is empty; give the rates to scan.")
@@ -196,7 +200,7 @@ def noise_scan(
     return NoiseScan(
         parameter=parameter,
         values=np.array(vals),
-        atoms=np.array(ns, dtype=np.int64),
+        n_atoms=np.array(ns, dtype=np.int64),
         coupling=float(coupling),
         power_max=P,
         power_single=P1,

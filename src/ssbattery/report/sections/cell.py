@@ -299,19 +299,23 @@ def _self_charging(out: Path) -> Artifact:
 def _topology(out: Path) -> Artifact:
     import matplotlib.pyplot as plt
 
-    from ssbattery.cell.topology import bbh_corner_states, qwz_ribbon, ssh_chain
+    from ssbattery.cell.topology import (
+        bbh_corner_states,
+        qwz_ribbon,
+        ssh_chain,
+        ssh_spectrum_scan,
+    )
     from ssbattery.plotting.cell import (
         plot_bbh_corner_density,
         plot_qwz_ribbon,
         plot_ssh_spectrum,
     )
 
-    ratios = np.linspace(0.0, 2.0, 81)
-    n_cells = 20
-    spectra = np.array([np.sort(ssh_chain(n_cells, r, 1.0).energies) for r in ratios])
-    ssh = ssh_chain(n_cells, 0.5, 1.0)
-    bbh = bbh_corner_states(10, 10, gamma=0.3, lam=1.0)
-    qwz = qwz_ribbon(-1.0, 20, n_kx=81)
+    n_cells, v_over_w, bbh_n, bbh_gamma, qwz_u, qwz_rows = 20, 0.5, 10, 0.3, -1.0, 20
+    ratios, spectra = ssh_spectrum_scan(n_cells, 1.0, np.linspace(0.0, 2.0, 81))
+    ssh = ssh_chain(n_cells, v_over_w, 1.0)
+    bbh = bbh_corner_states(bbh_n, bbh_n, gamma=bbh_gamma, lam=1.0)
+    qwz = qwz_ribbon(qwz_u, qwz_rows, n_kx=81)
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
     plot_ssh_spectrum(ratios, spectra, axes[0])
     axes[0].set_title(f"SSH chain, {n_cells} cells (winding 1 for v < w)", fontsize=9)
@@ -328,17 +332,19 @@ def _topology(out: Path) -> Artifact:
         tables=(table,),
         parameters={
             "ssh_cells": n_cells,
-            "bbh_size": "10x10",
-            "bbh_gamma": 0.3,
-            "qwz_u": -1.0,
-            "qwz_rows": 20,
+            "bbh_size": f"{bbh_n}x{bbh_n}",
+            "bbh_gamma": bbh_gamma,
+            "qwz_u": qwz_u,
+            "qwz_rows": qwz_rows,
         },
         summary=(
-            f"SSH (v/w = 0.5, {n_cells} cells): edge energies ±{abs(ssh.edge_energies[1]):.1e} "
-            f"with {100 * ssh.edge_weight:.1f} % weight on 3 end cells, winding "
-            f"{ssh.winding_number}; BBH 10×10 (γ/λ = 0.3): 4 corner states |E| ≤ "
+            f"SSH (v/w = {v_over_w:g}, {n_cells} cells): edge energies "
+            f"±{abs(ssh.edge_energies[1]):.1e} with {100 * ssh.edge_weight:.1f} % weight on 3 "
+            f"end cells, winding {ssh.winding_number}; BBH {bbh_n}×{bbh_n} (γ/λ = "
+            f"{bbh_gamma:g}): {len(bbh.corner_energies)} corner states |E| ≤ "
             f"{np.max(np.abs(bbh.corner_energies)):.1e}, {100 * bbh.corner_weight:.1f} % on "
-            f"the 2×2 corner cells, next state at {bbh.bulk_gap:.2f}; QWZ ribbon u = −1: Chern "
+            f"the 2×2 corner cells, next state at {bbh.bulk_gap:.2f}; QWZ ribbon u = "
+            f"{qwz_u:g}: Chern "
             f"number {qwz.chern_number}, bulk gap {qwz.bulk_gap:.2f}, "
             f"{qwz.in_gap_edge_states} edge-localised in-gap states on the k-grid."
         ),

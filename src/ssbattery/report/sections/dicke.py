@@ -7,25 +7,22 @@ from pathlib import Path
 
 import numpy as np
 
+from ssbattery.presets import DICKE_CHARGING_CURVE, DICKE_ETA_SWEEP, FIG12_DICKE_SCALING
 from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
 
 __all__ = ["FIGURES", "build_charging", "build_eta_sweep", "build_scaling"]
 
-#: Fig. 12, both series: ωa = ωc = 1, η = Ω = 0, Nph = 4N, t_max = π/(g√N), 400 points.
-#: The review states neither its N nor its g; N = 1 … 10 at g = 0.1 is the set we found
-#: closest to its α = 1.4, R² = 0.9987 (we measure α = 1.418, R² = 0.9991). The second
-#: series (g = 0.2, N up to 64) shows the approach to Ferraro et al.'s N^{3/2}.
-SCALING_ATOMS: tuple[int, ...] = tuple(range(1, 11))
-SCALING_COUPLING = 0.1
-LARGE_ATOMS: tuple[int, ...] = (8, 16, 32, 64)
-LARGE_COUPLING = 0.2
-#: η sweep: N atoms, coupling g, η values around η_crit = ωa − 4ωc g²N.
-SWEEP_ATOMS = 16
-SWEEP_COUPLING = 0.1
-SWEEP_ETAS: tuple[float, ...] = tuple(np.round(np.linspace(-3.0, 3.0, 31), 6))
-#: One charging run shown in full: E(t), ergotropy, P(t).
-CURVE_ATOMS = 16
-CURVE_COUPLING = 0.2
+# Every setting comes from the cited presets (ssbattery.presets: FIG12_DICKE_SCALING,
+# DICKE_ETA_SWEEP, DICKE_CHARGING_CURVE, with the reasons for our choices of N and g).
+SCALING_ATOMS: tuple[int, ...] = FIG12_DICKE_SCALING.n_atoms
+SCALING_COUPLING = FIG12_DICKE_SCALING.coupling
+LARGE_ATOMS: tuple[int, ...] = FIG12_DICKE_SCALING.large_n_atoms
+LARGE_COUPLING = FIG12_DICKE_SCALING.large_coupling
+SWEEP_ATOMS = DICKE_ETA_SWEEP.n_atoms
+SWEEP_COUPLING = DICKE_ETA_SWEEP.coupling
+SWEEP_ETAS: tuple[float, ...] = DICKE_ETA_SWEEP.etas
+CURVE_ATOMS = DICKE_CHARGING_CURVE.params.n_atoms
+CURVE_COUPLING = DICKE_CHARGING_CURVE.params.coupling
 
 
 def build_scaling(
@@ -73,7 +70,7 @@ def build_scaling(
         parameters={
             **series[0][1].parameters,
             "coupling": [g for g, _ in series],
-            "atoms": [list(map(int, res.n_atoms)) for _, res in series],
+            "n_atoms": [list(map(int, res.n_atoms)) for _, res in series],
         },
         summary=(
             "Pmax ∝ N^α fitted in log–log: "

@@ -42,7 +42,7 @@ def build_noise_scan(out_dir: Path) -> Artifact:
     images = save_figure(left.get_figure(root=True), out_dir, "fig_open_dicke_noise")  # type: ignore[arg-type]
     rows = []
     for i, g in enumerate(scan.values):
-        for j, n in enumerate(scan.atoms):
+        for j, n in enumerate(scan.n_atoms):
             rows.append(
                 [
                     g,
@@ -72,7 +72,7 @@ def build_noise_scan(out_dir: Path) -> Artifact:
         images=images,
         tables=(table,),
         parameters={
-            "atoms": list(SCAN_ATOMS),
+            "n_atoms": list(SCAN_ATOMS),
             "coupling": SCAN_COUPLING,
             "dephasing": list(SCAN_DEPHASING),
             **SCAN_BASE,

@@ -5,62 +5,51 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Literal, TypedDict
 
 import numpy as np
 
+from ssbattery.presets import FIG15_HEAT_BATTERY, FIG16_OTTO, PUMPED_BATTERY
+from ssbattery.presets.thermal import OttoBaths
 from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
 
 __all__ = ["FIGURES", "build_heat_battery", "build_otto", "build_pumped_battery"]
 
-#: Fig. 16: ω_h = 2, ω_c = 1 (reference units), T_h = 4, T_c = 0.5, flat Bose baths of
-#: rate 0.5, thermalisation strokes of τ = 5 each; oscillator truncated to 16 levels.
-OTTO = {"omega_h": 2.0, "omega_c": 1.0, "T_h": 4.0, "T_c": 0.5, "rate": 0.5, "tau": 5.0}
-OTTO_LEVELS = 16
-OTTO_RATIOS: tuple[float, ...] = tuple(np.round(np.linspace(0.15, 0.95, 9), 6))
-#: eq. 15 battery: ω0 = 1, T_h = 10, T_c = 0.1, γ_h = γ_c = 0.1, local baths.
-HEAT = {"T_h": 10.0, "T_c": 0.1, "rate": 0.1}
-HEAT_COUPLINGS: tuple[float, ...] = (0.01, 0.03, 0.05)
-HEAT_TAUS = np.geomspace(0.05, 300.0, 28)
-HEAT_TAUS_OPT = np.geomspace(0.05, 300.0, 12)
-HEAT_SCAN_COUPLINGS = np.linspace(0.005, 0.2, 21)
-HEAT_SCAN_TAU = 2.0
+# Every setting comes from the cited presets (ssbattery.presets), the one source the CLI
+# and the tests share; the names below are this section's short handles for them.
+OTTO = {
+    "omega_h": FIG16_OTTO.omega_h,
+    "omega_c": FIG16_OTTO.omega_c,
+    "T_h": FIG16_OTTO.T_h,
+    "T_c": FIG16_OTTO.T_c,
+    "rate": FIG16_OTTO.rate_h,
+    "tau": FIG16_OTTO.tau_h,
+}
+OTTO_LEVELS = FIG16_OTTO.oscillator_levels
+OTTO_RATIOS: tuple[float, ...] = FIG16_OTTO.ratios
+HEAT = {
+    "T_h": FIG15_HEAT_BATTERY.T_h,
+    "T_c": FIG15_HEAT_BATTERY.T_c,
+    "rate": FIG15_HEAT_BATTERY.rate,
+}
+HEAT_COUPLINGS: tuple[float, ...] = FIG15_HEAT_BATTERY.couplings
+HEAT_TAUS = np.array(FIG15_HEAT_BATTERY.taus)
+HEAT_TAUS_OPT = np.array(FIG15_HEAT_BATTERY.taus_optimal_gate)
+HEAT_SCAN_COUPLINGS = np.array(FIG15_HEAT_BATTERY.scan_couplings)
+HEAT_SCAN_TAU = FIG15_HEAT_BATTERY.scan_tau
 #: charging times at which the spread of the NESS gate over its phases is reported
-HEAT_PHASE_TAUS: tuple[float, ...] = (0.05, 2.0, 50.0)
-#: pumped battery: PumpedBattery() defaults; scan at t = 50, engine τ = 20, ω_c = 0.5.
-PUMP_TIME = 50.0
-PUMP_OMEGAS = np.linspace(1.0, 2.0, 41)
-ENGINE_OMEGAS = np.linspace(1.0, 2.0, 21)
-ENGINE_TCS = np.linspace(0.05, 1.5, 12)
-ENGINE_TCS_FINE = np.linspace(0.05, 1.5, 30)
-ENGINE_TAU = 20.0
-ENGINE_OMEGA_C = 0.5
+HEAT_PHASE_TAUS: tuple[float, ...] = FIG15_HEAT_BATTERY.phase_taus
+PUMP_TIME = PUMPED_BATTERY.pump_time
+PUMP_OMEGAS = np.array(PUMPED_BATTERY.pump_omegas)
+ENGINE_OMEGAS = np.array(PUMPED_BATTERY.engine_omegas)
+ENGINE_TCS = np.array(PUMPED_BATTERY.engine_T_cs)
+ENGINE_TCS_FINE = np.array(PUMPED_BATTERY.engine_T_cs_fine)
+ENGINE_TAU = PUMPED_BATTERY.engine_tau
+ENGINE_OMEGA_C = PUMPED_BATTERY.engine_omega_c
 
 
-class _OttoBaths(TypedDict):
-    omega_h: float
-    omega_c: float
-    T_h: float
-    T_c: float
-    rate_h: float
-    rate_c: float
-    tau_h: float
-    tau_c: float
-
-
-def _baths(omega_c: float) -> _OttoBaths:
-    """The Fig. 16 frequencies, baths and stroke times (:data:`OTTO`) at cold frequency ω_c."""
-    p = OTTO
-    return _OttoBaths(
-        omega_h=p["omega_h"],
-        omega_c=omega_c,
-        T_h=p["T_h"],
-        T_c=p["T_c"],
-        rate_h=p["rate"],
-        rate_c=p["rate"],
-        tau_h=p["tau"],
-        tau_c=p["tau"],
-    )
+def _baths(omega_c: float) -> OttoBaths:
+    """The Fig. 16 frequencies, baths and stroke times at cold frequency ω_c."""
+    return FIG16_OTTO.baths(omega_c)
 
 
 def build_otto(out_dir: Path) -> Artifact:
@@ -76,23 +65,23 @@ def build_otto(out_dir: Path) -> Artifact:
         otto_trajectory,
         qubit_otto,
     )
+    from ssbattery.thermal.strokes import Adiabatic, Driven, Stroke, Sudden
 
     p = OTTO
 
-    def oscillator(
-        wc: float, stroke: Literal["adiabatic", "sudden", "driven"], tau_u: float = 0.0
-    ) -> OttoResult:
-        return oscillator_otto(levels=OTTO_LEVELS, stroke=stroke, tau_u=tau_u, **_baths(wc))
+    def oscillator(wc: float, stroke: Stroke) -> OttoResult:
+        return oscillator_otto(levels=OTTO_LEVELS, stroke=stroke, **_baths(wc))
 
     def qubit(wc: float) -> OttoResult:
         return qubit_otto(**_baths(wc))
 
     res = qubit(p["omega_c"])
+    driven = f"oscillator, driven τ_u = {FIG16_OTTO.driven_tau_u:g}"
     traj = otto_trajectory(res, points_per_stroke=30)
     curves: dict[str, list[float]] = {
         "qubit, adiabatic": [],
         "oscillator, adiabatic": [],
-        "oscillator, driven τ_u = 2": [],
+        driven: [],
         "oscillator, sudden": [],
     }
     rows: list[list[object]] = []
@@ -101,9 +90,9 @@ def build_otto(out_dir: Path) -> Artifact:
         wc = r * p["omega_h"]
         runs = {
             "qubit, adiabatic": qubit(wc),
-            "oscillator, adiabatic": oscillator(wc, "adiabatic"),
-            "oscillator, driven τ_u = 2": oscillator(wc, "driven", 2.0),
-            "oscillator, sudden": oscillator(wc, "sudden"),
+            "oscillator, adiabatic": oscillator(wc, Adiabatic()),
+            driven: oscillator(wc, Driven(FIG16_OTTO.driven_tau_u)),
+            "oscillator, sudden": oscillator(wc, Sudden()),
         }
         for label, run in runs.items():
             curves[label].append(run.efficiency)
@@ -344,7 +333,7 @@ def build_pumped_battery(out_dir: Path) -> Artifact:
         engine_region,
     )
 
-    bat = PumpedBattery()
+    bat = PUMPED_BATTERY.battery
     scan = charging_scan(bat, PUMP_OMEGAS, PUMP_TIME)
     times = np.geomspace(1.0, 1000.0, 40)
     runs = [charging(bat, w, times) for w in (1.4, bat.omega_a, 1.6)]
