@@ -26,7 +26,16 @@ strokes, where the cycle is quasi-static and W has the closed form of the adiaba
 levels (tests/thermal/test_cycle_feedback_and_chain.py). Timings: best of REPEAT, peers
 interleaved (ours, QuTiP, ours again), load average printed. Writes RESULTS_cycle.md.
 
+Large media (``--large``): the dense engine (d² × d² stroke maps) against the sparse one
+(:data:`~ssbattery.thermal.cycle.SPARSE_ABOVE`: expm_multiply on the sparse Liouvillian,
+matrix-free GMRES limit cycle) on the same chain with local baths (σ⁻ of the end sites)
+at N = 4, 5 (both engines, interleaved dense, sparse, dense; ΔW, ΔQ_h, ΔQ_c between
+them), and the sparse engine alone at N = 6 … 8 (one run each: wall time, tracemalloc
+peak of Python/NumPy allocations, first-law residual), plus the quasi-static reference.
+Appends its table to RESULTS_cycle.md.
+
     python benchmarks/bench_cycle.py
+    python benchmarks/bench_cycle.py --large 4 5 6 7 8
 """
 
 from __future__ import annotations
@@ -34,6 +43,8 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -172,9 +183,106 @@ def main() -> str:
         "round-off).",
     ]
     text = "\n".join(lines) + "\n"
-    (Path(__file__).parent / "RESULTS_cycle.md").write_text(text)
+    path = Path(__file__).parent / "RESULTS_cycle.md"
+    old = path.read_text() if path.exists() else ""
+    kept = (
+        "\n## Large media" + old.split("\n## Large media")[1] if "\n## Large media" in old else ""
+    )
+    path.write_text(text + kept)  # the --large table, if any, is kept
+    return text
+
+
+def large_cycle(n: int) -> Any:
+    """The sudden-stroke Otto cycle of the N-site chain, local baths on the end sites."""
+    from ssbattery.thermal.baths import Bath
+    from ssbattery.thermal.cycle import Cycle, ThermalStroke, UnitaryStroke
+    from ssbattery.thermal.media import site_lowering, spin_chain_medium
+    from ssbattery.thermal.model import BathCoupling
+
+    med, _ = spin_chain_medium(n, coupling=2.0, anisotropy=0.5)
+
+    def baths(T: float, B: float) -> tuple[Any, ...]:
+        ends = sorted({0, n - 1})
+        return tuple(BathCoupling(Bath(T, 0.5), site_lowering(n, i), "local", 2 * B) for i in ends)
+
+    return Cycle(
+        med,
+        (
+            UnitaryStroke(1.0, 2.0, "sudden"),
+            ThermalStroke(2.0, baths(4.0, 2.0), TAU_H),
+            UnitaryStroke(2.0, 1.0, "sudden"),
+            ThermalStroke(1.0, baths(0.5, 1.0), TAU_C),
+        ),
+    )
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall seconds, tracemalloc peak in MiB, result) of one call."""
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return dt, peak, out
+
+
+def large(sites: list[int]) -> str:
+    """Dense vs sparse engine at small N, sparse alone above; appends to RESULTS_cycle.md."""
+    from threadpoolctl import threadpool_limits
+
+    from ssbattery.thermal.cycle import quasi_static, run_cycle
+
+    load0 = os.getloadavg()
+    lines = [
+        "",
+        "## Large media: dense vs sparse engine (`--large`)",
+        "",
+        "Sudden-stroke Otto cycle of the XXZ chain (g = 2, α = 0.5, B 1 → 2, τ_h = 3, "
+        "τ_c = 4), local baths (σ⁻, γ = 0.5) on the two end sites; one BLAS thread. "
+        "Time: one run each (interleaved dense, sparse, dense where both run; tracemalloc "
+        "on, which adds a little); memory: tracemalloc peak of the call. ΔW, ΔQ: largest "
+        "|dense − sparse| over W and the four bath heats.",
+        "",
+        "| N | d | dense [s] | dense peak [MiB] | sparse [s] | sparse peak [MiB] "
+        "| max ΔW, ΔQ | first law (sparse) | quasi-static, sparse [s] |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    with threadpool_limits(1):
+        for n in sites:
+            cyc = large_cycle(n)
+            dense_cols, diff = ["–", "–"], "–"
+            if n <= 5:
+                td, md, rd = timed(lambda c=cyc: run_cycle(c, method="dense"))
+            ts, ms, rs = timed(lambda c=cyc: run_cycle(c, method="sparse"))
+            if n <= 5:
+                td2, _, _ = timed(lambda c=cyc: run_cycle(c, method="dense"))
+                dense_cols = [f"{min(td, td2):.2f}", f"{md:.1f}"]
+                a = np.array([rd.work, *rd.heats])
+                b = np.array([rs.work, *rs.heats])
+                diff = f"{np.abs(a - b).max():.1e}"
+            tq, _, _ = timed(lambda c=cyc: quasi_static(c, method="sparse"))
+            lines.append(
+                f"| {n} | {cyc.medium.dim} | {dense_cols[0]} | {dense_cols[1]} | {ts:.2f} "
+                f"| {ms:.1f} | {diff} | {rs.first_law_residual:.1e} | {tq:.2f} |"
+            )
+            print(lines[-1], flush=True)
+    load = os.getloadavg()
+    lines += [
+        "",
+        f"Load average before {load0[0]:.2f} / {load0[1]:.2f} / {load0[2]:.2f}, after "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (shared 2-core machine).",
+    ]
+    text = "\n".join(lines) + "\n"
+    path = Path(__file__).parent / "RESULTS_cycle.md"
+    old = path.read_text() if path.exists() else ""
+    old = old.split("\n## Large media")[0].rstrip("\n") + "\n"
+    path.write_text(old + text)
     return text
 
 
 if __name__ == "__main__":
-    print(main())
+    if "--large" in sys.argv:
+        print(large([int(a) for a in sys.argv[sys.argv.index("--large") + 1 :]] or [4, 5, 6, 7]))
+    else:
+        print(main())

@@ -142,8 +142,8 @@ def test_spin_chain_medium_is_the_review_hamiltonian_and_sparse() -> None:
     ).H0
     assert np.abs(med.H(3.0) - ref.toarray()).max() < 1e-14
     assert sorted(ops) == ["x1", "x2", "x3", "x4"]
-    with pytest.raises(InvalidParameterError, match="at most 5"):
-        spin_chain_medium(6)
+    with pytest.raises(InvalidParameterError, match="at most 8"):
+        spin_chain_medium(9)
 
 
 def test_spin_chain_otto_against_the_closed_form_with_level_crossings() -> None:

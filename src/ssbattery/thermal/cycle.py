@@ -23,6 +23,18 @@ medium; and the first-law residual |Σ W + Σ Q + Σ E_meas| per cycle. The Otto
 the same numbers (tests). :func:`quasi_static` is the reference: every thermal stroke
 thermalises fully to the Gibbs state of its (single) bath and every unitary stroke is
 adiabatic. ħ = k_B = 1.
+
+Two engines, one rule (:data:`SPARSE_ABOVE`): a medium of dimension d ≤ 32 gets the dense
+d² × d² stroke maps (exact matrix exponentials, one dense solve for the limit cycle); a
+larger one, e.g. a spin chain of N ≥ 6 sites, never forms a d² × d² object. Its thermal
+strokes act on vec ρ through the sparse Liouvillian (``scipy.sparse.linalg.expm_multiply``
+on the generator augmented by ρ, which gives e^{Lτ}ρ and ∫ρ dt in one call), its unitary
+strokes as U ρ U† with the d × d propagator, its feedback strokes as the Kraus sum; heats
+come from the adjoint dissipators, Q_k = Tr[D_k†(H) ∫ρ dt], and the limit cycle is the
+GMRES solution of (1 − M)x + vec(1/d)·Tr x = vec(1/d), M applied one cycle at a time
+(the right side has unit trace and the range of 1 − M is traceless, so the fixed point is
+its only solution when it is unique). ``run_cycle(..., method="dense" | "sparse")``
+overrides the rule; both give the same numbers (tests, to 1e-9).
 """
 
 from __future__ import annotations
@@ -33,6 +45,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
@@ -52,6 +66,7 @@ from ssbattery.thermal.model import BathCoupling
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
+    "SPARSE_ABOVE",
     "Cycle",
     "CycleResult",
     "FeedbackStroke",
@@ -63,6 +78,26 @@ __all__ = [
     "quasi_static",
     "run_cycle",
 ]
+
+
+#: Media of a larger dimension run on sparse operators (no d² × d² map). Up to 32 (five
+#: qubits) the dense maps keep exact propagators, the uniqueness check of the fixed point
+#: and global baths with many Davies operators; with local baths the sparse engine is
+#: already faster at d = 32 (benchmarks/RESULTS_cycle.md).
+SPARSE_ABOVE = 32
+
+Method = Literal["auto", "dense", "sparse"]
+
+# The sparse Liouvillian of dense jump operators has Σ nnz(c)² entries; global (Davies)
+# operators are dense in the site basis, one per Bohr frequency, so above d = 64 they
+# are refused before they are built (at d = 128 they alone would take gigabytes).
+_MAX_LIOUVILLIAN_ENTRIES = 20_000_000
+_GLOBAL_TOO_LARGE = (
+    "a thermal stroke with global (Davies) baths on a medium of dimension {d} needs "
+    "{what}: couple the baths locally (BathCoupling(..., "
+    '"local", frequency), e.g. thermal.media.site_lowering for a spin chain), or use a '
+    "smaller medium."
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +126,17 @@ class Medium:
                 f"give dimension {self.dim}."
             )
         return 0.5 * (H + H.conj().T)
+
+    def H_sparse(self, lam: float) -> sp.csr_array:
+        """H(λ) as a sparse Hermitian matrix (for the sparse engine)."""
+        H = self.hamiltonian(lam)
+        Hs = sp.csr_array(H if sp.issparse(H) else self.H(lam), dtype=complex)
+        if Hs.shape != (self.dim, self.dim):
+            raise InvalidParameterError(
+                f"`hamiltonian({lam:g})` has shape {Hs.shape}, the medium's dims {self.dims} "
+                f"give dimension {self.dim}."
+            )
+        return sp.csr_array(0.5 * (Hs + Hs.conj().T))
 
     def locals(self, lam: float) -> list[NDArray[np.complex128]]:
         """The local Hamiltonians at λ (empty without ``local_hamiltonians``)."""
@@ -292,11 +338,30 @@ def _energy(H: NDArray, rho: NDArray) -> float:
     return float(np.real(np.trace(H @ rho)))
 
 
-class _Prepared:
-    """The map of one stroke on vec ρ and how to book it."""
+def _hermitised(rho: NDArray) -> NDArray:
+    return 0.5 * (rho + rho.conj().T)
 
-    def __init__(self, medium: Medium, stroke: Stroke) -> None:
-        self.stroke = stroke
+
+def _adjoint_dissipator(cs: Sequence[Any], H: NDArray) -> NDArray:
+    """D†(H) = Σ_c c†Hc − ½{c†c, H}, so that Tr[H D(X)] = Tr[D†(H) X] (no d² × d² D)."""
+    out = np.zeros_like(H)
+    for c in cs:
+        cm = np.asarray(c.toarray() if sp.issparse(c) else c, dtype=complex)
+        cdc = cm.conj().T @ cm
+        out += cm.conj().T @ H @ cm - 0.5 * (cdc @ H + H @ cdc)
+    return out
+
+
+class _Prepared:
+    """One stroke: how it maps ρ (dense d² × d² map, or sparse/d × d actions) and how to
+    book it. ``thermal=False`` skips the Liouvillian (the quasi-static reference replaces
+    the thermal maps by the Gibbs map)."""
+
+    def __init__(
+        self, medium: Medium, stroke: Stroke, *, sparse: bool = False, thermal: bool = True
+    ) -> None:
+        self.stroke, self.sparse, self.d = stroke, sparse, medium.dim
+        self.gibbs: NDArray | None = None
         d = medium.dim
         if isinstance(stroke, UnitaryStroke):
             self.H_in, self.H_out = medium.H(stroke.lam_from), medium.H(stroke.lam_to)
@@ -312,15 +377,34 @@ class _Prepared:
                     lam = stroke.lam_from + (stroke.lam_to - stroke.lam_from) * (k + 0.5) / n
                     U = _expm_h(medium.H(lam), dt) @ U
             self.U = U
-            self.map = unitary_superoperator(U)
+            if not sparse:
+                self.map = unitary_superoperator(U)
         elif isinstance(stroke, ThermalStroke):
             H = medium.H(stroke.lam)
             self.H_in = self.H_out = H
             self.loc_in = self.loc_out = medium.locals(stroke.lam)
-            self.groups = [b.jump_operators(H) for b in stroke.baths]
-            c_all = [c for g in self.groups for c in g]
-            self.map, self.integral = expm_and_integral(liouvillian(H, c_all), stroke.duration)
-            self.D = [liouvillian(np.zeros((d, d)), g).toarray() for g in self.groups]
+            if thermal:
+                if sparse and d > 64 and any(b.form == "global" for b in stroke.baths):
+                    raise InvalidParameterError(
+                        _GLOBAL_TOO_LARGE.format(d=d, what="O(d²) dense jump operators")
+                    )
+                self.groups = [b.jump_operators(H) for b in stroke.baths]
+                c_all = [c for g in self.groups for c in g]
+                if sparse:
+                    entries = sum(np.count_nonzero(np.asarray(c)) ** 2 for c in c_all)
+                    if entries > _MAX_LIOUVILLIAN_ENTRIES:
+                        raise InvalidParameterError(
+                            _GLOBAL_TOO_LARGE.format(
+                                d=d, what=f"a Liouvillian of {entries:.1e} entries"
+                            )
+                        )
+                    self.L = liouvillian(medium.H_sparse(stroke.lam), c_all)
+                    self.Dadj = [_adjoint_dissipator(g, H) for g in self.groups]
+                else:
+                    self.map, self.integral = expm_and_integral(
+                        liouvillian(H, c_all), stroke.duration
+                    )
+                    self.D = [liouvillian(np.zeros((d, d)), g).toarray() for g in self.groups]
         else:
             H = medium.H(stroke.lam)
             self.H_in = self.H_out = H
@@ -329,12 +413,62 @@ class _Prepared:
                 raise InvalidParameterError(
                     "the feedback protocol's operators must match the medium."
                 )
-            self.map = stroke.protocol.superoperator()
+            if not sparse:
+                self.map = stroke.protocol.superoperator()
 
-    def record(self, rho: NDArray, d: int) -> tuple[StrokeRecord, NDArray]:
-        s = self.stroke
-        after = unvec(self.map @ vec(rho), d)
-        after = 0.5 * (after + after.conj().T)
+    def use_gibbs(self, T: float) -> None:
+        """Replace a thermal stroke's map by ρ ↦ Gibbs(H, T) · Tr ρ."""
+        self.gibbs = thermal_state(self.H_in, T)
+        if not self.sparse:
+            trace = np.zeros(self.d * self.d, dtype=complex)
+            trace[:: self.d + 1] = 1.0
+            self.map = np.outer(vec(self.gibbs), trace)
+
+    def _evolve(self, rho: NDArray) -> tuple[NDArray, NDArray]:
+        """(e^{Lτ}ρ, ∫_0^τ e^{Lt}ρ dt) of a thermal stroke on the sparse engine: one
+        expm_multiply on [[L, vec ρ], [0, 0]] applied to (0, 1) gives (∫, 1), and
+        e^{Lτ}ρ = ρ + L ∫."""
+        assert isinstance(self.stroke, ThermalStroke)
+        n = self.d * self.d
+        v = vec(rho).astype(complex)
+        A = sp.block_array(
+            [[self.L, sp.csr_array(v.reshape(-1, 1))], [None, sp.csr_array((1, 1), dtype=complex)]],
+            format="csr",
+        )
+        e = np.zeros(n + 1, dtype=complex)
+        e[-1] = 1.0
+        integ = spla.expm_multiply(self.stroke.duration * A, e)[:n]
+        return unvec(v + self.L @ integ, self.d), unvec(integ, self.d)
+
+    def apply(self, rho: NDArray) -> NDArray:
+        """The stroke's map on a d × d matrix (any matrix: the fixed-point solve uses it)."""
+        d, s = self.d, self.stroke
+        if self.gibbs is not None:
+            return self.gibbs * np.trace(rho)
+        if not self.sparse:
+            return unvec(self.map @ vec(rho), d)
+        if isinstance(s, UnitaryStroke):
+            return self.U @ rho @ self.U.conj().T
+        if isinstance(s, ThermalStroke):
+            v = spla.expm_multiply(s.duration * self.L, vec(rho).astype(complex))
+            return unvec(v, d)
+        proto = s.protocol
+        C = proto.confusion()
+        measured = [P @ rho @ P for P in proto.projectors]
+        out = np.zeros((d, d), dtype=complex)
+        for k, U in enumerate(proto.unitaries):
+            mix = sum((C[k, j] * m for j, m in enumerate(measured) if C[k, j] > 0), out * 0)
+            out = out + U @ mix @ U.conj().T
+        return out
+
+    def record(self, rho: NDArray) -> tuple[StrokeRecord, NDArray]:
+        s, d = self.stroke, self.d
+        integ = None
+        if isinstance(s, ThermalStroke) and self.gibbs is None and self.sparse:
+            after, integ = self._evolve(rho)
+        else:
+            after = self.apply(rho)
+        after = _hermitised(after)
         e0, e1 = _energy(self.H_in, rho), _energy(self.H_out, after)
         sub = tuple(
             _energy(h1, after) - _energy(h0, rho)
@@ -343,9 +477,15 @@ class _Prepared:
         if isinstance(s, UnitaryStroke):
             rec = StrokeRecord("unitary", s.name, e1 - e0, (), 0.0, sub, e0, e1)
         elif isinstance(s, ThermalStroke):
-            integ = unvec(self.integral @ vec(rho), d)
-            q = tuple(_energy(self.H_in, unvec(D @ vec(integ), d)) for D in self.D)
             temps = tuple(b.bath.temperature for b in s.baths)
+            if self.gibbs is not None:
+                q: tuple[float, ...] = (e1 - e0,)
+                temps = temps[:1]
+            elif integ is not None:
+                q = tuple(_energy(Da, integ) for Da in self.Dadj)
+            else:
+                integ = unvec(self.integral @ vec(rho), d)
+                q = tuple(_energy(self.H_in, unvec(D @ vec(integ), d)) for D in self.D)
             rec = StrokeRecord("thermal", s.name, 0.0, q, 0.0, sub, e0, e1, temperatures=temps)
         else:
             proto = s.protocol
@@ -358,23 +498,67 @@ class _Prepared:
         return rec, after
 
 
-def run_cycle(cycle: Cycle) -> CycleResult:
-    """The limit cycle of ``cycle`` and its per-stroke, per-subsystem bookkeeping."""
-    if not isinstance(cycle, Cycle):
-        raise InvalidParameterError(f"`cycle` must be a Cycle, got {type(cycle).__name__}.")
+def _is_sparse(medium: Medium, method: str) -> bool:
+    """The one rule: sparse above :data:`SPARSE_ABOVE` (unless ``method`` says otherwise)."""
+    if method not in ("auto", "dense", "sparse"):
+        raise InvalidParameterError(
+            f"`method` must be 'auto', 'dense' or 'sparse', got {method!r}."
+        )
+    return method == "sparse" or (method == "auto" and medium.dim > SPARSE_ABOVE)
+
+
+def _sparse_fixed_point(prepared: Sequence[_Prepared], d: int) -> NDArray:
+    """The limit cycle without forming M: GMRES on (1 − M)x + u Tr x = u, u = vec(1/d)."""
+    n = d * d
+    u = vec(np.eye(d, dtype=complex) / d)
+
+    def matvec(x: NDArray) -> NDArray:
+        rho = unvec(np.asarray(x, dtype=complex).ravel(), d)
+        out = rho
+        for p in prepared:
+            out = p.apply(out)
+        return vec(rho - out) + u * np.trace(rho)
+
+    A = spla.LinearOperator((n, n), matvec=matvec, dtype=complex)
+    x, info = spla.gmres(A, u, x0=u, rtol=1e-14, atol=0.0, restart=min(n, 60), maxiter=200)
+    rho = unvec(x, d)
+    resid = float(np.linalg.norm(matvec(x) - u))
+    if info != 0 and resid > 1e-10:
+        raise InvalidParameterError(
+            f"the sparse limit-cycle solve did not converge (residual {resid:.2g}); the "
+            "cycle may have no unique periodic state."
+        )
+    rho = _hermitised(rho)
+    return rho / np.real(np.trace(rho))
+
+
+def _limit_cycle(
+    cycle: Cycle, prepared: list[_Prepared], *, sparse: bool, check_unique: bool, timed: bool
+) -> CycleResult:
     d = cycle.medium.dim
-    prepared = [_Prepared(cycle.medium, s) for s in cycle.strokes]
-    M = np.eye(d * d, dtype=complex)
-    for p in prepared:
-        M = p.map @ M
-    rho = fixed_point(M)
+    if sparse:
+        rho = _sparse_fixed_point(prepared, d)
+    else:
+        M = np.eye(d * d, dtype=complex)
+        for p in prepared:
+            M = p.map @ M
+        rho = fixed_point(M, check_unique=check_unique)
     records, states = [], []
     for p in prepared:
         states.append(rho)
-        rec, rho = p.record(rho, d)
+        rec, rho = p.record(rho)
         records.append(rec)
-    tau = cycle.duration
-    return _result(cycle, records, states, timed=tau > 0)
+    return _result(cycle, records, states, timed=timed)
+
+
+def run_cycle(cycle: Cycle, *, method: Method = "auto") -> CycleResult:
+    """The limit cycle of ``cycle`` and its per-stroke, per-subsystem bookkeeping.
+    ``method``: "auto" (sparse above :data:`SPARSE_ABOVE`), "dense" or "sparse"."""
+    if not isinstance(cycle, Cycle):
+        raise InvalidParameterError(f"`cycle` must be a Cycle, got {type(cycle).__name__}.")
+    sparse = _is_sparse(cycle.medium, method)
+    prepared = [_Prepared(cycle.medium, s, sparse=sparse) for s in cycle.strokes]
+    return _limit_cycle(cycle, prepared, sparse=sparse, check_unique=True, timed=cycle.duration > 0)
 
 
 def _result(
@@ -399,10 +583,10 @@ def _result(
     )
 
 
-def quasi_static(cycle: Cycle) -> CycleResult:
+def quasi_static(cycle: Cycle, *, method: Method = "auto") -> CycleResult:
     """The ideal reference of ``cycle``: every unitary stroke adiabatic, every thermal
     stroke ending in the Gibbs state of its bath (one bath per stroke; several baths at one
-    temperature are allowed), feedback strokes unchanged."""
+    temperature are allowed), feedback strokes unchanged. ``method`` as in :func:`run_cycle`."""
     strokes: list[Stroke] = []
     for s in cycle.strokes:
         if isinstance(s, UnitaryStroke):
@@ -417,40 +601,12 @@ def quasi_static(cycle: Cycle) -> CycleResult:
         else:
             strokes.append(s)
     ref = Cycle(cycle.medium, tuple(strokes))
-    return _run_with_gibbs(ref)
-
-
-def _run_with_gibbs(cycle: Cycle) -> CycleResult:
-    """:func:`run_cycle` with each thermal stroke replaced by the map ρ ↦ Gibbs(H, T)."""
-    d = cycle.medium.dim
-    prepared = [_Prepared(cycle.medium, s) for s in cycle.strokes]
+    sparse = _is_sparse(ref.medium, method)
+    prepared = [_Prepared(ref.medium, s, sparse=sparse, thermal=False) for s in ref.strokes]
     for p in prepared:
         if isinstance(p.stroke, ThermalStroke):
-            T = p.stroke.baths[0].bath.temperature
-            gibbs = vec(thermal_state(p.H_in, T))
-            trace = np.zeros(d * d, dtype=complex)
-            trace[:: d + 1] = 1.0
-            p.map = np.outer(gibbs, trace)
-    M = np.eye(d * d, dtype=complex)
-    for p in prepared:
-        M = p.map @ M
-    rho = fixed_point(M, check_unique=False)
-    records, states = [], []
-    for p in prepared:
-        states.append(rho)
-        after = unvec(p.map @ vec(rho), d)
-        if isinstance(p.stroke, ThermalStroke):
-            e0, e1 = _energy(p.H_in, rho), _energy(p.H_in, after)
-            sub = tuple(_energy(h, after) - _energy(h, rho) for h in p.loc_in)
-            T_s = p.stroke.baths[0].bath.temperature
-            rec = StrokeRecord(
-                "thermal", p.stroke.name, 0.0, (e1 - e0,), 0.0, sub, e0, e1, temperatures=(T_s,)
-            )
-        else:
-            rec, after = p.record(rho, d)
-        records.append(rec)
-        rho = after
-    return _result(cycle, records, states, timed=False)
+            p.use_gibbs(p.stroke.baths[0].bath.temperature)
+    return _limit_cycle(ref, prepared, sparse=sparse, check_unique=False, timed=False)
 
 
 # ---------------------------------------------------------------- prebuilt instances

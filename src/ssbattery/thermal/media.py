@@ -26,16 +26,31 @@ from ssbattery.thermal.cycle import Medium
 from ssbattery.thermal.feedback import FeedbackProtocol
 from ssbattery.validation import require_int_at_least
 
-__all__ = ["MAX_CHAIN_SITES", "energy_feedback", "spin_chain_medium"]
+__all__ = ["MAX_CHAIN_SITES", "energy_feedback", "site_lowering", "spin_chain_medium"]
 
-#: Largest chain the cycle engine takes: its stroke maps are dense d² × d² superoperators
-#: (d = 2^N), 2^20 entries at N = 5.
-MAX_CHAIN_SITES = 5
+#: Largest chain the cycle engine takes. Above N = 5 (d = 2^N > 32) the engine runs on sparse
+#: operators (no d² × d² map, see :mod:`ssbattery.thermal.cycle`); at N = 8 a state is
+#: 256 × 256 and the sparse Liouvillian of local baths has ~10^6 entries. Global (Davies)
+#: baths build one dense d × d operator per Bohr frequency, O(d²) of them: use local baths
+#: (:func:`site_lowering`, ``form="local"``) for N ≥ 7.
+MAX_CHAIN_SITES = 8
 
 
 def _site_x(n: int, i: int) -> sp.csr_array:
     s = np.arange(2**n)
     return sp.csr_array((np.ones(2**n, dtype=complex), (s ^ (1 << i), s)), shape=(2**n,) * 2)
+
+
+def site_lowering(n_sites: int, site: int) -> sp.csr_array:
+    """σ⁻ of ``site`` (0-based) in the chain's bit-string basis (bit set = up): the lowering
+    operator of a local bath; its bare frequency under B Σσᶻ is 2B."""
+    n = require_int_at_least("n_sites", n_sites, 1)
+    if not (isinstance(site, int) and 0 <= site < n):
+        raise InvalidParameterError(f"`site` must be an integer in [0, {n - 1}], got {site!r}.")
+    s = np.arange(2**n)
+    up = ((s >> site) & 1).astype(bool)
+    vals = np.ones(int(up.sum()), dtype=complex)
+    return sp.csr_array((vals, (s[up] ^ (1 << site), s[up])), shape=(2**n,) * 2)
 
 
 def _site_z(n: int, i: int) -> sp.csr_array:
@@ -61,8 +76,8 @@ def spin_chain_medium(
     n = require_int_at_least("n_sites", n_sites, 1)
     if n > MAX_CHAIN_SITES:
         raise InvalidParameterError(
-            f"`n_sites` = {n}: a cycle's stroke maps are dense 4^N × 4^N superoperators; "
-            f"at most {MAX_CHAIN_SITES} sites."
+            f"`n_sites` = {n}: the cycle engine takes chains of at most {MAX_CHAIN_SITES} "
+            "sites (a state has 4^N entries)."
         )
     base = SpinChainParameters(
         n,

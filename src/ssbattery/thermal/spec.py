@@ -347,7 +347,7 @@ def cycle_from_spec(spec: dict[str, Any]) -> Any:
     """A :class:`~ssbattery.thermal.cycle.Cycle` from a parsed cycle spec.
 
     ``[medium]``: ``kind`` = qubit, oscillator (``levels``, ``reference_frequency``),
-    heisenberg (``J``) or spin-chain (``sites`` ≤ 5, ``coupling``, ``anisotropy``,
+    heisenberg (``J``) or spin-chain (``sites`` ≤ 8; sparse above 5, ``coupling``, ``anisotropy``,
     ``range`` = nn/lr, ``decay``, ``periodic``; λ is the field B). ``[[strokes]]``, each
 
     * ``type = "unitary"``: ``from``, ``to``, ``protocol`` (adiabatic, sudden, driven),
