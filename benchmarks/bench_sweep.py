@@ -225,6 +225,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--big-points", type=int, default=64)
     ap.add_argument("--big-atoms", type=int, default=48)
+    ap.add_argument("--big-steps", type=int, default=400)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="Write RESULTS_sweep.md.")
     args = ap.parse_args()
@@ -250,9 +251,9 @@ def main() -> None:
         ]
     _emit(lines, args.write)
     if "scaling" in parts:
-        r = part_scaling(args.big_points, args.big_atoms, 400, args.repeat)
+        r = part_scaling(args.big_points, args.big_atoms, args.big_steps, args.repeat)
         lines += [
-            f"## Scaling: {r['points']} Dicke N = {r['atoms']} points (400 steps) on a "
+            f"## Scaling: {r['points']} Dicke N = {r['atoms']} points ({r['steps']} steps) on a "
             f"LocalCluster, 1 against 2 workers, interleaved, min of {args.repeat}",
             "",
             "| mode | workers | seconds | mean point [s] | load before → after |",
