@@ -35,7 +35,8 @@ TOL = 1e-8
 
 
 def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
-    """E, ergotropy, incoherent ergotropy, purity, ⟨n⟩ on the full 2^N ⊗ Fock space."""
+    """E, ergotropy, incoherent ergotropy, purity, ⟨n⟩, the smallest eigenvalue of the
+    atoms' state on the full 2^N ⊗ Fock space."""
     rates = diss.jump_rates(omega_a=ham.omega_a, omega_cav=ham.omega_cav)
     cav = [qt.qeye(n_levels)] if n_levels > 1 else []
 
@@ -76,7 +77,10 @@ def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
         E = float(np.real(np.trace(R @ H0))) + ham.omega_a * n_atoms / 2
         dephased = np.where(np.abs(h[:, None] - h[None, :]) < 1e-9, R, 0.0)  # Σ_E P_E ρ P_E
         nph = qt.expect(a.dag() * a, rho) if n_levels > 1 else 0.0
-        out.append((E, ergotropy(R, H0), ergotropy(dephased, H0), np.real(np.trace(R @ R)), nph))
+        lowest = np.linalg.eigvalsh(0.5 * (R + R.conj().T))[0]
+        out.append(
+            (E, ergotropy(R, H0), ergotropy(dephased, H0), np.real(np.trace(R @ R)), nph, lowest)
+        )
     return np.array(out)
 
 
@@ -119,6 +123,12 @@ def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
     np.testing.assert_allclose(r.purity, ref[:, 3], atol=TOL, rtol=0)
     np.testing.assert_allclose(r.photons, ref[:, 4], atol=TOL, rtol=0)
     assert np.all(r.ergotropy < r.energy)  # mixed: ergotropy < energy
+    # positivity diagnostic: block j's eigenvalues λ occur as λ/d_j (d_j times) in 2^N
+    j_values = r.charging.parameters["j_values"]
+    d_j = [irrep_degeneracy(n_atoms, j) for j in j_values]
+    lowest = min(lam / d for lam, d in zip(r.block_min_eigenvalues, d_j, strict=True))
+    assert lowest == pytest.approx(ref[:, 5].min(), abs=TOL)
+    assert ref[:, 5].min() > 1e-6  # the noise mixes the atoms: strictly positive
 
 
 @pytest.mark.parametrize(
@@ -242,11 +252,30 @@ def test_checks_along_the_run_and_ergotropy_bounds():
     assert r.checks["max_trace_error"] < 1e-10
     assert r.checks["max_hermiticity_error"] < 1e-12
     assert r.checks["min_eigenvalue"] > -1e-10
+    # the whole state (atoms ⊗ 9 photon levels) at every output time, each spin block
+    assert r.checks["full_checked_times"] == 20
+    assert r.checks["min_eigenvalue_full"] > -1e-12
+    assert r.block_min_eigenvalues.shape == (3,)  # j = 2, 1, 0
+    assert np.all(r.block_min_eigenvalues > 0)  # the noise fills every block
+    assert r.storage is not None and r.storage.min_eigenvalue > -1e-12
     assert np.all(r.ergotropy_incoherent >= 0)
     assert np.all(r.ergotropy_incoherent <= r.ergotropy + 1e-15)
     assert np.all(r.ergotropy <= r.energy + 1e-12)
     assert np.all((r.purity > 0) & (r.purity <= 1 + 1e-12))
     assert r.storage is not None and r.storage.half_life > 0
+
+
+def test_full_positivity_check_finds_a_negative_eigenvalue():
+    """The diagnostic is not vacuous: a Hermitian, unit-trace block with eigenvalues
+    (1.2, −0.2) reads −0.2 (and 0 for a pure state)."""
+    from ssbattery.quantum.open.observables import full_min_eigenvalue
+
+    space = pi_space(1, 1, local=True, fix="-")  # one atom: j = ½ only
+    U = sla.expm(1j * 0.7 * np.array([[0.0, 1.0], [1.0, 0.0]]))
+    bad = U @ np.diag([1.2, -0.2]) @ U.conj().T
+    assert full_min_eigenvalue(space, bad.ravel()) == pytest.approx((-0.2,), abs=1e-14)
+    pure = np.outer([0.6, 0.8], [0.6, 0.8]).astype(complex)
+    assert full_min_eigenvalue(space, pure.ravel())[0] == pytest.approx(0.0, abs=1e-15)
 
 
 def test_degeneracies_fill_the_hilbert_space():
@@ -355,21 +384,35 @@ def test_noise_scan_closed_limit_matches_dicke_scaling_and_plots(tmp_path, monke
 
 
 def test_trajectories_converge_to_the_master_equation_within_their_interval():
-    """Collective noise only: the trajectory mean of E(t) lies within 4 standard errors of
-    the Liouvillian result, and the standard error shrinks as 1/√n_traj (100 → 400: × ½)."""
+    """Collective noise only (issue 12 §4): the trajectory mean of E(t) lies within 4
+    standard errors of the Liouvillian result and its standard error shrinks as 1/√n_traj
+    (100 → 400: × ½; Dalibard, Castin & Mølmer, PRL 68, 580 (1992)). The ergotropy is
+    W(ρ̄) of the averaged state: the Liouvillian ergotropy lies in its 99 % bootstrap
+    interval at every time (Efron & Tibshirani 1993, percentile interval), which also
+    narrows as 1/√n_traj; the mean of single-trajectory ergotropies is biased upwards
+    (convexity of W, Jensen) and leaves the interval."""
     from ssbattery.quantum.open import charge_trajectories
 
     params = DickeParameters(2, 0.4, photon_cutoff=4, steps=10)
     diss = Dissipation(cavity_loss=0.3, collective_decay=0.2)
     exact = charge_open(params, diss, storage=False)
-    small = charge_trajectories(params, diss, n_traj=100, seed=3)
-    big = charge_trajectories(params, diss, n_traj=400, seed=3)
+    small = charge_trajectories(params, diss, n_traj=100, seed=3, confidence=0.99)
+    big = charge_trajectories(params, diss, n_traj=400, seed=3, confidence=0.99)
     ratio = float(small.energy_stderr.mean() / big.energy_stderr.mean())
     assert 1.7 < ratio < 2.3
     lo, hi = big.interval(z=4.0)
     assert np.all((exact.energy >= lo) & (exact.energy <= hi))
+    w_lo, w_hi = big.ergotropy_interval()
+    assert np.all((exact.ergotropy >= w_lo) & (exact.ergotropy <= w_hi))
+    widths = [float(np.mean(r.ergotropy_high - r.ergotropy_low)) for r in (small, big)]
+    assert 1.6 < widths[0] / widths[1] < 2.5
+    # the biased estimator: ≥ W(ρ̄) everywhere (Jensen), far above the interval somewhere
+    assert np.all(big.ergotropy_trajectory_mean >= big.ergotropy - 1e-12)
+    assert np.any(big.ergotropy_trajectory_mean > w_hi + 0.05)
     with pytest.raises(InvalidParameterError, match="collective-only"):
         charge_trajectories(params, Dissipation(dephasing=0.1), n_traj=10)
+    with pytest.raises(InvalidParameterError, match="confidence"):
+        charge_trajectories(params, diss, n_traj=10, confidence=1.5)
 
 
 def test_sweep_entry_is_the_cli_run():

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ from ssbattery.errors import InvalidParameterError, api_only
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.open.liouvillian import ASSEMBLE_LIMIT, CollectiveHamiltonian, PILiouvillian
-from ssbattery.quantum.open.observables import battery_state, reduce_state
+from ssbattery.quantum.open.observables import battery_state, full_min_eigenvalue, reduce_state
 from ssbattery.quantum.open.propagate import (
     ChebyshevLindblad,
     RungeKutta,
@@ -59,6 +59,10 @@ __all__ = [
     "half_life",
     "initial_state",
 ]
+
+#: Memory for the full states kept for the positivity check of the whole state (atoms ⊗
+#: cavity) along the run: every output time where they fit, else evenly spaced ones.
+FULL_CHECK_MB = 64.0
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ class StorageResult(Printed):
     phase. ``half_life`` is the first time at which the ergotropy falls to half its value
     at τc (linear interpolation between grid points); ``inf`` when nothing acts on the
     atoms, NaN when it is not reached within the grid (then it exceeds ``times[-1]``).
+    ``min_eigenvalue`` is the smallest eigenvalue of every spin block of the atoms' state
+    over the storage grid (positivity check; see :class:`~.observables.BatteryState`).
     """
 
     tau_c: float
@@ -113,6 +119,7 @@ class StorageResult(Printed):
     energy: NDArray[np.float64]
     ergotropy: NDArray[np.float64]
     half_life: float
+    min_eigenvalue: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of this object (plain numbers, lists and strings)."""
@@ -122,6 +129,7 @@ class StorageResult(Printed):
             "energy": self.energy.tolist(),
             "ergotropy": self.ergotropy.tolist(),
             "half_life": None if math.isnan(self.half_life) else self.half_life,
+            "min_eigenvalue": None if math.isnan(self.min_eigenvalue) else self.min_eigenvalue,
         }
 
 
@@ -131,8 +139,14 @@ class OpenChargingResult(Printed):
 
     ``ergotropy_incoherent`` and ``ergotropy_coherent`` split the ergotropy (Francica et
     al., PRL 125, 180603 (2020)); ``purity`` is Tr ρ_A² of the atoms; ``photons`` ⟨a†a⟩.
-    ``checks`` holds max|Tr ρ − 1|, max|ρ − ρ†| and the smallest eigenvalue of the atoms'
-    state along the run. ``storage`` is the self-discharge phase (None if not asked).
+    ``checks`` holds max|Tr ρ − 1|, max|ρ − ρ†| of the atoms, ``min_eigenvalue`` (the
+    smallest eigenvalue of every spin block of the atoms' reduced state, at every output
+    time), ``min_eigenvalue_full`` (the same for the whole state, atoms ⊗ cavity, at
+    ``full_checked_times`` evenly spaced output times, all of them where the states fit in
+    ``FULL_CHECK_MB``; always the last). ``block_min_eigenvalues`` is, per spin block
+    (order of ``parameters["j_values"]``), the atoms' minimum over the run. Eigenvalues are
+    those of the weight blocks (scale of Tr ρ = 1; :class:`~.observables.BatteryState`).
+    ``storage`` is the self-discharge phase (None if not asked).
     """
 
     charging: ChargingResult
@@ -141,6 +155,9 @@ class OpenChargingResult(Printed):
     photons: NDArray[np.float64]
     checks: dict[str, float]
     storage: StorageResult | None
+    block_min_eigenvalues: NDArray[np.float64] = field(
+        default_factory=lambda: np.empty(0, dtype=float)
+    )
 
     @property
     def times(self) -> NDArray[np.float64]:
@@ -182,6 +199,7 @@ class OpenChargingResult(Printed):
             photons=self.photons.tolist(),
             checks=dict(self.checks),
             storage=None if self.storage is None else self.storage.to_dict(),
+            block_min_eigenvalues=self.block_min_eigenvalues.tolist(),
         )
         return out
 
@@ -276,7 +294,20 @@ def _memory_estimate(
     else:
         est.add(phase, "integrator stages", (WORK_VECTORS, size))
     est.add(phase, "reduced states at every time", (times.size, m))
+    est.add(phase, "full states for the positivity check", (_full_count(space, times), size))
     return est
+
+
+def _full_count(space: PISpace, times: NDArray) -> int:
+    """How many output times get the whole state's positivity check (≥ 1, see
+    ``FULL_CHECK_MB``)."""
+    return int(min(times.size, max(1, FULL_CHECK_MB * 2**20 // (16 * space.size))))
+
+
+def _full_indices(space: PISpace, times: NDArray) -> list[int]:
+    """Evenly spaced output indices for the full positivity check, the last included."""
+    n = _full_count(space, times)
+    return sorted({int(x) for x in np.rint(np.linspace(times.size - 1, 0, n))})
 
 
 def initial_state(space: PISpace, photons: int) -> NDArray[np.complex128]:
@@ -311,7 +342,12 @@ def _storage(
     if not rates.atomic:
         t = np.array([0.0])
         return StorageResult(
-            tau_c, t, np.array([first.energy]), np.array([first.ergotropy]), math.inf
+            tau_c,
+            t,
+            np.array([first.energy]),
+            np.array([first.ergotropy]),
+            math.inf,
+            first.min_eigenvalue,
         )
     total = (
         rates.local_down
@@ -329,13 +365,14 @@ def _storage(
     L = PILiouvillian(atoms, None, rates)
     E = np.empty(times.size)
     W = np.empty(times.size)
+    lowest = np.empty(times.size)
 
     def observe(v: NDArray, k: int) -> None:
         s = battery_state(atoms, v, omega_a, symmetric=symmetric)
-        E[k], W[k] = s.energy, s.ergotropy
+        E[k], W[k], lowest[k] = s.energy, s.ergotropy, s.min_eigenvalue
 
     propagate(L, ya, 0.0, times, observe, method=method)
-    return StorageResult(tau_c, times, E, W, half_life(times, W))
+    return StorageResult(tau_c, times, E, W, half_life(times, W), float(lowest.min()))
 
 
 @single_threaded
@@ -412,11 +449,19 @@ def charge_open(
         L = PILiouvillian(space, ham, rates)
     y0 = initial_state(space, photons)
     sym = symmetric_ergotropy
+    full_at = _full_indices(space, times)
+    full_min: dict[int, float] = {}
+
+    def check_full(y: NDArray, k: int) -> None:
+        full_min[k] = min(full_min_eigenvalue(space, y))
+
     if isinstance(method, ChebyshevLindblad):
         R, d = L.spectral_extent()
         step = L.chebyshev_step(R, d)
 
-        def cheb(ts: NDArray, keep: int | None) -> tuple[NDArray, NDArray | None]:
+        def cheb(
+            ts: NDArray, keep: int | None, full: bool = False
+        ) -> tuple[NDArray, NDArray | None]:
             return propagate_chebyshev(
                 step,
                 y0,
@@ -426,10 +471,12 @@ def charge_open(
                 decay=d,
                 keep=keep,
                 method=method,
+                full_at=full_at if full else (),
+                on_full=check_full if full else None,
             )
 
         keep_at = None if tau_c is None else int(np.flatnonzero(times == tau_c)[0])
-        reduced, kept_y = cheb(times, keep_at if storage else None)
+        reduced, kept_y = cheb(times, keep_at if storage else None, full=True)
         states = [
             battery_state(space, r, ham.omega_a, symmetric=sym, reduced=True, ergotropy=ergotropy)
             for r in reduced
@@ -448,6 +495,8 @@ def charge_open(
         def observe(y: NDArray, k: int) -> None:
             st = battery_state(space, y, ham.omega_a, symmetric=sym, ergotropy=ergotropy)
             states[k] = st
+            if k in full_at:
+                check_full(y, k)
             if storage:
                 if tau_c is None and st.ergotropy > kept["W"]:
                     kept.update(W=st.ergotropy, y=np.array(y), t=float(times[k]))
@@ -465,6 +514,7 @@ def charge_open(
         dissipation=dissipation.to_dict(),
         jump_rates=rates.to_dict(),
         spin_blocks=len(space.j_values),
+        j_values=list(space.j_values),
         state_entries=space.size,
     )
     charging = summarise_charging(
@@ -476,7 +526,9 @@ def charge_open(
     checks = {
         "max_trace_error": float(max(abs(s.trace - 1.0) for s in st)),
         "max_hermiticity_error": float(max(s.hermiticity_error for s in st)),
-        "min_eigenvalue": float(min(s.min_eigenvalue for s in st)),
+        "min_eigenvalue": float(min(s.min_eigenvalue for s in states)),
+        "min_eigenvalue_full": float(min(full_min.values())),
+        "full_checked_times": float(len(full_min)),
     }
     stored = None
     if storage:
@@ -498,4 +550,5 @@ def charge_open(
         photons=np.array([s.photons for s in st]),
         checks=checks,
         storage=stored,
+        block_min_eigenvalues=np.min([s.block_min_eigenvalues for s in states], axis=0),
     )

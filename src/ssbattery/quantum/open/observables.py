@@ -29,6 +29,7 @@ __all__ = [
     "BatteryState",
     "battery_state",
     "degenerate_passive_energy",
+    "full_min_eigenvalue",
     "reduce_state",
 ]
 
@@ -96,7 +97,11 @@ class BatteryState:
     ``energy`` E = ωa(⟨Jz⟩ + N/2); ``ergotropy`` and its ``incoherent`` part (eq. 7 of the
     atoms' reduced state, cavity traced out); ``purity`` Tr ρ_A² of that reduced state;
     ``photons`` ⟨a†a⟩; ``trace`` Tr ρ; ``hermiticity_error`` max|ρ_A − ρ_A†| of the atoms;
-    ``min_eigenvalue`` the smallest eigenvalue of the atoms' reduced state (per copy).
+    ``block_min_eigenvalues`` the smallest eigenvalue of every weight block R_j of the atoms'
+    reduced state (order of ``space.j_values``) and ``min_eigenvalue`` the least of them.
+    These are d_j × the eigenvalues of the 2^N-space state (each occurs d_j times), so a
+    negative one is the trace weight of a negative direction, on the scale of Tr ρ = 1
+    (per copy it would be divided by d_j, up to 10²⁹ at N = 100, and hide any defect).
     """
 
     energy: float
@@ -107,6 +112,7 @@ class BatteryState:
     trace: float
     hermiticity_error: float
     min_eigenvalue: float
+    block_min_eigenvalues: tuple[float, ...] = ()
 
 
 def reduce_state(space: PISpace, y: np.ndarray) -> np.ndarray:
@@ -145,7 +151,7 @@ def battery_state(
     eig_blocks: list[np.ndarray] = []
     diag_blocks: list[np.ndarray] = []
     purity = 0.0
-    min_eig = np.inf
+    block_min: list[float] = []
     pos = 0
     tail = sum(d * d for d in space.spin_dims)
     for b, (j, d_j, d) in enumerate(
@@ -162,9 +168,9 @@ def battery_state(
         herm = max(herm, float(np.max(np.abs(red - red.conj().T), initial=0.0)))
         red = 0.5 * (red + red.conj().T)
         purity += float(np.vdot(red, red).real) / float(d_j)
+        lam = np.linalg.eigvalsh(red)
+        block_min.append(float(lam[0]))
         if ergotropy:
-            lam = np.linalg.eigvalsh(red)
-            min_eig = min(min_eig, float(lam[0]) / float(d_j))
             eig_blocks.append(lam)
             diag_blocks.append(diag)
     E = omega_a * energy
@@ -176,5 +182,19 @@ def battery_state(
         W = max(E - omega_a * (pas - base * trace), 0.0)
         Wi = min(max(E - omega_a * (pas_d - base * trace), 0.0), W)
     else:
-        W = Wi = min_eig = float("nan")
-    return BatteryState(E, W, Wi, purity, photons, trace, herm, float(min_eig))
+        W = Wi = float("nan")
+    return BatteryState(E, W, Wi, purity, photons, trace, herm, min(block_min), tuple(block_min))
+
+
+def full_min_eigenvalue(space: PISpace, y: np.ndarray) -> tuple[float, ...]:
+    """The smallest eigenvalue of every weight block ρ_j of the *whole* state (atoms ⊗
+    cavity, n_levels (2j+1) square), same scale as :attr:`BatteryState.min_eigenvalue`.
+
+    The reduced state's positivity does not imply the full state's; this is the complete
+    check, at one dense eigen-decomposition per block (Σ_j (n_levels (2j+1))³ flops).
+    """
+    out = []
+    for rho, D in zip(space.blocks(y), space.block_dims, strict=True):
+        M = rho.reshape(D, D)
+        out.append(float(np.linalg.eigvalsh(0.5 * (M + M.conj().T))[0]))
+    return tuple(out)

@@ -11,7 +11,7 @@ list of blocks whose superoperator would hold (n_levels² N³)² entries.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,8 +118,13 @@ def propagate_chebyshev(
     decay: float,
     keep: int | None = None,
     method: ChebyshevLindblad | None = None,
+    full_at: Sequence[int] = (),
+    on_full: Callable[[np.ndarray, int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """reduce(ρ(t_k)) for every output time, and the full state at index ``keep``.
+
+    ``on_full(ρ(t_k), k)`` is called for every k in ``full_at`` (each needs one more
+    state-sized accumulator while its segment runs: the caller bounds their number).
 
     The generator L maps Hermitian to Hermitian; its spectrum lies in about the strip
     −d ≤ Re λ ≤ 0, |Im λ| ≤ R (R = ``half_width``, the largest Bohr frequency; d =
@@ -178,7 +183,9 @@ def propagate_chebyshev(
         row = -1
         if keep is not None and keep in set(idx.tolist()):
             row = int(np.flatnonzero(idx == keep)[0])
-        rows = ([] if last else [-1]) + ([row] if row >= 0 else [])
+        wanted = set(full_at) if on_full is not None else set()
+        full_rows = [i for i, g in enumerate(idx.tolist()) if g in wanted and i != row]
+        rows = ([] if last else [-1]) + ([row] if row >= 0 else []) + full_rows
         p_prev: np.ndarray = y
         p_cur: np.ndarray = 0.5 * step(y)
         red = np.empty((K + 32, m), dtype=np.complex128)
@@ -210,9 +217,13 @@ def propagate_chebyshev(
         if idx.size:
             out.extend(list(coef @ red[: kk + 1]))
         for acc, r in zip(accs, rows, strict=True):
-            if r == row and row >= 0:
-                kept = acc * damp[row]
-            else:
+            if r == -1:
                 y = acc * damp[-1]
+                continue
+            state = acc * damp[r]
+            if r == row:
+                kept = state
+            if on_full is not None and int(idx[r]) in wanted:
+                on_full(state, int(idx[r]))
         t_start, k = t_end, stop
     return np.array(out), kept

@@ -11,6 +11,19 @@ averaged, they converge to the master equation of :func:`~.charging.charge_open`
 Reported: the mean stored energy E(t) = ωa(⟨Jz⟩ + N/2) with its standard error
 σ/√n_traj (σ the spread of the single-trajectory energies), and the ergotropy of the
 trajectory-averaged reduced state of the atoms (from the averaged ⟨|k⟩⟨k′|⟩).
+
+Why the ergotropy is not averaged over trajectories: eq. 7 is nonlinear in ρ. The
+passive energy min_U Tr[UρU†H0] is a minimum of linear functions of ρ, hence concave, so
+the ergotropy W(ρ) = Tr[ρH0] − min_U Tr[UρU†H0] is convex and, by Jensen's inequality,
+the mean of single-trajectory ergotropies is ≥ W of the mean state: it is biased upwards
+and does not converge to the master equation's ergotropy (a trajectory is a pure state of
+atoms ⊗ cavity and never holds the mixture that the jumps create). The estimator here
+is W(ρ̄), ρ̄ the trajectory mean of the atoms' state, which converges to W(ρ) of the
+master equation as n_traj → ∞. Its uncertainty is not σ/√n: it comes from
+the bootstrap over trajectories (Efron & Tibshirani, *An Introduction to the Bootstrap*
+(1993), ch. 13, percentile interval): ``bootstrap`` resamples of the n_traj trajectories
+with replacement, each giving W(ρ̄*), and the interval is their central ``confidence``
+quantile range.
 """
 
 from __future__ import annotations
@@ -37,20 +50,31 @@ __all__ = ["TrajectoryResult", "charge_trajectories"]
 class TrajectoryResult:
     """Trajectory averages on the charging grid.
 
-    ``energy`` the mean E(t), ``energy_stderr`` σ/√n_traj; ``ergotropy`` that of the
-    averaged atoms' state (biased by O(1/n_traj), as any nonlinear function of a mean).
+    ``energy`` the mean E(t), ``energy_stderr`` σ/√n_traj; ``ergotropy`` W(ρ̄) of the
+    trajectory-averaged atoms' state, with its bootstrap percentile interval
+    [``ergotropy_low``, ``ergotropy_high``] at ``confidence``; ``ergotropy_trajectory_mean``
+    the mean of the single-trajectory ergotropies, the *biased* estimator (≥ W(ρ̄) by
+    convexity), kept for comparison only.
     """
 
     times: NDArray[np.float64]
     energy: NDArray[np.float64]
     energy_stderr: NDArray[np.float64]
     ergotropy: NDArray[np.float64]
+    ergotropy_low: NDArray[np.float64]
+    ergotropy_high: NDArray[np.float64]
+    ergotropy_trajectory_mean: NDArray[np.float64]
     n_traj: int
+    confidence: float = 0.95
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def interval(self, z: float = 1.96) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """The confidence band energy ± z·stderr (z = 1.96: 95 % for Gaussian errors)."""
         return self.energy - z * self.energy_stderr, self.energy + z * self.energy_stderr
+
+    def ergotropy_interval(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The bootstrap percentile interval of W(ρ̄) at ``confidence``."""
+        return self.ergotropy_low, self.ergotropy_high
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of this object (plain numbers, lists and strings)."""
@@ -59,9 +83,28 @@ class TrajectoryResult:
             "energy": self.energy.tolist(),
             "energy_stderr": self.energy_stderr.tolist(),
             "ergotropy": self.ergotropy.tolist(),
+            "ergotropy_low": self.ergotropy_low.tolist(),
+            "ergotropy_high": self.ergotropy_high.tolist(),
+            "ergotropy_trajectory_mean": self.ergotropy_trajectory_mean.tolist(),
             "n_traj": self.n_traj,
+            "confidence": self.confidence,
             "parameters": dict(self.parameters),
         }
+
+
+def _atoms_states(values: NDArray, n_atoms: int, pairs: list[tuple[int, int]]) -> NDArray:
+    """ρ_A from the e_op values (populations, then X, Y of each pair k < k′) along the
+    first axis: shape (n_eops, *rest) → (*rest, N + 1, N + 1)."""
+    d = n_atoms + 1
+    rest = values.shape[1:]
+    rho = np.zeros((*rest, d, d), dtype=complex)
+    idx = np.arange(d)
+    rho[..., idx, idx] = np.moveaxis(values[:d], 0, -1)
+    for p_i, (k, kp) in enumerate(pairs):
+        z = values[d + 2 * p_i] + 1j * values[d + 1 + 2 * p_i]  # ρ_{k′k}
+        rho[..., kp, k] = z
+        rho[..., k, kp] = np.conj(z)
+    return rho
 
 
 def charge_trajectories(
@@ -71,15 +114,22 @@ def charge_trajectories(
     n_traj: int = 200,
     seed: int = 1,
     parallel: bool = False,
+    bootstrap: int = 200,
+    confidence: float = 0.95,
 ) -> TrajectoryResult:
     """Charge the Dicke battery by ``n_traj`` quantum trajectories (collective noise only).
 
-    ``seed`` fixes the random numbers (trajectory k uses seed + k); ``parallel`` runs them
-    with QuTiP's parallel map over the machine's cores.
+    ``seed`` fixes the random numbers (QuTiP spawns one stream per trajectory from it; the
+    bootstrap draws from its own generator seeded with it);
+    ``parallel`` runs them with QuTiP's parallel map over the machine's cores;
+    ``bootstrap`` resamples give the ergotropy's ``confidence`` interval (module docstring).
     """
     import qutip as qt
 
     n_traj = require_int_at_least("n_traj", n_traj, 2)
+    bootstrap = require_int_at_least("bootstrap", bootstrap, 20)
+    if not 0.0 < confidence < 1.0:
+        raise InvalidParameterError(f"`confidence` must lie in (0, 1), got {confidence!r}.")
     rates = dissipation.jump_rates(omega_a=params.omega_a, omega_cav=params.omega_cav)
     if rates.local:
         raise InvalidParameterError(
@@ -145,30 +195,44 @@ def charge_trajectories(
         c_ops,
         e_ops=e_ops,
         ntraj=n_traj,
-        seeds=[seed + k for k in range(n_traj)],
+        seeds=seed,  # one SeedSequence spawns an independent stream per trajectory
         options=opts,
     )
-    runs = np.array([np.asarray(res.runs_expect[k]).real for k in range(N + 1)])
-    energies = params.omega_a * np.einsum("k,kst->st", np.arange(N + 1.0), runs)[:, 1:]
+    # (n_eops, n_traj, n_times) without t = 0
+    runs = np.array([np.asarray(r).real for r in res.runs_expect])[:, :, 1:]
+    energies = params.omega_a * np.einsum("k,kst->st", np.arange(N + 1.0), runs[: N + 1])
     mean = energies.mean(axis=0)
     stderr = energies.std(axis=0, ddof=1) / math.sqrt(n_traj)
-    avg = np.array([np.asarray(e).real for e in res.average_expect])[:, 1:]
-    rhos = np.zeros((avg.shape[1], N + 1, N + 1), dtype=complex)
-    rhos[:, np.arange(N + 1), np.arange(N + 1)] = avg[: N + 1].T
-    for p_i, (k, kp) in enumerate(pairs):
-        z = avg[N + 1 + 2 * p_i] + 1j * avg[N + 2 + 2 * p_i]  # ρ_{k′k}
-        rhos[:, kp, k] = z
-        rhos[:, k, kp] = np.conj(z)
     space = PISpace(N, 1, (j,))
-    ergo = np.empty(avg.shape[1])
-    for t in range(avg.shape[1]):
-        rho = rhos[t]
-        ergo[t] = battery_state(space, rho.ravel(), params.omega_a, reduced=True).ergotropy
+
+    def W(rho: NDArray) -> float:
+        return battery_state(space, rho.ravel(), params.omega_a, reduced=True).ergotropy
+
+    ergo = np.array([W(r) for r in _atoms_states(runs.mean(axis=1), N, pairs)])
+    single = _atoms_states(runs, N, pairs)  # (n_traj, n_times, N + 1, N + 1)
+    naive = np.array([[W(r) for r in traj] for traj in single]).mean(axis=0)
+    # bootstrap: resample trajectories with replacement; each resample's mean state
+    counts = np.random.default_rng(seed).multinomial(
+        n_traj, np.full(n_traj, 1.0 / n_traj), bootstrap
+    )
+    boot_vals = np.einsum("bs,est->ebt", counts / n_traj, runs)
+    boot = np.array([[W(r) for r in row] for row in _atoms_states(boot_vals, N, pairs)])
+    tail = 50.0 * (1.0 - confidence)
+    low, high = np.percentile(boot, [tail, 100.0 - tail], axis=0)
     return TrajectoryResult(
         times=times[1:],
         energy=mean,
         energy_stderr=stderr,
         ergotropy=ergo,
+        ergotropy_low=low,
+        ergotropy_high=high,
+        ergotropy_trajectory_mean=naive,
         n_traj=n_traj,
-        parameters={**params.to_dict(), "dissipation": dissipation.to_dict(), "seed": seed},
+        confidence=confidence,
+        parameters={
+            **params.to_dict(),
+            "dissipation": dissipation.to_dict(),
+            "seed": seed,
+            "bootstrap": bootstrap,
+        },
     )
