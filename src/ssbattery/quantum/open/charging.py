@@ -447,6 +447,8 @@ def charge_open(
     est.check()  # the whole run, before the superoperator is assembled
     if L.nnz_estimate() <= ASSEMBLE_LIMIT:
         L = PILiouvillian(space, ham, rates)
+    else:  # the initial state has even coherence parity: the kernel keeps to it if L does
+        L = PILiouvillian(space, ham, rates, assemble=False, even_parity=True)
     y0 = initial_state(space, photons)
     sym = symmetric_ergotropy
     full_at = _full_indices(space, times)
@@ -458,6 +460,7 @@ def charge_open(
     if isinstance(method, ChebyshevLindblad):
         R, d = L.spectral_extent()
         step = L.chebyshev_step(R, d)
+        step_into = L.chebyshev_step_into(R, d)
 
         def cheb(
             ts: NDArray, keep: int | None, full: bool = False
@@ -473,6 +476,7 @@ def charge_open(
                 method=method,
                 full_at=full_at if full else (),
                 on_full=check_full if full else None,
+                step_into=step_into,
             )
 
         keep_at = None if tau_c is None else int(np.flatnonzero(times == tau_c)[0])

@@ -120,11 +120,14 @@ def propagate_chebyshev(
     method: ChebyshevLindblad | None = None,
     full_at: Sequence[int] = (),
     on_full: Callable[[np.ndarray, int], None] | None = None,
+    step_into: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """reduce(ρ(t_k)) for every output time, and the full state at index ``keep``.
 
     ``on_full(ρ(t_k), k)`` is called for every k in ``full_at`` (each needs one more
     state-sized accumulator while its segment runs: the caller bounds their number).
+    ``step_into(x, acc)``, where given, does acc += S x in place (``step``'s map): the
+    recurrence then overwrites P_{k−1} with P_{k+1} and allocates nothing per term.
 
     The generator L maps Hermitian to Hermitian; its spectrum lies in about the strip
     −d ≤ Re λ ≤ 0, |Im λ| ≤ R (R = ``half_width``, the largest Bohr frequency; d =
@@ -187,7 +190,13 @@ def propagate_chebyshev(
         full_rows = [i for i, g in enumerate(idx.tolist()) if g in wanted and i != row]
         rows = ([] if last else [-1]) + ([row] if row >= 0 else []) + full_rows
         p_prev: np.ndarray = y
-        p_cur: np.ndarray = 0.5 * step(y)
+        if step_into is None:
+            p_cur: np.ndarray = 0.5 * step(y)
+        else:
+            p_cur = np.zeros_like(y)
+            step_into(y, p_cur)
+            p_cur *= 0.5
+            p_prev = y.copy()  # overwritten by the recurrence below
         red = np.empty((K + 32, m), dtype=np.complex128)
         red[0], red[1] = reduce(p_prev), reduce(p_cur)
         accs = [J[r, 0] * p_prev + J[r, 1] * p_cur for r in rows]
@@ -197,8 +206,12 @@ def propagate_chebyshev(
             if kk >= J.shape[1]:
                 J = bessel_table(x_all, 2 * J.shape[1])
                 J[:, 1:] *= 2.0
-            p_next = step(p_cur)
-            p_next += p_prev
+            if step_into is None:
+                p_next = step(p_cur)
+                p_next += p_prev
+            else:
+                step_into(p_cur, p_prev)  # P_{k+1} = S P_k + P_{k−1}, in P_{k−1}'s place
+                p_next = p_prev
             p_prev, p_cur = p_cur, p_next
             if kk >= red.shape[0]:
                 red = np.concatenate([red, np.empty_like(red)])
