@@ -18,9 +18,12 @@ printed, so the agreement of the two codes is on record. Timings are the minimum
 ``--repeat`` runs. Cases: the Dicke battery with a cavity (cutoff 2N, g = 0.5/√N, 40
 output times over one collective Rabi half-period, κ = 0.1, γ↓ = 0.05, γ_φ = 0.05) and
 the classical-drive battery (Ω = 2, γ_φ = 0.1, no cavity). ``--largest`` searches the
-largest N done in 60 s (ours, tol 1e-8).
+largest N done in 60 s (ours, tol 1e-8). ``--targets`` runs the size targets alone, as a
+user would (ergotropy, purity and the positivity checks on, storage off): N = 24 with a
+cavity (cutoff 2N) and N = 100 driven with local dephasing, printing wall and CPU time,
+the load, the generator's path (assembled or fused kernel, parity sector) and the checks.
 
-Run: ``.venv/bin/python benchmarks/bench_open_dicke.py [--quick] [--largest]``.
+Run: ``.venv/bin/python benchmarks/bench_open_dicke.py [--quick] [--largest] [--targets]``.
 """
 
 from __future__ import annotations
@@ -133,6 +136,30 @@ def compare(kind: str, n: int, repeat: int, *, peer: bool = True) -> dict[str, f
     return row
 
 
+def target(kind: str, n: int) -> None:
+    """One size target, timed as a user runs it, with its diagnostics."""
+    from ssbattery.quantum.open.charging import _setup
+    from ssbattery.quantum.open.liouvillian import ASSEMBLE_LIMIT, PILiouvillian
+
+    model, diss = (_cavity_model if kind == "cavity" else _driven_model)(n)
+    space, ham, rates, _, _ = _setup(model, diss)
+    L = PILiouvillian(space, ham, rates, assemble=False)
+    path = "assembled" if L.nnz_estimate() <= ASSEMBLE_LIMIT else "fused kernel"
+    if path != "assembled" and L.keeps_parity():
+        path += " (parity sector)"
+    w0, c0 = time.perf_counter(), time.process_time()
+    r = charge_open(model, diss, storage=False, method=ChebyshevLindblad(tol=1e-8))
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    checks = "  ".join(f"{k}={v:.3g}" for k, v in r.checks.items())
+    print(
+        f"target {kind} N = {n}: wall {wall:.1f} s, cpu {cpu:.1f} s, load "
+        f"{os.getloadavg()[0]:.1f}; {space.size:,} entries, {len(space.j_values)} blocks, "
+        f"{path}; E_max = {r.charging.energy_max:.6f}, P_max = {r.power_max:.6f}, "
+        f"W_max = {r.ergotropy.max():.6f}; {checks}",
+        flush=True,
+    )
+
+
 def largest_in(kind: str, budget_s: float, start: int, step: int) -> tuple[int, float]:
     """Largest N (in steps of ``step``) whose run (ours, tol 1e-8) finishes in ``budget_s``."""
     n, best = start, (0, 0.0)
@@ -152,6 +179,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     ap.add_argument("--largest", action="store_true", help="largest N in 60 s per case")
+    ap.add_argument("--targets", action="store_true", help="only the size targets")
+    ap.add_argument(
+        "--largest-cavity", default="12,2", help="start,step of the cavity search (0,0: skip)"
+    )
+    ap.add_argument(
+        "--largest-driven", default="100,50", help="start,step of the driven search (0,0: skip)"
+    )
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--cavity", default="4,8,12,16,24", help="cavity sizes N")
     ap.add_argument("--driven", default="10,20,40,60,100", help="driven sizes N")
@@ -161,8 +195,15 @@ def main() -> None:
 
     with threadpool_limits(1):
         print(f"load average at start: {os.getloadavg()}")
+        if args.targets:
+            target("driven", 100)
+            target("cavity", 24)
+            print(f"load average at end: {os.getloadavg()}")
+            return
         cavity = (4, 8) if args.quick else tuple(int(x) for x in args.cavity.split(",") if x)
         driven = (10, 20) if args.quick else tuple(int(x) for x in args.driven.split(",") if x)
+        if args.largest and args.quick:
+            cavity = driven = ()
         for kind, sizes in (("driven", driven), ("cavity", cavity)):
             for n in sizes:
                 row = compare(
@@ -174,8 +215,12 @@ def main() -> None:
                 print(f"{kind}: {cells}  load={os.getloadavg()[0]:.1f}", flush=True)
         if args.largest:
             print("largest N in 60 s (ours, tol 1e-8):")
-            print("  cavity:", largest_in("cavity", 60.0, 8, 4))
-            print("  driven:", largest_in("driven", 60.0, 100, 50))
+            c0, c1 = (int(x) for x in args.largest_cavity.split(","))
+            d0, d1 = (int(x) for x in args.largest_driven.split(","))
+            if c0:  # start 0: skip this case
+                print("  cavity:", largest_in("cavity", 60.0, c0, c1))
+            if d0:
+                print("  driven:", largest_in("driven", 60.0, d0, d1))
         print(f"load average at end: {os.getloadavg()}")
 
 

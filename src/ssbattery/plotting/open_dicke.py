@@ -9,9 +9,9 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ssbattery.quantum.open.scan import NoiseScan
+    from ssbattery.quantum.open.scan import AdvantageLoss, NoiseScan
 
-__all__ = ["plot_noise_scan"]
+__all__ = ["plot_advantage", "plot_noise_scan"]
 
 _LABELS = {
     "dephasing": "local dephasing γ_φ [ωc]",
@@ -49,3 +49,39 @@ def plot_noise_scan(scan: NoiseScan, *, axes: tuple[Axes, Axes] | None = None) -
         ax.set_xlabel(_LABELS.get(scan.parameter, scan.parameter))
         ax.legend(frameon=False, fontsize=7)
     return axes
+
+
+def plot_advantage(scan: NoiseScan, loss: AdvantageLoss, *, ax: Axes | None = None) -> Axes:
+    """α of P_max ∝ N^α against the scanned rate (left axis, with the criterion
+    ``loss.alpha_threshold`` and the crossing rate* marked where found) and the
+    collective-to-parallel ratio at the largest N (right axis, dashed, with its threshold).
+    Returns the α axes; the ratio's twin is ``ax.ratio_axes``."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(4.6, 3.6))
+    x = scan.values
+    positive = x[x > 0]
+    thresh = float(positive.min()) if positive.size else 1.0
+    ax.plot(x, scan.alpha, "o-", color="C0", label="α (fit over N)")
+    ax.axhline(
+        loss.alpha_threshold, color="C0", ls=":", lw=1, label=f"α = {loss.alpha_threshold:g}"
+    )
+    ax.axhline(1.5, color="0.5", ls="--", lw=1, label="N^{3/2}")
+    twin = ax.twinx()
+    twin.plot(
+        x, scan.ratio[:, -1], "s--", color="C3", label=f"P_max(N)/(N P_max(1)), N = {loss.n_max}"
+    )
+    twin.axhline(loss.ratio_threshold, color="C3", ls=":", lw=1)
+    twin.set_ylabel("collective / parallel power", color="C3")
+    for rate, color in ((loss.rate_alpha, "C0"), (loss.rate_ratio, "C3")):
+        if np.isfinite(rate):
+            ax.axvline(rate, color=color, lw=1, alpha=0.6)
+    ax.set_ylabel("α", color="C0")
+    ax.set_xscale("symlog", linthresh=thresh)
+    ax.set_xlabel(_LABELS.get(scan.parameter, scan.parameter))
+    lines = ax.get_legend_handles_labels()
+    more = twin.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], frameon=False, fontsize=7)
+    ax.ratio_axes = twin  # type: ignore[attr-defined]
+    return ax

@@ -102,6 +102,8 @@ class BatteryState:
     These are d_j × the eigenvalues of the 2^N-space state (each occurs d_j times), so a
     negative one is the trace weight of a negative direction, on the scale of Tr ρ = 1
     (per copy it would be divided by d_j, up to 10²⁹ at N = 100, and hide any defect).
+    ``top_level_population`` is the population of the highest kept Fock level (the
+    truncation criterion of a fixed photon cutoff; 0 without a cavity).
     """
 
     energy: float
@@ -113,6 +115,7 @@ class BatteryState:
     hermiticity_error: float
     min_eigenvalue: float
     block_min_eigenvalues: tuple[float, ...] = ()
+    top_level_population: float = 0.0
 
 
 def reduce_state(space: PISpace, y: np.ndarray) -> np.ndarray:
@@ -147,7 +150,7 @@ def battery_state(
     nc = space.n_levels
     r = y if reduced else reduce_state(space, y)
     n = np.arange(nc, dtype=float)
-    energy = photons = trace = herm = 0.0
+    energy = photons = trace = herm = top = 0.0
     eig_blocks: list[np.ndarray] = []
     diag_blocks: list[np.ndarray] = []
     purity = 0.0
@@ -164,6 +167,7 @@ def battery_state(
         diag = np.real(np.diag(red))
         energy += float(diag @ (m + N / 2.0))
         photons += float(pops @ n)
+        top += float(pops[-1]) if nc > 1 else 0.0
         trace += float(diag.sum())
         herm = max(herm, float(np.max(np.abs(red - red.conj().T), initial=0.0)))
         red = 0.5 * (red + red.conj().T)

@@ -14,7 +14,9 @@ and left to self-discharge. Reported:
 * the half-life of the ergotropy in the storage phase.
 
 Each point is :func:`open_dicke_point`, a pure function of its inputs (what a sweep
-engine entry calls).
+engine entry calls). :func:`advantage_loss` locates, from a scan's data, the rate at which
+the advantage dies: where α first falls below ``ALPHA_THRESHOLD`` and where the ratio at
+the largest N first falls below 1 (interpolated between the bracketing scan points).
 """
 
 from __future__ import annotations
@@ -34,7 +36,19 @@ from ssbattery.quantum.open.charging import charge_open
 from ssbattery.quantum.open.rates import Dissipation
 from ssbattery.validation import require_int_at_least, require_positive
 
-__all__ = ["NoiseScan", "OpenDickePoint", "noise_scan", "open_dicke_point"]
+__all__ = [
+    "ALPHA_THRESHOLD",
+    "AdvantageLoss",
+    "NoiseScan",
+    "OpenDickePoint",
+    "advantage_loss",
+    "noise_scan",
+    "open_dicke_point",
+]
+
+#: The criterion for "the N^{3/2} advantage is gone": α of P_max ∝ N^α below 1.25, half
+#: way between the closed battery's large-N limit 3/2 and the parallel batteries' 1.
+ALPHA_THRESHOLD = 1.25
 
 RATE_FIELDS = ("cavity_loss", "decay", "pumping", "dephasing", "collective_decay")
 
@@ -209,4 +223,115 @@ def noise_scan(
         alpha=alpha,
         alpha_stderr=err,
         parameters=info,
+    )
+
+
+@dataclass(frozen=True)
+class AdvantageLoss:
+    """Where the collective advantage dies along one scanned rate (:func:`advantage_loss`).
+
+    ``rate_alpha``: the rate at which α (the least-squares exponent of P_max ∝ N^α over the
+    scan's N) first falls below ``alpha_threshold``; ``rate_ratio``: the rate at which the
+    collective-to-parallel ratio P_max(N)/(N P_max(1)) at the largest N first falls below
+    ``ratio_threshold``. Both interpolated linearly in log(rate) between the two scan
+    points that bracket the crossing (linearly in the rate when the lower one is 0). NaN
+    when not crossed; ``alpha_status``/``ratio_status`` then say whether it stays above
+    up to the largest rate scanned ("above") or is below from the smallest ("below").
+    """
+
+    parameter: str
+    alpha_threshold: float
+    ratio_threshold: float
+    n_max: int
+    rate_alpha: float
+    rate_ratio: float
+    alpha_status: str
+    ratio_status: str
+    rate_range: tuple[float, float]
+
+    def describe(self, symbol: str | None = None) -> str:
+        """One sentence for a figure's summary, e.g. "α < 1.25 from κ* = 0.41"."""
+        name = symbol or self.parameter
+        lo, hi = self.rate_range
+
+        def part(what: str, rate: float, status: str) -> str:
+            if status == "crossed":
+                return f"{what} from {name}* = {rate:.3g}"
+            if status == "above":
+                return f"{what} nowhere up to {name} = {hi:g} (not crossed)"
+            return f"{what} already at {name} = {lo:g}"
+
+        return (
+            part(f"α < {self.alpha_threshold:g}", self.rate_alpha, self.alpha_status)
+            + "; "
+            + part(
+                f"P_max(N)/(N P_max(1)) < {self.ratio_threshold:g} at N = {self.n_max}",
+                self.rate_ratio,
+                self.ratio_status,
+            )
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+
+        def num(x: float) -> float | None:
+            return None if not math.isfinite(x) else float(x)
+
+        return {
+            "parameter": self.parameter,
+            "alpha_threshold": self.alpha_threshold,
+            "ratio_threshold": self.ratio_threshold,
+            "n_max": self.n_max,
+            "rate_alpha": num(self.rate_alpha),
+            "rate_ratio": num(self.rate_ratio),
+            "alpha_status": self.alpha_status,
+            "ratio_status": self.ratio_status,
+            "rate_range": list(self.rate_range),
+        }
+
+
+def _first_crossing(x: NDArray, y: NDArray, level: float) -> tuple[float, str]:
+    """The first x where y drops below ``level`` (interpolated), and how it was found."""
+    below = np.flatnonzero(y < level)
+    if below.size == 0:
+        return float("nan"), "above"
+    i = int(below[0])
+    if i == 0:
+        return float("nan"), "below"
+    x0, x1, y0, y1 = float(x[i - 1]), float(x[i]), float(y[i - 1]), float(y[i])
+    f = (y0 - level) / (y0 - y1)
+    if x0 > 0:
+        return float(math.exp(math.log(x0) + f * (math.log(x1) - math.log(x0)))), "crossed"
+    return x0 + f * (x1 - x0), "crossed"
+
+
+def advantage_loss(
+    scan: NoiseScan,
+    *,
+    alpha_threshold: float = ALPHA_THRESHOLD,
+    ratio_threshold: float = 1.0,
+) -> AdvantageLoss:
+    """Where, along ``scan``'s rate, α < ``alpha_threshold`` and the ratio at the largest N
+    < ``ratio_threshold`` (see :class:`AdvantageLoss`).
+
+    >>> import numpy as np
+    >>> s = NoiseScan("cavity_loss", np.array([0.1, 1.0]), np.array([1, 2, 4]), 0.2,
+    ...               np.ones((2, 3)), np.ones(2), np.ones((2, 3)), np.ones((2, 3)),
+    ...               np.array([1.5, 1.0]), np.zeros(2))
+    >>> round(advantage_loss(s).rate_alpha, 4)  # α = 1.25 half way in log(κ)
+    0.3162
+    """
+    x = np.asarray(scan.values, dtype=float)
+    rate_a, st_a = _first_crossing(x, np.asarray(scan.alpha, dtype=float), alpha_threshold)
+    rate_r, st_r = _first_crossing(x, np.asarray(scan.ratio[:, -1], dtype=float), ratio_threshold)
+    return AdvantageLoss(
+        parameter=scan.parameter,
+        alpha_threshold=float(alpha_threshold),
+        ratio_threshold=float(ratio_threshold),
+        n_max=int(scan.n_atoms[-1]),
+        rate_alpha=rate_a,
+        rate_ratio=rate_r,
+        alpha_status=st_a,
+        ratio_status=st_r,
+        rate_range=(float(x[0]), float(x[-1])),
     )
