@@ -36,7 +36,7 @@ TOL = 1e-8
 
 def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
     """E, ergotropy, incoherent ergotropy, purity, ⟨n⟩, the smallest eigenvalue of the
-    atoms' state on the full 2^N ⊗ Fock space."""
+    atoms' state, the population of the top Fock level, on the full 2^N ⊗ Fock space."""
     rates = diss.jump_rates(omega_a=ham.omega_a, omega_cav=ham.omega_cav)
     cav = [qt.qeye(n_levels)] if n_levels > 1 else []
 
@@ -78,8 +78,19 @@ def _brute_force(n_atoms, n_levels, ham, diss, times, photons):
         dephased = np.where(np.abs(h[:, None] - h[None, :]) < 1e-9, R, 0.0)  # Σ_E P_E ρ P_E
         nph = qt.expect(a.dag() * a, rho) if n_levels > 1 else 0.0
         lowest = np.linalg.eigvalsh(0.5 * (R + R.conj().T))[0]
+        top = 0.0
+        if n_levels > 1:
+            top = np.real(np.trace(rho.ptrace(0).full()[-1:, -1:]))
         out.append(
-            (E, ergotropy(R, H0), ergotropy(dephased, H0), np.real(np.trace(R @ R)), nph, lowest)
+            (
+                E,
+                ergotropy(R, H0),
+                ergotropy(dephased, H0),
+                np.real(np.trace(R @ R)),
+                nph,
+                lowest,
+                top,
+            )
         )
     return np.array(out)
 
@@ -129,6 +140,9 @@ def test_dicke_matches_brute_force_lindblad(n_atoms, diss):
     lowest = min(lam / d for lam, d in zip(r.block_min_eigenvalues, d_j, strict=True))
     assert lowest == pytest.approx(ref[:, 5].min(), abs=TOL)
     assert ref[:, 5].min() > 1e-6  # the noise mixes the atoms: strictly positive
+    # the photon cutoff's truncation criterion: the top Fock level's largest population
+    assert r.checks["max_top_level_population"] == pytest.approx(ref[:, 6].max(), abs=TOL)
+    assert ref[:, 6].max() > 1e-6
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,9 @@ def battery_state(
         Wi = min(max(E - omega_a * (pas_d - base * trace), 0.0), W)
     else:
         W = Wi = float("nan")
-    return BatteryState(E, W, Wi, purity, photons, trace, herm, min(block_min), tuple(block_min))
+    return BatteryState(
+        E, W, Wi, purity, photons, trace, herm, min(block_min), tuple(block_min), top
+    )
 
 
 def full_min_eigenvalue(space: PISpace, y: np.ndarray) -> tuple[float, ...]:
