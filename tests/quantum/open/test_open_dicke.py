@@ -468,8 +468,8 @@ def test_noise_scan_closed_limit_matches_dicke_scaling_and_plots(tmp_path, monke
 def test_advantage_loss_interpolates_the_crossing():
     """advantage_loss: α = 1.5, 1.4, 1.1 at κ = 0.1, 1, 10 crosses 1.25 at
     log κ* = log 1 + (1.4 − 1.25)/(1.4 − 1.1) (log 10 − log 1), κ* = √10; the ratio at the
-    largest N (2, 1.5, 0.5) crosses 1 at log κ = 1.5 (κ = 10^{1.5}); statuses for never /
-    from the start; plot_advantage reads back its data."""
+    largest N (2, 1.2, 0.2) crosses 1 at log₁₀ κ = (1.2 − 1)/(1.2 − 0.2) = 0.2; statuses for
+    never / from the start; plot_advantage reads back its data."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -477,7 +477,7 @@ def test_advantage_loss_interpolates_the_crossing():
     from ssbattery.quantum.open.scan import NoiseScan, advantage_loss
 
     ns = np.array([1, 2, 4])
-    ratio_at_4 = np.array([2.0, 1.5, 0.5])
+    ratio_at_4 = np.array([2.0, 1.2, 0.2])
     P = np.ones((3, 3))
     P[:, -1] = 4 * ratio_at_4  # P_max(4) / (4 P_max(1)) with P_max(1) = 1
     scan = NoiseScan(
@@ -486,7 +486,7 @@ def test_advantage_loss_interpolates_the_crossing():
     )  # fmt: skip
     loss = advantage_loss(scan)
     assert loss.rate_alpha == pytest.approx(math.sqrt(10.0), rel=1e-12)
-    assert loss.rate_ratio == pytest.approx(10**1.5, rel=1e-12)
+    assert loss.rate_ratio == pytest.approx(10**0.2, rel=1e-12)
     assert (loss.alpha_status, loss.ratio_status, loss.n_max) == ("crossed", "crossed", 4)
     assert "κ* = 3.16" in loss.describe("κ")
     never = advantage_loss(scan, alpha_threshold=1.0, ratio_threshold=0.1)
@@ -496,7 +496,7 @@ def test_advantage_loss_interpolates_the_crossing():
     ax = plot_advantage(scan, loss)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), scan.alpha)
     np.testing.assert_allclose(ax.ratio_axes.lines[0].get_ydata(), ratio_at_4)
-    assert ax.lines[-1].get_xdata()[0] == pytest.approx(10**1.5)
+    assert ax.lines[-1].get_xdata()[0] == pytest.approx(10**0.2)
 
 
 def test_trajectories_converge_to_the_master_equation_within_their_interval():

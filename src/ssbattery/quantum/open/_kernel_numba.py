@@ -9,11 +9,31 @@ import numpy as np
 __all__ = ["lindblad_pass"]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add_shifted(out, row, y, srow, coef, scalar, n, k, nc, d, ds, dn, dk, parity):
+    """out[row, c] += scalar · coef[c] · y[srow, c + δ] over the columns c ≥ r of row
+    r = n d + k (r's parity class when ``parity``), δ = (dn, dk), source rows of width
+    nc·ds: the ρH part (source row = r) and a jump's A ρ_s A† (source row r + δ)."""
+    step = 2 if parity else 1
+    hi = min(d, ds - dk)
+    for n2 in range(n, nc):
+        nn2 = n2 + dn
+        if nn2 < 0 or nn2 >= nc:
+            continue
+        a = max(k if n2 == n else 0, -dk)
+        if parity:
+            a += (a + n + k + n2) % 2
+        base, base2 = n2 * d, nn2 * ds + dk
+        for k2 in range(a, hi, step):
+            out[row + base + k2] += scalar * coef[base + k2] * y[srow + base2 + k2]
+
+
 @numba.njit(cache=True, nogil=True)
 def lindblad_pass(y, out, offs, dims, nc, diag, tgt, src, kind, dn, dk, coef, accumulate, parity):
     """out (+)= L y on the blocks of the flat Hermitian state ``y`` (see :mod:`.kernel`)."""
     # Only the upper triangle c ≥ r is computed (L keeps ρ Hermitian), then mirrored.
     n_blocks = dims.size
+    ones = np.ones(nc * dims.max())
     step = 2 if parity else 1
     for b in range(n_blocks):
         d = dims[b]
@@ -45,25 +65,12 @@ def lindblad_pass(y, out, offs, dims, nc, diag, tgt, src, kind, dn, dk, coef, ac
                     nn, kk = n + dn[t], k + dk[t]
                     if cr != 0.0 and 0 <= nn < nc and 0 <= kk < d:
                         srow = ob + (nn * d + kk) * D
-                        f = -1j * cr
-                        for n2 in range(n, nc):
-                            k0 = k if n2 == n else 0
-                            if parity:
-                                k0 += (k0 + n + k + n2) % 2
-                            base = n2 * d
-                            for k2 in range(k0, d, step):
-                                out[row + base + k2] += f * y[srow + base + k2]
-                    hi = min(d, d - dk[t])
-                    for n2 in range(n, nc):
-                        nn2 = n2 + dn[t]
-                        if nn2 < 0 or nn2 >= nc:
-                            continue
-                        a = max(k if n2 == n else 0, -dk[t])
-                        if parity:
-                            a += (a + n + k + n2) % 2
-                        base, base2 = n2 * d, nn2 * d + dk[t]
-                        for k2 in range(a, hi, step):
-                            out[row + base + k2] += 1j * coef[t, base + k2] * y[row + base2 + k2]
+                        _add_shifted(
+                            out, row, y, srow, ones, -1j * cr, n, k, nc, d, d, 0, 0, parity
+                        )
+                    _add_shifted(
+                        out, row, y, row, coef[t], 1j, n, k, nc, d, d, dn[t], dk[t], parity
+                    )
                 else:
                     if cr == 0.0:
                         continue
@@ -74,17 +81,9 @@ def lindblad_pass(y, out, offs, dims, nc, diag, tgt, src, kind, dn, dk, coef, ac
                     if nn < 0 or nn >= nc or kk < 0 or kk >= ds:
                         continue
                     srow = offs[s] + (nn * ds + kk) * Ds
-                    hi = min(d, ds - dk[t])
-                    for n2 in range(n, nc):
-                        nn2 = n2 + dn[t]
-                        if nn2 < 0 or nn2 >= nc:
-                            continue
-                        a = max(k if n2 == n else 0, -dk[t])
-                        if parity:
-                            a += (a + n + k + n2) % 2
-                        base, base2 = n2 * d, nn2 * ds + dk[t]
-                        for k2 in range(a, hi, step):
-                            out[row + base + k2] += cr * coef[t, base + k2] * y[srow + base2 + k2]
+                    _add_shifted(
+                        out, row, y, srow, coef[t], cr, n, k, nc, d, ds, dn[t], dk[t], parity
+                    )
         # mirror the upper triangle, in tiles (the column writes stay in cache)
         B = 32
         for i0 in range(0, D, B):
