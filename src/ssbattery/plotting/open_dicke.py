@@ -79,6 +79,7 @@ def plot_advantage(scan: NoiseScan, loss: AdvantageLoss, *, ax: Axes | None = No
             ax.axvline(rate, color=color, lw=1, alpha=0.6)
     ax.set_ylabel("α", color="C0")
     ax.set_xscale("symlog", linthresh=thresh)
+    ax.set_xlim(float(x.min()), float(x.max()) * 1.3)  # no empty negative decades
     ax.set_xlabel(_LABELS.get(scan.parameter, scan.parameter))
     lines = ax.get_legend_handles_labels()
     more = twin.get_legend_handles_labels()
