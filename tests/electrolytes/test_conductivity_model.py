@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from ssbattery.electrolytes.conductivity_model import (
-    _conformal_quantile,
-    _errors,
+    censored_errors,
     composition_features,
+    conformal_quantile,
     load_obelix_split,
     train_conductivity_model,
 )
@@ -47,13 +47,13 @@ def test_censored_error_is_one_sided() -> None:
     pred = np.array([-11.0, -9.0, -3.0])
     y = np.array([-10.0, -10.0, -4.0])
     c = np.array([True, True, False])
-    np.testing.assert_allclose(_errors(pred, y, c), [0.0, 1.0, 1.0])
+    np.testing.assert_allclose(censored_errors(pred, y, c), [0.0, 1.0, 1.0])
 
 
-def test_conformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
+def testconformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
     e = np.arange(1.0, 20.0)  # n = 19: ⌈20 · 0.9⌉ = 18 → the 18th smallest
-    assert _conformal_quantile(e, 0.9) == 18.0
-    assert _conformal_quantile(e, 0.5) == 10.0
+    assert conformal_quantile(e, 0.9) == 18.0
+    assert conformal_quantile(e, 0.5) == 10.0
 
 
 @pytest.fixture(scope="module")
