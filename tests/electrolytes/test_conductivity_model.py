@@ -89,9 +89,10 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--json"])
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)
-    lo, hi = s["interval_log10_S_cm"]
-    assert lo < s["log10_sigma_S_cm"] < hi
-    assert s["interval_level"] == 0.9
+    lo, hi = s["interval [log10 S/cm]"]
+    assert lo < s["log10_sigma [log10 S/cm]"] < hi
+    assert s["sigma [mS/cm]"] == pytest.approx(1e3 * 10 ** s["log10_sigma [log10 S/cm]"])
+    assert s["interval_level [1]"] == 0.9
     bad = CliRunner().invoke(app, ["electrolytes", "predict", "Lq7Xx"])
     assert bad.exit_code == 2
     assert "FORMULA" in bad.output and "not element symbols" in bad.output

@@ -310,17 +310,19 @@ class ConductivityPrediction(Printed):
     summary = renamed_method("to_dict")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary of the prediction."""
+        """A JSON-ready summary of the prediction, units in the keys (``"log10_sigma
+        [log10 S/cm]"`` is log10 of σ in S/cm)."""
+        log_unit = "log10 S/cm"
         return {
             "formula": self.formula,
-            "log10_sigma_S_cm": self.log10_sigma_S_cm,
-            "sigma_mS_cm": self.sigma_mS_cm,
-            "interval_log10_S_cm": [self.lower, self.upper],
-            "interval_level": self.level,
+            f"log10_sigma [{log_unit}]": self.log10_sigma_S_cm,
+            "sigma [mS/cm]": self.sigma_mS_cm,
+            f"interval [{log_unit}]": [self.lower, self.upper],
+            "interval_level [1]": self.level,
             "interval_method": "split-conformal, folds grouped by chemical system",
             "unseen_elements": list(self.unseen_elements),
             "nearest_training_rows": [
-                {"composition": c, "log10_sigma_S_cm": v} for c, v in self.nearest_training
+                {"composition": c, f"log10_sigma [{log_unit}]": v} for c, v in self.nearest_training
             ],
         }
 
