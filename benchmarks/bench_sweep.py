@@ -99,30 +99,54 @@ def part_overhead(points: int, steps: int, repeat: int) -> dict[str, Any]:
     }
 
 
-def part_scaling(points: int, atoms: int, steps: int, repeat: int) -> dict[str, Any]:
+def _mean_point(result: Any) -> float:
+    return float(np.nanmean(result.dataset["wall_time_s"].values))
+
+
+def part_scaling(
+    points: int, atoms: int, steps: int, repeat: int, modes: tuple[str, ...]
+) -> dict[str, Any]:
     """1 against 2 single-threaded local workers, interleaved, ``repeat`` times.
 
-    Two figures: end to end (``run(..., workers=W)`` starts and stops its own LocalCluster,
-    as ``ssbattery sweep --workers W`` does), and on clusters started beforehand (the
-    steady-state throughput a long session sees). Minimum over the repetitions.
+    Two figures (``modes``): end to end (``run(..., workers=W)`` starts and stops its own
+    LocalCluster, as ``ssbattery sweep --workers W`` does), and on clusters started
+    beforehand the same way (``runner.local_client``: the steady-state throughput a long
+    session sees). Minimum over the repetitions, with the end-to-end phases of that run.
+    Before, the mean point of the same points run bare in this process, in a default Dask
+    worker (Dask's MALLOC_TRIM_THRESHOLD_) and in the engine's worker, on 1 worker each.
     """
     from distributed import Client, LocalCluster
 
+    from ssbattery.sweep.runner import close_client, local_client
+
     couplings = np.linspace(0.3, 0.6, points)
     spec = _spec(atoms, couplings, steps)
-    out: dict[str, Any] = {"points": points, "atoms": atoms, "steps": steps}
-    clusters = {
-        w: LocalCluster(n_workers=w, threads_per_worker=1, processes=True, dashboard_address=":0")
-        for w in (1, 2)
-    }
-    clients = {w: Client(c) for w, c in clusters.items()}
-    runs: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
+    out: dict[str, Any] = {"points": points, "atoms": atoms, "steps": steps, "modes": modes}
+    probe = _spec(atoms, couplings[:: max(1, points // 8)], steps)  # 8 of the points
+    bare_loop(atoms, couplings[:1], 10)  # imports outside the timing
+    t0 = time.perf_counter()
+    bare_loop(atoms, np.asarray(probe["sweep"]["coupling"]), steps)
+    per = (time.perf_counter() - t0) / len(probe["sweep"]["coupling"])
+    out["point"] = {"bare loop in this process": per}
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        engine(_spec(4, couplings[:2], 10), client=client)
+        out["point"]["default Dask worker"] = _mean_point(engine(probe, client=client))
+    clients = {w: local_client(w) for w in (1, 2)}
+    runs: dict[tuple[str, int], list[tuple[float, float, float, float, dict[str, float]]]] = {}
     try:
-        for client in clients.values():  # workers import ssbattery outside the timing
+        for client in clients.values():  # the first task's round trip outside the timing
             engine(_spec(4, couplings[:2], 10), client=client)
+        out["point"]["engine's worker (local_client)"] = _mean_point(
+            engine(probe, client=clients[1])
+        )
         for _ in range(repeat):
             for workers in (1, 2):
-                for mode in ("end to end", "started cluster"):
+                for mode in modes:
                     kw = (
                         {"workers": workers}
                         if mode == "end to end"
@@ -130,24 +154,17 @@ def part_scaling(points: int, atoms: int, steps: int, repeat: int) -> dict[str, 
                     )
                     t, l0, l1, res = timed(engine, spec, **kw)
                     assert res.complete
-                    wall = float(np.nansum(res.dataset["wall_time_s"].values)) / points
-                    runs.setdefault((mode, workers), []).append((t, l0, l1, wall))
+                    runs.setdefault((mode, workers), []).append(
+                        (t, l0, l1, _mean_point(res), dict(res.timings))
+                    )
     finally:
         for c in clients.values():
-            c.close()
-        for cl in clusters.values():
-            cl.close()
-    out["best"] = {k: min(v) for k, v in runs.items()}
-    out["speed-up"] = {
-        mode: out["best"][(mode, 1)][0] / out["best"][(mode, 2)][0]
-        for mode in ("end to end", "started cluster")
-    }
+            close_client(c)
+    out["best"] = {k: min(v, key=lambda r: r[0]) for k, v in runs.items()}
+    out["speed-up"] = {m: out["best"][(m, 1)][0] / out["best"][(m, 2)][0] for m in modes}
     # two points computed at once each take longer than one alone (shared caches and memory
     # bandwidth): 2 × t_point(1) / t_point(2) is the most any scheduler could reach
-    out["ceiling"] = {
-        mode: 2 * out["best"][(mode, 1)][3] / out["best"][(mode, 2)][3]
-        for mode in ("end to end", "started cluster")
-    }
+    out["ceiling"] = {m: 2 * out["best"][(m, 1)][3] / out["best"][(m, 2)][3] for m in modes}
     return out
 
 
@@ -227,7 +244,8 @@ def main() -> None:
     ap.add_argument("--big-atoms", type=int, default=48)
     ap.add_argument("--big-steps", type=int, default=400)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--write", action="store_true", help="Write RESULTS_sweep.md.")
+    ap.add_argument("--modes", default="end to end,started cluster")
+    ap.add_argument("--write", action="store_true", help="Append to RESULTS_sweep.md.")
     args = ap.parse_args()
     parts = args.part.split(",")
     lines = [
@@ -251,16 +269,20 @@ def main() -> None:
         ]
     _emit(lines, args.write)
     if "scaling" in parts:
-        r = part_scaling(args.big_points, args.big_atoms, args.big_steps, args.repeat)
+        modes = tuple(m.strip() for m in args.modes.split(","))
+        r = part_scaling(args.big_points, args.big_atoms, args.big_steps, args.repeat, modes)
         lines += [
             f"## Scaling: {r['points']} Dicke N = {r['atoms']} points ({r['steps']} steps) on a "
             f"LocalCluster, 1 against 2 workers, interleaved, min of {args.repeat}",
             "",
-            "| mode | workers | seconds | mean point [s] | load before → after |",
-            "|---|---:|---:|---:|---|",
+            "| mode | workers | seconds | mean point [s] | prepare / wait for cluster / "
+            "compute / finish [s] | load before → after |",
+            "|---|---:|---:|---:|---|---|",
             *(
-                f"| {m} | {w} | {t:.1f} | {p:.2f} | {a:.2f} → {b:.2f} |"
-                for (m, w), (t, a, b, p) in sorted(r["best"].items())
+                f"| {m} | {w} | {t:.1f} | {p:.2f} | "
+                + " / ".join(f"{ph[k]:.2f}" for k in _PHASES)
+                + f" | {a:.2f} → {b:.2f} |"
+                for (m, w), (t, a, b, p, ph) in sorted(r["best"].items())
             ),
             "",
             *(
@@ -275,6 +297,9 @@ def main() -> None:
                 f"{100 * r['speed-up'][m] / c:.0f} % of it."
                 for m, c in r["ceiling"].items()
             ),
+            "- mean point over 8 of the points (one at a time): "
+            + "; ".join(f"{k} {v:.3f} s" for k, v in r["point"].items())
+            + ".",
             "",
         ]
     _emit(lines, args.write)
@@ -297,16 +322,24 @@ def main() -> None:
     _emit(lines, args.write)
 
 
+_PHASES = ("prepare_s", "cluster_wait_s", "compute_s", "finish_s")
+
+
 def _emit(lines: list[str], write: bool) -> None:
-    """Print the new lines and (with --write) rewrite RESULTS_sweep.md with all so far."""
+    """Print the new lines and (with --write) append all so far to RESULTS_sweep.md (the
+    earlier runs' tables stay above)."""
     text = "\n".join(lines)
     print(text[_emit.printed :], flush=True)  # type: ignore[attr-defined]
     _emit.printed = len(text)  # type: ignore[attr-defined]
     if write:
-        (HERE / "RESULTS_sweep.md").write_text(text + "\n", encoding="utf-8")
+        path = HERE / "RESULTS_sweep.md"
+        if _emit.before is None:  # type: ignore[attr-defined]
+            _emit.before = path.read_text(encoding="utf-8") if path.exists() else ""  # type: ignore[attr-defined]
+        path.write_text(_emit.before + "\n" + text + "\n", encoding="utf-8")  # type: ignore[attr-defined]
 
 
 _emit.printed = 0  # type: ignore[attr-defined]
+_emit.before = None  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
