@@ -446,7 +446,7 @@ def local_client(n_workers: int) -> Any:
       65536`` to hand freed memory back to the OS sooner, and setting it switches off glibc's
       dynamic mmap threshold, so every array above 128 KiB (a propagator's block of work
       vectors) becomes an mmap/munmap pair of freshly zeroed pages on every call. Measured on
-      a Dicke N = 24 point (4000 steps): 1.07–1.10 s thread CPU time in a script, 1.22–1.27 s
+      a Dicke N = 24 point (4000 steps): 1.03–1.10 s thread CPU time in a script, 1.20–1.27 s
       in the same script with that variable, 1.30–1.45 s in a default Dask worker and
       1.11–1.16 s in a worker without it (benchmarks/bench_sweep.py has the sweep figures).
       A value the user exported before Dask's nanny could set it is kept.
