@@ -59,6 +59,13 @@ def _build_otto(values: Mapping[str, Any]) -> OttoRun:
     return OttoRun(medium, levels, tuple(sorted(v.items())))
 
 
+def _otto_memory(run: OttoRun) -> Any:
+    """The estimate ``otto_cycle`` checks (:func:`ssbattery.thermal.otto.memory_estimate`)."""
+    from ssbattery.thermal.otto import memory_estimate
+
+    return memory_estimate(run.levels if run.medium == "oscillator" else 2)
+
+
 def solve_otto(run: OttoRun) -> OttoResult:
     """The limit cycle of one Otto cycle (Fig. 16), as ``ssbattery otto`` runs it."""
     from ssbattery.thermal.otto import oscillator_otto, qubit_otto
@@ -136,7 +143,7 @@ OTTO: ModelEntry[OttoRun, OttoResult] = register(
         build=_build_otto,
         solve=solve_otto,
         extract=_otto_outputs,
-        memory_bytes=lambda r: (r.levels if r.medium == "oscillator" else 2) ** 4 * 16 * 8,
+        memory_bytes=_otto_memory,
         cost=lambda r: float(r.levels if r.medium == "oscillator" else 2) ** 3,
     )
 )
@@ -458,6 +465,40 @@ def solve_learned(
     )
 
 
+def _otto_search(est: Any, phase: str, grid: int) -> Any:
+    """Add :func:`~ssbattery.thermal.learning.optimal_otto`'s grid search to ``est``: grid³
+    two-stroke cycles evaluated at once (the meshgrids, the strokes' u, bath and durations,
+    and evaluate_schedules' per-stroke and per-cycle arrays), counted as 48 float64 per
+    cycle; the tracemalloc peak is 38–40 (tests/sweep/test_memory.py)."""
+    return est.add(phase, f"{grid}³ candidate Otto cycles", (grid**3, 48), bytes_per_element=8)
+
+
+def _learned_memory(run: LearnedCycleRun) -> Any:
+    """The search's schedules (``learn_cycle`` checks 5 arrays of population × n_steps
+    numbers) and the Otto reference (``optimal_otto`` at its default grid of 41)."""
+    from ssbattery.validation import MemoryEstimate
+
+    s = dict(run.settings)
+    est = MemoryEstimate(
+        f"the learned cycle (population {s['population']}, {s['n_steps']} steps)",
+        hint="lower `population` or `n_steps`",
+    )
+    est.add(
+        "cross-entropy search",
+        "sampled schedules",
+        (s["population"], s["n_steps"], 5),
+        bytes_per_element=8,
+    )
+    return _otto_search(est, "Otto reference", 41)
+
+
+def _best_otto_memory(run: BestOttoRun) -> Any:
+    from ssbattery.validation import MemoryEstimate
+
+    est = MemoryEstimate(f"the best Otto cycle (grid {run.grid})", hint="lower `grid`")
+    return _otto_search(est, "grid search", run.grid)
+
+
 #: The registered sweep entry ``learned-cycle`` (see ``ssbattery sweep models``).
 LEARNED_CYCLE: ModelEntry[LearnedCycleRun, LearningResult] = register(
     ModelEntry(
@@ -490,6 +531,7 @@ LEARNED_CYCLE: ModelEntry[LearnedCycleRun, LearningResult] = register(
             "otto_efficiency": r.otto.metrics.efficiency,
             "advantage": r.advantage,
         },
+        memory_bytes=_learned_memory,
         cost=_learned_cost,
         progress=True,
     )
@@ -556,6 +598,7 @@ BEST_OTTO: ModelEntry[BestOttoRun, BestOttoCycle] = register(
             "time_hot": r.time_hot,
             "time_cold": r.time_cold,
         },
+        memory_bytes=_best_otto_memory,
         # the grid search evaluates grid³ two-stroke cycles
         cost=lambda r: float(r.grid) ** 3,
     )
