@@ -77,3 +77,23 @@ def test_moving_window_estimate_is_the_least_and_bounds_the_window_reached() -> 
     assert reached > 4 * 32  # the window outgrew the 4N rule (it reached ≈ 10N here)
     at_reached = window_memory_estimate(run.params, run.window, highest=reached)
     assert least.peak_bytes < measured <= at_reached.peak_bytes <= 1.5 * measured
+
+
+def test_the_window_estimate_is_shared_only_where_it_is_the_same() -> None:
+    """The entry keeps one estimate per space and grid: it equals the direct estimate at
+    other couplings, interactions and drives of the same key, and differs across keys."""
+    from ssbattery.sweep.models.quantum import window_memory_estimate
+
+    entry = get_entry("dicke")
+    base = {"n_atoms": 20, "steps": 300}
+    for extra in (
+        {"coupling": 0.1},
+        {"coupling": 1.7, "eta": 0.4},
+        {"coupling": 0.3, "drive": 0.5},
+    ):
+        run = entry.build(entry.complete({**base, **extra}))
+        direct = window_memory_estimate(run.params, run.window)
+        assert entry.memory_bytes(run).peak_bytes == direct.peak_bytes, extra
+    undriven = entry.build(entry.complete({**base, "coupling": 0.3}))
+    driven = entry.build(entry.complete({**base, "coupling": 0.3, "drive": 0.5}))
+    assert entry.memory_bytes(driven).peak_bytes > entry.memory_bytes(undriven).peak_bytes

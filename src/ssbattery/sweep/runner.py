@@ -230,7 +230,7 @@ def _execute(
         entry = spec.entry
         indices = list(spec.indices())
         values = {ix: spec.point(ix) for ix in indices}
-        built = {ix: entry.build(values[ix]) for ix in indices}
+        built = spec.built()
         sizes: dict[str, int] = {d: 0 for d in entry.dims()}
         for p in built.values():
             for d, n in entry.sizes(p).items():
