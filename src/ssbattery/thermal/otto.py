@@ -473,7 +473,7 @@ def memory_estimate(dim: int) -> MemoryEstimate:
     Dense d² × d² complex superoperators: the two stroke propagators, their product M and
     the contraction temporaries, the two unitary superoperators, and the eigenbasis of each
     Liouvillian inside ``propagator``: counted as 10 (the tracemalloc peak of a cycle is
-    8.9–9.2 of them at d = 10, 20, 30: tests/sweep/test_memory.py).
+    8.9–9.2 of them at d = 10, 20, 30: tests/sweep/test_models_memory.py).
     """
     d = int(dim)
     return MemoryEstimate(f"the Otto cycle of a {d}-level medium", hint="lower `levels`").add(

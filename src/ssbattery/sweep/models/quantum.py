@@ -101,7 +101,7 @@ def window_memory_estimate(
     exchanges up to N photons with the atoms), so the default is the least the run needs,
     which is what the sweep's up-front check can know. How far the window grows beyond N is
     decided during the run (15N–19N at g = 0.3–1 on the default grid, measured in
-    tests/sweep/test_memory.py); each widening is checked by the model itself
+    tests/sweep/test_models_memory.py); each widening is checked by the model itself
     (:func:`~ssbattery.quantum.dicke_window.window_basis`), so a point that outgrows the
     memory fails as a point and the sweep goes on.
     """
@@ -132,7 +132,7 @@ def _dicke_memory(run: DickeRun) -> Any:
         # the estimate of a Lanczos run depends on the space and the grid only (N, the
         # parity sector, whether a drive adds entries, the steps), not on g, ω or η: one per
         # distinct key, so checking a spec of many couplings costs one estimate (0.6 ms each;
-        # test_memory.py checks the cached estimate equals the direct one)
+        # test_models_memory.py checks the cached estimate equals the direct one)
         key = (p.n_atoms, p.steps, p.uses_parity, bool(p.drive), run.window)
         if key not in _WINDOW_ESTIMATES:
             _WINDOW_ESTIMATES[key] = window_memory_estimate(p, run.window)

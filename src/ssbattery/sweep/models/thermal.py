@@ -469,7 +469,7 @@ def _otto_search(est: Any, phase: str, grid: int) -> Any:
     """Add :func:`~ssbattery.thermal.learning.optimal_otto`'s grid search to ``est``: grid³
     two-stroke cycles evaluated at once (the meshgrids, the strokes' u, bath and durations,
     and evaluate_schedules' per-stroke and per-cycle arrays), counted as 48 float64 per
-    cycle; the tracemalloc peak is 38–40 (tests/sweep/test_memory.py)."""
+    cycle; the tracemalloc peak is 38–40 (tests/sweep/test_models_memory.py)."""
     return est.add(phase, f"{grid}³ candidate Otto cycles", (grid**3, 48), bytes_per_element=8)
 
 
