@@ -476,8 +476,19 @@ def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> 
 def otto_power_scan(
     params: EngineParameters, periods: NDArray[np.float64], *, grid: int = 25
 ) -> NDArray[np.float64]:
-    """Best Otto power for each period of ``periods`` (the 'total cycle time scan')."""
-    return np.array([optimal_otto(params, float(t), grid=grid).metrics.power for t in periods])
+    """Best Otto power for each period of ``periods`` (the 'total cycle time scan'), as a
+    sweep of the ``best-otto`` entry over the period (:func:`ssbattery.sweep.scan.scan`);
+    each value is :func:`optimal_otto` at that period, bit for bit."""
+    from dataclasses import asdict
+
+    from ssbattery.sweep.scan import distinct, scan
+
+    ts = np.asarray(periods, dtype=float)
+    if ts.ndim != 1 or ts.size == 0:
+        raise InvalidParameterError("`periods` must be a non-empty 1-D list of periods.")
+    values, back = distinct(ts)
+    ds = scan("best-otto", fixed={**asdict(params), "grid": grid}, sweep={"period": values})
+    return np.asarray(ds["power"].values, dtype=float)[back]
 
 
 # ---------------------------------------------------------------- cross-entropy policy search
