@@ -77,17 +77,18 @@ class TrajectoryResult:
         return self.ergotropy_low, self.ergotropy_high
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+        """JSON-ready, units in the keys (E₀: the unit of ωa, g and the rates; the energy's
+        standard error over the trajectories as ``"energy error [E₀]"``)."""
         return {
-            "times": self.times.tolist(),
-            "energy": self.energy.tolist(),
-            "energy_stderr": self.energy_stderr.tolist(),
-            "ergotropy": self.ergotropy.tolist(),
-            "ergotropy_low": self.ergotropy_low.tolist(),
-            "ergotropy_high": self.ergotropy_high.tolist(),
-            "ergotropy_trajectory_mean": self.ergotropy_trajectory_mean.tolist(),
+            "times [1/E₀]": self.times.tolist(),
+            "energy [E₀]": self.energy.tolist(),
+            "energy error [E₀]": self.energy_stderr.tolist(),
+            "ergotropy [E₀]": self.ergotropy.tolist(),
+            "ergotropy low [E₀]": self.ergotropy_low.tolist(),
+            "ergotropy high [E₀]": self.ergotropy_high.tolist(),
+            "ergotropy trajectory mean [E₀]": self.ergotropy_trajectory_mean.tolist(),
             "n_traj": self.n_traj,
-            "confidence": self.confidence,
+            "confidence [1]": self.confidence,
             "parameters": dict(self.parameters),
         }
 
