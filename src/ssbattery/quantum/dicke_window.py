@@ -225,7 +225,9 @@ def propagate_in_window(
     ``observe(psi, basis, k)`` receives the state at output time k on its current basis
     (it may be called again for the same k when a segment is redone).
     """
-    from ssbattery.quantum.evolution import Lanczos, evolve
+    from ssbattery.quantum.dicke_stencil import DickeStencil
+    from ssbattery.quantum.evolution import Evolver, Lanczos
+    from ssbattery.quantum.evolution.fused import HAVE_NUMBA
 
     opts = method or PhotonWindow()
     check_window_memory(params)
@@ -236,9 +238,12 @@ def propagate_in_window(
     pad = int(opts.pad)
     front = opts.tol * opts.front_ratio
 
-    def build(lo: int, hi: int) -> tuple[DickeBasis, Any, _Edges]:
+    def build(lo: int, hi: int) -> tuple[DickeBasis, Evolver, _Edges]:
         basis = window_basis(params, lo, hi)
-        return basis, dicke_hamiltonian(params, basis), _Edges(params, basis)
+        # the parity sector: products by the matrix-free stencil (dicke_stencil)
+        stencil = DickeStencil(params, basis) if basis.parity and HAVE_NUMBA else None
+        H = Evolver(dicke_hamiltonian(params, basis), matrix_free=stencil)
+        return basis, H, _Edges(params, basis)
 
     lo, hi = max(0, N - 2 * pad), N + 2 * pad
     basis, H, edges = build(lo, hi)
@@ -266,15 +271,10 @@ def propagate_in_window(
             seen[i] = edges.measure(state)
             observe(state, basis, k0 + i)
 
-        tr = evolve(
-            H,
-            psi,
-            rel,
-            observer=obs,
-            method=Lanczos(
-                tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim)
-            ),
+        H.method = Lanczos(
+            tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim)
         )
+        tr = H.run(psi, rel, observer=obs)
         grow_hi = seen[:, 0].max() > opts.tol
         grow_lo = seen[:, 1].max() > opts.tol
         if grow_hi or grow_lo:  # redo the segment in a wider window
