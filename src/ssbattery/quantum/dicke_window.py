@@ -13,7 +13,9 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   by a pad of twice the distance the front moved in the previous segment; layers far
   behind the front are dropped and their norm is added to the error bound;
 * the run is cut into segments of ``segment`` output times, each propagated with the
-  engine's Lanczos method (:func:`~ssbattery.quantum.evolution.evolve`); a segment whose
+  engine's Lanczos method (one :class:`~ssbattery.quantum.evolution.Evolver` per window,
+  its products by the matrix-free :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`
+  in the parity sector); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:

@@ -16,6 +16,7 @@ propagator falls back to the NumPy/BLAS iteration of :mod:`.lanczos`.
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import numpy as np
@@ -24,12 +25,9 @@ from numpy.typing import NDArray
 
 __all__ = ["HAVE_NUMBA", "CSRProduct", "LanczosProduct", "compiled", "fused_lanczos_basis"]
 
-try:  # pragma: no cover - the import itself
-    import numba
-
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover - numba is a dependency; kept for odd platforms
-    HAVE_NUMBA = False
+#: Whether numba is importable: the kernels below are compiled only then (numba is a
+#: dependency; without it, on an unsupported platform, Lanczos uses NumPy/BLAS).
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 _F = TypeVar("_F", bound="Any")
 
@@ -38,6 +36,8 @@ def compiled(func: _F) -> _F:
     """``func`` compiled by numba (``njit``, cached on disk, GIL released); as is without it."""
     if not HAVE_NUMBA:  # pragma: no cover - numba is a dependency
         return func
+    import numba
+
     return cast("_F", numba.njit(cache=True, nogil=True)(func))
 
 

@@ -84,9 +84,10 @@ def _product_operator(H: PreparedHamiltonian) -> Operator | LanczosProduct:
     """What the Lanczos iterations multiply with: the matrix-free H given to the solver,
     else the fused CSR kernel for a real sparse H (numba), else H itself (NumPy/BLAS).
 
-    The fused CSR pass measured 1.2–1.3× faster per iteration than the NumPy/BLAS one on
-    the Dicke parity block (N = 128, 77 529 states, load ≈ 4; see
-    benchmarks/RESULTS_dicke_window.md).
+    Per iteration on the Dicke parity block (machine otherwise idle, see
+    benchmarks/RESULTS_dicke_window.md §2): NumPy/BLAS 1.03 / 3.73 / 14.5 ms, fused CSR
+    0.99 / 3.19 / 14.8 ms, the Dicke stencil 0.94 / 3.04 / 9.8 ms at 77 529 / 257 129 /
+    769 757 states.
     """
     if H.matrix_free is not None:
         return H.matrix_free
