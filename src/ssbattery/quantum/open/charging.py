@@ -61,8 +61,10 @@ __all__ = [
 ]
 
 #: Memory for the full states kept for the positivity check of the whole state (atoms ⊗
-#: cavity) along the run: every output time where they fit, else evenly spaced ones.
-FULL_CHECK_MB = 64.0
+#: cavity) along the run, and the most states checked (each costs one accumulation per
+#: Chebyshev term): every output time where they fit, else evenly spaced ones.
+FULL_CHECK_MB = 16.0
+FULL_CHECK_STATES = 8
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,8 @@ class OpenChargingResult(Printed):
     ``checks`` holds max|Tr ρ − 1|, max|ρ − ρ†| of the atoms, ``min_eigenvalue`` (the
     smallest eigenvalue of every spin block of the atoms' reduced state, at every output
     time), ``min_eigenvalue_full`` (the same for the whole state, atoms ⊗ cavity, at
-    ``full_checked_times`` evenly spaced output times, all of them where the states fit in
-    ``FULL_CHECK_MB``; always the last), ``max_top_level_population`` (the largest
+    ``full_checked_times`` evenly spaced output times, at most ``FULL_CHECK_STATES`` and as
+    many as fit in ``FULL_CHECK_MB``; always the last), ``max_top_level_population`` (the largest
     population of the top Fock level, the photon cutoff's truncation criterion: for the
     closed battery the relative error of E(t) was measured at up to ~40× it, see
     :mod:`ssbattery.quantum.dicke_window`; raise ``photon_cutoff`` where it is not small).
@@ -310,14 +312,16 @@ def _memory_estimate(
     else:
         est.add(phase, "integrator stages", (WORK_VECTORS, size))
     est.add(phase, "reduced states at every time", (times.size, m))
-    est.add(phase, "full states for the positivity check", (_full_count(space, times), size))
+    # the accumulators, plus the finished state and the check's Hermitian copy
+    est.add(phase, "full states for the positivity check", (_full_count(space, times) + 2, size))
     return est
 
 
 def _full_count(space: PISpace, times: NDArray) -> int:
     """How many output times get the whole state's positivity check (≥ 1, see
     ``FULL_CHECK_MB``)."""
-    return int(min(times.size, max(1, FULL_CHECK_MB * 2**20 // (16 * space.size))))
+    fit = max(1, FULL_CHECK_MB * 2**20 // (16 * space.size))
+    return int(min(times.size, FULL_CHECK_STATES, fit))
 
 
 def _full_indices(space: PISpace, times: NDArray) -> list[int]:
