@@ -130,7 +130,8 @@ def main() -> None:
         tmp.write_text(
             "# DRT: speed, peak recovery and band coverage\n\n"
             "Written by `python benchmarks/bench_drt.py`"
-            f" --seeds {args.seeds}. 2-core machine shared with other helpers.\n\n" + text + "\n"
+            f" --seeds {args.seeds}. 2-core machine shared with other helpers (run it through "
+            "/work/wt/bench.sh, which pauses them; the load average lags).\n\n" + text + "\n"
         )
         tmp.replace(out)
 

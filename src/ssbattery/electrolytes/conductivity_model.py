@@ -21,9 +21,11 @@ choose anything). The folds are grouped by **paper** (OBELiX's DOI column): the 
 shares no paper between train and test (177 training DOIs, 46 test DOIs, none in common), so a
 fold of unseen papers is the test split's kind of extrapolation; folds grouped by chemical
 system (the earlier choice) let rows of one paper's doping series sit on both sides and score
-lower (1.08–1.13 vs 1.14–1.18 dex). Folds by paper: the chemistry block lowers the CV MAE by
-about 0.02 dex (within about one standard error of the paired folds); gradient boosting, a
-random forest and Magpie-like features did not beat extra trees (RESULTS_predict.md).
+lower (1.08–1.14 vs 1.14–1.18 dex). Folds by paper: the chemistry block lowers the CV MAE
+from 1.182 to 1.150 dex (−0.031 ± 0.019 over the paired folds); with the structure features
+it ties (+0.008 ± 0.023), and the structure model keeps the same feature set. Gradient
+boosting, a random forest and Magpie-like features did not beat extra trees
+(RESULTS_predict.md).
 
 Censoring: "<1E-10" values are upper bounds, not numbers. Training imputes them by an
 EM-like step: start at the bound, then replace each by min(prediction, bound) and refit
