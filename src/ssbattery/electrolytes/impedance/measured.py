@@ -67,6 +67,8 @@ class MeasuredSeries:
         return Pellet.from_mm(self.thickness_mm, diameter_mm=self.diameter_mm)
 
 
+#: Sample s04147: seven spectra at 140–200 °C, pellet 2.1 mm × 8.0 mm, and the analysis
+#: published with them (EISFitpython's Example 3/4 reports).
 S04147 = MeasuredSeries(
     name="s04147",
     thickness_mm=2.1,
