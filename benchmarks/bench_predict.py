@@ -18,7 +18,7 @@ shuffles of the groups, extra trees (100 trees) with the shipped censoring rule.
 grouped by paper (DOI), because OBELiX's official split shares no paper between train and
 test (177 training DOIs, 46 test DOIs, none in common); grouping by chemical system (the
 previous choice) is reported beside it. Candidates: with and without the chemistry block
-(``_chemistry_features``) and the structure features.
+(``chemistry_features``) and the structure features.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def _grouped_cv(reps: int = 3, n_trees: int = 100) -> list[str]:
         [r.composition for r in train], elements, [r.structure for r in train], True
     )
     n_comp = len(cm.composition_features(train[0].composition, elements))
-    n_chem = len(cm._chemistry_features(train[0].composition))
+    n_chem = len(cm.chemistry_features(train[0].composition))
     start = n_comp - 4 - n_chem  # the chemistry block sits before the last four features
     no_chem = np.r_[0:start, start + n_chem : full.shape[1]]
     sets = {
@@ -145,7 +145,7 @@ def _grouped_cv(reps: int = 3, n_trees: int = 100) -> list[str]:
                     X = full[:, cols]
                     ms = cm._fit_censored(X[tr], y[tr], c[tr], 0, n_trees)
                     pred = np.mean([m.predict(X[te]) for m in ms], axis=0)
-                    e = float(np.mean(cm._errors(pred, y[te], c[te])))
+                    e = float(np.mean(cm.censored_errors(pred, y[te], c[te])))
                     scores.setdefault((gname, name), np.empty(0))
                     scores[gname, name] = np.append(scores[gname, name], e)
     for name in sets:

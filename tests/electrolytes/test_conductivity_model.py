@@ -47,11 +47,11 @@ def test_chemistry_block_of_an_argyrodite_and_a_doped_garnet() -> None:
     """Anion-weighted Pauling electronegativity and anionic radius (pymatgen's tables: S 2.58 /
     1.70 Å, Cl 3.16 / 1.67 Å, O 3.44 / 1.26 Å), family/class one-hots and Li off-stoichiometry."""
     from ssbattery.electrolytes.anions import CHEMICAL_CLASSES
-    from ssbattery.electrolytes.conductivity_model import _chemistry_features
+    from ssbattery.electrolytes.conductivity_model import chemistry_features
     from ssbattery.electrolytes.families import FAMILY_RULES
 
     nf, nc = len(FAMILY_RULES), len(CHEMICAL_CLASSES)
-    a = _chemistry_features("Li6PS5Cl")
+    a = chemistry_features("Li6PS5Cl")
     assert len(a) == nf + nc + 7
     assert a[list(FAMILY_RULES).index("argyrodite")] == 1.0 and sum(a[:nf]) == 1.0
     assert a[nf + CHEMICAL_CLASSES.index("sulfohalide")] == 1.0 and sum(a[nf : nf + nc]) == 1.0
@@ -61,7 +61,7 @@ def test_chemistry_block_of_an_argyrodite_and_a_doped_garnet() -> None:
     assert (soft, halide) == (pytest.approx(5 / 6), pytest.approx(1 / 6))
     assert x_cat == pytest.approx(2.19)  # P, the only non-Li cation
     assert (off, n_an) == (0.0, 2.0)
-    g = _chemistry_features("Li6.4La3Zr1.4Ta0.6O12")
+    g = chemistry_features("Li6.4La3Zr1.4Ta0.6O12")
     assert g[list(FAMILY_RULES).index("garnet")] == 1.0
     assert g[nf + CHEMICAL_CLASSES.index("oxide")] == 1.0
     assert g[nf + nc] == pytest.approx(3.44) and g[nf + nc + 1] == pytest.approx(1.26)

@@ -6,7 +6,7 @@ the model learns on the 478 "train" rows and is judged on the 121 "test" rows on
 Features (:func:`composition_features`): the atomic fraction of every element seen in training,
 and the fraction-weighted mean, mean absolute deviation, minimum and maximum of eight elemental
 properties from pymatgen (Z, Pauling electronegativity, atomic radius, mass, row, group,
-Mendeleev number, first ionisation energy); a chemistry block (:func:`_chemistry_features`:
+Mendeleev number, first ionisation energy); a chemistry block (:func:`chemistry_features`:
 structural family and chemical class from the stoichiometry, anion electronegativity, radius
 and softness, halide share, non-Li cation electronegativity, Li off-stoichiometry, number of
 anion elements); and the Li fraction, the number of elements, the Li-to-anion ratio and the
@@ -63,6 +63,7 @@ __all__ = [
     "StructureDescriptor",
     "benchmark_conductivity_model",
     "censored_errors",
+    "chemistry_features",
     "composition_features",
     "conformal_quantile",
     "default_model",
@@ -298,7 +299,7 @@ def composition_features(formula: str, elements: Sequence[str]) -> NDArray[np.fl
     """Feature vector of ``formula`` (see the module docstring); ``elements`` fixes the columns.
 
     Order: element fractions, the fraction-weighted mean, mean absolute deviation, minimum and
-    maximum of the elemental properties, the chemistry block (:func:`_chemistry_features`), and
+    maximum of the elemental properties, the chemistry block (:func:`chemistry_features`), and
     last the Li fraction, number of elements, Li-to-anion ratio and anion fraction.
     """
     fr = _fractions(formula)
@@ -318,7 +319,7 @@ def composition_features(formula: str, elements: Sequence[str]) -> NDArray[np.fl
             dev,
             P.min(0),
             P.max(0),
-            _chemistry_features(formula),
+            chemistry_features(formula),
             extra,
         ]
     )
@@ -331,7 +332,7 @@ _SOFT_ANIONS = frozenset({"S", "Se", "Te", "Br", "I"})
 
 
 @functools.cache
-def _chemistry_features(formula: str) -> tuple[float, ...]:
+def chemistry_features(formula: str) -> tuple[float, ...]:
     """Physics-informed descriptors of the anion framework and the mobile ion.
 
     One-hot structural family (:func:`~ssbattery.electrolytes.families.structural_family`,
