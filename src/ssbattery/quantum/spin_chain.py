@@ -19,12 +19,14 @@ of H0 with energy E_GS = −NB − ¼ Σ_{i<j} g_ij.
 Charging (eqs. 13–14): the Zeeman term is replaced by ω Σσx_i, U(t) = e^{−i(Hg + ωΣσx)t};
 W(t) = Tr[H0ρ(t)] − E_GS and P(t) = W(t)/t.
 
-Symmetries used: H0 and the charging Hamiltonian are real and commute with the reflection
-R: i → N − 1 − i (open and periodic chains, since g_ij depends on the distance only) and,
-for a periodic chain, with the translation T: i → i + 1; the initial state is R-even with
-momentum 0, so the evolution stays in that sector: about 2^N/2 states (open) or 2^N/(2N)
-(periodic). (The spin flip Πσx also commutes with Hg + ωΣσx, but the initial state is an
-equal mixture of both of its sectors and H0 couples them, so it is not used.)
+Symmetries used (:mod:`ssbattery.quantum.chain_basis`): H0 and the charging Hamiltonian
+are real and commute with the reflection R: i → N − 1 − i (open and periodic chains, since
+g_ij depends on the distance only) and, for a periodic chain, with the translation
+T: i → i + 1; the initial state is R-even with momentum 0, so the evolution stays in that
+sector: about 2^N/2 states (open) or 2^N/(2N) (periodic). The spin flip F = Πσx commutes
+with Hg + ωΣσx and splits that sector into two blocks of parity ±1, which evolve
+independently; |↓…↓⟩ has weight 1/2 in each, and H0 couples them through BΣσz only (which
+anticommutes with F), so W(t) needs both blocks at every time.
 
 Independent spins (α = 1): Hg is then SU(2)-invariant and commutes with Σσx; the state stays
 in the fully symmetric multiplet, where Hg is the constant −¼Σg_ij, so every spin precesses
@@ -46,10 +48,10 @@ from scipy.optimize import brentq
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import ChargingResult, charge, default_times
+from ssbattery.quantum.chain_basis import ChainBasis, chain_basis, flip_sectors, sector_terms
 from ssbattery.quantum.evolution import Method
 from ssbattery.validation import (
     MemoryEstimate,
-    check_memory,
     require_finite,
     require_in_range,
     require_int_at_least,
@@ -66,6 +68,7 @@ __all__ = [
     "anisotropy_sweep",
     "build_operators",
     "chain_basis",
+    "chain_sectors",
     "charge_spin_chain",
     "couplings",
     "ground_state_energy",
@@ -161,91 +164,31 @@ def ground_state_energy(params: SpinChainParameters) -> float:
 
 
 @dataclass(frozen=True)
-class ChainBasis:
-    """Basis states of the chain: all 2^N, or the symmetric sector of a symmetry group.
-
-    The sector is the one of the initial state |↓…↓⟩: even under the reflection R and, with
-    translations T, of momentum k = 0. Its basis states are |b⟩ = P|s⟩/‖P|s⟩‖ with P the
-    projector (1/|G|) Σ_g g, one per orbit; ‖P|s⟩‖ = 1/√(orbit size).
-
-    Attributes:
-        n_sites: N.
-        states: one representative bit string per basis state (bit i set = spin i up).
-        norm: ‖P|s⟩‖ for each representative (1 everywhere for the full basis).
-        index: for every one of the 2^N bit strings, the basis index of its orbit.
-        symmetries: the group used: () (none), ("reflection",) or
-            ("reflection", "translation").
-    """
-
-    n_sites: int
-    states: NDArray[np.int64]
-    norm: NDArray[np.float64]
-    index: NDArray[np.int64]
-    symmetries: tuple[str, ...]
-
-    @property
-    def dim(self) -> int:
-        """Number of basis states."""
-        return int(self.states.size)
-
-
-def _reverse_bits(s: NDArray[np.int64], n: int) -> NDArray[np.int64]:
-    out = np.zeros_like(s)
-    for i in range(n):
-        out |= ((s >> i) & 1) << (n - 1 - i)
-    return out
-
-
-def _rotate_bits(s: NDArray[np.int64], n: int, j: int) -> NDArray[np.int64]:
-    mask = (1 << n) - 1
-    return ((s << j) | (s >> (n - j))) & mask if j % n else s.copy()
-
-
-def chain_basis(n_sites: int, *, reflection: bool = True, translation: bool = False) -> ChainBasis:
-    """The basis of N spins, or its sector even under reflection (and translation, k = 0).
-
-    Translations are symmetries of periodic chains only; the caller decides.
-    """
-    n = require_int_at_least("n_sites", n_sites, 1)
-    check_memory("the spin-chain basis tables", (2**n, 4), bytes_per_element=8)
-    s = np.arange(2**n, dtype=np.int64)
-    if not reflection and not translation:
-        return ChainBasis(n, s, np.ones(s.size), s.copy(), ())
-    shifts = range(n) if translation else range(1)
-    rep = s.copy()
-    fixed = np.zeros(s.size, dtype=np.int64)  # |stabiliser| of every state
-    group = 0
-    mirrored = _reverse_bits(s, n) if reflection else None
-    for j in shifts:
-        # The dihedral group: T^j s and T^j R s (R T^j = T^{−j} R covers the rest).
-        images = [_rotate_bits(s, n, j)]
-        if mirrored is not None:
-            images.append(_rotate_bits(mirrored, n, j))
-        for img in images:
-            np.minimum(rep, img, out=rep)
-            fixed += img == s
-            group += 1
-    is_rep = s == rep
-    states = s[is_rep]
-    lookup = np.full(2**n, -1, dtype=np.int64)
-    lookup[states] = np.arange(states.size)
-    orbit = group // fixed[is_rep]
-    norm = 1.0 / np.sqrt(orbit.astype(float))
-    names = tuple(
-        name for name, on in (("reflection", reflection), ("translation", translation)) if on
-    )
-    return ChainBasis(n, states, norm, lookup[rep], names)
-
-
-@dataclass(frozen=True)
 class SpinChainOperators:
-    """The operators of one chain in a :class:`ChainBasis` (real CSR arrays)."""
+    """The operators of one chain in its symmetry sectors (real CSR arrays).
+
+    Rows and columns run over ``sectors`` one after the other; a full-space ket is
+    ``sum(b.embedding() @ psi[o : o + b.dim])`` over the blocks (see :meth:`to_full`).
+    """
 
     H0: sp.csr_array
     H_charge: sp.csr_array
     psi0: NDArray[np.float64]
     basis: ChainBasis
     ground_energy: float
+    #: Every block of the operators, in order (``basis`` is the first); one without the
+    #: spin flip, the parities χ(F) = +1, −1 with it.
+    sectors: tuple[ChainBasis, ...] = ()
+
+    def to_full(self, psi: ArrayLike) -> NDArray:
+        """A ket of these blocks as a ket of the full 2^N space (bit i set = spin i up)."""
+        v = np.asarray(psi)
+        out = np.zeros(2**self.basis.n_sites, dtype=np.result_type(v, float))
+        o = 0
+        for b in self.sectors or (self.basis,):
+            out += b.embedding() @ v[o : o + b.dim]
+            o += b.dim
+        return out
 
 
 def _sector_dim(n: int, symmetric: bool) -> int:
@@ -283,8 +226,8 @@ def memory_estimate(
 ) -> MemoryEstimate:
     """The predicted peak memory of :func:`charge_spin_chain` (build and evolution phases).
 
-    Building: the basis tables of all 2^N bit strings, the σz table, the (row, column,
-    value) terms of every flip, their concatenation and the CSR arrays. Evolving: both
+    Building: the basis tables of all 2^N bit strings, the (row, column, value) terms of
+    every flip, their concatenation and the CSR arrays. Evolving: both
     Hamiltonians and the propagator's vectors, whose number grows with ‖H‖·t_max (see
     :func:`ssbattery.quantum.evolution.memory.add_evolution_memory`), with ‖H‖ bounded by
     N|ω| + Σ g_ij (1/4 + |α|/2).
@@ -303,8 +246,9 @@ def memory_estimate(
         hint="lower `n_sites`, `steps` or `t_max`, or use the MPS method",
     )
     build = "building the operators"
-    est.add(build, "basis tables of 2^N strings", (2**n, 6), bytes_per_element=8)
-    est.add(build, "site σz tables", (dim, n), bytes_per_element=9)
+    # One flip sector's tables while it is built (8 arrays of 2^N), both sectors' index and
+    # sign tables kept (9 bytes per string each).
+    est.add(build, "basis tables of 2^N strings", (2**n, 8 + 3), bytes_per_element=8)
     est.add(build, "flip terms, their concatenation and CSR", entries_hc, bytes_per_element=80)
     est.add(build, "H0 (CSR)", entries_h0, bytes_per_element=12)
     radius = _norm_bound(params, G)
@@ -323,12 +267,35 @@ def memory_estimate(
     return est
 
 
+def chain_sectors(params: SpinChainParameters, *, symmetric: bool = True) -> list[ChainBasis]:
+    """The symmetry sectors that hold |↓…↓⟩ (eq. 12), in the order of the operators' blocks.
+
+    ``symmetric``: reflection-even (and momentum 0 for a periodic chain), split into the
+    two spin-flip parities χ(F) = +1, −1 (see :mod:`ssbattery.quantum.chain_basis`); else
+    the full 2^N space as one block.
+    """
+    n = params.n_sites
+    if not symmetric:
+        return [chain_basis(n, reflection=False)]
+    return list(flip_sectors(n, reflection=True, translation=params.periodic))
+
+
+def _site_z(s: NDArray[np.int64], i: int) -> NDArray[np.float64]:
+    return (2 * ((s >> i) & 1) - 1).astype(float)
+
+
+Terms = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
+
+
 def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> SpinChainOperators:
     """H0 (eqs. 10–11), the charging Hamiltonian Hg + ωΣσx (eq. 14) and |GS⟩ (eq. 12).
 
-    Built directly on bit strings in the symmetric sector of |GS⟩ (``symmetric=True``:
-    reflection-even, and momentum 0 for a periodic chain) or in the full 2^N space.
-    Refuses, before allocating, a chain whose Hamiltonian would not fit in memory.
+    Built directly on bit strings, in the sectors of |GS⟩ (``symmetric=True``: reflection-
+    even, momentum 0 for a periodic chain, both spin-flip parities as two blocks; see
+    :func:`chain_sectors`) or in the full 2^N space. H_charge commutes with the spin flip
+    F and is block diagonal; in H0 the Zeeman term BΣσz (which anticommutes with F) is the
+    only coupling between the blocks, and |GS⟩ = (|b₊⟩ + |b₋⟩)/√2. Refuses, before
+    allocating, a chain whose Hamiltonian would not fit in memory.
     """
     n = params.n_sites
     if n > MAX_SITES:
@@ -339,51 +306,58 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     est = memory_estimate(params, [], symmetric=symmetric)
     est.phases.pop("evolving")
     est.check()  # the build phase alone (charge_spin_chain checks the whole run)
-    basis = chain_basis(n, reflection=symmetric, translation=symmetric and params.periodic)
-    s = basis.states
-    dim = basis.dim
+    sectors = chain_sectors(params, symmetric=symmetric)
+    offsets = np.cumsum([0, *(b.dim for b in sectors)])
+    dim = int(offsets[-1])
     G = couplings(params)
-    bits = ((s[:, None] >> np.arange(n)[None, :]) & 1).astype(np.int8)
-    z = 2.0 * bits - 1.0  # σz eigenvalue of every site, shape (dim, n)
-    zz = np.zeros(dim)
     alpha = params.anisotropy
-    flip_flop: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = []
-    for i, j in zip(*np.nonzero(G), strict=True):
-        gij = float(G[i, j])
-        zz += -0.25 * gij * z[:, i] * z[:, j]
-        if alpha != 0.0:
-            # σxσx + σyσy = 2(σ+σ− + σ−σ+): flips an anti-aligned pair with amplitude 2.
-            differ = bits[:, i] != bits[:, j]
-            flipped = s ^ ((1 << int(i)) | (1 << int(j)))
-            flip_flop.append(_flip_term(basis, flipped, -0.5 * alpha * gij, differ))
-    transverse = [_flip_term(basis, s ^ (1 << i), params.charging, None) for i in range(n)]
-    diag = np.arange(dim)
-    H0 = _sum([*flip_flop, (diag, diag, params.field * z.sum(axis=1) + zz)], dim)
-    H_charge = _sum([*flip_flop, *transverse, (diag, diag, zz)], dim)
+    terms_h0: list[Terms] = []
+    terms_hc: list[Terms] = []
+    magnet: list[NDArray[np.float64]] = []
+    for basis, off in zip(sectors, offsets[:-1], strict=False):
+        s = basis.states
+
+        def shifted(t: Terms, off: int = int(off)) -> Terms:
+            return t[0] + off, t[1] + off, t[2]
+
+        zz = np.zeros(basis.dim)
+        for i, j in zip(*np.nonzero(G), strict=True):
+            gij = float(G[i, j])
+            zi, zj = _site_z(s, int(i)), _site_z(s, int(j))
+            zz += -0.25 * gij * zi * zj
+            if alpha != 0.0:
+                # σxσx + σyσy = 2(σ+σ− + σ−σ+): flips an anti-aligned pair with amplitude 2.
+                flipped = s ^ ((1 << int(i)) | (1 << int(j)))
+                ff = shifted(sector_terms(basis, flipped, -0.5 * alpha * gij, zi != zj))
+                terms_h0.append(ff)
+                terms_hc.append(ff)
+        for i in range(n):
+            terms_hc.append(shifted(sector_terms(basis, s ^ (1 << i), params.charging)))
+        diag = np.arange(basis.dim) + off
+        mag = sum((_site_z(s, i) for i in range(n)), np.zeros(basis.dim))
+        magnet.append(mag)
+        terms_hc.append((diag, diag, zz))
+        terms_h0.append((diag, diag, zz if len(sectors) == 2 else zz + params.field * mag))
+    if len(sectors) == 2:
+        # BΣσz|b₊,r⟩ = B σz(r) (ν₋/ν₊)|b₋,r⟩: the flip sectors share their representatives.
+        plus, minus = sectors
+        rows, cols, vals = sector_terms(
+            plus, plus.states, params.field * magnet[0], target_basis=minus
+        )
+        rows = rows + int(offsets[1])
+        terms_h0 += [(rows, cols, vals), (cols, rows, vals)]
+    H0 = _sum(terms_h0, dim)
+    H_charge = _sum(terms_hc, dim)
     H0.sort_indices()
     H_charge.sort_indices()
     psi0 = np.zeros(dim)
-    psi0[basis.index[0]] = 1.0  # |↓↓…↓⟩: every bit 0 (eq. 12)
-    return SpinChainOperators(H0, H_charge, psi0, basis, ground_state_energy(params))
-
-
-def _flip_term(
-    basis: ChainBasis,
-    flipped: NDArray[np.int64],
-    amplitude: float,
-    mask: NDArray[np.bool_] | None,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Σ_s amplitude |s'(s)⟩⟨s| in the basis as (rows, cols, values).
-
-    O|b⟩ = Σ_{s'} o_{s's} (ν_{s'}/ν_s) |b(s')⟩, valid for operators O that commute with the
-    symmetry group (the sector stays closed).
-    """
-    target = basis.index[flipped]
-    amp = amplitude * basis.norm[target] / basis.norm
-    col = np.arange(basis.dim)
-    if mask is not None:
-        return target[mask], col[mask], amp[mask]
-    return target, col, amp
+    for basis, off in zip(sectors, offsets[:-1], strict=False):
+        k, amp = basis.amplitude(0)  # |↓↓…↓⟩: every bit 0 (eq. 12)
+        if k >= 0:
+            psi0[off + k] = amp
+    return SpinChainOperators(
+        H0, H_charge, psi0, sectors[0], ground_state_energy(params), tuple(sectors)
+    )
 
 
 def _sum(
