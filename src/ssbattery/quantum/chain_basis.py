@@ -104,36 +104,28 @@ def _rotate_bits(s: NDArray[np.int64], n: int, j: int) -> NDArray[np.int64]:
     return ((s << j) | (s >> (n - j))) & mask if j % n else s.copy()
 
 
-def chain_basis(
-    n_sites: int,
-    *,
-    reflection: bool = True,
-    translation: bool = False,
-    flip: int = 0,
-) -> ChainBasis:
-    """The basis of N spins, or its sector even under reflection (and translation, k = 0)
-    and, with ``flip`` = ±1, of spin-flip parity χ(F) = ``flip``.
+@dataclass
+class _Orbits:
+    """Orbit tables of every bit string under the group (see :func:`_orbits`)."""
 
-    Translations are symmetries of periodic chains only; the caller decides. The tables
-    cover all 2^N strings (several arrays of 2^N integers).
+    n: int
+    rep: NDArray[np.int64]  # the orbit's smallest string
+    through_f: NDArray[np.bool_] | None  # rep is reached through F (s = F·g·rep)
+    fixed: NDArray[np.int64]  # stabiliser elements g (no F)
+    fixed_f: NDArray[np.int64] | None  # stabiliser elements F·g
+    group: int  # elements without F
+    names: tuple[str, ...]
 
-    Example:
-        >>> [chain_basis(4, flip=f).dim for f in (1, -1)]  # 10 R-even states split 6 + 4
-        [6, 4]
-    """
-    n = require_int_at_least("n_sites", n_sites, 1)
-    if flip not in (0, 1, -1):
-        raise InvalidParameterError(f"`flip` must be 0, 1 or −1, got {flip!r}.")
+
+def _orbits(n: int, reflection: bool, translation: bool, flip: bool) -> _Orbits:
     check_memory("the spin-chain basis tables", (2**n, 8), bytes_per_element=8)
     s = np.arange(2**n, dtype=np.int64)
-    if not reflection and not translation and not flip:
-        return ChainBasis(n, s, np.ones(s.size), s.copy(), ())
     mask = (1 << n) - 1
     shifts = range(n) if translation else range(1)
     rep = s.copy()  # smallest image without F
     rep_f = s ^ mask if flip else None  # smallest image through F
-    fixed = np.zeros(s.size, dtype=np.int64)  # non-F elements of the stabiliser
-    fixed_f = np.zeros(s.size, dtype=np.int64) if flip else None  # F elements of it
+    fixed = np.zeros(s.size, dtype=np.int64)
+    fixed_f = np.zeros(s.size, dtype=np.int64) if flip else None
     group = 0
     mirrored = _reverse_bits(s, n) if reflection else None
     for j in shifts:
@@ -154,28 +146,63 @@ def chain_basis(
         for name, on in (("reflection", reflection), ("translation", translation), ("flip", flip))
         if on
     )
-    if rep_f is None or fixed_f is None:
-        is_rep = s == rep
+    through_f = None
+    if rep_f is not None:
+        through_f = rep_f < rep
+        np.minimum(rep, rep_f, out=rep)
+    return _Orbits(n, rep, through_f, fixed, fixed_f, group, names)
+
+
+def _sector(orb: _Orbits, parity: int) -> ChainBasis:
+    """The sector of χ(F) = ``parity`` (0: no flip in the group) from the orbit tables."""
+    n = orb.n
+    s = np.arange(2**n, dtype=np.int64)
+    if orb.fixed_f is None or orb.through_f is None:
+        is_rep = s == orb.rep
         states = s[is_rep]
         lookup = np.full(2**n, -1, dtype=np.int64)
         lookup[states] = np.arange(states.size)
-        norm = 1.0 / np.sqrt((group // fixed[is_rep]).astype(float))
-        return ChainBasis(n, states, norm, lookup[rep], names)
-    through_f = rep_f < rep
-    np.minimum(rep, rep_f, out=rep)
-    del rep_f
+        norm = 1.0 / np.sqrt((orb.group // orb.fixed[is_rep]).astype(float))
+        return ChainBasis(n, states, norm, lookup[orb.rep], orb.names)
     # Stabiliser of s: `fixed` elements g with g s = s and `fixed_f` of the form F g. The
     # orbit lives in the sector iff Σ_Stab χ ≠ 0, i.e. always for χ(F) = +1 and only
     # without F elements for χ(F) = −1 (they then number as many as the others).
-    allowed = (fixed_f == 0) if flip < 0 else np.ones(s.size, dtype=bool)
-    is_rep = (s == rep) & allowed
+    is_rep = s == orb.rep
+    if parity < 0:
+        is_rep &= orb.fixed_f == 0
     states = s[is_rep]
     lookup = np.full(2**n, -1, dtype=np.int64)
     lookup[states] = np.arange(states.size)
-    orbit = (2 * group) // (fixed[is_rep] + fixed_f[is_rep])
+    orbit = (2 * orb.group) // (orb.fixed[is_rep] + orb.fixed_f[is_rep])
     norm = 1.0 / np.sqrt(orbit.astype(float))
-    sign = np.where(through_f, np.int8(flip), np.int8(1)).astype(np.int8)
-    return ChainBasis(n, states, norm, lookup[rep], names, parity=flip, sign=sign)
+    sign = np.where(orb.through_f, np.int8(parity), np.int8(1)).astype(np.int8)
+    return ChainBasis(n, states, norm, lookup[orb.rep], orb.names, parity=parity, sign=sign)
+
+
+def chain_basis(
+    n_sites: int,
+    *,
+    reflection: bool = True,
+    translation: bool = False,
+    flip: int = 0,
+) -> ChainBasis:
+    """The basis of N spins, or its sector even under reflection (and translation, k = 0)
+    and, with ``flip`` = ±1, of spin-flip parity χ(F) = ``flip``.
+
+    Translations are symmetries of periodic chains only; the caller decides. The tables
+    cover all 2^N strings (several arrays of 2^N integers).
+
+    Example:
+        >>> [chain_basis(4, flip=f).dim for f in (1, -1)]  # 10 R-even states split 6 + 4
+        [6, 4]
+    """
+    n = require_int_at_least("n_sites", n_sites, 1)
+    if flip not in (0, 1, -1):
+        raise InvalidParameterError(f"`flip` must be 0, 1 or −1, got {flip!r}.")
+    if not reflection and not translation and not flip:
+        s = np.arange(2**n, dtype=np.int64)
+        return ChainBasis(n, s, np.ones(s.size), s.copy(), ())
+    return _sector(_orbits(n, reflection, translation, bool(flip)), flip)
 
 
 def flip_sectors(
@@ -183,11 +210,10 @@ def flip_sectors(
 ) -> tuple[ChainBasis, ChainBasis]:
     """The two spin-flip sectors χ(F) = +1, −1 of the reflection- (and translation-)
     symmetric space: together an orthonormal basis of the sector of :func:`chain_basis`
-    without the flip."""
-    return tuple(  # type: ignore[return-value]
-        chain_basis(n_sites, reflection=reflection, translation=translation, flip=f)
-        for f in (1, -1)
-    )
+    without the flip (one pass over the orbits serves both)."""
+    n = require_int_at_least("n_sites", n_sites, 1)
+    orb = _orbits(n, reflection, translation, True)
+    return _sector(orb, 1), _sector(orb, -1)
 
 
 def sector_terms(

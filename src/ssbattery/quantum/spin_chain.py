@@ -71,6 +71,7 @@ __all__ = [
     "chain_sectors",
     "charge_spin_chain",
     "couplings",
+    "default_method",
     "ground_state_energy",
     "independent_spins_energy",
     "independent_spins_power_max",
@@ -267,16 +268,20 @@ def memory_estimate(
     return est
 
 
-def chain_sectors(params: SpinChainParameters, *, symmetric: bool = True) -> list[ChainBasis]:
+def chain_sectors(
+    params: SpinChainParameters, *, symmetric: bool = True, flip: bool = True
+) -> list[ChainBasis]:
     """The symmetry sectors that hold |↓…↓⟩ (eq. 12), in the order of the operators' blocks.
 
     ``symmetric``: reflection-even (and momentum 0 for a periodic chain), split into the
-    two spin-flip parities χ(F) = +1, −1 (see :mod:`ssbattery.quantum.chain_basis`); else
-    the full 2^N space as one block.
+    two spin-flip parities χ(F) = +1, −1 unless ``flip`` is False (see
+    :mod:`ssbattery.quantum.chain_basis`); else the full 2^N space as one block.
     """
     n = params.n_sites
     if not symmetric:
         return [chain_basis(n, reflection=False)]
+    if not flip:
+        return [chain_basis(n, reflection=True, translation=params.periodic)]
     return list(flip_sectors(n, reflection=True, translation=params.periodic))
 
 
@@ -287,12 +292,15 @@ def _site_z(s: NDArray[np.int64], i: int) -> NDArray[np.float64]:
 Terms = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
 
 
-def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> SpinChainOperators:
+def build_operators(
+    params: SpinChainParameters, *, symmetric: bool = True, flip: bool = True
+) -> SpinChainOperators:
     """H0 (eqs. 10–11), the charging Hamiltonian Hg + ωΣσx (eq. 14) and |GS⟩ (eq. 12).
 
     Built directly on bit strings, in the sectors of |GS⟩ (``symmetric=True``: reflection-
     even, momentum 0 for a periodic chain, both spin-flip parities as two blocks; see
-    :func:`chain_sectors`) or in the full 2^N space. H_charge commutes with the spin flip
+    :func:`chain_sectors`; ``flip=False`` keeps one block without the spin flip) or in the
+    full 2^N space. H_charge commutes with the spin flip
     F and is block diagonal; in H0 the Zeeman term BΣσz (which anticommutes with F) is the
     only coupling between the blocks, and |GS⟩ = (|b₊⟩ + |b₋⟩)/√2. Refuses, before
     allocating, a chain whose Hamiltonian would not fit in memory.
@@ -306,7 +314,7 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     est = memory_estimate(params, [], symmetric=symmetric)
     est.phases.pop("evolving")
     est.check()  # the build phase alone (charge_spin_chain checks the whole run)
-    sectors = chain_sectors(params, symmetric=symmetric)
+    sectors = chain_sectors(params, symmetric=symmetric, flip=flip)
     offsets = np.cumsum([0, *(b.dim for b in sectors)])
     dim = int(offsets[-1])
     G = couplings(params)
@@ -375,6 +383,51 @@ def _sum(
     return A
 
 
+#: Most memory (MiB) the chain's default Chebyshev method gives its vectors, and the share
+#: of the memory available now it may take: enough for the single real expansion that
+#: serves every output time up to N = 20 (open) and N = 24 (periodic) at t_max = 2. Beyond
+#: its reach the expansion restarts from complex states (≥ 2× the products), see
+#: :class:`~ssbattery.quantum.evolution.Chebyshev`; measured in RESULTS_spin_chain.md.
+CHEBYSHEV_MEMORY_MB = 4096.0
+CHEBYSHEV_MEMORY_SHARE = 0.3
+
+
+def default_method(
+    params: SpinChainParameters,
+    times: ArrayLike,
+    *,
+    symmetric: bool = True,
+    tol: float | None = None,
+) -> Method | None:
+    """The evolution method :func:`charge_spin_chain` uses when none is given.
+
+    None (the engine's default, exact diagonalisation) for sectors of ≤ 512 states; above,
+    Chebyshev at the engine's default tolerance min(tol/100, 1e-12) with the memory its
+    single real expansion needs, ≈ (r·t_max + 8·16) real vectors of the sector, up to
+    :data:`CHEBYSHEV_MEMORY_MB` and :data:`CHEBYSHEV_MEMORY_SHARE` of the available memory
+    (512 MiB at least, the engine's own default).
+    """
+    from ssbattery.quantum.evolution import Chebyshev
+    from ssbattery.quantum.evolution.chebyshev import _GLOBAL_CHUNK
+    from ssbattery.quantum.evolution.kernels import prefers_dense
+    from ssbattery.quantum.evolution.memory import chebyshev_terms_estimate
+    from ssbattery.quantum.evolution.solver import DEFAULT_TOL
+    from ssbattery.validation import available_memory_bytes
+
+    t = np.asarray(times, dtype=float)
+    dim = _sector_dim(params.n_sites, symmetric)
+    if prefers_dense(dim) or t.size == 0:
+        return None
+    tol_c = min((DEFAULT_TOL if tol is None else float(tol)) * 1e-2, 1e-12)
+    K = chebyshev_terms_estimate(_norm_bound(params, couplings(params)) * float(t.max()), tol_c)
+    need_mb = (K + 8 * _GLOBAL_CHUNK + 16) * dim * 8 / 1024**2
+    cap = CHEBYSHEV_MEMORY_MB
+    avail = available_memory_bytes()
+    if avail is not None:
+        cap = min(cap, CHEBYSHEV_MEMORY_SHARE * avail / 1024**2)
+    return Chebyshev(tol=tol_c, memory_mb=max(512.0, min(need_mb, cap)))
+
+
 def charge_spin_chain(
     params: SpinChainParameters,
     times: ArrayLike | None = None,
@@ -396,11 +449,16 @@ def charge_spin_chain(
             states for an open chain, about 1/(2N) of them for a periodic one).
         refine: polish P_max between grid points.
         method: evolution method with its own tolerance (default: exact for small chains,
-            Chebyshev above); not together with ``tol``.
+            Chebyshev above with the memory of :func:`default_method`); not together with
+            ``tol``.
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
+    if method is None and params.n_sites <= MAX_SITES:
+        method = default_method(params, t, symmetric=symmetric, tol=tol)
+        if method is not None:
+            tol = None
     if params.n_sites <= MAX_SITES:
         memory_estimate(params, t, symmetric=symmetric, method=method).check()
         _check_cost(params, t, symmetric)
