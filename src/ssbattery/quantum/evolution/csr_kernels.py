@@ -107,7 +107,8 @@ def recurrence_step(
 
     before = numba.get_num_threads()
     if threads is not None:
-        numba.set_num_threads(max(1, min(int(threads), int(getattr(numba.config, "NUMBA_NUM_THREADS", 1)))))
+        most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
+        numba.set_num_threads(max(1, min(int(threads), most)))
     try:
         step, step1 = kern
         if xv.shape[1] == 1:
