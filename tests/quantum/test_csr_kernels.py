@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from ssbattery.quantum.battery import default_times
 from ssbattery.quantum.evolution import Chebyshev, evolve
-from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ, recurrence_step
+from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ, coded_csr, recurrence_step
 from ssbattery.quantum.spin_chain import (
     SpinChainParameters,
     build_operators,
@@ -61,3 +61,35 @@ def test_default_method_holds_the_single_real_expansion() -> None:
     assert m.memory_mb * 1024**2 >= 430 * 8 * dim
     res = charge_spin_chain(p, t_max=0.2, steps=20, refine=False)
     assert res.energy.shape == (20,)
+
+
+def test_coded_csr_product_equals_the_csr_product() -> None:
+    # The chain's H has few distinct off-diagonal values: one-byte codes, diagonal apart.
+    H = build_operators(SpinChainParameters(n_sites=15, anisotropy=0.3, interaction="lr")).H_charge
+    C = coded_csr(H)
+    assert C is not None and C.table.size <= 256
+    assert C.indices.size + np.count_nonzero(H.diagonal()) == H.nnz
+    rng = np.random.default_rng(3)
+    for cols in (1, 4):
+        x = rng.standard_normal((H.shape[0], cols)) + 1j * rng.standard_normal((H.shape[0], cols))
+        prev = rng.standard_normal(x.shape) + 0j
+        out = np.empty_like(x)
+        recurrence_step(C, x, prev, out)
+        ref = H @ x - prev
+        np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    # Many distinct values: no coding.
+    A = sp.csr_array(sp.random_array((800, 800), density=0.5, rng=rng, format="csr"))
+    assert coded_csr(A) is None
+
+
+def test_threaded_observable_product_equals_scipy() -> None:
+    from ssbattery.quantum.evolution.csr_kernels import sparse_product
+    from ssbattery.quantum.evolution.kernels import matmul
+
+    H = build_operators(SpinChainParameters(n_sites=15, anisotropy=0.5)).H0
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((H.shape[0], 6)) + 1j * rng.standard_normal((H.shape[0], 6))
+    ref = H @ X
+    np.testing.assert_allclose(matmul(H, X), ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    Xr = X.real.copy()
+    np.testing.assert_allclose(sparse_product(H, Xr), H @ Xr, rtol=0, atol=1e-11)

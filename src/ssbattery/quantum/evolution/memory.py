@@ -16,6 +16,7 @@ import numpy as np
 
 from ssbattery.quantum.evolution.base import Method
 from ssbattery.quantum.evolution.chebyshev import _GLOBAL_CHUNK, Chebyshev, _terms_for
+from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ
 from ssbattery.quantum.evolution.eigh import Eigh
 from ssbattery.quantum.evolution.kernels import prefers_dense
 from ssbattery.quantum.evolution.lanczos import Lanczos
@@ -87,6 +88,12 @@ def add_evolution_memory(
     else:
         work = _work_bytes(method, n, m, n_times, radius * t_max, real, e_ops_nnz > 0)
     est.add(phase, "propagator work vectors", work, bytes_per_element=1)
+    threaded = (method is None or isinstance(method, Chebyshev)) and getattr(
+        method, "threads", None
+    ) != 1
+    if nnz is not None and real and nnz >= THREADED_MIN_NNZ and threaded:
+        # The threaded recurrence's one-byte-coded copy (csr_kernels.CodedCSR).
+        est.add(phase, "coded copy of H (threaded recurrence)", nnz, bytes_per_element=5)
     return est
 
 
