@@ -98,3 +98,14 @@ def test_flip_sector_evolution_equals_the_full_space(kind: str, periodic: bool) 
     full = charge_spin_chain(p, t, symmetric=False, refine=False)
     sym = charge_spin_chain(p, t, refine=False)
     np.testing.assert_allclose(sym.energy, full.energy, rtol=1e-10, atol=1e-10)
+
+
+def test_memory_guard_counts_the_sector_it_builds() -> None:
+    # The guard's sector size (closed forms: (2^N + 2^⌈N/2⌉)/2 open; binary bracelets,
+    # OEIS A000029, periodic) equals the states the builder makes, both parities together.
+    from ssbattery.quantum.spin_chain import _sector_dim
+
+    for n in range(1, 15):
+        assert _sector_dim(n, True, False) == sum(b.dim for b in flip_sectors(n))
+        assert _sector_dim(n, True, True) == sum(b.dim for b in flip_sectors(n, translation=True))
+    assert _sector_dim(24, True, True) == 352_698  # A000029(24)

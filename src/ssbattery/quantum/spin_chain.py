@@ -192,9 +192,22 @@ class SpinChainOperators:
         return out
 
 
-def _sector_dim(n: int, symmetric: bool) -> int:
-    """Size of the reflection-even sector (an upper bound with translations too)."""
-    return 2**n // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else 2**n
+def _sector_dim(n: int, symmetric: bool, periodic: bool = False) -> int:
+    """States of the blocks :func:`build_operators` uses (both flip parities together).
+
+    Open chain: the R-even sector, (2^N + 2^⌈N/2⌉)/2. Periodic: R-even with k = 0, one
+    state per binary bracelet of N beads (OEIS A000029): B = Nk/2 + 3·2^{N/2}/4 (N even)
+    or Nk/2 + 2^{(N−1)/2} (N odd), with Nk = (1/N) Σ_{d|N} φ(d) 2^{N/d} necklaces.
+    """
+    if not symmetric:
+        return 2**n
+    if not periodic:
+        return 2**n // 2 + 2 ** ((n + 1) // 2) // 2
+    phi = [sum(1 for k in range(1, d + 1) if math.gcd(k, d) == 1) for d in range(n + 1)]
+    necklaces = sum(phi[d] * 2 ** (n // d) for d in range(1, n + 1) if n % d == 0) // n
+    if n % 2 == 0:
+        return (2 * necklaces + 3 * 2 ** (n // 2)) // 4
+    return (necklaces + 2 ** ((n + 1) // 2)) // 2
 
 
 def _norm_bound(params: SpinChainParameters, G: NDArray[np.float64]) -> float:
@@ -208,7 +221,7 @@ def _check_cost(params: SpinChainParameters, t: NDArray[np.float64], symmetric: 
     from ssbattery.quantum.evolution.memory import check_evolution_cost
 
     G = couplings(params)
-    dim = _sector_dim(params.n_sites, symmetric)
+    dim = _sector_dim(params.n_sites, symmetric, params.periodic)
     check_evolution_cost(
         n=dim,
         nnz=int(dim * (np.count_nonzero(G) / 2 + params.n_sites + 1)),
@@ -237,7 +250,7 @@ def memory_estimate(
 
     n = params.n_sites
     t = np.asarray(times, dtype=float)
-    dim = _sector_dim(n, symmetric)
+    dim = _sector_dim(n, symmetric, params.periodic)
     G = couplings(params)
     pairs = int(np.count_nonzero(G))
     entries_h0 = dim * (pairs / 2 + 1)  # anti-aligned pairs flip-flop; the diagonal
@@ -415,7 +428,7 @@ def default_method(
     from ssbattery.validation import available_memory_bytes
 
     t = np.asarray(times, dtype=float)
-    dim = _sector_dim(params.n_sites, symmetric)
+    dim = _sector_dim(params.n_sites, symmetric, params.periodic)
     if prefers_dense(dim) or t.size == 0:
         return None
     tol_c = min((DEFAULT_TOL if tol is None else float(tol)) * 1e-2, 1e-12)
