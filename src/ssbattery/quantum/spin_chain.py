@@ -418,14 +418,15 @@ def default_method(
     Chebyshev at the engine's default tolerance min(tol/100, 1e-12) with the memory its
     single real expansion needs, ≈ (r·t_max + 8·16) real vectors of the sector, up to
     :data:`CHEBYSHEV_MEMORY_MB` and :data:`CHEBYSHEV_MEMORY_SHARE` of the available memory
-    (512 MiB at least, the engine's own default).
+    (512 MiB at least, the engine's own default), lowered (with shorter output blocks)
+    until the whole-run :func:`memory_estimate` fits the package's memory limit.
     """
     from ssbattery.quantum.evolution import Chebyshev
     from ssbattery.quantum.evolution.chebyshev import _GLOBAL_CHUNK
     from ssbattery.quantum.evolution.kernels import prefers_dense
     from ssbattery.quantum.evolution.memory import chebyshev_terms_estimate
     from ssbattery.quantum.evolution.solver import DEFAULT_TOL
-    from ssbattery.validation import available_memory_bytes
+    from ssbattery.validation import MEMORY_LIMIT_BYTES, available_memory_bytes
 
     t = np.asarray(times, dtype=float)
     dim = _sector_dim(params.n_sites, symmetric, params.periodic)
@@ -438,7 +439,15 @@ def default_method(
     avail = available_memory_bytes()
     if avail is not None:
         cap = min(cap, CHEBYSHEV_MEMORY_SHARE * avail / 1024**2)
-    return Chebyshev(tol=tol_c, memory_mb=max(512.0, min(need_mb, cap)))
+    # The largest budget (and output block) whose whole-run estimate fits the limits.
+    limit = float(MEMORY_LIMIT_BYTES if avail is None else min(MEMORY_LIMIT_BYTES, avail))
+    method = Chebyshev(tol=tol_c, memory_mb=max(512.0, min(need_mb, cap)))
+    for mb in (method.memory_mb, 3072.0, 2048.0, 1024.0, 512.0):
+        for block in (64, 32, 16):
+            trial = Chebyshev(tol=tol_c, memory_mb=min(mb, method.memory_mb), max_block=block)
+            if memory_estimate(params, t, symmetric=symmetric, method=trial).peak_bytes <= limit:
+                return trial
+    return method
 
 
 def charge_spin_chain(
