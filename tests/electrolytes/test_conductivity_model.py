@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from ssbattery.electrolytes.conductivity_model import (
-    _conformal_quantile,
-    _errors,
+    censored_errors,
     composition_features,
+    conformal_quantile,
     load_obelix_split,
     train_conductivity_model,
 )
@@ -47,13 +47,13 @@ def test_censored_error_is_one_sided() -> None:
     pred = np.array([-11.0, -9.0, -3.0])
     y = np.array([-10.0, -10.0, -4.0])
     c = np.array([True, True, False])
-    np.testing.assert_allclose(_errors(pred, y, c), [0.0, 1.0, 1.0])
+    np.testing.assert_allclose(censored_errors(pred, y, c), [0.0, 1.0, 1.0])
 
 
-def test_conformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
+def testconformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
     e = np.arange(1.0, 20.0)  # n = 19: ⌈20 · 0.9⌉ = 18 → the 18th smallest
-    assert _conformal_quantile(e, 0.9) == 18.0
-    assert _conformal_quantile(e, 0.5) == 10.0
+    assert conformal_quantile(e, 0.9) == 18.0
+    assert conformal_quantile(e, 0.5) == 10.0
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +89,10 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--json"])
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)
-    lo, hi = s["interval_log10_S_cm"]
-    assert lo < s["log10_sigma_S_cm"] < hi
-    assert s["interval_level"] == 0.9
+    lo, hi = s["interval [log10 S/cm]"]
+    assert lo < s["log10_sigma [log10 S/cm]"] < hi
+    assert s["sigma [mS/cm]"] == pytest.approx(1e3 * 10 ** s["log10_sigma [log10 S/cm]"])
+    assert s["interval_level [1]"] == 0.9
     bad = CliRunner().invoke(app, ["electrolytes", "predict", "Lq7Xx"])
     assert bad.exit_code == 2
     assert "FORMULA" in bad.output and "not element symbols" in bad.output

@@ -55,7 +55,9 @@ __all__ = [
     "ConductivityPrediction",
     "StructureDescriptor",
     "benchmark_conductivity_model",
+    "censored_errors",
     "composition_features",
+    "conformal_quantile",
     "default_model",
     "load_obelix_split",
     "train_conductivity_model",
@@ -308,17 +310,19 @@ class ConductivityPrediction(Printed):
     summary = renamed_method("to_dict")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary of the prediction."""
+        """A JSON-ready summary of the prediction, units in the keys (``"log10_sigma
+        [log10 S/cm]"`` is log10 of σ in S/cm)."""
+        log_unit = "log10 S/cm"
         return {
             "formula": self.formula,
-            "log10_sigma_S_cm": self.log10_sigma_S_cm,
-            "sigma_mS_cm": self.sigma_mS_cm,
-            "interval_log10_S_cm": [self.lower, self.upper],
-            "interval_level": self.level,
+            f"log10_sigma [{log_unit}]": self.log10_sigma_S_cm,
+            "sigma [mS/cm]": self.sigma_mS_cm,
+            f"interval [{log_unit}]": [self.lower, self.upper],
+            "interval_level [1]": self.level,
             "interval_method": "split-conformal, folds grouped by chemical system",
             "unseen_elements": list(self.unseen_elements),
             "nearest_training_rows": [
-                {"composition": c, "log10_sigma_S_cm": v} for c, v in self.nearest_training
+                {"composition": c, f"log10_sigma [{log_unit}]": v} for c, v in self.nearest_training
             ],
         }
 
@@ -362,7 +366,7 @@ class ConductivityModel:
         if not 0 < level < 1:
             raise InvalidParameterError(f"`level` must be in (0, 1), got {level}.")
         if level not in self.half_width:
-            return _conformal_quantile(self.oof_abs_errors, level)
+            return conformal_quantile(self.oof_abs_errors, level)
         return self.half_width[level]
 
     def predict(
@@ -420,7 +424,10 @@ def _feature_matrix(
     return np.hstack([X, np.array([s.as_array() for s in structures if s is not None])])
 
 
-def _conformal_quantile(abs_errors: NDArray[np.float64], level: float) -> float:
+def conformal_quantile(abs_errors: NDArray[np.float64], level: float) -> float:
+    """The split-conformal half-width at coverage ``level``: the ⌈(n + 1)·level⌉-th smallest
+    of the n out-of-fold absolute errors (capped at the largest), in the errors' units
+    (log10 S/cm here). Lei et al., J. Am. Stat. Assoc. 113, 1094 (2018), split conformal."""
     n = abs_errors.size
     k = min(n, math.ceil((n + 1) * level))
     return float(np.sort(abs_errors)[k - 1])
@@ -451,9 +458,12 @@ def _fit_censored(
     return models
 
 
-def _errors(
+def censored_errors(
     pred: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.bool_]
 ) -> NDArray[Any]:
+    """Absolute errors of ``pred`` against ``y``; where ``c`` marks a censored row (y is an
+    upper bound, "σ < y") the error is one-sided, max(0, pred − y): a prediction below the
+    bound is not wrong. Units of ``y`` (log10 S/cm here)."""
     return np.where(c, np.maximum(0.0, pred - y), np.abs(pred - y))
 
 
@@ -500,9 +510,9 @@ def train_conductivity_model(
         for tr, te in GroupKFold(5).split(X, groups=groups):
             ms = _fit_censored(X[tr], y[tr], c[tr], seed, n_trees)
             oof[te] = np.mean([m.predict(X[te]) for m in ms], axis=0)
-        abs_err = _errors(oof, y, c)
+        abs_err = censored_errors(oof, y, c)
     models = _fit_censored(X, y, c, seed, n_trees)
-    widths = {float(lv): _conformal_quantile(abs_err, float(lv)) for lv in levels}
+    widths = {float(lv): conformal_quantile(abs_err, float(lv)) for lv in levels}
     return ConductivityModel(
         elements,
         tuple(models),
@@ -543,7 +553,7 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> dic
     pred = m.predict_log10([r.composition for r in rows], structures=[r.structure for r in rows])
     h = m.width(level)
     covered = np.where(ct, pred - h <= yt, (pred - h <= yt) & (yt <= pred + h))
-    err = _errors(pred, yt, ct)
+    err = censored_errors(pred, yt, ct)
     # sampling uncertainty of a 121-row MAE: bootstrap over test rows (2000 resamples, seed 0)
     boot = np.random.default_rng(0).integers(0, err.size, size=(2000, err.size))
     return {
@@ -580,7 +590,9 @@ def benchmark_conductivity_model(
     el = m.elements
     Xf = np.array([composition_features(r.composition, el)[: len(el)] for r in train])
     Xt = np.array([composition_features(r.composition, el)[: len(el)] for r in test])
-    baselines = {"training mean": float(np.mean(_errors(np.full(yt.size, ytr.mean()), yt, ct)))}
+    baselines = {
+        "training mean": float(np.mean(censored_errors(np.full(yt.size, ytr.mean()), yt, ct)))
+    }
     for name, est in (
         (
             "random forest, element fractions",
@@ -592,7 +604,7 @@ def benchmark_conductivity_model(
         ),
     ):
         est.fit(Xf, ytr)
-        baselines[name] = float(np.mean(_errors(est.predict(Xt), yt, ct)))
+        baselines[name] = float(np.mean(censored_errors(est.predict(Xt), yt, ct)))
     out: dict[str, Any] = {
         "split": "OBELiX official (478 train / 121 test)",
         "n_test_censored": int(ct.sum()),
