@@ -103,9 +103,9 @@ def test_flip_sector_evolution_equals_the_full_space(kind: str, periodic: bool) 
 def test_memory_guard_counts_the_sector_it_builds() -> None:
     # The guard's sector size (closed forms: (2^N + 2^⌈N/2⌉)/2 open; binary bracelets,
     # OEIS A000029, periodic) equals the states the builder makes, both parities together.
-    from ssbattery.quantum.spin_chain import _sector_dim
+    from ssbattery.quantum.spin_chain import sector_dim
 
     for n in range(1, 15):
-        assert _sector_dim(n, True, False) == sum(b.dim for b in flip_sectors(n))
-        assert _sector_dim(n, True, True) == sum(b.dim for b in flip_sectors(n, translation=True))
-    assert _sector_dim(24, True, True) == 352_698  # A000029(24)
+        assert sector_dim(n, True, False) == sum(b.dim for b in flip_sectors(n))
+        assert sector_dim(n, True, True) == sum(b.dim for b in flip_sectors(n, translation=True))
+    assert sector_dim(24, True, True) == 352_698  # A000029(24)

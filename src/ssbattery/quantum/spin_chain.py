@@ -75,6 +75,7 @@ __all__ = [
     "ground_state_energy",
     "independent_spins_energy",
     "independent_spins_power_max",
+    "sector_dim",
 ]
 
 Interaction = Literal["nn", "lr"]
@@ -192,12 +193,16 @@ class SpinChainOperators:
         return out
 
 
-def _sector_dim(n: int, symmetric: bool, periodic: bool = False) -> int:
+def sector_dim(n: int, symmetric: bool, periodic: bool = False) -> int:
     """States of the blocks :func:`build_operators` uses (both flip parities together).
 
     Open chain: the R-even sector, (2^N + 2^⌈N/2⌉)/2. Periodic: R-even with k = 0, one
     state per binary bracelet of N beads (OEIS A000029): B = Nk/2 + 3·2^{N/2}/4 (N even)
     or Nk/2 + 2^{(N−1)/2} (N odd), with Nk = (1/N) Σ_{d|N} φ(d) 2^{N/d} necklaces.
+
+    Example:
+        >>> sector_dim(5, True), sector_dim(5, True, True)  # (2^5 + 2^3)/2; 8 bracelets
+        (20, 8)
     """
     if not symmetric:
         return 2**n
@@ -221,7 +226,7 @@ def _check_cost(params: SpinChainParameters, t: NDArray[np.float64], symmetric: 
     from ssbattery.quantum.evolution.memory import check_evolution_cost
 
     G = couplings(params)
-    dim = _sector_dim(params.n_sites, symmetric, params.periodic)
+    dim = sector_dim(params.n_sites, symmetric, params.periodic)
     check_evolution_cost(
         n=dim,
         nnz=int(dim * (np.count_nonzero(G) / 2 + params.n_sites + 1)),
@@ -250,7 +255,7 @@ def memory_estimate(
 
     n = params.n_sites
     t = np.asarray(times, dtype=float)
-    dim = _sector_dim(n, symmetric, params.periodic)
+    dim = sector_dim(n, symmetric, params.periodic)
     G = couplings(params)
     pairs = int(np.count_nonzero(G))
     entries_h0 = dim * (pairs / 2 + 1)  # anti-aligned pairs flip-flop; the diagonal
@@ -429,7 +434,7 @@ def default_method(
     from ssbattery.validation import MEMORY_LIMIT_BYTES, available_memory_bytes
 
     t = np.asarray(times, dtype=float)
-    dim = _sector_dim(params.n_sites, symmetric, params.periodic)
+    dim = sector_dim(params.n_sites, symmetric, params.periodic)
     if prefers_dense(dim) or t.size == 0:
         return None
     tol_c = min((DEFAULT_TOL if tol is None else float(tol)) * 1e-2, 1e-12)
