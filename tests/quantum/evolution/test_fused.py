@@ -1,7 +1,7 @@
 """The fused Lanczos iteration (numba) against the NumPy/BLAS one and exact propagation.
 
 Reference: the three-term Lanczos recurrence (Golub & Van Loan, Matrix Computations,
-4th ed., Alg. 10.1.1) as the NumPy path of ``lanczos._lanczos_basis`` computes it; the
+4th ed., Alg. 10.1.1) as the NumPy path of ``lanczos.lanczos_basis`` computes it; the
 propagated state against dense diagonalisation (eq. 4 of the review).
 """
 
@@ -32,7 +32,7 @@ def test_fused_basis_equals_numpy_basis():
     # few steps: beyond them both variants lose orthogonality (Ritz values converge), and
     # their rounding, different by the order of operations, then drives them apart
     m = 10
-    V1, a1, b1, bm1 = lanczos_module._lanczos_basis(H, v, m, np.empty((m, 1400)))
+    V1, a1, b1, bm1 = lanczos_module.lanczos_basis(H, v, m, np.empty((m, 1400)))
     V1, a1, b1 = V1.copy(), a1.copy(), b1.copy()
     V2, a2, b2, bm2 = fused_lanczos_basis(CSRProduct(H), v, m, np.empty((m, 1400)))
     np.testing.assert_allclose(a2, a1, rtol=1e-10, atol=1e-12)

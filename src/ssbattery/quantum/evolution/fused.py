@@ -125,7 +125,7 @@ def fused_lanczos_basis(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
     """``m``-step Lanczos from the unit vector ``v`` (complex as 2n reals) into ``V``.
 
-    The recurrence of :func:`ssbattery.quantum.evolution.lanczos._lanczos_basis` (α after
+    The recurrence of :func:`ssbattery.quantum.evolution.lanczos.lanczos_basis` (α after
     subtracting β v_prev, the modified Gram–Schmidt form) in two passes per product.
     Returns V[:k], α (k), β (k − 1) and β_k (0 on an invariant subspace).
     """

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ssbattery.quantum.evolution.base import Emit, StatsRecorder
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
 
-__all__ = ["Lanczos"]
+__all__ = ["Lanczos", "lanczos_basis"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _product_operator(H: PreparedHamiltonian) -> Operator | LanczosProduct:
     return H.H
 
 
-def _lanczos_basis(
+def lanczos_basis(
     H: Operator, v: NDArray[np.float64], m: int, V: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
     """``m``-step Lanczos from the unit vector ``v`` (complex, as 2n reals) into ``V``.
@@ -202,7 +202,7 @@ def _lanczos_column(
                 H, pair / beta0, int(method.krylov_dim), V_buffer
             )
         else:
-            V, alpha, beta, beta_m = _lanczos_basis(
+            V, alpha, beta, beta_m = lanczos_basis(
                 H, pair / beta0, int(method.krylov_dim), V_buffer
             )
         step = _KrylovStep(V, alpha, beta, beta0, beta_m)
