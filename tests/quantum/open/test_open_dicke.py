@@ -324,10 +324,19 @@ def test_fused_kernel_equals_the_assembled_generator(model, diss, parity):
     """The fused kernel (quantum/open/kernel.py) applies the same L as the assembled sparse
     superoperator (vec(GρG†)-form, exact), to 1e-14; with even coherence parity it keeps
     the parity sector, as Π = e^{iπ(a†a + Jz + N/2)} commutes with H when Ω = 0."""
-    from ssbattery.quantum.open.charging import _setup
     from ssbattery.quantum.open.liouvillian import PILiouvillian
 
-    space, ham, rates, _, _ = _setup(model, diss)
+    cavity = isinstance(model, DickeParameters)
+    rates = diss.jump_rates(omega_a=model.omega_a, **({"omega_cav": 1.0} if cavity else {}))
+    levels = model.photon_cutoff + 1 if cavity else 1
+    space = pi_space(model.n_atoms, levels, local=rates.local, fix="-")
+    ham = CollectiveHamiltonian(
+        model.n_atoms,
+        omega_a=model.omega_a,
+        coupling=model.coupling if cavity else 0.0,
+        eta=model.eta,
+        drive=model.drive,
+    )
     ref = PILiouvillian(space, ham, rates, assemble=True)
     fused = PILiouvillian(space, ham, rates, assemble=False, even_parity=True)
     assert fused.even_parity is parity
