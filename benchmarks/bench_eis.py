@@ -268,9 +268,8 @@ def _uptime() -> str:
 
 
 def _versions() -> str:
-    import scipy
-
     import impedance
+    import scipy
 
     imp_v = getattr(impedance, "__version__", None)
     if imp_v is None:

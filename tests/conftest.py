@@ -1,5 +1,6 @@
 """Test-wide settings: Hypothesis runs derandomized so every run (and CI) draws the same
-examples; set HYPOTHESIS_PROFILE=explore to search with fresh random examples."""
+examples; set HYPOTHESIS_PROFILE=explore to search with fresh random examples. Where a test
+goes (test paths mirror src/ssbattery) and the cross-cutting files: tests/README.md."""
 
 from __future__ import annotations
 

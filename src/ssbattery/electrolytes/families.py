@@ -27,7 +27,7 @@ antiperovskite     A3OX (Li3OCl, Li2OHCl, Na3O(BH4)): per O+S = 1, halogen or BH
                    alkali + H (not in BH4) ≈ 3 (±0.2), nothing else above 0.1
 =================  ====================================================================
 
-Checked against OBELiX's hand-made family labels in ``tests/test_families.py``.
+Checked against OBELiX's hand-made family labels in ``tests/electrolytes/test_families.py``.
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def eta_critical(
     + (η/N) j² cos² θ; minimising over α (α = −2 g j sin θ) and expanding around θ = 0
     gives a θ² coefficient N[(ωa − η)/4 − ωc g² N], which changes sign at
     η = ωa − 4 ωc g² N. For η above it the state with all atoms down is unstable
-    (superradiant); ``tests/quantum/test_dicke_model.py`` checks the onset in the exact
+    (superradiant); ``tests/quantum/test_dicke.py`` checks the onset in the exact
     ground state at N = 32 for ωc = 0.5, 1, 2.
 
     Review's convention (§2.3.4, ref. 135): it writes η_crit = ωa − 4g²N/ωc, which is the

@@ -24,7 +24,7 @@ rates are Γ_d f_d(E) and Γ_d (1 − f_d(E)), f_d the Fermi function, so Γ_tot
 For a piecewise-constant (u, d) the solution is exact:
 p(t + Δt) = p_eq + (p − p_eq) e^{−Γ_tot Δt}, Γ_tot = γ_d(E) coth(E/2T_d) (Ohmic),
 p_eq = 1/(1 + e^{E/T_d}). (Tested against the Lindblad engine in
-tests/thermal/test_learning_cycle.py.)
+tests/thermal/test_learning.py.)
 
 Bookkeeping: a sudden change u → u' at population p costs work E0 (u' − u)(p − ½); during a
 step the bath d supplies heat E0 u Δp. The average power of a cycle is the work extracted per

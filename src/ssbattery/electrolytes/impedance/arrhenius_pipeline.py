@@ -438,7 +438,7 @@ def _inverse_variance_fit(
     The weights are the fits' own standard errors, so they are taken as real and only inflated
     when the points scatter more than those errors say. Scaling *down* by a χ²_red < 1 (as a
     plain weighted fit does) made the errors 8× too small on a 4-temperature synthetic series
-    (tests/impedance/test_eis_joint.py): Ea 0.2964 ± 0.0005 eV for a true 0.30.
+    (tests/electrolytes/impedance/test_joint.py): Ea 0.2964 ± 0.0005 eV for a true 0.30.
     """
     if errs is None:
         return fit_arrhenius(t_k, s, form=form)

@@ -31,8 +31,8 @@ precision H/σ² = (AᵀA + Dᵀ diag(λu) D)/σ² centred on that mode (Laplace
 clipped at 0. The band is the pointwise central quantile of γ over the draws; its centre (the
 hierarchical mode) is returned with it. Its coverage of the true γ on synthetic one-ZARC,
 two-ZARC and Havriliak–Negami spectra is *measured* over noise seeds (benchmarks/RESULTS_drt.md,
-tests/impedance/test_eis_drt.py), not assumed; ν = 1 was chosen from ν ∈ {0.5, 1, 3} on those
-spectra (ν = ∞ is the Gaussian prior; ν = 3 under-covers at 1 % noise).
+tests/electrolytes/impedance/test_drt.py), not assumed; ν = 1 was chosen from ν ∈ {0.5, 1, 3}
+on those spectra (ν = ∞ is the Gaussian prior; ν = 3 under-covers at 1 % noise).
 
 Peaks: local maxima of γ (prominence ≥ 5 % of the largest, area ≥ 5 % of ∫γ), each with τ
 (parabolic refinement in ln τ), R = area of γ between the neighbouring minima, C_eff = τ/R,

@@ -1,6 +1,6 @@
 """Issue 16 §1b "everywhere": a model that departs from its paper says so in its docstring
 and in its report figure's summary. Static checks of the texts (the numbers behind each
-departure are tested in tests/thermal/test_departures.py)."""
+departure are tested in tests/test_departures.py)."""
 
 from __future__ import annotations
 

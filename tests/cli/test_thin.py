@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-CLI = Path(__file__).resolve().parents[1] / "src" / "ssbattery" / "cli"
+CLI = Path(__file__).resolve().parents[2] / "src" / "ssbattery" / "cli"
 LIMIT = 80
 
 

@@ -1,7 +1,7 @@
 """Instrument exports (issue 13 §3): Autolab NOVA, ZView, BioLogic .mpr, ';' + decimal commas,
 UTF-16; the reader registry and its sniffing; truncated files; temperatures in file names.
 
-Fixtures (tests/impedance/data/make_instrument_fixtures.py) hold the exact impedance of
+Fixtures (tests/electrolytes/impedance/data/make_instrument_fixtures.py) hold the exact impedance of
 R0 + R‖C (R0 = 10 Ω, R = 100 Ω, C = 1 µF) at 11 frequencies from 100 kHz to 1 Hz, written in each
 format's documented layout, so the values read back are checked against the formula.
 """

@@ -1,4 +1,4 @@
-"""Write the instrument-export fixtures of tests/impedance/test_eis_readers_formats.py.
+"""Write the instrument-export fixtures of tests/electrolytes/impedance/test_readers_formats.py.
 
 Each file holds Z = R0 + R/(1 + iωRC), R0 = 10 Ω, R = 100 Ω, C = 1 µF, at 11 frequencies from
 100 kHz to 1 Hz, written in an instrument's documented text layout (see the docstring of
@@ -14,7 +14,7 @@ ssbattery.electrolytes.impedance.readers.text_formats):
 * rc_semicolon_decimal_comma.csv: a spreadsheet export: "f/Hz;Z'/Ohm;-Z''/Ohm", decimal commas.
 * rc_utf16_nobom.csv: a plain comma CSV in UTF-16 LE without BOM.
 
-Run from the repository root:  python tests/impedance/data/make_instrument_fixtures.py
+Run from the repository root:  python tests/electrolytes/impedance/data/make_instrument_fixtures.py
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Readers of impedance exports, on small files in each format (tests/impedance/data/README.md).
+"""Readers of impedance exports, on small files in each format
+(tests/electrolytes/impedance/data/README.md).
 
 Every fixture holds Z = R0 + R/(1 + iωRC), R0 = 10 Ω, R = 100 Ω, C = 1 µF, at 11 frequencies
 from 100 kHz to 1 Hz, so the read values are checked against the formula.
