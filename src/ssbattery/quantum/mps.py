@@ -1,33 +1,42 @@
-"""Matrix-product-state charging of long spin chains (eqs. 10–14) with TeNPy.
+"""Matrix-product-state charging of long spin chains (eqs. 10–14).
 
 The exact sector method of :mod:`ssbattery.quantum.spin_chain` stores 2^N/2 amplitudes;
 beyond N ≈ 24 the chain is evolved as an MPS of bounded bond dimension D instead:
 
-* :class:`TEBD` (nearest-neighbour chains): Suzuki–Trotter time-evolving block decimation
-  of order 2 or 4, one SVD truncation per bond update;
-* :class:`TDVP` (long-range chains): two-site time-dependent variational principle with
-  the Hamiltonian as an MPO. ``exponentials`` None puts every pair coupling g/d^p in the
-  MPO exactly (MPO bond dimension grows with N); an integer K instead fits
-  1/d^p ≈ Σ_k c_k λ_k^d (d = 1 … N − 1, least squares on the relative error, see
-  :func:`fit_power_law`), which TeNPy writes as an MPO of bond dimension 2 + 3K; the fit's largest
-  relative error is reported (``coupling_fit_error``).
+* :class:`TEBD` (open nearest-neighbour chains): Suzuki–Trotter time-evolving block
+  decimation of order 2 or 4, one SVD truncation per bond update
+  (:mod:`ssbattery.quantum.tebd`);
+* :class:`TDVP` (long-range or periodic chains): two-site time-dependent variational
+  principle with the Hamiltonian as an MPO (:mod:`ssbattery.quantum.tdvp`).
+  ``exponentials`` None puts every pair coupling g_ij in the MPO exactly (MPO bond
+  dimension grows with N); an integer K instead fits 1/d^p ≈ Σ_k c_k λ_k^d
+  (d = 1 … N − 1, least squares on the relative error, see :func:`fit_power_law`), an MPO
+  of bond dimension 2 + 3K; the fit's largest relative error is reported
+  (``coupling_fit_error``).
 
 Both report, at every output time, the largest bond dimension of the state and the
 accumulated truncation error ε(t) = Σ (discarded squared Schmidt weights) of all
-truncations so far (TeNPy's ``TruncationError.eps``); the state error is then of order
-√ε(t) on top of the time-step error (order dt² for TEBD-2, dt⁴ for TEBD-4, dt² for the
-TDVP step). Cross-checked against the exact sector evolution in
-``tests/quantum/test_mps.py``.
+truncations so far (as TeNPy's ``TruncationError.eps``); the state error is then of order
+√ε(t) on top of the time-step error (order dt⁴ for TEBD-4, measured ≈ dt² to dt³ for the
+TDVP step). Cross-checked against the exact sector evolution in ``tests/quantum/
+test_mps.py``, ``test_tebd.py`` and ``test_tdvp.py``.
 
-Stored energy (§2.3.9): W(t) = B(Σ⟨σz_i⟩ + N) + ⟨Hg⟩(t) − ⟨Hg⟩(0), with ⟨Hg⟩ from the
-MPO of Hg; the state stays pure and starts in the ground state of H0, so its ergotropy is
-W(t) (as in :func:`~ssbattery.quantum.spin_chain.charge_spin_chain`).
+Stored energy (§2.3.9): W(t) = B(Σ⟨σz_i⟩ + N) + ⟨Hg⟩(t) − ⟨Hg⟩(0); the state stays pure
+and starts in the ground state of H0, so its ergotropy is W(t) (as in
+:func:`~ssbattery.quantum.spin_chain.charge_spin_chain`).
 
-Why TeNPy and not quimb: measured on this machine (open N = 10, NN, α = 0.5, 400 steps of
-dt = 0.005, D = 32, order 4): TeNPy 154 s with max|ΔW|/Wmax = 5.0e-10 against the exact
-evolution, quimb's ``TEBD`` 381 s with 7.5e-6 (a heavily shared machine, load 8–11; see
-``benchmarks/RESULTS_spin_chain.md``); and quimb has no MPO-based TDVP for the
-long-range chain. TeNPy is an optional dependency (``pip install ssbattery[mps]``).
+Engines. The two algorithms run on our own NumPy MPS by default (``engine="numpy"``);
+TeNPy's ``TEBDEngine`` and ``TwoSiteTDVPEngine`` stay available as ``engine="tenpy"``
+(an optional dependency, ``pip install ssbattery[mps]``) and the tests check that the two
+agree. Why our own: the same algorithms, but TeNPy's fixed cost per call of its
+charge-aware arrays dominates at the bond dimensions of these runs — measured on this
+machine: a TEBD-4 step of the N = 128 chain (D ≤ 32) 0.9–1.2 s with TeNPy at load 1.6
+against 0.2–0.36 s with ours at load 7; N = 8 LR TDVP, 100 steps: TeNPy 279 s at load 14
+against ≈ 5 s with ours at load 2–3 (``benchmarks/RESULTS_spin_chain.md``). Why TeNPy
+and not quimb as the reference library: open N = 10, NN, α = 0.5, 400 steps of
+dt = 0.005, D = 32, order 4: TeNPy 154 s with max|ΔW|/Wmax = 5.0e-10 against the exact
+evolution, quimb's ``TEBD`` 381 s with 7.5e-6 (load 8–11); and quimb has no MPO-based
+TDVP for the long-range chain.
 """
 
 from __future__ import annotations
