@@ -29,10 +29,10 @@ Engines. The two algorithms run on our own NumPy MPS by default (``engine="numpy
 TeNPy's ``TEBDEngine`` and ``TwoSiteTDVPEngine`` stay available as ``engine="tenpy"``
 (an optional dependency, ``pip install ssbattery[mps]``) and the tests check that the two
 agree. Why our own: the same algorithms, but TeNPy's fixed cost per call of its
-charge-aware arrays dominates at the bond dimensions of these runs — measured on this
-machine: a TEBD-4 step of the N = 128 chain (D ≤ 32) 0.9–1.2 s with TeNPy at load 1.6
-against 0.2–0.36 s with ours at load 7; N = 8 LR TDVP, 100 steps: TeNPy 279 s at load 14
-against ≈ 5 s with ours at load 2–3 (``benchmarks/RESULTS_spin_chain.md``). Why TeNPy
+charge-aware arrays dominates at the bond dimensions of these runs — measured through
+``benchmarks/bench_mps_engines.py`` with the machine otherwise paused: TEBD-4 of the NN
+N = 32 chain 18.8× faster, TDVP of the LR N = 12 chain 2.8× faster, at equal accuracy
+(``benchmarks/RESULTS_spin_chain.md``). Why TeNPy
 and not quimb as the reference library: open N = 10, NN, α = 0.5, 400 steps of
 dt = 0.005, D = 32, order 4: TeNPy 154 s with max|ΔW|/Wmax = 5.0e-10 against the exact
 evolution, quimb's ``TEBD`` 381 s with 7.5e-6 (load 8–11); and quimb has no MPO-based
@@ -76,8 +76,8 @@ class TEBD:
         order: Suzuki–Trotter order, 2 or 4.
         svd_min: Schmidt values below this (relative to the largest) are dropped even
             under D.
-        engine: "numpy" (:mod:`ssbattery.quantum.tebd`, the default: measured 15–40×
-            faster at N = 128) or "tenpy" (TeNPy's ``TEBDEngine``, for comparison).
+        engine: "numpy" (:mod:`ssbattery.quantum.tebd`, the default: measured 18.8×
+            faster at N = 32) or "tenpy" (TeNPy's ``TEBDEngine``, for comparison).
     """
 
     bond_dim: int = 64

@@ -17,10 +17,10 @@ a-posteriori error estimate |β_m [exp(τT_m)]_{m,1}| is below ``krylov_tol``). 
 discarded weight Σ s²/Σ s² of each SVD is added to the accumulated truncation error.
 
 Why our own and not TeNPy's ``TwoSiteTDVPEngine``: the same sweep, but TeNPy's per-call
-cost of its charge-aware arrays dominates at the bond dimensions of the charging runs —
-measured (N = 8 LR chain, D ≤ 16, 100 steps, load ≈ 14): TeNPy 279 s, this module
-``benchmarks/bench_mps.py --compare``; the two agree with the exact evolution to the same
-time-step error (tests/quantum/test_mps.py).
+cost of its charge-aware arrays dominates at the bond dimensions of the charging runs.
+Measured through ``benchmarks/bench_mps_engines.py`` (machine otherwise paused, one thread
+each, LR N = 12 with the exact MPO, D = 32, 10 steps): 1.78 s here against 4.97 s for
+TeNPy (2.8×), at the same error against the exact evolution (1.8e-7 and 2.1e-7 on W).
 """
 
 from __future__ import annotations
