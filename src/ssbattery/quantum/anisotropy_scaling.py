@@ -76,13 +76,17 @@ __all__ = [
 FIELD, CHARGING, COUPLING, DECAY = 3.0, 12.0, 3.0, 1.0
 #: α < 1 values computed (α = 1 is analytic, see the module docstring).
 ALPHAS: tuple[float, ...] = (-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75)
+#: Chain lengths computed exactly (every α; N = 20 only at α = −1, see the docstring).
 EXACT_SIZES: tuple[int, ...] = (4, 8, 12, 16)
+#: Chain lengths computed as MPS (beyond the exact ones).
 MPS_SIZES: tuple[int, ...] = (32, 64, 128)
 #: The evolved window (0, T_MAX] and its number of output times (spacing 0.0025).
 T_MAX, STEPS = 0.25, 100
 #: MPS settings: bond dimension, TEBD time step, TDVP time step, exponentials of the LR fit.
 BOND_DIM, TEBD_DT, TDVP_DT, EXPONENTIALS = 64, 0.0025, 0.0025, 8
+#: The shipped, precomputed scan (read by the report).
 DATA_FILE = Path(__file__).with_name("anisotropy_scaling.csv")
+#: The command that regenerates :data:`DATA_FILE` (resumable).
 REGENERATE = "python -m ssbattery.quantum.anisotropy_scaling --out anisotropy_scaling.csv"
 _COLUMNS = (
     "n_sites",
@@ -115,6 +119,7 @@ class ScanPoint:
 
     @property
     def key(self) -> tuple[int, str, float, str]:
+        """(N, range, α rounded, method): the point's identity in the stored table."""
         return (self.n_sites, self.interaction, round(self.alpha, 10), self.method)
 
 

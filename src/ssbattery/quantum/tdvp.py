@@ -203,6 +203,7 @@ class TDVPState:
 
     @property
     def max_bond(self) -> int:
+        """The largest bond dimension of the state now."""
         return max(a.shape[2] for a in self.tensors)
 
     def _split(self, theta: Array, centre_right: bool) -> tuple[Array, Array]:

@@ -90,10 +90,12 @@ class TEBDState:
 
     @property
     def n_sites(self) -> int:
+        """Number of sites N."""
         return len(self.tensors)
 
     @property
     def max_bond(self) -> int:
+        """The largest bond dimension of the state now."""
         return max(a.shape[2] for a in self.tensors)
 
     def _apply(self, b: int, gate: Array, move_right: bool) -> None:
