@@ -11,6 +11,14 @@ element fractions only). The load (os.getloadavg) is recorded with the training 
     python benchmarks/bench_predict.py                 # writes benchmarks/RESULTS_predict.md
     python benchmarks/bench_predict.py --no-write
     python benchmarks/bench_predict.py --calibration   # also rewrites the shipped calibration
+    python benchmarks/bench_predict.py --cv            # adds the model-choice cross-validation
+
+Model choice (``--cv``): grouped 5-fold cross-validation on the *training* split only, 3
+shuffles of the groups, extra trees (100 trees) with the shipped censoring rule. Folds are
+grouped by paper (DOI), because OBELiX's official split shares no paper between train and
+test (177 training DOIs, 46 test DOIs, none in common); grouping by chemical system (the
+previous choice) is reported beside it. Candidates: with and without the chemistry block
+(``chemistry_features``) and the structure features.
 """
 
 from __future__ import annotations
@@ -90,6 +98,78 @@ def _report(rows: dict[float, dict[str, Any]], load_before: Any, load_after: Any
     return "\n".join(lines) + "\n"
 
 
+def _grouped_cv(reps: int = 3, n_trees: int = 100) -> list[str]:
+    """CV MAE [dex] of the candidate feature sets (module docstring); paired differences by fold."""
+    import numpy as np
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    train = tuple(r for r in cm.load_obelix_split()[0] if r.structure is not None)
+    elements = tuple(sorted({e for r in train for e in cm._fractions(r.composition)}))
+    full = cm._feature_matrix(
+        [r.composition for r in train], elements, [r.structure for r in train], True
+    )
+    n_comp = len(cm.composition_features(train[0].composition, elements))
+    n_chem = len(cm.chemistry_features(train[0].composition))
+    start = n_comp - 4 - n_chem  # the chemistry block sits before the last four features
+    no_chem = np.r_[0:start, start + n_chem : full.shape[1]]
+    sets = {
+        "composition, no chemistry block": no_chem[no_chem < n_comp],
+        "composition + chemistry block (shipped)": np.arange(n_comp),
+        "composition + structure, no chemistry block": no_chem,
+        "composition + chemistry + structure (shipped structure model)": np.arange(full.shape[1]),
+    }
+    y = np.array([r.log10_sigma for r in train])
+    c = np.array([r.censored for r in train])
+    groupings = {
+        "paper (DOI)": np.array([r.group for r in train]),
+        "chemical system": np.array([r.chemical_system for r in train]),
+    }
+    out = [
+        f"## Model choice: grouped 5-fold CV on the training split ({len(train)} rows, {reps} "
+        f"shuffles, extra trees {n_trees} trees, max_features {cm._MAX_FEATURES})",
+        "",
+        "| features | CV MAE, folds by paper [dex] | CV MAE, folds by chemical system [dex] |",
+        "|---|---|---|",
+    ]
+    scores: dict[tuple[str, str], np.ndarray] = {}
+    for gname, groups in groupings.items():
+        uniq = np.unique(groups)
+        for rep in range(reps):
+            perm = np.random.default_rng(rep).permutation(uniq)
+            fold_of = {g: i % 5 for i, g in enumerate(perm)}
+            fold = np.array([fold_of[g] for g in groups])
+            for k in range(5):
+                tr, te = fold != k, fold == k
+                for name, cols in sets.items():
+                    X = full[:, cols]
+                    ms = cm._fit_censored(X[tr], y[tr], c[tr], 0, n_trees)
+                    pred = np.mean([m.predict(X[te]) for m in ms], axis=0)
+                    e = float(np.mean(cm.censored_errors(pred, y[te], c[te])))
+                    scores.setdefault((gname, name), np.empty(0))
+                    scores[gname, name] = np.append(scores[gname, name], e)
+    for name in sets:
+        out.append(
+            f"| {name} | {scores['paper (DOI)', name].mean():.3f} | "
+            f"{scores['chemical system', name].mean():.3f} |"
+        )
+    out.append("")
+    for a, b in (
+        ("composition, no chemistry block", "composition + chemistry block (shipped)"),
+        (
+            "composition + structure, no chemistry block",
+            "composition + chemistry + structure (shipped structure model)",
+        ),
+    ):
+        d = scores["paper (DOI)", b] - scores["paper (DOI)", a]
+        out.append(
+            f"- folds by paper, {b} − {a}: {d.mean():+.3f} ± {d.std(ddof=1) / np.sqrt(d.size):.3f}"
+            " dex (mean ± SE over the paired folds)"
+        )
+    out.append(f"- load after the CV: {os.getloadavg()}")
+    return out
+
+
 def _write_calibration(model: Any, structure_model: Any) -> None:
     import sklearn
 
@@ -120,6 +200,7 @@ def main() -> None:
         action="store_true",
         help="rewrite the shipped calibration.json too",
     )
+    ap.add_argument("--cv", action="store_true", help="add the model-choice cross-validation")
     args = ap.parse_args()
     load_before = os.getloadavg()
     with threadpool_limits(1):
@@ -131,6 +212,9 @@ def main() -> None:
         }
     load_after = os.getloadavg()
     text = _report(rows, load_before, load_after)
+    if args.cv:
+        with threadpool_limits(1):
+            text += "\n" + "\n".join(_grouped_cv()) + "\n"
     print(text)
     if not args.no_write:
         out = Path(__file__).with_name("RESULTS_predict.md")

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 T_MAX, STEPS = 2.0, 400
 ALPHA, B, OMEGA, G = 0.5, 3.0, 12.0, 3.0
 TARGET = 1e-8
+#: Chain geometry of the run (``--periodic``, ``--range``); passed to the workers by env.
+PERIODIC = os.environ.get("BENCH_CHAIN_PERIODIC") == "1"
+INTERACTION = os.environ.get("BENCH_CHAIN_RANGE", "nn")
 
 
 def _times():
@@ -56,7 +59,13 @@ def _params(n: int):
     from ssbattery.quantum.spin_chain import SpinChainParameters
 
     return SpinChainParameters(
-        n_sites=n, field=B, charging=OMEGA, coupling=G, anisotropy=ALPHA, interaction="nn"
+        n_sites=n,
+        field=B,
+        charging=OMEGA,
+        coupling=G,
+        anisotropy=ALPHA,
+        interaction=INTERACTION,  # type: ignore[arg-type]
+        periodic=PERIODIC,
     )
 
 
@@ -65,11 +74,26 @@ def _params(n: int):
 
 def work_ssbattery(n: int, tol: float) -> list[float]:
     from ssbattery.quantum.evolution import evolve
-    from ssbattery.quantum.spin_chain import build_operators, ground_state_energy
+    from ssbattery.quantum.spin_chain import build_operators, default_method, ground_state_energy
 
     p = _params(n)
     ops = build_operators(p)
-    tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0])
+    tr = evolve(
+        ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=default_method(p, _times())
+    )
+    return list(tr.expect[0] - ground_state_energy(p))
+
+
+def work_ssbattery_noflip(n: int, tol: float) -> list[float]:
+    """``evolve``'s default on the reflection (and translation) sector without the spin flip:
+    one block of twice the size, to measure what the flip sectors change."""
+    from ssbattery.quantum.evolution import evolve
+    from ssbattery.quantum.spin_chain import build_operators, default_method, ground_state_energy
+
+    p = _params(n)
+    ops = build_operators(p, flip=False)
+    method = default_method(p, _times())
+    tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=method)
     return list(tr.expect[0] - ground_state_energy(p))
 
 
@@ -117,8 +141,11 @@ def work_reference(n: int, tol: float) -> list[float]:
         )[1:]
         E = np.einsum("ki,ik->k", states.conj(), ops.H0 @ states.T).real
         return list(E - ground_state_energy(p))
-    ops = build_operators(p, symmetric=False)
-    tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=Chebyshev(tol=1e-15))
+    # Above 14 sites: the one-block reflection sector without the spin flip (independent of
+    # the flip construction the tools use), Chebyshev at 1e-15 with room for one expansion.
+    ops = build_operators(p, flip=False)
+    cheb = Chebyshev(tol=1e-15, memory_mb=6000.0)
+    tr = evolve(ops.H_charge, ops.psi0, _times(), e_ops=[ops.H0], method=cheb)
     return list(tr.expect[0] - ground_state_energy(p))
 
 
@@ -149,53 +176,15 @@ def work_qutip(n: int, tol: float) -> list[float]:
     return list(E - e0)
 
 
-def work_quspin(n: int, tol: float) -> list[float]:
+def _quspin_block(n: int):  # type: ignore[no-untyped-def]
+    """QuSpin's reflection-even (and momentum-0) basis with H0 and H_charge on it."""
     import numpy as np
     from quspin.basis import spin_basis_1d
     from quspin.operators import hamiltonian
 
-    basis = spin_basis_1d(n, pblock=1, pauli=-1)  # reflection-even sector; σ± = (σx ± iσy)/2
-    bonds = [[-0.25 * G, i, i + 1] for i in range(n - 1)]
-    flip = [[-0.25 * G * ALPHA * 2.0, i, i + 1] for i in range(n - 1)]
-    zz = ["zz", bonds]
-    pm = ["+-", flip]
-    mp = ["-+", flip]
-    checks = {"check_symm": False, "check_herm": False, "check_pcon": False}
-    H0 = hamiltonian(
-        [["z", [[B, i] for i in range(n)]], zz, pm, mp],
-        [],
-        basis=basis,
-        dtype=np.float64,
-        **checks,
-    )
-    Hc = hamiltonian(
-        [["x", [[OMEGA, i] for i in range(n)]], zz, pm, mp],
-        [],
-        basis=basis,
-        dtype=np.float64,
-        **checks,
-    )
-    psi0 = np.zeros(basis.Ns, dtype=np.complex128)
-    psi0[basis.index("0" * n)] = 1.0
-    E = np.empty(STEPS)
-    states = Hc.evolve(psi0, 0.0, _times(), iterate=True, atol=tol, rtol=tol)
-    for k, psi in enumerate(states):
-        E[k] = H0.expt_value(psi).real
-    e0 = -n * B - 0.25 * G * (n - 1)
-    return list(E - e0)
-
-
-def work_quspin_expm(n: int, tol: float) -> list[float]:
-    """QuSpin's other propagator: ``expm_multiply_parallel`` stepping over the uniform grid."""
-    import numpy as np
-    from quspin.basis import spin_basis_1d
-    from quspin.operators import hamiltonian
-    from quspin.tools.evolution import expm_multiply_parallel
-
-    basis = spin_basis_1d(n, pblock=1, pauli=-1)
-    bonds = [[-0.25 * G, i, i + 1] for i in range(n - 1)]
-    flip = [[-0.25 * G * ALPHA * 2.0, i, i + 1] for i in range(n - 1)]
-    common = [["zz", bonds], ["+-", flip], ["-+", flip]]
+    kb = {"kblock": 0} if PERIODIC else {}
+    basis = spin_basis_1d(n, pblock=1, pauli=-1, **kb)  # σ± = (σx ± iσy)/2
+    common, _ = _quspin_terms(n)
     checks = {"check_symm": False, "check_herm": False, "check_pcon": False}
     H0 = hamiltonian(
         [["z", [[B, i] for i in range(n)]], *common], [], basis=basis, dtype=np.float64, **checks
@@ -207,17 +196,100 @@ def work_quspin_expm(n: int, tol: float) -> list[float]:
         dtype=np.float64,
         **checks,
     )
-    v = np.zeros(basis.Ns, dtype=np.complex128)
-    v[basis.index("0" * n)] = 1.0
-    dt = T_MAX / STEPS
-    U = expm_multiply_parallel(Hc.tocsr(), a=-1j * dt, dtype=np.complex128)
+    psi0 = np.zeros(basis.Ns, dtype=np.complex128)
+    psi0[basis.index("0" * n)] = 1.0
+    return H0, Hc, psi0
+
+
+def work_quspin(n: int, tol: float) -> list[float]:
+    import numpy as np
+
+    H0, Hc, psi0 = _quspin_block(n)
+    E = np.empty(STEPS)
+    states = Hc.evolve(psi0, 0.0, _times(), iterate=True, atol=tol, rtol=tol)
+    for k, psi in enumerate(states):
+        E[k] = H0.expt_value(psi).real
+    return list(E - _e0(n))
+
+
+def work_quspin_expm(n: int, tol: float) -> list[float]:
+    """QuSpin's other propagator: ``expm_multiply_parallel`` stepping over the uniform grid."""
+    import numpy as np
+    from quspin.tools.evolution import expm_multiply_parallel
+
+    H0, Hc, v = _quspin_block(n)
+    U = expm_multiply_parallel(Hc.tocsr(), a=-1j * T_MAX / STEPS, dtype=np.complex128)
     work = np.zeros(2 * v.size, dtype=np.complex128)
     E = np.empty(STEPS)
     for k in range(STEPS):
         U.dot(v, work_array=work, overwrite_v=True)
         E[k] = H0.expt_value(v).real
-    e0 = -n * B - 0.25 * G * (n - 1)
-    return list(E - e0)
+    return list(E - _e0(n))
+
+
+def _quspin_terms(n: int) -> tuple[list, list]:
+    """QuSpin's static lists for Hg (eq. 11) from our coupling matrix: zz and the flip-flops
+    (σxσx + σyσy = 2(σ⁺σ⁻ + σ⁻σ⁺), pauli = −1)."""
+    import numpy as np
+
+    from ssbattery.quantum.spin_chain import couplings
+
+    Gm = couplings(_params(n))
+    i, j = np.nonzero(Gm)
+    zz = [[-0.25 * float(Gm[a, b]), int(a), int(b)] for a, b in zip(i, j, strict=True)]
+    ff = [[-0.5 * ALPHA * float(Gm[a, b]), int(a), int(b)] for a, b in zip(i, j, strict=True)]
+    return [["zz", zz], ["+-", ff], ["-+", ff]], zz
+
+
+def _e0(n: int) -> float:
+    from ssbattery.quantum.spin_chain import ground_state_energy
+
+    return ground_state_energy(_params(n))
+
+
+def work_quspin_expm_zp(n: int, tol: float) -> list[float]:
+    """QuSpin's ``expm_multiply_parallel`` in its spin-inversion × parity (× momentum 0)
+    blocks: each zblock = ±1 sector evolves on its own; E(t) = Σ_± ⟨Hg⟩_± + 2B Re⟨φ₊|Σσz|φ₋⟩,
+    the cross term through QuSpin's projectors onto the full basis (built once)."""
+    import numpy as np
+    from quspin.basis import spin_basis_1d
+    from quspin.operators import hamiltonian
+    from quspin.tools.evolution import expm_multiply_parallel
+
+    checks = {"check_symm": False, "check_herm": False, "check_pcon": False}
+    common, _ = _quspin_terms(n)
+    kb = {"kblock": 0} if PERIODIC else {}
+    full = spin_basis_1d(n, pauli=-1)
+    psi_full = np.zeros(full.Ns)
+    psi_full[full.index("0" * n)] = 1.0
+    zdiag = hamiltonian(
+        [["z", [[1.0, i] for i in range(n)]]], [], basis=full, dtype=np.float64, **checks
+    ).tocsr()
+    sectors = []
+    for z in (1, -1):
+        b = spin_basis_1d(n, zblock=z, pblock=1, pauli=-1, **kb)
+        P = b.get_proj(np.float64)  # full × sector
+        Hg = hamiltonian(common, [], basis=b, dtype=np.float64, **checks)
+        Hc = hamiltonian(
+            [["x", [[OMEGA, i] for i in range(n)]], *common],
+            [],
+            basis=b,
+            dtype=np.float64,
+            **checks,
+        )
+        phi = np.asarray(P.T @ psi_full, dtype=np.complex128)
+        U = expm_multiply_parallel(Hc.tocsr(), a=-1j * T_MAX / STEPS, dtype=np.complex128)
+        sectors.append((P, Hg.tocsr(), phi, U, np.zeros(2 * phi.size, dtype=np.complex128)))
+    cross = (sectors[0][0].T @ zdiag @ sectors[1][0]).tocsr()
+    E = np.empty(STEPS)
+    for k in range(STEPS):
+        for _, _, phi, U, work in sectors:
+            U.dot(phi, work_array=work, overwrite_v=True)
+        e = 0.0
+        for _, Hg, phi, _, _ in sectors:
+            e += float(np.vdot(phi, Hg @ phi).real)
+        E[k] = e + 2.0 * B * float(np.vdot(sectors[0][2], cross @ sectors[1][2]).real)
+    return list(E - _e0(n))
 
 
 WORKERS = {
@@ -228,6 +300,8 @@ WORKERS = {
     "qutip": work_qutip,
     "quspin": work_quspin,
     "quspin_expm": work_quspin_expm,
+    "quspin_expm_zp": work_quspin_expm_zp,
+    "ssbattery_noflip": work_ssbattery_noflip,
 }
 
 
@@ -260,7 +334,17 @@ REPEAT = 1
 
 def run(tool: str, n: int, tol: float = 0.0, repeat: int | None = None) -> dict:
     """Run one tool in fresh subprocesses; keep the fastest of ``repeat`` runs."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS=str(os.cpu_count() or 1))
+    # "tool@k": k OpenMP (QuSpin) and numba (ssbattery) threads; default: the core count.
+    tool, _, threads = tool.partition("@")
+    threads = threads or str(os.cpu_count() or 1)
+    env = dict(
+        os.environ,
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS=threads,
+        NUMBA_NUM_THREADS=threads,
+        BENCH_CHAIN_PERIODIC="1" if PERIODIC else "0",
+        BENCH_CHAIN_RANGE=INTERACTION,
+    )
     best: dict | None = None
     for _ in range(REPEAT if repeat is None else repeat):
         out = subprocess.run(
@@ -296,10 +380,15 @@ def main() -> None:
     ap.add_argument("--tools", default="ssbattery,quspin,quspin_expm,qutip")
     ap.add_argument("--repeat", type=int, default=2, help="keep the fastest of this many runs")
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--periodic", action="store_true", help="periodic chain")
+    ap.add_argument("--range", default="nn", choices=["nn", "lr"], help="couplings (p = 1)")
     args = ap.parse_args()
     if args.worker:
         _worker_main(args.worker[0], int(args.worker[1]), float(args.worker[2]))
         return
+    global PERIODIC, INTERACTION
+    PERIODIC, INTERACTION = bool(args.periodic), str(args.range)
+    load_start = os.getloadavg()
     global REPEAT
     REPEAT = max(1, args.repeat)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -310,21 +399,22 @@ def main() -> None:
         "ssbattery_chebyshev": [10.0**-k for k in range(6, 16)],
         "ssbattery_lanczos": [10.0**-k for k in range(5, 16)],
     }
-    start_tol = {k: 0 for k in ladders}
+    start_tol = {k: 0 for k in tools}
     rows = []
     for n in sizes:
         ref = run("reference", n, repeat=1)
         row: dict[str, Any] = {"N": n}
         for tool in tools:
-            if tool in ("ssbattery", "quspin_expm"):
+            base = tool.partition("@")[0]
+            if base in ("ssbattery", "ssbattery_noflip") or base.startswith("quspin_expm"):
                 res = run(tool, n)
-                res["tol"] = "1e-10 (default)" if tool == "ssbattery" else "double precision"
+                res["tol"] = "1e-10 (default)" if tool.startswith("ssb") else "double precision"
                 res["err"] = errors(res["E"], ref["E"])
             else:
-                if tool == "qutip":
+                if base == "qutip":
                     dflt = run(tool, n, 0.0, repeat=1)
                     row["qutip_default_err"] = errors(dflt["E"], ref["E"])[0]
-                ladder = ladders[tool]
+                ladder = ladders[base]
                 for i in range(start_tol[tool], len(ladder)):
                     res = run(tool, n, ladder[i], repeat=1)
                     res["err"] = errors(res["E"], ref["E"])
@@ -344,16 +434,20 @@ def main() -> None:
                 flush=True,
             )
         rows.append(row)
-    write_table(rows, tools, Path(args.out))
+    write_table(rows, tools, Path(args.out), (load_start, os.getloadavg()))
 
 
-def write_table(rows: list[dict], tools: list[str], path: Path) -> None:
+def write_table(
+    rows: list[dict], tools: list[str], path: Path, loads: tuple[Any, Any] | None = None
+) -> None:
     import platform
 
+    geometry = f"{INTERACTION.upper()}, {'periodic' if PERIODIC else 'open'} chain"
     lines = [
-        "# Spin-chain charging benchmark (issue 3 §7)",
+        "# Spin-chain charging benchmark (issue 3 §7, issue 11 §2)",
         "",
-        "`python benchmarks/bench_spin_chain.py` — 400 times in (0, 2], NN, open chain, "
+        f"`python benchmarks/bench_spin_chain.py {' '.join(sys.argv[1:])}` — 400 times in "
+        f"(0, 2], {geometry}, "
         "α = 0.5, B = 3, ω = 12, g = 3; E(t) and grid P_max within 1e-8 (relative) of the "
         "reference. Seconds exclude imports (fastest of `--repeat` fresh runs, the machine is "
         "shared); peak = max resident set of the run's process. "
@@ -361,7 +455,14 @@ def write_table(rows: list[dict], tools: list[str], path: Path) -> None:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; OPENBLAS_NUM_THREADS=1 for every tool, "
-        "OMP_NUM_THREADS = cores (QuSpin).",
+        "OMP_NUM_THREADS = cores (QuSpin) unless the tool name says `@threads`"
+        + (
+            f"; load average (1, 5, 15 min) {tuple(round(x, 2) for x in loads[0])} at the "
+            f"start, {tuple(round(x, 2) for x in loads[1])} at the end"
+            if loads
+            else ""
+        )
+        + ".",
         "",
         "| N | tool | seconds | peak MB (after imports) | tolerance | err E | err P_max "
         "| ratio to fastest peer |",

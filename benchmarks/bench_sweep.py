@@ -4,8 +4,9 @@
    g swept over [0.2, 1.0], ``--steps`` times each) in-process with a Zarr store on disk,
    against a bare Python loop over the same entry calls (build → solve → extract, one BLAS
    thread, results kept in lists). Target: ≤ 10 % overhead.
-2. Scaling: ``--big-points`` points of 1–2 s each (Dicke N = ``--big-atoms``, g swept) on a
-   LocalCluster of 2 single-threaded worker processes against 1 worker. Target: ≥ 1.8×
+2. Scaling: ``--big-points`` points of 1–2 s each (Dicke N = ``--big-atoms``, g swept) on
+   2 single-threaded local workers against 1, end to end (``run(..., workers=W)``) and in
+   its compute phase, with the phases of the run and the driver's CPU time. Target: ≥ 1.8×
    on 2 cores (only reachable on an otherwise idle machine: the load is printed).
 3. QuTiP: ``qutip.parallel_map`` over 64 of the overhead's points with QuTiP's own solver
    (``sesolve`` of the same truncated Dicke Hamiltonian, cutoff 4N, in the full space,
@@ -76,6 +77,10 @@ def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, float, float, Any]
     return time.perf_counter() - t0, before, _load(), value
 
 
+def _mean_point(result: Any) -> float:
+    return float(np.nanmean(result.dataset["wall_time_s"].values))
+
+
 def part_overhead(points: int, steps: int, repeat: int) -> dict[str, Any]:
     couplings = np.linspace(0.2, 1.0, points)
     spec = _spec(4, couplings, steps)
@@ -100,54 +105,63 @@ def part_overhead(points: int, steps: int, repeat: int) -> dict[str, Any]:
 
 
 def part_scaling(points: int, atoms: int, steps: int, repeat: int) -> dict[str, Any]:
-    """1 against 2 single-threaded local workers, interleaved, ``repeat`` times.
+    """1 against 2 single-threaded local workers, end to end, interleaved, ``repeat`` times.
 
-    Two figures: end to end (``run(..., workers=W)`` starts and stops its own LocalCluster,
-    as ``ssbattery sweep --workers W`` does), and on clusters started beforehand (the
-    steady-state throughput a long session sees). Minimum over the repetitions.
+    Each run is ``run(..., workers=W)``, which starts and stops its own LocalCluster as
+    ``ssbattery sweep --workers W`` does; no other cluster is alive meanwhile (idle Dask
+    workers cost 2–6 % of a core each in heartbeats and monitors). Two ratios of the fastest
+    run of each: end to end, and of the compute phase alone (first point submitted to last
+    result taken: the throughput of a cluster already started). Also the driver process's
+    CPU time (scheduler, client, store writes), and before the runs the mean point of 8 of
+    the points run bare in this process, in a default Dask worker (with Dask's
+    MALLOC_TRIM_THRESHOLD_) and in the engine's worker (``runner.local_client``).
     """
     from distributed import Client, LocalCluster
+
+    from ssbattery.sweep.runner import close_client, local_client
 
     couplings = np.linspace(0.3, 0.6, points)
     spec = _spec(atoms, couplings, steps)
     out: dict[str, Any] = {"points": points, "atoms": atoms, "steps": steps}
-    clusters = {
-        w: LocalCluster(n_workers=w, threads_per_worker=1, processes=True, dashboard_address=":0")
-        for w in (1, 2)
-    }
-    clients = {w: Client(c) for w, c in clusters.items()}
-    runs: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
+    probe = _spec(atoms, couplings[:: max(1, points // 8)], steps)  # 8 of the points
+    bare_loop(atoms, couplings[:1], 10)  # imports outside the timing
+    t0 = time.perf_counter()
+    bare_loop(atoms, np.asarray(probe["sweep"]["coupling"]), steps)
+    per = (time.perf_counter() - t0) / len(probe["sweep"]["coupling"])
+    out["point"] = {"bare loop in this process": per}
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        engine(_spec(4, couplings[:2], 10), client=client)
+        out["point"]["default Dask worker"] = _mean_point(engine(probe, client=client))
+    own = local_client(1)
     try:
-        for client in clients.values():  # workers import ssbattery outside the timing
-            engine(_spec(4, couplings[:2], 10), client=client)
-        for _ in range(repeat):
-            for workers in (1, 2):
-                for mode in ("end to end", "started cluster"):
-                    kw = (
-                        {"workers": workers}
-                        if mode == "end to end"
-                        else {"client": clients[workers]}
-                    )
-                    t, l0, l1, res = timed(engine, spec, **kw)
-                    assert res.complete
-                    wall = float(np.nansum(res.dataset["wall_time_s"].values)) / points
-                    runs.setdefault((mode, workers), []).append((t, l0, l1, wall))
+        engine(_spec(4, couplings[:2], 10), client=own)
+        out["point"]["engine's worker (local_client)"] = _mean_point(engine(probe, client=own))
     finally:
-        for c in clients.values():
-            c.close()
-        for cl in clusters.values():
-            cl.close()
-    out["best"] = {k: min(v) for k, v in runs.items()}
+        close_client(own)
+    runs: dict[int, list[tuple[float, float, float, float, dict[str, float], float]]] = {}
+    for _ in range(repeat):
+        for workers in (1, 2):
+            cpu = time.process_time()
+            t, l0, l1, res = timed(engine, spec, workers=workers)
+            cpu = time.process_time() - cpu
+            assert res.complete
+            runs.setdefault(workers, []).append(
+                (t, l0, l1, _mean_point(res), dict(res.timings), cpu)
+            )
+    best = {w: min(v, key=lambda r: r[0]) for w, v in runs.items()}
+    out["best"] = best
     out["speed-up"] = {
-        mode: out["best"][(mode, 1)][0] / out["best"][(mode, 2)][0]
-        for mode in ("end to end", "started cluster")
+        "end to end": best[1][0] / best[2][0],
+        "compute phase": best[1][4]["compute_s"] / best[2][4]["compute_s"],
     }
-    # two points computed at once each take longer than one alone (shared caches and memory
-    # bandwidth): 2 × t_point(1) / t_point(2) is the most any scheduler could reach
-    out["ceiling"] = {
-        mode: 2 * out["best"][(mode, 1)][3] / out["best"][(mode, 2)][3]
-        for mode in ("end to end", "started cluster")
-    }
+    # two points computed at once each take longer than one alone (shared caches, memory
+    # bandwidth, the host): 2 × t_point(1) / t_point(2) is the most any scheduler could reach
+    out["ceiling"] = 2 * best[1][3] / best[2][3]
     return out
 
 
@@ -227,7 +241,7 @@ def main() -> None:
     ap.add_argument("--big-atoms", type=int, default=48)
     ap.add_argument("--big-steps", type=int, default=400)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--write", action="store_true", help="Write RESULTS_sweep.md.")
+    ap.add_argument("--write", action="store_true", help="Append to RESULTS_sweep.md.")
     args = ap.parse_args()
     parts = args.part.split(",")
     lines = [
@@ -253,14 +267,18 @@ def main() -> None:
     if "scaling" in parts:
         r = part_scaling(args.big_points, args.big_atoms, args.big_steps, args.repeat)
         lines += [
-            f"## Scaling: {r['points']} Dicke N = {r['atoms']} points ({r['steps']} steps) on a "
-            f"LocalCluster, 1 against 2 workers, interleaved, min of {args.repeat}",
+            f"## Scaling: {r['points']} Dicke N = {r['atoms']} points ({r['steps']} steps), "
+            f"`run(..., workers=W)` end to end, 1 against 2 workers, interleaved, fastest of "
+            f"{args.repeat}",
             "",
-            "| mode | workers | seconds | mean point [s] | load before → after |",
-            "|---|---:|---:|---:|---|",
+            "| workers | seconds | prepare / wait for cluster / compute / finish [s] | "
+            "mean point [s] | driver CPU [s] | load before → after |",
+            "|---:|---:|---|---:|---:|---|",
             *(
-                f"| {m} | {w} | {t:.1f} | {p:.2f} | {a:.2f} → {b:.2f} |"
-                for (m, w), (t, a, b, p) in sorted(r["best"].items())
+                f"| {w} | {t:.1f} | "
+                + " / ".join(f"{ph[k]:.2f}" for k in _PHASES)
+                + f" | {p:.2f} | {cpu:.1f} | {a:.2f} → {b:.2f} |"
+                for w, (t, a, b, p, ph, cpu) in sorted(r["best"].items())
             ),
             "",
             *(
@@ -269,12 +287,12 @@ def main() -> None:
                 for m, x in r["speed-up"].items()
             ),
             "",
-            *(
-                f"- {m}: the machine's ceiling for this workload is 2 × (mean point on 1 "
-                f"worker) / (mean point on 2) = {c:.2f}×; the engine reaches "
-                f"{100 * r['speed-up'][m] / c:.0f} % of it."
-                for m, c in r["ceiling"].items()
-            ),
+            f"- the machine's ceiling for this workload: 2 × (mean point on 1 worker) / (mean "
+            f"point on 2) = {r['ceiling']:.2f}×; end to end the engine reaches "
+            f"{100 * r['speed-up']['end to end'] / r['ceiling']:.0f} % of it.",
+            "- mean point over 8 of the points (one at a time): "
+            + "; ".join(f"{k} {v:.3f} s" for k, v in r["point"].items())
+            + ".",
             "",
         ]
     _emit(lines, args.write)
@@ -297,16 +315,24 @@ def main() -> None:
     _emit(lines, args.write)
 
 
+_PHASES = ("prepare_s", "cluster_wait_s", "compute_s", "finish_s")
+
+
 def _emit(lines: list[str], write: bool) -> None:
-    """Print the new lines and (with --write) rewrite RESULTS_sweep.md with all so far."""
+    """Print the new lines and (with --write) append all so far to RESULTS_sweep.md (the
+    earlier runs' tables stay above)."""
     text = "\n".join(lines)
     print(text[_emit.printed :], flush=True)  # type: ignore[attr-defined]
     _emit.printed = len(text)  # type: ignore[attr-defined]
     if write:
-        (HERE / "RESULTS_sweep.md").write_text(text + "\n", encoding="utf-8")
+        path = HERE / "RESULTS_sweep.md"
+        if _emit.before is None:  # type: ignore[attr-defined]
+            _emit.before = path.read_text(encoding="utf-8") if path.exists() else ""  # type: ignore[attr-defined]
+        path.write_text(_emit.before + "\n" + text + "\n", encoding="utf-8")  # type: ignore[attr-defined]
 
 
 _emit.printed = 0  # type: ignore[attr-defined]
+_emit.before = None  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ their own ranges. Ranges are kept small (a few atoms or sites) so drawn models r
 
 from __future__ import annotations
 
+import functools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -39,7 +41,7 @@ from ssbattery.thermal.otto import OttoCycle, WorkingMedium
 from ssbattery.thermal.pumped_battery import PumpedBattery
 from ssbattery.thermal.strokes import Adiabatic, Driven, Sudden
 
-__all__ = ["STRATEGIES"]
+__all__ = ["RESULT_STRATEGIES", "STRATEGIES"]
 
 
 def _pos(lo: float = 0.05, hi: float = 5.0) -> st.SearchStrategy[float]:
@@ -242,6 +244,345 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     ),
     Pellet: st.builds(Pellet, _pos(0.01, 0.5), _pos(0.1, 2.0)),
 }
+
+
+# ----------------------------------------------------------------------------- results
+# A result is drawn by running its model on small drawn parameters (or, for the costly
+# electrolyte and impedance analyses, on the shipped data once, cached), so every drawn
+# instance is one the package really returns.
+
+
+def _quiet(func: Any) -> Any:
+    """Run ``func`` with the package's warnings (e.g. a truncation ConvergenceWarning on a
+    drawn corner) silenced: a strategy draws results, it does not test their accuracy."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return func(*args, **kwargs)
+
+    return run
+
+
+@st.composite
+def _small_dicke(draw: st.DrawFn) -> DickeParameters:
+    # g ≥ 0.2 keeps the default charging time π/(g√N) (and the run) short
+    return DickeParameters(
+        draw(st.integers(1, 3)), draw(_pos(0.2, 0.5)), steps=draw(st.integers(8, 20))
+    )
+
+
+@_quiet
+def _charging(params: DickeParameters) -> Any:
+    from ssbattery.quantum.dicke import charge_dicke
+
+    return charge_dicke(params)
+
+
+@_quiet
+def _cutoff_check(params: DickeParameters) -> Any:
+    from ssbattery.quantum.dicke import check_cutoff_convergence
+
+    return check_cutoff_convergence(params, _charging(params))
+
+
+@_quiet
+def _scaling(coupling: float, steps: int) -> Any:
+    from ssbattery.quantum.dicke_scaling import dicke_scaling
+
+    return dicke_scaling([1, 2, 3], coupling, steps=steps)
+
+
+@_quiet
+def _exponent(coupling: float) -> Any:
+    from ssbattery.quantum.dicke_semiclassical import large_n_exponent
+
+    return large_n_exponent(coupling, [100, 200, 400, 800], samples=8)
+
+
+@_quiet
+def _window(params: DickeParameters) -> Any:
+    from ssbattery.quantum.dicke_window import propagate_in_window
+
+    return propagate_in_window(params, lambda *_: None)
+
+
+@_quiet
+def _open(n: int, drive: float, dephasing: float) -> Any:
+    from ssbattery.quantum.open import charge_open
+
+    return charge_open(
+        DrivenBattery(n, drive=drive, steps=10),
+        Dissipation(dephasing=dephasing, decay=0.05),
+        storage=True,
+        storage_steps=6,
+    )
+
+
+@_quiet
+def _noise_scan(coupling: float) -> Any:
+    from ssbattery.quantum.open.scan import noise_scan
+
+    return noise_scan([1, 2, 3], coupling, "dephasing", [0.0, 0.1], steps=10, storage_steps=6)
+
+
+@_quiet
+def _trajectories(coupling: float, seed: int) -> Any:
+    from ssbattery.quantum.open.trajectories import charge_trajectories
+
+    params = DickeParameters(2, coupling, steps=8)
+    return charge_trajectories(params, Dissipation(collective_decay=0.1), n_traj=4, seed=seed)
+
+
+@_quiet
+def _power_law(alpha: float, beta: float) -> Any:
+    from ssbattery.quantum.dicke_scaling import fit_power_law
+
+    x = np.array([1.0, 2.0, 4.0, 8.0])
+    return fit_power_law(x, beta * x**alpha * (1 + 0.01 * np.array([1, -1, 1, -1])))
+
+
+@_quiet
+def _otto(cycle: OttoCycle) -> Any:
+    from ssbattery.thermal.otto import otto_cycle
+
+    return otto_cycle(cycle)
+
+
+@_quiet
+def _general_cycle(J: float, tau: float) -> Any:
+    from ssbattery.thermal.cycle import heisenberg_otto
+
+    return heisenberg_otto(J=J, tau=tau)
+
+
+@_quiet
+def _heat_battery(battery: HeatBattery, tau: float) -> Any:
+    from ssbattery.thermal.heat_battery import heat_battery
+
+    return heat_battery(battery, tau)
+
+
+@_quiet
+def _engine(battery: PumpedBattery, omega_l: float) -> Any:
+    from ssbattery.thermal.pumped_battery import two_stroke_engine
+
+    return two_stroke_engine(battery, omega_l, omega_c=0.5 * battery.omega_e)
+
+
+@_quiet
+def _pumped(battery: PumpedBattery, omega_l: float) -> Any:
+    from ssbattery.thermal.pumped_battery import charging
+
+    return charging(battery, omega_l, [1.0, 5.0, 20.0])
+
+
+@_quiet
+def _capacity(formula: str) -> Any:
+    from ssbattery.electrolytes.capacity import specific_capacity
+
+    return specific_capacity(formula, electrons=1)
+
+
+@_quiet
+def _arrhenius(ea: float, noise_seed: int) -> Any:
+    from ssbattery.electrolytes.transport import fit_arrhenius
+
+    T = np.array([300.0, 320.0, 340.0, 360.0, 380.0])
+    rng = np.random.default_rng(noise_seed)
+    sigma = 1e3 / T * np.exp(-ea / (8.617333262e-5 * T)) * (1 + 0.01 * rng.standard_normal(5))
+    return fit_arrhenius(T, sigma)
+
+
+def _example(name: str) -> Any:
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+    from ssbattery.electrolytes.impedance.readers import read_spectrum
+
+    return read_spectrum(example_spectra_dir() / name)
+
+
+_EXAMPLES = st.sampled_from(["example_25C.csv", "example_m10C.csv"])
+
+
+@_quiet
+@functools.lru_cache(maxsize=16)
+def _on_example(analysis: str, name: str) -> Any:
+    """One analysis of a shipped example spectrum (cached: fits take a second)."""
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
+    from ssbattery.electrolytes.impedance.circuits import fit_spectrum
+    from ssbattery.electrolytes.impedance.drt import compute_drt
+    from ssbattery.electrolytes.impedance.kk import lin_kk
+
+    run = {
+        "fit": fit_spectrum,
+        "kk": lin_kk,
+        "drt": compute_drt,
+        "analysis": lambda spectrum: analyse_spectrum(spectrum, Pellet(0.1, 1.0)),
+    }[analysis]
+    return run(_example(name))
+
+
+@_quiet
+@functools.lru_cache(maxsize=1)
+def _series() -> Any:
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_temperature_series
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    files = sorted(example_spectra_dir().glob("example_*C.csv"))
+    return analyse_temperature_series(files, Pellet(0.1, 1.0), joint=True)
+
+
+@_quiet
+@functools.lru_cache(maxsize=1)
+def _conductivity_model() -> Any:
+    import random
+
+    from ssbattery.electrolytes.conductivity_model import default_model
+
+    state = random.getstate()  # training touches `random`; Hypothesis asks draws not to
+    try:
+        return default_model()
+    finally:
+        random.setstate(state)
+
+
+@_quiet
+def _prediction(formula: str, level: float) -> Any:
+    return _conductivity_model().predict(formula, level=level)
+
+
+@_quiet
+@functools.lru_cache(maxsize=1)
+def _family_report() -> Any:
+    from ssbattery.electrolytes.obelix import family_mapping_report
+
+    return family_mapping_report()
+
+
+@_quiet
+def _literature_check(name: str) -> Any:
+    from ssbattery.literature import run_checks
+
+    (result,) = run_checks([name])
+    return result
+
+
+@_quiet
+def _audit(cycle: OttoCycle) -> Any:
+    from ssbattery.thermal.audit import audit
+
+    return audit(cycle)
+
+
+#: Strategies of the result classes (each draws what the package's own functions return).
+RESULT_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {}
+
+
+def _register_results() -> None:
+    from ssbattery.electrolytes.capacity import CapacityResult
+    from ssbattery.electrolytes.conductivity_model import ConductivityPrediction
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import (
+        ArrheniusAnalysis,
+        SpectrumAnalysis,
+    )
+    from ssbattery.electrolytes.impedance.circuits import CircuitFit
+    from ssbattery.electrolytes.impedance.drt import DRTResult
+    from ssbattery.electrolytes.impedance.joint import JointArrheniusFit
+    from ssbattery.electrolytes.impedance.kk import LinKKResult
+    from ssbattery.electrolytes.obelix import FamilyMappingReport
+    from ssbattery.electrolytes.transport import ArrheniusFit
+    from ssbattery.literature import CheckResult
+    from ssbattery.quantum.battery import ChargingResult
+    from ssbattery.quantum.dicke import CutoffCheck
+    from ssbattery.quantum.dicke_scaling import PowerLawFit, ScalingResult
+    from ssbattery.quantum.dicke_semiclassical import ExponentFit
+    from ssbattery.quantum.dicke_window import WindowRun
+    from ssbattery.quantum.open.charging import OpenChargingResult, StorageResult
+    from ssbattery.quantum.open.scan import NoiseScan
+    from ssbattery.quantum.open.trajectories import TrajectoryResult
+    from ssbattery.thermal.audit import AuditReport
+    from ssbattery.thermal.cycle import CycleResult
+    from ssbattery.thermal.heat_battery import HeatBatteryResult
+    from ssbattery.thermal.otto import OttoResult
+    from ssbattery.thermal.pumped_battery import EngineResult, PumpedChargingResult
+
+    open_run = st.builds(
+        _open, st.integers(1, 3), _pos(0.5, 2.0), st.sampled_from([0.0, 0.05, 0.2])
+    )
+    pumped = STRATEGIES[PumpedBattery]
+    RESULT_STRATEGIES.update(
+        {
+            ChargingResult: st.builds(_charging, _small_dicke()),
+            CutoffCheck: st.builds(_cutoff_check, _small_dicke()),
+            ScalingResult: st.builds(_scaling, _pos(0.1, 0.5), st.integers(8, 20)),
+            PowerLawFit: st.builds(_power_law, st.floats(0.5, 2.0), _pos(0.1, 10.0)),
+            ExponentFit: st.builds(_exponent, _pos(0.1, 0.5)),
+            WindowRun: st.builds(_window, _small_dicke()),
+            OpenChargingResult: open_run,
+            StorageResult: open_run.map(lambda r: r.storage),
+            NoiseScan: st.builds(_noise_scan, _pos(0.1, 0.5)),
+            TrajectoryResult: st.builds(_trajectories, _pos(0.2, 0.5), st.integers(1, 50)),
+            OttoResult: st.builds(_otto, _otto_cycle()),
+            CycleResult: st.builds(_general_cycle, _pos(0.05, 0.4), _pos(5.0, 60.0)),
+            HeatBatteryResult: st.builds(_heat_battery, STRATEGIES[HeatBattery], _pos(0.5, 10.0)),
+            EngineResult: st.builds(_engine, pumped, _pos(1.0, 2.0)),
+            PumpedChargingResult: st.builds(_pumped, pumped, _pos(1.0, 2.0)),
+            AuditReport: st.builds(_audit, _otto_cycle()),
+            CapacityResult: st.builds(_capacity, st.sampled_from(["Li", "LiC6", "LiCoO2"])),
+            ArrheniusFit: st.builds(_arrhenius, _pos(0.2, 0.6), st.integers(0, 99)),
+            CircuitFit: st.builds(_on_example, st.just("fit"), _EXAMPLES),
+            LinKKResult: st.builds(_on_example, st.just("kk"), _EXAMPLES),
+            DRTResult: st.builds(_on_example, st.just("drt"), _EXAMPLES),
+            SpectrumAnalysis: st.builds(_on_example, st.just("analysis"), _EXAMPLES),
+            ArrheniusAnalysis: st.builds(_series),
+            JointArrheniusFit: st.builds(_series).map(lambda a: a.joint),
+            ConductivityPrediction: st.builds(
+                _prediction,
+                st.sampled_from(["Li7La3Zr2O12", "Li6PS5Cl", "Li3YCl6"]),
+                st.sampled_from([0.8, 0.9]),
+            ),
+            FamilyMappingReport: st.builds(_family_report),
+            CheckResult: st.builds(
+                _literature_check,
+                st.sampled_from(["otto-qubit-efficiency", "otto-oscillator-efficiency"]),
+            ),
+        }
+    )
+    STRATEGIES.update(RESULT_STRATEGIES)
+
+
+def _register_records() -> None:
+    """Cited presets, literature checks, report figures, bounds and the result mixins."""
+    from ssbattery.io import OutputBatch
+    from ssbattery.literature import CHECKS, Check
+    from ssbattery.presets import PRESETS
+    from ssbattery.report.catalog import all_figures
+    from ssbattery.report.registry import FigureSpec
+    from ssbattery.results import Printed, Reported
+    from ssbattery.validation import QUANTITIES, MemoryEstimate
+    from ssbattery.validation import Quantity as Bound
+
+    for preset in PRESETS.values():  # the shipped, cited presets are the valid ones
+        cls = type(preset)
+        STRATEGIES[cls] = st.sampled_from([p for p in PRESETS.values() if type(p) is cls])
+    STRATEGIES[Check] = st.sampled_from(CHECKS)
+    STRATEGIES[FigureSpec] = st.sampled_from(all_figures())
+    STRATEGIES[Bound] = st.sampled_from(list(QUANTITIES.values()))
+    STRATEGIES[MemoryEstimate] = st.builds(
+        lambda what, n: MemoryEstimate(what).add("evolve", "state", (n,), bytes_per_element=16),
+        st.text(min_size=1, max_size=20),
+        st.integers(1, 10**6),
+    )
+    STRATEGIES[OutputBatch] = st.builds(OutputBatch)
+    for mixin in (Printed, Reported):
+        STRATEGIES[mixin] = st.one_of(
+            *(s for c, s in RESULT_STRATEGIES.items() if issubclass(c, mixin))
+        )
+
+
+_register_results()
+_register_records()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():

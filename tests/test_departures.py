@@ -70,7 +70,7 @@ def test_demon_gain_from_coupling_is_one_sided() -> None:
 def test_flat_fermi_bath_matches_the_lindblad_engine() -> None:
     # Flat Fermi rates Γ f(E) (up), Γ(1 − f(E)) (down): relaxation rate Γ for every u.
     from ssbattery.thermal.baths import Bath, local_dissipators
-    from ssbattery.thermal.learning import BATH_HOT, _bath_arrays, erdman_noe_parameters
+    from ssbattery.thermal.learning import BATH_HOT, bath_relaxation, erdman_noe_parameters
     from ssbattery.thermal.lindblad import evolve_density
 
     p = erdman_noe_parameters()
@@ -81,11 +81,11 @@ def test_flat_fermi_bath_matches_the_lindblad_engine() -> None:
         c = local_dissipators(sm, E, Bath(p.T_hot, p.rate_hot, statistics="fermi"))
         traj = evolve_density(H, c, np.diag([0.0, 1.0]).astype(complex), [0.0, 0.5])
         pe_lindblad = traj.states[-1][0, 0].real
-        total, p_eq = _bath_arrays(p, np.array([E]), np.array([BATH_HOT]))
+        total, p_eq = bath_relaxation(p, np.array([E]), np.array([BATH_HOT]))
         # the model's exact step p(Δt) = p_eq (1 − e^{−Γ_tot Δt}) from the ground state
         assert pe_lindblad == pytest.approx(p_eq[0] * (1 - np.exp(-total[0] * 0.5)), abs=1e-10)
         assert p_eq[0] == pytest.approx(1 / (1 + np.exp(E / p.T_hot)), rel=1e-14)
-    total, _ = _bath_arrays(p, p.E0 * np.array([0.3, 0.6, 1.0]), np.array([BATH_HOT] * 3))
+    total, _ = bath_relaxation(p, p.E0 * np.array([0.3, 0.6, 1.0]), np.array([BATH_HOT] * 3))
     assert np.allclose(total, 1.0)
 
 

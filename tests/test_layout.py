@@ -1,10 +1,12 @@
 """The test tree mirrors ``src/ssbattery`` (tests/README.md): a test of
 ``src/ssbattery/<pkg path>/<module>.py`` lives at ``tests/<pkg path>/test_<module>.py``, or
 ``test_<module>_<aspect>.py`` when one module's tests fill several files; a subpackage or the
-package itself may stand for ``<module>``. The few cross-cutting files are named here."""
+package itself may stand for ``<module>``. The few cross-cutting files are named here. Tests
+use the package's public names only: no ``_private`` name or module of ssbattery."""
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -67,3 +69,54 @@ def test_duplicate_basenames_are_collected_by_importlib() -> None:
     assert not list(TESTS.rglob("__init__.py"))
     config = tomllib.loads((TESTS.parent / "pyproject.toml").read_text(encoding="utf-8"))
     assert "--import-mode=importlib" in config["tool"]["pytest"]["ini_options"]["addopts"]
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_uses(tree: ast.AST) -> list[tuple[int, str]]:
+    """``from ssbattery… import _x``, ``ssbattery._mod`` and ``module._x`` where ``module``
+    was imported from ssbattery."""
+    found, modules = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ssbattery"):
+            names = [node.module or "", *(a.name for a in node.names)]
+            found += [(node.lineno, n) for n in names if any(map(_private, n.split(".")))]
+            modules |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("ssbattery"):
+                    if any(map(_private, a.name.split("."))):
+                        found.append((node.lineno, a.name))
+                    modules.add(a.asname or a.name.split(".")[0])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            base = node.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in modules:
+                found.append((node.lineno, f"{base.id}….{node.attr}"))
+    return found
+
+
+def test_tests_use_public_names_only() -> None:
+    uses = [
+        f"{path.relative_to(TESTS)}:{line}: {name}"
+        for path in sorted(TESTS.rglob("*.py"))
+        for line, name in _private_uses(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not uses, "tests reach private names:\n" + "\n".join(uses)
+
+
+def test_the_private_name_check_finds_each_form() -> None:
+    source = (
+        "from ssbattery.cli._common import fail\n"
+        "from ssbattery.thermal import feedback\n"
+        "from ssbattery.thermal.feedback import _flip\n"
+        "import ssbattery.quantum.open as qo\n"
+        "feedback._Relaxation\n"
+        "qo.scan._helper\n"
+        "other._fine\n"
+    )
+    assert [line for line, _ in _private_uses(ast.parse(source))] == [1, 3, 5, 6]

@@ -21,9 +21,11 @@ from ssbattery.electrolytes.impedance.circuits import fit_spectrum
 from ssbattery.electrolytes.impedance.examples import example_spectra_dir
 from ssbattery.electrolytes.impedance.readers import read_spectrum, spectrum_from_arrays
 from ssbattery.errors import (
+    API_ONLY_PREFIX,
     CostWarning,
     DataFormatError,
     FitFailedError,
+    InvalidParameterError,
     ResourceLimitError,
 )
 from ssbattery.quantum.battery import default_times
@@ -171,9 +173,15 @@ def test_cli_messages_drop_python_only_advice() -> None:
     result = CliRunner().invoke(app, ["otto", "--tau-hot", "1e12"])
     if result.exit_code == 2:  # a steady state the solver cannot pin down
         assert "check_unique" not in result.stderr
-    from ssbattery.cli._common import _with_option_names
-    from ssbattery.errors import api_only
-
-    text = "the state is not unique." + api_only("pass `check_unique=False`")
-    assert _with_option_names(text, {}) == "the state is not unique."
-    assert "check_unique=False" in text  # the API keeps it
+    # A circuit term without automatic starting values: the API's message advises the
+    # keyword `initial_guess` (errors.api_only), the command's names its option only.
+    path = example_spectra_dir() / "example_25C.csv"
+    with pytest.raises(InvalidParameterError, match="pass `initial_guess`") as api:
+        fit_spectrum(read_spectrum(path), "R0-L0")
+    assert API_ONLY_PREFIX in str(api.value)
+    argv = ["eis", "fit", str(path), "--circuit", "R0-L0", "--thickness-mm", "1"]
+    result = CliRunner().invoke(app, [*argv, "--diameter-mm", "10"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot estimate starting values for the term 'L0'")
+    assert "`--circuit`" in result.stderr
+    assert "initial_guess" not in result.stderr and API_ONLY_PREFIX not in result.stderr

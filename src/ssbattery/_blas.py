@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["one_blas_thread", "single_threaded"]
+__all__ = ["blas_threads", "one_blas_thread", "single_threaded"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -30,6 +30,14 @@ def _controller() -> Any:
 def one_blas_thread() -> Iterator[None]:
     """Context manager: BLAS limited to one thread inside the block."""
     with _controller().limit(limits=1, user_api="blas"):
+        yield
+
+
+@contextlib.contextmanager
+def blas_threads(threads: int) -> Iterator[None]:
+    """Context manager: BLAS limited to ``threads`` threads inside the block (for the few
+    large products worth threading inside a :func:`one_blas_thread` region)."""
+    with _controller().limit(limits=max(1, int(threads)), user_api="blas"):
         yield
 
 

@@ -22,9 +22,9 @@ def test_cycle_command_json_and_plot(tmp_path: Path) -> None:
     res = runner.invoke(app, ["cycle", str(SPEC), "--json", "--plot", str(png), "--quasi-static"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["efficiency"] == pytest.approx(0.5346, abs=1e-4)
-    assert out["quasi_static"]["efficiency"] == pytest.approx(out["efficiency"], abs=1e-9)
-    assert out["first_law_residual"] < 1e-12
+    assert out["efficiency [1]"] == pytest.approx(0.5346, abs=1e-4)
+    assert out["quasi_static"]["efficiency [1]"] == pytest.approx(out["efficiency [1]"], abs=1e-9)
+    assert out["first_law_residual [E₀]"] < 1e-12
     assert [s["name"] for s in out["strokes"]] == ["compression", "hot", "expansion", "cold"]
     assert png.stat().st_size > 1000
 

@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from ssbattery import InvalidParameterError
 from ssbattery.cli import app
-from ssbattery.cli._common import to_jsonable
 from ssbattery.report import Artifact, FigureSpec, reproduce
 from ssbattery.report.catalog import all_figures
 
@@ -62,13 +61,6 @@ def test_failing_figure_is_reported_and_others_kept(
     assert "boom" in page and "good.csv" in page and "ssbattery" in page
     with pytest.raises(InvalidParameterError, match="unknown figures"):
         reproduce(tmp_path, only=["missing"], show_progress=False)
-
-
-def test_to_jsonable_converts_numpy_and_nan() -> None:
-    import numpy as np
-
-    out = to_jsonable({"a": np.arange(3), "b": np.float64("nan"), "c": 1 + 2j})
-    assert out == {"a": [0, 1, 2], "b": None, "c": {"re": 1.0, "im": 2.0}}
 
 
 def test_console_script_prints_usage_errors_on_one_line() -> None:

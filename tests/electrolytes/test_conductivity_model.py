@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from ssbattery.electrolytes.conductivity_model import (
-    _conformal_quantile,
-    _errors,
+    censored_errors,
     composition_features,
+    conformal_quantile,
     load_obelix_split,
     train_conductivity_model,
 )
@@ -43,17 +43,54 @@ def test_features_are_fractions_then_weighted_statistics() -> None:
         composition_features("Lq7Xx", els)
 
 
+def test_chemistry_block_of_an_argyrodite_and_a_doped_garnet() -> None:
+    """Anion-weighted Pauling electronegativity and anionic radius (pymatgen's tables: S 2.58 /
+    1.70 Å, Cl 3.16 / 1.67 Å, O 3.44 / 1.26 Å), family/class one-hots and Li off-stoichiometry."""
+    from ssbattery.electrolytes.anions import CHEMICAL_CLASSES
+    from ssbattery.electrolytes.conductivity_model import chemistry_features
+    from ssbattery.electrolytes.families import FAMILY_RULES
+
+    nf, nc = len(FAMILY_RULES), len(CHEMICAL_CLASSES)
+    a = chemistry_features("Li6PS5Cl")
+    assert len(a) == nf + nc + 7
+    assert a[list(FAMILY_RULES).index("argyrodite")] == 1.0 and sum(a[:nf]) == 1.0
+    assert a[nf + CHEMICAL_CLASSES.index("sulfohalide")] == 1.0 and sum(a[nf : nf + nc]) == 1.0
+    x_an, r_an, soft, halide, x_cat, off, n_an = a[nf + nc :]
+    assert x_an == pytest.approx((5 * 2.58 + 3.16) / 6)
+    assert r_an == pytest.approx((5 * 1.70 + 1.67) / 6)
+    assert (soft, halide) == (pytest.approx(5 / 6), pytest.approx(1 / 6))
+    assert x_cat == pytest.approx(2.19)  # P, the only non-Li cation
+    assert (off, n_an) == (0.0, 2.0)
+    g = chemistry_features("Li6.4La3Zr1.4Ta0.6O12")
+    assert g[list(FAMILY_RULES).index("garnet")] == 1.0
+    assert g[nf + CHEMICAL_CLASSES.index("oxide")] == 1.0
+    assert g[nf + nc] == pytest.approx(3.44) and g[nf + nc + 1] == pytest.approx(1.26)
+    # cations La, Zr, Ta: (3·1.10 + 1.4·1.33 + 0.6·1.5)/5
+    assert g[nf + nc + 4] == pytest.approx((3 * 1.10 + 1.4 * 1.33 + 0.6 * 1.5) / 5)
+    assert g[nf + nc + 5] == pytest.approx(0.4)  # 6.4 Li: 0.6 vacancies per formula unit
+
+
+def test_cv_groups_are_papers_and_the_official_split_shares_none() -> None:
+    """OBELiX's official split is by paper: no DOI is in both halves (177 train, 46 test)."""
+    train, test = load_obelix_split()
+    doi_train = {r.reference for r in train}
+    doi_test = {r.reference for r in test}
+    assert (len(doi_train), len(doi_test)) == (177, 46)
+    assert not doi_train & doi_test
+    assert all(r.group == r.reference for r in train)
+
+
 def test_censored_error_is_one_sided() -> None:
     pred = np.array([-11.0, -9.0, -3.0])
     y = np.array([-10.0, -10.0, -4.0])
     c = np.array([True, True, False])
-    np.testing.assert_allclose(_errors(pred, y, c), [0.0, 1.0, 1.0])
+    np.testing.assert_allclose(censored_errors(pred, y, c), [0.0, 1.0, 1.0])
 
 
-def test_conformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
+def testconformal_quantile_is_the_ceil_n_plus_1_level_order_statistic() -> None:
     e = np.arange(1.0, 20.0)  # n = 19: ⌈20 · 0.9⌉ = 18 → the 18th smallest
-    assert _conformal_quantile(e, 0.9) == 18.0
-    assert _conformal_quantile(e, 0.5) == 10.0
+    assert conformal_quantile(e, 0.9) == 18.0
+    assert conformal_quantile(e, 0.5) == 10.0
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +126,10 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--json"])
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)
-    lo, hi = s["interval_log10_S_cm"]
-    assert lo < s["log10_sigma_S_cm"] < hi
-    assert s["interval_level"] == 0.9
+    lo, hi = s["interval [log10 S/cm]"]
+    assert lo < s["log10_sigma [log10 S/cm]"] < hi
+    assert s["sigma [mS/cm]"] == pytest.approx(1e3 * 10 ** s["log10_sigma [log10 S/cm]"])
+    assert s["interval_level [1]"] == 0.9
     bad = CliRunner().invoke(app, ["electrolytes", "predict", "Lq7Xx"])
     assert bad.exit_code == 2
     assert "FORMULA" in bad.output and "not element symbols" in bad.output

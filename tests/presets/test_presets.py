@@ -101,7 +101,14 @@ def test_report_sections_take_their_settings_from_the_presets(tmp_path: Path) ->
 
     assert thermal.OTTO_RATIOS == FIG16_OTTO.ratios
     assert thermal.OTTO_LEVELS == FIG16_OTTO.oscillator_levels
-    assert thermal._baths(0.4) == FIG16_OTTO.baths(0.4)
+    assert thermal.OTTO == {
+        "omega_h": FIG16_OTTO.omega_h,
+        "omega_c": FIG16_OTTO.omega_c,
+        "T_h": FIG16_OTTO.T_h,
+        "T_c": FIG16_OTTO.T_c,
+        "rate": FIG16_OTTO.rate_h,
+        "tau": FIG16_OTTO.tau_h,
+    }
     assert thermal.HEAT_COUPLINGS == FIG15_HEAT_BATTERY.couplings
     assert thermal.ENGINE_OMEGA_C == PUMPED_BATTERY.engine_omega_c
     assert dicke.CURVE_ATOMS == DICKE_CHARGING_CURVE.params.n_atoms

@@ -110,7 +110,9 @@ def test_cli_scaling_json_and_plot(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [r["n_atoms"] for r in data["results"]] == [1, 2, 4]
-    assert {"exponent", "stderr", "r2"} <= set(data)
+    assert {"exponent [1]", "exponent error [1]", "r2 [1]", "prefactor [ω_c²]"} <= set(data)
+    first = data["results"][0]
+    assert first["power_max [ω_c²]"] > 0 and first["t_power_max [1/ω_c]"] > 0
     assert plot.stat().st_size > 0
 
 

@@ -226,7 +226,32 @@ def test_every_registered_model_is_compared_with_its_command() -> None:
 
     cases = {c[0] for c in _CASES}
     builtin = {n for n in entry_names() if not n.startswith("test-")}
-    assert builtin <= cases | {"dicke"}, sorted(builtin - cases)
+    assert builtin <= cases | {"dicke"} | set(_LIBRARY_ENTRIES), sorted(builtin - cases)
+
+
+def _best_otto_reference() -> dict[str, float]:
+    from ssbattery.thermal.learning import EngineParameters, optimal_otto
+
+    r = optimal_otto(EngineParameters(T_cold=0.3), 1.5, grid=9)
+    return {"power": r.metrics.power, "efficiency": r.metrics.efficiency, "u_hot": r.u_hot,
+            "u_cold": r.u_cold, "time_hot": r.time_hot, "time_cold": r.time_cold}  # fmt: skip
+
+
+#: Entries with no command of their own, each compared with the function it runs.
+_LIBRARY_ENTRIES: dict[str, tuple[dict[str, Any], Any]] = {
+    "best-otto": (
+        {"period": 1.5, "grid": 9, "T_cold": 0.3},
+        _best_otto_reference,
+    ),
+}
+
+
+@pytest.mark.parametrize("model", sorted(_LIBRARY_ENTRIES))
+def test_library_entry_point_equals_its_function(model: str) -> None:
+    fixed, reference = _LIBRARY_ENTRIES[model]
+    ds = run({"model": model, "fixed": fixed}).dataset
+    expected = reference()
+    assert {k: float(ds[k]) for k in expected} == expected
 
 
 def test_resume_computes_only_unfinished_points(tmp_path: Path) -> None:

@@ -106,7 +106,8 @@ def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
         (
             {**DICKE, "sweep": {"n_atoms": [4, 5000]}},
             ResourceLimitError,
-            r"point n_atoms=5000 of model 'dicke' would need .* GiB.*shrink that range",
+            r"point n_atoms=5000 of model 'dicke': the Dicke photon window \(N = 5000, at least "
+            r"the photon layers 0 … 5000, 20 times\) would need about .* GiB.*shrink that range",
         ),
         (  # the model's own whole-run estimate (Lanczos vectors, H, outputs)
             {**DICKE, "fixed": {**DICKE["fixed"], "photon_cutoff": 16000}}

@@ -24,7 +24,7 @@ from ssbattery.thermal.cycle import (
     quasi_static,
     run_cycle,
 )
-from ssbattery.thermal.feedback import CoupledQubits, _reset_to_ground, demon_cycle
+from ssbattery.thermal.feedback import CoupledQubits, demon_cycle, reset_to_ground
 from ssbattery.thermal.model import BathCoupling
 from ssbattery.thermal.otto import WorkingMedium, oscillator_otto, qubit_otto
 
@@ -162,9 +162,7 @@ def test_feedback_stroke_reproduces_the_demon() -> None:
         BathCoupling(Bath(3.0, 1.0), CoupledQubits.sigma_x(1)),
         BathCoupling(Bath(3.0, 1.0), CoupledQubits.sigma_x(2)),
     )
-    cyc = Cycle(
-        med, (FeedbackStroke(0.0, _reset_to_ground(system)), ThermalStroke(0.0, baths, 1.0))
-    )
+    cyc = Cycle(med, (FeedbackStroke(0.0, reset_to_ground(system)), ThermalStroke(0.0, baths, 1.0)))
     res = run_cycle(cyc)
     assert -res.strokes[0].work == pytest.approx(ref.work_extracted, abs=1e-12)
     assert sum(res.heats) == pytest.approx(float(np.sum(ref.heat)), abs=1e-12)

@@ -117,10 +117,10 @@ def test_szilard_spec_through_the_cli() -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     pe = 1 / (1 + math.exp(1 / 0.7))
-    assert -out["work"] == pytest.approx(pe - 0.1, abs=1e-10)
+    assert -out["work [E₀]"] == pytest.approx(pe - 0.1, abs=1e-10)
     assert out["strokes"][0]["kind"] == "feedback"
-    assert out["information"] == pytest.approx(0.242311, abs=1e-6)
-    assert out["audit"]["values"]["information"] == pytest.approx(out["information"])
+    assert out["information [nats]"] == pytest.approx(0.242311, abs=1e-6)
+    assert out["audit"]["values"]["information"] == pytest.approx(out["information [nats]"])
     assert not [f for f in out["audit"]["findings"] if f["level"] == "error"]
 
 

@@ -17,15 +17,14 @@ from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.feedback import (
     CoupledQubits,
     FeedbackProtocol,
-    _demon_policies,
-    _evaluate,
-    _flip,
-    _Relaxation,
-    _reset_to_ground,
     apply_protocol,
+    cycle_map,
     demon_cycle,
+    demon_policies,
     demon_scan,
+    flip_unitary,
     local_projectors,
+    reset_to_ground,
     run_cycle,
     single_qubit_demon_heat,
 )
@@ -89,8 +88,8 @@ def test_joint_reset_to_ground_is_the_best_of_all_256_flip_policies() -> None:
     system = CoupledQubits(1.0, 1.2, g)
     best = demon_cycle(system, temperature=T, tau=tau, scheme="joint")
     bath = Bath(T, 1.0)
-    relax = _Relaxation(system, (bath, bath), tau)
-    all_works = [_evaluate(system, p, relax).work_extracted for p in _demon_policies("joint")]
+    policies = demon_policies("joint")
+    all_works = [run_cycle(system, p, (bath, bath), tau).work_extracted for p in policies]
     assert len(all_works) == 256
     assert best.work_extracted == pytest.approx(max(all_works), abs=1e-12)
 
@@ -125,7 +124,7 @@ def test_two_point_mean_equals_ensemble_work() -> None:
     # Variance from the outcome statistics: recompute by brute force over basis states.
     E = CoupledQubits(1.0, 1.0, 0.1).energies
     pops = np.real(np.diag(r.rho_start))
-    flips = [w for w in _demon_policies("single")]
+    flips = [w for w in demon_policies("single")]
     works = []
     for protocol in flips:
         rho_M, rho_F = apply_protocol(r.rho_start, protocol)
@@ -165,7 +164,7 @@ def test_no_measurement_no_extraction(g: float, T: float, tau: float) -> None:
 def test_unconditional_flip_of_thermal_state_costs_work() -> None:
     # Passivity: with one outcome, any flip of the Gibbs-like periodic state costs work.
     projectors, labels = local_projectors(())
-    protocol = FeedbackProtocol(tuple(projectors), (_flip(True, False),), tuple(labels))
+    protocol = FeedbackProtocol(tuple(projectors), (flip_unitary(True, False),), tuple(labels))
     bath = Bath(1.0, 1.0)
     r = run_cycle(CoupledQubits(1.0, 1.0, 0.1), protocol, (bath, bath), 2.0)
     assert r.work_extracted < 0
@@ -234,9 +233,7 @@ def test_fixed_point_equals_the_limit_of_many_cycles() -> None:
     T, tau = 1.1, 0.3
     r = demon_cycle(system, temperature=T, tau=tau, scheme="joint")
     bath = Bath(T, 1.0)
-    relax = _Relaxation(system, (bath, bath), tau)
-    protocol = _reset_to_ground(system)
-    M = relax.expL @ protocol.superoperator()
+    M = cycle_map(system, reset_to_ground(system), (bath, bath), tau)
     v = np.zeros(16, dtype=complex)
     v[15] = 1.0  # |gg⟩⟨gg| (column stacking: last diagonal entry)
     for _ in range(300):

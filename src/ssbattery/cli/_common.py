@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import dataclasses
 import errno
 import functools
 import importlib
@@ -37,7 +36,13 @@ from rich.console import Console
 from rich.text import Text
 
 from ssbattery.errors import SsbatteryError
-from ssbattery.io import JSON_SUFFIXES, PLOT_SUFFIXES, OutputBatch, check_output_path
+from ssbattery.io import (
+    JSON_SUFFIXES,
+    PLOT_SUFFIXES,
+    OutputBatch,
+    check_output_path,
+    to_jsonable,
+)
 
 __all__ = [
     "JSON_SUFFIXES",
@@ -421,27 +426,6 @@ def output_option(
     return typer.Option(
         None, *param_decls, help=help, parser=str, callback=_output_callback(suffixes)
     )
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Convert numpy arrays/scalars, dataclasses, paths and complex numbers for ``json``."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return to_jsonable(obj.item())
-    if isinstance(obj, complex):
-        return {"re": obj.real, "im": obj.imag}
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
 
 
 def print_json(obj: Any) -> None:

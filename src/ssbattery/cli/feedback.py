@@ -161,14 +161,19 @@ def learn_cycle_command(
     plot: Path | None = output_option("--plot", help="Save the learning figure."),
 ) -> None:
     """Learn a two-level engine cycle that beats the best Otto cycle of the same period."""
-    from ssbattery.thermal.learning import EngineParameters, learn_cycle
+    from ssbattery.sweep.models.thermal import LEARNED_CYCLE, solve_learned
 
-    params = EngineParameters(u_min=u_min, u_max=u_max, T_hot=t_hot, T_cold=t_cold)
+    # the entry a sweep point of `learned-cycle` runs, plus this run's checkpoint file
+    run = LEARNED_CYCLE.build(
+        LEARNED_CYCLE.complete(
+            {"u_min": u_min, "u_max": u_max, "T_hot": t_hot, "T_cold": t_cold, "n_steps": steps,
+             "period": period, "iterations": iterations, "population": population, "seed": seed}
+        )
+    )  # fmt: skip
     with progress_on_stderr("learning") as update:
-        result = learn_cycle(
-            params, n_steps=steps, period=period, iterations=iterations, population=population,
-            seed=seed, checkpoint=checkpoint, checkpoint_every=checkpoint_every, progress=update,
-        )  # fmt: skip
+        result = solve_learned(
+            run, progress=update, checkpoint=checkpoint, checkpoint_every=checkpoint_every
+        )
     if plot is not None:
         _learning_plot(result, plot)
     reports = audits(audit_flag, [result])

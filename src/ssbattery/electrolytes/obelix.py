@@ -309,7 +309,18 @@ class FamilyMappingReport:
                 for d in self.class_disagreements
             ],
             "review_matches": [
-                vars(m) | {"families_agree": m.families_agree} for m in self.review_matches
+                {
+                    "obelix_key": m.obelix_key,
+                    "review_key": m.review_key,
+                    "formula": m.formula,
+                    "obelix_label": m.obelix_label,
+                    "obelix_family": m.obelix_family,
+                    "review_family": m.review_family,
+                    "obelix_conductivity [mS/cm]": m.obelix_conductivity_mS_cm,
+                    "review_conductivity [mS/cm]": m.review_conductivity_mS_cm,
+                    "families_agree": m.families_agree,
+                }
+                for m in self.review_matches
             ],
         }
 

@@ -38,6 +38,7 @@ from ssbattery.io.atomic import (
     write_json,
     write_text,
 )
+from ssbattery.io.jsonable import to_jsonable
 from ssbattery.io.lock import file_lock
 from ssbattery.io.paths import (
     CSV_SUFFIXES,
@@ -57,6 +58,7 @@ __all__ = [
     "check_output_dir",
     "check_output_path",
     "file_lock",
+    "to_jsonable",
     "write_bytes",
     "write_json",
     "write_text",

@@ -104,20 +104,22 @@ class ScalingResult:
     atoms = renamed_attribute("n_atoms")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape of ``ssbattery dicke-scaling --json``."""
+        """JSON shape of ``ssbattery dicke-scaling --json``, units in the keys (ω_c, the
+        Dicke battery's energy unit; P_max = prefactor · N^exponent)."""
+        u = DickeParameters.ENERGY_UNIT
         return {
             "parameters": dict(self.parameters),
-            "exponent": self.fit.exponent,
-            "stderr": self.fit.stderr,
-            "prefactor": self.fit.prefactor,
-            "r2": self.fit.r2,
+            "exponent [1]": self.fit.exponent,
+            "exponent error [1]": self.fit.stderr,
+            f"prefactor [{u}²]": self.fit.prefactor,
+            "r2 [1]": self.fit.r2,
             "results": [
                 {
                     "n_atoms": int(n),
-                    "power_max": float(p),
-                    "t_power_max": float(tp),
-                    "energy_max": float(e),
-                    "t_max": float(tm),
+                    f"power_max [{u}²]": float(p),
+                    f"t_power_max [1/{u}]": float(tp),
+                    f"energy_max [{u}]": float(e),
+                    f"t_max [1/{u}]": float(tm),
                 }
                 for n, p, tp, e, tm in zip(
                     self.n_atoms,

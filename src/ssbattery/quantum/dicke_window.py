@@ -13,7 +13,9 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   by a pad of twice the distance the front moved in the previous segment; layers far
   behind the front are dropped and their norm is added to the error bound;
 * the run is cut into segments of ``segment`` output times, each propagated with the
-  engine's Lanczos method (:func:`~ssbattery.quantum.evolution.evolve`); a segment whose
+  engine's Lanczos method (one :class:`~ssbattery.quantum.evolution.Evolver` per window,
+  its products by the matrix-free :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`
+  in the parity sector); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:
@@ -225,7 +227,9 @@ def propagate_in_window(
     ``observe(psi, basis, k)`` receives the state at output time k on its current basis
     (it may be called again for the same k when a segment is redone).
     """
-    from ssbattery.quantum.evolution import Lanczos, evolve
+    from ssbattery.quantum.dicke_stencil import DickeStencil
+    from ssbattery.quantum.evolution import Evolver, Lanczos
+    from ssbattery.quantum.evolution.fused import HAVE_NUMBA
 
     opts = method or PhotonWindow()
     check_window_memory(params)
@@ -236,9 +240,12 @@ def propagate_in_window(
     pad = int(opts.pad)
     front = opts.tol * opts.front_ratio
 
-    def build(lo: int, hi: int) -> tuple[DickeBasis, Any, _Edges]:
+    def build(lo: int, hi: int) -> tuple[DickeBasis, Evolver, _Edges]:
         basis = window_basis(params, lo, hi)
-        return basis, dicke_hamiltonian(params, basis), _Edges(params, basis)
+        # the parity sector: products by the matrix-free stencil (dicke_stencil)
+        stencil = DickeStencil(params, basis) if basis.parity and HAVE_NUMBA else None
+        H = Evolver(dicke_hamiltonian(params, basis), matrix_free=stencil)
+        return basis, H, _Edges(params, basis)
 
     lo, hi = max(0, N - 2 * pad), N + 2 * pad
     basis, H, edges = build(lo, hi)
@@ -266,15 +273,10 @@ def propagate_in_window(
             seen[i] = edges.measure(state)
             observe(state, basis, k0 + i)
 
-        tr = evolve(
-            H,
-            psi,
-            rel,
-            observer=obs,
-            method=Lanczos(
-                tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim)
-            ),
+        H.method = Lanczos(
+            tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim)
         )
+        tr = H.run(psi, rel, observer=obs)
         grow_hi = seen[:, 0].max() > opts.tol
         grow_lo = seen[:, 1].max() > opts.tol
         if grow_hi or grow_lo:  # redo the segment in a wider window

@@ -19,12 +19,14 @@ of H0 with energy E_GS = −NB − ¼ Σ_{i<j} g_ij.
 Charging (eqs. 13–14): the Zeeman term is replaced by ω Σσx_i, U(t) = e^{−i(Hg + ωΣσx)t};
 W(t) = Tr[H0ρ(t)] − E_GS and P(t) = W(t)/t.
 
-Symmetries used: H0 and the charging Hamiltonian are real and commute with the reflection
-R: i → N − 1 − i (open and periodic chains, since g_ij depends on the distance only) and,
-for a periodic chain, with the translation T: i → i + 1; the initial state is R-even with
-momentum 0, so the evolution stays in that sector: about 2^N/2 states (open) or 2^N/(2N)
-(periodic). (The spin flip Πσx also commutes with Hg + ωΣσx, but the initial state is an
-equal mixture of both of its sectors and H0 couples them, so it is not used.)
+Symmetries used (:mod:`ssbattery.quantum.chain_basis`): H0 and the charging Hamiltonian
+are real and commute with the reflection R: i → N − 1 − i (open and periodic chains, since
+g_ij depends on the distance only) and, for a periodic chain, with the translation
+T: i → i + 1; the initial state is R-even with momentum 0, so the evolution stays in that
+sector: about 2^N/2 states (open) or 2^N/(2N) (periodic). The spin flip F = Πσx commutes
+with Hg + ωΣσx and splits that sector into two blocks of parity ±1, which evolve
+independently; |↓…↓⟩ has weight 1/2 in each, and H0 couples them through BΣσz only (which
+anticommutes with F), so W(t) needs both blocks at every time.
 
 Independent spins (α = 1): Hg is then SU(2)-invariant and commutes with Σσx; the state stays
 in the fully symmetric multiplet, where Hg is the constant −¼Σg_ij, so every spin precesses
@@ -46,10 +48,10 @@ from scipy.optimize import brentq
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import ChargingResult, charge, default_times
+from ssbattery.quantum.chain_basis import ChainBasis, chain_basis, flip_sectors, sector_terms
 from ssbattery.quantum.evolution import Method
 from ssbattery.validation import (
     MemoryEstimate,
-    check_memory,
     require_finite,
     require_in_range,
     require_int_at_least,
@@ -66,11 +68,14 @@ __all__ = [
     "anisotropy_sweep",
     "build_operators",
     "chain_basis",
+    "chain_sectors",
     "charge_spin_chain",
     "couplings",
+    "default_method",
     "ground_state_energy",
     "independent_spins_energy",
     "independent_spins_power_max",
+    "sector_dim",
 ]
 
 Interaction = Literal["nn", "lr"]
@@ -161,96 +166,53 @@ def ground_state_energy(params: SpinChainParameters) -> float:
 
 
 @dataclass(frozen=True)
-class ChainBasis:
-    """Basis states of the chain: all 2^N, or the symmetric sector of a symmetry group.
-
-    The sector is the one of the initial state |↓…↓⟩: even under the reflection R and, with
-    translations T, of momentum k = 0. Its basis states are |b⟩ = P|s⟩/‖P|s⟩‖ with P the
-    projector (1/|G|) Σ_g g, one per orbit; ‖P|s⟩‖ = 1/√(orbit size).
-
-    Attributes:
-        n_sites: N.
-        states: one representative bit string per basis state (bit i set = spin i up).
-        norm: ‖P|s⟩‖ for each representative (1 everywhere for the full basis).
-        index: for every one of the 2^N bit strings, the basis index of its orbit.
-        symmetries: the group used: () (none), ("reflection",) or
-            ("reflection", "translation").
-    """
-
-    n_sites: int
-    states: NDArray[np.int64]
-    norm: NDArray[np.float64]
-    index: NDArray[np.int64]
-    symmetries: tuple[str, ...]
-
-    @property
-    def dim(self) -> int:
-        """Number of basis states."""
-        return int(self.states.size)
-
-
-def _reverse_bits(s: NDArray[np.int64], n: int) -> NDArray[np.int64]:
-    out = np.zeros_like(s)
-    for i in range(n):
-        out |= ((s >> i) & 1) << (n - 1 - i)
-    return out
-
-
-def _rotate_bits(s: NDArray[np.int64], n: int, j: int) -> NDArray[np.int64]:
-    mask = (1 << n) - 1
-    return ((s << j) | (s >> (n - j))) & mask if j % n else s.copy()
-
-
-def chain_basis(n_sites: int, *, reflection: bool = True, translation: bool = False) -> ChainBasis:
-    """The basis of N spins, or its sector even under reflection (and translation, k = 0).
-
-    Translations are symmetries of periodic chains only; the caller decides.
-    """
-    n = require_int_at_least("n_sites", n_sites, 1)
-    check_memory("the spin-chain basis tables", (2**n, 4), bytes_per_element=8)
-    s = np.arange(2**n, dtype=np.int64)
-    if not reflection and not translation:
-        return ChainBasis(n, s, np.ones(s.size), s.copy(), ())
-    shifts = range(n) if translation else range(1)
-    rep = s.copy()
-    fixed = np.zeros(s.size, dtype=np.int64)  # |stabiliser| of every state
-    group = 0
-    mirrored = _reverse_bits(s, n) if reflection else None
-    for j in shifts:
-        # The dihedral group: T^j s and T^j R s (R T^j = T^{−j} R covers the rest).
-        images = [_rotate_bits(s, n, j)]
-        if mirrored is not None:
-            images.append(_rotate_bits(mirrored, n, j))
-        for img in images:
-            np.minimum(rep, img, out=rep)
-            fixed += img == s
-            group += 1
-    is_rep = s == rep
-    states = s[is_rep]
-    lookup = np.full(2**n, -1, dtype=np.int64)
-    lookup[states] = np.arange(states.size)
-    orbit = group // fixed[is_rep]
-    norm = 1.0 / np.sqrt(orbit.astype(float))
-    names = tuple(
-        name for name, on in (("reflection", reflection), ("translation", translation)) if on
-    )
-    return ChainBasis(n, states, norm, lookup[rep], names)
-
-
-@dataclass(frozen=True)
 class SpinChainOperators:
-    """The operators of one chain in a :class:`ChainBasis` (real CSR arrays)."""
+    """The operators of one chain in its symmetry sectors (real CSR arrays).
+
+    Rows and columns run over ``sectors`` one after the other; a full-space ket is
+    ``sum(b.embedding() @ psi[o : o + b.dim])`` over the blocks (see :meth:`to_full`).
+    """
 
     H0: sp.csr_array
     H_charge: sp.csr_array
     psi0: NDArray[np.float64]
     basis: ChainBasis
     ground_energy: float
+    #: Every block of the operators, in order (``basis`` is the first); one without the
+    #: spin flip, the parities χ(F) = +1, −1 with it.
+    sectors: tuple[ChainBasis, ...] = ()
+
+    def to_full(self, psi: ArrayLike) -> NDArray:
+        """A ket of these blocks as a ket of the full 2^N space (bit i set = spin i up)."""
+        v = np.asarray(psi)
+        out = np.zeros(2**self.basis.n_sites, dtype=np.result_type(v, float))
+        o = 0
+        for b in self.sectors or (self.basis,):
+            out += b.embedding() @ v[o : o + b.dim]
+            o += b.dim
+        return out
 
 
-def _sector_dim(n: int, symmetric: bool) -> int:
-    """Size of the reflection-even sector (an upper bound with translations too)."""
-    return 2**n // 2 + 2 ** ((n + 1) // 2) // 2 if symmetric else 2**n
+def sector_dim(n: int, symmetric: bool, periodic: bool = False) -> int:
+    """States of the blocks :func:`build_operators` uses (both flip parities together).
+
+    Open chain: the R-even sector, (2^N + 2^⌈N/2⌉)/2. Periodic: R-even with k = 0, one
+    state per binary bracelet of N beads (OEIS A000029): B = Nk/2 + 3·2^{N/2}/4 (N even)
+    or Nk/2 + 2^{(N−1)/2} (N odd), with Nk = (1/N) Σ_{d|N} φ(d) 2^{N/d} necklaces.
+
+    Example:
+        >>> sector_dim(5, True), sector_dim(5, True, True)  # (2^5 + 2^3)/2; 8 bracelets
+        (20, 8)
+    """
+    if not symmetric:
+        return 2**n
+    if not periodic:
+        return 2**n // 2 + 2 ** ((n + 1) // 2) // 2
+    phi = [sum(1 for k in range(1, d + 1) if math.gcd(k, d) == 1) for d in range(n + 1)]
+    necklaces = sum(phi[d] * 2 ** (n // d) for d in range(1, n + 1) if n % d == 0) // n
+    if n % 2 == 0:
+        return (2 * necklaces + 3 * 2 ** (n // 2)) // 4
+    return (necklaces + 2 ** ((n + 1) // 2)) // 2
 
 
 def _norm_bound(params: SpinChainParameters, G: NDArray[np.float64]) -> float:
@@ -264,7 +226,7 @@ def _check_cost(params: SpinChainParameters, t: NDArray[np.float64], symmetric: 
     from ssbattery.quantum.evolution.memory import check_evolution_cost
 
     G = couplings(params)
-    dim = _sector_dim(params.n_sites, symmetric)
+    dim = sector_dim(params.n_sites, symmetric, params.periodic)
     check_evolution_cost(
         n=dim,
         nnz=int(dim * (np.count_nonzero(G) / 2 + params.n_sites + 1)),
@@ -283,8 +245,8 @@ def memory_estimate(
 ) -> MemoryEstimate:
     """The predicted peak memory of :func:`charge_spin_chain` (build and evolution phases).
 
-    Building: the basis tables of all 2^N bit strings, the σz table, the (row, column,
-    value) terms of every flip, their concatenation and the CSR arrays. Evolving: both
+    Building: the basis tables of all 2^N bit strings, the (row, column, value) terms of
+    every flip, their concatenation and the CSR arrays. Evolving: both
     Hamiltonians and the propagator's vectors, whose number grows with ‖H‖·t_max (see
     :func:`ssbattery.quantum.evolution.memory.add_evolution_memory`), with ‖H‖ bounded by
     N|ω| + Σ g_ij (1/4 + |α|/2).
@@ -293,7 +255,7 @@ def memory_estimate(
 
     n = params.n_sites
     t = np.asarray(times, dtype=float)
-    dim = _sector_dim(n, symmetric)
+    dim = sector_dim(n, symmetric, params.periodic)
     G = couplings(params)
     pairs = int(np.count_nonzero(G))
     entries_h0 = dim * (pairs / 2 + 1)  # anti-aligned pairs flip-flop; the diagonal
@@ -303,8 +265,9 @@ def memory_estimate(
         hint="lower `n_sites`, `steps` or `t_max`, or use the MPS method",
     )
     build = "building the operators"
-    est.add(build, "basis tables of 2^N strings", (2**n, 6), bytes_per_element=8)
-    est.add(build, "site σz tables", (dim, n), bytes_per_element=9)
+    # One flip sector's tables while it is built (8 arrays of 2^N), both sectors' index and
+    # sign tables kept (9 bytes per string each).
+    est.add(build, "basis tables of 2^N strings", (2**n, 8 + 3), bytes_per_element=8)
     est.add(build, "flip terms, their concatenation and CSR", entries_hc, bytes_per_element=80)
     est.add(build, "H0 (CSR)", entries_h0, bytes_per_element=12)
     radius = _norm_bound(params, G)
@@ -323,12 +286,42 @@ def memory_estimate(
     return est
 
 
-def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> SpinChainOperators:
+def chain_sectors(
+    params: SpinChainParameters, *, symmetric: bool = True, flip: bool = True
+) -> list[ChainBasis]:
+    """The symmetry sectors that hold |↓…↓⟩ (eq. 12), in the order of the operators' blocks.
+
+    ``symmetric``: reflection-even (and momentum 0 for a periodic chain), split into the
+    two spin-flip parities χ(F) = +1, −1 unless ``flip`` is False (see
+    :mod:`ssbattery.quantum.chain_basis`); else the full 2^N space as one block.
+    """
+    n = params.n_sites
+    if not symmetric:
+        return [chain_basis(n, reflection=False)]
+    if not flip:
+        return [chain_basis(n, reflection=True, translation=params.periodic)]
+    return list(flip_sectors(n, reflection=True, translation=params.periodic))
+
+
+def _site_z(s: NDArray[np.int64], i: int) -> NDArray[np.float64]:
+    return (2 * ((s >> i) & 1) - 1).astype(float)
+
+
+Terms = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
+
+
+def build_operators(
+    params: SpinChainParameters, *, symmetric: bool = True, flip: bool = True
+) -> SpinChainOperators:
     """H0 (eqs. 10–11), the charging Hamiltonian Hg + ωΣσx (eq. 14) and |GS⟩ (eq. 12).
 
-    Built directly on bit strings in the symmetric sector of |GS⟩ (``symmetric=True``:
-    reflection-even, and momentum 0 for a periodic chain) or in the full 2^N space.
-    Refuses, before allocating, a chain whose Hamiltonian would not fit in memory.
+    Built directly on bit strings, in the sectors of |GS⟩ (``symmetric=True``: reflection-
+    even, momentum 0 for a periodic chain, both spin-flip parities as two blocks; see
+    :func:`chain_sectors`; ``flip=False`` keeps one block without the spin flip) or in the
+    full 2^N space. H_charge commutes with the spin flip
+    F and is block diagonal; in H0 the Zeeman term BΣσz (which anticommutes with F) is the
+    only coupling between the blocks, and |GS⟩ = (|b₊⟩ + |b₋⟩)/√2. Refuses, before
+    allocating, a chain whose Hamiltonian would not fit in memory.
     """
     n = params.n_sites
     if n > MAX_SITES:
@@ -339,51 +332,58 @@ def build_operators(params: SpinChainParameters, *, symmetric: bool = True) -> S
     est = memory_estimate(params, [], symmetric=symmetric)
     est.phases.pop("evolving")
     est.check()  # the build phase alone (charge_spin_chain checks the whole run)
-    basis = chain_basis(n, reflection=symmetric, translation=symmetric and params.periodic)
-    s = basis.states
-    dim = basis.dim
+    sectors = chain_sectors(params, symmetric=symmetric, flip=flip)
+    offsets = np.cumsum([0, *(b.dim for b in sectors)])
+    dim = int(offsets[-1])
     G = couplings(params)
-    bits = ((s[:, None] >> np.arange(n)[None, :]) & 1).astype(np.int8)
-    z = 2.0 * bits - 1.0  # σz eigenvalue of every site, shape (dim, n)
-    zz = np.zeros(dim)
     alpha = params.anisotropy
-    flip_flop: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = []
-    for i, j in zip(*np.nonzero(G), strict=True):
-        gij = float(G[i, j])
-        zz += -0.25 * gij * z[:, i] * z[:, j]
-        if alpha != 0.0:
-            # σxσx + σyσy = 2(σ+σ− + σ−σ+): flips an anti-aligned pair with amplitude 2.
-            differ = bits[:, i] != bits[:, j]
-            flipped = s ^ ((1 << int(i)) | (1 << int(j)))
-            flip_flop.append(_flip_term(basis, flipped, -0.5 * alpha * gij, differ))
-    transverse = [_flip_term(basis, s ^ (1 << i), params.charging, None) for i in range(n)]
-    diag = np.arange(dim)
-    H0 = _sum([*flip_flop, (diag, diag, params.field * z.sum(axis=1) + zz)], dim)
-    H_charge = _sum([*flip_flop, *transverse, (diag, diag, zz)], dim)
+    terms_h0: list[Terms] = []
+    terms_hc: list[Terms] = []
+    magnet: list[NDArray[np.float64]] = []
+    for basis, off in zip(sectors, offsets[:-1], strict=False):
+        s = basis.states
+
+        def shifted(t: Terms, off: int = int(off)) -> Terms:
+            return t[0] + off, t[1] + off, t[2]
+
+        zz = np.zeros(basis.dim)
+        for i, j in zip(*np.nonzero(G), strict=True):
+            gij = float(G[i, j])
+            zi, zj = _site_z(s, int(i)), _site_z(s, int(j))
+            zz += -0.25 * gij * zi * zj
+            if alpha != 0.0:
+                # σxσx + σyσy = 2(σ+σ− + σ−σ+): flips an anti-aligned pair with amplitude 2.
+                flipped = s ^ ((1 << int(i)) | (1 << int(j)))
+                ff = shifted(sector_terms(basis, flipped, -0.5 * alpha * gij, zi != zj))
+                terms_h0.append(ff)
+                terms_hc.append(ff)
+        for i in range(n):
+            terms_hc.append(shifted(sector_terms(basis, s ^ (1 << i), params.charging)))
+        diag = np.arange(basis.dim) + off
+        mag = sum((_site_z(s, i) for i in range(n)), np.zeros(basis.dim))
+        magnet.append(mag)
+        terms_hc.append((diag, diag, zz))
+        terms_h0.append((diag, diag, zz if len(sectors) == 2 else zz + params.field * mag))
+    if len(sectors) == 2:
+        # BΣσz|b₊,r⟩ = B σz(r) (ν₋/ν₊)|b₋,r⟩: the flip sectors share their representatives.
+        plus, minus = sectors
+        rows, cols, vals = sector_terms(
+            plus, plus.states, params.field * magnet[0], target_basis=minus
+        )
+        rows = rows + int(offsets[1])
+        terms_h0 += [(rows, cols, vals), (cols, rows, vals)]
+    H0 = _sum(terms_h0, dim)
+    H_charge = _sum(terms_hc, dim)
     H0.sort_indices()
     H_charge.sort_indices()
     psi0 = np.zeros(dim)
-    psi0[basis.index[0]] = 1.0  # |↓↓…↓⟩: every bit 0 (eq. 12)
-    return SpinChainOperators(H0, H_charge, psi0, basis, ground_state_energy(params))
-
-
-def _flip_term(
-    basis: ChainBasis,
-    flipped: NDArray[np.int64],
-    amplitude: float,
-    mask: NDArray[np.bool_] | None,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Σ_s amplitude |s'(s)⟩⟨s| in the basis as (rows, cols, values).
-
-    O|b⟩ = Σ_{s'} o_{s's} (ν_{s'}/ν_s) |b(s')⟩, valid for operators O that commute with the
-    symmetry group (the sector stays closed).
-    """
-    target = basis.index[flipped]
-    amp = amplitude * basis.norm[target] / basis.norm
-    col = np.arange(basis.dim)
-    if mask is not None:
-        return target[mask], col[mask], amp[mask]
-    return target, col, amp
+    for basis, off in zip(sectors, offsets[:-1], strict=False):
+        k, amp = basis.amplitude(0)  # |↓↓…↓⟩: every bit 0 (eq. 12)
+        if k >= 0:
+            psi0[off + k] = amp
+    return SpinChainOperators(
+        H0, H_charge, psi0, sectors[0], ground_state_energy(params), tuple(sectors)
+    )
 
 
 def _sum(
@@ -399,6 +399,60 @@ def _sum(
     A = sp.csr_array(sp.coo_array((vals, (rows, cols)), shape=(dim, dim)))
     A.sum_duplicates()
     return A
+
+
+#: Most memory (MiB) the chain's default Chebyshev method gives its vectors, and the share
+#: of the memory available now it may take: enough for the single real expansion that
+#: serves every output time up to N = 20 (open) and N = 24 (periodic) at t_max = 2. Beyond
+#: its reach the expansion restarts from complex states (≥ 2× the products), see
+#: :class:`~ssbattery.quantum.evolution.Chebyshev`; measured in RESULTS_spin_chain.md.
+CHEBYSHEV_MEMORY_MB = 4096.0
+CHEBYSHEV_MEMORY_SHARE = 0.3
+
+
+def default_method(
+    params: SpinChainParameters,
+    times: ArrayLike,
+    *,
+    symmetric: bool = True,
+    tol: float | None = None,
+) -> Method | None:
+    """The evolution method :func:`charge_spin_chain` uses when none is given.
+
+    None (the engine's default, exact diagonalisation) for sectors of ≤ 512 states; above,
+    Chebyshev at the engine's default tolerance min(tol/100, 1e-12) with the memory its
+    single real expansion needs, ≈ (r·t_max + 8·16) real vectors of the sector, up to
+    :data:`CHEBYSHEV_MEMORY_MB` and :data:`CHEBYSHEV_MEMORY_SHARE` of the available memory
+    (512 MiB at least, the engine's own default), lowered (with shorter output blocks)
+    until the whole-run :func:`memory_estimate` fits the package's memory limit.
+    """
+    from ssbattery.quantum.evolution import Chebyshev
+    from ssbattery.quantum.evolution.chebyshev import _GLOBAL_CHUNK
+    from ssbattery.quantum.evolution.kernels import prefers_dense
+    from ssbattery.quantum.evolution.memory import chebyshev_terms_estimate
+    from ssbattery.quantum.evolution.solver import DEFAULT_TOL
+    from ssbattery.validation import MEMORY_LIMIT_BYTES, available_memory_bytes
+
+    t = np.asarray(times, dtype=float)
+    dim = sector_dim(params.n_sites, symmetric, params.periodic)
+    if prefers_dense(dim) or t.size == 0:
+        return None
+    tol_c = min((DEFAULT_TOL if tol is None else float(tol)) * 1e-2, 1e-12)
+    K = chebyshev_terms_estimate(_norm_bound(params, couplings(params)) * float(t.max()), tol_c)
+    need_mb = (K + 8 * _GLOBAL_CHUNK + 16) * dim * 8 / 1024**2
+    cap = CHEBYSHEV_MEMORY_MB
+    avail = available_memory_bytes()
+    if avail is not None:
+        cap = min(cap, CHEBYSHEV_MEMORY_SHARE * avail / 1024**2)
+    # The largest budget (and output block) whose whole-run estimate fits the limits.
+    limit = float(MEMORY_LIMIT_BYTES if avail is None else min(MEMORY_LIMIT_BYTES, avail))
+    method = Chebyshev(tol=tol_c, memory_mb=max(512.0, min(need_mb, cap)))
+    for mb in (method.memory_mb, 3072.0, 2048.0, 1024.0, 512.0):
+        for block in (64, 32, 16):
+            trial = Chebyshev(tol=tol_c, memory_mb=min(mb, method.memory_mb), max_block=block)
+            if memory_estimate(params, t, symmetric=symmetric, method=trial).peak_bytes <= limit:
+                return trial
+    return method
 
 
 def charge_spin_chain(
@@ -422,11 +476,16 @@ def charge_spin_chain(
             states for an open chain, about 1/(2N) of them for a periodic one).
         refine: polish P_max between grid points.
         method: evolution method with its own tolerance (default: exact for small chains,
-            Chebyshev above); not together with ``tol``.
+            Chebyshev above with the memory of :func:`default_method`); not together with
+            ``tol``.
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
+    if method is None and params.n_sites <= MAX_SITES:
+        method = default_method(params, t, symmetric=symmetric, tol=tol)
+        if method is not None:
+            tol = None
     if params.n_sites <= MAX_SITES:
         memory_estimate(params, t, symmetric=symmetric, method=method).check()
         _check_cost(params, t, symmetric)

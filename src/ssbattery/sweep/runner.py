@@ -25,7 +25,15 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.sweep.spec import SweepSpec, load_spec
 from ssbattery.sweep.store import DONE, FAILED, ResultStore
 
-__all__ = ["PointOutcome", "SweepProgress", "SweepResult", "compute_points", "run"]
+__all__ = [
+    "PointOutcome",
+    "SweepProgress",
+    "SweepResult",
+    "close_client",
+    "compute_points",
+    "local_client",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,10 @@ class SweepResult:
 
     ``failures`` lists ``(point, message)`` for every point that failed (this run or an
     earlier one, not retried successfully); ``computed`` counts the points this run ran.
+    ``wall_s`` is the time from the first point submitted to the last result taken;
+    ``timings`` splits the whole call into ``prepare_s`` (points built, store opened),
+    ``cluster_wait_s`` (waiting for a local cluster still starting after that),
+    ``compute_s`` (= ``wall_s``) and ``finish_s`` (last flush, cluster shut down), seconds.
     """
 
     dataset: Any
@@ -71,6 +83,7 @@ class SweepResult:
     wall_s: float
     executor: str
     warnings: tuple[tuple[str, str], ...] = field(default=())
+    timings: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -208,28 +221,39 @@ def _execute(
     on_error: str,
 ) -> SweepResult:
     """The body of :func:`run` (arguments checked, the store locked)."""
-    entry = spec.entry
-    indices = list(spec.indices())
-    values = {ix: spec.point(ix) for ix in indices}
-    built = {ix: entry.build(values[ix]) for ix in indices}
-    sizes: dict[str, int] = {d: 0 for d in entry.dims()}
-    for p in built.values():
-        for d, n in entry.sizes(p).items():
-            sizes[d] = max(sizes[d], int(n))
-    results = ResultStore.open(spec, store, sizes)
-    todo = results.pending()
-    skipped = len(indices) - len(todo)
-    cost = {ix: max(float(entry.cost(built[ix])), 1e-12) for ix in todo}
+    # a local cluster starts (1–3 s: spawning, imports) while this process builds the points
+    # and opens the store; it is closed again if that fails
+    t_call = time.perf_counter()
+    starting = _in_background(local_client, int(workers)) if workers is not None else None
     own_client = None
-    if workers is not None:
-        own_client = _local_client(int(workers))
-        client = own_client
-    elif scheduler is not None:
-        own_client = _remote_client(scheduler)
-        client = own_client
-    executor = "in-process" if client is None else _describe(client)
+    try:
+        entry = spec.entry
+        indices = list(spec.indices())
+        values = {ix: spec.point(ix) for ix in indices}
+        built = spec.built()
+        sizes: dict[str, int] = {d: 0 for d in entry.dims()}
+        for p in built.values():
+            for d, n in entry.sizes(p).items():
+                sizes[d] = max(sizes[d], int(n))
+        results = ResultStore.open(spec, store, sizes)
+        todo = results.pending()
+        skipped = len(indices) - len(todo)
+        cost = {ix: max(float(entry.cost(built[ix])), 1e-12) for ix in todo}
+        t_prepared = time.perf_counter()
+        if starting is not None:
+            own_client = client = starting.result()
+        elif scheduler is not None:
+            own_client = client = _remote_client(scheduler)
+        executor = "in-process" if client is None else _describe(client)
+        results.begin_run(executor)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            if starting is not None:
+                close_client(starting.result())
+            elif own_client is not None:
+                close_client(own_client)
+        raise
     reraise = on_error == "raise"
-    results.begin_run(executor)
     t0 = time.perf_counter()
     tracker = _Tracker(len(indices), int((results.status == DONE).sum()), progress, t0)
     # [time of the last flush, its duration]: the store is written at most every
@@ -271,11 +295,15 @@ def _execute(
                 client, spec.model, todo, values, cost, task_seconds, take, results.runs[-1]
             )
     finally:
+        t_computed = time.perf_counter()
+        # the cluster shuts down (≈ 0.5 s) while the last results are written
+        closing = None if own_client is None else _in_background(close_client, own_client)
         results.runs[-1]["finish"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         results.runs[-1]["computed"] = tracker.seen
         results.flush()
-        if own_client is not None:
-            _close(own_client)
+        if closing is not None:
+            closing.result()
+        t_finished = time.perf_counter()
     failures = tuple(
         (spec.describe(_unravel(int(k), spec.shape)), msg)
         for k, msg in sorted(results.failures.items(), key=lambda kv: int(kv[0]))
@@ -293,10 +321,27 @@ def _execute(
         failures=failures,
         computed=tracker.seen,
         skipped=skipped,
-        wall_s=time.perf_counter() - t0,
+        wall_s=t_computed - t0,
         executor=executor,
         warnings=warned,
+        timings={
+            "prepare_s": t_prepared - t_call,
+            "cluster_wait_s": t0 - t_prepared,
+            "compute_s": t_computed - t0,
+            "finish_s": t_finished - t_computed,
+        },
     )
+
+
+def _in_background(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` started in a thread of its own; returns its ``concurrent.futures.Future``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssbattery-sweep")
+    try:
+        return pool.submit(fn, *args)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -386,16 +431,52 @@ def _run_distributed(
             submit()
 
 
-def _local_client(n: int) -> Any:
+#: The environment variable Dask's nanny sets in every worker it spawns, and its value.
+_TRIM = "MALLOC_TRIM_THRESHOLD_"
+
+
+def local_client(n_workers: int) -> Any:
+    """A ``distributed.Client`` on a new LocalCluster of ``n_workers`` single-threaded worker
+    processes, set up for numerical points (what ``run(..., workers=n)`` starts).
+
+    - One thread per worker and one BLAS thread (OMP/OpenBLAS/MKL variables).
+    - Each worker imports the registered entries (``ssbattery.sweep.models``) while it
+      starts, so the first task does not pay the import (0.4–0.5 s per worker).
+    - Workers keep glibc's own malloc tuning: Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_ =
+      65536`` to hand freed memory back to the OS sooner, and setting it switches off glibc's
+      dynamic mmap threshold, so every array above 128 KiB (a propagator's block of work
+      vectors) becomes an mmap/munmap pair of freshly zeroed pages on every call. Measured on
+      a Dicke N = 24 point (4000 steps): 1.03–1.10 s thread CPU time in a script, 1.20–1.27 s
+      in the same script with that variable, 1.30–1.45 s in a default Dask worker and
+      1.11–1.16 s in a worker without it (benchmarks/bench_sweep.py has the sweep figures).
+      A value the user exported before Dask's nanny could set it is kept.
+
+    The caller closes it with :func:`close_client`.
+    """
+    import dask
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
-    )
+    env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    dask_value = dask.config.get(f"distributed.nanny.pre-spawn-environ.{_TRIM}", None)
+    # an earlier default LocalCluster in this process exported Dask's value into
+    # os.environ (the nanny does that before spawning), and spawned workers inherit it
+    inherited = os.environ.get(_TRIM)
+    from_dask = inherited is not None and dask_value is not None and inherited == str(dask_value)
+    if from_dask:
+        del os.environ[_TRIM]
+    try:
+        with dask.config.set({f"distributed.nanny.pre-spawn-environ.{_TRIM}": None}):
+            cluster = LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                env=env,
+                preload=["ssbattery.sweep.models"],
+            )
+    finally:
+        if from_dask and inherited is not None:
+            os.environ[_TRIM] = inherited
     return Client(cluster)
 
 
@@ -416,7 +497,8 @@ def _describe(client: Any) -> str:
     return f"dask {client.scheduler.address} ({n} workers)"
 
 
-def _close(client: Any) -> None:
+def close_client(client: Any) -> None:
+    """Close ``client`` and the cluster it started (if any)."""
     cluster = getattr(client, "cluster", None)
     client.close()
     if cluster is not None:

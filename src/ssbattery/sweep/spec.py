@@ -147,11 +147,12 @@ class SweepSpec:
 
         entry = self.entry
         hint = "shrink that range under [sweep] (or the value under [fixed])"
+        built: dict[tuple[int, ...], Any] = {}
         for index in self.indices():
             values = self.point(index)
             where = self.describe(index)
             try:
-                params = entry.build(values)
+                params = built[index] = entry.build(values)
             except InvalidParameterError as exc:
                 raise InvalidParameterError(
                     f"point {where} is refused by model {self.model!r}: {exc} Fix the value "
@@ -175,6 +176,16 @@ class SweepSpec:
                 estimate.check()
             except ResourceLimitError as exc:
                 raise ResourceLimitError(f"{what}: {exc} In the spec: {hint}.") from None
+        # the run reuses these (building costs as much as a small point's engine overhead)
+        object.__setattr__(self, "_built", built)
+
+    def built(self) -> dict[tuple[int, ...], Any]:
+        """Each point's parameter object (``entry.build``), as :meth:`validate` built it."""
+        cached = self.__dict__.get("_built")
+        if cached is None:
+            cached = {ix: self.entry.build(self.point(ix)) for ix in self.indices()}
+            object.__setattr__(self, "_built", cached)
+        return dict(cached)
 
     def describe(self, index: tuple[int, ...]) -> str:
         """``n_atoms=8, drive=0.5`` for the point at ``index`` (swept parameters only)."""

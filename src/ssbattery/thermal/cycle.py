@@ -308,26 +308,29 @@ class CycleResult(Printed):
         return float(sum(q / t for q, t in pairs if t > 0))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
+        """JSON-ready summary, units in the keys: E₀ is the medium's energy unit (that of
+        H(λ) and the temperatures, ħ = k_B = 1), information in nats; efficiency and power
+        None where they are not defined."""
+        u = "E₀"
         return {
-            "work": self.work,
-            "heats": list(self.heats),
-            "measurement_energy": self.measurement_energy,
-            "first_law_residual": self.first_law_residual,
-            "efficiency": self.efficiency if math.isfinite(self.efficiency) else None,
-            "power": self.power if math.isfinite(self.power) else None,
-            "cycle_time": self.cycle.duration,
-            "information": self.information,
-            "clausius_sum": self.clausius_sum,
+            f"work [{u}]": self.work,
+            f"heats [{u}]": list(self.heats),
+            f"measurement_energy [{u}]": self.measurement_energy,
+            f"first_law_residual [{u}]": self.first_law_residual,
+            "efficiency [1]": self.efficiency if math.isfinite(self.efficiency) else None,
+            f"power [{u}²]": self.power if math.isfinite(self.power) else None,
+            f"cycle_time [1/{u}]": self.cycle.duration,
+            "information [nats]": self.information,
+            "clausius_sum [1]": self.clausius_sum,
             "strokes": [
                 {
                     "kind": s.kind,
                     "name": s.name,
-                    "work": s.work,
-                    "heat": list(s.heat),
-                    "measurement_energy": s.measurement_energy,
-                    "subsystem_energy_change": list(s.subsystem_energy_change),
-                    "information": s.information,
+                    f"work [{u}]": s.work,
+                    f"heat [{u}]": list(s.heat),
+                    f"measurement_energy [{u}]": s.measurement_energy,
+                    f"subsystem_energy_change [{u}]": list(s.subsystem_energy_change),
+                    "information [nats]": s.information,
                 }
                 for s in self.strokes
             ],

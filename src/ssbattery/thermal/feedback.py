@@ -92,13 +92,17 @@ __all__ = [
     "FeedbackProtocol",
     "RefrigeratorResult",
     "apply_protocol",
+    "cycle_map",
     "demon_cycle",
+    "demon_policies",
     "demon_scan",
     "exchange_projectors",
+    "flip_unitary",
     "local_projectors",
     "qc_mutual_information",
     "refrigerator_cycle",
     "refrigerator_scan",
+    "reset_to_ground",
     "run_cycle",
     "shannon_entropy",
     "single_qubit_demon_heat",
@@ -247,7 +251,9 @@ def exchange_projectors() -> tuple[list[NDArray[np.complex128]], list[str]]:
     return projectors, ["ee", "gg", "psi+", "psi-"]
 
 
-def _flip(flip1: bool, flip2: bool) -> NDArray[np.complex128]:
+def flip_unitary(flip1: bool, flip2: bool) -> NDArray[np.complex128]:
+    """σx on qubit 1 if ``flip1`` and on qubit 2 if ``flip2`` (identity otherwise), 4 × 4 in
+    the basis |s1 s2⟩ of :class:`CoupledQubits`: the feedback unitaries of the demon."""
     return np.kron(_SX if flip1 else _I2, _SX if flip2 else _I2)
 
 
@@ -416,6 +422,19 @@ def run_cycle(
     return _evaluate(system, protocol, relax)
 
 
+def cycle_map(
+    system: CoupledQubits,
+    protocol: FeedbackProtocol,
+    baths: tuple[Bath, Bath],
+    tau: float,
+) -> NDArray[np.complex128]:
+    """The one-cycle superoperator exp(Lτ) F (16 × 16, column stacking, :func:`vec`):
+    measurement and feedback F, then thermalisation for ``tau`` with ``baths`` (as
+    :func:`run_cycle`). The periodic state :func:`run_cycle` solves for is its fixed point."""
+    relax = _Relaxation(system, baths, _check_tau(tau))
+    return np.asarray(relax.expL @ protocol.superoperator(), dtype=complex)
+
+
 def apply_protocol(
     rho: NDArray[np.complex128], protocol: FeedbackProtocol
 ) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
@@ -432,15 +451,21 @@ def apply_protocol(
 # ----------------------------------------------------------------------------- the demon
 
 
-def _reset_to_ground(system: CoupledQubits) -> FeedbackProtocol:
-    """Joint measurement, then the flips that send every outcome |s1 s2⟩ to the ground state."""
+def reset_to_ground(system: CoupledQubits) -> FeedbackProtocol:
+    """Joint measurement, then the flips that send every outcome |s1 s2⟩ to the ground state
+    (the best joint policy of :func:`demon_cycle`)."""
     projectors, labels = local_projectors((1, 2))
     ground = int(np.argmin(system.energies))
-    unitaries = tuple(_flip((s // 2) != (ground // 2), (s % 2) != (ground % 2)) for s in range(4))
+    unitaries = tuple(
+        flip_unitary((s // 2) != (ground // 2), (s % 2) != (ground % 2)) for s in range(4)
+    )
     return FeedbackProtocol(tuple(projectors), unitaries, tuple(labels))
 
 
-def _demon_policies(scheme: DemonScheme) -> list[FeedbackProtocol]:
+def demon_policies(scheme: DemonScheme) -> list[FeedbackProtocol]:
+    """Every feedback policy of ``scheme`` ("joint": both qubits measured, 4⁴ = 256 flip
+    choices; "single": qubit 1 measured, flipped or not per outcome; "none": no
+    measurement, any unconditional flip); :func:`demon_cycle` takes the best of them."""
     measured = {"joint": (1, 2), "single": (1,), "none": ()}[scheme]
     projectors, labels = local_projectors(measured)
     # Feedback acts on the measured qubits only; with no measurement, any unconditional
@@ -452,7 +477,7 @@ def _demon_policies(scheme: DemonScheme) -> list[FeedbackProtocol]:
     )
     out = []
     for choice in itertools.product(flips, repeat=len(projectors)):
-        unitaries = tuple(_flip(a, b) for a, b in choice)
+        unitaries = tuple(flip_unitary(a, b) for a, b in choice)
         out.append(FeedbackProtocol(tuple(projectors), unitaries, tuple(labels)))
     return out
 
@@ -490,9 +515,9 @@ def demon_cycle(
     relax = _Relaxation(system, (bath, bath), _check_tau(tau))
     eps = float(measurement_error)
     if scheme == "joint" and eps == 0.0:
-        return _evaluate(system, _reset_to_ground(system), relax)
+        return _evaluate(system, reset_to_ground(system), relax)
     best: DemonCycle | None = None
-    for protocol in _demon_policies(scheme):
+    for protocol in demon_policies(scheme):
         result = _evaluate(system, replace(protocol, readout_error=eps), relax)
         if best is None or result.work_extracted > best.work_extracted + 1e-13:
             best = result

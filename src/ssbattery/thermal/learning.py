@@ -75,6 +75,7 @@ __all__ = [
     "EngineParameters",
     "LearningResult",
     "PeriodScan",
+    "bath_relaxation",
     "erdman_noe_parameters",
     "evaluate_schedules",
     "fast_otto_bound",
@@ -251,10 +252,17 @@ class LearningResult:
         return self.learned.power / self.otto.metrics.power
 
 
-def _bath_arrays(
+def bath_relaxation(
     params: EngineParameters, E: NDArray[np.float64], bath: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Relaxation rate Γ_tot and equilibrium population for each (E, bath) entry."""
+    """Relaxation rate Γ_tot and excited-state equilibrium population for each (E, bath).
+
+    ``E``: level gaps (the units of E0 and the temperatures); ``bath``: :data:`BATH_HOT`,
+    :data:`BATH_COLD` or :data:`BATH_NONE` per entry. The qubit's excited population then
+    relaxes as p(t) = p_eq + (p(0) − p_eq) e^{−Γ_tot t}, p_eq = 1/(1 + e^{E/T}); Γ_tot is
+    the bath's rate for flat Fermi rates, γ(E) coth(E/2T) with γ(E) = Γ E/E0 for an Ohmic
+    bath, and 0 with no bath (then p_eq is not used).
+    """
     T = np.where(bath == BATH_HOT, params.T_hot, params.T_cold)
     rate = np.where(bath == BATH_HOT, params.rate_hot, params.rate_cold)
     x = E / T
@@ -313,7 +321,7 @@ def evaluate_schedules(
     if np.any(np.sum(dt, axis=1) <= 0):
         raise InvalidParameterError("the cycle period (sum of `durations`) must be > 0.")
     E = params.E0 * u
-    total, p_eq = _bath_arrays(params, E, bath)
+    total, p_eq = bath_relaxation(params, E, bath)
     decay = np.exp(-total * dt)
     # Compose the affine step maps p -> a p + b into the one-cycle map p -> A p + B.
     A = np.ones(u.shape[0])
@@ -468,8 +476,19 @@ def optimal_otto(params: EngineParameters, period: float, *, grid: int = 41) -> 
 def otto_power_scan(
     params: EngineParameters, periods: NDArray[np.float64], *, grid: int = 25
 ) -> NDArray[np.float64]:
-    """Best Otto power for each period of ``periods`` (the 'total cycle time scan')."""
-    return np.array([optimal_otto(params, float(t), grid=grid).metrics.power for t in periods])
+    """Best Otto power for each period of ``periods`` (the 'total cycle time scan'), as a
+    sweep of the ``best-otto`` entry over the period (:func:`ssbattery.sweep.scan.scan`);
+    each value is :func:`optimal_otto` at that period, bit for bit."""
+    from dataclasses import asdict
+
+    from ssbattery.sweep.scan import distinct, scan
+
+    ts = np.asarray(periods, dtype=float)
+    if ts.ndim != 1 or ts.size == 0:
+        raise InvalidParameterError("`periods` must be a non-empty 1-D list of periods.")
+    values, back = distinct(ts)
+    ds = scan("best-otto", fixed={**asdict(params), "grid": grid}, sweep={"period": values})
+    return np.asarray(ds["power"].values, dtype=float)[back]
 
 
 # ---------------------------------------------------------------- cross-entropy policy search

@@ -85,6 +85,7 @@ __all__ = [
     "WorkingMedium",
     "carnot_cop",
     "carnot_efficiency",
+    "memory_estimate",
     "operating_mode",
     "oscillator_otto",
     "otto_cop",
@@ -466,18 +467,27 @@ def _build(cycle: OttoCycle) -> dict[str, np.ndarray]:
     }
 
 
+def memory_estimate(dim: int) -> MemoryEstimate:
+    """The predicted peak memory of :func:`otto_cycle` for a medium of ``dim`` levels.
+
+    Dense d² × d² complex superoperators: the two stroke propagators, their product M and
+    the contraction temporaries, the two unitary superoperators, and the eigenbasis of each
+    Liouvillian inside ``propagator``: counted as 10 (the tracemalloc peak of a cycle is
+    8.9–9.2 of them at d = 10, 20, 30: tests/sweep/test_models_memory.py).
+    """
+    d = int(dim)
+    return MemoryEstimate(f"the Otto cycle of a {d}-level medium", hint="lower `levels`").add(
+        "limit cycle", "stroke superoperators", (10, d * d, d * d)
+    )
+
+
 @single_threaded
 def otto_cycle(cycle: OttoCycle) -> OttoResult:
     """Solve the limit cycle of ``cycle`` and return work, heats, efficiency, power, mode."""
     if not isinstance(cycle, OttoCycle):
         raise InvalidParameterError(f"`cycle` must be an OttoCycle, got {type(cycle).__name__}.")
     d = cycle.medium.dim
-    # Dense d² × d² superoperators: the two stroke propagators, their product M and the
-    # contraction temporaries, the two unitary superoperators (and the eigenbasis of each
-    # Liouvillian inside `propagator`).
-    MemoryEstimate(f"the Otto cycle of a {d}-level medium", hint="lower `levels`").add(
-        "limit cycle", "stroke superoperators", (8, d * d, d * d)
-    ).check()
+    memory_estimate(d).check()
     ops = _build(cycle)
     Ph = propagator(ops["Hh"], list(ops["ch"]), cycle.tau_h, eigenbasis=True)
     Pc = propagator(ops["Hc"], list(ops["cc"]), cycle.tau_c, eigenbasis=True)

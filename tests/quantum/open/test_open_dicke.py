@@ -314,7 +314,8 @@ def test_cli_dicke_with_noise_runs_the_open_battery():
     )
     (key,) = [k for k in data if k.startswith("power_max") and "refined" not in k]
     assert data[key] == pytest.approx(api.power_max, rel=1e-12)
-    assert data["storage"]["half_life"] == pytest.approx(api.storage.half_life, rel=1e-12)
+    assert data["storage"]["half_life [1/E₀]"] == pytest.approx(api.storage.half_life, rel=1e-12)
+    assert data["purity [1]"] == pytest.approx(api.purity.tolist(), rel=1e-12)
     bad = CliRunner().invoke(app, [*args[:-1], "--pumping", "0.1", "--bath-temperature", "1"])
     assert bad.exit_code == 2
     assert "--pumping" in bad.output
@@ -387,4 +388,4 @@ def test_sweep_entry_is_the_cli_run():
     assert out["power_max"] == api.power_max
     assert out["half_life"] == api.storage.half_life
     np.testing.assert_array_equal(out["purity"], api.purity)
-    assert entry.memory_bytes(run) > 0
+    assert entry.memory_bytes(run).peak_bytes > 0  # charge_open's own MemoryEstimate

@@ -23,7 +23,9 @@ One module per job:
   and the :class:`EvolutionStats` every :class:`Trajectory` carries.
 * :mod:`.validation` (shared argument checks), :mod:`.trajectory` (:class:`Trajectory`),
   :mod:`.hamiltonian` (a checked H with its remembered spectral data), :mod:`.spectrum`
-  (spectral bounds), :mod:`.kernels` (shared products and the dense/sparse rule).
+  (spectral bounds), :mod:`.kernels` (shared products and the dense/sparse rule),
+  :mod:`.fused` (the numba Lanczos iteration for a real CSR H or a matrix-free one such as
+  the Dicke stencil, ``evolve(..., matrix_free=...)``).
 """
 
 from __future__ import annotations

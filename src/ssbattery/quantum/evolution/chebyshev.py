@@ -29,6 +29,12 @@ from numpy.typing import NDArray
 from scipy.sparse import _sparsetools
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.evolution.csr_kernels import (
+    THREADED_MIN_NNZ,
+    CodedCSR,
+    coded_csr,
+    recurrence_step,
+)
 from ssbattery.quantum.operators import Operator, is_sparse
 from ssbattery.validation import check_memory, require_positive
 
@@ -56,17 +62,24 @@ class Chebyshev:
         gemm_weight: cost of one dense multiply-add relative to one sparse one, used to
             pick the block length (≈ 0.05–0.1: OpenBLAS matrix products run 10–20× more
             multiply-adds per second than scipy's CSR product on this kind of machine).
+        threads: threads of the sparse recurrence T_{k+1} = H2·T_k − T_{k−1} for a real
+            sparse H with ≥ :data:`~ssbattery.quantum.evolution.csr_kernels.
+            THREADED_MIN_NNZ` entries (:func:`~ssbattery.quantum.evolution.csr_kernels.
+            recurrence_step`); None: numba's default (all cores); 1: scipy's product.
     """
 
     tol: float = 1e-12
     memory_mb: float = 512.0
     max_block: int = 64
     gemm_weight: float = 0.1
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         require_positive("tol", self.tol)
         require_positive("memory_mb", self.memory_mb)
         require_positive("gemm_weight", self.gemm_weight)
+        if self.threads is not None and int(self.threads) < 1:
+            raise InvalidParameterError(f"`threads` must be ≥ 1 or None, got {self.threads!r}.")
         if int(self.max_block) < 1:
             raise InvalidParameterError(f"`max_block` must be ≥ 1, got {self.max_block!r}.")
 
@@ -83,7 +96,7 @@ class Chebyshev:
         Stats: every expansion built (a failed one too), its K − 1 products per ket, and
         the truncation bound ``tol``·‖ψ‖ of each expansion the final state passed through.
         """
-        exp = _Expansion(H.H, *H.bounds, tol=self.tol)
+        exp = _Expansion(H.H, *H.bounds, tol=self.tol, threads=self.threads)
         chain: list[int] = []  # one entry per successful expansion on the way to the end
         try:
             return _propagate(H, exp, Psi, times, emit, self, chain)
@@ -316,8 +329,11 @@ def bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
 class _Expansion:
     """The Chebyshev expansion of e^{−iHτ} for one H: scaled operator, recurrence, sums."""
 
-    def __init__(self, H: Operator, lo: float, hi: float, tol: float = 1e-12) -> None:
+    def __init__(
+        self, H: Operator, lo: float, hi: float, tol: float = 1e-12, threads: int | None = None
+    ) -> None:
         self.H = H
+        self.threads = threads
         # The truncation errors of many blocks add up (≤ tol each); see _check_norm.
         self.norm_slack = min(max(1e-6, 1e3 * tol), 0.1)
         self.products = 0  # products of H with one vector, for the statistics
@@ -337,6 +353,16 @@ class _Expansion:
         else:
             H2 = (np.asarray(self.H) - self.a * np.eye(n)) * (2.0 / self.r)
         self.H2 = H2
+        # The threaded recurrence for large real sparse H; with few distinct off-diagonal
+        # values as one-byte codes (5 instead of 12 bytes streamed per entry).
+        self.fast: sp.csr_array | CodedCSR | None = None
+        if (
+            self.threads != 1
+            and is_sparse(H2)
+            and not np.iscomplexobj(H2.data)
+            and H2.nnz >= THREADED_MIN_NNZ
+        ):
+            self.fast = coded_csr(H2) or H2
 
     def _accumulate(self, x: NDArray, y: NDArray) -> None:
         """y += H2 @ x in place (x, y contiguous, same shape)."""
@@ -376,12 +402,16 @@ class _Expansion:
         Vo[0] = 0.0
         self._accumulate(Ve[0], Vo[0])
         Vo[0] *= 0.5
+        threaded = self.fast is not None
         for k in range(1, K - 1):
             cur = Vo[k // 2] if k % 2 else Ve[k // 2]
             prev = Ve[(k - 1) // 2] if k % 2 else Vo[(k - 1) // 2]
             nxt = Ve[(k + 1) // 2] if k % 2 else Vo[(k + 1) // 2]
-            np.negative(prev, out=nxt)
-            self._accumulate(cur, nxt)
+            if threaded:
+                recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
+            else:
+                np.negative(prev, out=nxt)
+                self._accumulate(cur, nxt)
         last = Vo[(K - 1) // 2] if (K - 1) % 2 else Ve[(K - 1) // 2]
         if K > 2 and float(np.linalg.norm(last)) > 1.5 * norm0 + 1e-300:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
@@ -409,6 +439,24 @@ class _Expansion:
         _, n, m = Ve.shape
         phase = np.exp(-1j * self.a * taus)[:, None]
         out = np.empty((taus.size, n * m), dtype=complex)
+        if self.fast is not None:
+            # Large products: BLAS on the recurrence's threads (inside one_blas_thread).
+            from ssbattery._blas import blas_threads
+            from ssbattery.quantum.evolution.csr_kernels import threads_available
+
+            with blas_threads(self.threads or threads_available()):
+                self._combine_into(out, Ce, Co, Ve, Vo, ke.size, ko.size)
+        else:
+            self._combine_into(out, Ce, Co, Ve, Vo, ke.size, ko.size)
+        out *= phase
+        return out.reshape(taus.size, n, m)
+
+    @staticmethod
+    def _combine_into(
+        out: NDArray, Ce: NDArray, Co: NDArray, Ve: NDArray, Vo: NDArray, ne: int, no: int
+    ) -> None:
+        _, n, m = Ve.shape
+        ke, ko = np.arange(ne), np.arange(no)
         if np.iscomplexobj(Ve):
             np.matmul(Ce, Ve[: ke.size].reshape(ke.size, n * m), out=out)
             out -= 1j * (Co @ Vo[: ko.size].reshape(ko.size, n * m))
@@ -417,5 +465,3 @@ class _Expansion:
             out.real = Ce @ Ve[: ke.size].reshape(ke.size, n * m)
             out.imag = Co @ Vo[: ko.size].reshape(ko.size, n * m)
             np.negative(out.imag, out=out.imag)
-        out *= phase
-        return out.reshape(taus.size, n, m)

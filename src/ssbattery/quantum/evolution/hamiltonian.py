@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.evolution.fused import LanczosProduct
 from ssbattery.quantum.evolution.kernels import is_real
 from ssbattery.quantum.evolution.spectrum import gershgorin_bounds, spectral_bounds
 from ssbattery.quantum.operators import Operator, as_hermitian, is_sparse
@@ -25,12 +27,26 @@ class PreparedHamiltonian:
         bounds: an interval known to hold the spectrum (default: :func:`spectral_bounds`
             when first needed).
         name: the argument's name in error messages.
+        matrix_free: an equivalent matrix-free H for the Lanczos products (see
+            :class:`~ssbattery.quantum.evolution.fused.LanczosProduct`); H still serves
+            the checks, bounds and the other methods.
     """
 
     def __init__(
-        self, H: Operator, *, bounds: tuple[float, float] | None = None, name: str = "H"
+        self,
+        H: Operator,
+        *,
+        bounds: tuple[float, float] | None = None,
+        name: str = "H",
+        matrix_free: LanczosProduct | None = None,
     ) -> None:
         self.H: Operator = as_hermitian(H, name=name)
+        if matrix_free is not None and tuple(matrix_free.shape) != tuple(self.H.shape):
+            raise InvalidParameterError(
+                f"`matrix_free` has shape {tuple(matrix_free.shape)}, but `{name}` has "
+                f"shape {tuple(self.H.shape)}; pass the matrix-free form of `{name}`."
+            )
+        self.matrix_free = matrix_free
         self.dim: int = int(self.H.shape[0])
         self.real: bool = is_real(self.H)
         self._bounds = None if bounds is None else (float(bounds[0]), float(bounds[1]))

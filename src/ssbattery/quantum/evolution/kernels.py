@@ -49,6 +49,15 @@ def matmul(H: Operator, X: NDArray) -> NDArray:
         Xc = np.ascontiguousarray(X)
         shape = Xc.shape
         X2 = Xc.reshape(shape[0], -1).view(np.float64)
-        Y = np.asarray(H @ X2)
+        Y = _product(H, X2)
         return np.ascontiguousarray(Y).view(np.complex128).reshape(shape)
+    return _product(H, X)
+
+
+def _product(H: Operator, X: NDArray) -> NDArray:
+    """H @ X, threaded for a large real sparse H and a real block X (csr_kernels)."""
+    if is_sparse(H) and X.ndim == 2 and not np.iscomplexobj(X) and is_real(H):
+        from ssbattery.quantum.evolution.csr_kernels import sparse_product
+
+        return sparse_product(H, X)
     return np.asarray(H @ X)

@@ -19,15 +19,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.evolution.fused import (
+    HAVE_NUMBA,
+    CSRProduct,
+    LanczosProduct,
+    fused_lanczos_basis,
+)
 from ssbattery.quantum.evolution.kernels import is_real
-from ssbattery.quantum.operators import Operator
+from ssbattery.quantum.operators import Operator, is_sparse
 from ssbattery.validation import check_memory, require_positive
 
 if TYPE_CHECKING:
     from ssbattery.quantum.evolution.base import Emit, StatsRecorder
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
 
-__all__ = ["Lanczos"]
+__all__ = ["Lanczos", "lanczos_basis"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,26 @@ class Lanczos:
         Stats: one step per Krylov basis, one product per basis vector, and the sum of
         the a-posteriori estimates at the end of each step (the largest over kets).
         """
-        return _propagate(H.H, Psi, times, emit, self, stats)
+        return _propagate(_product_operator(H), Psi, times, emit, self, stats)
 
 
-def _lanczos_basis(
+def _product_operator(H: PreparedHamiltonian) -> Operator | LanczosProduct:
+    """What the Lanczos iterations multiply with: the matrix-free H given to the solver,
+    else the fused CSR kernel for a real sparse H (numba), else H itself (NumPy/BLAS).
+
+    Per iteration on the Dicke parity block (machine otherwise idle, see
+    benchmarks/RESULTS_dicke_window.md §2): NumPy/BLAS 1.03 / 3.73 / 14.5 ms, fused CSR
+    0.99 / 3.19 / 14.8 ms, the Dicke stencil 0.94 / 3.04 / 9.8 ms at 77 529 / 257 129 /
+    769 757 states.
+    """
+    if H.matrix_free is not None:
+        return H.matrix_free
+    if HAVE_NUMBA and is_sparse(H.H) and H.real:
+        return CSRProduct(H.H)
+    return H.H
+
+
+def lanczos_basis(
     H: Operator, v: NDArray[np.float64], m: int, V: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
     """``m``-step Lanczos from the unit vector ``v`` (complex, as 2n reals) into ``V``.
@@ -149,7 +171,7 @@ class _KrylovStep:
 
 
 def _lanczos_column(
-    H: Operator,
+    H: Operator | LanczosProduct,
     psi0: NDArray[np.complex128],
     times: NDArray,
     out: Callable[[int, NDArray[np.complex128]], None],
@@ -175,7 +197,14 @@ def _lanczos_column(
     while k_out < n_times:
         pair = psi.view(np.float64)
         beta0 = float(np.sqrt(pair @ pair))
-        V, alpha, beta, beta_m = _lanczos_basis(H, pair / beta0, int(method.krylov_dim), V_buffer)
+        if isinstance(H, LanczosProduct):
+            V, alpha, beta, beta_m = fused_lanczos_basis(
+                H, pair / beta0, int(method.krylov_dim), V_buffer
+            )
+        else:
+            V, alpha, beta, beta_m = lanczos_basis(
+                H, pair / beta0, int(method.krylov_dim), V_buffer
+            )
         step = _KrylovStep(V, alpha, beta, beta0, beta_m)
         products += len(alpha)
         steps += 1
@@ -215,7 +244,7 @@ def _lanczos_column(
 
 
 def _propagate(
-    H: Operator,
+    H: Operator | LanczosProduct,
     Psi: NDArray,
     times: NDArray,
     emit: Emit,

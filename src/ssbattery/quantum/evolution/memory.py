@@ -16,6 +16,7 @@ import numpy as np
 
 from ssbattery.quantum.evolution.base import Method
 from ssbattery.quantum.evolution.chebyshev import _GLOBAL_CHUNK, Chebyshev, _terms_for
+from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ
 from ssbattery.quantum.evolution.eigh import Eigh
 from ssbattery.quantum.evolution.kernels import prefers_dense
 from ssbattery.quantum.evolution.lanczos import Lanczos
@@ -87,6 +88,20 @@ def add_evolution_memory(
     else:
         work = _work_bytes(method, n, m, n_times, radius * t_max, real, e_ops_nnz > 0)
     est.add(phase, "propagator work vectors", work, bytes_per_element=1)
+    threaded = (method is None or isinstance(method, Chebyshev)) and getattr(
+        method, "threads", None
+    ) != 1
+    if nnz is not None and (method is None or isinstance(method, Chebyshev)):
+        # Chebyshev's scaled copy 2(H − a)/r, diagonal included.
+        est.add(
+            phase,
+            "scaled copy of H (Chebyshev)",
+            nnz + n,
+            bytes_per_element=_CSR_REAL if real else _CSR_COMPLEX,
+        )
+    if nnz is not None and real and nnz >= THREADED_MIN_NNZ and threaded:
+        # The threaded recurrence's one-byte-coded copy (csr_kernels.CodedCSR).
+        est.add(phase, "coded copy of H (threaded recurrence)", nnz, bytes_per_element=5)
     return est
 
 
@@ -106,7 +121,11 @@ def _work_bytes(
         # Terms (capped by the budget) + one chunk of outputs with its transposes and
         # products in the observables + the Bessel table of the output times.
         vectors = min(K * per_vector, budget)
-        outputs = copies * _GLOBAL_CHUNK * n * m * 16
+        # Outputs evaluated together: a chunk of the single real expansion, or a block of
+        # up to max_block times once the expansion restarts from complex states.
+        single = real and (K + 8 * _GLOBAL_CHUNK) * per_vector <= budget
+        chunk = _GLOBAL_CHUNK if single else min(int(method.max_block), max(n_times, 1))
+        outputs = copies * chunk * n * m * 16
         bessel = float(n_times) * min(K, 10**7) * 8
         return vectors + outputs + bessel
     if isinstance(method, Lanczos):

@@ -20,6 +20,7 @@ from ssbattery._blas import one_blas_thread
 from ssbattery.quantum.evolution.base import Emit, Method, StatsRecorder
 from ssbattery.quantum.evolution.chebyshev import Chebyshev
 from ssbattery.quantum.evolution.eigh import Eigh
+from ssbattery.quantum.evolution.fused import LanczosProduct
 from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
 from ssbattery.quantum.evolution.kernels import matmul, prefers_dense
 from ssbattery.quantum.evolution.lanczos import Lanczos
@@ -64,6 +65,9 @@ class Evolver:
             not together with ``method`` (the method carries its own tolerance).
         bounds: an interval known to hold H's spectrum (default: estimated when needed).
         name: H's name in error messages.
+        matrix_free: the same H applied without a matrix, fused with the Lanczos
+            iteration (e.g. :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`); used
+            by :class:`Lanczos` for its products, H serving everything else.
 
     Example:
         >>> import numpy as np
@@ -82,8 +86,9 @@ class Evolver:
         tol: float | None = None,
         bounds: tuple[float, float] | None = None,
         name: str = "H",
+        matrix_free: LanczosProduct | None = None,
     ) -> None:
-        self.hamiltonian = PreparedHamiltonian(H, bounds=bounds, name=name)
+        self.hamiltonian = PreparedHamiltonian(H, bounds=bounds, name=name, matrix_free=matrix_free)
         self.method: Method | None = check_method_and_tol(method, tol)
         self.tol: float = DEFAULT_TOL if tol is None else float(tol)
 
@@ -264,6 +269,7 @@ def evolve(
     tol: float | None = None,
     method: Method | None = None,
     store_states: bool | None = None,
+    matrix_free: LanczosProduct | None = None,
 ) -> Trajectory:
     """Evolve ``psi0`` under the constant Hamiltonian ``H`` (eqs. 4–5 with eq. 14's U).
 
@@ -287,6 +293,8 @@ def evolve(
         store_states: also return every output state (memory n × n_times); default
             (None): only when nothing else is asked for (no ``e_ops``, no ``observer``),
             the rule of :func:`~ssbattery.quantum.evolution.evolve_density` too.
+        matrix_free: H applied without a matrix for the Lanczos products (see
+            :class:`Evolver`).
 
     Raises:
         InvalidParameterError: bad arguments, or both ``tol`` and ``method`` given.
@@ -298,6 +306,6 @@ def evolve(
         >>> round(float(tr.expect[0, 0]), 12)
         -1.0
     """
-    return Evolver(H, method, tol=tol).run(
+    return Evolver(H, method, tol=tol, matrix_free=matrix_free).run(
         psi0, times, e_ops=e_ops, observer=observer, store_states=store_states
     )

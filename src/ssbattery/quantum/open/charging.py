@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -114,14 +114,18 @@ class StorageResult(Printed):
     ergotropy: NDArray[np.float64]
     half_life: float
 
+    #: Energies in the unit E₀ of ωa, Ω, g and the rates; times in 1/E₀ (ħ = 1).
+    ENERGY_UNIT: ClassVar[str] = "E₀"
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+        """JSON-ready, units in the keys (``"half_life [1/E₀]"``; None: not reached)."""
+        u = self.ENERGY_UNIT
         return {
-            "tau_c": self.tau_c,
-            "times": self.times.tolist(),
-            "energy": self.energy.tolist(),
-            "ergotropy": self.ergotropy.tolist(),
-            "half_life": None if math.isnan(self.half_life) else self.half_life,
+            f"tau_c [1/{u}]": self.tau_c,
+            f"times [1/{u}]": self.times.tolist(),
+            f"energy [{u}]": self.energy.tolist(),
+            f"ergotropy [{u}]": self.ergotropy.tolist(),
+            f"half_life [1/{u}]": None if math.isnan(self.half_life) else self.half_life,
         }
 
 
@@ -173,15 +177,21 @@ class OpenChargingResult(Printed):
         return self.charging.t_power_max
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+        """JSON-ready: the charging run's entries (units in the keys, as
+        :meth:`ChargingResult.to_dict`), the open-system curves and checks with their
+        units (purity, photon number and the checks are plain numbers, ``[1]``) and the
+        storage phase."""
+        u = self.charging.energy_unit
         out = self.charging.to_dict()
         out.update(
-            ergotropy_incoherent=self.ergotropy_incoherent.tolist(),
-            ergotropy_coherent=self.ergotropy_coherent.tolist(),
-            purity=self.purity.tolist(),
-            photons=self.photons.tolist(),
-            checks=dict(self.checks),
-            storage=None if self.storage is None else self.storage.to_dict(),
+            {
+                f"ergotropy_incoherent [{u}]": self.ergotropy_incoherent.tolist(),
+                f"ergotropy_coherent [{u}]": self.ergotropy_coherent.tolist(),
+                "purity [1]": self.purity.tolist(),
+                "photons [1]": self.photons.tolist(),
+                "checks": {f"{k} [1]": float(v) for k, v in self.checks.items()},
+                "storage": None if self.storage is None else self.storage.to_dict(),
+            }
         )
         return out
 

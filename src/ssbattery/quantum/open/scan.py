@@ -82,6 +82,10 @@ def open_dicke_point(
     )
 
 
+#: The energy unit of the open battery: that of ωa, Ω, g and the rates (ħ = 1).
+_E0 = "E₀"
+
+
 @dataclass(frozen=True)
 class NoiseScan:
     """Results of :func:`noise_scan`; arrays are (len(values), len(n_atoms)) unless noted."""
@@ -111,24 +115,26 @@ class NoiseScan:
         return np.diff(np.log(self.power_max), axis=1) / np.diff(np.log(self.n_atoms))
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+        """JSON-ready, units in the keys: rates and the coupling in E₀ (the unit of ωa),
+        powers in E₀², half-lives in 1/E₀ (None: not reached), α and ratios ``[1]``;
+        ``n_atoms`` are counts."""
 
         def clean(a: NDArray) -> list:
             return [[None if not math.isfinite(x) else float(x) for x in row] for row in a]
 
         return {
             "parameter": self.parameter,
-            "values": self.values.tolist(),
+            f"values [{_E0}]": self.values.tolist(),
             "n_atoms": self.n_atoms.tolist(),
-            "coupling": self.coupling,
-            "power_max": self.power_max.tolist(),
-            "power_single": self.power_single.tolist(),
-            "ratio": self.ratio.tolist(),
-            "ergotropy_max": self.ergotropy_max.tolist(),
-            "half_life": clean(self.half_life),
-            "alpha": self.alpha.tolist(),
-            "alpha_stderr": self.alpha_stderr.tolist(),
-            "alpha_local": self.alpha_local.tolist(),
+            f"coupling [{_E0}]": self.coupling,
+            f"power_max [{_E0}²]": self.power_max.tolist(),
+            f"power_single [{_E0}²]": self.power_single.tolist(),
+            "ratio [1]": self.ratio.tolist(),
+            f"ergotropy_max [{_E0}]": self.ergotropy_max.tolist(),
+            f"half_life [1/{_E0}]": clean(self.half_life),
+            "alpha [1]": self.alpha.tolist(),
+            "alpha error [1]": self.alpha_stderr.tolist(),
+            "alpha_local [1]": self.alpha_local.tolist(),
             "parameters": dict(self.parameters),
         }
 

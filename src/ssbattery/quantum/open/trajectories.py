@@ -53,12 +53,13 @@ class TrajectoryResult:
         return self.energy - z * self.energy_stderr, self.energy + z * self.energy_stderr
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+        """JSON-ready, units in the keys (E₀: the unit of ωa, g and the rates; the energy's
+        standard error over the trajectories as ``"energy error [E₀]"``)."""
         return {
-            "times": self.times.tolist(),
-            "energy": self.energy.tolist(),
-            "energy_stderr": self.energy_stderr.tolist(),
-            "ergotropy": self.ergotropy.tolist(),
+            "times [1/E₀]": self.times.tolist(),
+            "energy [E₀]": self.energy.tolist(),
+            "energy error [E₀]": self.energy_stderr.tolist(),
+            "ergotropy [E₀]": self.ergotropy.tolist(),
             "n_traj": self.n_traj,
             "parameters": dict(self.parameters),
         }

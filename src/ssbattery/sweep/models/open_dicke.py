@@ -71,14 +71,28 @@ def _arrays(r: OpenChargingResult) -> dict[str, Any]:
     }
 
 
-def _memory(run: OpenDickeRun) -> float:
-    from ssbattery.quantum.open.space import WORK_VECTORS
-
+def _state_entries(run: OpenDickeRun) -> float:
+    """Entries of the permutation-invariant state (the run time grows with them)."""
     n, nc = run.params.n_atoms, run.params.photon_cutoff + 1
     rates = run.dissipation.jump_rates(omega_a=run.params.omega_a, omega_cav=run.params.omega_cav)
     blocks = range(n // 2 + 1) if rates.local else (0,)
-    size = nc * nc * sum((n - 2 * k + 1) ** 2 for k in blocks)
-    return float(size) * 16.0 * WORK_VECTORS
+    return float(nc * nc * sum((n - 2 * k + 1) ** 2 for k in blocks))
+
+
+def _memory(run: OpenDickeRun) -> Any:
+    """The whole-run estimate ``charge_open`` checks before it assembles the Liouvillian
+    (the model's own, from its space, its unassembled Liouvillian and its default
+    propagator)."""
+    from ssbattery.quantum.open.charging import (
+        ChebyshevLindblad,
+        PILiouvillian,
+        _memory_estimate,
+        _setup,
+    )
+
+    space, ham, rates, _, grid = _setup(run.params, run.dissipation)
+    L = PILiouvillian(space, ham, rates, assemble=False)
+    return _memory_estimate(space, L, grid, ChebyshevLindblad())
 
 
 #: The registered sweep entry ``open-dicke`` (see ``ssbattery sweep models``).
@@ -122,7 +136,7 @@ OPEN_DICKE: ModelEntry[OpenDickeRun, OpenChargingResult] = register(
         extract=_arrays,
         sizes=lambda r: {"time": r.params.steps},
         memory_bytes=_memory,
-        cost=lambda r: _memory(r) / 16.0,
+        cost=_state_entries,
         progress=True,
     )
 )

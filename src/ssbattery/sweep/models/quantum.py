@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ssbattery.quantum.dicke import DickeParameters
     from ssbattery.quantum.dicke_window import PhotonWindow
 
-__all__ = ["DICKE", "SPIN_CHAIN", "DickeRun", "SpinChainRun"]
+__all__ = ["DICKE", "SPIN_CHAIN", "DickeRun", "SpinChainRun", "window_memory_estimate"]
 
 _CHARGING_OUTPUTS = (
     "power_max",
@@ -90,17 +90,57 @@ def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
     return out
 
 
+def window_memory_estimate(
+    params: DickeParameters, window: PhotonWindow, *, highest: int | None = None
+) -> Any:
+    """The model's own whole-run estimate (:func:`~ssbattery.quantum.dicke.memory_estimate`)
+    of a moving-window Dicke run whose window spans the photon layers 0 … ``highest``,
+    evolved with the window's Lanczos method (``window.krylov_dim`` vectors).
+
+    Default ``highest`` = N: every window run reaches at least the layers 0 … N (the state
+    exchanges up to N photons with the atoms), so the default is the least the run needs,
+    which is what the sweep's up-front check can know. How far the window grows beyond N is
+    decided during the run (15N–19N at g = 0.3–1 on the default grid, measured in
+    tests/sweep/test_models_memory.py); each widening is checked by the model itself
+    (:func:`~ssbattery.quantum.dicke_window.window_basis`), so a point that outgrows the
+    memory fails as a point and the sweep goes on.
+    """
+    from dataclasses import replace
+
+    from ssbattery.quantum.dicke import memory_estimate
+    from ssbattery.quantum.evolution import Lanczos
+
+    top = params.n_atoms if highest is None else int(highest)
+    lanczos = Lanczos(tol=window.krylov_tol, krylov_dim=int(window.krylov_dim))
+    est = memory_estimate(replace(params, photon_cutoff=top), method=lanczos)
+    est.what = (
+        f"the Dicke photon window (N = {params.n_atoms}, "
+        f"{'at least ' if highest is None else ''}the photon layers 0 … {top}, "
+        f"{params.steps} times)"
+    )
+    return est
+
+
 def _dicke_memory(run: DickeRun) -> Any:
     """The whole-run estimate :func:`~ssbattery.quantum.dicke.memory_estimate` that
-    ``charge_dicke`` checks for a fixed cutoff; with the moving window, the bytes
-    :func:`~ssbattery.quantum.dicke_window.check_window_memory` checks (64 complex vectors
-    over at least the layers n = 0 … N)."""
+    ``charge_dicke`` checks for a fixed cutoff; with the moving window, the same estimate of
+    the least window the run reaches (:func:`window_memory_estimate`)."""
     from ssbattery.quantum.dicke import memory_estimate
 
-    p = run.params
     if run.window is not None:
-        return (p.n_atoms + 1) ** 2 // 2 * 64 * 16.0
-    return memory_estimate(p)
+        p = run.params
+        # the estimate of a Lanczos run depends on the space and the grid only (N, the
+        # parity sector, whether a drive adds entries, the steps), not on g, ω or η: one per
+        # distinct key, so checking a spec of many couplings costs one estimate (0.6 ms each;
+        # test_models_memory.py checks the cached estimate equals the direct one)
+        key = (p.n_atoms, p.steps, p.uses_parity, bool(p.drive), run.window)
+        if key not in _WINDOW_ESTIMATES:
+            _WINDOW_ESTIMATES[key] = window_memory_estimate(p, run.window)
+        return _WINDOW_ESTIMATES[key]
+    return memory_estimate(run.params)
+
+
+_WINDOW_ESTIMATES: dict[tuple[Any, ...], Any] = {}
 
 
 def _chain_memory(run: SpinChainRun) -> Any:

@@ -6,8 +6,9 @@ model's public function with the same arguments as its single-run command."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssbattery.results import quantity_values
@@ -19,15 +20,17 @@ from ssbattery.thermal.pumped_battery import PumpedBattery
 if TYPE_CHECKING:
     from ssbattery.thermal.feedback import DemonCycle
     from ssbattery.thermal.heat_battery import HeatBatteryResult
-    from ssbattery.thermal.learning import LearningResult
+    from ssbattery.thermal.learning import BestOttoCycle, LearningResult
     from ssbattery.thermal.otto import OttoResult
 
 __all__ = [
+    "BEST_OTTO",
     "DEMON",
     "HEAT_BATTERY",
     "LEARNED_CYCLE",
     "OTTO",
     "PUMPED_BATTERY",
+    "BestOttoRun",
     "DemonRun",
     "HeatBatteryRun",
     "LearnedCycleRun",
@@ -54,6 +57,13 @@ def _build_otto(values: Mapping[str, Any]) -> OttoRun:
     v = dict(values)
     medium, levels = v.pop("medium"), v.pop("levels")
     return OttoRun(medium, levels, tuple(sorted(v.items())))
+
+
+def _otto_memory(run: OttoRun) -> Any:
+    """The estimate ``otto_cycle`` checks (:func:`ssbattery.thermal.otto.memory_estimate`)."""
+    from ssbattery.thermal.otto import memory_estimate
+
+    return memory_estimate(run.levels if run.medium == "oscillator" else 2)
 
 
 def solve_otto(run: OttoRun) -> OttoResult:
@@ -133,7 +143,7 @@ OTTO: ModelEntry[OttoRun, OttoResult] = register(
         build=_build_otto,
         solve=solve_otto,
         extract=_otto_outputs,
-        memory_bytes=lambda r: (r.levels if r.medium == "oscillator" else 2) ** 4 * 16 * 8,
+        memory_bytes=_otto_memory,
         cost=lambda r: float(r.levels if r.medium == "oscillator" else 2) ** 3,
     )
 )
@@ -385,6 +395,22 @@ DEMON: ModelEntry[DemonRun, DemonCycle] = register(
 # ---------------------------------------------------------------------- learned cycle
 
 
+#: The two-level engine's parameters (learned-cycle and best-otto), from EngineParameters.
+_ENGINE_PARAMS = fields_as_params(
+    EngineParameters,
+    {
+        "E0": ("", "energy scale of H(u) = E0·u/2·σz"),
+        "u_min": ("", "smallest control u"),
+        "u_max": ("", "largest control u"),
+        "T_hot": ("E0", "hot-bath temperature"),
+        "T_cold": ("E0", "cold-bath temperature"),
+        "rate_hot": ("Γ", "hot-bath coupling Γ_h"),
+        "rate_cold": ("Γ", "cold-bath coupling Γ_c"),
+        "bath": ("", "spectra", ("ohmic_bose", "flat_fermi")),
+    },
+)
+
+
 @dataclass(frozen=True)
 class LearnedCycleRun:
     """The engine and the settings of :func:`~ssbattery.thermal.learning.learn_cycle`."""
@@ -418,12 +444,59 @@ def _learned_cost(run: LearnedCycleRun) -> float:
     return float(s["n_steps"] * s["iterations"] * s["population"])
 
 
-def solve_learned(run: LearnedCycleRun) -> LearningResult:
-    """The cross-entropy search of one cycle period, as ``ssbattery learn-cycle`` runs it
-    (without its checkpoint file: a point is short and the store resumes the sweep)."""
+def solve_learned(
+    run: LearnedCycleRun,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    checkpoint: Path | str | None = None,
+    checkpoint_every: int = 10,
+) -> LearningResult:
+    """The cross-entropy search of one cycle period. ``ssbattery learn-cycle`` calls it with
+    its progress bar and ``--checkpoint`` (the optimiser's state of this one run); a sweep
+    point runs without a checkpoint file (the store resumes the sweep point by point)."""
     from ssbattery.thermal.learning import learn_cycle
 
-    return learn_cycle(run.params, **dict(run.settings))
+    return learn_cycle(
+        run.params,
+        **dict(run.settings),
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        progress=progress,
+    )
+
+
+def _otto_search(est: Any, phase: str, grid: int) -> Any:
+    """Add :func:`~ssbattery.thermal.learning.optimal_otto`'s grid search to ``est``: grid³
+    two-stroke cycles evaluated at once (the meshgrids, the strokes' u, bath and durations,
+    and evaluate_schedules' per-stroke and per-cycle arrays), counted as 48 float64 per
+    cycle; the tracemalloc peak is 38–40 (tests/sweep/test_models_memory.py)."""
+    return est.add(phase, f"{grid}³ candidate Otto cycles", (grid**3, 48), bytes_per_element=8)
+
+
+def _learned_memory(run: LearnedCycleRun) -> Any:
+    """The search's schedules (``learn_cycle`` checks 5 arrays of population × n_steps
+    numbers) and the Otto reference (``optimal_otto`` at its default grid of 41)."""
+    from ssbattery.validation import MemoryEstimate
+
+    s = dict(run.settings)
+    est = MemoryEstimate(
+        f"the learned cycle (population {s['population']}, {s['n_steps']} steps)",
+        hint="lower `population` or `n_steps`",
+    )
+    est.add(
+        "cross-entropy search",
+        "sampled schedules",
+        (s["population"], s["n_steps"], 5),
+        bytes_per_element=8,
+    )
+    return _otto_search(est, "Otto reference", 41)
+
+
+def _best_otto_memory(run: BestOttoRun) -> Any:
+    from ssbattery.validation import MemoryEstimate
+
+    est = MemoryEstimate(f"the best Otto cycle (grid {run.grid})", hint="lower `grid`")
+    return _otto_search(est, "grid search", run.grid)
 
 
 #: The registered sweep entry ``learned-cycle`` (see ``ssbattery sweep models``).
@@ -433,19 +506,7 @@ LEARNED_CYCLE: ModelEntry[LearnedCycleRun, LearningResult] = register(
         summary="A two-level engine cycle learned by cross-entropy search vs the best Otto "
         "cycle (review §2.4, Erdman & Noé)",
         params=(
-            *fields_as_params(
-                EngineParameters,
-                {
-                    "E0": ("", "energy scale of H(u) = E0·u/2·σz"),
-                    "u_min": ("", "smallest control u"),
-                    "u_max": ("", "largest control u"),
-                    "T_hot": ("E0", "hot-bath temperature"),
-                    "T_cold": ("E0", "cold-bath temperature"),
-                    "rate_hot": ("Γ", "hot-bath coupling Γ_h"),
-                    "rate_cold": ("Γ", "cold-bath coupling Γ_c"),
-                    "bath": ("", "spectra", ("ohmic_bose", "flat_fermi")),
-                },
-            ),
+            *_ENGINE_PARAMS,
             Param("n_steps", "int", 16, "", "piecewise-constant steps per cycle"),
             Param("period", "float", 4.0, "1/Γ", "cycle period"),
             Param("iterations", "int", 200, "", "optimiser iterations"),
@@ -470,6 +531,75 @@ LEARNED_CYCLE: ModelEntry[LearnedCycleRun, LearningResult] = register(
             "otto_efficiency": r.otto.metrics.efficiency,
             "advantage": r.advantage,
         },
+        memory_bytes=_learned_memory,
         cost=_learned_cost,
+        progress=True,
+    )
+)
+
+
+# -------------------------------------------------------------- best Otto cycle of a period
+
+
+@dataclass(frozen=True)
+class BestOttoRun:
+    """The engine, the cycle period (1/Γ) and the search grid of
+    :func:`~ssbattery.thermal.learning.optimal_otto`."""
+
+    params: EngineParameters
+    period: float
+    grid: int
+
+
+def _build_best_otto(values: Mapping[str, Any]) -> BestOttoRun:
+    from ssbattery.thermal.learning import EngineParameters
+    from ssbattery.validation import require_int_at_least, require_positive
+
+    v = dict(values)
+    period = require_positive("period", v.pop("period"))
+    grid = require_int_at_least("grid", v.pop("grid"), 5)
+    return BestOttoRun(EngineParameters(**v), period, grid)
+
+
+def solve_best_otto(run: BestOttoRun) -> BestOttoCycle:
+    """The Otto cycle of maximum power at one period (grid search + Nelder–Mead polish)."""
+    from ssbattery.thermal.learning import optimal_otto
+
+    return optimal_otto(run.params, run.period, grid=run.grid)
+
+
+#: The registered sweep entry ``best-otto``: the Otto reference of the learned cycle, swept
+#: over the period by :func:`~ssbattery.thermal.learning.otto_power_scan`.
+BEST_OTTO: ModelEntry[BestOttoRun, BestOttoCycle] = register(
+    ModelEntry(
+        name="best-otto",
+        summary="The two-level engine's Otto cycle of maximum power at a given period "
+        "(review §2.4, Erdman & Noé's reference cycle)",
+        params=(
+            *_ENGINE_PARAMS,
+            Param("period", "float", 4.0, "1/Γ", "cycle period"),
+            Param("grid", "int", 25, "", "grid points per optimised parameter (≥ 5)"),
+        ),
+        outputs=(
+            Output("power", "E0·Γ", "average power of the best Otto cycle"),
+            Output("efficiency", "", "its efficiency W/Q_h"),
+            Output("u_hot", "", "control u on the hot stroke"),
+            Output("u_cold", "", "control u on the cold stroke"),
+            Output("time_hot", "1/Γ", "duration of the hot stroke"),
+            Output("time_cold", "1/Γ", "duration of the cold stroke"),
+        ),
+        build=_build_best_otto,
+        solve=solve_best_otto,
+        extract=lambda r: {
+            "power": r.metrics.power,
+            "efficiency": r.metrics.efficiency,
+            "u_hot": r.u_hot,
+            "u_cold": r.u_cold,
+            "time_hot": r.time_hot,
+            "time_cold": r.time_cold,
+        },
+        memory_bytes=_best_otto_memory,
+        # the grid search evaluates grid³ two-stroke cycles
+        cost=lambda r: float(r.grid) ** 3,
     )
 )
