@@ -110,36 +110,31 @@ def test_long_chain_beyond_the_exact_limit_matches_independent_spins() -> None:
     assert max(res.parameters["max_bond"]) <= 4
 
 
-def test_checkpointed_run_resumes_to_the_same_numbers(tmp_path: object) -> None:
+def test_checkpointed_run_resumes_to_the_same_numbers(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pathlib import Path
 
-    import ssbattery.quantum.mps as mps
+    from ssbattery.quantum.tebd import TEBDState
 
     path = Path(str(tmp_path)) / "run.pkl"
     p = SpinChainParameters(n_sites=6, anisotropy=0.5)
     full = charge_spin_chain_mps(p, t_max=0.1, steps=20, method=TEBD(bond_dim=8))
     calls = [0]
-    advance = mps._NumpyTEBDStepper.advance
+    stage = TEBDState.sweep_stage
 
-    def stop_after_seven(self: object) -> tuple[float, int, float]:
+    def interrupt(self: TEBDState, *args: object) -> None:
         calls[0] += 1
-        if calls[0] > 7:
+        if calls[0] > 7 * 5:  # 5 Suzuki stages per output time: stop after 7 outputs
             raise KeyboardInterrupt
-        return advance(self)  # type: ignore[arg-type]
+        stage(self, *args)  # type: ignore[arg-type]
 
-    mps._NumpyTEBDStepper.advance = stop_after_seven  # type: ignore[method-assign]
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            charge_spin_chain_mps(
-                p,
-                t_max=0.1,
-                steps=20,
-                method=TEBD(bond_dim=8),
-                checkpoint=path,
-                checkpoint_every=3,
-            )
-    finally:
-        mps._NumpyTEBDStepper.advance = advance  # type: ignore[method-assign]
+    monkeypatch.setattr(TEBDState, "sweep_stage", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        charge_spin_chain_mps(
+            p, t_max=0.1, steps=20, method=TEBD(bond_dim=8), checkpoint=path, checkpoint_every=3
+        )
+    monkeypatch.setattr(TEBDState, "sweep_stage", stage)
     resumed = charge_spin_chain_mps(
         p, t_max=0.1, steps=20, method=TEBD(bond_dim=8), checkpoint=path
     )

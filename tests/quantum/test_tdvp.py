@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import scipy.linalg as sla
 
-from ssbattery.quantum.mps import TDVP, _channels, charge_spin_chain_mps
+from ssbattery.quantum.mps import TDVP, chain_channels, charge_spin_chain_mps
 from ssbattery.quantum.spin_chain import SpinChainParameters, charge_spin_chain, couplings
 from ssbattery.quantum.tdvp import TDVPState, chain_mpo, expm_krylov, mpo_expectation
 from ssbattery.quantum.tebd import product_state
@@ -55,7 +55,7 @@ def _mpo_dense(mpo: list[np.ndarray]) -> np.ndarray:
     ],
 )
 def test_exact_mpo_equals_the_dense_hamiltonian(params: SpinChainParameters) -> None:
-    channels, err = _channels(params, None)
+    channels, err = chain_channels(params, None)
     mpo = chain_mpo([params.charging * SX] * params.n_sites, channels)
     assert err == 0.0
     assert np.allclose(_mpo_dense(mpo), _dense_chain(params), atol=1e-12)
@@ -63,7 +63,7 @@ def test_exact_mpo_equals_the_dense_hamiltonian(params: SpinChainParameters) -> 
 
 def test_exponential_fit_mpo_is_close_to_the_dense_hamiltonian() -> None:
     p = SpinChainParameters(n_sites=6, anisotropy=0.5, interaction="lr")
-    channels, err = _channels(p, 4)
+    channels, err = chain_channels(p, 4)
     H = _dense_chain(p)
     diff = np.linalg.norm(_mpo_dense(chain_mpo([p.charging * SX] * 6, channels)) - H, 2)
     # the couplings are off by ≤ err relative, so ‖ΔH‖ ≤ err · ¾ Σ g_ij (‖pair‖ ≤ 3)
@@ -95,7 +95,7 @@ def test_tdvp_matches_the_exact_long_range_evolution() -> None:
 
 def test_tdvp_state_pickles_without_its_environments() -> None:
     p = SpinChainParameters(n_sites=4, anisotropy=0.5, interaction="lr")
-    channels, _ = _channels(p, None)
+    channels, _ = chain_channels(p, None)
     mpo = chain_mpo([p.charging * SX] * 4, channels)
     state = TDVPState(product_state([1] * 4), mpo, 4)
     state.step(0.01)

@@ -56,7 +56,7 @@ from ssbattery.quantum.battery import ChargingResult, default_times, summarise_c
 from ssbattery.quantum.spin_chain import SpinChainParameters, couplings, ground_state_energy
 from ssbattery.validation import require_positive
 
-__all__ = ["TDVP", "TEBD", "MPSMethod", "charge_spin_chain_mps", "fit_power_law"]
+__all__ = ["TDVP", "TEBD", "MPSMethod", "chain_channels", "charge_spin_chain_mps", "fit_power_law"]
 
 
 def _check_bond_dim(value: int) -> None:
@@ -298,7 +298,7 @@ class _NumpyTDVPStepper:
         from ssbattery.quantum.tebd import product_state
 
         self.params, self.dt, self.substeps = params, dt, substeps
-        channels, self.fit_error = _channels(params, method.exponentials)
+        channels, self.fit_error = chain_channels(params, method.exponentials)
         N = params.n_sites
         H = chain_mpo([params.charging * _SX] * N, channels)
         self.h0 = chain_mpo([params.field * _SZ] * N, channels)  # H0 = BΣσz + Hg
@@ -321,7 +321,9 @@ class _NumpyTDVPStepper:
         return self.state
 
 
-def _channels(params: SpinChainParameters, exponentials: int | None) -> tuple[list[Any], float]:
+def chain_channels(
+    params: SpinChainParameters, exponentials: int | None
+) -> tuple[list[Any], float]:
     """MPO channels of Hg = −¼ Σ g_ij [σzσz + 2α(σ+σ− + σ−σ+)]: exact (one per source site)
     or the K-exponential fit of 1/d^p (open long-range chain); and the fit's error."""
     from ssbattery.quantum.tdvp import Channel
