@@ -38,15 +38,26 @@ def _work(spec: dict) -> dict:
         extra: dict = {}
     else:
         method = (
-            TEBD(bond_dim=spec["bond_dim"], order=spec["order"])
+            TEBD(bond_dim=spec["bond_dim"], order=spec["order"], engine=spec["engine"])
             if spec["range"] == "nn"
             else TDVP(bond_dim=spec["bond_dim"], exponentials=spec["exponentials"])
         )
-        res = charge_spin_chain_mps(p, t_max=spec["t_max"], steps=spec["steps"], method=method)
+        res = charge_spin_chain_mps(
+            p,
+            t_max=spec["t_max"],
+            steps=spec["steps"],
+            method=method,
+            checkpoint=spec.get("checkpoint"),
+            checkpoint_every=5,
+        )
         extra = {
             "max_bond": max(res.parameters["max_bond"]),
+            "max_bond_t": res.parameters["max_bond"],
             "trunc_err": res.parameters["truncation_error"][-1],
+            "trunc_err_t": res.parameters["truncation_error"],
             "fit_err": res.parameters["coupling_fit_error"],
+            # a resumed run: the seconds of all its pieces together
+            "wall_time_s": res.parameters["wall_time_s"],
         }
     return {
         "seconds": time.perf_counter() - t0,
@@ -57,8 +68,18 @@ def _work(spec: dict) -> dict:
     }
 
 
-def run_child(spec: dict) -> dict:
-    return run_json_child(__file__, spec, {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+def run_child(spec: dict, out_dir: Path | None = None) -> dict:
+    """One run in a child process; with ``out_dir`` it checkpoints there (resumable) and
+    its result is kept as JSON next to the checkpoint."""
+    name = f"{spec['range']}_N{spec['sites']}_D{spec['bond_dim']}_{spec['engine']}"
+    if out_dir is not None and spec["bond_dim"] > 0:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        spec = {**spec, "checkpoint": str(out_dir / f"{name}.pkl")}
+    res = run_json_child(__file__, spec, {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    if out_dir is not None:
+        res["load"] = os.getloadavg()
+        (out_dir / f"{name}.json").write_text(json.dumps({**spec, **res}))
+    return res
 
 
 def main() -> None:
@@ -72,6 +93,10 @@ def main() -> None:
     parser.add_argument("--exponentials", type=int, default=None)
     parser.add_argument("--agree", type=float, default=1e-4)
     parser.add_argument("--exact", action="store_true")
+    parser.add_argument("--engine", default="numpy", help="TEBD engine: numpy or tenpy")
+    parser.add_argument(
+        "--checkpoint-dir", type=Path, default=None, help="resumable runs (long N = 128 runs)"
+    )
     parser.add_argument("--worker", default=None)
     args = parser.parse_args()
     if args.worker is not None:
@@ -86,9 +111,10 @@ def main() -> None:
         "steps": args.steps,
         "order": args.order,
         "exponentials": args.exponentials,
+        "engine": args.engine,
     }
     dims = [int(x) for x in args.bond_dims.split(",")]
-    runs = {d: run_child({**base, "bond_dim": d}) for d in dims}
+    runs = {d: run_child({**base, "bond_dim": d}, args.checkpoint_dir) for d in dims}
     ref = run_child({**base, "bond_dim": 0}) if args.exact else runs[max(dims)]
     times = args.t_max * np.arange(1, args.steps + 1) / args.steps
     print(f"load {os.getloadavg()}, sites {args.sites}, range {args.range}", file=sys.stderr)
@@ -101,7 +127,8 @@ def main() -> None:
         bad = np.flatnonzero(dev > args.agree)
         until = times[bad[0] - 1] if bad.size and bad[0] > 0 else (0.0 if bad.size else times[-1])
         print(
-            f"| {d} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {r['power_max']:.10g} | "
+            f"| {d} | {r.get('wall_time_s', r['seconds']):.1f} | {r['peak_mib']:.0f} | "
+            f"{r['power_max']:.10g} | "
             f"{r['t_power_max']:.4g} | {r['max_bond']} | {r['trunc_err']:.1e} | "
             f"{abs(r['power_max'] - ref['power_max']) / ref['power_max']:.1e} | {until:.3g} |"
         )

@@ -406,35 +406,21 @@ _EXAMPLES = st.sampled_from(["example_25C.csv", "example_m10C.csv"])
 
 
 @_quiet
-@functools.lru_cache(maxsize=4)
-def _circuit_fit(name: str) -> Any:
+@functools.lru_cache(maxsize=16)
+def _on_example(analysis: str, name: str) -> Any:
+    """One analysis of a shipped example spectrum (cached: fits take a second)."""
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
     from ssbattery.electrolytes.impedance.circuits import fit_spectrum
-
-    return fit_spectrum(_example(name))
-
-
-@_quiet
-@functools.lru_cache(maxsize=4)
-def _lin_kk(name: str) -> Any:
+    from ssbattery.electrolytes.impedance.drt import compute_drt
     from ssbattery.electrolytes.impedance.kk import lin_kk
 
-    return lin_kk(_example(name))
-
-
-@_quiet
-@functools.lru_cache(maxsize=4)
-def _drt(name: str) -> Any:
-    from ssbattery.electrolytes.impedance.drt import compute_drt
-
-    return compute_drt(_example(name))
-
-
-@_quiet
-@functools.lru_cache(maxsize=4)
-def _spectrum_analysis(name: str) -> Any:
-    from ssbattery.electrolytes.impedance.arrhenius_pipeline import analyse_spectrum
-
-    return analyse_spectrum(_example(name), Pellet(0.1, 1.0))
+    run = {
+        "fit": fit_spectrum,
+        "kk": lin_kk,
+        "drt": compute_drt,
+        "analysis": lambda spectrum: analyse_spectrum(spectrum, Pellet(0.1, 1.0)),
+    }[analysis]
+    return run(_example(name))
 
 
 @_quiet
@@ -545,10 +531,10 @@ def _register_results() -> None:
             AuditReport: st.builds(_audit, _otto_cycle()),
             CapacityResult: st.builds(_capacity, st.sampled_from(["Li", "LiC6", "LiCoO2"])),
             ArrheniusFit: st.builds(_arrhenius, _pos(0.2, 0.6), st.integers(0, 99)),
-            CircuitFit: st.builds(_circuit_fit, _EXAMPLES),
-            LinKKResult: st.builds(_lin_kk, _EXAMPLES),
-            DRTResult: st.builds(_drt, _EXAMPLES),
-            SpectrumAnalysis: st.builds(_spectrum_analysis, _EXAMPLES),
+            CircuitFit: st.builds(_on_example, st.just("fit"), _EXAMPLES),
+            LinKKResult: st.builds(_on_example, st.just("kk"), _EXAMPLES),
+            DRTResult: st.builds(_on_example, st.just("drt"), _EXAMPLES),
+            SpectrumAnalysis: st.builds(_on_example, st.just("analysis"), _EXAMPLES),
             ArrheniusAnalysis: st.builds(_series),
             JointArrheniusFit: st.builds(_series).map(lambda a: a.joint),
             ConductivityPrediction: st.builds(
@@ -566,7 +552,37 @@ def _register_results() -> None:
     STRATEGIES.update(RESULT_STRATEGIES)
 
 
+def _register_records() -> None:
+    """Cited presets, literature checks, report figures, bounds and the result mixins."""
+    from ssbattery.io import OutputBatch
+    from ssbattery.literature import CHECKS, Check
+    from ssbattery.presets import PRESETS
+    from ssbattery.report.catalog import all_figures
+    from ssbattery.report.registry import FigureSpec
+    from ssbattery.results import Printed, Reported
+    from ssbattery.validation import QUANTITIES, MemoryEstimate
+    from ssbattery.validation import Quantity as Bound
+
+    for preset in PRESETS.values():  # the shipped, cited presets are the valid ones
+        cls = type(preset)
+        STRATEGIES[cls] = st.sampled_from([p for p in PRESETS.values() if type(p) is cls])
+    STRATEGIES[Check] = st.sampled_from(CHECKS)
+    STRATEGIES[FigureSpec] = st.sampled_from(all_figures())
+    STRATEGIES[Bound] = st.sampled_from(list(QUANTITIES.values()))
+    STRATEGIES[MemoryEstimate] = st.builds(
+        lambda what, n: MemoryEstimate(what).add("evolve", "state", (n,), bytes_per_element=16),
+        st.text(min_size=1, max_size=20),
+        st.integers(1, 10**6),
+    )
+    STRATEGIES[OutputBatch] = st.builds(OutputBatch)
+    for mixin in (Printed, Reported):
+        STRATEGIES[mixin] = st.one_of(
+            *(s for c, s in RESULT_STRATEGIES.items() if issubclass(c, mixin))
+        )
+
+
 _register_results()
+_register_records()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():

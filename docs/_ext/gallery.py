@@ -29,6 +29,10 @@ SECTION_LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dicke": ("tutorials/dicke", ("ssbattery.quantum.dicke",)),
     "regime": ("tutorials/sweeps", ("ssbattery.sweep.regime", "ssbattery.quantum.dicke")),
     "spin_chain": ("tutorials/spin_chain", ("ssbattery.quantum.spin_chain",)),
+    "spin_chain_scaling": (
+        "tutorials/spin_chain",
+        ("ssbattery.quantum.anisotropy_scaling", "ssbattery.quantum.mps"),
+    ),
     "thermal": ("tutorials/thermal", ("ssbattery.thermal",)),
     "feedback": ("tutorials/thermal", ("ssbattery.thermal.feedback",)),
 }

@@ -19,6 +19,7 @@ def all_figures() -> list[FigureSpec]:
         open_dicke,
         regime,
         spin_chain,
+        spin_chain_scaling,
         thermal,
     )
 
@@ -32,6 +33,7 @@ def all_figures() -> list[FigureSpec]:
         open_dicke,
         regime,
         spin_chain,
+        spin_chain_scaling,
         thermal,
         feedback,
     ):

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse import _sparsetools
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.evolution.csr_kernels import (
     THREADED_MIN_NNZ,
     CodedCSR,
     coded_csr,
+    csr_accumulate,
     recurrence_step,
 )
 from ssbattery.quantum.operators import Operator, is_sparse
@@ -376,16 +376,7 @@ class _Expansion:
                 return
             else:
                 xv, yv = x, y
-            n = H2.shape[0]
-            n_vecs = xv.size // n
-            if n_vecs == 1:
-                _sparsetools.csr_matvec(
-                    n, n, H2.indptr, H2.indices, H2.data, xv.reshape(-1), yv.reshape(-1)
-                )
-            else:
-                _sparsetools.csr_matvecs(
-                    n, n, n_vecs, H2.indptr, H2.indices, H2.data, xv.reshape(-1), yv.reshape(-1)
-                )
+            csr_accumulate(H2, xv, yv)
         else:
             y += H2 @ x
 

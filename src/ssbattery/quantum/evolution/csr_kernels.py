@@ -27,6 +27,7 @@ __all__ = [
     "THREADED_MIN_NNZ",
     "CodedCSR",
     "coded_csr",
+    "csr_accumulate",
     "recurrence_step",
     "sparse_product",
     "threads_available",
@@ -176,6 +177,17 @@ def threads_available() -> int:
         return os.cpu_count() or 1
 
 
+def csr_accumulate(A: sp.csr_array, x: NDArray, y: NDArray) -> None:
+    """``y += A @ x`` in place with scipy's one-thread product (contiguous ``x``, ``y`` of
+    A's dtype, shape (n,) or (n, c))."""
+    n = A.shape[0]
+    c = x.size // n
+    if c == 1:
+        _sparsetools.csr_matvec(n, n, A.indptr, A.indices, A.data, x.reshape(-1), y.reshape(-1))
+    else:
+        _sparsetools.csr_matvecs(n, n, c, A.indptr, A.indices, A.data, x.reshape(-1), y.reshape(-1))
+
+
 def recurrence_step(
     H2: sp.csr_array | CodedCSR,
     x: NDArray,
@@ -203,15 +215,7 @@ def recurrence_step(
         if isinstance(H2, CodedCSR):  # pragma: no cover - coded_csr needs numba too
             raise RuntimeError("a CodedCSR product needs numba")
         np.negative(pv, out=ov)
-        c = xv.shape[1]
-        if c == 1:
-            _sparsetools.csr_matvec(
-                n, n, H2.indptr, H2.indices, H2.data, xv.reshape(-1), ov.reshape(-1)
-            )
-        else:
-            _sparsetools.csr_matvecs(
-                n, n, c, H2.indptr, H2.indices, H2.data, xv.reshape(-1), ov.reshape(-1)
-            )
+        csr_accumulate(H2, xv, ov)
         return
     import numba
 
