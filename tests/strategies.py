@@ -10,6 +10,7 @@ their own ranges. Ranges are kept small (a few atoms or sites) so drawn models r
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from typing import Any
 
@@ -499,7 +500,7 @@ def _register_results() -> None:
     from ssbattery.quantum.dicke_semiclassical import ExponentFit
     from ssbattery.quantum.dicke_window import WindowRun
     from ssbattery.quantum.open.charging import OpenChargingResult, StorageResult
-    from ssbattery.quantum.open.scan import NoiseScan
+    from ssbattery.quantum.open.scan import AdvantageLoss, NoiseScan
     from ssbattery.quantum.open.trajectories import TrajectoryResult
     from ssbattery.thermal.audit import AuditReport
     from ssbattery.thermal.cycle import CycleResult
@@ -514,6 +515,18 @@ def _register_results() -> None:
     RESULT_STRATEGIES.update(
         {
             ChargingResult: st.builds(_charging, _small_dicke()),
+            AdvantageLoss: st.builds(
+                AdvantageLoss,
+                parameter=st.sampled_from(["dephasing", "cavity_loss"]),
+                alpha_threshold=st.just(1.25),
+                ratio_threshold=st.just(1.0),
+                n_max=st.integers(2, 24),
+                rate_alpha=st.one_of(st.just(math.nan), _pos(0.01, 3.0)),
+                rate_ratio=st.one_of(st.just(math.nan), _pos(0.01, 3.0)),
+                alpha_status=st.sampled_from(["crossed", "above", "below"]),
+                ratio_status=st.sampled_from(["crossed", "above", "below"]),
+                rate_range=st.just((0.0, 3.0)),
+            ),
             CutoffCheck: st.builds(_cutoff_check, _small_dicke()),
             ScalingResult: st.builds(_scaling, _pos(0.1, 0.5), st.integers(8, 20)),
             PowerLawFit: st.builds(_power_law, st.floats(0.5, 2.0), _pos(0.1, 10.0)),

@@ -75,7 +75,6 @@ def _name(cls: type) -> str:
 NOT_YET = frozenset(
     {
         "ssbattery.quantum.open.kernel.ShiftTerms",
-        "ssbattery.quantum.open.scan.AdvantageLoss",
         "ssbattery.cell.alignment.Alignment",
         "ssbattery.cell.alignment.Electrode",
         "ssbattery.cell.alignment.ElectrolyteLevels",

@@ -285,14 +285,14 @@ class AdvantageLoss:
 
         return {
             "parameter": self.parameter,
-            "alpha_threshold": self.alpha_threshold,
-            "ratio_threshold": self.ratio_threshold,
+            "alpha_threshold [1]": self.alpha_threshold,
+            "ratio_threshold [1]": self.ratio_threshold,
             "n_max": self.n_max,
-            "rate_alpha": num(self.rate_alpha),
-            "rate_ratio": num(self.rate_ratio),
+            f"rate_alpha [{_E0}]": num(self.rate_alpha),
+            f"rate_ratio [{_E0}]": num(self.rate_ratio),
             "alpha_status": self.alpha_status,
             "ratio_status": self.ratio_status,
-            "rate_range": list(self.rate_range),
+            f"rate_range [{_E0}]": list(self.rate_range),
         }
 
 
