@@ -42,7 +42,7 @@ from ssbattery.thermal.otto import OttoCycle, WorkingMedium
 from ssbattery.thermal.pumped_battery import PumpedBattery
 from ssbattery.thermal.strokes import Adiabatic, Driven, Sudden
 
-__all__ = ["RESULT_STRATEGIES", "STRATEGIES"]
+__all__ = ["COSTLY", "RESULT_STRATEGIES", "STRATEGIES"]
 
 
 def _pos(lo: float = 0.05, hi: float = 5.0) -> st.SearchStrategy[float]:
@@ -594,8 +594,250 @@ def _register_records() -> None:
         )
 
 
+#: Classes whose strategy runs a model (or an analysis) per draw: fewer examples in the
+#: meta-test, as for the results.
+COSTLY: set[type] = set()
+
+
+def _register_cell() -> None:
+    """Cell physics: alignment (eq. 1), discharge, Landau capacitor, self-charging, topology."""
+    from ssbattery.cell.alignment import (
+        ELECTRODES,
+        ELECTROLYTE_LEVELS,
+        Alignment,
+        Electrode,
+        ElectrolyteLevels,
+        align,
+        align_materials,
+    )
+    from ssbattery.cell.discharge import DischargeCurve, discharge_curve
+    from ssbattery.cell.landau import (
+        HysteresisLoop,
+        SeriesCapacitor,
+        hysteresis_loop,
+        series_with_dielectric,
+    )
+    from ssbattery.cell.self_charging import (
+        BifurcationDiagram,
+        FixedPoint,
+        SelfChargingRun,
+        bifurcation_diagram,
+        fixed_point,
+        simulate,
+    )
+    from ssbattery.cell.topology import (
+        BBHResult,
+        QWZRibbon,
+        SSHResult,
+        bbh_corner_states,
+        qwz_ribbon,
+        ssh_chain,
+    )
+
+    @st.composite
+    def alignment(draw: st.DrawFn) -> Alignment:
+        mu_a = draw(st.floats(-3.0, 0.0))
+        mu_c = mu_a - draw(st.floats(0.0, 4.0))
+        if draw(st.booleans()):
+            return align(mu_a, mu_c, mu_electrolyte_eV=draw(st.floats(mu_c - 1, mu_a + 1)))
+        return align(mu_a, mu_c, band_gap_eV=draw(_pos(0.0, 8.0)), cbm_eV=draw(st.floats(-3, 0)))
+
+    named = st.sampled_from([("Na", "Na3YCl6", "Cu"), ("Li", "Li6PS5Cl", "Cu")])
+    ferro = STRATEGIES[LandauCoefficients]
+    cell = STRATEGIES[SelfChargingCell]
+    STRATEGIES.update(
+        {
+            Electrode: st.sampled_from(list(ELECTRODES.values())),
+            ElectrolyteLevels: st.sampled_from(list(ELECTROLYTE_LEVELS.values())),
+            Alignment: st.one_of(alignment(), named.map(lambda m: align_materials(*m))),
+            DischargeCurve: st.builds(
+                discharge_curve,
+                st.builds(
+                    RegularSolutionCathode,
+                    omega_eV=st.floats(-0.2, 0.2),
+                    temperature_K=_pos(250, 400),
+                ),
+                n_points=st.integers(20, 80),
+            ),
+            HysteresisLoop: st.builds(hysteresis_loop, ferro, n_points=st.integers(51, 201)),
+            SeriesCapacitor: st.builds(series_with_dielectric, ferro, _pos(0.01, 10.0)),
+            FixedPoint: st.builds(fixed_point, cell),
+            SelfChargingRun: st.builds(
+                _quiet(simulate), cell, t_end_s=_pos(2.0, 10.0), n_points=st.integers(50, 200)
+            ),
+            BifurcationDiagram: st.builds(
+                _quiet(bifurcation_diagram),
+                st.just(SelfChargingCell()),
+                st.lists(_pos(500.0, 2e4), min_size=2, max_size=3, unique=True).map(sorted),
+                t_end_s=_pos(5.0, 10.0),
+            ),
+            SSHResult: st.builds(
+                ssh_chain, st.integers(4, 12), _pos(0.1, 2.0), _pos(0.1, 2.0), edge_cells=st.just(1)
+            ),
+            BBHResult: st.builds(
+                bbh_corner_states,
+                st.integers(3, 4),
+                st.integers(3, 4),
+                gamma=_pos(0.0, 0.5),
+                corner_cells=st.just(1),
+            ),
+            QWZRibbon: st.builds(
+                qwz_ribbon, st.floats(-3.0, 3.0), st.integers(4, 8), n_kx=st.integers(5, 15)
+            ),
+        }
+    )
+    COSTLY.update({SelfChargingRun, BifurcationDiagram, BBHResult})
+
+
+def _register_electrolytes() -> None:
+    """Electrolyte data, classification, screening, cost and the impedance records."""
+    from ssbattery.electrolytes.anions import ChemicalClass, chemical_class
+    from ssbattery.electrolytes.capacity import LiC6Capacity, lic6_capacity
+    from ssbattery.electrolytes.conductivity_model import ConductivityModel, StructureDescriptor
+    from ssbattery.electrolytes.cost import (
+        FilmCost,
+        FilmDensity,
+        PrecursorPrice,
+        PrecursorShare,
+        film_cost,
+        film_densities,
+        film_density,
+        precursor_prices,
+    )
+    from ssbattery.electrolytes.dataset import Electrolyte, load_review_dataset
+    from ssbattery.electrolytes.families import FamilyMatch, structural_family
+    from ssbattery.electrolytes.impedance.circuits import Arc, CircuitFit, FitParameter
+    from ssbattery.electrolytes.impedance.drt import DRTBand, DRTPeak, DRTResult
+    from ssbattery.electrolytes.impedance.examples import EXAMPLE_TRUTH, ExampleTruth
+    from ssbattery.electrolytes.impedance.measured import S04147, MeasuredSeries
+    from ssbattery.electrolytes.impedance.readers import READERS, Reader, Spectrum
+    from ssbattery.electrolytes.impedance.readers.spectrum import spectrum_from_arrays
+    from ssbattery.electrolytes.obelix import (
+        OBELIX_FAMILY_MAP,
+        ClassDisagreement,
+        FamilyMapping,
+        LabelCount,
+        ReviewMatch,
+    )
+    from ssbattery.electrolytes.scorecard import (
+        IDEAL_PROPERTIES,
+        PATTERNS,
+        Criterion,
+        CriterionResult,
+        Scorecard,
+        scorecard,
+    )
+    from ssbattery.electrolytes.screening import (
+        METAL_CHEMICAL_POTENTIALS,
+        BandAlignment,
+        Classification,
+        MetalPotential,
+        band_alignment,
+        classify,
+    )
+
+    rows = load_review_dataset()
+    formulas = st.sampled_from(sorted({r.formula for r in rows}))
+    shipped = sorted(film_densities())
+
+    @st.composite
+    def rc_spectrum(draw: st.DrawFn) -> Spectrum:
+        # a parallel RC in series with R0: Z = R0 + R/(1 + iωRC), capacitive (Z″ < 0)
+        f = np.logspace(draw(st.floats(-1, 1)), draw(st.floats(4, 6)), draw(st.integers(5, 40)))
+        r0, r, c = draw(_pos(1.0, 100.0)), draw(_pos(10.0, 1e4)), draw(_pos(1e-10, 1e-6))
+        z = r0 + r / (1 + 2j * np.pi * f * r * c)
+        return spectrum_from_arrays(f, z, temperature_k=draw(st.one_of(st.none(), _pos(200, 500))))
+
+    def from_results(cls: type, pick: Any) -> st.SearchStrategy[Any]:
+        # parts of a cached analysis of the shipped example spectra
+        return RESULT_STRATEGIES[cls].flatmap(lambda r: st.sampled_from(pick(r)))
+
+    report = st.builds(_family_report)
+    STRATEGIES.update(
+        {
+            Electrolyte: st.sampled_from(rows),
+            ChemicalClass: st.builds(chemical_class, formulas),
+            FamilyMatch: st.builds(structural_family, formulas),
+            LiC6Capacity: st.builds(lic6_capacity, _pos(0.01, 0.5)),
+            StructureDescriptor: st.builds(
+                StructureDescriptor.from_lattice,
+                st.tuples(_pos(3.0, 15.0), _pos(3.0, 15.0), _pos(3.0, 15.0)),
+                st.tuples(_pos(80.0, 100.0), _pos(80.0, 100.0), _pos(80.0, 100.0)),
+                formula=st.sampled_from(["Li7La3Zr2O12", "Li6PS5Cl", "Li3YCl6"]),
+                z=st.integers(1, 8).map(float),
+                space_group=st.integers(1, 230),
+            ),
+            ConductivityModel: st.builds(_conductivity_model),
+            FilmDensity: st.one_of(
+                st.builds(film_density, st.sampled_from(shipped)),
+                st.builds(film_density, formulas, _pos(1.0, 8.0)),
+            ),
+            PrecursorPrice: st.sampled_from(list(precursor_prices().values())),
+            FilmCost: st.builds(film_cost, st.sampled_from(shipped), thickness_um=_pos(1.0, 500.0)),
+            PrecursorShare: st.builds(film_cost, st.sampled_from(shipped)).flatmap(
+                lambda c: st.sampled_from(c.precursors)
+            ),
+            Criterion: st.sampled_from(PATTERNS + IDEAL_PROPERTIES),
+            Scorecard: st.builds(_quiet(scorecard), formulas),
+            CriterionResult: st.builds(_quiet(scorecard), formulas).flatmap(
+                lambda c: st.sampled_from(c.patterns + c.ideal_properties)
+            ),
+            MetalPotential: st.sampled_from(list(METAL_CHEMICAL_POTENTIALS.values())),
+            BandAlignment: st.builds(
+                band_alignment,
+                st.floats(-4.0, 1.0),
+                metal=st.sampled_from(sorted(METAL_CHEMICAL_POTENTIALS)),
+                band_gap_eV=st.one_of(st.none(), _pos(0.5, 8.0)),
+            ),
+            Classification: st.builds(_quiet(classify), formulas),
+            Spectrum: st.one_of(
+                rc_spectrum(), _EXAMPLES.map(_example), st.sampled_from(S04147.files()).map(_read)
+            ),
+            Reader: st.sampled_from(READERS),
+            ExampleTruth: st.one_of(
+                st.just(EXAMPLE_TRUTH),
+                st.builds(
+                    ExampleTruth,
+                    seed=st.integers(0, 2**31),
+                    Ea_bulk_eV=_pos(0.1, 0.6),
+                    noise_relative=_pos(0.0, 0.05),
+                ),
+            ),
+            MeasuredSeries: st.just(S04147),
+            Arc: from_results(CircuitFit, lambda fit: fit.arcs),
+            FitParameter: from_results(CircuitFit, lambda fit: fit.parameters),
+            DRTPeak: from_results(DRTResult, lambda drt: drt.peaks),
+            DRTBand: _EXAMPLES.map(_drt_band),
+            FamilyMapping: st.sampled_from(list(OBELIX_FAMILY_MAP.values())),
+            LabelCount: report.flatmap(lambda r: st.sampled_from(r.labels)),
+            ClassDisagreement: report.flatmap(lambda r: st.sampled_from(r.class_disagreements)),
+            ReviewMatch: report.flatmap(lambda r: st.sampled_from(r.review_matches)),
+        }
+    )
+    COSTLY.update({ConductivityModel, DRTBand})
+
+
+def _read(path: Any) -> Any:
+    from ssbattery.electrolytes.impedance.readers import read_spectrum
+
+    return read_spectrum(path)
+
+
+@_quiet
+@functools.lru_cache(maxsize=2)
+def _drt_band(name: str) -> Any:
+    """The credible band of a shipped example's DRT (cached; 200 posterior draws)."""
+    from ssbattery.electrolytes.impedance.drt import compute_drt
+
+    band = compute_drt(_example(name), band_level=0.9, n_samples=200).band
+    assert band is not None
+    return band
+
+
 _register_results()
 _register_records()
+_register_cell()
+_register_electrolytes()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():

@@ -43,6 +43,7 @@ def _load_module() -> Any:
 _STRATEGIES_MODULE = _load_module()
 STRATEGIES: dict[type, Any] = dict(_STRATEGIES_MODULE.STRATEGIES)
 RESULT_STRATEGIES: dict[type, Any] = dict(_STRATEGIES_MODULE.RESULT_STRATEGIES)
+COSTLY: set[type] = set(_STRATEGIES_MODULE.COSTLY)
 
 
 def _public_classes() -> list[type]:
@@ -75,47 +76,7 @@ def _name(cls: type) -> str:
 NOT_YET = frozenset(
     {
         "ssbattery.quantum.open.kernel.ShiftTerms",
-        "ssbattery.cell.alignment.Alignment",
-        "ssbattery.cell.alignment.Electrode",
-        "ssbattery.cell.alignment.ElectrolyteLevels",
-        "ssbattery.cell.discharge.DischargeCurve",
-        "ssbattery.cell.landau.HysteresisLoop",
-        "ssbattery.cell.landau.SeriesCapacitor",
-        "ssbattery.cell.self_charging.BifurcationDiagram",
-        "ssbattery.cell.self_charging.FixedPoint",
-        "ssbattery.cell.self_charging.SelfChargingRun",
-        "ssbattery.cell.topology.BBHResult",
-        "ssbattery.cell.topology.QWZRibbon",
-        "ssbattery.cell.topology.SSHResult",
         "ssbattery.cli._common.CommandGroup",
-        "ssbattery.electrolytes.anions.ChemicalClass",
-        "ssbattery.electrolytes.capacity.LiC6Capacity",
-        "ssbattery.electrolytes.conductivity_model.ConductivityModel",
-        "ssbattery.electrolytes.conductivity_model.StructureDescriptor",
-        "ssbattery.electrolytes.cost.FilmCost",
-        "ssbattery.electrolytes.cost.FilmDensity",
-        "ssbattery.electrolytes.cost.PrecursorPrice",
-        "ssbattery.electrolytes.cost.PrecursorShare",
-        "ssbattery.electrolytes.dataset.Electrolyte",
-        "ssbattery.electrolytes.families.FamilyMatch",
-        "ssbattery.electrolytes.impedance.circuits.Arc",
-        "ssbattery.electrolytes.impedance.circuits.FitParameter",
-        "ssbattery.electrolytes.impedance.drt.DRTBand",
-        "ssbattery.electrolytes.impedance.drt.DRTPeak",
-        "ssbattery.electrolytes.impedance.examples.ExampleTruth",
-        "ssbattery.electrolytes.impedance.measured.MeasuredSeries",
-        "ssbattery.electrolytes.impedance.readers.registry.Reader",
-        "ssbattery.electrolytes.impedance.readers.spectrum.Spectrum",
-        "ssbattery.electrolytes.obelix.ClassDisagreement",
-        "ssbattery.electrolytes.obelix.FamilyMapping",
-        "ssbattery.electrolytes.obelix.LabelCount",
-        "ssbattery.electrolytes.obelix.ReviewMatch",
-        "ssbattery.electrolytes.scorecard.Criterion",
-        "ssbattery.electrolytes.scorecard.CriterionResult",
-        "ssbattery.electrolytes.scorecard.Scorecard",
-        "ssbattery.electrolytes.screening.BandAlignment",
-        "ssbattery.electrolytes.screening.Classification",
-        "ssbattery.electrolytes.screening.MetalPotential",
         "ssbattery.presets.thermal.OttoBaths",
         "ssbattery.quantum.anisotropy_scaling.ScanPoint",
         "ssbattery.quantum.tdvp.Channel",
@@ -218,8 +179,9 @@ def test_every_public_class_has_a_strategy() -> None:
 
 @pytest.mark.parametrize("cls", sorted(STRATEGIES, key=lambda c: c.__qualname__), ids=str)
 def test_each_strategy_draws_valid_instances(cls: type) -> None:
-    # a result (or a result mixin) is a model run: fewer examples
-    examples = 3 if cls in RESULT_STRATEGIES or cls.__module__ == "ssbattery.results" else 10
+    # a result (or a result mixin, or a class drawn from a model run) is costly: fewer examples
+    costly = cls in RESULT_STRATEGIES or cls in COSTLY or cls.__module__ == "ssbattery.results"
+    examples = 3 if costly else 10
 
     @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
