@@ -834,10 +834,222 @@ def _drt_band(name: str) -> Any:
     return band
 
 
+def _hermitian(n: int, seed: int) -> Any:
+    """A random real symmetric n × n matrix (a Hamiltonian), reproducible from ``seed``."""
+    a = np.random.default_rng(seed).standard_normal((n, n))
+    return 0.5 * (a + a.T)
+
+
+def _register_quantum() -> None:
+    """Bases, operators, evolution machinery, MPS states and open-system records."""
+    import scipy.sparse as sp
+
+    from ssbattery.quantum.anisotropy_scaling import ScanPoint, default_points
+    from ssbattery.quantum.chain_basis import ChainBasis, chain_basis
+    from ssbattery.quantum.dicke import DickeBasis, dicke_basis
+    from ssbattery.quantum.dicke_scaling import EtaSweep, eta_sweep
+    from ssbattery.quantum.dicke_stencil import DickeStencil
+    from ssbattery.quantum.evolution import Evolver
+    from ssbattery.quantum.evolution.base import EvolutionStats, Method, OpenMethod, StatsRecorder
+    from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ, CodedCSR, coded_csr
+    from ssbattery.quantum.evolution.fused import CSRProduct, LanczosProduct
+    from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
+    from ssbattery.quantum.evolution.lindblad import LindbladEvolver
+    from ssbattery.quantum.evolution.trajectory import Trajectory
+    from ssbattery.quantum.metrics import ErgotropyExtraction, ergotropy_extraction
+    from ssbattery.quantum.mps import chain_channels
+    from ssbattery.quantum.open.charging import initial_state
+    from ssbattery.quantum.open.kernel import ShiftTerms, shift_terms
+    from ssbattery.quantum.open.liouvillian import PILiouvillian
+    from ssbattery.quantum.open.observables import BatteryState, battery_state
+    from ssbattery.quantum.open.rates import JumpRates
+    from ssbattery.quantum.open.scan import OpenDickePoint, open_dicke_point
+    from ssbattery.quantum.open.space import PISpace, pi_space
+    from ssbattery.quantum.operators import QobjLike
+    from ssbattery.quantum.spin_chain import SpinChainOperators, build_operators
+    from ssbattery.quantum.tdvp import Channel, TDVPState, chain_mpo
+    from ssbattery.quantum.tebd import TEBDState, product_state
+
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+    small_chain = st.builds(
+        SpinChainParameters,
+        n_sites=st.integers(2, 5),
+        field=_pos(0.5, 2.0),
+        charging=_pos(0.5, 2.0),
+        anisotropy=st.floats(-1.0, 1.0),
+        interaction=st.sampled_from(["nn", "lr"]),
+    )
+    channels = small_chain.map(lambda c: chain_channels(c, None)[0]).filter(bool)
+
+    @st.composite
+    def tdvp_state(draw: st.DrawFn) -> TDVPState:
+        chain = draw(small_chain)
+        mpo = chain_mpo([chain.charging * sx] * chain.n_sites, chain_channels(chain, None)[0])
+        spins = draw(st.lists(st.integers(0, 1), min_size=chain.n_sites, max_size=chain.n_sites))
+        return TDVPState(product_state(spins), mpo, draw(st.integers(2, 16)))
+
+    def hamiltonian(n_max: int = 6) -> st.SearchStrategy[Any]:
+        return st.builds(_hermitian, st.integers(2, n_max), st.integers(0, 2**16))
+
+    methods = [STRATEGIES[m] for m in (Eigh, Expm, ExpmMultiply, Chebyshev, Lanczos)]
+    open_methods = [STRATEGIES[Expm], STRATEGIES[ExpmMultiply]]
+
+    @st.composite
+    def trajectory(draw: st.DrawFn) -> Trajectory:
+        H = draw(hamiltonian())
+        psi = np.zeros(H.shape[0], dtype=complex)
+        psi[0] = 1.0
+        times = np.linspace(0.0, draw(_pos(0.1, 3.0)), draw(st.integers(2, 10)))
+        evolver = Evolver(H, draw(st.one_of(*methods)))
+        return evolver.run(psi, times, e_ops=[np.diag(np.diag(H))])
+
+    @st.composite
+    def extraction(draw: st.DrawFn) -> ErgotropyExtraction:
+        H = draw(hamiltonian(5))
+        rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+        psi = rng.standard_normal(H.shape[0]) + 1j * rng.standard_normal(H.shape[0])
+        return ergotropy_extraction(psi / np.linalg.norm(psi), H)
+
+    space = st.builds(
+        pi_space, st.integers(1, 4), st.integers(1, 4), local=st.booleans(), fix=st.just("-")
+    )
+    rates = st.builds(
+        JumpRates,
+        cavity_down=_pos(0.0, 0.5),
+        cavity_up=_pos(0.0, 0.2),
+        collective_down=_pos(0.0, 0.5),
+        local_down=_pos(0.0, 0.5),
+        local_dephasing=_pos(0.0, 0.5),
+    )
+
+    @st.composite
+    def liouvillian(draw: st.DrawFn) -> PILiouvillian:
+        pi = draw(space)
+        ham = CollectiveHamiltonian(pi.n_atoms, coupling=draw(st.floats(0.0, 1.0)))
+        return PILiouvillian(pi, ham, draw(rates), assemble=draw(st.sampled_from([None, False])))
+
+    @st.composite
+    def shifts(draw: st.DrawFn) -> ShiftTerms:
+        # the Hamiltonian part G = −iH of each spin block of a drawn space (no jumps)
+        pi = draw(space)
+        ham = CollectiveHamiltonian(pi.n_atoms, coupling=draw(st.floats(0.0, 1.0)))
+        G = [-1j * ham.block(j, pi.n_levels) for j in pi.j_values]
+        return shift_terms(pi.n_levels, pi.spin_dims, pi.offsets, G, [])
+
+    @st.composite
+    def qobj(draw: st.DrawFn) -> QobjLike:
+        import qutip
+
+        return qutip.Qobj(draw(hamiltonian(4)))
+
+    @st.composite
+    def stats_recorder(draw: st.DrawFn) -> StatsRecorder:
+        recorder = StatsRecorder()
+        recorder.add(products=draw(st.integers(0, 100)), steps=draw(st.integers(0, 10)))
+        return recorder
+
+    def coded(seed: int) -> CodedCSR:
+        # a banded matrix with a few distinct entries, just past the size the kernels take
+        n = THREADED_MIN_NNZ // 2 + 1
+        vals = np.random.default_rng(seed).choice([-1.0, 0.5, 2.0], size=n - 1)
+        A = sp.diags_array([vals, np.arange(n, dtype=float), vals], offsets=[-1, 0, 1])
+        out = coded_csr(sp.csr_array(A))
+        assert out is not None
+        return out
+
+    dicke = _small_dicke()
+    prepared = st.builds(PreparedHamiltonian, hamiltonian())
+    STRATEGIES.update(
+        {
+            ScanPoint: st.one_of(
+                st.sampled_from(default_points()),
+                st.builds(
+                    ScanPoint,
+                    st.integers(2, 128),
+                    st.sampled_from(["nn", "lr"]),
+                    st.floats(-1.0, 1.0),
+                    st.sampled_from(["exact", "mps"]),
+                ),
+            ),
+            ChainBasis: st.builds(
+                chain_basis,
+                st.integers(1, 8),
+                reflection=st.booleans(),
+                translation=st.booleans(),
+                flip=st.sampled_from([0, 1, -1]),
+            ),
+            DickeBasis: st.builds(dicke_basis, dicke, parity=st.sampled_from([None, True, False])),
+            DickeStencil: dicke.map(lambda p: DickeStencil(p, dicke_basis(p, parity=True))),
+            EtaSweep: st.builds(
+                _quiet(eta_sweep),
+                st.integers(1, 2),
+                _pos(0.2, 0.5),
+                st.just([-0.5, 0.0, 0.5]),
+                steps=st.integers(8, 20),
+            ),
+            SpinChainOperators: st.builds(build_operators, small_chain, flip=st.booleans()),
+            Method: st.one_of(*methods),
+            OpenMethod: st.one_of(*open_methods),
+            EvolutionStats: st.one_of(
+                st.builds(
+                    EvolutionStats,
+                    products=st.one_of(st.none(), st.integers(0, 10**6)),
+                    steps=st.integers(0, 10**4),
+                    error_estimate=st.one_of(st.none(), _pos(0.0, 1e-3)),
+                ),
+                trajectory().map(lambda t: t.stats),
+            ),
+            StatsRecorder: stats_recorder(),
+            CodedCSR: st.integers(0, 3).map(coded),
+            CSRProduct: hamiltonian().map(lambda H: CSRProduct(sp.csr_array(H))),
+            LanczosProduct: hamiltonian().map(lambda H: CSRProduct(sp.csr_array(H))),
+            PreparedHamiltonian: prepared,
+            Evolver: st.builds(Evolver, hamiltonian(), st.one_of(st.none(), *methods)),
+            LindbladEvolver: st.builds(
+                LindbladEvolver,
+                st.builds(_hermitian, st.just(4), st.integers(0, 2**16)),
+                st.just([np.diag(np.ones(3), 1)]),  # a lowering operator, rate 1
+                st.one_of(st.none(), *open_methods),
+            ),
+            Trajectory: trajectory(),
+            ErgotropyExtraction: extraction(),
+            PISpace: space,
+            JumpRates: st.one_of(rates, STRATEGIES[Dissipation].map(lambda d: d.jump_rates())),
+            PILiouvillian: liouvillian(),
+            ShiftTerms: shifts(),
+            BatteryState: space.flatmap(
+                lambda pi: st.builds(
+                    lambda n, w: battery_state(pi, initial_state(pi, n), w),
+                    st.integers(0, pi.n_levels - 1),
+                    _pos(0.5, 2.0),
+                )
+            ),
+            OpenDickePoint: st.builds(
+                _quiet(open_dicke_point),
+                st.integers(1, 2),
+                _pos(0.2, 0.5),
+                st.builds(Dissipation, dephasing=_pos(0.0, 0.2), decay=_pos(0.01, 0.2)),
+                steps=st.integers(8, 16),
+                storage_steps=st.just(6),
+            ),
+            QobjLike: qobj(),
+            TEBDState: st.builds(
+                TEBDState,
+                st.lists(st.integers(0, 1), min_size=2, max_size=8).map(product_state),
+                st.integers(2, 32),
+            ),
+            Channel: channels.flatmap(st.sampled_from),
+            TDVPState: tdvp_state(),
+        }
+    )
+    COSTLY.update({EtaSweep, OpenDickePoint, CodedCSR, TDVPState})
+
+
 _register_results()
 _register_records()
 _register_cell()
 _register_electrolytes()
+_register_quantum()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():
