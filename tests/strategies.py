@@ -1045,11 +1045,202 @@ def _register_quantum() -> None:
     COSTLY.update({EtaSweep, OpenDickePoint, CodedCSR, TDVPState})
 
 
+def _register_thermal() -> None:
+    """Thermal machines: records of cycles, baths, feedback, learning and machine results."""
+    from ssbattery.thermal.audit import AuditReport, Finding, pumped_battery_model
+    from ssbattery.thermal.baths import (
+        ValidityReport,
+        check_local_validity,
+        local_dissipators,
+        thermal_state,
+    )
+    from ssbattery.thermal.cycle import (
+        CycleResult,
+        FeedbackStroke,
+        Medium,
+        StrokeRecord,
+        heisenberg_medium,
+    )
+    from ssbattery.thermal.fcs import HeatStatistics, heat_statistics
+    from ssbattery.thermal.feedback import (
+        DemonCycle,
+        DemonScan,
+        RefrigeratorResult,
+        demon_cycle,
+        refrigerator_cycle,
+    )
+    from ssbattery.thermal.heat_battery import (
+        CouplingScan,
+        GatePhaseRange,
+        HeatBatterySweep,
+        coupling_scan,
+        heat_battery_sweep,
+        ness_gate_phase_range,
+    )
+    from ssbattery.thermal.learning import (
+        BestOttoCycle,
+        CycleMetrics,
+        LearningResult,
+        PeriodScan,
+        learn_cycle,
+        optimal_otto,
+    )
+    from ssbattery.thermal.machines import (
+        AbsorptionFridge,
+        ChainTransport,
+        HeatTransistor,
+        absorption_refrigerator,
+        heat_transistor,
+        xxz_chain,
+    )
+    from ssbattery.thermal.model import ThermalModel
+    from ssbattery.thermal.otto import OttoResult, OttoTrajectory, otto_trajectory
+    from ssbattery.thermal.pumped_battery import EngineMap
+
+    lower = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=complex)
+
+    @st.composite
+    def validity(draw: st.DrawFn) -> ValidityReport:
+        # a qubit of frequency ω between two baths, in the hotter bath's thermal state
+        w = draw(_pos(0.5, 2.0))
+        H = np.diag([0.0, w])
+        baths = [draw(_bath), draw(_bath)]
+        pairs = [(b, local_dissipators(lower, w, b)) for b in baths]
+        rho = thermal_state(H, max(b.temperature for b in baths))
+        return check_local_validity(H, pairs, rho, warn=False)
+
+    @st.composite
+    def heat_stats(draw: st.DrawFn) -> HeatStatistics:
+        # a qubit exchanging quanta with one bath: rates γ↓ > γ↑ (detailed balance, T > 0)
+        down = draw(_pos(0.05, 1.0))
+        up = down * draw(_pos(0.0, 0.9))
+        c_ops = [np.sqrt(down) * lower, np.sqrt(up) * lower.T]
+        return heat_statistics(np.diag([0.0, draw(_pos(0.5, 2.0))]), c_ops, c_ops[:1])
+
+    @st.composite
+    def fridge(draw: st.DrawFn) -> AbsorptionFridge:
+        t_c = draw(_pos(0.2, 1.0))
+        t_r = t_c + draw(_pos(0.05, 1.0))
+        return absorption_refrigerator(T_c=t_c, T_r=t_r, T_h=t_r + draw(_pos(0.5, 3.0)))
+
+    engine = STRATEGIES[EngineParameters]
+    qubits = STRATEGIES[CoupledQubits]
+    learned = st.builds(
+        _quiet(learn_cycle),
+        engine,
+        n_steps=st.integers(4, 6),
+        iterations=st.integers(2, 4),
+        population=st.just(16),
+        seed=st.integers(0, 99),
+    )
+    best = st.builds(optimal_otto, engine, _pos(1.0, 8.0), grid=st.integers(5, 9))
+    STRATEGIES.update(
+        {
+            Finding: RESULT_STRATEGIES[AuditReport].flatmap(lambda r: st.sampled_from(r.findings)),
+            ValidityReport: validity(),
+            Medium: st.builds(heisenberg_medium, _pos(0.05, 0.5)),
+            FeedbackStroke: st.builds(
+                FeedbackStroke, _pos(0.5, 3.0), STRATEGIES[FeedbackProtocol], st.text(max_size=8)
+            ),
+            StrokeRecord: RESULT_STRATEGIES[CycleResult].flatmap(
+                lambda r: st.sampled_from(r.strokes)
+            ),
+            HeatStatistics: heat_stats(),
+            DemonCycle: st.builds(
+                demon_cycle,
+                qubits,
+                temperature=_pos(0.2, 3.0),
+                tau=_pos(0.2, 3.0),
+                scheme=st.sampled_from(["joint", "single", "none"]),
+            ),
+            DemonScan: st.sampled_from([0.1, 0.3]).map(_demon_scan),
+            RefrigeratorResult: st.builds(
+                refrigerator_cycle,
+                qubits,
+                mode=st.sampled_from(["measurement", "swap", "both"]),
+                tau=_pos(0.2, 3.0),
+            ),
+            CouplingScan: st.builds(
+                _quiet(coupling_scan),
+                st.lists(_pos(0.0, 0.1), min_size=2, max_size=3, unique=True).map(sorted),
+                _pos(0.5, 10.0),
+            ),
+            GatePhaseRange: st.builds(
+                _quiet(ness_gate_phase_range),
+                STRATEGIES[HeatBattery],
+                _pos(0.5, 10.0),
+                grid=st.just(3),
+            ),
+            HeatBatterySweep: st.builds(
+                _quiet(heat_battery_sweep),
+                st.lists(_pos(0.5, 10.0), min_size=2, max_size=2, unique=True).map(sorted),
+                st.lists(_pos(0.001, 0.1), min_size=2, max_size=2, unique=True).map(sorted),
+            ),
+            BestOttoCycle: best,
+            CycleMetrics: st.one_of(
+                best.map(lambda b: b.metrics), learned.map(lambda r: r.learned)
+            ),
+            LearningResult: learned,
+            PeriodScan: st.sampled_from([(2.0, 4.0), (3.0, 6.0)]).map(_period_scan),
+            AbsorptionFridge: fridge(),
+            ChainTransport: st.builds(
+                xxz_chain, st.integers(2, 3), J=_pos(0.05, 0.3), anisotropy=st.floats(-1.0, 1.0)
+            ),
+            HeatTransistor: st.builds(heat_transistor, _pos(0.2, 0.9)),
+            ThermalModel: st.one_of(
+                fridge().map(lambda f: f.model),
+                st.builds(pumped_battery_model, STRATEGIES[PumpedBattery], _pos(1.0, 2.0)),
+            ),
+            OttoTrajectory: st.builds(
+                otto_trajectory,
+                RESULT_STRATEGIES[OttoResult],
+                points_per_stroke=st.integers(3, 10),
+            ),
+            EngineMap: st.builds(
+                _engine_map,
+                STRATEGIES[PumpedBattery],
+                st.lists(_pos(1.0, 2.0), min_size=1, max_size=2, unique=True),
+                st.lists(_pos(0.05, 0.3), min_size=1, max_size=2, unique=True),
+            ),
+        }
+    )
+    COSTLY.update(
+        {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
+        | {EngineMap}
+    )
+
+
+@_quiet
+def _engine_map(battery: PumpedBattery, omega_Ls: list[float], T_cs: list[float]) -> Any:
+    from ssbattery.thermal.pumped_battery import engine_region
+
+    return engine_region(battery, omega_Ls, T_cs, omega_c=0.5 * battery.omega_e)
+
+
+@_quiet
+@functools.lru_cache(maxsize=2)
+def _demon_scan(coupling: float) -> Any:
+    """The demon's scan over g = 0 and ``coupling`` (cached: a sweep of 6 cycles)."""
+    from ssbattery.thermal.feedback import demon_scan
+
+    return demon_scan([0.0, coupling])
+
+
+@_quiet
+@functools.lru_cache(maxsize=2)
+def _period_scan(periods: tuple[float, ...]) -> Any:
+    """A short learned-vs-Otto period scan (cached; 3 cross-entropy iterations)."""
+    from ssbattery.thermal.learning import period_scan
+
+    return period_scan(None, list(periods), n_steps=4, iterations=3, population=16)
+
+
 _register_results()
 _register_records()
 _register_cell()
 _register_electrolytes()
 _register_quantum()
+_register_thermal()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():
