@@ -1235,12 +1235,287 @@ def _period_scan(periods: tuple[float, ...]) -> Any:
     return period_scan(None, list(periods), n_steps=4, iterations=3, population=16)
 
 
+def _entry_values(model: str, values: st.SearchStrategy[dict[str, Any]]) -> Any:
+    """The parameter object a sweep entry builds from drawn ``values`` (its other
+    parameters at their defaults), the way a sweep point is built."""
+    from ssbattery.sweep.registry import get_entry
+
+    entry = get_entry(model)
+    return values.map(lambda v: entry.build(entry.complete(v)))
+
+
+def _register_sweep() -> None:
+    """Sweep entries and their inputs, specs, stores, outcomes, fits and regime claims."""
+    from ssbattery.cell.alignment import ELECTROLYTE_LEVELS
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+    from ssbattery.sweep.models.cell import (
+        AlignInputs,
+        LandauResult,
+        SelfChargeResult,
+        SelfChargeRun,
+        SpectrumFit,
+    )
+    from ssbattery.sweep.models.open_dicke import OpenDickeRun
+    from ssbattery.sweep.models.quantum import DickeRun, SpinChainRun
+    from ssbattery.sweep.models.thermal import (
+        BestOttoRun,
+        DemonRun,
+        HeatBatteryRun,
+        LearnedCycleRun,
+        OttoRun,
+        PumpedRun,
+        PumpedRunResult,
+    )
+    from ssbattery.sweep.regime import Claim, RegimeFit
+    from ssbattery.sweep.registry import ModelEntry, Output, Param, entry_names, get_entry
+    from ssbattery.sweep.results import GroupFit
+    from ssbattery.sweep.runner import PointOutcome, SweepProgress, SweepResult
+    from ssbattery.sweep.spec import Axis, SweepSpec, load_spec
+    from ssbattery.sweep.store import ResultStore
+
+    d = st.fixed_dictionaries
+    runs = {
+        AlignInputs: _entry_values(
+            "align",
+            d(
+                {
+                    "anode": st.sampled_from(["Li", "Na"]),
+                    "electrolyte": st.sampled_from(sorted(ELECTROLYTE_LEVELS)),
+                }
+            ),
+        ),
+        BestOttoRun: _entry_values(
+            "best-otto", d({"period": _pos(1.0, 8.0), "grid": st.integers(5, 15)})
+        ),
+        DemonRun: _entry_values(
+            "demon",
+            d(
+                {
+                    "coupling": st.floats(0.0, 0.3),
+                    "tau": _pos(0.2, 3.0),
+                    "scheme": st.sampled_from(["joint", "single"]),
+                }
+            ),
+        ),
+        DickeRun: _entry_values(
+            "dicke",
+            d(
+                {
+                    "n_atoms": st.integers(1, 3),
+                    "coupling": _pos(0.2, 0.5),
+                    "steps": st.integers(8, 20),
+                    "ergotropy": st.booleans(),
+                }
+            ),
+        ),
+        SpectrumFit: _entry_values(
+            "eis-fit",
+            d(
+                {
+                    "spectrum": _EXAMPLES.map(lambda n: str(example_spectra_dir() / n)),
+                    "thickness_mm": _pos(0.5, 2.0),
+                    "diameter_mm": _pos(5.0, 12.0),
+                }
+            ),
+        ),
+        LearnedCycleRun: _entry_values(
+            "learned-cycle",
+            d({"n_steps": st.integers(4, 8), "iterations": st.integers(2, 4), "period": _pos()}),
+        ),
+        OpenDickeRun: _entry_values(
+            "open-dicke",
+            d(
+                {
+                    "n_atoms": st.integers(1, 2),
+                    "coupling": _pos(0.2, 0.5),
+                    "steps": st.integers(8, 16),
+                    "decay": _pos(0.0, 0.2),
+                }
+            ),
+        ),
+        OttoRun: _entry_values(
+            "otto",
+            d(
+                {
+                    "medium": st.sampled_from(["qubit", "oscillator"]),
+                    "levels": st.integers(4, 10),
+                    "stroke": st.sampled_from(["adiabatic", "sudden"]),
+                    "tau_h": _pos(1.0, 10.0),
+                }
+            ),
+        ),
+        PumpedRun: _entry_values(
+            "pumped-battery",
+            d({"omega_L": _pos(1.2, 2.0), "time": _pos(5.0, 50.0), "engine": st.booleans()}),
+        ),
+        SelfChargeRun: _entry_values(
+            "self-charge", d({"load_ohm": _pos(500.0, 5000.0), "t_end_s": _pos(2.0, 10.0)})
+        ),
+        SpinChainRun: _entry_values(
+            "spin-chain", d({"n_sites": st.integers(2, 5), "steps": st.integers(10, 50)})
+        ),
+        HeatBatteryRun: _entry_values(
+            "thermal-battery",
+            d(
+                {
+                    "coupling": _pos(0.0, 0.1),
+                    "tau": _pos(0.5, 10.0),
+                    "gate": st.sampled_from(["ness", "optimal"]),
+                    "form": st.sampled_from(["local", "global"]),
+                }
+            ),
+        ),
+    }
+    STRATEGIES.update(runs)
+
+    def solved(model: str, run: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return run.map(_quiet(get_entry(model).solve))
+
+    entries = [get_entry(n) for n in entry_names()]
+
+    @st.composite
+    def spec(draw: st.DrawFn) -> SweepSpec:
+        alphas = draw(st.lists(st.floats(-3.0, -0.1), min_size=1, max_size=4, unique=True))
+        sweep: dict[str, Any] = {"alpha": alphas}
+        if draw(st.booleans()):
+            sweep["beta"] = draw(st.lists(_pos(0.5, 2.0), min_size=1, max_size=3, unique=True))
+        return load_spec({"model": "landau", "sweep": sweep, "name": draw(st.text(max_size=8))})
+
+    STRATEGIES.update(
+        {
+            LandauResult: solved("landau", STRATEGIES[LandauCoefficients]),
+            SelfChargeResult: solved("self-charge", runs[SelfChargeRun]),
+            PumpedRunResult: solved("pumped-battery", runs[PumpedRun]),
+            ModelEntry: st.sampled_from(entries),
+            Param: st.sampled_from([p for e in entries for p in e.params]),
+            Output: st.sampled_from([o for e in entries for o in e.outputs]),
+            SweepSpec: spec(),
+            Axis: spec().flatmap(lambda s: st.sampled_from(s.axes)),
+            ResultStore: spec().map(lambda s: ResultStore.open(s, None, {})),
+            PointOutcome: st.lists(st.floats(-3.0, 0.5), min_size=1, max_size=3).flatmap(
+                lambda alphas: st.sampled_from(_landau_points(alphas))
+            ),
+            SweepResult: st.sampled_from([2, 3]).map(lambda n: _tiny_sweep(n)[0]),
+            SweepProgress: st.sampled_from([2, 3]).flatmap(
+                lambda n: st.sampled_from(_tiny_sweep(n)[1])
+            ),
+            GroupFit: st.sampled_from([("n_atoms", "power_max"), ("n_atoms", "energy_max")]).map(
+                _group_fit
+            ),
+            RegimeFit: st.builds(_regime).flatmap(lambda r: st.sampled_from(r[0])),
+            Claim: st.builds(_regime).flatmap(lambda r: st.sampled_from(r[1])),
+        }
+    )
+    COSTLY.update({SelfChargeResult, PumpedRunResult, SpectrumFit, SweepResult, LandauResult})
+    COSTLY.add(PointOutcome)
+
+
+def _landau_points(alphas: list[float]) -> list[Any]:
+    """The outcomes of Landau points at ``alphas``, computed as a sweep worker does."""
+    from ssbattery.sweep.registry import get_entry
+    from ssbattery.sweep.runner import compute_points
+
+    entry = get_entry("landau")
+    points = [((i,), entry.complete({"alpha": a})) for i, a in enumerate(alphas)]
+    return compute_points("landau", points, limit_blas=False)
+
+
+@functools.lru_cache(maxsize=2)
+def _tiny_sweep(n_max: int) -> tuple[Any, tuple[Any, ...]]:
+    """An in-process Dicke sweep over N = 1 … ``n_max`` (cached) and its progress reports."""
+    from ssbattery.sweep.runner import run
+
+    reports: list[Any] = []
+    spec = {
+        "model": "dicke",
+        "fixed": {"coupling": 0.3, "steps": 10},
+        "sweep": {"n_atoms": list(range(1, n_max + 1))},
+    }
+    result = _quiet(run)(spec, progress=reports.append)
+    return result, tuple(reports)
+
+
+def _group_fit(xy: tuple[str, str]) -> Any:
+    from ssbattery.sweep.results import fit_power_laws
+
+    (fit,) = fit_power_laws(_tiny_sweep(3)[0].dataset, *xy)
+    return fit
+
+
+@functools.lru_cache(maxsize=1)
+def _regime() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The regime fits and claims of the shipped sweep table (cached)."""
+    from ssbattery.sweep.regime import fit_windows, judge_claims, load_results
+
+    table = load_results()
+    fits = fit_windows(table)
+    return tuple(fits), tuple(judge_claims(table, fits))
+
+
+def _register_report_and_cli() -> None:
+    """Report records (drawn fields: a report run costs minutes), the CLI group, presets."""
+    from pathlib import Path
+
+    from ssbattery.presets import FIG16_OTTO
+    from ssbattery.presets.thermal import OttoBaths
+    from ssbattery.report.catalog import all_figures
+    from ssbattery.report.registry import Artifact
+    from ssbattery.report.runner import FigureRun, ReportResult
+
+    group = type(_root_group())  # the CLI's CommandGroup (its module is private)
+    names = st.text("abcdefghij_-", min_size=1, max_size=12)
+    paths = st.lists(names.map(lambda n: Path(f"{n}.png")), max_size=3).map(tuple)
+    artifact = st.builds(
+        Artifact,
+        images=paths,
+        tables=st.lists(names.map(lambda n: Path(f"{n}.csv")), max_size=3).map(tuple),
+        parameters=st.dictionaries(names, st.floats(-10, 10), max_size=3),
+        summary=st.text(max_size=40),
+        warnings=st.lists(st.text(min_size=1, max_size=30), max_size=2).map(tuple),
+    )
+    figure_run = st.builds(
+        FigureRun,
+        st.sampled_from(all_figures()),
+        _pos(0.0, 100.0),
+        artifact=st.one_of(st.none(), artifact),
+        error=st.one_of(st.none(), st.text(min_size=1, max_size=30)),
+        reused=st.booleans(),
+    )
+    STRATEGIES.update(
+        {
+            Artifact: artifact,
+            FigureRun: figure_run,
+            ReportResult: st.builds(
+                ReportResult,
+                names.map(Path),
+                names.map(lambda n: Path(n) / "index.html"),
+                runs=st.lists(figure_run, max_size=3).map(tuple),
+                seconds=_pos(0.0, 300.0),
+                started=st.just("2024-01-01T00:00:00Z"),
+            ),
+            group: st.one_of(st.builds(group, name=names), st.builds(_root_group)),
+            OttoBaths: st.builds(FIG16_OTTO.baths, st.one_of(st.none(), _pos(0.2, 1.9))),
+        }
+    )
+
+
+def _root_group() -> Any:
+    """The ``ssbattery`` command itself (the click group typer builds for the app)."""
+    import typer
+
+    from ssbattery.cli import app
+
+    return typer.main.get_command(app)
+
+
 _register_results()
 _register_records()
 _register_cell()
 _register_electrolytes()
 _register_quantum()
 _register_thermal()
+_register_sweep()
+_register_report_and_cli()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():
