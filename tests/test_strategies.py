@@ -129,10 +129,6 @@ OTHER_KEYS = {
     "SpectrumAnalysis": "eis JSON suffix units",
     "ArrheniusAnalysis": "eis JSON suffix units",
     "JointArrheniusFit": "eis JSON suffix units",
-    # its entries become ChargingResult.parameters (plain names, as every parameter)
-    "WindowRun": "diagnostics recorded as parameters",
-    # expected and obtained take the unit of the checked quantity (named in `reference`)
-    "CheckResult": "one check's numbers, in the unit of its quantity",
 }
 
 #: Classes with a ``to_dict`` that are not results: their keys are input names or a file's
@@ -156,8 +152,11 @@ def _numeric(value: Any) -> bool:
 
 def _without_units(mapping: dict[str, Any], where: str = "") -> list[str]:
     """Keys of float entries (or lists of floats) without a "[unit]"; ints are counts,
-    ``parameters`` and an audit's ``values`` echo their inputs by name."""
+    ``parameters`` and an audit's ``values`` echo their inputs by name. A row that states
+    its unit in a string entry ``"unit"`` (a table of checks of different quantities, one
+    set of keys) has its plain-named numbers in that unit."""
     out = []
+    states_unit = isinstance(mapping.get("unit"), str)
     for key, value in mapping.items():
         if key in ("parameters", "values"):
             continue
@@ -166,7 +165,7 @@ def _without_units(mapping: dict[str, Any], where: str = "") -> list[str]:
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for v in value:
                 out += _without_units(v, f"{where}{key}[].")
-        elif _numeric(value) and not UNIT_KEY.match(str(key)):
+        elif _numeric(value) and not UNIT_KEY.match(str(key)) and not states_unit:
             out.append(where + str(key))
     return sorted(set(out))
 
@@ -175,6 +174,7 @@ def test_the_unit_check_finds_plain_keys() -> None:
     entry = {"a [eV]": 1.0, "n": 3, "b": [1.0], "c": {"d": 2.0, "e [1]": 0.5}, "f": [{"g": 1.5}]}
     assert _without_units(entry) == ["b", "c.d", "f[].g"]
     assert _without_units({"parameters": {"x": 1.0}, "ok": True, "name": "x"}) == []
+    assert _without_units({"unit": "nats", "expected": 1.4, "rows": [{"y": 2.0}]}) == ["rows[].y"]
 
 
 RESULTS = sorted(
