@@ -335,9 +335,13 @@ def _eis_memory(fit: SpectrumFit) -> Any:
     scaled copy and LAPACK's copy), ≈ 5.1 kB per frequency, as measured (500–5000 points,
     tests/sweep/test_models_memory.py); the circuit fit's Jacobian (2n × ≤ 12) is smaller."""
     from ssbattery.electrolytes.impedance.readers import read_spectrum
+    from ssbattery.errors import SsbatteryError
     from ssbattery.validation import MemoryEstimate
 
-    n = read_spectrum(fit.spectrum).n_points
+    try:
+        n = read_spectrum(fit.spectrum).n_points
+    except SsbatteryError:
+        n = 0  # an unreadable file fails as its own point, with the reader's message
     est = MemoryEstimate(f"the fit of a {n}-point spectrum", hint="thin the spectrum")
     est.add("Lin-KK", "least-squares systems", (6, n, 53), bytes_per_element=16)
     # the fit's other objects: the whole 80-point example fit peaks at 0.45 MB
