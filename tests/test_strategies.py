@@ -241,13 +241,6 @@ UNIT_KEY = re.compile(r"^.+ \[[^\[\]]+\]$")  # "name [unit]"; "[1]" for a plain 
 
 #: Results whose ``to_dict`` keeps another key convention, and why.
 OTHER_KEYS = {
-    # the eis commands' JSON names units as suffixes ("R_ohm", "C_eff_F", "tau_s") in
-    # every entry; converting it is a change of the eis JSON format, not done yet
-    "CircuitFit": "eis JSON suffix units in its arcs",
-    "DRTResult": "eis JSON suffix units",
-    "SpectrumAnalysis": "eis JSON suffix units",
-    "ArrheniusAnalysis": "eis JSON suffix units",
-    "JointArrheniusFit": "eis JSON suffix units",
     # its entries become ChargingResult.parameters (plain names, as every parameter)
     "WindowRun": "diagnostics recorded as parameters",
     # expected and obtained take the unit of the checked quantity (named in `reference`)
