@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ARC_KEYS", "FIT_FILE_VERSION", "arc_entry", "read_fit", "write_fit"]
 
-#: The ``format`` tag of a saved fit, and the version :func:`write_fit` writes.
-_FIT_FORMAT = "ssbattery.CircuitFit"
+_FIT_FORMAT = "ssbattery.CircuitFit"  # the ``format`` tag of a saved fit
+#: The format version :func:`write_fit` writes (1: unit suffixes in the keys; 2: "name [unit]").
 FIT_FILE_VERSION = 2
 #: The Q of an arc's CPE, F s^(n−1) (an ideal capacitor, n = 1, gives F).
 _Q_UNIT = "F s^(n-1)"
