@@ -291,7 +291,7 @@ def matrix_free_memory(
     ``method.memory_mb`` and two more complex vectors (the output being measured and its
     Σσx product), and the Bessel table.
     """
-    from ssbattery.quantum.evolution.chebyshev import _terms_for
+    from ssbattery.quantum.evolution.memory import chebyshev_terms_estimate
     from ssbattery.quantum.spin_chain import _norm_bound, couplings, sector_dim
 
     n = params.n_sites
@@ -317,8 +317,8 @@ def matrix_free_memory(
             bytes_per_element=1,
         )
         r = _norm_bound(params, couplings(params))
-        K = int(_terms_for(np.array([r * float(times.max(initial=0.0))]), method.tol)[0])
-        est.add(evolve, "Bessel table", (times.size, K), bytes_per_element=8)
+        K = chebyshev_terms_estimate(r * float(times.max(initial=0.0)), method.tol)
+        est.add(evolve, "Bessel table", (times.size, min(K, 10**7)), bytes_per_element=8)
     est.add(evolve, "measured output and its Σσx product", (2, dim), bytes_per_element=16)
     return est
 
