@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -23,6 +24,18 @@ def test_check_passes(name: str) -> None:
     (result,) = run_checks([name])
     assert result.error == ""
     assert result.passed, (result.expected, result.obtained, result.tolerance)
+
+
+def test_each_check_states_the_unit_of_its_quantity() -> None:
+    # energies in the Hamiltonian's frequency unit, information in nats (ħ = k_B = 1)
+    units = {c.name: c.unit for c in CHECKS}
+    assert units["otto-qubit-efficiency"] == "1" and units["otto-qubit-work"] == "ω₀"
+    assert units["bell-mutual-information"] == "nats" and units["bell-locked-ergotropy"] == "ω"
+    (result,) = run_checks(["bell-mutual-information"])
+    entry = result.to_dict()
+    # I(A:B) = 2 ln 2 nats for a Bell pair, stated with its unit
+    assert entry["unit"] == "nats" and entry["expected"] == pytest.approx(2 * np.log(2))
+    assert entry["time [s]"] >= 0.0 and "seconds" not in entry
 
 
 def test_unknown_check_is_refused() -> None:

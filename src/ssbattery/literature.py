@@ -34,7 +34,14 @@ Compare = Literal["abs", "rel", "le", "ge"]
 @dataclass(frozen=True)
 class Check:
     """One literature or analytic check: ``compute()`` must give ``expected`` within
-    ``tolerance`` in the sense of ``compare``."""
+    ``tolerance`` in the sense of ``compare``.
+
+    ``unit`` is the unit of the checked quantity (ħ = k_B = 1): energies in the frequency
+    unit of the check's Hamiltonian (ω₀ for the Otto and heat-battery cycles, ω for a qubit
+    of gap ω = 1, ω_e for the pumped battery, B for the spin chain, E₀ for a general cycle's
+    medium), powers of the learned engine in E₀Γ, information in nats, and ``"1"`` for
+    ratios, efficiencies, occupations and exponents.
+    """
 
     name: str
     topic: str
@@ -43,6 +50,7 @@ class Check:
     tolerance: float
     compute: Callable[[], float]
     compare: Compare = "abs"
+    unit: str = "1"
 
 
 @dataclass(frozen=True)
@@ -59,19 +67,28 @@ class CheckResult:
     passed: bool
     seconds: float
     error: str = ""
+    unit: str = "1"
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
+        """JSON-ready form. ``expected``, ``obtained`` and ``tolerance`` are in the checked
+        quantity's unit, named in the entry ``unit`` (``tolerance`` relative, [1], when
+        ``compare`` is ``"rel"``); the wall time of the check is ``"time [s]"``.
+
+        The three keep plain names on purpose: ``ssbattery validate --json`` lists checks of
+        different quantities (efficiencies [1], energies [ω], informations [nats], …) as rows
+        with one set of keys, and each row states its unit once in ``unit``.
+        """
         return {
             "name": self.name,
             "topic": self.topic,
             "reference": self.reference,
+            "unit": self.unit,
             "expected": self.expected,
             "obtained": self.obtained if math.isfinite(self.obtained) else None,
             "tolerance": self.tolerance,
             "compare": self.compare,
             "passed": self.passed,
-            "seconds": self.seconds,
+            "time [s]": self.seconds,
             "error": self.error,
         }
 
@@ -509,6 +526,7 @@ CHECKS: tuple[Check, ...] = (
         _qubit_otto_expected(),
         1e-12,
         _qubit_otto_work,
+        unit="ω₀",
     ),
     Check(
         "otto-oscillator-work",
@@ -517,6 +535,7 @@ CHECKS: tuple[Check, ...] = (
         _osc_expected_work(),
         1e-8,
         _oscillator_work_closed_form,
+        unit="ω₀",
     ),
     Check(
         "otto-refrigerator-cop", "Otto", "ideal Otto COP ω_c/(ω_h − ω_c)", 1 / 3, 1e-12, _fridge_cop
@@ -554,6 +573,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-14,
         lambda: float(_otto(omega_h=1.5, omega_c=1.5).work),
+        unit="ω₀",
     ),
     Check(
         "otto-first-law",
@@ -562,6 +582,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-13,
         lambda: float(_otto(tau_h=2.0, tau_c=3.0).first_law_residual),
+        unit="ω₀",
     ),
     Check(
         "heisenberg-otto-efficiency",
@@ -593,6 +614,7 @@ CHECKS: tuple[Check, ...] = (
         1.0,
         1e-12,
         _q("ergotropy", np.array([1.0, 0.0]), _H_QUBIT),
+        unit="ω",
     ),
     Check(
         "bell-global-ergotropy",
@@ -601,6 +623,7 @@ CHECKS: tuple[Check, ...] = (
         1.0,
         1e-12,
         _q("ergotropy", _BELL, _H2),
+        unit="ω",
     ),
     Check(
         "bell-local-ergotropy",
@@ -615,6 +638,7 @@ CHECKS: tuple[Check, ...] = (
                 )
             )
         ),
+        unit="ω",
     ),
     Check(
         "bell-locked-ergotropy",
@@ -623,6 +647,7 @@ CHECKS: tuple[Check, ...] = (
         1.0,
         1e-12,
         _q("locked_ergotropy", _BELL, (2, 2), [_H_QUBIT, _H_QUBIT]),
+        unit="ω",
     ),
     Check(
         "plus-coherent-ergotropy",
@@ -632,6 +657,7 @@ CHECKS: tuple[Check, ...] = (
         0.5,
         1e-12,
         _q("coherent_ergotropy", _PLUS, _H_QUBIT),
+        unit="ω",
     ),
     Check(
         "plus-incoherent-ergotropy",
@@ -640,6 +666,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-12,
         _q("incoherent_ergotropy", _PLUS, _H_QUBIT),
+        unit="ω",
     ),
     Check(
         "asymptotic-ergotropy-pure",
@@ -648,6 +675,7 @@ CHECKS: tuple[Check, ...] = (
         1.0,
         1e-12,
         _q("asymptotic_ergotropy", np.array([0.0, 1.0, 0.0]), _H3),
+        unit="ω",
     ),
     Check(
         "asymptotic-ergotropy-passive",
@@ -659,6 +687,7 @@ CHECKS: tuple[Check, ...] = (
         0.0808456113,
         1e-9,
         _q("asymptotic_ergotropy", _PASSIVE, _H3),
+        unit="ω",
     ),
     Check(
         "asymptotic-ergotropy-gibbs",
@@ -671,6 +700,7 @@ CHECKS: tuple[Check, ...] = (
             np.diag(np.exp(-np.diag(_H3).real / 0.7) / np.exp(-np.diag(_H3).real / 0.7).sum()),
             _H3,
         ),
+        unit="ω",
     ),
     # correlations
     Check(
@@ -680,6 +710,7 @@ CHECKS: tuple[Check, ...] = (
         2 * _LN2,
         1e-12,
         _q("mutual_information", _BELL, (2, 2), 0, 1),
+        unit="nats",
     ),
     Check(
         "ghz-total-correlation",
@@ -688,6 +719,7 @@ CHECKS: tuple[Check, ...] = (
         3 * _LN2,
         1e-12,
         _q("total_correlation", _GHZ, (2, 2, 2)),
+        unit="nats",
     ),
     Check(
         "bell-concurrence",
@@ -728,6 +760,7 @@ CHECKS: tuple[Check, ...] = (
         _LN2,
         1e-12,
         _q("logarithmic_negativity", _BELL),
+        unit="nats",
     ),
     # baths and master equations
     Check(
@@ -737,6 +770,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-13,
         _gibbs_residual,
+        unit="ω",
     ),
     Check(
         "detailed-balance",
@@ -762,6 +796,7 @@ CHECKS: tuple[Check, ...] = (
         0.07,
         1e-14,
         _coupling_from_h,
+        unit="ω",
     ),
     # statistics
     Check(
@@ -798,6 +833,7 @@ CHECKS: tuple[Check, ...] = (
         1 / (1 + math.e),
         1e-9,
         lambda: _demon_single(0.0),
+        unit="ω",
     ),
     Check(
         "demon-with-error",
@@ -806,6 +842,7 @@ CHECKS: tuple[Check, ...] = (
         _demon_expected(0.1),
         1e-9,
         lambda: _demon_single(0.1),
+        unit="ω",
     ),
     Check(
         "szilard-bound",
@@ -815,6 +852,7 @@ CHECKS: tuple[Check, ...] = (
         1e-12,
         lambda: _szilard_margin(0.0),
         "le",
+        unit="ω",
     ),
     Check(
         "szilard-bound-noisy",
@@ -824,6 +862,7 @@ CHECKS: tuple[Check, ...] = (
         1e-12,
         lambda: _szilard_margin(0.2),
         "le",
+        unit="ω",
     ),
     # learned cycles
     Check(
@@ -836,6 +875,7 @@ CHECKS: tuple[Check, ...] = (
         0.003715,
         5e-7,
         _fast_otto,
+        unit="E₀Γ",
     ),
     Check(
         "fast-otto-limit",
@@ -844,6 +884,7 @@ CHECKS: tuple[Check, ...] = (
         0.0037154,
         1e-6,
         _fast_otto_limit,
+        unit="E₀Γ",
     ),
     # heat-charged and pumped batteries
     Check(
@@ -853,6 +894,7 @@ CHECKS: tuple[Check, ...] = (
         0.4,
         1e-13,
         _heat_battery_spectrum_gap,
+        unit="ω₀",
     ),
     Check(
         "global-ness-passive",
@@ -861,6 +903,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-12,
         _global_ness_ergotropy,
+        unit="ω₀",
     ),
     Check(
         "long-cycle-work",
@@ -877,6 +920,7 @@ CHECKS: tuple[Check, ...] = (
         0.05**2 / 0.2,
         1e-15,
         _pump_rate,
+        unit="ω_e",
     ),
     Check(
         "pumped-engine-bound",
@@ -920,6 +964,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-8,
         _spin_chain_energy,
+        unit="B",
     ),
     # feedback strokes and further machines (issue 16 §2–§3)
     Check(
@@ -929,6 +974,7 @@ CHECKS: tuple[Check, ...] = (
         _PE_SZILARD - 0.1,
         1e-10,
         lambda: float(-_szilard(0.1).work),
+        unit="ω",
     ),
     Check(
         "szilard-qubit-information",
@@ -937,6 +983,7 @@ CHECKS: tuple[Check, ...] = (
         _h2(_Q_SZILARD) - _h2(0.1),
         1e-10,
         lambda: float(_szilard(0.1).information),
+        unit="nats",
     ),
     Check(
         "szilard-cycle-bound",
@@ -954,6 +1001,7 @@ CHECKS: tuple[Check, ...] = (
         _PE_SZILARD,
         1e-10,
         lambda: float(-_szilard(0.0).work),
+        unit="ω",
     ),
     Check(
         "transistor-amplification-sum",
@@ -970,6 +1018,7 @@ CHECKS: tuple[Check, ...] = (
         0.0,
         1e-10,
         _spin_chain_otto_gap,
+        unit="E₀",
     ),
 )
 
@@ -1006,6 +1055,7 @@ def run_checks(names: Iterable[str] | None = None) -> list[CheckResult]:
                 passed=_passes(value, c.expected, c.tolerance, c.compare),
                 seconds=time.perf_counter() - t0,
                 error=error,
+                unit=c.unit,
             )
         )
     return out

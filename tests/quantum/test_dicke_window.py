@@ -86,7 +86,13 @@ def test_window_records_every_time_and_counts_its_moves() -> None:
     assert seen == set(range(60))
     assert run.window_changes >= 1 and run.cutoff > 6
     assert np.all(np.diff(run.norm_bound_at) >= 0)
-    assert run.to_dict()["max_dimension"] == run.max_dimension
+    entry = run.to_dict()
+    assert entry["max_dimension"] == run.max_dimension
+    # the edge population is a probability, the Duhamel bound a state norm: both [1]
+    assert entry["max_edge_population [1]"] == run.max_edge_population <= PhotonWindow().tol
+    assert entry["truncation_norm_bound [1]"] == run.truncation_norm_bound == run.norm_bound_at[-1]
+    # ChargingResult.parameters keep the plain names
+    assert run.as_parameters()["max_edge_population"] == run.max_edge_population
 
 
 def test_window_options_are_checked() -> None:

@@ -97,3 +97,97 @@ def test_the_window_estimate_is_shared_only_where_it_is_the_same() -> None:
     undriven = entry.build(entry.complete({**base, "coupling": 0.3}))
     driven = entry.build(entry.complete({**base, "coupling": 0.3, "drive": 0.5}))
     assert entry.memory_bytes(driven).peak_bytes > entry.memory_bytes(undriven).peak_bytes
+
+
+#: Entries whose arrays do not grow with any parameter, each at its defaults and at the
+#: ends of its ranges that make it work hardest (long runs, the engine on, global baths).
+FIXED = [
+    ("thermal-battery", {}),
+    ("thermal-battery", {"tau": 500.0, "form": "global", "gate": "optimal"}),
+    ("pumped-battery", {}),
+    ("pumped-battery", {"time": 5000.0, "tau": 500.0}),
+    ("demon", {}),
+    ("demon", {"scheme": "single", "tau": 50.0}),
+    ("landau", {"alpha": -1.0}),
+    ("landau", {"alpha": -3.0, "beta": -1.0, "gamma": 1.0}),
+    ("align", {}),
+    ("self-charge", {}),
+    ("self-charge", {"t_end_s": 600.0, "load_ohm": 500.0}),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "values"), FIXED, ids=[f"{m}-{i}" for i, (m, _) in enumerate(FIXED)]
+)
+def test_fixed_size_entries_stay_inside_their_working_set(
+    model: str, values: dict[str, Any]
+) -> None:
+    from ssbattery.sweep.registry import FIXED_WORKING_SET_BYTES
+
+    params, _, measured = _peak(model, values)
+    estimate = get_entry(model).memory_bytes(params)
+    assert isinstance(estimate, MemoryEstimate)
+    assert estimate.peak_bytes == pytest.approx(1.1 * FIXED_WORKING_SET_BYTES)
+    assert measured < FIXED_WORKING_SET_BYTES  # the bound the estimate states holds
+
+
+def _spectrum_file(tmp_path: Any, n: int) -> str:
+    """A two-arc spectrum (R‖CPE − R‖CPE − CPE, Z in Ω) on n frequencies, 10 MHz → 10 mHz."""
+    import numpy as np
+
+    f = np.logspace(7, -2, n)
+    s = 2j * np.pi * f
+    z = 1e3 / (1 + 1e3 * s**0.9 * 1e-10) + 2e3 / (1 + 2e3 * s**0.8 * 1e-8) + 1 / (s**0.7 * 1e-6)
+    path = tmp_path / f"two_arcs_{n}_25C.csv"
+    np.savetxt(path, np.c_[f, z.real, z.imag], delimiter=",", header="freq_Hz,Zre_Ohm,Zim_Ohm")
+    return str(path)
+
+
+@pytest.mark.parametrize("n", [500, 1500])
+def test_eis_fit_estimate_grows_with_the_spectrum(tmp_path: Any, n: int) -> None:
+    values = {"spectrum": _spectrum_file(tmp_path, n), "thickness_mm": 1.0, "area_mm2": 5.0}
+    params, _, measured = _peak("eis-fit", values)
+    estimate = get_entry("eis-fit").memory_bytes(params)
+    assert isinstance(estimate, MemoryEstimate)
+    assert measured > 2e6  # the arrays dominate at this size
+    assert measured <= estimate.peak_bytes <= 1.5 * measured, (measured, estimate.peak_bytes)
+
+
+def test_every_registered_entry_states_its_memory() -> None:
+    """The spec check refuses a point on this estimate, so no entry may leave it at 0."""
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+    from ssbattery.sweep import entry_names
+
+    required: dict[str, dict[str, Any]] = {m: v for m, v in [*FIXED, *CASES]}
+    required |= {
+        "eis-fit": {
+            "spectrum": str(example_spectra_dir() / "example_25C.csv"),
+            "thickness_mm": 1.0,
+            "area_mm2": 5.0,
+        },
+    }
+    for name in entry_names():
+        entry = get_entry(name)
+        if not entry.solve.__module__.startswith("ssbattery."):
+            continue  # a toy entry another test registered
+        params = entry.build(entry.complete(required.get(name, {})))
+        estimate = entry.memory_bytes(params)
+        assert isinstance(estimate, MemoryEstimate), name
+        assert estimate.peak_bytes > 0, name
+
+
+def test_an_unreadable_spectrum_fails_as_its_point_not_at_the_spec_check(tmp_path: Any) -> None:
+    """Issue 10 §2: a point that raises is recorded as failed and the sweep goes on."""
+    from ssbattery.sweep import run
+
+    good = _spectrum_file(tmp_path, 40)
+    bad = tmp_path / "bad_25C.csv"
+    bad.write_text("1,2,3\n")
+    spec = {
+        "model": "eis-fit",
+        "fixed": {"thickness_mm": 1.0, "area_mm2": 5.0},
+        "sweep": {"spectrum": [good, str(bad)]},
+    }
+    res = run(spec)
+    assert res.done == 1 and len(res.failures) == 1
+    assert "at least 3 frequencies" in res.failures[0][1]

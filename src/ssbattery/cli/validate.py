@@ -19,7 +19,7 @@ def _table(results: list[Any]) -> None:
     from rich.table import Table
 
     table = Table(title="literature and analytic checks")
-    for col in ("", "check", "reference", "expected", "obtained", "tolerance"):
+    for col in ("", "check", "reference", "expected", "obtained", "tolerance", "unit"):
         table.add_column(col)
     for r in results:
         table.add_row(
@@ -29,6 +29,7 @@ def _table(results: list[Any]) -> None:
             f"{r.expected:.8g}",
             f"{r.obtained:.8g}" if not r.error else r.error,
             f"{_OPS[r.compare]} {r.tolerance:.1g}",
+            r.unit,
         )
     console.print(table)
 

@@ -480,7 +480,7 @@ def charge_dicke(
 
         run = propagate_in_window(params, observe, method=window)
         j = params.n_atoms / 2.0
-        extra = {key: v for key, v in run.to_dict().items() if key != "cutoff"}
+        extra = run.as_parameters()
         extra.update(
             photon_cutoff=run.cutoff,
             cutoff_rule=f"moving photon window, edge population ≤ {window.tol:.0e}",

@@ -115,9 +115,24 @@ class WindowRun:
     rejected: int
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of this object (plain numbers, lists and strings)."""
+        """JSON-ready, units in the keys: the counts (photon numbers, states, moves) as
+        integers; the edge population (a probability) and the Duhamel bound on ‖δψ‖ (the
+        norm of a state error) are plain numbers, ``[1]``."""
         return {
             "cutoff": self.cutoff,
+            "lowest": self.lowest,
+            "max_dimension": self.max_dimension,
+            "max_edge_population [1]": self.max_edge_population,
+            "truncation_norm_bound [1]": self.truncation_norm_bound,
+            "window_changes": self.window_changes,
+            "rejected_segments": self.rejected,
+        }
+
+    def as_parameters(self) -> dict[str, Any]:
+        """The diagnostics under the plain names a
+        :class:`~ssbattery.quantum.battery.ChargingResult`'s ``parameters``
+        use (every parameter entry is named like its argument; no units in the names)."""
+        return {
             "lowest": self.lowest,
             "max_dimension": self.max_dimension,
             "max_edge_population": self.max_edge_population,

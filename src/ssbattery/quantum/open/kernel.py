@@ -31,10 +31,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["shift_terms"]
+__all__ = ["ShiftTerms", "shift_terms"]
 
 
-class _ShiftTerms:
+class ShiftTerms:
     """The generator as shift terms, packed into arrays for the compiled kernel.
 
     Per block b: ``diag[b]`` = −iE − ½K over the block's rows (row r = n (2j+1) + k).
@@ -76,12 +76,12 @@ class _ShiftTerms:
         h = self.kind == 0
         return bool(np.all((self.dn[h] + self.dk[h]) % 2 == 0))
 
-    def scaled(self, scale: float, shift: float) -> _ShiftTerms:
+    def scaled(self, scale: float, shift: float) -> ShiftTerms:
         """The terms of scale · (L + shift) (E, K and h times ``scale``, the diagonal
         shifted by scale·shift/2 on each side, jump coefficients times √scale)."""
         if scale <= 0:
             raise ValueError("`scale` must be > 0")
-        out = object.__new__(_ShiftTerms)
+        out = object.__new__(ShiftTerms)
         out.__dict__.update(self.__dict__)
         out.diag = scale * (self.diag + 0.5 * shift)
         jump = (self.kind == 1)[:, None]
@@ -137,9 +137,9 @@ def shift_terms(
     offsets: tuple[int, ...],
     G: list,
     jumps: list,
-) -> _ShiftTerms:
+) -> ShiftTerms:
     """Split the blocks' G = −iH − ½K (sparse, one per block) and the jumps (target,
-    source, A) into :class:`_ShiftTerms`: entries grouped by their shift (δn, δk)."""
+    source, A) into :class:`ShiftTerms`: entries grouped by their shift (δn, δk)."""
     import scipy.sparse as sp
 
     diag = []
@@ -167,4 +167,4 @@ def shift_terms(
         split(Gb, d, d, b, b, 0)
     for bt, bs, A in jumps:
         split(A, spin_dims[bt], spin_dims[bs], bt, bs, 1)
-    return _ShiftTerms(n_levels, spin_dims, offsets, diag, terms)
+    return ShiftTerms(n_levels, spin_dims, offsets, diag, terms)

@@ -49,7 +49,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ssbattery._deprecation import renamed_attribute, renamed_kwargs
-from ssbattery.quantum.open.kernel import _ShiftTerms, shift_terms
+from ssbattery.quantum.open.kernel import ShiftTerms, shift_terms
 from ssbattery.quantum.open.rates import JumpRates
 from ssbattery.quantum.open.space import PISpace
 from ssbattery.validation import check_memory, require_finite, require_positive
@@ -238,7 +238,7 @@ class PILiouvillian:
         if assemble:
             self._assembled = self.to_sparse()
         self.even_parity = False
-        self._shifts: _ShiftTerms | None = None
+        self._shifts: ShiftTerms | None = None
         if not assemble:
             self.even_parity = bool(even_parity) and self.keeps_parity()
 
@@ -330,7 +330,7 @@ class PILiouvillian:
         par = self.even_parity
         return lambda x, acc: terms.apply_into(x, acc, parity=par)
 
-    def _terms(self) -> _ShiftTerms:
+    def _terms(self) -> ShiftTerms:
         if self._shifts is None:
             self._shifts = shift_terms(
                 self.space.n_levels, self.space.spin_dims, self.space.offsets, self._G, self._jumps

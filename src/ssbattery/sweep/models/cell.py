@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ssbattery.sweep.registry import ModelEntry, Output, Param, register
+from ssbattery.sweep.registry import ModelEntry, Output, Param, fixed_memory, register
 
 if TYPE_CHECKING:
     from ssbattery.cell.alignment import Alignment
@@ -110,6 +110,9 @@ SELF_CHARGE: ModelEntry[SelfChargeRun, SelfChargeResult] = register(
         build=_build_self_charge,
         solve=solve_self_charge,
         extract=lambda r: r.metrics(),
+        memory_bytes=fixed_memory(
+            "the self-charging cell", "two ODEs sampled at 4000 times and the Hopf scan"
+        ),
     )
 )
 
@@ -191,6 +194,7 @@ LANDAU: ModelEntry[LandauCoefficients, LandauResult] = register(
         build=_build_landau,
         solve=solve_landau,
         extract=lambda r: r.metrics(),
+        memory_bytes=fixed_memory("the Landau ferroelectric", "a loop of 2001 points"),
     )
 )
 
@@ -265,6 +269,7 @@ ALIGN: ModelEntry[AlignInputs, Alignment] = register(
             "dV_EC": r.dV_EC,
             "cell_voltage": r.cell_voltage,
         },
+        memory_bytes=fixed_memory("the alignment", "a few energies"),
     )
 )
 
@@ -323,6 +328,26 @@ def _eis_outputs(a: SpectrumAnalysis) -> dict[str, float]:
     }
 
 
+def _eis_memory(fit: SpectrumFit) -> Any:
+    """The spectrum's size decides: Lin-KK (the largest share) solves a least-squares system
+    of up to ``max_M`` = 50 RC columns plus 3; at that size it holds six arrays of
+    n × 53 complex numbers at once (the column list, A, A·w, the stacked real system, its
+    scaled copy and LAPACK's copy), ≈ 5.1 kB per frequency, as measured (500–5000 points,
+    tests/sweep/test_models_memory.py); the circuit fit's Jacobian (2n × ≤ 12) is smaller."""
+    from ssbattery.electrolytes.impedance.readers import read_spectrum
+    from ssbattery.errors import SsbatteryError
+    from ssbattery.validation import MemoryEstimate
+
+    try:
+        n = read_spectrum(fit.spectrum).n_points
+    except SsbatteryError:
+        n = 0  # an unreadable file fails as its own point, with the reader's message
+    est = MemoryEstimate(f"the fit of a {n}-point spectrum", hint="thin the spectrum")
+    est.add("Lin-KK", "least-squares systems", (6, n, 53), bytes_per_element=16)
+    # the fit's other objects: the whole 80-point example fit peaks at 0.45 MB
+    return est.add("Lin-KK", "circuit fit and small objects", 2**19, bytes_per_element=1)
+
+
 #: The registered sweep entry ``eis-fit`` (see ``ssbattery sweep models``).
 EIS_FIT: ModelEntry[SpectrumFit, SpectrumAnalysis] = register(
     ModelEntry(
@@ -348,5 +373,6 @@ EIS_FIT: ModelEntry[SpectrumFit, SpectrumAnalysis] = register(
         build=_build_eis,
         solve=solve_eis,
         extract=_eis_outputs,
+        memory_bytes=_eis_memory,
     )
 )

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssbattery.results import quantity_values
-from ssbattery.sweep.registry import ModelEntry, Output, Param, fields_as_params, register
+from ssbattery.sweep.registry import (
+    ModelEntry,
+    Output,
+    Param,
+    fields_as_params,
+    fixed_memory,
+    register,
+)
 from ssbattery.thermal.heat_battery import HeatBattery
 from ssbattery.thermal.learning import EngineParameters
 from ssbattery.thermal.pumped_battery import PumpedBattery
@@ -218,7 +225,9 @@ HEAT_BATTERY: ModelEntry[HeatBatteryRun, HeatBatteryResult] = register(
             **quantity_values(r.quantities()),
             "local_valid": float(not r.validity_issues),
         },
-        memory_bytes=lambda r: 16.0 * 256 * 64,
+        memory_bytes=fixed_memory(
+            "the heat-charged battery", "two qubits (d = 4, 16 × 16 Liouvillian)"
+        ),
     )
 )
 
@@ -316,7 +325,7 @@ PUMPED_BATTERY: ModelEntry[PumpedRun, PumpedRunResult] = register(
         build=_build_pumped,
         solve=solve_pumped,
         extract=lambda r: {**r.charging, **r.engine},
-        memory_bytes=lambda r: 16.0 * 100 * 100,
+        memory_bytes=fixed_memory("the pumped battery", "three levels and the engine's two qubits"),
     )
 )
 
@@ -388,6 +397,7 @@ DEMON: ModelEntry[DemonRun, DemonCycle] = register(
             "information": r.qc_information,
             "net_work": r.net_work,
         },
+        memory_bytes=fixed_memory("the demon cycle", "two qubits (d = 4)"),
     )
 )
 
