@@ -120,16 +120,9 @@ def test_each_strategy_draws_valid_instances(cls: type) -> None:
 # -------------------------------------------------------------- units in to_dict() keys
 UNIT_KEY = re.compile(r"^.+ \[[^\[\]]+\]$")  # "name [unit]"; "[1]" for a plain number
 
-#: Results whose ``to_dict`` keeps another key convention, and why.
-OTHER_KEYS = {
-    # the eis commands' JSON names units as suffixes ("R_ohm", "C_eff_F", "tau_s") in
-    # every entry; converting it is a change of the eis JSON format, not done yet
-    "CircuitFit": "eis JSON suffix units in its arcs",
-    "DRTResult": "eis JSON suffix units",
-    "SpectrumAnalysis": "eis JSON suffix units",
-    "ArrheniusAnalysis": "eis JSON suffix units",
-    "JointArrheniusFit": "eis JSON suffix units",
-}
+#: Results whose ``to_dict`` keeps another key convention, and why (none left: the eis JSON
+#: moved to "name [unit]" keys too).
+OTHER_KEYS: dict[str, str] = {}
 
 #: Classes with a ``to_dict`` that are not results: their keys are input names or a file's
 #: columns, read back as such.
