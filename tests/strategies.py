@@ -518,6 +518,7 @@ def _register_results() -> None:
     from ssbattery.quantum.open.trajectories import TrajectoryResult
     from ssbattery.thermal.audit import AuditReport
     from ssbattery.thermal.cycle import CycleResult
+    from ssbattery.thermal.feedback import RefrigeratorScan, refrigerator_scan
     from ssbattery.thermal.heat_battery import HeatBatteryResult
     from ssbattery.thermal.otto import OttoResult
     from ssbattery.thermal.pumped_battery import EngineResult, PumpedChargingResult
@@ -570,6 +571,11 @@ def _register_results() -> None:
                 st.sampled_from([0.8, 0.9]),
             ),
             FamilyMappingReport: st.builds(_family_report),
+            RefrigeratorScan: st.builds(
+                refrigerator_scan,
+                st.lists(_pos(0.2, 3.0), min_size=1, max_size=2, unique=True),
+                STRATEGIES[CoupledQubits],
+            ),
             CheckResult: st.builds(
                 _literature_check,
                 st.sampled_from(["otto-qubit-efficiency", "otto-oscillator-efficiency"]),
@@ -587,15 +593,14 @@ def _register_records() -> None:
     from ssbattery.report.catalog import all_figures
     from ssbattery.report.registry import FigureSpec
     from ssbattery.results import Printed, Reported
-    from ssbattery.validation import QUANTITIES, MemoryEstimate
-    from ssbattery.validation import Quantity as Bound
+    from ssbattery.validation import QUANTITIES, MemoryEstimate, PhysicalRange
 
     for preset in PRESETS.values():  # the shipped, cited presets are the valid ones
         cls = type(preset)
         STRATEGIES[cls] = st.sampled_from([p for p in PRESETS.values() if type(p) is cls])
     STRATEGIES[Check] = st.sampled_from(CHECKS)
     STRATEGIES[FigureSpec] = st.sampled_from(all_figures())
-    STRATEGIES[Bound] = st.sampled_from(list(QUANTITIES.values()))
+    STRATEGIES[PhysicalRange] = st.sampled_from(list(QUANTITIES.values()))
     STRATEGIES[MemoryEstimate] = st.builds(
         lambda what, n: MemoryEstimate(what).add("evolve", "state", (n,), bytes_per_element=16),
         st.text(min_size=1, max_size=20),
