@@ -14,6 +14,8 @@ import pytest
 from ssbattery.errors import InvalidParameterError, ResourceLimitError
 from ssbattery.quantum.battery import default_times
 from ssbattery.quantum.chain_charging import (
+    SEGMENT,
+    charge_matrix_free,
     csr_fits,
     matrix_free_chain,
     matrix_free_memory,
@@ -109,3 +111,27 @@ def test_matrix_free_errors() -> None:
     with pytest.raises(ResourceLimitError):
         # 2^30 strings: the lookup tables alone exceed the memory limit.
         charge_spin_chain(SpinChainParameters(30), T, operator="matrix-free")
+
+
+def test_checkpoint_resume_gives_the_uninterrupted_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    p = SpinChainParameters(10, anisotropy=0.5, interaction="lr")
+    method = Chebyshev(tol=1e-13, memory_mb=0.3)
+    whole = charge_matrix_free(p, T, method, refine=False)
+    ckpt = tmp_path / "run.npz"
+    calls = 0
+    result = None
+    while result is None:  # stop after every segment, resume from the file
+        result = charge_matrix_free(p, T, method, refine=False, checkpoint=ckpt, stop_after_s=0.0)
+        calls += 1
+    assert calls == -(-T.size // SEGMENT)  # one call per segment
+    assert result.diagnostics["segments run"] == calls
+    # Segments end expansions at their boundaries: same numbers to the tolerance.
+    np.testing.assert_allclose(result.energy, whole.energy, rtol=0, atol=1e-10)
+    # Another run's checkpoint is refused, and so is a file that is not one.
+    with pytest.raises(InvalidParameterError, match="another run"):
+        charge_matrix_free(SpinChainParameters(10), T, method, checkpoint=ckpt)
+    other = tmp_path / "notes.txt"
+    other.write_text("mine")
+    with pytest.raises(InvalidParameterError, match="not a spin-chain checkpoint"):
+        charge_matrix_free(p, T, method, checkpoint=other)
+    assert other.read_text() == "mine"

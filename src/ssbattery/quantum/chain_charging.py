@@ -7,9 +7,11 @@ spin flip, and translation for a periodic chain), and the energy needs no H0 at 
 
     H0 = H_charge − ωΣσx + BΣσz,   and ⟨H_charge⟩ is conserved by U(t) = e^{−iH_charge t},
 
-so E(t) = ⟨ψ0|H_charge|ψ0⟩ − ω⟨Σσx⟩(t) + B⟨Σσz⟩(t): one product of Σσx (N flips per
-state, shared lookup tables) per output time, and BΣσz, which maps the parity-(+1) basis
-state |b₊,r⟩ to σz(r)(ν₋/ν₊)|b₋,r⟩, as a sum over the representatives
+so E(t) = ⟨H_g⟩(t) + B⟨Σσz⟩(t) = ⟨ψ0|H_charge|ψ0⟩ − ω⟨Σσx⟩(t) + B⟨Σσz⟩(t): one product
+per output time with whichever of H_g (the flip-flops of the anti-aligned pairs: ≈ N/2 per
+state for nearest neighbours) and Σσx (N flips: fewer for long-range couplings) reads
+fewer entries, both on H_charge's lookup tables; BΣσz maps the parity-(+1) basis state
+|b₊,r⟩ to σz(r)(ν₋/ν₊)|b₋,r⟩, a sum over the representatives
 (:mod:`ssbattery.quantum.chain_basis`). The propagation is the engine's multi-time
 :class:`~ssbattery.quantum.evolution.Chebyshev`, whose recurrence the operator runs in one
 pass.
@@ -17,7 +19,10 @@ pass.
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MATRIX_FREE_MEMORY_SHARE",
+    "SEGMENT",
     "MatrixFreeChain",
     "charge_matrix_free",
     "csr_fits",
@@ -51,6 +57,7 @@ class MatrixFreeChain:
 
     Attributes:
         H_charge: Hg + ωΣσx on the sectors (eq. 14).
+        Hg: H_g alone (eq. 11; H_charge's tables).
         X: Σσx on the same sectors (the same lookup tables).
         psi0: |↓…↓⟩ (eq. 12) in the sectors' basis.
         ground_energy: E_GS = −NB − ¼Σg_ij (eq. 12).
@@ -63,6 +70,7 @@ class MatrixFreeChain:
     """
 
     H_charge: ChainOperator
+    Hg: ChainOperator
     X: ChainOperator
     psi0: NDArray[np.float64]
     ground_energy: float
@@ -84,11 +92,13 @@ class MatrixFreeChain:
         return 2.0 * float(np.real(np.dot(np.conj(psi[target]) * value, psi[source])))
 
     def h0_expect(self, psi: NDArray, charge_energy: float | None = None) -> float:
-        """⟨ψ|H0|ψ⟩ = ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩; ``charge_energy`` is ⟨H_charge⟩ when
-        known (conserved along the charging), else computed."""
+        """⟨ψ|H0|ψ⟩ = ⟨H_g⟩ + B⟨Σσz⟩, or ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩ when
+        ``charge_energy`` = ⟨H_charge⟩ is known (conserved along the charging) and Σσx reads
+        fewer entries than H_g (long-range couplings)."""
         v = np.ascontiguousarray(psi)
-        hc = float(self.H_charge.expect(v)) if charge_energy is None else charge_energy
-        return hc - self.charging * float(self.X.expect(v)) + self.zeeman(v)
+        if charge_energy is None or self.Hg.gathers_per_state <= self.X.gathers_per_state:
+            return float(self.Hg.expect(v)) + self.zeeman(v)
+        return charge_energy - self.charging * float(self.X.expect(v)) + self.zeeman(v)
 
 
 def matrix_free_chain(
@@ -120,7 +130,15 @@ def matrix_free_chain(
     r = _norm_bound(params, G)
     bounds = spectral_bounds(H, interval=(-r, r))
     return MatrixFreeChain(
-        H, X, psi0, ground_state_energy(params), params.field, params.charging, cross, bounds
+        H,
+        H.without_flips(),
+        X,
+        psi0,
+        ground_state_energy(params),
+        params.field,
+        params.charging,
+        cross,
+        bounds,
     )
 
 
@@ -231,13 +249,23 @@ def charge_matrix_free(
     tol: float | None = None,
     refine: bool = True,
     symmetric: bool = True,
-) -> ChargingResult:
+    checkpoint: str | os.PathLike[str] | None = None,
+    stop_after_s: float | None = None,
+) -> ChargingResult | None:
     """W(t), P(t), P_max of the chain (eqs. 12–14) with matrix-free operators.
 
     The same numbers as the CSR path (to the propagator's tolerance) at a fraction of the
     memory (:func:`matrix_free_memory`, checked before anything is built). ``method``: a
     :class:`~ssbattery.quantum.evolution.Chebyshev` (default :func:`matrix_free_method`
     at ``tol``).
+
+    Long runs checkpoint and resume: with ``checkpoint`` (a file path) the state and the
+    energies are written atomically after every segment of :data:`SEGMENT` output times,
+    and a run that finds its own checkpoint there (same chain, times and method) goes on
+    from it. With ``stop_after_s`` the run stops after the first segment that ends past
+    that many seconds and returns None (the checkpoint holds the progress; call again to
+    resume). The result's diagnostics record the propagation seconds summed over all calls
+    (``"propagation [s]"``) and the calls (``"segments run"``).
     """
     from ssbattery.quantum.battery import _refine_power, summarise_charging
     from ssbattery.quantum.evolution import Chebyshev
@@ -262,17 +290,96 @@ def charge_matrix_free(
         method = matrix_free_method(params, times, tol=tol)
     matrix_free_memory(params, times, method=method).check()
     _check_cost(params, times, symmetric)
+    tag = _fingerprint(params, times, method)
+    saved = _load_checkpoint(checkpoint, tag) if checkpoint is not None else None
     chain = matrix_free_chain(params, symmetric=symmetric)
     psi0 = chain.psi0
     charge_energy = float(chain.H_charge.expect(psi0))
     e_start = chain.h0_expect(psi0, charge_energy)
-    E, _ = _propagate(chain, method, psi0, times, charge_energy)
+    E = np.empty(times.size)
+    done, state, seconds, calls = 0, psi0.astype(complex), 0.0, 1
+    if saved is not None:
+        done, seconds, calls = int(saved["done"]), float(saved["seconds"]), int(saved["calls"]) + 1
+        E[:done] = saved["energies"][:done]
+        state = np.asarray(saved["state"], dtype=complex)
+    start = time.perf_counter()
+    while done < times.size:
+        stop = min(done + SEGMENT, times.size)
+        t0 = float(times[done - 1]) if done else 0.0
+        tick = time.perf_counter()
+        E[done:stop], state = _propagate(chain, method, state, times[done:stop] - t0, charge_energy)
+        seconds += time.perf_counter() - tick
+        done = stop
+        if checkpoint is not None:
+            _save_checkpoint(checkpoint, tag, done, state, E, seconds, calls)
+        late = stop_after_s is not None and time.perf_counter() - start > stop_after_s
+        if late and done < times.size:
+            return None
     W = E - e_start
-    result = summarise_charging(times, W, np.maximum(W, 0.0), params)
+    info = {"propagation [s]": seconds, "segments run": calls, "operator": "matrix-free"}
+    result = summarise_charging(times, W, np.maximum(W, 0.0), params, diagnostics=info)
     if refine:
         solver = cast(Any, _Solver(chain, method, charge_energy))
         result = _refine_power(result, cast(Any, None), solver, psi0, e_start)
     return result
+
+
+#: Output times between two checkpoints of :func:`charge_matrix_free`.
+SEGMENT = 50
+
+
+def _fingerprint(params: SpinChainParameters, times: NDArray[np.float64], method: Any) -> str:
+    """What a checkpoint must match: the chain, the output times and the method."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    digest = hashlib.sha256(np.ascontiguousarray(times, dtype=float).tobytes()).hexdigest()
+    return json.dumps({"params": asdict(params), "times": digest, "method": repr(method)})
+
+
+def _load_checkpoint(path: str | os.PathLike[str], tag: str) -> dict[str, Any] | None:
+    p = Path(path)
+    if not p.exists():
+        return None
+    try:
+        with np.load(p, allow_pickle=False) as f:
+            data = {k: f[k] for k in f.files}
+        found = str(data["tag"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise InvalidParameterError(
+            f"`checkpoint` {str(p)!r} exists and is not a spin-chain checkpoint ({exc}); "
+            "pass a new path (existing files are never overwritten)."
+        ) from None
+    if found != tag:
+        raise InvalidParameterError(
+            f"`checkpoint` {str(p)!r} was written by another run (other chain, times or "
+            "method); pass a new path or remove it to start over."
+        )
+    return data
+
+
+def _save_checkpoint(
+    path: str | os.PathLike[str],
+    tag: str,
+    done: int,
+    state: NDArray,
+    energies: NDArray,
+    seconds: float,
+    calls: int,
+) -> None:
+    from ssbattery.io.atomic import atomic_write
+
+    with atomic_write(path, "wb") as f:
+        np.savez(
+            f,
+            tag=np.array(tag),
+            done=np.array(done),
+            state=state,
+            energies=energies,
+            seconds=np.array(seconds),
+            calls=np.array(calls),
+        )
 
 
 def matrix_free_memory(

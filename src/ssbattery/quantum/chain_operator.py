@@ -72,37 +72,31 @@ def _kernels() -> Any:
             out[r] = acc
 
     # out[r] = diag[r] x[r] + (1/ν_r) Σ_terms o χ ν_k x[k] − prev[r] (prev empty: none),
-    # x with c columns (1: real; 2: a complex vector through its real view). Rows in chunks
-    # (one per task), the terms outermost within a chunk: for one mask m the targets
-    # s XOR m of consecutive representatives move mostly forward, so lookups and gathers
-    # form a few streams the prefetcher follows (1.7–1.8× faster than all terms of one row
-    # at a time, measured at N = 22 and 24). No branch depends on the data: an absent orbit
-    # is an entry whose value is 0.0, and the aligned pairs (no flip-flop) are dropped by
-    # compacting the anti-aligned rows first.
+    # for one real or complex vector x. Rows in chunks (one per task), the terms outermost
+    # within a chunk: for one mask m the targets s XOR m of consecutive representatives
+    # move mostly forward, so lookups and gathers form a few streams the prefetcher follows
+    # (1.7–1.8× faster than all terms of one row at a time, measured at N = 22 and 24; a
+    # complex vector as one complex array, not its (n, 2) real view: 20 % less CPU time).
+    # No branch depends on the data: an absent orbit is an entry whose value is 0.0, and
+    # the aligned pairs (no flip-flop) are dropped by compacting the anti-aligned rows.
     def apply(
         states, entries, inv_norm, values, diag, fmask, famp, pmask, pamp, pi, pj, x, prev, out
     ):
         n = x.shape[0]
-        c = x.shape[1]
         use_prev = prev.shape[0] == n
-        nf = fmask.size
-        npairs = pmask.size
         chunk = 1024
         for ch in numba.prange((n + chunk - 1) // chunk):
             r0 = ch * chunk
             r1 = min(n, r0 + chunk)
-            acc = np.zeros((r1 - r0, c))
+            acc = np.zeros(r1 - r0, dtype=x.dtype)
             rows = np.empty(r1 - r0, dtype=np.int64)
-            for t in range(nf):
+            for t in range(fmask.size):
                 m = fmask[t]
                 a = famp[t]
                 for r in range(r0, r1):
                     e = entries[states[r] ^ m]
-                    v = a * values[e & 63]
-                    k = e >> 6
-                    for q in range(c):
-                        acc[r - r0, q] += v * x[k, q]
-            for t in range(npairs):
+                    acc[r - r0] += (a * values[e & 63]) * x[e >> 6]
+            for t in range(pmask.size):
                 m = pmask[t]
                 a = pamp[t]
                 bi = pi[t]
@@ -115,18 +109,12 @@ def _kernels() -> Any:
                 for u in range(cnt):
                     r = rows[u]
                     e = entries[states[r] ^ m]
-                    v = a * values[e & 63]
-                    k = e >> 6
-                    for q in range(c):
-                        acc[r - r0, q] += v * x[k, q]
+                    acc[r - r0] += (a * values[e & 63]) * x[e >> 6]
             for r in range(r0, r1):
-                w = inv_norm[r]
-                d = diag[r]
-                for q in range(c):
-                    val = d * x[r, q] + w * acc[r - r0, q]
-                    if use_prev:
-                        val -= prev[r, q]
-                    out[r, q] = val
+                val = diag[r] * x[r] + inv_norm[r] * acc[r - r0]
+                if use_prev:
+                    val -= prev[r]
+                out[r] = val
 
     # Threads only pay above ~THREADED_MIN_NNZ terms (their start-up cost ms under load).
     threaded = numba.njit(parallel=True, cache=True, fastmath=True)(apply)
@@ -255,6 +243,17 @@ class ChainOperator:
         pairs = (self._pairs[0], self._pairs[1] * scale)
         return ChainOperator(self.n_sites, blocks, flips, pairs, self.threads)
 
+    def without_flips(self) -> ChainOperator:
+        """This H without its transverse flips (H_g from H_charge), sharing the tables."""
+        none = (np.zeros(0, np.int64), np.zeros(0))
+        return ChainOperator(self.n_sites, self._blocks, none, self._pairs, self.threads)
+
+    @property
+    def gathers_per_state(self) -> float:
+        """Vector entries a product reads per state: the flips and, on average, half the
+        pairs (the anti-aligned ones)."""
+        return float(self._flips[0].size + self._pairs[0].size / 2)
+
     def flips_only(self, amplitude: float = 1.0) -> ChainOperator:
         """``amplitude``·Σσx on the same sectors, sharing this operator's lookup tables."""
         blocks = [b.with_diag(np.zeros(b.dim)) for b in self._blocks]
@@ -266,18 +265,22 @@ class ChainOperator:
 
     def _run(self, x: NDArray, prev: NDArray | None, out: NDArray, threads: int | None) -> None:
         n = self.shape[0]
-        xv = (x.view(np.float64) if np.iscomplexobj(x) else x).reshape(n, -1)
-        ov = (out.view(np.float64) if np.iscomplexobj(out) else out).reshape(n, -1)
-        pv = None
-        if prev is not None:
-            pv = (prev.view(np.float64) if np.iscomplexobj(prev) else prev).reshape(n, -1)
+        xv, ov = x.reshape(n, -1), out.reshape(n, -1)
+        pv = None if prev is None else prev.reshape(n, -1)
         with _numba_threads(threads if threads is not None else self.threads):
-            self._apply(xv, pv, ov)
+            if xv.shape[1] == 1:  # C-contiguous (n,) views
+                self._apply(x.reshape(n), None if prev is None else prev.reshape(n), out.reshape(n))
+                return
+            for q in range(xv.shape[1]):  # the kernel takes one vector
+                res = np.empty(n, dtype=ov.dtype)
+                p = None if pv is None else np.ascontiguousarray(pv[:, q])
+                self._apply(np.ascontiguousarray(xv[:, q]), p, res)
+                ov[:, q] = res
 
-    def _apply(self, xv: NDArray, pv: NDArray | None, ov: NDArray) -> None:
+    def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
         kern = _kernels()
         apply = kern[0] if self.nnz >= THREADED_MIN_NNZ else kern[2]
-        none = np.zeros((0, xv.shape[1]))
+        none = np.zeros(0, dtype=x.dtype)
         o = 0
         for b in self._blocks:
             sl = slice(o, o + b.dim)
@@ -293,9 +296,9 @@ class ChainOperator:
                 self._pairs[1],
                 self._pair_bits[0],
                 self._pair_bits[1],
-                xv[sl],
-                none if pv is None else pv[sl],
-                ov[sl],
+                x[sl],
+                none if prev is None else prev[sl],
+                out[sl],
             )
             o += b.dim
 

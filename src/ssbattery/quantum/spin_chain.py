@@ -490,9 +490,12 @@ def charge_spin_chain(
 
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
     if chain_charging.use_matrix_free(params, t, operator, symmetric=symmetric, method=method):
-        return chain_charging.charge_matrix_free(
+        res = chain_charging.charge_matrix_free(
             params, t, method, tol=tol, refine=refine, symmetric=symmetric
         )
+        if res is None:  # pragma: no cover - only a run with `stop_after_s` stops early
+            raise RuntimeError("the matrix-free run stopped before its last output time")
+        return res
     if method is None and params.n_sites <= MAX_SITES:
         method = default_method(params, t, symmetric=symmetric, tol=tol)
         if method is not None:
