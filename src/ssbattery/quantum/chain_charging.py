@@ -36,11 +36,11 @@ from ssbattery.validation import MemoryEstimate
 if TYPE_CHECKING:
     from ssbattery.quantum.battery import ChargingResult
     from ssbattery.quantum.evolution import Chebyshev, Method
+    from ssbattery.quantum.evolution.base import StatsRecorder
     from ssbattery.quantum.spin_chain import SpinChainParameters
 
 __all__ = [
     "MATRIX_FREE_MEMORY_SHARE",
-    "SEGMENT",
     "MatrixFreeChain",
     "charge_matrix_free",
     "csr_fits",
@@ -181,8 +181,10 @@ def _propagate(
     psi: NDArray,
     times: NDArray[np.float64],
     charge_energy: float,
+    stats: StatsRecorder | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
-    """E0 at ``times`` (elapsed from ``psi``) and the final state."""
+    """E0 at ``times`` (elapsed from ``psi``) and the final state; ``stats`` counts the
+    products with H_charge."""
     from ssbattery.quantum.evolution.base import StatsRecorder
 
     energies = np.empty(times.size)
@@ -192,7 +194,7 @@ def _propagate(
             energies[k0 + j] = chain.h0_expect(block[j, :, 0], charge_energy)
 
     final = method.propagate(
-        cast(Any, _Prepared(chain)), psi.reshape(-1, 1), times, emit, StatsRecorder()
+        cast(Any, _Prepared(chain)), psi.reshape(-1, 1), times, emit, stats or StatsRecorder()
     )
     return energies, final[:, 0]
 
@@ -251,6 +253,7 @@ def charge_matrix_free(
     symmetric: bool = True,
     checkpoint: str | os.PathLike[str] | None = None,
     stop_after_s: float | None = None,
+    segment: int = 50,
 ) -> ChargingResult | None:
     """W(t), P(t), P_max of the chain (eqs. 12–14) with matrix-free operators.
 
@@ -260,12 +263,14 @@ def charge_matrix_free(
     at ``tol``).
 
     Long runs checkpoint and resume: with ``checkpoint`` (a file path) the state and the
-    energies are written atomically after every segment of :data:`SEGMENT` output times,
+    energies are written atomically after every ``segment`` output times,
     and a run that finds its own checkpoint there (same chain, times and method) goes on
     from it. With ``stop_after_s`` the run stops after the first segment that ends past
     that many seconds and returns None (the checkpoint holds the progress; call again to
-    resume). The result's diagnostics record the propagation seconds summed over all calls
-    (``"propagation [s]"``) and the calls (``"segments run"``).
+    resume). The result's diagnostics record, summed over all calls, the propagation
+    seconds (``"propagation [s]"``) and the products with H_charge (``"products [1]"``),
+    the number of calls (``"calls [1]"``) and the last call's build seconds (operators and
+    spectral bounds, ``"build [s]"``).
     """
     from ssbattery.quantum.battery import _refine_power, summarise_charging
     from ssbattery.quantum.evolution import Chebyshev
@@ -292,40 +297,51 @@ def charge_matrix_free(
     _check_cost(params, times, symmetric)
     tag = _fingerprint(params, times, method)
     saved = _load_checkpoint(checkpoint, tag) if checkpoint is not None else None
+    from ssbattery.quantum.evolution.base import StatsRecorder
+
+    start = time.perf_counter()
     chain = matrix_free_chain(params, symmetric=symmetric)
     psi0 = chain.psi0
     charge_energy = float(chain.H_charge.expect(psi0))
     e_start = chain.h0_expect(psi0, charge_energy)
+    build = time.perf_counter() - start
     E = np.empty(times.size)
-    done, state, seconds, calls = 0, psi0.astype(complex), 0.0, 1
+    done, state, seconds, calls, products = 0, psi0.astype(complex), 0.0, 1, 0
     if saved is not None:
-        done, seconds, calls = int(saved["done"]), float(saved["seconds"]), int(saved["calls"]) + 1
+        done, seconds = int(saved["done"]), float(saved["seconds"])
+        calls, products = int(saved["calls"]) + 1, int(saved["products"])
         E[:done] = saved["energies"][:done]
         state = np.asarray(saved["state"], dtype=complex)
-    start = time.perf_counter()
+    step = max(1, int(segment))
     while done < times.size:
-        stop = min(done + SEGMENT, times.size)
+        stop = min(done + step, times.size)
         t0 = float(times[done - 1]) if done else 0.0
         tick = time.perf_counter()
-        E[done:stop], state = _propagate(chain, method, state, times[done:stop] - t0, charge_energy)
+        stats = StatsRecorder()
+        E[done:stop], state = _propagate(
+            chain, method, state, times[done:stop] - t0, charge_energy, stats
+        )
         seconds += time.perf_counter() - tick
+        products += int(stats.products or 0)
         done = stop
         if checkpoint is not None:
-            _save_checkpoint(checkpoint, tag, done, state, E, seconds, calls)
+            _save_checkpoint(checkpoint, tag, done, state, E, seconds, calls, products)
         late = stop_after_s is not None and time.perf_counter() - start > stop_after_s
         if late and done < times.size:
             return None
     W = E - e_start
-    info = {"propagation [s]": seconds, "segments run": calls, "operator": "matrix-free"}
+    info = {
+        "propagation [s]": seconds,
+        "products [1]": products,
+        "calls [1]": calls,
+        "build [s]": build,
+        "operator": "matrix-free",
+    }
     result = summarise_charging(times, W, np.maximum(W, 0.0), params, diagnostics=info)
     if refine:
         solver = cast(Any, _Solver(chain, method, charge_energy))
         result = _refine_power(result, cast(Any, None), solver, psi0, e_start)
     return result
-
-
-#: Output times between two checkpoints of :func:`charge_matrix_free`.
-SEGMENT = 50
 
 
 def _fingerprint(params: SpinChainParameters, times: NDArray[np.float64], method: Any) -> str:
@@ -367,6 +383,7 @@ def _save_checkpoint(
     energies: NDArray,
     seconds: float,
     calls: int,
+    products: int,
 ) -> None:
     from ssbattery.io.atomic import atomic_write
 
@@ -379,6 +396,7 @@ def _save_checkpoint(
             energies=energies,
             seconds=np.array(seconds),
             calls=np.array(calls),
+            products=np.array(products),
         )
 
 
