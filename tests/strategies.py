@@ -22,6 +22,8 @@ from ssbattery.cell.discharge import RegularSolutionCathode
 from ssbattery.cell.landau import LandauCoefficients
 from ssbattery.cell.self_charging import SelfChargingCell
 from ssbattery.electrolytes.impedance.conductivity import Pellet
+from ssbattery.quantum.chain_charging import MatrixFreeChain, matrix_free_chain
+from ssbattery.quantum.chain_operator import ChainOperator
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.dicke_window import PhotonWindow
 from ssbattery.quantum.evolution import Chebyshev, Eigh, Expm, ExpmMultiply, Lanczos
@@ -141,6 +143,16 @@ def _bath_coupling(op: Any = None) -> st.SearchStrategy[BathCoupling]:
     )
 
 
+_matrix_free_chain = st.builds(
+    lambda n, a, interaction, periodic: matrix_free_chain(
+        SpinChainParameters(n, anisotropy=a, interaction=interaction, periodic=periodic)
+    ),
+    st.integers(2, 6),
+    st.floats(-1.0, 1.0),
+    st.sampled_from(["nn", "lr"]),
+    st.booleans(),
+)
+
 #: The strategy of each public class (see the module docstring).
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     # quantum batteries and their methods
@@ -156,6 +168,8 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
         decay=_pos(0.5, 3.0),
         periodic=st.booleans(),
     ),
+    MatrixFreeChain: _matrix_free_chain,
+    ChainOperator: _matrix_free_chain.map(lambda chain: chain.H_charge),
     PhotonWindow: st.builds(PhotonWindow, tol=_tol()),
     Eigh: st.builds(Eigh),
     Expm: st.builds(Expm),
