@@ -345,13 +345,15 @@ def charge_matrix_free(
 
 
 def _fingerprint(params: SpinChainParameters, times: NDArray[np.float64], method: Any) -> str:
-    """What a checkpoint must match: the chain, the output times and the method."""
+    """What a checkpoint must match: the chain, the output times and the method's kind and
+    tolerance (not its memory, which only sets the speed and follows the free memory)."""
     import hashlib
     import json
     from dataclasses import asdict
 
     digest = hashlib.sha256(np.ascontiguousarray(times, dtype=float).tobytes()).hexdigest()
-    return json.dumps({"params": asdict(params), "times": digest, "method": repr(method)})
+    kind = {"method": type(method).__name__, "tol": float(method.tol)}
+    return json.dumps({"params": asdict(params), "times": digest, **kind})
 
 
 def _load_checkpoint(path: str | os.PathLike[str], tag: str) -> dict[str, Any] | None:

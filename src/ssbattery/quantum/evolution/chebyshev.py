@@ -18,6 +18,7 @@ the ODE with adaptive Runge–Kutta steps.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ __all__ = ["Chebyshev", "bessel_table", "chebyshev_terms"]
 
 #: Output times evaluated together from the single real Chebyshev expansion.
 _GLOBAL_CHUNK = 16
+
+#: Group sizes G tried for streamed blocks (see ``_Expansion.streamed``); () turns them off.
+_STREAM_GROUPS: tuple[int, ...] = (4, 8, 16)
 
 
 @runtime_checkable
@@ -192,6 +196,17 @@ def _propagate(
             cost = (K * nnz + method.gemm_weight * M * K * n) / M
             if cost < best_cost:
                 best_M, best_cost, best_K = M, cost, K
+        # Streamed blocks: the vectors are added into the M outputs in groups of G as the
+        # recurrence makes them (2G vectors kept), so K is not bounded by the memory; each
+        # group's update reads and writes the M outputs once (counted as 2M/G dense passes
+        # per product besides the multiply-adds).
+        best_G = 0
+        for G in _STREAM_GROUPS:
+            for M in range(1, min(m_max, slots - 2 * G) + 1):
+                K = int(Ks[M - 1])
+                cost = (K * nnz + method.gemm_weight * K * n * (M + 2.0 * M / G)) / M
+                if cost < best_cost:
+                    best_M, best_cost, best_K, best_G = M, cost, K, G
         try:
             if best_M == 0:
                 # The next output is too far for the memory: a step without output.
@@ -203,7 +218,11 @@ def _propagate(
                 t_cur += float(tau[0])
                 continue
             M, K = best_M, best_K
-            block = _chebyshev_block(exp, state, taus[:M], K, norm0)
+            if best_G:
+                block = exp.streamed(state, taus[:M], K, best_G)
+                _check_norm(block, norm0, exp.norm_slack)
+            else:
+                block = _chebyshev_block(exp, state, taus[:M], K, norm0)
             chain.append(1)
         except _Diverged:
             if safe:
@@ -435,6 +454,61 @@ class _Expansion:
         if K > 2 and float(np.linalg.norm(last)) > 1.5 * norm0 + 1e-300:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
         return Ve, Vo
+
+    def streamed(self, state: NDArray, taus: NDArray, K: int, group: int) -> NDArray[np.complex128]:
+        """ψ(τ) for every τ in ``taus`` from K terms without storing them: the recurrence
+        keeps 2·``group`` vectors (two halves used in turn), and each completed half is
+        added into the outputs by one matrix product with its coefficients
+        (2 − δ_k0)(−i)^k J_k(rτ). Shape (M, n, m)."""
+        n, m = state.shape
+        K = max(K, 2)
+        G = max(int(group), 2)
+        self.products += (K - 1) * m
+        self.expansions += 1
+        taus = np.asarray(taus, dtype=float)
+        k = np.arange(K)
+        C = bessel_table(self.r * taus, K) * np.where(k == 0, 1.0, 2.0) * (-1j) ** k
+        out = np.zeros((taus.size, n * m), dtype=complex)
+        buf = np.empty((2 * G, n, m), dtype=complex)
+        buf[0] = state
+        buf[1] = 0.0
+        self._accumulate(buf[0], buf[1])  # T_1 = ½ H2 ψ
+        buf[1] *= 0.5
+        flushed = 0  # terms already added into the outputs
+
+        def flush(upto: int) -> None:
+            nonlocal flushed
+            lo = flushed % (2 * G)
+            count = upto - flushed
+            V = buf[lo : lo + count].reshape(count, n * m)
+            Cg = C[:, flushed:upto]
+            with contextlib.ExitStack() as stack:
+                if self.fast is not None:  # BLAS on the recurrence's threads
+                    from ssbattery._blas import blas_threads
+                    from ssbattery.quantum.evolution.csr_kernels import threads_available
+
+                    stack.enter_context(blas_threads(self.threads or threads_available()))
+                for a in range(0, n * m, 1 << 16):  # row chunks: no (M, n) temporary
+                    out[:, a : a + (1 << 16)] += Cg @ V[:, a : a + (1 << 16)]
+            flushed = upto
+
+        for j in range(1, K - 1):
+            if (j + 1) % G == 0:
+                flush(j + 1)  # the half holding T_{j+1−G} … T_j is complete
+            cur, prev, nxt = buf[j % (2 * G)], buf[(j - 1) % (2 * G)], buf[(j + 1) % (2 * G)]
+            if isinstance(self.fast, _MatrixFree):
+                self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+            elif self.fast is not None:
+                recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
+            else:
+                np.negative(prev, out=nxt)
+                self._accumulate(cur, nxt)
+        last = buf[(K - 1) % (2 * G)]
+        if K > 2 and float(np.linalg.norm(last)) > 1.5 * float(np.linalg.norm(state)) + 1e-300:
+            raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
+        flush(K)
+        out *= np.exp(-1j * self.a * taus)[:, None]
+        return out.reshape(taus.size, n, m)
 
     def combine(
         self,
