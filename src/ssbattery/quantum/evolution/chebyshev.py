@@ -10,7 +10,11 @@ the Dicke battery) a single real expansion from t = 0 serves all output times wh
 vectors fit in ``memory_mb``; otherwise blocks of consecutive output times are expanded
 from the state at the start of each block (chosen by a cost model), so the sparse
 products per output time tend to r·Δt instead of r·Δt + O(log 1/tol) for step-by-step
-schemes. A real H acts on complex states through their real view (no complex copy of
+schemes. A block either stores its K vectors and combines them (K + M vectors for M
+outputs) or streams them: each group of G new vectors is added into the M outputs at
+once, so only 2G + M vectors are held and K is free; with little memory this allows
+blocks of many more outputs (1.5–2.1× fewer products at 20–46 vectors for the spin
+chain). A real H acts on complex states through their real view (no complex copy of
 H). Written here because no library offers this multi-time evaluation: scipy's
 ``expm_multiply`` restarts its Taylor series for every step, QuTiP and QuSpin integrate
 the ODE with adaptive Runge–Kutta steps.
@@ -231,7 +235,10 @@ def _propagate(
             safe = True
             continue
         emit(k_out, block)
-        state = np.ascontiguousarray(block[M - 1])
+        # A copy, and the block dropped: the next block's vectors must not coexist with it
+        # (its M states would otherwise sit outside the memory budget).
+        state = block[M - 1].copy()
+        del block
         t_cur = float(times[k_out + M - 1])
         k_out += M
     return state.astype(complex, copy=False)
