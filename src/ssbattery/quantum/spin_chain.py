@@ -28,6 +28,11 @@ with Hg + ωΣσx and splits that sector into two blocks of parity ±1, which ev
 independently; |↓…↓⟩ has weight 1/2 in each, and H0 couples them through BΣσz only (which
 anticommutes with F), so W(t) needs both blocks at every time.
 
+Storage: the sector operators are CSR matrices (:func:`build_operators`) while the whole
+run fits the memory limit; beyond (open N ≳ 22) :func:`charge_spin_chain` applies them
+matrix-free on the same sectors (:mod:`ssbattery.quantum.chain_operator`,
+:mod:`ssbattery.quantum.chain_charging`; ``operator=`` chooses explicitly).
+
 Independent spins (α = 1): Hg is then SU(2)-invariant and commutes with Σσx; the state stays
 in the fully symmetric multiplet, where Hg is the constant −¼Σg_ij, so every spin precesses
 freely: W(t) = 2NB sin²(ωt), and P_max = 2NBω sin²(y*)/y* at t* = y*/ω, tan y* = 2y*
