@@ -135,7 +135,7 @@ def test_refrigerator_scan_is_a_frozen_record_of_the_cycles() -> None:
     assert power.shape == (3, 2) and power[1, 1] == scan["swap"][1].cooling_power
     assert dict(scan.items())["swap"] == scan["swap"]
     entry = scan.to_dict()
-    assert entry["cooling_power [E₀²]"] == power.tolist() and json.dumps(entry)
+    assert entry["cooling_power [ω₁²]"] == power.tolist() and json.dumps(entry)
     assert "swap: max cooling power" in str(scan)
     with pytest.raises(KeyError):
         scan["nope"]
