@@ -319,7 +319,9 @@ class AdvantageLoss:
                 f"; at {name} = {hi:g}: α = {self.alpha_limit:.3f}, ratio = {self.ratio_limit:.3g}"
             )
         if math.isfinite(self.freezing):
-            text += f", {name}·P_max frozen to {self.freezing:.1%} over the last step"
+            text += (
+                f"; {name}·P_max changes by {self.freezing:.1%} over the last step (0 once frozen)"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
