@@ -75,6 +75,31 @@ def test_fitter_stopping_early_is_a_note_of_the_fit(monkeypatch: pytest.MonkeyPa
     assert any("stopped before converging" in n for n in fit.notes)
 
 
+def test_eis_fit_command_shows_the_fitters_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 15 §1: a warning raised inside a command is one `warning:` line on stderr
+    # (stdout stays JSON), not swallowed
+    import scipy.optimize
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    real = scipy.optimize.least_squares
+
+    def starved(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["max_nfev"] = 2  # the optimiser stops at its evaluation budget (status 0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "least_squares", starved)
+    spectrum = str(example_spectra_dir() / "example_25C.csv")
+    args = ["eis", "fit", spectrum, "--thickness", "1", "--diameter", "10", "--json"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    assert any("stopped before converging" in ln for ln in lines), res.stderr
+    json.loads(res.stdout)  # the warning did not reach stdout
+
+
 def test_arrhenius_and_otto_results_print_with_units() -> None:
     T = np.array([280.0, 300.0, 320.0, 340.0])
     kB = 8.617333262e-5

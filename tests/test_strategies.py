@@ -120,16 +120,9 @@ def test_each_strategy_draws_valid_instances(cls: type) -> None:
 # -------------------------------------------------------------- units in to_dict() keys
 UNIT_KEY = re.compile(r"^.+ \[[^\[\]]+\]$")  # "name [unit]"; "[1]" for a plain number
 
-#: Results whose ``to_dict`` keeps another key convention, and why.
-OTHER_KEYS = {
-    # the eis commands' JSON names units as suffixes ("R_ohm", "C_eff_F", "tau_s") in
-    # every entry; converting it is a change of the eis JSON format, not done yet
-    "CircuitFit": "eis JSON suffix units in its arcs",
-    "DRTResult": "eis JSON suffix units",
-    "SpectrumAnalysis": "eis JSON suffix units",
-    "ArrheniusAnalysis": "eis JSON suffix units",
-    "JointArrheniusFit": "eis JSON suffix units",
-}
+#: Results whose ``to_dict`` keeps another key convention, and why (none left: the eis JSON
+#: moved to "name [unit]" keys too).
+OTHER_KEYS: dict[str, str] = {}
 
 #: Classes with a ``to_dict`` that are not results: their keys are input names or a file's
 #: columns, read back as such.
@@ -194,6 +187,13 @@ def test_every_result_class_with_to_dict_is_checked() -> None:
     assert set(OTHER_KEYS) <= results
 
 
+def test_every_result_class_prints_itself() -> None:
+    # issue 15 §3: every result has a __str__ of its own (units and ± errors), not the
+    # dataclass repr
+    plain = [c.__name__ for c in RESULT_STRATEGIES if c.__str__ is object.__str__]
+    assert not plain, "results without __str__: " + ", ".join(sorted(plain))
+
+
 @pytest.mark.parametrize("cls", RESULTS, ids=lambda c: c.__name__)
 def test_result_to_dict_has_units_in_its_keys(cls: type) -> None:
     @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -202,5 +202,7 @@ def test_result_to_dict_has_units_in_its_keys(cls: type) -> None:
         entry = result.to_dict()
         assert _without_units(entry) == [], f"{cls.__name__}.to_dict() keys without units"
         json.dumps(entry, allow_nan=True)  # JSON-ready
+        text = str(result)
+        assert text.strip() and not text.startswith(f"{cls.__name__}("), text
 
     check()

@@ -87,7 +87,7 @@ def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
 
 
 def test_show_splits_a_wide_table_instead_of_cutting_values(spec: Path, tmp_path: Path) -> None:
-    from ssbattery.cli._common import console
+    from ssbattery.cli.sweep import console  # the shared console the command prints to
 
     store = tmp_path / "s.zarr"
     assert runner.invoke(app, ["sweep", str(spec), "--store", str(store)]).exit_code == 0

@@ -197,6 +197,7 @@ def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
 
     from ssbattery.electrolytes.impedance.circuits import fit_spectrum
     from ssbattery.electrolytes.impedance.drt import circuit_from_drt
+    from ssbattery.electrolytes.impedance.fit_io import arc_entry
 
     circuit, guess = circuit_from_drt(result)
     with warnings.catch_warnings(record=True):
@@ -204,17 +205,10 @@ def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
         circuit_fit = fit_spectrum(result.spectrum, circuit, initial_guess=guess)
     return circuit_fit, {
         "circuit": circuit,
-        "initial_guess_from_drt": guess,
-        "rms_relative_residual": circuit_fit.rms_relative_residual,
+        "initial_guess_from_drt [parameter units]": guess,
+        "rms_relative_residual [1]": circuit_fit.rms_relative_residual,
         "arcs": [
-            {
-                "label": a.label,
-                "R_ohm": a.R_ohm,
-                "R_err_ohm": a.R_err_ohm,
-                "C_eff_F": a.C_eff_F,
-                "tau_s": (a.R_ohm * a.Q) ** (1 / a.n),
-            }
-            for a in circuit_fit.arcs
+            {**arc_entry(a), "tau [s]": (a.R_ohm * a.Q) ** (1 / a.n)} for a in circuit_fit.arcs
         ],
     }
 
@@ -354,15 +348,15 @@ def _print_drt(s: dict[str, Any]) -> None:
     console.print(
         styled(str(s["file"]), "bold"),
         f"DRT ({s['basis']} basis, derivative order "
-        f"{s['derivative_order']}, λ = {s['lambda']:.3g} by {s['lambda_method']}), "
-        f"rms residual {s['rms_relative_residual']:.2%}",
+        f"{s['derivative_order']}, λ = {s['lambda [1]']:.3g} by {s['lambda_method']}), "
+        f"rms residual {s['rms_relative_residual [1]']:.2%}",
         highlight=False,
     )
     console.print(
-        f"R∞ = {s['R_inf_ohm']:.4g} Ω, L = {s['inductance_H']:.3g} H"
+        f"R∞ = {s['R_inf [Ω]']:.4g} Ω, L = {s['inductance [H]']:.3g} H"
         + (
-            f", electrode CPE Q = {s['electrode_cpe']['Q_F_s^(n-1)']:.3g}, "
-            f"n = {s['electrode_cpe']['n']:.3f}"
+            f", electrode CPE Q = {s['electrode_cpe']['Q [F s^(n-1)]']:.3g}, "
+            f"n = {s['electrode_cpe']['n [1]']:.3f}"
             if s["electrode_cpe"]
             else ""
         ),
@@ -374,24 +368,24 @@ def _print_drt(s: dict[str, Any]) -> None:
     for p in s["peaks"]:
         t.add_row(
             p["label"],
-            f"{p['tau_s']:.4g}",
-            f"{p['frequency_Hz']:.4g}",
-            f"{p['R_ohm']:.4g}",
-            f"{p['C_eff_F']:.3g}",
+            f"{p['tau [s]']:.4g}",
+            f"{p['frequency [Hz]']:.4g}",
+            f"{p['R [Ω]']:.4g}",
+            f"{p['C_eff [F]']:.3g}",
         )
     console.print(t)
     if "band" in s:
         console.print(
-            f"band: {s['band']['level']:.0%} credible band ({s['band']['n_samples']} draws, "
-            f"noise sd {s['band']['noise_sd_relative']:.2%} of |Z|) — in --json and --plot",
+            f"band: {s['band']['level [1]']:.0%} credible band ({s['band']['n_samples']} draws, "
+            f"noise sd {s['band']['noise_sd_relative [1]']:.2%} of |Z|) — in --json and --plot",
             highlight=False,
         )
     cf = s.get("circuit_fit")
     if cf:
         console.print(
             f"circuit from the DRT: {cf['circuit']} (rms residual "
-            f"{cf['rms_relative_residual']:.2%}); arcs: "
-            + ", ".join(f"{a['label']} R = {a['R_ohm']:.4g} Ω" for a in cf["arcs"]),
+            f"{cf['rms_relative_residual [1]']:.2%}); arcs: "
+            + ", ".join(f"{a['label']} R = {a['R [Ω]']:.4g} Ω" for a in cf["arcs"]),
             highlight=False,
         )
     for note in s["notes"]:
@@ -414,6 +408,15 @@ def _save_series_plot(analysis: ArrheniusAnalysis, plot: Path) -> None:
     save_plot(plot_nyquist_series(analysis), plot, dpi=120, bbox_inches=None)
 
 
+def _value_error(
+    entry: dict[str, Any], name: str, unit: str, value_fmt: str = ".4g", error_fmt: str = ".2g"
+) -> str:
+    """``"v ± e"`` of ``entry["name [unit]"]`` and ``entry["name error [unit]"]``."""
+    return (
+        f"{entry[f'{name} [{unit}]']:{value_fmt}} ± {entry[f'{name} error [{unit}]']:{error_fmt}}"
+    )
+
+
 def _print_fit(s: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -421,11 +424,11 @@ def _print_fit(s: dict[str, Any]) -> None:
         styled(str(s["file"]), "bold"),
         f"({s['file_format']}, imaginary column in file: "
         f"{s['imag_column_in_file']}, {s['n_points']} points"
-        + (f", T = {s['temperature_K']:.2f} K" if s["temperature_K"] else "")
+        + (f", T = {s['temperature [K]']:.2f} K" if s["temperature [K]"] else "")
         + ")",
         highlight=False,
     )
-    t = Table(title=f"fit of {s['circuit']} (rms residual {s['rms_relative_residual']:.2%})")
+    t = Table(title=f"fit of {s['circuit']} (rms residual {s['rms_relative_residual [1]']:.2%})")
     for col in ("parameter", "value", "std. error", "unit"):
         t.add_column(col)
     for p in s["parameters"]:
@@ -434,26 +437,26 @@ def _print_fit(s: dict[str, Any]) -> None:
     a = Table(title="arcs (labelled by effective capacitance C_eff = (R^(1−n) Q)^(1/n))")
     for col in ("arc", "R [Ω]", "C_eff [F]", "n", "apex f [Hz]", "σ [mS/cm]"):
         a.add_column(col)
-    sig = s["conductivity_mS_cm"]
-    dsig = s["conductivity_err_mS_cm"]
+    sig = s["conductivity"]
     for arc in s["arcs"]:
         lab = arc["label"]
         a.add_row(
             lab,
-            f"{arc['R_ohm']:.5g} ± {arc['R_err_ohm']:.2g}",
-            f"{arc['C_eff_F']:.3g} ± {arc['C_eff_err_F']:.2g}",
-            f"{arc['n']:.3f}",
-            f"{arc['apex_frequency_Hz']:.3g}",
-            f"{sig[lab]:.4g} ± {dsig[lab]:.2g}" if lab in sig else "",
+            f"{arc['R [Ω]']:.5g} ± {arc['R error [Ω]']:.2g}",
+            f"{arc['C_eff [F]']:.3g} ± {arc['C_eff error [F]']:.2g}",
+            f"{arc['n [1]']:.3f}",
+            f"{arc['apex_frequency [Hz]']:.3g}",
+            _value_error(sig[lab], "conductivity", "mS/cm") if lab in sig else "",
         )
-    a.add_row("total", f"{s['total_resistance_ohm']:.5g}", "", "", "", f"{sig['total']:.4g}")
+    total = f"{sig['total']['conductivity [mS/cm]']:.4g}"
+    a.add_row("total", f"{s['total_resistance [Ω]']:.5g}", "", "", "", total)
     console.print(a)
-    gsp = s["grain_boundary_specific_conductivity_mS_cm"]
+    gsp = s["grain_boundary_specific_conductivity"]
     if gsp is not None:
         console.print(
-            f"grain boundary, specific (brick layer, σ_gb·C_bulk/C_gb): {gsp:.4g} ± "
-            f"{s['grain_boundary_specific_conductivity_err_mS_cm']:.2g} mS/cm "
-            f"(apparent {sig['grain boundary']:.4g} mS/cm)",
+            "grain boundary, specific (brick layer, σ_gb·C_bulk/C_gb): "
+            f"{_value_error(gsp, 'conductivity', 'mS/cm')} mS/cm (apparent "
+            f"{sig['grain boundary']['conductivity [mS/cm]']:.4g} mS/cm)",
             highlight=False,
         )
     kk = s["lin_kk"]
@@ -462,8 +465,8 @@ def _print_fit(s: dict[str, Any]) -> None:
         console.print(
             "Lin-KK:",
             verdict,
-            f"(rms residual {kk['rms_residual']:.2%} vs threshold "
-            f"{kk['threshold_rms']:.2%}, M = {kk['M']} RC elements)",
+            f"(rms residual {kk['rms_residual [1]']:.2%} vs threshold "
+            f"{kk['threshold_rms [1]']:.2%}, M = {kk['M']} RC elements)",
         )
     for note in s["notes"]:
         console.print(f"note: {note}", highlight=False)
@@ -486,14 +489,14 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
         "prediction ±",
     ):
         t.add_column(col)
-    for key, ea in s["activation_energy_eV"].items():
+    for key, c in s["contributions"].items():
         t.add_row(
             key,
-            f"{ea:.4f} ± {s['activation_energy_err_eV'][key]:.4f}",
-            f"{s['activation_energy_kJ_mol'][key]:.2f}",
-            f"{alt['activation_energy_eV'][key]:.4f} ± {alt['activation_energy_err_eV'][key]:.4f}",
-            f"{s['conductivity_25C_mS_cm'][key]:.4g} ± {s['conductivity_25C_err_mS_cm'][key]:.2g}",
-            f"{s['conductivity_25C_prediction_err_mS_cm'][key]:.2g}",
+            _value_error(c, "Ea", "eV", ".4f", ".4f"),
+            f"{c['Ea [kJ/mol]']:.2f}",
+            _value_error(alt["contributions"][key], "Ea", "eV", ".4f", ".4f"),
+            _value_error(c, "conductivity_25C", "mS/cm"),
+            f"{c['conductivity_25C prediction error [mS/cm]']:.2g}",
         )
     console.print(t)
     if s["joint"]:
@@ -504,11 +507,11 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
     for col in ("file", "T [K]", "σ_bulk [mS/cm]", "σ_gb [mS/cm]", "σ_total [mS/cm]", "Lin-KK"):
         sp.add_column(col)
     for r in s["spectra"]:
-        c = r["conductivity_mS_cm"]
+        c = {k: v["conductivity [mS/cm]"] for k, v in r["conductivity"].items()}
         kk = r["lin_kk"]
         sp.add_row(
             Path(r["file"]).name,
-            f"{r['temperature_K']:.2f}",
+            f"{r['temperature [K]']:.2f}",
             f"{c.get('bulk', float('nan')):.4g}",
             f"{c.get('grain boundary', float('nan')):.4g}",
             f"{c['total']:.4g}",
@@ -521,19 +524,18 @@ def _print_joint(j: dict[str, Any]) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"joint fit of {len(j['temperatures_K'])} spectra (CPE exponents "
-        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual']:.2%}; "
+        title=f"joint fit of {len(j['temperatures [K]'])} spectra (CPE exponents "
+        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual [1]']:.2%}; "
         "± = 1σ from s²(JᵀJ)⁻¹)"
     )
     for col in ("contribution", "Ea joint [eV]", "Ea two-step [eV]", "σ(25 °C) [mS/cm]"):
         t.add_column(col)
-    for key, ea in j["activation_energy_eV"].items():
-        two = j["two_step_activation_energy_eV"].get(key)
+    for key, c in j["contributions"].items():
         t.add_row(
             key,
-            f"{ea:.4f} ± {j['activation_energy_err_eV'][key]:.4f}",
-            "" if two is None else f"{two:.4f} ± {j['two_step_activation_energy_err_eV'][key]:.4f}",
-            f"{j['conductivity_25C_mS_cm'][key]:.4g} ± {j['conductivity_25C_err_mS_cm'][key]:.2g}",
+            _value_error(c, "Ea", "eV", ".4f", ".4f"),
+            _value_error(c, "two-step Ea", "eV", ".4f", ".4f") if "two-step Ea [eV]" in c else "",
+            _value_error(c, "conductivity_25C", "mS/cm"),
         )
     console.print(t)
     names = j["parameter_names"]
@@ -542,7 +544,7 @@ def _print_joint(j: dict[str, Any]) -> None:
         for b in range(a + 1, len(eas)):
             console.print(
                 f"corr({names[eas[a]]}, {names[eas[b]]}) = "
-                f"{j['correlation'][eas[a]][eas[b]]:+.2f} (full matrix in --json)",
+                f"{j['correlation [1]'][eas[a]][eas[b]]:+.2f} (full matrix in --json)",
                 highlight=False,
             )
     for note in j["notes"]:

@@ -465,6 +465,7 @@ def charge_spin_chain(
     symmetric: bool = True,
     refine: bool = True,
     method: Method | None = None,
+    operator: Literal["auto", "csr", "matrix-free"] = "auto",
 ) -> ChargingResult:
     """Charge the chain (eqs. 12–14): W(t), P(t), ergotropy and P_max on a time grid.
 
@@ -478,10 +479,23 @@ def charge_spin_chain(
         method: evolution method with its own tolerance (default: exact for small chains,
             Chebyshev above with the memory of :func:`default_method`); not together with
             ``tol``.
+        operator: how H acts: "csr" (stored matrices), "matrix-free" (generated from the
+            bit strings at every product, :mod:`ssbattery.quantum.chain_charging`; symmetric
+            sectors and the Chebyshev method only), or "auto": CSR when its whole run fits
+            the memory limit, else matrix-free.
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
+    from ssbattery.quantum import chain_charging
+
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
+    if chain_charging.use_matrix_free(params, t, operator, symmetric=symmetric, method=method):
+        res = chain_charging.charge_matrix_free(
+            params, t, method, tol=tol, refine=refine, symmetric=symmetric
+        )
+        if res is None:  # pragma: no cover - only a run with `stop_after_s` stops early
+            raise RuntimeError("the matrix-free run stopped before its last output time")
+        return res
     if method is None and params.n_sites <= MAX_SITES:
         method = default_method(params, t, symmetric=symmetric, tol=tol)
         if method is not None:

@@ -91,6 +91,7 @@ __all__ = [
     "DemonScan",
     "FeedbackProtocol",
     "RefrigeratorResult",
+    "RefrigeratorScan",
     "apply_protocol",
     "cycle_map",
     "demon_cycle",
@@ -694,6 +695,62 @@ def refrigerator_cycle(
     )
 
 
+@dataclass(frozen=True)
+class RefrigeratorScan:
+    """:func:`refrigerator_cycle` over thermalisation times ``taus`` for each of ``modes``:
+    ``runs[i][j]`` is mode ``modes[i]`` at ``taus[j]``. Energies in the unit E₀ of the
+    qubit frequencies (ħ = k_B = 1), times in 1/E₀, powers in E₀².
+
+    It reads like the ``{mode: [result per τ]}`` mapping it replaces (``scan["both"]``,
+    ``scan.items()``), and :meth:`column` gives one field as a (modes × taus) array.
+    """
+
+    taus: NDArray[np.float64]
+    modes: tuple[str, ...]
+    runs: tuple[tuple[RefrigeratorResult, ...], ...]
+
+    def __getitem__(self, mode: str) -> list[RefrigeratorResult]:
+        if mode not in self.modes:
+            raise KeyError(mode)
+        return list(self.runs[self.modes.index(mode)])
+
+    def keys(self) -> tuple[str, ...]:
+        """The modes, in scan order."""
+        return self.modes
+
+    def items(self) -> list[tuple[str, list[RefrigeratorResult]]]:
+        """(mode, results per τ) pairs, in scan order."""
+        return [(m, list(rs)) for m, rs in zip(self.modes, self.runs, strict=True)]
+
+    def column(self, name: str) -> NDArray[np.float64]:
+        """The scalar field ``name`` of every run (e.g. ``"cooling_power"``), (modes, taus)."""
+        return np.array([[float(getattr(r, name)) for r in rs] for rs in self.runs])
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys; each entry is (modes × taus)."""
+        E0 = "E₀"
+        return {
+            "modes": list(self.modes),
+            f"taus [1/{E0}]": self.taus.tolist(),
+            f"cooling_power [{E0}²]": self.column("cooling_power").tolist(),
+            f"cooling_heat [{E0}]": self.column("cooling_heat").tolist(),
+            f"work_input [{E0}]": self.column("work_input").tolist(),
+            "cop [1]": self.column("cop").tolist(),
+            f"entropy_production [{E0}]": self.column("entropy_production").tolist(),
+        }
+
+    def __str__(self) -> str:
+        lines = [f"RefrigeratorScan over τ = {self.taus.min():.4g} … {self.taus.max():.4g} 1/E₀"]
+        power, cop = self.column("cooling_power"), self.column("cop")
+        for i, mode in enumerate(self.modes):
+            j = int(np.nanargmax(power[i])) if np.any(np.isfinite(power[i])) else 0
+            lines.append(
+                f"  {mode}: max cooling power {power[i, j]:.6g} E₀² at τ = "
+                f"{self.taus[j]:.4g} 1/E₀ (COP {cop[i, j]:.4g})"
+            )
+        return "\n".join(lines)
+
+
 def refrigerator_scan(
     taus: Sequence[float] | NDArray[np.float64],
     system: CoupledQubits,
@@ -703,13 +760,13 @@ def refrigerator_scan(
     T_hot: float = 2.0,
     rate_cold: float = 1.0,
     rate_hot: float = 1.0,
-) -> dict[str, list[RefrigeratorResult]]:
+) -> RefrigeratorScan:
     """:func:`refrigerator_cycle` for every thermalisation time in ``taus`` and every mode."""
     ts = np.asarray(taus, dtype=float)
     if ts.ndim != 1 or ts.size == 0:
         raise InvalidParameterError("`taus` must be a non-empty 1-D list of times.")
-    return {
-        mode: [
+    runs = tuple(
+        tuple(
             refrigerator_cycle(
                 system,
                 mode=mode,
@@ -720,9 +777,10 @@ def refrigerator_scan(
                 tau=float(t),
             )
             for t in ts
-        ]
+        )
         for mode in modes
-    }
+    )
+    return RefrigeratorScan(ts, tuple(modes), runs)
 
 
 #: ``CycleResult`` is the former name of :class:`DemonCycle` (one release); the general

@@ -150,11 +150,12 @@ def test_cli_fit_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     assert d["file_format"] == "biologic" and d["imag_column_in_file"] == "-Z''"
-    assert d["temperature_K"] == pytest.approx(298.15)
+    assert d["temperature [K]"] == pytest.approx(298.15)
     labels = {a["label"]: a for a in d["arcs"]}
-    assert labels["bulk"]["C_eff_F"] == pytest.approx(20e-12, rel=0.03)
-    assert labels["grain boundary"]["C_eff_F"] == pytest.approx(2e-9, rel=0.05)
-    assert d["conductivity_mS_cm"]["bulk"] == pytest.approx(0.0212207, rel=0.02)
+    assert labels["bulk"]["C_eff [F]"] == pytest.approx(20e-12, rel=0.03)
+    assert labels["grain boundary"]["C_eff [F]"] == pytest.approx(2e-9, rel=0.05)
+    # σ = L/(R A) = 0.1 cm/(6000 Ω · 0.7854 cm²) = 0.02122 mS/cm (EXAMPLE_TRUTH R_bulk)
+    assert d["conductivity"]["bulk"]["conductivity [mS/cm]"] == pytest.approx(0.0212207, rel=0.02)
     assert d["lin_kk"]["passed"] is True
     assert plot.stat().st_size > 10_000
 
@@ -172,9 +173,13 @@ def test_cli_arrhenius_json_and_aliases(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     assert d["arrhenius_form"] == "A/T"
-    assert d["activation_energy_eV"]["bulk"] == pytest.approx(0.30, abs=0.002)
-    assert d["activation_energy_eV"]["grain boundary"] == pytest.approx(0.45, abs=0.002)
-    assert set(d["conductivity_25C_mS_cm"]) == {"bulk", "grain boundary", "total"}
+    c = d["contributions"]
+    assert c["bulk"]["Ea [eV]"] == pytest.approx(0.30, abs=0.002)
+    assert c["grain boundary"]["Ea [eV]"] == pytest.approx(0.45, abs=0.002)
+    assert set(c) == {"bulk", "grain boundary", "total"}
+    assert all(
+        0 < v["conductivity_25C error [mS/cm]"] < v["conductivity_25C [mS/cm]"] for v in c.values()
+    )
     assert "A/T" in plot.read_text()  # the form is named in the figure's legend
     assert (tmp_path / "fits.png").stat().st_size > 10_000
 

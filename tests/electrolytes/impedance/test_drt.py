@@ -213,9 +213,10 @@ def test_drt_predict_and_summary_round_trip() -> None:
     np.testing.assert_allclose(r.gamma(r.tau_s), r.gamma_ohm, rtol=1e-10, atol=1e-12)
     s = r.to_dict()
     assert s["lambda_method"] == "evidence"
-    assert s["band"]["level"] == 0.8
-    assert len(s["band"]["lower_ohm"]) == len(s["tau_s"])
-    assert s["peaks"][0]["C_eff_F"] == pytest.approx(1e-3 / 1000.0, rel=0.05)
+    assert s["band"]["level [1]"] == 0.8
+    assert len(s["band"]["lower [Ω]"]) == len(s["tau [s]"])
+    assert s["peaks"][0]["C_eff [F]"] == pytest.approx(1e-3 / 1000.0, rel=0.05)
+    assert s["R_inf [Ω]"] == pytest.approx(10.0, rel=0.05)
 
 
 def test_cli_drt_json_plot_and_bad_input(tmp_path) -> None:
@@ -245,10 +246,12 @@ def test_cli_drt_json_plot_and_bad_input(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)
     labels = {p["label"]: p for p in s["peaks"]}
-    assert labels["bulk"]["C_eff_F"] == pytest.approx(20e-12, rel=0.1)  # EXAMPLE_TRUTH C_bulk
-    assert labels["grain boundary"]["C_eff_F"] == pytest.approx(2e-9, rel=0.1)
+    assert labels["bulk"]["C_eff [F]"] == pytest.approx(20e-12, rel=0.1)  # EXAMPLE_TRUTH C_bulk
+    assert labels["grain boundary"]["C_eff [F]"] == pytest.approx(2e-9, rel=0.1)
     assert s["circuit_fit"]["circuit"] == "p(R1,CPE1)-p(R2,CPE2)-CPE3"
-    assert s["band"]["level"] == 0.9
+    fitted = {a["label"]: a for a in s["circuit_fit"]["arcs"]}
+    assert fitted["bulk"]["C_eff [F]"] == pytest.approx(20e-12, rel=0.1)
+    assert s["band"]["level [1]"] == 0.9
     assert out.stat().st_size > 10_000
     bad = CliRunner().invoke(app, ["eis", "drt", path, "--basis", "splines"])
     assert bad.exit_code == 2

@@ -95,7 +95,7 @@ def test_correlation_matrix_and_free_exponents(shipped) -> None:
     # more free parameters: the Ea errors grow
     assert free.Ea_err_eV["grain boundary"] > j.Ea_err_eV["grain boundary"]
     d = shipped.to_dict()["joint"]
-    assert len(d["correlation"]) == len(d["parameter_names"])
+    assert len(d["correlation [1]"]) == len(d["parameter_names"])
     assert "s^2 (J^T J)^-1" in d["errors"]
 
 
@@ -108,7 +108,7 @@ def test_both_weightings_are_reported_and_selectable(shipped) -> None:
     t = np.array([r.spectrum.temperature_k for r in rows])
     s = np.array([100 * r.sigma_s_cm["bulk"][0] for r in rows])
     plain = fit_arrhenius(t, s)
-    assert alt["activation_energy_eV"]["bulk"] == pytest.approx(plain.Ea_eV, rel=1e-12)
+    assert alt["contributions"]["bulk"]["Ea [eV]"] == pytest.approx(plain.Ea_eV, rel=1e-12)
     unweighted = analyse_temperature_series(
         [example_spectra_dir()], PELLET, run_kk=False, weighting="unweighted"
     )
@@ -130,7 +130,7 @@ def test_sigma_25c_extrapolated_from_140_to_200_c_is_flagged_and_widened() -> No
     a = _series(truth)
     assert a.extrapolation_k == pytest.approx(413.15 - 298.15)
     d = a.to_dict()
-    assert d["conductivity_25C_extrapolated_K"] == pytest.approx(115.0)
+    assert d["conductivity_25C extrapolation [K]"] == pytest.approx(115.0)
     assert any("115.0 K below" in n for n in d["notes"])
     for key in ("bulk", "grain boundary"):
         assert a.sigma_25C_prediction_s_cm[key][1] > a.sigma_25C_s_cm[key][1]
@@ -171,8 +171,10 @@ def test_brick_layer_specific_grain_boundary_conductivity() -> None:
     assert v == pytest.approx(0.1 / (1e4 * math.pi * 0.25) * 0.01, rel=0.03)
     assert 0 < e < 0.05 * v
     d = res.to_dict()
-    assert d["grain_boundary_specific_conductivity_mS_cm"] == pytest.approx(1e3 * v)
-    assert len(d["parameter_correlation"]) == len(d["parameters"])
+    assert d["grain_boundary_specific_conductivity"]["conductivity [mS/cm]"] == pytest.approx(
+        1e3 * v
+    )
+    assert len(d["parameter_correlation [1]"]) == len(d["parameters"])
     assert "s^2 (J^T J)^-1" in d["errors"]
 
 
@@ -186,7 +188,7 @@ def test_cli_arrhenius_joint_json_and_bad_weighting() -> None:
     res = CliRunner().invoke(app, [*base, "--joint", "--json"])
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)
-    assert s["joint"]["activation_energy_eV"]["bulk"] == pytest.approx(0.30, abs=0.002)
+    assert s["joint"]["contributions"]["bulk"]["Ea [eV]"] == pytest.approx(0.30, abs=0.002)
     assert s["joint"]["cpe_exponents"] == "shared by all temperatures"
     assert s["alternative_weighting"]["weighting"] == "unweighted"
     text = CliRunner().invoke(app, [*base, "--joint"])

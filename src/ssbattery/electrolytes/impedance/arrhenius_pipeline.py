@@ -20,6 +20,7 @@ import numpy as np
 from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.circuits import DEFAULT_CIRCUIT, CircuitFit, fit_spectrum
 from ssbattery.electrolytes.impedance.conductivity import Pellet, conductivity_s_per_cm
+from ssbattery.electrolytes.impedance.fit_io import arc_entry
 from ssbattery.electrolytes.impedance.kk import LinKKResult, lin_kk
 from ssbattery.electrolytes.impedance.readers import SUPPORTED_SUFFIXES, Spectrum, read_spectrum
 from ssbattery.electrolytes.impedance.temperatures import temperature_pattern_text
@@ -30,6 +31,7 @@ from ssbattery.electrolytes.transport import (
     s_per_cm_to_s_per_m,
 )
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.results import Quantity, quantity_dict
 from ssbattery.validation import require_quantity
 
 if TYPE_CHECKING:
@@ -91,64 +93,56 @@ class SpectrumAnalysis:
         return f"{self.fit}\n  {sig}" if sig else str(self.fit)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (units in the keys)."""
+        """JSON-ready summary, units in the keys (``"temperature [K]"``, arcs as
+        :func:`.fit_io.arc_entry`, σ per contribution ``{"bulk": {"conductivity [mS/cm]": …,
+        "conductivity error [mS/cm]": …}}``)."""
+        gsp = self.sigma_gb_specific_s_cm
         return {
             "file": self.spectrum.source,
             "file_format": self.spectrum.file_format,
             "imag_column_in_file": self.spectrum.imag_column,
-            "temperature_K": self.spectrum.temperature_k,
+            "temperature [K]": self.spectrum.temperature_k,
             "n_points": self.spectrum.n_points,
             "circuit": self.fit.circuit,
+            # each parameter names its own unit (impedance.py's)
             "parameters": [
                 {"name": p.name, "value": p.value, "stderr": p.stderr, "unit": p.unit}
                 for p in self.fit.parameters
             ],
-            "initial_guess": list(self.fit.initial_guess),
+            "initial_guess [parameter units]": list(self.fit.initial_guess),
             "errors": FIT_ERRORS_DOC,
-            "parameter_correlation": _correlation(self.fit.covariance).tolist(),
-            "arcs": [
-                {
-                    "label": a.label,
-                    "elements": [a.resistor, a.capacitor],
-                    "R_ohm": a.R_ohm,
-                    "R_err_ohm": a.R_err_ohm,
-                    "Q": a.Q,
-                    "Q_err": a.Q_err,
-                    "n": a.n,
-                    "n_err": a.n_err,
-                    "C_eff_F": a.C_eff_F,
-                    "C_eff_err_F": a.C_eff_err_F,
-                    "apex_frequency_Hz": a.apex_frequency_hz,
-                }
-                for a in self.fit.arcs
-            ],
-            "total_resistance_ohm": self.fit.total_resistance_ohm,
-            "rms_relative_residual": self.fit.rms_relative_residual,
+            "parameter_correlation [1]": _correlation(self.fit.covariance).tolist(),
+            "arcs": [arc_entry(a) for a in self.fit.arcs],
+            "total_resistance [Ω]": self.fit.total_resistance_ohm,
+            "rms_relative_residual [1]": self.fit.rms_relative_residual,
             "lin_kk": None
             if self.kk is None
             else {
                 "M": self.kk.M,
-                "mu": self.kk.mu,
-                "rms_residual": self.kk.rms_residual,
-                "max_abs_residual": self.kk.max_abs_residual,
-                "threshold_rms": self.kk.threshold,
+                "mu [1]": self.kk.mu,
+                "rms_residual [1]": self.kk.rms_residual,
+                "max_abs_residual [1]": self.kk.max_abs_residual,
+                "threshold_rms [1]": self.kk.threshold,
                 "passed": self.kk.passed,
             },
-            "thickness_cm": self.pellet.thickness_cm,
-            "area_cm2": self.pellet.area_cm2,
-            "conductivity_mS_cm": {k: 1e3 * v[0] for k, v in self.sigma_s_cm.items()},
-            "conductivity_err_mS_cm": {k: 1e3 * v[1] for k, v in self.sigma_s_cm.items()},
-            "grain_boundary_specific_conductivity_mS_cm": None
-            if self.sigma_gb_specific_s_cm is None
-            else 1e3 * self.sigma_gb_specific_s_cm[0],
-            "grain_boundary_specific_conductivity_err_mS_cm": None
-            if self.sigma_gb_specific_s_cm is None
-            else 1e3 * self.sigma_gb_specific_s_cm[1],
-            "grain_boundary_specific_conductivity_law": "sigma_gb,sp = (L/(R_gb A)) "
-            "(C_bulk/C_gb) (brick layer; errors of R_gb, C_bulk, C_gb combined, correlations "
-            "between the arcs neglected)",
+            "thickness [cm]": self.pellet.thickness_cm,
+            "area [cm²]": self.pellet.area_cm2,
+            "conductivity": {k: _mS_cm("conductivity", v) for k, v in self.sigma_s_cm.items()},
+            "grain_boundary_specific_conductivity": None
+            if gsp is None
+            else {
+                **_mS_cm("conductivity", gsp),
+                "law": "sigma_gb,sp = (L/(R_gb A)) (C_bulk/C_gb) (brick layer; errors of R_gb, "
+                "C_bulk, C_gb combined, correlations between the arcs neglected)",
+            },
             "notes": list(self.fit.notes),
         }
+
+
+def _mS_cm(name: str, value_error_s_cm: tuple[float, float]) -> dict[str, float]:
+    """``{"name [mS/cm]": v, "name error [mS/cm]": e}`` from (v, e) in S/cm."""
+    v, e = value_error_s_cm
+    return quantity_dict([Quantity(name, 1e3 * v, "mS/cm", 1e3 * e)])
 
 
 @dataclass(frozen=True)
@@ -202,45 +196,50 @@ class ArrheniusAnalysis:
         return (
             f"σ(25 °C) is extrapolated {self.extrapolation_k:.1f} K {side} the measured "
             f"{t.min():.1f}–{t.max():.1f} K: quote the prediction interval "
-            "(conductivity_25C_prediction_err_mS_cm), which adds the points' scatter about the "
+            "(conductivity_25C prediction error [mS/cm]), which adds the points' scatter about the "
             "line to the fit's error; a change of mechanism outside the range is not covered."
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: Ea ± error per contribution, σ(25 °C), the form used."""
+        """JSON-ready summary, units in the keys: per contribution (``"bulk"``…) Ea ±
+        error, ln prefactor, their correlation and σ(25 °C); the form and weighting used."""
         law = "sigma = (A/T) exp(-Ea/kT)" if self.form == "A/T" else "sigma = sigma0 exp(-Ea/kT)"
+        ln_unit = "ln(S K/m)" if self.form == "A/T" else "ln(S/m)"
+        contributions = {}
+        for k, f in self.fits.items():
+            contributions[k] = {
+                **quantity_dict([Quantity("Ea", f.Ea_eV, "eV", f.Ea_err_eV)]),
+                "Ea [kJ/mol]": f.Ea_kJ_mol,
+                **quantity_dict(
+                    [Quantity("ln_prefactor", f.ln_prefactor, ln_unit, f.ln_prefactor_err)]
+                ),
+                "correlation ln_prefactor-Ea [1]": float(_correlation(f.covariance)[0, 1]),
+            }
+            if k in self.sigma_25C_s_cm:
+                contributions[k].update(_mS_cm("conductivity_25C", self.sigma_25C_s_cm[k]))
+            if k in self.sigma_25C_prediction_s_cm:
+                contributions[k]["conductivity_25C prediction error [mS/cm]"] = (
+                    1e3 * self.sigma_25C_prediction_s_cm[k][1]
+                )
         return {
             "arrhenius_form": self.form,
             "arrhenius_law": law,
             "circuit": self.circuit,
-            "thickness_cm": self.pellet.thickness_cm,
-            "area_cm2": self.pellet.area_cm2,
-            "activation_energy_eV": {k: f.Ea_eV for k, f in self.fits.items()},
-            "activation_energy_err_eV": {k: f.Ea_err_eV for k, f in self.fits.items()},
-            "activation_energy_kJ_mol": {k: f.Ea_kJ_mol for k, f in self.fits.items()},
-            "ln_prefactor": {k: f.ln_prefactor for k, f in self.fits.items()},
-            "ln_prefactor_err": {k: f.ln_prefactor_err for k, f in self.fits.items()},
-            "prefactor_units": "S K/m" if self.form == "A/T" else "S/m",
-            "conductivity_25C_mS_cm": {k: 1e3 * v[0] for k, v in self.sigma_25C_s_cm.items()},
-            "conductivity_25C_err_mS_cm": {k: 1e3 * v[1] for k, v in self.sigma_25C_s_cm.items()},
-            "conductivity_25C_prediction_err_mS_cm": {
-                k: 1e3 * v[1] for k, v in self.sigma_25C_prediction_s_cm.items()
-            },
-            "conductivity_25C_extrapolated_K": self.extrapolation_k,
+            "thickness [cm]": self.pellet.thickness_cm,
+            "area [cm²]": self.pellet.area_cm2,
+            "contributions": contributions,
+            "conductivity_25C extrapolation [K]": self.extrapolation_k,
             "weighting": self.weighting,
             "weighting_default": "inverse-variance: each sigma weighs by 1/(its relative "
             "error)^2 from its spectrum's fit, the maximum-likelihood line when those errors "
             "are the only scatter; the unweighted fit is reported beside it",
             "errors": ARRHENIUS_ERRORS_DOC[self.weighting],
-            "correlation_ln_prefactor_Ea": {
-                k: float(_correlation(f.covariance)[0, 1]) for k, f in self.fits.items()
-            },
             "alternative_weighting": {
                 "weighting": _other(self.weighting),
                 "errors": ARRHENIUS_ERRORS_DOC[_other(self.weighting)],
-                "activation_energy_eV": {k: f.Ea_eV for k, f in self.alternative_fits.items()},
-                "activation_energy_err_eV": {
-                    k: f.Ea_err_eV for k, f in self.alternative_fits.items()
+                "contributions": {
+                    k: quantity_dict([Quantity("Ea", f.Ea_eV, "eV", f.Ea_err_eV)])
+                    for k, f in self.alternative_fits.items()
                 },
             },
             "notes": [self._extrapolation_note()] if self.extrapolation_k > 0 else [],

@@ -25,7 +25,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,6 @@ from ssbattery.electrolytes.impedance.arc_labels import GB_RATIO_MIN, label_by_c
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import (
     ConvergenceWarning,
-    DataFormatError,
     FitFailedError,
     InvalidParameterError,
     ValidityWarning,
@@ -70,8 +69,6 @@ _RESTART_RMS = 0.03
 #: A fit whose rms relative residual exceeds this (25 × that noise) has failed: it is
 #: refused (:class:`~ssbattery.errors.FitFailedError`), not reported as a result.
 FAILED_RMS = 0.25
-#: The ``format`` tag of a file written by :meth:`CircuitFit.save`.
-_FIT_FORMAT = "ssbattery.CircuitFit"
 
 
 def effective_capacitance(R_ohm: float, Q: float, n: float) -> float:
@@ -184,12 +181,14 @@ class CircuitFit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: parameters ± errors and totals with units in their keys, the arcs
-        (values in their named units), the circuit, the source and the notes."""
+        (:func:`.fit_io.arc_entry`: "R [Ω]", "C_eff [F]"…), the circuit, the source, the notes."""
+        from ssbattery.electrolytes.impedance.fit_io import arc_entry
+
         return {
             "circuit": self.circuit,
             "source": self.spectrum.source,
             **quantity_dict(self.quantities()),
-            "arcs": [asdict(a) for a in self.arcs],
+            "arcs": [arc_entry(a) for a in self.arcs],
             "notes": list(self.notes),
         }
 
@@ -204,84 +203,23 @@ class CircuitFit:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the whole fit (spectrum included) to a JSON file, atomically.
 
-        :meth:`load` reads it back to an equal fit. An existing writable file is replaced.
+        Keys carry their units ("R [Ω]", format version 2, :mod:`.fit_io`); :meth:`load`
+        reads it back to an equal fit. An existing writable file is replaced.
         """
-        from ssbattery.io import check_output_path, write_json
+        from ssbattery.electrolytes.impedance.fit_io import write_fit
 
-        target = check_output_path(path, suffixes=(".json",))
-        sp = self.spectrum
-        payload = {
-            "format": _FIT_FORMAT,
-            "version": 1,
-            "circuit": self.circuit,
-            "spectrum": {
-                "frequency_hz": sp.frequency_hz.tolist(),
-                "z_real_ohm": sp.z_ohm.real.tolist(),
-                "z_imag_ohm": sp.z_ohm.imag.tolist(),
-                "source": sp.source,
-                "file_format": sp.file_format,
-                "imag_column": sp.imag_column,
-                "temperature_k": sp.temperature_k,
-            },
-            "parameters": [asdict(p) for p in self.parameters],
-            "covariance": self.covariance.tolist(),
-            "initial_guess": list(self.initial_guess),
-            "arcs": [asdict(a) for a in self.arcs],
-            "electrode": None if self.electrode is None else list(self.electrode),
-            "series_resistance_ohm": self.series_resistance_ohm,
-            "z_fit_real_ohm": self.z_fit_ohm.real.tolist(),
-            "z_fit_imag_ohm": self.z_fit_ohm.imag.tolist(),
-            "rms_relative_residual": self.rms_relative_residual,
-            "notes": list(self.notes),
-        }
-        return write_json(target, payload, allow_nan=True)
+        return write_fit(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CircuitFit:
-        """Read a fit written by :meth:`save`.
+        """Read a fit written by :meth:`save`, also by releases that wrote format version 1.
 
         Raises:
             DataFormatError: the file is not a saved circuit fit (naming the file).
         """
-        import json
+        from ssbattery.electrolytes.impedance.fit_io import read_fit
 
-        p = Path(path)
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-            if data.get("format") != _FIT_FORMAT:
-                raise KeyError("format")
-            s = data["spectrum"]
-            spectrum = Spectrum(
-                frequency_hz=np.asarray(s["frequency_hz"], dtype=float),
-                z_ohm=np.asarray(s["z_real_ohm"], dtype=float)
-                + 1j * np.asarray(s["z_imag_ohm"], dtype=float),
-                source=str(s["source"]),
-                file_format=str(s["file_format"]),
-                imag_column=str(s["imag_column"]),
-                temperature_k=None if s["temperature_k"] is None else float(s["temperature_k"]),
-            )
-            electrode = data["electrode"]
-            return cls(
-                circuit=str(data["circuit"]),
-                spectrum=spectrum,
-                parameters=tuple(FitParameter(**q) for q in data["parameters"]),
-                covariance=np.asarray(data["covariance"], dtype=float),
-                initial_guess=tuple(float(g) for g in data["initial_guess"]),
-                arcs=tuple(Arc(**a) for a in data["arcs"]),
-                electrode=None if electrode is None else (float(electrode[0]), float(electrode[1])),
-                series_resistance_ohm=float(data["series_resistance_ohm"]),
-                z_fit_ohm=np.asarray(data["z_fit_real_ohm"], dtype=float)
-                + 1j * np.asarray(data["z_fit_imag_ohm"], dtype=float),
-                rms_relative_residual=float(data["rms_relative_residual"]),
-                notes=tuple(str(n) for n in data["notes"]),
-            )
-        except FileNotFoundError as exc:
-            raise DataFormatError(f"{p}: no such file; give the path of a saved fit.") from exc
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise DataFormatError(
-                f"{p}: not a circuit fit saved by CircuitFit.save ({exc!r}); save one with "
-                "`fit.save(path)`."
-            ) from exc
+        return read_fit(path)
 
     def to_custom_circuit(self) -> Any:
         """This fit as a fitted impedance.py ``CustomCircuit`` (see

@@ -86,6 +86,11 @@ _FINE_PER_NODE = 8
 _T_NU = 1.0
 _EM_MAX_ITER = 40
 _EM_TOL = 1e-3
+#: How the band is made, for the JSON output.
+_BAND_METHOD = (
+    "hierarchical Student-t (nu = 1) smoothness prior, local precisions by EM; pointwise "
+    "central quantile of Laplace draws at the non-negative mode, gamma clipped at 0"
+)
 
 
 # --------------------------------------------------------------------------- analytic γ
@@ -213,48 +218,47 @@ class DRTResult(Printed):
     summary = renamed_method("to_dict")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (units in the keys)."""
+        """JSON-ready summary, units in the keys (``"R_inf [Ω]"``, ``"tau [s]"``; λ is
+        dimensionless: the unknowns are scaled by |Z| and the residuals weighted by 1/|Z|)."""
         out: dict[str, Any] = {
             "file": self.spectrum.source,
             "n_points": self.spectrum.n_points,
             "basis": self.basis,
             "derivative_order": self.derivative_order,
-            "lambda": self.lam,
+            "lambda [1]": self.lam,
             "lambda_method": self.lam_method,
-            "R_inf_ohm": self.R_inf_ohm,
-            "inductance_H": self.inductance_H,
+            "R_inf [Ω]": self.R_inf_ohm,
+            "inductance [H]": self.inductance_H,
             "electrode_cpe": None
             if self.electrode_cpe is None
-            else {"Q_F_s^(n-1)": self.electrode_cpe[0], "n": self.electrode_cpe[1]},
-            "polarization_resistance_ohm": self.polarization_resistance_ohm,
-            "rms_relative_residual": self.rms_relative_residual,
+            else {"Q [F s^(n-1)]": self.electrode_cpe[0], "n [1]": self.electrode_cpe[1]},
+            "polarization_resistance [Ω]": self.polarization_resistance_ohm,
+            "rms_relative_residual [1]": self.rms_relative_residual,
             "peaks": [
                 {
                     "label": p.label,
-                    "tau_s": p.tau_s,
-                    "frequency_Hz": p.frequency_hz,
-                    "R_ohm": p.R_ohm,
-                    "C_eff_F": p.C_eff_F,
-                    "gamma_max_ohm": p.gamma_max_ohm,
-                    "tau_bounds_s": list(p.tau_bounds_s),
+                    "tau [s]": p.tau_s,
+                    "frequency [Hz]": p.frequency_hz,
+                    "R [Ω]": p.R_ohm,
+                    "C_eff [F]": p.C_eff_F,
+                    "gamma_max [Ω]": p.gamma_max_ohm,
+                    "tau_bounds [s]": list(p.tau_bounds_s),
                 }
                 for p in self.peaks
             ],
-            "tau_s": self.tau_s.tolist(),
-            "gamma_ohm": self.gamma_ohm.tolist(),
+            "tau [s]": self.tau_s.tolist(),
+            "gamma [Ω]": self.gamma_ohm.tolist(),
             "notes": list(self.notes),
         }
         if self.band is not None:
             out["band"] = {
-                "level": self.band.level,
-                "method": "hierarchical Student-t (nu = 1) smoothness prior, local precisions "
-                "by EM; pointwise central quantile of Laplace draws at the non-negative mode, "
-                "gamma clipped at 0",
+                "level [1]": self.band.level,
+                "method": _BAND_METHOD,
                 "n_samples": self.band.n_samples,
-                "noise_sd_relative": self.band.noise_sd_relative,
-                "lower_ohm": self.band.lower_ohm.tolist(),
-                "upper_ohm": self.band.upper_ohm.tolist(),
-                "centre_ohm": self.band.centre_ohm.tolist(),
+                "noise_sd_relative [1]": self.band.noise_sd_relative,
+                "lower [Ω]": self.band.lower_ohm.tolist(),
+                "upper [Ω]": self.band.upper_ohm.tolist(),
+                "centre [Ω]": self.band.centre_ohm.tolist(),
             }
         return out
 

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from ssbattery._blas import single_threaded
 from ssbattery.electrolytes.transport import K_B_EV_PER_K
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Quantity, quantity_dict
 
 if TYPE_CHECKING:
     from ssbattery.electrolytes.impedance.arrhenius_pipeline import ArrheniusAnalysis
@@ -117,25 +118,31 @@ class JointArrheniusFit:
             "its number of frequencies",
             "errors": "1-sigma standard errors from s^2 (J^T J)^-1, J the finite-difference "
             "Jacobian of the weighted residuals at the optimum, s^2 = |r|^2/(N - P)",
-            "reference_temperature_K": self.reference_temperature_k,
-            "temperatures_K": self.temperatures_k.tolist(),
-            "activation_energy_eV": dict(self.Ea_eV),
-            "activation_energy_err_eV": dict(self.Ea_err_eV),
-            "two_step_activation_energy_eV": {k: v[0] for k, v in self.two_step_Ea_eV.items()},
-            "two_step_activation_energy_err_eV": {k: v[1] for k, v in self.two_step_Ea_eV.items()},
-            "ln_R_ref_ohm": dict(self.ln_R_ref),
-            "ln_R_ref_err": dict(self.ln_R_ref_err),
-            "cpe_exponent": {k: v[0] for k, v in self.exponents.items()},
-            "cpe_exponent_err": {k: v[1] for k, v in self.exponents.items()},
-            "conductivity_25C_mS_cm": {k: 1e3 * v[0] for k, v in self.sigma_25C_s_cm.items()},
-            "conductivity_25C_err_mS_cm": {k: 1e3 * v[1] for k, v in self.sigma_25C_s_cm.items()},
-            "rms_relative_residual": self.rms_relative_residual,
+            "reference_temperature [K]": self.reference_temperature_k,
+            "temperatures [K]": self.temperatures_k.tolist(),
+            "contributions": {k: self._contribution(k) for k in self.Ea_eV},
+            "cpe_exponent": {
+                k: quantity_dict([Quantity("n", v, "1", e)]) for k, (v, e) in self.exponents.items()
+            },
+            "rms_relative_residual [1]": self.rms_relative_residual,
             "n_data": self.n_data,
             "n_parameters": len(self.parameter_names),
             "parameter_names": list(self.parameter_names),
-            "correlation": self.correlation.tolist(),
+            "correlation [1]": self.correlation.tolist(),
             "notes": list(self.notes),
         }
+
+    def _contribution(self, label: str) -> dict[str, float]:
+        """One arc's entry: Ea, the two-step Ea, ln R_ref and σ(25 °C), each ± its error."""
+        qs = [Quantity("Ea", self.Ea_eV[label], "eV", self.Ea_err_eV[label])]
+        if label in self.two_step_Ea_eV:
+            v, e = self.two_step_Ea_eV[label]
+            qs.append(Quantity("two-step Ea", v, "eV", e))
+        qs.append(Quantity("ln_R_ref", self.ln_R_ref[label], "ln(Ω)", self.ln_R_ref_err[label]))
+        if label in self.sigma_25C_s_cm:
+            v, e = self.sigma_25C_s_cm[label]
+            qs.append(Quantity("conductivity_25C", 1e3 * v, "mS/cm", 1e3 * e))
+        return quantity_dict(qs)
 
     def __str__(self) -> str:
         lines = [f"joint Arrhenius fit of {self.temperatures_k.size} spectra, {self.circuit}"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +46,25 @@ __all__ = ["Chebyshev", "bessel_table", "chebyshev_terms"]
 
 #: Output times evaluated together from the single real Chebyshev expansion.
 _GLOBAL_CHUNK = 16
+
+
+@runtime_checkable
+class _MatrixFree(Protocol):
+    """A real symmetric operator that applies itself without a stored matrix (e.g.
+    :class:`~ssbattery.quantum.chain_operator.ChainOperator`): what the expansion needs."""
+
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int: ...
+
+    def scaled(self, shift: float, scale: float) -> Any: ...
+
+    def recurrence_step(
+        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
+    ) -> None: ...
+
+    def __matmul__(self, x: NDArray) -> NDArray: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +139,7 @@ def _propagate(
     n, m = Psi.shape
     safe = False
     tol = method.tol
-    nnz = float(H.nnz) if is_sparse(H) else float(n) * n
+    nnz = float(H.nnz) if is_sparse(H) or isinstance(H, _MatrixFree) else float(n) * n
     budget = method.memory_mb * 1024**2
     state = np.ascontiguousarray(Psi)
     if not prepared.real or np.iscomplexobj(state):
@@ -345,6 +364,12 @@ class _Expansion:
         self.r = max(0.5 * (hi - lo), 1e-300)
         # H2 = 2(H − a)/r, so that T_{k+1} = H2 T_k − T_{k−1} costs one fused product.
         n = self.H.shape[0]
+        self.fast: sp.csr_array | CodedCSR | _MatrixFree | None = None
+        if isinstance(self.H, _MatrixFree):
+            # Matrix-free: the scaled operator shares the tables and fuses the recurrence.
+            self.H2: Any = self.H.scaled(self.a, 2.0 / self.r)
+            self.fast = self.H2
+            return
         if is_sparse(self.H):
             H2 = sp.csr_array(self.H - self.a * sp.eye_array(n, format="csr")) * (2.0 / self.r)
             H2 = sp.csr_array(H2)
@@ -355,7 +380,6 @@ class _Expansion:
         self.H2 = H2
         # The threaded recurrence for large real sparse H; with few distinct off-diagonal
         # values as one-byte codes (5 instead of 12 bytes streamed per entry).
-        self.fast: sp.csr_array | CodedCSR | None = None
         if (
             self.threads != 1
             and is_sparse(H2)
@@ -367,7 +391,9 @@ class _Expansion:
     def _accumulate(self, x: NDArray, y: NDArray) -> None:
         """y += H2 @ x in place (x, y contiguous, same shape)."""
         H2 = self.H2
-        if is_sparse(H2):
+        if isinstance(H2, _MatrixFree):
+            y += H2 @ x
+        elif is_sparse(H2):
             real_h = not np.iscomplexobj(H2.data)
             if real_h and np.iscomplexobj(x):
                 xv, yv = x.view(np.float64), y.view(np.float64)
@@ -398,7 +424,9 @@ class _Expansion:
             cur = Vo[k // 2] if k % 2 else Ve[k // 2]
             prev = Ve[(k - 1) // 2] if k % 2 else Vo[(k - 1) // 2]
             nxt = Ve[(k + 1) // 2] if k % 2 else Vo[(k + 1) // 2]
-            if threaded:
+            if isinstance(self.fast, _MatrixFree):
+                self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+            elif threaded:
                 recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
             else:
                 np.negative(prev, out=nxt)

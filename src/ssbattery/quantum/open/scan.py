@@ -42,6 +42,7 @@ from ssbattery.quantum.dicke import DickeParameters, default_charging_time
 from ssbattery.quantum.open.charging import charge_open
 from ssbattery.quantum.open.cutoff import charge_open_converged
 from ssbattery.quantum.open.rates import Dissipation
+from ssbattery.results import Printed
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
@@ -164,6 +165,17 @@ class NoiseScan:
         """α(N) = Δ ln P_max / Δ ln N between consecutive N, (len(values), len(n_atoms) − 1)."""
         return np.diff(np.log(self.power_max), axis=1) / np.diff(np.log(self.n_atoms))
 
+    def __str__(self) -> str:
+        n = ", ".join(str(int(k)) for k in self.n_atoms)
+        lines = [f"NoiseScan over {self.parameter} (g = {self.coupling:.4g} {_E0}, N = {n})"]
+        for i, v in enumerate(self.values):
+            lines.append(
+                f"  {self.parameter} = {v:.4g} {_E0}: α = {self.alpha[i]:.4g} ± "
+                f"{self.alpha_stderr[i]:.2g}, P_max(N = {int(self.n_atoms[-1])}) = "
+                f"{self.power_max[i, -1]:.6g} {_E0}², ratio {self.ratio[i, -1]:.4g}"
+            )
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, units in the keys: rates and the coupling in E₀ (the unit of ωa),
         powers in E₀², half-lives in 1/E₀ (None: not reached), α and ratios ``[1]``;
@@ -284,7 +296,7 @@ def noise_scan(
 
 
 @dataclass(frozen=True)
-class AdvantageLoss:
+class AdvantageLoss(Printed):
     """Where the collective advantage dies along one scanned rate (:func:`advantage_loss`).
 
     ``rate_alpha``: the rate at which α (the least-squares exponent of P_max ∝ N^α over the
