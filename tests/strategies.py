@@ -1223,6 +1223,9 @@ def _register_thermal() -> None:
             ),
         }
     )
+    # machine results with a to_dict: checked as results (units in the keys, __str__)
+    for cls in (DemonCycle, RefrigeratorResult, AbsorptionFridge, HeatTransistor, ChainTransport):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
         | {EngineMap}

@@ -57,16 +57,22 @@ def test_circuit_fit_saves_loads_and_reports_itself(tmp_path: Path) -> None:
         CircuitFit.load(tmp_path / "missing.json")
 
 
-def test_fitter_stopping_early_is_a_note_of_the_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def starved_fitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The circuit fitter's optimiser stops at an evaluation budget of 2 (status 0)."""
     import scipy.optimize
 
     real = scipy.optimize.least_squares
 
     def starved(*args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs["max_nfev"] = 2  # the optimiser stops at its evaluation budget (status 0)
+        kwargs["max_nfev"] = 2
         return real(*args, **kwargs)
 
     monkeypatch.setattr(scipy.optimize, "least_squares", starved)
+
+
+@pytest.mark.usefixtures("starved_fitter")
+def test_fitter_stopping_early_is_a_note_of_the_fit() -> None:
     f, z = example_spectrum(25.0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -75,22 +81,15 @@ def test_fitter_stopping_early_is_a_note_of_the_fit(monkeypatch: pytest.MonkeyPa
     assert any("stopped before converging" in n for n in fit.notes)
 
 
-def test_eis_fit_command_shows_the_fitters_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("starved_fitter")
+def test_eis_fit_command_shows_the_fitters_warning() -> None:
     # issue 15 §1: a warning raised inside a command is one `warning:` line on stderr
     # (stdout stays JSON), not swallowed
-    import scipy.optimize
     from typer.testing import CliRunner
 
     from ssbattery.cli import app
     from ssbattery.electrolytes.impedance.examples import example_spectra_dir
 
-    real = scipy.optimize.least_squares
-
-    def starved(*args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs["max_nfev"] = 2  # the optimiser stops at its evaluation budget (status 0)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(scipy.optimize, "least_squares", starved)
     spectrum = str(example_spectra_dir() / "example_25C.csv")
     args = ["eis", "fit", spectrum, "--thickness", "1", "--diameter", "10", "--json"]
     res = CliRunner().invoke(app, args)

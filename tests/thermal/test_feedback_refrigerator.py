@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.operators import as_density_matrix
 from ssbattery.thermal.feedback import CoupledQubits, refrigerator_cycle
-from ssbattery.thermal.lindblad import check_density_matrix
 
 WC, WH, TC, TH = 1.0, 4.0, 1.0, 2.0
 PC = 1.0 / (1.0 + np.exp(WC / TC))
@@ -89,7 +89,7 @@ def test_second_law_and_carnot_bound(
         tau=tau,  # type: ignore[arg-type]
     )
     for rho in (r.cycle.rho_start, r.cycle.rho_measured, r.cycle.rho_feedback):
-        check_density_matrix("rho", rho, 4, atol=1e-10)
+        as_density_matrix(rho, 4, name="rho", atol=1e-10)
     assert r.cycle.first_law_residual < 1e-10
     if mode == "both":
         assert r.entropy_production >= -r.cycle.qc_information - 1e-10
@@ -135,7 +135,7 @@ def test_refrigerator_scan_is_a_frozen_record_of_the_cycles() -> None:
     assert power.shape == (3, 2) and power[1, 1] == scan["swap"][1].cooling_power
     assert dict(scan.items())["swap"] == scan["swap"]
     entry = scan.to_dict()
-    assert entry["cooling_power [E₀²]"] == power.tolist() and json.dumps(entry)
+    assert entry["cooling_power [ω₁²]"] == power.tolist() and json.dumps(entry)
     assert "swap: max cooling power" in str(scan)
     with pytest.raises(KeyError):
         scan["nope"]

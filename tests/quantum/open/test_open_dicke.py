@@ -633,3 +633,37 @@ def test_half_power_crossing_matches_brute_force_mesolve():
     loss = advantage_loss(scan)
     assert loss.power_status == "crossed" and loss.rate_power == pytest.approx(found[-1])
     assert loss.alpha_status == "above" and loss.ratio_status == "above"
+
+
+def test_photon_cutoff_by_error_control_against_a_larger_cutoff():
+    """charge_open_converged grows the cutoff from N until the top Fock level's population
+    stays ≤ the bound (and not one rung earlier); against a reference 12 levels higher,
+    E(t) agrees to ≤ 40× that population relative to E_max (the factor measured for the
+    closed battery, dicke_window) and within the rigorous Duhamel bound
+    ωa N · 2ωc g N √(n_c + 1) t_max √p_top (cutoff module), which holds with a wide margin."""
+    from ssbattery.quantum.open import charge_open_converged, truncation_bound
+
+    diss = Dissipation(cavity_loss=0.1, decay=0.05, dephasing=0.05)
+    model = DickeParameters(3, 0.2, photon_cutoff=3, steps=60)
+    for bound in (1e-4, 1e-7):
+        r = charge_open_converged(model, diss, top_population=bound, storage=False)
+        cutoff = int(r.checks["photon_cutoff"])
+        p_top = r.checks["max_top_level_population"]
+        assert p_top <= bound and r.checks["top_population_bound"] == bound
+        ladder = [3]
+        while ladder[-1] < cutoff:
+            ladder.append(ladder[-1] + max(2, math.ceil(ladder[-1] / 4)))
+        assert ladder[-1] == cutoff and len(ladder) > 2  # it had to grow
+        before = DickeParameters(3, 0.2, photon_cutoff=ladder[-2], steps=60)
+        lower = charge_open(before, diss, storage=False, ergotropy=False)
+        assert lower.checks["max_top_level_population"] > bound
+        big = DickeParameters(3, 0.2, photon_cutoff=cutoff + 12, steps=60)
+        ref = charge_open(big, diss, storage=False, ergotropy=False)
+        err = float(np.max(np.abs(r.energy - ref.energy)))
+        assert err <= 40 * p_top * ref.charging.energy_max
+        at = DickeParameters(3, 0.2, photon_cutoff=cutoff, steps=60)
+        energy_bound = 3 * truncation_bound(at, p_top)
+        assert r.checks["truncation_bound_energy"] == pytest.approx(energy_bound, rel=1e-12)
+        assert err < energy_bound
+    with pytest.raises(InvalidParameterError, match="max_cutoff"):
+        charge_open_converged(model, diss, top_population=1e-12, max_cutoff=6, storage=False)

@@ -40,6 +40,7 @@ from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters, default_charging_time
 from ssbattery.quantum.open.charging import charge_open
+from ssbattery.quantum.open.cutoff import charge_open_converged
 from ssbattery.quantum.open.rates import Dissipation
 from ssbattery.results import Printed
 from ssbattery.validation import require_int_at_least, require_positive
@@ -81,6 +82,8 @@ class OpenDickePoint:
     ergotropy_max: float
     ergotropy_incoherent: float
     half_life: float
+    photon_cutoff: int = 0
+    top_level_population: float = float("nan")
 
 
 def open_dicke_point(
@@ -92,12 +95,15 @@ def open_dicke_point(
     steps: int = 200,
     storage_time: float | None = None,
     storage_steps: int = 200,
+    top_population: float | None = None,
 ) -> OpenDickePoint:
     """One open Dicke run (cutoff ``cutoff_factor`` × N, grid to π/(g√N)) reduced to scalars.
 
     The grid has ``steps`` points, or more under strong cavity loss: at least
     ``POINTS_PER_LOSS_TIME`` × κ t_max, so that the early power peak (t_P ≈ 4/κ) is
-    resolved."""
+    resolved. With ``top_population`` the cutoff starts there and grows until the top
+    Fock level's population stays below it (:func:`~.cutoff.charge_open_converged`); the
+    cutoff used and that population are in the point."""
     n = require_int_at_least("n_atoms", n_atoms, 1)
     factor = require_int_at_least("cutoff_factor", cutoff_factor, 1)
     t_max = default_charging_time(n, require_positive("coupling", coupling))
@@ -106,7 +112,11 @@ def open_dicke_point(
         math.ceil(POINTS_PER_LOSS_TIME * dissipation.cavity_loss * t_max),
     )
     params = DickeParameters(n, coupling, photon_cutoff=factor * n, steps=steps)
-    r = charge_open(params, dissipation, storage_time=storage_time, storage_steps=storage_steps)
+    kw: dict[str, Any] = dict(storage_time=storage_time, storage_steps=storage_steps)
+    if top_population is None:
+        r = charge_open(params, dissipation, **kw)
+    else:
+        r = charge_open_converged(params, dissipation, top_population=top_population, **kw)
     k = int(np.argmax(r.ergotropy))
     if r.storage is None:  # pragma: no cover - storage=True always gives one
         raise RuntimeError("the storage phase did not run")
@@ -118,6 +128,8 @@ def open_dicke_point(
         ergotropy_max=float(r.ergotropy[k]),
         ergotropy_incoherent=float(r.ergotropy_incoherent[k]),
         half_life=r.storage.half_life,
+        photon_cutoff=int(r.charging.parameters["photon_cutoff"]),
+        top_level_population=r.checks["max_top_level_population"],
     )
 
 
@@ -201,12 +213,17 @@ def noise_scan(
     steps: int = 200,
     storage_time: float | None = None,
     storage_steps: int = 200,
+    top_population: float | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> NoiseScan:
     """Scan ``parameter`` (a rate of :class:`Dissipation`) over ``values`` for every N.
 
     ``base`` holds the other rates (default: none). ``n_atoms`` needs ≥ 3 distinct N for the
     fit of α; N = 1 is run as well (for the parallel reference) if absent.
+    ``top_population``: each point's cutoff by error control (see
+    :func:`open_dicke_point`); ``parameters["photon_cutoffs"]`` then lists the cutoffs
+    used (len(values) × len(n_atoms)) and ``parameters["max_top_level_population"]`` the
+    largest top-level population of the scan.
     """
     from ssbattery.quantum.dicke_scaling import fit_power_law
 
@@ -228,6 +245,8 @@ def noise_scan(
     alpha, err = np.empty(len(vals)), np.empty(len(vals))
     runs = len(vals) * (len(ns) + (0 if 1 in ns else 1))
     done = 0
+    cutoffs: list[list[int]] = []
+    top = 0.0
     for i, v in enumerate(vals):
         diss = replace(base, **{parameter: v})
         kw: dict[str, Any] = dict(
@@ -235,10 +254,14 @@ def noise_scan(
             steps=steps,
             storage_time=storage_time,
             storage_steps=storage_steps,
+            top_population=top_population,
         )
+        row: list[int] = []
         for jn, n in enumerate(ns):
             pt = open_dicke_point(n, coupling, diss, **kw)
             P[i, jn], W[i, jn], T[i, jn] = pt.power_max, pt.ergotropy_max, pt.half_life
+            row.append(pt.photon_cutoff)
+            top = max(top, pt.top_level_population)
             done += 1
             if progress is not None:
                 progress(done, runs)
@@ -249,10 +272,14 @@ def noise_scan(
             done += 1
             if progress is not None:
                 progress(done, runs)
+        cutoffs.append(row)
         fit = fit_power_law(np.array(ns, dtype=float), P[i])
         alpha[i], err[i] = fit.exponent, fit.stderr
     info = {f.name: getattr(base, f.name) for f in fields(base)}
     info.update(cutoff_factor=cutoff_factor, steps=steps, storage_steps=storage_steps)
+    info.update(photon_cutoffs=cutoffs, max_top_level_population=top)
+    if top_population is not None:
+        info["top_population"] = top_population
     return NoiseScan(
         parameter=parameter,
         values=np.array(vals),
@@ -331,7 +358,9 @@ class AdvantageLoss(Printed):
                 f"; at {name} = {hi:g}: α = {self.alpha_limit:.3f}, ratio = {self.ratio_limit:.3g}"
             )
         if math.isfinite(self.freezing):
-            text += f", {name}·P_max frozen to {self.freezing:.1%} over the last step"
+            text += (
+                f"; {name}·P_max changes by {self.freezing:.1%} over the last step (0 once frozen)"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
