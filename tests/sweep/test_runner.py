@@ -206,7 +206,7 @@ def test_model_point_equals_its_command(
     model: str, fixed: dict[str, Any], argv: list[str], pick: Any
 ) -> None:
     result = run({"model": model, "fixed": fixed})
-    assert result.complete, result.summary()
+    assert result.complete, str(result)
     ds = result.dataset
     out = runner.invoke(app, [*argv, "--json"])
     assert out.exit_code == 0, out.output
@@ -266,7 +266,7 @@ def test_resume_computes_only_unfinished_points(tmp_path: Path) -> None:
     first = run(spec, store=store)
     assert first.done == 3 and first.computed == 4
     assert first.failures == (("x=3", "RuntimeError: x = 3 fails until the marker file exists"),)
-    assert "failed: x=3" in first.summary()
+    assert "failed: x=3" in str(first)
     ds = first.dataset
     assert ds["status"].values.tolist() == [1, 1, 2, 1]
     assert math.isnan(float(ds["square"].sel(x=3)))
@@ -398,3 +398,20 @@ def test_entry_defaults_are_the_models_own() -> None:
             assert defaults[f.name] == f.default, (name, f.name)
     assert get_entry("spin-chain").param("interaction").choices == ("nn", "lr")
     assert get_entry("spin-chain").param("n_sites").kind == "int"
+
+
+def test_one_name_prints_a_sweep_and_one_extracts_a_point() -> None:
+    """Issue 15 §3: ``str(result)`` replaces ``summary()``; the entries' ``extract`` replaces
+    the results' ``metrics()`` (both old names warn and give the same)."""
+    from ssbattery.sweep import get_entry
+
+    result = run({"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}})
+    assert str(result).startswith("2/2 points done, 0 failed")
+    with pytest.warns(DeprecationWarning, match="str"):
+        assert result.summary() == str(result)
+    entry = get_entry("landau")
+    point = entry.solve(entry.build(entry.complete({"alpha": -1.0})))
+    with pytest.warns(DeprecationWarning, match="extract"):
+        assert point.metrics() == entry.extract(point)
+    # U = αQ²/2 + βQ⁴/4 with α = −1, β = 1: P_s = √(−α/β) = 1 (review §2.1)
+    assert entry.extract(point)["spontaneous_polarisation"] == pytest.approx(1.0, rel=1e-12)

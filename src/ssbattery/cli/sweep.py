@@ -124,7 +124,7 @@ def run_command(
             }
         )
     else:
-        console.print(result.summary(), highlight=False)
+        console.print(str(result), highlight=False)
         for where, msg in result.warnings:
             err_console.print(
                 Text.assemble(("warning:", "yellow"), f" {where}: {msg}"), highlight=False

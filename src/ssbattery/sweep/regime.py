@@ -143,7 +143,7 @@ def run_regime(out_dir: Path, *, workers: int | None = None) -> Path:
     for convention, spec in [*SCALING_SPECS.items(), *extra]:
         store = out_dir / f"{spec['name']}.zarr"
         result = run(spec, store=store, workers=workers, progress=_printer(spec["name"]))
-        print(result.summary())
+        print(result)
         df = to_dataframe(result.dataset)
         df["convention"] = convention
         held = {**get_entry("dicke").defaults(), **spec["fixed"]}

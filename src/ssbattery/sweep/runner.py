@@ -91,6 +91,13 @@ class SweepResult:
         return self.done == self.total
 
     def summary(self) -> str:
+        """Deprecated: ``str(result)``."""
+        from ssbattery._deprecation import warn_renamed
+
+        warn_renamed("SweepResult.summary()", "str(SweepResult)")
+        return str(self)
+
+    def __str__(self) -> str:
         """A few lines: counts, the store, and each failure with its message."""
         lines = [
             f"{self.done}/{self.total} points done, {len(self.failures)} failed; "
@@ -99,9 +106,6 @@ class SweepResult:
         ]
         lines += [f"  failed: {where}: {msg}" for where, msg in self.failures]
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 def compute_points(

@@ -55,17 +55,25 @@ class SelfChargeResult:
     hopf_load_ohm: float | None
 
     def metrics(self) -> dict[str, float]:
-        """The sweep outputs (NaN for a missing period or Hopf load)."""
-        sim = self.simulation
-        return {
-            "steady_current_A": sim.fixed.current_A,
-            "steady_voltage_V": sim.fixed.voltage_V,
-            "oscillating": float(sim.oscillating),
-            "period_s": _nan(sim.period_s),
-            "amplitude_V": sim.amplitude_V,
-            "self_charging_fraction": sim.self_charging_fraction,
-            "hopf_load_ohm": _nan(self.hopf_load_ohm),
-        }
+        """Deprecated: the ``self-charge`` entry's outputs (``SELF_CHARGE.extract``)."""
+        from ssbattery._deprecation import warn_renamed
+
+        warn_renamed("SelfChargeResult.metrics()", "SELF_CHARGE.extract(result)")
+        return _self_charge_outputs(self)
+
+
+def _self_charge_outputs(r: SelfChargeResult) -> dict[str, float]:
+    """The sweep outputs (NaN for a missing period or Hopf load)."""
+    sim = r.simulation
+    return {
+        "steady_current_A": sim.fixed.current_A,
+        "steady_voltage_V": sim.fixed.voltage_V,
+        "oscillating": float(sim.oscillating),
+        "period_s": _nan(sim.period_s),
+        "amplitude_V": sim.amplitude_V,
+        "self_charging_fraction": sim.self_charging_fraction,
+        "hopf_load_ohm": _nan(r.hopf_load_ohm),
+    }
 
 
 def _build_self_charge(values: Mapping[str, Any]) -> SelfChargeRun:
@@ -109,7 +117,7 @@ SELF_CHARGE: ModelEntry[SelfChargeRun, SelfChargeResult] = register(
         ),
         build=_build_self_charge,
         solve=solve_self_charge,
-        extract=lambda r: r.metrics(),
+        extract=_self_charge_outputs,
         memory_bytes=fixed_memory(
             "the self-charging cell", "two ODEs sampled at 4000 times and the Hopf scan"
         ),
@@ -133,17 +141,25 @@ class LandauResult:
     loop: HysteresisLoop
 
     def metrics(self) -> dict[str, float]:
-        """The sweep outputs (NaN ends where there is no negative-capacitance range)."""
-        nc = self.negative_capacitance_Q_range
-        return {
-            "spontaneous_polarisation": self.spontaneous_polarisation,
-            "coercive_field": self.coercive_field,
-            "nc_Q_low": math.nan if nc is None else nc[0],
-            "nc_Q_high": math.nan if nc is None else nc[1],
-            "C_F_at_Q0": self.C_F_at_Q0,
-            "loop_coercive_field": self.loop.coercive_field,
-            "loop_remanent_polarisation": self.loop.remanent_polarisation,
-        }
+        """Deprecated: the ``landau`` entry's outputs (``LANDAU.extract``)."""
+        from ssbattery._deprecation import warn_renamed
+
+        warn_renamed("LandauResult.metrics()", "LANDAU.extract(result)")
+        return _landau_outputs(self)
+
+
+def _landau_outputs(r: LandauResult) -> dict[str, float]:
+    """The sweep outputs (NaN ends where there is no negative-capacitance range)."""
+    nc = r.negative_capacitance_Q_range
+    return {
+        "spontaneous_polarisation": r.spontaneous_polarisation,
+        "coercive_field": r.coercive_field,
+        "nc_Q_low": math.nan if nc is None else nc[0],
+        "nc_Q_high": math.nan if nc is None else nc[1],
+        "C_F_at_Q0": r.C_F_at_Q0,
+        "loop_coercive_field": r.loop.coercive_field,
+        "loop_remanent_polarisation": r.loop.remanent_polarisation,
+    }
 
 
 def _build_landau(values: Mapping[str, Any]) -> LandauCoefficients:
@@ -193,7 +209,7 @@ LANDAU: ModelEntry[LandauCoefficients, LandauResult] = register(
         ),
         build=_build_landau,
         solve=solve_landau,
-        extract=lambda r: r.metrics(),
+        extract=_landau_outputs,
         memory_bytes=fixed_memory("the Landau ferroelectric", "a loop of 2001 points"),
     )
 )
