@@ -97,6 +97,56 @@ def work_ssbattery_noflip(n: int, tol: float) -> list[float]:
     return list(tr.expect[0] - ground_state_energy(p))
 
 
+def work_ssbattery_mf(n: int, tol: float) -> list[float]:
+    """``charge_spin_chain(operator="matrix-free")`` without the P_max polish: H generated
+    from the bit strings at every product (:mod:`ssbattery.quantum.chain_operator`), the
+    default :func:`~ssbattery.quantum.chain_charging.matrix_free_method`."""
+    from ssbattery.quantum.chain_charging import charge_matrix_free
+
+    res = charge_matrix_free(_params(n), _times(), refine=False)
+    assert res is not None
+    return list(res.energy)
+
+
+def work_scale(n: int, budget_s: float) -> dict[str, Any]:
+    """One call of a checkpointed matrix-free run (``--scale``): stops after the first
+    segment past ``budget_s`` seconds; the next call resumes from the checkpoint."""
+    import numpy as np
+
+    from ssbattery.quantum.chain_charging import (
+        charge_matrix_free,
+        matrix_free_memory,
+        matrix_free_method,
+    )
+
+    p, t = _params(n), _times()
+    method = matrix_free_method(p, t)
+    ckpt = Path(os.environ["BENCH_CHAIN_CHECKPOINT"])
+    segment = int(os.environ.get("BENCH_CHAIN_SEGMENT", "10"))
+    res = charge_matrix_free(
+        p, t, method, refine=False, checkpoint=ckpt, stop_after_s=budget_s, segment=segment
+    )
+    with np.load(ckpt) as f:
+        done, seconds, products = int(f["done"]), float(f["seconds"]), int(f["products"])
+        calls = int(f["calls"])
+    out: dict[str, Any] = {
+        "done": done,
+        "propagation_s": seconds,
+        "products": products,
+        "calls": calls,
+        "memory_mb": method.memory_mb,
+        "estimate_gb": matrix_free_memory(p, t, method=method).peak_bytes / 1e9,
+    }
+    if res is not None:
+        out.update(
+            power_max=res.power_max,
+            t_power_max=res.t_power_max,
+            energy_max=res.energy_max,
+            build_s=res.diagnostics["build [s]"],
+        )
+    return out
+
+
 def _work_engine(n: int, method: Method) -> list[float]:
     from ssbattery.quantum.evolution import evolve
     from ssbattery.quantum.spin_chain import build_operators, ground_state_energy
@@ -302,6 +352,7 @@ WORKERS = {
     "quspin_expm": work_quspin_expm,
     "quspin_expm_zp": work_quspin_expm_zp,
     "ssbattery_noflip": work_ssbattery_noflip,
+    "ssbattery_mf": work_ssbattery_mf,
 }
 
 
@@ -316,10 +367,16 @@ def _worker_main(tool: str, n: int, tol: float) -> None:
     if tool.startswith("quspin"):
         import quspin.operators
         import quspin.tools.evolution  # noqa: F401
-    if tool.startswith("ssbattery") or tool == "reference":
+    if tool.startswith("ssbattery") or tool in ("reference", "scale"):
         import ssbattery.quantum.spin_chain  # noqa: F401
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
+    if tool == "scale":
+        info = work_scale(n, tol)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        info.update(seconds=time.perf_counter() - t0, peak_mb=rss / 1024, base_mb=rss0 / 1024)
+        print(json.dumps(info))
+        return
     E = WORKERS[tool](n, tol)
     seconds = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -382,12 +439,27 @@ def main() -> None:
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--periodic", action="store_true", help="periodic chain")
     ap.add_argument("--range", default="nn", choices=["nn", "lr"], help="couplings (p = 1)")
+    ap.add_argument(
+        "--scale",
+        metavar="CHECKPOINT",
+        help="one call of a checkpointed matrix-free run at --sizes N (resumes from the file)",
+    )
+    ap.add_argument("--budget", type=float, default=420.0, help="--scale: stop after (s)")
+    ap.add_argument("--segment", type=int, default=10, help="--scale: outputs per checkpoint")
     args = ap.parse_args()
     if args.worker:
         _worker_main(args.worker[0], int(args.worker[1]), float(args.worker[2]))
         return
     global PERIODIC, INTERACTION
     PERIODIC, INTERACTION = bool(args.periodic), str(args.range)
+    if args.scale:
+        os.environ["BENCH_CHAIN_CHECKPOINT"] = str(Path(args.scale).resolve())
+        os.environ["BENCH_CHAIN_SEGMENT"] = str(args.segment)
+        load = os.getloadavg()
+        res = run("scale", int(args.sizes), args.budget, repeat=1)
+        res["load_start"], res["load_end"] = load, os.getloadavg()
+        print(json.dumps(res, indent=1))
+        return
     load_start = os.getloadavg()
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -406,7 +478,9 @@ def main() -> None:
         row: dict[str, Any] = {"N": n}
         for tool in tools:
             base = tool.partition("@")[0]
-            if base in ("ssbattery", "ssbattery_noflip") or base.startswith("quspin_expm"):
+            if base in ("ssbattery", "ssbattery_noflip", "ssbattery_mf") or base.startswith(
+                "quspin_expm"
+            ):
                 res = run(tool, n)
                 res["tol"] = "1e-10 (default)" if tool.startswith("ssb") else "double precision"
                 res["err"] = errors(res["E"], ref["E"])

@@ -22,6 +22,8 @@ from ssbattery.cell.discharge import RegularSolutionCathode
 from ssbattery.cell.landau import LandauCoefficients
 from ssbattery.cell.self_charging import SelfChargingCell
 from ssbattery.electrolytes.impedance.conductivity import Pellet
+from ssbattery.quantum.chain_charging import MatrixFreeChain, matrix_free_chain
+from ssbattery.quantum.chain_operator import ChainOperator
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.dicke_window import PhotonWindow
 from ssbattery.quantum.evolution import Chebyshev, Eigh, Expm, ExpmMultiply, Lanczos
@@ -141,6 +143,16 @@ def _bath_coupling(op: Any = None) -> st.SearchStrategy[BathCoupling]:
     )
 
 
+_matrix_free_chain = st.builds(
+    lambda n, a, interaction, periodic: matrix_free_chain(
+        SpinChainParameters(n, anisotropy=a, interaction=interaction, periodic=periodic)
+    ),
+    st.integers(2, 6),
+    st.floats(-1.0, 1.0),
+    st.sampled_from(["nn", "lr"]),
+    st.booleans(),
+)
+
 #: The strategy of each public class (see the module docstring).
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     # quantum batteries and their methods
@@ -156,6 +168,8 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
         decay=_pos(0.5, 3.0),
         periodic=st.booleans(),
     ),
+    MatrixFreeChain: _matrix_free_chain,
+    ChainOperator: _matrix_free_chain.map(lambda chain: chain.H_charge),
     PhotonWindow: st.builds(PhotonWindow, tol=_tol()),
     Eigh: st.builds(Eigh),
     Expm: st.builds(Expm),
@@ -504,6 +518,7 @@ def _register_results() -> None:
     from ssbattery.quantum.open.trajectories import TrajectoryResult
     from ssbattery.thermal.audit import AuditReport
     from ssbattery.thermal.cycle import CycleResult
+    from ssbattery.thermal.feedback import RefrigeratorScan, refrigerator_scan
     from ssbattery.thermal.heat_battery import HeatBatteryResult
     from ssbattery.thermal.otto import OttoResult
     from ssbattery.thermal.pumped_battery import EngineResult, PumpedChargingResult
@@ -556,6 +571,11 @@ def _register_results() -> None:
                 st.sampled_from([0.8, 0.9]),
             ),
             FamilyMappingReport: st.builds(_family_report),
+            RefrigeratorScan: st.builds(
+                refrigerator_scan,
+                st.lists(_pos(0.2, 3.0), min_size=1, max_size=2, unique=True),
+                STRATEGIES[CoupledQubits],
+            ),
             CheckResult: st.builds(
                 _literature_check,
                 st.sampled_from(["otto-qubit-efficiency", "otto-oscillator-efficiency"]),
@@ -573,15 +593,14 @@ def _register_records() -> None:
     from ssbattery.report.catalog import all_figures
     from ssbattery.report.registry import FigureSpec
     from ssbattery.results import Printed, Reported
-    from ssbattery.validation import QUANTITIES, MemoryEstimate
-    from ssbattery.validation import Quantity as Bound
+    from ssbattery.validation import QUANTITIES, MemoryEstimate, PhysicalRange
 
     for preset in PRESETS.values():  # the shipped, cited presets are the valid ones
         cls = type(preset)
         STRATEGIES[cls] = st.sampled_from([p for p in PRESETS.values() if type(p) is cls])
     STRATEGIES[Check] = st.sampled_from(CHECKS)
     STRATEGIES[FigureSpec] = st.sampled_from(all_figures())
-    STRATEGIES[Bound] = st.sampled_from(list(QUANTITIES.values()))
+    STRATEGIES[PhysicalRange] = st.sampled_from(list(QUANTITIES.values()))
     STRATEGIES[MemoryEstimate] = st.builds(
         lambda what, n: MemoryEstimate(what).add("evolve", "state", (n,), bytes_per_element=16),
         st.text(min_size=1, max_size=20),
@@ -1204,6 +1223,9 @@ def _register_thermal() -> None:
             ),
         }
     )
+    # machine results with a to_dict: checked as results (units in the keys, __str__)
+    for cls in (DemonCycle, RefrigeratorResult, AbsorptionFridge, HeatTransistor, ChainTransport):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
         | {EngineMap}

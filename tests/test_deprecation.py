@@ -26,6 +26,14 @@ def test_pumped_charging_result_old_name() -> None:
         assert pb.ChargingResult is PumpedChargingResult
 
 
+def test_physical_range_old_name() -> None:
+    import ssbattery.validation as validation
+
+    with pytest.warns(DeprecationWarning, match="PhysicalRange"):
+        assert validation.Quantity is validation.PhysicalRange
+    assert validation.QUANTITIES["temperature_K"].unit == "K"
+
+
 def test_dicke_cavity_frequency_old_keyword_and_attributes() -> None:
     new = DickeParameters(4, 0.2, omega_cav=0.7, photon_cutoff=10, t_max=3.0)
     with pytest.warns(DeprecationWarning, match="omega_cav"):

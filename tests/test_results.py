@@ -57,22 +57,46 @@ def test_circuit_fit_saves_loads_and_reports_itself(tmp_path: Path) -> None:
         CircuitFit.load(tmp_path / "missing.json")
 
 
-def test_fitter_stopping_early_is_a_note_of_the_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def starved_fitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The circuit fitter's optimiser stops at an evaluation budget of 2 (status 0)."""
     import scipy.optimize
 
     real = scipy.optimize.least_squares
 
     def starved(*args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs["max_nfev"] = 2  # the optimiser stops at its evaluation budget (status 0)
+        kwargs["max_nfev"] = 2
         return real(*args, **kwargs)
 
     monkeypatch.setattr(scipy.optimize, "least_squares", starved)
+
+
+@pytest.mark.usefixtures("starved_fitter")
+def test_fitter_stopping_early_is_a_note_of_the_fit() -> None:
     f, z = example_spectrum(25.0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = fit_spectrum(spectrum_from_arrays(f, z))
     assert any("stopped before converging" in str(w.message) for w in caught)
     assert any("stopped before converging" in n for n in fit.notes)
+
+
+@pytest.mark.usefixtures("starved_fitter")
+def test_eis_fit_command_shows_the_fitters_warning() -> None:
+    # issue 15 §1: a warning raised inside a command is one `warning:` line on stderr
+    # (stdout stays JSON), not swallowed
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    spectrum = str(example_spectra_dir() / "example_25C.csv")
+    args = ["eis", "fit", spectrum, "--thickness", "1", "--diameter", "10", "--json"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    assert any("stopped before converging" in ln for ln in lines), res.stderr
+    json.loads(res.stdout)  # the warning did not reach stdout
 
 
 def test_arrhenius_and_otto_results_print_with_units() -> None:

@@ -187,6 +187,13 @@ def test_every_result_class_with_to_dict_is_checked() -> None:
     assert set(OTHER_KEYS) <= results
 
 
+def test_every_result_class_prints_itself() -> None:
+    # issue 15 §3: every result has a __str__ of its own (units and ± errors), not the
+    # dataclass repr
+    plain = [c.__name__ for c in RESULT_STRATEGIES if c.__str__ is object.__str__]
+    assert not plain, "results without __str__: " + ", ".join(sorted(plain))
+
+
 @pytest.mark.parametrize("cls", RESULTS, ids=lambda c: c.__name__)
 def test_result_to_dict_has_units_in_its_keys(cls: type) -> None:
     @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -195,5 +202,7 @@ def test_result_to_dict_has_units_in_its_keys(cls: type) -> None:
         entry = result.to_dict()
         assert _without_units(entry) == [], f"{cls.__name__}.to_dict() keys without units"
         json.dumps(entry, allow_nan=True)  # JSON-ready
+        text = str(result)
+        assert text.strip() and not text.startswith(f"{cls.__name__}("), text
 
     check()

@@ -69,6 +69,15 @@ class CheckResult:
     error: str = ""
     unit: str = "1"
 
+    def __str__(self) -> str:
+        op = {"abs": "±", "rel": "± rel.", "le": "≤ +", "ge": "≥ −"}[self.compare]
+        unit = "" if self.unit == "1" else f" {self.unit}"
+        got = self.error or f"{self.obtained:.8g}{unit}"
+        return (
+            f"{'PASS' if self.passed else 'FAIL'} {self.name}: {got} (expected "
+            f"{self.expected:.8g}{unit} {op} {self.tolerance:.1g}; {self.reference})"
+        )
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form. ``expected``, ``obtained`` and ``tolerance`` are in the checked
         quantity's unit, named in the entry ``unit`` (``tolerance`` relative, [1], when

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError, ResourceLimitError
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "QUANTITIES",
     "MemoryEstimate",
-    "Quantity",
+    "PhysicalRange",
     "as_float_array",
     "available_memory_bytes",
     "check_cost",
@@ -36,7 +37,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Quantity:
+class PhysicalRange:
     """The physical range of one kind of input: ``low ≤ x ≤ high`` in ``unit``, and why."""
 
     unit: str
@@ -49,69 +50,69 @@ class Quantity:
 #: thermal models measure energies, rates and temperatures (k_B = 1) in units of their own
 #: reference frequency (ωc, ω0, the coupling unit); their physics lives within a few orders
 #: of magnitude of it.
-QUANTITIES: dict[str, Quantity] = {
-    "temperature_K": Quantity(
+QUANTITIES: dict[str, PhysicalRange] = {
+    "temperature_K": PhysicalRange(
         "K",
         0.0,
         1.0e4,
         "every known solid has melted above ≈ 4300 K (the highest melting point, of the "
         "hafnium–tantalum carbides), and these models describe solids",
     ),
-    "film_thickness_um": Quantity(
+    "film_thickness_um": PhysicalRange(
         "µm",
         0.0,
         1.0e4,
         "solid-electrolyte films and separators are 1–1000 µm thick (review §1.7); beyond "
         "1 cm the layer is a bulk block, not a film",
     ),
-    "density_g_cm3": Quantity(
+    "density_g_cm3": PhysicalRange(
         "g/cm³",
         0.0,
         30.0,
         "no material is denser than osmium (22.6 g/cm³)",
     ),
-    "landau_coefficient": Quantity(
+    "landau_coefficient": PhysicalRange(
         "(in the option's units)",
         -1.0e20,
         1.0e20,
         "measured ferroelectrics have |α|, β of order 1e6–1e12 in SI units (HfO₂/ZrO₂ films, "
         "PZT); a value beyond 1e20, eight orders above any material, is a unit error",
     ),
-    "electron_energy_eV": Quantity(
+    "electron_energy_eV": PhysicalRange(
         "eV",
         -50.0,
         50.0,
         "electron energies of solids against vacuum and their band gaps lie within a few "
         "tens of eV (the widest gap known, of LiF, is ≈ 14 eV)",
     ),
-    "electrons_per_formula_unit": Quantity(
+    "electrons_per_formula_unit": PhysicalRange(
         "electrons",
         0.0,
         1.0e4,
         "a formula unit cannot exchange more electrons than its atoms hold, and the "
         "largest formula units of battery materials have well under 10⁴ atoms",
     ),
-    "molar_mass_g_mol": Quantity(
+    "molar_mass_g_mol": PhysicalRange(
         "g/mol",
         1.0,
         1.0e7,
         "nothing is lighter than a hydrogen atom (1.008 g/mol), and 1e7 g/mol is already "
         "a large polymer chain, far beyond any formula unit of an electrode or electrolyte",
     ),
-    "resistance_ohm": Quantity(
+    "resistance_ohm": PhysicalRange(
         "Ω",
         0.0,
         1.0e15,
         "1e15 Ω is already the leakage of the best insulators in a cell's geometry (an open "
         "circuit)",
     ),
-    "time_s": Quantity(
+    "time_s": PhysicalRange(
         "s",
         0.0,
         3.2e9,
         "3.2e9 s is a century, beyond the calendar life of any battery",
     ),
-    "model_energy": Quantity(
+    "model_energy": PhysicalRange(
         "(in the model's energy unit)",
         -1.0e6,
         1.0e6,
@@ -119,14 +120,14 @@ QUANTITIES: dict[str, Quantity] = {
         "within a few orders of magnitude of it; beyond 1e6 the evolution must resolve over "
         "a million oscillations per unit time",
     ),
-    "model_rate": Quantity(
+    "model_rate": PhysicalRange(
         "(in the model's frequency unit)",
         0.0,
         1.0e6,
         "rates are in units of the model's reference frequency; beyond 1e6 × that unit the "
         "system is fully overdamped and the Born–Markov master equation no longer holds",
     ),
-    "model_temperature": Quantity(
+    "model_temperature": PhysicalRange(
         "(in the model's energy unit, k_B = 1)",
         0.0,
         1.0e6,
@@ -404,3 +405,8 @@ def check_memory(
     MemoryEstimate(what, hint=hint).add(
         "allocation", f"({shown} elements)", shape, bytes_per_element=bytes_per_element
     ).check()
+
+
+#: ``Quantity`` is the former name of :class:`PhysicalRange` (one release; the name
+#: ``Quantity`` belongs to the reported value with unit and error, ``ssbattery.results``).
+__getattr__ = module_getattr(__name__, {"Quantity": ("PhysicalRange", PhysicalRange)})

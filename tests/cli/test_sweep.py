@@ -86,6 +86,25 @@ def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "`--csv`" in refused.output
 
 
+def test_show_splits_a_wide_table_instead_of_cutting_values(spec: Path, tmp_path: Path) -> None:
+    from ssbattery.cli.sweep import console  # the shared console the command prints to
+
+    store = tmp_path / "s.zarr"
+    assert runner.invoke(app, ["sweep", str(spec), "--store", str(store)]).exit_code == 0
+    width = console.width
+    console.width = 80
+    try:
+        shown = runner.invoke(app, ["sweep", "show", str(store)])
+    finally:
+        console.width = width
+    assert shown.exit_code == 0, shown.output
+    assert "…" not in shown.stdout  # no header or value truncated
+    assert "(1/2)" in shown.stdout and "(2/2)" in shown.stdout
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 80
+    p_max = float(open_dataset(store)["power_max"].isel(n_atoms=2, drive=1))
+    assert f"{p_max:.6g}" in shown.stdout  # each value printed whole
+
+
 def test_check_and_models(spec: Path) -> None:
     checked = runner.invoke(app, ["sweep", "check", str(spec)])
     assert checked.exit_code == 0 and "6 points" in checked.stdout

@@ -56,9 +56,14 @@ def test_hermitian_tolerance_is_relative_to_the_largest_entry_and_is_honoured() 
     with pytest.raises(InvalidParameterError, match="not Hermitian"):
         as_hermitian(small, rtol=1e-10)
     as_hermitian(small, rtol=1e-4)
-    # The thermal engine's spelling passes its rtol on as that same relative tolerance.
-    check_hermitian("H", small, rtol=1e-4)
-    with pytest.raises(InvalidParameterError, match="`H` is not Hermitian"):
+    # The thermal engine's (deprecated) spelling passes its rtol on as that same relative
+    # tolerance.
+    with pytest.warns(DeprecationWarning, match="as_hermitian"):
+        check_hermitian("H", small, rtol=1e-4)
+    with (
+        pytest.warns(DeprecationWarning),
+        pytest.raises(InvalidParameterError, match="`H` is not Hermitian"),
+    ):
         check_hermitian("H", small, rtol=1e-6)
 
 

@@ -176,11 +176,13 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         {"spectrum": str(EXAMPLE_SPECTRUM), "thickness_mm": 1.0, "area_mm2": 5.0},
         ["eis", "fit", str(EXAMPLE_SPECTRUM), "--thickness", "1", "--area", "5"],
         lambda j: {
-            "temperature_K": j["temperature_K"],
-            "total_resistance_ohm": j["total_resistance_ohm"],
-            "sigma_total_S_cm": j["conductivity_mS_cm"]["total"] * 1e-3,
-            "sigma_bulk_S_cm": j["conductivity_mS_cm"]["bulk"] * 1e-3,
-            "sigma_gb_S_cm": j["conductivity_mS_cm"]["grain boundary"] * 1e-3,
+            "temperature_K": j["temperature [K]"],
+            "total_resistance_ohm": j["total_resistance [Ω]"],
+            **{
+                f"sigma_{short}_S_cm": j["conductivity"][arc]["conductivity [mS/cm]"] * 1e-3
+                for short, arc in (("total", "total"), ("bulk", "bulk"), ("gb", "grain boundary"))
+            },
+            "sigma_total_err_S_cm": j["conductivity"]["total"]["conductivity error [mS/cm]"] * 1e-3,
             "kk_valid": float(j["lin_kk"]["passed"]),
         },
     ),

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.operators import as_density_matrix
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.feedback import (
     CoupledQubits,
@@ -28,7 +29,6 @@ from ssbattery.thermal.feedback import (
     run_cycle,
     single_qubit_demon_heat,
 )
-from ssbattery.thermal.lindblad import check_density_matrix
 
 LONG = 40.0  # thermalisation time ≫ 1/γ: full thermalisation to ~1e-30
 
@@ -114,7 +114,7 @@ def test_states_stay_physical_and_first_law_closes() -> None:
     for scheme in ("joint", "single", "none"):
         r = demon_cycle(CoupledQubits(1.0, 0.9, 0.15), temperature=0.7, tau=0.5, scheme=scheme)
         for rho in (r.rho_start, r.rho_measured, r.rho_feedback):
-            check_density_matrix("rho", rho, 4, atol=1e-12)
+            as_density_matrix(rho, 4, name="rho", atol=1e-12)
         assert r.first_law_residual < 1e-12
         assert r.measurement_energy == pytest.approx(0.0, abs=1e-14)  # σz commutes with H_Q
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.operators import as_density_matrix
 from ssbattery.thermal.feedback import CoupledQubits, refrigerator_cycle
-from ssbattery.thermal.lindblad import check_density_matrix
 
 WC, WH, TC, TH = 1.0, 4.0, 1.0, 2.0
 PC = 1.0 / (1.0 + np.exp(WC / TC))
@@ -89,7 +89,7 @@ def test_second_law_and_carnot_bound(
         tau=tau,  # type: ignore[arg-type]
     )
     for rho in (r.cycle.rho_start, r.cycle.rho_measured, r.cycle.rho_feedback):
-        check_density_matrix("rho", rho, 4, atol=1e-10)
+        as_density_matrix(rho, 4, name="rho", atol=1e-10)
     assert r.cycle.first_law_residual < 1e-10
     if mode == "both":
         assert r.entropy_production >= -r.cycle.qc_information - 1e-10
@@ -112,3 +112,30 @@ def test_bad_input() -> None:
         refrigerator_cycle(s, tau=0.0)
     with pytest.raises(InvalidParameterError, match="mode"):
         refrigerator_cycle(s, mode="demon")  # type: ignore[arg-type]
+
+
+def test_refrigerator_scan_is_a_frozen_record_of_the_cycles() -> None:
+    # issue 15 §3: the scan is a frozen dataclass, not a {mode: [...]} dict; each point is
+    # refrigerator_cycle itself, and at τ = 40 (full thermalisation) the swap mode cools by
+    # Q_c = ω_c (p_c − p_h) per cycle (the analytic value above)
+    import dataclasses
+    import json
+
+    from ssbattery.thermal.feedback import RefrigeratorScan, refrigerator_scan
+
+    system = CoupledQubits(WC, WH, 0.0)
+    scan = refrigerator_scan([0.5, 40.0], system, T_cold=TC, T_hot=TH)
+    assert isinstance(scan, RefrigeratorScan) and scan.keys() == ("measurement", "swap", "both")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scan.modes = ()  # type: ignore[misc]
+    assert scan["swap"][1].cooling_heat == pytest.approx(WC * (PC - PH), rel=1e-9)
+    direct = refrigerator_cycle(system, mode="both", T_cold=TC, T_hot=TH, tau=0.5)
+    assert scan["both"][0].cooling_power == direct.cooling_power
+    power = scan.column("cooling_power")
+    assert power.shape == (3, 2) and power[1, 1] == scan["swap"][1].cooling_power
+    assert dict(scan.items())["swap"] == scan["swap"]
+    entry = scan.to_dict()
+    assert entry["cooling_power [ω₁²]"] == power.tolist() and json.dumps(entry)
+    assert "swap: max cooling power" in str(scan)
+    with pytest.raises(KeyError):
+        scan["nope"]

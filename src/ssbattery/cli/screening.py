@@ -10,7 +10,14 @@ from typing import Any
 
 import typer
 
-from ssbattery.cli._common import console, handle_errors, print_json, styled
+from ssbattery.cli._common import (
+    console,
+    handle_errors,
+    print_json,
+    quantity_table,
+    record_table,
+    styled,
+)
 from ssbattery.errors import InvalidParameterError
 
 __all__ = [
@@ -118,17 +125,16 @@ def capacity_command(
         if as_json:
             print_json(payload)
             return
-        from rich.table import Table
-
-        table = Table(title=f"LiC6 → LiC12 capacity at x = {r.x:g} (review §1.1: 177 mAh/g)")
-        table.add_column("basis")
-        table.add_column("mAh/g", justify="right")
-        table.add_row("per gram of LiC6", f"{r.per_gram_LiC6:.1f}")
-        table.add_row("per gram of carbon (C6)", f"{r.per_gram_carbon:.1f}")
-        table.add_row("per gram of Li1-xC6 (after)", f"{r.per_gram_discharged_electrode:.1f}")
-        table.add_row("LiC6 → C6, per gram of C", f"{r.full_delithiation_per_gram_carbon:.1f}")
-        console.print(table)
-        console.print(f"closest to the review's 177 mAh/g: {r.closest_basis}")
+        review = f"{r.review_value_mAh_g:g} mAh/g"
+        rows = [
+            ("per gram of LiC6", r.per_gram_LiC6),
+            ("per gram of carbon (C6)", r.per_gram_carbon),
+            ("per gram of Li1-xC6 (after)", r.per_gram_discharged_electrode),
+            ("LiC6 → C6, per gram of C", r.full_delithiation_per_gram_carbon),
+        ]
+        title = f"LiC6 → LiC12 capacity [mAh/g] at x = {r.x:g} (review §1.1: {review})"
+        console.print(quantity_table(title, rows, float_format=".1f"))
+        console.print(f"closest to the review's {review}: {r.closest_basis}")
         return
     with cli_option_names(_CAPACITY_OPTIONS):
         res = specific_capacity(formula, electrons=electrons)
@@ -176,21 +182,18 @@ def cost_command(
     if as_json:
         print_json(res)
         return
-    from rich.table import Table
-
-    table = Table(title=f"{res.formula}, {res.thickness_um:g} µm film")
-    for col in ("precursor", "mol/f.u.", "mass frac.", "$/kg", "basis", "$/m²"):
-        table.add_column(col)
-    for s in res.precursors:
-        table.add_row(
-            s.precursor,
-            f"{s.moles_per_formula_unit:.4g}",
-            f"{s.mass_fraction:.4f}",
-            f"{s.price_usd_per_kg:.2f}",
-            s.price_basis,
-            f"{s.cost_usd_per_m2:.3f}",
-        )
-    console.print(table)
+    records = [
+        {
+            "precursor": p.precursor,
+            "mol/f.u.": f"{p.moles_per_formula_unit:.4g}",
+            "mass frac.": f"{p.mass_fraction:.4f}",
+            "$/kg": f"{p.price_usd_per_kg:.2f}",
+            "basis": p.price_basis,
+            "$/m²": f"{p.cost_usd_per_m2:.3f}",
+        }
+        for p in res.precursors
+    ]
+    console.print(record_table(f"{res.formula}, {res.thickness_um:g} µm film", records))
     console.print(
         (
             f"density {res.density_g_cm3:.4g} g/cm³, basis {res.density_basis}; "
@@ -284,7 +287,6 @@ def _classification_payload(res: Any, card: Any) -> dict[str, Any]:
 
 def _print_classification(res: Any, card: Any) -> None:
     """The text form of ``electrolytes classify``: the facts, then the scorecard table."""
-    from rich.table import Table
 
     ch = res.chemical
     where = "in the dataset" if res.in_dataset else "not in the dataset"
@@ -322,10 +324,13 @@ def _print_classification(res: Any, card: Any) -> None:
         )
         for flag in a.flags:
             console.print(f"  caveat: {flag}")
-    table = Table(title="Review scorecard (§1.2 ideal properties, §1.3 patterns)")
-    for col in ("key", "criterion", "status", "reason"):
-        table.add_column(col)
-    for r in card.results:
-        text = textwrap.shorten(r.criterion.text, 70, placeholder=" …")
-        table.add_row(r.criterion.key, text, r.status, r.reason)
-    console.print(table)
+    records = [
+        {
+            "key": r.criterion.key,
+            "criterion": textwrap.shorten(r.criterion.text, 70, placeholder=" …"),
+            "status": r.status,
+            "reason": r.reason,
+        }
+        for r in card.results
+    ]
+    console.print(record_table("Review scorecard (§1.2 ideal properties, §1.3 patterns)", records))

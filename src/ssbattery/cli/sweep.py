@@ -195,18 +195,51 @@ def show_command(
             {"store": str(store), "model": ds.attrs["model"], "points": df.to_dict("records")}
         )
         return
+    counts = df["status"].value_counts().to_dict()
+    title = f"{store}: {ds.attrs['model']}, " + ", ".join(
+        f"{n} {k}" for k, n in sorted(counts.items())
+    )
+    cells = {
+        str(col): [f"{v:.6g}" if isinstance(v, float) else str(v) for v in df[col]]
+        for col in df.columns
+    }
+    for table in _fitting_tables(title, cells, console.width):
+        console.print(table)
+
+
+def _fitting_tables(title: str, cells: dict[str, list[str]], width: int) -> list[Any]:
+    """The point table as rich tables that each fit ``width`` without cutting a value: the
+    swept parameters (the columns before ``status``) start every table, and the other
+    columns follow in order, as many as fit (a wide table is split, as pandas wraps)."""
     from rich.table import Table
 
-    counts = df["status"].value_counts().to_dict()
-    table = Table(
-        title=f"{store}: {ds.attrs['model']}, "
-        + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    )
-    for col in df.columns:
-        table.add_column(str(col), justify="left" if col in ("status", "error") else "right")
-    for row in df.itertuples(index=False):
-        table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
-    console.print(table)
+    names = list(cells)
+    n_keys = names.index("status") if "status" in names else 0
+    keys, rest = names[:n_keys], names[n_keys:]
+
+    def need(col: str) -> int:  # the column's text plus rich's padding and border
+        return max([len(col), *(len(v) for v in cells[col])]) + 3
+
+    base = 1 + sum(need(k) for k in keys)
+    groups: list[list[str]] = []
+    used = width + 1  # the first column opens a table
+    for col in rest:
+        if used + need(col) > width:
+            groups.append([])
+            used = base
+        groups[-1].append(col)
+        used += need(col)
+    tables = []
+    for i, group in enumerate(groups or [[]]):
+        part = f" ({i + 1}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=title + part)
+        for col in [*keys, *group]:
+            left = col in ("status", "error")
+            table.add_column(col, justify="left" if left else "right", no_wrap=not left)
+        for r in range(len(next(iter(cells.values()), []))):
+            table.add_row(*(cells[c][r] for c in [*keys, *group]))
+        tables.append(table)
+    return tables
 
 
 def _parse_where(items: list[str]) -> dict[str, str]:

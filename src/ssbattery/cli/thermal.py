@@ -22,8 +22,12 @@ from ssbattery.cli._common import (
     warnings_to_stderr,
 )
 from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
-from ssbattery.presets import FIG16_OTTO
+from ssbattery.presets import FIG15_HEAT_BATTERY, FIG16_OTTO, PUMPED_BATTERY
 from ssbattery.results import quantity_values
+
+# the defaults are the cited presets' values (issue 15 §4), not re-typed numbers
+_HEAT, _PUMP = FIG15_HEAT_BATTERY, PUMPED_BATTERY
+_BAT = _PUMP.battery
 
 __all__ = ["otto_command", "pumped_battery_command", "register", "thermal_battery_command"]
 
@@ -151,9 +155,9 @@ def _heat_battery_plot(taus: list[float], lams: list[float], plot: Path, **kw: A
 def thermal_battery_command(
     coupling: str = typer.Option("0.05", "--coupling", help="λ values, e.g. 0.01,0.05."),
     tau: str = typer.Option("0.5,2,10,50", "--tau", help="Charging times τ, e.g. 1,10."),
-    t_hot: float = typer.Option(10.0, "--t-hot", help="Hot-bath temperature T_h (ω0)."),
-    t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c (ω0)."),
-    rate: float = typer.Option(0.1, "--rate", help="Bath rate γ (both baths)."),
+    t_hot: float = typer.Option(_HEAT.T_h, "--t-hot", help="Hot-bath temperature T_h (ω0)."),
+    t_cold: float = typer.Option(_HEAT.T_c, "--t-cold", help="Cold-bath temperature T_c (ω0)."),
+    rate: float = typer.Option(_HEAT.rate, "--rate", help="Bath rate γ (both baths)."),
     form: str = typer.Option("local", "--form", help="local or global dissipators."),
     gate: str = typer.Option(
         "ness", "--gate", help="Discharge gate: ness (fixed) or optimal (best per τ)."
@@ -220,19 +224,25 @@ def _pumped_rows(scan: Any, ws: list[float], *, engine: bool) -> list[dict[str, 
 )
 def pumped_battery_command(
     omega_l: str = typer.Option("1.3,1.4,1.5,1.6,1.7", "--omega-l", help="Pump ω_L list."),
-    time: float = typer.Option(50.0, "--time", help="Charging time t (1/ω_e)."),
-    omega_a: float = typer.Option(1.5, "--omega-a", help="Pumped level ω_a (ω_e = 1)."),
-    rabi: float = typer.Option(0.05, "--rabi", help="Pump Rabi frequency Ω."),
-    decay: float = typer.Option(0.2, "--decay", help="Decay rate Γ of a → e."),
-    battery_rate: float = typer.Option(0.005, "--battery-rate", help="Battery γ_B (e → g)."),
-    t_reservoir: float = typer.Option(0.05, "--t-reservoir", help="Reservoir T_r of a → e."),
-    t_cold: float = typer.Option(0.1, "--t-cold", help="Cold-bath temperature T_c."),
+    time: float = typer.Option(_PUMP.pump_time, "--time", help="Charging time t (1/ω_e)."),
+    omega_a: float = typer.Option(_BAT.omega_a, "--omega-a", help="Pumped level ω_a (ω_e = 1)."),
+    rabi: float = typer.Option(_BAT.rabi, "--rabi", help="Pump Rabi frequency Ω."),
+    decay: float = typer.Option(_BAT.decay, "--decay", help="Decay rate Γ of a → e."),
+    battery_rate: float = typer.Option(
+        _BAT.battery_rate, "--battery-rate", help="Battery γ_B (e → g)."
+    ),
+    t_reservoir: float = typer.Option(_BAT.T_r, "--t-reservoir", help="Reservoir T_r of a → e."),
+    t_cold: float = typer.Option(_BAT.T_c, "--t-cold", help="Cold-bath temperature T_c."),
     single_reservoir: bool = typer.Option(
         False, "--single-reservoir", help="a → e decays into the cold bath (T_r = T_c)."
     ),
     engine: bool = typer.Option(True, "--engine/--no-engine", help="Also the 2-stroke engine."),
-    omega_c: float = typer.Option(0.5, "--omega-c", help="Engine cold-qubit gap ω_c."),
-    tau: float = typer.Option(20.0, "--tau", help="Engine pumping stroke duration τ > 0."),
+    omega_c: float = typer.Option(
+        _PUMP.engine_omega_c, "--omega-c", help="Engine cold-qubit gap ω_c."
+    ),
+    tau: float = typer.Option(
+        _PUMP.engine_tau, "--tau", help="Engine pumping stroke duration τ > 0."
+    ),
     audit_flag: bool = _AUDIT,
     as_json: bool = _JSON,
     plot: Path | None = output_option("--plot", help="Save efficiency/power vs ω_L."),

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from ssbattery.cli._common import console, handle_errors, print_json
+from ssbattery.cli._common import console, handle_errors, print_json, record_table
 
 __all__ = ["register", "validate_command"]
 
@@ -16,22 +16,19 @@ _OPS = {"abs": "±", "rel": "± rel", "le": "≤ +", "ge": "≥ −"}
 
 
 def _table(results: list[Any]) -> None:
-    from rich.table import Table
-
-    table = Table(title="literature and analytic checks")
-    for col in ("", "check", "reference", "expected", "obtained", "tolerance", "unit"):
-        table.add_column(col)
-    for r in results:
-        table.add_row(
-            "PASS" if r.passed else "FAIL",
-            r.name,
-            r.reference,
-            f"{r.expected:.8g}",
-            f"{r.obtained:.8g}" if not r.error else r.error,
-            f"{_OPS[r.compare]} {r.tolerance:.1g}",
-            r.unit,
-        )
-    console.print(table)
+    records = [
+        {
+            "": "PASS" if r.passed else "FAIL",
+            "check": r.name,
+            "reference": r.reference,
+            "expected": f"{r.expected:.8g}",
+            "obtained": f"{r.obtained:.8g}" if not r.error else r.error,
+            "tolerance": f"{_OPS[r.compare]} {r.tolerance:.1g}",
+            "unit": r.unit,
+        }
+        for r in results
+    ]
+    console.print(record_table("literature and analytic checks", records))
 
 
 @handle_errors

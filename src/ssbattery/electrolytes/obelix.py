@@ -296,6 +296,13 @@ class FamilyMappingReport:
         """Labels with no family or class of ours."""
         return tuple(lc.label for lc in self.labels if lc.status == "unmapped")
 
+    def __str__(self) -> str:
+        return (
+            f"FamilyMappingReport: {self.n_rows} OBELiX rows, {len(self.labels)} family "
+            f"labels ({len(self.unmapped_labels)} unmapped), {len(self.class_disagreements)} "
+            f"chemical-class disagreements, {len(self.review_matches)} review matches"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {

@@ -46,6 +46,7 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeBasis, DickeParameters, dicke_hamiltonian
+from ssbattery.results import Printed
 from ssbattery.validation import check_memory, require_positive
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class PhotonWindow:
 
 
 @dataclass(frozen=True)
-class WindowRun:
+class WindowRun(Printed):
     """What the moving window did.
 
     Attributes:

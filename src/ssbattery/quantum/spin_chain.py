@@ -28,6 +28,11 @@ with Hg + ωΣσx and splits that sector into two blocks of parity ±1, which ev
 independently; |↓…↓⟩ has weight 1/2 in each, and H0 couples them through BΣσz only (which
 anticommutes with F), so W(t) needs both blocks at every time.
 
+Storage: the sector operators are CSR matrices (:func:`build_operators`) while the whole
+run fits the memory limit; beyond (open N ≳ 22) :func:`charge_spin_chain` applies them
+matrix-free on the same sectors (:mod:`ssbattery.quantum.chain_operator`,
+:mod:`ssbattery.quantum.chain_charging`; ``operator=`` chooses explicitly).
+
 Independent spins (α = 1): Hg is then SU(2)-invariant and commutes with Σσx; the state stays
 in the fully symmetric multiplet, where Hg is the constant −¼Σg_ij, so every spin precesses
 freely: W(t) = 2NB sin²(ωt), and P_max = 2NBω sin²(y*)/y* at t* = y*/ω, tan y* = 2y*
@@ -465,6 +470,7 @@ def charge_spin_chain(
     symmetric: bool = True,
     refine: bool = True,
     method: Method | None = None,
+    operator: Literal["auto", "csr", "matrix-free"] = "auto",
 ) -> ChargingResult:
     """Charge the chain (eqs. 12–14): W(t), P(t), ergotropy and P_max on a time grid.
 
@@ -478,10 +484,23 @@ def charge_spin_chain(
         method: evolution method with its own tolerance (default: exact for small chains,
             Chebyshev above with the memory of :func:`default_method`); not together with
             ``tol``.
+        operator: how H acts: "csr" (stored matrices), "matrix-free" (generated from the
+            bit strings at every product, :mod:`ssbattery.quantum.chain_charging`; symmetric
+            sectors and the Chebyshev method only), or "auto": CSR when its whole run fits
+            the memory limit, else matrix-free.
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
+    from ssbattery.quantum import chain_charging
+
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
+    if chain_charging.use_matrix_free(params, t, operator, symmetric=symmetric, method=method):
+        res = chain_charging.charge_matrix_free(
+            params, t, method, tol=tol, refine=refine, symmetric=symmetric
+        )
+        if res is None:  # pragma: no cover - only a run with `stop_after_s` stops early
+            raise RuntimeError("the matrix-free run stopped before its last output time")
+        return res
     if method is None and params.n_sites <= MAX_SITES:
         method = default_method(params, t, symmetric=symmetric, tol=tol)
         if method is not None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError
-from ssbattery.thermal.lindblad import dense_operator
+from ssbattery.quantum.operators import as_operator
 
 __all__ = ["bond_currents", "local_bath_currents"]
 
@@ -31,16 +31,19 @@ def bond_currents(
 ) -> dict[tuple[int, int], float]:
     """J_{i→j} = i Tr(ρ [h_i, V_ij]) for every bond (i, j) of ``bonds`` (V_ij embedded in the
     full space, like every h_i). Positive: energy flows from site i to site j."""
-    R = dense_operator("rho", rho)
+    R = np.asarray(as_operator(rho, name="rho", dense=True, dtype=complex))
     d = R.shape[0]
-    hs = [dense_operator(f"site_hamiltonians[{k}]", h, d) for k, h in enumerate(site_hamiltonians)]
+    hs = [
+        np.asarray(as_operator(h, name=f"site_hamiltonians[{k}]", dim=d, dense=True, dtype=complex))
+        for k, h in enumerate(site_hamiltonians)
+    ]
     out: dict[tuple[int, int], float] = {}
     for (i, j), V in bonds.items():
         if not (0 <= i < len(hs) and 0 <= j < len(hs)) or i == j:
             raise InvalidParameterError(
                 f"bond ({i}, {j}) must join two different sites among 0…{len(hs) - 1}."
             )
-        Vm = dense_operator(f"bonds[({i}, {j})]", V, d)
+        Vm = np.asarray(as_operator(V, name=f"bonds[({i}, {j})]", dim=d, dense=True, dtype=complex))
         comm = hs[i] @ Vm - Vm @ hs[i]
         out[(i, j)] = float(np.real(1j * np.trace(R @ comm)))
     return out
@@ -48,12 +51,14 @@ def bond_currents(
 
 def local_bath_currents(rho: Any, site_hamiltonian: Any, dissipators: Sequence[Any]) -> float:
     """Tr[h_i D(ρ)]: the energy a (local) bath puts into site i per unit time."""
-    R = dense_operator("rho", rho)
+    R = np.asarray(as_operator(rho, name="rho", dense=True, dtype=complex))
     d = R.shape[0]
-    h = dense_operator("site_hamiltonian", site_hamiltonian, d)
+    h = np.asarray(
+        as_operator(site_hamiltonian, name="site_hamiltonian", dim=d, dense=True, dtype=complex)
+    )
     out = np.zeros_like(R)
     for k, C in enumerate(dissipators):
-        Cm = dense_operator(f"dissipators[{k}]", C, d)
+        Cm = np.asarray(as_operator(C, name=f"dissipators[{k}]", dim=d, dense=True, dtype=complex))
         CdC = Cm.conj().T @ Cm
         out += Cm @ R @ Cm.conj().T - 0.5 * (CdC @ R + R @ CdC)
     return float(np.real(np.trace(h @ out)))

@@ -50,11 +50,11 @@ import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.operators import as_operator
 from ssbattery.results import Printed
 from ssbattery.thermal.baths import Bath, thermal_state
 from ssbattery.thermal.feedback import FeedbackProtocol, qc_mutual_information
 from ssbattery.thermal.lindblad import (
-    dense_operator,
     expm_and_integral,
     fixed_point,
     liouvillian,
@@ -119,7 +119,9 @@ class Medium:
 
     def H(self, lam: float) -> NDArray[np.complex128]:
         """H(λ) as a dense Hermitian matrix."""
-        H = np.asarray(dense_operator("hamiltonian(λ)", self.hamiltonian(lam)), dtype=complex)
+        H = np.asarray(
+            as_operator(self.hamiltonian(lam), name="hamiltonian(λ)", dense=True, dtype=complex)
+        )
         if H.shape != (self.dim, self.dim):
             raise InvalidParameterError(
                 f"`hamiltonian({lam:g})` has shape {H.shape}, the medium's dims {self.dims} "
@@ -143,7 +145,11 @@ class Medium:
         if self.local_hamiltonians is None:
             return []
         return [
-            np.asarray(dense_operator(f"local_hamiltonians[{k}]", h, self.dim), dtype=complex)
+            np.asarray(
+                as_operator(
+                    h, name=f"local_hamiltonians[{k}]", dim=self.dim, dense=True, dtype=complex
+                )
+            )
             for k, h in enumerate(self.local_hamiltonians(lam))
         ]
 

@@ -35,7 +35,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
-from ssbattery.thermal.lindblad import dense_operator, liouvillian, steady_state, vec
+from ssbattery.quantum.operators import as_operator
+from ssbattery.thermal.lindblad import liouvillian, steady_state, vec
 
 __all__ = ["HeatStatistics", "heat_statistics", "jump_energy", "tilted_generator"]
 
@@ -43,8 +44,8 @@ __all__ = ["HeatStatistics", "heat_statistics", "jump_energy", "tilted_generator
 def jump_energy(H: Any, C: Any) -> float:
     """ε = Tr(C†[H, C])/Tr(C†C): the energy a jump C puts into the system (−ω for a
     lowering operator of frequency ω; exact when C is an eigenoperator of H)."""
-    Hm = dense_operator("H", H)
-    Cm = dense_operator("C", C, Hm.shape[0])
+    Hm = np.asarray(as_operator(H, name="H", dense=True, dtype=complex))
+    Cm = np.asarray(as_operator(C, name="C", dim=Hm.shape[0], dense=True, dtype=complex))
     norm2 = float(np.vdot(Cm, Cm).real)
     if norm2 <= 0:
         return 0.0
@@ -64,7 +65,7 @@ def tilted_generator(
     L = liouvillian(H, c_ops).toarray()
     d = round(math.sqrt(L.shape[0]))
     for C in counted:
-        Cm = dense_operator("counted", C, d)
+        Cm = np.asarray(as_operator(C, name="counted", dim=d, dense=True, dtype=complex))
         L = L + (math.exp(chi * jump_energy(H, Cm)) - 1.0) * _jump_super(Cm, d)
     return np.asarray(L, dtype=complex)
 
@@ -107,7 +108,7 @@ def heat_statistics(
     ratio; ``quantum`` ε₀ sets the Fano factor's unit (default: the mean |ε_k|)."""
     if not counted:
         raise InvalidParameterError("`counted` must list at least one jump operator.")
-    Hm = dense_operator("H", H)
+    Hm = np.asarray(as_operator(H, name="H", dense=True, dtype=complex))
     d = Hm.shape[0]
     L = liouvillian(Hm, c_ops).toarray()
     rho = vec(steady_state(Hm, c_ops))
@@ -115,7 +116,9 @@ def heat_statistics(
     J1 = np.zeros_like(L)
     J2 = np.zeros_like(L)
     for e, C in zip(eps, counted, strict=True):
-        K = _jump_super(dense_operator("counted", C, d), d)
+        K = _jump_super(
+            np.asarray(as_operator(C, name="counted", dim=d, dense=True, dtype=complex)), d
+        )
         J1 = J1 + e * K
         J2 = J2 + e * e * K
     trace = np.zeros(d * d, dtype=complex)

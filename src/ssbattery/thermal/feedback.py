@@ -75,6 +75,7 @@ from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
+from ssbattery.results import Printed
 from ssbattery.thermal.baths import Bath, global_dissipators, occupation
 from ssbattery.thermal.lindblad import (
     expm_and_integral,
@@ -91,6 +92,7 @@ __all__ = [
     "DemonScan",
     "FeedbackProtocol",
     "RefrigeratorResult",
+    "RefrigeratorScan",
     "apply_protocol",
     "cycle_map",
     "demon_cycle",
@@ -285,7 +287,7 @@ def qc_mutual_information(
 
 
 @dataclass(frozen=True)
-class DemonCycle:
+class DemonCycle(Printed):
     """One measurement–feedback–thermalisation cycle in its periodic state.
 
     Energies per cycle (units of ω1); ``heat[i]`` is the heat from bath i into the qubits;
@@ -325,6 +327,24 @@ class DemonCycle:
     def first_law_residual(self) -> float:
         """|Σ Q_i + E_meas − W|: zero in the periodic state."""
         return abs(float(np.sum(self.heat)) + self.measurement_energy - self.work_extracted)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys: energies per cycle in ω₁, time in 1/ω₁, power in
+        ω₁², information in nats (the density matrices stay on the object)."""
+        return {
+            "labels": list(self.labels),
+            "outcome_probabilities [1]": self.outcome_probabilities.tolist(),
+            "measurement_energy [ω₁]": self.measurement_energy,
+            "work_extracted [ω₁]": self.work_extracted,
+            "work_std [ω₁]": self.work_std,
+            "net_work [ω₁]": self.net_work,
+            "heat [ω₁]": self.heat.tolist(),
+            "shannon_information [nats]": self.shannon_information,
+            "qc_information [nats]": self.qc_information,
+            "cycle_time [1/ω₁]": self.cycle_time,
+            "power [ω₁²]": self.power,
+            "first_law_residual [ω₁]": self.first_law_residual,
+        }
 
 
 def _check_tau(tau: float) -> float:
@@ -613,7 +633,7 @@ def demon_scan(
 
 
 @dataclass(frozen=True)
-class RefrigeratorResult:
+class RefrigeratorResult(Printed):
     """Measurement-assisted refrigerator in its periodic state (Q1 cold, Q2 hot).
 
     ``cooling_heat``: heat from the cold bath per cycle (> 0: cooling);
@@ -631,6 +651,20 @@ class RefrigeratorResult:
     cop: float
     carnot_cop: float
     entropy_production: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys: heats and work per cycle in ω₁, cooling power in
+        ω₁², COPs [1], entropy production per cycle in k_B (the cycle stays on the object)."""
+        return {
+            "mode": self.mode,
+            "cooling_heat [ω₁]": self.cooling_heat,
+            "hot_heat [ω₁]": self.hot_heat,
+            "work_input [ω₁]": self.work_input,
+            "cooling_power [ω₁²]": self.cooling_power,
+            "cop [1]": self.cop,
+            "carnot_cop [1]": self.carnot_cop,
+            "entropy_production [k_B]": self.entropy_production,
+        }
 
 
 def _fridge_protocol(mode: FridgeMode) -> FeedbackProtocol:
@@ -694,6 +728,62 @@ def refrigerator_cycle(
     )
 
 
+@dataclass(frozen=True)
+class RefrigeratorScan:
+    """:func:`refrigerator_cycle` over thermalisation times ``taus`` for each of ``modes``:
+    ``runs[i][j]`` is mode ``modes[i]`` at ``taus[j]``. Energies per cycle in units of ω₁
+    (ħ = k_B = 1), times in 1/ω₁, powers in ω₁², entropy production per cycle in k_B.
+
+    It reads like the ``{mode: [result per τ]}`` mapping it replaces (``scan["both"]``,
+    ``scan.items()``), and :meth:`column` gives one field as a (modes × taus) array.
+    """
+
+    taus: NDArray[np.float64]
+    modes: tuple[str, ...]
+    runs: tuple[tuple[RefrigeratorResult, ...], ...]
+
+    def __getitem__(self, mode: str) -> list[RefrigeratorResult]:
+        if mode not in self.modes:
+            raise KeyError(mode)
+        return list(self.runs[self.modes.index(mode)])
+
+    def keys(self) -> tuple[str, ...]:
+        """The modes, in scan order."""
+        return self.modes
+
+    def items(self) -> list[tuple[str, list[RefrigeratorResult]]]:
+        """(mode, results per τ) pairs, in scan order."""
+        return [(m, list(rs)) for m, rs in zip(self.modes, self.runs, strict=True)]
+
+    def column(self, name: str) -> NDArray[np.float64]:
+        """The scalar field ``name`` of every run (e.g. ``"cooling_power"``), (modes, taus)."""
+        return np.array([[float(getattr(r, name)) for r in rs] for rs in self.runs])
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys; each entry is (modes × taus)."""
+        w1 = "ω₁"
+        return {
+            "modes": list(self.modes),
+            f"taus [1/{w1}]": self.taus.tolist(),
+            f"cooling_power [{w1}²]": self.column("cooling_power").tolist(),
+            f"cooling_heat [{w1}]": self.column("cooling_heat").tolist(),
+            f"work_input [{w1}]": self.column("work_input").tolist(),
+            "cop [1]": self.column("cop").tolist(),
+            "entropy_production [k_B]": self.column("entropy_production").tolist(),
+        }
+
+    def __str__(self) -> str:
+        lines = [f"RefrigeratorScan over τ = {self.taus.min():.4g} … {self.taus.max():.4g} 1/ω₁"]
+        power, cop = self.column("cooling_power"), self.column("cop")
+        for i, mode in enumerate(self.modes):
+            j = int(np.nanargmax(power[i])) if np.any(np.isfinite(power[i])) else 0
+            lines.append(
+                f"  {mode}: max cooling power {power[i, j]:.6g} ω₁² at τ = "
+                f"{self.taus[j]:.4g} 1/ω₁ (COP {cop[i, j]:.4g})"
+            )
+        return "\n".join(lines)
+
+
 def refrigerator_scan(
     taus: Sequence[float] | NDArray[np.float64],
     system: CoupledQubits,
@@ -703,13 +793,13 @@ def refrigerator_scan(
     T_hot: float = 2.0,
     rate_cold: float = 1.0,
     rate_hot: float = 1.0,
-) -> dict[str, list[RefrigeratorResult]]:
+) -> RefrigeratorScan:
     """:func:`refrigerator_cycle` for every thermalisation time in ``taus`` and every mode."""
     ts = np.asarray(taus, dtype=float)
     if ts.ndim != 1 or ts.size == 0:
         raise InvalidParameterError("`taus` must be a non-empty 1-D list of times.")
-    return {
-        mode: [
+    runs = tuple(
+        tuple(
             refrigerator_cycle(
                 system,
                 mode=mode,
@@ -720,9 +810,10 @@ def refrigerator_scan(
                 tau=float(t),
             )
             for t in ts
-        ]
+        )
         for mode in modes
-    }
+    )
+    return RefrigeratorScan(ts, tuple(modes), runs)
 
 
 #: ``CycleResult`` is the former name of :class:`DemonCycle` (one release); the general

@@ -15,7 +15,8 @@ The engine lives in the quantum layer now, one job per module:
   and density-matrix checks.
 
 This module re-exports them for the thermal models; the four converters below keep their
-old argument order (name first) for code written against it.
+old argument order (name first) for code written against it, deprecated (they warn; the
+package itself calls the one converter).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery._blas import one_blas_thread, single_threaded
+from ssbattery._deprecation import warn_renamed
 from ssbattery.quantum.evolution.lindblad import evolve_density
 from ssbattery.quantum.evolution.propagators import block_expm, expm_and_integral, propagator
 from ssbattery.quantum.evolution.steady import fixed_point, steady_state
@@ -71,23 +73,32 @@ DensityTrajectory = Trajectory
 
 
 def as_operator(name: str, op: OperatorLike, dim: int | None = None) -> Operator:
-    """Compatibility spelling of :func:`ssbattery.quantum.operators.as_operator`, complex."""
+    """Deprecated spelling (name first) of :func:`ssbattery.quantum.operators.as_operator`
+    (``as_operator(op, name=..., dtype=complex)``)."""
+    warn_renamed(
+        "thermal.lindblad.as_operator(name, op)", "quantum.operators.as_operator(op, name=)"
+    )
     return _as_operator(op, name=name, dim=dim, dtype=complex)
 
 
 def dense_operator(name: str, op: OperatorLike, dim: int | None = None) -> NDArray[np.complex128]:
-    """Compatibility spelling: :func:`~ssbattery.quantum.operators.as_operator`, dense complex."""
+    """Deprecated spelling of :func:`~ssbattery.quantum.operators.as_operator` with
+    ``dense=True, dtype=complex``."""
+    warn_renamed("dense_operator(name, op)", "as_operator(op, name=, dense=True)")
     return np.asarray(_as_operator(op, name=name, dim=dim, dense=True, dtype=complex))
 
 
 def check_hermitian(name: str, op: OperatorLike, *, rtol: float = 1e-10) -> None:
-    """Raise :class:`~ssbattery.errors.InvalidParameterError` naming ``name`` unless
-    max|op − op†| ≤ rtol·max(1, max|op|) (:func:`~ssbattery.quantum.operators.as_hermitian`)."""
+    """Deprecated spelling of :func:`~ssbattery.quantum.operators.as_hermitian`: raise
+    :class:`~ssbattery.errors.InvalidParameterError` naming ``name`` unless
+    max|op − op†| ≤ rtol·max(1, max|op|)."""
+    warn_renamed("check_hermitian(name, op)", "as_hermitian(op, name=)")
     as_hermitian(op, name=name, rtol=rtol)
 
 
 def check_density_matrix(
     name: str, rho: OperatorLike, dim: int, *, atol: float = 1e-8
 ) -> NDArray[np.complex128]:
-    """Compatibility spelling of :func:`ssbattery.quantum.operators.as_density_matrix`."""
+    """Deprecated spelling of :func:`ssbattery.quantum.operators.as_density_matrix`."""
+    warn_renamed("check_density_matrix(name, rho, dim)", "as_density_matrix(rho, dim, name=)")
     return as_density_matrix(rho, dim, name=name, atol=atol)

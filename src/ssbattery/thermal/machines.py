@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Printed
 from ssbattery.thermal.baths import Bath, heat_currents
 from ssbattery.thermal.currents import bond_currents, local_bath_currents
 from ssbattery.thermal.lindblad import steady_state
@@ -69,7 +70,7 @@ def _site(op: NDArray, k: int, n: int) -> NDArray:
 
 
 @dataclass(frozen=True)
-class AbsorptionFridge:
+class AbsorptionFridge(Printed):
     """Steady state of the absorption refrigerator: local heat currents J_c, J_r, J_h into
     the qubits (J_c > 0: cooling), the COP J_c/J_h, the currents with the full H (which
     differ by O(g)), and the model (for :func:`~ssbattery.thermal.audit.audit`)."""
@@ -83,6 +84,19 @@ class AbsorptionFridge:
     def cooling(self) -> bool:
         """True when heat is drawn from the cold bath."""
         return self.currents[0] > 0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys: currents in E₀² (E₀ the unit of the qubit
+        frequencies, couplings and rates; ħ = k_B = 1), the COP [1]."""
+        jc, jr, jh = self.currents
+        return {
+            "J_c [E₀²]": jc,
+            "J_r [E₀²]": jr,
+            "J_h [E₀²]": jh,
+            "cop [1]": self.cop,
+            "cooling": self.cooling,
+            "full_h_currents [E₀²]": list(self.full_h_currents),
+        }
 
 
 def absorption_refrigerator(
@@ -156,7 +170,7 @@ def heat_valve(
 
 
 @dataclass(frozen=True)
-class HeatTransistor:
+class HeatTransistor(Printed):
     """Steady state of the heat transistor: the currents (J_L, J_M, J_R) from the emitter,
     base and collector baths into the qubits, the amplification factors
     (α_L, α_R) = ∂J_{L,R}/∂J_M at fixed T_L, T_R, and the model (for the audit)."""
@@ -164,6 +178,16 @@ class HeatTransistor:
     currents: tuple[float, float, float]
     amplification: tuple[float, float]
     model: ThermalModel
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys: currents in E₀² (ħ = k_B = 1), amplifications [1]."""
+        return {
+            "J_L [E₀²]": self.currents[0],
+            "J_M [E₀²]": self.currents[1],
+            "J_R [E₀²]": self.currents[2],
+            "alpha_L [1]": self.amplification[0],
+            "alpha_R [1]": self.amplification[1],
+        }
 
 
 def _transistor_model(
@@ -232,7 +256,7 @@ def heat_transistor(
 
 
 @dataclass(frozen=True)
-class ChainTransport:
+class ChainTransport(Printed):
     """Steady state of a boundary-driven chain: bond energy currents J_{i→i+1}, the bath
     currents into the two end sites (local energies), ⟨σᶻ_i⟩ profile and the model."""
 
@@ -240,6 +264,15 @@ class ChainTransport:
     bath_currents: tuple[float, float]
     magnetization: NDArray[np.float64]
     model: ThermalModel
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready, units in the keys: currents in E₀² (ħ = k_B = 1), ⟨σᶻ_i⟩ [1]."""
+        return {
+            "bond_currents [E₀²]": self.bond_currents.tolist(),
+            "J_left [E₀²]": self.bath_currents[0],
+            "J_right [E₀²]": self.bath_currents[1],
+            "magnetization [1]": self.magnetization.tolist(),
+        }
 
 
 def xxz_chain(

@@ -13,8 +13,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.operators import as_operator
 from ssbattery.thermal.baths import Bath, global_dissipators, local_dissipators
-from ssbattery.thermal.lindblad import dense_operator
 
 __all__ = ["BathCoupling", "ThermalModel"]
 
@@ -47,7 +47,7 @@ class BathCoupling:
 
     def global_twin(self) -> BathCoupling:
         """The same bath coupled globally through S = a + a† (for the local/global check)."""
-        a = np.asarray(dense_operator("operator", self.operator))
+        a = np.asarray(as_operator(self.operator, name="operator", dense=True, dtype=complex))
         return BathCoupling(self.bath, a + a.conj().T, "global", label=self.label)
 
 
@@ -73,7 +73,7 @@ class ThermalModel:
 
     def hamiltonian(self) -> np.ndarray:
         """H as a dense matrix."""
-        return np.asarray(dense_operator("H", self.H), dtype=complex)
+        return np.asarray(as_operator(self.H, name="H", dense=True, dtype=complex))
 
     def dissipators(self) -> list[list[np.ndarray]]:
         """The jump operators of every bath."""

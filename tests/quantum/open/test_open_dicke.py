@@ -503,6 +503,12 @@ def test_advantage_loss_interpolates_the_crossing():
     assert math.isnan(never.rate_alpha) and never.alpha_status == "above"
     assert "not crossed" in never.describe("κ")
     assert advantage_loss(scan, alpha_threshold=2.0).alpha_status == "below"
+    # P_max(4) = 8, 4.8, 0.8 relative to 8: below 1/2 between κ = 1 (0.6) and 10 (0.1),
+    # at log₁₀ κ = (0.6 − 0.5)/(0.6 − 0.1) = 0.2; over the last step κ·P_max changes by
+    # |ln(10·0.8/(1·4.8))| at N = 4 but by ln 10 at N = 1, 2 (constant P: not frozen)
+    assert loss.rate_power == pytest.approx(10**0.2, rel=1e-12)
+    assert loss.freezing == pytest.approx(math.log(10.0), rel=1e-12)
+    assert (loss.alpha_limit, loss.ratio_limit) == (1.1, pytest.approx(0.2))
     ax = plot_advantage(scan, loss)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), scan.alpha)
     np.testing.assert_allclose(ax.ratio_axes.lines[0].get_ydata(), ratio_at_4)
@@ -557,3 +563,107 @@ def test_sweep_entry_is_the_cli_run():
     assert out["half_life"] == api.storage.half_life
     np.testing.assert_array_equal(out["purity"], api.purity)
     assert entry.memory_bytes(run).peak_bytes > 0  # charge_open's own MemoryEstimate
+
+
+def test_strong_dephasing_reaches_the_incoherent_zeno_limit():
+    """Strong local dephasing: P_max → P_inc = ωa N [2λ²N Γ₋/(Γ₋² + Δ₋²) + 2λ²(N+1)
+    Γ₊/(Γ₊² + Δ₊²)] (adiabatic elimination of the atom–photon coherences, golden-rule
+    rates with Lorentzian width Γ; Cohen-Tannoudji, Dupont-Roc & Grynberg, Atom–Photon
+    Interactions ch. V), approached from below as P_inc [1 − √(2(κ + γ↓)/Γ)] (lag 1/Γ of
+    the absorption against its fading by the background loss; derived in
+    ``incoherent_power``): measured within 15 % of that correction at γ_φ = 100 and 1000
+    (N = 1, 2), i.e. to < 0.4 % of P_max. Collective and parallel power then both fall
+    as 1/γ_φ (Zeno), and the ratio P(N)/(N P(1)) tends to P_inc(N)/(N P_inc(1)) ≈
+    (2N + 1)/3 > 1: the advantage criterion is not crossed however strong the
+    dephasing."""
+    from ssbattery.quantum.open.scan import incoherent_power, open_dicke_point
+
+    g, kappa, decay = 0.2, 0.02, 0.01
+    for rate in (100.0, 1000.0):
+        diss = Dissipation(dephasing=rate, cavity_loss=kappa, decay=decay)
+        P = {n: open_dicke_point(n, g, diss, steps=100).power_max for n in (1, 2)}
+        Pz = {n: incoherent_power(n, g, diss) for n in (1, 2)}
+        for n in (1, 2):
+            gamma = rate + decay / 2 + kappa * (2 * n - 1) / 2  # Γ₋ of |g, N⟩⟨e, N − 1|
+            correction = math.sqrt(2 * (kappa + decay) / gamma)
+            assert 1.0 - P[n] / Pz[n] == pytest.approx(correction, rel=0.15)
+        ratio, ratio_limit = P[2] / (2 * P[1]), Pz[2] / (2 * Pz[1])
+        assert ratio == pytest.approx(ratio_limit, rel=0.01) and ratio > 1
+    # the analytic large-Γ form: 2λ²ωa N(2N + 1)/Γ, ratio (2N + 1)/3 = 5/3 at N = 2
+    huge = Dissipation(dephasing=1e6)
+    assert incoherent_power(2, g, huge) == pytest.approx(2 * g**2 * 2 * 5 / 1e6, rel=1e-5)
+    with pytest.raises(InvalidParameterError, match="collective_decay"):
+        incoherent_power(2, g, Dissipation(dephasing=1.0, collective_decay=0.1))
+
+
+def test_half_power_crossing_matches_brute_force_mesolve():
+    """The located crossing, independently: P_max(N; κ) of the PI blocks = mesolve's on
+    2^N ⊗ Fock (same grid, refined to ≥ 4κ t_max points) to 1e-7 relative for N = 1–3
+    and κ = 0, 0.3, 1, 3; the rate where P_max falls to half its κ = 0 value, found by
+    ``half_power_rates``/``advantage_loss``, equals the log-linear interpolation of the
+    mesolve powers to 1e-6, and lies inside the bracket that contains it."""
+    from ssbattery.quantum.open.scan import (
+        POINTS_PER_LOSS_TIME,
+        advantage_loss,
+        half_power_rates,
+        noise_scan,
+    )
+
+    g, ns, kappas = 0.2, (1, 2, 3), (0.0, 0.3, 1.0, 3.0)
+    base = Dissipation(decay=0.01)
+    scan = noise_scan(ns, g, "cavity_loss", kappas, base=base, steps=60, storage_time=1.0)
+    ref = np.empty((len(kappas), len(ns)))
+    for i, k in enumerate(kappas):
+        for j, n in enumerate(ns):
+            t_max = math.pi / (g * math.sqrt(n))
+            steps = max(60, math.ceil(POINTS_PER_LOSS_TIME * k * t_max))
+            times = DickeParameters(n, g, photon_cutoff=2 * n, steps=steps).times()
+            diss = Dissipation(cavity_loss=k, decay=0.01)
+            E = _brute_force(n, 2 * n + 1, CollectiveHamiltonian(n, coupling=g), diss, times, n)
+            ref[i, j] = np.max(E[:, 0] / times)
+    np.testing.assert_allclose(scan.power_max, ref, rtol=1e-7)
+    found = half_power_rates(scan)
+    for j in range(len(ns)):
+        frac = ref[:, j] / ref[0, j]
+        k = int(np.flatnonzero(frac < 0.5)[0])
+        x0, x1 = math.log(kappas[k - 1]), math.log(kappas[k])
+        expect = math.exp(x0 + (frac[k - 1] - 0.5) / (frac[k - 1] - frac[k]) * (x1 - x0))
+        assert found[j] == pytest.approx(expect, rel=1e-6)
+        assert kappas[k - 1] < found[j] < kappas[k]
+    loss = advantage_loss(scan)
+    assert loss.power_status == "crossed" and loss.rate_power == pytest.approx(found[-1])
+    assert loss.alpha_status == "above" and loss.ratio_status == "above"
+
+
+def test_photon_cutoff_by_error_control_against_a_larger_cutoff():
+    """charge_open_converged grows the cutoff from N until the top Fock level's population
+    stays ≤ the bound (and not one rung earlier); against a reference 12 levels higher,
+    E(t) agrees to ≤ 40× that population relative to E_max (the factor measured for the
+    closed battery, dicke_window) and within the rigorous Duhamel bound
+    ωa N · 2ωc g N √(n_c + 1) t_max √p_top (cutoff module), which holds with a wide margin."""
+    from ssbattery.quantum.open import charge_open_converged, truncation_bound
+
+    diss = Dissipation(cavity_loss=0.1, decay=0.05, dephasing=0.05)
+    model = DickeParameters(3, 0.2, photon_cutoff=3, steps=60)
+    for bound in (1e-4, 1e-7):
+        r = charge_open_converged(model, diss, top_population=bound, storage=False)
+        cutoff = int(r.checks["photon_cutoff"])
+        p_top = r.checks["max_top_level_population"]
+        assert p_top <= bound and r.checks["top_population_bound"] == bound
+        ladder = [3]
+        while ladder[-1] < cutoff:
+            ladder.append(ladder[-1] + max(2, math.ceil(ladder[-1] / 4)))
+        assert ladder[-1] == cutoff and len(ladder) > 2  # it had to grow
+        before = DickeParameters(3, 0.2, photon_cutoff=ladder[-2], steps=60)
+        lower = charge_open(before, diss, storage=False, ergotropy=False)
+        assert lower.checks["max_top_level_population"] > bound
+        big = DickeParameters(3, 0.2, photon_cutoff=cutoff + 12, steps=60)
+        ref = charge_open(big, diss, storage=False, ergotropy=False)
+        err = float(np.max(np.abs(r.energy - ref.energy)))
+        assert err <= 40 * p_top * ref.charging.energy_max
+        at = DickeParameters(3, 0.2, photon_cutoff=cutoff, steps=60)
+        energy_bound = 3 * truncation_bound(at, p_top)
+        assert r.checks["truncation_bound_energy"] == pytest.approx(energy_bound, rel=1e-12)
+        assert err < energy_bound
+    with pytest.raises(InvalidParameterError, match="max_cutoff"):
+        charge_open_converged(model, diss, top_population=1e-12, max_cutoff=6, storage=False)

@@ -10,7 +10,11 @@ the Dicke battery) a single real expansion from t = 0 serves all output times wh
 vectors fit in ``memory_mb``; otherwise blocks of consecutive output times are expanded
 from the state at the start of each block (chosen by a cost model), so the sparse
 products per output time tend to r·Δt instead of r·Δt + O(log 1/tol) for step-by-step
-schemes. A real H acts on complex states through their real view (no complex copy of
+schemes. A block either stores its K vectors and combines them (K + M vectors for M
+outputs) or streams them: each group of G new vectors is added into the M outputs at
+once, so only 2G + M vectors are held and K is free; with little memory this allows
+blocks of many more outputs (1.5–2.1× fewer products at 20–46 vectors for the spin
+chain). A real H acts on complex states through their real view (no complex copy of
 H). Written here because no library offers this multi-time evaluation: scipy's
 ``expm_multiply`` restarts its Taylor series for every step, QuTiP and QuSpin integrate
 the ODE with adaptive Runge–Kutta steps.
@@ -18,10 +22,11 @@ the ODE with adaptive Runge–Kutta steps.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +51,28 @@ __all__ = ["Chebyshev", "bessel_table", "chebyshev_terms"]
 
 #: Output times evaluated together from the single real Chebyshev expansion.
 _GLOBAL_CHUNK = 16
+
+#: Group sizes G tried for streamed blocks (see ``_Expansion.streamed``); () turns them off.
+_STREAM_GROUPS: tuple[int, ...] = (4, 8, 16)
+
+
+@runtime_checkable
+class _MatrixFree(Protocol):
+    """A real symmetric operator that applies itself without a stored matrix (e.g.
+    :class:`~ssbattery.quantum.chain_operator.ChainOperator`): what the expansion needs."""
+
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int: ...
+
+    def scaled(self, shift: float, scale: float) -> Any: ...
+
+    def recurrence_step(
+        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
+    ) -> None: ...
+
+    def __matmul__(self, x: NDArray) -> NDArray: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +147,7 @@ def _propagate(
     n, m = Psi.shape
     safe = False
     tol = method.tol
-    nnz = float(H.nnz) if is_sparse(H) else float(n) * n
+    nnz = float(H.nnz) if is_sparse(H) or isinstance(H, _MatrixFree) else float(n) * n
     budget = method.memory_mb * 1024**2
     state = np.ascontiguousarray(Psi)
     if not prepared.real or np.iscomplexobj(state):
@@ -173,6 +200,17 @@ def _propagate(
             cost = (K * nnz + method.gemm_weight * M * K * n) / M
             if cost < best_cost:
                 best_M, best_cost, best_K = M, cost, K
+        # Streamed blocks: the vectors are added into the M outputs in groups of G as the
+        # recurrence makes them (2G vectors kept), so K is not bounded by the memory; each
+        # group's update reads and writes the M outputs once (counted as 2M/G dense passes
+        # per product besides the multiply-adds).
+        best_G = 0
+        for G in _STREAM_GROUPS:
+            for M in range(1, min(m_max, slots - 2 * G) + 1):
+                K = int(Ks[M - 1])
+                cost = (K * nnz + method.gemm_weight * K * n * (M + 2.0 * M / G)) / M
+                if cost < best_cost:
+                    best_M, best_cost, best_K, best_G = M, cost, K, G
         try:
             if best_M == 0:
                 # The next output is too far for the memory: a step without output.
@@ -184,7 +222,11 @@ def _propagate(
                 t_cur += float(tau[0])
                 continue
             M, K = best_M, best_K
-            block = _chebyshev_block(exp, state, taus[:M], K, norm0)
+            if best_G:
+                block = exp.streamed(state, taus[:M], K, best_G)
+                _check_norm(block, norm0, exp.norm_slack)
+            else:
+                block = _chebyshev_block(exp, state, taus[:M], K, norm0)
             chain.append(1)
         except _Diverged:
             if safe:
@@ -193,7 +235,10 @@ def _propagate(
             safe = True
             continue
         emit(k_out, block)
-        state = np.ascontiguousarray(block[M - 1])
+        # A copy, and the block dropped: the next block's vectors must not coexist with it
+        # (its M states would otherwise sit outside the memory budget).
+        state = block[M - 1].copy()
+        del block
         t_cur = float(times[k_out + M - 1])
         k_out += M
     return state.astype(complex, copy=False)
@@ -345,6 +390,12 @@ class _Expansion:
         self.r = max(0.5 * (hi - lo), 1e-300)
         # H2 = 2(H − a)/r, so that T_{k+1} = H2 T_k − T_{k−1} costs one fused product.
         n = self.H.shape[0]
+        self.fast: sp.csr_array | CodedCSR | _MatrixFree | None = None
+        if isinstance(self.H, _MatrixFree):
+            # Matrix-free: the scaled operator shares the tables and fuses the recurrence.
+            self.H2: Any = self.H.scaled(self.a, 2.0 / self.r)
+            self.fast = self.H2
+            return
         if is_sparse(self.H):
             H2 = sp.csr_array(self.H - self.a * sp.eye_array(n, format="csr")) * (2.0 / self.r)
             H2 = sp.csr_array(H2)
@@ -355,7 +406,6 @@ class _Expansion:
         self.H2 = H2
         # The threaded recurrence for large real sparse H; with few distinct off-diagonal
         # values as one-byte codes (5 instead of 12 bytes streamed per entry).
-        self.fast: sp.csr_array | CodedCSR | None = None
         if (
             self.threads != 1
             and is_sparse(H2)
@@ -367,7 +417,9 @@ class _Expansion:
     def _accumulate(self, x: NDArray, y: NDArray) -> None:
         """y += H2 @ x in place (x, y contiguous, same shape)."""
         H2 = self.H2
-        if is_sparse(H2):
+        if isinstance(H2, _MatrixFree):
+            y += H2 @ x
+        elif is_sparse(H2):
             real_h = not np.iscomplexobj(H2.data)
             if real_h and np.iscomplexobj(x):
                 xv, yv = x.view(np.float64), y.view(np.float64)
@@ -398,7 +450,9 @@ class _Expansion:
             cur = Vo[k // 2] if k % 2 else Ve[k // 2]
             prev = Ve[(k - 1) // 2] if k % 2 else Vo[(k - 1) // 2]
             nxt = Ve[(k + 1) // 2] if k % 2 else Vo[(k + 1) // 2]
-            if threaded:
+            if isinstance(self.fast, _MatrixFree):
+                self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+            elif threaded:
                 recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
             else:
                 np.negative(prev, out=nxt)
@@ -407,6 +461,61 @@ class _Expansion:
         if K > 2 and float(np.linalg.norm(last)) > 1.5 * norm0 + 1e-300:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
         return Ve, Vo
+
+    def streamed(self, state: NDArray, taus: NDArray, K: int, group: int) -> NDArray[np.complex128]:
+        """ψ(τ) for every τ in ``taus`` from K terms without storing them: the recurrence
+        keeps 2·``group`` vectors (two halves used in turn), and each completed half is
+        added into the outputs by one matrix product with its coefficients
+        (2 − δ_k0)(−i)^k J_k(rτ). Shape (M, n, m)."""
+        n, m = state.shape
+        K = max(K, 2)
+        G = max(int(group), 2)
+        self.products += (K - 1) * m
+        self.expansions += 1
+        taus = np.asarray(taus, dtype=float)
+        k = np.arange(K)
+        C = bessel_table(self.r * taus, K) * np.where(k == 0, 1.0, 2.0) * (-1j) ** k
+        out = np.zeros((taus.size, n * m), dtype=complex)
+        buf = np.empty((2 * G, n, m), dtype=complex)
+        buf[0] = state
+        buf[1] = 0.0
+        self._accumulate(buf[0], buf[1])  # T_1 = ½ H2 ψ
+        buf[1] *= 0.5
+        flushed = 0  # terms already added into the outputs
+
+        def flush(upto: int) -> None:
+            nonlocal flushed
+            lo = flushed % (2 * G)
+            count = upto - flushed
+            V = buf[lo : lo + count].reshape(count, n * m)
+            Cg = C[:, flushed:upto]
+            with contextlib.ExitStack() as stack:
+                if self.fast is not None:  # BLAS on the recurrence's threads
+                    from ssbattery._blas import blas_threads
+                    from ssbattery.quantum.evolution.csr_kernels import threads_available
+
+                    stack.enter_context(blas_threads(self.threads or threads_available()))
+                for a in range(0, n * m, 1 << 16):  # row chunks: no (M, n) temporary
+                    out[:, a : a + (1 << 16)] += Cg @ V[:, a : a + (1 << 16)]
+            flushed = upto
+
+        for j in range(1, K - 1):
+            if (j + 1) % G == 0:
+                flush(j + 1)  # the half holding T_{j+1−G} … T_j is complete
+            cur, prev, nxt = buf[j % (2 * G)], buf[(j - 1) % (2 * G)], buf[(j + 1) % (2 * G)]
+            if isinstance(self.fast, _MatrixFree):
+                self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+            elif self.fast is not None:
+                recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
+            else:
+                np.negative(prev, out=nxt)
+                self._accumulate(cur, nxt)
+        last = buf[(K - 1) % (2 * G)]
+        if K > 2 and float(np.linalg.norm(last)) > 1.5 * float(np.linalg.norm(state)) + 1e-300:
+            raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
+        flush(K)
+        out *= np.exp(-1j * self.a * taus)[:, None]
+        return out.reshape(taus.size, n, m)
 
     def combine(
         self,

@@ -25,14 +25,21 @@ def gershgorin_bounds(H: Operator) -> tuple[float, float]:
 
 
 def spectral_bounds(
-    H: Operator, *, steps: int = 60, margin: float = 0.01, seed: int = 1
+    H: Operator,
+    *,
+    steps: int = 60,
+    margin: float = 0.01,
+    seed: int = 1,
+    interval: tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """An interval [E_lo, E_hi] that contains the spectrum of Hermitian ``H``.
 
     Exact (``eigvalsh``) where the dense rule holds
     (:func:`~ssbattery.quantum.evolution.kernels.prefers_dense`); otherwise the extreme
     Ritz values of ``steps`` Lanczos iterations widened by their residual and by
-    ``margin`` of the width, clipped to the Gershgorin interval (which always holds).
+    ``margin`` of the width, clipped to the Gershgorin interval (which always holds) or to
+    ``interval``, a bound known to hold (then ``H`` only needs ``H @ v`` and, for the
+    dense rule, ``H.toarray()``: a matrix-free operator).
 
     Example:
         >>> import numpy as np
@@ -42,11 +49,11 @@ def spectral_bounds(
     """
     n = H.shape[0]
     if prefers_dense(n):
-        dense = H.toarray() if is_sparse(H) else np.asarray(H)
+        dense = H.toarray() if hasattr(H, "toarray") else np.asarray(H)
         ev = np.linalg.eigvalsh(dense)
         pad = 1e-12 * max(1.0, float(np.max(np.abs(ev))))
         return float(ev[0]) - pad, float(ev[-1]) + pad
-    g_lo, g_hi = gershgorin_bounds(H)
+    g_lo, g_hi = gershgorin_bounds(H) if interval is None else interval
     rng = np.random.default_rng(seed)
     dtype = float if is_real(H) else complex
     v = np.asarray(rng.standard_normal(n), dtype=dtype)

@@ -6,7 +6,8 @@ Dicke space of (j, m, m′) blocks (Shammah et al., PRA 98, 063815 (2018)), whos
 as N³ × n_photons² instead of 4^N. Layers: :mod:`.space` (blocks, degeneracies, memory
 refusal) → :mod:`.rates` (noise, thermal rates) → :mod:`.liouvillian` (matrix-free
 generator) → :mod:`.propagate` → :mod:`.observables` (ergotropy with degeneracies) →
-:mod:`.charging` (charging + storage runs); :mod:`.trajectories` (quantum trajectories for
+:mod:`.charging` (charging + storage runs), :mod:`.cutoff` (the photon cutoff by error
+control); :mod:`.trajectories` (quantum trajectories for
 collective noise); :mod:`.scan` (α, power ratio and half-life against one noise rate).
 """
 
@@ -20,6 +21,7 @@ from ssbattery.quantum.open.charging import (
     half_life,
     initial_state,
 )
+from ssbattery.quantum.open.cutoff import charge_open_converged, truncation_bound
 from ssbattery.quantum.open.liouvillian import CollectiveHamiltonian, PILiouvillian
 from ssbattery.quantum.open.observables import BatteryState, battery_state
 from ssbattery.quantum.open.propagate import (
@@ -48,6 +50,7 @@ __all__ = [
     "battery_state",
     "bose_occupation",
     "charge_open",
+    "charge_open_converged",
     "charge_trajectories",
     "half_life",
     "initial_state",
@@ -55,4 +58,5 @@ __all__ = [
     "pi_space",
     "propagate",
     "propagate_chebyshev",
+    "truncation_bound",
 ]

@@ -466,7 +466,7 @@ def charge_open(
     est = _memory_estimate(space, L, times, method)
     est.check()  # the whole run, before the superoperator is assembled
     if L.nnz_estimate() <= ASSEMBLE_LIMIT:
-        L = PILiouvillian(space, ham, rates)
+        L.assemble()
     else:  # the initial state has even coherence parity: the kernel keeps to it if L does
         L = PILiouvillian(space, ham, rates, assemble=False, even_parity=True)
     y0 = initial_state(space, photons)

@@ -76,6 +76,15 @@ class TrajectoryResult:
         """The bootstrap percentile interval of W(ρ̄) at ``confidence``."""
         return self.ergotropy_low, self.ergotropy_high
 
+    def __str__(self) -> str:
+        t, e, se = self.times[-1], self.energy[-1], self.energy_stderr[-1]
+        return (
+            f"TrajectoryResult ({self.n_traj} trajectories), at t = {t:.4g} 1/E₀:\n"
+            f"  energy = {e:.6g} ± {se:.2g} E₀\n"
+            f"  ergotropy = {self.ergotropy[-1]:.6g} E₀ ({self.confidence:.0%} interval "
+            f"[{self.ergotropy_low[-1]:.4g}, {self.ergotropy_high[-1]:.4g}] E₀)"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, units in the keys (E₀: the unit of ωa, g and the rates; the energy's
         standard error over the trajectories as ``"energy error [E₀]"``)."""

@@ -246,7 +246,8 @@ def _self_charging(out: Path) -> Artifact:
     )
 
     cell = SelfChargingCell(load_ohm=1800.0)
-    run = simulate(cell, t_end_s=60.0, n_points=3000, transient_fraction=0.4)
+    t_end, transient = 60.0, 0.4  # s; the first 40 % is the transient
+    run = simulate(cell, t_end_s=t_end, n_points=3000, transient_fraction=transient)
     diag = bifurcation_diagram(cell, np.geomspace(300.0, 1.5e4, 18), t_end_s=120.0)
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
     plot_self_charging_voltage(run, axes[0])
@@ -285,10 +286,12 @@ def _self_charging(out: Path) -> Artifact:
         tables=(ts, bif),
         parameters=params,
         summary=(
-            f"On 1.8 kΩ the steady state has C_F = {run.fixed.capacitance_F * 1e3:.2f} mF < 0 and "
+            f"On {cell.load_ohm / 1e3:g} kΩ the steady state has C_F = "
+            f"{run.fixed.capacitance_F * 1e3:.2f} mF < 0 and "
             f"eigenvalues {run.fixed.eigenvalues[0]:.3f} /s: it self-oscillates with period "
             f"{run.period_s:.2f} s and {run.amplitude_V:.2f} V peak-to-peak while the current "
-            f"stays > 0 (min {run.current_A[run.t_s > 24].min() * 1e3:.3f} mA); the voltage "
+            f"stays > 0 (min {run.current_A[run.t_s > transient * t_end].min() * 1e3:.3f} mA); "
+            "the voltage "
             f"rises during {100 * run.self_charging_fraction:.0f} % of the discharge. Hopf point "
             f"from the Jacobian: R_L = {diag.hopf_load_ohm:.0f} Ω; simulated onset between grid "
             f"loads ≈ {diag.simulated_onset_ohm:.0f} Ω."
@@ -312,9 +315,10 @@ def _topology(out: Path) -> Artifact:
     )
 
     n_cells, v_over_w, bbh_n, bbh_gamma, qwz_u, qwz_rows = 20, 0.5, 10, 0.3, -1.0, 20
+    edge_cells, corner_cells = 3, 2  # where the edge / corner weight is counted
     ratios, spectra = ssh_spectrum_scan(n_cells, 1.0, np.linspace(0.0, 2.0, 81))
-    ssh = ssh_chain(n_cells, v_over_w, 1.0)
-    bbh = bbh_corner_states(bbh_n, bbh_n, gamma=bbh_gamma, lam=1.0)
+    ssh = ssh_chain(n_cells, v_over_w, 1.0, edge_cells=edge_cells)
+    bbh = bbh_corner_states(bbh_n, bbh_n, gamma=bbh_gamma, lam=1.0, corner_cells=corner_cells)
     qwz = qwz_ribbon(qwz_u, qwz_rows, n_kx=81)
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
     plot_ssh_spectrum(ratios, spectra, axes[0])
@@ -339,11 +343,12 @@ def _topology(out: Path) -> Artifact:
         },
         summary=(
             f"SSH (v/w = {v_over_w:g}, {n_cells} cells): edge energies "
-            f"±{abs(ssh.edge_energies[1]):.1e} with {100 * ssh.edge_weight:.1f} % weight on 3 "
-            f"end cells, winding {ssh.winding_number}; BBH {bbh_n}×{bbh_n} (γ/λ = "
+            f"±{abs(ssh.edge_energies[1]):.1e} with {100 * ssh.edge_weight:.1f} % weight on "
+            f"{edge_cells} end cells, winding {ssh.winding_number}; BBH {bbh_n}×{bbh_n} (γ/λ = "
             f"{bbh_gamma:g}): {len(bbh.corner_energies)} corner states |E| ≤ "
             f"{np.max(np.abs(bbh.corner_energies)):.1e}, {100 * bbh.corner_weight:.1f} % on "
-            f"the 2×2 corner cells, next state at {bbh.bulk_gap:.2f}; QWZ ribbon u = "
+            f"the {corner_cells}×{corner_cells} corner cells, next state at {bbh.bulk_gap:.2f}; "
+            "QWZ ribbon u = "
             f"{qwz_u:g}: Chern "
             f"number {qwz.chern_number}, bulk gap {qwz.bulk_gap:.2f}, "
             f"{qwz.in_gap_edge_states} edge-localised in-gap states on the k-grid."

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,7 @@ def build_scaling(
         ["g", "N", "P_max [hbar wc^2]", "t(P_max) [1/wc]", "E_max [hbar wc]", "t_max [1/wc]"],
         rows,
     )
+    settings = series[0][1].parameters
     parts = [
         f"g = {g}, N = {res.n_atoms.min()}–{res.n_atoms.max()}: α = {res.fit.exponent:.3f} ± "
         f"{res.fit.stderr:.3f} (R² = {res.fit.r2:.4f})"
@@ -75,11 +77,25 @@ def build_scaling(
         summary=(
             "Pmax ∝ N^α fitted in log–log: "
             + "; ".join(parts)
-            + ". Photon cutoff 4N, t_max = π/(g√N), 400 points, ωa = ωc, η = Ω = 0. The review "
+            + f". Photon cutoff {settings['cutoff_factor']}N, t_max = π/(g√N), "
+            f"{settings['steps']} points, {_frequencies(settings)}. The review "
             "reports α = 1.4 with R² = 0.9987 (its N and g are not stated); Ferraro et al. "
             "(PRL 120, 117702, 2018) predict N^{3/2} at large N."
         ),
     )
+
+
+def _frequencies(p: Mapping[str, Any]) -> str:
+    """The frequencies of a Dicke run as the summary states them (ωa = ωc, η = Ω = 0 for
+    the resonant undriven battery, the values otherwise)."""
+    wa = (
+        "ωa = ωc"
+        if p["omega_a"] == p["omega_cav"]
+        else f"ωa = {p['omega_a']:g}, ωc = {p['omega_cav']:g}"
+    )
+    if p["eta"] == p["drive"] == 0:
+        return f"{wa}, η = Ω = 0"
+    return f"{wa}, η = {p['eta']:g}, Ω = {p['drive']:g}"
 
 
 def build_eta_sweep(

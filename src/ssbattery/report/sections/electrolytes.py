@@ -293,13 +293,15 @@ def _cost(out: Path) -> Artifact:
         COST_THRESHOLD_USD_M2,
         REVIEW_FILM_COSTS_USD_M2,
         film_cost,
+        precursor_prices,
     )
     from ssbattery.plotting.electrolytes import plot_film_cost
 
     thickness = np.linspace(5.0, 200.0, 40)
     formulas = ("Li2ZrCl6", "Li3YCl6")
-    at50 = {f: film_cost(f) for f in formulas}
-    costs = {f: (at50[f].cost_usd_per_m2 * thickness / 50.0).tolist() for f in formulas}
+    ref_um = 50.0  # the review's film thickness (§1.7)
+    at50 = {f: film_cost(f, thickness_um=ref_um) for f in formulas}
+    costs = {f: (at50[f].cost_usd_per_m2 * thickness / ref_um).tolist() for f in formulas}
     ax = plot_film_cost(
         thickness.tolist(),
         costs,
@@ -345,15 +347,16 @@ def _cost(out: Path) -> Artifact:
         ],
         rows,
     )
-    max_t = {f: COST_THRESHOLD_USD_M2 / (at50[f].cost_usd_per_m2 / 50.0) for f in formulas}
+    max_t = {f: COST_THRESHOLD_USD_M2 / (at50[f].cost_usd_per_m2 / ref_um) for f in formulas}
+    licl = precursor_prices()["LiCl"].price_usd_per_kg
     summary = (
-        "At 50 µm: "
+        f"At {ref_um:g} µm: "
         + "; ".join(
             f"{f} ${at50[f].cost_usd_per_m2:.2f}/m² (review ${REVIEW_FILM_COSTS_USD_M2[f]:.2f}; "
-            f"thickest film under $10/m²: {max_t[f]:.0f} µm)"
+            f"thickest film under ${COST_THRESHOLD_USD_M2:g}/m²: {max_t[f]:.0f} µm)"
             for f in formulas
         )
-        + ". LiCl $5.88/kg is the review's; ZrCl4 and YCl3 prices are not in the review and "
+        + f". LiCl ${licl:.2f}/kg is the review's; ZrCl4 and YCl3 prices are not in the review and "
         "are the values implied by its $/m² with our densities (so the agreement is by "
         "construction). Densities: "
         + "; ".join(
@@ -373,8 +376,14 @@ def _cost(out: Path) -> Artifact:
 
 def _scorecard(out: Path) -> Artifact:
     use_agg()
+    from ssbattery.electrolytes.cost import COST_THRESHOLD_USD_M2
     from ssbattery.electrolytes.formula import is_symbolic
-    from ssbattery.electrolytes.scorecard import IDEAL_PROPERTIES, PATTERNS, scorecard
+    from ssbattery.electrolytes.scorecard import (
+        HIGH_CONDUCTIVITY_MS_CM,
+        IDEAL_PROPERTIES,
+        PATTERNS,
+        scorecard,
+    )
     from ssbattery.errors import SsbatteryError
     from ssbattery.plotting.electrolytes import plot_scorecard_matrix
 
@@ -411,9 +420,11 @@ def _scorecard(out: Path) -> Artifact:
     )
     best = sorted(cards, key=lambda c: -c.counts()["met"])[:4]
     known = sum(1 for row in statuses for s in row if s != "unknown")
+    n_criteria = len(PATTERNS) + len(IDEAL_PROPERTIES)
     summary = (
-        f"{len(cards)} formulas × 13 criteria (4 patterns §1.3, 9 ideal properties §1.2): "
-        f"{known} of {len(cards) * 13} verdicts decided from data, the rest unknown. "
+        f"{len(cards)} formulas × {n_criteria} criteria ({len(PATTERNS)} patterns §1.3, "
+        f"{len(IDEAL_PROPERTIES)} ideal properties §1.2): "
+        f"{known} of {len(cards) * n_criteria} verdicts decided from data, the rest unknown. "
         "Most met: "
         + ", ".join(f"{c.formula} ({c.counts()['met']})" for c in best)
         + ". Properties 3–8 (window, transference, mechanics, wetting, flexibility, thermal "
@@ -429,7 +440,10 @@ def _scorecard(out: Path) -> Artifact:
         out,
         "sec1_3_scorecard",
         [verdicts, criteria],
-        parameters={"high_conductivity_mS_cm": 1.0, "cost_threshold_usd_m2": 10.0},
+        parameters={
+            "high_conductivity_mS_cm": HIGH_CONDUCTIVITY_MS_CM,
+            "cost_threshold_usd_m2": COST_THRESHOLD_USD_M2,
+        },
         summary=summary,
     )
 

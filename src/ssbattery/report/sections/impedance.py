@@ -29,7 +29,8 @@ def build_nyquist_fit(out_dir: Path) -> Artifact:
     from ssbattery.electrolytes.impedance.examples import EXAMPLE_TRUTH, example_spectra_dir
     from ssbattery.plotting.impedance import plot_fit_figure
 
-    path = example_spectra_dir() / "example_25C.csv"
+    t_c = 25.0  # °C, the example spectrum shown
+    path = example_spectra_dir() / f"example_{t_c:g}C.csv"
     res = analyse_spectrum(path, _pellet())
     fit = res.fit
     fig = plot_fit_figure(fit)
@@ -84,7 +85,8 @@ def build_nyquist_fit(out_dir: Path) -> Artifact:
     bulk = fit.arc("bulk")
     gb = fit.arc("grain boundary")
     summary = (
-        f"Synthetic 25 °C spectrum (known circuit + 1 % noise), fitted with {fit.circuit} from "
+        f"Synthetic {t_c:g} °C spectrum (known circuit + {100 * true.noise_relative:g} % noise), "
+        f"fitted with {fit.circuit} from "
         f"automatic starting values: R_bulk = {bulk.R_ohm:.0f} ± {bulk.R_err_ohm:.0f} Ω (true "
         f"{true.R_bulk_ref_ohm:.0f}), C_eff = {bulk.C_eff_F:.3g} F (true {true.C_bulk_F:.3g}); "
         f"R_gb = {gb.R_ohm:.0f} ± {gb.R_err_ohm:.0f} Ω (true {true.R_gb_ref_ohm:.0f}), "
@@ -109,6 +111,10 @@ def build_nyquist_fit(out_dir: Path) -> Artifact:
     )
 
 
+def _celsius(t: float) -> str:
+    return f"{t:g}".replace("-", "−")  # typographic minus, as in the rest of the text
+
+
 def build_arrhenius(out_dir: Path) -> Artifact:
     """Arrhenius plot (bulk, grain boundary, total) of the example temperature series."""
     import matplotlib.pyplot as plt
@@ -122,7 +128,11 @@ def build_arrhenius(out_dir: Path) -> Artifact:
     )
     fig, ax = plt.subplots(figsize=(6.5, 4.8))
     plot_arrhenius(analysis, ax=ax)
-    ax.set_title("Synthetic example series: true Ea 0.30 eV (bulk), 0.45 eV (gb)", fontsize=9)
+    ax.set_title(
+        f"Synthetic example series: true Ea {EXAMPLE_TRUTH.Ea_bulk_eV:.2f} eV (bulk), "
+        f"{EXAMPLE_TRUTH.Ea_gb_eV:.2f} eV (gb)",
+        fontsize=9,
+    )
     fig.tight_layout()
     images = save_figure(fig, out_dir, "fig_eis_arrhenius")
     rows = []
@@ -165,9 +175,11 @@ def build_arrhenius(out_dir: Path) -> Artifact:
         fits_rows,
     )
     fb, fg, ft = (analysis.fits[k] for k in ("bulk", "grain boundary", "total"))
+    temps = EXAMPLE_TRUTH.temperatures_c
     summary = (
         f"Form σ = (A/T) exp(−Ea/k_BT). Fitted from {len(analysis.spectra)} synthetic spectra "
-        f"(−40…40 °C): Ea(bulk) = {fb.Ea_eV:.4f} ± {fb.Ea_err_eV:.4f} eV (true "
+        f"({_celsius(min(temps))}…{_celsius(max(temps))} °C): "
+        f"Ea(bulk) = {fb.Ea_eV:.4f} ± {fb.Ea_err_eV:.4f} eV (true "
         f"{EXAMPLE_TRUTH.Ea_bulk_eV}), Ea(gb) = {fg.Ea_eV:.4f} ± {fg.Ea_err_eV:.4f} eV (true "
         f"{EXAMPLE_TRUTH.Ea_gb_eV}); the total resistance is not Arrhenius (sum of two), its "
         f"apparent Ea = {ft.Ea_eV:.3f} ± {ft.Ea_err_eV:.3f} eV has reduced χ² = "

@@ -44,10 +44,11 @@ def build_fig14(out_dir: Path) -> Artifact:
     )
     p_one = sweep.power_max["nn"][-1]
     k0 = int(np.argmin(np.abs(alphas)))  # α = 0
+    a_min = f"{alphas[0]:g}".replace("-", "−")  # the first α of the sweep (typographic minus)
     monotone = all(bool(np.all(np.diff(r) < 0)) for r in sweep.ratio.values())
     trend = "falls monotonically" if monotone else "falls (not monotonically)"
     summary = (
-        f"P_max(α)/P_max(α=1) at α = −1: {sweep.ratio['nn'][0]:.6f} (nearest neighbour), "
+        f"P_max(α)/P_max(α=1) at α = {a_min}: {sweep.ratio['nn'][0]:.6f} (nearest neighbour), "
         f"{sweep.ratio['lr'][0]:.6f} (long range); at α = {round(float(alphas[k0]), 6):g}: "
         f"{sweep.ratio['nn'][k0]:.6f} "
         f"(NN), {sweep.ratio['lr'][k0]:.6f} (LR). The ratio {trend} to 1 at "
