@@ -137,8 +137,9 @@ def predict_command(
         highlight=False,
     )
     console.print(
-        "interval: split-conformal, calibrated on training folds grouped by chemical "
-        "system (see `ssbattery electrolytes benchmark` for its test coverage)",
+        "interval: split-conformal, calibrated on training folds grouped by paper (DOI), "
+        "as the official test split is (see `ssbattery electrolytes benchmark` for its test "
+        "coverage)",
         highlight=False,
     )
     if pred.unseen_elements:

@@ -107,6 +107,22 @@ def test_peaks_recover_tau_and_area_within_5_percent(name: str, basis: str) -> N
     assert r.rms_relative_residual < 2e-3
 
 
+@pytest.mark.parametrize(("name", "noise"), [("one ZARC", 5e-3), ("two ZARCs", 1e-3)])
+def test_peaks_within_5_percent_up_to_the_stated_noise(name: str, noise: float) -> None:
+    """The noise up to which the 5 % claim holds (benchmarks/RESULTS_drt.md, max over 10 seeds):
+    one ZARC to 0.5 % of |Z| (τ ≤ 3.6 %, area ≤ 1.7 %), two ZARCs to 0.1 % (3.5 %, 0.9 %).
+    Beyond: two ZARCs at 0.5 % reach 5.3 % in τ, and the Havriliak–Negami mode, whose long-τ
+    side is steep, is pulled 7–10 % toward its heavy short-τ side by the smoothing prior at
+    0.1–1 % noise (its area stays within 3 %)."""
+    z, truth = CASES[name]
+    for seed in range(3):
+        r = compute_drt(spectrum_from_arrays(F, _noisy(z, noise, seed)))
+        peaks = sorted(sorted(r.peaks, key=lambda p: -p.R_ohm)[: len(truth)], key=lambda p: p.tau_s)
+        for peak, (tau, R) in zip(peaks, truth, strict=True):
+            assert peak.tau_s == pytest.approx(tau, rel=0.05)
+            assert peak.R_ohm == pytest.approx(R, rel=0.05)
+
+
 def test_inductance_term_recovers_a_cable_inductance() -> None:
     L = 2e-6  # H; iωL = 12.6 Ω at 1 MHz against R∞ = 10 Ω
     z = 10 + 1j * W * L + _zarc(1000.0, 1e-4, 0.9)
@@ -124,8 +140,9 @@ TRUE_GAMMA = {
 }
 
 
-def _coverage(name: str, noise: float, seeds: range) -> list[float]:
-    """Pointwise coverage of the true γ by the 90 % band inside the measured τ window."""
+def _coverage(name: str, noise: float, seeds: range, where: str = "window") -> list[float]:
+    """Pointwise coverage of the true γ by the 90 % band inside the measured τ window
+    (``where="window"``), or only at the peaks (true γ ≥ 10 % of its maximum) or in the tails."""
     z, _ = CASES[name]
     cover = []
     for seed in seeds:
@@ -133,8 +150,10 @@ def _coverage(name: str, noise: float, seeds: range) -> list[float]:
         assert r.band is not None
         truth = TRUE_GAMMA[name](r.tau_s)
         inside = (r.tau_s > 1 / W.max()) & (r.tau_s < 1 / W.min())
+        peak = inside & (truth >= 0.1 * truth.max())
+        part = {"window": inside, "peaks": peak, "tails": inside & ~peak}[where]
         ok = (truth >= r.band.lower_ohm) & (truth <= r.band.upper_ohm)
-        cover.append(float(np.mean(ok[inside])))
+        cover.append(float(np.mean(ok[part])))
         assert np.all(r.band.lower_ohm >= 0) and np.all(r.band.lower_ohm <= r.band.upper_ohm)
         assert r.band.noise_sd_relative == pytest.approx(noise, rel=0.35)
     return cover
@@ -160,6 +179,18 @@ def test_band_coverage_at_one_percent_noise() -> None:
     assert 0.85 <= float(np.mean(_coverage("one ZARC", 1e-2, range(2)))) <= 0.95
     assert 0.85 <= float(np.mean(_coverage("Havriliak-Negami", 1e-2, range(2)))) <= 0.95
     assert 0.75 <= float(np.mean(_coverage("two ZARCs", 1e-2, range(2)))) <= 0.95
+
+
+def test_band_coverage_split_into_peaks_and_tails() -> None:
+    """Where the window's average coverage comes from (benchmarks/RESULTS_drt.md, 10 seeds):
+    in the tails, where γ ≈ 0, the band reaches 0 and always covers; at the peaks it covers
+    less than stated, because the smoothing prior lowers the peak tops (one ZARC at 0.1 %
+    noise, seed 0: the band's centre 6 % of γ_max below the true top, its half-width 4 %) and
+    the band is conditional on that prior. This is the measured shortfall, guarded, not
+    claimed."""
+    assert min(_coverage("one ZARC", 1e-3, range(2), "tails")) >= 0.98
+    peaks = float(np.mean(_coverage("one ZARC", 1e-3, range(2), "peaks")))
+    assert 0.4 <= peaks <= 0.85, peaks
 
 
 def test_lambda_methods_are_named_and_user_lambda_is_used() -> None:
