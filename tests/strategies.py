@@ -592,7 +592,6 @@ def _register_records() -> None:
     from ssbattery.presets import PRESETS
     from ssbattery.report.catalog import all_figures
     from ssbattery.report.registry import FigureSpec
-    from ssbattery.results import Printed, Reported
     from ssbattery.validation import QUANTITIES, MemoryEstimate, PhysicalRange
 
     for preset in PRESETS.values():  # the shipped, cited presets are the valid ones
@@ -607,7 +606,13 @@ def _register_records() -> None:
         st.integers(1, 10**6),
     )
     STRATEGIES[OutputBatch] = st.builds(OutputBatch)
-    for mixin in (Printed, Reported):
+
+
+def _register_mixins() -> None:
+    """The result mixins draw any result built on them (once every area has registered)."""
+    from ssbattery.results import Printed, Recorded, Reported
+
+    for mixin in (Printed, Recorded, Reported):
         STRATEGIES[mixin] = st.one_of(
             *(s for c, s in RESULT_STRATEGIES.items() if issubclass(c, mixin))
         )
@@ -706,6 +711,11 @@ def _register_cell() -> None:
         }
     )
     COSTLY.update({SelfChargingRun, BifurcationDiagram, BBHResult})
+    # the cell models' outputs are results: units in their keys, they print themselves
+    for cls in (Alignment, DischargeCurve, HysteresisLoop, SeriesCapacitor, FixedPoint):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (SelfChargingRun, BifurcationDiagram, SSHResult, BBHResult, QWZRibbon):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _register_electrolytes() -> None:
@@ -834,6 +844,13 @@ def _register_electrolytes() -> None:
         }
     )
     COSTLY.update({ConductivityModel, DRTBand})
+    # classification, screening, cost and impedance outputs are results (units in the keys)
+    for cls in (ChemicalClass, FamilyMatch, LiC6Capacity, FilmCost, PrecursorShare, Scorecard):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (CriterionResult, BandAlignment, Classification, Arc, FitParameter, DRTPeak):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (DRTBand, LabelCount, ClassDisagreement, ReviewMatch):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _read(path: Any) -> Any:
@@ -1538,6 +1555,7 @@ _register_quantum()
 _register_thermal()
 _register_sweep()
 _register_report_and_cli()
+_register_mixins()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():
