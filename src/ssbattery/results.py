@@ -222,11 +222,12 @@ def field_dict(obj: Any, units: Mapping[str, str], *, omit: Iterable[str] = ()) 
 def _flat_numbers(values: list[Any]) -> list[float] | None:
     """The numbers of a (nested) list, or None when it holds anything else."""
     out: list[float] = []
-    stack = list(values)
-    while stack:
-        v = stack.pop()
+    for v in values:
         if isinstance(v, list):
-            stack.extend(v)
+            inner = _flat_numbers(v)
+            if inner is None:
+                return None
+            out += inner
         elif isinstance(v, int | float) and not isinstance(v, bool):
             out.append(float(v))
         elif v is not None:
@@ -255,7 +256,7 @@ def _list_line(name: str, unit: str, values: list[Any]) -> str:
         return f"{name}: {len(values)} entries"
     numbers = _flat_numbers(values)
     if numbers is None:
-        shown = ", ".join(str(v) for v in values[:6])
+        shown = ", ".join(str(_short(v, 60)) for v in values[:6])
         return f"{name}: {shown}{', …' if len(values) > 6 else ''}"
     finite = [v for v in numbers if math.isfinite(v)]
     if len(numbers) <= 3 and not isinstance(values[0], list):
@@ -281,13 +282,25 @@ def record_text(title: str, mapping: Mapping[str, Any], *, indent: int = 1) -> s
             lines.append(pad + f"{name}: none")
         elif isinstance(value, list):
             lines.append(pad + _list_line(name, unit, value))
-        elif isinstance(value, dict) and indent == 1 and "[" not in key:
+        elif isinstance(value, dict) and indent == 1 and "[" not in key and key != "parameters":
             lines.append(record_text(pad + f"{name}:", value, indent=indent + 1))
-        elif isinstance(value, dict):  # deeper, or a mapping of one unit: one line
-            lines.append(
-                pad + _list_line(name, unit, [f"{k} = {_short(v)}" for k, v in value.items()])
-            )
+        elif isinstance(value, dict):  # deeper, the inputs, or a mapping of one unit: one line
+            lines.append(pad + f"{name}: {_inline(value, unit)}")
     return "\n".join(lines)
+
+
+def _inline(mapping: Mapping[str, Any], unit: str = "", most: int = 4) -> str:
+    """The first scalar entries of ``mapping`` on one line (``unit``: that of every entry)."""
+    parts = []
+    for key, value in mapping.items():
+        if isinstance(value, list | dict):
+            continue
+        name, _, own = key.partition(" [")
+        own = own.rstrip("]") or unit
+        text = f"{value:.4g}" if isinstance(value, float) else str(_short(value, 30))
+        parts.append(f"{name} = {text}{'' if own in ('', '1') else ' ' + own}")
+    shown = ", ".join(parts[:most]) + (", …" if len(parts) > most else "")
+    return shown or f"{len(mapping)} entries"
 
 
 def _short(value: Any, width: int = 72) -> Any:
