@@ -1079,6 +1079,10 @@ def _register_quantum() -> None:
         }
     )
     COSTLY.update({EtaSweep, OpenDickePoint, CodedCSR, TDVPState})
+    # the quantum outputs are results: units in their keys, they print themselves
+    for cls in (EtaSweep, EvolutionStats, Trajectory, ErgotropyExtraction, BatteryState):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    RESULT_STRATEGIES[OpenDickePoint] = STRATEGIES[OpenDickePoint]
 
 
 def _register_thermal() -> None:
@@ -1242,6 +1246,12 @@ def _register_thermal() -> None:
     )
     # machine results with a to_dict: checked as results (units in the keys, __str__)
     for cls in (DemonCycle, RefrigeratorResult, AbsorptionFridge, HeatTransistor, ChainTransport):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (ValidityReport, StrokeRecord, HeatStatistics, DemonScan, CouplingScan):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (GatePhaseRange, HeatBatterySweep, BestOttoCycle, CycleMetrics, LearningResult):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (PeriodScan, OttoTrajectory, EngineMap, Finding):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
@@ -1447,6 +1457,11 @@ def _register_sweep() -> None:
     )
     COSTLY.update({SelfChargeResult, PumpedRunResult, SpectrumFit, SweepResult, LandauResult})
     COSTLY.add(PointOutcome)
+    # the sweep's results: units in their keys, they print themselves
+    for cls in (LandauResult, SelfChargeResult, PumpedRunResult, SweepResult, GroupFit):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (RegimeFit, Claim):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _landau_points(alphas: list[float]) -> list[Any]:
@@ -1536,6 +1551,8 @@ def _register_report_and_cli() -> None:
             OttoBaths: st.builds(FIG16_OTTO.baths, st.one_of(st.none(), _pos(0.2, 1.9))),
         }
     )
+    for cls in (Artifact, FigureRun, ReportResult):  # the report's outcomes are results
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _root_group() -> Any:

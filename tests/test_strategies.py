@@ -310,11 +310,12 @@ NON_RESULTS: dict[str, str] = {
         "presets.thermal.PumpedBatteryPreset",
     ),
     **_kind(
-        "the sweep engine's specs, registry, store and progress events",
+        "the sweep engine's specs, registry, store, transport records and progress events",
         "report.registry.FigureSpec",
         "sweep.registry.ModelEntry",
         "sweep.registry.Output",
         "sweep.registry.Param",
+        "sweep.runner.PointOutcome",
         "sweep.runner.SweepProgress",
         "sweep.spec.Axis",
         "sweep.spec.SweepSpec",
@@ -337,56 +338,16 @@ NON_RESULTS: dict[str, str] = {
     ),
 }
 
-#: Results still without ``to_dict`` / ``__str__`` (issue 15 §3); the set only shrinks.
-RESULTS_TO_DO: frozenset[str] = frozenset(
-    f"ssbattery.{n}"
-    for n in (
-        "quantum.dicke_scaling.EtaSweep",
-        "quantum.evolution.base.EvolutionStats",
-        "quantum.evolution.trajectory.Trajectory",
-        "quantum.metrics.ErgotropyExtraction",
-        "quantum.open.observables.BatteryState",
-        "quantum.open.scan.OpenDickePoint",
-        "report.registry.Artifact",
-        "report.runner.FigureRun",
-        "report.runner.ReportResult",
-        "sweep.models.cell.LandauResult",
-        "sweep.models.cell.SelfChargeResult",
-        "sweep.models.thermal.PumpedRunResult",
-        "sweep.regime.Claim",
-        "sweep.regime.RegimeFit",
-        "sweep.results.GroupFit",
-        "sweep.runner.PointOutcome",
-        "sweep.runner.SweepResult",
-        "thermal.audit.Finding",
-        "thermal.baths.ValidityReport",
-        "thermal.cycle.StrokeRecord",
-        "thermal.fcs.HeatStatistics",
-        "thermal.feedback.DemonScan",
-        "thermal.heat_battery.CouplingScan",
-        "thermal.heat_battery.GatePhaseRange",
-        "thermal.heat_battery.HeatBatterySweep",
-        "thermal.learning.BestOttoCycle",
-        "thermal.learning.CycleMetrics",
-        "thermal.learning.LearningResult",
-        "thermal.learning.PeriodScan",
-        "thermal.otto.OttoTrajectory",
-        "thermal.pumped_battery.EngineMap",
-    )
-)
-
 
 def test_every_public_dataclass_is_a_result_or_an_input() -> None:
     dataclass_names = {_name(c) for c in PUBLIC if dataclasses.is_dataclass(c)}
     results = {_name(c) for c in RESULT_STRATEGIES}
-    unclassified = sorted(dataclass_names - results - set(NON_RESULTS) - RESULTS_TO_DO)
+    unclassified = sorted(dataclass_names - results - set(NON_RESULTS))
     assert not unclassified, (
         "classify each: a result (to_dict with units in its keys, its own __str__, its "
         "strategy in RESULT_STRATEGIES) or not a result (NON_RESULTS, with the reason): "
         + ", ".join(unclassified)
     )
     assert not results & set(NON_RESULTS), "both a result and an input"
-    done = sorted(RESULTS_TO_DO & results)
-    assert not done, "a result now, remove from RESULTS_TO_DO: " + ", ".join(done)
-    stale = sorted((set(NON_RESULTS) | RESULTS_TO_DO) - dataclass_names)
+    stale = sorted(set(NON_RESULTS) - dataclass_names)
     assert not stale, "not a public dataclass (renamed or removed?): " + ", ".join(stale)
