@@ -240,7 +240,9 @@ def _run_sweep(spec: dict[str, Any], store: Path | str | None, progress: Progres
 
 @dataclass(frozen=True)
 class EtaSweep(Recorded):
-    """Maximum stored energy and power across the atom–atom interaction η (§2.3.4)."""
+    """Maximum stored energy and power across the atom–atom interaction η (§2.3.4).
+
+    η, energies and η_crit in ω_c, powers in ω_c² (ħ = 1)."""
 
     eta: NDArray[np.float64]
     energy_max: NDArray[np.float64]

@@ -75,7 +75,10 @@ def tilted_generator(
 class HeatStatistics(Recorded):
     """Steady-state heat statistics of one bath: mean current J into the system, noise
     S (variance per unit time), Fano factor S/(|J| ε₀), entropy production rate σ (if
-    temperatures were given) and the TUR ratio S σ / J² (NaN without σ or with J = 0)."""
+    temperatures were given) and the TUR ratio S σ / J² (NaN without σ or with J = 0).
+
+    Units (ħ = k_B = 1, E₀ the model's energy unit, times in 1/E₀): J in E₀², S in E₀³,
+    the quantum ε₀ in E₀, σ in k_B E₀; F and the TUR ratio are pure numbers."""
 
     current: float
     noise: float

@@ -559,6 +559,8 @@ class DemonScan(Recorded):
 
     ``joint``: coupled qubits, both measured; ``single``: coupled qubits, Q1 measured;
     ``parallel``: two uncoupled single-qubit demons (ω1 and ω2), summed.
+    Heats, couplings and the temperature in ω₁, ``tau`` in 1/ω₁, the joint record's
+    information in nats.
     """
 
     couplings: NDArray[np.float64]

@@ -384,7 +384,8 @@ def optimal_gate(H: np.ndarray, P: np.ndarray, *, initial: np.ndarray) -> np.nda
 @dataclass(frozen=True)
 class GatePhaseRange(Recorded):
     """Spread of the limit-cycle work, efficiency and power over the phases of the NESS
-    gate at one charging time: the convention's value and the min and max over phases."""
+    gate at one charging time: the convention's value and the min and max over phases
+    (work in ω0, power in ω0², τ in 1/ω0)."""
 
     tau: float
     work: tuple[float, float, float]
@@ -454,7 +455,9 @@ def ness_gate_phase_range(battery: HeatBattery, tau: float, *, grid: int = 8) ->
 
 @dataclass(frozen=True)
 class HeatBatterySweep(Recorded):
-    """Metrics on the grid (coupling λ, charging time τ): arrays of shape (n_λ, n_τ)."""
+    """Metrics on the grid (coupling λ, charging time τ): arrays of shape (n_λ, n_τ).
+
+    Energies and λ in ω0, τ in 1/ω0, power in ω0² (ħ = k_B = 1)."""
 
     couplings: np.ndarray
     taus: np.ndarray
@@ -500,7 +503,8 @@ class HeatBatterySweep(Recorded):
 class CouplingScan(Recorded):
     """Metrics against the coupling λ at one charging time τ (NESS gate), arrays of n_λ:
     NESS ergotropy and hot-bath heat current, work, efficiency and power per cycle, and
-    ``local_valid`` (the local master equation's validity check passes, λ ≲ min γ)."""
+    ``local_valid`` (the local master equation's validity check passes, λ ≲ min γ).
+    Energies and λ in ω0, τ in 1/ω0, heat current and power in ω0² (ħ = k_B = 1)."""
 
     coupling: np.ndarray
     tau: float

@@ -193,7 +193,8 @@ def fast_otto_bound(params: EngineParameters) -> tuple[float, float, float]:
 
 @dataclass(frozen=True)
 class CycleMetrics(Recorded):
-    """One cycle in its periodic state (energies per cycle, power per unit time).
+    """One cycle in its periodic state (energies per cycle in E0, power in E0·Γ, step
+    durations in 1/Γ).
 
     ``p`` holds the excited population at the start of each step and at the end (N + 1).
     """
@@ -235,7 +236,8 @@ class CycleMetrics(Recorded):
 
 @dataclass(frozen=True)
 class BestOttoCycle(Recorded):
-    """The best Otto cycle of a given period: strokes, parameters and metrics."""
+    """The best Otto cycle of a given period: strokes (level splittings u in E0, stroke
+    times in 1/Γ), parameters and metrics."""
 
     u_hot: float
     u_cold: float

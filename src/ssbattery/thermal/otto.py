@@ -540,7 +540,7 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
 class OttoTrajectory(Recorded):
     """The limit cycle sampled in time: frequency ω, energy ⟨H⟩, entropy S and the
     excited-state population (qubit) or mean number (oscillator, in the ω_r basis), with the
-    stroke index (0–3) of each sample."""
+    stroke index (0–3) of each sample. ω and ⟨H⟩ in ω₀, S in nats (k_B = 1)."""
 
     omega: np.ndarray
     energy: np.ndarray

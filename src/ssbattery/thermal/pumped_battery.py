@@ -388,7 +388,9 @@ class EngineResult(Reported):
 
 @dataclass(frozen=True)
 class EngineMap(Recorded):
-    """Engine work and efficiency on the grid (T_c, ω_L): arrays of shape (n_T, n_ω)."""
+    """Engine work and efficiency on the grid (T_c, ω_L): arrays of shape (n_T, n_ω).
+
+    ω_L, T_c and the work in ω_e (ħ = k_B = 1); the efficiency is a pure number."""
 
     omega_Ls: np.ndarray
     T_cs: np.ndarray

@@ -73,7 +73,8 @@ POINTS_PER_LOSS_TIME = 4.0
 @dataclass(frozen=True)
 class OpenDickePoint(Recorded):
     """One charging + storage run: P_max, its time, E_max, the largest ergotropy and its
-    incoherent part, the ergotropy half-life (NaN: not reached; inf: no atomic noise)."""
+    incoherent part, the ergotropy half-life (NaN: not reached; inf: no atomic noise).
+    Energies in E₀ (the unit of ωa), power in E₀², times in 1/E₀ (ħ = 1)."""
 
     n_atoms: int
     power_max: float
