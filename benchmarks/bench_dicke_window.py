@@ -305,7 +305,7 @@ def scale(args: argparse.Namespace) -> None:
                 continue
             # the whole run: every call's wall time (restarts included), the largest peak
             res["seconds"] = sum(c["seconds"] for c in calls)
-            res["peak_mib"] = max(c["peak_mib"] for c in calls)
+            res["peak_mib"] = max(c["peak_mib"] or 0.0 for c in calls)
             res["bench_calls"] = calls
         res.update(N=n, load=os.getloadavg(), when=time.strftime("%Y-%m-%d %H:%M UTC"))
         print(json.dumps(res), file=sys.stderr, flush=True)

@@ -284,8 +284,9 @@ def _save_checkpoint(
 
     arrays = {k: np.asarray(v) for k, v in state.items()}
     arrays.update({"keep_" + k: v for k, v in keep.items()})
+    savez: Any = np.savez  # keyword arrays (its typed signature reads them as options)
     with atomic_write(path, "wb") as f:
-        np.savez(f, tag=np.array(tag), **arrays)
+        savez(f, tag=np.array(tag), **arrays)
 
 
 def propagate_in_window(
