@@ -21,11 +21,13 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
 from ssbattery.quantum.open.space import PISpace
+from ssbattery.results import Recorded
 
 __all__ = [
     "BatteryState",
@@ -96,7 +98,7 @@ def degenerate_passive_energy(
 
 
 @dataclass(frozen=True)
-class BatteryState:
+class BatteryState(Recorded):
     """What one output time records (energies in units of ωa × the level spacing, i.e. ωa).
 
     ``energy`` E = ωa(⟨Jz⟩ + N/2); ``ergotropy`` and its ``incoherent`` part (eq. 7 of the
@@ -121,6 +123,22 @@ class BatteryState:
     min_eigenvalue: float
     block_min_eigenvalues: tuple[float, ...] = ()
     top_level_population: float = 0.0
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "energy": "E₀",
+        "ergotropy": "E₀",
+        "incoherent": "E₀",
+        "purity": "1",
+        "photons": "1",
+        "trace": "1",
+        "hermiticity_error": "1",
+        "min_eigenvalue": "1",
+        "block_min_eigenvalues": "1",
+        "top_level_population": "1",
+    }
+
+    def _title(self) -> str:
+        return "open battery state"
 
 
 def reduce_state(space: PISpace, y: np.ndarray) -> np.ndarray:
