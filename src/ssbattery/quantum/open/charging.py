@@ -501,16 +501,19 @@ def charge_open(
 
     if isinstance(method, ChebyshevLindblad):
         R, d = L.spectral_extent()
-        step: Any = L.chebyshev_step(R, d)
-        step_into = L.chebyshev_step_into(R, d)
-        reduce: Any = lambda v: reduce_state(space, v)  # noqa: E731
+        step: Any
+        reduce: Any
+        step_into = None
         start, expand = y0, None
-        engine = "Chebyshev, Python recurrence"
         if L.assembled:  # the compiled recurrence on the real form (CSR matrix, reduction)
             form, step = L.real_form(R, d)
             P = reduction_matrix(space)
             reduce, start, expand = form.reduction(P), form.compress(y0), form.expand
             engine = "Chebyshev, compiled real form" + (" (parity sector)" if form.parity else "")
+        else:  # the fused kernel, from Python
+            step, step_into = L.chebyshev_step(R, d), L.chebyshev_step_into(R, d)
+            reduce = lambda v: reduce_state(space, v)  # noqa: E731
+            engine = "Chebyshev, Python recurrence"
 
         def cheb(
             ts: NDArray, keep: int | None, full: bool = False

@@ -334,28 +334,29 @@ def battery_states(
     (:func:`passive_energies`). ``spectra`` False (only with ``ergotropy`` False) skips
     the eigen-decompositions: the minimum eigenvalues are then NaN."""
     N = space.n_atoms
-    nc = space.n_levels
     r = np.asarray(reduced)
     n_t = r.shape[0]
     tab = _observable_table(space)
+    from ssbattery.quantum.open._observables_numba import linear_observables
+
+    energy, trace, purity, herm, photons, top = linear_observables(
+        np.ascontiguousarray(r, dtype=np.complex128),
+        tab.tail,
+        tab.transpose,
+        tab.energy,
+        tab.trace,
+        tab.purity,
+        tab.photons,
+        tab.top,
+    )
     atoms = r[:, : tab.tail]
-    dag = np.conj(atoms[:, tab.transpose])
-    herm = np.max(np.abs(atoms - dag), axis=1)
-    hermitian = 0.5 * (atoms + dag)
-    real = atoms.real
-    energy = real @ tab.energy
-    trace = real @ tab.trace
-    purity = (hermitian.real**2 + hermitian.imag**2) @ tab.purity
-    if nc > 1:
-        pops = r[:, tab.tail :].real
-        photons, top = pops @ tab.photons, pops @ tab.top
-    else:
-        photons = top = np.zeros(n_t)
     eig_blocks: list[np.ndarray] = []
     diag_blocks: list[np.ndarray] = []
     block_min = np.full((n_t, len(space.j_values)), np.nan)
     spectra = spectra or ergotropy
     if spectra:
+        hermitian = 0.5 * (atoms + np.conj(atoms[:, tab.transpose]))
+        real = atoms.real
         pos = 0
         for b, d in enumerate(space.spin_dims):
             lam = np.linalg.eigvalsh(hermitian[:, pos : pos + d * d].reshape(n_t, d, d))
