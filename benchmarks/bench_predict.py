@@ -36,6 +36,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from ssbattery.electrolytes.conductivity_model import (
+    ConductivityBenchmark,
     benchmark_conductivity_model,
     train_conductivity_model,
 )
@@ -43,19 +44,19 @@ from ssbattery.electrolytes.conductivity_model import (
 LEVELS = (0.8, 0.9, 0.95)
 
 
-def _table(rows: dict[float, dict[str, Any]], key: str | None) -> list[str]:
+def _table(rows: dict[float, ConductivityBenchmark], structure: bool) -> list[str]:
     out = ["| interval level | half-width [dex] | test coverage |", "|---|---|---|"]
     for lv, r in rows.items():
-        s = r[key] if key else r
-        out.append(
-            f"| {lv:.0%} | {s['interval_half_width_dex']:.2f} | {s['interval_coverage']:.1%} |"
-        )
+        s = r.structure if structure else r.composition
+        assert s is not None
+        out.append(f"| {lv:.0%} | {s.half_width:.2f} | {s.coverage:.1%} |")
     return out
 
 
-def _report(rows: dict[float, dict[str, Any]], load_before: Any, load_after: Any) -> str:
+def _report(rows: dict[float, ConductivityBenchmark], load_before: Any, load_after: Any) -> str:
     r = rows[0.9]
-    s = r["structure_model"]
+    c, s = r.composition, r.structure
+    assert s is not None
     lines = [
         "# Conductivity from composition: OBELiX official split",
         "",
@@ -65,38 +66,31 @@ def _report(rows: dict[float, dict[str, Any]], load_before: Any, load_after: Any
         ),
         "",
         (
-            f"Model: {r['model']}. Trained (with the 5 grouped calibration folds) in "
-            f"{r['train_seconds']:.1f} s; the composition + structure model in "
-            f"{s['train_seconds']:.1f} s."
+            f"Model: {r.model}. Trained (with the 5 grouped calibration folds) in "
+            f"{c.train_seconds:.1f} s; the composition + structure model in "
+            f"{s.train_seconds:.1f} s."
         ),
         "",
         "| model | test MAE [dex] |",
         "|---|---|",
         (
-            f"| ssbattery composition model | {r['mae_log10_S_cm']:.3f} "
-            f"± {r['mae_bootstrap_se_dex']:.3f} (bootstrap SE) "
-            f"(uncensored rows only: {r['mae_uncensored_log10_S_cm']:.3f}) |"
+            f"| ssbattery composition model | {c.mae:.3f} ± {c.mae_se:.3f} (bootstrap SE) "
+            f"(uncensored rows only: {c.mae_uncensored:.3f}) |"
         ),
         (
-            f"| ssbattery composition + structure model | {s['mae_log10_S_cm']:.3f} "
-            f"± {s['mae_bootstrap_se_dex']:.3f} "
-            f"(uncensored rows only: {s['mae_uncensored_log10_S_cm']:.3f}) |"
+            f"| ssbattery composition + structure model | {s.mae:.3f} ± {s.mae_se:.3f} "
+            f"(uncensored rows only: {s.mae_uncensored:.3f}) |"
         ),
     ]
-    lines += [f"| {k} | {v:.3f} |" for k, v in r["baselines_mae_log10_S_cm"].items()]
-    lines += ["", "Composition model:", "", *_table(rows, None)]
+    lines += [f"| {k} | {v:.3f} |" for k, v in r.baselines]
+    lines += ["", "Composition model:", "", *_table(rows, False)]
+    lines += ["", "Composition + structure model:", "", *_table(rows, True)]
     lines += [
         "",
-        "Composition + structure model:",
-        "",
-        *_table(rows, "structure_model"),
-    ]
-    lines += [
-        "",
-        f"Test rows: {r['n_test']} ({r['n_test_censored']} censored).",
+        f"Test rows: {c.n_test} ({r.n_test_censored} censored).",
         "",
         "```json",
-        json.dumps(r, indent=1),
+        json.dumps(r.to_dict(), indent=1),
         "```",
     ]
     return "\n".join(lines) + "\n"

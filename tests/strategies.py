@@ -712,7 +712,12 @@ def _register_electrolytes() -> None:
     """Electrolyte data, classification, screening, cost and the impedance records."""
     from ssbattery.electrolytes.anions import ChemicalClass, chemical_class
     from ssbattery.electrolytes.capacity import LiC6Capacity, lic6_capacity
-    from ssbattery.electrolytes.conductivity_model import ConductivityModel, StructureDescriptor
+    from ssbattery.electrolytes.conductivity_model import (
+        ConductivityBenchmark,
+        ConductivityModel,
+        SplitScore,
+        StructureDescriptor,
+    )
     from ssbattery.electrolytes.cost import (
         FilmCost,
         FilmDensity,
@@ -772,8 +777,31 @@ def _register_electrolytes() -> None:
         return RESULT_STRATEGIES[cls].flatmap(lambda r: st.sampled_from(pick(r)))
 
     report = st.builds(_family_report)
+    # a test-split score, drawn from valid fields (the benchmark itself trains for seconds)
+    score = st.builds(
+        SplitScore,
+        n_test=st.integers(1, 121),
+        mae=_pos(0.5, 2.0),
+        mae_se=_pos(0.01, 0.2),
+        mae_uncensored=_pos(0.5, 2.0),
+        half_width=_pos(0.5, 3.0),
+        coverage=st.floats(0.0, 1.0),
+        level=st.sampled_from([0.8, 0.9, 0.95]),
+        train_seconds=_pos(0.1, 100.0),
+    )
     STRATEGIES.update(
         {
+            SplitScore: score,
+            ConductivityBenchmark: st.builds(
+                ConductivityBenchmark,
+                split=st.just("OBELiX official (478 train / 121 test)"),
+                n_test_censored=st.integers(0, 20),
+                composition=score,
+                baselines=st.just((("training mean", 1.95), ("extra trees", 1.28))),
+                model=st.just("an ensemble"),
+                structure=st.one_of(st.none(), score),
+                structure_features=st.just("composition + volume per atom"),
+            ),
             Electrolyte: st.sampled_from(rows),
             ChemicalClass: st.builds(chemical_class, formulas),
             FamilyMatch: st.builds(structural_family, formulas),
@@ -834,6 +862,8 @@ def _register_electrolytes() -> None:
         }
     )
     COSTLY.update({ConductivityModel, DRTBand})
+    for cls in (SplitScore, ConductivityBenchmark):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _read(path: Any) -> Any:
@@ -1091,6 +1121,7 @@ def _register_thermal() -> None:
     from ssbattery.thermal.heat_battery import (
         CouplingScan,
         GatePhaseRange,
+        HeatBatteryOptima,
         HeatBatterySweep,
         coupling_scan,
         heat_battery_sweep,
@@ -1223,12 +1254,14 @@ def _register_thermal() -> None:
             ),
         }
     )
+    STRATEGIES[HeatBatteryOptima] = STRATEGIES[HeatBatterySweep].map(lambda sw: sw.optima())
     # machine results with a to_dict: checked as results (units in the keys, __str__)
     for cls in (DemonCycle, RefrigeratorResult, AbsorptionFridge, HeatTransistor, ChainTransport):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    RESULT_STRATEGIES[HeatBatteryOptima] = STRATEGIES[HeatBatteryOptima]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
-        | {EngineMap}
+        | {EngineMap, HeatBatteryOptima}
     )
 
 
