@@ -54,8 +54,12 @@ from ssbattery.quantum.spin_chain import (
 
 __all__ = [
     "ALPHAS",
+    "BOND_DIM",
+    "CROSS_CHECK_ALPHAS",
+    "CROSS_CHECK_DT",
     "DATA_FILE",
     "EXACT_SIZES",
+    "LR_BOND_DIM",
     "MPS_SIZES",
     "REGENERATE",
     "STEPS",
@@ -84,6 +88,16 @@ MPS_SIZES: tuple[int, ...] = (32, 64, 128)
 T_MAX, STEPS = 0.25, 100
 #: MPS settings: bond dimension, TEBD time step, TDVP time step, exponentials of the LR fit.
 BOND_DIM, TEBD_DT, TDVP_DT, EXPONENTIALS = 64, 0.0025, 0.0025, 8
+#: Bond dimension of the LR (TDVP) points: D = 32 leaves an accumulated truncation error
+#: ε ≤ 1.4e-10 on t ≤ 0.25 at N = 16 (each point records its own ε), and a TDVP step at
+#: D = 64 costs about 8× more.
+LR_BOND_DIM = 32
+#: TDVP time step of the LR cross-check points (N ≤ 20): the symmetric two-site step's
+#: error is about quadratic in dt, 2.3e-7 on P_max at dt = 0.0025 and 5e-8 at 0.00125
+#: (N = 8, α = −1, against exact), so the 1e-6 cross-check takes the smaller one.
+CROSS_CHECK_DT = 0.00125
+#: α of the LR MPS cross-check at N = 20 (exact at every α of :data:`ALPHAS`).
+CROSS_CHECK_ALPHAS: tuple[float, ...] = (-1.0, 0.0, 0.5)
 #: The shipped, precomputed scan (read by the report).
 DATA_FILE = Path(__file__).with_name("anisotropy_scaling.csv")
 #: The command that regenerates :data:`DATA_FILE` (resumable).
@@ -137,13 +151,16 @@ def chain(n_sites: int, interaction: str, alpha: float) -> SpinChainParameters:
 
 
 def default_points() -> list[ScanPoint]:
-    """Exact for N ≤ 16 (and N = 20, NN, α = −1), MPS for N ≥ 32, both ranges, every α of
-    :data:`ALPHAS`; MPS also at N = 16 (every α) and N = 20 (NN, α = −1) as the
-    cross-check against the exact points."""
+    """Exact for N ≤ 16 (and N = 20: NN at α = −1, LR at every α), MPS for N ≥ 32, both
+    ranges, every α of :data:`ALPHAS`; MPS also at N = 16 (every α) and N = 20 (NN at
+    α = −1, LR at :data:`CROSS_CHECK_ALPHAS`) as the cross-check against the exact
+    points."""
     points = [
         ScanPoint(n, kind, a, "exact") for n in EXACT_SIZES for kind in ("nn", "lr") for a in ALPHAS
     ]
     points += [ScanPoint(20, "nn", -1.0, "exact"), ScanPoint(20, "nn", -1.0, "mps")]
+    points += [ScanPoint(20, "lr", a, "exact") for a in ALPHAS]
+    points += [ScanPoint(20, "lr", a, "mps") for a in CROSS_CHECK_ALPHAS]
     for n in (16, *MPS_SIZES):
         points += [ScanPoint(n, kind, a, "mps") for kind in ("nn", "lr") for a in ALPHAS]
     return points
@@ -212,8 +229,8 @@ def run_point(point: ScanPoint) -> dict[str, Any]:
             method = TEBD(bond_dim=BOND_DIM, dt=TEBD_DT, order=4)
         else:
             method = TDVP(
-                bond_dim=BOND_DIM,
-                dt=TDVP_DT,
+                bond_dim=LR_BOND_DIM,
+                dt=TDVP_DT if point.n_sites > 20 else CROSS_CHECK_DT,
                 exponentials=EXPONENTIALS if point.n_sites > 20 else None,
             )
         res = charge_spin_chain_mps(params, t_max=T_MAX, steps=STEPS, method=method)
@@ -221,7 +238,7 @@ def run_point(point: ScanPoint) -> dict[str, Any]:
         grid = res.power_max
         info = res.parameters
         row.update(
-            bond_dim=BOND_DIM,
+            bond_dim=method.bond_dim,
             max_bond=int(max(info["max_bond"])),
             truncation_error=float(info["truncation_error"][-1]),
             coupling_fit_error=float(info["coupling_fit_error"]),
@@ -343,11 +360,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", default=None, help="comma-separated N to compute (default: all)")
     parser.add_argument("--interactions", default="nn,lr")
     parser.add_argument("--methods", default="exact,mps")
+    parser.add_argument("--alphas", default=None, help="comma-separated α (default: all)")
     args = parser.parse_args(argv)
     points = default_points()
     if args.sizes:
         keep = {int(x) for x in args.sizes.split(",")}
         points = [p for p in points if p.n_sites in keep]
+    if args.alphas:
+        chosen = {round(float(x), 10) for x in args.alphas.split(",")}
+        points = [p for p in points if round(p.alpha, 10) in chosen]
     kinds = set(args.interactions.split(","))
     methods = set(args.methods.split(","))
     points = [p for p in points if p.interaction in kinds and p.method in methods]
