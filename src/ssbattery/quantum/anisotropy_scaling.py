@@ -5,11 +5,12 @@ the ratio for N = 4. This module computes it for longer open chains, nearest-nei
 (NN) and long-range (LR, g/d^p with p = 1), with B = 3, ω = 12, g = 3:
 
 * exact sector evolution (:func:`~ssbattery.quantum.spin_chain.charge_spin_chain`, P_max
-  polished between grid points) for N ≤ 16 (and N = 20 at one α: an exact N = 20 point
-  took 48 min on the shared machine);
+  polished between grid points) for N ≤ 16, and N = 20 (LR at every α, NN at α = −1);
 * matrix-product states beyond (:func:`~ssbattery.quantum.mps.charge_spin_chain_mps`):
-  our NumPy TEBD-4 for NN, TeNPy's two-site TDVP with a K = 8 exponential fit of 1/d for
-  LR. P_max is read from a cubic spline of W(t) through the grid (:func:`spline_power_max`).
+  our NumPy TEBD-4 (D = 64) for NN, our two-site TDVP (D = 32, :data:`LR_BOND_DIM`) with
+  a K = 8 exponential fit of 1/d for LR (the exact MPO at the N ≤ 20 cross-check points,
+  with the halved step :data:`CROSS_CHECK_DT`). P_max is read from a cubic spline of W(t)
+  through the grid (:func:`spline_power_max`).
 
 **Only t ≤ 0.25 is evolved**, which is enough: every P_max on (0, 2] of the review's grid
 lies at t < 0.1 for N ≤ 10 and moves earlier with N, and :func:`power_bound` proves it
