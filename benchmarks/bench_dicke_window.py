@@ -54,11 +54,29 @@ def _work(spec: dict) -> dict:
     t0 = time.perf_counter()
     out: dict = {}
     if tool == "window":
-        res = charge_dicke(
-            DickeParameters(n, g),
-            ergotropy=spec.get("ergotropy", False),
-            window=PhotonWindow(tol=1e-10, krylov_tol=spec["tol"]),
-        )
+
+        def progress(done: int, total: int) -> None:
+            if spec.get("progress", False):
+                elapsed = time.perf_counter() - t0
+                print(
+                    f"N = {n}: {done}/{total} times, {elapsed:.0f} s", file=sys.stderr, flush=True
+                )
+
+        from ssbattery.errors import RunPaused
+
+        try:
+            res = charge_dicke(
+                DickeParameters(n, g),
+                ergotropy=spec.get("ergotropy", False),
+                window=PhotonWindow(tol=1e-10, krylov_tol=spec["tol"]),
+                progress=progress,
+                checkpoint=spec.get("checkpoint"),
+                stop_after_s=spec.get("stop_after_s"),
+            )
+        except RunPaused as stop:
+            return {"paused": str(stop), "seconds": time.perf_counter() - t0, "energy": []}
+        out["calls"] = res.parameters["calls"]
+        out["propagation_seconds"] = res.parameters["propagation_seconds"]
         out = {k: res.parameters[k] for k in ("photon_cutoff", "max_dimension")}
         out["edge"] = res.parameters["max_edge_population"]
         out["energy_error_bound"] = res.parameters["energy_error_bound"]
@@ -199,6 +217,17 @@ def main() -> None:
         metavar="SECONDS",
         help="Print the largest N of --scale-json whose run took at most SECONDS.",
     )
+    parser.add_argument(
+        "--progress", action="store_true", help="--scale: print each run's progress to stderr."
+    )
+    parser.add_argument(
+        "--stop-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="--scale: checkpoint under benchmarks/results/ and stop after SECONDS; call "
+        "again to resume (the row sums every call's time and keeps the largest peak).",
+    )
     parser.add_argument("--worker", default=None)
     parser.add_argument("--table-only", action="store_true", help="Print the JSON's table.")
     parser.add_argument("--json", type=Path, default=HERE / "RESULTS_dicke_window.json")
@@ -241,9 +270,43 @@ def scale(args: argparse.Namespace) -> None:
     path = args.scale_json
     rows: list[dict] = json.loads(path.read_text()) if path.exists() else []
     for n in [int(x) for x in (args.scale or "").split(",") if x]:
-        spec = {"n": n, "g": args.coupling, "tool": "window", "tol": 1e-7, "ergotropy": True}
+        spec = {
+            "n": n,
+            "g": args.coupling,
+            "tool": "window",
+            "tol": 1e-7,
+            "ergotropy": True,
+            "progress": args.progress,
+        }
+        calls_path = CACHE / f"dicke_scale_N{n}_calls.json"
+        if args.stop_after is not None:
+            # a run longer than one bench.sh call: checkpointed, resumed call after call
+            spec.update(
+                checkpoint=str(CACHE / f"dicke_scale_N{n}.npz"), stop_after_s=args.stop_after
+            )
         res = run_child(spec)
         res.pop("energy")
+        if args.stop_after is not None:
+            calls = json.loads(calls_path.read_text()) if calls_path.exists() else []
+            calls.append(
+                {
+                    "seconds": res["seconds"],
+                    "peak_mib": res["peak_mib"],
+                    "load": os.getloadavg(),
+                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    "paused": res.get("paused", ""),
+                }
+            )
+            CACHE.mkdir(exist_ok=True)
+            calls_path.write_text(json.dumps(calls, indent=1))
+            print(json.dumps(calls[-1]), file=sys.stderr, flush=True)
+            if "paused" in res:
+                print(f"N = {n} paused: run this command again to resume.", file=sys.stderr)
+                continue
+            # the whole run: every call's wall time (restarts included), the largest peak
+            res["seconds"] = sum(c["seconds"] for c in calls)
+            res["peak_mib"] = max(c["peak_mib"] or 0.0 for c in calls)
+            res["bench_calls"] = calls
         res.update(N=n, load=os.getloadavg(), when=time.strftime("%Y-%m-%d %H:%M UTC"))
         print(json.dumps(res), file=sys.stderr, flush=True)
         rows = [r for r in rows if r["N"] != n] + [res]

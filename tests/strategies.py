@@ -592,7 +592,6 @@ def _register_records() -> None:
     from ssbattery.presets import PRESETS
     from ssbattery.report.catalog import all_figures
     from ssbattery.report.registry import FigureSpec
-    from ssbattery.results import Printed, Reported
     from ssbattery.validation import QUANTITIES, MemoryEstimate, PhysicalRange
 
     for preset in PRESETS.values():  # the shipped, cited presets are the valid ones
@@ -607,7 +606,13 @@ def _register_records() -> None:
         st.integers(1, 10**6),
     )
     STRATEGIES[OutputBatch] = st.builds(OutputBatch)
-    for mixin in (Printed, Reported):
+
+
+def _register_mixins() -> None:
+    """The result mixins draw any result built on them (once every area has registered)."""
+    from ssbattery.results import Printed, Recorded, Reported
+
+    for mixin in (Printed, Recorded, Reported):
         STRATEGIES[mixin] = st.one_of(
             *(s for c, s in RESULT_STRATEGIES.items() if issubclass(c, mixin))
         )
@@ -706,6 +711,11 @@ def _register_cell() -> None:
         }
     )
     COSTLY.update({SelfChargingRun, BifurcationDiagram, BBHResult})
+    # the cell models' outputs are results: units in their keys, they print themselves
+    for cls in (Alignment, DischargeCurve, HysteresisLoop, SeriesCapacitor, FixedPoint):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (SelfChargingRun, BifurcationDiagram, SSHResult, BBHResult, QWZRibbon):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _register_electrolytes() -> None:
@@ -834,6 +844,13 @@ def _register_electrolytes() -> None:
         }
     )
     COSTLY.update({ConductivityModel, DRTBand})
+    # classification, screening, cost and impedance outputs are results (units in the keys)
+    for cls in (ChemicalClass, FamilyMatch, LiC6Capacity, FilmCost, PrecursorShare, Scorecard):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (CriterionResult, BandAlignment, Classification, Arc, FitParameter, DRTPeak):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (DRTBand, LabelCount, ClassDisagreement, ReviewMatch):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _read(path: Any) -> Any:
@@ -1062,6 +1079,10 @@ def _register_quantum() -> None:
         }
     )
     COSTLY.update({EtaSweep, OpenDickePoint, CodedCSR, TDVPState})
+    # the quantum outputs are results: units in their keys, they print themselves
+    for cls in (EtaSweep, EvolutionStats, Trajectory, ErgotropyExtraction, BatteryState):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    RESULT_STRATEGIES[OpenDickePoint] = STRATEGIES[OpenDickePoint]
 
 
 def _register_thermal() -> None:
@@ -1225,6 +1246,12 @@ def _register_thermal() -> None:
     )
     # machine results with a to_dict: checked as results (units in the keys, __str__)
     for cls in (DemonCycle, RefrigeratorResult, AbsorptionFridge, HeatTransistor, ChainTransport):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (ValidityReport, StrokeRecord, HeatStatistics, DemonScan, CouplingScan):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (GatePhaseRange, HeatBatterySweep, BestOttoCycle, CycleMetrics, LearningResult):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (PeriodScan, OttoTrajectory, EngineMap, Finding):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
@@ -1430,6 +1457,11 @@ def _register_sweep() -> None:
     )
     COSTLY.update({SelfChargeResult, PumpedRunResult, SpectrumFit, SweepResult, LandauResult})
     COSTLY.add(PointOutcome)
+    # the sweep's results: units in their keys, they print themselves
+    for cls in (LandauResult, SelfChargeResult, PumpedRunResult, SweepResult, GroupFit):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (RegimeFit, Claim):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _landau_points(alphas: list[float]) -> list[Any]:
@@ -1519,6 +1551,8 @@ def _register_report_and_cli() -> None:
             OttoBaths: st.builds(FIG16_OTTO.baths, st.one_of(st.none(), _pos(0.2, 1.9))),
         }
     )
+    for cls in (Artifact, FigureRun, ReportResult):  # the report's outcomes are results
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
 def _root_group() -> Any:
@@ -1538,6 +1572,7 @@ _register_quantum()
 _register_thermal()
 _register_sweep()
 _register_report_and_cli()
+_register_mixins()
 
 # every error class of the package, with a message
 for _cls in vars(errors).values():

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -156,3 +158,98 @@ def test_more_results_print_with_units_and_errors() -> None:
     assert "works" in str(eng)
     text = dict_text("t", {"Ea [eV]": 0.35, "Ea error [eV]": 0.01, "rows": [1]})
     assert text.splitlines() == ["t", "  Ea = 0.35 ± 0.01 eV"]
+
+
+def test_recorded_results_list_their_fields_with_units() -> None:
+    # (ClassVar is imported at module level: dataclasses read the string annotation there)
+    from ssbattery.results import Recorded, field_dict, record_text
+
+    @dataclass(frozen=True)
+    class Fit(Recorded):
+        Ea_eV: float
+        Ea_err_eV: float
+        temperature_K: np.ndarray
+        points: int
+        note: str | None = None
+
+        _UNITS: ClassVar[dict[str, str]] = {
+            "Ea_eV": "Ea [eV]",
+            "Ea_err_eV": "Ea error [eV]",
+            "temperature_K": "temperature [K]",
+        }
+
+    fit = Fit(0.35, 0.01, np.array([300.0, 320.0, 340.0, 360.0]), 4)
+    entry = fit.to_dict()
+    assert entry == {
+        "Ea [eV]": 0.35,
+        "Ea error [eV]": 0.01,
+        "temperature [K]": [300.0, 320.0, 340.0, 360.0],
+        "points": 4,
+        "note": None,
+    }
+    assert json.loads(json.dumps(entry)) == entry
+    # the scalars with ± folded in, the array by length and range, never its values
+    assert str(fit).splitlines() == [
+        "Fit",
+        "  Ea = 0.35 ± 0.01 eV",
+        "  points = 4",
+        "  temperature: 4 values in [300, 360] K",
+        "  note: none",
+    ]
+
+    # a complex array: real and imaginary parts under their own keys
+    @dataclass
+    class Eig:
+        eigenvalues: np.ndarray
+
+    assert field_dict(Eig(np.array([1 + 2j])), {"eigenvalues": "1/s"}) == {
+        "eigenvalues real [1/s]": [1.0],
+        "eigenvalues imag [1/s]": [2.0],
+    }
+    assert record_text("m", {"grid [s]": [[1.0, 2.0], [3.0, 4.0]]}).splitlines()[1] == (
+        "  grid: 2 × 2 values in [1, 4] s"
+    )
+
+
+def test_cell_results_report_the_numbers_of_their_equations() -> None:
+    from ssbattery.cell.alignment import align
+    from ssbattery.cell.landau import LandauCoefficients, hysteresis_loop
+    from ssbattery.cell.topology import qwz_ribbon, ssh_chain
+
+    # eq. 1 of the review: eV = μ_A − μ_C = −1.39 − (−4.6) eV, split at μ_E = −3.0 eV
+    a = align(-1.39, -4.6, mu_electrolyte_eV=-3.0).to_dict()
+    assert a["cell_voltage [V]"] == pytest.approx(3.21)
+    assert a["dV_AE [V]"] == pytest.approx(1.61) and a["dV_EC [V]"] == pytest.approx(1.60)
+    assert "cell voltage 3.21 V" in str(align(-1.39, -4.6, mu_electrolyte_eV=-3.0))
+    # SSH chain: bulk gap 2|w − v| = 1 for v = 0.5, w = 1, winding number 1 (topological)
+    ssh = ssh_chain(20, 0.5, 1.0)
+    assert ssh.to_dict()["bulk_gap [t]"] == pytest.approx(1.0, abs=1e-6)
+    assert ssh.to_dict()["winding_number"] == 1
+    assert "bulk_gap = 1 t" in str(ssh) and "energies: 40 values" in str(ssh)
+    # QWZ: Chern number −1 for −2 < u < 0 (Qi–Wu–Zhang 2006)
+    assert qwz_ribbon(-1.0, 6, n_kx=11).to_dict()["chern_number"] == -1
+    # quartic Landau model: E_c = 2|α|^{3/2}/(3√3 β^{1/2}), P_r = P_s = √(−α/β) (module
+    # docstring; the loop reads them off a grid of 801 fields)
+    loop = hysteresis_loop(LandauCoefficients(alpha=-1.0, beta=1.0, gamma=0.0)).to_dict()
+    assert loop["coercive_field [E]"] == pytest.approx(2 / (3 * np.sqrt(3)), rel=5e-3)
+    assert loop["remanent_polarisation [Q]"] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_electrolyte_results_report_their_numbers_with_units() -> None:
+    from ssbattery.electrolytes.capacity import lic6_capacity
+    from ssbattery.electrolytes.impedance.circuits import FitParameter
+    from ssbattery.electrolytes.screening import band_alignment
+
+    # LiC6 → ½ LiC12: 177 mAh/g per gram of the discharged electrode (review §1.1), and
+    # the textbook 372 mAh/g for full delithiation per gram of carbon
+    cap = lic6_capacity(0.5).to_dict()
+    assert cap["per_gram_discharged_electrode [mAh/g]"] == pytest.approx(177.4, abs=0.1)
+    assert cap["full_delithiation_per_gram_carbon [mAh/g]"] == pytest.approx(371.9, abs=0.1)
+    # offset = CBM − μ(metal): Li at −1.39 eV against a CBM at −1.0 eV
+    ba = band_alignment(-1.0, metal="Li")
+    assert ba.to_dict()["offset [eV]"] == pytest.approx(ba.cbm_eV - ba.mu_metal_eV)
+    assert "eV" in str(ba)
+    # a fitted parameter reads as the entry CircuitFit.to_dict lists for it
+    p = FitParameter("R1", 120.0, 3.0, "Ω")
+    assert p.to_dict() == {"R1 [Ω]": 120.0, "R1 error [Ω]": 3.0}
+    assert str(p) == "R1 = 120 ± 3 Ω"

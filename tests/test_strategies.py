@@ -128,6 +128,7 @@ OTHER_KEYS: dict[str, str] = {}
 #: columns, read back as such.
 NOT_RESULTS = {
     "Printed": "the mixin itself",
+    "Recorded": "the mixin itself",
     "Reported": "the mixin itself",
     "Electrolyte": "a row of the dataset CSV (its columns)",
     "SweepSpec": "the sweep spec's TOML layout",
@@ -143,18 +144,19 @@ def _numeric(value: Any) -> bool:
     return isinstance(value, list | tuple) and any(_numeric(v) for v in value)
 
 
-def _without_units(mapping: dict[str, Any], where: str = "") -> list[str]:
+def _without_units(mapping: dict[str, Any], where: str = "", unit: bool = False) -> list[str]:
     """Keys of float entries (or lists of floats) without a "[unit]"; ints are counts,
     ``parameters`` and an audit's ``values`` echo their inputs by name. A row that states
     its unit in a string entry ``"unit"`` (a table of checks of different quantities, one
-    set of keys) has its plain-named numbers in that unit."""
+    set of keys) has its plain-named numbers in that unit, and so has a mapping under a key
+    with a unit (``"anion_fractions [1]": {"S": 0.8}``: one unit for every entry)."""
     out = []
-    states_unit = isinstance(mapping.get("unit"), str)
+    states_unit = unit or isinstance(mapping.get("unit"), str)
     for key, value in mapping.items():
         if key in ("parameters", "values"):
             continue
         if isinstance(value, dict):
-            out += _without_units(value, f"{where}{key}.")
+            out += _without_units(value, f"{where}{key}.", bool(UNIT_KEY.match(str(key))))
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for v in value:
                 out += _without_units(v, f"{where}{key}[].")
@@ -168,6 +170,7 @@ def test_the_unit_check_finds_plain_keys() -> None:
     assert _without_units(entry) == ["b", "c.d", "f[].g"]
     assert _without_units({"parameters": {"x": 1.0}, "ok": True, "name": "x"}) == []
     assert _without_units({"unit": "nats", "expected": 1.4, "rows": [{"y": 2.0}]}) == ["rows[].y"]
+    assert _without_units({"x [1]": {"S": 0.8}, "y": {"S": 0.2}}) == ["y.S"]
 
 
 RESULTS = sorted(
@@ -206,3 +209,145 @@ def test_result_to_dict_has_units_in_its_keys(cls: type) -> None:
         assert text.strip() and not text.startswith(f"{cls.__name__}("), text
 
     check()
+
+
+# ----------------------------------------- every public dataclass: a result or an input
+def _kind(reason: str, *names: str) -> dict[str, str]:
+    return dict.fromkeys((f"ssbattery.{n}" for n in names), reason)
+
+
+#: Public dataclasses that are not results, and why: inputs, method objects, internals,
+#: data rows, presets, specs. They keep the dataclass repr (their fields are what they were
+#: built from) or a short ``__str__`` of their own. A new public dataclass is either a
+#: result (in ``RESULT_STRATEGIES``: ``to_dict()`` with units in its keys and a ``__str__``
+#: of its own, e.g. through :class:`ssbattery.results.Recorded`) or listed here.
+NON_RESULTS: dict[str, str] = {
+    **_kind(
+        "parameters of a model (the inputs a run is built from)",
+        "cell.discharge.RegularSolutionCathode",
+        "cell.landau.LandauCoefficients",
+        "cell.self_charging.SelfChargingCell",
+        "electrolytes.impedance.conductivity.Pellet",
+        "electrolytes.impedance.examples.ExampleTruth",
+        "quantum.dicke.DickeParameters",
+        "quantum.open.charging.DrivenBattery",
+        "quantum.open.liouvillian.CollectiveHamiltonian",
+        "quantum.open.rates.Dissipation",
+        "quantum.open.rates.JumpRates",
+        "quantum.spin_chain.SpinChainParameters",
+        "quantum.anisotropy_scaling.ScanPoint",
+        "thermal.baths.Bath",
+        "thermal.cycle.Cycle",
+        "thermal.cycle.FeedbackStroke",
+        "thermal.cycle.Medium",
+        "thermal.cycle.ThermalStroke",
+        "thermal.cycle.UnitaryStroke",
+        "thermal.feedback.CoupledQubits",
+        "thermal.feedback.FeedbackProtocol",
+        "thermal.heat_battery.HeatBattery",
+        "thermal.learning.EngineParameters",
+        "thermal.model.BathCoupling",
+        "thermal.otto.OttoCycle",
+        "thermal.otto.WorkingMedium",
+        "thermal.pumped_battery.PumpedBattery",
+    ),
+    **_kind(
+        "a method object: how to compute, not what came out",
+        "quantum.dicke_window.PhotonWindow",
+        "quantum.evolution.chebyshev.Chebyshev",
+        "quantum.evolution.eigh.Eigh",
+        "quantum.evolution.expm.Expm",
+        "quantum.evolution.expm.ExpmMultiply",
+        "quantum.evolution.lanczos.Lanczos",
+        "quantum.mps.TDVP",
+        "quantum.mps.TEBD",
+        "quantum.open.propagate.ChebyshevLindblad",
+        "quantum.open.propagate.RungeKutta",
+        "thermal.strokes.Adiabatic",
+        "thermal.strokes.Driven",
+        "thermal.strokes.Sudden",
+    ),
+    **_kind(
+        "a model's internals: operators, bases, states, a trained estimator",
+        "electrolytes.conductivity_model.ConductivityModel",
+        "electrolytes.conductivity_model.StructureDescriptor",
+        "quantum.chain_basis.ChainBasis",
+        "quantum.chain_charging.MatrixFreeChain",
+        "quantum.dicke.DickeBasis",
+        "quantum.evolution.csr_kernels.CodedCSR",
+        "quantum.open.space.PISpace",
+        "quantum.spin_chain.SpinChainOperators",
+        "quantum.tdvp.Channel",
+        "quantum.tdvp.TDVPState",
+        "quantum.tebd.TEBDState",
+        "thermal.model.ThermalModel",
+    ),
+    **_kind(
+        "shipped data: a row of a cited table, a measured file, a reader",
+        "cell.alignment.Electrode",
+        "cell.alignment.ElectrolyteLevels",
+        "electrolytes.cost.FilmDensity",
+        "electrolytes.cost.PrecursorPrice",
+        "electrolytes.dataset.Electrolyte",
+        "electrolytes.impedance.measured.MeasuredSeries",
+        "electrolytes.impedance.readers.registry.Reader",
+        "electrolytes.impedance.readers.spectrum.Spectrum",
+        "electrolytes.obelix.FamilyMapping",
+        "electrolytes.scorecard.Criterion",
+        "electrolytes.screening.MetalPotential",
+        "literature.Check",
+        "validation.PhysicalRange",
+    ),
+    **_kind("the result helpers' own scalar (a result lists them)", "results.Quantity"),
+    **_kind(
+        "a cited preset (parameters with their source)",
+        "presets.quantum.DickeEtaSweepPreset",
+        "presets.quantum.DickeRunPreset",
+        "presets.quantum.DickeScalingPreset",
+        "presets.quantum.SpinChainPreset",
+        "presets.thermal.HeatBatteryPreset",
+        "presets.thermal.OttoPreset",
+        "presets.thermal.PumpedBatteryPreset",
+    ),
+    **_kind(
+        "the sweep engine's specs, registry, store, transport records and progress events",
+        "report.registry.FigureSpec",
+        "sweep.registry.ModelEntry",
+        "sweep.registry.Output",
+        "sweep.registry.Param",
+        "sweep.runner.PointOutcome",
+        "sweep.runner.SweepProgress",
+        "sweep.spec.Axis",
+        "sweep.spec.SweepSpec",
+        "sweep.store.ResultStore",
+    ),
+    **_kind(
+        "a sweep model's input: what one point is built from",
+        "sweep.models.cell.AlignInputs",
+        "sweep.models.cell.SelfChargeRun",
+        "sweep.models.cell.SpectrumFit",
+        "sweep.models.open_dicke.OpenDickeRun",
+        "sweep.models.quantum.DickeRun",
+        "sweep.models.quantum.SpinChainRun",
+        "sweep.models.thermal.BestOttoRun",
+        "sweep.models.thermal.DemonRun",
+        "sweep.models.thermal.HeatBatteryRun",
+        "sweep.models.thermal.LearnedCycleRun",
+        "sweep.models.thermal.OttoRun",
+        "sweep.models.thermal.PumpedRun",
+    ),
+}
+
+
+def test_every_public_dataclass_is_a_result_or_an_input() -> None:
+    dataclass_names = {_name(c) for c in PUBLIC if dataclasses.is_dataclass(c)}
+    results = {_name(c) for c in RESULT_STRATEGIES}
+    unclassified = sorted(dataclass_names - results - set(NON_RESULTS))
+    assert not unclassified, (
+        "classify each: a result (to_dict with units in its keys, its own __str__, its "
+        "strategy in RESULT_STRATEGIES) or not a result (NON_RESULTS, with the reason): "
+        + ", ".join(unclassified)
+    )
+    assert not results & set(NON_RESULTS), "both a result and an input"
+    stale = sorted(set(NON_RESULTS) - dataclass_names)
+    assert not stale, "not a public dataclass (renamed or removed?): " + ", ".join(stale)

@@ -17,6 +17,7 @@ __all__ = [
     "InvalidParameterError",
     "OutputPathError",
     "ResourceLimitError",
+    "RunPaused",
     "SsbatteryError",
     "ValidityWarning",
     "api_only",
@@ -61,6 +62,11 @@ class FitFailedError(SsbatteryError):
 
 class FileBusyError(SsbatteryError):
     """A file is locked by another run (e.g. two runs resuming one checkpoint)."""
+
+
+class RunPaused(SsbatteryError):
+    """A resumable run stopped after its time budget (``stop_after_s``) with its progress
+    in its checkpoint: call again with the same checkpoint to go on."""
 
 
 class ResourceLimitError(SsbatteryError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -117,3 +119,61 @@ def test_cli_cutoff_tol_is_checked() -> None:
         app, ["dicke", "--n-atoms", "4", "--coupling", "0.2", "--cutoff-tol", "0"]
     )
     assert out.exit_code == 2 and "`--cutoff-tol` must be > 0" in out.output
+
+
+def test_a_stopped_run_resumes_from_its_checkpoint(tmp_path: Path) -> None:
+    # stopped after every segment (stop_after_s = 0) and resumed until done, the run is
+    # the uninterrupted one: same states, so E(t), ergotropy and window to rounding
+    from ssbattery.errors import RunPaused
+
+    p = DickeParameters(8, 0.3, steps=80)
+    win = PhotonWindow(tol=1e-10, segment=20)
+    whole = charge_dicke(p, window=win, ergotropy=True)
+    path = tmp_path / "run.npz"
+    calls = 0
+    while True:
+        calls += 1
+        try:
+            res = charge_dicke(p, window=win, ergotropy=True, checkpoint=path, stop_after_s=0.0)
+            break
+        except RunPaused as stop:
+            assert "call again to resume" in str(stop)
+    assert calls == 4 and res.parameters["calls"] == 4
+    assert res.parameters["propagation_seconds"] > 0
+    assert np.max(np.abs(res.energy - whole.energy)) < 1e-12 * whole.energy_max
+    assert np.max(np.abs(res.ergotropy - whole.ergotropy)) < 1e-12 * whole.energy_max
+    for key in ("photon_cutoff", "max_dimension", "window_changes", "truncation_norm_bound"):
+        assert res.parameters[key] == pytest.approx(whole.parameters[key], rel=1e-12)
+    # another run's checkpoint is refused, and so is a stop without a checkpoint
+    with pytest.raises(InvalidParameterError, match="another run"):
+        charge_dicke(DickeParameters(8, 0.31, steps=80), window=win, checkpoint=path)
+    with pytest.raises(InvalidParameterError, match="`stop_after_s` needs"):
+        propagate_in_window(p, lambda psi, basis, k: None, stop_after_s=1.0)
+    with pytest.raises(InvalidParameterError, match="moving photon window"):
+        charge_dicke(p, checkpoint=path)
+
+
+def test_cli_reports_the_cutoff_and_bound_and_keeps_the_4n_rule() -> None:
+    # issue 11 §1: the default cutoff is chosen by error control and reported with its
+    # bound; `--photon-cutoff 4N` is the review's fixed rule (§2.3.3) exactly
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    base = ["dicke", "--n-atoms", "6", "--coupling", "0.3", "--steps", "40"]
+    out = CliRunner().invoke(app, [*base, "--json"])
+    assert out.exit_code == 0, out.output
+    info = json.loads(out.stdout)["parameters"]
+    assert info["cutoff_rule"] == "moving photon window, edge population ≤ 1e-10"
+    assert 6 < info["photon_cutoff"] and info["max_edge_population"] <= 1e-10
+    assert 0 < info["energy_error_bound"] < 1e-3
+    fixed = CliRunner().invoke(app, [*base, "--photon-cutoff", "24", "--json"])
+    assert fixed.exit_code == 0, fixed.output
+    info = json.loads(fixed.stdout)["parameters"]
+    assert info["photon_cutoff"] == 24 and "cutoff_rule" not in info
+    # the parity sector of (24 + 1) × (6 + 1) product states
+    assert info["dimension"] == DickeParameters(6, 0.3, photon_cutoff=24).dimension == 88
+    table = CliRunner().invoke(app, base)
+    assert "window, edge population" in table.output and "rigorous" in table.output

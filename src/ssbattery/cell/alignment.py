@@ -31,8 +31,10 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import ClassVar
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
@@ -172,7 +174,7 @@ def _is_number(x: object) -> bool:
 
 
 @dataclass(frozen=True)
-class Alignment:
+class Alignment(Recorded):
     """The result of aligning three chemical potentials (all energies in eV, voltages in V).
 
     ``dV_AE`` and ``dV_EC`` are the magnitudes of the two interface double-layer potentials;
@@ -193,6 +195,20 @@ class Alignment:
     band_gap_eV: float | None = None
     cbm_eV: float | None = None
     electron_drift_from_anode: bool | None = None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "mu_anode_eV": "mu_anode [eV]",
+        "mu_electrolyte_eV": "mu_electrolyte [eV]",
+        "mu_cathode_eV": "mu_cathode [eV]",
+        "dV_AE": "V",
+        "dV_EC": "V",
+        "cell_voltage": "V",
+        "band_gap_eV": "band_gap [eV]",
+        "cbm_eV": "cbm [eV]",
+    }
+
+    def _title(self) -> str:
+        return f"alignment (eq. 1): cell voltage {self.cell_voltage:.4g} V = {self.formula}"
 
     @property
     def vbm_eV(self) -> float | None:

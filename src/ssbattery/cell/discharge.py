@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import (
     require_finite,
     require_in_range,
@@ -114,7 +116,7 @@ def binodal(cathode: RegularSolutionCathode) -> tuple[float, float] | None:
 
 
 @dataclass(frozen=True)
-class DischargeCurve:
+class DischargeCurve(Recorded):
     """An equilibrium discharge curve (x: ion fraction, μ in eV vs vacuum, voltage in V)."""
 
     x: NDArray[np.float64]
@@ -127,6 +129,22 @@ class DischargeCurve:
     mu_anode_eV: float
     mu_electrolyte_eV: float | None
     x_crossing_electrolyte: float | None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "x": "1",
+        "capacity_mAh_g": "capacity [mAh/g]",
+        "mu_cathode_eV": "mu_cathode [eV]",
+        "voltage_V": "voltage [V]",
+        "homogeneous_mu_eV": "homogeneous_mu [eV]",
+        "plateau_x": "1",
+        "plateau_voltage_V": "plateau_voltage [V]",
+        "mu_anode_eV": "mu_anode [eV]",
+        "mu_electrolyte_eV": "mu_electrolyte [eV]",
+        "x_crossing_electrolyte": "1",
+    }
+
+    def _title(self) -> str:
+        return f"equilibrium discharge curve, {len(self.x)} points"
 
 
 def discharge_curve(

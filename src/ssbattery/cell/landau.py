@@ -25,11 +25,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import require_finite, require_int_at_least, require_positive
 
 __all__ = [
@@ -176,8 +178,11 @@ def coercive_field(coeffs: LandauCoefficients) -> float:
 
 
 @dataclass(frozen=True)
-class HysteresisLoop:
-    """A quasi-static P–E loop: the local minimum followed as E sweeps up then down."""
+class HysteresisLoop(Recorded):
+    """A quasi-static P–E loop: the local minimum followed as E sweeps up then down.
+
+    E and Q are in the units of the coefficients (any consistent set, see the module
+    docstring); ``to_dict`` writes them "[E]" and "[Q]", as the sweep outputs do."""
 
     E_up: NDArray[np.float64]
     Q_up: NDArray[np.float64]
@@ -185,6 +190,18 @@ class HysteresisLoop:
     Q_down: NDArray[np.float64]
     coercive_field: float
     remanent_polarisation: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "E_up": "E",
+        "Q_up": "Q",
+        "E_down": "E",
+        "Q_down": "Q",
+        "coercive_field": "E",
+        "remanent_polarisation": "Q",
+    }
+
+    def _title(self) -> str:
+        return f"quasi-static P–E loop, {len(self.E_up)} + {len(self.E_down)} points"
 
 
 def _local_minima(coeffs: LandauCoefficients, E: float) -> NDArray[np.float64]:
@@ -281,8 +298,12 @@ def nc_width_vs_temperature(
 
 
 @dataclass(frozen=True)
-class SeriesCapacitor:
-    """A ferroelectric (Landau) in series with a dielectric capacitor C_D (per area)."""
+class SeriesCapacitor(Recorded):
+    """A ferroelectric (Landau) in series with a dielectric capacitor C_D (per area).
+
+    Capacitances in Q/E, ``min_inverse_capacitance`` (min over Q of 1/C_D + d²U/dQ²) in
+    E/Q, the units of the coefficients (see the module docstring); ``amplification`` is
+    dV_D/dV, a pure number."""
 
     C_D: float
     C_F0: float
@@ -290,6 +311,17 @@ class SeriesCapacitor:
     stable: bool
     total_capacitance: float
     amplification: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "C_D": "Q/E",
+        "C_F0": "Q/E",
+        "min_inverse_capacitance": "E/Q",
+        "total_capacitance": "Q/E",
+        "amplification": "1",
+    }
+
+    def _title(self) -> str:
+        return f"ferroelectric in series with C_D: {'stable' if self.stable else 'hysteretic'}"
 
 
 def series_with_dielectric(coeffs: LandauCoefficients, C_D: float) -> SeriesCapacitor:

@@ -43,11 +43,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import (
     check_cost,
     require_finite,
@@ -162,8 +164,9 @@ class SelfChargingCell:
 
 
 @dataclass(frozen=True)
-class FixedPoint:
-    """A steady state and its linear stability."""
+class FixedPoint(Recorded):
+    """A steady state and its linear stability (SI: Q in C, w in V, the Jacobian's
+    eigenvalues in 1/s)."""
 
     Q: float
     w: float
@@ -173,6 +176,19 @@ class FixedPoint:
     eigenvalues: NDArray[np.complex128]
     stable: bool
     oscillatory: bool
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "Q": "C",
+        "w": "V",
+        "current_A": "current [A]",
+        "voltage_V": "voltage [V]",
+        "capacitance_F": "capacitance [F]",
+        "eigenvalues": "1/s",
+    }
+
+    def _title(self) -> str:
+        kind = "stable" if self.stable else "unstable"
+        return f"steady state ({kind}{', oscillatory' if self.oscillatory else ''})"
 
 
 def fixed_point(cell: SelfChargingCell) -> FixedPoint:
@@ -214,8 +230,9 @@ def fixed_point(cell: SelfChargingCell) -> FixedPoint:
 
 
 @dataclass(frozen=True)
-class SelfChargingRun:
-    """A simulated discharge through the load: time series and what was measured on them."""
+class SelfChargingRun(Recorded):
+    """A simulated discharge through the load: time series and what was measured on them
+    (SI, units in the names; ``self_charging_fraction`` is a fraction of the time)."""
 
     t_s: NDArray[np.float64]
     Q_C: NDArray[np.float64]
@@ -227,6 +244,21 @@ class SelfChargingRun:
     period_s: float | None
     self_charging_fraction: float
     fixed: FixedPoint
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "t_s": "t [s]",
+        "Q_C": "Q [C]",
+        "w_V": "w [V]",
+        "current_A": "current [A]",
+        "voltage_V": "voltage [V]",
+        "amplitude_V": "amplitude [V]",
+        "period_s": "period [s]",
+        "self_charging_fraction": "1",
+    }
+
+    def _title(self) -> str:
+        state = "oscillating" if self.oscillating else "steady"
+        return f"self-charging discharge over {self.t_s[-1]:.4g} s ({state})"
 
 
 def simulate(
@@ -357,8 +389,9 @@ def find_hopf_load(
 
 
 @dataclass(frozen=True)
-class BifurcationDiagram:
-    """Steady and oscillating states of the terminal voltage over a range of loads."""
+class BifurcationDiagram(Recorded):
+    """Steady and oscillating states of the terminal voltage over a range of loads (loads in
+    Ω, voltages in V, ``max_real_eigenvalue`` the Jacobian's largest real part in 1/s)."""
 
     load_ohm: NDArray[np.float64]
     fixed_voltage_V: NDArray[np.float64]
@@ -368,6 +401,19 @@ class BifurcationDiagram:
     oscillating: NDArray[np.bool_]
     hopf_load_ohm: float | None
     simulated_onset_ohm: float | None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "load_ohm": "load [Ω]",
+        "fixed_voltage_V": "fixed_voltage [V]",
+        "max_real_eigenvalue": "1/s",
+        "v_min": "V",
+        "v_max": "V",
+        "hopf_load_ohm": "hopf_load [Ω]",
+        "simulated_onset_ohm": "simulated_onset [Ω]",
+    }
+
+    def _title(self) -> str:
+        return f"bifurcation diagram over {len(self.load_ohm)} loads"
 
 
 def bifurcation_diagram(

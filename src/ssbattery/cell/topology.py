@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import check_memory, require_finite, require_int_at_least
 
 __all__ = [
@@ -95,8 +97,11 @@ def ssh_winding_number(v: float, w: float, *, n_k: int = 512) -> int:
 
 
 @dataclass(frozen=True)
-class SSHResult:
-    """Spectrum of an open SSH chain and its two states closest to zero energy."""
+class SSHResult(Recorded):
+    """Spectrum of an open SSH chain and its two states closest to zero energy.
+
+    Energies and hoppings in units t of the hopping amplitudes (the module's convention);
+    ``edge_weight`` (probability on the edge cells) and ``edge_ipr`` are pure numbers."""
 
     n_cells: int
     v: float
@@ -107,6 +112,19 @@ class SSHResult:
     edge_ipr: float
     bulk_gap: float
     winding_number: int | None  # None where the gap closes (|v| = |w|)
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "v": "t",
+        "w": "t",
+        "energies": "t",
+        "edge_energies": "t",
+        "edge_weight": "1",
+        "edge_ipr": "1",
+        "bulk_gap": "t",
+    }
+
+    def _title(self) -> str:
+        return f"open SSH chain, {self.n_cells} cells, v = {self.v:.4g} t, w = {self.w:.4g} t"
 
 
 def ssh_chain(
@@ -207,8 +225,11 @@ def bbh_hamiltonian(
 
 
 @dataclass(frozen=True)
-class BBHResult:
-    """Spectrum of an open BBH flake and its four mid-gap states."""
+class BBHResult(Recorded):
+    """Spectrum of an open BBH flake and its four mid-gap states.
+
+    Energies in units t of the hopping amplitudes; ``corner_weight``, ``corner_density``
+    (nx × ny, probabilities) and ``corner_ipr`` are pure numbers."""
 
     nx: int
     ny: int
@@ -218,6 +239,18 @@ class BBHResult:
     corner_density: NDArray[np.float64]
     bulk_gap: float
     corner_ipr: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "energies": "t",
+        "corner_energies": "t",
+        "corner_weight": "1",
+        "corner_density": "1",
+        "bulk_gap": "t",
+        "corner_ipr": "1",
+    }
+
+    def _title(self) -> str:
+        return f"open BBH flake, {self.nx} × {self.ny} cells"
 
 
 def bbh_corner_states(
@@ -295,8 +328,11 @@ def qwz_chern_number(u: float, *, n_k: int = 24) -> int:
 
 
 @dataclass(frozen=True)
-class QWZRibbon:
-    """Band structure of a QWZ ribbon, periodic in x with ``ny`` rows (open in y)."""
+class QWZRibbon(Recorded):
+    """Band structure of a QWZ ribbon, periodic in x with ``ny`` rows (open in y).
+
+    Energies and ``u`` in units t of the hopping amplitudes, ``kx`` in 1/a (lattice
+    constant a = 1)."""
 
     u: float
     ny: int
@@ -306,6 +342,17 @@ class QWZRibbon:
     bulk_gap: float
     in_gap_edge_states: int
     chern_number: int | None  # None where the bulk gap closes (u ∈ {−2, 0, 2})
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "u": "t",
+        "kx": "1/a",
+        "energies": "t",
+        "edge_weight": "1",
+        "bulk_gap": "t",
+    }
+
+    def _title(self) -> str:
+        return f"QWZ ribbon, u = {self.u:.4g} t, {self.ny} rows, {len(self.kx)} k_x points"
 
 
 def qwz_ribbon(u: float = -1.0, ny: int = 20, *, n_kx: int = 101, edge_rows: int = 2) -> QWZRibbon:

@@ -50,8 +50,9 @@ anions present — is in the :class:`ChemicalClass` result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from ssbattery.results import Recorded
 from ssbattery.validation import require_in_range
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ _TINY = 1e-9
 
 
 @dataclass(frozen=True)
-class ChemicalClass:
+class ChemicalClass(Recorded):
     """The anion make-up of a composition and its class.
 
     ``anion_amounts`` / ``anion_fractions`` map each present group of :data:`ANION_GROUPS`
@@ -138,6 +139,15 @@ class ChemicalClass:
     cluster_anions: tuple[str, ...]
     dominance_threshold: float = MINOR_ANION_THRESHOLD
     minor: tuple[str, ...] = ()
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "anion_amounts": "anion_amounts [1/f.u.]",
+        "anion_fractions": "anion_fractions [1]",
+        "dominance_threshold": "1",
+    }
+
+    def _title(self) -> str:
+        return f"{self.formula}: {self.label}"
 
 
 def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str, ...]]:

@@ -14,10 +14,10 @@ LiC6 case on every mass basis so the reader can see which one gives 177.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ssbattery.errors import shorten
-from ssbattery.results import Quantity, Reported
+from ssbattery.results import Quantity, Recorded, Reported
 from ssbattery.validation import require_in_range, require_positive
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def specific_capacity(formula: str, *, electrons: float | None = None) -> Capaci
 
 
 @dataclass(frozen=True)
-class LiC6Capacity:
+class LiC6Capacity(Recorded):
     """Capacity of LiC6 → (1 − 2x) LiC6 + x LiC12 + x (Li⁺ + e⁻) on each mass basis, mAh g⁻¹.
 
     ``x`` electrons flow per LiC6 formula unit. Bases: per gram of the charged LiC6,
@@ -138,6 +138,20 @@ class LiC6Capacity:
     review_value_mAh_g: float
     closest_basis: str
     closest_value: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "x": "1",
+        "electrons_per_LiC6": "1",
+        "per_gram_LiC6": "mAh/g",
+        "per_gram_carbon": "mAh/g",
+        "per_gram_discharged_electrode": "mAh/g",
+        "full_delithiation_per_gram_carbon": "mAh/g",
+        "review_value_mAh_g": "review_value [mAh/g]",
+        "closest_value": "mAh/g",
+    }
+
+    def _title(self) -> str:
+        return f"LiC6 capacity at x = {self.x:.4g} on each mass basis"
 
 
 def lic6_capacity(x: float = 0.5) -> LiC6Capacity:

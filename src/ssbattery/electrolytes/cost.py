@@ -27,9 +27,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import require_positive
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ def decompose_into_precursors(
 
 
 @dataclass(frozen=True)
-class PrecursorShare:
+class PrecursorShare(Recorded):
     """One precursor's part of a film: moles per formula unit, mass fraction, price, cost."""
 
     precursor: str
@@ -231,9 +232,19 @@ class PrecursorShare:
     price_source: str
     cost_usd_per_m2: float
 
+    _UNITS: ClassVar[dict[str, str]] = {
+        "moles_per_formula_unit": "moles_per_formula_unit [mol/mol]",
+        "mass_fraction": "1",
+        "price_usd_per_kg": "price [USD/kg]",
+        "cost_usd_per_m2": "cost_per_area [USD/m²]",
+    }
+
+    def _title(self) -> str:
+        return f"precursor {self.precursor} ({self.formula})"
+
 
 @dataclass(frozen=True)
-class FilmCost:
+class FilmCost(Recorded):
     """Raw-material cost of a film, with every input used."""
 
     formula: str
@@ -248,6 +259,22 @@ class FilmCost:
     threshold_usd_per_m2: float
     below_threshold: bool
     review_cost_usd_per_m2: float | None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "thickness_um": "thickness [µm]",
+        "density_g_cm3": "density [g/cm³]",
+        "mass_per_m2_g": "mass_per_area [g/m²]",
+        "cost_usd_per_kg": "cost_per_mass [USD/kg]",
+        "cost_usd_per_m2": "cost_per_area [USD/m²]",
+        "threshold_usd_per_m2": "threshold [USD/m²]",
+        "review_cost_usd_per_m2": "review_cost [USD/m²]",
+    }
+
+    def _title(self) -> str:
+        return (
+            f"raw-material cost of a {self.thickness_um:.4g} µm {self.formula} film: "
+            f"{self.cost_usd_per_m2:.4g} USD/m²"
+        )
 
 
 def film_density(formula: str, density_g_cm3: float | None = None) -> FilmDensity:

@@ -36,6 +36,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ssbattery.results import Recorded
+
 if TYPE_CHECKING:
     from pymatgen.core import Composition
 
@@ -51,7 +53,7 @@ _GARNET_LI_SITE = frozenset({"Li", "Al", "Ga", "Fe"})
 
 
 @dataclass(frozen=True)
-class FamilyMatch:
+class FamilyMatch(Recorded):
     """A structural family and the template that put the formula in it (``None`` family: the
     composition does not decide; ``reason`` says why)."""
 
@@ -59,6 +61,9 @@ class FamilyMatch:
     family: str | None
     template: str
     reason: str
+
+    def _title(self) -> str:
+        return f"{self.formula}: family {self.family or 'undecided'}"
 
 
 def _amounts(comp: Composition) -> dict[str, float]:

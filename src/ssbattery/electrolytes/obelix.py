@@ -26,12 +26,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ssbattery.electrolytes.anions import chemical_class
 from ssbattery.electrolytes.dataset import Electrolyte, load_review_dataset
 from ssbattery.electrolytes.formula import is_symbolic, parse_formula
 from ssbattery.errors import DataFormatError, SsbatteryError
+from ssbattery.results import Recorded
 
 __all__ = [
     "OBELIX_FAMILY_MAP",
@@ -236,7 +237,7 @@ def load_obelix(path: str | Path | None = None) -> tuple[Electrolyte, ...]:
 
 
 @dataclass(frozen=True)
-class LabelCount:
+class LabelCount(Recorded):
     """One OBELiX label: how many rows, and what it maps to."""
 
     label: str
@@ -247,9 +248,12 @@ class LabelCount:
     note: str
     computed_classes: Mapping[str, int]
 
+    def _title(self) -> str:
+        return f"OBELiX label {self.label!r}: {self.count} rows"
+
 
 @dataclass(frozen=True)
-class ClassDisagreement:
+class ClassDisagreement(Recorded):
     """An OBELiX row whose composition-based class disagrees with its label."""
 
     key: str
@@ -258,9 +262,15 @@ class ClassDisagreement:
     expected_classes: tuple[str, ...]
     computed_class: str
 
+    def _title(self) -> str:
+        return (
+            f"OBELiX {self.key} {self.formula}: labelled {self.label}, "
+            f"computed {self.computed_class}"
+        )
+
 
 @dataclass(frozen=True)
-class ReviewMatch:
+class ReviewMatch(Recorded):
     """An OBELiX row with the same composition as a review row, side by side."""
 
     obelix_key: str
@@ -271,6 +281,14 @@ class ReviewMatch:
     review_family: str
     obelix_conductivity_mS_cm: float | None
     review_conductivity_mS_cm: float | None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "obelix_conductivity_mS_cm": "obelix_conductivity [mS/cm]",
+        "review_conductivity_mS_cm": "review_conductivity [mS/cm]",
+    }
+
+    def _title(self) -> str:
+        return f"{self.formula}: OBELiX {self.obelix_key} ↔ review {self.review_key}"
 
     @property
     def families_agree(self) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ssbattery.errors import InvalidParameterError, SsbatteryError
+from ssbattery.results import Recorded
 from ssbattery.validation import require_positive
 
 __all__ = [
@@ -113,7 +114,7 @@ IDEAL_PROPERTIES: tuple[Criterion, ...] = (
 
 
 @dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(Recorded):
     """The verdict on one criterion: status, why, and which data field decided it."""
 
     criterion: Criterion
@@ -121,15 +122,30 @@ class CriterionResult:
     reason: str
     field: str
 
+    def _title(self) -> str:
+        return f"{self.criterion.key}: {self.status}"
+
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(Recorded):
     """All thirteen verdicts for one electrolyte."""
 
     formula: str
     in_dataset: bool
     patterns: tuple[CriterionResult, ...]
     ideal_properties: tuple[CriterionResult, ...]
+
+    def _title(self) -> str:
+        counts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
+        return f"scorecard of {self.formula}: {counts}"
+
+    def __str__(self) -> str:
+        # one line per criterion: its key, the verdict and why (the full entries: to_dict)
+        lines = [self._title()]
+        for r in self.results:
+            reason = r.reason if len(r.reason) <= 70 else r.reason[:69] + "…"
+            lines.append(f"  {r.criterion.key} {r.status}: {reason}")
+        return "\n".join(lines)
 
     @property
     def results(self) -> tuple[CriterionResult, ...]:

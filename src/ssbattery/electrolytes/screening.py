@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ssbattery.electrolytes.anions import MINOR_ANION_THRESHOLD, ChemicalClass, chemical_class
 from ssbattery.electrolytes.families import FamilyMatch, structural_family
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.validation import require_finite, require_in_range
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def _metal(metal: str) -> MetalPotential:
 
 
 @dataclass(frozen=True)
-class BandAlignment:
+class BandAlignment(Recorded):
     """CBM of an electrolyte against μ of a metal (all eV vs vacuum).
 
     ``offset_eV`` = CBM − μ(metal): positive means the conduction band lies above the
@@ -173,6 +174,16 @@ class BandAlignment:
     electrolyte_mu_eV: float | None
     junction: Literal["quantum well", "quantum barrier", "unknown"]
     flags: tuple[str, ...]
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "mu_metal_eV": "mu_metal [eV]",
+        "cbm_eV": "cbm [eV]",
+        "offset_eV": "offset [eV]",
+        "electrolyte_mu_eV": "electrolyte_mu [eV]",
+    }
+
+    def _title(self) -> str:
+        return f"CBM against {self.metal}: offset {self.offset_eV:+.4g} eV ({self.junction})"
 
 
 def band_alignment(
@@ -264,7 +275,7 @@ def band_alignment(
 
 
 @dataclass(frozen=True)
-class Classification:
+class Classification(Recorded):
     """Everything :func:`classify` found for one formula, with where each input came from."""
 
     formula: str
@@ -282,6 +293,14 @@ class Classification:
     alignment: BandAlignment | None
     alignments_all_metals: tuple[BandAlignment, ...]
     structural_family: FamilyMatch | None = None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "band_gap_eV": "band_gap [eV]",
+        "cbm_eV": "cbm [eV]",
+    }
+
+    def _title(self) -> str:
+        return f"classification of {self.formula} ({self.chemical.label})"
 
 
 def _lookup(formula: str) -> Electrolyte | None:

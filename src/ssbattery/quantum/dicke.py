@@ -29,6 +29,7 @@ Structure used for speed (all exact):
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from dataclasses import asdict, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -409,6 +410,8 @@ def charge_dicke(
     method: Method | None = None,
     window: PhotonWindow | None = None,
     progress: Callable[[int, int], None] | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    stop_after_s: float | None = None,
 ) -> ChargingResult:
     """Charge the Dicke battery and return E(t), P(t) = E/t, ergotropy and the maxima.
 
@@ -429,6 +432,13 @@ def charge_dicke(
     report the cutoff it needed (``photon_cutoff``), ``max_edge_population`` and the
     Duhamel bounds ``truncation_norm_bound`` (state) and ``energy_error_bound``
     (2 ωa j × it). ``parity``, ``method`` and ``check_cutoff`` apply to fixed cutoffs only.
+
+    Window runs checkpoint and resume: with ``checkpoint`` (a file path) the window, the
+    state and the records so far are written atomically after every segment, and a call
+    that finds a checkpoint of the same run there goes on from it; ``stop_after_s`` stops
+    after the segment that ends past that many seconds with
+    :class:`~ssbattery.errors.RunPaused` (call again to resume). The parameters then
+    report ``calls`` and the ``propagation_seconds`` summed over them.
     """
     from ssbattery.quantum.battery import summarise_charging
     from ssbattery.quantum.evolution import evolve
@@ -437,6 +447,10 @@ def charge_dicke(
         raise InvalidParameterError(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
+        )
+    if window is None and (checkpoint is not None or stop_after_s is not None):
+        raise InvalidParameterError(
+            "`checkpoint` and `stop_after_s` need the moving photon window (`window=`)."
         )
     if window is None:
         memory_estimate(params, parity=parity, method=method).check()
@@ -478,7 +492,21 @@ def charge_dicke(
             if progress is not None and (k % 16 == 15 or k == n_times - 1):
                 progress(k + 1, n_times)
 
-        run = propagate_in_window(params, observe, method=window)
+        records = {
+            "jz_mean": rec.jz_mean,
+            "ergotropy": rec.ergotropy,
+            "tail": rec.tail,
+            "norm": rec.norm,
+        }
+        run = propagate_in_window(
+            params,
+            observe,
+            method=window,
+            checkpoint=checkpoint,
+            keep=records,
+            tag=f"charge_dicke(ergotropy={bool(ergotropy)})",
+            stop_after_s=stop_after_s,
+        )
         j = params.n_atoms / 2.0
         extra = run.as_parameters()
         extra.update(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeParameters, eta_critical
-from ssbattery.results import Quantity, Reported, quantity_text
+from ssbattery.results import Quantity, Recorded, Reported, quantity_text
 from ssbattery.validation import require_finite, require_int_at_least
 
 if TYPE_CHECKING:
@@ -239,14 +239,26 @@ def _run_sweep(spec: dict[str, Any], store: Path | str | None, progress: Progres
 
 
 @dataclass(frozen=True)
-class EtaSweep:
-    """Maximum stored energy and power across the atom–atom interaction η (§2.3.4)."""
+class EtaSweep(Recorded):
+    """Maximum stored energy and power across the atom–atom interaction η (§2.3.4).
+
+    η, energies and η_crit in ω_c, powers in ω_c² (ħ = 1)."""
 
     eta: NDArray[np.float64]
     energy_max: NDArray[np.float64]
     power_max: NDArray[np.float64]
     eta_critical: float
     parameters: dict[str, Any]
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "eta": "ω_c",
+        "energy_max": "ω_c",
+        "power_max": "ω_c²",
+        "eta_critical": "ω_c",
+    }
+
+    def _title(self) -> str:
+        return f"E_max and P_max over {len(self.eta)} values of η (§2.3.4)"
 
     def to_xarray(self) -> xr.Dataset:
         """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the

@@ -45,7 +45,17 @@ from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.results import Quantity, Reported
 
-__all__ = ["ExponentFit", "large_n_exponent", "semiclassical_charge"]
+__all__ = [
+    "ExponentFit",
+    "collective_limit_time",
+    "large_n_exponent",
+    "power_max_collective_limit",
+    "semiclassical_charge",
+]
+
+#: x* = 2.75826…, the root of x J₁(x) = 1 − J₀(x): where (1 − J₀(x))/x is largest
+#: (its value there is J₁(x*) = 0.423328…); see :func:`power_max_collective_limit`.
+BESSEL_PEAK = 2.7582608473306767
 
 
 def semiclassical_charge(
@@ -169,3 +179,43 @@ def large_n_exponent(
     k = min(max(int(tail), 2), ns.size)
     slope = float(np.polyfit(x[-k:], y[-k:], 1)[0])
     return ExponentFit(ns, pm, slope, np.diff(y) / np.diff(x))
+
+
+def _require_limit_args(n_atoms: int, coupling: float) -> tuple[int, float]:
+    from ssbattery.validation import require_int_at_least, require_positive
+
+    n = require_int_at_least("n_atoms", n_atoms, 1)
+    g = require_positive("coupling", coupling)
+    return n, g
+
+
+def power_max_collective_limit(
+    n_atoms: int, coupling: float, *, omega_a: float = 1.0, omega_cav: float = 1.0
+) -> float:
+    """The N → ∞ limit of P_max at fixed g: P_max ≃ 2 J₁(x*) ωa ωc g N^{3/2} (units ωc²).
+
+    Derivation (mean field of eq. 9, η = Ω = 0): the charging time scale is
+    1/(ωc g √N) (the collective Rabi frequency), against which the bare terms ωc a†a and
+    ωa Jz act for times ∝ 1/(g√N) → 0, so at leading order only the coupling acts. The
+    field then keeps α = √N e^{iφ} and the spin turns about x by θ(t) = 4 ωc g √N t cos φ,
+    so the phase average gives E(t) = ωa j [1 − J₀(4 ωc g √N t)] (j = N/2) and
+    P(t) = E/t is largest at 4 ωc g √N t = x*, with (1 − J₀(x*))/x* = J₁(x*):
+    P_max = 4 ωc g √N ωa j J₁(x*) = 2 J₁(x*) ωa ωc g N^{3/2} = 0.846656 ωa ωc g N^{3/2}.
+    Hence α = d ln P_max / d ln N → 3/2 in every coupling regime; the corrections are
+    O(1/(g² N)) (measured: the mean field's P_max/limit − 1 falls 16× per 16× N at
+    g = 0.05, 0.2 and 1, ``benchmarks/RESULTS_dicke_large_n.md``).
+
+    Example:
+        >>> round(power_max_collective_limit(1024, 0.2), 3)
+        5548.646
+    """
+    from scipy.special import j1
+
+    n, g = _require_limit_args(n_atoms, coupling)
+    return float(2.0 * j1(BESSEL_PEAK) * omega_a * omega_cav * g * n**1.5)
+
+
+def collective_limit_time(n_atoms: int, coupling: float, *, omega_cav: float = 1.0) -> float:
+    """t(P_max) in the same limit: x* / (4 ωc g √N) (in 1/ωc), ≈ 0.2195 π/(g√N)."""
+    n, g = _require_limit_args(n_atoms, coupling)
+    return BESSEL_PEAK / (4.0 * omega_cav * g * math.sqrt(n))

@@ -31,20 +31,29 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   is that integral (trapezoidal rule on the output grid) at t_max, and
   |δE(t)| ≤ 2 ωa j · ‖δψ(t)‖ (E = ωa(Jz + j), ‖Jz‖ = j) turns it into an energy bound.
 
+Long runs checkpoint and resume (``checkpoint=``, ``stop_after_s=``): after every accepted
+segment the window, the state and the caller's records are written atomically to one
+``.npz`` file; a call given a checkpoint of the same run (model, grid, window options and
+the caller's ``tag``) goes on from it, one of another run is refused.
+
 Why our own code: neither QuTiP nor QuSpin adapts a truncated Fock space during a run.
 Each window change rebuilds the sparse H (vectorised, the cost of a few products with H).
 """
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ssbattery.errors import InvalidParameterError
+from ssbattery.errors import InvalidParameterError, RunPaused
 from ssbattery.quantum.dicke import DickeBasis, DickeParameters, dicke_hamiltonian
 from ssbattery.results import Printed
 from ssbattery.validation import check_memory, require_positive
@@ -104,6 +113,8 @@ class WindowRun(Printed):
         truncation_norm_bound: Duhamel bound on the truncation error of ψ at t_max.
         norm_bound_at: the same bound at every output time.
         window_changes: how often the window was moved; ``rejected``: segments redone.
+        calls: the calls that made up the run (> 1 when it was resumed from a checkpoint).
+        seconds: wall time of the propagation, summed over those calls (s).
     """
 
     cutoff: int
@@ -114,6 +125,8 @@ class WindowRun(Printed):
     norm_bound_at: NDArray[np.float64]
     window_changes: int
     rejected: int
+    calls: int = 1
+    seconds: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, units in the keys: the counts (photon numbers, states, moves) as
@@ -127,6 +140,8 @@ class WindowRun(Printed):
             "truncation_norm_bound [1]": self.truncation_norm_bound,
             "window_changes": self.window_changes,
             "rejected_segments": self.rejected,
+            "calls": self.calls,
+            "seconds [s]": self.seconds,
         }
 
     def as_parameters(self) -> dict[str, Any]:
@@ -140,6 +155,8 @@ class WindowRun(Printed):
             "truncation_norm_bound": self.truncation_norm_bound,
             "window_changes": self.window_changes,
             "rejected_segments": self.rejected,
+            "calls": self.calls,
+            "propagation_seconds": self.seconds,
         }
 
 
@@ -232,16 +249,67 @@ class _Edges:
         return top, bottom, self.scale * math.sqrt(rate2)
 
 
+def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
+    """What a checkpoint must match: the model with its grid, the window and the caller's tag."""
+    return json.dumps({"params": params.to_dict(), "window": asdict(opts), "caller": tag})
+
+
+def _load_checkpoint(path: Path, tag: str, keep: dict[str, NDArray[Any]]) -> dict[str, Any] | None:
+    """The saved window state (and ``keep``'s arrays filled in place), or None if no file."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            data = {k: f[k] for k in f.files}
+        found = str(data["tag"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise InvalidParameterError(
+            f"`checkpoint` {str(path)!r} exists and is not a Dicke-window checkpoint ({exc}); "
+            "pass a new path (existing files are never overwritten)."
+        ) from None
+    if found != tag:
+        raise InvalidParameterError(
+            f"`checkpoint` {str(path)!r} was written by another run (other model, grid or "
+            "window options); pass a new path or remove it to start over."
+        )
+    for name, arr in keep.items():
+        arr[...] = data["keep_" + name]
+    return data
+
+
+def _save_checkpoint(
+    path: Path, tag: str, state: dict[str, Any], keep: dict[str, NDArray[Any]]
+) -> None:
+    from ssbattery.io.atomic import atomic_write
+
+    arrays = {k: np.asarray(v) for k, v in state.items()}
+    arrays.update({"keep_" + k: v for k, v in keep.items()})
+    savez: Any = np.savez  # keyword arrays (its typed signature reads them as options)
+    with atomic_write(path, "wb") as f:
+        savez(f, tag=np.array(tag), **arrays)
+
+
 def propagate_in_window(
     params: DickeParameters,
     observe: Callable[[NDArray[np.complex128], DickeBasis, int], None],
     *,
     method: PhotonWindow | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    keep: dict[str, NDArray[Any]] | None = None,
+    tag: str = "",
+    stop_after_s: float | None = None,
 ) -> WindowRun:
     """Evolve |N⟩ ⊗ |j, −j⟩ over ``params.times()`` in a moving photon window.
 
     ``observe(psi, basis, k)`` receives the state at output time k on its current basis
     (it may be called again for the same k when a segment is redone).
+
+    ``checkpoint`` (a file path): after every accepted segment the run so far is written
+    there atomically, with the caller's arrays ``keep`` (its records per output time,
+    restored in place on resume); a call that finds a checkpoint of the same run (model,
+    grid, window options and ``tag``) goes on from it. ``stop_after_s``: stop after the
+    first segment that ends past that many seconds, raising
+    :class:`~ssbattery.errors.RunPaused` (the checkpoint holds the progress).
     """
     from ssbattery.quantum.dicke_stencil import DickeStencil
     from ssbattery.quantum.evolution import Evolver, Lanczos
@@ -249,6 +317,15 @@ def propagate_in_window(
 
     opts = method or PhotonWindow()
     check_window_memory(params)
+    if stop_after_s is not None and checkpoint is None:
+        raise InvalidParameterError(
+            "`stop_after_s` needs a `checkpoint` to hold the progress of the stopped run."
+        )
+    keep = {} if keep is None else keep
+    path = None if checkpoint is None else Path(checkpoint)
+    full_tag = _tag(params, opts, tag)
+    saved = None if path is None else _load_checkpoint(path, full_tag, keep)
+    started = call_start = time.perf_counter()
     N = params.n_atoms
     times = params.times()
     t_max = float(times[-1])
@@ -264,15 +341,29 @@ def propagate_in_window(
         return basis, H, _Edges(params, basis)
 
     lo, hi = max(0, N - 2 * pad), N + 2 * pad
-    basis, H, edges = build(lo, hi)
-    psi = np.zeros(basis.size, dtype=np.complex128)
-    psi[int(np.flatnonzero((basis.photons == N) & (basis.k == 0))[0])] = 1.0
     bound = np.zeros(n_times)
     eps, rate_prev, t_prev = 0.0, 0.0, 0.0
     advance_lo = advance_hi = pad
     front_lo = front_hi = N
-    max_edge, changes, rejected, top_cut, max_dim = 0.0, 0, 0, hi, basis.size
-    k0 = 0
+    max_edge, changes, rejected, top_cut = 0.0, 0, 0, hi
+    k0, seconds, calls = 0, 0.0, 1
+    if saved is not None:
+        k0, lo, hi = int(saved["k0"]), int(saved["lo"]), int(saved["hi"])
+        eps, rate_prev, t_prev = (float(saved[k]) for k in ("eps", "rate_prev", "t_prev"))
+        advance_lo, advance_hi = int(saved["advance_lo"]), int(saved["advance_hi"])
+        front_lo, front_hi = int(saved["front_lo"]), int(saved["front_hi"])
+        max_edge, changes = float(saved["max_edge"]), int(saved["changes"])
+        rejected, top_cut = int(saved["rejected"]), int(saved["top_cut"])
+        seconds, calls = float(saved["seconds"]), int(saved["calls"]) + 1
+        bound[:] = saved["bound"]
+    basis, H, edges = build(lo, hi)
+    max_dim = basis.size if saved is None else max(int(saved["max_dim"]), basis.size)
+    if saved is None:
+        psi = np.zeros(basis.size, dtype=np.complex128)
+        psi[int(np.flatnonzero((basis.photons == N) & (basis.k == 0))[0])] = 1.0
+    else:
+        psi = np.asarray(saved["psi"], dtype=np.complex128)
+    streak = 0  # consecutive rejections of one segment: the widening doubles each time
     while k0 < n_times:
         k1 = min(k0 + int(opts.segment), n_times)
         rel = times[k0:k1] - t_prev
@@ -297,8 +388,10 @@ def propagate_in_window(
         grow_lo = seen[:, 1].max() > opts.tol
         if grow_hi or grow_lo:  # redo the segment in a wider window
             rejected += 1
-            new_hi = hi + (2 * advance_hi + pad if grow_hi else 0)
-            new_lo = max(0, lo - (2 * advance_lo + pad if grow_lo else 0))
+            widen = 2**streak
+            streak += 1
+            new_hi = hi + (widen * (2 * advance_hi + pad) if grow_hi else 0)
+            new_lo = max(0, lo - (widen * (2 * advance_lo + pad) if grow_lo else 0))
             old = basis
             basis, H, edges = build(new_lo, new_hi)
             psi, _ = _embed(psi, old, basis)
@@ -314,6 +407,7 @@ def propagate_in_window(
             bound[k0 + i] = eps
         psi = np.array(tr.final_state)
         k0 = k1
+        streak = 0
         if k0 == n_times:
             break
         # move the window ahead of the occupied front (and drop layers far behind it)
@@ -336,6 +430,23 @@ def propagate_in_window(
             lo, hi = new_lo, new_hi
             changes += 1
             top_cut, max_dim = max(top_cut, hi), max(max_dim, basis.size)
+        if path is not None:
+            now = time.perf_counter()
+            seconds += now - started
+            started = now
+            state = dict(
+                k0=k0, lo=lo, hi=hi, eps=eps, rate_prev=rate_prev, t_prev=t_prev,
+                advance_lo=advance_lo, advance_hi=advance_hi, front_lo=front_lo,
+                front_hi=front_hi, max_edge=max_edge, changes=changes, rejected=rejected,
+                top_cut=top_cut, max_dim=max_dim, seconds=seconds, calls=calls,
+            )  # fmt: skip
+            _save_checkpoint(path, full_tag, {**state, "psi": psi, "bound": bound}, keep)
+            if stop_after_s is not None and now - call_start > stop_after_s:
+                raise RunPaused(
+                    f"stopped after {now - call_start:.0f} s at output time {k0}/{n_times}; "
+                    f"the checkpoint {str(path)!r} holds the progress: call again to resume."
+                )
+    seconds += time.perf_counter() - started
     return WindowRun(
         cutoff=int(top_cut),
         lowest=int(lo),
@@ -345,4 +456,6 @@ def propagate_in_window(
         norm_bound_at=bound,
         window_changes=changes,
         rejected=rejected,
+        calls=calls,
+        seconds=seconds,
     )

@@ -17,6 +17,7 @@ Energies in the units of H0 (ħ = 1), times in the inverse units.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -31,6 +32,7 @@ from ssbattery.quantum.operators import (
     is_sparse,
     state_array,
 )
+from ssbattery.results import Recorded
 from ssbattery.validation import as_float_array, check_memory, require_in_range
 
 __all__ = [
@@ -124,7 +126,7 @@ def ergotropy(state: ArrayLike, H0: Operator, *, ground: float | None = None) ->
 
 
 @dataclass(frozen=True)
-class ErgotropyExtraction:
+class ErgotropyExtraction(Recorded):
     """The ergotropy ``value`` (eq. 7), the energy Tr[ρH0] (``energy``), the passive state σ
     and the unitary U with U ρ U† = σ (all in the basis of ``H0``)."""
 
@@ -132,6 +134,12 @@ class ErgotropyExtraction:
     energy: float
     passive_state: NDArray[np.complex128]
     unitary: NDArray[np.complex128]
+
+    _UNITS: ClassVar[dict[str, str]] = {"value": "ergotropy [H0]", "energy": "H0"}
+    _OMIT: ClassVar[frozenset[str]] = frozenset({"passive_state", "unitary"})
+
+    def _title(self) -> str:
+        return f"ergotropy extraction (eq. 7) on a {len(self.passive_state)}-level state"
 
 
 def ergotropy_extraction(state: ArrayLike, H0: Operator) -> ErgotropyExtraction:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ssbattery.results import Recorded
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -21,13 +23,17 @@ __all__ = ["Artifact", "FigureSpec", "save_figure", "write_csv"]
 
 
 @dataclass(frozen=True)
-class Artifact:
+class Artifact(Recorded):
     """What one figure builder produced."""
 
     images: tuple[Path, ...] = ()
     tables: tuple[Path, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
     summary: str = ""
+
+    def _title(self) -> str:
+        return f"figure artifact: {self.summary}" if self.summary else "figure artifact"
+
     #: The package's own warnings raised while building (truncation, validity), shown in
     #: the figure's entry of the report (recorded by the runner, never swallowed).
     warnings: tuple[str, ...] = ()

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ssbattery import __version__
 from ssbattery.errors import (
@@ -38,6 +38,7 @@ from ssbattery.io import check_output_dir, file_lock, write_json
 from ssbattery.report.catalog import all_figures
 from ssbattery.report.html import write_index
 from ssbattery.report.registry import Artifact, FigureSpec
+from ssbattery.results import Recorded
 
 __all__ = ["MANIFEST", "FigureRun", "ReportResult", "reproduce"]
 
@@ -47,7 +48,7 @@ _FORMAT = "ssbattery.report.v1"
 
 
 @dataclass(frozen=True)
-class FigureRun:
+class FigureRun(Recorded):
     """The outcome of one figure: its artifact or the error it raised, and seconds taken.
 
     ``reused`` is true for a figure taken from an interrupted run or from the previous
@@ -60,9 +61,23 @@ class FigureRun:
     error: str | None = None
     reused: bool = False
 
+    _UNITS: ClassVar[dict[str, str]] = {"seconds": "time [s]"}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the figure's key and title, time taken [s], its artifact (files,
+        parameters, summary, warnings) or the error, and whether it was reused."""
+        out = super().to_dict()
+        spec = self.spec
+        out["spec"] = {"key": spec.key, "title": spec.title, "review": spec.review_ref}
+        return out
+
+    def _title(self) -> str:
+        state = "failed" if self.error is not None else "reused" if self.reused else "built"
+        return f"figure {self.spec.key} {state} in {self.seconds:.3g} s"
+
 
 @dataclass(frozen=True)
-class ReportResult:
+class ReportResult(Recorded):
     """The whole report: where it is, what each figure did, total seconds."""
 
     out_dir: Path
@@ -70,6 +85,14 @@ class ReportResult:
     runs: tuple[FigureRun, ...] = field(default_factory=tuple)
     seconds: float = 0.0
     started: str = ""
+
+    _UNITS: ClassVar[dict[str, str]] = {"seconds": "time [s]"}
+
+    def _title(self) -> str:
+        return (
+            f"report at {self.index}: {len(self.runs)} figures, {len(self.failed)} failed, "
+            f"{len(self.reused)} reused, {self.seconds:.3g} s"
+        )
 
     @property
     def failed(self) -> tuple[FigureRun, ...]:

@@ -32,9 +32,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
+
+from ssbattery.results import Recorded
 
 __all__ = [
     "COUPLINGS",
@@ -188,7 +190,7 @@ def load_results(path: Path = DATA_FILE) -> Any:
 
 
 @dataclass(frozen=True)
-class RegimeFit:
+class RegimeFit(Recorded):
     """α ± SE, R² of P_max ∝ N^α for one convention, window and (g, Ω, η)."""
 
     convention: str
@@ -200,6 +202,22 @@ class RegimeFit:
     stderr: float
     r2: float
     points: int
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "coupling": "ω_c",
+        "drive": "ω_c",
+        "eta": "ω_c",
+        "exponent": "1",
+        "stderr": "exponent error [1]",
+        "r2": "1",
+    }
+
+    def _title(self) -> str:
+        lo, hi = self.window
+        return (
+            f"P_max ∝ N^α, {self.convention}, N in [{lo}, {hi}]: "
+            f"α = {self.exponent:.4g} ± {self.stderr:.2g}"
+        )
 
 
 def fit_windows(table: Any, windows: Sequence[tuple[int, int]] = WINDOWS) -> list[RegimeFit]:
@@ -226,13 +244,16 @@ def fit_windows(table: Any, windows: Sequence[tuple[int, int]] = WINDOWS) -> lis
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(Recorded):
     """One of the review's claims with the verdict the data give and the evidence."""
 
     number: int
     text: str
     verdict: str  # "holds", "partly", "does not hold"
     evidence: str
+
+    def _title(self) -> str:
+        return f"claim {self.number}: {self.verdict}"
 
 
 def _verdict(fraction: float) -> str:

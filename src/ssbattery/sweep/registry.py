@@ -231,6 +231,14 @@ class ModelEntry(Generic[P, R]):
             out[o.name] = a
         return out
 
+    def output_dict(self, result: R) -> dict[str, Any]:
+        """The result's outputs, JSON-ready, under ``"name [unit]"`` keys (the declared units;
+        ``[1]`` for a pure number); NaN (an output not computed) as None."""
+        from ssbattery.io.jsonable import to_jsonable
+
+        raw = self.extract(result)
+        return {f"{o.name} [{o.unit or '1'}]": to_jsonable(raw[o.name]) for o in self.outputs}
+
 
 _REGISTRY: dict[str, ModelEntry[Any, Any]] = {}
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke_scaling import PowerLawFit, fit_power_law
+from ssbattery.results import Recorded
 from ssbattery.sweep.registry import get_entry
 
 __all__ = ["GroupFit", "fit_power_laws", "select", "sweep_dims", "to_csv", "to_dataframe"]
@@ -84,12 +85,15 @@ def select(ds: Any, where: Mapping[str, Any]) -> Any:
 
 
 @dataclass(frozen=True)
-class GroupFit:
+class GroupFit(Recorded):
     """The power-law fit y = β x^α of one group (``hue`` value, or None)."""
 
     group: Any
     fit: PowerLawFit
     points: int
+
+    def _title(self) -> str:
+        return f"power-law fit of group {self.group!r} ({self.points} points)"
 
 
 def fit_power_laws(

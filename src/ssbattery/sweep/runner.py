@@ -19,9 +19,10 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.sweep.spec import SweepSpec, load_spec
 from ssbattery.sweep.store import DONE, FAILED, ResultStore
 
@@ -62,7 +63,7 @@ class SweepProgress:
 
 
 @dataclass(frozen=True)
-class SweepResult:
+class SweepResult(Recorded):
     """A finished (or partly finished) sweep: the Dataset and what this run did.
 
     ``failures`` lists ``(point, message)`` for every point that failed (this run or an
@@ -84,6 +85,9 @@ class SweepResult:
     executor: str
     warnings: tuple[tuple[str, str], ...] = field(default=())
     timings: Mapping[str, float] = field(default_factory=dict)
+
+    _UNITS: ClassVar[dict[str, str]] = {"wall_s": "wall [s]", "timings": "timings [s]"}
+    _OMIT: ClassVar[frozenset[str]] = frozenset({"dataset"})
 
     @property
     def complete(self) -> bool:

@@ -38,6 +38,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.results import Recorded
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
@@ -62,7 +63,7 @@ Level = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Recorded):
     """One result of the audit: ``level`` (error, warning, info), the ``check`` it came
     from and a one-sentence ``message``."""
 

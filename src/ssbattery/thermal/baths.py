@@ -26,12 +26,13 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.quantum.operators import as_hermitian, as_operator, expectation
+from ssbattery.results import Recorded
 from ssbattery.validation import require_finite, require_positive
 
 __all__ = [
@@ -243,7 +244,7 @@ def entropy_production(
 
 
 @dataclass(frozen=True)
-class ValidityReport:
+class ValidityReport(Recorded):
     """Outcome of :func:`check_local_validity`: heat currents J_k into the system, the
     entropy production σ, the inter-site coupling read from H, the heat currents of the
     global (secular) master equation with the same baths (NaN when not compared) and the
@@ -254,6 +255,17 @@ class ValidityReport:
     issues: tuple[str, ...]
     coupling: float = 0.0
     global_currents: np.ndarray | None = None
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "currents": "E₀²",
+        "entropy_production": "k_B E₀",
+        "coupling": "E₀",
+        "global_currents": "E₀²",
+    }
+
+    def _title(self) -> str:
+        found = f"{len(self.issues)} issue(s)" if self.issues else "valid"
+        return f"local master equation check: {found}"
 
     @property
     def valid(self) -> bool:

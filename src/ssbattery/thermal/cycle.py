@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +51,7 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import as_operator
-from ssbattery.results import Printed
+from ssbattery.results import Printed, Recorded
 from ssbattery.thermal.baths import Bath, thermal_state
 from ssbattery.thermal.feedback import FeedbackProtocol, qc_mutual_information
 from ssbattery.thermal.lindblad import (
@@ -257,7 +257,7 @@ def adiabatic_unitary(
 
 
 @dataclass(frozen=True)
-class StrokeRecord:
+class StrokeRecord(Recorded):
     """Bookkeeping of one stroke in the limit cycle: work (unitary strokes and feedback),
     heat per bath (thermal strokes), measurement energy, per-subsystem energy changes, the
     energies before and after (with H at the stroke's start and end), and for a feedback
@@ -275,6 +275,20 @@ class StrokeRecord:
     energy_after: float
     information: float = 0.0
     temperatures: tuple[float, ...] = ()
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "work": "E₀",
+        "heat": "E₀",
+        "measurement_energy": "E₀",
+        "subsystem_energy_change": "E₀",
+        "energy_before": "E₀",
+        "energy_after": "E₀",
+        "information": "nats",
+        "temperatures": "E₀",
+    }
+
+    def _title(self) -> str:
+        return f"{self.kind} stroke {self.name!r}"
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import as_operator
+from ssbattery.results import Recorded
 from ssbattery.thermal.lindblad import liouvillian, steady_state, vec
 
 __all__ = ["HeatStatistics", "heat_statistics", "jump_energy", "tilted_generator"]
@@ -71,10 +72,13 @@ def tilted_generator(
 
 
 @dataclass(frozen=True)
-class HeatStatistics:
+class HeatStatistics(Recorded):
     """Steady-state heat statistics of one bath: mean current J into the system, noise
     S (variance per unit time), Fano factor S/(|J| ε₀), entropy production rate σ (if
-    temperatures were given) and the TUR ratio S σ / J² (NaN without σ or with J = 0)."""
+    temperatures were given) and the TUR ratio S σ / J² (NaN without σ or with J = 0).
+
+    Units (ħ = k_B = 1, E₀ the model's energy unit, times in 1/E₀): J in E₀², S in E₀³,
+    the quantum ε₀ in E₀, σ in k_B E₀; F and the TUR ratio are pure numbers."""
 
     current: float
     noise: float
@@ -82,6 +86,18 @@ class HeatStatistics:
     quantum: float
     entropy_production: float
     tur_ratio: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "current": "E₀²",
+        "noise": "E₀³",
+        "fano": "1",
+        "quantum": "E₀",
+        "entropy_production": "k_B E₀",
+        "tur_ratio": "1",
+    }
+
+    def _title(self) -> str:
+        return "steady-state heat statistics of one bath"
 
 
 def _drazin_apply(L: NDArray, y: NDArray, d: int) -> NDArray:

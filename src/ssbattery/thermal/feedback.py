@@ -66,7 +66,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,7 +75,7 @@ from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
-from ssbattery.results import Printed
+from ssbattery.results import Printed, Quantity, Recorded, quantity_text
 from ssbattery.thermal.baths import Bath, global_dissipators, occupation
 from ssbattery.thermal.lindblad import (
     expm_and_integral,
@@ -554,11 +554,13 @@ def single_qubit_demon_heat(omega: float, temperature: float) -> float:
 
 
 @dataclass(frozen=True)
-class DemonScan:
+class DemonScan(Recorded):
     """Extracted heat per cycle (mean, std) vs the coupling g for three set-ups.
 
     ``joint``: coupled qubits, both measured; ``single``: coupled qubits, Q1 measured;
     ``parallel``: two uncoupled single-qubit demons (ω1 and ω2), summed.
+    Heats, couplings and the temperature in ω₁, ``tau`` in 1/ω₁, the joint record's
+    information in nats.
     """
 
     couplings: NDArray[np.float64]
@@ -571,6 +573,37 @@ class DemonScan:
     joint_information: NDArray[np.float64]
     temperature: float
     tau: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "couplings": "ω₁",
+        "joint_mean": "ω₁",
+        "joint_std": "ω₁",
+        "single_mean": "ω₁",
+        "single_std": "ω₁",
+        "parallel_mean": "ω₁",
+        "parallel_std": "ω₁",
+        "joint_information": "nats",
+        "temperature": "ω₁",
+        "tau": "1/ω₁",
+    }
+
+    def _title(self) -> str:
+        return f"demon heat per cycle over {len(self.couplings)} couplings"
+
+    def __str__(self) -> str:
+        # the three set-ups at the largest extraction, mean ± std per cycle
+        i = int(np.argmax(self.joint_mean))
+        return quantity_text(
+            self._title(),
+            (
+                Quantity("coupling at the joint maximum", float(self.couplings[i]), "ω₁"),
+                Quantity("joint", float(self.joint_mean[i]), "ω₁", float(self.joint_std[i])),
+                Quantity("single", float(self.single_mean[i]), "ω₁", float(self.single_std[i])),
+                Quantity("parallel", self.parallel_mean, "ω₁", self.parallel_std),
+                Quantity("joint_information", float(self.joint_information[i]), "nats"),
+            ),
+            (f"T = {self.temperature:g} ω₁, τ = {self.tau:g}/ω₁; ± is the per-cycle std",),
+        )
 
 
 def demon_scan(

@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -55,7 +55,7 @@ from ssbattery._deprecation import warn_renamed
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import ergotropy
 from ssbattery.quantum.operators import expectation
-from ssbattery.results import Quantity, quantity_dict, quantity_text, quantity_values
+from ssbattery.results import Quantity, Recorded, quantity_dict, quantity_text, quantity_values
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
@@ -382,14 +382,25 @@ def optimal_gate(H: np.ndarray, P: np.ndarray, *, initial: np.ndarray) -> np.nda
 
 
 @dataclass(frozen=True)
-class GatePhaseRange:
+class GatePhaseRange(Recorded):
     """Spread of the limit-cycle work, efficiency and power over the phases of the NESS
-    gate at one charging time: the convention's value and the min and max over phases."""
+    gate at one charging time: the convention's value and the min and max over phases
+    (work in ω0, power in ω0², τ in 1/ω0)."""
 
     tau: float
     work: tuple[float, float, float]
     efficiency: tuple[float, float, float]
     power: tuple[float, float, float]
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "tau": "1/ω0",
+        "work": "ω0",
+        "efficiency": "1",
+        "power": "ω0²",
+    }
+
+    def _title(self) -> str:
+        return f"NESS-gate phases at τ = {self.tau:g}/ω0: (convention, min, max)"
 
 
 @single_threaded
@@ -443,8 +454,10 @@ def ness_gate_phase_range(battery: HeatBattery, tau: float, *, grid: int = 8) ->
 
 
 @dataclass(frozen=True)
-class HeatBatterySweep:
-    """Metrics on the grid (coupling λ, charging time τ): arrays of shape (n_λ, n_τ)."""
+class HeatBatterySweep(Recorded):
+    """Metrics on the grid (coupling λ, charging time τ): arrays of shape (n_λ, n_τ).
+
+    Energies and λ in ω0, τ in 1/ω0, power in ω0² (ħ = k_B = 1)."""
 
     couplings: np.ndarray
     taus: np.ndarray
@@ -454,6 +467,20 @@ class HeatBatterySweep:
     power: np.ndarray
     ergotropy: np.ndarray
     ness_ergotropy: np.ndarray
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "couplings": "ω0",
+        "taus": "1/ω0",
+        "work": "ω0",
+        "heat_hot": "ω0",
+        "efficiency": "1",
+        "power": "ω0²",
+        "ergotropy": "ω0",
+        "ness_ergotropy": "ω0",
+    }
+
+    def _title(self) -> str:
+        return f"heat battery on {len(self.couplings)} couplings × {len(self.taus)} charging times"
 
     def best(self) -> dict[str, np.ndarray]:
         """Per coupling: the τ of the highest efficiency and of the highest power."""
@@ -473,10 +500,11 @@ class HeatBatterySweep:
 
 
 @dataclass(frozen=True)
-class CouplingScan:
+class CouplingScan(Recorded):
     """Metrics against the coupling λ at one charging time τ (NESS gate), arrays of n_λ:
     NESS ergotropy and hot-bath heat current, work, efficiency and power per cycle, and
-    ``local_valid`` (the local master equation's validity check passes, λ ≲ min γ)."""
+    ``local_valid`` (the local master equation's validity check passes, λ ≲ min γ).
+    Energies and λ in ω0, τ in 1/ω0, heat current and power in ω0² (ħ = k_B = 1)."""
 
     coupling: np.ndarray
     tau: float
@@ -486,6 +514,19 @@ class CouplingScan:
     efficiency: np.ndarray
     power: np.ndarray
     local_valid: np.ndarray
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "coupling": "ω0",
+        "tau": "1/ω0",
+        "ness_ergotropy": "ω0",
+        "ness_heat_current": "ω0²",
+        "work": "ω0",
+        "efficiency": "1",
+        "power": "ω0²",
+    }
+
+    def _title(self) -> str:
+        return f"heat battery at τ = {self.tau:g}/ω0 over {len(self.coupling)} couplings"
 
 
 def heat_battery_sweep(

@@ -49,7 +49,7 @@ import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,6 +57,7 @@ from numpy.typing import NDArray
 from ssbattery._deprecation import module_getattr
 from ssbattery.errors import DataFormatError, InvalidParameterError
 from ssbattery.io import check_output_path, file_lock, write_text
+from ssbattery.results import Recorded
 from ssbattery.validation import (
     as_float_array,
     check_cost,
@@ -191,8 +192,9 @@ def fast_otto_bound(params: EngineParameters) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True)
-class CycleMetrics:
-    """One cycle in its periodic state (energies per cycle, power per unit time).
+class CycleMetrics(Recorded):
+    """One cycle in its periodic state (energies per cycle in E0, power in E0·Γ, step
+    durations in 1/Γ).
 
     ``p`` holds the excited population at the start of each step and at the end (N + 1).
     """
@@ -207,6 +209,20 @@ class CycleMetrics:
     heat_cold: float
     efficiency: float
 
+    _UNITS: ClassVar[dict[str, str]] = {
+        "u": "E0",
+        "durations": "1/Γ",
+        "p": "1",
+        "power": "E0 Γ",
+        "work_extracted": "E0",
+        "heat_hot": "E0",
+        "heat_cold": "E0",
+        "efficiency": "1",
+    }
+
+    def _title(self) -> str:
+        return f"cycle of {len(self.durations)} steps, period {self.period:.4g}/Γ"
+
     @property
     def period(self) -> float:
         """Cycle period (sum of the step durations)."""
@@ -219,8 +235,9 @@ class CycleMetrics:
 
 
 @dataclass(frozen=True)
-class BestOttoCycle:
-    """The best Otto cycle of a given period: strokes, parameters and metrics."""
+class BestOttoCycle(Recorded):
+    """The best Otto cycle of a given period: strokes (level splittings u in E0, stroke
+    times in 1/Γ), parameters and metrics."""
 
     u_hot: float
     u_cold: float
@@ -228,9 +245,19 @@ class BestOttoCycle:
     time_cold: float
     metrics: CycleMetrics
 
+    _UNITS: ClassVar[dict[str, str]] = {
+        "u_hot": "E0",
+        "u_cold": "E0",
+        "time_hot": "1/Γ",
+        "time_cold": "1/Γ",
+    }
+
+    def _title(self) -> str:
+        return f"best Otto cycle of period {self.time_hot + self.time_cold:.4g}/Γ"
+
 
 @dataclass(frozen=True)
-class LearningResult:
+class LearningResult(Recorded):
     """Outcome of :func:`learn_cycle`.
 
     ``best_power[i]`` is the best power found up to iteration i, ``mean_power[i]`` the mean
@@ -245,6 +272,18 @@ class LearningResult:
     iterations: int
     seed: int
     parameters: EngineParameters
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "best_power": "E0 Γ",
+        "mean_power": "E0 Γ",
+        "elite_power": "E0 Γ",
+    }
+
+    def _title(self) -> str:
+        return (
+            f"learned cycle after {self.iterations} iterations: power "
+            f"{self.learned.power:.4g} E0 Γ, {self.advantage:.4g} × the best Otto cycle"
+        )
 
     @property
     def advantage(self) -> float:
@@ -763,13 +802,22 @@ def _learn(
 
 
 @dataclass(frozen=True)
-class PeriodScan:
+class PeriodScan(Recorded):
     """The learned cycle against its period: for each period (1/Γ) the learned power and
     the best Otto power of the same period (E0·Γ), and their ratio."""
 
     periods: NDArray[np.float64]
     learned_power: NDArray[np.float64]
     otto_power: NDArray[np.float64]
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "periods": "1/Γ",
+        "learned_power": "E0 Γ",
+        "otto_power": "E0 Γ",
+    }
+
+    def _title(self) -> str:
+        return f"learned vs Otto power over {len(self.periods)} periods"
 
     @property
     def advantage(self) -> NDArray[np.float64]:

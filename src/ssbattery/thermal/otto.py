@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -54,7 +54,7 @@ from ssbattery.errors import ConvergenceWarning, InvalidParameterError
 from ssbattery.presets.thermal import FIG16_OTTO as _FIG16
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
-from ssbattery.results import Quantity, quantity_dict, quantity_text
+from ssbattery.results import Quantity, Recorded, quantity_dict, quantity_text
 from ssbattery.thermal.baths import Bath, global_dissipators
 from ssbattery.thermal.lindblad import (
     fixed_point,
@@ -537,16 +537,26 @@ def otto_cycle(cycle: OttoCycle) -> OttoResult:
 
 
 @dataclass(frozen=True)
-class OttoTrajectory:
+class OttoTrajectory(Recorded):
     """The limit cycle sampled in time: frequency ω, energy ⟨H⟩, entropy S and the
     excited-state population (qubit) or mean number (oscillator, in the ω_r basis), with the
-    stroke index (0–3) of each sample."""
+    stroke index (0–3) of each sample. ω and ⟨H⟩ in ω₀, S in nats (k_B = 1)."""
 
     omega: np.ndarray
     energy: np.ndarray
     entropy: np.ndarray
     excitation: np.ndarray
     stroke: np.ndarray
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "omega": "ω₀",
+        "energy": "ω₀",
+        "entropy": "nats",
+        "excitation": "1",
+    }
+
+    def _title(self) -> str:
+        return f"Otto limit cycle sampled at {len(self.omega)} points"
 
     def to_xarray(self) -> xr.Dataset:
         """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the

@@ -45,7 +45,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import scipy.linalg as sla
@@ -53,7 +53,7 @@ import scipy.linalg as sla
 from ssbattery._deprecation import module_getattr
 from ssbattery.errors import InvalidParameterError, ValidityWarning
 from ssbattery.quantum.operators import expectation
-from ssbattery.results import Quantity, Reported, quantity_dict
+from ssbattery.results import Quantity, Recorded, Reported, quantity_dict
 from ssbattery.thermal.baths import Bath, local_dissipators
 from ssbattery.thermal.lindblad import (
     cycle_map,
@@ -387,13 +387,25 @@ class EngineResult(Reported):
 
 
 @dataclass(frozen=True)
-class EngineMap:
-    """Engine work and efficiency on the grid (T_c, ω_L): arrays of shape (n_T, n_ω)."""
+class EngineMap(Recorded):
+    """Engine work and efficiency on the grid (T_c, ω_L): arrays of shape (n_T, n_ω).
+
+    ω_L, T_c and the work in ω_e (ħ = k_B = 1); the efficiency is a pure number."""
 
     omega_Ls: np.ndarray
     T_cs: np.ndarray
     work: np.ndarray
     efficiency: np.ndarray
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "omega_Ls": "ω_e",
+        "T_cs": "ω_e",
+        "work": "ω_e",
+        "efficiency": "1",
+    }
+
+    def _title(self) -> str:
+        return f"two-stroke engine on {len(self.T_cs)} T_c × {len(self.omega_Ls)} ω_L"
 
 
 def engine_efficiency_bound(battery: PumpedBattery, omega_L: float, *, omega_c: float) -> float:

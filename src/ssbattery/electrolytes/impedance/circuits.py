@@ -41,7 +41,7 @@ from ssbattery.errors import (
     ValidityWarning,
     api_only,
 )
-from ssbattery.results import Quantity, quantity_dict, quantity_text
+from ssbattery.results import Printed, Quantity, Reported, quantity_dict, quantity_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,18 +84,31 @@ def effective_capacitance(R_ohm: float, Q: float, n: float) -> float:
 
 
 @dataclass(frozen=True)
-class FitParameter:
-    """One fitted circuit parameter: impedance.py name (``R1``, ``CPE1_0``…), value, error, unit."""
+class FitParameter(Reported):
+    """One fitted circuit parameter: impedance.py name (``R1``, ``CPE1_0``…), value, error, unit.
+
+    ``to_dict`` gives the entry :meth:`CircuitFit.to_dict` lists for it
+    (``{"R1 [Ω]": …, "R1 error [Ω]": …}``); it prints as ``R1 = 12.3 ± 0.4 Ω``."""
 
     name: str
     value: float
     stderr: float
     unit: str
 
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The parameter ± its standard error, in its unit."""
+        return (Quantity(self.name, self.value, self.unit or "1", self.stderr),)
+
+    def __str__(self) -> str:
+        return str(self.quantities()[0])
+
 
 @dataclass(frozen=True)
-class Arc:
-    """One R‖CPE (or R‖C) arc of the fit, labelled by its effective capacitance."""
+class Arc(Printed):
+    """One R‖CPE (or R‖C) arc of the fit, labelled by its effective capacitance.
+
+    R in Ω, Q of the CPE in F s^(n−1), the exponent n a pure number, C_eff in F, the apex
+    frequency in Hz, each ``*_err`` the standard error in the same unit."""
 
     label: str
     resistor: str
@@ -109,6 +122,16 @@ class Arc:
     C_eff_F: float
     C_eff_err_F: float
     apex_frequency_hz: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, units in the keys: the entry a saved fit lists for the arc
+        (:func:`.fit_io.arc_entry`)."""
+        from ssbattery.electrolytes.impedance.fit_io import arc_entry
+
+        return arc_entry(self)
+
+    def _title(self) -> str:
+        return f"{self.label} arc {self.resistor}‖{self.capacitor}"
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -77,7 +77,7 @@ from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.arc_labels import label_by_capacitance
 from ssbattery.electrolytes.impedance.readers import Spectrum
 from ssbattery.errors import InvalidParameterError
-from ssbattery.results import Printed
+from ssbattery.results import Printed, Recorded
 
 __all__ = [
     "DRTBand",
@@ -146,7 +146,7 @@ def gamma_havriliak_negami(
 
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class DRTPeak:
+class DRTPeak(Recorded):
     """One DRT peak: τ [s] of its maximum, f = 1/(2πτ), R = its area [Ω], C_eff = τ/R [F]."""
 
     label: str
@@ -157,9 +157,21 @@ class DRTPeak:
     gamma_max_ohm: float
     tau_bounds_s: tuple[float, float]
 
+    _UNITS: ClassVar[dict[str, str]] = {
+        "tau_s": "tau [s]",
+        "frequency_hz": "frequency [Hz]",
+        "R_ohm": "R [Ω]",
+        "C_eff_F": "C_eff [F]",
+        "gamma_max_ohm": "gamma_max [Ω]",
+        "tau_bounds_s": "tau_bounds [s]",
+    }
+
+    def _title(self) -> str:
+        return f"DRT peak ({self.label}) at τ = {self.tau_s:.4g} s"
+
 
 @dataclass(frozen=True)
-class DRTBand:
+class DRTBand(Recorded):
     """Pointwise central credible band of γ at ``level`` from ``n_samples`` posterior draws.
 
     ``centre_ohm`` is the mode of the hierarchical model the band comes from (on the same fine
@@ -173,6 +185,17 @@ class DRTBand:
     n_samples: int
     noise_sd_relative: float
     centre_ohm: NDArray[np.float64]
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "level": "1",
+        "lower_ohm": "lower [Ω]",
+        "upper_ohm": "upper [Ω]",
+        "noise_sd_relative": "1",
+        "centre_ohm": "centre [Ω]",
+    }
+
+    def _title(self) -> str:
+        return f"{100 * self.level:.4g} % credible band of γ(τ) from {self.n_samples} draws"
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+
+from ssbattery.results import Recorded
 
 if TYPE_CHECKING:
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
@@ -30,7 +32,7 @@ Emit = Callable[[int, NDArray[np.complex128]], None]
 
 
 @dataclass(frozen=True)
-class EvolutionStats:
+class EvolutionStats(Recorded):
     """What a propagation cost and how accurate it claims to be.
 
     Attributes:
@@ -47,6 +49,8 @@ class EvolutionStats:
     products: int | None = 0
     steps: int = 0
     error_estimate: float | None = 0.0
+
+    _UNITS: ClassVar[dict[str, str]] = {"error_estimate": "1"}
 
     def __str__(self) -> str:
         prods = "not counted" if self.products is None else f"{self.products}"

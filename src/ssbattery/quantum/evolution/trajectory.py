@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.quantum.evolution.base import EvolutionStats
+from ssbattery.results import Recorded
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -17,7 +18,7 @@ __all__ = ["Trajectory"]
 
 
 @dataclass(frozen=True)
-class Trajectory:
+class Trajectory(Recorded):
     """The result of :func:`~ssbattery.quantum.evolution.evolve`.
 
     Attributes:
@@ -39,6 +40,21 @@ class Trajectory:
     states: NDArray[Any] | None = None
     method: Any = None
     stats: EvolutionStats = field(default_factory=EvolutionStats)
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "times": "1/E",
+        "expect": "expect [e_ops]",
+    }
+    _OMIT: ClassVar[frozenset[str]] = frozenset({"observed", "final_state", "states"})
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the times (in 1/E, E the unit of H), ⟨A⟩(t) (in the units of each
+        ``e_ops`` entry; complex values as real and imaginary parts), the method as written
+        (its settings and tolerance) and the stats; the states and ``observed`` stay on the
+        object."""
+        out = super().to_dict()
+        out["method"] = None if self.method is None else repr(self.method)
+        return out
 
     @property
     def tol(self) -> float | None:

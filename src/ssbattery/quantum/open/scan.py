@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,7 +42,7 @@ from ssbattery.quantum.dicke import DickeParameters, default_charging_time
 from ssbattery.quantum.open.charging import charge_open
 from ssbattery.quantum.open.cutoff import charge_open_converged
 from ssbattery.quantum.open.rates import Dissipation
-from ssbattery.results import Printed
+from ssbattery.results import Printed, Recorded
 from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = [
@@ -71,9 +71,10 @@ POINTS_PER_LOSS_TIME = 4.0
 
 
 @dataclass(frozen=True)
-class OpenDickePoint:
+class OpenDickePoint(Recorded):
     """One charging + storage run: P_max, its time, E_max, the largest ergotropy and its
-    incoherent part, the ergotropy half-life (NaN: not reached; inf: no atomic noise)."""
+    incoherent part, the ergotropy half-life (NaN: not reached; inf: no atomic noise).
+    Energies in E₀ (the unit of ωa), power in E₀², times in 1/E₀ (ħ = 1)."""
 
     n_atoms: int
     power_max: float
@@ -84,6 +85,19 @@ class OpenDickePoint:
     half_life: float
     photon_cutoff: int = 0
     top_level_population: float = float("nan")
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "power_max": "E₀²",
+        "t_power_max": "1/E₀",
+        "energy_max": "E₀",
+        "ergotropy_max": "E₀",
+        "ergotropy_incoherent": "E₀",
+        "half_life": "1/E₀",
+        "top_level_population": "1",
+    }
+
+    def _title(self) -> str:
+        return f"open Dicke run, N = {self.n_atoms}"
 
 
 def open_dicke_point(

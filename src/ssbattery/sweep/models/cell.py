@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from ssbattery.results import Recorded
 from ssbattery.sweep.registry import ModelEntry, Output, Param, fixed_memory, register
 
 if TYPE_CHECKING:
@@ -47,12 +48,17 @@ class SelfChargeRun:
 
 
 @dataclass(frozen=True)
-class SelfChargeResult:
+class SelfChargeResult(Recorded):
     """What ``ssbattery self-charge`` reports: the simulated discharge and the Hopf load
     (Ω; None where the fixed point is stable at every load)."""
 
     simulation: SelfChargingRun
     hopf_load_ohm: float | None
+
+    _UNITS: ClassVar[dict[str, str]] = {"hopf_load_ohm": "hopf_load [Ω]"}
+
+    def _title(self) -> str:
+        return "self-charging cell: simulated discharge and Hopf load"
 
     def metrics(self) -> dict[str, float]:
         """Deprecated: the ``self-charge`` entry's outputs (``SELF_CHARGE.extract``)."""
@@ -129,7 +135,7 @@ SELF_CHARGE: ModelEntry[SelfChargeRun, SelfChargeResult] = register(
 
 
 @dataclass(frozen=True)
-class LandauResult:
+class LandauResult(Recorded):
     """The ferroelectric's P_s, E_c, negative-capacitance range (None: none), C_F at Q = 0
     and the quasi-static hysteresis loop, as ``ssbattery landau`` reports them."""
 
@@ -139,6 +145,28 @@ class LandauResult:
     negative_capacitance_Q_range: tuple[float, float] | None
     C_F_at_Q0: float
     loop: HysteresisLoop
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "spontaneous_polarisation": "Q",
+        "coercive_field": "E",
+        "negative_capacitance_Q_range": "Q",
+        "C_F_at_Q0": "Q/E",
+    }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, units in the keys: Q, E and Q/E are those of the coefficients
+        (α in E/Q, β in E/Q³, γ in E/Q⁵; see :mod:`ssbattery.cell.landau`)."""
+        c = self.coefficients
+        out = super().to_dict()
+        out["coefficients"] = {
+            "alpha [E/Q]": c.alpha,
+            "beta [E/Q³]": c.beta,
+            "gamma [E/Q⁵]": c.gamma,
+        }
+        return out
+
+    def _title(self) -> str:
+        return "Landau ferroelectric (§2.1)"
 
     def metrics(self) -> dict[str, float]:
         """Deprecated: the ``landau`` entry's outputs (``LANDAU.extract``)."""

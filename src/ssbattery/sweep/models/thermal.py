@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ssbattery.results import quantity_values
+from ssbattery.results import Recorded, quantity_values
 from ssbattery.sweep.registry import (
     ModelEntry,
     Output,
@@ -248,11 +248,19 @@ class PumpedRun:
 
 
 @dataclass(frozen=True)
-class PumpedRunResult:
+class PumpedRunResult(Recorded):
     """Charging metrics at ``time`` and, when run, the two-stroke engine's cycle."""
 
     charging: dict[str, float]
     engine: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the ``pumped-battery`` entry's outputs with their units in the keys
+        (energies in ω_e, power in ω_e²; engine entries None where it was not run)."""
+        return PUMPED_BATTERY.output_dict(self)
+
+    def _title(self) -> str:
+        return "pumped battery at t (charging) and its two-stroke engine"
 
 
 def _build_pumped(values: Mapping[str, Any]) -> PumpedRun:
