@@ -318,6 +318,19 @@ def _candidate_cv(
     return errors
 
 
+def _paired_rows(scores: dict[str, Any], ref: Any) -> list[str]:
+    """Table rows, lowest CV MAE first: the mean fold MAE and the paired difference to ``ref``
+    (mean ± SE over the same folds)."""
+    import numpy as np
+
+    rows = []
+    for n, e in sorted(scores.items(), key=lambda kv: kv[1].mean()):
+        d = e - ref
+        se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
+        rows.append(f"| {n} | {e.mean():.3f} | {d.mean():+.3f} ± {se:.3f} |")
+    return rows
+
+
 def _model_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
     """Every candidate's grouped-CV MAE on the training split and its paired difference to the
     shipped extra trees (same folds); the winner is the lowest mean, chosen before the test."""
@@ -339,10 +352,7 @@ def _model_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
         "| candidate | CV MAE [dex] | − extra trees (paired, mean ± SE) |",
         "|---|---|---|",
     ]
-    for n, e in sorted(scores.items(), key=lambda kv: kv[1].mean()):
-        d = e - ref
-        se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
-        out.append(f"| {n} | {e.mean():.3f} | {d.mean():+.3f} ± {se:.3f} |")
+    out += _paired_rows(scores, ref)
     best = min(scores, key=lambda n: scores[n].mean())
     out += ["", f"Lowest CV MAE: **{best}**.", f"- load after the CV: {os.getloadavg()}"]
     return out
@@ -541,10 +551,7 @@ def _variant_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
         "| variant | CV MAE [dex] | − shipped (paired, mean ± SE) |",
         "|---|---|---|",
     ]
-    for n, e in sorted(scores.items(), key=lambda kv: kv[1].mean()):
-        d = e - ref
-        se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
-        out.append(f"| {n} | {e.mean():.3f} | {d.mean():+.3f} ± {se:.3f} |")
+    out += _paired_rows(scores, ref)
     best = min(scores, key=lambda n: scores[n].mean())
     d = scores[best] - ref
     se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0

@@ -139,10 +139,10 @@ def drt_command(
         0.9, "--band", help="Credible-band level in (0, 1); 0 to skip the band."
     ),
     band_method: str = typer.Option(
-        "hierarchical",
+        "peak model",
         "--band-method",
-        help="'hierarchical' (Student-t smoothness prior) or 'peak model' (Laplace band of the "
-        "ZARC/Havriliak-Negami peak model, where the data accept it).",
+        help="'peak model' (default: Laplace band of the ZARC/Havriliak-Negami peak model, "
+        "where the data accept it) or 'hierarchical' (Student-t smoothness prior).",
     ),
     peak_model: bool = typer.Option(
         True,
