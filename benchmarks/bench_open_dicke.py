@@ -60,7 +60,14 @@ def _driven_model(n: int, steps: int = 40) -> tuple[DrivenBattery, Dissipation]:
 
 
 def ours(model, diss, tol: float) -> np.ndarray:
-    r = charge_open(model, diss, storage=False, ergotropy=False, method=ChebyshevLindblad(tol=tol))
+    r = charge_open(
+        model,
+        diss,
+        storage=False,
+        ergotropy=False,
+        positivity=False,
+        method=ChebyshevLindblad(tol=tol),
+    )
     return np.asarray(r.energy)
 
 

@@ -137,6 +137,18 @@ def drt_command(
     band: float | None = typer.Option(
         0.9, "--band", help="Credible-band level in (0, 1); 0 to skip the band."
     ),
+    band_method: str = typer.Option(
+        "peak model",
+        "--band-method",
+        help="'peak model' (default: Laplace band of the ZARC/Havriliak-Negami peak model, "
+        "where the data accept it) or 'hierarchical' (Student-t smoothness prior).",
+    ),
+    peak_model: bool = typer.Option(
+        True,
+        "--peak-model/--no-peak-model",
+        help="Refine each peak's τ and R by a ZARC/Havriliak-Negami fit of the spectrum "
+        "(kept where an F test accepts it); --no-peak-model keeps the γ maxima.",
+    ),
     no_inductance: bool = typer.Option(
         False, "--no-inductance", help="Drop the series inductance term."
     ),
@@ -178,6 +190,8 @@ def drt_command(
         inductance=not no_inductance,
         band_level=None if band == 0 else band,
         cell_constant_per_cm=cell,
+        peak_model=peak_model,
+        band_method=band_method,  # type: ignore[arg-type]
     )
     summary = result.to_dict()
     circuit_fit = None

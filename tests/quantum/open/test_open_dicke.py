@@ -667,3 +667,18 @@ def test_photon_cutoff_by_error_control_against_a_larger_cutoff():
         assert err < energy_bound
     with pytest.raises(InvalidParameterError, match="max_cutoff"):
         charge_open_converged(model, diss, top_population=1e-12, max_cutoff=6, storage=False)
+
+
+def test_energy_only_run_skips_the_spectra_and_keeps_the_energies():
+    """positivity=False (with ergotropy=False: what a peer computing ⟨Jz⟩ alone does)
+    gives the same E(t), purity and photon number, and NaN for the eigenvalue checks;
+    asking for the ergotropy without the spectra is refused."""
+    params = DickeParameters(3, 0.4, photon_cutoff=6, t_max=2.0, steps=10)
+    full = charge_open(params, NOISE, storage=False, ergotropy=False)
+    bare = charge_open(params, NOISE, storage=False, ergotropy=False, positivity=False)
+    for name in ("energy", "purity", "photons"):
+        np.testing.assert_allclose(getattr(bare, name), getattr(full, name), atol=0)
+    assert math.isnan(bare.checks["min_eigenvalue"]) and bare.checks["full_checked_times"] == 0
+    assert full.checks["min_eigenvalue"] > -1e-12
+    with pytest.raises(InvalidParameterError, match="positivity"):
+        charge_open(params, NOISE, storage=False, positivity=False)

@@ -293,7 +293,13 @@ def _chebyshev_block(
 
 
 def chebyshev_terms(x: float, tol: float) -> int:
-    """Smallest K with Σ_{k≥K} 2|J_k(x)| ≤ tol: the terms needed for e^{−ix H̃} (‖H̃‖ ≤ 1)."""
+    """Smallest K with Σ_{k≥K} 2|J_k(x)| ≤ tol: the terms needed for e^{−ix H̃} (‖H̃‖ ≤ 1).
+    Cached (a pure function; a run asks for the same x several times)."""
+    return _chebyshev_terms(float(x), float(tol))
+
+
+@functools.lru_cache(maxsize=1024)
+def _chebyshev_terms(x: float, tol: float) -> int:
     return int(_terms_for(np.array([x]), tol)[0])
 
 
@@ -330,8 +336,9 @@ def bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
 
     Miller's backward recurrence J_{k−1} = (2k/x) J_k − J_{k+1}, normalised by
     J_0 + 2 Σ J_{2k} = 1, for all x at once (scipy's ``jv`` evaluates every (k, x) pair
-    separately, ~100× slower for the tables needed here). x ≤ 1e-14 gives J_0 = 1 and
-    J_k = 0 otherwise (error below 1e-14).
+    separately, ~100× slower for the tables needed here), compiled
+    (:mod:`._bessel_numba`: the NumPy loop over orders cost ~1 ms per small table). x ≤
+    1e-14 gives J_0 = 1 and J_k = 0 otherwise (error below 1e-14).
     """
     x = np.asarray(x, dtype=float)
     out = np.zeros((x.size, K))
@@ -340,34 +347,12 @@ def bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
     xp = x[pos]
     if xp.size == 0:
         return out
+    from ssbattery.quantum.evolution._bessel_numba import miller_table
+
     top = max(K, int(np.max(xp)))
     start = top + 20 + int(math.sqrt(40.0 * top))
     start += start % 2
-    tab = np.zeros((K, xp.size))  # one row per order: contiguous writes
-    j_next = np.zeros(xp.size)
-    j_cur = np.full(xp.size, 1e-300)
-    norm = np.zeros(xp.size)
-    two_over_x = 2.0 / xp
-    # Rescale above 1e150: 4 more steps grow by at most (2k/x)⁴ < 1e68 for x > 1e-14.
-    big = 1e150
-    for k in range(start, 0, -1):
-        j_prev = (k * two_over_x) * j_cur
-        j_prev -= j_next  # J_{k−1}
-        if k < K:
-            tab[k] = j_cur
-        if k % 2 == 0:
-            norm += 2.0 * j_cur
-        j_next, j_cur = j_cur, j_prev
-        if k % 4 == 0:
-            over = np.abs(j_cur) > big
-            if over.any():
-                j_cur[over] /= big
-                j_next[over] /= big
-                norm[over] /= big
-                tab[:, over] /= big
-    tab[0] = j_cur
-    norm += j_cur
-    out[pos] = (tab / norm[None, :]).T
+    out[pos] = miller_table(np.ascontiguousarray(xp), int(K), int(start))
     return out
 
 

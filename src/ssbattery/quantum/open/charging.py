@@ -34,7 +34,14 @@ from ssbattery.errors import InvalidParameterError, api_only
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.open.liouvillian import ASSEMBLE_LIMIT, CollectiveHamiltonian, PILiouvillian
-from ssbattery.quantum.open.observables import battery_state, full_min_eigenvalue, reduce_state
+from ssbattery.quantum.open.observables import (
+    _StateSeries,
+    battery_state,
+    battery_states,
+    full_min_eigenvalue,
+    reduce_state,
+    reduction_matrix,
+)
 from ssbattery.quantum.open.propagate import (
     ChebyshevLindblad,
     RungeKutta,
@@ -383,15 +390,14 @@ def _storage(
     # alone; E and the ergotropy (populations and spectrum in the H0 basis) are the same
     # in both pictures. Dropping H0 frees the integrator from resolving e^{−iωa t}.
     L = PILiouvillian(atoms, None, rates)
-    E = np.empty(times.size)
-    W = np.empty(times.size)
-    lowest = np.empty(times.size)
+    rows: list[NDArray] = [None] * times.size  # type: ignore[list-item]
 
     def observe(v: NDArray, k: int) -> None:
-        s = battery_state(atoms, v, omega_a, symmetric=symmetric)
-        E[k], W[k], lowest[k] = s.energy, s.ergotropy, s.min_eigenvalue
+        rows[k] = np.array(v)
 
     propagate(L, ya, 0.0, times, observe, method=method)
+    st = battery_states(atoms, np.array(rows), omega_a, symmetric=symmetric)
+    E, W, lowest = st.energy, st.ergotropy, st.min_eigenvalue
     return StorageResult(tau_c, times, E, W, half_life(times, W), float(lowest.min()))
 
 
@@ -406,6 +412,7 @@ def charge_open(
     storage_steps: int = 200,
     symmetric_ergotropy: bool = False,
     ergotropy: bool = True,
+    positivity: bool = True,
     method: ChebyshevLindblad | RungeKutta | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> OpenChargingResult:
@@ -427,6 +434,11 @@ def charge_open(
             multiplicities C(N, N/2 + m)), which is never smaller.
         ergotropy: compute the ergotropy (and purity's eigen-decompositions) at every
             output time; False leaves NaN there (needs ``storage`` False).
+        positivity: the positivity diagnostic (the smallest eigenvalue of every spin
+            block of the atoms' state at every output time, and of the whole state at a
+            few): one eigen-decomposition per block and time. False (only with
+            ``ergotropy`` False: an energy-only run, as a peer that computes ⟨Jz⟩ alone)
+            leaves those checks NaN and skips every eigen-decomposition.
         method: the propagator of the charging phase, picked by type:
             :class:`ChebyshevLindblad` (default; one Chebyshev expansion serves every
             output time) or :class:`RungeKutta` (adaptive DOP853). The storage phase
@@ -448,6 +460,11 @@ def charge_open(
         raise InvalidParameterError(
             "`ergotropy` must be True for the storage phase (its half-life is that of the "
             "ergotropy)." + api_only("pass `storage=False`")
+        )
+    if ergotropy and not positivity:
+        raise InvalidParameterError(
+            "`positivity` must be True when the ergotropy is computed (its spectra give "
+            "the check for free)." + api_only("pass `ergotropy=False`")
         )
     if symmetric_ergotropy and rates.local:
         raise InvalidParameterError(
@@ -471,67 +488,86 @@ def charge_open(
         L = PILiouvillian(space, ham, rates, assemble=False, even_parity=True)
     y0 = initial_state(space, photons)
     sym = symmetric_ergotropy
-    full_at = _full_indices(space, times)
+    full_at = _full_indices(space, times) if positivity else []
     full_min: dict[int, float] = {}
 
     def check_full(y: NDArray, k: int) -> None:
         full_min[k] = min(full_min_eigenvalue(space, y))
 
+    def series(reduced: NDArray) -> _StateSeries:
+        return battery_states(
+            space, reduced, ham.omega_a, symmetric=sym, ergotropy=ergotropy, spectra=positivity
+        )
+
     if isinstance(method, ChebyshevLindblad):
         R, d = L.spectral_extent()
-        step = L.chebyshev_step(R, d)
+        step: Any = L.chebyshev_step(R, d)
         step_into = L.chebyshev_step_into(R, d)
+        reduce: Any = lambda v: reduce_state(space, v)  # noqa: E731
+        start, expand = y0, None
+        engine = "Chebyshev, Python recurrence"
+        if L.assembled:  # the compiled recurrence on the real form (CSR matrix, reduction)
+            form, step = L.real_form(R, d)
+            P = reduction_matrix(space)
+            reduce, start, expand = form.reduction(P), form.compress(y0), form.expand
+            engine = "Chebyshev, compiled real form" + (" (parity sector)" if form.parity else "")
 
         def cheb(
             ts: NDArray, keep: int | None, full: bool = False
         ) -> tuple[NDArray, NDArray | None]:
-            return propagate_chebyshev(
+            on_full = None
+            if full:
+                on_full = check_full if expand is None else lambda x, k: check_full(expand(x), k)
+            red, kept_state = propagate_chebyshev(
                 step,
-                y0,
+                start,
                 ts,
-                lambda v: reduce_state(space, v),
+                reduce,
                 half_width=R,
                 decay=d,
                 keep=keep,
                 method=method,
                 full_at=full_at if full else (),
-                on_full=check_full if full else None,
+                on_full=on_full,
                 step_into=step_into,
             )
+            if expand is None:
+                return red, kept_state
+            red = form.reduced(red, P)
+            return red, None if kept_state is None else expand(kept_state)
 
         keep_at = None if tau_c is None else int(np.flatnonzero(times == tau_c)[0])
         reduced, kept_y = cheb(times, keep_at if storage else None, full=True)
-        states = [
-            battery_state(space, r, ham.omega_a, symmetric=sym, reduced=True, ergotropy=ergotropy)
-            for r in reduced
-        ]
+        states = series(reduced)
         if progress is not None:
             progress(times.size, times.size)
         kept: dict[str, Any] = {"y": kept_y, "t": tau_c}
         if storage and tau_c is None:  # the best ergotropy is known only now: go there again
-            k_best = int(np.argmax([s.ergotropy for s in states]))
+            k_best = int(np.argmax(states.ergotropy))
             kept["t"] = float(times[k_best])
             kept["y"] = cheb(times[: k_best + 1], k_best)[1]
     else:
-        states = [None] * times.size  # type: ignore[list-item]
+        rows: list[NDArray] = [None] * times.size  # type: ignore[list-item]
         kept = {"W": -1.0, "y": None, "t": None}
 
         def observe(y: NDArray, k: int) -> None:
-            st = battery_state(space, y, ham.omega_a, symmetric=sym, ergotropy=ergotropy)
-            states[k] = st
+            rows[k] = np.array(reduce_state(space, y))
             if k in full_at:
                 check_full(y, k)
             if storage:
-                if tau_c is None and st.ergotropy > kept["W"]:
-                    kept.update(W=st.ergotropy, y=np.array(y), t=float(times[k]))
-                elif tau_c is not None and times[k] == tau_c:
-                    kept.update(W=st.ergotropy, y=np.array(y), t=float(tau_c))
+                if tau_c is None:
+                    W = battery_state(space, rows[k], ham.omega_a, symmetric=sym, reduced=True)
+                    if W.ergotropy > kept["W"]:
+                        kept.update(W=W.ergotropy, y=np.array(y), t=float(times[k]))
+                elif times[k] == tau_c:
+                    kept.update(y=np.array(y), t=float(tau_c))
             if progress is not None and (k % 16 == 15 or k == times.size - 1):
                 progress(k + 1, times.size)
 
         propagate(L, y0, 0.0, times, observe, method=method)
+        states = series(np.array(rows))
+        engine = "DOP853"
     on_grid = np.isin(times, grid)
-    st = [s for s, keep in zip(states, on_grid, strict=True) if keep]
     info: dict[str, Any] = dict(model.to_dict())
     info.update(
         model=type(model).__name__,
@@ -540,20 +576,23 @@ def charge_open(
         spin_blocks=len(space.j_values),
         j_values=list(space.j_values),
         state_entries=space.size,
+        generator=L.provenance(),
+        propagator=engine,
     )
     charging = summarise_charging(
         grid,
-        np.array([s.energy for s in st]),
-        np.array([s.ergotropy for s in st]),
+        states.energy[on_grid],
+        states.ergotropy[on_grid],
         parameters=info,
     )
+    nan = float("nan")
     checks = {
-        "max_trace_error": float(max(abs(s.trace - 1.0) for s in st)),
-        "max_hermiticity_error": float(max(s.hermiticity_error for s in st)),
-        "min_eigenvalue": float(min(s.min_eigenvalue for s in states)),
-        "min_eigenvalue_full": float(min(full_min.values())),
+        "max_trace_error": float(np.max(np.abs(states.trace[on_grid] - 1.0))),
+        "max_hermiticity_error": float(np.max(states.hermiticity_error[on_grid])),
+        "min_eigenvalue": float(np.min(states.min_eigenvalue)) if positivity else nan,
+        "min_eigenvalue_full": float(min(full_min.values())) if positivity else nan,
         "full_checked_times": float(len(full_min)),
-        "max_top_level_population": float(max(s.top_level_population for s in states)),
+        "max_top_level_population": float(np.max(states.top_level_population)),
     }
     stored = None
     if storage:
@@ -570,10 +609,10 @@ def charge_open(
         )
     return OpenChargingResult(
         charging=charging,
-        ergotropy_incoherent=np.array([s.incoherent for s in st]),
-        purity=np.array([s.purity for s in st]),
-        photons=np.array([s.photons for s in st]),
+        ergotropy_incoherent=states.incoherent[on_grid],
+        purity=states.purity[on_grid],
+        photons=states.photons[on_grid],
         checks=checks,
         storage=stored,
-        block_min_eigenvalues=np.min([s.block_min_eigenvalues for s in states], axis=0),
+        block_min_eigenvalues=np.min(states.block_min_eigenvalues, axis=0),
     )

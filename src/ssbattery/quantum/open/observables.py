@@ -16,6 +16,7 @@ the d_j copies none between themselves); the coherent part is the rest, ≥ 0.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 
 from ssbattery.quantum.open.space import PISpace
 from ssbattery.results import Recorded
@@ -30,9 +32,12 @@ from ssbattery.results import Recorded
 __all__ = [
     "BatteryState",
     "battery_state",
+    "battery_states",
     "degenerate_passive_energy",
     "full_min_eigenvalue",
+    "passive_energies",
     "reduce_state",
+    "reduction_matrix",
 ]
 
 
@@ -152,6 +157,226 @@ def reduce_state(space: PISpace, y: np.ndarray) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def reduction_matrix(space: PISpace) -> sp.csr_array | None:
+    """:func:`reduce_state` as a sparse matrix P (reduce_state(space, y) = P y), None
+    where it is the identity (no cavity). Cached per space."""
+    if space.n_levels == 1:
+        return None
+    return _reduction_matrix(space)
+
+
+@functools.lru_cache(maxsize=16)
+def _reduction_matrix(space: PISpace) -> sp.csr_array:
+    nc = space.n_levels
+    rows, cols = [], []
+    out_pos = 0
+    n = np.arange(nc)
+    for o, d in zip(space.offsets[:-1], space.spin_dims, strict=True):
+        a, b = np.meshgrid(np.arange(d), np.arange(d), indexing="ij")
+        # R_j[a, b] = Σ_n ρ[n, a, n, b], flat index ((n d + a) nc + n) d + b
+        src = o + ((n[:, None, None] * d + a[None]) * nc + n[:, None, None]) * d + b[None]
+        rows.append(np.broadcast_to(out_pos + a * d + b, src.shape).ravel())
+        cols.append(src.ravel())
+        out_pos += d * d
+    tail = out_pos
+    for blk, (o, d) in enumerate(zip(space.offsets[:-1], space.spin_dims, strict=True)):
+        k = np.arange(d)
+        # photon populations Σ_k ρ[n, k, n, k]
+        src = o + ((n[:, None] * d + k[None]) * nc + n[:, None]) * d + k[None]
+        rows.append(np.broadcast_to(tail + blk * nc + n[:, None], src.shape).ravel())
+        cols.append(src.ravel())
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    m = tail + nc * len(space.spin_dims)
+    P = sp.csr_array((np.ones(r.size, dtype=complex), (r, c)), shape=(m, space.size))
+    P.sum_duplicates()
+    return P
+
+
+def passive_energies(
+    values: Sequence[np.ndarray],
+    degeneracies: Sequence[int],
+    n_atoms: int,
+    *,
+    symmetric: bool = False,
+) -> np.ndarray:
+    """:func:`degenerate_passive_energy` at many times at once: ``values[b]`` has shape
+    (n_times, len of block b). Vectorised over the times where every multiplicity and
+    step end is an integer below 2⁵³ (2^N ≤ 2⁵², or the symmetric subspace), so that
+    float arithmetic is as exact as the integer pairing; otherwise one exact pairing per
+    time."""
+    vals = [np.asarray(v, dtype=float) for v in values]
+    n_t = vals[0].shape[0] if vals else 0
+    if not symmetric and n_atoms > 52:
+        return np.array(
+            [
+                degenerate_passive_energy([v[t] for v in vals], degeneracies, n_atoms)
+                for t in range(n_t)
+            ]
+        )
+    levels, counts = _level_multiplicities(n_atoms, symmetric)
+    r = np.concatenate([v / float(d) for v, d in zip(vals, degeneracies, strict=True)], axis=1)
+    mult = np.concatenate(
+        [np.full(v.shape[1], float(d)) for v, d in zip(vals, degeneracies, strict=True)]
+    )
+    order = np.argsort(-r, axis=1, kind="stable")
+    steps = np.take_along_axis(r, order, axis=1)
+    steps = np.where(steps > 0.0, steps, 0.0)  # r ≤ 0 carries no weight (sorted last)
+    w = mult[order]
+    ends = np.cumsum(w, axis=1)  # exact step ends B_i (integers < 2⁵³)
+    mass = np.cumsum(steps * w, axis=1)  # F(B_i)
+    edges = np.cumsum(np.asarray(counts, dtype=float))  # level edges C_l
+    # F(C_l) = F(B_{i−1}) + r_i (C_l − B_{i−1}), i the first step ending after C_l
+    i = np.sum(ends[:, :, None] <= edges[None, None, :], axis=1)  # (n_t, levels)
+    M = ends.shape[1]
+    inside = i < M
+    ic = np.minimum(i, M - 1)
+    prev_end = np.where(i > 0, np.take_along_axis(ends, np.maximum(ic - 1, 0), axis=1), 0.0)
+    prev_mass = np.where(i > 0, np.take_along_axis(mass, np.maximum(ic - 1, 0), axis=1), 0.0)
+    F = np.where(
+        inside,
+        prev_mass + np.take_along_axis(steps, ic, axis=1) * (edges[None, :] - prev_end),
+        mass[:, -1:],
+    )
+    dF = np.diff(F, axis=1, prepend=0.0)
+    return np.asarray(dF @ levels)
+
+
+@dataclass(frozen=True)
+class _StateSeries:
+    """:class:`BatteryState`'s fields at every output time (arrays over the times;
+    ``block_min_eigenvalues`` of shape (n_times, blocks))."""
+
+    energy: np.ndarray
+    ergotropy: np.ndarray
+    incoherent: np.ndarray
+    purity: np.ndarray
+    photons: np.ndarray
+    trace: np.ndarray
+    hermiticity_error: np.ndarray
+    min_eigenvalue: np.ndarray
+    block_min_eigenvalues: np.ndarray
+    top_level_population: np.ndarray
+
+    def state(self, k: int) -> BatteryState:
+        """The record of output time k."""
+        return BatteryState(
+            float(self.energy[k]),
+            float(self.ergotropy[k]),
+            float(self.incoherent[k]),
+            float(self.purity[k]),
+            float(self.photons[k]),
+            float(self.trace[k]),
+            float(self.hermiticity_error[k]),
+            float(self.min_eigenvalue[k]),
+            tuple(float(x) for x in self.block_min_eigenvalues[k]),
+            float(self.top_level_population[k]),
+        )
+
+
+@dataclass(frozen=True)
+class _ObservableTable:
+    """The linear functionals of :func:`battery_states` on :func:`reduce_state`'s vector
+    (its first ``tail`` entries are the atoms' blocks R_j, the rest the photon
+    populations): ``transpose`` maps entry (a, b) of every block to (b, a); ``energy``
+    weighs the diagonals with m + N/2, ``trace`` with 1, ``purity`` every entry with
+    1/d_j; ``photons`` and ``top`` weigh the populations with n and the top level."""
+
+    tail: int
+    transpose: np.ndarray
+    energy: np.ndarray
+    trace: np.ndarray
+    purity: np.ndarray
+    photons: np.ndarray
+    top: np.ndarray
+
+
+@functools.lru_cache(maxsize=64)
+def _observable_table(space: PISpace) -> _ObservableTable:
+    nc = space.n_levels
+    transpose, energy, trace, purity = [], [], [], []
+    pos = 0
+    for j, d_j, d in zip(space.j_values, space.degeneracies, space.spin_dims, strict=True):
+        a, b = np.divmod(np.arange(d * d), d)
+        transpose.append(pos + b * d + a)
+        diag = np.zeros(d * d)
+        diag[:: d + 1] = 1.0
+        trace.append(diag)
+        energy.append(diag * np.repeat(np.arange(d) - j + space.n_atoms / 2.0, d))
+        purity.append(np.full(d * d, 1.0 / float(d_j)))
+        pos += d * d
+    blocks = len(space.spin_dims)
+    n = np.arange(nc, dtype=float)
+    top = np.zeros(nc)
+    top[-1] = 1.0
+    return _ObservableTable(
+        pos,
+        np.concatenate(transpose),
+        np.concatenate(energy),
+        np.concatenate(trace),
+        np.concatenate(purity),
+        np.tile(n, blocks),
+        np.tile(top, blocks),
+    )
+
+
+def battery_states(
+    space: PISpace,
+    reduced: np.ndarray,
+    omega_a: float,
+    *,
+    ergotropy: bool = True,
+    symmetric: bool = False,
+    spectra: bool = True,
+) -> _StateSeries:
+    """The figures of merit of :class:`BatteryState` at every row of ``reduced`` (shape
+    (n_times, m), :func:`reduce_state`'s vectors), vectorised over the times: one stacked
+    ``eigvalsh`` per spin block, one vectorised pairing for the passive energies
+    (:func:`passive_energies`). ``spectra`` False (only with ``ergotropy`` False) skips
+    the eigen-decompositions: the minimum eigenvalues are then NaN."""
+    N = space.n_atoms
+    nc = space.n_levels
+    r = np.asarray(reduced)
+    n_t = r.shape[0]
+    tab = _observable_table(space)
+    atoms = r[:, : tab.tail]
+    dag = np.conj(atoms[:, tab.transpose])
+    herm = np.max(np.abs(atoms - dag), axis=1)
+    hermitian = 0.5 * (atoms + dag)
+    real = atoms.real
+    energy = real @ tab.energy
+    trace = real @ tab.trace
+    purity = (hermitian.real**2 + hermitian.imag**2) @ tab.purity
+    if nc > 1:
+        pops = r[:, tab.tail :].real
+        photons, top = pops @ tab.photons, pops @ tab.top
+    else:
+        photons = top = np.zeros(n_t)
+    eig_blocks: list[np.ndarray] = []
+    diag_blocks: list[np.ndarray] = []
+    block_min = np.full((n_t, len(space.j_values)), np.nan)
+    spectra = spectra or ergotropy
+    if spectra:
+        pos = 0
+        for b, d in enumerate(space.spin_dims):
+            lam = np.linalg.eigvalsh(hermitian[:, pos : pos + d * d].reshape(n_t, d, d))
+            block_min[:, b] = lam[:, 0]
+            eig_blocks.append(lam)
+            diag_blocks.append(real[:, pos : pos + d * d : d + 1])
+            pos += d * d
+    E = omega_a * energy
+    if ergotropy:
+        deg = space.degeneracies
+        base = -N / 2.0  # passive energies are Σ r m; E counts from the ground level
+        pas = passive_energies(eig_blocks, deg, N, symmetric=symmetric)
+        pas_d = passive_energies(diag_blocks, deg, N, symmetric=symmetric)
+        W = np.maximum(E - omega_a * (pas - base * trace), 0.0)
+        Wi = np.minimum(np.maximum(E - omega_a * (pas_d - base * trace), 0.0), W)
+    else:
+        W = Wi = np.full(n_t, np.nan)
+    lowest = np.min(block_min, axis=1) if spectra else np.full(n_t, np.nan)
+    return _StateSeries(E, W, Wi, purity, photons, trace, herm, lowest, block_min, top)
+
+
 def battery_state(
     space: PISpace,
     y: np.ndarray,
@@ -163,51 +388,12 @@ def battery_state(
 ) -> BatteryState:
     """The figures of merit of the flat state ``y`` on ``space`` (``reduced``: ``y`` is
     already :func:`reduce_state`'s vector). ``symmetric``: ergotropy with unitaries of the
-    symmetric subspace only (see :func:`degenerate_passive_energy`)."""
-    N = space.n_atoms
-    nc = space.n_levels
+    symmetric subspace only (see :func:`degenerate_passive_energy`). One time of
+    :func:`battery_states`."""
     r = y if reduced else reduce_state(space, y)
-    n = np.arange(nc, dtype=float)
-    energy = photons = trace = herm = top = 0.0
-    eig_blocks: list[np.ndarray] = []
-    diag_blocks: list[np.ndarray] = []
-    purity = 0.0
-    block_min: list[float] = []
-    pos = 0
-    tail = sum(d * d for d in space.spin_dims)
-    for b, (j, d_j, d) in enumerate(
-        zip(space.j_values, space.degeneracies, space.spin_dims, strict=True)
-    ):
-        red = r[pos : pos + d * d].reshape(d, d)
-        pos += d * d
-        pops = r[tail + b * nc : tail + (b + 1) * nc].real if nc > 1 else np.zeros(1)
-        m = np.arange(d) - j
-        diag = np.real(np.diag(red))
-        energy += float(diag @ (m + N / 2.0))
-        photons += float(pops @ n)
-        top += float(pops[-1]) if nc > 1 else 0.0
-        trace += float(diag.sum())
-        herm = max(herm, float(np.max(np.abs(red - red.conj().T), initial=0.0)))
-        red = 0.5 * (red + red.conj().T)
-        purity += float(np.vdot(red, red).real) / float(d_j)
-        lam = np.linalg.eigvalsh(red)
-        block_min.append(float(lam[0]))
-        if ergotropy:
-            eig_blocks.append(lam)
-            diag_blocks.append(diag)
-    E = omega_a * energy
-    if ergotropy:
-        deg = space.degeneracies
-        base = -N / 2.0  # passive energies are Σ r m; E counts from the ground level
-        pas = degenerate_passive_energy(eig_blocks, deg, N, symmetric=symmetric)
-        pas_d = degenerate_passive_energy(diag_blocks, deg, N, symmetric=symmetric)
-        W = max(E - omega_a * (pas - base * trace), 0.0)
-        Wi = min(max(E - omega_a * (pas_d - base * trace), 0.0), W)
-    else:
-        W = Wi = float("nan")
-    return BatteryState(
-        E, W, Wi, purity, photons, trace, herm, min(block_min), tuple(block_min), top
-    )
+    return battery_states(
+        space, np.asarray(r)[None, :], omega_a, ergotropy=ergotropy, symmetric=symmetric
+    ).state(0)
 
 
 def full_min_eigenvalue(space: PISpace, y: np.ndarray) -> tuple[float, ...]:

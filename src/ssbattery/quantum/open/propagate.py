@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.integrate import DOP853
 
 from ssbattery.errors import InvalidParameterError
@@ -109,10 +111,10 @@ class ChebyshevLindblad:
 
 
 def propagate_chebyshev(
-    step: Callable[[np.ndarray], np.ndarray],
+    step: Callable[[np.ndarray], np.ndarray] | sp.csr_array,
     y0: np.ndarray,
     times: np.ndarray,
-    reduce: Callable[[np.ndarray], np.ndarray],
+    reduce: Callable[[np.ndarray], np.ndarray] | sp.csr_array | None,
     *,
     half_width: float,
     decay: float,
@@ -128,6 +130,11 @@ def propagate_chebyshev(
     state-sized accumulator while its segment runs: the caller bounds their number).
     ``step_into(x, acc)``, where given, does acc += S x in place (``step``'s map): the
     recurrence then overwrites P_{k−1} with P_{k+1} and allocates nothing per term.
+    ``step`` may be the matrix S itself (CSR) and ``reduce`` a CSR matrix P (reduce(v) =
+    P v) or None (the identity). Where S, P and ``y0`` are real (the real form of L on
+    Hermitian states, :meth:`~.liouvillian.PILiouvillian.real_form`) the whole recurrence
+    of a segment runs compiled (:mod:`._chebyshev_numba`, the same terms and sums; for
+    small spaces, whose Python loop cost more per term than the product).
 
     The generator L maps Hermitian to Hermitian; its spectrum lies in about the strip
     −d ≤ Re λ ≤ 0, |Im λ| ≤ R (R = ``half_width``, the largest Bohr frequency; d =
@@ -157,7 +164,23 @@ def propagate_chebyshev(
     R = max(float(half_width), 1e-12)
     d = max(float(decay), 0.0)
     seg_len = math.inf if d == 0 else 2.0 * math.log(method.max_growth) / d
-    m = reduce(np.asarray(y0)).size
+    y = np.array(y0)
+    compiled = (
+        isinstance(step, sp.sparray)
+        and not np.iscomplexobj(step.data)
+        and not np.iscomplexobj(y)
+        and (
+            reduce is None or (isinstance(reduce, sp.sparray) and not np.iscomplexobj(reduce.data))
+        )
+    )
+    if not compiled:
+        y = y.astype(np.complex128)
+    if reduce is None:
+        m = np.asarray(y0).size
+    elif isinstance(reduce, sp.sparray):
+        m = reduce.shape[0]
+    else:
+        m = reduce(np.asarray(y0)).size
     max_terms = max(96, int(method.memory_mb * 2**20 // (16 * m)))
     span = min(float(t[-1]), seg_len)
     while chebyshev_terms(R * span, method.tol * 1e-2) + 16 > max_terms:
@@ -166,7 +189,6 @@ def propagate_chebyshev(
         seg_len = span
     out: list[np.ndarray] = []
     kept: np.ndarray | None = None
-    y = np.array(y0, dtype=np.complex128)
     t_start, k = 0.0, 0
     while k < t.size:
         stop = k
@@ -189,46 +211,21 @@ def propagate_chebyshev(
         wanted = set(full_at) if on_full is not None else set()
         full_rows = [i for i, g in enumerate(idx.tolist()) if g in wanted and i != row]
         rows = ([] if last else [-1]) + ([row] if row >= 0 else []) + full_rows
-        p_prev: np.ndarray = y
-        if step_into is None:
-            p_cur: np.ndarray = 0.5 * step(y)
+        if compiled:
+            kk, J, red, accs = _compiled_segment(
+                step, reduce, y, x_all, J, rows, K, method.tol * norm0
+            )
         else:
-            p_cur = np.zeros_like(y)
-            step_into(y, p_cur)
-            p_cur *= 0.5
-            p_prev = y.copy()  # overwritten by the recurrence below
-        red = np.empty((K + 32, m), dtype=np.complex128)
-        red[0], red[1] = reduce(p_prev), reduce(p_cur)
-        accs = [J[r, 0] * p_prev + J[r, 1] * p_cur for r in rows]
-        kk, quiet = 1, 0
-        while quiet < 4:
-            kk += 1
-            if kk >= J.shape[1]:
-                J = bessel_table(x_all, 2 * J.shape[1])
-                J[:, 1:] *= 2.0
-            if step_into is None:
-                p_next = step(p_cur)
-                p_next += p_prev
-            else:
-                step_into(p_cur, p_prev)  # P_{k+1} = S P_k + P_{k−1}, in P_{k−1}'s place
-                p_next = p_prev
-            p_prev, p_cur = p_cur, p_next
-            if kk >= red.shape[0]:
-                red = np.concatenate([red, np.empty_like(red)])
-            red[kk] = reduce(p_cur)
-            for acc, r in zip(accs, rows, strict=True):
-                acc += J[r, kk] * p_cur
-            if kk >= K:
-                size = float(np.max(np.abs(J[:, kk]))) * float(np.linalg.norm(p_cur))
-                if not math.isfinite(size):
-                    raise InvalidParameterError(
-                        "the Chebyshev expansion diverged (the generator's spectrum lies "
-                        "outside its bounds); use method=RungeKutta()."
-                    )
-                quiet = quiet + 1 if size <= method.tol * norm0 else 0
+            kk, J, red, accs = _python_segment(
+                step, step_into, reduce, y, x_all, J, rows, K, method.tol * norm0
+            )
         coef = J[:-1, : kk + 1] * damp[:-1, None]
         if idx.size:
-            out.extend(list(coef @ red[: kk + 1]))
+            part = np.ascontiguousarray(red[: kk + 1])
+            if np.iscomplexobj(part):
+                out.append((coef @ part.view(np.float64)).view(np.complex128))
+            else:
+                out.append(coef @ part)
         for acc, r in zip(accs, rows, strict=True):
             if r == -1:
                 y = acc * damp[-1]
@@ -239,4 +236,122 @@ def propagate_chebyshev(
             if on_full is not None and int(idx[r]) in wanted:
                 on_full(state, int(idx[r]))
         t_start, k = t_end, stop
-    return np.array(out), kept
+    return np.concatenate(out), kept
+
+
+def _apply_reduce(reduce: Any, v: np.ndarray) -> np.ndarray:
+    if reduce is None:
+        return v
+    if isinstance(reduce, sp.sparray):
+        return np.asarray(reduce @ v)
+    return np.asarray(reduce(v))
+
+
+def _python_segment(
+    step: Any,
+    step_into: Callable[[np.ndarray, np.ndarray], None] | None,
+    reduce: Any,
+    y: np.ndarray,
+    x_all: np.ndarray,
+    J: np.ndarray,
+    rows: list[int],
+    K: int,
+    tol_abs: float,
+) -> tuple[int, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """One segment's recurrence in Python (any ``step``); see :func:`propagate_chebyshev`.
+    Returns (last term, the Bessel table, the reductions per term, the accumulators)."""
+    from ssbattery.quantum.evolution.chebyshev import bessel_table
+
+    if isinstance(step, sp.sparray):
+        S = step
+        step = lambda v: np.asarray(S @ v)  # noqa: E731
+    p_prev: np.ndarray = y
+    if step_into is None:
+        p_cur: np.ndarray = 0.5 * step(y)
+    else:
+        p_cur = np.zeros_like(y)
+        step_into(y, p_cur)
+        p_cur *= 0.5
+        p_prev = y.copy()  # overwritten by the recurrence below
+    first = _apply_reduce(reduce, p_prev)
+    red = np.empty((K + 32, first.size), dtype=np.complex128)
+    red[0], red[1] = first, _apply_reduce(reduce, p_cur)
+    accs = [J[r, 0] * p_prev + J[r, 1] * p_cur for r in rows]
+    kk, quiet = 1, 0
+    while quiet < 4:
+        kk += 1
+        if kk >= J.shape[1]:
+            J = bessel_table(x_all, 2 * J.shape[1])
+            J[:, 1:] *= 2.0
+        if step_into is None:
+            p_next = step(p_cur)
+            p_next += p_prev
+        else:
+            step_into(p_cur, p_prev)  # P_{k+1} = S P_k + P_{k−1}, in P_{k−1}'s place
+            p_next = p_prev
+        p_prev, p_cur = p_cur, p_next
+        if kk >= red.shape[0]:
+            red = np.concatenate([red, np.empty_like(red)])
+        red[kk] = _apply_reduce(reduce, p_cur)
+        for acc, r in zip(accs, rows, strict=True):
+            acc += J[r, kk] * p_cur
+        if kk >= K:
+            size = float(np.max(np.abs(J[:, kk]))) * float(np.linalg.norm(p_cur))
+            if not math.isfinite(size):
+                raise InvalidParameterError(_DIVERGED)
+            quiet = quiet + 1 if size <= tol_abs else 0
+    return kk, J, red, accs
+
+
+def _compiled_segment(
+    S: sp.csr_array,
+    reduce: sp.csr_array | None,
+    y: np.ndarray,
+    x_all: np.ndarray,
+    J: np.ndarray,
+    rows: list[int],
+    K: int,
+    tol_abs: float,
+) -> tuple[int, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """:func:`_python_segment` for a real CSR ``S``, a real CSR (or identity) reduction
+    and a real state, in one compiled loop (:mod:`._chebyshev_numba`); the same terms
+    and sums."""
+    from ssbattery.quantum.evolution.chebyshev import bessel_table
+    from ssbattery.quantum.open._chebyshev_numba import chebyshev_segment
+
+    S = sp.csr_array(S)
+    identity = reduce is None
+    P = sp.csr_array((1, y.size)) if reduce is None else sp.csr_array(reduce)
+    m = y.size if reduce is None else P.shape[0]
+    acc_rows = np.array([J.shape[0] - 1 if r == -1 else r for r in rows], dtype=np.int64)
+    while True:
+        red = np.empty((J.shape[1], m))
+        accs = np.empty((len(rows), y.size))
+        kk, status = chebyshev_segment(
+            S.indptr,
+            S.indices,
+            np.asarray(S.data, dtype=np.float64),
+            P.indptr,
+            P.indices,
+            np.asarray(P.data, dtype=np.float64),
+            identity,
+            np.ascontiguousarray(y, dtype=np.float64),
+            J,
+            acc_rows,
+            K,
+            tol_abs,
+            red,
+            accs,
+        )
+        if status == 0:
+            return int(kk), J, red, list(accs)
+        if status == 2:
+            raise InvalidParameterError(_DIVERGED)
+        J = bessel_table(x_all, 2 * J.shape[1])  # the table ran out: a longer one, again
+        J[:, 1:] *= 2.0
+
+
+_DIVERGED = (
+    "the Chebyshev expansion diverged (the generator's spectrum lies outside its bounds); "
+    "use method=RungeKutta()."
+)

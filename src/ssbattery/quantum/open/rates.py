@@ -17,7 +17,7 @@ with ω = ωa for the atoms and ω = ωc for the cavity (a thermal bath at T for
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ssbattery._deprecation import renamed_kwargs
@@ -58,7 +58,7 @@ class JumpRates:
 
     def to_dict(self) -> dict[str, float]:
         """A JSON-ready dict of this object (plain numbers, lists and strings)."""
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -116,4 +116,4 @@ class Dissipation:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of this object (plain numbers, lists and strings)."""
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
