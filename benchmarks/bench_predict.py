@@ -36,6 +36,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from ssbattery.electrolytes.conductivity_model import (
+    ConductivityBenchmark,
     benchmark_conductivity_model,
     train_conductivity_model,
 )
@@ -43,19 +44,19 @@ from ssbattery.electrolytes.conductivity_model import (
 LEVELS = (0.8, 0.9, 0.95)
 
 
-def _table(rows: dict[float, dict[str, Any]], key: str | None) -> list[str]:
+def _table(rows: dict[float, ConductivityBenchmark], structure: bool) -> list[str]:
     out = ["| interval level | half-width [dex] | test coverage |", "|---|---|---|"]
     for lv, r in rows.items():
-        s = r[key] if key else r
-        out.append(
-            f"| {lv:.0%} | {s['interval_half_width_dex']:.2f} | {s['interval_coverage']:.1%} |"
-        )
+        s = r.structure if structure else r.composition
+        assert s is not None
+        out.append(f"| {lv:.0%} | {s.half_width:.2f} | {s.coverage:.1%} |")
     return out
 
 
-def _report(rows: dict[float, dict[str, Any]], load_before: Any, load_after: Any) -> str:
+def _report(rows: dict[float, ConductivityBenchmark], load_before: Any, load_after: Any) -> str:
     r = rows[0.9]
-    s = r["structure_model"]
+    c, s = r.composition, r.structure
+    assert s is not None
     lines = [
         "# Conductivity from composition: OBELiX official split",
         "",
@@ -65,38 +66,31 @@ def _report(rows: dict[float, dict[str, Any]], load_before: Any, load_after: Any
         ),
         "",
         (
-            f"Model: {r['model']}. Trained (with the 5 grouped calibration folds) in "
-            f"{r['train_seconds']:.1f} s; the composition + structure model in "
-            f"{s['train_seconds']:.1f} s."
+            f"Model: {r.model}. Trained (with the 5 grouped calibration folds) in "
+            f"{c.train_seconds:.1f} s; the composition + structure model in "
+            f"{s.train_seconds:.1f} s."
         ),
         "",
         "| model | test MAE [dex] |",
         "|---|---|",
         (
-            f"| ssbattery composition model | {r['mae_log10_S_cm']:.3f} "
-            f"± {r['mae_bootstrap_se_dex']:.3f} (bootstrap SE) "
-            f"(uncensored rows only: {r['mae_uncensored_log10_S_cm']:.3f}) |"
+            f"| ssbattery composition model | {c.mae:.3f} ± {c.mae_se:.3f} (bootstrap SE) "
+            f"(uncensored rows only: {c.mae_uncensored:.3f}) |"
         ),
         (
-            f"| ssbattery composition + structure model | {s['mae_log10_S_cm']:.3f} "
-            f"± {s['mae_bootstrap_se_dex']:.3f} "
-            f"(uncensored rows only: {s['mae_uncensored_log10_S_cm']:.3f}) |"
+            f"| ssbattery composition + structure model | {s.mae:.3f} ± {s.mae_se:.3f} "
+            f"(uncensored rows only: {s.mae_uncensored:.3f}) |"
         ),
     ]
-    lines += [f"| {k} | {v:.3f} |" for k, v in r["baselines_mae_log10_S_cm"].items()]
-    lines += ["", "Composition model:", "", *_table(rows, None)]
+    lines += [f"| {k} | {v:.3f} |" for k, v in r.baselines]
+    lines += ["", "Composition model:", "", *_table(rows, False)]
+    lines += ["", "Composition + structure model:", "", *_table(rows, True)]
     lines += [
         "",
-        "Composition + structure model:",
-        "",
-        *_table(rows, "structure_model"),
-    ]
-    lines += [
-        "",
-        f"Test rows: {r['n_test']} ({r['n_test_censored']} censored).",
+        f"Test rows: {c.n_test} ({r.n_test_censored} censored).",
         "",
         "```json",
-        json.dumps(r, indent=1),
+        json.dumps(r.to_dict(), indent=1),
         "```",
     ]
     return "\n".join(lines) + "\n"
@@ -176,7 +170,8 @@ def _grouped_cv(reps: int = 3, n_trees: int = 100) -> list[str]:
 
 def _candidates() -> dict[str, tuple[list[Any], str, bool]]:
     """The model-choice candidates: (estimator makers of a seed, "mean"/"median" over their
-    predictions, paper-balanced sample weights). All on the shipped composition features."""
+    predictions, paper-balanced sample weights). The first ten on the shipped composition
+    features (``--model-cv``); the rest are the variants of ``--variant-cv``."""
     from sklearn.ensemble import ExtraTreesRegressor as ET
     from sklearn.ensemble import GradientBoostingRegressor as GBR
     from sklearn.ensemble import HistGradientBoostingRegressor as HGB
@@ -198,6 +193,28 @@ def _candidates() -> dict[str, tuple[list[Any], str, bool]]:
             l2_regularization=1.0,
             random_state=s,
         )
+
+    def knn(s: int) -> Any:  # kNN on standardised features (deterministic: s unused)
+        from sklearn.neighbors import KNeighborsRegressor
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        del s
+        return make_pipeline(StandardScaler(), KNeighborsRegressor(7, weights="distance"))
+
+    def forest(kind: Any, mf: float, leaf: int = 1) -> Any:
+        return lambda s: kind(200, max_features=mf, min_samples_leaf=leaf, random_state=s, n_jobs=1)
+
+    def hgb_with(**kw: Any) -> Any:
+        opts = {
+            "learning_rate": 0.05,
+            "max_iter": 300,
+            "max_leaf_nodes": 15,
+            "min_samples_leaf": 10,
+            "l2_regularization": 1.0,
+            **kw,
+        }
+        return lambda s: HGB(**opts, random_state=s)
 
     def gbr(s: int, loss: str = "huber") -> Any:
         return GBR(
@@ -225,6 +242,30 @@ def _candidates() -> dict[str, tuple[list[Any], str, bool]]:
         "mean of extra trees + random forest + hist. GB": ([et, rf, hgb], "mean", False),
         "mean of extra trees + gradient boosting (Huber)": ([et, gbr], "mean", False),
         "extra trees, paper-balanced weights": ([et], "mean", True),
+        # --variant-cv (this round): hyper-parameters of the shipped mean, and two members
+        "ensemble, max_features 0.5": ([forest(ET, 0.5), forest(RF, 0.5), hgb], "mean", False),
+        "ensemble, max_features 0.15": (
+            [forest(ET, 0.15), forest(RF, 0.15), hgb],
+            "mean",
+            False,
+        ),
+        "ensemble, min_samples_leaf 2": (
+            [forest(ET, 0.3, 2), forest(RF, 0.3, 2), hgb],
+            "mean",
+            False,
+        ),
+        "ensemble, slower boosting (lr 0.03, 500 it.)": (
+            [et, rf, hgb_with(learning_rate=0.03, max_iter=500)],
+            "mean",
+            False,
+        ),
+        "ensemble, deeper boosting (31 leaves, 5 per leaf)": (
+            [et, rf, hgb_with(max_leaf_nodes=31, min_samples_leaf=5)],
+            "mean",
+            False,
+        ),
+        "extra trees + random forest": ([et, rf], "mean", False),
+        "ensemble + kNN (k = 7, distance-weighted)": ([et, rf, hgb, knn], "mean", False),
     }
 
 
@@ -236,17 +277,20 @@ def _candidate_predict(models: list[Any], how: str, X: Any) -> Any:
     return np.mean([m.predict(X) for m in models], axis=0)
 
 
-def _candidate_cv(name: str, reps: int) -> list[float]:
+def _candidate_cv(
+    name: str, reps: int, features: str = "shipped", impute: bool = True
+) -> list[float]:
     """Fold MAEs [dex] of one candidate: 5 folds grouped by paper, ``reps`` shuffles, the
-    shipped censoring rule (fit, re-impute censored targets as min(prediction, bound), refit)."""
+    shipped censoring rule (fit, re-impute censored targets as min(prediction, bound), refit;
+    ``impute=False``: the bound taken as the value, one fit), on the ``features`` set of
+    :func:`_variant_features`."""
     import numpy as np
 
     from ssbattery.electrolytes import conductivity_model as cm
 
     makers, how, balanced = _candidates()[name]
     train = cm.load_obelix_split()[0]
-    elements = tuple(sorted({e for r in train for e in cm._fractions(r.composition)}))
-    X = cm._feature_matrix([r.composition for r in train], elements, None, False)
+    X = _variant_features()[features]
     y = np.array([r.log10_sigma for r in train])
     c = np.array([r.censored for r in train])
     groups = np.array([r.group for r in train])
@@ -264,14 +308,27 @@ def _candidate_cv(name: str, reps: int) -> list[float]:
                     w = (1.0 / cnt[inv]) / np.mean(1.0 / cnt[inv])
                 target = y[tr].copy()
                 models = [make(0) for make in makers]
-                for _round in range(2):
+                for _round in range(2 if impute else 1):
                     for m in models:
-                        m.fit(X[tr], target, sample_weight=w)
+                        m.fit(X[tr], target, **({} if w is None else {"sample_weight": w}))
                     pred = _candidate_predict(models, how, X[tr])
                     target = np.where(c[tr], np.minimum(pred, y[tr]), y[tr])
                 pred = _candidate_predict(models, how, X[te])
                 errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
     return errors
+
+
+def _paired_rows(scores: dict[str, Any], ref: Any) -> list[str]:
+    """Table rows, lowest CV MAE first: the mean fold MAE and the paired difference to ``ref``
+    (mean ± SE over the same folds)."""
+    import numpy as np
+
+    rows = []
+    for n, e in sorted(scores.items(), key=lambda kv: kv[1].mean()):
+        d = e - ref
+        se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
+        rows.append(f"| {n} | {e.mean():.3f} | {d.mean():+.3f} ± {se:.3f} |")
+    return rows
 
 
 def _model_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
@@ -295,12 +352,211 @@ def _model_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
         "| candidate | CV MAE [dex] | − extra trees (paired, mean ± SE) |",
         "|---|---|---|",
     ]
-    for n, e in sorted(scores.items(), key=lambda kv: kv[1].mean()):
-        d = e - ref
-        se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
-        out.append(f"| {n} | {e.mean():.3f} | {d.mean():+.3f} ± {se:.3f} |")
+    out += _paired_rows(scores, ref)
     best = min(scores, key=lambda n: scores[n].mean())
     out += ["", f"Lowest CV MAE: **{best}**.", f"- load after the CV: {os.getloadavg()}"]
+    return out
+
+
+#: Element properties beyond the shipped eight, for the "richer descriptors" candidate.
+_EXTRA_PROPS = (
+    "max_oxidation_state",
+    "min_oxidation_state",
+    "electron_affinity",
+    "molar_volume",
+    "melting_point",
+    "average_ionic_radius",
+    "van_der_waals_radius",
+    "atomic_radius_calculated",
+)
+
+
+def _extra_property(symbol: str) -> Any:
+    import math
+    import warnings
+
+    import numpy as np
+    from pymatgen.core import Element
+
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for prop in _EXTRA_PROPS:
+            try:
+                v = getattr(Element(symbol), prop)
+                out.append(float(v) if v is not None else math.nan)
+            except (AttributeError, TypeError, ValueError):
+                out.append(math.nan)
+    return np.array(out)
+
+
+def _richer_features(formula: str) -> Any:
+    """The candidate "richer composition descriptors": fraction-weighted standard deviation and
+    range of the shipped eight properties; mean, mean absolute deviation, min and max of eight
+    more (oxidation-state limits, electron affinity, molar volume, melting point, ionic, van der
+    Waals and calculated radii); stoichiometric L_p norms (p = 2, 3, 5, 7, 10; Ward et al., npj
+    Comput. Mater. 2, 16028 (2016)); the Li amount per formula unit and per non-Li atom."""
+    import numpy as np
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    fr = cm._fractions(formula)
+    w = np.array(list(fr.values()))
+    P = np.vstack([np.concatenate([cm._element_properties(e), _extra_property(e)]) for e in fr])
+    col = np.nanmean(np.where(np.isnan(P), np.nan, P), axis=0)
+    P = np.where(np.isnan(P), np.nan_to_num(col), P)
+    n8 = len(cm._PROPS)
+    mean = w @ P
+    std = np.sqrt(w @ (P - mean) ** 2)[:n8]
+    rng = (P.max(0) - P.min(0))[:n8]
+    ex = P[:, n8:]
+    lp = [float(np.sum(w**p) ** (1 / p)) for p in (2, 3, 5, 7, 10)]
+    am = cm._amounts(formula)
+    li = am.get("Li", 0.0)
+    other = sum(v for k, v in am.items() if k != "Li")
+    return np.concatenate(
+        [
+            std,
+            rng,
+            mean[n8:],
+            w @ np.abs(ex - mean[n8:]),
+            ex.min(0),
+            ex.max(0),
+            lp,
+            [li, li / max(other, 1e-9)],
+        ]
+    )
+
+
+_FEATURE_SETS: dict[str, Any] = {}
+
+
+def _crystal_system(space_group: int) -> int:
+    """0 triclinic … 6 cubic, from the space-group number."""
+    import numpy as np
+
+    return int(np.searchsorted([2, 15, 74, 142, 167, 194, 230], space_group))
+
+
+def _variant_features() -> dict[str, Any]:
+    """The training split's feature matrices of the candidate feature sets (computed once per
+    process; a plain dict, as the joblib workers re-create this script's functions)."""
+    import numpy as np
+
+    if _FEATURE_SETS:
+        return _FEATURE_SETS
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    train = cm.load_obelix_split()[0]
+    elements = tuple(sorted({e for r in train for e in cm._fractions(r.composition)}))
+    base = cm._feature_matrix([r.composition for r in train], elements, None, False)
+    richer = np.array([_richer_features(r.composition) for r in train])
+    struct = np.array(
+        [
+            [*r.structure.as_array(), _crystal_system(r.structure.space_group)]
+            for r in train
+            if r.structure is not None
+        ]
+    )
+    if struct.shape[0] != len(train):  # every OBELiX row has a lattice (checked here)
+        raise RuntimeError("a training row lacks a lattice")
+    _FEATURE_SETS.update(
+        {
+            "shipped": base,
+            "shipped + richer descriptors": np.hstack([base, richer]),
+            "shipped + structure + crystal system": np.hstack([base, struct]),
+            "shipped + richer + structure": np.hstack([base, richer, struct]),
+            "no element fractions, richer + structure": np.hstack(
+                [base[:, len(elements) :], richer, struct]
+            ),
+        }
+    )
+    return _FEATURE_SETS
+
+
+#: ``--variant-cv``: (row label, candidate, feature set, impute censored targets).
+_VARIANTS = (
+    (
+        "shipped ensemble (reference)",
+        "mean of extra trees + random forest + hist. GB",
+        "shipped",
+        True,
+    ),
+    (
+        "+ richer composition descriptors",
+        "mean of extra trees + random forest + hist. GB",
+        "shipped + richer descriptors",
+        True,
+    ),
+    (
+        "+ structure features + crystal system",
+        "mean of extra trees + random forest + hist. GB",
+        "shipped + structure + crystal system",
+        True,
+    ),
+    (
+        "+ richer descriptors + structure",
+        "mean of extra trees + random forest + hist. GB",
+        "shipped + richer + structure",
+        True,
+    ),
+    (
+        "richer + structure, no element fractions",
+        "mean of extra trees + random forest + hist. GB",
+        "no element fractions, richer + structure",
+        True,
+    ),
+    (
+        "censored rows at their bound (no imputation)",
+        "mean of extra trees + random forest + hist. GB",
+        "shipped",
+        False,
+    ),
+    *(
+        (name, name, "shipped", True)
+        for name in (
+            "ensemble, max_features 0.5",
+            "ensemble, max_features 0.15",
+            "ensemble, min_samples_leaf 2",
+            "ensemble, slower boosting (lr 0.03, 500 it.)",
+            "ensemble, deeper boosting (31 leaves, 5 per leaf)",
+            "extra trees + random forest",
+            "ensemble + kNN (k = 7, distance-weighted)",
+        )
+    ),
+)
+
+
+def _variant_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
+    """This round's variants (features, censoring, hyper-parameters, members) against the
+    shipped ensemble, same folds; the rule fixed before the run: adopt the lowest mean CV MAE
+    only if it beats the reference by more than one paired SE."""
+    import numpy as np
+    from joblib import Parallel, delayed
+
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_candidate_cv)(cand, reps, feats, imp) for _, cand, feats, imp in _VARIANTS
+    )
+    scores = {v[0]: np.array(r) for v, r in zip(_VARIANTS, results, strict=True)}
+    ref = scores[_VARIANTS[0][0]]
+    out = [
+        f"## Variants of this round: grouped 5-fold CV by paper on the training split (478 "
+        f"rows, {reps} shuffles, the same folds as above)",
+        "",
+        "Written by `python benchmarks/bench_predict.py --variant-cv`. Rule fixed before the "
+        "run: adopt the lowest mean CV MAE only if it beats the shipped ensemble by more than "
+        "one SE of the paired fold differences; the test split is not used.",
+        "",
+        "| variant | CV MAE [dex] | − shipped (paired, mean ± SE) |",
+        "|---|---|---|",
+    ]
+    out += _paired_rows(scores, ref)
+    best = min(scores, key=lambda n: scores[n].mean())
+    d = scores[best] - ref
+    se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
+    verdict = "adopted" if d.mean() < -se else "not adopted (inside one paired SE, or worse)"
+    out += ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
     return out
 
 
@@ -340,8 +596,24 @@ def main() -> None:
         action="store_true",
         help="only the model-choice CV of every candidate (writes RESULTS_predict_choice.md)",
     )
-    ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv")
+    ap.add_argument(
+        "--variant-cv",
+        action="store_true",
+        help="only this round's variants (appends its section to RESULTS_predict_choice.md)",
+    )
+    ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
     args = ap.parse_args()
+    if args.variant_cv:
+        text = "\n".join(_variant_cv(n_jobs=args.jobs)) + "\n"
+        print(text)
+        if not args.no_write:
+            out = Path(__file__).with_name("RESULTS_predict_choice.md")
+            old = out.read_text(encoding="utf-8") if out.exists() else ""
+            keep = old.split("## Variants of this round")[0].rstrip("\n")
+            tmp = out.with_suffix(".tmp")
+            tmp.write_text(keep + "\n\n" + text, encoding="utf-8")
+            tmp.replace(out)
+        return
     if args.model_cv:
         text = "\n".join(_model_cv(n_jobs=args.jobs)) + "\n"
         print(text)

@@ -722,7 +722,12 @@ def _register_electrolytes() -> None:
     """Electrolyte data, classification, screening, cost and the impedance records."""
     from ssbattery.electrolytes.anions import ChemicalClass, chemical_class
     from ssbattery.electrolytes.capacity import LiC6Capacity, lic6_capacity
-    from ssbattery.electrolytes.conductivity_model import ConductivityModel, StructureDescriptor
+    from ssbattery.electrolytes.conductivity_model import (
+        ConductivityBenchmark,
+        ConductivityModel,
+        SplitScore,
+        StructureDescriptor,
+    )
     from ssbattery.electrolytes.cost import (
         FilmCost,
         FilmDensity,
@@ -782,8 +787,31 @@ def _register_electrolytes() -> None:
         return RESULT_STRATEGIES[cls].flatmap(lambda r: st.sampled_from(pick(r)))
 
     report = st.builds(_family_report)
+    # a test-split score, drawn from valid fields (the benchmark itself trains for seconds)
+    score = st.builds(
+        SplitScore,
+        n_test=st.integers(1, 121),
+        mae=_pos(0.5, 2.0),
+        mae_se=_pos(0.01, 0.2),
+        mae_uncensored=_pos(0.5, 2.0),
+        half_width=_pos(0.5, 3.0),
+        coverage=st.floats(0.0, 1.0),
+        level=st.sampled_from([0.8, 0.9, 0.95]),
+        train_seconds=_pos(0.1, 100.0),
+    )
     STRATEGIES.update(
         {
+            SplitScore: score,
+            ConductivityBenchmark: st.builds(
+                ConductivityBenchmark,
+                split=st.just("OBELiX official (478 train / 121 test)"),
+                n_test_censored=st.integers(0, 20),
+                composition=score,
+                baselines=st.just((("training mean", 1.95), ("extra trees", 1.28))),
+                model=st.just("an ensemble"),
+                structure=st.one_of(st.none(), score),
+                structure_features=st.just("composition + volume per atom"),
+            ),
             Electrolyte: st.sampled_from(rows),
             ChemicalClass: st.builds(chemical_class, formulas),
             FamilyMatch: st.builds(structural_family, formulas),
@@ -850,6 +878,8 @@ def _register_electrolytes() -> None:
     for cls in (CriterionResult, BandAlignment, Classification, Arc, FitParameter, DRTPeak):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     for cls in (DRTBand, LabelCount, ClassDisagreement, ReviewMatch):
+        RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    for cls in (SplitScore, ConductivityBenchmark):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 
@@ -1112,6 +1142,7 @@ def _register_thermal() -> None:
     from ssbattery.thermal.heat_battery import (
         CouplingScan,
         GatePhaseRange,
+        HeatBatteryOptima,
         HeatBatterySweep,
         coupling_scan,
         heat_battery_sweep,
@@ -1244,9 +1275,11 @@ def _register_thermal() -> None:
             ),
         }
     )
+    STRATEGIES[HeatBatteryOptima] = STRATEGIES[HeatBatterySweep].map(lambda sw: sw.optima())
     # machine results with a to_dict: checked as results (units in the keys, __str__)
     for cls in (DemonCycle, RefrigeratorResult, AbsorptionFridge, HeatTransistor, ChainTransport):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
+    RESULT_STRATEGIES[HeatBatteryOptima] = STRATEGIES[HeatBatteryOptima]
     for cls in (ValidityReport, StrokeRecord, HeatStatistics, DemonScan, CouplingScan):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     for cls in (GatePhaseRange, HeatBatterySweep, BestOttoCycle, CycleMetrics, LearningResult):
@@ -1255,7 +1288,7 @@ def _register_thermal() -> None:
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
-        | {EngineMap}
+        | {EngineMap, HeatBatteryOptima}
     )
 
 

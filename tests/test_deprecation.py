@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -78,6 +79,20 @@ def test_metrics_and_summary_old_methods() -> None:
     assert m["work"] == hb.work and m["tau"] == 5.0
     assert hb.to_dict()["work [ω0]"] == hb.work
     assert "work = " in str(hb)
+
+
+def test_heat_battery_sweep_best_is_optima() -> None:
+    from ssbattery.thermal.heat_battery import heat_battery_sweep
+
+    sw = heat_battery_sweep([0.5, 2.0, 8.0], [0.02, 0.05])
+    with pytest.warns(DeprecationWarning, match="optima"):
+        old = sw.best()
+    new = sw.optima()
+    # the old dict's keys still read the same arrays: max over the τ grid per coupling
+    np.testing.assert_array_equal(old["max_power"], np.nanmax(sw.power, axis=1))
+    np.testing.assert_array_equal(new.tau_max_power, sw.taus[np.nanargmax(sw.power, axis=1)])
+    assert new.to_dict()["max_efficiency [1]"] == [float(x) for x in new.max_efficiency]
+    assert f"λ = 0.05 ω0: η_max = {new.max_efficiency[1]:.4g}" in str(new)
 
 
 def test_cli_old_option_names_warn_and_give_the_same_json() -> None:

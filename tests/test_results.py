@@ -253,3 +253,43 @@ def test_electrolyte_results_report_their_numbers_with_units() -> None:
     p = FitParameter("R1", 120.0, 3.0, "Ω")
     assert p.to_dict() == {"R1 [Ω]": 120.0, "R1 error [Ω]": 3.0}
     assert str(p) == "R1 = 120 ± 3 Ω"
+
+
+def test_quantum_thermal_and_sweep_results_save_the_numbers_they_hold() -> None:
+    from ssbattery.quantum.evolution import evolve
+    from ssbattery.quantum.metrics import ergotropy_extraction
+    from ssbattery.sweep.models.thermal import PUMPED_BATTERY, PumpedRunResult
+
+    # a resonantly driven qubit, H = (Ω/2) σx with Ω = 1: P_e(t) = sin²(t/2) (Rabi)
+    times = np.linspace(0.0, 3.0, 7)
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
+    traj = evolve(0.5 * sx, np.array([1.0, 0.0], dtype=complex), times, e_ops=[np.diag([0, 1])])
+    entry = traj.to_dict()
+    assert entry["times [1/E]"] == times.tolist()
+    assert entry["expect [e_ops]"][0] == pytest.approx(np.sin(times / 2) ** 2, abs=1e-12)
+    assert entry["stats"]["steps"] == traj.stats.steps and entry["method"] == repr(traj.method)
+    assert json.loads(json.dumps(entry)) == entry
+    # the excited qubit with H0 = diag(0, 1) is fully extractable: ergotropy = energy = 1
+    # (eq. 7; Allahverdyan, Balian & Nieuwenhuizen 2004); the states stay on the object
+    ext = ergotropy_extraction(np.array([0.0, 1.0]), np.diag([0.0, 1.0])).to_dict()
+    assert ext == {"ergotropy [H0]": pytest.approx(1.0), "energy [H0]": pytest.approx(1.0)}
+    # a sweep entry's outputs under the units it declares ("ω_e", "" → "[1]"); NaN → None
+    run = PumpedRunResult(
+        {
+            "efficiency": 0.5,
+            "stored_energy": 0.2,
+            "power": 0.004,
+            "pump_work": 0.4,
+            "first_law_defect": 0.0,
+        },
+        {
+            "engine_work": float("nan"),
+            "engine_efficiency": float("nan"),
+            "engine_bound": float("nan"),
+        },
+    )
+    d = run.to_dict()
+    assert d["stored_energy [ω_e]"] == 0.2 and d["power [ω_e²]"] == 0.004
+    assert d["efficiency [1]"] == 0.5 and d["engine_work [ω_e]"] is None
+    assert set(d) == {f"{o.name} [{o.unit or '1'}]" for o in PUMPED_BATTERY.outputs}
+    assert "stored_energy = 0.2 ω_e" in str(run)

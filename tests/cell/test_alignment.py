@@ -150,6 +150,23 @@ def test_regular_solution_plateau_is_common_tangent() -> None:
     assert curve.x_crossing_electrolyte is not None and curve.x_crossing_electrolyte > x2
 
 
+def test_binodal_at_strong_interaction_is_exp_minus_omega_over_kt() -> None:
+    # Ω ≫ k_B T: ln(x₁/(1 − x₁)) = −Ω(1 − 2x₁)/k_B T gives x₁ = e^{−Ω/k_BT}(1 + O(Ω/k_BT ·
+    # e^{−Ω/k_BT})), so at Ω = 50 k_B T the binodal is e^{−50} to double precision
+    kT = 298.15 * 8.617333262e-5
+    cath = RegularSolutionCathode(omega_eV=50 * kT, temperature_K=298.15)
+    x1, x2 = binodal(cath) or (0.0, 0.0)
+    assert math.isclose(x1, math.exp(-50.0), rel_tol=1e-12)
+    assert x2 == 1.0 - x1
+    # Ω/k_BT ≈ 11 700: x₁ lies below the smallest double; the gap spans the whole range,
+    # and the discharge curve is the plateau at μ₀ (before: brentq found no sign change)
+    huge = RegularSolutionCathode(omega_eV=300.0, temperature_K=300.0)
+    assert binodal(huge) == (0.0, 1.0)
+    curve = discharge_curve(huge, mu_anode_eV=-1.39)
+    assert np.allclose(curve.mu_cathode_eV, huge.mu0_eV)
+    assert curve.plateau_voltage_V == pytest.approx(-1.39 - huge.mu0_eV)
+
+
 def test_no_plateau_above_critical_temperature() -> None:
     # Ω ≤ 2 k_B T: single phase, μ_C strictly increasing, no plateau
     cath = RegularSolutionCathode(omega_eV=0.04, temperature_K=298.15)

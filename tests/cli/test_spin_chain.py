@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -49,6 +50,10 @@ def test_table_output() -> None:
         (["--anisotropy", "2"], "anisotropy"),
         (["--n-sites", "30"], "GiB"),
         (["--steps", "0"], "steps"),
+        (["--operator", "dense"], "`--operator` must be 'auto', 'csr' or 'matrix-free'"),
+        (["--operator", "csr", "--checkpoint", "run.npz"], "resumable matrix-free"),
+        (["--method", "mps", "--operator", "csr"], "`--method exact` only"),
+        (["--checkpoint", "."], "is a directory"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], fragment: str) -> None:
@@ -79,3 +84,88 @@ def test_plot_functions_draw_the_data() -> None:
     np.testing.assert_allclose(ax2.lines[0].get_ydata(), res.energy)
     assert "time" in ax2.get_xlabel()
     plt.close("all")
+
+
+def _chain_json(*args: str) -> dict:
+    result = runner.invoke(app, ["spin-chain", "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_operator_matrix_free_equals_csr() -> None:
+    # the two operators are the same H (chain_operator tests: entry by entry to 1e-12);
+    # both runs at the default 1e-10 tolerance
+    chain = ["--n-sites", "8", "--anisotropy", "0.5", "--range", "lr"]
+    csr = _chain_json(*chain, "--operator", "csr")
+    free = _chain_json(*chain, "--operator", "matrix-free")
+    np.testing.assert_allclose(free["energy [E₀]"], csr["energy [E₀]"], rtol=1e-8, atol=1e-9)
+    assert free["power_max [E₀²]"] == pytest.approx(csr["power_max [E₀²]"], rel=1e-9)
+
+
+def test_checkpoint_resumes_an_interrupted_exact_run(tmp_path: Path) -> None:
+    from ssbattery.quantum.battery import default_times
+    from ssbattery.quantum.chain_charging import charge_matrix_free
+    from ssbattery.quantum.spin_chain import SpinChainParameters
+
+    path = tmp_path / "chain.npz"
+    params = SpinChainParameters(n_sites=10, anisotropy=-0.5)
+    # interrupted after its first segment of 50 of the 400 output times
+    stopped = charge_matrix_free(
+        params, default_times(2.0, 400), checkpoint=path, stop_after_s=0.0, segment=50
+    )
+    assert stopped is None and path.is_file()
+    chain = ["--n-sites", "10", "--anisotropy", "-0.5"]
+    resumed = _chain_json(*chain, "--checkpoint", str(path))
+    fresh = _chain_json(*chain, "--operator", "csr")
+    np.testing.assert_allclose(resumed["energy [E₀]"], fresh["energy [E₀]"], rtol=1e-8, atol=1e-9)
+    assert resumed["power_max [E₀²]"] == pytest.approx(fresh["power_max [E₀²]"], rel=1e-9)
+    # a finished checkpoint gives the same run back without propagating again
+    again = _chain_json(*chain, "--checkpoint", str(path))
+    assert again["energy [E₀]"] == resumed["energy [E₀]"]
+    # another chain's run is refused, and the file is left as it was
+    before = path.read_bytes()
+    other = runner.invoke(
+        app, ["spin-chain", "--n-sites", "10", "--anisotropy", "0", "--checkpoint", str(path)]
+    )
+    assert other.exit_code == 2 and "another run" in other.output
+    assert "`--checkpoint`" in other.output and path.read_bytes() == before
+
+
+@pytest.mark.parametrize("method", ["exact", "mps"])
+def test_checkpoint_refuses_a_foreign_file(tmp_path: Path, method: str) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("a user's file, not a checkpoint\n")
+    result = runner.invoke(
+        app, ["spin-chain", "--n-sites", "6", "--method", method, "--checkpoint", str(path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error:") and "`--checkpoint`" in result.output
+    assert "Traceback" not in result.output
+    assert path.read_text() == "a user's file, not a checkpoint\n"
+
+
+def test_mps_checkpoint_resumes_to_the_same_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssbattery.quantum.tebd import TEBDState
+
+    path = tmp_path / "mps.ckpt"
+    chain = ["--n-sites", "6", "--anisotropy", "0.5", "--method", "mps", "--bond-dim", "8"]
+    chain += ["--t-max", "0.1", "--steps", "20"]
+    fresh = _chain_json(*chain)
+    calls = [0]
+    stage = TEBDState.sweep_stage
+
+    def interrupt(self: TEBDState, *args: object) -> None:
+        calls[0] += 1
+        if calls[0] > 12 * 5:  # 5 Suzuki stages per output time: stop after 12 outputs
+            raise KeyboardInterrupt
+        stage(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TEBDState, "sweep_stage", interrupt)
+    stopped = runner.invoke(app, ["spin-chain", "--json", *chain, "--checkpoint", str(path)])
+    assert stopped.exit_code != 0 and path.is_file()  # checkpointed every 10 outputs
+    monkeypatch.setattr(TEBDState, "sweep_stage", stage)
+    resumed = _chain_json(*chain, "--checkpoint", str(path))
+    assert resumed["energy [E₀]"] == fresh["energy [E₀]"]
+    assert resumed["power_max [E₀²]"] == fresh["power_max [E₀²]"]

@@ -86,6 +86,40 @@ def test_mean_field_tends_to_the_collective_limit(g: float, closeness: float) ->
     assert mf.power_max / power_max_collective_limit(n, g) == pytest.approx(1.0, abs=closeness)
 
 
+@pytest.mark.parametrize(
+    ("g", "n", "exact_pmax", "grid", "rel_diff"),
+    [
+        # benchmarks/RESULTS_dicke_large_n.md: the smallest N from which on the mean field
+        # stays within 1 % of the exact P_max is 27 (weak), 10 (ultra-strong), 3 (deep-strong)
+        (0.05, 26, 3.791506619520133, 400, 1.0288e-2),
+        (0.05, 27, 4.000283264472666, 400, 0.9894e-2),
+        (0.2, 9, 4.086688857666875, 100, 1.0196e-2),
+        (0.2, 10, 4.834053379053, 100, 0.8475e-2),
+        (1.0, 2, 2.5796798662016927, 100, 1.4614e-2),
+        (1.0, 3, 4.640969425596491, 100, 0.7425e-2),
+    ],
+)
+def test_mean_field_meets_exact_to_one_percent_at_the_measured_n(
+    g: float, n: int, exact_pmax: float, grid: int, rel_diff: float
+) -> None:
+    # the default grid's first `grid` points (t_k = k π/(g√N)/400), as the benchmark
+    p = DickeParameters(n, g, t_max=grid / 400 * np.pi / (g * np.sqrt(n)), steps=grid)
+    exact = charge_dicke(p, ergotropy=False, window=PhotonWindow(tol=1e-10, krylov_tol=1e-9))
+    assert exact.power_max == pytest.approx(exact_pmax, rel=1e-9)
+    mf = semiclassical_charge(p, samples=512)
+    assert mf.power_max / exact.power_max - 1.0 == pytest.approx(rel_diff, abs=2e-6)
+
+
+def test_exact_power_approaches_the_collective_limit() -> None:
+    # deep-strong g = 1, N = 64: exact P_max / (2 J₁(x*) g N^{3/2}) = 1.00297 (the
+    # correction falls as 1/(g² N): 1.00148 at N = 128, 1.00024 at N = 768, measured)
+    p = DickeParameters(64, 1.0, t_max=0.25 * np.pi / 8.0, steps=100)
+    exact = charge_dicke(p, ergotropy=False, window=PhotonWindow(tol=1e-10, krylov_tol=1e-9))
+    assert exact.power_max == pytest.approx(434.7756739990626, rel=1e-9)
+    ratio = exact.power_max / power_max_collective_limit(64, 1.0)
+    assert ratio == pytest.approx(1.00297, abs=1e-5)
+
+
 def test_bad_input() -> None:
     with pytest.raises(InvalidParameterError, match="`samples`"):
         semiclassical_charge(DickeParameters(4, 0.2), samples=1)

@@ -144,6 +144,11 @@ def test_a_stopped_run_resumes_from_its_checkpoint(tmp_path: Path) -> None:
     assert np.max(np.abs(res.ergotropy - whole.ergotropy)) < 1e-12 * whole.energy_max
     for key in ("photon_cutoff", "max_dimension", "window_changes", "truncation_norm_bound"):
         assert res.parameters[key] == pytest.approx(whole.parameters[key], rel=1e-12)
+    # shorter segments may resume it (they only check the window more often): from the
+    # last checkpoint (output time 60) to the end, the same E(t) to the window's accuracy
+    again = charge_dicke(p, window=PhotonWindow(tol=1e-10, segment=5), checkpoint=path)
+    assert again.parameters["calls"] == 4
+    assert np.max(np.abs(again.energy - whole.energy)) < 1e-9 * whole.energy_max
     # another run's checkpoint is refused, and so is a stop without a checkpoint
     with pytest.raises(InvalidParameterError, match="another run"):
         charge_dicke(DickeParameters(8, 0.31, steps=80), window=win, checkpoint=path)

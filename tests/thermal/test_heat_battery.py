@@ -59,7 +59,7 @@ def test_short_cycle_statement_with_numbers() -> None:
     # property of the convention, not of the model (see the phase-range test).
     taus = np.geomspace(0.05, 200, 18)
     sw = heat_battery_sweep(taus, [0.02, 0.05])
-    best = sw.best()
+    best = sw.optima()
     assert np.all(best["tau_max_power"] < 1 / 0.1)
     assert np.all(best["tau_max_efficiency"] <= 1 / 0.1)
     assert np.all(sw.power[:, -1] < 0.1 * best["max_power"])

@@ -28,6 +28,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq
+from scipy.special import expit
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.results import Recorded
@@ -100,19 +101,22 @@ def binodal(cathode: RegularSolutionCathode) -> tuple[float, float] | None:
     """Binodal (coexistence) fractions (x₁, x₂) with x₂ = 1 − x₁, or None without a gap.
 
     Solves Ω (1 − 2x) + k_B T ln(x/(1 − x)) = 0 on (0, x_spinodal): the common tangent of the
-    symmetric regular solution touches g at x₁ and 1 − x₁ with slope μ₀.
+    symmetric regular solution touches g at x₁ and 1 − x₁ with slope μ₀. The root is sought
+    in the logit u = ln(x/(1 − x)), where the equation reads k_B T u = Ω tanh(u/2): x₁ ≈
+    e^{−Ω/k_BT} is found at any Ω/k_BT, down to 0 where it lies below the smallest double.
     """
     if not cathode.has_miscibility_gap:
         return None
     omega, kT = cathode.omega_eV, cathode.kT_eV
     x_sp = 0.5 * (1.0 - math.sqrt(1.0 - 2.0 * kT / omega))
 
-    def h(x: float) -> float:
-        return omega * (1.0 - 2.0 * x) + kT * math.log(x / (1.0 - x))
+    def h(u: float) -> float:
+        return kT * u - omega * math.tanh(0.5 * u)
 
-    lo = 1e-300
-    x1 = float(brentq(h, lo, x_sp, xtol=1e-15, rtol=1e-14, maxiter=500))
-    return x1, 1.0 - x1
+    # h < 0 at u = −Ω/k_BT − 2 (tanh ≈ −1 there) and h > 0 at the spinodal
+    lo, hi = -omega / kT - 2.0, math.log(x_sp / (1.0 - x_sp))
+    u1 = float(brentq(h, lo, hi, xtol=1e-13, rtol=1e-15, maxiter=500))
+    return float(expit(u1)), float(expit(-u1))
 
 
 @dataclass(frozen=True)

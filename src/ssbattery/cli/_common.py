@@ -26,7 +26,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar, overload
 
@@ -535,15 +535,29 @@ def record_table(
     columns: Mapping[str, str] | None = None,
     *,
     float_format: str = ".5g",
+    left: Collection[str] = (),
+    fold: Collection[str] = (),
+    no_wrap: Collection[str] = (),
+    show_header: bool = True,
 ) -> Any:
     """A rich table with one row per record; ``columns`` maps record keys to headers
-    (default: every key of the first record, as its own header)."""
+    (default: every key of the first record, as its own header).
+
+    Cells are right-justified, as numbers read best; the keys in ``left`` (labels, text) are
+    left-justified, those in ``fold`` wrap long text onto more lines instead of cutting it,
+    and those in ``no_wrap`` never wrap. Floats are formatted with ``float_format``; any
+    other value (a string already formatted by the caller) is shown as it is."""
     from rich.table import Table
 
     cols = dict(columns) if columns is not None else {k: k for k in (records[0] if records else {})}
-    table = Table(title=title)
-    for header in cols.values():
-        table.add_column(header, justify="right")
+    table = Table(title=title, show_header=show_header)
+    for key, header in cols.items():
+        table.add_column(
+            header,
+            justify="left" if key in left else "right",
+            overflow="fold" if key in fold else "ellipsis",
+            no_wrap=key in no_wrap,
+        )
     for record in records:
         table.add_row(*(_cell(record[key], float_format) for key in cols))
     return table

@@ -19,6 +19,7 @@ from ssbattery.cli._common import (
     handle_errors,
     output_option,
     print_json,
+    record_table,
     save_plot,
     styled,
     warnings_to_stderr,
@@ -137,6 +138,18 @@ def drt_command(
     band: float | None = typer.Option(
         0.9, "--band", help="Credible-band level in (0, 1); 0 to skip the band."
     ),
+    band_method: str = typer.Option(
+        "peak model",
+        "--band-method",
+        help="'peak model' (default: Laplace band of the ZARC/Havriliak-Negami peak model, "
+        "where the data accept it) or 'hierarchical' (Student-t smoothness prior).",
+    ),
+    peak_model: bool = typer.Option(
+        True,
+        "--peak-model/--no-peak-model",
+        help="Refine each peak's τ and R by a ZARC/Havriliak-Negami fit of the spectrum "
+        "(kept where an F test accepts it); --no-peak-model keeps the γ maxima.",
+    ),
     no_inductance: bool = typer.Option(
         False, "--no-inductance", help="Drop the series inductance term."
     ),
@@ -178,6 +191,8 @@ def drt_command(
         inductance=not no_inductance,
         band_level=None if band == 0 else band,
         cell_constant_per_cm=cell,
+        peak_model=peak_model,
+        band_method=band_method,  # type: ignore[arg-type]
     )
     summary = result.to_dict()
     circuit_fit = None
@@ -343,8 +358,6 @@ def _save_drt_plot(drt: Any, fit: CircuitFit | None, plot: Path) -> None:
 
 
 def _print_drt(s: dict[str, Any]) -> None:
-    from rich.table import Table
-
     console.print(
         styled(str(s["file"]), "bold"),
         f"DRT ({s['basis']} basis, derivative order "
@@ -362,18 +375,17 @@ def _print_drt(s: dict[str, Any]) -> None:
         ),
         highlight=False,
     )
-    t = Table(title="DRT peaks (R = area of γ, C_eff = τ/R)")
-    for col in ("peak", "τ [s]", "f [Hz]", "R [Ω]", "C_eff [F]"):
-        t.add_column(col)
-    for p in s["peaks"]:
-        t.add_row(
-            p["label"],
-            f"{p['tau [s]']:.4g}",
-            f"{p['frequency [Hz]']:.4g}",
-            f"{p['R [Ω]']:.4g}",
-            f"{p['C_eff [F]']:.3g}",
-        )
-    console.print(t)
+    peaks = [
+        {
+            "peak": p["label"],
+            "τ [s]": f"{p['tau [s]']:.4g}",
+            "f [Hz]": f"{p['frequency [Hz]']:.4g}",
+            "R [Ω]": f"{p['R [Ω]']:.4g}",
+            "C_eff [F]": f"{p['C_eff [F]']:.3g}",
+        }
+        for p in s["peaks"]
+    ]
+    console.print(record_table("DRT peaks (R = area of γ, C_eff = τ/R)", peaks, left={"peak"}))
     if "band" in s:
         console.print(
             f"band: {s['band']['level [1]']:.0%} credible band ({s['band']['n_samples']} draws, "
@@ -418,8 +430,6 @@ def _value_error(
 
 
 def _print_fit(s: dict[str, Any]) -> None:
-    from rich.table import Table
-
     console.print(
         styled(str(s["file"]), "bold"),
         f"({s['file_format']}, imaginary column in file: "
@@ -428,29 +438,48 @@ def _print_fit(s: dict[str, Any]) -> None:
         + ")",
         highlight=False,
     )
-    t = Table(title=f"fit of {s['circuit']} (rms residual {s['rms_relative_residual [1]']:.2%})")
-    for col in ("parameter", "value", "std. error", "unit"):
-        t.add_column(col)
-    for p in s["parameters"]:
-        t.add_row(p["name"], f"{p['value']:.5g}", f"{p['stderr']:.2g}", p["unit"])
-    console.print(t)
-    a = Table(title="arcs (labelled by effective capacitance C_eff = (R^(1−n) Q)^(1/n))")
-    for col in ("arc", "R [Ω]", "C_eff [F]", "n", "apex f [Hz]", "σ [mS/cm]"):
-        a.add_column(col)
+    params = [
+        {
+            "parameter": p["name"],
+            "value": f"{p['value']:.5g}",
+            "std. error": f"{p['stderr']:.2g}",
+            "unit": p["unit"],
+        }
+        for p in s["parameters"]
+    ]
+    title = f"fit of {s['circuit']} (rms residual {s['rms_relative_residual [1]']:.2%})"
+    console.print(record_table(title, params, left={"parameter", "unit"}))
     sig = s["conductivity"]
-    for arc in s["arcs"]:
-        lab = arc["label"]
-        a.add_row(
-            lab,
-            f"{arc['R [Ω]']:.5g} ± {arc['R error [Ω]']:.2g}",
-            f"{arc['C_eff [F]']:.3g} ± {arc['C_eff error [F]']:.2g}",
-            f"{arc['n [1]']:.3f}",
-            f"{arc['apex_frequency [Hz]']:.3g}",
-            _value_error(sig[lab], "conductivity", "mS/cm") if lab in sig else "",
+    arcs = [
+        {
+            "arc": arc["label"],
+            "R [Ω]": f"{arc['R [Ω]']:.5g} ± {arc['R error [Ω]']:.2g}",
+            "C_eff [F]": f"{arc['C_eff [F]']:.3g} ± {arc['C_eff error [F]']:.2g}",
+            "n": f"{arc['n [1]']:.3f}",
+            "apex f [Hz]": f"{arc['apex_frequency [Hz]']:.3g}",
+            "σ [mS/cm]": (
+                _value_error(sig[arc["label"]], "conductivity", "mS/cm")
+                if arc["label"] in sig
+                else ""
+            ),
+        }
+        for arc in s["arcs"]
+    ]
+    arcs.append(
+        {
+            "arc": "total",
+            "R [Ω]": f"{s['total_resistance [Ω]']:.5g}",
+            "C_eff [F]": "",
+            "n": "",
+            "apex f [Hz]": "",
+            "σ [mS/cm]": f"{sig['total']['conductivity [mS/cm]']:.4g}",
+        }
+    )
+    console.print(
+        record_table(
+            "arcs (labelled by effective capacitance C_eff = (R^(1−n) Q)^(1/n))", arcs, left={"arc"}
         )
-    total = f"{sig['total']['conductivity [mS/cm]']:.4g}"
-    a.add_row("total", f"{s['total_resistance [Ω]']:.5g}", "", "", "", total)
-    console.print(a)
+    )
     gsp = s["grain_boundary_specific_conductivity"]
     if gsp is not None:
         console.print(
@@ -473,71 +502,65 @@ def _print_fit(s: dict[str, Any]) -> None:
 
 
 def _print_arrhenius(s: dict[str, Any]) -> None:
-    from rich.table import Table
-
     alt = s["alternative_weighting"]
-    t = Table(
-        title=f"Arrhenius fits, {s['arrhenius_law']} (form {s['arrhenius_form']!r}, "
+    alt_ea = f"Ea {alt['weighting']} [eV]"
+    rows = [
+        {
+            "contribution": key,
+            "Ea [eV]": _value_error(c, "Ea", "eV", ".4f", ".4f"),
+            "Ea [kJ/mol]": f"{c['Ea [kJ/mol]']:.2f}",
+            alt_ea: _value_error(alt["contributions"][key], "Ea", "eV", ".4f", ".4f"),
+            "σ(25 °C) [mS/cm]": _value_error(c, "conductivity_25C", "mS/cm"),
+            "prediction ±": f"{c['conductivity_25C prediction error [mS/cm]']:.2g}",
+        }
+        for key, c in s["contributions"].items()
+    ]
+    title = (
+        f"Arrhenius fits, {s['arrhenius_law']} (form {s['arrhenius_form']!r}, "
         f"{s['weighting']}; ± = 1σ standard error)"
     )
-    for col in (
-        "contribution",
-        "Ea [eV]",
-        "Ea [kJ/mol]",
-        f"Ea {alt['weighting']} [eV]",
-        "σ(25 °C) [mS/cm]",
-        "prediction ±",
-    ):
-        t.add_column(col)
-    for key, c in s["contributions"].items():
-        t.add_row(
-            key,
-            _value_error(c, "Ea", "eV", ".4f", ".4f"),
-            f"{c['Ea [kJ/mol]']:.2f}",
-            _value_error(alt["contributions"][key], "Ea", "eV", ".4f", ".4f"),
-            _value_error(c, "conductivity_25C", "mS/cm"),
-            f"{c['conductivity_25C prediction error [mS/cm]']:.2g}",
-        )
-    console.print(t)
+    console.print(record_table(title, rows, left={"contribution"}))
     if s["joint"]:
         _print_joint(s["joint"])
     for note in s["notes"]:
         console.print(f"note: {note}", highlight=False)
-    sp = Table(title="spectra")
-    for col in ("file", "T [K]", "σ_bulk [mS/cm]", "σ_gb [mS/cm]", "σ_total [mS/cm]", "Lin-KK"):
-        sp.add_column(col)
+    spectra = []
     for r in s["spectra"]:
         c = {k: v["conductivity [mS/cm]"] for k, v in r["conductivity"].items()}
         kk = r["lin_kk"]
-        sp.add_row(
-            Path(r["file"]).name,
-            f"{r['temperature [K]']:.2f}",
-            f"{c.get('bulk', float('nan')):.4g}",
-            f"{c.get('grain boundary', float('nan')):.4g}",
-            f"{c['total']:.4g}",
-            ("pass" if kk["passed"] else "FAIL") if kk else "",
+        spectra.append(
+            {
+                "file": Path(r["file"]).name,
+                "T [K]": f"{r['temperature [K]']:.2f}",
+                "σ_bulk [mS/cm]": f"{c.get('bulk', float('nan')):.4g}",
+                "σ_gb [mS/cm]": f"{c.get('grain boundary', float('nan')):.4g}",
+                "σ_total [mS/cm]": f"{c['total']:.4g}",
+                "Lin-KK": ("pass" if kk["passed"] else "FAIL") if kk else "",
+            }
         )
-    console.print(sp)
+    console.print(record_table("spectra", spectra, left={"file", "Lin-KK"}))
 
 
 def _print_joint(j: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    t = Table(
-        title=f"joint fit of {len(j['temperatures [K]'])} spectra (CPE exponents "
+    rows = [
+        {
+            "contribution": key,
+            "Ea joint [eV]": _value_error(c, "Ea", "eV", ".4f", ".4f"),
+            "Ea two-step [eV]": (
+                _value_error(c, "two-step Ea", "eV", ".4f", ".4f")
+                if "two-step Ea [eV]" in c
+                else ""
+            ),
+            "σ(25 °C) [mS/cm]": _value_error(c, "conductivity_25C", "mS/cm"),
+        }
+        for key, c in j["contributions"].items()
+    ]
+    title = (
+        f"joint fit of {len(j['temperatures [K]'])} spectra (CPE exponents "
         f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual [1]']:.2%}; "
         "± = 1σ from s²(JᵀJ)⁻¹)"
     )
-    for col in ("contribution", "Ea joint [eV]", "Ea two-step [eV]", "σ(25 °C) [mS/cm]"):
-        t.add_column(col)
-    for key, c in j["contributions"].items():
-        t.add_row(
-            key,
-            _value_error(c, "Ea", "eV", ".4f", ".4f"),
-            _value_error(c, "two-step Ea", "eV", ".4f", ".4f") if "two-step Ea [eV]" in c else "",
-            _value_error(c, "conductivity_25C", "mS/cm"),
-        )
-    console.print(t)
+    console.print(record_table(title, rows, left={"contribution"}))
     names = j["parameter_names"]
     eas = [i for i, n in enumerate(names) if n.startswith("Ea[")]
     for a in range(len(eas)):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ssbattery.cli._common import console, err_console, handle_errors, print_json
+from ssbattery.cli._common import console, err_console, handle_errors, print_json, record_table
 
 if TYPE_CHECKING:
     from ssbattery.electrolytes.conductivity_model import StructureDescriptor
@@ -155,8 +155,6 @@ def benchmark_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Test-split MAE (log10 σ) and interval coverage of the models vs baselines (OBELiX)."""
-    from rich.table import Table
-
     from ssbattery.electrolytes.conductivity_model import (
         benchmark_conductivity_model,
         default_model,
@@ -167,30 +165,35 @@ def benchmark_command(
             level=level, structure_model=default_model(use_structure=True)
         )
     if as_json:
-        print_json(r)
+        print_json(r.to_dict())
         return
-    s = r["structure_model"]
-    t = Table(title=f"OBELiX test split ({r['n_test']} rows, {r['n_test_censored']} censored)")
-    for col in ("model", "MAE [dex]", f"{level:.0%} interval", "coverage"):
-        t.add_column(col)
-    t.add_row(
-        "ssbattery composition model",
-        f"{r['mae_log10_S_cm']:.3f}",
-        f"±{r['interval_half_width_dex']:.2f}",
-        f"{r['interval_coverage']:.1%}",
+    models = [("ssbattery composition model", r.composition)]
+    if r.structure is not None:
+        models.append(("ssbattery composition + structure model", r.structure))
+    rows = [
+        {
+            "model": name,
+            "MAE [dex]": f"{m.mae:.3f}",
+            "interval": f"±{m.half_width:.2f}",
+            "coverage": f"{m.coverage:.1%}",
+        }
+        for name, m in models
+    ]
+    rows += [
+        {"model": name, "MAE [dex]": f"{mae:.3f}", "interval": "", "coverage": ""}
+        for name, mae in r.baselines
+    ]
+    headers = {"model": "model", "MAE [dex]": "MAE [dex]"}
+    headers |= {"interval": f"{level:.0%} interval", "coverage": "coverage"}
+    title = f"OBELiX test split ({r.composition.n_test} rows, {r.n_test_censored} censored)"
+    console.print(record_table(title, rows, headers, left={"model"}))
+    trained = " and ".join(
+        f"{m.train_seconds:.0f} s ({name.removeprefix('ssbattery ').removesuffix(' model')})"
+        for name, m in models
     )
-    t.add_row(
-        "ssbattery composition + structure model",
-        f"{s['mae_log10_S_cm']:.3f}",
-        f"±{s['interval_half_width_dex']:.2f}",
-        f"{s['interval_coverage']:.1%}",
-    )
-    for name, mae in r["baselines_mae_log10_S_cm"].items():
-        t.add_row(name, f"{mae:.3f}", "", "")
-    console.print(t)
     console.print(
-        f"trained in {r['train_seconds']:.0f} s (composition) and {s['train_seconds']:.0f} s "
-        "(structure), from the shipped calibration; `benchmarks/bench_predict.py` retrains all.",
+        f"trained in {trained}, from the shipped calibration; "
+        "`benchmarks/bench_predict.py` retrains all.",
         highlight=False,
     )
 
@@ -245,26 +248,27 @@ def list_command(
             }
         )
         return
-    from rich.table import Table
-
-    table = Table(title=f"{len(rows)} electrolytes ({source.lower()})")
-    table.add_column("key", overflow="fold", min_width=16)
-    table.add_column("ion")
-    table.add_column("class", overflow="fold")
-    table.add_column("family", overflow="fold")
-    table.add_column("σ [mS/cm]", justify="right", no_wrap=True)
-    table.add_column("T [°C]", justify="right")
-    table.add_column("σ ref", overflow="fold")
-    for r in rows:
-        table.add_row(
-            r.key + (f" ({r.name})" if r.name else ""),
-            r.mobile_ion,
-            r.chemical_class,
-            r.family or r.source_family,
-            r.conductivity_text(),
-            _fmt(r.temperature_C),
-            r.conductivity_ref,
-        )
+    records = [
+        {
+            "key": r.key + (f" ({r.name})" if r.name else ""),
+            "ion": r.mobile_ion,
+            "class": r.chemical_class,
+            "family": r.family or r.source_family,
+            "σ [mS/cm]": r.conductivity_text(),
+            "T [°C]": _fmt(r.temperature_C),
+            "σ ref": r.conductivity_ref,
+        }
+        for r in rows
+    ]
+    text = {"key", "ion", "class", "family", "σ ref"}
+    table = record_table(
+        f"{len(rows)} electrolytes ({source.lower()})",
+        records,
+        left=text,
+        fold=text - {"ion"},
+        no_wrap={"σ [mS/cm]"},
+    )
+    table.columns[0].min_width = 16
     console.print(table)
 
 
@@ -304,17 +308,17 @@ def show_command(
             }
         print_json(payload)
         return
-    from rich.table import Table
-
     for row in rows:
-        table = Table(title=row.key, show_header=False)
-        table.add_column("field")
-        table.add_column("value", overflow="fold")
-        for key, value in row.to_dict().items():
-            if value is None or value == "":
-                continue
-            table.add_row(key, str(value))
-        console.print(table)
+        fields = [
+            {"field": key, "value": str(value)}
+            for key, value in row.to_dict().items()
+            if value is not None and value != ""
+        ]
+        console.print(
+            record_table(
+                row.key, fields, left={"field", "value"}, fold={"value"}, show_header=False
+            )
+        )
     others = find_electrolytes(formula, dataset=source)
     if not show_all and len(others) > 1:
         err_console.print(
@@ -334,53 +338,41 @@ def families_command(
     if as_json:
         print_json(report.to_dict())
         return
-    from rich.table import Table
-
-    table = Table(title=f"OBELiX family labels ({report.n_rows} rows) → ssbattery")
-    for header in (
-        "OBELiX label",
-        "rows",
-        "family",
-        "class",
-        "status",
-        "classes found",
-    ):
-        table.add_column(header)
-    for lc in report.labels:
-        found = ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items()))
-        table.add_row(
-            lc.label or "(none)",
-            str(lc.count),
-            lc.family,
-            lc.chemical_class,
-            lc.status,
-            found,
-        )
-    console.print(table)
+    labels = [
+        {
+            "OBELiX label": lc.label or "(none)",
+            "rows": str(lc.count),
+            "family": lc.family,
+            "class": lc.chemical_class,
+            "status": lc.status,
+            "classes found": ", ".join(f"{k} {v}" for k, v in sorted(lc.computed_classes.items())),
+        }
+        for lc in report.labels
+    ]
+    title = f"OBELiX family labels ({report.n_rows} rows) → ssbattery"
+    console.print(record_table(title, labels, left=set(labels[0]) - {"rows"} if labels else ()))
     if report.class_disagreements:
-        dis = Table(title="Rows whose composition disagrees with the label")
-        for header in ("key", "label", "expected", "from composition"):
-            dis.add_column(header)
-        for d in report.class_disagreements:
-            dis.add_row(d.key, d.label, ", ".join(d.expected_classes), d.computed_class)
-        console.print(dis)
-    same = Table(title="OBELiX rows with a review composition")
-    for header in (
-        "OBELiX",
-        "review",
-        "family OBELiX→ours",
-        "review family",
-        "σ OBELiX",
-        "σ review",
-    ):
-        same.add_column(header)
-    for m in report.review_matches:
-        same.add_row(
-            m.obelix_key,
-            m.review_key,
-            f"{m.obelix_label or '(none)'} → {m.obelix_family}",
-            m.review_family,
-            _fmt(m.obelix_conductivity_mS_cm),
-            _fmt(m.review_conductivity_mS_cm),
-        )
-    console.print(same)
+        disagreements = [
+            {
+                "key": d.key,
+                "label": d.label,
+                "expected": ", ".join(d.expected_classes),
+                "from composition": d.computed_class,
+            }
+            for d in report.class_disagreements
+        ]
+        title = "Rows whose composition disagrees with the label"
+        console.print(record_table(title, disagreements, left=set(disagreements[0])))
+    matches = [
+        {
+            "OBELiX": m.obelix_key,
+            "review": m.review_key,
+            "family OBELiX→ours": f"{m.obelix_label or '(none)'} → {m.obelix_family}",
+            "review family": m.review_family,
+            "σ OBELiX": _fmt(m.obelix_conductivity_mS_cm),
+            "σ review": _fmt(m.review_conductivity_mS_cm),
+        }
+        for m in report.review_matches
+    ]
+    text = {"OBELiX", "review", "family OBELiX→ours", "review family"}
+    console.print(record_table("OBELiX rows with a review composition", matches, left=text))

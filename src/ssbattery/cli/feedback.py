@@ -121,18 +121,21 @@ def _learning_plot(result: Any, plot: Path) -> None:
 
 
 def _learning_table(result: Any, period: float, seed: int) -> None:
-    from rich.table import Table
-
     learned, otto = result.learned, result.otto
-    table = Table(title=f"Learned cycle vs best Otto cycle (period {period:g}/Γ, seed {seed})")
-    for col in ("cycle", "power [E0 Γ]", "efficiency"):
-        table.add_column(col, justify="right")
-    table.add_row("learned", f"{learned.power:.6f}", f"{learned.efficiency:.4f}")
-    table.add_row(
-        f"Otto (u_h={otto.u_hot:.3f}, u_c={otto.u_cold:.3f})",
-        f"{otto.metrics.power:.6f}",
-        f"{otto.metrics.efficiency:.4f}",
-    )
+    rows = [
+        {"cycle": "learned", "power": learned.power, "efficiency": learned.efficiency},
+        {
+            "cycle": f"Otto (u_h={otto.u_hot:.3f}, u_c={otto.u_cold:.3f})",
+            "power": otto.metrics.power,
+            "efficiency": otto.metrics.efficiency,
+        },
+    ]
+    rows = [
+        r | {"power": f"{r['power']:.6f}", "efficiency": f"{r['efficiency']:.4f}"} for r in rows
+    ]
+    headers = {"cycle": "cycle", "power": "power [E0 Γ]", "efficiency": "efficiency"}
+    title = f"Learned cycle vs best Otto cycle (period {period:g}/Γ, seed {seed})"
+    table = record_table(title, rows, headers)
     console.print(table)
     console.print(f"learned / Otto power: {result.advantage:.3f}")
 

@@ -6,7 +6,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ssbattery.cli._common import console, print_json, progress_on_stderr, save_plot
+from ssbattery.cli._common import (
+    console,
+    print_json,
+    progress_on_stderr,
+    quantity_table,
+    save_plot,
+)
 
 if TYPE_CHECKING:
     from ssbattery.quantum.dicke import DickeParameters
@@ -78,14 +84,10 @@ def run_open_dicke(
     if as_json:
         print_json(result.to_dict())
         return
-    from rich.table import Table
-
-    table = Table(
-        title=f"open Dicke battery, N = {params.n_atoms}, g = {params.coupling} "
+    title = (
+        f"open Dicke battery, N = {params.n_atoms}, g = {params.coupling} "
         f"(κ = {dissipation.cavity_loss}, γ↓ = {dissipation.decay}, γ_φ = {dissipation.dephasing})"
     )
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
     k = int(result.ergotropy.argmax())
     st = result.storage
     info = result.charging.parameters
@@ -116,6 +118,4 @@ def run_open_dicke(
             )
         )
         rows += [("τc (charger off) [1/ωc]", f"{st.tau_c:.6g}"), ("ergotropy half-life [1/ωc]", hl)]
-    for name, value in rows:
-        table.add_row(name, value)
-    console.print(table)
+    console.print(quantity_table(title, rows))

@@ -73,6 +73,19 @@ def spin_chain_command(
         "--exponentials",
         help="--method mps, lr: fit 1/d^p by this many exponentials (default: exact MPO).",
     ),
+    operator: str = typer.Option(
+        "auto",
+        "--operator",
+        help="--method exact: how H acts: auto (stored CSR while the run fits the memory "
+        "limit, else matrix-free), csr, or matrix-free (generated from the bit strings).",
+    ),
+    checkpoint: Path | None = typer.Option(
+        None,
+        "--checkpoint",
+        help="Write the run here as it goes (atomically) and resume from it when the same "
+        "command is run again; another run's file is refused, never overwritten. "
+        "--method exact runs matrix-free with it.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     plot: Path | None = output_option("--plot", help="Save W(t) and P(t) here."),
     sites: int | None = old_option("--sites"),
@@ -91,13 +104,11 @@ def spin_chain_command(
         decay=decay,
         periodic=periodic,
     )
-    kind = method.lower()
-    if kind not in ("exact", "mps"):
-        from ssbattery.errors import InvalidParameterError
-
-        raise InvalidParameterError(f"`--method` must be 'exact' or 'mps', got {method!r}.")
+    kind = _check_method(method, operator, checkpoint)
     with err_console.status(f"charging a {params.n_sites}-site chain ({kind})…", spinner="dots"):
-        result = _charge(params, kind, t_max, steps, bond_dim, exponentials)
+        result = _charge(
+            params, kind, t_max, steps, bond_dim, exponentials, operator.lower(), checkpoint
+        )
     p_ind, _ = independent_spins_power_max(params)
     if plot is not None:
         from ssbattery.plotting.spin_chain import plot_chain_charging
@@ -116,6 +127,24 @@ def spin_chain_command(
     print_audits(reports)
 
 
+def _check_method(method: str, operator: str, checkpoint: Path | None) -> str:
+    """``--method`` lower-cased, after refusing a bad ``--method``/``--operator`` pair or
+    ``--checkpoint`` before anything is built (one ``error:`` line each)."""
+    from ssbattery.errors import InvalidParameterError
+    from ssbattery.quantum.chain_charging import check_operator
+
+    kind = method.lower()
+    if kind not in ("exact", "mps"):
+        raise InvalidParameterError(f"`--method` must be 'exact' or 'mps', got {method!r}.")
+    check_operator(operator.lower(), checkpoint)
+    if kind == "mps" and operator.lower() != "auto":
+        raise InvalidParameterError(
+            f"`--operator` {operator!r} applies to `--method exact` only; leave it out "
+            "with `--method mps`."
+        )
+    return kind
+
+
 def _charge(
     params: SpinChainParameters,
     kind: str,
@@ -123,13 +152,16 @@ def _charge(
     steps: int,
     bond_dim: int,
     exponentials: int | None,
+    operator: str = "auto",
+    checkpoint: Path | None = None,
 ) -> ChargingResult:
     """The exact run as the sweep entry solves it, or the MPS run (TEBD for an open
-    nearest-neighbour chain, TDVP otherwise)."""
+    nearest-neighbour chain, TDVP otherwise); both resume from ``checkpoint``."""
     if kind == "exact":
         from ssbattery.sweep.models.quantum import SPIN_CHAIN, SpinChainRun
 
-        return SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps))
+        path = None if checkpoint is None else str(checkpoint)
+        return SPIN_CHAIN.solve(SpinChainRun(params, t_max, steps, operator, path))
     from ssbattery.quantum.mps import TDVP, TEBD, MPSMethod, charge_spin_chain_mps
 
     nearest = params.interaction == "nn" and not params.periodic
@@ -138,7 +170,9 @@ def _charge(
         if nearest and exponentials is None
         else TDVP(bond_dim=bond_dim, exponentials=exponentials)
     )
-    return charge_spin_chain_mps(params, t_max=t_max, steps=steps, method=chosen)
+    return charge_spin_chain_mps(
+        params, t_max=t_max, steps=steps, method=chosen, checkpoint=checkpoint
+    )
 
 
 def _table(

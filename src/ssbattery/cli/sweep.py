@@ -14,7 +14,7 @@ import typer
 from rich.text import Text
 from typer.core import TyperGroup
 
-from ssbattery.cli._common import console, err_console, handle_errors, print_json
+from ssbattery.cli._common import console, err_console, handle_errors, print_json, record_table
 
 __all__ = ["register"]
 
@@ -150,33 +150,41 @@ def models_command(
     model: str | None = typer.Argument(None, help="Show one model's parameters and outputs."),
 ) -> None:
     """List the models that can be swept (or one model's parameters and outputs)."""
-    from rich.table import Table
-
     from ssbattery.sweep import entry_names, get_entry
 
     if model is None:
-        table = Table(title="sweepable models")
-        table.add_column("model")
-        table.add_column("summary")
-        for name in entry_names():
-            table.add_row(name, get_entry(name).summary)
-        console.print(table)
+        models = [{"model": name, "summary": get_entry(name).summary} for name in entry_names()]
+        console.print(record_table("sweepable models", models, left={"model", "summary"}))
         return
     entry = get_entry(model)
-    table = Table(title=f"{entry.name}: {entry.summary}")
-    for col in ("", "name", "type", "default", "unit", "meaning"):
-        table.add_column(col)
-    for p in entry.params:
-        default = (
-            "required"
-            if p.required
-            else ("model default" if p.default is None else repr(p.default))
-        )
-        table.add_row("param", p.name, p.kind, default, p.unit, p.doc)
-    for o in entry.outputs:
-        kind = f"array ({', '.join(o.dims)})" if o.dims else "scalar"
-        table.add_row("output", o.name, kind, "", o.unit, o.doc)
-    console.print(table)
+    rows = [
+        {
+            "": "param",
+            "name": p.name,
+            "type": p.kind,
+            "default": (
+                "required"
+                if p.required
+                else ("model default" if p.default is None else repr(p.default))
+            ),
+            "unit": p.unit,
+            "meaning": p.doc,
+        }
+        for p in entry.params
+    ]
+    rows += [
+        {
+            "": "output",
+            "name": o.name,
+            "type": f"array ({', '.join(o.dims)})" if o.dims else "scalar",
+            "default": "",
+            "unit": o.unit,
+            "meaning": o.doc,
+        }
+        for o in entry.outputs
+    ]
+    text = {"", "name", "type", "default", "unit", "meaning"}
+    console.print(record_table(f"{entry.name}: {entry.summary}", rows, left=text))
 
 
 @sweep_app.command("show")
@@ -211,8 +219,6 @@ def _fitting_tables(title: str, cells: dict[str, list[str]], width: int) -> list
     """The point table as rich tables that each fit ``width`` without cutting a value: the
     swept parameters (the columns before ``status``) start every table, and the other
     columns follow in order, as many as fit (a wide table is split, as pandas wraps)."""
-    from rich.table import Table
-
     names = list(cells)
     n_keys = names.index("status") if "status" in names else 0
     keys, rest = names[:n_keys], names[n_keys:]
@@ -229,16 +235,17 @@ def _fitting_tables(title: str, cells: dict[str, list[str]], width: int) -> list
             used = base
         groups[-1].append(col)
         used += need(col)
+    n_rows = len(next(iter(cells.values()), []))
     tables = []
     for i, group in enumerate(groups or [[]]):
         part = f" ({i + 1}/{len(groups)})" if len(groups) > 1 else ""
-        table = Table(title=title + part)
-        for col in [*keys, *group]:
-            left = col in ("status", "error")
-            table.add_column(col, justify="left" if left else "right", no_wrap=not left)
-        for r in range(len(next(iter(cells.values()), []))):
-            table.add_row(*(cells[c][r] for c in [*keys, *group]))
-        tables.append(table)
+        shown = [*keys, *group]
+        rows = [{c: cells[c][r] for c in shown} for r in range(n_rows)]
+        text = {"status", "error"}.intersection(shown)
+        columns = dict(zip(shown, shown, strict=True))
+        tables.append(
+            record_table(title + part, rows, columns, left=text, no_wrap=set(shown) - text)
+        )
     return tables
 
 

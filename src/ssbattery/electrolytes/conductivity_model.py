@@ -64,11 +64,13 @@ from numpy.typing import NDArray
 
 from ssbattery._deprecation import renamed_method
 from ssbattery.errors import DataFormatError, InvalidParameterError
-from ssbattery.results import Printed
+from ssbattery.results import Printed, Quantity, Reported
 
 __all__ = [
+    "ConductivityBenchmark",
     "ConductivityModel",
     "ConductivityPrediction",
+    "SplitScore",
     "StructureDescriptor",
     "benchmark_conductivity_model",
     "censored_errors",
@@ -676,7 +678,95 @@ def default_model(*, use_structure: bool = False) -> ConductivityModel:
     )
 
 
-def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> dict[str, float | int]:
+@dataclass(frozen=True)
+class SplitScore(Reported):
+    """One model scored on OBELiX's test split: errors in dex (decades of σ in S/cm).
+
+    ``mae`` is the censored mean absolute error of log10 σ (a "<1E-10" row counts only a
+    prediction above its bound, see :func:`censored_errors`); ``mae_se`` its bootstrap
+    standard error over test rows (2000 resamples, seed 0); ``mae_uncensored`` the plain MAE
+    over the uncensored rows. ``coverage`` is the fraction of test rows inside the
+    ``level`` interval ± ``half_width`` (a censored row is covered when its bound is above
+    the interval's lower end).
+    """
+
+    n_test: int
+    mae: float
+    mae_se: float
+    mae_uncensored: float
+    half_width: float
+    coverage: float
+    level: float
+    train_seconds: float
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """MAE (± bootstrap SE), uncensored MAE, interval half-width and coverage, training time."""
+        return (
+            Quantity("MAE", self.mae, "dex", self.mae_se),
+            Quantity("MAE uncensored rows", self.mae_uncensored, "dex"),
+            Quantity("interval level", self.level),
+            Quantity("interval half-width", self.half_width, "dex"),
+            Quantity("interval coverage", self.coverage),
+            Quantity("training time", self.train_seconds, "s"),
+        )
+
+    def _title(self) -> str:
+        return f"test split, {self.n_test} rows"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The quantities with units in the keys, and ``n_test`` (a count)."""
+        return {"n_test": self.n_test, **super().to_dict()}
+
+
+@dataclass(frozen=True)
+class ConductivityBenchmark:
+    """:func:`benchmark_conductivity_model`'s result: the models' test scores beside the
+    baselines' MAE (dex) on the same split; ``structure`` is None when no composition +
+    structure model was scored."""
+
+    split: str
+    n_test_censored: int
+    composition: SplitScore
+    baselines: tuple[tuple[str, float], ...]
+    model: str
+    structure: SplitScore | None = None
+    structure_features: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: each score's quantities with units in the keys; the baselines as rows
+        ``{"baseline": name, "MAE [dex]": value}``."""
+        out: dict[str, Any] = {
+            "split": self.split,
+            "n_test_censored": self.n_test_censored,
+            "model": self.model,
+            "composition_model": self.composition.to_dict(),
+            "baselines": [{"baseline": n, "MAE [dex]": v} for n, v in self.baselines],
+        }
+        if self.structure is not None:
+            out["structure_model"] = {
+                **self.structure.to_dict(),
+                "features": self.structure_features,
+            }
+        return out
+
+    def __str__(self) -> str:
+        def line(name: str, score: SplitScore) -> str:
+            return (
+                f"  {name}: MAE {score.mae:.3f} ± {score.mae_se:.3f} dex, {score.level:.0%} "
+                f"interval ±{score.half_width:.2f} dex covers {score.coverage:.1%}"
+            )
+
+        lines = [
+            f"{self.split}, {self.composition.n_test} test rows ({self.n_test_censored} censored)"
+        ]
+        lines.append(line("composition model", self.composition))
+        if self.structure is not None:
+            lines.append(line("composition + structure model", self.structure))
+        lines += [f"  baseline {n}: MAE {v:.3f} dex" for n, v in self.baselines]
+        return "\n".join(lines)
+
+
+def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> SplitScore:
     rows = [r for r in test if r.structure is not None] if m.uses_structure else list(test)
     yt = np.array([r.log10_sigma for r in rows])
     ct = np.array([r.censored for r in rows])
@@ -686,15 +776,16 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> dic
     err = censored_errors(pred, yt, ct)
     # sampling uncertainty of a 121-row MAE: bootstrap over test rows (2000 resamples, seed 0)
     boot = np.random.default_rng(0).integers(0, err.size, size=(2000, err.size))
-    return {
-        "n_test": int(yt.size),
-        "mae_log10_S_cm": float(np.mean(err)),
-        "mae_bootstrap_se_dex": float(np.std(err[boot].mean(axis=1))),
-        "mae_uncensored_log10_S_cm": float(np.mean(np.abs(pred - yt)[~ct])),
-        "interval_half_width_dex": h,
-        "interval_coverage": float(np.mean(covered)),
-        "train_seconds": m.train_seconds,
-    }
+    return SplitScore(
+        n_test=int(yt.size),
+        mae=float(np.mean(err)),
+        mae_se=float(np.std(err[boot].mean(axis=1))),
+        mae_uncensored=float(np.mean(np.abs(pred - yt)[~ct])),
+        half_width=float(h),
+        coverage=float(np.mean(covered)),
+        level=level,
+        train_seconds=m.train_seconds,
+    )
 
 
 def benchmark_conductivity_model(
@@ -702,7 +793,7 @@ def benchmark_conductivity_model(
     *,
     level: float = 0.9,
     structure_model: ConductivityModel | None = None,
-) -> dict[str, Any]:
+) -> ConductivityBenchmark:
     """Test-split MAE in log10 σ and interval coverage, beside baselines on the same split.
 
     ``model`` is the composition model (default :func:`default_model`); ``structure_model``,
@@ -735,21 +826,20 @@ def benchmark_conductivity_model(
     ):
         est.fit(Xf, ytr)
         baselines[name] = float(np.mean(censored_errors(est.predict(Xt), yt, ct)))
-    out: dict[str, Any] = {
-        "split": "OBELiX official (478 train / 121 test)",
-        "n_test_censored": int(ct.sum()),
-        **_score(m, test, level),
-        "interval_level": level,
-        "baselines_mae_log10_S_cm": baselines,
-        "model": f"mean of extra trees and a random forest ({_N_TREES} trees each, "
+    return ConductivityBenchmark(
+        split="OBELiX official (478 train / 121 test)",
+        n_test_censored=int(ct.sum()),
+        composition=_score(m, test, level),
+        baselines=tuple(baselines.items()),
+        model=f"mean of extra trees and a random forest ({_N_TREES} trees each, "
         f"max_features={_MAX_FEATURES}) and histogram gradient boosting (300 iterations, "
         "learning rate 0.05, 15 leaves), seed 0, on composition features with the chemistry "
         "block; censored targets imputed by min(prediction, bound); chosen by CV on the "
         "training split only, folds grouped by paper",
-    }
-    if structure_model is not None:
-        out["structure_model"] = {
-            **_score(structure_model, test, level),
-            "features": "composition + volume per atom, Li density, space group (OBELiX lattice)",
-        }
-    return out
+        structure=None if structure_model is None else _score(structure_model, test, level),
+        structure_features=(
+            None
+            if structure_model is None
+            else "composition + volume per atom, Li density, space group (OBELiX lattice)"
+        ),
+    )

@@ -190,11 +190,10 @@ def plot_drt(drt: DRTResult, ax: Axes | None = None) -> Axes:
             drt.band.upper_ohm,
             color="tab:gray",
             alpha=0.35,
-            label=f"{drt.band.level:.0%} credible band (hierarchical prior)",
+            label=f"{drt.band.level:.0%} credible band ({drt.band.method})",
         )
-        ax.semilogx(
-            drt.tau_s, drt.band.centre_ohm, "--", color="tab:gray", lw=1, label="band's mode"
-        )
+        centre = "peak model's γ" if drt.band.method == "peak model" else "band's mode"
+        ax.semilogx(drt.tau_s, drt.band.centre_ohm, "--", color="tab:gray", lw=1, label=centre)
     for p in drt.peaks:
         ax.annotate(
             f"{p.label}\nR={p.R_ohm:.3g} Ω\nC={p.C_eff_F:.2g} F",

@@ -5,11 +5,12 @@ the ratio for N = 4. This module computes it for longer open chains, nearest-nei
 (NN) and long-range (LR, g/d^p with p = 1), with B = 3, ω = 12, g = 3:
 
 * exact sector evolution (:func:`~ssbattery.quantum.spin_chain.charge_spin_chain`, P_max
-  polished between grid points) for N ≤ 16 (and N = 20 at one α: an exact N = 20 point
-  took 48 min on the shared machine);
+  polished between grid points) for N ≤ 16, and N = 20 (LR at every α, NN at α = −1);
 * matrix-product states beyond (:func:`~ssbattery.quantum.mps.charge_spin_chain_mps`):
-  our NumPy TEBD-4 for NN, TeNPy's two-site TDVP with a K = 8 exponential fit of 1/d for
-  LR. P_max is read from a cubic spline of W(t) through the grid (:func:`spline_power_max`).
+  our NumPy TEBD-4 (D = 64) for NN, our two-site TDVP (D = 32, :data:`LR_BOND_DIM`) with
+  a K = 8 exponential fit of 1/d for LR (the exact MPO at the N ≤ 20 cross-check points,
+  with the halved step :data:`CROSS_CHECK_DT`). P_max is read from a cubic spline of W(t)
+  through the grid (:func:`spline_power_max`).
 
 **Only t ≤ 0.25 is evolved**, which is enough: every P_max on (0, 2] of the review's grid
 lies at t < 0.1 for N ≤ 10 and moves earlier with N, and :func:`power_bound` proves it
@@ -54,8 +55,12 @@ from ssbattery.quantum.spin_chain import (
 
 __all__ = [
     "ALPHAS",
+    "BOND_DIM",
+    "CROSS_CHECK_ALPHAS",
+    "CROSS_CHECK_DT",
     "DATA_FILE",
     "EXACT_SIZES",
+    "LR_BOND_DIM",
     "MPS_SIZES",
     "REGENERATE",
     "STEPS",
@@ -84,6 +89,16 @@ MPS_SIZES: tuple[int, ...] = (32, 64, 128)
 T_MAX, STEPS = 0.25, 100
 #: MPS settings: bond dimension, TEBD time step, TDVP time step, exponentials of the LR fit.
 BOND_DIM, TEBD_DT, TDVP_DT, EXPONENTIALS = 64, 0.0025, 0.0025, 8
+#: Bond dimension of the LR (TDVP) points: D = 32 leaves an accumulated truncation error
+#: ε ≤ 1.4e-10 on t ≤ 0.25 at N = 16 (each point records its own ε), and a TDVP step at
+#: D = 64 costs about 8× more.
+LR_BOND_DIM = 32
+#: TDVP time step of the LR cross-check points (N ≤ 20): the symmetric two-site step's
+#: error is about quadratic in dt, 2.3e-7 on P_max at dt = 0.0025 and 5e-8 at 0.00125
+#: (N = 8, α = −1, against exact), so the 1e-6 cross-check takes the smaller one.
+CROSS_CHECK_DT = 0.00125
+#: α of the LR MPS cross-check at N = 20 (exact at every α of :data:`ALPHAS`).
+CROSS_CHECK_ALPHAS: tuple[float, ...] = (-1.0, 0.0, 0.5)
 #: The shipped, precomputed scan (read by the report).
 DATA_FILE = Path(__file__).with_name("anisotropy_scaling.csv")
 #: The command that regenerates :data:`DATA_FILE` (resumable).
@@ -137,13 +152,16 @@ def chain(n_sites: int, interaction: str, alpha: float) -> SpinChainParameters:
 
 
 def default_points() -> list[ScanPoint]:
-    """Exact for N ≤ 16 (and N = 20, NN, α = −1), MPS for N ≥ 32, both ranges, every α of
-    :data:`ALPHAS`; MPS also at N = 16 (every α) and N = 20 (NN, α = −1) as the
-    cross-check against the exact points."""
+    """Exact for N ≤ 16 (and N = 20: NN at α = −1, LR at every α), MPS for N ≥ 32, both
+    ranges, every α of :data:`ALPHAS`; MPS also at N = 16 (every α) and N = 20 (NN at
+    α = −1, LR at :data:`CROSS_CHECK_ALPHAS`) as the cross-check against the exact
+    points."""
     points = [
         ScanPoint(n, kind, a, "exact") for n in EXACT_SIZES for kind in ("nn", "lr") for a in ALPHAS
     ]
     points += [ScanPoint(20, "nn", -1.0, "exact"), ScanPoint(20, "nn", -1.0, "mps")]
+    points += [ScanPoint(20, "lr", a, "exact") for a in ALPHAS]
+    points += [ScanPoint(20, "lr", a, "mps") for a in CROSS_CHECK_ALPHAS]
     for n in (16, *MPS_SIZES):
         points += [ScanPoint(n, kind, a, "mps") for kind in ("nn", "lr") for a in ALPHAS]
     return points
@@ -212,8 +230,8 @@ def run_point(point: ScanPoint) -> dict[str, Any]:
             method = TEBD(bond_dim=BOND_DIM, dt=TEBD_DT, order=4)
         else:
             method = TDVP(
-                bond_dim=BOND_DIM,
-                dt=TDVP_DT,
+                bond_dim=LR_BOND_DIM,
+                dt=TDVP_DT if point.n_sites > 20 else CROSS_CHECK_DT,
                 exponentials=EXPONENTIALS if point.n_sites > 20 else None,
             )
         res = charge_spin_chain_mps(params, t_max=T_MAX, steps=STEPS, method=method)
@@ -221,7 +239,7 @@ def run_point(point: ScanPoint) -> dict[str, Any]:
         grid = res.power_max
         info = res.parameters
         row.update(
-            bond_dim=BOND_DIM,
+            bond_dim=method.bond_dim,
             max_bond=int(max(info["max_bond"])),
             truncation_error=float(info["truncation_error"][-1]),
             coupling_fit_error=float(info["coupling_fit_error"]),
@@ -343,11 +361,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", default=None, help="comma-separated N to compute (default: all)")
     parser.add_argument("--interactions", default="nn,lr")
     parser.add_argument("--methods", default="exact,mps")
+    parser.add_argument("--alphas", default=None, help="comma-separated α (default: all)")
     args = parser.parse_args(argv)
     points = default_points()
     if args.sizes:
         keep = {int(x) for x in args.sizes.split(",")}
         points = [p for p in points if p.n_sites in keep]
+    if args.alphas:
+        chosen = {round(float(x), 10) for x in args.alphas.split(",")}
+        points = [p for p in points if round(p.alpha, 10) in chosen]
     kinds = set(args.interactions.split(","))
     methods = set(args.methods.split(","))
     points = [p for p in points if p.interaction in kinds and p.method in methods]

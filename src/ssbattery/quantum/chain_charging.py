@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MATRIX_FREE_MEMORY_SHARE",
+    "OPERATORS",
     "MatrixFreeChain",
     "charge_matrix_free",
+    "check_operator",
     "csr_fits",
     "matrix_free_chain",
     "matrix_free_memory",
@@ -218,6 +220,28 @@ class _Solver:
         return SimpleNamespace(expect=[E])
 
 
+#: The ways the exact chain applies H (``charge_spin_chain(operator=...)``, CLI ``--operator``).
+OPERATORS = ("auto", "csr", "matrix-free")
+
+
+def check_operator(operator: str, checkpoint: str | os.PathLike[str] | None = None) -> None:
+    """Refuse an ``operator`` outside :data:`OPERATORS`, and a ``checkpoint`` with
+    ``operator`` "csr" (only the matrix-free run is resumable), before anything is built."""
+    if operator not in OPERATORS:
+        raise InvalidParameterError(
+            f"`operator` must be 'auto', 'csr' or 'matrix-free', got {operator!r}."
+        )
+    if checkpoint is not None and operator == "csr":
+        raise InvalidParameterError(
+            "`checkpoint` needs the resumable matrix-free run: use `operator` 'auto' or "
+            "'matrix-free' with it, not 'csr'."
+        )
+    if checkpoint is not None and Path(checkpoint).is_dir():
+        raise InvalidParameterError(
+            f"`checkpoint` {str(checkpoint)!r} is a directory; give a file path."
+        )
+
+
 def use_matrix_free(
     params: SpinChainParameters,
     times: NDArray[np.float64],
@@ -232,10 +256,7 @@ def use_matrix_free(
     from ssbattery.quantum.evolution import Chebyshev
     from ssbattery.quantum.spin_chain import MAX_SITES
 
-    if operator not in ("auto", "csr", "matrix-free"):
-        raise InvalidParameterError(
-            f"`operator` must be 'auto', 'csr' or 'matrix-free', got {operator!r}."
-        )
+    check_operator(operator)
     if operator != "auto":
         return operator == "matrix-free"
     possible = symmetric and (method is None or isinstance(method, Chebyshev))

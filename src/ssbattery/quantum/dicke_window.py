@@ -250,8 +250,11 @@ class _Edges:
 
 
 def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
-    """What a checkpoint must match: the model with its grid, the window and the caller's tag."""
-    return json.dumps({"params": params.to_dict(), "window": asdict(opts), "caller": tag})
+    """What a checkpoint must match: the model with its grid, the window's tolerances and
+    the caller's tag. Not ``segment``, which only sets how often the window is checked
+    (each segment is held to the same bounds): a long run may resume with shorter ones."""
+    window = {k: v for k, v in asdict(opts).items() if k != "segment"}
+    return json.dumps({"params": params.to_dict(), "window": window, "caller": tag})
 
 
 def _load_checkpoint(path: Path, tag: str, keep: dict[str, NDArray[Any]]) -> dict[str, Any] | None:

@@ -415,13 +415,21 @@ def _load_checkpoint(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
 
     from ssbattery.errors import DataFormatError
 
+    if path.is_dir():
+        raise InvalidParameterError(f"`checkpoint` {path} is a directory; give a file path.")
     if not path.is_file():
         return None
-    try:
-        with path.open("rb") as fh:
-            saved = pickle.load(fh)  # our own checkpoint format (a trusted file)
-    except Exception as exc:
-        raise DataFormatError(f"`checkpoint` {path} is not an MPS checkpoint: {exc}") from exc
+    with path.open("rb") as fh:
+        head = fh.read(len(_MAGIC))
+        if head != _MAGIC:  # refused before anything is unpickled
+            raise DataFormatError(
+                f"`checkpoint` {path} exists and is not an ssbattery MPS checkpoint; give a "
+                "new file (existing files are never overwritten)."
+            )
+        try:
+            saved = pickle.load(fh)  # our own checkpoint, written by _save_checkpoint
+        except Exception as exc:
+            raise DataFormatError(f"`checkpoint` {path} is damaged: {exc}") from exc
     if not isinstance(saved, dict) or saved.get("key") != key:
         raise InvalidParameterError(
             f"`checkpoint` {path} belongs to a different run (chain, method or time grid); "
@@ -532,10 +540,16 @@ def charge_spin_chain_mps(
     return summarise_charging(t, energy, energy, params, diagnostics=info)
 
 
+#: First bytes of an MPS checkpoint: a file without them is refused unread (never
+#: unpickled, never overwritten).
+_MAGIC = b"ssbattery-mps-checkpoint-1\n"
+
+
 def _save_checkpoint(path: Path, **content: Any) -> None:
-    """Write the run so far atomically (pickle; resumed by :func:`_load_checkpoint`)."""
+    """Write the run so far atomically (:data:`_MAGIC` + pickle; resumed by
+    :func:`_load_checkpoint`)."""
     import pickle
 
     from ssbattery.io import write_bytes
 
-    write_bytes(path, pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
+    write_bytes(path, _MAGIC + pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))

@@ -42,6 +42,7 @@ freely: W(t) = 2NB sin²(ωt), and P_max = 2NBω sin²(y*)/y* at t* = y*/ω, tan
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -471,6 +472,7 @@ def charge_spin_chain(
     refine: bool = True,
     method: Method | None = None,
     operator: Literal["auto", "csr", "matrix-free"] = "auto",
+    checkpoint: str | os.PathLike[str] | None = None,
 ) -> ChargingResult:
     """Charge the chain (eqs. 12–14): W(t), P(t), ergotropy and P_max on a time grid.
 
@@ -488,15 +490,22 @@ def charge_spin_chain(
             bit strings at every product, :mod:`ssbattery.quantum.chain_charging`; symmetric
             sectors and the Chebyshev method only), or "auto": CSR when its whole run fits
             the memory limit, else matrix-free.
+        checkpoint: a file path: the run is written there atomically after every 50 output
+            times and a run that finds its own checkpoint there resumes from it (another
+            run's file, or any other file, is refused and left alone). Only the matrix-free
+            path is resumable, so "auto" then runs matrix-free and "csr" is refused.
 
     The state stays pure and starts in the ground state, so its ergotropy equals W(t).
     """
     from ssbattery.quantum import chain_charging
 
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
-    if chain_charging.use_matrix_free(params, t, operator, symmetric=symmetric, method=method):
+    chain_charging.check_operator(operator, checkpoint)
+    if checkpoint is not None or chain_charging.use_matrix_free(
+        params, t, operator, symmetric=symmetric, method=method
+    ):
         res = chain_charging.charge_matrix_free(
-            params, t, method, tol=tol, refine=refine, symmetric=symmetric
+            params, t, method, tol=tol, refine=refine, symmetric=symmetric, checkpoint=checkpoint
         )
         if res is None:  # pragma: no cover - only a run with `stop_after_s` stops early
             raise RuntimeError("the matrix-free run stopped before its last output time")

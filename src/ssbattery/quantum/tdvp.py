@@ -99,18 +99,44 @@ def chain_mpo(onsite: Sequence[Array], channels: Sequence[Channel]) -> list[Arra
     return tensors
 
 
+def _sparse_mpo(W: Array) -> Any:
+    """W[m, n, s', s] as the sparse matrix M[(n s'), (m s)] (CSR) that maps the MPO's left
+    index and physical ket index to its right index and bra index."""
+    import scipy.sparse as sps
+
+    wl, wr = W.shape[:2]
+    M = W.transpose(1, 2, 0, 3).reshape(wr * 2, wl * 2)
+    if not np.any(np.imag(M)):
+        M = np.real(M)
+    return sps.csr_matrix(M)
+
+
+def _apply(M: Any, X: Array) -> Array:
+    """M @ X for a sparse M and a C-ordered complex X; a real M acts on X's real and
+    imaginary parts as one real matrix of twice the columns (no complex upcast of M)."""
+    if M.dtype.kind == "f" and X.dtype.kind == "c":
+        X = np.ascontiguousarray(X)
+        return np.asarray(M @ X.view(np.float64)).view(X.dtype)
+    return np.asarray(M @ X)
+
+
 def _env_left(L: Array, A: Array, W: Array) -> Array:
     """L[b', m, b] → L'[a', n, a] = Σ L A* W A (one site more)."""
     X = np.tensordot(L, A, axes=(2, 0))  # (b', m, s, a)
     X = np.tensordot(X, W, axes=((1, 2), (0, 3)))  # (b', a, n, s')
-    return np.tensordot(A.conj(), X, axes=((0, 1), (0, 3))).transpose(0, 2, 1)  # (a', n, a)
+    # contiguous: every matvec of the bond reads it (tensordot would copy a strided one)
+    return np.ascontiguousarray(
+        np.tensordot(A.conj(), X, axes=((0, 1), (0, 3))).transpose(0, 2, 1)
+    )  # (a', n, a)
 
 
 def _env_right(R: Array, A: Array, W: Array) -> Array:
     """R[a', n, a] → R'[b', m, b] = Σ A W A* R (one site more, from the right)."""
     X = np.tensordot(A, R, axes=(2, 2))  # (b, s, a', n)
     X = np.tensordot(X, W, axes=((1, 3), (3, 1)))  # (b, a', m, s')
-    return np.tensordot(A.conj(), X, axes=((1, 2), (3, 1))).transpose(0, 2, 1)  # (b', m, b)
+    return np.ascontiguousarray(
+        np.tensordot(A.conj(), X, axes=((1, 2), (3, 1))).transpose(0, 2, 1)
+    )  # (b', m, b)
 
 
 def mpo_expectation(tensors: Sequence[Array], mpo: Sequence[Array]) -> float:
@@ -187,7 +213,7 @@ class TDVPState:
 
     def __getstate__(self) -> dict[str, object]:
         # checkpoints keep the MPS, not the environments (rebuilt on loading)
-        return {k: v for k, v in self.__dict__.items() if k not in ("left", "right")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("left", "right", "_sparse")}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -195,6 +221,7 @@ class TDVPState:
 
     def _environments(self) -> None:
         N = len(self.tensors)
+        self._sparse = [_sparse_mpo(W) for W in self.mpo]
         one = np.ones((1, 1, 1), dtype=complex)
         self.left: list[Any] = [one] + [None] * (N - 1)  # None: not built yet
         self.right: list[Any] = [None] * (N - 1) + [one]
@@ -223,26 +250,41 @@ class TDVPState:
             return U.reshape(dl, 2, keep), (S[:, None] * Vh).reshape(keep, 2, dr)
         return (U * S[None, :]).reshape(dl, 2, keep), Vh.reshape(keep, 2, dr)
 
+    # The effective Hamiltonians contract the MPO tensors as sparse matrices: a W^I tensor
+    # of width w holds about 10w non-zeros of its 4w² entries (identities, λ·1 passes,
+    # one opening and one closing operator per channel), so the dense contraction spent
+    # most of its flops on zeros (118 non-zeros of 52 × 52 at w = 26). Measured on the LR
+    # chain (N = 32, K = 8 exponentials, w = 26, D = 32, one thread, the two interleaved in
+    # one process, shared machine at load ≈ 8): 11.3 ms per two-site product with dense
+    # tensordot, 6.8 ms here (both with contiguous environments; 13 ms before those).
     def _h2(self, i: int) -> Callable[[Array], Array]:
-        L, R, W1, W2 = self.left[i], self.right[i + 1], self.mpo[i], self.mpo[i + 1]
+        L, R = self.left[i], self.right[i + 1]
+        M1, M2 = self._sparse[i], self._sparse[i + 1]
+        w1, w2 = self.mpo[i].shape[1], self.mpo[i + 1].shape[1]
 
         def matvec(theta: Array) -> Array:
             X = np.tensordot(L, theta, axes=(2, 0))  # (b', m, s1, s2, a)
-            X = np.tensordot(X, W1, axes=((1, 2), (0, 3)))  # (b', s2, a, n, s1')
-            X = np.tensordot(X, W2, axes=((3, 1), (0, 3)))  # (b', a, s1', k, s2')
-            X = np.tensordot(X, R, axes=((1, 3), (2, 1)))  # (b', s1', s2', a')
-            return X
+            b, a = X.shape[0], X.shape[4]
+            X = X.transpose(1, 2, 0, 3, 4).reshape(M1.shape[1], -1)  # ((m s1), (b' s2 a))
+            X = _apply(M1, X).reshape(w1, 2, b, 2, a)  # (n, s1', b', s2, a)
+            X = X.transpose(0, 3, 1, 2, 4).reshape(M2.shape[1], -1)  # ((n s2), (s1' b' a))
+            X = _apply(M2, X).reshape(w2, 2, 2, b, a)  # (k, s2', s1', b', a)
+            X = np.tensordot(X, R, axes=((0, 4), (1, 2)))  # (s2', s1', b', a')
+            return X.transpose(2, 1, 0, 3)
 
         return matvec
 
     def _h1(self, i: int) -> Callable[[Array], Array]:
-        L, R, W = self.left[i], self.right[i], self.mpo[i]
+        L, R, M = self.left[i], self.right[i], self._sparse[i]
+        w = self.mpo[i].shape[1]
 
         def matvec(c: Array) -> Array:
             X = np.tensordot(L, c, axes=(2, 0))  # (b', m, s, a)
-            X = np.tensordot(X, W, axes=((1, 2), (0, 3)))  # (b', a, n, s')
-            X = np.tensordot(X, R, axes=((1, 2), (2, 1)))  # (b', s', a')
-            return X
+            b, a = X.shape[0], X.shape[3]
+            X = X.transpose(1, 2, 0, 3).reshape(M.shape[1], -1)  # ((m s), (b' a))
+            X = _apply(M, X).reshape(w, 2, b, a)  # (n, s', b', a)
+            X = np.tensordot(X, R, axes=((0, 3), (1, 2)))  # (s', b', a')
+            return X.transpose(1, 0, 2)
 
         return matvec
 

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
-from ssbattery._deprecation import warn_renamed
+from ssbattery._deprecation import renamed_method, warn_renamed
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.metrics import ergotropy
 from ssbattery.quantum.operators import expectation
@@ -83,6 +83,7 @@ __all__ = [
     "CouplingScan",
     "GatePhaseRange",
     "HeatBattery",
+    "HeatBatteryOptima",
     "HeatBatteryResult",
     "HeatBatterySweep",
     "coupled_qubits_hamiltonian",
@@ -454,6 +455,43 @@ def ness_gate_phase_range(battery: HeatBattery, tau: float, *, grid: int = 8) ->
 
 
 @dataclass(frozen=True)
+class HeatBatteryOptima(Recorded):
+    """:meth:`HeatBatterySweep.optima`: for each coupling λ [ω0] of the sweep, the charging
+    time τ [1/ω0] of the highest efficiency and the highest power per cycle [ω0²] on its τ
+    grid (a grid optimum, not refined between grid points). Arrays of n_λ. Indexing by the
+    old key names (``optima["max_power"]``) reads a field, as the former dict did."""
+
+    couplings: np.ndarray
+    tau_max_efficiency: np.ndarray
+    max_efficiency: np.ndarray
+    tau_max_power: np.ndarray
+    max_power: np.ndarray
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "couplings": "ω0",
+        "tau_max_efficiency": "1/ω0",
+        "max_efficiency": "1",
+        "tau_max_power": "1/ω0",
+        "max_power": "ω0²",
+    }
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key == "couplings" or key not in self._UNITS:
+            raise KeyError(key)
+        return np.asarray(getattr(self, key))
+
+    def __str__(self) -> str:
+        lines = ["heat-charged battery: grid optima per coupling"]
+        lines += [
+            f"  λ = {lam:g} ω0: η_max = {self.max_efficiency[i]:.4g} at τ = "
+            f"{self.tau_max_efficiency[i]:.3g}/ω0; P_max = {self.max_power[i]:.4g} ω0² at τ = "
+            f"{self.tau_max_power[i]:.3g}/ω0"
+            for i, lam in enumerate(self.couplings)
+        ]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class HeatBatterySweep(Recorded):
     """Metrics on the grid (coupling λ, charging time τ): arrays of shape (n_λ, n_τ).
 
@@ -482,14 +520,17 @@ class HeatBatterySweep(Recorded):
     def _title(self) -> str:
         return f"heat battery on {len(self.couplings)} couplings × {len(self.taus)} charging times"
 
-    def best(self) -> dict[str, np.ndarray]:
-        """Per coupling: the τ of the highest efficiency and of the highest power."""
-        return {
-            "tau_max_efficiency": self.taus[np.nanargmax(self.efficiency, axis=1)],
-            "max_efficiency": np.nanmax(self.efficiency, axis=1),
-            "tau_max_power": self.taus[np.nanargmax(self.power, axis=1)],
-            "max_power": np.nanmax(self.power, axis=1),
-        }
+    def optima(self) -> HeatBatteryOptima:
+        """Per coupling: the τ of the highest efficiency and of the highest power on the grid."""
+        return HeatBatteryOptima(
+            couplings=self.couplings,
+            tau_max_efficiency=self.taus[np.nanargmax(self.efficiency, axis=1)],
+            max_efficiency=np.nanmax(self.efficiency, axis=1),
+            tau_max_power=self.taus[np.nanargmax(self.power, axis=1)],
+            max_power=np.nanmax(self.power, axis=1),
+        )
+
+    best = renamed_method("optima")
 
     def to_xarray(self) -> xr.Dataset:
         """This result as an ``xarray.Dataset``: named dimensions, units in attributes, the

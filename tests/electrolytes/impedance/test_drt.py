@@ -21,6 +21,7 @@ from ssbattery.electrolytes.impedance.drt import (
     gamma_havriliak_negami,
     gamma_zarc,
 )
+from ssbattery.electrolytes.impedance.drt_peaks import havriliak_negami_mode
 from ssbattery.electrolytes.impedance.examples import example_spectra_dir
 from ssbattery.electrolytes.impedance.readers import spectrum_from_arrays
 from ssbattery.errors import InvalidParameterError
@@ -107,20 +108,55 @@ def test_peaks_recover_tau_and_area_within_5_percent(name: str, basis: str) -> N
     assert r.rms_relative_residual < 2e-3
 
 
-@pytest.mark.parametrize(("name", "noise"), [("one ZARC", 5e-3), ("two ZARCs", 1e-3)])
-def test_peaks_within_5_percent_up_to_the_stated_noise(name: str, noise: float) -> None:
-    """The noise up to which the 5 % claim holds (benchmarks/RESULTS_drt.md, max over 10 seeds):
-    one ZARC to 0.5 % of |Z| (τ ≤ 3.6 %, area ≤ 1.7 %), two ZARCs to 0.1 % (3.5 %, 0.9 %).
-    Beyond: two ZARCs at 0.5 % reach 5.3 % in τ, and the Havriliak–Negami mode, whose long-τ
-    side is steep, is pulled 7–10 % toward its heavy short-τ side by the smoothing prior at
-    0.1–1 % noise (its area stays within 3 %)."""
+@pytest.mark.parametrize("name", list(CASES))
+def test_peaks_within_5_percent_at_one_percent_noise(name: str) -> None:
+    """Issue 13 §1 at 1 % noise: the peak model (ZARC/Havriliak–Negami fitted to Z from the DRT
+    peaks, :mod:`.drt_peaks`) recovers each τ and area within 5 % (benchmarks/RESULTS_drt.md,
+    max over 20 seeds: one ZARC 3.0 %, HN 2.5 %; two ZARCs 6.4 % in one of the 20 seeds, where
+    the peak model was rejected, so for two ZARCs the claim is up to 0.5 % noise, 2.3 %); the
+    free-form γ-maximum peaks it replaces were off by 5.5–12 % in τ here, the HN mode pulled
+    toward its heavy side by the smoothing prior."""
     z, truth = CASES[name]
     for seed in range(3):
-        r = compute_drt(spectrum_from_arrays(F, _noisy(z, noise, seed)))
+        r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)))
         peaks = sorted(sorted(r.peaks, key=lambda p: -p.R_ohm)[: len(truth)], key=lambda p: p.tau_s)
         for peak, (tau, R) in zip(peaks, truth, strict=True):
+            assert peak.shape in ("ZARC", "Havriliak-Negami")
             assert peak.tau_s == pytest.approx(tau, rel=0.05)
             assert peak.R_ohm == pytest.approx(R, rel=0.05)
+    if name == "Havriliak-Negami":  # the γ-maximum estimate is the biased one
+        raw = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, 0)), peak_model=False)
+        assert abs(raw.peaks[0].tau_s / truth[0][0] - 1) > 0.05
+        assert raw.peaks[0].shape == "gamma maximum"
+
+
+def test_havriliak_negami_mode_matches_brute_force() -> None:
+    """The HN γ mode against the argmax of the closed form on a 2·10⁵-point grid; τ₀ for
+    β = 1 (the ZARC's symmetric distribution)."""
+    for a, b in ((0.85, 0.8), (0.6, 0.5), (0.95, 0.3)):
+        brute = _mode(lambda t, a=a, b=b: gamma_havriliak_negami(t, 1.0, 1e-3, a, b), lo=-7, hi=-2)
+        assert havriliak_negami_mode(1e-3, a, b) == pytest.approx(brute, rel=1e-4)
+    assert havriliak_negami_mode(2e-4, 0.7, 1.0) == 2e-4
+    with pytest.raises(InvalidParameterError):
+        havriliak_negami_mode(1e-3, 1.2, 0.5)
+
+
+def test_peak_model_is_rejected_for_a_shape_it_cannot_hold() -> None:
+    """A Gaussian γ in ln τ (σ = 0.4 decades) is no ZARC or HN element: at 0.01 % noise the
+    F test rejects the peak model, and the DRT keeps its own peaks and hierarchical band."""
+    s = np.linspace(-16, 4, 4001)
+    g = 1000 * np.exp(-0.5 * ((s - math.log(1e-3)) / (0.4 * math.log(10))) ** 2)
+    g /= np.trapezoid(g, s) / 1000
+    z = 10 + np.array([np.trapezoid(g / (1 + 1j * w * np.exp(s)), s) for w in W])
+    r = compute_drt(
+        spectrum_from_arrays(F, _noisy(z, 1e-4, 0)),
+        band_level=0.9,
+        n_samples=200,
+        band_method="peak model",
+    )
+    assert r.band is not None and r.band.method == "hierarchical"
+    assert all(p.shape == "gamma maximum" for p in r.peaks)
+    assert any("reject the peak model" in n for n in r.notes)
 
 
 def test_inductance_term_recovers_a_cable_inductance() -> None:
@@ -146,7 +182,12 @@ def _coverage(name: str, noise: float, seeds: range, where: str = "window") -> l
     z, _ = CASES[name]
     cover = []
     for seed in seeds:
-        r = compute_drt(spectrum_from_arrays(F, _noisy(z, noise, seed)), band_level=0.9, seed=seed)
+        r = compute_drt(
+            spectrum_from_arrays(F, _noisy(z, noise, seed)),
+            band_level=0.9,
+            seed=seed,
+            band_method="hierarchical",
+        )
         assert r.band is not None
         truth = TRUE_GAMMA[name](r.tau_s)
         inside = (r.tau_s > 1 / W.max()) & (r.tau_s < 1 / W.min())
@@ -191,6 +232,47 @@ def test_band_coverage_split_into_peaks_and_tails() -> None:
     assert min(_coverage("one ZARC", 1e-3, range(2), "tails")) >= 0.98
     peaks = float(np.mean(_coverage("one ZARC", 1e-3, range(2), "peaks")))
     assert 0.4 <= peaks <= 0.85, peaks
+
+
+def test_default_band_covers_the_truth_at_its_stated_level() -> None:
+    """Issue 13 §1, the default band (peak model): one ZARC at 1 % noise, 20 seeds (the
+    benchmark's seeds and draws, benchmarks/RESULTS_drt.md: window 0.882, peaks 0.881): the 90 %
+    band covers the true γ at 85–95 % over the window and at the peaks; the hierarchical band on
+    the same spectra covers the peaks at 0.40."""
+    z, _ = CASES["one ZARC"]
+    window, peaks = [], []
+    for seed in range(20):
+        r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)), band_level=0.9, seed=seed)
+        assert r.band is not None and r.band.method == "peak model"
+        truth = TRUE_GAMMA["one ZARC"](r.tau_s)
+        inside = (r.tau_s > 1 / W.max()) & (r.tau_s < 1 / W.min())
+        ok = (truth >= r.band.lower_ohm) & (truth <= r.band.upper_ohm)
+        window.append(float(np.mean(ok[inside])))
+        peaks.append(float(np.mean(ok[inside & (truth >= 0.1 * truth.max())])))
+    assert 0.85 <= float(np.mean(window)) <= 0.95, window
+    assert 0.85 <= float(np.mean(peaks)) <= 0.95, peaks
+
+
+def test_peak_model_band_is_the_accepted_models() -> None:
+    """``band_method="peak model"``: the band of the accepted ZARC/HN model, centred on its γ,
+    its noise estimate the fit's √(χ²/(N − p)); its coverage is measured over 40 seeds in
+    benchmarks/RESULTS_drt.md, not assumed."""
+    z, _ = CASES["two ZARCs"]
+    r = compute_drt(
+        spectrum_from_arrays(F, _noisy(z, 1e-2, 0)),
+        band_level=0.9,
+        n_samples=500,
+        band_method="peak model",
+    )
+    assert r.band is not None and r.band.method == "peak model"
+    assert r.band.noise_sd_relative == pytest.approx(1e-2, rel=0.2)
+    assert np.all(r.band.lower_ohm <= r.band.centre_ohm + 1e-9)
+    assert np.all(r.band.centre_ohm <= r.band.upper_ohm + 1e-9)
+    i = int(np.argmin(np.abs(r.tau_s - r.peaks[0].tau_s)))
+    assert r.band.centre_ohm[i] == pytest.approx(r.peaks[0].gamma_max_ohm, rel=1e-3)
+    assert r.to_dict()["band"]["method"].startswith("Laplace posterior")
+    with pytest.raises(InvalidParameterError, match="band_method"):
+        compute_drt(spectrum_from_arrays(F, z), band_method="bootstrap")  # type: ignore[arg-type]
 
 
 def test_lambda_methods_are_named_and_user_lambda_is_used() -> None:

@@ -272,7 +272,7 @@ def build_heat_battery(out_dir: Path) -> Artifact:
     mono = all(bool(np.all(np.diff(row) < 0)) for row in (*opt.efficiency, *opt.power))
     bad = ~cscan.local_valid
     invalid_from = f"{cscan.coupling[bad].min():.3g}" if bad.any() else "nowhere"
-    best = sw.best()
+    best = sw.optima()
     parts = [
         f"λ = {lam:g}: η_max = {best['max_efficiency'][i]:.3f} at τ = "
         f"{best['tau_max_efficiency'][i]:.2g}, P_max = {best['max_power'][i]:.2e} at τ = "

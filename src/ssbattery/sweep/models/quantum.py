@@ -196,11 +196,16 @@ DICKE: ModelEntry[DickeRun, ChargingResult] = register(
 
 @dataclass(frozen=True)
 class SpinChainRun:
-    """A spin-chain run: the chain's parameters and its time grid (0, t_max] of ``steps``."""
+    """A spin-chain run: the chain's parameters and its time grid (0, t_max] of ``steps``;
+    ``operator`` and ``checkpoint`` as in
+    :func:`~ssbattery.quantum.spin_chain.charge_spin_chain` (CLI ``--operator``,
+    ``--checkpoint``)."""
 
     chain: SpinChainParameters
     t_max: float = 2.0
     steps: int = 400
+    operator: str = "auto"
+    checkpoint: str | None = None
 
 
 def _build_chain(values: Mapping[str, Any]) -> SpinChainRun:
@@ -217,7 +222,13 @@ def solve_spin_chain(run: SpinChainRun) -> ChargingResult:
     """One spin-chain charging run, as ``ssbattery spin-chain`` runs it."""
     from ssbattery.quantum.spin_chain import charge_spin_chain
 
-    return charge_spin_chain(run.chain, t_max=run.t_max, steps=run.steps)
+    return charge_spin_chain(
+        run.chain,
+        t_max=run.t_max,
+        steps=run.steps,
+        operator=run.operator,  # type: ignore[arg-type]
+        checkpoint=run.checkpoint,
+    )
 
 
 #: The registered sweep entry ``spin-chain`` (see ``ssbattery sweep models``).
