@@ -910,7 +910,7 @@ def _register_quantum() -> None:
     """Bases, operators, evolution machinery, MPS states and open-system records."""
     import scipy.sparse as sp
 
-    from ssbattery.quantum.anisotropy_scaling import ScanPoint, default_points
+    from ssbattery.quantum.anisotropy_scaling import ScanPoint, ScanRow, default_points, load_scan
     from ssbattery.quantum.chain_basis import ChainBasis, chain_basis
     from ssbattery.quantum.dicke import DickeBasis, dicke_basis
     from ssbattery.quantum.dicke_scaling import EtaSweep, eta_sweep
@@ -1037,6 +1037,7 @@ def _register_quantum() -> None:
                     st.sampled_from(["exact", "mps"]),
                 ),
             ),
+            ScanRow: st.sampled_from(load_scan()),  # the shipped scan's rows
             ChainBasis: st.builds(
                 chain_basis,
                 st.integers(1, 8),
@@ -1113,6 +1114,7 @@ def _register_quantum() -> None:
     for cls in (EtaSweep, EvolutionStats, Trajectory, ErgotropyExtraction, BatteryState):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     RESULT_STRATEGIES[OpenDickePoint] = STRATEGIES[OpenDickePoint]
+    RESULT_STRATEGIES[ScanRow] = STRATEGIES[ScanRow]
 
 
 def _register_thermal() -> None:

@@ -76,3 +76,16 @@ def test_scan_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # review Fig. 14 (N = 4): the NN ratio at α = −1 is ≈ 1.2 (measured 1.206832)
     assert ratio[0] == pytest.approx(1.206832, abs=1e-5)
     assert math.isfinite(rows[0]["seconds"])
+
+
+def test_a_scan_row_is_a_frozen_record_with_units() -> None:
+    # one stored point: the CSV row read back equals the record written, field by field
+    row = scaling.run_point(scaling.ScanPoint(4, "nn", -1.0, "exact"))
+    assert isinstance(row, scaling.ScanRow)
+    # review Fig. 14 (N = 4): the NN ratio at α = −1 is ≈ 1.2 (measured 1.206832)
+    assert row.ratio == pytest.approx(1.206832, abs=1e-5) and row["ratio"] == row.ratio
+    d = row.to_dict()
+    assert d["power_max [E₀²]"] == row.power_max and d["ratio [1]"] == row.ratio
+    assert "N = 4 nn, α = -1, exact" in str(row)
+    with pytest.raises(KeyError):
+        row["not a column"]

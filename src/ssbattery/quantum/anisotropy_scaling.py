@@ -42,7 +42,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,6 +52,7 @@ from ssbattery.quantum.spin_chain import (
     couplings,
     independent_spins_power_max,
 )
+from ssbattery.results import Recorded
 
 __all__ = [
     "ALPHAS",
@@ -66,6 +67,7 @@ __all__ = [
     "STEPS",
     "T_MAX",
     "ScanPoint",
+    "ScanRow",
     "chain",
     "default_points",
     "load_scan",
@@ -121,6 +123,72 @@ _COLUMNS = (
     "seconds",
     "load_1min",
 )
+
+
+@dataclass(frozen=True)
+class ScanRow(Recorded):
+    """One computed point of the scan, one row of the stored CSV.
+
+    Energies in E₀ (the unit of B, ω and g; ħ = μB = 1), times in 1/E₀, powers in E₀²;
+    ``ratio`` = P_max/P_max(α = 1); ``power_bound_after_t_max`` bounds P(t) for t > t_max
+    (:func:`power_bound`) and ``global_max_proved`` says P_max exceeds it. MPS diagnostics
+    (``bond_dim``, ``max_bond``, accumulated ``truncation_error``, the LR exponential fit's
+    ``coupling_fit_error``) are 0 for exact points. ``seconds`` is the point's wall time,
+    ``load_1min`` the machine's load then. Indexing by column name (``row["ratio"]``)
+    reads a field, as the former dict rows did.
+    """
+
+    n_sites: int
+    interaction: str
+    alpha: float
+    method: str
+    bond_dim: int
+    power_max: float
+    t_power_max: float
+    power_max_grid: float
+    ratio: float
+    power_bound_after_t_max: float
+    global_max_proved: bool
+    max_bond: int
+    truncation_error: float
+    coupling_fit_error: float
+    seconds: float
+    load_1min: float
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "alpha": "1",
+        "power_max": "E₀²",
+        "t_power_max": "1/E₀",
+        "power_max_grid": "E₀²",
+        "ratio": "1",
+        "power_bound_after_t_max": "E₀²",
+        "truncation_error": "1",
+        "coupling_fit_error": "1",
+        "seconds": "time [s]",
+        "load_1min": "1",
+    }
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _COLUMNS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def _title(self) -> str:
+        return f"N = {self.n_sites} {self.interaction}, α = {self.alpha:g}, {self.method}"
+
+    @classmethod
+    def from_csv(cls, row: dict[str, str]) -> ScanRow:
+        """A row as :func:`csv.DictReader` reads it from the stored scan."""
+        ints = ("n_sites", "bond_dim", "max_bond")
+        values: dict[str, Any] = {}
+        for k in _COLUMNS:
+            if k in ("interaction", "method"):
+                values[k] = row[k]
+            elif k == "global_max_proved":
+                values[k] = row[k] == "True"
+            else:
+                values[k] = int(row[k]) if k in ints else float(row[k])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -205,7 +273,7 @@ def spline_power_max(
     return float(-best.fun), float(best.x)
 
 
-def run_point(point: ScanPoint) -> dict[str, Any]:
+def run_point(point: ScanPoint) -> ScanRow:
     """Compute one point: P_max (polished), the ratio to the analytic P_max(α = 1), the
     proof that it is the global maximum on t > 0, and the MPS diagnostics."""
     from ssbattery.quantum.mps import TDVP, TEBD, charge_spin_chain_mps
@@ -255,7 +323,7 @@ def run_point(point: ScanPoint) -> dict[str, Any]:
         seconds=time.perf_counter() - start,
         load_1min=os.getloadavg()[0],
     )
-    return row
+    return ScanRow(**row)
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -265,27 +333,22 @@ def _read(path: Path) -> list[dict[str, Any]]:
         return list(csv.DictReader(fh))
 
 
-def _write(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+def _write(path: Path, rows: Iterable[ScanRow]) -> None:
     from ssbattery.io import atomic_write
 
     with atomic_write(path, "w") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _fmt(row[k]) for k in _COLUMNS})
+            writer.writerow({k: _fmt(getattr(row, k)) for k in _COLUMNS})
 
 
 def _fmt(value: Any) -> Any:
     return f"{value:.12g}" if isinstance(value, float) else value
 
 
-def _row_key(row: dict[str, Any]) -> tuple[int, str, float, str]:
-    return (
-        int(row["n_sites"]),
-        str(row["interaction"]),
-        round(float(row["alpha"]), 10),
-        str(row["method"]),
-    )
+def _row_key(row: ScanRow) -> tuple[int, str, float, str]:
+    return (row.n_sites, row.interaction, round(row.alpha, 10), row.method)
 
 
 def run_scan(
@@ -295,7 +358,7 @@ def run_scan(
     atomically after each point; points already in ``out`` are skipped (resume)."""
     import sys
 
-    rows = _read(out)
+    rows = [ScanRow.from_csv(r) for r in _read(out)]
     done = {_row_key(r) for r in rows}
     todo = [p for p in (default_points() if points is None else points) if p.key not in done]
     # cheap points first, so an interrupted run leaves the most figures complete
@@ -314,30 +377,17 @@ def run_scan(
     return out
 
 
-def load_scan(path: Path = DATA_FILE) -> list[dict[str, Any]]:
+def load_scan(path: Path = DATA_FILE) -> list[ScanRow]:
     """The stored scan as rows (numbers parsed)."""
     from ssbattery.errors import DataFormatError
 
     if not path.is_file():
         raise DataFormatError(f"{path} is missing; regenerate it with `{REGENERATE}`.")
-    out = []
-    for row in _read(path):
-        parsed: dict[str, Any] = {}
-        for k, v in row.items():
-            if k in ("interaction", "method"):
-                parsed[k] = v
-            elif k == "global_max_proved":
-                parsed[k] = v == "True"
-            elif k in ("n_sites", "bond_dim", "max_bond"):
-                parsed[k] = int(v)
-            else:
-                parsed[k] = float(v)
-        out.append(parsed)
-    return out
+    return [ScanRow.from_csv(row) for row in _read(path)]
 
 
 def ratio_table(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[ScanRow],
 ) -> dict[tuple[str, str, int], tuple[NDArray[np.float64], NDArray[np.float64]]]:
     """(interaction, method, N) → (α, P_max(α)/P_max(1)) sorted by α, with α = 1 (ratio 1,
     analytic) appended."""

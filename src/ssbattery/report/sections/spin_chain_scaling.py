@@ -5,13 +5,17 @@ precomputed)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
+
+if TYPE_CHECKING:
+    from ssbattery.quantum.anisotropy_scaling import ScanRow
 
 __all__ = ["FIGURES", "build_fig14_scaling", "cross_check"]
 
 
-def cross_check(rows: list[dict]) -> tuple[float, int]:
+def cross_check(rows: list[ScanRow]) -> tuple[float, int]:
     """Largest |ratio_MPS − ratio_exact|/ratio_exact over the points computed both ways,
     and their number."""
     exact = {
