@@ -194,6 +194,12 @@ def drt_command(
         peak_model=peak_model,
         band_method=band_method,  # type: ignore[arg-type]
     )
+    _show_drt(result, fit=fit, plot=plot, as_json=as_json)
+
+
+def _show_drt(result: Any, *, fit: bool, plot: Path | None, as_json: bool) -> None:
+    """The DRT's output: with ``fit`` the circuit its peaks suggest, the plot, then the
+    JSON object or the tables."""
     summary = result.to_dict()
     circuit_fit = None
     if fit and result.peaks:

@@ -111,11 +111,7 @@ def spin_chain_command(
         )
     p_ind, _ = independent_spins_power_max(params)
     if plot is not None:
-        from ssbattery.plotting.spin_chain import plot_chain_charging
-
-        fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
-        plot_chain_charging(result, ax=ax)
-        save_plot(fig, plot)
+        _save_chain_plot(result, plot)
     out = result.to_dict()
     reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
@@ -125,6 +121,14 @@ def spin_chain_command(
         return
     console.print(_table(params, result, p_ind, kind, bond_dim))
     print_audits(reports)
+
+
+def _save_chain_plot(result: Any, plot: Path) -> None:
+    from ssbattery.plotting.spin_chain import plot_chain_charging
+
+    fig, ax = agg_pyplot().subplots(figsize=(5.5, 3.8))
+    plot_chain_charging(result, ax=ax)
+    save_plot(fig, plot)
 
 
 def _check_method(method: str, operator: str, checkpoint: Path | None) -> str:
