@@ -385,24 +385,11 @@ def _fingerprint(params: SpinChainParameters, times: NDArray[np.float64], method
 
 
 def _load_checkpoint(path: str | os.PathLike[str], tag: str) -> dict[str, Any] | None:
-    p = Path(path)
-    if not p.exists():
-        return None
-    try:
-        with np.load(p, allow_pickle=False) as f:
-            data = {k: f[k] for k in f.files}
-        found = str(data["tag"])
-    except (OSError, ValueError, KeyError) as exc:
-        raise InvalidParameterError(
-            f"`checkpoint` {str(p)!r} exists and is not a spin-chain checkpoint ({exc}); "
-            "pass a new path (existing files are never overwritten)."
-        ) from None
-    if found != tag:
-        raise InvalidParameterError(
-            f"`checkpoint` {str(p)!r} was written by another run (other chain, times or "
-            "method); pass a new path or remove it to start over."
-        )
-    return data
+    from ssbattery.io.checkpoint import load_tagged_checkpoint
+
+    return load_tagged_checkpoint(
+        path, tag, kind="a spin-chain checkpoint", differs="chain, times or method"
+    )
 
 
 def _save_checkpoint(

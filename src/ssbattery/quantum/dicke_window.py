@@ -259,22 +259,13 @@ def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
 
 def _load_checkpoint(path: Path, tag: str, keep: dict[str, NDArray[Any]]) -> dict[str, Any] | None:
     """The saved window state (and ``keep``'s arrays filled in place), or None if no file."""
-    if not path.exists():
+    from ssbattery.io.checkpoint import load_tagged_checkpoint
+
+    data = load_tagged_checkpoint(
+        path, tag, kind="a Dicke-window checkpoint", differs="model, grid or window options"
+    )
+    if data is None:
         return None
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            data = {k: f[k] for k in f.files}
-        found = str(data["tag"])
-    except (OSError, ValueError, KeyError) as exc:
-        raise InvalidParameterError(
-            f"`checkpoint` {str(path)!r} exists and is not a Dicke-window checkpoint ({exc}); "
-            "pass a new path (existing files are never overwritten)."
-        ) from None
-    if found != tag:
-        raise InvalidParameterError(
-            f"`checkpoint` {str(path)!r} was written by another run (other model, grid or "
-            "window options); pass a new path or remove it to start over."
-        )
     for name, arr in keep.items():
         arr[...] = data["keep_" + name]
     return data
