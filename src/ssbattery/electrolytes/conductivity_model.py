@@ -568,6 +568,73 @@ def _extra_trees(seed: int, n_trees: int) -> list[Any]:
     return [ExtraTreesRegressor(n_trees, max_features=_MAX_FEATURES, random_state=seed, n_jobs=1)]
 
 
+#: Neighbours of the composition-kNN target feature (:func:`_neighbour_target`).
+_NEIGHBOURS = 5
+#: Pseudo-count pulling a small group's encoded target toward the global mean
+#: (:func:`_encoded_target`).
+_ENCODING_STRENGTH = 10.0
+
+
+def _neighbour_target(
+    F_ref: NDArray[np.float64],
+    y_ref: NDArray[np.float64],
+    g_ref: Sequence[str],
+    F_q: NDArray[np.float64],
+    g_q: Sequence[str] | None = None,
+    *,
+    k: int = _NEIGHBOURS,
+) -> NDArray[np.float64]:
+    """Composition-kNN target features of the query rows: the mean log10 σ of the ``k`` nearest
+    reference rows, the nearest row's log10 σ and its distance, by L1 distance between
+    element-fraction vectors (``F``; 0 = same composition, 2 = no element shared).
+
+    A reference row of the query's own paper (``g_q[i] == g_ref[j]``) is never a neighbour, so
+    a training row's feature is built as an unseen paper's would be (the official test split
+    shares no paper with the training split) and the row's own target cannot leak into it.
+    """
+    D = np.abs(F_q[:, None, :] - F_ref[None, :, :]).sum(axis=2)
+    if g_q is not None:
+        D = np.where(np.asarray(g_q)[:, None] == np.asarray(g_ref)[None, :], np.inf, D)
+    idx = np.argsort(D, axis=1, kind="stable")[:, :k]
+    rows = np.arange(F_q.shape[0])[:, None]
+    return np.column_stack([y_ref[idx].mean(axis=1), y_ref[idx[:, 0]], D[rows[:, 0], idx[:, 0]]])
+
+
+def _encoded_target(
+    keys_ref: Sequence[str],
+    y_ref: NDArray[np.float64],
+    g_ref: Sequence[str],
+    keys_q: Sequence[str],
+    g_q: Sequence[str] | None = None,
+    *,
+    strength: float = _ENCODING_STRENGTH,
+) -> NDArray[np.float64]:
+    """Target encoding of a categorical key (e.g. the structural family): the mean log10 σ of
+    the reference rows with the query's key, shrunk toward the reference mean by ``strength``
+    pseudo-rows, (Σy + strength·ȳ)/(n + strength); rows of the query's own paper are left out
+    (as in :func:`_neighbour_target`)."""
+    kr, kq = np.asarray(keys_ref), np.asarray(keys_q)
+    same = kq[:, None] == kr[None, :]
+    if g_q is not None:
+        same &= np.asarray(g_q)[:, None] != np.asarray(g_ref)[None, :]
+    prior = float(np.mean(y_ref))
+    return np.asarray((same @ y_ref + strength * prior) / (same.sum(axis=1) + strength))
+
+
+def _family_key(formula: str) -> str:
+    """The structural family the stoichiometry determines, "other" where it does not."""
+    from pymatgen.core import Composition
+
+    from ssbattery.electrolytes.families import structural_family
+
+    return structural_family(Composition(_amounts(formula))).family or "other"
+
+
+def _anion_key(formula: str) -> str:
+    """The set of anion-site elements (:data:`_ANION_SITES`), e.g. "Cl-S", "O"."""
+    return "-".join(sorted(e for e in _fractions(formula) if e in _ANION_SITES)) or "none"
+
+
 def _fit_censored(
     X: NDArray[np.float64],
     y: NDArray[np.float64],
