@@ -663,32 +663,6 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
     return out
 
 
-def _fold_matrices(
-    extras: tuple[str, ...], base: Any, tr: Any, te: Any, y: Any, groups: Any, keys: Any
-) -> tuple[Any, Any]:
-    """Training and test matrices of one fold: the shipped features plus the fold-dependent
-    target features, computed from the fold's training rows only (own paper left out)."""
-    import numpy as np
-
-    from ssbattery.electrolytes import conductivity_model as cm
-
-    n_el = keys["n_elements"]
-    F = base[:, :n_el]
-    add_tr, add_te = [base[tr]], [base[te]]
-    for ex in extras:
-        if ex.startswith("knn"):
-            k = int(ex[3:])
-            args = (F[tr], y[tr], groups[tr])
-            add_tr.append(cm._neighbour_target(*args, F[tr], groups[tr], k=k))
-            add_te.append(cm._neighbour_target(*args, F[te], groups[te], k=k))
-        elif ex == "te":
-            for kk in (keys["family"], keys["anions"]):
-                args = (kk[tr], y[tr], groups[tr])
-                add_tr.append(cm._encoded_target(*args, kk[tr], groups[tr])[:, None])
-                add_te.append(cm._encoded_target(*args, kk[te], groups[te])[:, None])
-    return np.hstack(add_tr), np.hstack(add_te)
-
-
 def _fit_members(makers: list[Any], X: Any, y: Any, c: Any) -> list[Any]:
     """The shipped censoring rule over a list of members: fit, re-impute the censored targets
     as min(mean prediction, bound), refit."""
@@ -749,11 +723,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
     y = np.array([r.log10_sigma for r in train])
     c = np.array([r.censored for r in train])
     groups = np.array([r.group for r in train])
-    keys = {
-        "n_elements": len(elements),
-        "family": np.array([cm._family_key(r.composition) for r in train]),
-        "anions": np.array([cm._anion_key(r.composition) for r in train]),
-    }
+    ref = cm._Reference.of([r.composition for r in train], elements, y, list(groups))
     errors, oof = [], np.zeros((reps, y.size))
     with threadpool_limits(1):
         for rep in range(reps):
@@ -762,7 +732,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
             fold = np.array([fold_of[g] for g in groups])
             for k in range(5):
                 tr, te = fold != k, fold == k
-                Xtr, Xte = _fold_matrices(extras, base, tr, te, y, groups, keys)
+                Xtr, Xte = cm._fold_features(extras, base, ref, tr, te)
                 if how == "stack":
                     pred = _stack_predict(makers, Xtr, y[tr], c[tr], groups[tr], Xte)
                 else:
