@@ -225,3 +225,14 @@ def test_benchmark_scores_the_model_beside_the_issues_baselines(small_model) -> 
     assert {"baseline": "training mean", "MAE [dex]": base["training mean"]} in d["baselines"]
     assert "structure_model" not in d and r.structure is None
     assert f"MAE {c.mae:.3f} ± {c.mae_se:.3f} dex" in str(r)
+    # censoring is scored the same way where the interval is calibrated and where it is
+    # judged: the conformal half-width is a quantile of censored_errors on out-of-fold rows,
+    # and a test row counts as covered exactly when its censored_error is ≤ that half-width
+    # (a "<" row: lower end ≤ bound ⟺ max(0, pred − bound) ≤ h)
+    test = load_obelix_split()[1]
+    pred = small_model.predict_log10([t.composition for t in test])
+    err = censored_errors(
+        pred, np.array([t.log10_sigma for t in test]), np.array([t.censored for t in test])
+    )
+    assert c.coverage == pytest.approx(float(np.mean(err <= c.half_width)))
+    assert c.mae == pytest.approx(float(np.mean(err)))
