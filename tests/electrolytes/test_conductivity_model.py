@@ -254,3 +254,19 @@ def test_shipped_calibration_is_the_reported_cross_validation() -> None:
     assert err.size == len(load_obelix_split()[0]) == 478 and (err >= 0).all()
     assert conformal_quantile(err, 0.9) == pytest.approx(2.69, abs=0.005)
     assert float(err.mean()) == pytest.approx(1.130, abs=0.01)
+
+
+def test_target_features_are_built_inside_the_folds_and_checked() -> None:
+    """The composition-kNN target adds three columns (mean of the k nearest training rows'
+    log10 σ, the nearest one's, its L1 distance) and the model stays deterministic; a name
+    that is not a target feature is refused with the argument's name."""
+    rows = load_obelix_split()[0][:120]
+    m = train_conductivity_model(rows, n_trees=5, target_features=("knn5",))
+    base = train_conductivity_model(rows, n_trees=5, oof_abs_errors=np.ones(len(rows)))
+    assert m.target_features == ("knn5",) and base.target_features == ()
+    assert m.estimators[0].n_features_in_ == base.estimators[0].n_features_in_ + 3
+    again = train_conductivity_model(rows, n_trees=5, target_features=("knn5",))
+    f = ["Li6PS5Cl", "Li7La3Zr2O12"]
+    np.testing.assert_array_equal(m.predict_log10(f), again.predict_log10(f))
+    with pytest.raises(InvalidParameterError, match="target_features"):
+        train_conductivity_model(rows, n_trees=5, target_features=("knn",))
