@@ -201,9 +201,8 @@ def propagate_chebyshev(
     kept: np.ndarray | None = None
     t_start, k = 0.0, 0
     while k < t.size:
-        stop = k
-        while stop < t.size and t[stop] - t_start <= seg_len * (1 + 1e-12):
-            stop += 1
+        # the output times within this segment (t − t_start ≤ its length)
+        stop = k + int(np.searchsorted(t[k:] - t_start, seg_len * (1 + 1e-12), side="right"))
         if stop == k:  # a gap longer than a segment: cross it first
             t_end, idx = t_start + seg_len, np.array([], dtype=np.int64)
         else:
@@ -280,7 +279,8 @@ def _doubled_bessel(x: np.ndarray, K: int) -> np.ndarray:
     from ssbattery.quantum.evolution.chebyshev import bessel_table
 
     J = bessel_table(x, K)
-    J[:, 1:] *= 2.0
+    J *= 2.0  # then column 0 back: the same numbers as J[:, 1:] *= 2, one contiguous pass
+    J[:, 0] *= 0.5
     return J
 
 
