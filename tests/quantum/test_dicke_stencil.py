@@ -30,6 +30,7 @@ from ssbattery.quantum.evolution import Lanczos, evolve
         (5, 2, 17, 0.7, 1.3, 0.6),  # odd N, a window not starting at 0, η ≠ 0
         (8, 3, 4, 0.0, 1.0, 2.0),  # two layers only
         (12, 7, 40, -0.4, 0.9, 1.0),
+        (33, 10, 45, 0.2, 1.1, 0.8),  # layers of 17: mostly the branch-free interior loop
     ],
 )
 def test_stencil_equals_csr_hamiltonian(n_atoms, lo, hi, eta, omega_a, omega_cav):

@@ -32,13 +32,17 @@ HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 _F = TypeVar("_F", bound="Any")
 
 
-def compiled(func: _F) -> _F:
-    """``func`` compiled by numba (``njit``, cached on disk, GIL released); as is without it."""
+def compiled(func: _F, *, fastmath: bool = False) -> _F:
+    """``func`` compiled by numba (``njit``, cached on disk, GIL released); as is without it.
+
+    ``fastmath``: let LLVM reorder sums and fuse multiply-adds (vectorised loops; results
+    change at the rounding level only, the kernels have no NaN or infinity to keep).
+    """
     if not HAVE_NUMBA:  # pragma: no cover - numba is a dependency
         return func
     import numba
 
-    return cast("_F", numba.njit(cache=True, nogil=True)(func))
+    return cast("_F", numba.njit(cache=True, nogil=True, fastmath=fastmath)(func))
 
 
 @runtime_checkable
