@@ -47,9 +47,9 @@ def _edge_element(
     jp: NDArray[np.float64],
     jm: NDArray[np.float64],
     s_plus: int,
-) -> float:
+) -> tuple[float, float]:
     """w[i] = (H v − β v_prev)[i] for the element p of its layer, every neighbour checked
-    against its layer's bounds; returns Re(conj(v[i]) w[i]). ``neighbours`` is
+    against its layer's bounds; returns Re(conj(v[i]) w[i]) and |w[i]|². ``neighbours`` is
     (start, count, ωc g √n) of the layer above and of the one below (count 0 if absent)."""
     x = diag * v[i] - beta_prev * v_prev[i]
     for side in range(2):
@@ -63,7 +63,7 @@ def _edge_element(
         if 0 <= q < cnt:
             x += (c * jm[p]) * v[b + q]
     w[i] = x
-    return v[i].real * x.real + v[i].imag * x.imag
+    return v[i].real * x.real + v[i].imag * x.imag, x.real * x.real + x.imag * x.imag
 
 
 _edge = compiled(_edge_element, fastmath=True)
@@ -81,8 +81,8 @@ def _stencil_product(
     v_prev: NDArray[np.complex128],
     beta_prev: float,
     w: NDArray[np.complex128],
-) -> float:
-    """w = H v − β v_prev; returns α = Re⟨v|w⟩. ``jp2[k₀, p]`` is J₊ at k = k₀ + 2p.
+) -> tuple[float, float]:
+    """w = H v − β v_prev; returns α = Re⟨v|w⟩ and ‖w‖². ``jp2[k₀, p]`` is J₊ at k = k₀ + 2p.
 
     ``coup[L]`` = ωc g √n for the L-th layer (and one past the last); ``diag_n[L]`` = ωc n.
     Per layer, the elements whose four neighbours all exist (every one but the first and
@@ -95,6 +95,7 @@ def _stencil_product(
     """
     n_layers = k0.shape[0]
     alpha = 0.0
+    norm2 = 0.0
     neighbours = np.zeros((2, 3))
     for L in range(n_layers):
         a = starts[L]
@@ -122,10 +123,12 @@ def _stencil_product(
             lo = hi = cnt
         for p in range(lo):
             d = dn + dk[p]
-            alpha += _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
+            da, dw = _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
+            alpha += da
+            norm2 += dw
         u_plus = b_up + s_plus - a
         d_plus = b_down + s_plus - a
-        part = 0.0
+        part = part2 = 0.0
         for i in range(a + lo, a + hi):
             p = i - a
             x = (
@@ -138,11 +141,15 @@ def _stencil_product(
             )
             w[i] = x
             part += v[i].real * x.real + v[i].imag * x.imag
+            part2 += x.real * x.real + x.imag * x.imag
         alpha += part
+        norm2 += part2
         for p in range(hi, cnt):
             d = dn + dk[p]
-            alpha += _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
-    return alpha
+            da, dw = _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
+            alpha += da
+            norm2 += dw
+    return alpha, norm2
 
 
 _product = compiled(_stencil_product, fastmath=True)
@@ -205,23 +212,22 @@ class DickeStencil:
         v_prev: NDArray[np.complex128],
         beta_prev: float,
         w: NDArray[np.complex128],
-    ) -> float:
-        """One fused Lanczos pass: w = H v − β v_prev in place, returns Re⟨v|w⟩."""
-        return float(
-            _product(
-                self._starts,
-                self._k0,
-                self._diag_n,
-                self._coup,
-                self._jp2,
-                self._jm2,
-                self._dk2,
-                v,
-                v_prev,
-                float(beta_prev),
-                w,
-            )
+    ) -> tuple[float, float]:
+        """One fused Lanczos pass: w = H v − β v_prev in place; returns Re⟨v|w⟩ and ‖w‖²."""
+        alpha, norm2 = _product(
+            self._starts,
+            self._k0,
+            self._diag_n,
+            self._coup,
+            self._jp2,
+            self._jm2,
+            self._dk2,
+            v,
+            v_prev,
+            float(beta_prev),
+            w,
         )
+        return float(alpha), float(norm2)
 
     def matvec(self, v: NDArray[np.complex128]) -> NDArray[np.complex128]:
         """H v for a complex vector ``v`` (a new array)."""
