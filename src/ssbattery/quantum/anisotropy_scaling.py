@@ -100,9 +100,9 @@ MPS_SIZES: tuple[int, ...] = (32, 64, 128)
 T_MAX, STEPS = 0.25, 100
 #: MPS settings: bond dimension, TEBD time step, TDVP time step, exponentials of the LR fit.
 BOND_DIM, TEBD_DT, TDVP_DT, EXPONENTIALS = 64, 0.0025, 0.0025, 8
-#: Bond dimension of the LR (TDVP) points: D = 32 leaves an accumulated truncation error
-#: ε ≤ 1.4e-10 on t ≤ 0.25 at N = 16 (each point records its own ε), and a TDVP step at
-#: D = 64 costs about 8× more.
+#: Bond dimension of the LR (TDVP) cross-check points (N ≤ 20): D = 32 leaves an
+#: accumulated truncation error ε ≤ 1.4e-10 on t ≤ 0.25 at N = 16 (each point records its
+#: own ε), and a TDVP step at D = 64 costs about 8× more.
 LR_BOND_DIM = 32
 #: Bond dimensions tried in turn for the LR points beyond N = 20 (stop at the first D whose
 #: P_max agrees with D/2's to :data:`BOND_AGREEMENT`; measured at N = 32, α = −1: D = 4 →
