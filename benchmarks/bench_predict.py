@@ -560,6 +560,229 @@ def _variant_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
     return out
 
 
+# --- --round-cv (round m13): fold-dependent target features, GP, stacking; cached per candidate
+
+
+def _gp(s: int) -> Any:
+    """A Gaussian process on the standardised features: isotropic RBF × constant + white noise,
+    hyper-parameters by the marginal likelihood (sklearn's optimiser; ``s`` its seed)."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    kernel = ConstantKernel(1.0) * RBF(10.0, (1e-1, 1e3)) + WhiteKernel(1.0, (1e-3, 1e1))
+    return make_pipeline(
+        StandardScaler(),
+        GaussianProcessRegressor(kernel, normalize_y=True, random_state=s),
+    )
+
+
+def _fraction_columns(X: Any, n: int = 0) -> Any:
+    return X[:, :n]
+
+
+def _knn_fractions(n_elements: int) -> Any:
+    """kNN (k = 5, L1 distance) on the element-fraction columns only: the composition-nearest
+    training rows' mean, as a stacking member."""
+    import functools
+
+    from sklearn.neighbors import KNeighborsRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    return lambda s: make_pipeline(
+        FunctionTransformer(functools.partial(_fraction_columns, n=n_elements)),
+        KNeighborsRegressor(5, metric="manhattan"),
+    )
+
+
+def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[str, ...]]]:
+    """Round m13's candidates: (estimator makers, "mean" or "stack", fold-dependent target
+    features). The first is the shipped model (the reference)."""
+    base = _candidates()
+    ens = base["mean of extra trees + random forest + hist. GB"][0]
+    et, rf, hgb = ens
+
+    def hgb_with(**kw: Any) -> Any:
+        from sklearn.ensemble import HistGradientBoostingRegressor as HGB
+
+        opts = {
+            "learning_rate": 0.05,
+            "max_iter": 300,
+            "max_leaf_nodes": 15,
+            "min_samples_leaf": 10,
+            "l2_regularization": 1.0,
+            **kw,
+        }
+        return lambda s: HGB(**opts, random_state=s)
+
+    def et_with(**kw: Any) -> Any:
+        from sklearn.ensemble import ExtraTreesRegressor as ET
+
+        return lambda s: ET(200, **{"max_features": 0.3, **kw}, random_state=s, n_jobs=1)
+
+    out: dict[str, tuple[list[Any], str, tuple[str, ...]]] = {
+        "shipped ensemble (reference)": (ens, "mean", ()),
+        "+ composition-kNN target (k = 5)": (ens, "mean", ("knn5",)),
+        "+ composition-kNN target (k = 10)": (ens, "mean", ("knn10",)),
+        "+ family and anion-set target encoding": (ens, "mean", ("te",)),
+        "+ kNN target (k = 5) + target encoding": (ens, "mean", ("knn5", "te")),
+        "ensemble, shallow boosting (depth 3, lr 0.03, 600 it., L2 5)": (
+            [
+                et,
+                rf,
+                hgb_with(max_depth=3, learning_rate=0.03, max_iter=600, l2_regularization=5.0),
+            ],
+            "mean",
+            (),
+        ),
+        "ensemble, extra trees max_features 0.6, 3 per leaf": (
+            [et_with(max_features=0.6, min_samples_leaf=3), rf, hgb],
+            "mean",
+            (),
+        ),
+        "ensemble + Gaussian process": ([et, rf, hgb, _gp], "mean", ()),
+        "Gaussian process alone": ([_gp], "mean", ()),
+        "stacking: positive linear meta-learner on ET, RF, HGB, GP, kNN (inner grouped OOF)": (
+            [et, rf, hgb, _gp, _knn_fractions(n_elements)],
+            "stack",
+            (),
+        ),
+    }
+    for name in (  # l13's variants, which did not run to completion last round
+        "ensemble, max_features 0.5",
+        "ensemble, max_features 0.15",
+        "ensemble, min_samples_leaf 2",
+        "ensemble, slower boosting (lr 0.03, 500 it.)",
+        "ensemble, deeper boosting (31 leaves, 5 per leaf)",
+        "extra trees + random forest",
+        "ensemble + kNN (k = 7, distance-weighted)",
+    ):
+        out[name] = (base[name][0], "mean", ())
+    return out
+
+
+def _fit_members(makers: list[Any], X: Any, y: Any, c: Any) -> list[Any]:
+    """The shipped censoring rule over a list of members: fit, re-impute the censored targets
+    as min(mean prediction, bound), refit."""
+    import numpy as np
+
+    target = y.copy()
+    models = [make(0) for make in makers]
+    for _round in range(2):
+        for m in models:
+            m.fit(X, target)
+        pred = np.mean([m.predict(X) for m in models], axis=0)
+        target = np.where(c, np.minimum(pred, y), y)
+    return models
+
+
+def _stack_predict(makers: list[Any], Xtr: Any, ytr: Any, ctr: Any, gtr: Any, Xte: Any) -> Any:
+    """Stacking: each member's out-of-fold predictions on the training rows (5 inner folds
+    grouped by paper, shipped censoring rule per fit) → a linear meta-learner with non-negative
+    weights (and an intercept), fitted on min(OOF mean, bound) for censored rows; the members
+    refitted on all training rows predict the test rows."""
+    import numpy as np
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import GroupKFold
+
+    oof = np.zeros((ytr.size, len(makers)))
+    for itr, ite in GroupKFold(5).split(Xtr, groups=gtr):
+        for j, make in enumerate(makers):
+            (m,) = _fit_members([make], Xtr[itr], ytr[itr], ctr[itr])
+            oof[ite, j] = m.predict(Xtr[ite])
+    target = np.where(ctr, np.minimum(oof.mean(axis=1), ytr), ytr)
+    meta = LinearRegression(positive=True).fit(oof, target)
+    members = [_fit_members([make], Xtr, ytr, ctr)[0] for make in makers]
+    return meta.predict(np.column_stack([m.predict(Xte) for m in members]))
+
+
+def _round_cache_dir() -> Path:
+    return Path(__file__).with_name("results") / "predict_round_cv"
+
+
+def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
+    """Fold MAEs [dex] of one round-m13 candidate (5 folds grouped by paper, ``reps`` shuffles,
+    the same folds as ``--model-cv``), cached in benchmarks/results/predict_round_cv/ so a
+    stopped run resumes where it was."""
+    import hashlib
+
+    import numpy as np
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    slug = hashlib.sha1(f"{name}|{reps}".encode()).hexdigest()[:12]
+    path = _round_cache_dir() / f"{slug}.json"
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    train = cm.load_obelix_split()[0]
+    base = _variant_features()["shipped"]
+    elements = tuple(sorted({e for r in train for e in cm._fractions(r.composition)}))
+    makers, how, extras = _round_candidates(len(elements))[name]
+    y = np.array([r.log10_sigma for r in train])
+    c = np.array([r.censored for r in train])
+    groups = np.array([r.group for r in train])
+    ref = cm._Reference.of([r.composition for r in train], elements, y, list(groups))
+    errors, oof = [], np.zeros((reps, y.size))
+    with threadpool_limits(1):
+        for rep in range(reps):
+            perm = np.random.default_rng(rep).permutation(np.unique(groups))
+            fold_of = {g: i % 5 for i, g in enumerate(perm)}
+            fold = np.array([fold_of[g] for g in groups])
+            for k in range(5):
+                tr, te = fold != k, fold == k
+                Xtr, Xte = cm._fold_features(extras, base, ref, tr, te)
+                if how == "stack":
+                    pred = _stack_predict(makers, Xtr, y[tr], c[tr], groups[tr], Xte)
+                else:
+                    models = _fit_members(makers, Xtr, y[tr], c[tr])
+                    pred = np.mean([m.predict(Xte) for m in models], axis=0)
+                oof[rep, te] = pred
+                errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
+    out = {"name": name, "reps": reps, "fold_mae": errors, "oof": oof.tolist()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(out), encoding="utf-8")
+    tmp.replace(path)
+    return out
+
+
+def _round_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
+    """Round m13's candidates against the shipped ensemble on the same folds; the adoption rule
+    (fixed before the run, written in RESULTS_predict_choice.md): adopt the lowest mean CV MAE
+    only if it beats the reference by more than two SE of the paired fold differences."""
+    import numpy as np
+    from joblib import Parallel, delayed
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    n_el = len({e for r in cm.load_obelix_split()[0] for e in cm._fractions(r.composition)})
+    names = list(_round_candidates(n_el))
+    results = Parallel(n_jobs=n_jobs)(delayed(_round_candidate_cv)(n, reps) for n in names)
+    scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
+    ref = scores[names[0]]
+    out = [
+        f"## Round m13 candidates: grouped 5-fold CV by paper on the training split (478 rows, "
+        f"{reps} shuffles, the same folds as above)",
+        "",
+        "Written by `python benchmarks/bench_predict.py --round-cv` (cached per candidate in "
+        "benchmarks/results/predict_round_cv/). Rule fixed before the run: adopt the lowest "
+        "mean CV MAE only if it beats the shipped ensemble by more than two SE of the paired "
+        "fold differences; the test split is not used.",
+        "",
+        "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
+        "|---|---|---|",
+    ]
+    out += _paired_rows(scores, ref)
+    best = min(scores, key=lambda n: scores[n].mean())
+    d = scores[best] - ref
+    se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
+    verdict = "adopted" if d.mean() < -2 * se else "not adopted (inside two paired SE, or worse)"
+    out += ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
+    return out
+
+
 def _write_calibration(model: Any, structure_model: Any) -> None:
     import sklearn
 
@@ -582,6 +805,16 @@ def _write_calibration(model: Any, structure_model: Any) -> None:
     tmp.replace(cal)
 
 
+def _append_section(text: str, heading: str) -> None:
+    """Replace RESULTS_predict_choice.md from ``heading`` on by ``text`` (atomically)."""
+    out = Path(__file__).with_name("RESULTS_predict_choice.md")
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    keep = old.split(heading)[0].rstrip("\n")
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(keep + "\n\n" + text, encoding="utf-8")
+    tmp.replace(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-write", action="store_true")
@@ -601,18 +834,24 @@ def main() -> None:
         action="store_true",
         help="only this round's variants (appends its section to RESULTS_predict_choice.md)",
     )
+    ap.add_argument(
+        "--round-cv",
+        action="store_true",
+        help="round m13's candidates (cached; appends its section to RESULTS_predict_choice.md)",
+    )
     ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
     args = ap.parse_args()
+    if args.round_cv:
+        text = "\n".join(_round_cv(n_jobs=args.jobs)) + "\n"
+        print(text)
+        if not args.no_write:
+            _append_section(text, "## Round m13 candidates")
+        return
     if args.variant_cv:
         text = "\n".join(_variant_cv(n_jobs=args.jobs)) + "\n"
         print(text)
         if not args.no_write:
-            out = Path(__file__).with_name("RESULTS_predict_choice.md")
-            old = out.read_text(encoding="utf-8") if out.exists() else ""
-            keep = old.split("## Variants of this round")[0].rstrip("\n")
-            tmp = out.with_suffix(".tmp")
-            tmp.write_text(keep + "\n\n" + text, encoding="utf-8")
-            tmp.replace(out)
+            _append_section(text, "## Variants of this round")
         return
     if args.model_cv:
         text = "\n".join(_model_cv(n_jobs=args.jobs)) + "\n"

@@ -452,13 +452,20 @@ class ConductivityModel:
     train_seconds: float
     uses_structure: bool = False
     notes: tuple[str, ...] = field(default=())
+    target_features: tuple[str, ...] = ()
+    reference: _Reference | None = field(default=None, repr=False)
 
     def _features(
         self,
         formulas: Sequence[str],
         structures: Sequence[StructureDescriptor | None] | None = None,
     ) -> NDArray[np.float64]:
-        return _feature_matrix(formulas, self.elements, structures, self.uses_structure)
+        X = _feature_matrix(formulas, self.elements, structures, self.uses_structure)
+        if not self.target_features or self.reference is None:
+            return X
+        query = _Reference.of(formulas, self.elements)
+        extra = self.reference.features(self.target_features, query, own_paper_out=False)
+        return np.hstack([X, extra])
 
     def predict_log10(
         self,
@@ -568,6 +575,152 @@ def _extra_trees(seed: int, n_trees: int) -> list[Any]:
     return [ExtraTreesRegressor(n_trees, max_features=_MAX_FEATURES, random_state=seed, n_jobs=1)]
 
 
+#: Neighbours of the composition-kNN target feature (:func:`_neighbour_target`).
+_NEIGHBOURS = 5
+#: Pseudo-count pulling a small group's encoded target toward the global mean
+#: (:func:`_encoded_target`).
+_ENCODING_STRENGTH = 10.0
+
+
+def _neighbour_target(
+    F_ref: NDArray[np.float64],
+    y_ref: NDArray[np.float64],
+    g_ref: Sequence[str],
+    F_q: NDArray[np.float64],
+    g_q: Sequence[str] | None = None,
+    *,
+    k: int = _NEIGHBOURS,
+) -> NDArray[np.float64]:
+    """Composition-kNN target features of the query rows: the mean log10 σ of the ``k`` nearest
+    reference rows, the nearest row's log10 σ and its distance, by L1 distance between
+    element-fraction vectors (``F``; 0 = same composition, 2 = no element shared).
+
+    A reference row of the query's own paper (``g_q[i] == g_ref[j]``) is never a neighbour, so
+    a training row's feature is built as an unseen paper's would be (the official test split
+    shares no paper with the training split) and the row's own target cannot leak into it.
+    """
+    D = np.abs(F_q[:, None, :] - F_ref[None, :, :]).sum(axis=2)
+    if g_q is not None:
+        D = np.where(np.asarray(g_q)[:, None] == np.asarray(g_ref)[None, :], np.inf, D)
+    idx = np.argsort(D, axis=1, kind="stable")[:, :k]
+    rows = np.arange(F_q.shape[0])[:, None]
+    return np.column_stack([y_ref[idx].mean(axis=1), y_ref[idx[:, 0]], D[rows[:, 0], idx[:, 0]]])
+
+
+def _encoded_target(
+    keys_ref: Sequence[str],
+    y_ref: NDArray[np.float64],
+    g_ref: Sequence[str],
+    keys_q: Sequence[str],
+    g_q: Sequence[str] | None = None,
+    *,
+    strength: float = _ENCODING_STRENGTH,
+) -> NDArray[np.float64]:
+    """Target encoding of a categorical key (e.g. the structural family): the mean log10 σ of
+    the reference rows with the query's key, shrunk toward the reference mean by ``strength``
+    pseudo-rows, (Σy + strength·ȳ)/(n + strength); rows of the query's own paper are left out
+    (as in :func:`_neighbour_target`)."""
+    kr, kq = np.asarray(keys_ref), np.asarray(keys_q)
+    same = kq[:, None] == kr[None, :]
+    if g_q is not None:
+        same &= np.asarray(g_q)[:, None] != np.asarray(g_ref)[None, :]
+    prior = float(np.mean(y_ref))
+    return np.asarray((same @ y_ref + strength * prior) / (same.sum(axis=1) + strength))
+
+
+def _family_key(formula: str) -> str:
+    """The structural family the stoichiometry determines, "other" where it does not."""
+    from pymatgen.core import Composition
+
+    from ssbattery.electrolytes.families import structural_family
+
+    return structural_family(Composition(_amounts(formula))).family or "other"
+
+
+def _anion_key(formula: str) -> str:
+    """The set of anion-site elements (:data:`_ANION_SITES`), e.g. "Cl-S", "O"."""
+    return "-".join(sorted(e for e in _fractions(formula) if e in _ANION_SITES)) or "none"
+
+
+#: Target-derived features of the shipped model (:class:`_Reference`): none, or any of
+#: "knn<k>" (composition-kNN target, :func:`_neighbour_target`) and "te" (target encodings of
+#: the structural family and the anion-element set, :func:`_encoded_target`).
+_TARGET_FEATURES: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """Rows a target-derived feature reads or is computed for: element fractions ``F`` (columns
+    = the model's elements), log10 σ [S/cm] (a censored row's bound; NaN for a query), the
+    paper, the structural-family key and the anion-set key."""
+
+    F: NDArray[np.float64]
+    y: NDArray[np.float64]
+    groups: NDArray[Any]
+    family: NDArray[Any]
+    anions: NDArray[Any]
+
+    @classmethod
+    def of(
+        cls,
+        formulas: Sequence[str],
+        elements: Sequence[str],
+        y: NDArray[np.float64] | None = None,
+        groups: Sequence[str] | None = None,
+    ) -> _Reference:
+        F = np.array([[_fractions(f).get(e, 0.0) for e in elements] for f in formulas])
+        n = len(formulas)
+        return cls(
+            F.reshape(n, len(elements)),
+            np.full(n, np.nan) if y is None else np.asarray(y, dtype=float),
+            np.array(groups if groups is not None else [""] * n, dtype=object),
+            np.array([_family_key(f) for f in formulas], dtype=object),
+            np.array([_anion_key(f) for f in formulas], dtype=object),
+        )
+
+    def take(self, mask: NDArray[Any]) -> _Reference:
+        """The rows selected by ``mask`` (boolean or indices)."""
+        return _Reference(
+            self.F[mask], self.y[mask], self.groups[mask], self.family[mask], self.anions[mask]
+        )
+
+    def features(
+        self, extras: Sequence[str], query: _Reference, *, own_paper_out: bool
+    ) -> NDArray[np.float64]:
+        """The ``extras`` features of ``query``'s rows from these reference rows; with
+        ``own_paper_out`` a query row's own paper is never used (training rows)."""
+        g_q = list(query.groups) if own_paper_out else None
+        g_ref = list(self.groups)
+        cols: list[NDArray[np.float64]] = []
+        for ex in extras:
+            if ex.startswith("knn"):
+                cols.append(_neighbour_target(self.F, self.y, g_ref, query.F, g_q, k=int(ex[3:])))
+            elif ex == "te":
+                for kr, kq in ((self.family, query.family), (self.anions, query.anions)):
+                    cols.append(_encoded_target(list(kr), self.y, g_ref, list(kq), g_q)[:, None])
+            else:
+                raise InvalidParameterError(f"unknown target feature {ex!r}.")
+        return np.hstack(cols) if cols else np.zeros((query.F.shape[0], 0))
+
+
+def _fold_features(
+    extras: Sequence[str],
+    X: NDArray[np.float64],
+    ref: _Reference,
+    tr: NDArray[Any],
+    te: NDArray[Any],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One fold's training and held-out matrices: ``X`` plus the ``extras`` target features,
+    computed from the fold's training rows only (a training row's own paper left out)."""
+    if not extras:
+        return X[tr], X[te]
+    fit = ref.take(tr)
+    return (
+        np.hstack([X[tr], fit.features(extras, fit, own_paper_out=True)]),
+        np.hstack([X[te], fit.features(extras, ref.take(te), own_paper_out=True)]),
+    )
+
+
 def _fit_censored(
     X: NDArray[np.float64],
     y: NDArray[np.float64],
@@ -637,12 +790,17 @@ def train_conductivity_model(
             raise InvalidParameterError(
                 f"`oof_abs_errors` has {abs_err.size} values for {y.size} training rows."
             )
-    else:
+    extras = _TARGET_FEATURES
+    ref = _Reference.of([r.composition for r in train], elements, y, groups) if extras else None
+    if oof_abs_errors is None:
         oof = np.zeros(y.size)
         for tr, te in GroupKFold(5).split(X, groups=groups):
-            ms = _fit_censored(X[tr], y[tr], c[tr], seed, n_trees)
-            oof[te] = np.mean([m.predict(X[te]) for m in ms], axis=0)
+            Xtr, Xte = _fold_features(extras, X, ref, tr, te) if ref is not None else (X[tr], X[te])
+            ms = _fit_censored(Xtr, y[tr], c[tr], seed, n_trees)
+            oof[te] = np.mean([m.predict(Xte) for m in ms], axis=0)
         abs_err = censored_errors(oof, y, c)
+    if ref is not None:
+        X = np.hstack([X, ref.features(extras, ref, own_paper_out=True)])
     models = _fit_censored(X, y, c, seed, n_trees)
     widths = {float(lv): conformal_quantile(abs_err, float(lv)) for lv in levels}
     return ConductivityModel(
@@ -653,6 +811,8 @@ def train_conductivity_model(
         train,
         time.perf_counter() - t0,
         uses_structure=use_structure,
+        target_features=extras,
+        reference=ref,
     )
 
 
