@@ -30,6 +30,7 @@ from ssbattery.quantum.evolution import Lanczos, evolve
         (5, 2, 17, 0.7, 1.3, 0.6),  # odd N, a window not starting at 0, η ≠ 0
         (8, 3, 4, 0.0, 1.0, 2.0),  # two layers only
         (12, 7, 40, -0.4, 0.9, 1.0),
+        (33, 10, 45, 0.2, 1.1, 0.8),  # layers of 17: mostly the branch-free interior loop
     ],
 )
 def test_stencil_equals_csr_hamiltonian(n_atoms, lo, hi, eta, omega_a, omega_cav):
@@ -43,10 +44,11 @@ def test_stencil_equals_csr_hamiltonian(n_atoms, lo, hi, eta, omega_a, omega_cav
     np.testing.assert_allclose(S.matvec(v), H @ v, rtol=0, atol=1e-12 * np.abs(H).max())
     # the fused Lanczos pass: w = Hv − β v_prev, α = Re⟨v|w⟩
     w = np.empty_like(v)
-    alpha = S.lanczos_product(v, v_prev, 0.37, w)
+    alpha, norm2 = S.lanczos_product(v, v_prev, 0.37, w)
     ref = H @ v - 0.37 * v_prev
     np.testing.assert_allclose(w, ref, atol=1e-11 * np.abs(ref).max())
     assert alpha == pytest.approx(float(np.vdot(v, ref).real), rel=1e-12)
+    assert norm2 == pytest.approx(float(np.vdot(ref, ref).real), rel=1e-12)
 
 
 def test_stencil_refuses_the_full_space():

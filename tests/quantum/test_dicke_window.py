@@ -95,6 +95,8 @@ def test_window_records_every_time_and_counts_its_moves() -> None:
     assert entry["truncation_norm_bound [1]"] == run.truncation_norm_bound == run.norm_bound_at[-1]
     # ChargingResult.parameters keep the plain names
     assert run.as_parameters()["max_edge_population"] == run.max_edge_population
+    # every segment (and every redone one) takes at least one Lanczos step of products
+    assert entry["products"] == run.products >= 60 // PhotonWindow().segment + run.rejected
 
 
 def test_window_options_are_checked() -> None:
@@ -142,6 +144,8 @@ def test_a_stopped_run_resumes_from_its_checkpoint(tmp_path: Path) -> None:
     assert res.parameters["propagation_seconds"] > 0
     assert np.max(np.abs(res.energy - whole.energy)) < 1e-12 * whole.energy_max
     assert np.max(np.abs(res.ergotropy - whole.ergotropy)) < 1e-12 * whole.energy_max
+    # the same Lanczos steps: the same count of products with H, summed over the calls
+    assert res.parameters["products"] == whole.parameters["products"] > 0
     for key in ("photon_cutoff", "max_dimension", "window_changes", "truncation_norm_bound"):
         assert res.parameters[key] == pytest.approx(whole.parameters[key], rel=1e-12)
     # shorter segments may resume it (they only check the window more often): from the

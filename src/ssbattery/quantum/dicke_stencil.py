@@ -35,6 +35,40 @@ from ssbattery.quantum.evolution.fused import compiled
 __all__ = ["DickeStencil"]
 
 
+def _edge_element(
+    i: int,
+    p: int,
+    diag: float,
+    v: NDArray[np.complex128],
+    v_prev: NDArray[np.complex128],
+    beta_prev: float,
+    w: NDArray[np.complex128],
+    neighbours: NDArray[np.float64],
+    jp: NDArray[np.float64],
+    jm: NDArray[np.float64],
+    s_plus: int,
+) -> tuple[float, float]:
+    """w[i] = (H v − β v_prev)[i] for the element p of its layer, every neighbour checked
+    against its layer's bounds; returns Re(conj(v[i]) w[i]) and |w[i]|². ``neighbours`` is
+    (start, count, ωc g √n) of the layer above and of the one below (count 0 if absent)."""
+    x = diag * v[i] - beta_prev * v_prev[i]
+    for side in range(2):
+        b = int(neighbours[side, 0])
+        cnt = int(neighbours[side, 1])
+        c = neighbours[side, 2]
+        q = p + s_plus  # k + 1 in the neighbour layer
+        if q < cnt:
+            x += (c * jp[p]) * v[b + q]
+        q = p + s_plus - 1  # k − 1
+        if 0 <= q < cnt:
+            x += (c * jm[p]) * v[b + q]
+    w[i] = x
+    return v[i].real * x.real + v[i].imag * x.imag, x.real * x.real + x.imag * x.imag
+
+
+_edge = compiled(_edge_element, fastmath=True)
+
+
 def _stencil_product(
     starts: NDArray[np.int64],
     k0: NDArray[np.int64],
@@ -47,14 +81,22 @@ def _stencil_product(
     v_prev: NDArray[np.complex128],
     beta_prev: float,
     w: NDArray[np.complex128],
-) -> float:
-    """w = H v − β v_prev; returns α = Re⟨v|w⟩. ``jp2[k₀, p]`` is J₊ at k = k₀ + 2p.
+) -> tuple[float, float]:
+    """w = H v − β v_prev; returns α = Re⟨v|w⟩ and ‖w‖². ``jp2[k₀, p]`` is J₊ at k = k₀ + 2p.
 
     ``coup[L]`` = ωc g √n for the L-th layer (and one past the last); ``diag_n[L]`` = ωc n.
-    Separate loops per neighbour, each over a contiguous range (no branches inside).
+    Per layer, the elements whose four neighbours all exist (every one but the first and
+    the last one or two) go through one loop without branches, the rest through
+    :func:`_edge_element`; compiled with ``fastmath`` (the loop and the α sum vectorise).
+    Measured at N = 512, cutoff 3000 (769 757 states; shared machine at load ≈ 5, min of
+    5 × 20): 5.2–6.4 ms per product against 12.5–16.6 ms for the previous form (one loop
+    per neighbour, each with its own bounds); a plain NumPy pass over three vectors
+    (v + v_prev → w) takes 1.9–2.0 ms there.
     """
     n_layers = k0.shape[0]
     alpha = 0.0
+    norm2 = 0.0
+    neighbours = np.zeros((2, 3))
     for L in range(n_layers):
         a = starts[L]
         cnt = starts[L + 1] - a
@@ -63,35 +105,54 @@ def _stencil_product(
         jm = jm2[kk]
         dk = dk2[kk]
         s_plus = 1 if kk == 1 else 0  # position shift of k + 1 in a neighbour layer
-        s_minus = s_plus - 1  # of k − 1
         dn = diag_n[L]
-        for p in range(cnt):
-            w[a + p] = (dn + dk[p]) * v[a + p] - beta_prev * v_prev[a + p]
-        for side in range(2):
-            if side == 0:  # layer n + 1, amplitude ωc g √(n + 1)
-                if L + 1 >= n_layers:
-                    continue
-                b = starts[L + 1]
-                c = coup[L + 1]
-                cnt2 = starts[L + 2] - b
-            else:  # layer n − 1, amplitude ωc g √n
-                if L == 0:
-                    continue
-                b = starts[L - 1]
-                c = coup[L]
-                cnt2 = starts[L] - b
-            for p in range(min(cnt, cnt2 - s_plus)):
-                w[a + p] += (c * jp[p]) * v[b + p + s_plus]
-            for p in range(-s_minus, min(cnt, cnt2 - s_minus)):
-                w[a + p] += (c * jm[p]) * v[b + p + s_minus]
-        for p in range(cnt):
-            x = v[a + p]
-            y = w[a + p]
-            alpha += x.real * y.real + x.imag * y.imag
-    return alpha
+        up = L + 1 < n_layers
+        down = L > 0
+        b_up = starts[L + 1] if up else a
+        b_down = starts[L - 1] if down else a
+        cnt_up = starts[L + 2] - b_up if up else 0
+        cnt_down = starts[L] - b_down if down else 0
+        c_up = coup[L + 1]  # layer n + 1, amplitude ωc g √(n + 1)
+        c_down = coup[L]  # layer n − 1, amplitude ωc g √n
+        neighbours[0, 0], neighbours[0, 1], neighbours[0, 2] = b_up, cnt_up, c_up
+        neighbours[1, 0], neighbours[1, 1], neighbours[1, 2] = b_down, cnt_down, c_down
+        # interior: p ≥ 1 (k − 1 exists) and p + 1 < both neighbour counts (k + 1 exists)
+        lo = 1
+        hi = min(cnt, cnt_up - 1, cnt_down - 1)
+        if hi < lo:
+            lo = hi = cnt
+        for p in range(lo):
+            d = dn + dk[p]
+            da, dw = _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
+            alpha += da
+            norm2 += dw
+        u_plus = b_up + s_plus - a
+        d_plus = b_down + s_plus - a
+        part = part2 = 0.0
+        for i in range(a + lo, a + hi):
+            p = i - a
+            x = (
+                (dn + dk[p]) * v[i]
+                - beta_prev * v_prev[i]
+                + (c_up * jp[p]) * v[i + u_plus]
+                + (c_up * jm[p]) * v[i + u_plus - 1]
+                + (c_down * jp[p]) * v[i + d_plus]
+                + (c_down * jm[p]) * v[i + d_plus - 1]
+            )
+            w[i] = x
+            part += v[i].real * x.real + v[i].imag * x.imag
+            part2 += x.real * x.real + x.imag * x.imag
+        alpha += part
+        norm2 += part2
+        for p in range(hi, cnt):
+            d = dn + dk[p]
+            da, dw = _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
+            alpha += da
+            norm2 += dw
+    return alpha, norm2
 
 
-_product = compiled(_stencil_product)
+_product = compiled(_stencil_product, fastmath=True)
 
 
 class DickeStencil:
@@ -151,23 +212,22 @@ class DickeStencil:
         v_prev: NDArray[np.complex128],
         beta_prev: float,
         w: NDArray[np.complex128],
-    ) -> float:
-        """One fused Lanczos pass: w = H v − β v_prev in place, returns Re⟨v|w⟩."""
-        return float(
-            _product(
-                self._starts,
-                self._k0,
-                self._diag_n,
-                self._coup,
-                self._jp2,
-                self._jm2,
-                self._dk2,
-                v,
-                v_prev,
-                float(beta_prev),
-                w,
-            )
+    ) -> tuple[float, float]:
+        """One fused Lanczos pass: w = H v − β v_prev in place; returns Re⟨v|w⟩ and ‖w‖²."""
+        alpha, norm2 = _product(
+            self._starts,
+            self._k0,
+            self._diag_n,
+            self._coup,
+            self._jp2,
+            self._jm2,
+            self._dk2,
+            v,
+            v_prev,
+            float(beta_prev),
+            w,
         )
+        return float(alpha), float(norm2)
 
     def matvec(self, v: NDArray[np.complex128]) -> NDArray[np.complex128]:
         """H v for a complex vector ``v`` (a new array)."""

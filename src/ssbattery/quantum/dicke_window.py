@@ -115,6 +115,9 @@ class WindowRun(Printed):
         window_changes: how often the window was moved; ``rejected``: segments redone.
         calls: the calls that made up the run (> 1 when it was resumed from a checkpoint).
         seconds: wall time of the propagation, summed over those calls (s).
+        products: products with H in the Lanczos steps, redone segments included (the
+            run's cost in operator applications; per output time it is the figure to
+            compare with ρ·t_max, ρ the spectral half-width of the window's H).
     """
 
     cutoff: int
@@ -127,6 +130,7 @@ class WindowRun(Printed):
     rejected: int
     calls: int = 1
     seconds: float = float("nan")
+    products: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, units in the keys: the counts (photon numbers, states, moves) as
@@ -142,6 +146,7 @@ class WindowRun(Printed):
             "rejected_segments": self.rejected,
             "calls": self.calls,
             "seconds [s]": self.seconds,
+            "products": self.products,
         }
 
     def as_parameters(self) -> dict[str, Any]:
@@ -157,6 +162,7 @@ class WindowRun(Printed):
             "rejected_segments": self.rejected,
             "calls": self.calls,
             "propagation_seconds": self.seconds,
+            "products": self.products,
         }
 
 
@@ -340,7 +346,7 @@ def propagate_in_window(
     advance_lo = advance_hi = pad
     front_lo = front_hi = N
     max_edge, changes, rejected, top_cut = 0.0, 0, 0, hi
-    k0, seconds, calls = 0, 0.0, 1
+    k0, seconds, calls, products = 0, 0.0, 1, 0
     if saved is not None:
         k0, lo, hi = int(saved["k0"]), int(saved["lo"]), int(saved["hi"])
         eps, rate_prev, t_prev = (float(saved[k]) for k in ("eps", "rate_prev", "t_prev"))
@@ -349,6 +355,7 @@ def propagate_in_window(
         max_edge, changes = float(saved["max_edge"]), int(saved["changes"])
         rejected, top_cut = int(saved["rejected"]), int(saved["top_cut"])
         seconds, calls = float(saved["seconds"]), int(saved["calls"]) + 1
+        products = int(saved["products"]) if "products" in saved else 0
         bound[:] = saved["bound"]
     basis, H, edges = build(lo, hi)
     max_dim = basis.size if saved is None else max(int(saved["max_dim"]), basis.size)
@@ -378,6 +385,7 @@ def propagate_in_window(
             tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim)
         )
         tr = H.run(psi, rel, observer=obs)
+        products += int(tr.stats.products or 0)
         grow_hi = seen[:, 0].max() > opts.tol
         grow_lo = seen[:, 1].max() > opts.tol
         if grow_hi or grow_lo:  # redo the segment in a wider window
@@ -433,6 +441,7 @@ def propagate_in_window(
                 advance_lo=advance_lo, advance_hi=advance_hi, front_lo=front_lo,
                 front_hi=front_hi, max_edge=max_edge, changes=changes, rejected=rejected,
                 top_cut=top_cut, max_dim=max_dim, seconds=seconds, calls=calls,
+                products=products,
             )  # fmt: skip
             _save_checkpoint(path, full_tag, {**state, "psi": psi, "bound": bound}, keep)
             if stop_after_s is not None and now - call_start > stop_after_s:
@@ -452,4 +461,5 @@ def propagate_in_window(
         rejected=rejected,
         calls=calls,
         seconds=seconds,
+        products=products,
     )
