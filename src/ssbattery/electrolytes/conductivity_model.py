@@ -26,6 +26,10 @@ split only, by the rule "lowest mean CV MAE" fixed before the run
 1.149 for extra trees alone, a gain (−0.019 ± 0.017 over the paired folds) inside the CV's
 own noise. The features were chosen the same way with extra trees
 (``benchmarks/bench_predict.py --cv``). The test split was not used to choose anything.
+A later round (``--round-cv``, rule "beat the shipped ensemble by more than two paired SE"
+fixed before the run) tried target-derived features (a composition-kNN target, −0.009 ±
+0.012 dex; target encodings of the family and anion set, +0.205), a Gaussian process, and
+hyper-parameter variants; none was adopted (RESULTS_predict_choice.md).
 The folds are grouped by **paper** (OBELiX's DOI column): the official split
 shares no paper between train and test (177 training DOIs, 46 test DOIs, none in common), so a
 fold of unseen papers is the test split's kind of extrapolation; folds grouped by chemical
