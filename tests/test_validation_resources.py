@@ -116,6 +116,20 @@ def test_memory_estimate_compares_with_the_available_memory(monkeypatch) -> None
     MemoryEstimate("a small run").add("p", "x", (10,)).check()  # fits: no error
 
 
+def test_a_run_below_the_small_floor_skips_the_memory_reading(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ssbattery.validation as v
+
+    def unreadable() -> int:
+        raise AssertionError("read the available memory for a run below SMALL_RUN_BYTES")
+
+    monkeypatch.setattr(v, "available_memory_bytes", unreadable)
+    small = 0.99 * v.SMALL_RUN_BYTES / (1.0 + v.ALLOCATOR_MARGIN)  # peak just below it
+    MemoryEstimate("a tiny run").add("p", "x", (small,), bytes_per_element=1).check()
+    monkeypatch.setattr(v, "available_memory_bytes", lambda: v.SMALL_RUN_BYTES)
+    with pytest.raises(ResourceLimitError, match="available now"):  # above it: compared
+        MemoryEstimate("a run").add("p", "x", (2 * small,), bytes_per_element=1).check()
+
+
 def test_a_long_run_is_announced_with_its_estimate() -> None:
     with pytest.warns(CostWarning, match="about 2 min"):
         check_cost("a test", 120.0, hint="lower `steps`")

@@ -176,6 +176,12 @@ def _check_quantity(name: str, x: float, quantity: str | None) -> None:
 #: above the memory actually available now, whichever is lower.
 MEMORY_LIMIT_BYTES = 8 * 1024**3
 
+#: A run whose predicted peak is below this (16 MiB) is not compared with the memory
+#: available now: reading it (/proc, cgroup files) costs ~40 µs, more than the whole
+#: arithmetic of the smallest runs, which need less than the interpreter with NumPy
+#: loaded (~40 MiB resident) already holds.
+SMALL_RUN_BYTES = 16 * 1024**2
+
 #: Refuse a run predicted to take longer than this (seconds; ``SSBATTERY_COST_LIMIT_S``).
 COST_LIMIT_SECONDS = 6 * 3600.0
 
@@ -313,8 +319,9 @@ class MemoryEstimate:
     holds several arrays at once (operators, state and work vectors of the propagator,
     outputs stored for every time, temporaries). :meth:`add` records one array (or group)
     in a phase; the peak is the largest phase total, and :meth:`check` refuses the run
-    when it exceeds :data:`MEMORY_LIMIT_BYTES` or the memory available now, with the
-    breakdown of the largest phase and ``hint`` (the options to lower).
+    when it exceeds :data:`MEMORY_LIMIT_BYTES` or the memory available now (read only
+    above :data:`SMALL_RUN_BYTES`), with the breakdown of the largest phase and ``hint``
+    (the options to lower).
 
     Example:
         >>> est = MemoryEstimate("a 20-site chain", hint="lower `n_sites`")
@@ -370,6 +377,8 @@ class MemoryEstimate:
         need = self.peak_bytes
         if need > MEMORY_LIMIT_BYTES:
             limit = f"the {_size(MEMORY_LIMIT_BYTES)} limit"
+        elif need <= SMALL_RUN_BYTES:
+            return
         else:
             available = available_memory_bytes()
             if available is None or need <= available:

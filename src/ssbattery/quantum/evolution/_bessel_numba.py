@@ -16,31 +16,41 @@ __all__ = ["miller_table"]
 @numba.njit(cache=True, nogil=True)
 def miller_table(x, K, start):  # pragma: no cover - compiled
     """J_k(x_i), k < K, by Miller's backward recurrence from order ``start`` (even),
-    normalised by J_0 + 2 Σ J_2k = 1; rescaled above 1e150 every 4 orders. Shape (n, K)."""
+    normalised by J_0 + 2 Σ J_2k = 1; rescaled above 1e150 every 4 orders. Shape (n, K).
+
+    The orders run in the outer loop and the arguments in the inner one, so that the n
+    independent recurrences overlap in the pipeline (one recurrence is a chain of
+    dependent multiply-subtracts): the same operations on each x, so the same numbers,
+    in about half the time for the small tables of the open battery."""
     n = x.size
     out = np.zeros((n, K))
     big = 1e150
+    two_over_x = 2.0 / x
+    j_next = np.zeros(n)
+    j_cur = np.full(n, 1e-300)
+    norm = np.zeros(n)
+    for k in range(start, 0, -1):
+        even = k % 2 == 0
+        for i in range(n):
+            j_prev = k * two_over_x[i] * j_cur[i] - j_next[i]
+            if even:
+                norm[i] += 2.0 * j_cur[i]
+            j_next[i] = j_cur[i]
+            j_cur[i] = j_prev
+        if k < K:
+            for i in range(n):
+                out[i, k] = j_next[i]
+        if k % 4 == 0:
+            for i in range(n):
+                if abs(j_cur[i]) > big:
+                    j_cur[i] /= big
+                    j_next[i] /= big
+                    norm[i] /= big
+                    for q in range(k, K):
+                        out[i, q] /= big
     for i in range(n):
-        two_over_x = 2.0 / x[i]
-        j_next = 0.0
-        j_cur = 1e-300
-        norm = 0.0
-        for k in range(start, 0, -1):
-            j_prev = k * two_over_x * j_cur - j_next
-            if k < K:
-                out[i, k] = j_cur
-            if k % 2 == 0:
-                norm += 2.0 * j_cur
-            j_next = j_cur
-            j_cur = j_prev
-            if k % 4 == 0 and abs(j_cur) > big:
-                j_cur /= big
-                j_next /= big
-                norm /= big
-                for q in range(k, K):
-                    out[i, q] /= big
-        out[i, 0] = j_cur
-        norm += j_cur
+        out[i, 0] = j_cur[i]
+        norm[i] += j_cur[i]
         for q in range(K):
-            out[i, q] /= norm
+            out[i, q] /= norm[i]
     return out

@@ -341,18 +341,24 @@ def bessel_table(x: NDArray[np.float64], K: int) -> NDArray[np.float64]:
     1e-14 gives J_0 = 1 and J_k = 0 otherwise (error below 1e-14).
     """
     x = np.asarray(x, dtype=float)
-    out = np.zeros((x.size, K))
     pos = x > 1e-14
-    out[~pos, 0] = 1.0
-    xp = x[pos]
+    every = bool(pos.all())  # the usual case: no zero argument, no masked copy
+    xp = x if every else x[pos]
     if xp.size == 0:
+        out = np.zeros((x.size, K))
+        out[:, 0] = 1.0
         return out
     from ssbattery.quantum.evolution._bessel_numba import miller_table
 
     top = max(K, int(np.max(xp)))
     start = top + 20 + int(math.sqrt(40.0 * top))
     start += start % 2
-    out[pos] = miller_table(np.ascontiguousarray(xp), int(K), int(start))
+    table = miller_table(np.ascontiguousarray(xp), int(K), int(start))
+    if every:
+        return table
+    out = np.zeros((x.size, K))
+    out[~pos, 0] = 1.0
+    out[pos] = table
     return out
 
 

@@ -17,7 +17,7 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["chebyshev_segment"]
+__all__ = ["chebyshev_segment", "expand_real_rows"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -108,3 +108,25 @@ def chebyshev_segment(
                 return kk, 2
             quiet = quiet + 1 if size <= tol_abs else 0
     return kk, 0
+
+
+@numba.njit(cache=True, nogil=True)
+def expand_real_rows(
+    X, re_rows, mirror_re, re_off, im_rows, im_mirror, size
+):  # pragma: no cover - compiled
+    """The complex flat states (rows) of the real vectors X[t] of
+    :class:`~.liouvillian._RealForm`: ρ_ab = ρ_ba = x_re at (re_rows, mirror_re[re_off]),
+    then ± i x_im at (im_rows, im_mirror); every other entry 0."""
+    n_t = X.shape[0]
+    n_re = re_rows.size
+    out = np.zeros((n_t, size), dtype=np.complex128)
+    for t in range(n_t):
+        for i in range(n_re):
+            out[t, re_rows[i]] = X[t, i]
+        for q in range(re_off.size):
+            out[t, mirror_re[q]] = X[t, re_off[q]]
+        for i in range(im_rows.size):
+            v = X[t, n_re + i]
+            out[t, im_rows[i]] += 1j * v
+            out[t, im_mirror[i]] -= 1j * v
+    return out

@@ -36,7 +36,7 @@ def linear_observables(
             pur += w_purity[q] * (hr * hr + hi * hi)
             dr = v.real - w.real
             di = v.imag + w.imag
-            herm = max(herm, (dr * dr + di * di) ** 0.5)
+            herm = max(herm, dr * dr + di * di)  # its root once, below (the same number)
         for q in range(tail, r.shape[1]):
             p = r[t, q].real
             ph += w_photons[q - tail] * p
@@ -44,7 +44,7 @@ def linear_observables(
         out[0, t] = e
         out[1, t] = tr
         out[2, t] = pur
-        out[3, t] = herm
+        out[3, t] = herm**0.5
         out[4, t] = ph
         out[5, t] = top
     return out

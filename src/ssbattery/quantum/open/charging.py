@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -113,7 +113,7 @@ class DrivenBattery:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of this object (plain numbers, lists and strings)."""
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -518,7 +518,7 @@ def charge_open(
         step_into = None
         start, expand = y0, None
         if L.assembled:  # the compiled recurrence on the real form (CSR matrix, reduction)
-            form, step = L.real_form(R, d)
+            form, step = L._real_step(R, d)
             P = reduction_matrix(space)
             reduce, start, expand = form.reduction(P), form.compress(y0), form.expand
             engine = "Chebyshev, compiled real form" + (" (parity sector)" if form.parity else "")
@@ -582,7 +582,8 @@ def charge_open(
         propagate(L, y0, 0.0, times, observe, method=method)
         states = series(np.array(rows))
         engine = "DOP853"
-    on_grid = np.isin(times, grid)
+    # the charging grid's rows (all of them unless τc was added off the grid)
+    on_grid = slice(None) if times is grid else np.isin(times, grid)
     info: dict[str, Any] = dict(model.to_dict())
     info.update(
         model=type(model).__name__,

@@ -53,6 +53,7 @@ import scipy.sparse as sp
 
 from ssbattery._deprecation import renamed_attribute, renamed_kwargs
 from ssbattery.quantum.open.kernel import ShiftTerms, shift_terms
+from ssbattery.quantum.open.propagate import _RealCSR
 from ssbattery.quantum.open.rates import JumpRates
 from ssbattery.quantum.open.space import PISpace
 from ssbattery.validation import check_memory, require_finite, require_positive
@@ -349,6 +350,10 @@ class _GeneratorTable:
         self.real_indptr, self.real_indices, self.real_terms, self.real_nnz = _union_terms(
             real, names, self.real_shape
         )
+        # 64-bit indices for the compiled recurrence (no widening per load: measured
+        # 1.73 → 1.53 µs per product at N = 10 driven; the tables are small)
+        self.real_indptr = _read_only(self.real_indptr.astype(np.int64))
+        self.real_indices = _read_only(self.real_indices.astype(np.int64))
         self.decay = {
             name: np.concatenate(
                 [
@@ -373,11 +378,16 @@ class _GeneratorTable:
 
     def real_matrix(self, coefficients: dict[str, float], *, scale: float = 1.0) -> sp.csr_array:
         """scale × Σ_t c_t C L_t T, the real form (:class:`_RealForm`) of :meth:`data`."""
+        S = self.real_parts(coefficients, scale=scale)
+        return sp.csr_array((S.data, S.indices, S.indptr), shape=S.shape)
+
+    def real_parts(self, coefficients: dict[str, float], *, scale: float = 1.0) -> _RealCSR:
+        """:meth:`real_matrix` as its CSR arrays (for the compiled recurrence)."""
         out = np.zeros(self.real_nnz)
         for name, c in coefficients.items():
             pos, val = self.real_terms[name]
             out[pos] += (scale * c) * val
-        return sp.csr_array((out, self.real_indices, self.real_indptr), shape=self.real_shape)
+        return _RealCSR(self.real_indptr, self.real_indices, out, self.real_shape)
 
     def matrix(self, coefficients: dict[str, float], *, scale: float = 1.0) -> sp.csr_array:
         """:meth:`data` as a CSR array."""
@@ -429,6 +439,9 @@ class _RealForm:
             [np.ones(n_re), np.ones(int(off.sum())), 1j * np.ones(n_im), -1j * np.ones(n_im)]
         )
         self.T = sp.csr_array((vals, (rows, cols)), shape=(self.size, self.n))
+        self._re_off = np.flatnonzero(off)  # the real parts that have a mirror entry
+        self._mirror_re = mirror_re[off]
+        self._im_mirror = np.concatenate(im_mirror)
 
     def compress_matrix(self, M: sp.sparray) -> sp.csr_array:
         """C M T: the real matrix of M on the real vectors (M Hermiticity-preserving)."""
@@ -451,7 +464,7 @@ class _RealForm:
         """The complex reductions from the real ones (rows of :meth:`reduction`'s output,
         or of real vectors where P is None)."""
         if P is None:
-            return np.asarray((self.T @ np.asarray(rows).T).T)
+            return self.expand_rows(np.asarray(rows))
         m = P.shape[0]
         return rows[:, :m] + 1j * rows[:, m:]
 
@@ -462,6 +475,27 @@ class _RealForm:
     def expand(self, x: np.ndarray) -> np.ndarray:
         """The complex flat state of the real vector ``x``."""
         return np.asarray(self.T @ x)
+
+    def expand_rows(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`expand` of every row of ``X`` (shape (n_t, n)), compiled: the same
+        numbers as (T Xᵀ)ᵀ, whose sparse-times-dense product took ~2 ms of a 4 ms run at
+        N = 20 driven (this: ~0.3 ms)."""
+        from ssbattery.quantum.open._chebyshev_numba import expand_real_rows
+
+        return expand_real_rows(
+            np.ascontiguousarray(X, dtype=np.float64),
+            self.re_rows,
+            self._mirror_re,
+            self._re_off,
+            self.im_rows,
+            self._im_mirror,
+            self.size,
+        )
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
 
 
 @functools.lru_cache(maxsize=_TABLES_CACHED)
@@ -707,10 +741,19 @@ class PILiouvillian:
     def real_form(self, half_width: float, decay: float) -> tuple[_RealForm, sp.csr_array]:
         """(form, S_r): S = 2(L + d/2)/R on the real vectors of :class:`_RealForm` (the
         parity sector where L keeps it), for the compiled propagator (assembled L only)."""
+        form, S = self._real_step(half_width, decay)
+        if isinstance(S, _RealCSR):
+            return form, sp.csr_array((S.data, S.indices, S.indptr), shape=S.shape)
+        return form, S
+
+    def _real_step(
+        self, half_width: float, decay: float
+    ) -> tuple[_RealForm, sp.csr_array | _RealCSR]:
+        """:meth:`real_form`, the tabled matrix as its CSR arrays (no scipy object)."""
         scale, shift = 2.0 / half_width, 0.5 * decay
         if self._table is not None:
             coef = dict(self._coefficients, identity=shift)
-            return self._table.form, self._table.real_matrix(coef, scale=scale)
+            return self._table.form, self._table.real_parts(coef, scale=scale)
         names = (
             ()
             if self.hamiltonian is None

@@ -373,7 +373,7 @@ def battery_states(
         W = np.maximum(E - omega_a * (pas - base * trace), 0.0)
         Wi = np.minimum(np.maximum(E - omega_a * (pas_d - base * trace), 0.0), W)
     else:
-        W = Wi = np.full(n_t, np.nan)
+        W, Wi = np.full(n_t, np.nan), np.full(n_t, np.nan)
     lowest = np.min(block_min, axis=1) if spectra else np.full(n_t, np.nan)
     return _StateSeries(E, W, Wi, purity, photons, trace, herm, lowest, block_min, top)
 

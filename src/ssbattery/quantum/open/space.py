@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -127,4 +127,11 @@ def pi_space(n_atoms: int, n_levels: int, *, local: bool, fix: str) -> PISpace:
             f"for the integrator, above the {MEMORY_LIMIT_BYTES / 1024**3:.0f} GiB limit; "
             f"{fix}."
         )
-    return PISpace(n, nc, js)
+    return _interned_space(n, nc, js)
+
+
+@lru_cache(maxsize=64)
+def _interned_space(n_atoms: int, n_levels: int, j_values: tuple[float, ...]) -> PISpace:
+    """One (frozen) PISpace object per space, so that its cached properties (dimensions,
+    offsets, degeneracies) and the tables keyed on it are computed once per space."""
+    return PISpace(n_atoms, n_levels, j_values)
