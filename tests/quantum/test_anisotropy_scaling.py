@@ -65,7 +65,7 @@ def test_scan_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = scaling.load_scan(out)
     assert [r["alpha"] for r in rows] == [-1.0, 0.0]
 
-    def fail(point: object) -> dict:
+    def fail(point: object, **_: object) -> dict:
         raise AssertionError("a finished point was recomputed")
 
     monkeypatch.setattr(scaling, "run_point", fail)
@@ -89,3 +89,28 @@ def test_a_scan_row_is_a_frozen_record_with_units() -> None:
     assert "N = 4 nn, α = -1, exact" in str(row)
     with pytest.raises(KeyError):
         row["not a column"]
+
+
+def test_long_range_bond_dimension_is_chosen_by_convergence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the D ladder of the LR points beyond N = 20, here on N = 8 (exact reference): D and
+    # D/2 agree to 1e-4 on P_max, and the converged P_max is the exact one (exact sector
+    # evolution, polished: 673.699780351 at α = −1) to the K = 8 fit's and the dt = 0.0025
+    # step's error (a few 1e-7, see CROSS_CHECK_DT)
+    monkeypatch.setattr(scaling, "EXACT_MPO_MAX_SITES", 4)
+    point = scaling.ScanPoint(8, "lr", -1.0, "mps")
+    row = scaling.run_point(point, checkpoint_dir=tmp_path)
+    assert row.bond_dim in scaling.LR_BOND_DIMS and row.bond_dim > scaling.LR_BOND_DIMS[0]
+    assert abs(row.power_max - row.power_max_half_bond) <= 1e-4 * row.power_max
+    assert row.power_max == pytest.approx(673.699780351, rel=2e-6)
+    assert row.coupling_fit_error > 0  # the fitted MPO, not the exact one
+    # every run of the ladder left its checkpoint (bench_mps.py's names), and the point
+    # computed again from them is the same record
+    ladder = [d for d in scaling.LR_BOND_DIMS if d <= row.bond_dim]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"lr_N8_D{d}_numpy_a-1_t0.25.pkl" for d in ladder
+    )
+    again = scaling.run_point(point, checkpoint_dir=tmp_path)
+    assert again.power_max == row.power_max
+    assert again.power_max_half_bond == row.power_max_half_bond

@@ -7,10 +7,13 @@ the ratio for N = 4. This module computes it for longer open chains, nearest-nei
 * exact sector evolution (:func:`~ssbattery.quantum.spin_chain.charge_spin_chain`, P_max
   polished between grid points) for N ≤ 16, and N = 20 (LR at every α, NN at α = −1);
 * matrix-product states beyond (:func:`~ssbattery.quantum.mps.charge_spin_chain_mps`):
-  our NumPy TEBD-4 (D = 64) for NN, our two-site TDVP (D = 32, :data:`LR_BOND_DIM`) with
-  a K = 8 exponential fit of 1/d for LR (the exact MPO at the N ≤ 20 cross-check points,
-  with the halved step :data:`CROSS_CHECK_DT`). P_max is read from a cubic spline of W(t)
-  through the grid (:func:`spline_power_max`).
+  our NumPy TEBD-4 (D = 64) for NN, our two-site TDVP with a K = 8 exponential fit of 1/d
+  for LR. The LR bond dimension beyond N = 20 is chosen by convergence: D = 4, 8, 16, 32
+  (:data:`LR_BOND_DIMS`) in turn until D and D/2 agree to :data:`BOND_AGREEMENT` (1e-4)
+  relative on P_max; the row keeps the larger D and, in ``power_max_half_bond``, the P_max
+  at D/2 it was checked against. The N ≤ 20 LR cross-check points use D = 32
+  (:data:`LR_BOND_DIM`), the exact MPO and the halved step :data:`CROSS_CHECK_DT`. P_max
+  is read from a cubic spline of W(t) through the grid (:func:`spline_power_max`).
 
 **Only t ≤ 0.25 is evolved**, which is enough: every P_max on (0, 2] of the review's grid
 lies at t < 0.1 for N ≤ 10 and moves earlier with N, and :func:`power_bound` proves it
@@ -31,6 +34,9 @@ the report states which). Regenerate (resumable: finished points are kept and sk
 with::
 
     python -m ssbattery.quantum.anisotropy_scaling --out anisotropy_scaling.csv
+
+(``--checkpoint-dir DIR`` also checkpoints each long LR run there, every 5 output times,
+under the names ``benchmarks/bench_mps.py`` uses, so an interrupted point resumes too.)
 """
 
 from __future__ import annotations
@@ -56,12 +62,15 @@ from ssbattery.results import Recorded
 
 __all__ = [
     "ALPHAS",
+    "BOND_AGREEMENT",
     "BOND_DIM",
     "CROSS_CHECK_ALPHAS",
     "CROSS_CHECK_DT",
     "DATA_FILE",
+    "EXACT_MPO_MAX_SITES",
     "EXACT_SIZES",
     "LR_BOND_DIM",
+    "LR_BOND_DIMS",
     "MPS_SIZES",
     "REGENERATE",
     "STEPS",
@@ -91,14 +100,25 @@ MPS_SIZES: tuple[int, ...] = (32, 64, 128)
 T_MAX, STEPS = 0.25, 100
 #: MPS settings: bond dimension, TEBD time step, TDVP time step, exponentials of the LR fit.
 BOND_DIM, TEBD_DT, TDVP_DT, EXPONENTIALS = 64, 0.0025, 0.0025, 8
-#: Bond dimension of the LR (TDVP) points: D = 32 leaves an accumulated truncation error
-#: ε ≤ 1.4e-10 on t ≤ 0.25 at N = 16 (each point records its own ε), and a TDVP step at
-#: D = 64 costs about 8× more.
+#: Bond dimension of the LR (TDVP) cross-check points (N ≤ 20): D = 32 leaves an
+#: accumulated truncation error ε ≤ 1.4e-10 on t ≤ 0.25 at N = 16 (each point records its
+#: own ε), and a TDVP step at D = 64 costs about 8× more.
 LR_BOND_DIM = 32
+#: Bond dimensions tried in turn for the LR points beyond N = 20 (stop at the first D whose
+#: P_max agrees with D/2's to :data:`BOND_AGREEMENT`; measured at N = 32, α = −1: D = 4 →
+#: 8 changes P_max by 1.3e-5, 8 → 16 by 1.9e-8, as the converged P_max lies at t ≈ 0.06,
+#: well before the bond dimension saturates).
+LR_BOND_DIMS: tuple[int, ...] = (4, 8, 16, 32)
+#: Relative agreement on P_max of D and D/2 that counts as converged in D (issue 11 §2).
+BOND_AGREEMENT = 1e-4
 #: TDVP time step of the LR cross-check points (N ≤ 20): the symmetric two-site step's
 #: error is about quadratic in dt, 2.3e-7 on P_max at dt = 0.0025 and 5e-8 at 0.00125
 #: (N = 8, α = −1, against exact), so the 1e-6 cross-check takes the smaller one.
 CROSS_CHECK_DT = 0.00125
+#: LR MPS points up to this N use the exact MPO, D = :data:`LR_BOND_DIM` and
+#: :data:`CROSS_CHECK_DT` (the cross-check against exact); longer chains the K-exponential
+#: fit and the D ladder :data:`LR_BOND_DIMS`.
+EXACT_MPO_MAX_SITES = 20
 #: α of the LR MPS cross-check at N = 20 (exact at every α of :data:`ALPHAS`).
 CROSS_CHECK_ALPHAS: tuple[float, ...] = (-1.0, 0.0, 0.5)
 #: The shipped, precomputed scan (read by the report).
@@ -120,6 +140,7 @@ _COLUMNS = (
     "max_bond",
     "truncation_error",
     "coupling_fit_error",
+    "power_max_half_bond",
     "seconds",
     "load_1min",
 )
@@ -133,8 +154,10 @@ class ScanRow(Recorded):
     ``ratio`` = P_max/P_max(α = 1); ``power_bound_after_t_max`` bounds P(t) for t > t_max
     (:func:`power_bound`) and ``global_max_proved`` says P_max exceeds it. MPS diagnostics
     (``bond_dim``, ``max_bond``, accumulated ``truncation_error``, the LR exponential fit's
-    ``coupling_fit_error``) are 0 for exact points. ``seconds`` is the point's wall time,
-    ``load_1min`` the machine's load then. Indexing by column name (``row["ratio"]``)
+    ``coupling_fit_error``) are 0 for exact points; ``power_max_half_bond`` is the P_max
+    at D/2 that a LR point beyond N = 20 was converged against (NaN where no D ladder ran).
+    ``seconds`` is the point's wall time (summed over the D ladder and over resumed
+    pieces), ``load_1min`` the machine's load at its end. Indexing by column name (``row["ratio"]``)
     reads a field, as the former dict rows did.
     """
 
@@ -152,6 +175,7 @@ class ScanRow(Recorded):
     max_bond: int
     truncation_error: float
     coupling_fit_error: float
+    power_max_half_bond: float
     seconds: float
     load_1min: float
 
@@ -164,6 +188,7 @@ class ScanRow(Recorded):
         "power_bound_after_t_max": "E₀²",
         "truncation_error": "1",
         "coupling_fit_error": "1",
+        "power_max_half_bond": "E₀²",
         "seconds": "time [s]",
         "load_1min": "1",
     }
@@ -178,11 +203,14 @@ class ScanRow(Recorded):
 
     @classmethod
     def from_csv(cls, row: dict[str, str]) -> ScanRow:
-        """A row as :func:`csv.DictReader` reads it from the stored scan."""
+        """A row as :func:`csv.DictReader` reads it from the stored scan (a scan written
+        before ``power_max_half_bond`` existed reads NaN there)."""
         ints = ("n_sites", "bond_dim", "max_bond")
         values: dict[str, Any] = {}
         for k in _COLUMNS:
-            if k in ("interaction", "method"):
+            if k == "power_max_half_bond":
+                values[k] = float(row.get(k) or "nan")
+            elif k in ("interaction", "method"):
                 values[k] = row[k]
             elif k == "global_max_proved":
                 values[k] = row[k] == "True"
@@ -273,9 +301,49 @@ def spline_power_max(
     return float(-best.fun), float(best.x)
 
 
-def run_point(point: ScanPoint) -> ScanRow:
+def _lr_checkpoint(point: ScanPoint, bond_dim: int, folder: Path | None) -> Path | None:
+    """The checkpoint of one LR run of the D ladder: ``benchmarks/bench_mps.py``'s name
+    for the same run (same chain, method and grid), so the two share their runs."""
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"lr_N{point.n_sites}_D{bond_dim}_numpy_a{point.alpha:g}_t{T_MAX:g}.pkl"
+
+
+def _lr_ladder(
+    params: SpinChainParameters, point: ScanPoint, checkpoint_dir: Path | None
+) -> tuple[Any, int, float, float]:
+    """Run the LR TDVP at D = :data:`LR_BOND_DIMS` in turn until D and D/2 agree on P_max
+    to :data:`BOND_AGREEMENT`: (result at D, D, P_max at D/2, seconds of all runs)."""
+    from ssbattery.quantum.mps import TDVP, charge_spin_chain_mps
+
+    previous = half = float("nan")
+    seconds = 0.0
+    for bond_dim in LR_BOND_DIMS:
+        # dt left at its default, one step per output spacing (T_MAX/STEPS = TDVP_DT), as
+        # bench_mps.py runs it, so the checkpoints of the two are the same runs
+        method = TDVP(bond_dim=bond_dim, exponentials=EXPONENTIALS)
+        res = charge_spin_chain_mps(
+            params,
+            t_max=T_MAX,
+            steps=STEPS,
+            method=method,
+            checkpoint=_lr_checkpoint(point, bond_dim, checkpoint_dir),
+            checkpoint_every=5,
+        )
+        seconds += float(res.parameters["wall_time_s"])
+        p_max, half = spline_power_max(res.times, res.energy)[0], previous
+        if abs(p_max - half) <= BOND_AGREEMENT * p_max:  # False while half is NaN
+            break
+        previous = p_max
+    return res, bond_dim, half, seconds
+
+
+def run_point(point: ScanPoint, *, checkpoint_dir: Path | None = None) -> ScanRow:
     """Compute one point: P_max (polished), the ratio to the analytic P_max(α = 1), the
-    proof that it is the global maximum on t > 0, and the MPS diagnostics."""
+    proof that it is the global maximum on t > 0, and the MPS diagnostics. LR MPS points
+    beyond N = 20 run the D ladder (:data:`LR_BOND_DIMS`), checkpointed in
+    ``checkpoint_dir`` when given."""
     from ssbattery.quantum.mps import TDVP, TEBD, charge_spin_chain_mps
     from ssbattery.quantum.spin_chain import charge_spin_chain
 
@@ -286,28 +354,31 @@ def run_point(point: ScanPoint) -> ScanRow:
         "interaction": point.interaction,
         "alpha": point.alpha,
         "method": point.method,
+        "power_max_half_bond": float("nan"),
     }
+    seconds: float | None = None
     if point.method == "exact":
         res = charge_spin_chain(params, t_max=T_MAX, steps=STEPS, refine=True)
         p_max, t_star = res.power_max, res.t_power_max
         grid = float(np.max(res.power))
         row.update(bond_dim=0, max_bond=0, truncation_error=0.0, coupling_fit_error=0.0)
     else:
-        method: TEBD | TDVP
-        if point.interaction == "nn":
-            method = TEBD(bond_dim=BOND_DIM, dt=TEBD_DT, order=4)
+        if point.interaction == "lr" and point.n_sites > EXACT_MPO_MAX_SITES:
+            res, bond_dim, half, seconds = _lr_ladder(params, point, checkpoint_dir)
+            row["power_max_half_bond"] = half
         else:
-            method = TDVP(
-                bond_dim=LR_BOND_DIM,
-                dt=TDVP_DT if point.n_sites > 20 else CROSS_CHECK_DT,
-                exponentials=EXPONENTIALS if point.n_sites > 20 else None,
-            )
-        res = charge_spin_chain_mps(params, t_max=T_MAX, steps=STEPS, method=method)
+            method: TEBD | TDVP
+            if point.interaction == "nn":
+                method = TEBD(bond_dim=BOND_DIM, dt=TEBD_DT, order=4)
+            else:
+                method = TDVP(bond_dim=LR_BOND_DIM, dt=CROSS_CHECK_DT, exponentials=None)
+            res = charge_spin_chain_mps(params, t_max=T_MAX, steps=STEPS, method=method)
+            bond_dim = method.bond_dim
         p_max, t_star = spline_power_max(res.times, res.energy)
         grid = res.power_max
         info = res.parameters
         row.update(
-            bond_dim=method.bond_dim,
+            bond_dim=bond_dim,
             max_bond=int(max(info["max_bond"])),
             truncation_error=float(info["truncation_error"][-1]),
             coupling_fit_error=float(info["coupling_fit_error"]),
@@ -320,7 +391,7 @@ def run_point(point: ScanPoint) -> ScanRow:
         ratio=p_max / independent_spins_power_max(params)[0],
         power_bound_after_t_max=bound,
         global_max_proved=bool(p_max > bound),
-        seconds=time.perf_counter() - start,
+        seconds=time.perf_counter() - start if seconds is None else seconds,
         load_1min=os.getloadavg()[0],
     )
     return ScanRow(**row)
@@ -352,10 +423,15 @@ def _row_key(row: ScanRow) -> tuple[int, str, float, str]:
 
 
 def run_scan(
-    out: Path, points: Sequence[ScanPoint] | None = None, *, progress: bool = True
+    out: Path,
+    points: Sequence[ScanPoint] | None = None,
+    *,
+    progress: bool = True,
+    checkpoint_dir: Path | None = None,
 ) -> Path:
     """Compute ``points`` (default :func:`default_points`) into the CSV ``out``, rewritten
-    atomically after each point; points already in ``out`` are skipped (resume)."""
+    atomically after each point; points already in ``out`` are skipped (resume), and the
+    long LR runs resume from ``checkpoint_dir`` when given."""
     import sys
 
     rows = [ScanRow.from_csv(r) for r in _read(out)]
@@ -364,7 +440,7 @@ def run_scan(
     # cheap points first, so an interrupted run leaves the most figures complete
     todo.sort(key=lambda p: (p.method == "mps" and p.interaction == "lr", p.n_sites))
     for i, point in enumerate(todo, 1):
-        row = run_point(point)
+        row = run_point(point, checkpoint_dir=checkpoint_dir)
         rows.append(row)
         _write(out, rows)
         if progress:
@@ -412,6 +488,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--interactions", default="nn,lr")
     parser.add_argument("--methods", default="exact,mps")
     parser.add_argument("--alphas", default=None, help="comma-separated α (default: all)")
+    parser.add_argument(
+        "--checkpoint-dir", type=Path, default=None, help="checkpoint the long LR runs here"
+    )
     args = parser.parse_args(argv)
     points = default_points()
     if args.sizes:
@@ -423,7 +502,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     kinds = set(args.interactions.split(","))
     methods = set(args.methods.split(","))
     points = [p for p in points if p.interaction in kinds and p.method in methods]
-    run_scan(args.out, points)
+    run_scan(args.out, points, checkpoint_dir=args.checkpoint_dir)
 
 
 if __name__ == "__main__":
