@@ -77,9 +77,9 @@ def _work(spec: dict) -> dict:
             )
         except RunPaused as stop:
             return {"paused": str(stop), "seconds": time.perf_counter() - t0, "energy": []}
-        out["calls"] = res.parameters["calls"]
+        out = {k: res.parameters[k] for k in ("photon_cutoff", "max_dimension", "calls")}
         out["propagation_seconds"] = res.parameters["propagation_seconds"]
-        out = {k: res.parameters[k] for k in ("photon_cutoff", "max_dimension")}
+        out["products"] = res.parameters["products"]
         out["edge"] = res.parameters["max_edge_population"]
         out["energy_error_bound"] = res.parameters["energy_error_bound"]
         out["power_max"] = res.power_max
