@@ -80,6 +80,10 @@ def test_long_range_mps_points_agree_with_exact_and_continue_the_trend() -> None
         abs(r.power_max - r.power_max_half_bond) <= scan.BOND_AGREEMENT * r.power_max for r in large
     )
     assert all(0 < r["coupling_fit_error"] < 2e-5 for r in large)
+    # Fig. 14's LR curve as MPS: every α of the scan at N = 32 and 64 (and α = 0.5 at 128)
+    for n in (32, 64):
+        assert {r.alpha for r in large if r.n_sites == n} == set(scan.ALPHAS)
+    assert any(r.n_sites == 128 and r.alpha == 0.5 for r in large)
     # the ratio at α = −1 keeps growing with N past the exact sizes (exact 1.905 at N = 16,
     # 1.9996 at N = 20)
     trend = sorted(
