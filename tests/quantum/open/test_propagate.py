@@ -25,7 +25,7 @@ from ssbattery.quantum.open import (
     pi_space,
     propagate_chebyshev,
 )
-from ssbattery.quantum.open.observables import reduce_state, reduction_matrix
+from ssbattery.quantum.open.observables import battery_states, reduce_state, reduction_matrix
 
 
 @pytest.mark.parametrize(
@@ -120,8 +120,6 @@ def test_lean_small_run_equals_the_general_path(model, diss):
     generator, the Python recurrence, the flat reduction, :func:`battery_states`. The
     same terms and sums, so the same E(t), purity and ⟨n⟩ to 1e-12 (the series of
     propagate_chebyshev, docstring)."""
-    from ssbattery.quantum.open.observables import battery_states
-
     tol = 1e-10
     fast = charge_open(
         model,
