@@ -702,18 +702,21 @@ def _round_cache_dir() -> Path:
     return Path(__file__).with_name("results") / "predict_round_cv"
 
 
+def _round_cache_path(name: str, reps: int) -> Path:
+    import hashlib
+
+    return _round_cache_dir() / f"{hashlib.sha1(f'{name}|{reps}'.encode()).hexdigest()[:12]}.json"
+
+
 def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
     """Fold MAEs [dex] of one round-m13 candidate (5 folds grouped by paper, ``reps`` shuffles,
     the same folds as ``--model-cv``), cached in benchmarks/results/predict_round_cv/ so a
     stopped run resumes where it was."""
-    import hashlib
-
     import numpy as np
 
     from ssbattery.electrolytes import conductivity_model as cm
 
-    slug = hashlib.sha1(f"{name}|{reps}".encode()).hexdigest()[:12]
-    path = _round_cache_dir() / f"{slug}.json"
+    path = _round_cache_path(name, reps)
     if path.exists():
         return dict(json.loads(path.read_text(encoding="utf-8")))
     train = cm.load_obelix_split()[0]
@@ -748,7 +751,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
     return out
 
 
-def _round_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
+def _round_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list[str]:
     """Round m13's candidates against the shipped ensemble on the same folds; the adoption rule
     (fixed before the run, written in RESULTS_predict_choice.md): adopt the lowest mean CV MAE
     only if it beats the reference by more than two SE of the paired fold differences."""
@@ -759,7 +762,11 @@ def _round_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
 
     n_el = len({e for r in cm.load_obelix_split()[0] for e in cm._fractions(r.composition)})
     names = list(_round_candidates(n_el))
-    results = Parallel(n_jobs=n_jobs)(delayed(_round_candidate_cv)(n, reps) for n in names)
+    if cached_only:  # the table of the candidates finished so far; the others "not run"
+        done = [n for n in names if _round_cache_path(n, reps).exists()]
+        results = [_round_candidate_cv(n, reps) for n in done]
+    else:
+        results = Parallel(n_jobs=n_jobs)(delayed(_round_candidate_cv)(n, reps) for n in names)
     scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
     ref = scores[names[0]]
     out = [
@@ -775,6 +782,7 @@ def _round_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
         "|---|---|---|",
     ]
     out += _paired_rows(scores, ref)
+    out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
     best = min(scores, key=lambda n: scores[n].mean())
     d = scores[best] - ref
     se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
@@ -839,10 +847,15 @@ def main() -> None:
         action="store_true",
         help="round m13's candidates (cached; appends its section to RESULTS_predict_choice.md)",
     )
+    ap.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="with --round-cv: tabulate the cached candidates only (the rest 'not run')",
+    )
     ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
     args = ap.parse_args()
     if args.round_cv:
-        text = "\n".join(_round_cv(n_jobs=args.jobs)) + "\n"
+        text = "\n".join(_round_cv(n_jobs=args.jobs, cached_only=args.cached_only)) + "\n"
         print(text)
         if not args.no_write:
             _append_section(text, "## Round m13 candidates")

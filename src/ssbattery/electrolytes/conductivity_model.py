@@ -26,6 +26,10 @@ split only, by the rule "lowest mean CV MAE" fixed before the run
 1.149 for extra trees alone, a gain (−0.019 ± 0.017 over the paired folds) inside the CV's
 own noise. The features were chosen the same way with extra trees
 (``benchmarks/bench_predict.py --cv``). The test split was not used to choose anything.
+A later round (``--round-cv``, rule "beat the shipped ensemble by more than two paired SE"
+fixed before the run) tried target-derived features (a composition-kNN target, −0.009 ±
+0.012 dex; target encodings of the family and anion set, +0.205), a Gaussian process, and
+hyper-parameter variants; none was adopted (RESULTS_predict_choice.md).
 The folds are grouped by **paper** (OBELiX's DOI column): the official split
 shares no paper between train and test (177 training DOIs, 46 test DOIs, none in common), so a
 fold of unseen papers is the test split's kind of extrapolation; folds grouped by chemical
@@ -474,8 +478,7 @@ class ConductivityModel:
         structures: Sequence[StructureDescriptor | None] | None = None,
     ) -> NDArray[np.float64]:
         """Predicted log10(σ / S cm⁻¹) for each input (``structures`` for a structure model)."""
-        X = self._features(formulas, structures)
-        return np.asarray(np.mean([m.predict(X) for m in self.estimators], axis=0), dtype=float)
+        return _mean_prediction(self.estimators, self._features(formulas, structures))
 
     def width(self, level: float) -> float:
         """Half-width of the prediction interval at ``level``, in decades of σ."""
@@ -628,6 +631,7 @@ def _encoded_target(
     return np.asarray((same @ y_ref + strength * prior) / (same.sum(axis=1) + strength))
 
 
+@functools.cache
 def _family_key(formula: str) -> str:
     """The structural family the stoichiometry determines, "other" where it does not."""
     from pymatgen.core import Composition
@@ -637,6 +641,7 @@ def _family_key(formula: str) -> str:
     return structural_family(Composition(_amounts(formula))).family or "other"
 
 
+@functools.cache
 def _anion_key(formula: str) -> str:
     """The set of anion-site elements (:data:`_ANION_SITES`), e.g. "Cl-S", "O"."""
     return "-".join(sorted(e for e in _fractions(formula) if e in _ANION_SITES)) or "none"
@@ -721,6 +726,14 @@ def _fold_features(
     )
 
 
+def _mean_prediction(models: Sequence[Any], X: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The ensemble's prediction, the mean of its members', OpenMP on one thread."""
+    from ssbattery._blas import one_openmp_thread
+
+    with one_openmp_thread():
+        return np.asarray(np.mean([m.predict(X) for m in models], axis=0), dtype=float)
+
+
 def _fit_censored(
     X: NDArray[np.float64],
     y: NDArray[np.float64],
@@ -730,14 +743,17 @@ def _fit_censored(
     make: Callable[[int, int], list[Any]] = _ensemble,
 ) -> list[Any]:
     """Fit the ensemble (``make(seed, n_trees)``); censored targets are re-imputed once as
-    min(prediction, bound)."""
+    min(prediction, bound). OpenMP on one thread (:func:`~ssbattery._blas.one_openmp_thread`)."""
+    from ssbattery._blas import one_openmp_thread
+
     target = y.copy()
     models = make(seed, n_trees)
-    for _round in range(2):
-        for m in models:
-            m.fit(X, target)
-        pred = np.mean([m.predict(X) for m in models], axis=0)
-        target = np.where(censored, np.minimum(pred, y), y)
+    with one_openmp_thread():
+        for _round in range(2):
+            for m in models:
+                m.fit(X, target)
+            pred = _mean_prediction(models, X)
+            target = np.where(censored, np.minimum(pred, y), y)
     return models
 
 
@@ -758,6 +774,7 @@ def train_conductivity_model(
     n_trees: int = _N_TREES,
     oof_abs_errors: NDArray[np.float64] | None = None,
     use_structure: bool = False,
+    target_features: Sequence[str] | None = None,
 ) -> ConductivityModel:
     """Train on OBELiX's train split (or ``rows``) and calibrate the intervals (5 folds grouped
     by :attr:`ObelixRow.group`, the paper).
@@ -765,11 +782,24 @@ def train_conductivity_model(
     ``n_trees``: the trees of each forest (the boosting runs 1.5 × as many iterations).
     ``use_structure`` adds the :class:`StructureDescriptor` features (rows without a lattice are
     left out). ``oof_abs_errors`` (one per training row) skips the calibration folds.
+    ``target_features`` (default: the shipped choice, none) adds features built from the
+    training targets: ``"knn<k>"``, the mean log10 σ of the k composition-nearest training
+    rows, the nearest one's log10 σ and its L1 distance; ``"te"``, target encodings of the
+    structural family and of the anion-element set. They are computed inside every calibration
+    fold from its training rows only, and for a training row never from its own paper, so a
+    training row sees them as an unseen paper would (grouped CV: RESULTS_predict_choice.md,
+    where neither was adopted).
     """
     from sklearn.model_selection import GroupKFold
 
     if n_trees < 1:
         raise InvalidParameterError(f"`n_trees` must be ≥ 1, got {n_trees}.")
+    extras = tuple(_TARGET_FEATURES if target_features is None else target_features)
+    for ex in extras:
+        if not (ex == "te" or (ex.startswith("knn") and ex[3:].isdigit() and int(ex[3:]) >= 1)):
+            raise InvalidParameterError(
+                f"`target_features` entry {ex!r} is not 'te' or 'knn<k>' (k ≥ 1), e.g. 'knn5'."
+            )
     t0 = time.perf_counter()
     train = tuple(rows) if rows is not None else load_obelix_split()[0]
     if use_structure:
@@ -790,14 +820,13 @@ def train_conductivity_model(
             raise InvalidParameterError(
                 f"`oof_abs_errors` has {abs_err.size} values for {y.size} training rows."
             )
-    extras = _TARGET_FEATURES
     ref = _Reference.of([r.composition for r in train], elements, y, groups) if extras else None
     if oof_abs_errors is None:
         oof = np.zeros(y.size)
         for tr, te in GroupKFold(5).split(X, groups=groups):
             Xtr, Xte = _fold_features(extras, X, ref, tr, te) if ref is not None else (X[tr], X[te])
             ms = _fit_censored(Xtr, y[tr], c[tr], seed, n_trees)
-            oof[te] = np.mean([m.predict(Xte) for m in ms], axis=0)
+            oof[te] = _mean_prediction(ms, Xte)
         abs_err = censored_errors(oof, y, c)
     if ref is not None:
         X = np.hstack([X, ref.features(extras, ref, own_paper_out=True)])
