@@ -168,6 +168,17 @@ def _grouped_cv(reps: int = 3, n_trees: int = 100) -> list[str]:
     return out
 
 
+def _hgb_with(**kw: Any) -> Any:
+    """A maker (seed → estimator) of histogram gradient boosting with the shipped settings
+    (the model module's ``_HGB``, 300 iterations) changed by ``kw``."""
+    from sklearn.ensemble import HistGradientBoostingRegressor as HGB
+
+    from ssbattery.electrolytes.conductivity_model import _HGB
+
+    opts = {**_HGB, "max_iter": 300, **kw}
+    return lambda s: HGB(**opts, random_state=s)
+
+
 def _candidates() -> dict[str, tuple[list[Any], str, bool]]:
     """The model-choice candidates: (estimator makers of a seed, "mean"/"median" over their
     predictions, paper-balanced sample weights). The first ten on the shipped composition
@@ -204,17 +215,6 @@ def _candidates() -> dict[str, tuple[list[Any], str, bool]]:
 
     def forest(kind: Any, mf: float, leaf: int = 1) -> Any:
         return lambda s: kind(200, max_features=mf, min_samples_leaf=leaf, random_state=s, n_jobs=1)
-
-    def hgb_with(**kw: Any) -> Any:
-        opts = {
-            "learning_rate": 0.05,
-            "max_iter": 300,
-            "max_leaf_nodes": 15,
-            "min_samples_leaf": 10,
-            "l2_regularization": 1.0,
-            **kw,
-        }
-        return lambda s: HGB(**opts, random_state=s)
 
     def gbr(s: int, loss: str = "huber") -> Any:
         return GBR(
@@ -255,18 +255,29 @@ def _candidates() -> dict[str, tuple[list[Any], str, bool]]:
             False,
         ),
         "ensemble, slower boosting (lr 0.03, 500 it.)": (
-            [et, rf, hgb_with(learning_rate=0.03, max_iter=500)],
+            [et, rf, _hgb_with(learning_rate=0.03, max_iter=500)],
             "mean",
             False,
         ),
         "ensemble, deeper boosting (31 leaves, 5 per leaf)": (
-            [et, rf, hgb_with(max_leaf_nodes=31, min_samples_leaf=5)],
+            [et, rf, _hgb_with(max_leaf_nodes=31, min_samples_leaf=5)],
             "mean",
             False,
         ),
         "extra trees + random forest": ([et, rf], "mean", False),
         "ensemble + kNN (k = 7, distance-weighted)": ([et, rf, hgb, knn], "mean", False),
     }
+
+
+def _paper_folds(groups: Any, rep: int) -> list[tuple[Any, Any]]:
+    """The 5 (train, held-out) masks of shuffle ``rep``: the groups (papers) permuted with
+    seed ``rep`` and dealt to the folds in turn, the same in every CV of this script."""
+    import numpy as np
+
+    perm = np.random.default_rng(rep).permutation(np.unique(groups))
+    fold_of = {g: i % 5 for i, g in enumerate(perm)}
+    fold = np.array([fold_of[g] for g in groups])
+    return [(fold != k, fold == k) for k in range(5)]
 
 
 def _candidate_predict(models: list[Any], how: str, X: Any) -> Any:
@@ -297,11 +308,7 @@ def _candidate_cv(
     errors = []
     with threadpool_limits(1):
         for rep in range(reps):
-            perm = np.random.default_rng(rep).permutation(np.unique(groups))
-            fold_of = {g: i % 5 for i, g in enumerate(perm)}
-            fold = np.array([fold_of[g] for g in groups])
-            for k in range(5):
-                tr, te = fold != k, fold == k
+            for tr, te in _paper_folds(groups, rep):
                 w = None
                 if balanced:  # each paper weighs the same in total
                     _, inv, cnt = np.unique(groups[tr], return_inverse=True, return_counts=True)
@@ -475,6 +482,17 @@ def _variant_features() -> dict[str, Any]:
     return _FEATURE_SETS
 
 
+#: The hyper-parameter and member variants of ``--variant-cv`` (rerun by ``--round-cv``).
+_HYPER_VARIANTS = (
+    "ensemble, max_features 0.5",
+    "ensemble, max_features 0.15",
+    "ensemble, min_samples_leaf 2",
+    "ensemble, slower boosting (lr 0.03, 500 it.)",
+    "ensemble, deeper boosting (31 leaves, 5 per leaf)",
+    "extra trees + random forest",
+    "ensemble + kNN (k = 7, distance-weighted)",
+)
+
 #: ``--variant-cv``: (row label, candidate, feature set, impute censored targets).
 _VARIANTS = (
     (
@@ -513,18 +531,7 @@ _VARIANTS = (
         "shipped",
         False,
     ),
-    *(
-        (name, name, "shipped", True)
-        for name in (
-            "ensemble, max_features 0.5",
-            "ensemble, max_features 0.15",
-            "ensemble, min_samples_leaf 2",
-            "ensemble, slower boosting (lr 0.03, 500 it.)",
-            "ensemble, deeper boosting (31 leaves, 5 per leaf)",
-            "extra trees + random forest",
-            "ensemble + kNN (k = 7, distance-weighted)",
-        )
-    ),
+    *((name, name, "shipped", True) for name in _HYPER_VARIANTS),
 )
 
 
@@ -604,19 +611,6 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
     ens = base["mean of extra trees + random forest + hist. GB"][0]
     et, rf, hgb = ens
 
-    def hgb_with(**kw: Any) -> Any:
-        from sklearn.ensemble import HistGradientBoostingRegressor as HGB
-
-        opts = {
-            "learning_rate": 0.05,
-            "max_iter": 300,
-            "max_leaf_nodes": 15,
-            "min_samples_leaf": 10,
-            "l2_regularization": 1.0,
-            **kw,
-        }
-        return lambda s: HGB(**opts, random_state=s)
-
     def et_with(**kw: Any) -> Any:
         from sklearn.ensemble import ExtraTreesRegressor as ET
 
@@ -632,7 +626,7 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
             [
                 et,
                 rf,
-                hgb_with(max_depth=3, learning_rate=0.03, max_iter=600, l2_regularization=5.0),
+                _hgb_with(max_depth=3, learning_rate=0.03, max_iter=600, l2_regularization=5.0),
             ],
             "mean",
             (),
@@ -650,15 +644,7 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
             (),
         ),
     }
-    for name in (  # l13's variants, which did not run to completion last round
-        "ensemble, max_features 0.5",
-        "ensemble, max_features 0.15",
-        "ensemble, min_samples_leaf 2",
-        "ensemble, slower boosting (lr 0.03, 500 it.)",
-        "ensemble, deeper boosting (31 leaves, 5 per leaf)",
-        "extra trees + random forest",
-        "ensemble + kNN (k = 7, distance-weighted)",
-    ):
+    for name in _HYPER_VARIANTS:  # l13's variants, which did not run to completion then
         out[name] = (base[name][0], "mean", ())
     return out
 
@@ -730,11 +716,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
     errors, oof = [], np.zeros((reps, y.size))
     with threadpool_limits(1):
         for rep in range(reps):
-            perm = np.random.default_rng(rep).permutation(np.unique(groups))
-            fold_of = {g: i % 5 for i, g in enumerate(perm)}
-            fold = np.array([fold_of[g] for g in groups])
-            for k in range(5):
-                tr, te = fold != k, fold == k
+            for tr, te in _paper_folds(groups, rep):
                 Xtr, Xte = cm._fold_features(extras, base, ref, tr, te)
                 if how == "stack":
                     pred = _stack_predict(makers, Xtr, y[tr], c[tr], groups[tr], Xte)
