@@ -836,18 +836,21 @@ def main() -> None:
     )
     ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
     args = ap.parse_args()
-    if args.round_cv:
-        text = "\n".join(_round_cv(n_jobs=args.jobs, cached_only=args.cached_only)) + "\n"
-        print(text)
-        if not args.no_write:
-            _append_section(text, "## Round m13 candidates")
-        return
-    if args.variant_cv:
-        text = "\n".join(_variant_cv(n_jobs=args.jobs)) + "\n"
-        print(text)
-        if not args.no_write:
-            _append_section(text, "## Variants of this round")
-        return
+    sections = (
+        (
+            args.round_cv,
+            "## Round m13 candidates",
+            lambda: _round_cv(n_jobs=args.jobs, cached_only=args.cached_only),
+        ),
+        (args.variant_cv, "## Variants of this round", lambda: _variant_cv(n_jobs=args.jobs)),
+    )
+    for chosen, heading, run in sections:
+        if chosen:
+            text = "\n".join(run()) + "\n"
+            print(text)
+            if not args.no_write:
+                _append_section(text, heading)
+            return
     if args.model_cv:
         text = "\n".join(_model_cv(n_jobs=args.jobs)) + "\n"
         print(text)
