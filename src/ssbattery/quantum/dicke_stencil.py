@@ -32,10 +32,18 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeBasis, DickeParameters
 from ssbattery.quantum.evolution.fused import compiled, numba_threads, prange
 
-__all__ = ["THREADED_MIN_STATES", "DickeStencil"]
+__all__ = ["THREADED_MIN_STATES", "DickeStencil", "ket_moments", "layer_populations"]
 
 #: Bases smaller than this many states take the serial product whatever ``threads`` is.
 THREADED_MIN_STATES = 20_000
+
+
+def _abs2(y: complex) -> float:
+    """|y|²."""
+    return y.real * y.real + y.imag * y.imag
+
+
+abs2 = compiled(_abs2, fastmath=True)
 
 
 def _edge_element(
@@ -55,9 +63,9 @@ def _edge_element(
     jp: float,
     jm: float,
     s_plus: int,
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """w[i] = (H v − β v_prev)[i] for the element p of its layer, every neighbour checked
-    against its layer's bounds; returns Re(conj(v[i]) w[i]) and |w[i]|². The layer above
+    against its layer's bounds; returns Re(conj(v[i]) w[i]), |w[i]|² and |v[i]|². The layer above
     (below) starts at ``b_up`` (``b_down``) and holds ``cnt_up`` (``cnt_down``, 0 if
     absent) states; ``c_up``, ``c_down`` are ωc g √n of the two couplings, ``jp``, ``jm``
     J₊ and J₋ at this element, ``s_plus`` the position shift of k + 1 in a neighbour."""
@@ -73,7 +81,8 @@ def _edge_element(
     if 0 <= q < cnt_down:
         x += (c_down * jm) * v[b_down + q]
     w[i] = x
-    return v[i].real * x.real + v[i].imag * x.imag, x.real * x.real + x.imag * x.imag
+    y = v[i]
+    return y.real * x.real + y.imag * x.imag, x.real * x.real + x.imag * x.imag, abs2(y)
 
 
 _edge = compiled(_edge_element, fastmath=True)
@@ -94,12 +103,12 @@ def _interior(
     below_plus: NDArray[np.complex128],
     below_minus: NDArray[np.complex128],
     out: NDArray[np.complex128],
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """The interior of one photon layer (every neighbour present), from slices that all
     start at its first interior element: ``out`` = H v − β v_prev there, with ``c`` the
     layer, ``up_plus``/``up_minus`` the layer n + 1 at k + 1 and k − 1, ``below_…`` the
     layer n − 1, ``jp``, ``jm``, ``dk`` the J₊, J₋ and spin-diagonal terms; returns its
-    Re⟨v|w⟩ and ‖w‖² parts.
+    Re⟨v|w⟩, ‖w‖² and ‖v‖² parts.
 
     Every access is at the loop index from 0, so LLVM vectorises the loop (AVX-512 here):
     with offsets (i + u, or q − 1, whose negative-index wraparound numba must check) it
@@ -107,6 +116,7 @@ def _interior(
     """
     part = 0.0
     part2 = 0.0
+    part3 = 0.0
     for q in range(out.shape[0]):
         jpq = jp[q]
         jmq = jm[q]
@@ -119,12 +129,98 @@ def _interior(
             + (c_down * jmq) * below_minus[q]
         )
         out[q] = x
-        part += c[q].real * x.real + c[q].imag * x.imag
+        y = c[q]
+        part += y.real * x.real + y.imag * x.imag
         part2 += x.real * x.real + x.imag * x.imag
-    return part, part2
+        part3 += y.real * y.real + y.imag * y.imag
+    return part, part2, part3
 
 
 _inner = compiled(_interior, fastmath=True)
+
+
+def _layer_product(
+    L: int,
+    starts: NDArray[np.int64],
+    k0: NDArray[np.int64],
+    diag_n: NDArray[np.float64],
+    coup: NDArray[np.float64],
+    jp2: NDArray[np.float64],
+    jm2: NDArray[np.float64],
+    dk2: NDArray[np.float64],
+    v: NDArray[np.complex128],
+    v_prev: NDArray[np.complex128],
+    beta_prev: float,
+    w: NDArray[np.complex128],
+) -> tuple[float, float, float]:
+    """w = H v − β v_prev on photon layer L; returns its parts of Re⟨v|w⟩, ‖w‖², ‖v‖².
+
+    ``jp2[k₀, p]`` is J₊ at k = k₀ + 2p; ``coup[L]`` = ωc g √n for the L-th layer (and
+    one past the last); ``diag_n[L]`` = ωc n. The elements whose four neighbours all
+    exist (every one but the first and the last one or two) go through :func:`_interior`
+    (vectorised), the rest through :func:`_edge_element`. Reads v on layers L − 1 … L + 1.
+    """
+    n_layers = k0.shape[0]
+    a = starts[L]
+    cnt = starts[L + 1] - a
+    kk = k0[L]
+    jp = jp2[kk]
+    jm = jm2[kk]
+    dk = dk2[kk]
+    s_plus = 1 if kk == 1 else 0  # position shift of k + 1 in a neighbour layer
+    dn = diag_n[L]
+    b_up = starts[L + 1] if L + 1 < n_layers else a
+    b_down = starts[L - 1] if L > 0 else a
+    cnt_up = starts[L + 2] - b_up if L + 1 < n_layers else 0
+    cnt_down = starts[L] - b_down if L > 0 else 0
+    c_up = coup[L + 1]  # layer n + 1, amplitude ωc g √(n + 1)
+    c_down = coup[L]  # layer n − 1, amplitude ωc g √n
+    # interior: p ≥ 1 (k − 1 exists) and p + 1 < both neighbour counts (k + 1 exists)
+    lo = 1
+    hi = min(cnt, cnt_up - 1, cnt_down - 1)
+    if hi < lo:
+        lo = cnt
+        hi = cnt
+    part = 0.0
+    part2 = 0.0
+    part3 = 0.0
+    p = 0
+    while p < cnt:  # the edge elements: [0, lo) and [hi, cnt)
+        if p == lo and hi > lo:
+            p = hi
+            continue
+        da, dw, dv = _edge(
+            a + p, p, dn + dk[p], v, v_prev, beta_prev, w,
+            b_up, cnt_up, c_up, b_down, cnt_down, c_down, jp[p], jm[p], s_plus,
+        )  # fmt: skip
+        part += da
+        part2 += dw
+        part3 += dv
+        p += 1
+    bu = b_up + s_plus  # position of k + 1 in the layer above (and below)
+    bd = b_down + s_plus
+    da, dw, dv = _inner(
+        dn, c_up, c_down, beta_prev, jp[lo:hi], jm[lo:hi], dk[lo:hi],
+        v[a + lo : a + hi], v_prev[a + lo : a + hi],
+        v[bu + lo : bu + hi], v[bu + lo - 1 : bu + hi - 1],
+        v[bd + lo : bd + hi], v[bd + lo - 1 : bd + hi - 1],
+        w[a + lo : a + hi],
+    )  # fmt: skip
+    return part + da, part2 + dw, part3 + dv
+
+
+_layer = compiled(_layer_product, fastmath=True)
+
+
+def _finish_layer(
+    x: NDArray[np.complex128], v_prev: NDArray[np.complex128], alpha: float, scale: float
+) -> None:
+    """x = (x − α v_prev) · scale in place (slices of one layer; vectorised)."""
+    for q in range(x.shape[0]):
+        x[q] = (x[q] - alpha * v_prev[q]) * scale
+
+
+_finish = compiled(_finish_layer, fastmath=True)
 
 
 def _stencil_product(
@@ -137,72 +233,131 @@ def _stencil_product(
     dk2: NDArray[np.float64],
     v: NDArray[np.complex128],
     v_prev: NDArray[np.complex128],
+    finish_alpha: float,
+    finish_scale: float,
+    finish: bool,
     beta_prev: float,
     w: NDArray[np.complex128],
-) -> tuple[float, float]:
-    """w = H v − β v_prev; returns α = Re⟨v|w⟩ and ‖w‖². ``jp2[k₀, p]`` is J₊ at k = k₀ + 2p.
+    chunks: NDArray[np.int64],
+) -> tuple[float, float, float]:
+    """w = H v − β v_prev; returns α = Re⟨v|w⟩, ‖w‖² and ‖v‖² (see :func:`_layer_product`).
 
-    ``coup[L]`` = ωc g √n for the L-th layer (and one past the last); ``diag_n[L]`` = ωc n.
-    Per layer, the elements whose four neighbours all exist (every one but the first and
-    the last one or two) go through :func:`_interior` (vectorised), the rest through
-    :func:`_edge_element`. The layers are independent (each writes only its own part of
-    w): the threaded build splits them over numba's threads (``prange``), the serial one
-    runs them in order.
+    With ``finish``, ``v`` arrives as the previous iteration's raw vector and is first
+    made the next Lanczos vector, v = (v − ``finish_alpha`` v_prev) · ``finish_scale``, in
+    place, layer by layer one layer ahead of the product (which reads layers L ± 1): the
+    normalisation of the Lanczos recurrence costs no pass of its own over the vectors.
+
+    The layers are cut into ``chunks`` (layer bounds), one per thread in the threaded
+    build (``prange``); each chunk's first and last layers are finished before the
+    products, the rest in the sweep, so every layer is finished exactly once.
     """
-    n_layers = k0.shape[0]
+    n_chunks = chunks.shape[0] - 1
+    if finish:
+        for c in prange(n_chunks):
+            first = chunks[c]
+            last = chunks[c + 1] - 1
+            _finish(v[starts[first] : starts[first + 1]], v_prev[starts[first] : starts[first + 1]],
+                    finish_alpha, finish_scale)  # fmt: skip
+            if last > first:
+                _finish(v[starts[last] : starts[last + 1]], v_prev[starts[last] : starts[last + 1]],
+                        finish_alpha, finish_scale)  # fmt: skip
     alpha = 0.0
     norm2 = 0.0
-    for L in prange(n_layers):
-        a = starts[L]
-        cnt = starts[L + 1] - a
-        kk = k0[L]
-        jp = jp2[kk]
-        jm = jm2[kk]
-        dk = dk2[kk]
-        s_plus = 1 if kk == 1 else 0  # position shift of k + 1 in a neighbour layer
-        dn = diag_n[L]
-        b_up = starts[L + 1] if L + 1 < n_layers else a
-        b_down = starts[L - 1] if L > 0 else a
-        cnt_up = starts[L + 2] - b_up if L + 1 < n_layers else 0
-        cnt_down = starts[L] - b_down if L > 0 else 0
-        c_up = coup[L + 1]  # layer n + 1, amplitude ωc g √(n + 1)
-        c_down = coup[L]  # layer n − 1, amplitude ωc g √n
-        # interior: p ≥ 1 (k − 1 exists) and p + 1 < both neighbour counts (k + 1 exists)
-        lo = 1
-        hi = min(cnt, cnt_up - 1, cnt_down - 1)
-        if hi < lo:
-            lo = cnt
-            hi = cnt
+    vnorm2 = 0.0
+    for c in prange(n_chunks):
+        first = chunks[c]
+        last = chunks[c + 1] - 1
         part = 0.0
         part2 = 0.0
-        p = 0
-        while p < cnt:  # the edge elements: [0, lo) and [hi, cnt)
-            if p == lo and hi > lo:
-                p = hi
-                continue
-            da, dw = _edge(
-                a + p, p, dn + dk[p], v, v_prev, beta_prev, w,
-                b_up, cnt_up, c_up, b_down, cnt_down, c_down, jp[p], jm[p], s_plus,
-            )  # fmt: skip
+        part3 = 0.0
+        for L in range(first, last + 1):
+            if finish and first < L + 1 < last:
+                a = starts[L + 1]
+                b = starts[L + 2]
+                _finish(v[a:b], v_prev[a:b], finish_alpha, finish_scale)
+            da, dw, dv = _layer(L, starts, k0, diag_n, coup, jp2, jm2, dk2, v, v_prev, beta_prev, w)
             part += da
             part2 += dw
-            p += 1
-        bu = b_up + s_plus  # position of k + 1 in the layer above (and below)
-        bd = b_down + s_plus
-        da, dw = _inner(
-            dn, c_up, c_down, beta_prev, jp[lo:hi], jm[lo:hi], dk[lo:hi],
-            v[a + lo : a + hi], v_prev[a + lo : a + hi],
-            v[bu + lo : bu + hi], v[bu + lo - 1 : bu + hi - 1],
-            v[bd + lo : bd + hi], v[bd + lo - 1 : bd + hi - 1],
-            w[a + lo : a + hi],
-        )  # fmt: skip
-        alpha += part + da
-        norm2 += part2 + dw
-    return alpha, norm2
+            part3 += dv
+        alpha += part
+        norm2 += part2
+        vnorm2 += part3
+    return alpha, norm2, vnorm2
 
 
 _product = compiled(_stencil_product, fastmath=True)
 _product_threaded = compiled(_stencil_product, fastmath=True, parallel=True)
+
+
+def _layer_sums(psi: NDArray[np.complex128], starts: NDArray[np.int64]) -> NDArray[np.float64]:
+    out = np.empty(starts.shape[0] - 1)
+    for L in range(out.shape[0]):
+        x = psi[starts[L] : starts[L + 1]]
+        s = 0.0
+        for q in range(x.shape[0]):
+            s += x[q].real * x[q].real + x[q].imag * x[q].imag
+        out[L] = s
+    return out
+
+
+def _moments(
+    psi: NDArray[np.complex128], weights: NDArray[np.float64], top_from: int
+) -> tuple[float, float, float]:
+    norm = 0.0
+    mean = 0.0
+    tail = 0.0
+    for i in range(psi.shape[0]):
+        p = psi[i].real * psi[i].real + psi[i].imag * psi[i].imag
+        norm += p
+        mean += weights[i] * p
+    for i in range(top_from, psi.shape[0]):
+        tail += psi[i].real * psi[i].real + psi[i].imag * psi[i].imag
+    return norm, mean, tail
+
+
+_layer_sums_kernel = compiled(_layer_sums, fastmath=True)
+_moments_kernel = compiled(_moments, fastmath=True)
+
+
+def layer_populations(
+    psi: NDArray[np.complex128], starts: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Σ|ψ_i|² over each photon layer, the layer L being ``psi[starts[L]:starts[L + 1]]``.
+
+    One compiled pass (numba) instead of NumPy's |ψ|² temporaries and ``add.reduceat``:
+    the moving window measures every output state this way.
+
+    Example:
+        >>> import numpy as np
+        >>> pops = layer_populations(np.array([1.0, 1j, 0.5, 0.5]), np.array([0, 1, 4]))
+        >>> [round(float(x), 12) for x in pops]
+        [1.0, 1.5]
+    """
+    x = np.ascontiguousarray(psi, dtype=np.complex128)
+    return np.asarray(_layer_sums_kernel(x, np.asarray(starts, dtype=np.int64)))
+
+
+def ket_moments(
+    psi: NDArray[np.complex128], weights: NDArray[np.float64], top_from: int
+) -> tuple[float, float, float]:
+    """(Σ|ψ_i|², Σ wᵢ|ψ_i|², Σ_{i ≥ top_from} |ψ_i|²) in one compiled pass: the norm, a
+    diagonal observable's expectation (e.g. Jz) and the population of the basis' tail
+    (the top photon layers of a photon-major basis).
+
+    Example:
+        >>> import numpy as np
+        >>> [round(x, 12) for x in ket_moments(np.array([0.6, 0.8j]), np.array([-1.0, 1.0]), 1)]
+        [1.0, 0.28, 0.64]
+    """
+    x = np.ascontiguousarray(psi, dtype=np.complex128)
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    if x.shape != w.shape or not 0 <= int(top_from) <= x.size:
+        raise InvalidParameterError(
+            f"`weights` must match `psi` ({x.shape}) and 0 ≤ `top_from` ≤ {x.size}; "
+            f"got {w.shape} and {top_from!r}."
+        )
+    norm, mean, tail = _moments_kernel(x, w, int(top_from))
+    return float(norm), float(mean), float(tail)
 
 
 class DickeStencil:
@@ -236,6 +391,7 @@ class DickeStencil:
                 f"`threads` must be an integer ≥ 1 or None, got {threads!r}."
             )
         self.threads = None if threads is None else int(threads)
+        self._chunk_cache: dict[int, NDArray[np.int64]] = {}
         if not basis.parity or not params.uses_parity:
             raise InvalidParameterError(
                 "the Dicke stencil needs the parity sector (Ω = 0 and a parity basis); "
@@ -268,6 +424,46 @@ class DickeStencil:
         photons = np.arange(lo, hi + 2, dtype=np.float64)
         self._coup = params.omega_cav * params.coupling * np.sqrt(photons)
 
+    def _chunks(self, threaded: bool) -> NDArray[np.int64]:
+        """Layer bounds of the chunks: one per numba thread (equal states), else one."""
+        n_layers = self._k0.shape[0]
+        parts = 1
+        if threaded:
+            import numba
+
+            parts = max(1, min(int(numba.get_num_threads()), n_layers))
+        if parts not in self._chunk_cache:
+            cuts = np.searchsorted(self._starts, np.linspace(0, self.shape[0], parts + 1))
+            cuts[0], cuts[-1] = 0, n_layers
+            self._chunk_cache[parts] = np.unique(cuts).astype(np.int64)
+        return self._chunk_cache[parts]
+
+    def lanczos_sweep(
+        self,
+        v: NDArray[np.complex128],
+        v_prev: NDArray[np.complex128],
+        finish_alpha: float,
+        finish_scale: float,
+        finish: bool,
+        beta_prev: float,
+        w: NDArray[np.complex128],
+    ) -> tuple[float, float, float]:
+        """One Lanczos pass (see :class:`~ssbattery.quantum.evolution.fused.LanczosSweep`):
+        with ``finish``, first v = (v − ``finish_alpha`` v_prev) · ``finish_scale`` in
+        place; then w = H v − β v_prev; returns Re⟨v|w⟩, ‖w‖² and ‖v‖²."""
+        threaded = self.threads != 1 and self.shape[0] >= THREADED_MIN_STATES
+        args = (
+            self._starts, self._k0, self._diag_n, self._coup, self._jp2, self._jm2,
+            self._dk2, v, v_prev, float(finish_alpha), float(finish_scale), bool(finish),
+            float(beta_prev), w,
+        )  # fmt: skip
+        if threaded:
+            with numba_threads(self.threads):
+                alpha, norm2, vnorm2 = _product_threaded(*args, self._chunks(True))
+        else:
+            alpha, norm2, vnorm2 = _product(*args, self._chunks(False))
+        return float(alpha), float(norm2), float(vnorm2)
+
     def lanczos_product(
         self,
         v: NDArray[np.complex128],
@@ -276,25 +472,8 @@ class DickeStencil:
         w: NDArray[np.complex128],
     ) -> tuple[float, float]:
         """One fused Lanczos pass: w = H v − β v_prev in place; returns Re⟨v|w⟩ and ‖w‖²."""
-        if self.threads == 1 or self.shape[0] < THREADED_MIN_STATES:
-            kernel = _product
-        else:
-            kernel = _product_threaded
-        with numba_threads(self.threads):
-            alpha, norm2 = kernel(
-                self._starts,
-                self._k0,
-                self._diag_n,
-                self._coup,
-                self._jp2,
-                self._jm2,
-                self._dk2,
-                v,
-                v_prev,
-                float(beta_prev),
-                w,
-            )
-        return float(alpha), float(norm2)
+        alpha, norm2, _ = self.lanczos_sweep(v, v_prev, 0.0, 1.0, False, beta_prev, w)
+        return alpha, norm2
 
     def matvec(self, v: NDArray[np.complex128]) -> NDArray[np.complex128]:
         """H v for a complex vector ``v`` (a new array)."""

@@ -233,15 +233,16 @@ class _Edges:
         self.jminus = np.sqrt(np.maximum(j * (j + 1) - m * (m - 1), 0.0))
         self.scale = params.omega_cav * params.coupling
         starts = np.searchsorted(basis.photons, np.arange(self.lo, self.hi + 2))
-        self.starts = starts
+        self.starts = starts.astype(np.int64)
 
     def layer(self, psi: NDArray[np.complex128], n: int) -> tuple[NDArray, NDArray[np.int64]]:
         a, b = self.starts[n - self.lo], self.starts[n - self.lo + 1]
         return psi[a:b], self.basis.k[a:b]
 
     def layer_populations(self, psi: NDArray[np.complex128]) -> NDArray[np.float64]:
-        prob = psi.real**2 + psi.imag**2
-        return np.add.reduceat(prob, self.starts[:-1]) if prob.size else prob
+        from ssbattery.quantum.dicke_stencil import layer_populations
+
+        return layer_populations(psi, self.starts)
 
     def _jx2(self, psi: NDArray[np.complex128], n: int) -> float:
         amp, k = self.layer(psi, n)

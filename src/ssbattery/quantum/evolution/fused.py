@@ -29,6 +29,7 @@ __all__ = [
     "HAVE_NUMBA",
     "CSRProduct",
     "LanczosProduct",
+    "LanczosSweep",
     "compiled",
     "fused_lanczos_basis",
     "numba_threads",
@@ -105,6 +106,33 @@ class LanczosProduct(Protocol):
         ...
 
 
+@runtime_checkable
+class LanczosSweep(Protocol):
+    """A matrix-free H whose Lanczos pass also finishes the previous iteration's vector.
+
+    ``lanczos_sweep(v, v_prev, α', s, finish, β, w)``: with ``finish``, first
+    v = (v − α' v_prev) · s in place (the raw vector of the previous pass becomes the next
+    Lanczos vector), then w = H v − β v_prev as :class:`LanczosProduct`; returns Re⟨v|w⟩,
+    ‖w‖² and ‖v‖² (of the finished v). One pass over the vectors per iteration instead of
+    two (the Dicke stencil finishes each photon layer just before the product reads it).
+    """
+
+    shape: tuple[int, int]
+
+    def lanczos_sweep(
+        self,
+        v: NDArray[np.complex128],
+        v_prev: NDArray[np.complex128],
+        finish_alpha: float,
+        finish_scale: float,
+        finish: bool,
+        beta_prev: float,
+        w: NDArray[np.complex128],
+    ) -> tuple[float, float, float]:
+        """Finish v (if ``finish``), write w = H v − β v_prev; return Re⟨v|w⟩, ‖w‖², ‖v‖²."""
+        ...
+
+
 def _csr_product(
     indptr: NDArray[np.int32],
     indices: NDArray[np.int32],
@@ -141,10 +169,14 @@ def _subtract_and_norm(w: NDArray[np.complex128], v: NDArray[np.complex128], alp
 
 def _subtract_and_scale(
     w: NDArray[np.complex128], v: NDArray[np.complex128], alpha: float, scale: float
-) -> None:
-    """w = (w − α v) · scale in place."""
+) -> float:
+    """w = (w − α v) · scale in place; returns the new ‖w‖²."""
+    s = 0.0
     for i in range(w.shape[0]):
-        w[i] = (w[i] - alpha * v[i]) * scale
+        x = (w[i] - alpha * v[i]) * scale
+        w[i] = x
+        s += x.real * x.real + x.imag * x.imag
+    return s
 
 
 _csr_kernel = compiled(_csr_product)
@@ -183,16 +215,19 @@ class CSRProduct:
 
 
 def fused_lanczos_basis(
-    H: LanczosProduct, v: NDArray[np.float64], m: int, V: NDArray[np.float64]
+    H: LanczosProduct | LanczosSweep, v: NDArray[np.float64], m: int, V: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
     """``m``-step Lanczos from the unit vector ``v`` (complex as 2n reals) into ``V``.
 
     The recurrence of :func:`ssbattery.quantum.evolution.lanczos.lanczos_basis` (α after
     subtracting β v_prev, the modified Gram–Schmidt form) in two passes per product: the
-    product pass returns α and ‖w‖², so β = √(‖w‖² − α²) (⟨v|w⟩ = α, ⟨v|v⟩ = 1) is known
-    before the second pass, which subtracts αv and normalises at once (one pass fewer
-    than subtract, norm, scale; on the Dicke stencil at N = 256 that pass was 8 % of the
-    run). Where β² < 10⁻² ‖w‖² (cancellation) ‖w − αv‖ is summed explicitly.
+    product pass returns α and ‖w‖², so β = √(‖w‖² − 2α² + α²‖v‖²) (⟨v|w⟩ = α; ‖v‖²
+    from the pass that made v) is known before the second pass, which subtracts αv and
+    normalises at once (one pass fewer than subtract, norm, scale; on the Dicke stencil
+    at N = 256 that pass was 8 % of the run). Where β² < 10⁻² ‖w‖² (cancellation)
+    ‖w − αv‖ is summed explicitly. A :class:`LanczosSweep` does that second pass inside
+    the next product (one pass per iteration); its last vector is finished by the last
+    product.
     Returns V[:k], α (k), β (k − 1) and β_k (0 on an invariant subspace).
     """
     alpha = np.empty(m)
@@ -200,14 +235,26 @@ def fused_lanczos_basis(
     V[0] = v
     scratch = np.empty(v.size)
     k = m
+    sweep = isinstance(H, LanczosSweep)
+    finish_alpha, finish_scale, finish = 0.0, 1.0, False
+    v2 = float(v @ v)  # ‖v_j‖², carried from pass to pass (see below)
     for j in range(m):
         w = (V[j + 1] if j + 1 < m else scratch).view(np.complex128)
         cur = V[j].view(np.complex128)
         # the first iteration has no previous vector: β = 0 times v itself
         prev = V[j - 1].view(np.complex128) if j > 0 else cur
-        a, w2 = H.lanczos_product(cur, prev, float(beta[j - 1]) if j > 0 else 0.0, w)
+        beta_prev = float(beta[j - 1]) if j > 0 else 0.0
+        if sweep:
+            a, w2, v2 = H.lanczos_sweep(  # type: ignore[union-attr]
+                cur, prev, finish_alpha, finish_scale, finish, beta_prev, w
+            )
+        else:
+            a, w2 = H.lanczos_product(cur, prev, beta_prev, w)  # type: ignore[union-attr]
         alpha[j] = a
-        b2 = w2 - a * a
+        # ‖w − αv‖² = ‖w‖² − 2α² + α²‖v‖² (α = Re⟨v|w⟩). With ‖v‖² taken as 1 instead,
+        # a norm error ε of v_j becomes ≈ ε α²/β² in v_{j+1}: it grew 3× per step on a
+        # random start (‖v_12‖ − 1 = 2e-10), so ‖v‖² is measured, not assumed.
+        b2 = w2 - a * a * (2.0 - v2)
         explicit = b2 < _CANCELLATION * w2
         if explicit:
             b2 = _subtract(w, cur, a)
@@ -218,8 +265,10 @@ def fused_lanczos_basis(
         if b < 1e-13 * (abs(a) + 1.0):  # invariant subspace: exact for every time
             k = j + 1
             break
-        if explicit:
-            w *= 1.0 / b
+        if sweep:  # the next pass finishes w: w = (w − αv)/β (α already off if explicit)
+            finish_alpha, finish_scale, finish = (0.0 if explicit else a), 1.0 / b, True
+        elif explicit:
+            v2 = float(_subtract_scale(w, cur, 0.0, 1.0 / b))
         else:
-            _subtract_scale(w, cur, a, 1.0 / b)
+            v2 = float(_subtract_scale(w, cur, a, 1.0 / b))
     return V[:k], alpha[:k], beta[: k - 1], float(beta[k - 1]) if k == m else 0.0
