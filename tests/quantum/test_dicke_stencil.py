@@ -26,6 +26,7 @@ from ssbattery.quantum.dicke_stencil import (
 from ssbattery.quantum.dicke_window import window_basis
 from ssbattery.quantum.evolution import Lanczos, evolve
 from ssbattery.quantum.evolution.fused import CSRProduct, fused_lanczos_basis
+from ssbattery.quantum.evolution.lanczos import propagate_matrix_free
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,27 @@ def test_layer_populations_and_moments_equal_numpy():
     assert tail == pytest.approx(prob[b.photons >= 29].sum(), rel=1e-13)
     with pytest.raises(InvalidParameterError, match="top_from"):
         ket_moments(psi, jz[:-1], 0)
+
+
+def test_propagate_matrix_free_matches_exact_propagation():
+    """The matrix-free Lanczos entry (no CSR H): every output state within 1e-10 of dense
+    e^{−iHt}ψ (eq. 4), the products counted; a ket of the wrong length is refused."""
+    p = DickeParameters(10, 0.25, photon_cutoff=60, steps=40)
+    b = dicke_basis(p)
+    E, V = np.linalg.eigh(dicke_hamiltonian(p, b).toarray())
+    psi0 = dicke_initial_state(b)
+    c = V.T @ psi0.real
+    seen: dict[int, np.ndarray] = {}
+
+    def observer(state: np.ndarray, k: int) -> None:
+        seen[k] = state.copy()
+
+    final, products = propagate_matrix_free(
+        DickeStencil(p, b), psi0, p.times(), observer, Lanczos(tol=1e-12)
+    )
+    assert sorted(seen) == list(range(40)) and products > 0
+    for k, t in enumerate(p.times()):
+        assert np.abs(seen[k] - V @ (np.exp(-1j * E * t) * c)).max() < 1e-10
+    np.testing.assert_allclose(final, seen[39], atol=1e-14)
+    with pytest.raises(InvalidParameterError, match="psi0"):
+        propagate_matrix_free(DickeStencil(p, b), psi0[:-1], [0.1], observer, Lanczos())

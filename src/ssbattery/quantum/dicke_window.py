@@ -13,9 +13,11 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   by a pad of twice the distance the front moved in the previous segment; layers far
   behind the front are dropped and their norm is added to the error bound;
 * the run is cut into segments of ``segment`` output times, each propagated with the
-  engine's Lanczos method (one :class:`~ssbattery.quantum.evolution.Evolver` per window,
-  its products by the matrix-free :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`
-  in the parity sector); a segment whose
+  engine's Lanczos method (in the parity sector with the matrix-free
+  :class:`~ssbattery.quantum.dicke_stencil.DickeStencil` alone, through
+  :func:`~ssbattery.quantum.evolution.lanczos.propagate_matrix_free`: no matrix is built
+  at a window move; otherwise an :class:`~ssbattery.quantum.evolution.Evolver` on the
+  CSR H per window); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:
@@ -37,7 +39,7 @@ segment the window, the state and the caller's records are written atomically to
 the caller's ``tag``) goes on from it, one of another run is refused.
 
 Why our own code: neither QuTiP nor QuSpin adapts a truncated Fock space during a run.
-Each window change rebuilds the sparse H (vectorised, the cost of a few products with H).
+Each window change rebuilds the stencil's coefficients (or, without numba, the sparse H).
 """
 
 from __future__ import annotations
@@ -60,6 +62,15 @@ from ssbattery.validation import check_memory, require_positive
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from ssbattery.quantum.evolution import Lanczos
+
+    #: one segment's propagation: (ψ, times from the segment's start, observer, method)
+    #: → (final ψ, products with H)
+    _Segment = Callable[
+        [NDArray[np.complex128], NDArray[np.float64], Any, Lanczos],
+        tuple[NDArray[np.complex128], int],
+    ]
 
 __all__ = [
     "PhotonWindow",
@@ -322,6 +333,7 @@ def propagate_in_window(
     from ssbattery.quantum.dicke_stencil import DickeStencil
     from ssbattery.quantum.evolution import Evolver, Lanczos
     from ssbattery.quantum.evolution.fused import HAVE_NUMBA
+    from ssbattery.quantum.evolution.lanczos import propagate_matrix_free
 
     opts = method or PhotonWindow()
     check_window_memory(params)
@@ -341,16 +353,28 @@ def propagate_in_window(
     pad = int(opts.pad)
     front = opts.tol * opts.front_ratio
 
-    def build(lo: int, hi: int) -> tuple[DickeBasis, Evolver, _Edges]:
+    def build(lo: int, hi: int) -> tuple[DickeBasis, _Segment, _Edges]:
         basis = window_basis(params, lo, hi)
-        # the parity sector: products by the matrix-free stencil (dicke_stencil)
-        stencil = (
-            DickeStencil(params, basis, threads=opts.threads)
-            if basis.parity and HAVE_NUMBA
-            else None
-        )
-        H = Evolver(dicke_hamiltonian(params, basis), matrix_free=stencil)
-        return basis, H, _Edges(params, basis)
+        # the parity sector: products by the matrix-free stencil (dicke_stencil), no CSR
+        if basis.parity and HAVE_NUMBA:
+            stencil = DickeStencil(params, basis, threads=opts.threads)
+
+            def run(
+                psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
+            ) -> tuple[NDArray[np.complex128], int]:
+                return propagate_matrix_free(stencil, psi, rel, obs, how)
+
+        else:
+            H = Evolver(dicke_hamiltonian(params, basis))
+
+            def run(
+                psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
+            ) -> tuple[NDArray[np.complex128], int]:
+                H.method = how
+                tr = H.run(psi, rel, observer=obs)
+                return np.array(tr.final_state), int(tr.stats.products or 0)
+
+        return basis, run, _Edges(params, basis)
 
     lo, hi = max(0, N - 2 * pad), N + 2 * pad
     bound = np.zeros(n_times)
@@ -369,7 +393,7 @@ def propagate_in_window(
         seconds, calls = float(saved["seconds"]), int(saved["calls"]) + 1
         products = int(saved["products"]) if "products" in saved else 0
         bound[:] = saved["bound"]
-    basis, H, edges = build(lo, hi)
+    basis, advance, edges = build(lo, hi)
     max_dim = basis.size if saved is None else max(int(saved["max_dim"]), basis.size)
     if saved is None:
         psi = np.zeros(basis.size, dtype=np.complex128)
@@ -393,11 +417,9 @@ def propagate_in_window(
             seen[i] = edges.measure(state)
             observe(state, basis, k0 + i)
 
-        H.method = Lanczos(
-            tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim)
-        )
-        tr = H.run(psi, rel, observer=obs)
-        products += int(tr.stats.products or 0)
+        how = Lanczos(tol=opts.krylov_tol * float(rel[-1]) / t_max, krylov_dim=int(opts.krylov_dim))
+        final, done = advance(psi, rel, obs, how)
+        products += done
         grow_hi = seen[:, 0].max() > opts.tol
         grow_lo = seen[:, 1].max() > opts.tol
         if grow_hi or grow_lo:  # redo the segment in a wider window
@@ -407,7 +429,7 @@ def propagate_in_window(
             new_hi = hi + (widen * (2 * advance_hi + pad) if grow_hi else 0)
             new_lo = max(0, lo - (widen * (2 * advance_lo + pad) if grow_lo else 0))
             old = basis
-            basis, H, edges = build(new_lo, new_hi)
+            basis, advance, edges = build(new_lo, new_hi)
             psi, _ = _embed(psi, old, basis)
             lo, hi = new_lo, new_hi
             changes += 1
@@ -419,7 +441,7 @@ def propagate_in_window(
             eps += 0.5 * (rate_prev + seen[i, 2]) * (t - t_prev)
             rate_prev, t_prev = float(seen[i, 2]), t
             bound[k0 + i] = eps
-        psi = np.array(tr.final_state)
+        psi = final
         k0 = k1
         streak = 0
         if k0 == n_times:
@@ -438,7 +460,7 @@ def propagate_in_window(
         new_lo = want_lo if (want_lo < lo or want_lo - lo > slack) else lo
         if (new_lo, new_hi) != (lo, hi):
             old = basis
-            basis, H, edges = build(new_lo, new_hi)
+            basis, advance, edges = build(new_lo, new_hi)
             psi, dropped = _embed(psi, old, basis)
             eps += math.sqrt(dropped)
             lo, hi = new_lo, new_hi
