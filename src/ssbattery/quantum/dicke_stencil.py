@@ -43,7 +43,7 @@ def _abs2(y: complex) -> float:
     return y.real * y.real + y.imag * y.imag
 
 
-abs2 = compiled(_abs2, fastmath=True)
+abs2 = compiled(_abs2, fastmath=True, inline=True)
 
 
 def _edge_element(
@@ -85,7 +85,7 @@ def _edge_element(
     return y.real * x.real + y.imag * x.imag, x.real * x.real + x.imag * x.imag, abs2(y)
 
 
-_edge = compiled(_edge_element, fastmath=True)
+_edge = compiled(_edge_element, fastmath=True, inline=True)
 
 
 def _interior(
@@ -136,7 +136,7 @@ def _interior(
     return part, part2, part3
 
 
-_inner = compiled(_interior, fastmath=True)
+_inner = compiled(_interior, fastmath=True, inline=True)
 
 
 def _layer_product(
@@ -209,7 +209,7 @@ def _layer_product(
     return part + da, part2 + dw, part3 + dv
 
 
-_layer = compiled(_layer_product, fastmath=True)
+_layer = compiled(_layer_product, fastmath=True, inline=True)
 
 
 def _finish_layer(
@@ -220,7 +220,7 @@ def _finish_layer(
         x[q] = (x[q] - alpha * v_prev[q]) * scale
 
 
-_finish = compiled(_finish_layer, fastmath=True)
+_finish = compiled(_finish_layer, fastmath=True, inline=True)
 
 
 def _stencil_product(

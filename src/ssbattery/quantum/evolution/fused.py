@@ -43,19 +43,28 @@ HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 _F = TypeVar("_F", bound="Any")
 
 
-def compiled(func: _F, *, fastmath: bool = False, parallel: bool = False) -> _F:
+def compiled(
+    func: _F, *, fastmath: bool = False, parallel: bool = False, inline: bool = False
+) -> _F:
     """``func`` compiled by numba (``njit``, cached on disk, GIL released); as is without it.
 
     ``fastmath``: let LLVM reorder sums and fuse multiply-adds (vectorised loops; results
     change at the rounding level only, the kernels have no NaN or infinity to keep).
     ``parallel``: its :data:`prange` loops split over numba's threads (see
-    :func:`numba_threads`); without it they run in order.
+    :func:`numba_threads`); without it they run in order. ``inline``: numba inlines the
+    function into its compiled callers (for small per-element or per-layer helpers).
     """
     if not HAVE_NUMBA:  # pragma: no cover - numba is a dependency
         return func
     import numba
 
-    jit = numba.njit(cache=True, nogil=True, fastmath=fastmath, parallel=parallel)
+    jit = numba.njit(
+        cache=True,
+        nogil=True,
+        fastmath=fastmath,
+        parallel=parallel,
+        inline="always" if inline else "never",
+    )
     return cast("_F", jit(func))
 
 
