@@ -95,6 +95,9 @@ class PhotonWindow:
         krylov_dim: Lanczos vectors per step.
         threads: numba threads of the stencil's products (None: numba's setting, by
             default every core; see :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`).
+            Default 1: on the 2-core test machine two threads gave no gain (N = 256:
+            6.5 s on one, 7.2 s on two; the products are bound by memory traffic,
+            benchmarks/RESULTS_dicke_window.md §2d).
     """
 
     tol: float = 1e-10
@@ -103,7 +106,7 @@ class PhotonWindow:
     pad: int = 12
     front_ratio: float = 1e-4
     krylov_dim: int = 64
-    threads: int | None = None
+    threads: int | None = 1
 
     def __post_init__(self) -> None:
         t = self.threads
