@@ -33,14 +33,13 @@ cost per product against both is in benchmarks/RESULTS_spin_chain_scale.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.chain_operator import _Products
 
 __all__ = ["DEFAULT_TILE_BITS", "StreamOperator", "stream_operator"]
 
@@ -173,26 +172,11 @@ def _kernels() -> Any:
     return threaded, serial, zz_diagonal
 
 
-@contextmanager
-def _numba_threads(threads: int | None) -> Iterator[None]:
-    """numba's thread count set to ``threads`` (None: unchanged) for the block."""
-    import numba
-
-    before = numba.get_num_threads()
-    if threads is not None:
-        most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-        numba.set_num_threads(max(1, min(int(threads), most)))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
 _NONE_I = np.zeros(0, np.int64)
 _NONE_F = np.zeros(0)
 
 
-class StreamOperator:
+class StreamOperator(_Products):
     """A real symmetric chain Hamiltonian on the full 2^N space, applied in streaming passes.
 
     H = D + Σ_i f_i σx_i + Σ_(i<j) p_ij (σ+_iσ−_j + h.c.) with the diagonal D stored (one
@@ -225,17 +209,6 @@ class StreamOperator:
             raise InvalidParameterError(f"`tile_bits` must be in 1 … 30, got {tile_bits!r}.")
         self.shape = (dim, dim)
         self.dtype = np.dtype(np.float64)
-
-    @property
-    def nnz(self) -> int:
-        """Terms one product evaluates (the diagonal, every flip and half the pairs): the
-        cost model's analogue of a sparse matrix's stored entries."""
-        return int(self.shape[0] * (1 + self._flips[0].size + self._pairs[0].size / 2))
-
-    @property
-    def gathers_per_state(self) -> float:
-        """Vector entries a product reads per state besides the diagonal's."""
-        return float(self._flips[0].size + self._pairs[0].size / 2)
 
     @property
     def table_bytes(self) -> int:
@@ -274,56 +247,6 @@ class StreamOperator:
         kern = threaded if xf.size >= _THREADED_MIN_ENTRIES else serial
         diag = _NONE_F if self._diag is None else self._diag
         kern(xf, pf, of, q, diag, self.tile_bits, *self._flips, *self._pairs)
-
-    def _run(self, x: NDArray, prev: NDArray | None, out: NDArray, threads: int | None) -> None:
-        n = self.shape[0]
-        xv, ov = x.reshape(n, -1), out.reshape(n, -1)
-        with _numba_threads(threads if threads is not None else self.threads):
-            if xv.shape[1] == 1:
-                self._apply(x.reshape(n), None if prev is None else prev.reshape(n), out.reshape(n))
-                return
-            pv = None if prev is None else prev.reshape(n, -1)
-            for c in range(xv.shape[1]):  # the kernel takes one vector
-                res = np.empty(n, dtype=ov.dtype)
-                p = None if pv is None else np.ascontiguousarray(pv[:, c])
-                self._apply(np.ascontiguousarray(xv[:, c]), p, res)
-                ov[:, c] = res
-
-    def __matmul__(self, x: NDArray) -> NDArray:
-        arr = np.asarray(x)
-        if arr.shape[0] != self.shape[0] or arr.ndim > 2:
-            raise InvalidParameterError(
-                f"the operator has shape {self.shape}; `x` must have {self.shape[0]} rows, "
-                f"got shape {arr.shape}."
-            )
-        dtype = np.complex128 if np.iscomplexobj(arr) else np.float64
-        arr = np.ascontiguousarray(arr, dtype=dtype)
-        out = np.empty_like(arr)
-        self._run(arr, None, out, None)
-        return out
-
-    def recurrence_step(
-        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
-    ) -> None:
-        """``out = H @ x − prev`` in one pass (contiguous arrays of one dtype, ``out`` not
-        aliasing ``x``): the Chebyshev recurrence of
-        :class:`~ssbattery.quantum.evolution.Chebyshev`."""
-        self._run(x, prev, out, threads)
-
-    def expect(self, psi: NDArray) -> NDArray[np.float64]:
-        """⟨ψ|H|ψ⟩ for a ket (n,) or each column of (n, m)."""
-        arr = np.asarray(psi)
-        Hx = self @ arr
-        if arr.ndim == 1:
-            return np.asarray(np.vdot(arr, Hx).real)
-        return np.asarray(np.einsum("nm,nm->m", arr.conj(), Hx).real)
-
-    def toarray(self) -> NDArray[np.float64]:
-        """H as a dense matrix (small chains only: tests and exact bounds)."""
-        from ssbattery.validation import check_memory
-
-        check_memory("the chain operator as a dense matrix", self.shape)
-        return np.asarray(self @ np.eye(self.shape[0]))
 
 
 def stream_operator(
