@@ -35,8 +35,7 @@ expansion the package uses; measured in benchmarks/RESULTS_spin_chain_scale.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +44,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_basis import ChainBasis
 from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ
+from ssbattery.quantum.evolution.fused import numba_threads
 
 __all__ = ["ChainOperator", "chain_operator"]
 
@@ -120,21 +120,6 @@ def _kernels() -> Any:
     threaded = numba.njit(parallel=True, cache=True, fastmath=True)(apply)
     serial = numba.njit(parallel=False, cache=True, fastmath=True)(apply)
     return threaded, zz_diagonal, serial
-
-
-@contextmanager
-def _numba_threads(threads: int | None) -> Iterator[None]:
-    """numba's thread count set to ``threads`` (None: unchanged) for the block."""
-    import numba
-
-    before = numba.get_num_threads()
-    if threads is not None:
-        most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-        numba.set_num_threads(max(1, min(int(threads), most)))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
 
 
 class _Block:
@@ -216,7 +201,7 @@ class _Products:
         n = self.shape[0]
         xv, ov = x.reshape(n, -1), out.reshape(n, -1)
         pv = None if prev is None else prev.reshape(n, -1)
-        with _numba_threads(threads if threads is not None else self.threads):
+        with numba_threads(threads if threads is not None else self.threads):
             if xv.shape[1] == 1:  # C-contiguous (n,) views
                 self._apply(x.reshape(n), None if prev is None else prev.reshape(n), out.reshape(n))
                 return
