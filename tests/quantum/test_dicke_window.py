@@ -125,14 +125,21 @@ def test_cli_cutoff_tol_is_checked() -> None:
     assert out.exit_code == 2 and "`--cutoff-tol` must be > 0" in out.output
 
 
-def test_a_stopped_run_resumes_from_its_checkpoint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_stopped_run_resumes_from_its_checkpoint(tmp_path: Path, threads: int) -> None:
     # stopped after every segment (stop_after_s = 0) and resumed until done, the run is
-    # the uninterrupted one: same states, so E(t), ergotropy and window to rounding
+    # the uninterrupted one: same states, so E(t), ergotropy and window to rounding. With
+    # two threads the ergotropy runs on a worker thread: every queued one must be in the
+    # records before each checkpoint (else the resumed run has NaN there)
     from ssbattery.errors import RunPaused
 
     p = DickeParameters(8, 0.3, steps=80)
-    win = PhotonWindow(tol=1e-10, segment=20)
+    win = PhotonWindow(tol=1e-10, segment=20, threads=threads)
     whole = charge_dicke(p, window=win, ergotropy=True)
+    assert np.all(np.isfinite(whole.ergotropy))
+    if threads > 1:  # the background ergotropy is the one computed in line
+        inline = charge_dicke(p, window=PhotonWindow(tol=1e-10, segment=20), ergotropy=True)
+        assert np.max(np.abs(inline.ergotropy - whole.ergotropy)) < 1e-12 * whole.energy_max
     path = tmp_path / "run.npz"
     calls = 0
     while True:

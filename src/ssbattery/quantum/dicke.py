@@ -342,9 +342,23 @@ def spin_ergotropy(
 
 
 class _Recorder:
-    """Observer that records ⟨Jz⟩, the reduced battery spectrum and the photon tail."""
+    """Observer that records ⟨Jz⟩, the reduced battery spectrum and the photon tail.
 
-    def __init__(self, params: DickeParameters, basis: DickeBasis, n_times: int, ergo: bool):
+    ``background``: the ergotropy (ZHERK and eigvalsh of the battery's blocks, the
+    compute-bound part of an output time) runs on a worker thread while the caller goes
+    on propagating (memory-bound; both release the GIL), at most :data:`_PENDING` states
+    queued; :meth:`wait` completes it (before the records are read or checkpointed).
+    """
+
+    def __init__(
+        self,
+        params: DickeParameters,
+        basis: DickeBasis,
+        n_times: int,
+        ergo: bool,
+        *,
+        background: bool = False,
+    ):
         self.n_atoms = params.n_atoms
         self.levels = _energy_levels(params)
         self.ergo = ergo
@@ -352,13 +366,19 @@ class _Recorder:
         self.ergotropy = np.full(n_times, np.nan)
         self.tail = np.empty(n_times)
         self.norm = np.empty(n_times)
+        self._pool: Any = None
+        self._pending: list[Any] = []
+        if background and ergo:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ergotropy")
         self.bind(basis)
 
     def bind(self, basis: DickeBasis) -> None:
         """Use ``basis`` for the states that follow (the moving window changes it)."""
         N = self.n_atoms
         self.k = basis.k
-        self.jz = basis.k - N / 2.0
+        self.jz = np.asarray(basis.k - N / 2.0, dtype=np.float64)
         self.top = basis.photons >= basis.cutoff - 1
         # photon-major: the top layers are the basis' tail (then one compiled pass
         # measures the norm, ⟨Jz⟩ and their population together)
@@ -367,7 +387,8 @@ class _Recorder:
         self.top_from = first if sorted_tail else -1
         # Scatter maps of ψ into dense (photon × k) grids, ρ_battery = Gᵀ G*. In the parity
         # sector the photon parity is fixed by k's parity, so ρ splits into a k-even and a
-        # k-odd block, each from a dense grid with half the photon rows.
+        # k-odd block, each from a dense grid with half the photon rows. A new list per
+        # basis: queued background jobs keep the maps of their own basis.
         self.grids: list[tuple[tuple[int, int], NDArray[np.int64], NDArray[np.int64], Any]] = []
         if not basis.parity:  # full space: one block
             shape = (basis.cutoff - basis.lowest + 1, N + 1)
@@ -384,29 +405,57 @@ class _Recorder:
 
     def __call__(self, psi: NDArray[np.complex128], k: int) -> None:
         """Record output time ``k`` from the state ``psi`` (an :func:`evolve` observer)."""
-        if not self.ergo and self.top_from >= 0:
+        if self.top_from >= 0:
             from ssbattery.quantum.dicke_stencil import ket_moments
 
-            moments = ket_moments(psi, np.asarray(self.jz, dtype=np.float64), self.top_from)
-            self.norm[k], self.jz_mean[k], self.tail[k] = moments
-            return
-        prob = psi.real**2 + psi.imag**2
-        self.norm[k] = prob.sum()
-        self.jz_mean[k] = self.jz @ prob
-        self.tail[k] = prob[self.top].sum()
+            self.norm[k], self.jz_mean[k], self.tail[k] = ket_moments(psi, self.jz, self.top_from)
+        else:
+            prob = psi.real**2 + psi.imag**2
+            self.norm[k] = prob.sum()
+            self.jz_mean[k] = self.jz @ prob
+            self.tail[k] = prob[self.top].sum()
         if not self.ergo:
             return
+        if self._pool is None:
+            self.ergotropy[k] = self._ergotropy(psi, self.k, self.grids)
+            return
+        while len(self._pending) >= _PENDING:
+            self._pending.pop(0).result()
+        job = self._pool.submit(self._store, psi.copy(), k, self.k, self.grids)
+        self._pending.append(job)
+
+    def _store(self, psi: NDArray[np.complex128], k: int, kvec: NDArray, grids: list) -> None:
+        self.ergotropy[k] = self._ergotropy(psi, kvec, grids)
+
+    def _ergotropy(self, psi: NDArray[np.complex128], kvec: NDArray, grids: list) -> float:
         from scipy.linalg.blas import zherk
 
-        pops = np.bincount(self.k, weights=prob, minlength=self.n_atoms + 1)
+        prob = psi.real**2 + psi.imag**2
+        pops = np.bincount(kvec, weights=prob, minlength=self.n_atoms + 1)
         blocks = []
-        for shape, rows, cols, sel in self.grids:
+        for shape, rows, cols, sel in grids:
             grid = np.zeros(shape, dtype=np.complex128)
             grid[rows, cols] = psi[sel]
             # G†G = (Gᵀ G*)* has the spectrum of the block Gᵀ G* of ρ; ZHERK fills only
             # its lower triangle (what eigvalsh reads), at half a GEMM's cost
             blocks.append(zherk(1.0, grid, trans=2, lower=1))
-        self.ergotropy[k] = spin_ergotropy(pops.astype(np.float64), blocks, self.levels)
+        return spin_ergotropy(pops.astype(np.float64), blocks, self.levels)
+
+    def wait(self) -> None:
+        """Complete the queued ergotropies (re-raising a worker's error)."""
+        while self._pending:
+            self._pending.pop(0).result()
+
+    def close(self) -> None:
+        """Complete the queued work and stop the worker thread."""
+        self.wait()
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+#: Output states queued at most for the background ergotropy (memory: that many kets).
+_PENDING = 4
 
 
 def charge_dicke(
@@ -492,7 +541,11 @@ def charge_dicke(
         from ssbattery.quantum.dicke_window import propagate_in_window, window_basis
 
         N0 = params.n_atoms
-        rec = _Recorder(params, window_basis(params, N0, N0), n_times, ergotropy)
+        # with more than one thread, the ergotropy runs beside the propagation
+        background = window.threads is None or int(window.threads) > 1
+        rec = _Recorder(
+            params, window_basis(params, N0, N0), n_times, ergotropy, background=background
+        )
         bound_basis: list[DickeBasis] = []
 
         def observe(psi: NDArray[np.complex128], basis: DickeBasis, k: int) -> None:
@@ -509,15 +562,19 @@ def charge_dicke(
             "tail": rec.tail,
             "norm": rec.norm,
         }
-        run = propagate_in_window(
-            params,
-            observe,
-            method=window,
-            checkpoint=checkpoint,
-            keep=records,
-            tag=f"charge_dicke(ergotropy={bool(ergotropy)})",
-            stop_after_s=stop_after_s,
-        )
+        try:
+            run = propagate_in_window(
+                params,
+                observe,
+                method=window,
+                checkpoint=checkpoint,
+                keep=records,
+                tag=f"charge_dicke(ergotropy={bool(ergotropy)})",
+                stop_after_s=stop_after_s,
+                flush=rec.wait,
+            )
+        finally:
+            rec.close()
         j = params.n_atoms / 2.0
         extra = run.as_parameters()
         extra.update(

@@ -93,11 +93,13 @@ class PhotonWindow:
         pad: fewest photon layers kept beyond the occupied front on each open side.
         front_ratio: a layer counts as occupied above ``tol · front_ratio``.
         krylov_dim: Lanczos vectors per step.
-        threads: numba threads of the stencil's products (None: numba's setting, by
-            default every core; see :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`).
-            Default 1: on the 2-core test machine two threads gave no gain (N = 256:
-            6.5 s on one, 7.2 s on two; the products are bound by memory traffic,
-            benchmarks/RESULTS_dicke_window.md §2d).
+        threads: numba threads of the stencil's products and BLAS threads of the output
+            states and of what the observer computes (the ergotropy's ZHERK and eigvalsh);
+            None: the libraries' settings (numba: every core; see
+            :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`).
+            Default 1: on the 2-core test machine two threads gave the products no gain
+            (N = 256 without the ergotropy: 6.5 s on one, 7.2 s on two; they are bound by
+            memory traffic, benchmarks/RESULTS_dicke_window.md §2d).
     """
 
     tol: float = 1e-10
@@ -320,6 +322,7 @@ def propagate_in_window(
     keep: dict[str, NDArray[Any]] | None = None,
     tag: str = "",
     stop_after_s: float | None = None,
+    flush: Callable[[], None] | None = None,
 ) -> WindowRun:
     """Evolve |N⟩ ⊗ |j, −j⟩ over ``params.times()`` in a moving photon window.
 
@@ -332,6 +335,8 @@ def propagate_in_window(
     grid, window options and ``tag``) goes on from it. ``stop_after_s``: stop after the
     first segment that ends past that many seconds, raising
     :class:`~ssbattery.errors.RunPaused` (the checkpoint holds the progress).
+    ``flush()``, if given, is called before each checkpoint is written and before the
+    run returns (an observer that records in the background completes its work there).
     """
     from ssbattery.quantum.dicke_stencil import DickeStencil
     from ssbattery.quantum.evolution import Evolver, Lanczos
@@ -365,7 +370,7 @@ def propagate_in_window(
             def run(
                 psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
             ) -> tuple[NDArray[np.complex128], int]:
-                return propagate_matrix_free(stencil, psi, rel, obs, how)
+                return propagate_matrix_free(stencil, psi, rel, obs, how, blas_threads=opts.threads)
 
         else:
             H = Evolver(dicke_hamiltonian(params, basis))
@@ -480,12 +485,16 @@ def propagate_in_window(
                 top_cut=top_cut, max_dim=max_dim, seconds=seconds, calls=calls,
                 products=products,
             )  # fmt: skip
+            if flush is not None:
+                flush()
             _save_checkpoint(path, full_tag, {**state, "psi": psi, "bound": bound}, keep)
             if stop_after_s is not None and now - call_start > stop_after_s:
                 raise RunPaused(
                     f"stopped after {now - call_start:.0f} s at output time {k0}/{n_times}; "
                     f"the checkpoint {str(path)!r} holds the progress: call again to resume."
                 )
+    if flush is not None:
+        flush()
     seconds += time.perf_counter() - started
     return WindowRun(
         cutoff=int(top_cut),

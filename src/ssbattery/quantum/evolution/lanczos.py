@@ -289,6 +289,8 @@ def propagate_matrix_free(
     times: NDArray[np.float64],
     observer: Callable[[NDArray[np.complex128], int], None],
     method: Lanczos,
+    *,
+    blas_threads: int | None = 1,
 ) -> tuple[NDArray[np.complex128], int]:
     """Evolve one ket by :class:`Lanczos` with a matrix-free H alone (ħ = 1).
 
@@ -297,8 +299,13 @@ def propagate_matrix_free(
     callers that hold a verified matrix-free H and change it often (the moving Dicke
     window rebuilt its CSR H and checked it Hermitian at every move: ≈ 7 % of a run at
     N = 256). ``observer(state, k)`` gets every output state, as in :func:`evolve`.
-    Returns the final ket and the products with H.
+    ``blas_threads``: BLAS threads inside the call (the output states' matrix product and
+    whatever the observer computes, e.g. the Dicke ergotropy's ZHERK and eigvalsh; None:
+    the library's setting). Returns the final ket and the products with H.
     """
+    import contextlib
+
+    from ssbattery._blas import blas_threads as blas_limit
     from ssbattery._blas import one_blas_thread
     from ssbattery.quantum.evolution.validation import check_times
 
@@ -313,6 +320,12 @@ def propagate_matrix_free(
         for j in range(states.shape[1]):
             observer(states[:, j], k0 + j)
 
-    with one_blas_thread():
+    if blas_threads is None:
+        region: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    elif int(blas_threads) == 1:
+        region = one_blas_thread()
+    else:
+        region = blas_limit(int(blas_threads))
+    with region:
         final, products, _, _ = _lanczos_column(H, psi, t, out, method)
     return final, products
