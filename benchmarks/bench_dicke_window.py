@@ -120,12 +120,10 @@ def _work(spec: dict) -> dict:
 
 
 def run_child(spec: dict, threads: int = 1) -> dict:
-    # the window at k threads may use k BLAS threads (its output states, the ergotropy)
-    blas = str(spec.get("threads", 1)) if spec.get("tool") == "window" else "1"
     return run_json_child(
         __file__,
         spec,
-        {"OPENBLAS_NUM_THREADS": blas, "MKL_NUM_THREADS": blas, "OMP_NUM_THREADS": str(threads)},
+        {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": str(threads)},
     )
 
 

@@ -93,13 +93,11 @@ class PhotonWindow:
         pad: fewest photon layers kept beyond the occupied front on each open side.
         front_ratio: a layer counts as occupied above ``tol · front_ratio``.
         krylov_dim: Lanczos vectors per step.
-        threads: numba threads of the stencil's products and BLAS threads of the output
-            states and of what the observer computes (the ergotropy's ZHERK and eigvalsh);
-            None: the libraries' settings (numba: every core; see
-            :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`).
-            Default 1: on the 2-core test machine two threads gave the products no gain
-            (N = 256 without the ergotropy: 6.5 s on one, 7.2 s on two; they are bound by
-            memory traffic, benchmarks/RESULTS_dicke_window.md §2d).
+        threads: threads the run may use (None: every core). The products stay on one
+            (they are bound by memory traffic: two threads were slower, N = 256 without
+            the ergotropy 7.2 s against 6.5 s, benchmarks/RESULTS_dicke_window.md §2d);
+            from 2 on, :func:`~ssbattery.quantum.dicke.charge_dicke` computes the
+            ergotropy on a second thread beside them. BLAS runs one thread per caller.
     """
 
     tol: float = 1e-10
@@ -282,7 +280,7 @@ def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
     """What a checkpoint must match: the model with its grid, the window's tolerances and
     the caller's tag. Not ``segment``, which only sets how often the window is checked
     (each segment is held to the same bounds): a long run may resume with shorter ones;
-    nor ``threads``, which changes the products' rounding only."""
+    nor ``threads``, which changes where the ergotropy is computed only."""
     window = {k: v for k, v in asdict(opts).items() if k not in ("segment", "threads")}
     return json.dumps({"params": params.to_dict(), "window": window, "caller": tag})
 
@@ -365,12 +363,14 @@ def propagate_in_window(
         basis = window_basis(params, lo, hi)
         # the parity sector: products by the matrix-free stencil (dicke_stencil), no CSR
         if basis.parity and HAVE_NUMBA:
-            stencil = DickeStencil(params, basis, threads=opts.threads)
+            # one thread: memory-bound, two were slower (§2d); a second thread, if any,
+            # serves the caller's observer (charge_dicke: the ergotropy beside it)
+            stencil = DickeStencil(params, basis, threads=1)
 
             def run(
                 psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
             ) -> tuple[NDArray[np.complex128], int]:
-                return propagate_matrix_free(stencil, psi, rel, obs, how, blas_threads=opts.threads)
+                return propagate_matrix_free(stencil, psi, rel, obs, how, blas_threads=1)
 
         else:
             H = Evolver(dicke_hamiltonian(params, basis))
