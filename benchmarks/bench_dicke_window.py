@@ -320,12 +320,12 @@ def scale(args: argparse.Namespace) -> None:
             "segment": args.segment,
             "threads": int(args.window_threads.split(",")[0]),
         }
-        calls_path = CACHE / f"dicke_scale_N{n}_calls.json"
+        # one checkpoint per thread count (a checkpoint does not record the threads)
+        name = f"dicke_scale_N{n}" + (f"_t{spec['threads']}" if spec["threads"] != 1 else "")
+        calls_path = CACHE / f"{name}_calls.json"
         if args.stop_after is not None:
             # a run longer than one bench.sh call: checkpointed, resumed call after call
-            spec.update(
-                checkpoint=str(CACHE / f"dicke_scale_N{n}.npz"), stop_after_s=args.stop_after
-            )
+            spec.update(checkpoint=str(CACHE / f"{name}.npz"), stop_after_s=args.stop_after)
         res = run_child(spec)
         res.pop("energy")
         if args.stop_after is not None:
@@ -351,6 +351,7 @@ def scale(args: argparse.Namespace) -> None:
             res["peak_mib"] = max(c["peak_mib"] or 0.0 for c in calls)
             res["bench_calls"] = calls
         res.update(N=n, load=os.getloadavg(), when=time.strftime("%Y-%m-%d %H:%M UTC"))
+        res["threads"] = spec["threads"]
         print(json.dumps(res), file=sys.stderr, flush=True)
         rows = [r for r in rows if r["N"] != n] + [res]
         rows.sort(key=lambda r: r["N"])
