@@ -217,13 +217,9 @@ def recurrence_step(
         np.negative(pv, out=ov)
         csr_accumulate(H2, xv, ov)
         return
-    import numba
+    from ssbattery.quantum.evolution.fused import numba_threads
 
-    before = numba.get_num_threads()
-    if threads is not None:
-        most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-        numba.set_num_threads(max(1, min(int(threads), most)))
-    try:
+    with numba_threads(threads):
         step, step1, coded_step, coded_step1, _ = kern
         one = xv.shape[1] == 1
         x1, p1, o1 = xv.reshape(-1), pv.reshape(-1), ov.reshape(-1)
@@ -237,5 +233,3 @@ def recurrence_step(
             step1(H2.indptr, H2.indices, H2.data, x1, p1, o1)
         else:
             step(H2.indptr, H2.indices, H2.data, xv, pv, ov)
-    finally:
-        numba.set_num_threads(before)
