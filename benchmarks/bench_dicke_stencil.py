@@ -93,7 +93,7 @@ def main() -> None:
             kinds["baseline@1"] = _TwoPass(old(p, b))  # type: ignore[operator]
         best = {k: float("inf") for k in kinds}
         V[:] = 0.0  # first touch of the basis' pages, outside the timings
-        for name, H in kinds.items():  # warm-up (compilation)
+        for H in kinds.values():  # warm-up (compilation)
             fused_lanczos_basis(H, pair, 4, V)  # type: ignore[arg-type]
         for _ in range(args.repeats):  # interleaved
             for name, H in kinds.items():
