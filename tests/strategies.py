@@ -923,7 +923,7 @@ def _register_quantum() -> None:
     from ssbattery.quantum.evolution import Evolver
     from ssbattery.quantum.evolution.base import EvolutionStats, Method, OpenMethod, StatsRecorder
     from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ, CodedCSR, coded_csr
-    from ssbattery.quantum.evolution.fused import CSRProduct, LanczosProduct
+    from ssbattery.quantum.evolution.fused import CSRProduct, LanczosProduct, LanczosSweep
     from ssbattery.quantum.evolution.hamiltonian import PreparedHamiltonian
     from ssbattery.quantum.evolution.lindblad import LindbladEvolver
     from ssbattery.quantum.evolution.trajectory import Trajectory
@@ -1052,6 +1052,12 @@ def _register_quantum() -> None:
             ),
             DickeBasis: st.builds(dicke_basis, dicke, parity=st.sampled_from([None, True, False])),
             DickeStencil: dicke.map(lambda p: DickeStencil(p, dicke_basis(p, parity=True))),
+            # the one LanczosSweep: the stencil, on 1 or 2 threads
+            LanczosSweep: st.builds(
+                lambda p, t: DickeStencil(p, dicke_basis(p, parity=True), threads=t),
+                dicke,
+                st.sampled_from([1, 2]),
+            ),
             EtaSweep: st.builds(
                 _quiet(eta_sweep),
                 st.integers(1, 2),
