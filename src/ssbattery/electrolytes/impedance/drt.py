@@ -627,6 +627,14 @@ def compute_drt(
         if refined is None:
             notes.append(f"peaks and band from the free-form DRT: {why}.")
         else:
+            dropped = [p for i, p in enumerate(peaks) if i not in refined.kept]
+            if dropped:
+                notes.append(
+                    "DRT peaks not held by the peak model (their refined mode left their "
+                    "bounds; dropped): "
+                    + ", ".join(f"τ = {p.tau_s:.3g} s, R = {p.R_ohm:.3g} Ω" for p in dropped)
+                    + "."
+                )
             peaks = _refined_peaks(refined, peaks, cell_constant_per_cm)
     band = None
     if band_level is not None and refined is not None and band_method == "peak model":
@@ -697,6 +705,7 @@ def _refined_peaks(
 ) -> tuple[DRTPeak, ...]:
     """The DRT peaks with τ, R (and C_eff, label) from the peak model."""
     modes = fit.modes()
+    peaks = tuple(peaks[i] for i in fit.kept)
     labels = label_by_capacitance(
         [t / r if r > 0 else math.inf for t, r, _, _ in modes],
         cell_constant_per_cm=cell_constant_per_cm,
