@@ -89,6 +89,16 @@ def _coverage(r: object, g_true: object) -> tuple[float, float, float]:
     return float(np.mean(ok[inside])), float(np.mean(ok[peak])), float(np.mean(ok[inside & ~peak]))
 
 
+def _matched(r: object, truth: list[tuple[float, float]], shapes: dict[str, int]) -> list:
+    """The ``len(truth)`` largest peaks of ``r`` in order of τ, paired with the true (τ, R);
+    their shapes are counted in ``shapes``."""
+    peaks = sorted(r.peaks, key=lambda p: p.R_ohm, reverse=True)[: len(truth)]  # type: ignore[attr-defined]
+    peaks.sort(key=lambda p: p.tau_s)
+    key = "+".join(p.shape for p in peaks)
+    shapes[key] = shapes.get(key, 0) + 1
+    return list(zip(peaks, truth, strict=False))
+
+
 def _beyond(worst_per_seed: list[float], limit: float = 0.05) -> int:
     """Seeds whose worst peak error is above ``limit``."""
     return int(np.sum(np.array(worst_per_seed) > limit))
@@ -114,11 +124,7 @@ def _peak_validation(first: int, stop: int) -> list[str]:
             dtau, dr, shapes = [], [], {}
             for seed in range(first, stop):
                 r = compute_drt(spectrum_from_arrays(F, _noisy(z, noise, seed)))
-                peaks = sorted(r.peaks, key=lambda p: p.R_ohm, reverse=True)[: len(truth)]
-                peaks.sort(key=lambda p: p.tau_s)
-                key = "+".join(p.shape for p in peaks)
-                shapes[key] = shapes.get(key, 0) + 1
-                pairs = list(zip(peaks, truth, strict=False))
+                pairs = _matched(r, truth, shapes)
                 dtau.append(max(abs(p.tau_s / t - 1) for p, (t, _) in pairs))
                 dr.append(max(abs(p.R_ohm / R - 1) for p, (_, R) in pairs))
             shape_text = ", ".join(f"{k} ×{v}" for k, v in sorted(shapes.items()))
@@ -207,11 +213,7 @@ def main() -> None:
                     t0 = time.perf_counter()
                     rp = compute_drt(sp, band_level=0.9, seed=seed, band_method="peak model")
                     secs.append(time.perf_counter() - t0)
-                    peaks = sorted(r.peaks, key=lambda p: p.R_ohm, reverse=True)[: len(truth)]
-                    peaks.sort(key=lambda p: p.tau_s)
-                    key = "+".join(p.shape for p in peaks)
-                    shapes[key] = shapes.get(key, 0) + 1
-                    pairs = list(zip(peaks, truth, strict=False))
+                    pairs = _matched(r, truth, shapes)
                     wt.append(max(abs(p.tau_s / t - 1) for p, (t, _) in pairs))
                     wr.append(max(abs(p.R_ohm / r - 1) for p, (_, r) in pairs))
                     for p, (t_true, r_true) in pairs:

@@ -684,6 +684,15 @@ def _stack_predict(makers: list[Any], Xtr: Any, ytr: Any, ctr: Any, gtr: Any, Xt
     return meta.predict(np.column_stack([m.predict(Xte) for m in members]))
 
 
+def _cached(path: Path, out: dict[str, Any]) -> dict[str, Any]:
+    """Write ``out`` to the cache file ``path`` (atomically) and return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(out), encoding="utf-8")
+    tmp.replace(path)
+    return out
+
+
 def _round_cache_dir() -> Path:
     return Path(__file__).with_name("results") / "predict_round_cv"
 
@@ -726,11 +735,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
                 oof[rep, te] = pred
                 errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
     out = {"name": name, "reps": reps, "fold_mae": errors, "oof": oof.tolist()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(out), encoding="utf-8")
-    tmp.replace(path)
-    return out
+    return _cached(path, out)
 
 
 def _round_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list[str]:
@@ -804,11 +809,7 @@ def _paper_effects_fold(rep: int, k: int) -> dict[str, Any]:
             for ms in fits
         ]
     out = {"rep": rep, "fold": k, "mae": dict(zip(_PAPER_EFFECT_NAMES, maes, strict=True))}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(out), encoding="utf-8")
-    tmp.replace(path)
-    return out
+    return _cached(path, out)
 
 
 def _paper_effects_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list[str]:

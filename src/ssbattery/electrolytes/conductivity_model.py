@@ -29,7 +29,10 @@ own noise. The features were chosen the same way with extra trees
 A later round (``--round-cv``, rule "beat the shipped ensemble by more than two paired SE"
 fixed before the run) tried target-derived features (a composition-kNN target, −0.009 ±
 0.012 dex; target encodings of the family and anion set, +0.205), a Gaussian process, and
-hyper-parameter variants; none was adopted (RESULTS_predict_choice.md).
+hyper-parameter variants; none was adopted (RESULTS_predict_choice.md). Round n13 (same rule,
+written before the run) tried a mixed-effects ensemble, f fitted on y − b_paper with b the
+shrunk out-of-paper mean residual of each training paper (:func:`paper_effects`, EM with 1
+or 2 steps), predicting unseen papers with b = 0: worse by 0.111 ± 0.027 dex, not adopted.
 The folds are grouped by **paper** (OBELiX's DOI column): the official split
 shares no paper between train and test (177 training DOIs, 46 test DOIs, none in common), so a
 fold of unseen papers is the test split's kind of extrapolation; folds grouped by chemical
