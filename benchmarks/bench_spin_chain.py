@@ -108,6 +108,17 @@ def work_ssbattery_mf(n: int, tol: float) -> list[float]:
     return list(res.energy)
 
 
+def work_ssbattery_stream(n: int, tol: float) -> list[float]:
+    """``charge_spin_chain(operator="streaming")`` without the P_max polish: the full 2^N
+    space in cache-blocked passes (:mod:`ssbattery.quantum.chain_stream`), the default
+    :func:`~ssbattery.quantum.chain_charging.matrix_free_method` for its states."""
+    from ssbattery.quantum.chain_charging import charge_matrix_free
+
+    res = charge_matrix_free(_params(n), _times(), refine=False, operator="streaming")
+    assert res is not None
+    return list(res.energy)
+
+
 def work_scale(n: int, budget_s: float) -> dict[str, Any]:
     """One call of a checkpointed matrix-free run (``--scale``): stops after the first
     segment past ``budget_s`` seconds; the next call resumes from the checkpoint."""
@@ -115,16 +126,26 @@ def work_scale(n: int, budget_s: float) -> dict[str, Any]:
 
     from ssbattery.quantum.chain_charging import (
         charge_matrix_free,
+        choose_operator,
         matrix_free_memory,
         matrix_free_method,
     )
 
     p, t = _params(n), _times()
-    method = matrix_free_method(p, t)
+    op = os.environ.get("BENCH_CHAIN_OPERATOR", "auto")
+    op = choose_operator(p, t) if op == "auto" else op
+    method = matrix_free_method(p, t, operator=op)
     ckpt = Path(os.environ["BENCH_CHAIN_CHECKPOINT"])
     segment = int(os.environ.get("BENCH_CHAIN_SEGMENT", "10"))
     res = charge_matrix_free(
-        p, t, method, refine=False, checkpoint=ckpt, stop_after_s=budget_s, segment=segment
+        p,
+        t,
+        method,
+        refine=False,
+        checkpoint=ckpt,
+        stop_after_s=budget_s,
+        segment=segment,
+        operator=op,
     )
     with np.load(ckpt) as f:
         done, seconds, products = int(f["done"]), float(f["seconds"]), int(f["products"])
@@ -134,8 +155,9 @@ def work_scale(n: int, budget_s: float) -> dict[str, Any]:
         "propagation_s": seconds,
         "products": products,
         "calls": calls,
+        "operator": op,
         "memory_mb": method.memory_mb,
-        "estimate_gb": matrix_free_memory(p, t, method=method).peak_bytes / 1e9,
+        "estimate_gb": matrix_free_memory(p, t, method=method, operator=op).peak_bytes / 1e9,
     }
     if res is not None:
         out.update(
@@ -353,6 +375,7 @@ WORKERS = {
     "quspin_expm_zp": work_quspin_expm_zp,
     "ssbattery_noflip": work_ssbattery_noflip,
     "ssbattery_mf": work_ssbattery_mf,
+    "ssbattery_stream": work_ssbattery_stream,
 }
 
 
@@ -446,6 +469,12 @@ def main() -> None:
     )
     ap.add_argument("--budget", type=float, default=420.0, help="--scale: stop after (s)")
     ap.add_argument("--segment", type=int, default=10, help="--scale: outputs per checkpoint")
+    ap.add_argument(
+        "--operator",
+        default="auto",
+        choices=["auto", "matrix-free", "streaming"],
+        help="--scale: the matrix-free operator (auto: choose_operator)",
+    )
     args = ap.parse_args()
     if args.worker:
         _worker_main(args.worker[0], int(args.worker[1]), float(args.worker[2]))
@@ -455,6 +484,7 @@ def main() -> None:
     if args.scale:
         os.environ["BENCH_CHAIN_CHECKPOINT"] = str(Path(args.scale).resolve())
         os.environ["BENCH_CHAIN_SEGMENT"] = str(args.segment)
+        os.environ["BENCH_CHAIN_OPERATOR"] = str(args.operator)
         load = os.getloadavg()
         res = run("scale", int(args.sizes), args.budget, repeat=1)
         res["load_start"], res["load_end"] = load, os.getloadavg()
@@ -478,9 +508,12 @@ def main() -> None:
         row: dict[str, Any] = {"N": n}
         for tool in tools:
             base = tool.partition("@")[0]
-            if base in ("ssbattery", "ssbattery_noflip", "ssbattery_mf") or base.startswith(
-                "quspin_expm"
-            ):
+            if base in (
+                "ssbattery",
+                "ssbattery_noflip",
+                "ssbattery_mf",
+                "ssbattery_stream",
+            ) or base.startswith("quspin_expm"):
                 res = run(tool, n)
                 res["tol"] = "1e-10 (default)" if tool.startswith("ssb") else "double precision"
                 res["err"] = errors(res["E"], ref["E"])

@@ -24,6 +24,7 @@ from ssbattery.cell.self_charging import SelfChargingCell
 from ssbattery.electrolytes.impedance.conductivity import Pellet
 from ssbattery.quantum.chain_charging import MatrixFreeChain, matrix_free_chain
 from ssbattery.quantum.chain_operator import ChainOperator
+from ssbattery.quantum.chain_stream import StreamOperator
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.dicke_window import PhotonWindow
 from ssbattery.quantum.evolution import Chebyshev, Eigh, Expm, ExpmMultiply, Lanczos
@@ -170,6 +171,10 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     ),
     MatrixFreeChain: _matrix_free_chain,
     ChainOperator: _matrix_free_chain.map(lambda chain: chain.H_charge),
+    StreamOperator: st.builds(
+        lambda p: matrix_free_chain(p, operator="streaming").H_charge,
+        st.builds(SpinChainParameters, n_sites=st.integers(2, 8), anisotropy=st.floats(-1.0, 1.0)),
+    ),
     PhotonWindow: st.builds(PhotonWindow, tol=_tol()),
     Eigh: st.builds(Eigh),
     Expm: st.builds(Expm),

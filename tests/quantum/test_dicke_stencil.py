@@ -17,7 +17,7 @@ from ssbattery.quantum.dicke import (
     dicke_hamiltonian,
     dicke_initial_state,
 )
-from ssbattery.quantum.dicke_stencil import DickeStencil
+from ssbattery.quantum.dicke_stencil import THREADED_MIN_STATES, DickeStencil
 from ssbattery.quantum.dicke_window import window_basis
 from ssbattery.quantum.evolution import Lanczos, evolve
 
@@ -49,6 +49,32 @@ def test_stencil_equals_csr_hamiltonian(n_atoms, lo, hi, eta, omega_a, omega_cav
     np.testing.assert_allclose(w, ref, atol=1e-11 * np.abs(ref).max())
     assert alpha == pytest.approx(float(np.vdot(v, ref).real), rel=1e-12)
     assert norm2 == pytest.approx(float(np.vdot(ref, ref).real), rel=1e-12)
+
+
+@pytest.mark.parametrize("threads", [1, 2, None])
+def test_threaded_stencil_equals_csr_hamiltonian(threads):
+    """Above THREADED_MIN_STATES the layers are split over numba's threads: the same
+    w = Hv − β v_prev, α and ‖w‖² as the CSR H (eq. 9), whatever the thread count."""
+    p = DickeParameters(40, 0.2, eta=0.3)
+    b = window_basis(p, 3, 1003)
+    assert b.size >= THREADED_MIN_STATES
+    H = dicke_hamiltonian(p, b)
+    rng = np.random.default_rng(11)
+    v = rng.normal(size=b.size) + 1j * rng.normal(size=b.size)
+    v_prev = rng.normal(size=b.size) + 1j * rng.normal(size=b.size)
+    w = np.empty_like(v)
+    alpha, norm2 = DickeStencil(p, b, threads=threads).lanczos_product(v, v_prev, 0.37, w)
+    ref = H @ v - 0.37 * v_prev
+    np.testing.assert_allclose(w, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    assert alpha == pytest.approx(float(np.vdot(v, ref).real), rel=1e-12)
+    assert norm2 == pytest.approx(float(np.vdot(ref, ref).real), rel=1e-12)
+
+
+@pytest.mark.parametrize("threads", [0, 1.5, True])
+def test_stencil_threads_are_checked(threads):
+    p = DickeParameters(4, 0.3, photon_cutoff=12)
+    with pytest.raises(InvalidParameterError, match="threads"):
+        DickeStencil(p, dicke_basis(p), threads=threads)
 
 
 def test_stencil_refuses_the_full_space():

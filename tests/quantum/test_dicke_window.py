@@ -104,6 +104,8 @@ def test_window_options_are_checked() -> None:
         PhotonWindow(segment=1)
     with pytest.raises(InvalidParameterError, match="`tol`"):
         PhotonWindow(tol=0.0)
+    with pytest.raises(InvalidParameterError, match="`threads`"):
+        PhotonWindow(threads=0)
     with pytest.raises(InvalidParameterError, match="`window`"):
         charge_dicke(DickeParameters(2, 0.2), window=PhotonWindow(), check_cutoff=True)
     with pytest.raises(InvalidParameterError, match="lowest"):

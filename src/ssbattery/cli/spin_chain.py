@@ -77,7 +77,9 @@ def spin_chain_command(
         "auto",
         "--operator",
         help="--method exact: how H acts: auto (stored CSR while the run fits the memory "
-        "limit, else matrix-free), csr, or matrix-free (generated from the bit strings).",
+        "limit, else the cheaper matrix-free operator that fits), csr, matrix-free "
+        "(generated from the bit strings on the symmetry sectors), or streaming (the full "
+        "2^N space in cache-blocked passes).",
     ),
     checkpoint: Path | None = typer.Option(
         None,

@@ -141,7 +141,11 @@ def check_command(spec: Path = typer.Argument(..., help="Sweep spec (TOML).")) -
 
     s = load_spec(spec)
     dims = ", ".join(f"{a.name} ({len(a)})" for a in s.axes) or "none"
-    console.print(f"{spec}: model {s.model}, {s.size} points; dimensions: {dims}", highlight=False)
+    console.print(
+        f"{spec}: model {s.model}, {s.size} points; dimensions: {dims}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @sweep_app.command("models")

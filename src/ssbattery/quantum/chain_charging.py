@@ -15,6 +15,14 @@ fewer entries, both on H_charge's lookup tables; BΣσz maps the parity-(+1) bas
 (:mod:`ssbattery.quantum.chain_basis`). The propagation is the engine's multi-time
 :class:`~ssbattery.quantum.evolution.Chebyshev`, whose recurrence the operator runs in one
 pass.
+
+Two matrix-free operators share this path (``operator=``): "matrix-free",
+:class:`~ssbattery.quantum.chain_operator.ChainOperator` on the reflection × flip sectors
+(half the states of the open chain, a lookup per term), and "streaming",
+:class:`~ssbattery.quantum.chain_stream.StreamOperator` on the full 2^N space (twice the
+states, every term a streaming pass at a fixed bit offset; BΣσz is then diagonal).
+:func:`choose_operator` picks among them and the CSR path by memory and a cost model
+measured per product (:data:`PRODUCT_NS`).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_basis import ChainBasis, sector_terms
 from ssbattery.quantum.chain_operator import ChainOperator, chain_operator
+from ssbattery.quantum.chain_stream import StreamOperator, stream_operator
 from ssbattery.validation import MemoryEstimate
 
 if TYPE_CHECKING:
@@ -42,9 +51,11 @@ if TYPE_CHECKING:
 __all__ = [
     "MATRIX_FREE_MEMORY_SHARE",
     "OPERATORS",
+    "PRODUCT_NS",
     "MatrixFreeChain",
     "charge_matrix_free",
     "check_operator",
+    "choose_operator",
     "csr_fits",
     "matrix_free_chain",
     "matrix_free_memory",
@@ -58,7 +69,7 @@ class MatrixFreeChain:
     """The chain's charging problem without stored matrices (see the module docstring).
 
     Attributes:
-        H_charge: Hg + ωΣσx on the sectors (eq. 14).
+        H_charge: Hg + ωΣσx on the sectors, or on the full space for "streaming" (eq. 14).
         Hg: H_g alone (eq. 11; H_charge's tables).
         X: Σσx on the same sectors (the same lookup tables).
         psi0: |↓…↓⟩ (eq. 12) in the sectors' basis.
@@ -71,9 +82,9 @@ class MatrixFreeChain:
             bound N|ω| + Σg_ij(1/4 + |α|/2)).
     """
 
-    H_charge: ChainOperator
-    Hg: ChainOperator
-    X: ChainOperator
+    H_charge: ChainOperator | StreamOperator
+    Hg: ChainOperator | StreamOperator
+    X: ChainOperator | StreamOperator
     psi0: NDArray[np.float64]
     ground_energy: float
     field: float
@@ -104,10 +115,15 @@ class MatrixFreeChain:
 
 
 def matrix_free_chain(
-    params: SpinChainParameters, *, symmetric: bool = True, flip: bool = True
+    params: SpinChainParameters,
+    *,
+    symmetric: bool = True,
+    flip: bool = True,
+    operator: str = "matrix-free",
 ) -> MatrixFreeChain:
     """The operators of :func:`~ssbattery.quantum.spin_chain.build_operators`, matrix-free
-    (same sectors, same basis order, same |GS⟩)."""
+    (same sectors, same basis order, same |GS⟩); ``operator`` "streaming": on the full
+    2^N space (as ``build_operators(symmetric=False)``), whatever ``symmetric``."""
     from ssbattery.quantum.evolution.spectrum import spectral_bounds
     from ssbattery.quantum.spin_chain import (
         _norm_bound,
@@ -116,9 +132,16 @@ def matrix_free_chain(
         ground_state_energy,
     )
 
-    sectors = chain_sectors(params, symmetric=symmetric, flip=flip)
+    streaming = operator == "streaming"
+    sectors = chain_sectors(params, symmetric=symmetric and not streaming, flip=flip)
     G = couplings(params)
-    H = chain_operator(sectors, G, transverse=params.charging, anisotropy=params.anisotropy)
+    H: ChainOperator | StreamOperator
+    if streaming:
+        H = stream_operator(
+            params.n_sites, G, transverse=params.charging, anisotropy=params.anisotropy
+        )
+    else:
+        H = chain_operator(sectors, G, transverse=params.charging, anisotropy=params.anisotropy)
     X = H.flips_only()
     cross = _zeeman_terms(sectors, params.field)
     psi0 = np.zeros(H.shape[0])
@@ -221,7 +244,14 @@ class _Solver:
 
 
 #: The ways the exact chain applies H (``charge_spin_chain(operator=...)``, CLI ``--operator``).
-OPERATORS = ("auto", "csr", "matrix-free")
+OPERATORS = ("auto", "csr", "matrix-free", "streaming")
+
+#: The cost model of "auto": seconds per product ≈ ns × states × terms per state (terms:
+#: 1 + N + pairs/2) × 1e-9 for a real vector on one thread, measured with
+#: benchmarks/bench_chain_products.py through bench.sh (open NN chain, N = 20–24, 2026-12-02;
+#: RESULTS_spin_chain_scale.md): CSR 3.0 at N = 20 (cache-resident vectors) to 8.9 at
+#: N = 22; sector lookups 3.3–6.1; streaming 0.44–0.53 on twice the states.
+PRODUCT_NS = {"csr": 3.0, "matrix-free": 4.0, "streaming": 0.5}
 
 
 def check_operator(operator: str, checkpoint: str | os.PathLike[str] | None = None) -> None:
@@ -229,12 +259,12 @@ def check_operator(operator: str, checkpoint: str | os.PathLike[str] | None = No
     ``operator`` "csr" (only the matrix-free run is resumable), before anything is built."""
     if operator not in OPERATORS:
         raise InvalidParameterError(
-            f"`operator` must be 'auto', 'csr' or 'matrix-free', got {operator!r}."
+            f"`operator` must be 'auto', 'csr', 'matrix-free' or 'streaming', got {operator!r}."
         )
     if checkpoint is not None and operator == "csr":
         raise InvalidParameterError(
-            "`checkpoint` needs the resumable matrix-free run: use `operator` 'auto' or "
-            "'matrix-free' with it, not 'csr'."
+            "`checkpoint` needs the resumable matrix-free run: use `operator` 'auto', "
+            "'matrix-free' or 'streaming' with it, not 'csr'."
         )
     if checkpoint is not None and Path(checkpoint).is_dir():
         raise InvalidParameterError(
@@ -250,21 +280,62 @@ def use_matrix_free(
     symmetric: bool = True,
     method: Method | None = None,
 ) -> bool:
-    """Whether :func:`~ssbattery.quantum.spin_chain.charge_spin_chain` runs matrix-free:
-    ``operator`` "matrix-free", or "auto" when the CSR path would not fit the memory limit
-    (:func:`csr_fits`) and the run can go matrix-free (symmetric sectors, Chebyshev)."""
+    """Whether :func:`~ssbattery.quantum.spin_chain.charge_spin_chain` runs matrix-free
+    (either matrix-free operator; :func:`choose_operator` says which)."""
+    return choose_operator(params, times, operator, symmetric=symmetric, method=method) != "csr"
+
+
+def choose_operator(
+    params: SpinChainParameters,
+    times: NDArray[np.float64],
+    operator: str = "auto",
+    *,
+    symmetric: bool = True,
+    method: Method | None = None,
+) -> str:
+    """The operator :func:`~ssbattery.quantum.spin_chain.charge_spin_chain` runs: "csr",
+    "matrix-free" or "streaming".
+
+    ``operator`` itself unless "auto". "auto" keeps CSR wherever its whole run fits the
+    memory limit (:func:`csr_fits`; at N = 20 its single real expansion on the sectors'
+    half of the states beat streaming's on all 2^N, whose dense combination of the terms
+    costs twice as much), and for a method other than Chebyshev; beyond, among the
+    matrix-free operators whose run fits (:func:`matrix_free_memory`), the one with the
+    lowest modelled cost per product (:data:`PRODUCT_NS` × states × terms per state:
+    streaming has 2^N states, the sectors about half).
+    """
     from ssbattery.quantum.evolution import Chebyshev
-    from ssbattery.quantum.spin_chain import MAX_SITES
+    from ssbattery.quantum.spin_chain import MAX_SITES, couplings, sector_dim
 
     check_operator(operator)
     if operator != "auto":
-        return operator == "matrix-free"
-    possible = symmetric and (method is None or isinstance(method, Chebyshev))
-    return bool(
-        possible
-        and params.n_sites <= MAX_SITES
-        and not csr_fits(params, times, symmetric=symmetric)
-    )
+        return operator
+    if method is not None and not isinstance(method, Chebyshev):
+        return "csr"
+    if params.n_sites > MAX_SITES or csr_fits(params, times, symmetric=symmetric):
+        return "csr"
+    if not symmetric:
+        return "streaming" if _fits(params, times, "streaming") else "csr"
+    G = couplings(params)
+    terms = 1 + params.n_sites + np.count_nonzero(np.triu(G, 1)) / 2
+    states = {
+        "matrix-free": sector_dim(params.n_sites, symmetric, params.periodic),
+        "streaming": 2**params.n_sites,
+    }
+    usable = [k for k in ("streaming", "matrix-free") if _fits(params, times, k)]
+    if not usable:
+        return "matrix-free"  # refused by its memory check, with the estimate
+    return min(usable, key=lambda k: PRODUCT_NS[k] * states[k] * terms)
+
+
+def _fits(params: SpinChainParameters, times: NDArray[np.float64], operator: str) -> bool:
+    from ssbattery.validation import MEMORY_LIMIT_BYTES, available_memory_bytes
+
+    avail = available_memory_bytes()
+    limit = float(MEMORY_LIMIT_BYTES if avail is None else min(MEMORY_LIMIT_BYTES, avail))
+    method = matrix_free_method(params, times, operator=operator)
+    est = matrix_free_memory(params, times, method=method, operator=operator)
+    return est.peak_bytes <= limit
 
 
 def charge_matrix_free(
@@ -278,8 +349,13 @@ def charge_matrix_free(
     checkpoint: str | os.PathLike[str] | None = None,
     stop_after_s: float | None = None,
     segment: int = 50,
+    operator: str = "matrix-free",
 ) -> ChargingResult | None:
     """W(t), P(t), P_max of the chain (eqs. 12–14) with matrix-free operators.
+
+    ``operator``: "matrix-free" (the symmetry sectors, :mod:`ssbattery.quantum.
+    chain_operator`) or "streaming" (the full 2^N space, :mod:`ssbattery.quantum.
+    chain_stream`; ``symmetric`` does not apply).
 
     The same numbers as the CSR path (to the propagator's tolerance) at a fraction of the
     memory (:func:`matrix_free_memory`, checked before anything is built). ``method``: a
@@ -306,10 +382,14 @@ def charge_matrix_free(
             "the matrix-free chain (`operator='matrix-free'`) propagates with Chebyshev: pass "
             f"`method=Chebyshev(...)` or none, got {type(method).__name__}."
         )
-    if not symmetric:
+    if operator not in ("matrix-free", "streaming"):
+        raise InvalidParameterError(
+            f"`operator` must be 'matrix-free' or 'streaming' here, got {operator!r}."
+        )
+    if not symmetric and operator == "matrix-free":
         raise InvalidParameterError(
             "the matrix-free chain (`operator='matrix-free'`) works on the symmetry sectors: "
-            "use `symmetric=True`."
+            "use `symmetric=True`, or `operator='streaming'` for the full space."
         )
     if params.n_sites > MAX_SITES:
         raise InvalidParameterError(
@@ -317,15 +397,15 @@ def charge_matrix_free(
             "sites; use the MPS method (CLI `--method mps --bond-dim D`)."
         )
     if method is None:
-        method = matrix_free_method(params, times, tol=tol)
-    matrix_free_memory(params, times, method=method).check()
-    _check_cost(params, times, symmetric)
-    tag = _fingerprint(params, times, method)
+        method = matrix_free_method(params, times, tol=tol, operator=operator)
+    matrix_free_memory(params, times, method=method, operator=operator).check()
+    _check_cost(params, times, symmetric and operator == "matrix-free")
+    tag = _fingerprint(params, times, method, operator)
     saved = _load_checkpoint(checkpoint, tag) if checkpoint is not None else None
     from ssbattery.quantum.evolution.base import StatsRecorder
 
     start = time.perf_counter()
-    chain = matrix_free_chain(params, symmetric=symmetric)
+    chain = matrix_free_chain(params, symmetric=symmetric, operator=operator)
     psi0 = chain.psi0
     charge_energy = float(chain.H_charge.expect(psi0))
     e_start = chain.h0_expect(psi0, charge_energy)
@@ -363,7 +443,7 @@ def charge_matrix_free(
         "products [1]": products,
         "calls [1]": calls,
         "build [s]": build,
-        "operator": "matrix-free",
+        "operator": operator,
     }
     result = summarise_charging(times, W, np.maximum(W, 0.0), params, diagnostics=info)
     if refine:
@@ -372,15 +452,23 @@ def charge_matrix_free(
     return result
 
 
-def _fingerprint(params: SpinChainParameters, times: NDArray[np.float64], method: Any) -> str:
-    """What a checkpoint must match: the chain, the output times and the method's kind and
-    tolerance (not its memory, which only sets the speed and follows the free memory)."""
+def _fingerprint(
+    params: SpinChainParameters,
+    times: NDArray[np.float64],
+    method: Any,
+    operator: str = "matrix-free",
+) -> str:
+    """What a checkpoint must match: the chain, the output times, the method's kind and
+    tolerance (not its memory, which only sets the speed and follows the free memory) and,
+    for "streaming", the operator (its state lives in another basis)."""
     import hashlib
     import json
     from dataclasses import asdict
 
     digest = hashlib.sha256(np.ascontiguousarray(times, dtype=float).tobytes()).hexdigest()
-    kind = {"method": type(method).__name__, "tol": float(method.tol)}
+    kind: dict[str, Any] = {"method": type(method).__name__, "tol": float(method.tol)}
+    if operator != "matrix-free":  # the sector runs keep their earlier tags
+        kind["operator"] = operator
     return json.dumps({"params": asdict(params), "times": digest, **kind})
 
 
@@ -423,8 +511,13 @@ def matrix_free_memory(
     *,
     method: Chebyshev | None = None,
     symmetric: bool = True,
+    operator: str = "matrix-free",
 ) -> MemoryEstimate:
     """Predicted peak memory of :func:`charge_matrix_free` (build and evolution phases).
+
+    "streaming" (full 2^N space): the basis (index tables, 17 bytes per string) and the
+    diagonals of H_charge and its scaled copy, BΣσz's diagonal and |GS⟩ (32 bytes per
+    string), the Chebyshev budget, the Bessel table and three complex vectors.
 
     Building: the orbit tables of all 2^N strings (8 arrays of 8 bytes), both flip sectors'
     index and sign tables (9 bytes per string each) and their packed lookups (4 bytes per
@@ -438,19 +531,25 @@ def matrix_free_memory(
 
     n = params.n_sites
     strings = 2**n
-    dim = sector_dim(n, symmetric, params.periodic)
+    streaming = operator == "streaming"
+    dim = strings if streaming else sector_dim(n, symmetric, params.periodic)
     est = MemoryEstimate(
         f"the matrix-free {n}-site spin chain ({dim} states, {times.size} times)",
         hint="lower `n_sites` or `t_max`, or use the MPS method",
     )
     build = "building the operators"
-    est.add(build, "orbit tables of 2^N strings", (strings, 8), bytes_per_element=8)
-    est.add(build, "sector index and sign tables", (strings, 2), bytes_per_element=9)
-    est.add(build, "packed lookups and their temporary", (strings, 2), bytes_per_element=12)
     evolve = "evolving"
-    est.add(evolve, "packed lookups", (strings, 2), bytes_per_element=4)
-    # states (8), 1/ν (8), three diagonals (24), BΣσz terms (24), |GS⟩ (8)
-    est.add(evolve, "per-state tables", dim, bytes_per_element=72)
+    if streaming:
+        # the full basis (states, index, orbit data) and the magnetisation's temporaries
+        est.add(build, "full basis and BΣσz's temporaries", strings, bytes_per_element=40)
+        est.add(evolve, "diagonals, BΣσz, |GS⟩", strings, bytes_per_element=32)
+    else:
+        est.add(build, "orbit tables of 2^N strings", (strings, 8), bytes_per_element=8)
+        est.add(build, "sector index and sign tables", (strings, 2), bytes_per_element=9)
+        est.add(build, "packed lookups and their temporary", (strings, 2), bytes_per_element=12)
+        est.add(evolve, "packed lookups", (strings, 2), bytes_per_element=4)
+        # states (8), 1/ν (8), three diagonals (24), BΣσz terms (24), |GS⟩ (8)
+        est.add(evolve, "per-state tables", dim, bytes_per_element=72)
     if method is not None:
         est.add(
             evolve,
@@ -478,8 +577,10 @@ def matrix_free_method(
     *,
     tol: float | None = None,
     symmetric: bool = True,
+    operator: str = "matrix-free",
 ) -> Chebyshev:
-    """The Chebyshev method :func:`charge_matrix_free` uses when none is given.
+    """The Chebyshev method :func:`charge_matrix_free` uses when none is given (for the
+    ``operator``'s states: 2^N for "streaming").
 
     The engine's default tolerance min(tol/100, 1e-12); memory for the single real
     expansion that serves every output time, ≈ (r·t_max + 8·16 + 16) real vectors, when it
@@ -495,7 +596,10 @@ def matrix_free_method(
     from ssbattery.validation import MEMORY_LIMIT_BYTES, available_memory_bytes
 
     tol_c = min((DEFAULT_TOL if tol is None else float(tol)) * 1e-2, 1e-12)
-    dim = sector_dim(params.n_sites, symmetric, params.periodic)
+    if operator == "streaming":
+        dim = 2**params.n_sites
+    else:
+        dim = sector_dim(params.n_sites, symmetric, params.periodic)
     t_max = float(times.max(initial=0.0))
     K = chebyshev_terms_estimate(_norm_bound(params, couplings(params)) * t_max, tol_c)
     need_mb = (K + 8 * _GLOBAL_CHUNK + 16) * dim * 8 / 1024**2
@@ -503,7 +607,9 @@ def matrix_free_method(
     limit = float(MEMORY_LIMIT_BYTES if avail is None else min(MEMORY_LIMIT_BYTES, avail))
     from ssbattery.validation import ALLOCATOR_MARGIN
 
-    rest = matrix_free_memory(params, times, symmetric=symmetric).phase_bytes("evolving")
+    rest = matrix_free_memory(params, times, symmetric=symmetric, operator=operator).phase_bytes(
+        "evolving"
+    )
     # 85 % of the limit: headroom for the allocator and the interpreter.
     cap_mb = (0.85 * limit / (1.0 + ALLOCATOR_MARGIN) - rest) / 1024**2
     if avail is not None:

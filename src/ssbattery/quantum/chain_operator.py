@@ -35,8 +35,7 @@ expansion the package uses; measured in benchmarks/RESULTS_spin_chain_scale.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +44,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_basis import ChainBasis
 from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ
+from ssbattery.quantum.evolution.fused import numba_threads
 
 __all__ = ["ChainOperator", "chain_operator"]
 
@@ -122,21 +122,6 @@ def _kernels() -> Any:
     return threaded, zz_diagonal, serial
 
 
-@contextmanager
-def _numba_threads(threads: int | None) -> Iterator[None]:
-    """numba's thread count set to ``threads`` (None: unchanged) for the block."""
-    import numba
-
-    before = numba.get_num_threads()
-    if threads is not None:
-        most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-        numba.set_num_threads(max(1, min(int(threads), most)))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
 class _Block:
     """One sector's tables: representatives, packed lookup and its values χν, 1/ν, diagonal."""
 
@@ -187,7 +172,85 @@ def _block(basis: ChainBasis) -> _Block:
     )
 
 
-class ChainOperator:
+class _Products:
+    """Products of a real symmetric matrix-free operator built on its ``_apply(x, prev,
+    out)`` for one contiguous vector: ``H @ x`` for (n,) or (n, m), real or complex, the
+    fused Chebyshev step, expectation values and the dense matrix (tests)."""
+
+    shape: tuple[int, int]
+    threads: int | None
+    _flips: tuple[NDArray[np.int64], NDArray[np.float64]]
+    _pairs: Any
+
+    @property
+    def nnz(self) -> int:
+        """Terms one product evaluates (the diagonal, every flip and half the pairs): the
+        cost model's analogue of a sparse matrix's stored entries."""
+        return int(self.shape[0] * (1 + self._flips[0].size + self._pairs[0].size / 2))
+
+    @property
+    def gathers_per_state(self) -> float:
+        """Vector entries a product reads per state: the flips and, on average, half the
+        pairs (the anti-aligned ones)."""
+        return float(self._flips[0].size + self._pairs[0].size / 2)
+
+    def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
+        raise NotImplementedError  # pragma: no cover - each operator has its kernel
+
+    def _run(self, x: NDArray, prev: NDArray | None, out: NDArray, threads: int | None) -> None:
+        n = self.shape[0]
+        xv, ov = x.reshape(n, -1), out.reshape(n, -1)
+        pv = None if prev is None else prev.reshape(n, -1)
+        with numba_threads(threads if threads is not None else self.threads):
+            if xv.shape[1] == 1:  # C-contiguous (n,) views
+                self._apply(x.reshape(n), None if prev is None else prev.reshape(n), out.reshape(n))
+                return
+            for q in range(xv.shape[1]):  # the kernel takes one vector
+                res = np.empty(n, dtype=ov.dtype)
+                p = None if pv is None else np.ascontiguousarray(pv[:, q])
+                self._apply(np.ascontiguousarray(xv[:, q]), p, res)
+                ov[:, q] = res
+
+    def __matmul__(self, x: NDArray) -> NDArray:
+        arr = np.ascontiguousarray(x)
+        if arr.shape[0] != self.shape[0] or arr.ndim > 2:
+            raise InvalidParameterError(
+                f"the operator has shape {self.shape}; `x` must have {self.shape[0]} rows, "
+                f"got shape {arr.shape}."
+            )
+        if not np.iscomplexobj(arr):
+            arr = np.ascontiguousarray(arr, dtype=np.float64)
+        else:
+            arr = np.ascontiguousarray(arr, dtype=np.complex128)
+        out = np.empty_like(arr)
+        self._run(arr, None, out, None)
+        return out
+
+    def recurrence_step(
+        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
+    ) -> None:
+        """``out = H @ x − prev`` in one pass (contiguous arrays of one dtype, ``out`` not
+        aliasing ``x``): the Chebyshev recurrence of
+        :class:`~ssbattery.quantum.evolution.Chebyshev`."""
+        self._run(x, prev, out, threads)
+
+    def expect(self, psi: NDArray) -> NDArray[np.float64]:
+        """⟨ψ|H|ψ⟩ for a ket (n,) or each column of (n, m)."""
+        arr = np.asarray(psi)
+        Hx = self @ arr
+        if arr.ndim == 1:
+            return np.asarray(np.vdot(arr, Hx).real)
+        return np.asarray(np.einsum("nm,nm->m", arr.conj(), Hx).real)
+
+    def toarray(self) -> NDArray[np.float64]:
+        """H as a dense matrix (small spaces only: tests and exact bounds)."""
+        from ssbattery.validation import check_memory
+
+        check_memory("the chain operator as a dense matrix", self.shape)
+        return np.asarray(self @ np.eye(self.shape[0]))
+
+
+class ChainOperator(_Products):
     """A real symmetric chain Hamiltonian on one or more symmetry sectors, matrix-free.
 
     H = Σ_sectors [D + Σ_i f_i σx_i + Σ_(i,j) p_ij (σ+_iσ−_j + h.c.)] with a diagonal D
@@ -223,12 +286,6 @@ class ChainOperator:
         self.dtype = np.dtype(np.float64)
 
     @property
-    def nnz(self) -> int:
-        """Terms one product evaluates (the diagonal, every flip and half the pairs): the
-        cost model's analogue of a sparse matrix's stored entries."""
-        return int(self.shape[0] * (1 + self._flips[0].size + self._pairs[0].size / 2))
-
-    @property
     def table_bytes(self) -> int:
         """Memory held by the tables (lookup, representatives, norms, diagonal)."""
         return sum(
@@ -248,12 +305,6 @@ class ChainOperator:
         none = (np.zeros(0, np.int64), np.zeros(0))
         return ChainOperator(self.n_sites, self._blocks, none, self._pairs, self.threads)
 
-    @property
-    def gathers_per_state(self) -> float:
-        """Vector entries a product reads per state: the flips and, on average, half the
-        pairs (the anti-aligned ones)."""
-        return float(self._flips[0].size + self._pairs[0].size / 2)
-
     def flips_only(self, amplitude: float = 1.0) -> ChainOperator:
         """``amplitude``·Σσx on the same sectors, sharing this operator's lookup tables."""
         blocks = [b.with_diag(np.zeros(b.dim)) for b in self._blocks]
@@ -262,20 +313,6 @@ class ChainOperator:
         flips = (masks, np.full(n, float(amplitude)))
         none = (np.zeros(0, np.int64), np.zeros(0))
         return ChainOperator(n, blocks, flips, none, self.threads)
-
-    def _run(self, x: NDArray, prev: NDArray | None, out: NDArray, threads: int | None) -> None:
-        n = self.shape[0]
-        xv, ov = x.reshape(n, -1), out.reshape(n, -1)
-        pv = None if prev is None else prev.reshape(n, -1)
-        with _numba_threads(threads if threads is not None else self.threads):
-            if xv.shape[1] == 1:  # C-contiguous (n,) views
-                self._apply(x.reshape(n), None if prev is None else prev.reshape(n), out.reshape(n))
-                return
-            for q in range(xv.shape[1]):  # the kernel takes one vector
-                res = np.empty(n, dtype=ov.dtype)
-                p = None if pv is None else np.ascontiguousarray(pv[:, q])
-                self._apply(np.ascontiguousarray(xv[:, q]), p, res)
-                ov[:, q] = res
 
     def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
         kern = _kernels()
@@ -301,44 +338,6 @@ class ChainOperator:
                 out[sl],
             )
             o += b.dim
-
-    def __matmul__(self, x: NDArray) -> NDArray:
-        arr = np.ascontiguousarray(x)
-        if arr.shape[0] != self.shape[0] or arr.ndim > 2:
-            raise InvalidParameterError(
-                f"the operator has shape {self.shape}; `x` must have {self.shape[0]} rows, "
-                f"got shape {arr.shape}."
-            )
-        if not np.iscomplexobj(arr):
-            arr = np.ascontiguousarray(arr, dtype=np.float64)
-        else:
-            arr = np.ascontiguousarray(arr, dtype=np.complex128)
-        out = np.empty_like(arr)
-        self._run(arr, None, out, None)
-        return out
-
-    def recurrence_step(
-        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
-    ) -> None:
-        """``out = H @ x − prev`` in one pass (contiguous arrays of one dtype, ``out`` not
-        aliasing ``x``): the Chebyshev recurrence of
-        :class:`~ssbattery.quantum.evolution.Chebyshev`."""
-        self._run(x, prev, out, threads)
-
-    def expect(self, psi: NDArray) -> NDArray[np.float64]:
-        """⟨ψ|H|ψ⟩ for a ket (n,) or each column of (n, m)."""
-        arr = np.asarray(psi)
-        Hx = self @ arr
-        if arr.ndim == 1:
-            return np.asarray(np.vdot(arr, Hx).real)
-        return np.asarray(np.einsum("nm,nm->m", arr.conj(), Hx).real)
-
-    def toarray(self) -> NDArray[np.float64]:
-        """H as a dense matrix (small sectors only: tests and exact bounds)."""
-        from ssbattery.validation import check_memory
-
-        check_memory("the chain operator as a dense matrix", self.shape)
-        return np.asarray(self @ np.eye(self.shape[0]))
 
 
 def chain_operator(

@@ -30,9 +30,12 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.dicke import DickeBasis, DickeParameters
-from ssbattery.quantum.evolution.fused import compiled
+from ssbattery.quantum.evolution.fused import compiled, numba_threads, prange
 
-__all__ = ["DickeStencil"]
+__all__ = ["THREADED_MIN_STATES", "DickeStencil"]
+
+#: Bases smaller than this many states take the serial product whatever ``threads`` is.
+THREADED_MIN_STATES = 20_000
 
 
 def _edge_element(
@@ -43,30 +46,85 @@ def _edge_element(
     v_prev: NDArray[np.complex128],
     beta_prev: float,
     w: NDArray[np.complex128],
-    neighbours: NDArray[np.float64],
-    jp: NDArray[np.float64],
-    jm: NDArray[np.float64],
+    b_up: int,
+    cnt_up: int,
+    c_up: float,
+    b_down: int,
+    cnt_down: int,
+    c_down: float,
+    jp: float,
+    jm: float,
     s_plus: int,
 ) -> tuple[float, float]:
     """w[i] = (H v − β v_prev)[i] for the element p of its layer, every neighbour checked
-    against its layer's bounds; returns Re(conj(v[i]) w[i]) and |w[i]|². ``neighbours`` is
-    (start, count, ωc g √n) of the layer above and of the one below (count 0 if absent)."""
+    against its layer's bounds; returns Re(conj(v[i]) w[i]) and |w[i]|². The layer above
+    (below) starts at ``b_up`` (``b_down``) and holds ``cnt_up`` (``cnt_down``, 0 if
+    absent) states; ``c_up``, ``c_down`` are ωc g √n of the two couplings, ``jp``, ``jm``
+    J₊ and J₋ at this element, ``s_plus`` the position shift of k + 1 in a neighbour."""
     x = diag * v[i] - beta_prev * v_prev[i]
-    for side in range(2):
-        b = int(neighbours[side, 0])
-        cnt = int(neighbours[side, 1])
-        c = neighbours[side, 2]
-        q = p + s_plus  # k + 1 in the neighbour layer
-        if q < cnt:
-            x += (c * jp[p]) * v[b + q]
-        q = p + s_plus - 1  # k − 1
-        if 0 <= q < cnt:
-            x += (c * jm[p]) * v[b + q]
+    q = p + s_plus  # k + 1 in the neighbour layers
+    if q < cnt_up:
+        x += (c_up * jp) * v[b_up + q]
+    if q < cnt_down:
+        x += (c_down * jp) * v[b_down + q]
+    q -= 1  # k − 1
+    if 0 <= q < cnt_up:
+        x += (c_up * jm) * v[b_up + q]
+    if 0 <= q < cnt_down:
+        x += (c_down * jm) * v[b_down + q]
     w[i] = x
     return v[i].real * x.real + v[i].imag * x.imag, x.real * x.real + x.imag * x.imag
 
 
 _edge = compiled(_edge_element, fastmath=True)
+
+
+def _interior(
+    dn: float,
+    c_up: float,
+    c_down: float,
+    beta_prev: float,
+    jp: NDArray[np.float64],
+    jm: NDArray[np.float64],
+    dk: NDArray[np.float64],
+    c: NDArray[np.complex128],
+    c_prev: NDArray[np.complex128],
+    up_plus: NDArray[np.complex128],
+    up_minus: NDArray[np.complex128],
+    below_plus: NDArray[np.complex128],
+    below_minus: NDArray[np.complex128],
+    out: NDArray[np.complex128],
+) -> tuple[float, float]:
+    """The interior of one photon layer (every neighbour present), from slices that all
+    start at its first interior element: ``out`` = H v − β v_prev there, with ``c`` the
+    layer, ``up_plus``/``up_minus`` the layer n + 1 at k + 1 and k − 1, ``below_…`` the
+    layer n − 1, ``jp``, ``jm``, ``dk`` the J₊, J₋ and spin-diagonal terms; returns its
+    Re⟨v|w⟩ and ‖w‖² parts.
+
+    Every access is at the loop index from 0, so LLVM vectorises the loop (AVX-512 here):
+    with offsets (i + u, or q − 1, whose negative-index wraparound numba must check) it
+    did not, and the product ran 2–2.6× slower (RESULTS_dicke_window.md §2d).
+    """
+    part = 0.0
+    part2 = 0.0
+    for q in range(out.shape[0]):
+        jpq = jp[q]
+        jmq = jm[q]
+        x = (
+            (dn + dk[q]) * c[q]
+            - beta_prev * c_prev[q]
+            + (c_up * jpq) * up_plus[q]
+            + (c_up * jmq) * up_minus[q]
+            + (c_down * jpq) * below_plus[q]
+            + (c_down * jmq) * below_minus[q]
+        )
+        out[q] = x
+        part += c[q].real * x.real + c[q].imag * x.imag
+        part2 += x.real * x.real + x.imag * x.imag
+    return part, part2
+
+
+_inner = compiled(_interior, fastmath=True)
 
 
 def _stencil_product(
@@ -86,18 +144,15 @@ def _stencil_product(
 
     ``coup[L]`` = ωc g √n for the L-th layer (and one past the last); ``diag_n[L]`` = ωc n.
     Per layer, the elements whose four neighbours all exist (every one but the first and
-    the last one or two) go through one loop without branches, the rest through
-    :func:`_edge_element`; compiled with ``fastmath`` (the loop and the α sum vectorise).
-    Measured at N = 512, cutoff 3000 (769 757 states; shared machine at load ≈ 5, min of
-    5 × 20): 5.2–6.4 ms per product against 12.5–16.6 ms for the previous form (one loop
-    per neighbour, each with its own bounds); a plain NumPy pass over three vectors
-    (v + v_prev → w) takes 1.9–2.0 ms there.
+    the last one or two) go through :func:`_interior` (vectorised), the rest through
+    :func:`_edge_element`. The layers are independent (each writes only its own part of
+    w): the threaded build splits them over numba's threads (``prange``), the serial one
+    runs them in order.
     """
     n_layers = k0.shape[0]
     alpha = 0.0
     norm2 = 0.0
-    neighbours = np.zeros((2, 3))
-    for L in range(n_layers):
+    for L in prange(n_layers):
         a = starts[L]
         cnt = starts[L + 1] - a
         kk = k0[L]
@@ -106,53 +161,48 @@ def _stencil_product(
         dk = dk2[kk]
         s_plus = 1 if kk == 1 else 0  # position shift of k + 1 in a neighbour layer
         dn = diag_n[L]
-        up = L + 1 < n_layers
-        down = L > 0
-        b_up = starts[L + 1] if up else a
-        b_down = starts[L - 1] if down else a
-        cnt_up = starts[L + 2] - b_up if up else 0
-        cnt_down = starts[L] - b_down if down else 0
+        b_up = starts[L + 1] if L + 1 < n_layers else a
+        b_down = starts[L - 1] if L > 0 else a
+        cnt_up = starts[L + 2] - b_up if L + 1 < n_layers else 0
+        cnt_down = starts[L] - b_down if L > 0 else 0
         c_up = coup[L + 1]  # layer n + 1, amplitude ωc g √(n + 1)
         c_down = coup[L]  # layer n − 1, amplitude ωc g √n
-        neighbours[0, 0], neighbours[0, 1], neighbours[0, 2] = b_up, cnt_up, c_up
-        neighbours[1, 0], neighbours[1, 1], neighbours[1, 2] = b_down, cnt_down, c_down
         # interior: p ≥ 1 (k − 1 exists) and p + 1 < both neighbour counts (k + 1 exists)
         lo = 1
         hi = min(cnt, cnt_up - 1, cnt_down - 1)
         if hi < lo:
-            lo = hi = cnt
-        for p in range(lo):
-            d = dn + dk[p]
-            da, dw = _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
-            alpha += da
-            norm2 += dw
-        u_plus = b_up + s_plus - a
-        d_plus = b_down + s_plus - a
-        part = part2 = 0.0
-        for i in range(a + lo, a + hi):
-            p = i - a
-            x = (
-                (dn + dk[p]) * v[i]
-                - beta_prev * v_prev[i]
-                + (c_up * jp[p]) * v[i + u_plus]
-                + (c_up * jm[p]) * v[i + u_plus - 1]
-                + (c_down * jp[p]) * v[i + d_plus]
-                + (c_down * jm[p]) * v[i + d_plus - 1]
-            )
-            w[i] = x
-            part += v[i].real * x.real + v[i].imag * x.imag
-            part2 += x.real * x.real + x.imag * x.imag
-        alpha += part
-        norm2 += part2
-        for p in range(hi, cnt):
-            d = dn + dk[p]
-            da, dw = _edge(a + p, p, d, v, v_prev, beta_prev, w, neighbours, jp, jm, s_plus)
-            alpha += da
-            norm2 += dw
+            lo = cnt
+            hi = cnt
+        part = 0.0
+        part2 = 0.0
+        p = 0
+        while p < cnt:  # the edge elements: [0, lo) and [hi, cnt)
+            if p == lo and hi > lo:
+                p = hi
+                continue
+            da, dw = _edge(
+                a + p, p, dn + dk[p], v, v_prev, beta_prev, w,
+                b_up, cnt_up, c_up, b_down, cnt_down, c_down, jp[p], jm[p], s_plus,
+            )  # fmt: skip
+            part += da
+            part2 += dw
+            p += 1
+        bu = b_up + s_plus  # position of k + 1 in the layer above (and below)
+        bd = b_down + s_plus
+        da, dw = _inner(
+            dn, c_up, c_down, beta_prev, jp[lo:hi], jm[lo:hi], dk[lo:hi],
+            v[a + lo : a + hi], v_prev[a + lo : a + hi],
+            v[bu + lo : bu + hi], v[bu + lo - 1 : bu + hi - 1],
+            v[bd + lo : bd + hi], v[bd + lo - 1 : bd + hi - 1],
+            w[a + lo : a + hi],
+        )  # fmt: skip
+        alpha += part + da
+        norm2 += part2 + dw
     return alpha, norm2
 
 
 _product = compiled(_stencil_product, fastmath=True)
+_product_threaded = compiled(_stencil_product, fastmath=True, parallel=True)
 
 
 class DickeStencil:
@@ -162,6 +212,9 @@ class DickeStencil:
         params: the model (its ``drive`` must be 0: Ω Jx breaks the parity sector).
         basis: a parity basis, photon-major, every photon layer from ``basis.lowest`` to
             ``basis.cutoff`` complete (as :func:`dicke_basis` and :func:`window_basis`).
+        threads: numba threads of the products (None: numba's setting, by default every
+            core; 1: the serial kernel). Bases under :data:`THREADED_MIN_STATES` states
+            always run serially (a parallel region costs more than it saves there).
 
     Example:
         >>> import numpy as np
@@ -173,7 +226,16 @@ class DickeStencil:
         True
     """
 
-    def __init__(self, params: DickeParameters, basis: DickeBasis) -> None:
+    def __init__(
+        self, params: DickeParameters, basis: DickeBasis, *, threads: int | None = None
+    ) -> None:
+        if threads is not None and (
+            isinstance(threads, bool) or int(threads) != threads or threads < 1
+        ):
+            raise InvalidParameterError(
+                f"`threads` must be an integer ≥ 1 or None, got {threads!r}."
+            )
+        self.threads = None if threads is None else int(threads)
         if not basis.parity or not params.uses_parity:
             raise InvalidParameterError(
                 "the Dicke stencil needs the parity sector (Ω = 0 and a parity basis); "
@@ -214,19 +276,24 @@ class DickeStencil:
         w: NDArray[np.complex128],
     ) -> tuple[float, float]:
         """One fused Lanczos pass: w = H v − β v_prev in place; returns Re⟨v|w⟩ and ‖w‖²."""
-        alpha, norm2 = _product(
-            self._starts,
-            self._k0,
-            self._diag_n,
-            self._coup,
-            self._jp2,
-            self._jm2,
-            self._dk2,
-            v,
-            v_prev,
-            float(beta_prev),
-            w,
-        )
+        if self.threads == 1 or self.shape[0] < THREADED_MIN_STATES:
+            kernel = _product
+        else:
+            kernel = _product_threaded
+        with numba_threads(self.threads):
+            alpha, norm2 = kernel(
+                self._starts,
+                self._k0,
+                self._diag_n,
+                self._coup,
+                self._jp2,
+                self._jm2,
+                self._dk2,
+                v,
+                v_prev,
+                float(beta_prev),
+                w,
+            )
         return float(alpha), float(norm2)
 
     def matvec(self, v: NDArray[np.complex128]) -> NDArray[np.complex128]:

@@ -82,6 +82,8 @@ class PhotonWindow:
         pad: fewest photon layers kept beyond the occupied front on each open side.
         front_ratio: a layer counts as occupied above ``tol · front_ratio``.
         krylov_dim: Lanczos vectors per step.
+        threads: numba threads of the stencil's products (None: numba's setting, by
+            default every core; see :class:`~ssbattery.quantum.dicke_stencil.DickeStencil`).
     """
 
     tol: float = 1e-10
@@ -90,8 +92,12 @@ class PhotonWindow:
     pad: int = 12
     front_ratio: float = 1e-4
     krylov_dim: int = 64
+    threads: int | None = None
 
     def __post_init__(self) -> None:
+        t = self.threads
+        if t is not None and (isinstance(t, bool) or int(t) != t or int(t) < 1):
+            raise InvalidParameterError(f"`threads` must be an integer ≥ 1 or None, got {t!r}.")
         require_positive("tol", self.tol)
         require_positive("krylov_tol", self.krylov_tol)
         require_positive("front_ratio", self.front_ratio)
@@ -258,8 +264,9 @@ class _Edges:
 def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
     """What a checkpoint must match: the model with its grid, the window's tolerances and
     the caller's tag. Not ``segment``, which only sets how often the window is checked
-    (each segment is held to the same bounds): a long run may resume with shorter ones."""
-    window = {k: v for k, v in asdict(opts).items() if k != "segment"}
+    (each segment is held to the same bounds): a long run may resume with shorter ones;
+    nor ``threads``, which changes the products' rounding only."""
+    window = {k: v for k, v in asdict(opts).items() if k not in ("segment", "threads")}
     return json.dumps({"params": params.to_dict(), "window": window, "caller": tag})
 
 
@@ -336,7 +343,11 @@ def propagate_in_window(
     def build(lo: int, hi: int) -> tuple[DickeBasis, Evolver, _Edges]:
         basis = window_basis(params, lo, hi)
         # the parity sector: products by the matrix-free stencil (dicke_stencil)
-        stencil = DickeStencil(params, basis) if basis.parity and HAVE_NUMBA else None
+        stencil = (
+            DickeStencil(params, basis, threads=opts.threads)
+            if basis.parity and HAVE_NUMBA
+            else None
+        )
         H = Evolver(dicke_hamiltonian(params, basis), matrix_free=stencil)
         return basis, H, _Edges(params, basis)
 

@@ -471,7 +471,7 @@ def charge_spin_chain(
     symmetric: bool = True,
     refine: bool = True,
     method: Method | None = None,
-    operator: Literal["auto", "csr", "matrix-free"] = "auto",
+    operator: Literal["auto", "csr", "matrix-free", "streaming"] = "auto",
     checkpoint: str | os.PathLike[str] | None = None,
 ) -> ChargingResult:
     """Charge the chain (eqs. 12–14): W(t), P(t), ergotropy and P_max on a time grid.
@@ -487,9 +487,12 @@ def charge_spin_chain(
             Chebyshev above with the memory of :func:`default_method`); not together with
             ``tol``.
         operator: how H acts: "csr" (stored matrices), "matrix-free" (generated from the
-            bit strings at every product, :mod:`ssbattery.quantum.chain_charging`; symmetric
-            sectors and the Chebyshev method only), or "auto": CSR when its whole run fits
-            the memory limit, else matrix-free.
+            bit strings at every product on the symmetric sectors,
+            :mod:`ssbattery.quantum.chain_charging`), "streaming" (the full 2^N space in
+            cache-blocked passes at fixed bit offsets, :mod:`ssbattery.quantum.
+            chain_stream`) — both matrix-free ones with the Chebyshev method only — or
+            "auto": :func:`~ssbattery.quantum.chain_charging.choose_operator` (what fits
+            the memory limit, then a measured cost per product).
         checkpoint: a file path: the run is written there atomically after every 50 output
             times and a run that finds its own checkpoint there resumes from it (another
             run's file, or any other file, is refused and left alone). Only the matrix-free
@@ -501,11 +504,19 @@ def charge_spin_chain(
 
     t = default_times(t_max, steps) if times is None else np.asarray(times, dtype=float)
     chain_charging.check_operator(operator, checkpoint)
-    if checkpoint is not None or chain_charging.use_matrix_free(
-        params, t, operator, symmetric=symmetric, method=method
-    ):
+    chosen = chain_charging.choose_operator(params, t, operator, symmetric=symmetric, method=method)
+    if checkpoint is not None and chosen == "csr":
+        chosen = "matrix-free"  # only the matrix-free runs resume
+    if chosen != "csr":
         res = chain_charging.charge_matrix_free(
-            params, t, method, tol=tol, refine=refine, symmetric=symmetric, checkpoint=checkpoint
+            params,
+            t,
+            method,
+            tol=tol,
+            refine=refine,
+            symmetric=symmetric,
+            checkpoint=checkpoint,
+            operator=chosen,
         )
         if res is None:  # pragma: no cover - only a run with `stop_after_s` stops early
             raise RuntimeError("the matrix-free run stopped before its last output time")

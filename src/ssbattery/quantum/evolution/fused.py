@@ -17,13 +17,23 @@ propagator falls back to the NumPy/BLAS iteration of :mod:`.lanczos`.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["HAVE_NUMBA", "CSRProduct", "LanczosProduct", "compiled", "fused_lanczos_basis"]
+__all__ = [
+    "HAVE_NUMBA",
+    "CSRProduct",
+    "LanczosProduct",
+    "compiled",
+    "fused_lanczos_basis",
+    "numba_threads",
+    "prange",
+]
 
 #: Whether numba is importable: the kernels below are compiled only then (numba is a
 #: dependency; without it, on an unsupported platform, Lanczos uses NumPy/BLAS).
@@ -32,17 +42,46 @@ HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 _F = TypeVar("_F", bound="Any")
 
 
-def compiled(func: _F, *, fastmath: bool = False) -> _F:
+def compiled(func: _F, *, fastmath: bool = False, parallel: bool = False) -> _F:
     """``func`` compiled by numba (``njit``, cached on disk, GIL released); as is without it.
 
     ``fastmath``: let LLVM reorder sums and fuse multiply-adds (vectorised loops; results
     change at the rounding level only, the kernels have no NaN or infinity to keep).
+    ``parallel``: its :data:`prange` loops split over numba's threads (see
+    :func:`numba_threads`); without it they run in order.
     """
     if not HAVE_NUMBA:  # pragma: no cover - numba is a dependency
         return func
     import numba
 
-    return cast("_F", numba.njit(cache=True, nogil=True, fastmath=fastmath)(func))
+    jit = numba.njit(cache=True, nogil=True, fastmath=fastmath, parallel=parallel)
+    return cast("_F", jit(func))
+
+
+#: ``range`` whose iterations a ``parallel`` kernel splits over threads (numba's
+#: ``prange``; the builtin ``range`` without numba).
+prange: Any = range
+if HAVE_NUMBA:
+    from numba import prange
+
+
+@contextmanager
+def numba_threads(threads: int | None) -> Iterator[None]:
+    """numba's thread count set to ``threads`` (None: unchanged) for the block; capped at
+    the threads numba started with (``NUMBA_NUM_THREADS``, by default the cores)."""
+    if not HAVE_NUMBA:  # pragma: no cover - numba is a dependency
+        yield
+        return
+    import numba
+
+    before = numba.get_num_threads()
+    if threads is not None:
+        most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
+        numba.set_num_threads(max(1, min(int(threads), most)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 @runtime_checkable

@@ -1,0 +1,158 @@
+"""The streaming full-space operator against the CSR matrices and the exact evolution.
+
+StreamOperator applies H_charge = H_g + ωΣσx (eqs. 11, 14) on the full 2^N space with every
+term at a fixed bit offset (ssbattery.quantum.chain_stream). References: the CSR matrices
+of ``build_operators(symmetric=False)`` entry by entry, Σσx written out from its definition
+(⟨s'|σx_i|s⟩ = 1 for s' = s XOR 2^i), the exact evolution (``Eigh`` on the CSR sectors) and,
+for α = 1, the independent-spin law W(t) = 2NB sin²(ωt) (ssbattery.quantum.spin_chain).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ssbattery.errors import InvalidParameterError
+from ssbattery.quantum.battery import default_times
+from ssbattery.quantum.chain_charging import (
+    charge_matrix_free,
+    choose_operator,
+    matrix_free_chain,
+    matrix_free_memory,
+    matrix_free_method,
+)
+from ssbattery.quantum.chain_stream import StreamOperator, stream_operator
+from ssbattery.quantum.evolution import Chebyshev, Eigh
+from ssbattery.quantum.spin_chain import (
+    SpinChainParameters,
+    build_operators,
+    charge_spin_chain,
+    couplings,
+    independent_spins_energy,
+)
+
+T = default_times(2.0, 400)
+
+
+def _stream(p: SpinChainParameters, tile_bits: int = 13) -> StreamOperator:
+    return stream_operator(
+        p.n_sites,
+        couplings(p),
+        transverse=p.charging,
+        anisotropy=p.anisotropy,
+        tile_bits=tile_bits,
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "interaction", "periodic"),
+    [(4, "nn", False), (7, "lr", False), (8, "nn", True), (9, "lr", True)],
+)
+@pytest.mark.parametrize("tile_bits", [1, 2, 3, 13])
+def test_equals_csr_entry_by_entry(
+    n: int, interaction: str, periodic: bool, tile_bits: int
+) -> None:
+    # tile_bits 1–3: every term kind (inside a tile, straddling, across tiles) is exercised.
+    p = SpinChainParameters(n, anisotropy=0.5, interaction=interaction, periodic=periodic)
+    H = _stream(p, tile_bits)
+    ref = build_operators(p, symmetric=False).H_charge.toarray()
+    np.testing.assert_allclose(H.toarray(), ref, rtol=0, atol=1e-13)
+    X = np.zeros((2**n, 2**n))
+    s = np.arange(2**n)
+    for i in range(n):
+        X[s ^ (1 << i), s] = 1.0
+    np.testing.assert_array_equal(H.flips_only().toarray(), X)
+    np.testing.assert_allclose(H.without_flips().toarray(), ref - p.charging * X, atol=1e-13)
+
+
+def test_complex_and_recurrence_step() -> None:
+    p = SpinChainParameters(10, anisotropy=0.3, interaction="lr")
+    H = _stream(p, tile_bits=5)
+    A = build_operators(p, symmetric=False).H_charge
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2**10, 3)) + 1j * rng.standard_normal((2**10, 3))
+    prev = rng.standard_normal((2**10, 3)) + 1j * rng.standard_normal((2**10, 3))
+    np.testing.assert_allclose(H @ x, A @ x, rtol=0, atol=1e-11)
+    H2 = H.scaled(1.5, 0.25)
+    out = np.empty_like(x)
+    H2.recurrence_step(x, prev, out, threads=2)
+    np.testing.assert_allclose(out, 0.25 * (A @ x - 1.5 * x) - prev, rtol=0, atol=1e-12)
+    v = np.ascontiguousarray(x[:, 0])
+    assert float(H.expect(v)) == pytest.approx(float(np.vdot(v, A @ v).real), rel=1e-12)
+    with pytest.raises(InvalidParameterError, match="rows"):
+        _ = H @ np.ones(5)
+
+
+@pytest.mark.parametrize(
+    ("n", "interaction", "periodic", "memory_mb"),
+    [
+        (10, "nn", False, 64.0),  # one real expansion for all 400 times
+        (10, "lr", False, 0.6),  # complex restarts in blocks (the N = 24 path)
+        (9, "nn", True, 64.0),
+    ],
+)
+def test_evolution_equals_exact(n: int, interaction: str, periodic: bool, memory_mb: float) -> None:
+    p = SpinChainParameters(n, anisotropy=0.5, interaction=interaction, periodic=periodic)
+    ref = charge_spin_chain(p, T, method=Eigh(), operator="csr", refine=False)
+    method = Chebyshev(tol=1e-13, memory_mb=memory_mb)
+    got = charge_spin_chain(p, T, method=method, operator="streaming", refine=False)
+    assert got.diagnostics["operator"] == "streaming"
+    scale = np.abs(ref.energy).max()
+    np.testing.assert_allclose(got.energy, ref.energy, rtol=0, atol=1e-10 * scale)
+    assert got.power_max == pytest.approx(ref.power_max, rel=1e-10)
+
+
+def test_independent_spins_closed_form() -> None:
+    # α = 1: W(t) = 2NB sin²(ωt) exactly (SU(2)-invariant Hg), here on the full space.
+    p = SpinChainParameters(11, anisotropy=1.0, interaction="lr")
+    got = charge_spin_chain(p, T, operator="streaming", symmetric=False, refine=False)
+    np.testing.assert_allclose(got.energy, independent_spins_energy(p, T), rtol=0, atol=1e-9)
+
+
+def test_chain_pieces_on_the_full_space() -> None:
+    p = SpinChainParameters(8, anisotropy=0.5)
+    chain = matrix_free_chain(p, operator="streaming")
+    ops = build_operators(p, symmetric=False)
+    assert chain.dim == 2**8
+    np.testing.assert_array_equal(chain.psi0, ops.psi0)  # |↓…↓⟩ = string 0
+    rng = np.random.default_rng(8)
+    psi = rng.standard_normal(chain.dim) + 1j * rng.standard_normal(chain.dim)
+    ref = float(np.vdot(psi, ops.H0 @ psi).real)
+    assert chain.h0_expect(psi) == pytest.approx(ref, rel=1e-12)
+
+
+def test_auto_choice_and_memory() -> None:
+    for interaction in ("nn", "lr"):
+        big = SpinChainParameters(24, anisotropy=0.5, interaction=interaction)
+        # CSR does not fit at N = 24; streaming's product is modelled cheaper than the sectors'.
+        assert choose_operator(big, T) == "streaming"
+        est = matrix_free_memory(
+            big, T, method=matrix_free_method(big, T, operator="streaming"), operator="streaming"
+        )
+        assert est.peak_bytes <= 8e9  # the issue's 8 GB (estimate, nothing built here)
+    assert choose_operator(SpinChainParameters(12), T) == "csr"
+    # periodic N = 24: the momentum sector is 48× smaller than 2^N and CSR fits
+    assert choose_operator(SpinChainParameters(24, periodic=True), T) == "csr"
+    assert choose_operator(SpinChainParameters(12), T, "streaming") == "streaming"
+
+
+def test_errors_and_resume(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    p = SpinChainParameters(9, anisotropy=0.5, interaction="lr")
+    with pytest.raises(InvalidParameterError, match="Chebyshev"):
+        charge_spin_chain(p, T, operator="streaming", method=Eigh())
+    with pytest.raises(InvalidParameterError, match="tile_bits"):
+        stream_operator(4, np.zeros((4, 4)), tile_bits=0)
+    with pytest.raises(InvalidParameterError, match="couplings"):
+        stream_operator(4, np.zeros((3, 3)))
+    method = Chebyshev(tol=1e-13, memory_mb=0.3)
+    whole = charge_matrix_free(p, T, method, refine=False, operator="streaming")
+    ckpt = tmp_path / "run.npz"
+    result = None
+    while result is None:
+        result = charge_matrix_free(
+            p, T, method, refine=False, checkpoint=ckpt, stop_after_s=0.0, operator="streaming"
+        )
+    np.testing.assert_allclose(result.energy, whole.energy, rtol=0, atol=1e-10)
+    # a sector run's checkpoint is another basis: refused
+    with pytest.raises(InvalidParameterError, match="another run"):
+        charge_matrix_free(p, T, method, checkpoint=ckpt)
