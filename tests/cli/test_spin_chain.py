@@ -50,7 +50,10 @@ def test_table_output() -> None:
         (["--anisotropy", "2"], "anisotropy"),
         (["--n-sites", "30"], "GiB"),
         (["--steps", "0"], "steps"),
-        (["--operator", "dense"], "`--operator` must be 'auto', 'csr', 'matrix-free' or 'streaming'"),
+        (
+            ["--operator", "dense"],
+            "`--operator` must be 'auto', 'csr', 'matrix-free' or 'streaming'",
+        ),
         (["--operator", "csr", "--checkpoint", "run.npz"], "resumable matrix-free"),
         (["--method", "mps", "--operator", "csr"], "`--method exact` only"),
         (["--checkpoint", "."], "is a directory"),
