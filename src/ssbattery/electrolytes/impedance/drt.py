@@ -65,8 +65,8 @@ within 5 % up to 1 % noise over seeds 0–19 (τ 1.3 / 4.0 / 2.5 %, area 1.0 / 1
 one ZARC, two ZARCs, HN), and over the fresh seeds 200–399 one ZARC and the HN element at
 every noise (τ ≤ 2.3 %, 3.9 %) but not two ZARCs at 0.5–1 % noise (3 and 8 of 200 seeds
 beyond 5 % in τ, up to 6.5 % and 13.6 %; 7 of those 8 where a Havriliak–Negami β < 1 was
-chosen for the slow ZARC near the window's edge); areas within 2.7 % everywhere. :func:`circuit_from_drt` turns
-the peaks into the equivalent circuit and its starting values.
+chosen for the slow ZARC near the window's edge); areas within 2.7 % everywhere.
+:func:`circuit_from_drt` turns the peaks into the equivalent circuit and its starting values.
 
 Why our own: impedance.py has no DRT, and pyDRTtools (the Ciucci group's reference code) is
 a GUI application not packaged for import; this module is written from the method papers.
