@@ -684,6 +684,15 @@ def _stack_predict(makers: list[Any], Xtr: Any, ytr: Any, ctr: Any, gtr: Any, Xt
     return meta.predict(np.column_stack([m.predict(Xte) for m in members]))
 
 
+def _cached(path: Path, out: dict[str, Any]) -> dict[str, Any]:
+    """Write ``out`` to the cache file ``path`` (atomically) and return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(out), encoding="utf-8")
+    tmp.replace(path)
+    return out
+
+
 def _round_cache_dir() -> Path:
     return Path(__file__).with_name("results") / "predict_round_cv"
 
@@ -726,11 +735,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
                 oof[rep, te] = pred
                 errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
     out = {"name": name, "reps": reps, "fold_mae": errors, "oof": oof.tolist()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(out), encoding="utf-8")
-    tmp.replace(path)
-    return out
+    return _cached(path, out)
 
 
 def _round_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list[str]:
@@ -770,6 +775,82 @@ def _round_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list
     se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
     verdict = "adopted" if d.mean() < -2 * se else "not adopted (inside two paired SE, or worse)"
     out += ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
+    return out
+
+
+_PAPER_EFFECT_NAMES = (
+    "shipped ensemble (reference)",
+    "mixed-effects ensemble, 1 EM step",
+    "mixed-effects ensemble, 2 EM steps",
+)
+
+
+def _paper_effects_fold(rep: int, k: int) -> dict[str, Any]:
+    """Held-out MAEs [dex] of the round-n13 candidates on fold ``k`` of shuffle ``rep``
+    (:func:`_paper_folds`), cached in benchmarks/results/predict_round_cv/."""
+    import numpy as np
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    path = _round_cache_dir() / f"paper_effects_r{rep}_k{k}.json"
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    train = cm.load_obelix_split()[0]
+    X = _variant_features()["shipped"]
+    y = np.array([r.log10_sigma for r in train])
+    c = np.array([r.censored for r in train])
+    groups = np.array([r.group for r in train])
+    tr, te = _paper_folds(groups, rep)[k]
+    with threadpool_limits(1):
+        fits = [cm._fit_censored(X[tr], y[tr], c[tr], 0, 200)]
+        fits += cm._fit_mixed_effects(X[tr], y[tr], c[tr], list(groups[tr]), 0, 200, em_steps=2)
+        maes = [
+            float(np.mean(cm.censored_errors(cm._mean_prediction(ms, X[te]), y[te], c[te])))
+            for ms in fits
+        ]
+    out = {"rep": rep, "fold": k, "mae": dict(zip(_PAPER_EFFECT_NAMES, maes, strict=True))}
+    return _cached(path, out)
+
+
+def _paper_effects_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list[str]:
+    """Round n13: the mixed-effects ensemble (per-paper random effects removed from the
+    targets, :func:`~ssbattery.electrolytes.conductivity_model._fit_mixed_effects`) against
+    the shipped ensemble on the same folds; the rule was written in RESULTS_predict_choice.md
+    before the run."""
+    import numpy as np
+    from joblib import Parallel, delayed
+
+    tasks = [(rep, k) for rep in range(reps) for k in range(5)]
+    if cached_only:
+        tasks = [
+            (r, k)
+            for r, k in tasks
+            if (_round_cache_dir() / f"paper_effects_r{r}_k{k}.json").exists()
+        ]
+        results = [_paper_effects_fold(r, k) for r, k in tasks]
+    else:
+        results = Parallel(n_jobs=n_jobs)(delayed(_paper_effects_fold)(r, k) for r, k in tasks)
+    scores = {n: np.array([res["mae"][n] for res in results]) for n in _PAPER_EFFECT_NAMES}
+    ref = scores[_PAPER_EFFECT_NAMES[0]]
+    out = [
+        "## Round n13 candidates: grouped 5-fold CV by paper on the training split "
+        f"({len(results)} of {5 * reps} folds, the same folds as above)",
+        "",
+        "Written by `python benchmarks/bench_predict.py --paper-effects-cv` (cached per fold in "
+        "benchmarks/results/predict_round_cv/; background, nice, not through bench.sh: no "
+        "timing figure). Rule fixed before the run (above): adopt the lower of the two "
+        "mixed-effects candidates only if it beats the reference by more than two SE of the "
+        "paired fold differences; the test split is not used.",
+        "",
+        "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
+        "|---|---|---|",
+    ]
+    out += _paired_rows(scores, ref)
+    best = min(_PAPER_EFFECT_NAMES[1:], key=lambda n: scores[n].mean())
+    d = scores[best] - ref
+    se = d.std(ddof=1) / np.sqrt(d.size) if d.size > 1 else float("inf")
+    verdict = "adopted" if d.mean() < -2 * se else "not adopted (inside two paired SE, or worse)"
+    out += ["", f"Lower of the two: **{best}**: {verdict}.", f"- load after: {os.getloadavg()}"]
     return out
 
 
@@ -830,6 +911,11 @@ def main() -> None:
         help="round m13's candidates (cached; appends its section to RESULTS_predict_choice.md)",
     )
     ap.add_argument(
+        "--paper-effects-cv",
+        action="store_true",
+        help="round n13: the mixed-effects ensemble (cached; appends its section)",
+    )
+    ap.add_argument(
         "--cached-only",
         action="store_true",
         help="with --round-cv: tabulate the cached candidates only (the rest 'not run')",
@@ -843,6 +929,11 @@ def main() -> None:
             lambda: _round_cv(n_jobs=args.jobs, cached_only=args.cached_only),
         ),
         (args.variant_cv, "## Variants of this round", lambda: _variant_cv(n_jobs=args.jobs)),
+        (
+            args.paper_effects_cv,
+            "## Round n13 candidates",
+            lambda: _paper_effects_cv(n_jobs=args.jobs, cached_only=args.cached_only),
+        ),
     )
     for chosen, heading, run in sections:
         if chosen:

@@ -17,6 +17,7 @@ from ssbattery.electrolytes.conductivity_model import (
     composition_features,
     conformal_quantile,
     load_obelix_split,
+    paper_effects,
     train_conductivity_model,
 )
 from ssbattery.errors import InvalidParameterError
@@ -270,3 +271,26 @@ def test_target_features_are_built_inside_the_folds_and_checked() -> None:
     np.testing.assert_array_equal(m.predict_log10(f), again.predict_log10(f))
     with pytest.raises(InvalidParameterError, match="target_features"):
         train_conductivity_model(rows, n_trees=5, target_features=("knn",))
+
+
+def test_paper_effects_are_the_one_way_random_effects_blup() -> None:
+    """Balanced one-way layout (Searle, Casella & McCulloch 1992, §3.5), worked by hand: paper
+    means m = (1, −1, 2, −2), deviations (−0.1, 0, 0.1) in each → σ²_ε = 4·0.02/(12 − 4) =
+    0.01, MSB = 3·10/3 = 10, n₀ = 3, σ²_b = (10 − 0.01)/3 = 3.33; b_p = 3 m_p/(3 + σ²_ε/σ²_b)."""
+    means = np.array([1.0, -1.0, 2.0, -2.0])
+    r = np.repeat(means, 3) + np.tile([-0.1, 0.0, 0.1], 4)
+    groups = [g for g in "abcd" for _ in range(3)]
+    shrink = 3 / (3 + 0.01 / (9.99 / 3))
+    np.testing.assert_allclose(paper_effects(r, groups), np.repeat(means, 3) * shrink, rtol=1e-12)
+    assert shrink == pytest.approx(0.999, abs=1e-3)
+    # no between-paper variance (equal means) → no effect; one row per paper → none estimable
+    flat = np.tile([-0.1, 0.0, 0.1], 4)
+    np.testing.assert_allclose(paper_effects(flat, groups), 0.0, atol=1e-15)
+    np.testing.assert_allclose(paper_effects(means, list("abcd")), 0.0)
+    # rows left out by `use` do not enter; their paper's b still applies to them; Σ b = 0
+    use = np.ones(12, bool)
+    use[0] = False
+    b = paper_effects(np.where(use, r, 50.0), groups, use)
+    assert abs(b.sum()) < 1e-12 and b[0] == b[1] == b[2]
+    with pytest.raises(InvalidParameterError, match="one entry per row"):
+        paper_effects(r, groups[:-1])

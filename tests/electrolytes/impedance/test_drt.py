@@ -111,11 +111,12 @@ def test_peaks_recover_tau_and_area_within_5_percent(name: str, basis: str) -> N
 @pytest.mark.parametrize("name", list(CASES))
 def test_peaks_within_5_percent_at_one_percent_noise(name: str) -> None:
     """Issue 13 §1 at 1 % noise: the peak model (ZARC/Havriliak–Negami fitted to Z from the DRT
-    peaks, :mod:`.drt_peaks`) recovers each τ and area within 5 % (benchmarks/RESULTS_drt.md,
-    max over 20 seeds: one ZARC 3.0 %, HN 2.5 %; two ZARCs 6.4 % in one of the 20 seeds, where
-    the peak model was rejected, so for two ZARCs the claim is up to 0.5 % noise, 2.3 %); the
-    free-form γ-maximum peaks it replaces were off by 5.5–12 % in τ here, the HN mode pulled
-    toward its heavy side by the smoothing prior."""
+    peaks, :mod:`.drt_peaks`) recovers each τ and area within 5 % (benchmarks/RESULTS_drt.md
+    gives the max over seeds 0–19 and the tail over fresh seeds 200–399: there one ZARC and
+    the HN element stay within 5 %, two ZARCs exceed it in τ in a few seeds, where a spurious
+    Havriliak–Negami β is chosen for a ZARC next to the window's edge); the free-form γ-maximum
+    peaks it replaces were off by 5.5–12 % in τ here, the HN mode pulled toward its heavy side
+    by the smoothing prior."""
     z, truth = CASES[name]
     for seed in range(3):
         r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)))
@@ -128,6 +129,56 @@ def test_peaks_within_5_percent_at_one_percent_noise(name: str) -> None:
         raw = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, 0)), peak_model=False)
         assert abs(raw.peaks[0].tau_s / truth[0][0] - 1) > 0.05
         assert raw.peaks[0].shape == "gamma maximum"
+
+
+def test_a_noise_peak_at_the_window_edge_is_dropped_not_the_peak_model() -> None:
+    """Two ZARCs at 1 % noise, seed 19 (the seed that failed the 5 % check before): the Tikhonov
+    γ has a third peak at the long-τ edge (τ ≈ 130 s, 5 % of ∫γ), which the peak-model fit
+    pushes out of its bounds (to the 1/ω_min + 2 decades limit). It is dropped and the two true
+    peaks are refined (τ within 5 %), where formerly the whole peak model was rejected and the
+    γ-maximum τ of the slow arc was 6.4 % off."""
+    z, truth = CASES["two ZARCs"]
+    spec = spectrum_from_arrays(F, _noisy(z, 1e-2, 19))
+    assert len(compute_drt(spec, peak_model=False).peaks) == 3
+    r = compute_drt(spec)
+    assert [p.shape for p in r.peaks] == ["ZARC", "ZARC"]
+    assert any("dropped" in n and "τ = 130 s" in n for n in r.notes)
+    for peak, (tau, R) in zip(r.peaks, truth, strict=True):
+        assert peak.tau_s == pytest.approx(tau, rel=0.05)
+        assert peak.R_ohm == pytest.approx(R, rel=0.05)
+
+
+@pytest.mark.parametrize(("seed", "old_error"), [(318, 0.103), (362, 0.136)])
+def test_a_zarc_pair_is_not_given_a_spurious_asymmetry(seed: int, old_error: float) -> None:
+    """Two ZARCs at 1 % noise, seeds where Schwarz's criterion kept a spurious Havriliak–Negami
+    β ≈ 0.9 on the slow ZARC and moved its mode by 10.3 % and 13.6 % (``old_error``). The
+    shape is now a likelihood-ratio test of β = 1 at family level 0.1 %, with the boundary null
+    ½χ²₀ + ½F(1, N − p) (Chernoff 1954; Self & Liang 1987): F = Δχ²/(χ²/(N − p)) ≈ 9–10 here
+    is below its 0.05 %-per-peak quantile (11.4), so both arcs stay ZARCs, within 2 % in τ."""
+    z, truth = CASES["two ZARCs"]
+    r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)))
+    assert [p.shape for p in r.peaks] == ["ZARC", "ZARC"]
+    for peak, (tau, R) in zip(r.peaks, truth, strict=True):
+        assert abs(peak.tau_s / tau - 1) < 0.02 < old_error
+        assert peak.R_ohm == pytest.approx(R, rel=0.01)
+
+
+@pytest.mark.parametrize("tau0", [1e-3, 1e-1])
+def test_a_mild_asymmetry_that_moves_the_mode_is_still_resolved(tau0: float) -> None:
+    """Power of the shape test: a Havriliak–Negami element with β = 0.9 (α = 0.85), whose
+    best ZARC puts the mode 5–7.5 % off (noise-free fit), has noncentrality Δχ²/σ² ≈ 160–170
+    at 1 % noise, far above the test's threshold (10.0 for one peak): it is kept as
+    Havriliak–Negami and its mode (:func:`havriliak_negami_mode`) recovered within 3 % in every
+    seed 0–4."""
+    z = 10 + _hn(1000.0, tau0, 0.85, 0.9)
+    mode = havriliak_negami_mode(tau0, 0.85, 0.9)
+    for seed in range(5):
+        r = compute_drt(spectrum_from_arrays(F, _noisy(z, 1e-2, seed)))
+        (peak,) = sorted(r.peaks, key=lambda p: -p.R_ohm)[:1]
+        assert peak.shape == "Havriliak-Negami"
+        assert peak.beta == pytest.approx(0.9, abs=0.05)
+        assert peak.tau_s == pytest.approx(mode, rel=0.03)
+        assert peak.R_ohm == pytest.approx(1000.0, rel=0.02)
 
 
 def test_havriliak_negami_mode_matches_brute_force() -> None:
