@@ -43,9 +43,12 @@ from ssbattery.quantum.chain_operator import _Products
 
 __all__ = ["DEFAULT_TILE_BITS", "StreamOperator", "stream_operator"]
 
-#: log2 of the tile length in doubles (2^13 doubles = 64 KiB: an output tile and the tile
-#: it reads stay in L1/L2 on the benchmark machine; see the RESULTS file for the scan).
-DEFAULT_TILE_BITS = 13
+#: log2 of the tile length in doubles, on one thread and on more (None: by the threads of
+#: the call). Measured at N = 24 (benchmarks/bench_chain_products.py through bench.sh, two
+#: runs): on one thread tiles of 2^13 doubles (64 KiB) are the faster (complex product 634
+#: vs 662–803 ms), on two threads tiles of 2^10 (370–448 vs 728–746 ms; larger tiles there
+#: made the second thread a loss).
+DEFAULT_TILE_BITS = {1: 13, 2: 10}
 
 #: Below this many flat entries a product runs on one thread (thread start-up dominates).
 _THREADED_MIN_ENTRIES = 1 << 15
@@ -194,7 +197,7 @@ class StreamOperator(_Products):
         flips: tuple[NDArray[np.int64], NDArray[np.float64]],
         pairs: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
         threads: int | None = None,
-        tile_bits: int = DEFAULT_TILE_BITS,
+        tile_bits: int | None = None,
     ) -> None:
         self.n_sites = int(n_sites)
         dim = 1 << self.n_sites
@@ -204,8 +207,8 @@ class StreamOperator(_Products):
         self._flips = flips
         self._pairs = pairs
         self.threads = threads
-        self.tile_bits = int(tile_bits)
-        if not 1 <= self.tile_bits <= 30:
+        self.tile_bits = None if tile_bits is None else int(tile_bits)
+        if self.tile_bits is not None and not 1 <= self.tile_bits <= 30:
             raise InvalidParameterError(f"`tile_bits` must be in 1 … 30, got {tile_bits!r}.")
         self.shape = (dim, dim)
         self.dtype = np.dtype(np.float64)
@@ -243,10 +246,14 @@ class StreamOperator(_Products):
         xf = x.view(np.float64) if q else x
         of = out.view(np.float64) if q else out
         pf = _NONE_F if prev is None else (prev.view(np.float64) if q else prev)
+        import numba
+
         threaded, serial = _kernels()[:2]
-        kern = threaded if xf.size >= _THREADED_MIN_ENTRIES else serial
+        many = xf.size >= _THREADED_MIN_ENTRIES and numba.get_num_threads() > 1
+        kern = threaded if many else serial
+        bits = self.tile_bits or DEFAULT_TILE_BITS[2 if many else 1]
         diag = _NONE_F if self._diag is None else self._diag
-        kern(xf, pf, of, q, diag, self.tile_bits, *self._flips, *self._pairs)
+        kern(xf, pf, of, q, diag, bits, *self._flips, *self._pairs)
 
 
 def stream_operator(
@@ -257,7 +264,7 @@ def stream_operator(
     anisotropy: float = 1.0,
     zz: bool = True,
     threads: int | None = None,
-    tile_bits: int = DEFAULT_TILE_BITS,
+    tile_bits: int | None = None,
 ) -> StreamOperator:
     """H_g + ``transverse``·Σσx (eqs. 11, 14) on the full 2^N space, as streaming passes.
 
@@ -269,7 +276,8 @@ def stream_operator(
         anisotropy: α (0: no flip-flops).
         zz: include the diagonal −¼ Σ g_ij σz_iσz_j.
         threads: numba threads of the products (None: numba's setting).
-        tile_bits: log2 of the cache tile in doubles (:data:`DEFAULT_TILE_BITS`).
+        tile_bits: log2 of the cache tile in doubles (None: :data:`DEFAULT_TILE_BITS` by
+            the threads of each product).
 
     Example:
         >>> import numpy as np
