@@ -112,9 +112,8 @@ def test_peaks_recover_tau_and_area_within_5_percent(name: str, basis: str) -> N
 def test_peaks_within_5_percent_at_one_percent_noise(name: str) -> None:
     """Issue 13 §1 at 1 % noise: the peak model (ZARC/Havriliak–Negami fitted to Z from the DRT
     peaks, :mod:`.drt_peaks`) recovers each τ and area within 5 % (benchmarks/RESULTS_drt.md
-    gives the max over seeds 0–19 and the tail over fresh seeds 200–399: there one ZARC and
-    the HN element stay within 5 %, two ZARCs exceed it in τ in a few seeds, where a spurious
-    Havriliak–Negami β is chosen for a ZARC next to the window's edge); the free-form γ-maximum
+    gives the max over seeds 0–19 and over fresh seeds 400–599, where no seed of the three
+    spectra exceeds 5 % with the likelihood-ratio shape test); the free-form γ-maximum
     peaks it replaces were off by 5.5–12 % in τ here, the HN mode pulled toward its heavy side
     by the smoothing prior."""
     z, truth = CASES[name]
