@@ -76,10 +76,8 @@ def spin_chain_command(
     operator: str = typer.Option(
         "auto",
         "--operator",
-        help="--method exact: how H acts: auto (stored CSR while the run fits the memory "
-        "limit, else the cheaper matrix-free operator that fits), csr, matrix-free "
-        "(generated from the bit strings on the symmetry sectors), or streaming (the full "
-        "2^N space in cache-blocked passes).",
+        help="--method exact, how H acts: auto (CSR if it fits, else the cheaper matrix-free "
+        "one), csr, matrix-free (symmetry sectors) or streaming (the full 2^N space).",
     ),
     checkpoint: Path | None = typer.Option(
         None,
