@@ -854,6 +854,13 @@ def _paper_effects_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False)
     return out
 
 
+def _p13_cv(cif_dir: Path, n_jobs: int, cached_only: bool) -> list[str]:
+    """Round p13 (benchmarks/predict_p13_cv.py)."""
+    import predict_p13_cv
+
+    return predict_p13_cv.round_cv(cif_dir, n_jobs=n_jobs, cached_only=cached_only)
+
+
 def _write_calibration(model: Any, structure_model: Any) -> None:
     import sklearn
 
@@ -920,6 +927,12 @@ def main() -> None:
         action="store_true",
         help="with --round-cv: tabulate the cached candidates only (the rest 'not run')",
     )
+    ap.add_argument(
+        "--p13-cv",
+        action="store_true",
+        help="round p13: CIF Li-sublattice features, Tobit censoring, stacking (cached)",
+    )
+    ap.add_argument("--cif-dir", type=Path, help="with --p13-cv: OBELiX's CIFs (ID.cif)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
     args = ap.parse_args()
     sections = (
@@ -933,6 +946,11 @@ def main() -> None:
             args.paper_effects_cv,
             "## Round n13 candidates",
             lambda: _paper_effects_cv(n_jobs=args.jobs, cached_only=args.cached_only),
+        ),
+        (
+            args.p13_cv,
+            "## Round p13 candidates",
+            lambda: _p13_cv(args.cif_dir, args.jobs, args.cached_only),
         ),
     )
     for chosen, heading, run in sections:
