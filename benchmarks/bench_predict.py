@@ -893,7 +893,7 @@ def _append_section(text: str, heading: str) -> None:
     tmp.replace(out)
 
 
-def main() -> None:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument(
@@ -934,7 +934,11 @@ def main() -> None:
     )
     ap.add_argument("--cif-dir", type=Path, help="with --p13-cv: OBELiX's CIFs (ID.cif)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = _parser().parse_args()
     sections = (
         (
             args.round_cv,
