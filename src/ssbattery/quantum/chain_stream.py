@@ -102,8 +102,9 @@ def _kernels() -> Any:
                 axpy(o[lo + so : lo + so + h], x[lo + sx : lo + sx + h], f)
 
     @numba.njit(fastmath=True)
-    def tile(x, prev, o, q, diag, base, T, fb, fa, pi, pj, pa):
-        # o: the output tile (H x)[base : base + T] (− prev), a view of the output or a buffer
+    def tile(x, prev, out, ob, q, diag, base, T, fb, fa, pi, pj, pa):
+        # (H x)[base : base + T] (− prev) into out[ob : ob + T] (the output, or a buffer)
+        o = out[ob : ob + T]
         xt = x[base : base + T]
         if diag.size:
             dq = diag[base >> q : (base + T) >> q]
@@ -158,8 +159,7 @@ def _kernels() -> Any:
     def apply(x, prev, out, q, diag, bits, fb, fa, pi, pj, pa):
         T = min(1 << bits, x.size)
         for t in numba.prange(x.size // T):
-            base = t * T
-            tile(x, prev, out[base : base + T], q, diag, base, T, fb, fa, pi, pj, pa)
+            tile(x, prev, out, t * T, q, diag, t * T, T, fb, fa, pi, pj, pa)
 
     def expect(x, q, diag, bits, fb, fa, pi, pj, pa):
         # Σ_k x_k (H x)_k tile by tile: each output tile in a cache-sized buffer, never stored
@@ -170,7 +170,7 @@ def _kernels() -> Any:
         for t in numba.prange(nt):
             buf = np.empty(T)
             base = t * T
-            tile(x, none, buf, q, diag, base, T, fb, fa, pi, pj, pa)
+            tile(x, none, buf, 0, q, diag, base, T, fb, fa, pi, pj, pa)
             xt = x[base : base + T]
             s = 0.0
             for k in range(T):
