@@ -121,6 +121,39 @@ def test_chain_pieces_on_the_full_space() -> None:
     assert chain.h0_expect(psi) == pytest.approx(ref, rel=1e-12)
 
 
+@pytest.mark.parametrize("tile_bits", [1, 3, 13])
+def test_fused_expectation(tile_bits: int) -> None:
+    # ⟨ψ|A|ψ⟩ = Re ψ†(Aψ) with Aψ the CSR product, for H_charge, H_g, Σσx and H_g + diag,
+    # one reduction pass (Aψ never stored); a complex ket, a real one, and (n, 2) columns.
+    p = SpinChainParameters(9, anisotropy=0.5, interaction="lr")
+    H = _stream(p, tile_bits)
+    A = build_operators(p, symmetric=False).H_charge
+    rng = np.random.default_rng(5)
+    d = rng.standard_normal(2**9)
+    psi = rng.standard_normal(2**9) + 1j * rng.standard_normal(2**9)
+    X = np.stack([psi, psi.real + 0j], axis=1)
+    assert float(H.expect(psi)) == pytest.approx(float(np.vdot(psi, A @ psi).real), rel=1e-12)
+    for op in (H.without_flips(), H.flips_only(-2.0), H.without_flips().plus_diagonal(d)):
+        ref = np.einsum("nm,nm->m", X.conj(), op @ X).real
+        np.testing.assert_allclose(op.expect(X), ref, rtol=1e-12)
+        assert float(op.expect(psi.real)) == pytest.approx(float(psi.real @ (op @ psi.real)))
+
+
+@pytest.mark.parametrize("interaction", ["nn", "lr"])
+def test_energy_through_the_fused_measure(interaction: str) -> None:
+    # E = ⟨H0⟩ (eq. 13) through the fused measure: H_g + BΣσz (NN) or, with ⟨H_charge⟩
+    # conserved, ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩ (LR: fewer terms than H_g), against CSR H0.
+    p = SpinChainParameters(8, anisotropy=0.5, interaction=interaction)
+    chain = matrix_free_chain(p, operator="streaming")
+    assert chain.measure is not None and chain.measure[1] == (interaction == "lr")
+    ops = build_operators(p, symmetric=False)
+    psi = np.random.default_rng(9).standard_normal(2**8) * (1 + 0.5j)
+    ref = float(np.vdot(psi, ops.H0 @ psi).real)
+    charge = float(np.vdot(psi, ops.H_charge @ psi).real)
+    assert chain.h0_expect(psi, charge) == pytest.approx(ref, rel=1e-12)
+    assert chain.h0_expect(psi) == pytest.approx(ref, rel=1e-12)
+
+
 def test_auto_choice_and_memory() -> None:
     for interaction in ("nn", "lr"):
         big = SpinChainParameters(24, anisotropy=0.5, interaction=interaction)

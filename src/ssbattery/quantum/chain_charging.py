@@ -80,6 +80,10 @@ class MatrixFreeChain:
             (``source`` None) without the flip.
         bounds: an interval holding H_charge's spectrum (Lanczos, clipped to the norm
             bound N|ω| + Σg_ij(1/4 + |α|/2)).
+        measure: "streaming" only: (M, conserved) with ⟨H0⟩ = ⟨M⟩, M = H_g + BΣσz
+            (``conserved`` False), or ⟨H0⟩ = ⟨H_charge⟩₀ + ⟨M⟩, M = −ωΣσx + BΣσz (True,
+            when Σσx has fewer terms), each one fused reduction pass
+            (:meth:`~ssbattery.quantum.chain_stream.StreamOperator.expect`).
     """
 
     H_charge: ChainOperator | StreamOperator
@@ -91,6 +95,7 @@ class MatrixFreeChain:
     charging: float
     cross: tuple[NDArray[np.int64], NDArray[np.int64] | None, NDArray[np.float64]]
     bounds: tuple[float, float]
+    measure: tuple[StreamOperator, bool] | None = None
 
     @property
     def dim(self) -> int:
@@ -109,6 +114,9 @@ class MatrixFreeChain:
         ``charge_energy`` = ⟨H_charge⟩ is known (conserved along the charging) and Σσx reads
         fewer entries than H_g (long-range couplings)."""
         v = np.ascontiguousarray(psi)
+        if self.measure is not None and (charge_energy is not None or not self.measure[1]):
+            op, conserved = self.measure
+            return (charge_energy if conserved else 0.0) + float(op.expect(v))
         if charge_energy is None or self.Hg.gathers_per_state <= self.X.gathers_per_state:
             return float(self.Hg.expect(v)) + self.zeeman(v)
         return charge_energy - self.charging * float(self.X.expect(v)) + self.zeeman(v)
@@ -157,9 +165,16 @@ def matrix_free_chain(
     # few % of the spectrum's edges (N = 10–16), at half the engine's 60 products.
     lo, hi = spectral_bounds(H, steps=30, interval=(-r, r))
     bounds = (float(lo), float(hi))
+    Hg = H.without_flips()
+    measure = None
+    if isinstance(H, StreamOperator):  # BΣσz is diagonal: fold it into the measured operator
+        if Hg.gathers_per_state <= X.gathers_per_state:
+            measure = (Hg.plus_diagonal(cross[2]), False)
+        else:
+            measure = (H.flips_only(-params.charging).plus_diagonal(cross[2]), True)
     return MatrixFreeChain(
         H,
-        H.without_flips(),
+        Hg,
         X,
         psi0,
         ground_state_energy(params),
@@ -167,6 +182,7 @@ def matrix_free_chain(
         params.charging,
         cross,
         bounds,
+        measure,
     )
 
 
@@ -542,7 +558,7 @@ def matrix_free_memory(
     if streaming:
         # the full basis (states, index, orbit data) and the magnetisation's temporaries
         est.add(build, "full basis and BΣσz's temporaries", strings, bytes_per_element=40)
-        est.add(evolve, "diagonals, BΣσz, |GS⟩", strings, bytes_per_element=32)
+        est.add(evolve, "diagonals, BΣσz, |GS⟩", strings, bytes_per_element=40)
     else:
         est.add(build, "orbit tables of 2^N strings", (strings, 8), bytes_per_element=8)
         est.add(build, "sector index and sign tables", (strings, 2), bytes_per_element=9)

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_operator import _Products
+from ssbattery.quantum.evolution.fused import numba_threads
 
 __all__ = ["DEFAULT_TILE_BITS", "StreamOperator", "stream_operator"]
 
@@ -101,8 +102,9 @@ def _kernels() -> Any:
                 axpy(o[lo + so : lo + so + h], x[lo + sx : lo + sx + h], f)
 
     @numba.njit(fastmath=True)
-    def tile(x, prev, out, q, diag, base, T, fb, fa, pi, pj, pa):
-        o = out[base : base + T]
+    def tile(x, prev, out, ob, q, diag, base, T, fb, fa, pi, pj, pa):
+        # (H x)[base : base + T] (− prev) into out[ob : ob + T] (the output, or a buffer)
+        o = out[ob : ob + T]
         xt = x[base : base + T]
         if diag.size:
             dq = diag[base >> q : (base + T) >> q]
@@ -157,10 +159,29 @@ def _kernels() -> Any:
     def apply(x, prev, out, q, diag, bits, fb, fa, pi, pj, pa):
         T = min(1 << bits, x.size)
         for t in numba.prange(x.size // T):
-            tile(x, prev, out, q, diag, t * T, T, fb, fa, pi, pj, pa)
+            tile(x, prev, out, t * T, q, diag, t * T, T, fb, fa, pi, pj, pa)
+
+    def expect(x, q, diag, bits, fb, fa, pi, pj, pa):
+        # Σ_k x_k (H x)_k tile by tile: each output tile in a cache-sized buffer, never stored
+        T = min(1 << bits, x.size)
+        nt = x.size // T
+        acc = np.zeros(nt)
+        none = np.zeros(0)
+        for t in numba.prange(nt):
+            buf = np.empty(T)
+            base = t * T
+            tile(x, none, buf, 0, q, diag, base, T, fb, fa, pi, pj, pa)
+            xt = x[base : base + T]
+            s = 0.0
+            for k in range(T):
+                s += buf[k] * xt[k]
+            acc[t] = s
+        return acc.sum()
 
     threaded = numba.njit(parallel=True, fastmath=True)(apply)
     serial = numba.njit(parallel=False, fastmath=True)(apply)
+    expect_threaded = numba.njit(parallel=True, fastmath=True)(expect)
+    expect_serial = numba.njit(parallel=False, fastmath=True)(expect)
 
     @numba.njit(parallel=True, cache=True)
     def zz_diagonal(n_states, bit_i, bit_j, amp, out):
@@ -172,7 +193,7 @@ def _kernels() -> Any:
                 acc += amp[t] * (1.0 - 2.0 * differ)
             out[s] = acc
 
-    return threaded, serial, zz_diagonal
+    return threaded, serial, zz_diagonal, expect_threaded, expect_serial
 
 
 _NONE_I = np.zeros(0, np.int64)
@@ -239,6 +260,36 @@ class StreamOperator(_Products):
         flips = (np.arange(n, dtype=np.int64), np.full(n, float(amplitude)))
         none = (_NONE_I, _NONE_I, _NONE_F)
         return StreamOperator(n, None, flips, none, self.threads, self.tile_bits)
+
+    def plus_diagonal(self, extra: NDArray[np.float64]) -> StreamOperator:
+        """This H + diag(``extra``) (e.g. H0 = H_g + BΣσz from H_g, eq. 13): a new diagonal."""
+        d = np.zeros(self.shape[0]) if self._diag is None else self._diag
+        return StreamOperator(
+            self.n_sites, d + extra, self._flips, self._pairs, self.threads, self.tile_bits
+        )
+
+    def expect(self, psi: NDArray) -> NDArray[np.float64]:
+        """⟨ψ|H|ψ⟩ for a ket (n,) or each column of (n, m), in one reduction pass: every
+        output tile of Hψ is formed in a cache-sized buffer and dotted with ψ's tile at once
+        (H real: ⟨ψ|H|ψ⟩ = Σ_k x_k (H x)_k over the real view x), so Hψ is never stored."""
+        arr = np.asarray(psi)
+        cols = arr.reshape(self.shape[0], -1)
+        vals = np.empty(cols.shape[1])
+        with numba_threads(self.threads):
+            for c in range(cols.shape[1]):
+                vals[c] = self._expect_one(np.ascontiguousarray(cols[:, c]))
+        return np.asarray(vals[0]) if arr.ndim == 1 else vals
+
+    def _expect_one(self, x: NDArray) -> float:
+        import numba
+
+        q = 1 if np.iscomplexobj(x) else 0
+        xf = x.view(np.float64) if q else x
+        many = xf.size >= _THREADED_MIN_ENTRIES and numba.get_num_threads() > 1
+        kern = _kernels()[3 if many else 4]
+        bits = self.tile_bits or DEFAULT_TILE_BITS[2 if many else 1]
+        diag = _NONE_F if self._diag is None else self._diag
+        return float(kern(xf, q, diag, bits, *self._flips, *self._pairs))
 
     def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
         """out = H x (− prev) for one contiguous vector (real, or complex as its real view)."""

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.linalg.blas import zgemm
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.evolution.csr_kernels import (
@@ -204,11 +205,14 @@ def _propagate(
         # recurrence makes them (2G vectors kept), so K is not bounded by the memory; each
         # group's update reads and writes the M outputs once (counted as 2M/G dense passes
         # per product besides the multiply-adds).
+        # Output j takes only its own Ks[j] terms, so the update work is Σ_j Ks[j].
         best_G = 0
+        k_sum = np.cumsum(Ks)
         for G in _STREAM_GROUPS:
             for M in range(1, min(m_max, slots - 2 * G) + 1):
                 K = int(Ks[M - 1])
-                cost = (K * nnz + method.gemm_weight * K * n * (M + 2.0 * M / G)) / M
+                upd = float(k_sum[M - 1]) * (1.0 + 2.0 / G)
+                cost = (K * nnz + method.gemm_weight * n * upd) / M
                 if cost < best_cost:
                     best_M, best_cost, best_K, best_G = M, cost, K, G
         try:
@@ -223,7 +227,7 @@ def _propagate(
                 continue
             M, K = best_M, best_K
             if best_G:
-                block = exp.streamed(state, taus[:M], K, best_G)
+                block = exp.streamed(state, taus[:M], K, best_G, Ks[:M])
                 _check_norm(block, norm0, exp.norm_slack)
             else:
                 block = _chebyshev_block(exp, state, taus[:M], K, norm0)
@@ -453,11 +457,24 @@ class _Expansion:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
         return Ve, Vo
 
-    def streamed(self, state: NDArray, taus: NDArray, K: int, group: int) -> NDArray[np.complex128]:
+    def streamed(
+        self,
+        state: NDArray,
+        taus: NDArray,
+        K: int,
+        group: int,
+        terms: NDArray[np.int64] | None = None,
+    ) -> NDArray[np.complex128]:
         """ψ(τ) for every τ in ``taus`` from K terms without storing them: the recurrence
         keeps 2·``group`` vectors (two halves used in turn), and each completed half is
         added into the outputs by one matrix product with its coefficients
-        (2 − δ_k0)(−i)^k J_k(rτ). Shape (M, n, m)."""
+        (2 − δ_k0)(−i)^k J_k(rτ). Shape (M, n, m).
+
+        ``terms[j]`` (non-decreasing, ≤ K): the terms output j needs (its tail Σ 2|J_k| ≤
+        tol, :func:`chebyshev_terms`); a group past them skips that output, so the updates
+        cost Σ_j terms[j] instead of M·K. The update is one in-place BLAS product on the
+        outputs still taking terms (no (M, n) temporary: at 2^24 states the temporary's
+        traffic was as large as the products'; benchmarks/RESULTS_spin_chain_scale.md)."""
         n, m = state.shape
         K = max(K, 2)
         G = max(int(group), 2)
@@ -474,20 +491,27 @@ class _Expansion:
         buf[1] *= 0.5
         flushed = 0  # terms already added into the outputs
 
+        need = np.full(taus.size, K, dtype=np.int64) if terms is None else np.asarray(terms)
+
         def flush(upto: int) -> None:
             nonlocal flushed
             lo = flushed % (2 * G)
             count = upto - flushed
-            V = buf[lo : lo + count].reshape(count, n * m)
-            Cg = C[:, flushed:upto]
-            with contextlib.ExitStack() as stack:
-                if self.fast is not None:  # BLAS on the recurrence's threads
-                    from ssbattery._blas import blas_threads
-                    from ssbattery.quantum.evolution.csr_kernels import threads_available
+            # The outputs that still take terms ≥ flushed (a suffix: ``need`` ascends).
+            j0 = int(np.searchsorted(need, flushed, side="right"))
+            if j0 < taus.size:
+                V = buf[lo : lo + count].reshape(count, n * m)
+                with contextlib.ExitStack() as stack:
+                    if self.fast is not None:  # BLAS on the recurrence's threads
+                        from ssbattery._blas import blas_threads
+                        from ssbattery.quantum.evolution.csr_kernels import threads_available
 
-                    stack.enter_context(blas_threads(self.threads or threads_available()))
-                for a in range(0, n * m, 1 << 16):  # row chunks: no (M, n) temporary
-                    out[:, a : a + (1 << 16)] += Cg @ V[:, a : a + (1 << 16)]
+                        stack.enter_context(blas_threads(self.threads or threads_available()))
+                    # out[j0:] += C[j0:, group] @ V, as (out[j0:])ᵀ += Vᵀ C[j0:, group]ᵀ on
+                    # the Fortran views (in place: c is F-contiguous complex128).
+                    zgemm(
+                        1.0, V.T, C[j0:, flushed:upto].T, beta=1.0, c=out[j0:].T, overwrite_c=True
+                    )
             flushed = upto
 
         for j in range(1, K - 1):
