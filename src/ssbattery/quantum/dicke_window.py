@@ -17,7 +17,9 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   :class:`~ssbattery.quantum.dicke_stencil.DickeStencil` alone, through
   :func:`~ssbattery.quantum.evolution.lanczos.propagate_matrix_free`: no matrix is built
   at a window move; otherwise an :class:`~ssbattery.quantum.evolution.Evolver` on the
-  CSR H per window); a segment whose
+  CSR H per window; or, with ``propagator="chebyshev"``, by Chebyshev blocks on the
+  stencil, :mod:`~ssbattery.quantum.dicke_chebyshev`, measured slower at N = 256,
+  ``benchmarks/RESULTS_dicke_window.md`` §2e); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:
