@@ -8,6 +8,8 @@ entry must reach 1e-8 on max_t|ΔE|/E_max and on ΔPmax/Pmax against it; toleran
 tightened ×0.01 until it does (or reported as failing):
 
 * ``window``: ``charge_dicke(window=PhotonWindow(tol=1e-10, krylov_tol=…))``;
+* ``window_cheb``: the same with ``propagator="chebyshev"`` (``--block`` output times
+  per expansion; not in the printed table, read the JSON);
 * ``fixed4N``: ssbattery at the review's 4N cutoff (Lanczos tol 1e-6), to show its error;
 * ``quspin@4N`` and ``quspin@C``: QuSpin's ExpmMultiplyParallel from output time to output
   time on the *parity block* (the same parity-sector CSR matrix ssbattery evolves; QuSpin's
@@ -75,6 +77,8 @@ def _work(spec: dict) -> dict:
                     krylov_tol=spec["tol"],
                     segment=spec.get("segment", 25),
                     threads=spec.get("threads", 1),
+                    propagator=spec.get("propagator", "lanczos"),
+                    block=spec.get("block", 4),
                 ),
                 progress=progress,
                 checkpoint=spec.get("checkpoint"),
@@ -181,11 +185,15 @@ def run_part(
     ref: dict,
     threads: tuple[int, ...],
     window_threads: tuple[int, ...] = (1,),
+    block: int = 4,
 ) -> dict:
     base = {"n": n, "g": g}
     energy, cut = ref["energy"], ref["cutoff_window"]
     if part == "window":
         return _best_of_threads({**base, "tool": "window"}, energy, 1e-7, window_threads, 4)
+    if part == "window_cheb":
+        spec = {**base, "tool": "window", "propagator": "chebyshev", "block": block}
+        return _best_of_threads(spec, energy, 1e-7, window_threads, 4)
     if part == "fixed4N":
         return tuned({**base, "tool": "ours", "cutoff": 4 * n}, energy, 1e-6, tries=1)
     c = 4 * n if part == "quspin@4N" else cut
@@ -267,6 +275,15 @@ def main() -> None:
         help="--scale: checkpoint under benchmarks/results/ and stop after SECONDS; call "
         "again to resume (the row sums every call's time and keeps the largest peak).",
     )
+    parser.add_argument(
+        "--propagator",
+        default="lanczos",
+        choices=("lanczos", "chebyshev"),
+        help="--scale: the window's propagator (PhotonWindow(propagator=…)).",
+    )
+    parser.add_argument(
+        "--block", type=int, default=4, help="Chebyshev: output times per expansion."
+    )
     parser.add_argument("--worker", default=None)
     parser.add_argument("--table-only", action="store_true", help="Print the JSON's table.")
     parser.add_argument("--json", type=Path, default=HERE / "RESULTS_dicke_window.json")
@@ -295,7 +312,7 @@ def main() -> None:
         for part in parts:
             if part == "ref":
                 continue
-            row[part] = run_part(part, n, g, ref, threads, window_threads)
+            row[part] = run_part(part, n, g, ref, threads, window_threads, args.block)
             row[part]["load"] = os.getloadavg()
             row[part]["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             print(part, json.dumps(row[part]), file=sys.stderr, flush=True)
@@ -319,9 +336,12 @@ def scale(args: argparse.Namespace) -> None:
             "progress": args.progress,
             "segment": args.segment,
             "threads": int(args.window_threads.split(",")[0]),
+            "propagator": args.propagator,
+            "block": args.block,
         }
-        # one checkpoint per thread count (a checkpoint does not record the threads)
+        # one checkpoint per thread count and propagator (a checkpoint records neither)
         name = f"dicke_scale_N{n}" + (f"_t{spec['threads']}" if spec["threads"] != 1 else "")
+        name += "_cheb" if args.propagator == "chebyshev" else ""
         calls_path = CACHE / f"{name}_calls.json"
         if args.stop_after is not None:
             # a run longer than one bench.sh call: checkpointed, resumed call after call
@@ -352,6 +372,7 @@ def scale(args: argparse.Namespace) -> None:
             res["bench_calls"] = calls
         res.update(N=n, load=os.getloadavg(), when=time.strftime("%Y-%m-%d %H:%M UTC"))
         res["threads"] = spec["threads"]
+        res["propagator"] = args.propagator
         print(json.dumps(res), file=sys.stderr, flush=True)
         rows = [r for r in rows if r["N"] != n] + [res]
         rows.sort(key=lambda r: r["N"])

@@ -64,6 +64,12 @@ _CHECK_CUTOFF = typer.Option(
     help="With --photon-cutoff: repeat with a 1.5× larger cutoff; warn if Pmax or Emax move.",
 )
 _JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+_PROPAGATOR = typer.Option(
+    "lanczos",
+    "--propagator",
+    help="The moving window's propagator: lanczos (default) or chebyshev "
+    "(three live vectors on the stencil; benchmarks/RESULTS_dicke_window.md §2e).",
+)
 
 
 @handle_errors(
@@ -88,6 +94,7 @@ def dicke_command(
     drive: float = typer.Option(0.0, "--drive", help="Driving field Ω (eq. 9)."),
     photon_cutoff: int | None = _PHOTON_CUTOFF,
     cutoff_tol: float = _CUTOFF_TOL,
+    propagator: str = _PROPAGATOR,
     t_max: float | None = typer.Option(
         None, "--t-max", help="End of the time grid in 1/ωc (default π/(g√N))."
     ),
@@ -133,7 +140,7 @@ def dicke_command(
     if noise is not None:
         _charge_open(params, noise, audit_flag=audit_flag, as_json=as_json, plot=plot)
         return
-    window = _photon_window(params, photon_cutoff, cutoff_tol)
+    window = _photon_window(params, photon_cutoff, cutoff_tol, propagator)
     result = _charge_closed(params, window, check_cutoff)
     if plot is not None:
         _save_curves(result, plot)
@@ -163,7 +170,7 @@ def _save_curves(result: ChargingResult, plot: Path) -> None:
 
 
 def _photon_window(
-    params: DickeParameters, photon_cutoff: int | None, cutoff_tol: float
+    params: DickeParameters, photon_cutoff: int | None, cutoff_tol: float, propagator: str
 ) -> PhotonWindow | None:
     """The moving photon window (cutoff chosen by error control) unless a cutoff is fixed."""
     from ssbattery.quantum.dicke_window import PhotonWindow, check_window_memory
@@ -175,7 +182,7 @@ def _photon_window(
 
         raise InvalidParameterError(f"`--cutoff-tol` must be > 0 (e.g. 1e-10), got {cutoff_tol!r}.")
     check_window_memory(params)
-    return PhotonWindow(tol=cutoff_tol)
+    return PhotonWindow(tol=cutoff_tol, propagator=propagator)
 
 
 def _charge_closed(

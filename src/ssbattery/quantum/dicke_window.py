@@ -17,7 +17,9 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   :class:`~ssbattery.quantum.dicke_stencil.DickeStencil` alone, through
   :func:`~ssbattery.quantum.evolution.lanczos.propagate_matrix_free`: no matrix is built
   at a window move; otherwise an :class:`~ssbattery.quantum.evolution.Evolver` on the
-  CSR H per window); a segment whose
+  CSR H per window; or, with ``propagator="chebyshev"``, by Chebyshev blocks on the
+  stencil, :mod:`~ssbattery.quantum.dicke_chebyshev`, measured slower at N = 256,
+  ``benchmarks/RESULTS_dicke_window.md`` §2e); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:
@@ -98,6 +100,12 @@ class PhotonWindow:
             the ergotropy 7.2 s against 6.5 s, benchmarks/RESULTS_dicke_window.md §2d);
             from 2 on, :func:`~ssbattery.quantum.dicke.charge_dicke` computes the
             ergotropy on a second thread beside them. BLAS runs one thread per caller.
+            With ``propagator="chebyshev"`` the products and the output sums use them too.
+        propagator: ``"lanczos"`` (Krylov steps of ``krylov_dim`` vectors) or
+            ``"chebyshev"`` (:mod:`~ssbattery.quantum.dicke_chebyshev`: three live
+            vectors, Gershgorin bounds; the parity sector with numba only, otherwise
+            Lanczos), each held to ``krylov_tol``.
+        block: output times per Chebyshev expansion.
     """
 
     tol: float = 1e-10
@@ -107,8 +115,16 @@ class PhotonWindow:
     front_ratio: float = 1e-4
     krylov_dim: int = 64
     threads: int | None = 1
+    propagator: str = "lanczos"
+    block: int = 4
 
     def __post_init__(self) -> None:
+        if self.propagator not in ("lanczos", "chebyshev"):
+            raise InvalidParameterError(
+                f"`propagator` must be 'lanczos' or 'chebyshev', got {self.propagator!r}."
+            )
+        if isinstance(self.block, bool) or int(self.block) != self.block or self.block < 1:
+            raise InvalidParameterError(f"`block` must be an integer ≥ 1, got {self.block!r}.")
         t = self.threads
         if t is not None and (isinstance(t, bool) or int(t) != t or int(t) < 1):
             raise InvalidParameterError(f"`threads` must be an integer ≥ 1 or None, got {t!r}.")
@@ -280,8 +296,10 @@ def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
     """What a checkpoint must match: the model with its grid, the window's tolerances and
     the caller's tag. Not ``segment``, which only sets how often the window is checked
     (each segment is held to the same bounds): a long run may resume with shorter ones;
-    nor ``threads``, which changes where the ergotropy is computed only."""
-    window = {k: v for k, v in asdict(opts).items() if k not in ("segment", "threads")}
+    nor ``threads``, which changes where the ergotropy is computed only; nor the
+    propagator and its ``block`` (both held to ``krylov_tol``)."""
+    skip = ("segment", "threads", "propagator", "block")
+    window = {k: v for k, v in asdict(opts).items() if k not in skip}
     return json.dumps({"params": params.to_dict(), "window": window, "caller": tag})
 
 
@@ -309,6 +327,25 @@ def _save_checkpoint(
     savez: Any = np.savez  # keyword arrays (its typed signature reads them as options)
     with atomic_write(path, "wb") as f:
         savez(f, tag=np.array(tag), **arrays)
+
+
+def _chebyshev_segment(params: DickeParameters, basis: DickeBasis, opts: PhotonWindow) -> _Segment:
+    """A segment's propagation by Chebyshev blocks on the stencil (see ``propagator``)."""
+    from ssbattery.quantum.dicke_chebyshev import gershgorin_bounds, propagate_chebyshev
+    from ssbattery.quantum.dicke_stencil import DickeStencil
+
+    stencil = DickeStencil(params, basis, threads=opts.threads)
+    bounds = gershgorin_bounds(params, basis)
+
+    def run(
+        psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
+    ) -> tuple[NDArray[np.complex128], int]:
+        return propagate_chebyshev(
+            stencil, psi, rel, obs, bounds, tol=how.tol, block=int(opts.block),
+            threads=opts.threads,
+        )  # fmt: skip
+
+    return run
 
 
 def propagate_in_window(
@@ -362,6 +399,8 @@ def propagate_in_window(
     def build(lo: int, hi: int) -> tuple[DickeBasis, _Segment, _Edges]:
         basis = window_basis(params, lo, hi)
         # the parity sector: products by the matrix-free stencil (dicke_stencil), no CSR
+        if basis.parity and HAVE_NUMBA and opts.propagator == "chebyshev":
+            return basis, _chebyshev_segment(params, basis, opts), _Edges(params, basis)
         if basis.parity and HAVE_NUMBA:
             # one thread: memory-bound, two were slower (§2d); a second thread, if any,
             # serves the caller's observer (charge_dicke: the ergotropy beside it)
