@@ -649,9 +649,10 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
     return out
 
 
-def _fit_members(makers: list[Any], X: Any, y: Any, c: Any) -> list[Any]:
-    """The shipped censoring rule over a list of members: fit, re-impute the censored targets
-    as min(mean prediction, bound), refit."""
+def _fit_members(makers: list[Any], X: Any, y: Any, c: Any, impute: Any = None) -> list[Any]:
+    """A censoring rule over a list of members: fit, re-impute the censored targets from the
+    mean prediction μ and the bound b (``impute(μ, b)``; default min(μ, b), the rule before
+    the Tobit E-step), refit."""
     import numpy as np
 
     target = y.copy()
@@ -660,7 +661,8 @@ def _fit_members(makers: list[Any], X: Any, y: Any, c: Any) -> list[Any]:
         for m in models:
             m.fit(X, target)
         pred = np.mean([m.predict(X) for m in models], axis=0)
-        target = np.where(c, np.minimum(pred, y), y)
+        imputed = np.minimum(pred, y) if impute is None else impute(pred, y)
+        target = np.where(c, imputed, y)
     return models
 
 

@@ -84,19 +84,11 @@ NAMES = (
 
 def _fit_tobit(makers: list[Any], X: Any, y: Any, c: Any) -> list[Any]:
     """The shipped fit–impute–refit with the censored rows imputed by the Gaussian conditional
-    mean E[y | y < b] = μ − s φ(α)/Φ(α), α = (b − μ)/s (Tobit E-step, s = TOBIT_SD)."""
-    from scipy.stats import norm
+    mean E[y | y < b] (the package's Tobit E-step, s = TOBIT_SD)."""
+    import bench_predict as bp
+    from ssbattery.electrolytes.conductivity_model import tobit_imputation
 
-    target = y.copy()
-    models = [make(0) for make in makers]
-    for _round in range(2):
-        for m in models:
-            m.fit(X, target)
-        mu = np.mean([m.predict(X) for m in models], axis=0)
-        a = (y - mu) / TOBIT_SD
-        cond = mu - TOBIT_SD * np.exp(norm.logpdf(a) - norm.logcdf(a))
-        target = np.where(c, np.minimum(cond, y), y)
-    return models
+    return bp._fit_members(makers, X, y, c, lambda mu, b: tobit_imputation(mu, b, TOBIT_SD))
 
 
 def candidate_cv(name: str, cif_dir: Path, reps: int = 3) -> dict[str, Any]:
