@@ -302,9 +302,7 @@ def _candidate_cv(
     makers, how, balanced = _candidates()[name]
     train = cm.load_obelix_split()[0]
     X = _variant_features()[features]
-    y = np.array([r.log10_sigma for r in train])
-    c = np.array([r.censored for r in train])
-    groups = np.array([r.group for r in train])
+    y, c, groups = _targets(train)
     errors = []
     with threadpool_limits(1):
         for rep in range(reps):
@@ -649,6 +647,17 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
     return out
 
 
+def _targets(train: Any) -> tuple[Any, Any, Any]:
+    """log10 σ [log10 S/cm], the censored flags and the paper groups of OBELiX rows."""
+    import numpy as np
+
+    return (
+        np.array([r.log10_sigma for r in train]),
+        np.array([r.censored for r in train]),
+        np.array([r.group for r in train]),
+    )
+
+
 def _fit_members(makers: list[Any], X: Any, y: Any, c: Any, impute: Any = None) -> list[Any]:
     """A censoring rule over a list of members: fit, re-impute the censored targets from the
     mean prediction μ and the bound b (``impute(μ, b)``; default min(μ, b), the rule before
@@ -720,9 +729,7 @@ def _round_candidate_cv(name: str, reps: int) -> dict[str, Any]:
     base = _variant_features()["shipped"]
     elements = tuple(sorted({e for r in train for e in cm._fractions(r.composition)}))
     makers, how, extras = _round_candidates(len(elements))[name]
-    y = np.array([r.log10_sigma for r in train])
-    c = np.array([r.censored for r in train])
-    groups = np.array([r.group for r in train])
+    y, c, groups = _targets(train)
     ref = cm._Reference.of([r.composition for r in train], elements, y, list(groups))
     errors, oof = [], np.zeros((reps, y.size))
     with threadpool_limits(1):
@@ -799,9 +806,7 @@ def _paper_effects_fold(rep: int, k: int) -> dict[str, Any]:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     train = cm.load_obelix_split()[0]
     X = _variant_features()["shipped"]
-    y = np.array([r.log10_sigma for r in train])
-    c = np.array([r.censored for r in train])
-    groups = np.array([r.group for r in train])
+    y, c, groups = _targets(train)
     tr, te = _paper_folds(groups, rep)[k]
     with threadpool_limits(1):
         fits = [cm._fit_censored(X[tr], y[tr], c[tr], 0, 200)]

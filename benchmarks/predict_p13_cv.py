@@ -107,9 +107,7 @@ def candidate_cv(name: str, cif_dir: Path, reps: int = 3) -> dict[str, Any]:
         cache = bp._round_cache_dir() / "p13_cif_features.json"
         X = np.hstack([X, cif_matrix([r.id for r in train], cif_dir, cache)])
     ens = bp._candidates()["mean of extra trees + random forest + hist. GB"][0]
-    y = np.array([r.log10_sigma for r in train])
-    c = np.array([r.censored for r in train])
-    groups = np.array([r.group for r in train])
+    y, c, groups = bp._targets(train)
     errors = []
     with threadpool_limits(1):
         for rep in range(reps):
