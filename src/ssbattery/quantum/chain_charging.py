@@ -114,9 +114,12 @@ class MatrixFreeChain:
         ``charge_energy`` = ⟨H_charge⟩ is known (conserved along the charging) and Σσx reads
         fewer entries than H_g (long-range couplings)."""
         v = np.ascontiguousarray(psi)
-        if self.measure is not None and (charge_energy is not None or not self.measure[1]):
+        if self.measure is not None:
             op, conserved = self.measure
-            return (charge_energy if conserved else 0.0) + float(op.expect(v))
+            if not conserved:
+                return float(op.expect(v))
+            if charge_energy is not None:
+                return charge_energy + float(op.expect(v))
         if charge_energy is None or self.Hg.gathers_per_state <= self.X.gathers_per_state:
             return float(self.Hg.expect(v)) + self.zeeman(v)
         return charge_energy - self.charging * float(self.X.expect(v)) + self.zeeman(v)
@@ -169,7 +172,7 @@ def matrix_free_chain(
     measure = None
     if isinstance(H, StreamOperator):  # BΣσz is diagonal: fold it into the measured operator
         if Hg.gathers_per_state <= X.gathers_per_state:
-            measure = (Hg.plus_diagonal(cross[2]), False)
+            measure = (cast(StreamOperator, Hg).plus_diagonal(cross[2]), False)
         else:
             measure = (H.flips_only(-params.charging).plus_diagonal(cross[2]), True)
     return MatrixFreeChain(

@@ -116,27 +116,23 @@ def test_chebyshev_streamed_blocks_match_eigh() -> None:
 
 
 def test_streamed_outputs_take_only_their_own_terms() -> None:
-    # e^{−iHτ}ψ = Σ_k (2 − δ_k0)(−i)^k J_k(rτ) T_k ψ (up to e^{−iaτ}): output j truncated at
-    # its own K_j (tail Σ_{k≥K_j} 2|J_k(rτ_j)| ≤ tol) must equal the exact propagator to
-    # ≈ tol, like the block's common K = max K_j, while the early outputs skip the later
-    # groups' updates.
-    from ssbattery.quantum.evolution.chebyshev import _Expansion, _terms_for
-
+    # e^{−iHτ}ψ = Σ_k (2 − δ_k0)(−i)^k J_k(rτ) T_k ψ (up to e^{−iaτ}): in a streamed block
+    # output j stops at its own K_j = chebyshev_terms(rτ_j, tol) (tail Σ_{k≥K_j} 2|J_k| ≤
+    # tol) while later outputs go on, so early outputs must still match the exact
+    # propagator to ≈ tol. Memory for 12 complex vectors forces streamed blocks of many
+    # outputs; the first outputs of a block need far fewer terms than the last.
     n, tol = 400, 1e-13
     H = _random_sparse_hermitian(n, 21, real=True)
     lo, hi = spectral_bounds(H)
-    exp = _Expansion(H, lo, hi, tol=tol)
-    psi = _ket(n, 22).reshape(n, 1)
-    taus = np.linspace(0.005, 0.4, 9)
-    Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
-    assert Ks[0] < Ks[-1] / 3  # the first outputs do need far fewer terms
-    K = int(Ks[-1])
-    own = exp.streamed(psi, taus, K, 4, Ks)[:, :, 0]
-    common = exp.streamed(psi, taus, K, 4)[:, :, 0]
+    r = 0.5 * (hi - lo)
+    times = np.linspace(0.005, 0.4, 80)
+    assert chebyshev_terms(r * times[0], tol) < chebyshev_terms(r * times[-1], tol) / 3
+    psi0 = _ket(n, 22)
+    method = Chebyshev(tol=tol, memory_mb=16 * n * 12 / 1024**2)
+    tr = evolve(H, psi0, times, method=method, store_states=True)
     w, U = np.linalg.eigh(H.toarray())
-    exact = np.stack([U @ (np.exp(-1j * w * t) * (U.conj().T @ psi[:, 0])) for t in taus])
-    np.testing.assert_allclose(own, exact, rtol=0, atol=1e-11)
-    np.testing.assert_allclose(own, common, rtol=0, atol=1e-11)
+    exact = np.stack([U @ (np.exp(-1j * w * t) * (U.conj().T @ psi0)) for t in times])
+    np.testing.assert_allclose(tr.states, exact, rtol=0, atol=1e-11)
 
 
 def test_spectral_bounds_contain_the_spectrum() -> None:
