@@ -1,9 +1,12 @@
 """Open chain, streaming operator, the first M of the 400 output times: wall time and the
-measurement's share; usage: chain_stream_ab.py N M (RESULTS_spin_chain_scale.md).
+measurement's share; with --profile also where the time goes (cProfile, top 14 by own time);
+usage: chain_stream_ab.py N M [--profile] (RESULTS_spin_chain_scale.md).
 
 A probe: a short timing script cited by a RESULTS file (run it through
 benchmarks/run_paused.sh, as the cited figures were)."""
 
+import cProfile
+import pstats
 import sys
 import time
 
@@ -29,8 +32,12 @@ def timed(self, psi, ce=None):
 
 
 cc.MatrixFreeChain.h0_expect = timed
+pr = cProfile.Profile()
 t0 = time.perf_counter()
+if "--profile" in sys.argv:
+    pr.enable()
 res = cc.charge_matrix_free(p, times, method=meth, refine=False, operator="streaming")
+pr.disable()
 w = time.perf_counter() - t0
 d = res.diagnostics
 print(
@@ -38,3 +45,5 @@ print(
     f"E[-1] {res.energy[-1]!r}",
     flush=True,
 )
+if "--profile" in sys.argv:
+    pstats.Stats(pr).sort_stats("tottime").print_stats(14)
