@@ -557,12 +557,7 @@ def _variant_cv(reps: int = 3, n_jobs: int = 1) -> list[str]:
         "|---|---|---|",
     ]
     out += _paired_rows(scores, ref)
-    best = min(scores, key=lambda n: scores[n].mean())
-    d = scores[best] - ref
-    se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
-    verdict = "adopted" if d.mean() < -se else "not adopted (inside one paired SE, or worse)"
-    out += ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
-    return out
+    return out + _one_se_verdict(scores, ref)
 
 
 # --- --round-cv (round m13): fold-dependent target features, GP, stacking; cached per candidate
@@ -645,6 +640,18 @@ def _round_candidates(n_elements: int) -> dict[str, tuple[list[Any], str, tuple[
     for name in _HYPER_VARIANTS:  # l13's variants, which did not run to completion then
         out[name] = (base[name][0], "mean", ())
     return out
+
+
+def _one_se_verdict(scores: dict[str, Any], ref: Any) -> list[str]:
+    """The one-SE rule's closing lines: the lowest mean CV MAE, adopted only if its paired
+    gain over ``ref`` (per-fold MAEs) exceeds one SE of the paired differences."""
+    import numpy as np
+
+    best = min(scores, key=lambda n: scores[n].mean())
+    d = scores[best] - ref
+    se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
+    verdict = "adopted" if d.mean() < -se else "not adopted (inside one paired SE, or worse)"
+    return ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
 
 
 def _targets(train: Any) -> tuple[Any, Any, Any]:

@@ -125,7 +125,6 @@ def candidate_cv(name: str, cif_dir: Path, reps: int = 3) -> dict[str, Any]:
 def round_cv(cif_dir: Path, n_jobs: int = 1, cached_only: bool = False) -> list[str]:
     """The round's table and verdict under the rule fixed before the run: adopt the lowest
     mean CV MAE only if it beats the reference by more than one paired SE."""
-    import os
 
     from joblib import Parallel, delayed
 
@@ -155,9 +154,4 @@ def round_cv(cif_dir: Path, n_jobs: int = 1, cached_only: bool = False) -> list[
     ]
     out += bp._paired_rows(scores, ref)
     out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
-    best = min(scores, key=lambda n: scores[n].mean())
-    d = scores[best] - ref
-    se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0
-    verdict = "adopted" if d.mean() < -se else "not adopted (inside one paired SE, or worse)"
-    out += ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
-    return out
+    return out + bp._one_se_verdict(scores, ref)
