@@ -76,6 +76,20 @@ class _MatrixFree(Protocol):
     def __matmul__(self, x: NDArray) -> NDArray: ...
 
 
+@runtime_checkable
+class _Reducer(Protocol):
+    """A map of the evolved states onto fewer entries that hold them exactly (e.g.
+    :class:`~ssbattery.quantum.chain_stream.MirrorHalf`, the reflection-even half): a
+    prepared Hamiltonian's ``outputs``. The streamed blocks then keep their outputs in this
+    form, and ``emit`` receives them so."""
+
+    size: int
+
+    def reduce(self, full: NDArray, out: NDArray | None = None) -> NDArray: ...
+
+    def expand(self, half: NDArray, out: NDArray | None = None) -> NDArray: ...
+
+
 @dataclass(frozen=True)
 class Chebyshev:
     """Multi-time Chebyshev propagation (see the module docstring).
@@ -186,11 +200,27 @@ def _propagate(
         check_memory("the Chebyshev vectors", (8, n, m))
         slots = 8
     state = state.astype(complex, copy=False)
+    reducer = getattr(prepared, "outputs", None)
     while k_out < n_times:
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
         taus = times[k_out : k_out + m_max] - t_cur
         Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
+        if isinstance(reducer, _Reducer) and m == 1:
+            try:
+                M, block, state = _reduced_block(exp, state, taus, Ks, reducer, method, nnz)
+            except _Diverged:
+                if safe:
+                    raise
+                exp.set_bounds(*prepared.widen_bounds())
+                safe = True
+                continue
+            chain.append(1)
+            emit(k_out, block)
+            del block
+            t_cur = float(times[k_out + M - 1])
+            k_out += M
+            continue
         best_M, best_cost, best_K = 0, math.inf, 0
         for M in range(1, m_max + 1):
             K = int(Ks[M - 1])
@@ -246,6 +276,53 @@ def _propagate(
         t_cur = float(times[k_out + M - 1])
         k_out += M
     return state.astype(complex, copy=False)
+
+
+#: Cost of gathering one vector into its reduced form, relative to one dense
+#: multiply-add per entry (cost model of :func:`_reduced_block`).
+_REDUCE_WEIGHT = 1.0
+
+
+def _reduced_block(
+    exp: _Expansion,
+    state: NDArray,
+    taus: NDArray,
+    Ks: NDArray[np.int64],
+    reducer: _Reducer,
+    method: Chebyshev,
+    nnz: float,
+) -> tuple[int, NDArray[np.complex128], NDArray[np.complex128]]:
+    """One streamed block whose outputs are kept reduced: (M, the M reduced outputs
+    (M, size, 1), the full state at the last of them).
+
+    Memory (``method.memory_mb``): three full vectors for the recurrence, G reduced ones
+    for a group and M reduced outputs; M and G minimise the modelled work per output time
+    (K products, the updates Σ_j Ks[j](1 + 2/G) and one reduction per product).
+    """
+    n = state.shape[0]
+    nr = int(reducer.size)
+    free = method.memory_mb * 1024**2 / 16 - 3 * n  # complex entries left after the ring
+    norm0 = float(np.linalg.norm(state))
+    k_sum = np.cumsum(Ks)
+    best = (math.inf, 0, 0)
+    for G in _STREAM_GROUPS or (4,):
+        m_cap = int(free // nr) - G
+        for M in range(1, min(m_cap, taus.size) + 1):
+            K = int(Ks[M - 1])
+            upd = float(k_sum[M - 1]) * (1.0 + 2.0 / G) + _REDUCE_WEIGHT * K
+            cost = (K * nnz + method.gemm_weight * nr * upd) / M
+            if cost < best[0]:
+                best = (cost, M, G)
+    _, M, G = best
+    if M == 0:
+        check_memory("the reduced Chebyshev block", (3 * n + 5 * nr,))
+        M, G = 1, 4
+    block = exp.streamed_reduced(state[:, 0], taus[:M], int(Ks[M - 1]), G, Ks[:M], reducer)
+    full = reducer.expand(block[M - 1, :, 0]).reshape(n, 1)
+    nrm = float(np.linalg.norm(full))
+    if not math.isfinite(nrm) or abs(nrm - norm0) > exp.norm_slack * max(norm0, 1.0):
+        raise _Diverged(f"Chebyshev propagation lost the norm ({nrm} vs {norm0})")
+    return M, block, full
 
 
 def _check_norm(block: NDArray, norm0: float, slack: float = 1e-6) -> None:
@@ -531,6 +608,75 @@ class _Expansion:
         flush(K)
         out *= np.exp(-1j * self.a * taus)[:, None]
         return out.reshape(taus.size, n, m)
+
+    def streamed_reduced(
+        self,
+        state: NDArray,
+        taus: NDArray,
+        K: int,
+        group: int,
+        terms: NDArray[np.int64],
+        reducer: _Reducer,
+    ) -> NDArray[np.complex128]:
+        """:meth:`streamed` for one ket (n,) with the outputs kept reduced: the recurrence
+        runs on three full vectors, each new one is reduced into a group of ``group``, and
+        each full group is added into the M reduced outputs by one BLAS product. Shape
+        (M, ``reducer.size``, 1)."""
+        n, nr = state.shape[0], int(reducer.size)
+        K, G = max(K, 2), max(int(group), 1)
+        self.products += K - 1
+        self.expansions += 1
+        taus = np.asarray(taus, dtype=float)
+        k = np.arange(K)
+        C = bessel_table(self.r * taus, K) * np.where(k == 0, 1.0, 2.0) * (-1j) ** k
+        out = np.zeros((taus.size, nr), dtype=complex)
+        grp = np.empty((G, nr), dtype=complex)
+        ring = np.empty((3, n), dtype=complex)
+        ring[0] = state
+        ring[2] = 0.0
+        need = np.asarray(terms)
+        flushed = 0
+
+        def take(j: int) -> None:  # T_j is in ring[j % 3]: reduce it, flush a full group
+            nonlocal flushed
+            reducer.reduce(ring[j % 3], grp[j - flushed])
+            if j + 1 - flushed < G and j + 1 < K:
+                return
+            j0 = int(np.searchsorted(need, flushed, side="right"))
+            if j0 < taus.size:
+                with contextlib.ExitStack() as stack:
+                    if self.fast is not None:
+                        from ssbattery._blas import blas_threads
+                        from ssbattery.quantum.evolution.csr_kernels import threads_available
+
+                        stack.enter_context(blas_threads(self.threads or threads_available()))
+                    V = grp[: j + 1 - flushed]
+                    Cg = C[j0:, flushed : j + 1]
+                    zgemm(1.0, V.T, Cg.T, beta=1.0, c=out[j0:].T, overwrite_c=True)
+            flushed = j + 1
+
+        step = self._step
+        step(ring[0], ring[2], ring[1])  # T_1 = ½ H2 ψ
+        ring[1] *= 0.5
+        take(0)
+        for j in range(1, K - 1):
+            take(j)
+            step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3])
+        take(K - 1)
+        if K > 2 and float(np.linalg.norm(ring[(K - 1) % 3])) > 1.5 * float(np.linalg.norm(state)):
+            raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
+        out *= np.exp(-1j * self.a * taus)[:, None]
+        return out.reshape(taus.size, nr, 1)
+
+    def _step(self, cur: NDArray, prev: NDArray, nxt: NDArray) -> None:
+        """nxt = H2·cur − prev (the recurrence, by whichever product H2 has)."""
+        if isinstance(self.fast, _MatrixFree):
+            self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+        elif self.fast is not None:
+            recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
+        else:
+            np.negative(prev, out=nxt)
+            self._accumulate(cur, nxt)
 
     def combine(
         self,
