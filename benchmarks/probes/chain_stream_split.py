@@ -3,7 +3,7 @@ pass (``split=0``) against two passes (tiles + panels), in the chain's own site 
 in the mirrored order (sites N−1 … N/2 on the high bits, where the reflection is the swap of
 the two halves), with the split at N/2 (the probe's first form: ``orders``); and each pass
 alone for several splits S, panel widths 2^w and panel tiles 2^b (``passes``); usage:
-chain_stream_split.py N[,N...] [lr] | chain_stream_split.py passes N
+chain_stream_split.py N[,N...] [lr] | chain_stream_split.py passes|tiles N
 (RESULTS_spin_chain_scale.md).
 
 A probe: a short timing script cited by a RESULTS file (run it through
@@ -101,7 +101,42 @@ def passes(n: int) -> None:
         print(f"S={S} w={w} b={b}: tiles {t1:.3f} panels {t2:.3f} sum {t1 + t2:.3f}", flush=True)
 
 
-if sys.argv[1] == "passes":
+def tiles(n: int) -> None:
+    """At the default split: each pass, the whole product, the measurement (H_g), and the
+    half's reduce / expand (min of 3)."""
+    from ssbattery.quantum.chain_stream import MirrorHalf, _kernels, mirrored_couplings
+
+    p = SpinChainParameters(n, anisotropy=0.5)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(2**n) + 1j * rng.standard_normal(2**n)
+    prev = x.copy()
+    out = np.empty_like(x)
+    G = mirrored_couplings(couplings(p))
+    H = stream_operator(n, G, transverse=p.charging, anisotropy=0.5).scaled(0, 2 / 300)
+    k = _kernels()
+    xf, pf, of = x.view(float), prev.view(float), out.view(float)
+    H.split = n - 6  # the default at N = 24
+    S, low, high = H._passes(xf.size)
+    w = 15 - (n - S)
+    t1 = tm(lambda: k[0](xf, pf, of, 1, H._diag, 10, *low), 3)
+    t2 = tm(lambda: k[5](xf, of, S + 1, w, 12, 2, *high), 3)
+    t3 = tm(lambda: H.recurrence_step(x, prev, out, threads=2), 3)
+    meas = H.without_flips()
+    t4 = tm(lambda: meas.expect(x), 3)
+    half = MirrorHalf(n)
+    hv = half.reduce(x)
+    t5 = tm(lambda: half.reduce(x, hv), 3)
+    t6 = tm(lambda: half.expand(hv, out), 3)
+    print(
+        f"N={n} split {S}: tiles {t1:.3f} panels {t2:.3f} product {t3:.3f} measure {t4:.3f} "
+        f"reduce {t5:.3f} expand {t6:.3f}",
+        flush=True,
+    )
+
+
+if sys.argv[1] == "tiles":
+    tiles(int(sys.argv[2]))
+elif sys.argv[1] == "passes":
     passes(int(sys.argv[2]))
 else:
     for size in sys.argv[1].split(","):

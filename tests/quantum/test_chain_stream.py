@@ -271,6 +271,13 @@ def test_mirrored_order_and_its_half(interaction: str, periodic: bool) -> None:
     assert np.linalg.norm(psi) ** 2 == pytest.approx(
         2 * np.vdot(h, h).real - sum(abs(psi[c * side + c]) ** 2 for c in range(side))
     )
+    for m in (2, 6, 14):  # one row, one block of rows, two blocks (the threads' pairs)
+        side_m = 2 ** (m // 2)
+        Z = rng.standard_normal((side_m, side_m)) + 1j * rng.standard_normal((side_m, side_m))
+        Z = Z + Z.T
+        h_m = MirrorHalf(m).reduce(Z.ravel())
+        np.testing.assert_array_equal(h_m, np.concatenate([Z[c, c:] for c in range(side_m)]))
+        np.testing.assert_array_equal(MirrorHalf(m).expand(h_m), Z.ravel())
     with pytest.raises(InvalidParameterError, match="even"):
         MirrorHalf(7)
     with pytest.raises(InvalidParameterError, match="even"):

@@ -110,6 +110,22 @@ def _kernels() -> Any:
                 o[4 * c + 1] += f * x[4 * c + 3]
                 o[4 * c + 2] += f * x[4 * c]
                 o[4 * c + 3] += f * x[4 * c + 1]
+        elif h == 4:
+            # short offsets written out on blocks (constant indices: LLVM packs them into
+            # vector operations; a loop per 4 doubles cost more than its work)
+            for c in range(nb):
+                ob = o[8 * c : 8 * c + 8]
+                xb = x[8 * c : 8 * c + 8]
+                for k in range(4):
+                    ob[k] += f * xb[k + 4]
+                    ob[k + 4] += f * xb[k]
+        elif h == 8:
+            for c in range(nb):
+                ob = o[16 * c : 16 * c + 16]
+                xb = x[16 * c : 16 * c + 16]
+                for k in range(8):
+                    ob[k] += f * xb[k + 8]
+                    ob[k + 8] += f * xb[k]
         else:
             for c in range(nb):
                 lo = 2 * h * c
@@ -162,7 +178,23 @@ def _kernels() -> Any:
             hi = 1 << (pi[u] + q)
             hj = 1 << (pj[u] + q)
             a = pa[u]
-            if hj < T:
+            if hi == 2 and hj == 4 and T >= 8:
+                # the two lowest bits of a complex state (the blocks written out, as above)
+                for c in range(T // 8):
+                    ob = o[8 * c : 8 * c + 8]
+                    xb = xt[8 * c : 8 * c + 8]
+                    ob[2] += a * xb[4]
+                    ob[3] += a * xb[5]
+                    ob[4] += a * xb[2]
+                    ob[5] += a * xb[3]
+            elif hi == 4 and hj == 8 and T >= 16:
+                for c in range(T // 16):
+                    ob = o[16 * c : 16 * c + 16]
+                    xb = xt[16 * c : 16 * c + 16]
+                    for k in range(4):
+                        ob[k + 4] += a * xb[k + 8]
+                        ob[k + 8] += a * xb[k + 4]
+            elif hj < T:
                 # both bits inside the tile: (i set, j clear) ↔ (i clear, j set)
                 for c1 in range(T // (2 * hj)):
                     b1 = 2 * hj * c1
@@ -441,31 +473,43 @@ def _mirror_kernels() -> Any:
     """Compile the half ↔ full maps of :class:`MirrorHalf` once."""
     import numba
 
+    # Row c of the triangle holds side − c entries: the threads take the rows in pairs
+    # (c, side − 1 − c), equal work each (a plain split of the rows gave one thread 3/4).
+    @numba.njit(fastmath=True, inline="always")
+    def rows(full, half, side, c, out):
+        off = c * side - c * (c - 1) // 2
+        row = full[c * side + c : (c + 1) * side]
+        tri = half[off : off + side - c]
+        if out:
+            for k in range(side - c):
+                tri[k] = row[k]
+        else:
+            for k in range(side - c):
+                row[k] = tri[k]
+
     @numba.njit(parallel=True, cache=True)
     def reduce(full, half, side):
-        for c in numba.prange(side):
-            off = c * side - c * (c - 1) // 2
-            row = full[c * side + c : (c + 1) * side]
-            dst = half[off : off + side - c]
-            for k in range(side - c):
-                dst[k] = row[k]
+        for i in numba.prange((side + 1) // 2):
+            rows(full, half, side, i, True)
+            if side - 1 - i != i:
+                rows(full, half, side, side - 1 - i, True)
 
     @numba.njit(parallel=True, cache=True)
     def expand(half, full, side):
         # the rows c ≤ a, then the mirror images a > c in blocks of B × B (cache-sized)
-        for c in numba.prange(side):
-            off = c * side - c * (c - 1) // 2
-            src = half[off : off + side - c]
-            row = full[c * side + c : (c + 1) * side]
-            for k in range(side - c):
-                row[k] = src[k]
+        for i in numba.prange((side + 1) // 2):
+            rows(full, half, side, i, False)
+            if side - 1 - i != i:
+                rows(full, half, side, side - 1 - i, False)
         B = min(64, side)
         nb = side // B
-        for cb in numba.prange(nb):
-            for ab in range(cb, nb):
-                for a in range(ab * B, ab * B + B):
-                    for c in range(cb * B, min(cb * B + B, a)):
-                        full[a * side + c] = full[c * side + a]
+        for i in numba.prange((nb + 1) // 2):
+            for twin in range(2 if nb - 1 - i != i else 1):
+                cb = nb - 1 - i if twin else i
+                for ab in range(cb, nb):
+                    for a in range(ab * B, ab * B + B):
+                        for c in range(cb * B, min(cb * B + B, a)):
+                            full[a * side + c] = full[c * side + a]
 
     return reduce, expand
 

@@ -278,9 +278,14 @@ def _propagate(
     return state.astype(complex, copy=False)
 
 
-#: Cost of gathering one vector into its reduced form, relative to one dense
-#: multiply-add per entry (cost model of :func:`_reduced_block`).
-_REDUCE_WEIGHT = 1.0
+#: The cost model of :func:`_reduced_block`, in units of one term of the operator's
+#: product (``nnz``): reducing one entry of a new vector, and one flush's read-modify-write
+#: of one entry of one output. Measured at N = 24 (streaming chain, 2 threads, cProfile of
+#: 28 outputs through bench.sh, RESULTS_spin_chain_scale.md): a product 0.48 s for
+#: 36.5 × 2^24 terms, a reduction 0.028 s and a flush 0.46 s for ≈ 18 outputs of 8.4 M
+#: entries (memory-bound: the outputs' traffic, not their multiply-adds).
+_REDUCE_WEIGHT = 4.3
+_FLUSH_WEIGHT = 4.0
 
 
 def _reduced_block(
@@ -297,20 +302,21 @@ def _reduced_block(
 
     Memory (``method.memory_mb``): three full vectors for the recurrence, G reduced ones
     for a group and M reduced outputs; M and G minimise the modelled work per output time
-    (K products, the updates Σ_j Ks[j](1 + 2/G) and one reduction per product).
+    (K products, one reduction per product, and each output read and written once per
+    group that adds into it: Σ_j ⌈Ks[j]/G⌉ passes).
     """
     n = state.shape[0]
     nr = int(reducer.size)
     free = method.memory_mb * 1024**2 / 16 - 3 * n  # complex entries left after the ring
     norm0 = float(np.linalg.norm(state))
-    k_sum = np.cumsum(Ks)
     best = (math.inf, 0, 0)
     for G in _STREAM_GROUPS or (4,):
         m_cap = int(free // nr) - G
+        flushes = np.cumsum(-(-Ks // G))
         for M in range(1, min(m_cap, taus.size) + 1):
             K = int(Ks[M - 1])
-            upd = float(k_sum[M - 1]) * (1.0 + 2.0 / G) + _REDUCE_WEIGHT * K
-            cost = (K * nnz + method.gemm_weight * nr * upd) / M
+            upd = _FLUSH_WEIGHT * float(flushes[M - 1]) + _REDUCE_WEIGHT * K
+            cost = (K * nnz + nr * upd) / M
             if cost < best[0]:
                 best = (cost, M, G)
     _, M, G = best
