@@ -67,8 +67,9 @@ _JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 _PROPAGATOR = typer.Option(
     "lanczos",
     "--propagator",
-    help="The moving window's propagator: lanczos (default) or chebyshev "
-    "(three live vectors on the stencil; benchmarks/RESULTS_dicke_window.md §2e).",
+    help="The moving window's propagator: lanczos (default), chebyshev (three live "
+    "vectors on the stencil, §2e) or wavefront (Chebyshev blocked over photon layers, "
+    "§2f of benchmarks/RESULTS_dicke_window.md).",
 )
 
 

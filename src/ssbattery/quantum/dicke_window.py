@@ -19,7 +19,9 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   at a window move; otherwise an :class:`~ssbattery.quantum.evolution.Evolver` on the
   CSR H per window; or, with ``propagator="chebyshev"``, by Chebyshev blocks on the
   stencil, :mod:`~ssbattery.quantum.dicke_chebyshev`, measured slower at N = 256,
-  ``benchmarks/RESULTS_dicke_window.md`` §2e); a segment whose
+  ``benchmarks/RESULTS_dicke_window.md`` §2e; or, with ``propagator="wavefront"``,
+  by the same expansion blocked over photon layers,
+  :mod:`~ssbattery.quantum.dicke_wavefront`, §2f); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:
@@ -101,11 +103,16 @@ class PhotonWindow:
             from 2 on, :func:`~ssbattery.quantum.dicke.charge_dicke` computes the
             ergotropy on a second thread beside them. BLAS runs one thread per caller.
             With ``propagator="chebyshev"`` the products and the output sums use them too.
-        propagator: ``"lanczos"`` (Krylov steps of ``krylov_dim`` vectors) or
+        propagator: ``"lanczos"`` (Krylov steps of ``krylov_dim`` vectors),
             ``"chebyshev"`` (:mod:`~ssbattery.quantum.dicke_chebyshev`: three live
-            vectors, Gershgorin bounds; the parity sector with numba only, otherwise
-            Lanczos), each held to ``krylov_tol``.
+            vectors, Gershgorin bounds) or ``"wavefront"``
+            (:mod:`~ssbattery.quantum.dicke_wavefront`: the same expansion blocked over
+            photon layers, ``depth`` terms per pass over memory; one thread), each held
+            to ``krylov_tol``; the Chebyshev ones in the parity sector with numba only,
+            otherwise Lanczos.
         block: output times per Chebyshev expansion.
+        depth: Chebyshev terms per pass over memory (``"wavefront"``; rounded up to a
+            multiple of 8).
     """
 
     tol: float = 1e-10
@@ -117,12 +124,16 @@ class PhotonWindow:
     threads: int | None = 1
     propagator: str = "lanczos"
     block: int = 4
+    depth: int = 32
 
     def __post_init__(self) -> None:
-        if self.propagator not in ("lanczos", "chebyshev"):
+        if self.propagator not in ("lanczos", "chebyshev", "wavefront"):
             raise InvalidParameterError(
-                f"`propagator` must be 'lanczos' or 'chebyshev', got {self.propagator!r}."
+                "`propagator` must be 'lanczos', 'chebyshev' or 'wavefront', "
+                f"got {self.propagator!r}."
             )
+        if isinstance(self.depth, bool) or int(self.depth) != self.depth or self.depth < 1:
+            raise InvalidParameterError(f"`depth` must be an integer ≥ 1, got {self.depth!r}.")
         if isinstance(self.block, bool) or int(self.block) != self.block or self.block < 1:
             raise InvalidParameterError(f"`block` must be an integer ≥ 1, got {self.block!r}.")
         t = self.threads
@@ -298,7 +309,7 @@ def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
     (each segment is held to the same bounds): a long run may resume with shorter ones;
     nor ``threads``, which changes where the ergotropy is computed only; nor the
     propagator and its ``block`` (both held to ``krylov_tol``)."""
-    skip = ("segment", "threads", "propagator", "block")
+    skip = ("segment", "threads", "propagator", "block", "depth")
     window = {k: v for k, v in asdict(opts).items() if k not in skip}
     return json.dumps({"params": params.to_dict(), "window": window, "caller": tag})
 
@@ -344,6 +355,26 @@ def _chebyshev_segment(params: DickeParameters, basis: DickeBasis, opts: PhotonW
             stencil, psi, rel, obs, bounds, tol=how.tol, block=int(opts.block),
             threads=opts.threads,
         )  # fmt: skip
+
+    return run
+
+
+def _wavefront_segment(params: DickeParameters, basis: DickeBasis, opts: PhotonWindow) -> _Segment:
+    """A segment's propagation by the temporally blocked Chebyshev of
+    :mod:`~ssbattery.quantum.dicke_wavefront` (see ``propagator``)."""
+    from ssbattery.quantum.dicke_chebyshev import gershgorin_bounds
+    from ssbattery.quantum.dicke_wavefront import WavefrontChebyshev, propagate_wavefront
+
+    # one thread: its two real recurrences on two threads were no faster (§2f), and a
+    # second thread, if any, serves the caller's observer (as for Lanczos)
+    engine = WavefrontChebyshev(
+        params, basis, gershgorin_bounds(params, basis), depth=int(opts.depth)
+    )
+
+    def run(
+        psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
+    ) -> tuple[NDArray[np.complex128], int]:
+        return propagate_wavefront(engine, psi, rel, obs, tol=how.tol, block=int(opts.block))
 
     return run
 
@@ -401,6 +432,8 @@ def propagate_in_window(
         # the parity sector: products by the matrix-free stencil (dicke_stencil), no CSR
         if basis.parity and HAVE_NUMBA and opts.propagator == "chebyshev":
             return basis, _chebyshev_segment(params, basis, opts), _Edges(params, basis)
+        if basis.parity and HAVE_NUMBA and opts.propagator == "wavefront":
+            return basis, _wavefront_segment(params, basis, opts), _Edges(params, basis)
         if basis.parity and HAVE_NUMBA:
             # one thread: memory-bound, two were slower (§2d); a second thread, if any,
             # serves the caller's observer (charge_dicke: the ergotropy beside it)
