@@ -3,7 +3,8 @@ pass (``split=0``) against two passes (tiles + panels), in the chain's own site 
 in the mirrored order (sites N−1 … N/2 on the high bits, where the reflection is the swap of
 the two halves), with the split at N/2 (the probe's first form: ``orders``); and each pass
 alone for several splits S, panel widths 2^w and panel tiles 2^b (``passes``); usage:
-chain_stream_split.py N[,N...] [lr] | chain_stream_split.py passes|tiles N
+chain_stream_split.py N[,N...] [lr] | chain_stream_split.py passes N |
+chain_stream_split.py tiles N [lr]
 (RESULTS_spin_chain_scale.md).
 
 A probe: a short timing script cited by a RESULTS file (run it through
@@ -101,12 +102,14 @@ def passes(n: int) -> None:
         print(f"S={S} w={w} b={b}: tiles {t1:.3f} panels {t2:.3f} sum {t1 + t2:.3f}", flush=True)
 
 
-def tiles(n: int) -> None:
-    """At the default split: each pass, the whole product, the measurement (H_g), and the
-    half's reduce / expand (min of 3)."""
+def tiles(n: int, inter: str = "nn") -> None:
+    """At the default split: each pass, the whole product, the measurement (H_g for NN,
+    −ωΣσx + diagonal for LR, as the chain measures), and the half's reduce / expand (min of
+    3; 2 for LR)."""
     from ssbattery.quantum.chain_stream import MirrorHalf, _kernels, mirrored_couplings
 
-    p = SpinChainParameters(n, anisotropy=0.5)
+    p = SpinChainParameters(n, anisotropy=0.5, interaction=inter)
+    r = 3 if inter == "nn" else 2
     rng = np.random.default_rng(0)
     x = rng.standard_normal(2**n) + 1j * rng.standard_normal(2**n)
     prev = x.copy()
@@ -118,24 +121,24 @@ def tiles(n: int) -> None:
     H.split = n - 6  # the default at N = 24
     S, low, high = H._passes(xf.size)
     w = 15 - (n - S)
-    t1 = tm(lambda: k[0](xf, pf, of, 1, H._diag, 10, *low), 3)
-    t2 = tm(lambda: k[5](xf, of, S + 1, w, 12, 2, *high), 3)
-    t3 = tm(lambda: H.recurrence_step(x, prev, out, threads=2), 3)
-    meas = H.without_flips()
-    t4 = tm(lambda: meas.expect(x), 3)
+    t1 = tm(lambda: k[0](xf, pf, of, 1, H._diag, 10, *low), r)
+    t2 = tm(lambda: k[5](xf, of, S + 1, w, 12, 2, *high), r)
+    t3 = tm(lambda: H.recurrence_step(x, prev, out, threads=2), r)
+    meas = H.without_flips() if inter == "nn" else H.flips_only(-12.0).plus_diagonal(H._diag)
+    t4 = tm(lambda: meas.expect(x), r)
     half = MirrorHalf(n)
     hv = half.reduce(x)
     t5 = tm(lambda: half.reduce(x, hv), 3)
     t6 = tm(lambda: half.expand(hv, out), 3)
     print(
-        f"N={n} split {S}: tiles {t1:.3f} panels {t2:.3f} product {t3:.3f} measure {t4:.3f} "
-        f"reduce {t5:.3f} expand {t6:.3f}",
+        f"N={n} {inter} split {S}: tiles {t1:.3f} panels {t2:.3f} product {t3:.3f} "
+        f"measure {t4:.3f} reduce {t5:.3f} expand {t6:.3f}",
         flush=True,
     )
 
 
 if sys.argv[1] == "tiles":
-    tiles(int(sys.argv[2]))
+    tiles(int(sys.argv[2]), "lr" if "lr" in sys.argv[3:] else "nn")
 elif sys.argv[1] == "passes":
     passes(int(sys.argv[2]))
 else:

@@ -307,3 +307,8 @@ def test_outputs_on_the_half_equal_exact(n: int, interaction: str, periodic: boo
     part = charge_matrix_free(p, T[:80], method, refine=False, operator="streaming")
     np.testing.assert_allclose(part.energy, full.energy, rtol=0, atol=1e-10 * scale)
     assert part.diagnostics["products [1]"] < 0.8 * full.diagnostics["products [1]"]
+    # P_max polished by the refinement (single steps through the half) as the exact one's
+    polished = charge_spin_chain(p, T, method=Eigh(), operator="csr")
+    got = charge_matrix_free(p, T, method, operator="streaming")
+    assert got.power_max == pytest.approx(polished.power_max, rel=1e-10)
+    assert got.t_power_max == pytest.approx(polished.t_power_max, rel=1e-8)

@@ -22,7 +22,9 @@ Two matrix-free operators share this path (``operator=``): "matrix-free",
 :class:`~ssbattery.quantum.chain_stream.StreamOperator` on the full 2^N space (twice the
 states, every term a streaming pass at a fixed bit offset; BΣσz is then diagonal).
 :func:`choose_operator` picks among them and the CSR path by memory and a cost model
-measured per product (:data:`PRODUCT_NS`).
+measured per product (:data:`PRODUCT_NS`). An even "streaming" chain runs in the mirrored
+site order (:func:`mirrors`), where the propagation keeps its outputs on the
+reflection-even half (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`).
 """
 
 from __future__ import annotations

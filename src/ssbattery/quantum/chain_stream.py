@@ -20,6 +20,14 @@ low bits pairs runs of the same tile, a term on a higher bit reads the partner t
 fixed offset in one contiguous stream (numba threads over tiles, no tile written twice).
 The diagonal D (the ZZ couplings, one float per string) is stored.
 
+From 2^25 doubles on, a product runs in two passes (:class:`StreamOperator`, ``split``):
+the terms on the low bits by tiles, whose partners then stay in cache, and those on the
+top bits by panels gathered from every row. For an even chain, the sites can be relabelled
+(:func:`mirrored_couplings`) so that the reflection swaps the two halves of a bit string;
+a reflection-even state (the evolution from |↓…↓⟩ stays one) is then a symmetric matrix,
+held exactly by its upper triangle (:class:`MirrorHalf`), and the Chebyshev engine keeps
+its outputs in that half: twice the outputs per block at the same memory.
+
 A complex vector is applied as its real view (H is real): the state index moves up one
 bit, the lowest bit of the flat index selects the real or the imaginary part. The Chebyshev
 recurrence T_{k+1} = H2·T_k − T_{k−1} runs in the same pass (:meth:`StreamOperator.

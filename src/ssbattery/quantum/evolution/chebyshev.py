@@ -14,10 +14,13 @@ schemes. A block either stores its K vectors and combines them (K + M vectors fo
 outputs) or streams them: each group of G new vectors is added into the M outputs at
 once, so only 2G + M vectors are held and K is free; with little memory this allows
 blocks of many more outputs (1.5–2.1× fewer products at 20–46 vectors for the spin
-chain). A real H acts on complex states through their real view (no complex copy of
-H). Written here because no library offers this multi-time evaluation: scipy's
-``expm_multiply`` restarts its Taylor series for every step, QuTiP and QuSpin integrate
-the ODE with adaptive Runge–Kutta steps.
+chain). When the prepared Hamiltonian names ``outputs``, a map onto fewer entries that
+holds the evolved states exactly (the chain's reflection-even half), a streamed block
+keeps its outputs in that form (three full vectors for the recurrence, G + M reduced
+ones) and ``emit`` receives them so. A real H acts on complex states through their real
+view (no complex copy of H). Written here because no library offers this multi-time
+evaluation: scipy's ``expm_multiply`` restarts its Taylor series for every step, QuTiP
+and QuSpin integrate the ODE with adaptive Runge–Kutta steps.
 """
 
 from __future__ import annotations
