@@ -276,8 +276,12 @@ def _propagate(
     energies = np.empty(times.size)
 
     def emit(k0: int, block: NDArray[np.complex128]) -> None:
+        half, buf = chain.half, None  # one full vector per block for the expanded halves
         for j in range(block.shape[0]):
-            energies[k0 + j] = chain.h0_expect(block[j, :, 0], charge_energy)
+            v = block[j, :, 0]
+            if half is not None and v.size == half.size:
+                v = buf = half.expand(v, buf)
+            energies[k0 + j] = chain.h0_expect(v, charge_energy)
 
     final = method.propagate(
         cast(Any, _Prepared(chain)), psi.reshape(-1, 1), times, emit, stats or StatsRecorder()

@@ -204,6 +204,7 @@ def _propagate(
         slots = 8
     state = state.astype(complex, copy=False)
     reducer = getattr(prepared, "outputs", None)
+    spare: list[NDArray[np.complex128]] = []  # the last reduced block, once measured
     while k_out < n_times:
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
@@ -211,7 +212,7 @@ def _propagate(
         Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
         if isinstance(reducer, _Reducer) and m == 1:
             try:
-                M, block, state = _reduced_block(exp, state, taus, Ks, reducer, method, nnz)
+                M, block, state = _reduced_block(exp, state, taus, Ks, reducer, method, nnz, spare)
             except _Diverged:
                 if safe:
                     raise
@@ -220,6 +221,7 @@ def _propagate(
                 continue
             chain.append(1)
             emit(k_out, block)
+            spare.append(block[:, :, 0])  # the next block writes its outputs here
             del block
             t_cur = float(times[k_out + M - 1])
             k_out += M
@@ -299,9 +301,12 @@ def _reduced_block(
     reducer: _Reducer,
     method: Chebyshev,
     nnz: float,
+    spare: list[NDArray[np.complex128]] | None = None,
 ) -> tuple[int, NDArray[np.complex128], NDArray[np.complex128]]:
     """One streamed block whose outputs are kept reduced: (M, the M reduced outputs
-    (M, size, 1), the full state at the last of them).
+    (M, size, 1), the full state at the last of them). ``spare``: holds the previous block's
+    outputs, already measured, whose memory this block takes (no fresh pages) when it
+    fits, else drops before allocating.
 
     Memory (``method.memory_mb``): three full vectors for the recurrence, G reduced ones
     for a group and M reduced outputs; M and G minimise the modelled work per output time
@@ -326,7 +331,11 @@ def _reduced_block(
     if M == 0:
         check_memory("the reduced Chebyshev block", (3 * n + 5 * nr,))
         M, G = 1, 4
-    block = exp.streamed_reduced(state[:, 0], taus[:M], int(Ks[M - 1]), G, Ks[:M], reducer)
+    buf = spare.pop() if spare else None
+    if buf is not None and (buf.shape[0] < M or buf.shape[1:] != (nr,)):
+        buf = None  # freed before the new outputs are allocated
+    block = exp.streamed_reduced(state[:, 0], taus[:M], int(Ks[M - 1]), G, Ks[:M], reducer, out=buf)
+    del buf
     full = reducer.expand(block[M - 1, :, 0]).reshape(n, 1)
     nrm = float(np.linalg.norm(full))
     if not math.isfinite(nrm) or abs(nrm - norm0) > exp.norm_slack * max(norm0, 1.0):
@@ -626,11 +635,13 @@ class _Expansion:
         group: int,
         terms: NDArray[np.int64],
         reducer: _Reducer,
+        out: NDArray[np.complex128] | None = None,
     ) -> NDArray[np.complex128]:
         """:meth:`streamed` for one ket (n,) with the outputs kept reduced: the recurrence
         runs on three full vectors, each new one is reduced into a group of ``group``, and
         each full group is added into the M reduced outputs by one BLAS product. Shape
-        (M, ``reducer.size``, 1)."""
+        (M, ``reducer.size``, 1). ``out``: a buffer (≥ M, ``reducer.size``) to write the
+        outputs into (overwritten: the first group sets every output)."""
         n, nr = state.shape[0], int(reducer.size)
         K, G = max(K, 2), max(int(group), 1)
         self.products += K - 1
@@ -638,7 +649,10 @@ class _Expansion:
         taus = np.asarray(taus, dtype=float)
         k = np.arange(K)
         C = bessel_table(self.r * taus, K) * np.where(k == 0, 1.0, 2.0) * (-1j) ** k
-        out = np.zeros((taus.size, nr), dtype=complex)
+        C *= np.exp(-1j * self.a * taus)[:, None]  # the phase rides on the weights: no pass
+        if out is None or out.shape[0] < taus.size or out.shape[1:] != (nr,):
+            out = np.empty((taus.size, nr), dtype=complex)
+        out = out[: taus.size]
         grp = np.empty((G, nr), dtype=complex)
         ring = np.empty((3, n), dtype=complex)
         ring[0] = state
@@ -661,7 +675,9 @@ class _Expansion:
                         stack.enter_context(blas_threads(self.threads or threads_available()))
                     V = grp[: j + 1 - flushed]
                     Cg = C[j0:, flushed : j + 1]
-                    zgemm(1.0, V.T, Cg.T, beta=1.0, c=out[j0:].T, overwrite_c=True)
+                    # The first group reaches every output (Ks ≥ 2 > 0): it sets them.
+                    beta = 1.0 if flushed else 0.0
+                    zgemm(1.0, V.T, Cg.T, beta=beta, c=out[j0:].T, overwrite_c=True)
             flushed = j + 1
 
         step = self._step
@@ -674,7 +690,6 @@ class _Expansion:
         take(K - 1)
         if K > 2 and float(np.linalg.norm(ring[(K - 1) % 3])) > 1.5 * float(np.linalg.norm(state)):
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
-        out *= np.exp(-1j * self.a * taus)[:, None]
         return out.reshape(taus.size, nr, 1)
 
     def _step(self, cur: NDArray, prev: NDArray, nxt: NDArray) -> None:
