@@ -7,11 +7,10 @@ the one the moving window needed (its top-layer population is printed, ≪ 1e-10
 entry must reach 1e-8 on max_t|ΔE|/E_max and on ΔPmax/Pmax against it; tolerances are
 tightened ×0.01 until it does (or reported as failing):
 
-* ``window``: ``charge_dicke(window=PhotonWindow(tol=1e-10, krylov_tol=…))``;
-* ``window_cheb``: the same with ``propagator="chebyshev"`` (``--block`` output times
-  per expansion; not in the printed table, read the JSON);
-* ``window_wave``: the same with ``propagator="wavefront"`` (``--block``, ``--depth``;
-  read the JSON or the part's line on stderr);
+* ``window``: ``charge_dicke(window=PhotonWindow(tol=1e-10, krylov_tol=…,
+  propagator="lanczos"))``;
+* ``window_wave``: the same with ``propagator="wavefront"`` (``--block`` output times per
+  expansion, ``--depth``; read the JSON or the part's line on stderr);
 * ``fixed4N``: ssbattery at the review's 4N cutoff (Lanczos tol 1e-6), to show its error;
 * ``quspin@4N`` and ``quspin@C``: QuSpin's ExpmMultiplyParallel from output time to output
   time on the *parity block* (the same parity-sector CSR matrix ssbattery evolves; QuSpin's
@@ -195,9 +194,9 @@ def run_part(
     energy, cut = ref["energy"], ref["cutoff_window"]
     if part == "window":
         return _best_of_threads({**base, "tool": "window"}, energy, 1e-7, window_threads, 4)
-    if part in ("window_cheb", "window_wave"):
-        prop = "chebyshev" if part == "window_cheb" else "wavefront"
-        spec = {**base, "tool": "window", "propagator": prop, "block": block, "depth": depth}
+    if part == "window_wave":
+        spec = {**base, "tool": "window", "propagator": "wavefront", "block": block}
+        spec["depth"] = depth
         return _best_of_threads(spec, energy, 1e-7, window_threads, 4)
     if part == "fixed4N":
         return tuned({**base, "tool": "ours", "cutoff": 4 * n}, energy, 1e-6, tries=1)
@@ -283,11 +282,11 @@ def main() -> None:
     parser.add_argument(
         "--propagator",
         default="lanczos",
-        choices=("lanczos", "chebyshev", "wavefront"),
+        choices=("lanczos", "wavefront"),
         help="--scale: the window's propagator (PhotonWindow(propagator=…)).",
     )
     parser.add_argument(
-        "--block", type=int, default=4, help="Chebyshev: output times per expansion."
+        "--block", type=int, default=4, help="Wavefront: output times per expansion."
     )
     parser.add_argument(
         "--depth", type=int, default=32, help="Wavefront: Chebyshev terms per memory pass."
@@ -350,7 +349,7 @@ def scale(args: argparse.Namespace) -> None:
         }
         # one checkpoint per thread count and propagator (a checkpoint records neither)
         name = f"dicke_scale_N{n}" + (f"_t{spec['threads']}" if spec["threads"] != 1 else "")
-        name += {"chebyshev": "_cheb", "wavefront": "_wave"}.get(args.propagator, "")
+        name += "_wave" if args.propagator == "wavefront" else ""
         calls_path = CACHE / f"{name}_calls.json"
         if args.stop_after is not None:
             # a run longer than one bench.sh call: checkpointed, resumed call after call

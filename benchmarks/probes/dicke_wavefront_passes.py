@@ -14,9 +14,8 @@ import time
 import numpy as np
 
 from ssbattery.quantum.dicke import DickeParameters, charge_dicke
-from ssbattery.quantum.dicke_chebyshev import gershgorin_bounds
 from ssbattery.quantum.dicke_stencil import DickeStencil
-from ssbattery.quantum.dicke_wavefront import WavefrontChebyshev
+from ssbattery.quantum.dicke_wavefront import WavefrontChebyshev, gershgorin_bounds
 from ssbattery.quantum.dicke_window import PhotonWindow, window_basis
 
 what = sys.argv[1] if len(sys.argv) > 1 else "all"

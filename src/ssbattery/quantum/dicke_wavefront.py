@@ -1,8 +1,11 @@
 """Chebyshev propagation on the Dicke stencil with temporal blocking over photon layers.
 
-The same expansion as :mod:`~ssbattery.quantum.dicke_chebyshev`,
-e^{−iHτ}ψ = e^{−iaτ} Σ_k (2 − δ_k0)(−i)^k J_k(rτ) T_k(H̃)ψ with H̃ = (H − a)/r, evaluated
-so that each vector crosses main memory once per ``depth`` terms instead of once per term:
+The Chebyshev expansion
+e^{−iHτ}ψ = e^{−iaτ} Σ_k (2 − δ_k0)(−i)^k J_k(rτ) T_k(H̃)ψ with H̃ = (H − a)/r and the
+spectrum of H in [a − r, a + r] (Gershgorin on the stencil, :func:`gershgorin_bounds`),
+with the term counts and Bessel tables of the spin chain's multi-time Chebyshev
+(:func:`~ssbattery.quantum.evolution.chebyshev.chebyshev_terms`), evaluated so that
+each vector crosses main memory once per ``depth`` terms instead of once per term:
 
 * **Real recurrences.** H is real, so T_k(H̃)ψ = T_k(H̃)X + i T_k(H̃)Y for ψ = X + iY; the
   two real recurrences are independent (one per thread with ``threads=2``, no
@@ -44,10 +47,31 @@ if TYPE_CHECKING:
 
     from ssbattery.quantum.dicke import DickeBasis, DickeParameters
 
-__all__ = ["DEFAULT_DEPTH", "GROUP", "WavefrontChebyshev", "propagate_wavefront"]
+__all__ = [
+    "DEFAULT_DEPTH",
+    "GROUP",
+    "WavefrontChebyshev",
+    "gershgorin_bounds",
+    "propagate_wavefront",
+]
 
 #: Terms per pass over memory (the band of rows kept in cache), unless given.
 DEFAULT_DEPTH = 32
+
+
+def gershgorin_bounds(params: DickeParameters, basis: DickeBasis) -> tuple[float, float]:
+    """Bounds on the spectrum of H (eq. 9, Ω = 0; energy units of ωa) on ``basis``:
+    Gershgorin discs, the diagonal ωc n + ωa m + (η/N) m² ± ωc g (√n + √(n+1)) (J₊ + J₋),
+    every neighbour counted (a safe widening at the window's edges)."""
+    N = params.n_atoms
+    j = N / 2.0
+    m = basis.k.astype(np.float64) - j
+    n = basis.photons.astype(np.float64)
+    jp = np.sqrt(np.maximum(j * (j + 1) - m * (m + 1), 0.0))
+    jm = np.sqrt(np.maximum(j * (j + 1) - m * (m - 1), 0.0))
+    diag = params.omega_cav * n + params.omega_a * m + (params.eta / N) * m * m
+    radius = params.omega_cav * params.coupling * (np.sqrt(n) + np.sqrt(n + 1.0)) * (jp + jm)
+    return float(np.min(diag - radius)), float(np.max(diag + radius))
 
 
 def _row_level(
@@ -254,14 +278,13 @@ class WavefrontChebyshev:
         basis: a photon-major parity basis holding every photon layer it spans
             (:func:`~ssbattery.quantum.dicke_window.window_basis`).
         bounds: an interval [a − r, a + r] holding H's spectrum (energy units of ωa), e.g.
-            :func:`~ssbattery.quantum.dicke_chebyshev.gershgorin_bounds`.
+            :func:`gershgorin_bounds`.
         depth: Chebyshev terms per pass over memory (the band of rows held in cache).
         threads: 1 (serial) or 2 (the real and imaginary recurrences on two threads).
 
     Example:
         >>> import numpy as np, scipy.linalg as sl
         >>> from ssbattery.quantum.dicke import DickeParameters, dicke_basis, dicke_hamiltonian
-        >>> from ssbattery.quantum.dicke_chebyshev import gershgorin_bounds
         >>> p = DickeParameters(4, 0.3, photon_cutoff=20)
         >>> b = dicke_basis(p)
         >>> psi = np.zeros(b.size, complex); psi[0] = 1.0
