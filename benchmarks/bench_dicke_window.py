@@ -7,9 +7,10 @@ the one the moving window needed (its top-layer population is printed, ≪ 1e-10
 entry must reach 1e-8 on max_t|ΔE|/E_max and on ΔPmax/Pmax against it; tolerances are
 tightened ×0.01 until it does (or reported as failing):
 
-* ``window``: ``charge_dicke(window=PhotonWindow(tol=1e-10, krylov_tol=…))``;
-* ``window_cheb``: the same with ``propagator="chebyshev"`` (``--block`` output times
-  per expansion; not in the printed table, read the JSON);
+* ``window``: ``charge_dicke(window=PhotonWindow(tol=1e-10, krylov_tol=…,
+  propagator="lanczos"))``;
+* ``window_wave``: the same with ``propagator="wavefront"`` (``--block`` output times per
+  expansion, ``--depth``; read the JSON or the part's line on stderr);
 * ``fixed4N``: ssbattery at the review's 4N cutoff (Lanczos tol 1e-6), to show its error;
 * ``quspin@4N`` and ``quspin@C``: QuSpin's ExpmMultiplyParallel from output time to output
   time on the *parity block* (the same parity-sector CSR matrix ssbattery evolves; QuSpin's
@@ -79,6 +80,7 @@ def _work(spec: dict) -> dict:
                     threads=spec.get("threads", 1),
                     propagator=spec.get("propagator", "lanczos"),
                     block=spec.get("block", 4),
+                    depth=spec.get("depth", 32),
                 ),
                 progress=progress,
                 checkpoint=spec.get("checkpoint"),
@@ -186,13 +188,15 @@ def run_part(
     threads: tuple[int, ...],
     window_threads: tuple[int, ...] = (1,),
     block: int = 4,
+    depth: int = 32,
 ) -> dict:
     base = {"n": n, "g": g}
     energy, cut = ref["energy"], ref["cutoff_window"]
     if part == "window":
         return _best_of_threads({**base, "tool": "window"}, energy, 1e-7, window_threads, 4)
-    if part == "window_cheb":
-        spec = {**base, "tool": "window", "propagator": "chebyshev", "block": block}
+    if part == "window_wave":
+        spec = {**base, "tool": "window", "propagator": "wavefront", "block": block}
+        spec["depth"] = depth
         return _best_of_threads(spec, energy, 1e-7, window_threads, 4)
     if part == "fixed4N":
         return tuned({**base, "tool": "ours", "cutoff": 4 * n}, energy, 1e-6, tries=1)
@@ -278,11 +282,14 @@ def main() -> None:
     parser.add_argument(
         "--propagator",
         default="lanczos",
-        choices=("lanczos", "chebyshev"),
+        choices=("lanczos", "wavefront"),
         help="--scale: the window's propagator (PhotonWindow(propagator=…)).",
     )
     parser.add_argument(
-        "--block", type=int, default=4, help="Chebyshev: output times per expansion."
+        "--block", type=int, default=4, help="Wavefront: output times per expansion."
+    )
+    parser.add_argument(
+        "--depth", type=int, default=32, help="Wavefront: Chebyshev terms per memory pass."
     )
     parser.add_argument("--worker", default=None)
     parser.add_argument("--table-only", action="store_true", help="Print the JSON's table.")
@@ -312,7 +319,7 @@ def main() -> None:
         for part in parts:
             if part == "ref":
                 continue
-            row[part] = run_part(part, n, g, ref, threads, window_threads, args.block)
+            row[part] = run_part(part, n, g, ref, threads, window_threads, args.block, args.depth)
             row[part]["load"] = os.getloadavg()
             row[part]["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             print(part, json.dumps(row[part]), file=sys.stderr, flush=True)
@@ -338,10 +345,11 @@ def scale(args: argparse.Namespace) -> None:
             "threads": int(args.window_threads.split(",")[0]),
             "propagator": args.propagator,
             "block": args.block,
+            "depth": args.depth,
         }
         # one checkpoint per thread count and propagator (a checkpoint records neither)
         name = f"dicke_scale_N{n}" + (f"_t{spec['threads']}" if spec["threads"] != 1 else "")
-        name += "_cheb" if args.propagator == "chebyshev" else ""
+        name += "_wave" if args.propagator == "wavefront" else ""
         calls_path = CACHE / f"{name}_calls.json"
         if args.stop_after is not None:
             # a run longer than one bench.sh call: checkpointed, resumed call after call

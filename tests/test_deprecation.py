@@ -110,3 +110,37 @@ def test_cli_old_option_names_warn_and_give_the_same_json() -> None:
     assert json.loads(chain.stdout)["parameters"]["n_sites"] == 3
     missing = runner.invoke(app, ["dicke", "--coupling", "0.3"])
     assert missing.exit_code == 2 and "--n-atoms" in missing.output
+
+
+def test_chebyshev_window_propagator_is_the_wavefront_one() -> None:
+    """The per-term Chebyshev window propagator went (the wavefront one, the same
+    expansion, was faster in every measurement, RESULTS_dicke_window.md §2e–2g): the old
+    name runs the wavefront propagator and warns; the old module's bounds are the new ones."""
+    import json
+
+    import ssbattery.quantum.dicke_chebyshev as old_module
+    from ssbattery.quantum.dicke import charge_dicke
+    from ssbattery.quantum.dicke_wavefront import gershgorin_bounds
+    from ssbattery.quantum.dicke_window import PhotonWindow
+
+    with pytest.warns(DeprecationWarning, match='propagator="wavefront"'):
+        old = PhotonWindow(propagator="chebyshev", block=3)
+    assert old == PhotonWindow(propagator="wavefront", block=3)
+    p = DickeParameters(6, 0.3)
+    e_old = charge_dicke(p, window=old, ergotropy=False).energy
+    e_new = charge_dicke(p, window=PhotonWindow(propagator="wavefront", block=3), ergotropy=False)
+    np.testing.assert_array_equal(e_old, e_new.energy)
+    with pytest.warns(DeprecationWarning, match="dicke_wavefront.gershgorin_bounds"):
+        assert old_module.gershgorin_bounds is gershgorin_bounds
+    with pytest.raises(AttributeError, match="propagate_wavefront"):
+        _ = old_module.propagate_chebyshev
+    base = ["dicke", "--n-atoms", "6", "--coupling", "0.3", "--steps", "40", "--json"]
+    new_cli = runner.invoke(app, [*base, "--propagator", "wavefront"])
+    old_cli = runner.invoke(app, [*base, "--propagator", "chebyshev"])
+    assert new_cli.exit_code == 0 and old_cli.exit_code == 0, old_cli.output
+    assert "`--propagator chebyshev` is deprecated" in old_cli.stderr
+    assert "`--propagator wavefront`" in old_cli.stderr
+    old_out, new_out = json.loads(old_cli.stdout), json.loads(new_cli.stdout)
+    for out in (old_out, new_out):
+        del out["parameters"]["propagation_seconds"]  # the only field that differs: timing
+    assert old_out == new_out

@@ -20,8 +20,14 @@ from ssbattery.quantum.chain_charging import (
     matrix_free_chain,
     matrix_free_memory,
     matrix_free_method,
+    mirrors,
 )
-from ssbattery.quantum.chain_stream import StreamOperator, stream_operator
+from ssbattery.quantum.chain_stream import (
+    MirrorHalf,
+    StreamOperator,
+    mirrored_couplings,
+    stream_operator,
+)
 from ssbattery.quantum.evolution import Chebyshev, Eigh
 from ssbattery.quantum.spin_chain import (
     SpinChainParameters,
@@ -29,6 +35,7 @@ from ssbattery.quantum.spin_chain import (
     charge_spin_chain,
     couplings,
     independent_spins_energy,
+    sector_dim,
 )
 
 T = default_times(2.0, 400)
@@ -111,7 +118,7 @@ def test_independent_spins_closed_form() -> None:
 
 def test_chain_pieces_on_the_full_space() -> None:
     p = SpinChainParameters(8, anisotropy=0.5)
-    chain = matrix_free_chain(p, operator="streaming")
+    chain = matrix_free_chain(p, operator="streaming", mirror=False)
     ops = build_operators(p, symmetric=False)
     assert chain.dim == 2**8
     np.testing.assert_array_equal(chain.psi0, ops.psi0)  # |↓…↓⟩ = string 0
@@ -139,19 +146,23 @@ def test_fused_expectation(tile_bits: int) -> None:
         assert float(op.expect(psi.real)) == pytest.approx(float(psi.real @ (op @ psi.real)))
 
 
+@pytest.mark.parametrize("mirror", [False, True])
 @pytest.mark.parametrize("interaction", ["nn", "lr"])
-def test_energy_through_the_fused_measure(interaction: str) -> None:
+def test_energy_through_the_fused_measure(interaction: str, mirror: bool) -> None:
     # E = ⟨H0⟩ (eq. 13) through the fused measure: H_g + BΣσz (NN) or, with ⟨H_charge⟩
-    # conserved, ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩ (LR: fewer terms than H_g), against CSR H0.
+    # conserved, ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩ (LR: fewer terms than H_g), against CSR H0;
+    # in the mirrored site order the same ket has its entries at the mirrored strings.
     p = SpinChainParameters(8, anisotropy=0.5, interaction=interaction)
-    chain = matrix_free_chain(p, operator="streaming")
+    chain = matrix_free_chain(p, operator="streaming", mirror=mirror)
     assert chain.measure is not None and chain.measure[1] == (interaction == "lr")
+    assert (chain.half is not None) == mirror
     ops = build_operators(p, symmetric=False)
     psi = np.random.default_rng(9).standard_normal(2**8) * (1 + 0.5j)
     ref = float(np.vdot(psi, ops.H0 @ psi).real)
     charge = float(np.vdot(psi, ops.H_charge @ psi).real)
-    assert chain.h0_expect(psi, charge) == pytest.approx(ref, rel=1e-12)
-    assert chain.h0_expect(psi) == pytest.approx(ref, rel=1e-12)
+    v = psi[_mirror_index(8)] if mirror else psi
+    assert chain.h0_expect(v, charge) == pytest.approx(ref, rel=1e-12)
+    assert chain.h0_expect(v) == pytest.approx(ref, rel=1e-12)
 
 
 def test_auto_choice_and_memory() -> None:
@@ -189,3 +200,115 @@ def test_errors_and_resume(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # a sector run's checkpoint is another basis: refused
     with pytest.raises(InvalidParameterError, match="another run"):
         charge_matrix_free(p, T, method, checkpoint=ckpt)
+
+
+@pytest.mark.parametrize(("n", "interaction", "periodic"), [(9, "lr", False), (10, "nn", True)])
+def test_two_passes_equal_the_csr_product(n: int, interaction: str, periodic: bool) -> None:
+    # Tiles for the low bits + panels for the bits ≥ split: every split, several panel
+    # widths (0: one double per row), tiles smaller and larger than a panel, real and
+    # complex vectors, the fused recurrence and the fused expectation, 1 and 2 threads.
+    p = SpinChainParameters(n, anisotropy=0.5, interaction=interaction, periodic=periodic)
+    A = build_operators(p, symmetric=False).H_charge
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(2**n) + 1j * rng.standard_normal(2**n)
+    prev = rng.standard_normal(2**n) + 1j * rng.standard_normal(2**n)
+    ref, ref_e = A @ x - prev, float(np.vdot(x, A @ x).real)
+    for split in range(1, n):
+        for panel_bits, tile_bits in ((0, 2), (3, 4), (5, 13)):
+            H = stream_operator(
+                n,
+                couplings(p),
+                transverse=p.charging,
+                anisotropy=p.anisotropy,
+                tile_bits=tile_bits,
+                split=split,
+                panel_bits=panel_bits,
+            )
+            out = np.empty_like(x)
+            H.recurrence_step(x, prev, out, threads=1 + split % 2)
+            np.testing.assert_allclose(out, ref, rtol=0, atol=1e-11)
+            np.testing.assert_allclose(H @ x.real, A @ x.real, rtol=0, atol=1e-11)
+            assert float(H.expect(x)) == pytest.approx(ref_e, rel=1e-12)
+    with pytest.raises(InvalidParameterError, match="split"):
+        stream_operator(4, np.zeros((4, 4)), split=4)
+    with pytest.raises(InvalidParameterError, match="panel_bits"):
+        stream_operator(4, np.zeros((4, 4)), panel_bits=13)
+
+
+def _mirror_index(n: int) -> np.ndarray:
+    # string s of the mirrored order → the same spins in the chain's order: bit k < N/2 is
+    # site k, bit N/2 + k is site N − 1 − k (written out bit by bit)
+    s = np.arange(2**n)
+    own = np.zeros(2**n, dtype=np.int64)
+    for k in range(n):
+        site = k if k < n // 2 else n - 1 - (k - n // 2)
+        own |= ((s >> k) & 1) << site
+    return own
+
+
+@pytest.mark.parametrize(("interaction", "periodic"), [("nn", False), ("lr", False), ("nn", True)])
+def test_mirrored_order_and_its_half(interaction: str, periodic: bool) -> None:
+    n = 8
+    p = SpinChainParameters(n, anisotropy=0.5, interaction=interaction, periodic=periodic)
+    assert mirrors(p) and not mirrors(SpinChainParameters(7))
+    own = _mirror_index(n)
+    ref = build_operators(p, symmetric=False).H_charge.toarray()
+    H = stream_operator(n, mirrored_couplings(couplings(p)), transverse=p.charging, anisotropy=0.5)
+    np.testing.assert_allclose(H.toarray(), ref[np.ix_(own, own)], rtol=0, atol=1e-13)
+    # the reflection is the swap of the halves (a, c) → (c, a) and commutes with H
+    s = np.arange(2**n)
+    side = 2 ** (n // 2)
+    swap = (s >> (n // 2)) | ((s % side) << (n // 2))
+    np.testing.assert_allclose(H.toarray()[np.ix_(swap, swap)], H.toarray(), atol=1e-13)
+    # the half holds a reflection-even state exactly, in the sector's dimension
+    half = MirrorHalf(n)
+    assert half.size == sector_dim(n, True, False) == side * (side + 1) // 2
+    rng = np.random.default_rng(2)
+    psi = rng.standard_normal(2**n) + 1j * rng.standard_normal(2**n)
+    psi = psi + psi[swap]
+    h = half.reduce(psi)
+    np.testing.assert_array_equal(half.expand(h), psi)
+    assert np.linalg.norm(psi) ** 2 == pytest.approx(
+        2 * np.vdot(h, h).real - sum(abs(psi[c * side + c]) ** 2 for c in range(side))
+    )
+    for m in (2, 6, 14):  # one row, one block of rows, two blocks (the threads' pairs)
+        side_m = 2 ** (m // 2)
+        Z = rng.standard_normal((side_m, side_m)) + 1j * rng.standard_normal((side_m, side_m))
+        Z = Z + Z.T
+        h_m = MirrorHalf(m).reduce(Z.ravel())
+        np.testing.assert_array_equal(h_m, np.concatenate([Z[c, c:] for c in range(side_m)]))
+        np.testing.assert_array_equal(MirrorHalf(m).expand(h_m), Z.ravel())
+    with pytest.raises(InvalidParameterError, match="even"):
+        MirrorHalf(7)
+    with pytest.raises(InvalidParameterError, match="even"):
+        mirrored_couplings(np.zeros((5, 5)))
+
+
+@pytest.mark.parametrize(
+    ("n", "interaction", "periodic"), [(10, "nn", False), (10, "lr", False), (8, "lr", True)]
+)
+def test_outputs_on_the_half_equal_exact(n: int, interaction: str, periodic: bool) -> None:
+    # Memory for ≈ 18 full complex vectors: complex blocks whose outputs stay on the
+    # reflection-even half. Same energies as the exact evolution (1e-10), and fewer
+    # products than the full-space outputs at the same memory (longer blocks).
+    p = SpinChainParameters(n, anisotropy=0.5, interaction=interaction, periodic=periodic)
+    ref = charge_spin_chain(p, T, method=Eigh(), operator="csr", refine=False)
+    method = Chebyshev(tol=1e-13, memory_mb=18 * 16 * 2**n / 2**20)
+    got = charge_matrix_free(p, T, method, refine=False, operator="streaming")
+    scale = np.abs(ref.energy).max()
+    np.testing.assert_allclose(got.energy, ref.energy, rtol=0, atol=1e-10 * scale)
+    assert got.power_max == pytest.approx(ref.power_max, rel=1e-10)
+    chain = matrix_free_chain(p, operator="streaming")
+    assert chain.half is not None
+    psi = np.random.default_rng(4).standard_normal(2**n) * (1 - 0.3j)
+    sym = chain.half.expand(chain.half.reduce(psi))  # a reflection-even state
+    assert chain.h0_expect(chain.half.reduce(psi)) == pytest.approx(chain.h0_expect(sym))
+    full = charge_matrix_free(p, T[:80], method, refine=False, operator="streaming", mirror=False)
+    part = charge_matrix_free(p, T[:80], method, refine=False, operator="streaming")
+    np.testing.assert_allclose(part.energy, full.energy, rtol=0, atol=1e-10 * scale)
+    assert part.diagnostics["products [1]"] < 0.8 * full.diagnostics["products [1]"]
+    # P_max polished by the refinement (single steps through the half) as the exact one's
+    polished = charge_spin_chain(p, T, method=Eigh(), operator="csr")
+    got = charge_matrix_free(p, T, method, operator="streaming")
+    assert got.power_max == pytest.approx(polished.power_max, rel=1e-10)
+    assert got.t_power_max == pytest.approx(polished.t_power_max, rel=1e-8)

@@ -41,8 +41,11 @@ def test_window_matches_a_much_larger_fixed_cutoff(n: int, g: float) -> None:
     assert info["max_edge_population"] <= 1e-10
     # the window needed fewer photons than the reference and reports what it used
     assert n < info["photon_cutoff"] < 24 * n
-    # the rigorous Duhamel bound holds (and is pessimistic)
-    assert np.max(np.abs(res.energy - ref.energy)) <= info["energy_error_bound"]  # type: ignore[attr-defined]
+    # the rigorous Duhamel bound holds (and is pessimistic). It bounds the truncation only;
+    # the propagator adds its own state error ≤ krylov_tol, i.e. |δE| ≤ 2 ωa j · 1e-11
+    # (module docstring; the default wavefront's error is ≈ 1e-12 here, Lanczos' ≪ that)
+    prop = 2 * (n / 2) * 1e-11
+    assert np.max(np.abs(res.energy - ref.energy)) <= info["energy_error_bound"] + prop  # type: ignore[attr-defined]
 
 
 def test_the_4n_rule_is_not_converged_late_in_the_grid() -> None:

@@ -11,7 +11,7 @@ from ssbattery._deprecation import REMOVED_IN
 from ssbattery.cli._common import err_console
 from ssbattery.errors import InvalidParameterError
 
-__all__ = ["old_option", "renamed_option"]
+__all__ = ["old_option", "renamed_choice", "renamed_option"]
 
 T = TypeVar("T")
 
@@ -36,3 +36,17 @@ def renamed_option(value: T | None, old_value: T | None, *, new: str, old: str) 
         markup=False,
     )
     return old_value
+
+
+def renamed_choice(value: str, *, option: str, old: str, new: str) -> str:
+    """``value`` of ``option``, with the former choice ``old`` read as ``new`` (and a
+    deprecation warning on stderr)."""
+    if value != old:
+        return value
+    err_console.print(
+        f"warning: `{option} {old}` is deprecated and will be removed in ssbattery "
+        f"{REMOVED_IN}; use `{option} {new}`.",
+        highlight=False,
+        markup=False,
+    )
+    return new

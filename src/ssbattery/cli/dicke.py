@@ -24,7 +24,7 @@ from ssbattery.cli._common import (
     save_plot,
     warnings_to_stderr,
 )
-from ssbattery.cli._deprecated import old_option, renamed_option
+from ssbattery.cli._deprecated import old_option, renamed_choice, renamed_option
 from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 from ssbattery.cli.open_dicke import dissipation_from_options, run_open_dicke
 from ssbattery.quantum.dicke import DickeParameters
@@ -65,10 +65,12 @@ _CHECK_CUTOFF = typer.Option(
 )
 _JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 _PROPAGATOR = typer.Option(
-    "lanczos",
+    "wavefront",
     "--propagator",
-    help="The moving window's propagator: lanczos (default) or chebyshev "
-    "(three live vectors on the stencil; benchmarks/RESULTS_dicke_window.md §2e).",
+    help="The moving window's propagator: wavefront (default; Chebyshev blocked over "
+    "photon layers, the faster at every N measured, §2f–2g of "
+    "benchmarks/RESULTS_dicke_window.md) or lanczos. chebyshev is a deprecated alias "
+    "of wavefront.",
 )
 
 
@@ -182,7 +184,8 @@ def _photon_window(
 
         raise InvalidParameterError(f"`--cutoff-tol` must be > 0 (e.g. 1e-10), got {cutoff_tol!r}.")
     check_window_memory(params)
-    return PhotonWindow(tol=cutoff_tol, propagator=propagator)
+    prop = renamed_choice(propagator, option="--propagator", old="chebyshev", new="wavefront")
+    return PhotonWindow(tol=cutoff_tol, propagator=prop)
 
 
 def _charge_closed(

@@ -22,7 +22,9 @@ Two matrix-free operators share this path (``operator=``): "matrix-free",
 :class:`~ssbattery.quantum.chain_stream.StreamOperator` on the full 2^N space (twice the
 states, every term a streaming pass at a fixed bit offset; BΣσz is then diagonal).
 :func:`choose_operator` picks among them and the CSR path by memory and a cost model
-measured per product (:data:`PRODUCT_NS`).
+measured per product (:data:`PRODUCT_NS`). An even "streaming" chain runs in the mirrored
+site order (:func:`mirrors`), where the propagation keeps its outputs on the
+reflection-even half (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_basis import ChainBasis, sector_terms
 from ssbattery.quantum.chain_operator import ChainOperator, chain_operator
-from ssbattery.quantum.chain_stream import StreamOperator, stream_operator
+from ssbattery.quantum.chain_stream import (
+    MirrorHalf,
+    StreamOperator,
+    mirrored_couplings,
+    stream_operator,
+)
 from ssbattery.validation import MemoryEstimate
 
 if TYPE_CHECKING:
@@ -60,6 +67,7 @@ __all__ = [
     "matrix_free_chain",
     "matrix_free_memory",
     "matrix_free_method",
+    "mirrors",
     "use_matrix_free",
 ]
 
@@ -84,6 +92,10 @@ class MatrixFreeChain:
             (``conserved`` False), or ⟨H0⟩ = ⟨H_charge⟩₀ + ⟨M⟩, M = −ωΣσx + BΣσz (True,
             when Σσx has fewer terms), each one fused reduction pass
             (:meth:`~ssbattery.quantum.chain_stream.StreamOperator.expect`).
+        half: "streaming" in the mirrored site order only (:func:`mirrors`): the
+            reflection-even half in which the propagation keeps its outputs
+            (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`); the full space's bit k
+            is then site k for k < N/2 and site N − 1 − (k − N/2) above.
     """
 
     H_charge: ChainOperator | StreamOperator
@@ -96,6 +108,7 @@ class MatrixFreeChain:
     cross: tuple[NDArray[np.int64], NDArray[np.int64] | None, NDArray[np.float64]]
     bounds: tuple[float, float]
     measure: tuple[StreamOperator, bool] | None = None
+    half: MirrorHalf | None = None
 
     @property
     def dim(self) -> int:
@@ -112,8 +125,11 @@ class MatrixFreeChain:
     def h0_expect(self, psi: NDArray, charge_energy: float | None = None) -> float:
         """⟨ψ|H0|ψ⟩ = ⟨H_g⟩ + B⟨Σσz⟩, or ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩ when
         ``charge_energy`` = ⟨H_charge⟩ is known (conserved along the charging) and Σσx reads
-        fewer entries than H_g (long-range couplings)."""
+        fewer entries than H_g (long-range couplings). ``psi`` may be a reflection-even
+        state's ``half`` (then expanded first)."""
         v = np.ascontiguousarray(psi)
+        if self.half is not None and v.size == self.half.size:
+            v = self.half.expand(v)
         if self.measure is not None:
             op, conserved = self.measure
             if not conserved:
@@ -125,16 +141,33 @@ class MatrixFreeChain:
         return charge_energy - self.charging * float(self.X.expect(v)) + self.zeeman(v)
 
 
+def mirrors(params: SpinChainParameters) -> bool:
+    """Whether the "streaming" chain runs in the mirrored site order with its outputs on
+    the reflection-even half (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`): an even
+    chain whose couplings are reflection-symmetric (g_ij = g_(N−1−i)(N−1−j); the chain's
+    couplings always are, checked anyway)."""
+    from ssbattery.quantum.spin_chain import couplings
+
+    n = params.n_sites
+    if n % 2 or n < 2:
+        return False
+    G = couplings(params)
+    full = np.triu(G, 1) + np.triu(G, 1).T
+    return bool(np.allclose(full, full[::-1, ::-1], rtol=0, atol=1e-14))
+
+
 def matrix_free_chain(
     params: SpinChainParameters,
     *,
     symmetric: bool = True,
     flip: bool = True,
     operator: str = "matrix-free",
+    mirror: bool | None = None,
 ) -> MatrixFreeChain:
     """The operators of :func:`~ssbattery.quantum.spin_chain.build_operators`, matrix-free
     (same sectors, same basis order, same |GS⟩); ``operator`` "streaming": on the full
-    2^N space (as ``build_operators(symmetric=False)``), whatever ``symmetric``."""
+    2^N space (as ``build_operators(symmetric=False)``), whatever ``symmetric``, in the
+    mirrored site order when ``mirror`` (None: :func:`mirrors`)."""
     from ssbattery.quantum.evolution.spectrum import spectral_bounds
     from ssbattery.quantum.spin_chain import (
         _norm_bound,
@@ -147,7 +180,11 @@ def matrix_free_chain(
     sectors = chain_sectors(params, symmetric=symmetric and not streaming, flip=flip)
     G = couplings(params)
     H: ChainOperator | StreamOperator
+    half = None
     if streaming:
+        if mirrors(params) if mirror is None else mirror:
+            G = mirrored_couplings(G)
+            half = MirrorHalf(params.n_sites)
         H = stream_operator(
             params.n_sites, G, transverse=params.charging, anisotropy=params.anisotropy
         )
@@ -186,6 +223,7 @@ def matrix_free_chain(
         cross,
         bounds,
         measure,
+        half,
     )
 
 
@@ -214,6 +252,7 @@ class _Prepared:
         self.H = chain.H_charge
         self.bounds = chain.bounds
         self.real = True
+        self.outputs = chain.half  # the engine keeps its outputs on the reflection-even half
         r = max(abs(chain.bounds[0]), abs(chain.bounds[1]))
         self._safe = (-r * 1.1, r * 1.1)
 
@@ -237,8 +276,12 @@ def _propagate(
     energies = np.empty(times.size)
 
     def emit(k0: int, block: NDArray[np.complex128]) -> None:
+        half, buf = chain.half, None  # one full vector per block for the expanded halves
         for j in range(block.shape[0]):
-            energies[k0 + j] = chain.h0_expect(block[j, :, 0], charge_energy)
+            v = block[j, :, 0]
+            if half is not None and v.size == half.size:
+                v = buf = half.expand(v, buf)
+            energies[k0 + j] = chain.h0_expect(v, charge_energy)
 
     final = method.propagate(
         cast(Any, _Prepared(chain)), psi.reshape(-1, 1), times, emit, stats or StatsRecorder()
@@ -369,12 +412,14 @@ def charge_matrix_free(
     stop_after_s: float | None = None,
     segment: int = 50,
     operator: str = "matrix-free",
+    mirror: bool | None = None,
 ) -> ChargingResult | None:
     """W(t), P(t), P_max of the chain (eqs. 12–14) with matrix-free operators.
 
     ``operator``: "matrix-free" (the symmetry sectors, :mod:`ssbattery.quantum.
     chain_operator`) or "streaming" (the full 2^N space, :mod:`ssbattery.quantum.
-    chain_stream`; ``symmetric`` does not apply).
+    chain_stream`; ``symmetric`` does not apply; ``mirror``: the mirrored site order with
+    the outputs on the reflection-even half, None: :func:`mirrors`).
 
     The same numbers as the CSR path (to the propagator's tolerance) at a fraction of the
     memory (:func:`matrix_free_memory`, checked before anything is built). ``method``: a
@@ -419,12 +464,13 @@ def charge_matrix_free(
         method = matrix_free_method(params, times, tol=tol, operator=operator)
     matrix_free_memory(params, times, method=method, operator=operator).check()
     _check_cost(params, times, symmetric and operator == "matrix-free")
-    tag = _fingerprint(params, times, method, operator)
+    mirror = operator == "streaming" and (mirrors(params) if mirror is None else bool(mirror))
+    tag = _fingerprint(params, times, method, operator, mirror)
     saved = _load_checkpoint(checkpoint, tag) if checkpoint is not None else None
     from ssbattery.quantum.evolution.base import StatsRecorder
 
     start = time.perf_counter()
-    chain = matrix_free_chain(params, symmetric=symmetric, operator=operator)
+    chain = matrix_free_chain(params, symmetric=symmetric, operator=operator, mirror=mirror)
     psi0 = chain.psi0
     charge_energy = float(chain.H_charge.expect(psi0))
     e_start = chain.h0_expect(psi0, charge_energy)
@@ -476,10 +522,11 @@ def _fingerprint(
     times: NDArray[np.float64],
     method: Any,
     operator: str = "matrix-free",
+    mirror: bool = False,
 ) -> str:
     """What a checkpoint must match: the chain, the output times, the method's kind and
     tolerance (not its memory, which only sets the speed and follows the free memory) and,
-    for "streaming", the operator (its state lives in another basis)."""
+    for "streaming", the operator and the site order (its state lives in another basis)."""
     import hashlib
     import json
     from dataclasses import asdict
@@ -488,6 +535,8 @@ def _fingerprint(
     kind: dict[str, Any] = {"method": type(method).__name__, "tol": float(method.tol)}
     if operator != "matrix-free":  # the sector runs keep their earlier tags
         kind["operator"] = operator
+    if mirror:  # the state in the mirrored site order
+        kind["order"] = "mirrored"
     return json.dumps({"params": asdict(params), "times": digest, **kind})
 
 

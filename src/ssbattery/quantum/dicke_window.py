@@ -17,9 +17,10 @@ Here the kept photon numbers form a window [n_lo, n_hi] that follows the state:
   :class:`~ssbattery.quantum.dicke_stencil.DickeStencil` alone, through
   :func:`~ssbattery.quantum.evolution.lanczos.propagate_matrix_free`: no matrix is built
   at a window move; otherwise an :class:`~ssbattery.quantum.evolution.Evolver` on the
-  CSR H per window; or, with ``propagator="chebyshev"``, by Chebyshev blocks on the
-  stencil, :mod:`~ssbattery.quantum.dicke_chebyshev`, measured slower at N = 256,
-  ``benchmarks/RESULTS_dicke_window.md`` §2e); a segment whose
+  CSR H per window; or, with ``propagator="wavefront"``, by Chebyshev blocks on the
+  stencil blocked over photon layers, :mod:`~ssbattery.quantum.dicke_wavefront`,
+  ``benchmarks/RESULTS_dicke_window.md`` §2f–2g, the default: the faster at every N
+  measured, see ``propagator``); a segment whose
   edge population (the two outermost layers on either open side) exceeds ``tol`` at any
   output time is rejected, the window widened and the segment redone;
 * what is controlled is therefore the top-Fock-layer criterion of the fixed-cutoff runs:
@@ -75,12 +76,16 @@ if TYPE_CHECKING:
     ]
 
 __all__ = [
+    "PROPAGATORS",
     "PhotonWindow",
     "WindowRun",
     "check_window_memory",
     "propagate_in_window",
     "window_basis",
 ]
+
+#: The window's propagators (``PhotonWindow(propagator=…)``, ``ssbattery dicke --propagator``).
+PROPAGATORS = ("wavefront", "lanczos")
 
 
 @dataclass(frozen=True)
@@ -90,22 +95,34 @@ class PhotonWindow:
     Args:
         tol: bound on the population of the two outermost photon layers at every output
             time (the error-control criterion; ≈ the relative error of E(t)).
-        krylov_tol: state error of the Lanczos propagation over the whole run.
+        krylov_tol: state error of the propagation (wavefront or Lanczos) over the whole
+            run.
         segment: output times propagated between two window checks.
         pad: fewest photon layers kept beyond the occupied front on each open side.
         front_ratio: a layer counts as occupied above ``tol · front_ratio``.
         krylov_dim: Lanczos vectors per step.
-        threads: threads the run may use (None: every core). The products stay on one
-            (they are bound by memory traffic: two threads were slower, N = 256 without
-            the ergotropy 7.2 s against 6.5 s, benchmarks/RESULTS_dicke_window.md §2d);
-            from 2 on, :func:`~ssbattery.quantum.dicke.charge_dicke` computes the
+        threads: threads the run may use (None: every core). Lanczos products stay on
+            one (they are bound by memory traffic: two threads were slower, N = 256
+            without the ergotropy 7.2 s against 6.5 s, benchmarks/RESULTS_dicke_window.md
+            §2d), the wavefront's recurrences take two from 2 on; from 2 on,
+            :func:`~ssbattery.quantum.dicke.charge_dicke` computes the
             ergotropy on a second thread beside them. BLAS runs one thread per caller.
-            With ``propagator="chebyshev"`` the products and the output sums use them too.
-        propagator: ``"lanczos"`` (Krylov steps of ``krylov_dim`` vectors) or
-            ``"chebyshev"`` (:mod:`~ssbattery.quantum.dicke_chebyshev`: three live
-            vectors, Gershgorin bounds; the parity sector with numba only, otherwise
-            Lanczos), each held to ``krylov_tol``.
+        propagator: ``"wavefront"`` (the default;
+            :mod:`~ssbattery.quantum.dicke_wavefront`: the Chebyshev expansion blocked
+            over photon layers, ``depth`` terms per pass over memory; its real and
+            imaginary parts on two threads when ``threads`` ≥ 2; in the parity sector
+            with numba only, otherwise Lanczos) or ``"lanczos"`` (Krylov steps of
+            ``krylov_dim`` vectors on the stencil), each held to ``krylov_tol``. The
+            wavefront is the default because it was as fast or faster at every N timed
+            (one thread, 400 times, E(t) to 1e-8; ``benchmarks/RESULTS_dicke_window.md``
+            §2g): N = 32 0.59 s against 0.61 s, N = 64 0.71–0.88 s against 0.92–1.01 s,
+            N = 128 1.85–1.89 s against 2.28–2.45 s, N = 256 5.2 s against 8.3 s, and
+            N = 1024 with the ergotropy 112 s against 204 s (§2f). ``"chebyshev"``, the
+            per-term expansion it replaced, is a deprecated alias of ``"wavefront"`` (it
+            warns; goes in ssbattery 0.3).
         block: output times per Chebyshev expansion.
+        depth: Chebyshev terms per pass over memory (``"wavefront"``; rounded up to a
+            multiple of 8).
     """
 
     tol: float = 1e-10
@@ -115,14 +132,22 @@ class PhotonWindow:
     front_ratio: float = 1e-4
     krylov_dim: int = 64
     threads: int | None = 1
-    propagator: str = "lanczos"
+    propagator: str = "wavefront"
     block: int = 4
+    depth: int = 32
 
     def __post_init__(self) -> None:
-        if self.propagator not in ("lanczos", "chebyshev"):
+        if self.propagator == "chebyshev":
+            from ssbattery._deprecation import warn_renamed
+
+            warn_renamed('PhotonWindow(propagator="chebyshev")', 'propagator="wavefront"')
+            object.__setattr__(self, "propagator", "wavefront")
+        if self.propagator not in PROPAGATORS:
             raise InvalidParameterError(
-                f"`propagator` must be 'lanczos' or 'chebyshev', got {self.propagator!r}."
+                f"`propagator` must be 'wavefront' or 'lanczos', got {self.propagator!r}."
             )
+        if isinstance(self.depth, bool) or int(self.depth) != self.depth or self.depth < 1:
+            raise InvalidParameterError(f"`depth` must be an integer ≥ 1, got {self.depth!r}.")
         if isinstance(self.block, bool) or int(self.block) != self.block or self.block < 1:
             raise InvalidParameterError(f"`block` must be an integer ≥ 1, got {self.block!r}.")
         t = self.threads
@@ -298,7 +323,7 @@ def _tag(params: DickeParameters, opts: PhotonWindow, tag: str) -> str:
     (each segment is held to the same bounds): a long run may resume with shorter ones;
     nor ``threads``, which changes where the ergotropy is computed only; nor the
     propagator and its ``block`` (both held to ``krylov_tol``)."""
-    skip = ("segment", "threads", "propagator", "block")
+    skip = ("segment", "threads", "propagator", "block", "depth")
     window = {k: v for k, v in asdict(opts).items() if k not in skip}
     return json.dumps({"params": params.to_dict(), "window": window, "caller": tag})
 
@@ -329,21 +354,26 @@ def _save_checkpoint(
         savez(f, tag=np.array(tag), **arrays)
 
 
-def _chebyshev_segment(params: DickeParameters, basis: DickeBasis, opts: PhotonWindow) -> _Segment:
-    """A segment's propagation by Chebyshev blocks on the stencil (see ``propagator``)."""
-    from ssbattery.quantum.dicke_chebyshev import gershgorin_bounds, propagate_chebyshev
-    from ssbattery.quantum.dicke_stencil import DickeStencil
+def _wavefront_segment(params: DickeParameters, basis: DickeBasis, opts: PhotonWindow) -> _Segment:
+    """A segment's propagation by the temporally blocked Chebyshev of
+    :mod:`~ssbattery.quantum.dicke_wavefront` (see ``propagator``)."""
+    from ssbattery.quantum.dicke_wavefront import (
+        WavefrontChebyshev,
+        gershgorin_bounds,
+        propagate_wavefront,
+    )
 
-    stencil = DickeStencil(params, basis, threads=opts.threads)
-    bounds = gershgorin_bounds(params, basis)
+    # from 2 threads on, its real and imaginary recurrences run on two (1.2x per block at
+    # N = 1024, even at N = 256; §2f), beside the caller's observer thread, if any
+    threads = 2 if opts.threads is None or opts.threads >= 2 else 1
+    engine = WavefrontChebyshev(
+        params, basis, gershgorin_bounds(params, basis), depth=int(opts.depth), threads=threads
+    )
 
     def run(
         psi: NDArray[np.complex128], rel: NDArray[np.float64], obs: Any, how: Lanczos
     ) -> tuple[NDArray[np.complex128], int]:
-        return propagate_chebyshev(
-            stencil, psi, rel, obs, bounds, tol=how.tol, block=int(opts.block),
-            threads=opts.threads,
-        )  # fmt: skip
+        return propagate_wavefront(engine, psi, rel, obs, tol=how.tol, block=int(opts.block))
 
     return run
 
@@ -396,11 +426,13 @@ def propagate_in_window(
     pad = int(opts.pad)
     front = opts.tol * opts.front_ratio
 
+    wavefront = opts.propagator == "wavefront"
+
     def build(lo: int, hi: int) -> tuple[DickeBasis, _Segment, _Edges]:
         basis = window_basis(params, lo, hi)
         # the parity sector: products by the matrix-free stencil (dicke_stencil), no CSR
-        if basis.parity and HAVE_NUMBA and opts.propagator == "chebyshev":
-            return basis, _chebyshev_segment(params, basis, opts), _Edges(params, basis)
+        if basis.parity and HAVE_NUMBA and wavefront:
+            return basis, _wavefront_segment(params, basis, opts), _Edges(params, basis)
         if basis.parity and HAVE_NUMBA:
             # one thread: memory-bound, two were slower (§2d); a second thread, if any,
             # serves the caller's observer (charge_dicke: the ergotropy beside it)

@@ -14,10 +14,13 @@ schemes. A block either stores its K vectors and combines them (K + M vectors fo
 outputs) or streams them: each group of G new vectors is added into the M outputs at
 once, so only 2G + M vectors are held and K is free; with little memory this allows
 blocks of many more outputs (1.5–2.1× fewer products at 20–46 vectors for the spin
-chain). A real H acts on complex states through their real view (no complex copy of
-H). Written here because no library offers this multi-time evaluation: scipy's
-``expm_multiply`` restarts its Taylor series for every step, QuTiP and QuSpin integrate
-the ODE with adaptive Runge–Kutta steps.
+chain). When the prepared Hamiltonian names ``outputs``, a map onto fewer entries that
+holds the evolved states exactly (the chain's reflection-even half), a streamed block
+keeps its outputs in that form (three full vectors for the recurrence, G + M reduced
+ones) and ``emit`` receives them so. A real H acts on complex states through their real
+view (no complex copy of H). Written here because no library offers this multi-time
+evaluation: scipy's ``expm_multiply`` restarts its Taylor series for every step, QuTiP
+and QuSpin integrate the ODE with adaptive Runge–Kutta steps.
 """
 
 from __future__ import annotations
@@ -74,6 +77,20 @@ class _MatrixFree(Protocol):
     ) -> None: ...
 
     def __matmul__(self, x: NDArray) -> NDArray: ...
+
+
+@runtime_checkable
+class _Reducer(Protocol):
+    """A map of the evolved states onto fewer entries that hold them exactly (e.g.
+    :class:`~ssbattery.quantum.chain_stream.MirrorHalf`, the reflection-even half): a
+    prepared Hamiltonian's ``outputs``. The streamed blocks then keep their outputs in this
+    form, and ``emit`` receives them so."""
+
+    size: int
+
+    def reduce(self, full: NDArray, out: NDArray | None = None) -> NDArray: ...
+
+    def expand(self, half: NDArray, out: NDArray | None = None) -> NDArray: ...
 
 
 @dataclass(frozen=True)
@@ -186,11 +203,29 @@ def _propagate(
         check_memory("the Chebyshev vectors", (8, n, m))
         slots = 8
     state = state.astype(complex, copy=False)
+    reducer = getattr(prepared, "outputs", None)
+    spare: list[NDArray[np.complex128]] = []  # the last reduced block, once measured
     while k_out < n_times:
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
         taus = times[k_out : k_out + m_max] - t_cur
         Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
+        if isinstance(reducer, _Reducer) and m == 1:
+            try:
+                M, block, state = _reduced_block(exp, state, taus, Ks, reducer, method, nnz, spare)
+            except _Diverged:
+                if safe:
+                    raise
+                exp.set_bounds(*prepared.widen_bounds())
+                safe = True
+                continue
+            chain.append(1)
+            emit(k_out, block)
+            spare.append(block[:, :, 0])  # the next block writes its outputs here
+            del block
+            t_cur = float(times[k_out + M - 1])
+            k_out += M
+            continue
         best_M, best_cost, best_K = 0, math.inf, 0
         for M in range(1, m_max + 1):
             K = int(Ks[M - 1])
@@ -246,6 +281,66 @@ def _propagate(
         t_cur = float(times[k_out + M - 1])
         k_out += M
     return state.astype(complex, copy=False)
+
+
+#: The cost model of :func:`_reduced_block`, in units of one term of the operator's
+#: product (``nnz``): reducing one entry of a new vector, and one flush's read-modify-write
+#: of one entry of one output. Measured at N = 24 (streaming chain, 2 threads, cProfile of
+#: 28 outputs through bench.sh, RESULTS_spin_chain_scale.md): a product 0.48 s for
+#: 36.5 × 2^24 terms, a reduction 0.028 s and a flush 0.46 s for ≈ 18 outputs of 8.4 M
+#: entries (memory-bound: the outputs' traffic, not their multiply-adds).
+_REDUCE_WEIGHT = 4.3
+_FLUSH_WEIGHT = 4.0
+
+
+def _reduced_block(
+    exp: _Expansion,
+    state: NDArray,
+    taus: NDArray,
+    Ks: NDArray[np.int64],
+    reducer: _Reducer,
+    method: Chebyshev,
+    nnz: float,
+    spare: list[NDArray[np.complex128]] | None = None,
+) -> tuple[int, NDArray[np.complex128], NDArray[np.complex128]]:
+    """One streamed block whose outputs are kept reduced: (M, the M reduced outputs
+    (M, size, 1), the full state at the last of them). ``spare``: holds the previous block's
+    outputs, already measured, whose memory this block takes (no fresh pages) when it
+    fits, else drops before allocating.
+
+    Memory (``method.memory_mb``): three full vectors for the recurrence, G reduced ones
+    for a group and M reduced outputs; M and G minimise the modelled work per output time
+    (K products, one reduction per product, and each output read and written once per
+    group that adds into it: Σ_j ⌈Ks[j]/G⌉ passes).
+    """
+    n = state.shape[0]
+    nr = int(reducer.size)
+    free = method.memory_mb * 1024**2 / 16 - 3 * n  # complex entries left after the ring
+    norm0 = float(np.linalg.norm(state))
+    best = (math.inf, 0, 0)
+    for G in _STREAM_GROUPS or (4,):
+        m_cap = int(free // nr) - G
+        flushes = np.cumsum(-(-Ks // G))
+        for M in range(1, min(m_cap, taus.size) + 1):
+            K = int(Ks[M - 1])
+            upd = _FLUSH_WEIGHT * float(flushes[M - 1]) + _REDUCE_WEIGHT * K
+            cost = (K * nnz + nr * upd) / M
+            if cost < best[0]:
+                best = (cost, M, G)
+    _, M, G = best
+    if M == 0:
+        check_memory("the reduced Chebyshev block", (3 * n + 5 * nr,))
+        M, G = 1, 4
+    buf = spare.pop() if spare else None
+    if buf is not None and (buf.shape[0] < M or buf.shape[1:] != (nr,)):
+        buf = None  # freed before the new outputs are allocated
+    block = exp.streamed_reduced(state[:, 0], taus[:M], int(Ks[M - 1]), G, Ks[:M], reducer, out=buf)
+    del buf
+    full = reducer.expand(block[M - 1, :, 0]).reshape(n, 1)
+    nrm = float(np.linalg.norm(full))
+    if not math.isfinite(nrm) or abs(nrm - norm0) > exp.norm_slack * max(norm0, 1.0):
+        raise _Diverged(f"Chebyshev propagation lost the norm ({nrm} vs {norm0})")
+    return M, block, full
 
 
 def _check_norm(block: NDArray, norm0: float, slack: float = 1e-6) -> None:
@@ -531,6 +626,81 @@ class _Expansion:
         flush(K)
         out *= np.exp(-1j * self.a * taus)[:, None]
         return out.reshape(taus.size, n, m)
+
+    def streamed_reduced(
+        self,
+        state: NDArray,
+        taus: NDArray,
+        K: int,
+        group: int,
+        terms: NDArray[np.int64],
+        reducer: _Reducer,
+        out: NDArray[np.complex128] | None = None,
+    ) -> NDArray[np.complex128]:
+        """:meth:`streamed` for one ket (n,) with the outputs kept reduced: the recurrence
+        runs on three full vectors, each new one is reduced into a group of ``group``, and
+        each full group is added into the M reduced outputs by one BLAS product. Shape
+        (M, ``reducer.size``, 1). ``out``: a buffer (≥ M, ``reducer.size``) to write the
+        outputs into (overwritten: the first group sets every output)."""
+        n, nr = state.shape[0], int(reducer.size)
+        K, G = max(K, 2), max(int(group), 1)
+        self.products += K - 1
+        self.expansions += 1
+        taus = np.asarray(taus, dtype=float)
+        k = np.arange(K)
+        C = bessel_table(self.r * taus, K) * np.where(k == 0, 1.0, 2.0) * (-1j) ** k
+        C *= np.exp(-1j * self.a * taus)[:, None]  # the phase rides on the weights: no pass
+        if out is None or out.shape[0] < taus.size or out.shape[1:] != (nr,):
+            out = np.empty((taus.size, nr), dtype=complex)
+        out = out[: taus.size]
+        grp = np.empty((G, nr), dtype=complex)
+        ring = np.empty((3, n), dtype=complex)
+        ring[0] = state
+        ring[2] = 0.0
+        need = np.asarray(terms)
+        flushed = 0
+
+        def take(j: int) -> None:  # T_j is in ring[j % 3]: reduce it, flush a full group
+            nonlocal flushed
+            reducer.reduce(ring[j % 3], grp[j - flushed])
+            if j + 1 - flushed < G and j + 1 < K:
+                return
+            j0 = int(np.searchsorted(need, flushed, side="right"))
+            if j0 < taus.size:
+                with contextlib.ExitStack() as stack:
+                    if self.fast is not None:
+                        from ssbattery._blas import blas_threads
+                        from ssbattery.quantum.evolution.csr_kernels import threads_available
+
+                        stack.enter_context(blas_threads(self.threads or threads_available()))
+                    V = grp[: j + 1 - flushed]
+                    Cg = C[j0:, flushed : j + 1]
+                    # The first group reaches every output (Ks ≥ 2 > 0): it sets them.
+                    beta = 1.0 if flushed else 0.0
+                    zgemm(1.0, V.T, Cg.T, beta=beta, c=out[j0:].T, overwrite_c=True)
+            flushed = j + 1
+
+        step = self._step
+        step(ring[0], ring[2], ring[1])  # T_1 = ½ H2 ψ
+        ring[1] *= 0.5
+        take(0)
+        for j in range(1, K - 1):
+            take(j)
+            step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3])
+        take(K - 1)
+        if K > 2 and float(np.linalg.norm(ring[(K - 1) % 3])) > 1.5 * float(np.linalg.norm(state)):
+            raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
+        return out.reshape(taus.size, nr, 1)
+
+    def _step(self, cur: NDArray, prev: NDArray, nxt: NDArray) -> None:
+        """nxt = H2·cur − prev (the recurrence, by whichever product H2 has)."""
+        if isinstance(self.fast, _MatrixFree):
+            self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+        elif self.fast is not None:
+            recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
+        else:
+            np.negative(prev, out=nxt)
+            self._accumulate(cur, nxt)
 
     def combine(
         self,
