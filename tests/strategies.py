@@ -24,9 +24,10 @@ from ssbattery.cell.self_charging import SelfChargingCell
 from ssbattery.electrolytes.impedance.conductivity import Pellet
 from ssbattery.quantum.chain_charging import MatrixFreeChain, matrix_free_chain
 from ssbattery.quantum.chain_operator import ChainOperator
-from ssbattery.quantum.chain_stream import StreamOperator
+from ssbattery.quantum.chain_stream import MirrorHalf, StreamOperator
 from ssbattery.quantum.dicke import DickeParameters
-from ssbattery.quantum.dicke_window import PhotonWindow
+from ssbattery.quantum.dicke_wavefront import WavefrontChebyshev, gershgorin_bounds
+from ssbattery.quantum.dicke_window import PhotonWindow, window_basis
 from ssbattery.quantum.evolution import Chebyshev, Eigh, Expm, ExpmMultiply, Lanczos
 from ssbattery.quantum.mps import TDVP, TEBD
 from ssbattery.quantum.open.charging import DrivenBattery
@@ -62,6 +63,16 @@ _stroke = st.one_of(
     st.builds(Sudden, tau_u=_pos(0.0, 3.0)),
     st.builds(Driven, tau_u=_pos(0.1, 3.0), steps=st.integers(1, 50)),
 )
+
+
+def _wavefront(
+    params: DickeParameters, lowest: int, layers: int, depth: int, threads: int
+) -> WavefrontChebyshev:
+    """A wavefront propagator on a photon window [lowest, lowest + layers] of ``params``."""
+    basis = window_basis(params, lowest, lowest + layers)
+    return WavefrontChebyshev(
+        params, basis, gershgorin_bounds(params, basis), depth=depth, threads=threads
+    )
 
 
 @st.composite
@@ -174,6 +185,15 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     StreamOperator: st.builds(
         lambda p: matrix_free_chain(p, operator="streaming").H_charge,
         st.builds(SpinChainParameters, n_sites=st.integers(2, 8), anisotropy=st.floats(-1.0, 1.0)),
+    ),
+    MirrorHalf: st.builds(MirrorHalf, n_sites=st.sampled_from([2, 4, 6, 8, 10])),
+    WavefrontChebyshev: st.builds(
+        _wavefront,
+        st.builds(DickeParameters, n_atoms=st.integers(1, 8), coupling=_pos(0.05, 1.0)),
+        lowest=st.integers(0, 6),
+        layers=st.integers(1, 12),
+        depth=st.integers(1, 64),
+        threads=st.sampled_from([1, 2]),
     ),
     PhotonWindow: st.builds(PhotonWindow, tol=_tol()),
     Eigh: st.builds(Eigh),
