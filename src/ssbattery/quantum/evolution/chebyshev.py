@@ -612,14 +612,7 @@ class _Expansion:
         for j in range(1, K - 1):
             if (j + 1) % G == 0:
                 flush(j + 1)  # the half holding T_{j+1−G} … T_j is complete
-            cur, prev, nxt = buf[j % (2 * G)], buf[(j - 1) % (2 * G)], buf[(j + 1) % (2 * G)]
-            if isinstance(self.fast, _MatrixFree):
-                self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
-            elif self.fast is not None:
-                recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
-            else:
-                np.negative(prev, out=nxt)
-                self._accumulate(cur, nxt)
+            self._step(buf[j % (2 * G)], buf[(j - 1) % (2 * G)], buf[(j + 1) % (2 * G)])
         last = buf[(K - 1) % (2 * G)]
         if K > 2 and float(np.linalg.norm(last)) > 1.5 * float(np.linalg.norm(state)) + 1e-300:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
