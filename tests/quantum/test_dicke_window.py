@@ -46,6 +46,14 @@ def test_window_matches_a_much_larger_fixed_cutoff(n: int, g: float) -> None:
     # (module docstring; the default wavefront's error is ≈ 1e-12 here, Lanczos' ≪ that)
     prop = 2 * (n / 2) * 1e-11
     assert np.max(np.abs(res.energy - ref.energy)) <= info["energy_error_bound"] + prop  # type: ignore[attr-defined]
+    # the truncation bound alone, where the propagator's own error is negligible (Lanczos)
+    exact = charge_dicke(
+        DickeParameters(n, g),
+        window=PhotonWindow(tol=1e-10, krylov_tol=1e-11, propagator="lanczos"),
+        ergotropy=False,
+    )
+    bound = exact.parameters["energy_error_bound"]
+    assert np.max(np.abs(exact.energy - ref.energy)) <= bound  # type: ignore[attr-defined]
 
 
 def test_the_4n_rule_is_not_converged_late_in_the_grid() -> None:
