@@ -160,3 +160,23 @@ def test_default_propagator_is_the_wavefront() -> None:
     assert not np.array_equal(wave.energy, lan.energy)  # a different propagator ...
     for run in (lan, wave):  # ... and both exact to the window's tolerance
         assert np.max(np.abs(run.energy - ref.energy)) / ref.energy_max < 1e-10
+
+
+@pytest.mark.parametrize(("N", "lo", "hi", "M"), [(6, 0, 21, 3), (7, 2, 30, 4), (8, 5, 40, 5)])
+def test_engine_bytes_counts_the_engine_arrays_exactly(N: int, lo: int, hi: int, M: int) -> None:
+    """engine_bytes (the sweep's memory estimate of a window run) against the arrays an
+    engine holds after a block of M output times."""
+    from ssbattery.quantum.dicke_wavefront import engine_bytes
+
+    p = DickeParameters(N, 0.3, photon_cutoff=hi)
+    basis = window_basis(p, lo, hi)
+    engine = WavefrontChebyshev(p, basis, gershgorin_bounds(p, basis))
+    psi = np.zeros(basis.size, complex)
+    psi[0] = 1.0
+    states, _ = engine.block(psi, np.linspace(0.1, 0.5, M), 1e-12)
+    counted = engine_bytes(N, hi - lo + 1, M)
+    held = [a.nbytes for a in vars(engine).values() if isinstance(a, np.ndarray)]
+    big = sorted(held)[-3:]  # the rows, outputs and states; the rest are O(N + layers) tables
+    assert sorted(counted.values()) == sorted(big)
+    assert counted["states"] == states.nbytes
+    assert sum(held) - sum(big) < 0.05 * sum(big)

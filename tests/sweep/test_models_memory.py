@@ -66,17 +66,57 @@ def test_estimate_bounds_the_measured_peak(model: str, values: dict[str, Any]) -
     )
 
 
-def test_moving_window_estimate_is_the_least_and_bounds_the_window_reached() -> None:
+WINDOW_CASES = [
+    ({"n_atoms": 32, "coupling": 0.2, "steps": 400}, 10 * 32),
+    ({"n_atoms": 96, "coupling": 1.0, "steps": 100}, 12 * 96),
+]
+
+
+@pytest.mark.parametrize(("values", "beyond"), WINDOW_CASES, ids=["N32-g0.2", "N96-g1"])
+def test_moving_window_estimate_is_the_least_and_bounds_the_window_reached(
+    values: dict[str, Any], beyond: int
+) -> None:
+    """The sweep's window runs the wavefront propagator on one thread; its estimate (engine
+    arrays counted exactly, tests/quantum/test_dicke_wavefront.py) is the least at the
+    layers 0 … N and bounds the measured peak at the window reached (1.10–1.27× measured
+    at N = 32–96, 2026-12-02)."""
     from ssbattery.sweep.models.quantum import window_memory_estimate
 
-    run, result, measured = _peak("dicke", {"n_atoms": 32, "coupling": 0.2, "steps": 400})
+    run, result, measured = _peak("dicke", values)
     assert run.window is not None
+    assert run.window.propagator == "wavefront" and run.window.threads == 1
     least = get_entry("dicke").memory_bytes(run)
     assert isinstance(least, MemoryEstimate)
     reached = result.parameters["photon_cutoff"]
-    assert reached > 4 * 32  # the window outgrew the 4N rule (it reached ≈ 10N here)
+    assert reached > beyond  # the window outgrew the 4N rule by far
     at_reached = window_memory_estimate(run.params, run.window, highest=reached)
     assert least.peak_bytes < measured <= at_reached.peak_bytes <= 1.5 * measured
+
+
+def test_lanczos_window_estimate_bounds_its_peak() -> None:
+    """The Lanczos window (``propagator="lanczos"``) keeps the model's own estimate."""
+    from dataclasses import replace
+
+    from ssbattery.quantum.dicke import charge_dicke
+    from ssbattery.sweep.models.quantum import window_memory_estimate
+
+    entry = get_entry("dicke")
+    run = entry.build(entry.complete({"n_atoms": 32, "coupling": 0.2, "steps": 400}))
+    assert run.window is not None
+    window = replace(run.window, propagator="lanczos")
+    charge_dicke(run.params, window=window)  # caches and imports
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        result = charge_dicke(run.params, window=window)
+        measured = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    reached = result.parameters["photon_cutoff"]
+    at_reached = window_memory_estimate(run.params, window, highest=reached)
+    wavefront = window_memory_estimate(run.params, run.window, highest=reached)
+    assert measured <= at_reached.peak_bytes <= 1.5 * measured
+    assert wavefront.peak_bytes < at_reached.peak_bytes / 2  # 64 Krylov kets against ≈ 20
 
 
 def test_the_window_estimate_is_shared_only_where_it_is_the_same() -> None:

@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT_DEPTH",
     "GROUP",
     "WavefrontChebyshev",
+    "engine_bytes",
     "gershgorin_bounds",
     "propagate_wavefront",
 ]
@@ -379,6 +380,25 @@ class WavefrontChebyshev:
             _store_kernel(out, jj, complex(np.exp(-1j * self.center * taus[jj])), self._starts,
                           states[jj])  # fmt: skip
         return states, K - 1
+
+
+def engine_bytes(n_atoms: int, layers: int, block: int) -> dict[str, float]:
+    """Bytes of the arrays a :class:`WavefrontChebyshev` on ``layers`` photon layers of the
+    parity sector holds once it has run blocks of ``block`` output times (its tables of
+    O(N + layers) floats aside), by name: "rows" (the 2 × :data:`GROUP` padded level rows of
+    both recurrences, (layers + 2) × width reals each), "outputs" (the block's even and odd
+    sums of both parts, 2 × block × 2 rows of layers × width reals) and "states" (the block's
+    complex kets, block × states). width = N//2 + 3; states = ⌈layers·(N + 1)/2⌉, the
+    parity sector's share of the layers (exact for an even number of layers or N). What
+    :func:`~ssbattery.sweep.models.quantum.window_memory_estimate` adds up for a window run.
+    """
+    width = n_atoms // 2 + 3
+    states = -(-layers * (n_atoms + 1) // 2)
+    return {
+        "rows": 8.0 * 2 * GROUP * (layers + 2) * width,
+        "outputs": 8.0 * 2 * block * 2 * layers * width,
+        "states": 16.0 * block * states,
+    }
 
 
 def propagate_wavefront(

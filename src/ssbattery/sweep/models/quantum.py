@@ -68,10 +68,9 @@ def _build_dicke(values: Mapping[str, Any]) -> DickeRun:
     v = dict(values)
     ergotropy = bool(v.pop("ergotropy"))
     tol = v.pop("cutoff_tol")
-    # Lanczos, whose peak memory window_memory_estimate models (within 1.5x, tested); the
-    # wavefront default needs less, and its estimate is not written yet
-    lanczos = PhotonWindow(tol=tol, propagator="lanczos")
-    window = lanczos if v["photon_cutoff"] is None else None
+    # the default (wavefront) propagator on one thread: a sweep runs one point per worker
+    # and core (runner.py), so a second thread per point would oversubscribe the cores
+    window = PhotonWindow(tol=tol, threads=1) if v["photon_cutoff"] is None else None
     return DickeRun(DickeParameters(**v), ergotropy, window)
 
 
@@ -96,9 +95,18 @@ def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
 def window_memory_estimate(
     params: DickeParameters, window: PhotonWindow, *, highest: int | None = None
 ) -> Any:
-    """The model's own whole-run estimate (:func:`~ssbattery.quantum.dicke.memory_estimate`)
-    of a moving-window Dicke run whose window spans the photon layers 0 … ``highest``,
-    evolved with the window's Lanczos method (``window.krylov_dim`` vectors).
+    """The whole-run memory estimate of a moving-window Dicke run whose window spans the
+    photon layers 0 … ``highest``, for the window's propagator.
+
+    The wavefront propagator (the default, on the parity sector with numba): its engine
+    (:func:`~ssbattery.quantum.dicke_wavefront.engine_bytes`), the previous window's
+    block of kets (alive while a wider window is built), four kets (the state, the block's
+    last output, its embedding, the observer's), the basis tables and their temporaries, and
+    with more than one thread the kets queued for the background ergotropy (within 1.1–1.3×
+    of the measured peak at N = 32–96, tests/sweep/test_models_memory.py). Otherwise
+    (Lanczos, or a drive): the model's own estimate
+    (:func:`~ssbattery.quantum.dicke.memory_estimate`) with the window's Lanczos method
+    (``window.krylov_dim`` vectors).
 
     Default ``highest`` = N: every window run reaches at least the layers 0 … N (the state
     exchanges up to N photons with the atoms), so the default is the least the run needs,
@@ -112,15 +120,41 @@ def window_memory_estimate(
 
     from ssbattery.quantum.dicke import memory_estimate
     from ssbattery.quantum.evolution import Lanczos
+    from ssbattery.quantum.evolution.fused import HAVE_NUMBA
 
     top = params.n_atoms if highest is None else int(highest)
-    lanczos = Lanczos(tol=window.krylov_tol, krylov_dim=int(window.krylov_dim))
-    est = memory_estimate(replace(params, photon_cutoff=top), method=lanczos)
-    est.what = (
+    what = (
         f"the Dicke photon window (N = {params.n_atoms}, "
         f"{'at least ' if highest is None else ''}the photon layers 0 … {top}, "
         f"{params.steps} times)"
     )
+    if window.propagator == "wavefront" and params.uses_parity and HAVE_NUMBA:
+        return _wavefront_estimate(params, window, top, what)
+    lanczos = Lanczos(tol=window.krylov_tol, krylov_dim=int(window.krylov_dim))
+    est = memory_estimate(replace(params, photon_cutoff=top), method=lanczos)
+    est.what = what
+    return est
+
+
+def _wavefront_estimate(params: DickeParameters, window: PhotonWindow, top: int, what: str) -> Any:
+    """The wavefront window run's estimate (see :func:`window_memory_estimate`)."""
+    from ssbattery.quantum.dicke import _PENDING
+    from ssbattery.quantum.dicke_wavefront import engine_bytes
+    from ssbattery.validation import MemoryEstimate
+
+    N, layers = params.n_atoms, top + 1
+    states = -(-layers * (N + 1) // 2)
+    est = MemoryEstimate(what, hint="lower `n_atoms` or `steps`, or raise `cutoff_tol`")
+    phase = "evolving"
+    for name, size in engine_bytes(N, layers, int(window.block)).items():
+        est.add(phase, f"wavefront engine: {name}", size, bytes_per_element=1)
+    est.add(phase, "the previous window's block of kets", (int(window.block), states))
+    est.add(phase, "state, last output, embedding, observer's ket", (4, states))
+    est.add(phase, "basis tables and their temporaries", (8, states), bytes_per_element=8)
+    if window.threads is None or int(window.threads) > 1:
+        est.add(phase, "kets queued for the background ergotropy", (_PENDING, states))
+    est.add(phase, "results at every time", (params.steps, 8), bytes_per_element=8)
+    est.add(phase, "battery blocks of the ergotropy", (4, N + 1, N + 1))
     return est
 
 
@@ -132,7 +166,7 @@ def _dicke_memory(run: DickeRun) -> Any:
 
     if run.window is not None:
         p = run.params
-        # the estimate of a Lanczos run depends on the space and the grid only (N, the
+        # the estimate of a window run depends on the space and the grid only (N, the
         # parity sector, whether a drive adds entries, the steps), not on g, ω or η: one per
         # distinct key, so checking a spec of many couplings costs one estimate (0.6 ms each;
         # test_models_memory.py checks the cached estimate equals the direct one)
