@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_basis import ChainBasis, sector_terms
 from ssbattery.quantum.chain_operator import ChainOperator, chain_operator
+from ssbattery.quantum.chain_pauli import PAULI_TERMS, PauliOperator, pauli_cheaper, pauli_operator
 from ssbattery.quantum.chain_stream import (
     MirrorHalf,
     StreamOperator,
@@ -98,8 +99,8 @@ class MatrixFreeChain:
             is then site k for k < N/2 and site N − 1 − (k − N/2) above.
     """
 
-    H_charge: ChainOperator | StreamOperator
-    Hg: ChainOperator | StreamOperator
+    H_charge: ChainOperator | StreamOperator | PauliOperator
+    Hg: ChainOperator | StreamOperator | PauliOperator
     X: ChainOperator | StreamOperator
     psi0: NDArray[np.float64]
     ground_energy: float
@@ -179,15 +180,15 @@ def matrix_free_chain(
     streaming = operator == "streaming"
     sectors = chain_sectors(params, symmetric=symmetric and not streaming, flip=flip)
     G = couplings(params)
-    H: ChainOperator | StreamOperator
+    H: ChainOperator | StreamOperator | PauliOperator
     half = None
     if streaming:
         if mirrors(params) if mirror is None else mirror:
             G = mirrored_couplings(G)
             half = MirrorHalf(params.n_sites)
-        H = stream_operator(
-            params.n_sites, G, transverse=params.charging, anisotropy=params.anisotropy
-        )
+        # by Walsh–Hadamard transforms where they cost less (many pairs: long range)
+        build = pauli_operator if _pauli(params) else stream_operator
+        H = build(params.n_sites, G, transverse=params.charging, anisotropy=params.anisotropy)
     else:
         H = chain_operator(sectors, G, transverse=params.charging, anisotropy=params.anisotropy)
     X = H.flips_only()
@@ -207,11 +208,12 @@ def matrix_free_chain(
     bounds = (float(lo), float(hi))
     Hg = H.without_flips()
     measure = None
-    if isinstance(H, StreamOperator):  # BΣσz is diagonal: fold it into the measured operator
+    if streaming:  # BΣσz is diagonal: fold it into the measured operator (a StreamOperator)
         if Hg.gathers_per_state <= X.gathers_per_state:
             measure = (cast(StreamOperator, Hg).plus_diagonal(cross[2]), False)
         else:
-            measure = (H.flips_only(-params.charging).plus_diagonal(cross[2]), True)
+            flips = cast(StreamOperator, H.flips_only(-params.charging))
+            measure = (flips.plus_diagonal(cross[2]), True)
     return MatrixFreeChain(
         H,
         Hg,
@@ -225,6 +227,18 @@ def matrix_free_chain(
         measure,
         half,
     )
+
+
+def _pauli(params: SpinChainParameters) -> bool:
+    """Whether the "streaming" chain applies H_charge by Walsh–Hadamard transforms
+    (:class:`~ssbattery.quantum.chain_pauli.PauliOperator`): where its modelled product
+    costs less than the bit-offset passes' (:func:`~ssbattery.quantum.chain_pauli.
+    pauli_cheaper`; long-range couplings)."""
+    from ssbattery.quantum.spin_chain import couplings
+
+    pairs = np.count_nonzero(np.triu(couplings(params), 1)) if params.anisotropy else 0
+    n = params.n_sites
+    return pauli_cheaper(n, n if params.charging else 0, int(pairs))
 
 
 def _zeeman_terms(
@@ -387,7 +401,13 @@ def choose_operator(
     usable = [k for k in ("streaming", "matrix-free") if _fits(params, times, k)]
     if not usable:
         return "matrix-free"  # refused by its memory check, with the estimate
-    return min(usable, key=lambda k: PRODUCT_NS[k] * states[k] * terms)
+    # streaming by transforms costs PAULI_TERMS per state, whatever the couplings
+    cost = {k: PRODUCT_NS[k] * states[k] * terms for k in usable}
+    if "streaming" in cost and _pauli(params):
+        cost["streaming"] = (
+            PRODUCT_NS["streaming"] * states["streaming"] * PAULI_TERMS * params.n_sites
+        )
+    return min(usable, key=lambda k: cost[k])
 
 
 def _fits(params: SpinChainParameters, times: NDArray[np.float64], operator: str) -> bool:
@@ -610,7 +630,10 @@ def matrix_free_memory(
     if streaming:
         # the full basis (states, index, orbit data) and the magnetisation's temporaries
         est.add(build, "full basis and BΣσz's temporaries", strings, bytes_per_element=40)
-        est.add(evolve, "diagonals, BΣσz, |GS⟩", strings, bytes_per_element=40)
+        if _pauli(params):  # Z(s), BΣσz, |GS⟩, the measured diagonal, two work vectors
+            est.add(evolve, "Z(s), BΣσz, |GS⟩, transforms' work", strings, bytes_per_element=64)
+        else:
+            est.add(evolve, "diagonals, BΣσz, |GS⟩", strings, bytes_per_element=40)
     else:
         est.add(build, "orbit tables of 2^N strings", (strings, 8), bytes_per_element=8)
         est.add(build, "sector index and sign tables", (strings, 2), bytes_per_element=9)
