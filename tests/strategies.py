@@ -24,6 +24,7 @@ from ssbattery.cell.self_charging import SelfChargingCell
 from ssbattery.electrolytes.impedance.conductivity import Pellet
 from ssbattery.quantum.chain_charging import MatrixFreeChain, matrix_free_chain
 from ssbattery.quantum.chain_operator import ChainOperator
+from ssbattery.quantum.chain_pauli import PauliOperator, pauli_operator
 from ssbattery.quantum.chain_stream import MirrorHalf, StreamOperator
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.dicke_wavefront import WavefrontChebyshev, gershgorin_bounds
@@ -185,6 +186,12 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     StreamOperator: st.builds(
         lambda p: matrix_free_chain(p, operator="streaming").H_charge,
         st.builds(SpinChainParameters, n_sites=st.integers(2, 8), anisotropy=st.floats(-1.0, 1.0)),
+    ),
+    PauliOperator: st.builds(
+        lambda n, w, a: pauli_operator(n, np.triu(np.ones((n, n)), 1), transverse=w, anisotropy=a),
+        st.integers(2, 8),
+        st.floats(0.0, 12.0),
+        st.floats(-1.0, 1.0),
     ),
     MirrorHalf: st.builds(MirrorHalf, n_sites=st.sampled_from([2, 4, 6, 8, 10])),
     WavefrontChebyshev: st.builds(
