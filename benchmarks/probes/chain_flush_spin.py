@@ -1,11 +1,14 @@
 """Open chain N = 24, streaming operator: does the threaded BLAS update of a reduced block
 (zgemm on 2 threads) slow the recurrence product that follows it (OpenBLAS threads spin
-after a call), and what a numba update costs instead; usage: chain_flush_spin.py N
-(RESULTS_spin_chain_scale.md).
+after a call), and does the update on one thread, or a pause, remove that; usage:
+chain_flush_spin.py N [numba] (RESULTS_spin_chain_scale.md). Run it once as is and once with
+OPENBLAS_THREAD_TIMEOUT=4 in the environment (OpenBLAS reads it at load: its threads then
+sleep at once after a call instead of spinning for ≈ 2^28 cycles).
 
 A probe: a short timing script cited by a RESULTS file (run it through
 benchmarks/run_paused.sh, as the cited figures were)."""
 
+import os
 import sys
 import time
 
@@ -60,10 +63,16 @@ def prod():
     return time.perf_counter() - t
 
 
-def blas():
+def blas(threads=2):
     t = time.perf_counter()
-    with blas_threads(2):
+    with blas_threads(threads):
         zgemm(1.0, V.T, C.T, beta=1.0, c=out.T, overwrite_c=True)
+    return time.perf_counter() - t
+
+
+def red():
+    t = time.perf_counter()
+    half.reduce(ring[2], V[0])
     return time.perf_counter() - t
 
 
@@ -73,21 +82,31 @@ def nb():
     return time.perf_counter() - t
 
 
-prod(), nb(), blas()
-alone = min(prod() for _ in range(3))
-after_blas = []
-t_blas = []
-for _ in range(3):
-    t_blas.append(blas())
-    after_blas.append(prod())
-after_nb = []
-t_nb = []
-for _ in range(3):
-    t_nb.append(nb())
-    after_nb.append(prod())
+def pairs(first, pause=0.0, reps=3):
+    a, b = [], []
+    for _ in range(reps):
+        a.append(first())
+        if pause:
+            time.sleep(pause)
+        b.append(prod())
+    return min(a), [round(x, 3) for x in b]
+
+
+prod(), blas(), blas(1), red()
+if "numba" in sys.argv:
+    nb()
+alone = [round(prod(), 3) for _ in range(4)]
+u2, after2 = pairs(blas)
+_, after2p = pairs(blas, 0.3)
+u1, after1 = pairs(lambda: blas(1))
+ur, afterr = pairs(red)
 print(
-    f"N={n}: product alone {alone:.3f} s; zgemm@2 {min(t_blas):.3f} s, product after it "
-    f"{[round(x, 3) for x in after_blas]}; numba update {min(t_nb):.3f} s, product after it "
-    f"{[round(x, 3) for x in after_nb]}",
+    f"N={n} OPENBLAS_THREAD_TIMEOUT={os.environ.get('OPENBLAS_THREAD_TIMEOUT')}: product "
+    f"alone {alone}; zgemm@2 {u2:.3f} s, product right after {after2}, after 0.3 s "
+    f"{after2p}; zgemm@1 {u1:.3f} s, product after {after1}; reduce {ur:.3f} s, product "
+    f"after {afterr}",
     flush=True,
 )
+if "numba" in sys.argv:
+    un, aftern = pairs(nb)
+    print(f"numba update {un:.3f} s, product after {aftern}", flush=True)

@@ -23,9 +23,9 @@ orig = cc.MatrixFreeChain.h0_expect
 acc = [0.0, 0]
 
 
-def timed(self, psi, ce=None):
+def timed(self, psi, ce=None, **kw):
     t = time.perf_counter()
-    r = orig(self, psi, ce)
+    r = orig(self, psi, ce, **kw)
     acc[0] += time.perf_counter() - t
     acc[1] += 1
     return r

@@ -24,11 +24,14 @@ states, every term a streaming pass at a fixed bit offset; BΣσz is then diagon
 :func:`choose_operator` picks among them and the CSR path by memory and a cost model
 measured per product (:data:`PRODUCT_NS`). An even "streaming" chain runs in the mirrored
 site order (:func:`mirrors`), where the propagation keeps its outputs on the
-reflection-even half (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`).
+reflection-even half (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`) and its
+products and measurements take the reflection-even states' half terms
+(:class:`~ssbattery.quantum.chain_stream.MirrorEvenOperator`).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -43,6 +46,7 @@ from ssbattery.quantum.chain_basis import ChainBasis, sector_terms
 from ssbattery.quantum.chain_operator import ChainOperator, chain_operator
 from ssbattery.quantum.chain_pauli import PAULI_TERMS, PauliOperator, pauli_cheaper, pauli_operator
 from ssbattery.quantum.chain_stream import (
+    MirrorEvenOperator,
     MirrorHalf,
     StreamOperator,
     mirrored_couplings,
@@ -92,7 +96,8 @@ class MatrixFreeChain:
         measure: "streaming" only: (M, conserved) with ⟨H0⟩ = ⟨M⟩, M = H_g + BΣσz
             (``conserved`` False), or ⟨H0⟩ = ⟨H_charge⟩₀ + ⟨M⟩, M = −ωΣσx + BΣσz (True,
             when Σσx has fewer terms), each one fused reduction pass
-            (:meth:`~ssbattery.quantum.chain_stream.StreamOperator.expect`).
+            (:meth:`~ssbattery.quantum.chain_stream.StreamOperator.expect`; for the
+            evolved states with ``half``, on their half terms: :meth:`h0_expect`).
         half: "streaming" in the mirrored site order only (:func:`mirrors`): the
             reflection-even half in which the propagation keeps its outputs
             (:class:`~ssbattery.quantum.chain_stream.MirrorHalf`); the full space's bit k
@@ -123,16 +128,28 @@ class MatrixFreeChain:
             return float(np.dot(value, np.abs(psi) ** 2))
         return 2.0 * float(np.real(np.dot(np.conj(psi[target]) * value, psi[source])))
 
-    def h0_expect(self, psi: NDArray, charge_energy: float | None = None) -> float:
+    @functools.cached_property
+    def _even_measure(self) -> MirrorEvenOperator:
+        assert self.measure is not None
+        return MirrorEvenOperator(self.measure[0])
+
+    def h0_expect(
+        self, psi: NDArray, charge_energy: float | None = None, *, even: bool = False
+    ) -> float:
         """⟨ψ|H0|ψ⟩ = ⟨H_g⟩ + B⟨Σσz⟩, or ⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩ when
         ``charge_energy`` = ⟨H_charge⟩ is known (conserved along the charging) and Σσx reads
         fewer entries than H_g (long-range couplings). ``psi`` may be a reflection-even
-        state's ``half`` (then expanded first)."""
+        state's ``half`` (then expanded first). ``even``: ``psi`` (full) is reflection-even
+        (the evolved states with ``half``); the measure then takes half the terms
+        (:class:`~ssbattery.quantum.chain_stream.MirrorEvenOperator`), as for a half."""
         v = np.ascontiguousarray(psi)
         if self.half is not None and v.size == self.half.size:
-            v = self.half.expand(v)
+            v, even = self.half.expand(v), True
         if self.measure is not None:
-            op, conserved = self.measure
+            op: StreamOperator | MirrorEvenOperator = self.measure[0]
+            conserved = self.measure[1]
+            if even and self.half is not None:
+                op = self._even_measure
             if not conserved:
                 return float(op.expect(v))
             if charge_energy is not None:
@@ -263,7 +280,11 @@ class _Prepared:
     H whose bounds are known (the norm bound is the always-valid widening)."""
 
     def __init__(self, chain: MatrixFreeChain) -> None:
-        self.H = chain.H_charge
+        H = chain.H_charge
+        self.H: ChainOperator | StreamOperator | PauliOperator | MirrorEvenOperator = H
+        if chain.half is not None and isinstance(H, StreamOperator):
+            # the evolved states are reflection-even: half the terms per product
+            self.H = MirrorEvenOperator(H)
         self.bounds = chain.bounds
         self.real = True
         self.outputs = chain.half  # the engine keeps its outputs on the reflection-even half
@@ -295,7 +316,7 @@ def _propagate(
             v = block[j, :, 0]
             if half is not None and v.size == half.size:
                 v = buf = half.expand(v, buf)
-            energies[k0 + j] = chain.h0_expect(v, charge_energy)
+            energies[k0 + j] = chain.h0_expect(v, charge_energy, even=half is not None)
 
     final = method.propagate(
         cast(Any, _Prepared(chain)), psi.reshape(-1, 1), times, emit, stats or StatsRecorder()

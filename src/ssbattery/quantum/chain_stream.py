@@ -56,6 +56,7 @@ __all__ = [
     "PANEL_SIZE_BITS",
     "PANEL_TILE_BITS",
     "SPLIT_MIN_ENTRIES",
+    "MirrorEvenOperator",
     "MirrorHalf",
     "StreamOperator",
     "mirrored_couplings",
@@ -519,7 +520,42 @@ def _mirror_kernels() -> Any:
                         for c in range(cb * B, min(cb * B + B, a)):
                             full[a * side + c] = full[c * side + a]
 
-    return reduce, expand
+    @numba.njit(parallel=True, fastmath=True, cache=True)
+    def symmetrize(out, prev, side):
+        # out = ½(out + outᵀ) − prev on the side × side matrix, in place, by B × B blocks
+        # (both halves of each mirror pair read, then written: in place is safe); the
+        # threads take the block rows in pairs (ib, nb − 1 − ib), equal work each
+        B = min(32, side)
+        nb = side // B
+        sub = prev.size > 0
+        for i in numba.prange((nb + 1) // 2):
+            for twin in range(2 if nb - 1 - i != i else 1):
+                ib = nb - 1 - i if twin else i
+                for jb in range(ib, nb):
+                    for a in range(ib * B, ib * B + B):
+                        c0 = a if jb == ib else jb * B
+                        ra = a * side
+                        for c in range(c0, jb * B + B):
+                            w = 0.5 * (out[ra + c] + out[c * side + a])
+                            if sub:
+                                w -= prev[ra + c]
+                            out[ra + c] = w
+                            out[c * side + a] = w
+
+    @numba.njit(parallel=True, cache=True)
+    def asymmetric(d, side):
+        # whether d (side × side, flat) differs from its transpose anywhere (beyond the
+        # rounding of sums taken in another order)
+        bad = np.zeros(side, np.bool_)
+        for a in numba.prange(side):
+            for c in range(a + 1, side):
+                u, v = d[a * side + c], d[c * side + a]
+                if abs(u - v) > 1e-12 * max(1.0, abs(u)):
+                    bad[a] = True
+                    break
+        return bad.any()
+
+    return reduce, expand, symmetrize, asymmetric
 
 
 def mirrored_couplings(couplings: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -567,6 +603,122 @@ class MirrorHalf:
             out = np.empty(self.full_size, dtype=h.dtype)
         _mirror_kernels()[1](h, out, self.side)
         return out
+
+
+class MirrorEvenOperator(_Products):
+    """A reflection-symmetric :class:`StreamOperator` in the mirrored site order
+    (:func:`mirrored_couplings`), applied to reflection-even vectors only, at half the
+    terms.
+
+    A reflection-even ψ is a symmetric 2^(N/2) × 2^(N/2) matrix X[c, a] (s = a +
+    2^(N/2)·c, :class:`MirrorHalf`). Split H = D + L + R + C: D the diagonal, L the flips and
+    pairs on the low bits (acting on a: X ↦ X L), R their mirror images on the high bits
+    (acting on c: X ↦ L X = (X L)ᵀ for symmetric X), C the pairs with one bit in each half.
+    D∘X and C X are symmetric, so with Y = D∘X + 2·X L + C X,
+
+        H X = ½(Y + Yᵀ),
+
+    one pass by tiles over the low terms (their partners lie within a row of 2^(N/2)
+    states, i.e. in cache, and no panel pass for the high bits is needed) and one blocked
+    symmetrisation. ⟨X|H|X⟩ = ⟨X|Y⟩ likewise (⟨X|Yᵀ⟩ = ⟨X|Y⟩). The results are exact for
+    reflection-even inputs (and exactly symmetric); for other vectors they are not H x.
+    The Chebyshev recurrence on the chain's evolved states (reflection-even from |↓…↓⟩,
+    as the engine's outputs on :class:`MirrorHalf`) uses it through
+    :meth:`recurrence_step`.
+
+    Raises InvalidParameterError when the operator is not mirror-symmetric: the high
+    terms must be the low ones shifted by N/2 bits, the cross pairs closed under the
+    mirror, and the diagonal symmetric.
+    """
+
+    def __init__(self, full: StreamOperator, *, checked: bool = False) -> None:
+        n = full.n_sites
+        if n % 2 or n < 2:
+            raise InvalidParameterError(f"the mirror needs an even chain, got N = {n}.")
+        h = n // 2
+        self.full = full
+        self.n_sites = n
+        self.side = 1 << h
+        self.shape = full.shape
+        self.dtype = full.dtype
+        self.threads = full.threads
+        fb, fa = full._flips
+        pi, pj, pa = full._pairs
+        low_f, high_f = fb < h, fb >= h
+        low_p, high_p = pj < h, pi >= h
+        cross = ~(low_p | high_p)
+        if not checked:
+            _check_mirror(
+                (fb[low_f], fa[low_f]),
+                (fb[high_f] - h, fa[high_f]),
+                (pi[low_p], pj[low_p], pa[low_p]),
+                (pi[high_p] - h, pj[high_p] - h, pa[high_p]),
+                (pi[cross], pj[cross], pa[cross]),
+                h,
+            )
+            d = full._diag
+            if d is not None and _mirror_kernels()[3](d, self.side):
+                raise InvalidParameterError("the diagonal is not mirror-symmetric.")
+        # Y = D∘X + 2·X L + C X: the low terms doubled, the cross pairs as they are, one
+        # pass by tiles (split 0: every partner within a row, or the cross pairs' far one)
+        flips = (fb[low_f], 2.0 * fa[low_f])
+        pairs = (
+            np.concatenate([pi[low_p], pi[cross]]),
+            np.concatenate([pj[low_p], pj[cross]]),
+            np.concatenate([2.0 * pa[low_p], pa[cross]]),
+        )
+        opts = full._options()
+        opts.update(split=0)
+        self.low = StreamOperator(n, full._diag, flips, pairs, **opts)
+        self._flips = flips
+        self._pairs = pairs
+
+    def scaled(self, shift: float, scale: float) -> MirrorEvenOperator:
+        """(H − shift)·scale, on reflection-even vectors as this one."""
+        return MirrorEvenOperator(self.full.scaled(shift, scale), checked=True)
+
+    def expect(self, psi: NDArray) -> NDArray[np.float64]:
+        """⟨ψ|H|ψ⟩ for a reflection-even ket (n,) or each column of (n, m): ⟨X|Y⟩, one
+        reduction pass over the low and cross terms."""
+        return self.low.expect(psi)
+
+    def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
+        self.low._pass(x, None, out, expect=False)  # out = Y
+        p = np.zeros(0, dtype=out.dtype) if prev is None else prev
+        _mirror_kernels()[2](out, p, self.side)  # out = ½(Y + Yᵀ) − prev
+
+
+def _check_mirror(
+    low_f: tuple[NDArray, NDArray],
+    high_f: tuple[NDArray, NDArray],
+    low_p: tuple[NDArray, NDArray, NDArray],
+    high_p: tuple[NDArray, NDArray, NDArray],
+    cross: tuple[NDArray, NDArray, NDArray],
+    h: int,
+) -> None:
+    """Raise unless the high terms are the low ones shifted by ``h`` bits and the cross
+    pairs (i < h ≤ j) are closed under the mirror (i, j) → (j − h, i + h)."""
+
+    def same(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> bool:
+        a, b = sorted(a), sorted(b)
+        return len(a) == len(b) and all(
+            x[:-1] == y[:-1] and abs(x[-1] - y[-1]) <= 1e-14 * max(1.0, abs(x[-1]))
+            for x, y in zip(a, b, strict=True)
+        )
+
+    def terms(*cols: NDArray) -> list[tuple[Any, ...]]:
+        return [tuple(v.item() for v in row) for row in zip(*cols, strict=True)]
+
+    ci, cj, ca = cross
+    if not (
+        same(terms(*low_f), terms(*high_f))
+        and same(terms(*low_p), terms(*high_p))
+        and same(terms(ci, cj, ca), terms(cj - h, ci + h, ca))
+    ):
+        raise InvalidParameterError(
+            "the operator is not mirror-symmetric (the high bits' terms must mirror the "
+            "low bits'): build it from mirrored_couplings of a reflection-symmetric chain."
+        )
 
 
 def stream_operator(
