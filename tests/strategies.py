@@ -25,7 +25,13 @@ from ssbattery.electrolytes.impedance.conductivity import Pellet
 from ssbattery.quantum.chain_charging import MatrixFreeChain, matrix_free_chain
 from ssbattery.quantum.chain_operator import ChainOperator
 from ssbattery.quantum.chain_pauli import PauliOperator, pauli_operator
-from ssbattery.quantum.chain_stream import MirrorHalf, StreamOperator
+from ssbattery.quantum.chain_stream import (
+    MirrorEvenOperator,
+    MirrorHalf,
+    StreamOperator,
+    mirrored_couplings,
+    stream_operator,
+)
 from ssbattery.quantum.dicke import DickeParameters
 from ssbattery.quantum.dicke_wavefront import WavefrontChebyshev, gershgorin_bounds
 from ssbattery.quantum.dicke_window import PhotonWindow, window_basis
@@ -190,6 +196,19 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     PauliOperator: st.builds(
         lambda n, w, a: pauli_operator(n, np.triu(np.ones((n, n)), 1), transverse=w, anisotropy=a),
         st.integers(2, 8),
+        st.floats(0.0, 12.0),
+        st.floats(-1.0, 1.0),
+    ),
+    MirrorEvenOperator: st.builds(
+        lambda n, w, a: MirrorEvenOperator(
+            stream_operator(
+                n,
+                mirrored_couplings(np.diag(np.ones(n - 1), 1)),
+                transverse=w,
+                anisotropy=a,
+            )
+        ),
+        st.sampled_from([2, 4, 6, 8]),
         st.floats(0.0, 12.0),
         st.floats(-1.0, 1.0),
     ),
