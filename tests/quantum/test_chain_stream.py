@@ -175,6 +175,13 @@ def test_auto_choice_and_memory() -> None:
             big, T, method=matrix_free_method(big, T, operator="streaming"), operator="streaming"
         )
         assert est.peak_bytes <= 8e9  # the 8 GB (estimate, nothing built here)
+        # outputs on the reflection-even half: one full complex vector outside the
+        # Chebyshev budget (the block's starting state), three without the mirror
+        for mirror, vectors in ((None, 1), (False, 3)):
+            parts = dict(
+                matrix_free_memory(big, T, operator="streaming", mirror=mirror).phases["evolving"]
+            )
+            assert parts["measuring an output"] == vectors * 16 * 2**24
     assert choose_operator(SpinChainParameters(12), T) == "csr"
     # periodic N = 24: the momentum sector is 48× smaller than 2^N and CSR fits
     assert choose_operator(SpinChainParameters(24, periodic=True), T) == "csr"
