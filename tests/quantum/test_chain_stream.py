@@ -383,3 +383,71 @@ def test_outputs_on_the_half_equal_exact(n: int, interaction: str, periodic: boo
     got = charge_matrix_free(p, T, method, operator="streaming")
     assert got.power_max == pytest.approx(polished.power_max, rel=1e-10)
     assert got.t_power_max == pytest.approx(polished.t_power_max, rel=1e-8)
+
+
+def test_reduced_plan_is_the_least_modelled_work() -> None:
+    # The reduced blocks are planned over all of a call's outputs (dynamic programming):
+    # against every partition of 9 outputs into blocks (2^8 of them, each block with its
+    # best group size) the plan's modelled work is the minimum; at the sizes of the open
+    # N = 24 NN run (r ≈ 294, 5434 MB, segments of 24 outputs) it covers a segment with
+    # one block of 24 (66 products) where choosing block by block took 20 + 4 (80: the
+    # whole run 1346 products, 3.37 per output, q11i).
+    from itertools import combinations, pairwise
+    from types import SimpleNamespace
+
+    from ssbattery.quantum.evolution import chebyshev as ch
+
+    def work(r, ts, t0, nnz, nr, n, mem, blocks):  # type: ignore[no-untyped-def]
+        free, total, k, prods = mem * 1024**2 / 16 - 3 * n, 0.0, 0, 0
+        for M, G in blocks:
+            assert M + G <= free // nr
+            start = t0 if k == 0 else ts[k - 1]
+            Ks = np.maximum(ch._terms_for(r * (ts[k : k + M] - start), 1e-12), 2)
+            flushes = np.ceil(Ks / G).sum()
+            total += Ks[-1] * nnz + nr * (ch._FLUSH_WEIGHT * flushes + ch._REDUCE_WEIGHT * Ks[-1])
+            k, prods = k + M, prods + int(Ks[-1])
+        assert k == ts.size
+        return total, prods
+
+    n, nr = 2**10, 2**9 + 2**4
+    ts = 0.3 + 0.05 * np.arange(1, 10)
+    method = Chebyshev(tol=1e-12, memory_mb=(3 * n + 12 * nr) * 16 / 1024**2)
+    plan = ch._reduced_plan(40.0, ts, 0.3, 1e-12, 19.0 * n, SimpleNamespace(size=nr), method, n)
+    got, _ = work(40.0, ts, 0.3, 19.0 * n, nr, n, method.memory_mb, plan)
+    best = np.inf
+    for cuts in range(9):
+        for c in combinations(range(1, 9), cuts):
+            edges = [0, *c, 9]
+            sizes = [b - a for a, b in pairwise(edges)]
+            if max(sizes) > 8:  # 12 reduced vectors hold M + G ≤ 12, G ≥ 4
+                continue
+            blocks, ok, k = [], True, 0
+            for M in sizes:
+                cands = [G for G in ch._STREAM_GROUPS if M + G <= 12]
+                if not cands:
+                    ok = False
+                    break
+                costs = [
+                    work(
+                        40.0,
+                        ts[k : k + M],
+                        0.3 if k == 0 else ts[k - 1],
+                        19.0 * n,
+                        nr,
+                        n,
+                        1e9,
+                        [(M, G)],
+                    )
+                    for G in cands
+                ]
+                blocks.append((M, cands[int(np.argmin([c[0] for c in costs]))]))
+                k += M
+            if ok:
+                best = min(best, work(40.0, ts, 0.3, 19.0 * n, nr, n, method.memory_mb, blocks)[0])
+    assert got == pytest.approx(best, rel=1e-12)
+    n, nr = 2**24, 2**23 + 2**11
+    big = Chebyshev(tol=1e-12, memory_mb=5434.18)
+    seg = 0.005 * np.arange(25, 49)
+    plan = ch._reduced_plan(294.0, seg, 0.12, 1e-12, 19.0 * n, SimpleNamespace(size=nr), big, n)
+    assert plan == [(24, 8)]
+    assert work(294.0, seg, 0.12, 19.0 * n, nr, n, big.memory_mb, plan)[1] == 66

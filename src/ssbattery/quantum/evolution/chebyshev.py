@@ -205,20 +205,27 @@ def _propagate(
     state = state.astype(complex, copy=False)
     reducer = getattr(prepared, "outputs", None)
     spare: list[NDArray[np.complex128]] = []  # the last reduced block, once measured
+    plan: list[tuple[int, int]] | None = None  # (M, G) of the reduced blocks left
     while k_out < n_times:
         # Candidate blocks: the next M output times, M = 1 … max_block.
         m_max = min(method.max_block, n_times - k_out)
         taus = times[k_out : k_out + m_max] - t_cur
         Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
         if isinstance(reducer, _Reducer) and m == 1:
+            if plan is None:  # planned once, and again after the bounds widen
+                plan = _reduced_plan(exp.r, times[k_out:], t_cur, tol, nnz, reducer, method, n)
             try:
-                M, block, state = _reduced_block(exp, state, taus, Ks, reducer, method, nnz, spare)
+                shape = plan[0] if plan else None
+                M, block, state = _reduced_block(exp, state, taus, Ks, reducer, shape, nnz, spare)
             except _Diverged:
                 if safe:
                     raise
                 exp.set_bounds(*prepared.widen_bounds())
                 safe = True
+                plan = None
                 continue
+            if plan:
+                plan.pop(0)
             chain.append(1)
             emit(k_out, block)
             spare.append(block[:, :, 0])  # the next block writes its outputs here
@@ -293,44 +300,77 @@ _REDUCE_WEIGHT = 4.3
 _FLUSH_WEIGHT = 4.0
 
 
+def _reduced_plan(
+    r: float,
+    times: NDArray,
+    t_cur: float,
+    tol: float,
+    nnz: float,
+    reducer: _Reducer,
+    method: Chebyshev,
+    n: int,
+) -> list[tuple[int, int]]:
+    """The reduced blocks (M outputs, group size G) that cover ``times`` (from ``t_cur``)
+    at the least modelled work in all: K products, one reduction per product, and each
+    output read and written once per group that adds into it (Σ_j ⌈Ks[j]/G⌉ passes).
+
+    Memory (``method.memory_mb``): three full vectors for the recurrence, G reduced ones
+    for a group and M reduced outputs. Planned over every output of the call (dynamic
+    programming from the last one back), not block by block: a block chosen alone as the
+    cheapest per output can leave a short, costly block at the end of a checkpoint
+    segment (N = 24 NN, segments of 24: M = 20 + 4, 80 products per segment, where one
+    block of 24 takes 66). An empty list when no block fits the memory.
+    """
+    nr = int(reducer.size)
+    free = method.memory_mb * 1024**2 / 16 - 3 * n  # complex entries left after the ring
+    n_t = int(times.size)
+    cost = np.full(n_t + 1, math.inf)
+    cost[n_t] = 0.0
+    step: list[tuple[int, int]] = [(0, 0)] * n_t
+    for k in range(n_t - 1, -1, -1):
+        m_max = min(int(method.max_block), n_t - k)
+        t0 = t_cur if k == 0 else float(times[k - 1])
+        Ks = np.maximum(_terms_for(r * (times[k : k + m_max] - t0), tol), 2).astype(float)
+        for G in _STREAM_GROUPS or (4,):
+            M = min(int(free // nr) - G, m_max)
+            if M < 1:
+                continue
+            flushes = np.cumsum(np.ceil(Ks[:M] / G))
+            c = Ks[:M] * nnz + nr * (_FLUSH_WEIGHT * flushes + _REDUCE_WEIGHT * Ks[:M])
+            c += cost[k + 1 : k + M + 1]
+            best = int(np.argmin(c))
+            if c[best] < cost[k]:
+                cost[k], step[k] = float(c[best]), (best + 1, G)
+    plan, k = [], 0
+    while k < n_t and step[k][0]:
+        plan.append(step[k])
+        k += step[k][0]
+    return plan if k == n_t else []
+
+
 def _reduced_block(
     exp: _Expansion,
     state: NDArray,
     taus: NDArray,
     Ks: NDArray[np.int64],
     reducer: _Reducer,
-    method: Chebyshev,
+    shape: tuple[int, int] | None,
     nnz: float,
     spare: list[NDArray[np.complex128]] | None = None,
 ) -> tuple[int, NDArray[np.complex128], NDArray[np.complex128]]:
     """One streamed block whose outputs are kept reduced: (M, the M reduced outputs
-    (M, size, 1), the full state at the last of them). ``spare``: holds the previous block's
-    outputs, already measured, whose memory this block takes (no fresh pages) when it
-    fits, else drops before allocating.
-
-    Memory (``method.memory_mb``): three full vectors for the recurrence, G reduced ones
-    for a group and M reduced outputs; M and G minimise the modelled work per output time
-    (K products, one reduction per product, and each output read and written once per
-    group that adds into it: Σ_j ⌈Ks[j]/G⌉ passes).
+    (M, size, 1), the full state at the last of them). ``shape``: its (M, G) from
+    :func:`_reduced_plan`; None when none fits (then M = 1, G = 4 if the memory allows).
+    ``spare``: holds the previous block's outputs, already measured, whose memory this
+    block takes (no fresh pages) when it fits, else drops before allocating.
     """
     n = state.shape[0]
     nr = int(reducer.size)
-    free = method.memory_mb * 1024**2 / 16 - 3 * n  # complex entries left after the ring
     norm0 = float(np.linalg.norm(state))
-    best = (math.inf, 0, 0)
-    for G in _STREAM_GROUPS or (4,):
-        m_cap = int(free // nr) - G
-        flushes = np.cumsum(-(-Ks // G))
-        for M in range(1, min(m_cap, taus.size) + 1):
-            K = int(Ks[M - 1])
-            upd = _FLUSH_WEIGHT * float(flushes[M - 1]) + _REDUCE_WEIGHT * K
-            cost = (K * nnz + nr * upd) / M
-            if cost < best[0]:
-                best = (cost, M, G)
-    _, M, G = best
-    if M == 0:
+    if shape is None:
         check_memory("the reduced Chebyshev block", (3 * n + 5 * nr,))
-        M, G = 1, 4
+        shape = (1, 4)
+    M, G = shape
     buf = spare.pop() if spare else None
     if buf is not None and (buf.shape[0] < M or buf.shape[1:] != (nr,)):
         buf = None  # freed before the new outputs are allocated
