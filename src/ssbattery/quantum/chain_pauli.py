@@ -49,7 +49,7 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_operator import _Products
-from ssbattery.quantum.chain_stream import StreamOperator
+from ssbattery.quantum.chain_stream import StreamOperator, coupled_pairs
 from ssbattery.quantum.evolution.fused import numba_threads
 
 __all__ = [
@@ -300,15 +300,9 @@ def pauli_operator(
         >>> float(X.expect(np.full(8, 8**-0.5)))  # |+++⟩: ⟨Σσx⟩ = 3
         3.0
     """
-    n = int(n_sites)
-    if not 1 <= n <= 30:
-        raise InvalidParameterError(f"`n_sites` must be in 1 … 30, got {n_sites!r}.")
-    G = np.asarray(couplings, dtype=float)
-    if G.shape != (n, n):
-        raise InvalidParameterError(f"`couplings` must be {n} × {n}, got shape {G.shape}.")
-    i, j = np.nonzero(np.triu(G, 1))
+    n, G, i, j = coupled_pairs(n_sites, couplings)
     cp = -0.5 * float(anisotropy)
-    pairs = (i.astype(np.int64), j.astype(np.int64), cp * G[i, j])
+    pairs = (i, j, cp * G[i, j])
     if cp == 0.0:
         pairs = (_NONE_I, _NONE_I, _NONE_F)
     tables = _Tables(n, zz_table(n, G))

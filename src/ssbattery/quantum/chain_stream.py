@@ -721,6 +721,21 @@ def _check_mirror(
         )
 
 
+def coupled_pairs(
+    n_sites: int, couplings: NDArray[np.float64]
+) -> tuple[int, NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """(N, g as an N × N float array, i, j): the coupled pairs i < j of the upper triangle,
+    after checking N ∈ 1 … 30 and the couplings' shape (the full-space operators' inputs)."""
+    n = int(n_sites)
+    if not 1 <= n <= 30:
+        raise InvalidParameterError(f"`n_sites` must be in 1 … 30, got {n_sites!r}.")
+    G = np.asarray(couplings, dtype=float)
+    if G.shape != (n, n):
+        raise InvalidParameterError(f"`couplings` must be {n} × {n}, got shape {G.shape}.")
+    i, j = np.nonzero(np.triu(G, 1))
+    return n, G, i.astype(np.int64), j.astype(np.int64)
+
+
 def stream_operator(
     n_sites: int,
     couplings: NDArray[np.float64],
@@ -757,24 +772,18 @@ def stream_operator(
         >>> float(X.expect(np.full(8, 8**-0.5)))  # |+++⟩: ⟨Σσx⟩ = 3
         3.0
     """
-    n = int(n_sites)
-    if not 1 <= n <= 30:
-        raise InvalidParameterError(f"`n_sites` must be in 1 … 30, got {n_sites!r}.")
-    G = np.asarray(couplings, dtype=float)
-    if G.shape != (n, n):
-        raise InvalidParameterError(f"`couplings` must be {n} × {n}, got shape {G.shape}.")
-    i, j = np.nonzero(np.triu(G, 1))
+    n, G, i, j = coupled_pairs(n_sites, couplings)
     g = G[i, j]
     diag = None
     if zz and i.size:
         diag = np.empty(1 << n)
-        _kernels()[2](1 << n, i.astype(np.int64), j.astype(np.int64), -0.25 * g, diag)
+        _kernels()[2](1 << n, i, j, -0.25 * g, diag)
     if transverse:
         flips = (np.arange(n, dtype=np.int64), np.full(n, float(transverse)))
     else:
         flips = (_NONE_I, _NONE_F)
     if anisotropy != 0.0 and i.size:
-        pairs = (i.astype(np.int64), j.astype(np.int64), -0.5 * float(anisotropy) * g)
+        pairs = (i, j, -0.5 * float(anisotropy) * g)
     else:
         pairs = (_NONE_I, _NONE_I, _NONE_F)
     return StreamOperator(n, diag, flips, pairs, threads, tile_bits, split, panel_bits)
