@@ -397,57 +397,32 @@ def test_reduced_plan_is_the_least_modelled_work() -> None:
 
     from ssbattery.quantum.evolution import chebyshev as ch
 
-    def work(r, ts, t0, nnz, nr, n, mem, blocks):  # type: ignore[no-untyped-def]
-        free, total, k, prods = mem * 1024**2 / 16 - 3 * n, 0.0, 0, 0
-        for M, G in blocks:
-            assert M + G <= free // nr
-            start = t0 if k == 0 else ts[k - 1]
-            Ks = np.maximum(ch._terms_for(r * (ts[k : k + M] - start), 1e-12), 2)
-            flushes = np.ceil(Ks / G).sum()
-            total += Ks[-1] * nnz + nr * (ch._FLUSH_WEIGHT * flushes + ch._REDUCE_WEIGHT * Ks[-1])
-            k, prods = k + M, prods + int(Ks[-1])
-        assert k == ts.size
-        return total, prods
-
-    n, nr = 2**10, 2**9 + 2**4
-    ts = 0.3 + 0.05 * np.arange(1, 10)
+    n, nr, r, t0 = 2**10, 2**9 + 2**4, 40.0, 0.3
+    ts = t0 + 0.05 * np.arange(1, 10)
     method = Chebyshev(tol=1e-12, memory_mb=(3 * n + 12 * nr) * 16 / 1024**2)
-    plan = ch._reduced_plan(40.0, ts, 0.3, 1e-12, 19.0 * n, SimpleNamespace(size=nr), method, n)
-    got, _ = work(40.0, ts, 0.3, 19.0 * n, nr, n, method.memory_mb, plan)
+    plan = ch.reduced_plan(r, ts, t0, 1e-12, 19.0 * n, SimpleNamespace(size=nr), method, n)
+    assert all(M + G <= 12 for M, G in plan)  # the memory holds 12 reduced vectors
+    got, _ = ch.reduced_work(r, ts, t0, 1e-12, 19.0 * n, nr, plan)
     best = np.inf
     for cuts in range(9):
         for c in combinations(range(1, 9), cuts):
-            edges = [0, *c, 9]
-            sizes = [b - a for a, b in pairwise(edges)]
-            if max(sizes) > 8:  # 12 reduced vectors hold M + G ≤ 12, G ≥ 4
-                continue
-            blocks, ok, k = [], True, 0
-            for M in sizes:
-                cands = [G for G in ch._STREAM_GROUPS if M + G <= 12]
-                if not cands:
-                    ok = False
+            blocks, k = [], 0
+            for M in (b - a for a, b in pairwise([0, *c, 9])):
+                sub, start = ts[k : k + M], t0 if k == 0 else ts[k - 1]
+                fits = [G for G in ch.STREAM_GROUPS if M + G <= 12]
+                if not fits:
                     break
-                costs = [
-                    work(
-                        40.0,
-                        ts[k : k + M],
-                        0.3 if k == 0 else ts[k - 1],
-                        19.0 * n,
-                        nr,
-                        n,
-                        1e9,
-                        [(M, G)],
-                    )
-                    for G in cands
-                ]
-                blocks.append((M, cands[int(np.argmin([c[0] for c in costs]))]))
+                work = [ch.reduced_work(r, sub, start, 1e-12, 19.0 * n, nr, [(M, G)]) for G in fits]
+                blocks.append((M, fits[int(np.argmin([w[0] for w in work]))]))
                 k += M
-            if ok:
-                best = min(best, work(40.0, ts, 0.3, 19.0 * n, nr, n, method.memory_mb, blocks)[0])
+            if k == 9:
+                best = min(best, ch.reduced_work(r, ts, t0, 1e-12, 19.0 * n, nr, blocks)[0])
     assert got == pytest.approx(best, rel=1e-12)
+    with pytest.raises(InvalidParameterError, match="cover 8 of 9"):
+        ch.reduced_work(r, ts, t0, 1e-12, 19.0 * n, nr, [(8, 4)])
     n, nr = 2**24, 2**23 + 2**11
     big = Chebyshev(tol=1e-12, memory_mb=5434.18)
     seg = 0.005 * np.arange(25, 49)
-    plan = ch._reduced_plan(294.0, seg, 0.12, 1e-12, 19.0 * n, SimpleNamespace(size=nr), big, n)
+    plan = ch.reduced_plan(294.0, seg, 0.12, 1e-12, 19.0 * n, SimpleNamespace(size=nr), big, n)
     assert plan == [(24, 8)]
-    assert work(294.0, seg, 0.12, 19.0 * n, nr, n, big.memory_mb, plan)[1] == 66
+    assert ch.reduced_work(294.0, seg, 0.12, 1e-12, 19.0 * n, nr, plan)[1] == 66

@@ -57,7 +57,7 @@ __all__ = ["Chebyshev", "bessel_table", "chebyshev_terms"]
 _GLOBAL_CHUNK = 16
 
 #: Group sizes G tried for streamed blocks (see ``_Expansion.streamed``); () turns them off.
-_STREAM_GROUPS: tuple[int, ...] = (4, 8, 16)
+STREAM_GROUPS: tuple[int, ...] = (4, 8, 16)
 
 
 @runtime_checkable
@@ -213,7 +213,7 @@ def _propagate(
         Ks = np.maximum(_terms_for(exp.r * taus, tol), 2)
         if isinstance(reducer, _Reducer) and m == 1:
             if plan is None:  # planned once, and again after the bounds widen
-                plan = _reduced_plan(exp.r, times[k_out:], t_cur, tol, nnz, reducer, method, n)
+                plan = reduced_plan(exp.r, times[k_out:], t_cur, tol, nnz, reducer, method, n)
             try:
                 shape = plan[0] if plan else None
                 M, block, state = _reduced_block(exp, state, taus, Ks, reducer, shape, nnz, spare)
@@ -250,7 +250,7 @@ def _propagate(
         # Output j takes only its own Ks[j] terms, so the update work is Σ_j Ks[j].
         best_G = 0
         k_sum = np.cumsum(Ks)
-        for G in _STREAM_GROUPS:
+        for G in STREAM_GROUPS:
             for M in range(1, min(m_max, slots - 2 * G) + 1):
                 K = int(Ks[M - 1])
                 upd = float(k_sum[M - 1]) * (1.0 + 2.0 / G)
@@ -300,7 +300,7 @@ _REDUCE_WEIGHT = 4.3
 _FLUSH_WEIGHT = 4.0
 
 
-def _reduced_plan(
+def reduced_plan(
     r: float,
     times: NDArray,
     t_cur: float,
@@ -331,7 +331,7 @@ def _reduced_plan(
         m_max = min(int(method.max_block), n_t - k)
         t0 = t_cur if k == 0 else float(times[k - 1])
         Ks = np.maximum(_terms_for(r * (times[k : k + m_max] - t0), tol), 2).astype(float)
-        for G in _STREAM_GROUPS or (4,):
+        for G in STREAM_GROUPS or (4,):
             M = min(int(free // nr) - G, m_max)
             if M < 1:
                 continue
@@ -348,6 +348,30 @@ def _reduced_plan(
     return plan if k == n_t else []
 
 
+def reduced_work(
+    r: float,
+    times: NDArray,
+    t_cur: float,
+    tol: float,
+    nnz: float,
+    size: int,
+    blocks: list[tuple[int, int]],
+) -> tuple[float, int]:
+    """(modelled work, products) of reduced ``blocks`` (M, G) covering ``times`` from
+    ``t_cur``, in the units of :func:`reduced_plan` (one term of the operator's product;
+    ``size``: the reduced outputs' length)."""
+    total, k, products = 0.0, 0, 0
+    for M, G in blocks:
+        start = t_cur if k == 0 else float(times[k - 1])
+        Ks = np.maximum(_terms_for(r * (times[k : k + M] - start), tol), 2).astype(float)
+        flushes = float(np.ceil(Ks / G).sum())
+        total += Ks[-1] * nnz + size * (_FLUSH_WEIGHT * flushes + _REDUCE_WEIGHT * Ks[-1])
+        k, products = k + M, products + int(Ks[-1])
+    if k != times.size:
+        raise InvalidParameterError(f"the blocks cover {k} of {times.size} output times.")
+    return total, products
+
+
 def _reduced_block(
     exp: _Expansion,
     state: NDArray,
@@ -360,7 +384,7 @@ def _reduced_block(
 ) -> tuple[int, NDArray[np.complex128], NDArray[np.complex128]]:
     """One streamed block whose outputs are kept reduced: (M, the M reduced outputs
     (M, size, 1), the full state at the last of them). ``shape``: its (M, G) from
-    :func:`_reduced_plan`; None when none fits (then M = 1, G = 4 if the memory allows).
+    :func:`reduced_plan`; None when none fits (then M = 1, G = 4 if the memory allows).
     ``spare``: holds the previous block's outputs, already measured, whose memory this
     block takes (no fresh pages) when it fits, else drops before allocating.
     """
