@@ -353,6 +353,7 @@ def scale(args: argparse.Namespace) -> None:
         calls_path = CACHE / f"{name}_calls.json"
         if args.stop_after is not None:
             # a run longer than one bench.sh call: checkpointed, resumed call after call
+            CACHE.mkdir(exist_ok=True)
             spec.update(checkpoint=str(CACHE / f"{name}.npz"), stop_after_s=args.stop_after)
         res = run_child(spec)
         res.pop("energy")

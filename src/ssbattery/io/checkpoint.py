@@ -8,7 +8,6 @@ clear error and left untouched, so a user's file is never taken for a checkpoint
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,9 +24,14 @@ def load_tagged_checkpoint(
     file is there.
 
     ``kind`` names the checkpoint in the error ("a spin-chain checkpoint"); ``differs``
-    lists what another run may have changed ("chain, times or method").
+    lists what another run may have changed ("chain, times or method"). A path that could
+    not be written (no such folder, a folder, not writable) is refused here, before the run
+    starts (:func:`~ssbattery.io.check_output_path`).
     """
-    p = Path(path)
+    from ssbattery.io.paths import check_output_path
+
+    # before any work: a checkpoint that could not be written would lose the run
+    p = check_output_path(path, option="checkpoint")
     if not p.exists():
         return None
     try:

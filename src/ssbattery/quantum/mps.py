@@ -414,9 +414,11 @@ def _load_checkpoint(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
     import pickle
 
     from ssbattery.errors import DataFormatError
+    from ssbattery.io.paths import check_output_path
 
     if path.is_dir():
         raise InvalidParameterError(f"`checkpoint` {path} is a directory; give a file path.")
+    check_output_path(path, option="checkpoint")  # before any work: writable at the end
     if not path.is_file():
         return None
     with path.open("rb") as fh:
