@@ -300,6 +300,23 @@ _REDUCE_WEIGHT = 4.3
 _FLUSH_WEIGHT = 4.0
 
 
+def _block_terms(
+    r: float, times: NDArray, t_cur: float, tol: float, k: int, m: int
+) -> NDArray[np.float64]:
+    """Chebyshev terms of outputs k … k + m − 1 in a block starting at output k − 1's time
+    (``t_cur`` for k = 0)."""
+    t0 = t_cur if k == 0 else float(times[k - 1])
+    return np.maximum(_terms_for(r * (times[k : k + m] - t0), tol), 2).astype(float)
+
+
+def _block_work(Ks: NDArray[np.float64], G: int, nnz: float, size: int) -> NDArray[np.float64]:
+    """Modelled work of a reduced block of the first M outputs, for every M = 1 … len(Ks):
+    K products of ``nnz`` terms, a reduction of each, and Σ_j ⌈Ks[j]/G⌉ flushes of an
+    output of ``size`` entries."""
+    flushes = np.cumsum(np.ceil(Ks / G))
+    return Ks * nnz + size * (_FLUSH_WEIGHT * flushes + _REDUCE_WEIGHT * Ks)
+
+
 def reduced_plan(
     r: float,
     times: NDArray,
@@ -328,16 +345,12 @@ def reduced_plan(
     cost[n_t] = 0.0
     step: list[tuple[int, int]] = [(0, 0)] * n_t
     for k in range(n_t - 1, -1, -1):
-        m_max = min(int(method.max_block), n_t - k)
-        t0 = t_cur if k == 0 else float(times[k - 1])
-        Ks = np.maximum(_terms_for(r * (times[k : k + m_max] - t0), tol), 2).astype(float)
+        Ks = _block_terms(r, times, t_cur, tol, k, min(int(method.max_block), n_t - k))
         for G in STREAM_GROUPS or (4,):
-            M = min(int(free // nr) - G, m_max)
+            M = min(int(free // nr) - G, Ks.size)
             if M < 1:
                 continue
-            flushes = np.cumsum(np.ceil(Ks[:M] / G))
-            c = Ks[:M] * nnz + nr * (_FLUSH_WEIGHT * flushes + _REDUCE_WEIGHT * Ks[:M])
-            c += cost[k + 1 : k + M + 1]
+            c = _block_work(Ks[:M], G, nnz, nr) + cost[k + 1 : k + M + 1]
             best = int(np.argmin(c))
             if c[best] < cost[k]:
                 cost[k], step[k] = float(c[best]), (best + 1, G)
@@ -362,10 +375,8 @@ def reduced_work(
     ``size``: the reduced outputs' length)."""
     total, k, products = 0.0, 0, 0
     for M, G in blocks:
-        start = t_cur if k == 0 else float(times[k - 1])
-        Ks = np.maximum(_terms_for(r * (times[k : k + M] - start), tol), 2).astype(float)
-        flushes = float(np.ceil(Ks / G).sum())
-        total += Ks[-1] * nnz + size * (_FLUSH_WEIGHT * flushes + _REDUCE_WEIGHT * Ks[-1])
+        Ks = _block_terms(r, times, t_cur, tol, k, M)
+        total += float(_block_work(Ks, G, nnz, size)[-1])
         k, products = k + M, products + int(Ks[-1])
     if k != times.size:
         raise InvalidParameterError(f"the blocks cover {k} of {times.size} output times.")
