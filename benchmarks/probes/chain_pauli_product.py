@@ -2,7 +2,8 @@
 product out = H2·x − prev by Walsh–Hadamard transforms (``PauliOperator``) for several cache
 blockings (tile bits L, panel bits P, L1 bits), each pass timed alone, against the
 streaming operator's (``StreamOperator``, its default two-pass product); LR (p = 1) and NN.
-Usage: chain_pauli_product.py [N] [lr|nn|both] [--no-stream] [--bw] [L,P,B ...]
+Usage: chain_pauli_product.py [N] [lr|nn|both] [--no-stream] [--bw] [--chain] [L,P,B ...]
+(``--chain``: 8 recurrence steps as the Chebyshev loop, with and without ``feeds_next``)
 (RESULTS_spin_chain_scale.md).
 
 A probe: a short timing script cited by a RESULTS file (run it through
@@ -46,8 +47,18 @@ def passes(H, x, prev, out, rep):
     none = np.zeros(0)
     a = tm(lambda: k[0](xf, U, V, L, l1), rep)
     b = tm(lambda: k[1](U, V, zz, cy, flo, fhi, n, L, w, l1, nth), rep)
-    c = tm(lambda: k[2](xf, pf, of, U, V, zz, H._cz, H._c0, none, L, l1), rep)
-    return a, b, c
+    c = tm(lambda: k[2](xf, pf, of, U, V, zz, H._cz, H._c0, none, L, l1, False), rep)
+    cf = tm(lambda: k[2](xf, pf, of, U, V, zz, H._cz, H._c0, none, L, l1, True), rep)
+    return a, b, c, cf
+
+
+def chained(H, ring, steps, feed):
+    """Seconds per product of ``steps`` recurrence steps in a ring of three vectors, as the
+    Chebyshev loop runs them (``feed``: each step's output feeds the next)."""
+    t = time.perf_counter()
+    for j in range(1, steps + 1):
+        H.recurrence_step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3], feeds_next=feed)
+    return (time.perf_counter() - t) / steps
 
 
 def main() -> None:
@@ -92,12 +103,28 @@ def main() -> None:
             H2 = H.scaled(0.3, 0.01)
             tp = tm(lambda H2=H2: H2.recurrence_step(x, prev, out), 3)
             err = "" if ref is None else f", max |Δ| vs streaming {np.abs(out - ref).max():.1e}"
-            a, b, c = passes(H2, x, prev, out, 2)
+            a, b, c, cf = passes(H2, x, prev, out, 2)
             print(
                 f"  pauli L={L} P={P} l1={B}: product {tp:.3f} s "
-                f"(A {a:.3f} + B {b:.3f} + C {c:.3f}){err}",
+                f"(A {a:.3f} + B {b:.3f} + C {c:.3f}; C with next A {cf:.3f}){err}",
                 flush=True,
             )
+            if "--chain" in sys.argv:  # 8 steps as the Chebyshev loop, interleaved, min of 2
+                ring = np.stack([x, prev, out])
+                best = {False: 1e9, True: 1e9}
+                for _ in range(2):
+                    for feed in (False, True):
+                        best[feed] = min(best[feed], chained(H2, ring, 8, feed))
+                ring2 = np.stack([x, prev, out])
+                chained(H2, ring2, 8, False)
+                ring3 = np.stack([x, prev, out])
+                chained(H2, ring3, 8, True)
+                d = np.abs(ring2 - ring3).max() / np.abs(ring2).max()
+                print(
+                    f"    chained steps: {best[False]:.3f} s per product, fed "
+                    f"{best[True]:.3f} s ({best[False] / best[True]:.2f}×); rel. |Δ| {d:.1e}",
+                    flush=True,
+                )
         del H0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import default_times
@@ -122,6 +123,50 @@ def test_complex_recurrence_and_pieces(threads: int, blocking: tuple) -> None:
     assert H.table_bytes >= 8 * 2**10
     with pytest.raises(InvalidParameterError, match="rows"):
         _ = H @ np.ones(5)
+
+
+def _close(got: np.ndarray, want: np.ndarray) -> None:
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("blocking", [(None, None, None), (3, 4, 1), (4, 6, 2)])
+def test_fed_recurrence_steps(threads: int, blocking: tuple) -> None:
+    # feeds_next: pass C also runs the next product's pass A on each out tile, and the next
+    # step on that out skips its own; the Chebyshev recurrence T_(k+1) = H2 T_k − T_(k−1)
+    # in a ring of three vectors, as the engine runs it, against the CSR H_charge
+    p = SpinChainParameters(9, anisotropy=0.4, interaction="lr", periodic=False)
+    H2 = _pauli(p, blocking).scaled(0.7, 0.05)  # (H − 0.7)·0.05
+    H2.threads = min(threads, numba.config.NUMBA_NUM_THREADS)
+    A = build_operators(p, symmetric=False).H_charge
+    A2 = 0.05 * (A - 0.7 * sp.identity(2**9))
+    rng = np.random.default_rng(8)
+    ring = np.zeros((3, 2**9), dtype=complex)
+    ring[0] = rng.standard_normal(2**9) + 1j * rng.standard_normal(2**9)
+    ref = ring.copy()
+    for j in range(10):
+        H2.recurrence_step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3], feeds_next=True)
+        ref[(j + 1) % 3] = A2 @ ref[j % 3] - ref[(j - 1) % 3]
+        assert H2.primed
+        _close(ring, ref)
+    # a step on another vector than the primed one ignores the work vectors
+    x = rng.standard_normal(2**9) + 0.5j
+    out = np.empty_like(x)
+    H2.recurrence_step(x, ring[0], out)
+    assert not H2.primed
+    _close(out, A2 @ x - ring[0])
+    # any plain product in between (here the measurement's H @ v) drops the prime
+    H2.recurrence_step(ring[0], ring[1], ring[2], feeds_next=True)
+    _close(H2 @ ring[2], A2 @ ring[2])
+    assert not H2.primed
+    H2.recurrence_step(ring[2], ring[0], ring[1])
+    _close(ring[1], A2 @ ring[2] - ring[0])
+    # real vectors are applied as complex ones: no prime
+    r = rng.standard_normal(2**9)
+    outr = np.empty_like(r)
+    H2.recurrence_step(r, r, outr, feeds_next=True)
+    assert not H2.primed
+    _close(outr, A2 @ r - r)
 
 
 def test_routing_and_memory() -> None:

@@ -227,11 +227,23 @@ class _Products:
         return out
 
     def recurrence_step(
-        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
+        self,
+        x: NDArray,
+        prev: NDArray,
+        out: NDArray,
+        *,
+        threads: int | None = None,
+        feeds_next: bool = False,
     ) -> None:
         """``out = H @ x − prev`` in one pass (contiguous arrays of one dtype, ``out`` not
         aliasing ``x``): the Chebyshev recurrence of
-        :class:`~ssbattery.quantum.evolution.Chebyshev`."""
+        :class:`~ssbattery.quantum.evolution.Chebyshev`.
+
+        ``feeds_next``: the caller's promise that the next product through this operator
+        (or a scaled copy) is a ``recurrence_step`` whose ``x`` is this ``out``, unchanged
+        in between. An operator that can start that product while ``out`` is in cache
+        does so (:class:`~ssbattery.quantum.chain_pauli.PauliOperator`); the others ignore
+        it."""
         self._run(x, prev, out, threads)
 
     def expect(self, psi: NDArray) -> NDArray[np.float64]:

@@ -96,12 +96,16 @@ def _kernels() -> Any:
 
 class _Tables:
     """What every scaled copy of one chain shares: Z(s) = Σ_(i<j) g_ij z_i z_j on all 2^N
-    strings, and the two complex work vectors of a product (allocated at the first)."""
+    strings, the two complex work vectors of a product (allocated at the first), and
+    ``primed``: the vector whose pass A the work vectors hold (a ``feeds_next`` step's
+    output; None once any other product has used them)."""
 
     def __init__(self, n_sites: int, zz: NDArray[np.float64]) -> None:
         self.n_sites = n_sites
         self.zz = zz
         self._work: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+        self.primed: tuple[NDArray, int, int] | None = None  # (vector, L, l1)
+        self.feed = False  # the product running now is a feeds_next step
 
     def work(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if self._work is None:
@@ -176,6 +180,12 @@ class PauliOperator(_Products):
         extra = 0 if self._extra is None else int(self._extra.nbytes)
         return int(t.zz.nbytes) + work + extra
 
+    @property
+    def primed(self) -> bool:
+        """Whether the shared work vectors hold the first pass of a ``feeds_next`` step's
+        output (which the next ``recurrence_step`` on that output then skips)."""
+        return self._tables.primed is not None
+
     def scaled(self, shift: float, scale: float) -> PauliOperator:
         """(H − shift)·scale, sharing Z(s) and the work vectors."""
         s = float(scale)
@@ -202,6 +212,26 @@ class PauliOperator(_Products):
         if self._extra is not None:
             d += self._extra
         return StreamOperator(self.n_sites, d, self._flips, self._pairs, self.threads)
+
+    def recurrence_step(
+        self,
+        x: NDArray,
+        prev: NDArray,
+        out: NDArray,
+        *,
+        threads: int | None = None,
+        feeds_next: bool = False,
+    ) -> None:
+        """``out = H @ x − prev``. With ``feeds_next`` (one complex vector), pass C also
+        runs the next product's pass A on each tile of ``out`` while the tile is in cache,
+        and the next ``recurrence_step`` on that ``out`` skips its pass A: one read of a
+        vector and the work vectors' write-allocation less per product (the fused
+        Chebyshev loop, RESULTS_spin_chain_scale.md)."""
+        self._tables.feed = bool(feeds_next) and np.iscomplexobj(x) and x.size == self.shape[0]
+        try:
+            super().recurrence_step(x, prev, out, threads=threads)
+        finally:
+            self._tables.feed = False
 
     def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
         """out = H x (− prev) for one contiguous vector."""
@@ -244,16 +274,32 @@ class PauliOperator(_Products):
         pf = _NONE_F if prev is None else prev.view(np.float64)
         L, w, l1 = self._layout()
         flo, fhi = self._field_tables(L)
-        U, V = self._tables.work()
+        t = self._tables
+        U, V = t.work()
+        primed, t.primed = t.primed, None  # this product overwrites the work vectors
+        feed = t.feed and np.iscomplexobj(out) and out.flags.c_contiguous
         k = _kernels()
         with numba_threads(self.threads):
             nth = numba.get_num_threads()
-            zz = self._tables.zz
+            zz = t.zz
             cy = 0.5 * self._cp * 2.0**-n
             extra = _NONE_F if self._extra is None else self._extra
-            k[0](xf, U, V, L, l1)
+            if not (primed is not None and primed[1:] == (L, l1) and _same_buffer(primed[0], x)):
+                k[0](xf, U, V, L, l1)
             k[1](U, V, zz, cy, flo, fhi, n, L, w, l1, nth)
-            k[2](xf, pf, of, U, V, zz, self._cz, self._c0, extra, L, l1)
+            k[2](xf, pf, of, U, V, zz, self._cz, self._c0, extra, L, l1, feed)
+        if feed:
+            t.primed = (out, L, l1)  # held: its buffer cannot be freed and reused meanwhile
+
+
+def _same_buffer(a: NDArray, b: NDArray) -> bool:
+    """Whether ``b`` is the vector ``a`` (same memory, shape and dtype)."""
+    return (
+        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+        and a.shape == b.shape
+        and a.strides == b.strides
+        and a.dtype == b.dtype
+    )
 
 
 def zz_table(n_sites: int, couplings: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -73,7 +73,13 @@ class _MatrixFree(Protocol):
     def scaled(self, shift: float, scale: float) -> Any: ...
 
     def recurrence_step(
-        self, x: NDArray, prev: NDArray, out: NDArray, *, threads: int | None = None
+        self,
+        x: NDArray,
+        prev: NDArray,
+        out: NDArray,
+        *,
+        threads: int | None = None,
+        feeds_next: bool = False,
     ) -> None: ...
 
     def __matmul__(self, x: NDArray) -> NDArray: ...
@@ -610,18 +616,11 @@ class _Expansion:
         Vo[0] = 0.0
         self._accumulate(Ve[0], Vo[0])
         Vo[0] *= 0.5
-        threaded = self.fast is not None
         for k in range(1, K - 1):
             cur = Vo[k // 2] if k % 2 else Ve[k // 2]
             prev = Ve[(k - 1) // 2] if k % 2 else Vo[(k - 1) // 2]
             nxt = Ve[(k + 1) // 2] if k % 2 else Vo[(k + 1) // 2]
-            if isinstance(self.fast, _MatrixFree):
-                self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
-            elif threaded:
-                recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
-            else:
-                np.negative(prev, out=nxt)
-                self._accumulate(cur, nxt)
+            self._step(cur, prev, nxt, k + 2 < K)
         last = Vo[(K - 1) // 2] if (K - 1) % 2 else Ve[(K - 1) // 2]
         if K > 2 and float(np.linalg.norm(last)) > 1.5 * norm0 + 1e-300:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
@@ -687,7 +686,8 @@ class _Expansion:
         for j in range(1, K - 1):
             if (j + 1) % G == 0:
                 flush(j + 1)  # the half holding T_{j+1−G} … T_j is complete
-            self._step(buf[j % (2 * G)], buf[(j - 1) % (2 * G)], buf[(j + 1) % (2 * G)])
+            cur, prev, nxt = (buf[(j + d) % (2 * G)] for d in (0, -1, 1))
+            self._step(cur, prev, nxt, j + 2 < K)  # flush() only reads the vectors
         last = buf[(K - 1) % (2 * G)]
         if K > 2 and float(np.linalg.norm(last)) > 1.5 * float(np.linalg.norm(state)) + 1e-300:
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
@@ -753,17 +753,19 @@ class _Expansion:
         ring[1] *= 0.5
         take(0)
         for j in range(1, K - 1):
-            take(j)
-            step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3])
+            take(j)  # reads T_j only: T_(j+1) feeds the next step unchanged
+            step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3], j + 2 < K)
         take(K - 1)
         if K > 2 and float(np.linalg.norm(ring[(K - 1) % 3])) > 1.5 * float(np.linalg.norm(state)):
             raise _Diverged("Chebyshev vectors grow: the spectral bounds are too tight")
         return out.reshape(taus.size, nr, 1)
 
-    def _step(self, cur: NDArray, prev: NDArray, nxt: NDArray) -> None:
-        """nxt = H2·cur − prev (the recurrence, by whichever product H2 has)."""
+    def _step(self, cur: NDArray, prev: NDArray, nxt: NDArray, feeds_next: bool = False) -> None:
+        """nxt = H2·cur − prev (the recurrence, by whichever product H2 has); ``feeds_next``:
+        the next step's ``cur`` is this ``nxt``, unchanged (a matrix-free H2 may start that
+        product now, while ``nxt`` is in cache)."""
         if isinstance(self.fast, _MatrixFree):
-            self.fast.recurrence_step(cur, prev, nxt, threads=self.threads)
+            self.fast.recurrence_step(cur, prev, nxt, threads=self.threads, feeds_next=feeds_next)
         elif self.fast is not None:
             recurrence_step(self.fast, cur, prev, nxt, threads=self.threads)
         else:
