@@ -30,6 +30,7 @@ Usage:  python benchmarks/bench_spin_chain.py [--sizes 4,6,8,10,12,14,16] [--out
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -135,6 +136,9 @@ def work_scale(n: int, budget_s: float) -> dict[str, Any]:
     op = os.environ.get("BENCH_CHAIN_OPERATOR", "auto")
     op = choose_operator(p, t) if op == "auto" else op
     method = matrix_free_method(p, t, operator=op)
+    tol = os.environ.get("BENCH_CHAIN_TOL")
+    if tol is not None:  # each expansion truncated at tol/100 (the default caps it at 1e-12)
+        method = dataclasses.replace(method, tol=float(tol) * 1e-2)
     ckpt = Path(os.environ["BENCH_CHAIN_CHECKPOINT"])
     segment = int(os.environ.get("BENCH_CHAIN_SEGMENT", "10"))
     res = charge_matrix_free(
@@ -494,6 +498,12 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=420.0, help="--scale: stop after (s)")
     ap.add_argument("--segment", type=int, default=10, help="--scale: outputs per checkpoint")
     ap.add_argument(
+        "--tol",
+        type=float,
+        help="--scale: truncate each Chebyshev expansion at tol/100 (default: the engine's "
+        "min(1e-10/100, 1e-12) = 1e-12)",
+    )
+    ap.add_argument(
         "--operator",
         default="auto",
         choices=["auto", "matrix-free", "streaming"],
@@ -509,6 +519,8 @@ def main() -> None:
         os.environ["BENCH_CHAIN_CHECKPOINT"] = str(Path(args.scale).resolve())
         os.environ["BENCH_CHAIN_SEGMENT"] = str(args.segment)
         os.environ["BENCH_CHAIN_OPERATOR"] = str(args.operator)
+        if args.tol is not None:
+            os.environ["BENCH_CHAIN_TOL"] = repr(args.tol)
         load = os.getloadavg()
         res = run("scale", int(args.sizes), args.budget, repeat=1)
         res["load_start"], res["load_end"] = load, os.getloadavg()
