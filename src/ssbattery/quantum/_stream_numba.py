@@ -10,11 +10,10 @@ the tiles, panels and the mirrored half are described in the module that uses th
 
 from __future__ import annotations
 
-import types
-from typing import Any
-
 import numba
 import numpy as np
+
+from ssbattery.quantum.evolution.fused import compiled_pair
 
 __all__ = [
     "apply_serial",
@@ -29,19 +28,6 @@ __all__ = [
     "symmetrize",
     "zz_diagonal",
 ]
-
-
-def _builds(fn: Any) -> tuple[Any, Any]:
-    """The threaded and the serial build of one kernel body, both cached on disk. The
-    cache names a build by the function's qualified name and first line, not by its
-    options, so the serial build is compiled from a copy under another name (one name for
-    both would load one build's machine code for the other)."""
-    copy = types.FunctionType(
-        fn.__code__, fn.__globals__, fn.__name__ + "_serial", fn.__defaults__, fn.__closure__
-    )
-    copy.__qualname__ = fn.__qualname__ + "_serial"
-    threaded = numba.njit(parallel=True, fastmath=True, cache=True)(fn)
-    return threaded, numba.njit(parallel=False, fastmath=True, cache=True)(copy)
 
 
 # Inner loops over slices indexed by the range variable only: numba then emits no
@@ -240,9 +226,9 @@ def panels(x, out, rbits, w, bits, nth, fb, fa, pi, pj, pa):
     return acc.sum()
 
 
-apply_threaded, apply_serial = _builds(apply)
-expect_threaded, expect_serial = _builds(expect)
-panels_threaded, panels_serial = _builds(panels)
+apply_threaded, apply_serial = compiled_pair(apply, fastmath=True)
+expect_threaded, expect_serial = compiled_pair(expect, fastmath=True)
+panels_threaded, panels_serial = compiled_pair(panels, fastmath=True)
 
 
 @numba.njit(parallel=True, cache=True)

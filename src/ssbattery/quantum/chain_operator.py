@@ -44,13 +44,59 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.chain_basis import ChainBasis
 from ssbattery.quantum.evolution.csr_kernels import THREADED_MIN_NNZ
-from ssbattery.quantum.evolution.fused import numba_threads
+from ssbattery.quantum.evolution.fused import compiled_pair, numba_threads, prange
 
 __all__ = ["ChainOperator", "chain_operator"]
 
 #: Bits of a lookup entry below the basis index: 5 for the norm code, 1 for the sign.
 _SHIFT = 6
 _MAX_CODES = 32
+
+
+# out[r] = diag[r] x[r] + (1/ν_r) Σ_terms o χ ν_k x[k] − prev[r] (prev empty: none),
+# for one real or complex vector x. Rows in chunks (one per task), the terms outermost
+# within a chunk: for one mask m the targets s XOR m of consecutive representatives
+# move mostly forward, so lookups and gathers form a few streams the prefetcher follows
+# (1.7–1.8× faster than all terms of one row at a time, measured at N = 22 and 24; a
+# complex vector as one complex array, not its (n, 2) real view: 20 % less CPU time).
+# No branch depends on the data: an absent orbit is an entry whose value is 0.0, and
+# the aligned pairs (no flip-flop) are dropped by compacting the anti-aligned rows.
+def _apply_rows(
+    states, entries, inv_norm, values, diag, fmask, famp, pmask, pamp, pi, pj, x, prev, out
+):
+    n = x.shape[0]
+    use_prev = prev.shape[0] == n
+    chunk = 1024
+    for ch in prange((n + chunk - 1) // chunk):
+        r0 = ch * chunk
+        r1 = min(n, r0 + chunk)
+        acc = np.zeros(r1 - r0, dtype=x.dtype)
+        rows = np.empty(r1 - r0, dtype=np.int64)
+        for t in range(fmask.size):
+            m = fmask[t]
+            a = famp[t]
+            for r in range(r0, r1):
+                e = entries[states[r] ^ m]
+                acc[r - r0] += (a * values[e & 63]) * x[e >> 6]
+        for t in range(pmask.size):
+            m = pmask[t]
+            a = pamp[t]
+            bi = pi[t]
+            bj = pj[t]
+            cnt = 0
+            for r in range(r0, r1):
+                s = states[r]
+                rows[cnt] = r
+                cnt += ((s >> bi) ^ (s >> bj)) & 1
+            for u in range(cnt):
+                r = rows[u]
+                e = entries[states[r] ^ m]
+                acc[r - r0] += (a * values[e & 63]) * x[e >> 6]
+        for r in range(r0, r1):
+            val = diag[r] * x[r] + inv_norm[r] * acc[r - r0]
+            if use_prev:
+                val -= prev[r]
+            out[r] = val
 
 
 @functools.cache
@@ -71,54 +117,8 @@ def _kernels() -> Any:
                 acc += amp[t] * (1.0 - 2.0 * differ)
             out[r] = acc
 
-    # out[r] = diag[r] x[r] + (1/ν_r) Σ_terms o χ ν_k x[k] − prev[r] (prev empty: none),
-    # for one real or complex vector x. Rows in chunks (one per task), the terms outermost
-    # within a chunk: for one mask m the targets s XOR m of consecutive representatives
-    # move mostly forward, so lookups and gathers form a few streams the prefetcher follows
-    # (1.7–1.8× faster than all terms of one row at a time, measured at N = 22 and 24; a
-    # complex vector as one complex array, not its (n, 2) real view: 20 % less CPU time).
-    # No branch depends on the data: an absent orbit is an entry whose value is 0.0, and
-    # the aligned pairs (no flip-flop) are dropped by compacting the anti-aligned rows.
-    def apply(
-        states, entries, inv_norm, values, diag, fmask, famp, pmask, pamp, pi, pj, x, prev, out
-    ):
-        n = x.shape[0]
-        use_prev = prev.shape[0] == n
-        chunk = 1024
-        for ch in numba.prange((n + chunk - 1) // chunk):
-            r0 = ch * chunk
-            r1 = min(n, r0 + chunk)
-            acc = np.zeros(r1 - r0, dtype=x.dtype)
-            rows = np.empty(r1 - r0, dtype=np.int64)
-            for t in range(fmask.size):
-                m = fmask[t]
-                a = famp[t]
-                for r in range(r0, r1):
-                    e = entries[states[r] ^ m]
-                    acc[r - r0] += (a * values[e & 63]) * x[e >> 6]
-            for t in range(pmask.size):
-                m = pmask[t]
-                a = pamp[t]
-                bi = pi[t]
-                bj = pj[t]
-                cnt = 0
-                for r in range(r0, r1):
-                    s = states[r]
-                    rows[cnt] = r
-                    cnt += ((s >> bi) ^ (s >> bj)) & 1
-                for u in range(cnt):
-                    r = rows[u]
-                    e = entries[states[r] ^ m]
-                    acc[r - r0] += (a * values[e & 63]) * x[e >> 6]
-            for r in range(r0, r1):
-                val = diag[r] * x[r] + inv_norm[r] * acc[r - r0]
-                if use_prev:
-                    val -= prev[r]
-                out[r] = val
-
     # Threads only pay above ~THREADED_MIN_NNZ terms (their start-up cost ms under load).
-    threaded = numba.njit(parallel=True, cache=True, fastmath=True)(apply)
-    serial = numba.njit(parallel=False, cache=True, fastmath=True)(apply)
+    threaded, serial = compiled_pair(_apply_rows, fastmath=True)
     return threaded, zz_diagonal, serial
 
 

@@ -13,7 +13,14 @@ import scipy.sparse as sp
 
 from ssbattery.quantum.evolution import Lanczos, evolve
 from ssbattery.quantum.evolution import lanczos as lanczos_module
-from ssbattery.quantum.evolution.fused import HAVE_NUMBA, CSRProduct, fused_lanczos_basis
+from ssbattery.quantum.evolution.fused import (
+    HAVE_NUMBA,
+    CSRProduct,
+    compiled_pair,
+    fused_lanczos_basis,
+    numba_threads,
+    prange,
+)
 
 pytestmark = pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
 
@@ -61,3 +68,23 @@ def test_fused_lanczos_propagation_is_exact():
 def test_csr_product_refuses_complex_matrices():
     with pytest.raises(TypeError):
         CSRProduct(sp.csr_array(np.array([[0, 1j], [-1j, 0]])))
+
+
+def _squares(x, out):  # a module-level body for compiled_pair (a closure would not cache)
+    for i in prange(x.size):
+        out[i] = x[i] * x[i]
+
+
+def test_compiled_pair_builds_threaded_and_serial_under_two_names():
+    # The two builds must be two cache entries (numba names a build by its function's
+    # qualified name, not its options): the serial one is a renamed copy, not parallel.
+    threaded, serial = compiled_pair(_squares)
+    assert threaded.py_func.__qualname__ == "_squares"
+    assert serial.py_func.__qualname__ == "_squares_serial"
+    assert threaded.targetoptions["parallel"] and not serial.targetoptions.get("parallel")
+    x = np.arange(1000, dtype=float)
+    for f in (threaded, serial):
+        out = np.empty_like(x)
+        with numba_threads(2):
+            f(x, out)
+        np.testing.assert_array_equal(out, x**2)

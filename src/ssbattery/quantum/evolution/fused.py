@@ -17,6 +17,7 @@ propagator falls back to the NumPy/BLAS iteration of :mod:`.lanczos`.
 from __future__ import annotations
 
 import importlib.util
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
@@ -31,6 +32,7 @@ __all__ = [
     "LanczosProduct",
     "LanczosSweep",
     "compiled",
+    "compiled_pair",
     "fused_lanczos_basis",
     "numba_threads",
     "prange",
@@ -66,6 +68,27 @@ def compiled(
         inline="always" if inline else "never",
     )
     return cast("_F", jit(func))
+
+
+def compiled_pair(func: _F, *, fastmath: bool = False) -> tuple[_F, _F]:
+    """The threaded and the serial build of one kernel body (:func:`compiled` with and
+    without ``parallel``), each cached on disk under its own name.
+
+    Numba's disk cache names a build by the function's qualified name and first line, not
+    by its options: two builds of one function share an index, and each process loads
+    whichever build was stored first for both. The serial one is therefore compiled from a
+    copy named ``<name>_serial``. The body must be a module-level function: a closure's
+    cache key holds its pickled cells, which differ in every process (it would be compiled
+    again each run).
+    """
+    copy = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__ + "_serial", func.__defaults__
+    )
+    copy.__qualname__ = func.__qualname__ + "_serial"
+    return (
+        compiled(func, fastmath=fastmath, parallel=True),
+        compiled(cast("_F", copy), fastmath=fastmath),
+    )
 
 
 #: ``range`` whose iterations a ``parallel`` kernel splits over threads (numba's
