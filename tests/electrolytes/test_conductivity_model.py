@@ -261,7 +261,10 @@ def test_shipped_model_on_the_official_test_split() -> None:
     """The shipped model (default_model: final ensemble trained from the shipped calibration,
     ~7 s) scored on OBELiX's 121 test rows gives the figures RESULTS_predict.md reports:
     censored MAE 1.223 dex (issue 13 §4 target < 1.2: not met) and 90 % coverage 86.0 %
-    (104 of 121; target 85–95 %: met)."""
+    (104 of 121; target 85–95 %: met). The MAE depends on the CPU at the 1 % level: the
+    ensemble is trained when loaded, and sums taken in another order by another SIMD path
+    move tie-breaking splits (1.2228 on an AMD EPYC, 1.2379 on an Intel Xeon, both
+    deterministic run to run), hence the 0.02 dex tolerance (the bootstrap SE is 0.12)."""
     from ssbattery.electrolytes.conductivity_model import default_model
 
     test = load_obelix_split()[1]
@@ -269,7 +272,7 @@ def test_shipped_model_on_the_official_test_split() -> None:
     pred = m.predict_log10([t.composition for t in test])
     y = np.array([t.log10_sigma for t in test])
     err = censored_errors(pred, y, np.array([t.censored for t in test]))
-    assert float(err.mean()) == pytest.approx(1.223, abs=0.002)
+    assert float(err.mean()) == pytest.approx(1.23, abs=0.02)
     assert int((err <= m.width(0.9)).sum()) == 104 and 0.85 <= 104 / 121 <= 0.95
 
 

@@ -339,6 +339,39 @@ def test_half_terms_on_even_states_equal_the_csr_product(
         assert e == pytest.approx(float(np.vdot(x, H0 @ x).real), rel=1e-12)
 
 
+@pytest.mark.parametrize("n", [2, 4, 8, 10, 12])
+def test_expectation_read_from_the_half(n: int) -> None:
+    # ⟨ψ|M|ψ⟩ for M = −ωΣσx + BΣσz (the long-range chain's conserved-energy measure) read
+    # from the triangle of a reflection-even ψ (rows assembled in blocks of 16: sides 2 to
+    # 64 cover a block larger than the side, equal and smaller), against the CSR matrix
+    # on the expanded ket (1e-12), on 1 and 2 threads; an operator with pairs refuses.
+    p = SpinChainParameters(n, field=3.0, charging=12.0, anisotropy=0.5, interaction="lr")
+    own = _mirror_index(n)
+    ops = build_operators(p, symmetric=False)
+    half = MirrorHalf(n)
+    H = stream_operator(n, mirrored_couplings(couplings(p)), transverse=12.0, anisotropy=0.5)
+    z = 1.0 - 2.0 * ((np.arange(1 << n)[:, None] >> np.arange(n)) & 1)
+    M = MirrorEvenOperator(H.flips_only(-12.0).plus_diagonal(3.0 * z.sum(1)))
+    assert M.reads_half and not MirrorEvenOperator(H).reads_half
+    # the reference as CSR in the mirrored order: ωΣσx = H_charge(ω) − H_charge(ω = 0)
+    # (eq. 14), the diagonal BΣσz on the same strings
+    no_drive = SpinChainParameters(n, field=3.0, charging=0.0, anisotropy=0.5, interaction="lr")
+    X = ops.H_charge[own][:, own] - build_operators(no_drive, symmetric=False).H_charge[own][:, own]
+    ref_op = -X + np.diag(3.0 * z.sum(1))
+    rng = np.random.default_rng(n)
+    h = rng.standard_normal(half.size) + 1j * rng.standard_normal(half.size)
+    psi = half.expand(h)
+    ref = float(np.vdot(psi, ref_op @ psi).real)
+    for threads in (1, 2):
+        M.threads = threads
+        assert M.expect_half(h) == pytest.approx(ref, rel=1e-12)
+    assert M.expect_half(h) == pytest.approx(float(M.expect(psi)), rel=1e-13)
+    with pytest.raises(InvalidParameterError, match="entries"):
+        M.expect_half(h[:-1])
+    with pytest.raises(InvalidParameterError, match="flips only"):
+        MirrorEvenOperator(H).expect_half(h)
+
+
 def test_half_terms_need_a_mirror_symmetric_operator() -> None:
     # the chain's own site order: the middle bond's mirror image is missing; an asymmetric
     # diagonal; an odd chain

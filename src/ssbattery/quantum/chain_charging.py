@@ -133,6 +133,19 @@ class MatrixFreeChain:
         assert self.measure is not None
         return MirrorEvenOperator(self.measure[0])
 
+    @property
+    def measures_half(self) -> bool:
+        """Whether :meth:`h0_expect` (given ``charge_energy``) reads an evolved state's
+        half as it is, not expanded: the conserved measure (⟨H_charge⟩ − ω⟨Σσx⟩ + B⟨Σσz⟩,
+        long-range chains) has flips and a diagonal only
+        (:meth:`~ssbattery.quantum.chain_stream.MirrorEvenOperator.expect_half`)."""
+        return (
+            self.half is not None
+            and self.measure is not None
+            and self.measure[1]
+            and self._even_measure.reads_half
+        )
+
     def h0_expect(
         self, psi: NDArray, charge_energy: float | None = None, *, even: bool = False
     ) -> float:
@@ -144,6 +157,8 @@ class MatrixFreeChain:
         (:class:`~ssbattery.quantum.chain_stream.MirrorEvenOperator`), as for a half."""
         v = np.ascontiguousarray(psi)
         if self.half is not None and v.size == self.half.size:
+            if self.measures_half and charge_energy is not None:
+                return charge_energy + self._even_measure.expect_half(v)
             v, even = self.half.expand(v), True
         if self.measure is not None:
             op: StreamOperator | MirrorEvenOperator = self.measure[0]
@@ -314,7 +329,7 @@ def _propagate(
         half, buf = chain.half, None  # one full vector per block for the expanded halves
         for j in range(block.shape[0]):
             v = block[j, :, 0]
-            if half is not None and v.size == half.size:
+            if half is not None and v.size == half.size and not chain.measures_half:
                 v = buf = half.expand(v, buf)
             energies[k0 + j] = chain.h0_expect(v, charge_energy, even=half is not None)
 
