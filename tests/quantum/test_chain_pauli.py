@@ -28,7 +28,7 @@ from ssbattery.quantum.chain_pauli import (
     pauli_operator,
     zz_table,
 )
-from ssbattery.quantum.chain_stream import MirrorHalf, StreamOperator, mirrored_couplings
+from ssbattery.quantum.chain_stream import StreamOperator, mirrored_couplings
 from ssbattery.quantum.evolution import Chebyshev, Eigh
 from ssbattery.quantum.spin_chain import (
     SpinChainParameters,
@@ -167,46 +167,6 @@ def test_fed_recurrence_steps(threads: int, blocking: tuple) -> None:
     H2.recurrence_step(r, r, outr, feeds_next=True)
     assert not H2.primed
     _close(outr, A2 @ r - r)
-
-
-@pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("blocking", [(None, None, None), (3, 4, 1), (2, 3, 1)])
-def test_reduction_written_by_the_product(threads: int, blocking: tuple) -> None:
-    # reduce_next_into: the next complex step also writes the triangle c ≤ a of its out
-    # (MirrorHalf's layout, s = a + 2^(N/2)·c) from the tiles in cache; equal to
-    # MirrorHalf.reduce of the out, for tiles larger and smaller than a row (2^5 entries);
-    # the out itself is unchanged (the CSR step, mirrored order); other requests refuse
-    n = 10
-    p = SpinChainParameters(n, anisotropy=0.4, interaction="lr")
-    G = mirrored_couplings(couplings(p))
-    H2 = pauli_operator(
-        n,
-        G,
-        transverse=p.charging,
-        anisotropy=0.4,
-        tile_bits=blocking[0],
-        panel_bits=blocking[1],
-        l1_bits=blocking[2],
-    ).scaled(0.7, 0.05)
-    H2.threads = min(threads, numba.config.NUMBA_NUM_THREADS)
-    half = MirrorHalf(n)
-    rng = np.random.default_rng(3)
-    x, prev = (half.expand(rng.standard_normal(half.size) * (1 + 0.3j)) for _ in range(2))
-    ref = np.empty_like(x)
-    H2.recurrence_step(x, prev, ref)
-    got, buf = np.empty_like(x), np.full(half.size, np.nan + 0j)
-    for feeds_next in (False, True):
-        assert H2.reduce_next_into(half, buf)
-        H2.recurrence_step(x, prev, got, feeds_next=feeds_next)
-        np.testing.assert_array_equal(got, ref)
-        np.testing.assert_array_equal(buf, half.reduce(ref))
-    # the request is for one product only, and needs the matching half and buffer
-    buf[:] = 0.0
-    H2.recurrence_step(x, prev, got)
-    assert not buf.any()
-    assert not H2.reduce_next_into(MirrorHalf(8), buf)
-    assert not H2.reduce_next_into(half, buf[:-1])
-    assert not H2.reduce_next_into(half, buf.real.copy())
 
 
 def test_routing_and_memory() -> None:

@@ -203,11 +203,9 @@ def middle(U, V, Z, cy, flo, fhi, n, L, w, l1, nth):
 
 
 @_par
-def backward(x, prev, out, U, V, Z, cz, c0, extra, L, l1, fwd, half, side):
+def backward(x, prev, out, U, V, Z, cz, c0, extra, L, l1, fwd):
     # pass C: the low-bit inverse transforms of U and V, plus D_z x (− prev), interleaved;
-    # with fwd, also the next product's pass A on each out tile while it is in cache; with
-    # a half (real view, else empty), also out's entries c ≤ a (s = a + side·c) copied to
-    # their places in the triangle (MirrorHalf's layout) from the tile in cache
+    # with fwd, also the next product's pass A on each out tile while it is in cache
     T = 1 << L
     none = np.zeros(0)
     for t in numba.prange(x.size // (2 * T)):
@@ -242,16 +240,6 @@ def backward(x, prev, out, U, V, Z, cz, c0, extra, L, l1, fwd, half, side):
             for k in range(T):
                 ot[2 * k] = ur[k]
                 ot[2 * k + 1] = ui[k]
-        if half.size:
-            s0 = T * t
-            for c in range(s0 // side, (s0 + T - 1) // side + 1):
-                a0 = max(c * side + c, s0)
-                a1 = min((c + 1) * side, s0 + T)
-                if a0 < a1:
-                    dst = half[2 * (c * side - c * (c - 1) // 2 + a0 - c * side - c) :]
-                    src = ot[2 * (a0 - s0) : 2 * (a1 - s0)]
-                    for k in range(src.size):
-                        dst[k] = src[k]
         if fwd:
             transform(ur, ui, ot, 0, L, 0, l1)
             transform(vr, vi, ot, 0, L, 1, l1)

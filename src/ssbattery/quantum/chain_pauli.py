@@ -106,7 +106,6 @@ class _Tables:
         self._work: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
         self.primed: tuple[NDArray, int, int] | None = None  # (vector, L, l1)
         self.feed = False  # the product running now is a feeds_next step
-        self.reduce: tuple[NDArray, int] | None = None  # (half, side): reduce_next_into
 
     def work(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if self._work is None:
@@ -237,29 +236,9 @@ class PauliOperator(_Products):
         finally:
             self._tables.feed = False
 
-    def reduce_next_into(self, reducer: Any, out: NDArray) -> bool:
-        """Ask the next complex product (through this operator or a scaled copy) to also
-        write ``reducer.reduce(its result)`` into ``out`` while its tiles are in cache (one
-        read of the 2^N-entry vector less than reducing it afterwards). True when it will:
-        ``reducer`` is the :class:`~ssbattery.quantum.chain_stream.MirrorHalf` of this
-        space (the triangle c ≤ a of s = a + 2^(N/2)·c, mirrored site order) and ``out`` a
-        contiguous complex vector of its size; else False and nothing changes."""
-        from ssbattery.quantum.chain_stream import MirrorHalf
-
-        ok = (
-            isinstance(reducer, MirrorHalf)
-            and reducer.full_size == self.shape[0]
-            and out.dtype == np.complex128
-            and out.flags.c_contiguous
-            and out.size == reducer.size
-        )
-        self._tables.reduce = (out, reducer.side) if ok else None
-        return ok
-
     def _apply(self, x: NDArray, prev: NDArray | None, out: NDArray) -> None:
         """out = H x (− prev) for one contiguous vector."""
         if not np.iscomplexobj(x):
-            self._tables.reduce = None  # reduce_next_into asks complex products only
             res = np.empty(x.size, dtype=np.complex128)
             self._apply_complex(x.astype(np.complex128), None, res)
             np.copyto(out, res.real)
@@ -306,8 +285,6 @@ class PauliOperator(_Products):
         U, V = t.work()
         primed, t.primed = t.primed, None  # this product overwrites the work vectors
         feed = t.feed and np.iscomplexobj(out) and out.flags.c_contiguous
-        into, t.reduce = t.reduce, None  # reduce_next_into: this product only
-        hf, side = (_NONE_F, 1) if into is None else (into[0].view(np.float64), into[1])
         k = _kernels()
         with numba_threads(self.threads):
             nth = numba.get_num_threads()
@@ -317,7 +294,7 @@ class PauliOperator(_Products):
             if not (primed is not None and primed[1:] == (L, l1) and _same_buffer(primed[0], x)):
                 k[0](xf, U, V, L, l1)
             k[1](U, V, zz, cy, flo, fhi, n, L, w, l1, nth)
-            k[2](xf, pf, of, U, V, zz, self._cz, self._c0, extra, L, l1, feed, hf, side)
+            k[2](xf, pf, of, U, V, zz, self._cz, self._c0, extra, L, l1, feed)
         if feed:
             t.primed = (out, L, l1)  # held: its buffer cannot be freed and reused meanwhile
 

@@ -728,15 +728,9 @@ class _Expansion:
         need = np.asarray(terms)
         flushed = 0
 
-        # An operator that can write a product's reduction while its tiles are in cache
-        # (PauliOperator.reduce_next_into) does it for T_(j+1) in the step that makes it.
-        fused = getattr(self.fast, "reduce_next_into", None)
-        reduced = False  # whether the last step wrote its T's reduction already
-
         def take(j: int) -> None:  # T_j is in ring[j % 3]: reduce it, flush a full group
             nonlocal flushed
-            if not reduced:
-                reducer.reduce(ring[j % 3], grp[j - flushed])
+            reducer.reduce(ring[j % 3], grp[j - flushed])
             if j + 1 - flushed < G and j + 1 < K:
                 return
             j0 = int(np.searchsorted(need, flushed, side="right"))
@@ -760,7 +754,6 @@ class _Expansion:
         take(0)
         for j in range(1, K - 1):
             take(j)  # reads T_j only: T_(j+1) feeds the next step unchanged
-            reduced = fused is not None and bool(fused(reducer, grp[j + 1 - flushed]))
             step(ring[j % 3], ring[(j - 1) % 3], ring[(j + 1) % 3], j + 2 < K)
         take(K - 1)
         if K > 2 and float(np.linalg.norm(ring[(K - 1) % 3])) > 1.5 * float(np.linalg.norm(state)):
