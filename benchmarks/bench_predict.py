@@ -875,6 +875,13 @@ def _p13_cv(cif_dir: Path, n_jobs: int, cached_only: bool) -> list[str]:
     return predict_p13_cv.round_cv(cif_dir, n_jobs=n_jobs, cached_only=cached_only)
 
 
+def _r13_cv(n_jobs: int, cached_only: bool) -> list[str]:
+    """Round r13 (benchmarks/predict_r13_cv.py)."""
+    import predict_r13_cv
+
+    return predict_r13_cv.round_cv(n_jobs=n_jobs, cached_only=cached_only)
+
+
 def _write_calibration(model: Any, structure_model: Any) -> None:
     import sklearn
 
@@ -946,6 +953,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="round p13: CIF Li-sublattice features, Tobit censoring, stacking (cached)",
     )
+    ap.add_argument(
+        "--r13-cv",
+        action="store_true",
+        help="round r13: element fractions removed or coarse-grained to groups (cached)",
+    )
     ap.add_argument("--cif-dir", type=Path, help="with --p13-cv: OBELiX's CIFs (ID.cif)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for --model-cv/--variant-cv")
     return ap
@@ -970,6 +982,7 @@ def main() -> None:
             "## Round p13 candidates",
             lambda: _p13_cv(args.cif_dir, args.jobs, args.cached_only),
         ),
+        (args.r13_cv, "## Round r13 candidates", lambda: _r13_cv(args.jobs, args.cached_only)),
     )
     for chosen, heading, run in sections:
         if chosen:
