@@ -36,6 +36,16 @@ from ssbattery.electrolytes.families import FAMILY_RULES, structural_family
         ("Li2OHCl", "antiperovskite"),
         ("Na3O(BH4)", "antiperovskite"),
         ("Li14Zn(GeO4)4", "LISICON"),
+        # Substituted members (OBELiX's labels): Cl in LGPS (Kato et al., Nat. Energy 1, 16030
+        # (2016)), Al on the tetrahedral centre, the oxy-argyrodite, Al/F co-doped and
+        # A-site-deficient perovskites, Y on the garnet's B site.
+        ("Li9.54Si1.74P1.44S11.7Cl0.3", "thio-LISICON"),
+        ("Li4.4Si0.6Al0.4S4", "thio-LISICON"),
+        ("Li4.25Si0.75Al0.25O4", "LISICON"),
+        ("Li6PO5Cl", "argyrodite"),
+        ("Li0.33La0.56Ti0.95Al0.05O2.95F0.05", "perovskite"),
+        ("Li0.25La0.25TaO3", "perovskite"),
+        ("Li6La3Nb1.5Y0.5O12", "garnet"),
     ],
 )
 def test_parent_compounds(formula: str, family: str) -> None:
@@ -53,6 +63,8 @@ def test_parent_compounds(formula: str, family: str) -> None:
         ("Li7P3S11", "no family template"),  # glass-ceramic, not a thio-LISICON
         ("LiNbO3", "no family template"),  # Li on the A site alone: not an (Li,La) perovskite
         ("LiFePO4", "no family template"),  # olivine: P = 1 per Fe, not NASICON's 3 per 2
+        ("Li7SbO6", "no family template"),  # O6 per Sb but no halogen: not an oxy-argyrodite
+        ("Li5AlO4", "no family template"),  # Li 5 per tetrahedral Al: over the LISICON range
     ],
 )
 def test_composition_that_does_not_decide(formula: str, why: str) -> None:
@@ -63,7 +75,8 @@ def test_composition_that_does_not_decide(formula: str, why: str) -> None:
 
 def test_obelix_labels_never_contradicted() -> None:
     """On the 599 OBELiX rows: no row whose label maps to one of our families gets another one,
-    and most labelled rows are found (measured: 395 of 452, 87 %)."""
+    and most labelled rows are found (measured: 438 of 452, 96.9 %; 395 before the substituted
+    templates of 2026-12-04)."""
     from ssbattery.electrolytes.obelix import OBELIX_FAMILY_MAP, obelix_path
 
     found = contradicted = labelled = 0
@@ -79,7 +92,7 @@ def test_obelix_labels_never_contradicted() -> None:
             contradicted += got is not None and got != truth
     assert labelled == 452
     assert contradicted == 0
-    assert found / labelled >= 0.85
+    assert found == 438
 
 
 def test_classify_reports_family_and_threshold() -> None:

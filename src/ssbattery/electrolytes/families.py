@@ -10,19 +10,23 @@ Templates (amounts per formula unit, normalised as stated; "≈" within the tole
 
 =================  ====================================================================
 argyrodite         Li(6−x)PS(5−x)X(1+x) (Li6PS5Cl, Li7PS6): per P-site cation (P, Sb, As, Si,
-                   Ge, Sn) = 1, anions S+Se+O+halogen ≈ 6 (±0.3), S+Se ≥ 3.5, Li+Na+Ag+Cu
-                   5–7.6, halogens ≤ 40 % of the anions
-thio-LISICON       Li(4−x)M(1−x)PxS4 and Li10GeP2S12: per tetrahedral centre (P, Si, Ge, Sn,
-                   As, Sb) S+Se ≈ 4 (±0.2), Li 2.5–4.2, no halogen, no O
+                   Ge, Sn) = 1, anions S+Se+O+halogen ≈ 6 (±0.3), S+Se ≥ 3.5 (or, for an
+                   oxy-argyrodite such as Li6PO5Cl, S+Se+O ≥ 3.5 with halogen ≥ 0.9),
+                   Li+Na+Ag+Cu 5–7.6, halogens ≤ 40 % of the anions
+thio-LISICON       Li(4−x)M(1−x)PxS4, Li10GeP2S12, Li(4+x)Si(1−x)AlxS4: per tetrahedral
+                   centre (P, Si, Ge, Sn, As, Sb, Al) S+Se+halogen ≈ 4 (±0.25), Li 2.5–5.05,
+                   halogen ≤ 5 % of the anions (Li9.54Si1.74P1.44S11.7Cl0.3), no O
 LISICON            Li14Zn(GeO4)4, γ-Li3PO4-type Li(3+x)(P,Si,Ge,V)O4: per tetrahedral centre
-                   (P, Si, Ge, V, As) O ≈ 4 (±0.15), Li 2.5–4.2, other cations ≤ 0.3
+                   (P, Si, Ge, V, As, Al, W) O ≈ 4 (±0.15), Li 2.5–4.3, other cations ≤ 0.3
 NASICON            Li(1+x)M2(PO4)3 (LiTi2(PO4)3, Li1.3Al0.3Ti1.7(PO4)3): per 3 (P+Si+As),
                    O ≈ 12 (±0.4), framework cations (not alkali) ≈ 2 (±0.3), alkali 0.5–4
-garnet             Li(x)A3B2O12 (Li7La3Zr2O12): per 12 O, Li 3–7.7, cations other than Li, Al,
-                   Ga, Fe ≈ 5 (±0.35) with La/Ln/Y/Ca/Sr/Ba ≈ 3 (±0.4)
-perovskite         (Li,La)TiO3-type ABO3 (Li0.33La0.56TiO3): per 3 O, B (Ti, Nb, Ta, Zr, Al,
-                   Mn, Fe, Sn, Hf, W) ≈ 1 (±0.1), A (Li+La/Ln/Sr/Ca/Ba) 0.5–1.05 with La/Ln/
-                   Sr/Ca/Ba ≥ 0.3 and Li > 0
+garnet             Li(x)A3B2O12 (Li7La3Zr2O12): per 12 (O+F), F ≤ 5 % of them, Li 3–7.7,
+                   cations other than Li, Al, Ga, Fe ≈ 5 (±0.35), of which La/Ln/Y/Ca/Sr/Ba
+                   2.6–4 (the 3 A sites, and Y or Ln on up to one B site)
+perovskite         (Li,La)TiO3-type ABO3 (Li0.33La0.56TiO3): per 3 (O+F), F ≤ 5 % of them,
+                   B (Ti, Nb, Ta, Zr, Al, Mn, Fe, Sn, Hf, W, Mg, Co, Cr, Ga, Ni) ≈ 1 (±0.1),
+                   A (Li+Na+Ag+La/Ln/Sr/Ca/Ba) 0.45–1.05 (A-site-deficient La1/3NbO3-type
+                   included) with La/Ln/Sr/Ca/Ba ≥ 0.2 and Li > 0
 antiperovskite     A3OX (Li3OCl, Li2OHCl, Na3O(BH4)): per O+S = 1, halogen or BH4 ≈ 1 (±0.1),
                    alkali + H (not in BH4) ≈ 3 (±0.2), nothing else above 0.1
 =================  ====================================================================
@@ -48,7 +52,9 @@ _HALOGENS = ("F", "Cl", "Br", "I")
 _A_SITE = frozenset(
     {"La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Yb", "Y", "Ca", "Sr", "Ba"}
 )
-_PEROVSKITE_B = frozenset({"Ti", "Nb", "Ta", "Zr", "Al", "Mn", "Fe", "Sn", "Hf", "W"})
+_PEROVSKITE_B = frozenset(
+    {"Ti", "Nb", "Ta", "Zr", "Al", "Mn", "Fe", "Sn", "Hf", "W", "Mg", "Co", "Cr", "Ga", "Ni"}
+)
 _GARNET_LI_SITE = frozenset({"Li", "Al", "Ga", "Fe"})
 
 
@@ -99,19 +105,23 @@ def _argyrodite(a: Mapping[str, float]) -> bool:
     }:
         return False
     s = _scaled(a, centre, 1.0)
-    chalcogen = _total(s, ("S", "Se"))
+    chalcogen = _total(s, ("S", "Se", "O"))
     halogen = _total(s, _HALOGENS)
-    anions = chalcogen + halogen + s.get("O", 0.0)
+    anions = chalcogen + halogen
     return (
         _near(anions, 6.0, 0.3)
-        and chalcogen >= 3.5
+        and (_total(s, ("S", "Se")) >= 3.5 or (chalcogen >= 3.5 and halogen >= 0.9))
         and 5.0 <= _total(s, _ALKALI) <= 7.6
         and halogen <= 0.4 * anions
     )
 
 
 def _tetrahedral(
-    a: Mapping[str, float], anion: tuple[str, ...], centres: tuple[str, ...], tol: float
+    a: Mapping[str, float],
+    anion: tuple[str, ...],
+    centres: tuple[str, ...],
+    tol: float,
+    li_max: float,
 ) -> bool:
     centre = _total(a, centres)
     if centre <= 0:
@@ -120,21 +130,24 @@ def _tetrahedral(
     others = set(a) - {*anion, *centres, "Li"}
     return (
         _near(_total(s, anion), 4.0, tol)
-        and 2.5 <= s.get("Li", 0.0) <= 4.2
+        and 2.5 <= s.get("Li", 0.0) <= li_max
         and sum(s[e] for e in others) <= 0.3
     )
 
 
 def _thio_lisicon(a: Mapping[str, float]) -> bool:
-    if _total(a, _HALOGENS) > 0 or a.get("O", 0.0) > 0:
+    anions = _total(a, ("S", "Se", *_HALOGENS))
+    if a.get("O", 0.0) > 0 or _total(a, _HALOGENS) > 0.05 * anions:
         return False
-    return _tetrahedral(a, ("S", "Se"), ("P", "Si", "Ge", "Sn", "As", "Sb"), 0.2)
+    return _tetrahedral(
+        a, ("S", "Se", *_HALOGENS), ("P", "Si", "Ge", "Sn", "As", "Sb", "Al"), 0.25, 5.05
+    )
 
 
 def _lisicon(a: Mapping[str, float]) -> bool:
     if set(a) & {"S", "Se", *_HALOGENS}:
         return False
-    return _tetrahedral(a, ("O",), ("P", "Si", "Ge", "V", "As"), 0.15)
+    return _tetrahedral(a, ("O",), ("P", "Si", "Ge", "V", "As", "Al", "W"), 0.15, 4.3)
 
 
 def _nasicon(a: Mapping[str, float]) -> bool:
@@ -148,28 +161,33 @@ def _nasicon(a: Mapping[str, float]) -> bool:
 
 
 def _garnet(a: Mapping[str, float]) -> bool:
-    if a.get("O", 0.0) <= 0 or set(a) & {"S", "Se", "P", *_HALOGENS}:
+    oxide = a.get("O", 0.0) + a.get("F", 0.0)
+    if (
+        a.get("O", 0.0) <= 0
+        or a.get("F", 0.0) > 0.05 * oxide
+        or set(a) & {"S", "Se", "P", "Cl", "Br", "I"}
+    ):
         return False
-    s = _scaled(a, a["O"], 12.0)
-    framework = sum(v for k, v in s.items() if k not in _GARNET_LI_SITE and k != "O")
-    return (
-        3.0 <= s.get("Li", 0.0) <= 7.7
-        and _near(framework, 5.0, 0.35)
-        and _near(_total(s, _A_SITE), 3.0, 0.4)
-    )
+    s = _scaled(a, oxide, 12.0)
+    framework = sum(v for k, v in s.items() if k not in _GARNET_LI_SITE | {"O", "F"})
+    big = _total(s, _A_SITE)  # the 3 A sites, and up to 1 of the 2 B sites (Y, Ln on Nb/Ta)
+    return 3.0 <= s.get("Li", 0.0) <= 7.7 and _near(framework, 5.0, 0.35) and 2.6 <= big <= 4.0
 
 
 def _perovskite(a: Mapping[str, float]) -> bool:
+    oxide = a.get("O", 0.0) + a.get("F", 0.0)
     if (
         a.get("O", 0.0) <= 0
         or a.get("Li", 0.0) <= 0
-        or set(a) - {"Li", "O", *_A_SITE, *_PEROVSKITE_B}
+        or a.get("F", 0.0) > 0.05 * oxide
+        or set(a) - {"Li", "Na", "Ag", "O", "F", *_A_SITE, *_PEROVSKITE_B}
     ):
         return False
-    s = _scaled(a, a["O"], 3.0)
+    s = _scaled(a, oxide, 3.0)
     big = _total(s, _A_SITE)
     b_site = _total(s, _PEROVSKITE_B)
-    return _near(b_site, 1.0, 0.1) and 0.5 <= s["Li"] + big <= 1.05 and big >= 0.3
+    small = _total(s, ("Li", "Na", "Ag"))
+    return _near(b_site, 1.0, 0.1) and 0.45 <= small + big <= 1.05 and big >= 0.2
 
 
 def _antiperovskite(a: Mapping[str, float]) -> bool:
