@@ -49,7 +49,13 @@ Gaussian conditional mean E[y | y < b] under N(prediction, 1.57²) and refit. Ro
 fixed before the run, RESULTS_predict_choice.md) chose it over min(prediction, bound), the
 previous rule: grouped CV MAE 1.125 vs 1.133 dex (−0.009 ± 0.008 over the paired folds, just
 over the one-SE rule; CIF Li-sublattice features +0.001 ± 0.025 and stacking +0.010 ± 0.009
-were not adopted). Scoring: a censored row's error is max(0, prediction − bound) and its interval
+were not adopted). Round r13 (same rule) found that element identity matters: the
+per-element fraction columns removed cost 0.071 ± 0.013 dex, and group fractions tie. The
+family-template fix of 2026-12-04 (substituted members, :mod:`~ssbattery.electrolytes.families`)
+lowered the grouped CV MAE from 1.123 to 1.108 dex; test split, scored once: composition model
+1.207 dex, composition + structure model 1.174 (RESULTS_predict.md).
+
+Scoring: a censored row's error is max(0, prediction − bound) and its interval
 covers it when the lower end is ≤ the bound.
 
 Interval: split-conformal on out-of-fold residuals, the folds grouped by paper as above (the
