@@ -654,6 +654,32 @@ def _one_se_verdict(scores: dict[str, Any], ref: Any) -> list[str]:
     return ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
 
 
+def _round_section(
+    label: str, flag: str, rule: str, names: list[str], results: list[Any]
+) -> list[str]:
+    """A round's RESULTS section: the table of every candidate's grouped-CV MAE and paired
+    difference to the first name (the reference), the unfinished ones as "not run", and the
+    one-SE verdict; ``results`` are the cached per-candidate dicts (name, fold_mae)."""
+    import numpy as np
+
+    scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
+    ref = scores[names[0]]
+    out = [
+        f"## Round {label} candidates: grouped 5-fold CV by paper on the training split (478 "
+        "rows, 3 shuffles, the same folds as above)",
+        "",
+        f"Written by `python benchmarks/bench_predict.py {flag}` (cached per candidate in "
+        f"benchmarks/results/predict_round_cv/). Rule fixed before the run: {rule}; the test "
+        "split is not used.",
+        "",
+        "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
+        "|---|---|---|",
+    ]
+    out += _paired_rows(scores, ref)
+    out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
+    return out + _one_se_verdict(scores, ref)
+
+
 def _targets(train: Any) -> tuple[Any, Any, Any]:
     """log10 σ [log10 S/cm], the censored flags and the paper groups of OBELiX rows."""
     import numpy as np

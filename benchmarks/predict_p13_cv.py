@@ -138,20 +138,8 @@ def round_cv(cif_dir: Path, n_jobs: int = 1, cached_only: bool = False) -> list[
     else:
         order = names[::-1]  # the slow stacker first, so that two workers finish together
         results = Parallel(n_jobs=n_jobs)(delayed(candidate_cv)(n, cif_dir) for n in order)
-    scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
-    ref = scores[names[0]]
-    out = [
-        "## Round p13 candidates: grouped 5-fold CV by paper on the training split (478 rows, "
-        "3 shuffles, the same folds as above)",
-        "",
-        "Written by `python benchmarks/bench_predict.py --p13-cv` (cached per candidate in "
-        "benchmarks/results/predict_round_cv/). Rule fixed before the run: adopt the lowest "
-        "mean CV MAE only if it beats the shipped ensemble by more than one SE of the paired "
-        "fold differences; the test split is not used.",
-        "",
-        "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
-        "|---|---|---|",
-    ]
-    out += bp._paired_rows(scores, ref)
-    out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
-    return out + bp._one_se_verdict(scores, ref)
+    rule = (
+        "adopt the lowest mean CV MAE only if it beats the shipped ensemble by more than one SE "
+        "of the paired fold differences"
+    )
+    return bp._round_section("p13", "--p13-cv", rule, names, results)

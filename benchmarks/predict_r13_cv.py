@@ -97,20 +97,8 @@ def round_cv(n_jobs: int = 1, cached_only: bool = False) -> list[str]:
         results = [candidate_cv(n) for n in done]
     else:
         results = Parallel(n_jobs=n_jobs)(delayed(candidate_cv)(n) for n in names)
-    scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
-    ref = scores[names[0]]
-    out = [
-        "## Round r13 candidates: grouped 5-fold CV by paper on the training split (478 rows, "
-        "3 shuffles, the same folds as above)",
-        "",
-        "Written by `python benchmarks/bench_predict.py --r13-cv` (cached per candidate in "
-        "benchmarks/results/predict_round_cv/). Rule fixed before the run: adopt the lower mean "
-        "CV MAE of the two challengers only if it beats the shipped features by more than one "
-        "SE of the paired fold differences; the test split is not used.",
-        "",
-        "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
-        "|---|---|---|",
-    ]
-    out += bp._paired_rows(scores, ref)
-    out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
-    return out + bp._one_se_verdict(scores, ref)
+    rule = (
+        "adopt the lower mean CV MAE of the two challengers only if it beats the shipped "
+        "features by more than one SE of the paired fold differences"
+    )
+    return bp._round_section("r13", "--r13-cv", rule, names, results)
