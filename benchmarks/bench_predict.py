@@ -654,19 +654,15 @@ def _one_se_verdict(scores: dict[str, Any], ref: Any) -> list[str]:
     return ["", f"Lowest CV MAE: **{best}**: {verdict}.", f"- load after the CV: {os.getloadavg()}"]
 
 
-def _round_section(
-    label: str, flag: str, rule: str, names: list[str], results: list[Any]
+def _round_table(
+    label: str, flag: str, rule: str, names: list[str], scores: dict[str, Any], reps: int = 3
 ) -> list[str]:
-    """A round's RESULTS section: the table of every candidate's grouped-CV MAE and paired
-    difference to the first name (the reference), the unfinished ones as "not run", and the
-    one-SE verdict; ``results`` are the cached per-candidate dicts (name, fold_mae)."""
-    import numpy as np
-
-    scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
-    ref = scores[names[0]]
+    """A round's RESULTS table: every candidate's grouped-CV MAE and paired difference to the
+    first name (the reference), the unfinished ones as "not run"; ``scores`` maps a name to
+    its per-fold MAEs."""
     out = [
         f"## Round {label} candidates: grouped 5-fold CV by paper on the training split (478 "
-        "rows, 3 shuffles, the same folds as above)",
+        f"rows, {reps} shuffles, the same folds as above)",
         "",
         f"Written by `python benchmarks/bench_predict.py {flag}` (cached per candidate in "
         f"benchmarks/results/predict_round_cv/). Rule fixed before the run: {rule}; the test "
@@ -675,9 +671,41 @@ def _round_section(
         "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
         "|---|---|---|",
     ]
-    out += _paired_rows(scores, ref)
-    out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
-    return out + _one_se_verdict(scores, ref)
+    out += _paired_rows(scores, scores[names[0]])
+    return out + [
+        f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores
+    ]
+
+
+def _round_section(
+    label: str, flag: str, rule: str, names: list[str], results: list[Any]
+) -> list[str]:
+    """:func:`_round_table` of the cached per-candidate dicts (name, fold_mae) with the
+    one-SE verdict."""
+    import numpy as np
+
+    scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
+    return _round_table(label, flag, rule, names, scores) + _one_se_verdict(
+        scores, scores[names[0]]
+    )
+
+
+def _fold_maes(X: Any, predict: Any, reps: int = 3) -> list[float]:
+    """Per-fold censored MAEs [dex] of ``predict(Xtr, ytr, ctr, groups_tr, Xte)`` on the
+    shared folds (5 grouped by paper, ``reps`` shuffles; :func:`_paper_folds`), one thread;
+    ``X`` holds the training split's rows in order."""
+    import numpy as np
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    y, c, groups = _targets(cm.load_obelix_split()[0])
+    errors = []
+    with threadpool_limits(1):
+        for rep in range(reps):
+            for tr, te in _paper_folds(groups, rep):
+                pred = predict(X[tr], y[tr], c[tr], groups[tr], X[te])
+                errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
+    return errors
 
 
 def _targets(train: Any) -> tuple[Any, Any, Any]:
@@ -798,20 +826,11 @@ def _round_cv(reps: int = 3, n_jobs: int = 1, cached_only: bool = False) -> list
         results = Parallel(n_jobs=n_jobs)(delayed(_round_candidate_cv)(n, reps) for n in names)
     scores = {r["name"]: np.array(r["fold_mae"]) for r in results}
     ref = scores[names[0]]
-    out = [
-        f"## Round m13 candidates: grouped 5-fold CV by paper on the training split (478 rows, "
-        f"{reps} shuffles, the same folds as above)",
-        "",
-        "Written by `python benchmarks/bench_predict.py --round-cv` (cached per candidate in "
-        "benchmarks/results/predict_round_cv/). Rule fixed before the run: adopt the lowest "
-        "mean CV MAE only if it beats the shipped ensemble by more than two SE of the paired "
-        "fold differences; the test split is not used.",
-        "",
-        "| candidate | CV MAE [dex] | − shipped (paired, mean ± SE) |",
-        "|---|---|---|",
-    ]
-    out += _paired_rows(scores, ref)
-    out += [f"| {n} | not run (unfinished at the cut-off) | — |" for n in names if n not in scores]
+    rule = (
+        "adopt the lowest mean CV MAE only if it beats the shipped ensemble by more than two SE "
+        "of the paired fold differences"
+    )
+    out = _round_table("m13", "--round-cv", rule, names, scores, reps)
     best = min(scores, key=lambda n: scores[n].mean())
     d = scores[best] - ref
     se = d.std(ddof=1) / np.sqrt(d.size) if d.any() else 0.0

@@ -93,7 +93,6 @@ def _fit_tobit(makers: list[Any], X: Any, y: Any, c: Any) -> list[Any]:
 
 def candidate_cv(name: str, cif_dir: Path, reps: int = 3) -> dict[str, Any]:
     """Fold MAEs [dex] of one candidate on the shared folds, cached per candidate."""
-    from threadpoolctl import threadpool_limits
 
     import bench_predict as bp
     from ssbattery.electrolytes import conductivity_model as cm
@@ -107,18 +106,14 @@ def candidate_cv(name: str, cif_dir: Path, reps: int = 3) -> dict[str, Any]:
         cache = bp._round_cache_dir() / "p13_cif_features.json"
         X = np.hstack([X, cif_matrix([r.id for r in train], cif_dir, cache)])
     ens = bp._candidates()["mean of extra trees + random forest + hist. GB"][0]
-    y, c, groups = bp._targets(train)
-    errors = []
-    with threadpool_limits(1):
-        for rep in range(reps):
-            for tr, te in bp._paper_folds(groups, rep):
-                if name.startswith("stacking"):
-                    pred = bp._stack_predict(ens, X[tr], y[tr], c[tr], groups[tr], X[te])
-                else:
-                    fit = _fit_tobit if name.startswith("Tobit") else bp._fit_members
-                    models = fit(ens, X[tr], y[tr], c[tr])
-                    pred = np.mean([m.predict(X[te]) for m in models], axis=0)
-                errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
+
+    def predict(Xtr: Any, ytr: Any, ctr: Any, gtr: Any, Xte: Any) -> Any:
+        if name.startswith("stacking"):
+            return bp._stack_predict(ens, Xtr, ytr, ctr, gtr, Xte)
+        fit = _fit_tobit if name.startswith("Tobit") else bp._fit_members
+        return np.mean([m.predict(Xte) for m in fit(ens, Xtr, ytr, ctr)], axis=0)
+
+    errors = bp._fold_maes(X, predict, reps)
     return bp._cached(path, {"name": name, "reps": reps, "fold_mae": errors})
 
 

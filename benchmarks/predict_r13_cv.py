@@ -60,26 +60,18 @@ def features(name: str) -> np.ndarray:
 
 def candidate_cv(name: str, reps: int = 3) -> dict[str, Any]:
     """Fold MAEs [dex] of one candidate on the shared folds, cached per candidate."""
-    from threadpoolctl import threadpool_limits
-
     import bench_predict as bp
     import predict_p13_cv as p13
-    from ssbattery.electrolytes import conductivity_model as cm
 
     path = bp._round_cache_dir() / f"r13_{NAMES.index(name)}_r{reps}.json"
     if path.exists():
         return dict(json.loads(path.read_text(encoding="utf-8")))
-    train = cm.load_obelix_split()[0]
-    X = features(name)
     ens = bp._candidates()["mean of extra trees + random forest + hist. GB"][0]
-    y, c, groups = bp._targets(train)
-    errors = []
-    with threadpool_limits(1):
-        for rep in range(reps):
-            for tr, te in bp._paper_folds(groups, rep):
-                models = p13._fit_tobit(ens, X[tr], y[tr], c[tr])
-                pred = np.mean([m.predict(X[te]) for m in models], axis=0)
-                errors.append(float(np.mean(cm.censored_errors(pred, y[te], c[te]))))
+
+    def predict(Xtr: Any, ytr: Any, ctr: Any, _gtr: Any, Xte: Any) -> Any:
+        return np.mean([m.predict(Xte) for m in p13._fit_tobit(ens, Xtr, ytr, ctr)], axis=0)
+
+    errors = bp._fold_maes(features(name), predict, reps)
     return bp._cached(path, {"name": name, "reps": reps, "fold_mae": errors})
 
 
