@@ -74,6 +74,20 @@ def test_oxo_anion_chalcogens_are_cations() -> None:
     assert chemical_class("Na25S5O4I7").anion_amounts["S"] == pytest.approx(5.0)
 
 
+def test_phosphides_and_phosphorus_as_a_cation() -> None:
+    # Li9AlP4 and Li8SiP4 (phosphidoaluminates/-silicates; OBELiX labels Li8SiP4 "phosphates"):
+    # P³⁻ is the anion, four per formula unit. With O, S or N present P is the cation of
+    # PO4³⁻, PS4³⁻ or PN4⁷⁻ (LiPON stays an oxynitride, Li7PN4 a nitride).
+    for formula in ("Li9AlP4", "Li8SiP4", "Li3P"):
+        c = chemical_class(formula)
+        assert c.label == "phosphide" and c.dominant == ("P",)
+    assert chemical_class("Li9AlP4").anion_amounts == pytest.approx({"P": 4.0})
+    assert chemical_class("Li3PO4").label == "oxide"
+    assert chemical_class("Li3PS4").label == "sulfide"
+    assert chemical_class("Li7PN4").label == "nitride"
+    assert chemical_class("Li2.9PO3.3N0.46").label == "oxynitride"
+
+
 def test_selenides_and_mixed_chalcogens() -> None:
     assert chemical_class("Li4SnSe4").label == "selenide"
     assert chemical_class("Li4SnS2Se2").label == "sulfide"  # tie: S named

@@ -16,7 +16,10 @@ Anion units (cluster anions counted once each):
 * ``halogen``: F, Cl, Br, I;
 * ``N``: nitride N³⁻ (N that is not in an NH2⁻);
 * ``hydride``: BH4⁻ (one per B when H ≥ 4 B), NH2⁻ (one per N when the H left ≥ 2 N) and
-  H⁻ (H left after the clusters and the hydroxides, e.g. LiAlH4).
+  H⁻ (H left after the clusters and the hydroxides, e.g. LiAlH4);
+* ``P``: phosphide P³⁻, where the composition has no O, S, Se, Te or N (with any of them P
+  sits in PO4³⁻, PS4³⁻ or PN4⁷⁻ as a cation): Li3P and the phosphidosilicates and
+  -aluminates Li8SiP4, Li9AlP4.
 
 A group is *dominant* when it holds at least ``dominance_threshold`` of the anion units, and a
 *minor anion* (a dopant) below it. The default, :data:`MINOR_ANION_THRESHOLD` = 0.1 (10 % of the
@@ -39,6 +42,7 @@ sulfohalide        S + halogen (argyrodites Li6PS5Cl; also called thiohalide)
 oxysulfide         O + S
 oxysulfohalide     O + S + halogen (Na25S5O4I7)
 hydride            any set with the hydride group (Na3O(BH4), LiBH4)
+phosphide          P (Li8SiP4, Li9AlP4)
 other              anything else, or no anion at all
 =================  ======================================================
 
@@ -80,6 +84,7 @@ CHEMICAL_CLASSES: tuple[str, ...] = (
     "nitride",
     "oxynitride",
     "nitride-halide",
+    "phosphide",
     "other",
 )
 
@@ -94,6 +99,7 @@ ANION_GROUPS: dict[str, str] = {
     "halogen": "F, Cl, Br, I",
     "N": "N not in NH2⁻ (nitride)",
     "hydride": "BH4⁻, NH2⁻ and H⁻, one unit per cluster",
+    "P": "P³⁻ (phosphide) where there is no O, S, Se, Te or N",
 }
 
 _HALOGENS = ("F", "Cl", "Br", "I")
@@ -110,6 +116,7 @@ _NAMES: dict[frozenset[str], str] = {
     frozenset({"S", "halogen"}): "sulfohalide",
     frozenset({"O", "S"}): "oxysulfide",
     frozenset({"O", "S", "halogen"}): "oxysulfohalide",
+    frozenset({"P"}): "phosphide",
 }
 _TINY = 1e-9
 
@@ -174,12 +181,16 @@ def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str
     chalcogen = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
     if chalcogen > 0 and oxygen >= 4 * chalcogen - _TINY:
         chalcogen = 0.0  # SO4²⁻, SeO4²⁻, TeO6⁶⁻: S/Se/Te are cations there
+    phosphide = amounts.get("P", 0.0)
+    if any(amounts.get(e, 0.0) > 0 for e in ("O", "N", *_CHALCOGENS)):
+        phosphide = 0.0  # PO4³⁻, PS4³⁻, PN4⁷⁻: P is a cation there
     groups = {
         "O": oxygen,
         "S": chalcogen,
         "halogen": sum(amounts.get(e, 0.0) for e in _HALOGENS),
         "N": nitrogen,
         "hydride": hydride,
+        "P": phosphide,
     }
     return {k: v for k, v in groups.items() if v > _TINY}, tuple(clusters)
 
