@@ -245,8 +245,9 @@ def test_shipped_calibration_is_the_reported_cross_validation() -> None:
     the 90 % split-conformal half-width 2.52 dex (RESULTS_predict.md; Lei et al. 2018's
     ⌈(n+1)·0.9⌉-th order statistic) and a mean out-of-fold error inside the span of the
     grouped-by-paper CV MAE of the shipped model over the three shuffled fold draws of
-    RESULTS_predict_choice.md (1.062, 1.121 and 1.143 dex, mean 1.109, after the family-template
-    and phosphide fixes of 2026-12-04): GroupKFold's draw is another draw of the same 5-fold scheme."""
+    RESULTS_predict_choice.md (1.062, 1.121 and 1.143 dex, mean 1.109, after the
+    family-template and phosphide fixes of 2026-12-04): GroupKFold's draw is another draw of
+    the same 5-fold scheme."""
     import json
     from importlib import resources
 

@@ -52,8 +52,10 @@ over the one-SE rule; CIF Li-sublattice features +0.001 ± 0.025 and stacking +0
 were not adopted). Round r13 (same rule) found that element identity matters: the
 per-element fraction columns removed cost 0.071 ± 0.013 dex, and group fractions tie. The
 family-template fix of 2026-12-04 (substituted members, :mod:`~ssbattery.electrolytes.families`)
-lowered the grouped CV MAE from 1.123 to 1.108 dex; test split, scored once: composition model
-1.207 dex, composition + structure model 1.174 (RESULTS_predict.md).
+lowered the grouped CV MAE from 1.123 to 1.108 dex, and the phosphide anion class left it at
+1.109; test split after both: composition model 1.204 dex, composition + structure model
+1.198; over seeds 0–9 of the same procedure 1.206 ± 0.009 and 1.194 ± 0.008
+(RESULTS_predict.md, RESULTS_predict_choice.md).
 
 Scoring: a censored row's error is max(0, prediction − bound) and its interval
 covers it when the lower end is ≤ the bound.
