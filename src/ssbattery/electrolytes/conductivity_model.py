@@ -224,7 +224,10 @@ def _spglib_number(structure: Any) -> int:
 @dataclass(frozen=True)
 class ObelixRow:
     """One OBELiX row for learning: composition, log10 σ [S/cm], whether it is censored, and
-    its structure features (None where the row lacks a lattice)."""
+    its structure features (None where the row lacks a lattice).
+
+    ``composition`` is per formula unit, as a user writes a formula: OBELiX's "True
+    Composition" (the unit cell's content) divided by its Z (:func:`_per_formula_unit`)."""
 
     id: str
     composition: str
@@ -260,7 +263,7 @@ def load_obelix_split() -> tuple[tuple[ObelixRow, ...], tuple[ObelixRow, ...]]:
                 value = math.log10(float(raw.lstrip("<")))
             except ValueError:
                 raise DataFormatError(f"OBELiX all.csv line {k}: conductivity {raw!r}.") from None
-            comp = r["True Composition"] or r["Reduced Composition"]
+            comp = _per_formula_unit(r["True Composition"] or r["Reduced Composition"], r["Z"])
             row = ObelixRow(
                 r["ID"],
                 comp,
@@ -272,6 +275,17 @@ def load_obelix_split() -> tuple[tuple[ObelixRow, ...], tuple[ObelixRow, ...]]:
             )
             (train if split.get(r["ID"]) == "train" else test).append(row)
     return tuple(train), tuple(test)
+
+
+def _per_formula_unit(cell: str, z: str) -> str:
+    """The formula of one formula unit: the cell content ``cell`` divided by ``z`` (OBELiX's Z
+    column; empty means 1), amounts at full float precision. The chemistry block's Li
+    off-stoichiometry is defined per formula unit; the element fractions do not depend on it."""
+    from pymatgen.core import Composition
+
+    n = float(z) if z.strip() else 1.0
+    amounts = Composition(cell).get_el_amt_dict()
+    return "".join(f"{el}{v / n!r}" for el, v in amounts.items())
 
 
 def _structure(r: dict[str, str]) -> StructureDescriptor | None:
