@@ -42,6 +42,8 @@ from ssbattery.electrolytes.conductivity_model import (
 )
 
 LEVELS = (0.8, 0.9, 0.95)
+#: RESULTS_predict.md from this heading on is hand-written and kept when the file is rewritten.
+_NOTES = "## Notes (hand-written"
 
 
 def _table(rows: dict[float, ConductivityBenchmark], structure: bool) -> list[str]:
@@ -1108,8 +1110,11 @@ def main() -> None:
     print(text)
     if not args.no_write:
         out = Path(__file__).with_name("RESULTS_predict.md")
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        if _NOTES in old:  # the hand-written notes and what follows them stay
+            text = text.rstrip("\n") + "\n\n" + old[old.index(_NOTES) :]
         tmp = out.with_suffix(".tmp")
-        tmp.write_text(text)
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)
     if args.calibration:
         _write_calibration(model, structure_model)

@@ -242,11 +242,11 @@ def test_benchmark_scores_the_model_beside_the_issues_baselines(small_model) -> 
 def test_shipped_calibration_is_the_reported_cross_validation() -> None:
     """The shipped out-of-fold errors (data/obelix/calibration.json, written by
     bench_predict.py --calibration) give the interval and the CV figure the project reports:
-    the 90 % split-conformal half-width 2.52 dex (RESULTS_predict.md; Lei et al. 2018's
+    the 90 % split-conformal half-width 2.53 dex (RESULTS_predict.md; Lei et al. 2018's
     ⌈(n+1)·0.9⌉-th order statistic) and a mean out-of-fold error inside the span of the
     grouped-by-paper CV MAE of the shipped model over the three shuffled fold draws of
-    RESULTS_predict_choice.md (1.062, 1.121 and 1.143 dex, mean 1.109, after the
-    family-template and phosphide fixes of 2026-12-04): GroupKFold's draw is another draw of
+    RESULTS_predict_choice.md (1.094, 1.047 and 1.082 dex, mean 1.074, after the
+    family-template, phosphide and per-formula-unit fixes of 2026-12-04): GroupKFold's draw is another draw of
     the same 5-fold scheme."""
     import json
     from importlib import resources
@@ -255,16 +255,16 @@ def test_shipped_calibration_is_the_reported_cross_validation() -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     err = np.array(data["oof_abs_errors"])
     assert err.size == len(load_obelix_split()[0]) == 478 and (err >= 0).all()
-    assert conformal_quantile(err, 0.9) == pytest.approx(2.518, abs=0.005)
-    assert 1.05 <= float(err.mean()) <= 1.15
+    assert conformal_quantile(err, 0.9) == pytest.approx(2.532, abs=0.005)
+    assert 1.04 <= float(err.mean()) <= 1.10
 
 
 def test_shipped_model_on_the_official_test_split() -> None:
     """The shipped model (default_model: final ensemble trained from the shipped calibration,
     ~7 s) scored on OBELiX's 121 test rows gives the figures RESULTS_predict.md reports:
-    censored MAE 1.204 dex (issue 13 §4 target < 1.2: not met by this formula-only model; the
-    composition + structure model scores 1.198) and 90 % coverage 88.4 % (107 of 121; target
-    85–95 %: met). The same on every CPU: the features' weighted sums
+    censored MAE 1.205 dex (issue 13 §4 target < 1.2: not met; the mean over seeds 0–9 of
+    the same procedure is 1.193) and 90 % coverage 85.1 % (103 of 121; target 85–95 %: met,
+    at its edge). The same on every CPU: the features' weighted sums
     do not go through BLAS, whose per-CPU kernels had moved the MAE to 1.238 on one."""
     from ssbattery.electrolytes.conductivity_model import default_model
 
@@ -273,15 +273,15 @@ def test_shipped_model_on_the_official_test_split() -> None:
     pred = m.predict_log10([t.composition for t in test])
     y = np.array([t.log10_sigma for t in test])
     err = censored_errors(pred, y, np.array([t.censored for t in test]))
-    assert float(err.mean()) == pytest.approx(1.204, abs=0.002)
-    assert int((err <= m.width(0.9)).sum()) == 107 and 0.85 <= 107 / 121 <= 0.95
+    assert float(err.mean()) == pytest.approx(1.205, abs=0.002)
+    assert int((err <= m.width(0.9)).sum()) == 103 and 0.85 <= 103 / 121 <= 0.95
 
 
 def test_shipped_structure_model_on_the_official_test_split() -> None:
     """The composition + structure model (default_model(use_structure=True): the lattice, Z
-    and space group OBELiX gives for every row) on the 121 test rows: censored MAE 1.198 dex,
-    under issue 13 §4's 1.2, and 90 % coverage 91.7 % (111 of 121, inside 85–95 %), the figures
-    of RESULTS_predict.md (2026-12-04)."""
+    and space group OBELiX gives for every row) on the 121 test rows: censored MAE 1.214 dex
+    and 90 % coverage 84.3 % (102 of 121), the figures of RESULTS_predict.md (2026-12-04):
+    neither meets issue 13 §4's targets (< 1.2 dex; 85–95 %)."""
     from ssbattery.electrolytes.conductivity_model import default_model
 
     test = load_obelix_split()[1]
@@ -291,8 +291,8 @@ def test_shipped_structure_model_on_the_official_test_split() -> None:
     )
     y = np.array([t.log10_sigma for t in test])
     err = censored_errors(pred, y, np.array([t.censored for t in test]))
-    assert float(err.mean()) == pytest.approx(1.198, abs=0.002)
-    assert int((err <= m.width(0.9)).sum()) == 111
+    assert float(err.mean()) == pytest.approx(1.214, abs=0.002)
+    assert int((err <= m.width(0.9)).sum()) == 102
 
 
 def test_tobit_imputation_is_the_truncated_normal_mean() -> None:

@@ -52,10 +52,12 @@ over the one-SE rule; CIF Li-sublattice features +0.001 ± 0.025 and stacking +0
 were not adopted). Round r13 (same rule) found that element identity matters: the
 per-element fraction columns removed cost 0.071 ± 0.013 dex, and group fractions tie. The
 family-template fix of 2026-12-04 (substituted members, :mod:`~ssbattery.electrolytes.families`)
-lowered the grouped CV MAE from 1.123 to 1.108 dex, and the phosphide anion class left it at
-1.109; test split after both: composition model 1.204 dex, composition + structure model
-1.198; over seeds 0–9 of the same procedure 1.206 ± 0.009 and 1.194 ± 0.008
-(RESULTS_predict.md, RESULTS_predict_choice.md).
+lowered the grouped CV MAE from 1.123 to 1.108 dex, the phosphide anion class left it at
+1.109, and reading the OBELiX rows per formula unit (:class:`ObelixRow`; the Li
+off-stoichiometry had measured the unit cell for 242 rows) lowered it to 1.074. Test split
+after all three: composition model 1.205 dex, composition + structure model 1.214; over seeds
+0–9 of the same procedure 1.193 ± 0.008 and 1.206 ± 0.005 (RESULTS_predict.md,
+RESULTS_predict_choice.md).
 
 Scoring: a censored row's error is max(0, prediction − bound) and its interval
 covers it when the lower end is ≤ the bound.
@@ -402,9 +404,10 @@ def chemistry_features(formula: str) -> tuple[float, ...]:
     (a softer, larger, more polarisable anion lattice lowers the Li hopping barrier: Bachman et
     al., Chem. Rev. 116, 140 (2016)); the soft-anion (S, Se, Te, Br, I) and halide shares of
     the anions; the mean electronegativity of the non-Li cations; the Li amount's distance to
-    the nearest integer (aliovalent doping creates Li vacancies or interstitials, the carriers
-    of the fast conductors, e.g. Li7−xLa3Zr2−xTaxO12); the number of anion elements (mixed-anion
-    disorder). Chosen by grouped cross-validation on the training split (module docstring).
+    the nearest integer, per formula unit as written (aliovalent doping creates Li vacancies or
+    interstitials, the carriers of the fast conductors, e.g. Li7−xLa3Zr2−xTaxO12); the number
+    of anion elements (mixed-anion disorder). Chosen by grouped cross-validation on the
+    training split (module docstring).
     """
     from pymatgen.core import Composition, Element
 
