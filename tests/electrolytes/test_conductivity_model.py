@@ -246,8 +246,8 @@ def test_shipped_calibration_is_the_reported_cross_validation() -> None:
     ⌈(n+1)·0.9⌉-th order statistic) and a mean out-of-fold error inside the span of the
     grouped-by-paper CV MAE of the shipped model over the three shuffled fold draws of
     RESULTS_predict_choice.md (1.094, 1.047 and 1.082 dex, mean 1.074, after the
-    family-template, phosphide and per-formula-unit fixes of 2026-12-04): GroupKFold's draw is another draw of
-    the same 5-fold scheme."""
+    family-template, phosphide and per-formula-unit fixes of 2026-12-04): GroupKFold's draw
+    is another draw of the same 5-fold scheme."""
     import json
     from importlib import resources
 
