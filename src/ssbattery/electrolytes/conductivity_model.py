@@ -55,9 +55,10 @@ family-template fix of 2026-12-04 (substituted members, :mod:`~ssbattery.electro
 lowered the grouped CV MAE from 1.123 to 1.108 dex, the phosphide anion class left it at
 1.109, and reading the OBELiX rows per formula unit (:class:`ObelixRow`; the Li
 off-stoichiometry had measured the unit cell for 242 rows) lowered it to 1.074. Test split
-after all three: composition model 1.205 dex, composition + structure model 1.214; over seeds
-0–9 of the same procedure 1.193 ± 0.008 and 1.206 ± 0.005 (RESULTS_predict.md,
-RESULTS_predict_choice.md).
+after all three: composition model 1.205 dex; over seeds 0–9 of the same procedure 1.193 ±
+0.008. The composition + structure model, once its descriptors counted the cell once (they
+had been Z times off), scores 1.226 (seeds 1.227 ± 0.011; grouped CV 1.115): the lattice
+features do not help on these papers (RESULTS_predict.md, RESULTS_predict_choice.md).
 
 Scoring: a censored row's error is max(0, prediction − bound) and its interval
 covers it when the lower end is ≤ the bound.
@@ -293,10 +294,11 @@ def _per_formula_unit(cell: str, z: str) -> str:
 def _structure(r: dict[str, str]) -> StructureDescriptor | None:
     """Structure features of an OBELiX row (None when a lattice field is missing)."""
     try:
+        # from_lattice takes one formula unit and Z; OBELiX's True Composition is the cell.
         return StructureDescriptor.from_lattice(
             [float(r[k]) for k in ("a", "b", "c")],
             [float(r[k]) for k in ("alpha", "beta", "gamma")],
-            formula=r["True Composition"] or r["Reduced Composition"],
+            formula=_per_formula_unit(r["True Composition"] or r["Reduced Composition"], r["Z"]),
             z=float(r["Z"]) if r["Z"] else 1.0,
             space_group=int(float(r["Space group #"])),
         )
