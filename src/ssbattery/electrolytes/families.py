@@ -209,13 +209,17 @@ def _antiperovskite(a: Mapping[str, float]) -> bool:
 FAMILY_RULES: Mapping[str, tuple[str, Callable[[Mapping[str, float]], bool]]] = {
     "argyrodite": ("Li(6−x)PS(5−x)X(1+x): anions ≈ 6 per P-site cation", _argyrodite),
     "thio-LISICON": (
-        "Li(4−x)M(1−x)PxS4 / Li10GeP2S12: S ≈ 4 per tetrahedral centre",
+        "Li(4−x)M(1−x)PxS4 / Li10GeP2S12 / Li(4+x)Si(1−x)AlxS4: S (+ ≤ 5 % halogen) ≈ 4 "
+        "per tetrahedral centre",
         _thio_lisicon,
     ),
-    "LISICON": ("γ-Li3PO4-type Li(3+x)(P,Si,Ge,V)O4: O ≈ 4 per tetrahedral centre", _lisicon),
+    "LISICON": (
+        "γ-Li3PO4-type Li(3+x)(P,Si,Ge,V,Al)O4: O ≈ 4 per tetrahedral centre",
+        _lisicon,
+    ),
     "NASICON": ("Li(1+x)M2(PO4)3: O ≈ 12 and M ≈ 2 per 3 P/Si", _nasicon),
-    "garnet": ("Li(x)A3B2O12: A+B ≈ 5 and A ≈ 3 per 12 O", _garnet),
-    "perovskite": ("(Li,La)TiO3-type ABO3: B ≈ 1 per 3 O, A with La/Sr/Ca", _perovskite),
+    "garnet": ("Li(x)A3B2O12: A+B ≈ 5 and A 2.6–4 per 12 (O+F)", _garnet),
+    "perovskite": ("(Li,La)TiO3-type ABO3: B ≈ 1 per 3 (O+F), A with La/Sr/Ca", _perovskite),
     "antiperovskite": ("A3OX: X ≈ 1 and A ≈ 3 per O", _antiperovskite),
 }
 
