@@ -120,7 +120,10 @@ def predict_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval."""
+    """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval.
+
+    With --lattice or --cif, the composition + structure model (not better on OBELiX's test).
+    """
     from ssbattery.electrolytes.conductivity_model import default_model
 
     structure = _structure_option(lattice, z, space_group, formula, cif)
