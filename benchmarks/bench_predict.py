@@ -1014,11 +1014,12 @@ def _write_calibration(model: Any, structure_model: Any) -> None:
     tmp.replace(cal)
 
 
-def _append_section(text: str, heading: str) -> None:
-    """Replace RESULTS_predict_choice.md from ``heading`` on by ``text`` (atomically)."""
+def _append_section(text: str, heading: str | None) -> None:
+    """Replace RESULTS_predict_choice.md from ``heading`` on by ``text``, or append ``text``
+    at its end when ``heading`` is None (atomically)."""
     out = Path(__file__).with_name("RESULTS_predict_choice.md")
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    keep = old.split(heading)[0].rstrip("\n")
+    keep = (old if heading is None else old.split(heading)[0]).rstrip("\n")
     tmp = out.with_suffix(".tmp")
     tmp.write_text(keep + "\n\n" + text, encoding="utf-8")
     tmp.replace(out)
@@ -1118,8 +1119,8 @@ def main() -> None:
     if args.seeds:
         text = "\n".join(_seed_spread(args.seeds)) + "\n"
         print(text)
-        if not args.no_write:
-            _append_section(text, "## Seed spread of the test figures")
+        if not args.no_write:  # appended, never replacing: earlier seed tables are history
+            _append_section(text, None)
         return
     if args.model_cv:
         text = "\n".join(_model_cv(n_jobs=args.jobs)) + "\n"
