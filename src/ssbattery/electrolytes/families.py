@@ -160,13 +160,16 @@ def _nasicon(a: Mapping[str, float]) -> bool:
     return _near(s.get("O", 0.0), 12.0, 0.4) and _near(framework, 2.0, 0.3) and 0.5 <= alkali <= 4.0
 
 
-def _garnet(a: Mapping[str, float]) -> bool:
+def _oxygen_sites(a: Mapping[str, float]) -> float:
+    """O + F, the oxide's anion sites with F as a dopant on them; 0 when there is no O or F
+    holds more than 5 % of them (an oxyfluoride, not a doped oxide)."""
     oxide = a.get("O", 0.0) + a.get("F", 0.0)
-    if (
-        a.get("O", 0.0) <= 0
-        or a.get("F", 0.0) > 0.05 * oxide
-        or set(a) & {"S", "Se", "P", "Cl", "Br", "I"}
-    ):
+    return oxide if a.get("O", 0.0) > 0 and a.get("F", 0.0) <= 0.05 * oxide else 0.0
+
+
+def _garnet(a: Mapping[str, float]) -> bool:
+    oxide = _oxygen_sites(a)
+    if oxide <= 0 or set(a) & {"S", "Se", "P", "Cl", "Br", "I"}:
         return False
     s = _scaled(a, oxide, 12.0)
     framework = sum(v for k, v in s.items() if k not in _GARNET_LI_SITE | {"O", "F"})
@@ -175,11 +178,10 @@ def _garnet(a: Mapping[str, float]) -> bool:
 
 
 def _perovskite(a: Mapping[str, float]) -> bool:
-    oxide = a.get("O", 0.0) + a.get("F", 0.0)
+    oxide = _oxygen_sites(a)
     if (
-        a.get("O", 0.0) <= 0
+        oxide <= 0
         or a.get("Li", 0.0) <= 0
-        or a.get("F", 0.0) > 0.05 * oxide
         or set(a) - {"Li", "Na", "Ag", "O", "F", *_A_SITE, *_PEROVSKITE_B}
     ):
         return False
