@@ -929,6 +929,13 @@ def _r13_cv(n_jobs: int, cached_only: bool) -> list[str]:
     return predict_r13_cv.round_cv(n_jobs=n_jobs, cached_only=cached_only)
 
 
+def _s13_cv(n_jobs: int, cached_only: bool) -> list[str]:
+    """Round s13 (benchmarks/predict_s13_cv.py)."""
+    import predict_s13_cv
+
+    return predict_s13_cv.round_cv(n_jobs=n_jobs, cached_only=cached_only)
+
+
 def _seed_spread(n_seeds: int) -> list[str]:
     """The test figures of the shipped procedure under ``n_seeds`` seeds (0 … n−1; the same
     features, censoring, calibration folds and trees, only ``seed`` changed): evaluation only,
@@ -1070,6 +1077,11 @@ def _parser() -> argparse.ArgumentParser:
         help="round r13: element fractions removed or coarse-grained to groups (cached)",
     )
     ap.add_argument(
+        "--s13-cv",
+        action="store_true",
+        help="round s13: a locally adaptive (normalised conformal) interval (cached)",
+    )
+    ap.add_argument(
         "--seeds",
         type=int,
         default=0,
@@ -1105,6 +1117,7 @@ def main() -> None:
             lambda: _p13_cv(args.cif_dir, args.jobs, args.cached_only),
         ),
         (args.r13_cv, "## Round r13 candidates", lambda: _r13_cv(args.jobs, args.cached_only)),
+        (args.s13_cv, "## Round s13 candidates", lambda: _s13_cv(args.jobs, args.cached_only)),
     )
     for chosen, heading, run in sections:
         if chosen:
