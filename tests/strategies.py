@@ -849,6 +849,8 @@ def _register_electrolytes() -> None:
         coverage=st.floats(0.0, 1.0),
         level=st.sampled_from([0.8, 0.9, 0.95]),
         train_seconds=_pos(0.1, 100.0),
+        interval_score=_pos(3.0, 12.0),
+        interval=st.sampled_from(["adaptive", "constant"]),
     )
     STRATEGIES.update(
         {

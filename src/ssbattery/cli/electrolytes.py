@@ -139,10 +139,16 @@ def predict_command(
         + (" (composition + structure model)" if model.uses_structure else ""),
         highlight=False,
     )
+    how = (
+        "its half-width follows the spread of the model's trees at this formula (normalised "
+        "split-conformal)"
+        if pred.interval == "adaptive"
+        else "one half-width for every formula (split-conformal)"
+    )
     console.print(
-        "interval: split-conformal, calibrated on training folds grouped by paper (DOI), "
-        "as the official test split is (see `ssbattery electrolytes benchmark` for its test "
-        "coverage)",
+        f"interval: ±{(pred.upper - pred.lower) / 2:.2f} dex; {how}, calibrated on training "
+        "folds grouped by paper (DOI), as the official test split is (see `ssbattery "
+        "electrolytes benchmark` for its test coverage)",
         highlight=False,
     )
     if pred.unseen_elements:
@@ -177,7 +183,7 @@ def benchmark_command(
         {
             "model": name,
             "MAE [dex]": f"{m.mae:.3f}",
-            "interval": f"±{m.half_width:.2f}",
+            "interval": f"±{m.half_width:.2f}" + (" (mean)" if m.interval == "adaptive" else ""),
             "coverage": f"{m.coverage:.1%}",
         }
         for name, m in models

@@ -104,6 +104,7 @@ __all__ = [
     "paper_effects",
     "tobit_imputation",
     "train_conductivity_model",
+    "tree_spread",
 ]
 
 _PROPS = (
@@ -446,9 +447,19 @@ def chemistry_features(formula: str) -> tuple[float, ...]:
     )
 
 
+#: How each kind of interval is built (the "interval_method" of a prediction's JSON).
+_INTERVAL_METHODS = {
+    "adaptive": "normalised split-conformal, ±q·(tree spread + floor), folds grouped by paper "
+    "(DOI)",
+    "constant": "split-conformal, folds grouped by paper (DOI)",
+}
+
+
 @dataclass(frozen=True)
 class ConductivityPrediction(Printed):
-    """log10 σ [S/cm] at room temperature with a central interval at ``level``."""
+    """log10 σ [S/cm] at room temperature with a central interval at ``level``; ``interval``
+    is "adaptive" (its half-width follows the model's tree spread at this formula) or
+    "constant" (see :class:`ConductivityModel`)."""
 
     formula: str
     log10_sigma_S_cm: float
@@ -457,6 +468,7 @@ class ConductivityPrediction(Printed):
     level: float
     unseen_elements: tuple[str, ...]
     nearest_training: tuple[tuple[str, float], ...]
+    interval: str = "adaptive"
 
     @property
     def sigma_mS_cm(self) -> float:
@@ -474,8 +486,9 @@ class ConductivityPrediction(Printed):
             f"log10_sigma [{log_unit}]": self.log10_sigma_S_cm,
             "sigma [mS/cm]": self.sigma_mS_cm,
             f"interval [{log_unit}]": [self.lower, self.upper],
+            "interval_half_width [dex]": (self.upper - self.lower) / 2,
             "interval_level [1]": self.level,
-            "interval_method": "split-conformal, folds grouped by paper (DOI)",
+            "interval_method": _INTERVAL_METHODS[self.interval],
             "unseen_elements": list(self.unseen_elements),
             "nearest_training_rows": [
                 {"composition": c, f"log10_sigma [{log_unit}]": v} for c, v in self.nearest_training
@@ -485,15 +498,21 @@ class ConductivityPrediction(Printed):
 
 @dataclass(frozen=True)
 class ConductivityModel:
-    """A trained model with its conformal half-widths per level.
+    """A trained model with its conformal interval.
 
-    ``uses_structure``: the features include :class:`StructureDescriptor` (then every
+    The interval at ``level`` is ŷ(x) ± q·σ(x) (normalised split-conformal, Lei et al., JASA
+    113, 1094 (2018), § 5.2): ``score_quantile[level]`` is q, the conformal quantile of the
+    out-of-fold scores |rᵢ|/σᵢ. ``scale_floor`` None: the constant interval, σ ≡ 1, so q is
+    the half-width in dex. Otherwise the adaptive interval, σ(x) = s(x) + ``scale_floor``,
+    s(x) the SD [dex] of the per-tree predictions of the ensemble's two forests
+    (:func:`tree_spread`), ``oof_tree_spread`` the out-of-fold sᵢ of the training rows and
+    the floor their median. ``uses_structure``: the features include :class:`StructureDescriptor` (then every
     prediction needs one).
     """
 
     elements: tuple[str, ...]
     estimators: tuple[Any, ...]
-    half_width: dict[float, float]
+    score_quantile: dict[float, float]
     oof_abs_errors: NDArray[np.float64]
     train_rows: tuple[ObelixRow, ...]
     train_seconds: float
@@ -501,6 +520,13 @@ class ConductivityModel:
     notes: tuple[str, ...] = field(default=())
     target_features: tuple[str, ...] = ()
     reference: _Reference | None = field(default=None, repr=False)
+    oof_tree_spread: NDArray[np.float64] | None = field(default=None, repr=False)
+    scale_floor: float | None = None
+
+    @property
+    def interval(self) -> str:
+        """"adaptive" (the half-width follows the forests' tree spread) or "constant"."""
+        return "constant" if self.scale_floor is None else "adaptive"
 
     def _features(
         self,
@@ -523,13 +549,43 @@ class ConductivityModel:
         """Predicted log10(σ / S cm⁻¹) for each input (``structures`` for a structure model)."""
         return _mean_prediction(self.estimators, self._features(formulas, structures))
 
-    def width(self, level: float) -> float:
-        """Half-width of the prediction interval at ``level``, in decades of σ."""
+    def quantile(self, level: float) -> float:
+        """q at ``level``: the conformal quantile of the out-of-fold scores |rᵢ|/σᵢ (in dex for
+        the constant interval, dimensionless for the adaptive one)."""
         if not 0 < level < 1:
             raise InvalidParameterError(f"`level` must be in (0, 1), got {level}.")
-        if level not in self.half_width:
-            return conformal_quantile(self.oof_abs_errors, level)
-        return self.half_width[level]
+        if level in self.score_quantile:
+            return self.score_quantile[level]
+        return conformal_quantile(self.oof_abs_errors / self._oof_scale(), level)
+
+    def _oof_scale(self) -> NDArray[np.float64]:
+        if self.scale_floor is None or self.oof_tree_spread is None:
+            return np.ones_like(self.oof_abs_errors)
+        return self.oof_tree_spread + self.scale_floor
+
+    def half_widths(
+        self,
+        formulas: Sequence[str],
+        *,
+        level: float = 0.9,
+        structures: Sequence[StructureDescriptor | None] | None = None,
+    ) -> NDArray[np.float64]:
+        """Half-width [dex] of each formula's ``level`` interval: q·σ(x)."""
+        q = self.quantile(level)
+        if self.scale_floor is None:
+            return np.full(len(formulas), q)
+        X = self._features(formulas, structures)
+        return q * (tree_spread(self.estimators, X) + self.scale_floor)
+
+    def width(self, level: float) -> float:
+        """Half-width of the constant interval at ``level``, in decades of σ; the adaptive
+        interval's depends on the formula (:meth:`half_widths`)."""
+        if self.scale_floor is not None:
+            raise InvalidParameterError(
+                "this model's interval adapts to the formula: use "
+                "half_widths(formulas, level=...) for its half-widths."
+            )
+        return self.quantile(level)
 
     def predict(
         self,
@@ -546,7 +602,7 @@ class ConductivityModel:
         if structure is not None and structure.cif_formula is not None:
             _check_same_composition(formula, structure.cif_formula)
         y = float(self.predict_log10([formula], structures=[structure])[0])
-        h = self.width(level)
+        h = float(self.half_widths([formula], level=level, structures=[structure])[0])
         fr = _fractions(formula)
         unseen = tuple(sorted(e for e in fr if e not in self.elements))
         n = len(self.elements)
@@ -557,7 +613,9 @@ class ConductivityModel:
             (self.train_rows[i].composition, self.train_rows[i].log10_sigma)
             for i in np.argsort(d)[:3]
         )
-        return ConductivityPrediction(formula, y, y - h, y + h, level, unseen, near)
+        return ConductivityPrediction(
+            formula, y, y - h, y + h, level, unseen, near, interval=self.interval
+        )
 
 
 def _check_same_composition(formula: str, cif_formula: str) -> None:
@@ -778,6 +836,21 @@ def _mean_prediction(models: Sequence[Any], X: NDArray[np.float64]) -> NDArray[n
         return np.asarray(np.mean([m.predict(X) for m in models], axis=0), dtype=float)
 
 
+def tree_spread(models: Sequence[Any], X: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The SD [dex] of the per-tree predictions of the forest members of ``models`` (those
+    with ``estimators_``: the ensemble's extra trees and random forest, trees pooled; gradient
+    boosting has no per-tree spread) at each row of ``X``: the adaptive interval's difficulty.
+    Chosen over the distance to the nearest training compositions by nested grouped CV
+    (round s13, RESULTS_predict_choice.md)."""
+    from ssbattery._blas import one_openmp_thread
+
+    trees = [t for m in models if hasattr(m, "estimators_") for t in m.estimators_]
+    if not trees:
+        raise InvalidParameterError("`models` holds no forest: the tree spread needs one.")
+    with one_openmp_thread():
+        return np.asarray(np.std([t.predict(X) for t in trees], axis=0), dtype=float)
+
+
 def _fit_censored(
     X: NDArray[np.float64],
     y: NDArray[np.float64],
@@ -905,9 +978,18 @@ def train_conductivity_model(
     oof_abs_errors: NDArray[np.float64] | None = None,
     use_structure: bool = False,
     target_features: Sequence[str] | None = None,
+    interval: str = "adaptive",
+    oof_tree_spread: NDArray[np.float64] | None = None,
 ) -> ConductivityModel:
     """Train on OBELiX's train split (or ``rows``) and calibrate the intervals (5 folds grouped
     by :attr:`ObelixRow.group`, the paper).
+
+    ``interval``: "adaptive" (default; ± q·σ(x), σ the forests' tree spread plus its
+    out-of-fold median, :class:`ConductivityModel`) or "constant" (one half-width). The
+    adaptive one was chosen by nested grouped CV on the training split (round s13,
+    RESULTS_predict_choice.md: 90 % interval score 6.05 against 7.33 dex at equal coverage).
+    ``oof_tree_spread`` (one per training row, with ``oof_abs_errors``) skips the calibration
+    folds for the adaptive interval.
 
     ``n_trees``: the trees of each forest (the boosting runs 1.5 × as many iterations).
     ``use_structure`` adds the :class:`StructureDescriptor` features (rows without a lattice are
@@ -924,6 +1006,15 @@ def train_conductivity_model(
 
     if n_trees < 1:
         raise InvalidParameterError(f"`n_trees` must be ≥ 1, got {n_trees}.")
+    if interval not in _INTERVAL_METHODS:
+        raise InvalidParameterError(
+            f"`interval` must be one of {', '.join(_INTERVAL_METHODS)}; got {interval!r}."
+        )
+    if interval == "adaptive" and (oof_abs_errors is None) != (oof_tree_spread is None):
+        raise InvalidParameterError(
+            "the adaptive interval needs `oof_abs_errors` and `oof_tree_spread` together "
+            "(or neither, to compute both), or interval='constant'."
+        )
     extras = tuple(_TARGET_FEATURES if target_features is None else target_features)
     for ex in extras:
         if not (ex == "te" or (ex.startswith("knn") and ex[3:].isdigit() and int(ex[3:]) >= 1)):
@@ -946,32 +1037,40 @@ def train_conductivity_model(
     groups = [r.group for r in train]
     if oof_abs_errors is not None:
         abs_err = np.asarray(oof_abs_errors, dtype=float)
-        if abs_err.shape != y.shape:
-            raise InvalidParameterError(
-                f"`oof_abs_errors` has {abs_err.size} values for {y.size} training rows."
-            )
+        spread = None if oof_tree_spread is None else np.asarray(oof_tree_spread, dtype=float)
+        for name, given in (("oof_abs_errors", abs_err), ("oof_tree_spread", spread)):
+            if given is not None and given.shape != y.shape:
+                raise InvalidParameterError(
+                    f"`{name}` has {given.size} values for {y.size} training rows."
+                )
     ref = _Reference.of([r.composition for r in train], elements, y, groups) if extras else None
     if oof_abs_errors is None:
         oof = np.zeros(y.size)
+        spread = np.zeros(y.size)
         for tr, te in GroupKFold(5).split(X, groups=groups):
             Xtr, Xte = _fold_features(extras, X, ref, tr, te) if ref is not None else (X[tr], X[te])
             ms = _fit_censored(Xtr, y[tr], c[tr], seed, n_trees)
             oof[te] = _mean_prediction(ms, Xte)
+            spread[te] = tree_spread(ms, Xte)
         abs_err = censored_errors(oof, y, c)
     if ref is not None:
         X = np.hstack([X, ref.features(extras, ref, own_paper_out=True)])
     models = _fit_censored(X, y, c, seed, n_trees)
-    widths = {float(lv): conformal_quantile(abs_err, float(lv)) for lv in levels}
+    floor = float(np.median(spread)) if interval == "adaptive" and spread is not None else None
+    scale = np.ones(y.size) if floor is None or spread is None else spread + floor
+    quantiles = {float(lv): conformal_quantile(abs_err / scale, float(lv)) for lv in levels}
     return ConductivityModel(
         elements,
         tuple(models),
-        widths,
+        quantiles,
         abs_err,
         train,
         time.perf_counter() - t0,
         uses_structure=use_structure,
         target_features=extras,
         reference=ref,
+        oof_tree_spread=None if floor is None else spread,
+        scale_floor=floor,
     )
 
 
@@ -991,9 +1090,11 @@ def default_model(*, use_structure: bool = False) -> ConductivityModel:
     import json
 
     data = json.loads(_calibration_path().read_text(encoding="utf-8"))
-    key = "oof_abs_errors_structure" if use_structure else "oof_abs_errors"
+    suffix = "_structure" if use_structure else ""
     return train_conductivity_model(
-        oof_abs_errors=np.array(data[key], dtype=float), use_structure=use_structure
+        oof_abs_errors=np.array(data[f"oof_abs_errors{suffix}"], dtype=float),
+        oof_tree_spread=np.array(data[f"oof_tree_spread{suffix}"], dtype=float),
+        use_structure=use_structure,
     )
 
 
@@ -1017,6 +1118,8 @@ class SplitScore(Reported):
     coverage: float
     level: float
     train_seconds: float
+    interval_score: float
+    interval: str = "adaptive"
 
     def quantities(self) -> tuple[Quantity, ...]:
         """MAE (± bootstrap SE), uncensored MAE, interval half-width and coverage, training time."""
@@ -1024,8 +1127,9 @@ class SplitScore(Reported):
             Quantity("MAE", self.mae, "dex", self.mae_se),
             Quantity("MAE uncensored rows", self.mae_uncensored, "dex"),
             Quantity("interval level", self.level),
-            Quantity("interval half-width", self.half_width, "dex"),
+            Quantity("interval half-width (mean)", self.half_width, "dex"),
             Quantity("interval coverage", self.coverage),
+            Quantity("interval score", self.interval_score, "dex"),
             Quantity("training time", self.train_seconds, "s"),
         )
 
@@ -1070,9 +1174,10 @@ class ConductivityBenchmark:
 
     def __str__(self) -> str:
         def line(name: str, score: SplitScore) -> str:
+            mean = " (mean)" if score.interval == "adaptive" else ""
             return (
                 f"  {name}: MAE {score.mae:.3f} ± {score.mae_se:.3f} dex, {score.level:.0%} "
-                f"interval ±{score.half_width:.2f} dex covers {score.coverage:.1%}"
+                f"interval ±{score.half_width:.2f} dex{mean} covers {score.coverage:.1%}"
             )
 
         lines = [
@@ -1089,10 +1194,12 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> Spl
     rows = [r for r in test if r.structure is not None] if m.uses_structure else list(test)
     yt = np.array([r.log10_sigma for r in rows])
     ct = np.array([r.censored for r in rows])
-    pred = m.predict_log10([r.composition for r in rows], structures=[r.structure for r in rows])
-    h = m.width(level)
+    formulas, structures = [r.composition for r in rows], [r.structure for r in rows]
+    pred = m.predict_log10(formulas, structures=structures)
+    h = m.half_widths(formulas, level=level, structures=structures)
     covered = np.where(ct, pred - h <= yt, (pred - h <= yt) & (yt <= pred + h))
     err = censored_errors(pred, yt, ct)
+    miss = np.maximum(0.0, pred - h - yt) + np.where(ct, 0.0, np.maximum(0.0, yt - pred - h))
     # sampling uncertainty of a 121-row MAE: bootstrap over test rows (2000 resamples, seed 0)
     boot = np.random.default_rng(0).integers(0, err.size, size=(2000, err.size))
     return SplitScore(
@@ -1100,10 +1207,12 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> Spl
         mae=float(np.mean(err)),
         mae_se=float(np.std(err[boot].mean(axis=1))),
         mae_uncensored=float(np.mean(np.abs(pred - yt)[~ct])),
-        half_width=float(h),
+        half_width=float(np.mean(h)),
         coverage=float(np.mean(covered)),
         level=level,
         train_seconds=m.train_seconds,
+        interval_score=float(np.mean(2 * h + 2 / (1 - level) * miss)),
+        interval=m.interval,
     )
 
 
@@ -1154,7 +1263,8 @@ def benchmark_conductivity_model(
         f"max_features={_MAX_FEATURES}) and histogram gradient boosting (300 iterations, "
         "learning rate 0.05, 15 leaves), seed 0, on composition features with the chemistry "
         "block; censored targets imputed by the Tobit E-step (s = 1.57 dex); chosen by CV on the "
-        "training split only, folds grouped by paper",
+        "training split only, folds grouped by paper; interval "
+        + _INTERVAL_METHODS[m.interval],
         structure=None if structure_model is None else _score(structure_model, test, level),
         structure_features=(
             None
