@@ -185,4 +185,9 @@ def round_cv(n_jobs: int = 1, cached_only: bool = False) -> list[str]:
     )
     ok = d.mean() < -2 * se and 0.87 <= cov_best <= 0.93
     verdict = "adopted" if ok else "not adopted (inside two paired SE, or coverage outside 87–93 %)"
-    return [*out, "", f"Lower of the two: **{best}**: {verdict}.", f"- load after: {bp.os.getloadavg()}"]
+    return [
+        *out,
+        "",
+        f"Lower of the two: **{best}**: {verdict}.",
+        f"- load after: {bp.os.getloadavg()}",
+    ]
