@@ -140,6 +140,41 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     assert "FORMULA" in bad.output and "not element symbols" in bad.output
 
 
+def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch, tmp_path):
+    """Several formulas, or --from-file, give one row each, equal to one-by-one predictions
+    (``predict_many`` is ``predict`` vectorised); the structure options need one formula."""
+    import json
+
+    from typer.testing import CliRunner
+
+    import ssbattery.electrolytes.conductivity_model as cm
+    from ssbattery.cli import app
+
+    monkeypatch.setattr(cm, "default_model", lambda **_: small_model)
+    f = ["Li6PS5Cl", "Li3YCl6", "Li7La3Zr2O12"]
+    many = small_model.predict_many(f, level=0.8)
+    assert many == tuple(small_model.predict(x, level=0.8) for x in f)
+    res = CliRunner().invoke(app, ["electrolytes", "predict", *f, "--level", "0.8", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["predictions"]
+    assert [r["formula"] for r in rows] == f
+    for r, p in zip(rows, many, strict=True):
+        assert r["log10_sigma [log10 S/cm]"] == pytest.approx(p.log10_sigma_S_cm)
+        assert r["interval [log10 S/cm]"] == pytest.approx([p.lower, p.upper])
+    path = tmp_path / "c.csv"
+    path.write_text("formula,note\n" + "\n".join(f"{x},x" for x in f) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["electrolytes", "predict", "--from-file", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "3 candidates" in res.stdout and "Li7La3Zr2O12" in res.stdout
+    for argv in (
+        [],
+        ["Li6PS5Cl", "--from-file", str(path)],
+        ["Li6PS5Cl", "Li3YCl6", "--lattice", "9.8,9.8,9.8,90,90,90", "--z", "4"],
+    ):
+        bad = CliRunner().invoke(app, ["electrolytes", "predict", *argv])
+        assert bad.exit_code == 2 and bad.stderr.count("error:") == 1, argv
+
+
 def test_structure_descriptor_from_the_lattice() -> None:
     from ssbattery.electrolytes.conductivity_model import StructureDescriptor
 
@@ -421,7 +456,7 @@ def test_tree_spread_is_the_sd_of_the_forests_trees(small_model) -> None:
     ensemble's extra trees and random forest (boosting has none), by hand."""
     from ssbattery.electrolytes.conductivity_model import tree_spread
 
-    X = small_model._features(["Li6PS5Cl", "Li7La3Zr2O12"])
+    X = np.array([composition_features(f, small_model.elements) for f in ["Li6PS5Cl", "LiBH4"]])
     forests = [m for m in small_model.estimators if hasattr(m, "estimators_")]
     assert len(forests) == 2 and len(small_model.estimators) == 3
     by_hand = np.std([t.predict(X) for f in forests for t in f.estimators_], axis=0)
@@ -446,7 +481,8 @@ def test_adaptive_interval_is_normalised_conformal(small_model) -> None:
     n = scores.size
     assert m.quantile(0.9) == pytest.approx(float(np.sort(scores)[math.ceil((n + 1) * 0.9) - 1]))
     f = ["Li6PS5Cl", "Li2CsI3"]
-    sigma = tree_spread(m.estimators, m._features(f)) + m.scale_floor
+    X = np.array([composition_features(x, m.elements) for x in f])
+    sigma = tree_spread(m.estimators, X) + m.scale_floor
     np.testing.assert_allclose(m.half_widths(f, level=0.9), m.quantile(0.9) * sigma)
     assert m.quantile(0.8) < m.quantile(0.9)  # a level not precomputed comes from the scores
     with pytest.raises(InvalidParameterError, match="half_widths"):

@@ -1,13 +1,14 @@
 """``ssbattery electrolytes``: the review's electrolytes (and OBELiX) from the command line.
 
 Commands: ``list`` (filters, rich table or ``--json``), ``show FORMULA`` (every field),
-``families`` (the OBELiX → ssbattery family-mapping report), ``predict FORMULA`` and
+``families`` (the OBELiX → ssbattery family-mapping report), ``predict FORMULA...`` and
 ``benchmark`` (the OBELiX-trained conductivity model) and ``classify`` (added by
 :func:`ssbattery.cli.screening.add_classify_command`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,10 @@ import typer
 from ssbattery.cli._common import console, err_console, handle_errors, print_json, record_table
 
 if TYPE_CHECKING:
-    from ssbattery.electrolytes.conductivity_model import StructureDescriptor
+    from ssbattery.electrolytes.conductivity_model import (
+        ConductivityPrediction,
+        StructureDescriptor,
+    )
 
 __all__ = [
     "benchmark_command",
@@ -103,7 +107,14 @@ def _structure_option(
 
 
 def predict_command(
-    formula: str = typer.Argument(..., help="Composition, e.g. Li6PS5Cl or Li7La3Zr2O12."),
+    formulas: list[str] | None = typer.Argument(
+        None, help="Compositions, e.g. Li6PS5Cl Li7La3Zr2O12 (or --from-file)."
+    ),
+    from_file: Path | None = typer.Option(
+        None,
+        "--from-file",
+        help="Text or CSV file of candidates, one formula per line (the first field).",
+    ),
     level: float = typer.Option(0.9, "--level", help="Interval level in (0, 1)."),
     lattice: str | None = typer.Option(
         None,
@@ -118,37 +129,77 @@ def predict_command(
     cif: Path | None = typer.Option(
         None, "--cif", help="CIF of the crystal: use the composition + structure model."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help='Print JSON: one object for one FORMULA, else {"predictions": [...]}.',
+    ),
 ) -> None:
     """log10 σ_RT [S/cm] from the composition (OBELiX-trained), with a calibrated interval.
 
-    With --lattice or --cif, the composition + structure model (not better on OBELiX's test).
+    Several formulas, or --from-file, give one table (a screening list). With --lattice or
+    --cif (one formula), the composition + structure model (not better on OBELiX's test).
     """
+    from ssbattery.electrolytes.candidates import read_formulas
     from ssbattery.electrolytes.conductivity_model import default_model
+    from ssbattery.errors import InvalidParameterError
 
-    structure = _structure_option(lattice, z, space_group, formula, cif)
+    given = list(formulas or [])
+    if (from_file is None) == (not given):
+        raise InvalidParameterError(
+            "give the formulas as arguments or `--from-file PATH`, one of the two."
+        )
+    if from_file is not None:
+        given = list(read_formulas(from_file))
+    single = from_file is None and len(given) == 1
+    if not single and any(v is not None for v in (lattice, z, space_group, cif)):
+        raise InvalidParameterError(
+            "`--lattice`/`--cif` describe one crystal: give one FORMULA with them."
+        )
+    structure = _structure_option(lattice, z, space_group, given[0], cif) if single else None
     with err_console.status("training the conductivity model on OBELiX (first use)…"):
         model = default_model(use_structure=structure is not None)
-    pred = model.predict(formula, level=level, structure=structure)
+    preds = model.predict_many(given, level=level, structures=[structure] * len(given))
     if as_json:
-        print_json({**pred.to_dict(), "uses_structure": model.uses_structure})
+        if single:
+            print_json({**preds[0].to_dict(), "uses_structure": model.uses_structure})
+        else:
+            print_json(
+                {
+                    "predictions": [p.to_dict() for p in preds],
+                    "uses_structure": model.uses_structure,
+                }
+            )
         return
-    console.print(
-        f"{formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} mS/cm),"
-        f" {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)"
-        + (" (composition + structure model)" if model.uses_structure else ""),
-        highlight=False,
-    )
+    if single:
+        _print_prediction(preds[0], level, model.uses_structure)
+    else:
+        _print_predictions(preds, level)
+
+
+def _interval_note(adaptive: bool) -> str:
     how = (
-        "its half-width follows the spread of the model's trees at this formula (normalised "
+        "its half-width follows the spread of the model's trees at each formula (normalised "
         "split-conformal)"
-        if pred.interval == "adaptive"
+        if adaptive
         else "one half-width for every formula (split-conformal)"
     )
+    return (
+        f"{how}, calibrated on training folds grouped by paper (DOI), as the official test "
+        "split is (see `ssbattery electrolytes benchmark` for its test coverage)"
+    )
+
+
+def _print_prediction(pred: ConductivityPrediction, level: float, uses_structure: bool) -> None:
     console.print(
-        f"interval: ±{(pred.upper - pred.lower) / 2:.2f} dex; {how}, calibrated on training "
-        "folds grouped by paper (DOI), as the official test split is (see `ssbattery "
-        "electrolytes benchmark` for its test coverage)",
+        f"{pred.formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} "
+        f"mS/cm), {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)"
+        + (" (composition + structure model)" if uses_structure else ""),
+        highlight=False,
+    )
+    console.print(
+        f"interval: ±{(pred.upper - pred.lower) / 2:.2f} dex; "
+        + _interval_note(pred.interval == "adaptive"),
         highlight=False,
     )
     if pred.unseen_elements:
@@ -157,6 +208,37 @@ def predict_command(
             "the prediction ignores their identity.",
             highlight=False,
         )
+
+
+def _print_predictions(preds: Sequence[ConductivityPrediction], level: float) -> None:
+    rows = [
+        {
+            "formula": p.formula,
+            "log10 σ": f"{p.log10_sigma_S_cm:.2f}",
+            "σ [mS/cm]": f"{p.sigma_mS_cm:.3g}",
+            "interval": f"[{p.lower:.2f}, {p.upper:.2f}]",
+            "±": f"{(p.upper - p.lower) / 2:.2f}",
+            "unseen": ", ".join(p.unseen_elements),
+        }
+        for p in preds
+    ]
+    headers = {k: k for k in rows[0]} | {
+        "log10 σ": "log10 σ [S/cm]",
+        "interval": f"{level:.0%} interval",
+        "±": "± [dex]",
+        "unseen": "unseen elements",
+    }
+    console.print(
+        record_table(
+            f"{len(preds)} candidates",
+            rows,
+            headers,
+            left={"formula", "unseen"},
+            no_wrap={"formula", "interval"},
+        ),
+        highlight=False,
+    )
+    console.print("intervals: " + _interval_note(preds[0].interval == "adaptive"), highlight=False)
 
 
 def benchmark_command(

@@ -605,23 +605,47 @@ class ConductivityModel:
         A ``structure`` read from a CIF must hold the same composition (atomic fractions
         within 1 %) as ``formula``.
         """
-        if structure is not None and structure.cif_formula is not None:
-            _check_same_composition(formula, structure.cif_formula)
-        y = float(self.predict_log10([formula], structures=[structure])[0])
-        h = float(self.half_widths([formula], level=level, structures=[structure])[0])
-        fr = _fractions(formula)
-        unseen = tuple(sorted(e for e in fr if e not in self.elements))
+        return self.predict_many([formula], level=level, structures=[structure])[0]
+
+    def predict_many(
+        self,
+        formulas: Sequence[str],
+        *,
+        level: float = 0.9,
+        structures: Sequence[StructureDescriptor | None] | None = None,
+    ) -> tuple[ConductivityPrediction, ...]:
+        """:meth:`predict` for many formulas at once (one feature matrix, one pass of the
+        ensemble): a screening list of candidates. ``structures``, one per formula, for a
+        structure model."""
+        if structures is None:
+            structures = [None] * len(formulas)
+        if len(structures) != len(formulas):
+            raise InvalidParameterError(
+                f"`structures` has {len(structures)} entries for {len(formulas)} formulas."
+            )
+        for formula, structure in zip(formulas, structures, strict=True):
+            if structure is not None and structure.cif_formula is not None:
+                _check_same_composition(formula, structure.cif_formula)
+        y = self.predict_log10(formulas, structures=structures)
+        h = self.half_widths(formulas, level=level, structures=structures)
         n = len(self.elements)
-        x = _feature_matrix([formula], self.elements, None, False)[0, :n]
-        X = _feature_matrix([r.composition for r in self.train_rows], self.elements, None, False)
-        d = np.abs(X[:, :n] - x).sum(axis=1)
-        near = tuple(
-            (self.train_rows[i].composition, self.train_rows[i].log10_sigma)
-            for i in np.argsort(d)[:3]
-        )
-        return ConductivityPrediction(
-            formula, y, y - h, y + h, level, unseen, near, interval=self.interval
-        )
+        X = _feature_matrix(formulas, self.elements, None, False)[:, :n]
+        T = _feature_matrix([r.composition for r in self.train_rows], self.elements, None, False)
+        out = []
+        for k, formula in enumerate(formulas):
+            unseen = tuple(sorted(e for e in _fractions(formula) if e not in self.elements))
+            d = np.abs(T[:, :n] - X[k]).sum(axis=1)
+            near = tuple(
+                (self.train_rows[i].composition, self.train_rows[i].log10_sigma)
+                for i in np.argsort(d)[:3]
+            )
+            yk, hk = float(y[k]), float(h[k])
+            out.append(
+                ConductivityPrediction(
+                    formula, yk, yk - hk, yk + hk, level, unseen, near, interval=self.interval
+                )
+            )
+        return tuple(out)
 
 
 def _check_same_composition(formula: str, cif_formula: str) -> None:
