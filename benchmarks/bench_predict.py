@@ -962,6 +962,49 @@ def _s13_cv(n_jobs: int, cached_only: bool) -> list[str]:
     return predict_s13_cv.round_cv(n_jobs=n_jobs, cached_only=cached_only)
 
 
+def _screening(reps: int = 3) -> list[str]:
+    """Wall time [s] of a screening list: the distinct OBELiX compositions predicted by
+    ``predict_many`` in one pass against a loop of ``predict``, interleaved, the formula
+    caches cleared before each run (minimum of ``reps``), one thread; the shipped model."""
+    import time
+
+    import numpy as np
+
+    from ssbattery.electrolytes import conductivity_model as cm
+
+    train, test = cm.load_obelix_split()
+    formulas = sorted({r.composition for r in (*train, *test)})
+    model = cm.default_model()
+
+    def cold() -> None:
+        cm._amounts.cache_clear()
+        cm.chemistry_features.cache_clear()
+
+    times: dict[str, list[float]] = {"predict_many": [], "loop of predict": []}
+    with threadpool_limits(1):
+        for _ in range(reps):
+            cold()
+            t0 = time.perf_counter()
+            many = model.predict_many(formulas)
+            times["predict_many"].append(time.perf_counter() - t0)
+            cold()
+            t0 = time.perf_counter()
+            loop = [model.predict(f) for f in formulas]
+            times["loop of predict"].append(time.perf_counter() - t0)
+    same = all(
+        np.isclose(a.log10_sigma_S_cm, b.log10_sigma_S_cm) and np.isclose(a.upper, b.upper)
+        for a, b in zip(many, loop, strict=True)
+    )
+    best = {k: min(v) for k, v in times.items()}
+    return [
+        f"screening {len(formulas)} distinct OBELiX compositions (min of {reps}, cold caches): "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in best.items())
+        + f"; ratio {best['loop of predict'] / best['predict_many']:.1f}×; same results: {same}",
+        f"- per formula: {1e3 * best['predict_many'] / len(formulas):.2f} ms (predict_many)",
+        f"- load after: {os.getloadavg()}",
+    ]
+
+
 def _seed_spread(n_seeds: int) -> list[str]:
     """The test figures of the shipped procedure under ``n_seeds`` seeds (0 … n−1; the same
     features, censoring, calibration folds and trees, only ``seed`` changed): evaluation only,
@@ -1110,6 +1153,11 @@ def _parser() -> argparse.ArgumentParser:
         help="round s13: a locally adaptive (normalised conformal) interval (cached)",
     )
     ap.add_argument(
+        "--screening",
+        action="store_true",
+        help="time predict_many against a loop of predict on OBELiX's compositions (prints)",
+    )
+    ap.add_argument(
         "--seeds",
         type=int,
         default=0,
@@ -1156,6 +1204,9 @@ def main() -> None:
             return
     if args.structure_cv:
         print("\n".join(_structure_cv()))
+        return
+    if args.screening:
+        print("\n".join(_screening()))
         return
     if args.seeds:
         text = "\n".join(_seed_spread(args.seeds)) + "\n"
