@@ -1,4 +1,5 @@
-"""Plots of the electrolyte dataset: Table 1 as a figure, and the review beside OBELiX."""
+"""Plots of the electrolyte dataset: Table 1 as a figure, the review beside OBELiX, and the
+conductivity model's predictions against the measured values."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from ssbattery.plotting.electrolytes import ION_COLOURS, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
     from ssbattery.electrolytes.dataset import Electrolyte
 
-__all__ = ["TABLE1_COLUMNS", "plot_family_strip", "plot_table1", "table1_cells"]
+__all__ = ["TABLE1_COLUMNS", "plot_family_strip", "plot_parity", "plot_table1", "table1_cells"]
 
 #: Column headers of :func:`plot_table1`.
 TABLE1_COLUMNS = (
@@ -126,4 +128,50 @@ def plot_family_strip(
     ax.set_ylabel("ionic conductivity σ [mS cm⁻¹]")
     ax.axhline(1.0, color="0.3", lw=0.8, ls=":")
     ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_parity(
+    measured: ArrayLike,
+    predicted: ArrayLike,
+    lower: ArrayLike,
+    upper: ArrayLike,
+    censored: ArrayLike,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Predicted against measured log10 σ [S/cm], each prediction with its interval.
+
+    A bar runs from ``lower`` to ``upper`` at the measured value: blue where the interval
+    holds the measurement, red where it misses. A censored row ("<" bound, ``censored``) is an
+    open left-pointing triangle at its bound (the true value lies to its left); its interval
+    holds it when the lower end is at or below the bound. The diagonal is exact agreement,
+    the dotted lines ± 1 decade.
+    """
+    import numpy as np
+
+    y, p = np.asarray(measured, dtype=float), np.asarray(predicted, dtype=float)
+    lo, hi = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    c = np.asarray(censored, dtype=bool)
+    covered = np.where(c, lo <= y, (lo <= y) & (y <= hi))
+    ax = new_axes(ax, (6.0, 6.0))
+    for mask, colour, label in ((covered, "tab:blue", "inside"), (~covered, "tab:red", "outside")):
+        if mask.any():
+            ax.vlines(y[mask], lo[mask], hi[mask], color=colour, lw=0.8, alpha=0.5)
+            ax.scatter(y[mask & ~c], p[mask & ~c], s=14, color=colour, label=f"{label} its interval")
+            if (mask & c).any():
+                ax.scatter(
+                    y[mask & c], p[mask & c], s=30, marker="<", facecolor="none", edgecolor=colour
+                )
+    span = np.concatenate([y, lo, hi]) if y.size else np.array([-10.0, 0.0])
+    a, b = float(span.min()) - 0.5, float(span.max()) + 0.5
+    ax.plot([a, b], [a, b], color="0.3", lw=1)
+    for d in (-1.0, 1.0):
+        ax.plot([a, b], [a + d, b + d], color="0.5", lw=0.8, ls=":")
+    ax.set_xlim(a, b)
+    ax.set_ylim(a, b)
+    ax.set_aspect("equal")
+    ax.set_xlabel("measured log10 σ [S cm⁻¹]")
+    ax.set_ylabel("predicted log10 σ [S cm⁻¹]")
+    ax.legend(loc="upper left", fontsize=8)
     return ax
