@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ssbattery.electrolytes.candidates import read_formulas
-from ssbattery.errors import DataFormatError
+from ssbattery.electrolytes.candidates import (
+    PREDICTION_COLUMNS,
+    read_formulas,
+    write_predictions,
+)
+from ssbattery.electrolytes.conductivity_model import ConductivityPrediction
+from ssbattery.errors import DataFormatError, OutputPathError
 
 
 def test_formulas_in_file_order_skipping_header_comments_and_blanks(tmp_path) -> None:
@@ -43,3 +48,28 @@ def test_missing_file_and_folder_are_refused(tmp_path) -> None:
     for p in (tmp_path / "absent.txt", tmp_path):
         with pytest.raises(DataFormatError, match="no such file"):
             read_formulas(p)
+
+
+def _prediction(formula: str, y: float, h: float) -> ConductivityPrediction:
+    return ConductivityPrediction(
+        formula, y, y - h, y + h, 0.9, ("Cs",) if "Cs" in formula else (), (("Li3PS4", -4.0),)
+    )
+
+
+def test_predictions_written_one_row_each_with_units_in_the_columns(tmp_path) -> None:
+    import csv
+
+    preds = [_prediction("Li6PS5Cl", -2.5, 1.25), _prediction("Li2CsI3", -6.0, 3.0)]
+    path = write_predictions(tmp_path / "out.csv", preds)
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0]) == PREDICTION_COLUMNS and len(rows) == 2
+    assert float(rows[0]["sigma_mS_cm"]) == pytest.approx(1e3 * 10**-2.5)  # S/cm → mS/cm
+    assert float(rows[0]["lower_log10_S_cm"]) == -3.75 and float(rows[0]["half_width_dex"]) == 1.25
+    assert rows[1]["unseen_elements"] == "Cs" and rows[1]["nearest_training"] == "Li3PS4"
+    # an existing file is replaced whole; a refused path writes nothing
+    write_predictions(path, preds[:1])
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 2
+    with pytest.raises(OutputPathError, match=r"`--csv` .* must end in \.csv"):
+        write_predictions(tmp_path / "out.txt", preds, option="--csv")
+    assert not (tmp_path / "out.txt").exists()

@@ -163,13 +163,19 @@ def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch
         assert r["interval [log10 S/cm]"] == pytest.approx([p.lower, p.upper])
     path = tmp_path / "c.csv"
     path.write_text("formula,note\n" + "\n".join(f"{x},x" for x in f) + "\n", encoding="utf-8")
-    res = CliRunner().invoke(app, ["electrolytes", "predict", "--from-file", str(path)])
+    out = tmp_path / "pred.csv"
+    res = CliRunner().invoke(
+        app, ["electrolytes", "predict", "--from-file", str(path), "--csv", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert "3 candidates" in res.stdout and "Li7La3Zr2O12" in res.stdout
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4 and lines[3].startswith("Li7La3Zr2O12,")
     for argv in (
         [],
         ["Li6PS5Cl", "--from-file", str(path)],
         ["Li6PS5Cl", "Li3YCl6", "--lattice", "9.8,9.8,9.8,90,90,90", "--z", "4"],
+        ["Li6PS5Cl", "--csv", str(tmp_path / "absent" / "p.csv")],
     ):
         bad = CliRunner().invoke(app, ["electrolytes", "predict", *argv])
         assert bad.exit_code == 2 and bad.stderr.count("error:") == 1, argv

@@ -129,6 +129,9 @@ def predict_command(
     cif: Path | None = typer.Option(
         None, "--cif", help="CIF of the crystal: use the composition + structure model."
     ),
+    csv_out: Path | None = typer.Option(
+        None, "--csv", help="Also write the predictions to this CSV file, one row each."
+    ),
     as_json: bool = typer.Option(
         False,
         "--json",
@@ -140,10 +143,16 @@ def predict_command(
     Several formulas, or --from-file, give one table (a screening list). With --lattice or
     --cif (one formula), the composition + structure model (not better on OBELiX's test).
     """
-    from ssbattery.electrolytes.candidates import read_formulas
+    from ssbattery.electrolytes.candidates import (
+        check_predictions_path,
+        read_formulas,
+        write_predictions,
+    )
     from ssbattery.electrolytes.conductivity_model import default_model
     from ssbattery.errors import InvalidParameterError
 
+    if csv_out is not None:
+        check_predictions_path(csv_out, "--csv")
     given = list(formulas or [])
     if (from_file is None) == (not given):
         raise InvalidParameterError(
@@ -160,6 +169,8 @@ def predict_command(
     with err_console.status("training the conductivity model on OBELiX (first use)…"):
         model = default_model(use_structure=structure is not None)
     preds = model.predict_many(given, level=level, structures=[structure] * len(given))
+    if csv_out is not None:
+        err_console.print(f"wrote {write_predictions(csv_out, preds, option='--csv')}")
     if as_json:
         if single:
             print_json({**preds[0].to_dict(), "uses_structure": model.uses_structure})

@@ -1,21 +1,49 @@
-"""A screening list of candidate formulas read from a file.
+"""A screening list of candidate formulas: read from a file, predictions written to CSV.
 
 The file is UTF-8 text (a byte-order mark is allowed) with one formula per line. A line may
 be a CSV row: its first field, split at ``,``, ``;`` or a tab, is the formula and the rest is
 ignored. Blank lines and lines starting with ``#`` are skipped, as is a first row whose first
 field is ``formula`` (any case), a CSV header. Every formula is checked as the conductivity
 model reads it, so a bad one is refused with its line number before any prediction runs.
+:func:`write_predictions` writes the predictions back as a CSV table, atomically.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssbattery.errors import DataFormatError, InvalidParameterError
 
-__all__ = ["MAX_CANDIDATES", "read_formulas"]
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.conductivity_model import ConductivityPrediction
+
+__all__ = [
+    "MAX_CANDIDATES",
+    "PREDICTION_COLUMNS",
+    "check_predictions_path",
+    "read_formulas",
+    "write_predictions",
+]
+
+#: Columns of :func:`write_predictions` (log10 σ and the interval in log10 S/cm, σ in mS/cm,
+#: the half-width in decades; the nearest training row by element fractions).
+PREDICTION_COLUMNS = (
+    "formula",
+    "log10_sigma_S_cm",
+    "sigma_mS_cm",
+    "lower_log10_S_cm",
+    "upper_log10_S_cm",
+    "half_width_dex",
+    "level",
+    "interval",
+    "unseen_elements",
+    "nearest_training",
+    "nearest_training_log10_S_cm",
+)
 
 #: The most formulas one file may hold (a screening list, not a database dump).
 MAX_CANDIDATES = 100_000
@@ -61,3 +89,47 @@ def read_formulas(path: str | os.PathLike[str]) -> tuple[str, ...]:
     if not out:
         raise DataFormatError(f"{p}: no formula in it; give one formula per line.")
     return tuple(out)
+
+
+def check_predictions_path(path: str | os.PathLike[str], option: str | None = None) -> Path:
+    """Check ``path`` (``.csv``) before any prediction runs (see
+    :func:`~ssbattery.io.check_output_path`); ``option`` names it in errors."""
+    from ssbattery.io import CSV_SUFFIXES, check_output_path
+
+    return check_output_path(path, option=option, suffixes=CSV_SUFFIXES)
+
+
+def write_predictions(
+    path: str | os.PathLike[str],
+    predictions: Sequence[ConductivityPrediction],
+    *,
+    option: str | None = None,
+) -> Path:
+    """Write ``predictions`` to the CSV file ``path``, one row each (:data:`PREDICTION_COLUMNS`),
+    atomically: a failure leaves any earlier file as it was. Returns the path."""
+    import csv
+
+    from ssbattery.io import atomic_write
+
+    target = check_predictions_path(path, option)
+    with atomic_write(target) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(PREDICTION_COLUMNS)
+        for p in predictions:
+            near, near_y = p.nearest_training[0] if p.nearest_training else ("", "")
+            writer.writerow(
+                [
+                    p.formula,
+                    p.log10_sigma_S_cm,
+                    p.sigma_mS_cm,
+                    p.lower,
+                    p.upper,
+                    (p.upper - p.lower) / 2,
+                    p.level,
+                    p.interval,
+                    " ".join(p.unseen_elements),
+                    near,
+                    near_y,
+                ]
+            )
+    return target

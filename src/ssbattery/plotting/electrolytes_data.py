@@ -158,7 +158,9 @@ def plot_parity(
     for mask, colour, label in ((covered, "tab:blue", "inside"), (~covered, "tab:red", "outside")):
         if mask.any():
             ax.vlines(y[mask], lo[mask], hi[mask], color=colour, lw=0.8, alpha=0.5)
-            ax.scatter(y[mask & ~c], p[mask & ~c], s=14, color=colour, label=f"{label} its interval")
+            ax.scatter(
+                y[mask & ~c], p[mask & ~c], s=14, color=colour, label=f"{label} its interval"
+            )
             if (mask & c).any():
                 ax.scatter(
                     y[mask & c], p[mask & c], s=30, marker="<", facecolor="none", edgecolor=colour
