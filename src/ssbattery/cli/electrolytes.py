@@ -58,7 +58,9 @@ def register(app: typer.Typer) -> None:
     electrolytes_app.command("list")(handle_errors(list_command))
     electrolytes_app.command("show")(handle_errors(show_command))
     electrolytes_app.command("families")(handle_errors(families_command))
-    electrolytes_app.command("predict")(handle_errors(predict_command))
+    electrolytes_app.command("predict")(
+        handle_errors(api_names={"formula": "FORMULAS"})(predict_command)
+    )
     electrolytes_app.command("benchmark")(handle_errors(benchmark_command))
     add_classify_command(electrolytes_app)
     app.add_typer(electrolytes_app, name="electrolytes")

@@ -80,7 +80,9 @@ def read_formulas(path: str | os.PathLike[str]) -> tuple[str, ...]:
         try:
             _amounts(field)
         except InvalidParameterError as exc:
-            raise DataFormatError(f"{p} line {number}: {exc}") from None
+            # the API's message names its argument (`formula`); here the file line is the input
+            detail = str(exc).removeprefix("`formula` ")
+            raise DataFormatError(f"{p} line {number}: {detail}") from None
         out.append(field)
         if len(out) > MAX_CANDIDATES:
             raise DataFormatError(
