@@ -154,6 +154,9 @@ def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch
     f = ["Li6PS5Cl", "Li3YCl6", "Li7La3Zr2O12"]
     many = small_model.predict_many(f, level=0.8)
     assert many == tuple(small_model.predict(x, level=0.8) for x in f)
+    assert small_model.predict_many([]) == ()
+    with pytest.raises(InvalidParameterError, match="`structures` has 1 entries for 3"):
+        small_model.predict_many(f, structures=[None])
     res = CliRunner().invoke(app, ["electrolytes", "predict", *f, "--level", "0.8", "--json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)["predictions"]

@@ -616,7 +616,9 @@ class ConductivityModel:
     ) -> tuple[ConductivityPrediction, ...]:
         """:meth:`predict` for many formulas at once (one feature matrix, one pass of the
         ensemble): a screening list of candidates. ``structures``, one per formula, for a
-        structure model."""
+        structure model. An empty list gives an empty tuple."""
+        if not formulas:
+            return ()
         if structures is None:
             structures = [None] * len(formulas)
         if len(structures) != len(formulas):
