@@ -22,13 +22,6 @@ LEVEL = 0.9
 K_NEAREST = 5
 
 
-def tree_spread(models: list[Any], X: np.ndarray) -> np.ndarray:
-    """The SD [dex] of the per-tree predictions of the ensemble's two forests (extra trees and
-    random forest, their trees pooled); the boosting member has no per-tree spread."""
-    trees = [t for m in models[:2] for t in m.estimators_]
-    return np.asarray(np.std([t.predict(X) for t in trees], axis=0))
-
-
 def nearest_distance(F_ref: np.ndarray, F: np.ndarray, k: int = K_NEAREST) -> np.ndarray:
     """The mean L1 distance of each row of ``F`` (element fractions) to its ``k`` nearest rows
     of ``F_ref``."""
@@ -62,7 +55,7 @@ def _fold(rep: int, k: int) -> dict[str, Any]:
             ms = cm._fit_censored(Xtr[itr], ytr[itr], ctr[itr], cm._SEED, cm._N_TREES)
             pred = cm._mean_prediction(ms, Xtr[ite])
             inner_err[ite] = cm.censored_errors(pred, ytr[ite], ctr[ite])
-            inner_tree[ite] = tree_spread(ms, Xtr[ite])
+            inner_tree[ite] = cm.tree_spread(ms, Xtr[ite])
             inner_dist[ite] = nearest_distance(Ftr[itr], Ftr[ite])
         ms = cm._fit_censored(Xtr, ytr, ctr, cm._SEED, cm._N_TREES)
         pred = cm._mean_prediction(ms, X[te])
@@ -72,7 +65,7 @@ def _fold(rep: int, k: int) -> dict[str, Any]:
             "pred": pred.tolist(),
             "y": y[te].tolist(),
             "censored": c[te].tolist(),
-            "tree": tree_spread(ms, X[te]).tolist(),
+            "tree": cm.tree_spread(ms, X[te]).tolist(),
             "dist": nearest_distance(Ftr, F[te]).tolist(),
             "inner_abs_err": inner_err.tolist(),
             "inner_tree": inner_tree.tolist(),

@@ -577,10 +577,15 @@ class ConductivityModel:
         structures: Sequence[StructureDescriptor | None] | None = None,
     ) -> NDArray[np.float64]:
         """Half-width [dex] of each formula's ``level`` interval: q·σ(x)."""
+        if self.scale_floor is None:
+            return np.full(len(formulas), self.quantile(level))
+        return self._half_widths_of(self._features(formulas, structures), level)
+
+    def _half_widths_of(self, X: NDArray[np.float64], level: float) -> NDArray[np.float64]:
+        """:meth:`half_widths` of the feature rows ``X``."""
         q = self.quantile(level)
         if self.scale_floor is None:
-            return np.full(len(formulas), q)
-        X = self._features(formulas, structures)
+            return np.full(X.shape[0], q)
         return q * (tree_spread(self.estimators, X) + self.scale_floor)
 
     def width(self, level: float) -> float:
@@ -628,15 +633,16 @@ class ConductivityModel:
         for formula, structure in zip(formulas, structures, strict=True):
             if structure is not None and structure.cif_formula is not None:
                 _check_same_composition(formula, structure.cif_formula)
-        y = self.predict_log10(formulas, structures=structures)
-        h = self.half_widths(formulas, level=level, structures=structures)
+        X = self._features(formulas, structures)
+        y = _mean_prediction(self.estimators, X)
+        h = self._half_widths_of(X, level)
+        # the nearest training rows by the element fractions, the features' first n columns
         n = len(self.elements)
-        X = _feature_matrix(formulas, self.elements, None, False)[:, :n]
         T = _feature_matrix([r.composition for r in self.train_rows], self.elements, None, False)
         out = []
         for k, formula in enumerate(formulas):
             unseen = tuple(sorted(e for e in _fractions(formula) if e not in self.elements))
-            d = np.abs(T[:, :n] - X[k]).sum(axis=1)
+            d = np.abs(T[:, :n] - X[k, :n]).sum(axis=1)
             near = tuple(
                 (self.train_rows[i].composition, self.train_rows[i].log10_sigma)
                 for i in np.argsort(d)[:3]
@@ -1226,9 +1232,9 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> Spl
     rows = [r for r in test if r.structure is not None] if m.uses_structure else list(test)
     yt = np.array([r.log10_sigma for r in rows])
     ct = np.array([r.censored for r in rows])
-    formulas, structures = [r.composition for r in rows], [r.structure for r in rows]
-    pred = m.predict_log10(formulas, structures=structures)
-    h = m.half_widths(formulas, level=level, structures=structures)
+    X = m._features([r.composition for r in rows], [r.structure for r in rows])
+    pred = _mean_prediction(m.estimators, X)
+    h = m._half_widths_of(X, level)
     covered = np.where(ct, pred - h <= yt, (pred - h <= yt) & (yt <= pred + h))
     err = censored_errors(pred, yt, ct)
     miss = np.maximum(0.0, pred - h - yt) + np.where(ct, 0.0, np.maximum(0.0, yt - pred - h))
