@@ -776,6 +776,7 @@ def _register_electrolytes() -> None:
     from ssbattery.electrolytes.conductivity_model import (
         ConductivityBenchmark,
         ConductivityModel,
+        PairedDifference,
         SplitScore,
         StructureDescriptor,
     )
@@ -852,9 +853,18 @@ def _register_electrolytes() -> None:
         interval_score=_pos(3.0, 12.0),
         interval=st.sampled_from(["adaptive", "constant"]),
     )
+    paired = st.builds(
+        PairedDifference,
+        model=st.just("composition model"),
+        other=st.sampled_from(["training mean", "extra trees, element fractions"]),
+        difference=st.floats(-1.0, 1.0),
+        difference_se=_pos(0.01, 0.2),
+        wins=st.floats(0.0, 1.0),
+    )
     STRATEGIES.update(
         {
             SplitScore: score,
+            PairedDifference: paired,
             ConductivityBenchmark: st.builds(
                 ConductivityBenchmark,
                 split=st.just("OBELiX official (478 train / 121 test)"),
@@ -864,6 +874,7 @@ def _register_electrolytes() -> None:
                 model=st.just("an ensemble"),
                 structure=st.one_of(st.none(), score),
                 structure_features=st.just("composition + volume per atom"),
+                paired=st.lists(paired, max_size=3).map(tuple),
             ),
             Electrolyte: st.sampled_from(rows),
             ChemicalClass: st.builds(chemical_class, formulas),
@@ -932,7 +943,7 @@ def _register_electrolytes() -> None:
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     for cls in (DRTBand, LabelCount, ClassDisagreement, ReviewMatch):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
-    for cls in (SplitScore, ConductivityBenchmark):
+    for cls in (SplitScore, ConductivityBenchmark, PairedDifference):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
 
 

@@ -308,6 +308,13 @@ def test_benchmark_scores_the_model_beside_the_issues_baselines(small_model) -> 
     assert {"baseline": "training mean", "MAE [dex]": base["training mean"]} in d["baselines"]
     assert "structure_model" not in d and r.structure is None
     assert f"MAE {c.mae:.3f} ± {c.mae_se:.3f} dex" in str(r)
+    # the model minus each baseline on the same rows: the differences of the reported MAEs
+    assert [(p.model, p.other) for p in r.paired] == [("composition model", n) for n in base]
+    for p in r.paired:
+        assert p.difference == pytest.approx(c.mae - base[p.other], abs=1e-12)
+        assert 0 < p.difference_se < 0.3 and 0 <= p.wins <= 1
+    assert d["paired_differences"][0]["model"] == "composition model"
+    assert d["paired_differences"][0]["MAE difference [dex]"] == r.paired[0].difference
     # censoring is scored the same way where the interval is calibrated and where it is
     # judged: the conformal quantile is one of censored_errors / σ on out-of-fold rows, and a
     # test row counts as covered exactly when its censored_error is ≤ its half-width
@@ -321,6 +328,32 @@ def test_benchmark_scores_the_model_beside_the_issues_baselines(small_model) -> 
     # interval score (Gneiting & Raftery 2007, eq. 43) at α = 0.1: width + 20 × the miss;
     # a censored row's miss is max(0, lower − bound) = its censored_error beyond h
     assert c.interval_score == pytest.approx(float(np.mean(2 * h + 20 * np.maximum(0, err - h))))
+
+
+def test_paired_difference_by_hand() -> None:
+    """The paired bootstrap of two error vectors: a constant offset is resolved exactly (its
+    SE is 0, every resample won), identical errors give 0 ± 0 and no win, and the SE is the
+    SD over the resamples of the difference of the two resampled means."""
+    from ssbattery.electrolytes.conductivity_model import paired_difference
+
+    a = np.linspace(0.1, 3.0, 40)
+    p = paired_difference("a", a, "b", a + 0.25)
+    assert p.difference == pytest.approx(-0.25) and p.difference_se == pytest.approx(0, abs=1e-12)
+    assert p.wins == 1.0
+    same = paired_difference("a", a, "b", a)
+    assert (same.difference, same.difference_se, same.wins) == (0.0, 0.0, 0.0)
+    rng = np.random.default_rng(3)
+    b = a + rng.normal(0.0, 0.5, a.size)
+    q = paired_difference("a", a, "b", b)
+    boot = np.random.default_rng(0).integers(0, a.size, size=(2000, a.size))
+    d = a[boot].mean(axis=1) - b[boot].mean(axis=1)
+    assert q.difference == pytest.approx(a.mean() - b.mean())
+    assert q.difference_se == pytest.approx(float(np.std(d))) and q.wins == np.mean(d < 0)
+    # the SE of a mean difference of iid N(0, 0.5) offsets over 40 rows: 0.5/√40 ≈ 0.079
+    assert q.difference_se == pytest.approx(0.5 / math.sqrt(40), rel=0.25)
+    assert "MAE difference" in str(q) and q.to_dict()["other"] == "b"
+    with pytest.raises(InvalidParameterError, match="same test rows"):
+        paired_difference("a", a, "b", a[:-1])
 
 
 def test_shipped_calibration_is_the_reported_cross_validation() -> None:
@@ -374,6 +407,32 @@ def test_shipped_model_on_the_official_test_split() -> None:
     assert h.min() == pytest.approx(1.143, abs=0.005) and h.max() == pytest.approx(3.678, abs=0.005)
     constant = int((err <= conformal_quantile(m.oof_abs_errors, 0.9)).sum())
     assert constant == 103
+
+
+def test_shipped_model_against_the_baselines_paired() -> None:
+    """What the 121 test rows resolve (RESULTS_predict.md, paired bootstrap over the same
+    resamples): the shipped model minus the extra-trees baseline is −0.148 ± 0.083 dex and
+    minus the random forest −0.161 ± 0.090 (each lower in 96 % of resamples), while the
+    composition + structure model minus the composition model is +0.021 ± 0.048. The rows'
+    difficulty is shared, so a paired SE is below the 0.12 of one MAE; still, the split cannot
+    tell 1.205 from the issue's 1.2 dex target."""
+    from ssbattery.electrolytes.conductivity_model import (
+        benchmark_conductivity_model,
+        default_model,
+    )
+
+    r = benchmark_conductivity_model(
+        default_model(), structure_model=default_model(use_structure=True)
+    )
+    pairs = {(p.model, p.other): p for p in r.paired}
+    et = pairs["composition model", "extra trees, element fractions"]
+    rf = pairs["composition model", "random forest, element fractions"]
+    both = pairs["composition + structure model", "composition model"]
+    assert (et.difference, et.difference_se) == pytest.approx((-0.148, 0.083), abs=0.001)
+    assert (rf.difference, rf.difference_se) == pytest.approx((-0.161, 0.090), abs=0.001)
+    assert et.wins == pytest.approx(0.96, abs=0.01) and rf.wins == pytest.approx(0.96, abs=0.01)
+    assert (both.difference, both.difference_se) == pytest.approx((0.021, 0.048), abs=0.001)
+    assert et.difference_se < r.composition.mae_se and len(r.paired) == 7
 
 
 def test_shipped_structure_model_on_the_official_test_split() -> None:

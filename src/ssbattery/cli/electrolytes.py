@@ -277,7 +277,7 @@ def benchmark_command(
     rows = [
         {
             "model": name,
-            "MAE [dex]": f"{m.mae:.3f}",
+            "MAE [dex]": f"{m.mae:.3f} ± {m.mae_se:.3f}",
             "interval": f"±{m.half_width:.2f}" + (" (mean)" if m.interval == "adaptive" else ""),
             "coverage": f"{m.coverage:.1%}",
         }
@@ -291,6 +291,22 @@ def benchmark_command(
     headers |= {"interval": f"{level:.0%} interval", "coverage": "coverage"}
     title = f"OBELiX test split ({r.composition.n_test} rows, {r.n_test_censored} censored)"
     console.print(record_table(title, rows, headers, left={"model"}))
+    paired = [
+        {
+            "pair": f"{p.model} − {p.other}",
+            "difference": f"{p.difference:+.3f} ± {p.difference_se:.3f}",
+            "wins": f"{p.wins:.0%}",
+        }
+        for p in r.paired
+    ]
+    console.print(
+        record_table(
+            "MAE differences on the same rows (paired bootstrap)",
+            paired,
+            {"pair": "model − other", "difference": "Δ MAE [dex]", "wins": "resamples won"},
+            left={"pair"},
+        )
+    )
     trained = " and ".join(
         f"{m.train_seconds:.0f} s ({name.removeprefix('ssbattery ').removesuffix(' model')})"
         for name, m in models

@@ -98,6 +98,7 @@ __all__ = [
     "ConductivityBenchmark",
     "ConductivityModel",
     "ConductivityPrediction",
+    "PairedDifference",
     "SplitScore",
     "StructureDescriptor",
     "benchmark_conductivity_model",
@@ -107,6 +108,7 @@ __all__ = [
     "conformal_quantile",
     "default_model",
     "load_obelix_split",
+    "paired_difference",
     "paper_effects",
     "tobit_imputation",
     "train_conductivity_model",
@@ -1180,10 +1182,73 @@ class SplitScore(Reported):
 
 
 @dataclass(frozen=True)
+class PairedDifference(Reported):
+    """The test MAE of ``model`` minus that of ``other`` on the same test rows [dex], with its
+    paired bootstrap standard error: both MAEs are recomputed on each of the same 2000
+    resamples of the rows (seed 0, as :class:`SplitScore`'s ``mae_se``), so the shared
+    difficulty of the rows cancels. Negative: ``model`` is the better. ``wins`` is the
+    fraction of resamples in which ``model``'s MAE is the lower."""
+
+    model: str
+    other: str
+    difference: float
+    difference_se: float
+    wins: float
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The MAE difference (± paired bootstrap SE) and the fraction of resamples won."""
+        return (
+            Quantity("MAE difference", self.difference, "dex", self.difference_se),
+            Quantity("resamples won", self.wins),
+        )
+
+    def _title(self) -> str:
+        return f"{self.model} − {self.other}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``model`` and ``other`` (names) and the quantities with units in the keys."""
+        return {"model": self.model, "other": self.other, **super().to_dict()}
+
+
+#: Bootstrap resamples of the test rows (seed 0) for every test-split error bar.
+_BOOTSTRAP = 2000
+
+
+def _bootstrap_rows(n: int) -> NDArray[np.intp]:
+    """The row indices of the test-split bootstrap: (_BOOTSTRAP, n), seed 0, so that every
+    score and every paired difference of a benchmark uses the same resamples."""
+    return np.random.default_rng(0).integers(0, n, size=(_BOOTSTRAP, n))
+
+
+def paired_difference(
+    model: str, errors: NDArray[np.float64], other: str, other_errors: NDArray[np.float64]
+) -> PairedDifference:
+    """:class:`PairedDifference` of two models' per-row absolute errors [dex] on the same rows."""
+    a, b = np.asarray(errors, float), np.asarray(other_errors, float)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise InvalidParameterError(
+            f"`errors` and `other_errors` must be 1-D and of one length, got {a.shape} and "
+            f"{b.shape}; score both models on the same test rows."
+        )
+    boot = _bootstrap_rows(a.size)
+    d = a[boot].mean(axis=1) - b[boot].mean(axis=1)
+    return PairedDifference(
+        model=model,
+        other=other,
+        difference=float(a.mean() - b.mean()),
+        difference_se=float(np.std(d)),
+        wins=float(np.mean(d < 0)),
+    )
+
+
+@dataclass(frozen=True)
 class ConductivityBenchmark:
     """:func:`benchmark_conductivity_model`'s result: the models' test scores beside the
     baselines' MAE (dex) on the same split; ``structure`` is None when no composition +
-    structure model was scored."""
+    structure model was scored. ``paired`` holds each model's MAE minus each baseline's, and
+    the structure model's minus the composition model's, on the same rows (paired bootstrap;
+    :class:`PairedDifference`): the split's ± 0.12 dex sampling error is mostly shared by
+    two models scored on it, and the paired error says which differences it resolves."""
 
     split: str
     n_test_censored: int
@@ -1192,6 +1257,7 @@ class ConductivityBenchmark:
     model: str
     structure: SplitScore | None = None
     structure_features: str | None = None
+    paired: tuple[PairedDifference, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: each score's quantities with units in the keys; the baselines as rows
@@ -1208,6 +1274,8 @@ class ConductivityBenchmark:
                 **self.structure.to_dict(),
                 "features": self.structure_features,
             }
+        if self.paired:
+            out["paired_differences"] = [p.to_dict() for p in self.paired]
         return out
 
     def __str__(self) -> str:
@@ -1225,10 +1293,18 @@ class ConductivityBenchmark:
         if self.structure is not None:
             lines.append(line("composition + structure model", self.structure))
         lines += [f"  baseline {n}: MAE {v:.3f} dex" for n, v in self.baselines]
+        lines += [
+            f"  {p.model} − {p.other}: {p.difference:+.3f} ± {p.difference_se:.3f} dex "
+            f"(paired bootstrap; lower in {p.wins:.0%} of resamples)"
+            for p in self.paired
+        ]
         return "\n".join(lines)
 
 
-def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> SplitScore:
+def _score(
+    m: ConductivityModel, test: Sequence[ObelixRow], level: float
+) -> tuple[SplitScore, NDArray[np.float64]]:
+    """``m``'s :class:`SplitScore` on ``test``, and its per-row censored errors [dex]."""
     rows = [r for r in test if r.structure is not None] if m.uses_structure else list(test)
     yt = np.array([r.log10_sigma for r in rows])
     ct = np.array([r.censored for r in rows])
@@ -1239,8 +1315,8 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> Spl
     err = censored_errors(pred, yt, ct)
     miss = np.maximum(0.0, pred - h - yt) + np.where(ct, 0.0, np.maximum(0.0, yt - pred - h))
     # sampling uncertainty of a 121-row MAE: bootstrap over test rows (2000 resamples, seed 0)
-    boot = np.random.default_rng(0).integers(0, err.size, size=(2000, err.size))
-    return SplitScore(
+    boot = _bootstrap_rows(err.size)
+    score = SplitScore(
         n_test=int(yt.size),
         mae=float(np.mean(err)),
         mae_se=float(np.std(err[boot].mean(axis=1))),
@@ -1252,6 +1328,7 @@ def _score(m: ConductivityModel, test: Sequence[ObelixRow], level: float) -> Spl
         interval_score=float(np.mean(2 * h + 2 / (1 - level) * miss)),
         interval=m.interval,
     )
+    return score, err
 
 
 def benchmark_conductivity_model(
@@ -1277,9 +1354,7 @@ def benchmark_conductivity_model(
     el = m.elements
     Xf = np.array([composition_features(r.composition, el)[: len(el)] for r in train])
     Xt = np.array([composition_features(r.composition, el)[: len(el)] for r in test])
-    baselines = {
-        "training mean": float(np.mean(censored_errors(np.full(yt.size, ytr.mean()), yt, ct)))
-    }
+    errors = {"training mean": censored_errors(np.full(yt.size, ytr.mean()), yt, ct)}
     for name, est in (
         (
             "random forest, element fractions",
@@ -1291,21 +1366,40 @@ def benchmark_conductivity_model(
         ),
     ):
         est.fit(Xf, ytr)
-        baselines[name] = float(np.mean(censored_errors(est.predict(Xt), yt, ct)))
+        errors[name] = censored_errors(est.predict(Xt), yt, ct)
+    composition, comp_err = _score(m, test, level)
+    scored = [("composition model", composition, comp_err)]
+    structure = None
+    if structure_model is not None:
+        structure, struct_err = _score(structure_model, test, level)
+        scored.append(("composition + structure model", structure, struct_err))
+    paired = [
+        paired_difference(name, err, base, base_err)
+        for name, score, err in scored
+        if score.n_test == yt.size  # the same rows as the baselines
+        for base, base_err in errors.items()
+    ]
+    if structure is not None and structure.n_test == composition.n_test:
+        paired.append(
+            paired_difference(
+                "composition + structure model", struct_err, "composition model", comp_err
+            )
+        )
     return ConductivityBenchmark(
         split="OBELiX official (478 train / 121 test)",
         n_test_censored=int(ct.sum()),
-        composition=_score(m, test, level),
-        baselines=tuple(baselines.items()),
+        composition=composition,
+        baselines=tuple((n, float(np.mean(e))) for n, e in errors.items()),
         model=f"mean of extra trees and a random forest ({_N_TREES} trees each, "
         f"max_features={_MAX_FEATURES}) and histogram gradient boosting (300 iterations, "
         "learning rate 0.05, 15 leaves), seed 0, on composition features with the chemistry "
         "block; censored targets imputed by the Tobit E-step (s = 1.57 dex); chosen by CV on the "
         "training split only, folds grouped by paper; interval " + _INTERVAL_METHODS[m.interval],
-        structure=None if structure_model is None else _score(structure_model, test, level),
+        structure=structure,
         structure_features=(
             None
             if structure_model is None
             else "composition + volume per atom, Li density, space group (OBELiX lattice)"
         ),
+        paired=tuple(paired),
     )
