@@ -354,6 +354,8 @@ def test_paired_difference_by_hand() -> None:
     assert "MAE difference" in str(q) and q.to_dict()["other"] == "b"
     with pytest.raises(InvalidParameterError, match="same test rows"):
         paired_difference("a", a, "b", a[:-1])
+    with pytest.raises(InvalidParameterError, match="finite"):
+        paired_difference("a", a, "b", np.where(a > 1.0, np.nan, a))
 
 
 def test_shipped_calibration_is_the_reported_cross_validation() -> None:

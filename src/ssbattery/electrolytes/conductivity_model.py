@@ -1230,6 +1230,11 @@ def paired_difference(
             f"`errors` and `other_errors` must be 1-D and of one length, got {a.shape} and "
             f"{b.shape}; score both models on the same test rows."
         )
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise InvalidParameterError(
+            "`errors` and `other_errors` must be finite absolute errors [dex]; drop the rows "
+            "with no prediction from both."
+        )
     boot = _bootstrap_rows(a.size)
     d = a[boot].mean(axis=1) - b[boot].mean(axis=1)
     return PairedDifference(
