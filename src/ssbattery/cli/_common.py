@@ -370,6 +370,12 @@ def _cost_notes(names: Mapping[str, str]) -> Iterator[None]:
 _UNIT_SUFFIX = re.compile(r"_(eV|K|s|ohm|um|mm|mm2|Hz|V|V_per_C|g_mol|g_cm3)$")
 
 
+def command_line_text(message: str) -> str:
+    """An error message as the command line shows it: advice only a Python caller can follow
+    (:func:`ssbattery.errors.api_only`) removed, for a note that reports a caught error."""
+    return _with_option_names(message, {})
+
+
 def _with_option_names(message: str, names: Mapping[str, str]) -> str:
     """Replace `` `python_name` `` by `` `--option` `` for the command's own parameters,
     and drop advice marked :func:`ssbattery.errors.api_only` (Python keyword arguments).

@@ -14,6 +14,7 @@ import typer
 
 from ssbattery.cli._common import (
     agg_pyplot,
+    command_line_text,
     console,
     err_console,
     handle_errors,
@@ -200,10 +201,18 @@ def drt_command(
 def _show_drt(result: Any, *, fit: bool, plot: Path | None, as_json: bool) -> None:
     """The DRT's output: with ``fit`` the circuit its peaks suggest, the plot, then the
     JSON object or the tables."""
+    from ssbattery.errors import SsbatteryError
+
     summary = result.to_dict()
     circuit_fit = None
     if fit and result.peaks:
-        circuit_fit, summary["circuit_fit"] = _drt_circuit_fit(result)
+        try:
+            circuit_fit, summary["circuit_fit"] = _drt_circuit_fit(result)
+        except SsbatteryError as exc:  # the DRT stands on its own: say why, keep it
+            reason = command_line_text(str(exc))
+            summary["notes"].append(
+                f"no circuit fitted: {reason} Fit one with `ssbattery eis fit FILE --circuit`."
+            )
     if plot is not None:
         _save_drt_plot(result, circuit_fit, plot)
     if as_json:

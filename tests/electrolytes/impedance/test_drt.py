@@ -352,9 +352,10 @@ SHIPPED = sorted(example_spectra_dir().glob("*.csv"))
 @pytest.mark.parametrize("method", ["gcv", "lcurve"])
 def test_every_lambda_criterion_finds_the_shipped_arcs(method) -> None:
     """GCV and the L-curve find the same bulk and grain-boundary peaks as the default evidence
-    on all six shipped spectra (τ and R within 2 %, after the peak model). At 25 and 40 °C the bulk arc lies at the
-    top of the measured range; when the electrode exponent was set by another criterion than
-    the evidence, GCV's γ there took the electrode's relaxation and lost both peaks."""
+    on all six shipped spectra (τ and R within 2 %, after the peak model). At 25 and 40 °C the
+    bulk arc lies at the top of the measured range; when the electrode exponent was set by
+    another criterion than the evidence, GCV's γ there took the electrode's relaxation and
+    lost both peaks."""
     for path in SHIPPED:
         spec = read_spectrum(path)
         ref = compute_drt(spec)
@@ -440,6 +441,34 @@ def test_cli_drt_json_plot_and_bad_input(tmp_path) -> None:
     bad = CliRunner().invoke(app, ["eis", "drt", path, "--basis", "splines"])
     assert bad.exit_code == 2
     assert "basis" in bad.output
+
+
+def test_drt_refuses_an_unchecked_spectrum_and_keeps_a_drt_without_arcs(tmp_path) -> None:
+    """A Spectrum built directly (not by a reader) gets the readers' checks; Z = 0 is refused
+    (the DRT weights each point by 1/|Z|). A DRT whose peaks suggest no circuit is printed with
+    a note, not thrown away."""
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+    from ssbattery.electrolytes.impedance.readers import Spectrum
+    from ssbattery.errors import DataFormatError
+
+    z = 10 + _zarc(1000.0, 1e-3, 0.85)
+    with pytest.raises(InvalidParameterError, match="`spectrum` must be a Spectrum"):
+        compute_drt((F, z))  # type: ignore[arg-type]
+    with pytest.raises(DataFormatError, match="point 1: Z′ is not a finite number"):
+        compute_drt(Spectrum(F, np.where(F == F.max(), np.nan, z)))
+    with pytest.raises(DataFormatError, match="frequency must be > 0 Hz"):
+        compute_drt(Spectrum(-F, z))
+    with pytest.raises(InvalidParameterError, match="point 1: Z = 0"):
+        compute_drt(Spectrum(F, np.where(F == F.max(), 0, z)))
+    # five points of one RC arc sampled too sparsely for a peak between the neighbours
+    path = tmp_path / "five.csv"
+    path.write_text("f,zr,zi\n1e5,10,-1\n1e4,12,-5\n1e3,30,-20\n1e2,60,-10\n10,65,-2\n")
+    res = CliRunner().invoke(app, ["eis", "drt", str(path), "--band", "0"])
+    assert res.exit_code == 0, res.output
+    assert "no circuit fitted" in res.output and "DRT peaks" in res.output
+    assert "Python API" not in res.output
 
 
 def test_analyse_spectrum_auto_circuit_matches_default_on_shipped_spectrum() -> None:

@@ -97,7 +97,8 @@ from ssbattery._blas import single_threaded
 from ssbattery._deprecation import renamed_method
 from ssbattery.electrolytes.impedance.arc_labels import label_by_capacitance
 from ssbattery.electrolytes.impedance.readers import Spectrum
-from ssbattery.errors import InvalidParameterError
+from ssbattery.electrolytes.impedance.readers.spectrum import check_values
+from ssbattery.errors import InvalidParameterError, api_only
 from ssbattery.results import Printed, Recorded
 
 __all__ = [
@@ -597,11 +598,7 @@ def compute_drt(
     n_nodes = math.ceil((hi - lo) / dy) + 1
     nodes = np.asarray(lo + dy * np.arange(n_nodes), dtype=np.float64)
     A_c = _design(basis, nodes, f)
-    n_el = (
-        _electrode_exponent(spectrum, A_c, derivative_order, inductance)
-        if use_el
-        else None
-    )
+    n_el = _electrode_exponent(spectrum, A_c, derivative_order, inductance) if use_el else None
     pb, cols = _problem(spectrum, A_c, derivative_order, inductance, n_el)
     n_extra = pb.n_extra
     lam_used = float(lam) if lam is not None else _choose_lambda(pb, lam_method)
@@ -627,7 +624,10 @@ def compute_drt(
             "in series: −Z″ still rises at the lowest frequencies."
         )
     if lam is None and lam_used in (_LAMBDA_GRID[0], _LAMBDA_GRID[-1]):
-        notes.append(f"λ = {lam_used:.2g} is at the edge of the searched range; pass `lam`.")
+        notes.append(
+            f"λ = {lam_used:.2g} is at the edge of the searched range (10⁻⁷–10⁵); fix it "
+            "with `lam`."
+        )
     # A piecewise-linear γ peaks at a node: its peaks are read (and refined) on the nodes.
     peaks = (
         _find_peaks(y_fine, gamma_fine, cell_constant_per_cm)
@@ -744,6 +744,20 @@ def _check_arguments(
     nodes_per_decade: int,
 ) -> None:
     """Refuse bad :func:`compute_drt` arguments, naming the argument and the fix."""
+    if not isinstance(spectrum, Spectrum):
+        raise InvalidParameterError(
+            f"`spectrum` must be a Spectrum (from read_spectrum or spectrum_from_arrays), got "
+            f"{type(spectrum).__name__}."
+        )
+    # a Spectrum built directly, not by a reader: the readers' checks (finite, f > 0)
+    z = np.asarray(spectrum.z_ohm, dtype=complex)
+    check_values(np.asarray(spectrum.frequency_hz, float), z.real, z.imag, spectrum.source, None)
+    if np.any(z == 0):
+        k = int(np.flatnonzero(z == 0)[0]) + 1
+        raise InvalidParameterError(
+            f"{spectrum.source}, point {k}: Z = 0 Ω; the DRT weights each point by 1/|Z|, so "
+            "every point needs a non-zero impedance (drop that point)."
+        )
     if basis not in _BASES:
         raise InvalidParameterError(f"`basis` must be one of {_BASES}, got {basis!r}.")
     if lam_method not in _METHODS:
@@ -898,8 +912,8 @@ def circuit_from_drt(result: DRTResult, *, n_start: float = 0.9) -> tuple[str, l
     electrode = [p for p in result.peaks if p.label == "electrode"]
     if not arcs:
         raise InvalidParameterError(
-            f"{result.spectrum.source}: the DRT shows no bulk or grain-boundary peak; give "
-            "`--circuit` explicitly."
+            f"{result.spectrum.source}: the DRT shows no bulk or grain-boundary peak, so it "
+            "suggests no circuit." + api_only("choose one: `circuit` of fit_spectrum")
         )
     terms: list[str] = []
     guess: list[float] = []

@@ -183,10 +183,14 @@ class _PeakModelFit:
         d = np.linalg.norm(self.jac, axis=0)
         d = np.where(d > 0, d, 1.0)
         js = self.jac / d
-        cov = self.reduced_chi2 * np.linalg.inv(js.T @ js) / np.outer(d, d)
-        draws = np.random.default_rng(seed).multivariate_normal(
-            self.params, cov, size=n_samples, method="eigh"
+        # Drawn in the equilibrated units too: the covariance in [H], [Ω], ... spans ~16
+        # decades, and its eigen-factor's round-off gave "negative" eigenvalues (−4e-16 of the
+        # largest) and NumPy's not-positive-semidefinite warning. The same Gaussian.
+        cov_s = self.reduced_chi2 * np.linalg.inv(js.T @ js)
+        steps = np.random.default_rng(seed).multivariate_normal(
+            np.zeros(self.params.size), (cov_s + cov_s.T) / 2, size=n_samples, method="eigh"
         )
+        draws = self.params + steps / d
         curves = np.zeros((n_samples, tau_s.size))
         rows = np.array([self.layout.full(d) for d in draws])  # (n_samples, n_peaks, 4)
         with np.errstate(all="ignore"):
