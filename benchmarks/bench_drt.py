@@ -252,12 +252,22 @@ def main() -> None:
     print(text)
     if not args.no_write:
         out = Path(__file__).with_name("RESULTS_drt.md")
+        # the sections `--peak-seeds` appended (and the history after them) are kept
+        kept = ""
+        if out.exists():
+            old = out.read_text(encoding="utf-8")
+            at = old.find("\n## Peak recovery over seeds")
+            kept = old[at:].rstrip("\n") + "\n" if at >= 0 else ""
         tmp = out.with_suffix(".tmp")
         tmp.write_text(
             "# DRT: speed, peak recovery and band coverage\n\n"
             "Written by `python benchmarks/bench_drt.py`"
             f" --seeds {args.seeds}. 2-core machine shared with other helpers (run it through "
-            "/work/wt/bench.sh, which pauses them; the load average lags).\n\n" + text + "\n"
+            "benchmarks/run_paused.sh, which pauses them; the load average lags).\n\n"
+            + text
+            + "\n"
+            + kept,
+            encoding="utf-8",
         )
         tmp.replace(out)
 
