@@ -209,7 +209,9 @@ def plot_drt(drt: DRTResult, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("τ [s]")
     ax.set_ylabel("γ [Ω]")
     ax.set_title(f"DRT ({drt.basis}, λ by {drt.lam_method})", fontsize=9)
-    ax.legend(fontsize=7, loc="upper left")
+    # headroom for the peak labels; the legend below the axes (inside, it hid a peak's label)
+    ax.set_ylim(0.0, 1.25 * ax.get_ylim()[1])
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.21), ncol=2)
     sec: Any = ax.secondary_xaxis("top", functions=(_tau_to_f, _tau_to_f))
     sec.set_xlabel("f = 1/(2πτ) [Hz]")
     return ax
