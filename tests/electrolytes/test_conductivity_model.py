@@ -184,6 +184,33 @@ def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch
         assert bad.exit_code == 2 and bad.stderr.count("error:") == 1, argv
 
 
+def test_cli_predict_csv_never_replaces_the_candidate_list(small_model, monkeypatch, tmp_path):
+    """`--csv` onto the `--from-file` list is refused (it would lose the user's list), even
+    with `--overwrite`; onto any other existing file only with `--overwrite`."""
+    from typer.testing import CliRunner
+
+    import ssbattery.electrolytes.conductivity_model as cm
+    from ssbattery.cli import app
+
+    monkeypatch.setattr(cm, "default_model", lambda **_: small_model)
+    cands = tmp_path / "cands.csv"
+    cands.write_text("formula\nLi3N\nLi6PS5Cl\n", encoding="utf-8")
+    run = ["electrolytes", "predict", "--from-file", str(cands), "--csv"]
+    for extra in ([], ["--overwrite"]):
+        bad = CliRunner().invoke(app, [*run, str(cands), *extra])
+        assert bad.exit_code == 2 and bad.stderr.count("error:") == 1
+        assert "`--csv`" in bad.stderr and "input file `--from-file`" in bad.stderr
+    assert cands.read_text(encoding="utf-8") == "formula\nLi3N\nLi6PS5Cl\n"
+    mine = tmp_path / "mine.csv"
+    mine.write_text("keep me\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, [*run, str(mine)])
+    assert bad.exit_code == 2 and "pass `--overwrite` to replace it" in bad.stderr
+    assert mine.read_text(encoding="utf-8") == "keep me\n"
+    ok = CliRunner().invoke(app, [*run, str(mine), "--overwrite"])
+    assert ok.exit_code == 0, ok.output
+    assert len(mine.read_text(encoding="utf-8").splitlines()) == 3  # header + two rows
+
+
 def test_structure_descriptor_from_the_lattice() -> None:
     from ssbattery.electrolytes.conductivity_model import StructureDescriptor
 

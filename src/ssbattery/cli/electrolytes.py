@@ -134,6 +134,9 @@ def predict_command(
     csv_out: Path | None = typer.Option(
         None, "--csv", help="Also write the predictions to this CSV file, one row each."
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace the --csv file if it exists (never the --from-file)."
+    ),
     as_json: bool = typer.Option(
         False,
         "--json",
@@ -154,7 +157,8 @@ def predict_command(
     from ssbattery.errors import InvalidParameterError
 
     if csv_out is not None:
-        check_predictions_path(csv_out, "--csv")
+        inputs = [(from_file, "--from-file")] if from_file is not None else []
+        check_predictions_path(csv_out, "--csv", inputs=inputs, replace=overwrite)
     given = list(formulas or [])
     if (from_file is None) == (not given):
         raise InvalidParameterError(

@@ -93,12 +93,22 @@ def read_formulas(path: str | os.PathLike[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def check_predictions_path(path: str | os.PathLike[str], option: str | None = None) -> Path:
+def check_predictions_path(
+    path: str | os.PathLike[str],
+    option: str | None = None,
+    *,
+    inputs: Sequence[tuple[str | os.PathLike[str], str | None]] = (),
+    replace: bool = True,
+) -> Path:
     """Check ``path`` (``.csv``) before any prediction runs (see
-    :func:`~ssbattery.io.check_output_path`); ``option`` names it in errors."""
+    :func:`~ssbattery.io.check_output_path`); ``option`` names it in errors. ``inputs``,
+    ``(path, option)`` pairs of the files read (the candidate list), are never replaced;
+    ``replace=False`` refuses any existing file."""
     from ssbattery.io import CSV_SUFFIXES, check_output_path
 
-    return check_output_path(path, option=option, suffixes=CSV_SUFFIXES)
+    return check_output_path(
+        path, option=option, suffixes=CSV_SUFFIXES, inputs=inputs, replace=replace
+    )
 
 
 def write_predictions(
