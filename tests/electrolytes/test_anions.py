@@ -66,6 +66,19 @@ def test_hydrogen_bound_to_oxygen_is_not_a_hydride() -> None:
     assert h.anion_amounts == pytest.approx({"hydride": 4.0})
 
 
+@pytest.mark.parametrize("formula", ["Li3InCl6·2H2O", "Li3InCl6*2H2O", "Li3InCl6*(H2O)2"])
+def test_water_of_crystallisation_is_not_an_anion(formula: str) -> None:
+    # the two H2O of Li3InCl6·2H2O are neutral molecules in the lattice, not O²⁻ on an
+    # anion site: the hydrate is a halide like Li3InCl6 (6 Cl, no O unit), and the water
+    # it set aside is recorded
+    c = chemical_class(formula)
+    assert c.label == "halide" and c.anion_amounts == pytest.approx({"halogen": 6.0})
+    assert c.water_of_crystallisation == 2.0
+    # written inside the formula the water's O counts (a Composition has no adduct)
+    assert chemical_class("Li3InCl6(H2O)2").label == "oxyhalide"
+    assert chemical_class(parse_formula(formula)).label == "oxyhalide"
+
+
 def test_oxo_anion_chalcogens_are_cations() -> None:
     # Te in TeO6⁶⁻ (Li3Nd3Te2O12: 12 O ≥ 4 × 2 Te) and S in SO4²⁻ are not anions.
     assert chemical_class("Li3Nd3Te2O12").anion_amounts == pytest.approx({"O": 12.0})

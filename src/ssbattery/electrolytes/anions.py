@@ -10,7 +10,13 @@ says what the classifier says for the row's formula (a test checks every row).
 
 Anion units (cluster anions counted once each):
 
-* ``O``: oxygen, including the O of OH⁻ and H2O (H bound to O is not a hydride);
+* ``O``: oxygen, including the O of OH⁻ and of H2O inside the formula proper (H bound to O
+  is not a hydride). Water of crystallisation written as an adduct of a formula string
+  (``Li3InCl6·2H2O``, ``Li3InCl6*(H2O)2``,
+  :func:`~ssbattery.electrolytes.formula.water_of_crystallisation`) is left out of the
+  anion units altogether: it sits in the lattice as neutral molecules, not on an anion
+  site, so Li3InCl6·2H2O is a halide like Li3InCl6 (a ``Composition`` carries no adduct
+  notation: there all O counts);
 * ``S``: the chalcogens S, Se, Te — except in oxo-anions: S/Se/Te with at least 4 O each
   are the cations of SO4²⁻, SeO4²⁻, TeO6⁶⁻ (Li3Nd3Te2O12 is an oxide);
 * ``halogen``: F, Cl, Br, I;
@@ -131,7 +137,8 @@ class ChemicalClass(Recorded):
     of the review's three (S, O, halogen) dominate; ``multi_element`` is True when that
     count is ≥ 2, or the hydride or nitride group dominates beside another group (Na3O(BH4),
     LiPON, Li5NI2); ``dominance_threshold`` is the share that made a group dominant and
-    ``minor`` lists the groups present below it (dopants), largest first.
+    ``minor`` lists the groups present below it (dopants), largest first;
+    ``water_of_crystallisation`` is the H2O per formula unit left out as an adduct.
     """
 
     formula: str
@@ -146,11 +153,13 @@ class ChemicalClass(Recorded):
     cluster_anions: tuple[str, ...]
     dominance_threshold: float = MINOR_ANION_THRESHOLD
     minor: tuple[str, ...] = ()
+    water_of_crystallisation: float = 0.0
 
     _UNITS: ClassVar[dict[str, str]] = {
         "anion_amounts": "anion_amounts [1/f.u.]",
         "anion_fractions": "anion_fractions [1]",
         "dominance_threshold": "1",
+        "water_of_crystallisation": "water_of_crystallisation [1/f.u.]",
     }
 
     def _title(self) -> str:
@@ -210,13 +219,26 @@ def chemical_class(
     ('O', 'hydride')
     """
     threshold = require_in_range("dominance_threshold", dominance_threshold, 0.0, 1.0)
+    water = 0.0
     if isinstance(composition, str):
-        from ssbattery.electrolytes.formula import parse_formula
+        from ssbattery.electrolytes.formula import parse_formula, water_of_crystallisation
 
         formula, comp = composition, parse_formula(composition)
+        water = water_of_crystallisation(composition)
     else:
         formula, comp = composition.formula, composition
+    return _classified(formula, comp, threshold, water)
+
+
+def _classified(
+    formula: str, comp: Composition, threshold: float, water: float = 0.0
+) -> ChemicalClass:
+    """:func:`chemical_class` of ``comp`` with ``water`` H2O per formula unit (water of
+    crystallisation) left out of the anion units."""
     amounts = {str(el): float(n) for el, n in comp.get_el_amt_dict().items()}
+    if water > 0:
+        amounts["H"] = max(amounts.get("H", 0.0) - 2 * water, 0.0)
+        amounts["O"] = max(amounts.get("O", 0.0) - water, 0.0)
     groups, clusters = _anion_units(amounts)
     total = sum(groups.values())
     fractions = {k: v / total for k, v in groups.items()} if total > 0 else {}
@@ -247,4 +269,5 @@ def chemical_class(
         cluster_anions=clusters,
         dominance_threshold=threshold,
         minor=minor,
+        water_of_crystallisation=water,
     )

@@ -6,7 +6,12 @@ pymatgen-core's own parser does not read as they stand:
 * fractional stoichiometry, ``Na2Y2/3Cl4``, ``Li4Al1/3Si1/6Ge1/6P1/3O4``;
 * symbolic stoichiometry in ``x``, ``Li3xLa(2/3)−xTiO3`` (LLTO), ``Na3−xO1−x(NH2)x(BH4)``,
   often with a Unicode minus sign;
-* placeholder symbols for a whole family, ``A2.99Ba0.005OCl`` with A = Li, Na, K.
+* placeholder symbols for a whole family, ``A2.99Ba0.005OCl`` with A = Li, Na, K;
+* adducts and hydrates, ``X·nY`` or ``X*nY`` (``Li3InCl6·2H2O``, ``Li3InCl6*2H2O`` and
+  ``Li3InCl6*(H2O)2`` all mean Li3InCl6 plus two H2O): the part after ``·`` or ``*``, times
+  its leading number, is added to the formula. ``*`` multiplies only inside a parenthesised
+  amount (``La(2*x)``); elsewhere it is the adduct separator, so ``Cl6*2H2O`` is never
+  Cl₁₂. :func:`water_of_crystallisation` counts the H2O written as such an adduct part.
 
 pymatgen also silently accepts unknown symbols (``Composition("Qz2")`` gives a dummy
 species). :func:`normalise_formula` therefore scans the string itself — element symbols
@@ -28,7 +33,7 @@ from ssbattery.errors import DataFormatError, InvalidParameterError, shorten
 if TYPE_CHECKING:
     from pymatgen.core import Composition
 
-__all__ = ["is_symbolic", "normalise_formula", "parse_formula"]
+__all__ = ["is_symbolic", "normalise_formula", "parse_formula", "water_of_crystallisation"]
 
 #: Characters the review uses for minus and for spaces; mapped to ASCII before scanning.
 _TRANSLATE = str.maketrans(
@@ -94,6 +99,8 @@ class _Scanner:
         self.depth = 0
         self.out: list[str] = []
         self.names = sorted(symbols, key=len, reverse=True)
+        self.amount_depth = 0  # parentheses open inside an amount: there '*' multiplies
+        self.water = 0.0  # H2O written as an adduct part (``·2H2O``, ``*(H2O)18``)
 
     # -- errors -----------------------------------------------------------------------
     def error(self, what: str, hint: str = "") -> DataFormatError:
@@ -142,7 +149,7 @@ class _Scanner:
         value = self.factor()
         while True:
             c = self.peek()
-            if c in ("/", "*"):
+            if c == "/" or (c == "*" and self.amount_depth > 0):
                 self.pos += 1
                 if not self.starts_amount():
                     raise self.error(f"'{c}' is not followed by a number or x")
@@ -171,7 +178,9 @@ class _Scanner:
         if c == "(":
             self.pos += 1
             self.enter()
+            self.amount_depth += 1
             value = self.amount()
+            self.amount_depth -= 1
             self.depth -= 1
             if value is None or self.peek() != ")":
                 raise self.error("unbalanced parenthesis in a stoichiometry")
@@ -262,7 +271,15 @@ class _Scanner:
                 self.out.append(")")
                 if len(self.out) == start + 2:
                     raise self.error(f"nothing after the adduct separator '{c}'")
-                if multiplier is not None:
+                factor = 1.0 if multiplier is None else multiplier
+                if not math.isfinite(factor) or factor < 0:
+                    raise self.error("the adduct's multiplier is not a finite number ≥ 0")
+                part = _element_amounts("".join(self.out[start:]))
+                if set(part) == {"H", "O"} and abs(part["H"] - 2 * part["O"]) <= 1e-9:
+                    self.water += part["O"] * factor  # water of crystallisation
+                if factor <= 1e-12:
+                    del self.out[start:]  # "·0H2O": nothing added
+                elif multiplier is not None:
                     self.out.append(f"{multiplier:.12g}")
             else:
                 raise self.error(f"unexpected character '{c}'")
@@ -281,6 +298,13 @@ def normalise_formula(
     >>> normalise_formula("Li3xLa(2/3)−xTiO3", x=0.11)
     'Li0.33La0.556666666667TiO3'
     """
+    return "".join(_scan(formula, x=x, symbols=symbols).out)
+
+
+def _scan(
+    formula: str, *, x: float | None = None, symbols: Mapping[str, str] | None = None
+) -> _Scanner:
+    """The finished scan of ``formula`` (its normalised text in ``out``, checked)."""
     if not isinstance(formula, str):
         raise InvalidParameterError(f"`formula` must be a string, got {formula!r}.")
     text = formula.translate(_TRANSLATE)
@@ -311,7 +335,21 @@ def normalise_formula(
         raise DataFormatError(
             f"formula {shorten(formula)!r} has no element with a non-zero amount."
         )
-    return result
+    return scanner
+
+
+def water_of_crystallisation(
+    formula: str, *, x: float | None = None, symbols: Mapping[str, str] | None = None
+) -> float:
+    """H2O per formula unit written as an adduct part of ``formula``: 2 for
+    ``Li3InCl6·2H2O``, ``Li3InCl6*2H2O`` and ``Li3InCl6*(H2O)2``, 0 for ``LiOH`` or
+    ``Li3InCl6(H2O)2`` (water inside the formula proper is not an adduct). Only a part that
+    is water alone counts (``·NH3`` is not water).
+
+    >>> water_of_crystallisation("CuSO4·5H2O")
+    5.0
+    """
+    return _scan(formula, x=x, symbols=symbols).water
 
 
 def parse_formula(
