@@ -165,7 +165,7 @@ def predict_command(
             "give the formulas as arguments or `--from-file PATH`, one of the two."
         )
     if from_file is not None:
-        given = list(read_formulas(from_file))
+        given = list(read_formulas(from_file, option="--from-file"))
     single = from_file is None and len(given) == 1
     if not single and any(v is not None for v in (lattice, z, space_group, cif)):
         raise InvalidParameterError(
