@@ -220,6 +220,17 @@ def test_predict_refuses_formulas_it_cannot_mean(small_model, formula: str, matc
         small_model.predict(formula)
 
 
+def test_level_above_what_the_calibration_supports_is_refused(small_model) -> None:
+    # split-conformal with n residuals: the ⌈(n+1)·level⌉-th of them exists only for
+    # level ≤ n/(n+1) (478 OBELiX training rows: 0.9979); above it no finite interval holds
+    n = small_model.oof_abs_errors.size
+    assert n == 478
+    top = n / (n + 1)
+    assert small_model.quantile(top) == pytest.approx(small_model.quantile(0.9979))
+    with pytest.raises(InvalidParameterError, match=r"`level` 0\.9999999 .* 478 .*= 0\.9979"):
+        small_model.predict("Li3N", level=0.9999999)
+
+
 def test_cli_predict_csv_never_replaces_the_candidate_list(small_model, monkeypatch, tmp_path):
     """`--csv` onto the `--from-file` list is refused (it would lose the user's list), even
     with `--overwrite`; onto any other existing file only with `--overwrite`."""

@@ -581,9 +581,20 @@ class ConductivityModel:
 
     def quantile(self, level: float) -> float:
         """q at ``level``: the conformal quantile of the out-of-fold scores |rᵢ|/σᵢ (in dex for
-        the constant interval, dimensionless for the adaptive one)."""
+        the constant interval, dimensionless for the adaptive one). ``level`` above n/(n+1),
+        n the number of out-of-fold residuals, is refused: the ⌈(n+1)·level⌉-th of n
+        residuals does not exist (Lei et al. 2018, § 2)."""
         if not 0 < level < 1:
             raise InvalidParameterError(f"`level` must be in (0, 1), got {level}.")
+        n = self.oof_abs_errors.size
+        if level > n / (n + 1):
+            # the ⌈(n+1)·level⌉-th of n residuals does not exist: no finite interval holds
+            top = math.floor(n / (n + 1) * 1e4) / 1e4  # rounded down: itself allowed
+            raise InvalidParameterError(
+                f"`level` {level} is above what the {n} calibration residuals support: a "
+                f"split-conformal interval needs level ≤ n/(n+1) = {top:.4f}; give a lower "
+                "level."
+            )
         if level in self.score_quantile:
             return self.score_quantile[level]
         return conformal_quantile(self.oof_abs_errors / self._oof_scale(), level)
