@@ -148,17 +148,11 @@ def predict_command(
     Several formulas, or --from-file, give one table (a screening list). With --lattice or
     --cif (one formula), the composition + structure model (not better on OBELiX's test).
     """
-    from ssbattery.electrolytes.candidates import (
-        check_predictions_path,
-        read_formulas,
-        write_predictions,
-    )
+    from ssbattery.electrolytes.candidates import read_formulas, write_predictions
     from ssbattery.electrolytes.conductivity_model import default_model
     from ssbattery.errors import InvalidParameterError
 
-    if csv_out is not None:
-        inputs = [(from_file, "--from-file")] if from_file is not None else []
-        check_predictions_path(csv_out, "--csv", inputs=inputs, replace=overwrite)
+    _check_csv(csv_out, from_file, overwrite)
     given = list(formulas or [])
     if (from_file is None) == (not given):
         raise InvalidParameterError(
@@ -192,6 +186,16 @@ def predict_command(
         _print_prediction(preds[0], level, model.uses_structure)
     else:
         _print_predictions(preds, level)
+
+
+def _check_csv(csv_out: Path | None, from_file: Path | None, overwrite: bool) -> None:
+    """``--csv`` before any work: never the ``--from-file`` list, an existing file only
+    with ``--overwrite``."""
+    from ssbattery.electrolytes.candidates import check_predictions_path
+
+    if csv_out is not None:
+        inputs = [(from_file, "--from-file")] if from_file is not None else []
+        check_predictions_path(csv_out, "--csv", inputs=inputs, replace=overwrite)
 
 
 def _interval_note(adaptive: bool) -> str:
