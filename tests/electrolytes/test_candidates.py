@@ -26,7 +26,15 @@ def test_formulas_in_file_order_skipping_header_comments_and_blanks(tmp_path) ->
 def test_a_bad_line_is_refused_with_its_number(tmp_path) -> None:
     p = tmp_path / "c.txt"
     p.write_text("Li6PS5Cl\n\nLq7X\n", encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"c\.txt line 3: 'Lq7X' contains"):
+    with pytest.raises(DataFormatError, match=r"c\.txt line 3: 'Lq7X' .*unknown element"):
+        read_formulas(p)
+    # the CLI's option names the file; an amount that overflows a float (Li1e400 in
+    # exponent notation, or 10 000 digits) is refused with its line, not as an OverflowError
+    p.write_text("Li3N\nLi1e400O\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"`--from-file` '.*c\.txt' line 2: 'Li1e400O'"):
+        read_formulas(p, option="--from-file")
+    p.write_text("Li3N\n\nLi" + "3" * 10_000 + "N\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"line 3: .*amount of inf .*above the 1e\+06"):
         read_formulas(p)
 
 
@@ -45,9 +53,17 @@ def test_empty_and_non_utf8_files_are_refused(tmp_path, content, match) -> None:
 
 
 def test_missing_file_and_folder_are_refused(tmp_path) -> None:
-    for p in (tmp_path / "absent.txt", tmp_path):
-        with pytest.raises(DataFormatError, match="no such file"):
-            read_formulas(p)
+    with pytest.raises(DataFormatError, match=r"`--from-file` '.*absent\.txt': no such file"):
+        read_formulas(tmp_path / "absent.txt", option="--from-file")
+    with pytest.raises(DataFormatError, match="is a folder; give a text file inside it"):
+        read_formulas(tmp_path)
+
+
+def test_formulas_the_classifier_reads_are_read_here_too(tmp_path) -> None:
+    # one parser for predict and classify: subscript digits, fractions, hydrates
+    p = tmp_path / "c.txt"
+    p.write_text("Li₃N\nLi2/3La1/3TiO3\nLiCl·H2O\n", encoding="utf-8")
+    assert read_formulas(p) == ("Li₃N", "Li2/3La1/3TiO3", "LiCl·H2O")
 
 
 def _prediction(formula: str, y: float, h: float) -> ConductivityPrediction:

@@ -137,7 +137,7 @@ def test_cli_predict_json_and_bad_formula(small_model, monkeypatch) -> None:
     assert s["interval_method"].startswith("normalised split-conformal")
     bad = CliRunner().invoke(app, ["electrolytes", "predict", "Lq7Xx"])
     assert bad.exit_code == 2
-    assert "FORMULA" in bad.output and "not element symbols" in bad.output
+    assert "FORMULA" in bad.output and "unknown element symbol 'Lq'" in bad.output
 
 
 def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch, tmp_path):
@@ -182,6 +182,80 @@ def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch
     ):
         bad = CliRunner().invoke(app, ["electrolytes", "predict", *argv])
         assert bad.exit_code == 2 and bad.stderr.count("error:") == 1, argv
+
+
+def test_predict_reads_formulas_as_classify_does(small_model) -> None:
+    """predict and classify share one parser: Li₃N is Li3N, Li2/3La1/3TiO3 is LLTO with
+    fractions, LiCl·H2O is LiCl + H2O (equal to the formula written out)."""
+    from ssbattery.electrolytes.screening import classify
+
+    pairs = [("Li₃N", "Li3N"), ("Li2/3La1/3TiO3", "Li0.6666666666666666La0.3333333333333333TiO3")]
+    pairs.append(("LiCl·H2O", "LiClH2O"))
+    for written, plain in pairs:
+        assert small_model.predict(written).log10_sigma_S_cm == pytest.approx(
+            small_model.predict(plain).log10_sigma_S_cm, abs=1e-12
+        )
+        assert classify(written).chemical.label in ("nitride", "oxide", "halide")
+
+
+@pytest.mark.parametrize(
+    ("formula", "match"),
+    [
+        # no carrier the model was trained on (OBELiX: Li, Na, K, Mg conductors)
+        ("He", "no mobile ion the model knows \\(Li, Na, K, Mg\\)"),
+        ("O2", "no mobile ion"),
+        ("Li0O", "no mobile ion"),  # Li written with amount 0 is no Li
+        # exponent notation is refused, not read (1e-400 underflowed and dropped the Li)
+        ("Li1e-400O", "plain decimals"),
+        ("Li3N2.5e3", "plain decimals"),
+        ("Li1e400O", "plain decimals"),  # was a raw OverflowError
+        ("Li0." + "0" * 400 + "1O", "too small to represent"),  # underflows to 0
+        ("Li" + "3" * 10_000 + "N", "amount of inf .*above the 1e\\+06"),  # was OverflowError
+        ("Li99999999999999999999O", "1e\\+20 per formula unit"),
+        ("Li3xN", "stoichiometry in x; write the amounts as numbers"),
+    ],
+)
+def test_predict_refuses_formulas_it_cannot_mean(small_model, formula: str, match: str) -> None:
+    with pytest.raises(InvalidParameterError, match="^`formula` '.*" + match):
+        small_model.predict(formula)
+
+
+def test_level_above_what_the_calibration_supports_is_refused(small_model) -> None:
+    # split-conformal with n residuals: the ⌈(n+1)·level⌉-th of them exists only for
+    # level ≤ n/(n+1) (478 OBELiX training rows: 0.9979); above it no finite interval holds
+    n = small_model.oof_abs_errors.size
+    assert n == 478
+    top = n / (n + 1)
+    assert small_model.quantile(top) == pytest.approx(small_model.quantile(0.9979))
+    with pytest.raises(InvalidParameterError, match=r"`level` 0\.9999999 .* 478 .*= 0\.9979"):
+        small_model.predict("Li3N", level=0.9999999)
+
+
+def test_cli_predict_csv_never_replaces_the_candidate_list(small_model, monkeypatch, tmp_path):
+    """`--csv` onto the `--from-file` list is refused (it would lose the user's list), even
+    with `--overwrite`; onto any other existing file only with `--overwrite`."""
+    from typer.testing import CliRunner
+
+    import ssbattery.electrolytes.conductivity_model as cm
+    from ssbattery.cli import app
+
+    monkeypatch.setattr(cm, "default_model", lambda **_: small_model)
+    cands = tmp_path / "cands.csv"
+    cands.write_text("formula\nLi3N\nLi6PS5Cl\n", encoding="utf-8")
+    run = ["electrolytes", "predict", "--from-file", str(cands), "--csv"]
+    for extra in ([], ["--overwrite"]):
+        bad = CliRunner().invoke(app, [*run, str(cands), *extra])
+        assert bad.exit_code == 2 and bad.stderr.count("error:") == 1
+        assert "`--csv`" in bad.stderr and "input file `--from-file`" in bad.stderr
+    assert cands.read_text(encoding="utf-8") == "formula\nLi3N\nLi6PS5Cl\n"
+    mine = tmp_path / "mine.csv"
+    mine.write_text("keep me\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, [*run, str(mine)])
+    assert bad.exit_code == 2 and "pass `--overwrite` to replace it" in bad.stderr
+    assert mine.read_text(encoding="utf-8") == "keep me\n"
+    ok = CliRunner().invoke(app, [*run, str(mine), "--overwrite"])
+    assert ok.exit_code == 0, ok.output
+    assert len(mine.read_text(encoding="utf-8").splitlines()) == 3  # header + two rows
 
 
 def test_structure_descriptor_from_the_lattice() -> None:

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssbattery.electrolytes.formula import is_symbolic, normalise_formula, parse_formula
+from ssbattery.electrolytes.formula import (
+    is_symbolic,
+    normalise_formula,
+    parse_formula,
+    water_of_crystallisation,
+)
 from ssbattery.errors import DataFormatError, InvalidParameterError
 
 
@@ -92,6 +97,24 @@ def test_adduct_notation() -> None:
     a = amounts("Li3(Mo8S8O8(OH)8(HWO5(H2O)))*(H2O)18")
     assert a["O"] == pytest.approx(40) and a["H"] == pytest.approx(47)
     assert amounts("CuSO4·5H2O") == pytest.approx({"Cu": 1, "S": 1, "O": 9, "H": 10})
+
+
+@pytest.mark.parametrize("formula", ["Li3InCl6*2H2O", "Li3InCl6·2H2O", "Li3InCl6*(H2O)2"])
+def test_hydrate_notations_mean_the_salt_plus_n_water(formula: str) -> None:
+    # Li3InCl6·2H2O, the dihydrate Li3InCl6 forms in air: Cl stays 6 (the '6*2' is not a
+    # product), two H2O add H 4 and O 2, and they are recorded as water of crystallisation
+    assert amounts(formula) == pytest.approx({"Li": 3, "In": 1, "Cl": 6, "H": 4, "O": 2})
+    assert water_of_crystallisation(formula) == 2.0
+
+
+def test_water_inside_the_formula_or_another_adduct_is_not_water_of_crystallisation() -> None:
+    assert water_of_crystallisation("Li3InCl6(H2O)2") == 0.0  # no adduct separator
+    assert water_of_crystallisation("LiOH") == 0.0
+    assert water_of_crystallisation("LiBH4·NH3") == 0.0  # ammoniate, not a hydrate
+    assert water_of_crystallisation("LiCl·H2O·NH3") == 1.0  # each adduct part on its own
+    assert water_of_crystallisation("Li2SO4·0.5H2O") == 0.5
+    # '*' still multiplies inside a parenthesised amount
+    assert amounts("La(2*x)O3", x=0.5) == pytest.approx({"La": 1, "O": 3})
 
 
 def test_normalised_text_is_plain_decimal() -> None:

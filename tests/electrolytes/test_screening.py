@@ -130,6 +130,14 @@ def test_classify_chemical_class_is_the_datasets_column() -> None:
         assert c.chemical.label == find_electrolyte(name).chemical_class
 
 
+def test_classify_a_hydrate_as_its_salt() -> None:
+    # Li3InCl6·2H2O (air-exposed Li3InCl6): the water of crystallisation is not an anion,
+    # so classify() and chemical_class() both call it a halide, with Cl 6 (not 12)
+    c = classify("Li3InCl6*2H2O")
+    assert c.chemical.label == "halide" and c.chemical.water_of_crystallisation == 2.0
+    assert c.chemical.anion_amounts == pytest.approx({"halogen": 6.0})
+
+
 def test_classify_rejects_bad_formulas() -> None:
     for bad in ("Xx2Cl", "Li3YCl6)", ""):
         with pytest.raises(SsbatteryError):

@@ -208,3 +208,27 @@ def test_output_path_folder_file_parent_and_permissions(tmp_path: Path) -> None:
                 check_output_path(ro / "a.png", option="--plot")
         finally:
             ro.chmod(0o700)
+
+
+def test_output_path_never_replaces_an_input_and_replace_false_keeps_a_file(
+    tmp_path: Path,
+) -> None:
+    """The output is refused when it is the file the command reads (a hard link and a
+    case-variant name count: ``os.path.samefile``), naming both options, whatever
+    ``replace`` says; ``replace=False`` refuses any existing file and names the fix."""
+    src = tmp_path / "cands.csv"
+    src.write_text("Li3N\n")
+    link = tmp_path / "link.csv"
+    os.link(src, link)
+    for out in (src, link):
+        with pytest.raises(OutputPathError, match=r"`--csv` .* is the input file `--from-file`"):
+            check_output_path(out, option="--csv", inputs=[(src, "--from-file")])
+    assert src.read_text() == "Li3N\n"
+    other = tmp_path / "other.csv"
+    assert check_output_path(other, inputs=[(src, "--from-file")], replace=False) == other
+    other.write_text("mine\n")
+    with pytest.raises(OutputPathError, match=r"`--csv` .* exists; pass `--overwrite`"):
+        check_output_path(other, option="--csv", replace=False)
+    assert check_output_path(other, option="--csv") == other  # the default replaces
+    # an input that does not exist cannot be the output
+    assert check_output_path(other, inputs=[(tmp_path / "absent.csv", "--from-file")]) == other

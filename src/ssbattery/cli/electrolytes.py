@@ -134,6 +134,9 @@ def predict_command(
     csv_out: Path | None = typer.Option(
         None, "--csv", help="Also write the predictions to this CSV file, one row each."
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace the --csv file if it exists (never the --from-file)."
+    ),
     as_json: bool = typer.Option(
         False,
         "--json",
@@ -145,23 +148,18 @@ def predict_command(
     Several formulas, or --from-file, give one table (a screening list). With --lattice or
     --cif (one formula), the composition + structure model (not better on OBELiX's test).
     """
-    from ssbattery.electrolytes.candidates import (
-        check_predictions_path,
-        read_formulas,
-        write_predictions,
-    )
+    from ssbattery.electrolytes.candidates import read_formulas, write_predictions
     from ssbattery.electrolytes.conductivity_model import default_model
     from ssbattery.errors import InvalidParameterError
 
-    if csv_out is not None:
-        check_predictions_path(csv_out, "--csv")
+    _check_csv(csv_out, from_file, overwrite)
     given = list(formulas or [])
     if (from_file is None) == (not given):
         raise InvalidParameterError(
             "give the formulas as arguments or `--from-file PATH`, one of the two."
         )
     if from_file is not None:
-        given = list(read_formulas(from_file))
+        given = list(read_formulas(from_file, option="--from-file"))
     single = from_file is None and len(given) == 1
     if not single and any(v is not None for v in (lattice, z, space_group, cif)):
         raise InvalidParameterError(
@@ -188,6 +186,16 @@ def predict_command(
         _print_prediction(preds[0], level, model.uses_structure)
     else:
         _print_predictions(preds, level)
+
+
+def _check_csv(csv_out: Path | None, from_file: Path | None, overwrite: bool) -> None:
+    """``--csv`` before any work: never the ``--from-file`` list, an existing file only
+    with ``--overwrite``."""
+    from ssbattery.electrolytes.candidates import check_predictions_path
+
+    if csv_out is not None:
+        inputs = [(from_file, "--from-file")] if from_file is not None else []
+        check_predictions_path(csv_out, "--csv", inputs=inputs, replace=overwrite)
 
 
 def _interval_note(adaptive: bool) -> str:

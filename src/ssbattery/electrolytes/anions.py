@@ -10,16 +10,32 @@ says what the classifier says for the row's formula (a test checks every row).
 
 Anion units (cluster anions counted once each):
 
-* ``O``: oxygen, including the O of OH⁻ and H2O (H bound to O is not a hydride);
+* ``O``: oxygen, including the O of OH⁻ and of H2O inside the formula proper (H bound to O
+  is not a hydride). Water of crystallisation written as an adduct of a formula string
+  (``Li3InCl6·2H2O``, ``Li3InCl6*(H2O)2``,
+  :func:`~ssbattery.electrolytes.formula.water_of_crystallisation`) is left out of the
+  anion units altogether: it sits in the lattice as neutral molecules, not on an anion
+  site, so Li3InCl6·2H2O is a halide like Li3InCl6 (a ``Composition`` carries no adduct
+  notation: there all O counts);
 * ``S``: the chalcogens S, Se, Te — except in oxo-anions: S/Se/Te with at least 4 O each
   are the cations of SO4²⁻, SeO4²⁻, TeO6⁶⁻ (Li3Nd3Te2O12 is an oxide);
-* ``halogen``: F, Cl, Br, I;
-* ``N``: nitride N³⁻ (N that is not in an NH2⁻);
+* ``halogen``: F, Cl, Br, I — except Cl, Br, I as the cations of oxo-anions (ClO4⁻, IO3⁻,
+  BrO3⁻: LiClO4 is an oxide), by the charge rule below;
+* ``N``: nitride N³⁻ (N that is not in an NH2⁻, nor the cation of NO2⁻/NO3⁻: LiNO3 is an
+  oxide), by the charge rule below;
 * ``hydride``: BH4⁻ (one per B when H ≥ 4 B), NH2⁻ (one per N when the H left ≥ 2 N) and
   H⁻ (H left after the clusters and the hydroxides, e.g. LiAlH4);
 * ``P``: phosphide P³⁻, where the composition has no O, S, Se, Te or N (with any of them P
-  sits in PO4³⁻, PS4³⁻ or PN4⁷⁻ as a cation): Li3P and the phosphidosilicates and
-  -aluminates Li8SiP4, Li9AlP4.
+  sits in PO4³⁻, PS4³⁻ or PN4⁷⁻ as a cation), nor in a halide anion such as PF6⁻ (by the
+  charge rule): Li3P and the phosphidosilicates and -aluminates Li8SiP4, Li9AlP4.
+
+Charge rule for N, Cl, Br, I and P: the element is the cation of an oxo-/fluoro-anion when
+the formula's anions (O²⁻, and the halides F⁻ … other than the element) can balance every
+other cation at its highest common oxidation state (pymatgen's ``common_oxidation_states``),
+the H of OH⁻/H2O at +1 and the element itself at its lowest positive state in such an anion
+(N +3 in NO2⁻, halogen +1 in ClO⁻, P +3). The highest states make the rule conservative: in
+LiPON Li2.9PO3.3N0.46 the O cannot balance Li and P(V) and N(III) (6.6 < 9.28), so N stays a
+nitride; in Li3OCl and LiNbOCl4 Cl stays a chloride; in LiNO3 (6 ≥ 1 + 3) N is a cation.
 
 A group is *dominant* when it holds at least ``dominance_threshold`` of the anion units, and a
 *minor anion* (a dopant) below it. The default, :data:`MINOR_ANION_THRESHOLD` = 0.1 (10 % of the
@@ -96,10 +112,10 @@ MINOR_ANION_THRESHOLD = 0.1
 ANION_GROUPS: dict[str, str] = {
     "O": "O (oxide, hydroxide, water)",
     "S": "S, Se, Te (not in oxo-anions with ≥ 4 O each)",
-    "halogen": "F, Cl, Br, I",
-    "N": "N not in NH2⁻ (nitride)",
+    "halogen": "F, Cl, Br, I (not Cl, Br, I in oxo-anions such as ClO4⁻)",
+    "N": "N not in NH2⁻, NO2⁻ or NO3⁻ (nitride)",
     "hydride": "BH4⁻, NH2⁻ and H⁻, one unit per cluster",
-    "P": "P³⁻ (phosphide) where there is no O, S, Se, Te or N",
+    "P": "P³⁻ (phosphide) where there is no O, S, Se, Te or N, nor PF6⁻",
 }
 
 _HALOGENS = ("F", "Cl", "Br", "I")
@@ -131,7 +147,8 @@ class ChemicalClass(Recorded):
     of the review's three (S, O, halogen) dominate; ``multi_element`` is True when that
     count is ≥ 2, or the hydride or nitride group dominates beside another group (Na3O(BH4),
     LiPON, Li5NI2); ``dominance_threshold`` is the share that made a group dominant and
-    ``minor`` lists the groups present below it (dopants), largest first.
+    ``minor`` lists the groups present below it (dopants), largest first;
+    ``water_of_crystallisation`` is the H2O per formula unit left out as an adduct.
     """
 
     formula: str
@@ -146,15 +163,40 @@ class ChemicalClass(Recorded):
     cluster_anions: tuple[str, ...]
     dominance_threshold: float = MINOR_ANION_THRESHOLD
     minor: tuple[str, ...] = ()
+    water_of_crystallisation: float = 0.0
 
     _UNITS: ClassVar[dict[str, str]] = {
         "anion_amounts": "anion_amounts [1/f.u.]",
         "anion_fractions": "anion_fractions [1]",
         "dominance_threshold": "1",
+        "water_of_crystallisation": "water_of_crystallisation [1/f.u.]",
     }
 
     def _title(self) -> str:
         return f"{self.formula}: {self.label}"
+
+
+_NOT_COUNTED = frozenset({"O", "N", "H", *_HALOGENS, *_CHALCOGENS})
+
+
+def _oxo_cation(
+    amounts: dict[str, float], element: str, state: int, anion_charge: float, bound_h: float
+) -> bool:
+    """Whether ``element`` is the cation of an oxo- or fluoro-anion: the anions' charge
+    ``anion_charge`` (O²⁻ 2 each, the other halides 1 each) balances every other cation at
+    its highest common oxidation state, the H of OH⁻/H2O (``bound_h``) at +1 and
+    ``element`` at ``state``, its lowest state in such an anion (N(III) of NO2⁻, Cl(I) of
+    ClO⁻, P(III)). The highest states make the rule conservative: LiPON's N (P at +5
+    leaves O short) and Li3OCl's Cl stay anions, LiNO3's N and LiClO4's Cl do not."""
+    from pymatgen.core import Element
+
+    charge = amounts[element] * state + bound_h
+    for name, n in amounts.items():
+        if name in _NOT_COUNTED or name == element:
+            continue  # the anions themselves (chalcogens: cations only in SO4²⁻ & co.)
+        states = [q for q in Element(name).common_oxidation_states if q > 0]
+        charge += n * (max(states) if states else 0)
+    return anion_charge >= charge - _TINY
 
 
 def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str, ...]]:
@@ -181,13 +223,23 @@ def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str
     chalcogen = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
     if chalcogen > 0 and oxygen >= 4 * chalcogen - _TINY:
         chalcogen = 0.0  # SO4²⁻, SeO4²⁻, TeO6⁶⁻: S/Se/Te are cations there
+    halogens = {e: amounts.get(e, 0.0) for e in _HALOGENS if amounts.get(e, 0.0) > 0}
+    bound_h = min(amounts.get("H", 0.0), 2 * oxygen)  # H of OH⁻/H2O, a cation (+1)
+    if nitrogen > 0 and _oxo_cation(amounts, "N", 3, 2 * oxygen + sum(halogens.values()), bound_h):
+        nitrogen = 0.0  # NO2⁻, NO3⁻: N(III)/N(V) is a cation there (LiNO3 is an oxide)
+    for hal in ("Cl", "Br", "I"):
+        others = 2 * oxygen + sum(v for k, v in halogens.items() if k != hal)
+        if hal in halogens and oxygen > 0 and _oxo_cation(amounts, hal, 1, others, bound_h):
+            del halogens[hal]  # ClO4⁻, IO3⁻, BrO3⁻: the halogen is a cation there
     phosphide = amounts.get("P", 0.0)
     if any(amounts.get(e, 0.0) > 0 for e in ("O", "N", *_CHALCOGENS)):
         phosphide = 0.0  # PO4³⁻, PS4³⁻, PN4⁷⁻: P is a cation there
+    elif phosphide > 0 and _oxo_cation(amounts, "P", 3, sum(halogens.values()), 0.0):
+        phosphide = 0.0  # PF6⁻: P(V) is a cation there (LiPF6 is a halide)
     groups = {
         "O": oxygen,
         "S": chalcogen,
-        "halogen": sum(amounts.get(e, 0.0) for e in _HALOGENS),
+        "halogen": sum(halogens.values()),
         "N": nitrogen,
         "hydride": hydride,
         "P": phosphide,
@@ -210,13 +262,26 @@ def chemical_class(
     ('O', 'hydride')
     """
     threshold = require_in_range("dominance_threshold", dominance_threshold, 0.0, 1.0)
+    water = 0.0
     if isinstance(composition, str):
-        from ssbattery.electrolytes.formula import parse_formula
+        from ssbattery.electrolytes.formula import parse_formula, water_of_crystallisation
 
         formula, comp = composition, parse_formula(composition)
+        water = water_of_crystallisation(composition)
     else:
         formula, comp = composition.formula, composition
+    return _classified(formula, comp, threshold, water)
+
+
+def _classified(
+    formula: str, comp: Composition, threshold: float, water: float = 0.0
+) -> ChemicalClass:
+    """:func:`chemical_class` of ``comp`` with ``water`` H2O per formula unit (water of
+    crystallisation) left out of the anion units."""
     amounts = {str(el): float(n) for el, n in comp.get_el_amt_dict().items()}
+    if water > 0:
+        amounts["H"] = max(amounts.get("H", 0.0) - 2 * water, 0.0)
+        amounts["O"] = max(amounts.get("O", 0.0) - water, 0.0)
     groups, clusters = _anion_units(amounts)
     total = sum(groups.values())
     fractions = {k: v / total for k, v in groups.items()} if total > 0 else {}
@@ -247,4 +312,5 @@ def chemical_class(
         cluster_anions=clusters,
         dominance_threshold=threshold,
         minor=minor,
+        water_of_crystallisation=water,
     )

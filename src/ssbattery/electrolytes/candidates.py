@@ -51,25 +51,31 @@ MAX_CANDIDATES = 100_000
 _FIELD_END = re.compile(r"[,;\t]")
 
 
-def read_formulas(path: str | os.PathLike[str]) -> tuple[str, ...]:
+def read_formulas(path: str | os.PathLike[str], *, option: str | None = None) -> tuple[str, ...]:
     """The formulas of the candidate file ``path``, in file order (see the module docstring).
 
     Raises :class:`~ssbattery.errors.DataFormatError` for a missing, unreadable or empty
-    file, or for a line that does not hold a chemical formula (naming the line).
+    file, a folder, or a line that does not hold a chemical formula (naming the line);
+    ``option`` (the CLI's ``--from-file``) names the file in every message.
     """
     from ssbattery.electrolytes.conductivity_model import _amounts
 
     p = Path(path)
+    name = f"`{option}` {str(p)!r}" if option else str(p)
+    if p.is_dir():
+        raise DataFormatError(
+            f"{name} is a folder; give a text file inside it with one formula per line."
+        )
     if not p.is_file():
-        raise DataFormatError(f"{p}: no such file; give a text file with one formula per line.")
+        raise DataFormatError(f"{name}: no such file; give a text file with one formula per line.")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFormatError(
-            f"{p}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
+            f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from None
     except OSError as exc:
-        raise DataFormatError(f"{p}: cannot be read ({exc.strerror}).") from None
+        raise DataFormatError(f"{name}: cannot be read ({exc.strerror}).") from None
     out: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         field = _FIELD_END.split(line, maxsplit=1)[0].strip()
@@ -82,23 +88,33 @@ def read_formulas(path: str | os.PathLike[str]) -> tuple[str, ...]:
         except InvalidParameterError as exc:
             # the API's message names its argument (`formula`); here the file line is the input
             detail = str(exc).removeprefix("`formula` ")
-            raise DataFormatError(f"{p} line {number}: {detail}") from None
+            raise DataFormatError(f"{name} line {number}: {detail}") from None
         out.append(field)
         if len(out) > MAX_CANDIDATES:
             raise DataFormatError(
-                f"{p}: more than {MAX_CANDIDATES} formulas; split it into smaller files."
+                f"{name}: more than {MAX_CANDIDATES} formulas; split it into smaller files."
             )
     if not out:
-        raise DataFormatError(f"{p}: no formula in it; give one formula per line.")
+        raise DataFormatError(f"{name}: no formula in it; give one formula per line.")
     return tuple(out)
 
 
-def check_predictions_path(path: str | os.PathLike[str], option: str | None = None) -> Path:
+def check_predictions_path(
+    path: str | os.PathLike[str],
+    option: str | None = None,
+    *,
+    inputs: Sequence[tuple[str | os.PathLike[str], str | None]] = (),
+    replace: bool = True,
+) -> Path:
     """Check ``path`` (``.csv``) before any prediction runs (see
-    :func:`~ssbattery.io.check_output_path`); ``option`` names it in errors."""
+    :func:`~ssbattery.io.check_output_path`); ``option`` names it in errors. ``inputs``,
+    ``(path, option)`` pairs of the files read (the candidate list), are never replaced;
+    ``replace=False`` refuses any existing file."""
     from ssbattery.io import CSV_SUFFIXES, check_output_path
 
-    return check_output_path(path, option=option, suffixes=CSV_SUFFIXES)
+    return check_output_path(
+        path, option=option, suffixes=CSV_SUFFIXES, inputs=inputs, replace=replace
+    )
 
 
 def write_predictions(

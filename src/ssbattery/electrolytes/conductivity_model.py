@@ -80,6 +80,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -91,10 +92,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ssbattery._deprecation import renamed_method
-from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError, SsbatteryError, shorten
 from ssbattery.results import Printed, Quantity, Reported
 
 __all__ = [
+    "MOBILE_IONS",
     "ConductivityBenchmark",
     "ConductivityModel",
     "ConductivityPrediction",
@@ -339,25 +341,45 @@ def _fractions(formula: str) -> dict[str, float]:
     return {k: v / total for k, v in _amounts(formula).items()}
 
 
+#: The mobile ions the model was trained on (OBELiX holds Li, Na, K and Mg conductors): a
+#: formula without any of them has no carrier the model knows.
+MOBILE_IONS: tuple[str, ...] = ("Li", "Na", "K", "Mg")
+
+
 @functools.cache
 def _amounts(formula: str) -> dict[str, float]:
-    """Element amounts per formula unit, checked."""
-    from pymatgen.core import Composition, Element
+    """Element amounts per formula unit, read by the package's one formula parser
+    (:func:`~ssbattery.electrolytes.formula.parse_formula`, as ``classify`` reads them) and
+    checked: no symbolic ``x``, and at least one of :data:`MOBILE_IONS`."""
+    from ssbattery.electrolytes.formula import parse_formula
 
+    if not isinstance(formula, str):
+        raise InvalidParameterError(f"`formula` must be a string, got {formula!r}.")
+    shown = shorten(formula)
     try:
-        comp = Composition(formula)
-    except (ValueError, KeyError, TypeError) as exc:
+        comp = parse_formula(formula)
+    except SsbatteryError as exc:
+        detail = str(exc)
+        if "stoichiometry in x" in detail:
+            raise InvalidParameterError(
+                f"`formula` {shown!r} has stoichiometry in x; write the amounts as numbers "
+                "(e.g. Li0.33La0.56TiO3 for Li3xLa(2/3)−xTiO3 at x = 0.11)."
+            ) from None
+        # the placeholder hint names parse_formula's `symbols`, which predict does not take
+        detail = re.sub(r"; if '[^']*' stands for a family.*$", ".", detail)
+        for prefix in (f"cannot parse formula {shown!r}: ", f"formula {shown!r}: "):
+            detail = detail.removeprefix(prefix)
+        detail = detail.removeprefix(f"formula {shown!r} ")
         raise InvalidParameterError(
-            f"`formula` {formula!r} is not a chemical formula ({exc}); e.g. Li6PS5Cl."
+            f"`formula` {shown!r} is not a chemical formula the model reads: {detail}"
         ) from None
     fr = {str(k): float(v) for k, v in comp.items()}
-    bad = [k for k in fr if not Element.is_valid_symbol(k)]
-    if bad:
+    if not any(fr.get(ion, 0.0) > 0 for ion in MOBILE_IONS):
         raise InvalidParameterError(
-            f"`formula` {formula!r} contains {', '.join(bad)}, not element symbols; e.g. Li6PS5Cl."
+            f"`formula` {shown!r} has no mobile ion the model knows "
+            f"({', '.join(MOBILE_IONS)}): it predicts the conductivity of those ions only; "
+            "e.g. Li6PS5Cl."
         )
-    if not fr:
-        raise InvalidParameterError(f"`formula` {formula!r} has no elements.")
     return fr
 
 
@@ -559,9 +581,20 @@ class ConductivityModel:
 
     def quantile(self, level: float) -> float:
         """q at ``level``: the conformal quantile of the out-of-fold scores |rᵢ|/σᵢ (in dex for
-        the constant interval, dimensionless for the adaptive one)."""
+        the constant interval, dimensionless for the adaptive one). ``level`` above n/(n+1),
+        n the number of out-of-fold residuals, is refused: the ⌈(n+1)·level⌉-th of n
+        residuals does not exist (Lei et al. 2018, § 2)."""
         if not 0 < level < 1:
             raise InvalidParameterError(f"`level` must be in (0, 1), got {level}.")
+        n = self.oof_abs_errors.size
+        if level > n / (n + 1):
+            # the ⌈(n+1)·level⌉-th of n residuals does not exist: no finite interval holds
+            top = math.floor(n / (n + 1) * 1e4) / 1e4  # rounded down: itself allowed
+            raise InvalidParameterError(
+                f"`level` {level} is above what the {n} calibration residuals support: a "
+                f"split-conformal interval needs level ≤ n/(n+1) = {top:.4f}; give a lower "
+                "level."
+            )
         if level in self.score_quantile:
             return self.score_quantile[level]
         return conformal_quantile(self.oof_abs_errors / self._oof_scale(), level)

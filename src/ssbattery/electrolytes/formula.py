@@ -6,7 +6,12 @@ pymatgen-core's own parser does not read as they stand:
 * fractional stoichiometry, ``Na2Y2/3Cl4``, ``Li4Al1/3Si1/6Ge1/6P1/3O4``;
 * symbolic stoichiometry in ``x``, ``Li3xLa(2/3)−xTiO3`` (LLTO), ``Na3−xO1−x(NH2)x(BH4)``,
   often with a Unicode minus sign;
-* placeholder symbols for a whole family, ``A2.99Ba0.005OCl`` with A = Li, Na, K.
+* placeholder symbols for a whole family, ``A2.99Ba0.005OCl`` with A = Li, Na, K;
+* adducts and hydrates, ``X·nY`` or ``X*nY`` (``Li3InCl6·2H2O``, ``Li3InCl6*2H2O`` and
+  ``Li3InCl6*(H2O)2`` all mean Li3InCl6 plus two H2O): the part after ``·`` or ``*``, times
+  its leading number, is added to the formula. ``*`` multiplies only inside a parenthesised
+  amount (``La(2*x)``); elsewhere it is the adduct separator, so ``Cl6*2H2O`` is never
+  Cl₁₂. :func:`water_of_crystallisation` counts the H2O written as such an adduct part.
 
 pymatgen also silently accepts unknown symbols (``Composition("Qz2")`` gives a dummy
 species). :func:`normalise_formula` therefore scans the string itself — element symbols
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ssbattery.errors import DataFormatError, InvalidParameterError, shorten
@@ -28,7 +33,7 @@ from ssbattery.errors import DataFormatError, InvalidParameterError, shorten
 if TYPE_CHECKING:
     from pymatgen.core import Composition
 
-__all__ = ["is_symbolic", "normalise_formula", "parse_formula"]
+__all__ = ["is_symbolic", "normalise_formula", "parse_formula", "water_of_crystallisation"]
 
 #: Characters the review uses for minus and for spaces; mapped to ASCII before scanning.
 _TRANSLATE = str.maketrans(
@@ -54,6 +59,10 @@ _TRANSLATE = str.maketrans(
 )
 
 _NUMBER = re.compile(r"\d+\.?\d*|\.\d+")
+
+#: Largest amount of one element or group per formula unit: no electrolyte's formula unit
+#: holds a million atoms of one element, so a larger number is a typo (e.g. 10 000 digits).
+MAX_AMOUNT = 1e6
 
 #: Deepest nesting of parentheses accepted (the review's formulas nest at most 2 deep).
 MAX_DEPTH = 50
@@ -92,8 +101,10 @@ class _Scanner:
         self.symbols = symbols
         self.pos = 0
         self.depth = 0
-        self.out: list[str] = []
+        self.out: list[str | float] = []  # symbols, brackets and amounts (floats)
         self.names = sorted(symbols, key=len, reverse=True)
+        self.amount_depth = 0  # parentheses open inside an amount: there '*' multiplies
+        self.water = 0.0  # H2O written as an adduct part (``·2H2O``, ``*(H2O)18``)
 
     # -- errors -----------------------------------------------------------------------
     def error(self, what: str, hint: str = "") -> DataFormatError:
@@ -142,7 +153,7 @@ class _Scanner:
         value = self.factor()
         while True:
             c = self.peek()
-            if c in ("/", "*"):
+            if c == "/" or (c == "*" and self.amount_depth > 0):
                 self.pos += 1
                 if not self.starts_amount():
                     raise self.error(f"'{c}' is not followed by a number or x")
@@ -171,7 +182,9 @@ class _Scanner:
         if c == "(":
             self.pos += 1
             self.enter()
+            self.amount_depth += 1
             value = self.amount()
+            self.amount_depth -= 1
             self.depth -= 1
             if value is None or self.peek() != ")":
                 raise self.error("unbalanced parenthesis in a stoichiometry")
@@ -181,7 +194,13 @@ class _Scanner:
         if match is None:
             raise self.error("expected a number")
         self.pos = match.end()
-        return float(match.group())
+        value = float(match.group())
+        if value == 0 and match.group().strip("0.") != "":
+            raise self.error(
+                f"the number {shorten(match.group(), 20)!r} is too small to represent "
+                "(it would read as 0)"
+            )
+        return value
 
     # -- the formula itself ----------------------------------------------------------
     def element(self) -> str:
@@ -211,16 +230,23 @@ class _Scanner:
         value = self.amount()
         if value is None:
             return
-        if not math.isfinite(value) or value < -1e-12:
+        what = _render(self.out[start_index:])
+        if not math.isfinite(value) or value > MAX_AMOUNT:
+            raise InvalidParameterError(
+                f"formula {shorten(self.original)!r} gives '{shorten(what, 20)}' an amount of "
+                f"{_shown(value)} per formula unit, above the {MAX_AMOUNT:g} a formula unit "
+                "can hold; check the number (a typo, or a missing separator)."
+            )
+        if value < -1e-12:
             raise InvalidParameterError(
                 f"formula {shorten(self.original)!r} with x={self.x} gives a negative amount "
-                f"({value:.6g}) for '{''.join(self.out[start_index:])}'; choose x in the "
+                f"({value:.6g}) for '{shorten(what, 20)}'; choose x in the "
                 "range where every amount is ≥ 0."
             )
         if abs(value) <= 1e-12:
             del self.out[start_index:]  # a zero amount removes the element or group
             return
-        self.out.append(f"{value:.12g}")
+        self.out.append(value)
 
     def sequence(self, closing: str | None) -> None:
         """Scan items until ``closing`` (")", "]"), the end (None) or, for an adduct part
@@ -262,8 +288,21 @@ class _Scanner:
                 self.out.append(")")
                 if len(self.out) == start + 2:
                     raise self.error(f"nothing after the adduct separator '{c}'")
-                if multiplier is not None:
-                    self.out.append(f"{multiplier:.12g}")
+                factor = 1.0 if multiplier is None else multiplier
+                if not math.isfinite(factor) or factor < 0:
+                    raise self.error("the adduct's multiplier is not a finite number ≥ 0")
+                part = _element_amounts(_render(self.out[start:]))
+                if set(part) == {"H", "O"} and abs(part["H"] - 2 * part["O"]) <= 1e-9:
+                    self.water += part["O"] * factor  # water of crystallisation
+                if factor <= 1e-12:
+                    del self.out[start:]  # "·0H2O": nothing added
+                elif multiplier is not None:
+                    self.out.append(multiplier)
+            elif c in "eE" and self.pos > 0 and self.text[self.pos - 1].isdigit():
+                raise self.error(
+                    f"unexpected character '{c}'",
+                    "; write amounts as plain decimals (0.001, not 1e-3).",
+                )
             else:
                 raise self.error(f"unexpected character '{c}'")
         if closing not in (None, "*"):
@@ -281,6 +320,25 @@ def normalise_formula(
     >>> normalise_formula("Li3xLa(2/3)−xTiO3", x=0.11)
     'Li0.33La0.556666666667TiO3'
     """
+    return _render(_scan(formula, x=x, symbols=symbols).out)
+
+
+def _render(tokens: Sequence[str | float], digits: bool = True) -> str:
+    """The scanned tokens as text: amounts to 12 significant digits (``digits``) or at full
+    float precision (``repr``, what :func:`parse_formula` reads)."""
+    return "".join(
+        t if isinstance(t, str) else (f"{t:.12g}" if digits else repr(t)) for t in tokens
+    )
+
+
+def _shown(value: float) -> str:
+    return "inf (too many digits)" if math.isinf(value) else f"{value:.6g}"
+
+
+def _scan(
+    formula: str, *, x: float | None = None, symbols: Mapping[str, str] | None = None
+) -> _Scanner:
+    """The finished scan of ``formula`` (its normalised text in ``out``, checked)."""
     if not isinstance(formula, str):
         raise InvalidParameterError(f"`formula` must be a string, got {formula!r}.")
     text = formula.translate(_TRANSLATE)
@@ -306,12 +364,25 @@ def normalise_formula(
             )
     scanner = _Scanner(text, formula, x, table)
     scanner.sequence(None)
-    result = "".join(scanner.out)
-    if not result:
+    if not scanner.out:
         raise DataFormatError(
             f"formula {shorten(formula)!r} has no element with a non-zero amount."
         )
-    return result
+    return scanner
+
+
+def water_of_crystallisation(
+    formula: str, *, x: float | None = None, symbols: Mapping[str, str] | None = None
+) -> float:
+    """H2O per formula unit written as an adduct part of ``formula``: 2 for
+    ``Li3InCl6·2H2O``, ``Li3InCl6*2H2O`` and ``Li3InCl6*(H2O)2``, 0 for ``LiOH`` or
+    ``Li3InCl6(H2O)2`` (water inside the formula proper is not an adduct). Only a part that
+    is water alone counts (``·NH3`` is not water).
+
+    >>> water_of_crystallisation("CuSO4·5H2O")
+    5.0
+    """
+    return _scan(formula, x=x, symbols=symbols).water
 
 
 def parse_formula(
@@ -328,22 +399,29 @@ def parse_formula(
     missing, makes an amount negative, or makes one positive but below pymatgen's amount
     tolerance (1e-8), which would silently drop that element.
 
-    >>> parse_formula("Na2Y2/3Cl4")["Y"]
+    Amounts are kept at full float precision (:func:`normalise_formula`'s text rounds
+    them to 12 digits); an amount above :data:`MAX_AMOUNT`, or a written number too small
+    for a float (it would read as 0), is refused.
+
+    >>> round(parse_formula("Na2Y2/3Cl4")["Y"], 12)
     0.666666666667
     """
     from pymatgen.core import Composition
 
-    text = normalise_formula(formula, x=x, symbols=symbols)
-    tiny = [float(m) for m in re.findall(r"(?<=[A-Za-z)])(\d*\.?\d+(?:[eE][-+]?\d+)?)", text)]
-    tiny = [v for v in tiny if 0 < v < Composition.amount_tolerance]
+    amounts = _element_amounts(_render(_scan(formula, x=x, symbols=symbols).out, False))
+    tol = Composition.amount_tolerance
+    tiny = {k: v for k, v in amounts.items() if 0 < v < tol}
     if tiny:
+        element, value = min(tiny.items(), key=lambda kv: kv[1])
+        cause = f"`x` = {x} gives" if x is not None else "gives"
+        fix = "use x = 0 or a value that keeps" if x is not None else "write 0 or keep"
         raise InvalidParameterError(
-            f"`x` = {x} gives {shorten(formula)!r} an amount of {min(tiny):g}, below the "
-            f"{Composition.amount_tolerance:g} resolution of a composition (the element would "
-            "be dropped); use x = 0 or a value that keeps every amount ≥ 1e-8."
+            f"formula {shorten(formula)!r}: {cause} {element} an amount of {value:g}, below "
+            f"the {tol:g} resolution of a composition (the element would be dropped); {fix} "
+            "every amount ≥ 1e-8."
         )
     try:
-        return Composition(_element_amounts(text))
+        return Composition(amounts)
     except (ValueError, KeyError) as exc:  # pragma: no cover - the scan catches these first
         raise DataFormatError(f"cannot parse formula {shorten(formula)!r}: {exc}") from None
 

@@ -33,6 +33,8 @@ def check_output_path(
     *,
     option: str | None = None,
     suffixes: Sequence[str] | None = None,
+    inputs: Sequence[tuple[str | os.PathLike[str], str | None]] = (),
+    replace: bool = True,
 ) -> Path:
     """Check that ``path`` can be written as a file and return it as a :class:`Path`.
 
@@ -40,8 +42,11 @@ def check_output_path(
     option or argument the user typed, and the fix): an empty path; an extension not in
     ``suffixes`` (case-insensitive; ``None`` allows any); an existing folder; a parent
     folder that does not exist, is not a folder or is not writable; an existing file that
-    is not writable. An existing writable file is allowed: it is replaced atomically.
-    Nothing is created.
+    is not writable; the same file (:func:`os.path.samefile`: links and case-insensitive
+    names included) as one of ``inputs``, the ``(path, option)`` pairs the command reads,
+    whichever ``replace`` says; with ``replace=False``, any existing file ("pass
+    ``--overwrite`` to replace it"). Otherwise an existing writable file is allowed: it is
+    replaced atomically. Nothing is created.
     """
     text = os.fspath(path)
     if not str(text).strip():
@@ -58,9 +63,28 @@ def check_output_path(
             f"(got {target.suffix or 'no extension'!r})."
         )
     _check_parent(target, option, text)
-    if target.exists() and not os.access(target, os.W_OK):
-        raise OutputPathError(f"{_name(option, text)} exists and is not writable.")
+    if target.exists():
+        for source, source_option in inputs:
+            if _same_file(target, source):
+                raise OutputPathError(
+                    f"{_name(option, text)} is the input file {_name(source_option, source)}: "
+                    "writing it would replace what is being read; give another output file."
+                )
+        if not replace:
+            raise OutputPathError(
+                f"{_name(option, text)} exists; pass `--overwrite` to replace it, or give "
+                "another file name."
+            )
+        if not os.access(target, os.W_OK):
+            raise OutputPathError(f"{_name(option, text)} exists and is not writable.")
     return target
+
+
+def _same_file(a: Path, b: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(a, Path(b).expanduser())
+    except (OSError, ValueError):  # b absent or unreadable: it cannot be the output
+        return False
 
 
 def check_output_dir(path: str | os.PathLike[str], *, option: str | None = None) -> Path:
