@@ -234,7 +234,7 @@ def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
     }
 
 
-@handle_errors
+@handle_errors(api_names={"temperatures_k": "--temperatures"})
 def arrhenius_command(
     inputs: list[Path] = typer.Argument(
         ..., help="Spectrum files and/or folders of spectra (temperatures in the names)."
@@ -247,8 +247,11 @@ def arrhenius_command(
     temperatures: str | None = typer.Option(
         None,
         "--temperatures",
-        help="One per spectrum in file order, °C by default (25,40) or K (298.15K,313K); "
-        "default: read from file names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
+        help="One per spectrum, °C by default (25,40) or K (298.15K,313K), in the order of the "
+        "temperatures in the file names when every name has one (ascending), else in the order "
+        "given (a folder's files in natural name order); a value >2 K from its name's is "
+        "refused if the names hold the same set, else warned about. Default: read from file "
+        "names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
     ),
     temperature_pattern: str | None = typer.Option(
         None,

@@ -597,11 +597,7 @@ def compute_drt(
     n_nodes = math.ceil((hi - lo) / dy) + 1
     nodes = np.asarray(lo + dy * np.arange(n_nodes), dtype=np.float64)
     A_c = _design(basis, nodes, f)
-    n_el = (
-        _electrode_exponent(spectrum, A_c, derivative_order, inductance)
-        if use_el
-        else None
-    )
+    n_el = _electrode_exponent(spectrum, A_c, derivative_order, inductance) if use_el else None
     pb, cols = _problem(spectrum, A_c, derivative_order, inductance, n_el)
     n_extra = pb.n_extra
     lam_used = float(lam) if lam is not None else _choose_lambda(pb, lam_method)
