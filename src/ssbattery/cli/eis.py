@@ -269,8 +269,10 @@ def arrhenius_command(
     weighting: str = typer.Option(
         "inverse-variance",
         "--weighting",
-        help="Two-step line: 'inverse-variance' (default; each σ by 1/(δσ/σ)² from its fit) "
-        "or 'unweighted'. Both are computed; this picks the headline one.",
+        help="'inverse-variance' (default: the maximum-likelihood weights for the fits' own "
+        "errors) or 'unweighted'. Two-step line: each σ by 1/(δσ/σ)² or equally (both are "
+        "computed; this picks the headline one). --joint: each point by 1/|Z| (noise ∝ |Z|) "
+        "or by 1 (Ω).",
     ),
     joint: bool = typer.Option(
         False, "--joint", help="Also fit all spectra at once with R(T) Arrhenius in the model."
@@ -530,7 +532,7 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
     )
     console.print(record_table(title, rows, left={"contribution"}))
     if s["joint"]:
-        _print_joint(s["joint"])
+        _print_joint(s["joint"], printed=set(s["notes"]))
     for note in s["notes"]:
         console.print(f"note: {note}", highlight=False)
     spectra = []
@@ -550,7 +552,8 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
     console.print(record_table("spectra", spectra, left={"file", "Lin-KK"}))
 
 
-def _print_joint(j: dict[str, Any]) -> None:
+def _print_joint(j: dict[str, Any], printed: set[str]) -> None:
+    """The joint fit's table, Ea correlations and notes (but those in ``printed``)."""
     rows = [
         {
             "contribution": key,
@@ -561,12 +564,14 @@ def _print_joint(j: dict[str, Any]) -> None:
                 else ""
             ),
             "σ(25 °C) [mS/cm]": _value_error(c, "conductivity_25C", "mS/cm"),
+            "prediction ±": f"{c['conductivity_25C prediction error [mS/cm]']:.2g}",
         }
         for key, c in j["contributions"].items()
     ]
     title = (
         f"joint fit of {len(j['temperatures [K]'])} spectra (CPE exponents "
-        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual [1]']:.2%}; "
+        f"{j['cpe_exponents']}, {j['weighting']}, rms residual "
+        f"{j['rms_relative_residual [1]']:.2%}; "
         "± = 1σ from s²(JᵀJ)⁻¹)"
     )
     console.print(record_table(title, rows, left={"contribution"}))
@@ -580,4 +585,5 @@ def _print_joint(j: dict[str, Any]) -> None:
                 highlight=False,
             )
     for note in j["notes"]:
-        console.print(f"note: {note}", highlight=False)
+        if note not in printed:
+            console.print(f"note: {note}", highlight=False)

@@ -53,6 +53,9 @@ __all__ = [
     "analyse_spectrum",
     "analyse_temperature_series",
     "collect_spectrum_files",
+    "extrapolation_k",
+    "extrapolation_note",
+    "prediction_error_ln",
 ]
 
 #: The conductivity contributions analysed, in this order.
@@ -173,8 +176,7 @@ class ArrheniusAnalysis:
     @property
     def extrapolation_k(self) -> float:
         """How far 25 °C lies outside the measured range [K] (0 inside it, > 0 outside)."""
-        t = self.temperatures_k
-        return float(max(t.min() - _T25_K, _T25_K - t.max(), 0.0))
+        return extrapolation_k(self.temperatures_k)
 
     @property
     def temperatures_k(self) -> np.ndarray:
@@ -212,14 +214,7 @@ class ArrheniusAnalysis:
         return tuple(out)
 
     def _extrapolation_note(self) -> str:
-        t = self.temperatures_k
-        side = "below" if _T25_K < t.min() else "above"
-        return (
-            f"σ(25 °C) is extrapolated {self.extrapolation_k:.1f} K {side} the measured "
-            f"{t.min():.1f}–{t.max():.1f} K: quote the prediction interval "
-            "(conductivity_25C prediction error [mS/cm]), which adds the points' scatter about the "
-            "line to the fit's error; a change of mechanism outside the range is not covered."
-        )
+        return extrapolation_note(self.temperatures_k)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary, units in the keys: per contribution (``"bulk"``…) Ea ±
@@ -473,8 +468,8 @@ def analyse_temperature_series(
     spectrum's fit (``"inverse-variance"``, default: the maximum-likelihood line when those
     errors are the scatter) or equally (``"unweighted"``); the other one is computed too
     (:attr:`ArrheniusAnalysis.alternative_fits`). ``joint=True`` adds the joint fit of all
-    spectra with R(T) Arrhenius inside the model (:mod:`.joint`; ``shared_exponents``: one CPE
-    exponent per arc for all temperatures).
+    spectra with R(T) Arrhenius inside the model (:mod:`.joint`, with the same ``weighting``;
+    ``shared_exponents``: one CPE exponent per arc for all temperatures).
     """
     if form not in ("A/T", "plain"):
         raise InvalidParameterError(f"`form` must be 'A/T' or 'plain', got {form!r}.")
@@ -541,7 +536,9 @@ def analyse_temperature_series(
         from ssbattery.electrolytes.impedance.joint import fit_joint_arrhenius
 
         partial = ArrheniusAnalysis(form, circuit, pellet, tuple(results), fits, sigma25)
-        joint_fit = fit_joint_arrhenius(partial, shared_exponents=shared_exponents)
+        joint_fit = fit_joint_arrhenius(
+            partial, shared_exponents=shared_exponents, weighting=weighting
+        )
     return ArrheniusAnalysis(
         form, circuit, pellet, tuple(results), fits, sigma25, weighting, other, pred25, joint_fit
     )
@@ -608,14 +605,42 @@ def _other(weighting: str) -> str:
 def _sigma_25c(
     fit: ArrheniusFit, t_k: np.ndarray, s_per_m: np.ndarray
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """σ(25 °C) [S/cm] with the fit's standard error, and with the prediction error.
-
-    Prediction: δ ln σ² = (fit's δ ln σ)² + s², s² = Σ(ln σ_i − line)²/(n − 2) the scatter of the
-    measured points about the line (0 with two points).
-    """
+    """σ(25 °C) [S/cm] with the fit's standard error, and with the prediction error
+    (:func:`prediction_error_ln`)."""
     ln25, e25 = fit.ln_sigma(_T25_K)
     ln_i, _ = fit.ln_sigma(t_k)
-    dof = t_k.size - 2
-    scatter = float(np.sum((np.log(s_per_m) - ln_i) ** 2)) / dof if dof > 0 else 0.0
     v = float(np.exp(ln25)) / 100.0
-    return (v, v * float(e25)), (v, v * math.sqrt(float(e25) ** 2 + scatter))
+    pred = prediction_error_ln(float(e25), np.log(s_per_m), ln_i)
+    return (v, v * float(e25)), (v, v * pred)
+
+
+def prediction_error_ln(fit_error_ln: float, ln_measured: np.ndarray, ln_line: np.ndarray) -> float:
+    """Prediction error of ln σ at a new temperature (σ(25 °C) outside the data).
+
+    δ ln σ_pred² = (the fit's δ ln σ)² + s², s² = Σ(ln σ_i − line_i)²/(n − 2) the scatter of
+    the measured points about the fitted line (0 with two points). Used by the two-step and
+    the joint fit alike.
+    """
+    resid = np.asarray(ln_measured, dtype=float) - np.asarray(ln_line, dtype=float)
+    dof = resid.size - 2
+    scatter = float(np.sum(resid**2)) / dof if dof > 0 else 0.0
+    return math.sqrt(fit_error_ln**2 + scatter)
+
+
+def extrapolation_k(temperatures_k: np.ndarray) -> float:
+    """How far 25 °C lies outside the measured temperatures [K] (0 inside, > 0 outside)."""
+    t = np.asarray(temperatures_k, dtype=float)
+    return float(max(t.min() - _T25_K, _T25_K - t.max(), 0.0))
+
+
+def extrapolation_note(temperatures_k: np.ndarray) -> str:
+    """The note for σ(25 °C) extrapolated outside ``temperatures_k``: distance, side, and
+    which interval to quote."""
+    t = np.asarray(temperatures_k, dtype=float)
+    side = "below" if _T25_K < t.min() else "above"
+    return (
+        f"σ(25 °C) is extrapolated {extrapolation_k(t):.1f} K {side} the measured "
+        f"{t.min():.1f}–{t.max():.1f} K: quote the prediction interval "
+        "(conductivity_25C prediction error [mS/cm]), which adds the points' scatter about the "
+        "line to the fit's error; a change of mechanism outside the range is not covered."
+    )
