@@ -312,6 +312,8 @@ def _gb_specific(
     if "grain boundary" not in sig or "bulk" not in sig:
         return None
     b, g = fit.arc("bulk"), fit.arc("grain boundary")
+    if not all(math.isfinite(c) and c > 0 for c in (b.C_eff_F, g.C_eff_F)):
+        return None  # an arc without a capacitance (CPE exponent → 0): no brick-layer ratio
     s_app, ds = sig["grain boundary"]
     value = s_app * b.C_eff_F / g.C_eff_F
     rel = math.sqrt(
