@@ -539,17 +539,25 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
     for r in s["spectra"]:
         c = {k: v["conductivity [mS/cm]"] for k, v in r["conductivity"].items()}
         kk = r["lin_kk"]
+        gsp = r["grain_boundary_specific_conductivity"]
         spectra.append(
             {
                 "file": Path(r["file"]).name,
                 "T [K]": f"{r['temperature [K]']:.2f}",
                 "σ_bulk [mS/cm]": f"{c.get('bulk', float('nan')):.4g}",
                 "σ_gb [mS/cm]": f"{c.get('grain boundary', float('nan')):.4g}",
+                "σ_gb,sp [mS/cm]": "" if gsp is None else f"{gsp['conductivity [mS/cm]']:.4g}",
                 "σ_total [mS/cm]": f"{c['total']:.4g}",
                 "Lin-KK": ("pass" if kk["passed"] else "FAIL") if kk else "",
             }
         )
     console.print(record_table("spectra", spectra, left={"file", "Lin-KK"}))
+    if any(r["grain_boundary_specific_conductivity"] for r in s["spectra"]):
+        console.print(
+            "σ_gb,sp: grain boundary, specific (brick layer, σ_gb·C_bulk/C_gb); σ_gb is the "
+            "apparent value, L/(R_gb A).",
+            highlight=False,
+        )
 
 
 def _print_joint(j: dict[str, Any], printed: set[str]) -> None:

@@ -346,3 +346,17 @@ def test_parse_temperatures() -> None:
     for bad in ("", "abc", "-300"):
         with pytest.raises(InvalidParameterError, match="--temperatures"):
             parse_temperatures(bad)
+
+
+def test_cli_arrhenius_text_shows_the_specific_grain_boundary_conductivity() -> None:
+    """σ_gb,sp = σ_gb · C_bulk/C_gb (brick layer) is in the JSON and the text alike: at 25 °C
+    0.1/(1e4 Ω · 0.7854 cm²) · (20 pF/2 nF) = 1.273e-4 mS/cm for the shipped examples."""
+    args = ["eis", "arrhenius", str(EXAMPLES), "--thickness-mm", "1", "--diameter-mm", "10"]
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    row = next(r for r in data["spectra"] if r["temperature [K]"] == pytest.approx(298.15))
+    gsp = row["grain_boundary_specific_conductivity"]["conductivity [mS/cm]"]
+    assert gsp == pytest.approx(0.1 / (1e4 * math.pi * 0.25) * 0.01 * 1e3, rel=0.03)
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "σ_gb,sp: grain boundary, specific (brick layer" in " ".join(text.stdout.split())
+    assert f"{gsp:.4g}" in text.stdout
