@@ -234,6 +234,20 @@ def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
     }
 
 
+_TEMPERATURES_HELP = (
+    "One per spectrum, °C by default (25,40) or K (298.15K,313K), in the order of the "
+    "temperatures in the file names when every name has one (ascending), else in the order "
+    "given (a folder's files in natural name order); a value >2 K from its name's is refused "
+    "if the names hold the same set, else warned about. Default: read from file names like "
+    "LLZO_25C.csv, spectrum_298K.txt or run_T25.csv."
+)
+_WEIGHTING_HELP = (
+    "'inverse-variance' (default: the maximum-likelihood weights for the fits' own errors) or "
+    "'unweighted'. Two-step line: each σ by 1/(δσ/σ)² or equally (both are computed; this "
+    "picks the headline one). --joint: each point by 1/|Z| (noise ∝ |Z|) or by 1 (Ω)."
+)
+
+
 @handle_errors(api_names={"temperatures_k": "--temperatures"})
 def arrhenius_command(
     inputs: list[Path] = typer.Argument(
@@ -247,11 +261,7 @@ def arrhenius_command(
     temperatures: str | None = typer.Option(
         None,
         "--temperatures",
-        help="One per spectrum, °C by default (25,40) or K (298.15K,313K), in the order of the "
-        "temperatures in the file names when every name has one (ascending), else in the order "
-        "given (a folder's files in natural name order); a value >2 K from its name's is "
-        "refused if the names hold the same set, else warned about. Default: read from file "
-        "names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
+        help=_TEMPERATURES_HELP,
     ),
     temperature_pattern: str | None = typer.Option(
         None,
@@ -269,10 +279,7 @@ def arrhenius_command(
     weighting: str = typer.Option(
         "inverse-variance",
         "--weighting",
-        help="'inverse-variance' (default: the maximum-likelihood weights for the fits' own "
-        "errors) or 'unweighted'. Two-step line: each σ by 1/(δσ/σ)² or equally (both are "
-        "computed; this picks the headline one). --joint: each point by 1/|Z| (noise ∝ |Z|) "
-        "or by 1 (Ω).",
+        help=_WEIGHTING_HELP,
     ),
     joint: bool = typer.Option(
         False, "--joint", help="Also fit all spectra at once with R(T) Arrhenius in the model."
