@@ -243,7 +243,21 @@ def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
     }
 
 
-@handle_errors
+_TEMPERATURES_HELP = (
+    "One per spectrum, °C by default (25,40) or K (298.15K,313K), in the order of the "
+    "temperatures in the file names when every name has one (ascending), else in the order "
+    "given (a folder's files in natural name order); a value >2 K from its name's is refused "
+    "if the names hold the same set, else warned about. Default: read from file names like "
+    "LLZO_25C.csv, spectrum_298K.txt or run_T25.csv."
+)
+_WEIGHTING_HELP = (
+    "'inverse-variance' (default: the maximum-likelihood weights for the fits' own errors) or "
+    "'unweighted'. Two-step line: each σ by 1/(δσ/σ)² or equally (both are computed; this "
+    "picks the headline one). --joint: each point by 1/|Z| (noise ∝ |Z|) or by 1 (Ω)."
+)
+
+
+@handle_errors(api_names={"temperatures_k": "--temperatures"})
 def arrhenius_command(
     inputs: list[Path] = typer.Argument(
         ..., help="Spectrum files and/or folders of spectra (temperatures in the names)."
@@ -256,8 +270,7 @@ def arrhenius_command(
     temperatures: str | None = typer.Option(
         None,
         "--temperatures",
-        help="One per spectrum in file order, °C by default (25,40) or K (298.15K,313K); "
-        "default: read from file names like LLZO_25C.csv, spectrum_298K.txt or run_T25.csv.",
+        help=_TEMPERATURES_HELP,
     ),
     temperature_pattern: str | None = typer.Option(
         None,
@@ -275,8 +288,7 @@ def arrhenius_command(
     weighting: str = typer.Option(
         "inverse-variance",
         "--weighting",
-        help="Two-step line: 'inverse-variance' (default; each σ by 1/(δσ/σ)² from its fit) "
-        "or 'unweighted'. Both are computed; this picks the headline one.",
+        help=_WEIGHTING_HELP,
     ),
     joint: bool = typer.Option(
         False, "--joint", help="Also fit all spectra at once with R(T) Arrhenius in the model."
@@ -536,27 +548,36 @@ def _print_arrhenius(s: dict[str, Any]) -> None:
     )
     console.print(record_table(title, rows, left={"contribution"}))
     if s["joint"]:
-        _print_joint(s["joint"])
+        _print_joint(s["joint"], printed=set(s["notes"]))
     for note in s["notes"]:
         console.print(f"note: {note}", highlight=False)
     spectra = []
     for r in s["spectra"]:
         c = {k: v["conductivity [mS/cm]"] for k, v in r["conductivity"].items()}
         kk = r["lin_kk"]
+        gsp = r["grain_boundary_specific_conductivity"]
         spectra.append(
             {
                 "file": Path(r["file"]).name,
                 "T [K]": f"{r['temperature [K]']:.2f}",
                 "σ_bulk [mS/cm]": f"{c.get('bulk', float('nan')):.4g}",
                 "σ_gb [mS/cm]": f"{c.get('grain boundary', float('nan')):.4g}",
+                "σ_gb,sp [mS/cm]": "" if gsp is None else f"{gsp['conductivity [mS/cm]']:.4g}",
                 "σ_total [mS/cm]": f"{c['total']:.4g}",
                 "Lin-KK": ("pass" if kk["passed"] else "FAIL") if kk else "",
             }
         )
     console.print(record_table("spectra", spectra, left={"file", "Lin-KK"}))
+    if any(r["grain_boundary_specific_conductivity"] for r in s["spectra"]):
+        console.print(
+            "σ_gb,sp: grain boundary, specific (brick layer, σ_gb·C_bulk/C_gb); σ_gb is the "
+            "apparent value, L/(R_gb A).",
+            highlight=False,
+        )
 
 
-def _print_joint(j: dict[str, Any]) -> None:
+def _print_joint(j: dict[str, Any], printed: set[str]) -> None:
+    """The joint fit's table, Ea correlations and notes (but those in ``printed``)."""
     rows = [
         {
             "contribution": key,
@@ -567,12 +588,14 @@ def _print_joint(j: dict[str, Any]) -> None:
                 else ""
             ),
             "σ(25 °C) [mS/cm]": _value_error(c, "conductivity_25C", "mS/cm"),
+            "prediction ±": f"{c['conductivity_25C prediction error [mS/cm]']:.2g}",
         }
         for key, c in j["contributions"].items()
     ]
     title = (
         f"joint fit of {len(j['temperatures [K]'])} spectra (CPE exponents "
-        f"{j['cpe_exponents']}, rms residual {j['rms_relative_residual [1]']:.2%}; "
+        f"{j['cpe_exponents']}, {j['weighting']}, rms residual "
+        f"{j['rms_relative_residual [1]']:.2%}; "
         "± = 1σ from s²(JᵀJ)⁻¹)"
     )
     console.print(record_table(title, rows, left={"contribution"}))
@@ -586,4 +609,5 @@ def _print_joint(j: dict[str, Any]) -> None:
                 highlight=False,
             )
     for note in j["notes"]:
-        console.print(f"note: {note}", highlight=False)
+        if note not in printed:
+            console.print(f"note: {note}", highlight=False)

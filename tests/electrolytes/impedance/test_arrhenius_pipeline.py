@@ -17,6 +17,7 @@ from ssbattery.cli import app
 from ssbattery.electrolytes.impedance.arrhenius_pipeline import (
     ArrheniusAnalysis,
     analyse_temperature_series,
+    collect_spectrum_files,
 )
 from ssbattery.electrolytes.impedance.conductivity import Pellet
 from ssbattery.electrolytes.impedance.examples import (
@@ -25,14 +26,16 @@ from ssbattery.electrolytes.impedance.examples import (
     example_spectrum,
     write_example_spectra,
 )
+from ssbattery.electrolytes.impedance.measured import measured_spectra_dir
 from ssbattery.electrolytes.transport import K_B_EV_PER_K
-from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError, ValidityWarning
 
 matplotlib.use("Agg")
 
 runner = CliRunner()
 EXAMPLES = example_spectra_dir()
 DATA = Path(__file__).parent / "data"
+MEASURED = measured_spectra_dir() / "s04147"
 PELLET = Pellet.from_mm(EXAMPLE_TRUTH.thickness_mm, diameter_mm=EXAMPLE_TRUTH.diameter_mm)
 
 
@@ -104,6 +107,67 @@ def test_temperatures_given_override_names(tmp_path: Path) -> None:
     expected = K_B_EV_PER_K * math.hypot(*rel) / abs(1 / 263.15 - 1 / 298.15)
     assert fit.Ea_err_eV == pytest.approx(expected, rel=1e-9)
     assert math.isnan(res.alternative_fits["bulk"].Ea_err_eV)
+
+
+def _write_series(folder: Path, temps_c: tuple[float, ...]) -> None:
+    for tc in temps_c:
+        f, z = example_spectrum(tc)
+        (folder / f"s_{tc:g}C.csv").write_text(
+            "\n".join(f"{x},{y.real},{y.imag}" for x, y in zip(f, z, strict=True))
+        )
+
+
+def test_files_are_ordered_by_the_temperature_in_their_names(tmp_path: Path) -> None:
+    """s_5C sorts after s_40C by name; the given temperatures follow the names' order
+    (ascending), so ``[5, 25, 40] °C`` goes to s_5C, s_25C, s_40C and Ea = 0.30 eV (the
+    examples' bulk truth). Before, name order paired 5 °C with s_25C: a wrong Ea, exit 0."""
+    _write_series(tmp_path, (5.0, 25.0, 40.0))
+    temps = [278.15, 298.15, 313.15]
+    res = analyse_temperature_series([tmp_path], PELLET, temperatures_k=temps, run_kk=False)
+    assert [Path(s.spectrum.source).name for s in res.spectra] == [
+        "s_5C.csv",
+        "s_25C.csv",
+        "s_40C.csv",
+    ]
+    assert res.fits["bulk"].Ea_eV == pytest.approx(EXAMPLE_TRUTH.Ea_bulk_eV, abs=0.005)
+    assert not any("negative" in n for n in res.notes)
+    # the same set in another order contradicts the names: refused, naming the argument
+    with pytest.raises(InvalidParameterError, match=r"`temperatures_k` contradicts.*s_5C"):
+        analyse_temperature_series([tmp_path], PELLET, temperatures_k=temps[::-1], run_kk=False)
+    # other values (measured, not the set points) override the names, with a warning
+    with pytest.warns(ValidityWarning, match="override those in the file names"):
+        analyse_temperature_series(
+            [tmp_path], PELLET, temperatures_k=[283.15, 303.15, 318.15], run_kk=False
+        )
+    args = ["eis", "arrhenius", str(tmp_path), "--thickness-mm", "1", "--diameter-mm", "10"]
+    bad = runner.invoke(app, [*args, "--temperatures", "40,25,5"])
+    assert bad.exit_code == 2 and "`--temperatures` contradicts" in bad.output
+
+
+def test_negative_activation_energy_is_flagged_unphysical(tmp_path: Path) -> None:
+    """Names without temperatures keep natural name order (a_2 before a_10); temperatures
+    given in reverse make σ fall as T rises, flagged as unphysical. Swapping σ between T₁ and T₂
+    in ln(σT) vs 1/T gives Ea' = −Ea − 2 k_B ln(T₁/T₂)/(1/T₁ − 1/T₂) = −0.247 eV for 0.30 eV."""
+    for tc, name in ((25.0, "a_2.csv"), (40.0, "a_10.csv")):
+        f, z = example_spectrum(tc)
+        (tmp_path / name).write_text(
+            "\n".join(f"{x},{y.real},{y.imag}" for x, y in zip(f, z, strict=True))
+        )
+    with pytest.warns(ValidityWarning, match="2 points has no degrees of freedom"):
+        res = analyse_temperature_series(
+            [tmp_path], PELLET, temperatures_k=[313.15, 298.15], run_kk=False
+        )
+    assert Path(res.spectra[0].spectrum.source).name == "a_10.csv"  # T-sorted: 298.15 K first
+    t1, t2 = 298.15, 313.15
+    swapped = -EXAMPLE_TRUTH.Ea_bulk_eV - 2 * K_B_EV_PER_K * math.log(t1 / t2) / (1 / t1 - 1 / t2)
+    assert res.fits["bulk"].Ea_eV == pytest.approx(swapped, abs=0.01)
+    assert any("unphysical negative activation energy" in n for n in res.to_dict()["notes"])
+
+
+def test_folder_documentation_files_are_not_read_as_spectra() -> None:
+    """The shipped measured folder holds LICENSE.txt and README.md beside 7 spectra."""
+    files = collect_spectrum_files([MEASURED])
+    assert [f.name for f in files] == [f"s04147-{t}deg.txt" for t in range(140, 201, 10)]
 
 
 # ----------------------------------------------------------------- plots (data read back)
@@ -282,3 +346,17 @@ def test_parse_temperatures() -> None:
     for bad in ("", "abc", "-300"):
         with pytest.raises(InvalidParameterError, match="--temperatures"):
             parse_temperatures(bad)
+
+
+def test_cli_arrhenius_text_shows_the_specific_grain_boundary_conductivity() -> None:
+    """σ_gb,sp = σ_gb · C_bulk/C_gb (brick layer) is in the JSON and the text alike: at 25 °C
+    0.1/(1e4 Ω · 0.7854 cm²) · (20 pF/2 nF) = 1.273e-4 mS/cm for the shipped examples."""
+    args = ["eis", "arrhenius", str(EXAMPLES), "--thickness-mm", "1", "--diameter-mm", "10"]
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    row = next(r for r in data["spectra"] if r["temperature [K]"] == pytest.approx(298.15))
+    gsp = row["grain_boundary_specific_conductivity"]["conductivity [mS/cm]"]
+    assert gsp == pytest.approx(0.1 / (1e4 * math.pi * 0.25) * 0.01 * 1e3, rel=0.03)
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "σ_gb,sp: grain boundary, specific (brick layer" in " ".join(text.stdout.split())
+    assert f"{gsp:.4g}" in text.stdout

@@ -258,3 +258,47 @@ def test_automatic_starting_values_on_random_two_arc_spectra() -> None:
         assert fit.arc("bulk").R_ohm == pytest.approx(rb, rel=0.1), p
         assert fit.arc("grain boundary").R_ohm == pytest.approx(rg, rel=0.1), p
         done += 1
+
+
+def _one_rc_arc_spectrum():  # type: ignore[no-untyped-def]
+    """R0 + R‖C, 100 Ω + 10 kΩ ‖ 1 nF (apex 1/(2πRC) = 15.9 kHz), 1 MHz → 0.1 Hz, no electrode."""
+    f = np.logspace(6, -1, 36)
+    z = 100.0 + 1e4 / (1 + 1j * 2 * np.pi * f * 1e4 * 1e-9)
+    return spectrum_from_arrays(f, z, source="one_arc.csv")
+
+
+def test_one_arc_with_the_default_two_arc_circuit_is_a_clear_error() -> None:
+    """The default circuit's electrode CPE has no spike to fit: its Q runs to ∞ (impedance → 0)
+    and the errors are undefined. The message names the element and suggests circuits."""
+    spec = _one_rc_arc_spectrum()
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(InvalidParameterError, match=r"degenerate solution \(CPE3_0 → ∞\)") as exc,
+    ):
+        warnings.simplefilter("ignore")
+        fit_spectrum(spec)
+    assert "'R0-p(R1,CPE1)'" in str(exc.value) and "`circuit`" in str(exc.value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # n reaches its bound 1 on an ideal capacitor
+        fit = fit_spectrum(spec, "R0-p(R1,CPE1)")
+    assert fit.arcs[0].R_ohm == pytest.approx(1e4, rel=1e-6)
+    assert fit.series_resistance_ohm == pytest.approx(100.0, rel=1e-6)
+
+
+def test_cli_fit_one_arc_names_the_circuit_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    spec = _one_rc_arc_spectrum()
+    path = tmp_path / "one_arc.csv"
+    path.write_text(
+        "\n".join(
+            f"{x},{y.real},{y.imag}" for x, y in zip(spec.frequency_hz, spec.z_ohm, strict=True)
+        )
+    )
+    res = CliRunner().invoke(
+        app, ["eis", "fit", str(path), "--thickness-mm", "1", "--area-mm2", "50"]
+    )
+    assert res.exit_code == 2
+    assert "`--circuit`" in res.output and "resistance_err_ohm" not in res.output

@@ -141,6 +141,49 @@ def test_sigma_25c_extrapolated_from_140_to_200_c_is_flagged_and_widened() -> No
     assert inside.extrapolation_k == 0.0 and inside.to_dict()["notes"] == []
 
 
+def test_joint_sigma_25c_extrapolated_is_flagged_and_widened_like_the_two_step() -> None:
+    """140–200 °C data, 25 °C 115 K below: the joint σ(25 °C) carries the same flag (distance
+    in K, note) and the same widened interval as the two-step one (covariance error and the
+    scatter of each temperature's own σ about the joint line), and still holds the truth
+    σ_bulk(25 °C) = L/(R A) = 0.1/(6e5 · 0.7854) S/cm."""
+    truth = dataclasses.replace(
+        EXAMPLE_TRUTH,
+        temperatures_c=(140.0, 160.0, 180.0, 200.0),
+        R_bulk_ref_ohm=6e5,
+        R_gb_ref_ohm=1e6,
+    )
+    j = _series(truth, joint=True).joint
+    assert j.extrapolation_k == pytest.approx(115.0)
+    d = j.to_dict()
+    assert d["conductivity_25C extrapolation [K]"] == pytest.approx(115.0)
+    assert any("extrapolated 115.0 K below" in n for n in d["notes"])
+    for key in ("bulk", "grain boundary"):
+        fit_err = j.sigma_25C_s_cm[key][1]
+        assert j.sigma_25C_prediction_s_cm[key][1] > fit_err
+        c = d["contributions"][key]
+        assert c["conductivity_25C prediction error [mS/cm]"] == pytest.approx(
+            1e3 * j.sigma_25C_prediction_s_cm[key][1]
+        )
+    v, e = j.sigma_25C_prediction_s_cm["bulk"]
+    assert abs(v - 0.1 / (6e5 * math.pi * 0.25)) < 3 * e
+
+
+@pytest.mark.parametrize("weighting", ["inverse-variance", "unweighted"])
+def test_joint_weightings_both_recover_the_known_ea(weighting: str) -> None:
+    """Synthetic series with Ea = 0.30 (bulk) and 0.45 eV (grain boundary), 1 % noise: both
+    joint weightings (1/|Z| per point, or 1) land within 3 standard errors of the truth."""
+    a = _series(joint=True, weighting=weighting)
+    j = a.joint
+    assert j.weighting == weighting and j.to_dict()["weighting"] == weighting
+    for key, ea in (("bulk", EXAMPLE_TRUTH.Ea_bulk_eV), ("grain boundary", EXAMPLE_TRUTH.Ea_gb_eV)):
+        assert abs(j.Ea_eV[key] - ea) < 3 * j.Ea_err_eV[key], (key, j.Ea_eV[key])
+        assert j.Ea_err_eV[key] < 0.02
+    assert j.extrapolation_k == 0.0  # 25 °C inside the examples' range: no flag
+    assert not any("extrapolated" in n for n in j.notes)
+    with pytest.raises(InvalidParameterError, match="`weighting`"):
+        fit_joint_arrhenius(a, weighting="chi2")
+
+
 def _two_arcs(c2_over_c1: float):
     f = np.logspace(7, -1, 81)
     r1, r2, c1, n = 6000.0, 10000.0, 20e-12, 0.95

@@ -189,3 +189,21 @@ def test_readers_agree_with_impedance_py(name: str, instrument: str) -> None:
     spec = read_spectrum(DATA / name)
     np.testing.assert_allclose(spec.frequency_hz, f)
     np.testing.assert_allclose(spec.z_ohm, z)
+
+
+def test_file_cut_inside_its_last_number_is_refused(tmp_path: Path) -> None:
+    """A copy cut inside '-6.283185e-02' leaves '-6.283185e-0', a valid number 100× off (the
+    RC arc's Z″ = −ωR²C/(1 + (ωRC)²) at 0.1 Hz): refused with its line when the file stops
+    without a line break and the column's fixed %.6e format is broken. Whole files pass."""
+    f = np.logspace(5, -1, 7)
+    z = 1e4 / (1 + 1j * 2 * np.pi * f * 1e4 * 1e-9)
+    text = "freq,Zreal,Zimag\n" + "\n".join(
+        f"{a:.6e},{b.real:.6e},{b.imag:.6e}" for a, b in zip(f, z, strict=True)
+    )
+    whole = tmp_path / "whole.csv"
+    whole.write_text(text)  # no final line break, every number complete: read
+    assert read_spectrum(whole).z_ohm[-1].imag == pytest.approx(z[-1].imag, rel=1e-6)
+    cut = tmp_path / "cut.csv"
+    cut.write_text(text[:-1])
+    with pytest.raises(DataFormatError, match=r"cut\.csv, line 8: .*looks cut inside"):
+        read_spectrum(cut)

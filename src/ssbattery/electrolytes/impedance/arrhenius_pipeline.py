@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +25,17 @@ from ssbattery.electrolytes.impedance.conductivity import Pellet, conductivity_s
 from ssbattery.electrolytes.impedance.fit_io import arc_entry
 from ssbattery.electrolytes.impedance.kk import LinKKResult, lin_kk
 from ssbattery.electrolytes.impedance.readers import SUPPORTED_SUFFIXES, Spectrum, read_spectrum
-from ssbattery.electrolytes.impedance.temperatures import temperature_pattern_text
+from ssbattery.electrolytes.impedance.temperatures import (
+    temperature_from_name,
+    temperature_pattern_text,
+)
 from ssbattery.electrolytes.transport import (
     ArrheniusFit,
     ArrheniusForm,
     fit_arrhenius,
     s_per_cm_to_s_per_m,
 )
-from ssbattery.errors import DataFormatError, InvalidParameterError
+from ssbattery.errors import DataFormatError, InvalidParameterError, ValidityWarning
 from ssbattery.results import Quantity, quantity_dict
 from ssbattery.validation import require_quantity
 
@@ -48,6 +53,9 @@ __all__ = [
     "analyse_spectrum",
     "analyse_temperature_series",
     "collect_spectrum_files",
+    "extrapolation_k",
+    "extrapolation_note",
+    "prediction_error_ln",
 ]
 
 #: The conductivity contributions analysed, in this order.
@@ -168,8 +176,7 @@ class ArrheniusAnalysis:
     @property
     def extrapolation_k(self) -> float:
         """How far 25 °C lies outside the measured range [K] (0 inside it, > 0 outside)."""
-        t = self.temperatures_k
-        return float(max(t.min() - _T25_K, _T25_K - t.max(), 0.0))
+        return extrapolation_k(self.temperatures_k)
 
     @property
     def temperatures_k(self) -> np.ndarray:
@@ -184,21 +191,30 @@ class ArrheniusAnalysis:
             lines.append(f"  {k}: {str(f).splitlines()[0]}")
         for k, (v, e) in self.sigma_25C_s_cm.items():
             lines.append(f"  σ_{k}(25 °C) = {1e3 * v:.4g} ± {1e3 * e:.2g} mS/cm")
-        if self.extrapolation_k > 0:
-            lines.append(f"  note: {self._extrapolation_note()}")
+        lines.extend(f"  note: {n}" for n in self.notes)
         if self.joint is not None:
             lines.append(str(self.joint))
         return "\n".join(lines)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Caveats: a negative Ea (unphysical), σ(25 °C) extrapolated outside the data."""
+        out = []
+        negative = {k: f.Ea_eV for k, f in self.fits.items() if f.Ea_eV < 0}
+        if negative:
+            shown = ", ".join(f"{k} {v:+.3f} eV" for k, v in negative.items())
+            out.append(
+                f"unphysical negative activation energy ({shown}): σ falls as T rises, which "
+                "thermally activated ion transport does not do; check that each file has its "
+                "temperature (files are taken in ascending order of the temperature in their "
+                "names) and that the arcs are labelled alike at every temperature."
+            )
+        if self.extrapolation_k > 0:
+            out.append(self._extrapolation_note())
+        return tuple(out)
+
     def _extrapolation_note(self) -> str:
-        t = self.temperatures_k
-        side = "below" if _T25_K < t.min() else "above"
-        return (
-            f"σ(25 °C) is extrapolated {self.extrapolation_k:.1f} K {side} the measured "
-            f"{t.min():.1f}–{t.max():.1f} K: quote the prediction interval "
-            "(conductivity_25C prediction error [mS/cm]), which adds the points' scatter about the "
-            "line to the fit's error; a change of mechanism outside the range is not covered."
-        )
+        return extrapolation_note(self.temperatures_k)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary, units in the keys: per contribution (``"bulk"``…) Ea ±
@@ -242,7 +258,7 @@ class ArrheniusAnalysis:
                     for k, f in self.alternative_fits.items()
                 },
             },
-            "notes": [self._extrapolation_note()] if self.extrapolation_k > 0 else [],
+            "notes": list(self.notes),
             "joint": None if self.joint is None else self.joint.to_dict(),
             "spectra": [s.to_dict() for s in self.spectra],
         }
@@ -296,6 +312,8 @@ def _gb_specific(
     if "grain boundary" not in sig or "bulk" not in sig:
         return None
     b, g = fit.arc("bulk"), fit.arc("grain boundary")
+    if not all(math.isfinite(c) and c > 0 for c in (b.C_eff_F, g.C_eff_F)):
+        return None  # an arc without a capacitance (CPE exponent → 0): no brick-layer ratio
     s_app, ds = sig["grain boundary"]
     value = s_app * b.C_eff_F / g.C_eff_F
     rel = math.sqrt(
@@ -309,8 +327,34 @@ def _correlation(cov: np.ndarray) -> np.ndarray:
     return np.asarray(cov / np.outer(sd, sd), dtype=float)
 
 
+#: File stems (lower case, before any ``.``/``-``/``_`` suffix) that document a folder of
+#: spectra rather than hold one, though their suffix (``LICENSE.txt``) is a spectrum's: skipped.
+_DOCUMENTATION_STEMS = frozenset(
+    {"license", "licence", "copying", "readme", "notice", "changelog", "authors", "citation"}
+)
+
+
+def _is_documentation(p: Path) -> bool:
+    """``LICENSE.txt``, ``README.txt``, ``readme_first.txt``… (see :data:`_DOCUMENTATION_STEMS`)."""
+    return re.split(r"[._\-\s]", p.name.lower(), maxsplit=1)[0] in _DOCUMENTATION_STEMS
+
+
+def _natural_key(p: Path) -> list[tuple[int, float, str]]:
+    """Sort key for natural name order: ``s_2`` before ``s_10`` (digit runs compare as numbers)."""
+    return [
+        (0, float(part), "") if part.isdigit() else (1, 0.0, part.lower())
+        for part in re.split(r"(\d+)", p.name)
+        if part
+    ]
+
+
 def collect_spectrum_files(inputs: Sequence[str | Path]) -> list[Path]:
-    """Files to analyse: each input is a file, or a folder whose spectrum files are taken."""
+    """Files to analyse: each input is a file, or a folder whose spectrum files are taken.
+
+    A folder's files are those with a spectrum suffix (:data:`.readers.SUPPORTED_SUFFIXES`),
+    in natural name order (``s_2C`` before ``s_10C``); documentation that shares a spectrum's
+    suffix (``LICENSE.txt``, ``README.txt``) is skipped. Files named directly are kept.
+    """
     if not inputs:
         raise InvalidParameterError("no spectrum files given; pass files or a folder.")
     files: list[Path] = []
@@ -318,7 +362,14 @@ def collect_spectrum_files(inputs: Sequence[str | Path]) -> list[Path]:
         p = Path(item)
         if p.is_dir():
             found = sorted(
-                q for q in p.iterdir() if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES
+                (
+                    q
+                    for q in p.iterdir()
+                    if q.is_file()
+                    and q.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not _is_documentation(q)
+                ),
+                key=_natural_key,
             )
             if not found:
                 raise DataFormatError(
@@ -330,6 +381,65 @@ def collect_spectrum_files(inputs: Sequence[str | Path]) -> list[Path]:
         else:
             raise DataFormatError(f"{p}: file not found; check the path.")
     return files
+
+
+#: A given temperature this far [K] from the one in the file's name contradicts it.
+_NAME_TEMPERATURE_TOLERANCE_K = 2.0
+
+
+def _name_temperature(item: Spectrum | Path, pattern: str | None) -> float | None:
+    """The temperature [K] an item carries: a Spectrum's own, a file's from its name."""
+    if isinstance(item, Spectrum):
+        return item.temperature_k
+    try:
+        return temperature_from_name(item.name, pattern=pattern)
+    except DataFormatError:  # ambiguous name: no order from it
+        return None
+
+
+def _order_and_check(
+    items: list[Spectrum | Path], temps: list[float] | None, pattern: str | None
+) -> list[Spectrum | Path]:
+    """Items in ascending name temperature when every name has one (else as given); refuse
+    ``temperatures_k`` that contradict the names, warn when they only override them."""
+    named = [_name_temperature(x, pattern) for x in items]
+    if all(t is not None for t in named):
+        order = sorted(range(len(items)), key=lambda k: float(named[k] or 0.0))
+        items, named = [items[k] for k in order], [named[k] for k in order]
+    if temps is None:
+        return items
+    off = [
+        (item, t_name, t)
+        for item, t_name, t in zip(items, named, temps, strict=True)
+        if t_name is not None and abs(t_name - t) > _NAME_TEMPERATURE_TOLERANCE_K
+    ]
+    if not off:
+        return items
+    shown = "; ".join(
+        f"{_item_name(item)} (name {t_name - 273.15:g} °C) given {t - 273.15:g} °C"
+        for item, t_name, t in off[:3]
+    )
+    given = sorted(temps)
+    names = sorted(t for t in named if t is not None)
+    if len(names) == len(given) and all(
+        abs(a - b) <= _NAME_TEMPERATURE_TOLERANCE_K for a, b in zip(names, given, strict=True)
+    ):
+        raise InvalidParameterError(
+            f"`temperatures_k` contradicts the temperatures in the file names: {shown}. The "
+            "files are taken in ascending order of the temperature in their names; give the "
+            "temperatures in that order, or leave them out to read them from the names."
+        )
+    warnings.warn(
+        f"the given temperatures override those in the file names by more than "
+        f"{_NAME_TEMPERATURE_TOLERANCE_K:g} K: {shown}; the given values are used.",
+        ValidityWarning,
+        stacklevel=3,
+    )
+    return items
+
+
+def _item_name(item: Spectrum | Path) -> str:
+    return Path(item.source).name if isinstance(item, Spectrum) else item.name
 
 
 def analyse_temperature_series(
@@ -348,8 +458,11 @@ def analyse_temperature_series(
 ) -> ArrheniusAnalysis:
     """Spectra at ≥ 2 temperatures → Arrhenius fits of bulk, grain-boundary and total σ.
 
-    ``inputs`` are files, folders or :class:`Spectrum` objects; temperatures come from
-    ``temperatures_k`` (one per spectrum, in the order of the expanded inputs) or else from each
+    ``inputs`` are files, folders or :class:`Spectrum` objects (folders expanded by
+    :func:`collect_spectrum_files`). Order: when every file name (or Spectrum) carries a
+    temperature, ascending in it; else as given. Temperatures come from ``temperatures_k`` (K,
+    one per spectrum in that order; a value more than 2 K from its file name's is refused when
+    the given set is the names' in another order, else warned about and used) or else from each
     file name (``LLZO_25C.csv``, ``spectrum_298K.txt``, ``T25``; forms and ``temperature_pattern``
     in :mod:`.temperatures`). ``progress(i, n, name)`` is called after each spectrum.
 
@@ -357,8 +470,8 @@ def analyse_temperature_series(
     spectrum's fit (``"inverse-variance"``, default: the maximum-likelihood line when those
     errors are the scatter) or equally (``"unweighted"``); the other one is computed too
     (:attr:`ArrheniusAnalysis.alternative_fits`). ``joint=True`` adds the joint fit of all
-    spectra with R(T) Arrhenius inside the model (:mod:`.joint`; ``shared_exponents``: one CPE
-    exponent per arc for all temperatures).
+    spectra with R(T) Arrhenius inside the model (:mod:`.joint`, with the same ``weighting``;
+    ``shared_exponents``: one CPE exponent per arc for all temperatures).
     """
     if form not in ("A/T", "plain"):
         raise InvalidParameterError(f"`form` must be 'A/T' or 'plain', got {form!r}.")
@@ -370,17 +483,19 @@ def analyse_temperature_series(
             items.append(x)
         else:
             items.extend(collect_spectrum_files([x]))
+    temps: list[float] | None = None
     if temperatures_k is not None:
         temps = [float(t) for t in temperatures_k]
         if len(temps) != len(items):
             raise InvalidParameterError(
-                f"`temperatures` has {len(temps)} values for {len(items)} spectra; give one "
+                f"`temperatures_k` has {len(temps)} values for {len(items)} spectra; give one "
                 "temperature per spectrum."
             )
         for t in temps:
             if not math.isfinite(t) or t <= 0:
-                raise InvalidParameterError(f"`temperatures` must be > 0 K, got {t}.")
-            require_quantity("temperatures", t, "temperature_K")
+                raise InvalidParameterError(f"`temperatures_k` must be > 0 K, got {t}.")
+            require_quantity("temperatures_k", t, "temperature_K")
+    items = _order_and_check(items, temps, temperature_pattern)
     spectra: list[Spectrum] = []
     for k, item in enumerate(items):
         spec = (
@@ -392,7 +507,7 @@ def analyse_temperature_series(
                 temperature_from_file_name=temperatures_k is None,
             )
         )
-        if temperatures_k is not None:
+        if temps is not None:
             spec = spec.with_temperature(temps[k])
         if spec.temperature_k is None:
             tried = temperature_pattern_text(temperature_pattern)
@@ -423,7 +538,9 @@ def analyse_temperature_series(
         from ssbattery.electrolytes.impedance.joint import fit_joint_arrhenius
 
         partial = ArrheniusAnalysis(form, circuit, pellet, tuple(results), fits, sigma25)
-        joint_fit = fit_joint_arrhenius(partial, shared_exponents=shared_exponents)
+        joint_fit = fit_joint_arrhenius(
+            partial, shared_exponents=shared_exponents, weighting=weighting
+        )
     return ArrheniusAnalysis(
         form, circuit, pellet, tuple(results), fits, sigma25, weighting, other, pred25, joint_fit
     )
@@ -490,14 +607,42 @@ def _other(weighting: str) -> str:
 def _sigma_25c(
     fit: ArrheniusFit, t_k: np.ndarray, s_per_m: np.ndarray
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """σ(25 °C) [S/cm] with the fit's standard error, and with the prediction error.
-
-    Prediction: δ ln σ² = (fit's δ ln σ)² + s², s² = Σ(ln σ_i − line)²/(n − 2) the scatter of the
-    measured points about the line (0 with two points).
-    """
+    """σ(25 °C) [S/cm] with the fit's standard error, and with the prediction error
+    (:func:`prediction_error_ln`)."""
     ln25, e25 = fit.ln_sigma(_T25_K)
     ln_i, _ = fit.ln_sigma(t_k)
-    dof = t_k.size - 2
-    scatter = float(np.sum((np.log(s_per_m) - ln_i) ** 2)) / dof if dof > 0 else 0.0
     v = float(np.exp(ln25)) / 100.0
-    return (v, v * float(e25)), (v, v * math.sqrt(float(e25) ** 2 + scatter))
+    pred = prediction_error_ln(float(e25), np.log(s_per_m), ln_i)
+    return (v, v * float(e25)), (v, v * pred)
+
+
+def prediction_error_ln(fit_error_ln: float, ln_measured: np.ndarray, ln_line: np.ndarray) -> float:
+    """Prediction error of ln σ at a new temperature (σ(25 °C) outside the data).
+
+    δ ln σ_pred² = (the fit's δ ln σ)² + s², s² = Σ(ln σ_i − line_i)²/(n − 2) the scatter of
+    the measured points about the fitted line (0 with two points). Used by the two-step and
+    the joint fit alike.
+    """
+    resid = np.asarray(ln_measured, dtype=float) - np.asarray(ln_line, dtype=float)
+    dof = resid.size - 2
+    scatter = float(np.sum(resid**2)) / dof if dof > 0 else 0.0
+    return math.sqrt(fit_error_ln**2 + scatter)
+
+
+def extrapolation_k(temperatures_k: np.ndarray) -> float:
+    """How far 25 °C lies outside the measured temperatures [K] (0 inside, > 0 outside)."""
+    t = np.asarray(temperatures_k, dtype=float)
+    return float(max(t.min() - _T25_K, _T25_K - t.max(), 0.0))
+
+
+def extrapolation_note(temperatures_k: np.ndarray) -> str:
+    """The note for σ(25 °C) extrapolated outside ``temperatures_k``: distance, side, and
+    which interval to quote."""
+    t = np.asarray(temperatures_k, dtype=float)
+    side = "below" if _T25_K < t.min() else "above"
+    return (
+        f"σ(25 °C) is extrapolated {extrapolation_k(t):.1f} K {side} the measured "
+        f"{t.min():.1f}–{t.max():.1f} K: quote the prediction interval "
+        "(conductivity_25C prediction error [mS/cm]), which adds the points' scatter about the "
+        "line to the fit's error; a change of mechanism outside the range is not covered."
+    )

@@ -658,22 +658,42 @@ def _least_squares(
         note = f"{source}: the fit of {circuit!r} stopped before converging ({res.message})."
         warnings.warn(note, ConvergenceWarning, stacklevel=3)
     p = to_p(res.x)
-    degenerate = [n for n, v in zip(names, p, strict=True) if not np.isfinite(v) or v <= 1e-300]
-    degenerate += [n for n, v, e in zip(names, p, is_n, strict=True) if e and v < 1e-3]
-    if degenerate:
-        which = ", ".join(degenerate)
+    degenerate = [f"{n} → 0" for n, v in zip(names, p, strict=True) if v <= 1e-300]
+    degenerate += [f"{n} → 0" for n, v, e in zip(names, p, is_n, strict=True) if e and v < 1e-3]
+    # ln p at its clip (e^700): the element's impedance vanished, the data do not show it
+    degenerate += [f"{n} → ∞" for n, v in zip(names, p, strict=True) if not v < 1e300]
+    cov = None if degenerate else _covariance(res, p, is_n)
+    if cov is None and not degenerate:
+        degenerate = ["the covariance not finite"]
+    elif cov is not None and not np.all(np.isfinite(cov)):
+        diag = np.diag(cov)
+        degenerate = [
+            f"{n} undetermined" for n, v in zip(names, diag, strict=True) if not np.isfinite(v)
+        ]
+        degenerate = degenerate or ["the covariance not finite"]
+    if degenerate or cov is None:
         raise InvalidParameterError(
-            f"{source}: the fit of {circuit!r} ran to a degenerate solution ({which} → 0); "
-            "the spectrum may not show the arcs of this circuit: try a simpler circuit or more "
-            "frequencies." + api_only("or pass `initial_guess`")
+            f"{source}: the fit of {circuit!r} ran to a degenerate solution "
+            f"({', '.join(degenerate)}): the spectrum does not show every element of this "
+            "circuit. Give a `circuit` that matches it, e.g. 'R0-p(R1,CPE1)' (one arc and a "
+            "series resistance), 'R0-p(R1,CPE1)-CPE2' (with an electrode spike) or 'auto' (the "
+            "arcs the DRT finds), or measure more frequencies."
+            + api_only("or pass `initial_guess`")
         )
-    dof = max(res.fun.size - p.size, 1)
-    s2 = float(res.fun @ res.fun) / dof
-    J = np.asarray(res.jac, dtype=float)
-    cov_u = s2 * np.linalg.pinv(J.T @ J)
-    d = np.where(is_n, p * (1.0 - p), p)  # dp/du
-    cov = cov_u * np.outer(d, d)
     return p, np.asarray(cov, dtype=np.float64), note
+
+
+def _covariance(
+    res: Any, p: NDArray[np.float64], is_n: NDArray[np.bool_]
+) -> NDArray[np.float64] | None:
+    """s² (JᵀJ)⁻¹ in u mapped back to p (None when the Jacobian is not finite)."""
+    J = np.asarray(res.jac, dtype=float)
+    if not np.all(np.isfinite(J)):
+        return None
+    s2 = float(res.fun @ res.fun) / max(res.fun.size - p.size, 1)
+    d = np.where(is_n, p * (1.0 - p), p)  # dp/du
+    with np.errstate(all="ignore"):
+        return np.asarray(s2 * np.linalg.pinv(J.T @ J) * np.outer(d, d), dtype=np.float64)
 
 
 def _is_exponent(name: str) -> bool:

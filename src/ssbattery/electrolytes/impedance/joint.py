@@ -14,21 +14,32 @@ an exponent describes the distribution of relaxation times, which is usually not
 activated) or free per temperature. Ea_i therefore comes straight out of the fit, with its
 standard error and its correlation with every other parameter.
 
-Weighting: every point of every spectrum by 1/|Z| (relative residuals, the same as the
-single-spectrum fits: 1 % noise on each point is one noise level), so each spectrum counts by
-its number of frequencies. Covariance: s² (JᵀJ)⁻¹ with J the finite-difference Jacobian of the
-weighted residuals at the optimum in the fit's coordinates (ln R_ref, Ea, ln Q, logit n) and
-s² = ‖r‖²/(N − P) the residual variance (so the ± is a 1-σ standard error that assumes the
-circuit and the Arrhenius law are right and the noise is independent between points).
+Weighting (``weighting``, the two-step fit's names): ``"inverse-variance"`` (default) weighs
+every point of every spectrum by 1/|Z|, the inverse of its noise standard deviation when the
+noise is a fixed fraction of |Z| (as analysers state their accuracy; the single-spectrum fits do
+the same), which makes this the maximum-likelihood fit for that noise and lets each spectrum
+count by its number of frequencies; ``"unweighted"`` weighs every point by 1 (residuals in Ω),
+so the largest impedances (low frequency, low temperature) dominate.
+
+Covariance: s² (JᵀJ)⁻¹ with J the finite-difference Jacobian of the weighted residuals at
+the optimum in the fit's coordinates (ln R_ref, Ea, ln Q, logit n) and s² = ‖r‖²/(N − P)
+the residual variance (so the ± is a 1-σ standard error that assumes the circuit and the
+Arrhenius law are right and the noise is independent between points).
+
+σ(25 °C) outside the measured temperatures is flagged as the two-step result is
+(:func:`.arrhenius_pipeline.extrapolation_note`: the distance in K) and carries the same
+widened interval (:func:`.arrhenius_pipeline.prediction_error_ln`: the covariance error and
+the scatter of each temperature's own σ about the joint line, combined).
 
 Starting values: the two-step result (each spectrum's fitted Q, n; each arc's two-step Ea).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +56,14 @@ if TYPE_CHECKING:
 __all__ = ["JointArrheniusFit", "fit_joint_arrhenius"]
 
 _T25_K = 298.15
+_WEIGHTINGS = ("inverse-variance", "unweighted")
+#: What each weighting does to the residuals, for the JSON output.
+_WEIGHTING_DOC = {
+    "inverse-variance": "every point by 1/|Z| (relative residuals); each spectrum counts by "
+    "its number of frequencies",
+    "unweighted": "every point by 1 (residuals in ohm); the largest |Z| (low frequency, low "
+    "temperature) dominate",
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,18 @@ class JointArrheniusFit:
     n_data: int
     two_step_Ea_eV: dict[str, tuple[float, float]]
     notes: tuple[str, ...]
+    #: ``"inverse-variance"`` (every point by 1/|Z|, default) or ``"unweighted"`` (by 1).
+    weighting: str = "inverse-variance"
+    #: σ(25 °C) [S/cm] ± the *prediction* error: the covariance error and the scatter of each
+    #: temperature's own σ about the joint line, combined (quote it when 25 °C is extrapolated).
+    sigma_25C_prediction_s_cm: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def extrapolation_k(self) -> float:
+        """How far 25 °C lies outside the fitted temperatures [K] (0 inside, > 0 outside)."""
+        from ssbattery.electrolytes.impedance.arrhenius_pipeline import extrapolation_k
+
+        return extrapolation_k(self.temperatures_k)
 
     @property
     def correlation(self) -> NDArray[np.float64]:
@@ -114,13 +145,16 @@ class JointArrheniusFit:
             "cpe_exponents": "shared by all temperatures"
             if self.shared_exponents
             else "free per temperature",
-            "weighting": "every point by 1/|Z| (relative residuals); each spectrum counts by "
-            "its number of frequencies",
+            "weighting": self.weighting,
+            "weighting_meaning": _WEIGHTING_DOC[self.weighting],
+            "weighting_default": "inverse-variance: 1/|Z| is the inverse noise SD when the "
+            "noise is a fixed fraction of |Z|, the maximum-likelihood weight for that noise",
             "errors": "1-sigma standard errors from s^2 (J^T J)^-1, J the finite-difference "
             "Jacobian of the weighted residuals at the optimum, s^2 = |r|^2/(N - P)",
             "reference_temperature [K]": self.reference_temperature_k,
             "temperatures [K]": self.temperatures_k.tolist(),
             "contributions": {k: self._contribution(k) for k in self.Ea_eV},
+            "conductivity_25C extrapolation [K]": self.extrapolation_k,
             "cpe_exponent": {
                 k: quantity_dict([Quantity("n", v, "1", e)]) for k, (v, e) in self.exponents.items()
             },
@@ -142,7 +176,12 @@ class JointArrheniusFit:
         if label in self.sigma_25C_s_cm:
             v, e = self.sigma_25C_s_cm[label]
             qs.append(Quantity("conductivity_25C", 1e3 * v, "mS/cm", 1e3 * e))
-        return quantity_dict(qs)
+        out = quantity_dict(qs)
+        if label in self.sigma_25C_prediction_s_cm:
+            out["conductivity_25C prediction error [mS/cm]"] = (
+                1e3 * self.sigma_25C_prediction_s_cm[label][1]
+            )
+        return out
 
     def __str__(self) -> str:
         lines = [f"joint Arrhenius fit of {self.temperatures_k.size} spectra, {self.circuit}"]
@@ -271,13 +310,20 @@ def _start(
 
 @single_threaded
 def fit_joint_arrhenius(
-    analysis: ArrheniusAnalysis, *, shared_exponents: bool = True
+    analysis: ArrheniusAnalysis,
+    *,
+    shared_exponents: bool = True,
+    weighting: str = "inverse-variance",
 ) -> JointArrheniusFit:
     """Fit every spectrum of ``analysis`` at once, each arc's R(T) Arrhenius (module docstring).
 
     ``analysis`` is the two-step result; its fits give the circuit, the arc labels and the
-    starting values, and its Arrhenius fits are reported beside the joint Ea.
+    starting values, and its Arrhenius fits are reported beside the joint Ea. ``weighting``:
+    ``"inverse-variance"`` (default; every point by 1/|Z|, its inverse noise SD for noise
+    proportional to |Z|) or ``"unweighted"`` (every point by 1).
     """
+    if weighting not in _WEIGHTINGS:
+        raise InvalidParameterError(f"`weighting` must be one of {_WEIGHTINGS}, got {weighting!r}.")
     from impedance.models.circuits.fitting import wrapCircuit
     from scipy.optimize import least_squares
 
@@ -304,13 +350,16 @@ def fit_joint_arrhenius(
     u0 = _start(analysis, lay, param_names, temps, t_ref, analysis.form)
     model = wrapCircuit(circuit, {})
     data = [(s.spectrum.frequency_hz, s.spectrum.z_ohm) for s in analysis.spectra]
+    relative = [1.0 / np.abs(z) for _, z in data]
+    weights = relative if weighting == "inverse-variance" else [np.ones(z.size) for _, z in data]
 
-    def resid(u: NDArray[np.float64]) -> NDArray[np.float64]:
+    def resid(
+        u: NDArray[np.float64], w: list[NDArray[np.float64]] = weights
+    ) -> NDArray[np.float64]:
         out = []
         for k, (f, z) in enumerate(data):
             m = np.asarray(model(f, *_circuit_params(lay, u, k)), dtype=float)
-            w = 1.0 / np.abs(z)
-            out += [(m[: f.size] - z.real) * w, (m[f.size :] - z.imag) * w]
+            out += [(m[: f.size] - z.real) * w[k], (m[f.size :] - z.imag) * w[k]]
         return np.concatenate(out)
 
     with np.errstate(all="ignore"):
@@ -321,8 +370,52 @@ def fit_joint_arrhenius(
     s2 = float(res.fun @ res.fun) / max(n_data - res.x.size, 1)
     J = np.asarray(res.jac, dtype=float)
     cov = s2 * np.linalg.pinv(J.T @ J)
-    rms = float(np.sqrt(np.mean(res.fun**2) * 2))  # rms of |ΔZ|/|Z| over the points
-    return _assemble(analysis, circuit, shared_exponents, lay, labels, res, cov, (rms, s2), t_ref)
+    rel = resid(res.x, relative)
+    rms = float(np.sqrt(np.mean(rel**2) * 2))  # rms of |ΔZ|/|Z| over the points
+    fit = _assemble(analysis, circuit, shared_exponents, lay, labels, res, cov, (rms, s2), t_ref)
+    return _with_sigma_25c(fit, analysis, weighting)
+
+
+def _with_sigma_25c(
+    fit: JointArrheniusFit, analysis: ArrheniusAnalysis, weighting: str
+) -> JointArrheniusFit:
+    """σ(25 °C) ± covariance error and ± prediction error per arc; the extrapolation note.
+
+    The prediction error is the two-step one (:func:`.arrhenius_pipeline.prediction_error_ln`):
+    here the scatter is that of each temperature's own σ (its single-spectrum fit) about the
+    joint line.
+    """
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import (
+        extrapolation_note,
+        prediction_error_ln,
+    )
+
+    pel = analysis.pellet
+    sigma25, pred25 = {}, {}
+    for lab in fit.Ea_eV:
+        v, e = fit.sigma_s_cm(lab, _T25_K, pel.thickness_cm, pel.area_cm2)
+        sigma25[lab] = (v, e)
+        rows = [s for s in analysis.spectra if lab in s.sigma_s_cm]
+        ln_own = np.log([s.sigma_s_cm[lab][0] for s in rows])
+        ln_line = np.log(
+            [
+                fit.sigma_s_cm(
+                    lab, float(s.spectrum.temperature_k or 0.0), pel.thickness_cm, pel.area_cm2
+                )[0]
+                for s in rows
+            ]
+        )
+        pred25[lab] = (v, v * prediction_error_ln(e / v, ln_own, ln_line))
+    notes = list(fit.notes)
+    if fit.extrapolation_k > 0:
+        notes.append(extrapolation_note(fit.temperatures_k))
+    return dataclasses.replace(
+        fit,
+        sigma_25C_s_cm=sigma25,
+        sigma_25C_prediction_s_cm=pred25,
+        weighting=weighting,
+        notes=tuple(notes),
+    )
 
 
 def _assemble(
@@ -373,9 +466,6 @@ def _assemble(
         two_step_Ea_eV=two_step,
         notes=tuple(notes),
     )
-    pel = analysis.pellet
-    for lab in labels.values():
-        fit.sigma_25C_s_cm[lab] = fit.sigma_s_cm(lab, _T25_K, pel.thickness_cm, pel.area_cm2)
     return fit
 
 

@@ -163,7 +163,33 @@ def _plain_rows(text: str, name: str) -> tuple[list[str] | None, list[tuple[int,
             )
         else:
             header = parts
+    if rows and not text.endswith(("\n", "\r")):
+        _check_last_row(rows, name)
     return header, rows
+
+
+def _shape(field: str) -> tuple[int, int] | None:
+    """(digits after the point, exponent digits) of a number written as 1.234e-05, else None."""
+    m = re.fullmatch(r"[+-]?\d*(?:\.(\d*))?[eE][+-]?(\d+)", field)
+    return None if m is None else (len(m.group(1) or ""), len(m.group(2)))
+
+
+def _check_last_row(rows: list[tuple[int, list[str], str]], name: str) -> None:
+    """A file that stops without a line break may be cut inside its last number: refuse the
+    last row when a column written in one fixed format (``%.6e`` in ≥ 3 rows before) has
+    fewer digits there (``-6.283185e-0`` for ``-6.283185e-02`` reads as a number 100× off)."""
+    if len(rows) < 4:
+        return
+    line_no, last, raw = rows[-1]
+    for c, field in enumerate(last):
+        before = {_shape(r[1][c]) if c < len(r[1]) else None for r in rows[-4:-1]}
+        if len(before) == 1 and None not in before and _shape(field) != next(iter(before)):
+            raise DataFormatError(
+                f"{name}, line {line_no}: the file ends without a line break and its last row's "
+                f"field {field!r} has fewer digits than the same column in the rows before: the "
+                f"file looks cut inside this number (truncated file?): {raw[:60]!r}. Copy the "
+                "file again, or delete this row."
+            )
 
 
 def parse_plain(text: str, name: str) -> Spectrum:
