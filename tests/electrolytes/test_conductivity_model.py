@@ -172,6 +172,10 @@ def test_cli_predict_many_formulas_and_a_candidate_file(small_model, monkeypatch
     )
     assert res.exit_code == 0, res.output
     assert "3 candidates" in res.stdout and "Li7La3Zr2O12" in res.stdout
+    # a level is printed with the digits it has (0.997 was shown as "100% interval")
+    res = CliRunner().invoke(app, ["electrolytes", "predict", "Li6PS5Cl", "--level", "0.997"])
+    assert res.exit_code == 0, res.output
+    assert "99.7% interval" in res.stdout
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 4 and lines[3].startswith("Li7La3Zr2O12,")
     for argv in (

@@ -47,6 +47,14 @@ _OPTION_NAMES = {
 }
 
 
+def _percent(level: float) -> str:
+    """A level as a percentage with the digits it needs: 0.9 → "90%", 0.997 → "99.7%"."""
+    for digits in range(4):
+        if abs(round(level * 100, digits) - level * 100) < 1e-9:
+            return f"{level:.{digits}%}"
+    return f"{level:.3%}"
+
+
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:.3g}"
 
@@ -214,7 +222,7 @@ def _interval_note(adaptive: bool) -> str:
 def _print_prediction(pred: ConductivityPrediction, level: float, uses_structure: bool) -> None:
     console.print(
         f"{pred.formula}: log10 σ = {pred.log10_sigma_S_cm:.2f} (σ ≈ {pred.sigma_mS_cm:.3g} "
-        f"mS/cm), {level:.0%} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)"
+        f"mS/cm), {_percent(level)} interval [{pred.lower:.2f}, {pred.upper:.2f}] in log10(S/cm)"
         + (" (composition + structure model)" if uses_structure else ""),
         highlight=False,
     )
@@ -245,7 +253,7 @@ def _print_predictions(preds: Sequence[ConductivityPrediction], level: float) ->
     ]
     headers = {k: k for k in rows[0]} | {
         "log10 σ": "log10 σ [S/cm]",
-        "interval": f"{level:.0%} interval",
+        "interval": f"{_percent(level)} interval",
         "±": "± [dex]",
         "unseen": "unseen elements",
     }
@@ -296,7 +304,7 @@ def benchmark_command(
         for name, mae in r.baselines
     ]
     headers = {"model": "model", "MAE [dex]": "MAE [dex]"}
-    headers |= {"interval": f"{level:.0%} interval", "coverage": "coverage"}
+    headers |= {"interval": f"{_percent(level)} interval", "coverage": "coverage"}
     title = f"OBELiX test split ({r.composition.n_test} rows, {r.n_test_censored} censored)"
     console.print(record_table(title, rows, headers, left={"model"}))
     paired = [
