@@ -283,7 +283,7 @@ def analyse_spectrum(
     ``circuit="auto"``: the DRT (:func:`.drt.compute_drt`) decides the number of arcs and the
     starting values (:func:`.drt.circuit_from_drt`). It is not the default: on the shipped
     example spectra it picks the default circuit, but on the measured s04147 series it picks
-    3, 2, 1, 1, 3, 4 and 2 arcs at 140–200 °C, and a temperature series needs one circuit
+    5, 4, 1, 1, 4, 4 and 2 arcs at 140–200 °C, and a temperature series needs one circuit
     (BENCHMARKS.md, "Does the DRT decide the default circuit?").
     """
     spec = spectrum if isinstance(spectrum, Spectrum) else read_spectrum(spectrum)

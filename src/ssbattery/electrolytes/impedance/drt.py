@@ -77,6 +77,12 @@ three at every noise up to 1 %: 0 of 200 seeds beyond 5 %, worst τ 1.8 / 4.7 / 
 0.6 / 3.4 / 0.6 %. The Havriliak–Negami shape is kept only where a likelihood-ratio test
 rejects β = 1 at 0.1 % (:mod:`.drt_peaks`); under Schwarz's criterion before, 8 of 200
 two-ZARC seeds at 1 % noise had a spurious β < 1 and a mode beyond 5 % (up to 13.6 %).
+Where the data reject the peak model, one γ peak may hold two relaxations that the smoothing
+prior merged: each peak, largest first, is split into two halves half a decade either side of
+its τ, and the first split the F test accepts is kept, with a note (two ZARCs a decade apart,
+1 and 1.5 kΩ, n = 0.85, at 1 % noise: both found in 20 of 20 seeds and within 10 % in 17,
+against 7 and 5 without the split; unchanged at 0.1 and 0.5 % noise, where one element per
+peak is accepted).
 :func:`circuit_from_drt` turns the peaks into the equivalent circuit and its starting values.
 
 Why our own: impedance.py has no DRT, and pyDRTtools (the Ciucci group's reference code) is
@@ -87,7 +93,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -637,6 +643,11 @@ def compute_drt(
     refined = None
     if peak_model and peaks:
         refined, why = _refine(spectrum, pb, lam_used, chi2, peaks, R_inf, L_H, inductance, cpe)
+        if refined is None and why.startswith("the data reject"):
+            split = _split_refine(spectrum, pb, lam_used, chi2, peaks, R_inf, L_H, inductance, cpe)
+            if split is not None:
+                refined, peaks, note = split
+                notes.append(note)
         if refined is None:
             notes.append(f"peaks and band from the free-form DRT: {why}.")
         else:
@@ -713,6 +724,48 @@ def _refine(
     )
 
 
+#: Half the distance [in ln τ] between the two halves of a split DRT peak: half a decade.
+_SPLIT_HALF = 0.5 * math.log(10)
+
+
+def _split_refine(
+    spectrum: Spectrum,
+    pb: _Problem,
+    lam: float,
+    chi2: float,
+    peaks: tuple[DRTPeak, ...],
+    R_inf: float,
+    L_H: float,
+    inductance: bool,
+    cpe: tuple[float, float] | None,
+) -> tuple[Any, tuple[DRTPeak, ...], str] | None:
+    """When the data reject the peak model: one DRT peak may hold two relaxations that the
+    smoothing prior merged (two ZARCs a decade apart at 1 % noise give one γ peak). Each
+    peak, largest first, is split into two halves half a decade either side of
+    its τ, within its bounds, and the peak model refitted; the first the F test accepts is
+    kept (peaks, fit, note), else None."""
+    order = sorted(range(len(peaks)), key=lambda i: -peaks[i].R_ohm)
+    for k in order:
+        p = peaks[k]
+        lo, hi = (math.log(b) for b in p.tau_bounds_s)
+        centre = math.log(p.tau_s)
+        taus = [
+            math.exp(min(max(centre - _SPLIT_HALF, lo + 0.1), centre - 0.1)),
+            math.exp(max(min(centre + _SPLIT_HALF, hi - 0.1), centre + 0.1)),
+        ]
+        halves = tuple(replace(p, tau_s=t, R_ohm=p.R_ohm / 2) for t in taus)
+        trial = peaks[:k] + halves + peaks[k + 1 :]
+        fit, _ = _refine(spectrum, pb, lam, chi2, trial, R_inf, L_H, inductance, cpe)
+        if fit is not None and len(fit.kept) == len(trial):
+            return (
+                fit,
+                trial,
+                f"the DRT peak at τ = {p.tau_s:.3g} s holds two relaxations: the peak model "
+                "with one element there was rejected by the F test, with two it is accepted",
+            )
+    return None
+
+
 def _refined_peaks(
     fit: Any, peaks: tuple[DRTPeak, ...], cell_constant_per_cm: float | None
 ) -> tuple[DRTPeak, ...]:
@@ -732,7 +785,7 @@ def _refined_peaks(
                 lab, t, 1 / (2 * math.pi * t), r, t / r, g_max, p.tau_bounds_s, shape, a, b, p.tau_s
             )
         )
-    return tuple(out)
+    return tuple(sorted(out, key=lambda q: q.tau_s))  # the halves of a split peak may cross
 
 
 def _check_arguments(
