@@ -98,6 +98,15 @@ def test_water_of_crystallisation_is_not_an_anion(formula: str) -> None:
         ("LiNbOCl4", "oxyhalide"),
         ("Li4PO4Cl", "oxyhalide"),  # 8 < Li 4 + P(V) 5 + Cl(I) 1: Li4(PO4)Cl, a chloride
         ("Li3P", "phosphide"),
+        # S(VI) of SO4²⁻ and N(V) of NO3⁻ take their share of the O: the Cl stays a chloride
+        ("Na3SO4Cl", "oxyhalide"),  # O 8 < Na 3 + S(VI) 6 + Cl(I) 1 (galeite-type)
+        ("Li2SeO4·LiCl", "oxyhalide"),
+        ("Li2NO3Cl", "oxyhalide"),  # 6 < Li 2 + N(V) 5 + Cl(I) 1
+        # a nitrate's water: its H is on O, so the N is not an NH2⁻ (was "hydride")
+        ("LiNO3(H2O)3", "oxide"),
+        ("Mg(NO3)2(H2O)6", "oxide"),
+        ("LiNO3·2LiOH", "oxide"),
+        ("LiNH2", "hydride"),  # no O: the amide stays NH2⁻
     ],
 )
 def test_oxo_and_fluoro_anion_cations_by_charge(formula: str, label: str) -> None:

@@ -36,6 +36,9 @@ the H of OH⁻/H2O at +1 and the element itself at its lowest positive state in 
 (N +3 in NO2⁻, halogen +1 in ClO⁻, P +3). The highest states make the rule conservative: in
 LiPON Li2.9PO3.3N0.46 the O cannot balance Li and P(V) and N(III) (6.6 < 9.28), so N stays a
 nitride; in Li3OCl and LiNbOCl4 Cl stays a chloride; in LiNO3 (6 ≥ 1 + 3) N is a cation.
+S/Se/Te already found in oxo-anions and N in NO2⁻/NO3⁻ count as cations (+6, +5) in that
+sum, so Na3SO4Cl keeps its chloride; N is tested for NO2⁻/NO3⁻ before NH2⁻, so the water of
+LiNO3(H2O)3 does not make an amide.
 
 A group is *dominant* when it holds at least ``dominance_threshold`` of the anion units, and a
 *minor anion* (a dopant) below it. The default, :data:`MINOR_ANION_THRESHOLD` = 0.1 (10 % of the
@@ -180,17 +183,24 @@ _NOT_COUNTED = frozenset({"O", "N", "H", *_HALOGENS, *_CHALCOGENS})
 
 
 def _oxo_cation(
-    amounts: dict[str, float], element: str, state: int, anion_charge: float, bound_h: float
+    amounts: dict[str, float],
+    element: str,
+    state: int,
+    anion_charge: float,
+    bound_h: float,
+    oxo_cations: float = 0.0,
 ) -> bool:
     """Whether ``element`` is the cation of an oxo- or fluoro-anion: the anions' charge
     ``anion_charge`` (O²⁻ 2 each, the other halides 1 each) balances every other cation at
-    its highest common oxidation state, the H of OH⁻/H2O (``bound_h``) at +1 and
+    its highest common oxidation state, the H of OH⁻/H2O (``bound_h``) at +1, the charge
+    ``oxo_cations`` of the S/Se/Te and N already found to be oxo-anion cations (+6, +5), and
     ``element`` at ``state``, its lowest state in such an anion (N(III) of NO2⁻, Cl(I) of
     ClO⁻, P(III)). The highest states make the rule conservative: LiPON's N (P at +5
-    leaves O short) and Li3OCl's Cl stay anions, LiNO3's N and LiClO4's Cl do not."""
+    leaves O short) and Li3OCl's Cl stay anions, LiNO3's N and LiClO4's Cl do not, and
+    Na3SO4Cl's Cl stays a chloride (S(VI) takes the O)."""
     from pymatgen.core import Element
 
-    charge = amounts[element] * state + bound_h
+    charge = amounts[element] * state + bound_h + oxo_cations
     for name, n in amounts.items():
         if name in _NOT_COUNTED or name == element:
             continue  # the anions themselves (chalcogens: cations only in SO4²⁻ & co.)
@@ -209,27 +219,34 @@ def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str
         clusters.append("BH4")
         hydride += boron
         h_left -= 4 * boron
+    oxygen = amounts.get("O", 0.0)
+    chalcogen = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
+    oxo = 0.0  # charge of the S/Se/Te and N found to be oxo-anion cations
+    if chalcogen > 0 and oxygen >= 4 * chalcogen - _TINY:
+        oxo += 6 * chalcogen
+        chalcogen = 0.0  # SO4²⁻, SeO4²⁻, TeO6⁶⁻: S/Se/Te are cations there
+    halogens = {e: amounts.get(e, 0.0) for e in _HALOGENS if amounts.get(e, 0.0) > 0}
     nitrogen = amounts.get("N", 0.0)
+    # NO2⁻/NO3⁻ before NH2⁻: the H of a nitrate's water (LiNO3(H2O)3) is bound to O, not N
+    bound_h = min(h_left, 2 * oxygen)  # H of OH⁻/H2O (not of BH4⁻), a cation (+1)
+    if nitrogen > 0 and _oxo_cation(
+        amounts, "N", 3, 2 * oxygen + sum(halogens.values()), bound_h, oxo
+    ):
+        oxo += 5 * nitrogen
+        nitrogen = 0.0  # NO2⁻, NO3⁻: N(III)/N(V) is a cation there (LiNO3 is an oxide)
     if nitrogen > 0 and h_left >= 2 * nitrogen - _TINY:
         clusters.append("NH2")
         hydride += nitrogen
         h_left -= 2 * nitrogen
         nitrogen = 0.0
-    oxygen = amounts.get("O", 0.0)
+        bound_h = min(h_left, 2 * oxygen)
     h_left = max(h_left - 2 * oxygen, 0.0)  # OH⁻ and H2O: the H is bound to O
     if h_left > _TINY:
         clusters.append("H")
         hydride += h_left
-    chalcogen = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
-    if chalcogen > 0 and oxygen >= 4 * chalcogen - _TINY:
-        chalcogen = 0.0  # SO4²⁻, SeO4²⁻, TeO6⁶⁻: S/Se/Te are cations there
-    halogens = {e: amounts.get(e, 0.0) for e in _HALOGENS if amounts.get(e, 0.0) > 0}
-    bound_h = min(amounts.get("H", 0.0), 2 * oxygen)  # H of OH⁻/H2O, a cation (+1)
-    if nitrogen > 0 and _oxo_cation(amounts, "N", 3, 2 * oxygen + sum(halogens.values()), bound_h):
-        nitrogen = 0.0  # NO2⁻, NO3⁻: N(III)/N(V) is a cation there (LiNO3 is an oxide)
     for hal in ("Cl", "Br", "I"):
         others = 2 * oxygen + sum(v for k, v in halogens.items() if k != hal)
-        if hal in halogens and oxygen > 0 and _oxo_cation(amounts, hal, 1, others, bound_h):
+        if hal in halogens and oxygen > 0 and _oxo_cation(amounts, hal, 1, others, bound_h, oxo):
             del halogens[hal]  # ClO4⁻, IO3⁻, BrO3⁻: the halogen is a cation there
     phosphide = amounts.get("P", 0.0)
     if any(amounts.get(e, 0.0) > 0 for e in ("O", "N", *_CHALCOGENS)):
