@@ -244,9 +244,9 @@ def _drt_circuit_fit(result: Any) -> tuple[CircuitFit, dict[str, Any]]:
 
 
 _TEMPERATURES_HELP = (
-    "One per spectrum, °C by default (25,40) or K (298.15K,313K), in the order of the "
-    "temperatures in the file names when every name has one (ascending), else in the order "
-    "given (a folder's files in natural name order); a value >2 K from its name's is refused "
+    "One per spectrum, °C by default (25,40) or K (298.15K,313K), in the order the files are "
+    "given (a folder's files in natural name order: s_5C, s_25C, s_40C); a value >2 K from "
+    "its name's is refused "
     "if the names hold the same set, else warned about. Default: read from file names like "
     "LLZO_25C.csv, spectrum_298K.txt or run_T25.csv."
 )

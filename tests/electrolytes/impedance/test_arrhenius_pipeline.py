@@ -117,10 +117,12 @@ def _write_series(folder: Path, temps_c: tuple[float, ...]) -> None:
         )
 
 
-def test_files_are_ordered_by_the_temperature_in_their_names(tmp_path: Path) -> None:
-    """s_5C sorts after s_40C by name; the given temperatures follow the names' order
-    (ascending), so ``[5, 25, 40] °C`` goes to s_5C, s_25C, s_40C and Ea = 0.30 eV (the
-    examples' bulk truth). Before, name order paired 5 °C with s_25C: a wrong Ea, exit 0."""
+def test_given_temperatures_pair_with_the_files_in_natural_order(tmp_path: Path) -> None:
+    """s_5C sorts after s_40C by plain name order; a folder's files are now in natural name
+    order, so ``[5, 25, 40] °C`` goes to s_5C, s_25C, s_40C and Ea = 0.30 eV (the examples'
+    bulk truth). Before, name order paired 5 °C with s_25C: a wrong Ea, exit 0. Files named
+    one by one keep the order typed, and measured values (not the set points) in that order
+    land on their own files."""
     _write_series(tmp_path, (5.0, 25.0, 40.0))
     temps = [278.15, 298.15, 313.15]
     res = analyse_temperature_series([tmp_path], PELLET, temperatures_k=temps, run_kk=False)
@@ -142,6 +144,17 @@ def test_files_are_ordered_by_the_temperature_in_their_names(tmp_path: Path) -> 
     args = ["eis", "arrhenius", str(tmp_path), "--thickness-mm", "1", "--diameter-mm", "10"]
     bad = runner.invoke(app, [*args, "--temperatures", "40,25,5"])
     assert bad.exit_code == 2 and "`--temperatures` contradicts" in bad.output
+    # files typed in descending order with their measured temperatures in that order
+    typed = [tmp_path / f"s_{t}C.csv" for t in ("40", "25", "5")]
+    with pytest.warns(ValidityWarning, match="override"):
+        res = analyse_temperature_series(
+            typed, PELLET, temperatures_k=[316.15, 300.65, 281.15], run_kk=False
+        )
+    assert 0.25 < res.fits["bulk"].Ea_eV < 0.35  # the values stayed on their files (−0.27 eV)
+    exact = analyse_temperature_series(
+        typed, PELLET, temperatures_k=[313.15, 298.15, 278.15], run_kk=False
+    )
+    assert exact.fits["bulk"].Ea_eV == pytest.approx(EXAMPLE_TRUTH.Ea_bulk_eV, abs=0.005)
 
 
 def test_negative_activation_energy_is_flagged_unphysical(tmp_path: Path) -> None:

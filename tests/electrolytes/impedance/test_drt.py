@@ -544,3 +544,19 @@ def test_two_arcs_a_decade_apart_are_split_out_of_one_drt_peak(seed) -> None:
     for p, (R, tau) in zip(r.peaks, [(1000.0, 1e-4), (1500.0, 1e-3)], strict=True):
         assert p.tau_s == pytest.approx(tau, rel=0.05)
         assert p.R_ohm == pytest.approx(R, rel=0.05)
+
+
+@pytest.mark.parametrize(("q", "n"), [(1e-6, 0.85), (1e-7, 0.7), (1e-7, 0.95)])
+def test_an_arc_beside_a_large_blocking_electrode(q, n) -> None:
+    """One ZARC (1 kΩ, τ = 10 µs, n = 0.8) and a blocking-electrode CPE of small Q (a large
+    electrode impedance): the smallest λ of the grid left the system singular to round-off
+    (a LinAlgError), and γ's maximum just short of the long-τ edge set the peak thresholds and
+    hid the arc. Now the arc comes back exactly and the CPE is recovered."""
+    z = 10 + _zarc(1000.0, 1e-5, 0.8) + 1 / (q * (1j * W) ** n)
+    r = compute_drt(spectrum_from_arrays(F, z))
+    assert r.electrode_cpe is not None
+    assert r.electrode_cpe[0] == pytest.approx(q, rel=0.01)
+    assert r.electrode_cpe[1] == pytest.approx(n, abs=0.005)
+    (peak,) = r.peaks
+    assert peak.tau_s == pytest.approx(1e-5, rel=0.01)
+    assert peak.R_ohm == pytest.approx(1000.0, rel=0.01)

@@ -206,8 +206,9 @@ class ArrheniusAnalysis:
             out.append(
                 f"unphysical negative activation energy ({shown}): σ falls as T rises, which "
                 "thermally activated ion transport does not do; check that each file has its "
-                "temperature (files are taken in ascending order of the temperature in their "
-                "names) and that the arcs are labelled alike at every temperature."
+                "temperature (given temperatures pair with the files in the order given, a "
+                "folder's in natural name order) and that the arcs are labelled alike at "
+                "every temperature."
             )
         if self.extrapolation_k > 0:
             out.append(self._extrapolation_note())
@@ -330,7 +331,7 @@ def _correlation(cov: np.ndarray) -> np.ndarray:
     return np.asarray(cov / np.outer(sd, sd), dtype=float)
 
 
-#: File stems (lower case, before any ``.``/``-``/``_`` suffix) that document a folder of
+#: File stems (lower case, before the first ``.``) that document a folder of
 #: spectra rather than hold one, though their suffix (``LICENSE.txt``) is a spectrum's: skipped.
 _DOCUMENTATION_STEMS = frozenset(
     {"license", "licence", "copying", "readme", "notice", "changelog", "authors", "citation"}
@@ -338,15 +339,16 @@ _DOCUMENTATION_STEMS = frozenset(
 
 
 def _is_documentation(p: Path) -> bool:
-    """``LICENSE.txt``, ``README.txt``, ``readme_first.txt``… (see :data:`_DOCUMENTATION_STEMS`)."""
-    return re.split(r"[._\-\s]", p.name.lower(), maxsplit=1)[0] in _DOCUMENTATION_STEMS
+    """``LICENSE.txt``, ``README.txt``, ``Notice.md``… (the name before its first ``.`` is one of
+    :data:`_DOCUMENTATION_STEMS`; ``notice_25C.csv`` is a spectrum's name, not skipped)."""
+    return p.name.lower().split(".", 1)[0] in _DOCUMENTATION_STEMS
 
 
 def _natural_key(p: Path) -> list[tuple[int, float, str]]:
     """Sort key for natural name order: ``s_2`` before ``s_10`` (digit runs compare as numbers)."""
     return [
-        (0, float(part), "") if part.isdigit() else (1, 0.0, part.lower())
-        for part in re.split(r"(\d+)", p.name)
+        (0, float(part), "") if part.isascii() and part.isdigit() else (1, 0.0, part.lower())
+        for part in re.split(r"([0-9]+)", p.name)
         if part
     ]
 
@@ -403,13 +405,14 @@ def _name_temperature(item: Spectrum | Path, pattern: str | None) -> float | Non
 def _order_and_check(
     items: list[Spectrum | Path], temps: list[float] | None, pattern: str | None
 ) -> list[Spectrum | Path]:
-    """Items in ascending name temperature when every name has one (else as given); refuse
-    ``temperatures_k`` that contradict the names, warn when they only override them."""
+    """Without ``temperatures_k``: items in ascending name temperature when every name has one
+    (else as given). With it: as given (its values pair with the items in that order: a
+    re-sort would move them to other files); refuse values that contradict the names (the
+    names' set in another order), warn when they only override them."""
     named = [_name_temperature(x, pattern) for x in items]
-    if all(t is not None for t in named):
-        order = sorted(range(len(items)), key=lambda k: float(named[k] or 0.0))
-        items, named = [items[k] for k in order], [named[k] for k in order]
     if temps is None:
+        if all(t is not None for t in named):
+            items = [items[k] for k in sorted(range(len(items)), key=lambda k: named[k] or 0.0)]
         return items
     off = [
         (item, t_name, t)
@@ -429,8 +432,8 @@ def _order_and_check(
     ):
         raise InvalidParameterError(
             f"`temperatures_k` contradicts the temperatures in the file names: {shown}. The "
-            "files are taken in ascending order of the temperature in their names; give the "
-            "temperatures in that order, or leave them out to read them from the names."
+            "values pair with the files in the order given (a folder's in natural name "
+            "order); give them in that order, or leave them out to read them from the names."
         )
     warnings.warn(
         f"the given temperatures override those in the file names by more than "
@@ -462,10 +465,10 @@ def analyse_temperature_series(
     """Spectra at ≥ 2 temperatures → Arrhenius fits of bulk, grain-boundary and total σ.
 
     ``inputs`` are files, folders or :class:`Spectrum` objects (folders expanded by
-    :func:`collect_spectrum_files`). Order: when every file name (or Spectrum) carries a
-    temperature, ascending in it; else as given. Temperatures come from ``temperatures_k`` (K,
-    one per spectrum in that order; a value more than 2 K from its file name's is refused when
-    the given set is the names' in another order, else warned about and used) or else from each
+    :func:`collect_spectrum_files`, natural name order). Temperatures come from
+    ``temperatures_k`` (K, one per spectrum in the order given; a value more than 2 K from its
+    file name's is refused when the given set is the names' in another order, else warned
+    about and used) or else from each
     file name (``LLZO_25C.csv``, ``spectrum_298K.txt``, ``T25``; forms and ``temperature_pattern``
     in :mod:`.temperatures`). ``progress(i, n, name)`` is called after each spectrum.
 

@@ -444,7 +444,15 @@ def _lambda_scores(pb: _Problem, method: str) -> NDArray[np.float64]:
     out, rho, eta = [], [], []
     for lam in _LAMBDA_GRID:
         H = _precision(pb, float(lam))
-        c = np.linalg.cholesky(H)
+        try:
+            c = np.linalg.cholesky(H)
+        except np.linalg.LinAlgError:
+            # at the smallest λ a near-collinear design (a large electrode CPE beside the arcs)
+            # leaves H singular to round-off: that λ is out of reach, not an error
+            out.append(math.inf)
+            rho.append(math.nan)
+            eta.append(math.nan)
+            continue
         x = np.linalg.solve(c.T, np.linalg.solve(c, Atb))
         r = pb.A @ x - pb.b
         r2 = float(r @ r)
@@ -474,16 +482,22 @@ def _lambda_scores(pb: _Problem, method: str) -> NDArray[np.float64]:
             # (largest positive curvature); the score is its negative, lower is better
             score[k] = -2 * cross / max(a_ * b_ * c_, 1e-300)
         score[0] = score[-1] = np.inf
+        score[~np.isfinite(score)] = np.inf  # a λ out of reach, or next to one
         return score
     return np.array(out)
 
 
 def _choose_lambda(pb: _Problem, method: str) -> float:
     y = _lambda_scores(pb, method)
+    if not np.isfinite(y).any():
+        raise InvalidParameterError(
+            f"no λ in 10⁻⁷–10⁵ gives a solvable system for `lam_method` {method!r} (the "
+            "design is singular to round-off); fix λ with `lam`, or try another method."
+        )
     logl = np.log10(_LAMBDA_GRID)
     k = int(np.argmin(y))
-    if method != "lcurve" and 0 < k < y.size - 1:  # parabolic refinement in log λ
-        y0, y1, y2 = y[k - 1], y[k], y[k + 1]
+    if method != "lcurve" and 0 < k < y.size - 1 and np.isfinite(y[k - 1 : k + 2]).all():
+        y0, y1, y2 = y[k - 1], y[k], y[k + 1]  # parabolic refinement in log λ
         den = y0 - 2 * y1 + y2
         shift = 0.5 * (y0 - y2) / den if den > 0 else 0.0
         return float(10 ** (logl[k] + np.clip(shift, -0.5, 0.5) * (logl[1] - logl[0])))
@@ -904,6 +918,13 @@ def _find_peaks(
     tail = g.size - 1
     while tail > 0 and g[tail - 1] <= g[tail]:
         tail -= 1
+    top = int(np.argmax(g))
+    if tail == g.size - 1 and top >= 0.9 * g.size:
+        # the rise ends in a maximum just short of the edge (a small dip after it): the same
+        # electrode rise, which had set the thresholds and hidden a 1 kΩ arc beside it
+        tail = top
+        while tail > 0 and g[tail - 1] <= g[tail]:
+            tail -= 1
     ref = g[: tail + 1] if tail > 0.2 * g.size else g
     gmax = float(np.max(ref))
     padded = np.concatenate([[0.0], g, [0.0]])  # a maximum at the grid edge still counts

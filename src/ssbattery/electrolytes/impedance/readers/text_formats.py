@@ -176,19 +176,25 @@ def _shape(field: str) -> tuple[int, int] | None:
 
 def _check_last_row(rows: list[tuple[int, list[str], str]], name: str) -> None:
     """A file that stops without a line break may be cut inside its last number: refuse the
-    last row when a column written in one fixed format (``%.6e`` in ≥ 3 rows before) has
-    fewer digits there (``-6.283185e-0`` for ``-6.283185e-02`` reads as a number 100× off)."""
+    last row when a column that every row before writes in one fixed format (``%.6e``: the
+    same digits after the point and in the exponent, in ≥ 3 rows) has fewer digits there
+    (``-6.283185e-0`` for ``-6.283185e-02`` reads as a number 100× off). A column whose rows
+    differ (``%g``, which drops trailing zeros) proves nothing and is not checked."""
     if len(rows) < 4:
         return
     line_no, last, raw = rows[-1]
     for c, field in enumerate(last):
-        before = {_shape(r[1][c]) if c < len(r[1]) else None for r in rows[-4:-1]}
-        if len(before) == 1 and None not in before and _shape(field) != next(iter(before)):
+        before = {_shape(r[1][c]) if c < len(r[1]) else None for r in rows[:-1]}
+        if len(before) != 1 or None in before:
+            continue
+        digits, exponent = next(iter(before))  # type: ignore[misc]
+        shape = _shape(field)
+        if shape is None or shape[0] < digits or shape[1] < exponent:
             raise DataFormatError(
                 f"{name}, line {line_no}: the file ends without a line break and its last row's "
-                f"field {field!r} has fewer digits than the same column in the rows before: the "
-                f"file looks cut inside this number (truncated file?): {raw[:60]!r}. Copy the "
-                "file again, or delete this row."
+                f"field {field!r} has fewer digits than the same column in every row before: "
+                f"the file looks cut inside this number (truncated file?): {raw[:60]!r}. Copy "
+                "the file again, or delete this row."
             )
 
 
