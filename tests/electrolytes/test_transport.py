@@ -190,3 +190,19 @@ def test_arrhenius_bad_input() -> None:
         )
     assert fit2.Ea_err_eV > 0
     assert "A/T" in fit2.form and "(A/T)" in str(fit2).splitlines()[0]
+
+
+def test_arrhenius_errors_survive_weights_thirty_decades_apart() -> None:
+    """Two temperatures, one σ known to 10⁻¹² and one to 10¹² (an arc whose R ran to ∞): the
+    line through two points is exact, Ea = k_B ln(σ₂T₂/σ₁T₁)/(1/T₁ − 1/T₂) (A/T form), and its
+    error a finite, non-negative number (the normal equations gave a negative variance and
+    `math domain error`)."""
+    from ssbattery.electrolytes.transport import fit_arrhenius
+
+    t = np.array([298.15, 313.15])
+    s = np.array([2.0, 12.0])
+    fit = fit_arrhenius(t, s, sigma_err_s_per_m=s * np.array([1e-12, 1e12]), absolute_sigma=True)
+    k_b = 8.617333262e-5
+    exact = k_b * math.log(s[1] * t[1] / (s[0] * t[0])) / (1 / t[0] - 1 / t[1])
+    assert fit.Ea_eV == pytest.approx(exact, rel=1e-9)
+    assert math.isfinite(fit.Ea_err_eV) and fit.Ea_err_eV >= 0

@@ -353,10 +353,14 @@ def fit_arrhenius(
     w = 1.0 / dy**2
     # y = ln P − (Ea/k_B) x : design matrix columns (1, −x/k_B) give parameters (ln P, Ea).
     X = np.column_stack([np.ones_like(x), -x / K_B_EV_PER_K])
-    XtW = X.T * w
-    normal = XtW @ X
-    cov = np.linalg.inv(normal)
-    beta = cov @ (XtW @ y)
+    # Weighted least squares by QR of the √w-scaled design, cov = R⁻¹R⁻ᵀ: a sum of squares,
+    # so its diagonal is never negative. The normal equations' (XᵀWX)⁻¹ lost that to
+    # round-off when the weights spanned ~30 decades (an arc with R → ∞ beside a sound one).
+    sw = np.sqrt(w)
+    q, r = np.linalg.qr(X * sw[:, None])
+    r_inv = np.linalg.inv(r)
+    cov = r_inv @ r_inv.T
+    beta = r_inv @ (q.T @ (y * sw))
     resid = y - X @ beta
     dof = t.size - 2
     chi2 = float(np.sum(w * resid**2))

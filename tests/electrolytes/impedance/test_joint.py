@@ -180,6 +180,9 @@ def test_joint_weightings_both_recover_the_known_ea(weighting: str) -> None:
         assert j.Ea_err_eV[key] < 0.02
     assert j.extrapolation_k == 0.0  # 25 °C inside the examples' range: no flag
     assert not any("extrapolated" in n for n in j.notes)
+    # the note that compares the fits describes the two-step line actually used
+    why = next(n for n in j.notes if n.startswith("Why they differ"))
+    assert ("standard error of its own R" in why) == (weighting == "inverse-variance")
     with pytest.raises(InvalidParameterError, match="`weighting`"):
         fit_joint_arrhenius(a, weighting="chi2")
 

@@ -543,7 +543,7 @@ def analyse_temperature_series(
     if joint:
         from ssbattery.electrolytes.impedance.joint import fit_joint_arrhenius
 
-        partial = ArrheniusAnalysis(form, circuit, pellet, tuple(results), fits, sigma25)
+        partial = ArrheniusAnalysis(form, circuit, pellet, tuple(results), fits, sigma25, weighting)
         joint_fit = fit_joint_arrhenius(
             partial, shared_exponents=shared_exponents, weighting=weighting
         )

@@ -442,7 +442,7 @@ def _assemble(
             n = 1.0 / (1.0 + math.exp(-res.x[i]))
             exps[name[2:-1]] = (n, n * (1 - n) * float(err[i]))  # dn/du = n(1 − n)
     two_step = {k: (f.Ea_eV, f.Ea_err_eV) for k, f in analysis.fits.items() if k in ea}
-    notes = _difference_notes(ea, ea_err, two_step, shared)
+    notes = _difference_notes(ea, ea_err, two_step, shared, analysis.weighting)
     if not res.success:
         notes.append(f"the joint fit stopped before converging ({res.message}).")
     fit = JointArrheniusFit(
@@ -474,6 +474,7 @@ def _difference_notes(
     ea_err: dict[str, float],
     two_step: dict[str, tuple[float, float]],
     shared: bool,
+    weighting: str = "inverse-variance",
 ) -> list[str]:
     """Joint − two-step Ea per arc, in eV and in units of the two errors combined."""
     notes = []
@@ -486,9 +487,14 @@ def _difference_notes(
             "Why they differ: the joint fit uses every point of every spectrum with R(T) "
             "Arrhenius inside the model"
             + (" and one CPE exponent per arc for all T" if shared else "")
-            + "; the two-step line weights each temperature by the standard error of its own "
-            "R, which absorbs the other parameters' freedom at that T. A difference within ~1 "
-            "combined σ is that weighting; a larger one says R(T) departs from Arrhenius or the "
-            "exponents change with T."
+            + (
+                "; the two-step line weights each temperature by the standard error of its own "
+                "R, which absorbs the other parameters' freedom at that T. A difference within "
+                "~1 combined σ is that weighting"
+                if weighting == "inverse-variance"
+                else "; the two-step line (unweighted) counts each temperature alike, however "
+                "well its R is determined. A difference within ~1 combined σ is that"
+            )
+            + "; a larger one says R(T) departs from Arrhenius or the exponents change with T."
         )
     return notes
