@@ -146,6 +146,9 @@ def test_plain_text_round_trip(minus: bool, sep: str, header: bool) -> None:
         ("LLZO_25C.csv", 298.15),
         ("spectrum_298K.txt", 298.0),
         ("LLZO_-20C.csv", 253.15),
+        ("-20C.csv", 253.15),
+        ("LLZO-25C.csv", 298.15),  # a hyphen after a letter separates (was read as −25 °C)
+        ("s04147-140deg.txt", 413.15),
         ("example_m40C.csv", 233.15),
         ("run3_minus10C.mpt", 263.15),
         ("cell_25.5C.z", 298.65),

@@ -7,7 +7,8 @@ Forms recognised in a file name (case-sensitive units, the file's suffix is igno
 ``25°C``                              25 °C
 ``298K``, ``298.15K``                 kelvin
 ``T25``                               25 °C (a ``T`` that starts a word, then digits)
-``-20C``, ``m20C``, ``minus20C``      −20 °C
+``-20C``, ``m20C``, ``minus20C``      −20 °C (a ``-`` after a letter separates:
+                                      ``LLZO-25C`` is 25 °C; ``LLZO_-20C`` is −20 °C)
 ``25p5C``                             25.5 °C (``p`` for the decimal point)
 ``_25_``                              only with ``pattern=UNDERSCORE_PATTERN`` (CLI
                                       ``--temperature-pattern underscore``), °C
@@ -39,7 +40,9 @@ __all__ = [
     "temperature_pattern_text",
 ]
 
-_NUM = r"(?P<sign>-|minus|m(?=\d))?(?P<num>\d+(?:[.p]\d+)?)"
+# A hyphen is a minus sign only where no letter precedes it (the name's start, ``_``, a space,
+# ``=``): after a letter it separates words, and LLZO-25C is 25 °C, not −25 °C.
+_NUM = r"(?P<sign>(?<![A-Za-z])-|minus|m(?=\d))?(?P<num>\d+(?:[.p]\d+)?)"
 
 #: The built-in pattern (forms in the module docstring, without ``_25_``).
 DEFAULT_TEMPERATURE_PATTERN = (
