@@ -171,3 +171,16 @@ def test_fraction_round_trip(parts: dict[str, tuple[int, int]]) -> None:
     a = amounts(text)
     for el, (p, q) in parts.items():
         assert a[el] == pytest.approx(p / q, rel=1e-10)
+
+
+def test_an_amount_multiplied_out_past_the_limit_is_refused() -> None:
+    """MAX_AMOUNT (10⁶ per formula unit) holds for the amounts after the groups are multiplied
+    out, not only for each written number: (Li2O)999999 has 2 × 10⁶ Li."""
+    from ssbattery.electrolytes.formula import MAX_AMOUNT, parse_formula
+
+    assert parse_formula("(Li2O)1000")["Li"] == 2000.0
+    with pytest.raises(InvalidParameterError, match=r"Li an amount of 2e\+06 .* multiplied out"):
+        parse_formula("(Li2O)999999")
+    with pytest.raises(InvalidParameterError, match="multiplied out"):
+        parse_formula("(((Li)999999)999999)999999")
+    assert MAX_AMOUNT == 1e6

@@ -409,6 +409,14 @@ def parse_formula(
     from pymatgen.core import Composition
 
     amounts = _element_amounts(_render(_scan(formula, x=x, symbols=symbols).out, False))
+    big = {k: v for k, v in amounts.items() if not v <= MAX_AMOUNT}  # also inf, nan
+    if big:
+        element, value = max(big.items(), key=lambda kv: kv[1])
+        raise InvalidParameterError(
+            f"formula {shorten(formula)!r} gives {element} an amount of {_shown(value)} per "
+            f"formula unit once its groups are multiplied out, above the {MAX_AMOUNT:g} a "
+            "formula unit can hold; check the multipliers."
+        )
     tol = Composition.amount_tolerance
     tiny = {k: v for k, v in amounts.items() if 0 < v < tol}
     if tiny:
