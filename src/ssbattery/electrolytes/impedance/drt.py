@@ -93,6 +93,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
@@ -656,9 +657,13 @@ def compute_drt(
     )
     refined = None
     if peak_model and peaks:
-        refined, why = _refine(spectrum, pb, lam_used, chi2, peaks, R_inf, L_H, inductance, cpe)
+
+        def refine(ps: tuple[DRTPeak, ...]) -> tuple[Any, str]:
+            return _refine(spectrum, pb, lam_used, chi2, ps, R_inf, L_H, inductance, cpe)
+
+        refined, why = refine(peaks)
         if refined is None and why.startswith("the data reject"):
-            split = _split_refine(spectrum, pb, lam_used, chi2, peaks, R_inf, L_H, inductance, cpe)
+            split = _split_refine(refine, peaks)
             if split is not None:
                 refined, peaks, note = split
                 notes.append(note)
@@ -743,21 +748,13 @@ _SPLIT_HALF = 0.5 * math.log(10)
 
 
 def _split_refine(
-    spectrum: Spectrum,
-    pb: _Problem,
-    lam: float,
-    chi2: float,
-    peaks: tuple[DRTPeak, ...],
-    R_inf: float,
-    L_H: float,
-    inductance: bool,
-    cpe: tuple[float, float] | None,
+    refine: Callable[[tuple[DRTPeak, ...]], tuple[Any, str]], peaks: tuple[DRTPeak, ...]
 ) -> tuple[Any, tuple[DRTPeak, ...], str] | None:
     """When the data reject the peak model: one DRT peak may hold two relaxations that the
     smoothing prior merged (two ZARCs a decade apart at 1 % noise give one γ peak). Each
-    peak, largest first, is split into two halves half a decade either side of
-    its τ, within its bounds, and the peak model refitted; the first the F test accepts is
-    kept (peaks, fit, note), else None."""
+    peak, largest first, is split into two halves half a decade either side of its τ, within
+    its bounds, and refitted by ``refine`` (:func:`_refine` on this spectrum); the first the
+    F test accepts is kept (peaks, fit, note), else None."""
     order = sorted(range(len(peaks)), key=lambda i: -peaks[i].R_ohm)
     for k in order:
         p = peaks[k]
@@ -769,7 +766,7 @@ def _split_refine(
         ]
         halves = tuple(replace(p, tau_s=t, R_ohm=p.R_ohm / 2) for t in taus)
         trial = peaks[:k] + halves + peaks[k + 1 :]
-        fit, _ = _refine(spectrum, pb, lam, chi2, trial, R_inf, L_H, inductance, cpe)
+        fit, _ = refine(trial)
         if fit is not None and len(fit.kept) == len(trial):
             return (
                 fit,
