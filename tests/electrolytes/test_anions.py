@@ -113,6 +113,14 @@ def test_oxo_and_fluoro_anion_cations_by_charge(formula: str, label: str) -> Non
     assert chemical_class(formula).label == label
 
 
+def test_a_borohydride_beside_a_nitrate() -> None:
+    """LiBH4·LiNO3: BH4⁻ is a −1 anion (B +3, four H⁻), so the O balances Li 2 and N(III) and
+    the N is a nitrate cation, not a nitride (the sum had counted B at +3 with no H⁻)."""
+    c = chemical_class("LiBH4·LiNO3")
+    assert "N" not in c.anion_fractions
+    assert c.anion_fractions == pytest.approx({"O": 0.75, "hydride": 0.25})
+
+
 @pytest.mark.parametrize(
     ("formula", "label"),
     [

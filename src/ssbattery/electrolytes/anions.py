@@ -193,7 +193,8 @@ def _oxo_cation(
     """Whether ``element`` is the cation of an oxo- or fluoro-anion: the anions' charge
     ``anion_charge`` (O²⁻ 2 each, the other halides 1 each) balances every other cation at
     its highest common oxidation state, the H of OH⁻/H2O (``bound_h``) at +1, the charge
-    ``oxo_cations`` of the S/Se/Te and N already found to be oxo-anion cations (+6, +5), and
+    ``oxo_cations`` of the S/Se/Te and N already found to be oxo-anion cations (+6, +5; less
+    4 per BH4⁻, whose B the sum counts at +3), and
     ``element`` at ``state``, its lowest state in such an anion (N(III) of NO2⁻, Cl(I) of
     ClO⁻, P(III)). The highest states make the rule conservative: LiPON's N (P at +5
     leaves O short) and Li3OCl's Cl stay anions, LiNO3's N and LiClO4's Cl do not, and
@@ -215,13 +216,14 @@ def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str
     clusters: list[str] = []
     hydride = 0.0
     boron = amounts.get("B", 0.0)
+    oxo = 0.0  # charge of the S/Se/Te and N found to be oxo-anion cations, and of BH4⁻
     if boron > 0 and h_left >= 4 * boron - _TINY:
         clusters.append("BH4")
         hydride += boron
         h_left -= 4 * boron
+        oxo -= 4 * boron  # the sum counts B at +3; its four H⁻ make BH4⁻ a −1 anion
     oxygen = amounts.get("O", 0.0)
     chalcogen = sum(amounts.get(e, 0.0) for e in _CHALCOGENS)
-    oxo = 0.0  # charge of the S/Se/Te and N found to be oxo-anion cations
     if chalcogen > 0 and oxygen >= 4 * chalcogen - _TINY:
         oxo += 6 * chalcogen
         chalcogen = 0.0  # SO4²⁻, SeO4²⁻, TeO6⁶⁻: S/Se/Te are cations there
