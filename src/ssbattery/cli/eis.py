@@ -402,6 +402,19 @@ def _print_drt(s: dict[str, Any]) -> None:
         ),
         highlight=False,
     )
+    pm = s.get("peak_model_terms")
+    if pm:
+        console.print(
+            f"peak model: R∞ = {pm['R_inf [Ω]']:.4g} Ω"
+            + ("" if pm["inductance [H]"] is None else f", L = {pm['inductance [H]']:.3g} H")
+            + (
+                f", electrode CPE Q = {pm['electrode_cpe']['Q [F s^(n-1)]']:.3g}, "
+                f"n = {pm['electrode_cpe']['n [1]']:.3f}"
+                if pm["electrode_cpe"]
+                else ""
+            ),
+            highlight=False,
+        )
     peaks = [
         {
             "peak": p["label"],

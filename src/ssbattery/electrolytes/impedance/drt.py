@@ -5,13 +5,14 @@ Model (γ in Ω per unit ln τ, Z with capacitive Z″ < 0)::
     Z(f) = R∞ + i2πf L + 1/(Q_el (i2πf)^n_el) + ∫ γ(ln τ) / (1 + i2πfτ) d ln τ
 
 with γ = Σ_m g_m φ_m(ln τ) on a log-uniform grid of nodes τ_m reaching one decade beyond
-1/(2πf) at both ends; φ_m a Gaussian radial basis function (FWHM = 2 grid steps) or a
-piecewise-linear hat. The inductance L and the blocking-electrode CPE are explicit terms (the
-CPE's exponent n_el by a 1-D search, its 1/Q_el linear). All unknowns (R∞, L, 1/Q_el, g_m) are
-≥ 0, found by non-negative least
-squares of the relative residuals (weights 1/|Z|, so 1 % noise on every point is one noise
-level) plus λ‖D_k g‖², D_k the k-th difference of the coefficients (k = 1 or 2; for the
-Gaussian basis an approximation of ∫(dᵏγ/d ln τᵏ)² d ln τ).
+1/(2πf) at both ends (at the long-τ end only to 1/(2πf_min) when the electrode CPE is fitted:
+that term takes the slower relaxations); φ_m a Gaussian radial basis function (FWHM = 2 grid
+steps) or a piecewise-linear hat. The inductance L and the blocking-electrode CPE are explicit
+terms (the CPE's exponent n_el by a 1-D search, its 1/Q_el linear). All unknowns (R∞, L, 1/Q_el,
+g_m) are ≥ 0, found by non-negative least squares of the relative residuals (weights 1/|Z|,
+so 1 % noise on every point is one noise level) plus λ‖D_k g‖², D_k the k-th difference of
+the coefficients (k = 1 or 2; for the Gaussian basis an approximation of
+∫(dᵏγ/d ln τᵏ)² d ln τ).
 
 λ is chosen on a grid of 49 values (10⁻⁷–10⁵, scaled units) by one of three criteria, each
 evaluated on the unconstrained (linear) Tikhonov estimate, or given: the Bayesian evidence
@@ -272,6 +273,12 @@ class DRTResult(Printed):
     rms_relative_residual: float
     band: DRTBand | None
     notes: tuple[str, ...]
+    #: R∞ [Ω], L [H] and the electrode CPE (Q, n) of the accepted peak model, fitted with its
+    #: peaks (None where there is none). ``R_inf_ohm``/``inductance_H``/``electrode_cpe`` are
+    #: the Tikhonov model's (they and ``coefficients_ohm`` make :meth:`predict`), which trades
+    #: R∞ and L for γ in the tails: two ZARCs with R∞ = 10 Ω and L = 10⁻⁷ H at 0.1 % noise give
+    #: Tikhonov R∞ 12.5 Ω and L 4.7 × 10⁻⁸ H, the peak model 10.00 Ω and 9.5 × 10⁻⁸ H.
+    peak_model_terms: tuple[float, float | None, tuple[float, float] | None] | None = None
 
     def gamma(self, tau_s: ArrayLike) -> NDArray[np.float64]:
         """γ [Ω] at any τ [s] from the basis expansion."""
@@ -322,6 +329,18 @@ class DRTResult(Printed):
             "electrode_cpe": None
             if self.electrode_cpe is None
             else {"Q [F s^(n-1)]": self.electrode_cpe[0], "n [1]": self.electrode_cpe[1]},
+            "peak_model_terms": None
+            if self.peak_model_terms is None
+            else {
+                "R_inf [Ω]": self.peak_model_terms[0],
+                "inductance [H]": self.peak_model_terms[1],
+                "electrode_cpe": None
+                if self.peak_model_terms[2] is None
+                else {
+                    "Q [F s^(n-1)]": self.peak_model_terms[2][0],
+                    "n [1]": self.peak_model_terms[2][1],
+                },
+            },
             "polarization_resistance [Ω]": self.polarization_resistance_ohm,
             "rms_relative_residual [1]": self.rms_relative_residual,
             "peaks": [
@@ -629,21 +648,38 @@ def compute_drt(
     R_inf = float(x[0])
     L_H = float(x[1]) if inductance else 0.0
     cpe = None
+    notes: list[str] = []
     if n_el is not None:
         inv_q = float(x[n_extra - 1])
-        cpe = (1.0 / inv_q if inv_q > 0 else math.inf, n_el)
+        if inv_q > 0:
+            cpe = (1.0 / inv_q, n_el)
+        else:  # electrode=True on data without one: the fit gave the term no weight
+            notes.append(
+                "no blocking-electrode CPE in the data: its term was fitted with zero weight "
+                "(1/Q = 0) and is left out."
+            )
     fine_n = (n_nodes - 1) * _FINE_PER_NODE + 1
     y_fine = np.linspace(nodes[0], nodes[-1], fine_n)
     phi_fine = _basis_values(basis, nodes, y_fine)
     gamma_fine = phi_fine @ coeffs
     z_fit = cols @ x
     rms = float(np.sqrt(np.mean(np.abs((z_fit - z) / z) ** 2)))
-    notes: list[str] = []
     if cpe is not None:
+        why = (
+            "−Z″ still rises at the lowest frequencies"
+            if electrode is None
+            else "`electrode=True` was given"
+        )
         notes.append(
             f"a blocking-electrode CPE (Q = {cpe[0]:.3g} F s^(n−1), n = {cpe[1]:.3f}) was fitted "
-            "in series: −Z″ still rises at the lowest frequencies."
+            f"in series: {why}."
         )
+        if cpe[1] < 0.51:
+            notes.append(
+                "the electrode CPE's exponent is at its lower bound 0.5: the low-frequency rise "
+                "may be an arc below the measured range rather than a blocking electrode; "
+                "compare with `electrode=False`."
+            )
     if lam is None and lam_used in (_LAMBDA_GRID[0], _LAMBDA_GRID[-1]):
         notes.append(
             f"λ = {lam_used:.2g} is at the edge of the searched range (10⁻⁷–10⁵); fix it "
@@ -679,6 +715,7 @@ def compute_drt(
                     + "."
                 )
             peaks = _refined_peaks(refined, peaks, cell_constant_per_cm)
+    terms = None if refined is None else refined.head()
     band = None
     if band_level is not None and refined is not None and band_method == "peak model":
         tau_fine = np.exp(y_fine)
@@ -712,6 +749,7 @@ def compute_drt(
         rms_relative_residual=rms,
         band=band,
         notes=tuple(notes),
+        peak_model_terms=terms,
     )
 
 
@@ -768,6 +806,9 @@ def _split_refine(
         trial = peaks[:k] + halves + peaks[k + 1 :]
         fit, _ = refine(trial)
         if fit is not None and len(fit.kept) == len(trial):
+            modes = [m[0] for m in fit.modes()]
+            if abs(math.log(modes[k + 1] / modes[k])) < math.log(2):
+                continue  # the halves met again: one relaxation written twice, not two
             return (
                 fit,
                 trial,
@@ -974,7 +1015,8 @@ def circuit_from_drt(result: DRTResult, *, n_start: float = 0.9) -> tuple[str, l
 
     One p(R,CPE) arc per non-electrode peak (in order of increasing τ), a series R0 when R∞ is
     above 1 % of the arcs' resistance, and a CPE for the electrode when the DRT fitted one (or
-    found an electrode peak). Arc starting values: R = peak area, n = ``n_start``,
+    found an electrode peak); R∞ and the CPE are the peak model's where it was accepted
+    (:attr:`DRTResult.peak_model_terms`). Arc starting values: R = peak area, n = ``n_start``,
     Q = τⁿ/R (so that (RQ)^{1/n} = τ), n the peak model's α where it refined the peak; the
     electrode CPE's from the DRT's electrode term.
     Returns (impedance.py circuit string, starting values in impedance.py's order).
@@ -990,15 +1032,17 @@ def circuit_from_drt(result: DRTResult, *, n_start: float = 0.9) -> tuple[str, l
     guess: list[float] = []
     total = sum(p.R_ohm for p in arcs)
     k = 0
-    if result.R_inf_ohm > 0.01 * total:
+    pm = result.peak_model_terms  # the peak model's R∞ and CPE where it was accepted
+    r_inf = result.R_inf_ohm if pm is None else pm[0]
+    if r_inf > 0.01 * total:
         terms.append("R0")
-        guess.append(result.R_inf_ohm)
+        guess.append(r_inf)
     for p in arcs:
         k += 1
         terms.append(f"p(R{k},CPE{k})")
         n = n_start if math.isnan(p.alpha) else min(p.alpha, 0.999)  # the peak model's α
         guess.extend([p.R_ohm, p.tau_s**n / p.R_ohm, n])
-    cpe = result.electrode_cpe
+    cpe = result.electrode_cpe if pm is None or pm[2] is None else pm[2]
     if cpe is not None and math.isfinite(cpe[0]):
         terms.append(f"CPE{k + 1}")
         guess.extend([cpe[0], min(cpe[1], 0.999)])

@@ -156,6 +156,15 @@ class _PeakModelFit:
     def rows(self) -> NDArray[np.float64]:
         return self.layout.full(self.params)
 
+    def head(self) -> tuple[float, float | None, tuple[float, float] | None]:
+        """R∞ [Ω], L [H] (None without the term) and the electrode CPE (Q, n) (None without
+        it) of the fitted peak model."""
+        p, lay = self.params, self.layout
+        L = float(p[1]) if lay.inductance else None
+        i = 1 + int(lay.inductance)
+        cpe = (math.exp(float(p[i])), float(p[i + 1])) if lay.electrode else None
+        return float(p[0]), L, cpe
+
     @property
     def reduced_chi2(self) -> float:
         return self.chi2 / max(self.n_residuals - self.params.size, 1)
