@@ -86,6 +86,13 @@ against 7 and 5 without the split; unchanged at 0.1 and 0.5 % noise, where one e
 peak is accepted).
 :func:`circuit_from_drt` turns the peaks into the equivalent circuit and its starting values.
 
+Known limitation: beside a fitted blocking-electrode CPE, a slow arc and the CPE are nearly
+degenerate in the lowest decade of the data, and an "electrode" peak that is not in the data
+can appear there. Two ZARCs (1 kΩ at 10 µs, 1.5 kΩ at 1 ms) and a CPE (Q = 10⁻⁵, n = 0.9) at
+0.1 % noise, 1 MHz–10 mHz: 3.3 kΩ at 8.5 s with 60 points, none with 81, 4.7 kΩ at 15.6 s
+with 500; the shipped −10 and −40 °C spectra (no such arc in their truth) show one at 1.1 and
+0.63 s. Read an "electrode" peak next to a fitted CPE as part of the electrode response.
+
 Why our own: impedance.py has no DRT, and pyDRTtools (the Ciucci group's reference code) is
 a GUI application not packaged for import; this module is written from the method papers.
 """
