@@ -8,7 +8,15 @@ file, the line and what was expected. Layouts (what each parser relies on):
 * **plain**: optional header lines, then rows of ≥ 3 numbers; the delimiter is a tab, ``;``,
   ``,`` or white space; with a tab, ``;`` or space delimiter a decimal comma (``12,5``) is read
   as a decimal point. Columns are found by header name (``freq``, ``Z'``/``Zreal``/``Re(Z)``,
-  ``Z''``/``Zimag``/``-Im(Z)`` …), else taken as f, Z′, Z″ in that order.
+  ``Z''``/``Zimag``/``-Im(Z)`` …), else taken as f, Z′, Z″ in that order (an error then says
+  so). A white-space header's ``(Hz)``/``[Ohm]`` is joined to the name before it. Units the
+  header names, ``(kOhm)``, ``[Ω]``, ``/Hz``, are converted: Ohm/Ω × 1, mOhm × 1e-3,
+  kOhm × 1e3, MOhm × 1e6, GOhm × 1e9 (m and M differ); Hz × 1, mHz × 1e-3, kHz × 1e3,
+  MHz × 1e6; a name without a unit is read as Hz or Ω. Refused (with the column named): an
+  angular frequency (``rad/s``, ``omega``, ``ω``), a unit not in that list (``Ohm cm``,
+  ``S``); a header that names |Z|/phase, admittance, capacitance or permittivity columns but
+  no Z′/Z″; digit-grouped numbers (``1,000,000``, ``316,227.77``; a lone ``316,228`` is
+  read as a decimal comma).
 * **autolab** (Metrohm Autolab NOVA "Export ASCII"): a header ``Index;Frequency (Hz);Z' (Ω);
   -Z'' (Ω);Z (Ω);-Phase (°);Time (s)`` (NOVA 2.1; ``;`` or tab, decimal point or comma),
   then one row per frequency.
