@@ -226,3 +226,8 @@ def test_named_columns_error_has_no_positional_note(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match=r"distinct frequencies") as e:
         read_spectrum(p)
     assert "in that order" not in str(e.value)
+
+
+def test_title_line_is_not_read_for_units(tmp_path: Path) -> None:
+    # a line before the data with another number of fields than the rows is a title
+    _check_first_point(_write(tmp_path, "Measurement of LLZO (25 C) phase 2", sep=" "))

@@ -258,7 +258,7 @@ def _check_last_row(rows: list[tuple[int, list[str], str]], name: str) -> None:
 
 # quantities that are not f, Z′, Z″: a header naming them (and no Z′/Z″) is not read by position
 _OTHER_KEYS = (
-    "|z|", "zmod", "modulus", "mod(z)", "magnitude", "phase", "zphz", "phz", "theta", "θ",
+    "|z|", "zmod", "modulus", "mod(z)", "magnitude", "phase", "zphz", "theta", "θ",
     "y'", "y′", "y''", "y″", "yre", "yim", "admittance", "siemens", "capacit", "permittiv",
     "epsilon", "ε",
 )  # fmt: skip
@@ -328,6 +328,8 @@ def parse_plain(text: str, name: str) -> Spectrum:
             "separated by commas, semicolons, tabs or spaces."
         )
     cols = _find_columns(header) if header else None
+    if cols is None and header is not None and len(header) != len(rows[0][1]):
+        header = None  # a title line, not column names: nothing to read from it
     if cols is None and header and _other_quantities(header):
         raise DataFormatError(
             f"{name}: the header {', '.join(header)!r} names columns but not Z′ and Z″ (it holds "
