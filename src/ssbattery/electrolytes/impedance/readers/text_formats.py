@@ -8,7 +8,15 @@ file, the line and what was expected. Layouts (what each parser relies on):
 * **plain**: optional header lines, then rows of ≥ 3 numbers; the delimiter is a tab, ``;``,
   ``,`` or white space; with a tab, ``;`` or space delimiter a decimal comma (``12,5``) is read
   as a decimal point. Columns are found by header name (``freq``, ``Z'``/``Zreal``/``Re(Z)``,
-  ``Z''``/``Zimag``/``-Im(Z)`` …), else taken as f, Z′, Z″ in that order.
+  ``Z''``/``Zimag``/``-Im(Z)`` …), else taken as f, Z′, Z″ in that order (an error then says
+  so). A white-space header's ``(Hz)``/``[Ohm]`` is joined to the name before it. Units the
+  header names, ``(kOhm)``, ``[Ω]``, ``/Hz``, are converted: Ohm/Ω × 1, mOhm × 1e-3,
+  kOhm × 1e3, MOhm × 1e6, GOhm × 1e9 (m and M differ); Hz × 1, mHz × 1e-3, kHz × 1e3,
+  MHz × 1e6; a name without a unit is read as Hz or Ω. Refused (with the column named): an
+  angular frequency (``rad/s``, ``omega``, ``ω``), a unit not in that list (``Ohm cm``,
+  ``S``); a header that names |Z|/phase, admittance, capacitance or permittivity columns but
+  no Z′/Z″; digit-grouped numbers (``1,000,000``, ``316,227.77``; a lone ``316,228`` is
+  read as a decimal comma).
 * **autolab** (Metrohm Autolab NOVA "Export ASCII"): a header ``Index;Frequency (Hz);Z' (Ω);
   -Z'' (Ω);Z (Ω);-Phase (°);Time (s)`` (NOVA 2.1; ``;`` or tab, decimal point or comma),
   then one row per frequency.
@@ -122,10 +130,12 @@ def _table(
     labels: str,
     *,
     negate_imag: bool = False,
+    scale: tuple[float, float, float] = (1.0, 1.0, 1.0),
 ) -> Spectrum:
     """Columns ``cols`` (f, Z′, Z″ or −Z″) of ``rows`` (line number, fields, raw line).
 
     ``negate_imag``: the file's column is −Im(Z) by definition (BioLogic), so it is negated here.
+    ``scale``: factors to Hz, Ω, Ω of the three columns (units named in a header, e.g. kΩ).
     """
     width = len(rows[0][1])
     f, zr, zi, line_nos = [], [], [], []
@@ -139,11 +149,55 @@ def _table(
                 f"{name}, line {line_no}: expected numbers under {labels}, got "
                 f"{raw.strip()[:60]!r}."
             ) from None
-        f.append(values[0])
-        zr.append(values[1])
-        zi.append(-values[2] if negate_imag else values[2])
+        f.append(values[0] * scale[0])
+        zr.append(values[1] * scale[1])
+        zi.append((-values[2] if negate_imag else values[2]) * scale[2])
         line_nos.append(line_no)
     return finish_spectrum(np.array(f), np.array(zr), np.array(zi), name, fmt, line_nos)
+
+
+# A number written with digit grouping: two or more comma groups (``1,000,000``, optionally
+# ``.00``), or one comma group followed by a decimal point (``316,227.77``); dotted groups with
+# a decimal comma likewise (``1.000.000,00``). A single group alone (``316,228``) is ambiguous
+# with a decimal comma (316.228) and is read as one: it is not refused here.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:(?:,\d{3}){2,}(?:\.\d*)?|,\d{3}\.\d*)$")
+_GROUPED_DOTS = re.compile(r"^[+-]?\d{1,3}(?:(?:\.\d{3}){2,}(?:,\d*)?|\.\d{3},\d*)$")
+_ONE_GROUP = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+
+
+def _grouped(field: str) -> bool:
+    return bool(_GROUPED.match(field) or _GROUPED_DOTS.match(field))
+
+
+def _check_grouping(parts: list[str], line_no: int, text: str, name: str, header: bool) -> None:
+    """Refuse digit-grouped numbers (``1,000,000``): read with the grouping commas as decimal
+    commas or as delimiters they give numbers 1000× off or a shifted table."""
+    bad = any(_grouped(x) for x in parts)
+    if header and not bad:
+        # a would-be header whose fields are all numbers, some with a digit-group comma
+        bad = any(_ONE_GROUP.match(x) for x in parts) and all(
+            _NUMBER.match(x) or _ONE_GROUP.match(x) or _DECIMAL_COMMA.match(x) for x in parts
+        )
+    if bad:
+        raise DataFormatError(
+            f"{name}, line {line_no}: a number is written with digit grouping (thousands "
+            f"separators, e.g. '1,000,000'): {text[:60]!r}. Export the data without digit "
+            "grouping (plain numbers such as 1000000 or 1e6)."
+        )
+
+
+def _merge_units(parts: list[str]) -> list[str]:
+    """White-space header ``Freq (Hz) Zreal (Ohm)``: join ``(Hz)``/``[Ohm]`` (and a unit that
+    spans tokens, ``(Ohm cm)``) to the name before it."""
+    out: list[str] = []
+    depth = 0
+    for p in parts:
+        if out and (depth > 0 or p.startswith(("(", "["))):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+        depth = max(0, depth + p.count("(") + p.count("[") - p.count(")") - p.count("]"))
+    return out
 
 
 def _plain_rows(text: str, name: str) -> tuple[list[str] | None, list[tuple[int, list[str], str]]]:
@@ -155,6 +209,7 @@ def _plain_rows(text: str, name: str) -> tuple[list[str] | None, list[tuple[int,
             continue
         parts = split_fields(s)
         if _numeric(parts):
+            _check_grouping(parts, i, s, name, header=False)
             rows.append((i, parts, s))
         elif rows:
             raise DataFormatError(
@@ -162,6 +217,9 @@ def _plain_rows(text: str, name: str) -> tuple[list[str] | None, list[tuple[int,
                 f", got {s[:60]!r} (truncated or damaged row?)."
             )
         else:
+            _check_grouping(parts, i, s, name, header=True)
+            if not any(d in s for d in ("\t", ";", ",")):
+                parts = _merge_units(parts)
             header = parts
     if rows and not text.endswith(("\n", "\r")):
         _check_last_row(rows, name)
@@ -198,6 +256,69 @@ def _check_last_row(rows: list[tuple[int, list[str], str]], name: str) -> None:
             )
 
 
+# quantities that are not f, Z′, Z″: a header naming them (and no Z′/Z″) is not read by position
+_OTHER_KEYS = (
+    "|z|", "zmod", "modulus", "mod(z)", "magnitude", "phase", "zphz", "theta", "θ",
+    "y'", "y′", "y''", "y″", "yre", "yim", "admittance", "siemens", "capacit", "permittiv",
+    "epsilon", "ε",
+)  # fmt: skip
+_SIEMENS = re.compile(r"[(\[]\s*[mµu]?S\s*[)\]]|/\s*[mµu]?S\s*$")
+_UNIT_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]\s*$")
+_UNIT_SLASH = re.compile(r"/\s*([^/()\[\]]+?)\s*$")
+# bracketed names that are part of the quantity, not a unit: Re(Z), ZPlot's Z'(a), Z''(b)
+_NOT_UNITS = {"z", "a", "b", "z'", "z''", "-z''"}
+_OHM = re.compile(r"^(|m|k|K|M|G)\s*(?:ohm|Ohm|OHM|ohms|Ohms|Ω|Ω)$")
+_HZ = re.compile(r"^(|m|k|K|M)(?:Hz|hz|HZ)$")
+_PREFIX = {"": 1.0, "m": 1e-3, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9}
+
+
+def _unit(label: str) -> str | None:
+    """The unit a column name states: ``Z' (kOhm)``, ``Z′ [Ω]``, ``freq/Hz`` → kOhm, Ω, Hz."""
+    m = _UNIT_GROUP.search(label) or _UNIT_SLASH.search(label)
+    if m is None:
+        return None
+    unit = m.group(1).strip()
+    return None if unit.lower() in _NOT_UNITS else unit
+
+
+def _units_error(name: str, label: str, why: str) -> DataFormatError:
+    return DataFormatError(
+        f"{name}: column {label!r}: {why}. Export the frequency f in Hz and Z′, Z″ in Ω "
+        "(or rename the column to state Hz, kHz, MHz, Ohm, kOhm or MOhm)."
+    )
+
+
+def _scale(header: list[str], cols: tuple[int, int, int], name: str) -> tuple[float, float, float]:
+    """Factors to Hz and Ω from the units the header names for f, Z′, Z″ (none: × 1)."""
+    factors = []
+    for k, c in enumerate(cols):
+        label = header[c] if c < len(header) else ""
+        unit = _unit(label)
+        low = label.lower()
+        if k == 0:
+            if "omega" in low or "ω" in label or "rad" in (unit or "").lower():
+                raise _units_error(name, label, "an angular frequency ω (rad/s), not f in Hz")
+            m = _HZ.match(unit) if unit else None
+        else:
+            m = _OHM.match(unit) if unit else None
+        if unit is None:
+            factors.append(1.0)
+        elif m is None:
+            raise _units_error(name, label, f"unit {unit!r} is not one this reader can convert")
+        else:
+            factors.append(_PREFIX[m.group(1)])
+    return factors[0], factors[1], factors[2]
+
+
+def _other_quantities(header: list[str]) -> bool:
+    """The header names |Z|, phase, admittance, capacitance or permittivity columns."""
+    for h in header:
+        low = h.lower().replace(" ", "")
+        if any(k in low for k in _OTHER_KEYS) or _SIEMENS.search(h):
+            return True
+    return False
+
+
 def parse_plain(text: str, name: str) -> Spectrum:
     """Plain CSV/TXT (layout in the module docstring)."""
     header, rows = _plain_rows(text, name)
@@ -207,7 +328,31 @@ def parse_plain(text: str, name: str) -> Spectrum:
             "separated by commas, semicolons, tabs or spaces."
         )
     cols = _find_columns(header) if header else None
-    return _table(rows, cols or (0, 1, 2), name, "csv", "frequency, Z′, Z″")
+    if cols is None and header is not None and len(header) != len(rows[0][1]):
+        header = None  # a title line, not column names: nothing to read from it
+    if cols is None and header and _other_quantities(header):
+        raise DataFormatError(
+            f"{name}: the header {', '.join(header)!r} names columns but not Z′ and Z″ (it holds "
+            "|Z|/phase, admittance, capacitance or permittivity); this reader needs the "
+            "frequency f [Hz] and the real and imaginary parts Z′, Z″ [Ω]: export those columns."
+        )
+    by_position = cols is None
+    cols = cols or (0, 1, 2)
+    scale = _scale(header, cols, name) if header else (1.0, 1.0, 1.0)
+    try:
+        return _table(rows, cols, name, "csv", "frequency, Z′, Z″", scale=scale)
+    except DataFormatError as e:
+        if not by_position:
+            raise
+        why = (
+            "the file has no header naming them"
+            if header is None
+            else "its header does not name them"
+        )
+        raise DataFormatError(
+            f"{e} The columns were read as f [Hz], Z′ [Ω], Z″ [Ω] in that order because {why}; "
+            "add a header line such as 'Frequency (Hz),Z' (Ohm),Z'' (Ohm)' naming the columns."
+        ) from None
 
 
 _AUTOLAB_NEED = ("Frequency (Hz)", "Z' (Ω)", "-Z'' (Ω)")
