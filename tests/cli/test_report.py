@@ -33,6 +33,18 @@ def test_unknown_figure_key_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_repeated_only_adds_its_keys(tmp_path: Path) -> None:
+    """``--only A --only B`` builds both (the last one alone was built before)."""
+    keys = ["sec1_1_lic6_capacity", "fig1_band_alignment"]
+    result = runner.invoke(
+        app, ["reproduce", "--out", str(tmp_path), "--only", keys[0], "--only", keys[1]]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(2 figures" in result.output
+    blank = runner.invoke(app, ["reproduce", "--out", str(tmp_path / "b"), "--only", ""])
+    assert blank.exit_code == 2 and "needs at least one figure key" in blank.output
+
+
 def test_report_keys_are_unique_and_listed() -> None:
     keys = [f.key for f in all_figures()]
     assert len(keys) == len(set(keys))

@@ -22,8 +22,10 @@ def reproduce_command(
         help="Output folder (built beside it and swapped in when complete; a rerun "
         "after an interruption resumes).",
     ),
-    only: str | None = typer.Option(
-        None, "--only", help="Comma-separated figure keys to build (default: all)."
+    only: list[str] | None = typer.Option(
+        None,
+        "--only",
+        help="Comma-separated figure keys to build (default: all); may be repeated.",
     ),
     list_figures: bool = typer.Option(False, "--list", help="List the figure keys and exit."),
     force: bool = typer.Option(
@@ -40,7 +42,7 @@ def reproduce_command(
         for spec in all_figures():
             console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}")
         return
-    if only is not None and not only.strip():
+    if only is not None and not ",".join(only).strip(", "):
         # an empty --only (e.g. a second, blank --only overriding the first) must not
         # silently mean "every figure"
         from ssbattery.errors import InvalidParameterError
@@ -48,7 +50,8 @@ def reproduce_command(
         raise InvalidParameterError(
             "`--only` needs at least one figure key (see `ssbattery reproduce --list`)."
         )
-    keys = parse_str_list(only, "--only") if only is not None else []
+    # a repeated --only adds its keys (the last one alone was kept before)
+    keys = parse_str_list(",".join(only), "--only") if only else []
     result = reproduce(out, only=keys or None, force=force)
     reused = f", {len(result.reused)} reused" if result.reused else ""
     console.print(
