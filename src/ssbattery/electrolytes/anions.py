@@ -267,13 +267,17 @@ def _anion_units(amounts: dict[str, float]) -> tuple[dict[str, float], tuple[str
 
 
 def chemical_class(
-    composition: Composition | str, *, dominance_threshold: float = MINOR_ANION_THRESHOLD
+    composition: Composition | str,
+    *,
+    dominance_threshold: float = MINOR_ANION_THRESHOLD,
+    x: float | None = None,
 ) -> ChemicalClass:
     """Classify a composition (or formula) by its dominant anions (review abstract, §1.7).
 
     ``composition`` is a pymatgen ``Composition`` or a formula as the review writes it
-    (parsed with :func:`ssbattery.electrolytes.formula.parse_formula`). Groups, rules and
-    labels: see the module docstring and :data:`CHEMICAL_CLASSES`.
+    (parsed with :func:`ssbattery.electrolytes.formula.parse_formula`, ``x`` substituting a
+    symbolic stoichiometry). Groups, rules and labels: see the module docstring and
+    :data:`CHEMICAL_CLASSES`.
 
     >>> chemical_class("Li6PS5Cl").label, chemical_class("Li3OCl").multi_element
     ('sulfohalide', True)
@@ -285,8 +289,8 @@ def chemical_class(
     if isinstance(composition, str):
         from ssbattery.electrolytes.formula import parse_formula, water_of_crystallisation
 
-        formula, comp = composition, parse_formula(composition)
-        water = water_of_crystallisation(composition)
+        formula, comp = composition, parse_formula(composition, x=x)
+        water = water_of_crystallisation(composition, x=x)
     else:
         formula, comp = composition.formula, composition
     return _classified(formula, comp, threshold, water)

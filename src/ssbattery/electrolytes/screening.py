@@ -31,7 +31,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from ssbattery.electrolytes.anions import MINOR_ANION_THRESHOLD, ChemicalClass, _classified
+from ssbattery.electrolytes.anions import MINOR_ANION_THRESHOLD, ChemicalClass, chemical_class
 from ssbattery.electrolytes.families import FamilyMatch, structural_family
 from ssbattery.errors import InvalidParameterError
 from ssbattery.results import Recorded
@@ -332,11 +332,9 @@ def classify(
     :func:`ssbattery.electrolytes.families.structural_family` (``None`` with its reason where
     the composition does not determine it).
     """
-    from ssbattery.electrolytes.formula import parse_formula, water_of_crystallisation
+    from ssbattery.electrolytes.formula import parse_formula
 
     comp = parse_formula(formula, x=x)
-    threshold = require_in_range("dominance_threshold", dominance_threshold, 0.0, 1.0)
-    chemical = _classified(formula, comp, threshold, water_of_crystallisation(formula, x=x))
     row = _lookup(formula)
     elements = tuple(str(e) for e in comp.elements)
     gap_src = cbm_src = "not known"
@@ -380,7 +378,7 @@ def classify(
         electronic_character=character,
         electronic_character_source=character_src,
         stable_vs_alkali_metal_stated=row.stable_vs_alkali_metal if row is not None else None,
-        chemical=chemical,
+        chemical=chemical_class(formula, x=x, dominance_threshold=dominance_threshold),
         alignment=alignment,
         alignments_all_metals=all_alignments,
         structural_family=dataclasses.replace(structural_family(comp), formula=formula),

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
@@ -63,7 +63,7 @@ CONTRIBUTIONS: tuple[str, ...] = ("bulk", "grain boundary", "total")
 _T25_K = 298.15
 #: How the two-step Arrhenius fit weights each temperature's σ.
 Weighting = Literal["inverse-variance", "unweighted"]
-_WEIGHTINGS = ("inverse-variance", "unweighted")
+_WEIGHTINGS: tuple[str, ...] = get_args(Weighting)
 #: What the ± of a circuit fit means (the covariance source), for the JSON output.
 FIT_ERRORS_DOC = (
     "1-sigma standard errors: covariance s^2 (J^T J)^-1, J the finite-difference Jacobian of "

@@ -40,7 +40,7 @@ import dataclasses
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,7 +56,6 @@ if TYPE_CHECKING:
 __all__ = ["JointArrheniusFit", "fit_joint_arrhenius"]
 
 _T25_K = 298.15
-_WEIGHTINGS = ("inverse-variance", "unweighted")
 #: What each weighting does to the residuals, for the JSON output.
 _WEIGHTING_DOC = {
     "inverse-variance": "every point by 1/|Z| (relative residuals); each spectrum counts by "
@@ -322,8 +321,12 @@ def fit_joint_arrhenius(
     ``"inverse-variance"`` (default; every point by 1/|Z|, its inverse noise SD for noise
     proportional to |Z|) or ``"unweighted"`` (every point by 1).
     """
-    if weighting not in _WEIGHTINGS:
-        raise InvalidParameterError(f"`weighting` must be one of {_WEIGHTINGS}, got {weighting!r}.")
+    from ssbattery.electrolytes.impedance.arrhenius_pipeline import Weighting
+
+    if weighting not in get_args(Weighting):  # the two-step fit's names
+        raise InvalidParameterError(
+            f"`weighting` must be one of {get_args(Weighting)}, got {weighting!r}."
+        )
     from impedance.models.circuits.fitting import wrapCircuit
     from scipy.optimize import least_squares
 
