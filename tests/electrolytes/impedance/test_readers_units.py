@@ -146,6 +146,11 @@ def test_white_space_header_with_units(tmp_path: Path) -> None:
         "Frequency (Hz),Capacitance (F),Loss",
         "Frequency (Hz),Permittivity',Permittivity''",
         "Frequency (Hz),Modulus (Ohm),Theta (deg)",
+        "Frequency (Hz),C',C''",
+        "Frequency (Hz),C' (F),-C'' (F)",
+        "Freq,C′,C″",
+        "Frequency (Hz),Cs [nF],D",
+        "Frequency (Hz),M',M''",
     ],
 )
 def test_header_of_other_quantities_refused(tmp_path: Path, header: str) -> None:

@@ -263,6 +263,16 @@ _OTHER_KEYS = (
     "epsilon", "ε",
 )  # fmt: skip
 _SIEMENS = re.compile(r"[(\[]\s*[mµu]?S\s*[)\]]|/\s*[mµu]?S\s*$")
+# a capacitance column by its unit: (F), [nF], /pF
+_FARAD = re.compile(r"[(\[]\s*[pnµum]?F\s*[)\]]|/\s*[pnµum]?F\s*$")
+# bare symbols of other representations, matched on the whole name less its unit: complex
+# capacitance C′, C″ and electric modulus M′, M″ (a substring test would catch Z names)
+_OTHER_SYMBOLS = {
+    f"{sign}{q}{prime}"
+    for sign in ("", "-")
+    for q in ("c", "m")
+    for prime in ("'", "′", "''", "″", "′′")
+}
 _UNIT_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]\s*$")
 _UNIT_SLASH = re.compile(r"/\s*([^/()\[\]]+?)\s*$")
 # bracketed names that are part of the quantity, not a unit: Re(Z), ZPlot's Z'(a), Z''(b)
@@ -314,7 +324,11 @@ def _other_quantities(header: list[str]) -> bool:
     """The header names |Z|, phase, admittance, capacitance or permittivity columns."""
     for h in header:
         low = h.lower().replace(" ", "")
-        if any(k in low for k in _OTHER_KEYS) or _SIEMENS.search(h):
+        if any(k in low for k in _OTHER_KEYS) or _SIEMENS.search(h) or _FARAD.search(h):
+            return True
+        unit = _UNIT_GROUP.search(h) or _UNIT_SLASH.search(h)
+        base = h[: unit.start()] if unit else h
+        if base.lower().replace(" ", "") in _OTHER_SYMBOLS:
             return True
     return False
 
