@@ -371,7 +371,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
             )
     # 7. TUR
     classical = all(b.form == "global" for b in model.baths)
-    if total > 0 and len(groups) > 1:
+    if 0 < total < math.inf and len(groups) > 1:  # σ = ∞ (a bath at T = 0): no TUR bound
         ratios = []
         for k, g in enumerate(groups):
             if abs(J[k]) <= 1e-12 * max(1.0, jscale):
