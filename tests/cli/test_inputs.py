@@ -49,10 +49,23 @@ def test_a_group_without_subcommand_prints_its_help() -> None:
     [
         (["topology", "bbh", "--size", "0"], "--size", "nx"),
         (["topology", "qwz", "--rows", "0"], "--rows", "ny"),
+        (["eis", "fit", "_25C", "--thickness-mm", "0", "--diameter-mm", "10"],
+         "--thickness-mm", "thickness"),
+        (["eis", "arrhenius", "_DIR", "--thickness-mm", "1", "--diameter-mm", "-1"],
+         "--diameter-mm", "diameter"),
+        (["eis", "fit", "_25C", "--thickness-mm", "1", "--diameter-mm", "10",
+          "--kk-threshold", "0"], "--kk-threshold", "threshold"),
+        (["eis", "drt", "_25C", "--band", "-1"], "--band", "band_level"),
+        (["eis", "drt", "_25C", "--derivative-order", "3"], "--derivative-order",
+         "derivative_order"),
     ],
-)
+)  # fmt: skip
 def test_messages_name_the_option_typed(argv: list[str], option: str, internal: str) -> None:
-    line = _one_error(argv)
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    spectra = example_spectra_dir()
+    where = {"_25C": str(spectra / "example_25C.csv"), "_DIR": str(spectra)}
+    line = _one_error([where.get(a, a) for a in argv])
     assert f"`{option}`" in line and f"`{internal}`" not in line
 
 

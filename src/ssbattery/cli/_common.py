@@ -381,8 +381,9 @@ def _with_option_names(message: str, names: Mapping[str, str]) -> str:
     and drop advice marked :func:`ssbattery.errors.api_only` (Python keyword arguments).
 
     A name matches a parameter exactly, in lower case (``T_cold`` → ``--t-cold``), without
-    an ``n_`` prefix (``n_steps`` → ``--steps``) or without a unit suffix (``band_gap_eV``
-    → ``--band-gap``); ``names`` may also carry explicit
+    an ``n_`` prefix (``n_steps`` → ``--steps``) or without a unit suffix on either side
+    (``band_gap_eV`` → ``--band-gap``, ``thickness`` → ``--thickness-mm``); ``names`` may
+    also carry explicit
     API-argument → option entries (see :func:`handle_errors`' ``api_names``).
     """
     import re
@@ -392,12 +393,17 @@ def _with_option_names(message: str, names: Mapping[str, str]) -> str:
     # advice only a Python caller can follow is not shown on the command line
     message = re.sub(rf"\s*{re.escape(API_ONLY_PREFIX)}[^\]]*\]", "", message)
 
+    # an option whose parameter carries a unit the message leaves out: thickness → thickness_mm
+    by_bare = {_UNIT_SUFFIX.sub("", k): v for k, v in names.items()}
+
     def swap(match: re.Match[str]) -> str:
         name = match.group(1)
         bare = _UNIT_SUFFIX.sub("", name)  # band_gap_eV → band_gap, t_end_s → t_end
         for candidate in (name, name.lower(), name.removeprefix("n_"), bare):
             if candidate in names:
                 return f"`{names[candidate]}`"
+        if bare in by_bare:
+            return f"`{by_bare[bare]}`"
         return match.group(0)
 
     return re.sub(r"`([A-Za-z_][A-Za-z0-9_]*)`", swap, message)

@@ -87,7 +87,7 @@ def parse_temperatures(text: str) -> list[float]:
 _SPECTRUM_HELP = "Spectrum: CSV/TXT (f, Z′, Z″), Gamry .DTA, BioLogic .mpt or ZPlot .z."
 
 
-@handle_errors
+@handle_errors(api_names={"threshold": "--kk-threshold"})
 def fit_command(
     file: Path = typer.Argument(..., help=_SPECTRUM_HELP),
     thickness_mm: float = typer.Option(..., "--thickness-mm", "--thickness", help=_THICKNESS_HELP),
@@ -120,7 +120,7 @@ def fit_command(
     _print_fit(summary)
 
 
-@handle_errors
+@handle_errors(api_names={"derivative_order": "--derivative-order", "band_level": "--band"})
 def drt_command(
     file: Path = typer.Argument(..., help=_SPECTRUM_HELP),
     basis: str = typer.Option(
