@@ -42,6 +42,7 @@ from ssbattery.results import Recorded
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
+    entropy_production,
     global_dissipators,
     heat_currents,
     thermal_state,
@@ -238,9 +239,9 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
         log_gibbs = _logm_psd(thermal_state(H, T))
         sig.append(float(-np.real(np.trace(_apply(g, rho) @ (log_rho - log_gibbs)))))
     values["entropy_production_per_bath"] = sig
-    total = -sum(j / t for j, t in zip(J, temps, strict=True) if t > 0)
-    values["entropy_production"] = total
     jscale = max(1e-300, float(np.max(np.abs(J))))
+    total = entropy_production(J, temps, tol=1e-9 * jscale)  # T = 0 baths: ±∞ or 0
+    values["entropy_production"] = total
     tol = 1e-9 * max(1.0, jscale / min(t for t in temps if t > 0) if any(temps) else 1.0)
     bad = [k for k, s in enumerate(sig) if math.isfinite(s) and s < -tol]
     if model.driven:
@@ -371,7 +372,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
             )
     # 7. TUR
     classical = all(b.form == "global" for b in model.baths)
-    if total > 0 and len(groups) > 1:
+    if 0 < total < math.inf and len(groups) > 1:  # σ = ∞ (a bath at T = 0): no TUR bound
         ratios = []
         for k, g in enumerate(groups):
             if abs(J[k]) <= 1e-12 * max(1.0, jscale):
@@ -422,7 +423,8 @@ def _otto_checks(cycle: Any, findings: list[Finding], values: dict[str, Any]) ->
         warnings.simplefilter("always", ConvergenceWarning)
         res = otto_cycle(cycle)
     Th, Tc = cycle.hot.temperature, cycle.cold.temperature
-    sigma = -res.heat_hot / Th - (res.heat_cold / Tc if Tc > 0 else 0.0)
+    qscale = max(abs(res.work), abs(res.heat_hot), abs(res.heat_cold))
+    sigma = entropy_production([res.heat_hot, res.heat_cold], [Th, Tc], tol=1e-12 * qscale)
     values |= {
         "work": res.work,
         "heat_hot": res.heat_hot,
@@ -519,7 +521,7 @@ def _law_findings(
 ) -> None:
     """First law (|residual| ≤ 1e-9·scale) and second law per cycle: −Σ Q_k/T_k ≥ −I (I the
     information a feedback controller acquires, 0 without one)."""
-    sigma = -sum(q / t for q, t in zip(heats, temperatures, strict=True) if t > 0)
+    sigma = entropy_production(heats, temperatures, tol=1e-12 * max(1.0, scale))
     values["entropy_production_per_cycle"] = sigma
     values["first_law_residual"] = residual
     if residual > 1e-9 * max(1.0, scale):

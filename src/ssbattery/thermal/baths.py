@@ -219,11 +219,18 @@ def heat_currents(H: Any, dissipators: Sequence[Sequence[Any]], rho: Any) -> np.
 
 
 def entropy_production(
-    currents: Sequence[float] | np.ndarray, temperatures: Sequence[float] | np.ndarray
+    currents: Sequence[float] | np.ndarray,
+    temperatures: Sequence[float] | np.ndarray,
+    *,
+    tol: float = 0.0,
 ) -> float:
-    """σ = −Σ_k J_k/T_k (rate of entropy given to the baths; ≥ 0 at a steady state).
+    """σ = −Σ_k J_k/T_k (rate of entropy given to the baths; ≥ 0 at a steady state), or the
+    same sum per cycle for heats Q_k. J_k > 0: heat from bath k into the system.
 
-    A bath at T = 0 that gives heat (J > 0) would make σ = −∞; one that takes heat gives +∞.
+    A bath at T = 0 enters through the limit T → 0⁺: one that takes heat (J_k < −``tol``)
+    makes σ = +∞ (allowed: e.g. an engine whose cold bath is at T = 0); one that gives heat
+    (J_k > ``tol``) makes σ = −∞ (a violation, whatever the other baths do); |J_k| ≤ ``tol``
+    at T = 0 counts as 0. ``tol`` (≥ 0, in the units of the currents) absorbs round-off.
     """
     J = np.asarray(currents, dtype=float)
     T = np.asarray(temperatures, dtype=float)
@@ -231,16 +238,17 @@ def entropy_production(
         raise InvalidParameterError(
             f"`currents` and `temperatures` must have the same length, got {J.size} and {T.size}."
         )
-    if np.any(T < 0):
-        raise InvalidParameterError("`temperatures` must be ≥ 0.")
-    total = 0.0
-    for j, t in zip(J, T, strict=True):
-        if t == 0:
-            if abs(j) > 0:
-                total += -math.copysign(math.inf, j)
-        else:
-            total += -j / t
-    return float(total)
+    if np.any(~np.isfinite(T)) or np.any(T < 0):
+        raise InvalidParameterError(f"`temperatures` must be finite and ≥ 0, got {T.tolist()}.")
+    if np.any(~np.isfinite(J)):
+        raise InvalidParameterError(f"`currents` must be finite, got {J.tolist()}.")
+    atol = require_positive("tol", tol, allow_zero=True)
+    cold = T == 0
+    if np.any(J[cold] > atol):
+        return -math.inf
+    if np.any(J[cold] < -atol):
+        return math.inf
+    return float(-np.sum(J[~cold] / T[~cold]))
 
 
 @dataclass(frozen=True)
@@ -360,8 +368,8 @@ def check_local_validity(
         )
     J = heat_currents(H, [ops for _, ops in baths], rho)
     temps = [b.temperature for b, _ in baths]
-    sigma = entropy_production(J, temps)
     scale = max(1.0, float(np.max(np.abs(J), initial=0.0)))
+    sigma = entropy_production(J, temps, tol=tol * scale)
     if not driven and len(baths) == 2:  # with 3+ baths heat may leave a cold one
         for i, (ti, ji) in enumerate(zip(temps, J, strict=True)):
             for j, (tj, jj) in enumerate(zip(temps, J, strict=True)):
