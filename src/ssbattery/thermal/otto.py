@@ -689,6 +689,12 @@ def _flat_bath_otto(
         ("rate_c", rate_c, "model_rate"),
     ):  # named here, not as a Bath's
         require_positive(name, value, allow_zero=True, quantity=kind)
+    for name, value in (("rate_h", rate_h), ("rate_c", rate_c)):
+        if value <= 0:
+            raise InvalidParameterError(
+                f"`{name}` must be > 0, got {value!r}: a bath that does not couple leaves the "
+                "limit cycle undetermined (it depends on the start)."
+            )
     if T_h <= T_c:
         raise InvalidParameterError(
             f"`T_h` = {T_h:g} (the hot bath) must exceed `T_c` = {T_c:g} (the cold bath); "
