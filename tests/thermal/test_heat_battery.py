@@ -187,3 +187,16 @@ def test_equal_temperatures_charge_nothing_and_have_no_efficiency() -> None:
 def test_swapped_temperatures_are_refused() -> None:
     with pytest.raises(InvalidParameterError, match="swap the two temperatures"):
         HeatBattery(T_h=0.5, T_c=1.0)
+
+
+def test_a_zero_rate_is_named_once() -> None:
+    # both rates map to the CLI's one --rate: the error had read "`--rate` and `--rate`"
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    with pytest.raises(InvalidParameterError, match=r"^`rate_c` must be > 0"):
+        HeatBattery(rate_c=0.0)
+    res = CliRunner().invoke(app, ["thermal-battery", "--rate", "0"])
+    assert res.exit_code == 2
+    assert res.output.count("`--rate`") == 1

@@ -162,10 +162,11 @@ class HeatBattery:
         require_finite("coupling", self.coupling)
         for name in ("T_h", "T_c", "rate_h", "rate_c"):  # named here, not as a Bath's
             require_positive(name, getattr(self, name), allow_zero=True)
-        if self.rate_h <= 0 or self.rate_c <= 0:
-            raise InvalidParameterError(
-                "`rate_h` and `rate_c` must be > 0: without both baths there is no heat current."
-            )
+        for name in ("rate_h", "rate_c"):  # one name per error: the CLI maps both to --rate
+            if getattr(self, name) <= 0:
+                raise InvalidParameterError(
+                    f"`{name}` must be > 0: without both baths there is no heat current."
+                )
         if self.form not in ("local", "global"):
             raise InvalidParameterError(f"`form` must be 'local' or 'global', got {self.form!r}.")
         if self.T_h < self.T_c:
