@@ -15,7 +15,7 @@ import pytest
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.thermal.audit import BathCoupling, ThermalModel, audit
-from ssbattery.thermal.baths import Bath, entropy_production
+from ssbattery.thermal.baths import Bath, entropy_production, occupation
 from ssbattery.thermal.otto import OttoCycle, WorkingMedium, operating_mode, qubit_otto
 
 SM = np.array([[0, 0], [1, 0]], dtype=complex)  # |e⟩ (index 0) → |g⟩
@@ -84,3 +84,12 @@ def test_audit_passes_an_engine_and_a_steady_state_with_a_zero_temperature_bath(
     J = rep2.values["heat_currents"]
     assert J[0] > 1e-5 and J[1] == pytest.approx(-J[0], rel=1e-9)
     assert rep2.values["entropy_production"] == math.inf
+
+
+def test_occupation_at_zero_temperature_still_checks_the_statistics() -> None:
+    # T = 0 returned n = 0 before looking at `statistics`, so a typo passed silently
+    with pytest.raises(InvalidParameterError, match="statistics"):
+        occupation(1.0, 0.0, "boson")  # type: ignore[arg-type]
+    assert float(occupation(1.0, 0.0, "fermi")) == 0.0
+    assert float(occupation(2.0, 1.0, "fermi")) == pytest.approx(1.0 / (math.e**2 + 1.0))
+    assert float(occupation(2.0, 1.0)) == pytest.approx(1.0 / (math.e**2 - 1.0))

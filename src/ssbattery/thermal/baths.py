@@ -59,6 +59,8 @@ def occupation(
     At T = 0 both are 0. ω must be > 0 (the ω → 0 Bose occupation diverges).
     """
     T = require_positive("temperature", temperature, allow_zero=True)
+    if statistics not in ("bose", "fermi"):  # checked first: T = 0 must not hide a typo
+        raise InvalidParameterError(f"`statistics` must be 'bose' or 'fermi', got {statistics!r}.")
     w = np.asarray(omega, dtype=float)
     if np.any(~np.isfinite(w)) or np.any(w <= 0):
         raise InvalidParameterError(f"`omega` must be > 0 and finite, got {omega!r}.")
@@ -67,9 +69,7 @@ def occupation(
     x = w / T
     if statistics == "bose":
         return 1.0 / np.expm1(np.minimum(x, 700.0))  # e^{700}: n̄ underflows to 0
-    if statistics == "fermi":
-        return 1.0 / (np.exp(np.minimum(x, 700.0)) + 1.0)
-    raise InvalidParameterError(f"`statistics` must be 'bose' or 'fermi', got {statistics!r}.")
+    return 1.0 / (np.exp(np.minimum(x, 700.0)) + 1.0)
 
 
 @dataclass(frozen=True)
