@@ -209,7 +209,11 @@ Stroke = UnitaryStroke | ThermalStroke | FeedbackStroke
 
 @dataclass(frozen=True)
 class Cycle:
-    """A medium and its strokes, in order (the state after the last feeds the first)."""
+    """A medium and its strokes, in order (the state after the last feeds the first).
+
+    The strokes must join up: each one ends at the λ where the next (cyclically, the last
+    to the first) starts, a unitary stroke going λ_i → λ_f and the others staying at
+    their λ; a jump of H(λ) between strokes is refused (its work would be uncounted)."""
 
     medium: Medium
     strokes: tuple[Stroke, ...]
@@ -222,11 +226,35 @@ class Cycle:
                 raise InvalidParameterError(
                     f"`strokes[{k}]` must be a UnitaryStroke, ThermalStroke or FeedbackStroke."
                 )
+        n = len(self.strokes)
+        for k, s in enumerate(self.strokes):  # H(λ) must not jump between strokes
+            nxt = self.strokes[(k + 1) % n]
+            end, start = _lam_end(s), _lam_start(nxt)
+            if not math.isclose(end, start, rel_tol=1e-12, abs_tol=1e-12):
+                raise InvalidParameterError(
+                    f"the cycle is not closed: {_stroke_label(k, s)} ends at λ = {end:g} but "
+                    f"{_stroke_label((k + 1) % n, nxt)} starts at λ = {start:g}; H would jump "
+                    "between them with the work of the jump uncounted (the first law fails). "
+                    f"Add a unitary stroke {end:g} → {start:g} (protocol 'sudden' for a quench) "
+                    "or make the values agree."
+                )
 
     @property
     def duration(self) -> float:
         """Cycle time: the sum of the stroke durations."""
         return float(sum(getattr(s, "duration", 0.0) for s in self.strokes))
+
+
+def _lam_start(s: Stroke) -> float:
+    return float(s.lam_from if isinstance(s, UnitaryStroke) else s.lam)
+
+
+def _lam_end(s: Stroke) -> float:
+    return float(s.lam_to if isinstance(s, UnitaryStroke) else s.lam)
+
+
+def _stroke_label(k: int, s: Stroke) -> str:
+    return f"strokes[{k}]" + (f" ({s.name!r})" if s.name else "")
 
 
 def _expm_h(H: NDArray, t: float) -> NDArray:
