@@ -93,3 +93,32 @@ def test_occupation_at_zero_temperature_still_checks_the_statistics() -> None:
     assert float(occupation(1.0, 0.0, "fermi")) == 0.0
     assert float(occupation(2.0, 1.0, "fermi")) == pytest.approx(1.0 / (math.e**2 + 1.0))
     assert float(occupation(2.0, 1.0)) == pytest.approx(1.0 / (math.e**2 - 1.0))
+
+
+def test_clausius_sum_of_a_cycle_with_a_zero_temperature_cold_bath() -> None:
+    from ssbattery.thermal.cycle import Cycle, Medium, ThermalStroke, UnitaryStroke, run_cycle
+    from ssbattery.thermal.model import BathCoupling
+
+    sx = np.array([[0, 1], [1, 0]], dtype=complex)
+    med = Medium(lambda w: np.diag([w / 2, -w / 2]).astype(complex), (2,), name="qubit")
+
+    def cycle(T_c: float) -> Cycle:
+        return Cycle(
+            med,
+            (
+                UnitaryStroke(1.0, 2.0),
+                ThermalStroke(2.0, (BathCoupling(Bath(4.0, 1.0), sx),), 40.0),
+                UnitaryStroke(2.0, 1.0),
+                ThermalStroke(1.0, (BathCoupling(Bath(T_c, 1.0), sx),), 40.0),
+            ),
+        )
+
+    # T_c = 0.5: Σ Q/T = Q_h/T_h + Q_c/T_c with Q_h = 2Δp, Q_c = −Δp (Δp = p_h − p_c)
+    res = run_cycle(cycle(0.5))
+    dp = 1.0 / (1.0 + math.exp(2.0 / 4.0)) - 1.0 / (1.0 + math.exp(1.0 / 0.5))
+    assert res.clausius_sum == pytest.approx(2.0 * dp / 4.0 - dp / 0.5, rel=1e-9)
+    # T_c = 0: heat into the cold bath makes the sum −∞ (it had left the bath out: +Q_h/T_h > 0)
+    res0 = run_cycle(cycle(0.0))
+    assert res0.heats[1] < 0
+    assert res0.clausius_sum == -math.inf
+    assert res0.to_dict()["clausius_sum [1]"] is None

@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import as_operator
 from ssbattery.results import Printed, Recorded
-from ssbattery.thermal.baths import Bath, thermal_state
+from ssbattery.thermal.baths import Bath, entropy_production, thermal_state
 from ssbattery.thermal.feedback import FeedbackProtocol, qc_mutual_information
 from ssbattery.thermal.lindblad import (
     expm_and_integral,
@@ -350,15 +350,18 @@ class CycleResult(Printed):
 
     @property
     def clausius_sum(self) -> float:
-        """Σ_k Q_k/T_k per cycle (≤ 0 without feedback, ≤ :attr:`information` with it);
-        baths at T = 0 are left out (their Q/T is not finite)."""
-        pairs = zip(self.heats, self.temperatures, strict=True)
-        return float(sum(q / t for q, t in pairs if t > 0))
+        """Σ_k Q_k/T_k per cycle (≤ 0 without feedback, ≤ :attr:`information` with it), in
+        k_B (nats). A bath at T = 0 enters as the limit T → 0⁺: heat given to it makes the
+        sum −∞, heat drawn from it +∞ (see
+        :func:`~ssbattery.thermal.baths.entropy_production`, of which this is minus)."""
+        scale = max([1.0, *map(abs, self.heats)])
+        return -entropy_production(self.heats, self.temperatures, tol=1e-12 * scale)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary, units in the keys: E₀ is the medium's energy unit (that of
         H(λ) and the temperatures, ħ = k_B = 1), information in nats; efficiency and power
-        None where they are not defined."""
+        None where they are not defined, the Clausius sum None where it is ±∞ (a bath at
+        T = 0)."""
         u = "E₀"
         return {
             f"work [{u}]": self.work,
@@ -369,7 +372,7 @@ class CycleResult(Printed):
             f"power [{u}²]": self.power if math.isfinite(self.power) else None,
             f"cycle_time [1/{u}]": self.cycle.duration,
             "information [nats]": self.information,
-            "clausius_sum [1]": self.clausius_sum,
+            "clausius_sum [1]": self.clausius_sum if math.isfinite(self.clausius_sum) else None,
             "strokes": [
                 {
                     "kind": s.kind,
