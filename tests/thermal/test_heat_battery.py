@@ -200,3 +200,18 @@ def test_a_zero_rate_is_named_once() -> None:
     res = CliRunner().invoke(app, ["thermal-battery", "--rate", "0"])
     assert res.exit_code == 2
     assert res.output.count("`--rate`") == 1
+
+
+def test_cli_table_states_the_sign_of_w() -> None:
+    # W here is work *out* (W = Tr[Hρ_τ] − Tr[H Uρ_τU†] > 0 when charged), the opposite of the
+    # Otto table's flows into the medium; the table now says so
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    res = CliRunner().invoke(app, ["thermal-battery", "--tau", "1"])
+    assert res.exit_code == 0
+    assert "W: work out per cycle, Q_h: heat in" in " ".join(res.output.split())
+    r = heat_battery(HeatBattery(coupling=0.05), 1.0)
+    assert r.work > 0 and r.heat_hot > 0
+    assert r.work == pytest.approx(r.stored_energy, rel=1e-9)  # limit cycle: W = ΔE
