@@ -248,7 +248,7 @@ def entropy_production(
         return -math.inf
     if np.any(J[cold] < -atol):
         return math.inf
-    return float(-np.sum(J[~cold] / T[~cold]))
+    return float(-np.sum(J[~cold] / T[~cold])) + 0.0  # + 0.0: no −0 for no current
 
 
 @dataclass(frozen=True)
