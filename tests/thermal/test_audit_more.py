@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ssbattery.cli import app
-from ssbattery.thermal.audit import audit, pumped_battery_model
-from ssbattery.thermal.baths import Bath
+from ssbattery.thermal.audit import BathCoupling, ThermalModel, audit, pumped_battery_model
+from ssbattery.thermal.baths import Bath, current_floor
 from ssbattery.thermal.cycle import heisenberg_medium, otto_cycle_of, run_cycle
 from ssbattery.thermal.feedback import demon_scan
 from ssbattery.thermal.learning import learn_cycle
@@ -67,3 +67,62 @@ def test_model_commands_print_their_audit(args: list[str]) -> None:
     )
     res = runner.invoke(app, [*args, "--audit"])
     assert res.exit_code == 0 and "audit of" in res.stdout
+
+
+def _qubit_pair(lam: float, T_h: float, T_c: float, form: str, w2: float = 1.3) -> ThermalModel:
+    sm = np.array([[0, 0], [1, 0]], dtype=complex)
+    s1, s2 = np.kron(sm, np.eye(2)), np.kron(np.eye(2), sm)
+    H = s1.conj().T @ s1 + w2 * s2.conj().T @ s2 + lam * (s1.conj().T @ s2 + s2.conj().T @ s1)
+    if form == "global":
+        baths = (
+            BathCoupling(Bath(T_h, 0.1), s1 + s1.conj().T),
+            BathCoupling(Bath(T_c, 0.1), s2 + s2.conj().T),
+        )
+    else:
+        baths = (
+            BathCoupling(Bath(T_h, 0.1), s1, "local", 1.0),
+            BathCoupling(Bath(T_c, 0.1), s2, "local", w2),
+        )
+    return ThermalModel(H, baths)
+
+
+@pytest.mark.parametrize(
+    ("lam", "T_h", "T_c", "form", "w2"),
+    [
+        (0.0, 2.0, 0.5, "global", 1.3),
+        (0.0, 2.0, 0.5, "local", 1.3),
+        (0.05, 0.5, 0.5, "local", 1.0),
+        (0.05, 0.5, 0.5, "global", 1.3),
+    ],
+)
+def test_round_off_currents_have_no_direction(
+    lam: float, T_h: float, T_c: float, form: str, w2: float
+) -> None:
+    # uncoupled sites (λ = 0) or equal temperatures: no heat flows, and the ~3e-17 left by
+    # round-off had been read as "heat flows out of the cold bath" (an error) or as local
+    # and global currents that "disagree" or "differ by 200 %"
+    model = _qubit_pair(lam, T_h, T_c, form, w2)
+    rep = audit(model)
+    J = np.array(rep.values["heat_currents"])
+    floor = current_floor(model.hamiltonian(), [b.bath for b in model.baths])
+    assert np.all(np.abs(J) < 1e-2 * floor)  # round-off sits ~1000× below the floor
+    assert not rep.errors and not rep.warnings, str(rep)
+    # a real current (λ = 0.3, global) is still checked: hot → cold, J_h = −J_c > 0
+    real = audit(_qubit_pair(0.3, 2.0, 0.5, "global"))
+    J = real.values["heat_currents"]
+    assert J[0] > 1e6 * floor and J[1] == pytest.approx(-J[0], rel=1e-9)
+    assert not real.errors
+
+
+def test_heat_between_baths_at_one_temperature_is_an_error() -> None:
+    # the local master equation of detuned coupled sites (ω = 1, 1.3, λ = 0.05) carries a
+    # current between two baths at T = 0.5 (J ≈ ±3.1e-4), which no thermal state does; the
+    # direction check had applied only to different temperatures
+    rep = audit(_qubit_pair(0.05, 0.5, 0.5, "local"))
+    J = rep.values["heat_currents"]
+    assert abs(J[0]) > 1e-4 and J[1] == pytest.approx(-J[0], rel=1e-9)
+    assert any(
+        f.check == "current direction" and "same temperature" in f.message for f in rep.errors
+    )
+    # the global form of the same model is thermal: no current, no error
+    assert not audit(_qubit_pair(0.05, 0.5, 0.5, "global")).errors

@@ -42,6 +42,7 @@ from ssbattery.results import Recorded
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
+    current_floor,
     entropy_production,
     global_dissipators,
     heat_currents,
@@ -239,8 +240,11 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
         log_gibbs = _logm_psd(thermal_state(H, T))
         sig.append(float(-np.real(np.trace(_apply(g, rho) @ (log_rho - log_gibbs)))))
     values["entropy_production_per_bath"] = sig
-    jscale = max(1e-300, float(np.max(np.abs(J))))
-    total = entropy_production(J, temps, tol=1e-9 * jscale)  # T = 0 baths: ±∞ or 0
+    # below the round-off floor a current is 0 and has no sign (e.g. uncoupled sites)
+    jfloor = current_floor(H, [b.bath for b in model.baths])
+    jscale = max(jfloor, float(np.max(np.abs(J))))
+    jtol = max(1e-9 * jscale, jfloor)
+    total = entropy_production(J, temps, tol=jtol)  # T = 0 baths: ±∞ or 0
     values["entropy_production"] = total
     tol = 1e-9 * max(1.0, jscale / min(t for t in temps if t > 0) if any(temps) else 1.0)
     bad = [k for k, s in enumerate(sig) if math.isfinite(s) and s < -tol]
@@ -276,7 +280,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
     # 3. direction of the heat currents
     if len(temps) == 2 and max(temps) > min(temps):  # with 3+ baths only σ ≥ 0 binds
         hot, cold = int(np.argmax(temps)), int(np.argmin(temps))
-        if J[hot] < -1e-9 * jscale or J[cold] > 1e-9 * jscale:
+        if J[hot] < -jtol or J[cold] > jtol:
             findings.append(
                 Finding(
                     "error",
@@ -286,6 +290,16 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
                     f"T = {temps[cold]:g}.",
                 )
             )
+    elif len(temps) == 2 and float(np.max(np.abs(J))) > jtol:  # one temperature: no flow
+        findings.append(
+            Finding(
+                "error",
+                "current direction",
+                f"without work, heat flows between two baths at the same temperature "
+                f"T = {temps[0]:g} (J = {J[0]:.3g}, {J[1]:.3g}): the steady state is not "
+                "thermal (typically a local master equation on detuned, coupled sites).",
+            )
+        )
     _detailed_balance(model, H, groups, findings, values)
     # 5. local against global
     if any(b.form == "local" for b in model.baths):
@@ -303,7 +317,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
             findings.append(
                 Finding("error" if "disagree" in msg else "warning", "local vs global", msg)
             )
-        if Jg is not None and not rep.issues and np.all(np.isfinite(Jg)):
+        if Jg is not None and not rep.issues and np.all(np.isfinite(Jg)) and jscale > jfloor:
             dev = float(np.max(np.abs(J - Jg))) / max(jscale, 1e-300)
             values["local_global_deviation"] = dev
             level: Level = "warning" if dev > 0.1 else "info"
@@ -358,7 +372,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
         energy = float(np.real(np.trace(H @ rho)))
         energy_m = float(np.real(np.trace(Hm @ rho_m)))
         change = abs(energy_m - energy) / max(abs(energy), 1e-300)
-        if jscale > 1e-12:  # a current flows: its change counts too
+        if jscale > jfloor:  # a current flows: its change counts too
             change = max(change, float(np.max(np.abs(Jm - J))) / jscale)
         values["cutoff_change"] = change
         if change > 1e-4:

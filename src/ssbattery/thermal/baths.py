@@ -39,6 +39,7 @@ __all__ = [
     "Bath",
     "ValidityReport",
     "check_local_validity",
+    "current_floor",
     "entropy_production",
     "global_dissipators",
     "heat_currents",
@@ -281,6 +282,15 @@ class ValidityReport(Recorded):
         return not self.issues
 
 
+def current_floor(H: Any, baths: Sequence[Bath]) -> float:
+    """The round-off level of a heat current Tr[H D(ρ)]: 1e-13 γ_max max(1, max|H_ij|)
+    (the computed currents carry ~1e-16 of γ‖H‖); a smaller current is taken as 0, with
+    no direction. γ_max is the largest bath rate (1 without baths)."""
+    Hm = _dense("H", H)
+    rate = max((b.rate for b in baths), default=1.0)
+    return 1e-13 * max(rate, 1e-300) * max(1.0, float(np.max(np.abs(Hm))))
+
+
 def local_coupling_strength(H: Any, jump_ops: Sequence[Any]) -> float:
     """The part of ``H`` that local jump operators ignore, as an energy.
 
@@ -387,10 +397,13 @@ def check_local_validity(
     if compare_global and not driven and len(baths) > 1:
         Jg = _global_currents(_dense("H", H), baths)
         gscale = float(np.nanmax(np.abs(Jg), initial=0.0))
+        # currents within round-off (current_floor) are 0, e.g. at equal temperatures,
+        # and have no direction to disagree on
+        floor = current_floor(H, [b for b, _ in baths])
         for k, (jl, jg) in enumerate(zip(J, Jg, strict=True)):
             if not math.isfinite(jg):
                 continue
-            big = max(abs(jl), abs(jg)) > 1e-6 * max(gscale, float(np.max(np.abs(J))))
+            big = max(abs(jl), abs(jg)) > max(floor, 1e-6 * max(gscale, float(np.max(np.abs(J)))))
             if big and jl * jg < 0:
                 issues.append(
                     f"the local and global master equations disagree on the direction of "
