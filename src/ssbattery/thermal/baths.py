@@ -404,7 +404,7 @@ def check_local_validity(
             if not math.isfinite(jg):
                 continue
             big = max(abs(jl), abs(jg)) > max(floor, 1e-6 * max(gscale, float(np.max(np.abs(J)))))
-            if big and jl * jg < 0:
+            if big and min(abs(jl), abs(jg)) > floor and jl * jg < 0:  # both have a sign
                 issues.append(
                     f"the local and global master equations disagree on the direction of "
                     f"the heat current of bath {k} (local J = {jl:.3g}, global J = {jg:.3g})."
