@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ssbattery.cli import app
 from ssbattery.thermal.audit import BathCoupling, ThermalModel, audit, pumped_battery_model
-from ssbattery.thermal.baths import Bath, current_floor
+from ssbattery.thermal.baths import Bath, current_floor, local_dissipators
 from ssbattery.thermal.cycle import heisenberg_medium, otto_cycle_of, run_cycle
 from ssbattery.thermal.feedback import demon_scan
 from ssbattery.thermal.learning import learn_cycle
@@ -105,7 +105,7 @@ def test_round_off_currents_have_no_direction(
     model = _qubit_pair(lam, T_h, T_c, form, w2)
     rep = audit(model)
     J = np.array(rep.values["heat_currents"])
-    floor = current_floor(model.hamiltonian(), [b.bath for b in model.baths])
+    floor = current_floor(model.hamiltonian(), [c for g in model.dissipators() for c in g])
     assert np.all(np.abs(J) < 1e-2 * floor)  # round-off sits ~1000× below the floor
     assert not rep.errors and not rep.warnings, str(rep)
     # a real current (λ = 0.3, global) is still checked: hot → cold, J_h = −J_c > 0
@@ -145,8 +145,23 @@ def test_local_and_global_disagree_only_when_both_currents_have_a_sign() -> None
         warn=False,
     )
     assert rep.global_currents is not None
-    floor = current_floor(model.hamiltonian(), [b.bath for b in model.baths])
+    floor = current_floor(model.hamiltonian(), [c for g in model.dissipators() for c in g])
     assert np.all(np.abs(rep.global_currents) < floor)
     assert not any("disagree" in m for m in rep.issues)
     audited = audit(model)
     assert any(f.check == "local vs global" and "differ by" in f.message for f in audited.warnings)
+
+
+def test_the_current_floor_follows_the_thermal_jump_rates() -> None:
+    # at high temperature the rates γ(n̄ + 1), γn̄ and with them the round-off grow ~ T/ω:
+    # uncoupled sites between T = 1e4 and 1e3 still carry no current and pass the audit
+    sm = np.array([[0, 0], [1, 0]], dtype=complex)
+    cold, hot = Bath(1.0, 0.1), Bath(1e4, 0.1)
+    f_cold = current_floor(np.diag([1.0, 0.0]), local_dissipators(sm, 1.0, cold))
+    f_hot = current_floor(np.diag([1.0, 0.0]), local_dissipators(sm, 1.0, hot))
+    n = 1.0 / np.expm1(1.0 / 1e4)
+    n1 = 1.0 / np.expm1(1.0)
+    assert f_hot / f_cold == pytest.approx((2 * n + 1) / (2 * n1 + 1), rel=1e-9)
+    model = _qubit_pair(0.0, 1e4, 1e3, "global")
+    rep = audit(model)
+    assert not rep.errors, str(rep)

@@ -241,7 +241,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
         sig.append(float(-np.real(np.trace(_apply(g, rho) @ (log_rho - log_gibbs)))))
     values["entropy_production_per_bath"] = sig
     # below the round-off floor a current is 0 and has no sign (e.g. uncoupled sites)
-    jfloor = current_floor(H, [b.bath for b in model.baths])
+    jfloor = current_floor(H, c_all)
     jscale = max(jfloor, float(np.max(np.abs(J))))
     jtol = max(1e-9 * jscale, jfloor)
     total = entropy_production(J, temps, tol=jtol)  # T = 0 baths: ±∞ or 0

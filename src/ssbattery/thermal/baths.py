@@ -282,12 +282,17 @@ class ValidityReport(Recorded):
         return not self.issues
 
 
-def current_floor(H: Any, baths: Sequence[Bath]) -> float:
-    """The round-off level of a heat current Tr[H D(ρ)]: 1e-13 γ_max max(1, max|H_ij|)
-    (the computed currents carry ~1e-16 of γ‖H‖); a smaller current is taken as 0, with
-    no direction. γ_max is the largest bath rate (1 without baths)."""
+def current_floor(H: Any, jump_ops: Sequence[Any]) -> float:
+    """The round-off level of a heat current Tr[H D(ρ)] of the dissipators ``jump_ops``:
+    1e-13 max(1, max|H_ij|) Σ_k ‖C_k‖² (‖·‖ the spectral norm, so Σ_k ‖C_k‖² is the total
+    jump rate, e.g. γ(2n̄ + 1) for a qubit's bath). The computed currents carry ~1e-16 of
+    that scale; a smaller current is taken as 0, with no direction."""
     Hm = _dense("H", H)
-    rate = max((b.rate for b in baths), default=1.0)
+    d = Hm.shape[0]
+    rate = sum(
+        float(np.linalg.norm(_dense(f"jump_ops[{k}]", C, d), 2)) ** 2
+        for k, C in enumerate(jump_ops)
+    )
     return 1e-13 * max(rate, 1e-300) * max(1.0, float(np.max(np.abs(Hm))))
 
 
@@ -399,7 +404,7 @@ def check_local_validity(
         gscale = float(np.nanmax(np.abs(Jg), initial=0.0))
         # currents within round-off (current_floor) are 0, e.g. at equal temperatures,
         # and have no direction to disagree on
-        floor = current_floor(H, [b for b, _ in baths])
+        floor = current_floor(H, [c for _, ops in baths for c in ops])
         for k, (jl, jg) in enumerate(zip(J, Jg, strict=True)):
             if not math.isfinite(jg):
                 continue

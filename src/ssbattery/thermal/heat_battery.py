@@ -59,6 +59,7 @@ from ssbattery.results import Quantity, Recorded, quantity_dict, quantity_text, 
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
+    current_floor,
     global_dissipators,
     heat_currents,
     local_dissipators,
@@ -177,10 +178,11 @@ class HeatBattery:
             )
 
     def heat_floor(self, tau: float) -> float:
-        """The round-off level of a heat exchanged in a stroke of duration ``tau``,
-        1e-13 τ γ_h (ω0 + 2T_h) (γ_h(2n̄_h + 1)ω0 bounds the hot dissipator's rates): a
+        """The round-off level of a heat exchanged in a stroke of duration ``tau``: τ times
+        :func:`~ssbattery.thermal.baths.current_floor` of the hot bath's dissipators; a
         smaller Q_h (e.g. at T_h = T_c, where no heat flows) gives no efficiency."""
-        return 1e-13 * float(tau) * self.rate_h * (self.omega0 + 2.0 * self.T_h)
+        ch, _ = self.dissipators()
+        return float(tau) * current_floor(self.hamiltonian(), ch)
 
     def hamiltonian(self) -> np.ndarray:
         """Eq. 15."""

@@ -136,7 +136,7 @@ def absorption_refrigerator(
     full = tuple(float(j) for j in heat_currents(H, groups, rho))
     # below round-off a current is 0 (g = 0, or the reversible point
     # ω_c/T_c − ω_r/T_r + ω_h/T_h = 0), not a sign to read a COP from
-    floor = current_floor(H, [b.bath for b in baths])
+    floor = current_floor(H, [c for g_ in groups for c in g_])
     loc = tuple(j if abs(j) > floor else 0.0 for j in loc)
     cop = loc[0] / loc[2] if loc[0] > 0 and loc[2] > 0 else math.nan
     return AbsorptionFridge(loc, cop, full, model)  # type: ignore[arg-type]
