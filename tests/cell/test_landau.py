@@ -85,6 +85,18 @@ def test_paraelectric_has_no_loop_and_no_nc() -> None:
     assert loop.coercive_field == 0.0 and loop.remanent_polarisation == 0.0
 
 
+@pytest.mark.parametrize("n_points", [201, 801, 4001])
+def test_critical_point_has_a_closed_loop(n_points: int) -> None:
+    # α = 0 (T = T_c): Q = (E/β)^{1/3} on both sweeps, no hysteresis; the steep cube root at
+    # E = 0 had been read as a branch jump, a coercive field of half a grid step (5e-4)
+    c = LandauCoefficients(0.0, 1.0)
+    loop = hysteresis_loop(c, n_points=n_points)
+    assert coercive_field(c) == 0.0
+    assert loop.coercive_field == 0.0 and loop.remanent_polarisation == 0.0
+    k = int(np.argmax(loop.E_up))
+    assert loop.Q_up[k] == pytest.approx(np.cbrt(loop.E_up[k]), rel=1e-9)
+
+
 def test_first_order_sixth_order_model() -> None:
     # α > 0, β < 0, γ > 0: minima at Q = 0 and ±Q₀ with Q₀² = (−β + √(β² − 4αγ))/(2γ)
     c = LandauCoefficients(0.5, -3.0, 2.0)

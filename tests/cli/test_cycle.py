@@ -51,3 +51,29 @@ def test_bad_cycle_specs(tmp_path: Path) -> None:
     bad.write_text("[medium]\nkind = 'qubit'\n[[strokes]]\ntype = 'thermal'\nduration = 0\n")
     res = runner.invoke(app, ["cycle", str(bad)])
     assert res.exit_code == 2 and res.output.count("error:") == 1
+
+
+def test_spec_numbers_are_checked_under_their_spec_names(tmp_path: Path) -> None:
+    # TOML has nan/inf, and a Bath's errors named its fields (`temperature`), not the spec key
+    from ssbattery.thermal.spec import model_from_spec
+
+    text = SPEC.read_text()
+    cases = [
+        (text.replace("J = 0.2", "J = nan"), "`J` in [medium] must be a finite number"),
+        (text.replace("T = 4.0", "T = -1.0", 1), "`T` in [[strokes]] #2 bath #1 must be ≥ 0"),
+        (text.replace("T = 4.0", "T = inf", 1), "`T` in [[strokes]] #2 bath #1 must be a finite"),
+        (text.replace("duration = 40.0", "duration = nan", 1), "`duration` in [[strokes]] #2"),
+    ]
+    for k, (body, message) in enumerate(cases):
+        path = tmp_path / f"case{k}.toml"
+        path.write_text(body)
+        res = runner.invoke(app, ["cycle", str(path)])
+        assert res.exit_code == 2, res.output
+        assert message in " ".join(res.output.split())
+        assert "`temperature`" not in res.output
+    with pytest.raises(InvalidParameterError, match=r"`T_c` in \[model\] must be ≥ 0"):
+        model_from_spec({"model": {"kind": "otto", "T_c": -1.0}})
+    with pytest.raises(InvalidParameterError, match=r"`rate` in \[\[model.baths\]\] #1"):
+        model_from_spec(
+            {"model": {"kind": "qubits", "baths": [{"site": 1, "T": 1.0, "rate": -2.0}]}}
+        )

@@ -186,3 +186,47 @@ def test_quasi_static_needs_one_temperature_per_stroke() -> None:
         ThermalStroke(1.0, (BathCoupling(Bath(1.0, 1.0), S),), 0.0)
     with pytest.raises(InvalidParameterError, match="driven"):
         UnitaryStroke(1.0, 2.0, "driven")
+
+
+def test_a_cycle_whose_strokes_do_not_join_is_refused() -> None:
+    # compression ends at λ = 2 but the hot stroke sits at λ = 1.5: H jumps in between and
+    # that work was uncounted (first-law residual 0.56, "efficiency" 0.73 or > 1, exit 0)
+    bath = (BathCoupling(Bath(4.0, 1.0), SX),)
+    cold = (BathCoupling(Bath(0.5, 1.0), SX),)
+    strokes = [
+        UnitaryStroke(1.0, 2.0, name="compression"),
+        ThermalStroke(1.5, bath, 40.0, name="hot"),
+        UnitaryStroke(2.0, 1.0, name="expansion"),
+        ThermalStroke(1.0, cold, 40.0, name="cold"),
+    ]
+    with pytest.raises(
+        InvalidParameterError, match=r"strokes\[0\] \('compression'\) ends at λ = 2"
+    ):
+        Cycle(qubit_medium(), tuple(strokes))
+    # the wrap-around: the last stroke must end where the first starts
+    strokes[0] = UnitaryStroke(1.2, 2.0, name="compression")
+    strokes[1] = ThermalStroke(2.0, bath, 40.0, name="hot")
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"strokes\[3\] \('cold'\) ends at λ = 1 but strokes\[0\] \('compression'\) "
+        r"starts at λ = 1.2",
+    ):
+        Cycle(qubit_medium(), tuple(strokes))
+    # joined up with an explicit sudden quench, the cycle runs and its first law closes
+    strokes = [
+        UnitaryStroke(1.0, 2.0, name="compression"),
+        ThermalStroke(2.0, bath, 40.0, name="hot"),
+        UnitaryStroke(2.0, 0.8, name="expansion"),
+        ThermalStroke(0.8, cold, 40.0, name="cold"),
+        UnitaryStroke(0.8, 1.0, "sudden", name="quench"),
+    ]
+    res = run_cycle(Cycle(qubit_medium(), tuple(strokes)))
+    assert res.first_law_residual < 1e-12
+    # the qubit's strokes commute, so this is the ideal Otto cycle between ω = 2 and 0.8
+    # (the quench 0.8 → 1 undoes part of the compression's work at the same populations):
+    # W = −(2 − 0.8)(p_h − p_c), Q_h = 2(p_h − p_c), η = 1 − 0.8/2
+    p_h = 1.0 / (1.0 + math.exp(2.0 / 4.0))
+    p_c = 1.0 / (1.0 + math.exp(0.8 / 0.5))
+    assert res.work == pytest.approx(-1.2 * (p_h - p_c), rel=1e-9)
+    assert sum(res.strokes[1].heat) == pytest.approx(2.0 * (p_h - p_c), rel=1e-9)
+    assert res.efficiency == pytest.approx(0.6, rel=1e-9)

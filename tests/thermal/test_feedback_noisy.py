@@ -68,3 +68,19 @@ def test_readout_error_is_checked() -> None:
     P, labels = local_projectors((1,))
     with pytest.raises(InvalidParameterError, match="readout_error"):
         FeedbackProtocol(tuple(P), (np.eye(4), np.eye(4)), tuple(labels), readout_error=1.5)
+
+
+def test_a_record_independent_of_the_outcome_carries_no_information() -> None:
+    # ε = 3/4 of four outcomes: p(k|j) = 1/4 for every k, j, so I_QC = 0 exactly (it had come
+    # out −1.1e-16), and by Sagawa–Ueda no work is gained: W_ext ≤ T·I = 0
+    from dataclasses import replace
+
+    from ssbattery.thermal.baths import Bath
+    from ssbattery.thermal.feedback import reset_to_ground, run_cycle
+
+    system = CoupledQubits()
+    proto = replace(reset_to_ground(system), readout_error=0.75)
+    np.testing.assert_allclose(proto.confusion(), np.full((4, 4), 0.25), atol=0)
+    cyc = run_cycle(system, proto, (Bath(1.0, 1.0), Bath(1.0, 1.0)), 1.0)
+    assert cyc.qc_information == 0.0
+    assert cyc.work_extracted < 0

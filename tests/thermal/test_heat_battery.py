@@ -164,3 +164,54 @@ def test_optimal_gate_maximises_efficiency_and_power_at_short_cycles() -> None:
     assert np.allclose(U.conj().T @ U, np.eye(4), atol=1e-12)
     with pytest.raises(InvalidParameterError, match="gate"):
         heat_battery(HeatBattery(), 1.0, gate="best")  # type: ignore[arg-type]
+
+
+def test_equal_temperatures_charge_nothing_and_have_no_efficiency() -> None:
+    # T_h = T_c: the local NESS is the product Gibbs state of ω0(n₁ + n₂), which commutes
+    # with eq. 15, so no heat flows and nothing is stored; η = W/Q_h had been the ratio of
+    # two round-off errors (13.25 at τ = 0.5, T = 0.5)
+    bat = HeatBattery(coupling=0.05, T_h=0.5, T_c=0.5)
+    for tau in (0.5, 2.0):
+        r = heat_battery(bat, tau, warn=False)
+        assert abs(r.work) < 1e-15 and abs(r.heat_hot) < 1e-15
+        assert r.ness_ergotropy == pytest.approx(0.0, abs=1e-15)
+        assert np.isnan(r.efficiency)
+        assert r.carnot_efficiency == 0.0
+    # a real heat current keeps its efficiency (T_h = 10, T_c = 0.1, τ = 0.5: η ≈ 0.025)
+    r = heat_battery(HeatBattery(coupling=0.05), 0.5)
+    assert r.heat_hot > 1e3 * HeatBattery().heat_floor(0.5)
+    assert r.efficiency == pytest.approx(r.work / r.heat_hot, rel=1e-15)
+    assert 0 < r.efficiency < r.carnot_efficiency
+
+
+def test_swapped_temperatures_are_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="swap the two temperatures"):
+        HeatBattery(T_h=0.5, T_c=1.0)
+
+
+def test_a_zero_rate_is_named_once() -> None:
+    # both rates map to the CLI's one --rate: the error had read "`--rate` and `--rate`"
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    with pytest.raises(InvalidParameterError, match=r"^`rate_c` must be > 0"):
+        HeatBattery(rate_c=0.0)
+    res = CliRunner().invoke(app, ["thermal-battery", "--rate", "0"])
+    assert res.exit_code == 2
+    assert res.output.count("`--rate`") == 1
+
+
+def test_cli_table_states_the_sign_of_w() -> None:
+    # W here is work *out* (W = Tr[Hρ_τ] − Tr[H Uρ_τU†] > 0 when charged), the opposite of the
+    # Otto table's flows into the medium; the table now says so
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    res = CliRunner().invoke(app, ["thermal-battery", "--tau", "1"])
+    assert res.exit_code == 0
+    assert "W: work out per cycle, Q_h: heat in" in " ".join(res.output.split())
+    r = heat_battery(HeatBattery(coupling=0.05), 1.0)
+    assert r.work > 0 and r.heat_hot > 0
+    assert r.work == pytest.approx(r.stored_energy, rel=1e-9)  # limit cycle: W = ΔE

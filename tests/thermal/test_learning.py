@@ -184,3 +184,16 @@ def test_interrupted_run_resumes_from_its_last_checkpoint(tmp_path: Path) -> Non
     resumed = learn_cycle(iterations=12, checkpoint=ckpt, **kw)  # type: ignore[arg-type]
     np.testing.assert_array_equal(resumed.best_power, full.best_power)
     np.testing.assert_array_equal(resumed.learned.u, full.learned.u)
+
+
+def test_a_checkpoint_of_another_run_names_the_settings_that_differ(tmp_path: Path) -> None:
+    # it had been reported as "is not a learn-cycle checkpoint (... other settings ({all}))"
+    ckpt = tmp_path / "state.json"
+    learn_cycle(iterations=1, population=10, seed=5, checkpoint=ckpt)
+    with pytest.raises(DataFormatError) as info:
+        learn_cycle(iterations=2, population=12, seed=6, checkpoint=ckpt)
+    msg = str(info.value)
+    assert "is not a learn-cycle checkpoint" not in msg
+    assert "population: 10 in the checkpoint, 12 now" in msg
+    assert "seed: 5 in the checkpoint, 6 now" in msg
+    assert "n_steps" not in msg  # unchanged settings are not listed

@@ -32,6 +32,24 @@ def test_absorption_refrigerator_stops_cooling_when_the_hot_bath_is_too_cold() -
         absorption_refrigerator(T_c=1.0, T_r=0.6, T_h=3.0)
 
 
+def test_absorption_refrigerator_is_idle_without_coupling_and_at_the_reversible_point() -> None:
+    # g = 0: nothing couples the three baths, every current is exactly 0 and there is no COP
+    # (round-off of ~1e-17 had given cooling = True and COP 0.33)
+    idle = absorption_refrigerator(coupling=0.0)
+    assert idle.currents == (0.0, 0.0, 0.0)
+    assert not idle.cooling
+    assert np.isnan(idle.cop)
+    # Linden et al. 2010: J_c = 0 where ω_c/T_c − ω_r/T_r + ω_h/T_h = 0; with ω_c = 1,
+    # ω_h = 2 (ω_r = 3), T_c = 0.5, T_r = 1: T_h = 2/(3/1 − 1/0.5) = 2 (Carnot COP = ω_c/ω_h)
+    rev = absorption_refrigerator(T_c=0.5, T_r=1.0, T_h=2.0)
+    assert rev.currents == (0.0, 0.0, 0.0)
+    assert not rev.cooling and np.isnan(rev.cop)
+    below = absorption_refrigerator(T_c=0.5, T_r=1.0, T_h=1.8)
+    above = absorption_refrigerator(T_c=0.5, T_r=1.0, T_h=2.2)
+    assert below.currents[0] < 0 and not below.cooling
+    assert above.currents[0] > 1e-9 and above.cop == pytest.approx(0.5, rel=1e-8)
+
+
 def test_heat_valve_opens_at_resonance() -> None:
     d = np.array([-0.5, -0.1, 0.0, 0.1, 0.5])
     J = heat_valve(d)

@@ -149,3 +149,16 @@ def test_local_and_global_disagreeing_on_direction_is_flagged() -> None:
     assert rep.global_currents[0] > 0 > rep.global_currents[1]  # global: hot → cold
     assert rep.currents[0] < 0 < rep.currents[1]  # local: cold → hot
     assert any("disagree on the direction" in m for m in rep.issues)
+
+
+@pytest.mark.parametrize(("option", "name"), [("--rate-hot", "rate_h"), ("--rate-cold", "rate_c")])
+def test_a_bath_rate_of_zero_is_refused_under_the_name_the_user_typed(
+    option: str, name: str
+) -> None:
+    # the error had named the internal `hot.rate` / `cold.rate` of the Bath objects
+    res = runner.invoke(app, ["otto", option, "0"])
+    assert res.exit_code == 2
+    assert f"`{option}` must be > 0" in res.output
+    assert ".rate" not in res.output
+    with pytest.raises(InvalidParameterError, match=f"`{name}` must be > 0"):
+        qubit_otto(**{name: 0.0})

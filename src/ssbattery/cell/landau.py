@@ -255,7 +255,11 @@ def hysteresis_loop(
     Q_up = sweep(E_up, float(np.min(start)))
     Q_down = sweep(E_down, float(Q_up[-1]))
     jumps = np.abs(np.diff(Q_up))
-    if jumps.size and jumps.max() > 10 * np.median(jumps):
+    # a coercive field needs an open loop: at the critical point (α = 0) Q ∝ E^{1/3} is
+    # steep at E = 0 but the same on both sweeps, and is no switching
+    qscale = max(1.0, float(np.max(np.abs(Q_up))))
+    is_open = float(np.max(np.abs(Q_up - Q_down[::-1]))) > 1e-6 * qscale
+    if is_open and jumps.size and jumps.max() > 10 * np.median(jumps):
         i = int(np.argmax(jumps))
         ec_swept = float(0.5 * (E_up[i] + E_up[i + 1]))
     else:

@@ -71,7 +71,7 @@ def print_audits(reports: Iterable[Any]) -> None:
 @handle_errors
 def audit_command(
     spec: Path = typer.Argument(
-        ..., help="TOML spec: a [model] or a cycle ([medium], [[strokes]])."
+        ..., help=r"TOML spec: a \[model] table, or a cycle (\[medium], \[\[strokes]])."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:

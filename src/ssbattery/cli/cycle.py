@@ -57,7 +57,7 @@ def _ledger(result: Any, ref: Any) -> None:
 
 @handle_errors
 def cycle_command(
-    spec: Path = typer.Argument(..., help="TOML spec: [medium] and [[strokes]]."),
+    spec: Path = typer.Argument(..., help=r"TOML spec: \[medium] and \[\[strokes]] tables."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     plot: Path | None = output_option("--plot", help="Save the per-stroke work/heat bars."),
     quasi_static: bool = typer.Option(

@@ -191,7 +191,10 @@ def thermal_battery_command(
     if as_json:
         print_json(payload)
         return
-    title = f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold}"
+    title = (
+        f"heat-charged battery (eq. 15), {form} baths, T_h={t_hot}, T_c={t_cold} "
+        "(W: work out per cycle, Q_h: heat in)"  # the Otto table's W is work in
+    )
     console.print(record_table(title, rows, _HEAT_COLUMNS))
     print_audits(reports)
 

@@ -42,6 +42,8 @@ from ssbattery.results import Recorded
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
+    current_floor,
+    entropy_production,
     global_dissipators,
     heat_currents,
     thermal_state,
@@ -238,9 +240,12 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
         log_gibbs = _logm_psd(thermal_state(H, T))
         sig.append(float(-np.real(np.trace(_apply(g, rho) @ (log_rho - log_gibbs)))))
     values["entropy_production_per_bath"] = sig
-    total = -sum(j / t for j, t in zip(J, temps, strict=True) if t > 0)
+    # below the round-off floor a current is 0 and has no sign (e.g. uncoupled sites)
+    jfloor = current_floor(H, c_all)
+    jscale = max(jfloor, float(np.max(np.abs(J))))
+    jtol = max(1e-9 * jscale, jfloor)
+    total = entropy_production(J, temps, tol=jtol)  # T = 0 baths: ±∞ or 0
     values["entropy_production"] = total
-    jscale = max(1e-300, float(np.max(np.abs(J))))
     tol = 1e-9 * max(1.0, jscale / min(t for t in temps if t > 0) if any(temps) else 1.0)
     bad = [k for k, s in enumerate(sig) if math.isfinite(s) and s < -tol]
     if model.driven:
@@ -275,7 +280,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
     # 3. direction of the heat currents
     if len(temps) == 2 and max(temps) > min(temps):  # with 3+ baths only σ ≥ 0 binds
         hot, cold = int(np.argmax(temps)), int(np.argmin(temps))
-        if J[hot] < -1e-9 * jscale or J[cold] > 1e-9 * jscale:
+        if J[hot] < -jtol or J[cold] > jtol:
             findings.append(
                 Finding(
                     "error",
@@ -285,6 +290,16 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
                     f"T = {temps[cold]:g}.",
                 )
             )
+    elif len(temps) == 2 and float(np.max(np.abs(J))) > jtol:  # one temperature: no flow
+        findings.append(
+            Finding(
+                "error",
+                "current direction",
+                f"without work, heat flows between two baths at the same temperature "
+                f"T = {temps[0]:g} (J = {J[0]:.3g}, {J[1]:.3g}): the steady state is not "
+                "thermal (typically a local master equation on detuned, coupled sites).",
+            )
+        )
     _detailed_balance(model, H, groups, findings, values)
     # 5. local against global
     if any(b.form == "local" for b in model.baths):
@@ -302,7 +317,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
             findings.append(
                 Finding("error" if "disagree" in msg else "warning", "local vs global", msg)
             )
-        if Jg is not None and not rep.issues and np.all(np.isfinite(Jg)):
+        if Jg is not None and not rep.issues and np.all(np.isfinite(Jg)) and jscale > jfloor:
             dev = float(np.max(np.abs(J - Jg))) / max(jscale, 1e-300)
             values["local_global_deviation"] = dev
             level: Level = "warning" if dev > 0.1 else "info"
@@ -357,7 +372,7 @@ def _steady_checks(model: ThermalModel, findings: list[Finding], values: dict[st
         energy = float(np.real(np.trace(H @ rho)))
         energy_m = float(np.real(np.trace(Hm @ rho_m)))
         change = abs(energy_m - energy) / max(abs(energy), 1e-300)
-        if jscale > 1e-12:  # a current flows: its change counts too
+        if jscale > jfloor:  # a current flows: its change counts too
             change = max(change, float(np.max(np.abs(Jm - J))) / jscale)
         values["cutoff_change"] = change
         if change > 1e-4:
@@ -422,7 +437,8 @@ def _otto_checks(cycle: Any, findings: list[Finding], values: dict[str, Any]) ->
         warnings.simplefilter("always", ConvergenceWarning)
         res = otto_cycle(cycle)
     Th, Tc = cycle.hot.temperature, cycle.cold.temperature
-    sigma = -res.heat_hot / Th - (res.heat_cold / Tc if Tc > 0 else 0.0)
+    qscale = max(abs(res.work), abs(res.heat_hot), abs(res.heat_cold))
+    sigma = entropy_production([res.heat_hot, res.heat_cold], [Th, Tc], tol=1e-12 * qscale)
     values |= {
         "work": res.work,
         "heat_hot": res.heat_hot,
@@ -488,7 +504,10 @@ def _otto_checks(cycle: Any, findings: list[Finding], values: dict[str, Any]) ->
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             res2 = otto_cycle(more)
-        change = abs(res2.work - res.work) / max(abs(res.work), 1e-300)
+        # relative to |W|, but not below round-off of the cycle's energies: at the
+        # reversible point (ω_c/ω_h = T_c/T_h) W ~ 1e-14 on both cutoffs and is no change
+        floor = 1e-9 * max(1.0, *map(abs, res.corner_energies))
+        change = abs(res2.work - res.work) / max(abs(res.work), floor)
         values["cutoff_change"] = change
         if change > 1e-4 or top:
             findings.append(
@@ -519,7 +538,7 @@ def _law_findings(
 ) -> None:
     """First law (|residual| ≤ 1e-9·scale) and second law per cycle: −Σ Q_k/T_k ≥ −I (I the
     information a feedback controller acquires, 0 without one)."""
-    sigma = -sum(q / t for q, t in zip(heats, temperatures, strict=True) if t > 0)
+    sigma = entropy_production(heats, temperatures, tol=1e-12 * max(1.0, scale))
     values["entropy_production_per_cycle"] = sigma
     values["first_law_residual"] = residual
     if residual > 1e-9 * max(1.0, scale):

@@ -39,6 +39,7 @@ __all__ = [
     "Bath",
     "ValidityReport",
     "check_local_validity",
+    "current_floor",
     "entropy_production",
     "global_dissipators",
     "heat_currents",
@@ -59,6 +60,8 @@ def occupation(
     At T = 0 both are 0. ω must be > 0 (the ω → 0 Bose occupation diverges).
     """
     T = require_positive("temperature", temperature, allow_zero=True)
+    if statistics not in ("bose", "fermi"):  # checked first: T = 0 must not hide a typo
+        raise InvalidParameterError(f"`statistics` must be 'bose' or 'fermi', got {statistics!r}.")
     w = np.asarray(omega, dtype=float)
     if np.any(~np.isfinite(w)) or np.any(w <= 0):
         raise InvalidParameterError(f"`omega` must be > 0 and finite, got {omega!r}.")
@@ -67,9 +70,7 @@ def occupation(
     x = w / T
     if statistics == "bose":
         return 1.0 / np.expm1(np.minimum(x, 700.0))  # e^{700}: n̄ underflows to 0
-    if statistics == "fermi":
-        return 1.0 / (np.exp(np.minimum(x, 700.0)) + 1.0)
-    raise InvalidParameterError(f"`statistics` must be 'bose' or 'fermi', got {statistics!r}.")
+    return 1.0 / (np.exp(np.minimum(x, 700.0)) + 1.0)
 
 
 @dataclass(frozen=True)
@@ -219,11 +220,18 @@ def heat_currents(H: Any, dissipators: Sequence[Sequence[Any]], rho: Any) -> np.
 
 
 def entropy_production(
-    currents: Sequence[float] | np.ndarray, temperatures: Sequence[float] | np.ndarray
+    currents: Sequence[float] | np.ndarray,
+    temperatures: Sequence[float] | np.ndarray,
+    *,
+    tol: float = 0.0,
 ) -> float:
-    """σ = −Σ_k J_k/T_k (rate of entropy given to the baths; ≥ 0 at a steady state).
+    """σ = −Σ_k J_k/T_k (rate of entropy given to the baths; ≥ 0 at a steady state), or the
+    same sum per cycle for heats Q_k. J_k > 0: heat from bath k into the system.
 
-    A bath at T = 0 that gives heat (J > 0) would make σ = −∞; one that takes heat gives +∞.
+    A bath at T = 0 enters through the limit T → 0⁺: one that takes heat (J_k < −``tol``)
+    makes σ = +∞ (allowed: e.g. an engine whose cold bath is at T = 0); one that gives heat
+    (J_k > ``tol``) makes σ = −∞ (a violation, whatever the other baths do); |J_k| ≤ ``tol``
+    at T = 0 counts as 0. ``tol`` (≥ 0, in the units of the currents) absorbs round-off.
     """
     J = np.asarray(currents, dtype=float)
     T = np.asarray(temperatures, dtype=float)
@@ -231,16 +239,17 @@ def entropy_production(
         raise InvalidParameterError(
             f"`currents` and `temperatures` must have the same length, got {J.size} and {T.size}."
         )
-    if np.any(T < 0):
-        raise InvalidParameterError("`temperatures` must be ≥ 0.")
-    total = 0.0
-    for j, t in zip(J, T, strict=True):
-        if t == 0:
-            if abs(j) > 0:
-                total += -math.copysign(math.inf, j)
-        else:
-            total += -j / t
-    return float(total)
+    if np.any(~np.isfinite(T)) or np.any(T < 0):
+        raise InvalidParameterError(f"`temperatures` must be finite and ≥ 0, got {T.tolist()}.")
+    if np.any(~np.isfinite(J)):
+        raise InvalidParameterError(f"`currents` must be finite, got {J.tolist()}.")
+    atol = require_positive("tol", tol, allow_zero=True)
+    cold = T == 0
+    if np.any(J[cold] > atol):
+        return -math.inf
+    if np.any(J[cold] < -atol):
+        return math.inf
+    return float(-np.sum(J[~cold] / T[~cold])) + 0.0  # + 0.0: no −0 for no current
 
 
 @dataclass(frozen=True)
@@ -271,6 +280,20 @@ class ValidityReport(Recorded):
     def valid(self) -> bool:
         """True when no problem was found."""
         return not self.issues
+
+
+def current_floor(H: Any, jump_ops: Sequence[Any]) -> float:
+    """The round-off level of a heat current Tr[H D(ρ)] of the dissipators ``jump_ops``:
+    1e-13 max(1, max|H_ij|) Σ_k ‖C_k‖² (‖·‖ the spectral norm, so Σ_k ‖C_k‖² is the total
+    jump rate, e.g. γ(2n̄ + 1) for a qubit's bath). The computed currents carry ~1e-16 of
+    that scale; a smaller current is taken as 0, with no direction."""
+    Hm = _dense("H", H)
+    d = Hm.shape[0]
+    rate = sum(
+        float(np.linalg.norm(_dense(f"jump_ops[{k}]", C, d), 2)) ** 2
+        for k, C in enumerate(jump_ops)
+    )
+    return 1e-13 * max(rate, 1e-300) * max(1.0, float(np.max(np.abs(Hm))))
 
 
 def local_coupling_strength(H: Any, jump_ops: Sequence[Any]) -> float:
@@ -360,8 +383,8 @@ def check_local_validity(
         )
     J = heat_currents(H, [ops for _, ops in baths], rho)
     temps = [b.temperature for b, _ in baths]
-    sigma = entropy_production(J, temps)
     scale = max(1.0, float(np.max(np.abs(J), initial=0.0)))
+    sigma = entropy_production(J, temps, tol=tol * scale)
     if not driven and len(baths) == 2:  # with 3+ baths heat may leave a cold one
         for i, (ti, ji) in enumerate(zip(temps, J, strict=True)):
             for j, (tj, jj) in enumerate(zip(temps, J, strict=True)):
@@ -379,11 +402,14 @@ def check_local_validity(
     if compare_global and not driven and len(baths) > 1:
         Jg = _global_currents(_dense("H", H), baths)
         gscale = float(np.nanmax(np.abs(Jg), initial=0.0))
+        # currents within round-off (current_floor) are 0, e.g. at equal temperatures,
+        # and have no direction to disagree on
+        floor = current_floor(H, [c for _, ops in baths for c in ops])
         for k, (jl, jg) in enumerate(zip(J, Jg, strict=True)):
             if not math.isfinite(jg):
                 continue
-            big = max(abs(jl), abs(jg)) > 1e-6 * max(gscale, float(np.max(np.abs(J))))
-            if big and jl * jg < 0:
+            big = max(abs(jl), abs(jg)) > max(floor, 1e-6 * max(gscale, float(np.max(np.abs(J)))))
+            if big and min(abs(jl), abs(jg)) > floor and jl * jg < 0:  # both have a sign
                 issues.append(
                     f"the local and global master equations disagree on the direction of "
                     f"the heat current of bath {k} (local J = {jl:.3g}, global J = {jg:.3g})."

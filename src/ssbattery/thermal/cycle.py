@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import as_operator
 from ssbattery.results import Printed, Recorded
-from ssbattery.thermal.baths import Bath, thermal_state
+from ssbattery.thermal.baths import Bath, entropy_production, thermal_state
 from ssbattery.thermal.feedback import FeedbackProtocol, qc_mutual_information
 from ssbattery.thermal.lindblad import (
     expm_and_integral,
@@ -209,7 +209,11 @@ Stroke = UnitaryStroke | ThermalStroke | FeedbackStroke
 
 @dataclass(frozen=True)
 class Cycle:
-    """A medium and its strokes, in order (the state after the last feeds the first)."""
+    """A medium and its strokes, in order (the state after the last feeds the first).
+
+    The strokes must join up: each one ends at the λ where the next (cyclically, the last
+    to the first) starts, a unitary stroke going λ_i → λ_f and the others staying at
+    their λ; a jump of H(λ) between strokes is refused (its work would be uncounted)."""
 
     medium: Medium
     strokes: tuple[Stroke, ...]
@@ -222,11 +226,35 @@ class Cycle:
                 raise InvalidParameterError(
                     f"`strokes[{k}]` must be a UnitaryStroke, ThermalStroke or FeedbackStroke."
                 )
+        n = len(self.strokes)
+        for k, s in enumerate(self.strokes):  # H(λ) must not jump between strokes
+            nxt = self.strokes[(k + 1) % n]
+            end, start = _lam_end(s), _lam_start(nxt)
+            if not math.isclose(end, start, rel_tol=1e-12, abs_tol=1e-12):
+                raise InvalidParameterError(
+                    f"the cycle is not closed: {_stroke_label(k, s)} ends at λ = {end:g} but "
+                    f"{_stroke_label((k + 1) % n, nxt)} starts at λ = {start:g}; H would jump "
+                    "between them with the work of the jump uncounted (the first law fails). "
+                    f"Add a unitary stroke {end:g} → {start:g} (protocol 'sudden' for a quench) "
+                    "or make the values agree."
+                )
 
     @property
     def duration(self) -> float:
         """Cycle time: the sum of the stroke durations."""
         return float(sum(getattr(s, "duration", 0.0) for s in self.strokes))
+
+
+def _lam_start(s: Stroke) -> float:
+    return float(s.lam_from if isinstance(s, UnitaryStroke) else s.lam)
+
+
+def _lam_end(s: Stroke) -> float:
+    return float(s.lam_to if isinstance(s, UnitaryStroke) else s.lam)
+
+
+def _stroke_label(k: int, s: Stroke) -> str:
+    return f"strokes[{k}]" + (f" ({s.name!r})" if s.name else "")
 
 
 def _expm_h(H: NDArray, t: float) -> NDArray:
@@ -322,15 +350,18 @@ class CycleResult(Printed):
 
     @property
     def clausius_sum(self) -> float:
-        """Σ_k Q_k/T_k per cycle (≤ 0 without feedback, ≤ :attr:`information` with it);
-        baths at T = 0 are left out (their Q/T is not finite)."""
-        pairs = zip(self.heats, self.temperatures, strict=True)
-        return float(sum(q / t for q, t in pairs if t > 0))
+        """Σ_k Q_k/T_k per cycle (≤ 0 without feedback, ≤ :attr:`information` with it), in
+        k_B (nats). A bath at T = 0 enters as the limit T → 0⁺: heat given to it makes the
+        sum −∞, heat drawn from it +∞ (see
+        :func:`~ssbattery.thermal.baths.entropy_production`, of which this is minus)."""
+        scale = max([1.0, *map(abs, self.heats)])
+        return -entropy_production(self.heats, self.temperatures, tol=1e-12 * scale)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary, units in the keys: E₀ is the medium's energy unit (that of
         H(λ) and the temperatures, ħ = k_B = 1), information in nats; efficiency and power
-        None where they are not defined."""
+        None where they are not defined, the Clausius sum None where it is ±∞ (a bath at
+        T = 0)."""
         u = "E₀"
         return {
             f"work [{u}]": self.work,
@@ -341,7 +372,7 @@ class CycleResult(Printed):
             f"power [{u}²]": self.power if math.isfinite(self.power) else None,
             f"cycle_time [1/{u}]": self.cycle.duration,
             "information [nats]": self.information,
-            "clausius_sum [1]": self.clausius_sum,
+            "clausius_sum [1]": self.clausius_sum if math.isfinite(self.clausius_sum) else None,
             "strokes": [
                 {
                     "kind": s.kind,

@@ -38,6 +38,7 @@ from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.operators import as_operator
 from ssbattery.results import Recorded
 from ssbattery.thermal.lindblad import liouvillian, steady_state, vec
+from ssbattery.validation import require_positive
 
 __all__ = ["HeatStatistics", "heat_statistics", "jump_energy", "tilted_generator"]
 
@@ -121,9 +122,16 @@ def heat_statistics(
     """Mean, noise and Fano factor of the heat that the jumps ``counted`` (a subset of
     ``c_ops``, typically one bath's) bring into the system, in the steady state of
     L = −i[H, ·] + Σ D[c]. ``entropy_production`` σ (e.g. −Σ_k J_k/T_k) enables the TUR
-    ratio; ``quantum`` ε₀ sets the Fano factor's unit (default: the mean |ε_k|)."""
+    ratio (+∞ allowed, e.g. with a bath at T = 0: the TUR ratio is then +∞); ``quantum``
+    ε₀ > 0 sets the Fano factor's unit (default: the mean |ε_k|)."""
     if not counted:
         raise InvalidParameterError("`counted` must list at least one jump operator.")
+    if quantum is not None:
+        require_positive("quantum", quantum)
+    if entropy_production is not None and math.isnan(entropy_production):
+        raise InvalidParameterError(
+            "`entropy_production` is NaN; give σ (e.g. −Σ_k J_k/T_k) or None for no TUR ratio."
+        )
     Hm = np.asarray(as_operator(H, name="H", dense=True, dtype=complex))
     d = Hm.shape[0]
     L = liouvillian(Hm, c_ops).toarray()
@@ -146,7 +154,7 @@ def heat_statistics(
     q = float(np.mean(np.abs(eps))) if quantum is None else float(quantum)
     fano = noise / (abs(mean) * q) if mean != 0 and q > 0 else math.nan
     sigma = math.nan if entropy_production is None else float(entropy_production)
-    tur = noise * sigma / mean**2 if (mean != 0 and math.isfinite(sigma)) else math.nan
+    tur = noise * sigma / mean**2 if (mean != 0 and not math.isnan(sigma)) else math.nan
     return HeatStatistics(
         current=mean,
         noise=noise,

@@ -273,7 +273,8 @@ def qc_mutual_information(
 ) -> float:
     """Groenewold–Ozawa (QC-mutual) information I = S(ρ) − Σ_k p_k S(ρ_k), nats, with
     ρ_k = Σ_j p(k|j) P_jρP_j / p_k the state given record k (Sagawa & Ueda, PRL 100,
-    080403 (2008)); ``confusion`` p(k|j) defaults to the ideal measurement."""
+    080403 (2008)); ``confusion`` p(k|j) defaults to the ideal measurement. I ≥ 0, and
+    I = 0 for a record independent of the outcome (e.g. ε = (n − 1)/n of n outcomes)."""
     n = len(projectors)
     C = np.eye(n) if confusion is None else np.asarray(confusion, dtype=float)
     parts = [P @ rho @ P for P in projectors]
@@ -283,7 +284,7 @@ def qc_mutual_information(
         pk = float(np.real(np.trace(sub)))
         if pk > 1e-15:
             total -= pk * von_neumann_entropy(sub / pk)
-    return total
+    return max(total, 0.0)  # I ≥ 0 (concavity of S); only round-off goes below
 
 
 @dataclass(frozen=True)

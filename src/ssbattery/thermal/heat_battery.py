@@ -59,6 +59,7 @@ from ssbattery.results import Quantity, Recorded, quantity_dict, quantity_text, 
 from ssbattery.thermal.baths import (
     Bath,
     check_local_validity,
+    current_floor,
     global_dissipators,
     heat_currents,
     local_dissipators,
@@ -162,12 +163,26 @@ class HeatBattery:
         require_finite("coupling", self.coupling)
         for name in ("T_h", "T_c", "rate_h", "rate_c"):  # named here, not as a Bath's
             require_positive(name, getattr(self, name), allow_zero=True)
-        if self.rate_h <= 0 or self.rate_c <= 0:
-            raise InvalidParameterError(
-                "`rate_h` and `rate_c` must be > 0: without both baths there is no heat current."
-            )
+        for name in ("rate_h", "rate_c"):  # one name per error: the CLI maps both to --rate
+            if getattr(self, name) <= 0:
+                raise InvalidParameterError(
+                    f"`{name}` must be > 0: without both baths there is no heat current."
+                )
         if self.form not in ("local", "global"):
             raise InvalidParameterError(f"`form` must be 'local' or 'global', got {self.form!r}.")
+        if self.T_h < self.T_c:
+            raise InvalidParameterError(
+                f"`T_h` = {self.T_h:g} (the bath on qubit 1) must be at least `T_c` = "
+                f"{self.T_c:g} (qubit 2); swap the two temperatures: η = W/Q_h and the Carnot "
+                "bound 1 − T_c/T_h assume the hot bath on qubit 1."
+            )
+
+    def heat_floor(self, tau: float) -> float:
+        """The round-off level of a heat exchanged in a stroke of duration ``tau``: τ times
+        :func:`~ssbattery.thermal.baths.current_floor` of the hot bath's dissipators; a
+        smaller Q_h (e.g. at T_h = T_c, where no heat flows) gives no efficiency."""
+        ch, _ = self.dissipators()
+        return float(tau) * current_floor(self.hamiltonian(), ch)
 
     def hamiltonian(self) -> np.ndarray:
         """Eq. 15."""
@@ -194,7 +209,8 @@ class HeatBatteryResult:
     """Limit cycle of the heat-charged battery at charging time ``tau``.
 
     ``work`` W output per cycle, ``heat_hot``/``heat_cold`` into the battery during
-    charging, ``efficiency`` W/Q_h, ``power`` W/τ, ``stored_energy`` ΔE = Tr[H(ρ_τ − ρ₀)],
+    charging, ``efficiency`` W/Q_h (NaN unless Q_h exceeds round-off,
+    :meth:`HeatBattery.heat_floor`), ``power`` W/τ, ``stored_energy`` ΔE = Tr[H(ρ_τ − ρ₀)],
     ``ergotropy`` of the charged state ρ_τ, the NESS ergotropy and hot-bath heat current,
     the Carnot bound and the problems the local-validity check found."""
 
@@ -316,7 +332,7 @@ def heat_battery(
         work=W,
         heat_hot=float(Q[0]),
         heat_cold=float(Q[1]),
-        efficiency=W / Q[0] if Q[0] > 0 else math.nan,
+        efficiency=W / Q[0] if Q[0] > battery.heat_floor(tau_f) else math.nan,
         power=W / tau_f,
         stored_energy=expectation(H, rho_t).real - expectation(H, rho0).real,
         ergotropy=ergotropy(rho_t, H),
@@ -444,7 +460,7 @@ def ness_gate_phase_range(battery: HeatBattery, tau: float, *, grid: int = 8) ->
     (Wmin, Qmin), (Wmax, Qmax) = extremes
 
     def eta(w: float, q: float) -> float:
-        return w / q if q > 0 else math.nan
+        return w / q if q > battery.heat_floor(tau_f) else math.nan
 
     return GatePhaseRange(
         tau=tau_f,

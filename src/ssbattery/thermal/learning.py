@@ -575,11 +575,23 @@ def _state_from_json(text: str, config: dict[str, Any], path: Path) -> _SearchSt
         data = json.loads(text)
         if data.get("format") != "ssbattery.learn_cycle.v1":
             raise KeyError("format")
-        if data["config"] != config:
-            raise DataFormatError(
-                f"checkpoint {path} was written with other settings ({data['config']}); "
-                "use the same parameters, steps, population and seed, or a new file."
-            )
+        saved = dict(data["config"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFormatError(
+            f"checkpoint {path} is not a learn-cycle checkpoint ({exc}); delete it or give "
+            "another --checkpoint file."
+        ) from exc
+    if saved != config:  # a checkpoint of another run: say which settings differ
+        diff = "; ".join(
+            f"{k}: {saved.get(k)!r} in the checkpoint, {config.get(k)!r} now"
+            for k in sorted(set(saved) | set(config))
+            if saved.get(k) != config.get(k)
+        )
+        raise DataFormatError(
+            f"checkpoint {path} was written with other settings ({diff}); use the same "
+            "parameters, steps, population and seed, or a new --checkpoint file."
+        )
+    try:
         return _SearchState(
             iteration=int(data["iteration"]),
             mean=np.array(data["mean"], dtype=float),

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.results import Printed
-from ssbattery.thermal.baths import Bath, heat_currents
+from ssbattery.thermal.baths import Bath, current_floor, heat_currents
 from ssbattery.thermal.currents import bond_currents, local_bath_currents
 from ssbattery.thermal.lindblad import steady_state
 from ssbattery.thermal.model import BathCoupling, ThermalModel
@@ -72,8 +72,10 @@ def _site(op: NDArray, k: int, n: int) -> NDArray:
 @dataclass(frozen=True)
 class AbsorptionFridge(Printed):
     """Steady state of the absorption refrigerator: local heat currents J_c, J_r, J_h into
-    the qubits (J_c > 0: cooling), the COP J_c/J_h, the currents with the full H (which
-    differ by O(g)), and the model (for :func:`~ssbattery.thermal.audit.audit`)."""
+    the qubits (J_c > 0: cooling; a current within round-off,
+    :func:`~ssbattery.thermal.baths.current_floor`, is reported as 0), the COP J_c/J_h (NaN
+    unless J_c, J_h > 0), the currents with the full H (which differ by O(g)), and the model
+    (for :func:`~ssbattery.thermal.audit.audit`)."""
 
     currents: tuple[float, float, float]
     cop: float
@@ -132,6 +134,10 @@ def absorption_refrigerator(
     rho = steady_state(H, [c for g_ in groups for c in g_])
     loc = tuple(local_bath_currents(rho, h, g_) for h, g_ in zip(h_loc, groups, strict=True))
     full = tuple(float(j) for j in heat_currents(H, groups, rho))
+    # below round-off a current is 0 (g = 0, or the reversible point
+    # ω_c/T_c − ω_r/T_r + ω_h/T_h = 0), not a sign to read a COP from
+    floor = current_floor(H, [c for g_ in groups for c in g_])
+    loc = tuple(j if abs(j) > floor else 0.0 for j in loc)
     cop = loc[0] / loc[2] if loc[0] > 0 and loc[2] > 0 else math.nan
     return AbsorptionFridge(loc, cop, full, model)  # type: ignore[arg-type]
 

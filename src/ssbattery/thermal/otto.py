@@ -55,7 +55,7 @@ from ssbattery.presets.thermal import FIG16_OTTO as _FIG16
 from ssbattery.quantum.metrics import von_neumann_entropy
 from ssbattery.quantum.operators import expectation
 from ssbattery.results import Quantity, Recorded, quantity_dict, quantity_text
-from ssbattery.thermal.baths import Bath, global_dissipators
+from ssbattery.thermal.baths import Bath, entropy_production, global_dissipators
 from ssbattery.thermal.lindblad import (
     fixed_point,
     propagator,
@@ -388,12 +388,8 @@ def operating_mode(
     if abs(work + heat_hot + heat_cold) > 1e-8 * max(1.0, scale):
         return "forbidden"  # not even the first law holds
     if T_h is not None and T_c is not None:
-        sigma = 0.0
-        for q, t in ((heat_hot, T_h), (heat_cold, T_c)):
-            if t > 0:
-                sigma -= q / t
-            elif q > eps:
-                return "forbidden"  # heat drawn from a bath at T = 0
+        # heat drawn from a bath at T = 0 gives σ = −∞; heat given to one σ = +∞
+        sigma = entropy_production([heat_hot, heat_cold], [T_h, T_c], tol=eps)
         if sigma < -eps:
             return "forbidden"
     w_pos, w_neg = work > eps, work < -eps
@@ -693,6 +689,12 @@ def _flat_bath_otto(
         ("rate_c", rate_c, "model_rate"),
     ):  # named here, not as a Bath's
         require_positive(name, value, allow_zero=True, quantity=kind)
+    for name, value in (("rate_h", rate_h), ("rate_c", rate_c)):
+        if value <= 0:
+            raise InvalidParameterError(
+                f"`{name}` must be > 0, got {value!r}: a bath that does not couple leaves the "
+                "limit cycle undetermined (it depends on the start)."
+            )
     if T_h <= T_c:
         raise InvalidParameterError(
             f"`T_h` = {T_h:g} (the hot bath) must exceed `T_c` = {T_c:g} (the cold bath); "

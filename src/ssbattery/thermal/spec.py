@@ -31,6 +31,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,24 @@ def _number(table: dict[str, Any], key: str, default: float, where: str) -> floa
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidParameterError(f"`{key}` in {where} must be a number, got {value!r}.")
+    if not math.isfinite(value):  # TOML has nan and inf
+        raise InvalidParameterError(f"`{key}` in {where} must be a finite number, got {value!r}.")
     return float(value)
+
+
+def _bath(
+    table: dict[str, Any], where: str, keys: tuple[str, str], defaults: tuple[float, float]
+) -> Bath:
+    """The Bath of the temperature and rate keys of ``table``; its errors name those keys
+    and the table, not the Bath's own field names."""
+    T, rate = (_number(table, k, d, where) for k, d in zip(keys, defaults, strict=True))
+    try:
+        return Bath(T, rate)
+    except InvalidParameterError as exc:
+        msg = str(exc)
+        for field, key in zip(("`temperature`", "`rate`"), keys, strict=True):
+            msg = msg.replace(field, f"`{key}` in {where}")
+        raise InvalidParameterError(msg) from exc
 
 
 def _otto(table: dict[str, Any]) -> Any:
@@ -98,8 +116,8 @@ def _otto(table: dict[str, Any]) -> Any:
         med,
         wh,
         wc,
-        Bath(_number(table, "T_h", 4.0, w), _number(table, "rate_h", 0.5, w)),
-        Bath(_number(table, "T_c", 0.5, w), _number(table, "rate_c", 0.5, w)),
+        _bath(table, w, ("T_h", "rate_h"), (4.0, 0.5)),
+        _bath(table, w, ("T_c", "rate_c"), (0.5, 0.5)),
         _number(table, "tau_h", 5.0, w),
         _number(table, "tau_c", 5.0, w),
         stroke=table.get("stroke", "adiabatic"),
@@ -143,7 +161,7 @@ def _qubits(table: dict[str, Any]) -> ThermalModel:
         site = b.get("site")
         if site not in (1, 2):
             raise InvalidParameterError(f"`site` in {where} must be 1 or 2, got {site!r}.")
-        bath = Bath(_number(b, "T", 1.0, where), _number(b, "rate", 0.1, where))
+        bath = _bath(b, where, ("T", "rate"), (1.0, 0.1))
         a = s[site - 1]
         if form == "local":
             couplings.append(BathCoupling(bath, a, "local", (w1, w2)[site - 1], f"site {site}"))
@@ -164,6 +182,7 @@ def _oscillator(table: dict[str, Any]) -> ThermalModel:
     if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
         raise InvalidParameterError(f"`levels` in [model] must be an integer ≥ 2, got {levels!r}.")
     T, rate = _number(table, "T", 1.0, w), _number(table, "rate", 0.1, w)
+    _bath(table, w, ("T", "rate"), (1.0, 0.1))  # checked here, named as in the spec
 
     def build(n: int) -> ThermalModel:
         a = np.diag(np.sqrt(np.arange(1, n)), 1).astype(complex)
@@ -313,7 +332,7 @@ def _thermal_stroke(st: dict[str, Any], k: int, where: str, operators: dict[str,
             raise InvalidParameterError(
                 f"`operator` in {bw} must be one of {', '.join(operators)}, got {op!r}."
             )
-        bath = Bath(_number(b, "T", 1.0, bw), _number(b, "rate", 0.5, bw))
+        bath = _bath(b, bw, ("T", "rate"), (1.0, 0.5))
         baths.append(BathCoupling(bath, operators[op], label=f"{op}, T = {bath.temperature:g}"))
     if not baths:
         raise InvalidParameterError(f"{where} needs at least one [[strokes.baths]] table.")
