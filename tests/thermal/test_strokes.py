@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -44,6 +46,13 @@ def test_driven_steps_live_on_the_stroke() -> None:
     assert OttoCycle(*args, stroke=Driven(1.0, 40), tau_u=1.0, driven_steps=40) == typed
     with pytest.raises(InvalidParameterError, match="on the stroke"):
         OttoCycle(*args, stroke=Driven(1.0, 40), tau_u=2.0)
+    # steps given with a stroke that has none were silently ignored (W unchanged): refused
+    for name in ("adiabatic", "sudden"):
+        with pytest.raises(InvalidParameterError, match="applies to a driven stroke only"):
+            OttoCycle(*args, stroke=name, driven_steps=5)
+    # the typed stroke and its mirrors (dataclasses.replace passes them back) still work
+    adiabatic = OttoCycle(*args, stroke="adiabatic")
+    assert replace(adiabatic, tau_h=2.0).driven_steps == adiabatic.driven_steps
 
 
 def test_bad_strokes_are_refused_with_the_option_named() -> None:

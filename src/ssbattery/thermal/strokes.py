@@ -88,7 +88,8 @@ def as_stroke(
 ) -> Stroke:
     """The typed stroke for ``stroke``: a :data:`Stroke` is returned as it is (``tau_u`` and
     ``driven_steps``, if given, must agree with it), a name is built with ``tau_u``
-    (default 0) and, for ``"driven"``, ``driven_steps`` (default :data:`DRIVEN_STEPS`)."""
+    (default 0) and, for ``"driven"``, ``driven_steps`` (default :data:`DRIVEN_STEPS`; refused
+    with ``"adiabatic"`` or ``"sudden"``, which have no steps)."""
     if isinstance(stroke, Adiabatic | Sudden | Driven):
         steps = stroke.steps if isinstance(stroke, Driven) else None
         if (tau_u is not None and float(tau_u) != stroke.tau_u) or (
@@ -100,6 +101,11 @@ def as_stroke(
             )
         return stroke
     tau = 0.0 if tau_u is None else tau_u
+    if stroke in ("adiabatic", "sudden") and driven_steps is not None:
+        raise InvalidParameterError(
+            f"`driven_steps` applies to a driven stroke only, not to {stroke!r} (it would be "
+            "ignored): drop it, or use stroke='driven' with tau_u > 0."
+        )
     if stroke == "adiabatic":
         return Adiabatic(tau)
     if stroke == "sudden":
