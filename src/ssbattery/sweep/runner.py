@@ -396,17 +396,25 @@ def _run_distributed(
 ) -> None:
     """Submit batches of points, at most two tasks per worker in flight; batch sizes follow
     the measured seconds per unit of cost (the first tasks hold one point each). The number
-    of tasks goes to ``log["tasks"]``."""
+    of tasks goes to ``log["tasks"]``.
+
+    A task that fails as a whole (its worker died on every try, Dask's ``KilledWorker``,
+    e.g. a point beyond the worker's memory; or an error outside the per-point guard) does
+    not end the sweep: a batch is split and its points rerun one per task, and a point that
+    fails alone is recorded as failed with the task's error."""
+    from concurrent.futures import CancelledError
+
     from distributed import as_completed
 
     n_workers = max(1, len(client.nthreads()))  # every worker (scheduler_info truncates)
     queue = sorted(todo, key=lambda ix: -cost[ix])  # largest first balances the tail
+    alone: list[tuple[int, ...]] = []  # points of a failed batch, rerun one per task
     rates: list[float] = []
 
     def next_batch() -> list[tuple[tuple[int, ...], Mapping[str, Any]]]:
         batch: list[tuple[tuple[int, ...], Mapping[str, Any]]] = []
-        if not rates:
-            ix = queue.pop(0)
+        if alone or not rates:
+            ix = (alone or queue).pop(0)
             return [(ix, values[ix])]
         rate = sorted(rates)[len(rates) // 2]
         cap = max(1, math.ceil(len(queue) / (2 * n_workers)))
@@ -422,21 +430,47 @@ def _run_distributed(
         return batch
 
     pool = as_completed()
+    batches: dict[Any, list[tuple[int, ...]]] = {}
 
     def submit() -> None:
-        pool.add(client.submit(compute_points, model, next_batch(), pure=False))
+        batch = next_batch()
+        future = client.submit(compute_points, model, batch, pure=False)
+        batches[future.key] = [ix for ix, _ in batch]
+        pool.add(future)
         log["tasks"] += 1
 
     for _ in range(min(len(queue), 2 * n_workers)):
         submit()
     for future in pool:
-        outcomes = future.result()
+        batch = batches.pop(future.key)
+        try:
+            outcomes = future.result()
+        except CancelledError:  # the client or the scheduler went away: not a point's fault
+            raise
+        except Exception as exc:
+            if len(batch) > 1:
+                alone.extend(batch)
+                outcomes = []
+            else:
+                outcomes = [_task_failure(batch[0], exc)]
         for o in outcomes:
             if o.error is None:
                 rates.append((o.finish - o.start) / cost[o.index])
         take(outcomes)
-        if queue:
+        if queue or alone:
             submit()
+
+
+def _task_failure(index: tuple[int, ...], exc: Exception) -> PointOutcome:
+    """The failed outcome of a point whose whole task failed on the cluster."""
+    message = f"{type(exc).__name__}: {exc}"
+    if type(exc).__name__ == "KilledWorker":
+        message = (
+            "KilledWorker: every Dask worker that ran this point died (out of memory, or a "
+            f"crash in native code); see the workers' logs. Dask said: {exc}"
+        )
+    now = time.time()
+    return PointOutcome(index, None, message, (), now, now, "(worker lost)")
 
 
 #: The environment variable Dask's nanny sets in every worker it spawns, and its value.
