@@ -147,3 +147,36 @@ def test_fingerprint_tracks_what_determines_results() -> None:
     b = load_spec({**DICKE, "sweep": {"n_atoms": [2, 4]}, "name": "other"})
     c = load_spec({**DICKE, "sweep": {"n_atoms": [2, 5]}})
     assert a.fingerprint() == b.fingerprint() != c.fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("sweep", "match"),
+    [
+        # 10⁹ points: the range had been expanded (8 GB) and every point built, until the
+        # process was killed for memory
+        ({"alpha": {"start": -2.0, "stop": -1.0, "num": 10**9}}, r"`sweep.alpha.num` = 1,000"),
+        (
+            {"alpha": [-1.0, -2.0], "beta": {"start": 1.0, "stop": 2.0, "num": 600_000}},
+            r"1,200,000 points \(alpha \(2\) × beta \(600000\)\), more than the 1,000,000",
+        ),
+        # num = 1 had kept start and dropped stop without a word
+        ({"alpha": {"start": -2.0, "stop": -1.0, "num": 1}}, "stop = -1.0 would be ignored"),
+        # -0.0 and 0.0 are one point (one coordinate value), not two
+        ({"alpha": [0.0, -0.0]}, "`sweep.alpha` repeats a value"),
+    ],
+)
+def test_oversized_ambiguous_and_repeated_ranges_are_refused_at_once(
+    sweep: dict, match: str
+) -> None:
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(InvalidParameterError, match=match):
+        load_spec({"model": "landau", "sweep": sweep})
+    assert time.perf_counter() - start < 5.0  # refused before the points are built
+    with pytest.raises(InvalidParameterError, match="repeats a combination"):
+        load_spec({"model": "landau", "zip": {"g": {"alpha": [0.0, -0.0], "beta": [1.0, 1.0]}}})
+    one = load_spec(
+        {"model": "landau", "sweep": {"alpha": {"start": -2.0, "stop": -2.0, "num": 1}}}
+    )
+    assert one.axes[0].values == ((-2.0,),)

@@ -20,7 +20,8 @@ A spec is a TOML file (or the same structure as a dict)::
 
 A path parameter may be swept over files: ``spectrum = {glob = "spectra/*.csv"}`` (sorted,
 relative to the spec file's folder). Everything is checked before anything runs
-(:meth:`SweepSpec.validate`): an unknown model, key or parameter, an empty range, a value of
+(:meth:`SweepSpec.validate`): an unknown model, key or parameter, an empty range, a range
+of num = 1 with stop ≠ start, a repeated value, more than :data:`MAX_POINTS` points, a value of
 the wrong type, a point the model refuses, a point whose memory would not fit. Each error
 names the key and the fix.
 """
@@ -41,7 +42,12 @@ import numpy as np
 from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
 from ssbattery.sweep.registry import ModelEntry, get_entry
 
-__all__ = ["Axis", "SweepSpec", "load_spec"]
+__all__ = ["MAX_POINTS", "Axis", "SweepSpec", "load_spec"]
+
+#: The most points one spec may hold (a range's ``num`` and the product of every
+#: dimension): every point is built and checked before anything runs (≈ 20–40 µs each) and
+#: the store keeps per-point records, so a larger sweep is split into several specs.
+MAX_POINTS = 1_000_000
 
 _TOP_KEYS = ("name", "description", "model", "fixed", "sweep", "zip")
 _RANGE_KEYS = {"start", "stop", "num", "scale"}
@@ -284,11 +290,18 @@ def _parse(data: Mapping[str, Any], base: Path, origin: str) -> SweepSpec:
                 f"`zip.{group}` zips lists of different lengths ({sizes}); make them equal."
             )
         combos = list(zip(*lists, strict=True))
-        if len(set(map(repr, combos))) != len(combos):
+        if len({tuple(map(_same, c)) for c in combos}) != len(combos):
             raise InvalidParameterError(
                 f"`zip.{group}` repeats a combination of values; list each one once."
             )
         axes.append(Axis(group, tuple(params), tuple(lists)))
+    size = math.prod(len(a) for a in axes)
+    if size > MAX_POINTS:
+        dims = " × ".join(f"{a.name} ({len(a)})" for a in axes)
+        raise InvalidParameterError(
+            f"spec {origin} has {size:,} points ({dims}), more than the {MAX_POINTS:,} one "
+            "sweep may hold; shorten a range under [sweep] or split the sweep into several specs."
+        )
     for axis in axes:
         if axis.name in entry.dims():
             raise InvalidParameterError(
@@ -350,9 +363,14 @@ def _values(entry: ModelEntry[Any, Any], name: str, value: Any, key: str, base: 
     out = [param.coerce(v, f"{key}[{i}]") for i, v in enumerate(raw)]
     if param.kind == "path":
         out = [str((base / v) if not Path(v).is_absolute() else Path(v)) for v in out]
-    if not key.startswith("zip.") and len(set(map(repr, out))) != len(out):
+    if not key.startswith("zip.") and len(set(map(_same, out))) != len(out):
         raise InvalidParameterError(f"`{key}` repeats a value; list each value once.")
     return out
+
+
+def _same(value: Any) -> Any:
+    """What makes two values of a dimension the same point: ``-0.0`` is ``0.0``."""
+    return repr(value + 0.0) if isinstance(value, float) else repr(value)
 
 
 def _range(table: Mapping[str, Any], key: str) -> list[float]:
@@ -367,10 +385,20 @@ def _range(table: Mapping[str, Any], key: str) -> list[float]:
         raise InvalidParameterError(f"`{key}.num` must be an integer, got {num!r}.")
     if num < 1:
         raise InvalidParameterError(f"`{key}.num` = {num} gives an empty range; use num ≥ 1.")
+    if num > MAX_POINTS:
+        raise InvalidParameterError(
+            f"`{key}.num` = {num:,} is more than the {MAX_POINTS:,} points one sweep may hold; "
+            "use a smaller num or split the sweep into several specs."
+        )
     start, stop = table["start"], table["stop"]
     for k, v in (("start", start), ("stop", stop)):
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise InvalidParameterError(f"`{key}.{k}` must be a finite number, got {v!r}.")
+    if num == 1 and start != stop:
+        raise InvalidParameterError(
+            f"`{key}`: num = 1 holds start alone, so stop = {stop} would be ignored; give "
+            "num ≥ 2, or the single value under [fixed]."
+        )
     scale = table.get("scale", "linear")
     if scale == "linear":
         vals = np.linspace(start, stop, num)
