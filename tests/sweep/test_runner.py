@@ -300,6 +300,28 @@ def test_rerun_retries_failed_points(tmp_path: Path) -> None:
     assert len(second.dataset.attrs["runs"]) == 2
 
 
+def test_each_run_logs_the_package_version_that_computed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssbattery
+
+    marker = tmp_path / "ok"
+    spec = {"model": "test-flaky", "sweep": {"x": [1, 3]}, "fixed": {"marker": str(marker)}}
+    store = tmp_path / "v.zarr"
+    run(spec, store=store)
+    marker.write_text("")
+    monkeypatch.setattr(ssbattery, "__version__", "99.0.0")  # an upgrade between the runs
+    ds = run(spec, store=store).dataset
+    # the store had named only its creator's version: x = 3, computed by the second
+    # version, was attributed to the first
+    assert [r["ssbattery_version"] for r in ds.attrs["runs"]] == [
+        ds.attrs["ssbattery_version"],
+        "99.0.0",
+    ]
+    assert ds.attrs["ssbattery_version"] != "99.0.0"
+    assert ds["square"].values.tolist() == [1.0, 9.0]
+
+
 def test_store_of_another_spec_is_refused_and_left_untouched(tmp_path: Path) -> None:
     store = tmp_path / "d.zarr"
     run({"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}}, store=store)
