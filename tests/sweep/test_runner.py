@@ -335,6 +335,32 @@ def test_store_of_another_spec_is_refused_and_left_untouched(tmp_path: Path) -> 
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=foreign)
 
 
+def test_a_store_from_since_edited_input_files_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "spectra"
+    folder.mkdir()
+    for t in ("25C", "40C"):
+        shutil.copy(example_spectra_dir() / f"example_{t}.csv", folder / f"s_{t}.csv")
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\narea_mm2 = 5.0\n'
+        '[sweep]\nspectrum = {glob = "spectra/*.csv"}\n'
+    )
+    store = tmp_path / "s.zarr"
+    first = run(spec, store=store).dataset
+    assert run(spec, store=store).computed == 0  # same files: nothing to redo
+    # the 25 °C file now holds the 5 °C spectrum: same spec text, other inputs; the
+    # resume had skipped every point and kept the old file's numbers
+    shutil.copy(example_spectra_dir() / "example_5C.csv", folder / "s_25C.csv")
+    with pytest.raises(InvalidParameterError, match="from other input files"):
+        run(spec, store=store)
+    fresh = run(spec, store=tmp_path / "new.zarr").dataset
+    sigma = "sigma_total_S_cm"
+    assert fresh[sigma].values[1] == first[sigma].values[1]  # s_40C.csv unchanged
+    assert fresh[sigma].values[0] < 0.5 * first[sigma].values[0]  # 5 °C conducts less
+
+
 def test_landau_sweep_matches_the_analytic_polarisation() -> None:
     # U = αQ²/2 + βQ⁴/4: P_s = √(−α/β), E_c = (2/3√3)|α|^{3/2}/√β (review §2.1)
     ds = run({"model": "landau", "sweep": {"alpha": [-4.0, -1.0], "beta": [1.0, 2.0]}}).dataset

@@ -129,16 +129,38 @@ class SweepSpec:
 
     def fingerprint(self) -> str:
         """SHA-256 of what determines the results: model, every point's parameters with the
-        defaults resolved. Two specs with the same fingerprint fill the same store."""
+        defaults resolved, and the contents of the files that path parameters name (a
+        spectrum edited since is another input). Two specs with the same fingerprint fill
+        the same store."""
         entry = self.entry
-        blob = {
+        blob: dict[str, Any] = {
             "model": self.model,
             "defaults": entry.defaults(),
             "fixed": dict(self.fixed),
             "axes": [[a.name, list(a.params), [list(v) for v in a.values]] for a in self.axes],
         }
+        files = self._input_digests()
+        if files:  # absent without path parameters: those fingerprints are unchanged
+            blob["files"] = files
         text = json.dumps(blob, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def _input_digests(self) -> dict[str, str]:
+        """SHA-256 of each file a path parameter names ("missing" for none there)."""
+        paths = {p.name for p in self.entry.params if p.kind == "path"}
+        named = [v for k, v in self.fixed.items() if k in paths]
+        for a in self.axes:
+            named += [
+                v for p, vals in zip(a.params, a.values, strict=True) if p in paths for v in vals
+            ]
+        out = {}
+        for name in sorted({str(v) for v in named if v is not None}):
+            try:
+                with open(name, "rb") as fh:
+                    out[name] = hashlib.file_digest(fh, "sha256").hexdigest()
+            except OSError:
+                out[name] = "missing"
+        return out
 
     def validate(self, *, memory_limit_bytes: float | None = None) -> None:
         """Check every point before anything runs: the model builds each point's

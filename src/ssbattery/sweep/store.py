@@ -210,6 +210,12 @@ class ResultStore:
                 "new path or remove it."
             ) from None
         if fingerprint != spec.fingerprint():
+            if attrs.get("spec") == json.dumps(spec.to_dict(), default=str):
+                raise InvalidParameterError(
+                    f"`store` {path} was written by this spec from other input files: a file "
+                    "that a path parameter names has changed since; it is left untouched. Give "
+                    "another --store path to rerun with the files as they are now."
+                )
             raise InvalidParameterError(
                 f"`store` {path} was written by a different spec (model "
                 f"{attrs.get('model')!r}, spec {attrs.get('spec')}); it is left untouched. Give "
