@@ -361,6 +361,13 @@ def test_a_store_from_since_edited_input_files_is_refused(tmp_path: Path) -> Non
     assert fresh[sigma].values[0] < 0.5 * first[sigma].values[0]  # 5 °C conducts less
 
 
+@pytest.mark.parametrize("workers", [2.5, "2", 0, True])
+def test_workers_must_be_a_whole_number_of_workers(workers: Any) -> None:
+    # 2.5 and "2" had each started a cluster of 2 workers without a word (int() of them)
+    with pytest.raises(InvalidParameterError, match=r"`workers` must be an integer ≥ 1"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, workers=workers)
+
+
 def test_landau_sweep_matches_the_analytic_polarisation() -> None:
     # U = αQ²/2 + βQ⁴/4: P_s = √(−α/β), E_c = (2/3√3)|α|^{3/2}/√β (review §2.1)
     ds = run({"model": "landau", "sweep": {"alpha": [-4.0, -1.0], "beta": [1.0, 2.0]}}).dataset

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 import os
 import socket
 import time
@@ -195,7 +196,9 @@ def run(
     chosen = sum(x is not None for x in (client, workers, scheduler))
     if chosen > 1:
         raise InvalidParameterError("give only one of `client`, `workers` and `scheduler`.")
-    if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1
+    ):
         raise InvalidParameterError(f"`workers` must be an integer ≥ 1, got {workers!r}.")
     for name, value in (("task_seconds", task_seconds), ("flush_seconds", flush_seconds)):
         if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
