@@ -390,6 +390,25 @@ def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
         to_csv(ds, tmp_path / "t.json")
 
 
+def test_where_takes_a_swept_value_and_refuses_one_that_is_not() -> None:
+    # P_s = √(−α/β) (review §2.1): P_s ∝ β^(−1/2) at each α; α = −0.3 is the range's
+    # −0.30000000000000004 (linspace), matched within 1e-6 relative
+    spec = {
+        "model": "landau",
+        "sweep": {"alpha": {"start": -0.1, "stop": -1.0, "num": 10}, "beta": [1.0, 2.0, 4.0]},
+    }
+    ds = run(spec).dataset
+    (f,) = fit_power_laws(ds, "beta", "spontaneous_polarisation", where={"alpha": "-0.3"})
+    assert f.fit.exponent == pytest.approx(-0.5, abs=1e-9) and f.points == 3
+    assert f.fit.prefactor == pytest.approx(math.sqrt(0.3), rel=1e-9)
+    # −0.35 had silently become the nearest swept α (−0.3 or −0.4), with its numbers
+    with pytest.raises(InvalidParameterError, match=r"alpha=-0.35 is not a value of the sweep"):
+        fit_power_laws(ds, "beta", "spontaneous_polarisation", where={"alpha": -0.35})
+    # a word for a numeric dimension had been a bare ValueError (an internal error in the CLI)
+    with pytest.raises(InvalidParameterError, match="alpha takes a number"):
+        fit_power_laws(ds, "beta", "spontaneous_polarisation", where={"alpha": "abc"})
+
+
 def test_progress_reports_done_failed_remaining() -> None:
     seen = []
     run(
