@@ -123,6 +123,7 @@ def test_check_and_models(spec: Path) -> None:
     [
         (["sweep", "show", "nope.zarr"], "does not exist"),
         (["sweep", "nope.toml"], "does not exist"),
+        (["sweep", "{folder}"], "is a folder; give a TOML spec file"),  # was "does not exist"
         (["sweep", "plot", "{store}", "--x", "coupling", "--y", "power_max"], "not swept"),
         (["sweep", "plot", "{store}", "--x", "n_atoms", "--y", "power_max"], "--where drive"),
         (["sweep", "plot", "{store}", "--x", "n_atoms", "--y", "energy"], "not a scalar"),
@@ -162,7 +163,7 @@ def test_bad_input_is_one_error_line(
 ) -> None:
     store = tmp_path / "s.zarr"
     runner.invoke(app, ["sweep", str(spec), "--store", str(store)])
-    argv = [a.format(store=store, spec=spec) for a in args]
+    argv = [a.format(store=store, spec=spec, folder=tmp_path) for a in args]
     result = runner.invoke(app, argv)
     assert result.exit_code == 2
     errors = [ln for ln in result.output.splitlines() if ln.startswith("error:")]

@@ -242,6 +242,8 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> SweepSpec:
         text: str
         if isinstance(source, Path) or ("\n" not in source and "=" not in source):
             path = Path(source)
+            if path.is_dir():
+                raise DataFormatError(f"spec {path} is a folder; give a TOML spec file.")
             if not path.is_file():
                 raise DataFormatError(f"spec file {path} does not exist; give a TOML spec.")
             text, base, origin = path.read_text(encoding="utf-8"), path.parent, str(path)
