@@ -429,6 +429,13 @@ def test_a_second_driver_on_the_same_store_is_refused(tmp_path: Path) -> None:
     with file_lock(store), pytest.raises(FileBusyError, match=r"busy\.zarr"):
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=store)
     assert not store.exists()
+    # the same store through a symbolic link: it had its own lock file, and two drivers
+    # wrote the one store
+    run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=store)
+    link = tmp_path / "link.zarr"
+    link.symlink_to(store)
+    with file_lock(store), pytest.raises(FileBusyError, match=r"busy\.zarr"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=link)
     with pytest.raises(InvalidParameterError, match="does not exist"):
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=tmp_path / "no" / "s.zarr")
 

@@ -214,8 +214,9 @@ def run(
                 f"`store` {store}: folder {Path(store).parent} does not exist; create it first."
             )
 
-        # a second driver on the same store is refused (FileBusyError) instead of colliding
-        with file_lock(Path(store), option="store"):
+        # a second driver on the same store is refused (FileBusyError) instead of colliding;
+        # the lock sits by the real folder, so a second path to it (a link) is refused too
+        with file_lock(Path(store).resolve(), option="store"):
             return _execute(*args, on_error)
     return _execute(*args, on_error)
 
