@@ -378,6 +378,22 @@ def test_landau_sweep_matches_the_analytic_polarisation() -> None:
     np.testing.assert_allclose(ds["coercive_field"], ec, rtol=1e-9)
 
 
+def test_landau_negative_capacitance_band_is_in_abs_q() -> None:
+    # d²U/dQ² = α + 3βQ² + 5γQ⁴ < 0 between the roots in Q² (review §2.1); the outputs are
+    # bounds on |Q| (the quartic band −√(−α/3β) … √(−α/3β) is reported as 0 … √(−α/3β))
+    ds = run(
+        {"model": "landau", "fixed": {"beta": -4.0, "gamma": 1.0}, "sweep": {"alpha": [0.5, 1.0]}}
+    ).dataset
+    for a in (0.5, 1.0):
+        roots = np.sqrt(np.sort(np.roots([5.0, -12.0, a]).real))
+        got = [float(ds[k].sel(alpha=a)) for k in ("nc_Q_low", "nc_Q_high")]
+        np.testing.assert_allclose(got, roots, rtol=1e-9)
+    quartic = run({"model": "landau", "fixed": {"alpha": -3.0}}).dataset
+    assert float(quartic["nc_Q_low"]) == 0.0
+    assert float(quartic["nc_Q_high"]) == pytest.approx(1.0, rel=1e-12)  # √(3/3)
+    assert "|Q|" in quartic["nc_Q_low"].attrs["long_name"]
+
+
 def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
     ds = run({"model": "test-flaky", "sweep": {"x": [1, 2, 4, 8]}}).dataset
     (f,) = fit_power_laws(ds, "x", "square")
