@@ -180,3 +180,29 @@ def test_oversized_ambiguous_and_repeated_ranges_are_refused_at_once(
         {"model": "landau", "sweep": {"alpha": {"start": -2.0, "stop": -2.0, "num": 1}}}
     )
     assert one.axes[0].values == ((-2.0,),)
+
+
+def test_a_fixed_path_is_relative_to_the_spec_file_like_a_swept_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    (tmp_path / "proj" / "data").mkdir(parents=True)
+    shutil.copy(example_spectra_dir() / "example_25C.csv", tmp_path / "proj" / "data" / "s.csv")
+    spec = tmp_path / "proj" / "e.toml"
+    spec.write_text(
+        'model = "eis-fit"\n[fixed]\nspectrum = "data/s.csv"\narea_mm2 = 5.0\n'
+        "[sweep]\nthickness_mm = [1.0, 2.0]\n"
+    )
+    monkeypatch.chdir(tmp_path)  # elsewhere than the spec's folder
+    # [fixed] spectrum had been read from the working folder: "data/s.csv is not a file"
+    loaded = load_spec(spec)
+    assert loaded.fixed["spectrum"] == str(tmp_path / "proj" / "data" / "s.csv")
+    swept = tmp_path / "proj" / "g.toml"
+    swept.write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\narea_mm2 = 5.0\n'
+        '[sweep]\nspectrum = ["data/s.csv"]\n'
+    )
+    assert load_spec(swept).axes[0].values == ((loaded.fixed["spectrum"],),)

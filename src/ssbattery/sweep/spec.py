@@ -18,12 +18,13 @@ A spec is a TOML file (or the same structure as a dict)::
     t_max = [1.0, 2.0]              # the listed parameters change together
     steps = [100, 200]
 
-A path parameter may be swept over files: ``spectrum = {glob = "spectra/*.csv"}`` (sorted,
-relative to the spec file's folder). Everything is checked before anything runs
-(:meth:`SweepSpec.validate`): an unknown model, key or parameter, an empty range, a range
-of num = 1 with stop ≠ start, a repeated value, more than :data:`MAX_POINTS` points, a value of
-the wrong type, a point the model refuses, a point whose memory would not fit. Each error
-names the key and the fix.
+A relative path (a path parameter under [fixed] or [sweep]) is taken from the spec file's
+folder (from the working folder for a dict or TOML text); a path parameter may be swept
+over files: ``spectrum = {glob = "spectra/*.csv"}`` (sorted). Everything is checked
+before anything runs (:meth:`SweepSpec.validate`): an unknown model, key or parameter, an
+empty range, a range of num = 1 with stop ≠ start, a repeated value, more than
+:data:`MAX_POINTS` points, a value of the wrong type, a point the model refuses, a point
+whose memory would not fit. Each error names the key and the fix.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
-from ssbattery.sweep.registry import ModelEntry, get_entry
+from ssbattery.sweep.registry import ModelEntry, Param, get_entry
 
 __all__ = ["MAX_POINTS", "Axis", "SweepSpec", "load_spec"]
 
@@ -286,7 +287,8 @@ def _parse(data: Mapping[str, Any], base: Path, origin: str) -> SweepSpec:
     fixed: dict[str, Any] = {}
     for name, value in fixed_in.items():
         claim(name, f"fixed.{name}")
-        fixed[name] = entry.param(name).coerce(value, f"fixed.{name}")
+        param = entry.param(name)
+        fixed[name] = _located(param, param.coerce(value, f"fixed.{name}"), base)
     axes: list[Axis] = []
     for name, value in sweep_in.items():
         key = f"sweep.{name}"
@@ -384,12 +386,18 @@ def _values(entry: ModelEntry[Any, Any], name: str, value: Any, key: str, base: 
         )
     if not raw:
         raise InvalidParameterError(f"`{key}` is empty; give at least one value.")
-    out = [param.coerce(v, f"{key}[{i}]") for i, v in enumerate(raw)]
-    if param.kind == "path":
-        out = [str((base / v) if not Path(v).is_absolute() else Path(v)) for v in out]
+    out = [_located(param, param.coerce(v, f"{key}[{i}]"), base) for i, v in enumerate(raw)]
     if not key.startswith("zip.") and len(set(map(_same, out))) != len(out):
         raise InvalidParameterError(f"`{key}` repeats a value; list each value once.")
     return out
+
+
+def _located(param: Param, value: Any, base: Path) -> Any:
+    """A path parameter's value relative to the spec file's folder (``base``), under
+    [fixed] as under [sweep]; other values as they are."""
+    if param.kind != "path" or value is None or Path(value).is_absolute():
+        return value
+    return str(base / value)
 
 
 def _same(value: Any) -> Any:
