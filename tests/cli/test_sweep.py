@@ -86,6 +86,22 @@ def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "`--csv`" in refused.output
 
 
+def test_plot_says_which_groups_it_could_not_fit(tmp_path: Path) -> None:
+    spec = tmp_path / "l.toml"
+    spec.write_text('model = "landau"\n[sweep]\nbeta = [1.0, 2.0, 4.0]\nalpha = [-1.0, 1.0]\n')
+    store = tmp_path / "l.zarr"
+    assert runner.invoke(app, ["sweep", str(spec), "--store", str(store)]).exit_code == 0
+    argv = ["sweep", "plot", str(store), "--x", "beta", "--y", "spontaneous_polarisation"]
+    argv += ["--hue", "alpha", "--fit", "power-law", "--out", str(tmp_path / "p.png")]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    # P_s = √(−α/β) ∝ β^(−1/2) for α = −1 (review §2.1); α = +1 is paraelectric, P_s = 0,
+    # so that group has no positive y: it had been left out without a word
+    fitted = [ln for ln in result.stdout.splitlines() if "α =" in ln]
+    assert len(fitted) == 1 and fitted[0].startswith("alpha = -1.0: α = -0.5000 ± 0.0000")
+    assert "note: no power-law fit for alpha = 1.0: fewer than 3 done points" in result.output
+
+
 def test_show_splits_a_wide_table_instead_of_cutting_values(spec: Path, tmp_path: Path) -> None:
     from ssbattery.cli.sweep import console  # the shared console the command prints to
 

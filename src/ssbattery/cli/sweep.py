@@ -300,6 +300,14 @@ def plot_command(
             f"({f.points} points)",
             highlight=False,
         )
+    groups = [None] if hue is None else ds[hue].values.tolist()
+    for g in [g for g in groups if fit and g not in {f.group for f in fits}]:
+        label = "" if g is None else f" for {hue} = {g}"
+        err_console.print(
+            f"note: no power-law fit{label}: fewer than 3 done points with {x} > 0 and "
+            f"{y} > 0 (a log–log fit needs them).",
+            highlight=False,
+        )
 
 
 @sweep_app.command("export")
