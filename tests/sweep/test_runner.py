@@ -368,6 +368,23 @@ def test_workers_must_be_a_whole_number_of_workers(workers: Any) -> None:
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, workers=workers)
 
 
+def test_a_store_lacking_an_output_of_the_model_is_refused(tmp_path: Path) -> None:
+    import zarr
+
+    from ssbattery.errors import DataFormatError
+
+    spec = {"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}}
+    store = tmp_path / "o.zarr"
+    run(spec, store=store)
+    # as a store written before the entry gained an output (same parameters, so the same
+    # fingerprint): the resume had ended in a bare KeyError
+    del zarr.open_group(str(store), mode="r+")["coercive_field"]
+    with pytest.raises(DataFormatError, match=r"lacks coercive_field: .* Give a new --store"):
+        run(spec, store=store)
+    kept = open_dataset(store)["spontaneous_polarisation"].values  # P_s = √(−α/β), untouched
+    np.testing.assert_allclose(kept, [1.0, math.sqrt(2.0)], rtol=1e-12)
+
+
 def test_landau_sweep_matches_the_analytic_polarisation() -> None:
     # U = αQ²/2 + βQ⁴/4: P_s = √(−α/β), E_c = (2/3√3)|α|^{3/2}/√β (review §2.1)
     ds = run({"model": "landau", "sweep": {"alpha": [-4.0, -1.0], "beta": [1.0, 2.0]}}).dataset

@@ -221,6 +221,15 @@ class ResultStore:
                 f"{attrs.get('model')!r}, spec {attrs.get('spec')}); it is left untouched. Give "
                 "another --store path, or rerun the spec that wrote it."
             )
+        wanted = [o.name for o in spec.entry.outputs] + ["status", *_POINT_VARS]
+        missing = [k for k in wanted if k not in group]
+        if missing:
+            raise DataFormatError(
+                f"`store` {path} lacks {', '.join(missing)}: it was written by an ssbattery "
+                f"version ({attrs.get('ssbattery_version', '?')}) whose model "
+                f"{spec.model!r} had other outputs, or it is damaged; it is left untouched. "
+                "Give a new --store path."
+            )
         data = {}
         chunk_shapes = {}
         for o in spec.entry.outputs:
