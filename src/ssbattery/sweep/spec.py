@@ -23,7 +23,7 @@ folder (from the working folder for a dict or TOML text); a path parameter may b
 over files: ``spectrum = {glob = "spectra/*.csv"}`` (sorted). Everything is checked
 before anything runs (:meth:`SweepSpec.validate`): an unknown model, key or parameter, an
 empty range, a range of num = 1 with stop ≠ start, a repeated value, more than
-:data:`MAX_POINTS` points, a value of the wrong type, a point the model refuses, a point
+``MAX_POINTS`` (10⁶) points, a value of the wrong type, a point the model refuses, a point
 whose memory would not fit. Each error names the key and the fix.
 """
 
