@@ -121,6 +121,11 @@ def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
             ResourceLimitError,
             r"point n_sites=34 of model 'spin-chain': the 34-site spin chain .* at its peak",
         ),
+        (  # an integer beyond the float range had raised a bare OverflowError
+            {**DICKE, "sweep": {"drive": [0.0, 10**400]}},
+            InvalidParameterError,
+            r"`sweep.drive\[1\]` must be finite, got inf",
+        ),
         (
             {**DICKE, "sweep": {"n_atoms": 4}},
             InvalidParameterError,
