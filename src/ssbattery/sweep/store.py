@@ -213,8 +213,9 @@ class ResultStore:
             if attrs.get("spec") == json.dumps(spec.to_dict(), default=str):
                 raise InvalidParameterError(
                     f"`store` {path} was written by this spec from other input files: a file "
-                    "that a path parameter names has changed since; it is left untouched. Give "
-                    "another --store path to rerun with the files as they are now."
+                    "that a path parameter names has changed since (or the store predates "
+                    "input files in the fingerprint); it is left untouched. Give another "
+                    "--store path to rerun with the files as they are now."
                 )
             raise InvalidParameterError(
                 f"`store` {path} was written by a different spec (model "
