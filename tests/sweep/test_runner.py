@@ -22,6 +22,7 @@ from ssbattery.sweep import (
     Output,
     Param,
     fit_power_laws,
+    get_entry,
     open_dataset,
     register,
     run,
@@ -409,6 +410,25 @@ def test_landau_negative_capacitance_band_is_in_abs_q() -> None:
     assert float(quartic["nc_Q_low"]) == 0.0
     assert float(quartic["nc_Q_high"]) == pytest.approx(1.0, rel=1e-12)  # √(3/3)
     assert "|Q|" in quartic["nc_Q_low"].attrs["long_name"]
+
+
+def test_otto_sweep_gives_the_quasi_static_work_and_labels_its_axes_in_omega() -> None:
+    # A qubit (H = ω σz/2) thermalised on both isochores: W = −(ω_h − ω_c)/2 ·
+    # [tanh(ω_c/2T_c) − tanh(ω_h/2T_h)] per cycle (review §2.4, Fig. 16; Kosloff & Rezek)
+    spec = {
+        "model": "otto",
+        "fixed": {"tau_h": 200.0, "tau_c": 200.0},
+        "sweep": {"T_h": [2.0, 8.0], "omega_h": [2.0, 3.0]},
+    }
+    ds = run(spec).dataset
+    wh, th = ds["omega_h"].values[None, :], ds["T_h"].values[:, None]
+    work = -(wh - 1.0) / 2 * (np.tanh(1.0 / (2 * 0.5)) - np.tanh(wh / (2 * th)))
+    np.testing.assert_allclose(ds["work"].transpose("T_h", "omega_h"), work, rtol=1e-9)
+    # the swept frequencies and temperatures had carried no units beside work in ω
+    assert ds["work"].attrs["units"] == "ω"
+    assert (ds["T_h"].attrs["units"], ds["omega_h"].attrs["units"]) == ("ω", "ω")
+    units = {p.name: p.unit for p in get_entry("otto").params}
+    assert units["rate_h"] == "ω" and units["tau_h"] == units["tau_u"] == "1/ω"
 
 
 def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
