@@ -47,6 +47,34 @@ def test_run_then_resume_with_the_default_store(spec: Path) -> None:
     assert json.loads(again.stdout)["skipped"] == 6
 
 
+def test_ctrl_c_says_where_the_finished_points_are(
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssbattery.sweep
+
+    real_run = ssbattery.sweep.run
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        def stop(p: object) -> None:
+            if getattr(p, "done", 0) >= 2:
+                raise KeyboardInterrupt
+            inner(p)
+
+        inner = kwargs["progress"]
+        return real_run(*args, **{**kwargs, "progress": stop, "flush_seconds": 0})
+
+    monkeypatch.setattr(ssbattery.sweep, "run", interrupted)
+    store = tmp_path / "i.zarr"
+    result = runner.invoke(app, ["sweep", str(spec), "--store", str(store)])
+    # Ctrl-C had ended the command with no word on what was kept or how to go on
+    assert result.exit_code == 130
+    assert f"interrupted: the points finished so far are in {store}; run the" in result.output
+    assert int((open_dataset(store)["status"] == 1).sum()) == 2
+    monkeypatch.setattr(ssbattery.sweep, "run", real_run)
+    resumed = runner.invoke(app, ["sweep", str(spec), "--store", str(store), "--json"])
+    assert json.loads(resumed.stdout)["computed"] == 4
+
+
 def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     store = tmp_path / "s.zarr"
     assert runner.invoke(app, ["sweep", str(spec), "--store", str(store)]).exit_code == 0

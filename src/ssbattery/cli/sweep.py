@@ -107,6 +107,15 @@ def run_command(
             task_seconds=task_seconds,
             flush_seconds=flush_seconds,
         )
+    except KeyboardInterrupt:
+        bar.stop()
+        err_console.print(
+            f"interrupted: the points finished so far are in {target}; run the same command "
+            "again to compute only the rest.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=130) from None
     finally:
         bar.stop()
     if as_json:
