@@ -5,7 +5,8 @@ not yet done. Points are grouped into tasks of about ``task_seconds`` each, cali
 the first points' measured wall time against the model's cost estimate, so small points do
 not drown in scheduling overhead while a large point (Dicke at N = 512) is a task of its
 own. Each task runs with one BLAS thread. A point that raises is recorded as failed with its
-message; the sweep goes on and a rerun retries it.
+message, and so is a point that takes down every Dask worker that runs it; the sweep goes
+on and a rerun retries it.
 """
 
 from __future__ import annotations
