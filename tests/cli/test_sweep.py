@@ -109,7 +109,10 @@ def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     assert len(lines) == 2 and lines[0].startswith("drive = 0.0: α = 1.5")
     csv = tmp_path / "t.csv"
     assert runner.invoke(app, ["sweep", "export", str(store), "--csv", str(csv)]).exit_code == 0
-    assert csv.read_text().splitlines()[0].startswith("n_atoms,drive,status,power_max")
+    header, first = csv.read_text().splitlines()[:2]
+    # the columns carry the store's units (they had been bare names)
+    assert header.startswith("n_atoms,drive [ωc],status,power_max [ωc²/ħ],t_power_max [1/ωc]")
+    assert float(first.split(",")[3]) == float(ds["power_max"].isel(n_atoms=0, drive=0))
     refused = runner.invoke(app, ["sweep", "export", str(store), "--csv", str(tmp_path / "t.txt")])
     assert refused.exit_code == 2 and "`--csv`" in refused.output
 

@@ -55,11 +55,15 @@ def to_dataframe(ds: Any, *, outputs: Sequence[str] | None = None) -> Any:
 
 def to_csv(ds: Any, path: str | Path, *, option: str | None = None) -> Path:
     """Write :func:`to_dataframe` to ``path`` (``.csv``) atomically: a crash leaves the
-    previous file, if any, untouched. ``option`` names the path in errors (CLI)."""
+    previous file, if any, untouched. A column with a unit is headed ``name [unit]``
+    (``drive [ωc]``, ``power_max [ωc²/ħ]``), as the store's ``units`` attributes say; a
+    pure number keeps its bare name. ``option`` names the path in errors (CLI)."""
     from ssbattery.io import CSV_SUFFIXES, atomic_path, check_output_path
 
     target = check_output_path(path, option=option, suffixes=CSV_SUFFIXES)
     frame = to_dataframe(ds)
+    units = {c: ds[c].attrs.get("units", "") if c in ds.variables else "" for c in frame}
+    frame = frame.rename(columns={c: f"{c} [{u}]" for c, u in units.items() if u})
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False)
     return target
