@@ -47,6 +47,34 @@ def test_run_then_resume_with_the_default_store(spec: Path) -> None:
     assert json.loads(again.stdout)["skipped"] == 6
 
 
+def test_ctrl_c_says_where_the_finished_points_are(
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssbattery.sweep
+
+    real_run = ssbattery.sweep.run
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        def stop(p: object) -> None:
+            if getattr(p, "done", 0) >= 2:
+                raise KeyboardInterrupt
+            inner(p)
+
+        inner = kwargs["progress"]
+        return real_run(*args, **{**kwargs, "progress": stop, "flush_seconds": 0})
+
+    monkeypatch.setattr(ssbattery.sweep, "run", interrupted)
+    store = tmp_path / "i.zarr"
+    result = runner.invoke(app, ["sweep", str(spec), "--store", str(store)])
+    # Ctrl-C had ended the command with no word on what was kept or how to go on
+    assert result.exit_code == 130
+    assert f"interrupted: the points finished so far are in {store}; run the" in result.output
+    assert int((open_dataset(store)["status"] == 1).sum()) == 2
+    monkeypatch.setattr(ssbattery.sweep, "run", real_run)
+    resumed = runner.invoke(app, ["sweep", str(spec), "--store", str(store), "--json"])
+    assert json.loads(resumed.stdout)["computed"] == 4
+
+
 def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     store = tmp_path / "s.zarr"
     assert runner.invoke(app, ["sweep", str(spec), "--store", str(store)]).exit_code == 0
@@ -81,9 +109,28 @@ def test_show_plot_and_export(spec: Path, tmp_path: Path) -> None:
     assert len(lines) == 2 and lines[0].startswith("drive = 0.0: α = 1.5")
     csv = tmp_path / "t.csv"
     assert runner.invoke(app, ["sweep", "export", str(store), "--csv", str(csv)]).exit_code == 0
-    assert csv.read_text().splitlines()[0].startswith("n_atoms,drive,status,power_max")
+    header, first = csv.read_text().splitlines()[:2]
+    # the columns carry the store's units (they had been bare names)
+    assert header.startswith("n_atoms,drive [ωc],status,power_max [ωc²/ħ],t_power_max [1/ωc]")
+    assert float(first.split(",")[3]) == float(ds["power_max"].isel(n_atoms=0, drive=0))
     refused = runner.invoke(app, ["sweep", "export", str(store), "--csv", str(tmp_path / "t.txt")])
     assert refused.exit_code == 2 and "`--csv`" in refused.output
+
+
+def test_plot_says_which_groups_it_could_not_fit(tmp_path: Path) -> None:
+    spec = tmp_path / "l.toml"
+    spec.write_text('model = "landau"\n[sweep]\nbeta = [1.0, 2.0, 4.0]\nalpha = [-1.0, 1.0]\n')
+    store = tmp_path / "l.zarr"
+    assert runner.invoke(app, ["sweep", str(spec), "--store", str(store)]).exit_code == 0
+    argv = ["sweep", "plot", str(store), "--x", "beta", "--y", "spontaneous_polarisation"]
+    argv += ["--hue", "alpha", "--fit", "power-law", "--out", str(tmp_path / "p.png")]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    # P_s = √(−α/β) ∝ β^(−1/2) for α = −1 (review §2.1); α = +1 is paraelectric, P_s = 0,
+    # so that group has no positive y: it had been left out without a word
+    fitted = [ln for ln in result.stdout.splitlines() if "α =" in ln]
+    assert len(fitted) == 1 and fitted[0].startswith("alpha = -1.0: α = -0.5000 ± 0.0000")
+    assert "note: no power-law fit for alpha = 1.0: fewer than 3 done points" in result.output
 
 
 def test_show_splits_a_wide_table_instead_of_cutting_values(spec: Path, tmp_path: Path) -> None:
@@ -123,9 +170,38 @@ def test_check_and_models(spec: Path) -> None:
     [
         (["sweep", "show", "nope.zarr"], "does not exist"),
         (["sweep", "nope.toml"], "does not exist"),
+        (["sweep", "{folder}"], "is a folder; give a TOML spec file"),  # was "does not exist"
         (["sweep", "plot", "{store}", "--x", "coupling", "--y", "power_max"], "not swept"),
         (["sweep", "plot", "{store}", "--x", "n_atoms", "--y", "power_max"], "--where drive"),
         (["sweep", "plot", "{store}", "--x", "n_atoms", "--y", "energy"], "not a scalar"),
+        (  # drive = 0.7 had been plotted as the nearest swept drive, 0.5
+            [
+                "sweep",
+                "plot",
+                "{store}",
+                "--x",
+                "n_atoms",
+                "--y",
+                "power_max",
+                "--where",
+                "drive=0.7",
+            ],
+            "`--where` drive=0.7 is not a value of the sweep; drive is one of 0, 0.5",
+        ),
+        (  # had been "internal error: ValueError"
+            [
+                "sweep",
+                "plot",
+                "{store}",
+                "--x",
+                "n_atoms",
+                "--y",
+                "power_max",
+                "--where",
+                "drive=x",
+            ],
+            "drive takes a number",
+        ),
         (["sweep", "{spec}", "--workers", "0"], "`--workers` must be an integer ≥ 1"),
     ],
 )
@@ -134,7 +210,7 @@ def test_bad_input_is_one_error_line(
 ) -> None:
     store = tmp_path / "s.zarr"
     runner.invoke(app, ["sweep", str(spec), "--store", str(store)])
-    argv = [a.format(store=store, spec=spec) for a in args]
+    argv = [a.format(store=store, spec=spec, folder=tmp_path) for a in args]
     result = runner.invoke(app, argv)
     assert result.exit_code == 2
     errors = [ln for ln in result.output.splitlines() if ln.startswith("error:")]

@@ -137,3 +137,17 @@ def test_a_claim_that_holds_in_one_window_is_partly_and_names_it() -> None:
     assert "holds in 2/10 (window, convention): N 8–32 (fixed τ), N 8–32 (π/(g√N))" in (
         claim.evidence
     )
+
+
+def test_bad_workers_is_a_usage_error_before_anything_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ssbattery.sweep.regime import main
+
+    out = tmp_path / "rg"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--workers", "0", "--out", str(out)])
+    # had been a traceback of InvalidParameterError, after creating the output folder
+    assert exit_info.value.code == 2
+    assert "--workers: must be an integer ≥ 1, got 0" in capsys.readouterr().err
+    assert not out.exists()

@@ -22,6 +22,7 @@ from ssbattery.sweep import (
     Output,
     Param,
     fit_power_laws,
+    get_entry,
     open_dataset,
     register,
     run,
@@ -300,6 +301,28 @@ def test_rerun_retries_failed_points(tmp_path: Path) -> None:
     assert len(second.dataset.attrs["runs"]) == 2
 
 
+def test_each_run_logs_the_package_version_that_computed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssbattery
+
+    marker = tmp_path / "ok"
+    spec = {"model": "test-flaky", "sweep": {"x": [1, 3]}, "fixed": {"marker": str(marker)}}
+    store = tmp_path / "v.zarr"
+    run(spec, store=store)
+    marker.write_text("")
+    monkeypatch.setattr(ssbattery, "__version__", "99.0.0")  # an upgrade between the runs
+    ds = run(spec, store=store).dataset
+    # the store had named only its creator's version: x = 3, computed by the second
+    # version, was attributed to the first
+    assert [r["ssbattery_version"] for r in ds.attrs["runs"]] == [
+        ds.attrs["ssbattery_version"],
+        "99.0.0",
+    ]
+    assert ds.attrs["ssbattery_version"] != "99.0.0"
+    assert ds["square"].values.tolist() == [1.0, 9.0]
+
+
 def test_store_of_another_spec_is_refused_and_left_untouched(tmp_path: Path) -> None:
     store = tmp_path / "d.zarr"
     run({"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}}, store=store)
@@ -313,6 +336,56 @@ def test_store_of_another_spec_is_refused_and_left_untouched(tmp_path: Path) -> 
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=foreign)
 
 
+def test_a_store_from_since_edited_input_files_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "spectra"
+    folder.mkdir()
+    for t in ("25C", "40C"):
+        shutil.copy(example_spectra_dir() / f"example_{t}.csv", folder / f"s_{t}.csv")
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\narea_mm2 = 5.0\n'
+        '[sweep]\nspectrum = {glob = "spectra/*.csv"}\n'
+    )
+    store = tmp_path / "s.zarr"
+    first = run(spec, store=store).dataset
+    assert run(spec, store=store).computed == 0  # same files: nothing to redo
+    # the 25 °C file now holds the 5 °C spectrum: same spec text, other inputs; the
+    # resume had skipped every point and kept the old file's numbers
+    shutil.copy(example_spectra_dir() / "example_5C.csv", folder / "s_25C.csv")
+    with pytest.raises(InvalidParameterError, match="from other input files"):
+        run(spec, store=store)
+    fresh = run(spec, store=tmp_path / "new.zarr").dataset
+    sigma = "sigma_total_S_cm"
+    assert fresh[sigma].values[1] == first[sigma].values[1]  # s_40C.csv unchanged
+    assert fresh[sigma].values[0] < 0.5 * first[sigma].values[0]  # 5 °C conducts less
+
+
+@pytest.mark.parametrize("workers", [2.5, "2", 0, True])
+def test_workers_must_be_a_whole_number_of_workers(workers: Any) -> None:
+    # 2.5 and "2" had each started a cluster of 2 workers without a word (int() of them)
+    with pytest.raises(InvalidParameterError, match=r"`workers` must be an integer ≥ 1"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, workers=workers)
+
+
+def test_a_store_lacking_an_output_of_the_model_is_refused(tmp_path: Path) -> None:
+    import zarr
+
+    from ssbattery.errors import DataFormatError
+
+    spec = {"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}}
+    store = tmp_path / "o.zarr"
+    run(spec, store=store)
+    # as a store written before the entry gained an output (same parameters, so the same
+    # fingerprint): the resume had ended in a bare KeyError
+    del zarr.open_group(str(store), mode="r+")["coercive_field"]
+    with pytest.raises(DataFormatError, match=r"lacks coercive_field: .* Give a new --store"):
+        run(spec, store=store)
+    kept = open_dataset(store)["spontaneous_polarisation"].values  # P_s = √(−α/β), untouched
+    np.testing.assert_allclose(kept, [1.0, math.sqrt(2.0)], rtol=1e-12)
+
+
 def test_landau_sweep_matches_the_analytic_polarisation() -> None:
     # U = αQ²/2 + βQ⁴/4: P_s = √(−α/β), E_c = (2/3√3)|α|^{3/2}/√β (review §2.1)
     ds = run({"model": "landau", "sweep": {"alpha": [-4.0, -1.0], "beta": [1.0, 2.0]}}).dataset
@@ -321,6 +394,41 @@ def test_landau_sweep_matches_the_analytic_polarisation() -> None:
     np.testing.assert_allclose(ds["spontaneous_polarisation"], np.sqrt(-a / b), rtol=1e-12)
     ec = 2.0 / (3.0 * np.sqrt(3.0)) * np.abs(a) ** 1.5 / np.sqrt(b)
     np.testing.assert_allclose(ds["coercive_field"], ec, rtol=1e-9)
+
+
+def test_landau_negative_capacitance_band_is_in_abs_q() -> None:
+    # d²U/dQ² = α + 3βQ² + 5γQ⁴ < 0 between the roots in Q² (review §2.1); the outputs are
+    # bounds on |Q| (the quartic band −√(−α/3β) … √(−α/3β) is reported as 0 … √(−α/3β))
+    ds = run(
+        {"model": "landau", "fixed": {"beta": -4.0, "gamma": 1.0}, "sweep": {"alpha": [0.5, 1.0]}}
+    ).dataset
+    for a in (0.5, 1.0):
+        roots = np.sqrt(np.sort(np.roots([5.0, -12.0, a]).real))
+        got = [float(ds[k].sel(alpha=a)) for k in ("nc_Q_low", "nc_Q_high")]
+        np.testing.assert_allclose(got, roots, rtol=1e-9)
+    quartic = run({"model": "landau", "fixed": {"alpha": -3.0}}).dataset
+    assert float(quartic["nc_Q_low"]) == 0.0
+    assert float(quartic["nc_Q_high"]) == pytest.approx(1.0, rel=1e-12)  # √(3/3)
+    assert "|Q|" in quartic["nc_Q_low"].attrs["long_name"]
+
+
+def test_otto_sweep_gives_the_quasi_static_work_and_labels_its_axes_in_omega() -> None:
+    # A qubit (H = ω σz/2) thermalised on both isochores: W = −(ω_h − ω_c)/2 ·
+    # [tanh(ω_c/2T_c) − tanh(ω_h/2T_h)] per cycle (review §2.4, Fig. 16; Kosloff & Rezek)
+    spec = {
+        "model": "otto",
+        "fixed": {"tau_h": 200.0, "tau_c": 200.0},
+        "sweep": {"T_h": [2.0, 8.0], "omega_h": [2.0, 3.0]},
+    }
+    ds = run(spec).dataset
+    wh, th = ds["omega_h"].values[None, :], ds["T_h"].values[:, None]
+    work = -(wh - 1.0) / 2 * (np.tanh(1.0 / (2 * 0.5)) - np.tanh(wh / (2 * th)))
+    np.testing.assert_allclose(ds["work"].transpose("T_h", "omega_h"), work, rtol=1e-9)
+    # the swept frequencies and temperatures had carried no units beside work in ω
+    assert ds["work"].attrs["units"] == "ω"
+    assert (ds["T_h"].attrs["units"], ds["omega_h"].attrs["units"]) == ("ω", "ω")
+    units = {p.name: p.unit for p in get_entry("otto").params}
+    assert units["rate_h"] == "ω" and units["tau_h"] == units["tau_u"] == "1/ω"
 
 
 def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
@@ -333,6 +441,25 @@ def test_power_law_fit_groups_and_csv_export(tmp_path: Path) -> None:
     assert text[3].split(",")[:3] == ["4", "done", "16.0"]
     with pytest.raises(InvalidParameterError, match="must end in"):
         to_csv(ds, tmp_path / "t.json")
+
+
+def test_where_takes_a_swept_value_and_refuses_one_that_is_not() -> None:
+    # P_s = √(−α/β) (review §2.1): P_s ∝ β^(−1/2) at each α; α = −0.3 is the range's
+    # −0.30000000000000004 (linspace), matched within 1e-6 relative
+    spec = {
+        "model": "landau",
+        "sweep": {"alpha": {"start": -0.1, "stop": -1.0, "num": 10}, "beta": [1.0, 2.0, 4.0]},
+    }
+    ds = run(spec).dataset
+    (f,) = fit_power_laws(ds, "beta", "spontaneous_polarisation", where={"alpha": "-0.3"})
+    assert f.fit.exponent == pytest.approx(-0.5, abs=1e-9) and f.points == 3
+    assert f.fit.prefactor == pytest.approx(math.sqrt(0.3), rel=1e-9)
+    # −0.35 had silently become the nearest swept α (−0.3 or −0.4), with its numbers
+    with pytest.raises(InvalidParameterError, match=r"alpha=-0.35 is not a value of the sweep"):
+        fit_power_laws(ds, "beta", "spontaneous_polarisation", where={"alpha": -0.35})
+    # a word for a numeric dimension had been a bare ValueError (an internal error in the CLI)
+    with pytest.raises(InvalidParameterError, match="alpha takes a number"):
+        fit_power_laws(ds, "beta", "spontaneous_polarisation", where={"alpha": "abc"})
 
 
 def test_progress_reports_done_failed_remaining() -> None:
@@ -355,6 +482,13 @@ def test_a_second_driver_on_the_same_store_is_refused(tmp_path: Path) -> None:
     with file_lock(store), pytest.raises(FileBusyError, match=r"busy\.zarr"):
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=store)
     assert not store.exists()
+    # the same store through a symbolic link: it had its own lock file, and two drivers
+    # wrote the one store
+    run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=store)
+    link = tmp_path / "link.zarr"
+    link.symlink_to(store)
+    with file_lock(store), pytest.raises(FileBusyError, match=r"busy\.zarr"):
+        run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=link)
     with pytest.raises(InvalidParameterError, match="does not exist"):
         run({"model": "landau", "sweep": {"alpha": [-1.0]}}, store=tmp_path / "no" / "s.zarr")
 

@@ -257,3 +257,68 @@ def test_driver_sigkilled_mid_way_resumes_to_the_same_store(tmp_path: Path) -> N
     resumed = run(spec, store=store)
     assert resumed.computed == 12 - before  # nothing recomputed, nothing lost
     _assert_same(open_dataset(store), run(spec).dataset)
+
+
+_CRASHING_MODEL = """
+import os
+
+from ssbattery.sweep import ModelEntry, Output, Param, entry_names, register
+
+
+def _solve(p):
+    if p["x"] == 3:
+        os._exit(1)  # the worker process dies, as on an out-of-memory kill
+    return {"square": float(p["x"]) ** 2}
+
+
+if "test-crash" not in entry_names():
+    register(
+        ModelEntry(
+            name="test-crash",
+            summary="x²; x = 3 kills the worker process",
+            params=(Param("x", "int", None, required=True),),
+            outputs=(Output("square", "", "x²"),),
+            build=dict,
+            solve=_solve,
+            extract=lambda r: r,
+        )
+    )
+"""
+
+
+def test_a_point_that_kills_every_worker_is_recorded_and_the_sweep_goes_on(
+    tmp_path: Path,
+) -> None:
+    import runpy
+
+    from distributed import Client, LocalCluster
+
+    module = tmp_path / "crash_model.py"
+    module.write_text(_CRASHING_MODEL)
+    runpy.run_path(str(module))  # the driver validates the spec against the same entry
+    # the first four tasks hold one point each; x = 3 then comes in a batch with x = 6
+    spec = {"model": "test-crash", "sweep": {"x": [1, 2, 4, 5, 6, 3, *range(7, 13)]}}
+    store = tmp_path / "c.zarr"
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            preload=[str(module)],
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        result = run(spec, client=c, store=store, task_seconds=10.0)
+    # x = 3 took its worker down on every try (Dask's KilledWorker); before, that ended the
+    # whole sweep with a traceback, x = 3 left pending and the points after it never run
+    assert result.total == 12 and result.done == 11 and result.computed == 12
+    ((where, message),) = result.failures
+    assert where == "x=3" and message.startswith("KilledWorker: every Dask worker")
+    ds = open_dataset(store)
+    assert ds["status"].values.tolist() == [1, 1, 1, 1, 1, 2, *[1] * 6]
+    expected = [1.0, 4.0, 16.0, 25.0, 36.0, np.nan, *(float(x) ** 2 for x in range(7, 13))]
+    np.testing.assert_array_equal(ds["square"].values, expected)
+    assert ds.attrs["failures"] == {"5": message}
+    # the batch holding x = 3 was split: x = 6, its batch-mate, is done and counted once
+    assert ds.attrs["runs"][-1]["tasks"] >= 6

@@ -121,6 +121,11 @@ def test_toml_file_and_glob_of_files(tmp_path: Path) -> None:
             ResourceLimitError,
             r"point n_sites=34 of model 'spin-chain': the 34-site spin chain .* at its peak",
         ),
+        (  # an integer beyond the float range had raised a bare OverflowError
+            {**DICKE, "sweep": {"drive": [0.0, 10**400]}},
+            InvalidParameterError,
+            r"`sweep.drive\[1\]` must be finite, got inf",
+        ),
         (
             {**DICKE, "sweep": {"n_atoms": 4}},
             InvalidParameterError,
@@ -147,3 +152,62 @@ def test_fingerprint_tracks_what_determines_results() -> None:
     b = load_spec({**DICKE, "sweep": {"n_atoms": [2, 4]}, "name": "other"})
     c = load_spec({**DICKE, "sweep": {"n_atoms": [2, 5]}})
     assert a.fingerprint() == b.fingerprint() != c.fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("sweep", "match"),
+    [
+        # 10⁹ points: the range had been expanded (8 GB) and every point built, until the
+        # process was killed for memory
+        ({"alpha": {"start": -2.0, "stop": -1.0, "num": 10**9}}, r"`sweep.alpha.num` = 1,000"),
+        (
+            {"alpha": [-1.0, -2.0], "beta": {"start": 1.0, "stop": 2.0, "num": 600_000}},
+            r"1,200,000 points \(alpha \(2\) × beta \(600000\)\), more than the 1,000,000",
+        ),
+        # num = 1 had kept start and dropped stop without a word
+        ({"alpha": {"start": -2.0, "stop": -1.0, "num": 1}}, "stop = -1.0 would be ignored"),
+        # -0.0 and 0.0 are one point (one coordinate value), not two
+        ({"alpha": [0.0, -0.0]}, "`sweep.alpha` repeats a value"),
+    ],
+)
+def test_oversized_ambiguous_and_repeated_ranges_are_refused_at_once(
+    sweep: dict, match: str
+) -> None:
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(InvalidParameterError, match=match):
+        load_spec({"model": "landau", "sweep": sweep})
+    assert time.perf_counter() - start < 5.0  # refused before the points are built
+    with pytest.raises(InvalidParameterError, match="repeats a combination"):
+        load_spec({"model": "landau", "zip": {"g": {"alpha": [0.0, -0.0], "beta": [1.0, 1.0]}}})
+    one = load_spec(
+        {"model": "landau", "sweep": {"alpha": {"start": -2.0, "stop": -2.0, "num": 1}}}
+    )
+    assert one.axes[0].values == ((-2.0,),)
+
+
+def test_a_fixed_path_is_relative_to_the_spec_file_like_a_swept_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    (tmp_path / "proj" / "data").mkdir(parents=True)
+    shutil.copy(example_spectra_dir() / "example_25C.csv", tmp_path / "proj" / "data" / "s.csv")
+    spec = tmp_path / "proj" / "e.toml"
+    spec.write_text(
+        'model = "eis-fit"\n[fixed]\nspectrum = "data/s.csv"\narea_mm2 = 5.0\n'
+        "[sweep]\nthickness_mm = [1.0, 2.0]\n"
+    )
+    monkeypatch.chdir(tmp_path)  # elsewhere than the spec's folder
+    # [fixed] spectrum had been read from the working folder: "data/s.csv is not a file"
+    loaded = load_spec(spec)
+    assert loaded.fixed["spectrum"] == str(tmp_path / "proj" / "data" / "s.csv")
+    swept = tmp_path / "proj" / "g.toml"
+    swept.write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\narea_mm2 = 5.0\n'
+        '[sweep]\nspectrum = ["data/s.csv"]\n'
+    )
+    assert load_spec(swept).axes[0].values == ((loaded.fixed["spectrum"],),)

@@ -107,6 +107,15 @@ def run_command(
             task_seconds=task_seconds,
             flush_seconds=flush_seconds,
         )
+    except KeyboardInterrupt:
+        bar.stop()
+        err_console.print(
+            f"interrupted: the points finished so far are in {target}; run the same command "
+            "again to compute only the rest.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=130) from None
     finally:
         bar.stop()
     if as_json:
@@ -298,6 +307,14 @@ def plot_command(
         console.print(
             f"{label}α = {f.fit.exponent:.4f} ± {f.fit.stderr:.4f}, R² = {f.fit.r2:.5f} "
             f"({f.points} points)",
+            highlight=False,
+        )
+    groups = [None] if hue is None else ds[hue].values.tolist()
+    for g in [g for g in groups if fit and g not in {f.group for f in fits}]:
+        label = "" if g is None else f" for {hue} = {g}"
+        err_console.print(
+            f"note: no power-law fit{label}: fewer than 3 done points with {x} > 0 and "
+            f"{y} > 0 (a log–log fit needs them).",
             highlight=False,
         )
 

@@ -479,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=Path("regime_sweep"), help="Output folder.")
     ap.add_argument("--workers", type=int, default=None, help="Local Dask workers.")
     args = ap.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        ap.error(f"argument --workers: must be an integer ≥ 1, got {args.workers}")
     args.out.mkdir(parents=True, exist_ok=True)
     path = run_regime(args.out, workers=args.workers)
     table = load_results(path)

@@ -81,7 +81,10 @@ class Param:
                 f"`{key}` must be {self.kind}, got {type(value).__name__} {value!r}."
             )
         if self.kind == "float":
-            value = float(cast(float, value))
+            try:
+                value = float(cast(float, value))
+            except OverflowError:  # an integer beyond the float range (10**400)
+                value = math.inf
             if not math.isfinite(value):
                 raise InvalidParameterError(f"`{key}` must be finite, got {value!r}.")
         if self.choices and value not in self.choices:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,18 +55,24 @@ def to_dataframe(ds: Any, *, outputs: Sequence[str] | None = None) -> Any:
 
 def to_csv(ds: Any, path: str | Path, *, option: str | None = None) -> Path:
     """Write :func:`to_dataframe` to ``path`` (``.csv``) atomically: a crash leaves the
-    previous file, if any, untouched. ``option`` names the path in errors (CLI)."""
+    previous file, if any, untouched. A column with a unit is headed ``name [unit]``
+    (``drive [ωc]``, ``power_max [ωc²/ħ]``), as the store's ``units`` attributes say; a
+    pure number keeps its bare name. ``option`` names the path in errors (CLI)."""
     from ssbattery.io import CSV_SUFFIXES, atomic_path, check_output_path
 
     target = check_output_path(path, option=option, suffixes=CSV_SUFFIXES)
     frame = to_dataframe(ds)
+    units = {c: ds[c].attrs.get("units", "") if c in ds.variables else "" for c in frame}
+    frame = frame.rename(columns={c: f"{c} [{u}]" for c, u in units.items() if u})
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False)
     return target
 
 
 def select(ds: Any, where: Mapping[str, Any]) -> Any:
-    """``ds`` at the given values of some swept dimensions (nearest for numbers)."""
+    """``ds`` at the given values of some swept dimensions. A number matches the swept
+    value equal to it within a relative 1e-6 (``0.1`` finds ``0.1000000000000001`` of a
+    range); a value not in the sweep is refused, with the values it has."""
     dims = sweep_dims(ds)
     for k in where:
         if k not in dims:
@@ -76,7 +83,19 @@ def select(ds: Any, where: Mapping[str, Any]) -> Any:
     for k, v in where.items():
         coord = ds[k].values
         if np.issubdtype(coord.dtype, np.number):
-            out = out.sel({k: float(v)}, method="nearest")
+            listed = ", ".join(f"{c:g}" for c in coord)
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                raise InvalidParameterError(
+                    f"`where` {k}={v}: {k} takes a number, one of {listed}."
+                ) from None
+            i = int(np.argmin(np.abs(coord - x)))
+            if not math.isclose(float(coord[i]), x, rel_tol=1e-6, abs_tol=1e-12):
+                raise InvalidParameterError(
+                    f"`where` {k}={v} is not a value of the sweep; {k} is one of {listed}."
+                )
+            out = out.isel({k: i})
         else:
             if str(v) not in coord.astype(str):
                 raise InvalidParameterError(f"{k} = {v!r} is not in the sweep ({list(coord)}).")

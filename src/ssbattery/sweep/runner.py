@@ -5,13 +5,15 @@ not yet done. Points are grouped into tasks of about ``task_seconds`` each, cali
 the first points' measured wall time against the model's cost estimate, so small points do
 not drown in scheduling overhead while a large point (Dicke at N = 512) is a task of its
 own. Each task runs with one BLAS thread. A point that raises is recorded as failed with its
-message; the sweep goes on and a rerun retries it.
+message, and so is a point that takes down every Dask worker that runs it; the sweep goes
+on and a rerun retries it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 import os
 import socket
 import time
@@ -195,7 +197,9 @@ def run(
     chosen = sum(x is not None for x in (client, workers, scheduler))
     if chosen > 1:
         raise InvalidParameterError("give only one of `client`, `workers` and `scheduler`.")
-    if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1
+    ):
         raise InvalidParameterError(f"`workers` must be an integer ≥ 1, got {workers!r}.")
     for name, value in (("task_seconds", task_seconds), ("flush_seconds", flush_seconds)):
         if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
@@ -211,8 +215,9 @@ def run(
                 f"`store` {store}: folder {Path(store).parent} does not exist; create it first."
             )
 
-        # a second driver on the same store is refused (FileBusyError) instead of colliding
-        with file_lock(Path(store), option="store"):
+        # a second driver on the same store is refused (FileBusyError) instead of colliding;
+        # the lock sits by the real folder, so a second path to it (a link) is refused too
+        with file_lock(Path(store).resolve(), option="store"):
             return _execute(*args, on_error)
     return _execute(*args, on_error)
 
@@ -396,17 +401,25 @@ def _run_distributed(
 ) -> None:
     """Submit batches of points, at most two tasks per worker in flight; batch sizes follow
     the measured seconds per unit of cost (the first tasks hold one point each). The number
-    of tasks goes to ``log["tasks"]``."""
+    of tasks goes to ``log["tasks"]``.
+
+    A task that fails as a whole (its worker died on every try, Dask's ``KilledWorker``,
+    e.g. a point beyond the worker's memory; or an error outside the per-point guard) does
+    not end the sweep: a batch is split and its points rerun one per task, and a point that
+    fails alone is recorded as failed with the task's error."""
+    from concurrent.futures import CancelledError
+
     from distributed import as_completed
 
     n_workers = max(1, len(client.nthreads()))  # every worker (scheduler_info truncates)
     queue = sorted(todo, key=lambda ix: -cost[ix])  # largest first balances the tail
+    alone: list[tuple[int, ...]] = []  # points of a failed batch, rerun one per task
     rates: list[float] = []
 
     def next_batch() -> list[tuple[tuple[int, ...], Mapping[str, Any]]]:
         batch: list[tuple[tuple[int, ...], Mapping[str, Any]]] = []
-        if not rates:
-            ix = queue.pop(0)
+        if alone or not rates:
+            ix = (alone or queue).pop(0)
             return [(ix, values[ix])]
         rate = sorted(rates)[len(rates) // 2]
         cap = max(1, math.ceil(len(queue) / (2 * n_workers)))
@@ -422,21 +435,47 @@ def _run_distributed(
         return batch
 
     pool = as_completed()
+    batches: dict[Any, list[tuple[int, ...]]] = {}
 
     def submit() -> None:
-        pool.add(client.submit(compute_points, model, next_batch(), pure=False))
+        batch = next_batch()
+        future = client.submit(compute_points, model, batch, pure=False)
+        batches[future.key] = [ix for ix, _ in batch]
+        pool.add(future)
         log["tasks"] += 1
 
     for _ in range(min(len(queue), 2 * n_workers)):
         submit()
     for future in pool:
-        outcomes = future.result()
+        batch = batches.pop(future.key)
+        try:
+            outcomes = future.result()
+        except CancelledError:  # the client or the scheduler went away: not a point's fault
+            raise
+        except Exception as exc:
+            if len(batch) > 1:
+                alone.extend(batch)
+                outcomes = []
+            else:
+                outcomes = [_task_failure(batch[0], exc)]
         for o in outcomes:
             if o.error is None:
                 rates.append((o.finish - o.start) / cost[o.index])
         take(outcomes)
-        if queue:
+        if queue or alone:
             submit()
+
+
+def _task_failure(index: tuple[int, ...], exc: Exception) -> PointOutcome:
+    """The failed outcome of a point whose whole task failed on the cluster."""
+    message = f"{type(exc).__name__}: {exc}"
+    if type(exc).__name__ == "KilledWorker":
+        message = (
+            "KilledWorker: every Dask worker that ran this point died (out of memory, or a "
+            f"crash in native code); see the workers' logs. Dask said: {exc}"
+        )
+    now = time.time()
+    return PointOutcome(index, None, message, (), now, now, "(worker lost)")
 
 
 #: The environment variable Dask's nanny sets in every worker it spawns, and its value.

@@ -18,11 +18,13 @@ A spec is a TOML file (or the same structure as a dict)::
     t_max = [1.0, 2.0]              # the listed parameters change together
     steps = [100, 200]
 
-A path parameter may be swept over files: ``spectrum = {glob = "spectra/*.csv"}`` (sorted,
-relative to the spec file's folder). Everything is checked before anything runs
-(:meth:`SweepSpec.validate`): an unknown model, key or parameter, an empty range, a value of
-the wrong type, a point the model refuses, a point whose memory would not fit. Each error
-names the key and the fix.
+A relative path (a path parameter under [fixed] or [sweep]) is taken from the spec file's
+folder (from the working folder for a dict or TOML text); a path parameter may be swept
+over files: ``spectrum = {glob = "spectra/*.csv"}`` (sorted). Everything is checked
+before anything runs (:meth:`SweepSpec.validate`): an unknown model, key or parameter, an
+empty range, a range of num = 1 with stop ≠ start, a repeated value, more than
+``MAX_POINTS`` (10⁶) points, a value of the wrong type, a point the model refuses, a point
+whose memory would not fit. Each error names the key and the fix.
 """
 
 from __future__ import annotations
@@ -39,9 +41,14 @@ from typing import Any
 import numpy as np
 
 from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
-from ssbattery.sweep.registry import ModelEntry, get_entry
+from ssbattery.sweep.registry import ModelEntry, Param, get_entry
 
-__all__ = ["Axis", "SweepSpec", "load_spec"]
+__all__ = ["MAX_POINTS", "Axis", "SweepSpec", "load_spec"]
+
+#: The most points one spec may hold (a range's ``num`` and the product of every
+#: dimension): every point is built and checked before anything runs (≈ 20–40 µs each) and
+#: the store keeps per-point records, so a larger sweep is split into several specs.
+MAX_POINTS = 1_000_000
 
 _TOP_KEYS = ("name", "description", "model", "fixed", "sweep", "zip")
 _RANGE_KEYS = {"start", "stop", "num", "scale"}
@@ -123,16 +130,38 @@ class SweepSpec:
 
     def fingerprint(self) -> str:
         """SHA-256 of what determines the results: model, every point's parameters with the
-        defaults resolved. Two specs with the same fingerprint fill the same store."""
+        defaults resolved, and the contents of the files that path parameters name (a
+        spectrum edited since is another input). Two specs with the same fingerprint fill
+        the same store."""
         entry = self.entry
-        blob = {
+        blob: dict[str, Any] = {
             "model": self.model,
             "defaults": entry.defaults(),
             "fixed": dict(self.fixed),
             "axes": [[a.name, list(a.params), [list(v) for v in a.values]] for a in self.axes],
         }
+        files = self._input_digests()
+        if files:  # absent without path parameters: those fingerprints are unchanged
+            blob["files"] = files
         text = json.dumps(blob, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def _input_digests(self) -> dict[str, str]:
+        """SHA-256 of each file a path parameter names ("missing" for none there)."""
+        paths = {p.name for p in self.entry.params if p.kind == "path"}
+        named = [v for k, v in self.fixed.items() if k in paths]
+        for a in self.axes:
+            named += [
+                v for p, vals in zip(a.params, a.values, strict=True) if p in paths for v in vals
+            ]
+        out = {}
+        for name in sorted({str(v) for v in named if v is not None}):
+            try:
+                with open(name, "rb") as fh:
+                    out[name] = hashlib.file_digest(fh, "sha256").hexdigest()
+            except OSError:
+                out[name] = "missing"
+        return out
 
     def validate(self, *, memory_limit_bytes: float | None = None) -> None:
         """Check every point before anything runs: the model builds each point's
@@ -214,6 +243,8 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> SweepSpec:
         text: str
         if isinstance(source, Path) or ("\n" not in source and "=" not in source):
             path = Path(source)
+            if path.is_dir():
+                raise DataFormatError(f"spec {path} is a folder; give a TOML spec file.")
             if not path.is_file():
                 raise DataFormatError(f"spec file {path} does not exist; give a TOML spec.")
             text, base, origin = path.read_text(encoding="utf-8"), path.parent, str(path)
@@ -256,7 +287,8 @@ def _parse(data: Mapping[str, Any], base: Path, origin: str) -> SweepSpec:
     fixed: dict[str, Any] = {}
     for name, value in fixed_in.items():
         claim(name, f"fixed.{name}")
-        fixed[name] = entry.param(name).coerce(value, f"fixed.{name}")
+        param = entry.param(name)
+        fixed[name] = _located(param, param.coerce(value, f"fixed.{name}"), base)
     axes: list[Axis] = []
     for name, value in sweep_in.items():
         key = f"sweep.{name}"
@@ -284,11 +316,18 @@ def _parse(data: Mapping[str, Any], base: Path, origin: str) -> SweepSpec:
                 f"`zip.{group}` zips lists of different lengths ({sizes}); make them equal."
             )
         combos = list(zip(*lists, strict=True))
-        if len(set(map(repr, combos))) != len(combos):
+        if len({tuple(map(_same, c)) for c in combos}) != len(combos):
             raise InvalidParameterError(
                 f"`zip.{group}` repeats a combination of values; list each one once."
             )
         axes.append(Axis(group, tuple(params), tuple(lists)))
+    size = math.prod(len(a) for a in axes)
+    if size > MAX_POINTS:
+        dims = " × ".join(f"{a.name} ({len(a)})" for a in axes)
+        raise InvalidParameterError(
+            f"spec {origin} has {size:,} points ({dims}), more than the {MAX_POINTS:,} one "
+            "sweep may hold; shorten a range under [sweep] or split the sweep into several specs."
+        )
     for axis in axes:
         if axis.name in entry.dims():
             raise InvalidParameterError(
@@ -347,12 +386,23 @@ def _values(entry: ModelEntry[Any, Any], name: str, value: Any, key: str, base: 
         )
     if not raw:
         raise InvalidParameterError(f"`{key}` is empty; give at least one value.")
-    out = [param.coerce(v, f"{key}[{i}]") for i, v in enumerate(raw)]
-    if param.kind == "path":
-        out = [str((base / v) if not Path(v).is_absolute() else Path(v)) for v in out]
-    if not key.startswith("zip.") and len(set(map(repr, out))) != len(out):
+    out = [_located(param, param.coerce(v, f"{key}[{i}]"), base) for i, v in enumerate(raw)]
+    if not key.startswith("zip.") and len(set(map(_same, out))) != len(out):
         raise InvalidParameterError(f"`{key}` repeats a value; list each value once.")
     return out
+
+
+def _located(param: Param, value: Any, base: Path) -> Any:
+    """A path parameter's value relative to the spec file's folder (``base``), under
+    [fixed] as under [sweep]; other values as they are."""
+    if param.kind != "path" or value is None or Path(value).is_absolute():
+        return value
+    return str(base / value)
+
+
+def _same(value: Any) -> Any:
+    """What makes two values of a dimension the same point: ``-0.0`` is ``0.0``."""
+    return repr(value + 0.0) if isinstance(value, float) else repr(value)
 
 
 def _range(table: Mapping[str, Any], key: str) -> list[float]:
@@ -367,10 +417,20 @@ def _range(table: Mapping[str, Any], key: str) -> list[float]:
         raise InvalidParameterError(f"`{key}.num` must be an integer, got {num!r}.")
     if num < 1:
         raise InvalidParameterError(f"`{key}.num` = {num} gives an empty range; use num ≥ 1.")
+    if num > MAX_POINTS:
+        raise InvalidParameterError(
+            f"`{key}.num` = {num:,} is more than the {MAX_POINTS:,} points one sweep may hold; "
+            "use a smaller num or split the sweep into several specs."
+        )
     start, stop = table["start"], table["stop"]
     for k, v in (("start", start), ("stop", stop)):
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise InvalidParameterError(f"`{key}.{k}` must be a finite number, got {v!r}.")
+    if num == 1 and start != stop:
+        raise InvalidParameterError(
+            f"`{key}`: num = 1 holds start alone, so stop = {stop} would be ignored; give "
+            "num ≥ 2, or the single value under [fixed]."
+        )
     scale = table.get("scale", "linear")
     if scale == "linear":
         vals = np.linspace(start, stop, num)

@@ -8,9 +8,10 @@ Layout (``xr.open_zarr`` reads it as one Dataset):
 * ``status`` (0 pending, 1 done, 2 failed) — the completion mask — and per point
   ``wall_time_s``, ``start_time``/``finish_time`` (seconds since the Unix epoch, UTC) and
   ``host`` (an index into the ``hosts`` attribute);
-* attributes: the package version, the full spec (JSON) and its fingerprint, the model, a
-  log of the runs that filled the store (start, finish, where), each failed point's error
-  and each point's warnings.
+* attributes: the package version that created the store, the full spec (JSON) and its
+  fingerprint, the model, a log of the runs that filled the store (start, finish, where,
+  the package version of each: with the points' start times it says which version
+  computed which point), each failed point's error and each point's warnings.
 
 Writes: the driver is the only writer. It keeps the arrays in memory and, at each flush,
 writes the chunks that changed (region writes), the per-point records and the attributes,
@@ -209,10 +210,26 @@ class ResultStore:
                 "new path or remove it."
             ) from None
         if fingerprint != spec.fingerprint():
+            if attrs.get("spec") == json.dumps(spec.to_dict(), default=str):
+                raise InvalidParameterError(
+                    f"`store` {path} was written by this spec from other input files: a file "
+                    "that a path parameter names has changed since (or the store predates "
+                    "input files in the fingerprint); it is left untouched. Give another "
+                    "--store path to rerun with the files as they are now."
+                )
             raise InvalidParameterError(
                 f"`store` {path} was written by a different spec (model "
                 f"{attrs.get('model')!r}, spec {attrs.get('spec')}); it is left untouched. Give "
                 "another --store path, or rerun the spec that wrote it."
+            )
+        wanted = [o.name for o in spec.entry.outputs] + ["status", *_POINT_VARS]
+        missing = [k for k in wanted if k not in group]
+        if missing:
+            raise DataFormatError(
+                f"`store` {path} lacks {', '.join(missing)}: it was written by an ssbattery "
+                f"version ({attrs.get('ssbattery_version', '?')}) whose model "
+                f"{spec.model!r} had other outputs, or it is damaged; it is left untouched. "
+                "Give a new --store path."
             )
         data = {}
         chunk_shapes = {}
@@ -319,8 +336,16 @@ class ResultStore:
         self.group["status"][...] = self.status
 
     def begin_run(self, where: str) -> dict[str, Any]:
-        """Log a run (start time, host, where it computes) in the ``runs`` attribute."""
-        run = {"start": _now_iso(), "host": socket.gethostname(), "executor": where}
+        """Log a run (start time, host, where it computes, the package version computing it)
+        in the ``runs`` attribute."""
+        from ssbattery import __version__
+
+        run = {
+            "start": _now_iso(),
+            "host": socket.gethostname(),
+            "executor": where,
+            "ssbattery_version": __version__,
+        }
         self.runs.append(run)
         return run
 

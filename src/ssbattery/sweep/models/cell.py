@@ -229,8 +229,8 @@ LANDAU: ModelEntry[LandauCoefficients, LandauResult] = register(
         outputs=(
             Output("spontaneous_polarisation", "Q", "P_s"),
             Output("coercive_field", "E", "E_c"),
-            Output("nc_Q_low", "Q", "lower end of the negative-capacitance range (NaN: none)"),
-            Output("nc_Q_high", "Q", "upper end of the negative-capacitance range"),
+            Output("nc_Q_low", "Q", "lower end of the |Q| band where d²U/dQ² < 0 (NaN: none)"),
+            Output("nc_Q_high", "Q", "upper end of that |Q| band (the band is ± symmetric)"),
             Output("C_F_at_Q0", "Q/E", "capacitance at Q = 0"),
             Output("loop_coercive_field", "E", "coercive field read from the loop"),
             Output("loop_remanent_polarisation", "Q", "remanent polarisation of the loop"),
