@@ -16,7 +16,7 @@ import pytest
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.spin_chain import SpinChainParameters, anisotropy_sweep, charge_spin_chain
-from ssbattery.sweep.scan import distinct
+from ssbattery.sweep.scan import distinct, scan
 from ssbattery.thermal.feedback import CoupledQubits, demon_cycle, demon_scan
 from ssbattery.thermal.heat_battery import (
     CouplingScan,
@@ -221,3 +221,28 @@ def test_report_fig14_keeps_the_numbers_of_the_old_loop(tmp_path: Path) -> None:
             assert row[col] == pytest.approx(p / ref[kind], rel=1e-9)
             assert row[col + 2] == pytest.approx(p, rel=1e-9)
     assert table[-1][1:3] == [1.0, 1.0]
+
+
+def test_a_scan_refuses_a_point_with_the_models_own_message() -> None:
+    """``demon --omega2 0`` and ``pumped-battery --omega-l 0`` run on :func:`scan`; the
+    spec's refusal had told a command-line user to "fix the value under [fixed] or [sweep]"
+    of a spec file they never wrote. The scan re-raises the model's error; a spec run keeps
+    the point and the advice."""
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+    from ssbattery.sweep import run
+    from ssbattery.sweep.spec import PointRefused
+
+    with pytest.raises(InvalidParameterError, match=r"`omega2` must be > 0") as e:
+        scan("demon", fixed={"omega2": 0.0}, sweep={"coupling": [0.1]})
+    assert not isinstance(e.value, PointRefused) and "[fixed]" not in str(e.value)
+    with pytest.raises(PointRefused, match=r"point .* under \[fixed\] or \[sweep\]"):
+        run({"model": "demon", "fixed": {"omega2": 0.0}, "sweep": {"coupling": [0.1]}})
+    for argv, option in (
+        (["demon", "--omega2", "0"], "--omega2"),
+        (["pumped-battery", "--omega-l", "0"], "--omega-l"),
+    ):
+        res = CliRunner().invoke(app, argv)
+        assert res.exit_code == 2
+        assert res.stderr.strip() == f"error: `{option}` must be > 0, got 0.0."

@@ -77,7 +77,16 @@ def scan(
         spec["sweep"] = {k: list(v) for k, v in sweep.items()}
     if zipped:
         spec["zip"] = {g: {k: list(v) for k, v in m.items()} for g, m in zipped.items()}
+    from ssbattery.sweep.spec import PointRefused
+
     with warnings.catch_warnings():
         for category in ignore:
             warnings.simplefilter("ignore", category)
-        return run(spec, store=store, progress=progress, on_error="raise").dataset
+        try:
+            return run(spec, store=store, progress=progress, on_error="raise").dataset
+        except PointRefused as exc:
+            # a scan behaves like the loop it replaced: the model's own message, not advice
+            # about a spec file the caller never wrote
+            if exc.model_error is None:
+                raise
+            raise exc.model_error from None

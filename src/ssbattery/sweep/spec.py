@@ -43,7 +43,7 @@ import numpy as np
 from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
 from ssbattery.sweep.registry import ModelEntry, Param, get_entry
 
-__all__ = ["MAX_POINTS", "Axis", "SweepSpec", "load_spec"]
+__all__ = ["MAX_POINTS", "Axis", "PointRefused", "SweepSpec", "load_spec"]
 
 #: The most points one spec may hold (a range's ``num`` and the product of every
 #: dimension): every point is built and checked before anything runs (≈ 20–40 µs each) and
@@ -52,6 +52,13 @@ MAX_POINTS = 1_000_000
 
 _TOP_KEYS = ("name", "description", "model", "fixed", "sweep", "zip")
 _RANGE_KEYS = {"start", "stop", "num", "scale"}
+
+
+class PointRefused(InvalidParameterError):
+    """A point of a spec that its model refuses; ``model_error`` is the model's own error
+    (what a library scan built on the engine re-raises: :func:`ssbattery.sweep.scan.scan`)."""
+
+    model_error: InvalidParameterError | None = None
 
 
 @dataclass(frozen=True)
@@ -183,10 +190,12 @@ class SweepSpec:
             try:
                 params = built[index] = entry.build(values)
             except InvalidParameterError as exc:
-                raise InvalidParameterError(
+                refused = PointRefused(
                     f"point {where} is refused by model {self.model!r}: {exc} Fix the value "
                     "under [fixed] or [sweep]."
-                ) from None
+                )
+                refused.model_error = exc
+                raise refused from None
             estimate = entry.memory_bytes(params)
             need = estimate.peak_bytes if isinstance(estimate, MemoryEstimate) else estimate
             if memory_limit_bytes is not None:
