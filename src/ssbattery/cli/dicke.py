@@ -140,7 +140,8 @@ def dicke_command(
         bath_temperature=bath_temperature,
     )
     if noise is not None:
-        _charge_open(params, noise, audit_flag=audit_flag, as_json=as_json, plot=plot)
+        top = None if photon_cutoff is not None else _cutoff_tol(cutoff_tol)
+        _charge_open(params, noise, top, check_cutoff, propagator, audit_flag, as_json, plot)
         return
     window = _photon_window(params, photon_cutoff, cutoff_tol, propagator)
     result = _charge_closed(params, window, check_cutoff)
@@ -156,13 +157,44 @@ def dicke_command(
 
 
 def _charge_open(
-    params: DickeParameters, noise: Dissipation, *, audit_flag: bool, as_json: bool, plot: Any
+    params: DickeParameters,
+    noise: Dissipation,
+    top_population: float | None,
+    check_cutoff: bool,
+    propagator: str,
+    audit_flag: bool,
+    as_json: bool,
+    plot: Any,
 ) -> None:
-    """The open battery (noise options given): charging, storage phase, summary."""
+    """The open battery (noise options given): charging, storage phase, summary.
+
+    Without ``--photon-cutoff`` the cutoff is chosen by error control (``--cutoff-tol``
+    bounds the top Fock level's population); with it, ``--check-cutoff`` reruns with a
+    larger one. ``--propagator`` (the closed battery's moving window) does not apply.
+    """
+    from ssbattery.errors import InvalidParameterError
+
+    if propagator != "wavefront":
+        raise InvalidParameterError(
+            "`--propagator` chooses the closed battery's moving-window propagator; with "
+            "noise options the open battery has its own: drop `--propagator`."
+        )
+    if top_population is not None and noise.cavity_loss > 0 and noise.bath_temperature:
+        raise InvalidParameterError(
+            "`--bath-temperature` > 0 with `--cavity-loss` needs a fixed `--photon-cutoff` "
+            "(the error control of the cutoff covers a zero-temperature cavity only)."
+        )
     if audit_flag:
         err_console.print("audit: the open battery is not audited (closed runs only).")
     with warnings_to_stderr():
-        run_open_dicke(params, noise, as_json=as_json, plot=plot)
+        run_open_dicke(
+            params,
+            noise,
+            as_json=as_json,
+            plot=plot,
+            top_population=top_population,
+            check_cutoff=check_cutoff,
+        )
 
 
 def _save_curves(result: ChargingResult, plot: Path) -> None:
@@ -179,13 +211,19 @@ def _photon_window(
 
     if photon_cutoff is not None:
         return None
+    tol = _cutoff_tol(cutoff_tol)
+    check_window_memory(params)
+    prop = renamed_choice(propagator, option="--propagator", old="chebyshev", new="wavefront")
+    return PhotonWindow(tol=tol, propagator=prop)
+
+
+def _cutoff_tol(cutoff_tol: float) -> float:
+    """``--cutoff-tol`` checked: a bound on an edge population, > 0."""
     if not cutoff_tol > 0:  # NaN too
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(f"`--cutoff-tol` must be > 0 (e.g. 1e-10), got {cutoff_tol!r}.")
-    check_window_memory(params)
-    prop = renamed_choice(propagator, option="--propagator", old="chebyshev", new="wavefront")
-    return PhotonWindow(tol=cutoff_tol, propagator=prop)
+    return float(cutoff_tol)
 
 
 def _charge_closed(

@@ -682,3 +682,45 @@ def test_energy_only_run_skips_the_spectra_and_keeps_the_energies():
     assert full.checks["min_eigenvalue"] > -1e-12
     with pytest.raises(InvalidParameterError, match="positivity"):
         charge_open(params, NOISE, storage=False, positivity=False)
+
+
+def test_cli_open_battery_honours_cutoff_tol_and_check_cutoff():
+    """With noise options, ``--cutoff-tol`` (no ``--photon-cutoff``) chooses the cutoff by
+    error control: N = 2, g = 0.6 (above g_c = ½√(1/N), photons are made) needs far more
+    than the 4N = 8 levels the command used to keep whatever the tolerance (E(t) then off
+    by 0.17 ωc); against a 40-level reference E(t) is within 40 × p_top × E_max (the
+    factor of the cutoff module's test), and a tighter tolerance needs a larger cutoff.
+    A fixed cutoff with ``--check-cutoff`` warns when a larger one moves Pmax; the
+    closed battery's ``--propagator`` is refused with noise instead of ignored."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--n-atoms", "2", "--coupling", "0.6", "--steps", "40", "--decay", "0.01"]
+    ref = charge_open(
+        DickeParameters(2, 0.6, photon_cutoff=40, steps=40),
+        Dissipation(decay=0.01),
+        storage=False,
+        ergotropy=False,
+        positivity=False,
+    )
+    cutoffs = []
+    for tol in (1e-2, 1e-6):
+        out = CliRunner().invoke(app, [*args, "--cutoff-tol", str(tol), "--json"])
+        assert out.exit_code == 0, out.output
+        data = json.loads(out.stdout)
+        p_top = data["checks"]["max_top_level_population [1]"]
+        assert p_top <= tol and data["checks"]["top_population_bound [1]"] == tol
+        (key,) = [k for k in data if k.startswith("energy [")]
+        err = float(np.max(np.abs(np.array(data[key]) - ref.energy)))
+        assert err <= 40 * p_top * ref.charging.energy_max
+        cutoffs.append(data["parameters"]["photon_cutoff"])
+    assert 8 < cutoffs[0] < cutoffs[1] <= 40
+    fixed = CliRunner().invoke(app, [*args, "--photon-cutoff", "2"])
+    assert fixed.exit_code == 0 and "photon cutoff 2 is not converged" in fixed.output
+    quiet = CliRunner().invoke(app, [*args, "--photon-cutoff", "2", "--no-check-cutoff"])
+    assert quiet.exit_code == 0 and "not converged" not in quiet.output
+    bad = CliRunner().invoke(app, [*args, "--propagator", "lanczos"])
+    assert bad.exit_code == 2 and "--propagator" in bad.output
