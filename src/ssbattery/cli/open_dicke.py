@@ -75,18 +75,25 @@ def run_open_dicke(
     plot: Path | None,
     top_population: float | None = None,
     check_cutoff: bool = False,
+    symmetric_ergotropy: bool = False,
 ) -> None:
     """Charge the open Dicke battery, run the storage phase and print the summary.
 
     ``top_population`` (``--cutoff-tol`` without ``--photon-cutoff``): the photon cutoff
     grows from ``params.photon_cutoff`` until the top Fock level's population stays below
     it; else the cutoff is fixed and ``check_cutoff`` repeats the run with a larger one
-    (:func:`~ssbattery.quantum.open.cutoff.check_open_cutoff`).
+    (:func:`~ssbattery.quantum.open.cutoff.check_open_cutoff`). ``symmetric_ergotropy``:
+    the ergotropy over symmetric-subspace unitaries (``--ergotropy-unitaries symmetric``).
     """
     from ssbattery.quantum.open.cutoff import check_open_cutoff
     from ssbattery.sweep.models.open_dicke import OPEN_DICKE, OpenDickeRun
 
-    run = OpenDickeRun(params, dissipation, top_population=top_population)
+    run = OpenDickeRun(
+        params,
+        dissipation,
+        top_population=top_population,
+        symmetric_ergotropy=symmetric_ergotropy,
+    )
     with progress_on_stderr(f"open Dicke N={params.n_atoms}") as update:
         # the sweep's entry: a sweep point is this run bit for bit
         result = OPEN_DICKE.solve(run, progress=update)
@@ -117,6 +124,7 @@ def run_open_dicke(
         ("t(P_max) [1/ωc]", f"{result.t_power_max:.6g}"),
         ("E_max [ωc]", f"{result.charging.energy_max:.8g}"),
         ("max ergotropy [ωc]", f"{float(result.ergotropy[k]):.8g}"),
+        ("  over unitaries of", f"{info['ergotropy_unitaries']}"),
         (
             "  incoherent / coherent part",
             f"{result.ergotropy_incoherent[k]:.6g} / {result.ergotropy_coherent[k]:.6g}",

@@ -28,13 +28,16 @@ class OpenDickeRun:
     ``top_population`` None keeps ``params.photon_cutoff``; a number grows the cutoff by
     error control until the top Fock level's population stays below it
     (:func:`~ssbattery.quantum.open.cutoff.charge_open_converged`, as ``ssbattery dicke``
-    with noise and without ``--photon-cutoff``).
+    with noise and without ``--photon-cutoff``). ``symmetric_ergotropy``: the ergotropy
+    over symmetric-subspace unitaries (collective noise only), as
+    :func:`~ssbattery.quantum.open.charge_open`.
     """
 
     params: DickeParameters
     dissipation: Dissipation
     storage_time: float | None = None
     top_population: float | None = None
+    symmetric_ergotropy: bool = False
 
 
 def _build(values: Mapping[str, Any]) -> OpenDickeRun:
@@ -60,10 +63,15 @@ def solve_open_dicke(
             run.dissipation,
             top_population=run.top_population,
             storage_time=run.storage_time,
+            symmetric_ergotropy=run.symmetric_ergotropy,
             progress=progress,
         )
     return charge_open(
-        run.params, run.dissipation, storage_time=run.storage_time, progress=progress
+        run.params,
+        run.dissipation,
+        storage_time=run.storage_time,
+        symmetric_ergotropy=run.symmetric_ergotropy,
+        progress=progress,
     )
 
 
