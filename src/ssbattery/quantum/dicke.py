@@ -538,7 +538,8 @@ def charge_dicke(
     ≤ ``window.tol`` (the cutoff chosen by error control); the result's parameters then
     report the cutoff it needed (``photon_cutoff``), ``max_edge_population`` and the
     Duhamel bounds ``truncation_norm_bound`` (state) and ``energy_error_bound``
-    (2 ωa j × it). ``parity``, ``method`` and ``check_cutoff`` apply to fixed cutoffs only.
+    (2 ωa j × it). ``parity``, ``method``, ``tol`` and ``check_cutoff`` apply to fixed
+    cutoffs only (the window's propagation error is ``window.krylov_tol``).
 
     Window runs checkpoint and resume: with ``checkpoint`` (a file path) the window, the
     state and the records so far are written atomically after every segment, and a call
@@ -554,6 +555,11 @@ def charge_dicke(
         raise InvalidParameterError(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
+        )
+    if window is not None and tol is not None:
+        raise InvalidParameterError(
+            "`tol` is the fixed cutoff's Lanczos tolerance; the moving window propagates "
+            "to its own: pass `PhotonWindow(krylov_tol=...)` instead."
         )
     if window is None and (checkpoint is not None or stop_after_s is not None):
         raise InvalidParameterError(
