@@ -108,8 +108,7 @@ def run_open_dicke(
         print_json(result.to_dict())
         return
     title = (
-        f"open Dicke battery, N = {params.n_atoms}, g = {params.coupling} "
-        f"(κ = {dissipation.cavity_loss}, γ↓ = {dissipation.decay}, γ_φ = {dissipation.dephasing})"
+        f"open Dicke battery, N = {params.n_atoms}, g = {params.coupling} ({_noise(dissipation)})"
     )
     k = int(result.ergotropy.argmax())
     st = result.storage
@@ -155,3 +154,19 @@ def _cutoff_row(info: dict[str, Any], checks: dict[str, float]) -> str:
             f"{checks['truncation_bound_energy']:.1e} rigorous)"
         )
     return row
+
+
+def _noise(dissipation: Dissipation) -> str:
+    """The rates given (every nonzero one) and the bath temperature, for the title."""
+    d = dissipation
+    named = (
+        ("κ", d.cavity_loss),
+        ("γ↓", d.decay),
+        ("γ↑", d.pumping),
+        ("γ_φ", d.dephasing),
+        ("γ_c", d.collective_decay),
+    )
+    parts = [f"{sym} = {v:g}" for sym, v in named if v]
+    if d.bath_temperature is not None:
+        parts.append(f"T = {d.bath_temperature:g}")
+    return ", ".join(parts) or "no noise"

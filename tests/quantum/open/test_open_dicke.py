@@ -724,3 +724,18 @@ def test_cli_open_battery_honours_cutoff_tol_and_check_cutoff():
     assert quiet.exit_code == 0 and "not converged" not in quiet.output
     bad = CliRunner().invoke(app, [*args, "--propagator", "lanczos"])
     assert bad.exit_code == 2 and "--propagator" in bad.output
+
+
+def test_cli_open_title_names_every_rate_given():
+    """The table's title listed κ, γ↓ and γ_φ only: a run with collective decay and pumping
+    read "(κ = 0.0, γ↓ = 0.0, γ_φ = 0.0)", as if closed."""
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--n-atoms", "2", "--coupling", "0.3", "--photon-cutoff", "4"]
+    args += ["--steps", "10", "--collective-decay", "0.05", "--pumping", "0.02"]
+    out = CliRunner().invoke(app, [*args, "--no-check-cutoff"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())  # the title wraps at the table's width
+    assert "(γ↑ = 0.02, γ_c = 0.05)" in text and "κ =" not in text
