@@ -141,3 +141,12 @@ def test_checkpointed_run_resumes_to_the_same_numbers(
     assert np.array_equal(resumed.energy, full.energy)
     with pytest.raises(InvalidParameterError, match="different run"):
         charge_spin_chain_mps(p, t_max=0.2, steps=20, method=TEBD(bond_dim=8), checkpoint=path)
+
+
+@pytest.mark.parametrize("bad", [2.5, float("nan"), True, 0])
+def test_tdvp_exponentials_must_be_a_positive_integer(bad) -> None:
+    # 2.5 had been accepted and fitted with int(2.5) = 2 exponentials; NaN raised a bare
+    # "cannot convert float NaN to integer"
+    with pytest.raises(InvalidParameterError, match="`exponentials`"):
+        TDVP(exponentials=bad)
+    assert TDVP(exponentials=3.0).exponentials == 3

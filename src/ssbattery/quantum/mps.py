@@ -54,7 +54,7 @@ from numpy.typing import ArrayLike, NDArray
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.battery import ChargingResult, default_times, summarise_charging
 from ssbattery.quantum.spin_chain import SpinChainParameters, couplings, ground_state_energy
-from ssbattery.validation import require_positive
+from ssbattery.validation import require_int_at_least, require_positive
 
 __all__ = ["TDVP", "TEBD", "MPSMethod", "chain_channels", "charge_spin_chain_mps", "fit_power_law"]
 
@@ -131,10 +131,10 @@ class TDVP:
             raise InvalidParameterError(
                 f"`engine` must be 'numpy' or 'tenpy', got {self.engine!r}."
             )
-        if self.exponentials is not None and int(self.exponentials) < 1:
-            raise InvalidParameterError(
-                f"`exponentials` must be None or ≥ 1, got {self.exponentials!r}."
-            )
+        if self.exponentials is not None:
+            # an integer K ≥ 1 (2.5 had been fitted with 2 exponentials, NaN had crashed)
+            k = require_int_at_least("exponentials", self.exponentials, 1)
+            object.__setattr__(self, "exponentials", k)
 
 
 #: Either MPS time-evolution method object (picked by type).
