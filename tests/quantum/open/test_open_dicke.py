@@ -739,3 +739,19 @@ def test_cli_open_title_names_every_rate_given():
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())  # the title wraps at the table's width
     assert "(γ↑ = 0.02, γ_c = 0.05)" in text and "κ =" not in text
+
+
+def test_a_cold_bath_gives_the_zero_temperature_rates():
+    """T = 0.001 ω (ω/T = 1000) overflowed e^{ω/T} ("math range error", a CLI exit on
+    `--bath-temperature 0.001`); n̄ = 1/(e^{ω/T} − 1) < e^{−700} there (the exponent is
+    capped at 700, as the thermal machines' occupation), so the rates and the run are those
+    of T = 0, and n̄ is the Bose value where it is representable."""
+    from ssbattery.quantum.open import bose_occupation
+
+    assert 0.0 < bose_occupation(1.0, 1e-3) < 1e-300
+    assert bose_occupation(2.0, 1.0) == pytest.approx(1.0 / (math.exp(2.0) - 1.0), rel=1e-14)
+    model = DrivenBattery(3, drive=1.0, steps=20)
+    cold = charge_open(model, Dissipation(decay=0.1, bath_temperature=1e-3), storage=False)
+    zero = charge_open(model, Dissipation(decay=0.1, bath_temperature=0.0), storage=False)
+    np.testing.assert_allclose(cold.energy, zero.energy, rtol=0, atol=1e-14)
+    assert cold.charging.parameters["jump_rates"]["local_up"] < 1e-300
