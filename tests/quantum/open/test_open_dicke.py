@@ -755,3 +755,17 @@ def test_a_cold_bath_gives_the_zero_temperature_rates():
     zero = charge_open(model, Dissipation(decay=0.1, bath_temperature=0.0), storage=False)
     np.testing.assert_allclose(cold.energy, zero.energy, rtol=0, atol=1e-14)
     assert cold.charging.parameters["jump_rates"]["local_up"] < 1e-300
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, float("nan")])
+def test_trajectory_seed_must_be_a_non_negative_integer(seed):
+    """seed = −1 had reached NumPy's SeedSequence ("expected non-negative integer")."""
+    from ssbattery.quantum.open import charge_trajectories
+
+    model = DickeParameters(2, 0.3, photon_cutoff=4, steps=10)
+    with pytest.raises(InvalidParameterError, match="`seed`"):
+        charge_trajectories(model, Dissipation(collective_decay=0.2), n_traj=4, seed=seed)
+    # a valid seed fixes the run: the same numbers twice
+    a = charge_trajectories(model, Dissipation(collective_decay=0.2), n_traj=4, seed=3)
+    b = charge_trajectories(model, Dissipation(collective_decay=0.2), n_traj=4, seed=3)
+    np.testing.assert_array_equal(a.energy, b.energy)
