@@ -78,3 +78,20 @@ def test_to_dict_has_the_issue_json_keys_with_units() -> None:
     assert isinstance(res, ChargingResult)
     with pytest.raises(InvalidParameterError, match="`H_charge` must have the shape"):
         charge(SZ, np.eye(3), [0.0, 1.0], [1.0])
+
+
+def test_refined_power_max_when_the_power_peaks_as_t_goes_to_zero() -> None:
+    # A qubit H0 = (ω/2)σz charged by (Ω/2)σx from |+y⟩ (coherent in the H0 basis):
+    # the Bloch vector turns about x, W(t) = (ω/2) sin Ωt, so P = W/t decreases from its
+    # supremum ωΩ/2 at t → 0 (eqs. 3–5). The first zoom (0, t2] with step t2/64 = 1/64
+    # finds its first point best; the second zoom went right of it and stopped there, P_max
+    # 4e-5 low ((Ωt)²/6); bracketing it from t = 0 resolves t = 1/2048: 4e-8 low.
+    w, om = 1.0, 1.0
+    sz, sx = np.diag([1.0, -1.0]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    plus_y = np.array([1.0, 1.0j]) / np.sqrt(2.0)
+    times = 0.5 * np.arange(1, 21)
+    res = charge(0.5 * w * sz, 0.5 * om * sx, plus_y, times, refine=True)
+    np.testing.assert_allclose(res.energy, 0.5 * w * np.sin(om * times), atol=1e-12)
+    assert res.power_max_refined and res.t_power_max < times[0] / 500
+    assert res.power_max == pytest.approx(0.5 * w * om, rel=1e-7)
+    assert res.power_max < 0.5 * w * om  # the supremum is not reached at any t > 0

@@ -123,6 +123,77 @@ def test_few_atoms_match_explicit_qubits(n_atoms: int, omega: float) -> None:
         assert erg <= e_rho - float(r_all @ levels_all) + 1e-9
 
 
+@pytest.mark.parametrize("n_atoms", [1, 2, 3, 4])
+def test_ergotropy_over_all_2n_unitaries_matches_brute_force(n_atoms) -> None:
+    # eq. 7 with unitaries on all 2^N atom states (symmetric_ergotropy=False): the passive
+    # state of the explicit 2^N reduced state against the 2^N levels of H0 = ωa Jz; it
+    # is the open battery's default, so the closed limit of charge_open now agrees with
+    # charge_dicke (before, only the symmetric-subspace value existed, 1.82 against 2.21
+    # for N = 4 at g = 0.2)
+    from ssbattery.quantum.open import Dissipation, charge_open
+
+    g, wa, eta, omega, cutoff = 0.4, 0.8, -0.5, 0.3, 3 * n_atoms
+    params = DickeParameters(
+        n_atoms, g, omega_a=wa, eta=eta, drive=omega, photon_cutoff=cutoff, steps=25
+    )
+    res = charge_dicke(params, symmetric_ergotropy=False)
+    sym = charge_dicke(params)
+    assert res.parameters["ergotropy_unitaries"] == "all 2^N states"
+    assert sym.parameters["ergotropy_unitaries"] == "symmetric subspace j = N/2"
+    H, _, psi0, Jz = _qubits_times_fock(n_atoms, cutoff, g, wa, 1.0, eta, omega)
+    H0 = wa * Jz
+    levels_all = np.sort(np.linalg.eigvalsh(H0))
+    w, V = np.linalg.eigh(H)
+    c0 = V.T @ psi0
+    for t, erg in zip(res.times, res.ergotropy, strict=True):
+        M = (V @ (np.exp(-1j * w * t) * c0)).reshape(2**n_atoms, cutoff + 1)
+        rho = M @ M.conj().T
+        r_all = np.sort(np.linalg.eigvalsh(rho))[::-1]
+        assert erg == pytest.approx(float(np.trace(rho @ H0).real - r_all @ levels_all), abs=1e-9)
+    if n_atoms == 1:  # one qubit: the two conventions coincide
+        np.testing.assert_allclose(res.ergotropy, sym.ergotropy, atol=1e-12, rtol=0)
+    else:
+        assert res.ergotropy.max() > sym.ergotropy.max() + 1e-3
+    opened = charge_open(params, Dissipation(), storage=False)
+    assert opened.charging.parameters["ergotropy_unitaries"] == "all 2^N states"
+    np.testing.assert_allclose(opened.ergotropy, res.ergotropy, atol=1e-8, rtol=0)
+
+
+def test_cli_dicke_names_and_chooses_the_ergotropy_unitaries() -> None:
+    # the closed and the open run of `ssbattery dicke` used different conventions under
+    # one label; --ergotropy-unitaries picks one for both, and the output names it
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--n-atoms", "4", "--coupling", "0.2", "--photon-cutoff", "12"]
+    args += ["--steps", "30", "--no-check-cutoff", "--json"]
+
+    def run(*extra: str) -> dict:
+        out = CliRunner().invoke(app, [*args, *extra])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)
+
+    closed_all = run("--ergotropy-unitaries", "all")
+    noisy = run("--collective-decay", "1e-9")
+    closed_sym = run()
+    noisy_sym = run("--collective-decay", "1e-9", "--ergotropy-unitaries", "symmetric")
+
+    def erg(data: dict) -> np.ndarray:
+        (key,) = [k for k in data if k.startswith("ergotropy [")]
+        return np.array(data[key])
+
+    assert closed_all["parameters"]["ergotropy_unitaries"] == "all 2^N states"
+    assert noisy["parameters"]["ergotropy_unitaries"] == "all 2^N states"
+    np.testing.assert_allclose(erg(closed_all), erg(noisy), atol=1e-6, rtol=0)
+    np.testing.assert_allclose(erg(closed_sym), erg(noisy_sym), atol=1e-6, rtol=0)
+    assert erg(closed_all).max() > erg(closed_sym).max() + 0.1
+    bad = CliRunner().invoke(app, [*args, "--decay", "0.1", "--ergotropy-unitaries", "symmetric"])
+    assert bad.exit_code == 2 and "--ergotropy-unitaries" in bad.output
+
+
 def _collective_j2(n_atoms: int) -> np.ndarray:
     """J² = Jx² + Jy² + Jz² of N explicit spins ½ (for the symmetric subspace)."""
     sy = np.array([[0.0, -1j], [1j, 0.0]])

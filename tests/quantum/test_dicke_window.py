@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +207,24 @@ def test_cli_reports_the_cutoff_and_bound_and_keeps_the_4n_rule() -> None:
     assert info["dimension"] == DickeParameters(6, 0.3, photon_cutoff=24).dimension == 88
     table = CliRunner().invoke(app, base)
     assert "window, edge population" in table.output and "rigorous" in table.output
+
+
+def test_tol_with_the_window_is_refused_not_ignored() -> None:
+    # `tol` sets the fixed cutoff's Lanczos; with `window` it had no effect (E(t) equal to
+    # 1e-11 of a 60-level reference for tol = 1e-2, where the fixed cutoff is 6e-5 off)
+    params = DickeParameters(6, 0.3, steps=40)
+    with pytest.raises(InvalidParameterError, match="krylov_tol"):
+        charge_dicke(params, window=PhotonWindow(tol=1e-10), tol=1e-2, ergotropy=False)
+    ref = charge_dicke(replace(params, photon_cutoff=60), tol=1e-13, ergotropy=False)
+    loose = charge_dicke(
+        params,
+        window=PhotonWindow(tol=1e-10, krylov_tol=1e-3, propagator="lanczos"),
+        ergotropy=False,
+    )
+    tight = charge_dicke(
+        params,
+        window=PhotonWindow(tol=1e-10, krylov_tol=1e-12, propagator="lanczos"),
+        ergotropy=False,
+    )
+    assert float(np.max(np.abs(tight.energy - ref.energy))) < 1e-9
+    assert float(np.max(np.abs(loose.energy - ref.energy))) > 1e-9

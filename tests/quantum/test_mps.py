@@ -141,3 +141,41 @@ def test_checkpointed_run_resumes_to_the_same_numbers(
     assert np.array_equal(resumed.energy, full.energy)
     with pytest.raises(InvalidParameterError, match="different run"):
         charge_spin_chain_mps(p, t_max=0.2, steps=20, method=TEBD(bond_dim=8), checkpoint=path)
+
+
+@pytest.mark.parametrize("bad", [2.5, float("nan"), True, 0])
+def test_tdvp_exponentials_must_be_a_positive_integer(bad) -> None:
+    # 2.5 had been accepted and fitted with int(2.5) = 2 exponentials; NaN raised a bare
+    # "cannot convert float NaN to integer"
+    with pytest.raises(InvalidParameterError, match="`exponentials`"):
+        TDVP(exponentials=bad)
+    assert TDVP(exponentials=3.0).exponentials == 3
+
+
+def test_mps_runs_that_cannot_fit_or_finish_are_refused_before_building() -> None:
+    # These had run without end (minutes before the first step, no guard): the state at
+    # the bond cap, N = 4096 at D = 4096, needs Σ 2 D_i D_{i+1} × 16 B ≈ 2.2e3 GiB; a grid
+    # to t = 1e6 needs 2e8 steps of dt = 0.005 (≥ 1e-4 s per site each: 948 days); the exact
+    # long-range MPO of 4096 sites has widths up to ≈ 3N/2 (dense tensors ≈ 1e4 GiB).
+    import time
+
+    from ssbattery.errors import ResourceLimitError
+    from ssbattery.quantum.tdvp import chain_mpo, mpo_bond_widths
+
+    big = SpinChainParameters(n_sites=4096)
+    start = time.perf_counter()
+    with pytest.raises(ResourceLimitError, match="MPS tensors"):
+        charge_spin_chain_mps(big, steps=2, method=TEBD(bond_dim=4096))
+    with pytest.raises(ResourceLimitError, match="948 days"):
+        charge_spin_chain_mps(big, t_max=1e6, steps=2)
+    with pytest.raises(ResourceLimitError, match="MPO tensors"):
+        charge_spin_chain_mps(SpinChainParameters(n_sites=4096, interaction="lr"), steps=2)
+    assert time.perf_counter() - start < 30
+    # the widths the check uses are those of the MPO it would build
+    from ssbattery.quantum.mps import chain_channels
+
+    for n, alpha in ((9, 0.0), (12, 0.5)):
+        p = SpinChainParameters(n_sites=n, interaction="lr", anisotropy=alpha)
+        channels = chain_channels(p, None)[0]
+        built = [W.shape[1] for W in chain_mpo([np.zeros((2, 2))] * n, channels)[:-1]]
+        assert built == mpo_bond_widths(n, channels).tolist()

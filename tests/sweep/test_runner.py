@@ -196,9 +196,12 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         },
     ),
     (
+        # a fixed cutoff: without --photon-cutoff the command chooses it by error control
+        # (--cutoff-tol), while the sweep entry keeps its documented default 4N
         "open-dicke",
-        {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20},
-        "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20".split(),
+        {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20, "photon_cutoff": 8},
+        "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20 --photon-cutoff 8"
+        " --no-check-cutoff".split(),
         lambda j: {k.split(" [")[0]: v for k, v in j.items()},
     ),
     (

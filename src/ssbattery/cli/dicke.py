@@ -64,6 +64,13 @@ _CHECK_CUTOFF = typer.Option(
     help="With --photon-cutoff: repeat with a 1.5× larger cutoff; warn if Pmax or Emax move.",
 )
 _JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+_UNITARIES = typer.Option(
+    None,
+    "--ergotropy-unitaries",
+    help="The ergotropy (eq. 7) over unitaries of the symmetric subspace j = N/2 "
+    "('symmetric', the default without noise) or of all 2^N states of the atoms ('all', "
+    "never smaller; the default with noise, where local noise needs it).",
+)
 _PROPAGATOR = typer.Option(
     "wavefront",
     "--propagator",
@@ -75,6 +82,7 @@ _PROPAGATOR = typer.Option(
 
 
 @handle_errors(
+    api_names={"symmetric_ergotropy": "--ergotropy-unitaries symmetric"},
     quantities={
         **dict.fromkeys(
             ("coupling", "omega_a", "omega_cav", "omega_c", "eta", "drive"), "model_energy"
@@ -83,7 +91,7 @@ _PROPAGATOR = typer.Option(
             ("cavity_loss", "decay", "pumping", "dephasing", "collective_decay"), "model_rate"
         ),
         "bath_temperature": "model_temperature",
-    }
+    },
 )
 def dicke_command(
     n_atoms: int | None = typer.Option(
@@ -102,6 +110,7 @@ def dicke_command(
     ),
     steps: int = typer.Option(400, "--steps", help="Points of the grid in (0, t_max]."),
     check_cutoff: bool = _CHECK_CUTOFF,
+    ergotropy_unitaries: str | None = _UNITARIES,
     as_json: bool = _JSON,
     plot: Path | None = output_option("--plot", help="Save E(t), P(t) to this file."),
     cavity_loss: float = typer.Option(0.0, "--cavity-loss", help="Cavity loss κ (open)."),
@@ -139,11 +148,27 @@ def dicke_command(
         collective_decay=collective_decay,
         bath_temperature=bath_temperature,
     )
+    symmetric = _symmetric_ergotropy(ergotropy_unitaries, default=noise is None)
     if noise is not None:
-        _charge_open(params, noise, audit_flag=audit_flag, as_json=as_json, plot=plot)
+        top = None if photon_cutoff is not None else _cutoff_tol(cutoff_tol)
+        opts = (top, check_cutoff, propagator, symmetric)
+        _charge_open(params, noise, *opts, audit_flag=audit_flag, as_json=as_json, plot=plot)
         return
     window = _photon_window(params, photon_cutoff, cutoff_tol, propagator)
-    result = _charge_closed(params, window, check_cutoff)
+    result = _charge_closed(params, window, check_cutoff, symmetric)
+    _report_closed(params, result, window, plot=plot, audit_flag=audit_flag, as_json=as_json)
+
+
+def _report_closed(
+    params: DickeParameters,
+    result: ChargingResult,
+    window: PhotonWindow | None,
+    *,
+    plot: Path | None,
+    audit_flag: bool,
+    as_json: bool,
+) -> None:
+    """The closed run's plot, audits and JSON or table."""
     if plot is not None:
         _save_curves(result, plot)
     out = result.to_dict()
@@ -156,13 +181,60 @@ def dicke_command(
 
 
 def _charge_open(
-    params: DickeParameters, noise: Dissipation, *, audit_flag: bool, as_json: bool, plot: Any
+    params: DickeParameters,
+    noise: Dissipation,
+    top_population: float | None,
+    check_cutoff: bool,
+    propagator: str,
+    symmetric_ergotropy: bool,
+    *,
+    audit_flag: bool,
+    as_json: bool,
+    plot: Any,
 ) -> None:
-    """The open battery (noise options given): charging, storage phase, summary."""
+    """The open battery (noise options given): charging, storage phase, summary.
+
+    Without ``--photon-cutoff`` the cutoff is chosen by error control (``--cutoff-tol``
+    bounds the top Fock level's population); with it, ``--check-cutoff`` reruns with a
+    larger one. ``--propagator`` (the closed battery's moving window) does not apply.
+    """
+    from ssbattery.errors import InvalidParameterError
+
+    if propagator != "wavefront":
+        raise InvalidParameterError(
+            "`--propagator` chooses the closed battery's moving-window propagator; with "
+            "noise options the open battery has its own: drop `--propagator`."
+        )
+    if top_population is not None and noise.cavity_loss > 0 and noise.bath_temperature:
+        raise InvalidParameterError(
+            "`--bath-temperature` > 0 with `--cavity-loss` needs a fixed `--photon-cutoff` "
+            "(the error control of the cutoff covers a zero-temperature cavity only)."
+        )
     if audit_flag:
         err_console.print("audit: the open battery is not audited (closed runs only).")
     with warnings_to_stderr():
-        run_open_dicke(params, noise, as_json=as_json, plot=plot)
+        run_open_dicke(
+            params,
+            noise,
+            as_json=as_json,
+            plot=plot,
+            top_population=top_population,
+            check_cutoff=check_cutoff,
+            symmetric_ergotropy=symmetric_ergotropy,
+        )
+
+
+def _symmetric_ergotropy(choice: str | None, *, default: bool) -> bool:
+    """``--ergotropy-unitaries``: True for 'symmetric', False for 'all', else ``default``."""
+    if choice is None:
+        return default
+    if choice not in ("symmetric", "all"):
+        from ssbattery.errors import InvalidParameterError
+
+        raise InvalidParameterError(
+            f"`--ergotropy-unitaries` must be 'symmetric' or 'all', got {choice!r}."
+        )
+    return choice == "symmetric"
 
 
 def _save_curves(result: ChargingResult, plot: Path) -> None:
@@ -179,17 +251,23 @@ def _photon_window(
 
     if photon_cutoff is not None:
         return None
+    tol = _cutoff_tol(cutoff_tol)
+    check_window_memory(params)
+    prop = renamed_choice(propagator, option="--propagator", old="chebyshev", new="wavefront")
+    return PhotonWindow(tol=tol, propagator=prop)
+
+
+def _cutoff_tol(cutoff_tol: float) -> float:
+    """``--cutoff-tol`` checked: a bound on an edge population, > 0."""
     if not cutoff_tol > 0:  # NaN too
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(f"`--cutoff-tol` must be > 0 (e.g. 1e-10), got {cutoff_tol!r}.")
-    check_window_memory(params)
-    prop = renamed_choice(propagator, option="--propagator", old="chebyshev", new="wavefront")
-    return PhotonWindow(tol=cutoff_tol, propagator=prop)
+    return float(cutoff_tol)
 
 
 def _charge_closed(
-    params: DickeParameters, window: PhotonWindow | None, check_cutoff: bool
+    params: DickeParameters, window: PhotonWindow | None, check_cutoff: bool, symmetric: bool
 ) -> ChargingResult:
     """The closed run as the sweep entry solves it (a sweep point is this run bit for bit)."""
     from ssbattery.quantum.dicke import check_cutoff_convergence
@@ -198,7 +276,8 @@ def _charge_closed(
     label = "moving photon window" if window else f"dim {params.dimension}"
     with warnings_to_stderr():
         with progress_on_stderr(f"Dicke N={params.n_atoms}, {label}") as update:
-            result = DICKE.solve(DickeRun(params, window=window), progress=update)
+            run = DickeRun(params, window=window, symmetric_ergotropy=symmetric)
+            result = DICKE.solve(run, progress=update)
             if check_cutoff and window is None:
                 check_cutoff_convergence(params, result)
     return result
@@ -223,6 +302,7 @@ def _dicke_table(
         ("E_max [ωc]", f"{result.energy_max:.8g}"),
         ("t(E_max) [1/ωc]", f"{result.t_energy_max:.6g}"),
         ("max ergotropy [ωc]", f"{float(result.ergotropy.max()):.8g}"),
+        ("  over unitaries of", f"{info['ergotropy_unitaries']}"),
     ]
     return quantity_table(f"Dicke battery, N = {params.n_atoms}, g = {params.coupling}", rows)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ssbattery.cli._common import (
     console,
@@ -68,14 +68,37 @@ def dissipation_from_options(
 
 
 def run_open_dicke(
-    params: DickeParameters, dissipation: Dissipation, *, as_json: bool, plot: Path | None
+    params: DickeParameters,
+    dissipation: Dissipation,
+    *,
+    as_json: bool,
+    plot: Path | None,
+    top_population: float | None = None,
+    check_cutoff: bool = False,
+    symmetric_ergotropy: bool = False,
 ) -> None:
-    """Charge the open Dicke battery, run the storage phase and print the summary."""
+    """Charge the open Dicke battery, run the storage phase and print the summary.
+
+    ``top_population`` (``--cutoff-tol`` without ``--photon-cutoff``): the photon cutoff
+    grows from ``params.photon_cutoff`` until the top Fock level's population stays below
+    it; else the cutoff is fixed and ``check_cutoff`` repeats the run with a larger one
+    (:func:`~ssbattery.quantum.open.cutoff.check_open_cutoff`). ``symmetric_ergotropy``:
+    the ergotropy over symmetric-subspace unitaries (``--ergotropy-unitaries symmetric``).
+    """
+    from ssbattery.quantum.open.cutoff import check_open_cutoff
     from ssbattery.sweep.models.open_dicke import OPEN_DICKE, OpenDickeRun
 
+    run = OpenDickeRun(
+        params,
+        dissipation,
+        top_population=top_population,
+        symmetric_ergotropy=symmetric_ergotropy,
+    )
     with progress_on_stderr(f"open Dicke N={params.n_atoms}") as update:
         # the sweep's entry: a sweep point is this run bit for bit
-        result = OPEN_DICKE.solve(OpenDickeRun(params, dissipation), progress=update)
+        result = OPEN_DICKE.solve(run, progress=update)
+        if check_cutoff and top_population is None:
+            check_open_cutoff(params, dissipation, result)
     if plot is not None:
         from ssbattery.plotting.dicke import plot_dicke_charging
 
@@ -85,14 +108,13 @@ def run_open_dicke(
         print_json(result.to_dict())
         return
     title = (
-        f"open Dicke battery, N = {params.n_atoms}, g = {params.coupling} "
-        f"(κ = {dissipation.cavity_loss}, γ↓ = {dissipation.decay}, γ_φ = {dissipation.dephasing})"
+        f"open Dicke battery, N = {params.n_atoms}, g = {params.coupling} ({_noise(dissipation)})"
     )
     k = int(result.ergotropy.argmax())
     st = result.storage
     info = result.charging.parameters
     rows = [
-        ("photon cutoff", f"{params.photon_cutoff}"),
+        ("photon cutoff", _cutoff_row(result.charging.parameters, result.checks)),
         (
             "spin blocks × entries",
             f"{info['spin_blocks']} × {info['state_entries']:,}",
@@ -101,6 +123,7 @@ def run_open_dicke(
         ("t(P_max) [1/ωc]", f"{result.t_power_max:.6g}"),
         ("E_max [ωc]", f"{result.charging.energy_max:.8g}"),
         ("max ergotropy [ωc]", f"{float(result.ergotropy[k]):.8g}"),
+        ("  over unitaries of", f"{info['ergotropy_unitaries']}"),
         (
             "  incoherent / coherent part",
             f"{result.ergotropy_incoherent[k]:.6g} / {result.ergotropy_coherent[k]:.6g}",
@@ -119,3 +142,31 @@ def run_open_dicke(
         )
         rows += [("τc (charger off) [1/ωc]", f"{st.tau_c:.6g}"), ("ergotropy half-life [1/ωc]", hl)]
     console.print(quantity_table(title, rows))
+
+
+def _cutoff_row(info: dict[str, Any], checks: dict[str, float]) -> str:
+    """The photon cutoff used, with the error control's criterion and bound when it chose it."""
+    row = f"{info['photon_cutoff']}"
+    if "top_population_bound" in checks:
+        row += (
+            f" (error control: top level population {checks['max_top_level_population']:.1e}"
+            f" ≤ {checks['top_population_bound']:.0e}; |δE| ≤ "
+            f"{checks['truncation_bound_energy']:.1e} rigorous)"
+        )
+    return row
+
+
+def _noise(dissipation: Dissipation) -> str:
+    """The rates given (every nonzero one) and the bath temperature, for the title."""
+    d = dissipation
+    named = (
+        ("κ", d.cavity_loss),
+        ("γ↓", d.decay),
+        ("γ↑", d.pumping),
+        ("γ_φ", d.dephasing),
+        ("γ_c", d.collective_decay),
+    )
+    parts = [f"{sym} = {v:g}" for sym, v in named if v]
+    if d.bath_temperature is not None:
+        parts.append(f"T = {d.bath_temperature:g}")
+    return ", ".join(parts) or "no noise"

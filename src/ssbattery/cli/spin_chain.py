@@ -41,6 +41,11 @@ def register(app: typer.Typer) -> None:
 _FIG14 = FIG14_SPIN_CHAIN.params
 
 
+_BOND_DIM = typer.Option(
+    None, "--bond-dim", help="MPS bond dimension D (--method mps; default 64)."
+)
+
+
 @handle_errors(quantities=dict.fromkeys(("field", "charging", "coupling"), "model_energy"))
 def spin_chain_command(
     n_sites: int = typer.Option(_FIG14.n_sites, "--n-sites", help="Number of spins N ≥ 1."),
@@ -67,7 +72,7 @@ def spin_chain_command(
         help="exact (symmetry sector, N ≤ 30) or mps (TeNPy: TEBD for open nn, TDVP "
         "with an MPO otherwise).",
     ),
-    bond_dim: int = typer.Option(64, "--bond-dim", help="MPS bond dimension D (--method mps)."),
+    bond_dim: int | None = _BOND_DIM,
     exponentials: int | None = typer.Option(
         None,
         "--exponentials",
@@ -104,7 +109,7 @@ def spin_chain_command(
         decay=decay,
         periodic=periodic,
     )
-    kind = _check_method(method, operator, checkpoint)
+    kind, bond_dim = _check_method(method, operator, checkpoint, bond_dim, exponentials)
     with err_console.status(f"charging a {params.n_sites}-site chain ({kind})…", spinner="dots"):
         result = _charge(
             params, kind, t_max, steps, bond_dim, exponentials, operator.lower(), checkpoint
@@ -131,8 +136,15 @@ def _save_chain_plot(result: Any, plot: Path) -> None:
     save_plot(fig, plot)
 
 
-def _check_method(method: str, operator: str, checkpoint: Path | None) -> str:
-    """``--method`` lower-cased, after refusing a bad ``--method``/``--operator`` pair or
+def _check_method(
+    method: str,
+    operator: str,
+    checkpoint: Path | None,
+    bond_dim: int | None = None,
+    exponentials: int | None = None,
+) -> tuple[str, int]:
+    """``--method`` lower-cased and the bond dimension (default 64), after refusing a bad
+    ``--method``/``--operator`` pair, MPS options with ``--method exact`` or
     ``--checkpoint`` before anything is built (one ``error:`` line each)."""
     from ssbattery.errors import InvalidParameterError
     from ssbattery.quantum.chain_charging import check_operator
@@ -146,7 +158,17 @@ def _check_method(method: str, operator: str, checkpoint: Path | None) -> str:
             f"`--operator` {operator!r} applies to `--method exact` only; leave it out "
             "with `--method mps`."
         )
-    return kind
+    given = [
+        flag
+        for flag, value in (("--bond-dim", bond_dim), ("--exponentials", exponentials))
+        if value is not None
+    ]
+    if kind == "exact" and given:
+        raise InvalidParameterError(
+            f"`{given[0]}` applies to `--method mps` only (the exact method keeps every "
+            "state); add `--method mps` or leave it out."
+        )
+    return kind, 64 if bond_dim is None else bond_dim
 
 
 def _charge(

@@ -291,7 +291,9 @@ def _refine_power(
                 shift = 0.5 * h * (P[j - 1] - P[j + 1]) / d2
                 vertex = P[j] - 0.125 * (P[j + 1] - P[j - 1]) ** 2 / d2
                 t_best, p_best = float(grid[j] + shift), float(vertex)
-        new_lo = float(grid[max(j - 1, 0)])
+        # bracket the best point: left of grid[0] lies ``lo`` (grid[0] itself when lo > 0;
+        # t = 0, dropped from the grid, when lo = 0 — the zoom had then gone right of it)
+        new_lo = float(grid[j - 1]) if j > 0 else lo
         hi = float(grid[min(j + 1, grid.size - 1)])
         if new_lo > lo:
             start = solver.step(start, new_lo - lo)

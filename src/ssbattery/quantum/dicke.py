@@ -24,6 +24,14 @@ Structure used for speed (all exact):
   Π = (−1)^N, so only the sector with n + (m + j) ≡ N (mod 2) is evolved (half the space);
 * the reduced battery state is block diagonal in that sector (m + j even / odd), so its
   spectrum (for the ergotropy, eq. 7) comes from two blocks of half the size.
+
+Ergotropy convention: the atoms' reduced state lives in the symmetric subspace j = N/2
+(N + 1 states of the 2^N). By default (``symmetric_ergotropy=True``) eq. 7 maximises over
+unitaries of that subspace (collective operations; each level ωa m once); with
+``symmetric_ergotropy=False`` over all unitaries of the 2^N space, whose passive state
+also fills the non-symmetric states of the low levels (level ωa m has multiplicity
+C(N, N/2 + m)): never smaller, and equal for N = 1. The open battery
+(:func:`~ssbattery.quantum.open.charge_open`) uses the 2^N convention by default.
 """
 
 from __future__ import annotations
@@ -68,11 +76,15 @@ __all__ = [
     "dicke_initial_state",
     "eta_critical",
     "g_critical",
+    "passive_levels",
     "spin_ergotropy",
 ]
 
 #: Relative change of Pmax or Emax above which the cutoff check warns.
 CUTOFF_RTOL = 1e-6
+
+#: How a result names its ergotropy convention (key: symmetric-subspace unitaries only).
+ERGOTROPY_UNITARIES = {True: "symmetric subspace j = N/2", False: "all 2^N states"}
 
 
 def default_charging_time(n_atoms: int, coupling: float) -> float:
@@ -327,17 +339,46 @@ def _energy_levels(params: DickeParameters) -> NDArray[np.float64]:
     return np.asarray(params.omega_a * (k - params.n_atoms / 2.0), dtype=np.float64)
 
 
+def passive_levels(params: DickeParameters, *, symmetric: bool = True) -> NDArray[np.float64]:
+    """The N + 1 lowest levels of H0 = ωa Jz that the passive state of a rank ≤ N + 1
+    reduced state fills (ascending; eq. 7).
+
+    ``symmetric``: the levels ωa m of the symmetric subspace, once each; else the lowest
+    N + 1 of the 2^N space, level ωa m counted C(N, N/2 + m) times (for N ≥ 1 the ground
+    level once and the first excited one N times).
+
+    Example:
+        >>> passive_levels(DickeParameters(3, 0.1), symmetric=False).tolist()
+        [-1.5, -0.5, -0.5, -0.5]
+    """
+    n = params.n_atoms
+    if symmetric:
+        return _energy_levels(params)
+    out: list[float] = []
+    for k in range(n + 1):
+        out += [params.omega_a * (k - n / 2.0)] * min(math.comb(n, k), n + 1 - len(out))
+        if len(out) == n + 1:
+            break
+    return np.asarray(out, dtype=np.float64)
+
+
 def spin_ergotropy(
-    populations: NDArray[np.float64], blocks: list[NDArray[np.complex128]], levels: NDArray
+    populations: NDArray[np.float64],
+    blocks: list[NDArray[np.complex128]],
+    levels: NDArray,
+    passive_at: NDArray | None = None,
 ) -> float:
     """Ergotropy (eq. 7) of a battery state with diagonal ``populations`` in the H0 basis.
 
     ``blocks`` are Hermitian diagonal blocks of ρ (their eigenvalues together form ρ's
-    spectrum); ``levels`` the H0 eigenvalues. Closed form: E(ρ) − Σ r↓_i ε↑_i.
+    spectrum); ``levels`` the H0 eigenvalues of the populations. Closed form:
+    E(ρ) − Σ r↓_i ε↑_i with ε the levels ``passive_at`` (default ``levels``; see
+    :func:`passive_levels` for the 2^N space).
     """
     r = np.concatenate([np.linalg.eigvalsh(b) for b in blocks])
     r = np.clip(r, 0.0, None)
-    passive = float(np.sort(r)[::-1] @ np.sort(levels))
+    eps = np.sort(levels if passive_at is None else passive_at)
+    passive = float(np.sort(r)[::-1] @ eps)
     return max(float(populations @ levels) - passive, 0.0)
 
 
@@ -358,9 +399,11 @@ class _Recorder:
         ergo: bool,
         *,
         background: bool = False,
+        symmetric: bool = True,
     ):
         self.n_atoms = params.n_atoms
         self.levels = _energy_levels(params)
+        self.passive = passive_levels(params, symmetric=symmetric)
         self.ergo = ergo
         self.jz_mean = np.empty(n_times)
         self.ergotropy = np.full(n_times, np.nan)
@@ -439,7 +482,7 @@ class _Recorder:
             # G†G = (Gᵀ G*)* has the spectrum of the block Gᵀ G* of ρ; ZHERK fills only
             # its lower triangle (what eigvalsh reads), at half a GEMM's cost
             blocks.append(zherk(1.0, grid, trans=2, lower=1))
-        return spin_ergotropy(pops.astype(np.float64), blocks, self.levels)
+        return spin_ergotropy(pops.astype(np.float64), blocks, self.levels, self.passive)
 
     def wait(self) -> None:
         """Complete the queued ergotropies (re-raising a worker's error)."""
@@ -462,6 +505,7 @@ def charge_dicke(
     params: DickeParameters,
     *,
     ergotropy: bool = True,
+    symmetric_ergotropy: bool = True,
     parity: bool | None = None,
     check_cutoff: bool = False,
     larger_cutoff: int | None = None,
@@ -476,7 +520,10 @@ def charge_dicke(
     """Charge the Dicke battery and return E(t), P(t) = E/t, ergotropy and the maxima.
 
     E(t) = ωa(⟨Jz⟩ + N/2) (the stored energy W(t) of §2.3.2 with H0 = ωa Jz, eq. 8);
-    the ergotropy (eq. 7) is that of the atoms' reduced state (cavity traced out).
+    the ergotropy (eq. 7) is that of the atoms' reduced state (cavity traced out), over
+    unitaries of the symmetric subspace j = N/2 (``symmetric_ergotropy`` True, the default)
+    or of all 2^N states (False; never smaller, the default of the open battery), see the
+    module docstring; the result's parameters name it (``ergotropy_unitaries``).
     ``check_cutoff`` repeats the run with ``larger_cutoff`` (default max(1.5 Nph, Nph + 8))
     and emits :class:`ConvergenceWarning` when Pmax or Emax change by more than ``rtol``
     (relative), with the same ``method`` and ``parity`` as this run. ``tol`` bounds the
@@ -491,7 +538,8 @@ def charge_dicke(
     ≤ ``window.tol`` (the cutoff chosen by error control); the result's parameters then
     report the cutoff it needed (``photon_cutoff``), ``max_edge_population`` and the
     Duhamel bounds ``truncation_norm_bound`` (state) and ``energy_error_bound``
-    (2 ωa j × it). ``parity``, ``method`` and ``check_cutoff`` apply to fixed cutoffs only.
+    (2 ωa j × it). ``parity``, ``method``, ``tol`` and ``check_cutoff`` apply to fixed
+    cutoffs only (the window's propagation error is ``window.krylov_tol``).
 
     Window runs checkpoint and resume: with ``checkpoint`` (a file path) the window, the
     state and the records so far are written atomically after every segment, and a call
@@ -507,6 +555,11 @@ def charge_dicke(
         raise InvalidParameterError(
             "`window` chooses the photon cutoff itself: it cannot be combined with "
             "`check_cutoff`, `method` or `parity=False`."
+        )
+    if window is not None and tol is not None:
+        raise InvalidParameterError(
+            "`tol` is the fixed cutoff's Lanczos tolerance; the moving window propagates "
+            "to its own: pass `PhotonWindow(krylov_tol=...)` instead."
         )
     if window is None and (checkpoint is not None or stop_after_s is not None):
         raise InvalidParameterError(
@@ -544,7 +597,12 @@ def charge_dicke(
         # with more than one thread, the ergotropy runs beside the propagation
         background = window.threads is None or int(window.threads) > 1
         rec = _Recorder(
-            params, window_basis(params, N0, N0), n_times, ergotropy, background=background
+            params,
+            window_basis(params, N0, N0),
+            n_times,
+            ergotropy,
+            background=background,
+            symmetric=symmetric_ergotropy,
         )
         bound_basis: list[DickeBasis] = []
 
@@ -569,7 +627,8 @@ def charge_dicke(
                 method=window,
                 checkpoint=checkpoint,
                 keep=records,
-                tag=f"charge_dicke(ergotropy={bool(ergotropy)})",
+                tag=f"charge_dicke(ergotropy={bool(ergotropy)})"
+                + ("" if symmetric_ergotropy else ", 2^N ergotropy"),
                 stop_after_s=stop_after_s,
                 flush=rec.wait,
             )
@@ -589,7 +648,7 @@ def charge_dicke(
         basis = dicke_basis(params, parity=parity)
         H = dicke_hamiltonian(params, basis)
         psi0 = dicke_initial_state(basis)
-        rec = _Recorder(params, basis, n_times, ergotropy)
+        rec = _Recorder(params, basis, n_times, ergotropy, symmetric=symmetric_ergotropy)
 
         def observer(psi: NDArray[np.complex128], k: int) -> None:
             rec(psi, k)
@@ -603,7 +662,10 @@ def charge_dicke(
             max_top_photon_population=float(rec.tail.max()),
         )
     energy = params.omega_a * (rec.jz_mean + params.n_atoms / 2.0)
-    extra.update(max_norm_error=float(np.max(np.abs(rec.norm - 1.0))))
+    extra.update(
+        max_norm_error=float(np.max(np.abs(rec.norm - 1.0))),
+        ergotropy_unitaries=ERGOTROPY_UNITARIES[bool(symmetric_ergotropy)],
+    )
     result = summarise_charging(times, energy, rec.ergotropy, params, diagnostics=extra)
     if int(np.argmax(result.power)) == len(times) - 1:
         warnings.warn(

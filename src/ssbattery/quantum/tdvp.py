@@ -34,7 +34,14 @@ import numpy as np
 import scipy.linalg as sla
 from numpy.typing import NDArray
 
-__all__ = ["Channel", "TDVPState", "chain_mpo", "expm_krylov", "mpo_expectation"]
+__all__ = [
+    "Channel",
+    "TDVPState",
+    "chain_mpo",
+    "expm_krylov",
+    "mpo_bond_widths",
+    "mpo_expectation",
+]
 
 Array = NDArray[Any]  # complex128 tensors (float where a factor is real)
 
@@ -65,14 +72,7 @@ def chain_mpo(onsite: Sequence[Array], channels: Sequence[Channel]) -> list[Arra
     w_right = 1."""
     N = len(onsite)
     eye = np.eye(2, dtype=complex)
-    # channel c is alive on the bond after site i if opened at some site ≤ i and closed at
-    # some site > i
-    alive = []
-    for ch in channels:
-        opened = np.cumsum(np.abs(ch.opens) > 0) > 0
-        closed_after = np.cumsum((np.abs(ch.closes) > 0)[::-1])[::-1]
-        later = np.concatenate([closed_after[1:], [0]]) > 0
-        alive.append(opened & later)
+    alive = _alive(channels)
     tensors = []
     for i in range(N):
         left = [c for c in range(len(channels)) if i > 0 and alive[c][i - 1]]
@@ -97,6 +97,27 @@ def chain_mpo(onsite: Sequence[Array], channels: Sequence[Channel]) -> list[Arra
                 W[1 + left.index(c), end_r] += ch.closes[i] * ch.right
         tensors.append(W)
     return tensors
+
+
+def _alive(channels: Sequence[Channel]) -> list[Array]:
+    """Per channel, whether it is alive on the bond after site i: opened at some site ≤ i
+    and closed at some site > i."""
+    alive = []
+    for ch in channels:
+        opened = np.cumsum(np.abs(ch.opens) > 0) > 0
+        closed_after = np.cumsum((np.abs(ch.closes) > 0)[::-1])[::-1]
+        later = np.concatenate([closed_after[1:], [0]]) > 0
+        alive.append(opened & later)
+    return alive
+
+
+def mpo_bond_widths(n_sites: int, channels: Sequence[Channel]) -> Array:
+    """The bond dimensions of :func:`chain_mpo` on the N − 1 inner bonds: 2 + the channels
+    alive on each (for the memory check before the MPO is built)."""
+    if not channels:
+        return np.full(max(n_sites - 1, 0), 2, dtype=np.int64)
+    counts = np.sum(np.array(_alive(channels)), axis=0)[: n_sites - 1]
+    return np.asarray(2 + counts, dtype=np.int64)
 
 
 def _sparse_mpo(W: Array) -> Any:

@@ -682,3 +682,90 @@ def test_energy_only_run_skips_the_spectra_and_keeps_the_energies():
     assert full.checks["min_eigenvalue"] > -1e-12
     with pytest.raises(InvalidParameterError, match="positivity"):
         charge_open(params, NOISE, storage=False, positivity=False)
+
+
+def test_cli_open_battery_honours_cutoff_tol_and_check_cutoff():
+    """With noise options, ``--cutoff-tol`` (no ``--photon-cutoff``) chooses the cutoff by
+    error control: N = 2, g = 0.6 (above g_c = ½√(1/N), photons are made) needs far more
+    than the 4N = 8 levels the command used to keep whatever the tolerance (E(t) then off
+    by 0.17 ωc); against a 40-level reference E(t) is within 40 × p_top × E_max (the
+    factor of the cutoff module's test), and a tighter tolerance needs a larger cutoff.
+    A fixed cutoff with ``--check-cutoff`` warns when a larger one moves Pmax; the
+    closed battery's ``--propagator`` is refused with noise instead of ignored."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--n-atoms", "2", "--coupling", "0.6", "--steps", "40", "--decay", "0.01"]
+    ref = charge_open(
+        DickeParameters(2, 0.6, photon_cutoff=40, steps=40),
+        Dissipation(decay=0.01),
+        storage=False,
+        ergotropy=False,
+        positivity=False,
+    )
+    cutoffs = []
+    for tol in (1e-2, 1e-6):
+        out = CliRunner().invoke(app, [*args, "--cutoff-tol", str(tol), "--json"])
+        assert out.exit_code == 0, out.output
+        data = json.loads(out.stdout)
+        p_top = data["checks"]["max_top_level_population [1]"]
+        assert p_top <= tol and data["checks"]["top_population_bound [1]"] == tol
+        (key,) = [k for k in data if k.startswith("energy [")]
+        err = float(np.max(np.abs(np.array(data[key]) - ref.energy)))
+        assert err <= 40 * p_top * ref.charging.energy_max
+        cutoffs.append(data["parameters"]["photon_cutoff"])
+    assert 8 < cutoffs[0] < cutoffs[1] <= 40
+    fixed = CliRunner().invoke(app, [*args, "--photon-cutoff", "2"])
+    assert fixed.exit_code == 0 and "photon cutoff 2 is not converged" in fixed.output
+    quiet = CliRunner().invoke(app, [*args, "--photon-cutoff", "2", "--no-check-cutoff"])
+    assert quiet.exit_code == 0 and "not converged" not in quiet.output
+    bad = CliRunner().invoke(app, [*args, "--propagator", "lanczos"])
+    assert bad.exit_code == 2 and "--propagator" in bad.output
+
+
+def test_cli_open_title_names_every_rate_given():
+    """The table's title listed κ, γ↓ and γ_φ only: a run with collective decay and pumping
+    read "(κ = 0.0, γ↓ = 0.0, γ_φ = 0.0)", as if closed."""
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    args = ["dicke", "--n-atoms", "2", "--coupling", "0.3", "--photon-cutoff", "4"]
+    args += ["--steps", "10", "--collective-decay", "0.05", "--pumping", "0.02"]
+    out = CliRunner().invoke(app, [*args, "--no-check-cutoff"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())  # the title wraps at the table's width
+    assert "(γ↑ = 0.02, γ_c = 0.05)" in text and "κ =" not in text
+
+
+def test_a_cold_bath_gives_the_zero_temperature_rates():
+    """T = 0.001 ω (ω/T = 1000) overflowed e^{ω/T} ("math range error", a CLI exit on
+    `--bath-temperature 0.001`); n̄ = 1/(e^{ω/T} − 1) < e^{−700} there (the exponent is
+    capped at 700, as the thermal machines' occupation), so the rates and the run are those
+    of T = 0, and n̄ is the Bose value where it is representable."""
+    from ssbattery.quantum.open import bose_occupation
+
+    assert 0.0 < bose_occupation(1.0, 1e-3) < 1e-300
+    assert bose_occupation(2.0, 1.0) == pytest.approx(1.0 / (math.exp(2.0) - 1.0), rel=1e-14)
+    model = DrivenBattery(3, drive=1.0, steps=20)
+    cold = charge_open(model, Dissipation(decay=0.1, bath_temperature=1e-3), storage=False)
+    zero = charge_open(model, Dissipation(decay=0.1, bath_temperature=0.0), storage=False)
+    np.testing.assert_allclose(cold.energy, zero.energy, rtol=0, atol=1e-14)
+    assert cold.charging.parameters["jump_rates"]["local_up"] < 1e-300
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, float("nan")])
+def test_trajectory_seed_must_be_a_non_negative_integer(seed):
+    """seed = −1 had reached NumPy's SeedSequence ("expected non-negative integer")."""
+    from ssbattery.quantum.open import charge_trajectories
+
+    model = DickeParameters(2, 0.3, photon_cutoff=4, steps=10)
+    with pytest.raises(InvalidParameterError, match="`seed`"):
+        charge_trajectories(model, Dissipation(collective_decay=0.2), n_traj=4, seed=seed)
+    # a valid seed fixes the run: the same numbers twice
+    a = charge_trajectories(model, Dissipation(collective_decay=0.2), n_traj=4, seed=3)
+    b = charge_trajectories(model, Dissipation(collective_decay=0.2), n_traj=4, seed=3)
+    np.testing.assert_array_equal(a.energy, b.energy)

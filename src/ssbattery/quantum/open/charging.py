@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from ssbattery._blas import single_threaded
 from ssbattery.errors import InvalidParameterError, api_only
 from ssbattery.quantum.battery import ChargingResult, summarise_charging
-from ssbattery.quantum.dicke import DickeParameters
+from ssbattery.quantum.dicke import ERGOTROPY_UNITARIES, DickeParameters
 from ssbattery.quantum.open.liouvillian import (
     ASSEMBLE_LIMIT,
     TABLE_LIMIT,
@@ -594,6 +594,7 @@ def charge_open(
         state_entries=space.size,
         generator=L.provenance(),
         propagator=engine,
+        ergotropy_unitaries=ERGOTROPY_UNITARIES[bool(sym)],
     )
     charging = summarise_charging(
         grid,

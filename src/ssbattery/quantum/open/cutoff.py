@@ -26,16 +26,17 @@ For the closed battery the relative error of E(t) was measured at up to 40× p_t
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 from typing import Any
 
-from ssbattery.errors import InvalidParameterError
-from ssbattery.quantum.dicke import DickeParameters
+from ssbattery.errors import ConvergenceWarning, InvalidParameterError, api_only
+from ssbattery.quantum.dicke import CUTOFF_RTOL, DickeParameters
 from ssbattery.quantum.open.charging import OpenChargingResult, charge_open
 from ssbattery.quantum.open.rates import Dissipation
 from ssbattery.validation import require_int_at_least, require_positive
 
-__all__ = ["charge_open_converged", "truncation_bound"]
+__all__ = ["charge_open_converged", "check_open_cutoff", "truncation_bound"]
 
 
 def truncation_bound(model: DickeParameters, max_top_population: float) -> float:
@@ -85,8 +86,10 @@ def charge_open_converged(
             break
         if cutoff >= top:
             raise InvalidParameterError(
-                f"the top Fock level's population is {p_top:.3g} > `top_population` = "
-                f"{bound:.3g} at `max_cutoff` = {top}; raise `max_cutoff` or `top_population`."
+                f"the top Fock level's population is {p_top:.3g} > the bound {bound:.3g} at "
+                f"the largest photon cutoff tried, {top}; loosen the bound (CLI "
+                "`--cutoff-tol`) or fix the cutoff (`--photon-cutoff`)."
+                + api_only("raise `max_cutoff` or `top_population`")
             )
         cutoff = min(top, cutoff + max(2, math.ceil(cutoff / 4)))
     result = probe if kwargs.get("storage") is False and kwargs.get("ergotropy") is False else None
@@ -100,3 +103,48 @@ def charge_open_converged(
         truncation_bound_energy=trial.omega_a * n * trace,
     )
     return result
+
+
+def check_open_cutoff(
+    model: DickeParameters,
+    dissipation: Dissipation,
+    result: OpenChargingResult,
+    *,
+    larger_cutoff: int | None = None,
+    rtol: float = CUTOFF_RTOL,
+) -> tuple[int, float]:
+    """Repeat an open run with a larger photon cutoff; warn when Pmax or Emax move.
+
+    The open counterpart of :func:`~ssbattery.quantum.dicke.check_cutoff_convergence`:
+    the rerun (default cutoff max(1.5 n_c, n_c + 8)) computes E(t) only; a relative
+    change |X' − X|/|X'| of Pmax or Emax above ``rtol`` emits
+    :class:`~ssbattery.errors.ConvergenceWarning`. Returns (larger cutoff, largest
+    relative change).
+    """
+    cut = model.photon_cutoff
+    bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
+    if bigger <= cut:
+        raise InvalidParameterError(
+            f"`larger_cutoff` must exceed the photon cutoff {cut}, got {larger_cutoff!r}."
+        )
+    other = charge_open(
+        replace(model, photon_cutoff=bigger),
+        dissipation,
+        storage=False,
+        ergotropy=False,
+        positivity=False,
+    ).charging
+    ref = result.charging
+    changes = [
+        abs(a - b) / max(abs(a), 1e-300)
+        for a, b in ((other.power_max, ref.power_max), (other.energy_max, ref.energy_max))
+    ]
+    if max(changes) > rtol:
+        warnings.warn(
+            f"photon cutoff {cut} is not converged: raising it to {bigger} changes Pmax by "
+            f"{changes[0]:.2e} and Emax by {changes[1]:.2e} (relative, tolerance "
+            f"{rtol:.0e}); increase `photon_cutoff`.",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return bigger, max(changes)

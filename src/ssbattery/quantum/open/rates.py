@@ -16,7 +16,6 @@ with ω = ωa for the atoms and ω = ωc for the cavity (a thermal bath at T for
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -28,10 +27,14 @@ __all__ = ["Dissipation", "JumpRates", "bose_occupation"]
 
 
 def bose_occupation(omega: float, temperature: float) -> float:
-    """n̄ = 1/(e^{ω/T} − 1) (k_B = ħ = 1); 0 at T = 0."""
-    if temperature == 0.0:
-        return 0.0
-    return 1.0 / math.expm1(omega / temperature)
+    """n̄ = 1/(e^{ω/T} − 1) (k_B = ħ = 1); 0 at T = 0, e^{−700} for ω/T > 700.
+
+    The thermal machines' :func:`~ssbattery.thermal.baths.occupation` (one formula): a
+    plain expm1 overflowed for ω/T > 709, so T = 0.001 ωc stopped the open battery.
+    """
+    from ssbattery.thermal.baths import occupation
+
+    return float(occupation(omega, temperature))
 
 
 @dataclass(frozen=True)

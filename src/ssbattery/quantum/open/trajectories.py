@@ -137,6 +137,7 @@ def charge_trajectories(
     import qutip as qt
 
     n_traj = require_int_at_least("n_traj", n_traj, 2)
+    seed = require_int_at_least("seed", seed, 0)  # a SeedSequence entropy: an integer ≥ 0
     bootstrap = require_int_at_least("bootstrap", bootstrap, 20)
     if not 0.0 < confidence < 1.0:
         raise InvalidParameterError(f"`confidence` must lie in (0, 1), got {confidence!r}.")

@@ -23,11 +23,21 @@ _NOISE = ("cavity_loss", "decay", "pumping", "dephasing", "collective_decay", "b
 
 @dataclass(frozen=True)
 class OpenDickeRun:
-    """The closed battery's parameters, its noise, and the storage phase's grid length."""
+    """The closed battery's parameters, its noise, and the storage phase's grid length.
+
+    ``top_population`` None keeps ``params.photon_cutoff``; a number grows the cutoff by
+    error control until the top Fock level's population stays below it
+    (:func:`~ssbattery.quantum.open.cutoff.charge_open_converged`, as ``ssbattery dicke``
+    with noise and without ``--photon-cutoff``). ``symmetric_ergotropy``: the ergotropy
+    over symmetric-subspace unitaries (collective noise only), as
+    :func:`~ssbattery.quantum.open.charge_open`.
+    """
 
     params: DickeParameters
     dissipation: Dissipation
     storage_time: float | None = None
+    top_population: float | None = None
+    symmetric_ergotropy: bool = False
 
 
 def _build(values: Mapping[str, Any]) -> OpenDickeRun:
@@ -45,10 +55,23 @@ def solve_open_dicke(
     run: OpenDickeRun, *, progress: Callable[[int, int], None] | None = None
 ) -> OpenChargingResult:
     """One open Dicke run (charging + storage), as ``ssbattery dicke --dephasing …`` runs it."""
-    from ssbattery.quantum.open import charge_open
+    from ssbattery.quantum.open import charge_open, charge_open_converged
 
+    if run.top_population is not None:
+        return charge_open_converged(
+            run.params,
+            run.dissipation,
+            top_population=run.top_population,
+            storage_time=run.storage_time,
+            symmetric_ergotropy=run.symmetric_ergotropy,
+            progress=progress,
+        )
     return charge_open(
-        run.params, run.dissipation, storage_time=run.storage_time, progress=progress
+        run.params,
+        run.dissipation,
+        storage_time=run.storage_time,
+        symmetric_ergotropy=run.symmetric_ergotropy,
+        progress=progress,
     )
 
 

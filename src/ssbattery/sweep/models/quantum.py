@@ -51,12 +51,15 @@ def _charging_outputs(energy: str, time: str) -> tuple[Output, ...]:
 @dataclass(frozen=True)
 class DickeRun:
     """A Dicke charging run: the battery's parameters, whether to compute the ergotropy
-    (off: the ``ergotropy`` output is NaN and the run is faster) and the moving photon
-    window that chooses the cutoff (None: the fixed ``params.photon_cutoff``)."""
+    (off: the ``ergotropy`` output is NaN and the run is faster), the moving photon
+    window that chooses the cutoff (None: the fixed ``params.photon_cutoff``) and the
+    ergotropy's unitaries (``symmetric_ergotropy``, see :func:`~ssbattery.quantum.dicke.
+    charge_dicke`)."""
 
     params: DickeParameters
     ergotropy: bool = True
     window: PhotonWindow | None = None
+    symmetric_ergotropy: bool = True
 
 
 def _build_dicke(values: Mapping[str, Any]) -> DickeRun:
@@ -80,7 +83,13 @@ def solve_dicke(
     """One Dicke charging run (E, P, ergotropy on the grid), as ``ssbattery dicke`` runs it."""
     from ssbattery.quantum.dicke import charge_dicke
 
-    return charge_dicke(run.params, ergotropy=run.ergotropy, window=run.window, progress=progress)
+    return charge_dicke(
+        run.params,
+        ergotropy=run.ergotropy,
+        symmetric_ergotropy=run.symmetric_ergotropy,
+        window=run.window,
+        progress=progress,
+    )
 
 
 def _dicke_arrays(result: ChargingResult) -> dict[str, Any]:
