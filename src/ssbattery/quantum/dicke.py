@@ -77,6 +77,7 @@ __all__ = [
     "eta_critical",
     "g_critical",
     "passive_levels",
+    "rerun_cutoff",
     "spin_ergotropy",
 ]
 
@@ -791,6 +792,19 @@ class CutoffCheck(Reported):
         )
 
 
+def rerun_cutoff(cut: int, larger_cutoff: int | None = None) -> int:
+    """The photon cutoff a convergence check reruns with: ``larger_cutoff`` when given (it
+    must exceed ``cut``), else max(1.5 n_c, n_c + 8); shared by the closed and the open
+    checks (:func:`check_cutoff_convergence`,
+    :func:`ssbattery.quantum.open.cutoff.check_open_cutoff`)."""
+    bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
+    if bigger <= cut:
+        raise InvalidParameterError(
+            f"`larger_cutoff` must exceed the photon cutoff {cut}, got {larger_cutoff!r}."
+        )
+    return bigger
+
+
 def check_cutoff_convergence(
     params: DickeParameters,
     result: ChargingResult,
@@ -812,11 +826,7 @@ def check_cutoff_convergence(
     if parity is None and "parity_sector" in result.parameters:
         parity = bool(result.parameters["parity_sector"])
     cut = params.photon_cutoff
-    bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
-    if bigger <= cut:
-        raise InvalidParameterError(
-            f"`larger_cutoff` must exceed the photon cutoff {cut}, got {larger_cutoff!r}."
-        )
+    bigger = rerun_cutoff(cut, larger_cutoff)
     other = charge_dicke(
         replace(params, photon_cutoff=bigger), ergotropy=False, method=method, parity=parity
     )

@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from ssbattery.errors import ConvergenceWarning, InvalidParameterError, api_only
-from ssbattery.quantum.dicke import CUTOFF_RTOL, DickeParameters
+from ssbattery.quantum.dicke import CUTOFF_RTOL, DickeParameters, rerun_cutoff
 from ssbattery.quantum.open.charging import OpenChargingResult, charge_open
 from ssbattery.quantum.open.rates import Dissipation
 from ssbattery.validation import require_int_at_least, require_positive
@@ -122,11 +122,7 @@ def check_open_cutoff(
     relative change).
     """
     cut = model.photon_cutoff
-    bigger = max(int(1.5 * cut), cut + 8) if larger_cutoff is None else int(larger_cutoff)
-    if bigger <= cut:
-        raise InvalidParameterError(
-            f"`larger_cutoff` must exceed the photon cutoff {cut}, got {larger_cutoff!r}."
-        )
+    bigger = rerun_cutoff(cut, larger_cutoff)
     other = charge_open(
         replace(model, photon_cutoff=bigger),
         dissipation,
