@@ -16,6 +16,7 @@ __all__ = [
     "FitFailedError",
     "InvalidParameterError",
     "OutputPathError",
+    "PointRefused",
     "ResourceLimitError",
     "RunPaused",
     "SsbatteryError",
@@ -54,6 +55,14 @@ class InvalidParameterError(SsbatteryError):
 
 class OutputPathError(InvalidParameterError):
     """An output path cannot be written: wrong extension, missing folder, a folder itself."""
+
+
+class PointRefused(InvalidParameterError):
+    """A point of a sweep spec that its model refuses; ``model_error`` is the model's own
+    error (what a library scan built on the engine re-raises: :func:`ssbattery.sweep.scan.scan`)."""
+
+    #: The model's own error for the point (None when the refusal has no inner error).
+    model_error: InvalidParameterError | None = None
 
 
 class FitFailedError(SsbatteryError):

@@ -231,8 +231,8 @@ def test_a_scan_refuses_a_point_with_the_models_own_message() -> None:
     from typer.testing import CliRunner
 
     from ssbattery.cli import app
+    from ssbattery.errors import PointRefused
     from ssbattery.sweep import run
-    from ssbattery.sweep.spec import PointRefused
 
     with pytest.raises(InvalidParameterError, match=r"`omega2` must be > 0") as e:
         scan("demon", fixed={"omega2": 0.0}, sweep={"coupling": [0.1]})

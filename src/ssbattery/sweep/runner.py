@@ -406,7 +406,11 @@ def _run_distributed(
     A task that fails as a whole (its worker died on every try, Dask's ``KilledWorker``,
     e.g. a point beyond the worker's memory; or an error outside the per-point guard) does
     not end the sweep: a batch is split and its points rerun one per task, and a point that
-    fails alone is recorded as failed with the task's error."""
+    fails alone is recorded as failed with the task's error. A lone point lost to
+    ``KilledWorker`` is first rerun once more in isolation, with no other task in flight:
+    Dask counts a worker's death against every task waiting on that worker, so a point
+    queued beside one that crashes its workers can be "killed" without fault (seen under
+    load: 10 of 11 innocent points done instead of 11)."""
     from concurrent.futures import CancelledError
 
     from distributed import as_completed
@@ -414,12 +418,14 @@ def _run_distributed(
     n_workers = max(1, len(client.nthreads()))  # every worker (scheduler_info truncates)
     queue = sorted(todo, key=lambda ix: -cost[ix])  # largest first balances the tail
     alone: list[tuple[int, ...]] = []  # points of a failed batch, rerun one per task
+    isolated: list[tuple[int, ...]] = []  # lone points lost to KilledWorker, rerun by themselves
+    retried: set[tuple[int, ...]] = set()
     rates: list[float] = []
 
     def next_batch() -> list[tuple[tuple[int, ...], Mapping[str, Any]]]:
         batch: list[tuple[tuple[int, ...], Mapping[str, Any]]] = []
-        if alone or not rates:
-            ix = (alone or queue).pop(0)
+        if alone or not rates or not queue:
+            ix = (alone or queue or isolated).pop(0)
             return [(ix, values[ix])]
         rate = sorted(rates)[len(rates) // 2]
         cap = max(1, math.ceil(len(queue) / (2 * n_workers)))
@@ -456,13 +462,17 @@ def _run_distributed(
             if len(batch) > 1:
                 alone.extend(batch)
                 outcomes = []
+            elif type(exc).__name__ == "KilledWorker" and batch[0] not in retried:
+                retried.add(batch[0])
+                isolated.append(batch[0])
+                outcomes = []
             else:
                 outcomes = [_task_failure(batch[0], exc)]
         for o in outcomes:
             if o.error is None:
                 rates.append((o.finish - o.start) / cost[o.index])
         take(outcomes)
-        if queue or alone:
+        if queue or alone or (isolated and not batches):
             submit()
 
 

@@ -77,7 +77,7 @@ def scan(
         spec["sweep"] = {k: list(v) for k, v in sweep.items()}
     if zipped:
         spec["zip"] = {g: {k: list(v) for k, v in m.items()} for g, m in zipped.items()}
-    from ssbattery.sweep.spec import PointRefused
+    from ssbattery.errors import PointRefused
 
     with warnings.catch_warnings():
         for category in ignore:

@@ -40,10 +40,15 @@ from typing import Any
 
 import numpy as np
 
-from ssbattery.errors import DataFormatError, InvalidParameterError, ResourceLimitError
+from ssbattery.errors import (
+    DataFormatError,
+    InvalidParameterError,
+    PointRefused,
+    ResourceLimitError,
+)
 from ssbattery.sweep.registry import ModelEntry, Param, get_entry
 
-__all__ = ["MAX_POINTS", "Axis", "PointRefused", "SweepSpec", "load_spec"]
+__all__ = ["MAX_POINTS", "Axis", "SweepSpec", "load_spec"]
 
 #: The most points one spec may hold (a range's ``num`` and the product of every
 #: dimension): every point is built and checked before anything runs (≈ 20–40 µs each) and
@@ -52,13 +57,6 @@ MAX_POINTS = 1_000_000
 
 _TOP_KEYS = ("name", "description", "model", "fixed", "sweep", "zip")
 _RANGE_KEYS = {"start", "stop", "num", "scale"}
-
-
-class PointRefused(InvalidParameterError):
-    """A point of a spec that its model refuses; ``model_error`` is the model's own error
-    (what a library scan built on the engine re-raises: :func:`ssbattery.sweep.scan.scan`)."""
-
-    model_error: InvalidParameterError | None = None
 
 
 @dataclass(frozen=True)
