@@ -152,3 +152,10 @@ def test_symbolic_stoichiometry_needs_x() -> None:
     assert c.chemical.label == "oxide" and c.mobile_ion == "Li"
     assert c.electronic_character == "semiconductor"  # the review's statement (§1.3)
     assert c.electronic_character_source.startswith("dataset statement")
+
+
+def test_x_for_a_formula_without_x_is_refused() -> None:
+    # classify("Li6PS5Cl", x=0.1) used to ignore x silently; the formula has no x to set
+    with pytest.raises(InvalidParameterError, match="'Li6PS5Cl' has no x"):
+        classify("Li6PS5Cl", x=0.1)
+    assert classify("Li6PS5Cl").chemical.label == "sulfohalide"

@@ -33,7 +33,13 @@ from ssbattery.errors import DataFormatError, InvalidParameterError, shorten
 if TYPE_CHECKING:
     from pymatgen.core import Composition
 
-__all__ = ["is_symbolic", "normalise_formula", "parse_formula", "water_of_crystallisation"]
+__all__ = [
+    "is_symbolic",
+    "normalise_formula",
+    "parse_formula",
+    "require_symbolic_for_x",
+    "water_of_crystallisation",
+]
 
 #: Characters the review uses for minus and for spaces; mapped to ASCII before scanning.
 _TRANSLATE = str.maketrans(
@@ -89,6 +95,20 @@ def is_symbolic(formula: str) -> bool:
     text = str(formula).translate(_TRANSLATE)
     # an 'x' that is not the second letter of an element symbol (none is: no "Xx" element)
     return "x" in text
+
+
+def require_symbolic_for_x(formula: str, x: float | None) -> None:
+    """Refuse a value of ``x`` for a formula that has no ``x`` (it would be ignored).
+
+    :func:`parse_formula` substitutes ``x`` only where the formula writes it; a caller
+    whose user gave ``x`` explicitly (``--x``) calls this first, so the value is never
+    dropped without a word.
+    """
+    if x is not None and isinstance(formula, str) and not is_symbolic(formula):
+        raise InvalidParameterError(
+            f"`x` = {x!r} was given, but {shorten(formula)!r} has no x in its stoichiometry; "
+            "drop `x`, or write the formula with x (e.g. 'Li3xLa(2/3)-xTiO3')."
+        )
 
 
 class _Scanner:

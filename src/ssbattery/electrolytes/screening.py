@@ -325,15 +325,17 @@ def classify(
     Dataset values (band gap, CBM, mobile ion) are used when the formula is in the review's
     dataset; ``band_gap_eV`` / ``cbm_eV`` given here override them. ``metal`` defaults to
     the mobile ion (the first of Li, Na, K in the formula), else Li; ``x`` substitutes a
-    symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3). Alignment against
+    symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3) and is refused for a formula without
+    x. Alignment against
     every metal of :data:`METAL_CHEMICAL_POTENTIALS` is also returned when a CBM is known.
     The chemical class is :func:`ssbattery.electrolytes.anions.chemical_class` (groups under
     ``dominance_threshold`` of the anion units are minor anions); the structural family is
     :func:`ssbattery.electrolytes.families.structural_family` (``None`` with its reason where
     the composition does not determine it).
     """
-    from ssbattery.electrolytes.formula import parse_formula
+    from ssbattery.electrolytes.formula import parse_formula, require_symbolic_for_x
 
+    require_symbolic_for_x(formula, x)
     comp = parse_formula(formula, x=x)
     row = _lookup(formula)
     elements = tuple(str(e) for e in comp.elements)
