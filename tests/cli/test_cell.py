@@ -112,3 +112,19 @@ def test_topology_bbh_plot(tmp_path: Path) -> None:
     out = _json(["topology", "bbh", "--size", "6", "--json", "--plot", str(png)])
     assert len(out["corner_energies"]) == 4 and max(map(abs, out["corner_energies"])) < 1e-2
     assert png.stat().st_size > 0
+
+
+@pytest.mark.parametrize("role", ["anode", "cathode"])
+def test_align_unknown_metal_names_the_option_typed(role: str) -> None:
+    # `align --anode K` used to blame `electrode` and suggest --mu-cathode
+    result = runner.invoke(app, ["align", f"--{role}", "K"])
+    assert result.exit_code == 2
+    assert f"`--{role}` 'K' is not in the table; known: Li, Na, Cu" in result.output
+    assert f"`--mu-{role}`" in result.output
+    other = "cathode" if role == "anode" else "anode"
+    assert f"--mu-{other}" not in result.output
+    # the fix it names works: μ(K) given directly, ΔV = μ_A − μ_C = −2.3 − (−4.6) = 2.3 V
+    mu = ["--mu-anode", "-2.3"] if role == "anode" else ["--mu-cathode", "-4.6"]
+    out = _json(["align", f"--{role}", "K", *mu, "--json"])
+    expected = 2.3 if role == "anode" else -1.39 + 4.6
+    assert math.isclose(out["alignment"]["cell_voltage"], expected, abs_tol=1e-9)

@@ -120,14 +120,19 @@ ELECTROLYTE_LEVELS: MappingProxyType[str, ElectrolyteLevels] = MappingProxyType(
 )
 
 
-def find_electrode(name: str) -> Electrode:
-    """Look an electrode up by symbol (``"Li"``, ``"Na"``, ``"Cu"``); case-insensitive."""
+def find_electrode(name: str, *, role: str = "electrode") -> Electrode:
+    """Look an electrode up by symbol (``"Li"``, ``"Na"``, ``"Cu"``); case-insensitive.
+
+    ``role`` ("anode", "cathode") names the argument in the error for an unknown metal,
+    which points to ``mu_<role>`` (its chemical potential in eV) instead.
+    """
     for key, value in ELECTRODES.items():
         if key.lower() == str(name).strip().lower():
             return value
+    instead = f" (`mu_{role}`)" if role in ("anode", "cathode") else ""
     raise InvalidParameterError(
-        f"`electrode` {name!r} is not in the table; known: {', '.join(ELECTRODES)}. "
-        "Give its chemical potential in eV instead (e.g. --mu-cathode -4.6)."
+        f"`{role}` {name!r} is not in the table; known: {', '.join(ELECTRODES)}. "
+        f"Give its chemical potential vs vacuum in eV instead{instead}."
     )
 
 
@@ -319,8 +324,8 @@ def align_materials(
     >>> round(align_materials("Na", "Na3YCl6", "Cu").cell_voltage, 2)
     2.87
     """
-    a = find_electrode(anode)
-    c = find_electrode(cathode)
+    a = find_electrode(anode, role="anode")
+    c = find_electrode(cathode, role="cathode")
     if c.mu_eV > a.mu_eV:
         raise InvalidParameterError(
             f"cathode {c.name} (μ = {c.mu_eV} eV) has a higher chemical potential than anode "
