@@ -58,6 +58,18 @@ def test_capacity_options_that_do_not_apply_are_refused() -> None:
     assert lic6["per_gram_LiC6_mAh_g"] == pytest.approx(84.81, abs=0.01)
 
 
+def test_cost_refuses_a_repeated_price_and_a_symbolic_formula() -> None:
+    # `--price ZrCl4=1 --price ZrCl4=2` kept the last silently; `cost` of a formula in x
+    # advised passing `x`, an option `cost` does not have
+    twice = runner.invoke(app, ["cost", "Li2ZrCl6", "--price", "ZrCl4=1", "--price", "ZrCl4=2"])
+    assert twice.exit_code == 2 and "gives ZrCl4 twice (1 and 2 USD/kg)" in twice.output
+    symbolic = runner.invoke(app, ["cost", "Li3xLa(2/3)-xTiO3", "--density", "5"])
+    assert symbolic.exit_code == 2 and "takes no --x" in symbolic.output
+    # one price is used: LiCl 5.88 $/kg × 0.2668 + ZrCl4 2 $/kg × 0.7332 = 3.036 $/kg
+    out = _json(["cost", "Li2ZrCl6", "--price", "ZrCl4=2", "--json"])
+    assert out["cost_usd_per_kg"] == pytest.approx(5.88 * 0.26683 + 2 * 0.73317, abs=1e-3)
+
+
 def test_cost_json_states_every_input() -> None:
     out = _json(["cost", "Li2ZrCl6", "--json"])
     assert out["cost_usd_per_m2"] == pytest.approx(1.38, abs=0.005)

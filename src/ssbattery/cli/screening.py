@@ -76,6 +76,11 @@ def parse_price_options(values: list[str] | None) -> dict[str, float]:
                 "`--price` must look like PRECURSOR=USD_PER_KG with a price > 0 "
                 f"(e.g. ZrCl4=12.5), got {item!r}."
             )
+        if name.strip() in out:
+            raise InvalidParameterError(
+                f"`--price` gives {name.strip()} twice ({out[name.strip()]:g} and {value:g} "
+                "USD/kg); give each precursor once."
+            )
         out[name.strip()] = value
     return out
 
@@ -187,7 +192,13 @@ def cost_command(
 ) -> None:
     """Raw-material cost of an electrolyte film per m² (review §1.7, $10/m² threshold)."""
     from ssbattery.electrolytes.cost import film_cost
+    from ssbattery.electrolytes.formula import is_symbolic
 
+    if is_symbolic(formula):
+        raise InvalidParameterError(
+            f"FORMULA {formula!r} has stoichiometry in x, and `cost` takes no --x: write the "
+            "composition with numbers (e.g. Li0.33La0.557TiO3 for x = 0.11)."
+        )
     with cli_option_names(_COST_OPTIONS):
         res = film_cost(
             formula,

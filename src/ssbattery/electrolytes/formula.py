@@ -246,6 +246,20 @@ class _Scanner:
         )
         raise self.error(f"unknown element symbol '{bad}'", hint)
 
+    def capital_hint(self) -> str:
+        """The fix for a lowercase letter where an element symbol should start."""
+        two = self.text[self.pos : self.pos + 2]
+        guess = next(
+            (g for g in (two.capitalize(), two[:1].upper()) if g in _elements() and g.isalpha()),
+            None,
+        )
+        example = f" ('{guess}', not '{two if guess == two.capitalize() else two[:1]}')"
+        return (
+            "; element symbols begin with a capital letter"
+            + (example if guess else "")
+            + ", e.g. 'Li2ZrCl6'."
+        )
+
     def emit_amount(self, start_index: int) -> None:
         value = self.amount()
         if value is None:
@@ -323,6 +337,8 @@ class _Scanner:
                     f"unexpected character '{c}'",
                     "; write amounts as plain decimals (0.001, not 1e-3).",
                 )
+            elif c.islower() and c != "x":
+                raise self.error(f"unexpected character '{c}'", self.capital_hint())
             else:
                 raise self.error(f"unexpected character '{c}'")
         if closing not in (None, "*"):
