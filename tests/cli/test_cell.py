@@ -25,8 +25,11 @@ def test_align_li_cu_json_gives_eq1_voltage() -> None:
     out = _json(["align", "--mu-electrolyte", "-3.0", "--json"])
     a = out["alignment"]
     # μ(Li) = −1.39 eV, μ(Cu) = −4.6 eV (review §1.3): ΔV = 3.21 V = ΔV_AE + ΔV_EC
-    assert math.isclose(a["cell_voltage"], 3.21, abs_tol=1e-9)
-    assert math.isclose(a["dV_AE"] + a["dV_EC"], 3.21, abs_tol=1e-9)
+    assert math.isclose(a["cell_voltage [V]"], 3.21, abs_tol=1e-9)
+    assert math.isclose(a["dV_AE [V]"] + a["dV_EC [V]"], 3.21, abs_tol=1e-9)
+    # every number's key carries its unit (the voltages' keys used to have none)
+    assert a["mu_anode [eV]"] == -1.39 and a["mu_cathode [eV]"] == -4.6
+    assert "cell_voltage" not in a and "dV_AE" not in a
     assert "1.39" in out["sources"]["anode"]
 
 
@@ -49,7 +52,7 @@ def test_align_explicit_potentials_and_band_edges(tmp_path: Path) -> None:
         ]
     )
     a = out["alignment"]
-    assert math.isclose(a["mu_electrolyte_eV"], -3.0)  # mid-gap
+    assert math.isclose(a["mu_electrolyte [eV]"], -3.0)  # mid-gap
     assert a["formula"] == "ΔV_AE − ΔV_EC"
     assert png.stat().st_size > 0
 
@@ -127,4 +130,4 @@ def test_align_unknown_metal_names_the_option_typed(role: str) -> None:
     mu = ["--mu-anode", "-2.3"] if role == "anode" else ["--mu-cathode", "-4.6"]
     out = _json(["align", f"--{role}", "K", *mu, "--json"])
     expected = 2.3 if role == "anode" else -1.39 + 4.6
-    assert math.isclose(out["alignment"]["cell_voltage"], expected, abs_tol=1e-9)
+    assert math.isclose(out["alignment"]["cell_voltage [V]"], expected, abs_tol=1e-9)

@@ -92,7 +92,8 @@ def align_command(
         plot_band_diagram(result, ax, labels=(anode, electrolyte, cathode))
         save_plot(fig, plot)
     if as_json:
-        print_json({"alignment": result, "vbm_eV": result.vbm_eV, "sources": sources})
+        # units in the keys ("cell_voltage [V]"), as every result's to_dict()
+        print_json({"alignment": result.to_dict(), "vbm_eV": result.vbm_eV, "sources": sources})
         return
     console.print(
         quantity_table(
