@@ -197,3 +197,11 @@ def test_lowercase_symbols_get_the_capitalised_fix() -> None:
     # the capitalised formulas parse: Li2ZrCl6 has 2 Li, 1 Zr, 6 Cl
     comp = parse_formula("Li2ZrCl6")
     assert (comp["Li"], comp["Zr"], comp["Cl"]) == (2.0, 1.0, 6.0)
+
+
+def test_control_characters_are_shown_by_their_code() -> None:
+    # 'Li\x01' reported "unexpected character '\x01'" with the raw byte, invisible on a
+    # terminal; the message now escapes it
+    message = re.escape(r"control character '\x01' at character 3")
+    with pytest.raises(DataFormatError, match=message):
+        parse_formula("Li\x01")

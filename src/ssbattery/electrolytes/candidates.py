@@ -76,6 +76,11 @@ def read_formulas(path: str | os.PathLike[str], *, option: str | None = None) ->
         ) from None
     except OSError as exc:
         raise DataFormatError(f"{name}: cannot be read ({exc.strerror}).") from None
+    if "\x00" in text:
+        raise DataFormatError(
+            f"{name}: holds NUL bytes, so it is a binary file, not a text file with one "
+            "formula per line."
+        )
     out: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         field = _FIELD_END.split(line, maxsplit=1)[0].strip()

@@ -339,6 +339,8 @@ class _Scanner:
                 )
             elif c.islower() and c != "x":
                 raise self.error(f"unexpected character '{c}'", self.capital_hint())
+            elif not c.isprintable():  # a control character (a binary file): show its code
+                raise self.error(f"unexpected control character {c!r}")
             else:
                 raise self.error(f"unexpected character '{c}'")
         if closing not in (None, "*"):
