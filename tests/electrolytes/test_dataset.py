@@ -409,3 +409,18 @@ def test_conductivity_text_keeps_the_reviews_qualifier() -> None:
     assert find_electrolyte("LLTO").conductivity_text() == "<0.01"
     assert find_electrolyte("LGPS").conductivity_text(".1f") == "12.0"
     assert all((r.conductivity_text() == "") == (r.conductivity_mS_cm is None) for r in ROWS)
+
+
+def test_read_dataset_csv_refuses_missing_folder_and_non_utf8(tmp_path: Path) -> None:
+    # a missing file raised FileNotFoundError, a folder IsADirectoryError
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes(b"formula,notes\nLi3OCl,caf\xe9\n")
+    for path, message in [
+        (tmp_path / "absent.csv", "no such file"),
+        (tmp_path, "is a folder"),
+        (latin, "not UTF-8 text"),
+    ]:
+        with pytest.raises(DataFormatError, match=message):
+            read_dataset_csv(path)
+    rows = read_dataset_csv(review_dataset_path())
+    assert len(rows) == 75 and rows[0].formula == "Li3.6Ge0.6V0.4O4"

@@ -16,6 +16,7 @@ import csv
 import dataclasses
 import difflib
 import functools
+import io
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ __all__ = [
     "load_review_dataset",
     "query",
     "read_dataset_csv",
+    "read_text_file",
     "review_dataset_path",
     "write_dataset_csv",
 ]
@@ -307,10 +309,34 @@ def _check_class(e: Electrolyte, where: str) -> None:
         )
 
 
+def read_text_file(path: Path, name: str, what: str) -> str:
+    """The UTF-8 text of ``path`` (a byte-order mark allowed), or one
+    :class:`DataFormatError` naming it as ``name`` for a missing file, a folder, a file that
+    is not UTF-8 text or cannot be read; ``what`` says what the file should be
+    ("a text file with one formula per line")."""
+    if path.is_dir():
+        raise DataFormatError(f"{name} is a folder; give {what} inside it.")
+    if not path.is_file():
+        raise DataFormatError(f"{name}: no such file; give {what}.")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from None
+    except OSError as exc:
+        raise DataFormatError(f"{name}: cannot be read ({exc.strerror}).") from None
+
+
 def read_dataset_csv(path: str | Path) -> tuple[Electrolyte, ...]:
-    """Read a CSV in the review dataset's format (see ``data/README.md``) and check it."""
+    """Read a CSV in the review dataset's format (see ``data/README.md``) and check it.
+
+    Raises :class:`DataFormatError` for a missing or unreadable file, a folder, a file that
+    is not UTF-8, unknown columns and bad rows.
+    """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8") as fh:
+    text = read_text_file(path, str(path), "a CSV file in the review dataset's format")
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames is None or "formula" not in reader.fieldnames:
             raise DataFormatError(f"{path}: missing header with a 'formula' column.")
