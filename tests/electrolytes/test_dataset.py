@@ -424,3 +424,20 @@ def test_read_dataset_csv_refuses_missing_folder_and_non_utf8(tmp_path: Path) ->
             read_dataset_csv(path)
     rows = read_dataset_csv(review_dataset_path())
     assert len(rows) == 75 and rows[0].formula == "Li3.6Ge0.6V0.4O4"
+
+
+def test_write_dataset_csv_checks_the_path_first(tmp_path: Path) -> None:
+    # a folder or a missing parent reached the atomic write and raised a bare
+    # IsADirectoryError / FileNotFoundError naming a temporary file
+    from ssbattery.errors import OutputPathError
+
+    rows = ROWS[:2]
+    for bad, message in [
+        (tmp_path, "is a folder"),
+        (tmp_path / "absent" / "x.csv", "absent"),
+        (tmp_path / "rows.txt", "must end in .csv"),
+    ]:
+        with pytest.raises(OutputPathError, match=message):
+            write_dataset_csv(rows, bad)
+    assert not list(tmp_path.iterdir())  # nothing written
+    assert read_dataset_csv(write_dataset_csv(rows, tmp_path / "ok.csv")) == rows

@@ -358,9 +358,13 @@ def write_dataset_csv(rows: Iterable[Electrolyte], path: str | Path) -> Path:
     """Write rows in the review dataset's CSV format (read back by :func:`read_dataset_csv`).
 
     Booleans are written yes/no, ``None`` as an empty cell, floats with ``repr`` so that
-    the round trip is exact. Columns: every :class:`Electrolyte` field.
+    the round trip is exact. Columns: every :class:`Electrolyte` field. The path is checked
+    first (:func:`~ssbattery.io.check_output_path`: a ``.csv`` file in an existing, writable
+    folder; an existing file is replaced atomically).
     """
-    path = Path(path)
+    from ssbattery.io import CSV_SUFFIXES, atomic_write, check_output_path
+
+    path = check_output_path(path, suffixes=CSV_SUFFIXES)
     names = [f.name for f in dataclasses.fields(Electrolyte)]
 
     def cell(value: Any) -> str:
@@ -371,8 +375,6 @@ def write_dataset_csv(rows: Iterable[Electrolyte], path: str | Path) -> Path:
         if isinstance(value, float):
             return repr(value)
         return str(value)
-
-    from ssbattery.io import atomic_write
 
     with atomic_write(path) as fh:
         writer = csv.writer(fh, lineterminator="\n")
