@@ -441,3 +441,13 @@ def test_write_dataset_csv_checks_the_path_first(tmp_path: Path) -> None:
             write_dataset_csv(rows, bad)
     assert not list(tmp_path.iterdir())  # nothing written
     assert read_dataset_csv(write_dataset_csv(rows, tmp_path / "ok.csv")) == rows
+
+
+def test_variant_in_brackets_matches_in_any_case() -> None:
+    # names matched in any case ("llzo") but the variant did not: "Li3OCl [Glass]" was
+    # "not in the review dataset"; the formula itself keeps its case (CO is not Co)
+    glass = find_electrolyte("Li3OCl [Glass]")
+    assert glass.key == "Li3OCl [glass]" and glass.ferroelectric is True
+    solid = find_electrolyte("Li3InCl6 [SOLID-STATE]")
+    assert solid.key == "Li3InCl6 [solid-state]" and solid.conductivity_mS_cm == 1.49
+    assert find_electrolytes("li3OCl [glass]") == ()

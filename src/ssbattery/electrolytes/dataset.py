@@ -394,6 +394,12 @@ def _canonical(text: str) -> str:
     return text.replace("\u2212", "-").replace("\u2013", "-").replace(" ", "").replace("\u00a0", "")
 
 
+def _lower_variant(text: str) -> str:
+    """``text`` with its trailing ``[variant]`` lower-cased (canonical text, no spaces)."""
+    head, bracket, variant = text.partition("[")
+    return head + bracket + variant.lower() if bracket else text
+
+
 def _choose(value: str | None, valid: Iterable[str], argument: str) -> str | None:
     if value is None:
         return None
@@ -469,6 +475,11 @@ def _match(
     for test in (
         lambda r: _canonical(r.formula) == text,
         lambda r: _canonical(r.key) == text,
+        # the variant in brackets is a word ("[Glass]" is "[glass]"); the formula keeps case
+        lambda r: (
+            bool(r.variant)
+            and _canonical(r.formula) + f"[{_canonical(r.variant).lower()}]" == _lower_variant(text)
+        ),
         lambda r: bool(r.name) and r.name.lower() == text.lower(),
     ):
         found = tuple(r for r in rows if test(r))
