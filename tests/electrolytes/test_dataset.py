@@ -451,3 +451,14 @@ def test_variant_in_brackets_matches_in_any_case() -> None:
     solid = find_electrolyte("Li3InCl6 [SOLID-STATE]")
     assert solid.key == "Li3InCl6 [solid-state]" and solid.conductivity_mS_cm == 1.49
     assert find_electrolytes("li3OCl [glass]") == ()
+
+
+def test_min_conductivity_respects_an_upper_bound() -> None:
+    # LLTO is "<0.01 mS/cm" (§1.2): σ < 0.01 cannot reach 0.01, yet the filter kept it
+    llto = "Li3xLa(2/3)−xTiO3"
+    at = {r.key for r in query(min_conductivity_mS_cm=0.01)}
+    assert llto not in at and "Li3.6Ge0.6V0.4O4" in at  # ~0.04 mS/cm [9]
+    assert llto in {r.key for r in query(min_conductivity_mS_cm=0.005)}  # may reach 0.005
+    # a range counts by its upper end: LLZO 0.3–0.5 mS/cm [19] reaches 0.4, not 0.6
+    assert "Li7La3Zr2O12" in {r.key for r in query(min_conductivity_mS_cm=0.4)}
+    assert "Li7La3Zr2O12" not in {r.key for r in query(min_conductivity_mS_cm=0.6)}

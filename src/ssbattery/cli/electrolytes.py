@@ -345,7 +345,10 @@ def list_command(
         None, "--family", help="Structure family, e.g. argyrodite, garnet, NASICON."
     ),
     min_conductivity: float | None = typer.Option(
-        None, "--min-conductivity", help="Keep rows with σ ≥ this value in mS/cm."
+        None,
+        "--min-conductivity",
+        help="Keep rows whose σ can reach this value in mS/cm (a range by its upper end; "
+        "'<0.01' only below 0.01).",
     ),
     source: str = typer.Option("review", "--source", help="review (default), obelix or all."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),

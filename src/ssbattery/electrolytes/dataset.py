@@ -433,7 +433,9 @@ def query(
     """Rows matching every filter given (case-insensitive names).
 
     ``min_conductivity_mS_cm`` keeps rows whose stated conductivity (mS cm⁻¹, any
-    temperature) is at least that value; rows without a conductivity are dropped then.
+    temperature) can reach that value: a value or a range's upper end ≥ it, an upper bound
+    ("<0.01") above it (σ < 0.01 never reaches 0.01); rows without a conductivity are
+    dropped then.
     ``dataset`` is "review" (default), "obelix" or "all". Unknown names raise
     :class:`InvalidParameterError` listing the valid values.
     """
@@ -461,7 +463,9 @@ def query(
         if family_ is not None and row.family != family_:
             continue
         if min_conductivity_mS_cm is not None and (
-            row.conductivity_mS_cm is None or row.conductivity_mS_cm < threshold
+            row.conductivity_mS_cm is None
+            or row.conductivity_mS_cm < threshold
+            or (row.conductivity_qualifier == "<" and row.conductivity_mS_cm <= threshold)
         ):
             continue
         out.append(row)
