@@ -119,15 +119,29 @@ def test_topology_bbh_plot(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("role", ["anode", "cathode"])
 def test_align_unknown_metal_names_the_option_typed(role: str) -> None:
-    # `align --anode K` used to blame `electrode` and suggest --mu-cathode
-    result = runner.invoke(app, ["align", f"--{role}", "K"])
+    # `align --anode Pt` used to blame `electrode` and suggest --mu-cathode
+    result = runner.invoke(app, ["align", f"--{role}", "Pt"])
     assert result.exit_code == 2
-    assert f"`--{role}` 'K' is not in the table; known: Li, Na, Cu" in result.output
+    assert f"`--{role}` 'Pt' is not in the table; known: Li, Na, K, Cu" in result.output
     assert f"`--mu-{role}`" in result.output
     other = "cathode" if role == "anode" else "anode"
     assert f"--mu-{other}" not in result.output
     # the fix it names works: μ(K) given directly, ΔV = μ_A − μ_C = −2.3 − (−4.6) = 2.3 V
     mu = ["--mu-anode", "-2.3"] if role == "anode" else ["--mu-cathode", "-4.6"]
-    out = _json(["align", f"--{role}", "K", *mu, "--json"])
+    out = _json(["align", f"--{role}", "Pt", *mu, "--json"])
     expected = 2.3 if role == "anode" else -1.39 + 4.6
     assert math.isclose(out["alignment"]["cell_voltage [V]"], expected, abs_tol=1e-9)
+
+
+def test_align_and_classify_share_one_table_of_metals() -> None:
+    # `classify --metal K` used μ(K⁰) = −1.50 eV while `align --anode K` refused K: two
+    # tables. K/Li6PS5Cl/Cu: ΔV = μ_A − μ_C = −1.50 − (−4.6) = 3.10 V
+    out = _json(["align", "--anode", "K", "--json"])
+    assert math.isclose(out["alignment"]["cell_voltage [V]"], 3.10, abs_tol=1e-9)
+    assert "Not given in the review" in out["sources"]["anode"]
+    from ssbattery.cell.alignment import ELECTRODES
+    from ssbattery.electrolytes.screening import METAL_CHEMICAL_POTENTIALS
+
+    assert {k: e.mu_eV for k, e in ELECTRODES.items()} == {
+        k: m.mu_eV for k, m in METAL_CHEMICAL_POTENTIALS.items()
+    }

@@ -39,11 +39,11 @@ def register(app: typer.Typer) -> None:
     )
 )
 def align_command(
-    anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na or Cu."),
+    anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na, K or Cu."),
     electrolyte: str = typer.Option(
         "Li6PS5Cl", "--electrolyte", help="Electrolyte (dataset or review levels)."
     ),
-    cathode: str = typer.Option("Cu", "--cathode", help="Cathode metal: Li, Na or Cu."),
+    cathode: str = typer.Option("Cu", "--cathode", help="Cathode metal: Li, Na, K or Cu."),
     mu_anode: float | None = typer.Option(
         None, "--mu-anode", help="Anode chemical potential vs vacuum (eV); overrides --anode."
     ),
