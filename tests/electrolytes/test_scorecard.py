@@ -104,3 +104,10 @@ def test_i1_reads_ranges_and_upper_bounds_as_stated() -> None:
     nasicon = _i1("Na3Zr2Si2PO12")  # ~1.13 mS/cm [22]
     assert nasicon.status == "met" and nasicon.reason.startswith("σ ≈ 1.13 mS/cm")
     assert _i1("Li3xLa(2/3)-xTiO3", x=0.1, high_conductivity_mS_cm=0.001).status == "unknown"
+
+
+def test_scorecard_of_a_dataset_name() -> None:
+    # scorecard("LGPS") failed to parse 'LGPS'; it is the review's Li10GeP2S12, 12 mS/cm [11]
+    i1 = _i1("LGPS")
+    assert i1.status == "met" and i1.reason.startswith("σ = 12 mS/cm at 25 °C")
+    assert scorecard("LGPS").formula == "Li10GeP2S12"

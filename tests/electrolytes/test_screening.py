@@ -159,3 +159,19 @@ def test_x_for_a_formula_without_x_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match="'Li6PS5Cl' has no x"):
         classify("Li6PS5Cl", x=0.1)
     assert classify("Li6PS5Cl").chemical.label == "sulfohalide"
+
+
+def test_a_dataset_name_stands_for_its_formula() -> None:
+    # `electrolytes show LLZO` worked but `classify LLZO` said "unknown element symbol 'L'"
+    llzo = classify("LLZO")
+    assert llzo.formula == "Li7La3Zr2O12" and llzo.in_dataset
+    assert llzo.structural_family is not None and llzo.structural_family.family == "garnet"
+    assert llzo.electronic_character == "insulator"  # §1.3 (Fig. 3b)
+    assert classify("llzo").formula == "Li7La3Zr2O12"  # names in any case, as `show`
+    with pytest.raises(InvalidParameterError, match="stoichiometry in x"):
+        classify("LLTO")  # the first LLTO row is Li3xLa(2/3)−xTiO3: x is needed
+    assert classify("LLTO", x=0.1).chemical.label == "oxide"
+    with pytest.raises(InvalidParameterError, match="give the formula 'Li3InCl6'"):
+        classify("Li3InCl6 [solid-state]")  # a variant's key: the formula's first row is used
+    with pytest.raises(SsbatteryError, match="unknown element symbol 'Qz'"):
+        classify("Qz2")

@@ -233,11 +233,12 @@ def scorecard(
     """
     from ssbattery.electrolytes.cost import film_cost
     from ssbattery.electrolytes.dataset import find_electrolytes
-    from ssbattery.electrolytes.screening import classify
+    from ssbattery.electrolytes.screening import classify, resolve_formula
 
     thr = require_positive("high_conductivity_mS_cm", high_conductivity_mS_cm)
     if conductivity_mS_cm is not None:
         require_positive("conductivity_mS_cm", conductivity_mS_cm)
+    formula, x = resolve_formula(formula, x)  # "LLZO" → Li7La3Zr2O12
     cls = classify(formula, band_gap_eV=band_gap_eV, cbm_eV=cbm_eV, metal=metal, x=x)
     row = find_electrolytes(formula)[0] if cls.in_dataset else None
     feti = _feti_family(formula, x)

@@ -51,6 +51,7 @@ __all__ = [
     "classify",
     "electrolyte_chemical_potential",
     "electronic_character",
+    "resolve_formula",
 ]
 
 #: Upper edge of the semiconductor class, eV (review §1.3: "semiconductors, Eg ≤ 3 eV").
@@ -303,6 +304,40 @@ class Classification(Recorded):
         return f"classification of {self.formula} ({self.chemical.label})"
 
 
+def resolve_formula(formula: str, x: float | None = None) -> tuple[str, float | None]:
+    """``(formula, x)`` as given when it parses; for a name or key of the review's dataset
+    that is no formula ("LLZO", "Li3OCl [glass]"), that row's formula and its ``x`` (unless
+    ``x`` is given). Anything else raises the parser's error.
+
+    >>> resolve_formula("LLZO")
+    ('Li7La3Zr2O12', None)
+    """
+    from ssbattery.electrolytes.dataset import find_electrolytes
+    from ssbattery.electrolytes.formula import parse_formula
+    from ssbattery.errors import SsbatteryError
+
+    try:
+        parse_formula(formula, x=x if x is not None else (0.0 if _has_x(formula) else None))
+    except SsbatteryError:
+        rows = find_electrolytes(formula) if isinstance(formula, str) and formula else ()
+        if not rows:
+            raise
+        if "[" in formula:  # a key: classify reads a formula's first row, not a variant
+            first = find_electrolytes(rows[0].formula)[0].key
+            raise InvalidParameterError(
+                f"`formula` {formula!r} names one row (a synthesis variant); give the formula "
+                f"{rows[0].formula!r}, whose first row ({first!r}) is used."
+            ) from None
+        return rows[0].formula, x if x is not None else rows[0].x
+    return formula, x
+
+
+def _has_x(formula: str) -> bool:
+    from ssbattery.electrolytes.formula import is_symbolic
+
+    return isinstance(formula, str) and is_symbolic(formula)
+
+
 def _lookup(formula: str) -> Electrolyte | None:
     """The review dataset's headline row for ``formula`` (None if it is not there)."""
     from ssbattery.electrolytes.dataset import find_electrolytes
@@ -320,7 +355,8 @@ def classify(
     x: float | None = None,
     dominance_threshold: float = MINOR_ANION_THRESHOLD,
 ) -> Classification:
-    """Run the review's §1.3 screening on any formula, in the dataset or not.
+    """Run the review's §1.3 screening on any formula, in the dataset or not (a dataset
+    name such as "LLZO" stands for its formula: :func:`resolve_formula`).
 
     Dataset values (band gap, CBM, mobile ion) are used when the formula is in the review's
     dataset; ``band_gap_eV`` / ``cbm_eV`` given here override them. ``metal`` defaults to
@@ -335,6 +371,7 @@ def classify(
     """
     from ssbattery.electrolytes.formula import parse_formula, require_symbolic_for_x
 
+    formula, x = resolve_formula(formula, x)
     require_symbolic_for_x(formula, x)
     comp = parse_formula(formula, x=x)
     row = _lookup(formula)
