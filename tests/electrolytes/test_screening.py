@@ -175,3 +175,14 @@ def test_a_dataset_name_stands_for_its_formula() -> None:
         classify("Li3InCl6 [solid-state]")  # a variant's key: the formula's first row is used
     with pytest.raises(SsbatteryError, match="unknown element symbol 'Qz'"):
         classify("Qz2")
+
+
+def test_metal_symbol_in_any_case() -> None:
+    # `classify --metal k` was refused while `align --anode li` is read as Li
+    na3ycl6 = classify("Na3YCl6", metal="k")
+    assert na3ycl6.alignment is not None and na3ycl6.alignment.metal == "K"
+    # CBM −0.11 eV (§1.7) against μ(K⁰) = −1.50 eV: offset +1.39 eV
+    assert na3ycl6.alignment.offset_eV == pytest.approx(-0.11 + 1.50, abs=1e-12)
+    assert band_alignment(-0.11, metal="na").offset_eV == pytest.approx(1.62, abs=1e-12)
+    with pytest.raises(InvalidParameterError, match="`metal` must be one of Li, Na, K, Cu"):
+        classify("Na3YCl6", metal="Mg")

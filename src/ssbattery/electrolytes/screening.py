@@ -151,10 +151,12 @@ def electrolyte_chemical_potential(cbm_eV: float, band_gap_eV: float) -> float:
 
 
 def _metal(metal: str) -> MetalPotential:
-    if metal not in METAL_CHEMICAL_POTENTIALS:
-        known = ", ".join(METAL_CHEMICAL_POTENTIALS)
-        raise InvalidParameterError(f"`metal` must be one of {known}, got {metal!r}.")
-    return METAL_CHEMICAL_POTENTIALS[metal]
+    """The metal by symbol, in any case ("k" is K), as ``align --anode`` reads it."""
+    for symbol, potential in METAL_CHEMICAL_POTENTIALS.items():
+        if isinstance(metal, str) and metal.strip().lower() == symbol.lower():
+            return potential
+    known = ", ".join(METAL_CHEMICAL_POTENTIALS)
+    raise InvalidParameterError(f"`metal` must be one of {known}, got {metal!r}.")
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ def band_alignment(
         "near_null_electron_affinity_eV", near_null_electron_affinity_eV, 0.0, 5.0
     )
     ref = _metal(metal)
+    metal = ref.symbol
     offset = ec - ref.mu_eV
     drift = offset < 0
     flags: list[str] = []
@@ -391,7 +394,7 @@ def classify(
     if ion is None:
         ion = next((m for m in ("Li", "Na", "K") if m in elements), None)
     chosen = metal if metal is not None else (ion if ion in METAL_CHEMICAL_POTENTIALS else "Li")
-    _metal(chosen)
+    chosen = _metal(chosen).symbol
     character: str = electronic_character(gap) if gap is not None else "unknown"
     character_src = gap_src
     if gap is None and row is not None and row.electronic_character:
