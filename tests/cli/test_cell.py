@@ -25,8 +25,11 @@ def test_align_li_cu_json_gives_eq1_voltage() -> None:
     out = _json(["align", "--mu-electrolyte", "-3.0", "--json"])
     a = out["alignment"]
     # μ(Li) = −1.39 eV, μ(Cu) = −4.6 eV (review §1.3): ΔV = 3.21 V = ΔV_AE + ΔV_EC
-    assert math.isclose(a["cell_voltage"], 3.21, abs_tol=1e-9)
-    assert math.isclose(a["dV_AE"] + a["dV_EC"], 3.21, abs_tol=1e-9)
+    assert math.isclose(a["cell_voltage [V]"], 3.21, abs_tol=1e-9)
+    assert math.isclose(a["dV_AE [V]"] + a["dV_EC [V]"], 3.21, abs_tol=1e-9)
+    # every number's key carries its unit (the voltages' keys used to have none)
+    assert a["mu_anode [eV]"] == -1.39 and a["mu_cathode [eV]"] == -4.6
+    assert "cell_voltage" not in a and "dV_AE" not in a
     assert "1.39" in out["sources"]["anode"]
 
 
@@ -49,7 +52,7 @@ def test_align_explicit_potentials_and_band_edges(tmp_path: Path) -> None:
         ]
     )
     a = out["alignment"]
-    assert math.isclose(a["mu_electrolyte_eV"], -3.0)  # mid-gap
+    assert math.isclose(a["mu_electrolyte [eV]"], -3.0)  # mid-gap
     assert a["formula"] == "ΔV_AE − ΔV_EC"
     assert png.stat().st_size > 0
 
@@ -112,3 +115,33 @@ def test_topology_bbh_plot(tmp_path: Path) -> None:
     out = _json(["topology", "bbh", "--size", "6", "--json", "--plot", str(png)])
     assert len(out["corner_energies"]) == 4 and max(map(abs, out["corner_energies"])) < 1e-2
     assert png.stat().st_size > 0
+
+
+@pytest.mark.parametrize("role", ["anode", "cathode"])
+def test_align_unknown_metal_names_the_option_typed(role: str) -> None:
+    # `align --anode Pt` used to blame `electrode` and suggest --mu-cathode
+    result = runner.invoke(app, ["align", f"--{role}", "Pt"])
+    assert result.exit_code == 2
+    assert f"`--{role}` 'Pt' is not in the table; known: Li, Na, K, Cu" in result.output
+    assert f"`--mu-{role}`" in result.output
+    other = "cathode" if role == "anode" else "anode"
+    assert f"--mu-{other}" not in result.output
+    # the fix it names works: μ(K) given directly, ΔV = μ_A − μ_C = −2.3 − (−4.6) = 2.3 V
+    mu = ["--mu-anode", "-2.3"] if role == "anode" else ["--mu-cathode", "-4.6"]
+    out = _json(["align", f"--{role}", "Pt", *mu, "--json"])
+    expected = 2.3 if role == "anode" else -1.39 + 4.6
+    assert math.isclose(out["alignment"]["cell_voltage [V]"], expected, abs_tol=1e-9)
+
+
+def test_align_and_classify_share_one_table_of_metals() -> None:
+    # `classify --metal K` used μ(K⁰) = −1.50 eV while `align --anode K` refused K: two
+    # tables. K/Li6PS5Cl/Cu: ΔV = μ_A − μ_C = −1.50 − (−4.6) = 3.10 V
+    out = _json(["align", "--anode", "K", "--json"])
+    assert math.isclose(out["alignment"]["cell_voltage [V]"], 3.10, abs_tol=1e-9)
+    assert "Not given in the review" in out["sources"]["anode"]
+    from ssbattery.cell.alignment import ELECTRODES
+    from ssbattery.electrolytes.screening import METAL_CHEMICAL_POTENTIALS
+
+    assert {k: e.mu_eV for k, e in ELECTRODES.items()} == {
+        k: m.mu_eV for k, m in METAL_CHEMICAL_POTENTIALS.items()
+    }

@@ -74,6 +74,7 @@ def test_families_report_json() -> None:
         (["list", "--source", "icsd"], "--source"),
         (["show", "Li3InCl7"], "Close matches"),
         (["show", "Qz2"], "not in the review dataset"),
+        (["show", ""], "`FORMULA` must be a non-empty string"),  # was the API's name
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
@@ -97,3 +98,16 @@ def test_show_review_beside_obelix() -> None:
     assert run_json("show", "Li3OCl", "--source", "obelix")["formula"] == "Li3ClO"
     result = runner.invoke(app, ["electrolytes", "show", "LGPS", "--source", "icsd"])
     assert result.exit_code == 2 and "--source" in result.output
+
+
+def test_list_filters_matching_nothing_say_so() -> None:
+    # the review has one garnet (LLZO, a Li conductor): no Na garnet; the table used to
+    # crash with an IndexError (internal error, exit 1) on the empty row list
+    result = runner.invoke(app, ["electrolytes", "list", "--family", "garnet", "--ion", "Na"])
+    assert result.exit_code == 0, result.output
+    assert "0 electrolytes (review) match --ion Na --family garnet" in result.output
+    assert "internal error" not in result.output
+    data = run_json("list", "--family", "garnet", "--ion", "Na")
+    assert data["count"] == 0 and data["electrolytes"] == []
+    fast = runner.invoke(app, ["electrolytes", "list", "--min-conductivity", "1000"])
+    assert fast.exit_code == 0 and "--min-conductivity 1000" in fast.output

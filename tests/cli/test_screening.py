@@ -36,6 +36,40 @@ def test_capacity_lic6_reaction() -> None:
     assert table.exit_code == 0 and "177" in table.output
 
 
+def test_capacity_options_that_do_not_apply_are_refused() -> None:
+    # --x without --reaction lic6 and FORMULA/--electrons with it were ignored silently
+    # (`capacity Li --x 0.3` printed Li's 3861.3 mAh/g; `capacity LiFePO4 --electrons 1
+    # --reaction lic6` printed the LiC6 table)
+    for args, message in [
+        (["capacity", "Li", "--x", "0.3"], "`--x` = 0.3 was given, but 'Li' has no x"),
+        (["capacity", "LiFePO4", "--reaction", "lic6"], "FORMULA does not apply"),
+        (["capacity", "--electrons", "2", "--reaction", "lic6"], "`--electrons` does not apply"),
+        (["electrolytes", "classify", "Li6PS5Cl", "--x", "0.1"], "'Li6PS5Cl' has no x"),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert message in result.output and "Traceback" not in result.output
+    # --x sets a symbolic formula's x: Li0.5CoO2, M = 94.4025 g/mol, 1 e⁻ → 283.91 mAh/g
+    out = _json(["capacity", "Li1-xCoO2", "--electrons", "1", "--x", "0.5", "--json"])
+    assert out["molar_mass_g_mol"] == pytest.approx(94.4025, abs=1e-4)
+    assert out["capacity_mAh_g"] == pytest.approx(283.91, abs=0.01)
+    # and the extent of the LiC6 reaction: x = 0.25 → 0.25 F / (3.6 M(LiC6)) = 84.81 mAh/g
+    lic6 = _json(["capacity", "--reaction", "lic6", "--x", "0.25", "--json"])
+    assert lic6["per_gram_LiC6_mAh_g"] == pytest.approx(84.81, abs=0.01)
+
+
+def test_cost_refuses_a_repeated_price_and_a_symbolic_formula() -> None:
+    # `--price ZrCl4=1 --price ZrCl4=2` kept the last silently; `cost` of a formula in x
+    # advised passing `x`, an option `cost` does not have
+    twice = runner.invoke(app, ["cost", "Li2ZrCl6", "--price", "ZrCl4=1", "--price", "ZrCl4=2"])
+    assert twice.exit_code == 2 and "gives ZrCl4 twice (1 and 2 USD/kg)" in twice.output
+    symbolic = runner.invoke(app, ["cost", "Li3xLa(2/3)-xTiO3", "--density", "5"])
+    assert symbolic.exit_code == 2 and "takes no --x" in symbolic.output
+    # one price is used: LiCl 5.88 $/kg × 0.2668 + ZrCl4 2 $/kg × 0.7332 = 3.036 $/kg
+    out = _json(["cost", "Li2ZrCl6", "--price", "ZrCl4=2", "--json"])
+    assert out["cost_usd_per_kg"] == pytest.approx(5.88 * 0.26683 + 2 * 0.73317, abs=1e-3)
+
+
 def test_cost_json_states_every_input() -> None:
     out = _json(["cost", "Li2ZrCl6", "--json"])
     assert out["cost_usd_per_m2"] == pytest.approx(1.38, abs=0.005)

@@ -89,3 +89,13 @@ def test_predictions_written_one_row_each_with_units_in_the_columns(tmp_path) ->
     with pytest.raises(OutputPathError, match=r"`--csv` .* must end in \.csv"):
         write_predictions(tmp_path / "out.txt", preds, option="--csv")
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_a_binary_file_is_refused_as_such(tmp_path) -> None:
+    # a file with NUL bytes was read as text and refused at "line 2" for a stray character
+    path = tmp_path / "list.txt"
+    path.write_bytes(b"Li6PS5Cl\n\x00\x01\x02binary\n")
+    with pytest.raises(DataFormatError, match="NUL bytes, so it is a binary file"):
+        read_formulas(path, option="--from-file")
+    path.write_bytes(b"Li6PS5Cl\nLi3YCl6\n")
+    assert read_formulas(path) == ("Li6PS5Cl", "Li3YCl6")

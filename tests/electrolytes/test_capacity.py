@@ -75,3 +75,16 @@ def test_capacity_scales_inversely_with_formula_mass(formula: str, k: int, n: fl
     assert many.molar_mass_g_mol == pytest.approx(k * one.molar_mass_g_mol)
     assert many.capacity_mAh_g * k == pytest.approx(one.capacity_mAh_g, rel=1e-10)
     assert one.capacity_mAh_g * one.molar_mass_g_mol == pytest.approx(n * FARADAY_C_PER_MOL / 3.6)
+
+
+def test_symbolic_formula_takes_x_and_x_alone_is_refused() -> None:
+    # Li(1−x)CoO2 at x = 0.5 is Li0.5CoO2: M = 0.5 × 6.941 + 58.933195 + 2 × 15.9994
+    # = 94.4025 g/mol (pymatgen weights), so 1 e⁻ per formula unit gives F/(3.6 M)
+    m = 0.5 * 6.941 + 58.933195 + 2 * 15.9994
+    res = specific_capacity("Li1-xCoO2", electrons=1, x=0.5)
+    assert res.molar_mass_g_mol == pytest.approx(m, rel=1e-9)
+    assert res.capacity_mAh_g == pytest.approx(96485.33212 / (3.6 * m), rel=1e-9)
+    assert res.capacity_mAh_g == pytest.approx(283.91, abs=0.01)
+    # an x for a formula without x used to be dropped silently
+    with pytest.raises(InvalidParameterError, match="has no x"):
+        specific_capacity("LiCoO2", electrons=1, x=0.5)

@@ -149,3 +149,15 @@ def test_price_for_a_precursor_outside_the_formula_is_refused() -> None:
         film_cost("Li2ZrCl6", prices={"YCl3": 5.0})
     with pytest.raises(InvalidParameterError, match="InCl3"):
         implied_precursor_price("Li2ZrCl6", "InCl3", target_usd_per_m2=2.0)
+
+
+def test_missing_precursor_message_says_which_precursors_were_tried() -> None:
+    # 'Li' said "no precursor in the table supplies Li" though LiCl (in the table) does:
+    # only precursors made of the formula's own elements are tried, and the error says so
+    with pytest.raises(InvalidParameterError, match=r"made only of its elements \(Li\)"):
+        decompose_into_precursors("Li")
+    with pytest.raises(InvalidParameterError, match="no precursor given supplies Zr"):
+        decompose_into_precursors("Li2ZrCl6", ["LiCl"])
+    # with ZrCl4 too: 2 LiCl + 1 ZrCl4 (Li2ZrCl6, review §1.7)
+    moles = decompose_into_precursors("Li2ZrCl6", ["LiCl", "ZrCl4"])
+    assert moles == pytest.approx({"LiCl": 2.0, "ZrCl4": 1.0}, abs=1e-12)

@@ -409,3 +409,56 @@ def test_conductivity_text_keeps_the_reviews_qualifier() -> None:
     assert find_electrolyte("LLTO").conductivity_text() == "<0.01"
     assert find_electrolyte("LGPS").conductivity_text(".1f") == "12.0"
     assert all((r.conductivity_text() == "") == (r.conductivity_mS_cm is None) for r in ROWS)
+
+
+def test_read_dataset_csv_refuses_missing_folder_and_non_utf8(tmp_path: Path) -> None:
+    # a missing file raised FileNotFoundError, a folder IsADirectoryError
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes(b"formula,notes\nLi3OCl,caf\xe9\n")
+    for path, message in [
+        (tmp_path / "absent.csv", "no such file"),
+        (tmp_path, "is a folder"),
+        (latin, "not UTF-8 text"),
+    ]:
+        with pytest.raises(DataFormatError, match=message):
+            read_dataset_csv(path)
+    rows = read_dataset_csv(review_dataset_path())
+    assert len(rows) == 75 and rows[0].formula == "Li3.6Ge0.6V0.4O4"
+
+
+def test_write_dataset_csv_checks_the_path_first(tmp_path: Path) -> None:
+    # a folder or a missing parent reached the atomic write and raised a bare
+    # IsADirectoryError / FileNotFoundError naming a temporary file
+    from ssbattery.errors import OutputPathError
+
+    rows = ROWS[:2]
+    for bad, message in [
+        (tmp_path, "is a folder"),
+        (tmp_path / "absent" / "x.csv", "absent"),
+        (tmp_path / "rows.txt", "must end in .csv"),
+    ]:
+        with pytest.raises(OutputPathError, match=message):
+            write_dataset_csv(rows, bad)
+    assert not list(tmp_path.iterdir())  # nothing written
+    assert read_dataset_csv(write_dataset_csv(rows, tmp_path / "ok.csv")) == rows
+
+
+def test_variant_in_brackets_matches_in_any_case() -> None:
+    # names matched in any case ("llzo") but the variant did not: "Li3OCl [Glass]" was
+    # "not in the review dataset"; the formula itself keeps its case (CO is not Co)
+    glass = find_electrolyte("Li3OCl [Glass]")
+    assert glass.key == "Li3OCl [glass]" and glass.ferroelectric is True
+    solid = find_electrolyte("Li3InCl6 [SOLID-STATE]")
+    assert solid.key == "Li3InCl6 [solid-state]" and solid.conductivity_mS_cm == 1.49
+    assert find_electrolytes("li3OCl [glass]") == ()
+
+
+def test_min_conductivity_respects_an_upper_bound() -> None:
+    # LLTO is "<0.01 mS/cm" (§1.2): σ < 0.01 cannot reach 0.01, yet the filter kept it
+    llto = "Li3xLa(2/3)−xTiO3"
+    at = {r.key for r in query(min_conductivity_mS_cm=0.01)}
+    assert llto not in at and "Li3.6Ge0.6V0.4O4" in at  # ~0.04 mS/cm [9]
+    assert llto in {r.key for r in query(min_conductivity_mS_cm=0.005)}  # may reach 0.005
+    # a range counts by its upper end: LLZO 0.3–0.5 mS/cm [19] reaches 0.4, not 0.6
+    assert "Li7La3Zr2O12" in {r.key for r in query(min_conductivity_mS_cm=0.4)}
+    assert "Li7La3Zr2O12" not in {r.key for r in query(min_conductivity_mS_cm=0.6)}

@@ -14,6 +14,7 @@ import csv
 
 import pytest
 
+from ssbattery.electrolytes.dataset import find_electrolytes
 from ssbattery.electrolytes.families import FAMILY_RULES, structural_family
 
 
@@ -103,3 +104,21 @@ def test_classify_reports_family_and_threshold() -> None:
     assert c.structural_family.formula == "Li6PS5Cl"
     assert c.chemical.dominance_threshold == 0.1
     assert classify("Li6PS5Cl", dominance_threshold=0.2).chemical.label == "sulfide"
+
+
+@pytest.mark.parametrize("x", [0.0, 0.5, 1.0])
+def test_amide_antiperovskite_of_the_review(x: float) -> None:
+    # Na3−xO1−x(NH2)x(BH4): the review's antiperovskite with NH2⁻ on the O²⁻ site and one
+    # Na fewer per NH2 (dataset rows x = 0.5 and 1). x > 0 was "undecided: an oxynitride
+    # such as LiPON", the amide's N read as a nitride
+    match = structural_family("Na3−xO1−x(NH2)x(BH4)", x=x)
+    assert match.family == "antiperovskite", match.reason
+    for row in find_electrolytes("Na3−xO1−x(NH2)x(BH4)"):
+        assert row.family == "antiperovskite"
+
+
+def test_nitrogen_without_amide_hydrogen_is_no_antiperovskite() -> None:
+    # Li4NCl (a nitride chloride) and Li3N: N³⁻ is not an NH2⁻ on the O site
+    assert structural_family("Li4NCl").family is None
+    assert structural_family("Li3N").family is None
+    assert structural_family("LiNH2").family is None  # no X = halogen or BH4

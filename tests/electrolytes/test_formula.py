@@ -184,3 +184,24 @@ def test_an_amount_multiplied_out_past_the_limit_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match="multiplied out"):
         parse_formula("(((Li)999999)999999)999999")
     assert MAX_AMOUNT == 1e6
+
+
+def test_lowercase_symbols_get_the_capitalised_fix() -> None:
+    # 'li2zrcl6' said only "unexpected character 'l'"; the error now names the symbol meant
+    for bad, fix in [("li2zrcl6", "('Li', not 'li')"), ("Li2zrCl6", "('Zr', not 'zr')")]:
+        with pytest.raises(DataFormatError, match="begin with a capital letter") as info:
+            parse_formula(bad)
+        assert fix in str(info.value)
+    with pytest.raises(DataFormatError, match=r"\('O', not 'o'\)"):
+        parse_formula("Na3o")
+    # the capitalised formulas parse: Li2ZrCl6 has 2 Li, 1 Zr, 6 Cl
+    comp = parse_formula("Li2ZrCl6")
+    assert (comp["Li"], comp["Zr"], comp["Cl"]) == (2.0, 1.0, 6.0)
+
+
+def test_control_characters_are_shown_by_their_code() -> None:
+    # 'Li\x01' reported "unexpected character '\x01'" with the raw byte, invisible on a
+    # terminal; the message now escapes it
+    message = re.escape(r"control character '\x01' at character 3")
+    with pytest.raises(DataFormatError, match=message):
+        parse_formula("Li\x01")

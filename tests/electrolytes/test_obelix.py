@@ -132,3 +132,18 @@ def test_find_across_datasets() -> None:
         24.6,
     ]
     assert find_electrolyte("Li3OCl", dataset="obelix").formula == "Li3ClO"
+
+
+def test_missing_folder_and_non_utf8_files_are_data_errors(tmp_path: Path) -> None:
+    # these raised FileNotFoundError / IsADirectoryError / UnicodeDecodeError
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes(obelix_path().read_bytes()[:300] + "é".encode("latin-1"))
+    for path, message in [
+        (tmp_path / "absent.csv", "no such file"),
+        (tmp_path, "is a folder"),
+        (latin, "not UTF-8 text"),
+    ]:
+        with pytest.raises(DataFormatError, match=message):
+            load_obelix(path)
+    # the shipped table still reads: 599 rows
+    assert len(load_obelix(obelix_path())) == 599

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ssbattery.electrolytes.scorecard import IDEAL_PROPERTIES, PATTERNS, scorecard
@@ -84,3 +86,28 @@ def test_bad_overrides_are_refused() -> None:
         r for r in scorecard("Li3YCl6", conductivity_mS_cm=2.0).results if r.criterion.key == "I1"
     )
     assert i1.status == "met" and "σ = 2 mS/cm" in i1.reason
+
+
+def _i1(formula: str, **kwargs: Any) -> Any:
+    return next(r for r in scorecard(formula, **kwargs).results if r.criterion.key == "I1")
+
+
+def test_i1_reads_ranges_and_upper_bounds_as_stated() -> None:
+    # LLTO "<0.01 mS/cm" (§1.2) was shown as "σ = 0.01", Li6PS5Br "1–10" [88] as "σ = 10",
+    # and a range across the threshold counted as met by its upper end
+    llto = _i1("Li3xLa(2/3)-xTiO3", x=0.1)
+    assert llto.status == "not met" and llto.reason.startswith("σ < 0.01 mS/cm")
+    br = _i1("Li6PS5Br")
+    assert br.status == "met" and br.reason.startswith("σ = 1–10 mS/cm")  # low end 1 ≥ 1
+    assert _i1("Li6PS5Br", high_conductivity_mS_cm=5.0).status == "unknown"  # 1–10 spans 5
+    assert _i1("Li6PS5Br", high_conductivity_mS_cm=11.0).status == "not met"
+    nasicon = _i1("Na3Zr2Si2PO12")  # ~1.13 mS/cm [22]
+    assert nasicon.status == "met" and nasicon.reason.startswith("σ ≈ 1.13 mS/cm")
+    assert _i1("Li3xLa(2/3)-xTiO3", x=0.1, high_conductivity_mS_cm=0.001).status == "unknown"
+
+
+def test_scorecard_of_a_dataset_name() -> None:
+    # scorecard("LGPS") failed to parse 'LGPS'; it is the review's Li10GeP2S12, 12 mS/cm [11]
+    i1 = _i1("LGPS")
+    assert i1.status == "met" and i1.reason.startswith("σ = 12 mS/cm at 25 °C")
+    assert scorecard("LGPS").formula == "Li10GeP2S12"

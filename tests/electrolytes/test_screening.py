@@ -152,3 +152,37 @@ def test_symbolic_stoichiometry_needs_x() -> None:
     assert c.chemical.label == "oxide" and c.mobile_ion == "Li"
     assert c.electronic_character == "semiconductor"  # the review's statement (§1.3)
     assert c.electronic_character_source.startswith("dataset statement")
+
+
+def test_x_for_a_formula_without_x_is_refused() -> None:
+    # classify("Li6PS5Cl", x=0.1) used to ignore x silently; the formula has no x to set
+    with pytest.raises(InvalidParameterError, match="'Li6PS5Cl' has no x"):
+        classify("Li6PS5Cl", x=0.1)
+    assert classify("Li6PS5Cl").chemical.label == "sulfohalide"
+
+
+def test_a_dataset_name_stands_for_its_formula() -> None:
+    # `electrolytes show LLZO` worked but `classify LLZO` said "unknown element symbol 'L'"
+    llzo = classify("LLZO")
+    assert llzo.formula == "Li7La3Zr2O12" and llzo.in_dataset
+    assert llzo.structural_family is not None and llzo.structural_family.family == "garnet"
+    assert llzo.electronic_character == "insulator"  # §1.3 (Fig. 3b)
+    assert classify("llzo").formula == "Li7La3Zr2O12"  # names in any case, as `show`
+    with pytest.raises(InvalidParameterError, match="stoichiometry in x"):
+        classify("LLTO")  # the first LLTO row is Li3xLa(2/3)−xTiO3: x is needed
+    assert classify("LLTO", x=0.1).chemical.label == "oxide"
+    with pytest.raises(InvalidParameterError, match="give the formula 'Li3InCl6'"):
+        classify("Li3InCl6 [solid-state]")  # a variant's key: the formula's first row is used
+    with pytest.raises(SsbatteryError, match="unknown element symbol 'Qz'"):
+        classify("Qz2")
+
+
+def test_metal_symbol_in_any_case() -> None:
+    # `classify --metal k` was refused while `align --anode li` is read as Li
+    na3ycl6 = classify("Na3YCl6", metal="k")
+    assert na3ycl6.alignment is not None and na3ycl6.alignment.metal == "K"
+    # CBM −0.11 eV (§1.7) against μ(K⁰) = −1.50 eV: offset +1.39 eV
+    assert na3ycl6.alignment.offset_eV == pytest.approx(-0.11 + 1.50, abs=1e-12)
+    assert band_alignment(-0.11, metal="na").offset_eV == pytest.approx(1.62, abs=1e-12)
+    with pytest.raises(InvalidParameterError, match="`metal` must be one of Li, Na, K, Cu"):
+        classify("Na3YCl6", metal="Mg")

@@ -21,6 +21,7 @@ from ssbattery.electrolytes.transport import (
     conductivity_from_mobility,
     ev_to_kj_per_mol,
     fit_arrhenius,
+    haven_ratio,
     kelvin_to_celsius,
     kj_per_mol_to_ev,
     mobile_ions_per_formula_unit,
@@ -206,3 +207,38 @@ def test_arrhenius_errors_survive_weights_thirty_decades_apart() -> None:
     exact = k_b * math.log(s[1] * t[1] / (s[0] * t[0])) / (1 / t[0] - 1 / t[1])
     assert fit.Ea_eV == pytest.approx(exact, rel=1e-9)
     assert math.isfinite(fit.Ea_err_eV) and fit.Ea_err_eV >= 0
+
+
+def test_mobile_ions_read_the_reviews_formulas() -> None:
+    # Na2Y2/3Cl4 (§1.2) and subscript digits were refused by pymatgen's own parser; LLTO
+    # Li3xLa(2/3)−xTiO3 at x = 0.11 has 3x = 0.33 Li per formula unit
+    assert mobile_ions_per_formula_unit("Na2Y2/3Cl4", "Na") == 2.0
+    assert mobile_ions_per_formula_unit("Li₇La₃Zr₂O₁₂", "Li") == 7.0
+    assert mobile_ions_per_formula_unit("Li3xLa(2/3)−xTiO3", "Li", x=0.11) == pytest.approx(0.33)
+    with pytest.raises(InvalidParameterError, match=r"`formula`.*unexpected character 'l'"):
+        mobile_ions_per_formula_unit("li7La3Zr2O12", "Li")
+
+
+def test_bad_form_and_charge_number_are_refused() -> None:
+    # form="plainx" was computed as the plain form; z="a" or NaN raised a bare ValueError
+    with pytest.raises(InvalidParameterError, match="`form`"):
+        arrhenius_conductivity(300.0, 0.3, 1e5, form="plainx")  # type: ignore[arg-type]
+    for z in ("a", math.nan, math.inf, 1.5, True):
+        with pytest.raises(InvalidParameterError, match="`z`"):
+            nernst_einstein_diffusivity(1.0, 300.0, 1e28, z=z)  # type: ignore[arg-type]
+    # z = 2 divides D_σ by z² = 4 (Nernst–Einstein, review §1.1)
+    d1 = nernst_einstein_diffusivity(1.0, 300.0, 1e28)
+    assert nernst_einstein_diffusivity(1.0, 300.0, 1e28, z=2) == pytest.approx(d1 / 4, rel=1e-14)
+
+
+def test_haven_ratio_is_tracer_over_charge_diffusivity() -> None:
+    # D_σ = σ k_B T / (n q²): σ = 1 S/m, T = 300 K, n = 1e28 m⁻³ → 1.61355e-11 m²/s
+    d_sigma = 1.0 * 1.380649e-23 * 300.0 / (1e28 * 1.602176634e-19**2)
+    assert nernst_einstein_diffusivity(1.0, 300.0, 1e28) == pytest.approx(d_sigma, rel=1e-12)
+    # a tracer D* = 0.7815 D_σ (fcc vacancy correlation factor) gives H_R = 0.7815
+    assert haven_ratio(0.7815 * d_sigma, 1.0, 300.0, 1e28) == pytest.approx(0.7815, rel=1e-12)
+    # σ from D_σ and back: H_R = 1 exactly for uncorrelated hops
+    sigma = conductivity_from_diffusivity(2e-12, 350.0, 3e27, z=1)
+    assert haven_ratio(2e-12, sigma, 350.0, 3e27) == pytest.approx(1.0, rel=1e-12)
+    with pytest.raises(InvalidParameterError, match="tracer_diffusivity"):
+        haven_ratio(0.0, 1.0, 300.0, 1e28)

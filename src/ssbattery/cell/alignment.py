@@ -81,18 +81,25 @@ class ElectrolyteLevels:
 
 _REVIEW = "Braga et al., J. Mater. Chem. A 12, 690 (2024)"
 
-#: Electrode chemical potentials stated in the review (line numbers of the seed text).
-ELECTRODES: MappingProxyType[str, Electrode] = MappingProxyType(
-    {
-        "Li": Electrode("Li", -1.39, f"{_REVIEW}, §1.3: μ(Li⁰) = −1.39 eV (seed line 651)"),
-        "Na": Electrode(
-            "Na",
-            -1.73,
-            f"{_REVIEW}, §1.2: E_C(Na3YCl6) = −0.11 eV lies 1.62 eV above Na⁰ (lines 1625-1629)",
-        ),
-        "Cu": Electrode("Cu", -4.6, f"{_REVIEW}, §1.3: μ(Cu⁰) ≈ −4.6 eV (seed line 726)"),
-    }
-)
+
+def _electrodes() -> MappingProxyType[str, Electrode]:
+    """The metals of :data:`ssbattery.electrolytes.screening.METAL_CHEMICAL_POTENTIALS`
+    (one table for ``align`` and ``electrolytes classify``), each with its source."""
+    from ssbattery.electrolytes.screening import METAL_CHEMICAL_POTENTIALS
+
+    return MappingProxyType(
+        {
+            k: Electrode(
+                m.symbol, m.mu_eV, f"{_REVIEW if m.from_review else 'ssbattery'}: {m.reference}"
+            )
+            for k, m in METAL_CHEMICAL_POTENTIALS.items()
+        }
+    )
+
+
+#: Electrode chemical potentials vs vacuum (eV): Li −1.39, Na −1.73, Cu −4.6 from the
+#: review; K −1.50 ours (μ(Li⁰) shifted by the standard-potential difference).
+ELECTRODES: MappingProxyType[str, Electrode] = _electrodes()
 
 #: Electrolyte band positions from the review's text (used when the dataset lacks them).
 #: The Li6PS5Cl entry is marked illustrative: the review gives its levels only in Fig. 3.
@@ -120,14 +127,19 @@ ELECTROLYTE_LEVELS: MappingProxyType[str, ElectrolyteLevels] = MappingProxyType(
 )
 
 
-def find_electrode(name: str) -> Electrode:
-    """Look an electrode up by symbol (``"Li"``, ``"Na"``, ``"Cu"``); case-insensitive."""
+def find_electrode(name: str, *, role: str = "electrode") -> Electrode:
+    """Look an electrode up by symbol (``"Li"``, ``"Na"``, ``"Cu"``); case-insensitive.
+
+    ``role`` ("anode", "cathode") names the argument in the error for an unknown metal,
+    which points to ``mu_<role>`` (its chemical potential in eV) instead.
+    """
     for key, value in ELECTRODES.items():
         if key.lower() == str(name).strip().lower():
             return value
+    instead = f" (`mu_{role}`)" if role in ("anode", "cathode") else ""
     raise InvalidParameterError(
-        f"`electrode` {name!r} is not in the table; known: {', '.join(ELECTRODES)}. "
-        "Give its chemical potential in eV instead (e.g. --mu-cathode -4.6)."
+        f"`{role}` {name!r} is not in the table; known: {', '.join(ELECTRODES)}. "
+        f"Give its chemical potential vs vacuum in eV instead{instead}."
     )
 
 
@@ -319,8 +331,8 @@ def align_materials(
     >>> round(align_materials("Na", "Na3YCl6", "Cu").cell_voltage, 2)
     2.87
     """
-    a = find_electrode(anode)
-    c = find_electrode(cathode)
+    a = find_electrode(anode, role="anode")
+    c = find_electrode(cathode, role="cathode")
     if c.mu_eV > a.mu_eV:
         raise InvalidParameterError(
             f"cathode {c.name} (μ = {c.mu_eV} eV) has a higher chemical potential than anode "

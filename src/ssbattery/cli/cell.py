@@ -39,11 +39,11 @@ def register(app: typer.Typer) -> None:
     )
 )
 def align_command(
-    anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na or Cu."),
+    anode: str = typer.Option("Li", "--anode", help="Anode metal: Li, Na, K or Cu."),
     electrolyte: str = typer.Option(
         "Li6PS5Cl", "--electrolyte", help="Electrolyte (dataset or review levels)."
     ),
-    cathode: str = typer.Option("Cu", "--cathode", help="Cathode metal: Li, Na or Cu."),
+    cathode: str = typer.Option("Cu", "--cathode", help="Cathode metal: Li, Na, K or Cu."),
     mu_anode: float | None = typer.Option(
         None, "--mu-anode", help="Anode chemical potential vs vacuum (eV); overrides --anode."
     ),
@@ -66,8 +66,8 @@ def align_command(
     from ssbattery.sweep.models.cell import AlignInputs, solve_align
 
     sources: dict[str, str] = {}
-    mu_a, sources["anode"] = _electrode(anode, mu_anode)
-    mu_c, sources["cathode"] = _electrode(cathode, mu_cathode)
+    mu_a, sources["anode"] = _electrode(anode, mu_anode, "anode")
+    mu_c, sources["cathode"] = _electrode(cathode, mu_cathode, "cathode")
     if mu_anode is None and mu_cathode is None and mu_c > mu_a:
         raise InvalidParameterError(
             f"cathode {cathode} (μ = {mu_c} eV) lies above anode {anode} (μ = {mu_a} eV); "
@@ -92,7 +92,8 @@ def align_command(
         plot_band_diagram(result, ax, labels=(anode, electrolyte, cathode))
         save_plot(fig, plot)
     if as_json:
-        print_json({"alignment": result, "vbm_eV": result.vbm_eV, "sources": sources})
+        # units in the keys ("cell_voltage [V]"), as every result's to_dict()
+        print_json({"alignment": result.to_dict(), "vbm_eV": result.vbm_eV, "sources": sources})
         return
     console.print(
         quantity_table(
@@ -358,14 +359,17 @@ def _qwz(u: float, rows: int, ax: Any) -> dict[str, Any]:
     }
 
 
-def _electrode(name: str, mu: float | None) -> tuple[float, str]:
+def _electrode(name: str, mu: float | None, role: str) -> tuple[float, str]:
     """The electrode's chemical potential (eV) and its source: ``mu`` if given, else the
-    tabulated value of the metal ``name``."""
+    tabulated value of the metal ``name``; an unknown metal's error names ``--<role>`` and
+    ``--mu-<role>``."""
     if mu is not None:
         return mu, "command line"
     from ssbattery.cell.alignment import find_electrode
+    from ssbattery.cli.screening import cli_option_names
 
-    e = find_electrode(name)
+    with cli_option_names({role: f"--{role}", f"mu_{role}": f"--mu-{role}"}):
+        e = find_electrode(name, role=role)
     return e.mu_eV, e.source
 
 

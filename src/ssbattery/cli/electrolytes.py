@@ -64,7 +64,9 @@ def register(app: typer.Typer) -> None:
     from ssbattery.cli.screening import add_classify_command
 
     electrolytes_app.command("list")(handle_errors(list_command))
-    electrolytes_app.command("show")(handle_errors(show_command))
+    electrolytes_app.command("show")(
+        handle_errors(api_names={"formula_or_name": "FORMULA"})(show_command)
+    )
     electrolytes_app.command("families")(handle_errors(families_command))
     electrolytes_app.command("predict")(
         handle_errors(api_names={"formula": "FORMULAS"})(predict_command)
@@ -343,7 +345,10 @@ def list_command(
         None, "--family", help="Structure family, e.g. argyrodite, garnet, NASICON."
     ),
     min_conductivity: float | None = typer.Option(
-        None, "--min-conductivity", help="Keep rows with σ ≥ this value in mS/cm."
+        None,
+        "--min-conductivity",
+        help="Keep rows whose σ can reach this value in mS/cm (a range by its upper end; "
+        "'<0.01' only below 0.01).",
     ),
     source: str = typer.Option("review", "--source", help="review (default), obelix or all."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -384,6 +389,9 @@ def list_command(
             }
         )
         return
+    if not rows:
+        _print_no_match(source.lower(), ion, chemical_class, family, min_conductivity)
+        return
     records = [
         {
             "key": r.key + (f" ({r.name})" if r.name else ""),
@@ -406,6 +414,24 @@ def list_command(
     )
     table.columns[0].min_width = 16
     console.print(table)
+
+
+def _print_no_match(
+    source: str,
+    ion: str | None,
+    chemical_class: str | None,
+    family: str | None,
+    min_conductivity: float | None,
+) -> None:
+    """``list`` when the filters keep no row: say so, naming the filters (no empty table)."""
+    given = {"--ion": ion, "--class": chemical_class, "--family": family}
+    given["--min-conductivity"] = None if min_conductivity is None else f"{min_conductivity:g}"
+    filters = " ".join(f"{option} {value}" for option, value in given.items() if value is not None)
+    console.print(
+        f"0 electrolytes ({source}) match {filters}; drop a filter, or run "
+        f"`ssbattery electrolytes list --source {source}` to see every row.",
+        highlight=False,
+    )
 
 
 def show_command(

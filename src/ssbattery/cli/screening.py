@@ -76,6 +76,11 @@ def parse_price_options(values: list[str] | None) -> dict[str, float]:
                 "`--price` must look like PRECURSOR=USD_PER_KG with a price > 0 "
                 f"(e.g. ZrCl4=12.5), got {item!r}."
             )
+        if name.strip() in out:
+            raise InvalidParameterError(
+                f"`--price` gives {name.strip()} twice ({out[name.strip()]:g} and {value:g} "
+                "USD/kg); give each precursor once."
+            )
         out[name.strip()] = value
     return out
 
@@ -88,8 +93,9 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors(quantities={"electrons": "electrons_per_formula_unit"})
 def capacity_command(
-    formula: str = typer.Argument(
-        "Li", help="Formula whose mass carries the charge (ignored with --reaction lic6)."
+    formula: str | None = typer.Argument(
+        None,
+        help="Formula whose mass carries the charge [default: Li] (not with --reaction lic6).",
     ),
     electrons: float | None = typer.Option(
         None, "--electrons", help="Electrons per formula unit (default 1 per alkali atom)."
@@ -97,7 +103,12 @@ def capacity_command(
     reaction: str = typer.Option(
         "", "--reaction", help="'lic6': LiC6 → (1−2x)LiC6 + xLiC12 + x(Li⁺+e⁻) (§1.1)."
     ),
-    x: float = typer.Option(0.5, "--x", help="Extent x of the LiC6 reaction, 0 ≤ x ≤ 0.5."),
+    x: float | None = typer.Option(
+        None,
+        "--x",
+        help="Extent x of --reaction lic6, 0 ≤ x ≤ 0.5 [default: 0.5]; or the x of a "
+        "symbolic FORMULA (e.g. Li1-xCoO2).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Theoretical specific capacity Q = n F / (3.6 M) in mAh/g."""
@@ -108,36 +119,17 @@ def capacity_command(
             raise InvalidParameterError(
                 f"`--reaction` must be 'lic6' (the only reaction built in), got {reaction!r}."
             )
+        if formula is not None or electrons is not None:
+            given = "FORMULA" if formula is not None else "`--electrons`"
+            raise InvalidParameterError(
+                f"{given} does not apply to `--reaction lic6` (its mass is LiC6 and x electrons "
+                "flow per LiC6); drop it, or drop `--reaction` for the capacity of a formula."
+            )
         with cli_option_names(_CAPACITY_OPTIONS):
-            r = lic6_capacity(x)
-        payload = {
-            "reaction": "LiC6 -> (1-2x) LiC6 + x LiC12 + x (Li+ + e-)",
-            "x": r.x,
-            "capacity_mAh_g": r.per_gram_LiC6,
-            "basis": "per gram of LiC6",
-            "per_gram_LiC6_mAh_g": r.per_gram_LiC6,
-            "per_gram_carbon_mAh_g": r.per_gram_carbon,
-            "per_gram_discharged_electrode_mAh_g": r.per_gram_discharged_electrode,
-            "full_delithiation_per_gram_carbon_mAh_g": r.full_delithiation_per_gram_carbon,
-            "review_value_mAh_g": r.review_value_mAh_g,
-            "closest_basis_to_review": r.closest_basis,
-        }
-        if as_json:
-            print_json(payload)
-            return
-        review = f"{r.review_value_mAh_g:g} mAh/g"
-        rows = [
-            ("per gram of LiC6", r.per_gram_LiC6),
-            ("per gram of carbon (C6)", r.per_gram_carbon),
-            ("per gram of Li1-xC6 (after)", r.per_gram_discharged_electrode),
-            ("LiC6 → C6, per gram of C", r.full_delithiation_per_gram_carbon),
-        ]
-        title = f"LiC6 → LiC12 capacity [mAh/g] at x = {r.x:g} (review §1.1: {review})"
-        console.print(quantity_table(title, rows, float_format=".1f"))
-        console.print(f"closest to the review's {review}: {r.closest_basis}")
+            _print_lic6(lic6_capacity(0.5 if x is None else x), as_json)
         return
     with cli_option_names(_CAPACITY_OPTIONS):
-        res = specific_capacity(formula, electrons=electrons)
+        res = specific_capacity(formula or "Li", electrons=electrons, x=x)
     if as_json:
         print_json(
             {
@@ -153,6 +145,35 @@ def capacity_command(
         f"{res.formula}: Q = {res.electrons:g} × F / (3.6 × {res.molar_mass_g_mol:.4f} g/mol) "
         f"= {res.capacity_mAh_g:.1f} mAh/g"
     )
+
+
+def _print_lic6(r: Any, as_json: bool) -> None:
+    """``capacity --reaction lic6``: every mass basis (JSON object or table)."""
+    payload = {
+        "reaction": "LiC6 -> (1-2x) LiC6 + x LiC12 + x (Li+ + e-)",
+        "x": r.x,
+        "capacity_mAh_g": r.per_gram_LiC6,
+        "basis": "per gram of LiC6",
+        "per_gram_LiC6_mAh_g": r.per_gram_LiC6,
+        "per_gram_carbon_mAh_g": r.per_gram_carbon,
+        "per_gram_discharged_electrode_mAh_g": r.per_gram_discharged_electrode,
+        "full_delithiation_per_gram_carbon_mAh_g": r.full_delithiation_per_gram_carbon,
+        "review_value_mAh_g": r.review_value_mAh_g,
+        "closest_basis_to_review": r.closest_basis,
+    }
+    if as_json:
+        print_json(payload)
+        return
+    review = f"{r.review_value_mAh_g:g} mAh/g"
+    rows = [
+        ("per gram of LiC6", r.per_gram_LiC6),
+        ("per gram of carbon (C6)", r.per_gram_carbon),
+        ("per gram of Li1-xC6 (after)", r.per_gram_discharged_electrode),
+        ("LiC6 → C6, per gram of C", r.full_delithiation_per_gram_carbon),
+    ]
+    title = f"LiC6 → LiC12 capacity [mAh/g] at x = {r.x:g} (review §1.1: {review})"
+    console.print(quantity_table(title, rows, float_format=".1f"))
+    console.print(f"closest to the review's {review}: {r.closest_basis}")
 
 
 @handle_errors(quantities={"thickness_um": "film_thickness_um", "density": "density_g_cm3"})
@@ -171,7 +192,13 @@ def cost_command(
 ) -> None:
     """Raw-material cost of an electrolyte film per m² (review §1.7, $10/m² threshold)."""
     from ssbattery.electrolytes.cost import film_cost
+    from ssbattery.electrolytes.formula import is_symbolic
 
+    if is_symbolic(formula):
+        raise InvalidParameterError(
+            f"FORMULA {formula!r} has stoichiometry in x, and `cost` takes no --x: write the "
+            "composition with numbers (e.g. Li0.33La0.557TiO3 for x = 0.11)."
+        )
     with cli_option_names(_COST_OPTIONS):
         res = film_cost(
             formula,

@@ -59,6 +59,7 @@ def read_formulas(path: str | os.PathLike[str], *, option: str | None = None) ->
     ``option`` (the CLI's ``--from-file``) names the file in every message.
     """
     from ssbattery.electrolytes.conductivity_model import _amounts
+    from ssbattery.electrolytes.dataset import read_text_file
 
     p = Path(path)
     name = f"`{option}` {str(p)!r}" if option else str(p)
@@ -66,16 +67,12 @@ def read_formulas(path: str | os.PathLike[str], *, option: str | None = None) ->
         raise DataFormatError(
             f"{name} is a folder; give a text file inside it with one formula per line."
         )
-    if not p.is_file():
-        raise DataFormatError(f"{name}: no such file; give a text file with one formula per line.")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
+    text = read_text_file(p, name, "a text file with one formula per line")
+    if "\x00" in text:
         raise DataFormatError(
-            f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
-        ) from None
-    except OSError as exc:
-        raise DataFormatError(f"{name}: cannot be read ({exc.strerror}).") from None
+            f"{name}: holds NUL bytes, so it is a binary file, not a text file with one "
+            "formula per line."
+        )
     out: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         field = _FIELD_END.split(line, maxsplit=1)[0].strip()

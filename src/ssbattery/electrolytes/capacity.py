@@ -96,18 +96,22 @@ def _default_electrons(formula: str, comp: Composition) -> float:
     )
 
 
-def specific_capacity(formula: str, *, electrons: float | None = None) -> CapacityResult:
+def specific_capacity(
+    formula: str, *, electrons: float | None = None, x: float | None = None
+) -> CapacityResult:
     """Theoretical specific capacity of ``formula`` for ``electrons`` per formula unit.
 
     ``electrons`` defaults to one per atom for a pure alkali metal (Li, Na, K) and must be
-    given otherwise. The mass basis is the formula as written.
+    given otherwise. The mass basis is the formula as written, with ``x`` substituted in a
+    symbolic formula (``Li1-xCoO2``); ``x`` with a formula that has no x is refused.
 
     >>> round(specific_capacity("Li").capacity_mAh_g)
     3861
     """
-    from ssbattery.electrolytes.formula import parse_formula
+    from ssbattery.electrolytes.formula import parse_formula, require_symbolic_for_x
 
-    comp = parse_formula(formula)
+    require_symbolic_for_x(formula, x)
+    comp = parse_formula(formula, x=x)
     n = _default_electrons(formula, comp) if electrons is None else electrons
     m = float(comp.weight)
     return CapacityResult(

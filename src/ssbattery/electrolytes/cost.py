@@ -202,8 +202,13 @@ def decompose_into_precursors(
     supplied = set().union(*comps.values()) if comps else set()
     missing = sorted(set(target) - supplied)
     if missing:
+        among = (
+            f"made only of its elements ({', '.join(sorted(target))}) "
+            if precursors is None
+            else "given "
+        )
         raise InvalidParameterError(
-            f"no precursor in the table supplies {', '.join(missing)} for {formula!r}; "
+            f"no precursor {among}supplies {', '.join(missing)} for {formula!r}; "
             "the cost needs a decomposition into known precursors (add one to "
             "precursor_prices.csv or choose another formula)."
         )

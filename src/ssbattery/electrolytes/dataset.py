@@ -16,6 +16,7 @@ import csv
 import dataclasses
 import difflib
 import functools
+import io
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ __all__ = [
     "load_review_dataset",
     "query",
     "read_dataset_csv",
+    "read_text_file",
     "review_dataset_path",
     "write_dataset_csv",
 ]
@@ -307,10 +309,34 @@ def _check_class(e: Electrolyte, where: str) -> None:
         )
 
 
+def read_text_file(path: Path, name: str, what: str) -> str:
+    """The UTF-8 text of ``path`` (a byte-order mark allowed), or one
+    :class:`DataFormatError` naming it as ``name`` for a missing file, a folder, a file that
+    is not UTF-8 text or cannot be read; ``what`` says what the file should be
+    ("a text file with one formula per line")."""
+    if path.is_dir():
+        raise DataFormatError(f"{name} is a folder; give {what} inside it.")
+    if not path.is_file():
+        raise DataFormatError(f"{name}: no such file; give {what}.")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from None
+    except OSError as exc:
+        raise DataFormatError(f"{name}: cannot be read ({exc.strerror}).") from None
+
+
 def read_dataset_csv(path: str | Path) -> tuple[Electrolyte, ...]:
-    """Read a CSV in the review dataset's format (see ``data/README.md``) and check it."""
+    """Read a CSV in the review dataset's format (see ``data/README.md``) and check it.
+
+    Raises :class:`DataFormatError` for a missing or unreadable file, a folder, a file that
+    is not UTF-8, unknown columns and bad rows.
+    """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8") as fh:
+    text = read_text_file(path, str(path), "a CSV file in the review dataset's format")
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames is None or "formula" not in reader.fieldnames:
             raise DataFormatError(f"{path}: missing header with a 'formula' column.")
@@ -332,9 +358,13 @@ def write_dataset_csv(rows: Iterable[Electrolyte], path: str | Path) -> Path:
     """Write rows in the review dataset's CSV format (read back by :func:`read_dataset_csv`).
 
     Booleans are written yes/no, ``None`` as an empty cell, floats with ``repr`` so that
-    the round trip is exact. Columns: every :class:`Electrolyte` field.
+    the round trip is exact. Columns: every :class:`Electrolyte` field. The path is checked
+    first (:func:`~ssbattery.io.check_output_path`: a ``.csv`` file in an existing, writable
+    folder; an existing file is replaced atomically).
     """
-    path = Path(path)
+    from ssbattery.io import CSV_SUFFIXES, atomic_write, check_output_path
+
+    path = check_output_path(path, suffixes=CSV_SUFFIXES)
     names = [f.name for f in dataclasses.fields(Electrolyte)]
 
     def cell(value: Any) -> str:
@@ -345,8 +375,6 @@ def write_dataset_csv(rows: Iterable[Electrolyte], path: str | Path) -> Path:
         if isinstance(value, float):
             return repr(value)
         return str(value)
-
-    from ssbattery.io import atomic_write
 
     with atomic_write(path) as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -364,6 +392,12 @@ def load_review_dataset() -> tuple[Electrolyte, ...]:
 
 def _canonical(text: str) -> str:
     return text.replace("\u2212", "-").replace("\u2013", "-").replace(" ", "").replace("\u00a0", "")
+
+
+def _lower_variant(text: str) -> str:
+    """``text`` with its trailing ``[variant]`` lower-cased (canonical text, no spaces)."""
+    head, bracket, variant = text.partition("[")
+    return head + bracket + variant.lower() if bracket else text
 
 
 def _choose(value: str | None, valid: Iterable[str], argument: str) -> str | None:
@@ -399,7 +433,9 @@ def query(
     """Rows matching every filter given (case-insensitive names).
 
     ``min_conductivity_mS_cm`` keeps rows whose stated conductivity (mS cm⁻¹, any
-    temperature) is at least that value; rows without a conductivity are dropped then.
+    temperature) can reach that value: a value or a range's upper end ≥ it, an upper bound
+    ("<0.01") above it (σ < 0.01 never reaches 0.01); rows without a conductivity are
+    dropped then.
     ``dataset`` is "review" (default), "obelix" or "all". Unknown names raise
     :class:`InvalidParameterError` listing the valid values.
     """
@@ -427,7 +463,9 @@ def query(
         if family_ is not None and row.family != family_:
             continue
         if min_conductivity_mS_cm is not None and (
-            row.conductivity_mS_cm is None or row.conductivity_mS_cm < threshold
+            row.conductivity_mS_cm is None
+            or row.conductivity_mS_cm < threshold
+            or (row.conductivity_qualifier == "<" and row.conductivity_mS_cm <= threshold)
         ):
             continue
         out.append(row)
@@ -441,6 +479,11 @@ def _match(
     for test in (
         lambda r: _canonical(r.formula) == text,
         lambda r: _canonical(r.key) == text,
+        # the variant in brackets is a word ("[Glass]" is "[glass]"); the formula keeps case
+        lambda r: (
+            bool(r.variant)
+            and _canonical(r.formula) + f"[{_canonical(r.variant).lower()}]" == _lower_variant(text)
+        ),
         lambda r: bool(r.name) and r.name.lower() == text.lower(),
     ):
         found = tuple(r for r in rows if test(r))

@@ -27,8 +27,10 @@ perovskite         (Li,La)TiO3-type ABO3 (Li0.33La0.56TiO3): per 3 (O+F), F ≤ 
                    B (Ti, Nb, Ta, Zr, Al, Mn, Fe, Sn, Hf, W, Mg, Co, Cr, Ga, Ni) ≈ 1 (±0.1),
                    A (Li+Na+Ag+La/Ln/Sr/Ca/Ba) 0.45–1.05 (A-site-deficient La1/3NbO3-type
                    included) with La/Ln/Sr/Ca/Ba ≥ 0.2 and Li > 0
-antiperovskite     A3OX (Li3OCl, Li2OHCl, Na3O(BH4)): per O+S = 1, halogen or BH4 ≈ 1 (±0.1),
-                   alkali + H (not in BH4) ≈ 3 (±0.2), nothing else above 0.1
+antiperovskite     A3OX (Li3OCl, Li2OHCl, Na3O(BH4), Na3−xO1−x(NH2)x(BH4)): per O+S+NH2 = 1
+                   (N is an amide NH2 when two H outside BH4 go with it), halogen or BH4
+                   ≈ 1 (±0.1), alkali + H (not in BH4, one per NH2) ≈ 3 (±0.2), nothing else
+                   above 0.1
 =================  ====================================================================
 
 Checked against OBELiX's hand-made family labels in ``tests/electrolytes/test_families.py``.
@@ -193,17 +195,21 @@ def _perovskite(a: Mapping[str, float]) -> bool:
 
 
 def _antiperovskite(a: Mapping[str, float]) -> bool:
-    centre = _total(a, ("O", "S"))
+    h, b, n = a.get("H", 0.0), a.get("B", 0.0), a.get("N", 0.0)
+    h_free = h - (4 * b if h >= 4 * b - 1e-9 else 0.0)  # H outside the BH4 groups
+    # N with two of those H is an amide NH2⁻ on the O²⁻ site (Na3−xO1−x(NH2)x(BH4), §1.5);
+    # each one stands for an O and, by charge, for one fewer alkali ion (Na3−x)
+    amide = n if n > 0 and h_free >= 2 * n - 1e-9 else 0.0
+    centre = _total(a, ("O", "S")) + amide
     if centre <= 0:
         return False
     s = _scaled(a, centre, 1.0)
     boron = s.get("B", 0.0)
-    h_free = s.get("H", 0.0) - (4 * boron if s.get("H", 0.0) >= 4 * boron - 1e-9 else 0.0)
     x_site = _total(s, _HALOGENS) + boron
-    alkali = _total(s, ("Li", "Na", "K")) + max(h_free, 0.0)
-    rest = sum(
-        v for k, v in s.items() if k not in {"Li", "Na", "K", "H", "B", "O", "S", *_HALOGENS}
-    )
+    # an OH⁻ (or NH2⁻) on the O site takes the place of one alkali ion: Li2OHCl, Na2(NH2)BH4
+    alkali = _total(s, ("Li", "Na", "K")) + max((h_free - amide) / centre, 0.0)
+    skip = {"Li", "Na", "K", "H", "B", "O", "S", *_HALOGENS} | ({"N"} if amide else set())
+    rest = sum(v for k, v in s.items() if k not in skip)
     return _near(x_site, 1.0, 0.1) and _near(alkali, 3.0, 0.2) and rest <= 0.1 and boron <= 1.1
 
 

@@ -33,7 +33,13 @@ from ssbattery.errors import DataFormatError, InvalidParameterError, shorten
 if TYPE_CHECKING:
     from pymatgen.core import Composition
 
-__all__ = ["is_symbolic", "normalise_formula", "parse_formula", "water_of_crystallisation"]
+__all__ = [
+    "is_symbolic",
+    "normalise_formula",
+    "parse_formula",
+    "require_symbolic_for_x",
+    "water_of_crystallisation",
+]
 
 #: Characters the review uses for minus and for spaces; mapped to ASCII before scanning.
 _TRANSLATE = str.maketrans(
@@ -89,6 +95,20 @@ def is_symbolic(formula: str) -> bool:
     text = str(formula).translate(_TRANSLATE)
     # an 'x' that is not the second letter of an element symbol (none is: no "Xx" element)
     return "x" in text
+
+
+def require_symbolic_for_x(formula: str, x: float | None) -> None:
+    """Refuse a value of ``x`` for a formula that has no ``x`` (it would be ignored).
+
+    :func:`parse_formula` substitutes ``x`` only where the formula writes it; a caller
+    whose user gave ``x`` explicitly (``--x``) calls this first, so the value is never
+    dropped without a word.
+    """
+    if x is not None and isinstance(formula, str) and not is_symbolic(formula):
+        raise InvalidParameterError(
+            f"`x` = {x!r} was given, but {shorten(formula)!r} has no x in its stoichiometry; "
+            "drop `x`, or write the formula with x (e.g. 'Li3xLa(2/3)-xTiO3')."
+        )
 
 
 class _Scanner:
@@ -226,6 +246,20 @@ class _Scanner:
         )
         raise self.error(f"unknown element symbol '{bad}'", hint)
 
+    def capital_hint(self) -> str:
+        """The fix for a lowercase letter where an element symbol should start."""
+        two = self.text[self.pos : self.pos + 2]
+        guess = next(
+            (g for g in (two.capitalize(), two[:1].upper()) if g in _elements() and g.isalpha()),
+            None,
+        )
+        example = f" ('{guess}', not '{two if guess == two.capitalize() else two[:1]}')"
+        return (
+            "; element symbols begin with a capital letter"
+            + (example if guess else "")
+            + ", e.g. 'Li2ZrCl6'."
+        )
+
     def emit_amount(self, start_index: int) -> None:
         value = self.amount()
         if value is None:
@@ -303,6 +337,10 @@ class _Scanner:
                     f"unexpected character '{c}'",
                     "; write amounts as plain decimals (0.001, not 1e-3).",
                 )
+            elif c.islower() and c != "x":
+                raise self.error(f"unexpected character '{c}'", self.capital_hint())
+            elif not c.isprintable():  # a control character (a binary file): show its code
+                raise self.error(f"unexpected control character {c!r}")
             else:
                 raise self.error(f"unexpected character '{c}'")
         if closing not in (None, "*"):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -205,7 +206,10 @@ def _row(row: Mapping[str, str], where: str) -> Electrolyte:
 
 
 def _read(path: Path) -> tuple[Electrolyte, ...]:
-    with path.open(newline="", encoding="utf-8") as fh:
+    from ssbattery.electrolytes.dataset import read_text_file
+
+    text = read_text_file(path, str(path), "OBELiX's all.csv (or a file of its format)")
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
         missing = [c for c in _REQUIRED if c not in header]

@@ -11,11 +11,14 @@ affinity "almost null"), the threshold is ours, named, and can be changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ssbattery.errors import InvalidParameterError, SsbatteryError
 from ssbattery.results import Recorded
 from ssbattery.validation import require_positive
+
+if TYPE_CHECKING:
+    from ssbattery.electrolytes.dataset import Electrolyte
 
 __all__ = [
     "HIGH_CONDUCTIVITY_MS_CM",
@@ -179,6 +182,33 @@ def _feti_family(formula: str, x: float | None = None) -> bool:
     return abs((a + 2 * m) / o - 3.0) < 1e-3 and m / o <= 0.5 + 1e-9
 
 
+def _conductivity_criterion(
+    given: float | None, row: Electrolyte | None, thr: float
+) -> tuple[str, str, str]:
+    """I1 from a given σ or the row's statement, a range or an upper bound as stated: met
+    when its lowest value reaches ``thr``, not met when its highest stays below, else
+    unknown (a range across ``thr``, "<b" with b above it)."""
+    field = "conductivity_mS_cm"
+    low: float | None = given
+    high: float | None = given
+    shown = f"σ = {given:g} mS/cm" if given is not None else ""
+    temp = None
+    if given is None and row is not None and row.conductivity_mS_cm is not None:
+        high, temp, how = row.conductivity_mS_cm, row.temperature_C, row.conductivity_qualifier
+        low = row.conductivity_low_mS_cm if how == "range" else high
+        low = None if how == "<" else low  # an upper bound: σ anywhere below it
+        stated = f"{low:g}–{high:g}" if how == "range" and low is not None else f"{high:g}"
+        shown = f"σ {({'<': '<', '~': '≈'}).get(how, '=')} {stated} mS/cm"
+    if high is None:
+        return ("unknown", "no ionic conductivity in the data", field)
+    at = f" at {temp:g} °C" if temp is not None else ""
+    if low is not None and low >= thr:
+        return ("met", f"{shown}{at} ≥ {thr:g} mS/cm", field)
+    if high < thr or (low is None and high <= thr):
+        return ("not met", f"{shown}{at} < {thr:g} mS/cm", field)
+    return ("unknown", f"{shown}{at}: the statement spans {thr:g} mS/cm", field)
+
+
 def scorecard(
     formula: str,
     *,
@@ -203,11 +233,12 @@ def scorecard(
     """
     from ssbattery.electrolytes.cost import film_cost
     from ssbattery.electrolytes.dataset import find_electrolytes
-    from ssbattery.electrolytes.screening import classify
+    from ssbattery.electrolytes.screening import classify, resolve_formula
 
     thr = require_positive("high_conductivity_mS_cm", high_conductivity_mS_cm)
     if conductivity_mS_cm is not None:
         require_positive("conductivity_mS_cm", conductivity_mS_cm)
+    formula, x = resolve_formula(formula, x)  # "LLZO" → Li7La3Zr2O12
     cls = classify(formula, band_gap_eV=band_gap_eV, cbm_eV=cbm_eV, metal=metal, x=x)
     row = find_electrolytes(formula)[0] if cls.in_dataset else None
     feti = _feti_family(formula, x)
@@ -292,17 +323,7 @@ def scorecard(
         p4 = ("unknown", "no report of topological phenomena in the data", "formula")
 
     # I1: high ionic conductivity.
-    sigma = conductivity_mS_cm
-    temp = None
-    if sigma is None and row is not None:
-        sigma, temp = row.conductivity_mS_cm, row.temperature_C
-    at = f" at {temp:g} °C" if temp is not None else ""
-    if sigma is None:
-        i1 = ("unknown", "no ionic conductivity in the data", "conductivity_mS_cm")
-    elif float(sigma) >= thr:
-        i1 = ("met", f"σ = {float(sigma):g} mS/cm{at} ≥ {thr:g} mS/cm", "conductivity_mS_cm")
-    else:
-        i1 = ("not met", f"σ = {float(sigma):g} mS/cm{at} < {thr:g} mS/cm", "conductivity_mS_cm")
+    i1 = _conductivity_criterion(conductivity_mS_cm, row, thr)
 
     # I2: low electrical conductivity (measured value, else band-gap proxy).
     sigma_e = row.electronic_conductivity_mS_cm if row is not None else None

@@ -51,6 +51,7 @@ __all__ = [
     "classify",
     "electrolyte_chemical_potential",
     "electronic_character",
+    "resolve_formula",
 ]
 
 #: Upper edge of the semiconductor class, eV (review §1.3: "semiconductors, Eg ≤ 3 eV").
@@ -150,10 +151,12 @@ def electrolyte_chemical_potential(cbm_eV: float, band_gap_eV: float) -> float:
 
 
 def _metal(metal: str) -> MetalPotential:
-    if metal not in METAL_CHEMICAL_POTENTIALS:
-        known = ", ".join(METAL_CHEMICAL_POTENTIALS)
-        raise InvalidParameterError(f"`metal` must be one of {known}, got {metal!r}.")
-    return METAL_CHEMICAL_POTENTIALS[metal]
+    """The metal by symbol, in any case ("k" is K), as ``align --anode`` reads it."""
+    for symbol, potential in METAL_CHEMICAL_POTENTIALS.items():
+        if isinstance(metal, str) and metal.strip().lower() == symbol.lower():
+            return potential
+    known = ", ".join(METAL_CHEMICAL_POTENTIALS)
+    raise InvalidParameterError(f"`metal` must be one of {known}, got {metal!r}.")
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def band_alignment(
         "near_null_electron_affinity_eV", near_null_electron_affinity_eV, 0.0, 5.0
     )
     ref = _metal(metal)
+    metal = ref.symbol
     offset = ec - ref.mu_eV
     drift = offset < 0
     flags: list[str] = []
@@ -303,6 +307,40 @@ class Classification(Recorded):
         return f"classification of {self.formula} ({self.chemical.label})"
 
 
+def resolve_formula(formula: str, x: float | None = None) -> tuple[str, float | None]:
+    """``(formula, x)`` as given when it parses; for a name or key of the review's dataset
+    that is no formula ("LLZO", "Li3OCl [glass]"), that row's formula and its ``x`` (unless
+    ``x`` is given). Anything else raises the parser's error.
+
+    >>> resolve_formula("LLZO")
+    ('Li7La3Zr2O12', None)
+    """
+    from ssbattery.electrolytes.dataset import find_electrolytes
+    from ssbattery.electrolytes.formula import parse_formula
+    from ssbattery.errors import SsbatteryError
+
+    try:
+        parse_formula(formula, x=x if x is not None else (0.0 if _has_x(formula) else None))
+    except SsbatteryError:
+        rows = find_electrolytes(formula) if isinstance(formula, str) and formula else ()
+        if not rows:
+            raise
+        if "[" in formula:  # a key: classify reads a formula's first row, not a variant
+            first = find_electrolytes(rows[0].formula)[0].key
+            raise InvalidParameterError(
+                f"`formula` {formula!r} names one row (a synthesis variant); give the formula "
+                f"{rows[0].formula!r}, whose first row ({first!r}) is used."
+            ) from None
+        return rows[0].formula, x if x is not None else rows[0].x
+    return formula, x
+
+
+def _has_x(formula: str) -> bool:
+    from ssbattery.electrolytes.formula import is_symbolic
+
+    return isinstance(formula, str) and is_symbolic(formula)
+
+
 def _lookup(formula: str) -> Electrolyte | None:
     """The review dataset's headline row for ``formula`` (None if it is not there)."""
     from ssbattery.electrolytes.dataset import find_electrolytes
@@ -320,20 +358,24 @@ def classify(
     x: float | None = None,
     dominance_threshold: float = MINOR_ANION_THRESHOLD,
 ) -> Classification:
-    """Run the review's §1.3 screening on any formula, in the dataset or not.
+    """Run the review's §1.3 screening on any formula, in the dataset or not (a dataset
+    name such as "LLZO" stands for its formula: :func:`resolve_formula`).
 
     Dataset values (band gap, CBM, mobile ion) are used when the formula is in the review's
     dataset; ``band_gap_eV`` / ``cbm_eV`` given here override them. ``metal`` defaults to
     the mobile ion (the first of Li, Na, K in the formula), else Li; ``x`` substitutes a
-    symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3). Alignment against
+    symbolic stoichiometry (e.g. Li3xLa(2/3)−xTiO3) and is refused for a formula without
+    x. Alignment against
     every metal of :data:`METAL_CHEMICAL_POTENTIALS` is also returned when a CBM is known.
     The chemical class is :func:`ssbattery.electrolytes.anions.chemical_class` (groups under
     ``dominance_threshold`` of the anion units are minor anions); the structural family is
     :func:`ssbattery.electrolytes.families.structural_family` (``None`` with its reason where
     the composition does not determine it).
     """
-    from ssbattery.electrolytes.formula import parse_formula
+    from ssbattery.electrolytes.formula import parse_formula, require_symbolic_for_x
 
+    formula, x = resolve_formula(formula, x)
+    require_symbolic_for_x(formula, x)
     comp = parse_formula(formula, x=x)
     row = _lookup(formula)
     elements = tuple(str(e) for e in comp.elements)
@@ -352,7 +394,7 @@ def classify(
     if ion is None:
         ion = next((m for m in ("Li", "Na", "K") if m in elements), None)
     chosen = metal if metal is not None else (ion if ion in METAL_CHEMICAL_POTENTIALS else "Li")
-    _metal(chosen)
+    chosen = _metal(chosen).symbol
     character: str = electronic_character(gap) if gap is not None else "unknown"
     character_src = gap_src
     if gap is None and row is not None and row.electronic_character:

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import constants as sc
 
 from ssbattery._deprecation import warn_renamed
-from ssbattery.errors import InvalidParameterError, ValidityWarning
+from ssbattery.errors import DataFormatError, InvalidParameterError, ValidityWarning
 from ssbattery.results import Quantity, quantity_dict, quantity_text
 from ssbattery.validation import require_finite, require_positive
 
@@ -41,6 +41,7 @@ __all__ = [
     "conductivity_from_mobility",
     "ev_to_kj_per_mol",
     "fit_arrhenius",
+    "haven_ratio",
     "kelvin_to_celsius",
     "kj_per_mol_to_ev",
     "mobile_ions_per_formula_unit",
@@ -148,34 +149,52 @@ def conductivity_from_diffusivity(
     return n * zz**2 * ELEMENTARY_CHARGE_C**2 * d / (sc.k * t)
 
 
+def haven_ratio(
+    tracer_diffusivity_m2_per_s: float,
+    sigma_s_per_m: float,
+    temperature_k: float,
+    n_per_m3: float,
+    *,
+    z: int = 1,
+) -> float:
+    """Haven ratio H_R = D* / D_σ (dimensionless), D_σ the Nernst–Einstein charge diffusivity.
+
+    ``tracer_diffusivity_m2_per_s`` is the measured tracer (self-)diffusion coefficient D*
+    [m²/s] (NMR, isotope tracer); D_σ = σ k_B T / (n z² q²) comes from
+    :func:`nernst_einstein_diffusivity`. H_R = 1 for uncorrelated hops; H_R < 1 when ion
+    hops are correlated (e.g. 0.78 for vacancy diffusion in an fcc lattice, the tracer
+    correlation factor), as in many fast-ion conductors (Murch, Solid State Ionics 7, 177
+    (1982)).
+    """
+    d_star = require_positive("tracer_diffusivity_m2_per_s", tracer_diffusivity_m2_per_s)
+    sigma = require_positive("sigma_s_per_m", sigma_s_per_m)
+    return d_star / nernst_einstein_diffusivity(sigma, temperature_k, n_per_m3, z=z)
+
+
 # --------------------------------------------------------------------------- carrier density
-def mobile_ions_per_formula_unit(formula: str, ion: str) -> float:
-    """Number of ``ion`` atoms per formula unit of ``formula`` (pymatgen ``Composition``).
+def mobile_ions_per_formula_unit(formula: str, ion: str, *, x: float | None = None) -> float:
+    """Number of ``ion`` atoms per formula unit of ``formula``.
+
+    The formula is read as the review writes it (:func:`~ssbattery.electrolytes.formula.
+    parse_formula`: fractions such as ``Na2Y2/3Cl4``, subscript digits, ``x`` substituted).
 
     >>> mobile_ions_per_formula_unit("Li7La3Zr2O12", "Li")
     7.0
+    >>> round(mobile_ions_per_formula_unit("Li3xLa(2/3)-xTiO3", "Li", x=0.11), 6)
+    0.33
     """
-    from pymatgen.core import Composition
+    from ssbattery.electrolytes.formula import parse_formula
 
     try:
-        comp = Composition(formula)
-    except Exception as exc:  # pymatgen raises several types for a bad formula
-        raise InvalidParameterError(
-            f"`formula` {formula!r} could not be parsed ({exc}); give e.g. 'Li7La3Zr2O12'."
-        ) from None
-    if not comp.valid or len(comp) == 0:
-        raise InvalidParameterError(
-            f"`formula` {formula!r} contains unknown elements; give e.g. 'Li7La3Zr2O12'."
-        )
-    try:
-        count = float(comp[ion])
-    except Exception as exc:
-        raise InvalidParameterError(f"`ion` {ion!r} is not an element symbol ({exc}).") from None
-    if count <= 0:
+        comp = parse_formula(formula, x=x)
+    except DataFormatError as exc:
+        raise InvalidParameterError(f"`formula`: {exc}") from None
+    symbol = str(ion).strip()
+    if symbol not in {str(e) for e in comp.elements}:
         raise InvalidParameterError(
             f"`ion` {ion!r} does not occur in {formula!r}; give the mobile ion, e.g. 'Li'."
         )
-    return count
+    return float(comp[symbol])
 
 
 def carrier_density_from_cell(
@@ -394,6 +413,8 @@ def arrhenius_conductivity(
     temperature_k: ArrayLike, Ea_eV: float, prefactor: float, *, form: ArrheniusForm = "A/T"
 ) -> NDArray[np.float64]:
     """σ(T) [S/m] from the Arrhenius law in the given ``form`` (prefactor A or σ0)."""
+    if form not in ("A/T", "plain"):
+        raise InvalidParameterError(f"`form` must be 'A/T' or 'plain', got {form!r}.")
     ea = require_finite("Ea_eV", Ea_eV)
     p = require_positive("prefactor", prefactor)
     t = np.asarray(temperature_k, dtype=float)
@@ -414,6 +435,10 @@ def _temperature(value: float) -> float:
 
 
 def _charge_number(z: int) -> int:
-    if isinstance(z, bool) or int(z) != z or int(z) == 0:
+    try:
+        integral = not isinstance(z, bool | str | bytes) and int(z) == z and int(z) != 0
+    except (TypeError, ValueError, OverflowError):  # NaN, inf, objects
+        integral = False
+    if not integral:
         raise InvalidParameterError(f"`z` must be a non-zero integer charge number, got {z!r}.")
     return int(z)

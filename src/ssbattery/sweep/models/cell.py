@@ -290,7 +290,7 @@ ALIGN: ModelEntry[AlignInputs, Alignment] = register(
         name="align",
         summary="Electrochemical-potential alignment and cell voltage (review eq. 1)",
         params=(
-            Param("anode", "str", "Li", "", "anode metal (Li, Na, Cu)"),
+            Param("anode", "str", "Li", "", "anode metal (Li, Na, K, Cu)"),
             Param("electrolyte", "str", "Li6PS5Cl", "", "electrolyte (dataset or review levels)"),
             Param("cathode", "str", "Cu", "", "cathode metal"),
             Param("mu_anode", "float", None, "eV", "anode chemical potential (overrides anode)"),
