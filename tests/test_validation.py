@@ -110,3 +110,24 @@ def test_the_table_gives_every_kind_a_range_and_a_reason() -> None:
         assert require_quantity("x", q.high, kind) == q.high
         with pytest.raises(InvalidParameterError, match="physical range"):
             require_quantity("x", q.high * 1.01 + 1e-300, kind)
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "unit"),
+    [
+        (["cost", "Li2ZrCl6", "--thickness-um"], "--thickness-um", "µm"),
+        (["cost", "Li2ZrCl6", "--density"], "--density", "g/cm³"),
+        (["capacity", "Li", "--electrons"], "--electrons", "electrons"),
+    ],
+)
+def test_a_strictly_positive_quantity_says_so_for_zero_and_negative(argv, option, unit) -> None:
+    """A thickness, a density, an electron count: −5 had been told "must be ≥ 0" and then 0
+    "must be > 0"; both now get the one rule, in the quantity's unit."""
+    from typer.testing import CliRunner
+
+    from ssbattery.cli import app
+
+    for value in ("-5", "0"):
+        res = CliRunner().invoke(app, [*argv, value])
+        assert res.exit_code == 2
+        assert res.stderr.strip() == f"error: `{option}` must be > 0 {unit}, got {value}."

@@ -38,12 +38,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PhysicalRange:
-    """The physical range of one kind of input: ``low ≤ x ≤ high`` in ``unit``, and why."""
+    """The physical range of one kind of input: ``low ≤ x ≤ high`` in ``unit``, and why;
+    ``positive`` makes the lower end strict (0 < x: a thickness, a density)."""
 
     unit: str
     low: float
     high: float
     reason: str
+    positive: bool = False
 
 
 #: The one table of physical bounds, by kind of quantity. Model units: the quantum and
@@ -64,12 +66,14 @@ QUANTITIES: dict[str, PhysicalRange] = {
         1.0e4,
         "solid-electrolyte films and separators are 1–1000 µm thick (review §1.7); beyond "
         "1 cm the layer is a bulk block, not a film",
+        positive=True,
     ),
     "density_g_cm3": PhysicalRange(
         "g/cm³",
         0.0,
         30.0,
         "no material is denser than osmium (22.6 g/cm³)",
+        positive=True,
     ),
     "landau_coefficient": PhysicalRange(
         "(in the option's units)",
@@ -91,6 +95,7 @@ QUANTITIES: dict[str, PhysicalRange] = {
         1.0e4,
         "a formula unit cannot exchange more electrons than its atoms hold, and the "
         "largest formula units of battery materials have well under 10⁴ atoms",
+        positive=True,
     ),
     "molar_mass_g_mol": PhysicalRange(
         "g/mol",
@@ -163,7 +168,9 @@ def _check_quantity(name: str, x: float, quantity: str | None) -> None:
     if quantity is None:
         return
     q = QUANTITIES[quantity]
-    if x < q.low and q.low == 0.0:  # a negative temperature, thickness, time, rate …
+    if q.positive and x <= 0.0:  # a thickness, a density: zero is no more physical
+        raise InvalidParameterError(f"`{name}` must be > 0 {q.unit}, got {x:g}.")
+    if x < q.low and q.low == 0.0:  # a negative temperature, time, rate …
         raise InvalidParameterError(f"`{name}` must be ≥ 0 {q.unit}, got {x:g}.")
     if not q.low <= x <= q.high:
         raise InvalidParameterError(
