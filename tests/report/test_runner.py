@@ -149,3 +149,72 @@ def test_bad_only_creates_nothing(tmp_path: Path, only: str) -> None:
     with pytest.raises(InvalidParameterError, match="unknown figures"):
         reproduce(tmp_path / "new", only=["nope"], show_progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_users_own_files_with_report_names_are_never_replaced(
+    tmp_path: Path, fake_figures: list[FigureSpec]
+) -> None:
+    """`--force` on a user's folder kept only files of other names: its own index.html
+    and a fast.csv were replaced by the report's. Now refused before any figure runs."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("my site")
+    (mine / "fast.csv").write_text("my,data\n1,2\n")
+    with pytest.raises(OutputPathError, match=r"holds fast\.csv, index\.html, not written"):
+        reproduce(mine, show_progress=False, force=True)
+    assert (mine / "index.html").read_text() == "my site"
+    assert (mine / "fast.csv").read_text() == "my,data\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no staging, no lock
+    # in a report folder: a file the user added under a figure's name is theirs too
+    out = tmp_path / "report"
+    reproduce(out, only=["fast"], show_progress=False)
+    (out / "slow.csv").write_text("mine")
+    with pytest.raises(OutputPathError, match=r"holds slow\.csv"):
+        reproduce(out, only=["slow"], show_progress=False)
+    assert (out / "slow.csv").read_text() == "mine"
+    reproduce(out, only=["fast"], show_progress=False)  # its own outputs: replaced
+    assert _table(out, "fast") == "new" and (out / "slow.csv").read_text() == "mine"
+
+
+def test_a_clash_found_after_building_keeps_the_figures_for_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A builder's file not named after its key ("extra.csv") that would replace a user's
+    file: refused after the build, the user's file intact, the figure kept for the rerun."""
+    from ssbattery.report.registry import Artifact, write_csv
+
+    def build(out: Path) -> Artifact:
+        return Artifact(tables=(write_csv(out / "extra.csv", ["x"], [[7]]),), summary="odd")
+
+    specs = [FigureSpec("odd", "Odd", "test", build)]
+    monkeypatch.setattr("ssbattery.report.runner.all_figures", lambda: specs)
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "extra.csv").write_text("precious")
+    with pytest.raises(OutputPathError, match=r"holds extra\.csv.*next run reuses them"):
+        reproduce(out, show_progress=False, force=True)
+    assert (out / "extra.csv").read_text() == "precious"
+    assert sorted(p.name for p in out.iterdir()) == ["extra.csv"]
+    (out / "extra.csv").rename(tmp_path / "kept.csv")
+    result = reproduce(out, show_progress=False)
+    assert [r.spec.key for r in result.reused] == ["odd"]  # not rebuilt
+    assert (out / "extra.csv").read_text().splitlines() == ["x", "7"]
+    assert (tmp_path / "kept.csv").read_text() == "precious"
+
+
+def test_ctrl_c_says_what_is_kept_and_how_to_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C used to end `reproduce` with exit 130 and no word about the kept figures."""
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ssbattery.report.reproduce", interrupted)
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["reproduce", "--out", str(out)])
+    assert result.exit_code == 130
+    text = " ".join(result.output.split())
+    assert text.startswith("interrupted:") and "Traceback" not in text
+    assert str(tmp_path / ".report.ssbattery-partial") in text.replace(" ", "")
+    assert "again to build only the rest" in text
