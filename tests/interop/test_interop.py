@@ -173,3 +173,26 @@ def test_electrolyte_gives_a_pymatgen_composition() -> None:
     comp = lgps.composition()
     assert isinstance(comp, Composition)
     assert comp.reduced_formula == Composition("Li10GeP2S12").reduced_formula
+
+
+def test_to_qobj_takes_the_space_of_a_ket_and_the_shape_of_the_array() -> None:
+    """`like=psi0` (a ket) for a density matrix, or `like=H` for an (n, 1) column, raised
+    QuTiP's bare "Provided dimensions do not match the data"; the dims now follow the
+    array's shape on the space of `like`, and the values are the array's."""
+    H, psi = _two_qubits()
+    rho = as_density_matrix(psi * psi.dag(), 4)
+    back = to_qobj(rho, like=psi)
+    assert back.dims == [[2, 2], [2, 2]] and back.type == "oper"
+    np.testing.assert_array_equal(back.full(), rho)
+    assert abs(back.tr() - 1.0) < 1e-15 and (back - psi * psi.dag()).norm() < 1e-15
+    column = as_ket(psi, 4).reshape(-1, 1)
+    ket = to_qobj(column, like=H)
+    assert ket.dims == [[2, 2], [1]] and abs(ket.overlap(psi) - 1.0) < 1e-15
+    bra = to_qobj(column.conj().T, like=psi.dag())
+    assert bra.dims == [[1], [2, 2]] and abs((bra * psi) - 1.0) < 1e-15
+    with pytest.raises(InvalidParameterError, match="dimension 4 × 4, but the array is 4 × 2"):
+        to_qobj(np.ones((4, 2)), dims=[[2, 2], [2, 2]])
+    with pytest.raises(InvalidParameterError, match="must be two lists"):
+        to_qobj(np.eye(4), dims=[[2, 2]])
+    with pytest.raises(InvalidParameterError, match="ket, bra or operator"):
+        to_qobj(np.eye(4), like=qutip.to_super(qutip.sigmax()))
