@@ -55,6 +55,20 @@ def test_evolution_of_qobj_matches_sesolve() -> None:
         assert abs(q.overlap(expected)) == pytest.approx(1.0, abs=1e-8)
 
 
+def test_evolve_takes_qobj_observables() -> None:
+    """`evolve(e_ops=[Qobj])` was refused ("`e_ops[0]` must have shape (4, 4) like H, got
+    ()"): np.asarray of a Qobj is a 0-d object array. ⟨σz ⊗ 1⟩(t) now equals sesolve's."""
+    H, psi = _two_qubits()
+    Z = qutip.tensor(qutip.sigmaz(), qutip.qeye(2))
+    times = np.linspace(0.0, 2.0, 5)
+    ours = evolve(H, psi, times, e_ops=[Z])
+    ref = qutip.sesolve(H, psi, times, e_ops=[Z], options={"atol": 1e-12, "rtol": 1e-10})
+    np.testing.assert_allclose(np.asarray(ours.expect)[0], ref.expect[0], atol=1e-9)
+    assert np.asarray(ours.expect)[0, 0] == pytest.approx(1.0)  # |0⟩ on the first qubit
+    with pytest.raises(InvalidParameterError, match=r"e_ops\[0\]"):
+        evolve(H, psi, times, e_ops=[qutip.basis(4, 0)])
+
+
 def test_metrics_take_qobj() -> None:
     """Eq. 7 on an inverted qubit: ergotropy = stored energy = ω for ρ = |e⟩⟨e|."""
     H0 = qutip.Qobj(np.diag([0.0, 1.0]))
@@ -196,3 +210,23 @@ def test_to_qobj_takes_the_space_of_a_ket_and_the_shape_of_the_array() -> None:
         to_qobj(np.eye(4), dims=[[2, 2]])
     with pytest.raises(InvalidParameterError, match="ket, bra or operator"):
         to_qobj(np.eye(4), like=qutip.to_super(qutip.sigmax()))
+
+
+def test_trajectory_to_xarray_keeps_each_observable_in_its_column() -> None:
+    """`Trajectory.expect` is (n_ops, n_times); the Dataset reshaped it to (time, observable)
+    without transposing, so with two observables each column mixed both (⟨σz⊗1⟩ read
+    1, 0.877, 0.875, 1, 1 for sesolve's 1, 0.959, 0.877, 0.835, 0.875). Each column is
+    now QuTiP's sesolve of that observable; the units are no longer claimed to be ω."""
+    H, psi = _two_qubits()
+    Z = qutip.tensor(qutip.sigmaz(), qutip.qeye(2))
+    t = np.linspace(0.0, 2.0, 5)
+    ds = evolve(H, psi, t, e_ops=[Z, H]).to_xarray()
+    ref = qutip.sesolve(H, psi, t, e_ops=[Z, H], options={"atol": 1e-12, "rtol": 1e-10})
+    assert ds["expect"].dims == ("time", "observable") and ds["expect"].shape == (5, 2)
+    for k in range(2):
+        np.testing.assert_allclose(ds["expect"].isel(observable=k), ref.expect[k], atol=1e-9)
+    # ⟨H⟩ is conserved by the unitary evolution
+    np.testing.assert_allclose(ds["expect"].isel(observable=1), qutip.expect(H, psi), atol=1e-9)
+    assert ds["expect"].attrs["units"] == "units of each observable"
+    one = evolve(H, psi, t, e_ops=[Z]).to_xarray()["expect"]
+    np.testing.assert_allclose(one.isel(observable=0), ref.expect[0], atol=1e-9)

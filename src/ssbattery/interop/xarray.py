@@ -164,8 +164,14 @@ def _trajectory(r: Any) -> xr.Dataset:
     data: dict[str, tuple[tuple[str, ...], Any, str, str]] = {}
     coords: dict[str, tuple[Any, str, str]] = {"time": (r.times, TIME, "time")}
     if expect.size:
-        expect = expect.reshape(len(r.times), -1)
-        data["expect"] = (("time", "observable"), expect, ENERGY, "expectation values")
+        # Trajectory.expect is (n_ops, n_times): one row per observable, so transpose
+        expect = np.atleast_2d(expect).reshape(-1, len(r.times)).T
+        data["expect"] = (
+            ("time", "observable"),
+            expect,
+            "units of each observable",
+            "expectation value ⟨A⟩(t) of each of e_ops",
+        )
         coords["observable"] = (np.arange(expect.shape[1]), "", "index of the observable")
     if r.states is not None:
         states = np.asarray(r.states)
