@@ -79,7 +79,7 @@ class ElectrolyteLevels:
         return self.cbm_eV - self.band_gap_eV / 2.0
 
 
-_REVIEW = "Braga et al., J. Mater. Chem. A 12, 690 (2024)"
+_REVIEW = "Gomes et al., J. Mater. Chem. A 12, 690 (2024)"
 
 #: Electrode chemical potentials stated in the review (line numbers of the seed text).
 ELECTRODES: MappingProxyType[str, Electrode] = MappingProxyType(
