@@ -218,3 +218,35 @@ def test_ctrl_c_says_what_is_kept_and_how_to_resume(
     assert text.startswith("interrupted:") and "Traceback" not in text
     assert str(tmp_path / ".report.ssbattery-partial") in text.replace(" ", "")
     assert "again to build only the rest" in text
+
+
+def test_figures_a_builder_leaves_open_are_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A builder that raised after plt.subplots (before save_figure closed it) left its
+    figure in pyplot: each failing figure of each run added one to the session."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbattery.report.registry import Artifact, save_figure
+
+    def fails(out: Path) -> Artifact:
+        plt.subplots()
+        raise RuntimeError("model refused")
+
+    def forgets(out: Path) -> Artifact:
+        fig, _ = plt.subplots()
+        save_figure(fig, out, "forgets")
+        plt.figure()  # a scratch figure never closed
+        return Artifact(images=(out / "forgets.png",), summary="ok")
+
+    specs = [FigureSpec("fails", "F", "test", fails), FigureSpec("forgets", "G", "test", forgets)]
+    monkeypatch.setattr("ssbattery.report.runner.all_figures", lambda: specs)
+    mine = plt.figure()  # the user's own figure stays open
+    result = reproduce(tmp_path / "report", show_progress=False)
+    assert [r.spec.key for r in result.failed] == ["fails"]
+    assert "model refused" in (result.failed[0].error or "")
+    assert plt.get_fignums() == [mine.number]
+    plt.close(mine)

@@ -177,12 +177,21 @@ def _write_manifest(folder: Path, figures: Mapping[str, dict[str, Any]]) -> None
 def build_recording_warnings(spec: FigureSpec, folder: Path) -> Artifact:
     """Build one figure; the package's own warnings it raises go into its artifact.
 
-    Each distinct message is kept once, in the order raised, as "Category: message".
+    Each distinct message is kept once, in the order raised, as "Category: message". The
+    pyplot figures the builder opened and left open (it raised before saving, or forgot to
+    close one) are closed, so a long report or a notebook session does not pile them up.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        warnings.simplefilter("always", ValidityWarning)
-        artifact = spec.build(folder)
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            warnings.simplefilter("always", ValidityWarning)
+            artifact = spec.build(folder)
+    finally:
+        for number in set(plt.get_fignums()) - before:
+            plt.close(number)
     seen: dict[str, None] = {}
     for w in caught:
         if issubclass(w.category, (ConvergenceWarning, ValidityWarning)):
