@@ -250,3 +250,30 @@ def test_figures_a_builder_leaves_open_are_closed(
     assert "model refused" in (result.failed[0].error or "")
     assert plt.get_fignums() == [mine.number]
     plt.close(mine)
+
+
+def test_a_symlinked_out_folder_stays_a_link_to_the_report(
+    tmp_path: Path, fake_figures: list[FigureSpec]
+) -> None:
+    """`--out link` (link → real) replaced the link by a new folder, left the link as
+    `.link.ssbattery-old`, and the next run failed with "Not a directory". Now the folder
+    the link names is the report, and reruns work."""
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    first = reproduce(link, show_progress=False)
+    assert first.index == real / "index.html"
+    (real / "notes.txt").write_text("mine")
+    second = reproduce(link, only=["slow"], show_progress=False)
+    assert not second.failed and [r.spec.key for r in second.reused] == ["fast"]
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    assert sorted(p.name for p in real.iterdir()) == [
+        MANIFEST,
+        "fast.csv",
+        "index.html",
+        "notes.txt",
+        "slow.csv",
+    ]
+    assert (link / "notes.txt").read_text() == "mine" and _table(link, "slow") == "new"

@@ -65,7 +65,8 @@ def reproduce_command(
     reused = f", {len(result.reused)} reused" if result.reused else ""
     console.print(
         f"Report: {result.index} ({len(result.runs)} figures{reused}, "
-        f"{result.seconds:.1f} s, {len(result.failed)} failed)"
+        f"{result.seconds:.1f} s, {len(result.failed)} failed)",
+        soft_wrap=True,  # a long path is never broken across lines
     )
     for run in result.failed:
         console.print(styled("failed:", "red"), run.spec.key)

@@ -248,8 +248,8 @@ def _check_target(out_dir: Path | str, *, force: bool) -> Path:
 
 def staging_dir(out_dir: Path | str) -> Path:
     """Where the report for ``out_dir`` is built (and an interrupted run's figures wait):
-    ``.DIR.ssbattery-partial`` beside it."""
-    out = Path(out_dir).absolute()
+    ``.DIR.ssbattery-partial`` beside it (beside the folder a symlinked ``DIR`` names)."""
+    out = Path(out_dir).expanduser().resolve()
     return out.with_name(f".{out.name}.ssbattery-partial")
 
 
@@ -385,7 +385,8 @@ def reproduce(
 
     figures = all_figures()
     selected = _select(figures, only)
-    out = _check_target(out_dir, force=force).absolute()
+    # the folder a symlink names is the one swapped (the link itself stays as it was)
+    out = _check_target(out_dir, force=force).resolve()
     staging, old = _siblings(out)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     t0 = time.perf_counter()
