@@ -47,12 +47,12 @@ def plot_otto_cycle(
 
     One line per stroke, in the order A→B→C→D→A; corner labels A–D.
     """
-    ax = _axes(ax)
     y = {"entropy": trajectory.entropy, "energy": trajectory.energy}.get(quantity)
-    if y is None:
+    if y is None:  # refused before a figure is opened
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(f"`quantity` must be 'entropy' or 'energy', got {quantity!r}.")
+    ax = _axes(ax)
     for k, label in enumerate(_STROKES):
         sel = trajectory.stroke == k
         ax.plot(trajectory.omega[sel], y[sel], marker="." if k % 2 else None, label=label)
@@ -103,14 +103,14 @@ def plot_heat_battery(
     sweep: HeatBatterySweep, ax: Axes | None = None, *, quantity: str = "efficiency"
 ) -> Axes:
     """Efficiency or power per cycle against charging time τ, one line per coupling λ."""
-    ax = _axes(ax)
     data = {"efficiency": sweep.efficiency, "power": sweep.power, "work": sweep.work}.get(quantity)
-    if data is None:
+    if data is None:  # refused before a figure is opened
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(
             f"`quantity` must be 'efficiency', 'power' or 'work', got {quantity!r}."
         )
+    ax = _axes(ax)
     for lam, row in zip(sweep.couplings, data, strict=True):
         ax.plot(sweep.taus, row, label=f"λ = {lam:g} ω0")
     ax.set_xscale("log")
