@@ -160,6 +160,43 @@ def test_tables_to_dataframes() -> None:
     assert params.loc["R1", "unit"] == "Ohm"
 
 
+def test_electrolyte_table_is_indexed_by_key_with_every_unit_in_its_column() -> None:
+    """The docstring promised an index by key and units in the names, but `key` is a
+    property (not a field), so the frame had a RangeIndex; and the unit table named fields
+    that do not exist (cbm_eV, Ea_eV), so activation_energy_eV, cbm_vs_vacuum_eV,
+    electronic_conductivity_mS_cm … kept their raw names."""
+    import dataclasses
+
+    from ssbattery.electrolytes import find_electrolyte, query
+    from ssbattery.electrolytes.dataset import Electrolyte
+    from ssbattery.interop.pandas import electrolytes_to_dataframe
+
+    rows = query(ion="Li")
+    df = electrolytes_to_dataframe(rows)
+    assert list(df.index) == [r.key for r in rows] and df.index.name == "key"
+    unit_fields = [
+        f.name for f in dataclasses.fields(Electrolyte) if f.name.endswith(("_eV", "_mS_cm", "_C"))
+    ]
+    assert unit_fields and not set(unit_fields) & set(df.columns)  # each renamed with its unit
+    lgps = find_electrolyte("LGPS")
+    row = df.loc[lgps.key]
+    assert row["conductivity [mS/cm]"] == pytest.approx(lgps.conductivity_mS_cm)
+    assert row["temperature [°C]"] == lgps.temperature_C == 25.0
+    for field, column in [
+        ("activation_energy_eV", "activation energy [eV]"),
+        ("cbm_vs_vacuum_eV", "CBM vs vacuum [eV]"),
+        ("band_gap_eV", "band gap [eV]"),
+    ]:
+        value = getattr(lgps, field)
+        assert (value is None and pd_isna(row[column])) or row[column] == pytest.approx(value)
+
+
+def pd_isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
 def test_fit_exports_as_impedance_py_custom_circuit() -> None:
     from impedance.models.circuits import CustomCircuit
 
