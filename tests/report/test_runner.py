@@ -277,3 +277,30 @@ def test_a_symlinked_out_folder_stays_a_link_to_the_report(
         "slow.csv",
     ]
     assert (link / "notes.txt").read_text() == "mine" and _table(link, "slow") == "new"
+
+
+def test_a_failed_figure_leaves_no_file_in_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A builder that wrote its CSV and then raised left the CSV in the report, unrecorded:
+    the next run took it for the user's file and refused to build that figure."""
+    from ssbattery.report.registry import Artifact, write_csv
+
+    fail = {"now": True}
+
+    def build(out: Path) -> Artifact:
+        table = write_csv(out / "flaky.csv", ["x"], [[1]])
+        if fail["now"]:
+            raise RuntimeError("diverged")
+        return Artifact(tables=(table,), summary="ok")
+
+    monkeypatch.setattr(
+        "ssbattery.report.runner.all_figures", lambda: [FigureSpec("flaky", "F", "t", build)]
+    )
+    out = tmp_path / "report"
+    first = reproduce(out, show_progress=False)
+    assert [r.spec.key for r in first.failed] == ["flaky"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "index.html"]
+    fail["now"] = False
+    second = reproduce(out, show_progress=False)
+    assert not second.failed and (out / "flaky.csv").read_text().splitlines() == ["x", "1"]

@@ -338,6 +338,17 @@ def _planned_names(selected: Sequence[FigureSpec]) -> set[str]:
     return names
 
 
+def _drop_new(folder: Path, before: set[str]) -> None:
+    """Remove what a failed figure left in ``folder`` (names not in ``before``): unrecorded,
+    it would reach the report as a file ssbattery did not write."""
+    for item in folder.iterdir():
+        if item.name not in before:
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+
+
 def _swap_in(staging: Path, out: Path, old: Path, previous: Mapping[str, Any] | None) -> None:
     """Carry the user's own files over, then replace ``out`` by ``staging``."""
     if out.is_dir():
@@ -409,6 +420,7 @@ def reproduce(
             for spec in todo:
                 progress.update(task, description=f"{spec.review_ref}: {spec.title}")
                 t1 = time.perf_counter()
+                before = {p.name for p in staging.iterdir()}
                 try:
                     artifact = build_recording_warnings(spec, staging)
                     run = FigureRun(spec, time.perf_counter() - t1, artifact=artifact)
@@ -416,6 +428,7 @@ def reproduce(
                     _write_manifest(staging, done)  # a kill after this keeps the figure
                 except Exception:  # keep the other figures: report this one's failure
                     run = FigureRun(spec, time.perf_counter() - t1, error=traceback.format_exc())
+                    _drop_new(staging, before)  # no orphan file the manifest does not know
                 new_runs[spec.key] = run
                 progress.advance(task)
         runs = []
