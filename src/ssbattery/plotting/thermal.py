@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -32,12 +34,7 @@ _STROKES = ("A→B compression", "B→C hot isochore", "C→D expansion", "D→A
 
 
 def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=(5.0, 3.8))
-    return new
+    return new_axes(ax, (5.0, 3.8))
 
 
 def plot_otto_cycle(
