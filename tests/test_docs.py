@@ -101,6 +101,25 @@ def test_every_public_name_has_a_docstring() -> None:
     assert not missing, f"no docstring: {missing}"
 
 
+def test_the_review_is_cited_by_its_first_author() -> None:
+    """The review's authors are B. M. Gomes, J. F. R. Moutinho and M. H. Braga (its title
+    page and docs/reference/citing.md); README, the docs and docstrings
+    cited it as "Braga et al.". ("Braga et al. 2020", Appl. Phys. Rev. 7, 011406, is
+    another paper, whose first author is Braga.)"""
+    files = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "src").rglob("*.py")]
+    wrong = [
+        str(f.relative_to(ROOT))
+        for f in files
+        if "_build" not in f.parts
+        and any(
+            bad in f.read_text(encoding="utf-8")
+            for bad in ("Braga et al., J. Mater", 'Braga et al., "The building blocks')
+        )
+    ]
+    assert wrong == []
+    assert "B. M. Gomes, J. F. R. Moutinho and\nM. H. Braga" in (ROOT / "README.md").read_text()
+
+
 def _build(tmp: Path) -> subprocess.CompletedProcess[str]:
     report = tmp / "report"
     # No MPLBACKEND here: the tutorials' kernels use the inline backend to capture figures.

@@ -58,3 +58,19 @@ def test_validate_command_json_and_table() -> None:
     assert res.exit_code == 0 and "dicke-exponent-review" in res.stdout
     res = runner.invoke(app, ["validate", "--only", "nope"])
     assert res.exit_code == 2 and "unknown check" in res.output
+
+
+@pytest.mark.parametrize("only", ["", ",", "a,,b", "bell-concurrence otto-qubit-work"])
+def test_an_empty_or_malformed_only_is_refused_not_passed(only: str) -> None:
+    """`validate --only ","` ran no check and printed "0/0 passed" with exit 0, so a CI
+    step reading the exit code saw a pass; the API's run_checks([]) returned []."""
+    res = CliRunner().invoke(app, ["validate", "--only", only])
+    assert res.exit_code == 2 and "--only" in res.output and "passed" not in res.output
+    with pytest.raises(InvalidParameterError, match="no check would run"):
+        run_checks([])
+
+
+def test_validate_list_is_one_line_per_check() -> None:
+    """`validate --list` wrapped long references onto lines of their own at 80 columns."""
+    res = CliRunner().invoke(app, ["validate", "--list"])
+    assert [line.split()[0] for line in res.stdout.splitlines()] == [c.name for c in CHECKS]

@@ -3,7 +3,7 @@
 Solid electrolytes (data, transport, impedance, screening), cell physics
 (electrochemical-potential alignment, ferroelectric negative capacitance), quantum
 batteries (general model, Dicke and spin-chain batteries) and quantum thermal machines,
-after the review by Braga et al., J. Mater. Chem. A 12, 690–722 (2024).
+after the review by Gomes et al., J. Mater. Chem. A 12, 690–722 (2024).
 
 Conventions: ħ = 1 in the quantum modules, energies in units of the model's reference
 frequency unless a name or docstring states a unit (``conductivity_mS_cm``, ``Ea_eV``).

@@ -1033,9 +1033,19 @@ CHECKS: tuple[Check, ...] = (
 
 
 def run_checks(names: Iterable[str] | None = None) -> list[CheckResult]:
-    """Run the checks ``names`` (default: all of :data:`CHECKS`), in order."""
+    """Run the checks ``names`` (default: all of :data:`CHECKS`), in order.
+
+    Raises:
+        InvalidParameterError: for an unknown name, or an empty ``names`` (which would run
+            no check and read as all passed; pass None for every check).
+    """
     wanted = None if names is None else list(names)
     known = {c.name for c in CHECKS}
+    if wanted is not None and not wanted:
+        raise InvalidParameterError(
+            "`names` is empty: no check would run; give check names (see `ssbattery "
+            "validate --list`) or None for all."
+        )
     if wanted is not None:
         unknown = [n for n in wanted if n not in known]
         if unknown:

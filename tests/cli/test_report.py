@@ -50,8 +50,10 @@ def test_report_keys_are_unique_and_listed() -> None:
     assert len(keys) == len(set(keys))
     result = runner.invoke(app, ["reproduce", "--list"])
     assert result.exit_code == 0
-    for key in keys:
-        assert key in result.output
+    # one line per figure, key first, even at 80 columns (long titles used to wrap onto
+    # lines of their own, so `--list | cut -d" " -f1` gave words of titles as keys)
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == keys
 
 
 def test_failing_figure_is_reported_and_others_kept(
@@ -73,6 +75,28 @@ def test_failing_figure_is_reported_and_others_kept(
     assert "boom" in page and "good.csv" in page and "ssbattery" in page
     with pytest.raises(InvalidParameterError, match="unknown figures"):
         reproduce(tmp_path, only=["missing"], show_progress=False)
+
+
+def test_report_line_keeps_a_long_path_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Report: PATH (...)" was wrapped at 80 columns, breaking PATH across lines (and
+    test_a_repeated_only_adds_its_keys passed or failed with the temporary folder's length)."""
+
+    def good(out: Path) -> Artifact:
+        path = out / "good.csv"
+        path.write_text("x\n1\n")
+        return Artifact(tables=(path,), summary="fine")
+
+    monkeypatch.setattr(
+        "ssbattery.report.runner.all_figures", lambda: [FigureSpec("good", "G", "t", good)]
+    )
+    out = tmp_path / ("a-report-folder-with-a-long-name-" * 3)
+    result = runner.invoke(app, ["reproduce", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(f"Report: {out.resolve() / 'index.html'} (1 figures, ")
+    assert line.endswith(" s, 0 failed)")
 
 
 def test_console_script_prints_usage_errors_on_one_line() -> None:

@@ -1,6 +1,6 @@
 """The one chemical-class classifier (ssbattery.electrolytes.anions.chemical_class).
 
-Classes follow the review's reading (Braga et al., J. Mater. Chem. A 2024, 12, 690,
+Classes follow the review's reading (Gomes et al., J. Mater. Chem. A 2024, 12, 690,
 abstract and §1.7): argyrodites (S + Cl) and oxyhalides (O + Cl) are multi-element
 classes, sulfides, oxides and halides single-element ones.
 """

@@ -1,6 +1,6 @@
 """The review's electrolytes as data: integrity, spot checks against the text, the API.
 
-Spot checks quote the review (Braga et al., J. Mater. Chem. A 2024, 12, 690–722) line by
+Spot checks quote the review (Gomes et al., J. Mater. Chem. A 2024, 12, 690–722) line by
 line in comments; the numbers are the review's, so a failing check means the CSV drifted.
 """
 

@@ -4,6 +4,8 @@ Compositions. Each converted object is checked against the numbers it came from.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import qutip
@@ -53,6 +55,20 @@ def test_evolution_of_qobj_matches_sesolve() -> None:
         q = to_qobj(state, like=H)
         assert q.dims == expected.dims
         assert abs(q.overlap(expected)) == pytest.approx(1.0, abs=1e-8)
+
+
+def test_evolve_takes_qobj_observables() -> None:
+    """`evolve(e_ops=[Qobj])` was refused ("`e_ops[0]` must have shape (4, 4) like H, got
+    ()"): np.asarray of a Qobj is a 0-d object array. ⟨σz ⊗ 1⟩(t) now equals sesolve's."""
+    H, psi = _two_qubits()
+    Z = qutip.tensor(qutip.sigmaz(), qutip.qeye(2))
+    times = np.linspace(0.0, 2.0, 5)
+    ours = evolve(H, psi, times, e_ops=[Z])
+    ref = qutip.sesolve(H, psi, times, e_ops=[Z], options={"atol": 1e-12, "rtol": 1e-10})
+    np.testing.assert_allclose(np.asarray(ours.expect)[0], ref.expect[0], atol=1e-9)
+    assert np.asarray(ours.expect)[0, 0] == pytest.approx(1.0)  # |0⟩ on the first qubit
+    with pytest.raises(InvalidParameterError, match=r"e_ops\[0\]"):
+        evolve(H, psi, times, e_ops=[qutip.basis(4, 0)])
 
 
 def test_metrics_take_qobj() -> None:
@@ -146,6 +162,43 @@ def test_tables_to_dataframes() -> None:
     assert params.loc["R1", "unit"] == "Ohm"
 
 
+def test_electrolyte_table_is_indexed_by_key_with_every_unit_in_its_column() -> None:
+    """The docstring promised an index by key and units in the names, but `key` is a
+    property (not a field), so the frame had a RangeIndex; and the unit table named fields
+    that do not exist (cbm_eV, Ea_eV), so activation_energy_eV, cbm_vs_vacuum_eV,
+    electronic_conductivity_mS_cm … kept their raw names."""
+    import dataclasses
+
+    from ssbattery.electrolytes import find_electrolyte, query
+    from ssbattery.electrolytes.dataset import Electrolyte
+    from ssbattery.interop.pandas import electrolytes_to_dataframe
+
+    rows = query(ion="Li")
+    df = electrolytes_to_dataframe(rows)
+    assert list(df.index) == [r.key for r in rows] and df.index.name == "key"
+    unit_fields = [
+        f.name for f in dataclasses.fields(Electrolyte) if f.name.endswith(("_eV", "_mS_cm", "_C"))
+    ]
+    assert unit_fields and not set(unit_fields) & set(df.columns)  # each renamed with its unit
+    lgps = find_electrolyte("LGPS")
+    row = df.loc[lgps.key]
+    assert row["conductivity [mS/cm]"] == pytest.approx(lgps.conductivity_mS_cm)
+    assert row["temperature [°C]"] == lgps.temperature_C == 25.0
+    for field, column in [
+        ("activation_energy_eV", "activation energy [eV]"),
+        ("cbm_vs_vacuum_eV", "CBM vs vacuum [eV]"),
+        ("band_gap_eV", "band gap [eV]"),
+    ]:
+        value = getattr(lgps, field)
+        assert (value is None and pd_isna(row[column])) or row[column] == pytest.approx(value)
+
+
+def pd_isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
 def test_fit_exports_as_impedance_py_custom_circuit() -> None:
     from impedance.models.circuits import CustomCircuit
 
@@ -173,3 +226,66 @@ def test_electrolyte_gives_a_pymatgen_composition() -> None:
     comp = lgps.composition()
     assert isinstance(comp, Composition)
     assert comp.reduced_formula == Composition("Li10GeP2S12").reduced_formula
+
+
+def test_to_qobj_takes_the_space_of_a_ket_and_the_shape_of_the_array() -> None:
+    """`like=psi0` (a ket) for a density matrix, or `like=H` for an (n, 1) column, raised
+    QuTiP's bare "Provided dimensions do not match the data"; the dims now follow the
+    array's shape on the space of `like`, and the values are the array's."""
+    H, psi = _two_qubits()
+    rho = as_density_matrix(psi * psi.dag(), 4)
+    back = to_qobj(rho, like=psi)
+    assert back.dims == [[2, 2], [2, 2]] and back.type == "oper"
+    np.testing.assert_array_equal(back.full(), rho)
+    assert abs(back.tr() - 1.0) < 1e-15 and (back - psi * psi.dag()).norm() < 1e-15
+    column = as_ket(psi, 4).reshape(-1, 1)
+    ket = to_qobj(column, like=H)
+    assert ket.dims == [[2, 2], [1]] and abs(ket.overlap(psi) - 1.0) < 1e-15
+    bra = to_qobj(column.conj().T, like=psi.dag())
+    assert bra.dims == [[1], [2, 2]] and abs((bra * psi) - 1.0) < 1e-15
+    with pytest.raises(InvalidParameterError, match="dimension 4 × 4, but the array is 4 × 2"):
+        to_qobj(np.ones((4, 2)), dims=[[2, 2], [2, 2]])
+    with pytest.raises(InvalidParameterError, match="must be two lists"):
+        to_qobj(np.eye(4), dims=[[2, 2]])
+    with pytest.raises(InvalidParameterError, match="ket, bra or operator"):
+        to_qobj(np.eye(4), like=qutip.to_super(qutip.sigmax()))
+
+
+def test_trajectory_to_xarray_keeps_each_observable_in_its_column() -> None:
+    """`Trajectory.expect` is (n_ops, n_times); the Dataset reshaped it to (time, observable)
+    without transposing, so with two observables each column mixed both (⟨σz⊗1⟩ read
+    1, 0.877, 0.875, 1, 1 for sesolve's 1, 0.959, 0.877, 0.835, 0.875). Each column is
+    now QuTiP's sesolve of that observable; the units are no longer claimed to be ω."""
+    H, psi = _two_qubits()
+    Z = qutip.tensor(qutip.sigmaz(), qutip.qeye(2))
+    t = np.linspace(0.0, 2.0, 5)
+    ds = evolve(H, psi, t, e_ops=[Z, H]).to_xarray()
+    ref = qutip.sesolve(H, psi, t, e_ops=[Z, H], options={"atol": 1e-12, "rtol": 1e-10})
+    assert ds["expect"].dims == ("time", "observable") and ds["expect"].shape == (5, 2)
+    for k in range(2):
+        np.testing.assert_allclose(ds["expect"].isel(observable=k), ref.expect[k], atol=1e-9)
+    # ⟨H⟩ is conserved by the unitary evolution
+    np.testing.assert_allclose(ds["expect"].isel(observable=1), qutip.expect(H, psi), atol=1e-9)
+    assert ds["expect"].attrs["units"] == "units of each observable"
+    one = evolve(H, psi, t, e_ops=[Z]).to_xarray()["expect"]
+    np.testing.assert_allclose(one.isel(observable=0), ref.expect[0], atol=1e-9)
+
+
+def test_datasets_round_trip_through_zarr_with_units(tmp_path: Path) -> None:
+    """The module promises the datasets save as they are: complex states included (Zarr),
+    with units and parameters kept as attributes."""
+    import xarray as xr
+
+    from ssbattery.quantum.dicke import DickeParameters, charge_dicke
+    from ssbattery.thermal.heat_battery import HeatBattery, heat_battery
+
+    for name, result in [
+        ("charging", charge_dicke(DickeParameters(n_atoms=2, coupling=0.2, steps=20))),
+        ("heat", heat_battery(HeatBattery(coupling=0.05), 20.0)),
+    ]:
+        ds = result.to_xarray()
+        ds.to_zarr(tmp_path / f"{name}.zarr", mode="w")
+        back = xr.open_zarr(tmp_path / f"{name}.zarr").load()
+        xr.testing.assert_identical(back, ds)
+    assert back["charged_state"].dtype.kind == "c"
+    assert back["charged_state"].attrs["units"] == "1"

@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -232,3 +233,37 @@ def test_output_path_never_replaces_an_input_and_replace_false_keeps_a_file(
     assert check_output_path(other, option="--csv") == other  # the default replaces
     # an input that does not exist cannot be the output
     assert check_output_path(other, inputs=[(tmp_path / "absent.csv", "--from-file")]) == other
+
+
+def test_writing_through_a_link_updates_the_linked_file_and_keeps_permissions(
+    tmp_path: Path,
+) -> None:
+    """A write to `link.json` (→ data/real.json) replaced the link by a plain file and left
+    real.json stale; a replaced 0600 file came back 0644 (readable by everyone)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    real = data / "real.json"
+    real.write_text("old")
+    real.chmod(0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_json(link, {"a": 1})
+    assert link.is_symlink() and json.loads(real.read_text()) == {"a": 1}
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    with OutputBatch() as batch:
+        (batch.path(link)).write_text("batch")
+    assert link.is_symlink() and real.read_text() == "batch"
+    assert sorted(p.name for p in data.iterdir()) == ["real.json"]  # no temporary left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "link.json"]
+    data.chmod(0o500)  # the linked file's folder is the one written: checked up front
+    try:
+        if not os.access(data, os.W_OK):  # (root writes anywhere)
+            with pytest.raises(OutputPathError, match="not writable"):
+                check_output_path(link, option="--json")
+    finally:
+        data.chmod(0o700)
+    other = tmp_path / "other.json"
+    other.symlink_to(real)
+    with file_lock(link), pytest.raises(FileBusyError):  # one file, one lock
+        with file_lock(other):
+            pass

@@ -141,3 +141,30 @@ def test_usable_at_phone_width(browser_page: tuple[Any, list[str]], tmp_path: Pa
     assert font >= 14  # the viewport tag keeps text readable (no desktop-width zoom-out)
     page.screenshot(path=str(_artifacts(tmp_path) / "report-phone.png"), full_page=False)
     assert problems == []
+
+
+def test_each_figure_links_its_files_and_every_link_resolves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page listed each figure's PNG/SVG/CSV as plain names: nothing to click. Each is
+    now a link relative to the page, and every link (in-page or to a file) resolves."""
+    import re
+    from urllib.parse import unquote
+
+    from ssbattery.report.registry import Artifact, FigureSpec, write_csv
+
+    def build(out: Path) -> Artifact:
+        table = write_csv(out / "a b&c.csv", ["x"], [[1]])  # a name that needs quoting
+        return Artifact(tables=(table,), summary="one table")
+
+    monkeypatch.setattr(
+        "ssbattery.report.runner.all_figures", lambda: [FigureSpec("t", "T", "test", build)]
+    )
+    result = reproduce(tmp_path / "report", show_progress=False)
+    page = result.index.read_text(encoding="utf-8")
+    hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]*)"', page)]
+    files = [unquote(h) for h in hrefs if not h.startswith("#")]
+    assert files == ["a b&c.csv"]
+    assert all((result.out_dir / f).is_file() for f in files)
+    ids = set(re.findall(r'id="([^"]*)"', page))
+    assert all(h[1:] in ids for h in hrefs if h.startswith("#"))

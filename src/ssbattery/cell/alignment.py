@@ -79,7 +79,7 @@ class ElectrolyteLevels:
         return self.cbm_eV - self.band_gap_eV / 2.0
 
 
-_REVIEW = "Braga et al., J. Mater. Chem. A 12, 690 (2024)"
+_REVIEW = "Gomes et al., J. Mater. Chem. A 12, 690 (2024)"
 
 
 def _electrodes() -> MappingProxyType[str, Electrode]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ssbattery.cli._common import console, handle_errors, parse_str_list, styled
+from ssbattery.cli._common import console, err_console, handle_errors, parse_str_list, styled
 
 __all__ = ["register", "reproduce_command"]
 
@@ -37,10 +37,11 @@ def reproduce_command(
     """Regenerate the review's figures and tables as PNG/SVG + CSV and index.html."""
     from ssbattery.report import reproduce
     from ssbattery.report.catalog import all_figures
+    from ssbattery.report.runner import staging_dir
 
     if list_figures:
-        for spec in all_figures():
-            console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}")
+        for spec in all_figures():  # one line per figure, also in a pipe (`| cut -f1`)
+            console.print(f"{spec.key:32s} {spec.review_ref:20s} {spec.title}", soft_wrap=True)
         return
     if only is not None and not ",".join(only).strip(", "):
         # an empty --only (e.g. a second, blank --only overriding the first) must not
@@ -52,11 +53,20 @@ def reproduce_command(
         )
     # a repeated --only adds its keys (the last one alone was kept before)
     keys = parse_str_list(",".join(only), "--only") if only else []
-    result = reproduce(out, only=keys or None, force=force)
+    try:
+        result = reproduce(out, only=keys or None, force=force)
+    except KeyboardInterrupt:
+        err_console.print(
+            f"interrupted: {out} was left as it was; the figures finished so far are kept in "
+            f"{staging_dir(out)}. Run the same command again to build only the rest.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=130) from None
     reused = f", {len(result.reused)} reused" if result.reused else ""
     console.print(
         f"Report: {result.index} ({len(result.runs)} figures{reused}, "
-        f"{result.seconds:.1f} s, {len(result.failed)} failed)"
+        f"{result.seconds:.1f} s, {len(result.failed)} failed)",
+        soft_wrap=True,  # a long path is never broken across lines
     )
     for run in result.failed:
         console.print(styled("failed:", "red"), run.spec.key)

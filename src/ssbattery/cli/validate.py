@@ -8,7 +8,13 @@ from typing import Any
 
 import typer
 
-from ssbattery.cli._common import console, handle_errors, print_json, record_table
+from ssbattery.cli._common import (
+    console,
+    handle_errors,
+    parse_str_list,
+    print_json,
+    record_table,
+)
 
 __all__ = ["register", "validate_command"]
 
@@ -43,10 +49,12 @@ def validate_command(
     from ssbattery.literature import CHECKS, run_checks
 
     if list_checks:
-        for c in CHECKS:
-            console.print(f"{c.name}  [{c.topic}]  {c.reference}", highlight=False)
+        for c in CHECKS:  # one line per check, also in a pipe
+            console.print(f"{c.name}  [{c.topic}]  {c.reference}", highlight=False, soft_wrap=True)
         return
-    names = None if only is None else [n.strip() for n in only.split(",") if n.strip()]
+    # the package's one list parser: an empty `--only` or item is refused (it had run no
+    # check and printed "0/0 passed", exit 0)
+    names = None if only is None else parse_str_list(only, "--only")
     results = run_checks(names)
     passed = sum(r.passed for r in results)
     if as_json:

@@ -3,7 +3,7 @@
 The main entry points (see :mod:`ssbattery.electrolytes.dataset`):
 
 * :func:`load_review_dataset`, :func:`find_electrolyte`, :func:`query` — the review's
-  electrolytes (Braga et al., J. Mater. Chem. A 2024, 12, 690, §1–§2) with references;
+  electrolytes (Gomes et al., J. Mater. Chem. A 2024, 12, 690, §1–§2) with references;
 * :func:`parse_formula` — formulas as the review writes them → pymatgen ``Composition``;
 * :func:`chemical_class` — the class from the dominant anions (oxide, sulfohalide, …;
   vocabulary :data:`CHEMICAL_CLASSES`), the one classifier behind the dataset's column;

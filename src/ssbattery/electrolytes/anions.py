@@ -3,7 +3,7 @@
 The review sorts solid electrolytes by which of S, O and the halogens dominate their
 anion sublattice and argues that classes with several dominant elements (argyrodites,
 S + Cl; oxyhalides, O + Cl) beat single-element ones (sulfides, oxides, halides)
-(Braga et al., J. Mater. Chem. A 2024, 12, 690, abstract and §1.7). :func:`chemical_class`
+(Gomes et al., J. Mater. Chem. A 2024, 12, 690, abstract and §1.7). :func:`chemical_class`
 is the package's one classifier: the review dataset's ``chemical_class`` column, the
 OBELiX import and ``ssbattery electrolytes classify`` all use it, so the column always
 says what the classifier says for the row's formula (a test checks every row).

@@ -2,7 +2,7 @@
 
 The rows live in ``electrolytes/data/review_electrolytes.csv`` (columns, units, vocabularies
 and sources are documented in ``electrolytes/data/README.md``). Every number is quoted
-from Braga et al., J. Mater. Chem. A 2024, 12, 690 (§1–§2, Table 1, Fig. 2 caption) with
+from Gomes et al., J. Mater. Chem. A 2024, 12, 690 (§1–§2, Table 1, Fig. 2 caption) with
 the review's reference number for it; what the review does not state is empty (``None``).
 
 >>> lgps = find_electrolyte("LGPS")

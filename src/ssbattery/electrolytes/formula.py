@@ -1,6 +1,6 @@
 """Chemical formulas as the review writes them → pymatgen :class:`Composition`.
 
-The review (Braga et al., J. Mater. Chem. A 2024, 12, 690) writes formulas that
+The review (Gomes et al., J. Mater. Chem. A 2024, 12, 690) writes formulas that
 pymatgen-core's own parser does not read as they stand:
 
 * fractional stoichiometry, ``Na2Y2/3Cl4``, ``Li4Al1/3Si1/6Ge1/6P1/3O4``;

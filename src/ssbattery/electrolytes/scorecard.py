@@ -1,6 +1,6 @@
 """The review's scorecard: four patterns of the best electrolytes, nine ideal properties.
 
-Quoted from Braga et al., J. Mater. Chem. A 2024, 12, 690: the nine properties of an ideal
+Quoted from Gomes et al., J. Mater. Chem. A 2024, 12, 690: the nine properties of an ideal
 solid-state electrolyte (§1.2, first paragraph) and the four patterns of the
 best-performing electrolytes (§1.3, last paragraph). For each electrolyte every criterion
 is ``"met"``, ``"not met"`` or ``"unknown"``, with the reason and the data field used.

@@ -1,6 +1,6 @@
 """Screening of solid electrolytes by band gap, band alignment and chemical class (review §1.3).
 
-Three questions the review asks of every electrolyte (Braga et al., J. Mater. Chem. A 2024,
+Three questions the review asks of every electrolyte (Gomes et al., J. Mater. Chem. A 2024,
 12, 690, §1.3 and Figs. 3–4):
 
 * **Electronic character** from the band gap: metal (Eg = 0), semiconductor (0 < Eg ≤ 3 eV),

@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 
 __all__ = ["arrhenius_to_dataframe", "electrolytes_to_dataframe", "fit_to_dataframe"]
 
+#: Every field of :class:`~ssbattery.electrolytes.dataset.Electrolyte` whose name carries
+#: a unit, and its column name (the unit in brackets); the other fields keep their names.
 _UNITS = {
     "conductivity_mS_cm": "conductivity [mS/cm]",
+    "conductivity_low_mS_cm": "conductivity low [mS/cm]",
     "temperature_C": "temperature [°C]",
+    "activation_energy_eV": "activation energy [eV]",
     "band_gap_eV": "band gap [eV]",
-    "cbm_eV": "CBM [eV]",
-    "Ea_eV": "Ea [eV]",
+    "cbm_vs_vacuum_eV": "CBM vs vacuum [eV]",
+    "electronic_conductivity_mS_cm": "electronic conductivity [mS/cm]",
+    "cost_usd_per_m2_50um": "cost of a 50 µm film [USD/m²]",
 }
 
 
@@ -32,16 +37,21 @@ def _column(name: str) -> str:
 
 
 def electrolytes_to_dataframe(rows: Iterable[Electrolyte]) -> pd.DataFrame:
-    """One row per electrolyte, one column per field (units in the names), indexed by key.
+    """One row per electrolyte, one column per field (units in the names, e.g.
+    ``"conductivity [mS/cm]"``, ``"activation energy [eV]"``), indexed by the row's
+    ``key`` (``"Li3InCl6 [solid-state]"``).
 
     >>> from ssbattery.electrolytes import query
     >>> df = electrolytes_to_dataframe(query(ion="Na"))
-    >>> df.loc[df["name"] == "NASICON", "conductivity [mS/cm]"].iloc[0] > 0
+    >>> bool(df.loc[df["name"] == "NASICON", "conductivity [mS/cm]"].iloc[0] > 0)
     True
     """
     import pandas as pd
 
-    records = [{_column(f.name): getattr(e, f.name) for f in dataclasses.fields(e)} for e in rows]
+    records = [
+        {"key": e.key, **{_column(f.name): getattr(e, f.name) for f in dataclasses.fields(e)}}
+        for e in rows
+    ]
     frame = pd.DataFrame.from_records(records)
     return frame.set_index("key") if "key" in frame.columns else frame
 

@@ -39,31 +39,67 @@ def dims_of(obj: Any) -> list[list[int]] | None:
 def to_qobj(x: Any, *, dims: list[list[int]] | None = None, like: Any = None) -> Any:
     """``x`` (1-D ket, 2-D operator or density matrix, dense or sparse) as a ``Qobj``.
 
-    ``like`` (a ``Qobj``) lends its tensor structure: an operator's ``[[2, 2], [2, 2]]``
-    gives a ket ``[[2, 2], [1]]``. Without ``like`` or ``dims`` the space is one factor.
+    ``like`` (a ``Qobj``: operator, ket or bra) lends its space's tensor structure, and
+    the shape of ``x`` decides the rest: for ``like`` with space ``[2, 2]`` a square
+    array gets ``[[2, 2], [2, 2]]``, a 1-D array or an ``(n, 1)`` column the ket's
+    ``[[2, 2], [1]]`` and a ``(1, n)`` row the bra's ``[[1], [2, 2]]`` (so the density
+    matrix of a ket's evolution converts with ``like=psi0``). ``dims`` given explicitly are
+    used as they are (a 1-D ``x`` takes their first list as its space). Without ``like``
+    or ``dims`` the space is one factor.
 
     Raises:
-        InvalidParameterError: when ``dims`` do not multiply out to the shape of ``x``.
+        InvalidParameterError: when ``like`` is not a ``Qobj`` with a ket, bra or operator
+            space, or ``dims`` do not multiply out to the shape of ``x``.
     """
     import qutip
 
-    if like is not None and dims is None:
-        space = dims_of(like)
-        if space is None:
-            raise InvalidParameterError("`like` must be a qutip Qobj.")
-        dims = space
     data = x.toarray() if sp.issparse(x) and np.ndim(x) == 1 else x
-    arr_shape = np.shape(data)
-    if len(arr_shape) == 1:
+    if np.ndim(data) == 1:
         data = np.asarray(data).reshape(-1, 1)
         if dims is not None:
             dims = [dims[0], [1]]
-    n = np.shape(data)[0]
-    if dims is not None and int(np.prod(dims[0])) != n:
+    if np.ndim(data) != 2:
         raise InvalidParameterError(
-            f"`dims` {dims} describe a space of dimension {int(np.prod(dims[0]))}, "
-            f"but the array has {n} rows."
+            f"`x` must be a 1-D ket or a 2-D operator; got shape {np.shape(data)}."
         )
+    rows, cols = np.shape(data)
+    if like is not None and dims is None:
+        dims = _dims_like(like, rows, cols)
+    if dims is not None:
+        if len(dims) != 2:
+            raise InvalidParameterError(
+                f"`dims` {dims} must be two lists, e.g. [[2, 2], [2, 2]] or [[2, 2], [1]]."
+            )
+        want = tuple(int(np.prod(d)) for d in dims)
+        if want != (rows, cols):
+            raise InvalidParameterError(
+                f"`dims` {dims} describe an object of dimension {want[0]} × {want[1]}, but the "
+                f"array is {rows} × {cols}."
+            )
     if sp.issparse(data):
         data = sp.csr_matrix(data)
     return qutip.Qobj(data, dims=dims)
+
+
+def _dims_like(like: Any, rows: int, cols: int) -> list[list[int]]:
+    """Dims for a ``rows × cols`` array on the space of ``like`` (see :func:`to_qobj`)."""
+    space_dims = dims_of(like) if _is_plain_space(like) else None
+    if space_dims is None:
+        raise InvalidParameterError(
+            "`like` must be a qutip Qobj ket, bra or operator (its dims lend the tensor "
+            "structure); pass `dims` for anything else."
+        )
+    space = space_dims[1] if space_dims[0] == [1] else space_dims[0]
+    if cols == 1 and rows != 1:
+        return [space, [1]]
+    if rows == 1 and cols != 1:
+        return [[1], space]
+    return [space, space]
+
+
+def _is_plain_space(like: Any) -> bool:
+    """A ``Qobj`` whose dims are two flat lists of ints (not a superoperator)."""
+    try:
+        return all(isinstance(n, int | np.integer) for d in like.dims for n in d)
+    except (AttributeError, TypeError):
+        return False

@@ -3,7 +3,12 @@
 Each converter names the dimensions (``time``, ``n_atoms``, ``eta``, ``alpha``, ``corner``,
 …), puts the units in every variable's ``units`` attribute and the model's parameters in
 the dataset's attributes (``param_<name>``; values that are not numbers or strings are
-written as text so the dataset saves to netCDF or Zarr as it is). Quantum models use ħ = 1
+written as text so the dataset saves to Zarr as it is). netCDF has no complex type: the
+datasets holding states or gates (:class:`~ssbattery.quantum.evolution.Trajectory` with
+states, the heat-charged battery) save to netCDF only with
+``to_netcdf(engine="h5netcdf", invalid_netcdf=True)``; the others save as they are with
+the netCDF4 or h5netcdf engine (SciPy's netCDF-3 writer takes an attribute called
+``mode``, such as the Otto cycle's, for its own file mode and fails). Quantum models use ħ = 1
 and energies in units of the model's reference frequency ω (Dicke: ωc; spin chain: the
 a.u. of the review's Fig. 14), so their units read ``"ω"`` and times ``"1/ω"``; thermal
 models also set k_B = 1.
@@ -164,8 +169,14 @@ def _trajectory(r: Any) -> xr.Dataset:
     data: dict[str, tuple[tuple[str, ...], Any, str, str]] = {}
     coords: dict[str, tuple[Any, str, str]] = {"time": (r.times, TIME, "time")}
     if expect.size:
-        expect = expect.reshape(len(r.times), -1)
-        data["expect"] = (("time", "observable"), expect, ENERGY, "expectation values")
+        # Trajectory.expect is (n_ops, n_times): one row per observable, so transpose
+        expect = np.atleast_2d(expect).reshape(-1, len(r.times)).T
+        data["expect"] = (
+            ("time", "observable"),
+            expect,
+            "units of each observable",
+            "expectation value ⟨A⟩(t) of each of e_ops",
+        )
         coords["observable"] = (np.arange(expect.shape[1]), "", "index of the observable")
     if r.states is not None:
         states = np.asarray(r.states)

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
@@ -44,13 +45,28 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _real_target(path: str | os.PathLike[str]) -> Path:
+    """The file a write to ``path`` must replace: ``path`` itself, or for a symbolic link
+    the file it points to (replacing the link would leave the linked file stale and turn
+    the link into a copy)."""
+    target = Path(path)
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
 def _replace(tmp: Path, target: Path) -> None:
-    """Flush ``tmp`` to disk, then move it over ``target`` atomically."""
+    """Flush ``tmp`` to disk, then move it over ``target`` atomically, keeping the
+    permission bits of the file it replaces (a private 0600 file stays private)."""
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        pass
+    else:
+        os.chmod(tmp, mode)
     os.replace(tmp, target)
     _fsync_dir(target.parent)
 
@@ -66,9 +82,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     For writers that want a file name (``fig.savefig(tmp, format="png")``,
     ``numpy.save(tmp, a)``). If the block raises, or writes nothing, the temporary file is
-    removed and ``path`` keeps its previous content.
+    removed and ``path`` keeps its previous content. A ``path`` that is a symbolic link
+    writes the file it points to (the link stays); a replaced file keeps its permissions.
     """
-    target = Path(path)
+    target = _real_target(path)
     tmp = temporary_sibling(target)
     try:
         yield tmp
@@ -156,7 +173,7 @@ class OutputBatch:
 
     def path(self, target: str | os.PathLike[str]) -> Path:
         """A temporary path that becomes ``target`` at :meth:`commit`."""
-        final = Path(target)
+        final = _real_target(target)
         tmp = temporary_sibling(final)
         self._pending.append((tmp, final))
         return tmp

@@ -24,11 +24,12 @@ def file_lock(path: str | os.PathLike[str], *, option: str | None = None) -> Ite
 
     A second process (or a second call in this one) asking for the same lock gets
     :class:`~ssbattery.errors.FileBusyError`, naming ``option`` (the CLI option or argument
-    that gave the path) when it is set. On POSIX the lock is an ``flock`` held by the
+    that gave the path) when it is set. A symbolic link is locked as the file it points to,
+    so two names of one file share one lock. On POSIX the lock is an ``flock`` held by the
     operating system, so a run killed with SIGKILL releases it; the lock file is removed
     when the block ends.
     """
-    lock = lock_path(path)
+    lock = lock_path(os.path.realpath(path))  # one lock whichever link names the file
     who = f"`{option}` file {path}" if option else f"{path}"
     try:
         import fcntl

@@ -62,7 +62,8 @@ def check_output_path(
             f"{_name(option, text)} must end in {', '.join(suffixes)} "
             f"(got {target.suffix or 'no extension'!r})."
         )
-    _check_parent(target, option, text)
+    # a link is written through to the file it names (ssbattery.io.atomic): check there
+    _check_parent(Path(os.path.realpath(target)) if target.is_symlink() else target, option, text)
     if target.exists():
         for source, source_option in inputs:
             if _same_file(target, source):

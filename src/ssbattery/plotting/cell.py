@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -37,12 +39,7 @@ __all__ = [
 
 
 def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=(5, 4))
-    return new
+    return new_axes(ax, (5, 4))
 
 
 def plot_band_diagram(

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -22,10 +24,7 @@ def plot_cycle_ledger(result: CycleResult, ax: Axes | None = None) -> Axes:
     """Bars of the work (unitary and feedback strokes) and the heat (thermal strokes, summed
     over their baths) of each stroke in the limit cycle; the title quotes W, η and the
     first-law residual."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6.0, 3.8))
+    ax = new_axes(ax, (6.0, 3.8))
     names = [s.name or s.kind for s in result.strokes]
     work = np.array([s.work for s in result.strokes])
     heat = np.array([sum(s.heat) for s in result.strokes])

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -16,12 +18,7 @@ __all__ = ["plot_dicke_charging", "plot_dicke_scaling", "plot_eta_sweep"]
 
 
 def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=(5.0, 3.6))
-    return new
+    return new_axes(ax, (5.0, 3.6))
 
 
 def plot_dicke_scaling(

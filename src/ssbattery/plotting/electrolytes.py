@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ssbattery.errors import InvalidParameterError
+from ssbattery.plotting import new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -19,7 +20,6 @@ __all__ = [
     "ION_COLOURS",
     "METAL_COLOURS",
     "STATUS_CODES",
-    "new_axes",
     "plot_band_alignment",
     "plot_band_gap_classes",
     "plot_conductivity_chart",
@@ -36,16 +36,6 @@ METAL_COLOURS: dict[str, str] = {**ION_COLOURS, "Cu": "tab:brown"}
 
 #: Numeric code of each scorecard status in :func:`plot_scorecard_matrix`.
 STATUS_CODES: dict[str, int] = {"not met": 0, "unknown": 1, "met": 2}
-
-
-def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax`` itself, or the axes of a new ``size`` (inches) figure when it is None."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=size)
-    return new
 
 
 def plot_conductivity_chart(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ssbattery.plotting.electrolytes import ION_COLOURS, new_axes
+from ssbattery.plotting import new_axes
+from ssbattery.plotting.electrolytes import ION_COLOURS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

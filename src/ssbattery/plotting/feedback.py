@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -30,11 +32,7 @@ _BATH_COLOURS = {0: "#dddddd", 1: "#f4a582", 2: "#92c5de"}
 
 
 def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 4))
-    return ax
+    return new_axes(ax, (6, 4))
 
 
 def plot_demon_heat_vs_coupling(scan: DemonScan, ax: Axes | None = None) -> Axes:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -38,10 +40,7 @@ def plot_nyquist(fit: CircuitFit, ax: Axes | None = None) -> Axes:
 
     ``ax.lines[0]`` is the data, ``ax.lines[1]`` the fit on a dense frequency grid.
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = new_axes(ax, (5, 4))
     s = fit.spectrum
     ax.plot(s.z_real, s.minus_z_imag, "o", ms=3, mfc="none", label="data")
     _, zd = _dense(fit)
@@ -73,10 +72,7 @@ def plot_bode(fit: CircuitFit, ax: Axes | None = None) -> Axes:
 
     ``ax.lines[0]``/``[1]`` are |Z| data/fit; the phase lines are on the twin axis.
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = new_axes(ax, (5, 4))
     s = fit.spectrum
     fd, zd = _dense(fit)
     ax.loglog(s.frequency_hz, np.abs(s.z_ohm), "o", ms=3, mfc="none", color="tab:blue")
@@ -131,10 +127,7 @@ def plot_arrhenius(analysis: ArrheniusAnalysis, ax: Axes | None = None) -> Axes:
     contribution: ``ax.lines[2k]`` data, ``ax.lines[2k+1]`` fit (errorbar adds no extra lines
     when there are no caps).
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 4.2))
+    ax = new_axes(ax, (5.5, 4.2))
     form = analysis.form
     for key, fit in analysis.fits.items():
         t = fit.temperatures_k
@@ -178,10 +171,7 @@ def plot_drt(drt: DRTResult, ax: Axes | None = None) -> Axes:
     hierarchical model's mode ``ax.lines[1]``. The top axis is the matching frequency
     f = 1/(2πτ).
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = new_axes(ax, (5, 4))
     ax.semilogx(drt.tau_s, drt.gamma_ohm, "-", color="k", lw=1.5, label=f"γ (λ={drt.lam:.2g})")
     if drt.band is not None:
         ax.fill_between(

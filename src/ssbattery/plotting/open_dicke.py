@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -56,10 +58,7 @@ def plot_advantage(scan: NoiseScan, loss: AdvantageLoss, *, ax: Axes | None = No
     ``loss.alpha_threshold`` and the crossing rate* marked where found) and the
     collective-to-parallel ratio at the largest N (right axis, dashed, with its threshold).
     Returns the α axes; the ratio's twin is ``ax.ratio_axes``."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(4.6, 3.6))
+    ax = new_axes(ax, (4.6, 3.6))
     x = scan.values
     positive = x[x > 0]
     thresh = float(positive.min()) if positive.size else 1.0

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -17,10 +19,7 @@ __all__ = ["plot_anisotropy_sweep", "plot_chain_charging"]
 
 def plot_anisotropy_sweep(sweep: AnisotropySweep, ax: Axes | None = None) -> Axes:
     """Fig. 14: P_max(α)/P_max(α = 1) against the anisotropy α, one line per range."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 3.6))
+    ax = new_axes(ax, (5.0, 3.6))
     labels = {"nn": "nearest neighbour", "lr": "long range"}
     markers = {"nn": "o", "lr": "s"}
     for kind, ratio in sweep.ratio.items():
@@ -46,10 +45,7 @@ def plot_anisotropy_sweep(sweep: AnisotropySweep, ax: Axes | None = None) -> Axe
 
 def plot_chain_charging(result: ChargingResult, ax: Axes | None = None) -> Axes:
     """Stored energy W(t) and average power P(t) of one charging run (twin y axes)."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 3.6))
+    ax = new_axes(ax, (5.0, 3.6))
     t = result.times
     ax.plot(t, result.energy, color="C0", label="stored energy W(t)")
     ax.set_xlabel("time t [ħ/a.u.]")

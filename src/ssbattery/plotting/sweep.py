@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -32,12 +34,9 @@ def plot_sweep(
     α ± SE and R²; the fits are returned (empty without ``fit``)."""
     from ssbattery.sweep.results import _frame, fit_power_laws
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 4.2))
-    data = _frame(ds, x, y, hue, where)
+    data = _frame(ds, x, y, hue, where)  # refuse bad names before a figure is opened
     fits = {f.group: f for f in fit_power_laws(ds, x, y, hue=hue, where=where)} if fit else {}
+    ax = new_axes(ax, (6, 4.2))
     groups = [None] if hue is None else [g.item() for g in data[hue].values]
     for g in groups:
         d = data if g is None else data.sel({hue: g})

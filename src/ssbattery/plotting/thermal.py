@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ssbattery.plotting import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -32,12 +34,7 @@ _STROKES = ("A→B compression", "B→C hot isochore", "C→D expansion", "D→A
 
 
 def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=(5.0, 3.8))
-    return new
+    return new_axes(ax, (5.0, 3.8))
 
 
 def plot_otto_cycle(
@@ -47,12 +44,12 @@ def plot_otto_cycle(
 
     One line per stroke, in the order A→B→C→D→A; corner labels A–D.
     """
-    ax = _axes(ax)
     y = {"entropy": trajectory.entropy, "energy": trajectory.energy}.get(quantity)
-    if y is None:
+    if y is None:  # refused before a figure is opened
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(f"`quantity` must be 'entropy' or 'energy', got {quantity!r}.")
+    ax = _axes(ax)
     for k, label in enumerate(_STROKES):
         sel = trajectory.stroke == k
         ax.plot(trajectory.omega[sel], y[sel], marker="." if k % 2 else None, label=label)
@@ -103,14 +100,14 @@ def plot_heat_battery(
     sweep: HeatBatterySweep, ax: Axes | None = None, *, quantity: str = "efficiency"
 ) -> Axes:
     """Efficiency or power per cycle against charging time τ, one line per coupling λ."""
-    ax = _axes(ax)
     data = {"efficiency": sweep.efficiency, "power": sweep.power, "work": sweep.work}.get(quantity)
-    if data is None:
+    if data is None:  # refused before a figure is opened
         from ssbattery.errors import InvalidParameterError
 
         raise InvalidParameterError(
             f"`quantity` must be 'efficiency', 'power' or 'work', got {quantity!r}."
         )
+    ax = _axes(ax)
     for lam, row in zip(sweep.couplings, data, strict=True):
         ax.plot(sweep.taus, row, label=f"λ = {lam:g} ω0")
     ax.set_xscale("log")

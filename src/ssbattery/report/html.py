@@ -11,6 +11,7 @@ import base64
 import csv
 import html
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ssbattery import __version__
 from ssbattery.io import write_text
@@ -148,7 +149,7 @@ def _search_text(run: FigureRun) -> str:
     return html.escape(" ".join(words).lower())
 
 
-def _figure(run: FigureRun) -> str:
+def _figure(run: FigureRun, folder: Path) -> str:
     spec = run.spec
     head = (
         f'<h3>{html.escape(spec.title)} <span class="ref">({html.escape(spec.review_ref)})'
@@ -164,13 +165,22 @@ def _figure(run: FigureRun) -> str:
         return f'{opening}<p class="err">{html.escape(run.error or "no output")}</p></article>'
     art = run.artifact
     images = "".join(_embed_image(p, spec.title) for p in art.images if p.suffix == ".png")
-    files = ", ".join(html.escape(p.name) for p in (*art.images, *art.tables))
+    files = ", ".join(_file_link(p, folder) for p in (*art.images, *art.tables))
     notes = "".join(f'<p class="warn">warning: {html.escape(w)}</p>' for w in art.warnings)
     return (
         f"{opening}<p>{html.escape(art.summary)}</p>{notes}{images}"
         f"{_parameters(dict(art.parameters))}"
         f"{''.join(_table(p) for p in art.tables)}<p class=meta>Files: {files}</p></article>"
     )
+
+
+def _file_link(path: Path, folder: Path) -> str:
+    """A link to one of the figure's files, relative to the page's ``folder``."""
+    try:
+        name = path.relative_to(folder).as_posix()
+    except ValueError:  # not under the report folder: name it, link nothing
+        return html.escape(path.name)
+    return f'<a href="{html.escape(quote(name))}">{html.escape(name)}</a>'
 
 
 def _grouped(runs: tuple[FigureRun, ...]) -> list[tuple[str, str, list[FigureRun]]]:
@@ -208,7 +218,7 @@ def write_index(result: ReportResult) -> Path:
     parts = _grouped(result.runs)
     body = "".join(
         f'<section class="part" id="{anchor}"><h2>{html.escape(heading)}</h2>'
-        + "".join(_figure(r) for r in runs)
+        + "".join(_figure(r, result.index.parent) for r in runs)
         + "</section>"
         for anchor, heading, runs in parts
     )

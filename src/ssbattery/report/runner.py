@@ -10,7 +10,9 @@ so the previous report stays intact until the new one is complete:
   from the staging folder, rebuilding only the figures not yet done.
 * ``only=[...]`` on an existing report rebuilds those figures and keeps the others.
 * A non-empty folder that is not an ssbattery report is refused unless ``force=True``;
-  files in ``DIR`` that the report did not write are always carried over, never deleted.
+  files in ``DIR`` that the report did not write are always carried over, never deleted,
+  and a run that would write a file of the same name as one of them (the user's own
+  ``index.html`` or ``fig12_dicke_scaling.png``) is refused instead of replacing it.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from ssbattery.report.html import write_index
 from ssbattery.report.registry import Artifact, FigureSpec
 from ssbattery.results import Recorded
 
-__all__ = ["MANIFEST", "FigureRun", "ReportResult", "reproduce"]
+__all__ = ["MANIFEST", "FigureRun", "ReportResult", "reproduce", "staging_dir"]
 
 #: The file in a report folder that lists what the report wrote (figure by figure).
 MANIFEST = ".ssbattery-report.json"
@@ -175,12 +177,21 @@ def _write_manifest(folder: Path, figures: Mapping[str, dict[str, Any]]) -> None
 def build_recording_warnings(spec: FigureSpec, folder: Path) -> Artifact:
     """Build one figure; the package's own warnings it raises go into its artifact.
 
-    Each distinct message is kept once, in the order raised, as "Category: message".
+    Each distinct message is kept once, in the order raised, as "Category: message". The
+    pyplot figures the builder opened and left open (it raised before saving, or forgot to
+    close one) are closed, so a long report or a notebook session does not pile them up.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        warnings.simplefilter("always", ValidityWarning)
-        artifact = spec.build(folder)
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            warnings.simplefilter("always", ValidityWarning)
+            artifact = spec.build(folder)
+    finally:
+        for number in set(plt.get_fignums()) - before:
+            plt.close(number)
     seen: dict[str, None] = {}
     for w in caught:
         if issubclass(w.category, (ConvergenceWarning, ValidityWarning)):
@@ -235,11 +246,15 @@ def _check_target(out_dir: Path | str, *, force: bool) -> Path:
     return out
 
 
+def staging_dir(out_dir: Path | str) -> Path:
+    """Where the report for ``out_dir`` is built (and an interrupted run's figures wait):
+    ``.DIR.ssbattery-partial`` beside it (beside the folder a symlinked ``DIR`` names)."""
+    out = Path(out_dir).expanduser().resolve()
+    return out.with_name(f".{out.name}.ssbattery-partial")
+
+
 def _siblings(out: Path) -> tuple[Path, Path]:
-    return (
-        out.with_name(f".{out.name}.ssbattery-partial"),
-        out.with_name(f".{out.name}.ssbattery-old"),
-    )
+    return staging_dir(out), out.with_name(f".{out.name}.ssbattery-old")
 
 
 def _recover(out: Path, old: Path) -> None:
@@ -272,6 +287,66 @@ def _prepare_staging(
         done[key] = entry
     _write_manifest(staging, done)
     return done
+
+
+def _recorded_names(folder: Path) -> set[str] | None:
+    """The names ``folder``'s report wrote, whatever version wrote it: its manifest's
+    files, the manifest and ``index.html``; None for an older report with no manifest
+    (all its figure files are the report's), an empty set for a folder that is no report."""
+    if not _is_report(folder):
+        return set()
+    try:
+        figures = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["figures"]
+        names = {MANIFEST, "index.html"}
+        for entry in figures.values():
+            names.update(Path(n).parts[0] for n in (*entry["images"], *entry["tables"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return {MANIFEST, "index.html"}  # unreadable manifest: claim only the sure names
+    return names
+
+
+def _refuse_clobbering(out: Path, names: set[str], *, staging: Path | None = None) -> None:
+    """Refuse when ``out`` holds a file or folder among ``names`` (what this run writes,
+    top level) that the report did not write: the user's own, which must not be replaced."""
+    if not out.is_dir():
+        return
+    recorded = _recorded_names(out)
+    if recorded is None:
+        return
+    theirs = sorted(n for n in names - recorded if os.path.lexists(out / n))
+    if not theirs:
+        return
+    kept = (
+        f" The figures built so far are kept in {str(staging)!r}: the next run reuses them."
+        if staging is not None
+        else ""
+    )
+    raise OutputPathError(
+        f"`out` {str(out)!r} holds {', '.join(theirs)}, not written by ssbattery, which the "
+        f"report would replace; move or rename them, or give another folder.{kept}"
+    )
+
+
+def _planned_names(selected: Sequence[FigureSpec]) -> set[str]:
+    """The top-level names a run surely writes: the page, the manifest and each figure's
+    ``KEY.png``, ``KEY.svg`` and ``KEY.csv`` (builders name their files after the key)."""
+    names = {MANIFEST, "index.html"}
+    for spec in selected:
+        names.update(f"{spec.key}{suffix}" for suffix in (".png", ".svg", ".csv"))
+    return names
+
+
+def _drop_new(folder: Path, before: set[str]) -> None:
+    """Remove what a failed figure left in ``folder`` (names not in ``before``): unrecorded,
+    it would reach the report as a file ssbattery did not write."""
+    for item in folder.iterdir():
+        if item.name not in before:
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, out: Path, old: Path, previous: Mapping[str, Any] | None) -> None:
@@ -308,7 +383,11 @@ def reproduce(
     Refused before anything is created (:class:`~ssbattery.errors.OutputPathError`): an
     empty path, an existing file, a folder whose parent is missing or not writable, the
     current folder, a non-empty folder that is not an ssbattery report (unless ``force``),
-    and unknown ``only`` keys (:class:`~ssbattery.errors.InvalidParameterError`).
+    a folder holding a file of the user's that the report would replace (its own
+    ``index.html``, or a ``KEY.png``/``KEY.svg``/``KEY.csv`` of a figure to build), and
+    unknown ``only`` keys (:class:`~ssbattery.errors.InvalidParameterError`). A figure
+    file of another name that would replace a user's file is found once the figures are
+    built: the run is then refused the same way, the built figures kept for the next run.
     """
     import matplotlib
 
@@ -317,12 +396,14 @@ def reproduce(
 
     figures = all_figures()
     selected = _select(figures, only)
-    out = _check_target(out_dir, force=force).absolute()
+    # the folder a symlink names is the one swapped (the link itself stays as it was)
+    out = _check_target(out_dir, force=force).resolve()
     staging, old = _siblings(out)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     t0 = time.perf_counter()
     with file_lock(out, option="out"):
         _recover(out, old)
+        _refuse_clobbering(out, _planned_names(selected))  # before any figure is built
         previous = _read_manifest(out) if out.is_dir() else None
         done = _prepare_staging(staging, out, selected)
         new_runs: dict[str, FigureRun] = {}
@@ -339,6 +420,7 @@ def reproduce(
             for spec in todo:
                 progress.update(task, description=f"{spec.review_ref}: {spec.title}")
                 t1 = time.perf_counter()
+                before = {p.name for p in staging.iterdir()}
                 try:
                     artifact = build_recording_warnings(spec, staging)
                     run = FigureRun(spec, time.perf_counter() - t1, artifact=artifact)
@@ -346,6 +428,7 @@ def reproduce(
                     _write_manifest(staging, done)  # a kill after this keeps the figure
                 except Exception:  # keep the other figures: report this one's failure
                     run = FigureRun(spec, time.perf_counter() - t1, error=traceback.format_exc())
+                    _drop_new(staging, before)  # no orphan file the manifest does not know
                 new_runs[spec.key] = run
                 progress.advance(task)
         runs = []
@@ -357,6 +440,7 @@ def reproduce(
         result = ReportResult(
             staging, staging / "index.html", tuple(runs), time.perf_counter() - t0, started
         )
+        _refuse_clobbering(out, {p.name for p in staging.iterdir()}, staging=staging)
         write_index(result)
         _swap_in(staging, out, old, previous)
     return _moved(result, staging, out)

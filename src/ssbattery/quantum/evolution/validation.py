@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from ssbattery.errors import InvalidParameterError
 from ssbattery.quantum.evolution.base import Method
 from ssbattery.quantum.evolution.registry import check_method
-from ssbattery.quantum.operators import Operator, as_hermitian, is_sparse
+from ssbattery.quantum.operators import Operator, as_hermitian, as_operator
 from ssbattery.validation import require_positive
 
 __all__ = ["check_method_and_tol", "check_times", "prepare_e_ops"]
@@ -60,11 +59,13 @@ def check_method_and_tol(method: object | None, tol: float | None) -> Method | N
 
 
 def prepare_e_ops(e_ops: Sequence[Operator], n: int) -> tuple[list[Operator], bool]:
-    """The observables as n × n CSR/dense arrays, and whether every one is Hermitian."""
+    """The observables (arrays, sparse or QuTiP ``Qobj``, read by
+    :func:`~ssbattery.quantum.operators.as_operator`) as n × n CSR/dense arrays, and whether
+    every one is Hermitian."""
     ops: list[Operator] = []
     hermitian = True
     for i, A in enumerate(e_ops):
-        A2 = sp.csr_array(A) if is_sparse(A) else np.asarray(A)
+        A2 = as_operator(A, name=f"e_ops[{i}]")
         if A2.shape != (n, n):
             raise InvalidParameterError(
                 f"`e_ops[{i}]` must have shape ({n}, {n}) like H, got {A2.shape}."
