@@ -47,3 +47,31 @@ def test_pumped_summary_quotes_the_engine_bound_of_its_parameters(
     assert bound == pytest.approx((1 - 0.3 / bat.omega_e) * bat.omega_e / bat.omega_a)
     assert f"pumping bound {bound:.3f})" in art.summary
     assert art.parameters["omega_c"] == 0.3
+
+
+def test_otto_figure_leaves_out_oscillator_points_not_converged_in_the_truncation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fig. 16's oscillator curves had been drawn at 16 levels, where the driven stroke's η
+    at ω_c/ω_h = 0.35 was 0.520 against 0.435 at 32 and 0.383 at 48 levels. Each point is now
+    rerun with more levels; at 0.35 the driven η moves 0.513 → 0.435 (24 → 32 levels) and is
+    left out, while the adiabatic η = 1 − ω_c/ω_h and the points at 0.95 stay."""
+    import csv
+
+    monkeypatch.setattr(thermal, "OTTO_RATIOS", (0.35, 0.95))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        art = thermal.build_otto(tmp_path)
+    with open(tmp_path / "fig16_otto_efficiency.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    flag = "converged (24 vs 32 levels)"
+    verdict = {(r["medium/stroke"], float(r["omega_c/omega_h"])): r[flag] for r in rows}
+    driven = "oscillator, driven τ_u = 2"
+    assert verdict[(driven, 0.35)] == "False"
+    assert verdict[(driven, 0.95)] == "True"
+    assert verdict[("oscillator, adiabatic", 0.35)] == "True"
+    eta = {(r["medium/stroke"], float(r["omega_c/omega_h"])): float(r["efficiency"]) for r in rows}
+    assert eta[(driven, 0.35)] == pytest.approx(0.5131, abs=5e-4)
+    assert eta[("oscillator, adiabatic", 0.35)] == pytest.approx(0.65, abs=1e-5)
+    assert "Not drawn" in art.summary and f"{driven} at ω_c/ω_h = 0.35" in art.summary
+    assert art.parameters["check_levels"] == 32

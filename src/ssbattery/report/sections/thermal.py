@@ -4,10 +4,12 @@ charged by a heat current) and the optically pumped battery of §2.4."""
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
 
+from ssbattery.errors import ConvergenceWarning
 from ssbattery.presets import FIG15_HEAT_BATTERY, FIG16_OTTO, PUMPED_BATTERY
 from ssbattery.presets.thermal import OttoBaths
 from ssbattery.report.registry import Artifact, FigureSpec, save_figure, write_csv
@@ -25,6 +27,7 @@ OTTO = {
     "tau": FIG16_OTTO.tau_h,
 }
 OTTO_LEVELS = FIG16_OTTO.oscillator_levels
+OTTO_CHECK_LEVELS = FIG16_OTTO.check_levels
 OTTO_RATIOS: tuple[float, ...] = FIG16_OTTO.ratios
 HEAT = {
     "T_h": FIG15_HEAT_BATTERY.T_h,
@@ -72,6 +75,16 @@ def build_otto(out_dir: Path) -> Artifact:
     def oscillator(wc: float, stroke: Stroke) -> OttoResult:
         return oscillator_otto(levels=OTTO_LEVELS, stroke=stroke, **_baths(wc))
 
+    def converged(wc: float, stroke: Stroke, eta: float) -> bool:
+        # the truncation check: the same point with more states (its own warnings are the
+        # verdict's business, not the figure's)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            more = oscillator_otto(levels=OTTO_CHECK_LEVELS, stroke=stroke, **_baths(wc))
+        if math.isnan(eta) or math.isnan(more.efficiency):
+            return math.isnan(eta) and math.isnan(more.efficiency)
+        return abs(more.efficiency - eta) <= FIG16_OTTO.eta_tolerance
+
     def qubit(wc: float) -> OttoResult:
         return qubit_otto(**_baths(wc))
 
@@ -86,16 +99,21 @@ def build_otto(out_dir: Path) -> Artifact:
     }
     rows: list[list[object]] = []
     residuals: list[float] = []
+    dropped: list[str] = []
     for r in OTTO_RATIOS:
         wc = r * p["omega_h"]
-        runs = {
-            "qubit, adiabatic": qubit(wc),
-            "oscillator, adiabatic": oscillator(wc, Adiabatic()),
-            driven: oscillator(wc, Driven(FIG16_OTTO.driven_tau_u)),
-            "oscillator, sudden": oscillator(wc, Sudden()),
+        strokes: dict[str, Stroke] = {
+            "oscillator, adiabatic": Adiabatic(),
+            driven: Driven(FIG16_OTTO.driven_tau_u),
+            "oscillator, sudden": Sudden(),
         }
+        runs = {"qubit, adiabatic": qubit(wc)}
+        runs.update({label: oscillator(wc, st) for label, st in strokes.items()})
         for label, run in runs.items():
-            curves[label].append(run.efficiency)
+            ok = label not in strokes or converged(wc, strokes[label], run.efficiency)
+            if not ok:
+                dropped.append(f"{label} at ω_c/ω_h = {r:g}")
+            curves[label].append(run.efficiency if ok else math.nan)
             residuals.append(run.first_law_residual)
             rows.append(
                 [
@@ -108,6 +126,7 @@ def build_otto(out_dir: Path) -> Artifact:
                     run.efficiency,
                     run.power,
                     run.first_law_residual,
+                    ok,
                 ]
             )
     carnot = carnot_efficiency(p["T_h"], p["T_c"])
@@ -134,6 +153,7 @@ def build_otto(out_dir: Path) -> Artifact:
             "efficiency",
             "power",
             "|W+Q_h+Q_c|",
+            f"converged ({OTTO_LEVELS} vs {OTTO_CHECK_LEVELS} levels)",
         ],
         rows,
     )
@@ -142,7 +162,13 @@ def build_otto(out_dir: Path) -> Artifact:
     return Artifact(
         images=images,
         tables=(t1, t2),
-        parameters={**OTTO, "oscillator_levels": OTTO_LEVELS, "ratios": list(OTTO_RATIOS)},
+        parameters={
+            **OTTO,
+            "oscillator_levels": OTTO_LEVELS,
+            "check_levels": OTTO_CHECK_LEVELS,
+            "eta_tolerance": FIG16_OTTO.eta_tolerance,
+            "ratios": list(OTTO_RATIOS),
+        },
         summary=(
             f"Qubit limit cycle: W = {res.work:.4f}, Q_h = {res.heat_hot:.4f}, "
             f"Q_c = {res.heat_cold:.4f}, η = {res.efficiency:.4f} (Otto 1 − ω_c/ω_h = "
@@ -151,7 +177,16 @@ def build_otto(out_dir: Path) -> Artifact:
             "η = 1 − ω_c/ω_h for both media wherever the cycle is an engine (it stops at "
             f"ω_c/ω_h = T_c/T_h = {p['T_c'] / p['T_h']:.3f}); sudden quenches of the oscillator "
             f"lose work to friction (best η {np.nanmax(sudden):.3f}). Largest first-law "
-            f"residual |W + Q_h + Q_c| = {worst_law:.1e}."
+            f"residual |W + Q_h + Q_c| = {worst_law:.1e}. "
+            + (
+                f"Not drawn (η moves by more than {FIG16_OTTO.eta_tolerance:g} from "
+                f"{OTTO_LEVELS} to {OTTO_CHECK_LEVELS} oscillator levels): "
+                + "; ".join(dropped)
+                + "."
+                if dropped
+                else f"Every oscillator point is converged ({OTTO_LEVELS} vs "
+                f"{OTTO_CHECK_LEVELS} levels)."
+            )
         ),
     )
 
