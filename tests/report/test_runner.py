@@ -304,3 +304,23 @@ def test_a_failed_figure_leaves_no_file_in_the_report(
     fail["now"] = False
     second = reproduce(out, show_progress=False)
     assert not second.failed and (out / "flaky.csv").read_text().splitlines() == ["x", "1"]
+
+
+def test_a_report_of_another_version_is_replaced_not_kept_as_the_users_files(
+    tmp_path: Path, fake_figures: list[FigureSpec]
+) -> None:
+    """After an upgrade the old report's figures were carried over as if they were the
+    user's (its manifest is of another version), and the next build of one of them was
+    refused as replacing a user's file. They are the report's: replaced, and the user's own
+    file beside them still kept."""
+    out = tmp_path / "report"
+    reproduce(out, show_progress=False)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["version"] = "0.0.1"  # as if written by an older ssbattery
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (out / "notes.txt").write_text("mine")
+    reproduce(out, only=["fast"], show_progress=False)
+    assert not (out / "slow.csv").exists()  # the old version's figure, not carried over
+    reproduce(out, only=["slow"], show_progress=False)  # was refused: "holds slow.csv"
+    assert _table(out, "slow") == "new" and _table(out, "fast") == "new"
+    assert (out / "notes.txt").read_text() == "mine"

@@ -350,9 +350,12 @@ def _drop_new(folder: Path, before: set[str]) -> None:
 
 
 def _swap_in(staging: Path, out: Path, old: Path, previous: Mapping[str, Any] | None) -> None:
-    """Carry the user's own files over, then replace ``out`` by ``staging``."""
+    """Carry the user's own files over, then replace ``out`` by ``staging``. The report's
+    own files are known from its manifest whatever version wrote it: a report of another
+    version had its figures carried over unrecorded, and a later build of one of them was
+    then refused as replacing a user's file."""
     if out.is_dir():
-        ours = {MANIFEST, "index.html"}
+        ours = {MANIFEST, "index.html"} | (_recorded_names(out) or set())
         for entry in (previous or {}).values():
             ours.update(entry["images"], entry["tables"])
         for item in out.iterdir():
