@@ -179,3 +179,21 @@ def test_mps_runs_that_cannot_fit_or_finish_are_refused_before_building() -> Non
         channels = chain_channels(p, None)[0]
         built = [W.shape[1] for W in chain_mpo([np.zeros((2, 2))] * n, channels)[:-1]]
         assert built == mpo_bond_widths(n, channels).tolist()
+
+
+def test_the_mps_time_notice_says_its_floor_is_a_floor() -> None:
+    import warnings
+
+    from ssbattery.errors import CostWarning
+    from ssbattery.quantum.mps import _check_mps_cost
+
+    # 10⁴ TEBD steps of 100 sites at the 1e-4 s floor per site and step: at least 100 s
+    # (above the 30 s notice); the notice had said "will take about", not a lower bound
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _check_mps_cost(SpinChainParameters(n_sites=100), TEBD(bond_dim=8), 10_000)
+    notes = [str(w.message) for w in caught if issubclass(w.category, CostWarning)]
+    assert len(notes) == 1
+    assert notes[0].startswith(
+        "this run will take at least about 100 s (1e+04 TEBD steps of 100 sites)"
+    )
