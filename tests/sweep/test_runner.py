@@ -138,7 +138,7 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         "otto",
         {"T_h": 3.0, "tau_h": 2.0},
         ["otto", "--t-hot", "3", "--tau-hot", "2"],
-        lambda j: j,
+        lambda j: {k.split(" [")[0]: v for k, v in j.items()},  # units in the keys
     ),
     (
         "thermal-battery",
@@ -156,7 +156,7 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         "pumped-battery",
         {"omega_L": 1.5},
         ["pumped-battery", "--omega-l", "1.5"],
-        lambda j: j["rows"][0],
+        lambda j: {k.split(" [")[0]: v for k, v in j["rows"][0].items()},
     ),
     (
         "landau",
