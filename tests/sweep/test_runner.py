@@ -197,8 +197,19 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         },
     ),
     (
-        # a fixed cutoff: without --photon-cutoff the command chooses it by error control
-        # (--cutoff-tol), while the sweep entry keeps its documented default 4N
+        # the default cutoff: both grow it from 4N by error control (--cutoff-tol,
+        # `cutoff_tol`); the entry had kept a fixed 4N, so the two agreed only with an
+        # explicit cutoff. photon_cutoff_used is the command's checks' photon_cutoff (17)
+        "open-dicke",
+        {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20},
+        "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20 --no-check-cutoff".split(),
+        lambda j: {
+            **{k.split(" [")[0]: v for k, v in j.items()},
+            "photon_cutoff_used": j["checks"]["photon_cutoff [1]"],
+        },
+    ),
+    (
+        # a fixed cutoff
         "open-dicke",
         {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20, "photon_cutoff": 8},
         "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20 --photon-cutoff 8"
@@ -639,3 +650,17 @@ def test_fingerprints_without_path_parameters_are_unchanged() -> None:
     spec = load_spec({"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}})
     assert spec.fingerprint() == spec.legacy_fingerprint()
     assert spec.values_fingerprint() == spec.fingerprint()
+
+
+def test_open_dicke_default_cutoff_is_the_commands() -> None:
+    from ssbattery.sweep.scan import scan
+
+    base = {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20}
+    ds = scan("open-dicke", fixed=base, sweep={"cutoff_tol": [1e-6, 1e-10]})
+    # a tighter bound needs more photon levels: 4N = 8 grows along 8, 10, 13, 17, ...
+    assert ds["photon_cutoff_used"].values.tolist() == [13.0, 17.0]
+    fixed = scan("open-dicke", fixed={**base, "photon_cutoff": 8}, sweep={"decay": [0.0]})
+    assert fixed["photon_cutoff_used"].values.tolist() == [8.0]
+    # a thermal cavity is outside the error control: the command refuses it too
+    with pytest.raises(InvalidParameterError, match="needs a fixed `photon_cutoff`"):
+        scan("open-dicke", fixed={**base, "bath_temperature": 0.5}, sweep={"decay": [0.0]})
