@@ -303,7 +303,8 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> SweepSpec:
                 raise DataFormatError(f"spec {path} is a folder; give a TOML spec file.")
             if not path.is_file():
                 raise DataFormatError(f"spec file {path} does not exist; give a TOML spec.")
-            text, base, origin = path.read_text(encoding="utf-8"), path.parent, str(path)
+            text, origin = path.read_text(encoding="utf-8"), str(path)
+            base = path.parent.absolute()  # a glob then yields absolute paths too
         else:
             text, origin = source, "<text>"
         try:
