@@ -181,19 +181,17 @@ def test_mps_runs_that_cannot_fit_or_finish_are_refused_before_building() -> Non
         assert built == mpo_bond_widths(n, channels).tolist()
 
 
-def test_the_mps_time_notice_says_its_floor_is_a_floor() -> None:
-    import warnings
+def test_the_mps_time_check_says_its_floor_is_a_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssbattery.errors import ResourceLimitError
 
-    from ssbattery.errors import CostWarning
-    from ssbattery.quantum.mps import _check_mps_cost
-
-    # 10⁴ TEBD steps of 100 sites at the 1e-4 s floor per site and step: at least 100 s
-    # (above the 30 s notice); the notice had said "will take about", not a lower bound
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        _check_mps_cost(SpinChainParameters(n_sites=100), TEBD(bond_dim=8), 10_000)
-    notes = [str(w.message) for w in caught if issubclass(w.category, CostWarning)]
-    assert len(notes) == 1
-    assert notes[0].startswith(
-        "this run will take at least about 100 s (1e+04 TEBD steps of 100 sites)"
-    )
+    # 10⁴ TEBD steps (t_max = 50 at Δ = 0.005) of 100 sites at the 1e-4 s floor per site
+    # and step: at least 100 s, refused under a 10 s limit before anything is built. The
+    # check's messages (refusal and notice) had said "about", though the figure is a floor
+    monkeypatch.setenv("SSBATTERY_COST_LIMIT_S", "10")
+    with pytest.raises(
+        ResourceLimitError,
+        match=r"would take at least about 100 s \(1e\+04 TEBD steps of 100 sites\), above the 10 s",
+    ):
+        charge_spin_chain_mps(
+            SpinChainParameters(n_sites=100), t_max=50.0, steps=10_000, method=TEBD(bond_dim=8)
+        )

@@ -101,7 +101,6 @@ def test_moving_window_estimate_is_the_least_and_bounds_the_window_reached(
 
 def test_lanczos_window_estimate_bounds_its_peak() -> None:
     """The Lanczos window (``propagator="lanczos"``) keeps the model's own estimate."""
-    from dataclasses import replace
 
     from ssbattery.quantum.dicke import charge_dicke
     from ssbattery.sweep.models.quantum import window_memory_estimate
@@ -273,14 +272,13 @@ def test_open_dicke_estimate_covers_the_cutoff_search() -> None:
     import subprocess
     import sys
 
-    from ssbattery.sweep.models.open_dicke import _run_estimate
-
     values = {"n_atoms": 6, "coupling": 0.3, "dephasing": 0.1, "steps": 100}
     entry = get_entry("open-dicke")
     run = entry.build(entry.complete(values))
     estimate = entry.memory_bytes(run)
     assert "its largest trial, at cutoff 48" in estimate.what
-    top = _run_estimate(replace(run.params, photon_cutoff=64), run.dissipation).peak_bytes
+    at_top = entry.build(entry.complete({**values, "photon_cutoff": 64}))  # 8N + 16
+    top = entry.memory_bytes(at_top).peak_bytes
     assert estimate.peak_bytes > 2 * top  # the top rung is not the largest trial
     env = {**os.environ, "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
     out = subprocess.run(
