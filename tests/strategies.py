@@ -1238,7 +1238,7 @@ def _register_thermal() -> None:
     )
     from ssbattery.thermal.model import ThermalModel
     from ssbattery.thermal.otto import OttoResult, OttoTrajectory, otto_trajectory
-    from ssbattery.thermal.pumped_battery import EngineMap
+    from ssbattery.thermal.pumped_battery import EngineMap, PumpScan
 
     lower = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=complex)
 
@@ -1345,6 +1345,12 @@ def _register_thermal() -> None:
                 st.lists(_pos(1.0, 2.0), min_size=1, max_size=2, unique=True),
                 st.lists(_pos(0.05, 0.3), min_size=1, max_size=2, unique=True),
             ),
+            PumpScan: st.builds(
+                _pump_scan,
+                STRATEGIES[PumpedBattery],
+                st.lists(_pos(1.0, 2.0), min_size=1, max_size=2, unique=True),
+                st.booleans(),
+            ),
         }
     )
     STRATEGIES[HeatBatteryOptima] = STRATEGIES[HeatBatterySweep].map(lambda sw: sw.optima())
@@ -1356,15 +1362,21 @@ def _register_thermal() -> None:
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     for cls in (GatePhaseRange, HeatBatterySweep, BestOttoCycle, CycleMetrics, LearningResult):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
-    for cls in (PeriodScan, OttoTrajectory, EngineMap, Finding):
+    for cls in (PeriodScan, OttoTrajectory, EngineMap, PumpScan, Finding):
         RESULT_STRATEGIES[cls] = STRATEGIES[cls]
     COSTLY.update(
         {DemonScan, CouplingScan, GatePhaseRange, HeatBatterySweep, PeriodScan, LearningResult}
-        | {EngineMap, HeatBatteryOptima}
+        | {EngineMap, PumpScan, HeatBatteryOptima}
     )
 
 
 @_quiet
+def _pump_scan(battery: PumpedBattery, omega_Ls: list[float], engine: bool) -> Any:
+    from ssbattery.thermal.pumped_battery import pump_scan
+
+    return pump_scan(battery, omega_Ls, 20.0, engine=engine, omega_c=0.5 * battery.omega_e)
+
+
 def _engine_map(battery: PumpedBattery, omega_Ls: list[float], T_cs: list[float]) -> Any:
     from ssbattery.thermal.pumped_battery import engine_region
 

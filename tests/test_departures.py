@@ -52,7 +52,7 @@ def test_cli_single_reservoir_flag() -> None:
     import json
 
     row = json.loads(res.stdout)["rows"][0]
-    assert row["engine_work"] < 0  # at T_c = 1.45 the single-reservoir engine does not work
+    assert row["engine_work [ω_e]"] < 0  # at T_c = 1.45 the single-reservoir engine does not work
 
 
 def test_demon_gain_from_coupling_is_one_sided() -> None:

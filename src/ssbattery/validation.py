@@ -219,12 +219,13 @@ def available_memory_bytes() -> int | None:
     return min(found) if found else None
 
 
-def check_cost(what: str, seconds: float, *, hint: str) -> None:
+def check_cost(what: str, seconds: float, *, hint: str, lower_bound: bool = False) -> None:
     """Refuse a run whose predicted duration ``seconds`` exceeds the cost limit, and
     announce one above :data:`COST_NOTICE_SECONDS` with a :class:`CostWarning`.
 
     ``what`` says what is counted (e.g. "2e14 schedule steps at ~1 µs each") and ``hint``
-    which option to lower. The limit is :data:`COST_LIMIT_SECONDS`, or the environment's
+    which option to lower; ``lower_bound`` says ``seconds`` is a floor (the messages then
+    read "at least about"). The limit is :data:`COST_LIMIT_SECONDS`, or the environment's
     ``SSBATTERY_COST_LIMIT_S``.
     """
     import os
@@ -233,9 +234,10 @@ def check_cost(what: str, seconds: float, *, hint: str) -> None:
         limit = float(os.environ.get("SSBATTERY_COST_LIMIT_S", COST_LIMIT_SECONDS))
     except ValueError:
         limit = COST_LIMIT_SECONDS
+    about = "at least about" if lower_bound else "about"
     if seconds > limit:
         raise ResourceLimitError(
-            f"this run would take about {_duration(seconds)} ({what}), above the "
+            f"this run would take {about} {_duration(seconds)} ({what}), above the "
             f"{_duration(limit)} limit; {hint}."
         )
     if seconds > COST_NOTICE_SECONDS:
@@ -244,7 +246,7 @@ def check_cost(what: str, seconds: float, *, hint: str) -> None:
         from ssbattery.errors import CostWarning
 
         warnings.warn(
-            f"this run will take about {_duration(seconds)} ({what}); {hint} to shorten it.",
+            f"this run will take {about} {_duration(seconds)} ({what}); {hint} to shorten it.",
             CostWarning,
             stacklevel=2,
         )

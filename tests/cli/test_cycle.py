@@ -77,3 +77,20 @@ def test_spec_numbers_are_checked_under_their_spec_names(tmp_path: Path) -> None
         model_from_spec(
             {"model": {"kind": "qubits", "baths": [{"site": 1, "T": 1.0, "rate": -2.0}]}}
         )
+
+
+def test_an_idle_cycle_prints_zero_power_and_no_efficiency(tmp_path: Path) -> None:
+    # one thermal stroke at fixed λ: W = 0 (no work, −W/τ had been −0) and no heat taken
+    # in (efficiency −W/Q_in undefined: the ledger had printed "nan", the JSON null)
+    spec = tmp_path / "idle.toml"
+    spec.write_text(
+        "[medium]\nkind = 'qubit'\n[[strokes]]\ntype = 'thermal'\nname = 'rest'\n"
+        "lambda = 1.0\nduration = 5.0\n[[strokes.baths]]\nT = 0.7\nrate = 1.0\n"
+        "operator = 'x'\n"
+    )
+    res = runner.invoke(app, ["cycle", str(spec)])
+    assert res.exit_code == 0, res.output
+    assert "efficiency —, power 0, first-law" in res.stdout
+    out = json.loads(runner.invoke(app, ["cycle", str(spec), "--json"]).stdout)
+    assert out["work [E₀]"] == 0.0 and out["efficiency [1]"] is None
+    assert str(out["power [E₀²]"]) == "0.0"  # +0, not −0

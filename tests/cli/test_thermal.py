@@ -22,8 +22,13 @@ def test_otto_json_is_one_object_with_the_first_law() -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["mode"] == "engine"
-    assert out["efficiency"] == pytest.approx(0.5, abs=1e-12)  # 1 − ω_c/ω_h, ω_h = 2, ω_c = 1
-    assert abs(out["work"] + out["heat_hot"] + out["heat_cold"]) < 1e-14
+    # units in the keys, as OttoResult.to_dict (the JSON had plain "work", "efficiency")
+    assert out["efficiency [1]"] == pytest.approx(0.5, abs=1e-12)  # 1 − ω_c/ω_h, ω_h = 2, ω_c = 1
+    assert abs(out["work [ω₀]"] + out["heat_hot [ω₀]"] + out["heat_cold [ω₀]"]) < 1e-14
+    from ssbattery.thermal.otto import qubit_otto
+
+    assert {k: v for k, v in out.items() if k in qubit_otto().to_dict()} == qubit_otto().to_dict()
+    assert len(out["corner_energies [ω₀]"]) == 4 and len(out["corner_entropies [1]"]) == 4
 
 
 def test_otto_table_and_plot(tmp_path: Path) -> None:
@@ -98,10 +103,15 @@ def test_thermal_battery_optimal_gate_beats_ness_gate() -> None:
 def test_pumped_battery_json() -> None:
     res = runner.invoke(app, ["pumped-battery", "--json", "--omega-l", "1.4,1.5,1.6"])
     assert res.exit_code == 0, res.output
-    rows = json.loads(res.stdout)["rows"]
-    powers = [r["power"] for r in rows]
+    out = json.loads(res.stdout)
+    rows = out["rows"]  # PumpScan.to_dict's columns per ω_L: units in the keys
+    assert out["time [1/ω_e]"] == 50.0 and out["omega_a [ω_e]"] == 1.5
+    assert [r["omega_L [ω_e]"] for r in rows] == [1.4, 1.5, 1.6]
+    powers = [r["power [ω_e²]"] for r in rows]
     assert powers[1] == max(powers)  # resonance ω_L = ω_a = 1.5
-    assert all(r["engine_efficiency"] <= r["engine_bound"] for r in rows)
+    assert all(r["engine_efficiency [1]"] <= r["engine_bound [1]"] for r in rows)
+    # P = E_B/t at t = 50
+    assert all(r["power [ω_e²]"] == pytest.approx(r["stored_energy [ω_e]"] / 50.0) for r in rows)
 
 
 def test_plots_carry_the_data() -> None:

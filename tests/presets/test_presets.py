@@ -136,7 +136,7 @@ def test_otto_defaults_are_the_fig16_preset() -> None:
     assert out.exit_code == 0
     cli = json.loads(out.stdout)
     api = qubit_otto(**FIG16_OTTO.baths())
-    assert cli["work"] == api.work
-    assert cli["efficiency"] == pytest.approx(
+    assert cli["work [ω₀]"] == api.work
+    assert cli["efficiency [1]"] == pytest.approx(
         1 - FIG16_OTTO.omega_c / FIG16_OTTO.omega_h, abs=1e-12
     )

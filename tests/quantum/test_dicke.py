@@ -341,6 +341,36 @@ def test_critical_interaction_matches_exact_ground_state() -> None:
     assert all(0.5 <= x <= 0.75 for x in onsets)
 
 
+@pytest.mark.parametrize(
+    ("omega_cav", "wa"), [(0.5, 0.5), (1.0, 1.0), (2.0, 2.0), (0.5, 1.0), (2.0, 1.0)]
+)
+def test_default_grid_holds_the_first_maximum_of_the_energy(omega_cav, wa) -> None:
+    # The coupling 2 ωc g Jx (a + a†) (eq. 9) makes the collective Rabi frequency 2 ωc g √N:
+    # the first maximum of E(t) lies near π/(2 ωc g √N). The default grid had ended at
+    # π/(g√N) for every ωc: at ωc = 0.5 before that maximum, at ωc = 2 four half-cycles on.
+    # E(t) from eq. 9 written out on qubits ⊗ Fock (N = 2, cutoff 4N), independent of the
+    # package's Dicke basis; ωa = ωc (resonant) or the review's ωa = 1.
+    n, g = 2, 0.1
+    resonant = wa == omega_cav
+    params = DickeParameters(n, g, omega_a=wa, omega_cav=omega_cav, steps=400)
+    assert params.t_max == pytest.approx(np.pi / (omega_cav * g * np.sqrt(n)), rel=1e-14)
+    H, Jz, psi0, _ = _qubits_times_fock(n, params.photon_cutoff, g, wa, omega_cav, 0.0, 0.0)
+    e, V = np.linalg.eigh(H)
+    c = V.T @ psi0
+    t = params.times()
+    psi = V @ (np.exp(-1j * np.outer(e, t)) * c[:, None])
+    energy = wa * (np.einsum("it,ij,jt->t", psi.conj(), Jz, psi).real + n / 2)
+    np.testing.assert_allclose(charge_dicke(params).energy, energy, rtol=1e-7, atol=1e-9)
+    inner = np.flatnonzero((energy[1:-1] > energy[:-2]) & (energy[1:-1] > energy[2:])) + 1
+    assert inner.size > 0  # a maximum inside the grid, not at its end
+    first = t[inner[0]] / params.t_max
+    if resonant:  # half a Rabi cycle: t = π/(2 ωc g √N) up to the N = 2 spectrum
+        assert 0.45 < first < 0.6
+        assert energy[inner[0]] > 0.75 * wa * n  # most of the charge, N ωa
+    else:  # detuning makes the exchange faster and partial
+        assert first < 0.45
+
+
 def test_default_time_grid() -> None:
     params = DickeParameters(4, 0.2)
     assert params.t_max == pytest.approx(default_charging_time(4, 0.2))

@@ -179,3 +179,19 @@ def test_mps_runs_that_cannot_fit_or_finish_are_refused_before_building() -> Non
         channels = chain_channels(p, None)[0]
         built = [W.shape[1] for W in chain_mpo([np.zeros((2, 2))] * n, channels)[:-1]]
         assert built == mpo_bond_widths(n, channels).tolist()
+
+
+def test_the_mps_time_check_says_its_floor_is_a_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssbattery.errors import ResourceLimitError
+
+    # 10⁴ TEBD steps (t_max = 50 at Δ = 0.005) of 100 sites at the 1e-4 s floor per site
+    # and step: at least 100 s, refused under a 10 s limit before anything is built. The
+    # check's messages (refusal and notice) had said "about", though the figure is a floor
+    monkeypatch.setenv("SSBATTERY_COST_LIMIT_S", "10")
+    with pytest.raises(
+        ResourceLimitError,
+        match=r"would take at least about 100 s \(1e\+04 TEBD steps of 100 sites\), above the 10 s",
+    ):
+        charge_spin_chain_mps(
+            SpinChainParameters(n_sites=100), t_max=50.0, steps=10_000, method=TEBD(bond_dim=8)
+        )

@@ -138,6 +138,19 @@ def test_chebyshev_engine_agrees_on_a_larger_chain() -> None:
     np.testing.assert_allclose(fast.energy, ref.energy, rtol=1e-10, atol=1e-9)
 
 
+def test_anisotropy_sweep_names_the_alphas_the_user_gave() -> None:
+    # the errors had named the scan's `sweep.anisotropy[k]`, an index into its deduplicated
+    # list (with α = 1 appended), not the caller's `alphas`; text had been a bare ValueError
+    with pytest.raises(
+        InvalidParameterError, match=r"`alphas\[2\]` = 1.5 is refused: .*\[-1.0, 1.0\]"
+    ):
+        anisotropy_sweep(FIG14, [0.5, 0.5, 1.5])
+    with pytest.raises(InvalidParameterError, match=r"`alphas\[1\]` = nan is refused"):
+        anisotropy_sweep(FIG14, [1.0, float("nan")])
+    with pytest.raises(InvalidParameterError, match="`alphas` must be an array of numbers"):
+        anisotropy_sweep(FIG14, ["x", 1.0])
+
+
 def test_bad_parameters_are_refused_with_their_names() -> None:
     with pytest.raises(InvalidParameterError, match="`n_sites`"):
         SpinChainParameters(n_sites=0)

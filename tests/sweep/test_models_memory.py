@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import tracemalloc
 import warnings
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +48,11 @@ def _peak(model: str, values: dict[str, Any]) -> tuple[Any, Any, float]:
 CASES = [
     ("dicke", {"n_atoms": 48, "coupling": 0.3, "photon_cutoff": 192, "steps": 100}),
     ("spin-chain", {"n_sites": 12, "steps": 200}),
-    ("open-dicke", {"n_atoms": 6, "coupling": 0.3, "dephasing": 0.1, "steps": 100}),
+    # a fixed cutoff: one run (the cutoff search is checked in a child process below)
+    (
+        "open-dicke",
+        {"n_atoms": 6, "coupling": 0.3, "dephasing": 0.1, "steps": 100, "photon_cutoff": 24},
+    ),
     ("otto", {"medium": "oscillator", "levels": 20}),
     ("best-otto", {"grid": 25}),
     ("learned-cycle", {"n_steps": 8, "iterations": 3, "population": 64}),
@@ -95,7 +101,6 @@ def test_moving_window_estimate_is_the_least_and_bounds_the_window_reached(
 
 def test_lanczos_window_estimate_bounds_its_peak() -> None:
     """The Lanczos window (``propagator="lanczos"``) keeps the model's own estimate."""
-    from dataclasses import replace
 
     from ssbattery.quantum.dicke import charge_dicke
     from ssbattery.sweep.models.quantum import window_memory_estimate
@@ -231,3 +236,55 @@ def test_an_unreadable_spectrum_fails_as_its_point_not_at_the_spec_check(tmp_pat
     res = run(spec)
     assert res.done == 1 and len(res.failures) == 1
     assert "at least 3 frequencies" in res.failures[0][1]
+
+
+_CHILD = """
+import gc, json, sys
+from ssbattery.sweep import get_entry
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+
+entry = get_entry("open-dicke")
+values = entry.complete(json.loads(sys.argv[1]))
+entry.arrays(entry.solve(entry.build(values)))  # the same point first: JIT and caches
+gc.collect()
+before = status("VmRSS:")
+open("/proc/self/clear_refs", "w").write("5")  # restart the peak (ru_maxrss, VmHWM) here
+result = entry.solve(entry.build(values))
+entry.arrays(result)
+print(json.dumps([status("VmHWM:") - before, result.checks["photon_cutoff"]]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc")
+def test_open_dicke_estimate_covers_the_cutoff_search() -> None:
+    # without photon_cutoff the point grows the cutoff by error control, as `ssbattery
+    # dicke`: trials at 24, 30, 38, 48, 60 (of the ladder to 8N + 16 = 64). The estimate had
+    # been one run's at the top rung, 87 MiB, while the search peaked near 200 MB: its
+    # largest trial is at 48 (L assembled, with its real form), not at 64 (L applied by the
+    # kernel). The peak resident memory of the search, measured in a child process, must
+    # lie under the estimate and within 1.5× of it.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    values = {"n_atoms": 6, "coupling": 0.3, "dephasing": 0.1, "steps": 100}
+    entry = get_entry("open-dicke")
+    run = entry.build(entry.complete(values))
+    estimate = entry.memory_bytes(run)
+    assert "its largest trial, at cutoff 48" in estimate.what
+    at_top = entry.build(entry.complete({**values, "photon_cutoff": 64}))  # 8N + 16
+    top = entry.memory_bytes(at_top).peak_bytes
+    assert estimate.peak_bytes > 2 * top  # the top rung is not the largest trial
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, json.dumps(values)],
+        capture_output=True, text=True, check=True, env=env, timeout=300,
+    )  # fmt: skip
+    peak, cutoff = json.loads(out.stdout.strip().splitlines()[-1])
+    assert cutoff == 60.0
+    assert peak <= estimate.peak_bytes <= 1.5 * peak

@@ -23,6 +23,7 @@ from ssbattery.sweep import (
     Param,
     fit_power_laws,
     get_entry,
+    load_spec,
     open_dataset,
     register,
     run,
@@ -137,7 +138,7 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         "otto",
         {"T_h": 3.0, "tau_h": 2.0},
         ["otto", "--t-hot", "3", "--tau-hot", "2"],
-        lambda j: j,
+        lambda j: {k.split(" [")[0]: v for k, v in j.items()},  # units in the keys
     ),
     (
         "thermal-battery",
@@ -155,7 +156,7 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         "pumped-battery",
         {"omega_L": 1.5},
         ["pumped-battery", "--omega-l", "1.5"],
-        lambda j: j["rows"][0],
+        lambda j: {k.split(" [")[0]: v for k, v in j["rows"][0].items()},
     ),
     (
         "landau",
@@ -196,8 +197,19 @@ _CASES: list[tuple[str, dict[str, Any], list[str], Any]] = [
         },
     ),
     (
-        # a fixed cutoff: without --photon-cutoff the command chooses it by error control
-        # (--cutoff-tol), while the sweep entry keeps its documented default 4N
+        # the default cutoff: both grow it from 4N by error control (--cutoff-tol,
+        # `cutoff_tol`); the entry had kept a fixed 4N, so the two agreed only with an
+        # explicit cutoff. photon_cutoff_used is the command's checks' photon_cutoff (17)
+        "open-dicke",
+        {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20},
+        "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20 --no-check-cutoff".split(),
+        lambda j: {
+            **{k.split(" [")[0]: v for k, v in j.items()},
+            "photon_cutoff_used": j["checks"]["photon_cutoff [1]"],
+        },
+    ),
+    (
+        # a fixed cutoff
         "open-dicke",
         {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20, "photon_cutoff": 8},
         "dicke --n-atoms 2 --coupling 0.3 --cavity-loss 0.1 --steps 20 --photon-cutoff 8"
@@ -560,3 +572,95 @@ def test_one_name_prints_a_sweep_and_one_extracts_a_point() -> None:
         assert point.metrics() == entry.extract(point)
     # U = αQ²/2 + βQ⁴/4 with α = −1, β = 1: P_s = √(−α/β) = 1 (review §2.1)
     assert entry.extract(point)["spontaneous_polarisation"] == pytest.approx(1.0, rel=1e-12)
+
+
+def _eis_project(root: Path) -> Path:
+    """A project folder: a spec sweeping two spectra under spectra/ (relative paths)."""
+    import shutil
+
+    (root / "spectra").mkdir(parents=True)
+    for t in ("25C", "40C"):
+        shutil.copy(example_spectra_dir() / f"example_{t}.csv", root / "spectra" / f"s_{t}.csv")
+    spec = root / "s.toml"
+    spec.write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\narea_mm2 = 5.0\n'
+        '[sweep]\nspectrum = {glob = "spectra/*.csv"}\n'
+    )
+    return spec
+
+
+def test_a_project_folder_moved_whole_resumes_its_own_store(tmp_path: Path) -> None:
+    import shutil
+
+    spec = _eis_project(tmp_path / "proj")
+    first = run(spec, store=tmp_path / "proj" / "s.zarr").dataset
+    shutil.move(tmp_path / "proj", tmp_path / "moved")
+    # the fingerprint had held the files' absolute paths: the moved store was refused as
+    # "written by a different spec" although spec, files and store had moved together
+    moved = tmp_path / "moved"
+    again = run(moved / "s.toml", store=moved / "s.zarr")
+    assert again.computed == 0
+    sigma = "sigma_total_S_cm"
+    np.testing.assert_array_equal(again.dataset[sigma].values, first[sigma].values)
+    # still refused: an input file changed after the move, or a genuinely other spec
+    shutil.copy(example_spectra_dir() / "example_5C.csv", moved / "spectra" / "s_25C.csv")
+    with pytest.raises(InvalidParameterError, match="from other input files"):
+        run(moved / "s.toml", store=moved / "s.zarr")
+    other = moved / "t.toml"
+    other.write_text((moved / "s.toml").read_text().replace("area_mm2 = 5.0", "area_mm2 = 6.0"))
+    with pytest.raises(InvalidParameterError, match="written by a different spec"):
+        run(other, store=moved / "s.zarr")
+
+
+def test_a_store_with_the_older_location_bound_fingerprint(tmp_path: Path) -> None:
+    import shutil
+
+    import zarr
+
+    spec_file = _eis_project(tmp_path / "proj")
+    store = tmp_path / "proj" / "s.zarr"
+    first = run(spec_file, store=store).dataset
+    spec = load_spec(spec_file)
+    assert spec.legacy_fingerprint() != spec.fingerprint()  # absolute vs relative paths
+    # as written before: the old fingerprint, no values fingerprint
+    group = zarr.open_group(str(store), mode="r+")
+    group.attrs["spec_fingerprint"] = spec.legacy_fingerprint()
+    group.attrs.pop("spec_values_fingerprint")
+    # where it was written it resumes, and gains the portable fingerprint ...
+    assert run(spec_file, store=store).computed == 0
+    assert zarr.open_group(str(store)).attrs["spec_fingerprint"] == spec.fingerprint()
+    # ... so it can move from then on
+    shutil.move(tmp_path / "proj", tmp_path / "moved")
+    again = run(tmp_path / "moved" / "s.toml", store=tmp_path / "moved" / "s.zarr")
+    assert again.computed == 0
+    np.testing.assert_array_equal(
+        again.dataset["sigma_total_S_cm"].values, first["sigma_total_S_cm"].values
+    )
+    # an old store that was moved before its first resume is refused, saying why
+    old = tmp_path / "moved" / "s.zarr"
+    group = zarr.open_group(str(old), mode="r+")
+    group.attrs["spec_fingerprint"] = spec.legacy_fingerprint()  # proj/ paths
+    group.attrs.pop("spec_values_fingerprint")
+    with pytest.raises(InvalidParameterError, match="resumes only where it was written"):
+        run(tmp_path / "moved" / "s.toml", store=old)
+
+
+def test_fingerprints_without_path_parameters_are_unchanged() -> None:
+    # stores of specs without files keep resuming: the portable fingerprint is the old one
+    spec = load_spec({"model": "landau", "sweep": {"alpha": [-1.0, -2.0]}})
+    assert spec.fingerprint() == spec.legacy_fingerprint()
+    assert spec.values_fingerprint() == spec.fingerprint()
+
+
+def test_open_dicke_default_cutoff_is_the_commands() -> None:
+    from ssbattery.sweep.scan import scan
+
+    base = {"n_atoms": 2, "coupling": 0.3, "cavity_loss": 0.1, "steps": 20}
+    ds = scan("open-dicke", fixed=base, sweep={"cutoff_tol": [1e-6, 1e-10]})
+    # a tighter bound needs more photon levels: 4N = 8 grows along 8, 10, 13, 17, ...
+    assert ds["photon_cutoff_used"].values.tolist() == [13.0, 17.0]
+    fixed = scan("open-dicke", fixed={**base, "photon_cutoff": 8}, sweep={"decay": [0.0]})
+    assert fixed["photon_cutoff_used"].values.tolist() == [8.0]
+    # a thermal cavity is outside the error control: the command refuses it too
+    with pytest.raises(InvalidParameterError, match="needs a fixed `photon_cutoff`"):
+        scan("open-dicke", fixed={**base, "bath_temperature": 0.5}, sweep={"decay": [0.0]})

@@ -211,3 +211,27 @@ def test_a_fixed_path_is_relative_to_the_spec_file_like_a_swept_one(
         '[sweep]\nspectrum = ["data/s.csv"]\n'
     )
     assert load_spec(swept).axes[0].values == ((loaded.fixed["spectrum"],),)
+
+
+def test_a_glob_under_a_spec_given_by_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from ssbattery.electrolytes.impedance.examples import example_spectra_dir
+
+    (tmp_path / "proj" / "spectra").mkdir(parents=True)
+    for t in ("25C", "40C"):
+        shutil.copy(example_spectra_dir() / f"example_{t}.csv", tmp_path / "proj" / "spectra")
+    (tmp_path / "proj" / "s.toml").write_text(
+        'model = "eis-fit"\n[fixed]\nthickness_mm = 1.0\narea_mm2 = 5.0\n'
+        '[sweep]\nspectrum = {glob = "spectra/*.csv"}\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    # `ssbattery sweep proj/s.toml`: the glob's matches (proj/spectra/…) had been joined to
+    # the spec's folder a second time, "proj/proj/spectra/example_25C.csv is not a file"
+    spec = load_spec("proj/s.toml")
+    expected = tuple(
+        str(tmp_path / "proj" / "spectra" / f"example_{t}.csv") for t in ("25C", "40C")
+    )
+    assert spec.axes[0].values == (expected,)

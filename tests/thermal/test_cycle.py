@@ -199,16 +199,14 @@ def test_a_cycle_whose_strokes_do_not_join_is_refused() -> None:
         UnitaryStroke(2.0, 1.0, name="expansion"),
         ThermalStroke(1.0, cold, 40.0, name="cold"),
     ]
-    with pytest.raises(
-        InvalidParameterError, match=r"strokes\[0\] \('compression'\) ends at λ = 2"
-    ):
+    with pytest.raises(InvalidParameterError, match=r"stroke #1 \('compression'\) ends at λ = 2"):
         Cycle(qubit_medium(), tuple(strokes))
     # the wrap-around: the last stroke must end where the first starts
     strokes[0] = UnitaryStroke(1.2, 2.0, name="compression")
     strokes[1] = ThermalStroke(2.0, bath, 40.0, name="hot")
     with pytest.raises(
         InvalidParameterError,
-        match=r"strokes\[3\] \('cold'\) ends at λ = 1 but strokes\[0\] \('compression'\) "
+        match=r"stroke #4 \('cold'\) ends at λ = 1 but stroke #1 \('compression'\) "
         r"starts at λ = 1.2",
     ):
         Cycle(qubit_medium(), tuple(strokes))

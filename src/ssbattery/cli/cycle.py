@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,12 @@ from ssbattery.cli.audit import AUDIT_HELP, attach_audits, print_audits
 __all__ = ["cycle_command", "register"]
 
 
+def _defined(value: float) -> str:
+    """``value`` to 6 digits, "—" where undefined (NaN: no heat in, or no cycle time; the
+    JSON holds null there)."""
+    return f"{value:.6g}" if math.isfinite(value) else "—"
+
+
 def _ledger(result: Any, ref: Any) -> None:
     """The per-stroke table and the cycle's totals (information and Σ Q/T with feedback)."""
     rows = [
@@ -38,7 +45,7 @@ def _ledger(result: Any, ref: Any) -> None:
     console.print(record_table(title, rows))
     console.print(
         f"W = {result.work:.8g}, ΣQ = {sum(result.heats):.8g}, efficiency "
-        f"{result.efficiency:.6g}, power {result.power:.6g}, first-law residual "
+        f"{_defined(result.efficiency)}, power {_defined(result.power)}, first-law residual "
         f"{result.first_law_residual:.1e}",
         highlight=False,
     )
@@ -50,7 +57,7 @@ def _ledger(result: Any, ref: Any) -> None:
         )
     if ref is not None:
         console.print(
-            f"quasi-static reference: W = {ref.work:.8g}, efficiency {ref.efficiency:.6g}",
+            f"quasi-static reference: W = {ref.work:.8g}, efficiency {_defined(ref.efficiency)}",
             highlight=False,
         )
 

@@ -106,7 +106,7 @@ def dicke_command(
     cutoff_tol: float = _CUTOFF_TOL,
     propagator: str = _PROPAGATOR,
     t_max: float | None = typer.Option(
-        None, "--t-max", help="End of the time grid in 1/ωc (default π/(g√N))."
+        None, "--t-max", help="End of the time grid in 1/ωc (default π/(ωc g√N))."
     ),
     steps: int = typer.Option(400, "--steps", help="Points of the grid in (0, t_max]."),
     check_cutoff: bool = _CHECK_CUTOFF,

@@ -104,19 +104,21 @@ def otto_command(
         result = solve_otto(OttoRun(medium, levels, tuple(sorted(kwargs.items()))))
     if plot is not None:
         _otto_plot(result, plot)
+    unit = next(q.unit for q in result.quantities() if q.name == "work")
     out: dict[str, Any] = {
         "mode": result.mode,
-        **quantity_values(result.quantities()),
+        **result.to_dict(),  # units in the keys, as every result's to_dict
         "medium": medium,
         "stroke": stroke,
-        "corner_energies": list(result.corner_energies),
-        "corner_entropies": list(result.corner_entropies),
+        f"corner_energies [{unit}]": list(result.corner_energies),
+        "corner_entropies [1]": list(result.corner_entropies),
     }
     reports = attach_audits(out, audit_flag, [result], many=False)
     if as_json:
         print_json(out)
         return
-    rows = [(k, v) for k, v in out.items() if isinstance(v, float | str)]
+    plain = {"mode": result.mode, **quantity_values(result.quantities())}
+    rows = [*plain.items(), ("medium", medium), ("stroke", stroke)]
     title = f"Otto cycle, {medium}, {stroke} strokes (flows into the medium)"
     console.print(quantity_table(title, rows, float_format=".8g"))
     print_audits(reports)
@@ -264,7 +266,12 @@ def pumped_battery_command(
     rows = _pumped_rows(scan, ws, engine=engine)
     if plot is not None:
         _pumped_plot(scan, omega_a, plot)
-    payload: dict[str, Any] = {"time": time, "omega_a": omega_a, "T_c": t_cold, "rows": rows}
+    payload: dict[str, Any] = {
+        "time [1/ω_e]": scan.time,
+        "omega_a [ω_e]": omega_a,
+        "T_c [ω_e]": t_cold,
+        "rows": scan.rows(),  # PumpScan.to_dict's columns, one record per ω_L
+    }
     models = (pumped_battery_model(bat, w) for w in ws)
     reports = attach_audits(payload, audit_flag, models, many=True)
     if as_json:

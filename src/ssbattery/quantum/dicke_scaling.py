@@ -164,6 +164,11 @@ def _check_atoms(n_atoms: Sequence[int]) -> list[int]:
 
 
 @renamed_kwargs(omega_c="omega_cav", atoms="n_atoms")
+def _default_label(omega_cav: float) -> str:
+    """The default grid's name in the parameters (the review's form for ωc = 1)."""
+    return "pi/(g*sqrt(N))" if omega_cav == 1.0 else f"pi/({omega_cav:g}*g*sqrt(N))"
+
+
 def dicke_scaling(
     n_atoms: Sequence[int],
     coupling: float,
@@ -181,7 +186,7 @@ def dicke_scaling(
     """Pmax(N) for each N in ``n_atoms`` and its fit Pmax = β N^α (§2.3.5, Fig. 12).
 
     Each N uses the photon cutoff ``cutoff_factor`` × N and the grid (0, t_max] with
-    t_max = π/(g√N) unless ``t_max`` is given (then the same for every N).
+    t_max = π/(ωc g√N) unless ``t_max`` is given (then the same for every N).
 
     The N run as a sweep of the ``dicke`` entry (:func:`ssbattery.sweep.run`). With
     ``checkpoint`` (a ``.zarr`` sweep store) each N is stored as soon as it is done and a
@@ -216,7 +221,7 @@ def dicke_scaling(
         "eta": float(eta),
         "drive": float(drive),
         "cutoff_factor": factor,
-        "t_max": "pi/(g*sqrt(N))" if t_max is None else float(t_max),
+        "t_max": _default_label(omega_cav) if t_max is None else float(t_max),
         "steps": int(steps),
     }
     return ScalingResult(

@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
@@ -595,10 +595,16 @@ def anisotropy_sweep(
     with α = 1 added as the reference when it is not among ``alphas``.
     """
     from ssbattery.sweep.scan import distinct, scan
+    from ssbattery.validation import as_float_array
 
-    a = np.asarray(alphas, dtype=float)
+    a = as_float_array("alphas", alphas)
     if a.ndim != 1 or a.size == 0:
         raise InvalidParameterError("`alphas` must be a non-empty list of anisotropies.")
+    for k, x in enumerate(a.tolist()):  # named as given (the scan names its own list)
+        try:
+            replace(params, anisotropy=x)
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(f"`alphas[{k}]` = {x!r} is refused: {exc}") from None
     kinds = list(dict.fromkeys(interactions))
     values, back = distinct([*a.tolist(), 1.0])
     fixed = {k: v for k, v in asdict(params).items() if k not in ("interaction", "anisotropy")}

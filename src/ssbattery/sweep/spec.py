@@ -33,6 +33,7 @@ import hashlib
 import itertools
 import json
 import math
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,10 @@ class SweepSpec:
     name: str = ""
     description: str = ""
     source: str = field(default="", compare=False)
+    #: the folder relative path parameters were taken from (the spec file's folder; the
+    #: working folder for a dict or TOML text): files under it enter the fingerprint by
+    #: their path relative to it, so a project folder moved whole keeps its fingerprint
+    base: str = field(default="", compare=False)
 
     @property
     def entry(self) -> ModelEntry[Any, Any]:
@@ -135,21 +140,63 @@ class SweepSpec:
 
     def fingerprint(self) -> str:
         """SHA-256 of what determines the results: model, every point's parameters with the
-        defaults resolved, and the contents of the files that path parameters name (a
-        spectrum edited since is another input). Two specs with the same fingerprint fill
-        the same store."""
-        entry = self.entry
+        defaults resolved, and the contents (SHA-256) of the files that path parameters
+        name (a spectrum edited since is another input). A file under the spec's folder
+        (:attr:`base`) enters by its path relative to that folder, so a project folder
+        (spec, store and input files) moved or copied elsewhere keeps its fingerprint; a
+        file outside it enters by its absolute path. Two specs with the same fingerprint
+        fill the same store."""
+        return self._digest(portable=True, files=True)
+
+    def values_fingerprint(self) -> str:
+        """:meth:`fingerprint` without the input files' contents: equal for one spec run
+        on edited input files (how a store tells "other input files" from "other spec")."""
+        return self._digest(portable=True, files=False)
+
+    def legacy_fingerprint(self) -> str:
+        """The fingerprint of stores written before it was location-independent: path
+        parameters as the spec held them (absolute for a spec file given by an absolute
+        path), so such a store resumes only from where it was written. Equal to
+        :meth:`fingerprint` for a spec without path parameters."""
+        return self._digest(portable=False, files=True)
+
+    def _digest(self, *, portable: bool, files: bool) -> str:
+        paths = {p.name for p in self.entry.params if p.kind == "path"}
+
+        def name(param: str, value: Any) -> Any:
+            if not portable or param not in paths or value is None:
+                return value
+            return self._portable_path(str(value))
+
         blob: dict[str, Any] = {
             "model": self.model,
-            "defaults": entry.defaults(),
-            "fixed": dict(self.fixed),
-            "axes": [[a.name, list(a.params), [list(v) for v in a.values]] for a in self.axes],
+            "defaults": self.entry.defaults(),
+            "fixed": {k: name(k, v) for k, v in self.fixed.items()},
+            "axes": [
+                [
+                    a.name,
+                    list(a.params),
+                    [[name(p, x) for x in v] for p, v in zip(a.params, a.values, strict=True)],
+                ]
+                for a in self.axes
+            ],
         }
-        files = self._input_digests()
-        if files:  # absent without path parameters: those fingerprints are unchanged
-            blob["files"] = files
+        digests = self._input_digests()
+        if files and digests:  # absent without path parameters: those fingerprints are unchanged
+            blob["files"] = (
+                {self._portable_path(k): v for k, v in digests.items()} if portable else digests
+            )
         text = json.dumps(blob, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def _portable_path(self, value: str) -> str:
+        """``value`` relative to :attr:`base` (POSIX form) when it lies under it, else
+        absolute."""
+        target = os.path.abspath(value)
+        root = os.path.abspath(self.base or os.curdir)
+        if os.path.commonpath([target, root]) == root:
+            return Path(os.path.relpath(target, root)).as_posix()
+        return target
 
     def _input_digests(self) -> dict[str, str]:
         """SHA-256 of each file a path parameter names ("missing" for none there)."""
@@ -254,7 +301,8 @@ def load_spec(source: str | Path | Mapping[str, Any]) -> SweepSpec:
                 raise DataFormatError(f"spec {path} is a folder; give a TOML spec file.")
             if not path.is_file():
                 raise DataFormatError(f"spec file {path} does not exist; give a TOML spec.")
-            text, base, origin = path.read_text(encoding="utf-8"), path.parent, str(path)
+            text, origin = path.read_text(encoding="utf-8"), str(path)
+            base = path.parent.absolute()  # a glob then yields absolute paths too
         else:
             text, origin = source, "<text>"
         try:
@@ -351,6 +399,7 @@ def _parse(data: Mapping[str, Any], base: Path, origin: str) -> SweepSpec:
         name=data.get("name", ""),
         description=data.get("description", ""),
         source=origin,
+        base=os.path.abspath(base),
     )
     spec.point(tuple(0 for _ in axes))  # every required parameter is given
     return spec

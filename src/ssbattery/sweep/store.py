@@ -9,7 +9,9 @@ Layout (``xr.open_zarr`` reads it as one Dataset):
   ``wall_time_s``, ``start_time``/``finish_time`` (seconds since the Unix epoch, UTC) and
   ``host`` (an index into the ``hosts`` attribute);
 * attributes: the package version that created the store, the full spec (JSON) and its
-  fingerprint, the model, a log of the runs that filled the store (start, finish, where,
+  fingerprint (and the fingerprint without the input files' contents: a resume on edited
+  files is told apart from another spec; both independent of where the project folder
+  lies), the model, a log of the runs that filled the store (start, finish, where,
   the package version of each: with the points' start times it says which version
   computed which point), each failed point's error and each point's warnings.
 
@@ -165,6 +167,7 @@ class ResultStore:
                 "model": spec.model,
                 "spec": json.dumps(spec.to_dict(), default=str),
                 "spec_fingerprint": spec.fingerprint(),
+                "spec_values_fingerprint": spec.values_fingerprint(),
                 "created": _now_iso(),
                 "hosts": [],
                 "runs": [],
@@ -210,18 +213,7 @@ class ResultStore:
                 "new path or remove it."
             ) from None
         if fingerprint != spec.fingerprint():
-            if attrs.get("spec") == json.dumps(spec.to_dict(), default=str):
-                raise InvalidParameterError(
-                    f"`store` {path} was written by this spec from other input files: a file "
-                    "that a path parameter names has changed since (or the store predates "
-                    "input files in the fingerprint); it is left untouched. Give another "
-                    "--store path to rerun with the files as they are now."
-                )
-            raise InvalidParameterError(
-                f"`store` {path} was written by a different spec (model "
-                f"{attrs.get('model')!r}, spec {attrs.get('spec')}); it is left untouched. Give "
-                "another --store path, or rerun the spec that wrote it."
-            )
+            cls._refuse_or_upgrade(spec, path, group, attrs, fingerprint)
         wanted = [o.name for o in spec.entry.outputs] + ["status", *_POINT_VARS]
         missing = [k for k in wanted if k not in group]
         if missing:
@@ -255,6 +247,48 @@ class ResultStore:
             warnings=dict(attrs.get("warnings", {})),
             runs=list(attrs.get("runs", [])),
             chunk_shapes=chunk_shapes,
+        )
+
+    @staticmethod
+    def _refuse_or_upgrade(
+        spec: SweepSpec, path: Path, group: Any, attrs: Mapping[str, Any], fingerprint: str
+    ) -> None:
+        """A store whose fingerprint is not ``spec``'s: one written with the older,
+        location-dependent fingerprint by this spec where it is now resumes (its
+        fingerprint is rewritten, so it can move from then on); any other is refused,
+        saying whether the spec or only its input files differ."""
+        if fingerprint == spec.legacy_fingerprint():
+            group.attrs.update(
+                {
+                    "spec_fingerprint": spec.fingerprint(),
+                    "spec_values_fingerprint": spec.values_fingerprint(),
+                }
+            )
+            return
+        same_values = (
+            attrs.get("spec_values_fingerprint") == spec.values_fingerprint()
+            if "spec_values_fingerprint" in attrs
+            else attrs.get("spec") == json.dumps(spec.to_dict(), default=str)
+        )
+        if same_values:
+            raise InvalidParameterError(
+                f"`store` {path} was written by this spec from other input files: a file "
+                "that a path parameter names has changed since (or the store predates "
+                "input files in the fingerprint); it is left untouched. Give another "
+                "--store path to rerun with the files as they are now."
+            )
+        moved = ""
+        if "spec_values_fingerprint" not in attrs and _path_params(spec):
+            moved = (
+                " (a store written by an ssbattery version "
+                f"{attrs.get('ssbattery_version', '?')} before fingerprints were "
+                "independent of the folder resumes only where it was written: move the "
+                "project folder back to resume it, or rerun into a new store)"
+            )
+        raise InvalidParameterError(
+            f"`store` {path} was written by a different spec (model "
+            f"{attrs.get('model')!r}, spec {attrs.get('spec')}){moved}; it is left "
+            "untouched. Give another --store path, or rerun the spec that wrote it."
         )
 
     # ------------------------------------------------------------------------ points
@@ -395,6 +429,10 @@ def _coord(values: Iterable[Any]) -> NDArray[Any]:
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals):
         return np.array(vals)
     return np.array([str(v) for v in vals])
+
+
+def _path_params(spec: SweepSpec) -> bool:
+    return any(p.kind == "path" for p in spec.entry.params)
 
 
 def _param_attrs(spec: SweepSpec, name: str) -> dict[str, str]:

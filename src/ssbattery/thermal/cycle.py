@@ -254,7 +254,8 @@ def _lam_end(s: Stroke) -> float:
 
 
 def _stroke_label(k: int, s: Stroke) -> str:
-    return f"strokes[{k}]" + (f" ({s.name!r})" if s.name else "")
+    """Stroke ``k`` (from 0) counted from 1, as a spec's ``[[strokes]] #k`` errors do."""
+    return f"stroke #{k + 1}" + (f" ({s.name!r})" if s.name else "")
 
 
 def _expm_h(H: NDArray, t: float) -> NDArray:
@@ -631,7 +632,7 @@ def _result(
         measurement_energy=e_meas,
         first_law_residual=abs(work + sum(heats) + e_meas),
         efficiency=-work / q_in if work < 0 and q_in > 0 else math.nan,
-        power=-work / cycle.duration if timed else math.nan,
+        power=-work / cycle.duration + 0.0 if timed else math.nan,  # + 0.0: no −0
         states=tuple(states),
         information=sum(r.information for r in records),
     )

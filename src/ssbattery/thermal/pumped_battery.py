@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EngineMap",
     "EngineResult",
+    "PumpScan",
     "PumpedBattery",
     "PumpedChargingResult",
     "charging",
@@ -290,7 +291,7 @@ def charging(
 
 
 @dataclass(frozen=True)
-class PumpScan:
+class PumpScan(Recorded):
     """Charging metrics at ``time`` against the pump frequency (arrays over ``omega_L``):
     efficiency E_B/W_pump, stored energy ω_e p_e, stored power E_B/t, pump work ω_L N_abs and
     the first-law defect (ω_a − ω_L) N_abs; and, when the two-stroke engine was run, its
@@ -306,6 +307,28 @@ class PumpScan:
     engine_work: np.ndarray
     engine_efficiency: np.ndarray
     engine_bound: np.ndarray
+
+    _UNITS: ClassVar[dict[str, str]] = {
+        "omega_L": "ω_e",
+        "time": "1/ω_e",
+        "efficiency": "1",
+        "stored_energy": "ω_e",
+        "power": "ω_e²",
+        "pump_work": "ω_e",
+        "first_law_defect": "ω_e",
+        "engine_work": "ω_e",
+        "engine_efficiency": "1",
+        "engine_bound": "1",
+    }
+
+    def _title(self) -> str:
+        return f"pumped battery at t = {self.time:g} on {len(self.omega_L)} pump frequencies"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One record per pump frequency: :meth:`to_dict`'s arrays taken at that ω_L (keys
+        ``"name [unit]"``, NaN as None), the scan's time left out."""
+        columns = {k: v for k, v in self.to_dict().items() if isinstance(v, list)}
+        return [{k: v[i] for k, v in columns.items()} for i in range(len(self.omega_L))]
 
 
 def charging_scan(

@@ -36,7 +36,7 @@ from ssbattery.quantum.open.charging import OpenChargingResult, charge_open
 from ssbattery.quantum.open.rates import Dissipation
 from ssbattery.validation import require_int_at_least, require_positive
 
-__all__ = ["charge_open_converged", "check_open_cutoff", "truncation_bound"]
+__all__ = ["charge_open_converged", "check_open_cutoff", "cutoff_ladder", "truncation_bound"]
 
 
 def truncation_bound(model: DickeParameters, max_top_population: float) -> float:
@@ -48,6 +48,18 @@ def truncation_bound(model: DickeParameters, max_top_population: float) -> float
     return (
         2.0 * model.omega_cav * model.coupling * n * math.sqrt(nc + 1) * model.t_max * math.sqrt(p)
     )
+
+
+def cutoff_ladder(model: DickeParameters, max_cutoff: int | None = None) -> list[int]:
+    """The photon cutoffs :func:`charge_open_converged` may try, in order: from
+    ``model.photon_cutoff`` by steps of max(2, ⌈n_c/4⌉) up to ``max_cutoff`` (default
+    8N + 16), which ends the ladder (what a memory or cost bound of the search covers)."""
+    n = model.n_atoms
+    top = require_int_at_least("max_cutoff", 8 * n + 16 if max_cutoff is None else max_cutoff, n)
+    out = [model.photon_cutoff]
+    while out[-1] < top:
+        out.append(min(top, out[-1] + max(2, math.ceil(out[-1] / 4))))
+    return out
 
 
 def charge_open_converged(
@@ -76,22 +88,20 @@ def charge_open_converged(
             "also pumps photons above the cutoff, which its bound does not cover)."
         )
     n = model.n_atoms
-    top = require_int_at_least("max_cutoff", 8 * n + 16 if max_cutoff is None else max_cutoff, n)
-    cutoff = model.photon_cutoff
-    while True:
+    ladder = cutoff_ladder(model, max_cutoff)
+    for cutoff in ladder:
         trial = replace(model, photon_cutoff=cutoff)
         probe = charge_open(trial, dissipation, storage=False, ergotropy=False)
         p_top = probe.checks["max_top_level_population"]
         if p_top <= bound:
             break
-        if cutoff >= top:
-            raise InvalidParameterError(
-                f"the top Fock level's population is {p_top:.3g} > the bound {bound:.3g} at "
-                f"the largest photon cutoff tried, {top}; loosen the bound (CLI "
-                "`--cutoff-tol`) or fix the cutoff (`--photon-cutoff`)."
-                + api_only("raise `max_cutoff` or `top_population`")
-            )
-        cutoff = min(top, cutoff + max(2, math.ceil(cutoff / 4)))
+    else:
+        raise InvalidParameterError(
+            f"the top Fock level's population is {p_top:.3g} > the bound {bound:.3g} at "
+            f"the largest photon cutoff tried, {ladder[-1]}; loosen the bound (CLI "
+            "`--cutoff-tol`) or fix the cutoff (`--photon-cutoff`)."
+            + api_only("raise `max_cutoff` or `top_population`")
+        )
     result = probe if kwargs.get("storage") is False and kwargs.get("ergotropy") is False else None
     if result is None:
         result = charge_open(trial, dissipation, **kwargs)

@@ -1,4 +1,12 @@
-"""Sweep entry of the open Dicke battery (issue 12): charging and storage under noise."""
+"""Sweep entry of the open Dicke battery (issue 12): charging and storage under noise.
+
+The photon cutoff follows ``ssbattery dicke`` with noise options: ``photon_cutoff`` fixes
+it; without it, it grows from 4N by error control until the top Fock level's population
+stays below ``cutoff_tol`` (:func:`~ssbattery.quantum.open.cutoff.charge_open_converged`,
+the command's ``--cutoff-tol``, same default), and the output ``photon_cutoff_used`` holds
+the cutoff a point ran at. The memory estimate then covers the whole search: the run at the
+top of the cutoff ladder (8N + 16), the largest any trial may reach.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ssbattery.errors import InvalidParameterError
 from ssbattery.sweep.models.quantum import DICKE
 from ssbattery.sweep.registry import ModelEntry, Output, Param, register
 
@@ -40,15 +49,29 @@ class OpenDickeRun:
     symmetric_ergotropy: bool = False
 
 
+#: ``ssbattery dicke --cutoff-tol``'s default: the bound on the top Fock level's population.
+CUTOFF_TOL = 1e-10
+
+
 def _build(values: Mapping[str, Any]) -> OpenDickeRun:
     from ssbattery.quantum.dicke import DickeParameters
     from ssbattery.quantum.open import Dissipation
+    from ssbattery.validation import require_positive
 
     v = dict(values)
     noise = {k: v.pop(k) for k in _NOISE}
     noise = {k: (0.0 if x is None and k != "bath_temperature" else x) for k, x in noise.items()}
     storage_time = v.pop("storage_time")
-    return OpenDickeRun(DickeParameters(**v), Dissipation(**noise), storage_time)
+    tol = require_positive("cutoff_tol", v.pop("cutoff_tol"))
+    top = None if v["photon_cutoff"] is not None else tol
+    if top is not None and noise["cavity_loss"] > 0 and noise["bath_temperature"]:
+        raise InvalidParameterError(
+            "`bath_temperature` > 0 with `cavity_loss` needs a fixed `photon_cutoff` (the "
+            "error control of the cutoff covers a zero-temperature cavity only)."
+        )
+    return OpenDickeRun(
+        DickeParameters(**v), Dissipation(**noise), storage_time, top_population=top
+    )
 
 
 def solve_open_dicke(
@@ -66,13 +89,15 @@ def solve_open_dicke(
             symmetric_ergotropy=run.symmetric_ergotropy,
             progress=progress,
         )
-    return charge_open(
+    result = charge_open(
         run.params,
         run.dissipation,
         storage_time=run.storage_time,
         symmetric_ergotropy=run.symmetric_ergotropy,
         progress=progress,
     )
+    result.checks.setdefault("photon_cutoff", float(run.params.photon_cutoff))
+    return result
 
 
 def _arrays(r: OpenChargingResult) -> dict[str, Any]:
@@ -91,21 +116,55 @@ def _arrays(r: OpenChargingResult) -> dict[str, Any]:
         "purity": r.purity,
         "tau_c": math.nan if st is None else st.tau_c,
         "half_life": math.nan if st is None else st.half_life,
+        "photon_cutoff_used": r.checks["photon_cutoff"],
     }
 
 
+def _ladder(run: OpenDickeRun) -> list[int]:
+    """The cutoffs a point may run at: its own, or every rung of the error control's."""
+    from ssbattery.quantum.open.cutoff import cutoff_ladder
+
+    return [run.params.photon_cutoff] if run.top_population is None else cutoff_ladder(run.params)
+
+
 def _state_entries(run: OpenDickeRun) -> float:
-    """Entries of the permutation-invariant state (the run time grows with them)."""
-    n, nc = run.params.n_atoms, run.params.photon_cutoff + 1
+    """Entries of the permutation-invariant state (the run time grows with them), summed
+    over the cutoffs the point may try."""
+    n = run.params.n_atoms
     rates = run.dissipation.jump_rates(omega_a=run.params.omega_a, omega_cav=run.params.omega_cav)
     blocks = range(n // 2 + 1) if rates.local else (0,)
-    return float(nc * nc * sum((n - 2 * k + 1) ** 2 for k in blocks))
+    spin = sum((n - 2 * k + 1) ** 2 for k in blocks)
+    return float(sum((c + 1) ** 2 * spin for c in _ladder(run)))
 
 
 def _memory(run: OpenDickeRun) -> Any:
     """The whole-run estimate ``charge_open`` checks before it assembles the Liouvillian
     (the model's own, from its space, its unassembled Liouvillian and its default
-    propagator)."""
+    propagator). Under the cutoff's error control every rung of the ladder may run, one
+    after another: the largest of their estimates, which need not be the top rung's (a
+    smaller cutoff's L is assembled with its real form, a larger one's is applied by the
+    kernel: at N = 6, dephasing 0.1, the trial at cutoff 48 peaks at ≈ 200 MB, the top
+    rung 64 at ≈ 40 MB)."""
+    from dataclasses import replace
+
+    from ssbattery.validation import MemoryEstimate
+
+    ladder = _ladder(run)
+    if len(ladder) == 1:
+        return _run_estimate(run.params, run.dissipation)
+    runs = {c: _run_estimate(replace(run.params, photon_cutoff=c), run.dissipation) for c in ladder}
+    top = max(runs, key=lambda c: runs[c].peak_bytes)
+    est = MemoryEstimate(
+        f"the open battery's photon-cutoff search (N = {run.params.n_atoms}, cutoffs "
+        f"{ladder[0]}–{ladder[-1]}; its largest trial, at cutoff {top})",
+        hint="fix `photon_cutoff` (or loosen `cutoff_tol`), or lower `n_atoms` or `steps`",
+    )
+    est.phases = {phase: list(items) for phase, items in runs[top].phases.items()}
+    return est
+
+
+def _run_estimate(params: DickeParameters, dissipation: Dissipation) -> Any:
+    """:func:`charge_open`'s own estimate of one run at ``params.photon_cutoff``."""
     from ssbattery.quantum.open.charging import (
         ChebyshevLindblad,
         PILiouvillian,
@@ -113,7 +172,7 @@ def _memory(run: OpenDickeRun) -> Any:
         _setup,
     )
 
-    space, ham, rates, _, grid = _setup(run.params, run.dissipation)
+    space, ham, rates, _, grid = _setup(params, dissipation)
     L = PILiouvillian(space, ham, rates, assemble=False)
     return _memory_estimate(space, L, grid, ChebyshevLindblad())
 
@@ -131,7 +190,20 @@ OPEN_DICKE: ModelEntry[OpenDickeRun, OpenChargingResult] = register(
                 for p in DICKE.params
                 if p.name not in ("photon_cutoff", "cutoff_tol", "ergotropy")
             ),
-            Param("photon_cutoff", "int", None, "", "highest photon number kept (default 4N)"),
+            Param(
+                "photon_cutoff",
+                "int",
+                None,
+                "",
+                "highest photon number kept (default: from 4N by error control, cutoff_tol)",
+            ),
+            Param(
+                "cutoff_tol",
+                "float",
+                CUTOFF_TOL,
+                "",
+                "without photon_cutoff: bound on the top Fock level's population",
+            ),
             Param("cavity_loss", "float", 0.0, "ωc", "cavity loss κ"),
             Param("decay", "float", 0.0, "ωc", "local decay γ↓ per atom"),
             Param("pumping", "float", 0.0, "ωc", "local pumping γ↑ per atom"),
@@ -153,6 +225,7 @@ OPEN_DICKE: ModelEntry[OpenDickeRun, OpenChargingResult] = register(
             Output("purity", "", "Tr ρ_A² of the atoms", ("time",)),
             Output("tau_c", "1/ωc", "charger switched off (largest ergotropy)"),
             Output("half_life", "1/ωc", "ergotropy half-life in storage (NaN: not reached)"),
+            Output("photon_cutoff_used", "", "the photon cutoff the point ran at"),
         ),
         build=_build,
         solve=solve_open_dicke,

@@ -217,7 +217,7 @@ DICKE: ModelEntry[DickeRun, ChargingResult] = register(
                 "highest photon number kept (unset: chosen by the moving photon window)",
             ),
             Param("cutoff_tol", "float", 1e-10, "", "window's edge-population bound"),
-            Param("t_max", "float", None, "1/ωc", "end of the time grid (default π/(g√N))"),
+            Param("t_max", "float", None, "1/ωc", "end of the time grid (default π/(ωc g√N))"),
             Param("steps", "int", 400, "", "points of the grid in (0, t_max]"),
             Param("ergotropy", "bool", True, "", "compute the atoms' ergotropy (eq. 7)"),
         ),
