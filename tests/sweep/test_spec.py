@@ -235,3 +235,24 @@ def test_a_glob_under_a_spec_given_by_a_relative_path(
         str(tmp_path / "proj" / "spectra" / f"example_{t}.csv") for t in ("25C", "40C")
     )
     assert spec.axes[0].values == (expected,)
+
+
+def test_a_model_revision_enters_the_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``dicke`` entry's default t_max became π/(ωc g√N) (was π/(g√N) for every ωc): a
+    store written before holds points on the old grid for ωc ≠ 1, and the same spec must
+    not resume it and mix the two. Its revision (1) enters the fingerprint (an entry at
+    revision 0 adds nothing to it, so its stores keep resuming)."""
+    from dataclasses import replace
+
+    import ssbattery.sweep.spec as spec_module
+    from ssbattery.sweep.registry import get_entry
+
+    spec = load_spec(
+        {**DICKE, "fixed": {**DICKE["fixed"], "omega_cav": 2.0}, "sweep": {"n_atoms": [2, 4]}}
+    )
+    assert get_entry("dicke").revision == 1
+    now = spec.fingerprint()
+    before = replace(get_entry("dicke"), revision=0)
+    monkeypatch.setattr(spec_module, "get_entry", lambda name: before)
+    assert spec.fingerprint() != now
+    assert get_entry("otto").revision == 0

@@ -169,6 +169,10 @@ class ModelEntry(Generic[P, R]):
             :class:`~ssbattery.validation.MemoryEstimate` of the whole run where it has one,
             else an upper estimate in bytes.
         cost: parameter object → relative run time (to batch small points together).
+        revision: raised when the model's results change for the same spec values (a
+            derived default moved): it enters the store fingerprint when above 0, so a
+            store of the earlier results is refused instead of being resumed with points
+            of both kinds mixed.
     """
 
     name: str
@@ -182,6 +186,7 @@ class ModelEntry(Generic[P, R]):
     memory_bytes: Callable[[P], Any] = field(default=lambda p: 0.0)
     cost: Callable[[P], float] = field(default=lambda p: 1.0)
     progress: bool = False
+    revision: int = 0
 
     def param(self, name: str) -> Param:
         """The parameter called ``name``; the error lists the known ones."""

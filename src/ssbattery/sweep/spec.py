@@ -181,6 +181,8 @@ class SweepSpec:
                 for a in self.axes
             ],
         }
+        if self.entry.revision:  # absent at revision 0: those fingerprints are unchanged
+            blob["revision"] = self.entry.revision
         digests = self._input_digests()
         if files and digests:  # absent without path parameters: those fingerprints are unchanged
             blob["files"] = (

@@ -202,6 +202,8 @@ DICKE: ModelEntry[DickeRun, ChargingResult] = register(
     ModelEntry(
         name="dicke",
         summary="Dicke battery: N atoms charged by a cavity (review §2.3.3–2.3.6, eqs. 8–9)",
+        # 1: the default t_max became π/(ωc g√N) (was π/(g√N) whatever ωc; 2026-12-06)
+        revision=1,
         params=(
             Param("n_atoms", "int", None, "", "number of two-level atoms N ≥ 1", required=True),
             Param("coupling", "float", None, "ωc", "atom–cavity coupling g", required=True),
