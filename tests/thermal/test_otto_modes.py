@@ -97,8 +97,11 @@ def test_cli_refrigerator_json_has_cop_not_efficiency() -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["mode"] == "refrigerator"
-    assert "carnot_efficiency" not in out and math.isfinite(out["carnot_cop"])
-    assert out["cooling_power"] > 0
+    # keys carry their units (OttoResult.to_dict, the house convention)
+    assert not any(k.startswith("carnot_efficiency") for k in out)
+    assert math.isfinite(out["carnot_cop [1]"])
+    assert out["carnot_cop [1]"] == pytest.approx(0.9 / (1 - 0.9))  # T_c/(T_h − T_c)
+    assert out["cooling_power [ω₀²]"] > 0
 
 
 def test_local_validity_reads_the_coupling_from_the_hamiltonian() -> None:
